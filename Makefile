@@ -1,0 +1,131 @@
+# tracevisor - a tracing RISC-V hypervisor.
+#
+#   make            build the hypervisor, the test guest and the host tools
+#   make run        boot the hypervisor and the test guest in QEMU
+#   make test       unit tests + QEMU system tests; ends "N passed, M failed"
+#   make debug      QEMU halted with a gdb stub; prints the gdb command
+#   make clean
+#
+# Variables: CROSS_COMPILE (default riscv64-unknown-elf-), BIOS
+# (default|fw_jump|fw_dynamic), APPEND (extra bootargs), QEMU_EXTRA.
+
+CROSS_COMPILE ?= riscv64-unknown-elf-
+CC_T := $(CROSS_COMPILE)gcc
+OBJCOPY := $(CROSS_COMPILE)objcopy
+HOSTCC ?= cc
+B := build
+
+PICOLIBC := /usr/lib/picolibc/riscv64-unknown-elf
+ARCH_FLAGS := -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany
+TARGET_CFLAGS := $(ARCH_FLAGS) -std=c11 -O2 -g -Wall -Wextra -Werror \
+	-ffreestanding -fno-builtin-printf -fno-common -fno-stack-protector \
+	-ffunction-sections -fdata-sections -fstack-usage \
+	-nostdinc -isystem $(PICOLIBC)/include \
+	-isystem $(shell $(CC_T) -print-file-name=include) \
+	-Iinclude -Ilib -DPICOLIBC_INTEGER_PRINTF_SCANF
+TARGET_LDFLAGS := $(ARCH_FLAGS) -nostdlib -static -Wl,--gc-sections \
+	-Wl,--no-relax -Wl,--no-warn-rwx-segments -Wl,--defsym=vfprintf=__i_vfprintf
+TARGET_LIBS := $(PICOLIBC)/lib/rv64imac/lp64/libc.a \
+	$(shell $(CC_T) -march=rv64imac -mabi=lp64 -print-libgcc-file-name)
+
+HOST_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -Iinclude -Ilib
+
+# ---- sources -------------------------------------------------------------
+LIB_TARGET := lib/fdt.c lib/fdt_write.c lib/insn.c lib/trace_ring.c \
+	lib/trace_wire.c lib/riscv_names.c
+HYP_SRCS := $(wildcard hyp/arch/*.S hyp/core/*.c hyp/core/*.S hyp/gstage/*.c \
+	hyp/sbi/*.c hyp/mmio/*.c hyp/trace/*.c) $(LIB_TARGET)
+GUEST_SRCS := $(wildcard guest/test/*.S guest/test/*.c) lib/fdt.c
+
+objs = $(patsubst %,$(B)/$(1)/%.o,$(basename $(2)))
+HYP_OBJS := $(call objs,hyp,$(HYP_SRCS))
+HYP_NOTRACE_OBJS := $(call objs,hyp-notrace,$(HYP_SRCS))
+HYP_FAULT_OBJS := $(call objs,hyp-faulttest,$(HYP_SRCS))
+GUEST_OBJS := $(call objs,guest,$(GUEST_SRCS))
+
+TOOLS := $(B)/host/tvtrace
+
+.PHONY: all run test debug clean setup unit systest bench
+all: $(B)/hyp.elf $(B)/hyp.bin $(B)/hyp-notrace.bin $(B)/hyp-faulttest.bin $(TOOLS)
+
+setup:
+	@scripts/setup.sh build
+
+# ---- target objects ------------------------------------------------------
+define target_rules
+$(B)/$(1)/%.o: %.c | setup
+	@mkdir -p $$(@D)
+	$$(CC_T) $$(TARGET_CFLAGS) $(2) -MMD -c $$< -o $$@
+$(B)/$(1)/%.o: %.S | setup
+	@mkdir -p $$(@D)
+	$$(CC_T) $$(TARGET_CFLAGS) $(2) -MMD -c $$< -o $$@
+endef
+$(eval $(call target_rules,hyp,))
+$(eval $(call target_rules,hyp-notrace,-DTV_TRACE=0))
+$(eval $(call target_rules,hyp-faulttest,-DTV_FAULT_TEST=1))
+$(eval $(call target_rules,guest,))
+
+# The guest image is embedded in the hypervisor.
+GUEST_BIN_FLAG = -DGUEST_BIN=$(abspath $(B)/guest.bin)
+$(B)/hyp/hyp/core/guest_image.o $(B)/hyp-notrace/hyp/core/guest_image.o \
+$(B)/hyp-faulttest/hyp/core/guest_image.o: $(B)/guest.bin
+$(B)/hyp/hyp/core/guest_image.o $(B)/hyp-notrace/hyp/core/guest_image.o \
+$(B)/hyp-faulttest/hyp/core/guest_image.o: TARGET_CFLAGS += $(GUEST_BIN_FLAG)
+
+$(B)/guest.elf: $(GUEST_OBJS) linker/guest.ld
+	$(CC_T) $(TARGET_LDFLAGS) -T linker/guest.ld $(GUEST_OBJS) $(TARGET_LIBS) -o $@
+
+$(B)/hyp%elf: linker/hyp.ld
+$(B)/hyp.elf: $(HYP_OBJS)
+	$(CC_T) $(TARGET_LDFLAGS) -T linker/hyp.ld $(HYP_OBJS) $(TARGET_LIBS) -o $@
+	@scripts/check-image.sh $@ $(CROSS_COMPILE)
+$(B)/hyp-notrace.elf: $(HYP_NOTRACE_OBJS)
+	$(CC_T) $(TARGET_LDFLAGS) -T linker/hyp.ld $^ $(TARGET_LIBS) -o $@
+$(B)/hyp-faulttest.elf: $(HYP_FAULT_OBJS)
+	$(CC_T) $(TARGET_LDFLAGS) -T linker/hyp.ld $^ $(TARGET_LIBS) -o $@
+
+$(B)/%.bin: $(B)/%.elf
+	$(OBJCOPY) -O binary $< $@
+
+# ---- host tools ----------------------------------------------------------
+TVTRACE_SRCS := $(wildcard tools/tvtrace/*.c) lib/trace_wire.c \
+	lib/riscv_names.c lib/insn.c
+$(B)/host/tvtrace: $(TVTRACE_SRCS) $(wildcard lib/*.h include/tracevisor/*.h tools/tvtrace/*.h)
+	@mkdir -p $(@D)
+	$(HOSTCC) $(HOST_CFLAGS) $(TVTRACE_SRCS) -o $@
+
+# ---- running -------------------------------------------------------------
+BIOS ?= default
+APPEND ?=
+run: all
+	@scripts/setup.sh run
+	@scripts/run.sh --bios $(BIOS) --append "$(APPEND)" --summary
+
+debug: all
+	@scripts/setup.sh all
+	@scripts/run.sh --bios $(BIOS) --append "$(APPEND)" --debug
+
+# ---- tests ---------------------------------------------------------------
+UNIT_TESTS :=
+-include $(wildcard tests/unit/*.mk)
+UNIT_BINS := $(patsubst %,$(B)/host/test_%,$(UNIT_TESTS))
+
+define unit_rule
+$(B)/host/test_$(1): $$(test_$(1)_SRCS) $(wildcard lib/*.h include/tracevisor/*.h hyp/gstage/*.h)
+	@mkdir -p $$(@D)
+	$$(HOSTCC) -std=c11 -O1 -g -Wall -Wextra -Werror -Iinclude -Ilib \
+		$$(test_$(1)_CFLAGS) $$(test_$(1)_SRCS) -lcmocka $$(test_$(1)_LDLIBS) -o $$@
+endef
+$(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
+
+unit: $(UNIT_BINS)
+
+test:
+	@scripts/setup.sh test
+	@$(MAKE) --no-print-directory all unit
+	@tests/run-all.sh
+
+clean:
+	rm -rf $(B)
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -1,0 +1,443 @@
+/*
+ * The test steps, in the documented order (README.md, "The test guest").
+ * Each checks what the hypervisor gave back and prints what it found.
+ */
+#include <string.h>
+
+#include <tracevisor/trace_record.h>
+
+#include "guest.h"
+
+#define MMIO8(a) (*(volatile uint8_t *)(a))
+#define MMIO64(a) (*(volatile uint64_t *)(a))
+
+uint64_t td_read(unsigned reg)
+{
+	return MMIO64(GVA_TESTDEV + reg);
+}
+
+/* VM exits this vCPU has taken, including the one this read causes. */
+uint64_t exits_now(void)
+{
+	return td_read(TD_EXITS);
+}
+
+static uint64_t gpa_of(const void *p)
+{
+	uintptr_t a = (uintptr_t)p;
+	return a >= GVA_HIGH_OFFSET ? a - GVA_HIGH_OFFSET : a;
+}
+
+bool step_sbi_base(void)
+{
+	bool ok = true;
+	struct sbiret r = sbi_call(SBI_EXT_BASE, SBI_BASE_GET_SPEC_VERSION, 0, 0, 0);
+	CHECK(r.error == 0 && r.value == ((2L << 24) | 0), "spec version %#lx", r.value);
+	r = sbi_call(SBI_EXT_BASE, SBI_BASE_GET_IMP_ID, 0, 0, 0);
+	CHECK(r.error == 0 && r.value == SBI_TRACEVISOR_IMP_ID, "impl id %#lx", r.value);
+	r = sbi_call(SBI_EXT_BASE, SBI_BASE_GET_IMP_VERSION, 0, 0, 0);
+	CHECK(r.error == 0 && r.value > 0, "impl version %#lx", r.value);
+	r = sbi_call(SBI_EXT_BASE, SBI_BASE_GET_MVENDORID, 0, 0, 0);
+	CHECK(r.error == 0, "mvendorid error %ld", r.error);
+
+	static const struct { unsigned long eid; long want; } probes[] = {
+		{ SBI_EXT_BASE, 1 }, { SBI_EXT_TIME, 1 }, { SBI_EXT_SRST, 1 },
+		{ SBI_EXT_DBCN, 1 }, { SBI_EXT_0_1_CONSOLE_PUTCHAR, 1 },
+		{ SBI_EXT_0_1_CONSOLE_GETCHAR, 1 }, { SBI_EXT_0_1_SET_TIMER, 1 },
+		{ SBI_EXT_0_1_SHUTDOWN, 1 }, { SBI_EXT_TRACEVISOR, 1 },
+		{ SBI_EXT_0_1_SEND_IPI, 0 }, { 0x12345678, 0 }, { SBI_EXT_PMU, 0 },
+	};
+	for (unsigned i = 0; i < sizeof(probes) / sizeof(probes[0]); i++) {
+		r = sbi_call(SBI_EXT_BASE, SBI_BASE_PROBE_EXT, probes[i].eid, 0, 0);
+		CHECK(r.error == 0 && r.value == probes[i].want,
+		      "probe %#lx = %ld (error %ld), want %ld", probes[i].eid,
+		      r.value, r.error, probes[i].want);
+	}
+	r = sbi_call(0x12345678, 0, 0, 0, 0);
+	CHECK(r.error == SBI_ERR_NOT_SUPPORTED, "unknown EID error %ld", r.error);
+	r = sbi_call(SBI_EXT_BASE, 99, 0, 0, 0);
+	CHECK(r.error == SBI_ERR_NOT_SUPPORTED, "unknown BASE FID error %ld", r.error);
+	r = sbi_call(SBI_EXT_TIME, 7, 0, 0, 0);
+	CHECK(r.error == SBI_ERR_NOT_SUPPORTED, "unknown TIME FID error %ld", r.error);
+	r = sbi_call(SBI_EXT_SRST, SBI_SRST_SYSTEM_RESET, 0x1000, 0, 0);
+	CHECK(r.error == SBI_ERR_INVALID_PARAM, "SRST reserved type error %ld", r.error);
+	r = sbi_call(SBI_EXT_SRST, SBI_SRST_SYSTEM_RESET, 0, 0x1000, 0);
+	CHECK(r.error == SBI_ERR_INVALID_PARAM, "SRST reserved reason error %ld", r.error);
+	return ok;
+}
+
+bool step_dbcn(void)
+{
+	bool ok = true;
+	static char msg[] = "    hello through DBCN console_write\n";
+	struct sbiret r = sbi_call(SBI_EXT_DBCN, SBI_DBCN_CONSOLE_WRITE,
+				   strlen(msg), gpa_of(msg), 0);
+	CHECK(r.error == 0 && r.value == (long)strlen(msg), "write: %ld/%ld", r.error, r.value);
+	const char *s = "    hello through DBCN write_byte\n";
+	for (; *s; s++) {
+		r = sbi_call(SBI_EXT_DBCN, SBI_DBCN_CONSOLE_WRITE_BYTE, (uint8_t)*s, 0, 0);
+		CHECK(r.error == 0, "write_byte error %ld", r.error);
+	}
+	/* Buffers outside guest RAM: below it, straddling its end, above. */
+	r = sbi_call(SBI_EXT_DBCN, SBI_DBCN_CONSOLE_WRITE, 16, 0x1000, 0);
+	CHECK(r.error == SBI_ERR_INVALID_PARAM, "GPA 0x1000: error %ld", r.error);
+	r = sbi_call(SBI_EXT_DBCN, SBI_DBCN_CONSOLE_WRITE, 64,
+		     guest_ram_base + guest_ram_size - 8, 0);
+	CHECK(r.error == SBI_ERR_INVALID_PARAM, "straddling the end: error %ld", r.error);
+	r = sbi_call(SBI_EXT_DBCN, SBI_DBCN_CONSOLE_WRITE, 16, gpa_of(msg), 1);
+	CHECK(r.error == SBI_ERR_INVALID_PARAM, "base_addr_hi != 0: error %ld", r.error);
+	r = sbi_call(SBI_EXT_DBCN, SBI_DBCN_CONSOLE_WRITE, ~0UL, gpa_of(msg), 0);
+	CHECK(r.error == SBI_ERR_INVALID_PARAM, "huge length: error %ld", r.error);
+	static char in[8];
+	r = sbi_call(SBI_EXT_DBCN, SBI_DBCN_CONSOLE_READ, sizeof(in), gpa_of(in), 0);
+	CHECK(r.error == 0 && r.value >= 0 && r.value <= 8, "read: %ld/%ld", r.error, r.value);
+	r = sbi_call(SBI_EXT_DBCN, 9, 0, 0, 0);
+	CHECK(r.error == SBI_ERR_NOT_SUPPORTED, "unknown DBCN FID error %ld", r.error);
+	return ok;
+}
+
+bool step_legacy_console(void)
+{
+	bool ok = true;
+	unsigned long a1;
+	const char *s = "    hello through legacy putchar\n";
+	for (; *s; s++) {
+		long e = sbi_legacy(SBI_EXT_0_1_CONSOLE_PUTCHAR, (uint8_t)*s, &a1);
+		CHECK(e == 0, "putchar returned %ld", e);
+		CHECK(a1 == 0x5a5a5a5a, "legacy call changed a1 to %#lx", a1);
+	}
+	long c = sbi_legacy(SBI_EXT_0_1_CONSOLE_GETCHAR, 0, NULL);
+	CHECK(c >= -1 && c < 256, "getchar returned %ld", c);
+	return ok;
+}
+
+bool step_uart(void)
+{
+	bool ok = true;
+	MMIO8(GVA_UART + 3) = 0x03; /* LCR: 8N1 */
+	CHECK(MMIO8(GVA_UART + 3) == 0x03, "LCR read back %#x", MMIO8(GVA_UART + 3));
+	MMIO8(GVA_UART + 7) = 0x5a; /* SCR */
+	CHECK(MMIO8(GVA_UART + 7) == 0x5a, "SCR read back %#x", MMIO8(GVA_UART + 7));
+	uint8_t lsr = MMIO8(GVA_UART + 5);
+	CHECK((lsr & 0x60) == 0x60, "LSR %#x lacks THRE|TEMT", lsr);
+	CHECK(MMIO8(GVA_UART + 2) == 0x01, "IIR %#x, want 0x01 (none pending)",
+	      MMIO8(GVA_UART + 2));
+	const char *s = "    hello through the emulated NS16550A\n";
+	for (; *s; s++) {
+		while (!(MMIO8(GVA_UART + 5) & 0x20))
+			;
+		MMIO8(GVA_UART + 0) = (uint8_t)*s;
+	}
+	return ok;
+}
+
+/* One load of each kind, written out so the compiler emits exactly it. */
+#define LOAD(op, addr)                                                         \
+	({                                                                     \
+		uint64_t __v;                                                  \
+		__asm__ volatile(op " %0, 0(%1)" : "=r"(__v) : "r"(addr) : "memory"); \
+		__v;                                                           \
+	})
+#define STORE(op, addr, val)                                                   \
+	__asm__ volatile(op " %0, 0(%1)" ::"r"(val), "r"(addr) : "memory")
+
+bool step_mmio_widths(void)
+{
+	bool ok = true;
+	uintptr_t id = GVA_TESTDEV + TD_ID, sc = GVA_TESTDEV + TD_SCRATCH;
+	static const struct { const char *op; unsigned off; uint64_t want; } loads[] = {
+		{ "ld", 0, 0xF1E2D3C4B5A69788ULL },
+		{ "lw", 0, 0xFFFFFFFFB5A69788ULL }, { "lwu", 0, 0xB5A69788ULL },
+		{ "lw", 4, 0xFFFFFFFFF1E2D3C4ULL }, { "lwu", 4, 0xF1E2D3C4ULL },
+		{ "lh", 0, 0xFFFFFFFFFFFF9788ULL }, { "lhu", 0, 0x9788ULL },
+		{ "lh", 6, 0xFFFFFFFFFFFFF1E2ULL }, { "lhu", 6, 0xF1E2ULL },
+		{ "lb", 0, 0xFFFFFFFFFFFFFF88ULL }, { "lbu", 0, 0x88ULL },
+		{ "lb", 7, 0xFFFFFFFFFFFFFFF1ULL }, { "lbu", 7, 0xF1ULL },
+	};
+	for (unsigned i = 0; i < sizeof(loads) / sizeof(loads[0]); i++) {
+		uintptr_t a = id + loads[i].off;
+		uint64_t v = 0;
+		switch (i) {
+		case 0: v = LOAD("ld", a); break;
+		case 1: case 3: v = LOAD("lw", a); break;
+		case 2: case 4: v = LOAD("lwu", a); break;
+		case 5: case 7: v = LOAD("lh", a); break;
+		case 6: case 8: v = LOAD("lhu", a); break;
+		case 9: case 11: v = LOAD("lb", a); break;
+		case 10: case 12: v = LOAD("lbu", a); break;
+		}
+		CHECK(v == loads[i].want, "%s at +%u = %#llx, want %#llx", loads[i].op,
+		      loads[i].off, (unsigned long long)v, (unsigned long long)loads[i].want);
+	}
+	/* Compressed loads need x8-x15 registers: a0/a1 are x10/x11. */
+	{
+		register uint64_t r __asm__("a0");
+		register uintptr_t p __asm__("a1") = id;
+		__asm__ volatile("c.lw a0, 0(a1)" : "=r"(r) : "r"(p) : "memory");
+		CHECK(r == 0xFFFFFFFFB5A69788ULL, "c.lw = %#llx", (unsigned long long)r);
+		__asm__ volatile("c.ld a0, 0(a1)" : "=r"(r) : "r"(p) : "memory");
+		CHECK(r == TD_ID_VALUE, "c.ld = %#llx", (unsigned long long)r);
+	}
+	/* Stores of every width, read back whole. */
+	STORE("sd", sc, 0x0123456789abcdefULL);
+	CHECK(LOAD("ld", sc) == 0x0123456789abcdefULL, "sd/ld");
+	STORE("sb", sc + 1, 0xffUL);
+	CHECK(LOAD("ld", sc) == 0x0123456789abffefULL,
+	      "sb: %#llx", (unsigned long long)LOAD("ld", sc));
+	STORE("sh", sc + 2, 0x1122UL);
+	CHECK(LOAD("ld", sc) == 0x012345671122ffefULL, "sh: %#llx",
+	      (unsigned long long)LOAD("ld", sc));
+	STORE("sw", sc + 4, 0xdeadbeefUL);
+	CHECK(LOAD("ld", sc) == 0xdeadbeef1122ffefULL, "sw: %#llx",
+	      (unsigned long long)LOAD("ld", sc));
+	{
+		register uint64_t r __asm__("a0") = 0x55667788UL;
+		register uintptr_t p __asm__("a1") = sc;
+		__asm__ volatile("c.sw a0, 0(a1)" ::"r"(r), "r"(p) : "memory");
+		CHECK(LOAD("ld", sc) == 0xdeadbeef55667788ULL, "c.sw: %#llx",
+		      (unsigned long long)LOAD("ld", sc));
+		r = 0x8877665544332211ULL;
+		__asm__ volatile("c.sd a0, 0(a1)" ::"r"(r), "r"(p) : "memory");
+		CHECK(LOAD("ld", sc) == 0x8877665544332211ULL, "c.sd: %#llx",
+		      (unsigned long long)LOAD("ld", sc));
+	}
+	/* A load into x0 is performed and its value dropped. */
+	__asm__ volatile("lw zero, 0(%0)" ::"r"(id) : "memory");
+	CHECK(td_read(TD_MAGIC) == 0x7472616365766973ULL, "magic");
+	return ok;
+}
+
+bool step_vs_page_fault(void)
+{
+	bool ok = true;
+	volatile uint64_t *p = (volatile uint64_t *)(GVA_DEMAND + 0x10);
+	uint64_t e0 = exits_now();
+	expect_trap(0);
+	*p = 0xfeedface;		/* store page fault: handler maps the page */
+	uint64_t v = *p;
+	uint64_t e1 = exits_now();
+	CHECK(expect.seen, "no page fault was taken");
+	CHECK(expect.cause == EXC_STORE_PAGE_FAULT, "scause %lu, want 15",
+	      (unsigned long)expect.cause);
+	CHECK(expect.tval == (uint64_t)(uintptr_t)p, "stval %#lx", (unsigned long)expect.tval);
+	CHECK(v == 0xfeedface, "value after mapping %#lx", (unsigned long)v);
+	CHECK(e1 - e0 == 1, "the fault caused %lu exits, want none",
+	      (unsigned long)(e1 - e0 - 1));
+	return ok;
+}
+
+bool step_guest_exceptions(void)
+{
+	bool ok = true;
+	uint32_t insn;
+
+	/* An instruction no extension defines (custom-0 opcode). */
+	expect_trap(0);
+	__asm__ volatile(".option push\n.option norvc\n"
+			 ".word 0x1234500b\n.option pop" ::: "memory");
+	CHECK(expect.seen && expect.cause == EXC_ILLEGAL_INST,
+	      "custom-0: cause %lu", (unsigned long)expect.cause);
+	CHECK(expect.tval == 0x1234500b, "custom-0: stval %#lx", (unsigned long)expect.tval);
+
+	/* A hypervisor CSR from VS-mode: a virtual-instruction exception in
+	 * HS-mode, which the guest must see as an illegal instruction. */
+	expect_trap(0);
+	__asm__ volatile("csrr t0, 0x600" ::: "t0", "memory");
+	insn = expect.epc ? *(volatile uint32_t *)expect.epc : 0;
+	CHECK(expect.seen && expect.cause == EXC_ILLEGAL_INST,
+	      "csrr hstatus: cause %lu", (unsigned long)expect.cause);
+	CHECK(expect.tval == insn, "csrr hstatus: stval %#lx, instruction %#x",
+	      (unsigned long)expect.tval, insn);
+
+	/* ebreak: a breakpoint, tval = its address or 0. */
+	expect_trap(0);
+	__asm__ volatile(".option push\n.option norvc\nebreak\n.option pop" ::: "memory");
+	CHECK(expect.seen && expect.cause == EXC_BREAKPOINT, "ebreak: cause %lu",
+	      (unsigned long)expect.cause);
+	CHECK(expect.tval == expect.epc || expect.tval == 0, "ebreak: stval %#lx epc %#lx",
+	      (unsigned long)expect.tval, (unsigned long)expect.epc);
+	/* In the handler, sstatus.SPP said the trap came from S-mode (the
+	 * guest's VS-mode) and SPIE kept the SIE it had (0 here). */
+	CHECK(expect.sstatus & SSTATUS_SPP, "sstatus.SPP not set in the handler");
+	CHECK(!(expect.sstatus & SSTATUS_SIE), "sstatus.SIE set in the handler");
+	return ok;
+}
+
+static void enable_timer_irq(void)
+{
+	csr_set(CSR_SIE, 1UL << IRQ_S_TIMER);
+	csr_set(CSR_SSTATUS, SSTATUS_SIE);
+}
+
+static void disable_irqs(void)
+{
+	csr_clear(CSR_SSTATUS, SSTATUS_SIE);
+}
+
+bool step_sbi_timer(void)
+{
+	bool ok = true;
+	uint64_t before = timer_irqs;
+	uint64_t deadline = csr_read(CSR_TIME) + timebase_hz / 1000; /* 1 ms */
+	enable_timer_irq();
+	struct sbiret r = sbi_call(SBI_EXT_TIME, SBI_TIME_SET_TIMER, deadline, 0, 0);
+	CHECK(r.error == 0, "set_timer error %ld", r.error);
+	uint64_t limit = csr_read(CSR_TIME) + timebase_hz; /* give up after 1 s */
+	while (timer_irqs == before && csr_read(CSR_TIME) < limit)
+		;
+	disable_irqs();
+	CHECK(timer_irqs == before + 1, "%lu timer interrupts, want 1",
+	      (unsigned long)(timer_irqs - before));
+	CHECK(csr_read(CSR_TIME) >= deadline, "interrupt before the deadline");
+	return ok;
+}
+
+bool step_wfi(void)
+{
+	bool ok = true;
+	uint64_t before = timer_irqs;
+	uint64_t deadline = csr_read(CSR_TIME) + timebase_hz / 500; /* 2 ms */
+	csr_set(CSR_SIE, 1UL << IRQ_S_TIMER);
+	sbi_call(SBI_EXT_TIME, SBI_TIME_SET_TIMER, deadline, 0, 0);
+	unsigned waits = 0;
+	/* wfi with interrupts globally off: it still wakes on a pending,
+	 * enabled interrupt; we then take it with SIE on. */
+	while (timer_irqs == before && waits < 1000) {
+		__asm__ volatile("wfi");
+		waits++;
+		csr_set(CSR_SSTATUS, SSTATUS_SIE);
+		csr_clear(CSR_SSTATUS, SSTATUS_SIE);
+	}
+	CHECK(timer_irqs == before + 1, "woke %u times without the interrupt", waits);
+	CHECK(csr_read(CSR_TIME) >= deadline, "woke before the deadline");
+	printf("    wfi returned %u time(s) before the timer interrupt\n", waits);
+	return ok;
+}
+
+bool step_sstc_timer(void)
+{
+	bool ok = true;
+	if (!guest_has_sstc) {
+		printf("    skipped: the guest's ISA string has no sstc\n");
+		return true;
+	}
+	uint64_t before = timer_irqs;
+	uint64_t e0 = exits_now();
+	enable_timer_irq();
+	csr_write(CSR_STIMECMP, csr_read(CSR_TIME) + timebase_hz / 1000);
+	uint64_t limit = csr_read(CSR_TIME) + timebase_hz;
+	while (timer_irqs == before && csr_read(CSR_TIME) < limit)
+		;
+	disable_irqs();
+	uint64_t e1 = exits_now();
+	CHECK(timer_irqs == before + 1, "%lu timer interrupts, want 1",
+	      (unsigned long)(timer_irqs - before));
+	/* The handler's SBI set_timer(-1) is one exit; the interrupt none. */
+	CHECK(e1 - e0 == 2, "%lu exits, want 2 (handler's set_timer + this read)",
+	      (unsigned long)(e1 - e0));
+	return ok;
+}
+
+bool step_counters(void)
+{
+	bool ok = true;
+	uint64_t e0 = exits_now();
+	uint64_t t0 = csr_read(CSR_TIME), c0 = csr_read(CSR_CYCLE), i0 = csr_read(CSR_INSTRET);
+	for (volatile int i = 0; i < 1000; i++)
+		;
+	uint64_t t1 = csr_read(CSR_TIME), c1 = csr_read(CSR_CYCLE), i1 = csr_read(CSR_INSTRET);
+	uint64_t e1 = exits_now();
+	CHECK(t1 > t0, "time did not advance");
+	CHECK(c1 > c0, "cycle did not advance");
+	CHECK(i1 > i0 + 1000, "instret advanced only %lu", (unsigned long)(i1 - i0));
+	CHECK(e1 - e0 == 1, "reading counters caused %lu exits", (unsigned long)(e1 - e0 - 1));
+	printf("    1000 iterations: %lu instructions, %lu time ticks\n",
+	       (unsigned long)(i1 - i0), (unsigned long)(t1 - t0));
+	return ok;
+}
+
+/* Try a load, a store and (optionally) a fetch at guest-physical `gpa`
+ * (mapped 1:1 in our VS-stage): each must give the matching access fault. */
+static bool probe_forbidden(uint64_t gpa, const char *what, bool fetch)
+{
+	bool ok = true;
+	volatile uint64_t *p = (volatile uint64_t *)(uintptr_t)gpa;
+	expect_trap(0);
+	uint64_t v = *p;
+	CHECK(expect.seen && expect.cause == EXC_LOAD_ACCESS && expect.tval == gpa,
+	      "load from %s %#lx: cause %lu tval %#lx (read %#lx)", what,
+	      (unsigned long)gpa, (unsigned long)expect.cause,
+	      (unsigned long)expect.tval, (unsigned long)v);
+	expect_trap(0);
+	*p = 0xbad;
+	CHECK(expect.seen && expect.cause == EXC_STORE_ACCESS && expect.tval == gpa,
+	      "store to %s %#lx: cause %lu", what, (unsigned long)gpa,
+	      (unsigned long)expect.cause);
+	if (fetch) {
+		uintptr_t back;
+		__asm__ volatile("la %0, 1f" : "=r"(back));
+		expect_trap(back);
+		__asm__ volatile("jalr ra, 0(%0)\n1:" ::"r"(gpa) : "ra", "memory");
+		CHECK(expect.seen && expect.cause == EXC_INST_ACCESS && expect.tval == gpa,
+		      "fetch from %s %#lx: cause %lu", what, (unsigned long)gpa,
+		      (unsigned long)expect.cause);
+	}
+	printf("    %-28s %#010lx: %s\n", what, (unsigned long)gpa, ok ? "access faults" : "NOT PROTECTED");
+	return ok;
+}
+
+static bool gpa_in_our_map(uint64_t gpa)
+{
+	/* Identity-mapped VS ranges: 0-1 GiB and 2-4 GiB, outside RAM. */
+	bool low = gpa < 0x40000000UL;
+	bool high = gpa >= 0x80000000UL && gpa < 0x100000000UL;
+	bool ram = gpa >= guest_ram_base && gpa < guest_ram_base + guest_ram_size;
+	bool mmio = gpa >= GPA_MMIO && gpa < GPA_MMIO + 0x20000;
+	return (low || high) && !ram && !mmio;
+}
+
+bool step_isolation(void)
+{
+	bool ok = true;
+	unsigned tried = 0;
+	/* The host addresses the test device says are protected. */
+	for (unsigned i = 0; i < 16; i++) {
+		uint64_t base = td_read(TD_RANGES + 16 * i);
+		uint64_t size = td_read(TD_RANGES + 16 * i + 8);
+		if (!size)
+			break;
+		const char *what = i == 0 ? "firmware (host)" : "hypervisor memory (host)";
+		uint64_t probes[2] = { base, base + size - 8 };
+		for (unsigned k = 0; k < 2; k++)
+			if (gpa_in_our_map(probes[k])) {
+				ok &= probe_forbidden(probes[k], what, k == 0 && i == 0);
+				tried++;
+			}
+	}
+	ok &= probe_forbidden(0x20000000UL, "unmapped guest-physical", true);
+	ok &= probe_forbidden(guest_ram_base + guest_ram_size, "just past guest RAM", false);
+	ok &= probe_forbidden(guest_ram_base - 8, "just below guest RAM", false);
+	ok &= probe_forbidden(GPA_MMIO + 0x8000, "MMIO hole (no device)", false);
+	tried += 4;
+	CHECK(tried >= 6, "only %u addresses tried", tried);
+	return ok;
+}
+
+bool step_trace_control(void)
+{
+	bool ok = true;
+	struct sbiret r = sbi_call(SBI_EXT_TRACEVISOR, SBI_TV_TRACE_MARK, 0x7476, 0, 0);
+	CHECK(r.error == 0, "mark error %ld", r.error);
+	r = sbi_call(SBI_EXT_TRACEVISOR, SBI_TV_TRACE_STOP, 0, 0, 0);
+	CHECK(r.error == 0, "stop error %ld", r.error);
+	sbi_call(SBI_EXT_BASE, SBI_BASE_GET_SPEC_VERSION, 0, 0, 0); /* not traced */
+	r = sbi_call(SBI_EXT_TRACEVISOR, SBI_TV_TRACE_START, 0, 0, 0);
+	CHECK(r.error == 0, "start error %ld", r.error);
+	r = sbi_call(SBI_EXT_TRACEVISOR, SBI_TV_TRACE_FILTER, 1UL << 31, 0, 0);
+	CHECK(r.error == SBI_ERR_INVALID_PARAM, "bad filter error %ld", r.error);
+	r = sbi_call(SBI_EXT_TRACEVISOR, 77, 0, 0, 0);
+	CHECK(r.error == SBI_ERR_NOT_SUPPORTED, "unknown FID error %ld", r.error);
+	r = sbi_call(SBI_EXT_TRACEVISOR, SBI_TV_TRACE_MARK, 0x656e64, 0, 0);
+	CHECK(r.error == 0, "mark error %ld", r.error);
+	return ok;
+}

@@ -1,0 +1,229 @@
+/*
+ * The one HS-mode trap vector and the world switch.
+ *
+ * Register convention: while the hypervisor runs, tp holds this hart's
+ * struct vcpu and so does sscratch; while a guest runs, sscratch holds the
+ * vcpu and tp belongs to the guest. A trap therefore starts with
+ * `csrrw tp, sscratch, tp`, which yields the vcpu pointer in both cases.
+ *
+ * Guest trap or hypervisor trap? The privileged spec ("Hypervisor Status
+ * Register (hstatus)") says a trap into HS-mode writes hstatus.SPV with the
+ * virtualization mode at the time of the trap: SPV=1 means the trap came
+ * from the guest (VS or VU), SPV=0 means it came from the hypervisor
+ * itself, which is always fatal.
+ *
+ * The hypervisor runs with sstatus.SIE=0. It still receives its own
+ * interrupts while a guest runs, because the spec ("Hypervisor Interrupt
+ * Registers") makes HS-level interrupts always enabled when V=1.
+ */
+#include "../core/vcpu_layout.h"
+
+#define HSTATUS_SPV 0x80
+
+	.macro SAVE_GPRS base, offset
+	sd	x1, \offset+1*8(\base)
+	sd	x2, \offset+2*8(\base)
+	sd	x3, \offset+3*8(\base)
+	/* x4 (tp) and x5 (t0) are saved by the caller of this macro */
+	sd	x6, \offset+6*8(\base)
+	sd	x7, \offset+7*8(\base)
+	sd	x8, \offset+8*8(\base)
+	sd	x9, \offset+9*8(\base)
+	sd	x10, \offset+10*8(\base)
+	sd	x11, \offset+11*8(\base)
+	sd	x12, \offset+12*8(\base)
+	sd	x13, \offset+13*8(\base)
+	sd	x14, \offset+14*8(\base)
+	sd	x15, \offset+15*8(\base)
+	sd	x16, \offset+16*8(\base)
+	sd	x17, \offset+17*8(\base)
+	sd	x18, \offset+18*8(\base)
+	sd	x19, \offset+19*8(\base)
+	sd	x20, \offset+20*8(\base)
+	sd	x21, \offset+21*8(\base)
+	sd	x22, \offset+22*8(\base)
+	sd	x23, \offset+23*8(\base)
+	sd	x24, \offset+24*8(\base)
+	sd	x25, \offset+25*8(\base)
+	sd	x26, \offset+26*8(\base)
+	sd	x27, \offset+27*8(\base)
+	sd	x28, \offset+28*8(\base)
+	sd	x29, \offset+29*8(\base)
+	sd	x30, \offset+30*8(\base)
+	sd	x31, \offset+31*8(\base)
+	.endm
+
+	.section .text
+	.balign 4
+	.globl hyp_trap_vector
+hyp_trap_vector:
+	csrrw	tp, sscratch, tp
+	sd	t0, VCPU_SCRATCH(tp)
+	csrr	t0, hstatus
+	andi	t0, t0, HSTATUS_SPV
+	beqz	t0, hyp_self_trap
+
+	/* A VM exit: save every guest GPR. */
+	SAVE_GPRS tp, 0
+	ld	t0, VCPU_SCRATCH(tp)
+	sd	t0, VCPU_GPR(5)(tp)
+	csrr	t0, sscratch
+	sd	t0, VCPU_GPR(4)(tp)
+	csrw	sscratch, tp
+
+	/* Capture the trap CSRs before anything can overwrite them. */
+	csrr	t0, sepc
+	sd	t0, VCPU_SEPC(tp)
+	csrr	t0, hstatus
+	sd	t0, VCPU_HSTATUS(tp)
+	csrr	t0, sstatus
+	sd	t0, VCPU_SSTATUS(tp)
+	csrr	t0, scause
+	sd	t0, VCPU_SCAUSE(tp)
+	csrr	t0, stval
+	sd	t0, VCPU_STVAL(tp)
+	csrr	t0, 0x643		/* htval */
+	sd	t0, VCPU_HTVAL(tp)
+	csrr	t0, 0x64a		/* htinst */
+	sd	t0, VCPU_HTINST(tp)
+
+	ld	sp, VCPU_HYP_SP(tp)
+	mv	a0, tp
+	call	vcpu_exit		/* hyp/core/exit.c: returns to resume the guest */
+	/* fall through */
+
+/*
+ * Enter (or re-enter) the guest of the vcpu in tp: restore the trap CSRs
+ * sret consumes (sepc, hstatus.SPV/SPVP, sstatus.SPP/SPIE) and every GPR.
+ */
+vcpu_enter:
+	ld	t0, VCPU_SEPC(tp)
+	csrw	sepc, t0
+	ld	t0, VCPU_HSTATUS(tp)
+	csrw	hstatus, t0
+	ld	t0, VCPU_SSTATUS(tp)
+	csrw	sstatus, t0
+	ld	x1, 1*8(tp)
+	ld	x2, 2*8(tp)
+	ld	x3, 3*8(tp)
+	ld	x5, 5*8(tp)
+	ld	x6, 6*8(tp)
+	ld	x7, 7*8(tp)
+	ld	x8, 8*8(tp)
+	ld	x9, 9*8(tp)
+	ld	x10, 10*8(tp)
+	ld	x11, 11*8(tp)
+	ld	x12, 12*8(tp)
+	ld	x13, 13*8(tp)
+	ld	x14, 14*8(tp)
+	ld	x15, 15*8(tp)
+	ld	x16, 16*8(tp)
+	ld	x17, 17*8(tp)
+	ld	x18, 18*8(tp)
+	ld	x19, 19*8(tp)
+	ld	x20, 20*8(tp)
+	ld	x21, 21*8(tp)
+	ld	x22, 22*8(tp)
+	ld	x23, 23*8(tp)
+	ld	x24, 24*8(tp)
+	ld	x25, 25*8(tp)
+	ld	x26, 26*8(tp)
+	ld	x27, 27*8(tp)
+	ld	x28, 28*8(tp)
+	ld	x29, 29*8(tp)
+	ld	x30, 30*8(tp)
+	ld	x31, 31*8(tp)
+	ld	x4, 4*8(tp)
+	sret
+
+/* void vcpu_first_entry(struct vcpu *v): start the guest; never returns. */
+	.globl vcpu_first_entry
+vcpu_first_entry:
+	mv	tp, a0
+	csrw	sscratch, a0
+	j	vcpu_enter
+
+/*
+ * A trap taken while the hypervisor itself ran. Save its registers into
+ * vcpu->fault_regs, switch to the fault stack and report (hyp/core/fault.c).
+ */
+hyp_self_trap:
+	SAVE_GPRS tp, VCPU_FAULT_REGS
+	ld	t0, VCPU_SCRATCH(tp)
+	sd	t0, VCPU_FAULT_REGS+5*8(tp)
+	csrr	t0, sscratch
+	sd	t0, VCPU_FAULT_REGS+4*8(tp)
+	csrw	sscratch, tp
+	ld	sp, VCPU_FAULT_SP(tp)
+	mv	a0, tp
+	call	hyp_fault
+1:	wfi
+	j	1b
+
+/*
+ * uint64_t guest_fetch_insn(unsigned long gva)
+ *
+ * Read the guest instruction at gva with HLVX.HU, as the guest would fetch
+ * it: HLVX translates through both stages with execute permission and the
+ * privilege in hstatus.SPVP, which the trap set to the guest's ("Hypervisor
+ * Virtual-Machine Load and Store Instructions"). A 32-bit instruction needs
+ * a second halfword read. If the read itself faults, a temporary trap
+ * vector catches it and the function returns ~0 (all ones) instead.
+ * The fault overwrites sstatus and hstatus; both are restored.
+ */
+	.globl guest_fetch_insn
+guest_fetch_insn:
+	csrr	t1, stvec
+	la	t2, 3f
+	csrw	stvec, t2
+	csrr	t3, sstatus
+	csrr	t4, hstatus
+	mv	t5, a0
+	.insn r 0x73, 0x4, 0x32, a0, t5, x3	/* hlvx.hu a0, (t5) */
+	andi	t2, a0, 3
+	li	t0, 3
+	bne	t2, t0, 2f			/* 16-bit (compressed) instruction */
+	addi	t5, t5, 2
+	.insn r 0x73, 0x4, 0x32, t2, t5, x3	/* hlvx.hu t2, (t5) */
+	slli	t2, t2, 16
+	or	a0, a0, t2
+2:	csrw	stvec, t1
+	ret
+	.balign 4
+3:	csrw	sstatus, t3
+	csrw	hstatus, t4
+	li	a0, -1
+	j	2b
+
+/*
+ * int hart_has_h(void): 1 when hstatus is implemented. Reading it on a hart
+ * without the H extension raises an illegal-instruction exception, which
+ * OpenSBI redirects to our (temporary) trap vector.
+ */
+	.globl hart_has_h
+hart_has_h:
+	csrr	t1, stvec
+	la	t2, 1f
+	csrw	stvec, t2
+	li	a0, 1
+	csrr	t0, hstatus
+	j	2f
+	.balign 4
+1:	li	a0, 0
+2:	csrw	stvec, t1
+	ret
+
+/* int hart_can_read_cycle(void): 1 when HS-mode may read `cycle`
+ * (the firmware's mcounteren.CY), probed the same way. */
+	.globl hart_can_read_cycle
+hart_can_read_cycle:
+	csrr	t1, stvec
+	la	t2, 1f
+	csrw	stvec, t2
+	li	a0, 1
+	csrr	t0, cycle
+	j	2f
+	.balign 4
+1:	li	a0, 0
+2:	csrw	stvec, t1
+	ret

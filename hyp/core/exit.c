@@ -1,0 +1,185 @@
+/*
+ * The VM exit path, in C. hyp/arch/trap.S saved the guest's registers and
+ * trap CSRs into the vcpu and calls vcpu_exit(); when it returns, trap.S
+ * restores the guest and executes sret.
+ *
+ * Exits are dispatched on scause with its interrupt bit kept, so interrupt
+ * 5 (supervisor timer) and exception 5 (load access fault) never collide.
+ */
+#include <tracevisor/trace_record.h>
+
+#include "../mmio/mmio.h"
+#include "../sbi/firmware.h"
+#include "../sbi/sbi.h"
+#include "../trace/trace.h"
+#include "console.h"
+#include "insn.h"
+#include "options.h"
+#include "platform.h"
+#include "timer.h"
+#include "trace_wire.h"
+#include "vm.h"
+
+/*
+ * For a load or store guest-page fault the emulator needs the instruction.
+ * htinst holds a transformed instruction when the hardware provides one
+ * ("Transformed Instruction or Pseudoinstruction for mtinst or htinst");
+ * otherwise read it from the guest at sepc with HLVX. Done before the exit
+ * is recorded, so the exit record carries the instruction.
+ */
+static void capture_insn(struct vcpu *v)
+{
+	uint32_t insn;
+	v->insn_valid = false;
+	if (v->scause != EXC_LOAD_GUEST_PAGE_FAULT &&
+	    v->scause != EXC_STORE_GUEST_PAGE_FAULT)
+		return;
+	int len = insn_from_htinst(v->htinst, &insn);
+	if (len) {
+		v->insn = insn;
+		v->insn_len = (uint8_t)len; /* of the original instruction */
+		v->insn_valid = true;
+		return;
+	}
+	if (v->htinst != 0)
+		return; /* a pseudoinstruction: the fault was in the guest's
+			 * own page-table walk, there is no instruction to emulate */
+	uint64_t raw = guest_fetch_insn(v->sepc);
+	if (raw == ~0ULL)
+		return;
+	v->insn = (uint32_t)raw;
+	v->insn_len = (uint8_t)insn_length(v->insn & 0xffff);
+	v->insn_valid = v->insn_len != 0;
+}
+
+/* Virtual-instruction exception: WFI with hstatus.VTW=1 is the one we
+ * handle; anything else is an instruction VS-mode may not execute, which
+ * the guest sees as an illegal instruction ("Virtual Instruction
+ * Exceptions"), with the instruction bits as its tval. */
+static void handle_virtual_instruction(struct vcpu *v)
+{
+	const uint32_t WFI = 0x10500073;
+	if ((uint32_t)v->stval == WFI) {
+		v->sepc += 4;
+		/* Wait only if the guest has nothing pending. The hypervisor's
+		 * own wfi wakes on any pending and enabled interrupt (sie for
+		 * ours, hie/vsie for the guest's), whatever sstatus.SIE says. */
+		if (!(csr_read(CSR_HIP) & csr_read(CSR_HIE)))
+			__asm__ volatile("wfi");
+		return;
+	}
+	inject_exception(v, EXC_ILLEGAL_INST, v->stval);
+}
+
+/* Instruction guest-page fault: nothing is mapped where the guest tried to
+ * execute (or it is an MMIO hole): an instruction access fault for it. */
+static void handle_fetch_guest_page_fault(struct vcpu *v)
+{
+	inject_exception(v, EXC_INST_ACCESS, v->stval);
+}
+
+/* Exceptions that belong to the guest and reached HS-mode because they are
+ * not delegated (hedeleg) or because the firmware redirected them here
+ * with hstatus.SPV=1: give them to the guest unchanged. */
+static void handle_guest_exception(struct vcpu *v)
+{
+	inject_exception(v, v->scause, v->stval);
+}
+
+static void handle_interrupt(struct vcpu *v)
+{
+	switch (v->scause & ~CAUSE_INTERRUPT) {
+	case IRQ_S_TIMER:
+		timer_interrupt(v);
+		break;
+	default:
+		hyp_log("unexpected interrupt %llu while the guest ran; ignored\n",
+			(unsigned long long)(v->scause & ~CAUSE_INTERRUPT));
+		break;
+	}
+}
+
+static void dispatch(struct vcpu *v)
+{
+	if (v->scause & CAUSE_INTERRUPT) {
+		handle_interrupt(v);
+		return;
+	}
+	switch (v->scause) {
+	case EXC_ECALL_VS:
+		sbi_handle_ecall(v);
+		break;
+	case EXC_LOAD_GUEST_PAGE_FAULT:
+	case EXC_STORE_GUEST_PAGE_FAULT:
+		mmio_handle_guest_page_fault(v);
+		break;
+	case EXC_INST_GUEST_PAGE_FAULT:
+		handle_fetch_guest_page_fault(v);
+		break;
+	case EXC_VIRTUAL_INST:
+		handle_virtual_instruction(v);
+		break;
+	case EXC_INST_MISALIGNED:
+	case EXC_INST_ACCESS:
+	case EXC_ILLEGAL_INST:
+	case EXC_BREAKPOINT:
+	case EXC_LOAD_MISALIGNED:
+	case EXC_LOAD_ACCESS:
+	case EXC_STORE_MISALIGNED:
+	case EXC_STORE_ACCESS:
+	case EXC_ECALL_U:
+	case EXC_INST_PAGE_FAULT:
+	case EXC_LOAD_PAGE_FAULT:
+	case EXC_STORE_PAGE_FAULT:
+		handle_guest_exception(v);
+		break;
+	default:
+		hyp_log("guest exit with unknown cause %#llx at %#llx; "
+			"giving the guest an illegal-instruction exception\n",
+			(unsigned long long)v->scause, (unsigned long long)v->sepc);
+		inject_exception(v, EXC_ILLEGAL_INST, 0);
+		break;
+	}
+}
+
+#ifdef TV_FAULT_TEST
+/* Test-only build: with tv.fault_test=1 the hypervisor loads from the
+ * firmware's PMP-protected memory on the 40th exit, which faults in HS-mode
+ * and must produce the flight-recorder dump. */
+static void maybe_fault(struct vcpu *v)
+{
+	if (opt.fault_test && v->exits == 40 && platform.nreserved)
+		(void)*(volatile uint64_t *)(uintptr_t)platform.reserved[0].base;
+}
+#else
+static inline void maybe_fault(struct vcpu *v) { (void)v; }
+#endif
+
+void vcpu_exit(struct vcpu *v)
+{
+	v->exits++;
+	maybe_fault(v);
+	capture_insn(v);
+	/* ---- The exit is complete: every trap CSR is captured. ---- */
+	trace_exit(v);
+
+	dispatch(v);
+
+	/* ---- The guest is about to be entered at v->sepc. ---- */
+	trace_entry(v);
+}
+
+void vcpu_stop(struct vcpu *v, int why, uint64_t detail, bool failure)
+{
+	trace_stop(v, (unsigned)why, detail);
+	console_flush();
+	hyp_log("guest stopped (%s, reason %llu) after %llu exits\n",
+		why == TV_STOP_SHUTDOWN ? "shutdown"
+		: why == TV_STOP_REBOOT ? "reboot request"
+					: "fault",
+		(unsigned long long)detail, (unsigned long long)v->exits);
+	trace_dump(TV_DUMP_SHUTDOWN);
+	hyp_log("shutting down: %s\n", failure ? "failure" : "success");
+	console_flush();
+	fw_shutdown(failure);
+}

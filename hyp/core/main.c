@@ -1,0 +1,69 @@
+/*
+ * Boot: from OpenSBI's jump into the payload to the first guest entry.
+ */
+#include "../sbi/firmware.h"
+#include "../trace/trace.h"
+#include "console.h"
+#include "mem.h"
+#include "options.h"
+#include "platform.h"
+#include "vcpu.h"
+#include "vm.h"
+
+uint8_t hyp_stacks[MAX_HARTS][HYP_STACK_SIZE] __attribute__((aligned(16)));
+static uint8_t fault_stacks[MAX_HARTS][FAULT_STACK_SIZE] __attribute__((aligned(16)));
+static struct vcpu vcpus[MAX_HARTS];
+static struct vm vms[1];
+
+/* Per-hart context: tp and sscratch point at the hart's vcpu from now on,
+ * so a trap anywhere in the hypervisor finds its fault stack. */
+static void hart_context_init(struct vcpu *v, unsigned slot)
+{
+	v->hyp_sp = (uint64_t)(uintptr_t)&hyp_stacks[slot][HYP_STACK_SIZE];
+	v->fault_sp = (uint64_t)(uintptr_t)&fault_stacks[slot][FAULT_STACK_SIZE];
+	__asm__ volatile("mv tp, %0" ::"r"(v));
+	csr_write(CSR_SSCRATCH, v);
+	csr_write(CSR_STVEC, hyp_trap_vector);
+}
+
+/* Without the H extension there is nothing to do: say which flag fixes it
+ * and shut down with a failure reason. */
+static void require_h(void)
+{
+	if (hart_has_h())
+		return;
+	printf(HYP_TAG "this hart has no H (hypervisor) extension: hstatus is "
+	       "not implemented. On QEMU run with -cpu rv64 (H is on by default) "
+	       "or -cpu rv64,h=true.\n");
+	console_flush();
+	fw_shutdown(true);
+}
+
+void hyp_main(unsigned long hart, const void *fdt)
+{
+	console_init();
+	printf("\n" HYP_TAG "tracevisor hypervisor, boot hart %lu, FDT at %p\n",
+	       hart, fdt);
+	int fdt_ok = platform_probe(fdt, hart);
+	fw_set_finisher(platform.finisher);
+	require_h();
+	hart_context_init(&vcpus[0], 0);
+	if (fdt_ok != 0)
+		hyp_panic("cannot use the device tree passed in a1");
+	options_parse(platform.bootargs);
+	platform_print();
+	hyp_log("SBI firmware: spec %ld.%ld, DBCN %s\n", fw_spec_version() >> 24,
+		fw_spec_version() & 0xffffff, fw_has_dbcn() ? "yes" : "no (legacy console)");
+
+	mem_init();
+	trace_init();
+	vm_create(&vms[0], 0, opt.guest_mem);
+	mem_print();
+	vcpu_init(&vcpus[0], &vms[0], 0, (unsigned)hart);
+
+	hyp_log("entering the guest at %#llx (trace %s, ring %u slots, %s)\n",
+		(unsigned long long)vcpus[0].sepc, opt.trace ? "on" : "off",
+		opt.ring_slots, opt.ring_mode ? "stop when full" : "overwrite");
+	console_flush();
+	vcpu_run(&vcpus[0]);
+}

@@ -1,0 +1,121 @@
+/*
+ * A boot-time allocator over the RAM the device tree describes. Nothing is
+ * ever freed: the hypervisor's memory needs are fixed once the guest is set
+ * up.
+ */
+#include "mem.h"
+
+static struct mem_range free_ranges[MAX_MEM_RANGES * 2];
+static int nfree;
+static struct mem_range hyp_owned[MAX_MEM_RANGES]; /* image + allocations */
+static int nhyp;
+
+/* Remove [base, base+size) from every free range, splitting where needed. */
+static void carve(uint64_t base, uint64_t size)
+{
+	uint64_t end = base + size;
+	for (int i = 0; i < nfree; i++) {
+		struct mem_range *r = &free_ranges[i];
+		uint64_t rend = r->base + r->size;
+		if (end <= r->base || base >= rend)
+			continue;
+		if (base > r->base && end < rend && nfree < (int)ARRAY_SIZE(free_ranges)) {
+			free_ranges[nfree].base = end;
+			free_ranges[nfree].size = rend - end;
+			nfree++;
+			r->size = base - r->base;
+		} else if (base > r->base) {
+			r->size = base - r->base;
+		} else if (end < rend) {
+			r->size = rend - end;
+			r->base = end;
+		} else {
+			r->size = 0;
+		}
+	}
+}
+
+static void own(uint64_t base, uint64_t size)
+{
+	if (nhyp < (int)ARRAY_SIZE(hyp_owned)) {
+		hyp_owned[nhyp].base = base;
+		hyp_owned[nhyp].size = size;
+		nhyp++;
+	}
+}
+
+void mem_init(void)
+{
+	for (int i = 0; i < platform.nram; i++)
+		free_ranges[nfree++] = platform.ram[i];
+	for (int i = 0; i < platform.nreserved; i++)
+		carve(platform.reserved[i].base, platform.reserved[i].size);
+	uint64_t img = (uint64_t)(uintptr_t)_hyp_start;
+	uint64_t img_size = (uint64_t)(uintptr_t)_hyp_end - img;
+	carve(img, img_size);
+	own(img, img_size);
+}
+
+static uint64_t take(uint64_t size, uint64_t align)
+{
+	for (int i = 0; i < nfree; i++) {
+		struct mem_range *r = &free_ranges[i];
+		uint64_t base = ALIGN_UP(r->base, align);
+		if (base >= r->base && base + size <= r->base + r->size && base + size > base) {
+			carve(base, size);
+			return base;
+		}
+	}
+	return 0;
+}
+
+void *mem_alloc_hyp(uint64_t size, uint64_t align, const char *what)
+{
+	size = ALIGN_UP(size, PAGE_SIZE);
+	uint64_t base = take(size, align < PAGE_SIZE ? PAGE_SIZE : align);
+	if (!base)
+		hyp_panic("out of memory allocating %llu bytes for %s",
+			  (unsigned long long)size, what);
+	own(base, size);
+	memset((void *)(uintptr_t)base, 0, size);
+	return (void *)(uintptr_t)base;
+}
+
+uint64_t mem_alloc_guest(uint64_t size, uint64_t align)
+{
+	return take(size, align);
+}
+
+static bool overlaps(uint64_t a, uint64_t asz, uint64_t b, uint64_t bsz)
+{
+	return a < b + bsz && b < a + asz;
+}
+
+bool mem_is_protected(uint64_t base, uint64_t size)
+{
+	for (int i = 0; i < platform.nreserved; i++)
+		if (overlaps(base, size, platform.reserved[i].base, platform.reserved[i].size))
+			return true;
+	for (int i = 0; i < nhyp; i++)
+		if (overlaps(base, size, hyp_owned[i].base, hyp_owned[i].size))
+			return true;
+	return false;
+}
+
+int mem_protected_ranges(struct mem_range *out, int max)
+{
+	int n = 0;
+	for (int i = 0; i < platform.nreserved && n < max; i++)
+		out[n++] = platform.reserved[i];
+	for (int i = 0; i < nhyp && n < max; i++)
+		out[n++] = hyp_owned[i];
+	return n;
+}
+
+void mem_print(void)
+{
+	for (int i = 0; i < nhyp; i++)
+		hyp_log("hypervisor memory %#010llx-%#010llx\n",
+			(unsigned long long)hyp_owned[i].base,
+			(unsigned long long)(hyp_owned[i].base + hyp_owned[i].size - 1));
+}

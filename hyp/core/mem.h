@@ -1,0 +1,29 @@
+/*
+ * Host physical memory: which RAM the hypervisor may hand out, and what it
+ * has handed out (its own allocations and guest RAM). The hypervisor runs
+ * with the MMU off (HS-mode satp = Bare), so an address is a pointer.
+ */
+#ifndef HYP_MEM_H
+#define HYP_MEM_H
+
+#include "platform.h"
+
+/* Build the free list: RAM minus firmware reservations, minus the image. */
+void mem_init(void);
+
+/* Zeroed, aligned memory owned by the hypervisor (never mapped to a guest).
+ * Panics when RAM is exhausted: it is only called at boot. */
+void *mem_alloc_hyp(uint64_t size, uint64_t align, const char *what);
+
+/* Memory for guest RAM: 0 when none is free. Not zeroed by this call. */
+uint64_t mem_alloc_guest(uint64_t size, uint64_t align);
+
+/* Does [base, base+size) overlap memory the guest must never reach? */
+bool mem_is_protected(uint64_t base, uint64_t size);
+
+/* Ranges the guest must never reach (firmware, image, allocations). */
+int mem_protected_ranges(struct mem_range *out, int max);
+
+void mem_print(void);
+
+#endif

@@ -1,0 +1,182 @@
+#include "options.h"
+
+#include <tracevisor/trace_record.h>
+
+#ifndef TV_RING_SLOTS_DEFAULT
+#define TV_RING_SLOTS_DEFAULT 4096
+#endif
+
+struct options opt = {
+	.guest_mem = MiB(64),
+	.gstage = GSTAGE_AUTO,
+	.trace = true,
+	.ring_slots = TV_RING_SLOTS_DEFAULT,
+	.ring_mode = 0,
+	.filter = TV_FILTER_ALL,
+	.dump = DUMP_COMPACT,
+	.watermark_pct = 0,
+	.timer = TIMER_AUTO,
+};
+
+/* Decimal or 0x-hex digits; false on no digits or overflow. (Not strtoull:
+ * picolibc's sets errno, a thread-local variable reached through tp, and
+ * in the hypervisor tp holds the vcpu pointer.) */
+static bool parse_u64(const char *s, uint64_t *out, const char **end)
+{
+	unsigned base = 10;
+	uint64_t v = 0;
+	const char *p = s;
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+		base = 16;
+		p += 2;
+	}
+	const char *digits = p;
+	for (;; p++) {
+		unsigned d;
+		if (*p >= '0' && *p <= '9')
+			d = (unsigned)(*p - '0');
+		else if (base == 16 && *p >= 'a' && *p <= 'f')
+			d = (unsigned)(*p - 'a' + 10);
+		else if (base == 16 && *p >= 'A' && *p <= 'F')
+			d = (unsigned)(*p - 'A' + 10);
+		else
+			break;
+		if (v > (UINT64_MAX - d) / base)
+			return false;
+		v = v * base + d;
+	}
+	*out = v;
+	*end = p;
+	return p != digits;
+}
+
+/* "64M", "1G", "0x1000", "4096" -> bytes; false when malformed. */
+static bool parse_size(const char *s, uint64_t *out)
+{
+	const char *end;
+	uint64_t v;
+	if (!parse_u64(s, &v, &end))
+		return false;
+	unsigned shift = 0;
+	switch (*end) {
+	case 'K': case 'k': shift = 10; end++; break;
+	case 'M': case 'm': shift = 20; end++; break;
+	case 'G': case 'g': shift = 30; end++; break;
+	default: break;
+	}
+	if (shift && v > (UINT64_MAX >> shift))
+		return false;
+	v <<= shift;
+	if (*end != 0)
+		return false;
+	*out = v;
+	return true;
+}
+
+static bool parse_bool(const char *s, bool *out)
+{
+	if (!strcmp(s, "on") || !strcmp(s, "1") || !strcmp(s, "yes")) {
+		*out = true;
+		return true;
+	}
+	if (!strcmp(s, "off") || !strcmp(s, "0") || !strcmp(s, "no")) {
+		*out = false;
+		return true;
+	}
+	return false;
+}
+
+static bool pick(const char *s, const char *const *names, int n, int *out)
+{
+	for (int i = 0; i < n; i++)
+		if (!strcmp(s, names[i])) {
+			*out = i;
+			return true;
+		}
+	return false;
+}
+
+/* Apply one `name=value`; false when the name or the value is not known. */
+static bool apply(const char *name, const char *val)
+{
+	static const char *const gstages[] = { "auto", "sv39x4", "sv48x4" };
+	static const char *const dumps[] = { "compact", "text", "both", "none" };
+	static const char *const modes[] = { "overwrite", "stop" };
+	static const char *const timers[] = { "auto", "sstc", "sbi" };
+	uint64_t v;
+	int i;
+
+	if (!strcmp(name, "guest_mem")) {
+		if (!parse_size(val, &v) || v < MiB(2))
+			return false;
+		opt.guest_mem = ALIGN_UP(v, MiB(2));
+		return true;
+	}
+	if (!strcmp(name, "gstage") && pick(val, gstages, 3, &i)) {
+		opt.gstage = (enum gstage_choice)i;
+		return true;
+	}
+	if (!strcmp(name, "trace"))
+		return parse_bool(val, &opt.trace);
+	if (!strcmp(name, "ring")) {
+		if (!parse_size(val, &v) || v < 2 || v > (1u << 24) || (v & (v - 1)))
+			return false;
+		opt.ring_slots = (uint32_t)v;
+		return true;
+	}
+	if (!strcmp(name, "ring_mode") && pick(val, modes, 2, &i)) {
+		opt.ring_mode = i;
+		return true;
+	}
+	if (!strcmp(name, "filter") && parse_size(val, &v)) {
+		opt.filter = (uint32_t)v & TV_FILTER_ALL;
+		return true;
+	}
+	if (!strcmp(name, "dump") && pick(val, dumps, 4, &i)) {
+		opt.dump = (enum dump_encoding)i;
+		return true;
+	}
+	if (!strcmp(name, "watermark") && parse_size(val, &v) && v <= 100) {
+		opt.watermark_pct = (uint32_t)v;
+		return true;
+	}
+	if (!strcmp(name, "timer") && pick(val, timers, 3, &i)) {
+		opt.timer = (enum timer_choice)i;
+		return true;
+	}
+	if (!strcmp(name, "htimedelta") && parse_size(val, &v)) {
+		opt.htimedelta = v;
+		return true;
+	}
+	if (!strcmp(name, "fault_test"))
+		return parse_bool(val, &opt.fault_test);
+	return false;
+}
+
+void options_parse(const char *args)
+{
+	char word[96];
+	while (*args) {
+		while (*args == ' ' || *args == '\t')
+			args++;
+		size_t n = strcspn(args, " \t");
+		if (n == 0)
+			break;
+		if (n >= 3 && !strncmp(args, "tv.", 3)) {
+			if (n >= sizeof(word)) {
+				hyp_log("ignored option: too long: %.*s...\n", 40, args);
+			} else {
+				memcpy(word, args + 3, n - 3);
+				word[n - 3] = 0;
+				char *eq = strchr(word, '=');
+				if (eq)
+					*eq = 0;
+				if (!eq || !apply(word, eq + 1))
+					hyp_log("ignored option 'tv.%s%s%s': unknown name or bad value "
+						"(see README.md, \"Hypervisor options\")\n",
+						word, eq ? "=" : "", eq ? eq + 1 : "");
+			}
+		}
+		args += n;
+	}
+}

@@ -1,0 +1,34 @@
+/*
+ * Hypervisor options, from the device tree's /chosen bootargs (QEMU
+ * -append). Each option is a `tv.NAME=VALUE` word; other words are left
+ * for the guest. README.md lists them.
+ */
+#ifndef HYP_OPTIONS_H
+#define HYP_OPTIONS_H
+
+#include "hyp.h"
+
+enum gstage_choice { GSTAGE_AUTO, GSTAGE_SV39X4, GSTAGE_SV48X4 };
+enum dump_encoding { DUMP_COMPACT, DUMP_TEXT, DUMP_BOTH, DUMP_NONE };
+enum timer_choice { TIMER_AUTO, TIMER_SSTC, TIMER_SBI };
+
+struct options {
+	uint64_t guest_mem;	   /* tv.guest_mem=64M */
+	enum gstage_choice gstage; /* tv.gstage=auto|sv39x4|sv48x4 */
+	bool trace;		   /* tv.trace=on|off */
+	uint32_t ring_slots;	   /* tv.ring=4096 (power of two) */
+	int ring_mode;		   /* tv.ring_mode=overwrite|stop */
+	uint32_t filter;	   /* tv.filter=0x3fe (bit per record kind) */
+	enum dump_encoding dump;   /* tv.dump=compact|text|both|none */
+	uint32_t watermark_pct;	   /* tv.watermark=0 (off) .. 100 */
+	enum timer_choice timer;   /* tv.timer=auto|sstc|sbi */
+	uint64_t htimedelta;	   /* tv.htimedelta=0 */
+	bool fault_test;	   /* tv.fault_test=1: provoke an HS fault */
+};
+
+extern struct options opt;
+
+/* Parse bootargs; prints one line per word it cannot understand. */
+void options_parse(const char *bootargs);
+
+#endif

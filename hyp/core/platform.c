@@ -1,0 +1,209 @@
+/*
+ * Reading the machine description from the flattened device tree
+ * (Devicetree Specification, "Device node requirements": /memory, /cpus,
+ * /chosen, /reserved-memory).
+ */
+#include "platform.h"
+
+#include "fdt.h"
+
+struct platform platform;
+
+/* The firmware's FDT may sit in RAM the hypervisor later gives to a guest
+ * (fw_jump puts it at a fixed address), so keep a private copy. */
+#define FDT_COPY_MAX (64 * 1024)
+static uint8_t fdt_copy[FDT_COPY_MAX] __attribute__((aligned(8)));
+
+const void *platform_fdt(void)
+{
+	return fdt_copy;
+}
+
+static void add_range(struct mem_range *r, int *n, uint64_t base, uint64_t size)
+{
+	if (*n < MAX_MEM_RANGES && size) {
+		r[*n].base = base;
+		r[*n].size = size;
+		(*n)++;
+	}
+}
+
+/* Every /memory node's reg entries (device_type = "memory"). */
+static void probe_memory(const void *fdt)
+{
+	for (int node = fdt_first_child(fdt, 0); node >= 0;
+	     node = fdt_next_sibling(fdt, node)) {
+		int len;
+		const char *type = fdt_getprop(fdt, node, "device_type", &len);
+		if (!type || strcmp(type, "memory") != 0)
+			continue;
+		uint64_t base, size;
+		for (int i = 0; fdt_read_reg(fdt, node, i, &base, &size) == 0; i++)
+			add_range(platform.ram, &platform.nram, base, size);
+	}
+}
+
+/* Memory the firmware keeps for itself: the /memreserve/ block and the
+ * children of /reserved-memory (OpenSBI lists its own region there). */
+static void probe_reserved(const void *fdt)
+{
+	int n = fdt_num_mem_rsv(fdt);
+	for (int i = 0; i < n; i++) {
+		uint64_t base, size;
+		if (fdt_get_mem_rsv(fdt, i, &base, &size) == 0)
+			add_range(platform.reserved, &platform.nreserved, base, size);
+	}
+	int rm = fdt_path_offset(fdt, "/reserved-memory");
+	if (rm < 0)
+		return;
+	for (int node = fdt_first_child(fdt, rm); node >= 0;
+	     node = fdt_next_sibling(fdt, node)) {
+		uint64_t base, size;
+		for (int i = 0; fdt_read_reg(fdt, node, i, &base, &size) == 0; i++)
+			add_range(platform.reserved, &platform.nreserved, base, size);
+	}
+}
+
+static bool node_enabled(const void *fdt, int node)
+{
+	int len;
+	const char *status = fdt_getprop(fdt, node, "status", &len);
+	return !status || strcmp(status, "okay") == 0 || strcmp(status, "ok") == 0;
+}
+
+/* An ISA string names multi-letter extensions after underscores. */
+static bool isa_has_ext(const char *isa, const char *ext)
+{
+	size_t n = strlen(ext);
+	for (const char *p = isa; (p = strchr(p, '_')) != NULL; p++)
+		if (strncmp(p + 1, ext, n) == 0 && (p[1 + n] == '_' || p[1 + n] == 0))
+			return true;
+	return false;
+}
+
+/* /cpus: the enabled harts, the boot hart's ISA string and the timebase. */
+static int probe_cpus(const void *fdt, unsigned long boot_hart)
+{
+	int cpus = fdt_path_offset(fdt, "/cpus");
+	if (cpus < 0) {
+		hyp_log("device tree has no /cpus node\n");
+		return -1;
+	}
+	int len;
+	const void *tb = fdt_getprop(fdt, cpus, "timebase-frequency", &len);
+	if (tb && (len == 4 || len == 8))
+		platform.timebase_hz = fdt_read_cells(tb, len / 4);
+	for (int node = fdt_first_child(fdt, cpus); node >= 0;
+	     node = fdt_next_sibling(fdt, node)) {
+		const char *type = fdt_getprop(fdt, node, "device_type", &len);
+		if (!type || strcmp(type, "cpu") != 0)
+			continue;
+		uint64_t hart, size;
+		if (fdt_read_reg(fdt, node, 0, &hart, &size) != 0)
+			continue;
+		if (!tb) {
+			tb = fdt_getprop(fdt, node, "timebase-frequency", &len);
+			if (tb && (len == 4 || len == 8))
+				platform.timebase_hz = fdt_read_cells(tb, len / 4);
+		}
+		if (hart == boot_hart) {
+			const char *isa = fdt_getprop(fdt, node, "riscv,isa", &len);
+			if (isa && len > 0)
+				strncpy(platform.isa, isa, sizeof(platform.isa) - 1);
+		}
+		if (!node_enabled(fdt, node))
+			continue;
+		if (platform.nharts < MAX_HARTS)
+			platform.hart_id[platform.nharts++] = (uint32_t)hart;
+		else
+			platform.harts_ignored++;
+	}
+	if (!platform.timebase_hz) {
+		hyp_log("device tree gives no timebase-frequency in /cpus\n");
+		return -1;
+	}
+	platform.has_sstc = isa_has_ext(platform.isa, "sstc");
+	return 0;
+}
+
+/* /chosen: bootargs (hypervisor options) and the console UART named by
+ * stdout-path ("path[:options]"). */
+static void probe_chosen(const void *fdt)
+{
+	int chosen = fdt_path_offset(fdt, "/chosen");
+	if (chosen < 0)
+		return;
+	int len;
+	const char *args = fdt_getprop(fdt, chosen, "bootargs", &len);
+	if (args && len > 0)
+		strncpy(platform.bootargs, args, sizeof(platform.bootargs) - 1);
+	const char *path = fdt_getprop(fdt, chosen, "stdout-path", &len);
+	if (!path || len <= 0)
+		return;
+	char buf[128];
+	const char *nul = memchr(path, 0, (size_t)len);
+	size_t n = nul ? (size_t)(nul - path) : (size_t)len;
+	const char *colon = memchr(path, ':', n);
+	if (colon)
+		n = (size_t)(colon - path);
+	if (n >= sizeof(buf))
+		return;
+	memcpy(buf, path, n);
+	buf[n] = 0;
+	int uart = fdt_path_offset(fdt, buf);
+	uint64_t size;
+	if (uart >= 0 && fdt_read_reg(fdt, uart, 0, &platform.uart_base, &size) == 0) {
+		const char *compat = fdt_getprop(fdt, uart, "compatible", &len);
+		if (compat && len > 0)
+			strncpy(platform.uart_compat, compat, sizeof(platform.uart_compat) - 1);
+	}
+}
+
+int platform_probe(const void *fdt, unsigned long boot_hart)
+{
+	int err = fdt_check(fdt, FDT_COPY_MAX);
+	size_t size = err == 0 ? fdt_totalsize(fdt) : 0;
+	if (err != 0 || size > FDT_COPY_MAX) {
+		hyp_log("bad device tree at %p: %s\n", fdt,
+			err ? fdt_strerror(err) : "larger than 64 KiB");
+		return -1;
+	}
+	memcpy(fdt_copy, fdt, size);
+	platform.fdt_addr = (uint64_t)(uintptr_t)fdt;
+	platform.fdt_size = size;
+	fdt = fdt_copy;
+
+	probe_memory(fdt);
+	int test = fdt_find_compatible(fdt, -1, "sifive,test0");
+	uint64_t test_size;
+	if (test >= 0)
+		fdt_read_reg(fdt, test, 0, &platform.finisher, &test_size);
+	probe_reserved(fdt);
+	probe_chosen(fdt);
+	if (probe_cpus(fdt, boot_hart) != 0)
+		return -1;
+	if (platform.nram == 0) {
+		hyp_log("device tree describes no memory\n");
+		return -1;
+	}
+	return 0;
+}
+
+void platform_print(void)
+{
+	for (int i = 0; i < platform.nram; i++)
+		hyp_log("RAM      %#010llx-%#010llx\n",
+			(unsigned long long)platform.ram[i].base,
+			(unsigned long long)(platform.ram[i].base + platform.ram[i].size - 1));
+	for (int i = 0; i < platform.nreserved; i++)
+		hyp_log("reserved %#010llx-%#010llx (firmware)\n",
+			(unsigned long long)platform.reserved[i].base,
+			(unsigned long long)(platform.reserved[i].base +
+					     platform.reserved[i].size - 1));
+	hyp_log("%d hart(s)%s, timebase %llu Hz, ISA %s\n", platform.nharts,
+		platform.harts_ignored ? " (more ignored)" : "",
+		(unsigned long long)platform.timebase_hz, platform.isa);
+	if (platform.uart_base)
+		hyp_log("console UART %s at %#llx (output goes through SBI)\n",
+			platform.uart_compat, (unsigned long long)platform.uart_base);
+}

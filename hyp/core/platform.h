@@ -1,0 +1,47 @@
+/*
+ * What the hypervisor knows about the machine, all of it read from the
+ * flattened device tree the firmware passed in a1 (no QEMU constants), so
+ * the same image boots on a board.
+ */
+#ifndef HYP_PLATFORM_H
+#define HYP_PLATFORM_H
+
+#include "hyp.h"
+
+#define MAX_MEM_RANGES 16
+
+struct mem_range {
+	uint64_t base;
+	uint64_t size;
+};
+
+struct platform {
+	struct mem_range ram[MAX_MEM_RANGES];	   /* /memory reg */
+	int nram;
+	struct mem_range reserved[MAX_MEM_RANGES]; /* /reserved-memory, /memreserve/ */
+	int nreserved;
+	uint32_t hart_id[MAX_HARTS];		   /* enabled /cpus/cpu@N */
+	int nharts;
+	int harts_ignored;			   /* harts beyond MAX_HARTS */
+	char isa[160];				   /* riscv,isa of the boot hart */
+	bool has_sstc;
+	uint64_t timebase_hz;			   /* /cpus timebase-frequency */
+	uint64_t uart_base;			   /* console UART from /chosen stdout-path */
+	char uart_compat[32];
+	uint64_t finisher;			   /* sifive,test0 device, 0 = none */
+	char bootargs[512];			   /* /chosen bootargs */
+	uint64_t fdt_addr;			   /* where the firmware put the FDT */
+	uint64_t fdt_size;
+};
+
+extern struct platform platform;
+
+/* Parse the FDT at `fdt` into `platform`; 0 or a negative error with a
+ * message already printed. boot_hart names the hart whose ISA string counts. */
+int platform_probe(const void *fdt, unsigned long boot_hart);
+void platform_print(void);
+
+/* The device tree copied into hypervisor memory (valid after platform_probe). */
+const void *platform_fdt(void);
+
+#endif

@@ -1,0 +1,23 @@
+/*
+ * The guest's timer.
+ *
+ * SBI set_timer from the guest is emulated with the hypervisor's own
+ * supervisor timer (stimecmp when the host has Sstc, else the firmware's
+ * SBI TIME) and delivered as VSTIP through hvip. When the host has Sstc the
+ * guest may also program its own timer through stimecmp, which the
+ * hardware redirects to vstimecmp when henvcfg.STCE=1 ("Sstc" extension);
+ * those timer interrupts reach the guest with no exit at all.
+ * tv.timer=sstc routes SBI set_timer to vstimecmp as well; tv.timer=sbi
+ * turns the guest's Sstc off (STCE=0, no "sstc" in its ISA string).
+ */
+#ifndef HYP_TIMER_H
+#define HYP_TIMER_H
+
+#include "vcpu.h"
+
+void timer_init(struct vcpu *v);		/* per vCPU CSR setup */
+bool timer_guest_has_sstc(void);		/* does the guest see Sstc? */
+void timer_set_guest(struct vcpu *v, uint64_t when); /* SBI set_timer */
+void timer_interrupt(struct vcpu *v);		/* HS timer fired */
+
+#endif

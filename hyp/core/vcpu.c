@@ -1,0 +1,72 @@
+/*
+ * Setting a vCPU's hypervisor CSRs before its first entry.
+ */
+#include "vcpu.h"
+
+#include "../trace/trace.h"
+#include "timer.h"
+#include "vm.h"
+
+/* Exceptions the guest handles itself with no exit at all ("Trap
+ * Delegation": hedeleg): misaligned fetch, ecall from VU-mode and the
+ * guest's own (VS-stage) page faults. Illegal instructions, breakpoints,
+ * access faults and misaligned loads/stores still come to HS-mode, so they
+ * appear in the trace before being passed on. */
+#define HEDELEG_GUEST ((1UL << EXC_INST_MISALIGNED) | (1UL << EXC_ECALL_U) | \
+		       (1UL << EXC_INST_PAGE_FAULT) | (1UL << EXC_LOAD_PAGE_FAULT) | \
+		       (1UL << EXC_STORE_PAGE_FAULT))
+
+/* The VS-level interrupts go to the guest ("Hypervisor Interrupt
+ * Registers": hideleg); the hypervisor raises them through hvip. */
+#define HIDELEG_GUEST (MIP_VSSIP | MIP_VSTIP | MIP_VSEIP)
+
+void vcpu_init(struct vcpu *v, struct vm *vm, unsigned id, unsigned hart)
+{
+	v->vm = vm;
+	v->vm_id = vm->id;
+	v->id = id;
+	v->hart = hart;
+
+	csr_write(CSR_HEDELEG, HEDELEG_GUEST);
+	csr_write(CSR_HIDELEG, HIDELEG_GUEST);
+	csr_write(CSR_HVIP, 0);
+	csr_write(CSR_HIE, 0);
+	csr_write(CSR_HCOUNTEREN, COUNTEREN_CY | COUNTEREN_TM | COUNTEREN_IR);
+	csr_write(CSR_HENVCFG, 0);
+	timer_init(v);
+
+	/* The guest's own supervisor CSRs start as after reset. */
+	csr_write(CSR_VSSTATUS, 0);
+	csr_write(CSR_VSIE, 0);
+	csr_write(CSR_VSTVEC, 0);
+	csr_write(CSR_VSSCRATCH, 0);
+	csr_write(CSR_VSEPC, 0);
+	csr_write(CSR_VSCAUSE, 0);
+	csr_write(CSR_VSTVAL, 0);
+	csr_write(CSR_VSATP, 0);
+
+	csr_write(CSR_HGATP, vm->hgatp);
+	/* New G-stage translations: flush any cached for this VMID
+	 * (hfence.gvma x0, x0 covers all). */
+	__asm__ volatile(".insn r 0x73, 0, 0x31, x0, x0, x0" ::: "memory");
+
+	/* sret enters VS-mode: hstatus.SPV=1, sstatus.SPP=1. VTW=1 makes the
+	 * guest's WFI a virtual-instruction exit. SPVP=1 so HLV/HLVX act
+	 * as from VS. VSXL stays at its reset value (64-bit). */
+	v->hstatus = (csr_read(CSR_HSTATUS) & HSTATUS_VSXL) | HSTATUS_SPV |
+		     HSTATUS_SPVP | HSTATUS_VTW;
+	/* FS must be non-Off in both sstatus and vsstatus for the guest to
+	 * use floating point; the hypervisor itself never touches FP. */
+	v->sstatus = (csr_read(CSR_SSTATUS) & ~(SSTATUS_SIE | SSTATUS_SPIE)) |
+		     SSTATUS_SPP | SSTATUS_FS_INITIAL;
+	v->sepc = vm->entry_gpa;
+	v->gpr[REG_A0] = id;	      /* the guest's hart id */
+	v->gpr[REG_A1] = vm->fdt_gpa; /* its device tree */
+	trace_attach(v);
+}
+
+void vcpu_run(struct vcpu *v)
+{
+	trace_entry(v);
+	vcpu_first_entry(v);
+}

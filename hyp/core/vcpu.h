@@ -1,0 +1,98 @@
+/*
+ * A virtual CPU and the state the world switch saves on every VM exit.
+ * One vCPU runs on each physical hart; the structure doubles as that hart's
+ * per-hart context (sscratch / tp point at it).
+ */
+#ifndef HYP_VCPU_H
+#define HYP_VCPU_H
+
+#include "hyp.h"
+#include "vcpu_layout.h"
+
+struct vm;
+struct tv_ring;
+
+struct vcpu {
+	/* --- laid out for hyp/arch/trap.S: see vcpu_layout.h --- */
+	uint64_t gpr[32];	/* guest x1..x31 (gpr[0]: trap-entry scratch) */
+	uint64_t sepc;		/* guest PC of the exit, then where to resume */
+	uint64_t hstatus;
+	uint64_t sstatus;
+	uint64_t scause;
+	uint64_t stval;
+	uint64_t htval;
+	uint64_t htinst;
+	uint64_t hyp_sp;
+	uint64_t fault_sp;
+	uint64_t fault_regs[32];
+	/* --- C only from here --- */
+	struct vm *vm;
+	unsigned id;		/* vCPU id within the VM */
+	unsigned vm_id;
+	unsigned hart;		/* physical hart id it runs on */
+	uint32_t insn;		/* instruction fetched for this exit */
+	bool insn_valid;
+	uint8_t insn_len;	/* its length in bytes (2 or 4) */
+	bool stopping;		/* the guest is being shut down */
+	uint64_t exits;		/* VM exits so far */
+	uint64_t timer_deadline; /* guest's SBI set_timer value, ~0 = none */
+	struct tv_ring *ring;	/* this hart's trace ring */
+};
+
+_Static_assert(__builtin_offsetof(struct vcpu, sepc) == VCPU_SEPC, "layout");
+_Static_assert(__builtin_offsetof(struct vcpu, hstatus) == VCPU_HSTATUS, "layout");
+_Static_assert(__builtin_offsetof(struct vcpu, sstatus) == VCPU_SSTATUS, "layout");
+_Static_assert(__builtin_offsetof(struct vcpu, scause) == VCPU_SCAUSE, "layout");
+_Static_assert(__builtin_offsetof(struct vcpu, stval) == VCPU_STVAL, "layout");
+_Static_assert(__builtin_offsetof(struct vcpu, htval) == VCPU_HTVAL, "layout");
+_Static_assert(__builtin_offsetof(struct vcpu, htinst) == VCPU_HTINST, "layout");
+_Static_assert(__builtin_offsetof(struct vcpu, hyp_sp) == VCPU_HYP_SP, "layout");
+_Static_assert(__builtin_offsetof(struct vcpu, fault_sp) == VCPU_FAULT_SP, "layout");
+_Static_assert(__builtin_offsetof(struct vcpu, fault_regs) == VCPU_FAULT_REGS, "layout");
+
+/* Register numbers of the arguments the SBI calling convention uses. */
+#define REG_A0 10
+#define REG_A1 11
+#define REG_A2 12
+#define REG_A6 16
+#define REG_A7 17
+
+/* The vcpu of the hart running this code (tp holds it in HS-mode). */
+static inline struct vcpu *this_vcpu(void)
+{
+	struct vcpu *v;
+	__asm__ volatile("mv %0, tp" : "=r"(v));
+	return v;
+}
+
+/* Write a guest GPR; writes to x0 are discarded, as in hardware. */
+static inline void vcpu_set_reg(struct vcpu *v, unsigned reg, uint64_t val)
+{
+	if (reg != 0 && reg < 32)
+		v->gpr[reg] = val;
+}
+
+static inline uint64_t vcpu_get_reg(const struct vcpu *v, unsigned reg)
+{
+	return reg == 0 || reg >= 32 ? 0 : v->gpr[reg];
+}
+
+void vcpu_init(struct vcpu *v, struct vm *vm, unsigned id, unsigned hart);
+void vcpu_run(struct vcpu *v) __attribute__((noreturn));
+
+/* hyp/arch/trap.S */
+void vcpu_first_entry(struct vcpu *v) __attribute__((noreturn));
+uint64_t guest_fetch_insn(unsigned long gva);
+int hart_has_h(void);
+extern char hyp_trap_vector[];
+
+/* hyp/core/exit.c */
+void vcpu_exit(struct vcpu *v);
+/* Stop the guest: record why, dump the trace, shut the machine down. */
+void vcpu_stop(struct vcpu *v, int why, uint64_t detail, bool failure)
+	__attribute__((noreturn));
+
+/* hyp/core/inject.c: deliver an exception to the guest's VS-mode handler. */
+void inject_exception(struct vcpu *v, uint64_t cause, uint64_t tval);
+
+#endif

@@ -1,0 +1,262 @@
+/*
+ * Building a VM: guest RAM, the G-stage map, emulated devices, the guest's
+ * device tree, and the guest image.
+ */
+#include "vm.h"
+
+#include "../mmio/mmio.h"
+#include "fdt.h"
+#include "mem.h"
+#include "options.h"
+#include "platform.h"
+#include "timer.h"
+
+extern char guest_image_start[], guest_image_end[];
+
+/* Page allocator for lower-level G-stage tables: hypervisor memory, which
+ * the guest can never reach. */
+static void *gstage_page(void *ctx)
+{
+	(void)ctx;
+	return mem_alloc_hyp(PAGE_SIZE, PAGE_SIZE, "G-stage table");
+}
+
+/* hgatp.MODE is WARL: a mode the hart lacks does not stick ("Hypervisor
+ * Guest Address Translation and Protection Register"). Write and read back. */
+static bool hgatp_mode_supported(unsigned long mode)
+{
+	csr_write(CSR_HGATP, mode << HGATP_MODE_SHIFT);
+	bool ok = (csr_read(CSR_HGATP) >> HGATP_MODE_SHIFT) == mode;
+	csr_write(CSR_HGATP, 0);
+	return ok;
+}
+
+/* VMID width: write all ones to hgatp.VMID and count the bits that stick. */
+static unsigned vmid_bits(void)
+{
+	csr_write(CSR_HGATP, (HGATP_MODE_SV39X4 << HGATP_MODE_SHIFT) |
+				     (HGATP_VMID_MASK << HGATP_VMID_SHIFT));
+	uint64_t vmid = (csr_read(CSR_HGATP) >> HGATP_VMID_SHIFT) & HGATP_VMID_MASK;
+	csr_write(CSR_HGATP, 0);
+	return (unsigned)__builtin_popcountll(vmid);
+}
+
+static unsigned long choose_gstage_mode(void)
+{
+	bool sv39 = hgatp_mode_supported(HGATP_MODE_SV39X4);
+	bool sv48 = hgatp_mode_supported(HGATP_MODE_SV48X4);
+	hyp_log("G-stage modes: Sv39x4 %s, Sv48x4 %s\n", sv39 ? "yes" : "no",
+		sv48 ? "yes" : "no");
+	if (opt.gstage == GSTAGE_SV48X4 && !sv48)
+		hyp_panic("tv.gstage=sv48x4 asked for, but hgatp does not accept Sv48x4");
+	if (opt.gstage == GSTAGE_SV39X4 && !sv39)
+		hyp_panic("tv.gstage=sv39x4 asked for, but hgatp does not accept Sv39x4");
+	if (opt.gstage == GSTAGE_SV39X4 || (opt.gstage == GSTAGE_AUTO && !sv48))
+		return HGATP_MODE_SV39X4;
+	if (!sv48 && !sv39)
+		hyp_panic("hgatp accepts neither Sv39x4 nor Sv48x4: no two-stage translation");
+	return HGATP_MODE_SV48X4;
+}
+
+/* Check every G-stage leaf: none may reach firmware or hypervisor memory. */
+static void check_leaf(void *arg, uint64_t gpa, uint64_t hpa, uint64_t size,
+		       unsigned long perm)
+{
+	(void)arg;
+	(void)perm;
+	if (mem_is_protected(hpa, size))
+		hyp_panic("G-stage maps GPA %#llx to protected host memory %#llx",
+			  (unsigned long long)gpa, (unsigned long long)hpa);
+}
+
+static void setup_gstage(struct vm *vm)
+{
+	unsigned long mode = choose_gstage_mode();
+	unsigned bits = vmid_bits();
+	uint16_t vmid = bits ? (uint16_t)(vm->id + 1) : 0;
+	uint64_t *root = mem_alloc_hyp(GSTAGE_ROOT_SIZE, GSTAGE_ROOT_SIZE, "G-stage root");
+	if (gstage_init(&vm->gstage, mode, vmid, root, gstage_page, NULL) != GSTAGE_OK)
+		hyp_panic("cannot initialise the G-stage tables");
+	int err = gstage_map(&vm->gstage, vm->ram_gpa, vm->ram_hpa, vm->ram_size,
+			     GSTAGE_RWX);
+	if (err != GSTAGE_OK)
+		hyp_panic("cannot map guest RAM in the G-stage (error %d)", err);
+	gstage_for_each_leaf(&vm->gstage, check_leaf, NULL);
+	vm->hgatp = gstage_hgatp(&vm->gstage);
+	hyp_log("VM %u: G-stage %s, VMID %u (%u VMID bits), root %p, %u tables\n",
+		vm->id, mode == HGATP_MODE_SV39X4 ? "Sv39x4" : "Sv48x4", vmid, bits,
+		(void *)root, vm->gstage.tables);
+}
+
+/* The guest's ISA string: the host's without H (the guest cannot use it),
+ * and without Sstc when the guest is not given it. */
+static void guest_isa(char *out, size_t size)
+{
+	const char *in = platform.isa;
+	size_t n = 0;
+	const char *us = strchr(in, '_');
+	size_t single = us ? (size_t)(us - in) : strlen(in);
+	for (size_t i = 0; i < single && n + 1 < size; i++)
+		if (i < 4 || in[i] != 'h')
+			out[n++] = in[i];
+	while (us && n + 1 < size) {
+		const char *next = strchr(us + 1, '_');
+		size_t len = next ? (size_t)(next - us) : strlen(us);
+		bool drop = (len == 5 && !strncmp(us, "_sstc", 5) && !timer_guest_has_sstc()) ||
+			    (len >= 2 && us[1] == 'h');
+		if (!drop && n + len < size) {
+			memcpy(out + n, us, len);
+			n += len;
+		}
+		us = next;
+	}
+	out[n] = 0;
+}
+
+/* The bootargs words that are not hypervisor options go to the guest. */
+static void guest_bootargs(char *out, size_t size)
+{
+	const char *p = platform.bootargs;
+	size_t n = 0;
+	while (*p) {
+		while (*p == ' ')
+			p++;
+		size_t len = strcspn(p, " ");
+		if (len && strncmp(p, "tv.", 3) != 0 && n + len + 2 < size) {
+			if (n)
+				out[n++] = ' ';
+			memcpy(out + n, p, len);
+			n += len;
+		}
+		p += len;
+	}
+	out[n] = 0;
+}
+
+#define CHECK(x) do { if ((x) < 0) goto fail; } while (0)
+
+/* The guest's device tree: what it may know of its machine, nothing more. */
+static void build_guest_fdt(struct vm *vm)
+{
+	struct fdt_writer w;
+	char isa[160], args[256];
+	void *buf = vm_gpa_to_hva(vm, vm->fdt_gpa, GUEST_FDT_MAX);
+	uint32_t reg[4];
+
+	guest_isa(isa, sizeof(isa));
+	guest_bootargs(args, sizeof(args));
+	CHECK(fdtw_init(&w, buf, GUEST_FDT_MAX, 0));
+	CHECK(fdtw_begin_node(&w, ""));
+	CHECK(fdtw_prop_u32(&w, "#address-cells", 2));
+	CHECK(fdtw_prop_u32(&w, "#size-cells", 2));
+	CHECK(fdtw_prop_string(&w, "compatible", "tracevisor,virt"));
+	CHECK(fdtw_prop_string(&w, "model", "tracevisor virtual machine"));
+
+	CHECK(fdtw_begin_node(&w, "chosen"));
+	CHECK(fdtw_prop_string(&w, "bootargs", args));
+	CHECK(fdtw_prop_string(&w, "stdout-path", "/soc/serial@10000000"));
+	CHECK(fdtw_end_node(&w));
+
+	CHECK(fdtw_begin_node(&w, "cpus"));
+	CHECK(fdtw_prop_u32(&w, "#address-cells", 1));
+	CHECK(fdtw_prop_u32(&w, "#size-cells", 0));
+	CHECK(fdtw_prop_u32(&w, "timebase-frequency", (uint32_t)platform.timebase_hz));
+	CHECK(fdtw_begin_node(&w, "cpu@0"));
+	CHECK(fdtw_prop_string(&w, "device_type", "cpu"));
+	CHECK(fdtw_prop_u32(&w, "reg", 0));
+	CHECK(fdtw_prop_string(&w, "compatible", "riscv"));
+	CHECK(fdtw_prop_string(&w, "riscv,isa", isa));
+	CHECK(fdtw_prop_string(&w, "mmu-type", "riscv,sv39"));
+	CHECK(fdtw_prop_string(&w, "status", "okay"));
+	CHECK(fdtw_begin_node(&w, "interrupt-controller"));
+	CHECK(fdtw_prop_u32(&w, "#interrupt-cells", 1));
+	CHECK(fdtw_prop_empty(&w, "interrupt-controller"));
+	CHECK(fdtw_prop_string(&w, "compatible", "riscv,cpu-intc"));
+	CHECK(fdtw_prop_u32(&w, "phandle", 1));
+	CHECK(fdtw_end_node(&w));
+	CHECK(fdtw_end_node(&w));
+	CHECK(fdtw_end_node(&w));
+
+	CHECK(fdtw_begin_node(&w, "memory@c0000000"));
+	CHECK(fdtw_prop_string(&w, "device_type", "memory"));
+	reg[0] = (uint32_t)(vm->ram_gpa >> 32); reg[1] = (uint32_t)vm->ram_gpa;
+	reg[2] = (uint32_t)(vm->ram_size >> 32); reg[3] = (uint32_t)vm->ram_size;
+	CHECK(fdtw_prop_cells(&w, "reg", reg, 4));
+	CHECK(fdtw_end_node(&w));
+
+	CHECK(fdtw_begin_node(&w, "soc"));
+	CHECK(fdtw_prop_u32(&w, "#address-cells", 2));
+	CHECK(fdtw_prop_u32(&w, "#size-cells", 2));
+	CHECK(fdtw_prop_string(&w, "compatible", "simple-bus"));
+	CHECK(fdtw_prop_empty(&w, "ranges"));
+	CHECK(fdtw_begin_node(&w, "serial@10000000"));
+	CHECK(fdtw_prop_string(&w, "compatible", "ns16550a"));
+	reg[0] = 0; reg[1] = GUEST_UART_GPA; reg[2] = 0; reg[3] = GUEST_UART_SIZE;
+	CHECK(fdtw_prop_cells(&w, "reg", reg, 4));
+	CHECK(fdtw_prop_u32(&w, "clock-frequency", 3686400));
+	CHECK(fdtw_end_node(&w));
+	CHECK(fdtw_begin_node(&w, "testdev@10010000"));
+	CHECK(fdtw_prop_string(&w, "compatible", "tracevisor,testdev"));
+	reg[0] = 0; reg[1] = GUEST_TESTDEV_GPA; reg[2] = 0; reg[3] = GUEST_TESTDEV_SIZE;
+	CHECK(fdtw_prop_cells(&w, "reg", reg, 4));
+	CHECK(fdtw_end_node(&w));
+	CHECK(fdtw_end_node(&w));
+
+	CHECK(fdtw_end_node(&w));
+	CHECK(fdtw_finish(&w));
+	return;
+fail:
+	hyp_panic("the guest device tree does not fit in %lu bytes", GUEST_FDT_MAX);
+}
+
+static void add_device(struct vm *vm, struct mmio_device *d)
+{
+	if (vm->ndevices < ARRAY_SIZE(vm->devices))
+		vm->devices[vm->ndevices++] = d;
+}
+
+void vm_create(struct vm *vm, unsigned id, uint64_t ram_size)
+{
+	vm->id = id;
+	vm->ram_gpa = GUEST_RAM_GPA;
+	vm->ram_size = ram_size;
+	vm->ram_hpa = mem_alloc_guest(ram_size, MiB(2));
+	if (!vm->ram_hpa)
+		hyp_panic("no free RAM for %llu MiB of guest RAM (tv.guest_mem)",
+			  (unsigned long long)(ram_size >> 20));
+	memset((void *)(uintptr_t)vm->ram_hpa, 0, ram_size);
+	hyp_log("VM %u: guest RAM GPA %#llx-%#llx at host %#llx\n", id,
+		(unsigned long long)vm->ram_gpa,
+		(unsigned long long)(vm->ram_gpa + ram_size - 1),
+		(unsigned long long)vm->ram_hpa);
+	setup_gstage(vm);
+
+	add_device(vm, uart_ns16550a_create(GUEST_UART_GPA));
+	add_device(vm, testdev_create(GUEST_TESTDEV_GPA));
+
+	size_t image = (size_t)(guest_image_end - guest_image_start);
+	if (image + GUEST_FDT_MAX > ram_size)
+		hyp_panic("guest image (%zu bytes) does not fit in guest RAM", image);
+	memcpy((void *)(uintptr_t)vm->ram_hpa, guest_image_start, image);
+	vm->entry_gpa = vm->ram_gpa;
+	vm->fdt_gpa = vm->ram_gpa + ram_size - GUEST_FDT_MAX;
+	build_guest_fdt(vm);
+}
+
+void *vm_gpa_to_hva(const struct vm *vm, uint64_t gpa, uint64_t len)
+{
+	if (gpa < vm->ram_gpa || len > vm->ram_size ||
+	    gpa - vm->ram_gpa > vm->ram_size - len)
+		return NULL;
+	return (void *)(uintptr_t)(vm->ram_hpa + (gpa - vm->ram_gpa));
+}
+
+struct mmio_device *vm_find_device(const struct vm *vm, uint64_t gpa)
+{
+	for (unsigned i = 0; i < vm->ndevices; i++) {
+		struct mmio_device *d = vm->devices[i];
+		if (gpa >= d->base && gpa - d->base < d->size)
+			return d;
+	}
+	return NULL;
+}

@@ -1,0 +1,76 @@
+/*
+ * MMIO emulation on load and store guest-page faults.
+ *
+ * The faulting guest-physical address is (htval << 2) | (stval & 3)
+ * ("Hypervisor Trap Value Register (htval)": htval holds the GPA shifted
+ * right by 2). The instruction comes from htinst when the hardware wrote a
+ * transformed instruction there; otherwise (QEMU 7.2 always writes 0) the
+ * exit path fetched it from the guest with HLVX.HU before recording the
+ * exit (see exit.c).
+ */
+#include "mmio.h"
+
+#include <tracevisor/trace_record.h>
+
+#include "../core/vcpu.h"
+#include "../core/vm.h"
+#include "../trace/trace.h"
+#include "insn.h"
+
+static uint64_t fault_gpa(const struct vcpu *v)
+{
+	return (v->htval << 2) | (v->stval & 3);
+}
+
+/* A load becomes a load access fault, a store/AMO a store/AMO access fault,
+ * with the guest virtual address as tval - what the guest would see on a
+ * machine where that address is not backed by anything. */
+static void access_fault(struct vcpu *v)
+{
+	bool store = (v->scause == EXC_STORE_GUEST_PAGE_FAULT);
+	inject_exception(v, store ? EXC_STORE_ACCESS : EXC_LOAD_ACCESS, v->stval);
+}
+
+static bool emulate(struct vcpu *v, struct mmio_device *d, uint64_t gpa,
+		    const struct insn_mem *m)
+{
+	uint64_t off = gpa - d->base;
+	uint64_t val;
+	bool store = (v->scause == EXC_STORE_GUEST_PAGE_FAULT);
+
+	if (m->is_fp || m->is_store != store)
+		return false; /* FP registers are the guest's; never touched */
+	if (gpa & (m->width - 1))
+		return false; /* misaligned device access: access fault */
+	if (off + m->width > d->size)
+		return false;
+	if (store) {
+		val = vcpu_get_reg(v, m->reg);
+		if (m->width < 8)
+			val &= (1ULL << (m->width * 8)) - 1;
+		if (!d->write(d, v, off, m->width, val))
+			return false;
+	} else {
+		if (!d->read(d, v, off, m->width, &val))
+			return false;
+		val = insn_extend_load(val, m->width, m->is_signed);
+		vcpu_set_reg(v, m->reg, val);
+	}
+	trace_mmio(v, gpa, val, TV_MMIO_INFO(m->width, store, m->is_signed, m->reg),
+		   v->insn, d->id);
+	return true;
+}
+
+void mmio_handle_guest_page_fault(struct vcpu *v)
+{
+	uint64_t gpa = fault_gpa(v);
+	struct mmio_device *d = vm_find_device(v->vm, gpa);
+	struct insn_mem m;
+
+	if (!d || !v->insn_valid || insn_decode_mem(v->insn, &m) != INSN_OK ||
+	    !emulate(v, d, gpa, &m)) {
+		access_fault(v);
+		return;
+	}
+	v->sepc += v->insn_len;
+}

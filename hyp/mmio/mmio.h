@@ -1,0 +1,36 @@
+/*
+ * Emulated memory-mapped devices. A guest load or store to a device's
+ * guest-physical range has no G-stage mapping, so it traps as a load or
+ * store/AMO guest-page fault; mmio.c decodes the instruction and calls the
+ * device's read or write.
+ */
+#ifndef HYP_MMIO_H
+#define HYP_MMIO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct vcpu;
+
+struct mmio_device {
+	const char *name;
+	uint64_t base, size;	/* guest-physical */
+	unsigned id;		/* recorded in the trace */
+	/* width is 1, 2, 4 or 8 and offset is width-aligned. Return false to
+	 * refuse the access (the guest then gets an access fault). */
+	bool (*read)(struct mmio_device *d, struct vcpu *v, uint64_t offset,
+		     unsigned width, uint64_t *val);
+	bool (*write)(struct mmio_device *d, struct vcpu *v, uint64_t offset,
+		      unsigned width, uint64_t val);
+	void *state;
+};
+
+/* Handle a load/store guest-page fault: emulate the access if a device
+ * decodes the address, else inject an access fault. */
+void mmio_handle_guest_page_fault(struct vcpu *v);
+
+/* hyp/mmio/uart_ns16550a.c, hyp/mmio/testdev.c */
+struct mmio_device *uart_ns16550a_create(uint64_t base);
+struct mmio_device *testdev_create(uint64_t base);
+
+#endif

@@ -1,0 +1,83 @@
+/*
+ * The tracevisor test device: registers a test guest uses to check MMIO
+ * emulation of every width and sign, to count its own exits, and to learn
+ * the host-physical addresses a hostile guest would try to reach.
+ *
+ * Register map (64-bit registers, little endian; any aligned access of
+ * width 1, 2, 4 or 8 reads or writes the bytes it covers):
+ *   0x00 ID       read only: 0xF1E2D3C4B5A69788 (every byte has its top
+ *                 bit set, so narrow signed loads must sign-extend)
+ *   0x08 SCRATCH  read/write
+ *   0x10 EXITS    read only: VM exits of the reading vCPU so far
+ *   0x18 MAGIC    read only: 0x7472616365766973 ("tracevis")
+ *   0x20 + 16*i   read only: base and size of protected host range i
+ *                 (firmware, hypervisor image, hypervisor allocations);
+ *                 size 0 ends the list
+ */
+#include "mmio.h"
+
+#include "../core/mem.h"
+#include "../core/vcpu.h"
+
+#define TESTDEV_ID 0xF1E2D3C4B5A69788ULL
+#define TESTDEV_MAGIC 0x7472616365766973ULL
+#define TESTDEV_RANGES 0x20
+#define TESTDEV_MAX_RANGES 16
+
+struct testdev {
+	uint64_t scratch;
+};
+
+static uint64_t reg_value(struct testdev *t, struct vcpu *v, uint64_t reg)
+{
+	switch (reg) {
+	case 0x00: return TESTDEV_ID;
+	case 0x08: return t->scratch;
+	case 0x10: return v->exits;
+	case 0x18: return TESTDEV_MAGIC;
+	default: break;
+	}
+	if (reg >= TESTDEV_RANGES && reg < TESTDEV_RANGES + 16 * TESTDEV_MAX_RANGES) {
+		struct mem_range r[TESTDEV_MAX_RANGES];
+		int n = mem_protected_ranges(r, TESTDEV_MAX_RANGES);
+		unsigned i = (unsigned)((reg - TESTDEV_RANGES) / 16);
+		if ((int)i >= n)
+			return 0;
+		return (reg & 8) ? r[i].size : r[i].base;
+	}
+	return 0;
+}
+
+static bool testdev_read(struct mmio_device *d, struct vcpu *v, uint64_t off,
+			 unsigned width, uint64_t *val)
+{
+	uint64_t reg = off & ~7ULL;
+	unsigned shift = (unsigned)(off & 7) * 8;
+	uint64_t r = reg_value(d->state, v, reg) >> shift;
+	*val = width == 8 ? r : r & ((1ULL << (width * 8)) - 1);
+	return true;
+}
+
+static bool testdev_write(struct mmio_device *d, struct vcpu *v, uint64_t off,
+			  unsigned width, uint64_t val)
+{
+	struct testdev *t = d->state;
+	(void)v;
+	if ((off & ~7ULL) != 0x08)
+		return true; /* writes to read-only registers are ignored */
+	unsigned shift = (unsigned)(off & 7) * 8;
+	uint64_t mask = (width == 8 ? ~0ULL : (1ULL << (width * 8)) - 1) << shift;
+	t->scratch = (t->scratch & ~mask) | ((val << shift) & mask);
+	return true;
+}
+
+struct mmio_device *testdev_create(uint64_t base)
+{
+	static struct testdev state;
+	static struct mmio_device dev = {
+		.name = "tracevisor-testdev", .size = 0x1000, .id = 2,
+		.read = testdev_read, .write = testdev_write, .state = &state,
+	};
+	dev.base = base;
+	return &dev;
+}

@@ -1,0 +1,155 @@
+/*
+ * An emulated NS16550A UART, register-compatible enough for Linux's 8250
+ * driver and for simple polled guests. Transmitted bytes go to the
+ * hypervisor console; received bytes come from it.
+ *
+ * Register map (byte registers, reg-shift 0; DLAB = LCR bit 7):
+ *   0 RBR (read) / THR (write) / DLL (DLAB)   4 MCR
+ *   1 IER / DLM (DLAB)                          5 LSR (read only)
+ *   2 IIR (read) / FCR (write)                  6 MSR (read only)
+ *   3 LCR                                       7 SCR
+ */
+#include "mmio.h"
+
+#include "../core/console.h"
+#include "../core/vcpu.h"
+
+#define LCR_DLAB 0x80
+#define LSR_DR 0x01
+#define LSR_THRE 0x20
+#define LSR_TEMT 0x40
+#define IER_RDI 0x01	/* received data available interrupt */
+#define IER_THRI 0x02	/* transmitter holding register empty interrupt */
+#define IIR_NONE 0x01
+#define IIR_THRI 0x02
+#define IIR_RDI 0x04
+#define IIR_FIFO 0xc0
+#define FCR_FIFO_ENABLE 0x01
+#define MCR_LOOP 0x10
+
+struct uart {
+	uint8_t ier, lcr, mcr, scr, dll, dlm, fcr;
+	bool thri_pending;	/* THR empty interrupt not yet acknowledged */
+	int rx;			/* buffered received byte, -1 = none */
+	uint64_t last_poll;	/* `time` of the last console poll */
+};
+
+/* Poll the console at most every 1/1024 s of timebase, so a guest spinning
+ * on LSR does not turn every read into a firmware call. */
+static void uart_poll_rx(struct uart *u)
+{
+	if (u->rx >= 0)
+		return;
+	uint64_t now = csr_read(CSR_TIME);
+	if (now - u->last_poll < 10000 / 1024 && u->last_poll)
+		return;
+	u->last_poll = now;
+	u->rx = console_getc();
+}
+
+static uint8_t uart_iir(struct uart *u)
+{
+	uint8_t fifo = (u->fcr & FCR_FIFO_ENABLE) ? IIR_FIFO : 0;
+	if ((u->ier & IER_RDI) && u->rx >= 0)
+		return fifo | IIR_RDI;
+	if ((u->ier & IER_THRI) && u->thri_pending)
+		return fifo | IIR_THRI;
+	return fifo | IIR_NONE;
+}
+
+/* Modem status in loopback mode mirrors MCR (DTR->DSR, RTS->CTS,
+ * OUT1->RI, OUT2->DCD), which driver self-tests check. */
+static uint8_t uart_msr(struct uart *u)
+{
+	if (!(u->mcr & MCR_LOOP))
+		return 0xb0; /* DCD, DSR, CTS asserted: a connected line */
+	uint8_t m = u->mcr;
+	return (uint8_t)(((m & 0x01) << 5) | ((m & 0x02) << 3) |
+			 ((m & 0x04) << 4) | ((m & 0x08) << 4));
+}
+
+static bool uart_read(struct mmio_device *d, struct vcpu *v, uint64_t off,
+		      unsigned width, uint64_t *val)
+{
+	struct uart *u = d->state;
+	(void)v;
+	(void)width;
+	switch (off) {
+	case 0:
+		if (u->lcr & LCR_DLAB) {
+			*val = u->dll;
+		} else {
+			uart_poll_rx(u);
+			*val = u->rx >= 0 ? (uint8_t)u->rx : 0;
+			u->rx = -1;
+		}
+		break;
+	case 1: *val = (u->lcr & LCR_DLAB) ? u->dlm : u->ier; break;
+	case 2: {
+		uint8_t iir = uart_iir(u);
+		if ((iir & 0x0f) == IIR_THRI)
+			u->thri_pending = false; /* reading IIR acknowledges THRE */
+		*val = iir;
+		break;
+	}
+	case 3: *val = u->lcr; break;
+	case 4: *val = u->mcr; break;
+	case 5:
+		uart_poll_rx(u);
+		*val = LSR_THRE | LSR_TEMT | (u->rx >= 0 ? LSR_DR : 0);
+		break;
+	case 6: *val = uart_msr(u); break;
+	case 7: *val = u->scr; break;
+	default: *val = 0; break;
+	}
+	return true;
+}
+
+static bool uart_write(struct mmio_device *d, struct vcpu *v, uint64_t off,
+		       unsigned width, uint64_t val)
+{
+	struct uart *u = d->state;
+	uint8_t b = (uint8_t)val;
+	(void)v;
+	(void)width;
+	switch (off) {
+	case 0:
+		if (u->lcr & LCR_DLAB) {
+			u->dll = b;
+		} else {
+			if (!(u->mcr & MCR_LOOP))
+				console_putc((char)b);
+			else
+				u->rx = b; /* loopback: what is sent is received */
+			u->thri_pending = true; /* transmission is instant */
+		}
+		break;
+	case 1:
+		if (u->lcr & LCR_DLAB) {
+			u->dlm = b;
+		} else {
+			/* Enabling THRI with an empty THR raises it at once. */
+			if ((b & IER_THRI) && !(u->ier & IER_THRI))
+				u->thri_pending = true;
+			u->ier = b & 0x0f;
+		}
+		break;
+	case 2: u->fcr = b & 0xc9; break;
+	case 3: u->lcr = b; break;
+	case 4: u->mcr = b & 0x1f; break;
+	case 7: u->scr = b; break;
+	default: break; /* LSR and MSR are read only */
+	}
+	return true;
+}
+
+struct mmio_device *uart_ns16550a_create(uint64_t base)
+{
+	static struct uart state = { .rx = -1 };
+	static struct mmio_device dev = {
+		.name = "ns16550a", .size = 0x100, .id = 1,
+		.read = uart_read, .write = uart_write, .state = &state,
+	};
+	dev.base = base;
+	return &dev;
+}

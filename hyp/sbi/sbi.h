@@ -1,0 +1,40 @@
+/*
+ * The SBI the hypervisor implements for its guests. A guest's ecall from
+ * VS-mode traps to HS-mode (cause 10, "environment call from VS-mode") and
+ * arrives here. Each extension lives in its own file and exports a
+ * `struct sbi_ext`; sbi.c finds the extension for an EID in one table.
+ */
+#ifndef HYP_SBI_H
+#define HYP_SBI_H
+
+#include "../core/vcpu.h"
+#include "firmware.h"
+
+struct sbi_ext {
+	unsigned long eid_min, eid_max;
+	const char *name;
+	/* Fill `ret` for function `fid`; a0..a5 are in v->gpr. */
+	void (*handler)(struct vcpu *v, unsigned long eid, unsigned long fid,
+			struct sbiret *ret);
+	/* NULL = always present; otherwise whether it is offered right now. */
+	bool (*available)(void);
+	/* v0.1 call: the result goes to a0 only and a1 is left alone. */
+	bool legacy;
+};
+
+extern const struct sbi_ext sbi_ext_base, sbi_ext_time, sbi_ext_srst,
+	sbi_ext_dbcn, sbi_ext_legacy, sbi_ext_legacy_shutdown, sbi_ext_tracevisor;
+
+/* The extension implementing `eid`, or NULL (probe_extension uses this). */
+const struct sbi_ext *sbi_find_ext(unsigned long eid);
+
+/* Handle the guest's ecall: dispatch, write a0/a1, step over the ecall. */
+void sbi_handle_ecall(struct vcpu *v);
+
+/* Guest argument register n (a0 = 0). */
+static inline unsigned long sbi_arg(const struct vcpu *v, unsigned n)
+{
+	return v->gpr[REG_A0 + n];
+}
+
+#endif

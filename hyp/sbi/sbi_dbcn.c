@@ -1,0 +1,71 @@
+/*
+ * SBI Debug Console extension (EID "DBCN"). The guest passes a buffer by
+ * guest-physical address; the hypervisor translates it through the VM's
+ * G-stage map and accepts it only when it lies wholly in guest RAM. The SBI
+ * specification ("Debug Console Extension") answers such a buffer with
+ * SBI_ERR_INVALID_PARAM ("the memory pointed to by num_bytes, base_addr_lo
+ * and base_addr_hi does not satisfy the requirements").
+ */
+#include <tracevisor/sbi_ids.h>
+
+#include "../core/console.h"
+#include "../core/vm.h"
+#include "sbi.h"
+
+/* At most this much per call; the spec allows partial writes and reads,
+ * and the caller learns the count from the return value. */
+#define DBCN_CHUNK 4096
+
+static void *dbcn_buffer(struct vcpu *v, unsigned long len, struct sbiret *ret)
+{
+	unsigned long lo = sbi_arg(v, 1), hi = sbi_arg(v, 2);
+	/* On RV64 the address is all in base_addr_lo; base_addr_hi holds the
+	 * bits above XLEN, which a 64-bit guest-physical address has none of. */
+	void *p = hi ? NULL : vm_gpa_to_hva(v->vm, lo, len);
+	if (!p)
+		ret->error = SBI_ERR_INVALID_PARAM;
+	return p;
+}
+
+static void dbcn_handler(struct vcpu *v, unsigned long eid, unsigned long fid,
+			 struct sbiret *ret)
+{
+	(void)eid;
+	unsigned long n = sbi_arg(v, 0);
+	ret->error = SBI_SUCCESS;
+	ret->value = 0;
+	switch (fid) {
+	case SBI_DBCN_CONSOLE_WRITE: {
+		char *buf = dbcn_buffer(v, n ? n : 1, ret);
+		if (!buf)
+			return;
+		if (n > DBCN_CHUNK)
+			n = DBCN_CHUNK;
+		console_write(buf, n);
+		ret->value = (long)n;
+		return;
+	}
+	case SBI_DBCN_CONSOLE_READ: {
+		char *buf = dbcn_buffer(v, n ? n : 1, ret);
+		if (!buf)
+			return;
+		unsigned long got = 0;
+		int c;
+		while (got < n && got < DBCN_CHUNK && (c = console_getc()) >= 0)
+			buf[got++] = (char)c;
+		ret->value = (long)got;
+		return;
+	}
+	case SBI_DBCN_CONSOLE_WRITE_BYTE:
+		console_putc((char)(n & 0xff));
+		return;
+	default:
+		ret->error = SBI_ERR_NOT_SUPPORTED;
+		return;
+	}
+}
+
+const struct sbi_ext sbi_ext_dbcn = {
+	.eid_min = SBI_EXT_DBCN, .eid_max = SBI_EXT_DBCN,
+	.name = "DBCN", .handler = dbcn_handler,
+};

@@ -1,0 +1,43 @@
+/*
+ * tracevisor's vendor-specific SBI extension (EID 0x09545654, in the
+ * vendor range 0x09000000-0x09FFFFFF): lets a guest bracket the region it
+ * wants traced. Functions (include/tracevisor/sbi_ids.h):
+ *   0 start   tracing on
+ *   1 stop    tracing off
+ *   2 mark    a0 = 64-bit value, recorded as a TV_KIND_MARK record
+ *   3 dump    dump every ring now
+ *   4 filter  a0 = mask of record kinds to keep (bit 1 << kind)
+ */
+#include <tracevisor/sbi_ids.h>
+#include <tracevisor/trace_record.h>
+
+#include "../trace/trace.h"
+#include "sbi.h"
+#include "trace_wire.h"
+
+static void tracevisor_handler(struct vcpu *v, unsigned long eid,
+			       unsigned long fid, struct sbiret *ret)
+{
+	(void)eid;
+	ret->error = SBI_SUCCESS;
+	ret->value = 0;
+	switch (fid) {
+	case SBI_TV_TRACE_START: trace_set_enabled(v, true); break;
+	case SBI_TV_TRACE_STOP: trace_set_enabled(v, false); break;
+	case SBI_TV_TRACE_MARK: trace_mark(v, sbi_arg(v, 0)); break;
+	case SBI_TV_TRACE_DUMP: trace_dump(TV_DUMP_REQUEST); break;
+	case SBI_TV_TRACE_FILTER:
+		if (sbi_arg(v, 0) & ~(unsigned long)TV_FILTER_ALL) {
+			ret->error = SBI_ERR_INVALID_PARAM;
+			break;
+		}
+		trace_set_filter(v, (uint32_t)sbi_arg(v, 0));
+		break;
+	default: ret->error = SBI_ERR_NOT_SUPPORTED; break;
+	}
+}
+
+const struct sbi_ext sbi_ext_tracevisor = {
+	.eid_min = SBI_EXT_TRACEVISOR, .eid_max = SBI_EXT_TRACEVISOR,
+	.name = "tracevisor", .handler = tracevisor_handler,
+};

@@ -1,0 +1,117 @@
+/*
+ * The trace: one lock-free ring per hart (lib/trace_ring.c), the run-time
+ * switches, and the writers behind the hooks in trace.h.
+ */
+#include "trace.h"
+
+#include "../core/mem.h"
+#include "../core/options.h"
+#include "../core/platform.h"
+#include "trace_ring.h"
+
+uint8_t trace_on[TV_KIND_COUNT];
+uint64_t trace_watermark_fill;
+
+struct tv_ring trace_rings[MAX_HARTS];
+static bool enabled;
+static uint32_t filter;
+/* Whether the `cycle` CSR is readable here (mcounteren.CY); probed once. */
+static bool cycle_readable;
+
+int hart_can_read_cycle(void); /* hyp/arch/trap.S */
+
+static void recompute(void)
+{
+	for (unsigned k = 0; k < TV_KIND_COUNT; k++)
+		trace_on[k] = enabled && (filter & TV_KIND_BIT(k));
+}
+
+void trace_init(void)
+{
+	cycle_readable = hart_can_read_cycle();
+	for (int i = 0; i < platform.nharts; i++) {
+		size_t bytes = sizeof(struct tv_ring_slot) * opt.ring_slots;
+		struct tv_ring_slot *slots = mem_alloc_hyp(bytes, 64, "trace ring");
+		tv_ring_init(&trace_rings[i], slots, opt.ring_slots,
+			     opt.ring_mode ? TV_RING_STOP : TV_RING_OVERWRITE);
+	}
+	enabled = opt.trace;
+	filter = opt.filter;
+	if (opt.watermark_pct)
+		trace_watermark_fill = (uint64_t)opt.ring_slots * opt.watermark_pct / 100;
+	if (opt.watermark_pct && !trace_watermark_fill)
+		trace_watermark_fill = 1;
+	recompute();
+}
+
+void trace_attach(struct vcpu *v)
+{
+	for (int i = 0; i < platform.nharts; i++)
+		if (platform.hart_id[i] == v->hart)
+			v->ring = &trace_rings[i];
+}
+
+static inline uint64_t read_cycle(void)
+{
+	return cycle_readable ? csr_read(CSR_CYCLE) : 0;
+}
+
+/* Reserve a record, fill the common header; NULL when the ring dropped it. */
+static struct tv_record *begin(struct vcpu *v, unsigned kind, unsigned flags)
+{
+	struct tv_record *r = tv_ring_reserve(v->ring);
+	if (!r)
+		return NULL;
+	tv_ring_set_u64(&r->time, csr_read(CSR_TIME));
+	tv_ring_set_u64(&r->cycle, read_cycle());
+	tv_ring_set_hdr(r, (uint8_t)kind, (uint8_t)v->vm_id, (uint8_t)v->id,
+			(uint8_t)flags, (uint16_t)v->hart);
+	return r;
+}
+
+void trace_write(struct vcpu *v, unsigned kind, unsigned flags, uint64_t a0,
+		 uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	struct tv_record *r = begin(v, kind, flags);
+	if (!r)
+		return;
+	tv_ring_set_u64(&r->arg[0], a0);
+	tv_ring_set_u64(&r->arg[1], a1);
+	tv_ring_set_u64(&r->arg[2], a2);
+	tv_ring_set_u64(&r->arg[3], a3);
+	tv_ring_set_u64(&r->arg[4], a4);
+	tv_ring_set_u64(&r->arg[5], a5);
+	tv_ring_commit(v->ring);
+}
+
+void trace_write_exit(struct vcpu *v)
+{
+	trace_write(v, TV_KIND_EXIT, v->insn_valid ? TV_F_INSN : 0, v->sepc,
+		    v->scause, v->stval, v->htval, v->htinst,
+		    v->insn_valid ? v->insn : 0);
+}
+
+void trace_write_entry(struct vcpu *v)
+{
+	trace_write(v, TV_KIND_ENTRY, 0, v->sepc, csr_read(CSR_HVIP), 0, 0, 0, 0);
+}
+
+/* Switching on records START after the switch, switching off records STOP
+ * before it, so the reader sees where the gap is. */
+void trace_set_enabled(struct vcpu *v, bool on)
+{
+	if (!on && enabled && trace_on[TV_KIND_CONTROL])
+		trace_write(v, TV_KIND_CONTROL, 0, TV_CTL_STOP, 0, 0, 0, 0, 0);
+	enabled = on;
+	recompute();
+	if (on && trace_on[TV_KIND_CONTROL])
+		trace_write(v, TV_KIND_CONTROL, 0, TV_CTL_START, 0, 0, 0, 0, 0);
+}
+
+void trace_set_filter(struct vcpu *v, uint32_t mask)
+{
+	filter = mask & TV_FILTER_ALL;
+	recompute();
+	if (trace_on[TV_KIND_CONTROL])
+		trace_write(v, TV_KIND_CONTROL, 0, TV_CTL_FILTER, filter, 0, 0, 0, 0);
+}

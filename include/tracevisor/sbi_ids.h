@@ -1,0 +1,93 @@
+/*
+ * SBI extension IDs, function IDs and error codes: the one definition used
+ * by the hypervisor (both as an SBI caller of the firmware and as the SBI
+ * implementation its guests see), the guests and the host tools.
+ * Numbers from the RISC-V Supervisor Binary Interface specification.
+ */
+#ifndef TRACEVISOR_SBI_IDS_H
+#define TRACEVISOR_SBI_IDS_H
+
+/* Legacy (v0.1) extensions: the EID is the function. */
+#define SBI_EXT_0_1_SET_TIMER 0x00
+#define SBI_EXT_0_1_CONSOLE_PUTCHAR 0x01
+#define SBI_EXT_0_1_CONSOLE_GETCHAR 0x02
+#define SBI_EXT_0_1_CLEAR_IPI 0x03
+#define SBI_EXT_0_1_SEND_IPI 0x04
+#define SBI_EXT_0_1_REMOTE_FENCE_I 0x05
+#define SBI_EXT_0_1_REMOTE_SFENCE_VMA 0x06
+#define SBI_EXT_0_1_REMOTE_SFENCE_VMA_ASID 0x07
+#define SBI_EXT_0_1_SHUTDOWN 0x08
+
+#define SBI_EXT_BASE 0x10
+#define SBI_BASE_GET_SPEC_VERSION 0
+#define SBI_BASE_GET_IMP_ID 1
+#define SBI_BASE_GET_IMP_VERSION 2
+#define SBI_BASE_PROBE_EXT 3
+#define SBI_BASE_GET_MVENDORID 4
+#define SBI_BASE_GET_MARCHID 5
+#define SBI_BASE_GET_MIMPID 6
+
+#define SBI_EXT_TIME 0x54494D45 /* "TIME" */
+#define SBI_TIME_SET_TIMER 0
+
+#define SBI_EXT_IPI 0x735049 /* "sPI" */
+#define SBI_IPI_SEND_IPI 0
+
+#define SBI_EXT_RFENCE 0x52464E43 /* "RFNC" */
+
+#define SBI_EXT_HSM 0x48534D /* "HSM" */
+#define SBI_HSM_HART_START 0
+#define SBI_HSM_HART_STOP 1
+#define SBI_HSM_HART_GET_STATUS 2
+#define SBI_HSM_HART_SUSPEND 3
+
+#define SBI_EXT_SRST 0x53525354 /* "SRST" */
+#define SBI_SRST_SYSTEM_RESET 0
+#define SBI_SRST_TYPE_SHUTDOWN 0
+#define SBI_SRST_TYPE_COLD_REBOOT 1
+#define SBI_SRST_TYPE_WARM_REBOOT 2
+#define SBI_SRST_REASON_NONE 0
+#define SBI_SRST_REASON_SYSTEM_FAILURE 1
+
+#define SBI_EXT_PMU 0x504D55 /* "PMU" */
+
+#define SBI_EXT_DBCN 0x4442434E /* "DBCN" */
+#define SBI_DBCN_CONSOLE_WRITE 0
+#define SBI_DBCN_CONSOLE_READ 1
+#define SBI_DBCN_CONSOLE_WRITE_BYTE 2
+
+/*
+ * tracevisor's own vendor-specific extension, in the range the SBI
+ * specification sets aside for vendors (0x09000000-0x09FFFFFF). "TVT" =
+ * tracevisor trace. A guest uses it to bracket what it wants traced.
+ */
+#define SBI_EXT_TRACEVISOR 0x09545654
+#define SBI_TV_TRACE_START 0	/* tracing on */
+#define SBI_TV_TRACE_STOP 1	/* tracing off */
+#define SBI_TV_TRACE_MARK 2	/* a0 = 64-bit value recorded as a marker */
+#define SBI_TV_TRACE_DUMP 3	/* dump all rings to the console now */
+#define SBI_TV_TRACE_FILTER 4	/* a0 = event-kind mask (TV_KIND_BIT) */
+
+/* Specification version we implement for guests: 2.0. */
+#define SBI_SPEC_VERSION_MAJOR 2
+#define SBI_SPEC_VERSION_MINOR 0
+
+/*
+ * Implementation ID reported to guests. SBI implementation IDs are
+ * assigned by RISC-V International; tracevisor has none, so it reports a
+ * value far outside the assigned range ("tv" in ASCII).
+ */
+#define SBI_TRACEVISOR_IMP_ID 0x7476
+
+/* SBI error codes. */
+#define SBI_SUCCESS 0
+#define SBI_ERR_FAILED -1
+#define SBI_ERR_NOT_SUPPORTED -2
+#define SBI_ERR_INVALID_PARAM -3
+#define SBI_ERR_DENIED -4
+#define SBI_ERR_INVALID_ADDRESS -5
+#define SBI_ERR_ALREADY_AVAILABLE -6
+#define SBI_ERR_ALREADY_STARTED -7
+#define SBI_ERR_ALREADY_STOPPED -8
+
+#endif

@@ -1,0 +1,486 @@
+/*
+ * Per-hart lock-free trace ring: implementation. The protocol, the
+ * accounting rule and the memory-ordering argument (RVWMO) are in
+ * trace_ring.h; comments here refer to its steps W1..W4 and R1..R3.
+ */
+#include "trace_ring.h"
+
+#include <stddef.h>
+
+_Static_assert(offsetof(struct tv_record, kind) == 16 &&
+		       sizeof(struct tv_record) % sizeof(uint64_t) == 0,
+	       "tv_ring_set_hdr() and the word copies assume this layout");
+
+/*
+ * Memory-access primitives. With TV_RING_RVWMO_ASM (GCC < 13 on RV64, see
+ * trace_ring.h) they are the RVWMO table mapping written out by hand;
+ * otherwise the __atomic builtins, which GCC >= 13 and clang lower to the
+ * same instructions on RISC-V and which ThreadSanitizer sees on the host.
+ *
+ * GCC's ThreadSanitizer does not model stand-alone fences and warns
+ * (-Wtsan, GCC >= 11); the fences are still emitted and still needed on
+ * weak hardware, so the warning is silenced for these two helpers only.
+ */
+#if defined(__SANITIZE_THREAD__) && !defined(__clang__) && __GNUC__ >= 11
+#define TV_FENCE_PRAGMA_BEGIN                                                  \
+	_Pragma("GCC diagnostic push")                                         \
+		_Pragma("GCC diagnostic ignored \"-Wtsan\"")
+#define TV_FENCE_PRAGMA_END _Pragma("GCC diagnostic pop")
+#else
+#define TV_FENCE_PRAGMA_BEGIN
+#define TV_FENCE_PRAGMA_END
+#endif
+
+TV_FENCE_PRAGMA_BEGIN
+/* Release fence `fence rw,w`: earlier loads/stores before later stores. */
+static inline void fence_release(void)
+{
+#if TV_RING_RVWMO_ASM
+	__asm__ __volatile__("fence rw,w" ::: "memory");
+#else
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+#endif
+}
+
+/* Acquire fence `fence r,rw`: earlier loads before later loads/stores. */
+static inline void fence_acquire(void)
+{
+#if TV_RING_RVWMO_ASM
+	__asm__ __volatile__("fence r,rw" ::: "memory");
+#else
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+#endif
+}
+TV_FENCE_PRAGMA_END
+
+/* Relaxed 64-bit load of a shared word: `ld`. */
+static inline uint64_t ld_relaxed(const uint64_t *p)
+{
+	return __atomic_load_n(p, __ATOMIC_RELAXED);
+}
+
+/* Acquire load: `ld; fence r,rw`. */
+static inline uint64_t ld_acquire(const uint64_t *p)
+{
+#if TV_RING_RVWMO_ASM
+	uint64_t v = ld_relaxed(p);
+
+	fence_acquire();
+	return v;
+#else
+	return __atomic_load_n(p, __ATOMIC_ACQUIRE);
+#endif
+}
+
+/* Relaxed 64-bit store of a shared word: `sd`. */
+static inline void st_relaxed(uint64_t *p, uint64_t v)
+{
+	tv_ring_st_relaxed(p, v);
+}
+
+/* Release store: `fence rw,w; sd`. */
+static inline void st_release(uint64_t *p, uint64_t v)
+{
+#if TV_RING_RVWMO_ASM
+	fence_release();
+	st_relaxed(p, v);
+#else
+	__atomic_store_n(p, v, __ATOMIC_RELEASE);
+#endif
+}
+
+/* Sequence number of a slot holding position p: busy / published. */
+static inline uint64_t seq_busy(uint64_t p)
+{
+	return 2 * p + 1;
+}
+
+static inline uint64_t seq_done(uint64_t p)
+{
+	return 2 * p + 2;
+}
+
+/* The slot position p lives in. */
+static inline struct tv_ring_slot *slot_of(const struct tv_ring *r, uint64_t p)
+{
+	return &r->slots[p & r->mask];
+}
+
+/* Zero every slot's sequence number: "never written" (see trace_ring.h). */
+static void clear_slots(struct tv_ring *r)
+{
+	for (uint32_t i = 0; i < r->nslots; i++)
+		st_relaxed(&r->slots[i].seq, 0);
+}
+
+/* Zero the writer's and the consumers' words. */
+static void clear_state(struct tv_ring *r)
+{
+	st_relaxed(&r->head, 0);
+	st_relaxed(&r->dropped, 0);
+	st_relaxed(&r->markers, 0);
+	st_relaxed(&r->pending, 0);
+	st_relaxed(&r->tail, 0);
+	st_relaxed(&r->consumed, 0);
+	st_relaxed(&r->overrun, 0);
+}
+
+/*
+ * Check the arguments, then set up the configuration and empty the ring.
+ * Sequence numbers must start at 0: memory handed in with stale ones could
+ * otherwise make a reader accept a slot nobody wrote.
+ */
+int tv_ring_init(struct tv_ring *r, struct tv_ring_slot *slots,
+		 uint32_t nslots, enum tv_ring_mode mode)
+{
+	if (r == NULL || slots == NULL)
+		return -1;
+	if (nslots < 2 || (nslots & (nslots - 1)) != 0)
+		return -1;
+	if (mode != TV_RING_OVERWRITE && mode != TV_RING_STOP)
+		return -1;
+	r->slots = slots;
+	r->nslots = nslots;
+	r->mask = nslots - 1;
+	r->mode = (uint32_t)mode;
+	clear_slots(r);
+	clear_state(r);
+	return 0;
+}
+
+/* Empty the ring and zero the counters (not concurrent, see header). */
+void tv_ring_reset(struct tv_ring *r)
+{
+	clear_slots(r);
+	clear_state(r);
+}
+
+/* Copy a record into a slot's record as relaxed 64-bit stores (W3). */
+void tv_ring_store_record(struct tv_record *slot_rec,
+			  const struct tv_record *src)
+{
+	tv_ring_word_t *dst = (tv_ring_word_t *)slot_rec;
+	const tv_ring_word_t *from = (const tv_ring_word_t *)src;
+
+	for (size_t i = 0; i < TV_RING_WORDS; i++)
+		tv_ring_st_relaxed(&dst[i], from[i]);
+}
+
+/*
+ * Writer: start position h. W1 marks the slot busy, W2 publishes the
+ * reservation in head, and the release fence (fence rw,w) orders both
+ * before the payload stores (W3) that follow.
+ */
+static inline struct tv_record *begin_pos(struct tv_ring *r, uint64_t h)
+{
+	struct tv_ring_slot *s = slot_of(r, h);
+
+	st_relaxed(&s->seq, seq_busy(h));
+	st_relaxed(&r->head, h + 1);
+	fence_release();
+	return &s->rec;
+}
+
+/* Writer: publish position p (W4, release store: fence rw,w; sd). */
+static inline void end_pos(struct tv_ring *r, uint64_t p)
+{
+	st_release(&slot_of(r, p)->seq, seq_done(p));
+}
+
+/*
+ * Writer, stop mode: write the TV_KIND_LOST marker for `count` dropped
+ * records at position h. It borrows time, cycle, vm, vcpu and hart from the
+ * record at h - 1 (the writer's own last record, still in its slot because
+ * the writer has not wrapped onto it) so the decoder can place it in time.
+ */
+static void write_marker(struct tv_ring *r, uint64_t h, uint64_t count)
+{
+	struct tv_record m = { 0 };
+
+	if (h > 0) {
+		const struct tv_ring_slot *prev = slot_of(r, h - 1);
+		const tv_ring_word_t *w = (const tv_ring_word_t *)&prev->rec;
+		struct tv_record p;
+		tv_ring_word_t *pw = (tv_ring_word_t *)&p;
+
+		for (size_t i = 0; i < TV_RING_WORDS; i++)
+			pw[i] = ld_relaxed(&w[i]);
+		m.time = p.time;
+		m.cycle = p.cycle;
+		m.vm = p.vm;
+		m.vcpu = p.vcpu;
+		m.hart = p.hart;
+	}
+	m.kind = TV_KIND_LOST;
+	m.flags = TV_F_RING_MARKER;
+	m.arg[0] = count;
+	tv_ring_store_record(begin_pos(r, h), &m);
+	end_pos(r, h);
+}
+
+/*
+ * Writer, stop mode, slow path: the ring is full, or drops are pending.
+ * Full means h - t == nslots; with drops pending the record needs two free
+ * slots (marker + record), otherwise it is dropped too. t was loaded with
+ * acquire (header, point c). Returns the record to fill (after writing the
+ * marker, if drops were pending), or NULL if the record is dropped
+ * (counted here). Kept out of line and reached by a tail call, so the fast
+ * path needs no stack frame.
+ */
+static __attribute__((__noinline__)) struct tv_record *
+stop_slow(struct tv_ring *r, uint64_t h, uint64_t t)
+{
+	uint64_t pend = ld_relaxed(&r->pending);
+	uint64_t need = pend != 0 ? 2 : 1;
+
+	if (h - t > r->nslots - need) {
+		st_relaxed(&r->pending, pend + 1);
+		st_relaxed(&r->dropped, ld_relaxed(&r->dropped) + 1);
+		return NULL;
+	}
+	write_marker(r, h, pend);
+	st_relaxed(&r->markers, ld_relaxed(&r->markers) + 1);
+	st_relaxed(&r->pending, 0);
+	return begin_pos(r, h + 1);
+}
+
+/*
+ * Writer: reserve the next position (see header). Overwrite mode never
+ * looks at tail. Stop mode stays on the fast path while the ring has room
+ * and no drop is pending.
+ */
+struct tv_record *tv_ring_reserve(struct tv_ring *r)
+{
+	uint64_t h = ld_relaxed(&r->head);
+
+	if (r->mode == TV_RING_STOP) {
+		uint64_t t = ld_acquire(&r->tail);
+
+		if (h - t >= r->nslots || ld_relaxed(&r->pending) != 0)
+			return stop_slow(r, h, t);
+	}
+	return begin_pos(r, h);
+}
+
+/* Writer: publish the position reserved last (head - 1). */
+void tv_ring_commit(struct tv_ring *r)
+{
+	end_pos(r, ld_relaxed(&r->head) - 1);
+}
+
+/* Writer: reserve, copy, commit. */
+int tv_ring_write(struct tv_ring *r, const struct tv_record *rec)
+{
+	struct tv_record *dst = tv_ring_reserve(r);
+
+	if (dst == NULL)
+		return -1;
+	tv_ring_store_record(dst, rec);
+	tv_ring_commit(r);
+	return 0;
+}
+
+/* What a reader found in the slot of one position. */
+enum slot_state {
+	SLOT_OK,	/* intact copy of the position */
+	SLOT_NOT_READY, /* position not published yet */
+	SLOT_GONE,	/* position overwritten (or being overwritten) */
+};
+
+/*
+ * Reader: copy position p out of its slot with the seqlock check R1..R3
+ * (header, point a). Accepts only if seq == 2p+2 before and after.
+ */
+static enum slot_state read_pos(const struct tv_ring *r, uint64_t p,
+				struct tv_record *out)
+{
+	const struct tv_ring_slot *s = slot_of(r, p);
+	const tv_ring_word_t *src = (const tv_ring_word_t *)&s->rec;
+	uint64_t want = seq_done(p);
+	uint64_t w[TV_RING_WORDS];
+	uint64_t s1, s2;
+
+	s1 = ld_acquire(&s->seq); /* R1 */
+	if (s1 != want)
+		return s1 < want ? SLOT_NOT_READY : SLOT_GONE;
+	for (size_t i = 0; i < TV_RING_WORDS; i++) /* R2 */
+		w[i] = ld_relaxed(&src[i]);
+	fence_acquire();
+	s2 = ld_relaxed(&s->seq); /* R3 */
+	if (s2 != want)
+		return SLOT_GONE;
+	__builtin_memcpy(out, w, sizeof(*out));
+	return SLOT_OK;
+}
+
+/* Result of a scan: see scan(). */
+struct scan_result {
+	uint64_t pos;	  /* found record's position, or first unreadable */
+	uint64_t overrun; /* positions skipped as overwritten */
+	uint64_t dropped; /* records dropped per the markers skipped */
+	int found;	  /* 1: a data record at pos was copied */
+};
+
+/* A writer-inserted stop-mode marker (not a data record). */
+static inline int is_marker(const struct tv_record *rec)
+{
+	return rec->kind == TV_KIND_LOST && (rec->flags & TV_F_RING_MARKER);
+}
+
+/*
+ * Reader: starting at position `from`, find the first data record that can
+ * be read intact. Positions before it that are overwritten count in
+ * overrun, markers add their count to dropped. When head - p > nslots the
+ * writer has reserved p + nslots, so [p, head - nslots) are lost without
+ * looking (header, point d). Stops at the first position not published.
+ * Changes nothing in the ring.
+ */
+static void scan(const struct tv_ring *r, uint64_t from, struct tv_record *out,
+		 struct scan_result *res)
+{
+	uint64_t p = from;
+	struct tv_record rec;
+
+	res->overrun = 0;
+	res->dropped = 0;
+	res->found = 0;
+	for (;;) {
+		uint64_t h = ld_acquire(&r->head);
+		enum slot_state st;
+
+		if ((int64_t)(h - p) <= 0)
+			break;
+		if (h - p > r->nslots) {
+			res->overrun += h - r->nslots - p;
+			p = h - r->nslots;
+		}
+		st = read_pos(r, p, &rec);
+		if (st == SLOT_NOT_READY)
+			break;
+		if (st == SLOT_GONE) {
+			res->overrun++;
+			p++;
+			continue;
+		}
+		if (is_marker(&rec)) {
+			res->dropped += rec.arg[0];
+			p++;
+			continue;
+		}
+		*out = rec;
+		res->found = 1;
+		break;
+	}
+	res->pos = p;
+}
+
+/*
+ * Consumer: scan from tail, then claim [tail, found + 1) -- the losses and
+ * the record together -- with one CAS (after a release fence, header
+ * point c).
+ * A failed CAS means another consumer moved tail: rescan from the new one.
+ * Counters are bumped only after the claim succeeded (header point b).
+ */
+int tv_ring_consume(struct tv_ring *r, struct tv_record *out,
+		    uint64_t *lost_before)
+{
+	uint64_t t = ld_relaxed(&r->tail);
+	struct scan_result res;
+	struct tv_record rec;
+	uint64_t nt;
+
+	for (;;) {
+		scan(r, t, &rec, &res);
+		nt = res.found ? res.pos + 1 : res.pos;
+		if (nt == t) {
+			if (lost_before != NULL)
+				*lost_before = 0;
+			return 0;
+		}
+		/* Release: fence rw,w then a relaxed CAS (lr.d / sc.d). GCC
+		 * 12 drops the .rl of a release CAS on RISC-V, so the
+		 * ordering is a separate fence; in C11 a release fence before
+		 * the CAS's store synchronises with the writer's acquire load
+		 * of tail just as well (7.17.4). */
+		fence_release();
+		if (__atomic_compare_exchange_n(&r->tail, &t, nt, 0,
+						__ATOMIC_RELAXED,
+						__ATOMIC_RELAXED))
+			break;
+	}
+	if (res.overrun != 0)
+		__atomic_fetch_add(&r->overrun, res.overrun, __ATOMIC_RELAXED);
+	if (res.found) {
+		__atomic_fetch_add(&r->consumed, 1, __ATOMIC_RELAXED);
+		*out = rec;
+	}
+	if (lost_before != NULL)
+		*lost_before = res.overrun + res.dropped;
+	return res.found;
+}
+
+/* Peeker: cursor at the first position no consumer has claimed. */
+void tv_ring_cursor_oldest(const struct tv_ring *r, struct tv_ring_cursor *c)
+{
+	c->pos = ld_acquire(&r->tail);
+}
+
+/* Peeker: like tv_ring_consume() but only the private cursor moves. */
+int tv_ring_peek(const struct tv_ring *r, struct tv_ring_cursor *c,
+		 struct tv_record *out, uint64_t *lost_before)
+{
+	struct scan_result res;
+	struct tv_record rec;
+
+	scan(r, c->pos, &rec, &res);
+	c->pos = res.found ? res.pos + 1 : res.pos;
+	if (res.found)
+		*out = rec;
+	if (lost_before != NULL)
+		*lost_before = res.overrun + res.dropped;
+	return res.found;
+}
+
+/* Offered = data positions reserved + records dropped. */
+uint64_t tv_ring_offered(const struct tv_ring *r)
+{
+	uint64_t markers = ld_relaxed(&r->markers);
+	uint64_t dropped = ld_relaxed(&r->dropped);
+
+	return ld_relaxed(&r->head) - markers + dropped;
+}
+
+/*
+ * Lost = dropped by the writer + overwritten and claimed as lost by a
+ * consumer + overwritten but not claimed yet: the positions in
+ * [tail, head - nslots), whose slots the writer has already reused.
+ * Separate loads: exact when no consumer is claiming meanwhile.
+ */
+uint64_t tv_ring_lost(const struct tv_ring *r)
+{
+	uint64_t overrun = ld_relaxed(&r->overrun);
+	uint64_t t = ld_acquire(&r->tail);
+	uint64_t h = ld_acquire(&r->head);
+	uint64_t unclaimed = 0;
+
+	if ((int64_t)(h - t) > (int64_t)r->nslots)
+		unclaimed = h - t - r->nslots;
+	return ld_relaxed(&r->dropped) + overrun + unclaimed;
+}
+
+/* Delivered to consumers. */
+uint64_t tv_ring_consumed(const struct tv_ring *r)
+{
+	return ld_relaxed(&r->consumed);
+}
+
+/* Positions between tail and head, clamped to the ring size. */
+uint64_t tv_ring_fill(const struct tv_ring *r)
+{
+	uint64_t t = ld_acquire(&r->tail);
+	uint64_t h = ld_acquire(&r->head);
+
+	if ((int64_t)(h - t) <= 0)
+		return 0;
+	return h - t > r->nslots ? r->nslots : h - t;
+}

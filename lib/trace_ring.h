@@ -1,0 +1,385 @@
+/*
+ * Per-hart lock-free trace ring.
+ *
+ * One ring per physical hart. The ring's memory (the slot array and the
+ * struct tv_ring itself) is given by the caller: the hypervisor allocates it
+ * statically and picks the number of slots at init (a power of two, from the
+ * build-time default TV_RING_DEFAULT_SLOTS or from bootargs). Nothing here
+ * allocates, locks or calls an OS service; the code builds for the host and
+ * for RISC-V bare metal.
+ *
+ * Roles
+ *   - Exactly one WRITER per ring: the hart that owns it. tv_ring_reserve(),
+ *     tv_ring_commit() and tv_ring_write() may only be called by that writer
+ *     (they are not reentrant: a trap taken inside the writer path must not
+ *     write to the same ring). The write path never blocks, never spins,
+ *     never takes a lock and never allocates.
+ *   - Any number of CONSUMERS on any hart, at any time, also while the
+ *     writer writes: tv_ring_consume() delivers every record to exactly one
+ *     consumer (consumers claim records by compare-and-swap on `tail`).
+ *   - Any number of PEEKERS (tv_ring_peek() with a private cursor): they read
+ *     without changing any ring state; used for the flight-recorder dump
+ *     after a fault.
+ *
+ * Positions and slots
+ *   Every record the writer puts into the ring gets a position p = 0, 1, 2...
+ *   (a 64-bit count that never wraps in practice: 2^62 records). Position p
+ *   lives in slot p & mask. `head` is the number of positions the writer has
+ *   reserved (so head - 1 may still be being filled); `tail` is the first
+ *   position no consumer has claimed yet.
+ *
+ *   Each slot carries a sequence number (seqlock style), monotonic per slot:
+ *       0        slot never written
+ *       2p + 1   the writer is filling position p (busy)
+ *       2p + 2   position p is published (complete)
+ *   A reader wanting position p accepts the slot's copy only if it saw
+ *   seq == 2p + 2 both before and after copying the payload. A smaller seq
+ *   means p is not published yet; a larger one means p has been (or is
+ *   being) overwritten by position p + k * nslots and is lost.
+ *
+ * Modes
+ *   TV_RING_OVERWRITE (default, flight recorder): the writer always writes,
+ *     overwriting the oldest slot. It never looks at `tail`. A consumer that
+ *     finds positions it had not claimed overwritten claims them as lost
+ *     (together with the next intact record, in the same CAS) and reports
+ *     how many were lost immediately before that record.
+ *   TV_RING_STOP (stop when full): the writer drops the NEW record when the
+ *     ring is full (head - tail == nslots) and counts it ("pending"). The
+ *     next write that finds room for two slots first writes a TV_KIND_LOST
+ *     record with arg[0] = the number dropped since the last marker, then
+ *     the record, so the loss sits in the stream exactly where it happened.
+ *     The marker has flags = TV_F_RING_MARKER (so a data record of kind
+ *     TV_KIND_LOST is not mistaken for one) and copies
+ *     time/cycle/vm/vcpu/hart from the record before it
+ *     (the last record written; zero if none): the loss happened after it.
+ *     With a pending loss and room for only one slot the record is dropped
+ *     too (the marker and the record always go in together).
+ *
+ * Accounting rule (exact, in both modes)
+ *   "Data records" are the records offered to the writer (tv_ring_reserve()
+ *   or tv_ring_write() calls). TV_KIND_LOST markers the writer inserts are
+ *   NOT data records: they are not offered, not consumed and not lost; a
+ *   consumer never receives one as a record, it receives its count in
+ *   *lost_before. Then, at any moment when no writer or consumer call is in
+ *   progress:
+ *       offered == consumed + lost + waiting
+ *   where waiting is the number of data records still in the ring
+ *   (tv_ring_fill() minus the markers among them); once the ring is
+ *   drained (tv_ring_consume() returned 0), offered == consumed + lost
+ *   exactly. lost = records dropped by the writer (stop mode; counted when
+ *   dropped, even if their marker has not been written yet) + records
+ *   overwritten before any consumer claimed them (overwrite mode; those a
+ *   consumer has claimed as lost, plus those whose slot the writer has
+ *   already reused but no consumer has claimed yet). Counters are read with
+ *   separate loads, so while calls are in flight the identity can be off by
+ *   the in-flight calls; it is exact whenever the ring is quiescent.
+ *   The sum of *lost_before values consumers receive equals tv_ring_lost()
+ *   minus the stop-mode drops whose marker has not been written yet.
+ *
+ * Memory-ordering argument (RVWMO, RISC-V unprivileged spec chapter
+ * "RVWMO Memory Consistency Model"). The ring's primitives are the
+ * spec's mapping from C11 atomics to RISC-V ("Mappings from C/C++
+ * primitives to RISC-V primitives"), which is what GCC >= 13 and clang
+ * emit for the __atomic builtins; with GCC 12 (whose RISC-V backend turns
+ * every atomic store into amoswap and every fence into a full fence) the
+ * same instructions are written as inline asm, see TV_RING_RVWMO_ASM below:
+ *     relaxed load / store      ld / sd
+ *     acquire load              ld; fence r,rw
+ *     release store             fence rw,w; sd
+ *     release fence             fence rw,w
+ *     acquire fence             fence r,rw
+ *     claim CAS on tail         fence rw,w; lr.d / sc.d loop (a release
+ *                               fence + relaxed CAS: GCC 12 silently drops
+ *                               the .rl of a release CAS)
+ *     counters                  amoadd.d (relaxed fetch_add)
+ * Every access to shared ring data, payload words included, is an atomic
+ * access (payload words relaxed, copied as 64-bit words), so in C11 terms
+ * there is no data race and ThreadSanitizer has nothing to report.
+ *
+ *   Writer, position p in slot s (its previous content position p - n):
+ *     W1  sd   seq(s) = 2p+1              reserve: mark busy
+ *     W2  sd   head = p+1
+ *         fence rw,w                      (release fence)
+ *     W3  sd   payload words              filled in place or copied
+ *         fence rw,w; sd seq(s) = 2p+2    commit: release store W4
+ *   Reader of position q in slot s:
+ *     R1  ld   seq(s) -> s1; fence r,rw   acquire load
+ *     R2  ld   payload words              relaxed
+ *         fence r,rw                      acquire fence
+ *     R3  ld   seq(s) -> s2               relaxed
+ *   accepted iff s1 == s2 == 2q+2.
+ *
+ *   (a) No torn record is ever accepted. Suppose R2 returned some word
+ *   written by a W3 of a later position p > q. By the load value axiom that
+ *   W3 precedes R2 in global memory order; the writer's fence rw,w puts its
+ *   W1 (seq = 2p+1) before that W3; the reader's fence r,rw puts R2 before
+ *   R3. So W1(p) precedes R3 in global memory order and, by coherence of
+ *   seq(s) (the writer's stores to one address are in program order), R3
+ *   returns 2p+1 or a later value, all > 2q+2: rejected. Conversely R1
+ *   read W4(q), and every W3 of q and of earlier positions precedes W4(q)
+ *   (the fence rw,w in the release store), while R1's fence r,rw orders R2
+ *   after R1: R2 cannot return a value older than q's payload. So an
+ *   accepted copy holds exactly q's words. In C11 terms: the release fence
+ *   after W1 synchronises with the acquire fence before R3 whenever R2 reads
+ *   a later W3 (C11 7.17.4 fences), which is the same argument.
+ *   (b) Consumed exactly once, counts exact. `tail` changes only by a
+ *   successful CAS from t to t' > t, made by a consumer that read tail == t
+ *   and then scanned [t, t'): either it copied a data record at t'-1 intact
+ *   and judged [t, t'-1) lost (overwritten) or dropped (markers), or it hit
+ *   an unpublished position at t' and judged all of [t, t') so. A
+ *   successful CAS is atomic with respect to every other CAS on tail (the
+ *   LR/SC reservation), so the ranges claimed are disjoint and cover
+ *   [0, tail): each position is delivered or counted lost by exactly one
+ *   consumer. A consumer whose scan is stale (another consumer claimed
+ *   first; in stop mode the slot may even have been reused) fails its CAS
+ *   and rescans from the new tail; nothing it computed is counted. The
+ *   consumer adds to `consumed` / `overrun` only after its CAS succeeded,
+ *   with amoadd.d, so no increment is lost.
+ *   (c) Stop mode never overwrites an unclaimed record. The consumer's CAS
+ *   follows a fence rw,w, so its loads of every slot in the range precede
+ *   its tail update (the sc.d) in global memory order. The writer loads
+ *   tail with acquire (ld; fence r,rw) before its W1/W3 stores, and reuses
+ *   the slot of p - n for p only after seeing tail > p - n: after the claim
+ *   of p - n, hence after the claimer's loads of it. A stale tail only makes
+ *   the writer drop more, never overwrite. A consumer can thus see a slot
+ *   "overwritten" in stop mode only for a position already claimed, so its
+ *   CAS fails: in stop mode lost == dropped, all counted by the writer (a
+ *   single thread: plain ld/sd suffices for its own counters).
+ *   (d) Overwrite mode: a position is counted lost only when the consumer
+ *   saw it overwritten (seq > 2q+2 or changed during the copy) or when
+ *   head - q > nslots (the writer has reserved q + nslots, so it is
+ *   reusing q's slot). Either way q can no longer be read intact, and the
+ *   claiming CAS makes that decision once.
+ *
+ * Under GCC's ThreadSanitizer, stand-alone fences are not modelled (GCC
+ * warns -Wtsan); the ring still emits them and the warning is silenced for
+ * them only. TSan checks that every shared access is atomic; the fence
+ * argument above is what makes the seqlock correct on weak hardware.
+ *
+ * Filling a reserved record in place: store through tv_ring_set_u64() and
+ * tv_ring_set_hdr() (relaxed atomic stores, a plain sd on RISC-V) or copy a
+ * whole record with tv_ring_store_record(). Plain C stores also work on the
+ * hardware (a reader racing with them rejects the copy by the argument
+ * above) but they are a C11 data race that ThreadSanitizer reports.
+ */
+#ifndef TRACEVISOR_TRACE_RING_H
+#define TRACEVISOR_TRACE_RING_H
+
+#include <stdint.h>
+
+#include "tracevisor/trace_record.h"
+
+/* Build-time default number of slots per hart (bootargs may override). */
+#ifndef TV_RING_DEFAULT_SLOTS
+#define TV_RING_DEFAULT_SLOTS 1024
+#endif
+
+/* Cache line size the ring lays its shared words out for. */
+#define TV_RING_CACHE_LINE 64
+
+/*
+ * Flag set on the TV_KIND_LOST markers the writer itself inserts in stop
+ * mode, so readers tell them from a data record that happens to have kind
+ * TV_KIND_LOST. Readers fold markers into *lost_before; they never reach a
+ * caller as records.
+ */
+#define TV_F_RING_MARKER 0x80
+
+/* Number of 64-bit words in a struct tv_record (the payload copy unit). */
+#define TV_RING_WORDS (sizeof(struct tv_record) / sizeof(uint64_t))
+
+enum tv_ring_mode {
+	TV_RING_OVERWRITE = 0, /* flight recorder: overwrite the oldest */
+	TV_RING_STOP = 1,      /* stop when full: drop the newest */
+};
+
+/* One ring slot: sequence number (see the header comment) + the record. */
+struct tv_ring_slot {
+	uint64_t seq;
+	struct tv_record rec;
+};
+
+/*
+ * The ring. Fields are private to trace_ring.c; use the functions below.
+ * Three cache lines: configuration (read-only after init), writer-owned
+ * words (written by the writer only), consumer-owned words (written by
+ * consumers' atomic RMWs only), so the writer and the consumers do not
+ * false-share.
+ */
+struct tv_ring {
+	/* Configuration, set by tv_ring_init(), read-only afterwards. */
+	_Alignas(TV_RING_CACHE_LINE) struct tv_ring_slot *slots;
+	uint64_t mask;	 /* nslots - 1 */
+	uint32_t nslots; /* power of two >= 2 */
+	uint32_t mode;	 /* enum tv_ring_mode */
+
+	/* Writer-owned: only the writer stores; anyone may load. */
+	_Alignas(TV_RING_CACHE_LINE) uint64_t head; /* positions reserved */
+	uint64_t dropped; /* data records dropped (stop mode), total */
+	uint64_t markers; /* TV_KIND_LOST markers written (positions) */
+	uint64_t pending; /* dropped since the last marker (writer only) */
+
+	/* Consumer-owned: changed by CAS / fetch_add from any consumer. */
+	_Alignas(TV_RING_CACHE_LINE) uint64_t tail; /* first unclaimed position */
+	uint64_t consumed; /* data records delivered by tv_ring_consume() */
+	uint64_t overrun;  /* data records overwritten before being claimed */
+};
+
+/* A peeker's private read position (see tv_ring_peek()). */
+struct tv_ring_cursor {
+	uint64_t pos;
+};
+
+/*
+ * Initialise ring r over the caller's array of nslots slots, in the given
+ * mode. nslots must be a power of two >= 2 (and r, slots non-NULL, mode
+ * valid). Not concurrent: call before the writer and readers start.
+ * Returns 0, or -1 on a bad argument (r is then left untouched).
+ */
+int tv_ring_init(struct tv_ring *r, struct tv_ring_slot *slots,
+		 uint32_t nslots, enum tv_ring_mode mode);
+
+/*
+ * Empty the ring and zero every counter, keeping slots, size and mode.
+ * Not concurrent: no writer, consumer or peeker may be active.
+ */
+void tv_ring_reset(struct tv_ring *r);
+
+/*
+ * Writer: reserve the next slot and return its record to fill in place
+ * (with the tv_ring_set_*() helpers or tv_ring_store_record()), then call
+ * tv_ring_commit(). Returns NULL when the record is dropped (stop mode,
+ * ring full): the drop is already counted, do not call tv_ring_commit().
+ * In stop mode this may first write a TV_KIND_LOST marker.
+ */
+struct tv_record *tv_ring_reserve(struct tv_ring *r);
+
+/* Writer: publish the record reserved by the last tv_ring_reserve(). */
+void tv_ring_commit(struct tv_ring *r);
+
+/* Writer: reserve + copy *rec + commit. Returns 0, or -1 if dropped. */
+int tv_ring_write(struct tv_ring *r, const struct tv_record *rec);
+
+/*
+ * Consumer: take the oldest unclaimed record.
+ * Returns 1 with the record in *out and *lost_before = the number of data
+ * records lost immediately before it (usually 0). Returns 0 when no record
+ * is ready; *lost_before may still be nonzero: that many records were lost
+ * at the current end of the stream, i.e. before whatever record is
+ * delivered next. lost_before may be NULL if the caller does not care (the
+ * loss is counted all the same). Never returns a TV_KIND_LOST marker
+ * written by the writer: its count arrives in *lost_before instead.
+ */
+int tv_ring_consume(struct tv_ring *r, struct tv_record *out,
+		    uint64_t *lost_before);
+
+/*
+ * Peeker: set cursor c to the oldest record not yet claimed by a consumer
+ * (if it was overwritten meanwhile, the first tv_ring_peek() reports it as
+ * lost). Changes nothing in the ring.
+ */
+void tv_ring_cursor_oldest(const struct tv_ring *r, struct tv_ring_cursor *c);
+
+/*
+ * Peeker: read the next record at or after cursor c without claiming it
+ * and advance c past it. Same return convention as tv_ring_consume();
+ * *lost_before counts the data records between the cursor and the returned
+ * record that the cursor could not read (overwritten, dropped per a
+ * marker, or, in stop mode, already consumed and their slot reused).
+ * Never changes the ring: safe in a fault handler on any hart, even if the
+ * writer stopped in the middle of a record (that record is simply not
+ * published).
+ */
+int tv_ring_peek(const struct tv_ring *r, struct tv_ring_cursor *c,
+		 struct tv_record *out, uint64_t *lost_before);
+
+/* Data records offered to the writer (reserved or written, or dropped). */
+uint64_t tv_ring_offered(const struct tv_ring *r);
+
+/*
+ * Data records lost: dropped by the writer + overwritten before any
+ * consumer claimed them (whether or not a consumer has noticed yet).
+ */
+uint64_t tv_ring_lost(const struct tv_ring *r);
+
+/* Data records delivered by tv_ring_consume(). */
+uint64_t tv_ring_consumed(const struct tv_ring *r);
+
+/*
+ * Positions currently waiting between tail and head, clamped to nslots
+ * (counts a stop-mode marker and a record still being filled; meant for a
+ * watermark check, approximate while the writer runs).
+ */
+uint64_t tv_ring_fill(const struct tv_ring *r);
+
+/* ---- Filling a reserved record in place (writer only) ---------------- */
+
+/* A 64-bit word that may alias the bytes of a struct tv_record. */
+typedef uint64_t __attribute__((__may_alias__)) tv_ring_word_t;
+
+/*
+ * GCC before 13 lowers every __atomic store on RISC-V to amoswap (even a
+ * relaxed one) and every fence to a full `fence`, which is correct but
+ * costs an AMO per payload word. There, on RV64, the ring uses the RVWMO
+ * table mapping (unprivileged spec, "Mappings from C/C++ primitives to
+ * RISC-V primitives") by hand: relaxed store = sd, release fence =
+ * fence rw,w, acquire fence = fence r,rw. GCC >= 13, clang and the host
+ * use the builtins. Define TV_RING_USE_BUILTINS to force the builtins.
+ */
+#if defined(__riscv) && __riscv_xlen == 64 && defined(__GNUC__) &&            \
+	!defined(__clang__) && __GNUC__ < 13 && !defined(TV_RING_USE_BUILTINS)
+#define TV_RING_RVWMO_ASM 1
+#else
+#define TV_RING_RVWMO_ASM 0
+#endif
+
+/* Relaxed 64-bit store to shared ring memory (a plain sd on RV64). */
+static inline void tv_ring_st_relaxed(tv_ring_word_t *p, uint64_t v)
+{
+#if TV_RING_RVWMO_ASM
+	__asm__ __volatile__("sd %1, %0" : "=m"(*p) : "r"(v));
+#else
+	__atomic_store_n(p, v, __ATOMIC_RELAXED);
+#endif
+}
+
+/* Store one 64-bit field of a reserved record (time, cycle, arg[i]). */
+static inline void tv_ring_set_u64(uint64_t *field, uint64_t value)
+{
+	tv_ring_st_relaxed(field, value);
+}
+
+/*
+ * Store the header word of a reserved record (kind, vm, vcpu, flags, hart;
+ * reserved = 0) as one 64-bit store. The union has the same member types in
+ * the same order as struct tv_record's bytes 16..23, so it has the same
+ * layout on any ABI; reading .w after writing .f is C11 type punning
+ * through a union (6.5.2.3).
+ */
+static inline void tv_ring_set_hdr(struct tv_record *rec, uint8_t kind,
+				   uint8_t vm, uint8_t vcpu, uint8_t flags,
+				   uint16_t hart)
+{
+	union {
+		struct {
+			uint8_t kind, vm, vcpu, flags;
+			uint16_t hart, reserved;
+		} f;
+		uint64_t w;
+	} u;
+
+	_Static_assert(sizeof(u) == sizeof(uint64_t), "header word size");
+	u.f.kind = kind;
+	u.f.vm = vm;
+	u.f.vcpu = vcpu;
+	u.f.flags = flags;
+	u.f.hart = hart;
+	u.f.reserved = 0;
+	tv_ring_st_relaxed((tv_ring_word_t *)&rec->kind, u.w);
+}
+
+/* Copy a whole record into a reserved slot record, word by word. */
+void tv_ring_store_record(struct tv_record *slot_rec,
+			  const struct tv_record *src);
+
+#endif

@@ -1,0 +1,1282 @@
+/*
+ * The trace dump wire format: encoder (hypervisor), decoder (host tools)
+ * and the ftrace-style text form of a record. trace_wire.h describes the
+ * format. Freestanding: no stdio, no malloc.
+ */
+#include "trace_wire.h"
+
+#include <string.h>
+
+#include "riscv_names.h"
+
+/* ================================================== bounded text output */
+
+/* A bounded output buffer: pos counts every character offered, so the
+ * full length is known even when the text was cut. */
+struct tv_out {
+	char *buf;
+	size_t size;
+	size_t pos;
+};
+
+/* Append one character if it fits (always leaving room for the NUL). */
+static void out_char(struct tv_out *o, char c)
+{
+	if (o->pos + 1 < o->size)
+		o->buf[o->pos] = c;
+	o->pos++;
+}
+
+static void out_str(struct tv_out *o, const char *s)
+{
+	while (*s)
+		out_char(o, *s++);
+}
+
+/* Append v in decimal, zero-padded to at least width digits. */
+static void out_udec(struct tv_out *o, uint64_t v, unsigned width)
+{
+	char tmp[20];
+	unsigned n = 0;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (width > n && width--)
+		out_char(o, '0');
+	while (n)
+		out_char(o, tmp[--n]);
+}
+
+/* Append a signed value in decimal. */
+static void out_sdec(struct tv_out *o, int64_t v)
+{
+	if (v < 0) {
+		out_char(o, '-');
+		out_udec(o, -(uint64_t)v, 0);
+	} else {
+		out_udec(o, (uint64_t)v, 0);
+	}
+}
+
+/* Append "0x" and v in lower-case hex, zero-padded to digits digits. */
+static void out_hex(struct tv_out *o, uint64_t v, unsigned digits)
+{
+	static const char hex[] = "0123456789abcdef";
+	char tmp[16];
+	unsigned n = 0;
+
+	do {
+		tmp[n++] = hex[v & 0xf];
+		v >>= 4;
+	} while (v);
+	out_str(o, "0x");
+	while (digits > n && digits--)
+		out_char(o, '0');
+	while (n)
+		out_char(o, tmp[--n]);
+}
+
+/* NUL-terminate and return the full length (as snprintf does). */
+static int out_end(struct tv_out *o)
+{
+	if (o->size)
+		o->buf[o->pos < o->size ? o->pos : o->size - 1] = '\0';
+	return o->pos > 0x7fffffff ? 0x7fffffff : (int)o->pos;
+}
+
+/* ============================================================ CRC-32 */
+
+/*
+ * CRC-32 as in IEEE 802.3: reflected polynomial 0xEDB88320, initial value
+ * 0xFFFFFFFF, final XOR 0xFFFFFFFF. Bitwise: small and fast enough for a
+ * console-speed dump.
+ */
+uint32_t tv_crc32(const void *data, size_t len)
+{
+	const uint8_t *p = data;
+	uint32_t crc = 0xffffffffu;
+
+	while (len--) {
+		crc ^= *p++;
+		for (int k = 0; k < 8; k++)
+			crc = (crc >> 1) ^ (0xedb88320u & (0u - (crc & 1)));
+	}
+	return crc ^ 0xffffffffu;
+}
+
+/* ============================================================ base64 */
+
+static const char b64_alphabet[] =
+	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/* RFC 4648 section 4: three bytes become four 6-bit characters; a final
+ * group of one or two bytes is padded with '='. */
+size_t tv_base64_encode(const uint8_t *in, size_t len, char *out)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < len; i += 3) {
+		uint32_t v = (uint32_t)in[i] << 16;
+		size_t left = len - i;
+
+		if (left > 1)
+			v |= (uint32_t)in[i + 1] << 8;
+		if (left > 2)
+			v |= in[i + 2];
+		out[o++] = b64_alphabet[(v >> 18) & 63];
+		out[o++] = b64_alphabet[(v >> 12) & 63];
+		out[o++] = left > 1 ? b64_alphabet[(v >> 6) & 63] : '=';
+		out[o++] = left > 2 ? b64_alphabet[v & 63] : '=';
+	}
+	return o;
+}
+
+/* Value of a base64 alphabet character, or -1. */
+static int b64_value(char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+')
+		return 62;
+	if (c == '/')
+		return 63;
+	return -1;
+}
+
+/*
+ * RFC 4648 section 4 decoding: groups of four characters, '=' allowed only
+ * as the last one or two characters of the text. The unused low bits of a
+ * padded final group must be zero (section 3.5, canonical encoding), so
+ * every frame has exactly one valid text form.
+ */
+long tv_base64_decode(const char *in, size_t len, uint8_t *out, size_t cap)
+{
+	size_t o = 0;
+
+	if (len % 4)
+		return -1;
+	for (size_t i = 0; i < len; i += 4) {
+		int v[4], pad = 0;
+		int last = i + 4 == len;
+
+		for (int k = 0; k < 4; k++) {
+			v[k] = b64_value(in[i + k]);
+			if (v[k] < 0) {
+				/* '=' only in the last two places of the
+				 * last group, and only as a suffix. */
+				if (in[i + k] != '=' || !last || k < 2)
+					return -1;
+				v[k] = 0;
+				pad++;
+			} else if (pad) {
+				return -1;
+			}
+		}
+		uint32_t g = (uint32_t)v[0] << 18 | (uint32_t)v[1] << 12 |
+			     (uint32_t)v[2] << 6 | (uint32_t)v[3];
+		size_t n = 3 - (size_t)pad;
+
+		if ((pad == 1 && (g & 0xff)) || (pad == 2 && (g & 0xffff)))
+			return -1;
+		if (o + n > cap)
+			return -1;
+		out[o++] = (uint8_t)(g >> 16);
+		if (n > 1)
+			out[o++] = (uint8_t)(g >> 8);
+		if (n > 2)
+			out[o++] = (uint8_t)g;
+	}
+	return (long)o;
+}
+
+/* ==================================================== integer encodings */
+
+/* Little-endian stores and loads of the frame's fixed-size fields. */
+static void put_le(uint8_t *p, uint64_t v, unsigned bytes)
+{
+	for (unsigned i = 0; i < bytes; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static uint64_t get_le(const uint8_t *p, unsigned bytes)
+{
+	uint64_t v = 0;
+
+	for (unsigned i = 0; i < bytes; i++)
+		v |= (uint64_t)p[i] << (8 * i);
+	return v;
+}
+
+/* Unsigned LEB128: 7 bits per byte, low group first, bit 7 = more. */
+static size_t put_varint(uint8_t *p, uint64_t v)
+{
+	size_t n = 0;
+
+	while (v >= 0x80) {
+		p[n++] = (uint8_t)(v | 0x80);
+		v >>= 7;
+	}
+	p[n++] = (uint8_t)v;
+	return n;
+}
+
+/* Zigzag: 0, -1, 1, -2, ... map to 0, 1, 2, 3, ... (the difference is
+ * taken modulo 2^64 and read as signed). */
+static uint64_t zigzag(uint64_t d)
+{
+	return (d << 1) ^ (0 - (d >> 63));
+}
+
+static uint64_t unzigzag(uint64_t z)
+{
+	return (z >> 1) ^ (0 - (z & 1));
+}
+
+/* A bounded reader over a byte range; `bad` is set on any overrun. */
+struct reader {
+	const uint8_t *p, *end;
+	const char *bad;
+};
+
+static uint64_t rd_u8(struct reader *rd)
+{
+	if (rd->p >= rd->end) {
+		rd->bad = "record truncated";
+		return 0;
+	}
+	return *rd->p++;
+}
+
+/* Read a LEB128 varint of at most 10 bytes whose value fits in 64 bits. */
+static uint64_t rd_varint(struct reader *rd)
+{
+	uint64_t v = 0;
+
+	for (unsigned shift = 0; shift < 70; shift += 7) {
+		uint64_t b = rd_u8(rd);
+
+		if (rd->bad)
+			return 0;
+		if (shift == 63 && b > 1) {
+			rd->bad = "varint overflows 64 bits";
+			return 0;
+		}
+		v |= (b & 0x7f) << shift;
+		if (!(b & 0x80))
+			return v;
+	}
+	rd->bad = "varint longer than 10 bytes";
+	return 0;
+}
+
+/* =================================================== record delta state */
+
+void tv_wire_state_reset(struct tv_wire_state *st, uint16_t hart)
+{
+	memset(st, 0, sizeof(*st));
+	st->hart = hart;
+	st->latest_exit = -1;
+}
+
+/* Slot of exits[] holding the latest EXIT with this scause, or -1. */
+static int find_exit(const struct tv_wire_state *st, uint64_t scause)
+{
+	for (int i = 0; i < TV_WIRE_EXIT_CAUSES; i++)
+		if (st->exits[i].stamp && st->exits[i].arg[1] == scause)
+			return i;
+	return -1;
+}
+
+/*
+ * The bases the arguments of a record are encoded against (trace_wire.h,
+ * "RECORD ENCODING"): for EXIT the latest EXIT of the same scause, else
+ * the latest EXIT, else zeros; for the others the previous record of the
+ * same kind, with the ENTRY pc based on the latest EXIT's sepc.
+ */
+static void arg_bases(const struct tv_wire_state *st, unsigned kind,
+		      uint64_t scause, uint64_t base[TV_NARGS])
+{
+	if (kind == TV_KIND_EXIT) {
+		int i = find_exit(st, scause);
+
+		if (i < 0)
+			i = st->latest_exit;
+		if (i >= 0)
+			memcpy(base, st->exits[i].arg, sizeof(st->exits[i].arg));
+		else
+			memset(base, 0, sizeof(uint64_t) * TV_NARGS);
+		return;
+	}
+	memcpy(base, st->arg[kind], sizeof(uint64_t) * TV_NARGS);
+	if (kind == TV_KIND_ENTRY && st->latest_exit >= 0)
+		base[0] = st->exits[st->latest_exit].arg[0];
+}
+
+/* Remember an EXIT as the latest of its scause, forgetting the least
+ * recently seen scause when all slots are in use. */
+static void remember_exit(struct tv_wire_state *st, const struct tv_record *r)
+{
+	int i = find_exit(st, r->arg[1]);
+
+	if (i < 0) {
+		i = 0;
+		for (int k = 1; k < TV_WIRE_EXIT_CAUSES; k++)
+			if (st->exits[k].stamp < st->exits[i].stamp)
+				i = k;
+	}
+	st->exits[i].stamp = ++st->stamp;
+	memcpy(st->exits[i].arg, r->arg, sizeof(r->arg));
+	st->latest_exit = (int8_t)i;
+}
+
+void tv_wire_state_update(struct tv_wire_state *st, const struct tv_record *r)
+{
+	unsigned n = tv_kind_nargs(r->kind);
+
+	st->time = r->time;
+	st->cycle = r->cycle;
+	st->vm = r->vm;
+	st->vcpu = r->vcpu;
+	st->hart = r->hart;
+	if (r->kind == TV_KIND_EXIT) {
+		remember_exit(st, r);
+		return;
+	}
+	for (unsigned i = 0; i < n; i++)
+		st->arg[r->kind][i] = r->arg[i];
+}
+
+/* scause with the interrupt bit moved to bit 0 and back. */
+static uint64_t rotl1(uint64_t v)
+{
+	return (v << 1) | (v >> 63);
+}
+
+static uint64_t rotr1(uint64_t v)
+{
+	return (v >> 1) | (v << 63);
+}
+
+/* A kind the wire can carry: one with a defined argument count. */
+static int kind_valid(unsigned kind)
+{
+	return kind > TV_KIND_NONE && kind < TV_KIND_COUNT;
+}
+
+size_t tv_wire_encode_record(const struct tv_wire_state *st,
+			     const struct tv_record *r, uint8_t *out)
+{
+	unsigned kind = r->kind, n = tv_kind_nargs(kind);
+	uint8_t head = (uint8_t)kind;
+	uint64_t base[TV_NARGS];
+	size_t len = 1;
+
+	if (!kind_valid(kind))
+		return 0;
+	if (r->vm != st->vm || r->vcpu != st->vcpu || r->hart != st->hart) {
+		head |= TV_WIRE_HEAD_IDS;
+		len += put_varint(out + len, r->vm);
+		len += put_varint(out + len, r->vcpu);
+		len += put_varint(out + len, r->hart);
+	}
+	if (r->flags) {
+		head |= TV_WIRE_HEAD_FLAGS;
+		len += put_varint(out + len, r->flags);
+	}
+	out[0] = head;
+	len += put_varint(out + len, zigzag(r->time - st->time));
+	len += put_varint(out + len, zigzag(r->cycle - st->cycle));
+	if (kind == TV_KIND_EXIT)
+		len += put_varint(out + len, rotl1(r->arg[1]));
+	arg_bases(st, kind, r->arg[1], base);
+	for (unsigned i = 0; i < n; i++)
+		if (kind != TV_KIND_EXIT || i != 1)
+			len += put_varint(out + len,
+					  zigzag(r->arg[i] - base[i]));
+	return len;
+}
+
+/*
+ * Decode one record after the records summarised by st into *r and
+ * advance st; sets rd->bad on a malformed record.
+ */
+static void decode_record(struct reader *rd, struct tv_wire_state *st,
+			  struct tv_record *r)
+{
+	unsigned head = (unsigned)rd_u8(rd), kind = head & TV_WIRE_HEAD_KIND;
+	uint64_t base[TV_NARGS];
+
+	memset(r, 0, sizeof(*r));
+	if (rd->bad)
+		return;
+	if (!kind_valid(kind)) {
+		rd->bad = "unknown record kind";
+		return;
+	}
+	r->kind = (uint8_t)kind;
+	r->vm = st->vm;
+	r->vcpu = st->vcpu;
+	r->hart = st->hart;
+	if (head & TV_WIRE_HEAD_IDS) {
+		uint64_t vm = rd_varint(rd), vcpu = rd_varint(rd);
+		uint64_t hart = rd_varint(rd);
+
+		if (vm > 0xff || vcpu > 0xff || hart > 0xffff) {
+			rd->bad = rd->bad ? rd->bad : "record id out of range";
+			return;
+		}
+		r->vm = (uint8_t)vm;
+		r->vcpu = (uint8_t)vcpu;
+		r->hart = (uint16_t)hart;
+	}
+	if (head & TV_WIRE_HEAD_FLAGS) {
+		uint64_t flags = rd_varint(rd);
+
+		if (flags > 0xff) {
+			rd->bad = rd->bad ? rd->bad : "record flags out of range";
+			return;
+		}
+		r->flags = (uint8_t)flags;
+	}
+	r->time = st->time + unzigzag(rd_varint(rd));
+	r->cycle = st->cycle + unzigzag(rd_varint(rd));
+	if (kind == TV_KIND_EXIT)
+		r->arg[1] = rotr1(rd_varint(rd));
+	arg_bases(st, kind, r->arg[1], base);
+	for (unsigned i = 0; i < tv_kind_nargs(kind); i++)
+		if (kind != TV_KIND_EXIT || i != 1)
+			r->arg[i] = base[i] + unzigzag(rd_varint(rd));
+	if (!rd->bad)
+		tv_wire_state_update(st, r);
+}
+
+/* ============================================================ encoder */
+
+/* Offsets in the frame header and the RECORDS payload. */
+#define OFF_TYPE 0
+#define OFF_FLAGS 1
+#define OFF_HART 2
+#define OFF_SEQ 4
+#define OFF_PAYLOAD TV_WIRE_HEADER_SIZE
+#define OFF_FIRST_INDEX (OFF_PAYLOAD + 0)
+#define OFF_COUNT (OFF_PAYLOAD + 8)
+#define OFF_RECORDS (OFF_PAYLOAD + TV_WIRE_RECORDS_PAYLOAD_MIN)
+
+void tv_wire_enc_init(struct tv_wire_enc *e,
+		      void (*emit)(void *ctx, const char *line, size_t len),
+		      void *ctx)
+{
+	memset(e, 0, sizeof(*e));
+	e->emit = emit;
+	e->ctx = ctx;
+}
+
+/* Write the 8-byte frame header into e->frame (frame_seq is filled in
+ * when the frame is emitted). */
+static void put_header(struct tv_wire_enc *e, unsigned type, uint16_t hart)
+{
+	e->frame[OFF_TYPE] = (uint8_t)type;
+	e->frame[OFF_FLAGS] = 0;
+	put_le(e->frame + OFF_HART, hart, 2);
+	put_le(e->frame + OFF_SEQ, 0, 4);
+}
+
+/*
+ * Finish the frame of len bytes in e->frame (sequence number and CRC
+ * trailer) and hand it to emit() as one "~TV1:<base64>\n" line.
+ */
+static void emit_frame(struct tv_wire_enc *e, size_t len)
+{
+	size_t n;
+
+	put_le(e->frame + OFF_SEQ, e->seq++, 4);
+	put_le(e->frame + len, tv_crc32(e->frame, len), 4);
+	len += TV_WIRE_CRC_SIZE;
+	memcpy(e->line, TV_WIRE_PREFIX, TV_WIRE_PREFIX_LEN);
+	n = TV_WIRE_PREFIX_LEN +
+	    tv_base64_encode(e->frame, len, e->line + TV_WIRE_PREFIX_LEN);
+	e->line[n++] = '\n';
+	if (e->emit)
+		e->emit(e->ctx, e->line, n);
+}
+
+void tv_wire_flush(struct tv_wire_enc *e)
+{
+	if (!e->len)
+		return;
+	put_le(e->frame + OFF_COUNT, e->count, 2);
+	emit_frame(e, e->len);
+	e->len = 0;
+	e->count = 0;
+}
+
+/* Start a RECORDS frame for the current hart at the current index. */
+static void open_records(struct tv_wire_enc *e)
+{
+	put_header(e, TV_WIRE_RECORDS, e->hart);
+	put_le(e->frame + OFF_FIRST_INDEX, e->index, 8);
+	put_le(e->frame + OFF_COUNT, 0, 2);
+	e->len = OFF_RECORDS;
+	e->count = 0;
+	tv_wire_state_reset(&e->st, e->hart);
+}
+
+/* Append an encodable record to the open frame, opening or flushing
+ * frames as needed so the CRC trailer always fits. */
+static void append_record(struct tv_wire_enc *e, const struct tv_record *r)
+{
+	uint8_t tmp[TV_WIRE_MAX_RECORD];
+	size_t n;
+
+	if (!e->len)
+		open_records(e);
+	n = tv_wire_encode_record(&e->st, r, tmp);
+	if (e->len + n + TV_WIRE_CRC_SIZE > TV_WIRE_MAX_FRAME ||
+	    e->count == 0xffff) {
+		tv_wire_flush(e);
+		open_records(e);
+		n = tv_wire_encode_record(&e->st, r, tmp);
+	}
+	memcpy(e->frame + e->len, tmp, n);
+	e->len += n;
+	e->count++;
+	e->index++;
+	tv_wire_state_update(&e->st, r);
+	e->last = *r;
+}
+
+/* Emit the pending LOST record with the time and ids of `at`. */
+static void emit_pending_lost(struct tv_wire_enc *e, const struct tv_record *at)
+{
+	struct tv_record lost;
+
+	if (!e->pending_lost)
+		return;
+	memset(&lost, 0, sizeof(lost));
+	lost.kind = TV_KIND_LOST;
+	lost.time = at->time;
+	lost.cycle = at->cycle;
+	lost.vm = at->vm;
+	lost.vcpu = at->vcpu;
+	lost.hart = at->hart;
+	lost.arg[0] = e->pending_lost;
+	e->pending_lost = 0;
+	append_record(e, &lost);
+}
+
+/* Close the current hart's records: pending LOST record, open frame. */
+static void finish_records(struct tv_wire_enc *e)
+{
+	emit_pending_lost(e, &e->last);
+	tv_wire_flush(e);
+}
+
+void tv_wire_begin(struct tv_wire_enc *e, const struct tv_wire_begin *info)
+{
+	uint8_t *p = e->frame + OFF_PAYLOAD;
+
+	e->len = 0;
+	e->count = 0;
+	e->pending_lost = 0;
+	e->seq = 0;
+	e->hart = 0;
+	e->index = 0;
+	memset(&e->last, 0, sizeof(e->last));
+	put_header(e, TV_WIRE_BEGIN, 0);
+	put_le(p + 0, TV_FORMAT_VERSION, 4);
+	put_le(p + 4, info->timebase_hz, 8);
+	put_le(p + 12, info->nharts, 2);
+	put_le(p + 14, info->dump_reason, 2);
+	put_le(p + 16, info->ring_slots, 4);
+	put_le(p + 20, info->ring_mode, 1);
+	put_le(p + 21, 0, 3);
+	put_le(p + 24, info->dump_id, 8);
+	emit_frame(e, OFF_PAYLOAD + TV_WIRE_BEGIN_PAYLOAD);
+}
+
+void tv_wire_hart_begin(struct tv_wire_enc *e, uint16_t hart,
+			uint64_t first_index)
+{
+	finish_records(e);
+	e->hart = hart;
+	e->index = first_index;
+	memset(&e->last, 0, sizeof(e->last));
+	e->last.hart = hart;
+}
+
+void tv_wire_record(struct tv_wire_enc *e, const struct tv_record *r)
+{
+	if (!kind_valid(r->kind)) {
+		e->dropped++;
+		return;
+	}
+	emit_pending_lost(e, r);
+	append_record(e, r);
+}
+
+void tv_wire_lost(struct tv_wire_enc *e, uint64_t count)
+{
+	e->pending_lost += count;
+}
+
+void tv_wire_hart_end(struct tv_wire_enc *e, uint64_t offered,
+		      uint64_t consumed, uint64_t lost)
+{
+	uint8_t *p = e->frame + OFF_PAYLOAD;
+
+	finish_records(e);
+	put_header(e, TV_WIRE_HART, e->hart);
+	put_le(p + 0, offered, 8);
+	put_le(p + 8, consumed, 8);
+	put_le(p + 16, lost, 8);
+	emit_frame(e, OFF_PAYLOAD + TV_WIRE_HART_PAYLOAD);
+}
+
+void tv_wire_end(struct tv_wire_enc *e)
+{
+	finish_records(e);
+	put_header(e, TV_WIRE_END, 0);
+	/* frames_in_dump counts this END frame too. */
+	put_le(e->frame + OFF_PAYLOAD, e->seq + 1, 4);
+	emit_frame(e, OFF_PAYLOAD + TV_WIRE_END_PAYLOAD);
+}
+
+/* ============================================================ decoder */
+
+void tv_wire_dec_init(struct tv_wire_dec *d, const struct tv_wire_dec_ops *ops,
+		      void *ctx)
+{
+	static const struct tv_wire_dec_ops no_ops;
+
+	memset(d, 0, sizeof(*d));
+	d->ops = ops ? ops : &no_ops;
+	d->ctx = ctx;
+}
+
+/* Report an error at the current frame's position. */
+static void dec_error(struct tv_wire_dec *d, struct tv_out *msg)
+{
+	out_end(msg);
+	if (d->ops->error)
+		d->ops->error(d->ctx, d->line_no, d->offset, msg->buf);
+}
+
+/* Report a damaged frame: a fixed message. */
+static void dec_bad(struct tv_wire_dec *d, const char *what)
+{
+	char buf[128];
+	struct tv_out o = {buf, sizeof(buf), 0};
+
+	d->frames_bad++;
+	out_str(&o, what);
+	dec_error(d, &o);
+}
+
+/* A parsed, verified frame header. */
+struct frame_info {
+	unsigned type;
+	uint16_t hart;
+	uint32_t seq;
+	const uint8_t *payload;
+	size_t plen;
+};
+
+/*
+ * Walk the records of a RECORDS payload; with deliver set, hand each to
+ * the record callback. Returns NULL, or what is wrong with the payload.
+ */
+static const char *walk_records(struct tv_wire_dec *d,
+				const struct frame_info *f, int deliver)
+{
+	struct tv_wire_state st;
+	struct tv_record r;
+	struct reader rd = {f->payload + TV_WIRE_RECORDS_PAYLOAD_MIN,
+			    f->payload + f->plen, NULL};
+	uint64_t first = get_le(f->payload, 8);
+	unsigned count = (unsigned)get_le(f->payload + 8, 2);
+
+	tv_wire_state_reset(&st, f->hart);
+	for (unsigned i = 0; i < count; i++) {
+		decode_record(&rd, &st, &r);
+		if (rd.bad)
+			return rd.bad;
+		if (deliver && d->ops->record)
+			d->ops->record(d->ctx, &r, f->hart, first + i);
+	}
+	if (rd.p != rd.end)
+		return "bytes left over after the records";
+	if (deliver) {
+		d->have_last = 1;
+		d->last_hart = f->hart;
+		d->last_end = first + count;
+		if (count)
+			d->last_time = r.time;
+	}
+	return NULL;
+}
+
+/* Check the length (and contents) a frame type demands; NULL when fine. */
+static const char *check_payload(struct tv_wire_dec *d,
+				 const struct frame_info *f)
+{
+	switch (f->type) {
+	case TV_WIRE_BEGIN:
+		if (f->plen != TV_WIRE_BEGIN_PAYLOAD)
+			return "BEGIN frame has the wrong length";
+		if (get_le(f->payload, 4) != TV_FORMAT_VERSION)
+			return "BEGIN frame has an unsupported format_version";
+		return NULL;
+	case TV_WIRE_RECORDS:
+		if (f->plen < TV_WIRE_RECORDS_PAYLOAD_MIN)
+			return "RECORDS frame too short";
+		return walk_records(d, f, 0);
+	case TV_WIRE_HART:
+		return f->plen == TV_WIRE_HART_PAYLOAD
+			       ? NULL
+			       : "HART frame has the wrong length";
+	case TV_WIRE_END:
+		return f->plen == TV_WIRE_END_PAYLOAD
+			       ? NULL
+			       : "END frame has the wrong length";
+	default:
+		return "unknown frame type";
+	}
+}
+
+/* Start a dump whose BEGIN frame was lost. */
+static void implicit_begin(struct tv_wire_dec *d)
+{
+	d->in_dump = 1;
+	d->had_begin = 0;
+	d->had_gap = 1;
+	d->next_seq = 0;
+	d->received = 0;
+	d->have_last = 0;
+	if (d->ops->begin)
+		d->ops->begin(d->ctx, NULL);
+}
+
+/* Frames next_seq..seq-1 are missing: say so, with the number of records
+ * lost when the frames around the gap tell it. */
+static void report_gap(struct tv_wire_dec *d, const struct frame_info *f)
+{
+	struct tv_wire_gap g;
+	char buf[160];
+	struct tv_out o = {buf, sizeof(buf), 0};
+
+	memset(&g, 0, sizeof(g));
+	g.first_seq = d->next_seq;
+	g.last_seq = f->seq - 1;
+	g.hart = f->hart;
+	if (f->type == TV_WIRE_RECORDS && d->have_last &&
+	    d->last_hart == f->hart &&
+	    get_le(f->payload, 8) >= d->last_end) {
+		g.records_known = 1;
+		g.first_index = d->last_end;
+		g.records_lost = get_le(f->payload, 8) - d->last_end;
+		g.time_before = d->last_time;
+	} else if (d->have_last) {
+		g.hart = d->last_hart;
+		g.first_index = d->last_end;
+		g.time_before = d->last_time;
+	}
+	d->had_gap = 1;
+	d->gaps++;
+	if (g.first_seq == g.last_seq) {
+		out_str(&o, "frame ");
+		out_udec(&o, g.first_seq, 0);
+	} else {
+		out_str(&o, "frames ");
+		out_udec(&o, g.first_seq, 0);
+		out_str(&o, "..");
+		out_udec(&o, g.last_seq, 0);
+	}
+	out_str(&o, " missing");
+	if (g.records_known) {
+		out_str(&o, ": ");
+		out_udec(&o, g.records_lost, 0);
+		out_str(&o, " records lost (hart ");
+		out_udec(&o, g.hart, 0);
+		out_str(&o, ")");
+	} else {
+		out_str(&o, " (number of records lost unknown)");
+	}
+	dec_error(d, &o);
+	if (d->ops->gap)
+		d->ops->gap(d->ctx, &g);
+}
+
+/* A BEGIN frame: close an unfinished dump, start the new one. */
+static void handle_begin(struct tv_wire_dec *d, const struct frame_info *f)
+{
+	const uint8_t *p = f->payload;
+	struct tv_wire_begin b;
+
+	if (d->in_dump) {
+		char buf[128];
+		struct tv_out o = {buf, sizeof(buf), 0};
+
+		out_str(&o, "new dump begins before the previous one ended: ");
+		out_str(&o, "frames from ");
+		out_udec(&o, d->next_seq, 0);
+		out_str(&o, " on missing");
+		dec_error(d, &o);
+	}
+	if (f->seq != 0) {
+		char buf[96];
+		struct tv_out o = {buf, sizeof(buf), 0};
+
+		out_str(&o, "BEGIN frame has frame_seq ");
+		out_udec(&o, f->seq, 0);
+		out_str(&o, ", expected 0");
+		dec_error(d, &o);
+	}
+	memset(&b, 0, sizeof(b));
+	b.format_version = (uint32_t)get_le(p + 0, 4);
+	b.timebase_hz = get_le(p + 4, 8);
+	b.nharts = (uint16_t)get_le(p + 12, 2);
+	b.dump_reason = (uint16_t)get_le(p + 14, 2);
+	b.ring_slots = (uint32_t)get_le(p + 16, 4);
+	b.ring_mode = p[20];
+	b.dump_id = get_le(p + 24, 8);
+	d->in_dump = 1;
+	d->had_begin = 1;
+	d->had_gap = 0;
+	d->next_seq = f->seq + 1;
+	d->received = 1;
+	d->have_last = 0;
+	if (d->ops->begin)
+		d->ops->begin(d->ctx, &b);
+}
+
+/* A frame that is not BEGIN: place it in the dump's frame sequence. */
+static void sequence_frame(struct tv_wire_dec *d, const struct frame_info *f)
+{
+	if (!d->in_dump || f->seq < d->next_seq) {
+		char buf[128];
+		struct tv_out o = {buf, sizeof(buf), 0};
+
+		if (d->in_dump) {
+			out_str(&o, "frame_seq went back from ");
+			out_udec(&o, d->next_seq - 1, 0);
+			out_str(&o, " to ");
+			out_udec(&o, f->seq, 0);
+			out_str(&o, ": END of one dump and BEGIN of the "
+				    "next missing");
+		} else {
+			out_str(&o, "frame ");
+			out_udec(&o, f->seq, 0);
+			out_str(&o, " outside a dump: its BEGIN frame is "
+				    "missing");
+		}
+		dec_error(d, &o);
+		implicit_begin(d);
+	}
+	if (f->seq > d->next_seq)
+		report_gap(d, f);
+	d->next_seq = f->seq + 1;
+	d->received++;
+}
+
+/* An END frame: check its frame count and close the dump. */
+static void handle_end(struct tv_wire_dec *d, const struct frame_info *f)
+{
+	struct tv_wire_end_info info;
+
+	info.frames_in_dump = (uint32_t)get_le(f->payload, 4);
+	info.frames_received = d->received;
+	if ((uint64_t)info.frames_in_dump != (uint64_t)f->seq + 1) {
+		char buf[128];
+		struct tv_out o = {buf, sizeof(buf), 0};
+
+		out_str(&o, "END frame says the dump has ");
+		out_udec(&o, info.frames_in_dump, 0);
+		out_str(&o, " frames but is frame ");
+		out_udec(&o, f->seq, 0);
+		dec_error(d, &o);
+		d->had_gap = 1;
+	}
+	info.complete = d->had_begin && !d->had_gap &&
+			info.frames_in_dump == info.frames_received;
+	d->in_dump = 0;
+	d->have_last = 0;
+	if (d->ops->end)
+		d->ops->end(d->ctx, &info);
+}
+
+/* Deliver a verified frame. */
+static void handle_frame(struct tv_wire_dec *d, const struct frame_info *f)
+{
+	d->frames_ok++;
+	if (f->type == TV_WIRE_BEGIN) {
+		handle_begin(d, f);
+		return;
+	}
+	sequence_frame(d, f);
+	switch (f->type) {
+	case TV_WIRE_RECORDS:
+		walk_records(d, f, 1);
+		break;
+	case TV_WIRE_HART: {
+		struct tv_wire_hart_totals t;
+
+		t.hart = f->hart;
+		t.offered = get_le(f->payload, 8);
+		t.consumed = get_le(f->payload + 8, 8);
+		t.lost = get_le(f->payload + 16, 8);
+		d->have_last = 0;
+		if (d->ops->hart_totals)
+			d->ops->hart_totals(d->ctx, &t);
+		break;
+	}
+	case TV_WIRE_END:
+		handle_end(d, f);
+		break;
+	}
+}
+
+/* Decode the base64 text of one frame, verify it, deliver it. */
+static void decode_frame_text(struct tv_wire_dec *d, const char *text,
+			      size_t n)
+{
+	struct frame_info f;
+	const char *why;
+	long len;
+
+	if (n == 0) {
+		dec_bad(d, "empty frame");
+		return;
+	}
+	if (n > TV_WIRE_MAX_B64) {
+		dec_bad(d, "frame longer than the 768-byte maximum");
+		return;
+	}
+	if (n % 4) {
+		dec_bad(d, "bad base64 length (characters lost?)");
+		return;
+	}
+	len = tv_base64_decode(text, n, d->frame, sizeof(d->frame));
+	if (len < 0) {
+		dec_bad(d, "bad base64");
+		return;
+	}
+	d->flen = (size_t)len;
+	if (d->flen < TV_WIRE_HEADER_SIZE + TV_WIRE_CRC_SIZE) {
+		dec_bad(d, "frame too short");
+		return;
+	}
+	if (tv_crc32(d->frame, d->flen - TV_WIRE_CRC_SIZE) !=
+	    get_le(d->frame + d->flen - TV_WIRE_CRC_SIZE, 4)) {
+		dec_bad(d, "CRC mismatch");
+		return;
+	}
+	f.type = d->frame[OFF_TYPE];
+	f.hart = (uint16_t)get_le(d->frame + OFF_HART, 2);
+	f.seq = (uint32_t)get_le(d->frame + OFF_SEQ, 4);
+	f.payload = d->frame + OFF_PAYLOAD;
+	f.plen = d->flen - TV_WIRE_HEADER_SIZE - TV_WIRE_CRC_SIZE;
+	if (d->frame[OFF_FLAGS] != 0) {
+		dec_bad(d, "frame flags not 0");
+		return;
+	}
+	why = check_payload(d, &f);
+	if (why) {
+		dec_bad(d, why);
+		return;
+	}
+	handle_frame(d, &f);
+}
+
+/* Characters that may appear in a frame's text: the base64 alphabet and
+ * the '=' padding. */
+static int b64_char(char c)
+{
+	return b64_value(c) >= 0 || c == '=';
+}
+
+/* Offset of the next "~TV1:" in line at or after from, or len. */
+static size_t find_prefix(const char *line, size_t len, size_t from)
+{
+	for (size_t i = from; i + TV_WIRE_PREFIX_LEN <= len; i++)
+		if (line[i] == '~' &&
+		    memcmp(line + i, TV_WIRE_PREFIX, TV_WIRE_PREFIX_LEN) == 0)
+			return i;
+	return len;
+}
+
+void tv_wire_dec_line(struct tv_wire_dec *d, const char *line, size_t len,
+		      uint64_t line_no, uint64_t byte_offset)
+{
+	size_t at = find_prefix(line, len, 0);
+
+	while (at < len) {
+		size_t start = at + TV_WIRE_PREFIX_LEN, end = start;
+
+		while (end < len && b64_char(line[end]))
+			end++;
+		d->line_no = line_no;
+		d->offset = byte_offset + at;
+		decode_frame_text(d, line + start, end - start);
+		at = find_prefix(line, len, end);
+	}
+}
+
+void tv_wire_dec_finish(struct tv_wire_dec *d, uint64_t line_no,
+			uint64_t byte_offset)
+{
+	char buf[128];
+	struct tv_out o = {buf, sizeof(buf), 0};
+
+	if (!d->in_dump)
+		return;
+	d->line_no = line_no;
+	d->offset = byte_offset;
+	out_str(&o, "input ends inside a dump: frames from ");
+	out_udec(&o, d->next_seq, 0);
+	out_str(&o, " on (END included) missing");
+	dec_error(d, &o);
+	d->in_dump = 0;
+	d->have_last = 0;
+}
+
+const char *tv_dump_reason_name(unsigned reason)
+{
+	switch (reason) {
+	case TV_DUMP_SHUTDOWN:
+		return "guest shutdown";
+	case TV_DUMP_REQUEST:
+		return "guest request";
+	case TV_DUMP_WATERMARK:
+		return "watermark";
+	case TV_DUMP_HYP_FAULT:
+		return "hypervisor fault";
+	case TV_DUMP_TRACE_FULL:
+		return "trace full/stop";
+	default:
+		return NULL;
+	}
+}
+
+/* ==================================================== text formatting */
+
+/* Seconds and microseconds of `time` ticks at hz: "%llu.%06llu". */
+static void out_time(struct tv_out *o, uint64_t time, uint64_t hz)
+{
+	uint64_t rem, usec;
+
+	if (!hz) {
+		out_udec(o, time, 0);
+		return;
+	}
+	rem = time % hz;
+	/* rem * 1000000 fits in 64 bits for any timebase below ~18 THz;
+	 * above that the coarser form is exact to the microsecond anyway. */
+	if (hz <= UINT64_MAX / 1000000)
+		usec = rem * 1000000 / hz;
+	else
+		usec = rem / (hz / 1000000);
+	out_udec(o, time / hz, 0);
+	out_char(o, '.');
+	out_udec(o, usec, 6);
+}
+
+int tv_format_time(uint64_t time, uint64_t timebase_hz, char *buf, size_t size)
+{
+	struct tv_out o = {buf, size, 0};
+
+	out_time(&o, time, timebase_hz);
+	return out_end(&o);
+}
+
+/* " (name)" when the name is known. */
+static void out_name(struct tv_out *o, const char *name)
+{
+	if (name) {
+		out_str(o, " (");
+		out_str(o, name);
+		out_char(o, ')');
+	}
+}
+
+/* "LABEL:0x%016lx" */
+static void out_field16(struct tv_out *o, const char *label, uint64_t v)
+{
+	out_str(o, label);
+	out_hex(o, v, 16);
+}
+
+/* "LABEL:0x%lx" */
+static void out_field(struct tv_out *o, const char *label, uint64_t v)
+{
+	out_str(o, label);
+	out_hex(o, v, 0);
+}
+
+/*
+ * Linux arch/riscv/kvm/trace.h kvm_exit:
+ * "SEPC:0x%016lx, SCAUSE:0x%016lx, STVAL:0x%016lx, HTVAL:0x%016lx,
+ *  HTINST:0x%016lx".
+ */
+static void text_exit(struct tv_out *o, const struct tv_record *r)
+{
+	out_str(o, "kvm_exit: ");
+	out_field16(o, "SEPC:", r->arg[0]);
+	out_field16(o, ", SCAUSE:", r->arg[1]);
+	out_field16(o, ", STVAL:", r->arg[2]);
+	out_field16(o, ", HTVAL:", r->arg[3]);
+	out_field16(o, ", HTINST:", r->arg[4]);
+}
+
+/* Linux kvm_entry, "PC: 0x%016lx" (the upstream "0x016%lx" typo fixed). */
+static void text_entry(struct tv_out *o, const struct tv_record *r)
+{
+	out_str(o, "kvm_entry: ");
+	out_field16(o, "PC: ", r->arg[0]);
+}
+
+static void text_sbi(struct tv_out *o, const struct tv_record *r)
+{
+	uint64_t eid = r->arg[0] >> 32, fid = r->arg[0] & 0xffffffffu;
+	int64_t err = (int64_t)r->arg[4];
+
+	out_str(o, "tv_sbi: ");
+	out_field(o, "EID:", eid);
+	out_name(o, tv_sbi_ext_name(eid));
+	out_field(o, ", FID:", fid);
+	out_name(o, tv_sbi_func_name(eid, fid));
+	out_field(o, ", A0:", r->arg[1]);
+	out_field(o, ", A1:", r->arg[2]);
+	out_field(o, ", A2:", r->arg[3]);
+	out_str(o, ", ERROR:");
+	out_sdec(o, err);
+	out_name(o, tv_sbi_error_name(err));
+	out_field(o, ", VALUE:", r->arg[5]);
+}
+
+static void text_mmio(struct tv_out *o, const struct tv_record *r)
+{
+	uint64_t info = r->arg[2];
+
+	out_str(o, "tv_mmio: ");
+	out_str(o, TV_MMIO_WRITE(info)	? "write"
+		   : TV_MMIO_SIGN(info) ? "read signed"
+					: "read");
+	out_field16(o, " GPA:", r->arg[0]);
+	out_str(o, ", WIDTH:");
+	out_udec(o, TV_MMIO_WIDTH(info), 0);
+	out_field(o, ", VALUE:", r->arg[1]);
+	out_str(o, ", REG:x");
+	out_udec(o, TV_MMIO_REG(info), 0);
+	out_field(o, ", INSN:", r->arg[3]);
+	out_str(o, ", DEVICE:");
+	out_udec(o, r->arg[4], 0);
+}
+
+static void text_irq(struct tv_out *o, const struct tv_record *r)
+{
+	out_str(o, "tv_irq: ");
+	out_str(o, r->arg[2] ? "raise" : "lower");
+	out_field(o, " CAUSE:", r->arg[0]);
+	out_name(o, tv_cause_name(r->arg[0]));
+	out_field(o, ", HVIP:", r->arg[1]);
+}
+
+static void text_exc(struct tv_out *o, const struct tv_record *r)
+{
+	out_str(o, "tv_exc: ");
+	out_field(o, "CAUSE:", r->arg[0]);
+	out_name(o, tv_cause_name(r->arg[0]));
+	out_field(o, ", TVAL:", r->arg[1]);
+	out_field16(o, ", EPC:", r->arg[2]);
+	out_field16(o, ", VSTVEC:", r->arg[3]);
+}
+
+static void text_control(struct tv_out *o, const struct tv_record *r)
+{
+	const char *what = tv_control_name(r->arg[0]);
+
+	out_str(o, "tv_control: ");
+	if (!what) {
+		out_str(o, "WHAT:");
+		out_udec(o, r->arg[0], 0);
+		out_field(o, ", VALUE:", r->arg[1]);
+		return;
+	}
+	out_str(o, what);
+	if (r->arg[0] == TV_CTL_FILTER)
+		out_field(o, " MASK:", r->arg[1]);
+}
+
+static void text_stop(struct tv_out *o, const struct tv_record *r)
+{
+	const char *why = tv_stop_name(r->arg[0]);
+
+	out_str(o, "tv_stop: REASON:");
+	if (why)
+		out_str(o, why);
+	else
+		out_udec(o, r->arg[0], 0);
+	out_field(o, ", DETAIL:", r->arg[1]);
+}
+
+int tv_format_text(const struct tv_record *r, uint64_t timebase_hz, char *buf,
+		   size_t size)
+{
+	struct tv_out o = {buf, size, 0};
+
+	/* ftrace line head: "task-pid [cpu] timestamp: " */
+	out_str(&o, "vm");
+	out_udec(&o, r->vm, 0);
+	out_str(&o, "-vcpu");
+	out_udec(&o, r->vcpu, 0);
+	out_str(&o, " [");
+	out_udec(&o, r->hart, 3);
+	out_str(&o, "] ");
+	out_time(&o, r->time, timebase_hz);
+	out_str(&o, ": ");
+	switch (r->kind) {
+	case TV_KIND_EXIT:
+		text_exit(&o, r);
+		break;
+	case TV_KIND_ENTRY:
+		text_entry(&o, r);
+		break;
+	case TV_KIND_SBI:
+		text_sbi(&o, r);
+		break;
+	case TV_KIND_MMIO:
+		text_mmio(&o, r);
+		break;
+	case TV_KIND_IRQ:
+		text_irq(&o, r);
+		break;
+	case TV_KIND_EXC:
+		text_exc(&o, r);
+		break;
+	case TV_KIND_MARK:
+		out_field(&o, "tv_mark: VALUE:", r->arg[0]);
+		break;
+	case TV_KIND_LOST:
+		out_str(&o, "tv_lost: ");
+		out_udec(&o, r->arg[0], 0);
+		out_str(&o, " records lost here");
+		break;
+	case TV_KIND_CONTROL:
+		text_control(&o, r);
+		break;
+	case TV_KIND_STOP:
+		text_stop(&o, r);
+		break;
+	default:
+		out_str(&o, "tv_unknown: KIND:");
+		out_udec(&o, r->kind, 0);
+		break;
+	}
+	return out_end(&o);
+}

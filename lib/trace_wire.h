@@ -1,0 +1,406 @@
+/*
+ * The trace dump wire format: how the hypervisor writes its trace rings to
+ * the console, and how the host tools read them back. The encoder and the
+ * decoder live together in trace_wire.c so they cannot drift apart.
+ * Freestanding: no stdio, no malloc; all state is in caller-provided
+ * structs and all output goes through callbacks. docs/trace-format.md
+ * explains the same format with examples.
+ *
+ * LINES
+ *   A dump is a sequence of text lines on the console, mixed with any other
+ *   output (guest output may even interleave mid-line, and characters may
+ *   be lost). Each frame is one line:
+ *
+ *       ~TV1:<base64 of the binary frame>\n
+ *
+ *   The prefix is the 5 characters "~TV1:", the encoding is standard base64
+ *   (RFC 4648 section 4, alphabet A-Z a-z 0-9 + /, '=' padding, no line
+ *   breaks). A decoder finds "~TV1:" anywhere in a line, takes the base64
+ *   characters that follow up to the first character outside the alphabet
+ *   and '=', and verifies the frame. A frame that fails (bad base64, bad
+ *   length, bad CRC, unknown type or record kind, bad contents) is reported
+ *   with its position (line number and byte offset of its "~TV1:" in the
+ *   input) and skipped; decoding goes on with the next frame.
+ *
+ * BINARY FRAME (all integers little-endian, at most TV_WIRE_MAX_FRAME =
+ * 768 bytes, so a line is at most TV_WIRE_MAX_LINE = 1030 characters
+ * including the '\n')
+ *   header, 8 bytes:
+ *     u8  type         TV_WIRE_BEGIN 1, TV_WIRE_RECORDS 2, TV_WIRE_HART 3,
+ *                      TV_WIRE_END 4
+ *     u8  flags        0 (decoders reject other values)
+ *     u16 hart         the hart whose records the frame carries (0 in
+ *                      BEGIN and END)
+ *     u32 frame_seq    counts the frames of one dump from 0 (BEGIN), all
+ *                      harts together; a gap means frames were lost
+ *   payload by type:
+ *     BEGIN (32 bytes): u32 format_version (TV_FORMAT_VERSION),
+ *       u64 timebase_hz, u16 nharts, u16 dump_reason (TV_DUMP_*),
+ *       u32 ring_slots, u8 ring_mode (TV_WIRE_RING_*: 0 overwrite,
+ *       1 stop), u8 reserved[3] (0),
+ *       u64 dump_id (distinguishes the dumps in one log)
+ *     RECORDS (10 bytes + records): u64 first_index, u16 count, then
+ *       `count` encoded records (below), which must fill the payload
+ *       exactly. first_index is the position of the frame's first record
+ *       in its hart's dump: the hart's first RECORDS frame carries the ring
+ *       position where the dump of that hart started (the value given to
+ *       tv_wire_hart_begin()), and every record on the wire, LOST records
+ *       included, advances the position by one. So a frame of the same
+ *       hart following a gap tells exactly how many records went missing.
+ *     HART (24 bytes): per-hart totals, sent after the last RECORDS frame
+ *       of that hart: u64 offered, u64 consumed, u64 lost (as counted by
+ *       the hypervisor's ring for this hart)
+ *     END (4 bytes): u32 frames_in_dump (BEGIN and END included)
+ *   trailer: u32 CRC-32 over all preceding bytes of the frame (IEEE 802.3
+ *     polynomial, reflected form 0xEDB88320, initial value 0xFFFFFFFF,
+ *     final XOR 0xFFFFFFFF: the CRC of zlib, PNG and Ethernet).
+ *
+ *   Frame order in a dump: BEGIN; then for each hart: its RECORDS frames
+ *   (possibly none) and its HART frame; then END.
+ *
+ * RECORD ENCODING (inside a RECORDS frame; the delta state is reset at the
+ * start of every frame, so each frame decodes on its own)
+ *   u8 head = kind (bits 0-5) | 0x40 "ids follow" | 0x80 "flags follow"
+ *   if ids follow:   varint vm, varint vcpu, varint hart
+ *                    (sent when any of them differs from the previous
+ *                    record of the frame; before the first record the
+ *                    previous values are vm 0, vcpu 0, hart = frame hart)
+ *   if flags follow: varint flags (sent when flags are nonzero)
+ *   varint zigzag(time - prev_time)
+ *   varint zigzag(cycle - prev_cycle)
+ *                    (prev_* = the previous record of the frame, 0 before
+ *                    the first one)
+ *   then the tv_kind_nargs(kind) arguments. Arguments past
+ *   tv_kind_nargs(kind) are not sent and decode as 0.
+ *   Every kind but EXIT sends arg[0], arg[1], ... in order, each as
+ *                    varint zigzag(arg[i] - prev_arg[kind][i])
+ *                    where prev_arg[kind][i] is the same argument of the
+ *                    previous record of the same kind in the frame (0
+ *                    before the first one). Exception: for TV_KIND_ENTRY
+ *                    arg[0] (pc) the base is the sepc (arg[0]) of the
+ *                    latest EXIT of the frame when there was one, so the
+ *                    resume PC after an exit costs one byte.
+ *   EXIT sends its scause (arg[1]) first, on its own, as
+ *                    varint rotl1(scause)
+ *                    (rotate left by one: the interrupt bit becomes bit 0,
+ *                    so every standard cause, interrupt or exception, is
+ *                    one byte and interrupt 5 stays apart from exception
+ *                    5), then arg[0], arg[2], arg[3], arg[4], arg[5], each
+ *                    as varint zigzag(arg[i] - base[i]) where base is the
+ *                    latest EXIT of the frame with the same scause, or
+ *                    when there is none the latest EXIT of the frame, or
+ *                    all zeros when the frame had no EXIT yet. The frame
+ *                    remembers the EXITs of up to TV_WIRE_EXIT_CAUSES
+ *                    different scause values: when a new scause comes and
+ *                    all are in use, the one least recently seen is
+ *                    forgotten (both sides do the same, so they agree).
+ *                    Exits of one cause mostly come from the same guest
+ *                    instruction with the same stval/htval, so their
+ *                    deltas are 0 and cost one byte each.
+ *   varint = unsigned LEB128 (7 bits per byte, low group first, bit 7 set
+ *   on all but the last byte; at most 10 bytes for 64 bits).
+ *   zigzag(v) = (v << 1) ^ (v >> 63) with an arithmetic shift, so small
+ *   negative and positive differences both encode small; all arithmetic
+ *   is modulo 2^64, so any difference round-trips.
+ *   Records of kind 0 (TV_KIND_NONE) or >= TV_KIND_COUNT are not
+ *   encodable: the encoder drops them (counting them in `dropped`) and the
+ *   decoder rejects a frame containing one.
+ *
+ * INDEX AND LOSS
+ *   The decoder reports every record with its hart (from the frame header)
+ *   and its index (first_index + position in the frame). A jump in
+ *   frame_seq is reported as "frames N..M missing", followed by
+ *   ": K records lost" when the frames on both sides of the gap are
+ *   RECORDS frames of the same hart (K = first_index after the gap minus
+ *   the index the hart had reached before it).
+ */
+#ifndef TRACEVISOR_TRACE_WIRE_H
+#define TRACEVISOR_TRACE_WIRE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <tracevisor/trace_record.h>
+
+#define TV_WIRE_PREFIX "~TV1:"
+#define TV_WIRE_PREFIX_LEN 5
+
+/* Size limits of one frame in bytes, and of one line in characters. */
+#define TV_WIRE_MAX_FRAME 768
+#define TV_WIRE_MAX_B64 (4 * ((TV_WIRE_MAX_FRAME + 2) / 3))
+#define TV_WIRE_MAX_LINE (TV_WIRE_PREFIX_LEN + TV_WIRE_MAX_B64 + 1)
+
+#define TV_WIRE_HEADER_SIZE 8
+#define TV_WIRE_CRC_SIZE 4
+#define TV_WIRE_BEGIN_PAYLOAD 32
+#define TV_WIRE_RECORDS_PAYLOAD_MIN 10
+#define TV_WIRE_HART_PAYLOAD 24
+#define TV_WIRE_END_PAYLOAD 4
+
+/* Largest encoded record: head, 3 id varints (2+2+3), flags varint (2),
+ * time and cycle (10 each) and six arguments (10 each). */
+#define TV_WIRE_MAX_RECORD 90
+
+/* Frame types. */
+enum tv_wire_type {
+	TV_WIRE_BEGIN = 1,
+	TV_WIRE_RECORDS = 2,
+	TV_WIRE_HART = 3,
+	TV_WIRE_END = 4,
+};
+
+/* Record head bits. */
+#define TV_WIRE_HEAD_KIND 0x3f
+#define TV_WIRE_HEAD_IDS 0x40
+#define TV_WIRE_HEAD_FLAGS 0x80
+
+/* BEGIN dump_reason. */
+enum tv_dump_reason {
+	TV_DUMP_SHUTDOWN = 1,	/* the guest shut down */
+	TV_DUMP_REQUEST = 2,	/* the guest asked (SBI trace dump) */
+	TV_DUMP_WATERMARK = 3,	/* a ring filled past its watermark */
+	TV_DUMP_HYP_FAULT = 4,	/* the hypervisor faulted */
+	TV_DUMP_TRACE_FULL = 5, /* a ring in stop mode filled / tracing stop */
+};
+
+/* BEGIN ring_mode: the same values as enum tv_ring_mode of trace_ring.h
+ * (named apart so both headers can be included together). */
+#define TV_WIRE_RING_OVERWRITE 0 /* flight recorder: the oldest records go */
+#define TV_WIRE_RING_STOP 1	 /* the newest records are dropped when full */
+
+/* Contents of a BEGIN frame. */
+struct tv_wire_begin {
+	uint32_t format_version; /* TV_FORMAT_VERSION */
+	uint64_t timebase_hz;	 /* `time` CSR frequency */
+	uint16_t nharts;
+	uint16_t dump_reason; /* enum tv_dump_reason */
+	uint32_t ring_slots;  /* records per hart ring */
+	uint8_t ring_mode;    /* TV_WIRE_RING_* */
+	uint64_t dump_id;
+};
+
+/* Contents of a HART frame. */
+struct tv_wire_hart_totals {
+	uint16_t hart;
+	uint64_t offered;  /* records the writer tried to record */
+	uint64_t consumed; /* records read out of the ring */
+	uint64_t lost;	   /* records lost (overwritten or dropped) */
+};
+
+/* Number of scause values whose latest EXIT a frame remembers. */
+#define TV_WIRE_EXIT_CAUSES 8
+
+/* The latest EXIT of one scause in the frame. */
+struct tv_wire_exit_base {
+	uint32_t stamp; /* order of use, 0 = slot unused */
+	uint64_t arg[TV_NARGS];
+};
+
+/* Delta state of the record encoding, reset at every RECORDS frame. */
+struct tv_wire_state {
+	uint64_t time, cycle;
+	uint8_t vm, vcpu;
+	uint16_t hart;
+	uint32_t stamp;	      /* exit bases used so far */
+	int8_t latest_exit;   /* exits[] slot of the latest EXIT, -1 none */
+	uint64_t arg[TV_KIND_COUNT][TV_NARGS]; /* kinds other than EXIT */
+	struct tv_wire_exit_base exits[TV_WIRE_EXIT_CAUSES];
+};
+
+/* ---------------------------------------------------------------- encoder */
+
+/*
+ * Encoder state. The caller owns it (static or on a big enough stack:
+ * about 2.5 KiB) and must not touch the fields; `dropped` may be read.
+ */
+struct tv_wire_enc {
+	void (*emit)(void *ctx, const char *line, size_t len);
+	void *ctx;
+	uint32_t seq;	     /* frame_seq of the next frame */
+	uint16_t hart;	     /* hart of tv_wire_hart_begin() */
+	uint64_t index;	     /* index of the next record of that hart */
+	size_t len;	     /* bytes in frame[], 0 = no RECORDS frame open */
+	uint16_t count;	     /* records in the open frame */
+	uint64_t dropped;    /* records with an unencodable kind */
+	uint64_t pending_lost;	 /* tv_wire_lost() count not yet emitted */
+	struct tv_record last;	 /* the hart's previous record (ids, time) */
+	struct tv_wire_state st;
+	uint8_t frame[TV_WIRE_MAX_FRAME];
+	char line[TV_WIRE_MAX_LINE];
+};
+
+/*
+ * Prepare an encoder. emit() receives each finished frame as one complete
+ * line: "~TV1:" + base64 + "\n" (len counts the '\n'; the text is not
+ * NUL-terminated and is only valid during the call).
+ */
+void tv_wire_enc_init(struct tv_wire_enc *e,
+		      void (*emit)(void *ctx, const char *line, size_t len),
+		      void *ctx);
+
+/* Start a dump: emits BEGIN with frame_seq 0 (format_version is set to
+ * TV_FORMAT_VERSION whatever info says). */
+void tv_wire_begin(struct tv_wire_enc *e, const struct tv_wire_begin *info);
+
+/* Start the records of one hart; first_index is the ring position of its
+ * first record. Flushes the previous hart's open frame, if any. */
+void tv_wire_hart_begin(struct tv_wire_enc *e, uint16_t hart,
+			uint64_t first_index);
+
+/* Add one record; emits the open RECORDS frame first when the record would
+ * not fit in it. */
+void tv_wire_record(struct tv_wire_enc *e, const struct tv_record *r);
+
+/*
+ * Say that `count` records were lost here (the reader found them
+ * overwritten). The TV_KIND_LOST record is emitted just before the next
+ * record of the hart, with that record's time, cycle and ids, so it sorts
+ * where the loss happened; when no record follows, tv_wire_hart_end()
+ * emits it with those of the previous record. Several calls in a row add
+ * up into one record; count 0 does nothing.
+ */
+void tv_wire_lost(struct tv_wire_enc *e, uint64_t count);
+
+/* Emit the open RECORDS frame, if any (the next record starts a new one). */
+void tv_wire_flush(struct tv_wire_enc *e);
+
+/* End the current hart: flushes its records, emits its HART frame. */
+void tv_wire_hart_end(struct tv_wire_enc *e, uint64_t offered,
+		      uint64_t consumed, uint64_t lost);
+
+/* End the dump: flushes, emits END. The encoder can start another dump. */
+void tv_wire_end(struct tv_wire_enc *e);
+
+/* ---------------------------------------------------------------- decoder */
+
+/* Where a frame that went missing was, as far as the decoder can tell. */
+struct tv_wire_gap {
+	uint32_t first_seq, last_seq; /* missing frame_seq range */
+	int records_known;	      /* 1 when records_lost is exact */
+	uint16_t hart;		      /* hart of the records, when known */
+	uint64_t first_index;	      /* index of the first lost record */
+	uint64_t records_lost;
+	uint64_t time_before; /* time of the last record before the gap
+				 on that hart (0 when none) */
+};
+
+/* State of the dump being decoded, as the decoder sees it. */
+struct tv_wire_end_info {
+	uint32_t frames_in_dump;  /* from the END frame */
+	uint32_t frames_received; /* valid frames of this dump decoded */
+	int complete;		  /* BEGIN seen, no frame missing */
+};
+
+/*
+ * Decoder callbacks; any may be NULL. Positions are the 1-based line
+ * number and the 0-based byte offset in the input of the frame's "~TV1:"
+ * (or of the end of input for tv_wire_dec_finish()).
+ */
+struct tv_wire_dec_ops {
+	/* A dump starts. info is NULL when frames of a dump arrive whose
+	 * BEGIN was lost. */
+	void (*begin)(void *ctx, const struct tv_wire_begin *info);
+	/* One record; hart is the frame's hart, index its position. */
+	void (*record)(void *ctx, const struct tv_record *r, uint16_t hart,
+		       uint64_t index);
+	void (*hart_totals)(void *ctx, const struct tv_wire_hart_totals *t);
+	void (*end)(void *ctx, const struct tv_wire_end_info *info);
+	/* Frames went missing (also reported through error()). */
+	void (*gap)(void *ctx, const struct tv_wire_gap *gap);
+	/* A damaged frame or an inconsistency; msg is only valid during the
+	 * call. */
+	void (*error)(void *ctx, uint64_t line_no, uint64_t byte_offset,
+		      const char *msg);
+};
+
+/* Decoder state; the caller owns it and must not touch the fields. */
+struct tv_wire_dec {
+	const struct tv_wire_dec_ops *ops;
+	void *ctx;
+	int in_dump;	     /* frames of a dump are arriving */
+	uint32_t next_seq;   /* frame_seq expected next */
+	uint32_t received;   /* valid frames of this dump */
+	int had_begin;	     /* this dump had its BEGIN */
+	int had_gap;	     /* a frame of this dump is missing */
+	int have_last;	     /* last_* describe a RECORDS frame */
+	uint16_t last_hart;  /* hart of the last RECORDS frame */
+	uint64_t last_end;   /* index after its last record */
+	uint64_t last_time;  /* time of its last record */
+	uint64_t frames_ok;  /* valid frames in the whole input */
+	uint64_t frames_bad; /* damaged frames in the whole input */
+	uint64_t gaps;	     /* gaps detected in the whole input */
+	uint64_t line_no, offset; /* position of the current frame */
+	size_t flen;		  /* bytes in frame[] */
+	uint8_t frame[TV_WIRE_MAX_FRAME];
+};
+
+void tv_wire_dec_init(struct tv_wire_dec *d, const struct tv_wire_dec_ops *ops,
+		      void *ctx);
+
+/*
+ * Feed one input line (with or without its '\n'). line_no is its 1-based
+ * line number and byte_offset the offset of line[0] in the input; both are
+ * only used to report positions. Every frame found in the line is decoded
+ * and reported through the callbacks.
+ */
+void tv_wire_dec_line(struct tv_wire_dec *d, const char *line, size_t len,
+		      uint64_t line_no, uint64_t byte_offset);
+
+/* End of input: reports a dump that was not closed by an END frame. */
+void tv_wire_dec_finish(struct tv_wire_dec *d, uint64_t line_no,
+			uint64_t byte_offset);
+
+/* ------------------------------------------------------ building blocks */
+
+/* CRC-32 (IEEE 802.3, reflected 0xEDB88320, init and final XOR
+ * 0xFFFFFFFF) of len bytes. */
+uint32_t tv_crc32(const void *data, size_t len);
+
+/* Base64-encode len bytes into out (4 * ceil(len / 3) characters, no NUL);
+ * returns the number of characters written. */
+size_t tv_base64_encode(const uint8_t *in, size_t len, char *out);
+
+/* Decode len base64 characters (a multiple of 4, '=' only as the final
+ * one or two) into out of size cap; returns the byte count, or -1 when
+ * the text is not valid base64 or does not fit. */
+long tv_base64_decode(const char *in, size_t len, uint8_t *out, size_t cap);
+
+/* Encode one record after the records summarised by st (st unchanged);
+ * out needs TV_WIRE_MAX_RECORD bytes. Returns the encoded length, or 0
+ * for an unencodable kind. */
+size_t tv_wire_encode_record(const struct tv_wire_state *st,
+			     const struct tv_record *r, uint8_t *out);
+
+/* Reset st for a new frame of the given hart. */
+void tv_wire_state_reset(struct tv_wire_state *st, uint16_t hart);
+
+/* Advance st past record r. */
+void tv_wire_state_update(struct tv_wire_state *st, const struct tv_record *r);
+
+/* Name of a dump reason ("guest shutdown", ...), or NULL. */
+const char *tv_dump_reason_name(unsigned reason);
+
+/* ------------------------------------------------------- text formatting */
+
+/*
+ * Format one record as an ftrace-style line that mimics Linux's kvm
+ * tracepoints, without a trailing newline:
+ *
+ *   vm0-vcpu1 [002] 0.001234: kvm_exit: SEPC:0x..., SCAUSE:0x..., ...
+ *   vm0-vcpu1 [002] 0.001240: kvm_entry: PC: 0x0000000080001238
+ *
+ * "[002]" is the hart; the time is seconds.microseconds of `time` at
+ * timebase_hz (raw ticks with no fraction when timebase_hz is 0). Kinds
+ * other than EXIT and ENTRY become tv_sbi, tv_mmio, tv_irq, tv_exc,
+ * tv_mark, tv_lost, tv_control and tv_stop events. Writes at most size
+ * bytes, always NUL-terminated when size > 0; returns the length of the
+ * whole line (like snprintf: a value >= size means it was truncated).
+ */
+int tv_format_text(const struct tv_record *r, uint64_t timebase_hz, char *buf,
+		   size_t size);
+
+/* Format `time` at timebase_hz as in tv_format_text(); same contract. */
+int tv_format_time(uint64_t time, uint64_t timebase_hz, char *buf,
+		   size_t size);
+
+#endif

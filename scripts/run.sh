@@ -1,0 +1,74 @@
+#!/bin/bash
+# Boot tracevisor in QEMU and capture the console.
+#
+# scripts/run.sh [--hyp FILE] [--bios default|fw_jump|fw_dynamic]
+#                [--append ARGS] [--no-h] [--smp N] [--mem SIZE]
+#                [--log FILE] [--timeout SECS] [--icount] [--summary]
+#                [--debug]
+# Exit status: QEMU's (0 when the guest shut down with success), 124 on
+# timeout.
+set -u
+here="$(cd "$(dirname "$0")/.." && pwd)"
+hyp="$here/build/hyp.bin"
+bios=default
+append=""
+cpu="rv64"
+smp=1
+mem=256M
+log="$here/build/console.log"
+timeout=120
+icount=""
+summary=0
+debug=0
+fw_dir=/usr/lib/riscv64-linux-gnu/opensbi/generic
+
+usage() { sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--hyp) hyp="$2"; shift ;;
+	--bios) bios="$2"; shift ;;
+	--append) append="$2"; shift ;;
+	--no-h) cpu="rv64,h=false" ;;
+	--smp) smp="$2"; shift ;;
+	--mem) mem="$2"; shift ;;
+	--log) log="$2"; shift ;;
+	--timeout) timeout="$2"; shift ;;
+	--icount) icount="-icount shift=0,sleep=off" ;;
+	--summary) summary=1 ;;
+	--debug) debug=1 ;;
+	-h|--help) usage ;;
+	*) echo "run.sh: unknown option '$1'" >&2; usage ;;
+	esac
+	shift
+done
+
+case "$bios" in
+default) bios_arg=(-bios default) ;;
+fw_jump|fw_dynamic) bios_arg=(-bios "$fw_dir/$bios.bin") ;;
+*) echo "run.sh: --bios must be default, fw_jump or fw_dynamic (got '$bios')" >&2; exit 2 ;;
+esac
+
+qemu=(qemu-system-riscv64 -M virt -cpu "$cpu" -smp "$smp" -m "$mem"
+	-nographic -monitor none -serial stdio "${bios_arg[@]}"
+	-kernel "$hyp" -append "$append" $icount)
+
+if [ "$debug" = 1 ]; then
+	echo "QEMU is waiting for gdb on port 1234. In another terminal run:"
+	echo "  gdb-multiarch -ex 'target remote :1234' \\"
+	echo "    -ex 'add-symbol-file $here/build/hyp.elf' \\"
+	echo "    -ex 'add-symbol-file $here/build/guest.elf'"
+	exec "${qemu[@]}" -s -S
+fi
+
+mkdir -p "$(dirname "$log")"
+timeout --foreground "$timeout" "${qemu[@]}" </dev/null 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+if [ "$status" = 124 ]; then
+	echo "run.sh: QEMU did not finish within ${timeout}s (log: $log)" >&2
+fi
+if [ "$summary" = 1 ] && [ -x "$here/build/host/tvtrace" ]; then
+	echo
+	"$here/build/host/tvtrace" --summary "$log" || true
+	echo "console log: $log"
+fi
+exit "$status"
