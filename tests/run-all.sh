@@ -1,0 +1,77 @@
+#!/bin/bash
+# Run every test: host unit tests (cmocka), host tool tests and QEMU system
+# tests. Each test script prints one line per check: "ok - NAME",
+# "not ok - NAME" or "skip - NAME: why". The last line is
+# "N passed, M failed[, K skipped]"; the exit status is non-zero when M > 0.
+set -u
+cd "$(dirname "$0")/.."
+passed=0 failed=0 skipped=0
+failures=()
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+
+count_cmocka() {
+	local name="$1" log="$2" status="$3"
+	local ok bad
+	ok=$(grep -c '^\[       OK \]' "$log")
+	bad=$(grep '^\[  FAILED  \]' "$log" | grep -vc 'test(s)')
+	if [ "$status" != 0 ] && [ "$bad" = 0 ]; then
+		bad=1 # crashed, or a sanitizer stopped it
+		echo "not ok - $name: exited with status $status" >>"$log"
+	fi
+	passed=$((passed + ok))
+	failed=$((failed + bad))
+	if [ "$bad" != 0 ]; then
+		failures+=("$name (see below)")
+		cat "$log"
+	fi
+	echo "unit  $name: $ok passed, $bad failed"
+}
+
+count_tap() {
+	local name="$1" log="$2" status="$3"
+	local ok bad skip
+	ok=$(grep -c '^ok - ' "$log")
+	bad=$(grep -c '^not ok - ' "$log")
+	skip=$(grep -c '^skip - ' "$log")
+	if [ "$status" != 0 ] && [ "$bad" = 0 ]; then
+		bad=1
+		echo "not ok - $name: script exited with status $status" >>"$log"
+	fi
+	passed=$((passed + ok))
+	failed=$((failed + bad))
+	skipped=$((skipped + skip))
+	grep -E '^(not ok|skip) - ' "$log" | sed "s/^/      /"
+	[ "$bad" != 0 ] && failures+=("$name")
+	echo "$4 $name: $ok passed, $bad failed, $skip skipped"
+}
+
+echo "== host unit tests"
+for t in build/host/test_*; do
+	[ -x "$t" ] || continue
+	name=$(basename "$t")
+	TSAN_OPTIONS="halt_on_error=1 exitcode=66" "$t" >"$out/$name.log" 2>&1
+	count_cmocka "$name" "$out/$name.log" $?
+done
+
+for dir in tests/tools tests/system; do
+	[ -d "$dir" ] || continue
+	echo "== $dir"
+	for s in "$dir"/test_*.sh; do
+		[ -f "$s" ] || continue
+		name=$(basename "$s" .sh)
+		bash "$s" >"$out/$name.log" 2>&1
+		count_tap "$name" "$out/$name.log" $? "$(basename "$dir")"
+	done
+done
+
+echo
+if [ ${#failures[@]} -gt 0 ]; then
+	echo "failed: ${failures[*]}"
+fi
+if [ "$skipped" -gt 0 ]; then
+	echo "$passed passed, $failed failed, $skipped skipped"
+else
+	echo "$passed passed, $failed failed"
+fi
+[ "$failed" = 0 ]

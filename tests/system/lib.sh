@@ -1,0 +1,42 @@
+# Helpers for the QEMU system tests. Source it from a test script.
+#   boot NAME [run.sh options...]   boot; log in $LOGDIR/NAME.log, status in $STATUS
+#   check NAME CONDITION...         "ok - NAME" if the command succeeds
+#   has NAME PATTERN                the last boot's log contains PATTERN (grep -E)
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+LOGDIR="$ROOT/build/test-logs"
+mkdir -p "$LOGDIR"
+TVTRACE="$ROOT/build/host/tvtrace"
+STATUS=0
+LOG=
+
+boot() {
+	local name="$1"
+	shift
+	LOG="$LOGDIR/$name.log"
+	"$ROOT/scripts/run.sh" --log "$LOG.raw" --timeout "${BOOT_TIMEOUT:-120}" "$@" >/dev/null 2>&1
+	STATUS=$?
+	# The serial console ends lines with CR LF; the checks want plain lines.
+	tr -d '\r' <"$LOG.raw" >"$LOG"
+}
+
+check() {
+	local name="$1"
+	shift
+	if "$@" >/dev/null 2>&1; then
+		echo "ok - $name"
+	else
+		echo "not ok - $name (log: ${LOG:-none})"
+	fi
+}
+
+has() {
+	check "$1" grep -Eq -- "$2" "$LOG"
+}
+
+hasnt() {
+	check "$1" bash -c "! grep -Eq -- \"\$0\" \"\$1\"" "$2" "$LOG"
+}
+
+status_is() {
+	check "$1" test "$STATUS" = "$2"
+}

@@ -1,0 +1,49 @@
+#!/bin/bash
+# The test guest passes every step under each firmware, both G-stage modes,
+# and the hypervisor survives its isolation probes.
+source "$(dirname "$0")/lib.sh"
+
+steps=13
+for bios in default fw_jump fw_dynamic; do
+	boot "guest-$bios" --bios "$bios"
+	status_is "$bios: QEMU exits 0 after the guest's SRST shutdown" 0
+	has "$bios: all $steps steps pass" "guest: $steps of $steps steps passed"
+	hasnt "$bios: no step fails" ": FAIL$"
+	has "$bios: hypervisor reports a clean shutdown" "shutting down: success"
+done
+
+# Every step by name, from the default run.
+boot guest-steps
+for n in $(seq 1 $steps); do
+	has "step $n passes" "^step $n: .*: PASS$"
+done
+has "guest runs at a virtual address other than its physical one" "running at 0xffffffffc0"
+has "isolation: firmware memory access faults" "firmware \(host\) +0x80000000: access faults"
+has "isolation: hypervisor image access faults" "hypervisor memory \(host\) +0x80200000: access faults"
+has "isolation: unmapped GPA access faults" "unmapped guest-physical +0x20000000: access faults"
+hasnt "isolation: nothing reachable" "NOT PROTECTED"
+has "FDT: memory read from the device tree" "RAM +0x80000000-0x8fffffff"
+has "FDT: console UART found through stdout-path" "console UART ns16550a at 0x10000000"
+has "FDT: timebase read" "timebase 10000000 Hz"
+
+for mode in sv39x4 sv48x4; do
+	boot "gstage-$mode" --append "tv.gstage=$mode"
+	status_is "$mode: guest passes" 0
+	M=$(echo $mode | sed 's/sv/Sv/; s/x4/x4/')
+	has "$mode: G-stage mode in use" "G-stage $M"
+done
+
+boot guest-auto
+has "auto G-stage picks Sv48x4 when hgatp accepts it" "G-stage Sv48x4"
+has "hgatp mode probe reported" "G-stage modes: Sv39x4 yes, Sv48x4 yes"
+
+# The guest's bootargs and a bad hypervisor option.
+boot bad-option --append "tv.bogus=1 tv.ring=1000 console=hvc0"
+status_is "unknown options do not stop the guest" 0
+has "unknown option is named" "ignored option 'tv.bogus=1'"
+has "bad value is named" "ignored option 'tv.ring=1000'"
+
+# More guest RAM than the machine has: a clear fatal error, non-zero exit.
+boot too-much-ram --append "tv.guest_mem=2G"
+check "too much guest RAM: non-zero exit" test "$STATUS" != 0
+has "too much guest RAM: says why" "no free RAM for 2048 MiB of guest RAM"
