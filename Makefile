@@ -35,18 +35,22 @@ LIB_TARGET := lib/fdt.c lib/fdt_write.c lib/insn.c lib/trace_ring.c \
 	lib/trace_wire.c lib/riscv_names.c
 HYP_SRCS := $(wildcard hyp/arch/*.S hyp/core/*.c hyp/core/*.S hyp/gstage/*.c \
 	hyp/sbi/*.c hyp/mmio/*.c hyp/trace/*.c) $(LIB_TARGET)
-GUEST_SRCS := $(wildcard guest/test/*.S guest/test/*.c) lib/fdt.c
+GUEST_COMMON := $(wildcard guest/common/*.S guest/common/*.c)
+GUEST_SRCS := $(wildcard guest/test/*.c) $(GUEST_COMMON) lib/fdt.c
+BENCH_SRCS := $(wildcard guest/bench/*.c) $(GUEST_COMMON)
 
 objs = $(patsubst %,$(B)/$(1)/%.o,$(basename $(2)))
 HYP_OBJS := $(call objs,hyp,$(HYP_SRCS))
 HYP_NOTRACE_OBJS := $(call objs,hyp-notrace,$(HYP_SRCS))
 HYP_FAULT_OBJS := $(call objs,hyp-faulttest,$(HYP_SRCS))
 GUEST_OBJS := $(call objs,guest,$(GUEST_SRCS))
+BENCH_OBJS := $(call objs,guest,$(BENCH_SRCS))
 
 TOOLS := $(B)/host/tvtrace
 
 .PHONY: all run test debug clean setup unit systest bench
-all: $(B)/hyp.elf $(B)/hyp.bin $(B)/hyp-notrace.bin $(B)/hyp-faulttest.bin $(TOOLS)
+all: $(B)/hyp.elf $(B)/hyp.bin $(B)/hyp-notrace.bin $(B)/hyp-faulttest.bin \
+	$(B)/bench-native.bin $(TOOLS)
 
 setup:
 	@scripts/setup.sh build
@@ -63,17 +67,23 @@ endef
 $(eval $(call target_rules,hyp,))
 $(eval $(call target_rules,hyp-notrace,-DTV_TRACE=0))
 $(eval $(call target_rules,hyp-faulttest,-DTV_FAULT_TEST=1))
-$(eval $(call target_rules,guest,))
+$(eval $(call target_rules,guest,-Iguest/common))
 
-# The guest image is embedded in the hypervisor.
-GUEST_BIN_FLAG = -DGUEST_BIN=$(abspath $(B)/guest.bin)
-$(B)/hyp/hyp/core/guest_image.o $(B)/hyp-notrace/hyp/core/guest_image.o \
-$(B)/hyp-faulttest/hyp/core/guest_image.o: $(B)/guest.bin
-$(B)/hyp/hyp/core/guest_image.o $(B)/hyp-notrace/hyp/core/guest_image.o \
-$(B)/hyp-faulttest/hyp/core/guest_image.o: TARGET_CFLAGS += $(GUEST_BIN_FLAG)
+# The built-in guests are embedded in the hypervisor.
+GUEST_IMAGE_OBJS := $(B)/hyp/hyp/core/guest_image.o \
+	$(B)/hyp-notrace/hyp/core/guest_image.o $(B)/hyp-faulttest/hyp/core/guest_image.o
+$(GUEST_IMAGE_OBJS): $(B)/guest.bin $(B)/bench-guest.bin
+$(GUEST_IMAGE_OBJS): TARGET_CFLAGS += -DGUEST_BIN=$(abspath $(B)/guest.bin) \
+	-DBENCH_GUEST_BIN=$(abspath $(B)/bench-guest.bin)
 
 $(B)/guest.elf: $(GUEST_OBJS) linker/guest.ld
 	$(CC_T) $(TARGET_LDFLAGS) -T linker/guest.ld $(GUEST_OBJS) $(TARGET_LIBS) -o $@
+$(B)/bench-guest.elf: $(BENCH_OBJS) linker/guest.ld
+	$(CC_T) $(TARGET_LDFLAGS) -T linker/guest.ld $(BENCH_OBJS) $(TARGET_LIBS) -o $@
+# The same benchmark as an OpenSBI payload with no hypervisor beneath.
+$(B)/bench-native.elf: $(BENCH_OBJS) linker/guest.ld
+	$(CC_T) $(TARGET_LDFLAGS) -Wl,--defsym=GUEST_BASE=0x80200000 -T linker/guest.ld \
+		$(BENCH_OBJS) $(TARGET_LIBS) -o $@
 
 $(B)/hyp%elf: linker/hyp.ld
 $(B)/hyp.elf: $(HYP_OBJS)

@@ -219,8 +219,9 @@ struct tv_ring {
 	uint64_t markers; /* TV_KIND_LOST markers written (positions) */
 	uint64_t pending; /* dropped since the last marker (writer only) */
 
-	/* Consumer-owned: changed by CAS / fetch_add from any consumer. */
-	_Alignas(TV_RING_CACHE_LINE) uint64_t tail; /* first unclaimed position */
+	/* Consumer-owned: changed by CAS / fetch_add from any consumer;
+	 * tail is the first position no consumer has claimed. */
+	_Alignas(TV_RING_CACHE_LINE) uint64_t tail;
 	uint64_t consumed; /* data records delivered by tv_ring_consume() */
 	uint64_t overrun;  /* data records overwritten before being claimed */
 };
@@ -285,10 +286,11 @@ void tv_ring_cursor_oldest(const struct tv_ring *r, struct tv_ring_cursor *c);
  * and advance c past it. Same return convention as tv_ring_consume();
  * *lost_before counts the data records between the cursor and the returned
  * record that the cursor could not read (overwritten, dropped per a
- * marker, or, in stop mode, already consumed and their slot reused).
- * Never changes the ring: safe in a fault handler on any hart, even if the
- * writer stopped in the middle of a record (that record is simply not
- * published).
+ * marker, or, in stop mode, already consumed and their slot reused). A
+ * record consumed after the cursor was set is still returned while its
+ * slot holds it. Never changes the ring: safe in a fault handler on any
+ * hart, even if the writer stopped in the middle of a record (that record
+ * is simply not published).
  */
 int tv_ring_peek(const struct tv_ring *r, struct tv_ring_cursor *c,
 		 struct tv_record *out, uint64_t *lost_before);

@@ -10,7 +10,8 @@
 #include <stdio.h>
 #include <tracevisor/csr.h>
 
-#include "../common/sbi_call.h"
+#include "guest_common.h"
+#include "sbi_call.h"
 
 /* Guest virtual layout (Sv39), set up by paging.c:
  *   0x0000_0000-0x3fff_ffff  identity (GVA = GPA): device holes, unmapped GPAs
@@ -23,7 +24,6 @@
 #define GVA_UART (GVA_MMIO + 0x0)
 #define GVA_TESTDEV (GVA_MMIO + 0x10000)
 #define GVA_DEMAND 0x60000000UL
-#define GVA_HIGH_OFFSET 0xffffffff00000000UL
 
 /* Test device registers (hyp/mmio/testdev.c). */
 #define TD_ID 0x00
@@ -52,9 +52,7 @@ extern uint64_t guest_ram_base, guest_ram_size, timebase_hz;
 extern bool guest_has_sstc;
 
 void paging_init(void);
-void go_high(uint64_t offset); /* start.S */
 void paging_map_demand(uint64_t gva);
-void console_init(void);
 uint64_t td_read(unsigned reg);
 uint64_t exits_now(void);
 void expect_trap(uintptr_t resume);

@@ -160,6 +160,11 @@ void vcpu_exit(struct vcpu *v)
 	v->exits++;
 	maybe_fault(v);
 	capture_insn(v);
+	/* Tracing off costs this one load and branch. */
+	if (!TRACE_ACTIVE()) {
+		dispatch(v);
+		return;
+	}
 	/* ---- The exit is complete: every trap CSR is captured. ---- */
 	trace_exit(v);
 

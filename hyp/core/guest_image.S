@@ -1,12 +1,17 @@
 /*
- * The test guest's flat binary, built from guest/test and embedded in the
- * hypervisor image (vm.c copies it into guest RAM).
+ * The built-in guests' flat binaries, embedded in the hypervisor image;
+ * vm.c copies the one tv.guest= names into guest RAM.
  */
 #define STR2(x) #x
 #define STR(x) STR2(x)
 	.section .guest_image, "a"
 	.balign 4096
-	.globl guest_image_start, guest_image_end
-guest_image_start:
+	.globl test_guest_start, test_guest_end
+test_guest_start:
 	.incbin STR(GUEST_BIN)
-guest_image_end:
+test_guest_end:
+	.balign 4096
+	.globl bench_guest_start, bench_guest_end
+bench_guest_start:
+	.incbin STR(BENCH_GUEST_BIN)
+bench_guest_end:

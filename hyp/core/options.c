@@ -148,6 +148,11 @@ static bool apply(const char *name, const char *val)
 		opt.htimedelta = v;
 		return true;
 	}
+	static const char *const guests[] = { "test", "bench" };
+	if (!strcmp(name, "guest") && pick(val, guests, 2, &i)) {
+		opt.guest = (enum guest_choice)i;
+		return true;
+	}
 	if (!strcmp(name, "fault_test"))
 		return parse_bool(val, &opt.fault_test);
 	return false;

@@ -11,7 +11,8 @@
 #include "platform.h"
 #include "timer.h"
 
-extern char guest_image_start[], guest_image_end[];
+extern char test_guest_start[], test_guest_end[];
+extern char bench_guest_start[], bench_guest_end[];
 
 /* Page allocator for lower-level G-stage tables: hypervisor memory, which
  * the guest can never reach. */
@@ -234,10 +235,14 @@ void vm_create(struct vm *vm, unsigned id, uint64_t ram_size)
 	add_device(vm, uart_ns16550a_create(GUEST_UART_GPA));
 	add_device(vm, testdev_create(GUEST_TESTDEV_GPA));
 
-	size_t image = (size_t)(guest_image_end - guest_image_start);
+	const char *start = opt.guest == GUEST_BENCH ? bench_guest_start : test_guest_start;
+	const char *end = opt.guest == GUEST_BENCH ? bench_guest_end : test_guest_end;
+	size_t image = (size_t)(end - start);
 	if (image + GUEST_FDT_MAX > ram_size)
 		hyp_panic("guest image (%zu bytes) does not fit in guest RAM", image);
-	memcpy((void *)(uintptr_t)vm->ram_hpa, guest_image_start, image);
+	memcpy((void *)(uintptr_t)vm->ram_hpa, start, image);
+	hyp_log("VM %u: %s guest, %zu bytes\n", id,
+		opt.guest == GUEST_BENCH ? "benchmark" : "test", image);
 	vm->entry_gpa = vm->ram_gpa;
 	vm->fdt_gpa = vm->ram_gpa + ram_size - GUEST_FDT_MAX;
 	build_guest_fdt(vm);

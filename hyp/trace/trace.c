@@ -10,6 +10,7 @@
 #include "trace_ring.h"
 
 uint8_t trace_on[TV_KIND_COUNT];
+uint8_t trace_active;
 uint64_t trace_watermark_fill;
 
 struct tv_ring trace_rings[MAX_HARTS];
@@ -24,6 +25,7 @@ static void recompute(void)
 {
 	for (unsigned k = 0; k < TV_KIND_COUNT; k++)
 		trace_on[k] = enabled && (filter & TV_KIND_BIT(k));
+	trace_active = enabled;
 }
 
 void trace_init(void)

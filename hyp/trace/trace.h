@@ -17,6 +17,8 @@
 
 /* trace_on[kind] != 0: record that kind (tracing on and kind not filtered). */
 extern uint8_t trace_on[TV_KIND_COUNT];
+/* Tracing is switched on: the exit path tests this one byte. */
+extern uint8_t trace_active;
 
 void trace_init(void);
 void trace_attach(struct vcpu *v);   /* give the vcpu its hart's ring */
@@ -40,8 +42,10 @@ void trace_write(struct vcpu *v, unsigned kind, unsigned flags, uint64_t a0,
 
 #if TV_TRACE
 #define TRACE_ON(kind) __builtin_expect(trace_on[kind], 1)
+#define TRACE_ACTIVE() __builtin_expect(trace_active, 1)
 #else
 #define TRACE_ON(kind) 0
+#define TRACE_ACTIVE() 0
 #endif
 
 /* The exit is complete: every trap CSR is in v (exit.c calls this once). */

@@ -312,7 +312,7 @@ static void test_stop_exact(void **state)
 		assert_int_equal(m->flags, TV_F_RING_MARKER);
 		assert_int_equal(m->arg[0], 12);
 		assert_int_equal(m->arg[1], 0);
-		assert_int_equal(m->time, 7); /* record 7 came before the loss */
+		assert_int_equal(m->time, 7); /* the record before the loss */
 		assert_int_equal(m->hart, (uint16_t)(7 >> 13));
 	}
 	expect_rec(&r, 20, 12);
@@ -566,7 +566,8 @@ struct stress {
 static void *writer_main(void *arg)
 {
 	struct stress *st = arg;
-	uint64_t hold_from = st->nrec / 2, hold_to = hold_from + 4 * STRESS_SLOTS;
+	uint64_t hold_from = st->nrec / 2;
+	uint64_t hold_to = hold_from + 4 * STRESS_SLOTS;
 
 	for (uint64_t n = 0; n < st->nrec; n++) {
 		if (n == hold_from)

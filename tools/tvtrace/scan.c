@@ -1,0 +1,296 @@
+/*
+ * Log scanning: split the console log into lines, hand each to the wire
+ * decoder, and collect the dumps, records, totals and gaps it reports.
+ * Decoding errors are printed as they are found, with the line number
+ * and byte offset of the damaged frame.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tvtrace.h"
+
+/* Lines longer than this are fed to the decoder in pieces (see
+ * feed_long_line), so memory stays bounded whatever the input. */
+#define LINE_LIMIT (1u << 20)
+
+struct scan {
+	struct tt_log *log;
+	struct tv_wire_dec dec;
+	int have_dump;		 /* log->dumps[ndumps - 1] is open */
+	uint64_t seq;		 /* arrival counter for records */
+	uint64_t line_no;	 /* line being decoded */
+	int at_end;		 /* tv_wire_dec_finish() is reporting */
+	int pending_gap;	 /* a count-unknown gap marker waits for */
+	size_t pending_idx;	 /* the time of the next record */
+};
+
+/* The dump frames are being added to. */
+static struct tt_dump *cur(struct scan *s)
+{
+	return &s->log->dumps[s->log->ndumps - 1];
+}
+
+/* Start a new dump in the log. */
+static struct tt_dump *new_dump(struct scan *s)
+{
+	struct tt_log *log = s->log;
+	struct tt_dump *d;
+
+	if (log->ndumps == log->cap) {
+		log->cap = log->cap ? 2 * log->cap : 4;
+		log->dumps = tt_xrealloc(log->dumps, log->cap,
+					 sizeof(*log->dumps));
+	}
+	d = &log->dumps[log->ndumps++];
+	memset(d, 0, sizeof(*d));
+	d->first_line = s->line_no;
+	s->have_dump = 1;
+	s->pending_gap = 0;
+	return d;
+}
+
+/* The open dump, creating one if frames arrive before any. */
+static struct tt_dump *open_dump(struct scan *s)
+{
+	return s->have_dump ? cur(s) : new_dump(s);
+}
+
+/* Append a record to a dump. */
+static struct tt_rec *add_rec(struct scan *s, struct tt_dump *d)
+{
+	struct tt_rec *t;
+
+	if (d->nrecs == d->recs_cap) {
+		d->recs_cap = d->recs_cap ? 2 * d->recs_cap : 1024;
+		d->recs = tt_xrealloc(d->recs, d->recs_cap, sizeof(*d->recs));
+	}
+	t = &d->recs[d->nrecs++];
+	memset(t, 0, sizeof(*t));
+	t->seq = s->seq++;
+	return t;
+}
+
+static void on_begin(void *ctx, const struct tv_wire_begin *info)
+{
+	struct scan *s = ctx;
+	struct tt_dump *d = new_dump(s);
+
+	if (info) {
+		d->has_begin = 1;
+		d->info = *info;
+	}
+}
+
+/* A gap marker whose time was unknown takes the time and ids of the first
+ * record after the gap (records of a hart are lost before it). */
+static void settle_pending_gap(struct scan *s, const struct tv_record *r,
+			       uint16_t hart)
+{
+	struct tt_rec *m;
+
+	if (!s->pending_gap)
+		return;
+	s->pending_gap = 0;
+	if (!r)
+		return;
+	m = &cur(s)->recs[s->pending_idx];
+	m->r.time = r->time;
+	m->r.cycle = r->cycle;
+	m->r.vm = r->vm;
+	m->r.vcpu = r->vcpu;
+	m->r.hart = hart;
+	m->hart = hart;
+}
+
+static void on_record(void *ctx, const struct tv_record *r, uint16_t hart,
+		      uint64_t index)
+{
+	struct scan *s = ctx;
+	struct tt_dump *d = open_dump(s);
+	struct tt_rec *t;
+
+	settle_pending_gap(s, r, hart);
+	t = add_rec(s, d);
+	t->r = *r;
+	t->hart = hart;
+	t->index = index;
+	t->origin = TT_FROM_DUMP;
+}
+
+static void on_totals(void *ctx, const struct tv_wire_hart_totals *tot)
+{
+	struct scan *s = ctx;
+	struct tt_dump *d = open_dump(s);
+
+	settle_pending_gap(s, NULL, 0);
+	if (d->ntotals == d->totals_cap) {
+		d->totals_cap = d->totals_cap ? 2 * d->totals_cap : 8;
+		d->totals = tt_xrealloc(d->totals, d->totals_cap,
+					sizeof(*d->totals));
+	}
+	d->totals[d->ntotals++] = *tot;
+}
+
+static void on_end(void *ctx, const struct tv_wire_end_info *info)
+{
+	struct scan *s = ctx;
+	struct tt_dump *d = open_dump(s);
+
+	settle_pending_gap(s, NULL, 0);
+	d->ended = 1;
+	d->end = *info;
+	s->have_dump = 0;
+}
+
+/* Frames went missing: put a marker record where the records were lost,
+ * so every view shows "N records lost here". */
+static void on_gap(void *ctx, const struct tv_wire_gap *g)
+{
+	struct scan *s = ctx;
+	struct tt_dump *d = open_dump(s);
+	struct tt_rec *m;
+	uint64_t last_time = d->nrecs ? d->recs[d->nrecs - 1].r.time : 0;
+
+	settle_pending_gap(s, NULL, 0);
+	m = add_rec(s, d);
+	m->r.kind = TV_KIND_LOST;
+	m->r.hart = g->hart;
+	m->hart = g->hart;
+	m->index = g->first_index;
+	m->gap_first = g->first_seq;
+	m->gap_last = g->last_seq;
+	if (g->records_known) {
+		/* Lost between the hart's last record and the frame after
+		 * the gap: place it just after that record. */
+		m->origin = TT_GAP_KNOWN;
+		m->r.arg[0] = g->records_lost;
+		m->r.time = g->time_before;
+	} else {
+		m->origin = TT_GAP_UNKNOWN;
+		m->r.time = last_time;
+		s->pending_gap = 1;
+		s->pending_idx = d->nrecs - 1;
+	}
+}
+
+static void on_error(void *ctx, uint64_t line_no, uint64_t byte_offset,
+		     const char *msg)
+{
+	struct scan *s = ctx;
+	struct tt_log *log = s->log;
+
+	log->errors++;
+	if (log->quiet)
+		return;
+	if (s->at_end)
+		fprintf(stderr, "tvtrace: %s: at end of input (byte %llu): %s\n",
+			log->name, (unsigned long long)byte_offset, msg);
+	else
+		fprintf(stderr, "tvtrace: %s:%llu: byte %llu: %s\n", log->name,
+			(unsigned long long)line_no,
+			(unsigned long long)byte_offset, msg);
+}
+
+static const struct tv_wire_dec_ops scan_ops = {
+	.begin = on_begin,
+	.record = on_record,
+	.hart_totals = on_totals,
+	.end = on_end,
+	.gap = on_gap,
+	.error = on_error,
+};
+
+/* Is c a character that can be part of a frame (base64 text, '=', or the
+ * "~TV1:" prefix)? */
+static int frame_char(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+	       (c >= '0' && c <= '9') || c == '+' || c == '/' || c == '=' ||
+	       c == '~' || c == ':';
+}
+
+/*
+ * A line grew past LINE_LIMIT without a newline: decode its first part
+ * and keep the rest. The cut is made at a character that cannot belong to
+ * a frame or to its prefix, at least one maximal line before the end, so
+ * no frame is split. Returns how many bytes were consumed.
+ */
+static size_t feed_long_line(struct scan *s, const char *buf, size_t len,
+			     uint64_t offset)
+{
+	size_t cut = len - 2 * TV_WIRE_MAX_LINE;
+
+	while (cut > len - 4 * TV_WIRE_MAX_LINE &&
+	       frame_char((unsigned char)buf[cut]))
+		cut--;
+	tv_wire_dec_line(&s->dec, buf, cut, s->line_no, offset);
+	return cut;
+}
+
+int tt_scan(FILE *in, struct tt_log *log)
+{
+	static struct scan s;
+	char chunk[65536];
+	char *line = NULL;
+	size_t len = 0, cap = 0, n;
+	uint64_t offset = 0; /* input offset of line[0] */
+
+	memset(&s, 0, sizeof(s));
+	s.log = log;
+	s.line_no = 1;
+	tv_wire_dec_init(&s.dec, &scan_ops, &s);
+	while ((n = fread(chunk, 1, sizeof(chunk), in)) > 0) {
+		size_t i = 0;
+
+		while (i < n) {
+			const char *nl = memchr(chunk + i, '\n', n - i);
+			size_t take = nl ? (size_t)(nl - (chunk + i)) + 1
+					 : n - i;
+
+			if (len + take > cap) {
+				cap = (len + take) * 2;
+				line = tt_xrealloc(line, cap, 1);
+			}
+			memcpy(line + len, chunk + i, take);
+			len += take;
+			i += take;
+			if (nl) {
+				tv_wire_dec_line(&s.dec, line, len, s.line_no,
+						 offset);
+				offset += len;
+				len = 0;
+				s.line_no++;
+			} else if (len > LINE_LIMIT) {
+				size_t used = feed_long_line(&s, line, len,
+							     offset);
+
+				memmove(line, line + used, len - used);
+				len -= used;
+				offset += used;
+			}
+		}
+	}
+	if (len) {
+		tv_wire_dec_line(&s.dec, line, len, s.line_no, offset);
+		offset += len;
+		s.line_no++;
+	}
+	free(line);
+	log->lines = s.line_no - 1;
+	s.at_end = 1;
+	tv_wire_dec_finish(&s.dec, s.line_no, offset);
+	log->frames_ok = s.dec.frames_ok;
+	return ferror(in) ? -1 : 0;
+}
+
+void tt_log_free(struct tt_log *log)
+{
+	for (size_t i = 0; i < log->ndumps; i++) {
+		free(log->dumps[i].recs);
+		free(log->dumps[i].totals);
+		free(log->dumps[i].order);
+	}
+	free(log->dumps);
+	log->dumps = NULL;
+	log->ndumps = 0;
+}

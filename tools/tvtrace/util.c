@@ -1,0 +1,122 @@
+/*
+ * Helpers shared by the tvtrace views: memory, time, ordering, dump
+ * descriptions.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "riscv_names.h"
+#include "tvtrace.h"
+
+/* Timebase assumed for dumps whose BEGIN frame was lost (--timebase);
+ * QEMU virt's timebase is 10 MHz. */
+uint64_t tt_fallback_timebase = 10000000;
+
+/* realloc for n elements of size bytes; exits on overflow or when out of
+ * memory rather than carrying on with a NULL. */
+void *tt_xrealloc(void *p, size_t n, size_t size)
+{
+	void *q;
+
+	if (size && n > (size_t)-1 / size) {
+		fprintf(stderr, "tvtrace: out of memory\n");
+		exit(2);
+	}
+	q = realloc(p, n * size ? n * size : 1);
+	if (!q) {
+		fprintf(stderr, "tvtrace: out of memory\n");
+		exit(2);
+	}
+	return q;
+}
+
+uint64_t tt_timebase(const struct tt_dump *d)
+{
+	if (d->has_begin && d->info.timebase_hz)
+		return d->info.timebase_hz;
+	return tt_fallback_timebase;
+}
+
+const char *tt_time(char buf[32], uint64_t time, uint64_t hz)
+{
+	tv_format_time(time, hz, buf, 32);
+	return buf;
+}
+
+double tt_us(uint64_t ticks, uint64_t hz)
+{
+	return hz ? (double)ticks * 1e6 / (double)hz : (double)ticks;
+}
+
+/* qsort has no context argument: the dump being sorted. */
+static const struct tt_dump *sorting;
+
+/* Order by time, then hart, then arrival (so a hart's records keep their
+ * dump order when times are equal). */
+static int cmp_rec(const void *a, const void *b)
+{
+	const struct tt_rec *x = &sorting->recs[*(const size_t *)a];
+	const struct tt_rec *y = &sorting->recs[*(const size_t *)b];
+
+	if (x->r.time != y->r.time)
+		return x->r.time < y->r.time ? -1 : 1;
+	if (x->hart != y->hart)
+		return x->hart < y->hart ? -1 : 1;
+	if (x->seq != y->seq)
+		return x->seq < y->seq ? -1 : 1;
+	return 0;
+}
+
+void tt_sort(struct tt_dump *d)
+{
+	if (d->order)
+		return;
+	d->order = tt_xrealloc(NULL, d->nrecs, sizeof(*d->order));
+	for (size_t i = 0; i < d->nrecs; i++)
+		d->order[i] = i;
+	sorting = d;
+	if (d->nrecs > 1)
+		qsort(d->order, d->nrecs, sizeof(*d->order), cmp_rec);
+	sorting = NULL;
+}
+
+int tt_complete(const struct tt_dump *d)
+{
+	return d->ended && d->end.complete;
+}
+
+/* Records decoded from frames (not gap markers). */
+static size_t real_records(const struct tt_dump *d)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < d->nrecs; i++)
+		n += d->recs[i].origin == TT_FROM_DUMP;
+	return n;
+}
+
+void tt_describe_dump(FILE *out, const struct tt_dump *d, size_t number)
+{
+	fprintf(out, "dump %zu:", number);
+	if (d->has_begin) {
+		const char *why = tv_dump_reason_name(d->info.dump_reason);
+
+		fprintf(out, " id 0x%016llx, ",
+			(unsigned long long)d->info.dump_id);
+		if (why)
+			fprintf(out, "%s", why);
+		else
+			fprintf(out, "reason %u", d->info.dump_reason);
+		fprintf(out, ", %u harts, timebase %llu Hz, %u-slot rings (%s)",
+			d->info.nharts, (unsigned long long)d->info.timebase_hz,
+			d->info.ring_slots,
+			d->info.ring_mode == TV_WIRE_RING_STOP ? "stop when full"
+							       : "overwrite");
+	} else {
+		fprintf(out, " BEGIN frame missing (timebase assumed %llu Hz)",
+			(unsigned long long)tt_fallback_timebase);
+	}
+	fprintf(out, ", %zu records, line %llu, %s\n", real_records(d),
+		(unsigned long long)d->first_line,
+		tt_complete(d) ? "complete" : "INCOMPLETE");
+}
