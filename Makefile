@@ -132,7 +132,7 @@ unit: $(UNIT_BINS)
 
 test:
 	@scripts/setup.sh test
-	@$(MAKE) --no-print-directory all unit
+	@$(MAKE) -s --no-print-directory all unit
 	@tests/run-all.sh
 
 clean:

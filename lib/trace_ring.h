@@ -3,8 +3,8 @@
  *
  * One ring per physical hart. The ring's memory (the slot array and the
  * struct tv_ring itself) is given by the caller: the hypervisor allocates it
- * statically and picks the number of slots at init (a power of two, from the
- * build-time default TV_RING_DEFAULT_SLOTS or from bootargs). Nothing here
+ * at boot and picks the number of slots at init (a power of two, from the
+ * build-time default or from bootargs: hyp/core/options.c). Nothing here
  * allocates, locks or calls an OS service; the code builds for the host and
  * for RISC-V bare metal.
  *
@@ -168,11 +168,6 @@
 #include <stdint.h>
 
 #include "tracevisor/trace_record.h"
-
-/* Build-time default number of slots per hart (bootargs may override). */
-#ifndef TV_RING_DEFAULT_SLOTS
-#define TV_RING_DEFAULT_SLOTS 1024
-#endif
 
 /* Cache line size the ring lays its shared words out for. */
 #define TV_RING_CACHE_LINE 64

@@ -211,7 +211,7 @@ struct tv_wire_state {
 
 /*
  * Encoder state. The caller owns it (static or on a big enough stack:
- * about 2.5 KiB) and must not touch the fields; `dropped` may be read.
+ * about 3 KiB) and must not touch the fields; `dropped` may be read.
  */
 struct tv_wire_enc {
 	void (*emit)(void *ctx, const char *line, size_t len);
@@ -239,7 +239,8 @@ void tv_wire_enc_init(struct tv_wire_enc *e,
 		      void *ctx);
 
 /* Start a dump: emits BEGIN with frame_seq 0 (format_version is set to
- * TV_FORMAT_VERSION whatever info says). */
+ * TV_FORMAT_VERSION whatever info says). Anything still pending from an
+ * unfinished dump is discarded. */
 void tv_wire_begin(struct tv_wire_enc *e, const struct tv_wire_begin *info);
 
 /* Start the records of one hart; first_index is the ring position of its
@@ -398,6 +399,9 @@ const char *tv_dump_reason_name(unsigned reason);
  */
 int tv_format_text(const struct tv_record *r, uint64_t timebase_hz, char *buf,
 		   size_t size);
+
+/* A buffer this large always holds a whole tv_format_text() line. */
+#define TV_FORMAT_TEXT_MAX 384
 
 /* Format `time` at timebase_hz as in tv_format_text(); same contract. */
 int tv_format_time(uint64_t time, uint64_t timebase_hz, char *buf,

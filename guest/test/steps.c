@@ -131,15 +131,19 @@ bool step_uart(void)
 	return ok;
 }
 
-/* One load of each kind, written out so the compiler emits exactly it. */
+/* One load or store of each kind, written out so the assembler emits
+ * exactly it (norvc: no silent compression to the c.* forms, which are
+ * tested on their own below). */
 #define LOAD(op, addr)                                                         \
 	({                                                                     \
 		uint64_t __v;                                                  \
-		__asm__ volatile(op " %0, 0(%1)" : "=r"(__v) : "r"(addr) : "memory"); \
+		__asm__ volatile(".option push\n.option norvc\n" op " %0, 0(%1)\n" \
+				 ".option pop" : "=r"(__v) : "r"(addr) : "memory"); \
 		__v;                                                           \
 	})
 #define STORE(op, addr, val)                                                   \
-	__asm__ volatile(op " %0, 0(%1)" ::"r"(val), "r"(addr) : "memory")
+	__asm__ volatile(".option push\n.option norvc\n" op " %0, 0(%1)\n"    \
+			 ".option pop" ::"r"(val), "r"(addr) : "memory")
 
 bool step_mmio_widths(void)
 {

@@ -10,7 +10,13 @@
  * Register (hstatus)") says a trap into HS-mode writes hstatus.SPV with the
  * virtualization mode at the time of the trap: SPV=1 means the trap came
  * from the guest (VS or VU), SPV=0 means it came from the hypervisor
- * itself, which is always fatal.
+ * itself, which is always fatal. But a trap the firmware takes in M-mode
+ * and redirects to HS-mode (OpenSBI 1.1 does this for access faults and
+ * illegal instructions) only gets SPV written when it came from a guest;
+ * from HS-mode the old SPV=1 of the last guest exit stays. So the exit
+ * path clears SPV as soon as it has saved hstatus, and the hypervisor runs
+ * with SPV=0 until vcpu_enter writes the guest's hstatus back just before
+ * sret.
  *
  * The hypervisor runs with sstatus.SIE=0. It still receives its own
  * interrupts while a guest runs, because the spec ("Hypervisor Interrupt
@@ -76,6 +82,8 @@ hyp_trap_vector:
 	sd	t0, VCPU_SEPC(tp)
 	csrr	t0, hstatus
 	sd	t0, VCPU_HSTATUS(tp)
+	li	t0, HSTATUS_SPV		/* hstatus.SPV = 0: see above */
+	csrc	hstatus, t0
 	csrr	t0, sstatus
 	sd	t0, VCPU_SSTATUS(tp)
 	csrr	t0, scause

@@ -43,6 +43,7 @@ void hyp_fault(struct vcpu *v)
 	uint64_t stval = csr_read(CSR_STVAL), htval = csr_read(CSR_HTVAL);
 	enter_fault();
 	console_flush();
+	printf("\n");
 	hyp_log("FATAL: the hypervisor itself took a trap: %s (scause %#llx)\n",
 		tv_cause_name(scause), (unsigned long long)scause);
 	hyp_log("  at sepc %#llx, stval %#llx, htval %#llx, hart %u\n",

@@ -23,9 +23,9 @@ static void emit_line(void *ctx, const char *line, size_t len)
 
 static void text_line(const struct tv_record *r)
 {
-	char buf[256];
+	char buf[TV_FORMAT_TEXT_MAX + 1];
 	int n = tv_format_text(r, platform.timebase_hz, buf, sizeof(buf) - 1);
-	if (n > 0) {
+	if (n > 0 && n < (int)sizeof(buf) - 1) {
 		buf[n] = '\n';
 		console_write(buf, (size_t)n + 1);
 	}

@@ -22,7 +22,7 @@ void *tt_xrealloc(void *p, size_t n, size_t size)
 		fprintf(stderr, "tvtrace: out of memory\n");
 		exit(2);
 	}
-	q = realloc(p, n * size ? n * size : 1);
+	q = realloc(p, n && size ? n * size : 1);
 	if (!q) {
 		fprintf(stderr, "tvtrace: out of memory\n");
 		exit(2);

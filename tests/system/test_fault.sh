@@ -1,0 +1,28 @@
+#!/bin/bash
+# A fault in the hypervisor itself (provoked by the test-only build
+# hyp-faulttest.bin with tv.fault_test=1: a load from the firmware's
+# PMP-protected memory on the 40th exit) is reported in plain words with
+# the registers, followed by a flight-recorder dump that tvtrace decodes,
+# and the machine stops with a failure status.
+source "$(dirname "$0")/lib.sh"
+
+boot hyp-fault --hyp "$ROOT/build/hyp-faulttest.bin" --append "tv.fault_test=1"
+check "QEMU exits non-zero" test "$STATUS" != 0
+has "the fault is named in plain words" \
+	"FATAL: the hypervisor itself took a trap: load access fault \(scause 0x5\)"
+has "the faulting address is the firmware's" "stval 0x80000000"
+has "registers are printed" "^ +ra [0-9a-f]{16} +sp [0-9a-f]{16}"
+has "flight recorder announced" "flight recorder: the last records of every hart follow"
+has "shutdown with a failure reason" "shutting down: failure \(hypervisor fault\)"
+R="$LOGDIR/hyp-fault.records"
+"$TVTRACE" --records "$LOG" >"$R" 2>"$R.err"
+check "tvtrace decodes the flight-recorder dump" test $? = 0
+check "the dump says why it was taken" grep -q 'hypervisor fault' "$R"
+check "it holds the last 39 exits before the faulting one" \
+	test "$(grep -c ' exit ' "$R")" = 39
+check "its last record is an entry: the 40th exit faulted before being recorded" \
+	bash -c "grep -E ' (exit|entry|sbi|mmio|exc|irq) ' '$R' | tail -1 | grep -q ' entry '"
+
+# The same build without the option runs normally.
+boot hyp-fault-off --hyp "$ROOT/build/hyp-faulttest.bin"
+check "fault-test build without tv.fault_test=1 passes" test "$STATUS" = 0

@@ -1,0 +1,154 @@
+#!/bin/bash
+# The trace is truthful: each action of the test guest leaves exactly the
+# records it should, entries and exits pair up, and every lost record is
+# counted - asserted on what the real hypervisor recorded and dumped.
+source "$(dirname "$0")/lib.sh"
+
+boot trace-default
+R="$LOGDIR/trace-default.records"
+"$TVTRACE" --records "$LOG" >"$R" 2>"$R.err"
+check "tvtrace decodes the dump with no damaged frame" test $? = 0
+check "no decoding errors" test ! -s "$R.err"
+rec() { grep -Ec -- "$1" "$R"; }
+
+# Counts agree with the hypervisor's own exit counter: every exit is traced
+# except the two made while tracing was switched off (the guest's
+# trace_stop call's own return, then one call, then trace_start).
+hyp_exits=$(sed -n 's/.*after \([0-9]*\) exits.*/\1/p' "$LOG")
+check "traced exits = hypervisor's exit count - 2 ($hyp_exits)" \
+	test "$(rec ' exit ')" = $((hyp_exits - 2))
+
+# Pairing: after an exit, the next exit comes only after an entry, except
+# where tracing stopped or the guest stopped.
+check "every exit is followed by its entry" awk '
+	/ exit / { if (open) bad++; open = 1 }
+	/ entry / { open = 0 }
+	/ control +tracing stopped/ { open = 0 }
+	/ stop +guest stopped/ { open = 0 }
+	END { exit bad != 0 }' "$R"
+check "the first record is the first entry, at the guest's entry point" \
+	bash -c "grep -m1 -E ' (entry|exit) ' '$R' | grep -q 'entry   pc=0x00000000c0000000'"
+
+# Step 1 (SBI base): the probe of DBCN returns 1, an unknown EID -2.
+check "SBI probe_extension(DBCN) recorded with value 1" \
+	grep -q 'BASE.probe_extension(0x4442434e.*SBI_SUCCESS, value 0x1' "$R"
+check "unknown EID recorded as SBI_ERR_NOT_SUPPORTED" \
+	grep -q 'EID 0x12345678.*SBI_ERR_NOT_SUPPORTED\|0x12345678.*SBI_ERR_NOT_SUPPORTED' "$R"
+check "DBCN write outside guest RAM recorded as SBI_ERR_INVALID_PARAM" \
+	grep -q 'DBCN.debug_console_write(0x10, 0x1000, 0x0) -> SBI_ERR_INVALID_PARAM' "$R"
+
+# Step 5 (MMIO widths): the test device's ID register read with each
+# width and sign, in program order, each value correctly extended.
+ids=$(grep -E 'mmio +read .*gpa=0x1001000[0-7] ' "$R" | head -13 |
+	sed -E 's/.*gpa=(0x[0-9a-f]+) -> (0x[0-9a-f]+).*insn="([a-z.]+) .*/\3@\1=\2/' | tr '\n' ' ')
+want="ld@0x10010000=0xf1e2d3c4b5a69788 lw@0x10010000=0xffffffffb5a69788 lwu@0x10010000=0xb5a69788 lw@0x10010004=0xfffffffff1e2d3c4 lwu@0x10010004=0xf1e2d3c4 lh@0x10010000=0xffffffffffff9788 lhu@0x10010000=0x9788 lh@0x10010006=0xfffffffffffff1e2 lhu@0x10010006=0xf1e2 lb@0x10010000=0xffffffffffffff88 lbu@0x10010000=0x88 lb@0x10010007=0xfffffffffffffff1 lbu@0x10010007=0xf1 "
+check "MMIO loads of every width and sign, in order, correctly extended" test "$ids" = "$want"
+[ "$ids" = "$want" ] || { echo "  got:  $ids"; echo "  want: $want"; }
+check "compressed c.lw / c.ld / c.sw / c.sd emulated and recorded" bash -c "
+	grep -q 'insn=\"c.lw a0, 0(a1)\"' '$R' && grep -q 'insn=\"c.ld a0, 0(a1)\"' '$R' &&
+	grep -q 'insn=\"c.sw a0, 0(a1)\"' '$R' && grep -q 'insn=\"c.sd a0, 0(a1)\"' '$R'"
+check "each MMIO record follows a guest-page-fault exit with the same GPA" awk '
+	/ exit .*_GPF/ { match($0, /gpa=0x[0-9a-f]+/); gpa = substr($0, RSTART, RLENGTH) }
+	/ mmio / { match($0, /gpa=0x[0-9a-f]+/); if (substr($0, RSTART, RLENGTH) != gpa) bad++; n++ }
+	END { exit bad != 0 || n < 100 }' "$R"
+check "MMIO exits carry the fetched instruction (htinst is 0 on QEMU 7.2)" \
+	bash -c "! grep -E ' exit .*(LOAD|STORE)_GPF' '$R' | grep -v 'insn=' | grep -q ."
+
+# Step 6: the guest's own page fault causes no exit at all.
+check "no exit for the VS-stage page fault (delegated)" \
+	bash -c "! grep -Eq ' exit .*(LOAD|STORE|INSN)_PF' '$R'"
+
+# Step 7: illegal instruction and virtual instruction, injected with the
+# instruction bits as tval; ebreak injected as a breakpoint.
+check "custom-0 instruction: exit then injection with tval = its bits" bash -c "
+	grep -A1 'exit .*ILLEGAL_INSN.*stval=0x1234500b' '$R' | grep -q 'exc .*inject illegal instruction.*tval=0x1234500b'"
+check "csrr hstatus from VS: virtual-instruction exit" \
+	grep -Eq 'exit .*VIRT_INSN.*stval=0x600' "$R"
+check "... injected as an illegal instruction with the same bits" \
+	grep -Eq 'exc .*inject illegal instruction.*tval=0x600' "$R"
+check "ebreak injected as a breakpoint" grep -q 'exc .*inject breakpoint' "$R"
+
+# Steps 8-10: the SBI timer is injected through hvip; the Sstc timer is not.
+check "timer: set_timer, HS timer interrupt exit, VSTIP raised" bash -c "
+	grep -q 'TIME.set_timer' '$R' && grep -q 'exit .*IRQ_S_TIMER' '$R' &&
+	grep -Eq 'irq .*(raise|raised).*(VS_TIMER|virtual supervisor timer)' '$R'"
+check "WFI: a virtual-instruction exit with the WFI encoding" \
+	grep -q 'exit .*VIRT_INSN.*stval=0x10500073' "$R"
+
+# Step 12: every isolation probe is a guest-page fault turned into an
+# access fault for the guest, at the probed address.
+for gpa in 0x80000000 0x80200000 0x20000000; do
+	check "isolation: load from $gpa -> LOAD_GPF exit -> load access fault" bash -c "
+		grep -A1 'exit .*LOAD_GPF.*gpa=$gpa ' '$R' | grep -q 'inject load access fault.*tval=$gpa'"
+	check "isolation: store to $gpa -> STORE_GPF exit -> store access fault" bash -c "
+		grep -A1 'exit .*STORE_GPF.*gpa=$gpa ' '$R' | grep -q 'inject store/AMO access fault.*tval=$gpa'"
+done
+check "isolation: fetch from 0x20000000 -> instruction access fault" bash -c "
+	grep -A1 'exit .*INSN_GPF.*gpa=0x20000000' '$R' | grep -q 'inject instruction access fault'"
+
+# Step 13: markers and the stop/start bracket.
+check "both markers recorded, in order" bash -c "
+	grep -E ' mark ' '$R' | tr -s ' ' | cut -d' ' -f6 | tr '\n' ' ' | grep -qx '0x7476 0x656e64 '"
+check "nothing recorded between tracing stopped and started" awk '
+	/control +tracing stopped/ { off = 1; next }
+	/control +tracing started/ { off = 0; next }
+	off { bad++ } END { exit bad != 0 }' "$R"
+check "the run ends with the guest's shutdown record" \
+	bash -c "grep -E ' (stop|exit|entry|sbi) ' '$R' | tail -1 | grep -q 'guest stopped: shutdown'"
+
+S="$LOGDIR/trace-default.summary"
+"$TVTRACE" --summary "$LOG" >"$S" 2>&1
+check "summary lists ECALL_VS, LOAD_GPF, STORE_GPF, VIRT_INSN, IRQ_S_TIMER" bash -c "
+	for r in ECALL_VS LOAD_GPF STORE_GPF VIRT_INSN IRQ_S_TIMER; do grep -q \" \$r \" '$S' || exit 1; done"
+check "summary: no records lost with the default ring" grep -q '^Lost records: 0' "$S"
+
+# A tiny ring in overwrite mode keeps the newest 16 and counts the rest.
+boot trace-tiny --append "tv.ring=16"
+S="$LOGDIR/trace-tiny.summary"
+"$TVTRACE" --summary "$LOG" >"$S" 2>&1
+offered=$(sed -n 's/.*ring offered \([0-9]*\), consumed.*/\1/p' "$S")
+consumed=$(sed -n 's/.*consumed \([0-9]*\), lost.*/\1/p' "$S")
+lost=$(sed -n 's/^Lost records: \([0-9]*\).*/\1/p' "$S")
+check "tiny ring: guest still passes" test "$STATUS" = 0
+check "tiny ring (overwrite): exactly 16 records kept" test "$consumed" = 16
+check "tiny ring (overwrite): lost = offered - 16 ($offered - 16 = ${lost:-?})" \
+	test "$lost" = $((offered - 16))
+check "tiny ring: decoded record count is 16" \
+	test "$("$TVTRACE" -r "$LOG" 2>/dev/null | grep -cE '^ +[0-9]+\.[0-9]+ ')" -ge 16
+check "tiny ring: tvtrace says where records were lost" \
+	bash -c "'$TVTRACE' -r '$LOG' | grep -Eq 'lost'"
+
+# Stop-when-full keeps the oldest 16 instead.
+boot trace-stop --append "tv.ring=16 tv.ring_mode=stop"
+S="$LOGDIR/trace-stop.summary"
+"$TVTRACE" --summary "$LOG" >"$S" 2>&1
+offered=$(sed -n 's/.*ring offered \([0-9]*\), consumed.*/\1/p' "$S")
+consumed=$(sed -n 's/.*consumed \([0-9]*\), lost.*/\1/p' "$S")
+lost=$(sed -n 's/^Lost records: \([0-9]*\).*/\1/p' "$S")
+check "stop mode: 16 records kept" test "$consumed" = 16
+check "stop mode: lost = offered - 16" test "$lost" = $((offered - 16))
+check "stop mode: the kept records are the first ones (guest entry first)" \
+	bash -c "'$TVTRACE' -r '$LOG' | grep -m1 -E ' entry ' | grep -q 'pc=0x00000000c0000000'"
+
+# Text encoding: ftrace-style lines with Linux's kvm_exit/kvm_entry fields.
+boot trace-text --append "tv.dump=text"
+has "text dump: kvm_exit lines" "^vm0-vcpu0 \[000\] [0-9]+\.[0-9]{6}: kvm_exit: SEPC:0x[0-9a-f]{16}, SCAUSE:0x[0-9a-f]{16}, STVAL:0x[0-9a-f]{16}, HTVAL:0x[0-9a-f]{16}, HTINST:0x[0-9a-f]{16}$"
+has "text dump: kvm_entry lines use PC: 0x%016lx" "^vm0-vcpu0 \[000\] [0-9]+\.[0-9]{6}: kvm_entry: PC: 0x[0-9a-f]{16}$"
+hasnt "text dump: no compact frames" "~TV1:"
+
+# Filters and switches from bootargs.
+boot trace-filter --append "tv.filter=0x6"
+check "filter exit+entry: no SBI or MMIO records" bash -c "
+	'$TVTRACE' -r '$LOG' >'$LOG.r' && grep -q ' exit ' '$LOG.r' && ! grep -Eq ' (sbi|mmio) ' '$LOG.r'"
+boot trace-off --append "tv.trace=off"
+check "tv.trace=off: guest passes" test "$STATUS" = 0
+check "tv.trace=off: no exit records until the guest switches tracing on" bash -c "
+	'$TVTRACE' -r '$LOG' >'$LOG.r'; awk '/ exit /{e++} /tracing started/{exit} END{exit e!=0}' '$LOG.r'"
+
+# Watermark dumps: a 64-slot ring dumped whenever it is half full loses
+# nothing over many dumps.
+boot trace-watermark --append "tv.ring=64 tv.watermark=50"
+check "watermark: several dumps in the log" \
+	test "$("$TVTRACE" --list "$LOG" | grep -c 'ring filled\|watermark')" -ge 5
+check "watermark: no record lost across all dumps" bash -c "
+	'$TVTRACE' --all --summary '$LOG' | grep '^Lost records' | grep -vq '^Lost records: 0' && exit 1 || exit 0"

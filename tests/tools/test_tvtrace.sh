@@ -1,0 +1,451 @@
+#!/bin/sh
+# System tests of the host tool tvtrace on synthetic console logs.
+#
+# Builds tvtrace (the official build line) and an ASan/UBSan build of it,
+# builds tests/tools/gen_log.c (which writes logs with the real encoder),
+# then checks tvtrace's output against expected text, its error messages
+# and their positions (line number, byte offset), and its exit status, on
+# clean, damaged, truncated, interleaved and random input.
+#
+# Run from anywhere: sh tests/tools/test_tvtrace.sh
+# Environment: CC (default cc); TVTRACE=path to test a prebuilt binary
+# instead of building one; INSN_SRC (default lib/insn.c).
+# Prints "N passed, M failed" and exits non-zero when anything failed.
+set -u
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$ROOT" || exit 2
+CC=${CC:-cc}
+INSN_SRC=${INSN_SRC:-lib/insn.c}
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/tvtrace-test.XXXXXX") || exit 2
+trap 'rm -rf "$WORK"' EXIT INT TERM
+
+pass=0
+fail=0
+
+# One line per check for tests/run-all.sh: "ok - ..." / "not ok - ...".
+ok() {
+	pass=$((pass + 1))
+	echo "ok - tvtrace check $pass${1:+: $*}"
+}
+
+bad() {
+	fail=$((fail + 1))
+	echo "not ok - $*"
+}
+
+# --- build ------------------------------------------------------------------
+
+SRCS="tools/tvtrace/*.c lib/trace_wire.c lib/riscv_names.c $INSN_SRC"
+if [ -n "${TVTRACE:-}" ]; then
+	TV=$TVTRACE
+else
+	TV=$WORK/tvtrace
+	# shellcheck disable=SC2086
+	$CC -std=c11 -O2 -Wall -Wextra -Werror -Iinclude -Ilib $SRCS -o "$TV" ||
+		{ echo "FAIL: building tvtrace"; echo "0 passed, 1 failed"; exit 1; }
+fi
+TVSAN=$WORK/tvtrace-san
+# shellcheck disable=SC2086
+if ! $CC -std=c11 -O1 -g -Wall -Wextra -Werror -Iinclude -Ilib \
+	-fsanitize=address,undefined -fno-sanitize-recover=all \
+	$SRCS -o "$TVSAN" 2>"$WORK/san-build.err"; then
+	echo "note: no sanitizer build ($(head -n 1 "$WORK/san-build.err")); using $TV"
+	TVSAN=$TV
+fi
+GEN=$WORK/gen_log
+$CC -std=c11 -O2 -Wall -Wextra -Werror -Iinclude -Ilib tests/tools/gen_log.c \
+	lib/trace_wire.c lib/riscv_names.c -o "$GEN" ||
+	{ echo "FAIL: building gen_log"; echo "0 passed, 1 failed"; exit 1; }
+
+# --- helpers ----------------------------------------------------------------
+
+# run NAME RC ARGS... : run tvtrace, stdout -> $WORK/out, stderr -> $WORK/err,
+# and check the exit status.
+run() {
+	name=$1
+	want_rc=$2
+	shift 2
+	"$TV" "$@" >"$WORK/out" 2>"$WORK/err"
+	rc=$?
+	if [ "$rc" -eq "$want_rc" ]; then ok; else
+		bad "$name: exit status $rc, want $want_rc"
+		sed 's/^/    stderr: /' "$WORK/err" | head -n 5
+	fi
+}
+
+# has NAME FILE TEXT : FILE contains the fixed string TEXT.
+has() {
+	if grep -F -q -- "$3" "$2"; then ok; else
+		bad "$1: $(basename "$2") lacks: $3"
+	fi
+}
+
+# hasnt NAME FILE TEXT
+hasnt() {
+	if grep -F -q -- "$3" "$2"; then bad "$1: $(basename "$2") has: $3"; else
+		ok
+	fi
+}
+
+# same NAME WANT GOT : files identical.
+same() {
+	if cmp -s "$2" "$3"; then ok; else
+		bad "$1: output differs from the expected text"
+		diff "$2" "$3" | head -n 20 | sed 's/^/    /'
+	fi
+}
+
+# empty NAME FILE
+empty() {
+	if [ -s "$2" ]; then bad "$1: $(basename "$2") not empty:"; head -n 5 "$2"; else ok; fi
+}
+
+# bytes_before LOG N : byte offset of the start of line N.
+bytes_before() {
+	head -n $(($2 - 1)) "$1" | wc -c | tr -d ' '
+}
+
+# frame_count LOG N : the record count of the RECORDS frame on line N,
+# read from the frame's bytes 16-17 (little-endian) with base64 and od.
+frame_count() {
+	sed -n "${2}p" "$1" | sed 's/^.*~TV1://' | base64 -d 2>/dev/null |
+		od -A n -t u1 -j 16 -N 2 | awk '{ print $1 + 256 * $2 }'
+}
+
+# flip LOG N COL : replace the character at column COL of line N by
+# another base64 character.
+flip() {
+	awk -v n="$2" -v c="$3" 'NR == n {
+		ch = substr($0, c, 1); to = (ch == "A") ? "B" : "A"
+		$0 = substr($0, 1, c - 1) to substr($0, c + 1) } { print }' "$1"
+}
+
+"$GEN" basic >"$WORK/basic.log"
+"$GEN" synth 300 >"$WORK/synth.log"
+"$GEN" multi >"$WORK/multi.log"
+"$GEN" longline >"$WORK/long.log"
+
+# --- expected output of the basic dump --------------------------------------
+# Derived by hand from the records gen_log.c writes (10 MHz timebase: time
+# 10010 = 0.001001 s; GPA = htval << 2 | stval & 3; handling time = exit to
+# next entry, e.g. ECALL_VS 10010 -> 10030 = 2.00us; guest run = entry
+# before -> exit, e.g. STORE_GPF 10030 -> 10530 = 50.00us).
+
+cat > "$WORK/want.records" <<'EOF'
+# dump 1: id 0x0000000000000001, guest shutdown, 2 harts, timebase 10000000 Hz, 256-slot rings (overwrite), 20 records, line 3, complete
+    0.001000 [000] vm0-vcpu0 control tracing started
+    0.001001 [000] vm0-vcpu0 exit    environment call from VS-mode (ECALL_VS) sepc=0x0000000080200100
+    0.001002 [000] vm0-vcpu0 sbi     DBCN.debug_console_write_byte(0x48, 0x0, 0x0) -> SBI_SUCCESS, value 0x0
+    0.001003 [000] vm0-vcpu0 entry   pc=0x0000000080200104
+    0.001053 [000] vm0-vcpu0 exit    store/AMO guest-page fault (STORE_GPF) sepc=0x0000000080200200 gpa=0x10000000 stval=0x10000000 insn="sb a0, 0(a5)" (0x00a78023)
+    0.001054 [000] vm0-vcpu0 mmio    write 1 byte gpa=0x10000000 <- 0x48 (a0) insn="sb a0, 0(a5)" (0x00a78023) device 1
+    0.001056 [000] vm0-vcpu0 entry   pc=0x0000000080200204
+    0.001500 [001] vm0-vcpu1 exit    load guest-page fault (LOAD_GPF) sepc=0x0000000080200500 gpa=0xc200005 stval=0xc200005 insn="lbu a5, 0(a5)" (0x0007c783)
+    0.001501 [001] vm0-vcpu1 mmio    read 1 byte gpa=0xc200005 -> 0x7 (a5) insn="lbu a5, 0(a5)" (0x0007c783) device 2
+    0.001505 [001] vm0-vcpu1 entry   pc=0x0000000080200504
+    0.001600 [001] vm0-vcpu1 exit    environment call from VS-mode (ECALL_VS) sepc=0x0000000080200600
+    0.001601 [001] vm0-vcpu1 sbi     SRST.system_reset(0x0, 0x0, 0x0) -> SBI_SUCCESS, value 0x0
+    0.001602 [001] vm0-vcpu1 stop    guest stopped: shutdown detail=0x0
+    0.002056 [000] vm0-vcpu0 exit    supervisor timer interrupt (IRQ_S_TIMER) sepc=0x0000000080200300
+    0.002057 [000] vm0-vcpu0 irq     raise virtual supervisor timer interrupt (IRQ_VS_TIMER) hvip=0x40
+    0.002060 [000] vm0-vcpu0 entry   pc=0x0000000080200300 hvip=0x40
+    0.003000 [000] vm0-vcpu0 mark    0x1234 (4660)
+    0.004000 [000] vm0-vcpu0 lost    5 records lost here
+    0.004000 [000] vm0-vcpu0 exit    virtual instruction (VIRT_INSN) sepc=0x0000000080200400 stval=0x10500073 insn="wfi" (0x10500073)
+    0.004010 [000] vm0-vcpu0 entry   pc=0x0000000080200404
+EOF
+
+cat > "$WORK/want.text" <<'EOF'
+# dump 1: id 0x0000000000000001, guest shutdown, 2 harts, timebase 10000000 Hz, 256-slot rings (overwrite), 20 records, line 3, complete
+vm0-vcpu0 [000] 0.001000: tv_control: start
+vm0-vcpu0 [000] 0.001001: kvm_exit: SEPC:0x0000000080200100, SCAUSE:0x000000000000000a, STVAL:0x0000000000000000, HTVAL:0x0000000000000000, HTINST:0x0000000000000000
+vm0-vcpu0 [000] 0.001002: tv_sbi: EID:0x4442434e (DBCN), FID:0x2 (debug_console_write_byte), A0:0x48, A1:0x0, A2:0x0, ERROR:0 (SBI_SUCCESS), VALUE:0x0
+vm0-vcpu0 [000] 0.001003: kvm_entry: PC: 0x0000000080200104
+vm0-vcpu0 [000] 0.001053: kvm_exit: SEPC:0x0000000080200200, SCAUSE:0x0000000000000017, STVAL:0x0000000010000000, HTVAL:0x0000000004000000, HTINST:0x0000000000000000
+vm0-vcpu0 [000] 0.001054: tv_mmio: write GPA:0x0000000010000000, WIDTH:1, VALUE:0x48, REG:x10, INSN:0xa78023, DEVICE:1
+vm0-vcpu0 [000] 0.001056: kvm_entry: PC: 0x0000000080200204
+vm0-vcpu1 [001] 0.001500: kvm_exit: SEPC:0x0000000080200500, SCAUSE:0x0000000000000015, STVAL:0x000000000c200005, HTVAL:0x0000000003080001, HTINST:0x0000000000000000
+vm0-vcpu1 [001] 0.001501: tv_mmio: read GPA:0x000000000c200005, WIDTH:1, VALUE:0x7, REG:x15, INSN:0x7c783, DEVICE:2
+vm0-vcpu1 [001] 0.001505: kvm_entry: PC: 0x0000000080200504
+vm0-vcpu1 [001] 0.001600: kvm_exit: SEPC:0x0000000080200600, SCAUSE:0x000000000000000a, STVAL:0x0000000000000000, HTVAL:0x0000000000000000, HTINST:0x0000000000000000
+vm0-vcpu1 [001] 0.001601: tv_sbi: EID:0x53525354 (SRST), FID:0x0 (system_reset), A0:0x0, A1:0x0, A2:0x0, ERROR:0 (SBI_SUCCESS), VALUE:0x0
+vm0-vcpu1 [001] 0.001602: tv_stop: REASON:shutdown, DETAIL:0x0
+vm0-vcpu0 [000] 0.002056: kvm_exit: SEPC:0x0000000080200300, SCAUSE:0x8000000000000005, STVAL:0x0000000000000000, HTVAL:0x0000000000000000, HTINST:0x0000000000000000
+vm0-vcpu0 [000] 0.002057: tv_irq: raise CAUSE:0x8000000000000006 (virtual supervisor timer interrupt), HVIP:0x40
+vm0-vcpu0 [000] 0.002060: kvm_entry: PC: 0x0000000080200300
+vm0-vcpu0 [000] 0.003000: tv_mark: VALUE:0x1234
+vm0-vcpu0 [000] 0.004000: tv_lost: 5 records lost here
+vm0-vcpu0 [000] 0.004000: kvm_exit: SEPC:0x0000000080200400, SCAUSE:0x0000000000000016, STVAL:0x0000000010500073, HTVAL:0x0000000000000000, HTINST:0x0000000000000000
+vm0-vcpu0 [000] 0.004010: kvm_entry: PC: 0x0000000080200404
+EOF
+
+cat > "$WORK/want.summary" <<'EOF'
+# dump 1: id 0x0000000000000001, guest shutdown, 2 harts, timebase 10000000 Hz, 256-slot rings (overwrite), 20 records, line 3, complete
+Analyze events for all harts, all VMs, all vCPUs:
+
+         VM-EXIT    Samples  Samples%     Time%     Min Time     Max Time     Avg time      Avg run  Description
+        ECALL_VS          2    33.33%     8.33%       2.00us       2.00us       2.00us      95.00us  environment call from VS-mode
+        LOAD_GPF          1    16.67%    20.83%       5.00us       5.00us       5.00us            -  load guest-page fault
+       VIRT_INSN          1    16.67%    41.67%      10.00us      10.00us      10.00us            -  virtual instruction
+       STORE_GPF          1    16.67%    12.50%       3.00us       3.00us       3.00us      50.00us  store/AMO guest-page fault
+     IRQ_S_TIMER          1    16.67%    16.67%       4.00us       4.00us       4.00us    1000.00us  supervisor timer interrupt
+           Total          6   100.00%   100.00%       2.00us      10.00us       4.80us     381.67us
+
+Analyze events for hart 0:
+
+         VM-EXIT    Samples  Samples%     Time%     Min Time     Max Time     Avg time      Avg run  Description
+        ECALL_VS          1    25.00%    10.53%       2.00us       2.00us       2.00us            -  environment call from VS-mode
+       VIRT_INSN          1    25.00%    52.63%      10.00us      10.00us      10.00us            -  virtual instruction
+       STORE_GPF          1    25.00%    15.79%       3.00us       3.00us       3.00us      50.00us  store/AMO guest-page fault
+     IRQ_S_TIMER          1    25.00%    21.05%       4.00us       4.00us       4.00us    1000.00us  supervisor timer interrupt
+           Total          4   100.00%   100.00%       2.00us      10.00us       4.75us     525.00us
+
+Analyze events for hart 1:
+
+         VM-EXIT    Samples  Samples%     Time%     Min Time     Max Time     Avg time      Avg run  Description
+        ECALL_VS          1    50.00%     0.00%            -            -            -      95.00us  environment call from VS-mode
+        LOAD_GPF          1    50.00%   100.00%       5.00us       5.00us       5.00us            -  load guest-page fault
+           Total          2   100.00%   100.00%       5.00us       5.00us       5.00us      95.00us
+
+Analyze events for vm0-vcpu0:
+
+         VM-EXIT    Samples  Samples%     Time%     Min Time     Max Time     Avg time      Avg run  Description
+        ECALL_VS          1    25.00%    10.53%       2.00us       2.00us       2.00us            -  environment call from VS-mode
+       VIRT_INSN          1    25.00%    52.63%      10.00us      10.00us      10.00us            -  virtual instruction
+       STORE_GPF          1    25.00%    15.79%       3.00us       3.00us       3.00us      50.00us  store/AMO guest-page fault
+     IRQ_S_TIMER          1    25.00%    21.05%       4.00us       4.00us       4.00us    1000.00us  supervisor timer interrupt
+           Total          4   100.00%   100.00%       2.00us      10.00us       4.75us     525.00us
+
+Analyze events for vm0-vcpu1:
+
+         VM-EXIT    Samples  Samples%     Time%     Min Time     Max Time     Avg time      Avg run  Description
+        ECALL_VS          1    50.00%     0.00%            -            -            -      95.00us  environment call from VS-mode
+        LOAD_GPF          1    50.00%   100.00%       5.00us       5.00us       5.00us            -  load guest-page fault
+           Total          2   100.00%   100.00%       5.00us       5.00us       5.00us      95.00us
+
+Total: 20 records, 6 exits, handling time 24.00us, guest run time 1145.00us
+Lost records: 5
+  hart 0: ring offered 18, consumed 13, lost 5; LOST records: 5 at 0.004000 (5)
+  hart 1: ring offered 6, consumed 6, lost 0; LOST records: 0
+EOF
+
+# --- clean input ------------------------------------------------------------
+
+run "records" 0 "$WORK/basic.log"
+same "records" "$WORK/want.records" "$WORK/out"
+empty "records stderr" "$WORK/err"
+run "records -r" 0 -r "$WORK/basic.log"
+same "records -r" "$WORK/want.records" "$WORK/out"
+
+run "text" 0 --text "$WORK/basic.log"
+same "text" "$WORK/want.text" "$WORK/out"
+run "summary" 0 --summary "$WORK/basic.log"
+same "summary" "$WORK/want.summary" "$WORK/out"
+
+# Several views at once, short options combined.
+run "combined" 0 -rs "$WORK/basic.log"
+hasnt "combined no text" "$WORK/out" "kvm_exit"
+has "combined records" "$WORK/out" "0.004000 [000] vm0-vcpu0 lost    5 records lost here"
+has "combined summary" "$WORK/out" "Lost records: 5"
+
+# Standard input, as "-" and with no LOG at all.
+if "$TV" - <"$WORK/basic.log" >"$WORK/out" 2>"$WORK/err"; then ok; else
+	bad "stdin -: exit status"
+fi
+same "stdin -" "$WORK/want.records" "$WORK/out"
+"$TV" <"$WORK/basic.log" >"$WORK/out" 2>"$WORK/err"
+same "stdin" "$WORK/want.records" "$WORK/out"
+has "stdin name" "$WORK/out" "# dump 1:"
+
+# The same frames with guest output in front of a frame on its line, a
+# lost newline joining two frames, CRLF line ends and junk lines: all
+# frames still decode, nothing is reported.
+awk 'NR == 5 { printf "[guest] abc "; print; next }
+     NR == 8 { printf "%s ", $0; next } { print }' "$WORK/basic.log" |
+	sed 's/$/\r/' >"$WORK/mixed.log"
+printf 'junk ~TV1 ~T ~TV2:AAAA\n' >>"$WORK/mixed.log"
+run "interleaved" 0 "$WORK/mixed.log"
+same "interleaved" "$WORK/want.records" "$WORK/out"
+empty "interleaved stderr" "$WORK/err"
+
+# One 2 MiB line with no newline in it until the end.
+run "long line" 0 "$WORK/long.log"
+tail -n +2 "$WORK/out" >"$WORK/out.body"
+tail -n +2 "$WORK/want.records" >"$WORK/want.body"
+same "long line" "$WORK/want.body" "$WORK/out.body"
+
+# --- damaged input ----------------------------------------------------------
+
+# basic.log lines: 3 BEGIN, 5 RECORDS hart 0, 6 HART 0, 7 RECORDS hart 1,
+# 8 HART 1, 9 END. Damage the hart 1 RECORDS frame (frame 3).
+flip "$WORK/basic.log" 7 30 >"$WORK/crc.log"
+off7=$(bytes_before "$WORK/crc.log" 7)
+off8=$(bytes_before "$WORK/crc.log" 8)
+run "crc" 1 "$WORK/crc.log"
+has "crc position" "$WORK/err" "crc.log:7: byte $off7: CRC mismatch"
+has "crc gap" "$WORK/err" "crc.log:8: byte $off8: frame 3 missing (number of records lost unknown)"
+has "crc count" "$WORK/err" "2 decoding errors"
+has "crc keeps hart 0" "$WORK/out" "0.004010 [000] vm0-vcpu0 entry   pc=0x0000000080200404"
+hasnt "crc drops hart 1" "$WORK/out" "[001] vm0-vcpu1 exit"
+has "crc marker" "$WORK/out" "records lost here (frame 3 missing from the log, count unknown)"
+has "crc header" "$WORK/out" "INCOMPLETE"
+
+# A character lost in the middle of a frame (base64 length no longer a
+# multiple of 4), guest text glued right after the frame.
+awk 'NR == 6 { $0 = substr($0, 1, 20) substr($0, 22) "!guest" } { print }' \
+	"$WORK/basic.log" >"$WORK/short.log"
+off6=$(bytes_before "$WORK/short.log" 6)
+run "lost char" 1 "$WORK/short.log"
+has "lost char" "$WORK/err" "short.log:6: byte $off6: bad base64 length"
+
+# A frame with its prefix in the middle of a line: the offset is the
+# prefix's, not the line's.
+awk 'NR == 8 { $0 = "0123456789" substr($0, 1, 30) } { print }' \
+	"$WORK/basic.log" >"$WORK/mid.log"
+off=$(($(bytes_before "$WORK/mid.log" 8) + 10))
+run "mid-line" 1 "$WORK/mid.log"
+has "mid-line position" "$WORK/err" "mid.log:8: byte $off:"
+
+# A RECORDS frame missing from the log: exactly the records it held are
+# reported lost, where they were lost.
+lost=$(frame_count "$WORK/synth.log" 5)
+sed '5d' "$WORK/synth.log" >"$WORK/drop.log"
+off5=$(bytes_before "$WORK/drop.log" 5)
+run "drop" 1 "$WORK/drop.log"
+if [ "${lost:-0}" -gt 0 ]; then ok; else bad "drop: could not read the frame count"; fi
+has "drop message" "$WORK/err" "drop.log:5: byte $off5: frame 3 missing: $lost records lost (hart 0)"
+has "drop marker" "$WORK/out" "$lost records lost here (frame 3 missing from the log)"
+run "drop summary" 1 -s "$WORK/drop.log"
+has "drop summary" "$WORK/out" "Lost records: $lost"
+has "drop summary where" "$WORK/out" "missing frames 3..3: $lost records of hart 0"
+# Two frames in a row.
+lost2=$(($(frame_count "$WORK/synth.log" 6) + $(frame_count "$WORK/synth.log" 7)))
+sed '6,7d' "$WORK/synth.log" >"$WORK/drop2.log"
+run "drop two" 1 "$WORK/drop2.log"
+has "drop two" "$WORK/err" "frames 4..5 missing: $lost2 records lost (hart 0)"
+# The clean synthetic log: every record present, nothing lost.
+run "synth clean" 0 -s "$WORK/synth.log"
+has "synth clean" "$WORK/out" "Lost records: 0"
+empty "synth clean stderr" "$WORK/err"
+
+# END missing: what was decoded is still shown, with a warning.
+head -n 8 "$WORK/basic.log" >"$WORK/cut.log"
+run "no END" 1 "$WORK/cut.log"
+has "no END message" "$WORK/err" "at end of input (byte $(wc -c <"$WORK/cut.log" | tr -d ' ')): input ends inside a dump"
+has "no END warning" "$WORK/err" "no complete dump"
+tail -n +2 "$WORK/out" >"$WORK/out.body"
+same "no END records" "$WORK/want.body" "$WORK/out.body"
+
+# BEGIN missing: the timebase falls back to 10 MHz (or --timebase).
+sed '3d' "$WORK/basic.log" >"$WORK/nobegin.log"
+run "no BEGIN" 1 "$WORK/nobegin.log"
+has "no BEGIN" "$WORK/err" "its BEGIN frame is missing"
+has "no BEGIN records" "$WORK/out" "0.001001 [000] vm0-vcpu0 exit"
+run "no BEGIN timebase" 1 --timebase=1000000 "$WORK/nobegin.log"
+has "no BEGIN timebase" "$WORK/out" "0.010010 [000] vm0-vcpu0 exit"
+
+# --quiet: no messages, same status.
+run "quiet" 1 -q "$WORK/crc.log"
+empty "quiet" "$WORK/err"
+
+# --- several dumps ----------------------------------------------------------
+
+run "list" 1 --list "$WORK/multi.log"
+has "list 1" "$WORK/out" "dump 1: id 0x0000000000000001, guest shutdown"
+has "list 2" "$WORK/out" "dump 2: id 0x0000000000000002, guest request, 2 harts, timebase 10000000 Hz, 4096-slot rings (stop when full)"
+has "list 3" "$WORK/out" "dump 3: id 0x0000000000000003"
+has "list 3 incomplete" "$WORK/out" "INCOMPLETE"
+if [ "$(grep -c '^dump' "$WORK/out")" -eq 3 ]; then ok; else bad "list: not 3 dumps"; fi
+run "default dump" 1 "$WORK/multi.log"
+has "default dump" "$WORK/out" "# dump 2: id 0x0000000000000002"
+run "dump 1" 1 --dump 1 "$WORK/multi.log"
+tail -n +2 "$WORK/out" >"$WORK/out.body"
+same "dump 1" "$WORK/want.body" "$WORK/out.body"
+run "dump 3" 1 -d3 "$WORK/multi.log"
+has "dump 3" "$WORK/out" "# dump 3: id 0x0000000000000003"
+run "all" 1 --all "$WORK/multi.log"
+if [ "$(grep -c '^# dump' "$WORK/out")" -eq 3 ]; then ok; else bad "all: not 3 dumps"; fi
+
+# --- usage and hopeless input -----------------------------------------------
+
+run "help" 0 --help
+has "help" "$WORK/out" "Usage: tvtrace [options] [LOG|-]"
+run "version" 0 -V
+has "version" "$WORK/out" "~TV1:"
+run "bad long option" 2 --bogus "$WORK/basic.log"
+has "bad long option" "$WORK/err" "unknown option '--bogus'"
+run "bad short option" 2 -x "$WORK/basic.log"
+has "bad short option" "$WORK/err" "unknown option '-x'"
+run "dump zero" 2 --dump 0 "$WORK/basic.log"
+has "dump zero" "$WORK/err" "--dump needs a positive number"
+run "dump text" 2 --dump=abc "$WORK/basic.log"
+run "dump no value" 2 "$WORK/basic.log" --dump
+has "dump no value" "$WORK/err" "option --dump needs a value"
+run "dump too big" 2 --dump 9 "$WORK/basic.log"
+has "dump too big" "$WORK/err" "holds 1 dump"
+run "all and dump" 2 --all -d 1 "$WORK/basic.log"
+run "two logs" 2 "$WORK/basic.log" "$WORK/synth.log"
+run "no such file" 2 "$WORK/does-not-exist.log"
+has "no such file" "$WORK/err" "cannot open"
+printf 'just a console\nno frames here\n' >"$WORK/plain.log"
+run "no frames" 2 "$WORK/plain.log"
+has "no frames" "$WORK/err" "no intact trace frames found"
+sed -n '5p' "$WORK/crc.log" >"$WORK/onlybad.log"
+flip "$WORK/onlybad.log" 1 40 >"$WORK/onlybad2.log"
+run "only damaged" 2 "$WORK/onlybad2.log"
+has "only damaged" "$WORK/err" "(all frames damaged)"
+: >"$WORK/empty.log"
+run "empty input" 2 "$WORK/empty.log"
+
+# --- robustness: random and mutated input, sanitizer build ------------------
+
+# san_run NAME FILE : the sanitizer build must end with 0, 1 or 2 and
+# report nothing.
+san_run() {
+	"$TVSAN" --all -r -s -t "$2" >/dev/null 2>"$WORK/san.err"
+	rc=$?
+	if [ "$rc" -le 2 ] && ! grep -q -e "Sanitizer" -e "runtime error" "$WORK/san.err"; then
+		ok
+	else
+		bad "$1: exit status $rc"
+		head -n 5 "$WORK/san.err"
+	fi
+}
+
+i=0
+while [ $i -lt 40 ]; do
+	# Mutate a few characters of the synthetic log (seeded, so repeatable).
+	awk -v seed=$i 'BEGIN { srand(seed); n = 1 + int(rand() * 6) }
+	{ lines[NR] = $0 }
+	END {
+		for (k = 0; k < n; k++) {
+			l = 1 + int(rand() * NR); s = lines[l]
+			if (length(s) == 0) continue
+			c = 1 + int(rand() * length(s))
+			ch = substr("AZaz09+/=~:\n ", 1 + int(rand() * 13), 1)
+			lines[l] = substr(s, 1, c - 1) ch substr(s, c + 1)
+		}
+		for (k = 1; k <= NR; k++) print lines[k]
+	}' "$WORK/synth.log" >"$WORK/fuzz.log"
+	san_run "mutated log $i" "$WORK/fuzz.log"
+	# Random bytes with frame prefixes sprinkled in.
+	awk -v seed=$i 'BEGIN { srand(seed + 1000)
+		for (k = 0; k < 400; k++) {
+			if (rand() < 0.05) printf "~TV1:"
+			printf "%c", int(rand() * 255) + 1
+		} }' >"$WORK/garbage.log"
+	san_run "garbage $i" "$WORK/garbage.log"
+	i=$((i + 1))
+done
+# Truncated at every tenth byte of the basic log.
+size=$(wc -c <"$WORK/basic.log")
+n=1
+while [ "$n" -lt "$size" ]; do
+	head -c "$n" "$WORK/basic.log" >"$WORK/trunc.log"
+	san_run "truncated at $n" "$WORK/trunc.log"
+	n=$((n + 10))
+done
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
