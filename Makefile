@@ -37,7 +37,7 @@ HYP_SRCS := $(wildcard hyp/arch/*.S hyp/core/*.c hyp/core/*.S hyp/gstage/*.c \
 	hyp/sbi/*.c hyp/mmio/*.c hyp/trace/*.c) $(LIB_TARGET)
 GUEST_COMMON := $(wildcard guest/common/*.S guest/common/*.c)
 GUEST_SRCS := $(wildcard guest/test/*.c) $(GUEST_COMMON) lib/fdt.c
-BENCH_SRCS := $(wildcard guest/bench/*.c) $(GUEST_COMMON)
+BENCH_SRCS := $(wildcard guest/bench/*.c) $(GUEST_COMMON) lib/fdt.c
 
 objs = $(patsubst %,$(B)/$(1)/%.o,$(basename $(2)))
 HYP_OBJS := $(call objs,hyp,$(HYP_SRCS))
@@ -139,3 +139,10 @@ clean:
 	rm -rf $(B)
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
+
+# ---- benchmarks ------------------------------------------------------------
+bench: all
+	@scripts/setup.sh run
+	@scripts/bench.sh
+
+-include $(wildcard mk/*.mk)

@@ -6,123 +6,29 @@
 #include "trace_ring.h"
 
 #include <stddef.h>
+#include <string.h>
 
 _Static_assert(offsetof(struct tv_record, kind) == 16 &&
 		       sizeof(struct tv_record) % sizeof(uint64_t) == 0,
 	       "tv_ring_set_hdr() and the word copies assume this layout");
 
-/*
- * Memory-access primitives. With TV_RING_RVWMO_ASM (GCC < 13 on RV64, see
- * trace_ring.h) they are the RVWMO table mapping written out by hand;
- * otherwise the __atomic builtins, which GCC >= 13 and clang lower to the
- * same instructions on RISC-V and which ThreadSanitizer sees on the host.
- *
- * GCC's ThreadSanitizer does not model stand-alone fences and warns
- * (-Wtsan, GCC >= 11); the fences are still emitted and still needed on
- * weak hardware, so the warning is silenced for these two helpers only.
- */
-#if defined(__SANITIZE_THREAD__) && !defined(__clang__) && __GNUC__ >= 11
-#define TV_FENCE_PRAGMA_BEGIN                                                  \
-	_Pragma("GCC diagnostic push")                                         \
-		_Pragma("GCC diagnostic ignored \"-Wtsan\"")
-#define TV_FENCE_PRAGMA_END _Pragma("GCC diagnostic pop")
-#else
-#define TV_FENCE_PRAGMA_BEGIN
-#define TV_FENCE_PRAGMA_END
-#endif
-
-TV_FENCE_PRAGMA_BEGIN
-/* Release fence `fence rw,w`: earlier loads/stores before later stores. */
-static inline void fence_release(void)
-{
-#if TV_RING_RVWMO_ASM
-	__asm__ __volatile__("fence rw,w" ::: "memory");
-#else
-	__atomic_thread_fence(__ATOMIC_RELEASE);
-#endif
-}
-
-/* Acquire fence `fence r,rw`: earlier loads before later loads/stores. */
-static inline void fence_acquire(void)
-{
-#if TV_RING_RVWMO_ASM
-	__asm__ __volatile__("fence r,rw" ::: "memory");
-#else
-	__atomic_thread_fence(__ATOMIC_ACQUIRE);
-#endif
-}
-TV_FENCE_PRAGMA_END
-
-/* Relaxed 64-bit load of a shared word: `ld`. */
-static inline uint64_t ld_relaxed(const uint64_t *p)
-{
-	return __atomic_load_n(p, __ATOMIC_RELAXED);
-}
-
-/* Acquire load: `ld; fence r,rw`. */
-static inline uint64_t ld_acquire(const uint64_t *p)
-{
-#if TV_RING_RVWMO_ASM
-	uint64_t v = ld_relaxed(p);
-
-	fence_acquire();
-	return v;
-#else
-	return __atomic_load_n(p, __ATOMIC_ACQUIRE);
-#endif
-}
-
-/* Relaxed 64-bit store of a shared word: `sd`. */
-static inline void st_relaxed(uint64_t *p, uint64_t v)
-{
-	tv_ring_st_relaxed(p, v);
-}
-
-/* Release store: `fence rw,w; sd`. */
-static inline void st_release(uint64_t *p, uint64_t v)
-{
-#if TV_RING_RVWMO_ASM
-	fence_release();
-	st_relaxed(p, v);
-#else
-	__atomic_store_n(p, v, __ATOMIC_RELEASE);
-#endif
-}
-
-/* Sequence number of a slot holding position p: busy / published. */
-static inline uint64_t seq_busy(uint64_t p)
-{
-	return 2 * p + 1;
-}
-
-static inline uint64_t seq_done(uint64_t p)
-{
-	return 2 * p + 2;
-}
-
-/* The slot position p lives in. */
-static inline struct tv_ring_slot *slot_of(const struct tv_ring *r, uint64_t p)
-{
-	return &r->slots[p & r->mask];
-}
-
 /* Zero every slot's sequence number: "never written" (see trace_ring.h). */
 static void clear_slots(struct tv_ring *r)
 {
 	for (uint32_t i = 0; i < r->nslots; i++)
-		st_relaxed(&r->slots[i].seq, 0);
+		tv_ring_st_word(&r->slots[i].seq, 0);
 }
 
 /* Zero the writer's and the consumers' words. */
 static void clear_state(struct tv_ring *r)
 {
-	st_relaxed(&r->head, 0);
-	st_relaxed(&r->dropped, 0);
-	st_relaxed(&r->markers, 0);
-	st_relaxed(&r->pending, 0);
-	st_relaxed(&r->tail, 0);
-	st_relaxed(&r->consumed, 0);
-	st_relaxed(&r->overrun, 0);
+	tv_ring_st_word(&r->head, 0);
+	tv_ring_st_word(&r->dropped, 0);
+	tv_ring_st_word(&r->markers, 0);
+	tv_ring_st_word(&r->pending, 0);
+	tv_ring_st_word(&r->tail, 0);
+	tv_ring_st_word(&r->consumed, 0);
+	tv_ring_st_word(&r->overrun, 0);
 }
 
 /*
@@ -185,27 +91,6 @@ void tv_ring_store_record(struct tv_record *slot_rec,
 }
 
 /*
- * Writer: start position h. W1 marks the slot busy, W2 publishes the
- * reservation in head, and the release fence (fence rw,w) orders both
- * before the payload stores (W3) that follow.
- */
-static inline struct tv_record *begin_pos(struct tv_ring *r, uint64_t h)
-{
-	struct tv_ring_slot *s = slot_of(r, h);
-
-	st_relaxed(&s->seq, seq_busy(h));
-	st_relaxed(&r->head, h + 1);
-	fence_release();
-	return &s->rec;
-}
-
-/* Writer: publish position p (W4, release store: fence rw,w; sd). */
-static inline void end_pos(struct tv_ring *r, uint64_t p)
-{
-	st_release(&slot_of(r, p)->seq, seq_done(p));
-}
-
-/*
  * Writer, stop mode: write the TV_KIND_LOST marker for `count` dropped
  * records at position h. It borrows time, cycle, vm, vcpu and hart from the
  * record at h - 1 (the writer's own last record, still in its slot because
@@ -213,16 +98,21 @@ static inline void end_pos(struct tv_ring *r, uint64_t p)
  */
 static void write_marker(struct tv_ring *r, uint64_t h, uint64_t count)
 {
-	struct tv_record m = { 0 };
+	struct tv_record m;
 
+	/* memset rather than "= { 0 }": copy_in() reads the record as
+	 * words, and clang's analyser does not carry "= { 0 }" through
+	 * those reads (it then reports a read of garbage). */
+	memset(&m, 0, sizeof(m));
 	if (h > 0) {
-		const struct tv_ring_slot *prev = slot_of(r, h - 1);
+		const struct tv_ring_slot *prev = tv_ring_slot_of(r, h - 1);
 		const tv_ring_word_t *w = (const tv_ring_word_t *)&prev->rec;
-		struct tv_record last;
+		struct tv_record last = { 0 }; /* filled below, as words;
+						  cppcheck cannot see it */
 		tv_ring_word_t *lw = (tv_ring_word_t *)&last;
 
 		for (size_t i = 0; i < TV_RING_WORDS; i++)
-			lw[i] = ld_relaxed(&w[i]);
+			lw[i] = tv_ring_ld_relaxed(&w[i]);
 		m.time = last.time;
 		m.cycle = last.cycle;
 		m.vm = last.vm;
@@ -232,8 +122,8 @@ static void write_marker(struct tv_ring *r, uint64_t h, uint64_t count)
 	m.kind = TV_KIND_LOST;
 	m.flags = TV_F_RING_MARKER;
 	m.arg[0] = count;
-	copy_in(begin_pos(r, h), &m);
-	end_pos(r, h);
+	copy_in(tv_ring_begin_pos(r, h), &m);
+	tv_ring_end_pos(r, h);
 }
 
 /*
@@ -245,45 +135,21 @@ static void write_marker(struct tv_ring *r, uint64_t h, uint64_t count)
  * (counted here). Kept out of line and reached by a tail call, so the fast
  * path needs no stack frame.
  */
-static __attribute__((__noinline__)) struct tv_record *
-stop_slow(struct tv_ring *r, uint64_t h, uint64_t t)
+__attribute__((__noinline__)) struct tv_record *
+tv_ring_stop_slow(struct tv_ring *r, uint64_t h, uint64_t t)
 {
-	uint64_t pend = ld_relaxed(&r->pending);
+	uint64_t pend = tv_ring_ld_relaxed(&r->pending);
 	uint64_t need = pend != 0 ? 2 : 1;
 
 	if (h - t > r->nslots - need) {
-		st_relaxed(&r->pending, pend + 1);
-		st_relaxed(&r->dropped, ld_relaxed(&r->dropped) + 1);
+		tv_ring_st_word(&r->pending, pend + 1);
+		tv_ring_st_word(&r->dropped, tv_ring_ld_relaxed(&r->dropped) + 1);
 		return NULL;
 	}
 	write_marker(r, h, pend);
-	st_relaxed(&r->markers, ld_relaxed(&r->markers) + 1);
-	st_relaxed(&r->pending, 0);
-	return begin_pos(r, h + 1);
-}
-
-/*
- * Writer: reserve the next position (see header). Overwrite mode never
- * looks at tail. Stop mode stays on the fast path while the ring has room
- * and no drop is pending.
- */
-struct tv_record *tv_ring_reserve(struct tv_ring *r)
-{
-	uint64_t h = ld_relaxed(&r->head);
-
-	if (r->mode == TV_RING_STOP) {
-		uint64_t t = ld_acquire(&r->tail);
-
-		if (h - t >= r->nslots || ld_relaxed(&r->pending) != 0)
-			return stop_slow(r, h, t);
-	}
-	return begin_pos(r, h);
-}
-
-/* Writer: publish the position reserved last (head - 1). */
-void tv_ring_commit(struct tv_ring *r)
-{
-	end_pos(r, ld_relaxed(&r->head) - 1);
+	tv_ring_st_word(&r->markers, tv_ring_ld_relaxed(&r->markers) + 1);
+	tv_ring_st_word(&r->pending, 0);
+	return tv_ring_begin_pos(r, h + 1);
 }
 
 /* Writer: reserve, copy, commit. */
@@ -312,19 +178,19 @@ enum slot_state {
 static enum slot_state read_pos(const struct tv_ring *r, uint64_t p,
 				struct tv_record *out)
 {
-	const struct tv_ring_slot *s = slot_of(r, p);
+	const struct tv_ring_slot *s = tv_ring_slot_of(r, p);
 	const tv_ring_word_t *src = (const tv_ring_word_t *)&s->rec;
-	uint64_t want = seq_done(p);
+	uint64_t want = tv_ring_seq_done(p);
 	uint64_t w[TV_RING_WORDS];
 	uint64_t s1, s2;
 
-	s1 = ld_acquire(&s->seq); /* R1 */
+	s1 = tv_ring_ld_acquire(&s->seq); /* R1 */
 	if (s1 != want)
 		return s1 < want ? SLOT_NOT_READY : SLOT_GONE;
 	for (size_t i = 0; i < TV_RING_WORDS; i++) /* R2 */
-		w[i] = ld_relaxed(&src[i]);
-	fence_acquire();
-	s2 = ld_relaxed(&s->seq); /* R3 */
+		w[i] = tv_ring_ld_relaxed(&src[i]);
+	tv_ring_fence_acquire();
+	s2 = tv_ring_ld_relaxed(&s->seq); /* R3 */
 	if (s2 != want)
 		return SLOT_GONE;
 	__builtin_memcpy(out, w, sizeof(*out));
@@ -363,7 +229,7 @@ static void scan(const struct tv_ring *r, uint64_t from, struct tv_record *out,
 	res->dropped = 0;
 	res->found = 0;
 	for (;;) {
-		uint64_t h = ld_acquire(&r->head);
+		uint64_t h = tv_ring_ld_acquire(&r->head);
 		enum slot_state st;
 
 		if ((int64_t)(h - p) <= 0)
@@ -402,7 +268,7 @@ static void scan(const struct tv_ring *r, uint64_t from, struct tv_record *out,
 int tv_ring_consume(struct tv_ring *r, struct tv_record *out,
 		    uint64_t *lost_before)
 {
-	uint64_t t = ld_relaxed(&r->tail);
+	uint64_t t = tv_ring_ld_relaxed(&r->tail);
 	struct scan_result res;
 	struct tv_record rec;
 	uint64_t nt;
@@ -420,7 +286,7 @@ int tv_ring_consume(struct tv_ring *r, struct tv_record *out,
 		 * ordering is a separate fence; in C11 a release fence before
 		 * the CAS's store synchronises with the writer's acquire load
 		 * of tail just as well (7.17.4). */
-		fence_release();
+		tv_ring_fence_release();
 		if (__atomic_compare_exchange_n(&r->tail, &t, nt, 0,
 						__ATOMIC_RELAXED,
 						__ATOMIC_RELAXED))
@@ -440,7 +306,7 @@ int tv_ring_consume(struct tv_ring *r, struct tv_record *out,
 /* Peeker: cursor at the first position no consumer has claimed. */
 void tv_ring_cursor_oldest(const struct tv_ring *r, struct tv_ring_cursor *c)
 {
-	c->pos = ld_acquire(&r->tail);
+	c->pos = tv_ring_ld_acquire(&r->tail);
 }
 
 /* Peeker: like tv_ring_consume() but only the private cursor moves. */
@@ -462,10 +328,10 @@ int tv_ring_peek(const struct tv_ring *r, struct tv_ring_cursor *c,
 /* Offered = data positions reserved + records dropped. */
 uint64_t tv_ring_offered(const struct tv_ring *r)
 {
-	uint64_t markers = ld_relaxed(&r->markers);
-	uint64_t dropped = ld_relaxed(&r->dropped);
+	uint64_t markers = tv_ring_ld_relaxed(&r->markers);
+	uint64_t dropped = tv_ring_ld_relaxed(&r->dropped);
 
-	return ld_relaxed(&r->head) - markers + dropped;
+	return tv_ring_ld_relaxed(&r->head) - markers + dropped;
 }
 
 /*
@@ -476,27 +342,27 @@ uint64_t tv_ring_offered(const struct tv_ring *r)
  */
 uint64_t tv_ring_lost(const struct tv_ring *r)
 {
-	uint64_t overrun = ld_relaxed(&r->overrun);
-	uint64_t t = ld_acquire(&r->tail);
-	uint64_t h = ld_acquire(&r->head);
+	uint64_t overrun = tv_ring_ld_relaxed(&r->overrun);
+	uint64_t t = tv_ring_ld_acquire(&r->tail);
+	uint64_t h = tv_ring_ld_acquire(&r->head);
 	uint64_t unclaimed = 0;
 
 	if ((int64_t)(h - t) > (int64_t)r->nslots)
 		unclaimed = h - t - r->nslots;
-	return ld_relaxed(&r->dropped) + overrun + unclaimed;
+	return tv_ring_ld_relaxed(&r->dropped) + overrun + unclaimed;
 }
 
 /* Delivered to consumers. */
 uint64_t tv_ring_consumed(const struct tv_ring *r)
 {
-	return ld_relaxed(&r->consumed);
+	return tv_ring_ld_relaxed(&r->consumed);
 }
 
 /* Positions between tail and head, clamped to the ring size. */
 uint64_t tv_ring_fill(const struct tv_ring *r)
 {
-	uint64_t t = ld_acquire(&r->tail);
-	uint64_t h = ld_acquire(&r->head);
+	uint64_t t = tv_ring_ld_acquire(&r->tail);
+	uint64_t h = tv_ring_ld_acquire(&r->head);
 
 	if ((int64_t)(h - t) <= 0)
 		return 0;

@@ -247,11 +247,9 @@ void tv_ring_reset(struct tv_ring *r);
  * tv_ring_commit(). Returns NULL when the record is dropped (stop mode,
  * ring full): the drop is already counted, do not call tv_ring_commit().
  * In stop mode this may first write a TV_KIND_LOST marker.
+ * tv_ring_reserve() and tv_ring_commit() are inline, at the end of this
+ * header: they run on every VM exit.
  */
-struct tv_record *tv_ring_reserve(struct tv_ring *r);
-
-/* Writer: publish the record reserved by the last tv_ring_reserve(). */
-void tv_ring_commit(struct tv_ring *r);
 
 /* Writer: reserve + copy *rec + commit. Returns 0, or -1 if dropped. */
 int tv_ring_write(struct tv_ring *r, const struct tv_record *rec);
@@ -378,5 +376,151 @@ static inline void tv_ring_set_hdr(struct tv_record *rec, uint8_t kind,
 /* Copy a whole record into a reserved slot record, word by word. */
 void tv_ring_store_record(struct tv_record *slot_rec,
 			  const struct tv_record *src);
+
+/* ---- The writer's fast path, inline: it runs on every VM exit ------- */
+
+/* Stop mode's slow path (full ring or drops pending), in trace_ring.c. */
+struct tv_record *tv_ring_stop_slow(struct tv_ring *r, uint64_t h, uint64_t t);
+
+/*
+ * Memory-access primitives. With TV_RING_RVWMO_ASM (GCC < 13 on RV64, see
+ * trace_ring.h) they are the RVWMO table mapping written out by hand;
+ * otherwise the __atomic builtins, which GCC >= 13 and clang lower to the
+ * same instructions on RISC-V and which ThreadSanitizer sees on the host.
+ *
+ * GCC's ThreadSanitizer does not model stand-alone fences and warns
+ * (-Wtsan, GCC >= 11); the fences are still emitted and still needed on
+ * weak hardware, so the warning is silenced for these two helpers only.
+ */
+#if defined(__SANITIZE_THREAD__) && !defined(__clang__) && __GNUC__ >= 11
+#define TV_FENCE_PRAGMA_BEGIN                                                  \
+	_Pragma("GCC diagnostic push")                                         \
+		_Pragma("GCC diagnostic ignored \"-Wtsan\"")
+#define TV_FENCE_PRAGMA_END _Pragma("GCC diagnostic pop")
+#else
+#define TV_FENCE_PRAGMA_BEGIN
+#define TV_FENCE_PRAGMA_END
+#endif
+
+TV_FENCE_PRAGMA_BEGIN
+/* Release fence `fence rw,w`: earlier loads/stores before later stores. */
+static inline void tv_ring_fence_release(void)
+{
+#if TV_RING_RVWMO_ASM
+	__asm__ __volatile__("fence rw,w" ::: "memory");
+#else
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+#endif
+}
+
+/* Acquire fence `fence r,rw`: earlier loads before later loads/stores. */
+static inline void tv_ring_fence_acquire(void)
+{
+#if TV_RING_RVWMO_ASM
+	__asm__ __volatile__("fence r,rw" ::: "memory");
+#else
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+#endif
+}
+TV_FENCE_PRAGMA_END
+
+/* Relaxed 64-bit load of a shared word: `ld`. */
+static inline uint64_t tv_ring_ld_relaxed(const uint64_t *p)
+{
+	return __atomic_load_n(p, __ATOMIC_RELAXED);
+}
+
+/* Acquire load: `ld; fence r,rw`. */
+static inline uint64_t tv_ring_ld_acquire(const uint64_t *p)
+{
+#if TV_RING_RVWMO_ASM
+	uint64_t v = tv_ring_ld_relaxed(p);
+
+	tv_ring_fence_acquire();
+	return v;
+#else
+	return __atomic_load_n(p, __ATOMIC_ACQUIRE);
+#endif
+}
+
+/* Relaxed 64-bit store of a shared word: `sd`. */
+static inline void tv_ring_st_word(uint64_t *p, uint64_t v)
+{
+	tv_ring_st_relaxed(p, v);
+}
+
+/* Release store: `fence rw,w; sd`. */
+static inline void tv_ring_st_release(uint64_t *p, uint64_t v)
+{
+#if TV_RING_RVWMO_ASM
+	tv_ring_fence_release();
+	tv_ring_st_word(p, v);
+#else
+	__atomic_store_n(p, v, __ATOMIC_RELEASE);
+#endif
+}
+
+/* Sequence number of a slot holding position p: busy / published. */
+static inline uint64_t tv_ring_seq_busy(uint64_t p)
+{
+	return 2 * p + 1;
+}
+
+static inline uint64_t tv_ring_seq_done(uint64_t p)
+{
+	return 2 * p + 2;
+}
+
+/* The slot position p lives in. */
+static inline struct tv_ring_slot *tv_ring_slot_of(const struct tv_ring *r, uint64_t p)
+{
+	return &r->slots[p & r->mask];
+}
+
+/*
+ * Writer: start position h. W1 marks the slot busy, W2 publishes the
+ * reservation in head, and the release fence (fence rw,w) orders both
+ * before the payload stores (W3) that follow.
+ */
+static inline struct tv_record *tv_ring_begin_pos(struct tv_ring *r, uint64_t h)
+{
+	struct tv_ring_slot *s = tv_ring_slot_of(r, h);
+
+	tv_ring_st_word(&s->seq, tv_ring_seq_busy(h));
+	tv_ring_st_word(&r->head, h + 1);
+	tv_ring_fence_release();
+	return &s->rec;
+}
+
+/* Writer: publish position p (W4, release store: fence rw,w; sd). */
+static inline void tv_ring_end_pos(struct tv_ring *r, uint64_t p)
+{
+	tv_ring_st_release(&tv_ring_slot_of(r, p)->seq, tv_ring_seq_done(p));
+}
+
+/*
+ * Writer: reserve the next position (see header). Overwrite mode never
+ * looks at tail. Stop mode stays on the fast path while the ring has room
+ * and no drop is pending.
+ */
+static inline struct tv_record *tv_ring_reserve(struct tv_ring *r)
+{
+	uint64_t h = tv_ring_ld_relaxed(&r->head);
+
+	if (r->mode == TV_RING_STOP) {
+		uint64_t t = tv_ring_ld_acquire(&r->tail);
+
+		if (h - t >= r->nslots || tv_ring_ld_relaxed(&r->pending) != 0)
+			return tv_ring_stop_slow(r, h, t);
+	}
+	return tv_ring_begin_pos(r, h);
+}
+
+/* Writer: publish the position reserved last (head - 1). */
+static inline void tv_ring_commit(struct tv_ring *r)
+{
+	tv_ring_end_pos(r, tv_ring_ld_relaxed(&r->head) - 1);
+}
+
 
 #endif

@@ -11,10 +11,11 @@
 #include <stdio.h>
 #include <tracevisor/csr.h>
 
+#include "fdt.h"
 #include "guest_common.h"
 #include "sbi_call.h"
 
-#define ITERS 256
+#define ITERS 1024
 #define UART 0x10000000UL
 
 static bool under_hyp;
@@ -52,6 +53,8 @@ static uint64_t (*counter)(void);
 static uint64_t read_instret(void) { return csr_read(CSR_INSTRET); }
 static uint64_t read_time(void) { return csr_read(CSR_TIME); }
 
+static uint64_t timebase_hz = 10000000;
+
 static uint64_t run(void (*op)(void), unsigned n)
 {
 	op(); /* warm up: first-touch costs are not what we measure */
@@ -61,12 +64,16 @@ static uint64_t run(void (*op)(void), unsigned n)
 	return counter() - t0;
 }
 
-/* Per-operation cost with the loop and call overhead subtracted. */
+/* Per-operation cost with the loop and call overhead subtracted: in
+ * instructions, or in nanoseconds when counting time ticks. */
 static uint64_t measure(void (*op)(void), unsigned n)
 {
 	uint64_t base = run(op_none, n);
 	uint64_t total = run(op, n);
-	return total > base ? (total - base + n / 2) / n : 0;
+	uint64_t d = total > base ? total - base : 0;
+	if (counter == read_time)
+		return d * (1000000000 / timebase_hz) / n;
+	return (d + n / 2) / n;
 }
 
 static void report(const char *key, uint64_t v)
@@ -91,6 +98,8 @@ static uint64_t timer_latency(unsigned n)
 		sum += (counter == read_instret ? irq_instret : irq_time) - t0;
 	}
 	csr_clear(CSR_SIE, 1UL << IRQ_S_TIMER);
+	if (counter == read_time)
+		return sum * (1000000000 / timebase_hz) / n;
 	return (sum + n / 2) / n;
 }
 
@@ -125,8 +134,12 @@ static void bench_all(const char *unit)
 void guest_main(unsigned long hart, const void *fdt)
 {
 	(void)hart;
-	(void)fdt;
 	console_init();
+	int cpus = fdt_path_offset(fdt, "/cpus");
+	int len;
+	const void *tb = cpus >= 0 ? fdt_getprop(fdt, cpus, "timebase-frequency", &len) : NULL;
+	if (tb && (len == 4 || len == 8))
+		timebase_hz = fdt_read_cells(tb, len / 4);
 	extern char trap_entry[];
 	csr_write(CSR_STVEC, trap_entry);
 	struct sbiret r = sbi_call(SBI_EXT_BASE, SBI_BASE_GET_IMP_ID, 0, 0, 0);
@@ -135,7 +148,7 @@ void guest_main(unsigned long hart, const void *fdt)
 	counter = read_instret;
 	bench_all("instr");
 	counter = read_time;
-	bench_all("ticks");
+	bench_all("ns");
 	printf("bench: done\n");
 	fflush(stdout);
 	sbi_call(SBI_EXT_SRST, SBI_SRST_SYSTEM_RESET, 0, 0, 0);

@@ -155,23 +155,45 @@ static void maybe_fault(struct vcpu *v)
 static inline void maybe_fault(struct vcpu *v) { (void)v; }
 #endif
 
+/* An exit while tracing is off: handle it, nothing else. */
+static __attribute__((noinline)) void exit_untraced(struct vcpu *v)
+{
+	capture_insn(v);
+	if (v->scause == EXC_ECALL_VS)
+		sbi_handle_ecall(v); /* the most frequent exit, first */
+	else
+		dispatch(v);
+}
+
+/* An exit while tracing is on: the same, between its two records. */
+static __attribute__((noinline)) void exit_traced(struct vcpu *v)
+{
+	capture_insn(v);
+	/* ---- The exit is complete: every trap CSR is captured. ---- */
+	trace_exit(v);
+
+	if (v->scause == EXC_ECALL_VS) {
+		uint64_t args[3] = { v->gpr[REG_A0], v->gpr[REG_A1], v->gpr[REG_A2] };
+		sbi_handle_ecall(v);
+		trace_sbi_result(v, args);
+	} else {
+		dispatch(v);
+	}
+
+	/* ---- The guest is about to be entered at v->sepc. ---- */
+	trace_entry(v);
+}
+
+/* Called by hyp/arch/trap.S for every VM exit. Tracing off costs one byte
+ * load (the vcpu's own copy of the switch) and one branch. */
 void vcpu_exit(struct vcpu *v)
 {
 	v->exits++;
 	maybe_fault(v);
-	capture_insn(v);
-	/* Tracing off costs this one load and branch. */
-	if (!TRACE_ACTIVE()) {
-		dispatch(v);
-		return;
-	}
-	/* ---- The exit is complete: every trap CSR is captured. ---- */
-	trace_exit(v);
-
-	dispatch(v);
-
-	/* ---- The guest is about to be entered at v->sepc. ---- */
-	trace_entry(v);
+	if (TRACE_ACTIVE_VCPU(v))
+		exit_traced(v);
+	else
+		exit_untraced(v);
 }
 
 void vcpu_stop(struct vcpu *v, int why, uint64_t detail, bool failure)

@@ -37,6 +37,8 @@ struct vcpu {
 	uint64_t exits;		/* VM exits so far */
 	uint64_t timer_deadline; /* guest's SBI set_timer value, ~0 = none */
 	struct tv_ring *ring;	/* this hart's trace ring */
+	uint64_t trace_hdr;	/* record header word without kind/flags */
+	uint8_t trace_active;	/* copy of trace_active, one load away */
 };
 
 _Static_assert(__builtin_offsetof(struct vcpu, sepc) == VCPU_SEPC, "layout");

@@ -11,19 +11,16 @@
 #include "firmware.h"
 
 struct sbi_ext {
-	unsigned long eid_min, eid_max;
 	const char *name;
 	/* Fill `ret` for function `fid`; a0..a5 are in v->gpr. */
 	void (*handler)(struct vcpu *v, unsigned long eid, unsigned long fid,
 			struct sbiret *ret);
-	/* NULL = always present; otherwise whether it is offered right now. */
-	bool (*available)(void);
 	/* v0.1 call: the result goes to a0 only and a1 is left alone. */
 	bool legacy;
 };
 
 extern const struct sbi_ext sbi_ext_base, sbi_ext_time, sbi_ext_srst,
-	sbi_ext_dbcn, sbi_ext_legacy, sbi_ext_legacy_shutdown, sbi_ext_tracevisor;
+	sbi_ext_dbcn, sbi_ext_legacy, sbi_ext_tracevisor;
 
 /* The extension implementing `eid`, or NULL (probe_extension uses this). */
 const struct sbi_ext *sbi_find_ext(unsigned long eid);

@@ -41,6 +41,5 @@ static void base_handler(struct vcpu *v, unsigned long eid, unsigned long fid,
 }
 
 const struct sbi_ext sbi_ext_base = {
-	.eid_min = SBI_EXT_BASE, .eid_max = SBI_EXT_BASE,
 	.name = "BASE", .handler = base_handler,
 };

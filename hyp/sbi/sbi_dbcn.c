@@ -66,6 +66,5 @@ static void dbcn_handler(struct vcpu *v, unsigned long eid, unsigned long fid,
 }
 
 const struct sbi_ext sbi_ext_dbcn = {
-	.eid_min = SBI_EXT_DBCN, .eid_max = SBI_EXT_DBCN,
 	.name = "DBCN", .handler = dbcn_handler,
 };

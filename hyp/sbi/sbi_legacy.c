@@ -36,13 +36,8 @@ static void legacy_handler(struct vcpu *v, unsigned long eid, unsigned long fid,
 	}
 }
 
-/* Only the calls above exist; probing 0x03-0x07 says "not available". */
+/* Only the calls above exist (sbi.c maps EIDs 0x00-0x02 and 0x08 here);
+ * probing 0x03-0x07 says "not available". */
 const struct sbi_ext sbi_ext_legacy = {
-	.eid_min = SBI_EXT_0_1_SET_TIMER, .eid_max = SBI_EXT_0_1_CONSOLE_GETCHAR,
-	.name = "legacy", .handler = legacy_handler, .legacy = true,
-};
-
-const struct sbi_ext sbi_ext_legacy_shutdown = {
-	.eid_min = SBI_EXT_0_1_SHUTDOWN, .eid_max = SBI_EXT_0_1_SHUTDOWN,
 	.name = "legacy", .handler = legacy_handler, .legacy = true,
 };

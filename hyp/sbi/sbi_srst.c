@@ -52,6 +52,5 @@ static void srst_handler(struct vcpu *v, unsigned long eid, unsigned long fid,
 }
 
 const struct sbi_ext sbi_ext_srst = {
-	.eid_min = SBI_EXT_SRST, .eid_max = SBI_EXT_SRST,
 	.name = "SRST", .handler = srst_handler,
 };

@@ -18,6 +18,5 @@ static void time_handler(struct vcpu *v, unsigned long eid, unsigned long fid,
 }
 
 const struct sbi_ext sbi_ext_time = {
-	.eid_min = SBI_EXT_TIME, .eid_max = SBI_EXT_TIME,
 	.name = "TIME", .handler = time_handler,
 };

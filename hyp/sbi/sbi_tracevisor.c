@@ -38,6 +38,5 @@ static void tracevisor_handler(struct vcpu *v, unsigned long eid,
 }
 
 const struct sbi_ext sbi_ext_tracevisor = {
-	.eid_min = SBI_EXT_TRACEVISOR, .eid_max = SBI_EXT_TRACEVISOR,
 	.name = "tracevisor", .handler = tracevisor_handler,
 };

@@ -21,11 +21,18 @@ static bool cycle_readable;
 
 int hart_can_read_cycle(void); /* hyp/arch/trap.S */
 
+/* Every vcpu keeps its own copy of trace_active, so the exit path tests
+ * it with one load from the structure it already has in a register. */
+static struct vcpu *vcpus[MAX_HARTS];
+static unsigned nvcpus;
+
 static void recompute(void)
 {
 	for (unsigned k = 0; k < TV_KIND_COUNT; k++)
 		trace_on[k] = enabled && (filter & TV_KIND_BIT(k));
 	trace_active = enabled;
+	for (unsigned i = 0; i < nvcpus; i++)
+		vcpus[i]->trace_active = trace_active;
 }
 
 void trace_init(void)
@@ -48,9 +55,17 @@ void trace_init(void)
 
 void trace_attach(struct vcpu *v)
 {
+	if (nvcpus < MAX_HARTS)
+		vcpus[nvcpus++] = v;
+	v->trace_active = trace_active;
 	for (int i = 0; i < platform.nharts; i++)
 		if (platform.hart_id[i] == v->hart)
 			v->ring = &trace_rings[i];
+	/* The record header word (kind, vm, vcpu, flags, hart; see
+	 * trace_record.h) with kind and flags zero, built once. */
+	v->trace_hdr = ((uint64_t)(v->vm_id & 0xff) << 8) |
+		       ((uint64_t)(v->id & 0xff) << 16) |
+		       ((uint64_t)(v->hart & 0xffff) << 32);
 }
 
 static inline uint64_t read_cycle(void)
@@ -59,15 +74,15 @@ static inline uint64_t read_cycle(void)
 }
 
 /* Reserve a record, fill the common header; NULL when the ring dropped it. */
-static struct tv_record *begin(struct vcpu *v, unsigned kind, unsigned flags)
+static inline struct tv_record *begin(struct vcpu *v, unsigned kind, unsigned flags)
 {
 	struct tv_record *r = tv_ring_reserve(v->ring);
 	if (!r)
 		return NULL;
 	tv_ring_set_u64(&r->time, csr_read(CSR_TIME));
 	tv_ring_set_u64(&r->cycle, read_cycle());
-	tv_ring_set_hdr(r, (uint8_t)kind, (uint8_t)v->vm_id, (uint8_t)v->id,
-			(uint8_t)flags, (uint16_t)v->hart);
+	tv_ring_set_u64((uint64_t *)(void *)&r->kind,
+			v->trace_hdr | kind | ((uint64_t)flags << 24));
 	return r;
 }
 
@@ -88,14 +103,29 @@ void trace_write(struct vcpu *v, unsigned kind, unsigned flags, uint64_t a0,
 
 void trace_write_exit(struct vcpu *v)
 {
-	trace_write(v, TV_KIND_EXIT, v->insn_valid ? TV_F_INSN : 0, v->sepc,
-		    v->scause, v->stval, v->htval, v->htinst,
-		    v->insn_valid ? v->insn : 0);
+	struct tv_record *r = begin(v, TV_KIND_EXIT, v->insn_valid ? TV_F_INSN : 0);
+	if (!r)
+		return;
+	tv_ring_set_u64(&r->arg[0], v->sepc);
+	tv_ring_set_u64(&r->arg[1], v->scause);
+	tv_ring_set_u64(&r->arg[2], v->stval);
+	tv_ring_set_u64(&r->arg[3], v->htval);
+	tv_ring_set_u64(&r->arg[4], v->htinst);
+	tv_ring_set_u64(&r->arg[5], v->insn_valid ? v->insn : 0);
+	tv_ring_commit(v->ring);
 }
 
 void trace_write_entry(struct vcpu *v)
 {
-	trace_write(v, TV_KIND_ENTRY, 0, v->sepc, csr_read(CSR_HVIP), 0, 0, 0, 0);
+	struct tv_record *r = begin(v, TV_KIND_ENTRY, 0);
+	if (!r)
+		return;
+	tv_ring_set_u64(&r->arg[0], v->sepc);
+	tv_ring_set_u64(&r->arg[1], csr_read(CSR_HVIP));
+	/* Unused arguments must read as zero (trace_record.h). */
+	for (int i = 2; i < TV_NARGS; i++)
+		tv_ring_set_u64(&r->arg[i], 0);
+	tv_ring_commit(v->ring);
 }
 
 /* Switching on records START after the switch, switching off records STOP

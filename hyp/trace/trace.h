@@ -43,9 +43,11 @@ void trace_write(struct vcpu *v, unsigned kind, unsigned flags, uint64_t a0,
 #if TV_TRACE
 #define TRACE_ON(kind) __builtin_expect(trace_on[kind], 1)
 #define TRACE_ACTIVE() __builtin_expect(trace_active, 1)
+#define TRACE_ACTIVE_VCPU(v) __builtin_expect((v)->trace_active, 1)
 #else
 #define TRACE_ON(kind) 0
 #define TRACE_ACTIVE() 0
+#define TRACE_ACTIVE_VCPU(v) 0
 #endif
 
 /* The exit is complete: every trap CSR is in v (exit.c calls this once). */
@@ -66,6 +68,7 @@ static inline void trace_entry(struct vcpu *v)
 #endif
 }
 
+/* An SBI call that does not return (SRST): recorded before it acts. */
 static inline void trace_sbi(struct vcpu *v, unsigned long eid,
 			     unsigned long fid, long error, long value)
 {
@@ -73,6 +76,18 @@ static inline void trace_sbi(struct vcpu *v, unsigned long eid,
 		trace_write(v, TV_KIND_SBI, 0, ((uint64_t)eid << 32) | (uint32_t)fid,
 			    v->gpr[REG_A0], v->gpr[REG_A0 + 1], v->gpr[REG_A0 + 2],
 			    (uint64_t)error, (uint64_t)value);
+}
+
+/* An SBI call that returned: a0..a2 are the arguments saved before the
+ * handler ran; the guest's a0/a1 now hold error and value (a legacy call
+ * sets only a0). */
+static inline void trace_sbi_result(struct vcpu *v, const uint64_t args[3])
+{
+	if (TRACE_ON(TV_KIND_SBI))
+		trace_write(v, TV_KIND_SBI, 0,
+			    (v->gpr[REG_A7] << 32) | (uint32_t)v->gpr[REG_A6],
+			    args[0], args[1], args[2], v->gpr[REG_A0],
+			    v->gpr[REG_A7] <= 0x0f ? 0 : v->gpr[REG_A0 + 1]);
 }
 
 static inline void trace_mmio(struct vcpu *v, uint64_t gpa, uint64_t value,

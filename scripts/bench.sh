@@ -1,0 +1,113 @@
+#!/bin/bash
+# make bench: exact instruction counts of each exit path, under QEMU's
+# -icount shift=0,sleep=off (instret then counts every instruction of every
+# privilege mode, identically run after run), for the hypervisor, the same
+# hypervisor with the trace compiled out, and the same benchmark run
+# natively on OpenSBI with no hypervisor. Wall-clock figures are quoted
+# only as ratios of medians of RUNS runs made side by side in this run.
+# Writes build/bench.json (one flat object) and prints a table.
+set -u
+cd "$(dirname "$0")/.."
+B=build
+OUT=$B/bench
+RUNS=${RUNS:-5}
+mkdir -p "$OUT"
+
+boot() { # name, run.sh args...
+	local name=$1
+	shift
+	scripts/run.sh --log "$OUT/$name.log" --timeout 120 "$@" >/dev/null 2>&1
+	local st=$?
+	tr -d '\r' <"$OUT/$name.log" >"$OUT/$name.txt"
+	if [ $st != 0 ]; then
+		echo "bench: run '$name' failed (status $st); see $OUT/$name.log" >&2
+		exit 1
+	fi
+}
+
+val() { # file key -> value of "bench: key=value"
+	sed -n "s/^bench: $2=\([0-9]*\)$/\1/p" "$OUT/$1.txt" | head -1
+}
+
+median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+
+boot hyp --icount --append "tv.guest=bench"
+boot notrace --icount --hyp $B/hyp-notrace.bin --append "tv.guest=bench"
+boot native --icount --hyp $B/bench-native.bin
+
+# Wall clock: the same benchmark without icount, RUNS times each.
+for i in $(seq 1 "$RUNS"); do
+	boot "wall-hyp-$i" --append "tv.guest=bench"
+	boot "wall-native-$i" --hyp $B/bench-native.bin
+done
+wall() { # key -> median over runs, for hyp or native
+	for i in $(seq 1 "$RUNS"); do val "wall-$1-$i" "$2"; done | median
+}
+
+# Bytes per exit+entry pair on the wire, from the test guest's own run.
+boot wire-compact --append "tv.dump=compact"
+boot wire-text --append "tv.dump=text"
+exits=$($B/host/tvtrace -r "$OUT/wire-compact.log" 2>/dev/null | grep -c ' exit ')
+compact_bytes=$(grep -ao '~TV1:[A-Za-z0-9+/=]*' "$OUT/wire-compact.txt" | awk '{ n += length($0) + 1 } END { print n }')
+text_pair_bytes=$(grep -aE ': kvm_(exit|entry): ' "$OUT/wire-text.txt" | awk '{ n += length($0) + 1 } END { print n }')
+text_all_bytes=$(grep -aE '^vm[0-9]+-vcpu[0-9]+ \[' "$OUT/wire-text.txt" | awk '{ n += length($0) + 1 } END { print n }')
+
+h() { val hyp "$1"; }
+n() { val native "$1"; }
+nt() { val notrace "$1"; }
+
+null_sbi=$(h null_sbi_call_instr)
+null_native=$(n null_sbi_call_instr)
+null_notrace=$(nt null_sbi_call_instr)
+trace_on=$((null_sbi - null_notrace))
+trace_off=$(($(h null_sbi_call_trace_off_instr) - null_notrace))
+wall_hyp=$(wall hyp null_sbi_call_ns)
+wall_native=$(wall native null_sbi_call_ns)
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "null" }'; }
+
+qemu=$(qemu-system-riscv64 --version | head -1 | sed 's/.*version \([^ ]*\).*/\1/')
+cat >"$B/bench.json" <<JSON
+{
+  "date": "$(date -u +%Y-%m-%d)",
+  "qemu_version": "$qemu",
+  "null_sbi_call_instr": $null_sbi,
+  "null_sbi_call_native_instr": $null_native,
+  "null_sbi_call_ratio_vs_native": $(ratio "$null_sbi" "$null_native"),
+  "null_sbi_call_trace_compiled_out_instr": $null_notrace,
+  "mmio_uart_read_instr": $(h mmio_uart_read_instr),
+  "mmio_uart_write_instr": $(h mmio_uart_write_instr),
+  "mmio_uart_rw_instr": $(( ($(h mmio_uart_read_instr) + $(h mmio_uart_write_instr)) / 2 )),
+  "timer_injection_instr": $(h timer_injection_instr),
+  "timer_injection_native_instr": $(n timer_injection_instr),
+  "wfi_exit_instr": $(h wfi_exit_instr),
+  "trace_enabled_instr": $trace_on,
+  "trace_disabled_instr": $trace_off,
+  "trace_compact_bytes_per_exit_entry_pair": $(ratio "$compact_bytes" "$exits"),
+  "trace_compact_bytes_per_exit_all_records": $(ratio "$compact_bytes" "$exits"),
+  "trace_text_bytes_per_exit_entry_pair": $(ratio "$text_pair_bytes" "$exits"),
+  "trace_text_bytes_per_exit_all_records": $(ratio "$text_all_bytes" "$exits"),
+  "wall_null_sbi_call_hyp_ns_median": $wall_hyp,
+  "wall_null_sbi_call_native_ns_median": $wall_native,
+  "wall_null_sbi_call_ratio": $(ratio "$wall_hyp" "$wall_native"),
+  "wall_runs": $RUNS
+}
+JSON
+
+target() { # value op limit -> "met"/"not met"
+	awk -v v="$1" -v l="$3" -v op="$2" 'BEGIN { ok = (op == "<=") ? v <= l : 0; print ok ? "met" : "NOT met" }'
+}
+printf '%-44s %12s   %s\n' "measure (QEMU $qemu, -icount shift=0)" "value" "target"
+row() { printf '%-44s %12s   %s\n' "$1" "$2" "$3"; }
+row "null SBI call, tracing on (instructions)" "$null_sbi" "<= 120: $(target "$null_sbi" "<=" 120)"
+row "same call natively into OpenSBI" "$null_native" "ratio $(ratio "$null_sbi" "$null_native") (<= 0.5: $(target "$(ratio "$null_sbi" "$null_native")" "<=" 0.5))"
+row "null SBI call, trace compiled out" "$null_notrace" ""
+row "emulated UART read" "$(h mmio_uart_read_instr)" "<= 250: $(target "$(h mmio_uart_read_instr)" "<=" 250)"
+row "emulated UART write" "$(h mmio_uart_write_instr)" "<= 250: $(target "$(h mmio_uart_write_instr)" "<=" 250)"
+row "set_timer -> timer IRQ -> guest handler" "$(h timer_injection_instr)" "native: $(n timer_injection_instr)"
+row "WFI exit round trip" "$(h wfi_exit_instr)" ""
+row "trace cost per exit, enabled" "$trace_on" "<= 20: $(target "$trace_on" "<=" 20)"
+row "trace cost per exit, disabled at run time" "$trace_off" "<= 2: $(target "$trace_off" "<=" 2)"
+row "compact dump bytes per exit (all records)" "$(ratio "$compact_bytes" "$exits")" ""
+row "text dump bytes per exit+entry pair" "$(ratio "$text_pair_bytes" "$exits")" ""
+row "wall clock null SBI call, hyp/native" "$(ratio "$wall_hyp" "$wall_native")" "median of $RUNS runs each"
+echo "results: $B/bench.json"

@@ -1,0 +1,45 @@
+#!/bin/bash
+# Where do the instructions of one operation go? Runs the benchmark guest
+# under QEMU with one instruction per translation block and an execution
+# log restricted to the hypervisor and guest images, cuts the log at the
+# guest's null SBI call (the ecall in op_null_sbi), and prints, for the
+# most common iteration length of each phase (tracing on, tracing off),
+# the instructions spent in each function. This is the evidence behind
+# the figures `make bench` reports.
+#
+# scripts/insn-profile.sh [HYP_BIN] [APPEND]
+set -eu
+cd "$(dirname "$0")/.."
+hyp=${1:-build/hyp.bin}
+append=${2:-tv.guest=bench tv.guest_mem=4M}
+elf=${hyp%.bin}.elf
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+ecall=$(riscv64-unknown-elf-objdump -d build/bench-guest.elf |
+	awk '/<op_null_sbi>:/ { f = 1 } f && /ecall/ { sub(":", "", $1); print $1; exit }')
+timeout 300 qemu-system-riscv64 -M virt -cpu rv64 -m 256M -nographic -monitor none \
+	-serial null -bios default -kernel "$hyp" -append "$append" \
+	-icount shift=0,sleep=off -singlestep -d exec,nochain \
+	-dfilter 0x80200000+0x200000,0xc0000000+0x100000 -D "$tmp/exec.log" >/dev/null 2>&1 || true
+{ riscv64-unknown-elf-nm -n "$elf"; riscv64-unknown-elf-nm -n build/bench-guest.elf; } |
+	awk '$2 ~ /^[tT]$/ { print $1, $3 }' | sort >"$tmp/syms"
+awk -F'/' '{ print $2 }' "$tmp/exec.log" | awk -v e="$(printf '%016x' "0x$ecall")" '
+	$1 == e { if (start) print NR - start, seq; seq = ""; start = NR }
+	{ seq = seq " " $1 }' >"$tmp/iters"
+python3 - "$tmp/iters" "$tmp/syms" <<'PY'
+import bisect, collections, sys
+syms = [(int(a, 16), n) for a, n in (l.split() for l in open(sys.argv[2]))]
+syms.sort()
+addrs = [a for a, _ in syms]
+iters = [l.split() for l in open(sys.argv[1])]
+lengths = collections.Counter(int(i[0]) for i in iters)
+for length, times in sorted(lengths.items(), key=lambda kv: -kv[1])[:2]:
+    seq = next(i[1:] for i in iters if int(i[0]) == length)
+    print(f"one null SBI call: {length} instructions (seen {times} times)")
+    per = collections.OrderedDict()
+    for pc in seq:
+        n = syms[bisect.bisect_right(addrs, int(pc, 16)) - 1][1]
+        per[n] = per.get(n, 0) + 1
+    for n, c in per.items():
+        print(f"  {c:5d}  {n}")
+PY
