@@ -69,6 +69,14 @@ fi
 if [ "$summary" = 1 ] && [ -x "$here/build/host/tvtrace" ]; then
 	echo
 	"$here/build/host/tvtrace" --summary "$log" || true
+	# Pictures of the same dump: timeline (lanes per hart, exits coloured
+	# by reason) and exits by reason.
+	"$here/build/host/tvtrace" -q --svg "$here/build/timeline.svg" \
+		--histogram "$here/build/histogram.svg" "$log"
+	if [ $? -le 1 ]; then # written, even when some frames were damaged
+		echo "timeline:    $here/build/timeline.svg"
+		echo "histogram:   $here/build/histogram.svg"
+	fi
 	echo "console log: $log"
 fi
 exit "$status"

@@ -1,10 +1,16 @@
 #!/bin/sh
 # Install the Debian 12 packages tracevisor needs, or name the missing ones.
 #
-# Usage: scripts/setup.sh [build|run|test|all]
+# Usage: scripts/setup.sh [build|run|test|lint|linux|all]
 #   build : cross compiler, bare-metal libc, device-tree compiler
 #   run   : build + QEMU and OpenSBI
-#   test  : run + host test dependencies (cmocka, clang for sanitizers)
+#   test  : run + host test dependencies (cmocka, clang for sanitizers,
+#           clang's runtime libraries for libFuzzer, babeltrace2 to read
+#           the CTF export, rsvg-convert to render tvtrace's SVGs)
+#   lint  : static analysers for `make lint` (clang-tidy, cppcheck)
+#   linux : run + what scripts/fetch-linux.sh needs to fetch the riscv64
+#           kernel and busybox .debs (apt, dpkg-deb, Debian's archive
+#           keyring) and pack the initramfs (cpio, gzip)
 #   all   : everything, including debugger
 # Exits 0 when everything is present (installing it first when run as root),
 # non-zero with a message naming the packages otherwise.
@@ -23,7 +29,17 @@ pkgs_run="qemu-system-misc:/usr/bin/qemu-system-riscv64
 opensbi:/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin
 python3:/usr/bin/python3"
 pkgs_test="libcmocka-dev:/usr/include/cmocka.h
-clang:/usr/bin/clang"
+clang:/usr/bin/clang
+libclang-rt-14-dev:/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a
+babeltrace2:/usr/bin/babeltrace2
+librsvg2-bin:/usr/bin/rsvg-convert"
+pkgs_lint="clang-tidy:/usr/bin/clang-tidy
+cppcheck:/usr/bin/cppcheck"
+pkgs_linux="cpio:/usr/bin/cpio
+gzip:/bin/gzip
+apt:/usr/bin/apt-get
+dpkg:/usr/bin/dpkg-deb
+debian-archive-keyring:/usr/share/keyrings/debian-archive-keyring.gpg"
 pkgs_all="gdb-multiarch:/usr/bin/gdb-multiarch"
 
 case "$want" in
@@ -33,11 +49,17 @@ $pkgs_run" ;;
 test)  list="$pkgs_build
 $pkgs_run
 $pkgs_test" ;;
+lint)  list="$pkgs_lint" ;;
+linux) list="$pkgs_build
+$pkgs_run
+$pkgs_linux" ;;
 all)   list="$pkgs_build
 $pkgs_run
 $pkgs_test
+$pkgs_lint
+$pkgs_linux
 $pkgs_all" ;;
-*) echo "setup.sh: unknown target '$want' (use build, run, test or all)" >&2; exit 2 ;;
+*) echo "setup.sh: unknown target '$want' (use build, run, test, lint, linux or all)" >&2; exit 2 ;;
 esac
 
 missing=""

@@ -204,7 +204,7 @@ int main(int argc, char **argv)
 	if (strcmp(what, "basic") == 0) {
 		basic(&e, 1);
 	} else if (strcmp(what, "synth") == 0 && argc > 2) {
-		synth(&e, atoi(argv[2]), 7);
+		synth(&e, (int)strtol(argv[2], NULL, 10), 7);
 	} else if (strcmp(what, "multi") == 0) {
 		basic(&e, 1);
 		synth(&e, 50, 2);

@@ -134,7 +134,8 @@ static inline int synth_exit(struct synth *s, struct tv_record *out)
 			synth_rec(s, r, TV_KIND_MMIO);
 			r->arg[0] = gpa;
 			r->arg[1] = store ? synth_range(s, 32, 126) : 0x60;
-			r->arg[2] = TV_MMIO_INFO(1, store, 0, store ? 15 : 15);
+			/* a5 (x15) is rd of the load and rs2 of the store. */
+			r->arg[2] = TV_MMIO_INFO(1, store, 0, 15);
 			r->arg[3] = ex->arg[5];
 			r->arg[4] = 1;
 		}

@@ -580,7 +580,7 @@ static void roundtrip(const struct tv_record *recs, size_t n, int nharts)
 	tv_wire_enc_init(&e, log_emit, &l);
 	tv_wire_begin(&e, &begin_info);
 	for (int h = 0; h < nharts; h++) {
-		tv_wire_hart_begin(&e, (uint16_t)(h * 7), 1000u * (unsigned)h);
+		tv_wire_hart_begin(&e, (uint16_t)(h * 7), 1000ull * (unsigned)h);
 		for (size_t i = 0; i < per && k < n; i++)
 			tv_wire_record(&e, &recs[k++]);
 		tv_wire_hart_end(&e, 1, 2, 3);
@@ -606,7 +606,7 @@ static void roundtrip(const struct tv_record *recs, size_t n, int nharts)
 		for (size_t i = 0; i < per && k < n; i++, k++) {
 			assert_record_eq(&g->rec[k], &recs[k]);
 			assert_int_equal(g->hart[k], h * 7);
-			assert_true(g->index[k] == 1000u * (unsigned)h + i);
+			assert_true(g->index[k] == 1000ull * (unsigned)h + i);
 		}
 	got_free(g);
 	log_free(&l);
@@ -737,7 +737,6 @@ static void test_frame_size_boundaries(void **state)
 			recs[n] = mkrec(TV_KIND_MARK, 0);
 			val += 1ULL << (7 * (dbytes - 1) - 1);
 			recs[n++].arg[0] = val;
-			bytes += (size_t)left;
 		}
 		encode_dump(&l, recs, n, 0, 0);
 		{

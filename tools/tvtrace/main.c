@@ -19,6 +19,11 @@ struct options {
 	unsigned long dump; /* 0 = the default choice */
 	int quiet;
 	const char *input; /* NULL or "-" = stdin */
+	struct tt_export_req exp; /* --ctf, --json, --csv */
+	int explain;			/* --explain */
+	const char *svg, *histogram;	/* --svg FILE, --histogram FILE */
+	int diff;			/* --diff LOG_A LOG_B */
+	const char *input2;		/* --diff: LOG_B */
 };
 
 static void usage(FILE *out)
@@ -43,6 +48,74 @@ static void usage(FILE *out)
 		"  -t, --text          ftrace-style lines like Linux's "
 		"kvm_exit/kvm_entry events\n"
 		"  -l, --list          list the dumps in the log, then stop\n"
+		"\n"
+		"Exports (besides or instead of the views; of the dumps "
+		"chosen below;\n"
+		"docs/exports.md):\n"
+		"      --ctf DIR       CTF 1.8 trace for babeltrace2 / Trace "
+		"Compass: DIR/metadata\n"
+		"                      and DIR/stream_hartN (with --all: "
+		"DIR/dump-N/ per dump);\n"
+		"                      lost records are discarded events\n"
+		"      --json FILE     Chrome / Perfetto trace-event JSON: a "
+		"process per hart, a\n"
+		"                      thread per vCPU, \"guest\" slices (entry "
+		"-> exit), exit-\n"
+		"                      reason slices (exit -> entry), instants "
+		"for injections,\n"
+		"                      markers, lost records\n"
+		"      --csv FILE      one CSV row per record (RFC 4180, CRLF); "
+		"columns:\n"
+		"                      time_s,hart,vm,vcpu,kind,cause,"
+		"cause_name,sepc,pc,stval,\n"
+		"                      htval,gpa,htinst,insn,mnemonic,sbi_ext,"
+		"sbi_fid,sbi_error,\n"
+		"                      sbi_value,mmio_gpa,mmio_width,mmio_dir,"
+		"mmio_value,\n"
+		"                      arg0..arg5,lost,time_ticks,cycle,dump,"
+		"index\n"
+		"                      FILE - is standard output (--json too)\n"
+		"\n"
+		"Analyses:\n"
+		"      --explain       every record in plain language: what "
+		"the guest did, what\n"
+		"                      the hypervisor did about it, and the "
+		"sections of the\n"
+		"                      RISC-V hypervisor and SBI specifications "
+		"that govern it\n"
+		"      --svg FILE      SVG timeline: a lane per hart, guest "
+		"time, exit handling\n"
+		"                      coloured by reason (hover for reason, "
+		"sepc, duration),\n"
+		"                      time axis, legend; zoom with --from/--to\n"
+		"      --histogram FILE  SVG bar chart of exits by reason: "
+		"count and total\n"
+		"                      handling time (FILE - is standard output; "
+		"with --all and\n"
+		"                      several dumps, FILE-N.svg per dump)\n"
+		"      --diff LOG_A LOG_B  compare two runs per exit reason: "
+		"counts, average and\n"
+		"                      total handling time in A and B, change, "
+		"new and vanished\n"
+		"                      reasons (each log's default dump, or "
+		"--dump N)\n"
+		"\n"
+		"Filters (for every view, export and analysis; repeat an "
+		"option to allow\n"
+		"several values):\n"
+		"      --hart N        records of hart N\n"
+		"      --vcpu VM.VCPU  records of one vCPU (--vcpu N: vCPU N "
+		"of any VM)\n"
+		"      --from S, --to S  a time window in seconds, as the views "
+		"print time\n"
+		"                      (e.g. --from 0.3205 --to 0.321); both "
+		"ends included\n"
+		"      --reason R      exits of reason R, a short name "
+		"(LOAD_GPF, ECALL_VS,\n"
+		"                      IRQ_S_TIMER, ...) or a cause number "
+		"(interrupts with\n"
+		"                      bit 63), with the records of their "
+		"handling\n"
 		"\n"
 		"Which dump (a log can hold several):\n"
 		"  -d, --dump N        the N-th dump of the log, from 1 (see "
@@ -141,6 +214,8 @@ static int parse_long_flag(struct options *o, const char *arg)
 		{"--list", offsetof(struct options, list)},
 		{"--all", offsetof(struct options, all)},
 		{"--quiet", offsetof(struct options, quiet)},
+		{"--explain", offsetof(struct options, explain)},
+		{"--diff", offsetof(struct options, diff)},
 	};
 
 	for (size_t k = 0; k < sizeof(flags) / sizeof(flags[0]); k++)
@@ -148,6 +223,68 @@ static int parse_long_flag(struct options *o, const char *arg)
 			*(int *)((char *)o + flags[k].off) = 1;
 			return 1;
 		}
+	return 0;
+}
+
+/* --ctf DIR, --json FILE, --csv FILE (FILE may be - for stdout). A value
+ * that looks like an option is taken for a forgotten value. Returns 1
+ * when argv[*i] was one of them. */
+static int parse_export_opt(struct options *o, int argc, char **argv, int *i)
+{
+	static const char *const names[] = {"--ctf", "--json", "--csv"};
+	const char *arg = argv[*i], *val;
+
+	for (int k = 0; k < 3; k++) {
+		if (!long_opt(arg, names[k], &val))
+			continue;
+		val = opt_value(names[k], val, argc, argv, i);
+		if (!*val || (val[0] == '-' && (val[1] || k == 0))) {
+			char msg[256];
+
+			snprintf(msg, sizeof(msg), "%s needs %s (got '%.150s')",
+				 names[k],
+				 k == 0 ? "a directory" : "a file name or -",
+				 val);
+			bad_usage("%s", msg);
+		}
+		if (k == 0)
+			o->exp.ctf = val;
+		else if (k == 1)
+			o->exp.json = val;
+		else
+			o->exp.csv = val;
+		return 1;
+	}
+	return 0;
+}
+
+/* --svg FILE, --histogram FILE and the filters (filter.c): --hart N,
+ * --vcpu VM.VCPU|N, --from S, --to S, --reason NAME|NUMBER. Returns 1
+ * when argv[*i] was one of them. */
+static int parse_analysis_opt(struct options *o, int argc, char **argv,
+			      int *i)
+{
+	static const char *const filters[] = {"--hart", "--vcpu", "--from",
+					      "--to", "--reason"};
+	const char *arg = argv[*i], *val, *err;
+
+	if (long_opt(arg, "--svg", &val)) {
+		o->svg = opt_value("--svg", val, argc, argv, i);
+		return 1;
+	}
+	if (long_opt(arg, "--histogram", &val)) {
+		o->histogram = opt_value("--histogram", val, argc, argv, i);
+		return 1;
+	}
+	for (size_t k = 0; k < sizeof(filters) / sizeof(filters[0]); k++) {
+		if (!long_opt(arg, filters[k], &val))
+			continue;
+		err = tv_filter_add(&tt_filter, filters[k],
+				    opt_value(filters[k], val, argc, argv, i));
+		if (err)
+			bad_usage("%s", err);
+		return 1;
+	}
 	return 0;
 }
 
@@ -173,6 +310,10 @@ static void parse_long(struct options *o, int argc, char **argv, int *i)
 			"--timebase", opt_value("--timebase", val, argc, argv, i));
 		return;
 	}
+	if (parse_export_opt(o, argc, argv, i))
+		return;
+	if (parse_analysis_opt(o, argc, argv, i))
+		return;
 	bad_usage("unknown option '%s'", arg);
 }
 
@@ -234,6 +375,8 @@ static void parse_args(struct options *o, int argc, char **argv)
 			parse_long(o, argc, argv, &i);
 		} else if (!only_files && arg[0] == '-' && arg[1]) {
 			parse_short(o, argc, argv, &i);
+		} else if (o->input && o->diff && !o->input2) {
+			o->input2 = arg;
 		} else if (o->input) {
 			bad_usage("only one LOG may be given (also got '%s')",
 				  arg);
@@ -243,7 +386,16 @@ static void parse_args(struct options *o, int argc, char **argv)
 	}
 	if (o->all && o->dump)
 		bad_usage("%s", "--all and --dump cannot be used together");
-	if (!o->records && !o->summary && !o->text)
+	if (o->exp.json && o->exp.csv && strcmp(o->exp.json, "-") == 0 &&
+	    strcmp(o->exp.csv, "-") == 0)
+		bad_usage("%s", "--json - and --csv - cannot both write to "
+				"standard output");
+	o->exp.all = o->all;
+	if (o->diff && !o->input2)
+		bad_usage("%s", "--diff needs two logs: --diff LOG_A LOG_B");
+	if (!o->records && !o->summary && !o->text && !o->exp.ctf &&
+	    !o->exp.json && !o->exp.csv && !o->explain && !o->svg &&
+	    !o->histogram)
 		o->records = 1;
 }
 
@@ -261,11 +413,26 @@ static size_t default_dump(const struct tt_log *log)
 	return log->ndumps - 1;
 }
 
+/* Does anything go to stdout besides exports? With exports alone, dump
+ * headers and separators are left out (stdout may be --csv -). */
+static int prints_views(const struct options *o)
+{
+	return o->records || o->summary || o->text || o->explain ||
+	       !(o->exp.ctf || o->exp.json || o->exp.csv || o->svg ||
+		 o->histogram);
+}
+
+/* An SVG file could not be written (exit status 2). */
+static int output_failed;
+/* --all with several dumps: SVG file names get the dump number. */
+static int svg_numbered;
+
 /* Print the chosen views of one dump. */
 static void show_dump(const struct options *o, struct tt_dump *d,
 		      size_t number, int header)
 {
-	if (header) {
+	tv_filter_bind(&tt_filter, d);
+	if (header && prints_views(o)) {
 		printf("# ");
 		tt_describe_dump(stdout, d, number);
 	}
@@ -273,6 +440,14 @@ static void show_dump(const struct options *o, struct tt_dump *d,
 		tt_print_records(stdout, d);
 	if (o->text)
 		tt_print_text(stdout, d);
+	if (o->explain)
+		tt_print_explain(stdout, d);
+	if (o->svg && tt_write_svg(TT_SVG_TIMELINE, o->svg, d, number,
+				   svg_numbered) != 0)
+		output_failed = 1;
+	if (o->histogram && tt_write_svg(TT_SVG_HISTOGRAM, o->histogram, d,
+					 number, svg_numbered) != 0)
+		output_failed = 1;
 	if (o->summary) {
 		if (o->records || o->text)
 			printf("\n");
@@ -286,8 +461,11 @@ int main(int argc, char **argv)
 	struct tt_log log;
 	FILE *in = stdin;
 	int status;
+	size_t first = 0, count = 0; /* the dumps shown and exported */
 
 	parse_args(&o, argc, argv);
+	if (o.diff)
+		return tt_diff_main(o.input, o.input2, o.dump, o.quiet);
 	memset(&log, 0, sizeof(log));
 	log.quiet = o.quiet;
 	log.name = "<stdin>";
@@ -317,11 +495,13 @@ int main(int argc, char **argv)
 		for (size_t i = 0; i < log.ndumps; i++)
 			tt_describe_dump(stdout, &log.dumps[i], i + 1);
 	} else if (o.all) {
+		svg_numbered = log.ndumps > 1;
 		for (size_t i = 0; i < log.ndumps; i++) {
-			if (i)
+			if (i && prints_views(&o))
 				printf("\n");
 			show_dump(&o, &log.dumps[i], i + 1, 1);
 		}
+		count = log.ndumps;
 	} else {
 		size_t pick;
 
@@ -335,8 +515,15 @@ int main(int argc, char **argv)
 		}
 		pick = o.dump ? o.dump - 1 : default_dump(&log);
 		show_dump(&o, &log.dumps[pick], pick + 1, 1);
+		first = pick;
+		count = 1;
 	}
 	status = log.errors ? EXIT_DAMAGED : EXIT_OK;
+	if (count && tt_export(&o.exp, &log, first, count) != 0)
+		status = EXIT_FAIL;
+	if (output_failed)
+		status = EXIT_FAIL;
+	tv_filter_free(&tt_filter);
 	if (log.errors && !o.quiet)
 		fprintf(stderr, "tvtrace: %s: %llu decoding error%s\n",
 			log.name, (unsigned long long)log.errors,

@@ -251,6 +251,10 @@ void tt_print_records(FILE *out, struct tt_dump *d)
 	uint64_t hz = tt_timebase(d);
 
 	tt_sort(d);
-	for (size_t i = 0; i < d->nrecs; i++)
-		print_record(out, &d->recs[d->order[i]], hz);
+	for (size_t i = 0; i < d->nrecs; i++) {
+		const struct tt_rec *t = &d->recs[d->order[i]];
+
+		if (tv_filter_record(&tt_filter, t->hart, &t->r))
+			print_record(out, t, hz);
+	}
 }

@@ -13,6 +13,10 @@
  * run time = the entry before -> exit. A loss, a tracing start/stop or a
  * guest stop on a hart breaks the pairing there (an exit without its
  * entry still counts as a sample, without a time).
+ *
+ * With a filter (filter.c) only the exits it passes count (an exit is in
+ * a --from/--to window when its exit record is); pairing still sees every
+ * record, so times stay those of the whole trace.
  */
 #include <inttypes.h>
 #include <stdlib.h>
@@ -47,6 +51,7 @@ struct pairing {
 	uint16_t hart;
 	uint8_t vm, vcpu;
 	int have_exit, have_entry;
+	int exit_kept; /* the open exit passes the filter (counts) */
 	uint64_t exit_time, exit_cause, entry_time;
 };
 
@@ -130,10 +135,15 @@ static void on_exit_rec(struct sections *ss, struct pairings *ps,
 	struct pairing *p = pairing(ps, t->hart, t->r.vm, t->r.vcpu);
 	struct row *rs[3];
 
-	rows_for(ss, t->hart, t->r.vm, t->r.vcpu, t->r.arg[1], rs);
-	for (int i = 0; i < 3; i++)
-		rs[i]->samples++;
-	if (p->have_entry && t->r.time >= p->entry_time)
+	/* Filtered-out exits still pair (their entry is not someone else's
+	 * end of handling); they are just not counted. */
+	p->exit_kept = tv_filter_record(&tt_filter, t->hart, &t->r);
+	if (p->exit_kept) {
+		rows_for(ss, t->hart, t->r.vm, t->r.vcpu, t->r.arg[1], rs);
+		for (int i = 0; i < 3; i++)
+			rs[i]->samples++;
+	}
+	if (p->exit_kept && p->have_entry && t->r.time >= p->entry_time)
 		for (int i = 0; i < 3; i++) {
 			rs[i]->runs++;
 			rs[i]->run_total += t->r.time - p->entry_time;
@@ -149,7 +159,7 @@ static void on_entry_rec(struct sections *ss, struct pairings *ps,
 {
 	struct pairing *p = pairing(ps, t->hart, t->r.vm, t->r.vcpu);
 
-	if (p->have_exit && t->r.time >= p->exit_time) {
+	if (p->have_exit && p->exit_kept && t->r.time >= p->exit_time) {
 		uint64_t h = t->r.time - p->exit_time;
 		struct row *rs[3];
 
@@ -330,16 +340,19 @@ static void print_lost(FILE *out, const struct tt_dump *d, uint64_t hz)
 	char time[32];
 
 	for (size_t i = 0; i < d->ntotals; i++) {
-		struct hart_loss *h =
-			hart_loss(&hl, &nh, &caph, d->totals[i].hart);
+		struct hart_loss *h;
 
+		if (!tv_filter_hart(&tt_filter, d->totals[i].hart))
+			continue;
+		h = hart_loss(&hl, &nh, &caph, d->totals[i].hart);
 		h->have_totals = 1;
 		h->totals = d->totals[i];
 	}
 	for (size_t i = 0; i < d->nrecs; i++) {
 		const struct tt_rec *t = &d->recs[i];
 
-		if (t->r.kind != TV_KIND_LOST)
+		if (t->r.kind != TV_KIND_LOST ||
+		    !tv_filter_record(&tt_filter, t->hart, &t->r))
 			continue;
 		if (t->origin == TT_FROM_DUMP)
 			hart_loss(&hl, &nh, &caph, t->hart)->in_records +=
@@ -350,7 +363,11 @@ static void print_lost(FILE *out, const struct tt_dump *d, uint64_t hz)
 			gap_unknown++;
 	}
 	for (size_t i = 0; i < nh; i++) {
-		uint64_t ring = hl[i].have_totals ? hl[i].totals.lost : 0;
+		/* The ring's count covers the whole dump, not a time window. */
+		uint64_t ring = hl[i].have_totals && !tt_filter.has_from &&
+						!tt_filter.has_to
+					? hl[i].totals.lost
+					: 0;
 
 		total += ring > hl[i].in_records ? ring : hl[i].in_records;
 	}
@@ -379,7 +396,8 @@ static void print_lost(FILE *out, const struct tt_dump *d, uint64_t hz)
 			const struct tt_rec *t = &d->recs[d->order[k]];
 
 			if (t->r.kind != TV_KIND_LOST ||
-			    t->origin != TT_FROM_DUMP || t->hart != h->hart)
+			    t->origin != TT_FROM_DUMP || t->hart != h->hart ||
+			    !tv_filter_record(&tt_filter, t->hart, &t->r))
 				continue;
 			if (shown == 10) {
 				fprintf(out, ", ...");
@@ -394,7 +412,8 @@ static void print_lost(FILE *out, const struct tt_dump *d, uint64_t hz)
 	for (size_t k = 0; k < d->nrecs; k++) {
 		const struct tt_rec *t = &d->recs[d->order[k]];
 
-		if (t->origin == TT_FROM_DUMP)
+		if (t->origin == TT_FROM_DUMP ||
+		    !tv_filter_record(&tt_filter, t->hart, &t->r))
 			continue;
 		fprintf(out, "  missing frames %" PRIu32 "..%" PRIu32 ": ",
 			t->gap_first, t->gap_last);
@@ -427,7 +446,9 @@ void tt_print_summary(FILE *out, struct tt_dump *d)
 		run += ss.s[0].rows[i].run_total;
 	}
 	for (size_t i = 0; i < d->nrecs; i++)
-		records += d->recs[i].origin == TT_FROM_DUMP;
+		records += d->recs[i].origin == TT_FROM_DUMP &&
+			   tv_filter_record(&tt_filter, d->recs[i].hart,
+					    &d->recs[i].r);
 	fprintf(out,
 		"Total: %zu records, %" PRIu64
 		" exits, handling time %.2fus, guest run time %.2fus\n",

@@ -17,6 +17,8 @@ void tt_print_text(FILE *out, struct tt_dump *d)
 	for (size_t i = 0; i < d->nrecs; i++) {
 		const struct tt_rec *t = &d->recs[d->order[i]];
 
+		if (!tv_filter_record(&tt_filter, t->hart, &t->r))
+			continue;
 		if (t->origin == TT_GAP_UNKNOWN) {
 			fprintf(out,
 				"# frames %" PRIu32 "..%" PRIu32

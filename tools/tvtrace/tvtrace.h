@@ -7,11 +7,17 @@
  * text.c      --text: ftrace-style lines (tv_format_text)
  * summary.c   --summary: per-exit-reason statistics like `perf kvm stat`
  * util.c      memory, time and sorting helpers shared by the views
+ * export.c    --ctf, --json, --csv (ctf.c, json.c, csv.c; export.h)
+ * filter.c    --hart, --vcpu, --from/--to, --reason; exits paired with entries
+ * explain.c   --explain: every record in plain language, spec sections
+ * svg.c       --svg (timeline), --histogram (exits by reason), SVG 1.1
+ * diff.c      --diff LOG_A LOG_B: two runs' exit statistics compared
  * main.c      command line, dump selection, exit status
  */
 #ifndef TVTRACE_H
 #define TVTRACE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -85,5 +91,99 @@ void tt_print_records(FILE *out, struct tt_dump *d);
 void tt_print_text(FILE *out, struct tt_dump *d);
 /* summary.c */
 void tt_print_summary(FILE *out, struct tt_dump *d);
+
+/* export.c (with ctf.c, json.c, csv.c; see export.h): --ctf, --json,
+ * --csv of the dumps first .. first + count - 1 of the log. */
+struct tt_export_req {
+	const char *ctf;  /* directory, or NULL */
+	const char *json; /* file ("-" = stdout), or NULL */
+	const char *csv;  /* file ("-" = stdout), or NULL */
+	int all;	  /* --all: CTF writes one trace per dump, DIR/dump-N */
+};
+/* Returns 0, or -1 after printing why (an output could not be written). */
+int tt_export(const struct tt_export_req *req, struct tt_log *log,
+	      size_t first, size_t count);
+
+/*
+ * filter.c: --hart, --vcpu, --from/--to, --reason, for every view.
+ *
+ * A view shows a record when tv_filter_record(&tt_filter, t->hart, &t->r)
+ * is true, with t an element of the dump's recs[] (main.c binds tt_filter
+ * to each dump with tv_filter_bind() before the views run). Passing &t->r
+ * of the bound dump matters for --reason: it selects exits together with
+ * the records of their handling (SBI, MMIO, IRQ, EXC, STOP and the ENTRY
+ * that resumes the guest), which only the dump's context tells.
+ */
+#define TV_FILTER_MAX 32
+struct tv_filter_vcpu {
+	int any_vm; /* "--vcpu N": vCPU N of any VM */
+	uint8_t vm, vcpu;
+};
+struct tv_filter {
+	unsigned nharts, nvcpus, nreasons;
+	uint16_t harts[TV_FILTER_MAX];
+	struct tv_filter_vcpu vcpus[TV_FILTER_MAX];
+	uint64_t reasons[TV_FILTER_MAX]; /* scause, interrupt bit kept */
+	int has_from, has_to;
+	uint64_t from_ns, to_ns;	 /* seconds given, in nanoseconds */
+	unsigned to_decimals;		 /* fraction digits given to --to */
+	/* Set by tv_filter_bind() for one dump: */
+	uint64_t from_tick, to_tick;	 /* inclusive window in ticks */
+	const struct tt_rec *recs;	 /* the bound dump's records */
+	size_t nrecs;
+	uint64_t *owner;		 /* per record: cause of its exit */
+};
+extern struct tv_filter tt_filter;
+/* Add one option's value ("--hart", "--vcpu", "--from", "--to",
+ * "--reason"); NULL, or an error message. */
+const char *tv_filter_add(struct tv_filter *f, const char *option,
+			  const char *value);
+/* Is any criterion set? */
+int tv_filter_active(const struct tv_filter *f);
+/* Prepare the filter for dump d (its timebase, which exit owns a record). */
+void tv_filter_bind(struct tv_filter *f, const struct tt_dump *d);
+void tv_filter_free(struct tv_filter *f);
+/* Should a view show record r of `hart`? */
+bool tv_filter_record(const struct tv_filter *f, unsigned hart,
+		      const struct tv_record *r);
+/* The single criteria: hart/vCPU, time (ticks), exit reason. */
+bool tv_filter_place(const struct tv_filter *f, unsigned hart, unsigned vm,
+		     unsigned vcpu);
+bool tv_filter_hart(const struct tv_filter *f, unsigned hart);
+bool tv_filter_time(const struct tv_filter *f, uint64_t time);
+bool tv_filter_reason(const struct tv_filter *f, uint64_t scause);
+/* "hart 0, LOAD_GPF, time 0.3..0.31 s", or "" without criteria. */
+void tv_filter_describe(const struct tv_filter *f, char *buf, size_t size);
+
+/* One exit paired with the entry that ended its handling (the pairing of
+ * --summary: same hart and vCPU; a loss, CONTROL or STOP breaks it). */
+struct tt_exit {
+	size_t rec;		  /* index of the EXIT in d->recs */
+	size_t entry_rec;	  /* index of the ENTRY when timed */
+	uint16_t hart;
+	uint8_t vm, vcpu;
+	uint64_t cause, sepc;
+	uint64_t exit_time;
+	int timed;		  /* entry_time, resume_pc valid */
+	uint64_t entry_time, resume_pc;
+	int has_run;		  /* run_start valid */
+	uint64_t run_start;	  /* the entry before the exit */
+};
+/* Every exit of the dump in dump order (unfiltered); *out is malloc'd. */
+size_t tt_collect_exits(const struct tt_dump *d, struct tt_exit **out);
+
+/* explain.c: --explain, every record in plain language. */
+void tt_print_explain(FILE *out, struct tt_dump *d);
+
+/* svg.c: --svg FILE (timeline), --histogram FILE (exits by reason). With
+ * numbered, "out.svg" becomes "out-N.svg" for dump N (--all). Returns 0,
+ * or -1 after printing why. */
+enum { TT_SVG_TIMELINE, TT_SVG_HISTOGRAM };
+int tt_write_svg(int kind, const char *path, struct tt_dump *d, size_t number,
+		 int numbered);
+
+/* diff.c: --diff LOG_A LOG_B; returns the exit status. */
+int tt_diff_main(const char *log_a, const char *log_b, unsigned long dump,
+		 int quiet);
 
 #endif

@@ -1,0 +1,855 @@
+/*
+ * --explain: every record annotated in plain language, for people learning
+ * how a hypervisor works. An exit is explained together with what the
+ * records after it say the hypervisor did (the MMIO record: emulated; the
+ * EXC record: injected an exception; the IRQ record: raised a virtual
+ * interrupt; the ENTRY: where the guest resumed), and names the sections
+ * of the RISC-V privileged specification's hypervisor chapter (and of the
+ * SBI specification) that govern it. Section titles are those of the
+ * privileged specification's "H Extension for Hypervisor Support" chapter
+ * (src/priv/hypervisor.adoc) and of the SBI specification's chapters.
+ *
+ * It knows the guest platform tracevisor builds (hyp/core/vm.h): an
+ * NS16550A UART at guest-physical 0x10000000 and the tracevisor test
+ * device at 0x10010000 (hyp/mmio/testdev.c), so device accesses are
+ * explained by register name. The UART's divisor-latch bit (LCR.DLAB) is
+ * followed through the trace, since it changes what offsets 0 and 1 mean.
+ */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "insn.h"
+#include "riscv_names.h"
+#include "tvtrace.h"
+
+#include <tracevisor/csr.h>
+#include <tracevisor/sbi_ids.h>
+
+/* The guest platform (hyp/core/vm.h). */
+#define UART_GPA 0x10000000u
+#define UART_SIZE 0x100u
+#define TESTDEV_GPA 0x10010000u
+#define TESTDEV_SIZE 0x1000u
+
+/* Section titles of the privileged specification, hypervisor chapter. */
+#define S_TWO_STAGE "Two-Stage Address Translation"
+#define S_GPF "Guest-Page Faults"
+#define S_HTVAL "Hypervisor Trap Value (htval) Register"
+#define S_HTINST "Transformed Instruction or Pseudoinstruction for mtinst or htinst"
+#define S_HLVX "Hypervisor Virtual-Machine Load and Store Instructions"
+#define S_CAUSES "Trap Cause Codes"
+#define S_TRAP_ENTRY "Trap Entry"
+#define S_HSTATUS "Hypervisor Status (hstatus) Register"
+#define S_DELEG "Hypervisor Trap Delegation (hedeleg and hideleg) Registers"
+#define S_HVIP "Hypervisor Interrupt (hvip, hip, and hie) Registers"
+
+/* A growing line of text. */
+struct line {
+	char buf[2048];
+	size_t len;
+};
+
+/* printf onto the end of a line (silently truncated when full). */
+static void add(struct line *l, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void add(struct line *l, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (l->len >= sizeof(l->buf))
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(l->buf + l->len, sizeof(l->buf) - l->len, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		l->len += (size_t)n;
+	if (l->len >= sizeof(l->buf))
+		l->len = sizeof(l->buf) - 1;
+}
+
+/* The records an exit's handling produced, found after it on its hart. */
+struct handling {
+	const struct tt_rec *sbi, *mmio, *exc, *irq, *stop, *entry;
+};
+
+/* Explanation state carried along the trace. */
+struct explain {
+	FILE *out;
+	const struct tt_dump *d;
+	uint64_t hz;
+	uint8_t uart_lcr; /* the UART's line control register, as written */
+};
+
+/* Per hart: the exit being handled, for the records after it. */
+struct hart_state {
+	uint16_t hart;
+	const struct tt_rec *exit, *exc;
+};
+
+/* ------------------------------------------------------------ devices */
+
+/* NS16550A register at offset off: short and long name. Offsets 0 and 1
+ * are the divisor latch while LCR.DLAB (bit 7) is set; offset 2 is IIR to
+ * read and FCR to write. */
+static void uart_reg(unsigned off, int write, int dlab, const char **shrt,
+		     const char **name)
+{
+	static const char *const regs[8][2] = {
+		{"RBR", "receiver buffer register"},
+		{"IER", "interrupt-enable register"},
+		{"IIR", "interrupt-identification register"},
+		{"LCR", "line-control register"},
+		{"MCR", "modem-control register"},
+		{"LSR", "line-status register"},
+		{"MSR", "modem-status register"},
+		{"SCR", "scratch register"},
+	};
+
+	*shrt = off < 8 ? regs[off][0] : "?";
+	*name = off < 8 ? regs[off][1] : "unknown register";
+	if (off == 0 && dlab) {
+		*shrt = "DLL";
+		*name = "divisor-latch low byte";
+	} else if (off == 1 && dlab) {
+		*shrt = "DLM";
+		*name = "divisor-latch high byte";
+	} else if (off == 0 && write) {
+		*shrt = "THR";
+		*name = "transmitter holding register";
+	} else if (off == 2 && write) {
+		*shrt = "FCR";
+		*name = "FIFO-control register";
+	}
+}
+
+/* Test device register (hyp/mmio/testdev.c) at offset off. */
+static void testdev_reg(unsigned off, char *buf, size_t size)
+{
+	unsigned reg = off & ~7u;
+
+	switch (reg) {
+	case 0x00: snprintf(buf, size, "ID register"); break;
+	case 0x08: snprintf(buf, size, "SCRATCH register"); break;
+	case 0x10: snprintf(buf, size, "EXITS register (this vCPU's exit count)"); break;
+	case 0x18: snprintf(buf, size, "MAGIC register (\"tracevis\")"); break;
+	default:
+		if (reg >= 0x20 && reg < 0x20 + 16 * 16)
+			snprintf(buf, size,
+				 "protected-range register (%s of host range %u)",
+				 (reg & 8) ? "size" : "base", (reg - 0x20) / 16);
+		else
+			snprintf(buf, size, "register at offset 0x%x", off);
+	}
+	if (off & 7) {
+		size_t n = strlen(buf);
+
+		snprintf(buf + n, size - n, ", byte %u", off & 7);
+	}
+}
+
+/* "the UART's line-status register (LSR)" or "the test device's ID
+ * register" for an access to gpa; NULL when no device decodes gpa. */
+static const char *device_reg(struct explain *x, uint64_t gpa, int write,
+			      char *buf, size_t size)
+{
+	if (gpa >= UART_GPA && gpa < UART_GPA + UART_SIZE) {
+		const char *shrt, *name;
+
+		uart_reg((unsigned)(gpa - UART_GPA), write,
+			 (x->uart_lcr & 0x80) != 0, &shrt, &name);
+		snprintf(buf, size, "the UART's %s (%s)", name, shrt);
+		return buf;
+	}
+	if (gpa >= TESTDEV_GPA && gpa < TESTDEV_GPA + TESTDEV_SIZE) {
+		char reg[96];
+
+		testdev_reg((unsigned)(gpa - TESTDEV_GPA), reg, sizeof(reg));
+		snprintf(buf, size, "the test device's %s", reg);
+		return buf;
+	}
+	return NULL;
+}
+
+/* What a UART register value means, for the common ones. */
+static void uart_value(struct line *l, uint64_t gpa, int write, uint64_t v,
+		       int dlab)
+{
+	unsigned off = (unsigned)(gpa - UART_GPA);
+
+	if (off == 5 && !write) {
+		add(l, " (");
+		add(l, "%s", v & 0x20 ? "THRE: ready to take a byte" : "busy");
+		if (v & 0x01)
+			add(l, ", DR: a received byte is waiting");
+		else
+			add(l, ", no received byte");
+		add(l, ")");
+	} else if (off == 0 && !dlab && write && v >= 0x20 && v < 0x7f) {
+		add(l, " ('%c', printed on the console)", (char)v);
+	} else if (off == 0 && !dlab && write && (v == '\n' || v == '\r')) {
+		add(l, " (%s, printed on the console)",
+		    v == '\n' ? "newline" : "carriage return");
+	} else if (off == 3 && write) {
+		add(l, " (%u data bits%s)", (unsigned)(v & 3) + 5,
+		    v & 0x80 ? ", DLAB set: offsets 0 and 1 now reach the "
+			       "divisor latch"
+			     : "");
+	}
+}
+
+/* -------------------------------------------------------------- helpers */
+
+/* "lbu a5, 5(a5)" */
+static const char *disasm(uint64_t insn, char *buf, size_t size)
+{
+	insn_disasm((uint32_t)insn, buf, size);
+	return buf;
+}
+
+/* The guest-physical address of a guest-page fault: htval holds it
+ * shifted right by two, the low two bits are stval's ("Hypervisor Trap
+ * Value (htval) Register"). */
+static uint64_t fault_gpa(const struct tv_record *exit)
+{
+	return (exit->arg[3] << 2) | (exit->arg[2] & 3);
+}
+
+/* Find the records of the exit at d->recs[i]: those after it on its hart
+ * up to the ENTRY that resumes the guest (or a break in the trace). */
+static void find_handling(const struct tt_dump *d, size_t i,
+			  struct handling *h)
+{
+	uint16_t hart = d->recs[i].hart;
+
+	memset(h, 0, sizeof(*h));
+	for (size_t j = i + 1; j < d->nrecs; j++) {
+		const struct tt_rec *t = &d->recs[j];
+
+		if (t->hart != hart)
+			continue;
+		if (t->origin != TT_FROM_DUMP)
+			return;
+		switch (t->r.kind) {
+		case TV_KIND_SBI: if (!h->sbi) h->sbi = t; break;
+		case TV_KIND_MMIO: if (!h->mmio) h->mmio = t; break;
+		case TV_KIND_EXC: if (!h->exc) h->exc = t; break;
+		case TV_KIND_IRQ: if (!h->irq) h->irq = t; break;
+		case TV_KIND_MARK: break;
+		case TV_KIND_STOP: h->stop = t; return;
+		case TV_KIND_ENTRY: h->entry = t; return;
+		default: return; /* EXIT, LOST, CONTROL: handling not seen */
+		}
+	}
+}
+
+/* How the guest resumed: "resumed at sepc+4", "resumed the guest at its
+ * trap vector (vstvec 0x...)", "stopped the guest". */
+static void add_resume(struct line *l, const struct tv_record *exit,
+		       const struct handling *h)
+{
+	if (h->stop) {
+		const char *why = tv_stop_name(h->stop->r.arg[0]);
+
+		add(l, " and stopped the guest (%s)", why ? why : "stop");
+		return;
+	}
+	if (!h->entry) {
+		add(l, " (the trace does not show the guest resuming)");
+		return;
+	}
+	uint64_t pc = h->entry->r.arg[0], sepc = exit->arg[0];
+
+	if (h->exc && pc == h->exc->r.arg[3])
+		add(l, " and resumed the guest at its trap vector (vstvec "
+		       "0x%" PRIx64 ")", pc);
+	else if (pc == sepc)
+		add(l, " and resumed at sepc (the interrupted instruction)");
+	else if (pc > sepc && pc - sepc <= 4)
+		add(l, " and resumed at sepc+%" PRIu64, pc - sepc);
+	else
+		add(l, " and resumed at 0x%" PRIx64, pc);
+}
+
+/* The "(spec: ...)" continuation line of an exit. */
+static void add_specs(struct line *l, const char *priv, const char *sbi)
+{
+	add(l, "RISC-V privileged spec, hypervisor chapter: %s", priv);
+	if (sbi)
+		add(l, "; SBI spec: %s", sbi);
+}
+
+/* SBI specification chapter of an extension. */
+static const char *sbi_chapter(uint64_t eid)
+{
+	if (eid <= 0x0f)
+		return "\"Legacy Extensions (EIDs #0x00 - #0x0F)\"";
+	switch (eid) {
+	case SBI_EXT_BASE: return "\"Base Extension (EID #0x10)\"";
+	case SBI_EXT_TIME:
+		return "\"Timer Extension (EID #0x54494D45 \"TIME\")\"";
+	case SBI_EXT_IPI:
+		return "\"IPI Extension (EID #0x735049 \"sPI: s-mode IPI\")\"";
+	case SBI_EXT_RFENCE:
+		return "\"RFENCE Extension (EID #0x52464E43 \"RFNC\")\"";
+	case SBI_EXT_HSM:
+		return "\"Hart State Management Extension (EID #0x48534D "
+		       "\"HSM\")\"";
+	case SBI_EXT_SRST:
+		return "\"System Reset Extension (EID #0x53525354 \"SRST\")\"";
+	case SBI_EXT_PMU:
+		return "\"Performance Monitoring Unit Extension (EID #0x504D55 "
+		       "\"PMU\")\"";
+	case SBI_EXT_DBCN:
+		return "\"Debug Console Extension (EID #0x4442434E \"DBCN\")\"";
+	default: break;
+	}
+	if (eid >= 0x09000000 && eid <= 0x09ffffff)
+		return "\"Binary Encoding\" (vendor-specific extension space "
+		       "0x09000000-0x09FFFFFF; tracevisor's trace extension)";
+	return "\"Binary Encoding\"";
+}
+
+/* "BASE.probe_extension" */
+static void add_sbi_name(struct line *l, uint64_t eid, uint64_t fid)
+{
+	const char *ext = tv_sbi_ext_name(eid), *fn = tv_sbi_func_name(eid, fid);
+
+	if (ext)
+		add(l, "%s.", ext);
+	else
+		add(l, "EID_0x%" PRIx64 ".", eid);
+	if (fn)
+		add(l, "%s", fn);
+	else
+		add(l, "FID_%" PRIu64, fid);
+}
+
+/* ---------------------------------------------------------------- exits */
+
+/* Environment call from VS-mode: an SBI call. */
+static void exit_ecall(struct line *l, struct line *spec,
+		       const struct tv_record *r, const struct handling *h)
+{
+	if (!h->sbi) {
+		add(l, ": the guest executed ecall to ask the hypervisor for "
+		       "an SBI service (the trace has no SBI record for it)");
+		add_resume(l, r, h);
+		add(l, ".");
+		add_specs(spec, "\"" S_CAUSES "\"", "\"Binary Encoding\"");
+		return;
+	}
+	const struct tv_record *s = &h->sbi->r;
+	uint64_t eid = s->arg[0] >> 32, fid = s->arg[0] & 0xffffffffu;
+	const char *err = tv_sbi_error_name((int64_t)s->arg[4]);
+
+	add(l, ": the guest executed ecall to ask the hypervisor for SBI "
+	       "service ");
+	add_sbi_name(l, eid, fid);
+	add(l, " (a7 = EID 0x%" PRIx64 ", a6 = FID %" PRIu64 "); the "
+	       "hypervisor ",
+	    eid, fid);
+	if (h->stop)
+		add(l, "carried it out");
+	else if (err)
+		add(l, "answered %s, value 0x%" PRIx64 " in a0/a1", err,
+		    s->arg[5]);
+	else
+		add(l, "answered error %" PRId64 ", value 0x%" PRIx64,
+		    (int64_t)s->arg[4], s->arg[5]);
+	add_resume(l, r, h);
+	add(l, ".");
+	add_specs(spec, "\"" S_CAUSES "\" (cause 10)", sbi_chapter(eid));
+}
+
+/* Load or store guest-page fault: MMIO emulation or an access fault. */
+static void exit_gpf(struct explain *x, struct line *l, struct line *spec,
+		     const struct tv_record *r, const struct handling *h)
+{
+	int store = r->arg[1] == EXC_STORE_GUEST_PAGE_FAULT;
+	uint64_t gpa = fault_gpa(r);
+	char dev[160];
+
+	add(l, ": the guest's %s VA 0x%" PRIx64 " (GPA 0x%" PRIx64
+	       ") hit no G-stage mapping; ",
+	    store ? "store to" : "load from", r->arg[2], gpa);
+	if (h->mmio) {
+		const char *what = device_reg(x, h->mmio->r.arg[0], store, dev,
+					      sizeof(dev));
+
+		add(l, "the hypervisor emulated a %s %s",
+		    store ? "write to" : "read of", what ? what : "device");
+	} else if (h->exc) {
+		char name[64];
+
+		tv_cause_describe(h->exc->r.arg[0], name, sizeof(name));
+		if (device_reg(x, gpa, store, dev, sizeof(dev)))
+			add(l, "the hypervisor could not emulate the access to "
+			       "%s (misaligned, too wide, or not a plain "
+			       "integer load/store), so ",
+			    dev);
+		else
+			add(l, "no emulated device is there (the address is "
+			       "outside guest RAM and the device map), so ");
+		add(l, "the hypervisor injected a%s %s into the guest",
+		    name[0] == 'i' ? "n" : "", name);
+	} else {
+		add(l, "the trace does not say how the hypervisor handled it");
+	}
+	add_resume(l, r, h);
+	add(l, ".");
+	add_specs(spec,
+		  "\"" S_TWO_STAGE "\", \"" S_GPF "\", \"" S_HTVAL "\" (GPA = "
+		  "htval << 2 | stval & 3)",
+		  NULL);
+	if (r->flags & TV_F_INSN)
+		add(spec, ", %s",
+		    r->arg[4] ? "\"" S_HTINST "\""
+			      : "\"" S_HLVX "\" (htinst was 0: the instruction "
+				"was read from the guest with HLVX.HU)");
+	if (h->exc)
+		add(spec, ", \"" S_TRAP_ENTRY "\"");
+}
+
+/* Instruction guest-page fault: nothing to execute there. */
+static void exit_fetch_gpf(struct line *l, struct line *spec,
+			   const struct tv_record *r, const struct handling *h)
+{
+	add(l, ": the guest tried to fetch an instruction from VA "
+	       "0x%" PRIx64 " (GPA 0x%" PRIx64 "), which has no G-stage "
+	       "mapping; ",
+	    r->arg[2], fault_gpa(r));
+	if (h->exc)
+		add(l, "the hypervisor injected an instruction access fault "
+		       "into the guest");
+	else
+		add(l, "the trace does not say how the hypervisor handled it");
+	add_resume(l, r, h);
+	add(l, ".");
+	add_specs(spec,
+		  "\"" S_TWO_STAGE "\", \"" S_GPF "\", \"" S_HTVAL "\", \"" S_TRAP_ENTRY "\"",
+		  NULL);
+}
+
+/* Virtual instruction: WFI under hstatus.VTW, or an instruction VS-mode
+ * may not execute. */
+static void exit_virtual(struct explain *x, struct line *l,
+			 struct line *spec, const struct tv_record *r,
+			 const struct handling *h)
+{
+	char text[96];
+	uint64_t insn = (r->flags & TV_F_INSN) ? r->arg[5] : r->arg[2];
+
+	if ((uint32_t)insn == 0x10500073) {
+		add(l, ": the guest executed wfi while hstatus.VTW=1, so the "
+		       "hart raised a virtual-instruction exception instead of "
+		       "waiting; the hypervisor waited for an interrupt on the "
+		       "guest's behalf");
+		if (h->entry && h->entry->r.time >= r->time)
+			add(l, " (%.2f us)",
+			    tt_us(h->entry->r.time - r->time, x->hz));
+		add_resume(l, r, h);
+		add(l, ".");
+		add_specs(spec,
+			  "\"" S_HSTATUS "\" (VTW), \"" S_CAUSES "\" "
+			  "(virtual instruction, cause 22)",
+			  NULL);
+		return;
+	}
+	add(l, ": the guest executed ");
+	if (insn)
+		add(l, "`%s`", disasm(insn, text, sizeof(text)));
+	else
+		add(l, "an instruction");
+	add(l, ", which VS-mode may not execute although HS-mode could, so "
+	       "the hart raised a virtual-instruction exception");
+	if (h->exc)
+		add(l, "; the hypervisor does not emulate it and, as the "
+		       "specification advises, injected an illegal-instruction "
+		       "exception into the guest");
+	add_resume(l, r, h);
+	add(l, ".");
+	add_specs(spec, "\"" S_CAUSES "\" (virtual instruction, cause 22), "
+			"\"" S_TRAP_ENTRY "\"",
+		  NULL);
+}
+
+/* An exception of the guest's own that is not delegated to it. */
+static void exit_guest_exception(struct line *l, struct line *spec,
+				 const struct tv_record *r,
+				 const struct handling *h)
+{
+	char text[96];
+	uint64_t cause = r->arg[1];
+
+	if (cause == EXC_ILLEGAL_INST && r->arg[2] &&
+	    strncmp(disasm(r->arg[2], text, sizeof(text)), "unknown", 7) == 0)
+		add(l, ": the guest executed instruction 0x%08" PRIx64 ", which "
+		       "the hart does not implement",
+		    r->arg[2]);
+	else if (cause == EXC_ILLEGAL_INST && r->arg[2])
+		add(l, ": the guest executed `%s`, which it may not execute "
+		       "there",
+		    text);
+	else if (cause == EXC_BREAKPOINT)
+		add(l, ": the guest executed ebreak at 0x%" PRIx64, r->arg[0]);
+	else
+		add(l, ": the guest's access faulted (stval 0x%" PRIx64 ")",
+		    r->arg[2]);
+	add(l, "; this exception is not delegated to the guest (its hedeleg "
+	       "bit %" PRIu64 " is clear), so it came to the hypervisor first",
+	    cause);
+	if (h->exc)
+		add(l, ", which injected it into the guest unchanged");
+	add_resume(l, r, h);
+	add(l, ".");
+	add_specs(spec, "\"" S_DELEG "\", \"" S_TRAP_ENTRY "\"", NULL);
+}
+
+/* An interrupt while the guest ran. */
+static void exit_interrupt(struct line *l, struct line *spec,
+			   const struct tv_record *r, const struct handling *h)
+{
+	uint64_t code = r->arg[1] & ~CAUSE_INTERRUPT;
+
+	if (code == IRQ_S_TIMER) {
+		add(l, ": the hypervisor's own timer, armed for the guest's "
+		       "deadline, fired while the guest ran (HS-level "
+		       "interrupts are always enabled when V=1)");
+		if (h->irq && h->irq->r.arg[2])
+			add(l, "; the hypervisor injected a virtual supervisor "
+			       "timer interrupt by setting hvip.VSTIP (hvip = "
+			       "0x%" PRIx64 ")",
+			    h->irq->r.arg[1]);
+		add_resume(l, r, h);
+		add(l, "; the guest takes the interrupt as soon as it has "
+		       "timer interrupts enabled.");
+		add_specs(spec,
+			  "\"" S_HVIP "\", \"" S_DELEG "\" (hideleg gives VS "
+			  "timer interrupts to the guest as supervisor timer "
+			  "interrupts)",
+			  sbi_chapter(SBI_EXT_TIME));
+		return;
+	}
+	add(l, ": an interrupt for the hypervisor arrived while the guest "
+	       "ran");
+	add_resume(l, r, h);
+	add(l, ".");
+	add_specs(spec, "\"" S_HVIP "\"", NULL);
+}
+
+/* An EXIT record with its handling. */
+static void explain_exit(struct explain *x, struct line *l, struct line *spec,
+			 size_t i)
+{
+	const struct tv_record *r = &x->d->recs[i].r;
+	struct handling h;
+	char name[64];
+
+	find_handling(x->d, i, &h);
+	tv_cause_describe(r->arg[1], name, sizeof(name));
+	add(l, "%s", name);
+	switch (r->arg[1]) {
+	case EXC_ECALL_VS:
+		exit_ecall(l, spec, r, &h);
+		break;
+	case EXC_LOAD_GUEST_PAGE_FAULT:
+	case EXC_STORE_GUEST_PAGE_FAULT:
+		exit_gpf(x, l, spec, r, &h);
+		break;
+	case EXC_INST_GUEST_PAGE_FAULT:
+		exit_fetch_gpf(l, spec, r, &h);
+		break;
+	case EXC_VIRTUAL_INST:
+		exit_virtual(x, l, spec, r, &h);
+		break;
+	default:
+		if (r->arg[1] & CAUSE_INTERRUPT)
+			exit_interrupt(l, spec, r, &h);
+		else
+			exit_guest_exception(l, spec, r, &h);
+		break;
+	}
+}
+
+/* ----------------------------------------------------- other records */
+
+/* What an SBI call did, by function. */
+static void explain_sbi(struct explain *x, struct line *l,
+			const struct tv_record *r)
+{
+	uint64_t eid = r->arg[0] >> 32, fid = r->arg[0] & 0xffffffffu;
+	const char *err = tv_sbi_error_name((int64_t)r->arg[4]);
+	int ok = (int64_t)r->arg[4] == 0;
+
+	add(l, "SBI call ");
+	add_sbi_name(l, eid, fid);
+	add(l, "(0x%" PRIx64 ", 0x%" PRIx64 ", 0x%" PRIx64 ") -> %s", r->arg[1],
+	    r->arg[2], r->arg[3], err ? err : "error");
+	if (eid == SBI_EXT_BASE && fid == SBI_BASE_PROBE_EXT) {
+		const char *ext = tv_sbi_ext_name(r->arg[1]);
+
+		add(l, ": the guest asked whether extension 0x%" PRIx64 "%s%s%s "
+		       "is available: %s",
+		    r->arg[1], ext ? " (" : "", ext ? ext : "", ext ? ")" : "",
+		    r->arg[5] ? "yes" : "no");
+	} else if (eid == SBI_EXT_BASE && fid == SBI_BASE_GET_SPEC_VERSION) {
+		add(l, ": SBI specification version %" PRIu64 ".%" PRIu64,
+		    (r->arg[5] >> 24) & 0x7f, r->arg[5] & 0xffffff);
+	} else if (eid == SBI_EXT_BASE && ok) {
+		add(l, ": value 0x%" PRIx64, r->arg[5]);
+	} else if (eid == SBI_EXT_DBCN && fid == SBI_DBCN_CONSOLE_WRITE && ok) {
+		add(l, ": printed %" PRIu64 " bytes the guest placed at GPA "
+		       "0x%" PRIx64 " on the console (the hypervisor found them "
+		       "through the G-stage map)",
+		    r->arg[5], r->arg[2]);
+	} else if (eid == SBI_EXT_DBCN && fid == SBI_DBCN_CONSOLE_WRITE_BYTE &&
+		   ok) {
+		uint64_t c = r->arg[1] & 0xff;
+
+		if (c >= 0x20 && c < 0x7f)
+			add(l, ": printed '%c' on the console", (char)c);
+		else
+			add(l, ": printed byte 0x%02" PRIx64 " on the console",
+			    c);
+	} else if (eid == SBI_EXT_TIME && fid == SBI_TIME_SET_TIMER && ok &&
+		   r->arg[1] == UINT64_MAX) {
+		add(l, ": the guest cancelled its timer (deadline all ones: "
+		       "never); the hypervisor disarms its own timer and clears "
+		       "any pending virtual timer interrupt, as set_timer must");
+	} else if (eid == SBI_EXT_TIME && fid == SBI_TIME_SET_TIMER && ok) {
+		char when[32];
+
+		add(l, ": the guest set its timer deadline to time 0x%" PRIx64
+		       " (%s s); the hypervisor arms its own timer for it and "
+		       "clears any pending virtual timer interrupt, as set_timer "
+		       "must",
+		    r->arg[1], tt_time(when, r->arg[1], x->hz));
+	} else if (eid == SBI_EXT_SRST && fid == SBI_SRST_SYSTEM_RESET && ok) {
+		add(l, ": the guest asked for a %s",
+		    r->arg[1] == 0 ? "shutdown" : "reboot");
+	} else if (eid == SBI_EXT_TRACEVISOR && ok) {
+		add(l, ": the guest controls tracevisor's tracing");
+	} else if ((int64_t)r->arg[4] == -2) {
+		add(l, ": no such extension or function here");
+	} else if ((int64_t)r->arg[4] == -3) {
+		add(l, ": the hypervisor refused the parameters");
+	} else {
+		add(l, ", value 0x%" PRIx64, r->arg[5]);
+	}
+}
+
+/* An emulated device access. */
+static void explain_mmio(struct explain *x, struct line *l,
+			 const struct tt_rec *t)
+{
+	const struct tv_record *r = &t->r;
+	uint64_t info = r->arg[2], gpa = r->arg[0];
+	unsigned width = TV_MMIO_WIDTH(info);
+	int write = TV_MMIO_WRITE(info);
+	int dlab = (x->uart_lcr & 0x80) != 0;
+	char dev[160], text[96];
+	const char *what = device_reg(x, gpa, write, dev, sizeof(dev));
+
+	if (r->arg[3])
+		add(l, "emulated `%s`: ", disasm(r->arg[3], text, sizeof(text)));
+	else
+		add(l, "emulated the access: ");
+	if (write)
+		add(l, "wrote %u byte%s, 0x%" PRIx64 " from %s, at GPA "
+		       "0x%" PRIx64 ", %s",
+		    width, width == 1 ? "" : "s", r->arg[1],
+		    insn_reg_name(TV_MMIO_REG(info)), gpa,
+		    what ? what : "a device");
+	else
+		add(l, "read %u byte%s at GPA 0x%" PRIx64 ", %s: 0x%" PRIx64
+		       "%s into %s",
+		    width, width == 1 ? "" : "s", gpa, what ? what : "a device",
+		    r->arg[1], TV_MMIO_SIGN(info) ? " sign-extended" : "",
+		    insn_reg_name(TV_MMIO_REG(info)));
+	if (gpa >= UART_GPA && gpa < UART_GPA + UART_SIZE)
+		uart_value(l, gpa, write, r->arg[1], dlab);
+	/* Follow LCR for DLAB. */
+	if (write && gpa == UART_GPA + 3)
+		x->uart_lcr = (uint8_t)r->arg[1];
+}
+
+/* An exception delivered to the guest. */
+static void explain_exc(struct line *l, const struct tv_record *r)
+{
+	char name[64];
+
+	tv_cause_describe(r->arg[0], name, sizeof(name));
+	add(l, "injected %s into the guest as the hardware would deliver it: "
+	       "vsepc = 0x%" PRIx64 " (the faulting pc), vscause = %" PRIu64
+	       ", vstval = 0x%" PRIx64 ", vsstatus.SPP = the guest's privilege, "
+	       "SPIE = SIE, SIE = 0; the guest continues at its trap vector "
+	       "vstvec = 0x%" PRIx64 " (\"" S_TRAP_ENTRY "\")",
+	    name, r->arg[2], r->arg[0], r->arg[1], r->arg[3]);
+}
+
+/* A virtual interrupt raised or withdrawn. */
+static void explain_irq(struct line *l, const struct tv_record *r)
+{
+	char name[64];
+
+	tv_cause_describe(r->arg[0], name, sizeof(name));
+	if (r->arg[2])
+		add(l, "raised a %s for the guest through hvip (now 0x%" PRIx64
+		       "); the guest sees it as its own supervisor-level "
+		       "interrupt (\"" S_HVIP "\")",
+		    name, r->arg[1]);
+	else
+		add(l, "withdrew the guest's pending %s: cleared its hvip bit "
+		       "(now 0x%" PRIx64 ") (\"" S_HVIP "\")",
+		    name, r->arg[1]);
+}
+
+/* The guest resumes: where, relative to the exit. */
+static void explain_entry(struct line *l, const struct tv_record *r,
+			  const struct hart_state *s)
+{
+	uint64_t pc = r->arg[0];
+
+	if (!s || !s->exit) {
+		add(l, "entered the guest with sret at 0x%" PRIx64 " "
+		       "(hstatus.SPV=1, sstatus.SPP=1: VS-mode)",
+		    pc);
+	} else {
+		uint64_t sepc = s->exit->r.arg[0];
+
+		add(l, "back to the guest with sret at 0x%" PRIx64, pc);
+		if (s->exc && pc == s->exc->r.arg[3])
+			add(l, ", its trap vector, to handle the injected "
+			       "exception");
+		else if (pc == sepc)
+			add(l, " = sepc, the instruction it was interrupted at");
+		else if (pc > sepc && pc - sepc <= 4)
+			add(l, " = sepc+%" PRIu64 ", past the %s", pc - sepc,
+			    s->exit->r.arg[1] == EXC_ECALL_VS ? "ecall"
+			    : s->exit->r.arg[1] == EXC_VIRTUAL_INST
+				    ? "wfi"
+				    : "emulated instruction");
+	}
+	if (r->arg[1])
+		add(l, "; hvip = 0x%" PRIx64 " keeps a virtual interrupt "
+		       "pending for it",
+		    r->arg[1]);
+}
+
+/* One record's explanation (not EXIT). */
+static void explain_other(struct explain *x, struct line *l,
+			  const struct tt_rec *t, const struct hart_state *s)
+{
+	const struct tv_record *r = &t->r;
+
+	switch (r->kind) {
+	case TV_KIND_ENTRY: explain_entry(l, r, s); break;
+	case TV_KIND_SBI: explain_sbi(x, l, r); break;
+	case TV_KIND_MMIO: explain_mmio(x, l, t); break;
+	case TV_KIND_EXC: explain_exc(l, r); break;
+	case TV_KIND_IRQ: explain_irq(l, r); break;
+	case TV_KIND_MARK:
+		add(l, "the guest's marker 0x%" PRIx64 " (tracevisor SBI "
+		       "extension, function mark)",
+		    r->arg[0]);
+		break;
+	case TV_KIND_LOST:
+		if (t->origin == TT_GAP_UNKNOWN)
+			add(l, "records were lost here: frames are missing "
+			       "from the console log");
+		else if (t->origin == TT_GAP_KNOWN)
+			add(l, "%" PRIu64 " records were lost here: their "
+			       "frames are missing from the console log",
+			    r->arg[0]);
+		else
+			add(l, "%" PRIu64 " records were lost here: the ring "
+			       "was full before they could be dumped",
+			    r->arg[0]);
+		break;
+	case TV_KIND_CONTROL:
+		add(l, "tracing %s",
+		    r->arg[0] == TV_CTL_START ? "switched on"
+		    : r->arg[0] == TV_CTL_STOP ? "switched off"
+						: "filter changed");
+		break;
+	case TV_KIND_STOP: {
+		const char *why = tv_stop_name(r->arg[0]);
+
+		add(l, "the hypervisor stopped the guest (%s) and dumps the "
+		       "trace",
+		    why ? why : "unknown reason");
+		break;
+	}
+	default:
+		add(l, "record of kind %u", r->kind);
+	}
+}
+
+/* The per-hart state, created when new (a small list: harts are few). */
+static struct hart_state *hart_state(struct hart_state **hs, size_t *n,
+				     size_t *cap, uint16_t hart)
+{
+	for (size_t i = 0; i < *n; i++)
+		if ((*hs)[i].hart == hart)
+			return &(*hs)[i];
+	if (*n == *cap) {
+		*cap = *cap ? 2 * *cap : 8;
+		*hs = tt_xrealloc(*hs, *cap, sizeof(**hs));
+	}
+	memset(&(*hs)[*n], 0, sizeof(**hs));
+	(*hs)[*n].hart = hart;
+	return &(*hs)[(*n)++];
+}
+
+void tt_print_explain(FILE *out, struct tt_dump *d)
+{
+	struct explain x = {out, d, tt_timebase(d), 0};
+	struct hart_state *hs = NULL;
+	size_t nhs = 0, caphs = 0;
+
+	tt_sort(d);
+	for (size_t k = 0; k < d->nrecs; k++) {
+		size_t i = d->order[k];
+		const struct tt_rec *t = &d->recs[i];
+		struct hart_state *s = hart_state(&hs, &nhs, &caphs, t->hart);
+		int show = tv_filter_record(&tt_filter, t->hart, &t->r);
+		struct line l, spec;
+		char time[32], prefix[96];
+		const char *kind = tv_kind_name(t->r.kind);
+		int plen;
+
+		l.len = spec.len = 0;
+		l.buf[0] = spec.buf[0] = '\0';
+		if (t->origin == TT_FROM_DUMP && t->r.kind == TV_KIND_EXIT)
+			explain_exit(&x, &l, &spec, i);
+		else
+			explain_other(&x, &l, t, s); /* keeps UART state */
+		if (show) {
+			plen = snprintf(prefix, sizeof(prefix),
+					"%12s [%03u] vm%u-vcpu%u %-7s ",
+					tt_time(time, t->r.time, x.hz), t->hart,
+					t->r.vm, t->r.vcpu, kind ? kind : "?");
+			fprintf(out, "%s%s\n", prefix, l.buf);
+			if (spec.len)
+				fprintf(out, "%*s(%s)\n", plen, "", spec.buf);
+		}
+		/* Follow the exit being handled on this hart. */
+		if (t->origin != TT_FROM_DUMP) {
+			s->exit = s->exc = NULL;
+		} else if (t->r.kind == TV_KIND_EXIT) {
+			s->exit = t;
+			s->exc = NULL;
+		} else if (t->r.kind == TV_KIND_EXC) {
+			s->exc = t;
+		} else if (t->r.kind == TV_KIND_ENTRY ||
+			   t->r.kind == TV_KIND_LOST ||
+			   t->r.kind == TV_KIND_CONTROL ||
+			   t->r.kind == TV_KIND_STOP) {
+			s->exit = s->exc = NULL;
+		}
+	}
+	free(hs);
+}

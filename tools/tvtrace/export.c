@@ -1,0 +1,218 @@
+/*
+ * Exports: tt_export() writes the chosen dumps as CTF, trace-event JSON
+ * and CSV (docs/exports.md), and the helpers the three formats share.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "export.h"
+#include "insn.h"
+
+#include <tracevisor/csr.h>
+
+int tt_exp_is_gpf(uint64_t cause)
+{
+	return cause == EXC_INST_GUEST_PAGE_FAULT ||
+	       cause == EXC_LOAD_GUEST_PAGE_FAULT ||
+	       cause == EXC_STORE_GUEST_PAGE_FAULT;
+}
+
+/* Privileged spec, "Hypervisor Trap Value Register (htval)": htval holds
+ * the guest physical address shifted right by 2; stval's low bits give the
+ * rest. */
+int tt_exp_gpa(const struct tv_record *r, uint64_t *gpa)
+{
+	if (r->kind != TV_KIND_EXIT || !tt_exp_is_gpf(r->arg[1]))
+		return 0;
+	*gpa = (r->arg[3] << 2) | (r->arg[2] & 3);
+	return 1;
+}
+
+int tt_exp_insn(const struct tv_record *r, uint32_t *insn)
+{
+	if (r->kind == TV_KIND_EXIT && (r->flags & TV_F_INSN)) {
+		*insn = (uint32_t)r->arg[5];
+		return 1;
+	}
+	if (r->kind == TV_KIND_MMIO && r->arg[3]) {
+		*insn = (uint32_t)r->arg[3];
+		return 1;
+	}
+	return 0;
+}
+
+void tt_exp_mnemonic(uint32_t insn, char *buf, size_t size)
+{
+	insn_disasm(insn, buf, size);
+}
+
+/* Nanoseconds of ticks at hz, exact to the nanosecond (truncated), as long
+ * as the product fits; long double otherwise. */
+static uint64_t nanoseconds(uint64_t ticks, uint64_t hz)
+{
+	uint64_t sec, rem;
+
+	if (hz == 0 || hz == 1000000000u)
+		return ticks;
+	sec = ticks / hz;
+	rem = ticks % hz;
+	if (hz <= UINT64_MAX / 1000000000u && sec <= UINT64_MAX / 1000000000u)
+		return sec * 1000000000u + rem * 1000000000u / hz;
+	return (uint64_t)((long double)ticks * 1e9L / (long double)hz);
+}
+
+void tt_exp_seconds(char *buf, size_t size, uint64_t ticks, uint64_t hz)
+{
+	uint64_t ns = nanoseconds(ticks, hz);
+
+	snprintf(buf, size, "%" PRIu64 ".%09" PRIu64, ns / 1000000000u,
+		 ns % 1000000000u);
+}
+
+void tt_exp_micros(char *buf, size_t size, uint64_t ticks, uint64_t hz)
+{
+	uint64_t ns = nanoseconds(ticks, hz);
+
+	snprintf(buf, size, "%" PRIu64 ".%03" PRIu64, ns / 1000u, ns % 1000u);
+}
+
+uint64_t tt_exp_lost(const struct tt_rec *t, int *unknown)
+{
+	*unknown = 0;
+	if (t->r.kind != TV_KIND_LOST)
+		return 0;
+	if (t->origin == TT_GAP_UNKNOWN) {
+		*unknown = 1;
+		return 0;
+	}
+	return t->r.arg[0];
+}
+
+void tt_exp_bind(const struct tt_dump *d)
+{
+	tv_filter_bind(&tt_filter, d);
+}
+
+int tt_exp_keep(const struct tt_rec *t)
+{
+	return tv_filter_record(&tt_filter, t->hart, &t->r);
+}
+
+FILE *tt_exp_open(const char *path)
+{
+	FILE *f;
+
+	if (strcmp(path, "-") == 0)
+		return stdout;
+	f = fopen(path, "w");
+	if (!f)
+		fprintf(stderr, "tvtrace: cannot write '%s': %s\n", path,
+			strerror(errno));
+	return f;
+}
+
+int tt_exp_close(FILE *f, const char *path)
+{
+	int bad = ferror(f);
+
+	if (f == stdout) {
+		if (fflush(f) != 0)
+			bad = 1;
+	} else if (fclose(f) != 0) {
+		bad = 1;
+	}
+	if (bad) {
+		fprintf(stderr, "tvtrace: writing '%s' failed: %s\n", path,
+			errno ? strerror(errno) : "write error");
+		return -1;
+	}
+	return 0;
+}
+
+/* --csv: a header, then every chosen dump's rows. */
+static int export_csv(const char *path, struct tt_log *log, size_t first,
+		      size_t count)
+{
+	FILE *f = tt_exp_open(path);
+
+	if (!f)
+		return -1;
+	tt_csv_header(f);
+	for (size_t i = first; i < first + count; i++) {
+		tt_exp_bind(&log->dumps[i]);
+		tt_csv_dump(f, &log->dumps[i], i + 1);
+	}
+	return tt_exp_close(f, path);
+}
+
+/* --json: one JSON object with every chosen dump's events (dumps of one
+ * boot share the time axis, so they follow each other on the tracks). */
+static int export_json(const char *path, struct tt_log *log, size_t first,
+		       size_t count)
+{
+	FILE *f = tt_exp_open(path);
+	struct tt_json_counts c;
+	int none = 1;
+
+	if (!f)
+		return -1;
+	memset(&c, 0, sizeof(c));
+	fprintf(f, "{\"displayTimeUnit\":\"ns\",\n\"otherData\":{\"tool\":"
+		   "\"tvtrace\",\"log\":");
+	tt_json_string(f, log->name);
+	fprintf(f, ",\"dumps\":\"");
+	for (size_t i = first; i < first + count; i++)
+		fprintf(f, "%s%zu", i == first ? "" : " ", i + 1);
+	fprintf(f, "\"},\n\"traceEvents\":[\n");
+	for (size_t i = first; i < first + count; i++) {
+		tt_exp_bind(&log->dumps[i]);
+		tt_json_dump(f, &log->dumps[i], i + 1, &none, &c);
+	}
+	fprintf(f, "\n]}\n");
+	return tt_exp_close(f, path);
+}
+
+/* --ctf: the dump's trace in DIR; with --all one trace per dump in
+ * DIR/dump-N (babeltrace2 DIR reads them all, merged by time). */
+static int export_ctf(const char *dir, struct tt_log *log, size_t first,
+		      size_t count, int all)
+{
+	if (!all) {
+		tt_exp_bind(&log->dumps[first]);
+		return tt_ctf_write(dir, &log->dumps[first], first + 1,
+				    log->name);
+	}
+	if (tt_ctf_dir(dir) != 0)
+		return -1;
+	for (size_t i = first; i < first + count; i++) {
+		size_t n = strlen(dir) + 32;
+		char *sub = tt_xrealloc(NULL, n, 1);
+		int rc;
+
+		snprintf(sub, n, "%s/dump-%zu", dir, i + 1);
+		tt_exp_bind(&log->dumps[i]);
+		rc = tt_ctf_write(sub, &log->dumps[i], i + 1, log->name);
+		free(sub);
+		if (rc != 0)
+			return -1;
+	}
+	return 0;
+}
+
+int tt_export(const struct tt_export_req *req, struct tt_log *log,
+	      size_t first, size_t count)
+{
+	int rc = 0;
+
+	if (count == 0 || first + count > log->ndumps)
+		return 0;
+	if (req->csv && export_csv(req->csv, log, first, count) != 0)
+		rc = -1;
+	if (req->json && export_json(req->json, log, first, count) != 0)
+		rc = -1;
+	if (req->ctf && export_ctf(req->ctf, log, first, count, req->all) != 0)
+		rc = -1;
+	return rc;
+}

@@ -1,0 +1,567 @@
+/*
+ * Filtering (--hart, --vcpu, --from/--to, --reason) and the exit list the
+ * analyses share.
+ *
+ * One filter, tt_filter, holds the command line's choice; every view asks
+ * tv_filter_record() whether to show a record. Criteria of different
+ * options must all match; repeated options of one kind (two --hart, two
+ * --reason) match any of their values.
+ *
+ * --reason selects exits by their cause (scause, interrupt bit kept), and
+ * with each exit the records of its handling: the SBI, MMIO, IRQ, EXC and
+ * STOP records that follow it on its hart and the ENTRY that resumes the
+ * guest. Which exit a record belongs to needs context a single record
+ * does not carry, so tv_filter_bind() works it out once per dump and
+ * tv_filter_record() looks it up for records of that dump. Records lost
+ * (LOST records, frames missing from the log) always pass --reason, so a
+ * filtered view still says where the picture is incomplete.
+ *
+ * Times are seconds, as the views print them ("0.320470"), converted to
+ * timebase ticks exactly (decimal parsing, no binary floating point).
+ * Both ends are inclusive: --from rounds up to a tick; --to given with at
+ * most six decimals covers its whole microsecond (the views cut times off
+ * at microseconds, so "--to 0.584196" keeps every record printed as
+ * 0.584196), with more decimals it rounds down to a tick.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "riscv_names.h"
+#include "tvtrace.h"
+
+/* The filter of the command line, bound to the dump being shown. */
+struct tv_filter tt_filter;
+
+/* owner[] value of a record that belongs to no exit. */
+#define NO_OWNER UINT64_MAX
+
+/* Case-insensitive string equality. */
+static int same_word(const char *a, const char *b)
+{
+	for (; *a && *b; a++, b++)
+		if (toupper((unsigned char)*a) != toupper((unsigned char)*b))
+			return 0;
+	return *a == *b;
+}
+
+/* An unsigned number in decimal or 0x hex that fills the whole string. */
+static int parse_u64(const char *s, uint64_t *out)
+{
+	char *end;
+
+	if (!s || !*s || *s == '-' || *s == '+' || isspace((unsigned char)*s))
+		return 0;
+	errno = 0;
+	*out = strtoull(s, &end, 0);
+	return !errno && *end == '\0';
+}
+
+/*
+ * Seconds "S[.FFFFFFFFF]" to nanoseconds, exactly. Fraction digits beyond
+ * the ninth are ignored (below a nanosecond).
+ */
+static int parse_seconds(const char *s, uint64_t *ns, unsigned *decimals)
+{
+	uint64_t whole = 0, frac = 0;
+	unsigned digits = 0;
+	const char *p = s;
+
+	if (!*p || (!isdigit((unsigned char)*p) && *p != '.'))
+		return 0;
+	for (; isdigit((unsigned char)*p); p++) {
+		if (whole > (UINT64_MAX / 1000000000u - 9) / 10)
+			return 0;
+		whole = whole * 10 + (uint64_t)(*p - '0');
+	}
+	if (*p == '.') {
+		p++;
+		for (; isdigit((unsigned char)*p); p++, digits++)
+			if (digits < 9)
+				frac = frac * 10 + (uint64_t)(*p - '0');
+	}
+	if (*p || p == s || (p == s + 1 && *s == '.'))
+		return 0;
+	*decimals = digits;
+	for (; digits < 9; digits++)
+		frac *= 10;
+	*ns = whole * 1000000000u + frac;
+	return 1;
+}
+
+/* A cause by short name (LOAD_GPF, IRQ_S_TIMER, EXC_24, IRQ_13) or by
+ * number (with the interrupt bit for interrupts, e.g.
+ * 0x8000000000000005). */
+static int parse_reason(const char *s, uint64_t *cause)
+{
+	char name[32];
+
+	if (parse_u64(s, cause))
+		return 1;
+	for (int irq = 0; irq < 2; irq++)
+		for (uint64_t code = 0; code < 64; code++) {
+			uint64_t c = code | (irq ? TV_SCAUSE_INTERRUPT : 0);
+
+			tv_cause_short_describe(c, name, sizeof(name));
+			if (same_word(name, s)) {
+				*cause = c;
+				return 1;
+			}
+		}
+	return 0;
+}
+
+/* "VM.VCPU" or "VCPU" (any VM). */
+static int parse_vcpu(const char *s, struct tv_filter_vcpu *v)
+{
+	const char *dot = strchr(s, '.');
+	uint64_t a, b;
+	char vm[24];
+
+	if (!dot) {
+		if (!parse_u64(s, &b) || b > 255)
+			return 0;
+		v->any_vm = 1;
+		v->vm = 0;
+		v->vcpu = (uint8_t)b;
+		return 1;
+	}
+	if ((size_t)(dot - s) >= sizeof(vm))
+		return 0;
+	memcpy(vm, s, (size_t)(dot - s));
+	vm[dot - s] = '\0';
+	if (!parse_u64(vm, &a) || !parse_u64(dot + 1, &b) || a > 255 || b > 255)
+		return 0;
+	v->any_vm = 0;
+	v->vm = (uint8_t)a;
+	v->vcpu = (uint8_t)b;
+	return 1;
+}
+
+const char *tv_filter_add(struct tv_filter *f, const char *option,
+			  const char *value)
+{
+	static char err[160];
+	uint64_t n;
+
+	if (strcmp(option, "--hart") == 0) {
+		if (!parse_u64(value, &n) || n > UINT16_MAX)
+			goto bad;
+		if (f->nharts == TV_FILTER_MAX)
+			goto many;
+		f->harts[f->nharts++] = (uint16_t)n;
+	} else if (strcmp(option, "--vcpu") == 0) {
+		if (f->nvcpus == TV_FILTER_MAX)
+			goto many;
+		if (!parse_vcpu(value, &f->vcpus[f->nvcpus]))
+			goto bad;
+		f->nvcpus++;
+	} else if (strcmp(option, "--reason") == 0) {
+		if (f->nreasons == TV_FILTER_MAX)
+			goto many;
+		if (!parse_reason(value, &f->reasons[f->nreasons]))
+			goto bad;
+		f->nreasons++;
+	} else if (strcmp(option, "--from") == 0) {
+		unsigned decimals;
+
+		if (!parse_seconds(value, &f->from_ns, &decimals))
+			goto bad;
+		f->has_from = 1;
+	} else if (strcmp(option, "--to") == 0) {
+		if (!parse_seconds(value, &f->to_ns, &f->to_decimals))
+			goto bad;
+		f->has_to = 1;
+	} else {
+		snprintf(err, sizeof(err), "unknown filter option '%s'", option);
+		return err;
+	}
+	if (f->has_from && f->has_to && f->from_ns > f->to_ns) {
+		snprintf(err, sizeof(err), "--from is after --to");
+		return err;
+	}
+	return NULL;
+bad:
+	snprintf(err, sizeof(err), "%s: bad value '%.60s' (%s)", option, value,
+		 strcmp(option, "--vcpu") == 0 ? "VM.VCPU or VCPU"
+		 : strcmp(option, "--reason") == 0
+			 ? "a short name like LOAD_GPF, or a cause number"
+		 : strcmp(option, "--hart") == 0 ? "a hart number"
+						 : "seconds, like 0.3205");
+	return err;
+many:
+	snprintf(err, sizeof(err), "%s: at most %d values", option,
+		 TV_FILTER_MAX);
+	return err;
+}
+
+int tv_filter_active(const struct tv_filter *f)
+{
+	return f->nharts || f->nvcpus || f->nreasons || f->has_from ||
+	       f->has_to;
+}
+
+/* Nanoseconds to ticks at hz, rounded up or down. */
+static uint64_t ns_to_ticks(uint64_t ns, uint64_t hz, int round_up)
+{
+	uint64_t sec = ns / 1000000000u, frac = ns % 1000000000u;
+	uint64_t t, rem;
+
+	if (hz == 0)
+		return ns; /* raw ticks: the views print them as "seconds" */
+	if (sec && hz > UINT64_MAX / sec)
+		return UINT64_MAX;
+	t = sec * hz;
+	if (hz <= UINT64_MAX / 1000000000u) {
+		rem = frac * hz % 1000000000u;
+		t += frac * hz / 1000000000u;
+	} else {
+		long double x = (long double)frac * (long double)hz / 1e9L;
+
+		t += (uint64_t)x;
+		rem = x > (long double)(uint64_t)x;
+	}
+	if (round_up && rem && t != UINT64_MAX)
+		t++;
+	return t;
+}
+
+/* Per-hart state while assigning records to exits. */
+struct owner_state {
+	uint16_t hart;
+	int open;
+	uint64_t cause;
+};
+
+/* The state of a hart, created when new. */
+static struct owner_state *owner_state(struct owner_state **st, size_t *n,
+				       size_t *cap, uint16_t hart)
+{
+	for (size_t i = 0; i < *n; i++)
+		if ((*st)[i].hart == hart)
+			return &(*st)[i];
+	if (*n == *cap) {
+		*cap = *cap ? 2 * *cap : 8;
+		*st = tt_xrealloc(*st, *cap, sizeof(**st));
+	}
+	memset(&(*st)[*n], 0, sizeof(**st));
+	(*st)[*n].hart = hart;
+	return &(*st)[(*n)++];
+}
+
+/* The exit a record belongs to: its own cause for an EXIT, the open exit
+ * of its hart for the records of the handling, NO_OWNER otherwise. */
+static uint64_t owner_of(struct owner_state *s, const struct tt_rec *t)
+{
+	uint64_t owner = s->open ? s->cause : NO_OWNER;
+
+	if (t->origin != TT_FROM_DUMP) {
+		s->open = 0;
+		return NO_OWNER;
+	}
+	switch (t->r.kind) {
+	case TV_KIND_EXIT:
+		s->open = 1;
+		s->cause = t->r.arg[1];
+		return s->cause;
+	case TV_KIND_ENTRY:
+	case TV_KIND_STOP:
+		s->open = 0;
+		return owner;
+	case TV_KIND_SBI:
+	case TV_KIND_MMIO:
+	case TV_KIND_IRQ:
+	case TV_KIND_EXC:
+		return owner;
+	case TV_KIND_MARK:
+		return NO_OWNER;
+	default: /* LOST, CONTROL: the pairing breaks here */
+		s->open = 0;
+		return NO_OWNER;
+	}
+}
+
+void tv_filter_bind(struct tv_filter *f, const struct tt_dump *d)
+{
+	uint64_t hz = tt_timebase(d);
+	struct owner_state *st = NULL;
+	size_t nst = 0, capst = 0;
+
+	f->from_tick = f->has_from ? ns_to_ticks(f->from_ns, hz, 1) : 0;
+	f->to_tick = UINT64_MAX;
+	if (f->has_to && hz && f->to_decimals <= 6) {
+		/* The views print microseconds, cut off: "--to 0.584196"
+		 * includes every record printed as 0.584196. */
+		uint64_t t = ns_to_ticks(f->to_ns + 1000, hz, 1);
+
+		f->to_tick = t ? t - 1 : 0;
+	} else if (f->has_to) {
+		f->to_tick = ns_to_ticks(f->to_ns, hz, 0);
+	}
+	free(f->owner);
+	f->owner = NULL;
+	f->recs = d->recs;
+	f->nrecs = d->nrecs;
+	if (!f->nreasons)
+		return;
+	/* Records of one hart are in dump order in d->recs. */
+	f->owner = tt_xrealloc(NULL, d->nrecs ? d->nrecs : 1,
+			       sizeof(*f->owner));
+	for (size_t i = 0; i < d->nrecs; i++)
+		f->owner[i] = owner_of(
+			owner_state(&st, &nst, &capst, d->recs[i].hart),
+			&d->recs[i]);
+	free(st);
+}
+
+void tv_filter_free(struct tv_filter *f)
+{
+	free(f->owner);
+	f->owner = NULL;
+	f->recs = NULL;
+	f->nrecs = 0;
+}
+
+bool tv_filter_place(const struct tv_filter *f, unsigned hart, unsigned vm,
+		     unsigned vcpu)
+{
+	bool ok = f->nharts == 0;
+
+	for (unsigned i = 0; i < f->nharts && !ok; i++)
+		ok = f->harts[i] == hart;
+	if (!ok)
+		return false;
+	if (f->nvcpus == 0)
+		return true;
+	for (unsigned i = 0; i < f->nvcpus; i++)
+		if (f->vcpus[i].vcpu == vcpu &&
+		    (f->vcpus[i].any_vm || f->vcpus[i].vm == vm))
+			return true;
+	return false;
+}
+
+bool tv_filter_hart(const struct tv_filter *f, unsigned hart)
+{
+	if (f->nharts == 0)
+		return true;
+	for (unsigned i = 0; i < f->nharts; i++)
+		if (f->harts[i] == hart)
+			return true;
+	return false;
+}
+
+bool tv_filter_time(const struct tv_filter *f, uint64_t time)
+{
+	return (!f->has_from || time >= f->from_tick) &&
+	       (!f->has_to || time <= f->to_tick);
+}
+
+bool tv_filter_reason(const struct tv_filter *f, uint64_t scause)
+{
+	if (f->nreasons == 0)
+		return true;
+	for (unsigned i = 0; i < f->nreasons; i++)
+		if (f->reasons[i] == scause)
+			return true;
+	return false;
+}
+
+/* The exit a record belongs to, when r lies in the bound dump's record
+ * array; else the record's own cause if it is an EXIT. */
+static uint64_t record_owner(const struct tv_filter *f,
+			     const struct tv_record *r)
+{
+	uintptr_t p = (uintptr_t)r, base = (uintptr_t)f->recs;
+
+	if (f->owner && p >= base &&
+	    p < base + f->nrecs * sizeof(struct tt_rec) &&
+	    (p - base) % sizeof(struct tt_rec) ==
+		    offsetof(struct tt_rec, r))
+		return f->owner[(p - base) / sizeof(struct tt_rec)];
+	return r->kind == TV_KIND_EXIT ? r->arg[1] : NO_OWNER;
+}
+
+bool tv_filter_record(const struct tv_filter *f, unsigned hart,
+		      const struct tv_record *r)
+{
+	uint64_t owner;
+
+	if (!tv_filter_place(f, hart, r->vm, r->vcpu))
+		return false;
+	if (!tv_filter_time(f, r->time))
+		return false;
+	if (f->nreasons == 0 || r->kind == TV_KIND_LOST)
+		return true;
+	owner = record_owner(f, r);
+	return owner != NO_OWNER && tv_filter_reason(f, owner);
+}
+
+/* Seconds from nanoseconds without trailing zeros: "0.3258", "2". */
+static void put_seconds(char *buf, size_t size, uint64_t ns)
+{
+	char frac[16];
+	int n;
+
+	snprintf(frac, sizeof(frac), "%09" PRIu64, ns % 1000000000u);
+	for (n = 9; n > 0 && frac[n - 1] == '0'; n--)
+		frac[n - 1] = '\0';
+	snprintf(buf, size, "%" PRIu64 "%s%s", ns / 1000000000u, n ? "." : "",
+		 frac);
+}
+
+/* Append "text" to buf at *len, keeping it NUL-terminated. */
+static void add_text(char *buf, size_t size, size_t *len, const char *text)
+{
+	int n;
+
+	if (*len >= size)
+		return;
+	n = snprintf(buf + *len, size - *len, "%s", text);
+	if (n > 0)
+		*len += (size_t)n;
+}
+
+void tv_filter_describe(const struct tv_filter *f, char *buf, size_t size)
+{
+	size_t len = 0;
+	char part[96];
+
+	if (size)
+		buf[0] = '\0';
+	for (unsigned i = 0; i < f->nharts; i++) {
+		snprintf(part, sizeof(part), "%shart %u", len ? ", " : "",
+			 f->harts[i]);
+		add_text(buf, size, &len, part);
+	}
+	for (unsigned i = 0; i < f->nvcpus; i++) {
+		if (f->vcpus[i].any_vm)
+			snprintf(part, sizeof(part), "%svcpu %u", len ? ", " : "",
+				 f->vcpus[i].vcpu);
+		else
+			snprintf(part, sizeof(part), "%svm%u-vcpu%u",
+				 len ? ", " : "", f->vcpus[i].vm,
+				 f->vcpus[i].vcpu);
+		add_text(buf, size, &len, part);
+	}
+	for (unsigned i = 0; i < f->nreasons; i++) {
+		char name[32];
+
+		tv_cause_short_describe(f->reasons[i], name, sizeof(name));
+		snprintf(part, sizeof(part), "%s%s", len ? ", " : "", name);
+		add_text(buf, size, &len, part);
+	}
+	if (f->has_from || f->has_to) {
+		snprintf(part, sizeof(part), "%stime ", len ? ", " : "");
+		add_text(buf, size, &len, part);
+		if (f->has_from) {
+			put_seconds(part, sizeof(part), f->from_ns);
+			add_text(buf, size, &len, part);
+		}
+		add_text(buf, size, &len, "..");
+		if (f->has_to) {
+			put_seconds(part, sizeof(part), f->to_ns);
+			add_text(buf, size, &len, part);
+		}
+		add_text(buf, size, &len, " s");
+	}
+}
+
+/* ---------------------------------------------------------------- exits */
+
+/* Pairing state of one hart + vCPU (as summary.c pairs them). */
+struct exit_pairing {
+	uint16_t hart;
+	uint8_t vm, vcpu;
+	long open_exit;	  /* index into the exit list, or -1 */
+	int have_entry;
+	uint64_t entry_time;
+};
+
+/* The pairing of (hart, vm, vcpu), created when new. */
+static struct exit_pairing *exit_pairing(struct exit_pairing **p, size_t *n,
+					 size_t *cap, const struct tt_rec *t)
+{
+	for (size_t i = 0; i < *n; i++)
+		if ((*p)[i].hart == t->hart && (*p)[i].vm == t->r.vm &&
+		    (*p)[i].vcpu == t->r.vcpu)
+			return &(*p)[i];
+	if (*n == *cap) {
+		*cap = *cap ? 2 * *cap : 8;
+		*p = tt_xrealloc(*p, *cap, sizeof(**p));
+	}
+	memset(&(*p)[*n], 0, sizeof(**p));
+	(*p)[*n].hart = t->hart;
+	(*p)[*n].vm = t->r.vm;
+	(*p)[*n].vcpu = t->r.vcpu;
+	(*p)[*n].open_exit = -1;
+	return &(*p)[(*n)++];
+}
+
+/* A loss, a tracing start/stop or a guest stop on a hart: no exit or
+ * entry there pairs with anything after it. */
+static void exits_break(struct exit_pairing *p, size_t n, uint16_t hart)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i].hart == hart) {
+			p[i].open_exit = -1;
+			p[i].have_entry = 0;
+		}
+}
+
+size_t tt_collect_exits(const struct tt_dump *d, struct tt_exit **out)
+{
+	struct tt_exit *ex = NULL;
+	struct exit_pairing *ps = NULL;
+	size_t n = 0, cap = 0, nps = 0, capps = 0;
+
+	for (size_t i = 0; i < d->nrecs; i++) {
+		const struct tt_rec *t = &d->recs[i];
+		struct exit_pairing *p;
+
+		if (t->origin != TT_FROM_DUMP || t->r.kind == TV_KIND_LOST ||
+		    t->r.kind == TV_KIND_CONTROL || t->r.kind == TV_KIND_STOP) {
+			exits_break(ps, nps, t->hart);
+			continue;
+		}
+		if (t->r.kind != TV_KIND_EXIT && t->r.kind != TV_KIND_ENTRY)
+			continue;
+		p = exit_pairing(&ps, &nps, &capps, t);
+		if (t->r.kind == TV_KIND_ENTRY) {
+			if (p->open_exit >= 0 &&
+			    t->r.time >= ex[p->open_exit].exit_time) {
+				ex[p->open_exit].timed = 1;
+				ex[p->open_exit].entry_time = t->r.time;
+				ex[p->open_exit].entry_rec = i;
+				ex[p->open_exit].resume_pc = t->r.arg[0];
+			}
+			p->open_exit = -1;
+			p->have_entry = 1;
+			p->entry_time = t->r.time;
+			continue;
+		}
+		if (n == cap) {
+			cap = cap ? 2 * cap : 256;
+			ex = tt_xrealloc(ex, cap, sizeof(*ex));
+		}
+		memset(&ex[n], 0, sizeof(ex[n]));
+		ex[n].rec = i;
+		ex[n].hart = t->hart;
+		ex[n].vm = t->r.vm;
+		ex[n].vcpu = t->r.vcpu;
+		ex[n].cause = t->r.arg[1];
+		ex[n].sepc = t->r.arg[0];
+		ex[n].exit_time = t->r.time;
+		if (p->have_entry && t->r.time >= p->entry_time) {
+			ex[n].has_run = 1;
+			ex[n].run_start = p->entry_time;
+		}
+		p->have_entry = 0;
+		p->open_exit = (long)n;
+		n++;
+	}
+	free(ps);
+	*out = ex;
+	return n;
+}
