@@ -107,9 +107,16 @@ $(B)/host/tvtrace: $(TVTRACE_SRCS) $(wildcard lib/*.h include/tracevisor/*.h too
 # ---- running -------------------------------------------------------------
 BIOS ?= default
 APPEND ?=
+GUEST ?= test
 run: all
 	@scripts/setup.sh run
+ifeq ($(GUEST),linux)
+	@scripts/setup.sh linux
+	@scripts/fetch-linux.sh
+	@scripts/run.sh --linux --bios $(BIOS) --append "$(APPEND)" --summary
+else
 	@scripts/run.sh --bios $(BIOS) --append "$(APPEND)" --summary
+endif
 
 debug: all
 	@scripts/setup.sh all

@@ -4,7 +4,11 @@
 # scripts/run.sh [--hyp FILE] [--bios default|fw_jump|fw_dynamic]
 #                [--append ARGS] [--no-h] [--smp N] [--mem SIZE]
 #                [--log FILE] [--timeout SECS] [--icount] [--summary]
-#                [--debug]
+#                [--debug] [--linux]
+# --linux boots the Linux guest: build/linux/Image (placed by QEMU's
+# -device loader at KERNEL_ADDR and named by tv.kernel=) and
+# build/linux/initramfs.cpio.gz (QEMU -initrd, found by the hypervisor in
+# /chosen); scripts/fetch-linux.sh makes both.
 # Exit status: QEMU's (0 when the guest shut down with success), 124 on
 # timeout.
 set -u
@@ -20,7 +24,9 @@ timeout=120
 icount=""
 summary=0
 debug=0
+linux=0
 fw_dir=/usr/lib/riscv64-linux-gnu/opensbi/generic
+KERNEL_ADDR=0x84000000
 
 usage() { sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 while [ $# -gt 0 ]; do
@@ -36,6 +42,7 @@ while [ $# -gt 0 ]; do
 	--icount) icount="-icount shift=0,sleep=off" ;;
 	--summary) summary=1 ;;
 	--debug) debug=1 ;;
+	--linux) linux=1 ;;
 	-h|--help) usage ;;
 	*) echo "run.sh: unknown option '$1'" >&2; usage ;;
 	esac
@@ -48,9 +55,21 @@ fw_jump|fw_dynamic) bios_arg=(-bios "$fw_dir/$bios.bin") ;;
 *) echo "run.sh: --bios must be default, fw_jump or fw_dynamic (got '$bios')" >&2; exit 2 ;;
 esac
 
+linux_args=()
+if [ "$linux" = 1 ]; then
+	for f in "$here/build/linux/Image" "$here/build/linux/initramfs.cpio.gz"; do
+		[ -f "$f" ] || { echo "run.sh: $f is missing: run scripts/fetch-linux.sh" >&2; exit 2; }
+	done
+	[ "$mem" = 256M ] && mem=1G
+	linux_args=(-device "loader,file=$here/build/linux/Image,addr=$KERNEL_ADDR"
+		-initrd "$here/build/linux/initramfs.cpio.gz")
+	# Hypervisor options first; the words without tv. are the guest's.
+	append="tv.kernel=$KERNEL_ADDR tv.guest_mem=256M tv.ring=65536 console=ttyS0 earlycon=sbi $append"
+fi
+
 qemu=(qemu-system-riscv64 -M virt -cpu "$cpu" -smp "$smp" -m "$mem"
 	-nographic -monitor none -serial stdio "${bios_arg[@]}"
-	-kernel "$hyp" -append "$append" $icount)
+	-kernel "$hyp" "${linux_args[@]}" -append "$append" $icount)
 
 if [ "$debug" = 1 ]; then
 	echo "QEMU is waiting for gdb on port 1234. In another terminal run:"

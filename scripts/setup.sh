@@ -7,6 +7,7 @@
 #   test  : run + host test dependencies (cmocka, clang for sanitizers,
 #           clang's runtime libraries for libFuzzer, babeltrace2 to read
 #           the CTF export, rsvg-convert to render tvtrace's SVGs)
+#           + linux, for the Linux guest test
 #   lint  : static analysers for `make lint` (clang-tidy, cppcheck)
 #   linux : run + what scripts/fetch-linux.sh needs to fetch the riscv64
 #           kernel and busybox .debs (apt, dpkg-deb, Debian's archive
@@ -48,7 +49,8 @@ run)   list="$pkgs_build
 $pkgs_run" ;;
 test)  list="$pkgs_build
 $pkgs_run
-$pkgs_test" ;;
+$pkgs_test
+$pkgs_linux" ;;
 lint)  list="$pkgs_lint" ;;
 linux) list="$pkgs_build
 $pkgs_run

@@ -56,6 +56,7 @@ void hyp_main(unsigned long hart, const void *fdt)
 		fw_spec_version() & 0xffffff, fw_has_dbcn() ? "yes" : "no (legacy console)");
 
 	mem_init();
+	vm_reserve_boot_images();
 	trace_init();
 	vm_create(&vms[0], 0, opt.guest_mem);
 	mem_print();

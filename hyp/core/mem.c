@@ -56,6 +56,11 @@ void mem_init(void)
 	own(img, img_size);
 }
 
+void mem_reserve(uint64_t base, uint64_t size)
+{
+	carve(ALIGN_DOWN(base, PAGE_SIZE), ALIGN_UP(base + size, PAGE_SIZE) - ALIGN_DOWN(base, PAGE_SIZE));
+}
+
 static uint64_t take(uint64_t size, uint64_t align)
 {
 	for (int i = 0; i < nfree; i++) {

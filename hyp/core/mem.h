@@ -11,6 +11,10 @@
 /* Build the free list: RAM minus firmware reservations, minus the image. */
 void mem_init(void);
 
+/* Keep [base, base+size) out of every allocation (boot images the
+ * firmware or QEMU loaded, still to be copied into guest RAM). */
+void mem_reserve(uint64_t base, uint64_t size);
+
 /* Zeroed, aligned memory owned by the hypervisor (never mapped to a guest).
  * Panics when RAM is exhausted: it is only called at boot. */
 void *mem_alloc_hyp(uint64_t size, uint64_t align, const char *what);

@@ -148,9 +148,14 @@ static bool apply(const char *name, const char *val)
 		opt.htimedelta = v;
 		return true;
 	}
-	static const char *const guests[] = { "test", "bench" };
-	if (!strcmp(name, "guest") && pick(val, guests, 2, &i)) {
+	static const char *const guests[] = { "test", "bench", "linux" };
+	if (!strcmp(name, "guest") && pick(val, guests, 3, &i)) {
 		opt.guest = (enum guest_choice)i;
+		return true;
+	}
+	if (!strcmp(name, "kernel") && parse_size(val, &v) && v) {
+		opt.kernel = v;
+		opt.guest = GUEST_LINUX;
 		return true;
 	}
 	if (!strcmp(name, "fault_test"))

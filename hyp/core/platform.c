@@ -137,6 +137,13 @@ static void probe_chosen(const void *fdt)
 	const char *args = fdt_getprop(fdt, chosen, "bootargs", &len);
 	if (args && len > 0)
 		strncpy(platform.bootargs, args, sizeof(platform.bootargs) - 1);
+	const void *is = fdt_getprop(fdt, chosen, "linux,initrd-start", &len);
+	int len_end;
+	const void *ie = fdt_getprop(fdt, chosen, "linux,initrd-end", &len_end);
+	if (is && ie && (len == 4 || len == 8) && (len_end == 4 || len_end == 8)) {
+		platform.initrd_start = fdt_read_cells(is, len / 4);
+		platform.initrd_end = fdt_read_cells(ie, len_end / 4);
+	}
 	const char *path = fdt_getprop(fdt, chosen, "stdout-path", &len);
 	if (!path || len <= 0)
 		return;

@@ -29,6 +29,7 @@ struct platform {
 	uint64_t uart_base;			   /* console UART from /chosen stdout-path */
 	char uart_compat[32];
 	uint64_t finisher;			   /* sifive,test0 device, 0 = none */
+	uint64_t initrd_start, initrd_end;	   /* /chosen linux,initrd-* (QEMU -initrd) */
 	char bootargs[512];			   /* /chosen bootargs */
 	uint64_t fdt_addr;			   /* where the firmware put the FDT */
 	uint64_t fdt_size;

@@ -26,6 +26,9 @@ void vcpu_init(struct vcpu *v, struct vm *vm, unsigned id, unsigned hart)
 	v->vm_id = vm->id;
 	v->id = id;
 	v->hart = hart;
+	vm->vcpus[id] = v;
+	if (vm->nvcpus <= id)
+		vm->nvcpus = id + 1;
 
 	csr_write(CSR_HEDELEG, HEDELEG_GUEST);
 	csr_write(CSR_HIDELEG, HIDELEG_GUEST);

@@ -156,6 +156,10 @@ static void build_guest_fdt(struct vm *vm)
 	CHECK(fdtw_begin_node(&w, "chosen"));
 	CHECK(fdtw_prop_string(&w, "bootargs", args));
 	CHECK(fdtw_prop_string(&w, "stdout-path", "/soc/serial@10000000"));
+	if (vm->initrd_size) {
+		CHECK(fdtw_prop_u64(&w, "linux,initrd-start", vm->initrd_gpa));
+		CHECK(fdtw_prop_u64(&w, "linux,initrd-end", vm->initrd_gpa + vm->initrd_size));
+	}
 	CHECK(fdtw_end_node(&w));
 
 	CHECK(fdtw_begin_node(&w, "cpus"));
@@ -190,11 +194,28 @@ static void build_guest_fdt(struct vm *vm)
 	CHECK(fdtw_prop_u32(&w, "#size-cells", 2));
 	CHECK(fdtw_prop_string(&w, "compatible", "simple-bus"));
 	CHECK(fdtw_prop_empty(&w, "ranges"));
+	/* The PLIC's one context per hart is the hart's supervisor external
+	 * interrupt (9): the guest's view of VSEIP. */
+	CHECK(fdtw_begin_node(&w, "interrupt-controller@c000000"));
+	static const char *const plic_compat[] = { "sifive,plic-1.0.0", "riscv,plic0" };
+	CHECK(fdtw_prop_strings(&w, "compatible", plic_compat, 2));
+	reg[0] = 0; reg[1] = GUEST_PLIC_GPA; reg[2] = 0; reg[3] = GUEST_PLIC_SIZE;
+	CHECK(fdtw_prop_cells(&w, "reg", reg, 4));
+	CHECK(fdtw_prop_u32(&w, "#address-cells", 0));
+	CHECK(fdtw_prop_u32(&w, "#interrupt-cells", 1));
+	CHECK(fdtw_prop_empty(&w, "interrupt-controller"));
+	uint32_t ext[2] = { 1, IRQ_S_EXT };
+	CHECK(fdtw_prop_cells(&w, "interrupts-extended", ext, 2));
+	CHECK(fdtw_prop_u32(&w, "riscv,ndev", 31));
+	CHECK(fdtw_prop_u32(&w, "phandle", 2));
+	CHECK(fdtw_end_node(&w));
 	CHECK(fdtw_begin_node(&w, "serial@10000000"));
 	CHECK(fdtw_prop_string(&w, "compatible", "ns16550a"));
 	reg[0] = 0; reg[1] = GUEST_UART_GPA; reg[2] = 0; reg[3] = GUEST_UART_SIZE;
 	CHECK(fdtw_prop_cells(&w, "reg", reg, 4));
 	CHECK(fdtw_prop_u32(&w, "clock-frequency", 3686400));
+	CHECK(fdtw_prop_u32(&w, "interrupt-parent", 2));
+	CHECK(fdtw_prop_u32(&w, "interrupts", GUEST_UART_IRQ));
 	CHECK(fdtw_end_node(&w));
 	CHECK(fdtw_begin_node(&w, "testdev@10010000"));
 	CHECK(fdtw_prop_string(&w, "compatible", "tracevisor,testdev"));
@@ -208,6 +229,85 @@ static void build_guest_fdt(struct vm *vm)
 	return;
 fail:
 	hyp_panic("the guest device tree does not fit in %lu bytes", GUEST_FDT_MAX);
+}
+
+/* A built-in guest: copied to the start of guest RAM, entered there. */
+static void load_builtin(struct vm *vm)
+{
+	const char *start = opt.guest == GUEST_BENCH ? bench_guest_start : test_guest_start;
+	const char *end = opt.guest == GUEST_BENCH ? bench_guest_end : test_guest_end;
+	size_t image = (size_t)(end - start);
+	if (image + GUEST_FDT_MAX > vm->ram_size)
+		hyp_panic("guest image (%zu bytes) does not fit in guest RAM", image);
+	memcpy(vm_gpa_to_hva(vm, vm->ram_gpa, image), start, image);
+	hyp_log("VM %u: %s guest, %zu bytes\n", vm->id,
+		opt.guest == GUEST_BENCH ? "benchmark" : "test", image);
+	vm->entry_gpa = vm->ram_gpa;
+}
+
+/*
+ * The RISC-V Linux Image header (Linux Documentation/arch/riscv/
+ * boot-image-header.rst): the kernel wants to be loaded text_offset bytes
+ * past a 2 MiB aligned RAM base and needs image_size bytes there.
+ */
+struct linux_image_header {
+	uint32_t code0, code1;
+	uint64_t text_offset, image_size, flags;
+	uint32_t version, res1;
+	uint64_t res2, magic;
+	uint32_t magic2, res3;
+};
+#define LINUX_IMAGE_MAGIC2 0x05435352 /* "RSC\x05" */
+
+static const struct linux_image_header *linux_header(void)
+{
+	const struct linux_image_header *h = (const void *)(uintptr_t)opt.kernel;
+	if (h->magic2 != LINUX_IMAGE_MAGIC2)
+		hyp_panic("tv.kernel=%#llx: no RISC-V Linux Image there (magic2 %#x, "
+			  "want %#x); load one with -device loader,file=Image,addr=...",
+			  (unsigned long long)opt.kernel, h->magic2, LINUX_IMAGE_MAGIC2);
+	return h;
+}
+
+void vm_reserve_boot_images(void)
+{
+	if (opt.kernel)
+		mem_reserve(opt.kernel, linux_header()->image_size);
+	if (platform.initrd_end > platform.initrd_start)
+		mem_reserve(platform.initrd_start, platform.initrd_end - platform.initrd_start);
+}
+
+/* Copy the Image to RAM base + text_offset and the initramfs just below
+ * the device tree at the top of guest RAM. */
+static void load_linux(struct vm *vm)
+{
+	const struct linux_image_header *h = linux_header();
+	uint64_t load = vm->ram_gpa + h->text_offset;
+	if (!IS_ALIGNED(load, 4096) || h->image_size == 0 ||
+	    h->text_offset + h->image_size + GUEST_FDT_MAX > vm->ram_size)
+		hyp_panic("Linux Image: text_offset %#llx, image_size %#llx do not fit "
+			  "%llu MiB of guest RAM (tv.guest_mem)",
+			  (unsigned long long)h->text_offset,
+			  (unsigned long long)h->image_size,
+			  (unsigned long long)(vm->ram_size >> 20));
+	memcpy(vm_gpa_to_hva(vm, load, h->image_size), h, h->image_size);
+	vm->entry_gpa = load;
+	hyp_log("VM %u: Linux Image %#llx bytes at GPA %#llx (text_offset %#llx)\n",
+		vm->id, (unsigned long long)h->image_size, (unsigned long long)load,
+		(unsigned long long)h->text_offset);
+
+	uint64_t size = platform.initrd_end - platform.initrd_start;
+	if (platform.initrd_end <= platform.initrd_start)
+		return;
+	uint64_t at = ALIGN_DOWN(vm->fdt_gpa - size, PAGE_SIZE);
+	if (at < load + h->image_size)
+		hyp_panic("the initramfs (%llu bytes) does not fit in guest RAM above "
+			  "the kernel; raise tv.guest_mem", (unsigned long long)size);
+	memcpy(vm_gpa_to_hva(vm, at, size), (void *)(uintptr_t)platform.initrd_start, size);
+	vm->initrd_gpa = at;
+	vm->initrd_size = size;
+	hyp_log("VM %u: initramfs %llu bytes at GPA %#llx\n", vm->id,
+		(unsigned long long)size, (unsigned long long)at);
 }
 
 static void add_device(struct vm *vm, struct mmio_device *d)
@@ -232,19 +332,15 @@ void vm_create(struct vm *vm, unsigned id, uint64_t ram_size)
 		(unsigned long long)vm->ram_hpa);
 	setup_gstage(vm);
 
-	add_device(vm, uart_ns16550a_create(GUEST_UART_GPA));
+	add_device(vm, plic_create(GUEST_PLIC_GPA, GUEST_PLIC_SIZE));
+	add_device(vm, uart_ns16550a_create(GUEST_UART_GPA, GUEST_UART_IRQ));
 	add_device(vm, testdev_create(GUEST_TESTDEV_GPA));
 
-	const char *start = opt.guest == GUEST_BENCH ? bench_guest_start : test_guest_start;
-	const char *end = opt.guest == GUEST_BENCH ? bench_guest_end : test_guest_end;
-	size_t image = (size_t)(end - start);
-	if (image + GUEST_FDT_MAX > ram_size)
-		hyp_panic("guest image (%zu bytes) does not fit in guest RAM", image);
-	memcpy((void *)(uintptr_t)vm->ram_hpa, start, image);
-	hyp_log("VM %u: %s guest, %zu bytes\n", id,
-		opt.guest == GUEST_BENCH ? "benchmark" : "test", image);
-	vm->entry_gpa = vm->ram_gpa;
 	vm->fdt_gpa = vm->ram_gpa + ram_size - GUEST_FDT_MAX;
+	if (opt.guest == GUEST_LINUX)
+		load_linux(vm);
+	else
+		load_builtin(vm);
 	build_guest_fdt(vm);
 }
 

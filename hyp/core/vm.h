@@ -3,7 +3,8 @@
  * emulated devices.
  *
  * Guest-physical map (the guest's device tree, built by vm.c, says the same):
- *   0x10000000  NS16550A UART (emulated)
+ *   0x0c000000  PLIC (emulated)
+ *   0x10000000  NS16550A UART (emulated, PLIC source 10)
  *   0x10010000  tracevisor test device (emulated)
  *   0xC0000000  guest RAM (tv.guest_mem bytes)
  * Guest RAM deliberately does not sit at the host's RAM address, so the
@@ -23,6 +24,9 @@
 #define GUEST_TESTDEV_GPA 0x10010000UL
 #define GUEST_TESTDEV_SIZE 0x1000UL
 #define GUEST_FDT_MAX 0x4000UL
+#define GUEST_PLIC_GPA 0x0c000000UL
+#define GUEST_PLIC_SIZE 0x4000000UL
+#define GUEST_UART_IRQ 10
 
 struct vm {
 	unsigned id;
@@ -31,11 +35,19 @@ struct vm {
 	uint64_t ram_gpa, ram_hpa, ram_size;
 	uint64_t entry_gpa;	/* where vCPU 0 starts */
 	uint64_t fdt_gpa;	/* the guest's device tree */
+	uint64_t initrd_gpa, initrd_size; /* a Linux guest's initramfs */
 	struct mmio_device *devices[4];
 	unsigned ndevices;
+	struct vcpu *vcpus[MAX_HARTS];	/* by vCPU id */
+	unsigned nvcpus;
 };
 
-/* Create VM `id` with `ram_size` bytes of RAM and load the test guest. */
+/* Keep the boot images QEMU loaded for a Linux guest (tv.kernel, -initrd)
+ * out of the allocator until vm_create has copied them. */
+void vm_reserve_boot_images(void);
+
+/* Create VM `id` with `ram_size` bytes of RAM and load its guest (built-in
+ * or Linux, per tv.guest / tv.kernel). */
 void vm_create(struct vm *vm, unsigned id, uint64_t ram_size);
 
 /* Host address of [gpa, gpa+len) when it lies wholly in guest RAM, else 0. */

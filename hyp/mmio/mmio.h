@@ -29,8 +29,15 @@ struct mmio_device {
  * decodes the address, else inject an access fault. */
 void mmio_handle_guest_page_fault(struct vcpu *v);
 
-/* hyp/mmio/uart_ns16550a.c, hyp/mmio/testdev.c */
-struct mmio_device *uart_ns16550a_create(uint64_t base);
+/* hyp/mmio/uart_ns16550a.c, hyp/mmio/testdev.c, hyp/mmio/plic.c */
+struct mmio_device *uart_ns16550a_create(uint64_t base, unsigned irq);
 struct mmio_device *testdev_create(uint64_t base);
+struct mmio_device *plic_create(uint64_t base, uint64_t size);
+
+/* A device drives its PLIC interrupt line (level-triggered). */
+void plic_set_level(struct vcpu *v, unsigned source, bool high);
+
+/* Look for console input for the UART (called when the vCPU idles). */
+void uart_poll_input(struct vcpu *v);
 
 #endif

@@ -32,7 +32,10 @@ struct uart {
 	bool thri_pending;	/* THR empty interrupt not yet acknowledged */
 	int rx;			/* buffered received byte, -1 = none */
 	uint64_t last_poll;	/* `time` of the last console poll */
+	unsigned irq;		/* PLIC source, 0 = not wired */
 };
+
+static struct uart uart_state = { .rx = -1 };
 
 /* Poll the console at most every 1/1024 s of timebase, so a guest spinning
  * on LSR does not turn every read into a firmware call. */
@@ -68,11 +71,30 @@ static uint8_t uart_msr(struct uart *u)
 			 ((m & 0x04) << 4) | ((m & 0x08) << 4));
 }
 
+/* The interrupt line: data received with RDI enabled, or the transmitter
+ * empty with THRI enabled (16550 "Interrupt Identification"). */
+static void uart_update_irq(struct uart *u, struct vcpu *v)
+{
+	if (!u->irq)
+		return;
+	bool line = ((u->ier & IER_RDI) && u->rx >= 0) ||
+		    ((u->ier & IER_THRI) && u->thri_pending);
+	plic_set_level(v, u->irq, line);
+}
+
+void uart_poll_input(struct vcpu *v)
+{
+	struct uart *u = &uart_state;
+	if (!u->irq || !(u->ier & IER_RDI))
+		return;
+	uart_poll_rx(u);
+	uart_update_irq(u, v);
+}
+
 static bool uart_read(struct mmio_device *d, struct vcpu *v, uint64_t off,
 		      unsigned width, uint64_t *val)
 {
 	struct uart *u = d->state;
-	(void)v;
 	(void)width;
 	switch (off) {
 	case 0:
@@ -102,6 +124,7 @@ static bool uart_read(struct mmio_device *d, struct vcpu *v, uint64_t off,
 	case 7: *val = u->scr; break;
 	default: *val = 0; break;
 	}
+	uart_update_irq(u, v);
 	return true;
 }
 
@@ -110,7 +133,6 @@ static bool uart_write(struct mmio_device *d, struct vcpu *v, uint64_t off,
 {
 	struct uart *u = d->state;
 	uint8_t b = (uint8_t)val;
-	(void)v;
 	(void)width;
 	switch (off) {
 	case 0:
@@ -140,16 +162,17 @@ static bool uart_write(struct mmio_device *d, struct vcpu *v, uint64_t off,
 	case 7: u->scr = b; break;
 	default: break; /* LSR and MSR are read only */
 	}
+	uart_update_irq(u, v);
 	return true;
 }
 
-struct mmio_device *uart_ns16550a_create(uint64_t base)
+struct mmio_device *uart_ns16550a_create(uint64_t base, unsigned irq)
 {
-	static struct uart state = { .rx = -1 };
 	static struct mmio_device dev = {
 		.name = "ns16550a", .size = 0x100, .id = 1,
-		.read = uart_read, .write = uart_write, .state = &state,
+		.read = uart_read, .write = uart_write, .state = &uart_state,
 	};
 	dev.base = base;
+	uart_state.irq = irq;
 	return &dev;
 }

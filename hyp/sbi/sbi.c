@@ -6,6 +6,8 @@
 
 #include <tracevisor/sbi_ids.h>
 
+#include "../core/vm.h"
+
 /* The extension table: one line per extension (a switch, so the lookup on
  * every ecall is a few compares, not a walk). Adding an extension is a new
  * sbi_*.c file and a line here. */
@@ -17,12 +19,40 @@ const struct sbi_ext *sbi_find_ext(unsigned long eid)
 	case SBI_EXT_SRST: return &sbi_ext_srst;
 	case SBI_EXT_DBCN: return &sbi_ext_dbcn;
 	case SBI_EXT_TRACEVISOR: return &sbi_ext_tracevisor;
+	case SBI_EXT_HSM: return &sbi_ext_hsm;
+	case SBI_EXT_IPI: return &sbi_ext_ipi;
+	case SBI_EXT_RFENCE: return &sbi_ext_rfence;
 	case SBI_EXT_0_1_SET_TIMER:
 	case SBI_EXT_0_1_CONSOLE_PUTCHAR:
 	case SBI_EXT_0_1_CONSOLE_GETCHAR:
 	case SBI_EXT_0_1_SHUTDOWN: return &sbi_ext_legacy;
 	default: return NULL;
 	}
+}
+
+/*
+ * The harts a call names ("Hart List Parameter" in the SBI specification):
+ * hart_mask_base = all ones means every hart; otherwise bit i of hart_mask
+ * names hart hart_mask_base + i. A hart the VM does not have is an
+ * SBI_ERR_INVALID_PARAM.
+ */
+long sbi_hart_mask(struct vcpu *v, unsigned long mask, unsigned long base,
+		   uint64_t *targets)
+{
+	unsigned n = v->vm->nvcpus;
+	*targets = 0;
+	if (base == ~0UL) {
+		*targets = n >= 64 ? ~0ULL : (1ULL << n) - 1;
+		return SBI_SUCCESS;
+	}
+	for (unsigned i = 0; i < 64; i++) {
+		if (!(mask & (1UL << i)))
+			continue;
+		if (base >= n || i >= n - base)
+			return SBI_ERR_INVALID_PARAM;
+		*targets |= 1ULL << (base + i);
+	}
+	return SBI_SUCCESS;
 }
 
 void sbi_handle_ecall(struct vcpu *v)

@@ -20,7 +20,15 @@ struct sbi_ext {
 };
 
 extern const struct sbi_ext sbi_ext_base, sbi_ext_time, sbi_ext_srst,
-	sbi_ext_dbcn, sbi_ext_legacy, sbi_ext_tracevisor;
+	sbi_ext_dbcn, sbi_ext_legacy, sbi_ext_tracevisor, sbi_ext_hsm,
+	sbi_ext_ipi, sbi_ext_rfence;
+
+/* Resolve an SBI hart list into a bitmap of the VM's vCPU ids. */
+long sbi_hart_mask(struct vcpu *v, unsigned long mask, unsigned long base,
+		   uint64_t *targets);
+
+/* hyp/sbi/sbi_ipi.c: raise a vCPU's supervisor software interrupt. */
+void sbi_ipi_raise(struct vcpu *v, struct vcpu *target);
 
 /* The extension implementing `eid`, or NULL (probe_extension uses this). */
 const struct sbi_ext *sbi_find_ext(unsigned long eid);

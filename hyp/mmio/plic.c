@@ -1,0 +1,167 @@
+/*
+ * An emulated PLIC (RISC-V Platform-Level Interrupt Controller
+ * Specification, v1.0.0) for the guest: level-triggered sources, per-source
+ * priority, one S-mode context per vCPU with enable bits and a threshold,
+ * and claim/complete. Its output for a context is the guest's supervisor
+ * external interrupt, raised and lowered through hvip.VSEIP ("Hypervisor
+ * Interrupt Registers").
+ *
+ * Register map (offsets from the base):
+ *   0x000000 + 4*s         priority of source s (1..31), 0 = never
+ *   0x001000               pending bits of sources 0..31 (read only)
+ *   0x002000 + 0x80*c      enable bits of context c
+ *   0x200000 + 0x1000*c    priority threshold of context c
+ *   0x200004 + 0x1000*c    claim (read) / complete (write) of context c
+ */
+#include "mmio.h"
+
+#include "../core/vcpu.h"
+#include "../trace/trace.h"
+
+#define PLIC_SOURCES 32 /* source 0 does not exist */
+#define PLIC_CONTEXTS 8
+#define PRIORITY_MAX 7
+
+struct plic {
+	uint32_t priority[PLIC_SOURCES];
+	uint32_t level;		/* interrupt lines as the devices drive them */
+	uint32_t pending;	/* gateway: latched, not yet claimed */
+	uint32_t in_service;	/* claimed, not yet completed */
+	uint32_t enable[PLIC_CONTEXTS];
+	uint32_t threshold[PLIC_CONTEXTS];
+	bool output[PLIC_CONTEXTS]; /* last VSEIP level driven */
+};
+
+static struct plic plic;
+static struct mmio_device plic_dev;
+
+/* Gateway rule ("Interrupt Gateways"): a level-triggered source becomes
+ * pending when its line is high and it is neither pending nor in service. */
+static void gateway(struct plic *p)
+{
+	p->pending |= p->level & ~p->in_service;
+	p->pending &= ~1u;
+}
+
+/* The highest-priority pending, enabled source above the threshold (ties:
+ * the lowest id), or 0. */
+static unsigned best(const struct plic *p, unsigned ctx)
+{
+	unsigned id = 0, prio = p->threshold[ctx];
+	uint32_t cand = p->pending & p->enable[ctx];
+	for (unsigned s = 1; s < PLIC_SOURCES; s++)
+		if ((cand & (1u << s)) && p->priority[s] > prio) {
+			prio = p->priority[s];
+			id = s;
+		}
+	return id;
+}
+
+/* Drive the vCPU's external interrupt from context `ctx`'s output. */
+static void update_output(struct plic *p, struct vcpu *v)
+{
+	unsigned ctx = v->id;
+	bool out = best(p, ctx) != 0;
+	if (out == p->output[ctx])
+		return;
+	p->output[ctx] = out;
+	if (out)
+		csr_set(CSR_HVIP, MIP_VSEIP);
+	else
+		csr_clear(CSR_HVIP, MIP_VSEIP);
+	trace_irq(v, CAUSE_INTERRUPT | IRQ_VS_EXT, csr_read(CSR_HVIP), out);
+}
+
+void plic_set_level(struct vcpu *v, unsigned source, bool high)
+{
+	if (source == 0 || source >= PLIC_SOURCES)
+		return;
+	if (high)
+		plic.level |= 1u << source;
+	else
+		plic.level &= ~(1u << source);
+	gateway(&plic);
+	update_output(&plic, v);
+}
+
+static unsigned claim(struct plic *p, unsigned ctx)
+{
+	unsigned id = best(p, ctx);
+	if (id) {
+		p->pending &= ~(1u << id);
+		p->in_service |= 1u << id;
+	}
+	return id;
+}
+
+/* Completion of a source the context may take ("Interrupt Completion"):
+ * the gateway may forward the line again. Unknown ids are ignored. */
+static void complete(struct plic *p, unsigned ctx, uint32_t id)
+{
+	if (id == 0 || id >= PLIC_SOURCES || !(p->enable[ctx] & (1u << id)))
+		return;
+	p->in_service &= ~(1u << id);
+	gateway(p);
+}
+
+static bool plic_read(struct mmio_device *d, struct vcpu *v, uint64_t off,
+		      unsigned width, uint64_t *val)
+{
+	struct plic *p = d->state;
+	if (width != 4)
+		return false; /* the PLIC has 32-bit registers only */
+	*val = 0;
+	if (off < 4 * PLIC_SOURCES) {
+		*val = p->priority[off / 4];
+	} else if (off == 0x1000) {
+		*val = p->pending;
+	} else if (off >= 0x2000 && off < 0x2000 + 0x80 * PLIC_CONTEXTS) {
+		if ((off & 0x7f) == 0)
+			*val = p->enable[(off - 0x2000) / 0x80];
+	} else if (off >= 0x200000 && off < 0x200000 + 0x1000 * PLIC_CONTEXTS) {
+		unsigned ctx = (unsigned)((off - 0x200000) / 0x1000);
+		if ((off & 0xfff) == 0)
+			*val = p->threshold[ctx];
+		else if ((off & 0xfff) == 4 && ctx == v->id) {
+			*val = claim(p, ctx);
+			update_output(p, v);
+		}
+	}
+	return true;
+}
+
+static bool plic_write(struct mmio_device *d, struct vcpu *v, uint64_t off,
+		       unsigned width, uint64_t val)
+{
+	struct plic *p = d->state;
+	uint32_t w = (uint32_t)val;
+	if (width != 4)
+		return false;
+	if (off < 4 * PLIC_SOURCES) {
+		if (off >= 4)
+			p->priority[off / 4] = w > PRIORITY_MAX ? PRIORITY_MAX : w;
+	} else if (off >= 0x2000 && off < 0x2000 + 0x80 * PLIC_CONTEXTS) {
+		if ((off & 0x7f) == 0)
+			p->enable[(off - 0x2000) / 0x80] = w & ~1u;
+	} else if (off >= 0x200000 && off < 0x200000 + 0x1000 * PLIC_CONTEXTS) {
+		unsigned ctx = (unsigned)((off - 0x200000) / 0x1000);
+		if ((off & 0xfff) == 0)
+			p->threshold[ctx] = w > PRIORITY_MAX ? PRIORITY_MAX : w;
+		else if ((off & 0xfff) == 4)
+			complete(p, ctx, w);
+	}
+	update_output(p, v);
+	return true;
+}
+
+struct mmio_device *plic_create(uint64_t base, uint64_t size)
+{
+	plic_dev.name = "plic";
+	plic_dev.base = base;
+	plic_dev.size = size;
+	plic_dev.id = 3;
+	plic_dev.read = plic_read;
+	plic_dev.write = plic_write;
+	plic_dev.state = &plic;
+	return &plic_dev;
+}

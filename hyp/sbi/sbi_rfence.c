@@ -1,0 +1,89 @@
+/*
+ * SBI RFENCE extension (EID "RFNC"): fences on behalf of the guest. The
+ * guest's sfence.vma flushes its own VS-stage translations; a remote one
+ * becomes hfence.vvma on the target harts, which flushes VS-stage entries
+ * of the VMID in hgatp ("Hypervisor Memory-Management Fence
+ * Instructions"). The HFENCE functions are for guests that are
+ * hypervisors themselves; a guest without H gets SBI_ERR_NOT_SUPPORTED.
+ */
+#include <tracevisor/sbi_ids.h>
+
+#include "../core/vm.h"
+#include "sbi.h"
+
+/* Beyond this many pages a ranged flush becomes a full one. */
+#define RANGE_FLUSH_MAX_PAGES 64
+
+/* hfence.vvma rs1=vaddr, rs2=asid; x0 means "all" for either. */
+static void hfence_vvma_all(void)
+{
+	__asm__ volatile(".insn r 0x73, 0, 0x11, x0, x0, x0" ::: "memory");
+}
+
+static void hfence_vvma_page(unsigned long va, unsigned long asid, bool by_asid)
+{
+	if (by_asid)
+		__asm__ volatile(".insn r 0x73, 0, 0x11, x0, %0, %1" ::"r"(va), "r"(asid)
+				 : "memory");
+	else
+		__asm__ volatile(".insn r 0x73, 0, 0x11, x0, %0, x0" ::"r"(va) : "memory");
+}
+
+static void hfence_vvma_asid(unsigned long asid)
+{
+	__asm__ volatile(".insn r 0x73, 0, 0x11, x0, x0, %0" ::"r"(asid) : "memory");
+}
+
+/* The fence itself, on this hart. The SBI specification: start and size
+ * both 0, or size all ones, mean the whole address space. */
+static void local_sfence(unsigned long start, unsigned long size,
+			 unsigned long asid, bool by_asid)
+{
+	if ((start == 0 && size == 0) || size == ~0UL ||
+	    size / PAGE_SIZE > RANGE_FLUSH_MAX_PAGES) {
+		if (by_asid)
+			hfence_vvma_asid(asid);
+		else
+			hfence_vvma_all();
+		return;
+	}
+	for (unsigned long va = start & ~(PAGE_SIZE - 1); va < start + size; va += PAGE_SIZE)
+		hfence_vvma_page(va, asid, by_asid);
+}
+
+static void rfence_handler(struct vcpu *v, unsigned long eid, unsigned long fid,
+			   struct sbiret *ret)
+{
+	(void)eid;
+	uint64_t targets;
+	if (fid > SBI_RFENCE_REMOTE_HFENCE_VVMA) {
+		ret->error = SBI_ERR_NOT_SUPPORTED;
+		return;
+	}
+	if (fid >= SBI_RFENCE_REMOTE_HFENCE_GVMA_VMID) {
+		ret->error = SBI_ERR_NOT_SUPPORTED; /* the guest has no H */
+		return;
+	}
+	ret->error = sbi_hart_mask(v, sbi_arg(v, 0), sbi_arg(v, 1), &targets);
+	if (ret->error)
+		return;
+	/* One vCPU per hart: only this hart's own vCPU can be a target that
+	 * runs here; fences for other harts' vCPUs (SMP) are not yet sent. */
+	if (!(targets & (1ULL << v->id)))
+		return;
+	switch (fid) {
+	case SBI_RFENCE_REMOTE_FENCE_I:
+		__asm__ volatile("fence.i" ::: "memory");
+		break;
+	case SBI_RFENCE_REMOTE_SFENCE_VMA:
+		local_sfence(sbi_arg(v, 2), sbi_arg(v, 3), 0, false);
+		break;
+	case SBI_RFENCE_REMOTE_SFENCE_VMA_ASID:
+		local_sfence(sbi_arg(v, 2), sbi_arg(v, 3), sbi_arg(v, 4), true);
+		break;
+	}
+}
+
+const struct sbi_ext sbi_ext_rfence = {
+	.name = "RFENCE", .handler = rfence_handler,
+};

@@ -1,0 +1,410 @@
+#!/bin/bash
+# Fetch a RISC-V Linux kernel and build the initramfs for the Linux guest.
+#
+# scripts/fetch-linux.sh [--refresh] [--cache DIR] [--suite SUITE]
+#   --refresh     download the package index and the .debs again
+#   --cache DIR   cache directory (default ${TRACEVISOR_CACHE:-$HOME/.cache/tracevisor})
+#   --suite S     Debian suite to fetch from (default: trixie, then stable)
+# Results: build/linux/Image and build/linux/initramfs.cpio.gz.
+#
+# Debian 12 has no riscv64 kernel; Debian 13 (trixie) has linux-image-riscv64
+# and busybox-static for riscv64. This script fetches both .debs with
+# `apt-get download` through a private apt setup in the cache (its own
+# sources list, lists, package cache and empty dpkg status), so the
+# machine's apt configuration is never touched and no root is needed. The
+# mirror is the one the machine's own apt sources name
+# (/etc/apt/sources.list.d/*.sources or /etc/apt/sources.list), or
+# $TRACEVISOR_DEBIAN_MIRROR; indexes are checked against the keyring those
+# sources use (or $TRACEVISOR_DEBIAN_KEYRING). Debian 12's
+# debian-archive-keyring already holds the trixie signing keys. A second run reuses the cached .debs and downloads nothing.
+#
+# The initramfs holds busybox with its applet links in /bin, guest/linux/init
+# as /init and guest/linux/rdtime.S built as /bin/rdtime. It is rebuilt on
+# every run (a second or so) and is byte-for-byte reproducible.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+OUT="$ROOT/build/linux"
+CACHE="${TRACEVISOR_CACHE:-$HOME/.cache/tracevisor}"
+SUITES="${TRACEVISOR_LINUX_SUITES:-trixie stable}"
+REFRESH=0
+CROSS="${CROSS_COMPILE:-riscv64-unknown-elf-}"
+DEFAULT_KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
+# busybox applets linked into /bin: what guest/linux/init uses, plus a few
+# for poking around by hand.
+APPLETS="sh ash cat dd echo ls mkdir mount umount poweroff reboot wc od rm
+sleep uname dmesg true false test printf sync grep head tail ps cp mv ln"
+
+usage() { sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+say() { echo "fetch-linux: $*"; }
+die() { echo "fetch-linux: error: $*" >&2; exit 1; }
+
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--refresh) REFRESH=1 ;;
+	--cache) CACHE="$2"; shift ;;
+	--suite) SUITES="$2"; shift ;;
+	-h|--help) usage ;;
+	*) echo "fetch-linux: unknown option '$1'" >&2; usage ;;
+	esac
+	shift
+done
+
+# check_tools: every program this script runs must be there.
+check_tools() {
+	local t missing=""
+	for t in apt-get apt-cache dpkg-deb cpio gzip sha256sum od cmp "${CROSS}gcc"; do
+		command -v "$t" >/dev/null 2>&1 || missing="$missing $t"
+	done
+	[ -z "$missing" ] || die "missing tools:$missing (run: scripts/setup.sh linux)"
+}
+
+# find_mirror: print "URI KEYRING" for the first enabled Debian archive
+# (not debian-security) that the machine's apt sources name. Reads deb822
+# stanzas (sources.list(5), "DEB822-STYLE FORMAT": Types, URIs, Suites,
+# Enabled, Signed-By) and then one-line "deb [opts] uri suite comp" entries.
+find_mirror() {
+	local f
+	for f in /etc/apt/sources.list.d/*.sources; do
+		[ -r "$f" ] || continue
+		awk -v def="$DEFAULT_KEYRING" '
+			function flush() {
+				if (types ~ /(^|[ \t])deb([ \t]|$)/ && tolower(enabled) != "no" &&
+				    uri ~ /^https?:\/\// && uri !~ /security/ && suites !~ /-security/ &&
+				    !found) {
+					print uri, (key ~ /^\// ? key : def); found = 1
+				}
+				types = uri = suites = key = enabled = ""
+			}
+			/^[ \t]*#/ { next }
+			/^[ \t]*$/ { flush(); next }
+			/^[ \t]/ { next }                      # continuation (inline key)
+			{
+				name = tolower($1); sub(/:$/, "", name)
+				val = $0; sub(/^[^:]*:[ \t]*/, "", val)
+				if (name == "types") types = val
+				else if (name == "uris") { split(val, u, /[ \t]+/); uri = u[1] }
+				else if (name == "suites") suites = val
+				else if (name == "enabled") enabled = val
+				else if (name == "signed-by") key = val
+			}
+			END { flush() }' "$f" | head -n 1 | grep . && return 0
+	done
+	if [ -r /etc/apt/sources.list ]; then
+		awk -v def="$DEFAULT_KEYRING" '
+			$1 != "deb" { next }
+			{
+				key = def; i = 2
+				if ($2 ~ /^\[/) {                   # [opt=val ...]
+					while (i <= NF) {
+						if ($i ~ /^\[?signed-by=/) { k = $i; sub(/^\[?signed-by=/, "", k); sub(/\]$/, "", k); key = k }
+						if ($i ~ /\]$/) { i++; break }
+						i++
+					}
+				}
+				if ($i ~ /^https?:\/\// && $i !~ /security/ && $(i + 1) !~ /-security/) { print $i, key; exit }
+			}' /etc/apt/sources.list | grep . && return 0
+	fi
+	return 1
+}
+
+# apt_opts: the options that point apt at the private setup in $CACHE/apt
+# instead of the system's (apt.conf(5), "DIRECTORIES"); riscv64 is made the
+# only architecture so that package names need no ":riscv64".
+APT_DIR="$CACHE/apt"
+apt_opts() {
+	local sandbox=()
+	# As root apt downloads as user _apt, who cannot enter a private cache
+	# under /root; the files are checked against signed hashes either way.
+	[ "$(id -u)" = 0 ] && sandbox=(-o APT::Sandbox::User=root)
+	printf '%s\n' \
+		-o "Dir::Etc::SourceList=$APT_DIR/sources.list" \
+		-o "Dir::Etc::SourceParts=/dev/null" \
+		-o "Dir::Etc::Preferences=/dev/null" \
+		-o "Dir::Etc::PreferencesParts=/dev/null" \
+		-o "Dir::State::Lists=$APT_DIR/lists" \
+		-o "Dir::State::status=$APT_DIR/status" \
+		-o "Dir::Cache=$APT_DIR/cache" \
+		-o "APT::Architecture=riscv64" \
+		-o "APT::Architectures=riscv64" \
+		-o "Acquire::Languages=none" \
+		"${sandbox[@]}"
+}
+apt_run() {
+	local opts
+	mapfile -t opts < <(apt_opts)
+	"$1" "${opts[@]}" "${@:2}"
+}
+
+# explain_apt_failure LOG: turn apt's output into what to do about it.
+explain_apt_failure() {
+	if grep -qE 'NO_PUBKEY|not signed|EXPKEYSIG|is not valid' "$1"; then
+		echo "  the suite's Release file is signed by a key that $KEYRING does not hold;"
+		echo "  a newer debian-archive-keyring package (from Debian's updates) carries it."
+	elif grep -qE 'Could not resolve|Temporary failure|Could not connect|Connection failed|timed out|No route' "$1"; then
+		echo "  the mirror cannot be reached: no network?"
+	elif grep -qE 'unexpected size|Hash Sum mismatch|Mirror sync in progress' "$1"; then
+		echo "  the mirror's index files do not match its Release file (mirror sync in progress?)."
+	elif grep -qE '404|does not have a Release file' "$1"; then
+		echo "  the mirror has no such suite for riscv64."
+	fi
+}
+
+# update_index: run `apt-get update` for the first suite of $SUITES that
+# works and has linux-image-riscv64; sets SUITE.
+update_index() {
+	local s log="$APT_DIR/update.log"
+	for s in $SUITES; do
+		printf 'deb [arch=riscv64 signed-by=%s] %s %s main\n' "$KEYRING" "$MIRROR" "$s" \
+			> "$APT_DIR/sources.list"
+		say "apt-get update: suite $s, riscv64, main"
+		if apt_run apt-get -q update > "$log" 2>&1 &&
+		   ! grep -qE '^E: |GPG error|Failed to fetch|failed to download' "$log"; then
+			if apt_run apt-cache show linux-image-riscv64 >/dev/null 2>&1; then
+				SUITE=$s
+				return 0
+			fi
+			say "suite $s has no linux-image-riscv64 for riscv64"
+			continue
+		fi
+		say "suite $s: apt-get update failed:"
+		grep -E '^(E|W|Err):' "$log" | sed 's/^/  /' | head -n 6
+		explain_apt_failure "$log"
+	done
+	die "no suite of '$SUITES' gave a riscv64 kernel (apt log: $log)"
+}
+
+# field PKG FIELD: one field of the candidate version's record.
+field() {
+	apt_run apt-cache show "$1" 2>/dev/null |
+		awk -v f="$2:" '$1 == f { sub(/^[^:]*:[ \t]*/, ""); print; exit }'
+}
+
+# resolve_kernel: the metapackage linux-image-riscv64 depends on the real
+# versioned package, e.g. linux-image-6.12.43+deb13-riscv64.
+resolve_kernel() {
+	field linux-image-riscv64 Depends | tr ',|' '\n\n' | sed 's/^ *//; s/ .*//' |
+		grep -E '^linux-image-.*-riscv64(-unsigned)?$' | head -n 1
+}
+
+# download PKG VERSION KEY: fetch one .deb into $CACHE/debs and record its
+# file name and SHA256 in the manifest under KEY_DEB / KEY_SHA256. The
+# download lands in a scratch directory first, so a broken transfer never
+# looks like a cached file.
+download() {
+	local pkg=$1 ver=$2 key=$3 tmp want got f
+	tmp="$CACHE/debs/partial"
+	rm -rf "$tmp" && mkdir -p "$tmp"
+	say "apt-get download $pkg=$ver"
+	if ! (cd "$tmp" && apt_run apt-get -q download "$pkg=$ver") > "$APT_DIR/download.log" 2>&1; then
+		sed 's/^/  /' "$APT_DIR/download.log" | tail -n 5 >&2
+		die "could not download $pkg $ver"
+	fi
+	f=$(cd "$tmp" && ls -- *.deb)
+	want=$(field "$pkg" SHA256)
+	got=$(sha256sum "$tmp/$f" | cut -d' ' -f1)
+	[ "$want" = "$got" ] || die "$f: SHA256 $got, index says $want"
+	mv -f "$tmp/$f" "$CACHE/debs/$f"
+	rmdir "$tmp"
+	echo "${key}_PKG=$pkg" >> "$MANIFEST.new"
+	echo "${key}_VERSION=$ver" >> "$MANIFEST.new"
+	echo "${key}_DEB=$f" >> "$MANIFEST.new"
+	echo "${key}_SHA256=$got" >> "$MANIFEST.new"
+}
+
+# mf KEY: a value from the manifest of the cached .debs.
+MANIFEST="$CACHE/debs/manifest"
+mf() { sed -n "s/^$1=//p" "$MANIFEST" | head -n 1; }
+
+# cache_ok: the manifest exists and every .deb it names is there, intact.
+cache_ok() {
+	local k f
+	[ -r "$MANIFEST" ] || return 1
+	for k in KERNEL BUSYBOX; do
+		f="$CACHE/debs/$(mf ${k}_DEB)"
+		[ -f "$f" ] || return 1
+		[ "$(sha256sum "$f" | cut -d' ' -f1)" = "$(mf ${k}_SHA256)" ] || return 1
+	done
+}
+
+# fetch_debs: resolve and download the kernel and busybox .debs.
+fetch_debs() {
+	local kpkg origin=TRACEVISOR_DEBIAN_MIRROR
+	MIRROR="${TRACEVISOR_DEBIAN_MIRROR:-}"
+	KEYRING="$DEFAULT_KEYRING"
+	if [ -z "$MIRROR" ]; then
+		origin="the machine's apt sources"
+		read -r MIRROR KEYRING < <(find_mirror) ||
+			die "no Debian mirror found in /etc/apt/sources.list.d/*.sources or /etc/apt/sources.list; set TRACEVISOR_DEBIAN_MIRROR"
+	fi
+	KEYRING="${TRACEVISOR_DEBIAN_KEYRING:-$KEYRING}"
+	[ -r "$KEYRING" ] || die "keyring $KEYRING not found (install debian-archive-keyring)"
+	say "mirror: $MIRROR (from $origin), keyring: $KEYRING"
+	mkdir -p "$APT_DIR/lists/partial" "$APT_DIR/cache/archives/partial" "$CACHE/debs"
+	: > "$APT_DIR/status"          # an empty dpkg status: nothing installed
+	update_index
+	local rel
+	rel=$(ls "$APT_DIR"/lists/*_dists_"${SUITE}"_InRelease 2>/dev/null | head -n 1)
+	kpkg=$(resolve_kernel)
+	[ -n "$kpkg" ] || die "cannot resolve linux-image-riscv64 to a versioned kernel package"
+	: > "$MANIFEST.new"
+	{
+		echo "SUITE=$SUITE"
+		[ -n "$rel" ] && sed -n 's/^Codename: /CODENAME=/p; s/^Version: /RELEASE=/p' "$rel"
+		echo "FETCHED=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+	} >> "$MANIFEST.new"
+	download "$kpkg" "$(field "$kpkg" Version)" KERNEL
+	download busybox-static "$(field busybox-static Version)" BUSYBOX
+	mv -f "$MANIFEST.new" "$MANIFEST"
+}
+
+# prune_cache: after a download, drop .debs and unpacked trees that the
+# new manifest does not name, and (with --refresh) unpack the named ones
+# again.
+prune_cache() {
+	local f keep
+	keep=" $(mf KERNEL_DEB) $(mf BUSYBOX_DEB) "
+	for f in "$CACHE"/debs/*.deb; do
+		[ -e "$f" ] || continue
+		[[ "$keep" == *" ${f##*/} "* ]] || rm -f "$f"
+	done
+	for f in "$CACHE"/extract/*; do
+		[ -e "$f" ] || continue
+		if [ "$REFRESH" = 1 ] || [[ "$keep" != *" ${f##*/}.deb "* ]]; then
+			rm -rf "$f"
+		fi
+	done
+}
+
+# extract KEY: unpack the cached .deb with dpkg-deb -x into
+# $CACHE/extract/<deb name> once; prints that directory.
+extract() {
+	local deb dir
+	deb=$(mf "$1_DEB")
+	dir="$CACHE/extract/${deb%.deb}"
+	if [ ! -e "$dir/.done" ]; then
+		rm -rf "$dir" && mkdir -p "$dir"
+		dpkg-deb -x "$CACHE/debs/$deb" "$dir" || die "dpkg-deb -x $deb failed"
+		touch "$dir/.done"
+	fi
+	echo "$dir"
+}
+
+# le64 FILE OFFSET: a little-endian 64-bit number from FILE, in decimal.
+le64() { od -An -j "$2" -N 8 -t u8 --endian=little "$1" | tr -d ' '; }
+
+# check_image FILE: the RISC-V Linux boot image header (Linux
+# Documentation/arch/riscv/boot-image-header.rst): text_offset at 0x08,
+# image_size at 0x10, magic2 "RSC\x05" at 0x38.
+check_image() {
+	local magic
+	magic=$(od -An -j 56 -N 4 -t x1 "$1" | tr -d ' ')
+	[ "$magic" = 52534305 ] || die "$1: no RISC-V Image magic RSC\\x05 at 0x38 (found $magic)"
+	printf 'fetch-linux: kernel Image header: magic RSC\\x05 ok, text_offset 0x%x, image_size 0x%x (%d bytes)\n' \
+		"$(le64 "$1" 8)" "$(le64 "$1" 16)" "$(le64 "$1" 16)"
+}
+
+# check_elf_rv64 FILE: a 64-bit little-endian RISC-V ELF executable
+# (ELF header: EI_CLASS=2, EI_DATA=1 at 4..5, e_type=2 at 16, e_machine=243
+# (EM_RISCV) at 18).
+check_elf_rv64() {
+	local h
+	h=$(od -An -N 20 -t x1 "$1" | tr -d ' \n')
+	[ "${h:0:8}" = 7f454c46 ] && [ "${h:8:4}" = 0201 ] && [ "${h:32:8}" = 0200f300 ] ||
+		die "$1 is not a 64-bit RISC-V ELF executable"
+}
+
+# newc_entry NAME MODE MAJOR MINOR: one header-only entry of a newc cpio
+# archive (cpio(5), "New ASCII Format": "070701", 13 eight-digit hex
+# fields, the NUL-terminated name padded to 4 bytes, no data).
+newc_entry() {
+	local name=$1 n pad
+	n=$(( ${#name} + 1 ))
+	printf '070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X' \
+		"$5" "$2" 0 0 1 "$MTIME" 0 0 0 "$3" "$4" "$n" 0
+	printf '%s\0' "$name"
+	pad=$(( (4 - (110 + n) % 4) % 4 ))
+	head -c "$pad" /dev/zero
+}
+
+# build_initramfs BUSYBOX: stage the root file system and pack it.
+# GNU cpio archives the tree; /dev/console, which the kernel opens as
+# init's stdin/stdout before running /init, is a device node that only
+# root could create on disk, so it goes in as a second hand-written
+# archive (the kernel unpacks concatenated archives one after another).
+build_initramfs() {
+	local bb=$1 root="$OUT/initramfs-root" a found
+	rm -rf "$root"
+	mkdir -p "$root"/{bin,dev,proc,sys,tmp}
+	cp "$bb" "$root/bin/busybox"
+	chmod 0755 "$root/bin/busybox"
+	# busybox keeps its applet names NUL-separated in the binary
+	found=$(tr '\0' '\n' < "$bb" | LC_ALL=C grep -axF -f <(printf '%s\n' $APPLETS) | sort -u)
+	for a in $APPLETS; do
+		grep -qxF -- "$a" <<< "$found" || die "busybox has no applet '$a'"
+		ln -s busybox "$root/bin/$a"
+	done
+	cp "$OUT/rdtime" "$root/bin/rdtime"
+	install -m 0755 "$ROOT/guest/linux/init" "$root/init"
+	chmod 1777 "$root/tmp"
+	find "$root" -exec touch -h -d "@$MTIME" {} +
+	{
+		(cd "$root" && find . -mindepth 1 | LC_ALL=C sort |
+			cpio --quiet -o -H newc -R 0:0 --reproducible)
+		newc_entry dev/console $((0020600)) 5 1 1
+		newc_entry TRAILER!!! 0 0 0 0
+	} | gzip -9 -n > "$OUT/initramfs.cpio.gz.new"
+	mv -f "$OUT/initramfs.cpio.gz.new" "$OUT/initramfs.cpio.gz"
+}
+
+# build_rdtime: guest/linux/rdtime.S as a static riscv64 Linux program.
+build_rdtime() {
+	local f=(-nostdlib -static -march=rv64imac -mabi=lp64)
+	# Two steps: a one-step build names a random temporary object in the
+	# symbol table, which would make the initramfs differ run to run.
+	"${CROSS}gcc" "${f[@]}" -c "$ROOT/guest/linux/rdtime.S" -o "$OUT/rdtime.o" &&
+		"${CROSS}gcc" "${f[@]}" -Wl,-e,_start "$OUT/rdtime.o" -o "$OUT/rdtime" ||
+		die "building rdtime failed"
+	check_elf_rv64 "$OUT/rdtime"
+}
+
+# put SRC DST: copy SRC to DST unless it is already the same.
+put() { cmp -s "$1" "$2" 2>/dev/null || cp -f "$1" "$2"; }
+
+main() {
+	local t0 kdir bdir vmlinux bb
+	t0=$(date +%s)
+	check_tools
+	MTIME="${SOURCE_DATE_EPOCH:-0}"
+	say "cache: $CACHE"
+	mkdir -p "$CACHE" "$OUT"
+	if [ "$REFRESH" = 0 ] && cache_ok; then
+		say "using cached .debs (suite $(mf SUITE), fetched $(mf FETCHED)); --refresh to download again"
+	else
+		fetch_debs
+		prune_cache
+	fi
+	say "kernel:  $(mf KERNEL_PKG) $(mf KERNEL_VERSION) ($(mf KERNEL_DEB))"
+	say "busybox: $(mf BUSYBOX_PKG) $(mf BUSYBOX_VERSION) ($(mf BUSYBOX_DEB))"
+	say "from Debian $(mf CODENAME) $(mf RELEASE), suite $(mf SUITE)"
+
+	kdir=$(extract KERNEL)
+	bdir=$(extract BUSYBOX)
+	vmlinux=$(ls "$kdir"/boot/vmlinux-* 2>/dev/null | head -n 1)
+	[ -n "$vmlinux" ] || die "no /boot/vmlinux-* in $(mf KERNEL_DEB)"
+	check_image "$vmlinux"
+	put "$vmlinux" "$OUT/Image"
+
+	bb="$bdir/usr/bin/busybox"
+	[ -f "$bb" ] || bb="$bdir/bin/busybox"
+	[ -f "$bb" ] || die "no busybox binary in $(mf BUSYBOX_DEB)"
+	check_elf_rv64 "$bb"
+
+	build_rdtime
+	build_initramfs "$bb"
+	say "wrote $OUT/Image ($(stat -c %s "$OUT/Image") bytes)"
+	say "wrote $OUT/initramfs.cpio.gz ($(stat -c %s "$OUT/initramfs.cpio.gz") bytes)"
+	say "done in $(( $(date +%s) - t0 )) s"
+}
+
+main

@@ -1,0 +1,56 @@
+#!/bin/bash
+# An unmodified Debian riscv64 kernel boots under the hypervisor to
+# userspace, runs its workload and powers off through SBI SRST; the trace
+# shows the exits this configuration should produce. The kernel and
+# busybox come from Debian through scripts/fetch-linux.sh (cached outside
+# the tree).
+source "$(dirname "$0")/lib.sh"
+
+if ! "$ROOT/scripts/fetch-linux.sh" >"$LOGDIR/fetch-linux.log" 2>&1; then
+	echo "not ok - fetching the Linux kernel and busybox (see $LOGDIR/fetch-linux.log)"
+	exit 0
+fi
+echo "ok - Linux kernel and initramfs fetched"
+
+R() { "$TVTRACE" -r "$LOG" 2>/dev/null; }
+
+# Default: Sstc passed through, so the guest's timer needs no exit.
+BOOT_TIMEOUT=300 boot linux-sstc --linux
+status_is "sstc: QEMU exits 0 (guest powered off with SRST, no failure)" 0
+has "sstc: Linux reached userspace" "^tracevisor: linux guest reached userspace$"
+has "sstc: the workload ran" "^tracevisor: linux guest workload done$"
+has "sstc: the power-off arrived as SBI SRST shutdown" "guest stopped \(shutdown, reason 0\)"
+has "sstc: /proc/cpuinfo lists hart 0" "^hart[[:space:]]+: 0$"
+check "sstc: the guest's ISA has no H and has Sstc" bash -c "
+	grep -E '^isa[[:space:]]+: ' '$LOG' | head -1 | grep -v '_h' | grep -q 'sstc'"
+has "sstc: the 8250 driver found the emulated 16550A" "ttyS0 at MMIO 0x10000000 .* is a 16550A"
+R >"$LOG.records"
+check "sstc: tvtrace decodes the whole boot with nothing lost" bash -c "
+	'$TVTRACE' -s '$LOG' | grep -q '^Lost records: 0'"
+check "sstc: no SBI set_timer calls (the guest programs vstimecmp itself)" \
+	bash -c "! grep -q 'TIME.set_timer' '$LOG.records'"
+check "sstc: no HS timer interrupt exits" bash -c "! grep -q 'exit .*IRQ_S_TIMER' '$LOG.records'"
+check "sstc: UART MMIO exits (THR writes, LSR reads)" bash -c "
+	grep -q 'mmio .*write 1 byte gpa=0x10000000 ' '$LOG.records' &&
+	grep -q 'mmio .*read 1 byte gpa=0x10000005 ' '$LOG.records'"
+check "sstc: PLIC claim and complete exits (interrupt-driven UART)" bash -c "
+	grep -q 'mmio .*read 4 bytes gpa=0xc200004 ' '$LOG.records' &&
+	grep -q 'mmio .*write 4 bytes gpa=0xc200004 ' '$LOG.records'"
+check "sstc: VSEIP raised and lowered through hvip" bash -c "
+	grep -q 'irq .*raise virtual supervisor external' '$LOG.records' &&
+	grep -q 'irq .*lower virtual supervisor external' '$LOG.records'"
+check "sstc: the SRST call is the last SBI call" bash -c "
+	grep ' sbi ' '$LOG.records' | tail -1 | grep -q 'SRST.system_reset(0x0, 0x0'"
+
+# SBI TIME emulation: no Sstc for the guest, so every timer goes through
+# SBI set_timer, the HS timer and hvip.VSTIP.
+BOOT_TIMEOUT=300 boot linux-sbi-timer --linux --append "tv.timer=sbi"
+status_is "sbi timer: QEMU exits 0" 0
+has "sbi timer: Linux reached userspace" "^tracevisor: linux guest reached userspace$"
+check "sbi timer: the guest's ISA has no Sstc" bash -c "
+	grep -E '^isa[[:space:]]+: ' '$LOG' | head -1 | grep -vq 'sstc'"
+R >"$LOG.records"
+check "sbi timer: SBI set_timer calls" grep -q 'TIME.set_timer' "$LOG.records"
+check "sbi timer: HS timer interrupt exits inject VSTIP" bash -c "
+	grep -q 'exit .*IRQ_S_TIMER' '$LOG.records' &&
+	grep -q 'irq .*raise virtual supervisor timer' '$LOG.records'"
