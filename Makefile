@@ -44,6 +44,10 @@ HYP_OBJS := $(call objs,hyp,$(HYP_SRCS))
 HYP_NOTRACE_OBJS := $(call objs,hyp-notrace,$(HYP_SRCS))
 HYP_FAULT_OBJS := $(call objs,hyp-faulttest,$(HYP_SRCS))
 GUEST_OBJS := $(call objs,guest,$(GUEST_SRCS))
+# More built-in guests, each a folder guest/NAME with its own guest_main:
+# built as build/guest-NAME.bin and embedded (tv.guest=NAME).
+EXTRA_GUESTS := $(notdir $(wildcard guest/hostile guest/validate))
+EXTRA_GUEST_BINS := $(patsubst %,$(B)/guest-%.bin,$(EXTRA_GUESTS))
 BENCH_OBJS := $(call objs,guest,$(BENCH_SRCS))
 
 TOOLS := $(B)/host/tvtrace
@@ -72,9 +76,16 @@ $(eval $(call target_rules,guest,-Iguest/common))
 # The built-in guests are embedded in the hypervisor.
 GUEST_IMAGE_OBJS := $(B)/hyp/hyp/core/guest_image.o \
 	$(B)/hyp-notrace/hyp/core/guest_image.o $(B)/hyp-faulttest/hyp/core/guest_image.o
-$(GUEST_IMAGE_OBJS): $(B)/guest.bin $(B)/bench-guest.bin
+$(GUEST_IMAGE_OBJS): $(B)/guest.bin $(B)/bench-guest.bin $(EXTRA_GUEST_BINS)
 $(GUEST_IMAGE_OBJS): TARGET_CFLAGS += -DGUEST_BIN=$(abspath $(B)/guest.bin) \
-	-DBENCH_GUEST_BIN=$(abspath $(B)/bench-guest.bin)
+	-DBENCH_GUEST_BIN=$(abspath $(B)/bench-guest.bin) \
+	$(foreach g,$(EXTRA_GUESTS),-D$(shell echo $(g) | tr a-z A-Z)_GUEST_BIN=$(abspath $(B)/guest-$(g).bin))
+
+define extra_guest_rule
+$(B)/guest-$(1).elf: $(call objs,guest,$(wildcard guest/$(1)/*.c guest/$(1)/*.S) $(GUEST_COMMON) lib/fdt.c) linker/guest.ld
+	$$(CC_T) $$(TARGET_LDFLAGS) -T linker/guest.ld $$(filter %.o,$$^) $$(TARGET_LIBS) -o $$@
+endef
+$(foreach g,$(EXTRA_GUESTS),$(eval $(call extra_guest_rule,$(g))))
 
 $(B)/guest.elf: $(GUEST_OBJS) linker/guest.ld
 	$(CC_T) $(TARGET_LDFLAGS) -T linker/guest.ld $(GUEST_OBJS) $(TARGET_LIBS) -o $@

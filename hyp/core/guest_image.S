@@ -15,3 +15,19 @@ test_guest_end:
 bench_guest_start:
 	.incbin STR(BENCH_GUEST_BIN)
 bench_guest_end:
+
+/* Optional built-in guests (guest/hostile, guest/validate), when built. */
+#ifdef HOSTILE_GUEST_BIN
+	.balign 4096
+	.globl hostile_guest_start, hostile_guest_end
+hostile_guest_start:
+	.incbin STR(HOSTILE_GUEST_BIN)
+hostile_guest_end:
+#endif
+#ifdef VALIDATE_GUEST_BIN
+	.balign 4096
+	.globl validate_guest_start, validate_guest_end
+validate_guest_start:
+	.incbin STR(VALIDATE_GUEST_BIN)
+validate_guest_end:
+#endif

@@ -148,8 +148,9 @@ static bool apply(const char *name, const char *val)
 		opt.htimedelta = v;
 		return true;
 	}
-	static const char *const guests[] = { "test", "bench", "linux" };
-	if (!strcmp(name, "guest") && pick(val, guests, 3, &i)) {
+	static const char *const guests[] = { "test", "bench", "linux", "hostile",
+					      "validate" };
+	if (!strcmp(name, "guest") && pick(val, guests, 5, &i)) {
 		opt.guest = (enum guest_choice)i;
 		return true;
 	}

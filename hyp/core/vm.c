@@ -13,6 +13,21 @@
 
 extern char test_guest_start[], test_guest_end[];
 extern char bench_guest_start[], bench_guest_end[];
+/* Optional guests: weak, so an image built without them still links. */
+extern char hostile_guest_start[] __attribute__((weak));
+extern char hostile_guest_end[] __attribute__((weak));
+extern char validate_guest_start[] __attribute__((weak));
+extern char validate_guest_end[] __attribute__((weak));
+
+static const struct builtin_guest {
+	const char *name;
+	const char *start, *end;
+} builtin_guests[] = {
+	[GUEST_TEST] = { "test", test_guest_start, test_guest_end },
+	[GUEST_BENCH] = { "benchmark", bench_guest_start, bench_guest_end },
+	[GUEST_HOSTILE] = { "hostile", hostile_guest_start, hostile_guest_end },
+	[GUEST_VALIDATE] = { "validation", validate_guest_start, validate_guest_end },
+};
 
 /* Page allocator for lower-level G-stage tables: hypervisor memory, which
  * the guest can never reach. */
@@ -234,14 +249,15 @@ fail:
 /* A built-in guest: copied to the start of guest RAM, entered there. */
 static void load_builtin(struct vm *vm)
 {
-	const char *start = opt.guest == GUEST_BENCH ? bench_guest_start : test_guest_start;
-	const char *end = opt.guest == GUEST_BENCH ? bench_guest_end : test_guest_end;
-	size_t image = (size_t)(end - start);
+	const struct builtin_guest *g = &builtin_guests[opt.guest];
+	if (!g->start)
+		hyp_panic("this image was built without the %s guest (guest/%s)",
+			  g->name, g->name);
+	size_t image = (size_t)(g->end - g->start);
 	if (image + GUEST_FDT_MAX > vm->ram_size)
 		hyp_panic("guest image (%zu bytes) does not fit in guest RAM", image);
-	memcpy(vm_gpa_to_hva(vm, vm->ram_gpa, image), start, image);
-	hyp_log("VM %u: %s guest, %zu bytes\n", vm->id,
-		opt.guest == GUEST_BENCH ? "benchmark" : "test", image);
+	memcpy(vm_gpa_to_hva(vm, vm->ram_gpa, image), g->start, image);
+	hyp_log("VM %u: %s guest, %zu bytes\n", vm->id, g->name, image);
 	vm->entry_gpa = vm->ram_gpa;
 }
 
