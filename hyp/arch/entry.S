@@ -47,3 +47,21 @@ boot_start:
 	/* hyp_main never returns; if it does, park the hart. */
 3:	wfi
 	j	3b
+
+/*
+ * Secondary harts start here through the firmware's SBI HSM hart_start
+ * (hyp/core/smp.c): a0 = hart id, a1 = opaque = the hart's slot, MMU off.
+ * Each slot has its own stack.
+ */
+	.globl secondary_entry
+	.balign 4
+secondary_entry:
+	csrw	sie, zero
+	la	sp, hyp_stacks
+	li	t0, HYP_STACK_SIZE
+	addi	t1, a1, 1
+	mul	t0, t0, t1
+	add	sp, sp, t0
+	call	hyp_secondary_main
+4:	wfi
+	j	4b

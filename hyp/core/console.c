@@ -1,27 +1,53 @@
 /*
- * Console output through the SBI firmware, with a small line buffer so that
- * DBCN (one SBI call per buffer) and legacy putchar (one call per byte) both
- * see whole lines. picolibc's stdio (printf) writes here through `stdout`.
+ * Console output through the SBI firmware. Each hart collects a line in its
+ * own buffer and writes it whole under a lock, so lines from different
+ * harts (the hypervisor's, the guests' UART output, trace frames) never
+ * mix, and DBCN (one SBI call per buffer) and legacy putchar (one call per
+ * byte) both see whole lines. picolibc's stdio (printf) writes here through
+ * `stdout`.
  */
 #include "console.h"
 
 #include "../sbi/firmware.h"
+#include "spinlock.h"
+#include "vcpu.h"
 
-static char line[256];
-static size_t line_len;
+struct line_buf {
+	char text[256];
+	size_t len;
+};
+
+static struct line_buf lines[MAX_HARTS];
+static spinlock_t console_lock;
+
+/* This hart's buffer: tp holds its vcpu once the hypervisor has set it up
+ * (before that only the boot hart runs, with slot 0). */
+static struct line_buf *my_line(void)
+{
+	extern struct vcpu *vcpu_of_slot(unsigned slot);
+	struct vcpu *v = this_vcpu();
+	for (unsigned i = 0; i < MAX_HARTS; i++)
+		if (v == vcpu_of_slot(i))
+			return &lines[i];
+	return &lines[0];
+}
 
 void console_flush(void)
 {
-	if (line_len) {
-		fw_console_write(line, line_len);
-		line_len = 0;
+	struct line_buf *l = my_line();
+	if (l->len) {
+		spin_lock(&console_lock);
+		fw_console_write(l->text, l->len);
+		spin_unlock(&console_lock);
+		l->len = 0;
 	}
 }
 
 void console_putc(char c)
 {
-	line[line_len++] = c;
-	if (c == '\n' || line_len == sizeof(line))
+	struct line_buf *l = my_line();
+	l->text[l->len++] = c;
+	if (c == '\n' || l->len == sizeof(l->text))
 		console_flush();
 }
 

@@ -14,6 +14,7 @@
 #include "../trace/trace.h"
 #include "console.h"
 #include "insn.h"
+#include "smp.h"
 #include "options.h"
 #include "platform.h"
 #include "timer.h"
@@ -91,6 +92,9 @@ static void handle_interrupt(struct vcpu *v)
 	switch (v->scause & ~CAUSE_INTERRUPT) {
 	case IRQ_S_TIMER:
 		timer_interrupt(v);
+		break;
+	case IRQ_S_SOFT: /* another hart posted a request (smp.c) */
+		smp_handle_mailbox(v);
 		break;
 	default:
 		hyp_log("unexpected interrupt %llu while the guest ran; ignored\n",
@@ -199,6 +203,7 @@ void vcpu_exit(struct vcpu *v)
 void vcpu_stop(struct vcpu *v, int why, uint64_t detail, bool failure)
 {
 	trace_stop(v, (unsigned)why, detail);
+	smp_stop_others(v);
 	console_flush();
 	hyp_log("guest stopped (%s, reason %llu) after %llu exits\n",
 		why == TV_STOP_SHUTDOWN ? "shutdown"

@@ -1,12 +1,15 @@
 /*
  * Boot: from OpenSBI's jump into the payload to the first guest entry.
  */
+#include <tracevisor/sbi_ids.h>
+
 #include "../sbi/firmware.h"
 #include "../trace/trace.h"
 #include "console.h"
 #include "mem.h"
 #include "options.h"
 #include "platform.h"
+#include "smp.h"
 #include "vcpu.h"
 #include "vm.h"
 
@@ -15,10 +18,21 @@ static uint8_t fault_stacks[MAX_HARTS][FAULT_STACK_SIZE] __attribute__((aligned(
 static struct vcpu vcpus[MAX_HARTS];
 static struct vm vms[1];
 
+struct vcpu *vcpu_of_slot(unsigned slot)
+{
+	return &vcpus[slot];
+}
+
+struct vm *the_vm(void)
+{
+	return &vms[0];
+}
+
 /* Per-hart context: tp and sscratch point at the hart's vcpu from now on,
  * so a trap anywhere in the hypervisor finds its fault stack. */
-static void hart_context_init(struct vcpu *v, unsigned slot)
+void hart_context_init(struct vcpu *v, unsigned slot)
 {
+	v->slot = slot;
 	v->hyp_sp = (uint64_t)(uintptr_t)&hyp_stacks[slot][HYP_STACK_SIZE];
 	v->fault_sp = (uint64_t)(uintptr_t)&fault_stacks[slot][FAULT_STACK_SIZE];
 	__asm__ volatile("mv tp, %0" ::"r"(v));
@@ -58,9 +72,23 @@ void hyp_main(unsigned long hart, const void *fdt)
 	mem_init();
 	vm_reserve_boot_images();
 	trace_init();
+	if (opt.vcpus > (unsigned)platform.nharts) {
+		hyp_log("tv.vcpus=%u but only %d hart(s): using %d\n", opt.vcpus,
+			platform.nharts, platform.nharts);
+		opt.vcpus = (unsigned)platform.nharts;
+	}
+	vms[0].nvcpus = opt.vcpus;
+	for (unsigned i = 0; i < opt.vcpus; i++) {
+		vms[0].vcpus[i] = &vcpus[i];
+		vcpus[i].id = i;
+		vcpus[i].hsm_state = i ? SBI_HSM_STATE_STOPPED : SBI_HSM_STATE_STARTED;
+	}
 	vm_create(&vms[0], 0, opt.guest_mem);
 	mem_print();
 	vcpu_init(&vcpus[0], &vms[0], 0, (unsigned)hart);
+	unsigned up = smp_start_secondaries();
+	hyp_log("%u of %d hart(s) running the hypervisor; the guest has %u vCPU(s)\n",
+		up, platform.nharts, opt.vcpus);
 
 	hyp_log("entering the guest at %#llx (trace %s, ring %u slots, %s)\n",
 		(unsigned long long)vcpus[0].sepc, opt.trace ? "on" : "off",

@@ -16,6 +16,7 @@ struct options opt = {
 	.dump = DUMP_COMPACT,
 	.watermark_pct = 0,
 	.timer = TIMER_AUTO,
+	.vcpus = 1,
 };
 
 /* Decimal or 0x-hex digits; false on no digits or overflow. (Not strtoull:
@@ -157,6 +158,10 @@ static bool apply(const char *name, const char *val)
 	if (!strcmp(name, "kernel") && parse_size(val, &v) && v) {
 		opt.kernel = v;
 		opt.guest = GUEST_LINUX;
+		return true;
+	}
+	if (!strcmp(name, "vcpus") && parse_size(val, &v) && v >= 1 && v <= MAX_HARTS) {
+		opt.vcpus = (unsigned)v;
 		return true;
 	}
 	if (!strcmp(name, "fault_test"))

@@ -27,6 +27,7 @@ struct options {
 	bool fault_test;	   /* tv.fault_test=1: provoke an HS fault */
 	enum guest_choice guest;   /* tv.guest=test|bench|linux|hostile|validate */
 	uint64_t kernel;	   /* tv.kernel=ADDR: host address of a Linux Image */
+	unsigned vcpus;		   /* tv.vcpus=N: vCPUs of the guest, one per hart */
 };
 
 extern struct options opt;

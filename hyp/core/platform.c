@@ -118,6 +118,12 @@ static int probe_cpus(const void *fdt, unsigned long boot_hart)
 		else
 			platform.harts_ignored++;
 	}
+	/* Slot 0 is the boot hart: it runs vCPU 0. */
+	for (int i = 1; i < platform.nharts; i++)
+		if (platform.hart_id[i] == boot_hart) {
+			platform.hart_id[i] = platform.hart_id[0];
+			platform.hart_id[0] = (uint32_t)boot_hart;
+		}
 	if (!platform.timebase_hz) {
 		hyp_log("device tree gives no timebase-frequency in /cpus\n");
 		return -1;

@@ -27,9 +27,9 @@ void vcpu_init(struct vcpu *v, struct vm *vm, unsigned id, unsigned hart)
 	v->id = id;
 	v->hart = hart;
 	vm->vcpus[id] = v;
-	if (vm->nvcpus <= id)
-		vm->nvcpus = id + 1;
 
+	/* Requests from other harts arrive as supervisor software interrupts. */
+	csr_set(CSR_SIE, MIP_SSIP);
 	csr_write(CSR_HEDELEG, HEDELEG_GUEST);
 	csr_write(CSR_HIDELEG, HIDELEG_GUEST);
 	csr_write(CSR_HVIP, 0);

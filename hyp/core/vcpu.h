@@ -39,6 +39,16 @@ struct vcpu {
 	struct tv_ring *ring;	/* this hart's trace ring */
 	uint64_t trace_hdr;	/* record header word without kind/flags */
 	uint8_t trace_active;	/* copy of trace_active, one load away */
+	/* --- SMP: written by other harts, hence volatile (hyp/core/smp.c) --- */
+	unsigned slot;		/* hart slot (index into platform.hart_id) */
+	volatile uint32_t hsm_state;	/* SBI_HSM_STATE_* of this vCPU */
+	volatile uint32_t mailbox;	/* MB_* requests from other harts */
+	volatile uint32_t vseip_level;	/* PLIC output for MB_VSEIP */
+	volatile uint64_t fence_req;	/* fence requests posted ... */
+	volatile uint64_t fence_done;	/* ... and done */
+	uint64_t start_addr, start_opaque; /* HSM hart_start arguments */
+	volatile uint32_t alive;	/* the hart reached the hypervisor */
+	volatile uint32_t parked;	/* the hart stopped for good */
 };
 
 _Static_assert(__builtin_offsetof(struct vcpu, sepc) == VCPU_SEPC, "layout");

@@ -150,6 +150,8 @@ static void guest_bootargs(char *out, size_t size)
 }
 
 #define CHECK(x) do { if ((x) < 0) goto fail; } while (0)
+#define PLIC_PHANDLE 1
+#define INTC_PHANDLE(cpu) (2 + (cpu))
 
 /* The guest's device tree: what it may know of its machine, nothing more. */
 static void build_guest_fdt(struct vm *vm)
@@ -181,20 +183,24 @@ static void build_guest_fdt(struct vm *vm)
 	CHECK(fdtw_prop_u32(&w, "#address-cells", 1));
 	CHECK(fdtw_prop_u32(&w, "#size-cells", 0));
 	CHECK(fdtw_prop_u32(&w, "timebase-frequency", (uint32_t)platform.timebase_hz));
-	CHECK(fdtw_begin_node(&w, "cpu@0"));
-	CHECK(fdtw_prop_string(&w, "device_type", "cpu"));
-	CHECK(fdtw_prop_u32(&w, "reg", 0));
-	CHECK(fdtw_prop_string(&w, "compatible", "riscv"));
-	CHECK(fdtw_prop_string(&w, "riscv,isa", isa));
-	CHECK(fdtw_prop_string(&w, "mmu-type", "riscv,sv39"));
-	CHECK(fdtw_prop_string(&w, "status", "okay"));
-	CHECK(fdtw_begin_node(&w, "interrupt-controller"));
-	CHECK(fdtw_prop_u32(&w, "#interrupt-cells", 1));
-	CHECK(fdtw_prop_empty(&w, "interrupt-controller"));
-	CHECK(fdtw_prop_string(&w, "compatible", "riscv,cpu-intc"));
-	CHECK(fdtw_prop_u32(&w, "phandle", 1));
-	CHECK(fdtw_end_node(&w));
-	CHECK(fdtw_end_node(&w));
+	for (unsigned i = 0; i < vm->nvcpus; i++) {
+		char name[16];
+		snprintf(name, sizeof(name), "cpu@%u", i);
+		CHECK(fdtw_begin_node(&w, name));
+		CHECK(fdtw_prop_string(&w, "device_type", "cpu"));
+		CHECK(fdtw_prop_u32(&w, "reg", i));
+		CHECK(fdtw_prop_string(&w, "compatible", "riscv"));
+		CHECK(fdtw_prop_string(&w, "riscv,isa", isa));
+		CHECK(fdtw_prop_string(&w, "mmu-type", "riscv,sv39"));
+		CHECK(fdtw_prop_string(&w, "status", "okay"));
+		CHECK(fdtw_begin_node(&w, "interrupt-controller"));
+		CHECK(fdtw_prop_u32(&w, "#interrupt-cells", 1));
+		CHECK(fdtw_prop_empty(&w, "interrupt-controller"));
+		CHECK(fdtw_prop_string(&w, "compatible", "riscv,cpu-intc"));
+		CHECK(fdtw_prop_u32(&w, "phandle", INTC_PHANDLE(i)));
+		CHECK(fdtw_end_node(&w));
+		CHECK(fdtw_end_node(&w));
+	}
 	CHECK(fdtw_end_node(&w));
 
 	CHECK(fdtw_begin_node(&w, "memory@c0000000"));
@@ -219,17 +225,21 @@ static void build_guest_fdt(struct vm *vm)
 	CHECK(fdtw_prop_u32(&w, "#address-cells", 0));
 	CHECK(fdtw_prop_u32(&w, "#interrupt-cells", 1));
 	CHECK(fdtw_prop_empty(&w, "interrupt-controller"));
-	uint32_t ext[2] = { 1, IRQ_S_EXT };
-	CHECK(fdtw_prop_cells(&w, "interrupts-extended", ext, 2));
+	uint32_t ext[2 * MAX_HARTS];
+	for (unsigned i = 0; i < vm->nvcpus; i++) {
+		ext[2 * i] = INTC_PHANDLE(i);
+		ext[2 * i + 1] = IRQ_S_EXT;
+	}
+	CHECK(fdtw_prop_cells(&w, "interrupts-extended", ext, (int)(2 * vm->nvcpus)));
 	CHECK(fdtw_prop_u32(&w, "riscv,ndev", 31));
-	CHECK(fdtw_prop_u32(&w, "phandle", 2));
+	CHECK(fdtw_prop_u32(&w, "phandle", PLIC_PHANDLE));
 	CHECK(fdtw_end_node(&w));
 	CHECK(fdtw_begin_node(&w, "serial@10000000"));
 	CHECK(fdtw_prop_string(&w, "compatible", "ns16550a"));
 	reg[0] = 0; reg[1] = GUEST_UART_GPA; reg[2] = 0; reg[3] = GUEST_UART_SIZE;
 	CHECK(fdtw_prop_cells(&w, "reg", reg, 4));
 	CHECK(fdtw_prop_u32(&w, "clock-frequency", 3686400));
-	CHECK(fdtw_prop_u32(&w, "interrupt-parent", 2));
+	CHECK(fdtw_prop_u32(&w, "interrupt-parent", PLIC_PHANDLE));
 	CHECK(fdtw_prop_u32(&w, "interrupts", GUEST_UART_IRQ));
 	CHECK(fdtw_end_node(&w));
 	CHECK(fdtw_begin_node(&w, "testdev@10010000"));

@@ -17,6 +17,7 @@
 #include "../gstage/gstage.h"
 #include "../mmio/mmio.h"
 #include "hyp.h"
+#include "spinlock.h"
 
 #define GUEST_RAM_GPA 0xC0000000UL
 #define GUEST_UART_GPA 0x10000000UL
@@ -40,6 +41,7 @@ struct vm {
 	unsigned ndevices;
 	struct vcpu *vcpus[MAX_HARTS];	/* by vCPU id */
 	unsigned nvcpus;
+	spinlock_t device_lock;		/* emulated devices' state */
 };
 
 /* Keep the boot images QEMU loaded for a Linux guest (tv.kernel, -initrd)

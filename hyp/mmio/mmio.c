@@ -67,8 +67,14 @@ void mmio_handle_guest_page_fault(struct vcpu *v)
 	struct mmio_device *d = vm_find_device(v->vm, gpa);
 	struct insn_mem m;
 
-	if (!d || !v->insn_valid || insn_decode_mem(v->insn, &m) != INSN_OK ||
-	    !emulate(v, d, gpa, &m)) {
+	bool ok = false;
+	if (d && v->insn_valid && insn_decode_mem(v->insn, &m) == INSN_OK) {
+		/* Devices are shared by every vCPU of the VM. */
+		spin_lock(&v->vm->device_lock);
+		ok = emulate(v, d, gpa, &m);
+		spin_unlock(&v->vm->device_lock);
+	}
+	if (!ok) {
 		access_fault(v);
 		return;
 	}

@@ -15,7 +15,9 @@
  */
 #include "mmio.h"
 
+#include "../core/smp.h"
 #include "../core/vcpu.h"
+#include "../core/vm.h"
 #include "../trace/trace.h"
 
 #define PLIC_SOURCES 32 /* source 0 does not exist */
@@ -57,19 +59,28 @@ static unsigned best(const struct plic *p, unsigned ctx)
 	return id;
 }
 
-/* Drive the vCPU's external interrupt from context `ctx`'s output. */
+/* Drive each vCPU's external interrupt from its context's output: in this
+ * hart's hvip for the running vCPU, through the mailbox of another hart
+ * for the others (hyp/core/smp.c). Context c belongs to vCPU c. */
 static void update_output(struct plic *p, struct vcpu *v)
 {
-	unsigned ctx = v->id;
-	bool out = best(p, ctx) != 0;
-	if (out == p->output[ctx])
-		return;
-	p->output[ctx] = out;
-	if (out)
-		csr_set(CSR_HVIP, MIP_VSEIP);
-	else
-		csr_clear(CSR_HVIP, MIP_VSEIP);
-	trace_irq(v, CAUSE_INTERRUPT | IRQ_VS_EXT, csr_read(CSR_HVIP), out);
+	for (unsigned ctx = 0; ctx < v->vm->nvcpus && ctx < PLIC_CONTEXTS; ctx++) {
+		struct vcpu *t = v->vm->vcpus[ctx];
+		bool out = best(p, ctx) != 0;
+		if (out == p->output[ctx])
+			continue;
+		p->output[ctx] = out;
+		if (t != v) {
+			__atomic_store_n(&t->vseip_level, out, __ATOMIC_RELEASE);
+			smp_request(t, MB_VSEIP);
+			continue;
+		}
+		if (out)
+			csr_set(CSR_HVIP, MIP_VSEIP);
+		else
+			csr_clear(CSR_HVIP, MIP_VSEIP);
+		trace_irq(v, CAUSE_INTERRUPT | IRQ_VS_EXT, csr_read(CSR_HVIP), out);
+	}
 }
 
 void plic_set_level(struct vcpu *v, unsigned source, bool high)

@@ -1,12 +1,15 @@
 /*
  * SBI Hart State Management extension (EID "HSM"): start, stop, status
  * and suspend of the guest's vCPUs, with the states of the SBI
- * specification ("Hart State Management Extension").
+ * specification ("Hart State Management Extension"). Each vCPU has its own
+ * hart; a stopped vCPU's hart waits in the hypervisor (smp.c).
  */
 #include <tracevisor/sbi_ids.h>
 #include <tracevisor/trace_record.h>
 
+#include "../core/smp.h"
 #include "../core/vm.h"
+#include "../trace/trace.h"
 #include "sbi.h"
 
 static struct vcpu *vcpu_by_id(struct vcpu *v, unsigned long id)
@@ -14,12 +17,18 @@ static struct vcpu *vcpu_by_id(struct vcpu *v, unsigned long id)
 	return id < v->vm->nvcpus ? v->vm->vcpus[id] : NULL;
 }
 
-/* Wait until the vCPU has an interrupt pending that it has enabled (the
- * hypervisor's own wfi wakes on any, whatever sstatus.SIE says). */
-static void wait_for_interrupt(void)
+/* Wait until the vCPU has an interrupt pending that it has enabled, or the
+ * hypervisor has work for it (its timer, a request from another hart):
+ * the hypervisor's own wfi wakes on any of them, whatever sstatus.SIE
+ * says. */
+static void wait_for_interrupt(struct vcpu *v)
 {
-	while (!(csr_read(CSR_HIP) & csr_read(CSR_HIE)) && !(csr_read(CSR_SIP) & MIP_STIP))
+	for (;;) {
+		smp_handle_mailbox(v);
+		if ((csr_read(CSR_HIP) & csr_read(CSR_HIE)) || (csr_read(CSR_SIP) & MIP_STIP))
+			return;
 		__asm__ volatile("wfi");
+	}
 }
 
 static bool suspend_type_valid(unsigned long type)
@@ -39,6 +48,39 @@ static void resume_at(struct vcpu *v, unsigned long addr)
 	v->sepc = addr - 4; /* sbi_handle_ecall steps over the ecall */
 }
 
+/* hart_start: a STOPPED vCPU becomes START_PENDING and its hart, waiting
+ * in vcpu_wait_for_start, enters the guest at start_addr. */
+static long hart_start(struct vcpu *v, unsigned long id, unsigned long addr,
+		       unsigned long opaque)
+{
+	struct vcpu *t = vcpu_by_id(v, id);
+	if (!t)
+		return SBI_ERR_INVALID_PARAM;
+	if (!vm_gpa_to_hva(v->vm, addr, 4))
+		return SBI_ERR_INVALID_ADDRESS;
+	uint32_t stopped = SBI_HSM_STATE_STOPPED;
+	t->start_addr = addr;
+	t->start_opaque = opaque;
+	if (!__atomic_compare_exchange_n(&t->hsm_state, &stopped,
+					 SBI_HSM_STATE_START_PENDING, false,
+					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		return SBI_ERR_ALREADY_AVAILABLE;
+	smp_request(t, MB_START);
+	return SBI_SUCCESS;
+}
+
+/* hart_stop: this vCPU stops; its hart waits for the next hart_start. The
+ * last started vCPU stopping ends the guest. */
+static __attribute__((noreturn)) void hart_stop(struct vcpu *v)
+{
+	__atomic_store_n(&v->hsm_state, SBI_HSM_STATE_STOPPED, __ATOMIC_RELEASE);
+	for (unsigned i = 0; i < v->vm->nvcpus; i++)
+		if (__atomic_load_n(&v->vm->vcpus[i]->hsm_state, __ATOMIC_ACQUIRE) !=
+		    SBI_HSM_STATE_STOPPED)
+			vcpu_wait_for_start(v);
+	vcpu_stop(v, TV_STOP_SHUTDOWN, 0, false);
+}
+
 static void hsm_handler(struct vcpu *v, unsigned long eid, unsigned long fid,
 			struct sbiret *ret)
 {
@@ -48,23 +90,17 @@ static void hsm_handler(struct vcpu *v, unsigned long eid, unsigned long fid,
 	ret->value = 0;
 	switch (fid) {
 	case SBI_HSM_HART_START:
-		t = vcpu_by_id(v, sbi_arg(v, 0));
-		if (!t)
-			ret->error = SBI_ERR_INVALID_PARAM;
-		else if (!vm_gpa_to_hva(v->vm, sbi_arg(v, 1), 4))
-			ret->error = SBI_ERR_INVALID_ADDRESS;
-		else
-			ret->error = SBI_ERR_ALREADY_AVAILABLE; /* every vCPU runs */
+		ret->error = hart_start(v, sbi_arg(v, 0), sbi_arg(v, 1), sbi_arg(v, 2));
 		return;
 	case SBI_HSM_HART_STOP:
-		/* The last running vCPU stopping ends the guest. */
-		vcpu_stop(v, TV_STOP_SHUTDOWN, 0, false);
+		trace_sbi(v, SBI_EXT_HSM, fid, SBI_SUCCESS, 0);
+		hart_stop(v);
 	case SBI_HSM_HART_GET_STATUS:
 		t = vcpu_by_id(v, sbi_arg(v, 0));
 		if (!t)
 			ret->error = SBI_ERR_INVALID_PARAM;
 		else
-			ret->value = SBI_HSM_STATE_STARTED;
+			ret->value = __atomic_load_n(&t->hsm_state, __ATOMIC_ACQUIRE);
 		return;
 	case SBI_HSM_HART_SUSPEND: {
 		unsigned long type = sbi_arg(v, 0);
@@ -82,7 +118,9 @@ static void hsm_handler(struct vcpu *v, unsigned long eid, unsigned long fid,
 			ret->error = SBI_ERR_INVALID_ADDRESS;
 			return;
 		}
-		wait_for_interrupt();
+		v->hsm_state = SBI_HSM_STATE_SUSPENDED;
+		wait_for_interrupt(v);
+		v->hsm_state = SBI_HSM_STATE_STARTED;
 		if (type == SBI_HSM_SUSPEND_NON_RET_DEFAULT) {
 			resume_at(v, sbi_arg(v, 1));
 			/* sbi_handle_ecall puts these in a0 and a1. */

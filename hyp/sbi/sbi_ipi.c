@@ -6,16 +6,19 @@
  */
 #include <tracevisor/sbi_ids.h>
 
+#include "../core/smp.h"
 #include "../core/vm.h"
 #include "../trace/trace.h"
 #include "sbi.h"
 
-/* Raise VSSIP on vCPU `target`. With one vCPU per hart, the hart running
- * this code can only set its own hvip; other vCPUs (SMP) are not yet run. */
+/* Raise VSSIP on vCPU `target`: directly in this hart's hvip for itself,
+ * else through the target hart's mailbox and a physical IPI (smp.c). */
 void sbi_ipi_raise(struct vcpu *v, struct vcpu *target)
 {
-	if (target != v)
+	if (target != v) {
+		smp_request(target, MB_VSSIP);
 		return;
+	}
 	csr_set(CSR_HVIP, MIP_VSSIP);
 	trace_irq(v, CAUSE_INTERRUPT | IRQ_VS_SOFT, csr_read(CSR_HVIP), true);
 }

@@ -8,6 +8,7 @@
  */
 #include <tracevisor/sbi_ids.h>
 
+#include "../core/smp.h"
 #include "../core/vm.h"
 #include "sbi.h"
 
@@ -67,8 +68,14 @@ static void rfence_handler(struct vcpu *v, unsigned long eid, unsigned long fid,
 	ret->error = sbi_hart_mask(v, sbi_arg(v, 0), sbi_arg(v, 1), &targets);
 	if (ret->error)
 		return;
-	/* One vCPU per hart: only this hart's own vCPU can be a target that
-	 * runs here; fences for other harts' vCPUs (SMP) are not yet sent. */
+	/* Other harts: a request through their mailbox, waited for, so the
+	 * fence is done everywhere when the call returns. A remote VS-stage
+	 * flush is always a full one (hfence.vvma x0, x0). */
+	for (unsigned i = 0; i < v->vm->nvcpus; i++)
+		if ((targets & (1ULL << i)) && v->vm->vcpus[i] != v)
+			smp_request_fence(v, v->vm->vcpus[i],
+					  fid == SBI_RFENCE_REMOTE_FENCE_I ? MB_FENCE_I
+									    : MB_HFENCE_VVMA);
 	if (!(targets & (1ULL << v->id)))
 		return;
 	switch (fid) {

@@ -54,3 +54,20 @@ check "sbi timer: SBI set_timer calls" grep -q 'TIME.set_timer' "$LOG.records"
 check "sbi timer: HS timer interrupt exits inject VSTIP" bash -c "
 	grep -q 'exit .*IRQ_S_TIMER' '$LOG.records' &&
 	grep -q 'irq .*raise virtual supervisor timer' '$LOG.records'"
+
+# SMP: four vCPUs, one per hart, started by Linux through SBI HSM.
+BOOT_TIMEOUT=300 boot linux-smp4 --linux --smp 4 --append "tv.vcpus=4"
+status_is "smp 4: QEMU exits 0" 0
+has "smp 4: Linux reached userspace" "^tracevisor: linux guest reached userspace$"
+has "smp 4: Linux brought up 4 CPUs" "smp: Brought up 1 node, 4 CPUs"
+check "smp 4: /proc/cpuinfo lists 4 harts" test "$(grep -cE '^processor[[:space:]]+: [0-3]$' "$LOG")" = 4
+R >"$LOG.records"
+check "smp 4: HSM hart_start for vCPUs 1-3" bash -c "
+	for h in 1 2 3; do grep -q \"HSM.hart_start(0x\$h,\" '$LOG.records' || exit 1; done"
+check "smp 4: every hart's ring has exits of its own vCPU" awk '
+	$4 == "exit" { seen[$2 " " $3]++ }
+	END { exit !(seen["[000] vm0-vcpu0"] && seen["[001] vm0-vcpu1"] &&
+		     seen["[002] vm0-vcpu2"] && seen["[003] vm0-vcpu3"]) }' "$LOG.records"
+check "smp 4: records merged in time order across harts" bash -c "
+	grep -E '^ +[0-9]+\\.[0-9]+ ' '$LOG.records' | awk '{ if (\$1 < last) bad++; last = \$1 } END { exit bad != 0 }'"
+check "smp 4: nothing lost" bash -c "'$TVTRACE' -s '$LOG' | grep -q '^Lost records: 0'"

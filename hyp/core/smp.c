@@ -1,0 +1,188 @@
+/*
+ * Secondary harts and inter-hart requests.
+ *
+ * Each hart runs one vCPU (vCPU i on hart slot i); the boot hart is slot 0.
+ * A hart asks another to do something on its behalf (raise the guest's
+ * software interrupt, fence its TLB, start its vCPU, stop) by setting bits
+ * in the target vCPU's mailbox with an atomic OR and then sending a
+ * physical IPI through the firmware (SBI IPI). The target takes it as a
+ * supervisor software interrupt: as a VM exit when its guest runs, or by
+ * waking from wfi when it waits in the hypervisor. It clears sip.SSIP
+ * BEFORE swapping the mailbox to zero, so a request posted between the two
+ * raises SSIP again and is never lost.
+ */
+#include "smp.h"
+
+#include <tracevisor/sbi_ids.h>
+#include <tracevisor/trace_record.h>
+
+#include "../sbi/firmware.h"
+#include "../trace/trace.h"
+#include "console.h"
+#include "options.h"
+#include "platform.h"
+#include "timer.h"
+#include "vm.h"
+
+extern char secondary_entry[]; /* hyp/arch/entry.S */
+void hart_context_init(struct vcpu *v, unsigned slot); /* main.c */
+struct vm *the_vm(void);			       /* main.c */
+
+/* Ring hart `hartid`: an SBI IPI from the firmware beneath. */
+static void send_ipi(unsigned hartid)
+{
+	fw_call(SBI_EXT_IPI, SBI_IPI_SEND_IPI, 1, hartid, 0);
+}
+
+void smp_request(struct vcpu *t, uint32_t bits)
+{
+	__atomic_fetch_or(&t->mailbox, bits, __ATOMIC_RELEASE);
+	send_ipi(t->hart);
+}
+
+/* Poll for at most this many timebase ticks (1/10 s at 10 MHz) before
+ * declaring another hart unresponsive. */
+static uint64_t patience(void)
+{
+	return platform.timebase_hz / 10;
+}
+
+void smp_request_fence(struct vcpu *self, struct vcpu *t, uint32_t bits)
+{
+	uint64_t want = __atomic_add_fetch(&t->fence_req, 1, __ATOMIC_ACQ_REL);
+	smp_request(t, bits);
+	uint64_t until = csr_read(CSR_TIME) + patience();
+	/* While waiting, keep serving our own mailbox: the target may be
+	 * waiting for us at the same time. */
+	while (__atomic_load_n(&t->fence_done, __ATOMIC_ACQUIRE) < want) {
+		smp_handle_mailbox(self);
+		if (csr_read(CSR_TIME) > until) {
+			hyp_log("hart %u did not complete a remote fence for vCPU %u\n",
+				t->hart, t->id);
+			return;
+		}
+	}
+}
+
+void smp_handle_mailbox(struct vcpu *v)
+{
+	csr_clear(CSR_SIP, MIP_SSIP);
+	uint32_t bits = __atomic_exchange_n(&v->mailbox, 0, __ATOMIC_ACQUIRE);
+	if (!bits)
+		return;
+	if (bits & MB_STOP_VM)
+		smp_park(v);
+	if (bits & MB_VSSIP) {
+		csr_set(CSR_HVIP, MIP_VSSIP);
+		trace_irq(v, CAUSE_INTERRUPT | IRQ_VS_SOFT, csr_read(CSR_HVIP), true);
+	}
+	if (bits & MB_VSEIP) {
+		bool on = __atomic_load_n(&v->vseip_level, __ATOMIC_ACQUIRE);
+		if (on)
+			csr_set(CSR_HVIP, MIP_VSEIP);
+		else
+			csr_clear(CSR_HVIP, MIP_VSEIP);
+		trace_irq(v, CAUSE_INTERRUPT | IRQ_VS_EXT, csr_read(CSR_HVIP), on);
+	}
+	if (bits & MB_FENCE_I)
+		__asm__ volatile("fence.i" ::: "memory");
+	if (bits & MB_HFENCE_VVMA)
+		__asm__ volatile(".insn r 0x73, 0, 0x11, x0, x0, x0" ::: "memory");
+	if (bits & (MB_FENCE_I | MB_HFENCE_VVMA))
+		__atomic_store_n(&v->fence_done,
+				 __atomic_load_n(&v->fence_req, __ATOMIC_ACQUIRE),
+				 __ATOMIC_RELEASE);
+}
+
+void smp_park(struct vcpu *v)
+{
+	__atomic_store_n(&v->hsm_state, SBI_HSM_STATE_STOPPED, __ATOMIC_RELEASE);
+	__atomic_store_n(&v->parked, 1, __ATOMIC_RELEASE);
+	csr_write(CSR_SIE, 0);
+	for (;;)
+		__asm__ volatile("wfi");
+}
+
+void smp_stop_others(struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+	for (unsigned i = 0; i < vm->nvcpus; i++)
+		if (vm->vcpus[i] != v)
+			smp_request(vm->vcpus[i], MB_STOP_VM);
+	uint64_t until = csr_read(CSR_TIME) + patience();
+	for (unsigned i = 0; i < vm->nvcpus; i++) {
+		struct vcpu *t = vm->vcpus[i];
+		while (t != v && !__atomic_load_n(&t->parked, __ATOMIC_ACQUIRE) &&
+		       csr_read(CSR_TIME) < until)
+			;
+	}
+}
+
+/* Enter the guest on this hart as HSM hart_start asked: at start_addr in
+ * VS-mode with a0 = hart id, a1 = opaque, the guest's MMU off
+ * ("Function: Hart start"). */
+static void enter_started(struct vcpu *v) __attribute__((noreturn));
+static void enter_started(struct vcpu *v)
+{
+	csr_write(CSR_VSATP, 0);
+	csr_write(CSR_VSSTATUS, 0);
+	v->sepc = v->start_addr;
+	v->gpr[REG_A0] = v->id;
+	v->gpr[REG_A1] = v->start_opaque;
+	v->hstatus |= HSTATUS_SPV | HSTATUS_SPVP;
+	v->sstatus |= SSTATUS_SPP;
+	v->sstatus &= ~SSTATUS_SPIE;
+	__atomic_store_n(&v->hsm_state, SBI_HSM_STATE_STARTED, __ATOMIC_RELEASE);
+	vcpu_run(v);
+}
+
+void vcpu_wait_for_start(struct vcpu *v)
+{
+	csr_set(CSR_SIE, MIP_SSIP);
+	for (;;) {
+		smp_handle_mailbox(v);
+		if (__atomic_load_n(&v->hsm_state, __ATOMIC_ACQUIRE) ==
+		    SBI_HSM_STATE_START_PENDING)
+			enter_started(v);
+		__asm__ volatile("wfi");
+	}
+}
+
+/* A secondary hart's first C code (hyp/arch/entry.S, a1 = its slot). */
+void hyp_secondary_main(unsigned long hart, unsigned long slot)
+{
+	struct vcpu *v = vcpu_of_slot((unsigned)slot);
+	hart_context_init(v, (unsigned)slot);
+	__atomic_store_n(&v->alive, 1, __ATOMIC_RELEASE);
+	struct vm *vm = the_vm();
+	if (slot >= opt.vcpus) /* no vCPU for this hart: it idles */
+		smp_park(v);
+	vcpu_init(v, vm, (unsigned)slot, (unsigned)hart);
+	v->hsm_state = SBI_HSM_STATE_STOPPED;
+	vcpu_wait_for_start(v);
+}
+
+unsigned smp_start_secondaries(void)
+{
+	unsigned up = 1;
+	for (int i = 1; i < platform.nharts; i++) {
+		struct vcpu *v = vcpu_of_slot((unsigned)i);
+		struct sbiret r = fw_call(SBI_EXT_HSM, SBI_HSM_HART_START,
+					  platform.hart_id[i],
+					  (unsigned long)secondary_entry, (unsigned long)i);
+		if (r.error) {
+			hyp_log("hart %u did not start: SBI HSM hart_start error %ld\n",
+				platform.hart_id[i], r.error);
+			continue;
+		}
+		uint64_t until = csr_read(CSR_TIME) + patience();
+		while (!__atomic_load_n(&v->alive, __ATOMIC_ACQUIRE) && csr_read(CSR_TIME) < until)
+			;
+		if (__atomic_load_n(&v->alive, __ATOMIC_ACQUIRE))
+			up++;
+		else
+			hyp_log("hart %u was started but did not reach the hypervisor "
+				"within 100 ms; carrying on without it\n", platform.hart_id[i]);
+	}
+	return up;
+}

@@ -1,0 +1,44 @@
+/*
+ * Several harts: bringing up the secondary harts through the firmware's
+ * SBI HSM, and the requests harts send each other (a mailbox per vCPU,
+ * rung with a physical IPI: the firmware's SBI IPI raises the target
+ * hart's supervisor software interrupt).
+ */
+#ifndef HYP_SMP_H
+#define HYP_SMP_H
+
+#include "vcpu.h"
+
+/* Mailbox requests (bits of vcpu->mailbox). */
+#define MB_VSSIP (1u << 0)	 /* raise the guest's software interrupt */
+#define MB_FENCE_I (1u << 1)	 /* fence.i on that hart */
+#define MB_HFENCE_VVMA (1u << 2) /* flush the guest's VS-stage TLB */
+#define MB_VSEIP (1u << 3)	 /* apply vcpu->vseip_level to hvip.VSEIP */
+#define MB_START (1u << 4)	 /* HSM hart_start: look at hsm_state */
+#define MB_STOP_VM (1u << 5)	 /* the VM is stopping: park */
+
+/* Start every other hart listed in the FDT; returns how many came up. */
+unsigned smp_start_secondaries(void);
+
+/* Post `bits` to vCPU t's mailbox and ring its hart. */
+void smp_request(struct vcpu *t, uint32_t bits);
+
+/* Post a fence request to t and wait until t has done it. */
+void smp_request_fence(struct vcpu *self, struct vcpu *t, uint32_t bits);
+
+/* Handle this vCPU's mailbox (its hart got an IPI or is polling). */
+void smp_handle_mailbox(struct vcpu *v);
+
+/* Stop every other vCPU of the VM and wait (bounded) until they park. */
+void smp_stop_others(struct vcpu *v);
+
+/* Park this hart for good (its vCPU stopped and the VM is stopping). */
+void smp_park(struct vcpu *v) __attribute__((noreturn));
+
+/* A stopped vCPU waits here until HSM hart_start, then enters the guest. */
+void vcpu_wait_for_start(struct vcpu *v) __attribute__((noreturn));
+
+/* The vCPU structure of hart slot i (slot 0 is the boot hart). */
+struct vcpu *vcpu_of_slot(unsigned slot);
+
+#endif
