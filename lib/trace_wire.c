@@ -953,7 +953,7 @@ static void decode_frame_text(struct tv_wire_dec *d, const char *text,
 		dec_bad(d, "empty frame");
 		return;
 	}
-	if (n > TV_WIRE_MAX_B64) {
+	if (n > (size_t)TV_WIRE_MAX_B64) {
 		dec_bad(d, "frame longer than the 768-byte maximum");
 		return;
 	}
@@ -1058,6 +1058,8 @@ const char *tv_dump_reason_name(unsigned reason)
 		return "hypervisor fault";
 	case TV_DUMP_TRACE_FULL:
 		return "trace full/stop";
+	case TV_DUMP_WATCHDOG:
+		return "watchdog: guest made no exit";
 	default:
 		return NULL;
 	}

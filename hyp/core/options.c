@@ -164,6 +164,10 @@ static bool apply(const char *name, const char *val)
 		opt.vcpus = (unsigned)v;
 		return true;
 	}
+	if (!strcmp(name, "watchdog") && parse_size(val, &v) && v <= 3600000) {
+		opt.watchdog_ms = v;
+		return true;
+	}
 	if (!strcmp(name, "fault_test"))
 		return parse_bool(val, &opt.fault_test);
 	return false;

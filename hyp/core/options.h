@@ -28,6 +28,7 @@ struct options {
 	enum guest_choice guest;   /* tv.guest=test|bench|linux|hostile|validate */
 	uint64_t kernel;	   /* tv.kernel=ADDR: host address of a Linux Image */
 	unsigned vcpus;		   /* tv.vcpus=N: vCPUs of the guest, one per hart */
+	uint64_t watchdog_ms;	   /* tv.watchdog=MS: hypervisor tick, 0 = off */
 };
 
 extern struct options opt;

@@ -4,6 +4,7 @@
 #include "../trace/trace.h"
 #include "options.h"
 #include "platform.h"
+#include "trace_wire.h"
 
 #define NEVER (~0ULL)
 
@@ -21,9 +22,24 @@ static void hs_timer_arm(uint64_t when)
 		fw_set_timer(when);
 }
 
+/* The HS timer serves two deadlines: the guest's (SBI set_timer) and the
+ * hypervisor's own watchdog tick. Arm it for the earlier one. */
+static void rearm(struct vcpu *v)
+{
+	hs_timer_arm(v->timer_host < v->watchdog_next ? v->timer_host : v->watchdog_next);
+}
+
+static uint64_t watchdog_period(void)
+{
+	return opt.watchdog_ms * (platform.timebase_hz / 1000);
+}
+
 void timer_init(struct vcpu *v)
 {
 	v->timer_deadline = NEVER;
+	v->timer_host = NEVER;
+	v->watchdog_next = opt.watchdog_ms ? csr_read(CSR_TIME) + watchdog_period() : NEVER;
+	v->watchdog_exits = v->exits;
 	csr_write(CSR_HTIMEDELTA, opt.htimedelta);
 	if (platform.has_sstc) {
 		/* vstimecmp compares against the guest's time (time +
@@ -34,7 +50,7 @@ void timer_init(struct vcpu *v)
 		else
 			csr_clear(CSR_HENVCFG, HENVCFG_STCE);
 	}
-	hs_timer_arm(NEVER);
+	rearm(v);
 	csr_set(CSR_SIE, MIP_STIP);
 }
 
@@ -51,15 +67,45 @@ void timer_set_guest(struct vcpu *v, uint64_t when)
 		csr_write(CSR_VSTIMECMP, when);
 		return;
 	}
-	hs_timer_arm(when == NEVER ? NEVER : when - opt.htimedelta);
+	v->timer_host = when == NEVER ? NEVER : when - opt.htimedelta;
+	rearm(v);
 }
 
-/* The hypervisor's timer fired for the guest's deadline: silence it and
- * raise the guest's timer interrupt through hvip.VSTIP. */
+/*
+ * The watchdog tick: the hypervisor gets control on its own timer even
+ * from a guest that never exits. A vCPU that made no exit since the last
+ * tick (this tick's own exit aside) is reported once per stall, with its
+ * PC, and the trace is dumped so far.
+ */
+static void watchdog_tick(struct vcpu *v, uint64_t now)
+{
+	bool stalled = v->exits - v->watchdog_exits <= 1;
+	v->watchdog_exits = v->exits;
+	v->watchdog_next = now + watchdog_period();
+	if (!stalled) {
+		v->watchdog_reported = false;
+		return;
+	}
+	if (v->watchdog_reported)
+		return;
+	v->watchdog_reported = true;
+	hyp_log("watchdog: vCPU %u made no exit in %llu ms; it runs at pc %#llx\n",
+		v->id, (unsigned long long)opt.watchdog_ms, (unsigned long long)v->sepc);
+	trace_dump(TV_DUMP_WATCHDOG);
+}
+
+/* The HS timer fired: the guest's deadline (raise its timer interrupt
+ * through hvip.VSTIP), the watchdog's, or both. */
 void timer_interrupt(struct vcpu *v)
 {
-	hs_timer_arm(NEVER);
-	v->timer_deadline = NEVER;
-	csr_set(CSR_HVIP, MIP_VSTIP);
-	trace_irq(v, CAUSE_INTERRUPT | IRQ_VS_TIMER, csr_read(CSR_HVIP), true);
+	uint64_t now = csr_read(CSR_TIME);
+	if (v->timer_host <= now) {
+		v->timer_host = NEVER;
+		v->timer_deadline = NEVER;
+		csr_set(CSR_HVIP, MIP_VSTIP);
+		trace_irq(v, CAUSE_INTERRUPT | IRQ_VS_TIMER, csr_read(CSR_HVIP), true);
+	}
+	if (v->watchdog_next <= now)
+		watchdog_tick(v, now);
+	rearm(v);
 }

@@ -36,6 +36,10 @@ struct vcpu {
 	bool stopping;		/* the guest is being shut down */
 	uint64_t exits;		/* VM exits so far */
 	uint64_t timer_deadline; /* guest's SBI set_timer value, ~0 = none */
+	uint64_t timer_host;	/* the same in host time, ~0 = none */
+	uint64_t watchdog_next;	/* host time of the next watchdog tick, ~0 = off */
+	uint64_t watchdog_exits; /* v->exits at the last tick */
+	bool watchdog_reported;	/* this stall was already reported */
 	struct tv_ring *ring;	/* this hart's trace ring */
 	uint64_t trace_hdr;	/* record header word without kind/flags */
 	uint8_t trace_active;	/* copy of trace_active, one load away */
