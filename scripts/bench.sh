@@ -52,6 +52,44 @@ compact_bytes=$(grep -ao '~TV1:[A-Za-z0-9+/=]*' "$OUT/wire-compact.txt" | awk '{
 text_pair_bytes=$(grep -aE ': kvm_(exit|entry): ' "$OUT/wire-text.txt" | awk '{ n += length($0) + 1 } END { print n }')
 text_all_bytes=$(grep -aE '^vm[0-9]+-vcpu[0-9]+ \[' "$OUT/wire-text.txt" | awk '{ n += length($0) + 1 } END { print n }')
 
+# Linux: boot to the userspace marker, under the hypervisor and natively,
+# same kernel and initramfs, same QEMU. Under -icount shift=0 one
+# instruction is one nanosecond of virtual time, so the time CSR at the
+# marker (printed by the guest's /init) counts the instructions retired
+# since reset, firmware and hypervisor included.
+linux_hyp_instr=null linux_native_instr=null linux_ratio=null
+linux_wall_hyp=null linux_wall_native=null linux_wall_ratio=null
+if scripts/fetch-linux.sh >"$OUT/fetch-linux.log" 2>&1; then
+	marker_instr() { # log -> instructions at the marker
+		tr -d '\r' <"$1" | awk '/^tracevisor: timebase-frequency/ { hz = $3 }
+			/^tracevisor: rdtime at marker/ { t = $5 }
+			END { if (hz && t) printf "%.0f", t * (1000000000 / hz) }'
+	}
+	scripts/run.sh --linux --icount --log "$OUT/linux-hyp.log" >/dev/null 2>&1
+	scripts/linux-native.sh --icount --log "$OUT/linux-native.log" >/dev/null 2>&1
+	linux_hyp_instr=$(marker_instr "$OUT/linux-hyp.log")
+	linux_native_instr=$(marker_instr "$OUT/linux-native.log")
+	linux_ratio=$(awk -v a="$linux_hyp_instr" -v b="$linux_native_instr" 'BEGIN { if (b > 0) printf "%.3f", a / b; else print "null" }')
+	$B/host/tvtrace -s "$OUT/linux-hyp.log" 2>/dev/null | awk '/^Analyze events for all/ { f = 1; next } f && NF == 0 && n { exit } f && NF { n++; print }' >"$OUT/linux-exits.txt"
+	walltime() { # command... -> seconds of wall time
+		local t0 t1
+		t0=$(date +%s.%N)
+		"$@" >/dev/null 2>&1
+		t1=$(date +%s.%N)
+		awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }'
+	}
+	lw=() ln=()
+	for i in 1 2 3; do
+		lw+=("$(walltime scripts/run.sh --linux --log "$OUT/linux-wall-hyp.log")")
+		ln+=("$(walltime scripts/linux-native.sh --log "$OUT/linux-wall-native.log")")
+	done
+	linux_wall_hyp=$(printf '%s\n' "${lw[@]}" | median)
+	linux_wall_native=$(printf '%s\n' "${ln[@]}" | median)
+	linux_wall_ratio=$(awk -v a="$linux_wall_hyp" -v b="$linux_wall_native" 'BEGIN { printf "%.2f", a / b }')
+else
+	echo "bench: no Linux kernel (scripts/fetch-linux.sh failed; see $OUT/fetch-linux.log); Linux figures skipped" >&2
+fi
+
 h() { val hyp "$1"; }
 n() { val native "$1"; }
 nt() { val notrace "$1"; }
@@ -89,7 +127,13 @@ cat >"$B/bench.json" <<JSON
   "wall_null_sbi_call_hyp_ns_median": $wall_hyp,
   "wall_null_sbi_call_native_ns_median": $wall_native,
   "wall_null_sbi_call_ratio": $(ratio "$wall_hyp" "$wall_native"),
-  "wall_runs": $RUNS
+  "wall_runs": $RUNS,
+  "linux_boot_instr": $linux_hyp_instr,
+  "linux_boot_native_instr": $linux_native_instr,
+  "linux_boot_instr_ratio": $linux_ratio,
+  "linux_wall_s_median": $linux_wall_hyp,
+  "linux_native_wall_s_median": $linux_wall_native,
+  "linux_wall_ratio": $linux_wall_ratio
 }
 JSON
 
@@ -110,4 +154,10 @@ row "trace cost per exit, disabled at run time" "$trace_off" "<= 2: $(target "$t
 row "compact dump bytes per exit (all records)" "$(ratio "$compact_bytes" "$exits")" ""
 row "text dump bytes per exit+entry pair" "$(ratio "$text_pair_bytes" "$exits")" ""
 row "wall clock null SBI call, hyp/native" "$(ratio "$wall_hyp" "$wall_native")" "median of $RUNS runs each"
+row "Linux boot to marker, instructions" "$linux_hyp_instr" "native $linux_native_instr, ratio $linux_ratio (<= 1.10: $(target "$linux_ratio" "<=" 1.10))"
+row "Linux boot + workload, wall seconds" "$linux_wall_hyp" "native $linux_wall_native, ratio $linux_wall_ratio (median of 3)"
+if [ -s "$OUT/linux-exits.txt" ]; then
+	echo "Linux boot exits by reason (tracevisor, -icount run):"
+	cat "$OUT/linux-exits.txt"
+fi
 echo "results: $B/bench.json"

@@ -82,7 +82,7 @@ void *mem_alloc_hyp(uint64_t size, uint64_t align, const char *what)
 		hyp_panic("out of memory allocating %llu bytes for %s",
 			  (unsigned long long)size, what);
 	own(base, size);
-	memset((void *)(uintptr_t)base, 0, size);
+	mem_zero_fast((void *)(uintptr_t)base, size);
 	return (void *)(uintptr_t)base;
 }
 
@@ -115,6 +115,29 @@ int mem_protected_ranges(struct mem_range *out, int max)
 	for (int i = 0; i < nhyp && n < max; i++)
 		out[n++] = hyp_owned[i];
 	return n;
+}
+
+void mem_zero_fast(void *dst, uint64_t size)
+{
+	uint64_t *p = dst;
+	uint64_t n = IS_ALIGNED((uintptr_t)dst, 8) ? size / 64 : 0;
+	for (uint64_t i = 0; i < n; i++, p += 8) {
+		p[0] = 0; p[1] = 0; p[2] = 0; p[3] = 0;
+		p[4] = 0; p[5] = 0; p[6] = 0; p[7] = 0;
+	}
+	memset(p, 0, size - n * 64);
+}
+
+void mem_copy_fast(void *dst, const void *src, uint64_t size)
+{
+	uint64_t *d = dst;
+	const uint64_t *s = src;
+	uint64_t n = IS_ALIGNED((uintptr_t)dst | (uintptr_t)src, 8) ? size / 64 : 0;
+	for (uint64_t i = 0; i < n; i++, d += 8, s += 8) {
+		d[0] = s[0]; d[1] = s[1]; d[2] = s[2]; d[3] = s[3];
+		d[4] = s[4]; d[5] = s[5]; d[6] = s[6]; d[7] = s[7];
+	}
+	memcpy(d, s, size - n * 64);
 }
 
 void mem_print(void)

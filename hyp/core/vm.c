@@ -316,7 +316,7 @@ static void load_linux(struct vm *vm)
 			  (unsigned long long)h->text_offset,
 			  (unsigned long long)h->image_size,
 			  (unsigned long long)(vm->ram_size >> 20));
-	memcpy(vm_gpa_to_hva(vm, load, h->image_size), h, h->image_size);
+	mem_copy_fast(vm_gpa_to_hva(vm, load, h->image_size), h, h->image_size);
 	vm->entry_gpa = load;
 	hyp_log("VM %u: Linux Image %#llx bytes at GPA %#llx (text_offset %#llx)\n",
 		vm->id, (unsigned long long)h->image_size, (unsigned long long)load,
@@ -329,7 +329,7 @@ static void load_linux(struct vm *vm)
 	if (at < load + h->image_size)
 		hyp_panic("the initramfs (%llu bytes) does not fit in guest RAM above "
 			  "the kernel; raise tv.guest_mem", (unsigned long long)size);
-	memcpy(vm_gpa_to_hva(vm, at, size), (void *)(uintptr_t)platform.initrd_start, size);
+	mem_copy_fast(vm_gpa_to_hva(vm, at, size), (void *)(uintptr_t)platform.initrd_start, size);
 	vm->initrd_gpa = at;
 	vm->initrd_size = size;
 	hyp_log("VM %u: initramfs %llu bytes at GPA %#llx\n", vm->id,
@@ -351,7 +351,7 @@ void vm_create(struct vm *vm, unsigned id, uint64_t ram_size)
 	if (!vm->ram_hpa)
 		hyp_panic("no free RAM for %llu MiB of guest RAM (tv.guest_mem)",
 			  (unsigned long long)(ram_size >> 20));
-	memset((void *)(uintptr_t)vm->ram_hpa, 0, ram_size);
+	mem_zero_fast((void *)(uintptr_t)vm->ram_hpa, ram_size);
 	hyp_log("VM %u: guest RAM GPA %#llx-%#llx at host %#llx\n", id,
 		(unsigned long long)vm->ram_gpa,
 		(unsigned long long)(vm->ram_gpa + ram_size - 1),
