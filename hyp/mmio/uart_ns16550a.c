@@ -33,6 +33,7 @@ struct uart {
 	int rx;			/* buffered received byte, -1 = none */
 	uint64_t last_poll;	/* `time` of the last console poll */
 	unsigned irq;		/* PLIC source, 0 = not wired */
+	bool line;		/* interrupt line level last driven */
 };
 
 static struct uart uart_state = { .rx = -1 };
@@ -79,6 +80,9 @@ static void uart_update_irq(struct uart *u, struct vcpu *v)
 		return;
 	bool line = ((u->ier & IER_RDI) && u->rx >= 0) ||
 		    ((u->ier & IER_THRI) && u->thri_pending);
+	if (line == u->line)
+		return; /* the PLIC only cares about changes of level */
+	u->line = line;
 	plic_set_level(v, u->irq, line);
 }
 

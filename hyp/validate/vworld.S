@@ -1,0 +1,402 @@
+/*
+ * The validation suite's private world switch, its trap vector, HS-mode
+ * probes and the VS/VU code snippets (hyp/validate/vworld.h describes the
+ * interface).
+ *
+ * A run is a setjmp/longjmp pair: vw_enter saves the HS caller's
+ * callee-saved registers in the context, installs vw_vector in stvec and
+ * the context in sscratch, loads the guest registers and executes sret.
+ * Whatever trap then reaches HS-mode lands in vw_vector, which saves the
+ * guest registers and every trap CSR ("Trap Entry": sepc, scause, stval,
+ * htval, htinst, hstatus with SPV/SPVP/GVA, sstatus with SPP), puts back
+ * the hypervisor's sscratch and stvec and returns from vw_enter.
+ * vw_call does the same around an HS-mode function that may trap.
+ */
+#include "vworld.h"
+
+	.option push
+	.option arch, +h
+
+	.macro SAVE_HS base
+	sd	ra, VW_HS+0*8(\base)
+	sd	sp, VW_HS+1*8(\base)
+	sd	gp, VW_HS+2*8(\base)
+	sd	tp, VW_HS+3*8(\base)
+	sd	s0, VW_HS+4*8(\base)
+	sd	s1, VW_HS+5*8(\base)
+	sd	s2, VW_HS+6*8(\base)
+	sd	s3, VW_HS+7*8(\base)
+	sd	s4, VW_HS+8*8(\base)
+	sd	s5, VW_HS+9*8(\base)
+	sd	s6, VW_HS+10*8(\base)
+	sd	s7, VW_HS+11*8(\base)
+	sd	s8, VW_HS+12*8(\base)
+	sd	s9, VW_HS+13*8(\base)
+	sd	s10, VW_HS+14*8(\base)
+	sd	s11, VW_HS+15*8(\base)
+	.endm
+
+	.macro RESTORE_HS base
+	ld	ra, VW_HS+0*8(\base)
+	ld	sp, VW_HS+1*8(\base)
+	ld	gp, VW_HS+2*8(\base)
+	ld	tp, VW_HS+3*8(\base)
+	ld	s0, VW_HS+4*8(\base)
+	ld	s1, VW_HS+5*8(\base)
+	ld	s2, VW_HS+6*8(\base)
+	ld	s3, VW_HS+7*8(\base)
+	ld	s4, VW_HS+8*8(\base)
+	ld	s5, VW_HS+9*8(\base)
+	ld	s6, VW_HS+10*8(\base)
+	ld	s7, VW_HS+11*8(\base)
+	ld	s8, VW_HS+12*8(\base)
+	ld	s9, VW_HS+13*8(\base)
+	ld	s10, VW_HS+14*8(\base)
+	ld	s11, VW_HS+15*8(\base)
+	.endm
+
+	/* Install the private vector; the hypervisor's sscratch and stvec
+	 * are kept in the context. Clobbers t0. */
+	.macro INSTALL base
+	csrr	t0, sscratch
+	sd	t0, VW_SAVED_SSCRATCH(\base)
+	csrr	t0, stvec
+	sd	t0, VW_SAVED_STVEC(\base)
+	la	t0, vw_vector
+	csrw	stvec, t0
+	csrw	sscratch, \base
+	.endm
+
+	.macro UNINSTALL base, tmp
+	ld	\tmp, VW_SAVED_SSCRATCH(\base)
+	csrw	sscratch, \tmp
+	ld	\tmp, VW_SAVED_STVEC(\base)
+	csrw	stvec, \tmp
+	.endm
+
+	.section .text
+	.balign 4
+/* void vw_enter(struct vw_ctx *ctx) */
+	.globl vw_enter
+vw_enter:
+	SAVE_HS a0
+	INSTALL a0
+	ld	t0, VW_SEPC(a0)
+	csrw	sepc, t0
+	mv	t6, a0
+	ld	x1, 1*8(t6)
+	ld	x2, 2*8(t6)
+	ld	x3, 3*8(t6)
+	ld	x4, 4*8(t6)
+	ld	x5, 5*8(t6)
+	ld	x6, 6*8(t6)
+	ld	x7, 7*8(t6)
+	ld	x8, 8*8(t6)
+	ld	x9, 9*8(t6)
+	ld	x10, 10*8(t6)
+	ld	x11, 11*8(t6)
+	ld	x12, 12*8(t6)
+	ld	x13, 13*8(t6)
+	ld	x14, 14*8(t6)
+	ld	x15, 15*8(t6)
+	ld	x16, 16*8(t6)
+	ld	x17, 17*8(t6)
+	ld	x18, 18*8(t6)
+	ld	x19, 19*8(t6)
+	ld	x20, 20*8(t6)
+	ld	x21, 21*8(t6)
+	ld	x22, 22*8(t6)
+	ld	x23, 23*8(t6)
+	ld	x24, 24*8(t6)
+	ld	x25, 25*8(t6)
+	ld	x26, 26*8(t6)
+	ld	x27, 27*8(t6)
+	ld	x28, 28*8(t6)
+	ld	x29, 29*8(t6)
+	ld	x30, 30*8(t6)
+	ld	x31, 31*8(t6)
+	sret
+
+/* int vw_call(struct vw_ctx *ctx, uint64_t (*fn)(uint64_t, uint64_t),
+ *             uint64_t a0, uint64_t a1) */
+	.globl vw_call
+vw_call:
+	SAVE_HS a0
+	INSTALL a0
+	mv	s0, a0
+	mv	t1, a1
+	mv	a0, a2
+	mv	a1, a3
+	jalr	t1
+	sd	a0, VW_RET(s0)
+	UNINSTALL s0, t0
+	mv	t0, s0
+	RESTORE_HS t0
+	li	a0, 0
+	ret
+
+/*
+ * The private trap vector (direct mode, so 4-byte aligned). sscratch holds
+ * the context while a run or a probe is active.
+ */
+	.balign 4
+vw_vector:
+	csrrw	t6, sscratch, t6
+	sd	x1, 1*8(t6)
+	sd	x2, 2*8(t6)
+	sd	x3, 3*8(t6)
+	sd	x4, 4*8(t6)
+	sd	x5, 5*8(t6)
+	sd	x6, 6*8(t6)
+	sd	x7, 7*8(t6)
+	sd	x8, 8*8(t6)
+	sd	x9, 9*8(t6)
+	sd	x10, 10*8(t6)
+	sd	x11, 11*8(t6)
+	sd	x12, 12*8(t6)
+	sd	x13, 13*8(t6)
+	sd	x14, 14*8(t6)
+	sd	x15, 15*8(t6)
+	sd	x16, 16*8(t6)
+	sd	x17, 17*8(t6)
+	sd	x18, 18*8(t6)
+	sd	x19, 19*8(t6)
+	sd	x20, 20*8(t6)
+	sd	x21, 21*8(t6)
+	sd	x22, 22*8(t6)
+	sd	x23, 23*8(t6)
+	sd	x24, 24*8(t6)
+	sd	x25, 25*8(t6)
+	sd	x26, 26*8(t6)
+	sd	x27, 27*8(t6)
+	sd	x28, 28*8(t6)
+	sd	x29, 29*8(t6)
+	sd	x30, 30*8(t6)
+	csrr	t5, sscratch
+	sd	t5, 31*8(t6)
+	csrr	t5, sepc
+	sd	t5, VW_SEPC(t6)
+	csrr	t5, scause
+	sd	t5, VW_SCAUSE(t6)
+	csrr	t5, stval
+	sd	t5, VW_STVAL(t6)
+	csrr	t5, htval
+	sd	t5, VW_HTVAL(t6)
+	csrr	t5, htinst
+	sd	t5, VW_HTINST(t6)
+	csrr	t5, hstatus
+	sd	t5, VW_HSTATUS(t6)
+	csrr	t5, sstatus
+	sd	t5, VW_SSTATUS(t6)
+	UNINSTALL t6, t5
+	RESTORE_HS t6
+	li	a0, 1
+	ret
+
+/* ---- HS-mode probes (leaf functions for vw_call) ---- */
+	.globl vp_hlv_b, vp_hlv_bu, vp_hlv_h, vp_hlv_hu, vp_hlv_w, vp_hlv_wu
+	.globl vp_hlv_d, vp_hlvx_hu, vp_hlvx_wu
+	.globl vp_hsv_b, vp_hsv_h, vp_hsv_w, vp_hsv_d
+vp_hlv_b:	hlv.b	a0, (a0)
+		ret
+vp_hlv_bu:	hlv.bu	a0, (a0)
+		ret
+vp_hlv_h:	hlv.h	a0, (a0)
+		ret
+vp_hlv_hu:	hlv.hu	a0, (a0)
+		ret
+vp_hlv_w:	hlv.w	a0, (a0)
+		ret
+vp_hlv_wu:	hlv.wu	a0, (a0)
+		ret
+vp_hlv_d:	hlv.d	a0, (a0)
+		ret
+vp_hlvx_hu:	hlvx.hu	a0, (a0)
+		ret
+vp_hlvx_wu:	hlvx.wu	a0, (a0)
+		ret
+vp_hsv_b:	hsv.b	a1, (a0)
+		ret
+vp_hsv_h:	hsv.h	a1, (a0)
+		ret
+vp_hsv_w:	hsv.w	a1, (a0)
+		ret
+vp_hsv_d:	hsv.d	a1, (a0)
+		ret
+
+	.globl vp_read_stimecmp, vp_read_vstimecmp, vp_write_vstimecmp
+vp_read_stimecmp:
+	csrr	a0, stimecmp
+	ret
+vp_read_vstimecmp:
+	csrr	a0, vstimecmp
+	ret
+vp_write_vstimecmp:
+	csrw	vstimecmp, a0
+	ret
+
+	.globl vw_hfence_gvma_all, vw_hfence_gvma, vw_hfence_vvma_all, vw_hfence_vvma
+vw_hfence_gvma_all:
+	hfence.gvma zero, zero
+	ret
+vw_hfence_gvma:
+	hfence.gvma a0, a1
+	ret
+vw_hfence_vvma_all:
+	hfence.vvma zero, zero
+	ret
+vw_hfence_vvma:
+	hfence.vvma a0, a1
+	ret
+
+/*
+ * ---- VS/VU snippets ----
+ * Copied into the validation VM's code page and run there, so they must be
+ * position independent. 4-byte instructions only (norvc), so every
+ * instruction word can be read back for the htinst/stval checks.
+ */
+	.section .rodata.vs_blob, "a"
+	.option norvc
+	.balign 64
+	.globl vs_blob_start, vs_blob_end
+vs_blob_start:
+
+	.macro SNIP name
+	.balign 4
+	.globl \name
+\name:
+	.endm
+
+SNIP vs_ecall
+	ecall
+SNIP vs_ld
+	ld	a1, 0(a0)
+	ecall
+SNIP vs_lh
+	lh	a1, 0(a0)
+	ecall
+SNIP vs_lw
+	lw	a1, 0(a0)
+	ecall
+SNIP vs_sd
+	sd	a1, 0(a0)
+	ecall
+SNIP vs_sw
+	sw	a1, 0(a0)
+	ecall
+SNIP vs_jr
+	jr	a0
+SNIP vs_wfi
+	wfi
+	ecall
+SNIP vs_sret
+	sret
+SNIP vs_after_sret
+	li	a1, 0x5e7
+	ecall
+SNIP vs_csrr_hstatus
+	csrr	a1, hstatus
+	ecall
+SNIP vs_csrr_vsstatus
+	csrr	a1, vsstatus
+	ecall
+SNIP vs_csrr_satp
+	csrr	a1, satp
+	ecall
+SNIP vs_csrr_sstatus
+	csrr	a1, sstatus
+	ecall
+SNIP vs_sfence
+	sfence.vma
+	ecall
+SNIP vs_hlv
+	hlv.d	a1, (a0)
+	ecall
+SNIP vs_hsv
+	hsv.d	a1, (a0)
+	ecall
+SNIP vs_hfence_gvma
+	hfence.gvma zero, zero
+	ecall
+SNIP vs_hfence_vvma
+	hfence.vvma zero, zero
+	ecall
+SNIP vs_rdtime
+	csrr	a1, time
+	ecall
+SNIP vs_rdcycle
+	csrr	a1, cycle
+	ecall
+SNIP vs_rdinstret
+	csrr	a1, instret
+	ecall
+SNIP vs_rd_stimecmp
+	csrr	a1, stimecmp
+	ecall
+SNIP vs_wr_stimecmp
+	csrw	stimecmp, a0
+	ecall
+/* The supervisor CSRs a VS guest sees: its VS CSRs. a0 goes to sscratch. */
+SNIP vs_csr_sub
+	csrr	a1, sscratch
+	csrw	sscratch, a0
+	csrr	a2, sepc
+	csrr	a3, stvec
+	csrr	a4, sstatus
+	csrr	a5, scause
+	csrr	a6, stval
+	ecall
+SNIP vs_wr_satp
+	csrw	satp, a0
+	csrr	a1, satp
+	ecall
+SNIP vs_wr_scounteren
+	csrw	scounteren, a0
+	ecall
+SNIP vs_ebreak
+	ebreak
+	ecall
+SNIP vs_custom0
+	.word	0x1234500b
+	ecall
+/* Enable VS interrupts (sstatus.SIE) and wait a while; an interrupt goes
+ * to vs_handler (vstvec), which reports it. a0 = 0: none came. In VU-mode
+ * the csrsi itself would trap, so VU runs enter at vs_spin. */
+SNIP vs_irq_wait
+	csrsi	sstatus, 2
+SNIP vs_spin
+	li	t0, 20000
+1:	addi	t0, t0, -1
+	bnez	t0, 1b
+	li	a0, 0
+	li	a7, 0
+	ecall
+/* vstvec: report the trap the guest took (a7 = 0x7ec says so). */
+SNIP vs_handler
+	csrr	a0, scause
+	csrr	a1, stval
+	csrr	a2, sepc
+	csrr	a3, sstatus
+	li	a7, 0x7ec
+	ecall
+/* Read, rewrite a page-table entry (a3 = its address, a2 = new value),
+ * read again with no fence: a4 is stale where translations are cached. */
+SNIP vs_stale
+	ld	a1, 0(a0)
+	sd	a2, 0(a3)
+	ld	a4, 0(a0)
+	ecall
+/* The same with the guest's own SFENCE.VMA between the two reads. */
+SNIP vs_sfence_reload
+	ld	a1, 0(a0)
+	sd	a2, 0(a3)
+	sfence.vma
+	ld	a4, 0(a0)
+	ecall
+SNIP vs_rd_sip
+	csrr	a1, sip
+	csrr	a2, sie
+	ecall
+	.balign 4
+vs_blob_end:
+	.option pop

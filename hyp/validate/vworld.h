@@ -1,0 +1,105 @@
+/*
+ * The validation suite's private world switch (hyp/validate/vworld.S):
+ * enter VS- or VU-mode at a code snippet, catch whatever trap comes back
+ * into HS-mode on a trap vector of its own, and record every trap CSR,
+ * hstatus.GVA included. Also runs small HS-mode probes (HLV, HSV, CSR
+ * accesses) that may trap, catching the trap the same way.
+ *
+ * Used only by validate_hs_checks(), before the hypervisor's own guest
+ * exists; the hypervisor's trap vector (stvec) and per-hart pointer
+ * (sscratch) are put back after every run.
+ */
+#ifndef HYP_VALIDATE_VWORLD_H
+#define HYP_VALIDATE_VWORLD_H
+
+/* Byte offsets into struct vw_ctx for the assembly. */
+#define VW_GPR(n) ((n)*8)
+#define VW_HS 256		/* ra, sp, gp, tp, s0..s11 of the HS caller */
+#define VW_SEPC 384
+#define VW_SCAUSE 392
+#define VW_STVAL 400
+#define VW_HTVAL 408
+#define VW_HTINST 416
+#define VW_HSTATUS 424
+#define VW_SSTATUS 432
+#define VW_SAVED_SSCRATCH 440
+#define VW_SAVED_STVEC 448
+#define VW_RET 456
+#define VW_SIZE 464
+
+#ifndef __ASSEMBLER__
+#include <stdint.h>
+
+struct vw_ctx {
+	uint64_t gpr[32];	/* guest x0..x31: loaded on entry, saved on the trap */
+	uint64_t hs[16];	/* the HS caller's ra, sp, gp, tp, s0..s11 */
+	uint64_t sepc;		/* in: where sret goes; out: sepc of the trap */
+	uint64_t scause, stval, htval, htinst, hstatus, sstatus; /* at the trap */
+	uint64_t saved_sscratch, saved_stvec;
+	uint64_t ret;		/* vw_call: the probe's return value */
+};
+
+_Static_assert(__builtin_offsetof(struct vw_ctx, hs) == VW_HS, "vw layout");
+_Static_assert(__builtin_offsetof(struct vw_ctx, sepc) == VW_SEPC, "vw layout");
+_Static_assert(__builtin_offsetof(struct vw_ctx, htinst) == VW_HTINST, "vw layout");
+_Static_assert(__builtin_offsetof(struct vw_ctx, ret) == VW_RET, "vw layout");
+_Static_assert(sizeof(struct vw_ctx) == VW_SIZE, "vw layout");
+
+/* sret to ctx->sepc with the guest registers of ctx (the caller has set
+ * hstatus.SPV/SPVP and sstatus.SPP); returns when a trap reaches HS-mode,
+ * with the trap CSRs and the guest registers saved in ctx. */
+void vw_enter(struct vw_ctx *ctx);
+
+/* Call fn(a0, a1) in HS-mode with the private trap vector installed.
+ * Returns 0 and the result in ctx->ret when fn returned, 1 when it trapped
+ * (trap CSRs in ctx). */
+int vw_call(struct vw_ctx *ctx, uint64_t (*fn)(uint64_t, uint64_t),
+	    uint64_t a0, uint64_t a1);
+
+/* HS-mode probes for vw_call (vworld.S): virtual-machine loads and stores
+ * ("Hypervisor Virtual-Machine Load and Store Instructions"). */
+uint64_t vp_hlv_b(uint64_t addr, uint64_t unused);
+uint64_t vp_hlv_bu(uint64_t addr, uint64_t unused);
+uint64_t vp_hlv_h(uint64_t addr, uint64_t unused);
+uint64_t vp_hlv_hu(uint64_t addr, uint64_t unused);
+uint64_t vp_hlv_w(uint64_t addr, uint64_t unused);
+uint64_t vp_hlv_wu(uint64_t addr, uint64_t unused);
+uint64_t vp_hlv_d(uint64_t addr, uint64_t unused);
+uint64_t vp_hlvx_hu(uint64_t addr, uint64_t unused);
+uint64_t vp_hlvx_wu(uint64_t addr, uint64_t unused);
+uint64_t vp_hsv_b(uint64_t addr, uint64_t val);
+uint64_t vp_hsv_h(uint64_t addr, uint64_t val);
+uint64_t vp_hsv_w(uint64_t addr, uint64_t val);
+uint64_t vp_hsv_d(uint64_t addr, uint64_t val);
+/* CSRs that may be absent (Sstc): read / write, trapping when absent. */
+uint64_t vp_read_stimecmp(uint64_t unused0, uint64_t unused1);
+uint64_t vp_read_vstimecmp(uint64_t unused0, uint64_t unused1);
+uint64_t vp_write_vstimecmp(uint64_t val, uint64_t unused);
+
+/* Memory-management fences ("Hypervisor Memory-Management Fence
+ * Instructions"); rs1/rs2 = x0 in the _all forms. */
+void vw_hfence_gvma_all(void);
+void vw_hfence_gvma(uint64_t gpa_shr2, uint64_t vmid);
+void vw_hfence_vvma_all(void);
+void vw_hfence_vvma(uint64_t gva, uint64_t asid);
+
+/*
+ * VS/VU code snippets, position independent, copied into the validation
+ * VM's code page. Each ends in an ecall (cause 10 from VS, 8 from VU) or
+ * in the instruction under test. Registers: a0/a1 in, results in a1..a4.
+ */
+extern char vs_blob_start[], vs_blob_end[];
+extern char vs_ecall[], vs_ld[], vs_lh[], vs_lw[], vs_sd[], vs_sw[], vs_jr[];
+extern char vs_wfi[], vs_sret[], vs_after_sret[];
+extern char vs_csrr_hstatus[], vs_csrr_vsstatus[], vs_csrr_satp[], vs_sfence[];
+extern char vs_csrr_sstatus[];
+extern char vs_hlv[], vs_hsv[], vs_hfence_gvma[], vs_hfence_vvma[];
+extern char vs_rdtime[], vs_rdcycle[], vs_rdinstret[];
+extern char vs_rd_stimecmp[], vs_wr_stimecmp[];
+extern char vs_csr_sub[], vs_wr_satp[], vs_wr_scounteren[];
+extern char vs_ebreak[], vs_custom0[];
+extern char vs_irq_wait[], vs_handler[], vs_stale[], vs_sfence_reload[];
+extern char vs_rd_sip[];
+#endif
+
+#endif
