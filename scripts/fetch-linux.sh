@@ -32,8 +32,8 @@ CROSS="${CROSS_COMPILE:-riscv64-unknown-elf-}"
 DEFAULT_KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
 # busybox applets linked into /bin: what guest/linux/init uses, plus a few
 # for poking around by hand.
-APPLETS="sh ash cat dd echo ls mkdir mount umount poweroff reboot wc od rm
-sleep uname dmesg true false test printf sync grep head tail ps cp mv ln"
+APPLETS=(sh ash cat dd echo ls mkdir mount umount poweroff reboot wc od rm
+	sleep uname dmesg true false test printf sync grep head tail ps cp mv ln)
 
 usage() { sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 say() { echo "fetch-linux: $*"; }
@@ -183,7 +183,7 @@ field() {
 # resolve_kernel: the metapackage linux-image-riscv64 depends on the real
 # versioned package, e.g. linux-image-6.12.43+deb13-riscv64.
 resolve_kernel() {
-	field linux-image-riscv64 Depends | tr ',|' '\n\n' | sed 's/^ *//; s/ .*//' |
+	field linux-image-riscv64 Depends | sed 's/[,|]/\n/g' | sed 's/^ *//; s/ .*//' |
 		grep -E '^linux-image-.*-riscv64(-unsigned)?$' | head -n 1
 }
 
@@ -206,10 +206,12 @@ download() {
 	[ "$want" = "$got" ] || die "$f: SHA256 $got, index says $want"
 	mv -f "$tmp/$f" "$CACHE/debs/$f"
 	rmdir "$tmp"
-	echo "${key}_PKG=$pkg" >> "$MANIFEST.new"
-	echo "${key}_VERSION=$ver" >> "$MANIFEST.new"
-	echo "${key}_DEB=$f" >> "$MANIFEST.new"
-	echo "${key}_SHA256=$got" >> "$MANIFEST.new"
+	{
+		echo "${key}_PKG=$pkg"
+		echo "${key}_VERSION=$ver"
+		echo "${key}_DEB=$f"
+		echo "${key}_SHA256=$got"
+	} >> "$MANIFEST.new"
 }
 
 # mf KEY: a value from the manifest of the cached .debs.
@@ -243,14 +245,13 @@ fetch_debs() {
 	mkdir -p "$APT_DIR/lists/partial" "$APT_DIR/cache/archives/partial" "$CACHE/debs"
 	: > "$APT_DIR/status"          # an empty dpkg status: nothing installed
 	update_index
-	local rel
-	rel=$(ls "$APT_DIR"/lists/*_dists_"${SUITE}"_InRelease 2>/dev/null | head -n 1)
+	local rel=("$APT_DIR"/lists/*_dists_"${SUITE}"_InRelease)
 	kpkg=$(resolve_kernel)
 	[ -n "$kpkg" ] || die "cannot resolve linux-image-riscv64 to a versioned kernel package"
 	: > "$MANIFEST.new"
 	{
 		echo "SUITE=$SUITE"
-		[ -n "$rel" ] && sed -n 's/^Codename: /CODENAME=/p; s/^Version: /RELEASE=/p' "$rel"
+		[ -f "${rel[0]}" ] && sed -n 's/^Codename: /CODENAME=/p; s/^Version: /RELEASE=/p' "${rel[0]}"
 		echo "FETCHED=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 	} >> "$MANIFEST.new"
 	download "$kpkg" "$(field "$kpkg" Version)" KERNEL
@@ -310,8 +311,9 @@ check_image() {
 check_elf_rv64() {
 	local h
 	h=$(od -An -N 20 -t x1 "$1" | tr -d ' \n')
-	[ "${h:0:8}" = 7f454c46 ] && [ "${h:8:4}" = 0201 ] && [ "${h:32:8}" = 0200f300 ] ||
+	if [ "${h:0:8}" != 7f454c46 ] || [ "${h:8:4}" != 0201 ] || [ "${h:32:8}" != 0200f300 ]; then
 		die "$1 is not a 64-bit RISC-V ELF executable"
+	fi
 }
 
 # newc_entry NAME MODE MAJOR MINOR: one header-only entry of a newc cpio
@@ -339,8 +341,8 @@ build_initramfs() {
 	cp "$bb" "$root/bin/busybox"
 	chmod 0755 "$root/bin/busybox"
 	# busybox keeps its applet names NUL-separated in the binary
-	found=$(tr '\0' '\n' < "$bb" | LC_ALL=C grep -axF -f <(printf '%s\n' $APPLETS) | sort -u)
-	for a in $APPLETS; do
+	found=$(tr '\0' '\n' < "$bb" | LC_ALL=C grep -axF -f <(printf '%s\n' "${APPLETS[@]}") | sort -u)
+	for a in "${APPLETS[@]}"; do
 		grep -qxF -- "$a" <<< "$found" || die "busybox has no applet '$a'"
 		ln -s busybox "$root/bin/$a"
 	done
@@ -362,9 +364,10 @@ build_rdtime() {
 	local f=(-nostdlib -static -march=rv64imac -mabi=lp64)
 	# Two steps: a one-step build names a random temporary object in the
 	# symbol table, which would make the initramfs differ run to run.
-	"${CROSS}gcc" "${f[@]}" -c "$ROOT/guest/linux/rdtime.S" -o "$OUT/rdtime.o" &&
-		"${CROSS}gcc" "${f[@]}" -Wl,-e,_start "$OUT/rdtime.o" -o "$OUT/rdtime" ||
+	if ! "${CROSS}gcc" "${f[@]}" -c "$ROOT/guest/linux/rdtime.S" -o "$OUT/rdtime.o" ||
+	   ! "${CROSS}gcc" "${f[@]}" -Wl,-e,_start "$OUT/rdtime.o" -o "$OUT/rdtime"; then
 		die "building rdtime failed"
+	fi
 	check_elf_rv64 "$OUT/rdtime"
 }
 
@@ -390,10 +393,10 @@ main() {
 
 	kdir=$(extract KERNEL)
 	bdir=$(extract BUSYBOX)
-	vmlinux=$(ls "$kdir"/boot/vmlinux-* 2>/dev/null | head -n 1)
-	[ -n "$vmlinux" ] || die "no /boot/vmlinux-* in $(mf KERNEL_DEB)"
-	check_image "$vmlinux"
-	put "$vmlinux" "$OUT/Image"
+	vmlinux=("$kdir"/boot/vmlinux-*)
+	[ -f "${vmlinux[0]}" ] || die "no /boot/vmlinux-* in $(mf KERNEL_DEB)"
+	check_image "${vmlinux[0]}"
+	put "${vmlinux[0]}" "$OUT/Image"
 
 	bb="$bdir/usr/bin/busybox"
 	[ -f "$bb" ] || bb="$bdir/bin/busybox"

@@ -25,7 +25,7 @@ DONE="tracevisor: linux guest workload done"
 usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 while [ $# -gt 0 ]; do
 	case "$1" in
-	--icount) icount=(-icount shift=0,sleep=off) ;;
+	--icount) icount=(-icount "shift=0,sleep=off") ;;
 	--timeout) timeout="$2"; shift ;;
 	--log) log="$2"; shift ;;
 	--kernel) kernel="$2"; shift ;;
