@@ -117,7 +117,7 @@ static int fdt_view_init(const void *blob, struct fdt_view *v)
 		/* Version 16 has no size_dt_struct: the structure block may
 		 * extend up to the next block that starts after it. */
 		limit = v->total;
-		if (v->str > v->st && v->str < limit)
+		if (v->str > v->st) /* v->str <= v->total, checked above */
 			limit = v->str;
 		if (v->rsv > v->st && v->rsv < limit)
 			limit = v->rsv;
@@ -482,7 +482,7 @@ uint64_t fdt_read_cells(const void *p, int ncells)
 	int i;
 
 	for (i = 0; i < ncells; i++)
-		v = (v << 32) | fdt32_ld(b + 4 * i);
+		v = (v << 32) | fdt32_ld(b + 4 * (size_t)i);
 	return v;
 }
 
@@ -1023,7 +1023,7 @@ int fdt_read_reg(const void *blob, int node, int index, uint64_t *addr,
 	if (addr)
 		*addr = fdt_read_cells(reg, ac);
 	if (size)
-		*size = fdt_read_cells(reg + 4 * ac, sc);
+		*size = fdt_read_cells(reg + 4 * (size_t)ac, sc);
 	return 0;
 }
 
@@ -1085,8 +1085,9 @@ int fdt_get_mem_rsv(const void *blob, int i, uint64_t *addr, uint64_t *size)
 		return n;
 	if (i < 0 || i >= n)
 		return FDT_ERR_NOTFOUND;
-	fdt_view_init(blob, &v);
-	e = v.b + v.rsv + (uint32_t)i * RSV_ENTRY_SIZE;
+	if (fdt_view_init(blob, &v) < 0) /* cannot fail: n >= 0 */
+		return FDT_ERR_BADLAYOUT;
+	e = v.b + v.rsv + (size_t)i * RSV_ENTRY_SIZE;
 	if (addr)
 		*addr = fdt64_ld(e);
 	if (size)

@@ -388,7 +388,7 @@ int fdtw_prop_cells(struct fdt_writer *w, const char *name,
 	if (n < 0 || n > W_MAX_CELLS || (n > 0 && !cells))
 		return fail(w, FDT_ERR_BADVALUE);
 	for (i = 0; i < n; i++)
-		fdt32_st(tmp + 4 * i, cells[i]);
+		fdt32_st(tmp + 4 * (size_t)i, cells[i]);
 	return fdtw_prop(w, name, tmp, 4 * n);
 }
 

@@ -1036,7 +1036,7 @@ static void dis16(struct outbuf *ob, uint32_t c)
 	}
 	/* "c." + 32-bit mnemonic, plus "sp" for the stack-pointer forms. */
 	base = mem_name(&m);
-	for (k = 0; base[k] && k < 3; k++)
+	for (k = 0; k < 3 && base[k]; k++)
 		name[2 + k] = base[k];
 	name[2 + k] = '\0';
 	if ((c & 0x3u) == 2) {

@@ -11,7 +11,7 @@ struct platform platform;
 
 /* The firmware's FDT may sit in RAM the hypervisor later gives to a guest
  * (fw_jump puts it at a fixed address), so keep a private copy. */
-#define FDT_COPY_MAX (64 * 1024)
+#define FDT_COPY_MAX ((size_t)64 * 1024)
 static uint8_t fdt_copy[FDT_COPY_MAX] __attribute__((aligned(8)));
 
 const void *platform_fdt(void)

@@ -17,13 +17,15 @@ typedef struct {
 
 static inline void spin_lock(spinlock_t *l)
 {
-	uint32_t old;
-	do {
+	for (;;) {
+		uint32_t old;
 		__asm__ volatile("amoswap.w.aq %0, %2, %1"
 				 : "=r"(old), "+A"(l->held)
 				 : "r"(1u)
 				 : "memory");
-	} while (old);
+		if (!old)
+			return;
+	}
 }
 
 static inline void spin_unlock(spinlock_t *l)

@@ -227,8 +227,8 @@ static void build_guest_fdt(struct vm *vm)
 	CHECK(fdtw_prop_empty(&w, "interrupt-controller"));
 	uint32_t ext[2 * MAX_HARTS];
 	for (unsigned i = 0; i < vm->nvcpus; i++) {
-		ext[2 * i] = INTC_PHANDLE(i);
-		ext[2 * i + 1] = IRQ_S_EXT;
+		ext[2 * (size_t)i] = INTC_PHANDLE(i);
+		ext[2 * (size_t)i + 1] = IRQ_S_EXT;
 	}
 	CHECK(fdtw_prop_cells(&w, "interrupts-extended", ext, (int)(2 * vm->nvcpus)));
 	CHECK(fdtw_prop_u32(&w, "riscv,ndev", 31));

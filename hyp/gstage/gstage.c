@@ -157,7 +157,8 @@ uint64_t gstage_hgatp(const struct gstage *g)
 	       (((uint64_t)(uintptr_t)g->root >> PAGE_SHIFT) & HGATP_PPN_MASK);
 }
 
-static void leaves(const struct gstage *g, const uint64_t *table, int level,
+/* Recursive, but only as deep as the G-stage has levels (at most 4). */
+static void leaves(const struct gstage *g, const uint64_t *table, int level, /* NOLINT(misc-no-recursion) */
 		   uint64_t gpa_base,
 		   void (*fn)(void *, uint64_t, uint64_t, uint64_t, unsigned long),
 		   void *arg)

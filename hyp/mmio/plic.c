@@ -122,7 +122,7 @@ static bool plic_read(struct mmio_device *d, struct vcpu *v, uint64_t off,
 	if (width != 4)
 		return false; /* the PLIC has 32-bit registers only */
 	*val = 0;
-	if (off < 4 * PLIC_SOURCES) {
+	if (off < 4ul * PLIC_SOURCES) {
 		*val = p->priority[off / 4];
 	} else if (off == 0x1000) {
 		*val = p->pending;
@@ -148,7 +148,7 @@ static bool plic_write(struct mmio_device *d, struct vcpu *v, uint64_t off,
 	uint32_t w = (uint32_t)val;
 	if (width != 4)
 		return false;
-	if (off < 4 * PLIC_SOURCES) {
+	if (off < 4ul * PLIC_SOURCES) {
 		if (off >= 4)
 			p->priority[off / 4] = w > PRIORITY_MAX ? PRIORITY_MAX : w;
 	} else if (off >= 0x2000 && off < 0x2000 + 0x80 * PLIC_CONTEXTS) {

@@ -86,7 +86,7 @@ void fw_console_write(const char *s, size_t len)
 int fw_console_getchar(void)
 {
 	if (has_dbcn) {
-		unsigned char c;
+		unsigned char c = 0;
 		struct sbiret r = fw_call(SBI_EXT_DBCN, SBI_DBCN_CONSOLE_READ,
 					  1, (unsigned long)&c, 0);
 		return (r.error == SBI_SUCCESS && r.value == 1) ? c : -1;

@@ -777,7 +777,7 @@ static void test_exhaustive(void **state)
 	/* Loads/stores: 6 quadrant-0 and 6 quadrant-2 funct3 values, each
 	 * with 2^11 encodings (bits 12:2), less the 2 x 2^6 C.LWSP/C.LDSP
 	 * encodings with rd = 0. */
-	assert_int_equal(count[0], 12ul * 2048 - 2 * 64);
+	assert_int_equal(count[0], 12ul * 2048 - 2ul * 64);
 	for (k = 0; k < 200000; k++) {
 		struct insn_mem m;
 		int r;

@@ -567,7 +567,7 @@ static void *writer_main(void *arg)
 {
 	struct stress *st = arg;
 	uint64_t hold_from = st->nrec / 2;
-	uint64_t hold_to = hold_from + 4 * STRESS_SLOTS;
+	uint64_t hold_to = hold_from + 4 * (uint64_t)STRESS_SLOTS;
 
 	for (uint64_t n = 0; n < st->nrec; n++) {
 		if (n == hold_from)

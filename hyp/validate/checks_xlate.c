@@ -1,0 +1,1020 @@
+/*
+ * Checks of two-stage address translation ("Two-Stage Address
+ * Translation"): G-stage modes, leaf sizes and permissions, guest-page
+ * faults and what they report, faults during the implicit VS-stage walk,
+ * MXR and SUM, the virtual-machine load/store instructions from HS-mode,
+ * and the memory-management fences.
+ *
+ * Data pages are numbered (vcheck.h); each check uses its own, and every
+ * word of a data page holds TAG ^ its host address, so a value read tells
+ * which host word a translation reached.
+ */
+#include <stdarg.h>
+
+#include "vcheck.h"
+
+#define SEC_GPAT "Guest Physical Address Translation"
+#define SEC_2ST "Two-Stage Address Translation"
+#define SEC_GPF "Guest-Page Faults"
+#define SEC_HTVAL "Hypervisor Trap Value (htval) Register"
+#define SEC_TINST "Transformed Instruction or Pseudoinstruction for mtinst or htinst"
+#define SEC_HSTATUS "Hypervisor Status (hstatus) Register"
+#define SEC_HLV "Hypervisor Virtual-Machine Load and Store Instructions"
+#define SEC_HFENCE "Hypervisor Memory-Management Fence Instructions"
+#define SEC_MMF "Memory-Management Fences"
+#define SEC_DELEG "Hypervisor Trap Delegation (hedeleg and hideleg) Registers"
+#define SEC_ENTRY "Trap Entry"
+#define SEC_VSATP "Virtual Supervisor Address Translation and Protection (vsatp) Register"
+
+#define GVA_T(i) (0x40000000UL + (uint64_t)(i)*PAGE_SIZE)
+#define A1 (C.gpr[REG_A1])
+
+/* Problems found by a check, collected into one line. */
+struct tally {
+	int bad;
+	char txt[200];
+};
+
+static void note(struct tally *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void note(struct tally *t, const char *fmt, ...)
+{
+	size_t n = strlen(t->txt);
+	va_list ap;
+	va_start(ap, fmt);
+	if (n < sizeof(t->txt) - 2) {
+		if (n)
+			t->txt[n++] = ';', t->txt[n++] = ' ';
+		vsnprintf(t->txt + n, sizeof(t->txt) - n, fmt, ap);
+	}
+	va_end(ap);
+	t->bad++;
+}
+
+static uint64_t ecall_cause(unsigned long flags)
+{
+	return (flags & RUN_VU) ? EXC_ECALL_U : EXC_ECALL_VS;
+}
+
+/* A guest `ld` from gva must complete with the tag of hpa. */
+static void expect_load(struct tally *t, const char *what, uint64_t gva, uint64_t hpa,
+			unsigned long flags)
+{
+	uint64_t c = vrun(snip(vs_ld), flags, 0, gva, 0, 0, 0);
+	if (c != ecall_cause(flags))
+		note(t, "%s: %s (stval %#llx)", what, cn(c), (unsigned long long)C.stval);
+	else if (A1 != tag_of(hpa))
+		note(t, "%s: read %#llx, want %#llx", what, (unsigned long long)A1,
+		     (unsigned long long)tag_of(hpa));
+}
+
+/* A guest access must trap with `cause`. */
+static void expect_trap(struct tally *t, const char *what, const char *snippet,
+			uint64_t gva, uint64_t cause, unsigned long flags)
+{
+	uint64_t c = vrun(snip(snippet), flags, 0, gva, 0x1234, 0, 0);
+	if (c != cause)
+		note(t, "%s: %s, want %s", what, cn(c), cn(cause));
+}
+
+static void world_mode(unsigned long mode)
+{
+	if (mode != gmode_default)
+		world_reset(mode, vmid_default);
+}
+
+/* ---- G-stage modes and leaves ---- */
+
+/* Sv39x4: 4 KiB, 2 MiB and 1 GiB leaves; root indexes above 511 (the
+ * two extra GPA bits) up to the 41-bit limit. */
+static void sv39x4_leaves(struct result *r)
+{
+	if (!have_sv39x4) {
+		skip(r, "hgatp does not accept Sv39x4");
+		return;
+	}
+	world_mode(HGATP_MODE_SV39X4);
+	struct tally t = { 0 };
+	uint64_t base1g = ALIGN_DOWN(arena, GiB(1));
+	g_map(0x40000000UL, arena, MiB(2), GSTAGE_RWX);			/* 2 MiB leaf */
+	g_map(0xC0000000UL, base1g, GiB(1), GSTAGE_RWX);		/* 1 GiB leaf */
+	g_map(0xFF00000000UL, data_hpa(2), PAGE_SIZE, GSTAGE_RWX);	/* index 1020 */
+	g_map((1UL << 41) - PAGE_SIZE, data_hpa(3), PAGE_SIZE, GSTAGE_RWX); /* top */
+	vw_hfence_gvma_all();
+	expect_load(&t, "4K", data_gpa(1) + 8, data_hpa(1) + 8, 0);
+	expect_load(&t, "2M", 0x40000000UL + OFF_DATA + 0x18, arena + OFF_DATA + 0x18, 0);
+	expect_load(&t, "1G", 0xC0000000UL + (data_hpa(4) - base1g), data_hpa(4), 0);
+	expect_load(&t, "GPA 0xff00000000", 0xFF00000000UL + 0x20, data_hpa(2) + 0x20, 0);
+	expect_load(&t, "GPA 2^41-4K", (1UL << 41) - PAGE_SIZE + 0x28, data_hpa(3) + 0x28, 0);
+	if (t.bad)
+		fail(r, "%s", t.txt);
+	else
+		pass(r, "4K, 2M, 1G leaves and GPAs 0xff00000000, 0x1fffffff000 translate");
+}
+
+/* A leaf at the root of Sv48x4 (512 GiB): PPN 0 maps GPA 512G.. to host 0.. */
+static void sv48x4_leaves(struct result *r)
+{
+	if (!have_sv48x4) {
+		skip(r, "hgatp does not accept Sv48x4");
+		return;
+	}
+	world_mode(HGATP_MODE_SV48X4);
+	struct tally t = { 0 };
+	uint64_t base1g = ALIGN_DOWN(arena, GiB(1));
+	g_map(0x40000000UL, arena, MiB(2), GSTAGE_RWX);
+	g_map(0xC0000000UL, base1g, GiB(1), GSTAGE_RWX);
+	g_map((1UL << 50) - PAGE_SIZE, data_hpa(3), PAGE_SIZE, GSTAGE_RWX);
+	W.g.root[1] = PTE_V | PTE_R | PTE_W | PTE_X | PTE_U | PTE_A | PTE_D; /* 512G */
+	vw_hfence_gvma_all();
+	expect_load(&t, "4K", data_gpa(1) + 8, data_hpa(1) + 8, 0);
+	expect_load(&t, "2M", 0x40000000UL + OFF_DATA + 0x18, arena + OFF_DATA + 0x18, 0);
+	expect_load(&t, "1G", 0xC0000000UL + (data_hpa(4) - base1g), data_hpa(4), 0);
+	expect_load(&t, "512G", (1UL << 39) + data_hpa(5), data_hpa(5), 0);
+	expect_load(&t, "GPA 2^50-4K", (1UL << 50) - PAGE_SIZE + 0x28, data_hpa(3) + 0x28, 0);
+	if (t.bad)
+		fail(r, "%s", t.txt);
+	else
+		pass(r, "4K, 2M, 1G, 512G leaves and GPA 0x3fffffffff000 translate");
+}
+
+/* Sv57x4, when accepted: the first 4 KiB of an Sv48x4 root serve as the
+ * level-3 table for GPAs below 2^48; a root-level leaf maps the top. */
+static void sv57x4_leaves(struct result *r)
+{
+	if (!have_sv57x4) {
+		skip(r, "hgatp does not accept Sv57x4 (optional)");
+		return;
+	}
+	struct gstage g48;
+	world_gstage(&g48, 1, HGATP_MODE_SV48X4, vmid_default);
+	uint64_t *root57 = (uint64_t *)(uintptr_t)(arena + OFF_GROOT + 2 * GSTAGE_ROOT_SIZE);
+	memset(root57, 0, GSTAGE_ROOT_SIZE);
+	root57[0] = (((uint64_t)(uintptr_t)g48.root >> PAGE_SHIFT) << PTE_PPN_SHIFT) | PTE_V;
+	root57[2047] = PTE_V | PTE_R | PTE_W | PTE_X | PTE_U | PTE_A | PTE_D;
+	csr_write(CSR_HGATP, (10UL << HGATP_MODE_SHIFT) |
+				     ((uint64_t)vmid_default << HGATP_VMID_SHIFT) |
+				     ((uint64_t)(uintptr_t)root57 >> PAGE_SHIFT));
+	vw_hfence_gvma_all();
+	struct tally t = { 0 };
+	expect_load(&t, "4K", data_gpa(1) + 8, data_hpa(1) + 8, 0);
+	expect_load(&t, "GPA 0x7ff0<<48 leaf", (2047UL << 48) + data_hpa(6), data_hpa(6), 0);
+	csr_write(CSR_HGATP, W.hgatp);
+	vw_hfence_gvma_all();
+	if (t.bad)
+		fail(r, "%s", t.txt);
+	else
+		pass(r, "4K leaf below 2^48 and a root leaf at GPA 0x7ff0000000000000 translate");
+}
+
+/* Bits 63:41 of an Sv39x4 GPA must be zero, else a guest-page fault. */
+static void sv39x4_width(struct result *r)
+{
+	if (!have_sv39x4) {
+		skip(r, "hgatp does not accept Sv39x4");
+		return;
+	}
+	world_mode(HGATP_MODE_SV39X4);
+	struct tally t = { 0 };
+	/* Without the check these would alias GPA_ARENA's mapping. */
+	expect_trap(&t, "GPA 2^41+arena", vs_ld, (1UL << 41) + data_gpa(7), EXC_LOAD_GUEST_PAGE_FAULT, 0);
+	expect_trap(&t, "GPA ~0<<41|arena", vs_ld, (~0UL << 41) | data_gpa(7),
+		    EXC_LOAD_GUEST_PAGE_FAULT, 0);
+	if (t.bad)
+		fail(r, "%s", t.txt);
+	else
+		pass(r, "loads from GPA 2^41+x and (~0<<41)|x: load guest-page faults");
+}
+
+/* G-stage permission bits, checked as for a U-mode access. */
+static void gperm(struct result *r, unsigned page, unsigned long perm, const char *snippet,
+		  uint64_t want, const char *what)
+{
+	uint64_t *pte = g_pte(&W.g, data_gpa(page), NULL);
+	*pte = (*pte & ~(uint64_t)GSTAGE_RWX) | perm;
+	vw_hfence_gvma_all();
+	uint64_t c = vrun(snip(snippet), 0, 0, data_gpa(page) + 0x10, 0x55, 0, 0);
+	if (c == want && C.stval == data_gpa(page) + 0x10)
+		pass(r, "%s: %s, stval %#llx", what, cn(c), (unsigned long long)C.stval);
+	else
+		fail(r, "%s: %s stval %#llx, want %s", what, cn(c), (unsigned long long)C.stval,
+		     cn(want));
+	retag(page);
+}
+
+static void gperm_r(struct result *r)
+{
+	gperm(r, 8, GSTAGE_X, vs_ld, EXC_LOAD_GUEST_PAGE_FAULT, "load from an X-only G-stage page");
+}
+
+static void gperm_w(struct result *r)
+{
+	gperm(r, 9, GSTAGE_R | GSTAGE_X, vs_sd, EXC_STORE_GUEST_PAGE_FAULT,
+	      "store to an R+X G-stage page");
+}
+
+static void gperm_x(struct result *r)
+{
+	gperm(r, 10, GSTAGE_R | GSTAGE_W, vs_jr, EXC_INST_GUEST_PAGE_FAULT,
+	      "fetch from an R+W G-stage page");
+}
+
+/* A G-stage leaf with U=0 faults even for VS-mode. */
+static void gperm_u(struct result *r)
+{
+	uint64_t *pte = g_pte(&W.g, data_gpa(11), NULL);
+	*pte &= ~PTE_U;
+	vw_hfence_gvma_all();
+	uint64_t c = vrun(snip(vs_ld), 0, 0, data_gpa(11), 0, 0, 0);
+	if (c == EXC_LOAD_GUEST_PAGE_FAULT)
+		pass(r, "VS-mode load through a U=0 G-stage leaf: %s", cn(c));
+	else
+		fail(r, "VS-mode load through a U=0 G-stage leaf: %s, want LOAD_GPF", cn(c));
+}
+
+/* hgatp Bare: guest-physical = supervisor-physical. */
+static void gstage_bare(struct result *r)
+{
+	csr_write(CSR_HGATP, 0);
+	vw_hfence_gvma_all();
+	uint64_t pc = arena + OFF_CODE + (uint64_t)(vs_ld - vs_blob_start);
+	uint64_t c = vrun(pc, 0, 0, data_hpa(12) + 0x30, 0, 0, 0);
+	csr_write(CSR_HGATP, W.hgatp);
+	vw_hfence_gvma_all();
+	if (c == EXC_ECALL_VS && A1 == tag_of(data_hpa(12) + 0x30))
+		pass(r, "code and data at their host addresses: load returned the right word");
+	else
+		fail(r, "%s, read %#llx", cn(c), (unsigned long long)A1);
+}
+
+/* VS-stage leaves of every size over 4 KiB G-stage pages. */
+static void two_stage_sizes(struct result *r)
+{
+	struct tally t = { 0 };
+	world_vs_paging(3, 1, false);
+	vs_map(GVA_T(0), data_gpa(13), 0, PTE_R | PTE_W);
+	vs_map(0x80000000UL, GPA_ARENA, 1, PTE_R | PTE_W);	/* 2 MiB */
+	vs_map(0xC0000000UL, GPA_ARENA, 2, PTE_R | PTE_W);	/* 1 GiB */
+	vw_hfence_vvma_all();
+	expect_load(&t, "VS 4K", GVA_T(0) + 0x38, data_hpa(13) + 0x38, 0);
+	expect_load(&t, "VS 2M", 0x80000000UL + OFF_DATA + PAGE_SIZE * 14 + 0x40,
+		    data_hpa(14) + 0x40, 0);
+	expect_load(&t, "VS 1G", 0xC0000000UL + OFF_DATA + PAGE_SIZE * 15 + 0x48,
+		    data_hpa(15) + 0x48, 0);
+	if (t.bad)
+		fail(r, "%s", t.txt);
+	else
+		pass(r, "VS 4K, 2M, 1G leaves over G-stage 4K pages reach the right words");
+}
+
+/* VS-stage Sv48 when vsatp accepts it. */
+static void vs_sv48(struct result *r)
+{
+	uint64_t old = csr_read(CSR_VSATP);
+	csr_write(CSR_VSATP, 9UL << 60);
+	bool ok = (csr_read(CSR_VSATP) >> 60) == 9;
+	csr_write(CSR_VSATP, old);
+	if (!ok) {
+		skip(r, "vsatp does not accept Sv48 (optional)");
+		return;
+	}
+	struct tally t = { 0 };
+	world_vs_paging(4, 1, false);
+	vs_map(0x800000000000UL - PAGE_SIZE, data_gpa(16), 0, PTE_R); /* top of lower half */
+	vw_hfence_vvma_all();
+	expect_load(&t, "VS Sv48 GVA 0x7ffffffff000", 0x800000000000UL - PAGE_SIZE + 8,
+		    data_hpa(16) + 8, 0);
+	if (t.bad)
+		fail(r, "%s", t.txt);
+	else
+		pass(r, "Sv48 VS-stage: GVA 0x7ffffffff000 reaches its page");
+}
+
+/* ---- Guest-page faults and what they report ---- */
+
+/* The expected htinst for an explicit access: zero, or the trapping
+ * instruction transformed (rs1 field = address offset 0, immediate 0). */
+static bool htinst_ok(uint64_t htinst, uint32_t insn, bool store)
+{
+	uint32_t imm = store ? 0xfe000f80u : 0xfff00000u;
+	return htinst == 0 || htinst == (insn & ~imm & ~0xf8000u);
+}
+
+/* One explicit guest-page fault, VS-stage on (GVA != GPA). */
+static void gpf_fields(struct result *r, const char *snippet, uint64_t cause, bool store,
+		       unsigned off)
+{
+	world_vs_paging(3, 1, false);
+	vs_map(GVA_T(1), GPA_HOLE, 0, PTE_R | PTE_W | PTE_X);
+	vw_hfence_vvma_all();
+	uint64_t gva = GVA_T(1) + off, gpa = GPA_HOLE + off;
+	uint64_t c = vrun(snip(snippet), 0, 0, gva, 0x77, 0, 0);
+	bool fetch = cause == EXC_INST_GUEST_PAGE_FAULT;
+	struct tally t = { 0 };
+	if (c != cause)
+		note(&t, "cause %s, want %s", cn(c), cn(cause));
+	if (C.stval != gva)
+		note(&t, "stval %#llx, want GVA %#llx", (unsigned long long)C.stval,
+		     (unsigned long long)gva);
+	if (C.htval != 0 && gpa_from_trap() != gpa)
+		note(&t, "htval<<2|stval&3 = %#llx, want GPA %#llx",
+		     (unsigned long long)gpa_from_trap(), (unsigned long long)gpa);
+	if (!gva_bit())
+		note(&t, "hstatus.GVA 0");
+	if (!(C.hstatus & HSTATUS_SPV) || !(C.hstatus & HSTATUS_SPVP) || !(C.sstatus & SSTATUS_SPP))
+		note(&t, "SPV/SPVP/SPP not all 1 (hstatus %#llx)", (unsigned long long)C.hstatus);
+	if (fetch ? C.htinst != 0 : !htinst_ok(C.htinst, snip_insn(snippet, 0), store))
+		note(&t, "htinst %#llx not allowed", (unsigned long long)C.htinst);
+	if (t.bad)
+		fail(r, "%s", t.txt);
+	else
+		pass(r, "%s stval %#llx htval %#llx (GPA %#llx) htinst %#llx GVA 1 SPV 1 SPVP 1",
+		     cn(c), (unsigned long long)C.stval, (unsigned long long)C.htval,
+		     (unsigned long long)gpa_from_trap(), (unsigned long long)C.htinst);
+}
+
+static void gpf_load(struct result *r)
+{
+	gpf_fields(r, vs_lh, EXC_LOAD_GUEST_PAGE_FAULT, false, 6);
+}
+
+static void gpf_store(struct result *r)
+{
+	gpf_fields(r, vs_sw, EXC_STORE_GUEST_PAGE_FAULT, true, 4);
+}
+
+static void gpf_fetch(struct result *r)
+{
+	gpf_fields(r, vs_jr, EXC_INST_GUEST_PAGE_FAULT, false, 0x10);
+}
+
+/* htinst for explicit accesses: 0 or the transformed instruction, never
+ * anything else (a pseudoinstruction is only for implicit accesses). */
+static void htinst_explicit(struct result *r)
+{
+	world_vs_paging(3, 1, false);
+	vs_map(GVA_T(1), GPA_HOLE, 0, PTE_R | PTE_W);
+	vw_hfence_vvma_all();
+	vrun(snip(vs_lw), 0, 0, GVA_T(1), 0, 0, 0);
+	uint64_t hl = C.htinst, cl = C.scause;
+	vrun(snip(vs_sd), 0, 0, GVA_T(1) + 8, 0, 0, 0);
+	uint64_t hs = C.htinst, cs = C.scause;
+	bool ok = cl == EXC_LOAD_GUEST_PAGE_FAULT && cs == EXC_STORE_GUEST_PAGE_FAULT &&
+		  htinst_ok(hl, snip_insn(vs_lw, 0), false) && htinst_ok(hs, snip_insn(vs_sd, 0), true);
+	if (ok)
+		pass(r, "lw: htinst %#llx, sd: htinst %#llx (%s)", (unsigned long long)hl,
+		     (unsigned long long)hs,
+		     hl || hs ? "transformed" : "zero: no instruction information");
+	else
+		fail(r, "lw: %s htinst %#llx; sd: %s htinst %#llx", cn(cl), (unsigned long long)hl,
+		     cn(cs), (unsigned long long)hs);
+}
+
+/*
+ * A G-stage fault on the guest's own VS-stage page-table walk: the leaf
+ * table page is unmapped in the G-stage. htval = the PTE's GPA >> 2 (or
+ * 0), htinst = the 64-bit read pseudoinstruction 0x3000 when htval != 0,
+ * GVA = 1, stval = the GVA; the cause is that of the original access.
+ * QEMU before 8.1 always reports a load guest-page fault: known deviation.
+ */
+static void walk_fault(struct result *r, const char *snippet, uint64_t cause)
+{
+	world_vs_paging(3, 1, false);
+	vs_map(GVA_T(2), data_gpa(17), 0, PTE_R | PTE_W | PTE_X);
+	uint64_t *leaf_table = vs_table(GVA_T(2), 0);
+	uint64_t pte_gpa = gpa_of((uint64_t)(uintptr_t)leaf_table) + ((GVA_T(2) >> 12) & 511) * 8;
+	*g_pte(&W.g, gpa_of((uint64_t)(uintptr_t)leaf_table), NULL) = 0;
+	vw_hfence_gvma_all();
+	vw_hfence_vvma_all();
+	uint64_t c = vrun(snip(snippet), 0, 0, GVA_T(2) + 0x20, 0x99, 0, 0);
+	struct tally t = { 0 };
+	if (C.stval != GVA_T(2) + 0x20)
+		note(&t, "stval %#llx, want GVA", (unsigned long long)C.stval);
+	if (C.htval != 0 && (C.htval << 2) != pte_gpa)
+		note(&t, "htval<<2 %#llx, want PTE GPA %#llx", (unsigned long long)(C.htval << 2),
+		     (unsigned long long)pte_gpa);
+	if (C.htval != 0 && C.htinst != HTINST_PSEUDO_LOAD64)
+		note(&t, "htinst %#llx, want 0x3000", (unsigned long long)C.htinst);
+	if (!gva_bit())
+		note(&t, "hstatus.GVA 0");
+	char fields[120];
+	snprintf(fields, sizeof(fields), "htval<<2 %#llx (PTE GPA) htinst %#llx GVA %d",
+		 (unsigned long long)(C.htval << 2), (unsigned long long)C.htinst, gva_bit());
+	if (t.bad)
+		fail(r, "%s: %s", cn(c), t.txt);
+	else if (c == cause)
+		pass(r, "%s, %s", cn(c), fields);
+	else if (c == EXC_LOAD_GUEST_PAGE_FAULT)
+		deviation(r, "spec: reported for the original access type (%s); platform: %s "
+			  "(QEMU < 8.1); %s", cn(cause), cn(c), fields);
+	else
+		fail(r, "%s, want %s; %s", cn(c), cn(cause), fields);
+}
+
+static void walk_fault_load(struct result *r)
+{
+	walk_fault(r, vs_ld, EXC_LOAD_GUEST_PAGE_FAULT);
+}
+
+static void walk_fault_store(struct result *r)
+{
+	walk_fault(r, vs_sd, EXC_STORE_GUEST_PAGE_FAULT);
+}
+
+static void walk_fault_fetch(struct result *r)
+{
+	walk_fault(r, vs_jr, EXC_INST_GUEST_PAGE_FAULT);
+}
+
+/* The walk's implicit accesses need only G-stage read permission, whatever
+ * the original access (A and D are preset, so nothing is written). */
+static void walk_implicit_read(struct result *r)
+{
+	world_vs_paging(3, 1, false);
+	vs_map(GVA_T(3), data_gpa(18), 0, PTE_R | PTE_W);
+	vs_map(GVA_T(4), GPA_ARENA + OFF_CODE, 0, PTE_R | PTE_X);
+	vs_tables_gperm(GSTAGE_R);
+	vw_hfence_vvma_all();
+	struct tally t = { 0 };
+	expect_load(&t, "load", GVA_T(3) + 0x50, data_hpa(18) + 0x50, 0);
+	uint64_t c = vrun(snip(vs_sd), 0, 0, GVA_T(3) + 0x58, 0xabc, 0, 0);
+	if (c != EXC_ECALL_VS || *(uint64_t *)(uintptr_t)(data_hpa(18) + 0x58) != 0xabc)
+		note(&t, "store: %s", cn(c));
+	uint64_t target = GVA_T(4) + (uint64_t)(vs_ecall - vs_blob_start);
+	c = vrun(snip(vs_jr), 0, 0, target, 0, 0, 0);
+	if (c != EXC_ECALL_VS || C.sepc != target)
+		note(&t, "fetch: %s at %#llx", cn(c), (unsigned long long)C.sepc);
+	retag(18);
+	if (t.bad)
+		fail(r, "%s", t.txt);
+	else
+		pass(r, "page tables G-stage read-only: load, store and fetch all complete");
+}
+
+/* ---- VS-stage faults, delegation, MXR, SUM ---- */
+
+static void vs_pf_to_hs(struct result *r)
+{
+	world_vs_paging(3, 1, false);
+	uint64_t c = vrun(snip(vs_ld), 0, 0, GVA_T(5) + 8, 0, 0, 0);
+	if (c == EXC_LOAD_PAGE_FAULT && C.stval == GVA_T(5) + 8 && C.htval == 0 && gva_bit() &&
+	    htinst_ok(C.htinst, snip_insn(vs_ld, 0), false))
+		pass(r, "%s stval %#llx htval 0 GVA 1 htinst %#llx", cn(c),
+		     (unsigned long long)C.stval, (unsigned long long)C.htinst);
+	else
+		fail(r, "%s stval %#llx htval %#llx GVA %d htinst %#llx", cn(c),
+		     (unsigned long long)C.stval, (unsigned long long)C.htval, gva_bit(),
+		     (unsigned long long)C.htinst);
+}
+
+/* With hedeleg bit 13 the VS-stage page fault goes to the guest's handler
+ * (vs_handler reports vscause, vstval, vsepc, vsstatus in a0-a3). */
+static void vs_pf_delegated(struct result *r)
+{
+	world_vs_paging(3, 1, false);
+	csr_write(CSR_HEDELEG, 1UL << EXC_LOAD_PAGE_FAULT);
+	uint64_t c = vrun(snip(vs_ld), 0, 0, GVA_T(5) + 8, 0, 0, 0);
+	uint64_t a0 = C.gpr[REG_A0], a1 = C.gpr[REG_A1], a2 = C.gpr[REG_A2], a3 = C.gpr[REG_A0 + 3];
+	bool handled = c == EXC_ECALL_VS && C.gpr[REG_A7] == 0x7ec;
+	if (handled && a0 == EXC_LOAD_PAGE_FAULT && a1 == GVA_T(5) + 8 && a2 == snip(vs_ld) &&
+	    (a3 & SSTATUS_SPP))
+		pass(r, "guest handler got vscause 13, vstval %#llx, vsepc = the ld, SPP 1; HS "
+		     "saw only its ecall", (unsigned long long)a1);
+	else
+		fail(r, "HS saw %s (a7 %#llx); vscause %#llx vstval %#llx vsepc %#llx vsstatus %#llx",
+		     cn(c), (unsigned long long)C.gpr[REG_A7], (unsigned long long)a0,
+		     (unsigned long long)a1, (unsigned long long)a2, (unsigned long long)a3);
+}
+
+/* vsstatus.MXR makes VS-stage execute-only pages readable, not G-stage ones. */
+static void vs_mxr(struct result *r)
+{
+	world_vs_paging(3, 1, false);
+	vs_map(GVA_T(6), data_gpa(19), 0, PTE_X);		/* VS X-only */
+	vs_map(GVA_T(7), data_gpa(20), 0, PTE_R | PTE_X);	/* G X-only */
+	uint64_t *g = g_pte(&W.g, data_gpa(20), NULL);
+	*g = (*g & ~(uint64_t)GSTAGE_RWX) | GSTAGE_X;
+	vw_hfence_gvma_all();
+	struct tally t = { 0 };
+	expect_trap(&t, "VS X-only, MXR=0", vs_ld, GVA_T(6), EXC_LOAD_PAGE_FAULT, 0);
+	csr_write(CSR_VSSTATUS, SSTATUS_MXR);
+	expect_load(&t, "VS X-only, vsstatus.MXR=1", GVA_T(6) + 8, data_hpa(19) + 8, 0);
+	expect_trap(&t, "G X-only, vsstatus.MXR=1", vs_ld, GVA_T(7), EXC_LOAD_GUEST_PAGE_FAULT, 0);
+	if (t.bad)
+		fail(r, "%s", t.txt);
+	else
+		pass(r, "VS X-only: fault, readable with vsstatus.MXR; G-stage X-only still LOAD_GPF");
+}
+
+/* HS-level sstatus.MXR reaches both stages for VS-mode loads. */
+static void hs_mxr(struct result *r)
+{
+	world_vs_paging(3, 1, false);
+	vs_map(GVA_T(6), data_gpa(21), 0, PTE_X);		/* both stages X-only */
+	uint64_t *g = g_pte(&W.g, data_gpa(21), NULL);
+	*g = (*g & ~(uint64_t)GSTAGE_RWX) | GSTAGE_X;
+	vw_hfence_gvma_all();
+	struct tally t = { 0 };
+	expect_trap(&t, "MXR=0", vs_ld, GVA_T(6), EXC_LOAD_PAGE_FAULT, 0);
+	csr_set(CSR_SSTATUS, SSTATUS_MXR);
+	expect_load(&t, "sstatus.MXR=1", GVA_T(6) + 8, data_hpa(21) + 8, 0);
+	csr_clear(CSR_SSTATUS, SSTATUS_MXR);
+	if (t.bad)
+		fail(r, "%s", t.txt);
+	else
+		pass(r, "execute-only in both stages: readable by VS-mode with HS sstatus.MXR=1");
+}
+
+/* vsstatus.SUM governs VS-mode access to U pages; HS sstatus.SUM does not. */
+static void vs_sum(struct result *r)
+{
+	world_vs_paging(3, 1, false);
+	vs_map(GVA_T(8), data_gpa(22), 0, PTE_R | PTE_U);
+	vw_hfence_vvma_all();
+	struct tally t = { 0 };
+	csr_set(CSR_SSTATUS, SSTATUS_SUM);
+	expect_trap(&t, "vsstatus.SUM=0 (sstatus.SUM=1)", vs_ld, GVA_T(8), EXC_LOAD_PAGE_FAULT, 0);
+	csr_clear(CSR_SSTATUS, SSTATUS_SUM);
+	csr_write(CSR_VSSTATUS, SSTATUS_SUM);
+	expect_load(&t, "vsstatus.SUM=1", GVA_T(8) + 8, data_hpa(22) + 8, 0);
+	if (t.bad)
+		fail(r, "%s", t.txt);
+	else
+		pass(r, "U page: fault with vsstatus.SUM=0 even with sstatus.SUM=1; read with SUM=1");
+}
+
+/* VU-mode: U=0 pages fault, U=1 pages are reachable. */
+static void vu_user_bit(struct result *r)
+{
+	world_vs_paging(3, 1, true);
+	vs_map(GVA_T(9), data_gpa(23), 0, PTE_R);
+	vs_map(GVA_T(10), data_gpa(24), 0, PTE_R | PTE_U);
+	vw_hfence_vvma_all();
+	struct tally t = { 0 };
+	expect_trap(&t, "VU load, U=0", vs_ld, GVA_T(9), EXC_LOAD_PAGE_FAULT, RUN_VU);
+	expect_load(&t, "VU load, U=1", GVA_T(10) + 8, data_hpa(24) + 8, RUN_VU);
+	if (t.bad)
+		fail(r, "%s", t.txt);
+	else
+		pass(r, "VU: U=0 page LOAD_PF, U=1 page read, ecall cause 8");
+}
+
+/* ---- HLV / HLVX / HSV from HS-mode ---- */
+
+/* VS-stage for the HLV checks: 0 = RW (U=0), 1 = RW U, 2 = X-only,
+ * 3 = R+X over a G-stage X-only page, 4 = X-only over G X-only,
+ * 5 = a GPA hole (U=0), 6 = a GPA hole (U=1). */
+static void hlv_world(void)
+{
+	world_vs_paging(3, 1, false);
+	vs_map(GVA_T(20), data_gpa(30), 0, PTE_R | PTE_W);
+	vs_map(GVA_T(21), data_gpa(31), 0, PTE_R | PTE_W | PTE_U);
+	vs_map(GVA_T(22), data_gpa(32), 0, PTE_X);
+	vs_map(GVA_T(23), data_gpa(33), 0, PTE_R | PTE_X);
+	vs_map(GVA_T(24), data_gpa(34), 0, PTE_X);
+	vs_map(GVA_T(25), GPA_HOLE, 0, PTE_R | PTE_W);
+	vs_map(GVA_T(26), GPA_HOLE + PAGE_SIZE, 0, PTE_R | PTE_W | PTE_U);
+	for (unsigned p = 33; p <= 34; p++) {
+		uint64_t *g = g_pte(&W.g, data_gpa(p), NULL);
+		*g = (*g & ~(uint64_t)GSTAGE_RWX) | GSTAGE_X;
+	}
+	vw_hfence_gvma_all();
+	vw_hfence_vvma_all();
+}
+
+static void set_spvp(bool vs)
+{
+	if (vs)
+		csr_set(CSR_HSTATUS, HSTATUS_SPVP);
+	else
+		csr_clear(CSR_HSTATUS, HSTATUS_SPVP);
+}
+
+/* Every width, with sign and zero extension, and every store width. */
+static void hlv_widths(struct result *r)
+{
+	hlv_world();
+	set_spvp(true);
+	uint64_t h = data_hpa(30), g = GVA_T(20), v, tg = tag_of(h);
+	struct tally t = { 0 };
+	static const struct {
+		uint64_t (*fn)(uint64_t, uint64_t);
+		unsigned off;
+		const char *name;
+	} loads[] = {
+		{ vp_hlv_d, 0, "hlv.d" }, { vp_hlv_w, 4, "hlv.w" }, { vp_hlv_wu, 4, "hlv.wu" },
+		{ vp_hlv_h, 6, "hlv.h" }, { vp_hlv_hu, 6, "hlv.hu" }, { vp_hlv_b, 7, "hlv.b" },
+		{ vp_hlv_bu, 7, "hlv.bu" },
+	};
+	const uint64_t want[] = {
+		tg, (uint64_t)(int64_t)(int32_t)(tg >> 32), (uint32_t)(tg >> 32),
+		(uint64_t)(int64_t)(int16_t)(tg >> 48), (uint16_t)(tg >> 48),
+		(uint64_t)(int64_t)(int8_t)(tg >> 56), (uint8_t)(tg >> 56),
+	};
+	for (unsigned i = 0; i < ARRAY_SIZE(loads); i++) {
+		uint64_t c = probe(loads[i].fn, g + loads[i].off, 0, &v);
+		if (c)
+			note(&t, "%s: %s", loads[i].name, cn(c));
+		else if (v != want[i])
+			note(&t, "%s: %#llx, want %#llx", loads[i].name, (unsigned long long)v,
+			     (unsigned long long)want[i]);
+	}
+	uint64_t c1 = probe(vp_hsv_d, g + 8, 0x1122334455667788ULL, NULL);
+	uint64_t c2 = probe(vp_hsv_w, g + 16, 0xaabbccdd, NULL);
+	uint64_t c3 = probe(vp_hsv_h, g + 24, 0xeeff, NULL);
+	uint64_t c4 = probe(vp_hsv_b, g + 32, 0x5a, NULL);
+	const uint64_t *m = (const uint64_t *)(uintptr_t)h;
+	if (c1 || c2 || c3 || c4)
+		note(&t, "hsv: %s %s %s %s", cn(c1), cn(c2), cn(c3), cn(c4));
+	else if (m[1] != 0x1122334455667788ULL ||
+		 m[2] != ((tag_of(h + 16) & ~0xffffffffULL) | 0xaabbccdd) ||
+		 m[3] != ((tag_of(h + 24) & ~0xffffULL) | 0xeeff) ||
+		 m[4] != ((tag_of(h + 32) & ~0xffULL) | 0x5a))
+		note(&t, "hsv wrote %#llx %#llx %#llx %#llx", (unsigned long long)m[1],
+		     (unsigned long long)m[2], (unsigned long long)m[3], (unsigned long long)m[4]);
+	retag(30);
+	if (t.bad)
+		fail(r, "%s", t.txt);
+	else
+		pass(r, "hlv.{b,bu,h,hu,w,wu,d} and hsv.{b,h,w,d} through both stages, extended right");
+}
+
+/* hstatus.SPVP: 1 = access as VS, 0 = as VU. */
+static void hlv_spvp(struct result *r)
+{
+	hlv_world();
+	struct tally t = { 0 };
+	uint64_t v;
+	set_spvp(false);
+	uint64_t c = probe(vp_hlv_d, GVA_T(20), 0, &v);
+	if (c != EXC_LOAD_PAGE_FAULT)
+		note(&t, "SPVP=0, U=0 page: %s, want LOAD_PF", cn(c));
+	c = probe(vp_hlv_d, GVA_T(21), 0, &v);
+	if (c || v != tag_of(data_hpa(31)))
+		note(&t, "SPVP=0, U=1 page: %s", cn(c));
+	set_spvp(true);
+	c = probe(vp_hlv_d, GVA_T(20), 0, &v);
+	if (c || v != tag_of(data_hpa(30)))
+		note(&t, "SPVP=1, U=0 page: %s", cn(c));
+	if (t.bad)
+		fail(r, "%s", t.txt);
+	else
+		pass(r, "SPVP=0: U=0 page LOAD_PF, U=1 page read; SPVP=1: U=0 page read");
+}
+
+/* HS-level sstatus.SUM is ignored; vsstatus.SUM applies. */
+static void hlv_sum(struct result *r)
+{
+	hlv_world();
+	set_spvp(true);
+	struct tally t = { 0 };
+	uint64_t v;
+	csr_set(CSR_SSTATUS, SSTATUS_SUM);
+	uint64_t c = probe(vp_hlv_d, GVA_T(21), 0, &v);
+	if (c != EXC_LOAD_PAGE_FAULT)
+		note(&t, "vsstatus.SUM=0, sstatus.SUM=1: %s, want LOAD_PF", cn(c));
+	csr_clear(CSR_SSTATUS, SSTATUS_SUM);
+	csr_write(CSR_VSSTATUS, SSTATUS_SUM);
+	c = probe(vp_hlv_d, GVA_T(21), 0, &v);
+	if (c || v != tag_of(data_hpa(31)))
+		note(&t, "vsstatus.SUM=1: %s", cn(c));
+	if (t.bad)
+		fail(r, "%s", t.txt);
+	else
+		pass(r, "SPVP=1 on a U page: LOAD_PF despite sstatus.SUM=1; read with vsstatus.SUM=1");
+}
+
+/* HLVX needs execute, not read, permission in both stages. */
+static void hlvx_exec(struct result *r)
+{
+	hlv_world();
+	set_spvp(true);
+	struct tally t = { 0 };
+	uint64_t v;
+	uint64_t c = probe(vp_hlvx_hu, GVA_T(22) + 2, 0, &v);
+	if (c || v != (uint16_t)(tag_of(data_hpa(32)) >> 16))
+		note(&t, "hlvx.hu, VS X-only: %s %#llx", cn(c), (unsigned long long)v);
+	c = probe(vp_hlv_hu, GVA_T(22) + 2, 0, &v);
+	if (c != EXC_LOAD_PAGE_FAULT)
+		note(&t, "hlv.hu, VS X-only: %s, want LOAD_PF", cn(c));
+	c = probe(vp_hlvx_wu, GVA_T(24) + 4, 0, &v);
+	if (c || v != (uint32_t)(tag_of(data_hpa(34)) >> 32))
+		note(&t, "hlvx.wu, X-only both stages: %s %#llx", cn(c), (unsigned long long)v);
+	c = probe(vp_hlv_wu, GVA_T(23) + 4, 0, &v);
+	if (c != EXC_LOAD_GUEST_PAGE_FAULT)
+		note(&t, "hlv.wu, G X-only: %s, want LOAD_GPF", cn(c));
+	if (t.bad)
+		fail(r, "%s", t.txt);
+	else
+		pass(r, "hlvx reads execute-only pages (both stages); hlv faults on them");
+}
+
+/* sstatus.MXR: both stages for HLV; vsstatus.MXR: VS-stage only. */
+static void hlv_mxr(struct result *r)
+{
+	hlv_world();
+	set_spvp(true);
+	struct tally t = { 0 };
+	uint64_t v;
+	csr_write(CSR_VSSTATUS, SSTATUS_MXR);
+	uint64_t c = probe(vp_hlv_d, GVA_T(22), 0, &v);
+	if (c || v != tag_of(data_hpa(32)))
+		note(&t, "vsstatus.MXR, VS X-only: %s", cn(c));
+	c = probe(vp_hlv_d, GVA_T(23), 0, &v);
+	if (c != EXC_LOAD_GUEST_PAGE_FAULT)
+		note(&t, "vsstatus.MXR, G X-only: %s, want LOAD_GPF", cn(c));
+	csr_write(CSR_VSSTATUS, 0);
+	csr_set(CSR_SSTATUS, SSTATUS_MXR);
+	c = probe(vp_hlv_d, GVA_T(24), 0, &v);
+	csr_clear(CSR_SSTATUS, SSTATUS_MXR);
+	if (c || v != tag_of(data_hpa(34)))
+		note(&t, "sstatus.MXR, X-only both stages: %s", cn(c));
+	if (t.bad)
+		fail(r, "%s", t.txt);
+	else
+		pass(r, "vsstatus.MXR: VS-stage X-only read, G-stage X-only LOAD_GPF; "
+		     "sstatus.MXR: both read");
+}
+
+/* A fault of HLV in HS-mode: SPV=0 but GVA=1; SPVP unchanged (V was 0). */
+static void hlv_fault(struct result *r)
+{
+	hlv_world();
+	struct tally t = { 0 };
+	for (int spvp = 1; spvp >= 0; spvp--) {
+		set_spvp(spvp);
+		uint64_t gva = (spvp ? GVA_T(25) : GVA_T(26)) + 0x10;
+		uint64_t gpa = GPA_HOLE + (spvp ? 0 : PAGE_SIZE) + 0x10;
+		uint64_t c = probe(vp_hlv_d, gva, 0, NULL);
+		if (c != EXC_LOAD_GUEST_PAGE_FAULT)
+			note(&t, "SPVP=%d: %s", spvp, cn(c));
+		if (C.stval != gva || (C.htval && gpa_from_trap() != gpa))
+			note(&t, "SPVP=%d: stval %#llx htval %#llx", spvp,
+			     (unsigned long long)C.stval, (unsigned long long)C.htval);
+		if (!gva_bit() || (C.hstatus & HSTATUS_SPV))
+			note(&t, "SPVP=%d: hstatus %#llx (want GVA 1, SPV 0)", spvp,
+			     (unsigned long long)C.hstatus);
+		if (!!(C.hstatus & HSTATUS_SPVP) != spvp)
+			note(&t, "SPVP changed by the trap from HS");
+	}
+	set_spvp(false);
+	if (t.bad)
+		fail(r, "%s", t.txt);
+	else
+		pass(r, "LOAD_GPF, stval = GVA, htval = GPA>>2, GVA 1, SPV 0, SPVP kept (0 and 1)");
+}
+
+/* ---- Fences ---- */
+
+/*
+ * The guest reads GPA X, rewrites the G-stage PTE for X itself (the
+ * validation VM's tables are in its own arena, mapped at GPA_ARENA) to
+ * point at another page, and reads X again with no fence in between.
+ * Returns whether the second read was stale (translation cached).
+ */
+static bool gstage_stale_run(uint64_t gpa, unsigned newpage, uint64_t **ptep)
+{
+	uint64_t *pte = g_pte(&W.g, gpa, NULL);
+	uint64_t newpte = ((data_hpa(newpage) >> PAGE_SHIFT) << PTE_PPN_SHIFT) |
+			  (*pte & ((1UL << PTE_PPN_SHIFT) - 1));
+	vrun(snip(vs_stale), 0, 0, gpa, 0, newpte, gpa_of((uint64_t)(uintptr_t)pte));
+	*ptep = pte;
+	return C.gpr[REG_A0 + 4] == C.gpr[REG_A1];
+}
+
+static void tlb_caching(struct result *r)
+{
+	uint64_t *pte;
+	bool stale = gstage_stale_run(data_gpa(40), 41, &pte);
+	uint64_t first = A1, second = C.gpr[REG_A0 + 4];
+	vrun(snip(vs_ld), 0, 0, data_gpa(40), 0, 0, 0);
+	bool across = A1 == first;
+	if (first != tag_of(data_hpa(40)))
+		fail(r, "first read %#llx, want %#llx", (unsigned long long)first,
+		     (unsigned long long)tag_of(data_hpa(40)));
+	else if (stale)
+		pass(r, "stale G-stage translation used after the PTE changed (no fence): "
+		     "cached; across a world switch: %s", across ? "still cached" : "refilled");
+	else
+		skip(r, "no caching observed: the second read saw the new PTE (%#llx)",
+		     (unsigned long long)second);
+}
+
+/* After HFENCE.GVMA the new G-stage translation must be used. */
+static void hfence_gvma(struct result *r, bool targeted)
+{
+	uint64_t *pte;
+	bool stale = gstage_stale_run(data_gpa(42), 43, &pte);
+	vrun(snip(vs_ld), 0, 0, data_gpa(42), 0, 0, 0);
+	bool across = A1 == tag_of(data_hpa(42));
+	if (targeted)
+		vw_hfence_gvma(data_gpa(42) >> 2, vmid_default);
+	else
+		vw_hfence_gvma_all();
+	uint64_t c = vrun(snip(vs_ld), 0, 0, data_gpa(42), 0, 0, 0);
+	if (c == EXC_ECALL_VS && A1 == tag_of(data_hpa(43)))
+		pass(r, "new page read after the fence (stale before it: in the run %s, after a "
+		     "world switch %s)", stale ? "yes" : "no", across ? "yes" : "no");
+	else
+		fail(r, "after the fence: %s read %#llx, want %#llx", cn(c), (unsigned long long)A1,
+		     (unsigned long long)tag_of(data_hpa(43)));
+}
+
+static void hfence_gvma_all(struct result *r)
+{
+	hfence_gvma(r, false);
+}
+
+static void hfence_gvma_addr(struct result *r)
+{
+	hfence_gvma(r, true);
+}
+
+/* The same at the VS stage: the guest rewrites its own leaf PTE. */
+static void hfence_vvma(struct result *r, bool targeted, bool guest_sfence)
+{
+	world_vs_paging(3, 5, false);
+	uint64_t *pte = vs_map(GVA_T(11), data_gpa(44), 0, PTE_R | PTE_W);
+	vw_hfence_vvma_all();
+	uint64_t newpte = ((data_gpa(45) >> PAGE_SHIFT) << PTE_PPN_SHIFT) |
+			  (*pte & ((1UL << PTE_PPN_SHIFT) - 1));
+	uint64_t pte_gpa = gpa_of((uint64_t)(uintptr_t)pte);
+	if (guest_sfence) {
+		uint64_t c = vrun(snip(vs_sfence_reload), 0, 0, GVA_T(11), 0, newpte, pte_gpa);
+		if (c == EXC_ECALL_VS && C.gpr[REG_A0 + 4] == tag_of(data_hpa(45)))
+			pass(r, "after the guest's SFENCE.VMA its next read uses the new PTE");
+		else
+			fail(r, "%s; read after SFENCE.VMA %#llx, want %#llx", cn(c),
+			     (unsigned long long)C.gpr[REG_A0 + 4],
+			     (unsigned long long)tag_of(data_hpa(45)));
+		return;
+	}
+	vrun(snip(vs_stale), 0, 0, GVA_T(11), 0, newpte, pte_gpa);
+	bool stale = C.gpr[REG_A0 + 4] == C.gpr[REG_A1];
+	if (targeted)
+		vw_hfence_vvma(GVA_T(11), 5);
+	else
+		vw_hfence_vvma_all();
+	uint64_t c = vrun(snip(vs_ld), 0, 0, GVA_T(11), 0, 0, 0);
+	if (c == EXC_ECALL_VS && A1 == tag_of(data_hpa(45)))
+		pass(r, "new page read after the fence (stale before it in the run: %s)",
+		     stale ? "yes" : "no");
+	else
+		fail(r, "after the fence: %s read %#llx, want %#llx", cn(c), (unsigned long long)A1,
+		     (unsigned long long)tag_of(data_hpa(45)));
+}
+
+static void hfence_vvma_all(struct result *r)
+{
+	hfence_vvma(r, false, false);
+}
+
+static void hfence_vvma_addr(struct result *r)
+{
+	hfence_vvma(r, true, false);
+}
+
+static void vs_sfence(struct result *r)
+{
+	hfence_vvma(r, false, true);
+}
+
+/* Translations are tagged by VMID: a second VMID's tables, fenced once,
+ * are used as soon as hgatp names it, and the first VMID's come back. */
+static void vmid_tagging(struct result *r)
+{
+	if (vmid_bits == 0) {
+		skip(r, "VMIDLEN is 0: no VMIDs to tell apart");
+		return;
+	}
+	uint16_t v2 = vmid_default ^ 1;
+	struct gstage g2;
+	world_gstage(&g2, 1, gmode_default, v2);
+	/* Same GPA, different host page: GPA_HOLE -> page 46 (VMID 1) / 47. */
+	g_map(GPA_HOLE, data_hpa(46), PAGE_SIZE, GSTAGE_RWX);
+	if (gstage_map(&g2, GPA_HOLE, data_hpa(47), PAGE_SIZE, GSTAGE_RWX) != GSTAGE_OK) {
+		fail(r, "cannot build the second G-stage");
+		return;
+	}
+	vw_hfence_gvma_all();
+	struct tally t = { 0 };
+	expect_load(&t, "VMID A", GPA_HOLE, data_hpa(46), 0);
+	csr_write(CSR_HGATP, gstage_hgatp(&g2));
+	expect_load(&t, "VMID B, no fence", GPA_HOLE, data_hpa(47), 0);
+	csr_write(CSR_HGATP, W.hgatp);
+	expect_load(&t, "VMID A again, no fence", GPA_HOLE, data_hpa(46), 0);
+	if (t.bad)
+		fail(r, "%s", t.txt);
+	else
+		pass(r, "VMID %u and %u map one GPA to two pages; switching hgatp alone "
+		     "switches translations", vmid_default, v2);
+}
+
+const struct check checks_xlate[] = {
+	{ "G-stage Sv39x4: 4K/2M/1G leaves, 41-bit GPAs", SEC_GPAT,
+	  "Sv39x4 is Sv39 with the GPA widened by 2 bits (41 bits) and a 16 KiB root",
+	  sv39x4_leaves },
+	{ "G-stage Sv48x4: 4K..512G leaves, 50-bit GPAs", SEC_GPAT,
+	  "Sv48x4 is Sv48 with the GPA widened by 2 bits (50 bits) and a 16 KiB root",
+	  sv48x4_leaves },
+	{ "G-stage Sv57x4 (optional)", SEC_GPAT,
+	  "Sv57x4 is Sv57 with the GPA widened by 2 bits (59 bits) and a 16 KiB root",
+	  sv57x4_leaves },
+	{ "Sv39x4: GPA bits 63:41 must be zero", SEC_GPAT,
+	  "for Sv39x4, address bits 63:41 must all be zeros, or else a guest-page-fault occurs",
+	  sv39x4_width },
+	{ "G-stage R permission", SEC_GPAT,
+	  "access permissions are checked in the G-stage as in the VS-stage: loads need R",
+	  gperm_r },
+	{ "G-stage W permission", SEC_GPAT,
+	  "stores need W in the G-stage, else a store/AMO guest-page fault", gperm_w },
+	{ "G-stage X permission", SEC_GPAT,
+	  "fetches need X in the G-stage, else an instruction guest-page fault", gperm_x },
+	{ "G-stage checks U as for U-mode", SEC_GPAT,
+	  "all G-stage accesses are user-level: a leaf with U=0 faults even from VS-mode",
+	  gperm_u },
+	{ "hgatp Bare: GPA = SPA", SEC_GPAT,
+	  "with hgatp.MODE=Bare guest physical addresses equal supervisor physical addresses",
+	  gstage_bare },
+	{ "two stages: VS 4K/2M/1G over G-stage 4K", SEC_2ST,
+	  "VS-stage (vsatp) translates GVA to GPA, G-stage (hgatp) GPA to SPA, any page sizes",
+	  two_stage_sizes },
+	{ "VS-stage Sv48 (optional)", SEC_VSATP,
+	  "vsatp controls VS-stage translation with the satp modes the hart supports", vs_sv48 },
+	{ "load guest-page fault: cause, stval, htval, GVA", SEC_GPF,
+	  "stval = faulting GVA; htval = 0 or GPA>>2 matching stval exactly; hstatus.GVA = 1",
+	  gpf_load },
+	{ "store guest-page fault: cause, stval, htval, GVA", SEC_GPF,
+	  "store/AMO guest-page fault (23); stval = GVA; htval = 0 or GPA>>2; GVA = 1", gpf_store },
+	{ "instruction guest-page fault: htinst 0", SEC_GPF,
+	  "instruction guest-page fault (20); stval = GVA; htinst zero (no transformation for "
+	  "fetches)", gpf_fetch },
+	{ "htinst on explicit guest-page faults", SEC_TINST,
+	  "for explicit loads/stores htinst is zero or the transformed instruction (rs1 = "
+	  "offset, imm = 0)", htinst_explicit },
+	{ "VS-stage walk fault on a load", SEC_GPAT,
+	  "G-stage fault on an implicit walk access: reported as the original access type; "
+	  "htinst = 0x3000 if htval != 0", walk_fault_load },
+	{ "VS-stage walk fault on a store", SEC_GPAT,
+	  "any exception is always reported for the original access type: store/AMO "
+	  "guest-page fault (23)", walk_fault_store },
+	{ "VS-stage walk fault on a fetch", SEC_GPAT,
+	  "any exception is always reported for the original access type: instruction "
+	  "guest-page fault (20)", walk_fault_fetch },
+	{ "VS-stage walk checked as implicit loads", SEC_GPAT,
+	  "G-stage permissions for VS page-table accesses are checked as for an implicit load, "
+	  "not the original access type", walk_implicit_read },
+	{ "VS-stage page fault to HS: htval 0, GVA 1", SEC_HTVAL,
+	  "htval is zero for traps other than guest-page faults; GVA = 1 when stval is a GVA",
+	  vs_pf_to_hs },
+	{ "hedeleg delivers VS-stage page faults to VS", SEC_DELEG,
+	  "a trap from V=1 delegated by hedeleg goes to VS-mode: vscause, vstval, vsepc, "
+	  "vsstatus.SPP", vs_pf_delegated },
+	{ "vsstatus.MXR: VS-stage only", SEC_2ST,
+	  "vsstatus.MXR overrides VS-stage page protection only, not guest-physical protection",
+	  vs_mxr },
+	{ "sstatus.MXR (HS): both stages", SEC_2ST,
+	  "setting MXR at HS-level overrides both VS-stage and G-stage execute-only permissions",
+	  hs_mxr },
+	{ "vsstatus.SUM applies in VS-mode", SEC_2ST,
+	  "when V=1 vsstatus substitutes for sstatus: vsstatus.SUM, not HS sstatus.SUM, applies",
+	  vs_sum },
+	{ "VU-mode and the VS-stage U bit", SEC_2ST,
+	  "VU-mode accesses are user-level at the VS stage: U=0 pages fault", vu_user_bit },
+	{ "HLV/HSV from HS: two stages, all widths", SEC_HLV,
+	  "HLV.B/BU/H/HU/W/WU/D and HSV.B/H/W/D access guest memory with two-stage translation",
+	  hlv_widths },
+	{ "HLV: hstatus.SPVP selects VS or VU", SEC_HLV,
+	  "the effective privilege is VU when hstatus.SPVP=0 and VS when SPVP=1", hlv_spvp },
+	{ "HLV: sstatus.SUM ignored, vsstatus.SUM applies", SEC_HLV,
+	  "two-stage translation applies and the HS-level sstatus.SUM is ignored", hlv_sum },
+	{ "HLVX: execute instead of read permission", SEC_HLV,
+	  "HLVX.HU/WU need execute permission in both stages in place of read", hlvx_exec },
+	{ "HLV: sstatus.MXR both stages, vsstatus.MXR VS-stage", SEC_HLV,
+	  "HS-level sstatus.MXR makes X-only readable in both stages; vsstatus.MXR only in the "
+	  "VS stage", hlv_mxr },
+	{ "HLV fault in HS: GVA 1, SPV 0, SPVP kept", SEC_HSTATUS,
+	  "GVA is set for traps writing a GVA to stval, SPV=0 for HLV faults; SPVP unchanged "
+	  "when V was 0", hlv_fault },
+	{ "translation caching (permitted)", SEC_HFENCE,
+	  "without a fence an implementation may keep using a cached G-stage translation",
+	  tlb_caching },
+	{ "HFENCE.GVMA x0, x0", SEC_HFENCE,
+	  "HFENCE.GVMA orders earlier G-stage table stores before later G-stage translations",
+	  hfence_gvma_all },
+	{ "HFENCE.GVMA gpa>>2, vmid", SEC_HFENCE,
+	  "with rs1 = GPA>>2 and rs2 = VMID it fences that guest physical address of that VM",
+	  hfence_gvma_addr },
+	{ "HFENCE.VVMA x0, x0", SEC_HFENCE,
+	  "HFENCE.VVMA orders VS-level table stores before later VS-stage translations of the "
+	  "current VMID", hfence_vvma_all },
+	{ "HFENCE.VVMA gva, asid", SEC_HFENCE,
+	  "with rs1 = a guest virtual address and rs2 = a guest ASID it fences that GVA/ASID",
+	  hfence_vvma_addr },
+	{ "SFENCE.VMA in VS-mode fences the VS stage", SEC_MMF,
+	  "when V=1, SFENCE.VMA orders stores to VS-level tables with later VS-stage "
+	  "translations of the same VM", vs_sfence },
+	{ "translations are tagged by VMID", SEC_MMF,
+	  "the current VM is identified by hgatp.VMID; another VMID's fenced tables need no "
+	  "new fence", vmid_tagging },
+	{ NULL, NULL, NULL, NULL },
+};

@@ -1,0 +1,345 @@
+/*
+ * The platform validation suite, HS side: runs every check of
+ * checks_csr.c, checks_xlate.c and checks_trap.c in order, prints the
+ * table and the TAP lines, and hands the totals to the validation guest.
+ *
+ * Each check starts from the same state (a fresh validation VM, default
+ * hypervisor CSRs) and is bracketed in the trace by two markers,
+ * VALIDATE_MARK_BEGIN/END(n), recorded for a private vCPU "vm1-vcpu0";
+ * every guest run of a check is recorded as an entry/exit pair of that
+ * vCPU with the trap CSRs the hardware reported, so the dump at shutdown
+ * shows the raw values each verdict rests on.
+ */
+#include <stdarg.h>
+
+#include "../core/mem.h"
+#include "../core/options.h"
+#include "../core/platform.h"
+#include "../core/vcpu.h"
+#include "../core/vm.h"
+#include "../mmio/mmio.h"
+#include "../trace/trace.h"
+#include "riscv_names.h"
+#include "validate.h"
+#include "vcheck.h"
+
+struct vw_ctx C;
+uint64_t hstatus_base;
+bool have_sstc;
+uint16_t vmid_default;
+unsigned long gmode_default;
+unsigned vmid_bits;
+bool have_sv39x4, have_sv48x4, have_sv57x4;
+
+/* The validation VM's one vCPU, for the trace only (VM id 1: the real
+ * guest is VM 0). */
+static struct vcpu vv;
+
+#define MAX_CHECKS 128
+static struct result results[MAX_CHECKS];
+static const struct check *ran[MAX_CHECKS];
+static unsigned nchecks;
+
+static const char *const verdict_names[] = {
+	[V_PASS] = "PASS", [V_FAIL] = "FAIL", [V_DEVIATION] = "DEVIATION", [V_SKIP] = "SKIP",
+};
+
+static void set(struct result *r, enum verdict v, const char *fmt, va_list ap)
+{
+	r->verdict = v;
+	vsnprintf(r->seen, sizeof(r->seen), fmt, ap);
+}
+
+void pass(struct result *r, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	set(r, V_PASS, fmt, ap);
+	va_end(ap);
+}
+
+void fail(struct result *r, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	set(r, V_FAIL, fmt, ap);
+	va_end(ap);
+}
+
+void deviation(struct result *r, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	set(r, V_DEVIATION, fmt, ap);
+	va_end(ap);
+}
+
+void skip(struct result *r, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	set(r, V_SKIP, fmt, ap);
+	va_end(ap);
+}
+
+const char *cn(uint64_t cause)
+{
+	if (cause == 0)
+		return "none";
+	const char *s = tv_cause_short(cause);
+	return s ? s : "?";
+}
+
+uint64_t snip(const char *sym)
+{
+	return GPA_ARENA + OFF_CODE + (uint64_t)(sym - vs_blob_start);
+}
+
+uint32_t snip_insn(const char *sym, unsigned off)
+{
+	uint32_t w;
+	memcpy(&w, sym + off, sizeof(w));
+	return w;
+}
+
+uint64_t vrun(uint64_t pc, unsigned long flags, uint64_t hs, uint64_t a0,
+	      uint64_t a1, uint64_t a2, uint64_t a3)
+{
+	bool vu = flags & RUN_VU;
+	memset(&C, 0, sizeof(C));
+	C.gpr[REG_A0] = a0;
+	C.gpr[REG_A1] = a1;
+	C.gpr[REG_A2] = a2;
+	C.gpr[REG_A0 + 3] = a3;
+	C.sepc = pc;
+	/* "Trap Return": sret with V=0 goes to the mode in hstatus.SPV and
+	 * sstatus.SPP; SPVP is what VS-mode traps would set (1 for VS). */
+	csr_write(CSR_HSTATUS, hstatus_base | HSTATUS_SPV | (vu ? 0 : HSTATUS_SPVP) | hs);
+	uint64_t ss = csr_read(CSR_SSTATUS) & ~(SSTATUS_SPP | SSTATUS_SPIE | SSTATUS_SIE);
+	csr_write(CSR_SSTATUS, ss | (vu ? 0 : SSTATUS_SPP));
+	vv.sepc = pc;
+	trace_entry(&vv);
+	vw_enter(&C);
+	csr_write(CSR_HSTATUS, hstatus_base);
+	vv.sepc = C.sepc;
+	vv.scause = C.scause;
+	vv.stval = C.stval;
+	vv.htval = C.htval;
+	vv.htinst = C.htinst;
+	vv.insn_valid = false;
+	trace_exit(&vv);
+	return C.scause;
+}
+
+uint64_t probe(uint64_t (*fn)(uint64_t, uint64_t), uint64_t a0, uint64_t a1,
+	       uint64_t *val)
+{
+	memset(&C, 0, sizeof(C));
+	int trapped = vw_call(&C, fn, a0, a1);
+	/* A trap from HS-mode leaves hstatus.SPV as it was ("Hypervisor
+	 * Status Register"): 0 here. Put back SPVP and the rest. */
+	uint64_t keep = csr_read(CSR_HSTATUS) & HSTATUS_SPVP;
+	csr_write(CSR_HSTATUS, (hstatus_base & ~HSTATUS_SPVP) | keep);
+	if (!trapped) {
+		if (val)
+			*val = C.ret;
+		return 0;
+	}
+	return C.scause ? C.scause : ~0ULL;
+}
+
+/* The state every check starts from. */
+static struct {
+	uint64_t sstatus, sie, hstatus, hedeleg, hideleg, hvip, hie, hgatp;
+	uint64_t hcounteren, henvcfg, htimedelta, scounteren, hgeie, vstimecmp;
+} saved;
+
+static void save_state(void)
+{
+	saved.sstatus = csr_read(CSR_SSTATUS);
+	saved.sie = csr_read(CSR_SIE);
+	saved.hstatus = csr_read(CSR_HSTATUS);
+	saved.hedeleg = csr_read(CSR_HEDELEG);
+	saved.hideleg = csr_read(CSR_HIDELEG);
+	saved.hvip = csr_read(CSR_HVIP);
+	saved.hie = csr_read(CSR_HIE);
+	saved.hgatp = csr_read(CSR_HGATP);
+	saved.hcounteren = csr_read(CSR_HCOUNTEREN);
+	saved.henvcfg = csr_read(CSR_HENVCFG);
+	saved.htimedelta = csr_read(CSR_HTIMEDELTA);
+	saved.scounteren = csr_read(CSR_SCOUNTEREN);
+	saved.hgeie = csr_read(CSR_HGEIE);
+	if (have_sstc)
+		probe(vp_read_vstimecmp, 0, 0, &saved.vstimecmp);
+}
+
+static void restore_state(void)
+{
+	csr_write(CSR_SIE, saved.sie);
+	csr_write(CSR_HSTATUS, saved.hstatus);
+	csr_write(CSR_HEDELEG, saved.hedeleg);
+	csr_write(CSR_HIDELEG, saved.hideleg);
+	csr_write(CSR_HVIP, saved.hvip);
+	csr_write(CSR_HIE, saved.hie);
+	csr_write(CSR_HGATP, saved.hgatp);
+	csr_write(CSR_HCOUNTEREN, saved.hcounteren);
+	csr_write(CSR_HENVCFG, saved.henvcfg);
+	csr_write(CSR_HTIMEDELTA, saved.htimedelta);
+	csr_write(CSR_SCOUNTEREN, saved.scounteren);
+	csr_write(CSR_HGEIE, saved.hgeie);
+	if (have_sstc)
+		probe(vp_write_vstimecmp, saved.vstimecmp, 0, NULL);
+	csr_write(CSR_VSSTATUS, 0);
+	csr_write(CSR_VSIE, 0);
+	csr_write(CSR_VSTVEC, 0);
+	csr_write(CSR_VSSCRATCH, 0);
+	csr_write(CSR_VSEPC, 0);
+	csr_write(CSR_VSCAUSE, 0);
+	csr_write(CSR_VSTVAL, 0);
+	csr_write(CSR_VSATP, 0);
+	csr_write(CSR_SSTATUS, saved.sstatus);
+	/* No translation of the validation VM may survive into the real
+	 * one's VMID space. */
+	vw_hfence_gvma_all();
+	vw_hfence_vvma_all();
+}
+
+/* Defaults before each check: a fresh VM, counters open to the guest,
+ * no Sstc for it, no time offset, no HS interrupts. */
+static void check_prologue(void)
+{
+	csr_write(CSR_SSTATUS, saved.sstatus & ~(SSTATUS_SUM | SSTATUS_MXR | SSTATUS_SIE));
+	csr_write(CSR_SIE, 0);
+	csr_write(CSR_HCOUNTEREN, COUNTEREN_CY | COUNTEREN_TM | COUNTEREN_IR);
+	csr_write(CSR_SCOUNTEREN, COUNTEREN_CY | COUNTEREN_TM | COUNTEREN_IR);
+	csr_write(CSR_HENVCFG, 0);
+	csr_write(CSR_HTIMEDELTA, 0);
+	csr_write(CSR_HGEIE, 0);
+	if (have_sstc)
+		probe(vp_write_vstimecmp, ~0ULL, 0, NULL);
+	csr_write(CSR_HSTATUS, hstatus_base);
+	world_reset(gmode_default, vmid_default);
+}
+
+/* Mode and VMID of the validation VM, probed the way the hgatp section
+ * describes (write, read back). The checks report the same findings. */
+static void probe_hgatp(void)
+{
+	csr_write(CSR_HGATP, HGATP_MODE_SV39X4 << HGATP_MODE_SHIFT);
+	have_sv39x4 = (csr_read(CSR_HGATP) >> HGATP_MODE_SHIFT) == HGATP_MODE_SV39X4;
+	csr_write(CSR_HGATP, HGATP_MODE_SV48X4 << HGATP_MODE_SHIFT);
+	have_sv48x4 = (csr_read(CSR_HGATP) >> HGATP_MODE_SHIFT) == HGATP_MODE_SV48X4;
+	csr_write(CSR_HGATP, 10UL << HGATP_MODE_SHIFT);
+	have_sv57x4 = (csr_read(CSR_HGATP) >> HGATP_MODE_SHIFT) == 10;
+	csr_write(CSR_HGATP, (HGATP_MODE_SV39X4 << HGATP_MODE_SHIFT) |
+				     (HGATP_VMID_MASK << HGATP_VMID_SHIFT));
+	uint64_t vmid = (csr_read(CSR_HGATP) >> HGATP_VMID_SHIFT) & HGATP_VMID_MASK;
+	vmid_bits = (unsigned)__builtin_popcountll(vmid);
+	csr_write(CSR_HGATP, 0);
+	gmode_default = have_sv39x4 ? HGATP_MODE_SV39X4 : HGATP_MODE_SV48X4;
+	vmid_default = (uint16_t)(0x2a & ((1u << vmid_bits) - 1));
+}
+
+static void print_header(void)
+{
+	printf("\n==== tracevisor platform validation: this hart's H extension against the\n"
+	       "==== RISC-V privileged specification, \"Hypervisor Extension\" chapter\n"
+	       "==== (riscv-isa-manual, src/priv/hypervisor.adoc). Verdicts: PASS, FAIL,\n"
+	       "==== DEVIATION (known platform deviation: spec vs. platform), SKIP.\n\n");
+	printf("  # | verdict   | trace marks           | check\n");
+	printf("----+-----------+-----------------------+---------------------------------------------\n");
+}
+
+/* One table row: number, verdict, markers, name; then the rule and what
+ * was seen, indented under the check column. */
+static void print_row(unsigned n, const struct check *c, const struct result *r)
+{
+	printf("%3u | %-9s | %#010llx-%#010llx | %s\n", n, verdict_names[r->verdict],
+	       (unsigned long long)VALIDATE_MARK_BEGIN(n),
+	       (unsigned long long)VALIDATE_MARK_END(n), c->name);
+	printf("    |           |                       |   spec \"%s\": %s\n", c->section, c->rule);
+	printf("    |           |                       |   seen: %s\n", r->seen);
+}
+
+/* TAP 13 lines: "ok N - name # SKIP why", "# DEVIATION spec vs platform". */
+static void print_tap(unsigned n, const struct check *c, const struct result *r)
+{
+	switch (r->verdict) {
+	case V_PASS: printf("ok %u - %s\n", n, c->name); break;
+	case V_FAIL: printf("not ok %u - %s # %s\n", n, c->name, r->seen); break;
+	case V_DEVIATION: printf("ok %u - %s # DEVIATION %s\n", n, c->name, r->seen); break;
+	case V_SKIP: printf("ok %u - %s # SKIP %s\n", n, c->name, r->seen); break;
+	}
+}
+
+static void run_table(const struct check *table)
+{
+	for (const struct check *c = table; c->name && nchecks < MAX_CHECKS; c++) {
+		unsigned n = ++nchecks;
+		struct result *r = &results[n - 1];
+		ran[n - 1] = c;
+		check_prologue();
+		trace_mark(&vv, VALIDATE_MARK_BEGIN(n));
+		r->verdict = V_FAIL;
+		strcpy(r->seen, "the check reported nothing");
+		c->run(r);
+		trace_mark(&vv, VALIDATE_MARK_END(n));
+		print_row(n, c, r);
+	}
+}
+
+/* The totals go to the validation guest through the test device's
+ * SCRATCH register, written the way a guest store would write it. */
+static void hand_off(unsigned fails, unsigned devs, unsigned skips)
+{
+	struct mmio_device *td = testdev_create(GUEST_TESTDEV_GPA);
+	td->write(td, NULL, 0x08, 8, VALIDATE_HANDOFF(nchecks, fails, devs, skips));
+}
+
+void validate_hs_checks(void)
+{
+	uint64_t t0 = csr_read(CSR_TIME);
+	uint64_t v;
+	have_sstc = probe(vp_read_vstimecmp, 0, 0, &v) == 0;
+	save_state();
+	hstatus_base = saved.hstatus & ~(HSTATUS_SPV | HSTATUS_SPVP | HSTATUS_GVA |
+					 HSTATUS_VTW | HSTATUS_VTSR | HSTATUS_VTVM |
+					 HSTATUS_HU);
+	probe_hgatp();
+	arena = (uint64_t)(uintptr_t)mem_alloc_hyp(ARENA_SIZE, ARENA_SIZE, "validation VM");
+	size_t blob = (size_t)(vs_blob_end - vs_blob_start);
+	if (blob > OFF_DATA - OFF_CODE)
+		hyp_panic("validate: the snippets do not fit their page");
+	memcpy((void *)(uintptr_t)(arena + OFF_CODE), vs_blob_start, blob);
+	__asm__ volatile("fence.i" ::: "memory");
+	for (unsigned p = 0; p < DATA_PAGES; p++)
+		retag(p);
+
+	vv.vm_id = 1;
+	vv.id = 0;
+	vv.hart = platform.hart_id[0];
+	trace_attach(&vv);
+
+	hyp_log("validation suite: validation VM arena at %#llx, G-stage %s, VMID %u\n",
+		(unsigned long long)arena,
+		gmode_default == HGATP_MODE_SV39X4 ? "Sv39x4" : "Sv48x4", vmid_default);
+	print_header();
+	run_table(checks_csr);
+	run_table(checks_xlate);
+	run_table(checks_trap);
+	restore_state();
+
+	unsigned counts[4] = { 0 };
+	printf("\n# TAP: HS-side checks (the validation guest continues the numbering)\n");
+	for (unsigned i = 0; i < nchecks; i++) {
+		counts[results[i].verdict]++;
+		print_tap(i + 1, ran[i], &results[i]);
+	}
+	uint64_t ticks = csr_read(CSR_TIME) - t0;
+	printf("\n");
+	hyp_log("validation suite, HS side: %u checks: %u PASS, %u FAIL, %u DEVIATION, "
+		"%u SKIP in %llu ms\n",
+		nchecks, counts[V_PASS], counts[V_FAIL], counts[V_DEVIATION], counts[V_SKIP],
+		(unsigned long long)(ticks * 1000 / (platform.timebase_hz ? platform.timebase_hz : 1)));
+	hand_off(counts[V_FAIL], counts[V_DEVIATION], counts[V_SKIP]);
+}

@@ -1,0 +1,152 @@
+/*
+ * Internal interface of the platform validation suite (hyp/validate/):
+ * the check table, verdicts, the private validation VM (its memory arena,
+ * G-stage and VS-stage tables) and the run helper built on vworld.S.
+ *
+ * Every check names the rule of the RISC-V hypervisor specification it
+ * checks (riscv-isa-manual, src/priv/hypervisor.adoc: section title and a
+ * one-line statement of the rule) and reports one verdict:
+ *   PASS       the platform did what the rule says
+ *   FAIL       it did not, in a way this suite does not know as a platform
+ *              deviation
+ *   DEVIATION  it did not, in a known, documented way (docs/validation.md
+ *              lists each one); the report says what the specification
+ *              says and what the platform did. Not a failure of the run.
+ *   SKIP       the rule concerns an optional feature the platform lacks,
+ *              or something the platform is allowed not to do (e.g. it
+ *              caches no translations to observe)
+ */
+#ifndef HYP_VALIDATE_VCHECK_H
+#define HYP_VALIDATE_VCHECK_H
+
+#include "../core/hyp.h"
+#include "../gstage/gstage.h"
+#include "vworld.h"
+
+enum verdict { V_PASS, V_FAIL, V_DEVIATION, V_SKIP };
+
+struct result {
+	enum verdict verdict;
+	char seen[200];		/* what was observed (and, for a DEVIATION,
+				 * what the specification says) */
+};
+
+struct check {
+	const char *name;	/* short name, also the TAP description */
+	const char *section;	/* section title in hypervisor.adoc */
+	const char *rule;	/* the rule, in one line */
+	void (*run)(struct result *r);
+};
+
+/* Set the verdict and the observation (printf format). */
+void pass(struct result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void fail(struct result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void deviation(struct result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void skip(struct result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The check tables (checks_*.c), each ending with a { NULL } entry. */
+extern const struct check checks_csr[];
+extern const struct check checks_xlate[];
+extern const struct check checks_trap[];
+
+/* ---- The validation VM's memory: one 2 MiB arena of hypervisor memory,
+ * 2 MiB aligned, never mapped into the real guest. ---- */
+#define ARENA_SIZE 0x200000UL
+#define OFF_GROOT 0x000000UL	/* 4 G-stage roots of 16 KiB */
+#define OFF_GPOOL 0x010000UL	/* 64 pages for lower G-stage tables */
+#define OFF_VSPOOL 0x050000UL	/* 16 pages for VS-stage tables */
+#define OFF_CODE 0x060000UL	/* the snippets (vs_blob) */
+#define OFF_DATA 0x080000UL	/* 384 data pages, each word tagged */
+#define DATA_PAGES 384
+
+/* Guest-physical layout of the validation VM: the whole arena, 4 KiB
+ * leaves, at GPA_ARENA; nothing else unless a check maps it. */
+#define GPA_ARENA 0x100000000UL
+#define GPA_HOLE 0x200000000UL	/* never mapped */
+
+extern uint64_t arena;		/* host address of the arena */
+extern unsigned vmid_bits;	/* VMIDLEN found by the hgatp check */
+extern bool have_sv39x4, have_sv48x4, have_sv57x4;
+
+/* Every 64-bit word of a data page holds TAG ^ its own host address, so a
+ * read tells which host word the translation reached. The top byte has
+ * its top bit set, for the sign-extension checks. */
+#define TAG 0xFEDCBA9800000000ULL
+static inline uint64_t tag_of(uint64_t hpa) { return TAG ^ hpa; }
+
+static inline uint64_t data_hpa(unsigned page) { return arena + OFF_DATA + (uint64_t)page * PAGE_SIZE; }
+static inline uint64_t data_gpa(unsigned page) { return GPA_ARENA + OFF_DATA + (uint64_t)page * PAGE_SIZE; }
+static inline uint64_t gpa_of(uint64_t hpa) { return GPA_ARENA + (hpa - arena); }
+static inline uint64_t hpa_of_gpa(uint64_t gpa) { return arena + (gpa - GPA_ARENA); }
+/* Re-tag one data page (after a store check wrote into it). */
+void retag(unsigned page);
+
+/* ---- The world: G-stage and VS-stage of the validation VM ---- */
+struct vmworld {
+	struct gstage g;
+	uint64_t hgatp;
+	uint64_t *vs_root;	/* NULL: vsatp = Bare */
+	unsigned vs_levels;	/* 3 = Sv39, 4 = Sv48 */
+	uint64_t vsatp;
+};
+extern struct vmworld W;
+
+/* Fresh world: G-stage `mode` (HGATP_MODE_*) with `vmid`, the arena
+ * mapped RWX with 4 KiB leaves at GPA_ARENA, hgatp written, vsatp Bare,
+ * VS CSRs reset, hedeleg/hideleg/hvip/hie zero, fences done. */
+void world_reset(unsigned long gmode, uint16_t vmid);
+/* Build a G-stage in `root` (one of the 4 arena roots) and map the arena
+ * there too; does not touch hgatp. */
+void world_gstage(struct gstage *g, unsigned root, unsigned long gmode, uint16_t vmid);
+/* Map [gpa, gpa+size) -> hpa in the current G-stage (gstage_map rules). */
+void g_map(uint64_t gpa, uint64_t hpa, uint64_t size, unsigned long perm);
+/* The leaf G-stage PTE that maps gpa (NULL if none), and its level. */
+uint64_t *g_pte(const struct gstage *g, uint64_t gpa, unsigned *level);
+/* Turn on VS-stage translation: Sv39 (3) or Sv48 (4), with `asid`; the
+ * code page is identity mapped (GVA = GPA) readable/executable, with U
+ * set when `user`. */
+void world_vs_paging(unsigned levels, uint16_t asid, bool user);
+/* Map gva -> gpa in the VS-stage with a leaf at `level` (0 = 4 KiB,
+ * 1 = 2 MiB, 2 = 1 GiB) and PTE flag bits `flags` (R/W/X/U; V, A and D
+ * are added). Returns the PTE's host address. */
+uint64_t *vs_map(uint64_t gva, uint64_t gpa, unsigned level, uint64_t flags);
+/* The host address of the VS-stage table page at `level` on the walk for
+ * gva (level vs_levels-1 = root), NULL when the walk does not reach it. */
+uint64_t *vs_table(uint64_t gva, unsigned level);
+
+/* Give every VS-stage table page G-stage permissions `perm` (and fence). */
+void vs_tables_gperm(unsigned long perm);
+
+/* ---- Running guest code ---- */
+extern struct vw_ctx C;		/* the last run's trap */
+
+/* Guest address of a snippet: the code page is identity mapped. */
+uint64_t snip(const char *sym);
+/* The 32-bit instruction at a snippet + off (for stval/htinst checks). */
+uint32_t snip_insn(const char *sym, unsigned off);
+
+#define RUN_VU 0x1UL		/* enter VU-mode instead of VS-mode */
+/* Enter the snippet at `pc` (a guest virtual address) in VS-mode (or VU
+ * with RUN_VU), with extra hstatus bits `hs` (VTW/VTSR/VTVM) and a0..a3;
+ * returns scause of the trap that came back. Traced as an entry/exit pair
+ * of vm1-vcpu0. */
+uint64_t vrun(uint64_t pc, unsigned long flags, uint64_t hs, uint64_t a0,
+	      uint64_t a1, uint64_t a2, uint64_t a3);
+static inline uint64_t gpa_from_trap(void) { return (C.htval << 2) | (C.stval & 3); }
+static inline bool gva_bit(void) { return (C.hstatus & HSTATUS_GVA) != 0; }
+
+/* HS probe: 0 when fn returned (value in *val), else the trap's scause. */
+uint64_t probe(uint64_t (*fn)(uint64_t, uint64_t), uint64_t a0, uint64_t a1,
+	       uint64_t *val);
+
+/* Short cause name for the report ("LOAD_GPF"), or "none" for 0 from a
+ * probe that did not trap. */
+const char *cn(uint64_t cause);
+
+/* Defaults every check starts from (validate.c). */
+extern uint64_t hstatus_base;	/* hstatus with SPV=SPVP=0, no traps */
+extern bool have_sstc;		/* stimecmp/vstimecmp implemented */
+extern uint16_t vmid_default;	/* VMID of the validation VM */
+extern unsigned long gmode_default; /* its G-stage mode */
+
+#endif
