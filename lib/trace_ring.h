@@ -165,6 +165,7 @@
 #ifndef TRACEVISOR_TRACE_RING_H
 #define TRACEVISOR_TRACE_RING_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "tracevisor/trace_record.h"
@@ -520,6 +521,15 @@ static inline struct tv_record *tv_ring_reserve(struct tv_ring *r)
 static inline void tv_ring_commit(struct tv_ring *r)
 {
 	tv_ring_end_pos(r, tv_ring_ld_relaxed(&r->head) - 1);
+}
+
+/* Writer: the same, given the record tv_ring_reserve() returned, which
+ * saves finding its slot again. */
+static inline void tv_ring_commit_rec(struct tv_ring *r, struct tv_record *rec)
+{
+	struct tv_ring_slot *s =
+		(struct tv_ring_slot *)(void *)((char *)rec - offsetof(struct tv_ring_slot, rec));
+	tv_ring_st_release(&s->seq, tv_ring_seq_done(tv_ring_ld_relaxed(&r->head) - 1));
 }
 
 

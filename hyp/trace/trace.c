@@ -73,10 +73,24 @@ static inline uint64_t read_cycle(void)
 	return cycle_readable ? csr_read(CSR_CYCLE) : 0;
 }
 
+/* Stop-when-full mode may drop the record or insert a loss marker first:
+ * kept out of line so the overwrite-mode path below needs no stack frame. */
+static __attribute__((noinline)) struct tv_record *reserve_stop_mode(struct tv_ring *ring)
+{
+	return tv_ring_reserve(ring);
+}
+
+static inline struct tv_record *reserve(struct tv_ring *ring)
+{
+	if (__builtin_expect(ring->mode == TV_RING_OVERWRITE, 1))
+		return tv_ring_begin_pos(ring, tv_ring_ld_relaxed(&ring->head));
+	return reserve_stop_mode(ring);
+}
+
 /* Reserve a record, fill the common header; NULL when the ring dropped it. */
 static inline struct tv_record *begin(struct vcpu *v, unsigned kind, unsigned flags)
 {
-	struct tv_record *r = tv_ring_reserve(v->ring);
+	struct tv_record *r = reserve(v->ring);
 	if (!r)
 		return NULL;
 	tv_ring_set_u64(&r->time, csr_read(CSR_TIME));
@@ -98,7 +112,7 @@ void trace_write(struct vcpu *v, unsigned kind, unsigned flags, uint64_t a0,
 	tv_ring_set_u64(&r->arg[3], a3);
 	tv_ring_set_u64(&r->arg[4], a4);
 	tv_ring_set_u64(&r->arg[5], a5);
-	tv_ring_commit(v->ring);
+	tv_ring_commit_rec(v->ring, r);
 }
 
 void trace_write_exit(struct vcpu *v)
@@ -112,7 +126,7 @@ void trace_write_exit(struct vcpu *v)
 	tv_ring_set_u64(&r->arg[3], v->htval);
 	tv_ring_set_u64(&r->arg[4], v->htinst);
 	tv_ring_set_u64(&r->arg[5], v->insn_valid ? v->insn : 0);
-	tv_ring_commit(v->ring);
+	tv_ring_commit_rec(v->ring, r);
 }
 
 void trace_write_entry(struct vcpu *v)
@@ -125,7 +139,7 @@ void trace_write_entry(struct vcpu *v)
 	/* Unused arguments must read as zero (trace_record.h). */
 	for (int i = 2; i < TV_NARGS; i++)
 		tv_ring_set_u64(&r->arg[i], 0);
-	tv_ring_commit(v->ring);
+	tv_ring_commit_rec(v->ring, r);
 }
 
 /* Switching on records START after the switch, switching off records STOP
