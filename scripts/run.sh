@@ -4,11 +4,15 @@
 # scripts/run.sh [--hyp FILE] [--bios default|fw_jump|fw_dynamic]
 #                [--append ARGS] [--no-h] [--smp N] [--mem SIZE]
 #                [--log FILE] [--timeout SECS] [--icount] [--summary]
-#                [--debug] [--linux]
+#                [--debug] [--linux] [--uboot] [--uboot-cmd CMD]
 # --linux boots the Linux guest: build/linux/Image (placed by QEMU's
 # -device loader at KERNEL_ADDR and named by tv.kernel=) and
 # build/linux/initramfs.cpio.gz (QEMU -initrd, found by the hypervisor in
 # /chosen); scripts/fetch-linux.sh makes both.
+# --uboot boots OpenSBI -> Debian's S-mode U-Boot -> tracevisor: QEMU puts
+# the hypervisor image at UBOOT_HYP_ADDR and scripts/console-expect.py
+# stops autoboot and types `booti UBOOT_HYP_ADDR - ${fdtcontroladdr}`
+# (--uboot-cmd CMD types CMD instead, e.g. "setenv bootargs ...; booti ...").
 # Exit status: QEMU's (0 when the guest shut down with success), 124 on
 # timeout.
 set -u
@@ -27,8 +31,15 @@ debug=0
 linux=0
 fw_dir=/usr/lib/riscv64-linux-gnu/opensbi/generic
 KERNEL_ADDR=0x84000000
+uboot=0
+uboot_cmd=""
+UBOOT_BIN=/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin
+# Where the hypervisor image waits for booti: above U-Boot's pre-relocation
+# copy at 0x80200000 and fw_jump's FDT copy at 0x82200000, below the --linux
+# kernel at KERNEL_ADDR (U-Boot's own kernel_addr_r) and QEMU's initrd.
+UBOOT_HYP_ADDR=0x83000000
 
-usage() { sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--hyp) hyp="$2"; shift ;;
@@ -43,6 +54,8 @@ while [ $# -gt 0 ]; do
 	--summary) summary=1 ;;
 	--debug) debug=1 ;;
 	--linux) linux=1 ;;
+	--uboot) uboot=1 ;;
+	--uboot-cmd) uboot=1; uboot_cmd="$2"; shift ;;
 	-h|--help) usage ;;
 	*) echo "run.sh: unknown option '$1'" >&2; usage ;;
 	esac
@@ -67,9 +80,26 @@ if [ "$linux" = 1 ]; then
 	append="tv.kernel=$KERNEL_ADDR tv.guest_mem=256M tv.ring=65536 console=ttyS0 earlycon=sbi $append"
 fi
 
+# --uboot: U-Boot is the payload OpenSBI starts. booti moves the image to
+# RAM base + text_offset (0x80200000, where it is linked) and passes the
+# FDT in a1. QEMU's -append still reaches the hypervisor: U-Boot rewrites
+# /chosen/bootargs only when its bootargs variable is set.
+kernel="$hyp"
+uboot_args=()
+expect=()
+if [ "$uboot" = 1 ]; then
+	[ -f "$UBOOT_BIN" ] || { echo "run.sh: $UBOOT_BIN is missing: run scripts/setup.sh test" >&2; exit 2; }
+	kernel="$UBOOT_BIN"
+	uboot_args=(-device "loader,file=$hyp,addr=$UBOOT_HYP_ADDR")
+	[ -n "$uboot_cmd" ] || uboot_cmd="booti $UBOOT_HYP_ADDR - \${fdtcontroladdr}"
+	expect=(python3 "$here/scripts/console-expect.py"
+		--expect "Hit any key to stop autoboot" --send " "
+		--expect "=> " --send "$uboot_cmd\\n" --)
+fi
+
 qemu=(qemu-system-riscv64 -M virt -cpu "$cpu" -smp "$smp" -m "$mem"
 	-nographic -monitor none -serial stdio "${bios_arg[@]}"
-	-kernel "$hyp" "${linux_args[@]}" -append "$append" $icount)
+	-kernel "$kernel" "${uboot_args[@]}" "${linux_args[@]}" -append "$append" $icount)
 
 if [ "$debug" = 1 ]; then
 	echo "QEMU is waiting for gdb on port 1234. In another terminal run:"
@@ -80,7 +110,7 @@ if [ "$debug" = 1 ]; then
 fi
 
 mkdir -p "$(dirname "$log")"
-timeout --foreground "$timeout" "${qemu[@]}" </dev/null 2>&1 | tee "$log"
+timeout --foreground "$timeout" "${expect[@]}" "${qemu[@]}" </dev/null 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 if [ "$status" = 124 ]; then
 	echo "run.sh: QEMU did not finish within ${timeout}s (log: $log)" >&2

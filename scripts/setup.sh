@@ -6,7 +6,9 @@
 #   run   : build + QEMU and OpenSBI
 #   test  : run + host test dependencies (cmocka, clang for sanitizers,
 #           clang's runtime libraries for libFuzzer, babeltrace2 to read
-#           the CTF export, rsvg-convert to render tvtrace's SVGs)
+#           the CTF export, rsvg-convert to render tvtrace's SVGs,
+#           Debian's S-mode U-Boot for the OpenSBI -> U-Boot -> tracevisor
+#           boot chain test)
 #           + linux, for the Linux guest test
 #   lint  : static analysers for `make lint` (clang-tidy, cppcheck)
 #   linux : run + what scripts/fetch-linux.sh needs to fetch the riscv64
@@ -33,7 +35,8 @@ pkgs_test="libcmocka-dev:/usr/include/cmocka.h
 clang:/usr/bin/clang
 libclang-rt-14-dev:/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a
 babeltrace2:/usr/bin/babeltrace2
-librsvg2-bin:/usr/bin/rsvg-convert"
+librsvg2-bin:/usr/bin/rsvg-convert
+u-boot-qemu:/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin"
 pkgs_lint="clang-tidy:/usr/bin/clang-tidy
 cppcheck:/usr/bin/cppcheck"
 pkgs_linux="cpio:/usr/bin/cpio
