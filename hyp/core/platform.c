@@ -11,7 +11,7 @@ struct platform platform;
 
 /* The firmware's FDT may sit in RAM the hypervisor later gives to a guest
  * (fw_jump puts it at a fixed address), so keep a private copy. */
-#define FDT_COPY_MAX ((size_t)64 * 1024)
+#define FDT_COPY_MAX ((size_t)128 * 1024)
 static uint8_t fdt_copy[FDT_COPY_MAX] __attribute__((aligned(8)));
 
 const void *platform_fdt(void)
@@ -178,7 +178,7 @@ int platform_probe(const void *fdt, unsigned long boot_hart)
 	size_t size = err == 0 ? fdt_totalsize(fdt) : 0;
 	if (err != 0 || size > FDT_COPY_MAX) {
 		hyp_log("bad device tree at %p: %s\n", fdt,
-			err ? fdt_strerror(err) : "larger than 64 KiB");
+			err ? fdt_strerror(err) : "larger than 128 KiB");
 		return -1;
 	}
 	memcpy(fdt_copy, fdt, size);
@@ -209,7 +209,7 @@ void platform_print(void)
 			(unsigned long long)platform.ram[i].base,
 			(unsigned long long)(platform.ram[i].base + platform.ram[i].size - 1));
 	for (int i = 0; i < platform.nreserved; i++)
-		hyp_log("reserved %#010llx-%#010llx (firmware)\n",
+		hyp_log("reserved %#010llx-%#010llx (device tree: firmware, boot loader)\n",
 			(unsigned long long)platform.reserved[i].base,
 			(unsigned long long)(platform.reserved[i].base +
 					     platform.reserved[i].size - 1));

@@ -55,7 +55,7 @@ check "order: OpenSBI, U-Boot, booti, Starting kernel, tracevisor banner, guest"
 	"^tracevisor: tracevisor hypervisor, boot hart 0, FDT at " "^guest: tracevisor test guest"
 check "the hypervisor got in a1 the FDT U-Boot passed" same_fdt
 has "RAM from U-Boot's device tree" "^tracevisor: RAM +0x80000000-0x8fffffff$"
-has "OpenSBI's region is reserved" "^tracevisor: reserved 0x80000000-0x8007ffff \(firmware\)$"
+has "OpenSBI's region is reserved" "^tracevisor: reserved 0x80000000-0x8007ffff \(device tree: firmware, boot loader\)$"
 check "nothing else is reserved (U-Boot adds no /memreserve/ or /reserved-memory)" \
 	test "$(grep -c '^tracevisor: reserved ' "$LOG")" = 1
 has "the hypervisor runs where it is linked" "^tracevisor: hypervisor memory 0x80200000-0x$(printf '%x' $((0x80200000 + image_size - 1)))$"
