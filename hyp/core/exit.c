@@ -69,7 +69,10 @@ static void handle_virtual_instruction(struct vcpu *v)
 			__asm__ volatile("wfi");
 		return;
 	}
-	inject_exception(v, EXC_ILLEGAL_INST, v->stval);
+	/* The guest's tval is the instruction. QEMU 7.2 leaves a stale stval
+	 * for HLV/HLVX/HSV, so read the instruction from the guest itself. */
+	uint64_t insn = guest_fetch_insn(v->sepc);
+	inject_exception(v, EXC_ILLEGAL_INST, insn == ~0ULL ? v->stval : (uint32_t)insn);
 }
 
 /* Instruction guest-page fault: nothing is mapped where the guest tried to

@@ -5,6 +5,7 @@
 
 #include "../sbi/firmware.h"
 #include "../trace/trace.h"
+#include "../validate/validate.h"
 #include "console.h"
 #include "mem.h"
 #include "options.h"
@@ -72,6 +73,8 @@ void hyp_main(unsigned long hart, const void *fdt)
 	mem_init();
 	vm_reserve_boot_images();
 	trace_init();
+	if (opt.guest == GUEST_VALIDATE)
+		validate_hs_checks();
 	if (opt.vcpus > (unsigned)platform.nharts) {
 		hyp_log("tv.vcpus=%u but only %d hart(s): using %d\n", opt.vcpus,
 			platform.nharts, platform.nharts);

@@ -22,12 +22,18 @@ static uint64_t fault_gpa(const struct vcpu *v)
 	return (v->htval << 2) | (v->stval & 3);
 }
 
-/* A load becomes a load access fault, a store/AMO a store/AMO access fault,
- * with the guest virtual address as tval - what the guest would see on a
- * machine where that address is not backed by anything. */
+/* A load becomes a load access fault, a store or AMO a store/AMO access
+ * fault, with the guest virtual address as tval - what the guest would see
+ * on a machine where that address is not backed by anything. The decoded
+ * instruction decides when there is one: QEMU 7.2 reports AMOs and SC to
+ * an unmapped GPA as load guest-page faults; only LR is a load. */
 static void access_fault(struct vcpu *v)
 {
 	bool store = (v->scause == EXC_STORE_GUEST_PAGE_FAULT);
+	struct insn_mem m;
+	const uint32_t LR_MASK = 0xf800007f, LR = 0x1000002f; /* lr.w / lr.d */
+	if (v->insn_valid && insn_decode_mem(v->insn, &m) == INSN_AMO)
+		store = (v->insn & LR_MASK) != LR;
 	inject_exception(v, store ? EXC_STORE_ACCESS : EXC_LOAD_ACCESS, v->stval);
 }
 

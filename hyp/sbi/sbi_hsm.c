@@ -110,7 +110,8 @@ static void hsm_handler(struct vcpu *v, unsigned long eid, unsigned long fid,
 			return;
 		}
 		if (!suspend_type_valid(type)) {
-			ret->error = SBI_ERR_NOT_SUPPORTED; /* platform specific */
+			/* "reserved or platform-specific and unimplemented" */
+			ret->error = SBI_ERR_INVALID_PARAM;
 			return;
 		}
 		if (type == SBI_HSM_SUSPEND_NON_RET_DEFAULT &&

@@ -40,16 +40,23 @@ static void hfence_vvma_asid(unsigned long asid)
 static void local_sfence(unsigned long start, unsigned long size,
 			 unsigned long asid, bool by_asid)
 {
-	if ((start == 0 && size == 0) || size == ~0UL ||
-	    size / PAGE_SIZE > RANGE_FLUSH_MAX_PAGES) {
+	/* Count pages rather than compare addresses: a range that ends at or
+	 * wraps past the top of the address space must neither loop forever
+	 * nor flush nothing. */
+	unsigned long first = start & ~(PAGE_SIZE - 1);
+	unsigned long pages = size / PAGE_SIZE + 2; /* a bound, refined below */
+	if (size <= ~0UL - (start - first) - (PAGE_SIZE - 1))
+		pages = (size + (start - first) + PAGE_SIZE - 1) / PAGE_SIZE;
+	if ((start == 0 && size == 0) || size == ~0UL || pages > RANGE_FLUSH_MAX_PAGES ||
+	    start + size < start) {
 		if (by_asid)
 			hfence_vvma_asid(asid);
 		else
 			hfence_vvma_all();
 		return;
 	}
-	for (unsigned long va = start & ~(PAGE_SIZE - 1); va < start + size; va += PAGE_SIZE)
-		hfence_vvma_page(va, asid, by_asid);
+	for (unsigned long i = 0; i < pages; i++)
+		hfence_vvma_page(first + i * PAGE_SIZE, asid, by_asid);
 }
 
 static void rfence_handler(struct vcpu *v, unsigned long eid, unsigned long fid,

@@ -40,7 +40,8 @@ static void srst_handler(struct vcpu *v, unsigned long eid, unsigned long fid,
 		return;
 	}
 	if (type >= 0xF0000000UL) {
-		ret->error = SBI_ERR_NOT_SUPPORTED;
+		/* vendor types: "platform-specific and unimplemented" */
+		ret->error = SBI_ERR_INVALID_PARAM;
 		return;
 	}
 	/* The call does not return: record it as answered, then stop. */

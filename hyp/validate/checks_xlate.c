@@ -27,7 +27,7 @@
 #define SEC_VSATP "Virtual Supervisor Address Translation and Protection (vsatp) Register"
 
 #define GVA_T(i) (0x40000000UL + (uint64_t)(i)*PAGE_SIZE)
-#define A1 (C.gpr[REG_A1])
+#define A1 (C.gpr[R_A1])
 
 /* Problems found by a check, collected into one line. */
 struct tally {
@@ -473,15 +473,15 @@ static void vs_pf_delegated(struct result *r)
 	world_vs_paging(3, 1, false);
 	csr_write(CSR_HEDELEG, 1UL << EXC_LOAD_PAGE_FAULT);
 	uint64_t c = vrun(snip(vs_ld), 0, 0, GVA_T(5) + 8, 0, 0, 0);
-	uint64_t a0 = C.gpr[REG_A0], a1 = C.gpr[REG_A1], a2 = C.gpr[REG_A2], a3 = C.gpr[REG_A0 + 3];
-	bool handled = c == EXC_ECALL_VS && C.gpr[REG_A7] == 0x7ec;
+	uint64_t a0 = C.gpr[R_A0], a1 = C.gpr[R_A1], a2 = C.gpr[R_A2], a3 = C.gpr[R_A0 + 3];
+	bool handled = c == EXC_ECALL_VS && C.gpr[R_A7] == 0x7ec;
 	if (handled && a0 == EXC_LOAD_PAGE_FAULT && a1 == GVA_T(5) + 8 && a2 == snip(vs_ld) &&
 	    (a3 & SSTATUS_SPP))
 		pass(r, "guest handler got vscause 13, vstval %#llx, vsepc = the ld, SPP 1; HS "
 		     "saw only its ecall", (unsigned long long)a1);
 	else
 		fail(r, "HS saw %s (a7 %#llx); vscause %#llx vstval %#llx vsepc %#llx vsstatus %#llx",
-		     cn(c), (unsigned long long)C.gpr[REG_A7], (unsigned long long)a0,
+		     cn(c), (unsigned long long)C.gpr[R_A7], (unsigned long long)a0,
 		     (unsigned long long)a1, (unsigned long long)a2, (unsigned long long)a3);
 }
 
@@ -778,14 +778,14 @@ static bool gstage_stale_run(uint64_t gpa, unsigned newpage, uint64_t **ptep)
 			  (*pte & ((1UL << PTE_PPN_SHIFT) - 1));
 	vrun(snip(vs_stale), 0, 0, gpa, 0, newpte, gpa_of((uint64_t)(uintptr_t)pte));
 	*ptep = pte;
-	return C.gpr[REG_A0 + 4] == C.gpr[REG_A1];
+	return C.gpr[R_A0 + 4] == C.gpr[R_A1];
 }
 
 static void tlb_caching(struct result *r)
 {
 	uint64_t *pte;
 	bool stale = gstage_stale_run(data_gpa(40), 41, &pte);
-	uint64_t first = A1, second = C.gpr[REG_A0 + 4];
+	uint64_t first = A1, second = C.gpr[R_A0 + 4];
 	vrun(snip(vs_ld), 0, 0, data_gpa(40), 0, 0, 0);
 	bool across = A1 == first;
 	if (first != tag_of(data_hpa(40)))
@@ -838,18 +838,21 @@ static void hfence_vvma(struct result *r, bool targeted, bool guest_sfence)
 	uint64_t newpte = ((data_gpa(45) >> PAGE_SHIFT) << PTE_PPN_SHIFT) |
 			  (*pte & ((1UL << PTE_PPN_SHIFT) - 1));
 	uint64_t pte_gpa = gpa_of((uint64_t)(uintptr_t)pte);
+	/* The guest reaches its own page table at GVA = GPA. */
+	vs_map(ALIGN_DOWN(pte_gpa, PAGE_SIZE), ALIGN_DOWN(pte_gpa, PAGE_SIZE), 0, PTE_R | PTE_W);
+	vw_hfence_vvma_all();
 	if (guest_sfence) {
 		uint64_t c = vrun(snip(vs_sfence_reload), 0, 0, GVA_T(11), 0, newpte, pte_gpa);
-		if (c == EXC_ECALL_VS && C.gpr[REG_A0 + 4] == tag_of(data_hpa(45)))
+		if (c == EXC_ECALL_VS && C.gpr[R_A0 + 4] == tag_of(data_hpa(45)))
 			pass(r, "after the guest's SFENCE.VMA its next read uses the new PTE");
 		else
 			fail(r, "%s; read after SFENCE.VMA %#llx, want %#llx", cn(c),
-			     (unsigned long long)C.gpr[REG_A0 + 4],
+			     (unsigned long long)C.gpr[R_A0 + 4],
 			     (unsigned long long)tag_of(data_hpa(45)));
 		return;
 	}
 	vrun(snip(vs_stale), 0, 0, GVA_T(11), 0, newpte, pte_gpa);
-	bool stale = C.gpr[REG_A0 + 4] == C.gpr[REG_A1];
+	bool stale = C.gpr[R_A0 + 4] == C.gpr[R_A1];
 	if (targeted)
 		vw_hfence_vvma(GVA_T(11), 5);
 	else
@@ -873,7 +876,7 @@ static void hfence_vvma_addr(struct result *r)
 	hfence_vvma(r, true, false);
 }
 
-static void vs_sfence(struct result *r)
+static void guest_sfence(struct result *r)
 {
 	hfence_vvma(r, false, true);
 }
@@ -1012,7 +1015,7 @@ const struct check checks_xlate[] = {
 	  hfence_vvma_addr },
 	{ "SFENCE.VMA in VS-mode fences the VS stage", SEC_MMF,
 	  "when V=1, SFENCE.VMA orders stores to VS-level tables with later VS-stage "
-	  "translations of the same VM", vs_sfence },
+	  "translations of the same VM", guest_sfence },
 	{ "translations are tagged by VMID", SEC_MMF,
 	  "the current VM is identified by hgatp.VMID; another VMID's fenced tables need no "
 	  "new fence", vmid_tagging },

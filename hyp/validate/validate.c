@@ -107,10 +107,10 @@ uint64_t vrun(uint64_t pc, unsigned long flags, uint64_t hs, uint64_t a0,
 {
 	bool vu = flags & RUN_VU;
 	memset(&C, 0, sizeof(C));
-	C.gpr[REG_A0] = a0;
-	C.gpr[REG_A1] = a1;
-	C.gpr[REG_A2] = a2;
-	C.gpr[REG_A0 + 3] = a3;
+	C.gpr[R_A0] = a0;
+	C.gpr[R_A1] = a1;
+	C.gpr[R_A2] = a2;
+	C.gpr[R_A0 + 3] = a3;
 	C.sepc = pc;
 	/* "Trap Return": sret with V=0 goes to the mode in hstatus.SPV and
 	 * sstatus.SPP; SPVP is what VS-mode traps would set (1 for VS). */
@@ -327,6 +327,7 @@ void validate_hs_checks(void)
 	run_table(checks_csr);
 	run_table(checks_xlate);
 	run_table(checks_trap);
+	{ extern const struct check checks_exp[]; run_table(checks_exp); }
 	restore_state();
 
 	unsigned counts[4] = { 0 };

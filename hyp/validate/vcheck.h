@@ -118,6 +118,12 @@ uint64_t *vs_table(uint64_t gva, unsigned level);
 void vs_tables_gperm(unsigned long perm);
 
 /* ---- Running guest code ---- */
+/* Register numbers of a0..a7 in struct vw_ctx.gpr. */
+#define R_A0 10
+#define R_A1 11
+#define R_A2 12
+#define R_A7 17
+
 extern struct vw_ctx C;		/* the last run's trap */
 
 /* Guest address of a snippet: the code page is identity mapped. */

@@ -359,15 +359,16 @@ SNIP vs_ebreak
 SNIP vs_custom0
 	.word	0x1234500b
 	ecall
-/* Enable VS interrupts (sstatus.SIE) and wait a while; an interrupt goes
- * to vs_handler (vstvec), which reports it. a0 = 0: none came. In VU-mode
- * the csrsi itself would trap, so VU runs enter at vs_spin. */
+/* Enable VS interrupts (sstatus.SIE) and wait a1 loop iterations; an
+ * interrupt goes to vs_handler (vstvec), which reports it. a0 = 0: none
+ * came. In VU-mode the csrsi itself would trap, so VU runs enter at
+ * vs_spin. */
 SNIP vs_irq_wait
 	csrsi	sstatus, 2
 SNIP vs_spin
-	li	t0, 20000
+	mv	t0, a1
 1:	addi	t0, t0, -1
-	bnez	t0, 1b
+	bgtz	t0, 1b
 	li	a0, 0
 	li	a7, 0
 	ecall

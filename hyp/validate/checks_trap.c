@@ -1,0 +1,658 @@
+/*
+ * Checks of traps and interrupts between VS/VU and HS: what a trap into
+ * HS-mode writes ("Trap Entry"), virtual-instruction exceptions ("Trap
+ * Cause Codes"), the VS CSRs standing in for the supervisor CSRs, counter
+ * access, Sstc and htimedelta, and virtual interrupts through hvip and
+ * hideleg.
+ */
+#include <stdarg.h>
+
+#include "vcheck.h"
+
+#define SEC_ENTRY "Trap Entry"
+#define SEC_CAUSE "Trap Cause Codes"
+#define SEC_HSTATUS "Hypervisor Status (hstatus) Register"
+#define SEC_CSRS "Hypervisor and Virtual Supervisor CSRs"
+#define SEC_HLV "Hypervisor Virtual-Machine Load and Store Instructions"
+#define SEC_HFENCE "Hypervisor Memory-Management Fence Instructions"
+#define SEC_HCOUNTEREN "Hypervisor Counter-Enable (hcounteren) Register"
+#define SEC_HENVCFG "Hypervisor Environment Configuration Register (henvcfg)"
+#define SEC_VSTIMECMP "Virtual Supervisor Timer (vstimecmp) Register"
+#define SEC_HINT "Hypervisor Interrupt (hvip, hip, and hie) Registers"
+#define SEC_DELEG "Hypervisor Trap Delegation (hedeleg and hideleg) Registers"
+#define SEC_VSIP "Virtual Supervisor Interrupt (vsip and vsie) Registers"
+#define SEC_TINST "Transformed Instruction or Pseudoinstruction for mtinst or htinst"
+#define SEC_PRIV "Privilege Modes"
+#define SEC_VSATP "Virtual Supervisor Address Translation and Protection (vsatp) Register"
+#define SEC_RET "Trap Return"
+
+#define A(n) (C.gpr[R_A0 + (n)])
+#define HANDLER_MAGIC 0x7ec
+/* Loop iterations a guest waits for an interrupt that should come at once. */
+#define SPIN 20000
+
+struct tally {
+	int bad;
+	char txt[200];
+};
+
+static void note(struct tally *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void note(struct tally *t, const char *fmt, ...)
+{
+	size_t n = strlen(t->txt);
+	va_list ap;
+	va_start(ap, fmt);
+	if (n < sizeof(t->txt) - 2) {
+		if (n)
+			t->txt[n++] = ';', t->txt[n++] = ' ';
+		vsnprintf(t->txt + n, sizeof(t->txt) - n, fmt, ap);
+	}
+	va_end(ap);
+	t->bad++;
+}
+
+static void verdict(struct result *r, struct tally *t, const char *ok_text)
+{
+	if (t->bad)
+		fail(r, "%s", t->txt);
+	else
+		pass(r, "%s", ok_text);
+}
+
+/* A virtual-instruction exception, with stval the instruction bits or 0
+ * ("on a virtual-instruction trap, stval is written the same as for an
+ * illegal-instruction trap") and htinst 0 (no transformation defined). */
+static void expect_virt(struct tally *t, const char *what, const char *snippet,
+			unsigned long flags, uint64_t hs)
+{
+	uint64_t c = vrun(snip(snippet), flags, hs, 0, 0, 0, 0);
+	uint32_t insn = snip_insn(snippet, 0);
+	if (c != EXC_VIRTUAL_INST)
+		note(t, "%s: %s, want VIRT_INSN", what, cn(c));
+	else if ((C.stval != insn && C.stval != 0) || C.htinst != 0 || C.sepc != snip(snippet))
+		note(t, "%s: stval %#llx htinst %#llx sepc %#llx", what,
+		     (unsigned long long)C.stval, (unsigned long long)C.htinst,
+		     (unsigned long long)C.sepc);
+}
+
+/* ---- Trap entry ---- */
+
+static void ecall_fields(struct result *r, bool vu)
+{
+	uint64_t c = vrun(snip(vs_ecall), vu ? RUN_VU : 0, 0, 0, 0, 0, 0);
+	uint64_t want = vu ? EXC_ECALL_U : EXC_ECALL_VS;
+	struct tally t = { 0 };
+	if (c != want)
+		note(&t, "cause %s, want %s", cn(c), cn(want));
+	if (C.sepc != snip(vs_ecall) || C.stval || C.htval || C.htinst)
+		note(&t, "sepc %#llx stval %#llx htval %#llx htinst %#llx",
+		     (unsigned long long)C.sepc, (unsigned long long)C.stval,
+		     (unsigned long long)C.htval, (unsigned long long)C.htinst);
+	bool spv = C.hstatus & HSTATUS_SPV, spvp = C.hstatus & HSTATUS_SPVP;
+	bool spp = C.sstatus & SSTATUS_SPP;
+	if (!spv || spvp == vu || spp == vu || gva_bit())
+		note(&t, "SPV %d SPVP %d SPP %d GVA %d", spv, spvp, spp, gva_bit());
+	char ok[120];
+	snprintf(ok, sizeof(ok), "%s, sepc = the ecall, stval/htval/htinst 0, SPV 1, SPVP %d, "
+		 "SPP %d, GVA 0", cn(c), !vu, !vu);
+	verdict(r, &t, ok);
+}
+
+static void ecall_vs(struct result *r)
+{
+	ecall_fields(r, false);
+}
+
+static void ecall_vu(struct result *r)
+{
+	ecall_fields(r, true);
+}
+
+/* An illegal instruction in VS-mode reaches HS (on QEMU through the
+ * firmware, which does not delegate it) with the instruction bits. */
+static void illegal_vs(struct result *r)
+{
+	uint64_t c = vrun(snip(vs_custom0), 0, 0, 0, 0, 0, 0);
+	struct tally t = { 0 };
+	if (c != EXC_ILLEGAL_INST)
+		note(&t, "cause %s", cn(c));
+	if ((C.stval != 0x1234500b && C.stval != 0) || C.htval || C.htinst || gva_bit() ||
+	    !(C.hstatus & HSTATUS_SPV))
+		note(&t, "stval %#llx htval %#llx htinst %#llx hstatus %#llx",
+		     (unsigned long long)C.stval, (unsigned long long)C.htval,
+		     (unsigned long long)C.htinst, (unsigned long long)C.hstatus);
+	verdict(r, &t, "custom-0 word: ILLEGAL_INSN, stval = its bits, htval/htinst 0, GVA 0, SPV 1");
+}
+
+/* GVA is 1 exactly when stval holds a guest virtual address. */
+static void ebreak_gva(struct result *r)
+{
+	uint64_t c = vrun(snip(vs_ebreak), 0, 0, 0, 0, 0, 0);
+	if (c != EXC_BREAKPOINT)
+		fail(r, "cause %s, want BREAKPOINT", cn(c));
+	else if (C.stval == snip(vs_ebreak) && gva_bit())
+		pass(r, "stval = the ebreak's GVA and GVA 1");
+	else if (C.stval == 0 && !gva_bit())
+		pass(r, "stval 0 and GVA 0");
+	else
+		fail(r, "stval %#llx with GVA %d", (unsigned long long)C.stval, gva_bit());
+}
+
+/* ---- Virtual-instruction exceptions ---- */
+
+static void wfi_vtw(struct result *r)
+{
+	struct tally t = { 0 };
+	expect_virt(&t, "wfi, VTW=1", vs_wfi, 0, HSTATUS_VTW);
+	verdict(r, &t, "VS wfi with hstatus.VTW=1: VIRT_INSN, stval = 0x10500073, htinst 0");
+}
+
+/* VTW=0: WFI completes. An interrupt is pending and locally enabled
+ * (vsie.SSIE, hvip.VSSIP delegated) but vsstatus.SIE=0, so it wakes WFI
+ * at once and is not taken. */
+static void wfi_vtw0(struct result *r)
+{
+	csr_write(CSR_HIDELEG, MIP_VSSIP);
+	csr_write(CSR_HVIP, MIP_VSSIP);
+	csr_write(CSR_VSIE, 1UL << IRQ_S_SOFT);
+	uint64_t c = vrun(snip(vs_wfi), 0, 0, 0, 0, 0, 0);
+	csr_write(CSR_HVIP, 0);
+	if (c == EXC_ECALL_VS && C.sepc == snip(vs_wfi) + 4)
+		pass(r, "VS wfi with VTW=0 completed (pending, disabled VS interrupt)");
+	else
+		fail(r, "%s at %#llx", cn(c), (unsigned long long)C.sepc);
+}
+
+static void wfi_vu(struct result *r)
+{
+	struct tally t = { 0 };
+	expect_virt(&t, "VU wfi", vs_wfi, RUN_VU, 0);
+	verdict(r, &t, "VU wfi (mstatus.TW=0): VIRT_INSN");
+}
+
+static void sret_vtsr(struct result *r)
+{
+	struct tally t = { 0 };
+	expect_virt(&t, "sret, VTSR=1", vs_sret, 0, HSTATUS_VTSR);
+	csr_write(CSR_VSEPC, snip(vs_after_sret));
+	csr_write(CSR_VSSTATUS, SSTATUS_SPP);
+	uint64_t c = vrun(snip(vs_sret), 0, 0, 0, 0, 0, 0);
+	if (c != EXC_ECALL_VS || C.sepc != snip(vs_after_sret) + 4 || A(1) != 0x5e7 ||
+	    !(C.sstatus & SSTATUS_SPP))
+		note(&t, "VTSR=0: %s at %#llx", cn(c), (unsigned long long)C.sepc);
+	verdict(r, &t, "VTSR=1: VIRT_INSN; VTSR=0: sret returns to vsepc in VS-mode");
+}
+
+static void sret_vu(struct result *r)
+{
+	struct tally t = { 0 };
+	expect_virt(&t, "VU sret", vs_sret, RUN_VU, 0);
+	verdict(r, &t, "VU sret: VIRT_INSN");
+}
+
+static void vtvm(struct result *r)
+{
+	struct tally t = { 0 };
+	expect_virt(&t, "csrr satp, VTVM=1", vs_csrr_satp, 0, HSTATUS_VTVM);
+	expect_virt(&t, "sfence.vma, VTVM=1", vs_sfence, 0, HSTATUS_VTVM);
+	uint64_t want = (8UL << 60) | (gpa_of(arena + OFF_VSPOOL) >> PAGE_SHIFT);
+	csr_write(CSR_VSATP, want);
+	uint64_t c = vrun(snip(vs_csrr_satp), 0, 0, 0, 0, 0, 0);
+	if (c != EXC_ECALL_VS || A(1) != want)
+		note(&t, "VTVM=0 csrr satp: %s %#llx", cn(c), (unsigned long long)A(1));
+	csr_write(CSR_VSATP, 0);
+	c = vrun(snip(vs_sfence), 0, 0, 0, 0, 0, 0);
+	if (c != EXC_ECALL_VS)
+		note(&t, "VTVM=0 sfence.vma: %s", cn(c));
+	verdict(r, &t, "VTVM=1: satp and sfence.vma VIRT_INSN; VTVM=0: satp reads vsatp, "
+		"sfence.vma runs");
+}
+
+static void hcsr_vs(struct result *r)
+{
+	struct tally t = { 0 };
+	expect_virt(&t, "VS csrr hstatus", vs_csrr_hstatus, 0, 0);
+	verdict(r, &t, "VS csrr hstatus: VIRT_INSN, stval = 0x600025f3");
+}
+
+static void hcsr_vu(struct result *r)
+{
+	struct tally t = { 0 };
+	expect_virt(&t, "VU csrr hstatus", vs_csrr_hstatus, RUN_VU, 0);
+	verdict(r, &t, "VU csrr hstatus: VIRT_INSN");
+}
+
+static void vscsr_direct(struct result *r)
+{
+	struct tally t = { 0 };
+	expect_virt(&t, "VS csrr vsstatus", vs_csrr_vsstatus, 0, 0);
+	verdict(r, &t, "VS csrr vsstatus (0x200): VIRT_INSN");
+}
+
+static void scsr_vu(struct result *r)
+{
+	struct tally t = { 0 };
+	expect_virt(&t, "VU csrr sstatus", vs_csrr_sstatus, RUN_VU, 0);
+	verdict(r, &t, "VU csrr sstatus: VIRT_INSN");
+}
+
+static void hlv_vsvu(struct result *r)
+{
+	struct tally t = { 0 };
+	expect_virt(&t, "VS hlv.d", vs_hlv, 0, 0);
+	expect_virt(&t, "VU hlv.d", vs_hlv, RUN_VU, 0);
+	expect_virt(&t, "VS hsv.d", vs_hsv, 0, 0);
+	expect_virt(&t, "VU hsv.d", vs_hsv, RUN_VU, 0);
+	verdict(r, &t, "hlv.d and hsv.d in VS and in VU: VIRT_INSN");
+}
+
+static void hfence_vsvu(struct result *r)
+{
+	struct tally t = { 0 };
+	expect_virt(&t, "VS hfence.gvma", vs_hfence_gvma, 0, 0);
+	expect_virt(&t, "VS hfence.vvma", vs_hfence_vvma, 0, 0);
+	expect_virt(&t, "VU hfence.gvma", vs_hfence_gvma, RUN_VU, 0);
+	expect_virt(&t, "VU hfence.vvma", vs_hfence_vvma, RUN_VU, 0);
+	verdict(r, &t, "hfence.gvma and hfence.vvma in VS and in VU: VIRT_INSN");
+}
+
+/* ---- Counters, Sstc, htimedelta ---- */
+
+static uint64_t rd_cycle(uint64_t a, uint64_t b) { (void)a; (void)b; return csr_read(CSR_CYCLE); }
+static uint64_t rd_time(uint64_t a, uint64_t b) { (void)a; (void)b; return csr_read(CSR_TIME); }
+static uint64_t rd_instret(uint64_t a, uint64_t b) { (void)a; (void)b; return csr_read(CSR_INSTRET); }
+
+/* hcounteren bit clear: VS read is a virtual-instruction exception (when
+ * HS may read it, i.e. the mcounteren bit is set); set: readable, and
+ * time reads time + htimedelta. */
+static void counters_vs(struct result *r)
+{
+	static const struct {
+		const char *snippet;
+		uint64_t (*hs)(uint64_t, uint64_t);
+		uint64_t bit;
+		const char *name;
+	} ctr[] = {
+		{ vs_rdcycle, rd_cycle, COUNTEREN_CY, "cycle" },
+		{ vs_rdtime, rd_time, COUNTEREN_TM, "time" },
+		{ vs_rdinstret, rd_instret, COUNTEREN_IR, "instret" },
+	};
+	struct tally t = { 0 };
+	char skipped[48] = "";
+	unsigned nskipped = 0;
+	const uint64_t delta = 1ULL << 40;
+	for (unsigned i = 0; i < ARRAY_SIZE(ctr); i++) {
+		if (probe(ctr[i].hs, 0, 0, NULL) != 0) {
+			strcat(skipped, " ");
+			strcat(skipped, ctr[i].name); /* mcounteren: not ours to test */
+			nskipped++;
+			continue;
+		}
+		csr_write(CSR_HCOUNTEREN, (COUNTEREN_CY | COUNTEREN_TM | COUNTEREN_IR) & ~ctr[i].bit);
+		expect_virt(&t, ctr[i].name, ctr[i].snippet, 0, 0);
+		csr_write(CSR_HCOUNTEREN, ctr[i].bit);
+		csr_write(CSR_HTIMEDELTA, delta);
+		uint64_t before = csr_read(CSR_TIME);
+		uint64_t c = vrun(snip(ctr[i].snippet), 0, 0, 0, 0, 0, 0);
+		uint64_t after = csr_read(CSR_TIME);
+		if (c != EXC_ECALL_VS)
+			note(&t, "%s with hcounteren set: %s", ctr[i].name, cn(c));
+		else if (ctr[i].bit == COUNTEREN_TM && (A(1) < before + delta || A(1) > after + delta))
+			note(&t, "time %#llx not within [%#llx, %#llx] + htimedelta",
+			     (unsigned long long)A(1), (unsigned long long)before,
+			     (unsigned long long)after);
+		csr_write(CSR_HTIMEDELTA, 0);
+	}
+	if (t.bad)
+		fail(r, "%s", t.txt);
+	else if (nskipped == ARRAY_SIZE(ctr))
+		skip(r, "HS itself cannot read%s (mcounteren)", skipped);
+	else
+		pass(r, "hcounteren bit 0: VIRT_INSN; bit 1: readable; time = time + htimedelta%s%s",
+		     skipped[0] ? "; not testable (mcounteren):" : "", skipped);
+}
+
+/* VU-mode needs the bit in both hcounteren and scounteren. */
+static void counters_vu(struct result *r)
+{
+	if (probe(rd_time, 0, 0, NULL) != 0) {
+		skip(r, "HS itself cannot read time (mcounteren.TM=0)");
+		return;
+	}
+	struct tally t = { 0 };
+	csr_write(CSR_HCOUNTEREN, COUNTEREN_TM);
+	csr_write(CSR_SCOUNTEREN, 0);
+	expect_virt(&t, "VU time, scounteren.TM=0", vs_rdtime, RUN_VU, 0);
+	csr_write(CSR_HCOUNTEREN, 0);
+	csr_write(CSR_SCOUNTEREN, COUNTEREN_TM);
+	expect_virt(&t, "VU time, hcounteren.TM=0", vs_rdtime, RUN_VU, 0);
+	csr_write(CSR_HCOUNTEREN, COUNTEREN_TM);
+	uint64_t c = vrun(snip(vs_rdtime), RUN_VU, 0, 0, 0, 0, 0);
+	if (c != EXC_ECALL_U)
+		note(&t, "VU time, both set: %s", cn(c));
+	verdict(r, &t, "VU time: VIRT_INSN unless both hcounteren.TM and scounteren.TM are set");
+}
+
+/* VS access to stimecmp (vstimecmp) needs hcounteren.TM and henvcfg.STCE. */
+static void stimecmp_access(struct result *r)
+{
+	if (!have_sstc) {
+		skip(r, "no Sstc");
+		return;
+	}
+	struct tally t = { 0 };
+	csr_write(CSR_HENVCFG, HENVCFG_STCE);
+	uint64_t c = vrun(snip(vs_wr_stimecmp), 0, 0, 0x123456789ULL, 0, 0, 0);
+	uint64_t v = 0;
+	probe(vp_read_vstimecmp, 0, 0, &v);
+	if (c != EXC_ECALL_VS || v != 0x123456789ULL)
+		note(&t, "STCE=1 TM=1: %s, vstimecmp %#llx", cn(c), (unsigned long long)v);
+	csr_write(CSR_HCOUNTEREN, COUNTEREN_CY | COUNTEREN_IR);
+	expect_virt(&t, "TM=0", vs_rd_stimecmp, 0, 0);
+	csr_write(CSR_HCOUNTEREN, COUNTEREN_CY | COUNTEREN_TM | COUNTEREN_IR);
+	csr_write(CSR_HENVCFG, 0);
+	expect_virt(&t, "STCE=0", vs_rd_stimecmp, 0, 0);
+	verdict(r, &t, "STCE=1, TM=1: VS write of stimecmp lands in vstimecmp; TM=0 or STCE=0: "
+		"VIRT_INSN");
+}
+
+/* hip.VSTIP from vstimecmp compares against time + htimedelta. */
+static void vstimecmp_delta(struct result *r)
+{
+	if (!have_sstc) {
+		skip(r, "no Sstc");
+		return;
+	}
+	const uint64_t delta = 1ULL << 50;
+	csr_write(CSR_HENVCFG, HENVCFG_STCE);
+	csr_write(CSR_HTIMEDELTA, delta);
+	probe(vp_write_vstimecmp, csr_read(CSR_TIME) + delta - 1000, 0, NULL);
+	bool past = csr_read(CSR_HIP) & MIP_VSTIP;
+	probe(vp_write_vstimecmp, csr_read(CSR_TIME) + delta + 1000000000ULL, 0, NULL);
+	bool future = csr_read(CSR_HIP) & MIP_VSTIP;
+	probe(vp_write_vstimecmp, ~0ULL, 0, NULL);
+	csr_write(CSR_HTIMEDELTA, 0);
+	if (past && !future)
+		pass(r, "vstimecmp = time+htimedelta-1000: VSTIP 1; +1e9: VSTIP 0");
+	else
+		fail(r, "vstimecmp in the past (guest time): VSTIP %d; in the future: VSTIP %d",
+		     past, future);
+}
+
+/* STCE=0: vstimecmp no longer drives hip.VSTIP. */
+static void stce0_vstip(struct result *r)
+{
+	if (!have_sstc) {
+		skip(r, "no Sstc");
+		return;
+	}
+	csr_write(CSR_HENVCFG, 0);
+	probe(vp_write_vstimecmp, 0, 0, NULL);
+	bool pending = csr_read(CSR_HIP) & MIP_VSTIP;
+	probe(vp_write_vstimecmp, ~0ULL, 0, NULL);
+	if (!pending)
+		pass(r, "STCE=0, vstimecmp=0: hip.VSTIP stays 0");
+	else
+		fail(r, "STCE=0, vstimecmp=0: hip.VSTIP is 1");
+}
+
+/* The Sstc timer interrupt reaches the guest with no HS involvement. */
+static void sstc_interrupt(struct result *r)
+{
+	if (!have_sstc) {
+		skip(r, "no Sstc");
+		return;
+	}
+	csr_write(CSR_HENVCFG, HENVCFG_STCE);
+	csr_write(CSR_HIDELEG, MIP_VSTIP);
+	csr_write(CSR_VSIE, 1UL << IRQ_S_TIMER);
+	probe(vp_write_vstimecmp, 0, 0, NULL);
+	uint64_t c = vrun(snip(vs_irq_wait), 0, 0, 0, SPIN, 0, 0);
+	probe(vp_write_vstimecmp, ~0ULL, 0, NULL);
+	if (c == EXC_ECALL_VS && A(7) == HANDLER_MAGIC && A(0) == (CAUSE_INTERRUPT | IRQ_S_TIMER))
+		pass(r, "guest handler got vscause %#llx; HS saw only its ecall", (unsigned long long)A(0));
+	else
+		fail(r, "HS saw %s; guest a0 %#llx a7 %#llx", cn(c), (unsigned long long)A(0),
+		     (unsigned long long)A(7));
+}
+
+/* ---- Virtual interrupts ---- */
+
+/* hvip bit `irq`, delegated: the guest takes it as the S-level cause. */
+static void vs_irq(struct result *r, unsigned irq, unsigned sirq)
+{
+	csr_write(CSR_HIDELEG, 1UL << irq);
+	csr_write(CSR_VSIE, 1UL << sirq);
+	csr_write(CSR_HVIP, 1UL << irq);
+	uint64_t c = vrun(snip(vs_irq_wait), 0, 0, 0, SPIN, 0, 0);
+	csr_write(CSR_HVIP, 0);
+	if (c == EXC_ECALL_VS && A(7) == HANDLER_MAGIC && A(0) == (CAUSE_INTERRUPT | sirq) &&
+	    (A(3) & SSTATUS_SPP))
+		pass(r, "guest handler got vscause %#llx (interrupt %u), SPP 1",
+		     (unsigned long long)A(0), sirq);
+	else
+		fail(r, "HS saw %s; guest vscause %#llx a7 %#llx", cn(c), (unsigned long long)A(0),
+		     (unsigned long long)A(7));
+}
+
+static void irq_vssi(struct result *r)
+{
+	vs_irq(r, IRQ_VS_SOFT, IRQ_S_SOFT);
+}
+
+static void irq_vsti(struct result *r)
+{
+	vs_irq(r, IRQ_VS_TIMER, IRQ_S_TIMER);
+}
+
+static void irq_vsei(struct result *r)
+{
+	vs_irq(r, IRQ_VS_EXT, IRQ_S_EXT);
+}
+
+/* vsip.SSIP/vsie.SSIE alias hip.VSSIP/hie.VSSIE when hideleg bit 2 is
+ * set, and read zero when it is clear. */
+static void vsip_alias(struct result *r)
+{
+	struct tally t = { 0 };
+	csr_write(CSR_HIDELEG, MIP_VSSIP);
+	csr_write(CSR_HVIP, MIP_VSSIP);
+	csr_write(CSR_HIE, MIP_VSSIP);
+	uint64_t c = vrun(snip(vs_rd_sip), 0, 0, 0, 0, 0, 0);
+	if (c != EXC_ECALL_VS || !(A(1) & (1UL << IRQ_S_SOFT)) || !(A(2) & (1UL << IRQ_S_SOFT)))
+		note(&t, "delegated: %s sip %#llx sie %#llx", cn(c), (unsigned long long)A(1),
+		     (unsigned long long)A(2));
+	csr_write(CSR_HIDELEG, 0);
+	csr_write(CSR_HIE, 0);
+	c = vrun(snip(vs_rd_sip), 0, 0, 0, 0, 0, 0);
+	if (c != EXC_ECALL_VS || (A(1) & (1UL << IRQ_S_SOFT)))
+		note(&t, "not delegated: %s sip %#llx", cn(c), (unsigned long long)A(1));
+	csr_write(CSR_HVIP, 0);
+	verdict(r, &t, "hideleg bit 2 set: guest sip.SSIP/sie.SSIE = hip.VSSIP/hie.VSSIE; clear: "
+		"sip.SSIP reads 0");
+}
+
+/* hideleg clear: the VS interrupt goes to HS as cause 2 (untranslated),
+ * though vsstatus.SIE is 0; htinst, htval and GVA are 0. */
+static void irq_to_hs(struct result *r)
+{
+	csr_write(CSR_HIDELEG, 0);
+	csr_write(CSR_HIE, MIP_VSSIP);
+	csr_write(CSR_HVIP, MIP_VSSIP);
+	uint64_t c = vrun(snip(vs_spin), 0, 0, 0, SPIN, 0, 0);
+	csr_write(CSR_HVIP, 0);
+	csr_write(CSR_HIE, 0);
+	if (c == (CAUSE_INTERRUPT | IRQ_VS_SOFT) && C.htinst == 0 && C.htval == 0 && !gva_bit() &&
+	    (C.hstatus & HSTATUS_SPV))
+		pass(r, "scause %#llx in HS, htinst 0, htval 0, GVA 0, SPV 1", (unsigned long long)c);
+	else
+		fail(r, "scause %#llx htinst %#llx htval %#llx hstatus %#llx", (unsigned long long)c,
+		     (unsigned long long)C.htinst, (unsigned long long)C.htval,
+		     (unsigned long long)C.hstatus);
+}
+
+/* From VU-mode, VS interrupts are taken whatever vsstatus.SIE says. */
+static void irq_from_vu(struct result *r)
+{
+	csr_write(CSR_HIDELEG, MIP_VSSIP);
+	csr_write(CSR_VSIE, 1UL << IRQ_S_SOFT);
+	csr_write(CSR_HVIP, MIP_VSSIP);
+	uint64_t c = vrun(snip(vs_spin), RUN_VU, 0, 0, SPIN, 0, 0);
+	csr_write(CSR_HVIP, 0);
+	if (c == EXC_ECALL_VS && A(7) == HANDLER_MAGIC && A(0) == (CAUSE_INTERRUPT | IRQ_S_SOFT) &&
+	    !(A(3) & SSTATUS_SPP))
+		pass(r, "VU with vsstatus.SIE=0: guest handler got vscause %#llx, SPP 0",
+		     (unsigned long long)A(0));
+	else
+		fail(r, "HS saw %s; guest vscause %#llx vsstatus %#llx a7 %#llx", cn(c),
+		     (unsigned long long)A(0), (unsigned long long)A(3), (unsigned long long)A(7));
+}
+
+/* ---- VS CSRs ---- */
+
+/* When V=1 the VS CSRs stand in for the supervisor CSRs. */
+static void vs_csr_substitute(struct result *r)
+{
+	csr_write(CSR_VSSCRATCH, 0x5c5c);
+	csr_write(CSR_VSEPC, 0xe0e0);
+	csr_write(CSR_VSCAUSE, 0xd);
+	csr_write(CSR_VSTVAL, 0x7a7a);
+	csr_write(CSR_VSSTATUS, SSTATUS_SUM);
+	uint64_t c = vrun(snip(vs_csr_sub), 0, 0, 0xabcd, 0, 0, 0);
+	struct tally t = { 0 };
+	if (c != EXC_ECALL_VS)
+		note(&t, "%s", cn(c));
+	if (A(1) != 0x5c5c || A(2) != 0xe0e0 || A(3) != snip(vs_handler) ||
+	    !(A(4) & SSTATUS_SUM) || A(5) != 0xd || A(6) != 0x7a7a)
+		note(&t, "read sscratch %#llx sepc %#llx stvec %#llx sstatus %#llx scause %#llx "
+		     "stval %#llx", (unsigned long long)A(1), (unsigned long long)A(2),
+		     (unsigned long long)A(3), (unsigned long long)A(4), (unsigned long long)A(5),
+		     (unsigned long long)A(6));
+	if (csr_read(CSR_VSSCRATCH) != 0xabcd)
+		note(&t, "write of sscratch: vsscratch %#llx", (unsigned long long)csr_read(CSR_VSSCRATCH));
+	verdict(r, &t, "guest reads of sscratch/sepc/stvec/sstatus/scause/stval gave the vs* "
+		"values; its sscratch write landed in vsscratch");
+}
+
+/* scounteren has no VS copy: the guest's write changes it directly. */
+static void scounteren_shared(struct result *r)
+{
+	csr_write(CSR_SCOUNTEREN, 0);
+	uint64_t c = vrun(snip(vs_wr_scounteren), 0, 0, COUNTEREN_TM, 0, 0, 0);
+	uint64_t now = csr_read(CSR_SCOUNTEREN);
+	if (c == EXC_ECALL_VS && (now & COUNTEREN_TM))
+		pass(r, "guest wrote scounteren.TM; HS scounteren reads %#llx", (unsigned long long)now);
+	else
+		fail(r, "%s; HS scounteren %#llx", cn(c), (unsigned long long)now);
+}
+
+/* V=1: a write of an unsupported satp MODE is ignored (vsatp unchanged). */
+static void satp_v1_ignore(struct result *r)
+{
+	uint64_t keep = (8UL << 60) | (gpa_of(arena + OFF_VSPOOL) >> PAGE_SHIFT);
+	csr_write(CSR_VSATP, keep);
+	uint64_t c = vrun(snip(vs_wr_satp), 0, 0, (1UL << 60) | 0x123, 0, 0, 0);
+	uint64_t now = csr_read(CSR_VSATP);
+	csr_write(CSR_VSATP, 0);
+	if (c == EXC_ECALL_VS && now == keep && A(1) == keep)
+		pass(r, "guest wrote MODE=1 to satp: vsatp kept %#llx", (unsigned long long)keep);
+	else
+		fail(r, "%s; vsatp %#llx, guest read %#llx", cn(c), (unsigned long long)now,
+		     (unsigned long long)A(1));
+}
+
+const struct check checks_trap[] = {
+	{ "ecall from VS: cause 10 and trap CSRs", SEC_ENTRY,
+	  "a trap into HS sets SPV=1, SPP and SPVP = the guest's mode, writes sepc/scause/stval/"
+	  "htval/htinst/GVA", ecall_vs },
+	{ "ecall from VU: cause 8, SPP 0, SPVP 0", SEC_ENTRY,
+	  "from VU-mode: SPV=1, sstatus.SPP=0, hstatus.SPVP=0; ecall from U or VU is cause 8",
+	  ecall_vu },
+	{ "illegal instruction from VS", SEC_TINST,
+	  "illegal instruction: stval = the instruction bits (or 0); htinst zero (no "
+	  "transformation); htval 0", illegal_vs },
+	{ "GVA tracks whether stval holds a GVA (ebreak)", SEC_HSTATUS,
+	  "GVA=1 for any trap that writes a guest virtual address to stval, 0 for any other",
+	  ebreak_gva },
+	{ "WFI with VTW=1: virtual instruction", SEC_HSTATUS,
+	  "when VTW=1 (mstatus.TW=0) a VS-mode WFI raises a virtual-instruction exception",
+	  wfi_vtw },
+	{ "WFI with VTW=0 completes", SEC_HSTATUS,
+	  "with VTW=0, WFI in VS-mode is not trapped; it resumes on a locally enabled pending "
+	  "interrupt", wfi_vtw0 },
+	{ "WFI in VU: virtual instruction", SEC_CAUSE,
+	  "in VU-mode, WFI (mstatus.TW=0) raises a virtual-instruction exception", wfi_vu },
+	{ "SRET and VTSR", SEC_HSTATUS,
+	  "when VTSR=1 a VS-mode SRET raises a virtual-instruction exception; else it returns "
+	  "to vsepc", sret_vtsr },
+	{ "SRET in VU: virtual instruction", SEC_CAUSE,
+	  "in VU-mode, SRET (a supervisor instruction) raises a virtual-instruction exception",
+	  sret_vu },
+	{ "satp and SFENCE.VMA under VTVM", SEC_HSTATUS,
+	  "when VTVM=1, VS-mode SFENCE.VMA or satp access raises a virtual-instruction exception",
+	  vtvm },
+	{ "hypervisor CSR from VS: virtual instruction", SEC_CAUSE,
+	  "VS/VU access to a hypervisor CSR allowed in HS raises a virtual-instruction exception",
+	  hcsr_vs },
+	{ "hypervisor CSR from VU: virtual instruction", SEC_CAUSE,
+	  "VS/VU access to a hypervisor CSR allowed in HS raises a virtual-instruction exception",
+	  hcsr_vu },
+	{ "VS CSR by its own number from VS", SEC_CSRS,
+	  "when V=1, reading or writing a VS CSR by its own address raises a virtual-instruction "
+	  "exception", vscsr_direct },
+	{ "supervisor CSR from VU: virtual instruction", SEC_CAUSE,
+	  "in VU-mode, access to a supervisor CSR allowed in HS raises a virtual-instruction "
+	  "exception", scsr_vu },
+	{ "HLV/HSV in VS and VU: virtual instruction", SEC_HLV,
+	  "attempts to execute HLV, HLVX or HSV when V=1 cause a virtual-instruction exception",
+	  hlv_vsvu },
+	{ "HFENCE in VS and VU: virtual instruction", SEC_HFENCE,
+	  "HFENCE.VVMA or HFENCE.GVMA when V=1 cause a virtual-instruction exception",
+	  hfence_vsvu },
+	{ "counters in VS under hcounteren", SEC_HCOUNTEREN,
+	  "with the hcounteren bit clear (mcounteren bit set) a VS read is a virtual-instruction "
+	  "exception; time = time + htimedelta", counters_vs },
+	{ "counters in VU: hcounteren and scounteren", SEC_HCOUNTEREN,
+	  "in VU-mode a counter is readable only when its bit is set in both hcounteren and "
+	  "scounteren", counters_vu },
+	{ "stimecmp from VS: hcounteren.TM and STCE", SEC_HENVCFG,
+	  "STCE enables vstimecmp for VS-mode; STCE=0 or hcounteren.TM=0: virtual-instruction "
+	  "exception", stimecmp_access },
+	{ "vstimecmp compares with time + htimedelta", SEC_VSTIMECMP,
+	  "hip.VSTIP is pending while (time + htimedelta) mod 2^64 >= vstimecmp, unsigned",
+	  vstimecmp_delta },
+	{ "STCE=0: vstimecmp does not drive VSTIP", SEC_HENVCFG,
+	  "when STCE=0, VSTIP in hip reverts to its behaviour without Sstc (hvip.VSTIP only)",
+	  stce0_vstip },
+	{ "Sstc timer interrupt taken in VS", SEC_VSTIMECMP,
+	  "the vstimecmp interrupt is taken under the standard enable and delegation rules "
+	  "while V=1", sstc_interrupt },
+	{ "hvip.VSSIP delegated: guest sees interrupt 1", SEC_DELEG,
+	  "a delegated VS software interrupt (2) is translated into a supervisor software "
+	  "interrupt (1)", irq_vssi },
+	{ "hvip.VSTIP delegated: guest sees interrupt 5", SEC_DELEG,
+	  "a delegated VS timer interrupt (6) is translated into a supervisor timer interrupt (5)",
+	  irq_vsti },
+	{ "hvip.VSEIP delegated: guest sees interrupt 9", SEC_DELEG,
+	  "a delegated VS external interrupt (10) is translated into a supervisor external "
+	  "interrupt (9)", irq_vsei },
+	{ "vsip/vsie alias hip/hie only when delegated", SEC_VSIP,
+	  "when hideleg bit 2 is zero vsip.SSIP and vsie.SSIE read zero; else they alias "
+	  "hip.VSSIP, hie.VSSIE", vsip_alias },
+	{ "undelegated VS interrupt traps to HS", SEC_HINT,
+	  "an interrupt traps to HS when pending and enabled in hip/hie, not in hideleg, and the "
+	  "mode is below HS", irq_to_hs },
+	{ "VS interrupts always enabled in VU", SEC_PRIV,
+	  "HS > VS > VU: interrupts for VS-mode are enabled in the less privileged VU-mode",
+	  irq_from_vu },
+	{ "VS CSRs substitute for S CSRs when V=1", SEC_CSRS,
+	  "when V=1 instructions that access a supervisor CSR access the corresponding VS CSR",
+	  vs_csr_substitute },
+	{ "scounteren has no VS copy", SEC_CSRS,
+	  "scounteren, senvcfg, ... keep their function when V=1, VS/VU taking the place of HS/U",
+	  scounteren_shared },
+	{ "satp write with unsupported MODE ignored (V=1)", SEC_VSATP,
+	  "when V=1 a write to satp with an unsupported MODE is ignored: vsatp is not written",
+	  satp_v1_ignore },
+	{ NULL, NULL, NULL, NULL },
+};
