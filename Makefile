@@ -34,7 +34,7 @@ HOST_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -Iinclude -Ilib
 LIB_TARGET := lib/fdt.c lib/fdt_write.c lib/insn.c lib/trace_ring.c \
 	lib/trace_wire.c lib/riscv_names.c
 HYP_SRCS := $(wildcard hyp/arch/*.S hyp/core/*.c hyp/core/*.S hyp/gstage/*.c \
-	hyp/sbi/*.c hyp/mmio/*.c hyp/trace/*.c) $(LIB_TARGET)
+	hyp/sbi/*.c hyp/mmio/*.c hyp/trace/*.c hyp/validate/*.c hyp/validate/*.S) $(LIB_TARGET)
 GUEST_COMMON := $(wildcard guest/common/*.S guest/common/*.c)
 GUEST_SRCS := $(wildcard guest/test/*.c) $(GUEST_COMMON) lib/fdt.c
 BENCH_SRCS := $(wildcard guest/bench/*.c) $(GUEST_COMMON) lib/fdt.c
