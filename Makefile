@@ -46,7 +46,7 @@ HYP_FAULT_OBJS := $(call objs,hyp-faulttest,$(HYP_SRCS))
 GUEST_OBJS := $(call objs,guest,$(GUEST_SRCS))
 # More built-in guests, each a folder guest/NAME with its own guest_main:
 # built as build/guest-NAME.bin and embedded (tv.guest=NAME).
-EXTRA_GUESTS := $(notdir $(wildcard guest/hostile guest/validate))
+EXTRA_GUESTS := $(notdir $(wildcard guest/hostile guest/validate guest/smp))
 EXTRA_GUEST_BINS := $(patsubst %,$(B)/guest-%.bin,$(EXTRA_GUESTS))
 BENCH_OBJS := $(call objs,guest,$(BENCH_SRCS))
 
@@ -125,6 +125,8 @@ ifeq ($(GUEST),linux)
 	@scripts/setup.sh linux
 	@scripts/fetch-linux.sh
 	@scripts/run.sh --linux --bios $(BIOS) --append "$(APPEND)" --summary
+else ifneq ($(SMP),)
+	@scripts/run.sh --smp $(SMP) --append "tv.guest=smp tv.vcpus=$(SMP) $(APPEND)" --summary
 else
 	@scripts/run.sh --bios $(BIOS) --append "$(APPEND)" --summary
 endif

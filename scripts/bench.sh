@@ -34,6 +34,12 @@ median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 boot hyp --icount --append "tv.guest=bench"
 boot notrace --icount --hyp $B/hyp-notrace.bin --append "tv.guest=bench"
 boot native --icount --hyp $B/bench-native.bin
+# IPI round trip between two vCPUs on two harts (guest/smp, smp.bench).
+# Under -icount QEMU runs the harts in turn on one thread and instret is
+# its instruction count, advanced by every hart: the figure is what both
+# harts retire per round trip (each sleeps in wfi while it waits). The
+# guest cross-checks it with the time CSR (shift=0: 1 ns per instruction).
+boot smp-ipi --icount --smp 2 --append "tv.guest=smp tv.vcpus=2 smp.bench"
 
 # Wall clock: the same benchmark without icount, RUNS times each.
 for i in $(seq 1 "$RUNS"); do
@@ -135,6 +141,7 @@ cat >"$B/bench.json" <<JSON
   "wall_null_sbi_call_native_ns_median": $wall_native,
   "wall_null_sbi_call_ratio": $(ratio "$wall_hyp" "$wall_native"),
   "wall_runs": $RUNS,
+  "ipi_round_trip_instr": $(val smp-ipi ipi_round_trip_instr),
   "linux_boot_instr": $linux_hyp_instr,
   "linux_boot_native_instr": $linux_native_instr,
   "linux_boot_instr_ratio": $linux_ratio,
@@ -156,6 +163,7 @@ row "emulated UART read" "$(h mmio_uart_read_instr)" "<= 250: $(target "$(h mmio
 row "emulated UART write" "$(h mmio_uart_write_instr)" "<= 250: $(target "$(h mmio_uart_write_instr)" "<=" 250)"
 row "set_timer -> timer IRQ -> guest handler" "$(h timer_injection_instr)" "native: $(n timer_injection_instr)"
 row "WFI exit round trip" "$(h wfi_exit_instr)" ""
+row "IPI round trip, vCPU 0 -> 1 -> 0" "$(val smp-ipi ipi_round_trip_instr)" "both harts' instructions (icount); time CSR: $(val smp-ipi ipi_round_trip_time_ns) ns"
 row "trace cost per exit, enabled" "$trace_on" "<= 20: $(target "$trace_on" "<=" 20)"
 row "trace cost per exit, disabled at run time" "$trace_off" "<= 2: $(target "$trace_off" "<=" 2)"
 row "compact dump bytes per exit+entry pair" "$(ratio "$pair_compact_bytes" "$pair_exits")" "<= 32: $(target "$(ratio "$pair_compact_bytes" "$pair_exits")" "<=" 32)"

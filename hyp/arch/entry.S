@@ -9,6 +9,8 @@
  */
 #include "../core/vcpu_layout.h"
 
+#define MAX_HARTS 8 /* hyp/core/hyp.h */
+
 	.section .text.entry, "ax"
 	.globl _start
 _start:
@@ -27,6 +29,17 @@ _start:
 boot_start:
 	/* No interrupts and no trap handler of ours until hyp_main installs it. */
 	csrw	sie, zero
+	/*
+	 * Only the first hart here boots the hypervisor. OpenSBI 1.1 marks a
+	 * hart START_PENDING in HSM hart_start before it stores the start
+	 * address, so a secondary hart can occasionally come in through this
+	 * cold-boot entry instead of secondary_entry. It must not zero .bss
+	 * or boot again: it looks its slot up and goes where it was sent.
+	 */
+	la	t0, boot_claimed
+	li	t1, 1
+	amoswap.w.aq t1, t1, (t0)
+	bnez	t1, late_secondary
 	csrw	sip, zero
 	/* The boot stack is the first hart slot's stack (hyp/core/main.c). */
 	la	sp, hyp_stacks
@@ -53,6 +66,20 @@ boot_start:
  * (hyp/core/smp.c): a0 = hart id, a1 = opaque = the hart's slot, MMU off.
  * Each slot has its own stack.
  */
+late_secondary:
+	la	t0, hart_slot_ids
+	li	t1, 1			/* slot 0 is the boot hart */
+	li	t2, MAX_HARTS
+1:	bgeu	t1, t2, 3b		/* not a hart we manage: park */
+	slli	t3, t1, 2
+	add	t3, t3, t0
+	lwu	t3, 0(t3)
+	beq	t3, a0, 2f
+	addi	t1, t1, 1
+	j	1b
+2:	mv	a1, t1
+	/* fall through to secondary_entry with a1 = the slot */
+
 	.globl secondary_entry
 	.balign 4
 secondary_entry:
@@ -65,3 +92,8 @@ secondary_entry:
 	call	hyp_secondary_main
 4:	wfi
 	j	4b
+
+	.section .data
+	.balign 4
+boot_claimed:
+	.word	0

@@ -16,7 +16,8 @@ bench_guest_start:
 	.incbin STR(BENCH_GUEST_BIN)
 bench_guest_end:
 
-/* Optional built-in guests (guest/hostile, guest/validate), when built. */
+/* Optional built-in guests (guest/hostile, guest/validate, guest/smp),
+ * when built. */
 #ifdef HOSTILE_GUEST_BIN
 	.balign 4096
 	.globl hostile_guest_start, hostile_guest_end
@@ -30,4 +31,11 @@ hostile_guest_end:
 validate_guest_start:
 	.incbin STR(VALIDATE_GUEST_BIN)
 validate_guest_end:
+#endif
+#ifdef SMP_GUEST_BIN
+	.balign 4096
+	.globl smp_guest_start, smp_guest_end
+smp_guest_start:
+	.incbin STR(SMP_GUEST_BIN)
+smp_guest_end:
 #endif

@@ -150,8 +150,8 @@ static bool apply(const char *name, const char *val)
 		return true;
 	}
 	static const char *const guests[] = { "test", "bench", "linux", "hostile",
-					      "validate" };
-	if (!strcmp(name, "guest") && pick(val, guests, 5, &i)) {
+					      "validate", "smp" };
+	if (!strcmp(name, "guest") && pick(val, guests, 6, &i)) {
 		opt.guest = (enum guest_choice)i;
 		return true;
 	}

@@ -11,7 +11,8 @@
 enum gstage_choice { GSTAGE_AUTO, GSTAGE_SV39X4, GSTAGE_SV48X4 };
 enum dump_encoding { DUMP_COMPACT, DUMP_TEXT, DUMP_BOTH, DUMP_NONE };
 enum timer_choice { TIMER_AUTO, TIMER_SSTC, TIMER_SBI };
-enum guest_choice { GUEST_TEST, GUEST_BENCH, GUEST_LINUX, GUEST_HOSTILE, GUEST_VALIDATE };
+enum guest_choice { GUEST_TEST, GUEST_BENCH, GUEST_LINUX, GUEST_HOSTILE, GUEST_VALIDATE,
+		   GUEST_SMP };
 
 struct options {
 	uint64_t guest_mem;	   /* tv.guest_mem=64M */
@@ -25,7 +26,7 @@ struct options {
 	enum timer_choice timer;   /* tv.timer=auto|sstc|sbi */
 	uint64_t htimedelta;	   /* tv.htimedelta=0 */
 	bool fault_test;	   /* tv.fault_test=1: provoke an HS fault */
-	enum guest_choice guest;   /* tv.guest=test|bench|linux|hostile|validate */
+	enum guest_choice guest;   /* tv.guest=test|bench|linux|hostile|validate|smp */
 	uint64_t kernel;	   /* tv.kernel=ADDR: host address of a Linux Image */
 	unsigned vcpus;		   /* tv.vcpus=N: vCPUs of the guest, one per hart */
 	uint64_t watchdog_ms;	   /* tv.watchdog=MS: hypervisor tick, 0 = off */

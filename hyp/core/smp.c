@@ -25,6 +25,11 @@
 #include "vm.h"
 
 extern char secondary_entry[]; /* hyp/arch/entry.S */
+
+/* Hart id of each slot, for a secondary hart that enters through the
+ * cold-boot entry (hyp/arch/entry.S, late_secondary). Slot 0 never
+ * matches (its entry is the boot hart's). */
+uint32_t hart_slot_ids[MAX_HARTS] = { ~0u, ~0u, ~0u, ~0u, ~0u, ~0u, ~0u, ~0u };
 void hart_context_init(struct vcpu *v, unsigned slot); /* main.c */
 struct vm *the_vm(void);			       /* main.c */
 
@@ -40,14 +45,32 @@ void smp_request(struct vcpu *t, uint32_t bits)
 	send_ipi(t->hart);
 }
 
-/* Poll for at most this many timebase ticks (1/10 s at 10 MHz) before
- * declaring another hart unresponsive. */
+/* Wait at most this many timebase ticks (1 s) before declaring another
+ * hart unresponsive. */
 static uint64_t patience(void)
 {
-	return platform.timebase_hz / 10;
+	return platform.timebase_hz;
 }
 
-void smp_request_fence(struct vcpu *self, struct vcpu *t, uint32_t bits)
+/* Let time pass for about 1 ms with wfi on our own timer, rather than spin:
+ * under QEMU's -icount the harts share one thread, and a spinning hart
+ * would keep the one it waits for from ever running. */
+static void nap(void)
+{
+	uint64_t when = csr_read(CSR_TIME) + platform.timebase_hz / 1000;
+	csr_set(CSR_SIE, MIP_STIP);
+	if (platform.has_sstc)
+		csr_write(CSR_STIMECMP, when);
+	else
+		fw_set_timer(when);
+	__asm__ volatile("wfi");
+	if (platform.has_sstc)
+		csr_write(CSR_STIMECMP, ~0ULL);
+	else
+		fw_set_timer(~0ULL);
+}
+
+bool smp_request_fence(struct vcpu *self, struct vcpu *t, uint32_t bits)
 {
 	uint64_t want = __atomic_add_fetch(&t->fence_req, 1, __ATOMIC_ACQ_REL);
 	smp_request(t, bits);
@@ -59,9 +82,10 @@ void smp_request_fence(struct vcpu *self, struct vcpu *t, uint32_t bits)
 		if (csr_read(CSR_TIME) > until) {
 			hyp_log("hart %u did not complete a remote fence for vCPU %u\n",
 				t->hart, t->id);
-			return;
+			return false;
 		}
 	}
+	return true;
 }
 
 void smp_handle_mailbox(struct vcpu *v)
@@ -157,14 +181,17 @@ void hyp_secondary_main(unsigned long hart, unsigned long slot)
 	struct vm *vm = the_vm();
 	if (slot >= opt.vcpus) /* no vCPU for this hart: it idles */
 		smp_park(v);
+	/* hsm_state was set to STOPPED by the boot hart before it started us;
+	 * the guest may already have moved it to START_PENDING. */
 	vcpu_init(v, vm, (unsigned)slot, (unsigned)hart);
-	v->hsm_state = SBI_HSM_STATE_STOPPED;
 	vcpu_wait_for_start(v);
 }
 
 unsigned smp_start_secondaries(void)
 {
 	unsigned up = 1;
+	for (int i = 1; i < platform.nharts; i++)
+		hart_slot_ids[i] = platform.hart_id[i];
 	for (int i = 1; i < platform.nharts; i++) {
 		struct vcpu *v = vcpu_of_slot((unsigned)i);
 		struct sbiret r = fw_call(SBI_EXT_HSM, SBI_HSM_HART_START,
@@ -177,12 +204,12 @@ unsigned smp_start_secondaries(void)
 		}
 		uint64_t until = csr_read(CSR_TIME) + patience();
 		while (!__atomic_load_n(&v->alive, __ATOMIC_ACQUIRE) && csr_read(CSR_TIME) < until)
-			;
+			nap();
 		if (__atomic_load_n(&v->alive, __ATOMIC_ACQUIRE))
 			up++;
 		else
 			hyp_log("hart %u was started but did not reach the hypervisor "
-				"within 100 ms; carrying on without it\n", platform.hart_id[i]);
+				"within 1 s; carrying on without it\n", platform.hart_id[i]);
 	}
 	return up;
 }

@@ -23,8 +23,9 @@ unsigned smp_start_secondaries(void);
 /* Post `bits` to vCPU t's mailbox and ring its hart. */
 void smp_request(struct vcpu *t, uint32_t bits);
 
-/* Post a fence request to t and wait until t has done it. */
-void smp_request_fence(struct vcpu *self, struct vcpu *t, uint32_t bits);
+/* Post a fence request to t and wait until t has done it; false when t
+ * did not answer within a second. */
+bool smp_request_fence(struct vcpu *self, struct vcpu *t, uint32_t bits);
 
 /* Handle this vCPU's mailbox (its hart got an IPI or is polling). */
 void smp_handle_mailbox(struct vcpu *v);

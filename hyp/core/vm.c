@@ -18,6 +18,8 @@ extern char hostile_guest_start[] __attribute__((weak));
 extern char hostile_guest_end[] __attribute__((weak));
 extern char validate_guest_start[] __attribute__((weak));
 extern char validate_guest_end[] __attribute__((weak));
+extern char smp_guest_start[] __attribute__((weak));
+extern char smp_guest_end[] __attribute__((weak));
 
 static const struct builtin_guest {
 	const char *name;
@@ -27,6 +29,7 @@ static const struct builtin_guest {
 	[GUEST_BENCH] = { "benchmark", bench_guest_start, bench_guest_end },
 	[GUEST_HOSTILE] = { "hostile", hostile_guest_start, hostile_guest_end },
 	[GUEST_VALIDATE] = { "validation", validate_guest_start, validate_guest_end },
+	[GUEST_SMP] = { "smp", smp_guest_start, smp_guest_end },
 };
 
 /* Page allocator for lower-level G-stage tables: hypervisor memory, which

@@ -12,6 +12,10 @@
 #include "../trace/trace.h"
 #include "sbi.h"
 
+/* Internal: hart_start has claimed the vCPU but not yet published where
+ * it starts (reported to the guest as START_PENDING). */
+#define HSM_STATE_STARTING 0x100
+
 static struct vcpu *vcpu_by_id(struct vcpu *v, unsigned long id)
 {
 	return id < v->vm->nvcpus ? v->vm->vcpus[id] : NULL;
@@ -58,13 +62,16 @@ static long hart_start(struct vcpu *v, unsigned long id, unsigned long addr,
 		return SBI_ERR_INVALID_PARAM;
 	if (!vm_gpa_to_hva(v->vm, addr, 4))
 		return SBI_ERR_INVALID_ADDRESS;
+	/* Claim the vCPU first (STOPPED -> STARTING), then write where it
+	 * starts, then publish START_PENDING: a concurrent failing call can
+	 * never overwrite the arguments of a start under way. */
 	uint32_t stopped = SBI_HSM_STATE_STOPPED;
+	if (!__atomic_compare_exchange_n(&t->hsm_state, &stopped, HSM_STATE_STARTING,
+					 false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		return SBI_ERR_ALREADY_AVAILABLE;
 	t->start_addr = addr;
 	t->start_opaque = opaque;
-	if (!__atomic_compare_exchange_n(&t->hsm_state, &stopped,
-					 SBI_HSM_STATE_START_PENDING, false,
-					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
-		return SBI_ERR_ALREADY_AVAILABLE;
+	__atomic_store_n(&t->hsm_state, SBI_HSM_STATE_START_PENDING, __ATOMIC_RELEASE);
 	smp_request(t, MB_START);
 	return SBI_SUCCESS;
 }
@@ -99,8 +106,10 @@ static void hsm_handler(struct vcpu *v, unsigned long eid, unsigned long fid,
 		t = vcpu_by_id(v, sbi_arg(v, 0));
 		if (!t)
 			ret->error = SBI_ERR_INVALID_PARAM;
-		else
-			ret->value = __atomic_load_n(&t->hsm_state, __ATOMIC_ACQUIRE);
+		else {
+			uint32_t st = __atomic_load_n(&t->hsm_state, __ATOMIC_ACQUIRE);
+			ret->value = st == HSM_STATE_STARTING ? SBI_HSM_STATE_START_PENDING : st;
+		}
 		return;
 	case SBI_HSM_HART_SUSPEND: {
 		unsigned long type = sbi_arg(v, 0);

@@ -79,10 +79,11 @@ static void rfence_handler(struct vcpu *v, unsigned long eid, unsigned long fid,
 	 * fence is done everywhere when the call returns. A remote VS-stage
 	 * flush is always a full one (hfence.vvma x0, x0). */
 	for (unsigned i = 0; i < v->vm->nvcpus; i++)
-		if ((targets & (1ULL << i)) && v->vm->vcpus[i] != v)
-			smp_request_fence(v, v->vm->vcpus[i],
-					  fid == SBI_RFENCE_REMOTE_FENCE_I ? MB_FENCE_I
-									    : MB_HFENCE_VVMA);
+		if ((targets & (1ULL << i)) && v->vm->vcpus[i] != v &&
+		    !smp_request_fence(v, v->vm->vcpus[i],
+				       fid == SBI_RFENCE_REMOTE_FENCE_I ? MB_FENCE_I
+									 : MB_HFENCE_VVMA))
+			ret->error = SBI_ERR_FAILED; /* not done everywhere */
 	if (!(targets & (1ULL << v->id)))
 		return;
 	switch (fid) {

@@ -27,8 +27,9 @@ enum verdict { V_PASS, V_FAIL, V_DEVIATION, V_SKIP };
 
 struct result {
 	enum verdict verdict;
-	char seen[200];		/* what was observed (and, for a DEVIATION,
+	char seen[360];		/* what was observed (and, for a DEVIATION,
 				 * what the specification says) */
+	uint32_t devs;		/* known deviations recognised (bit per dev_id) */
 };
 
 struct check {
@@ -43,6 +44,54 @@ void pass(struct result *r, const char *fmt, ...) __attribute__((format(printf, 
 void fail(struct result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void deviation(struct result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void skip(struct result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/*
+ * Known platform deviations (deviations.c): behaviour that differs from
+ * the specification, measured and documented (docs/validation.md). A
+ * check reports DEVIATION only when what it saw matches one of these
+ * exactly; anything else that differs from the specification is a FAIL.
+ */
+enum dev_id {
+	DEV_HGATP_PPN = 1,	/* hgatp PPN[1:0] not read as zero */
+	DEV_WALK_CAUSE,		/* VS-stage walk G-stage fault always cause 21 */
+	DEV_HGATP_MODE,		/* hgatp.MODE keeps reserved values */
+	DEV_GPA_SIGN,		/* GPAs checked as sign-extended VAs */
+	DEV_MXR,		/* MXR bits applied to the wrong stages */
+	DEV_HLV_AF,		/* HLV/HSV VS-stage faults reported as access faults */
+	DEV_HLV_SUM,		/* HLV/HSV ignore vsstatus.SUM */
+	DEV_HLVX_R,		/* HLVX needs read permission */
+	DEV_VU_ILLEGAL,		/* VU: illegal instead of virtual instruction */
+	DEV_VTVM_SATP,		/* VTVM does not trap satp */
+	DEV_VI_STVAL,		/* stale stval on virtual-instruction traps */
+	DEV_STCE_VSTIP,		/* STCE=0 does not detach vstimecmp from VSTIP */
+	DEV_AMO_LOAD,		/* AMO faults reported with the load cause */
+	DEV_COUNT
+};
+struct known_dev {
+	const char *tag;	/* "DEV-3" style short name */
+	const char *title;
+	const char *spec;	/* what the specification says */
+	const char *platform;	/* what the platform does */
+	const char *evidence;	/* where it was measured, what fixes it */
+};
+extern const struct known_dev known_devs[DEV_COUNT];
+/* Deviations recognised during this run (bit per enum dev_id). */
+extern uint32_t devs_seen;
+
+/* A check's findings: plain failures and known deviations, collected
+ * into one line; finish() turns them into the verdict. */
+struct tally {
+	unsigned bad;
+	uint32_t devs;
+	char txt[340];
+};
+void note(struct tally *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void noted(struct tally *t, enum dev_id d, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* FAIL if any note(), else DEVIATION if any noted(), else PASS with the
+ * text given. */
+void finish(struct result *r, struct tally *t, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /* The check tables (checks_*.c), each ending with a { NULL } entry. */
 extern const struct check checks_csr[];
@@ -67,6 +116,9 @@ extern const struct check checks_trap[];
 extern uint64_t arena;		/* host address of the arena */
 extern unsigned vmid_bits;	/* VMIDLEN found by the hgatp check */
 extern bool have_sv39x4, have_sv48x4, have_sv57x4;
+/* hgatp read back a reserved MODE (DEV-3): the have_* above, found by
+ * reading back, then prove nothing; only a translation does. */
+extern bool hgatp_any_mode;
 
 /* Every 64-bit word of a data page holds TAG ^ its own host address, so a
  * read tells which host word the translation reached. The top byte has
@@ -126,6 +178,11 @@ void vs_tables_gperm(unsigned long perm);
 
 extern struct vw_ctx C;		/* the last run's trap */
 
+/* Offset of a snippet in the blob (and so in the code page). */
+static inline uint64_t snip_off(const char *sym)
+{
+	return (uint64_t)(uintptr_t)sym - (uint64_t)(uintptr_t)vs_blob_start;
+}
 /* Guest address of a snippet: the code page is identity mapped. */
 uint64_t snip(const char *sym);
 /* The 32-bit instruction at a snippet + off (for stval/htinst checks). */
@@ -141,9 +198,22 @@ uint64_t vrun(uint64_t pc, unsigned long flags, uint64_t hs, uint64_t a0,
 static inline uint64_t gpa_from_trap(void) { return (C.htval << 2) | (C.stval & 3); }
 static inline bool gva_bit(void) { return (C.hstatus & HSTATUS_GVA) != 0; }
 
-/* HS probe: 0 when fn returned (value in *val), else the trap's scause. */
-uint64_t probe(uint64_t (*fn)(uint64_t, uint64_t), uint64_t a0, uint64_t a1,
-	       uint64_t *val);
+/* HS-mode probes (vw_probe in vworld.S), by name. */
+enum probe_op {
+	P_HLV_B = VP_HLV_B, P_HLV_BU = VP_HLV_BU, P_HLV_H = VP_HLV_H,
+	P_HLV_HU = VP_HLV_HU, P_HLV_W = VP_HLV_W, P_HLV_WU = VP_HLV_WU,
+	P_HLV_D = VP_HLV_D, P_HLVX_HU = VP_HLVX_HU, P_HLVX_WU = VP_HLVX_WU,
+	P_HSV_B = VP_HSV_B, P_HSV_H = VP_HSV_H, P_HSV_W = VP_HSV_W, P_HSV_D = VP_HSV_D,
+	P_RD_STIMECMP = VP_RD_STIMECMP, P_RD_VSTIMECMP = VP_RD_VSTIMECMP,
+	P_WR_VSTIMECMP = VP_WR_VSTIMECMP, P_RD_CYCLE = VP_RD_CYCLE,
+	P_RD_TIME = VP_RD_TIME, P_RD_INSTRET = VP_RD_INSTRET,
+};
+/* Run an HS probe: 0 when it completed (value in *val), else the trap's
+ * scause (trap CSRs in C). */
+uint64_t probe(enum probe_op op, uint64_t a0, uint64_t a1, uint64_t *val);
+
+/* Append " word" to the string in buf (size bytes), keeping what fits. */
+void add_word(char *buf, size_t size, const char *word);
 
 /* Short cause name for the report ("LOAD_GPF"), or "none" for 0 from a
  * probe that did not trap. */

@@ -36,7 +36,7 @@ void retag(unsigned page)
 {
 	uint64_t *w = (uint64_t *)(uintptr_t)data_hpa(page);
 	for (unsigned i = 0; i < PAGE_SIZE / 8; i++)
-		w[i] = tag_of(data_hpa(page) + i * 8);
+		w[i] = tag_of(data_hpa(page) + (uint64_t)i * 8);
 }
 
 void g_map(uint64_t gpa, uint64_t hpa, uint64_t size, unsigned long perm)
@@ -50,7 +50,7 @@ void g_map(uint64_t gpa, uint64_t hpa, uint64_t size, unsigned long perm)
 
 void world_gstage(struct gstage *g, unsigned root, unsigned long gmode, uint16_t vmid)
 {
-	uint64_t *r = (uint64_t *)(uintptr_t)(arena + OFF_GROOT + root * GSTAGE_ROOT_SIZE);
+	uint64_t *r = (uint64_t *)(uintptr_t)(arena + OFF_GROOT + (uint64_t)root * GSTAGE_ROOT_SIZE);
 	if (gstage_init(g, gmode, vmid, r, gpool_page, NULL) != GSTAGE_OK)
 		hyp_panic("validate: gstage_init failed");
 	/* 4 KiB leaves one by one, so a check can change any page alone. */

@@ -3,89 +3,57 @@
  * probes and the VS/VU code snippets (hyp/validate/vworld.h describes the
  * interface).
  *
- * A run is a setjmp/longjmp pair: vw_enter saves the HS caller's
- * callee-saved registers in the context, installs vw_vector in stvec and
- * the context in sscratch, loads the guest registers and executes sret.
- * Whatever trap then reaches HS-mode lands in vw_vector, which saves the
- * guest registers and every trap CSR ("Trap Entry": sepc, scause, stval,
- * htval, htinst, hstatus with SPV/SPVP/GVA, sstatus with SPP), puts back
- * the hypervisor's sscratch and stvec and returns from vw_enter.
- * vw_call does the same around an HS-mode function that may trap.
+ * A run is a setjmp/longjmp pair that never moves the stack pointer:
+ * vw_enter saves the HS caller's callee-saved registers in the context,
+ * installs vw_vector in stvec and the context in sscratch, loads the guest
+ * registers except sp and executes sret. The snippets never write sp, so
+ * when a trap reaches HS-mode, sp is still vw_enter's caller's; vw_vector
+ * saves the guest registers and every trap CSR ("Trap Entry": sepc,
+ * scause, stval, htval, htinst, hstatus with SPV/SPVP/GVA, sstatus with
+ * SPP), puts back the hypervisor's sscratch and stvec and returns from
+ * vw_enter.
+ *
+ * An HS probe runs one instruction that may trap with stvec pointing at a
+ * recovery label inside the probe itself (as guest_fetch_insn does in
+ * hyp/arch/trap.S): a trap there records the trap CSRs and returns 1.
  */
 #include "vworld.h"
 
 	.option push
 	.option arch, +h
 
-	.macro SAVE_HS base
-	sd	ra, VW_HS+0*8(\base)
-	sd	sp, VW_HS+1*8(\base)
-	sd	gp, VW_HS+2*8(\base)
-	sd	tp, VW_HS+3*8(\base)
-	sd	s0, VW_HS+4*8(\base)
-	sd	s1, VW_HS+5*8(\base)
-	sd	s2, VW_HS+6*8(\base)
-	sd	s3, VW_HS+7*8(\base)
-	sd	s4, VW_HS+8*8(\base)
-	sd	s5, VW_HS+9*8(\base)
-	sd	s6, VW_HS+10*8(\base)
-	sd	s7, VW_HS+11*8(\base)
-	sd	s8, VW_HS+12*8(\base)
-	sd	s9, VW_HS+13*8(\base)
-	sd	s10, VW_HS+14*8(\base)
-	sd	s11, VW_HS+15*8(\base)
-	.endm
-
-	.macro RESTORE_HS base
-	ld	ra, VW_HS+0*8(\base)
-	ld	sp, VW_HS+1*8(\base)
-	ld	gp, VW_HS+2*8(\base)
-	ld	tp, VW_HS+3*8(\base)
-	ld	s0, VW_HS+4*8(\base)
-	ld	s1, VW_HS+5*8(\base)
-	ld	s2, VW_HS+6*8(\base)
-	ld	s3, VW_HS+7*8(\base)
-	ld	s4, VW_HS+8*8(\base)
-	ld	s5, VW_HS+9*8(\base)
-	ld	s6, VW_HS+10*8(\base)
-	ld	s7, VW_HS+11*8(\base)
-	ld	s8, VW_HS+12*8(\base)
-	ld	s9, VW_HS+13*8(\base)
-	ld	s10, VW_HS+14*8(\base)
-	ld	s11, VW_HS+15*8(\base)
-	.endm
-
-	/* Install the private vector; the hypervisor's sscratch and stvec
-	 * are kept in the context. Clobbers t0. */
-	.macro INSTALL base
-	csrr	t0, sscratch
-	sd	t0, VW_SAVED_SSCRATCH(\base)
-	csrr	t0, stvec
-	sd	t0, VW_SAVED_STVEC(\base)
-	la	t0, vw_vector
-	csrw	stvec, t0
-	csrw	sscratch, \base
-	.endm
-
-	.macro UNINSTALL base, tmp
-	ld	\tmp, VW_SAVED_SSCRATCH(\base)
-	csrw	sscratch, \tmp
-	ld	\tmp, VW_SAVED_STVEC(\base)
-	csrw	stvec, \tmp
-	.endm
-
 	.section .text
 	.balign 4
 /* void vw_enter(struct vw_ctx *ctx) */
 	.globl vw_enter
 vw_enter:
-	SAVE_HS a0
-	INSTALL a0
+	sd	ra, VW_HS+0*8(a0)
+	sd	sp, VW_HS+1*8(a0)
+	sd	gp, VW_HS+2*8(a0)
+	sd	tp, VW_HS+3*8(a0)
+	sd	s0, VW_HS+4*8(a0)
+	sd	s1, VW_HS+5*8(a0)
+	sd	s2, VW_HS+6*8(a0)
+	sd	s3, VW_HS+7*8(a0)
+	sd	s4, VW_HS+8*8(a0)
+	sd	s5, VW_HS+9*8(a0)
+	sd	s6, VW_HS+10*8(a0)
+	sd	s7, VW_HS+11*8(a0)
+	sd	s8, VW_HS+12*8(a0)
+	sd	s9, VW_HS+13*8(a0)
+	sd	s10, VW_HS+14*8(a0)
+	sd	s11, VW_HS+15*8(a0)
+	csrr	t0, sscratch
+	sd	t0, VW_SAVED_SSCRATCH(a0)
+	csrr	t0, stvec
+	sd	t0, VW_SAVED_STVEC(a0)
+	la	t0, vw_vector
+	csrw	stvec, t0
+	csrw	sscratch, a0
 	ld	t0, VW_SEPC(a0)
 	csrw	sepc, t0
 	mv	t6, a0
 	ld	x1, 1*8(t6)
-	ld	x2, 2*8(t6)
 	ld	x3, 3*8(t6)
 	ld	x4, 4*8(t6)
 	ld	x5, 5*8(t6)
@@ -117,27 +85,9 @@ vw_enter:
 	ld	x31, 31*8(t6)
 	sret
 
-/* int vw_call(struct vw_ctx *ctx, uint64_t (*fn)(uint64_t, uint64_t),
- *             uint64_t a0, uint64_t a1) */
-	.globl vw_call
-vw_call:
-	SAVE_HS a0
-	INSTALL a0
-	mv	s0, a0
-	mv	t1, a1
-	mv	a0, a2
-	mv	a1, a3
-	jalr	t1
-	sd	a0, VW_RET(s0)
-	UNINSTALL s0, t0
-	mv	t0, s0
-	RESTORE_HS t0
-	li	a0, 0
-	ret
-
 /*
  * The private trap vector (direct mode, so 4-byte aligned). sscratch holds
- * the context while a run or a probe is active.
+ * the context while a run is active; sp is the HS caller's (see above).
  */
 	.balign 4
 vw_vector:
@@ -188,51 +138,102 @@ vw_vector:
 	sd	t5, VW_HSTATUS(t6)
 	csrr	t5, sstatus
 	sd	t5, VW_SSTATUS(t6)
-	UNINSTALL t6, t5
-	RESTORE_HS t6
+	ld	t5, VW_SAVED_SSCRATCH(t6)
+	csrw	sscratch, t5
+	ld	t5, VW_SAVED_STVEC(t6)
+	csrw	stvec, t5
+	ld	ra, VW_HS+0*8(t6)
+	ld	gp, VW_HS+2*8(t6)
+	ld	tp, VW_HS+3*8(t6)
+	ld	s0, VW_HS+4*8(t6)
+	ld	s1, VW_HS+5*8(t6)
+	ld	s2, VW_HS+6*8(t6)
+	ld	s3, VW_HS+7*8(t6)
+	ld	s4, VW_HS+8*8(t6)
+	ld	s5, VW_HS+9*8(t6)
+	ld	s6, VW_HS+10*8(t6)
+	ld	s7, VW_HS+11*8(t6)
+	ld	s8, VW_HS+12*8(t6)
+	ld	s9, VW_HS+13*8(t6)
+	ld	s10, VW_HS+14*8(t6)
+	ld	s11, VW_HS+15*8(t6)
+	ret
+
+/*
+ * uint64_t vw_probe(struct vw_ctx *c, unsigned op, uint64_t a0, uint64_t a1)
+ *
+ * HS-mode probes: runs instruction `op` (VP_* in vworld.h) on a0/a1,
+ * result in a0. Returns 0 with the result in c->ret, or 1 when it trapped,
+ * with the trap CSRs in c. A trap from HS-mode (or one the firmware
+ * redirects to HS) lands on the local label 9, with sp and every register
+ * but the trap CSRs as they were. One function with a branch per probe,
+ * so it makes no calls at all.
+ */
+	.macro PCASE num, op:vararg
+	li	t3, \num
+	bne	t2, t3, 1f
+	\op
+	j	7f
+1:
+	.endm
+
+	.balign 4
+	.globl vw_probe
+vw_probe:
+	csrr	t0, stvec
+	sd	t0, VW_SAVED_STVEC(a0)
+	la	t0, 9f
+	csrw	stvec, t0
+	mv	t1, a0
+	mv	t2, a1
+	mv	a0, a2
+	mv	a1, a3
+	/* Virtual-machine loads and stores ("Hypervisor Virtual-Machine Load
+	 * and Store Instructions"): a0 = address, a1 = value. */
+	PCASE VP_HLV_B, hlv.b a0, (a0)
+	PCASE VP_HLV_BU, hlv.bu a0, (a0)
+	PCASE VP_HLV_H, hlv.h a0, (a0)
+	PCASE VP_HLV_HU, hlv.hu a0, (a0)
+	PCASE VP_HLV_W, hlv.w a0, (a0)
+	PCASE VP_HLV_WU, hlv.wu a0, (a0)
+	PCASE VP_HLV_D, hlv.d a0, (a0)
+	PCASE VP_HLVX_HU, hlvx.hu a0, (a0)
+	PCASE VP_HLVX_WU, hlvx.wu a0, (a0)
+	PCASE VP_HSV_B, hsv.b a1, (a0)
+	PCASE VP_HSV_H, hsv.h a1, (a0)
+	PCASE VP_HSV_W, hsv.w a1, (a0)
+	PCASE VP_HSV_D, hsv.d a1, (a0)
+	/* CSRs that may be absent (Sstc) or unreadable here (mcounteren). */
+	PCASE VP_RD_STIMECMP, csrr a0, stimecmp
+	PCASE VP_RD_VSTIMECMP, csrr a0, vstimecmp
+	PCASE VP_WR_VSTIMECMP, csrw vstimecmp, a0
+	PCASE VP_RD_CYCLE, csrr a0, cycle
+	PCASE VP_RD_TIME, csrr a0, time
+	PCASE VP_RD_INSTRET, csrr a0, instret
+	li	a0, -1			/* unknown op: no result */
+7:	sd	a0, VW_RET(t1)
+	ld	t0, VW_SAVED_STVEC(t1)
+	csrw	stvec, t0
+	li	a0, 0
+	ret
+	.balign 4
+9:	csrr	t0, sepc
+	sd	t0, VW_SEPC(t1)
+	csrr	t0, scause
+	sd	t0, VW_SCAUSE(t1)
+	csrr	t0, stval
+	sd	t0, VW_STVAL(t1)
+	csrr	t0, htval
+	sd	t0, VW_HTVAL(t1)
+	csrr	t0, htinst
+	sd	t0, VW_HTINST(t1)
+	csrr	t0, hstatus
+	sd	t0, VW_HSTATUS(t1)
+	csrr	t0, sstatus
+	sd	t0, VW_SSTATUS(t1)
+	ld	t0, VW_SAVED_STVEC(t1)
+	csrw	stvec, t0
 	li	a0, 1
-	ret
-
-/* ---- HS-mode probes (leaf functions for vw_call) ---- */
-	.globl vp_hlv_b, vp_hlv_bu, vp_hlv_h, vp_hlv_hu, vp_hlv_w, vp_hlv_wu
-	.globl vp_hlv_d, vp_hlvx_hu, vp_hlvx_wu
-	.globl vp_hsv_b, vp_hsv_h, vp_hsv_w, vp_hsv_d
-vp_hlv_b:	hlv.b	a0, (a0)
-		ret
-vp_hlv_bu:	hlv.bu	a0, (a0)
-		ret
-vp_hlv_h:	hlv.h	a0, (a0)
-		ret
-vp_hlv_hu:	hlv.hu	a0, (a0)
-		ret
-vp_hlv_w:	hlv.w	a0, (a0)
-		ret
-vp_hlv_wu:	hlv.wu	a0, (a0)
-		ret
-vp_hlv_d:	hlv.d	a0, (a0)
-		ret
-vp_hlvx_hu:	hlvx.hu	a0, (a0)
-		ret
-vp_hlvx_wu:	hlvx.wu	a0, (a0)
-		ret
-vp_hsv_b:	hsv.b	a1, (a0)
-		ret
-vp_hsv_h:	hsv.h	a1, (a0)
-		ret
-vp_hsv_w:	hsv.w	a1, (a0)
-		ret
-vp_hsv_d:	hsv.d	a1, (a0)
-		ret
-
-	.globl vp_read_stimecmp, vp_read_vstimecmp, vp_write_vstimecmp
-vp_read_stimecmp:
-	csrr	a0, stimecmp
-	ret
-vp_read_vstimecmp:
-	csrr	a0, vstimecmp
-	ret
-vp_write_vstimecmp:
-	csrw	vstimecmp, a0
 	ret
 
 	.globl vw_hfence_gvma_all, vw_hfence_gvma, vw_hfence_vvma_all, vw_hfence_vvma
@@ -283,6 +284,12 @@ SNIP vs_sd
 	ecall
 SNIP vs_sw
 	sw	a1, 0(a0)
+	ecall
+SNIP vs_amo
+	amoadd.d a1, a1, (a0)
+	ecall
+SNIP vs_lr
+	lr.d	a1, (a0)
 	ecall
 SNIP vs_jr
 	jr	a0

@@ -24,8 +24,30 @@
 #define VW_SSTATUS 432
 #define VW_SAVED_SSCRATCH 440
 #define VW_SAVED_STVEC 448
-#define VW_RET 456
+#define VW_RET 456		/* a probe's result */
 #define VW_SIZE 464
+
+/* vw_probe operations: virtual-machine loads/stores (a0 = guest virtual
+ * address, a1 = value to store) and CSRs that may be absent. */
+#define VP_HLV_B 0
+#define VP_HLV_BU 1
+#define VP_HLV_H 2
+#define VP_HLV_HU 3
+#define VP_HLV_W 4
+#define VP_HLV_WU 5
+#define VP_HLV_D 6
+#define VP_HLVX_HU 7
+#define VP_HLVX_WU 8
+#define VP_HSV_B 9
+#define VP_HSV_H 10
+#define VP_HSV_W 11
+#define VP_HSV_D 12
+#define VP_RD_STIMECMP 13
+#define VP_RD_VSTIMECMP 14
+#define VP_WR_VSTIMECMP 15
+#define VP_RD_CYCLE 16
+#define VP_RD_TIME 17
+#define VP_RD_INSTRET 18
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>
@@ -36,7 +58,7 @@ struct vw_ctx {
 	uint64_t sepc;		/* in: where sret goes; out: sepc of the trap */
 	uint64_t scause, stval, htval, htinst, hstatus, sstatus; /* at the trap */
 	uint64_t saved_sscratch, saved_stvec;
-	uint64_t ret;		/* vw_call: the probe's return value */
+	uint64_t ret;		/* a probe's result */
 };
 
 _Static_assert(__builtin_offsetof(struct vw_ctx, hs) == VW_HS, "vw layout");
@@ -45,36 +67,16 @@ _Static_assert(__builtin_offsetof(struct vw_ctx, htinst) == VW_HTINST, "vw layou
 _Static_assert(__builtin_offsetof(struct vw_ctx, ret) == VW_RET, "vw layout");
 _Static_assert(sizeof(struct vw_ctx) == VW_SIZE, "vw layout");
 
-/* sret to ctx->sepc with the guest registers of ctx (the caller has set
- * hstatus.SPV/SPVP and sstatus.SPP); returns when a trap reaches HS-mode,
- * with the trap CSRs and the guest registers saved in ctx. */
+/* sret to ctx->sepc with the guest registers of ctx, sp excepted (the
+ * caller has set hstatus.SPV/SPVP and sstatus.SPP); returns when a trap
+ * reaches HS-mode, with the trap CSRs and the guest registers saved in
+ * ctx. The guest code must not write sp. */
 void vw_enter(struct vw_ctx *ctx);
 
-/* Call fn(a0, a1) in HS-mode with the private trap vector installed.
- * Returns 0 and the result in ctx->ret when fn returned, 1 when it trapped
- * (trap CSRs in ctx). */
-int vw_call(struct vw_ctx *ctx, uint64_t (*fn)(uint64_t, uint64_t),
-	    uint64_t a0, uint64_t a1);
-
-/* HS-mode probes for vw_call (vworld.S): virtual-machine loads and stores
- * ("Hypervisor Virtual-Machine Load and Store Instructions"). */
-uint64_t vp_hlv_b(uint64_t addr, uint64_t unused);
-uint64_t vp_hlv_bu(uint64_t addr, uint64_t unused);
-uint64_t vp_hlv_h(uint64_t addr, uint64_t unused);
-uint64_t vp_hlv_hu(uint64_t addr, uint64_t unused);
-uint64_t vp_hlv_w(uint64_t addr, uint64_t unused);
-uint64_t vp_hlv_wu(uint64_t addr, uint64_t unused);
-uint64_t vp_hlv_d(uint64_t addr, uint64_t unused);
-uint64_t vp_hlvx_hu(uint64_t addr, uint64_t unused);
-uint64_t vp_hlvx_wu(uint64_t addr, uint64_t unused);
-uint64_t vp_hsv_b(uint64_t addr, uint64_t val);
-uint64_t vp_hsv_h(uint64_t addr, uint64_t val);
-uint64_t vp_hsv_w(uint64_t addr, uint64_t val);
-uint64_t vp_hsv_d(uint64_t addr, uint64_t val);
-/* CSRs that may be absent (Sstc): read / write, trapping when absent. */
-uint64_t vp_read_stimecmp(uint64_t unused0, uint64_t unused1);
-uint64_t vp_read_vstimecmp(uint64_t unused0, uint64_t unused1);
-uint64_t vp_write_vstimecmp(uint64_t val, uint64_t unused);
+/* HS-mode probes (vworld.S): run instruction `op` (VP_*, below) on a0/a1
+ * with a trap catcher installed. 0: it completed, result in ctx->ret; 1:
+ * it trapped, trap CSRs in ctx. */
+uint64_t vw_probe(struct vw_ctx *ctx, unsigned op, uint64_t a0, uint64_t a1);
 
 /* Memory-management fences ("Hypervisor Memory-Management Fence
  * Instructions"); rs1/rs2 = x0 in the _all forms. */
@@ -90,6 +92,7 @@ void vw_hfence_vvma(uint64_t gva, uint64_t asid);
  */
 extern char vs_blob_start[], vs_blob_end[];
 extern char vs_ecall[], vs_ld[], vs_lh[], vs_lw[], vs_sd[], vs_sw[], vs_jr[];
+extern char vs_amo[], vs_lr[];
 extern char vs_wfi[], vs_sret[], vs_after_sret[];
 extern char vs_csrr_hstatus[], vs_csrr_vsstatus[], vs_csrr_satp[], vs_sfence[];
 extern char vs_csrr_sstatus[];

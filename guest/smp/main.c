@@ -1,0 +1,560 @@
+/*
+ * SMP test guest, main part: the device tree, starting the secondary
+ * vCPUs (SBI HSM), the command channel to them, the trap handler, the
+ * order of the phases, stopping and restarting vCPUs, and the verdict.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "fdt.h"
+#include "smp_guest.h"
+
+unsigned nvcpus;
+unsigned boot_hart;
+bool bench_mode;
+volatile bool pingpong_mode;
+struct vcpu_ctl ctl[MAX_VCPUS];
+struct vcpu_stats stats[MAX_VCPUS];
+volatile uint64_t sent[MAX_VCPUS][MAX_VCPUS];
+volatile uint64_t got[MAX_VCPUS][MAX_VCPUS];
+uint64_t timebase_hz = 10000000;
+
+static bool have_dbcn;
+static volatile unsigned failures_total;
+static char first_failure[120];
+
+struct trap_frame;
+
+/* This hart's id: each vCPU keeps it in sscratch, which VS-mode owns
+ * (the hypervisor passes the guest's sscratch through as vsscratch). */
+unsigned my_hart(void)
+{
+	return (unsigned)csr_read(CSR_SSCRATCH);
+}
+
+/* An SBI call with five arguments ("Binary Encoding": a0-a5 arguments,
+ * a6 FID, a7 EID; a0 error and a1 value back). */
+struct sbiret sbi5(unsigned long eid, unsigned long fid, unsigned long a0,
+		   unsigned long a1, unsigned long a2, unsigned long a3,
+		   unsigned long a4)
+{
+	register unsigned long r0 __asm__("a0") = a0;
+	register unsigned long r1 __asm__("a1") = a1;
+	register unsigned long r2 __asm__("a2") = a2;
+	register unsigned long r3 __asm__("a3") = a3;
+	register unsigned long r4 __asm__("a4") = a4;
+	register unsigned long r6 __asm__("a6") = fid;
+	register unsigned long r7 __asm__("a7") = eid;
+	__asm__ volatile("ecall"
+			 : "+r"(r0), "+r"(r1)
+			 : "r"(r2), "r"(r3), "r"(r4), "r"(r6), "r"(r7)
+			 : "memory");
+	return (struct sbiret){ (long)r0, (long)r1 };
+}
+
+/* One whole line per SBI DBCN console_write, so lines of different vCPUs
+ * never interleave. The buffer is on this vCPU's stack, which is identity
+ * mapped (GVA = GPA), as DBCN wants a guest-physical address. */
+static void say_v(const char *fmt, va_list ap)
+{
+	char buf[240];
+	int n = vsnprintf(buf, sizeof(buf) - 1, fmt, ap);
+	if (n < 0)
+		return;
+	if ((size_t)n > sizeof(buf) - 2)
+		n = (int)sizeof(buf) - 2;
+	buf[n++] = '\n';
+	if (have_dbcn) {
+		sbi_call(SBI_EXT_DBCN, SBI_DBCN_CONSOLE_WRITE, (unsigned long)n,
+			 (uintptr_t)buf, 0);
+		return;
+	}
+	for (int i = 0; i < n; i++)
+		sbi_legacy(SBI_EXT_0_1_CONSOLE_PUTCHAR, (uint8_t)buf[i], NULL);
+}
+
+void say(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	say_v(fmt, ap);
+	va_end(ap);
+}
+
+/* A failed check: printed at once, counted, the first one kept for the
+ * final line. */
+void fail(unsigned me, const char *fmt, ...)
+{
+	char msg[sizeof(first_failure)];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	say("smp: FAIL vCPU %u: %s", me, msg);
+	stats[me].failures++;
+	if (__atomic_fetch_add(&failures_total, 1, __ATOMIC_ACQ_REL) == 0)
+		memcpy(first_failure, msg, sizeof(msg));
+}
+
+/* Failed checks so far, on every vCPU. */
+unsigned failures(void)
+{
+	return __atomic_load_n(&failures_total, __ATOMIC_ACQUIRE);
+}
+
+/* SBI SRST shutdown; "system failure" as the reason when a check failed. */
+void smp_shutdown(bool failure)
+{
+	sbi_call(SBI_EXT_SRST, SBI_SRST_SYSTEM_RESET, SBI_SRST_TYPE_SHUTDOWN,
+		 failure ? SBI_SRST_REASON_SYSTEM_FAILURE : SBI_SRST_REASON_NONE, 0);
+	for (;;)
+		__asm__ volatile("wfi");
+}
+
+/* n seconds in timebase ticks (the time CSR). */
+uint64_t seconds(unsigned n)
+{
+	return timebase_hz * n;
+}
+
+/* Spin until *p >= want (counters only grow) or `ticks` of time passed. */
+bool wait_until(volatile uint64_t *p, uint64_t want, uint64_t ticks)
+{
+	uint64_t until = csr_read(CSR_TIME) + ticks;
+	while (__atomic_load_n(p, __ATOMIC_ACQUIRE) < want)
+		if (csr_read(CSR_TIME) > until)
+			return __atomic_load_n(p, __ATOMIC_ACQUIRE) >= want;
+	return true;
+}
+
+/* A marker in this hart's trace ring (tracevisor's SBI trace extension). */
+void trace_mark(unsigned long value)
+{
+	sbi_call(SBI_EXT_TRACEVISOR, SBI_TV_TRACE_MARK, value, 0, 0);
+}
+
+/* Software interrupts on (IPIs); nap() adds the timer while it sleeps. */
+void irqs_on(void)
+{
+	csr_set(CSR_SIE, 1UL << IRQ_S_SOFT);
+	csr_set(CSR_SSTATUS, SSTATUS_SIE);
+}
+
+static volatile uint32_t napped[MAX_VCPUS];
+
+/* Sleep `ticks` of time in wfi, woken by an SBI timer. Under -icount a
+ * sleeping hart lets QEMU run the others at once; a spinning one keeps
+ * them waiting for the end of its time slice. */
+void nap(uint64_t ticks)
+{
+	unsigned me = my_hart();
+	napped[me] = 0;
+	csr_set(CSR_SIE, 1UL << IRQ_S_TIMER);
+	sbi_call(SBI_EXT_TIME, SBI_TIME_SET_TIMER, csr_read(CSR_TIME) + ticks, 0, 0);
+	csr_clear(CSR_SSTATUS, SSTATUS_SIE);
+	while (!__atomic_load_n(&napped[me], __ATOMIC_ACQUIRE)) {
+		__asm__ volatile("wfi");
+		csr_set(CSR_SSTATUS, SSTATUS_SIE);
+		csr_clear(CSR_SSTATUS, SSTATUS_SIE);
+	}
+	csr_set(CSR_SSTATUS, SSTATUS_SIE);
+	csr_clear(CSR_SIE, 1UL << IRQ_S_TIMER);
+}
+
+/* Every trap of every vCPU (guest/common/start.S trap_entry). */
+void guest_trap(struct trap_frame *f)
+{
+	(void)f;
+	uint64_t cause = csr_read(CSR_SCAUSE);
+	if (cause == (CAUSE_INTERRUPT | IRQ_S_SOFT)) {
+		ipi_handler();
+		return;
+	}
+	if (cause == (CAUSE_INTERRUPT | IRQ_S_TIMER)) { /* nap() */
+		sbi_call(SBI_EXT_TIME, SBI_TIME_SET_TIMER, ~0UL, 0, 0);
+		__atomic_store_n(&napped[my_hart()], 1, __ATOMIC_RELEASE);
+		return;
+	}
+	say("smp: FAIL vCPU %u: unexpected trap scause %#lx stval %#lx sepc %#lx",
+	    my_hart(), (unsigned long)cause, (unsigned long)csr_read(CSR_STVAL),
+	    (unsigned long)csr_read(CSR_SEPC));
+	smp_shutdown(true);
+}
+
+/* A vCPU other than the boot one. */
+bool is_secondary(unsigned k)
+{
+	return k < nvcpus && k != boot_hart;
+}
+
+/* ---- commands from vCPU 0 ---------------------------------------------- */
+
+void command(unsigned k, enum smp_cmd cmd, uint64_t arg)
+{
+	ctl[k].cmd = cmd;
+	ctl[k].arg = arg;
+	__atomic_store_n(&ctl[k].seq, ctl[k].seq + 1, __ATOMIC_RELEASE);
+	long e = send_ipi(1UL << k, 0);
+	if (e)
+		fail(boot_hart, "send_ipi to vCPU %u for a command: error %ld", k, e);
+}
+
+bool command_wait(unsigned k, const char *what)
+{
+	if (wait_until(&ctl[k].done, ctl[k].seq, seconds(5)))
+		return true;
+	fail(boot_hart, "vCPU %u did not finish '%s' within 5 s", k, what);
+	return false;
+}
+
+void command_all(enum smp_cmd cmd, uint64_t arg)
+{
+	for (unsigned k = 0; k < nvcpus; k++)
+		if (is_secondary(k))
+			command(k, cmd, arg);
+}
+
+bool command_wait_all(const char *what)
+{
+	bool ok = true;
+	for (unsigned k = 0; k < nvcpus; k++)
+		if (is_secondary(k))
+			ok &= command_wait(k, what);
+	return ok;
+}
+
+/* What a secondary vCPU reports when it stops. */
+void report_secondary(unsigned me)
+{
+	struct vcpu_stats *s = &stats[me];
+	say("smp: vCPU %u (hart %u) run %lu%s: ping-pong %lu pings answered, %lu replies, "
+	    "%lu interrupts; storm sent %lu received %lu; sfence %lu/%lu; fence.i %lu/%lu; "
+	    "%lu interrupts in all (%lu without a new message); %s",
+	    me, me, (unsigned long)s->runs, s->runs > 1 ? " (counts since boot)" : "",
+	    (unsigned long)s->pp_msgs,
+	    (unsigned long)s->replies, (unsigned long)s->pp_irqs,
+	    (unsigned long)s->storm_sent, (unsigned long)s->storm_msgs,
+	    (unsigned long)s->sfence_ok, (unsigned long)s->sfence_checks,
+	    (unsigned long)s->fencei_ok, (unsigned long)s->fencei_checks,
+	    (unsigned long)s->irqs, (unsigned long)s->empty,
+	    s->failures ? "FAILED" : "ok");
+}
+
+/* A secondary: wait for commands (asleep in wfi), do them, acknowledge. */
+static void command_loop(unsigned me) __attribute__((noreturn));
+static void command_loop(unsigned me)
+{
+	struct vcpu_ctl *c = &ctl[me];
+	uint64_t seen = __atomic_load_n(&cmd_seen[me], __ATOMIC_ACQUIRE);
+	for (;;) {
+		/* A command counts once the interrupt after it came: acting on
+		 * c->seq alone could start it while its own IPI is still on the
+		 * way, to land in the middle of the next phase. */
+		csr_clear(CSR_SSTATUS, SSTATUS_SIE);
+		while (__atomic_load_n(&cmd_seen[me], __ATOMIC_ACQUIRE) == seen) {
+			__asm__ volatile("wfi");
+			csr_set(CSR_SSTATUS, SSTATUS_SIE);
+			csr_clear(CSR_SSTATUS, SSTATUS_SIE);
+		}
+		csr_set(CSR_SSTATUS, SSTATUS_SIE);
+		seen = __atomic_load_n(&cmd_seen[me], __ATOMIC_ACQUIRE);
+		switch ((enum smp_cmd)c->cmd) {
+		case CMD_PINGPONG:
+			secondary_pingpong(me, c->arg);
+			break;
+		case CMD_STORM:
+			storm(me, (unsigned)c->arg);
+			break;
+		case CMD_SPIN_FLIP:
+			spin_flip(me, c->arg);
+			break;
+		case CMD_READ_FLIP:
+			read_flip_check(me, c->arg);
+			break;
+		case CMD_CALL_CODE: /* arg: the value it must return */
+			c->result = call_code();
+			stats[me].fencei_checks++;
+			if (c->result == c->arg)
+				stats[me].fencei_ok++;
+			else
+				fail(me, "the written code returned %lu after remote_fence_i, "
+				     "want %lu", (unsigned long)c->result, (unsigned long)c->arg);
+			break;
+		case CMD_STOP:
+			report_secondary(me);
+			__atomic_store_n(&c->done, seen, __ATOMIC_RELEASE);
+			sbi_call(SBI_EXT_HSM, SBI_HSM_HART_STOP, 0, 0, 0);
+			fail(me, "SBI HSM hart_stop returned");
+			break;
+		case CMD_NONE:
+			break;
+		}
+		__atomic_store_n(&c->done, seen, __ATOMIC_RELEASE);
+	}
+}
+
+/* A secondary vCPU's first C code (entry.S), MMU off, own stack. */
+void secondary_main(unsigned long hartid, unsigned long opaque)
+	__attribute__((noreturn));
+void secondary_main(unsigned long hartid, unsigned long opaque)
+{
+	unsigned me = (unsigned)hartid;
+	csr_write(CSR_SSCRATCH, me);
+	stats[me].boot_a0 = hartid;
+	stats[me].boot_a1 = opaque;
+	if (opaque != stack_top(me))
+		fail(me, "started with opaque %#lx, not its stack top", opaque);
+	paging_on();
+	cmd_seen[me] = __atomic_load_n(&ctl[me].seq, __ATOMIC_ACQUIRE);
+	irqs_on();
+	uint64_t run = stats[me].runs + 1;
+	stats[me].runs = run;
+	__atomic_store_n(&stats[me].checkin, run, __ATOMIC_RELEASE);
+	command_loop(me);
+}
+
+/* ---- device tree ------------------------------------------------------- */
+
+/* Harts are the /cpus/cpu@N nodes; this guest wants their reg values to
+ * be 0..N-1 (hart ids index its tables and hart masks). */
+static bool read_fdt(const void *fdt)
+{
+	int cpus = fdt_path_offset(fdt, "/cpus");
+	if (cpus < 0) {
+		say("smp: no /cpus node in the device tree");
+		return false;
+	}
+	int len;
+	const void *tb = fdt_getprop(fdt, cpus, "timebase-frequency", &len);
+	if (tb && (len == 4 || len == 8))
+		timebase_hz = fdt_read_cells(tb, len / 4);
+	unsigned n = 0;
+	uint32_t seen = 0;
+	for (int node = fdt_first_child(fdt, cpus); node >= 0;
+	     node = fdt_next_sibling(fdt, node)) {
+		const char *name = fdt_node_name(fdt, node);
+		if (!name || strncmp(name, "cpu@", 4) != 0)
+			continue;
+		uint32_t reg;
+		if (fdt_getprop_u32(fdt, node, "reg", &reg) != 0 || reg >= MAX_VCPUS ||
+		    (seen & (1u << reg))) {
+			say("smp: %s: hart id missing, repeated or >= %u", name, MAX_VCPUS);
+			return false;
+		}
+		seen |= 1u << reg;
+		n++;
+	}
+	if (n == 0 || seen != (1u << n) - 1) {
+		say("smp: the device tree's harts are not 0..%u (mask %#x)", n - 1, seen);
+		return false;
+	}
+	nvcpus = n;
+	int chosen = fdt_path_offset(fdt, "/chosen");
+	const char *args = chosen >= 0 ? fdt_getprop(fdt, chosen, "bootargs", &len) : NULL;
+	if (args) {
+		for (const char *p = args; (p = strstr(p, "smp.bench")) != NULL; p++)
+			if ((p == args || p[-1] == ' ') && (p[9] == 0 || p[9] == ' '))
+				bench_mode = true;
+	}
+	return true;
+}
+
+/* ---- vCPU 0 -------------------------------------------------------------- */
+
+static void report_boot(unsigned pp_msgs, unsigned pp_irqs)
+{
+	struct vcpu_stats *s = &stats[boot_hart];
+	say("smp: vCPU %u (hart %u): started %u vCPUs; ping-pong %u round trips, %u replies "
+	    "received, %u interrupts; storm sent %lu received %lu; sfence %lu/%lu; "
+	    "fence.i %lu/%lu; %lu interrupts in all (%lu without a new message); %s",
+	    boot_hart, boot_hart, nvcpus - 1, PP_ROUNDS * (nvcpus - 1), pp_msgs, pp_irqs,
+	    (unsigned long)s->storm_sent, (unsigned long)s->storm_msgs,
+	    (unsigned long)s->sfence_ok, (unsigned long)s->sfence_checks,
+	    (unsigned long)s->fencei_ok, (unsigned long)s->fencei_checks,
+	    (unsigned long)s->irqs, (unsigned long)s->empty,
+	    s->failures ? "FAILED" : "ok");
+}
+
+/* Ping-pong with each secondary in turn, counted on both sides. Each
+ * vCPU marks the trace at the start and end of its part, so the trace's
+ * VSSIP injections on its hart can be matched with these counts. */
+static bool phase_pingpong(unsigned *msgs0, unsigned *irqs0)
+{
+	bool ok = true;
+	struct vcpu_stats *s = &stats[boot_hart];
+	pingpong_mode = true;
+	trace_mark(MARK_PP_BEGIN);
+	uint64_t irq_before = s->irqs, msg_before = s->received;
+	for (unsigned k = 0; k < nvcpus; k++) {
+		if (!is_secondary(k))
+			continue;
+		uint64_t r0 = got[k][boot_hart];
+		command(k, CMD_PINGPONG, PP_ROUNDS);
+		if (!wait_until(&ctl[k].ready, ctl[k].seq, seconds(5))) {
+			fail(boot_hart, "vCPU %u not ready for ping-pong", k);
+			ok = false;
+			continue;
+		}
+		ok &= ping_pong(k, PP_ROUNDS);
+		ok &= command_wait(k, "ping-pong");
+		uint64_t replies = got[k][boot_hart] - r0;
+		struct vcpu_stats *t = &stats[k];
+		say("smp: ping-pong vCPU %u <-> vCPU %u: %u round trips; vCPU %u took %lu pings "
+		    "in %lu interrupts and sent %lu replies; vCPU %u received %lu replies",
+		    boot_hart, k, PP_ROUNDS, k, (unsigned long)t->pp_msgs,
+		    (unsigned long)t->pp_irqs, (unsigned long)t->replies, boot_hart,
+		    (unsigned long)replies);
+		if (t->pp_msgs != PP_ROUNDS || t->pp_irqs != PP_ROUNDS ||
+		    t->replies != PP_ROUNDS || replies != PP_ROUNDS) {
+			fail(boot_hart, "ping-pong with vCPU %u: pings %lu, interrupts %lu, "
+			     "replies %lu/%lu, want %u each", k, (unsigned long)t->pp_msgs,
+			     (unsigned long)t->pp_irqs, (unsigned long)t->replies,
+			     (unsigned long)replies, PP_ROUNDS);
+			ok = false;
+		}
+	}
+	*irqs0 = (unsigned)(s->irqs - irq_before);
+	*msgs0 = (unsigned)(s->received - msg_before);
+	trace_mark(MARK_PP_END);
+	pingpong_mode = false;
+	unsigned want = PP_ROUNDS * (nvcpus - 1);
+	if (*irqs0 != want || *msgs0 != want) {
+		fail(boot_hart, "vCPU %u took %u replies in %u interrupts, want %u each",
+		     boot_hart, *msgs0, *irqs0, want);
+		ok = false;
+	}
+	return ok;
+}
+
+/* Every vCPU sends to every other at once; then every message must have
+ * been handled exactly once. */
+static bool phase_storm(uint64_t *total)
+{
+	uint64_t sent0[MAX_VCPUS][MAX_VCPUS] = { { 0 } }, irqs0[MAX_VCPUS] = { 0 },
+		 recv0[MAX_VCPUS] = { 0 };
+	for (unsigned s = 0; s < nvcpus; s++) {
+		irqs0[s] = stats[s].irqs;
+		recv0[s] = stats[s].received;
+		for (unsigned t = 0; t < nvcpus; t++)
+			sent0[s][t] = sent[s][t];
+	}
+	command_all(CMD_STORM, STORM_ROUNDS);
+	storm(boot_hart, STORM_ROUNDS);
+	bool ok = command_wait_all("storm");
+	uint64_t bcast = STORM_ROUNDS / STORM_BROADCAST_EVERY;
+	*total = 0;
+	for (unsigned t = 0; t < nvcpus; t++) {
+		uint64_t in = 0;
+		for (unsigned s = 0; s < nvcpus; s++) {
+			uint64_t n = sent[s][t] - sent0[s][t];
+			uint64_t want = (s == t ? 0 : STORM_ROUNDS) + bcast;
+			if (n != want) {
+				fail(boot_hart, "storm: vCPU %u posted %lu for vCPU %u, want %lu",
+				     s, (unsigned long)n, t, (unsigned long)want);
+				ok = false;
+			}
+			if (got[s][t] != sent[s][t]) {
+				fail(boot_hart, "storm: vCPU %u handled %lu of vCPU %u's %lu "
+				     "messages (lost)", t, (unsigned long)got[s][t], s,
+				     (unsigned long)sent[s][t]);
+				ok = false;
+			}
+			in += n;
+		}
+		stats[t].storm_msgs = stats[t].received - recv0[t];
+		stats[t].storm_irqs = stats[t].irqs - irqs0[t];
+		if (stats[t].storm_msgs != in) {
+			fail(boot_hart, "storm: vCPU %u counted %lu messages, %lu were sent to it",
+			     t, (unsigned long)stats[t].storm_msgs, (unsigned long)in);
+			ok = false;
+		}
+		*total += in;
+	}
+	say("smp: storm: %u vCPUs x %u rounds (every %uth also to all with "
+	    "hart_mask_base -1): %lu messages, each handled once",
+	    nvcpus, STORM_ROUNDS, STORM_BROADCAST_EVERY, (unsigned long)*total);
+	for (unsigned t = 0; t < nvcpus; t++)
+		say("smp: storm: vCPU %u sent %lu, received %lu in %lu interrupts",
+		    t, (unsigned long)stats[t].storm_sent, (unsigned long)stats[t].storm_msgs,
+		    (unsigned long)stats[t].storm_irqs);
+	return ok;
+}
+
+void guest_main(unsigned long hart, const void *fdt)
+{
+	struct sbiret r = sbi_call(SBI_EXT_BASE, SBI_BASE_PROBE_EXT, SBI_EXT_DBCN, 0, 0);
+	have_dbcn = r.error == 0 && r.value != 0;
+	boot_hart = (unsigned)hart;
+	csr_write(CSR_SSCRATCH, boot_hart);
+	if (fdt_check(fdt, 0x4000) != 0 || !read_fdt(fdt))
+		smp_shutdown(true);
+	if (boot_hart >= nvcpus) {
+		say("smp: booted on hart %u, which is not in the device tree", boot_hart);
+		smp_shutdown(true);
+	}
+	say("smp: SMP test guest on hart %u: %u vCPU(s) in the device tree%s", boot_hart,
+	    nvcpus, bench_mode ? ", benchmark mode" : "");
+	stats[boot_hart].runs = stats[boot_hart].checkin = 1;
+	paging_build();
+	paging_on();
+	irqs_on();
+	if (nvcpus < 2) {
+		say("smp: FAIL: only one vCPU; boot with tv.vcpus=N (N >= 2) and -smp N");
+		smp_shutdown(true);
+	}
+	if (bench_mode) {
+		/* vCPU 1 only: the other harts stay stopped, out of the count. */
+		unsigned k = boot_hart == 1 ? 0 : 1;
+		if (start_for_bench(k))
+			bench_ipi_with(k);
+		say("bench: done");
+		smp_shutdown(failures_total != 0);
+	}
+
+	bool ok = start_secondaries();
+	say("smp: hsm: started %u secondary vCPUs (STOPPED before, %s after hart_start, "
+	    "STARTED once running)%s", nvcpus - 1,
+	    start_pending_seen ? "START_PENDING or STARTED" : "STARTED",
+	    ok ? "" : ": FAILED");
+	if (!ok) {
+		say("smp: %u vCPUs, FAILED: %s", nvcpus, first_failure);
+		smp_shutdown(true);
+	}
+
+	/* A phase that failed may leave vCPUs unresponsive (a lost IPI and
+	 * they sleep on): then go straight to the verdict. */
+	unsigned pp_msgs = 0, pp_irqs = 0, stops = 0, restarts = 0;
+	uint64_t storm_total = 0;
+	ok = phase_pingpong(&pp_msgs, &pp_irqs) && phase_storm(&storm_total);
+	ok = ok && fence_tests();
+	ok = ok && hart_mask_tests();
+	report_boot(pp_msgs, pp_irqs);
+	ok = ok && hsm_stop_restart(&stops, &restarts);
+	if (!ok) {
+		say("smp: stopped after the first failed phase; the other vCPUs' counts:");
+		for (unsigned k = 0; k < nvcpus; k++)
+			if (is_secondary(k) && ctl[k].cmd != CMD_STOP)
+				report_secondary(k);
+	}
+
+	uint64_t sf = 0, fi = 0;
+	for (unsigned k = 0; k < nvcpus; k++) {
+		sf += stats[k].sfence_ok;
+		fi += stats[k].fencei_ok;
+	}
+	char counts[200];
+	snprintf(counts, sizeof(counts),
+		 "ping-pong %ux%u round trips, storm %lu IPIs, %lu sfence checks, "
+		 "%lu fence.i checks, %u hart stops, %u restart",
+		 nvcpus - 1, PP_ROUNDS, (unsigned long)storm_total, (unsigned long)sf,
+		 (unsigned long)fi, stops, restarts);
+	unsigned nf = failures();
+	if (ok && nf == 0) {
+		say("smp: %u vCPUs, %s, all checks passed", nvcpus, counts);
+		smp_shutdown(false);
+	}
+	say("smp: %u vCPUs, %s, %u check(s) FAILED, first: %s", nvcpus, counts, nf,
+	    nf ? first_failure : "?");
+	smp_shutdown(true);
+}

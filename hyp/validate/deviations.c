@@ -1,0 +1,138 @@
+/*
+ * The known platform deviations the suite recognises, and the helpers
+ * that turn a check's findings into its verdict.
+ *
+ * A deviation is listed here only when it was measured and its cause is
+ * understood: the specification's rule ("spec"), what the platform does
+ * instead ("platform"), and where it was seen ("evidence"). Each one
+ * comes with the exact signature a check must see before it says
+ * DEVIATION (see the checks that call noted()); anything else that
+ * differs from the specification stays a FAIL. docs/validation.md lists
+ * the same table with what a hypervisor does about each.
+ */
+#include <stdarg.h>
+
+#include "vcheck.h"
+
+#define QEMU72 "measured on QEMU 7.2 (qemu-system-riscv64 7.2.22, -cpu rv64)"
+
+const struct known_dev known_devs[DEV_COUNT] = {
+	[DEV_HGATP_PPN] = { "DEV-1", "hgatp keeps PPN[1:0]",
+		"in Sv39x4/Sv48x4/Sv57x4 the lowest two bits of hgatp.PPN always read as zero",
+		"the written bits read back", QEMU72 },
+	[DEV_WALK_CAUSE] = { "DEV-2", "VS-stage walk faults always reported as loads",
+		"a guest-page fault on an implicit VS-stage walk access is reported for the "
+		"original access type (20 fetch, 21 load, 23 store/AMO)",
+		"always cause 21 (load guest-page fault); htval/htinst are right",
+		QEMU72 "; fixed in QEMU 8.1" },
+	[DEV_HGATP_MODE] = { "DEV-3", "hgatp.MODE stores reserved values",
+		"hgatp fields are WARL: a reserved MODE value (1-7, 11-15) never reads back",
+		"any MODE value written reads back", QEMU72 },
+	[DEV_GPA_SIGN] = { "DEV-4", "G-stage GPAs checked like sign-extended VAs",
+		"a GPA is 41/50/59 bits wide (Sv39x4/Sv48x4/Sv57x4); the bits above must be zero",
+		"GPAs with the top GPA bit set fault unless every higher bit is 1, and then they "
+		"translate as if those bits were 0",
+		QEMU72 "; current qemu/qemu checks addr >> va_bits == 0 for the G-stage" },
+	[DEV_MXR] = { "DEV-5", "MXR applied to the wrong stages",
+		"HS-level sstatus.MXR covers both stages (VS and G); vsstatus.MXR only the VS stage",
+		"guest accesses: vsstatus.MXR acts on both stages, sstatus.MXR on neither; "
+		"HLV: sstatus.MXR acts on the VS stage only, vsstatus.MXR on the G stage only",
+		QEMU72 "; current qemu/qemu ORs mstatus_hs.MXR into both stages" },
+	[DEV_HLV_AF] = { "DEV-6", "HLV/HSV VS-stage faults reported as access faults",
+		"a VS-stage translation fault of HLV/HLVX/HSV is a load (13) or store (15) page fault",
+		"an access fault (5/7) when the HS-mode satp is Bare (QEMU picks the fault type from "
+		"satp, not vsatp)",
+		QEMU72 "; current qemu/qemu no longer looks at satp for the fault type" },
+	[DEV_HLV_SUM] = { "DEV-7", "HLV/HSV ignore vsstatus.SUM",
+		"HLV/HSV are VS/VU accesses: HS sstatus.SUM is ignored and vsstatus.SUM applies",
+		"U pages are accessible with SPVP=1 whatever vsstatus.SUM says", QEMU72 },
+	[DEV_HLVX_R] = { "DEV-8", "HLVX needs read permission",
+		"HLVX.HU/WU need execute permission in place of read (execute-only pages readable)",
+		"execute-only pages fault", QEMU72 },
+	[DEV_VU_ILLEGAL] = { "DEV-9", "VU-mode: illegal instead of virtual instruction",
+		"in VU-mode SRET, SFENCE.VMA, HFENCE.* and supervisor-CSR accesses raise a "
+		"virtual-instruction exception (22)",
+		"illegal-instruction exception (2)", QEMU72 },
+	[DEV_VTVM_SATP] = { "DEV-10", "hstatus.VTVM does not trap satp",
+		"with VTVM=1 a VS-mode access to satp raises a virtual-instruction exception",
+		"satp (vsatp) is read and written without a trap; SFENCE.VMA does trap", QEMU72 },
+	[DEV_VI_STVAL] = { "DEV-11", "stale stval on HLV/HSV virtual-instruction traps",
+		"stval is written as for an illegal instruction: 0 or the faulting instruction",
+		"stval holds the bits of an earlier, different instruction", QEMU72 },
+	[DEV_STCE_VSTIP] = { "DEV-12", "henvcfg.STCE=0 leaves vstimecmp driving VSTIP",
+		"with STCE=0, hip.VSTIP behaves as without Sstc (hvip.VSTIP only)",
+		"a past vstimecmp still makes hip.VSTIP 1", QEMU72 },
+	[DEV_AMO_LOAD] = { "DEV-13", "AMO faults reported as load faults",
+		"an AMO that faults is reported as a store/AMO fault: guest-page fault 23, page "
+		"fault 15",
+		"the load cause (21, 13): the AMO's read is translated first",
+		QEMU72 " with one hart; with -smp 2 or more (multi-threaded TCG) the causes are "
+		"right. hyp/mmio/mmio.c already decodes the instruction to tell" },
+};
+
+uint32_t devs_seen;
+
+/* Append "; text" to the tally's line (it keeps what fits). */
+static void append(struct tally *t, const char *fmt, va_list ap)
+{
+	size_t n = strlen(t->txt);
+	if (n >= sizeof(t->txt) - 3)
+		return;
+	if (n) {
+		t->txt[n++] = ';';
+		t->txt[n++] = ' ';
+	}
+	vsnprintf(t->txt + n, sizeof(t->txt) - n, fmt, ap);
+}
+
+void note(struct tally *t, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	append(t, fmt, ap);
+	va_end(ap);
+	t->bad++;
+}
+
+void noted(struct tally *t, enum dev_id d, const char *fmt, ...)
+{
+	char what[200];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	/* The first time a deviation is noted in a check, say what the
+	 * specification wants; later notes only add what was seen. */
+	if (!(t->devs & (1u << d)))
+		snprintf(what + strlen(what), sizeof(what) - strlen(what), " [%s: spec: %s]",
+			 known_devs[d].tag, known_devs[d].spec);
+	t->devs |= 1u << d;
+	size_t n = strlen(t->txt);
+	if (n < sizeof(t->txt) - 3) {
+		if (n) {
+			t->txt[n++] = ';';
+			t->txt[n++] = ' ';
+		}
+		snprintf(t->txt + n, sizeof(t->txt) - n, "%s", what);
+	}
+}
+
+void finish(struct result *r, struct tally *t, const char *fmt, ...)
+{
+	if (t->bad) {
+		fail(r, "%s", t->txt);
+		return;
+	}
+	if (t->devs) {
+		devs_seen |= t->devs;
+		r->devs = t->devs;
+		deviation(r, "%s", t->txt);
+		return;
+	}
+	va_list ap;
+	va_start(ap, fmt);
+	char buf[sizeof(r->seen)];
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	pass(r, "%s", buf);
+}
