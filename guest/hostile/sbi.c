@@ -29,25 +29,11 @@ struct sbi6 {
 	unsigned long a[6];
 };
 
-/* An SBI call with all six argument registers ("Binary Encoding": a0-a5
- * arguments, a6 FID, a7 EID; a0 and a1 come back). */
+/* An SBI call with all six argument registers. */
 static struct sbiret sbi_call6(unsigned long eid, unsigned long fid, struct sbi6 args)
 {
-	unsigned long x0 = args.a[0], x1 = args.a[1], x2 = args.a[2];
-	unsigned long x3 = args.a[3], x4 = args.a[4], x5 = args.a[5];
-	register unsigned long r0 __asm__("a0") = x0;
-	register unsigned long r1 __asm__("a1") = x1;
-	register unsigned long r2 __asm__("a2") = x2;
-	register unsigned long r3 __asm__("a3") = x3;
-	register unsigned long r4 __asm__("a4") = x4;
-	register unsigned long r5 __asm__("a5") = x5;
-	register unsigned long r6 __asm__("a6") = fid;
-	register unsigned long r7 __asm__("a7") = eid;
-	__asm__ volatile("ecall"
-			 : "+r"(r0), "+r"(r1)
-			 : "r"(r2), "r"(r3), "r"(r4), "r"(r5), "r"(r6), "r"(r7)
-			 : "memory");
-	return (struct sbiret){ (long)r0, (long)r1 };
+	return sbi_call_full(eid, fid, args.a[0], args.a[1], args.a[2], args.a[3],
+			     args.a[4], args.a[5]);
 }
 
 /* One attempt: the call, its error against `want`. Success where an error

@@ -33,24 +33,12 @@ unsigned my_hart(void)
 	return (unsigned)csr_read(CSR_SSCRATCH);
 }
 
-/* An SBI call with five arguments ("Binary Encoding": a0-a5 arguments,
- * a6 FID, a7 EID; a0 error and a1 value back). */
+/* An SBI call with five arguments. */
 struct sbiret sbi5(unsigned long eid, unsigned long fid, unsigned long a0,
 		   unsigned long a1, unsigned long a2, unsigned long a3,
 		   unsigned long a4)
 {
-	register unsigned long r0 __asm__("a0") = a0;
-	register unsigned long r1 __asm__("a1") = a1;
-	register unsigned long r2 __asm__("a2") = a2;
-	register unsigned long r3 __asm__("a3") = a3;
-	register unsigned long r4 __asm__("a4") = a4;
-	register unsigned long r6 __asm__("a6") = fid;
-	register unsigned long r7 __asm__("a7") = eid;
-	__asm__ volatile("ecall"
-			 : "+r"(r0), "+r"(r1)
-			 : "r"(r2), "r"(r3), "r"(r4), "r"(r6), "r"(r7)
-			 : "memory");
-	return (struct sbiret){ (long)r0, (long)r1 };
+	return sbi_call_full(eid, fid, a0, a1, a2, a3, a4, 0);
 }
 
 /* One whole line per SBI DBCN console_write, so lines of different vCPUs
