@@ -287,14 +287,18 @@ int tv_ring_consume(struct tv_ring *r, struct tv_record *out,
 		 * the CAS's store synchronises with the writer's acquire load
 		 * of tail just as well (7.17.4). */
 		tv_ring_fence_release();
+		TV_RING_STEP(&r->tail, TV_RING_RMW);
 		if (__atomic_compare_exchange_n(&r->tail, &t, nt, 0,
 						__ATOMIC_RELAXED,
 						__ATOMIC_RELAXED))
 			break;
 	}
-	if (res.overrun != 0)
+	if (res.overrun != 0) {
+		TV_RING_STEP(&r->overrun, TV_RING_RMW);
 		__atomic_fetch_add(&r->overrun, res.overrun, __ATOMIC_RELAXED);
+	}
 	if (res.found) {
+		TV_RING_STEP(&r->consumed, TV_RING_RMW);
 		__atomic_fetch_add(&r->consumed, 1, __ATOMIC_RELAXED);
 		*out = rec;
 	}

@@ -155,6 +155,11 @@
  * warns -Wtsan); the ring still emits them and the warning is silenced for
  * them only. TSan checks that every shared access is atomic; the fence
  * argument above is what makes the seqlock correct on weak hardware.
+ * tests/unit/test_ring_model.c runs this code (through the TV_RING_STEP()
+ * hooks below) under every interleaving of one writer and up to two
+ * readers on 2- and 4-slot rings: it checks the protocol and the
+ * accounting rule under sequential consistency; the fence argument covers
+ * the weak-memory part.
  *
  * Filling a reserved record in place: store through tv_ring_set_u64() and
  * tv_ring_set_hdr() (relaxed atomic stores, a plain sd on RISC-V) or copy a
@@ -280,11 +285,15 @@ void tv_ring_cursor_oldest(const struct tv_ring *r, struct tv_ring_cursor *c);
  * and advance c past it. Same return convention as tv_ring_consume();
  * *lost_before counts the data records between the cursor and the returned
  * record that the cursor could not read (overwritten, dropped per a
- * marker, or, in stop mode, already consumed and their slot reused). A
- * record consumed after the cursor was set is still returned while its
- * slot holds it. Never changes the ring: safe in a fault handler on any
- * hart, even if the writer stopped in the middle of a record (that record
- * is simply not published).
+ * marker, or, in stop mode, already consumed and their slot reused). One
+ * exception, in stop mode with consumers running: a marker that a
+ * consumer claimed and whose slot the writer then reused is gone with its
+ * count, and counts as one, so *lost_before can fall short of the records
+ * missing (never exceed them; tests/unit/test_ring_model.c finds such
+ * schedules). A record consumed after the cursor was set is still
+ * returned while its slot holds it. Never changes the ring: safe in a
+ * fault handler on any hart, even if the writer stopped in the middle of a
+ * record (that record is simply not published).
  */
 int tv_ring_peek(const struct tv_ring *r, struct tv_ring_cursor *c,
 		 struct tv_record *out, uint64_t *lost_before);
@@ -329,9 +338,27 @@ typedef uint64_t __attribute__((__may_alias__)) tv_ring_word_t;
 #define TV_RING_RVWMO_ASM 0
 #endif
 
+/*
+ * Model-check hook. TV_RING_STEP(addr, access) stands before every access
+ * to shared ring memory (access: TV_RING_LOAD, TV_RING_STORE, TV_RING_RMW).
+ * Normally it expands to nothing, so the code generated is unchanged. The
+ * model check (tests/unit/test_ring_model.c) builds the ring with
+ * -DTV_RING_MODEL_CHECK: each hook then calls tv_ring_model_step(), which
+ * may switch to another thread of the model, so the checker can run the
+ * real ring code under every interleaving of its shared-memory accesses.
+ */
+#ifdef TV_RING_MODEL_CHECK
+enum tv_ring_access { TV_RING_LOAD, TV_RING_STORE, TV_RING_RMW };
+void tv_ring_model_step(const volatile void *addr, enum tv_ring_access access);
+#define TV_RING_STEP(addr, access) tv_ring_model_step((addr), (access))
+#else
+#define TV_RING_STEP(addr, access) ((void)0)
+#endif
+
 /* Relaxed 64-bit store to shared ring memory (a plain sd on RV64). */
 static inline void tv_ring_st_relaxed(tv_ring_word_t *p, uint64_t v)
 {
+	TV_RING_STEP(p, TV_RING_STORE);
 #if TV_RING_RVWMO_ASM
 	__asm__ __volatile__("sd %1, %0" : "=m"(*p) : "r"(v));
 #else
@@ -428,6 +455,7 @@ TV_FENCE_PRAGMA_END
 /* Relaxed 64-bit load of a shared word: `ld`. */
 static inline uint64_t tv_ring_ld_relaxed(const uint64_t *p)
 {
+	TV_RING_STEP(p, TV_RING_LOAD);
 	return __atomic_load_n(p, __ATOMIC_RELAXED);
 }
 
@@ -440,6 +468,7 @@ static inline uint64_t tv_ring_ld_acquire(const uint64_t *p)
 	tv_ring_fence_acquire();
 	return v;
 #else
+	TV_RING_STEP(p, TV_RING_LOAD);
 	return __atomic_load_n(p, __ATOMIC_ACQUIRE);
 #endif
 }
@@ -457,6 +486,7 @@ static inline void tv_ring_st_release(uint64_t *p, uint64_t v)
 	tv_ring_fence_release();
 	tv_ring_st_word(p, v);
 #else
+	TV_RING_STEP(p, TV_RING_STORE);
 	__atomic_store_n(p, v, __ATOMIC_RELEASE);
 #endif
 }

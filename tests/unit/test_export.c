@@ -448,8 +448,8 @@ static void test_ctf_packet_header(void **state)
 	assert_int_equal(le(b.p + 24, 8), 3);	   /* stream_instance_id */
 	assert_int_equal(le(b.p + 32, 8), 60);	   /* timestamp_begin */
 	assert_int_equal(le(b.p + 40, 8), 60);	   /* timestamp_end */
-	assert_int_equal(le(b.p + 48, 8), 112 * 8); /* content_size, bits */
-	assert_int_equal(le(b.p + 56, 8), 112 * 8); /* packet_size */
+	assert_int_equal(le(b.p + 48, 8), 112ull * 8); /* content_size, bits */
+	assert_int_equal(le(b.p + 56, 8), 112ull * 8); /* packet_size */
 	assert_int_equal(le(b.p + 64, 8), 1);	   /* packet_seq_num */
 	assert_int_equal(le(b.p + 72, 8), 7);	   /* events_discarded */
 	assert_int_equal(le(b.p + 80, 4), 3);	   /* cpu_id */

@@ -77,7 +77,6 @@ struct handling {
 
 /* Explanation state carried along the trace. */
 struct explain {
-	FILE *out;
 	const struct tt_dump *d;
 	uint64_t hz;
 	uint8_t uart_lcr; /* the UART's line control register, as written */
@@ -792,9 +791,11 @@ static void explain_other(struct explain *x, struct line *l,
 static struct hart_state *hart_state(struct hart_state **hs, size_t *n,
 				     size_t *cap, uint16_t hart)
 {
+	struct hart_state *a = *hs;
+
 	for (size_t i = 0; i < *n; i++)
-		if ((*hs)[i].hart == hart)
-			return &(*hs)[i];
+		if (a[i].hart == hart)
+			return &a[i];
 	if (*n == *cap) {
 		*cap = *cap ? 2 * *cap : 8;
 		*hs = tt_xrealloc(*hs, *cap, sizeof(**hs));
@@ -806,7 +807,7 @@ static struct hart_state *hart_state(struct hart_state **hs, size_t *n,
 
 void tt_print_explain(FILE *out, struct tt_dump *d)
 {
-	struct explain x = {out, d, tt_timebase(d), 0};
+	struct explain x = {d, tt_timebase(d), 0};
 	struct hart_state *hs = NULL;
 	size_t nhs = 0, caphs = 0;
 
@@ -836,19 +837,18 @@ void tt_print_explain(FILE *out, struct tt_dump *d)
 			if (spec.len)
 				fprintf(out, "%*s(%s)\n", plen, "", spec.buf);
 		}
-		/* Follow the exit being handled on this hart. */
-		if (t->origin != TT_FROM_DUMP) {
+		/* Follow the exit being handled on this hart: a record not
+		 * from the dump, an entry, a loss or a tracing start/stop
+		 * ends it. */
+		if (t->origin != TT_FROM_DUMP || t->r.kind == TV_KIND_ENTRY ||
+		    t->r.kind == TV_KIND_LOST || t->r.kind == TV_KIND_CONTROL ||
+		    t->r.kind == TV_KIND_STOP) {
 			s->exit = s->exc = NULL;
 		} else if (t->r.kind == TV_KIND_EXIT) {
 			s->exit = t;
 			s->exc = NULL;
 		} else if (t->r.kind == TV_KIND_EXC) {
 			s->exc = t;
-		} else if (t->r.kind == TV_KIND_ENTRY ||
-			   t->r.kind == TV_KIND_LOST ||
-			   t->r.kind == TV_KIND_CONTROL ||
-			   t->r.kind == TV_KIND_STOP) {
-			s->exit = s->exc = NULL;
 		}
 	}
 	free(hs);

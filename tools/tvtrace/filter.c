@@ -239,9 +239,11 @@ struct owner_state {
 static struct owner_state *owner_state(struct owner_state **st, size_t *n,
 				       size_t *cap, uint16_t hart)
 {
+	struct owner_state *a = *st;
+
 	for (size_t i = 0; i < *n; i++)
-		if ((*st)[i].hart == hart)
-			return &(*st)[i];
+		if (a[i].hart == hart)
+			return &a[i];
 	if (*n == *cap) {
 		*cap = *cap ? 2 * *cap : 8;
 		*st = tt_xrealloc(*st, *cap, sizeof(**st));
@@ -483,10 +485,12 @@ struct exit_pairing {
 static struct exit_pairing *exit_pairing(struct exit_pairing **p, size_t *n,
 					 size_t *cap, const struct tt_rec *t)
 {
+	struct exit_pairing *a = *p;
+
 	for (size_t i = 0; i < *n; i++)
-		if ((*p)[i].hart == t->hart && (*p)[i].vm == t->r.vm &&
-		    (*p)[i].vcpu == t->r.vcpu)
-			return &(*p)[i];
+		if (a[i].hart == t->hart && a[i].vm == t->r.vm &&
+		    a[i].vcpu == t->r.vcpu)
+			return &a[i];
 	if (*n == *cap) {
 		*cap = *cap ? 2 * *cap : 8;
 		*p = tt_xrealloc(*p, *cap, sizeof(**p));
@@ -529,7 +533,9 @@ size_t tt_collect_exits(const struct tt_dump *d, struct tt_exit **out)
 			continue;
 		p = exit_pairing(&ps, &nps, &capps, t);
 		if (t->r.kind == TV_KIND_ENTRY) {
-			if (p->open_exit >= 0 &&
+			/* (ex != NULL whenever an exit is open; said for
+			 * the static analyser) */
+			if (p->open_exit >= 0 && ex != NULL &&
 			    t->r.time >= ex[p->open_exit].exit_time) {
 				ex[p->open_exit].timed = 1;
 				ex[p->open_exit].entry_time = t->r.time;

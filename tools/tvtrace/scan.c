@@ -218,9 +218,9 @@ static int frame_char(unsigned char c)
 static size_t feed_long_line(struct scan *s, const char *buf, size_t len,
 			     uint64_t offset)
 {
-	size_t cut = len - 2 * TV_WIRE_MAX_LINE;
+	size_t cut = len - 2 * (size_t)TV_WIRE_MAX_LINE;
 
-	while (cut > len - 4 * TV_WIRE_MAX_LINE &&
+	while (cut > len - 4 * (size_t)TV_WIRE_MAX_LINE &&
 	       frame_char((unsigned char)buf[cut]))
 		cut--;
 	tv_wire_dec_line(&s->dec, buf, cut, s->line_no, offset);
@@ -247,7 +247,7 @@ int tt_scan(FILE *in, struct tt_log *log)
 			size_t take = nl ? (size_t)(nl - (chunk + i)) + 1
 					 : n - i;
 
-			if (len + take > cap) {
+			if (line == NULL || len + take > cap) {
 				cap = (len + take) * 2;
 				line = tt_xrealloc(line, cap, 1);
 			}

@@ -489,7 +489,6 @@ static void tl_guest_bar(struct timeline *tl, long lane, uint64_t a,
 
 /* Per-hart state while drawing guest bars. */
 struct guest_run {
-	uint16_t hart;
 	int running;
 	uint64_t since;
 	uint64_t last; /* time of the hart's latest record */
@@ -669,7 +668,7 @@ static double tl_legend(struct timeline *tl, const struct reason_stats *rs,
 	FILE *out = tl->out;
 	const double col_w = (TL_W - 40) / 2, row_h = 20;
 	double x0 = 20;
-	size_t items = rs->n + 1;
+	size_t items = rs->n + 1, rows;
 
 	if (draw) {
 		svg_text(out, x0, y, 12, "start", "font-weight=\"bold\"",
@@ -679,7 +678,8 @@ static double tl_legend(struct timeline *tl, const struct reason_stats *rs,
 	y += 10;
 	for (size_t i = 0; i < items && draw; i++) {
 		double x = x0 + (double)(i % 2) * col_w;
-		double yy = y + (double)(i / 2) * row_h;
+		size_t row = i / 2;
+		double yy = y + (double)row * row_h;
 		char text[192], shrt[32], name[64], dur[32];
 
 		if (i == 0) {
@@ -705,7 +705,8 @@ static double tl_legend(struct timeline *tl, const struct reason_stats *rs,
 			x, yy, reason_color(s->cause));
 		svg_text(out, x + 22, yy + 11, 11, "start", NULL, text);
 	}
-	y += (double)((items + 1) / 2) * row_h;
+	rows = (items + 1) / 2;
+	y += (double)rows * row_h;
 	if (draw) {
 		fprintf(out, "</g>\n");
 		svg_text(out, x0, y + 8, 10, "start", "fill=\"#666666\"",
@@ -795,7 +796,7 @@ static void hg_panel(FILE *out, double x, const char *title,
 		     const char *const *label, double unit_scale,
 		     const char *unit)
 {
-	double max = 0, step, y_axis = HG_TOP + (double)rs->n * HG_ROW + 4;
+	double max = 0, step, v, y_axis = HG_TOP + (double)rs->n * HG_ROW + 4;
 	const double bar_w = HG_PANEL - 120; /* room for the value label */
 	int dec;
 	char text[64];
@@ -809,7 +810,10 @@ static void hg_panel(FILE *out, double x, const char *title,
 	max = dceil(max * unit_scale / step - 1e-9) * step / unit_scale;
 	dec = step_decimals(step);
 	svg_text(out, x, HG_TOP - 14, 13, "start", "font-weight=\"bold\"", title);
-	for (double v = 0; v <= max * unit_scale + step * 1e-6; v += step) {
+	/* Ticks at 0, step, 2 step... (a while loop: cert-flp30-c objects
+	 * to a floating-point for-loop counter). */
+	v = 0;
+	while (v <= max * unit_scale + step * 1e-6) {
 		double gx = x + v / unit_scale / max * bar_w;
 
 		fprintf(out,
@@ -822,6 +826,7 @@ static void hg_panel(FILE *out, double x, const char *title,
 			gx, y_axis, gx, y_axis + 5);
 		snprintf(text, sizeof(text), "%.*f", dec, v);
 		svg_text(out, gx, y_axis + 18, 11, "middle", NULL, text);
+		v += step;
 	}
 	fprintf(out,
 		"<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
