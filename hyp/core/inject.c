@@ -35,10 +35,11 @@ void inject_exception(struct vcpu *v, uint64_t cause, uint64_t tval)
 	csr_write(CSR_VSTVAL, tval);
 
 	/* sstatus.SPP at the exit says whether the guest was in VS (1) or VU. */
+	bool was_sie = vsstatus & SSTATUS_SIE;
 	vsstatus &= ~(SSTATUS_SPP | SSTATUS_SPIE | SSTATUS_SIE);
 	if (v->sstatus & SSTATUS_SPP)
 		vsstatus |= SSTATUS_SPP;
-	if (csr_read(CSR_VSSTATUS) & SSTATUS_SIE)
+	if (was_sie)
 		vsstatus |= SSTATUS_SPIE;
 	csr_write(CSR_VSSTATUS, vsstatus);
 

@@ -10,6 +10,7 @@
 #include <tracevisor/trace_record.h>
 
 #include "../core/vcpu.h"
+#include "../sbi/sbi.h"
 
 #ifndef TV_TRACE
 #define TV_TRACE 1
@@ -17,7 +18,7 @@
 
 /* trace_on[kind] != 0: record that kind (tracing on and kind not filtered). */
 extern uint8_t trace_on[TV_KIND_COUNT];
-/* Tracing is switched on: the exit path tests this one byte. */
+/* Tracing is switched on (each vcpu keeps a copy the exit path tests). */
 extern uint8_t trace_active;
 
 void trace_init(void);
@@ -42,11 +43,9 @@ void trace_write(struct vcpu *v, unsigned kind, unsigned flags, uint64_t a0,
 
 #if TV_TRACE
 #define TRACE_ON(kind) __builtin_expect(trace_on[kind], 1)
-#define TRACE_ACTIVE() __builtin_expect(trace_active, 1)
 #define TRACE_ACTIVE_VCPU(v) __builtin_expect((v)->trace_active, 1)
 #else
 #define TRACE_ON(kind) 0
-#define TRACE_ACTIVE() 0
 #define TRACE_ACTIVE_VCPU(v) 0
 #endif
 
@@ -87,7 +86,7 @@ static inline void trace_sbi_result(struct vcpu *v, const uint64_t args[3])
 		trace_write(v, TV_KIND_SBI, 0,
 			    (v->gpr[REG_A7] << 32) | (uint32_t)v->gpr[REG_A6],
 			    args[0], args[1], args[2], v->gpr[REG_A0],
-			    v->gpr[REG_A7] <= 0x0f ? 0 : v->gpr[REG_A0 + 1]);
+			    sbi_is_legacy(v->gpr[REG_A7]) ? 0 : v->gpr[REG_A0 + 1]);
 }
 
 static inline void trace_mmio(struct vcpu *v, uint64_t gpa, uint64_t value,
