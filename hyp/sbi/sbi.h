@@ -33,13 +33,6 @@ void sbi_ipi_raise(struct vcpu *v, struct vcpu *target);
 /* The extension implementing `eid`, or NULL (probe_extension uses this). */
 const struct sbi_ext *sbi_find_ext(unsigned long eid);
 
-/* A v0.1 call (its result is in a0 only)? */
-static inline bool sbi_is_legacy(unsigned long eid)
-{
-	const struct sbi_ext *e = sbi_find_ext(eid);
-	return e && e->legacy;
-}
-
 /* Handle the guest's ecall: dispatch, write a0/a1, step over the ecall. */
 void sbi_handle_ecall(struct vcpu *v);
 

@@ -9,8 +9,9 @@
 
 #include <tracevisor/trace_record.h>
 
+#include <tracevisor/sbi_ids.h>
+
 #include "../core/vcpu.h"
-#include "../sbi/sbi.h"
 
 #ifndef TV_TRACE
 #define TV_TRACE 1
@@ -86,7 +87,7 @@ static inline void trace_sbi_result(struct vcpu *v, const uint64_t args[3])
 		trace_write(v, TV_KIND_SBI, 0,
 			    (v->gpr[REG_A7] << 32) | (uint32_t)v->gpr[REG_A6],
 			    args[0], args[1], args[2], v->gpr[REG_A0],
-			    sbi_is_legacy(v->gpr[REG_A7]) ? 0 : v->gpr[REG_A0 + 1]);
+			    v->gpr[REG_A7] <= SBI_EXT_0_1_LAST ? 0 : v->gpr[REG_A0 + 1]);
 }
 
 static inline void trace_mmio(struct vcpu *v, uint64_t gpa, uint64_t value,

@@ -17,6 +17,8 @@
 #define SBI_EXT_0_1_REMOTE_SFENCE_VMA 0x06
 #define SBI_EXT_0_1_REMOTE_SFENCE_VMA_ASID 0x07
 #define SBI_EXT_0_1_SHUTDOWN 0x08
+/* EIDs 0x00-0x0F are reserved for the legacy extensions. */
+#define SBI_EXT_0_1_LAST 0x0F
 
 #define SBI_EXT_BASE 0x10
 #define SBI_BASE_GET_SPEC_VERSION 0
