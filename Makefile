@@ -16,17 +16,21 @@ HOSTCC ?= cc
 B := build
 
 PICOLIBC := /usr/lib/picolibc/riscv64-unknown-elf
+# Asked of the cross compiler when a recipe first needs them, never while
+# the Makefile is parsed: on a fresh machine the compiler only exists once
+# the `setup` prerequisite has installed it (each is computed once).
+CC_INCLUDE = $(eval CC_INCLUDE := $$(shell $(CC_T) -print-file-name=include))$(CC_INCLUDE)
+CC_LIBGCC = $(eval CC_LIBGCC := $$(shell $(CC_T) -march=rv64imac -mabi=lp64 -print-libgcc-file-name))$(CC_LIBGCC)
 ARCH_FLAGS := -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany
-TARGET_CFLAGS := $(ARCH_FLAGS) -std=c11 -O2 -g -Wall -Wextra -Werror \
+TARGET_CFLAGS = $(ARCH_FLAGS) -std=c11 -O2 -g -Wall -Wextra -Werror \
 	-ffreestanding -fno-builtin-printf -fno-common -fno-stack-protector \
 	-ffunction-sections -fdata-sections -fstack-usage \
 	-nostdinc -isystem $(PICOLIBC)/include \
-	-isystem $(shell $(CC_T) -print-file-name=include) \
+	-isystem $(CC_INCLUDE) \
 	-Iinclude -Ilib -DPICOLIBC_INTEGER_PRINTF_SCANF
 TARGET_LDFLAGS := $(ARCH_FLAGS) -nostdlib -static -Wl,--gc-sections \
 	-Wl,--no-relax -Wl,--no-warn-rwx-segments -Wl,--defsym=vfprintf=__i_vfprintf
-TARGET_LIBS := $(PICOLIBC)/lib/rv64imac/lp64/libc.a \
-	$(shell $(CC_T) -march=rv64imac -mabi=lp64 -print-libgcc-file-name)
+TARGET_LIBS = $(PICOLIBC)/lib/rv64imac/lp64/libc.a $(CC_LIBGCC)
 
 HOST_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -Iinclude -Ilib
 

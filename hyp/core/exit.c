@@ -53,14 +53,41 @@ static void capture_insn(struct vcpu *v)
 	v->insn_valid = v->insn_len != 0;
 }
 
-/* Virtual-instruction exception: WFI with hstatus.VTW=1 is the one we
- * handle; anything else is an instruction VS-mode may not execute, which
- * the guest sees as an illegal instruction ("Virtual Instruction
- * Exceptions"), with the instruction bits as its tval. */
+/*
+ * An illegal-instruction exception for the guest, its tval the faulting
+ * instruction read from the guest itself. The privileged spec lets stval
+ * be zero or the instruction ("Supervisor Trap Value Register"), and
+ * Sstvala/Shvstvala require the instruction; what the hardware left in
+ * stval cannot be trusted for it (QEMU 7.2 leaves a stale value for
+ * HLV/HSV, QEMU 10.0 for an MRET, and OpenSBI passes mtval on as the
+ * redirected stval). If the instruction cannot be read, 0: never stale.
+ */
+static void inject_illegal_instruction(struct vcpu *v)
+{
+	uint64_t insn = guest_fetch_insn(v->sepc);
+	inject_exception(v, EXC_ILLEGAL_INST, insn == ~0ULL ? 0 : (uint32_t)insn);
+}
+
+/* Virtual-instruction exception: WFI and Zawrs' WRS.NTO with hstatus.VTW=1
+ * are the ones we handle; anything else is an instruction VS-mode may not
+ * execute, which the guest sees as an illegal instruction ("Virtual
+ * Instruction Exceptions"). Which instruction it was is read from the
+ * guest: stval is not reliable for it (QEMU 10.0 leaves a stale value for
+ * WRS.NTO, QEMU 7.2 for HLV/HSV). */
 static void handle_virtual_instruction(struct vcpu *v)
 {
 	const uint32_t WFI = 0x10500073;
-	if ((uint32_t)v->stval == WFI) {
+	const uint32_t WRS_NTO = 0x00d00073;
+	uint64_t raw = guest_fetch_insn(v->sepc);
+	uint32_t insn = raw == ~0ULL ? (uint32_t)v->stval : (uint32_t)raw;
+	if (insn == WRS_NTO) {
+		/* Zawrs: WRS.NTO may complete "for implementation-specific
+		 * reasons" at any time and the waiter re-checks its condition.
+		 * It traps here only because VTW=1 (for WFI): complete it. */
+		v->sepc += 4;
+		return;
+	}
+	if (insn == WFI) {
 		v->sepc += 4;
 		/* Wait only if the guest has nothing pending. The hypervisor's
 		 * own wfi wakes on any pending and enabled interrupt (sie for
@@ -69,10 +96,7 @@ static void handle_virtual_instruction(struct vcpu *v)
 			__asm__ volatile("wfi");
 		return;
 	}
-	/* The guest's tval is the instruction. QEMU 7.2 leaves a stale stval
-	 * for HLV/HLVX/HSV, so read the instruction from the guest itself. */
-	uint64_t insn = guest_fetch_insn(v->sepc);
-	inject_exception(v, EXC_ILLEGAL_INST, insn == ~0ULL ? v->stval : (uint32_t)insn);
+	inject_exception(v, EXC_ILLEGAL_INST, raw == ~0ULL ? 0 : insn);
 }
 
 /* Instruction guest-page fault: nothing is mapped where the guest tried to
@@ -126,9 +150,11 @@ static void dispatch(struct vcpu *v)
 	case EXC_VIRTUAL_INST:
 		handle_virtual_instruction(v);
 		break;
+	case EXC_ILLEGAL_INST:
+		inject_illegal_instruction(v);
+		break;
 	case EXC_INST_MISALIGNED:
 	case EXC_INST_ACCESS:
-	case EXC_ILLEGAL_INST:
 	case EXC_BREAKPOINT:
 	case EXC_LOAD_MISALIGNED:
 	case EXC_LOAD_ACCESS:

@@ -43,6 +43,27 @@ void hart_context_init(struct vcpu *v, unsigned slot)
 
 /* Without the H extension there is nothing to do: say which flag fixes it
  * and shut down with a failure reason. */
+/* Guest RAM: tv.guest_mem, or with tv.guest_mem=max the largest free
+ * block of host RAM, less room for the G-stage tables and the hypervisor's
+ * other late allocations, so a guest fits whatever -m the machine has. */
+#define LATE_ALLOCATIONS MiB(4)
+
+static uint64_t guest_ram_size(void)
+{
+	if (opt.guest_mem)
+		return opt.guest_mem;
+	uint64_t free = mem_largest_free(MiB(2));
+	uint64_t size = free > LATE_ALLOCATIONS + MiB(2) ?
+		ALIGN_DOWN(free - LATE_ALLOCATIONS, MiB(2)) : 0;
+	if (!size)
+		hyp_panic("tv.guest_mem=max: no free block of host RAM large enough "
+			  "(largest %llu KiB)", (unsigned long long)(free >> 10));
+	hyp_log("guest RAM: %llu MiB, sized from the largest free block of host RAM "
+		"(%llu MiB; tv.guest_mem=max)\n", (unsigned long long)(size >> 20),
+		(unsigned long long)(free >> 20));
+	return size;
+}
+
 static void require_h(void)
 {
 	if (hart_has_h())
@@ -86,7 +107,7 @@ void hyp_main(unsigned long hart, const void *fdt)
 		vcpus[i].id = i;
 		vcpus[i].hsm_state = i ? SBI_HSM_STATE_STOPPED : SBI_HSM_STATE_STARTED;
 	}
-	vm_create(&vms[0], 0, opt.guest_mem);
+	vm_create(&vms[0], 0, guest_ram_size());
 	mem_print();
 	vcpu_init(&vcpus[0], &vms[0], 0, (unsigned)hart);
 	unsigned up = smp_start_secondaries();

@@ -86,6 +86,18 @@ void *mem_alloc_hyp(uint64_t size, uint64_t align, const char *what)
 	return (void *)(uintptr_t)base;
 }
 
+uint64_t mem_largest_free(uint64_t align)
+{
+	uint64_t best = 0;
+	for (int i = 0; i < nfree; i++) {
+		const struct mem_range *r = &free_ranges[i];
+		uint64_t base = ALIGN_UP(r->base, align), end = ALIGN_DOWN(r->base + r->size, align);
+		if (base < end && end - base > best)
+			best = end - base;
+	}
+	return best;
+}
+
 uint64_t mem_alloc_guest(uint64_t size, uint64_t align)
 {
 	return take(size, align);

@@ -17,6 +17,8 @@ void mem_reserve(uint64_t base, uint64_t size);
 
 /* Zeroed, aligned memory owned by the hypervisor (never mapped to a guest).
  * Panics when RAM is exhausted: it is only called at boot. */
+/* The size of the largest free block, `align`ed at both ends. */
+uint64_t mem_largest_free(uint64_t align);
 void *mem_alloc_hyp(uint64_t size, uint64_t align, const char *what);
 
 /* Memory for guest RAM: 0 when none is free. Not zeroed by this call. */

@@ -108,6 +108,10 @@ static bool apply(const char *name, const char *val)
 	int i;
 
 	if (!strcmp(name, "guest_mem")) {
+		if (!strcmp(val, "max")) {
+			opt.guest_mem = 0; /* sized in main.c from what is free */
+			return true;
+		}
 		if (!parse_size(val, &v) || v < MiB(2))
 			return false;
 		opt.guest_mem = ALIGN_UP(v, MiB(2));

@@ -15,7 +15,7 @@ enum guest_choice { GUEST_TEST, GUEST_BENCH, GUEST_LINUX, GUEST_HOSTILE, GUEST_V
 		   GUEST_SMP };
 
 struct options {
-	uint64_t guest_mem;	   /* tv.guest_mem=64M */
+	uint64_t guest_mem;	   /* tv.guest_mem=64M; 0 = max (all that is free) */
 	enum gstage_choice gstage; /* tv.gstage=auto|sv39x4|sv48x4 */
 	bool trace;		   /* tv.trace=on|off */
 	uint32_t ring_slots;	   /* tv.ring=4096 (power of two) */

@@ -6,6 +6,7 @@
 #include "platform.h"
 
 #include "fdt.h"
+#include "isa.h"
 
 struct platform platform;
 
@@ -71,16 +72,6 @@ static bool node_enabled(const void *fdt, int node)
 	return !status || strcmp(status, "okay") == 0 || strcmp(status, "ok") == 0;
 }
 
-/* An ISA string names multi-letter extensions after underscores. */
-static bool isa_has_ext(const char *isa, const char *ext)
-{
-	size_t n = strlen(ext);
-	for (const char *p = isa; (p = strchr(p, '_')) != NULL; p++)
-		if (strncmp(p + 1, ext, n) == 0 && (p[1 + n] == '_' || p[1 + n] == 0))
-			return true;
-	return false;
-}
-
 /* /cpus: the enabled harts, the boot hart's ISA string and the timebase. */
 static int probe_cpus(const void *fdt, unsigned long boot_hart)
 {
@@ -107,9 +98,8 @@ static int probe_cpus(const void *fdt, unsigned long boot_hart)
 				platform.timebase_hz = fdt_read_cells(tb, len / 4);
 		}
 		if (hart == boot_hart) {
-			const char *isa = fdt_getprop(fdt, node, "riscv,isa", &len);
-			if (isa && len > 0)
-				strncpy(platform.isa, isa, sizeof(platform.isa) - 1);
+			isa_probe(fdt, node);
+			platform.cpu_node = node;
 		}
 		if (!node_enabled(fdt, node))
 			continue;
@@ -128,7 +118,7 @@ static int probe_cpus(const void *fdt, unsigned long boot_hart)
 		hyp_log("device tree gives no timebase-frequency in /cpus\n");
 		return -1;
 	}
-	platform.has_sstc = isa_has_ext(platform.isa, "sstc");
+	platform.has_sstc = isa_host_has("sstc");
 	return 0;
 }
 
@@ -215,7 +205,7 @@ void platform_print(void)
 					     platform.reserved[i].size - 1));
 	hyp_log("%d hart(s)%s, timebase %llu Hz, ISA %s\n", platform.nharts,
 		platform.harts_ignored ? " (more ignored)" : "",
-		(unsigned long long)platform.timebase_hz, platform.isa);
+		(unsigned long long)platform.timebase_hz, isa_host_string());
 	if (platform.uart_base)
 		hyp_log("console UART %s at %#llx (output goes through SBI)\n",
 			platform.uart_compat, (unsigned long long)platform.uart_base);

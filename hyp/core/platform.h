@@ -23,7 +23,7 @@ struct platform {
 	uint32_t hart_id[MAX_HARTS];		   /* enabled /cpus/cpu@N */
 	int nharts;
 	int harts_ignored;			   /* harts beyond MAX_HARTS */
-	char isa[160];				   /* riscv,isa of the boot hart */
+	int cpu_node;				   /* the boot hart's node in platform_fdt() */
 	bool has_sstc;
 	uint64_t timebase_hz;			   /* /cpus timebase-frequency */
 	uint64_t uart_base;			   /* console UART from /chosen stdout-path */

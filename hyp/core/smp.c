@@ -187,6 +187,47 @@ void hyp_secondary_main(unsigned long hart, unsigned long slot)
 	vcpu_wait_for_start(v);
 }
 
+/*
+ * Wait for a hart we started to reach the hypervisor. How long that takes
+ * depends on the host (a loaded machine, -icount's round-robin), so the
+ * wait is not timed: the firmware's own view of the hart decides. While
+ * SBI HSM hart_get_status says START_PENDING or STARTED the hart is on its
+ * way ("Function: Get HART Status"); STOPPED means the start failed. A
+ * note after 1 s says we are still waiting; only a hart that the firmware
+ * reports as started yet stays silent for ARRIVAL_LIMIT_S is given up.
+ */
+#define ARRIVAL_LIMIT_S 120
+
+static bool wait_for_arrival(struct vcpu *v, unsigned long hart)
+{
+	uint64_t t0 = csr_read(CSR_TIME);
+	bool noted = false;
+	while (!__atomic_load_n(&v->alive, __ATOMIC_ACQUIRE)) {
+		struct sbiret st = fw_call(SBI_EXT_HSM, SBI_HSM_HART_GET_STATUS, hart, 0, 0);
+		if (__atomic_load_n(&v->alive, __ATOMIC_ACQUIRE))
+			break;
+		if (st.error == 0 && st.value == SBI_HSM_STATE_STOPPED) {
+			hyp_log("hart %lu was started but the firmware reports it stopped; "
+				"carrying on without it\n", hart);
+			return false;
+		}
+		uint64_t waited = csr_read(CSR_TIME) - t0;
+		if (!noted && waited > patience()) {
+			hyp_log("hart %lu is slow to arrive (firmware: state %ld); still waiting\n",
+				hart, st.error ? -1L : (long)st.value);
+			noted = true;
+		}
+		if (waited > ARRIVAL_LIMIT_S * platform.timebase_hz) {
+			hyp_log("hart %lu did not reach the hypervisor in %d s although the "
+				"firmware started it; carrying on without it\n", hart,
+				ARRIVAL_LIMIT_S);
+			return false;
+		}
+		nap();
+	}
+	return true;
+}
+
 unsigned smp_start_secondaries(void)
 {
 	unsigned up = 1;
@@ -202,14 +243,8 @@ unsigned smp_start_secondaries(void)
 				platform.hart_id[i], r.error);
 			continue;
 		}
-		uint64_t until = csr_read(CSR_TIME) + patience();
-		while (!__atomic_load_n(&v->alive, __ATOMIC_ACQUIRE) && csr_read(CSR_TIME) < until)
-			nap();
-		if (__atomic_load_n(&v->alive, __ATOMIC_ACQUIRE))
+		if (wait_for_arrival(v, platform.hart_id[i]))
 			up++;
-		else
-			hyp_log("hart %u was started but did not reach the hypervisor "
-				"within 1 s; carrying on without it\n", platform.hart_id[i]);
 	}
 	return up;
 }

@@ -45,10 +45,6 @@ void timer_init(struct vcpu *v)
 		/* vstimecmp compares against the guest's time (time +
 		 * htimedelta); all ones never fires. */
 		csr_write(CSR_VSTIMECMP, NEVER);
-		if (timer_guest_has_sstc())
-			csr_set(CSR_HENVCFG, HENVCFG_STCE);
-		else
-			csr_clear(CSR_HENVCFG, HENVCFG_STCE);
 	}
 	rearm(v);
 	csr_set(CSR_SIE, MIP_STIP);

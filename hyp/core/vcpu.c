@@ -4,6 +4,7 @@
 #include "vcpu.h"
 
 #include "../trace/trace.h"
+#include "isa.h"
 #include "timer.h"
 #include "vm.h"
 
@@ -35,7 +36,8 @@ void vcpu_init(struct vcpu *v, struct vm *vm, unsigned id, unsigned hart)
 	csr_write(CSR_HVIP, 0);
 	csr_write(CSR_HIE, 0);
 	csr_write(CSR_HCOUNTEREN, COUNTEREN_CY | COUNTEREN_TM | COUNTEREN_IR);
-	csr_write(CSR_HENVCFG, 0);
+	/* henvcfg enables what the guest's ISA string promises (isa.c). */
+	isa_guest_setup(timer_guest_has_sstc());
 	timer_init(v);
 
 	/* The guest's own supervisor CSRs start as after reset. */
@@ -61,7 +63,8 @@ void vcpu_init(struct vcpu *v, struct vm *vm, unsigned id, unsigned hart)
 	/* FS must be non-Off in both sstatus and vsstatus for the guest to
 	 * use floating point; the hypervisor itself never touches FP. */
 	v->sstatus = (csr_read(CSR_SSTATUS) & ~(SSTATUS_SIE | SSTATUS_SPIE)) |
-		     SSTATUS_SPP | SSTATUS_FS_INITIAL;
+		     SSTATUS_SPP | SSTATUS_FS_INITIAL |
+		     (isa_guest_has_v() ? SSTATUS_VS_INITIAL : 0);
 	v->sepc = vm->entry_gpa;
 	v->gpr[REG_A0] = id;	      /* the guest's hart id */
 	v->gpr[REG_A1] = vm->fdt_gpa; /* its device tree */

@@ -8,6 +8,7 @@
 #include "fdt.h"
 #include "mem.h"
 #include "options.h"
+#include "isa.h"
 #include "platform.h"
 #include "timer.h"
 
@@ -107,31 +108,6 @@ static void setup_gstage(struct vm *vm)
 		(void *)root, vm->gstage.tables);
 }
 
-/* The guest's ISA string: the host's without H (the guest cannot use it),
- * and without Sstc when the guest is not given it. */
-static void guest_isa(char *out, size_t size)
-{
-	const char *in = platform.isa;
-	size_t n = 0;
-	const char *us = strchr(in, '_');
-	size_t single = us ? (size_t)(us - in) : strlen(in);
-	for (size_t i = 0; i < single && n + 1 < size; i++)
-		if (i < 4 || in[i] != 'h')
-			out[n++] = in[i];
-	while (us && n + 1 < size) {
-		const char *next = strchr(us + 1, '_');
-		size_t len = next ? (size_t)(next - us) : strlen(us);
-		bool drop = (len == 5 && !strncmp(us, "_sstc", 5) && !timer_guest_has_sstc()) ||
-			    (len >= 2 && us[1] == 'h');
-		if (!drop && n + len < size) {
-			memcpy(out + n, us, len);
-			n += len;
-		}
-		us = next;
-	}
-	out[n] = 0;
-}
-
 /* The bootargs words that are not hypervisor options go to the guest. */
 static void guest_bootargs(char *out, size_t size)
 {
@@ -153,6 +129,29 @@ static void guest_bootargs(char *out, size_t size)
 }
 
 #define CHECK(x) do { if ((x) < 0) goto fail; } while (0)
+
+/* Properties of the host's cpu node that describe what VS-mode sees the
+ * same way: the MMU modes vsatp accepts and the cache-block sizes of the
+ * Zicbo* instructions (Linux disables Zicbom/Zicboz without them). The
+ * guest gets Sv39 when the host names no mmu-type. */
+static int copy_cpu_props(struct fdt_writer *w)
+{
+	static const char *const props[] = {
+		"mmu-type", "riscv,cbom-block-size", "riscv,cboz-block-size",
+		"riscv,cbop-block-size",
+	};
+	const void *fdt = platform_fdt();
+	int err = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(props) && err >= 0; i++) {
+		int len;
+		const void *val = fdt_getprop(fdt, platform.cpu_node, props[i], &len);
+		if (val && len > 0)
+			err = fdtw_prop(w, props[i], val, len);
+		else if (i == 0)
+			err = fdtw_prop_string(w, "mmu-type", "riscv,sv39");
+	}
+	return err;
+}
 #define PLIC_PHANDLE 1
 #define INTC_PHANDLE(cpu) (2 + (cpu))
 
@@ -160,11 +159,14 @@ static void guest_bootargs(char *out, size_t size)
 static void build_guest_fdt(struct vm *vm)
 {
 	struct fdt_writer w;
-	char isa[160], args[256];
+	char args[256];
 	void *buf = vm_gpa_to_hva(vm, vm->fdt_gpa, GUEST_FDT_MAX);
 	uint32_t reg[4];
+	size_t isa_list_len;
 
-	guest_isa(isa, sizeof(isa));
+	isa_guest_setup(timer_guest_has_sstc());
+	const char *isa = isa_guest_string();
+	const char *isa_list = isa_guest_extensions(&isa_list_len);
 	guest_bootargs(args, sizeof(args));
 	CHECK(fdtw_init(&w, buf, GUEST_FDT_MAX, 0));
 	CHECK(fdtw_begin_node(&w, ""));
@@ -194,7 +196,9 @@ static void build_guest_fdt(struct vm *vm)
 		CHECK(fdtw_prop_u32(&w, "reg", i));
 		CHECK(fdtw_prop_string(&w, "compatible", "riscv"));
 		CHECK(fdtw_prop_string(&w, "riscv,isa", isa));
-		CHECK(fdtw_prop_string(&w, "mmu-type", "riscv,sv39"));
+		CHECK(fdtw_prop_string(&w, "riscv,isa-base", "rv64i"));
+		CHECK(fdtw_prop(&w, "riscv,isa-extensions", isa_list, (int)isa_list_len));
+		CHECK(copy_cpu_props(&w));
 		CHECK(fdtw_prop_string(&w, "status", "okay"));
 		CHECK(fdtw_begin_node(&w, "interrupt-controller"));
 		CHECK(fdtw_prop_u32(&w, "#interrupt-cells", 1));

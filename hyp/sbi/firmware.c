@@ -5,6 +5,8 @@
 
 #include <tracevisor/sbi_ids.h>
 
+#include "../core/platform.h"
+
 static bool has_dbcn, has_srst, has_time;
 
 /* One SBI call ("Binary Encoding" in the SBI specification). */
@@ -103,19 +105,44 @@ void fw_set_finisher(uint64_t addr)
 }
 
 /*
- * System reset. OpenSBI 1.1 on QEMU virt turns an SRST shutdown with reason
- * "none" into the test finisher's PASS (QEMU exits 0) and any other reason
- * into FAIL with code 0, which QEMU also reports as exit status 0. So when
- * the device tree lists a SiFive test finisher, a failure is written to it
- * directly as FAIL with code 1 (value 0x3333 | code << 16); elsewhere SRST
- * carries the failure reason to the firmware.
+ * System reset, once for the whole machine: the first hart to ask decides
+ * the outcome, any later caller (another vCPU's SRST, a second failure)
+ * only waits, so a success can never overtake a failure already on its
+ * way, nor the other way round.
+ *
+ * OpenSBI 1.1 on QEMU virt turns an SRST shutdown with reason "none" into
+ * the test finisher's PASS (QEMU exits 0) and any other reason into FAIL
+ * with code 0, which QEMU also reports as exit status 0. So when the
+ * device tree lists a SiFive test finisher, a failure is written to it
+ * directly as FAIL with code 1 (value 0x3333 | code << 16). QEMU 10 acts
+ * on that write asynchronously (a shutdown request to its main loop), so
+ * nothing else may follow it that could end the run first: in particular
+ * not SRST, whose poweroff the firmware writes to the same finisher as
+ * PASS. Only if the machine is still running after FINISHER_GRACE_S
+ * seconds (a finisher that does nothing) does SRST carry the failure.
+ * Elsewhere SRST carries the reason to the firmware.
  */
+#define FINISHER_GRACE_S 5
+
+static void wait_seconds(unsigned s)
+{
+	uint64_t t0 = csr_read(CSR_TIME);
+	while (csr_read(CSR_TIME) - t0 < s * platform.timebase_hz)
+		__asm__ volatile("nop");
+}
+
 void fw_shutdown(bool failure)
 {
+	static int once;
+	if (__atomic_exchange_n(&once, 1, __ATOMIC_ACQ_REL))
+		for (;;)
+			__asm__ volatile("wfi");
 	unsigned long reason = failure ? SBI_SRST_REASON_SYSTEM_FAILURE
 				       : SBI_SRST_REASON_NONE;
-	if (failure && finisher)
+	if (failure && finisher) {
 		*finisher = 0x3333 | (1u << 16);
+		wait_seconds(FINISHER_GRACE_S);
+	}
 	if (has_srst)
 		fw_call(SBI_EXT_SRST, SBI_SRST_SYSTEM_RESET,
 			SBI_SRST_TYPE_SHUTDOWN, reason, 0);

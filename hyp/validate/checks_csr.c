@@ -4,6 +4,7 @@
  * legalise what is written ("Hypervisor and Virtual Supervisor CSRs").
  * No guest runs here.
  */
+#include "../core/isa.h"
 #include "../core/platform.h"
 #include "vcheck.h"
 
@@ -27,28 +28,17 @@
 		__got;                                                         \
 	})
 
-/* The single-letter part of the ISA string ("rv64imafdch") lists `c`. */
-static bool isa_has_letter(char c)
-{
-	const char *isa = platform.isa;
-	if (strncmp(isa, "rv64", 4) != 0 && strncmp(isa, "rv32", 4) != 0)
-		return false;
-	for (const char *p = isa + 4; *p && *p != '_'; p++)
-		if (*p == c)
-			return true;
-	return false;
-}
 
 /* misa is not readable from S-mode; the device tree's ISA string is what
  * the firmware derived from it. hstatus answering proves H is there. */
 static void isa_h(struct result *r)
 {
-	if (isa_has_letter('h'))
-		pass(r, "ISA string \"%.60s\" lists h; hstatus reads %#llx", platform.isa,
+	if (isa_host_has("h"))
+		pass(r, "ISA string \"%.60s\" lists h; hstatus reads %#llx", isa_host_string(),
 		     (unsigned long long)csr_read(CSR_HSTATUS));
 	else
 		fail(r, "hstatus is implemented but the ISA string \"%.60s\" has no h",
-		     platform.isa);
+		     isa_host_string());
 }
 
 /* Sstc in the ISA string <=> vstimecmp exists <=> henvcfg.STCE writable. */

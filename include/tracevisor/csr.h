@@ -62,6 +62,8 @@
 #define SSTATUS_SPP (1UL << 8)
 #define SSTATUS_FS (3UL << 13)
 #define SSTATUS_FS_INITIAL (1UL << 13)
+#define SSTATUS_VS (3UL << 9)
+#define SSTATUS_VS_INITIAL (1UL << 9)
 #define SSTATUS_SUM (1UL << 18)
 #define SSTATUS_MXR (1UL << 19)
 

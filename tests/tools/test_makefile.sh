@@ -1,0 +1,44 @@
+#!/bin/bash
+# The Makefile on a fresh machine: reading it must not run the cross
+# compiler (on a fresh Debian 12 machine it is installed by the `setup`
+# prerequisite, after the Makefile has been read; a path asked for at
+# parse time comes back empty and the first build fails). A cross
+# compiler that does not exist stands in for the missing one: if anything
+# runs it while the Makefile is read or a target is resolved, make says so
+# on stderr. `make fresh-check` proves the same end to end in a new
+# Debian 12 chroot.
+set -u
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+cd "$ROOT" || exit 1
+fake=/nonexistent-toolchain/riscv64-unknown-elf-
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+ok() { echo "ok - $1"; }
+bad() { echo "not ok - $1"; sed 's/^/    /' "$2" | head -n 5; }
+
+# 1. Reading the Makefile (and every mk/*.mk) with no compiler present.
+make -s --no-print-directory CROSS_COMPILE="$fake" no-such-target >"$tmp/out" 2>"$tmp/err"
+if grep -q nonexistent-toolchain "$tmp/err"; then
+	bad "reading the Makefile runs no cross compiler" "$tmp/err"
+else
+	ok "reading the Makefile runs no cross compiler"
+fi
+if grep -q "No rule to make target 'no-such-target'" "$tmp/err"; then
+	ok "the Makefile was read to the end (make looked for the target)"
+else
+	bad "the Makefile was read to the end (make looked for the target)" "$tmp/err"
+fi
+
+# 2. The dry run of a build into an empty directory: the compile commands
+# are printed (recipes are expanded only when run), and the setup step
+# comes before the first of them.
+make -n --no-print-directory CROSS_COMPILE="$fake" B="$tmp/b" "$tmp/b/hyp/hyp/core/main.o" \
+	>"$tmp/dry" 2>"$tmp/err"
+first_setup=$(grep -n 'scripts/setup.sh build' "$tmp/dry" | head -n 1 | cut -d: -f1)
+first_cc=$(grep -n "${fake}gcc" "$tmp/dry" | head -n 1 | cut -d: -f1)
+if [ -n "$first_setup" ] && [ -n "$first_cc" ] && [ "$first_setup" -lt "$first_cc" ]; then
+	ok "setup runs before the first compile"
+else
+	bad "setup runs before the first compile (setup line ${first_setup:-none}, compile line ${first_cc:-none})" "$tmp/dry"
+fi
