@@ -123,8 +123,25 @@ $(B)/host/tvtrace: $(TVTRACE_SRCS) $(wildcard lib/*.h include/tracevisor/*.h too
 BIOS ?= default
 APPEND ?=
 GUEST ?= test
+# PLATFORM: the QEMU and OpenSBI that run, debug, validate and bench boot
+# on, handed to the scripts as TV_PLATFORM (scripts/run.sh --platform):
+#   system  Debian 12's QEMU 7.2 and OpenSBI 1.1 (the default)
+#   qemu10  QEMU 10.0 + OpenSBI 1.5 from bookworm-backports, which
+#           scripts/setup.sh qemu10 fetches into the cache first
+PLATFORMS := system qemu10
+PLATFORM ?= $(or $(TV_PLATFORM),system)
+ifneq ($(filter run debug validate bench,$(MAKECMDGOALS)),)
+ifneq ($(words $(PLATFORM)):$(filter $(PLATFORMS),$(PLATFORM)),1:$(PLATFORM))
+$(error PLATFORM='$(PLATFORM)' is not a platform: use PLATFORM=system or PLATFORM=qemu10)
+endif
+endif
+run debug validate bench: export TV_PLATFORM := $(PLATFORM)
+# The recipe line that makes PLATFORM ready (none for system).
+PLATFORM_SETUP = $(if $(filter-out system,$(PLATFORM)),@scripts/setup.sh $(PLATFORM))
+
 run: all
 	@scripts/setup.sh run
+	$(PLATFORM_SETUP)
 ifeq ($(GUEST),linux)
 	@scripts/setup.sh linux
 	@scripts/fetch-linux.sh
@@ -137,6 +154,7 @@ endif
 
 debug: all
 	@scripts/setup.sh all
+	$(PLATFORM_SETUP)
 	@scripts/run.sh --bios $(BIOS) --append "$(APPEND)" --debug
 
 # ---- tests ---------------------------------------------------------------
@@ -167,6 +185,7 @@ clean:
 # ---- benchmarks ------------------------------------------------------------
 bench: all
 	@scripts/setup.sh run
+	$(PLATFORM_SETUP)
 	@scripts/bench.sh
 
 -include $(wildcard mk/*.mk)

@@ -10,12 +10,14 @@
 #   build/validate.log      the console (table, TAP lines, trace dump)
 #   build/validate.tap      the TAP lines alone (plan included)
 #   build/validate.records  the decoded trace: every marker and exit record
-# Variables: BIOS, APPEND (more bootargs), as for make run.
+# Variables: BIOS, APPEND (more bootargs), PLATFORM (system or qemu10), as
+# for make run.
 VALIDATE_LOG := $(B)/validate.log
 
 .PHONY: validate
 validate: all
 	@scripts/setup.sh run
+	$(PLATFORM_SETUP)
 	@status=0; \
 	scripts/run.sh --bios $(BIOS) --append "tv.guest=validate $(APPEND)" \
 		--log $(VALIDATE_LOG) || status=$$?; \

@@ -6,6 +6,8 @@
 # natively on OpenSBI with no hypervisor. Wall-clock figures are quoted
 # only as ratios of medians of RUNS runs made side by side in this run.
 # Writes build/bench.json (one flat object) and prints a table.
+# QEMU and OpenSBI: platform $TV_PLATFORM (system or qemu10, default
+# system; scripts/run.sh and scripts/linux-native.sh read it).
 set -u
 cd "$(dirname "$0")/.."
 B=build
@@ -116,7 +118,9 @@ wall_hyp=$(wall hyp null_sbi_call_ns)
 wall_native=$(wall native null_sbi_call_ns)
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "null" }'; }
 
-qemu=$(qemu-system-riscv64 --version | head -1 | sed 's/.*version \([^ ]*\).*/\1/')
+# The QEMU of platform $TV_PLATFORM, which scripts/run.sh and
+# scripts/linux-native.sh ran (scripts/fetch-platform.sh --print).
+qemu=$(scripts/fetch-platform.sh --print "${TV_PLATFORM:-system}" | sed -n 's/^QEMU_VERSION=//p')
 cat >"$B/bench.json" <<JSON
 {
   "date": "$(date -u +%Y-%m-%d)",

@@ -10,7 +10,8 @@
 # Debian 12 has no riscv64 kernel; Debian 13 (trixie) has linux-image-riscv64
 # and busybox-static for riscv64. This script fetches both .debs with
 # `apt-get download` through a private apt setup in the cache (its own
-# sources list, lists, package cache and empty dpkg status), so the
+# sources list, lists, package cache and empty dpkg status; the machinery is
+# scripts/lib/apt-private.sh, shared with scripts/fetch-platform.sh), so the
 # machine's apt configuration is never touched and no root is needed. The
 # mirror is the one the machine's own apt sources name
 # (/etc/apt/sources.list.d/*.sources or /etc/apt/sources.list), or
@@ -29,7 +30,6 @@ CACHE="${TRACEVISOR_CACHE:-$HOME/.cache/tracevisor}"
 SUITES="${TRACEVISOR_LINUX_SUITES:-trixie stable}"
 REFRESH=0
 CROSS="${CROSS_COMPILE:-riscv64-unknown-elf-}"
-DEFAULT_KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
 # busybox applets linked into /bin: what guest/linux/init uses, plus a few
 # for poking around by hand.
 APPLETS=(sh ash cat dd echo ls mkdir mount umount poweroff reboot wc od rm
@@ -50,6 +50,13 @@ while [ $# -gt 0 ]; do
 	shift
 done
 
+# find_mirror, apt_run, apt_update, field, download, mf, cache_ok,
+# prune_cache, extract: the private apt setup in $CACHE (apt/, debs/,
+# extract/), riscv64 only.
+# shellcheck source=scripts/lib/apt-private.sh
+. "$ROOT/scripts/lib/apt-private.sh"
+apt_private_init "$CACHE" riscv64
+
 # check_tools: every program this script runs must be there.
 check_tools() {
 	local t missing=""
@@ -59,125 +66,19 @@ check_tools() {
 	[ -z "$missing" ] || die "missing tools:$missing (run: scripts/setup.sh linux)"
 }
 
-# find_mirror: print "URI KEYRING" for the first enabled Debian archive
-# (not debian-security) that the machine's apt sources name. Reads deb822
-# stanzas (sources.list(5), "DEB822-STYLE FORMAT": Types, URIs, Suites,
-# Enabled, Signed-By) and then one-line "deb [opts] uri suite comp" entries.
-find_mirror() {
-	local f
-	for f in /etc/apt/sources.list.d/*.sources; do
-		[ -r "$f" ] || continue
-		awk -v def="$DEFAULT_KEYRING" '
-			function flush() {
-				if (types ~ /(^|[ \t])deb([ \t]|$)/ && tolower(enabled) != "no" &&
-				    uri ~ /^https?:\/\// && uri !~ /security/ && suites !~ /-security/ &&
-				    !found) {
-					print uri, (key ~ /^\// ? key : def); found = 1
-				}
-				types = uri = suites = key = enabled = ""
-			}
-			/^[ \t]*#/ { next }
-			/^[ \t]*$/ { flush(); next }
-			/^[ \t]/ { next }                      # continuation (inline key)
-			{
-				name = tolower($1); sub(/:$/, "", name)
-				val = $0; sub(/^[^:]*:[ \t]*/, "", val)
-				if (name == "types") types = val
-				else if (name == "uris") { split(val, u, /[ \t]+/); uri = u[1] }
-				else if (name == "suites") suites = val
-				else if (name == "enabled") enabled = val
-				else if (name == "signed-by") key = val
-			}
-			END { flush() }' "$f" | head -n 1 | grep . && return 0
-	done
-	if [ -r /etc/apt/sources.list ]; then
-		awk -v def="$DEFAULT_KEYRING" '
-			$1 != "deb" { next }
-			{
-				key = def; i = 2
-				if ($2 ~ /^\[/) {                   # [opt=val ...]
-					while (i <= NF) {
-						if ($i ~ /^\[?signed-by=/) { k = $i; sub(/^\[?signed-by=/, "", k); sub(/\]$/, "", k); key = k }
-						if ($i ~ /\]$/) { i++; break }
-						i++
-					}
-				}
-				if ($i ~ /^https?:\/\// && $i !~ /security/ && $(i + 1) !~ /-security/) { print $i, key; exit }
-			}' /etc/apt/sources.list | grep . && return 0
-	fi
-	return 1
-}
-
-# apt_opts: the options that point apt at the private setup in $CACHE/apt
-# instead of the system's (apt.conf(5), "DIRECTORIES"); riscv64 is made the
-# only architecture so that package names need no ":riscv64".
-APT_DIR="$CACHE/apt"
-apt_opts() {
-	local sandbox=()
-	# As root apt downloads as user _apt, who cannot enter a private cache
-	# under /root; the files are checked against signed hashes either way.
-	[ "$(id -u)" = 0 ] && sandbox=(-o APT::Sandbox::User=root)
-	printf '%s\n' \
-		-o "Dir::Etc::SourceList=$APT_DIR/sources.list" \
-		-o "Dir::Etc::SourceParts=/dev/null" \
-		-o "Dir::Etc::Preferences=/dev/null" \
-		-o "Dir::Etc::PreferencesParts=/dev/null" \
-		-o "Dir::State::Lists=$APT_DIR/lists" \
-		-o "Dir::State::status=$APT_DIR/status" \
-		-o "Dir::Cache=$APT_DIR/cache" \
-		-o "APT::Architecture=riscv64" \
-		-o "APT::Architectures=riscv64" \
-		-o "Acquire::Languages=none" \
-		"${sandbox[@]}"
-}
-apt_run() {
-	local opts
-	mapfile -t opts < <(apt_opts)
-	"$1" "${opts[@]}" "${@:2}"
-}
-
-# explain_apt_failure LOG: turn apt's output into what to do about it.
-explain_apt_failure() {
-	if grep -qE 'NO_PUBKEY|not signed|EXPKEYSIG|is not valid' "$1"; then
-		echo "  the suite's Release file is signed by a key that $KEYRING does not hold;"
-		echo "  a newer debian-archive-keyring package (from Debian's updates) carries it."
-	elif grep -qE 'Could not resolve|Temporary failure|Could not connect|Connection failed|timed out|No route' "$1"; then
-		echo "  the mirror cannot be reached: no network?"
-	elif grep -qE 'unexpected size|Hash Sum mismatch|Mirror sync in progress' "$1"; then
-		echo "  the mirror's index files do not match its Release file (mirror sync in progress?)."
-	elif grep -qE '404|does not have a Release file' "$1"; then
-		echo "  the mirror has no such suite for riscv64."
-	fi
-}
-
 # update_index: run `apt-get update` for the first suite of $SUITES that
 # works and has linux-image-riscv64; sets SUITE.
 update_index() {
-	local s log="$APT_DIR/update.log"
+	local s
 	for s in $SUITES; do
-		printf 'deb [arch=riscv64 signed-by=%s] %s %s main\n' "$KEYRING" "$MIRROR" "$s" \
-			> "$APT_DIR/sources.list"
-		say "apt-get update: suite $s, riscv64, main"
-		if apt_run apt-get -q update > "$log" 2>&1 &&
-		   ! grep -qE '^E: |GPG error|Failed to fetch|failed to download' "$log"; then
-			if apt_run apt-cache show linux-image-riscv64 >/dev/null 2>&1; then
-				SUITE=$s
-				return 0
-			fi
-			say "suite $s has no linux-image-riscv64 for riscv64"
-			continue
+		apt_update "$s" || continue
+		if apt_run apt-cache show linux-image-riscv64 >/dev/null 2>&1; then
+			SUITE=$s
+			return 0
 		fi
-		say "suite $s: apt-get update failed:"
-		grep -E '^(E|W|Err):' "$log" | sed 's/^/  /' | head -n 6
-		explain_apt_failure "$log"
+		say "suite $s has no linux-image-riscv64 for riscv64"
 	done
-	die "no suite of '$SUITES' gave a riscv64 kernel (apt log: $log)"
-}
-
-# field PKG FIELD: one field of the candidate version's record.
-field() {
-	apt_run apt-cache show "$1" 2>/dev/null |
-		awk -v f="$2:" '$1 == f { sub(/^[^:]*:[ \t]*/, ""); print; exit }'
+	die "no suite of '$SUITES' gave a riscv64 kernel (apt log: $APT_DIR/update.log)"
 }
 
 # resolve_kernel: the metapackage linux-image-riscv64 depends on the real
@@ -187,108 +88,17 @@ resolve_kernel() {
 		grep -E '^linux-image-.*-riscv64(-unsigned)?$' | head -n 1
 }
 
-# download PKG VERSION KEY: fetch one .deb into $CACHE/debs and record its
-# file name and SHA256 in the manifest under KEY_DEB / KEY_SHA256. The
-# download lands in a scratch directory first, so a broken transfer never
-# looks like a cached file.
-download() {
-	local pkg=$1 ver=$2 key=$3 tmp want got f
-	tmp="$CACHE/debs/partial"
-	rm -rf "$tmp" && mkdir -p "$tmp"
-	say "apt-get download $pkg=$ver"
-	if ! (cd "$tmp" && apt_run apt-get -q download "$pkg=$ver") > "$APT_DIR/download.log" 2>&1; then
-		sed 's/^/  /' "$APT_DIR/download.log" | tail -n 5 >&2
-		die "could not download $pkg $ver"
-	fi
-	f=$(cd "$tmp" && ls -- *.deb)
-	want=$(field "$pkg" SHA256)
-	got=$(sha256sum "$tmp/$f" | cut -d' ' -f1)
-	[ "$want" = "$got" ] || die "$f: SHA256 $got, index says $want"
-	mv -f "$tmp/$f" "$CACHE/debs/$f"
-	rmdir "$tmp"
-	{
-		echo "${key}_PKG=$pkg"
-		echo "${key}_VERSION=$ver"
-		echo "${key}_DEB=$f"
-		echo "${key}_SHA256=$got"
-	} >> "$MANIFEST.new"
-}
-
-# mf KEY: a value from the manifest of the cached .debs.
-MANIFEST="$CACHE/debs/manifest"
-mf() { sed -n "s/^$1=//p" "$MANIFEST" | head -n 1; }
-
-# cache_ok: the manifest exists and every .deb it names is there, intact.
-cache_ok() {
-	local k f
-	[ -r "$MANIFEST" ] || return 1
-	for k in KERNEL BUSYBOX; do
-		f="$CACHE/debs/$(mf ${k}_DEB)"
-		[ -f "$f" ] || return 1
-		[ "$(sha256sum "$f" | cut -d' ' -f1)" = "$(mf ${k}_SHA256)" ] || return 1
-	done
-}
-
 # fetch_debs: resolve and download the kernel and busybox .debs.
 fetch_debs() {
-	local kpkg origin=TRACEVISOR_DEBIAN_MIRROR
-	MIRROR="${TRACEVISOR_DEBIAN_MIRROR:-}"
-	KEYRING="$DEFAULT_KEYRING"
-	if [ -z "$MIRROR" ]; then
-		origin="the machine's apt sources"
-		read -r MIRROR KEYRING < <(find_mirror) ||
-			die "no Debian mirror found in /etc/apt/sources.list.d/*.sources or /etc/apt/sources.list; set TRACEVISOR_DEBIAN_MIRROR"
-	fi
-	KEYRING="${TRACEVISOR_DEBIAN_KEYRING:-$KEYRING}"
-	[ -r "$KEYRING" ] || die "keyring $KEYRING not found (install debian-archive-keyring)"
-	say "mirror: $MIRROR (from $origin), keyring: $KEYRING"
-	mkdir -p "$APT_DIR/lists/partial" "$APT_DIR/cache/archives/partial" "$CACHE/debs"
-	: > "$APT_DIR/status"          # an empty dpkg status: nothing installed
+	local kpkg
+	apt_private_prepare
 	update_index
-	local rel=("$APT_DIR"/lists/*_dists_"${SUITE}"_InRelease)
 	kpkg=$(resolve_kernel)
 	[ -n "$kpkg" ] || die "cannot resolve linux-image-riscv64 to a versioned kernel package"
-	: > "$MANIFEST.new"
-	{
-		echo "SUITE=$SUITE"
-		[ -f "${rel[0]}" ] && sed -n 's/^Codename: /CODENAME=/p; s/^Version: /RELEASE=/p' "${rel[0]}"
-		echo "FETCHED=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
-	} >> "$MANIFEST.new"
+	manifest_release "$SUITE" > "$MANIFEST.new"
 	download "$kpkg" "$(field "$kpkg" Version)" KERNEL
 	download busybox-static "$(field busybox-static Version)" BUSYBOX
 	mv -f "$MANIFEST.new" "$MANIFEST"
-}
-
-# prune_cache: after a download, drop .debs and unpacked trees that the
-# new manifest does not name, and (with --refresh) unpack the named ones
-# again.
-prune_cache() {
-	local f keep
-	keep=" $(mf KERNEL_DEB) $(mf BUSYBOX_DEB) "
-	for f in "$CACHE"/debs/*.deb; do
-		[ -e "$f" ] || continue
-		[[ "$keep" == *" ${f##*/} "* ]] || rm -f "$f"
-	done
-	for f in "$CACHE"/extract/*; do
-		[ -e "$f" ] || continue
-		if [ "$REFRESH" = 1 ] || [[ "$keep" != *" ${f##*/}.deb "* ]]; then
-			rm -rf "$f"
-		fi
-	done
-}
-
-# extract KEY: unpack the cached .deb with dpkg-deb -x into
-# $CACHE/extract/<deb name> once; prints that directory.
-extract() {
-	local deb dir
-	deb=$(mf "$1_DEB")
-	dir="$CACHE/extract/${deb%.deb}"
-	if [ ! -e "$dir/.done" ]; then
-		rm -rf "$dir" && mkdir -p "$dir"
-		dpkg-deb -x "$CACHE/debs/$deb" "$dir" || die "dpkg-deb -x $deb failed"
-		touch "$dir/.done"
-	fi
-	echo "$dir"
 }
 
 # le64 FILE OFFSET: a little-endian 64-bit number from FILE, in decimal.
@@ -381,11 +191,11 @@ main() {
 	MTIME="${SOURCE_DATE_EPOCH:-0}"
 	say "cache: $CACHE"
 	mkdir -p "$CACHE" "$OUT"
-	if [ "$REFRESH" = 0 ] && cache_ok; then
+	if [ "$REFRESH" = 0 ] && cache_ok KERNEL BUSYBOX; then
 		say "using cached .debs (suite $(mf SUITE), fetched $(mf FETCHED)); --refresh to download again"
 	else
 		fetch_debs
-		prune_cache
+		prune_cache KERNEL BUSYBOX
 	fi
 	say "kernel:  $(mf KERNEL_PKG) $(mf KERNEL_VERSION) ($(mf KERNEL_DEB))"
 	say "busybox: $(mf BUSYBOX_PKG) $(mf BUSYBOX_VERSION) ($(mf BUSYBOX_DEB))"

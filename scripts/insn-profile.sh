@@ -8,8 +8,21 @@
 # the figures `make bench` reports.
 #
 # scripts/insn-profile.sh [HYP_BIN] [APPEND]
+# QEMU and OpenSBI are those of platform $TV_PLATFORM (system or qemu10,
+# default system), as for scripts/run.sh.
 set -eu
 cd "$(dirname "$0")/.."
+platform=${TV_PLATFORM:-system}
+settings=$(scripts/fetch-platform.sh --print "$platform" 2>/dev/null) ||
+	{ scripts/fetch-platform.sh "$platform" >&2; settings=$(scripts/fetch-platform.sh --print "$platform"); }
+QEMU="" QEMU_VERSION=""
+eval "$settings"
+# One instruction per translation block: -singlestep until QEMU 8.1 renamed
+# it to the TCG property one-insn-per-tb (QEMU 10 has only the latter).
+case "$QEMU_VERSION" in
+[1-7].* | 8.0.*) one_insn=(-singlestep) ;;
+*) one_insn=(-accel "tcg,one-insn-per-tb=on") ;;
+esac
 hyp=${1:-build/hyp.bin}
 append=${2:-tv.guest=bench tv.guest_mem=4M}
 elf=${hyp%.bin}.elf
@@ -17,9 +30,9 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 ecall=$(riscv64-unknown-elf-objdump -d build/bench-guest.elf |
 	awk '/<op_null_sbi>:/ { f = 1 } f && /ecall/ { sub(":", "", $1); print $1; exit }')
-timeout 300 qemu-system-riscv64 -M virt -cpu rv64 -m 256M -nographic -monitor none \
+timeout 300 "$QEMU" -M virt -cpu rv64 -m 256M -nographic -monitor none \
 	-serial null -bios default -kernel "$hyp" -append "$append" \
-	-icount shift=0,sleep=off -singlestep -d exec,nochain \
+	-icount shift=0,sleep=off "${one_insn[@]}" -d exec,nochain \
 	-dfilter 0x80200000+0x200000,0xc0000000+0x100000 -D "$tmp/exec.log" >/dev/null 2>&1 || true
 { riscv64-unknown-elf-nm -n "$elf"; riscv64-unknown-elf-nm -n build/bench-guest.elf; } |
 	awk '$2 ~ /^[tT]$/ { print $1, $3 }' | sort >"$tmp/syms"

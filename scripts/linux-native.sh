@@ -7,7 +7,9 @@
 #   --icount   add -icount shift=0,sleep=off: 1 instruction = 1 ns of
 #              virtual time, so rdtime at the marker measures the boot
 # Runs scripts/fetch-linux.sh first when build/linux/Image or the initramfs
-# is missing. The console goes to build/linux/native.log.
+# is missing. The console goes to build/linux/native.log. QEMU and OpenSBI
+# are those of platform $TV_PLATFORM (system or qemu10, default system), as
+# for scripts/run.sh.
 # Exit status 0 only when the guest printed the userspace marker and the
 # workload-done line and QEMU then exited by itself (the guest's poweroff
 # reached the firmware as an SBI system reset); 1 otherwise, 124 on timeout.
@@ -22,7 +24,7 @@ extra=()
 MARKER="tracevisor: linux guest reached userspace"
 DONE="tracevisor: linux guest workload done"
 
-usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--icount) icount=(-icount "shift=0,sleep=off") ;;
@@ -41,11 +43,18 @@ if [ ! -f "$kernel" ] || [ ! -f "$initrd" ]; then
 	echo "linux-native: $kernel or $initrd missing; running scripts/fetch-linux.sh"
 	"$ROOT/scripts/fetch-linux.sh" || exit 1
 fi
-command -v qemu-system-riscv64 >/dev/null ||
-	{ echo "linux-native: qemu-system-riscv64 missing (run: scripts/setup.sh linux)" >&2; exit 1; }
+platform=${TV_PLATFORM:-system}
+if ! settings=$("$ROOT/scripts/fetch-platform.sh" --print "$platform" 2>/dev/null); then
+	"$ROOT/scripts/fetch-platform.sh" "$platform" >&2 || exit 1
+	settings=$("$ROOT/scripts/fetch-platform.sh" --print "$platform") || exit 1
+fi
+QEMU=""
+eval "$settings"
+command -v "$QEMU" >/dev/null ||
+	{ echo "linux-native: $QEMU missing (run: scripts/setup.sh linux)" >&2; exit 1; }
 mkdir -p "$(dirname "$log")"
 
-cmd=(qemu-system-riscv64 -M virt -cpu rv64 -m 256M -nographic -bios default
+cmd=("$QEMU" -M virt -cpu rv64 -m 256M -nographic -bios default
 	-kernel "$kernel" -initrd "$initrd" -append "console=ttyS0 earlycon"
 	"${icount[@]}" "${extra[@]}")
 echo "linux-native: $(printf "%q " "${cmd[@]}")"

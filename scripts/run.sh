@@ -2,9 +2,15 @@
 # Boot tracevisor in QEMU and capture the console.
 #
 # scripts/run.sh [--hyp FILE] [--bios default|fw_jump|fw_dynamic]
+#                [--platform system|qemu10]
 #                [--append ARGS] [--no-h] [--smp N] [--mem SIZE]
 #                [--log FILE] [--timeout SECS] [--icount] [--summary]
 #                [--debug] [--linux] [--uboot] [--uboot-cmd CMD]
+# --platform picks the QEMU and the OpenSBI (default $TV_PLATFORM, else
+# system): system is Debian 12's QEMU 7.2 and OpenSBI; qemu10 is QEMU 10.0
+# + OpenSBI 1.5 from bookworm-backports in the cache, where
+# scripts/fetch-platform.sh puts them (run here when they are not there
+# yet). One line on stderr names the QEMU version and firmware file used.
 # --linux boots the Linux guest: build/linux/Image (placed by QEMU's
 # -device loader at KERNEL_ADDR and named by tv.kernel=) and
 # build/linux/initramfs.cpio.gz (QEMU -initrd, found by the hypervisor in
@@ -29,7 +35,7 @@ icount=""
 summary=0
 debug=0
 linux=0
-fw_dir=/usr/lib/riscv64-linux-gnu/opensbi/generic
+platform="${TV_PLATFORM:-system}"
 KERNEL_ADDR=0x84000000
 uboot=0
 uboot_cmd=""
@@ -39,11 +45,12 @@ UBOOT_BIN=/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin
 # kernel at KERNEL_ADDR (U-Boot's own kernel_addr_r) and QEMU's initrd.
 UBOOT_HYP_ADDR=0x83000000
 
-usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--hyp) hyp="$2"; shift ;;
 	--bios) bios="$2"; shift ;;
+	--platform) platform="$2"; shift ;;
 	--append) append="$2"; shift ;;
 	--no-h) cpu="rv64,h=false" ;;
 	--smp) smp="$2"; shift ;;
@@ -62,9 +69,30 @@ while [ $# -gt 0 ]; do
 	shift
 done
 
+case "$platform" in
+system|qemu10) ;;
+*) echo "run.sh: --platform must be system or qemu10 (got '$platform')" >&2; exit 2 ;;
+esac
+# The platform's settings (scripts/fetch-platform.sh --print): QEMU (the
+# command to run), QEMU_VERSION, FW_DIR (fw_jump.bin, fw_dynamic.bin) and
+# FW_DEFAULT (what -bios default loads). For qemu10, QEMU is the cache's
+# wrapper that gives the unpacked QEMU 10 "-L <its data dir>", so that
+# -bios default loads the unpacked OpenSBI 1.5 rather than the system's 1.1.
+fetch_platform="$here/scripts/fetch-platform.sh"
+if ! settings=$("$fetch_platform" --print "$platform" 2>/dev/null); then
+	if ! "$fetch_platform" "$platform" >&2 ||
+	   ! settings=$("$fetch_platform" --print "$platform"); then
+		echo "run.sh: platform $platform is not available (scripts/fetch-platform.sh $platform failed)" >&2
+		exit 2
+	fi
+fi
+QEMU="" QEMU_VERSION="" FW_DIR="" FW_DEFAULT=""
+eval "$settings"
+fw_dir=$FW_DIR
+
 case "$bios" in
-default) bios_arg=(-bios default) ;;
-fw_jump|fw_dynamic) bios_arg=(-bios "$fw_dir/$bios.bin") ;;
+default) bios_arg=(-bios default); fw_file=$FW_DEFAULT ;;
+fw_jump|fw_dynamic) bios_arg=(-bios "$fw_dir/$bios.bin"); fw_file=$fw_dir/$bios.bin ;;
 *) echo "run.sh: --bios must be default, fw_jump or fw_dynamic (got '$bios')" >&2; exit 2 ;;
 esac
 
@@ -97,9 +125,11 @@ if [ "$uboot" = 1 ]; then
 		--expect "=> " --send "$uboot_cmd\\n" --)
 fi
 
-qemu=(qemu-system-riscv64 -M virt -cpu "$cpu" -smp "$smp" -m "$mem"
+qemu=("$QEMU" -M virt -cpu "$cpu" -smp "$smp" -m "$mem"
 	-nographic -monitor none -serial stdio "${bios_arg[@]}"
 	-kernel "$kernel" "${uboot_args[@]}" "${linux_args[@]}" -append "$append" $icount)
+
+echo "run.sh: platform $platform: QEMU $QEMU_VERSION, firmware $fw_file (-bios $bios)" >&2
 
 if [ "$debug" = 1 ]; then
 	echo "QEMU is waiting for gdb on port 1234. In another terminal run:"

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Install the Debian 12 packages tracevisor needs, or name the missing ones.
 #
-# Usage: scripts/setup.sh [build|run|test|lint|linux|all]
+# Usage: scripts/setup.sh [build|run|test|lint|linux|qemu10|all]
 #   build : cross compiler, bare-metal libc, device-tree compiler
 #   run   : build + QEMU and OpenSBI
 #   test  : run + host test dependencies (cmocka, clang for sanitizers,
@@ -14,6 +14,11 @@
 #   linux : run + what scripts/fetch-linux.sh needs to fetch the riscv64
 #           kernel and busybox .debs (apt, dpkg-deb, Debian's archive
 #           keyring) and pack the initramfs (cpio, gzip)
+#   qemu10: run + what scripts/fetch-platform.sh needs (apt, dpkg-deb,
+#           Debian's archive keyring), then fetches the second platform,
+#           QEMU 10.0 + OpenSBI 1.5 from bookworm-backports, into the cache
+#           (the system's QEMU 7.2 stays); QEMU 7.2's package brings the
+#           shared libraries QEMU 10 runs with
 #   all   : everything, including debugger
 # Exits 0 when everything is present (installing it first when run as root),
 # non-zero with a message naming the packages otherwise.
@@ -39,11 +44,12 @@ librsvg2-bin:/usr/bin/rsvg-convert
 u-boot-qemu:/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin"
 pkgs_lint="clang-tidy:/usr/bin/clang-tidy
 cppcheck:/usr/bin/cppcheck"
-pkgs_linux="cpio:/usr/bin/cpio
-gzip:/bin/gzip
-apt:/usr/bin/apt-get
+pkgs_fetch="apt:/usr/bin/apt-get
 dpkg:/usr/bin/dpkg-deb
 debian-archive-keyring:/usr/share/keyrings/debian-archive-keyring.gpg"
+pkgs_linux="cpio:/usr/bin/cpio
+gzip:/bin/gzip
+$pkgs_fetch"
 pkgs_all="gdb-multiarch:/usr/bin/gdb-multiarch"
 
 case "$want" in
@@ -58,13 +64,16 @@ lint)  list="$pkgs_lint" ;;
 linux) list="$pkgs_build
 $pkgs_run
 $pkgs_linux" ;;
+qemu10) list="$pkgs_build
+$pkgs_run
+$pkgs_fetch" ;;
 all)   list="$pkgs_build
 $pkgs_run
 $pkgs_test
 $pkgs_lint
 $pkgs_linux
 $pkgs_all" ;;
-*) echo "setup.sh: unknown target '$want' (use build, run, test, lint, linux or all)" >&2; exit 2 ;;
+*) echo "setup.sh: unknown target '$want' (use build, run, test, lint, linux, qemu10 or all)" >&2; exit 2 ;;
 esac
 
 missing=""
@@ -74,7 +83,15 @@ for entry in $list; do
 	[ -e "$file" ] || missing="$missing $pkg"
 done
 
-[ -z "$missing" ] && exit 0
+# after_install: what a target does once its packages are there.
+after_install() {
+	case "$want" in
+	qemu10) exec "$(dirname "$0")/fetch-platform.sh" qemu10 ;;
+	esac
+	exit 0
+}
+
+[ -z "$missing" ] && after_install
 
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
 	echo "setup.sh: installing:$missing"
@@ -82,7 +99,7 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
 	apt-get update -qq
 	# shellcheck disable=SC2086
 	apt-get install -y -qq --no-install-recommends $missing >/dev/null
-	exit 0
+	after_install
 fi
 
 echo "setup.sh: missing Debian packages:$missing" >&2

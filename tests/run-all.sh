@@ -54,15 +54,32 @@ for t in build/host/test_*; do
 	count_cmocka "$name" "$out/$name.log" $?
 done
 
-for dir in tests/tools tests/system; do
-	[ -d "$dir" ] || continue
-	echo "== $dir"
+# run_dir DIR LABEL: every test_*.sh of DIR, counted under LABEL.
+run_dir() {
+	local dir="$1" label="$2" s name
 	for s in "$dir"/test_*.sh; do
 		[ -f "$s" ] || continue
 		name=$(basename "$s" .sh)
-		bash "$s" >"$out/$name.log" 2>&1
-		count_tap "$name" "$out/$name.log" $? "$(basename "$dir")"
+		bash "$s" >"$out/$label-$name.log" 2>&1
+		count_tap "$name" "$out/$label-$name.log" $? "$label"
 	done
+}
+
+echo "== tests/tools"
+run_dir tests/tools tools
+
+# The QEMU system tests run once per platform (docs/platforms.md): the
+# system's QEMU 7.2 + OpenSBI 1.1, and QEMU 10.0 + OpenSBI 1.5 that
+# scripts/setup.sh qemu10 unpacks into the cache. TV_PLATFORMS narrows it.
+for platform in ${TV_PLATFORMS:-system qemu10}; do
+	echo "== tests/system on platform $platform"
+	if [ "$platform" != system ] && ! scripts/setup.sh "$platform" >"$out/setup-$platform.log" 2>&1; then
+		cat "$out/setup-$platform.log"
+		echo "not ok - platform $platform could not be installed" >"$out/setup-$platform.tap"
+		count_tap "setup" "$out/setup-$platform.tap" 1 "$platform"
+		continue
+	fi
+	TV_PLATFORM=$platform run_dir tests/system "$platform"
 done
 
 echo

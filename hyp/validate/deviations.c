@@ -15,6 +15,7 @@
 #include "vcheck.h"
 
 #define QEMU72 "measured on QEMU 7.2 (qemu-system-riscv64 7.2.22, -cpu rv64)"
+#define QEMU10 "measured on QEMU 10.0 (qemu-system-riscv64 10.0.2, -cpu rv64)"
 
 const struct known_dev known_devs[DEV_COUNT] = {
 	[DEV_HGATP_PPN] = { "DEV-1", "hgatp keeps PPN[1:0]",
@@ -68,6 +69,11 @@ const struct known_dev known_devs[DEV_COUNT] = {
 		"the load cause (21, 13): the AMO's read is translated first",
 		QEMU72 " with one hart; with -smp 2 or more (multi-threaded TCG) the causes are "
 		"right. hyp/mmio/mmio.c already decodes the instruction to tell" },
+	[DEV_EBREAK_GVA] = { "DEV-14", "ebreak writes a GVA to stval but leaves GVA 0",
+		"for any trap (breakpoint, ...) that writes a guest virtual address to stval, "
+		"hstatus.GVA is set to 1",
+		"stval = the ebreak's address (a GVA, SPV 1) with hstatus.GVA 0",
+		QEMU10 "; QEMU 7.2 writes stval 0 and GVA 0, which is allowed" },
 };
 
 uint32_t devs_seen;

@@ -65,6 +65,7 @@ enum dev_id {
 	DEV_VI_STVAL,		/* stale stval on virtual-instruction traps */
 	DEV_STCE_VSTIP,		/* STCE=0 does not detach vstimecmp from VSTIP */
 	DEV_AMO_LOAD,		/* AMO faults reported with the load cause */
+	DEV_EBREAK_GVA,		/* ebreak: stval = GVA but hstatus.GVA 0 */
 	DEV_COUNT
 };
 struct known_dev {

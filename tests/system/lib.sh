@@ -3,7 +3,10 @@
 #   check NAME CONDITION...         "ok - NAME" if the command succeeds
 #   has NAME PATTERN                the last boot's log contains PATTERN (grep -E)
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-LOGDIR="$ROOT/build/test-logs"
+# Which QEMU and firmware: scripts/run.sh reads TV_PLATFORM (system or
+# qemu10); each platform keeps its own logs.
+export TV_PLATFORM="${TV_PLATFORM:-system}"
+LOGDIR="$ROOT/build/test-logs/$TV_PLATFORM"
 mkdir -p "$LOGDIR"
 TVTRACE="$ROOT/build/host/tvtrace"
 STATUS=0
