@@ -96,16 +96,44 @@ fw_jump|fw_dynamic) bios_arg=(-bios "$fw_dir/$bios.bin"); fw_file=$fw_dir/$bios.
 *) echo "run.sh: --bios must be default, fw_jump or fw_dynamic (got '$bios')" >&2; exit 2 ;;
 esac
 
+# mem_mib SIZE: QEMU's -m size (plain MiB, or with an M or G suffix) in MiB.
+mem_mib() {
+	case "$1" in
+	*[Gg]) echo $(( ${1%[Gg]} * 1024 )) ;;
+	*[Mm]) echo "${1%[Mm]}" ;;
+	*[!0-9]*|"") echo "run.sh: --mem '$1' is not a size (use e.g. 128M or 1G)" >&2; exit 2 ;;
+	*) echo "$1" ;;
+	esac
+}
+
+# place_linux: where the kernel Image waits for the hypervisor, and how
+# much guest RAM to ask for, from the machine's RAM size. QEMU virt puts
+# RAM at 0x80000000, the initrd at half of RAM below 256 MiB and at
+# +128 MiB above (hw/riscv/boot.c, riscv_load_initrd), and its device tree
+# in the top 2 MiB. The Image goes just below that device tree, so the
+# hypervisor's free RAM stays in large blocks; the guest gets 256 MiB when
+# the machine has 512 MiB or more, else tv.guest_mem=max (the largest free
+# block; the hypervisor prints the size it chose).
+place_linux() {
+	local mib image_size top
+	mib=$(mem_mib "$mem") || exit 2
+	image_size=$(od -An -j 16 -N 8 -t u8 --endian=little "$here/build/linux/Image" | tr -d ' ')
+	top=$(( 0x80000000 + mib * 1024 * 1024 - 2 * 1024 * 1024 ))
+	KERNEL_ADDR=$(printf '%#x' $(( (top - image_size) & ~(2 * 1024 * 1024 - 1) )))
+	if [ "$mib" -ge 512 ]; then guest_mem=256M; else guest_mem=max; fi
+}
+
 linux_args=()
 if [ "$linux" = 1 ]; then
 	for f in "$here/build/linux/Image" "$here/build/linux/initramfs.cpio.gz"; do
 		[ -f "$f" ] || { echo "run.sh: $f is missing: run scripts/fetch-linux.sh" >&2; exit 2; }
 	done
 	[ "$mem" = 256M ] && mem=1G
+	place_linux
 	linux_args=(-device "loader,file=$here/build/linux/Image,addr=$KERNEL_ADDR"
 		-initrd "$here/build/linux/initramfs.cpio.gz")
 	# Hypervisor options first; the words without tv. are the guest's.
-	append="tv.kernel=$KERNEL_ADDR tv.guest_mem=256M tv.ring=65536 console=ttyS0 earlycon=sbi $append"
+	append="tv.kernel=$KERNEL_ADDR tv.guest_mem=$guest_mem tv.ring=65536 console=ttyS0 earlycon=sbi $append"
 fi
 
 # --uboot: U-Boot is the payload OpenSBI starts. booti moves the image to

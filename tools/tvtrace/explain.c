@@ -403,11 +403,14 @@ static void exit_gpf(struct explain *x, struct line *l, struct line *spec,
 		  "\"" S_TWO_STAGE "\", \"" S_GPF "\", \"" S_HTVAL "\" (GPA = "
 		  "htval << 2 | stval & 3)",
 		  NULL);
-	if (r->flags & TV_F_INSN)
-		add(spec, ", %s",
-		    r->arg[4] ? "\"" S_HTINST "\""
-			      : "\"" S_HLVX "\" (htinst was 0: the instruction "
-				"was read from the guest with HLVX.HU)");
+	if ((r->flags & TV_F_INSN) && r->arg[4])
+		add(spec, ", \"" S_HTINST "\" (htinst = 0x%" PRIx64 ": the hardware's "
+			  "transformed instruction, its address offset zeroed%s; nothing was "
+			  "read from the guest)", r->arg[4],
+		    (r->arg[4] & 2) ? "" : ", bit 1 clear: the original was 16 bits");
+	else if (r->flags & TV_F_INSN)
+		add(spec, ", \"" S_HLVX "\" (htinst was 0: the instruction was read "
+			  "from the guest with HLVX.HU)");
 	if (h->exc)
 		add(spec, ", \"" S_TRAP_ENTRY "\"");
 }
