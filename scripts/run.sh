@@ -3,7 +3,7 @@
 #
 # scripts/run.sh [--hyp FILE] [--bios default|fw_jump|fw_dynamic]
 #                [--platform system|qemu10]
-#                [--append ARGS] [--no-h] [--smp N] [--mem SIZE]
+#                [--append ARGS] [--no-h] [--cpu MODEL] [--smp N] [--mem SIZE]
 #                [--log FILE] [--timeout SECS] [--icount] [--summary]
 #                [--debug] [--linux] [--uboot] [--uboot-cmd CMD]
 # --platform picks the QEMU and the OpenSBI (default $TV_PLATFORM, else
@@ -53,6 +53,7 @@ while [ $# -gt 0 ]; do
 	--platform) platform="$2"; shift ;;
 	--append) append="$2"; shift ;;
 	--no-h) cpu="rv64,h=false" ;;
+	--cpu) cpu="$2"; shift ;;
 	--smp) smp="$2"; shift ;;
 	--mem) mem="$2"; shift ;;
 	--log) log="$2"; shift ;;

@@ -75,3 +75,33 @@ check "smp 4: each vCPU's exits all come from one hart of its own" awk '
 check "smp 4: records merged in time order across harts" bash -c "
 	grep -E '^ +[0-9]+\\.[0-9]+ ' '$LOG.records' | awk '{ if (\$1 < last) bad++; last = \$1 } END { exit bad != 0 }'"
 check "smp 4: nothing lost" bash -c "'$TVTRACE' -s '$LOG' | grep -q '^Lost records: 0'"
+
+# SMP on a hart without Sstc (-cpu rv64,sstc=false): the guest's ISA must
+# not list Sstc, every vCPU's timer goes through SBI set_timer and hvip,
+# and secondary CPUs come up the same way.
+BOOT_TIMEOUT=300 boot linux-smp4-nosstc --linux --smp 4 --cpu rv64,sstc=false --append "tv.vcpus=4"
+status_is "smp 4, no Sstc: QEMU exits 0" 0
+has "smp 4, no Sstc: Linux reached userspace" "^tracevisor: linux guest reached userspace$"
+has "smp 4, no Sstc: Linux brought up 4 CPUs" "smp: Brought up 1 node, 4 CPUs"
+has "smp 4, no Sstc: the guest's cpuinfo lists its ISA" "^isa[[:space:]]+: rv64"
+hasnt "smp 4, no Sstc: the guest is not told of Sstc" "^isa[[:space:]]+: .*_sstc"
+R >"$LOG.records"
+check "smp 4, no Sstc: each vCPU set its timer through SBI" bash -c "
+	for v in 0 1 2 3; do grep -q \"vm0-vcpu\$v sbi .*TIME.set_timer\" '$LOG.records' || exit 1; done"
+# Without Sstc every timer tick is an exit, and the overwrite rings (65536
+# slots) wrap: the flight recorder keeps the newest records, and every
+# record it dropped must be counted and placed as LOST.
+check "smp 4, no Sstc: every hart's ring accounts offered = consumed + lost, each loss a LOST record" \
+	bash -c "'$TVTRACE' -s '$LOG' | awk '
+	/ring offered/ { n++; o = \$5 + 0; c = \$7 + 0; l = \$9 + 0; r = \$12 + 0
+		if (o == 0 || o != c + l || l != r) bad++ }
+	END { exit n != 4 || bad }'"
+
+# The guest's ISA is the host's less what is not virtualised (the first
+# boot's log): the hypervisor read the host's string whole, and Linux
+# (which reads the guest's device tree) sees neither h nor any Sh*.
+LOG="$LOGDIR/linux-sstc.log"
+has "ISA: the hypervisor read the host's ISA string whole (to its last extension)" \
+	"^tracevisor: .* ISA rv64imafd[a-z]*h_[a-z0-9_]*_s[a-z]+$"
+has "ISA: the guest's cpuinfo lists Sstc" "^isa[[:space:]]+: rv64.*_sstc"
+hasnt "ISA: no hypervisor extension reaches the guest's cpuinfo" "^isa[[:space:]]+: (rv64[a-z]*h|.*_sh[a-z]+)"
