@@ -36,8 +36,16 @@ read -r MIRROR KEYRING < <(find_mirror) || die "no Debian mirror in the machine'
 
 DIR=$(mktemp -d /var/tmp/tracevisor-fresh.XXXXXX)
 cleanup() {
-	for m in dev/pts dev sys proc; do umount -l "$DIR/$m" 2>/dev/null || true; done
-	if [ "$KEEP" = 1 ]; then say "chroot kept in $DIR"; else rm -rf "$DIR"; fi
+	local m
+	for m in dev sys proc; do umount -R -l "$DIR/$m" 2>/dev/null || true; done
+	if [ "$KEEP" = 1 ]; then
+		say "chroot kept in $DIR"
+	elif grep -q " $DIR/" /proc/mounts; then
+		# Never delete through a mount that is still there (the host's /dev).
+		say "something is still mounted under $DIR; not deleting it"
+	else
+		rm -rf --one-file-system "$DIR"
+	fi
 }
 trap cleanup EXIT
 

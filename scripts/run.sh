@@ -11,10 +11,10 @@
 # + OpenSBI 1.5 from bookworm-backports in the cache, where
 # scripts/fetch-platform.sh puts them (run here when they are not there
 # yet). One line on stderr names the QEMU version and firmware file used.
-# --linux boots the Linux guest: build/linux/Image (placed by QEMU's
-# -device loader at KERNEL_ADDR and named by tv.kernel=) and
-# build/linux/initramfs.cpio.gz (QEMU -initrd, found by the hypervisor in
-# /chosen); scripts/fetch-linux.sh makes both.
+# --linux boots the Linux guest: build/linux/Image and
+# build/linux/initramfs.cpio.gz, placed by QEMU's -device loader at the top
+# of RAM and named by tv.kernel= and tv.initrd= (see place_linux);
+# scripts/fetch-linux.sh makes both.
 # --uboot boots OpenSBI -> Debian's S-mode U-Boot -> tracevisor: QEMU puts
 # the hypervisor image at UBOOT_HYP_ADDR and scripts/console-expect.py
 # stops autoboot and types `booti UBOOT_HYP_ADDR - ${fdtcontroladdr}`
@@ -36,13 +36,12 @@ summary=0
 debug=0
 linux=0
 platform="${TV_PLATFORM:-system}"
-KERNEL_ADDR=0x84000000
 uboot=0
 uboot_cmd=""
 UBOOT_BIN=/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin
 # Where the hypervisor image waits for booti: above U-Boot's pre-relocation
-# copy at 0x80200000 and fw_jump's FDT copy at 0x82200000, below the --linux
-# kernel at KERNEL_ADDR (U-Boot's own kernel_addr_r) and QEMU's initrd.
+# copy at 0x80200000 and fw_jump's FDT copy at 0x82200000, below U-Boot's
+# own kernel_addr_r (0x84000000).
 UBOOT_HYP_ADDR=0x83000000
 
 usage() { sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
@@ -107,20 +106,25 @@ mem_mib() {
 	esac
 }
 
-# place_linux: where the kernel Image waits for the hypervisor, and how
-# much guest RAM to ask for, from the machine's RAM size. QEMU virt puts
-# RAM at 0x80000000, the initrd at half of RAM below 256 MiB and at
-# +128 MiB above (hw/riscv/boot.c, riscv_load_initrd), and its device tree
-# in the top 2 MiB. The Image goes just below that device tree, so the
-# hypervisor's free RAM stays in large blocks; the guest gets 256 MiB when
-# the machine has 512 MiB or more, else tv.guest_mem=max (the largest free
-# block; the hypervisor prints the size it chose).
+# place_linux: where the kernel Image and the initramfs wait for the
+# hypervisor, and how much guest RAM to ask for, from the machine's RAM
+# size. QEMU virt puts RAM at 0x80000000 and its device tree in the top
+# 2 MiB; QEMU's own -initrd would go to the middle of a small RAM
+# (hw/riscv/boot.c), splitting it, so both images are placed with
+# -device loader just below the device tree, initramfs on top (tv.kernel=,
+# tv.initrd=). The hypervisor's free RAM then stays one block; the guest
+# gets 256 MiB when the machine has 512 MiB or more, else tv.guest_mem=max
+# (the largest free block; the hypervisor prints the size it chose).
 place_linux() {
-	local mib image_size top
+	local mib image_size initrd_size top mb2=$((2 * 1024 * 1024))
 	mib=$(mem_mib "$mem") || exit 2
 	image_size=$(od -An -j 16 -N 8 -t u8 --endian=little "$here/build/linux/Image" | tr -d ' ')
-	top=$(( 0x80000000 + mib * 1024 * 1024 - 2 * 1024 * 1024 ))
-	KERNEL_ADDR=$(printf '%#x' $(( (top - image_size) & ~(2 * 1024 * 1024 - 1) )))
+	initrd_size=$(stat -c %s "$here/build/linux/initramfs.cpio.gz")
+	top=$(( 0x80000000 + mib * 1024 * 1024 - mb2 ))
+	INITRD_ADDR=$(( (top - initrd_size) & ~4095 ))
+	KERNEL_ADDR=$(printf '%#x' $(( (INITRD_ADDR - image_size) & ~(mb2 - 1) )))
+	INITRD=$(printf '%#x,%d' "$INITRD_ADDR" "$initrd_size")
+	INITRD_ADDR=$(printf '%#x' "$INITRD_ADDR")
 	if [ "$mib" -ge 512 ]; then guest_mem=256M; else guest_mem=max; fi
 }
 
@@ -131,10 +135,10 @@ if [ "$linux" = 1 ]; then
 	done
 	[ "$mem" = 256M ] && mem=1G
 	place_linux
-	linux_args=(-device "loader,file=$here/build/linux/Image,addr=$KERNEL_ADDR"
-		-initrd "$here/build/linux/initramfs.cpio.gz")
+	linux_args=(-device "loader,file=$here/build/linux/Image,addr=$KERNEL_ADDR,force-raw=on"
+		-device "loader,file=$here/build/linux/initramfs.cpio.gz,addr=$INITRD_ADDR,force-raw=on")
 	# Hypervisor options first; the words without tv. are the guest's.
-	append="tv.kernel=$KERNEL_ADDR tv.guest_mem=$guest_mem tv.ring=65536 console=ttyS0 earlycon=sbi $append"
+	append="tv.kernel=$KERNEL_ADDR tv.initrd=$INITRD tv.guest_mem=$guest_mem tv.ring=65536 console=ttyS0 earlycon=sbi $append"
 fi
 
 # --uboot: U-Boot is the payload OpenSBI starts. booti moves the image to

@@ -32,7 +32,8 @@ binutils-riscv64-unknown-elf:/usr/bin/riscv64-unknown-elf-ld
 picolibc-riscv64-unknown-elf:/usr/lib/picolibc/riscv64-unknown-elf/picolibc.specs
 device-tree-compiler:/usr/bin/dtc
 make:/usr/bin/make
-gcc:/usr/bin/gcc"
+gcc:/usr/bin/gcc
+libc6-dev:/usr/include/stdio.h"
 pkgs_run="qemu-system-misc:/usr/bin/qemu-system-riscv64
 opensbi:/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin
 python3:/usr/bin/python3"

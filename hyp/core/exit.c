@@ -229,6 +229,16 @@ void vcpu_exit(struct vcpu *v)
 		exit_untraced(v);
 }
 
+/* How often each vCPU's hart woke while the vCPU was stopped or not yet
+ * started: a sleeping hart wakes only for requests, so this stays small;
+ * thousands would mean a busy wait (tests/system/test_smp.sh holds it). */
+static void report_idle_wakeups(const struct vm *vm)
+{
+	for (unsigned i = 0; i < vm->nvcpus; i++)
+		hyp_log("vCPU %u: %llu wake-ups while stopped\n", i,
+			(unsigned long long)vm->vcpus[i]->idle_wakeups);
+}
+
 void vcpu_stop(struct vcpu *v, int why, uint64_t detail, bool failure)
 {
 	trace_stop(v, (unsigned)why, detail);
@@ -239,6 +249,7 @@ void vcpu_stop(struct vcpu *v, int why, uint64_t detail, bool failure)
 		: why == TV_STOP_REBOOT ? "reboot request"
 					: "fault",
 		(unsigned long long)detail, (unsigned long long)v->exits);
+	report_idle_wakeups(v->vm);
 	trace_dump(TV_DUMP_SHUTDOWN);
 	hyp_log("shutting down: %s\n", failure ? "failure" : "success");
 	console_flush();

@@ -87,6 +87,10 @@ void hyp_main(unsigned long hart, const void *fdt)
 	if (fdt_ok != 0)
 		hyp_panic("cannot use the device tree passed in a1");
 	options_parse(platform.bootargs);
+	if (opt.initrd_end) { /* tv.initrd overrides /chosen's */
+		platform.initrd_start = opt.initrd_start;
+		platform.initrd_end = opt.initrd_end;
+	}
 	platform_print();
 	hyp_log("SBI firmware: spec %ld.%ld, DBCN %s\n", fw_spec_version() >> 24,
 		fw_spec_version() & 0xffffff, fw_has_dbcn() ? "yes" : "no (legacy console)");

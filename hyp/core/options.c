@@ -164,6 +164,23 @@ static bool apply(const char *name, const char *val)
 		opt.guest = GUEST_LINUX;
 		return true;
 	}
+	if (!strcmp(name, "initrd")) {
+		/* ADDR,SIZE: an initramfs placed with -device loader (QEMU's
+		 * -initrd puts it where it likes, splitting small RAMs). */
+		const char *comma = strchr(val, ',');
+		char addr[24];
+		uint64_t size;
+		if (!comma || (size_t)(comma - val) >= sizeof(addr))
+			return false;
+		memcpy(addr, val, (size_t)(comma - val));
+		addr[comma - val] = 0;
+		if (!parse_size(addr, &v) || !parse_size(comma + 1, &size) || !size ||
+		    v + size < v)
+			return false;
+		opt.initrd_start = v;
+		opt.initrd_end = v + size;
+		return true;
+	}
 	if (!strcmp(name, "vcpus") && parse_size(val, &v) && v >= 1 && v <= MAX_HARTS) {
 		opt.vcpus = (unsigned)v;
 		return true;

@@ -28,6 +28,8 @@ struct options {
 	bool fault_test;	   /* tv.fault_test=1: provoke an HS fault */
 	enum guest_choice guest;   /* tv.guest=test|bench|linux|hostile|validate|smp */
 	uint64_t kernel;	   /* tv.kernel=ADDR: host address of a Linux Image */
+	uint64_t initrd_start;	   /* tv.initrd=ADDR,SIZE: host range of an initramfs */
+	uint64_t initrd_end;	   /* (0 = the one /chosen names, if any) */
 	unsigned vcpus;		   /* tv.vcpus=N: vCPUs of the guest, one per hart */
 	uint64_t watchdog_ms;	   /* tv.watchdog=MS: hypervisor tick, 0 = off */
 };

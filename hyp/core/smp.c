@@ -156,12 +156,17 @@ static void enter_started(struct vcpu *v)
 	v->hstatus |= HSTATUS_SPV | HSTATUS_SPVP;
 	v->sstatus |= SSTATUS_SPP;
 	v->sstatus &= ~SSTATUS_SPIE;
+	timer_init(v); /* the watchdog again; no guest deadline yet */
 	__atomic_store_n(&v->hsm_state, SBI_HSM_STATE_STARTED, __ATOMIC_RELEASE);
 	vcpu_run(v);
 }
 
 void vcpu_wait_for_start(struct vcpu *v)
 {
+	/* Sleep, not spin: only SSIP (another hart's request) is left to
+	 * wake this hart; its timers are disarmed until the vCPU starts
+	 * (enter_started arms them afresh with timer_init). */
+	timer_park(v);
 	csr_set(CSR_SIE, MIP_SSIP);
 	for (;;) {
 		smp_handle_mailbox(v);
@@ -169,6 +174,7 @@ void vcpu_wait_for_start(struct vcpu *v)
 		    SBI_HSM_STATE_START_PENDING)
 			enter_started(v);
 		__asm__ volatile("wfi");
+		v->idle_wakeups++;
 	}
 }
 

@@ -105,3 +105,20 @@ void timer_interrupt(struct vcpu *v)
 		watchdog_tick(v, now);
 	rearm(v);
 }
+
+/* A vCPU that is not running (stopped, never started): nothing may wake
+ * its hart but a request from another hart. Its SBI timer and the
+ * watchdog are disarmed (with the HS timer at "never", sip.STIP clears:
+ * Sstc's stimecmp, or SBI set_timer, which also clears the pending
+ * interrupt), and a VS timer it programmed itself is moot until it runs. */
+void timer_park(struct vcpu *v)
+{
+	v->timer_deadline = NEVER;
+	v->timer_host = NEVER;
+	v->watchdog_next = NEVER;
+	csr_clear(CSR_HVIP, MIP_VSTIP);
+	if (platform.has_sstc)
+		csr_write(CSR_VSTIMECMP, NEVER);
+	rearm(v);
+}
+

@@ -19,5 +19,6 @@ void timer_init(struct vcpu *v);		/* per vCPU CSR setup */
 bool timer_guest_has_sstc(void);		/* does the guest see Sstc? */
 void timer_set_guest(struct vcpu *v, uint64_t when); /* SBI set_timer */
 void timer_interrupt(struct vcpu *v);		/* HS timer fired */
+void timer_park(struct vcpu *v);		/* vCPU not running: nothing armed */
 
 #endif

@@ -35,6 +35,7 @@ struct vcpu {
 	uint8_t insn_len;	/* its length in bytes (2 or 4) */
 	bool stopping;		/* the guest is being shut down */
 	uint64_t exits;		/* VM exits so far */
+	uint64_t idle_wakeups;	/* wfi returns while the vCPU was not running */
 	uint64_t timer_deadline; /* guest's SBI set_timer value, ~0 = none */
 	uint64_t timer_host;	/* the same in host time, ~0 = none */
 	uint64_t watchdog_next;	/* host time of the next watchdog tick, ~0 = off */

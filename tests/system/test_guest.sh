@@ -47,3 +47,21 @@ has "bad value is named" "ignored option 'tv.ring=1000'"
 boot too-much-ram --append "tv.guest_mem=2G"
 check "too much guest RAM: non-zero exit" test "$STATUS" != 0
 has "too much guest RAM: says why" "no free RAM for 2048 MiB of guest RAM"
+
+# A vCPU the guest never starts sleeps: its hart waits in wfi for a
+# request, and nothing else may wake it, not even the watchdog's tick
+# (tv.watchdog=2: every 2 ms). The hypervisor counts how often the
+# waiting hart woke; a busy wait would make that tens of thousands.
+boot stopped-vcpu-sleeps --smp 2 --append "tv.vcpus=2 tv.watchdog=2"
+status_is "stopped vCPU: the guest passes (QEMU exits 0)" 0
+has "stopped vCPU: the count is reported" "^tracevisor: vCPU 1: [0-9]+ wake-ups while stopped$"
+check "stopped vCPU: its hart woke fewer than 100 times in the whole run" bash -c "
+	n=\$(sed -nE 's/^tracevisor: vCPU 1: ([0-9]+) wake-ups while stopped$/\1/p' '$LOG'); [ -n \"\$n\" ] && [ \"\$n\" -lt 100 ]"
+
+# A failure must reach QEMU's exit status every time, on every platform:
+# the failure written to the test finisher is not overtaken by a poweroff.
+for i in 1 2 3; do
+	boot "failure-exit-$i" --append "tv.guest_mem=2G"
+	check "failure exit status, run $i: non-zero and 'shutting down: failure'" \
+		bash -c "[ '$STATUS' != 0 ] && grep -q 'shutting down: failure' '$LOG'"
+done

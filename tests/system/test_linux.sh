@@ -105,3 +105,14 @@ has "ISA: the hypervisor read the host's ISA string whole (to its last extension
 	"^tracevisor: .* ISA rv64imafd[a-z]*h_[a-z0-9_]*_s[a-z]+$"
 has "ISA: the guest's cpuinfo lists Sstc" "^isa[[:space:]]+: rv64.*_sstc"
 hasnt "ISA: no hypervisor extension reaches the guest's cpuinfo" "^isa[[:space:]]+: (rv64[a-z]*h|.*_sh[a-z]+)"
+
+# A small machine: -m 128M. The run script places the Image and the
+# initramfs at the top of RAM and asks for tv.guest_mem=max; the
+# hypervisor says what it chose, and Linux still reaches userspace.
+BOOT_TIMEOUT=300 boot linux-128m --linux --mem 128M
+status_is "128 MiB machine: QEMU exits 0" 0
+has "128 MiB machine: guest RAM sized from free host RAM, and said" \
+	"^tracevisor: guest RAM: [0-9]+ MiB, sized from the largest free block of host RAM"
+check "128 MiB machine: the guest got more than 64 MiB" bash -c "
+	n=\$(sed -nE 's/^tracevisor: guest RAM: ([0-9]+) MiB.*/\1/p' '$LOG'); [ \"\${n:-0}\" -gt 64 ]"
+has "128 MiB machine: Linux reached userspace" "^tracevisor: linux guest reached userspace$"
