@@ -1144,7 +1144,7 @@ static void text_entry(struct tv_out *o, const struct tv_record *r)
 
 static void text_sbi(struct tv_out *o, const struct tv_record *r)
 {
-	uint64_t eid = r->arg[0] >> 32, fid = r->arg[0] & 0xffffffffu;
+	uint64_t eid = tv_sbi_eid(r), fid = tv_sbi_fid(r);
 	int64_t err = (int64_t)r->arg[4];
 
 	out_str(o, "tv_sbi: ");
@@ -1158,7 +1158,7 @@ static void text_sbi(struct tv_out *o, const struct tv_record *r)
 	out_str(o, ", ERROR:");
 	out_sdec(o, err);
 	out_name(o, tv_sbi_error_name(err));
-	out_field(o, ", VALUE:", r->arg[5]);
+	out_field(o, ", VALUE:", tv_sbi_value(r));
 }
 
 static void text_mmio(struct tv_out *o, const struct tv_record *r)

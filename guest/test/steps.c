@@ -56,6 +56,13 @@ bool step_sbi_base(void)
 	}
 	r = sbi_call(0x12345678, 0, 0, 0, 0);
 	CHECK(r.error == SBI_ERR_NOT_SUPPORTED, "unknown EID error %ld", r.error);
+	/* EIDs and FIDs are 32-bit ("Binary Encoding"): a7 = 0x1_00000010 is
+	 * not BASE, nor is FID 0x1_00000000 get_spec_version. The trace must
+	 * show them whole (tests/system/test_trace.sh). */
+	r = sbi_call(0x100000010UL, SBI_BASE_GET_SPEC_VERSION, 0, 0, 0);
+	CHECK(r.error == SBI_ERR_NOT_SUPPORTED, "EID 0x100000010: error %ld", r.error);
+	r = sbi_call(SBI_EXT_BASE, 0x100000000UL | SBI_BASE_GET_SPEC_VERSION, 0, 0, 0);
+	CHECK(r.error == SBI_ERR_NOT_SUPPORTED, "BASE FID 0x100000000: error %ld", r.error);
 	r = sbi_call(SBI_EXT_BASE, 99, 0, 0, 0);
 	CHECK(r.error == SBI_ERR_NOT_SUPPORTED, "unknown BASE FID error %ld", r.error);
 	r = sbi_call(SBI_EXT_TIME, 7, 0, 0, 0);
@@ -109,6 +116,11 @@ bool step_legacy_console(void)
 	}
 	long c = sbi_legacy(SBI_EXT_0_1_CONSOLE_GETCHAR, 0, NULL);
 	CHECK(c >= -1 && c < 256, "getchar returned %ld", c);
+	/* A legacy call the hypervisor does not offer returns only a0 as
+	 * well ("Legacy Extensions"): a1 stays the guest's. */
+	long e = sbi_legacy(SBI_EXT_0_1_CLEAR_IPI, 0, &a1);
+	CHECK(e == SBI_ERR_NOT_SUPPORTED, "unsupported legacy clear_ipi returned %ld", e);
+	CHECK(a1 == 0x5a5a5a5a, "unsupported legacy call changed a1 to %#lx", a1);
 	return ok;
 }
 

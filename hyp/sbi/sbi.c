@@ -58,7 +58,11 @@ long sbi_hart_mask(struct vcpu *v, unsigned long mask, unsigned long base,
 void sbi_handle_ecall(struct vcpu *v)
 {
 	unsigned long eid = v->gpr[REG_A7], fid = v->gpr[REG_A6];
-	const struct sbi_ext *e = sbi_find_ext(eid);
+	bool legacy = eid <= SBI_EXT_0_1_LAST;
+	/* EIDs and FIDs are 32-bit ("Binary Encoding"); a7 or (for a v0.2+
+	 * extension) a6 with upper bits set names nothing that exists. */
+	bool wide = (eid >> 32) || (!legacy && (fid >> 32));
+	const struct sbi_ext *e = wide ? NULL : sbi_find_ext(eid);
 	struct sbiret ret = { .error = SBI_ERR_NOT_SUPPORTED, .value = 0 };
 
 	if (e)
@@ -66,7 +70,9 @@ void sbi_handle_ecall(struct vcpu *v)
 	/* The call's record is written by vcpu_exit (trace_sbi_result), so
 	 * that with tracing off this path has no trace check at all. */
 	v->gpr[REG_A0] = (uint64_t)ret.error;
-	if (!e || !e->legacy)
+	/* Legacy calls return only a0 ("Legacy Extensions"), supported or
+	 * not: a1 stays the guest's. */
+	if (!legacy)
 		v->gpr[REG_A1] = (uint64_t)ret.value;
 	v->sepc += 4;
 }

@@ -76,6 +76,7 @@ static inline void trace_sbi(struct vcpu *v, unsigned long eid,
 		trace_write(v, TV_KIND_SBI, 0, ((uint64_t)eid << 32) | (uint32_t)fid,
 			    v->gpr[REG_A0], v->gpr[REG_A0 + 1], v->gpr[REG_A0 + 2],
 			    (uint64_t)error, (uint64_t)value);
+	/* (only SRST and HSM stop use this: their ids are known, 32-bit) */
 }
 
 /* An SBI call that returned: a0..a2 are the arguments saved before the
@@ -83,11 +84,18 @@ static inline void trace_sbi(struct vcpu *v, unsigned long eid,
  * sets only a0). */
 static inline void trace_sbi_result(struct vcpu *v, const uint64_t args[3])
 {
-	if (TRACE_ON(TV_KIND_SBI))
-		trace_write(v, TV_KIND_SBI, 0,
-			    (v->gpr[REG_A7] << 32) | (uint32_t)v->gpr[REG_A6],
-			    args[0], args[1], args[2], v->gpr[REG_A0],
-			    v->gpr[REG_A7] <= SBI_EXT_0_1_LAST ? 0 : v->gpr[REG_A0 + 1]);
+	uint64_t eid = v->gpr[REG_A7], fid = v->gpr[REG_A6];
+	if (!TRACE_ON(TV_KIND_SBI))
+		return;
+	/* Ids that do not fit 32 bits are kept whole (TV_F_SBI_WIDE); a legacy
+	 * call's a6 is not part of it and is cut to 32 bits like any other. */
+	if (__builtin_expect((eid | fid) >> 32, 0) &&
+	    ((eid >> 32) || eid > SBI_EXT_0_1_LAST))
+		trace_write(v, TV_KIND_SBI, TV_F_SBI_WIDE, eid, args[0], args[1], args[2],
+			    v->gpr[REG_A0], fid);
+	else
+		trace_write(v, TV_KIND_SBI, 0, (eid << 32) | (uint32_t)fid, args[0], args[1], args[2],
+			    v->gpr[REG_A0], eid <= SBI_EXT_0_1_LAST ? 0 : v->gpr[REG_A0 + 1]);
 }
 
 static inline void trace_mmio(struct vcpu *v, uint64_t gpa, uint64_t value,

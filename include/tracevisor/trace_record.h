@@ -58,6 +58,12 @@ enum tv_kind {
 
 /* Record flags. */
 #define TV_F_INSN 0x01	/* EXIT: arg[5] holds the fetched instruction */
+/* SBI: a7 (EID) or a6 (FID) did not fit in 32 bits, so arg[0] holds a7
+ * whole and arg[5] holds a6 whole instead of the packed ids and the
+ * value. The SBI specification encodes EIDs and FIDs as 32-bit integers
+ * ("Binary Encoding"); such a call is refused with SBI_ERR_NOT_SUPPORTED
+ * and value 0 (hyp/sbi/sbi.c). */
+#define TV_F_SBI_WIDE 0x02
 
 /* TV_KIND_MMIO arg[2]: access description. */
 #define TV_MMIO_INFO(width, write, sign, reg)                                  \
@@ -109,6 +115,20 @@ static inline unsigned tv_kind_nargs(unsigned kind)
 		[TV_KIND_STOP] = 2,
 	};
 	return kind < TV_KIND_COUNT ? nargs[kind] : 0;
+}
+
+/* The SBI record's extension and function ids, and the value returned. */
+static inline uint64_t tv_sbi_eid(const struct tv_record *r)
+{
+	return (r->flags & TV_F_SBI_WIDE) ? r->arg[0] : r->arg[0] >> 32;
+}
+static inline uint64_t tv_sbi_fid(const struct tv_record *r)
+{
+	return (r->flags & TV_F_SBI_WIDE) ? r->arg[5] : (r->arg[0] & 0xffffffffu);
+}
+static inline uint64_t tv_sbi_value(const struct tv_record *r)
+{
+	return (r->flags & TV_F_SBI_WIDE) ? 0 : r->arg[5];
 }
 
 /* Event-kind filter: bit (1 << kind) set = recorded. */

@@ -130,7 +130,7 @@ static void exit_cols(struct row *w, const struct tv_record *r)
  * error by name (else decimal), value. */
 static void sbi_cols(struct row *w, const struct tv_record *r)
 {
-	uint64_t eid = r->arg[0] >> 32, fid = r->arg[0] & 0xffffffffu;
+	uint64_t eid = tv_sbi_eid(r), fid = tv_sbi_fid(r);
 	const char *ext = tv_sbi_ext_name(eid);
 	const char *fn = tv_sbi_func_name(eid, fid);
 	const char *err = tv_sbi_error_name((int64_t)r->arg[4]);
@@ -148,7 +148,7 @@ static void sbi_cols(struct row *w, const struct tv_record *r)
 	else
 		snprintf(w->f[C_SBI_ERROR], sizeof(w->f[C_SBI_ERROR]),
 			 "%" PRId64, (int64_t)r->arg[4]);
-	hex(w, C_SBI_VALUE, r->arg[5]);
+	hex(w, C_SBI_VALUE, tv_sbi_value(r));
 }
 
 static void mmio_cols(struct row *w, const struct tv_record *r)

@@ -85,7 +85,7 @@ static const struct ev_class classes[] = {
 	 10},
 	{TV_KIND_ENTRY, "kvm_entry", {{"pc", F_X64}, {"hvip", F_X64}}, 2},
 	{TV_KIND_SBI, "tv_sbi",
-	 {{"eid", F_X32}, {"fid", F_U32}, {"a0", F_X64}, {"a1", F_X64},
+	 {{"eid", F_X64}, {"fid", F_U64}, {"a0", F_X64}, {"a1", F_X64},
 	  {"a2", F_X64}, {"error", F_I64}, {"value", F_X64},
 	  {"extension", F_STR}, {"function", F_STR}, {"error_name", F_STR}},
 	 10},
@@ -180,7 +180,7 @@ static void exit_values(struct values *v, const struct tv_record *r)
 
 static void sbi_values(struct values *v, const struct tv_record *r)
 {
-	uint64_t eid = r->arg[0] >> 32, fid = r->arg[0] & 0xffffffffu;
+	uint64_t eid = tv_sbi_eid(r), fid = tv_sbi_fid(r);
 	const char *ext = tv_sbi_ext_name(eid), *fn = tv_sbi_func_name(eid, fid);
 	const char *err = tv_sbi_error_name((int64_t)r->arg[4]);
 
@@ -188,6 +188,7 @@ static void sbi_values(struct values *v, const struct tv_record *r)
 	v->u[1] = fid;
 	for (int i = 1; i < 6; i++)
 		v->u[i + 1] = r->arg[i];
+	v->u[6] = tv_sbi_value(r);
 	snprintf(v->s[7], sizeof(v->s[7]), "%s", ext ? ext : "");
 	snprintf(v->s[8], sizeof(v->s[8]), "%s", fn ? fn : "");
 	snprintf(v->s[9], sizeof(v->s[9]), "%s", err ? err : "");

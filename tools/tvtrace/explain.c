@@ -341,7 +341,7 @@ static void exit_ecall(struct line *l, struct line *spec,
 		return;
 	}
 	const struct tv_record *s = &h->sbi->r;
-	uint64_t eid = s->arg[0] >> 32, fid = s->arg[0] & 0xffffffffu;
+	uint64_t eid = tv_sbi_eid(s), fid = tv_sbi_fid(s);
 	const char *err = tv_sbi_error_name((int64_t)s->arg[4]);
 
 	add(l, ": the guest executed ecall to ask the hypervisor for SBI "
@@ -354,10 +354,10 @@ static void exit_ecall(struct line *l, struct line *spec,
 		add(l, "carried it out");
 	else if (err)
 		add(l, "answered %s, value 0x%" PRIx64 " in a0/a1", err,
-		    s->arg[5]);
+		    tv_sbi_value(s));
 	else
 		add(l, "answered error %" PRId64 ", value 0x%" PRIx64,
-		    (int64_t)s->arg[4], s->arg[5]);
+		    (int64_t)s->arg[4], tv_sbi_value(s));
 	add_resume(l, r, h);
 	add(l, ".");
 	add_specs(spec, "\"" S_CAUSES "\" (cause 10)", sbi_chapter(eid));
@@ -582,7 +582,7 @@ static void explain_exit(struct explain *x, struct line *l, struct line *spec,
 static void explain_sbi(struct explain *x, struct line *l,
 			const struct tv_record *r)
 {
-	uint64_t eid = r->arg[0] >> 32, fid = r->arg[0] & 0xffffffffu;
+	uint64_t eid = tv_sbi_eid(r), fid = tv_sbi_fid(r);
 	const char *err = tv_sbi_error_name((int64_t)r->arg[4]);
 	int ok = (int64_t)r->arg[4] == 0;
 
@@ -639,7 +639,7 @@ static void explain_sbi(struct explain *x, struct line *l,
 	} else if ((int64_t)r->arg[4] == -3) {
 		add(l, ": the hypervisor refused the parameters");
 	} else {
-		add(l, ", value 0x%" PRIx64, r->arg[5]);
+		add(l, ", value 0x%" PRIx64, tv_sbi_value(r));
 	}
 }
 

@@ -178,7 +178,7 @@ static struct track *track(struct tracks *ts, uint16_t hart, uint8_t vm,
 /* "BASE.probe_extension(0x10, 0x0, 0x0) -> SBI_SUCCESS, 0x1". */
 static void sbi_text(char *buf, size_t size, const struct tv_record *r)
 {
-	uint64_t eid = r->arg[0] >> 32, fid = r->arg[0] & 0xffffffffu;
+	uint64_t eid = tv_sbi_eid(r), fid = tv_sbi_fid(r);
 	const char *ext = tv_sbi_ext_name(eid), *fn = tv_sbi_func_name(eid, fid);
 	const char *err = tv_sbi_error_name((int64_t)r->arg[4]);
 	char e[24], f[24], x[24];
@@ -190,7 +190,7 @@ static void sbi_text(char *buf, size_t size, const struct tv_record *r)
 		 "%s.%s(0x%" PRIx64 ", 0x%" PRIx64 ", 0x%" PRIx64
 		 ") -> %s, 0x%" PRIx64,
 		 ext ? ext : e, fn ? fn : f, r->arg[1], r->arg[2], r->arg[3],
-		 err ? err : x, r->arg[5]);
+		 err ? err : x, tv_sbi_value(r));
 }
 
 /* "read 8 bytes gpa=0x10010000 -> 0x..." */

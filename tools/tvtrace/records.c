@@ -82,7 +82,7 @@ static void rec_entry(FILE *out, const struct tv_record *r)
 
 static void rec_sbi(FILE *out, const struct tv_record *r)
 {
-	uint64_t eid = r->arg[0] >> 32, fid = r->arg[0] & 0xffffffffu;
+	uint64_t eid = tv_sbi_eid(r), fid = tv_sbi_fid(r);
 	const char *ext = tv_sbi_ext_name(eid);
 	const char *fn = tv_sbi_func_name(eid, fid);
 	const char *err = tv_sbi_error_name((int64_t)r->arg[4]);
@@ -101,7 +101,7 @@ static void rec_sbi(FILE *out, const struct tv_record *r)
 		fprintf(out, "%s", err);
 	else
 		fprintf(out, "error %" PRId64, (int64_t)r->arg[4]);
-	fprintf(out, ", value 0x%" PRIx64, r->arg[5]);
+	fprintf(out, ", value 0x%" PRIx64, tv_sbi_value(r));
 }
 
 static void rec_mmio(FILE *out, const struct tv_record *r)
