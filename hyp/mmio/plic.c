@@ -133,7 +133,10 @@ static bool plic_read(struct mmio_device *d, struct vcpu *v, uint64_t off,
 		unsigned ctx = (unsigned)((off - 0x200000) / 0x1000);
 		if ((off & 0xfff) == 0)
 			*val = p->threshold[ctx];
-		else if ((off & 0xfff) == 4 && ctx == v->id) {
+		else if ((off & 0xfff) == 4) {
+			/* Any hart may claim for any context: the claim
+			 * register is plain memory-mapped I/O ("Interrupt
+			 * Claim Process"); the context's own output follows. */
 			*val = claim(p, ctx);
 			update_output(p, v);
 		}

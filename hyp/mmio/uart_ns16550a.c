@@ -12,6 +12,7 @@
 #include "mmio.h"
 
 #include "../core/console.h"
+#include "../core/platform.h"
 #include "../core/vcpu.h"
 
 #define LCR_DLAB 0x80
@@ -45,7 +46,7 @@ static void uart_poll_rx(struct uart *u)
 	if (u->rx >= 0)
 		return;
 	uint64_t now = csr_read(CSR_TIME);
-	if (now - u->last_poll < 10000 / 1024 && u->last_poll)
+	if (now - u->last_poll < platform.timebase_hz / 1024 && u->last_poll)
 		return;
 	u->last_poll = now;
 	u->rx = console_getc();

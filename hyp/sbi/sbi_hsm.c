@@ -43,13 +43,19 @@ static bool suspend_type_valid(unsigned long type)
 
 /* Non-retentive suspend resumes like a hart start: at resume_addr in
  * VS-mode, a0 = hart id, a1 = opaque, with the guest's MMU off and its
- * interrupts disabled ("Function: Hart Suspend"); the caller puts the
- * hart id and opaque in a0 and a1. */
-static void resume_at(struct vcpu *v, unsigned long addr)
+ * interrupts disabled ("Function: Hart Suspend"). The call does not
+ * return, so it is recorded now, as succeeded (a0 at resume holds the
+ * hart id, not an error code), and the guest is entered directly. */
+static __attribute__((noreturn)) void resume_at(struct vcpu *v, unsigned long fid,
+						unsigned long addr, unsigned long opaque)
 {
+	trace_sbi(v, SBI_EXT_HSM, fid, SBI_SUCCESS, 0);
 	csr_write(CSR_VSATP, 0);
 	csr_clear(CSR_VSSTATUS, SSTATUS_SIE);
-	v->sepc = addr - 4; /* sbi_handle_ecall steps over the ecall */
+	v->sepc = addr;
+	v->gpr[REG_A0] = v->id;
+	v->gpr[REG_A1] = opaque;
+	vcpu_run(v);
 }
 
 /* hart_start: a STOPPED vCPU becomes START_PENDING and its hart, waiting
@@ -60,7 +66,8 @@ static long hart_start(struct vcpu *v, unsigned long id, unsigned long addr,
 	struct vcpu *t = vcpu_by_id(v, id);
 	if (!t)
 		return SBI_ERR_INVALID_PARAM;
-	if (!vm_gpa_to_hva(v->vm, addr, 4))
+	/* The first instruction may be a 16-bit one: 2 bytes must be RAM. */
+	if (!vm_gpa_to_hva(v->vm, addr, 2))
 		return SBI_ERR_INVALID_ADDRESS;
 	/* Claim the vCPU first (STOPPED -> STARTING), then write where it
 	 * starts, then publish START_PENDING: a concurrent failing call can
@@ -124,19 +131,15 @@ static void hsm_handler(struct vcpu *v, unsigned long eid, unsigned long fid,
 			return;
 		}
 		if (type == SBI_HSM_SUSPEND_NON_RET_DEFAULT &&
-		    !vm_gpa_to_hva(v->vm, sbi_arg(v, 1), 4)) {
+		    !vm_gpa_to_hva(v->vm, sbi_arg(v, 1), 2)) {
 			ret->error = SBI_ERR_INVALID_ADDRESS;
 			return;
 		}
 		v->hsm_state = SBI_HSM_STATE_SUSPENDED;
 		wait_for_interrupt(v);
 		v->hsm_state = SBI_HSM_STATE_STARTED;
-		if (type == SBI_HSM_SUSPEND_NON_RET_DEFAULT) {
-			resume_at(v, sbi_arg(v, 1));
-			/* sbi_handle_ecall puts these in a0 and a1. */
-			ret->error = (long)v->id;
-			ret->value = (long)sbi_arg(v, 2);
-		}
+		if (type == SBI_HSM_SUSPEND_NON_RET_DEFAULT)
+			resume_at(v, fid, sbi_arg(v, 1), sbi_arg(v, 2));
 		return;
 	}
 	default:
