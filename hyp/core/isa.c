@@ -3,8 +3,8 @@
  *
  * A guest must be told only about extensions that work under the
  * hypervisor (an extension it is told about but cannot use panics or hangs
- * it: Linux brings up secondary harts with WRS.NTO when Zawrs is listed,
- * and uses cbo.zero for every page when Zicboz is). So the guest's ISA is
+ * it: Linux spins with WRS.NTO when Zawrs is listed, and uses cbo.zero
+ * for every page when Zicboz is). So the guest's ISA is
  * the host's filtered through one table, `virt_exts`, that says for each
  * extension how the hypervisor makes it work:
  *   - PASS: unprivileged or VS-level behaviour the hardware virtualises by
@@ -14,9 +14,8 @@
  *     Svpbmt's PBMTE, Svadu's ADUE, Sstc's STCE; each is read-only zero
  *     when the extension is absent, so a bit that does not stick means the
  *     extension is not usable in VS-mode);
- *   - EMULATED: the hypervisor handles the exit it causes (Zawrs: WRS.NTO
- *     in VS-mode with hstatus.VTW=1 raises a virtual-instruction exception,
- *     handled in exit.c).
+ *   - EMULATED: the hypervisor handles the exit it causes (none today:
+ *     Zawrs could be, but is cheaper for the guest left out, see below).
  * Anything not in the table (Smaia/Ssaia, Sscofpmf, Zihpm, Smstateen, the
  * hypervisor's own H and Sh*, machine-level Sm*, debug Sd*, vendor X*, ...)
  * is left out and named once on the console.
@@ -75,8 +74,12 @@ static const struct virt_ext {
 	{ "svpbmt", HENVCFG_PBMTE },
 	{ "svadu", HENVCFG_ADUE },
 	{ "sstc", HENVCFG_STCE },
-	/* Emulated: exit.c completes WRS.NTO at once, as the instruction may. */
-	{ "zawrs", EMULATED },
+	/* Not offered: Zawrs. With hstatus.VTW=1 (which WFI needs) every
+	 * WRS.NTO in VS-mode is a virtual-instruction exit, so a guest told
+	 * about Zawrs turns each turn of a spin loop into an exit (Linux's
+	 * smp_cond_load: 30k+ exits per vCPU while booting). exit.c still
+	 * completes a WRS.NTO that a guest runs anyway, as the instruction
+	 * may ("may complete for implementation-specific reasons"). */
 };
 
 /* Single-letter extensions VS-mode can use; 'h' is the hypervisor's. */
