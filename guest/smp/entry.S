@@ -32,3 +32,25 @@ secondary_entry:
 	.globl smp_tls
 smp_tls:
 	.skip	MAX_VCPUS << TLS_SHIFT
+
+/*
+ * Copied by edges.c to the very end of guest RAM, so that its last
+ * instruction, a 16-bit c.j, fills the last halfword: hart_start is given
+ * that halfword as start_addr. The c.j jumps back to the stub, which stops
+ * the hart again with SBI HSM hart_stop. Position independent (c.j and j
+ * are pc-relative, li builds constants).
+ */
+	.section .text
+	.balign 4
+	.globl edge_stub, edge_stub_end
+edge_stub:
+	li	a7, 0x48534D	/* EID "HSM" */
+	li	a6, 1		/* hart_stop */
+	ecall
+1:	wfi
+	j	1b
+	.option push
+	.option rvc
+	c.j	edge_stub
+	.option pop
+edge_stub_end:

@@ -56,6 +56,7 @@ void paging_build(void)
 	page_a[0] = MAGIC_A;
 	page_b[0] = MAGIC_B;
 	root[3] = pte((void *)0xc0000000UL, PTE_RWX_AD);
+	root[0] = pte((void *)0, PTE_RW_AD); /* devices: PLIC, UART (edges.c) */
 	root[1] = pte(mid, PTE_V);
 	mid[0] = pte(leaf, PTE_V);
 	leaf[0] = pte(page_a, PTE_RW_AD);

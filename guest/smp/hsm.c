@@ -19,7 +19,7 @@ uintptr_t stack_top(unsigned k)
 
 /* hart_get_status: the state, or the SBI error times 1000 (so an error
  * can never pass for a state). */
-static long hsm_status(unsigned k)
+long hsm_status(unsigned k)
 {
 	struct sbiret r = sbi_call(SBI_EXT_HSM, SBI_HSM_HART_GET_STATUS, k, 0, 0);
 	return r.error ? r.error * 1000 : r.value;
@@ -157,8 +157,40 @@ static bool stop_one(unsigned k)
 	return true;
 }
 
+/* Non-retentive suspend ("Function: Hart suspend"): the hart resumes at
+ * resume_addr with the MMU off, a0 = its hart id and a1 = opaque, as if
+ * started; here that is secondary_entry with its own stack top, so it
+ * runs secondary_main again. It wakes on its own timer, 1 ms ahead. */
+void suspend_nonret(unsigned me)
+{
+	csr_clear(CSR_SSTATUS, SSTATUS_SIE);
+	csr_set(CSR_SIE, 1UL << IRQ_S_TIMER);
+	sbi_call(SBI_EXT_TIME, SBI_TIME_SET_TIMER, csr_read(CSR_TIME) + timebase_hz / 1000,
+		 0, 0);
+	struct sbiret r = sbi_call(SBI_EXT_HSM, SBI_HSM_HART_SUSPEND,
+				   SBI_HSM_SUSPEND_NON_RET_DEFAULT,
+				   (uintptr_t)secondary_entry, stack_top(me));
+	fail(me, "non-retentive suspend returned: error %ld", r.error);
+	for (;;)
+		__asm__ volatile("wfi");
+}
+
+/* vCPU k suspends non-retentively and comes back through secondary_entry
+ * with a0 = k and a1 = its stack top, STARTED (one more run). */
+static bool suspend_and_resume(unsigned k)
+{
+	uint64_t run = stats[k].runs + 1;
+	command(k, CMD_SUSPEND_NONRET, 0);
+	if (!confirm_started(k, run, seconds(5)))
+		return false;
+	say("smp: hsm: vCPU %u resumed from non-retentive suspend (run %lu) with a0 = %lu, "
+	    "a1 = its stack top, status STARTED", k, (unsigned long)stats[k].runs,
+	    (unsigned long)stats[k].boot_a0);
+	return true;
+}
+
 /* Stop every secondary, check all STOPPED, restart one, see it answer
- * pings, stop it again. */
+ * pings, suspend it non-retentively, stop it again. */
 bool hsm_stop_restart(unsigned *stops, unsigned *restarts)
 {
 	bool ok = true;
@@ -202,6 +234,7 @@ bool hsm_stop_restart(unsigned *stops, unsigned *restarts)
 	}
 	say("smp: hsm: vCPU %u restarted (run %lu), answered %u pings, status STARTED", k,
 	    (unsigned long)stats[k].runs, PP_RESTART_ROUNDS);
+	ok &= suspend_and_resume(k);
 	ok &= stop_one(k);
 	*restarts += ok;
 	return ok;

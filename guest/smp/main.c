@@ -269,6 +269,9 @@ static void command_loop(unsigned me)
 				fail(me, "the written code returned %lu after remote_fence_i, "
 				     "want %lu", (unsigned long)c->result, (unsigned long)c->arg);
 			break;
+		case CMD_SUSPEND_NONRET:
+			__atomic_store_n(&c->done, seen, __ATOMIC_RELEASE);
+			suspend_nonret(me); /* resumes at secondary_entry */
 		case CMD_STOP:
 			report_secondary(me);
 			__atomic_store_n(&c->done, seen, __ATOMIC_RELEASE);
@@ -338,6 +341,12 @@ static bool read_fdt(const void *fdt)
 		return false;
 	}
 	nvcpus = n;
+	for (int node = fdt_first_child(fdt, 0); node >= 0; node = fdt_next_sibling(fdt, node)) {
+		const char *type = fdt_getprop(fdt, node, "device_type", &len);
+		if (type && strcmp(type, "memory") == 0 &&
+		    fdt_read_reg(fdt, node, 0, &ram_base, &ram_size) == 0)
+			break;
+	}
 	int chosen = fdt_path_offset(fdt, "/chosen");
 	const char *args = chosen >= 0 ? fdt_getprop(fdt, chosen, "bootargs", &len) : NULL;
 	if (args) {
@@ -519,6 +528,8 @@ void guest_main(unsigned long hart, const void *fdt)
 	ok = ok && hart_mask_tests();
 	report_boot(pp_msgs, pp_irqs);
 	ok = ok && hsm_stop_restart(&stops, &restarts);
+	ok = ok && start_at_last_halfword(boot_hart == 1 ? 2 : 1);
+	ok = ok && plic_claim_other_context();
 	if (!ok) {
 		say("smp: stopped after the first failed phase; the other vCPUs' counts:");
 		for (unsigned k = 0; k < nvcpus; k++)

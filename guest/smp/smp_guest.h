@@ -51,6 +51,7 @@ enum smp_cmd {
 	CMD_READ_FLIP,	/* read GVA_FLIP once, check it is arg */
 	CMD_CALL_CODE,	/* call the shared code buffer, report the value */
 	CMD_STOP,	/* print what we did, SBI HSM hart_stop */
+	CMD_SUSPEND_NONRET, /* non-retentive suspend until a timer 1 ms ahead */
 };
 
 /* One secondary's command slot: vCPU 0 writes cmd/arg then bumps seq;
@@ -113,9 +114,16 @@ void report_secondary(unsigned me);
 /* hsm.c */
 extern unsigned start_pending_seen, stop_pending_seen;
 uintptr_t stack_top(unsigned k);
+long hsm_status(unsigned k);
 bool start_secondaries(void);
 bool start_for_bench(unsigned k);
 bool hsm_stop_restart(unsigned *stops, unsigned *restarts);
+void suspend_nonret(unsigned me) __attribute__((noreturn));
+
+/* edges.c */
+extern uint64_t ram_base, ram_size;
+bool start_at_last_halfword(unsigned k);
+bool plic_claim_other_context(void);
 
 /* ipi.c */
 void ipi_handler(void);

@@ -2,7 +2,9 @@
 # The SMP test guest (guest/smp) with 4 and 8 vCPUs, one per hart: every
 # vCPU starts (SBI HSM) and runs, IPI ping-pong counts are exact on both
 # sides, the all-to-all storm loses nothing, remote fences take effect,
-# hart masks are checked, vCPUs stop and one restarts. Then the trace:
+# hart masks are checked, vCPUs stop and one restarts, suspends
+# non-retentively and resumes, one starts at the last halfword of RAM, and
+# vCPU 0 claims a PLIC interrupt for another's context. Then the trace:
 # each hart's ring holds only its own vCPU's records, none lost, and the
 # VSSIP injections on each hart during the ping-pong equal the IPIs sent.
 source "$(dirname "$0")/lib.sh"
@@ -68,8 +70,16 @@ for n in 4 8; do
 		"^smp: hart masks and ids: [0-9]+ calls, .* base -1 = all$"
 	has "$name: a stopped vCPU restarts and answers pings" \
 		"^smp: hsm: vCPU 1 restarted \(run 2\), answered 10 pings, status STARTED$"
+	has "$name: non-retentive suspend resumes at resume_addr with a0 = hart id, a1 = opaque" \
+		"^smp: hsm: vCPU 1 resumed from non-retentive suspend \(run 3\) with a0 = 1, a1 = its stack top, status STARTED$"
+	has "$name: hart_start at the last halfword of RAM runs its 16-bit instruction" \
+		"^smp: hsm: vCPU 1 started at the last halfword of RAM \(0x[0-9a-f]+\), ran its c.j and stopped$"
+	has "$name: a PLIC claim for another vCPU's context answers that context" \
+		"^smp: plic: vCPU 0 claimed source 10 for context 1 \(another vCPU's\)$"
 	has "$name: hypervisor reports a clean shutdown" "shutting down: success"
 	hasnt "$name: every remote fence completed in time" "did not complete a remote fence"
+	check "$name: trace: the non-retentive suspend is recorded as succeeded (not the hart id as error)" \
+		bash -c "'$TVTRACE' -r '$LOG' | grep -q 'vm0-vcpu1 sbi     HSM.hart_suspend(0x80000000, .*-> SBI_SUCCESS, value 0x0'"
 
 	# The trace.
 	"$TVTRACE" -s "$LOG" >"$LOGDIR/$name.summary" 2>&1
