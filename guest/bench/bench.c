@@ -45,6 +45,9 @@ void guest_trap(struct trap_frame *f)
 static void op_none(void) {}
 static void op_null_sbi(void) { sbi_call(SBI_EXT_BASE, SBI_BASE_GET_SPEC_VERSION, 0, 0, 0); }
 static void op_uart_read(void) { (void)*(volatile uint8_t *)(UART + 7); }
+/* LSR: what a polling driver reads; the hypervisor polls the console for
+ * input at most every 1/1024 s there, not on every read. */
+static void op_uart_lsr_read(void) { (void)*(volatile uint8_t *)(UART + 5); }
 static void op_uart_write(void) { *(volatile uint8_t *)(UART + 7) = 0x5a; }
 static void op_wfi(void) { __asm__ volatile("wfi"); }
 
@@ -117,6 +120,7 @@ static void bench_all(const char *unit)
 	if (!under_hyp)
 		return;
 	report(KEY("mmio_uart_read"), measure(op_uart_read, ITERS));
+	report(KEY("mmio_uart_lsr_read"), measure(op_uart_lsr_read, ITERS));
 	report(KEY("mmio_uart_write"), measure(op_uart_write, ITERS));
 	/* WFI with an interrupt already pending (VSSIP, set by the guest in
 	 * its sip) and SIE off: the exit and the return, nothing else. */

@@ -130,6 +130,14 @@ static void guest_bootargs(char *out, size_t size)
 
 #define CHECK(x) do { if ((x) < 0) goto fail; } while (0)
 
+static bool has_testdev(const struct vm *vm)
+{
+	for (unsigned i = 0; i < vm->ndevices; i++)
+		if (vm->devices[i]->base == GUEST_TESTDEV_GPA)
+			return true;
+	return false;
+}
+
 /* Properties of the host's cpu node that describe what VS-mode sees the
  * same way: the MMU modes vsatp accepts and the cache-block sizes of the
  * Zicbo* instructions (Linux disables Zicbom/Zicboz without them). The
@@ -249,11 +257,13 @@ static void build_guest_fdt(struct vm *vm)
 	CHECK(fdtw_prop_u32(&w, "interrupt-parent", PLIC_PHANDLE));
 	CHECK(fdtw_prop_u32(&w, "interrupts", GUEST_UART_IRQ));
 	CHECK(fdtw_end_node(&w));
-	CHECK(fdtw_begin_node(&w, "testdev@10010000"));
-	CHECK(fdtw_prop_string(&w, "compatible", "tracevisor,testdev"));
-	reg[0] = 0; reg[1] = GUEST_TESTDEV_GPA; reg[2] = 0; reg[3] = GUEST_TESTDEV_SIZE;
-	CHECK(fdtw_prop_cells(&w, "reg", reg, 4));
-	CHECK(fdtw_end_node(&w));
+	if (has_testdev(vm)) {
+		CHECK(fdtw_begin_node(&w, "testdev@10010000"));
+		CHECK(fdtw_prop_string(&w, "compatible", "tracevisor,testdev"));
+		reg[0] = 0; reg[1] = GUEST_TESTDEV_GPA; reg[2] = 0; reg[3] = GUEST_TESTDEV_SIZE;
+		CHECK(fdtw_prop_cells(&w, "reg", reg, 4));
+		CHECK(fdtw_end_node(&w));
+	}
 	CHECK(fdtw_end_node(&w));
 
 	CHECK(fdtw_end_node(&w));
@@ -367,7 +377,15 @@ void vm_create(struct vm *vm, unsigned id, uint64_t ram_size)
 
 	add_device(vm, plic_create(GUEST_PLIC_GPA, GUEST_PLIC_SIZE));
 	add_device(vm, uart_ns16550a_create(GUEST_UART_GPA, GUEST_UART_IRQ));
-	add_device(vm, testdev_create(GUEST_TESTDEV_GPA));
+	/* The test device tells its guest the host's protected ranges (for
+	 * the isolation attacks): only the built-in test guests get it. */
+	if (opt.guest != GUEST_LINUX)
+		add_device(vm, testdev_create(GUEST_TESTDEV_GPA));
+	hyp_log("VM %u: devices:", id);
+	for (unsigned i = 0; i < vm->ndevices; i++)
+		printf(" %s at %#llx", vm->devices[i]->name,
+		       (unsigned long long)vm->devices[i]->base);
+	printf("\n");
 
 	vm->fdt_gpa = vm->ram_gpa + ram_size - GUEST_FDT_MAX;
 	if (opt.guest == GUEST_LINUX)

@@ -67,3 +67,17 @@ for i in 1 2 3; do
 	check "failure exit status, run $i: non-zero and 'shutting down: failure'" \
 		bash -c "[ '$STATUS' != 0 ] && grep -q 'shutting down: failure' '$LOG'"
 done
+
+# The built-in test guest does get the test device.
+LOG="$LOGDIR/guest-steps.log"
+has "devices: the test guest gets the test device" "^tracevisor: VM 0: devices: .* tracevisor-testdev at 0x10010000$"
+
+# A guest polling the UART's LSR (as a polled console driver does) costs
+# no more than reading any other UART register: the hypervisor asks the
+# firmware for input at most every 1/1024 s, not on every read. Counted
+# exactly under -icount by the benchmark guest (instructions per read).
+boot bench-lsr --icount --append "tv.guest=bench"
+scr=$(sed -nE 's/^bench: mmio_uart_read_instr=([0-9]+)$/\1/p' "$LOG")
+lsr=$(sed -nE 's/^bench: mmio_uart_lsr_read_instr=([0-9]+)$/\1/p' "$LOG")
+check "UART LSR read: within 50 instructions of an SCR read (LSR ${lsr:-?}, SCR ${scr:-?})" \
+	bash -c "[ -n '$lsr' ] && [ -n '$scr' ] && [ \$(( $lsr - $scr )) -lt 50 ]"

@@ -116,3 +116,10 @@ has "128 MiB machine: guest RAM sized from free host RAM, and said" \
 check "128 MiB machine: the guest got more than 64 MiB" bash -c "
 	n=\$(sed -nE 's/^tracevisor: guest RAM: ([0-9]+) MiB.*/\1/p' '$LOG'); [ \"\${n:-0}\" -gt 64 ]"
 has "128 MiB machine: Linux reached userspace" "^tracevisor: linux guest reached userspace$"
+
+# The test device (which tells its guest the host's protected ranges) is
+# for the built-in test guests only: Linux, a guest from elsewhere, has no
+# such device and no such node in its device tree.
+LOG="$LOGDIR/linux-sstc.log"
+has "devices: Linux gets the PLIC and the UART" "^tracevisor: VM 0: devices: plic at 0xc000000 ns16550a at 0x10000000$"
+hasnt "devices: Linux gets no test device" "tracevisor-testdev|testdev@"
