@@ -487,14 +487,31 @@ static void put_header(struct tv_wire_enc *e, unsigned type, uint16_t hart)
 	put_le(e->frame + OFF_SEQ, 0, 4);
 }
 
+/* An empty RECORDS frame holds the largest record with its CRC trailer,
+ * and the longest frame's line fits e->line. */
+_Static_assert(OFF_RECORDS + TV_WIRE_MAX_RECORD + TV_WIRE_CRC_SIZE <=
+		       TV_WIRE_MAX_FRAME,
+	       "a record must fit an empty frame");
+_Static_assert(TV_WIRE_PREFIX_LEN + TV_WIRE_MAX_B64 + 1 <=
+		       sizeof(((struct tv_wire_enc *)0)->line),
+	       "the longest frame line must fit the line buffer");
+
 /*
  * Finish the frame of len bytes in e->frame (sequence number and CRC
- * trailer) and hand it to emit() as one "~TV1:<base64>\n" line.
+ * trailer) and hand it to emit() as one "~TV1:<base64>\n" line. The
+ * trailer's bound is checked here, where it is written; a frame that would
+ * not fit (none can: append_record() keeps room for it) is not emitted.
+ * Kept whole (noinline: GCC would split off the check) because
+ * scripts/stack-check.sh knows the emit() pointer call by this name.
  */
-static void emit_frame(struct tv_wire_enc *e, size_t len)
+static __attribute__((noinline)) void emit_frame(struct tv_wire_enc *e,
+						 size_t len)
 {
 	size_t n;
 
+	if (len < TV_WIRE_HEADER_SIZE ||
+	    len > TV_WIRE_MAX_FRAME - TV_WIRE_CRC_SIZE)
+		return;
 	put_le(e->frame + OFF_SEQ, e->seq++, 4);
 	put_le(e->frame + len, tv_crc32(e->frame, len), 4);
 	len += TV_WIRE_CRC_SIZE;
@@ -527,6 +544,24 @@ static void open_records(struct tv_wire_enc *e)
 	tv_wire_state_reset(&e->st, e->hart);
 }
 
+/*
+ * Copy n encoded bytes to the end of the open RECORDS frame when they fit
+ * with the CRC trailer. The bound is checked here, on the length the copy
+ * uses, not earlier: nothing can be written past e->frame. Returns 0 when
+ * they do not fit (nothing written).
+ */
+static int frame_put(struct tv_wire_enc *e, const uint8_t *bytes, size_t n)
+{
+	size_t len = e->len;
+
+	if (len > TV_WIRE_MAX_FRAME - TV_WIRE_CRC_SIZE ||
+	    n > TV_WIRE_MAX_FRAME - TV_WIRE_CRC_SIZE - len)
+		return 0;
+	memcpy(e->frame + len, bytes, n);
+	e->len = len + n;
+	return 1;
+}
+
 /* Append an encodable record to the open frame, opening or flushing
  * frames as needed so the CRC trailer always fits. */
 static void append_record(struct tv_wire_enc *e, const struct tv_record *r)
@@ -537,14 +572,15 @@ static void append_record(struct tv_wire_enc *e, const struct tv_record *r)
 	if (!e->len)
 		open_records(e);
 	n = tv_wire_encode_record(&e->st, r, tmp);
-	if (e->len + n + TV_WIRE_CRC_SIZE > TV_WIRE_MAX_FRAME ||
-	    e->count == 0xffff) {
+	if (e->count == 0xffff || !frame_put(e, tmp, n)) {
 		tv_wire_flush(e);
 		open_records(e);
 		n = tv_wire_encode_record(&e->st, r, tmp);
+		if (!frame_put(e, tmp, n)) { /* cannot happen (static assert) */
+			e->dropped++;
+			return;
+		}
 	}
-	memcpy(e->frame + e->len, tmp, n);
-	e->len += n;
 	e->count++;
 	e->index++;
 	tv_wire_state_update(&e->st, r);
@@ -1010,21 +1046,60 @@ static size_t find_prefix(const char *line, size_t len, size_t from)
 	return len;
 }
 
-void tv_wire_dec_line(struct tv_wire_dec *d, const char *line, size_t len,
-		      uint64_t line_no, uint64_t byte_offset)
+/* Is line[0..at) an escape the hypervisor put in front of a guest's '~'
+ * (nothing but '\r' and '~', at least one '~')? */
+static int escaped_guest_line(const char *line, size_t at)
 {
-	size_t at = find_prefix(line, len, 0);
+	size_t tildes = 0;
+
+	for (size_t i = 0; i < at; i++) {
+		if (line[i] == '~')
+			tildes++;
+		else if (line[i] != '\r')
+			return 0;
+	}
+	return tildes > 0;
+}
+
+/* A "~TV1:" that is not at the start of its line: not the hypervisor's
+ * (trace_wire.h, LINES); counted and reported, never decoded. */
+static void dec_reject(struct tv_wire_dec *d, const char *line, size_t at)
+{
+	d->frames_rejected++;
+	if (!d->ops->rejected)
+		return;
+	d->ops->rejected(d->ctx, d->line_no, d->offset,
+			 escaped_guest_line(line, at)
+				 ? "guest output that looks like a frame "
+				   "(escaped by the hypervisor)"
+				 : "frame-like text in the middle of a line "
+				   "(a frame starts its line)");
+}
+
+void tv_wire_dec_piece(struct tv_wire_dec *d, const char *text, size_t len,
+		       int line_start, uint64_t line_no, uint64_t byte_offset)
+{
+	size_t at = find_prefix(text, len, 0);
 
 	while (at < len) {
 		size_t start = at + TV_WIRE_PREFIX_LEN, end = start;
 
-		while (end < len && b64_char(line[end]))
+		while (end < len && b64_char(text[end]))
 			end++;
 		d->line_no = line_no;
 		d->offset = byte_offset + at;
-		decode_frame_text(d, line + start, end - start);
-		at = find_prefix(line, len, end);
+		if (at == 0 && line_start)
+			decode_frame_text(d, text + start, end - start);
+		else
+			dec_reject(d, text, line_start ? at : 0);
+		at = find_prefix(text, len, end);
 	}
+}
+
+void tv_wire_dec_line(struct tv_wire_dec *d, const char *line, size_t len,
+		      uint64_t line_no, uint64_t byte_offset)
+{
+	tv_wire_dec_piece(d, line, len, 1, line_no, byte_offset);
 }
 
 void tv_wire_dec_finish(struct tv_wire_dec *d, uint64_t line_no,

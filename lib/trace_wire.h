@@ -7,20 +7,28 @@
  * explains the same format with examples.
  *
  * LINES
- *   A dump is a sequence of text lines on the console, mixed with any other
- *   output (guest output may even interleave mid-line, and characters may
- *   be lost). Each frame is one line:
+ *   A dump is a sequence of text lines on the console, between lines of
+ *   any other output (firmware, hypervisor, guests; characters may be
+ *   lost). Each frame is one line of its own:
  *
  *       ~TV1:<base64 of the binary frame>\n
  *
  *   The prefix is the 5 characters "~TV1:", the encoding is standard base64
  *   (RFC 4648 section 4, alphabet A-Z a-z 0-9 + /, '=' padding, no line
- *   breaks). A decoder finds "~TV1:" anywhere in a line, takes the base64
- *   characters that follow up to the first character outside the alphabet
- *   and '=', and verifies the frame. A frame that fails (bad base64, bad
- *   length, bad CRC, unknown type or record kind, bad contents) is reported
- *   with its position (line number and byte offset of its "~TV1:" in the
- *   input) and skipped; decoding goes on with the next frame.
+ *   breaks). The hypervisor owns the console and is the only writer that
+ *   may begin a line with '~': it starts every frame on a new line, writes
+ *   it whole, and escapes any other text whose line would begin with '~'
+ *   (after nothing but '\r') by writing one more '~' in front. A decoder
+ *   therefore takes "~TV1:" only at the very start of a line (byte 0),
+ *   takes the base64 characters that follow up to the first character
+ *   outside the alphabet and '=', and verifies the frame. A "~TV1:"
+ *   anywhere else in a line (escaped guest output, or text in front of it)
+ *   is not the hypervisor's: it is rejected - counted in frames_rejected
+ *   and reported through rejected() with its position - and never decoded.
+ *   A frame that fails (bad base64, bad length, bad CRC, unknown type or
+ *   record kind, bad contents) is reported with its position (line number
+ *   and byte offset of its "~TV1:" in the input) and skipped; decoding
+ *   goes on with the next frame.
  *
  * BINARY FRAME (all integers little-endian, at most TV_WIRE_MAX_FRAME =
  * 768 bytes, so a line is at most TV_WIRE_MAX_LINE = 1030 characters
@@ -313,6 +321,11 @@ struct tv_wire_dec_ops {
 	 * call. */
 	void (*error)(void *ctx, uint64_t line_no, uint64_t byte_offset,
 		      const char *msg);
+	/* Frame-like text the hypervisor did not write ("~TV1:" not at the
+	 * start of its line): rejected, not decoded; why is only valid
+	 * during the call. */
+	void (*rejected)(void *ctx, uint64_t line_no, uint64_t byte_offset,
+			 const char *why);
 };
 
 /* Decoder state; the caller owns it and must not touch the fields. */
@@ -330,6 +343,7 @@ struct tv_wire_dec {
 	uint64_t last_time;  /* time of its last record */
 	uint64_t frames_ok;  /* valid frames in the whole input */
 	uint64_t frames_bad; /* damaged frames in the whole input */
+	uint64_t frames_rejected; /* frame-like text not at a line start */
 	uint64_t gaps;	     /* gaps detected in the whole input */
 	uint64_t line_no, offset; /* position of the current frame */
 	size_t flen;		  /* bytes in frame[] */
@@ -347,6 +361,12 @@ void tv_wire_dec_init(struct tv_wire_dec *d, const struct tv_wire_dec_ops *ops,
  */
 void tv_wire_dec_line(struct tv_wire_dec *d, const char *line, size_t len,
 		      uint64_t line_no, uint64_t byte_offset);
+
+/* The same for a piece of a line too long to hold at once: line_start
+ * says whether text[0] starts its line (only then can a frame begin
+ * there). Pieces must not split a frame's text. */
+void tv_wire_dec_piece(struct tv_wire_dec *d, const char *text, size_t len,
+		       int line_start, uint64_t line_no, uint64_t byte_offset);
 
 /* End of input: reports a dump that was not closed by an END frame. */
 void tv_wire_dec_finish(struct tv_wire_dec *d, uint64_t line_no,

@@ -114,6 +114,10 @@ void attack_mmio(void);
 void attack_sbi(void);
 void attack_csrs(void);
 void attack_storm(void);
+/* trace_attacks.c: forged trace dumps, concurrent dumps from two vCPUs;
+ * then, as the very last attempt, trace filter 0 before shutdown. */
+void attack_trace(void);
+void attack_trace_filter_last(void);
 
 /* Variants chosen by hostile=NAME in /chosen/bootargs. */
 void variant_doublefault(void) __attribute__((noreturn));

@@ -7,6 +7,7 @@
  *   hostile=doublefault   stvec at an unmapped address, then a fault
  *   hostile=spin          loop forever with interrupts off and no exits
  *   hostile=fencewrap     a remote fence whose range wraps past 2^64
+ *   hostile=trace         only the attacks on the trace (trace_attacks.c)
  *   hostile.storm=N       exits for the trap storm (default 1000000)
  */
 #include <stdlib.h>
@@ -229,6 +230,7 @@ void guest_main(unsigned long hart, const void *fdt)
 		       (unsigned long)(mach.range_base[i] + mach.range_size[i] - 1));
 	paging_init();
 
+	bool trace_only = false;
 	if (bootarg(args, "hostile", val, sizeof(val))) {
 		if (!strcmp(val, "doublefault"))
 			variant_doublefault();
@@ -236,17 +238,26 @@ void guest_main(unsigned long hart, const void *fdt)
 			variant_spin();
 		if (!strcmp(val, "fencewrap"))
 			variant_fencewrap();
-		printf("hostile: unknown variant '%s'\n", val);
-		guest_shutdown(true);
+		trace_only = !strcmp(val, "trace");
+		if (!trace_only) {
+			printf("hostile: unknown variant '%s'\n", val);
+			guest_shutdown(true);
+		}
 	}
 
-	attack_memory();
-	attack_mmio();
-	attack_sbi();
-	attack_csrs();
-	attack_storm();
+	if (!trace_only) {
+		attack_memory();
+		attack_mmio();
+		attack_sbi();
+		attack_csrs();
+		attack_storm();
+	}
+	attack_trace();
 
 	sbi_call(SBI_EXT_TRACEVISOR, SBI_TV_TRACE_MARK, MARK_END, 0, 0);
+	/* Last: nothing the guest does after it may be recorded but what it
+	 * cannot hide. */
+	attack_trace_filter_last();
 	printf("hostile: %u attempts, %u escapes\n", attempts, escapes);
 	printf("hostile: %u attempts contained other than the specification says\n",
 	       differing);

@@ -1,10 +1,26 @@
 /*
- * Console output through the SBI firmware. Each hart collects a line in its
- * own buffer and writes it whole under a lock, so lines from different
- * harts (the hypervisor's, the guests' UART output, trace frames) never
- * mix, and DBCN (one SBI call per buffer) and legacy putchar (one call per
- * byte) both see whole lines. picolibc's stdio (printf) writes here through
- * `stdout`.
+ * Console output through the SBI firmware. The hypervisor owns every byte
+ * that reaches the console - its own messages, the guests' console output
+ * (SBI DBCN, legacy putchar, the emulated UART's THR) and the trace dumps -
+ * and keeps three rules (docs/trace-format.md, "Who may write a frame"):
+ *
+ * 1. Text lines stay whole. Each hart collects text in its own line buffer
+ *    and writes it under console_lock when the line ends (or the buffer is
+ *    full), so DBCN (one SBI call per buffer) and legacy putchar (one call
+ *    per byte) both see whole lines. picolibc's stdio (printf) writes here
+ *    through `stdout`.
+ * 2. A trace frame line (console_write_frame) is written whole in one
+ *    locked section and starts a console line: when the current line is
+ *    not empty, a newline goes first. Nothing lands inside a frame line and
+ *    no text precedes a frame on its line.
+ * 3. Only frame lines begin a console line with '~'. When any other text
+ *    would put '~' first on a line (after nothing but '\r'), one more '~'
+ *    is written in front of it, the way mbox quotes "From " lines. tvtrace
+ *    accepts a frame only at the start of a line, so no guest output, by
+ *    whatever path, can be read as a frame.
+ *
+ * The escape costs a test per byte on the console path only; the exit and
+ * trace paths never come here.
  */
 #include "console.h"
 
@@ -20,6 +36,13 @@ struct line_buf {
 static struct line_buf lines[MAX_HARTS];
 static spinlock_t console_lock;
 
+/* Where the console stands, as written so far (guarded by console_lock):
+ * col0 - the last byte was '\n' (or nothing was written yet);
+ * blank - nothing but '\r' since the last '\n', so a '~' now would be the
+ * first visible character of its line (a log whose '\r' were deleted
+ * would show it first). */
+static bool col0 = true, blank = true;
+
 /* This hart's buffer: tp holds its vcpu once the hypervisor has set it up
  * (before that only the boot hart runs, with slot 0). */
 static struct line_buf *my_line(void)
@@ -32,29 +55,92 @@ static struct line_buf *my_line(void)
 	return &lines[0];
 }
 
+/* Hand bytes to the firmware and follow the line state; lock held. */
+static void put_raw(const char *s, size_t len)
+{
+	if (!len)
+		return;
+	fw_console_write(s, len);
+	for (size_t i = 0; i < len; i++) {
+		blank = s[i] == '\n' || (blank && s[i] == '\r');
+		col0 = s[i] == '\n';
+	}
+}
+
+/* Write text that is not a frame: a '~' that would begin a line gets
+ * another '~' in front (rule 3); lock held. */
+static void put_text(const char *s, size_t len)
+{
+	bool at_start = blank; /* only '\r' since the last '\n', before s[i] */
+	size_t from = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '~' && at_start) {
+			put_raw(s + from, i - from);
+			put_raw("~", 1);
+			from = i;
+		}
+		at_start = s[i] == '\n' || (at_start && s[i] == '\r');
+	}
+	put_raw(s + from, len - from);
+}
+
+/* Write out this hart's buffered text (at most the buffer's size: the
+ * bound is applied here, where the bytes are read). */
+static void flush_line(struct line_buf *l)
+{
+	size_t n = l->len < sizeof(l->text) ? l->len : sizeof(l->text);
+	if (n) {
+		spin_lock(&console_lock);
+		put_text(l->text, n);
+		spin_unlock(&console_lock);
+	}
+	l->len = 0;
+}
+
 void console_flush(void)
 {
-	struct line_buf *l = my_line();
-	if (l->len) {
-		spin_lock(&console_lock);
-		fw_console_write(l->text, l->len);
-		spin_unlock(&console_lock);
-		l->len = 0;
-	}
+	flush_line(my_line());
 }
 
 void console_putc(char c)
 {
 	struct line_buf *l = my_line();
+	if (l->len >= sizeof(l->text))
+		flush_line(l);
 	l->text[l->len++] = c;
 	if (c == '\n' || l->len == sizeof(l->text))
-		console_flush();
+		flush_line(l);
 }
 
 void console_write(const char *s, size_t len)
 {
 	for (size_t i = 0; i < len; i++)
 		console_putc(s[i]);
+}
+
+/* A whole line in one locked section, on a line of its own (rule 2). */
+static void put_line(const char *s, size_t len, bool frame)
+{
+	spin_lock(&console_lock);
+	if (!col0)
+		put_raw("\n", 1);
+	if (frame)
+		put_raw(s, len);
+	else
+		put_text(s, len);
+	if (!col0)
+		put_raw("\n", 1);
+	spin_unlock(&console_lock);
+}
+
+void console_write_frame(const char *line, size_t len)
+{
+	put_line(line, len, true);
+}
+
+void console_write_line(const char *line, size_t len)
+{
+	put_line(line, len, false);
 }
 
 int console_getc(void)

@@ -1,6 +1,10 @@
 /*
  * The hypervisor's console: everything it prints, the guests' console
  * output and the trace dumps go through the SBI console of the firmware.
+ * console.c states the rules it keeps; the one that matters for trust:
+ * only console_write_frame() may begin a console line with '~', any other
+ * text that would is escaped, so guest output can never pass for a trace
+ * frame (docs/trace-format.md, "Who may write a frame").
  */
 #ifndef HYP_CONSOLE_H
 #define HYP_CONSOLE_H
@@ -8,9 +12,16 @@
 #include "hyp.h"
 
 void console_init(void);
+/* Text, buffered per hart and written a line at a time (escaped). Guest
+ * console output (DBCN, legacy putchar, the UART) comes in here too. */
 void console_write(const char *s, size_t len);
 void console_putc(char c);
 void console_flush(void);
+/* One trace frame line ("~TV1:...\n"), written whole, at the start of a
+ * console line, unescaped. Only hyp/trace/dump.c calls it. */
+void console_write_frame(const char *line, size_t len);
+/* One whole text line, at the start of a console line, escaped. */
+void console_write_line(const char *line, size_t len);
 int console_getc(void); /* -1 when no input is waiting */
 
 #endif

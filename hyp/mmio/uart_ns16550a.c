@@ -144,7 +144,7 @@ static bool uart_write(struct mmio_device *d, struct vcpu *v, uint64_t off,
 		if (u->lcr & LCR_DLAB) {
 			u->dll = b;
 		} else {
-			if (!(u->mcr & MCR_LOOP))
+			if (!(u->mcr & MCR_LOOP)) /* escaped: console.c */
 				console_putc((char)b);
 			else
 				u->rx = b; /* loopback: what is sent is received */

@@ -41,6 +41,8 @@ static void dbcn_handler(struct vcpu *v, unsigned long eid, unsigned long fid,
 			return;
 		if (n > DBCN_CHUNK)
 			n = DBCN_CHUNK;
+		/* Guest text: escaped on its way out, so it never starts a
+		 * line as a trace frame does (hyp/core/console.c). */
 		console_write(buf, n);
 		ret->value = (long)n;
 		return;

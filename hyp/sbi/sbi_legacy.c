@@ -21,6 +21,7 @@ static void legacy_handler(struct vcpu *v, unsigned long eid, unsigned long fid,
 		ret->error = 0;
 		break;
 	case SBI_EXT_0_1_CONSOLE_PUTCHAR:
+		/* Escaped like all console text (hyp/core/console.c). */
 		console_putc((char)sbi_arg(v, 0));
 		ret->error = 0;
 		break;

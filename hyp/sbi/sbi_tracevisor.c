@@ -7,6 +7,10 @@
  *   2 mark    a0 = 64-bit value, recorded as a TV_KIND_MARK record
  *   3 dump    dump every ring now
  *   4 filter  a0 = mask of record kinds to keep (bit 1 << kind)
+ * Start, stop and filter are recorded as CONTROL records whatever the
+ * filter and the switch say, and the guest's stop is always recorded: a
+ * guest can filter only the kinds outside TV_FILTER_ALWAYS
+ * (include/tracevisor/trace_record.h).
  */
 #include <tracevisor/sbi_ids.h>
 #include <tracevisor/trace_record.h>

@@ -2,23 +2,43 @@
  * Dumping the rings over the console, in the compact framed encoding that
  * tools/tvtrace decodes (lib/trace_wire.c) and/or as ftrace-style text
  * lines (tv.dump=compact|text|both|none).
+ *
+ * Any hart may ask for a dump at any time (the guest's trace-control DUMP,
+ * a ring crossing its watermark, the watchdog, shutdown), several at once.
+ * Rules:
+ * - One dump at a time: dump_lock is held for a whole dump, so the
+ *   encoder and the rings' consumer side have one user; a second request
+ *   waits, then dumps what has come since.
+ * - A dump id is taken once, with an atomic add: no two dumps share one.
+ * - Each frame goes to the console as one whole line (console_write_frame),
+ *   so frames of two dumps, or a guest's line in progress on another hart,
+ *   never mix inside a frame.
+ * - The dump after a hypervisor fault may not wait for dump_lock for ever
+ *   (the faulting hart may hold it): it waits at most a second, so its
+ *   frames do not interleave with those of a dump in progress elsewhere,
+ *   then goes ahead with its own encoder; it only reads the rings, and
+ *   runs once.
  */
 #include "../core/console.h"
 #include "../core/options.h"
 #include "../core/platform.h"
+#include "../core/spinlock.h"
 #include "trace.h"
 #include "trace_ring.h"
 #include "trace_wire.h"
 
 extern struct tv_ring trace_rings[MAX_HARTS];
 
-static struct tv_wire_enc enc;
-static uint64_t dump_id;
+static spinlock_t dump_lock;	    /* held for a whole dump */
+static struct tv_wire_enc enc;	    /* dumps under dump_lock */
+static struct tv_wire_enc fault_enc; /* the fault dump's own */
+static uint32_t fault_dumped;	    /* the fault dump ran */
+static uint64_t next_dump_id;	    /* taken with an atomic add */
 
 static void emit_line(void *ctx, const char *line, size_t len)
 {
 	(void)ctx;
-	console_write(line, len);
+	console_write_frame(line, len);
 }
 
 static void text_line(const struct tv_record *r)
@@ -27,7 +47,7 @@ static void text_line(const struct tv_record *r)
 	int n = tv_format_text(r, platform.timebase_hz, buf, sizeof(buf) - 1);
 	if (n > 0 && n < (int)sizeof(buf) - 1) {
 		buf[n] = '\n';
-		console_write(buf, (size_t)n + 1);
+		console_write_line(buf, (size_t)n + 1);
 	}
 }
 
@@ -39,11 +59,17 @@ static void text_lost(uint16_t hart, uint64_t lost)
 }
 
 /* Read one hart's ring: consuming (normal dumps) or peeking (after a fault,
- * where nothing may change and nothing may wait). */
-static void dump_ring(int i, bool peek, bool compact, bool text)
+ * where nothing may change and nothing may wait). A dump takes the records
+ * that were in the ring when it reached it, no more: a vCPU still running
+ * on another hart writes faster than the console prints, and a dump that
+ * chased it would never end (and hold dump_lock). What comes later waits
+ * for the next dump. */
+static void dump_ring(struct tv_wire_enc *e, int i, bool peek, bool compact,
+		      bool text)
 {
 	struct tv_ring *ring = &trace_rings[i];
 	uint16_t hart = (uint16_t)platform.hart_id[i];
+	uint64_t budget = peek ? ring->nslots : tv_ring_fill(ring);
 	struct tv_ring_cursor cur;
 	struct tv_record r;
 	uint64_t lost;
@@ -51,37 +77,40 @@ static void dump_ring(int i, bool peek, bool compact, bool text)
 	if (peek)
 		tv_ring_cursor_oldest(ring, &cur);
 	if (compact)
-		tv_wire_hart_begin(&enc, hart, peek ? cur.pos : 0);
-	for (;;) {
+		tv_wire_hart_begin(e, hart, peek ? cur.pos : 0);
+	while (budget--) {
 		int got = peek ? tv_ring_peek(ring, &cur, &r, &lost)
 			       : tv_ring_consume(ring, &r, &lost);
 		if (lost) {
 			if (compact)
-				tv_wire_lost(&enc, lost);
+				tv_wire_lost(e, lost);
 			if (text)
 				text_lost(hart, lost);
 		}
 		if (!got)
 			break;
 		if (compact)
-			tv_wire_record(&enc, &r);
+			tv_wire_record(e, &r);
 		if (text)
 			text_line(&r);
 	}
 	if (compact)
-		tv_wire_hart_end(&enc, tv_ring_offered(ring), tv_ring_consumed(ring),
+		tv_wire_hart_end(e, tv_ring_offered(ring), tv_ring_consumed(ring),
 				 tv_ring_lost(ring));
 }
 
-static void dump_all(unsigned reason, bool peek)
+static void dump_all(struct tv_wire_enc *e, unsigned reason, bool peek)
 {
 	bool compact = opt.dump == DUMP_COMPACT || opt.dump == DUMP_BOTH;
 	bool text = opt.dump == DUMP_TEXT || opt.dump == DUMP_BOTH;
+	uint64_t id;
+
 	if (opt.dump == DUMP_NONE)
 		return;
+	id = __atomic_fetch_add(&next_dump_id, 1, __ATOMIC_RELAXED);
 	console_flush();
 	hyp_log("trace dump %llu (%s): %d hart(s), %u slots per ring\n",
-		(unsigned long long)dump_id, tv_dump_reason_name(reason),
+		(unsigned long long)id, tv_dump_reason_name(reason),
 		platform.nharts, opt.ring_slots);
 	console_flush();
 	if (compact) {
@@ -92,32 +121,49 @@ static void dump_all(unsigned reason, bool peek)
 			.dump_reason = (uint16_t)reason,
 			.ring_slots = opt.ring_slots,
 			.ring_mode = (uint8_t)opt.ring_mode,
-			.dump_id = dump_id,
+			.dump_id = id,
 		};
-		tv_wire_enc_init(&enc, emit_line, NULL);
-		tv_wire_begin(&enc, &info);
+		tv_wire_enc_init(e, emit_line, NULL);
+		tv_wire_begin(e, &info);
 	}
 	for (int i = 0; i < platform.nharts; i++)
-		dump_ring(i, peek, compact, text);
+		dump_ring(e, i, peek, compact, text);
 	if (compact)
-		tv_wire_end(&enc);
+		tv_wire_end(e);
 	console_flush();
-	hyp_log("trace dump %llu ends\n", (unsigned long long)dump_id);
-	dump_id++;
+	hyp_log("trace dump %llu ends\n", (unsigned long long)id);
+	console_flush();
 }
 
 void trace_dump(unsigned reason)
 {
-	dump_all(reason, false);
+	spin_lock(&dump_lock);
+	dump_all(&enc, reason, false);
+	spin_unlock(&dump_lock);
 }
 
 void trace_dump_fault(void)
 {
-	dump_all(TV_DUMP_HYP_FAULT, true);
+	uint64_t until = csr_read(CSR_TIME) + platform.timebase_hz;
+	bool locked;
+
+	if (__atomic_exchange_n(&fault_dumped, 1, __ATOMIC_ACQ_REL))
+		return;
+	while (!(locked = spin_trylock(&dump_lock)) && csr_read(CSR_TIME) < until)
+		;
+	dump_all(&fault_enc, TV_DUMP_HYP_FAULT, true);
+	if (locked)
+		spin_unlock(&dump_lock);
 }
 
+/* Several harts may cross the watermark together: the first dumps every
+ * ring, the others find theirs drained when their turn comes. */
 void trace_check_watermark(struct vcpu *v)
 {
-	if (v->ring && tv_ring_fill(v->ring) >= trace_watermark_fill)
-		trace_dump(TV_DUMP_WATERMARK);
+	if (!v->ring || tv_ring_fill(v->ring) < trace_watermark_fill)
+		return;
+	spin_lock(&dump_lock);
+	if (tv_ring_fill(v->ring) >= trace_watermark_fill)
+		dump_all(&enc, TV_DUMP_WATERMARK, false);
+	spin_unlock(&dump_lock);
 }

@@ -26,10 +26,14 @@ int hart_can_read_cycle(void); /* hyp/arch/trap.S */
 static struct vcpu *vcpus[MAX_HARTS];
 static unsigned nvcpus;
 
+/* What the guest may not turn off (TV_FILTER_ALWAYS: trace-control
+ * changes, the guest's stop, losses) is recorded whatever the filter says
+ * and whether tracing is on or off; every other kind needs both. */
 static void recompute(void)
 {
 	for (unsigned k = 0; k < TV_KIND_COUNT; k++)
-		trace_on[k] = enabled && (filter & TV_KIND_BIT(k));
+		trace_on[k] = (TV_FILTER_ALWAYS & TV_KIND_BIT(k)) ||
+			      (enabled && (filter & TV_KIND_BIT(k)));
 	trace_active = enabled;
 	for (unsigned i = 0; i < nvcpus; i++)
 		vcpus[i]->trace_active = trace_active;
@@ -142,22 +146,30 @@ void trace_write_entry(struct vcpu *v)
 	tv_ring_commit_rec(v->ring, r);
 }
 
+/* A trace-control change, recorded whatever the filter and the switch
+ * say (TV_FILTER_ALWAYS): the guest cannot hide what it turned off. */
+static void trace_control(struct vcpu *v, unsigned what, uint64_t value)
+{
+	trace_write(v, TV_KIND_CONTROL, 0, what, value, 0, 0, 0, 0);
+}
+
 /* Switching on records START after the switch, switching off records STOP
  * before it, so the reader sees where the gap is. */
 void trace_set_enabled(struct vcpu *v, bool on)
 {
-	if (!on && enabled && trace_on[TV_KIND_CONTROL])
-		trace_write(v, TV_KIND_CONTROL, 0, TV_CTL_STOP, 0, 0, 0, 0, 0);
+	if (!on)
+		trace_control(v, TV_CTL_STOP, 0);
 	enabled = on;
 	recompute();
-	if (on && trace_on[TV_KIND_CONTROL])
-		trace_write(v, TV_KIND_CONTROL, 0, TV_CTL_START, 0, 0, 0, 0, 0);
+	if (on)
+		trace_control(v, TV_CTL_START, 0);
 }
 
+/* The FILTER record carries the mask as set; the kinds of
+ * TV_FILTER_ALWAYS are recorded whatever it says. */
 void trace_set_filter(struct vcpu *v, uint32_t mask)
 {
 	filter = mask & TV_FILTER_ALL;
 	recompute();
-	if (trace_on[TV_KIND_CONTROL])
-		trace_write(v, TV_KIND_CONTROL, 0, TV_CTL_FILTER, filter, 0, 0, 0, 0);
+	trace_control(v, TV_CTL_FILTER, filter);
 }

@@ -17,7 +17,8 @@
 #define TV_TRACE 1
 #endif
 
-/* trace_on[kind] != 0: record that kind (tracing on and kind not filtered). */
+/* trace_on[kind] != 0: record that kind (tracing on and kind not filtered,
+ * or a kind of TV_FILTER_ALWAYS, recorded whatever the guest says). */
 extern uint8_t trace_on[TV_KIND_COUNT];
 /* Tracing is switched on (each vcpu keeps a copy the exit path tests). */
 extern uint8_t trace_active;
@@ -27,10 +28,12 @@ void trace_attach(struct vcpu *v);   /* give the vcpu its hart's ring */
 void trace_set_enabled(struct vcpu *v, bool on);
 void trace_set_filter(struct vcpu *v, uint32_t mask);
 
-/* Dump every ring to the console (consuming what it prints). */
+/* Dump every ring to the console (consuming what it prints). One dump at
+ * a time: a hart that asks while another dumps waits for it (dump.c). */
 void trace_dump(unsigned reason);
 /* Flight-recorder dump after a hypervisor fault: reads without consuming,
- * never waits, never takes a lock. */
+ * waits at most a second for a dump in progress (then goes ahead with its
+ * own encoder), runs once. */
 void trace_dump_fault(void);
 /* Dump when the watermark is crossed (checked once per exit). */
 void trace_check_watermark(struct vcpu *v);
@@ -89,7 +92,7 @@ static inline void trace_sbi_result(struct vcpu *v, const uint64_t args[3])
 		return;
 	/* Ids that do not fit 32 bits are kept whole (TV_F_SBI_WIDE); a legacy
 	 * call's a6 is not part of it and is cut to 32 bits like any other. */
-	if (__builtin_expect((eid | fid) >> 32, 0) &&
+	if (__builtin_expect(((eid | fid) >> 32) != 0, 0) &&
 	    ((eid >> 32) || eid > SBI_EXT_0_1_LAST))
 		trace_write(v, TV_KIND_SBI, TV_F_SBI_WIDE, eid, args[0], args[1], args[2],
 			    v->gpr[REG_A0], fid);
@@ -125,7 +128,8 @@ static inline void trace_mark(struct vcpu *v, uint64_t value)
 		trace_write(v, TV_KIND_MARK, 0, value, 0, 0, 0, 0, 0);
 }
 
-/* Recorded whatever the filter says (but not when tracing is off). */
+/* Recorded whatever the filter says and whether tracing is on or off: the
+ * guest cannot hide that it stopped (TV_FILTER_ALWAYS, trace_record.h). */
 static inline void trace_stop(struct vcpu *v, unsigned why, uint64_t detail)
 {
 	if (TRACE_ON(TV_KIND_STOP))

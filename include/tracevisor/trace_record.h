@@ -134,5 +134,13 @@ static inline uint64_t tv_sbi_value(const struct tv_record *r)
 /* Event-kind filter: bit (1 << kind) set = recorded. */
 #define TV_KIND_BIT(kind) (1u << (kind))
 #define TV_FILTER_ALL (((1u << TV_KIND_COUNT) - 1) & ~1u)
+/* Kinds that neither a filter (the guest's trace-control filter or
+ * tv.filter) nor switching tracing off can remove: what the guest may not
+ * hide. The trace-control changes themselves (filter 0 and stop included),
+ * the guest's stop and the records lost. A guest filters only EXIT, ENTRY,
+ * SBI, MMIO, IRQ, EXC and MARK. */
+#define TV_FILTER_ALWAYS                                                       \
+	(TV_KIND_BIT(TV_KIND_LOST) | TV_KIND_BIT(TV_KIND_CONTROL) |            \
+	 TV_KIND_BIT(TV_KIND_STOP))
 
 #endif

@@ -5,7 +5,8 @@
 # builds tests/tools/gen_log.c (which writes logs with the real encoder),
 # then checks tvtrace's output against expected text, its error messages
 # and their positions (line number, byte offset), and its exit status, on
-# clean, damaged, truncated, interleaved and random input.
+# clean, damaged, truncated, interleaved and random input, and on frames
+# the hypervisor did not write (forged by a guest), which it must reject.
 #
 # Run from anywhere: sh tests/tools/test_tvtrace.sh
 # Environment: CC (default cc); TVTRACE=path to test a prebuilt binary
@@ -264,22 +265,76 @@ same "stdin -" "$WORK/want.records" "$WORK/out"
 same "stdin" "$WORK/want.records" "$WORK/out"
 has "stdin name" "$WORK/out" "# dump 1:"
 
-# The same frames with guest output in front of a frame on its line, a
-# lost newline joining two frames, CRLF line ends and junk lines: all
-# frames still decode, nothing is reported.
-awk 'NR == 5 { printf "[guest] abc "; print; next }
-     NR == 8 { printf "%s ", $0; next } { print }' "$WORK/basic.log" |
-	sed 's/$/\r/' >"$WORK/mixed.log"
+# The same frames with CRLF line ends, junk lines and near-prefixes in
+# between: all frames still decode, nothing is reported.
+awk 'NR == 5 { print "[guest] abc ~TV1 ~T ~TV2:AAAA" } { print }' \
+	"$WORK/basic.log" | sed 's/$/\r/' >"$WORK/mixed.log"
 printf 'junk ~TV1 ~T ~TV2:AAAA\n' >>"$WORK/mixed.log"
 run "interleaved" 0 "$WORK/mixed.log"
 same "interleaved" "$WORK/want.records" "$WORK/out"
 empty "interleaved stderr" "$WORK/err"
 
-# One 2 MiB line with no newline in it until the end.
-run "long line" 0 "$WORK/long.log"
-tail -n +2 "$WORK/out" >"$WORK/out.body"
+# --- frames the hypervisor did not write ------------------------------------
+# A frame is taken only at the start of a line: the hypervisor starts each
+# frame on a line of its own and escapes guest output whose line would
+# begin with '~' ("~~TV1:", also after a '\r'). Here a guest printed
+# well-formed frames (multi.log's third dump, id 3) in the middle of the
+# basic dump, escaped as the hypervisor writes them and unescaped after
+# text (frames glued to guest output). Every copy is rejected, reported
+# with its position and counted, in every mode; the views and exports show
+# the basic dump alone, and the exit status stays 0.
+tail -n +22 "$WORK/multi.log" | grep '^~TV1:' >"$WORK/forged.frames"
+nf=$(wc -l <"$WORK/forged.frames" | tr -d ' ')
+{
+	head -n 4 "$WORK/basic.log"
+	sed 's/^/~/' "$WORK/forged.frames"
+	awk '{ printf "\r~%s\n", $0 }' "$WORK/forged.frames"
+	sed 's/^/[guest] /' "$WORK/forged.frames"
+	tail -n +5 "$WORK/basic.log"
+} >"$WORK/forged.log"
+nrej=$((3 * nf))
+off5=$(($(bytes_before "$WORK/forged.log" 5) + 1))
+offmid=$(($(bytes_before "$WORK/forged.log" $((5 + 2 * nf))) + 8))
+rejected="forged.log: rejected $nrej frame-like lines not written by the hypervisor (first at line 5, byte $off5"
+if [ "$nf" -eq 5 ]; then ok; else bad "forged: multi.log's third dump has $nf frames, want 5"; fi
+run "forged records" 0 "$WORK/forged.log"
+same "forged records" "$WORK/want.records" "$WORK/out"
+has "forged records: count" "$WORK/err" "$rejected"
+has "forged records: escaped line" "$WORK/err" "forged.log:5: byte $off5: rejected, not from the hypervisor: guest output that looks like a frame (escaped by the hypervisor)"
+has "forged records: after text" "$WORK/err" "forged.log:$((5 + 2 * nf)): byte $offmid: rejected, not from the hypervisor: frame-like text in the middle of a line"
+hasnt "forged records: no error" "$WORK/err" "decoding error"
+run "forged summary" 0 --summary "$WORK/forged.log"
+same "forged summary" "$WORK/want.summary" "$WORK/out"
+has "forged summary: count" "$WORK/err" "$rejected"
+"$TV" --csv "$WORK/want.csv" "$WORK/basic.log" 2>/dev/null
+run "forged csv" 0 --csv "$WORK/forged.csv" "$WORK/forged.log"
+same "forged csv" "$WORK/want.csv" "$WORK/forged.csv"
+has "forged csv: count" "$WORK/err" "$rejected"
+"$TV" --json "$WORK/want.json" "$WORK/basic.log" 2>/dev/null
+run "forged json" 0 --json "$WORK/forged.json" "$WORK/forged.log"
+sed 's/forged\.log/basic.log/' "$WORK/forged.json" >"$WORK/forged.json2"
+same "forged json" "$WORK/want.json" "$WORK/forged.json2"
+has "forged json: count" "$WORK/err" "$rejected"
+run "forged list" 0 --list "$WORK/forged.log"
+if [ "$(grep -c '^dump' "$WORK/out")" -eq 1 ]; then ok; else bad "forged list: not 1 dump"; fi
+has "forged list: count" "$WORK/err" "$rejected"
+run "forged quiet" 0 -q "$WORK/forged.log"
+empty "forged quiet" "$WORK/err"
+# Unescaped, at the start of a line, the same frames would be taken (dump
+# 3 has no END, hence status 1): the line start is the hypervisor's, which
+# is why it escapes guest output.
+cat "$WORK/basic.log" "$WORK/forged.frames" >"$WORK/unescaped.log"
+run "unescaped at a line start" 1 --list "$WORK/unescaped.log"
+has "unescaped at a line start" "$WORK/out" "dump 2: id 0x0000000000000003"
+
 tail -n +2 "$WORK/want.records" >"$WORK/want.body"
-same "long line" "$WORK/want.body" "$WORK/out.body"
+
+# One 2 MiB line with no newline in it until the end: memory stays
+# bounded, and none of its frames starts a line, so each is rejected.
+nb=$(grep -c '^~TV1:' "$WORK/basic.log")
+run "long line" 2 "$WORK/long.log"
+has "long line: no frame" "$WORK/err" "no intact trace frames found"
+has "long line: rejected" "$WORK/err" "long.log: rejected $nb frame-like lines not written by the hypervisor (first at line 1"
 
 # --- damaged input ----------------------------------------------------------
 
@@ -305,13 +360,14 @@ off6=$(bytes_before "$WORK/short.log" 6)
 run "lost char" 1 "$WORK/short.log"
 has "lost char" "$WORK/err" "short.log:6: byte $off6: bad base64 length"
 
-# A frame with its prefix in the middle of a line: the offset is the
-# prefix's, not the line's.
+# A frame with its prefix in the middle of a line: rejected, at the
+# offset of the prefix, not the line's; the frame is missing from its dump.
 awk 'NR == 8 { $0 = "0123456789" substr($0, 1, 30) } { print }' \
 	"$WORK/basic.log" >"$WORK/mid.log"
 off=$(($(bytes_before "$WORK/mid.log" 8) + 10))
 run "mid-line" 1 "$WORK/mid.log"
-has "mid-line position" "$WORK/err" "mid.log:8: byte $off:"
+has "mid-line position" "$WORK/err" "mid.log:8: byte $off: rejected, not from the hypervisor"
+has "mid-line gap" "$WORK/err" "frame 4 missing"
 
 # A RECORDS frame missing from the log: exactly the records it held are
 # reported lost, where they were lost.

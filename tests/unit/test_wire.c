@@ -100,6 +100,11 @@ struct got {
 		char msg[200];
 	} err[MAX_EV];
 	int nerr;
+	struct {
+		uint64_t line, off;
+		char why[200];
+	} rej[MAX_EV];
+	int nrej;
 };
 
 static void got_begin(void *ctx, const struct tv_wire_begin *b)
@@ -169,6 +174,19 @@ static void got_error(void *ctx, uint64_t line, uint64_t off, const char *msg)
 	g->nerr++;
 }
 
+static void got_rejected(void *ctx, uint64_t line, uint64_t off,
+			 const char *why)
+{
+	struct got *g = ctx;
+
+	if (g->nrej < MAX_EV) {
+		g->rej[g->nrej].line = line;
+		g->rej[g->nrej].off = off;
+		snprintf(g->rej[g->nrej].why, sizeof(g->rej[0].why), "%s", why);
+	}
+	g->nrej++;
+}
+
 static const struct tv_wire_dec_ops got_ops = {
 	.begin = got_begin,
 	.record = got_record,
@@ -176,6 +194,7 @@ static const struct tv_wire_dec_ops got_ops = {
 	.end = got_end,
 	.gap = got_gap,
 	.error = got_error,
+	.rejected = got_rejected,
 };
 
 static struct got *got_new(void)
@@ -1022,22 +1041,19 @@ static void test_interleaved_junk_and_positions(void **state)
 	ref = decode_log(&clean);
 	assert_int_equal(ref->nerr, 0);
 
-	/* Line 1: junk; line 2: BEGIN after guest text and before "\r";
-	 * line 3: two frames on one line (a newline was lost) with junk
-	 * between; then the rest, one junk line each between. */
+	/* Line 1: junk; line 2: BEGIN ending "\r\n"; then the rest, a junk
+	 * line between each two frames, some of it almost a prefix. */
 	log_add(&l, "OpenSBI v1.2 ~TV1 not a frame ~TV2:AAAA\n");
-	snprintf(buf, sizeof(buf), "[guest] hello%.*s\r\n",
-		 (int)(clean.len[0] - 1), clean.line[0]);
+	snprintf(buf, sizeof(buf), "%.*s\r\n", (int)(clean.len[0] - 1),
+		 clean.line[0]);
 	log_add(&l, buf);
-	snprintf(buf, sizeof(buf), "%.*s %.*s", (int)(clean.len[1] - 1),
-		 clean.line[1], (int)(clean.len[2] - 1), clean.line[2]);
-	log_add(&l, buf);
-	for (size_t i = 3; i < clean.n; i++) {
+	for (size_t i = 1; i < clean.n; i++) {
 		log_add(&l, "random guest output: ~ ~T ~TV ~TV1\n");
 		log_add(&l, clean.line[i]);
 	}
-	/* A damaged frame with known position: "~TV1:" then one char. */
-	log_add(&l, "xyz~TV1:Q\n");
+	/* A damaged frame with known position: "~TV1:" then one char, with
+	 * text after it. */
+	log_add(&l, "~TV1:Q xyz\n");
 	/* An empty frame. */
 	log_add(&l, "~TV1:\n");
 	g = decode_log(&l);
@@ -1047,13 +1063,14 @@ static void test_interleaved_junk_and_positions(void **state)
 	assert_int_equal(g->nend, 1);
 	assert_true(g->end[0].complete);
 	assert_int_equal(g->nerr, 2);
+	assert_int_equal(g->nrej, 0);
 	/* Positions: line number and byte offset of the "~TV1:". */
 	want_off[0] = 0;
 	for (size_t i = 0; i + 2 < l.n; i++)
 		want_off[0] += l.len[i];
 	want_off[1] = want_off[0] + l.len[l.n - 2];
 	assert_int_equal(g->err[0].line, l.n - 1);
-	assert_int_equal(g->err[0].off, want_off[0] + 3);
+	assert_int_equal(g->err[0].off, want_off[0]);
 	assert_true(has_error(g, "bad base64 length"));
 	assert_int_equal(g->err[1].line, l.n);
 	assert_int_equal(g->err[1].off, want_off[1]);
@@ -1062,6 +1079,106 @@ static void test_interleaved_junk_and_positions(void **state)
 	got_free(ref);
 	log_free(&clean);
 	log_free(&l);
+}
+
+/* Offset of line i in a log (lines before it, all bytes counted). */
+static uint64_t line_offset(const struct log *l, size_t i)
+{
+	uint64_t off = 0;
+
+	for (size_t k = 0; k < i; k++)
+		off += l->len[k];
+	return off;
+}
+
+/*
+ * Only a "~TV1:" at the very start of a line is a frame (trace_wire.h,
+ * LINES): the hypervisor starts every frame on a line of its own and
+ * escapes guest text that would begin a line with '~'. Anything else that
+ * looks like a frame - escaped guest lines, frames after text, a second
+ * frame on a line, a frame in a piece that does not start its line - is
+ * rejected with its position and never decoded, even when it is a
+ * well-formed frame.
+ */
+static void test_frames_only_at_line_start(void **state)
+{
+	static const char *const before[] = {
+		"~",	   /* escaped by the hypervisor */
+		"~~",	   /* a guest line that began "~~" */
+		"\r~",	   /* escaped after a carriage return */
+		"[guest] ", /* text in front */
+		"\r",	   /* a carriage return in front */
+	};
+	struct log clean = {0};
+	struct got *g;
+	char buf[4096];
+
+	(void)state;
+	synth_dump(&clean, 20, 1);
+	for (size_t k = 0; k < ARRAY_SIZE(before); k++) {
+		struct log l = {0};
+
+		for (size_t i = 0; i < clean.n; i++) {
+			snprintf(buf, sizeof(buf), "%s%s", before[k],
+				 clean.line[i]);
+			log_add(&l, buf);
+		}
+		g = decode_log(&l);
+		assert_int_equal(g->nrec, 0);
+		assert_int_equal(g->nbegin, 0);
+		assert_int_equal(g->nerr, 0);
+		assert_int_equal(g->nrej, (int)clean.n);
+		for (size_t i = 0; i < clean.n; i++) {
+			assert_int_equal(g->rej[i].line, i + 1);
+			assert_int_equal(g->rej[i].off,
+					 line_offset(&l, i) + strlen(before[k]));
+			assert_non_null(strstr(g->rej[i].why,
+					       k < 3 ? "escaped" : "middle"));
+		}
+		got_free(g);
+		log_free(&l);
+	}
+
+	/* Two frames on one line (a lost newline): the first decodes, the
+	 * second is rejected, and the dump has a gap where it was. */
+	{
+		struct log l = {0};
+
+		log_add(&l, clean.line[0]);
+		snprintf(buf, sizeof(buf), "%.*s%s", (int)(clean.len[1] - 1),
+			 clean.line[1], clean.line[2]);
+		log_add(&l, buf);
+		for (size_t i = 3; i < clean.n; i++)
+			log_add(&l, clean.line[i]);
+		g = decode_log(&l);
+		assert_int_equal(g->nrej, 1);
+		assert_int_equal(g->rej[0].line, 2);
+		assert_int_equal(g->rej[0].off, clean.len[0] + clean.len[1] - 1);
+		assert_int_equal(g->ngap, 1);
+		assert_int_equal(g->nend, 1);
+		assert_false(g->end[0].complete);
+		got_free(g);
+		log_free(&l);
+	}
+
+	/* A piece of a long line that does not start the line. */
+	{
+		struct tv_wire_dec d;
+
+		g = got_new();
+		tv_wire_dec_init(&d, &got_ops, g);
+		tv_wire_dec_piece(&d, clean.line[0], clean.len[0], 0, 1, 100);
+		assert_int_equal(g->nbegin, 0);
+		assert_int_equal(g->nrej, 1);
+		assert_int_equal(g->rej[0].off, 100);
+		assert_non_null(strstr(g->rej[0].why, "middle"));
+		assert_int_equal(d.frames_rejected, 1);
+		tv_wire_dec_piece(&d, clean.line[0], clean.len[0], 1, 2, 200);
+		assert_int_equal(g->nbegin, 1);
+		assert_int_equal(g->nrej, 1);
+		got_free(g);
+	}
+	log_free(&clean);
 }
 
 static void test_lost_frames_exact_counts(void **state)
@@ -1763,6 +1880,7 @@ int main(void)
 		cmocka_unit_test(test_crc_damage_detected),
 		cmocka_unit_test(test_truncated_lines),
 		cmocka_unit_test(test_interleaved_junk_and_positions),
+		cmocka_unit_test(test_frames_only_at_line_start),
 		cmocka_unit_test(test_lost_frames_exact_counts),
 		cmocka_unit_test(test_lost_frames_unknown_counts_and_dump_edges),
 		cmocka_unit_test(test_malformed_frames_rejected),

@@ -278,6 +278,7 @@ int tt_diff_main(const char *log_a, const char *log_b, unsigned long dump,
 				run[i].name,
 				(unsigned long long)run[i].log.errors,
 				run[i].log.errors == 1 ? "" : "s");
+		tt_report_rejected(&run[i].log);
 		tt_log_free(&run[i].log);
 	}
 	if (fflush(stdout) != 0)

@@ -135,6 +135,14 @@ static void usage(FILE *out)
 		"Damaged or missing frames are reported on standard error "
 		"with their line\n"
 		"number and byte offset; everything intact is still shown.\n"
+		"A frame is taken only at the start of a line (the "
+		"hypervisor escapes guest\n"
+		"output that would start with '~'); frame-like text "
+		"anywhere else is\n"
+		"rejected, reported on standard error with its position "
+		"and a count,\n"
+		"and is in no view or export (it does not change the exit "
+		"status).\n"
 		"Exit status: 0 all frames intact; 1 some frames damaged or "
 		"missing;\n"
 		"2 nothing could be decoded, or a usage error.\n");
@@ -488,6 +496,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "tvtrace: %s: no intact trace frames found%s\n",
 			log.name,
 			log.errors ? " (all frames damaged)" : "");
+		tt_report_rejected(&log);
 		tt_log_free(&log);
 		return EXIT_FAIL;
 	}
@@ -528,6 +537,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "tvtrace: %s: %llu decoding error%s\n",
 			log.name, (unsigned long long)log.errors,
 			log.errors == 1 ? "" : "s");
+	tt_report_rejected(&log);
 	tt_log_free(&log);
 	if (fflush(stdout) != 0)
 		return EXIT_FAIL;

@@ -136,7 +136,8 @@ static void rec_exc(FILE *out, const struct tv_record *r)
 		r->arg[1], r->arg[2], r->arg[3]);
 }
 
-/* The kind names set in a TV_CTL_FILTER mask. */
+/* The kind names set in a TV_CTL_FILTER mask, and those of
+ * TV_FILTER_ALWAYS it leaves out, which are recorded all the same. */
 static void put_kind_mask(FILE *out, uint64_t mask)
 {
 	const char *sep = "";
@@ -146,6 +147,14 @@ static void put_kind_mask(FILE *out, uint64_t mask)
 		if (mask & TV_KIND_BIT(k)) {
 			fprintf(out, "%s%s", sep, tv_kind_name(k));
 			sep = " ";
+		}
+	if (!*sep)
+		fprintf(out, "none");
+	sep = "; recorded all the same:";
+	for (unsigned k = 1; k < TV_KIND_COUNT; k++)
+		if ((TV_FILTER_ALWAYS & ~mask) & TV_KIND_BIT(k)) {
+			fprintf(out, "%s %s", sep, tv_kind_name(k));
+			sep = "";
 		}
 	fprintf(out, ")");
 }

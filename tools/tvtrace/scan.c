@@ -2,7 +2,10 @@
  * Log scanning: split the console log into lines, hand each to the wire
  * decoder, and collect the dumps, records, totals and gaps it reports.
  * Decoding errors are printed as they are found, with the line number
- * and byte offset of the damaged frame.
+ * and byte offset of the damaged frame. Frame-like text the hypervisor did
+ * not write (a "~TV1:" anywhere but at the start of a line: guest output,
+ * which the hypervisor escapes) is rejected the same way, counted, and
+ * never reaches a dump, so no view or export can show it.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +23,7 @@ struct scan {
 	uint64_t seq;		 /* arrival counter for records */
 	uint64_t line_no;	 /* line being decoded */
 	int at_end;		 /* tv_wire_dec_finish() is reporting */
+	int cont;		 /* part of the current line was fed */
 	int pending_gap;	 /* a count-unknown gap marker waits for */
 	size_t pending_idx;	 /* the time of the next record */
 };
@@ -191,6 +195,47 @@ static void on_error(void *ctx, uint64_t line_no, uint64_t byte_offset,
 			(unsigned long long)byte_offset, msg);
 }
 
+/* Frame-like text the hypervisor did not write (trace_wire.h, LINES):
+ * never part of a dump. The first TT_REJECTED_LISTED are named on stderr
+ * with their position; tt_report_rejected() gives the count. */
+#define TT_REJECTED_LISTED 20
+#define TT_STR_(x) #x
+#define TT_STR(x) TT_STR_(x)
+
+static void on_rejected(void *ctx, uint64_t line_no, uint64_t byte_offset,
+			const char *why)
+{
+	struct scan *s = ctx;
+	struct tt_log *log = s->log;
+
+	if (!log->rejected++) {
+		log->rejected_line = line_no;
+		log->rejected_byte = byte_offset;
+	}
+	if (!log->quiet && log->rejected <= TT_REJECTED_LISTED)
+		fprintf(stderr, "tvtrace: %s:%llu: byte %llu: rejected, not from "
+				"the hypervisor: %s\n",
+			log->name, (unsigned long long)line_no,
+			(unsigned long long)byte_offset, why);
+}
+
+void tt_report_rejected(const struct tt_log *log)
+{
+	if (!log->rejected || log->quiet)
+		return;
+	fprintf(stderr,
+		"tvtrace: %s: rejected %llu frame-like line%s not written by "
+		"the hypervisor (first at line %llu, byte %llu%s); they are "
+		"in no dump\n",
+		log->name, (unsigned long long)log->rejected,
+		log->rejected == 1 ? "" : "s",
+		(unsigned long long)log->rejected_line,
+		(unsigned long long)log->rejected_byte,
+		log->rejected > TT_REJECTED_LISTED
+			? "; the first " TT_STR(TT_REJECTED_LISTED) " listed"
+			: "");
+}
+
 static const struct tv_wire_dec_ops scan_ops = {
 	.begin = on_begin,
 	.record = on_record,
@@ -198,6 +243,7 @@ static const struct tv_wire_dec_ops scan_ops = {
 	.end = on_end,
 	.gap = on_gap,
 	.error = on_error,
+	.rejected = on_rejected,
 };
 
 /* Is c a character that can be part of a frame (base64 text, '=', or the
@@ -211,9 +257,10 @@ static int frame_char(unsigned char c)
 
 /*
  * A line grew past LINE_LIMIT without a newline: decode its first part
- * and keep the rest. The cut is made at a character that cannot belong to
- * a frame or to its prefix, at least one maximal line before the end, so
- * no frame is split. Returns how many bytes were consumed.
+ * and keep the rest (which does not start a line: no frame can begin
+ * there). The cut is made at a character that cannot belong to a frame or
+ * to its prefix, at least one maximal line before the end, so no frame is
+ * split. Returns how many bytes were consumed.
  */
 static size_t feed_long_line(struct scan *s, const char *buf, size_t len,
 			     uint64_t offset)
@@ -223,7 +270,8 @@ static size_t feed_long_line(struct scan *s, const char *buf, size_t len,
 	while (cut > len - 4 * (size_t)TV_WIRE_MAX_LINE &&
 	       frame_char((unsigned char)buf[cut]))
 		cut--;
-	tv_wire_dec_line(&s->dec, buf, cut, s->line_no, offset);
+	tv_wire_dec_piece(&s->dec, buf, cut, !s->cont, s->line_no, offset);
+	s->cont = 1;
 	return cut;
 }
 
@@ -255,8 +303,9 @@ int tt_scan(FILE *in, struct tt_log *log)
 			len += take;
 			i += take;
 			if (nl) {
-				tv_wire_dec_line(&s.dec, line, len, s.line_no,
-						 offset);
+				tv_wire_dec_piece(&s.dec, line, len, !s.cont,
+						  s.line_no, offset);
+				s.cont = 0;
 				offset += len;
 				len = 0;
 				s.line_no++;
@@ -271,7 +320,8 @@ int tt_scan(FILE *in, struct tt_log *log)
 		}
 	}
 	if (len) {
-		tv_wire_dec_line(&s.dec, line, len, s.line_no, offset);
+		tv_wire_dec_piece(&s.dec, line, len, !s.cont, s.line_no,
+				  offset);
 		offset += len;
 		s.line_no++;
 	}

@@ -60,6 +60,8 @@ struct tt_log {
 	struct tt_dump *dumps;
 	size_t ndumps, cap;
 	uint64_t errors;    /* decoding errors reported */
+	uint64_t rejected;  /* frame-like text not from the hypervisor */
+	uint64_t rejected_line, rejected_byte; /* where the first was */
 	uint64_t frames_ok; /* frames that decoded */
 	uint64_t lines;	    /* input lines */
 	int quiet;	    /* do not print errors */
@@ -67,6 +69,9 @@ struct tt_log {
 
 /* scan.c: read the whole input; returns 0, or -1 on a read error. */
 int tt_scan(FILE *in, struct tt_log *log);
+/* The rejected frame-like lines of the log, in one line on stderr
+ * (nothing when there were none, or with --quiet). */
+void tt_report_rejected(const struct tt_log *log);
 void tt_log_free(struct tt_log *log);
 
 /* util.c */

@@ -1,0 +1,64 @@
+#!/bin/bash
+# Trust the trace (issue 13): the hostile guest's attacks on the trace
+# alone (hostile=trace, guest/hostile/trace_attacks.c) on two vCPUs, judged
+# from the log by tests/system/trace_trust.py:
+#   - forged dumps printed through every console path must be rejected by
+#     tvtrace, and said to be, in every mode;
+#   - hundreds of dump requests from both vCPUs at once must decode with no
+#     error, every dump id once, every record the rings gave the dumps
+#     decoded; the same again with small rings that both vCPUs fill past
+#     their watermark together, and with stop-when-full rings;
+#   - after filter 0 the filter change and the guest's stop are recorded.
+# Then the judge itself: a log doctored the way a broken hypervisor would
+# have written it must make each of its counts non-zero.
+source "$(dirname "$0")/lib.sh"
+
+TRUST="$ROOT/tests/system/trace_trust.py"
+
+# trust NAME: judge the last boot's log; every check prefixed with NAME.
+trust() {
+	python3 "$TRUST" "$TVTRACE" "$LOG" "$LOGDIR" | sed "s/^\(not ok - \|ok - \|# \)/\1$1: /"
+}
+
+boot trust --smp 2 --append "tv.guest=hostile tv.vcpus=2 hostile=trace"
+status_is "trust: QEMU exits 0 after the guest's shutdown" 0
+trust trust
+R="$LOGDIR/trust.records"
+"$TVTRACE" --records "$LOG" >"$R" 2>/dev/null
+check "trust: after filter 0 the trace ends with the filter change and the stop" \
+	bash -c "tail -2 '$R' | head -1 | grep -q ' control filter mask=0x0 ' &&
+		 tail -1 '$R' | grep -q ' stop .*guest stopped: shutdown'"
+
+# Both vCPUs cross the watermark of their 64-slot ring together, over and
+# over, besides asking for dumps.
+boot trust-watermark --smp 2 --append "tv.guest=hostile tv.vcpus=2 hostile=trace tv.ring=64 tv.watermark=50"
+status_is "watermark: QEMU exits 0" 0
+check "watermark: many watermark dumps" \
+	test "$("$TVTRACE" --list "$LOG" 2>/dev/null | grep -c 'watermark')" -ge 20
+trust watermark
+
+# Stop-when-full rings: what does not fit is lost, and counted.
+boot trust-stop --smp 2 --append "tv.guest=hostile tv.vcpus=2 hostile=trace tv.ring=256 tv.ring_mode=stop"
+status_is "stop mode: QEMU exits 0" 0
+trust stop-mode
+
+# ---- the judge can fail -------------------------------------------------------
+# The first run's log, doctored: an escaped forged line unescaped (what a
+# hypervisor that let guest output through would have written), and the
+# first RECORDS frame of the second dump deleted (a frame lost or mangled).
+GOOD="$LOGDIR/trust.log"
+BAD="$LOGDIR/trust-doctored.log"
+awk '
+	/^~~TV1:/ && !unescaped { sub(/^~/, ""); unescaped = 1 }
+	/^~TV1:A[QgwB]/ { if ($0 ~ /^~TV1:AQ/) begins++ }
+	/^~TV1:Ag/ && begins == 2 && !dropped { dropped = 1; next }
+	{ print }' "$GOOD" >"$BAD"
+LOG=$BAD
+out=$(python3 "$TRUST" "$TVTRACE" "$BAD" "$LOGDIR" | tail -1)
+check "the judge counts a forged dump (${out#* - })" \
+	bash -c "grep -Eq ', [1-9][0-9]* forged,' <<<'$out'"
+check "the judge counts a corrupted dump (${out#* - })" \
+	bash -c "grep -Eq ', [1-9][0-9]* corrupted,' <<<'$out'"
+check "the judge counts records lost that no ring counted (${out#* - })" \
+	bash -c "grep -Eq ', [1-9][0-9]* unexplained losses' <<<'$out'"
+check "the judge fails the doctored log" bash -c "grep -q '^not ok - ' <<<'$out'"
