@@ -42,6 +42,9 @@ count_tap() {
 	failed=$((failed + bad))
 	skipped=$((skipped + skip))
 	grep -E '^(not ok|skip) - ' "$log" | sed "s/^/      /"
+	# A suite's own summary line (e.g. the hostile suite's attempts,
+	# escapes, forgeries): "ok - NAME: N attempts, ..." is shown too.
+	grep -E '^(not )?ok - [a-z]+: [0-9]+ attempts, ' "$log" | sed -E "s/^(not )?ok - /      /"
 	[ "$bad" != 0 ] && failures+=("$name")
 	echo "$4 $name: $ok passed, $bad failed, $skip skipped"
 }
