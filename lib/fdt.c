@@ -1063,6 +1063,20 @@ int fdt_find_compatible(const void *blob, int startnode, const char *compat)
 	return node;
 }
 
+int fdt_find_device_type(const void *blob, int startnode, const char *type)
+{
+	int node, len;
+	size_t tlen = strlen(type) + 1;
+
+	for (node = fdt_next_node(blob, startnode, NULL); node >= 0;
+	     node = fdt_next_node(blob, node, NULL)) {
+		const char *v = fdt_getprop(blob, node, "device_type", &len);
+		if (v && len >= 0 && (size_t)len == tlen && memcmp(v, type, tlen) == 0)
+			return node;
+	}
+	return node;
+}
+
 /* Reservation entry count. */
 int fdt_num_mem_rsv(const void *blob)
 {

@@ -233,6 +233,10 @@ int fdt_node_check_compatible(const void *blob, int node, const char *compat);
  * the root inclusive) compatible with compat; FDT_ERR_NOTFOUND when none. */
 int fdt_find_compatible(const void *blob, int startnode, const char *compat);
 
+/* The same for a device_type property equal to type ("memory", "cpu"):
+ * how a program finds its RAM without knowing the node's unit address. */
+int fdt_find_device_type(const void *blob, int startnode, const char *type);
+
 /* Memory reservation block (spec 5.3): number of entries before the (0, 0)
  * terminator, and entry i. */
 int fdt_num_mem_rsv(const void *blob);

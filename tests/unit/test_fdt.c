@@ -753,6 +753,27 @@ static void test_compatible(void **state)
 	assert_int_equal(n, 4);
 }
 
+/* The device_type search: RAM found whatever its unit address. */
+static void test_device_type(void **state)
+{
+	const void *b = g_virt64.data;
+	int node, n;
+
+	(void)state;
+	assert_int_equal(fdt_find_device_type(b, -1, "memory"),
+			 must_path(b, "/memory@80000000"));
+	assert_int_equal(fdt_find_device_type(b, must_path(b, "/memory@80000000"),
+					      "memory"), FDT_ERR_NOTFOUND);
+	/* "cpu" must match exactly: not "cpus", not a prefix. */
+	for (n = 0, node = fdt_find_device_type(b, -1, "cpu"); node >= 0;
+	     node = fdt_find_device_type(b, node, "cpu"))
+		n++;
+	assert_int_equal(n, 4);
+	assert_int_equal(fdt_find_device_type(b, -1, "cp"), FDT_ERR_NOTFOUND);
+	assert_int_equal(fdt_find_device_type(b, -1, "memoryx"), FDT_ERR_NOTFOUND);
+	assert_int_equal(fdt_find_device_type(b, 1, "memory"), FDT_ERR_BADOFFSET);
+}
+
 /* ---------------------------------------------------- robustness harness */
 
 /* Touch every byte of [p, p+len) so AddressSanitizer sees any overrun. */
@@ -2167,6 +2188,7 @@ int main(void)
 		cmocka_unit_test(test_v16),
 		cmocka_unit_test(test_parent),
 		cmocka_unit_test(test_compatible),
+		cmocka_unit_test(test_device_type),
 		cmocka_unit_test(test_bad_header),
 		cmocka_unit_test(test_bad_structure),
 		cmocka_unit_test(test_bad_strings_and_rsv),
