@@ -2,6 +2,9 @@
 #
 #   make            build the hypervisor, the test guest and the host tools
 #   make run        boot the hypervisor and the test guest in QEMU
+#   make run IMAGE=FILE [INITRD=FILE] [APPEND="..."] [SMP=N]
+#                   boot your own guest: an ELF file, a RISC-V Linux Image or
+#                   a flat binary built for QEMU virt (RAM at 0x80000000)
 #   make test       unit tests + QEMU system tests; ends "N passed, M failed"
 #   make debug      QEMU halted with a gdb stub; prints the gdb command
 #   make clean
@@ -36,7 +39,7 @@ HOST_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -Iinclude -Ilib
 
 # ---- sources -------------------------------------------------------------
 LIB_TARGET := lib/fdt.c lib/fdt_write.c lib/insn.c lib/trace_ring.c \
-	lib/trace_wire.c lib/riscv_names.c
+	lib/trace_wire.c lib/riscv_names.c lib/boot_image.c
 HYP_SRCS := $(wildcard hyp/arch/*.S hyp/core/*.c hyp/core/*.S hyp/gstage/*.c \
 	hyp/sbi/*.c hyp/mmio/*.c hyp/trace/*.c hyp/validate/*.c hyp/validate/*.S) $(LIB_TARGET)
 GUEST_COMMON := $(wildcard guest/common/*.S guest/common/*.c)
@@ -77,24 +80,39 @@ $(eval $(call target_rules,hyp-notrace,-DTV_TRACE=0))
 $(eval $(call target_rules,hyp-faulttest,-DTV_FAULT_TEST=1))
 $(eval $(call target_rules,guest,-Iguest/common))
 
+# Where each built-in guest is linked, which is where the hypervisor puts
+# its RAM (guest-physical): QEMU virt's RAM base, like any guest built for
+# virt, except the hostile guest. Its attacks aim at the host-physical
+# addresses of the firmware and the hypervisor (0x80000000 up) as
+# guest-physical ones, which are only holes when its RAM is elsewhere.
+GUEST_BASE_DEFAULT := 0x80000000
+GUEST_BASE_hostile := 0xC0000000
+guest_base = $(or $(GUEST_BASE_$(1)),$(GUEST_BASE_DEFAULT))
+upper = $(shell echo $(1) | tr a-z A-Z)
+
 # The built-in guests are embedded in the hypervisor.
 GUEST_IMAGE_OBJS := $(B)/hyp/hyp/core/guest_image.o \
 	$(B)/hyp-notrace/hyp/core/guest_image.o $(B)/hyp-faulttest/hyp/core/guest_image.o
-$(GUEST_IMAGE_OBJS): $(B)/guest.bin $(B)/bench-guest.bin $(EXTRA_GUEST_BINS)
+$(GUEST_IMAGE_OBJS): $(B)/guest.bin $(B)/bench-guest.bin $(EXTRA_GUEST_BINS) Makefile
 $(GUEST_IMAGE_OBJS): TARGET_CFLAGS += -DGUEST_BIN=$(abspath $(B)/guest.bin) \
 	-DBENCH_GUEST_BIN=$(abspath $(B)/bench-guest.bin) \
-	$(foreach g,$(EXTRA_GUESTS),-D$(shell echo $(g) | tr a-z A-Z)_GUEST_BIN=$(abspath $(B)/guest-$(g).bin))
+	-DTEST_GUEST_BASE=$(call guest_base,test) -DBENCH_GUEST_BASE=$(call guest_base,bench) \
+	$(foreach g,$(EXTRA_GUESTS),-D$(call upper,$(g))_GUEST_BIN=$(abspath $(B)/guest-$(g).bin) \
+		-D$(call upper,$(g))_GUEST_BASE=$(call guest_base,$(g)))
 
 define extra_guest_rule
-$(B)/guest-$(1).elf: $(call objs,guest,$(wildcard guest/$(1)/*.c guest/$(1)/*.S) $(GUEST_COMMON) lib/fdt.c) linker/guest.ld
-	$$(CC_T) $$(TARGET_LDFLAGS) -T linker/guest.ld $$(filter %.o,$$^) $$(TARGET_LIBS) -o $$@
+$(B)/guest-$(1).elf: $(call objs,guest,$(wildcard guest/$(1)/*.c guest/$(1)/*.S) $(GUEST_COMMON) lib/fdt.c) linker/guest.ld Makefile
+	$$(CC_T) $$(TARGET_LDFLAGS) -Wl,--defsym=GUEST_BASE=$(call guest_base,$(1)) \
+		-T linker/guest.ld $$(filter %.o,$$^) $$(TARGET_LIBS) -o $$@
 endef
 $(foreach g,$(EXTRA_GUESTS),$(eval $(call extra_guest_rule,$(g))))
 
 $(B)/guest.elf: $(GUEST_OBJS) linker/guest.ld
-	$(CC_T) $(TARGET_LDFLAGS) -T linker/guest.ld $(GUEST_OBJS) $(TARGET_LIBS) -o $@
+	$(CC_T) $(TARGET_LDFLAGS) -Wl,--defsym=GUEST_BASE=$(call guest_base,test) \
+		-T linker/guest.ld $(GUEST_OBJS) $(TARGET_LIBS) -o $@
 $(B)/bench-guest.elf: $(BENCH_OBJS) linker/guest.ld
-	$(CC_T) $(TARGET_LDFLAGS) -T linker/guest.ld $(BENCH_OBJS) $(TARGET_LIBS) -o $@
+	$(CC_T) $(TARGET_LDFLAGS) -Wl,--defsym=GUEST_BASE=$(call guest_base,bench) \
+		-T linker/guest.ld $(BENCH_OBJS) $(TARGET_LIBS) -o $@
 # The same benchmark as an OpenSBI payload with no hypervisor beneath.
 $(B)/bench-native.elf: $(BENCH_OBJS) linker/guest.ld
 	$(CC_T) $(TARGET_LDFLAGS) -Wl,--defsym=GUEST_BASE=0x80200000 -T linker/guest.ld \
@@ -146,6 +164,9 @@ ifeq ($(GUEST),linux)
 	@scripts/setup.sh linux
 	@scripts/fetch-linux.sh
 	@scripts/run.sh --linux --bios $(BIOS) --append "$(APPEND)" --summary
+else ifneq ($(IMAGE),)
+	@scripts/run.sh --bios $(BIOS) --image "$(IMAGE)" $(if $(INITRD),--initrd "$(INITRD)") \
+		$(if $(SMP),--smp $(SMP)) --append "$(APPEND)" --summary
 else ifneq ($(SMP),)
 	@scripts/run.sh --smp $(SMP) --append "tv.guest=smp tv.vcpus=$(SMP) $(APPEND)" --summary
 else

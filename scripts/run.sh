@@ -5,16 +5,24 @@
 #                [--platform system|qemu10]
 #                [--append ARGS] [--no-h] [--cpu MODEL] [--smp N] [--mem SIZE]
 #                [--log FILE] [--timeout SECS] [--icount] [--summary]
-#                [--debug] [--linux] [--uboot] [--uboot-cmd CMD]
+#                [--debug] [--linux] [--image FILE [--initrd FILE]]
+#                [--uboot] [--uboot-cmd CMD]
 # --platform picks the QEMU and the OpenSBI (default $TV_PLATFORM, else
 # system): system is Debian 12's QEMU 7.2 and OpenSBI; qemu10 is QEMU 10.0
 # + OpenSBI 1.5 from bookworm-backports in the cache, where
 # scripts/fetch-platform.sh puts them (run here when they are not there
 # yet). One line on stderr names the QEMU version and firmware file used.
-# --linux boots the Linux guest: build/linux/Image and
-# build/linux/initramfs.cpio.gz, placed by QEMU's -device loader at the top
-# of RAM and named by tv.kernel= and tv.initrd= (see place_linux);
-# scripts/fetch-linux.sh makes both.
+# --image FILE boots your own guest: an ELF file (segments at their
+# physical addresses, entered at e_entry), a RISC-V Linux Image (at RAM
+# base + text_offset) or a flat binary (at the start of guest RAM,
+# 0x80000000), recognised from the file's first bytes here and again by
+# the hypervisor, which checks it. --initrd FILE adds an initramfs. Both
+# are placed by QEMU's -device loader at the top of host RAM and named by
+# tv.image= and tv.initrd= (see place_images); the guest's vCPUs follow
+# --smp. A Linux Image gets a 1 GiB machine unless --mem says otherwise.
+# --linux boots the Linux guest: --image build/linux/Image --initrd
+# build/linux/initramfs.cpio.gz (scripts/fetch-linux.sh makes both) with
+# a larger trace ring and the kernel's console on the UART.
 # --uboot boots OpenSBI -> Debian's S-mode U-Boot -> tracevisor: QEMU puts
 # the hypervisor image at UBOOT_HYP_ADDR and scripts/console-expect.py
 # stops autoboot and types `booti UBOOT_HYP_ADDR - ${fdtcontroladdr}`
@@ -36,6 +44,9 @@ summary=0
 debug=0
 linux=0
 platform="${TV_PLATFORM:-system}"
+image=""
+initrd=""
+mem_given=0
 uboot=0
 uboot_cmd=""
 UBOOT_BIN=/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin
@@ -44,7 +55,7 @@ UBOOT_BIN=/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin
 # own kernel_addr_r (0x84000000).
 UBOOT_HYP_ADDR=0x83000000
 
-usage() { sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,31p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--hyp) hyp="$2"; shift ;;
@@ -54,13 +65,15 @@ while [ $# -gt 0 ]; do
 	--no-h) cpu="rv64,h=false" ;;
 	--cpu) cpu="$2"; shift ;;
 	--smp) smp="$2"; shift ;;
-	--mem) mem="$2"; shift ;;
+	--mem) mem="$2"; mem_given=1; shift ;;
 	--log) log="$2"; shift ;;
 	--timeout) timeout="$2"; shift ;;
 	--icount) icount="-icount shift=0,sleep=off" ;;
 	--summary) summary=1 ;;
 	--debug) debug=1 ;;
 	--linux) linux=1 ;;
+	--image) image="$2"; shift ;;
+	--initrd) initrd="$2"; shift ;;
 	--uboot) uboot=1 ;;
 	--uboot-cmd) uboot=1; uboot_cmd="$2"; shift ;;
 	-h|--help) usage ;;
@@ -106,39 +119,75 @@ mem_mib() {
 	esac
 }
 
-# place_linux: where the kernel Image and the initramfs wait for the
-# hypervisor, and how much guest RAM to ask for, from the machine's RAM
-# size. QEMU virt puts RAM at 0x80000000 and its device tree in the top
-# 2 MiB; QEMU's own -initrd would go to the middle of a small RAM
-# (hw/riscv/boot.c), splitting it, so both images are placed with
-# -device loader just below the device tree, initramfs on top (tv.kernel=,
-# tv.initrd=). The hypervisor's free RAM then stays one block; the guest
-# gets 256 MiB when the machine has 512 MiB or more, else tv.guest_mem=max
-# (the largest free block; the hypervisor prints the size it chose).
-place_linux() {
-	local mib image_size initrd_size top mb2=$((2 * 1024 * 1024))
-	mib=$(mem_mib "$mem") || exit 2
-	image_size=$(od -An -j 16 -N 8 -t u8 --endian=little "$here/build/linux/Image" | tr -d ' ')
-	initrd_size=$(stat -c %s "$here/build/linux/initramfs.cpio.gz")
-	top=$(( 0x80000000 + mib * 1024 * 1024 - mb2 ))
-	INITRD_ADDR=$(( (top - initrd_size) & ~4095 ))
-	KERNEL_ADDR=$(printf '%#x' $(( (INITRD_ADDR - image_size) & ~(mb2 - 1) )))
-	INITRD=$(printf '%#x,%d' "$INITRD_ADDR" "$initrd_size")
-	INITRD_ADDR=$(printf '%#x' "$INITRD_ADDR")
-	if [ "$mib" -ge 512 ]; then guest_mem=256M; else guest_mem=max; fi
+# image_format FILE: elf, linux or flat, from the file's magic numbers
+# (ELF: "\x7fELF" at 0; RISC-V Linux Image: "RSC\x05" at 0x38). Only
+# used here to size the machine; the hypervisor reads the format itself.
+image_format() {
+	local magic
+	magic=$(od -An -N4 -tx1 "$1" | tr -d ' \n')
+	if [ "$magic" = 7f454c46 ]; then echo elf; return; fi
+	magic=$(od -An -j56 -N4 -tx1 "$1" | tr -d ' \n')
+	if [ "$magic" = 52534305 ]; then echo linux; return; fi
+	echo flat
 }
 
-linux_args=()
+# place_images: where the image (and the initramfs) wait for the
+# hypervisor, from the machine's RAM size. QEMU virt puts RAM at
+# 0x80000000 and its device tree in the top 2 MiB; QEMU's own -initrd
+# would go to the middle of a small RAM (hw/riscv/boot.c), splitting it,
+# so both files are placed with -device loader just below the device
+# tree, initramfs on top, image below it (force-raw: QEMU must not load an
+# ELF file's segments itself). The hypervisor's free RAM then stays one
+# block. A Linux guest gets 256 MiB of RAM when the machine has 512 MiB
+# or more, else tv.guest_mem=max (the largest free block; the hypervisor
+# prints the size it chose); other images the hypervisor's default.
+place_images() {
+	local mib size isize top mb2=$((2 * 1024 * 1024))
+	mib=$(mem_mib "$mem") || exit 2
+	top=$(( 0x80000000 + mib * 1024 * 1024 - mb2 ))
+	image_args=()
+	if [ -n "$initrd" ]; then
+		isize=$(stat -c %s "$initrd")
+		top=$(( (top - isize) & ~4095 ))
+		image_args+=(-device "loader,file=$initrd,addr=$(printf '%#x' "$top"),force-raw=on")
+		IMAGE_APPEND="tv.initrd=$(printf '%#x,%d' "$top" "$isize")"
+	else
+		IMAGE_APPEND=""
+	fi
+	size=$(stat -c %s "$image")
+	top=$(( (top - size) & ~4095 ))
+	image_args+=(-device "loader,file=$image,addr=$(printf '%#x' "$top"),force-raw=on")
+	IMAGE_APPEND="tv.image=$(printf '%#x,%d' "$top" "$size") $IMAGE_APPEND"
+	if [ "$format" = linux ]; then
+		if [ "$mib" -ge 512 ]; then guest_mem=256M; else guest_mem=max; fi
+		IMAGE_APPEND="$IMAGE_APPEND tv.guest_mem=$guest_mem"
+	fi
+	[ "$smp" -gt 1 ] && IMAGE_APPEND="$IMAGE_APPEND tv.vcpus=$smp"
+	echo "run.sh: $image: $format image, $size bytes at host $(printf '%#x' "$top")" >&2
+}
+
+image_args=()
+linux_append=""
 if [ "$linux" = 1 ]; then
 	for f in "$here/build/linux/Image" "$here/build/linux/initramfs.cpio.gz"; do
 		[ -f "$f" ] || { echo "run.sh: $f is missing: run scripts/fetch-linux.sh" >&2; exit 2; }
 	done
-	[ "$mem" = 256M ] && mem=1G
-	place_linux
-	linux_args=(-device "loader,file=$here/build/linux/Image,addr=$KERNEL_ADDR,force-raw=on"
-		-device "loader,file=$here/build/linux/initramfs.cpio.gz,addr=$INITRD_ADDR,force-raw=on")
+	image="$here/build/linux/Image"
+	initrd="$here/build/linux/initramfs.cpio.gz"
+	linux_append="tv.ring=65536 console=ttyS0 earlycon=sbi"
+fi
+if [ -n "$initrd" ] && [ -z "$image" ]; then
+	echo "run.sh: --initrd goes with --image" >&2; exit 2
+fi
+if [ -n "$image" ]; then
+	for f in "$image" $initrd; do
+		[ -f "$f" ] || { echo "run.sh: $f: no such file" >&2; exit 2; }
+	done
+	format=$(image_format "$image")
+	[ "$format" = linux ] && [ "$mem_given" = 0 ] && mem=1G
+	place_images
 	# Hypervisor options first; the words without tv. are the guest's.
-	append="tv.kernel=$KERNEL_ADDR tv.initrd=$INITRD tv.guest_mem=$guest_mem tv.ring=65536 console=ttyS0 earlycon=sbi $append"
+	append="$IMAGE_APPEND $linux_append $append"
 fi
 
 # --uboot: U-Boot is the payload OpenSBI starts. booti moves the image to
@@ -160,7 +209,7 @@ fi
 
 qemu=("$QEMU" -M virt -cpu "$cpu" -smp "$smp" -m "$mem"
 	-nographic -monitor none -serial stdio "${bios_arg[@]}"
-	-kernel "$kernel" "${uboot_args[@]}" "${linux_args[@]}" -append "$append" $icount)
+	-kernel "$kernel" "${uboot_args[@]}" "${image_args[@]}" -append "$append" $icount)
 
 echo "run.sh: platform $platform: QEMU $QEMU_VERSION, firmware $fw_file (-bios $bios)" >&2
 

@@ -1,8 +1,9 @@
 /*
- * Guest entry, shared by the test and benchmark guests. The hypervisor
- * enters at the start of guest RAM (guest-physical 0xC0000000) in
- * VS-mode with the MMU off, a0 = hart id, a1 = device tree. Each guest
- * provides guest_main(hart, fdt) and guest_trap(frame).
+ * Guest entry, shared by the built-in guests. The hypervisor enters at
+ * the start of guest RAM (guest-physical 0x80000000, where the guest is
+ * linked; see linker/guest.ld) in VS-mode with the MMU off, a0 = hart id,
+ * a1 = device tree. Each guest provides guest_main(hart, fdt) and
+ * guest_trap(frame).
  */
 	.section .text.entry, "ax"
 	.globl _start

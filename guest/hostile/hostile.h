@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <tracevisor/csr.h>
+#include <tracevisor/guest_map.h>
 
 #include "guest_common.h"
 #include "sbi_call.h"
@@ -19,7 +20,7 @@
 /* The guest's machine (hyp/core/vm.h; the device tree says the same). */
 #define GPA_PLIC 0x0c000000UL
 #define GPA_UART 0x10000000UL
-#define GPA_TESTDEV 0x10010000UL
+#define GPA_TESTDEV TV_GPA_TESTDEV
 #define TESTDEV_SIZE 0x1000UL
 
 /* Test device registers (hyp/mmio/testdev.c). */

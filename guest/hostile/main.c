@@ -168,7 +168,7 @@ static const char *bootarg(const char *args, const char *key, char *val, unsigne
 static void read_fdt(const void *fdt, char *args, unsigned args_size)
 {
 	int len;
-	int node = fdt_path_offset(fdt, "/memory@c0000000");
+	int node = fdt_find_device_type(fdt, -1, "memory");
 	if (node < 0 || fdt_read_reg(fdt, node, 0, &mach.ram_base, &mach.ram_size) != 0) {
 		printf("hostile: no memory node in the device tree\n");
 		guest_shutdown(true);

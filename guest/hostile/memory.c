@@ -127,7 +127,6 @@ static void attack_unmapped(void)
 		bool fetch;
 	} holes[] = {
 		{ "GPA 0 (null)", 0, true },
-		{ "QEMU virt's host SiFive test finisher", 0x100000, false },
 		{ "QEMU virt's host RTC", 0x101000, false },
 		{ "QEMU virt's host CLINT msip", 0x2000000, false },
 		{ "QEMU virt's host CLINT mtimecmp", 0x2004000, false },

@@ -4,7 +4,9 @@
  *
  * Layout (GVA = GPA wherever mapped, so code runs the same with the MMU
  * on or off and DBCN can be given stack addresses):
- *   0xc000_0000-0xffff_ffff  1 GiB leaf: guest RAM (code, data, stacks)
+ *   the gigabyte of guest RAM  1 GiB leaf: code, data, stacks (RAM at
+ *                            0x8000_0000: 0x8000_0000-0xbfff_ffff)
+ *   0x0000_0000-0x3fff_ffff  1 GiB leaf: the devices (PLIC, UART)
  *   0x4000_0000 (GVA_FLIP)   one 4 KiB page through root -> mid -> leaf,
  *                            pointing at page_a or page_b
  * The PTEs are not global (no G bit) and satp carries an ASID, so
@@ -55,7 +57,9 @@ void paging_build(void)
 {
 	page_a[0] = MAGIC_A;
 	page_b[0] = MAGIC_B;
-	root[3] = pte((void *)0xc0000000UL, PTE_RWX_AD);
+	/* The gigabyte of guest RAM: the one these tables are in. */
+	uintptr_t ram = (uintptr_t)root & ~((1UL << 30) - 1);
+	root[ram >> 30] = pte((void *)ram, PTE_RWX_AD);
 	root[0] = pte((void *)0, PTE_RW_AD); /* devices: PLIC, UART (edges.c) */
 	root[1] = pte(mid, PTE_V);
 	mid[0] = pte(leaf, PTE_V);

@@ -9,20 +9,22 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <tracevisor/csr.h>
+#include <tracevisor/guest_map.h>
 
 #include "guest_common.h"
 #include "sbi_call.h"
 
 /* Guest virtual layout (Sv39), set up by paging.c:
- *   0x0000_0000-0x3fff_ffff  identity (GVA = GPA): device holes, unmapped GPAs
+ *   0x0000_0000-0x3fff_ffff  identity (GVA = GPA): devices, holes
  *   0x4000_0000              2 MiB window onto GPA 0x1000_0000 (UART, test device)
  *   0x6000_0000              demand-mapped by the page-fault step
- *   0x8000_0000-0xffff_ffff  identity: host firmware/hypervisor addresses, RAM
+ *   0x7fe0_0000-0x7fff_ffff  identity: the hole just below RAM
+ *   0x8000_0000-0x1_3fff_ffff identity: RAM (GPA 0x80000000 up), then holes
  *   0xffff_ffff_c000_0000    guest RAM again: where the code runs */
 #define GVA_MMIO 0x40000000UL
 #define GPA_MMIO 0x10000000UL
 #define GVA_UART (GVA_MMIO + 0x0)
-#define GVA_TESTDEV (GVA_MMIO + 0x10000)
+#define GVA_TESTDEV (GVA_MMIO + (TV_GPA_TESTDEV - GPA_MMIO))
 #define GVA_DEMAND 0x60000000UL
 
 /* Test device registers (hyp/mmio/testdev.c). */
@@ -32,6 +34,8 @@
 #define TD_MAGIC 0x18
 #define TD_RANGES 0x20
 #define TD_ID_VALUE 0xF1E2D3C4B5A69788ULL
+#define TD_HOSTSCAN TV_TESTDEV_HOSTSCAN
+#define TD_HOSTSCAN_WORDS TV_TESTDEV_HOSTSCAN_WORDS
 
 struct trap_frame {
 	uint64_t x[32];
@@ -48,7 +52,7 @@ struct expected_trap {
 };
 extern struct expected_trap expect;
 
-extern uint64_t guest_ram_base, guest_ram_size, timebase_hz;
+extern uint64_t guest_ram_base, guest_ram_size, timebase_hz, guest_fdt_gpa;
 extern bool guest_has_sstc;
 
 void paging_init(void);

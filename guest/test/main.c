@@ -8,7 +8,7 @@
 #include "guest.h"
 
 struct expected_trap expect;
-uint64_t guest_ram_base, guest_ram_size, timebase_hz;
+uint64_t guest_ram_base, guest_ram_size, timebase_hz, guest_fdt_gpa;
 bool guest_has_sstc;
 volatile uint64_t timer_irqs;
 
@@ -27,7 +27,7 @@ static const struct {
 	{ "WFI", step_wfi },
 	{ "timer through stimecmp (Sstc)", step_sstc_timer },
 	{ "time, cycle and instret", step_counters },
-	{ "isolation: host memory and holes fault", step_isolation },
+	{ "isolation: holes fault, host memory unreachable", step_isolation },
 	{ "trace control extension", step_trace_control },
 };
 
@@ -96,7 +96,7 @@ void guest_trap(struct trap_frame *f)
 
 static void read_fdt(const void *fdt)
 {
-	int node = fdt_path_offset(fdt, "/memory@c0000000");
+	int node = fdt_find_device_type(fdt, -1, "memory");
 	if (node < 0 || fdt_read_reg(fdt, node, 0, &guest_ram_base, &guest_ram_size) != 0) {
 		printf("no memory node in the device tree\n");
 		guest_shutdown(true);
@@ -122,6 +122,7 @@ void guest_main(unsigned long hart, const void *fdt)
 		guest_shutdown(true);
 	}
 	read_fdt(fdt);
+	guest_fdt_gpa = (uint64_t)(uintptr_t)fdt;
 	paging_init();
 	go_high(GVA_HIGH_OFFSET);
 	printf("guest: paging on (Sv39), running at %p\n", (void *)&guest_main);

@@ -26,12 +26,15 @@ static uint64_t leaf(uint64_t gpa)
 
 void paging_init(void)
 {
+	uint64_t ram_gib = guest_ram_base & ~(GIB - 1);
 	root[0] = leaf(0);			  /* identity 0-1 GiB */
 	root[1] = ((gpa_of(mid_low) >> 12) << PTE_PPN_SHIFT) | PTE_V;
 	mid_low[0] = leaf(GPA_MMIO);		  /* GVA 0x40000000 -> MMIO */
-	root[2] = leaf(2 * GIB);		  /* identity 2-3 GiB */
-	root[3] = leaf(3 * GIB);		  /* identity 3-4 GiB (RAM) */
-	root[511] = leaf(3 * GIB);		  /* high alias of RAM */
+	mid_low[511] = leaf(0x7fe00000UL);	  /* identity: 2 MiB below RAM */
+	root[2] = leaf(2 * GIB);		  /* identity 2-3 GiB (RAM) */
+	root[3] = leaf(3 * GIB);		  /* identity 3-4 GiB */
+	root[4] = leaf(4 * GIB);		  /* identity 4-5 GiB */
+	root[511] = leaf(ram_gib);		  /* high alias of RAM */
 
 	__asm__ volatile("sfence.vma" ::: "memory");
 	csr_write(CSR_SATP, SATP_MODE_SV39 | (gpa_of(root) >> 12));

@@ -403,21 +403,84 @@ static bool probe_forbidden(uint64_t gpa, const char *what, bool fetch)
 	return ok;
 }
 
-static bool gpa_in_our_map(uint64_t gpa)
+/* Identity-mapped in our VS stage (paging.c) and neither RAM nor a device. */
+static bool gpa_is_probe_hole(uint64_t gpa)
 {
-	/* Identity-mapped VS ranges: 0-1 GiB and 2-4 GiB, outside RAM. */
-	bool low = gpa < 0x40000000UL;
-	bool high = gpa >= 0x80000000UL && gpa < 0x100000000UL;
+	bool mapped = gpa < 0x40000000UL || (gpa >= 0x7fe00000UL && gpa < 0x140000000UL);
 	bool ram = gpa >= guest_ram_base && gpa < guest_ram_base + guest_ram_size;
-	bool mmio = gpa >= GPA_MMIO && gpa < GPA_MMIO + 0x20000;
-	return (low || high) && !ram && !mmio;
+	bool mmio = (gpa >= TV_GPA_UART && gpa < TV_GPA_UART + TV_UART_SIZE) ||
+		    (gpa >= TV_GPA_TESTDEV && gpa < TV_GPA_TESTDEV + TV_TESTDEV_SIZE) ||
+		    (gpa >= TV_GPA_FINISHER && gpa < TV_GPA_FINISHER + TV_FINISHER_SIZE) ||
+		    (gpa >= TV_GPA_PLIC && gpa < TV_GPA_PLIC + TV_PLIC_SIZE);
+	return mapped && !ram && !mmio;
 }
 
+extern char _guest_end[]; /* NOLINT(bugprone-reserved-identifier,cert-dcl37-c): linker/guest.ld */
+
+/* Write (pattern ^ address) into every 8-byte word of [start, end), in
+ * one loop of our own whose only register holding such a word is cleared
+ * at the end: a register saved by the next exit must not look like
+ * something we wrote into memory. */
+static void fill_ram(uint64_t start, uint64_t end)
+{
+	__asm__ volatile("1:	xor	t0, %[p], %[a]\n"
+			 "	sd	t0, 0(%[a])\n"
+			 "	addi	%[a], %[a], 8\n"
+			 "	bltu	%[a], %[e], 1b\n"
+			 "	li	t0, 0\n"
+			 : [a] "+r"(start)
+			 : [p] "r"(TV_TESTDEV_FILL_PATTERN), [e] "r"(end)
+			 : "t0", "memory");
+}
+
+/*
+ * Can the guest reach host memory? Guest RAM is at guest-physical
+ * 0x80000000, like the host's, so the host-physical addresses of the
+ * firmware and of the hypervisor are, as guest-physical ones, either our
+ * own RAM or holes. Three things are checked:
+ *  1. holes: loads, stores and fetches at guest-physical addresses that
+ *     are neither our RAM nor a device (below and past RAM, between the
+ *     devices, where virt has devices tracevisor does not give us, where
+ *     RAM used to be, above 4 GiB, and the host ranges that lie outside
+ *     our RAM) all give access faults;
+ *  2. the host ranges that lie inside our RAM are ours there: a word we
+ *     write at such an address reads back as ours;
+ *  3. nothing we write reaches the hypervisor's memory: we write
+ *     (pattern ^ address) into every free word of our RAM, then the test
+ *     device has the hypervisor read all of its own memory (image, stacks,
+ *     rings, G-stage tables) for any such word, and it must find none.
+ *     (The firmware's memory is kept from S-mode by its own PMP, from the
+ *     hypervisor too; the hypervisor's boot-time walk of every G-stage
+ *     leaf refuses any that reaches it.)
+ */
 bool step_isolation(void)
 {
 	bool ok = true;
-	unsigned tried = 0;
-	/* The host addresses the test device says are protected. */
+	unsigned tried = 0, inside = 0;
+	const uint64_t ram_end = guest_ram_base + guest_ram_size;
+	const uint64_t fill_start = gpa_of(_guest_end);
+	const uint64_t fill_end = guest_fdt_gpa & ~7UL;
+	static const struct { const char *what; uint64_t gpa; bool fetch; } holes[] = {
+		{ "virt's boot ROM (no device here)", 0x1000, true },
+		{ "virt's RTC (no device here)", 0x101000, false },
+		{ "virt's CLINT (no device here)", 0x2000000, false },
+		{ "MMIO hole past the UART", GPA_MMIO + 0x100, false },
+		{ "MMIO hole (virtio on virt)", GPA_MMIO + 0x8000, false },
+		{ "unmapped guest-physical", 0x20000000, true },
+		{ "where guest RAM used to be", 0xC0000000, true },
+		{ "4 GiB", 0x100000000UL, false },
+	};
+	for (unsigned i = 0; i < sizeof(holes) / sizeof(holes[0]); i++)
+		if (gpa_is_probe_hole(holes[i].gpa)) {
+			ok &= probe_forbidden(holes[i].gpa, holes[i].what, holes[i].fetch);
+			tried++;
+		}
+	ok &= probe_forbidden(guest_ram_base - 8, "just below guest RAM", false);
+	ok &= probe_forbidden(ram_end, "just past guest RAM", true);
+	tried += 2;
+
+	/* The host ranges the test device says are protected: holes when
+	 * outside our RAM, our own memory when inside it. */
 	for (unsigned i = 0; i < 16; i++) {
 		uint64_t base = td_read(TD_RANGES + 16 * i);
 		uint64_t size = td_read(TD_RANGES + 16 * i + 8);
@@ -425,18 +488,52 @@ bool step_isolation(void)
 			break;
 		const char *what = i == 0 ? "firmware (host)" : "hypervisor memory (host)";
 		uint64_t probes[2] = { base, base + size - 8 };
-		for (unsigned k = 0; k < 2; k++)
-			if (gpa_in_our_map(probes[k])) {
-				ok &= probe_forbidden(probes[k], what, k == 0 && i == 0);
+		for (unsigned k = 0; k < 2; k++) {
+			uint64_t g = probes[k];
+			if (gpa_is_probe_hole(g)) {
+				ok &= probe_forbidden(g, what, k == 0 && i == 0);
 				tried++;
+			} else if (g >= fill_start && g < fill_end) {
+				/* Written through the identity mapping, read back
+				 * through the high alias of the same RAM. */
+				volatile uint64_t *p = (volatile uint64_t *)(uintptr_t)g;
+				const volatile uint64_t *alias =
+					(const volatile uint64_t *)(uintptr_t)(g + GVA_HIGH_OFFSET);
+				*p = 0x600d600d00000000UL | i;
+				bool mine = *alias == (0x600d600d00000000UL | i);
+				CHECK(mine, "%s %#lx: our write did not read back", what,
+				      (unsigned long)g);
+				printf("    %-28s %#010lx: guest RAM here, %s\n", what,
+				       (unsigned long)g, mine ? "written and read back" : "NOT OURS");
+				inside++;
+			} else if (g >= guest_ram_base && g < ram_end) {
+				printf("    %-28s %#010lx: guest RAM here (our own image)\n", what,
+				       (unsigned long)g);
+				inside++;
 			}
+		}
 	}
-	ok &= probe_forbidden(0x20000000UL, "unmapped guest-physical", true);
-	ok &= probe_forbidden(guest_ram_base + guest_ram_size, "just past guest RAM", false);
-	ok &= probe_forbidden(guest_ram_base - 8, "just below guest RAM", false);
-	ok &= probe_forbidden(GPA_MMIO + 0x8000, "MMIO hole (no device)", false);
-	tried += 4;
-	CHECK(tried >= 6, "only %u addresses tried", tried);
+	CHECK(tried >= 8, "only %u addresses tried", tried);
+
+	/* All free RAM: from the end of our image to the device tree. */
+	uint64_t before = td_read(TD_HOSTSCAN);
+	fill_ram(fill_start, fill_end);
+	uint64_t found = td_read(TD_HOSTSCAN), words = td_read(TD_HOSTSCAN_WORDS);
+	CHECK(before == 0, "before the fill, %lu words of hypervisor memory already "
+	      "matched the pattern", (unsigned long)before);
+	CHECK(found == 0, "%lu words we wrote into our RAM are in hypervisor memory",
+	      (unsigned long)found);
+	CHECK(words > 1000, "the hypervisor scanned only %lu words", (unsigned long)words);
+	bool back = true;
+	for (uint64_t a = fill_start; a < fill_end; a += 0x100000)
+		back &= *(volatile uint64_t *)(uintptr_t)a == (TV_TESTDEV_FILL_PATTERN ^ a);
+	CHECK(back, "our RAM fill did not read back");
+	printf("    guest RAM %#lx-%#lx written with (pattern ^ address); hypervisor "
+	       "memory, %lu KiB: %lu such words\n", (unsigned long)fill_start,
+	       (unsigned long)(fill_end - 1), (unsigned long)(words * 8 / 1024),
+	       (unsigned long)found);
+	printf("    %u host-range addresses are guest RAM here, %u addresses fault\n",
+	       inside, tried);
 	return ok;
 }
 

@@ -18,13 +18,14 @@
 #include <string.h>
 
 #include <tracevisor/csr.h>
+#include <tracevisor/guest_map.h>
 
 #include "../../hyp/validate/validate.h"
 #include "fdt.h"
 #include "guest_common.h"
 #include "sbi_call.h"
 
-#define TESTDEV 0x10010000UL
+#define TESTDEV TV_GPA_TESTDEV
 #define TD_SCRATCH 0x08
 #define HOLE 0x20000000UL	/* guest-physical: neither RAM nor a device */
 

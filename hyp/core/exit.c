@@ -241,6 +241,11 @@ static void report_idle_wakeups(const struct vm *vm)
 
 void vcpu_stop(struct vcpu *v, int why, uint64_t detail, bool failure)
 {
+	vcpu_stop_code(v, why, detail, failure, 1);
+}
+
+void vcpu_stop_code(struct vcpu *v, int why, uint64_t detail, bool failure, unsigned code)
+{
 	trace_stop(v, (unsigned)why, detail);
 	smp_stop_others(v);
 	console_flush();
@@ -253,5 +258,5 @@ void vcpu_stop(struct vcpu *v, int why, uint64_t detail, bool failure)
 	trace_dump(TV_DUMP_SHUTDOWN);
 	hyp_log("shutting down: %s\n", failure ? "failure" : "success");
 	console_flush();
-	fw_shutdown(failure);
+	fw_shutdown_code(failure, code);
 }

@@ -119,11 +119,27 @@ bool mem_is_protected(uint64_t base, uint64_t size)
 	return false;
 }
 
+bool mem_is_hyp_owned(uint64_t base, uint64_t size)
+{
+	for (int i = 0; i < nhyp; i++)
+		if (overlaps(base, size, hyp_owned[i].base, hyp_owned[i].size))
+			return true;
+	return false;
+}
+
 int mem_protected_ranges(struct mem_range *out, int max)
 {
 	int n = 0;
 	for (int i = 0; i < platform.nreserved && n < max; i++)
 		out[n++] = platform.reserved[i];
+	for (int i = 0; i < nhyp && n < max; i++)
+		out[n++] = hyp_owned[i];
+	return n;
+}
+
+int mem_hyp_ranges(struct mem_range *out, int max)
+{
+	int n = 0;
 	for (int i = 0; i < nhyp && n < max; i++)
 		out[n++] = hyp_owned[i];
 	return n;

@@ -26,9 +26,13 @@ uint64_t mem_alloc_guest(uint64_t size, uint64_t align);
 
 /* Does [base, base+size) overlap memory the guest must never reach? */
 bool mem_is_protected(uint64_t base, uint64_t size);
+/* ... the hypervisor's own part of it (its image and allocations)? */
+bool mem_is_hyp_owned(uint64_t base, uint64_t size);
 
 /* Ranges the guest must never reach (firmware, image, allocations). */
 int mem_protected_ranges(struct mem_range *out, int max);
+/* The hypervisor's own of those: its image and its allocations. */
+int mem_hyp_ranges(struct mem_range *out, int max);
 
 void mem_print(void);
 

@@ -74,6 +74,21 @@ static bool parse_size(const char *s, uint64_t *out)
 	return true;
 }
 
+/* "ADDR,SIZE" with SIZE > 0 and no wrap past 2^64. */
+static bool parse_range(const char *val, uint64_t *addr, uint64_t *size)
+{
+	const char *comma = strchr(val, ',');
+	char a[24];
+	if (!comma || (size_t)(comma - val) >= sizeof(a))
+		return false;
+	memcpy(a, val, (size_t)(comma - val));
+	a[comma - val] = 0;
+	if (!parse_size(a, addr) || !parse_size(comma + 1, size) || !*size ||
+	    *addr + *size < *addr)
+		return false;
+	return true;
+}
+
 static bool parse_bool(const char *s, bool *out)
 {
 	if (!strcmp(s, "on") || !strcmp(s, "1") || !strcmp(s, "yes")) {
@@ -153,29 +168,42 @@ static bool apply(const char *name, const char *val)
 		opt.htimedelta = v;
 		return true;
 	}
-	static const char *const guests[] = { "test", "bench", "linux", "hostile",
+	/* An image named by tv.image or tv.kernel wins over tv.guest, in
+	 * whatever order they come. */
+	static const char *const guests[] = { "test", "bench", "image", "hostile",
 					      "validate", "smp" };
-	if (!strcmp(name, "guest") && pick(val, guests, 6, &i)) {
-		opt.guest = (enum guest_choice)i;
+	if (!strcmp(name, "guest") && pick(val, guests, 6, &i) && i != GUEST_IMAGE) {
+		if (opt.guest != GUEST_IMAGE)
+			opt.guest = (enum guest_choice)i;
+		return true;
+	}
+	if (!strcmp(name, "guest_ram_base") && parse_size(val, &v)) {
+		opt.guest_ram_base = v; /* checked against the map in vm.c */
+		opt.guest_ram_base_set = true;
 		return true;
 	}
 	if (!strcmp(name, "kernel") && parse_size(val, &v) && v) {
-		opt.kernel = v;
-		opt.guest = GUEST_LINUX;
+		/* The older spelling for a Linux Image: its header gives the size. */
+		opt.image = v;
+		opt.image_size = 0;
+		opt.guest = GUEST_IMAGE;
+		return true;
+	}
+	if (!strcmp(name, "image")) {
+		/* ADDR,SIZE: a guest image placed with -device loader. */
+		uint64_t size;
+		if (!parse_range(val, &v, &size))
+			return false;
+		opt.image = v;
+		opt.image_size = size;
+		opt.guest = GUEST_IMAGE;
 		return true;
 	}
 	if (!strcmp(name, "initrd")) {
 		/* ADDR,SIZE: an initramfs placed with -device loader (QEMU's
 		 * -initrd puts it where it likes, splitting small RAMs). */
-		const char *comma = strchr(val, ',');
-		char addr[24];
 		uint64_t size;
-		if (!comma || (size_t)(comma - val) >= sizeof(addr))
-			return false;
-		memcpy(addr, val, (size_t)(comma - val));
-		addr[comma - val] = 0;
-		if (!parse_size(addr, &v) || !parse_size(comma + 1, &size) || !size ||
-		    v + size < v)
+		if (!parse_range(val, &v, &size))
 			return false;
 		opt.initrd_start = v;
 		opt.initrd_end = v + size;

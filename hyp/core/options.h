@@ -11,7 +11,9 @@
 enum gstage_choice { GSTAGE_AUTO, GSTAGE_SV39X4, GSTAGE_SV48X4 };
 enum dump_encoding { DUMP_COMPACT, DUMP_TEXT, DUMP_BOTH, DUMP_NONE };
 enum timer_choice { TIMER_AUTO, TIMER_SSTC, TIMER_SBI };
-enum guest_choice { GUEST_TEST, GUEST_BENCH, GUEST_LINUX, GUEST_HOSTILE, GUEST_VALIDATE,
+/* GUEST_IMAGE: an image QEMU loaded into host memory (tv.image=, or a
+ * Linux Image named by tv.kernel=); the others are built in. */
+enum guest_choice { GUEST_TEST, GUEST_BENCH, GUEST_IMAGE, GUEST_HOSTILE, GUEST_VALIDATE,
 		   GUEST_SMP };
 
 struct options {
@@ -26,8 +28,11 @@ struct options {
 	enum timer_choice timer;   /* tv.timer=auto|sstc|sbi */
 	uint64_t htimedelta;	   /* tv.htimedelta=0 */
 	bool fault_test;	   /* tv.fault_test=1: provoke an HS fault */
-	enum guest_choice guest;   /* tv.guest=test|bench|linux|hostile|validate|smp */
-	uint64_t kernel;	   /* tv.kernel=ADDR: host address of a Linux Image */
+	enum guest_choice guest;   /* tv.guest=test|bench|hostile|validate|smp */
+	uint64_t guest_ram_base;   /* tv.guest_ram_base=ADDR; 0 = the default */
+	bool guest_ram_base_set;
+	uint64_t image;		   /* tv.image=ADDR,SIZE: host range of a guest image */
+	uint64_t image_size;	   /* (0 with tv.kernel=ADDR: the Image header says) */
 	uint64_t initrd_start;	   /* tv.initrd=ADDR,SIZE: host range of an initramfs */
 	uint64_t initrd_end;	   /* (0 = the one /chosen names, if any) */
 	unsigned vcpus;		   /* tv.vcpus=N: vCPUs of the guest, one per hart */

@@ -108,6 +108,10 @@ void vcpu_exit(struct vcpu *v);
 /* Stop the guest: record why, dump the trace, shut the machine down. */
 void vcpu_stop(struct vcpu *v, int why, uint64_t detail, bool failure)
 	__attribute__((noreturn));
+/* The same with the exit status a failure gives QEMU (vcpu_stop: 1), for
+ * a guest that named one through the test finisher. */
+void vcpu_stop_code(struct vcpu *v, int why, uint64_t detail, bool failure, unsigned code)
+	__attribute__((noreturn));
 
 /* hyp/core/inject.c: deliver an exception to the guest's VS-mode handler. */
 void inject_exception(struct vcpu *v, uint64_t cause, uint64_t tval);

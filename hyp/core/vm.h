@@ -2,14 +2,15 @@
  * A virtual machine: its guest-physical memory map, G-stage tables and
  * emulated devices.
  *
- * Guest-physical map (the guest's device tree, built by vm.c, says the same):
- *   0x0c000000  PLIC (emulated)
- *   0x10000000  NS16550A UART (emulated, PLIC source 10)
- *   0x10010000  tracevisor test device (emulated)
- *   0xC0000000  guest RAM (tv.guest_mem bytes)
- * Guest RAM deliberately does not sit at the host's RAM address, so the
- * host-physical addresses of the firmware and the hypervisor are holes in
- * the guest's address space: touching them is a guest-page fault.
+ * The guest-physical map is QEMU virt's (include/tracevisor/guest_map.h;
+ * the guest's device tree, built by vm.c, says the same): the test
+ * finisher, the PLIC and the UART at virt's addresses, the tracevisor
+ * test device in a hole of virt's map, and guest RAM at 0x80000000 unless
+ * tv.guest_ram_base moves it (a built-in guest linked elsewhere brings its
+ * own default). Guest RAM is backed by host RAM the hypervisor does not
+ * use, through the G-stage: that GPA 0x80000000 is also where the host's
+ * firmware sits in host-physical memory means nothing to the guest, whose
+ * accesses all go through the G-stage.
  */
 #ifndef HYP_VM_H
 #define HYP_VM_H
@@ -19,15 +20,13 @@
 #include "hyp.h"
 #include "spinlock.h"
 
-#define GUEST_RAM_GPA 0xC0000000UL
-#define GUEST_UART_GPA 0x10000000UL
-#define GUEST_UART_SIZE 0x100UL
-#define GUEST_TESTDEV_GPA 0x10010000UL
-#define GUEST_TESTDEV_SIZE 0x1000UL
+#include <tracevisor/guest_map.h>
+
 #define GUEST_FDT_MAX 0x4000UL
-#define GUEST_PLIC_GPA 0x0c000000UL
-#define GUEST_PLIC_SIZE 0x4000000UL
-#define GUEST_UART_IRQ 10
+/* Guest RAM's base and size are multiples of this: guest RAM is backed by
+ * 2 MiB aligned host RAM and mapped with 2 MiB G-stage leaves (1 GiB where
+ * both sides allow), and a Linux kernel wants a 2 MiB aligned RAM base. */
+#define GUEST_RAM_ALIGN MiB(2)
 
 struct vm {
 	unsigned id;
@@ -37,20 +36,30 @@ struct vm {
 	uint64_t entry_gpa;	/* where vCPU 0 starts */
 	uint64_t fdt_gpa;	/* the guest's device tree */
 	uint64_t initrd_gpa, initrd_size; /* a Linux guest's initramfs */
-	struct mmio_device *devices[4];
+	struct mmio_device *devices[5];
 	unsigned ndevices;
 	struct vcpu *vcpus[MAX_HARTS];	/* by vCPU id */
 	unsigned nvcpus;
 	spinlock_t device_lock;		/* emulated devices' state */
 };
 
-/* Keep the boot images QEMU loaded for a Linux guest (tv.kernel, -initrd)
- * out of the allocator until vm_create has copied them. */
+/* Check the host ranges of the boot images QEMU loaded (tv.image,
+ * tv.kernel, tv.initrd, -initrd) and keep them out of the allocator until
+ * vm_create has copied them (guest_load.c). */
 void vm_reserve_boot_images(void);
 
 /* Create VM `id` with `ram_size` bytes of RAM and load its guest (built-in
- * or Linux, per tv.guest / tv.kernel). */
+ * or an image, per tv.guest / tv.image). */
 void vm_create(struct vm *vm, unsigned id, uint64_t ram_size);
+
+/* guest_load.c: where guest RAM starts (tv.guest_ram_base, the built-in
+ * guest's link address, else QEMU virt's 0x80000000), and the guest put
+ * into RAM with vm->entry_gpa (and the initramfs) set. */
+uint64_t vm_guest_ram_base(void);
+void vm_load_guest(struct vm *vm);
+
+/* guest_fdt.c: the guest's device tree at vm->fdt_gpa. */
+void vm_build_fdt(struct vm *vm);
 
 /* Host address of [gpa, gpa+len) when it lies wholly in guest RAM, else 0. */
 void *vm_gpa_to_hva(const struct vm *vm, uint64_t gpa, uint64_t len);

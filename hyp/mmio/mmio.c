@@ -85,4 +85,6 @@ void mmio_handle_guest_page_fault(struct vcpu *v)
 		return;
 	}
 	v->sepc += v->insn_len;
+	if (d->after)
+		d->after(d, v);
 }

@@ -22,6 +22,10 @@ struct mmio_device {
 		     unsigned width, uint64_t *val);
 	bool (*write)(struct mmio_device *d, struct vcpu *v, uint64_t offset,
 		      unsigned width, uint64_t val);
+	/* Optional: called after each completed access, once the access is
+	 * traced and the device lock released (the test finisher ends the
+	 * run from here, so its write is in the trace). */
+	void (*after)(struct mmio_device *d, struct vcpu *v);
 	void *state;
 };
 
@@ -29,8 +33,10 @@ struct mmio_device {
  * decodes the address, else inject an access fault. */
 void mmio_handle_guest_page_fault(struct vcpu *v);
 
-/* hyp/mmio/uart_ns16550a.c, hyp/mmio/testdev.c, hyp/mmio/plic.c */
+/* hyp/mmio/uart_ns16550a.c, hyp/mmio/testdev.c, hyp/mmio/plic.c,
+ * hyp/mmio/finisher.c */
 struct mmio_device *uart_ns16550a_create(uint64_t base, unsigned irq);
+struct mmio_device *finisher_create(uint64_t base);
 struct mmio_device *testdev_create(uint64_t base);
 struct mmio_device *plic_create(uint64_t base, uint64_t size);
 

@@ -13,11 +13,18 @@
  *   0x20 + 16*i   read only: base and size of protected host range i
  *                 (firmware, hypervisor image, hypervisor allocations);
  *                 size 0 ends the list
+ *   0x120 HOSTSCAN       read only: scan the hypervisor's own memory for
+ *                        words a guest's RAM fill would have left there
+ *                        (include/tracevisor/guest_map.h); the count found
+ *   0x128 HOSTSCAN_WORDS read only: words the last scan read
  */
+#include <tracevisor/guest_map.h>
+
 #include "mmio.h"
 
 #include "../core/mem.h"
 #include "../core/vcpu.h"
+#include "../core/vm.h"
 
 #define TESTDEV_ID 0xF1E2D3C4B5A69788ULL
 #define TESTDEV_MAGIC 0x7472616365766973ULL
@@ -26,7 +33,29 @@
 
 struct testdev {
 	uint64_t scratch;
+	uint64_t scan_words;
 };
+
+/* Every word of the hypervisor's image and allocations (not the
+ * firmware's memory, which the firmware's PMP keeps from S-mode as well):
+ * how many hold (pattern ^ a) for an aligned guest RAM address a. */
+static uint64_t host_scan(struct testdev *t, const struct vm *vm)
+{
+	struct mem_range r[TESTDEV_MAX_RANGES];
+	int n = mem_hyp_ranges(r, TESTDEV_MAX_RANGES);
+	uint64_t found = 0;
+	t->scan_words = 0;
+	for (int i = 0; i < n; i++) {
+		const volatile uint64_t *p = (const volatile uint64_t *)(uintptr_t)r[i].base;
+		for (uint64_t k = 0; k < r[i].size / 8; k++) {
+			uint64_t gpa = p[k] ^ TV_TESTDEV_FILL_PATTERN;
+			if (IS_ALIGNED(gpa, 8) && gpa >= vm->ram_gpa && gpa - vm->ram_gpa < vm->ram_size)
+				found++;
+		}
+		t->scan_words += r[i].size / 8;
+	}
+	return found;
+}
 
 static uint64_t reg_value(struct testdev *t, struct vcpu *v, uint64_t reg)
 {
@@ -35,6 +64,8 @@ static uint64_t reg_value(struct testdev *t, struct vcpu *v, uint64_t reg)
 	case 0x08: return t->scratch;
 	case 0x10: return v->exits;
 	case 0x18: return TESTDEV_MAGIC;
+	case TV_TESTDEV_HOSTSCAN: return host_scan(t, v->vm);
+	case TV_TESTDEV_HOSTSCAN_WORDS: return t->scan_words;
 	default: break;
 	}
 	if (reg >= TESTDEV_RANGES && reg < TESTDEV_RANGES + 16 * TESTDEV_MAX_RANGES) {

@@ -133,6 +133,11 @@ static void wait_seconds(unsigned s)
 
 void fw_shutdown(bool failure)
 {
+	fw_shutdown_code(failure, 1);
+}
+
+void fw_shutdown_code(bool failure, unsigned code)
+{
 	static int once;
 	if (__atomic_exchange_n(&once, 1, __ATOMIC_ACQ_REL))
 		for (;;)
@@ -140,7 +145,7 @@ void fw_shutdown(bool failure)
 	unsigned long reason = failure ? SBI_SRST_REASON_SYSTEM_FAILURE
 				       : SBI_SRST_REASON_NONE;
 	if (failure && finisher) {
-		*finisher = 0x3333 | (1u << 16);
+		*finisher = 0x3333 | ((code & 0xffff) << 16);
 		wait_seconds(FINISHER_GRACE_S);
 	}
 	if (has_srst)

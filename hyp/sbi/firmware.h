@@ -22,6 +22,9 @@ void fw_set_timer(uint64_t when);
 void fw_console_write(const char *s, size_t len);
 int fw_console_getchar(void);		 /* -1 when no input */
 void fw_shutdown(bool failure) __attribute__((noreturn));
+/* The same, a failure carrying `code` as QEMU's exit status when a test
+ * finisher is there to take it (fw_shutdown's failures carry 1). */
+void fw_shutdown_code(bool failure, unsigned code) __attribute__((noreturn));
 /* A SiFive test finisher ("sifive,test0") to report failures through. */
 void fw_set_finisher(uint64_t addr);
 long fw_spec_version(void);

@@ -334,7 +334,7 @@ static void print_deviations(void)
  * SCRATCH register, written the way a guest store would write it. */
 static void hand_off(unsigned fails, unsigned devs, unsigned skips)
 {
-	struct mmio_device *td = testdev_create(GUEST_TESTDEV_GPA);
+	struct mmio_device *td = testdev_create(TV_GPA_TESTDEV);
 	td->write(td, NULL, 0x08, 8, VALIDATE_HANDOFF(nchecks, fails, devs, skips));
 }
 

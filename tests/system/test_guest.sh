@@ -18,10 +18,18 @@ for n in $(seq 1 $steps); do
 	has "step $n passes" "^step $n: .*: PASS$"
 done
 has "guest runs at a virtual address other than its physical one" "running at 0xffffffffc0"
-has "isolation: firmware memory access faults" "firmware \(host\) +0x80000000: access faults"
-has "isolation: hypervisor image access faults" "hypervisor memory \(host\) +0x80200000: access faults"
+has "guest RAM at QEMU virt's 0x80000000" "^guest: RAM 0x80000000\+0x4000000,"
 has "isolation: unmapped GPA access faults" "unmapped guest-physical +0x20000000: access faults"
-hasnt "isolation: nothing reachable" "NOT PROTECTED"
+has "isolation: below guest RAM access faults" "just below guest RAM +0x7ffffff8: access faults"
+has "isolation: past guest RAM access faults" "just past guest RAM +0x84000000: access faults"
+has "isolation: the old RAM base is a hole" "where guest RAM used to be +0xc0000000: access faults"
+has "isolation: the firmware's host address is the guest's own RAM here" \
+	"firmware \(host\) +0x8[0-9a-f]{7}: guest RAM here, written and read back"
+has "isolation: the hypervisor's host address is the guest's own RAM here" \
+	"hypervisor memory \(host\) +0x80200000: guest RAM here, written and read back"
+has "isolation: none of the guest's RAM fill is in hypervisor memory" \
+	"^    guest RAM 0x800[0-9a-f]+-0x83ffbfff written with \(pattern \^ address\); hypervisor memory, [0-9]+ KiB: 0 such words$"
+hasnt "isolation: nothing reachable" "NOT PROTECTED|NOT OURS"
 has "FDT: memory read from the device tree" "RAM +0x80000000-0x8fffffff"
 has "FDT: console UART found through stdout-path" "console UART ns16550a at 0x10000000"
 has "FDT: timebase read" "timebase 10000000 Hz"

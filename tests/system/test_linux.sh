@@ -1,7 +1,9 @@
 #!/bin/bash
 # An unmodified Debian riscv64 kernel boots under the hypervisor to
-# userspace, runs its workload and powers off through SBI SRST; the trace
-# shows the exits this configuration should produce. The kernel and
+# userspace, runs its workload and powers off through the test finisher
+# (its syscon-poweroff driver, as on QEMU virt); the trace shows the exits
+# this configuration should produce. It boots both through --linux and as
+# any user's image would (--image, no tv.* option), on 1 and 4 vCPUs. The kernel and
 # busybox come from Debian through scripts/fetch-linux.sh (cached outside
 # the tree).
 source "$(dirname "$0")/lib.sh"
@@ -16,10 +18,13 @@ R() { "$TVTRACE" -r "$LOG" 2>/dev/null; }
 
 # Default: Sstc passed through, so the guest's timer needs no exit.
 BOOT_TIMEOUT=300 boot linux-sstc --linux
-status_is "sstc: QEMU exits 0 (guest powered off with SRST, no failure)" 0
+status_is "sstc: QEMU exits 0 (guest powered off, no failure)" 0
 has "sstc: Linux reached userspace" "^tracevisor: linux guest reached userspace$"
 has "sstc: the workload ran" "^tracevisor: linux guest workload done$"
-has "sstc: the power-off arrived as SBI SRST shutdown" "guest stopped \(shutdown, reason 0\)"
+has "sstc: Linux found its RAM at 0x80000000, like on virt" "node +0: \[mem 0x0000000080000000-0x000000008fffffff\]"
+has "sstc: the power-off arrived at the test finisher (syscon-poweroff), as PASS" \
+	"^tracevisor: the guest wrote PASS \(0x5555\) to its test finisher$"
+has "sstc: the run stopped as a shutdown" "guest stopped \(shutdown, reason 21845\)"
 has "sstc: /proc/cpuinfo lists hart 0" "^hart[[:space:]]+: 0$"
 check "sstc: the guest's ISA has no H and has Sstc" bash -c "
 	grep -E '^isa[[:space:]]+: ' '$LOG' | head -1 | grep -v '_h' | grep -q 'sstc'"
@@ -39,8 +44,8 @@ check "sstc: PLIC claim and complete exits (interrupt-driven UART)" bash -c "
 check "sstc: VSEIP raised and lowered through hvip" bash -c "
 	grep -q 'irq .*raise virtual supervisor external' '$LOG.records' &&
 	grep -q 'irq .*lower virtual supervisor external' '$LOG.records'"
-check "sstc: the SRST call is the last SBI call" bash -c "
-	grep ' sbi ' '$LOG.records' | tail -1 | grep -q 'SRST.system_reset(0x0, 0x0'"
+check "sstc: the power-off is the finisher write, the last MMIO record" bash -c "
+	grep ' mmio ' '$LOG.records' | tail -1 | grep -q 'write 4 bytes gpa=0x100000 .*0x5555'"
 
 # SBI TIME emulation: no Sstc for the guest, so every timer goes through
 # SBI set_timer, the HS timer and hvip.VSTIP.
@@ -106,6 +111,31 @@ has "ISA: the hypervisor read the host's ISA string whole (to its last extension
 has "ISA: the guest's cpuinfo lists Sstc" "^isa[[:space:]]+: rv64.*_sstc"
 hasnt "ISA: no hypervisor extension reaches the guest's cpuinfo" "^isa[[:space:]]+: (rv64[a-z]*h|.*_sh[a-z]+)"
 
+# As a user brings it: --image FILE --initrd FILE and nothing else (run.sh
+# passes tv.image= and tv.initrd=; the hypervisor reads the Image header).
+BOOT_TIMEOUT=300 boot linux-image --image "$ROOT/build/linux/Image" \
+	--initrd "$ROOT/build/linux/initramfs.cpio.gz"
+status_is "image: QEMU exits 0" 0
+has "image: the hypervisor recognised a Linux Image" "^tracevisor: VM 0: tv.image: Linux Image, [0-9]+ bytes, entry GPA 0x80200000$"
+has "image: the initramfs went to the top of guest RAM" "^tracevisor: VM 0: initramfs [0-9]+ bytes at GPA 0x8[0-9a-f]+ \(from tv.initrd\)$"
+has "image: Linux reached userspace" "^tracevisor: linux guest reached userspace$"
+has "image: the workload ran" "^tracevisor: linux guest workload done$"
+BOOT_TIMEOUT=300 boot linux-image-smp4 --smp 4 --image "$ROOT/build/linux/Image" \
+	--initrd "$ROOT/build/linux/initramfs.cpio.gz"
+status_is "image, 4 harts: QEMU exits 0" 0
+has "image, 4 harts: the guest got 4 vCPUs (from --smp)" "the guest has 4 vCPU\(s\)"
+has "image, 4 harts: Linux brought up 4 CPUs" "smp: Brought up 1 node, 4 CPUs"
+has "image, 4 harts: Linux reached userspace" "^tracevisor: linux guest reached userspace$"
+
+# Guest RAM moved (tv.guest_ram_base): the kernel is relocatable and
+# follows the device tree, the hypervisor the Image header.
+BOOT_TIMEOUT=300 boot linux-ram-base --image "$ROOT/build/linux/Image" \
+	--initrd "$ROOT/build/linux/initramfs.cpio.gz" --append "tv.guest_ram_base=0x100000000"
+status_is "RAM at 4 GiB: QEMU exits 0" 0
+has "RAM at 4 GiB: guest RAM where asked" "^tracevisor: VM 0: guest RAM GPA 0x100000000-0x10fffffff "
+has "RAM at 4 GiB: the kernel at RAM base + text_offset" "entry GPA 0x100200000$"
+has "RAM at 4 GiB: Linux reached userspace" "^tracevisor: linux guest reached userspace$"
+
 # A small machine: -m 128M. The run script places the Image and the
 # initramfs at the top of RAM and asks for tv.guest_mem=max; the
 # hypervisor says what it chose, and Linux still reaches userspace.
@@ -121,5 +151,6 @@ has "128 MiB machine: Linux reached userspace" "^tracevisor: linux guest reached
 # for the built-in test guests only: Linux, a guest from elsewhere, has no
 # such device and no such node in its device tree.
 LOG="$LOGDIR/linux-sstc.log"
-has "devices: Linux gets the PLIC and the UART" "^tracevisor: VM 0: devices: plic at 0xc000000 ns16550a at 0x10000000$"
+has "devices: Linux gets the test finisher, the PLIC and the UART" \
+	"^tracevisor: VM 0: devices: test-finisher at 0x100000 plic at 0xc000000 ns16550a at 0x10000000$"
 hasnt "devices: Linux gets no test device" "tracevisor-testdev|testdev@"

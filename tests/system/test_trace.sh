@@ -27,7 +27,7 @@ check "every exit is followed by its entry" awk '
 	/ stop +guest stopped/ { open = 0 }
 	END { exit bad != 0 }' "$R"
 check "the first record is the first entry, at the guest's entry point" \
-	bash -c "grep -m1 -E ' (entry|exit) ' '$R' | grep -q 'entry   pc=0x00000000c0000000'"
+	bash -c "grep -m1 -E ' (entry|exit) ' '$R' | grep -q 'entry   pc=0x0000000080000000'"
 
 # Step 1 (SBI base): the probe of DBCN returns 1, an unknown EID -2.
 check "SBI probe_extension(DBCN) recorded with value 1" \
@@ -97,16 +97,21 @@ check "timer: set_timer, HS timer interrupt exit, VSTIP raised" bash -c "
 check "WFI: a virtual-instruction exit with the WFI encoding" \
 	grep -q 'exit .*VIRT_INSN.*stval=0x10500073' "$R"
 
-# Step 12: every isolation probe is a guest-page fault turned into an
-# access fault for the guest, at the probed address.
-for gpa in 0x80000000 0x80200000 0x20000000; do
+# Step 12: every isolation probe of a hole is a guest-page fault turned
+# into an access fault for the guest, at the probed address (the host's
+# firmware and hypervisor addresses are the guest's own RAM: no exit).
+for gpa in 0x20000000 0x84000000 0xc0000000; do
 	check "isolation: load from $gpa -> LOAD_GPF exit -> load access fault" bash -c "
 		grep -A1 'exit .*LOAD_GPF.*gpa=$gpa ' '$R' | grep -q 'inject load access fault.*tval=$gpa'"
 	check "isolation: store to $gpa -> STORE_GPF exit -> store access fault" bash -c "
 		grep -A1 'exit .*STORE_GPF.*gpa=$gpa ' '$R' | grep -q 'inject store/AMO access fault.*tval=$gpa'"
 done
-check "isolation: fetch from 0x20000000 -> instruction access fault" bash -c "
-	grep -A1 'exit .*INSN_GPF.*gpa=0x20000000' '$R' | grep -q 'inject instruction access fault'"
+for gpa in 0x20000000 0xc0000000; do
+	check "isolation: fetch from $gpa -> instruction access fault" bash -c "
+		grep -A1 'exit .*INSN_GPF.*gpa=$gpa' '$R' | grep -q 'inject instruction access fault'"
+done
+check "isolation: no exit at the host's firmware and hypervisor addresses (guest RAM here)" \
+	bash -c "! grep -Eq 'exit .*GPF.*gpa=0x80(000000|200000) ' '$R'"
 
 # Step 13: markers and the stop/start bracket.
 check "both markers recorded, in order" bash -c "
@@ -150,7 +155,7 @@ lost=$(sed -n 's/^Lost records: \([0-9]*\).*/\1/p' "$S")
 check "stop mode: 16 records kept" test "$consumed" = 16
 check "stop mode: lost = offered - 16" test "$lost" = $((offered - 16))
 check "stop mode: the kept records are the first ones (guest entry first)" \
-	bash -c "'$TVTRACE' -r '$LOG' | grep -m1 -E ' entry ' | grep -q 'pc=0x00000000c0000000'"
+	bash -c "'$TVTRACE' -r '$LOG' | grep -m1 -E ' entry ' | grep -q 'pc=0x0000000080000000'"
 
 # Text encoding: ftrace-style lines with Linux's kvm_exit/kvm_entry fields.
 boot trace-text --append "tv.dump=text"

@@ -1,0 +1,249 @@
+/*
+ * What the guest runs, put into its RAM: a built-in guest (a flat binary
+ * embedded in the hypervisor, linked for its own RAM base), or an image
+ * QEMU placed in host memory with -device loader and named by tv.image=
+ * (tv.kernel= is the older spelling for a Linux Image). An image is an
+ * ELF file, a RISC-V Linux Image or a flat binary, told apart by its bytes
+ * (lib/boot_image.c); an initramfs (tv.initrd= or /chosen) goes with it.
+ * Nothing that run.sh says about the image is trusted: its host range is
+ * checked against host RAM and protected memory, its format is read here,
+ * and everything it puts into guest RAM is checked to fit without overlaps.
+ */
+#include "boot_image.h"
+#include "mem.h"
+#include "options.h"
+#include "platform.h"
+#include "vm.h"
+
+extern char test_guest_start[], test_guest_end[];
+extern char bench_guest_start[], bench_guest_end[];
+extern const uint64_t test_guest_base, bench_guest_base;
+/* Optional guests: weak, so an image built without them still links. */
+extern char hostile_guest_start[] __attribute__((weak));
+extern char hostile_guest_end[] __attribute__((weak));
+extern const uint64_t hostile_guest_base __attribute__((weak));
+extern char validate_guest_start[] __attribute__((weak));
+extern char validate_guest_end[] __attribute__((weak));
+extern const uint64_t validate_guest_base __attribute__((weak));
+extern char smp_guest_start[] __attribute__((weak));
+extern char smp_guest_end[] __attribute__((weak));
+extern const uint64_t smp_guest_base __attribute__((weak));
+
+static const struct builtin_guest {
+	const char *name;
+	const char *start, *end;
+	const uint64_t *base; /* guest-physical address it is linked for */
+} builtin_guests[] = {
+	[GUEST_TEST] = { "test", test_guest_start, test_guest_end, &test_guest_base },
+	[GUEST_BENCH] = { "benchmark", bench_guest_start, bench_guest_end, &bench_guest_base },
+	[GUEST_IMAGE] = { "image", NULL, NULL, NULL },
+	[GUEST_HOSTILE] = { "hostile", hostile_guest_start, hostile_guest_end,
+			    &hostile_guest_base },
+	[GUEST_VALIDATE] = { "validation", validate_guest_start, validate_guest_end,
+			     &validate_guest_base },
+	[GUEST_SMP] = { "smp", smp_guest_start, smp_guest_end, &smp_guest_base },
+};
+
+uint64_t vm_guest_ram_base(void)
+{
+	if (opt.guest == GUEST_IMAGE)
+		return opt.guest_ram_base_set ? opt.guest_ram_base : TV_GPA_RAM_DEFAULT;
+	const struct builtin_guest *g = &builtin_guests[opt.guest];
+	uint64_t linked = g->base ? *g->base : TV_GPA_RAM_DEFAULT;
+	if (opt.guest_ram_base_set && opt.guest_ram_base != linked)
+		hyp_panic("tv.guest_ram_base=%#llx: the built-in %s guest is linked for guest "
+			  "RAM at %#llx and runs only there (tv.guest_ram_base moves the RAM of "
+			  "a guest image, tv.image=)", (unsigned long long)opt.guest_ram_base,
+			  g->name, (unsigned long long)linked);
+	return linked;
+}
+
+/* The host range of a boot image must be host RAM, and none of the
+ * firmware's or the hypervisor's: a wrong tv.image= must not make the
+ * hypervisor copy its own memory into the guest. An initramfs a boot
+ * loader named in /chosen may lie in memory it reserved for it
+ * (/memreserve/, as U-Boot's booti does), so for that one only the
+ * hypervisor's own memory is off limits. */
+static void check_host_range(const char *what, uint64_t base, uint64_t size,
+			     bool boot_loader_reserved)
+{
+	bool in_ram = false;
+	for (int i = 0; i < platform.nram; i++) {
+		const struct mem_range *r = &platform.ram[i];
+		if (base >= r->base && base - r->base <= r->size && size <= r->size - (base - r->base))
+			in_ram = true;
+	}
+	if (!in_ram)
+		hyp_panic("%s: host range %#llx-%#llx is not host RAM (the host's device "
+			  "tree names its RAM)", what, (unsigned long long)base,
+			  (unsigned long long)(base + size - 1));
+	if (boot_loader_reserved ? mem_is_hyp_owned(base, size) : mem_is_protected(base, size))
+		hyp_panic("%s: host range %#llx-%#llx overlaps firmware or hypervisor memory",
+			  what, (unsigned long long)base, (unsigned long long)(base + size - 1));
+}
+
+static const char *initrd_source(void)
+{
+	return opt.initrd_end ? "tv.initrd" : "the initramfs in /chosen";
+}
+
+void vm_reserve_boot_images(void)
+{
+	uint64_t istart = platform.initrd_start, iend = platform.initrd_end;
+	if (opt.guest == GUEST_IMAGE) {
+		if (!opt.image_size) {
+			/* tv.kernel=ADDR: a Linux Image whose header gives the size. */
+			struct bi_linux h;
+			check_host_range("tv.kernel", opt.image, BI_LINUX_HEADER_SIZE, false);
+			int err = bi_linux_parse((const void *)(uintptr_t)opt.image, 0, &h);
+			if (err)
+				hyp_panic("tv.kernel=%#llx: no RISC-V Linux Image there (%s); load "
+					  "one with -device loader,file=Image,addr=...",
+					  (unsigned long long)opt.image, bi_strerror(err));
+			opt.image_size = h.image_size;
+		}
+		check_host_range("tv.image", opt.image, opt.image_size, false);
+		if (iend > istart && istart < opt.image + opt.image_size && opt.image < iend)
+			hyp_panic("%s (host %#llx-%#llx) overlaps tv.image (host %#llx-%#llx)",
+				  initrd_source(), (unsigned long long)istart,
+				  (unsigned long long)(iend - 1), (unsigned long long)opt.image,
+				  (unsigned long long)(opt.image + opt.image_size - 1));
+		mem_reserve(opt.image, opt.image_size);
+	}
+	if (iend > istart) {
+		check_host_range(initrd_source(), istart, iend - istart, !opt.initrd_end);
+		mem_reserve(istart, iend - istart);
+	}
+}
+
+/* A built-in guest: copied to the start of guest RAM, entered there. */
+static void load_builtin(struct vm *vm)
+{
+	const struct builtin_guest *g = &builtin_guests[opt.guest];
+	if (!g->start)
+		hyp_panic("this image was built without the %s guest (guest/%s)",
+			  g->name, g->name);
+	size_t image = (size_t)(g->end - g->start);
+	if (image + GUEST_FDT_MAX > vm->ram_size)
+		hyp_panic("guest image (%zu bytes) does not fit in guest RAM", image);
+	memcpy(vm_gpa_to_hva(vm, vm->ram_gpa, image), g->start, image);
+	hyp_log("VM %u: %s guest, %zu bytes\n", vm->id, g->name, image);
+	vm->entry_gpa = vm->ram_gpa;
+}
+
+static void perm_text(char out[4], uint32_t flags)
+{
+	out[0] = (flags & 4) ? 'R' : '-';
+	out[1] = (flags & 2) ? 'W' : '-';
+	out[2] = (flags & 1) ? 'X' : '-';
+	out[3] = 0;
+}
+
+/* An image from host memory: what goes where, checked as a whole before
+ * anything is copied, then copied. Guest RAM is already zero, which makes
+ * each ELF segment's memory beyond its file bytes (its .bss) zero. */
+static void load_image(struct vm *vm)
+{
+	const uint8_t *src = (const void *)(uintptr_t)opt.image;
+	uint64_t len = opt.image_size;
+	enum bi_format fmt = bi_detect(src, len);
+	static struct bi_elf elf;
+	static char names[BI_MAX_SEGMENTS][24];
+	struct bi_range r[BI_MAX_SEGMENTS + 2];
+	char msg[200];
+	unsigned n = 0;
+	int err;
+
+	switch (fmt) {
+	case BI_ELF:
+		err = bi_elf_parse(src, len, &elf, msg, sizeof(msg));
+		if (err)
+			hyp_panic("tv.image (host %#llx, %llu bytes): not a loadable ELF file: %s",
+				  (unsigned long long)opt.image, (unsigned long long)len, msg);
+		for (unsigned i = 0; i < elf.nseg; i++) {
+			snprintf(names[i], sizeof(names[i]), "ELF segment %u", elf.seg[i].index);
+			r[n++] = (struct bi_range){ elf.seg[i].paddr, elf.seg[i].memsz, names[i] };
+		}
+		vm->entry_gpa = elf.entry_paddr;
+		break;
+	case BI_LINUX: {
+		struct bi_linux h;
+		err = bi_linux_parse(src, len, &h);
+		if (err)
+			hyp_panic("tv.image (host %#llx, %llu bytes): bad RISC-V Linux Image "
+				  "header: %s", (unsigned long long)opt.image,
+				  (unsigned long long)len, bi_strerror(err));
+		if (!IS_ALIGNED(h.text_offset, PAGE_SIZE) || h.text_offset >= vm->ram_size)
+			hyp_panic("Linux Image: text_offset %#llx is not a page offset inside "
+				  "guest RAM", (unsigned long long)h.text_offset);
+		/* The kernel takes image_size bytes at RAM base + text_offset
+		 * (its .bss included), of which the file is the start. */
+		r[n++] = (struct bi_range){ vm->ram_gpa + h.text_offset, h.image_size,
+					    "the Linux Image (text_offset + image_size)" };
+		vm->entry_gpa = vm->ram_gpa + h.text_offset;
+		break;
+	}
+	default:
+		r[n++] = (struct bi_range){ vm->ram_gpa, len, "the flat binary" };
+		vm->entry_gpa = vm->ram_gpa;
+		break;
+	}
+	r[n++] = (struct bi_range){ vm->fdt_gpa, GUEST_FDT_MAX, "the guest's device tree" };
+
+	uint64_t isize = platform.initrd_end > platform.initrd_start ?
+		platform.initrd_end - platform.initrd_start : 0;
+	if (isize) {
+		/* Just below the device tree, at the top of guest RAM. */
+		if (isize > vm->fdt_gpa - vm->ram_gpa)
+			hyp_panic("the initramfs (%llu bytes) does not fit in guest RAM "
+				  "%#llx-%#llx; raise tv.guest_mem", (unsigned long long)isize,
+				  (unsigned long long)vm->ram_gpa,
+				  (unsigned long long)(vm->ram_gpa + vm->ram_size - 1));
+		vm->initrd_gpa = ALIGN_DOWN(vm->fdt_gpa - isize, PAGE_SIZE);
+		vm->initrd_size = isize;
+		r[n++] = (struct bi_range){ vm->initrd_gpa, isize, "the initramfs" };
+	}
+	if (bi_check_ranges(r, n, vm->ram_gpa, vm->ram_size, msg, sizeof(msg)) != 0)
+		hyp_panic("cannot load tv.image (%s, %llu bytes): %s", bi_format_name(fmt),
+			  (unsigned long long)len, msg);
+
+	hyp_log("VM %u: tv.image: %s, %llu bytes, entry GPA %#llx\n", vm->id,
+		bi_format_name(fmt), (unsigned long long)len, (unsigned long long)vm->entry_gpa);
+	if (fmt == BI_ELF) {
+		for (unsigned i = 0; i < elf.nseg; i++) {
+			const struct bi_segment *s = &elf.seg[i];
+			char perm[4];
+			perm_text(perm, s->flags);
+			mem_copy_fast(vm_gpa_to_hva(vm, s->paddr, s->memsz), src + s->offset,
+				      s->filesz);
+			hyp_log("VM %u:   ELF segment %u: GPA %#llx-%#llx %s, %#llx bytes from "
+				"the file\n", vm->id, s->index, (unsigned long long)s->paddr,
+				(unsigned long long)(s->paddr + s->memsz - 1), perm,
+				(unsigned long long)s->filesz);
+		}
+		if (elf.entry != elf.entry_paddr)
+			hyp_log("VM %u:   entry %#llx is virtual: entered at its physical "
+				"address %#llx\n", vm->id, (unsigned long long)elf.entry,
+				(unsigned long long)elf.entry_paddr);
+	} else {
+		mem_copy_fast(vm_gpa_to_hva(vm, r[0].base, len), src, len);
+		hyp_log("VM %u:   %s at GPA %#llx-%#llx\n", vm->id, r[0].what,
+			(unsigned long long)r[0].base,
+			(unsigned long long)(r[0].base + r[0].size - 1));
+	}
+	if (isize) {
+		mem_copy_fast(vm_gpa_to_hva(vm, vm->initrd_gpa, isize),
+			      (const void *)(uintptr_t)platform.initrd_start, isize);
+		hyp_log("VM %u: initramfs %llu bytes at GPA %#llx (from %s)\n", vm->id,
+			(unsigned long long)isize, (unsigned long long)vm->initrd_gpa,
+			initrd_source());
+	}
+}
+
+void vm_load_guest(struct vm *vm)
+{
+	if (opt.guest == GUEST_IMAGE)
+		load_image(vm);
+	else
+		load_builtin(vm);
+}
