@@ -59,9 +59,11 @@ BENCH_OBJS := $(call objs,guest,$(BENCH_SRCS))
 
 TOOLS := $(B)/host/tvtrace
 
+VIRT_GUESTS := $(B)/virt-hello.elf $(B)/virt-hello.bin $(B)/virt-fail.elf
+
 .PHONY: all run test debug clean setup unit systest bench
 all: $(B)/hyp.elf $(B)/hyp.bin $(B)/hyp-notrace.bin $(B)/hyp-faulttest.bin \
-	$(B)/bench-native.bin $(TOOLS)
+	$(B)/bench-native.bin $(TOOLS) $(VIRT_GUESTS)
 
 setup:
 	@scripts/setup.sh build
@@ -117,6 +119,18 @@ $(B)/bench-guest.elf: $(BENCH_OBJS) linker/guest.ld
 $(B)/bench-native.elf: $(BENCH_OBJS) linker/guest.ld
 	$(CC_T) $(TARGET_LDFLAGS) -Wl,--defsym=GUEST_BASE=0x80200000 -T linker/guest.ld \
 		$(BENCH_OBJS) $(TARGET_LIBS) -o $@
+
+# A guest for QEMU virt built as its author would, with nothing of
+# tracevisor's (tests/system/virt_guest/README.md): scripts/run.sh --image
+# boots it. virt-fail is the same program reporting failure code 42.
+VIRT_GUEST_SRCS := tests/system/virt_guest/start.S tests/system/virt_guest/hello.c
+VIRT_GUEST_FLAGS = -march=rv64imac_zicsr -mabi=lp64 -mcmodel=medany -O2 -Wall -Wextra \
+	-Werror -ffreestanding -nostdlib -static -Wl,--no-warn-rwx-segments \
+	-T tests/system/virt_guest/virt.ld
+$(B)/virt-hello.elf: $(VIRT_GUEST_SRCS) tests/system/virt_guest/virt.ld | setup
+	$(CC_T) $(VIRT_GUEST_FLAGS) $(VIRT_GUEST_SRCS) -o $@
+$(B)/virt-fail.elf: $(VIRT_GUEST_SRCS) tests/system/virt_guest/virt.ld | setup
+	$(CC_T) $(VIRT_GUEST_FLAGS) -DEXIT_CODE=42 $(VIRT_GUEST_SRCS) -o $@
 
 $(B)/hyp%elf: linker/hyp.ld
 $(B)/hyp.elf: $(HYP_OBJS)

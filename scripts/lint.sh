@@ -4,7 +4,8 @@
 # scripts/lint.sh [-j N] [FILE.c...]     (default: every C file)
 #
 # Two kinds of code, each with its own compiler view:
-#   bare metal  hyp/, lib/, guest/: as the RISC-V build sees them
+#   bare metal  hyp/, lib/, guest/, tests/system/virt_guest/: as the RISC-V
+#               build sees them
 #               (--target=riscv64-unknown-elf -march=rv64imac, freestanding,
 #               picolibc headers, -Iinclude -Ilib); lib/ is checked here,
 #               where it is strictest, though the host tools use it too
@@ -57,7 +58,7 @@ fi
 bm=() host=()
 for f in "${files[@]}"; do
 	case "$f" in
-	hyp/*|lib/*|guest/*) bm+=("$f") ;;
+	hyp/*|lib/*|guest/*|tests/system/virt_guest/*) bm+=("$f") ;;
 	*) host+=("$f") ;;
 	esac
 done
@@ -70,7 +71,7 @@ tidy_one() {
 	local f=$1 out
 	out="$OUT/tidy.$(echo "$f" | tr '/' '_')"
 	case "$f" in
-	hyp/*|lib/*|guest/*)
+	hyp/*|lib/*|guest/*|tests/system/virt_guest/*)
 		# shellcheck disable=SC2086
 		clang-tidy --quiet --checks="$BM_CHECKS" "$f" -- $BM_FLAGS -Iguest/common ;;
 	tests/unit/*)

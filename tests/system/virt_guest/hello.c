@@ -1,0 +1,97 @@
+/* Hello for QEMU virt: the UART, SBI, and the test finisher. */
+#include <stdint.h>
+
+#define UART0 0x10000000UL
+#define UART_THR 0
+#define UART_LSR 5
+#define LSR_THRE 0x20
+
+#ifndef EXIT_CODE
+#define EXIT_CODE 0
+#endif
+
+static void uart_putc(char c)
+{
+	volatile uint8_t *uart = (volatile uint8_t *)UART0;
+	while (!(uart[UART_LSR] & LSR_THRE))
+		;
+	uart[UART_THR] = (uint8_t)c;
+}
+
+static void uart_puts(const char *s)
+{
+	while (*s)
+		uart_putc(*s++);
+}
+
+struct sbiret { long error, value; };
+
+static struct sbiret sbi(long eid, long fid, long a0, long a1, long a2)
+{
+	register long r0 __asm__("a0") = a0;
+	register long r1 __asm__("a1") = a1;
+	register long r2 __asm__("a2") = a2;
+	register long r6 __asm__("a6") = fid;
+	register long r7 __asm__("a7") = eid;
+	__asm__ volatile("ecall" : "+r"(r0), "+r"(r1) : "r"(r2), "r"(r6), "r"(r7) : "memory");
+	return (struct sbiret){ r0, r1 };
+}
+
+static unsigned long slen(const char *s)
+{
+	unsigned long n = 0;
+	while (s[n])
+		n++;
+	return n;
+}
+
+/* The debug console (EID "DBCN") when the SBI has it, else legacy putchar. */
+static void sbi_puts(const char *s)
+{
+	static int dbcn = -1;
+	if (dbcn < 0)
+		dbcn = sbi(0x10, 3, 0x4442434E, 0, 0).value != 0;
+	if (dbcn) {
+		sbi(0x4442434E, 0, (long)slen(s), (long)(uintptr_t)s, 0);
+		return;
+	}
+	while (*s)
+		sbi(1, 0, *s++, 0, 0);
+}
+
+static void hex(char *out, unsigned long v)
+{
+	out[0] = '0';
+	out[1] = 'x';
+	for (int i = 0; i < 16; i++)
+		out[2 + i] = "0123456789abcdef"[(v >> (60 - 4 * i)) & 15];
+	out[18] = 0;
+}
+
+unsigned hello_main(unsigned long hart, const void *fdt);
+unsigned hello_main(unsigned long hart, const void *fdt)
+{
+	char pc[19], sp[19], dt[19];
+	unsigned long here, stack;
+	(void)hart;
+	__asm__ volatile("auipc %0, 0" : "=r"(here));
+	__asm__ volatile("mv %0, sp" : "=r"(stack));
+	hex(pc, here);
+	hex(sp, stack);
+	hex(dt, (unsigned long)(uintptr_t)fdt);
+	uart_puts("virt-hello: hello through the UART at 0x10000000\n");
+	uart_puts("virt-hello: pc ");
+	uart_puts(pc);
+	uart_puts(", sp ");
+	uart_puts(sp);
+	uart_puts(", device tree at ");
+	uart_puts(dt);
+	uart_puts("\n");
+	sbi_puts("virt-hello: hello through SBI\n");
+	if (EXIT_CODE) {
+		uart_puts("virt-hello: reporting failure to the test finisher\n");
+		return 0x3333u | ((unsigned)EXIT_CODE << 16);
+	}
+	uart_puts("virt-hello: reporting success to the test finisher\n");
+	return 0x5555;
+}
