@@ -6,7 +6,7 @@
  *   /                      #address-cells, #size-cells = 2; compatible
  *                          "tracevisor,virt", "riscv-virtio"
  *   /chosen                bootargs (the words that are not tv.*, if any),
- *                          stdout-path, linux,initrd-start/-end
+ *                          stdout-path, rng-seed, linux,initrd-start/-end
  *   /aliases               serial0
  *   /poweroff, /reboot     syscon-poweroff / syscon-reboot on the finisher
  *   /memory@BASE           guest RAM
@@ -18,8 +18,10 @@
  *                          device for a built-in guest
  *
  * It goes in the top GUEST_FDT_MAX bytes of guest RAM; a1 points at it when
- * vCPU 0 starts.
+ * vCPU 0 starts. tv.dump_guest_dt=1 prints it in hex on the console
+ * (tests/system/test_guest_dt.sh turns that back into a blob for dtc).
  */
+#include "../core/entropy.h"
 #include "fdt.h"
 #include "isa.h"
 #include "options.h"
@@ -31,6 +33,7 @@
 #define FINISHER_PHANDLE 2
 #define CPU_PHANDLE(cpu) (0x10 + 2 * (cpu))
 #define INTC_PHANDLE(cpu) (0x11 + 2 * (cpu))
+#define GUEST_RNG_SEED_BYTES 32
 
 /* The bootargs words that are not hypervisor options go to the guest. */
 static void guest_bootargs(char *out, size_t size)
@@ -208,16 +211,40 @@ fail:
 	return -1;
 }
 
+/* tv.dump_guest_dt=1: the blob in hex, 32 bytes a line, between a header
+ * that gives its size and an end line. */
+static void dump_fdt(const struct vm *vm, const uint8_t *blob, size_t size)
+{
+	hyp_log("guest device tree: %zu bytes at GPA %#llx (tv.dump_guest_dt)\n", size,
+		(unsigned long long)vm->fdt_gpa);
+	for (size_t off = 0; off < size; off += 32) {
+		char line[80];
+		size_t n = 0;
+		for (size_t i = off; i < size && i < off + 32; i++)
+			n += (size_t)snprintf(line + n, sizeof(line) - n, "%02x", blob[i]);
+		hyp_log("guest-dt %04zx: %s\n", off, line);
+	}
+	hyp_log("guest-dt end\n");
+}
+
 void vm_build_fdt(struct vm *vm)
 {
 	static char args[512];
 	static char path[40];
+	uint8_t seed[GUEST_RNG_SEED_BYTES];
+	const char *seed_source;
 	struct fdt_writer w;
 	void *buf = vm_gpa_to_hva(vm, vm->fdt_gpa, GUEST_FDT_MAX);
 
 	isa_guest_setup(timer_guest_has_sstc());
 	guest_bootargs(args, sizeof(args));
 	snprintf(path, sizeof(path), "/soc/serial@%lx", TV_GPA_UART);
+	bool have_seed = entropy_guest_seed(seed, sizeof(seed), vm->id, &seed_source);
+	if (have_seed)
+		hyp_log("VM %u: rng-seed: %u bytes derived from %s\n", vm->id,
+			(unsigned)sizeof(seed), seed_source);
+	else
+		hyp_log("VM %u: rng-seed: none (%s)\n", vm->id, seed_source);
 
 	CHECK(fdtw_init(&w, buf, GUEST_FDT_MAX, 0));
 	CHECK(fdtw_begin_node(&w, ""));
@@ -231,11 +258,14 @@ void vm_build_fdt(struct vm *vm)
 	if (args[0])
 		CHECK(fdtw_prop_string(&w, "bootargs", args));
 	CHECK(fdtw_prop_string(&w, "stdout-path", path));
+	if (have_seed)
+		CHECK(fdtw_prop(&w, "rng-seed", seed, (int)sizeof(seed)));
 	if (vm->initrd_size) {
 		CHECK(fdtw_prop_u64(&w, "linux,initrd-start", vm->initrd_gpa));
 		CHECK(fdtw_prop_u64(&w, "linux,initrd-end", vm->initrd_gpa + vm->initrd_size));
 	}
 	CHECK(fdtw_end_node(&w));
+	memset(seed, 0, sizeof(seed));
 
 	CHECK(fdtw_begin_node(&w, "aliases"));
 	CHECK(fdtw_prop_string(&w, "serial0", path));
@@ -256,6 +286,8 @@ void vm_build_fdt(struct vm *vm)
 
 	CHECK(fdtw_end_node(&w));
 	CHECK(fdtw_finish(&w));
+	if (opt.dump_guest_dt)
+		dump_fdt(vm, buf, fdt_totalsize(buf));
 	return;
 fail:
 	hyp_panic("the guest device tree does not fit in %lu bytes", GUEST_FDT_MAX);

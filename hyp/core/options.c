@@ -209,6 +209,8 @@ static bool apply(const char *name, const char *val)
 		opt.initrd_end = v + size;
 		return true;
 	}
+	if (!strcmp(name, "dump_guest_dt"))
+		return parse_bool(val, &opt.dump_guest_dt);
 	if (!strcmp(name, "vcpus") && parse_size(val, &v) && v >= 1 && v <= MAX_HARTS) {
 		opt.vcpus = (unsigned)v;
 		return true;

@@ -37,6 +37,7 @@ struct options {
 	uint64_t initrd_end;	   /* (0 = the one /chosen names, if any) */
 	unsigned vcpus;		   /* tv.vcpus=N: vCPUs of the guest, one per hart */
 	uint64_t watchdog_ms;	   /* tv.watchdog=MS: hypervisor tick, 0 = off */
+	bool dump_guest_dt;	   /* tv.dump_guest_dt=1: print the guest's FDT in hex */
 };
 
 extern struct options opt;

@@ -133,6 +133,12 @@ static void probe_chosen(const void *fdt)
 	const char *args = fdt_getprop(fdt, chosen, "bootargs", &len);
 	if (args && len > 0)
 		strncpy(platform.bootargs, args, sizeof(platform.bootargs) - 1);
+	const void *seed = fdt_getprop(fdt, chosen, "rng-seed", &len);
+	if (seed && len > 0) {
+		platform.rng_seed_len = (unsigned)len < sizeof(platform.rng_seed) ?
+			(unsigned)len : (unsigned)sizeof(platform.rng_seed);
+		memcpy(platform.rng_seed, seed, platform.rng_seed_len);
+	}
 	const void *is = fdt_getprop(fdt, chosen, "linux,initrd-start", &len);
 	int len_end;
 	const void *ie = fdt_getprop(fdt, chosen, "linux,initrd-end", &len_end);

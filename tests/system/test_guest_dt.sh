@@ -1,0 +1,116 @@
+#!/bin/bash
+# The guest's device tree, as the hypervisor built it, printed in hex on
+# the console (tv.dump_guest_dt=1), turned back into a blob and read by
+# dtc: no warnings, and everything a guest of QEMU virt looks for - cpus
+# with the whole ISA string, riscv,isa-base and riscv,isa-extensions,
+# mmu-type, the timebase and interrupt controllers; memory; chosen with
+# bootargs, stdout-path, the initramfs and an rng-seed from a real entropy
+# source, which the hypervisor names.
+source "$(dirname "$0")/lib.sh"
+
+B="$ROOT/build"
+if ! command -v dtc >/dev/null; then
+	echo "not ok - dtc is installed (device-tree-compiler: run scripts/setup.sh test)"
+	exit 0
+fi
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# dump_dt LOG BLOB: the hex lines between the header and the end line.
+dump_dt() {
+	python3 - "$1" "$2" <<'PY'
+import re, sys
+text = open(sys.argv[1], errors="replace").read()
+m = re.search(r"^tracevisor: guest device tree: (\d+) bytes", text, re.M)
+data = b"".join(bytes.fromhex(h) for h in
+                re.findall(r"^tracevisor: guest-dt [0-9a-f]+: ([0-9a-f]+)$", text, re.M))
+if not m or len(data) != int(m.group(1)):
+    sys.exit(f"dump: header says {m and m.group(1)} bytes, got {len(data)}")
+open(sys.argv[2], "wb").write(data)
+PY
+}
+
+head -c 12345 /dev/urandom >"$tmp/initrd"
+boot guest-dt --smp 2 --image "$B/virt-hello.elf" --initrd "$tmp/initrd" \
+	--append "tv.dump_guest_dt=1 console=ttyS0 loglevel=7"
+status_is "the guest runs with its device tree dumped" 0
+check "the dump turns back into a blob of the size it announced" dump_dt "$LOG" "$tmp/guest.dtb"
+dtc -I dtb -O dts -o "$tmp/guest.dts" "$tmp/guest.dtb" 2>"$tmp/dtc.err"
+check "dtc reads it (exit 0)" test $? = 0
+check "dtc reads it with no warnings" test ! -s "$tmp/dtc.err"
+[ -s "$tmp/dtc.err" ] && sed 's/^/#   /' "$tmp/dtc.err"
+D="$tmp/guest.dts"
+dts_has() { check "$1" grep -Eq -- "$2" "$D"; }
+
+dts_has "memory@80000000 with guest RAM" "^	memory@80000000 \{$"
+dts_has "memory: 64 MiB at 0x80000000" "reg = <0x00 0x80000000 0x00 0x4000000>;"
+dts_has "chosen: bootargs are the words that are not tv.*" 'bootargs = "console=ttyS0 loglevel=7";'
+dts_has "chosen: stdout-path names the UART" 'stdout-path = "/soc/serial@10000000";'
+dts_has "chosen: an rng-seed of 32 bytes" "rng-seed = <(0x[0-9a-f]+ ){7}0x[0-9a-f]+>;"
+dts_has "chosen: initramfs start" "linux,initrd-start = <0x00 0x8[0-9a-f]+>;"
+check "chosen: initramfs end - start = its size (12345 bytes)" python3 - "$D" <<'PY'
+import re, sys
+t = open(sys.argv[1]).read()
+s = re.search(r"linux,initrd-start = <0x00 (0x[0-9a-f]+)>", t)
+e = re.search(r"linux,initrd-end = <0x00 (0x[0-9a-f]+)>", t)
+sys.exit(not (s and e and int(e.group(1), 16) - int(s.group(1), 16) == 12345))
+PY
+dts_has "aliases: serial0" 'serial0 = "/soc/serial@10000000";'
+dts_has "cpus: timebase-frequency" "timebase-frequency = <0x[0-9a-f]+>;"
+check "cpus: one cpu node per vCPU (2)" test "$(grep -cE '^		cpu@[0-9]+ \{$' "$D")" = 2
+dts_has "cpu: riscv,isa" 'riscv,isa = "rv64[a-z]+(_[a-z0-9]+)*";'
+dts_has "cpu: riscv,isa-base" 'riscv,isa-base = "rv64i";'
+dts_has "cpu: riscv,isa-extensions" 'riscv,isa-extensions = "i\\0m\\0a'
+dts_has "cpu: mmu-type" 'mmu-type = "riscv,sv(39|48|57)";'
+dts_has "cpu: its interrupt controller" 'compatible = "riscv,cpu-intc";'
+dts_has "cpu-map: one core per vCPU" "^				core1 \{$"
+# The ISA string and the extension list say the same, whole (the string
+# has no length limit: on QEMU 10 it is well over 256 characters).
+check "cpu: riscv,isa and riscv,isa-extensions name the same extensions" python3 - "$D" <<'PY'
+import re, sys
+t = open(sys.argv[1]).read()
+isa = re.search(r'riscv,isa = "([^"]+)"', t).group(1)
+exts = re.search(r'riscv,isa-extensions = "([^;]+)";', t).group(1).split('\\0')
+single = [e for e in exts if len(e) == 1]
+multi = [e for e in exts if len(e) > 1]
+base, *rest = isa.split("_")
+ok = base == "rv64" + "".join(single) and rest == multi
+sys.exit(0 if ok else f"{isa} vs {exts}")
+PY
+dts_has "soc: the test finisher at virt's address" "^		test@100000 \{$"
+dts_has "soc: the finisher is sifive,test0 and a syscon" 'compatible = "sifive,test1\\0sifive,test0\\0syscon";'
+dts_has "poweroff: syscon-poweroff writes PASS to it" 'value = <0x5555>;'
+dts_has "reboot: syscon-reboot writes RESET to it" 'value = <0x7777>;'
+dts_has "soc: the PLIC at virt's address, virt's size" "reg = <0x00 0xc000000 0x00 0x600000>;"
+dts_has "soc: the PLIC's S-mode contexts, one per vCPU" "interrupts-extended = <0x[0-9a-f]+ 0x09 0x[0-9a-f]+ 0x09>;"
+dts_has "soc: the UART at virt's address, PLIC source 10" "interrupts = <0x0a>;"
+has "the hypervisor names where the rng-seed came from" \
+	"^tracevisor: VM 0: rng-seed: 32 bytes derived from the host's /chosen/rng-seed"
+
+# A second boot: a different seed (both from fresh entropy).
+boot guest-dt-2 --image "$B/virt-hello.elf" --append "tv.dump_guest_dt=1"
+dump_dt "$LOG" "$tmp/guest2.dtb"
+dtc -I dtb -O dts -o "$tmp/guest2.dts" "$tmp/guest2.dtb" 2>/dev/null
+check "a second boot's rng-seed differs" bash -c "
+	a=\$(grep rng-seed '$D'); b=\$(grep rng-seed '$tmp/guest2.dts')
+	[ -n \"\$a\" ] && [ -n \"\$b\" ] && [ \"\$a\" != \"\$b\" ]"
+check "no bootargs property when no word is the guest's" bash -c "! grep -q bootargs '$tmp/guest2.dts'"
+
+# Zkr: QEMU 10 + OpenSBI 1.5 let S-mode read the seed CSR; OpenSBI 1.1
+# does not set mseccfg.SSEED, and the hypervisor says so and uses the
+# host's rng-seed alone.
+boot guest-dt-zkr --cpu rv64,zkr=true --image "$B/virt-hello.elf"
+status_is "Zkr: the guest runs" 0
+if [ "$TV_PLATFORM" = qemu10 ]; then
+	has "Zkr: the seed CSR is used, with the host's rng-seed" \
+		"^tracevisor: VM 0: rng-seed: 32 bytes derived from the Zkr seed CSR and the host's /chosen/rng-seed$"
+else
+	has "Zkr: the seed CSR is not readable from S-mode, and that is said" \
+		"^tracevisor: VM 0: rng-seed: 32 bytes derived from the host's /chosen/rng-seed; Zkr's seed CSR is not readable from S-mode \(mseccfg.SSEED\)$"
+fi
+
+# The built-in test guest's tree too (its own RAM, one vCPU).
+boot guest-dt-test --append "tv.dump_guest_dt=1"
+dump_dt "$LOG" "$tmp/test.dtb"
+check "test guest: dtc reads its tree with no warnings" bash -c "
+	dtc -I dtb -O dts -o /dev/null '$tmp/test.dtb' 2>&1 | grep -q . && exit 1; exit 0"
