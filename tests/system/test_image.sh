@@ -29,6 +29,8 @@ has "ELF: its start-up assertions held (it runs where linked, stack in RAM)" \
 has "ELF: it printed through the UART at 0x10000000" "^virt-hello: hello through the UART at 0x10000000$"
 has "ELF: it printed through SBI" "^virt-hello: hello through SBI$"
 has "ELF: the finisher write ended the run as a success" "^tracevisor: the guest wrote PASS \(0x5555\) to its test finisher$"
+has "ELF: an image gets virt's devices and not the test device" \
+	"^tracevisor: VM 0: devices: test-finisher at 0x100000 plic at 0xc000000 ns16550a at 0x10000000$"
 check "ELF: no tv.* option reached the command line but tv.image" bash -c "
 	grep -a 'Kernel\|bootargs' '$LOG' >/dev/null; ! grep -aq 'ignored option' '$LOG'"
 "$TVTRACE" -r "$LOG" >"$LOG.records" 2>/dev/null
