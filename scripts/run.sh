@@ -180,7 +180,7 @@ if [ -n "$initrd" ] && [ -z "$image" ]; then
 	echo "run.sh: --initrd goes with --image" >&2; exit 2
 fi
 if [ -n "$image" ]; then
-	for f in "$image" $initrd; do
+	for f in "$image" "${initrd:-$image}"; do
 		[ -f "$f" ] || { echo "run.sh: $f: no such file" >&2; exit 2; }
 	done
 	format=$(image_format "$image")
