@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "smp_guest.h"
+#include <tracevisor/guest_map.h>
 
 uint64_t ram_base, ram_size; /* the device tree's /memory (main.c) */
 
@@ -17,7 +18,7 @@ extern char edge_stub[], edge_stub_end[]; /* entry.S */
  * back into the stub and stops itself again. */
 bool start_at_last_halfword(unsigned k)
 {
-	size_t n = (size_t)(edge_stub_end - edge_stub);
+	size_t n = (uintptr_t)edge_stub_end - (uintptr_t)edge_stub;
 	uintptr_t end = (uintptr_t)(ram_base + ram_size);
 	if (!ram_size || hsm_status(k) != SBI_HSM_STATE_STOPPED) {
 		fail(boot_hart, "last-halfword start: no RAM size or vCPU %u not STOPPED", k);
@@ -47,18 +48,18 @@ bool start_at_last_halfword(unsigned k)
  * priority of source s at 4*s, enables of context c at 0x2000 + 0x80*c,
  * threshold at 0x200000 + 0x1000*c, claim/complete 4 bytes above. Any
  * hart may read any context's claim register. */
-#define PLIC_GPA 0x0c000000UL
-#define UART_GPA 0x10000000UL
-#define UART_IRQ 10
+#define PLIC_GPA TV_GPA_PLIC
+#define UART_GPA TV_GPA_UART
+#define UART_IRQ ((uint32_t)TV_UART_IRQ)
 #define REG32(a) (*(volatile uint32_t *)(uintptr_t)(a))
 
 bool plic_claim_other_context(void)
 {
 	unsigned other = boot_hart == 1 ? 2 : 1; /* a STOPPED vCPU's context */
 	uintptr_t ctx = PLIC_GPA + 0x200000 + 0x1000UL * other;
-	REG32(PLIC_GPA + 4 * UART_IRQ) = 1;
+	REG32(PLIC_GPA + 4UL * UART_IRQ) = 1;
 	REG32(ctx) = 0;
-	REG32(PLIC_GPA + 0x2000 + 0x80UL * other) = 1u << UART_IRQ;
+	REG32(PLIC_GPA + 0x2000 + 0x80UL * other) = 1U << UART_IRQ;
 	/* The UART raises its line: THR empty, and IER.THRI enabled. */
 	*(volatile uint8_t *)(UART_GPA + 1) = 0x02;
 	uint32_t id = REG32(ctx + 4);
@@ -66,7 +67,7 @@ bool plic_claim_other_context(void)
 		REG32(ctx + 4) = id; /* complete */
 	*(volatile uint8_t *)(UART_GPA + 1) = 0;
 	REG32(PLIC_GPA + 0x2000 + 0x80UL * other) = 0;
-	REG32(PLIC_GPA + 4 * UART_IRQ) = 0;
+	REG32(PLIC_GPA + 4UL * UART_IRQ) = 0;
 	if (id != UART_IRQ) {
 		fail(boot_hart, "claim of context %u read by vCPU %u: %u, want %u (the UART)",
 		     other, boot_hart, id, UART_IRQ);
