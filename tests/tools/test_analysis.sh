@@ -320,6 +320,26 @@ has "explain entry" out "    0.000303 [000] vm0-vcpu0 entry   back to the guest 
 has "explain dbcn" out "SBI call DBCN.debug_console_write_byte(0x41, 0x0, 0x0) -> SBI_SUCCESS: printed 'A' on the console"
 run "--explain --reason VIRT_INSN" 0 --explain --reason VIRT_INSN a.log
 count "--explain --reason: exit, spec line, entry" 3 "$(grep -vc '^# dump' out)"
+# The guest machine's other devices (include/tracevisor/guest_map.h): a
+# PLIC claim and a write to the test finisher, as a virt guest does them.
+cat >"$WORK/dev.txt" <<'EOF'
+begin 10000000 1
+hart 0
+entry 1000 0 0 0x80000000
+exit+insn 2000 0 0 0x80000100 13 0x0c201004 0x3080401 0 0x0047a783
+mmio 2010 0 0 0x0c201004 0xa 0x40f0004 0x0047a783 2
+entry 2020 0 0 0x80000104
+exit+insn 3000 0 0 0x80000200 23 0x00100000 0x40000 0 0x00f72023
+mmio 3010 0 0 0x00100000 0x5555 0x0f0104 0x00f72023 3
+entry 3020 0 0 0x80000204
+endhart
+end
+EOF
+"$MKLOG" <"$WORK/dev.txt" >"$WORK/dev.log" || bad "mklog dev"
+run "--explain: the PLIC and the finisher" 0 --explain dev.log
+has "explain PLIC claim" out "read 4 bytes at GPA 0xc201004, the PLIC's claim register of context 1: 0xa"
+has "explain finisher" out "at GPA 0x100000, the test finisher (a write of 0x5555 passes, 0x3333 fails, 0x7777 resets)"
+
 
 # --- --svg and --histogram ----------------------------------------------------
 

@@ -9,9 +9,9 @@
  * privileged specification's "H Extension for Hypervisor Support" chapter
  * (src/priv/hypervisor.adoc) and of the SBI specification's chapters.
  *
- * It knows the guest platform tracevisor builds (hyp/core/vm.h): an
- * NS16550A UART at guest-physical 0x10000000 and the tracevisor test
- * device at 0x10010000 (hyp/mmio/testdev.c), so device accesses are
+ * It knows the guest machine tracevisor builds (include/tracevisor/
+ * guest_map.h, QEMU virt's layout): the NS16550A UART, the PLIC, the test
+ * finisher and the tracevisor test device, so device accesses are
  * explained by register name. The UART's divisor-latch bit (LCR.DLAB) is
  * followed through the trace, since it changes what offsets 0 and 1 mean.
  */
@@ -25,13 +25,14 @@
 #include "tvtrace.h"
 
 #include <tracevisor/csr.h>
+#include <tracevisor/guest_map.h>
 #include <tracevisor/sbi_ids.h>
 
-/* The guest platform (hyp/core/vm.h). */
-#define UART_GPA 0x10000000u
-#define UART_SIZE 0x100u
-#define TESTDEV_GPA 0x10010000u
-#define TESTDEV_SIZE 0x1000u
+/* The guest machine's devices (the one definition: guest_map.h). */
+#define UART_GPA TV_GPA_UART
+#define UART_SIZE TV_UART_SIZE
+#define TESTDEV_GPA TV_GPA_TESTDEV
+#define TESTDEV_SIZE TV_TESTDEV_SIZE
 
 /* Section titles of the privileged specification, hypervisor chapter. */
 #define S_TWO_STAGE "Two-Stage Address Translation"
@@ -149,6 +150,30 @@ static void testdev_reg(unsigned off, char *buf, size_t size)
 	}
 }
 
+/* PLIC register at offset off ("RISC-V Platform-Level Interrupt
+ * Controller Specification", memory map): priorities from 0, pending bits
+ * at 0x1000, enables per context from 0x2000 (0x80 each), threshold and
+ * claim/complete per context from 0x200000 (0x1000 each). */
+static void plic_reg(unsigned off, int write, char *buf, size_t size)
+{
+	if (off < 0x1000)
+		snprintf(buf, size, "priority register of source %u", off / 4);
+	else if (off < 0x2000)
+		snprintf(buf, size, "pending bits of sources %u-%u", (off - 0x1000) / 4 * 32,
+			 (off - 0x1000) / 4 * 32 + 31);
+	else if (off < 0x200000)
+		snprintf(buf, size, "enable bits of sources %u-%u for context %u",
+			 (off - 0x2000) % 0x80 / 4 * 32, (off - 0x2000) % 0x80 / 4 * 32 + 31,
+			 (off - 0x2000) / 0x80);
+	else if ((off - 0x200000) % 0x1000 == 0)
+		snprintf(buf, size, "priority threshold of context %u", (off - 0x200000) / 0x1000);
+	else if ((off - 0x200000) % 0x1000 == 4)
+		snprintf(buf, size, "%s register of context %u", write ? "complete" : "claim",
+			 (off - 0x200000) / 0x1000);
+	else
+		snprintf(buf, size, "register at offset 0x%x", off);
+}
+
 /* "the UART's line-status register (LSR)" or "the test device's ID
  * register" for an access to gpa; NULL when no device decodes gpa. */
 static const char *device_reg(struct explain *x, uint64_t gpa, int write,
@@ -167,6 +192,19 @@ static const char *device_reg(struct explain *x, uint64_t gpa, int write,
 
 		testdev_reg((unsigned)(gpa - TESTDEV_GPA), reg, sizeof(reg));
 		snprintf(buf, size, "the test device's %s", reg);
+		return buf;
+	}
+	if (gpa >= TV_GPA_PLIC && gpa < TV_GPA_PLIC + TV_PLIC_SIZE) {
+		char reg[96];
+
+		plic_reg((unsigned)(gpa - TV_GPA_PLIC), write, reg, sizeof(reg));
+		snprintf(buf, size, "the PLIC's %s", reg);
+		return buf;
+	}
+	if (gpa >= TV_GPA_FINISHER && gpa < TV_GPA_FINISHER + TV_FINISHER_SIZE) {
+		snprintf(buf, size, "the test finisher (a write of 0x%x passes, "
+			 "0x%x fails, 0x%x resets)", TV_FINISHER_PASS, TV_FINISHER_FAIL,
+			 TV_FINISHER_RESET);
 		return buf;
 	}
 	return NULL;
