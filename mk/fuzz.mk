@@ -15,7 +15,7 @@
 
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
-FUZZ_HARNESSES := wire wire_enc insn fdt tvtrace
+FUZZ_HARNESSES := wire wire_enc insn fdt tvtrace boot_image
 FUZZ ?= $(FUZZ_HARNESSES)
 FUZZ_CFLAGS := -std=c11 -O1 -g -fno-omit-frame-pointer -Wall -Wextra -Werror \
 	-Iinclude -Ilib -Itools/tvtrace \
@@ -25,6 +25,7 @@ fuzz_wire_SRCS := tests/fuzz/fuzz_wire.c lib/trace_wire.c lib/riscv_names.c
 fuzz_wire_enc_SRCS := tests/fuzz/fuzz_wire_enc.c lib/trace_wire.c lib/riscv_names.c
 fuzz_insn_SRCS := tests/fuzz/fuzz_insn.c lib/insn.c
 fuzz_fdt_SRCS := tests/fuzz/fuzz_fdt.c lib/fdt.c
+fuzz_boot_image_SRCS := tests/fuzz/fuzz_boot_image.c lib/boot_image.c
 fuzz_tvtrace_SRCS := tests/fuzz/fuzz_tvtrace.c \
 	$(filter-out tools/tvtrace/main.c,$(wildcard tools/tvtrace/*.c)) \
 	lib/trace_wire.c lib/riscv_names.c lib/insn.c

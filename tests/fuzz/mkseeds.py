@@ -3,7 +3,8 @@
 
 Usage: tests/fuzz/mkseeds.py OUTDIR
 
-Writes OUTDIR/<harness>/ for wire, wire_enc, insn, fdt and tvtrace from
+Writes OUTDIR/<harness>/ for wire, wire_enc, insn, fdt, tvtrace and
+boot_image from
 what the repository holds:
   wire, tvtrace  the real console logs in tests/fuzz/seeds/logs/ (made with
                  scripts/run.sh --log); tvtrace gets them whole, verbatim
@@ -18,6 +19,10 @@ what the repository holds:
   fdt            tests/unit/fdt/*.dts compiled with dtc (as version 17 and
                  16 blobs), and QEMU virt's own device trees (dumpdtb) for a
                  few machine shapes when qemu-system-riscv64 is installed
+  boot_image     small ELF-64 RISC-V executables and Linux Image headers
+                 built here field by field (one, two and overlapping
+                 segments; entry by physical or virtual address), and the
+                 virt guests the build made (build/virt-*.elf) when present
 Seeds are named by the SHA-1 of their contents, as libFuzzer names corpus
 files, so rerunning adds nothing twice.
 """
@@ -148,6 +153,46 @@ def wire_enc(outdir):
         put(outdir, "wire_enc", bytes(out))
 
 
+def elf(segments, entry):
+    """An ELF-64 RISC-V ET_EXEC file: segments = [(paddr, vaddr, data,
+    memsz)], each PT_LOAD with its bytes after the program headers."""
+    import struct
+    phoff, phnum = 64, len(segments)
+    off = phoff + 56 * phnum
+    ph, body = b"", b""
+    for paddr, vaddr, data, memsz in segments:
+        ph += struct.pack("<IIQQQQQQ", 1, 5, off + len(body), vaddr, paddr,
+                          len(data), memsz, 8)
+        body += data
+    hdr = b"\x7fELF" + bytes([2, 1, 1, 0]) + bytes(8)
+    hdr += struct.pack("<HHIQQQIHHHHHH", 2, 243, 1, entry, phoff, 0, 0, 64,
+                       56, phnum, 64, 0, 0)
+    return hdr + ph + body
+
+
+def boot_image(outdir):
+    """Guest images: ELF files and Linux Image headers made here, and
+    the build's own virt guests."""
+    import struct
+    code = bytes.fromhex("9300100073001000")
+    put(outdir, "boot_image", elf([(0x80000000, 0x80000000, code, 64)], 0x80000000))
+    put(outdir, "boot_image", elf([(0x80000000, 0xffffffff80000000, code, 8)],
+                                  0xffffffff80000004))
+    put(outdir, "boot_image", elf([(0x80000000, 0x80000000, code, 8),
+                                   (0x80200000, 0x80200000, code * 4, 4096)], 0x80200000))
+    put(outdir, "boot_image", elf([(0x80000000, 0x80000000, code, 4096),
+                                   (0x80000800, 0x80000800, code, 8)], 0x80000000))
+    for text_offset, image_size, version in ((0x200000, 0x1000000, 0x2),
+                                             (0x400000, 0, 0x1), (0, 64, 0x2)):
+        hdr = struct.pack("<IIQQQIIQQQII", 0x0000006f, 0, text_offset, image_size,
+                          0, version, 0, 0, 0x5643534952, 0x05435352, 0, 0)
+        put(outdir, "boot_image", hdr + code * 8)
+    put(outdir, "boot_image", code * 16)
+    for f in sorted(glob.glob(os.path.join(ROOT, "build", "virt-*.elf"))):
+        with open(f, "rb") as fh:
+            put(outdir, "boot_image", fh.read())
+
+
 def main():
     if len(sys.argv) != 2:
         sys.exit(__doc__)
@@ -156,6 +201,7 @@ def main():
     wire_enc(outdir)
     insn(outdir)
     fdt(outdir)
+    boot_image(outdir)
     for name in sorted(os.listdir(outdir)):
         print("%s: %d seeds" % (name, len(os.listdir(os.path.join(outdir, name)))))
 

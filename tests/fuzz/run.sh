@@ -1,7 +1,7 @@
 #!/bin/bash
 # Run the fuzz harnesses: replay the regression inputs, then fuzz.
 #
-# tests/fuzz/run.sh [NAME...]   (default: wire wire_enc insn fdt tvtrace)
+# tests/fuzz/run.sh [NAME...]   (default: wire wire_enc insn fdt tvtrace boot_image)
 #
 # For each harness build/fuzz/fuzz_NAME (built by `make fuzz-build`):
 #  1. replays every file in tests/fuzz/regressions/NAME/ (inputs that once
@@ -22,7 +22,7 @@ SECONDS_EACH=${FUZZ_SECONDS:-60}
 TIMEOUT=${FUZZ_TIMEOUT:-10}
 OUT=build/fuzz
 names=("$@")
-[ ${#names[@]} -gt 0 ] || names=(wire wire_enc insn fdt tvtrace)
+[ ${#names[@]} -gt 0 ] || names=(wire wire_enc insn fdt tvtrace boot_image)
 failed=0
 
 # Largest input per harness: a few times the largest seed.
@@ -31,6 +31,7 @@ max_len() {
 	insn) echo 256 ;;
 	wire_enc) echo 4096 ;;
 	fdt) echo 32768 ;;
+	boot_image) echo 16384 ;;
 	wire) echo 8192 ;;
 	tvtrace) echo 65536 ;;
 	*) echo 4096 ;;

@@ -7,7 +7,7 @@
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT" || exit 2
-harnesses=(wire wire_enc insn fdt tvtrace)
+harnesses=(wire wire_enc insn fdt tvtrace boot_image)
 built=()
 for h in "${harnesses[@]}"; do
 	if make -s --no-print-directory "build/fuzz/fuzz_$h" >"/tmp/fuzz-build-$$.log" 2>&1; then
