@@ -125,7 +125,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		uint64_t base = get64(buf), ram = get64(buf + 8);
 		if (base + ram >= base) {
 			for (unsigned i = 0; i < 4; i++)
-				r[i] = (struct bi_range){ get64(t + 16 * i), get64(t + 16 * i + 8), "range" };
+				r[i] = (struct bi_range){ get64(t + 16UL * i), get64(t + 16UL * i + 8), "range" };
 			check_ranges(r, 4, base, ram);
 		}
 	}
