@@ -10,7 +10,8 @@
 #   make clean
 #
 # Variables: CROSS_COMPILE (default riscv64-unknown-elf-), BIOS
-# (default|fw_jump|fw_dynamic), APPEND (extra bootargs), QEMU_EXTRA.
+# (default|fw_jump|fw_dynamic), APPEND (extra bootargs), QEMU_EXTRA,
+# V=1 (print every command in full; by default one short line per file).
 
 CROSS_COMPILE ?= riscv64-unknown-elf-
 CC_T := $(CROSS_COMPILE)gcc
@@ -36,6 +37,18 @@ TARGET_LDFLAGS := $(ARCH_FLAGS) -nostdlib -static -Wl,--gc-sections \
 TARGET_LIBS = $(PICOLIBC)/lib/rv64imac/lp64/libc.a $(CC_LIBGCC)
 
 HOST_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -Iinclude -Ilib
+
+# Quiet build: `say` prints one short line per file made ("  CC  hyp/...")
+# and Q hides the command; V=1 shows every command instead. Under make -s
+# (as make test builds) nothing is printed.
+V ?= 0
+ifeq ($(V),1)
+Q :=
+say :=
+else
+Q := @
+say = $(if $(findstring s,$(firstword -$(MAKEFLAGS))),,@printf '  %-7s %s\n' '$(1)' '$(2)')
+endif
 
 # ---- sources -------------------------------------------------------------
 LIB_TARGET := lib/fdt.c lib/fdt_write.c lib/insn.c lib/trace_ring.c \
@@ -72,10 +85,12 @@ setup:
 define target_rules
 $(B)/$(1)/%.o: %.c | setup
 	@mkdir -p $$(@D)
-	$$(CC_T) $$(TARGET_CFLAGS) $(2) -MMD -c $$< -o $$@
+	$$(call say,CC,$$@)
+	$$(Q)$$(CC_T) $$(TARGET_CFLAGS) $(2) -MMD -c $$< -o $$@
 $(B)/$(1)/%.o: %.S | setup
 	@mkdir -p $$(@D)
-	$$(CC_T) $$(TARGET_CFLAGS) $(2) -MMD -c $$< -o $$@
+	$$(call say,AS,$$@)
+	$$(Q)$$(CC_T) $$(TARGET_CFLAGS) $(2) -MMD -c $$< -o $$@
 endef
 $(eval $(call target_rules,hyp,))
 $(eval $(call target_rules,hyp-notrace,-DTV_TRACE=0))
@@ -104,20 +119,24 @@ $(GUEST_IMAGE_OBJS): TARGET_CFLAGS += -DGUEST_BIN=$(abspath $(B)/guest.bin) \
 
 define extra_guest_rule
 $(B)/guest-$(1).elf: $(call objs,guest,$(wildcard guest/$(1)/*.c guest/$(1)/*.S) $(GUEST_COMMON) lib/fdt.c) linker/guest.ld Makefile
-	$$(CC_T) $$(TARGET_LDFLAGS) -Wl,--defsym=GUEST_BASE=$(call guest_base,$(1)) \
+	$$(call say,LD,$$@)
+	$$(Q)$$(CC_T) $$(TARGET_LDFLAGS) -Wl,--defsym=GUEST_BASE=$(call guest_base,$(1)) \
 		-T linker/guest.ld $$(filter %.o,$$^) $$(TARGET_LIBS) -o $$@
 endef
 $(foreach g,$(EXTRA_GUESTS),$(eval $(call extra_guest_rule,$(g))))
 
 $(B)/guest.elf: $(GUEST_OBJS) linker/guest.ld
-	$(CC_T) $(TARGET_LDFLAGS) -Wl,--defsym=GUEST_BASE=$(call guest_base,test) \
+	$(call say,LD,$@)
+	$(Q)$(CC_T) $(TARGET_LDFLAGS) -Wl,--defsym=GUEST_BASE=$(call guest_base,test) \
 		-T linker/guest.ld $(GUEST_OBJS) $(TARGET_LIBS) -o $@
 $(B)/bench-guest.elf: $(BENCH_OBJS) linker/guest.ld
-	$(CC_T) $(TARGET_LDFLAGS) -Wl,--defsym=GUEST_BASE=$(call guest_base,bench) \
+	$(call say,LD,$@)
+	$(Q)$(CC_T) $(TARGET_LDFLAGS) -Wl,--defsym=GUEST_BASE=$(call guest_base,bench) \
 		-T linker/guest.ld $(BENCH_OBJS) $(TARGET_LIBS) -o $@
 # The same benchmark as an OpenSBI payload with no hypervisor beneath.
 $(B)/bench-native.elf: $(BENCH_OBJS) linker/guest.ld
-	$(CC_T) $(TARGET_LDFLAGS) -Wl,--defsym=GUEST_BASE=0x80200000 -T linker/guest.ld \
+	$(call say,LD,$@)
+	$(Q)$(CC_T) $(TARGET_LDFLAGS) -Wl,--defsym=GUEST_BASE=0x80200000 -T linker/guest.ld \
 		$(BENCH_OBJS) $(TARGET_LIBS) -o $@
 
 # A guest for QEMU virt built as its author would, with nothing of
@@ -128,28 +147,35 @@ VIRT_GUEST_FLAGS = -march=rv64imac_zicsr -mabi=lp64 -mcmodel=medany -O2 -Wall -W
 	-Werror -ffreestanding -nostdlib -static -Wl,--no-warn-rwx-segments \
 	-T tests/system/virt_guest/virt.ld
 $(B)/virt-hello.elf: $(VIRT_GUEST_SRCS) tests/system/virt_guest/virt.ld | setup
-	$(CC_T) $(VIRT_GUEST_FLAGS) $(VIRT_GUEST_SRCS) -o $@
+	$(call say,LD,$@)
+	$(Q)$(CC_T) $(VIRT_GUEST_FLAGS) $(VIRT_GUEST_SRCS) -o $@
 $(B)/virt-fail.elf: $(VIRT_GUEST_SRCS) tests/system/virt_guest/virt.ld | setup
-	$(CC_T) $(VIRT_GUEST_FLAGS) -DEXIT_CODE=42 $(VIRT_GUEST_SRCS) -o $@
+	$(call say,LD,$@)
+	$(Q)$(CC_T) $(VIRT_GUEST_FLAGS) -DEXIT_CODE=42 $(VIRT_GUEST_SRCS) -o $@
 
 $(B)/hyp%elf: linker/hyp.ld
 $(B)/hyp.elf: $(HYP_OBJS)
-	$(CC_T) $(TARGET_LDFLAGS) -T linker/hyp.ld $(HYP_OBJS) $(TARGET_LIBS) -o $@
+	$(call say,LD,$@)
+	$(Q)$(CC_T) $(TARGET_LDFLAGS) -T linker/hyp.ld $(HYP_OBJS) $(TARGET_LIBS) -o $@
 	@scripts/check-image.sh $@ $(CROSS_COMPILE)
 $(B)/hyp-notrace.elf: $(HYP_NOTRACE_OBJS)
-	$(CC_T) $(TARGET_LDFLAGS) -T linker/hyp.ld $^ $(TARGET_LIBS) -o $@
+	$(call say,LD,$@)
+	$(Q)$(CC_T) $(TARGET_LDFLAGS) -T linker/hyp.ld $^ $(TARGET_LIBS) -o $@
 $(B)/hyp-faulttest.elf: $(HYP_FAULT_OBJS)
-	$(CC_T) $(TARGET_LDFLAGS) -T linker/hyp.ld $^ $(TARGET_LIBS) -o $@
+	$(call say,LD,$@)
+	$(Q)$(CC_T) $(TARGET_LDFLAGS) -T linker/hyp.ld $^ $(TARGET_LIBS) -o $@
 
 $(B)/%.bin: $(B)/%.elf
-	$(OBJCOPY) -O binary $< $@
+	$(call say,OBJCOPY,$@)
+	$(Q)$(OBJCOPY) -O binary $< $@
 
 # ---- host tools ----------------------------------------------------------
 TVTRACE_SRCS := $(wildcard tools/tvtrace/*.c) lib/trace_wire.c \
 	lib/riscv_names.c lib/insn.c
 $(B)/host/tvtrace: $(TVTRACE_SRCS) $(wildcard lib/*.h include/tracevisor/*.h tools/tvtrace/*.h)
 	@mkdir -p $(@D)
-	$(HOSTCC) $(HOST_CFLAGS) $(TVTRACE_SRCS) -o $@
+	$(call say,HOSTCC,$@)
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(TVTRACE_SRCS) -o $@
 
 # ---- running -------------------------------------------------------------
 BIOS ?= default
@@ -200,7 +226,8 @@ UNIT_BINS := $(patsubst %,$(B)/host/test_%,$(UNIT_TESTS))
 define unit_rule
 $(B)/host/test_$(1): $$(test_$(1)_SRCS) $(wildcard lib/*.h include/tracevisor/*.h hyp/gstage/*.h)
 	@mkdir -p $$(@D)
-	$$(HOSTCC) -std=c11 -O1 -g -Wall -Wextra -Werror -Iinclude -Ilib \
+	$$(call say,HOSTCC,$$@)
+	$$(Q)$$(HOSTCC) -std=c11 -O1 -g -Wall -Wextra -Werror -Iinclude -Ilib \
 		$$(test_$(1)_CFLAGS) $$(test_$(1)_SRCS) -lcmocka $$(test_$(1)_LDLIBS) -o $$@
 endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))

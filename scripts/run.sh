@@ -222,13 +222,29 @@ if [ "$debug" = 1 ]; then
 fi
 
 mkdir -p "$(dirname "$log")"
-timeout --foreground "$timeout" "${expect[@]}" "${qemu[@]}" </dev/null 2>&1 | tee "$log"
-status=${PIPESTATUS[0]}
+# The whole console goes to the log; with --summary (make run) the screen
+# shows it as a person reads it (scripts/console-view.py): no trace
+# frames, the hypervisor's lines told apart from the guest's.
+if [ "$summary" = 1 ]; then
+	frames_file=$(mktemp)
+	timeout --foreground "$timeout" "${expect[@]}" "${qemu[@]}" </dev/null 2>&1 | tee "$log" |
+		python3 "$here/scripts/console-view.py" --frames-to "$frames_file"
+	status=${PIPESTATUS[0]}
+else
+	timeout --foreground "$timeout" "${expect[@]}" "${qemu[@]}" </dev/null 2>&1 | tee "$log"
+	status=${PIPESTATUS[0]}
+fi
 if [ "$status" = 124 ]; then
 	echo "run.sh: QEMU did not finish within ${timeout}s (log: $log)" >&2
 fi
 if [ "$summary" = 1 ] && [ -x "$here/build/host/tvtrace" ]; then
 	echo
+	frames=$(cat "$frames_file" 2>/dev/null || echo 0)
+	rm -f "$frames_file"
+	# "dump N: ..., R records, ..." per dump (tvtrace --list)
+	"$here/build/host/tvtrace" --list "$log" 2>/dev/null | awk -v f="$frames" -v logf="$log" '
+		/^dump [0-9]+:/ { d++; for (i = 1; i < NF; i++) if ($(i + 1) ~ /^records/) r += $i }
+		END { printf "trace: %d dump(s), %d records in %d frame lines, kept in %s\n", d, r, f, logf }'
 	"$here/build/host/tvtrace" --summary "$log" || true
 	# Pictures of the same dump: timeline (lanes per hart, exits coloured
 	# by reason) and exits by reason.

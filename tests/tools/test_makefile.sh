@@ -42,3 +42,27 @@ if [ -n "$first_setup" ] && [ -n "$first_cc" ] && [ "$first_setup" -lt "$first_c
 else
 	bad "setup runs before the first compile (setup line ${first_setup:-none}, compile line ${first_cc:-none})" "$tmp/dry"
 fi
+
+# 3. A quiet build: one short line per file made, the command only with
+# V=1, and nothing at all under make -s (how make test builds). Built
+# with the host compiler (the tvtrace tool), which every machine has.
+quiet() { # NAME WANT-LINE-REGEX MAKE-ARGS...
+	local name="$1" want="$2"
+	shift 2
+	rm -rf "$tmp/q"
+	if make --no-print-directory B="$tmp/q" "$@" "$tmp/q/host/tvtrace" >"$tmp/out" 2>&1 &&
+		[ "$(wc -l <"$tmp/out")" -le 1 ] && grep -Eq -- "$want" "$tmp/out"; then
+		ok "$name"
+	else
+		bad "$name" "$tmp/out"
+	fi
+}
+quiet "quiet build: one short line per file" "^  HOSTCC  $tmp/q/host/tvtrace\$"
+quiet "V=1: the command in full" "^cc .* -o $tmp/q/host/tvtrace\$" V=1 HOSTCC=cc
+rm -rf "$tmp/q"
+make -s --no-print-directory B="$tmp/q" "$tmp/q/host/tvtrace" >"$tmp/out" 2>&1
+if [ -x "$tmp/q/host/tvtrace" ] && [ ! -s "$tmp/out" ]; then
+	ok "make -s: built, nothing printed"
+else
+	bad "make -s: built, nothing printed" "$tmp/out"
+fi

@@ -1,0 +1,136 @@
+#!/usr/bin/env python3
+"""The console as a person reads it: what `make run` shows on the terminal.
+
+scripts/run.sh keeps the whole console in build/console.log (tvtrace reads
+the trace frames there) and pipes it through this filter for the screen:
+
+  - trace frame lines ("~TV1:..." at the start of a line: the hypervisor's
+    dumps, base64) are left out; how many there were is said at the end;
+  - a guest line the hypervisor escaped because it began with "~" (the
+    console writes it as "~~...", see hyp/core/console.c) is shown as the
+    guest wrote it;
+  - on a terminal, the hypervisor's lines ("tracevisor: ...") are cyan and
+    the firmware's (everything before the hypervisor's first line) dim, so
+    the guest's own lines stand out in the default colour.
+
+Bytes are passed on as they come, not a line at a time, so a prompt
+without a newline (a shell in the guest) shows at once: only a line that
+starts with "~" is held until it is known whether it is a frame.
+
+Usage: console-view.py [--color auto|always|never] [--frames-to FILE]
+--frames-to writes the number of frame lines left out to FILE at the end.
+"""
+import argparse
+import os
+import sys
+
+CYAN, DIM, RESET = b"\x1b[36m", b"\x1b[2m", b"\x1b[0m"
+HYP_PREFIX = b"tracevisor:"
+
+
+class View:
+    def __init__(self, out, color):
+        self.out = out
+        self.color = color
+        self.line = b""          # the current line's bytes not yet decided
+        self.mode = None         # None: undecided; "show", "frame", "escaped"
+        self.colored = False     # a colour is open on the current line
+        self.seen_hyp = False    # the hypervisor has printed its first line
+        self.frames = 0
+
+    def emit(self, data):
+        """Write bytes of the current line; a colour open on it ends
+        before the line ending, so the next line starts uncoloured."""
+        if self.colored and data.endswith(b"\n"):
+            body = data.rstrip(b"\r\n")
+            self.out.write(body + RESET + data[len(body):])
+            self.colored = False
+        else:
+            self.out.write(data)
+
+    def start_color(self, head):
+        """Choose the current line's colour from its first bytes."""
+        if not self.color:
+            return
+        if head.startswith(HYP_PREFIX):
+            self.seen_hyp = True
+            self.out.write(CYAN)
+            self.colored = True
+        elif not self.seen_hyp and head.strip():
+            self.out.write(DIM)
+            self.colored = True
+
+    def decide(self):
+        """Decide what the current line is, once enough of it is here.
+        Returns False while it cannot be told yet."""
+        ln = self.line.lstrip(b"\r")
+        if ln.startswith(b"~TV"):
+            self.mode = "frame"
+        elif ln.startswith(b"~~"):
+            self.mode = "escaped"
+            self.start_color(ln[1:])
+            self.emit(self.line.replace(b"~~", b"~", 1))
+        elif ln.startswith(b"~") and len(ln) < 3 and b"\n" not in ln:
+            return False     # "~" or "~T": wait for more
+        elif len(ln) < len(HYP_PREFIX) and HYP_PREFIX.startswith(ln) and ln \
+                and b"\n" not in ln and self.color:
+            return False     # may yet be "tracevisor:": wait for the colour
+        else:
+            self.mode = "show"
+            self.start_color(ln)
+            self.emit(self.line)
+        self.line = b""
+        return True
+
+    def end_line(self):
+        if self.mode == "frame":
+            self.frames += 1
+        if self.colored:
+            self.out.write(RESET)
+        self.mode, self.colored, self.line = None, False, b""
+
+    def feed(self, data):
+        while data:
+            nl = data.find(b"\n")
+            piece, data = (data, b"") if nl < 0 else (data[:nl + 1], data[nl + 1:])
+            if self.mode is None:
+                self.line += piece
+                if not self.decide():
+                    continue
+            elif self.mode != "frame":
+                self.emit(piece)
+            if piece.endswith(b"\n"):
+                self.end_line()
+        self.out.flush()
+
+    def finish(self):
+        if self.line:
+            self.out.write(self.line)
+        if self.colored:
+            self.out.write(RESET)
+        self.out.flush()
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    ap.add_argument("--frames-to")
+    a = ap.parse_args()
+    color = a.color == "always" or (a.color == "auto" and sys.stdout.isatty())
+    v = View(sys.stdout.buffer, color)
+    try:
+        while True:
+            data = os.read(0, 4096)
+            if not data:
+                break
+            v.feed(data)
+    except KeyboardInterrupt:
+        pass
+    v.finish()
+    if a.frames_to:
+        with open(a.frames_to, "w") as f:
+            f.write("%d\n" % v.frames)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,44 @@
+#!/bin/bash
+# scripts/console-view.py: what `make run` shows on the terminal. Trace
+# frames are left out and counted, escaped guest lines are shown as the
+# guest wrote them, colours mark the hypervisor's and the firmware's
+# lines, and a prompt without a newline shows at once.
+set -u
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+VIEW="$ROOT/scripts/console-view.py"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+ok() { echo "ok - $1"; }
+bad() { echo "not ok - $1"; [ -f "${2:-}" ] && sed 's/^/    /' "$2" | head -n 8; }
+expect() { # NAME FILE WANT
+	if [ "$(cat "$2")" = "$3" ]; then ok "$1"; else bad "$1" "$2"; fi
+}
+
+printf 'OpenSBI v1.1\r\ntracevisor: boot\r\n~TV1:AAAA\r\nguest: hello\r\n~~TV1:forged\r\n~TV1:BBBB\r\n~\r\nend' \
+	| python3 "$VIEW" --color never --frames-to "$tmp/n" | tr -d '\r' >"$tmp/out"
+expect "frames left out, the rest as the guest wrote it" "$tmp/out" \
+	"$(printf 'OpenSBI v1.1\ntracevisor: boot\nguest: hello\n~TV1:forged\n~\nend')"
+expect "frames counted" "$tmp/n" 2
+
+printf 'OpenSBI\r\ntracevisor: boot\r\nguest: hello\r\n' | python3 "$VIEW" --color always | cat -v >"$tmp/out"
+expect "colours: firmware dim, hypervisor cyan, guest plain, each ended before the line end" "$tmp/out" \
+	"$(printf '^[[2mOpenSBI^[[0m^M\n^[[36mtracevisor: boot^[[0m^M\nguest: hello^M')"
+
+printf 'guest: hello\r\n' | python3 "$VIEW" >"$tmp/out"
+if grep -q $'\x1b' "$tmp/out"; then bad "no colour when the output is not a terminal" "$tmp/out"; else
+	ok "no colour when the output is not a terminal"; fi
+
+# A shell prompt: shown while the writer still holds the pipe open.
+mkfifo "$tmp/fifo"
+python3 "$VIEW" --color never <"$tmp/fifo" >"$tmp/out" &
+viewer=$!
+exec 3>"$tmp/fifo"
+printf 'Welcome\n/ # ' >&3
+for _ in $(seq 50); do
+	grep -q '/ # ' "$tmp/out" 2>/dev/null && break
+	sleep 0.1
+done
+if [ "$(cat "$tmp/out")" = "$(printf 'Welcome\n/ # ')" ]; then ok "a prompt without a newline shows at once"; else
+	bad "a prompt without a newline shows at once" "$tmp/out"; fi
+exec 3>&-
+wait "$viewer"
