@@ -179,12 +179,45 @@ field() {
 # download lands in a scratch directory first, so a broken transfer never
 # looks like a cached file; the SHA256 is the one the index (checked
 # against the signed Release file) gives for that very version.
+# show_progress DIR TOTAL PID: while PID runs, say how many of TOTAL bytes
+# have arrived in DIR: on a terminal one line rewritten in place every
+# second, otherwise a line every 10 seconds.
+show_progress() {
+	local dir=$1 total=$2 pid=$3 got tick=0 tty=0 every=10
+	[ -t 2 ] && { tty=1; every=1; }
+	while kill -0 "$pid" 2>/dev/null; do
+		sleep 1
+		tick=$((tick + 1))
+		[ $((tick % every)) = 0 ] || continue
+		got=$(du -sb "$dir" 2>/dev/null | cut -f1)
+		progress_line "${got:-0}" "$total" "$tick" "$tty"
+	done
+	[ "$tty" = 1 ] && [ "$tick" -ge 1 ] && printf '\n' >&2
+	return 0
+}
+
+# progress_line GOT TOTAL SECONDS TTY: "  12.3 of 48.1 MiB (25%), 7 s".
+progress_line() {
+	local pct=0
+	[ "$2" -gt 0 ] && pct=$(($1 * 100 / $2))
+	[ "$pct" -gt 100 ] && pct=100
+	awk -v g="$1" -v t="$2" -v p="$pct" -v s="$3" -v tty="$4" 'BEGIN {
+		line = sprintf("  %.1f of %.1f MiB (%d%%), %d s", g / 1048576, t / 1048576, p, s)
+		if (tty) printf "\r%s   ", line > "/dev/stderr"; else print line > "/dev/stderr" }'
+}
+
 download() {
-	local pkg=$1 ver=$2 key=$3 tmp want got f
+	local pkg=$1 ver=$2 key=$3 tmp want got f size pid rc
 	tmp="$DEB_DIR/partial"
 	rm -rf "$tmp" && mkdir -p "$tmp"
-	say "apt-get download $pkg=$ver"
-	if ! (cd "$tmp" && apt_run apt-get -q download "$pkg=$ver") > "$APT_DIR/download.log" 2>&1; then
+	size=$(field "$pkg=$ver" Size)
+	say "apt-get download $pkg=$ver ($(awk -v b="${size:-0}" 'BEGIN { printf "%.1f MiB", b / 1048576 }'))"
+	(cd "$tmp" && apt_run apt-get -q download "$pkg=$ver") > "$APT_DIR/download.log" 2>&1 &
+	pid=$!
+	show_progress "$tmp" "${size:-0}" "$pid"
+	wait "$pid"
+	rc=$?
+	if [ "$rc" != 0 ]; then
 		sed 's/^/  /' "$APT_DIR/download.log" | tail -n 5 >&2
 		die "could not download $pkg $ver"
 	fi
