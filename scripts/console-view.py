@@ -17,12 +17,19 @@ Bytes are passed on as they come, not a line at a time, so a prompt
 without a newline (a shell in the guest) shows at once: only a line that
 starts with "~" is held until it is known whether it is a frame.
 
+On a terminal, when nothing has been printed for a few seconds and the
+cursor is at the start of a line, a dim status line says the run is alive
+(time since start, silent for how long, trace frames so far); it is
+erased before the next output, so the guest's lines are never disturbed.
+
 Usage: console-view.py [--color auto|always|never] [--frames-to FILE]
 --frames-to writes the number of frame lines left out to FILE at the end.
 """
 import argparse
 import os
+import select
 import sys
+import time
 
 CYAN, DIM, RESET = b"\x1b[36m", b"\x1b[2m", b"\x1b[0m"
 HYP_PREFIX = b"tracevisor:"
@@ -37,6 +44,24 @@ class View:
         self.colored = False     # a colour is open on the current line
         self.seen_hyp = False    # the hypervisor has printed its first line
         self.frames = 0
+        self.status_shown = False
+
+    def at_line_start(self):
+        return self.mode is None and not self.line
+
+    def show_status(self, started, last_output):
+        """The alive line (terminal only), at a line start after silence."""
+        now = time.monotonic()
+        self.out.write(b"\r\x1b[K" + DIM + (
+            "[%d s running, no output for %d s, %d trace frames so far]"
+            % (now - started, now - last_output, self.frames)).encode() + RESET)
+        self.out.flush()
+        self.status_shown = True
+
+    def clear_status(self):
+        if self.status_shown:
+            self.out.write(b"\r\x1b[K")
+            self.status_shown = False
 
     def emit(self, data):
         """Write bytes of the current line; a colour open on it ends
@@ -90,6 +115,7 @@ class View:
         self.mode, self.colored, self.line = None, False, b""
 
     def feed(self, data):
+        self.clear_status()
         while data:
             nl = data.find(b"\n")
             piece, data = (data, b"") if nl < 0 else (data[:nl + 1], data[nl + 1:])
@@ -118,14 +144,22 @@ def main():
     a = ap.parse_args()
     color = a.color == "always" or (a.color == "auto" and sys.stdout.isatty())
     v = View(sys.stdout.buffer, color)
+    started = last_output = time.monotonic()
     try:
         while True:
+            ready, _, _ = select.select([0], [], [], 1.0)
+            if not ready:
+                if color and v.at_line_start() and time.monotonic() - last_output >= 3:
+                    v.show_status(started, last_output)
+                continue
             data = os.read(0, 4096)
             if not data:
                 break
             v.feed(data)
+            last_output = time.monotonic()
     except KeyboardInterrupt:
         pass
+    v.clear_status()
     v.finish()
     if a.frames_to:
         with open(a.frames_to, "w") as f:

@@ -42,3 +42,14 @@ if [ "$(cat "$tmp/out")" = "$(printf 'Welcome\n/ # ')" ]; then ok "a prompt with
 	bad "a prompt without a newline shows at once" "$tmp/out"; fi
 exec 3>&-
 wait "$viewer"
+
+# Silence on a terminal: the alive line appears, and is erased before the
+# next output, which then starts at the line's beginning.
+(printf 'tracevisor: boot\n'; sleep 5; printf 'guest: late\n') |
+	python3 "$VIEW" --color always | cat -v >"$tmp/out"
+if grep -q '\^\[\[2m\[[0-9]* s running, no output for [0-9]* s, 0 trace frames so far\]' "$tmp/out" &&
+	grep -q '\^M\^\[\[Kguest: late$' "$tmp/out"; then
+	ok "silence: an alive line, erased before the guest's next line"
+else
+	bad "silence: an alive line, erased before the guest's next line" "$tmp/out"
+fi
