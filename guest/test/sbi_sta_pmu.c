@@ -35,6 +35,7 @@ static uint64_t sta_read(uint32_t *seq_out)
 		__asm__ volatile("fence r, r" ::: "memory");
 		uint64_t steal = sta.steal;
 		__asm__ volatile("fence r, r" ::: "memory");
+		// cppcheck-suppress knownConditionTrueFalse ; volatile: the hypervisor writes it
 		if (!(s0 & 1) && sta.sequence == s0) {
 			*seq_out = s0;
 			return steal;

@@ -23,6 +23,7 @@ struct susp_ctx {
 	uint64_t satp;		/* 0: to restore */
 	uint64_t sp;		/* 8: a stack (high alias) */
 	uint64_t cont;		/* 16: where to go then (high alias) */
+	// cppcheck-suppress unusedStructMember ; read by susp_resume (assembly)
 	uint64_t tp;		/* 24 */
 	uint64_t seen_satp;	/* 32: at resume */
 	uint64_t seen_sstatus;	/* 40 */
@@ -118,7 +119,7 @@ bool step_sbi_susp(void)
 	csr_clear(CSR_SSTATUS, SSTATUS_SIE);
 	sbi_call(SBI_EXT_TIME, SBI_TIME_SET_TIMER, deadline, 0, 0);
 	if (!suspend_and_resume(opaque)) {
-		CHECK(false, "system_suspend returned: error %ld", susp_error);
+		printf("    FAIL: system_suspend returned: error %ld\n", susp_error);
 		return false;
 	}
 	uint64_t now = csr_read(CSR_TIME);
@@ -229,6 +230,6 @@ bool step_sbi_fwft(void)
 			ok &= fwft_exercise(f, g.value);
 		}
 	}
-	printf("    %u of %u features supported\n", supported, SBI_FWFT_FEATURES);
+	printf("    %u of %u features supported\n", supported, (unsigned)SBI_FWFT_FEATURES);
 	return ok;
 }

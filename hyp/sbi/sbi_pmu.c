@@ -197,7 +197,7 @@ static long match_fw(struct vcpu *v, uint64_t set, unsigned long flags, unsigned
 	if (flags & SBI_PMU_CFG_AUTO_START)
 		v->sbi.pmu_fw_started |= 1U << c;
 	recompute_active(v);
-	*idx = (long)(c + FW_BASE);
+	*idx = (long)c + FW_BASE;
 	return SBI_SUCCESS;
 }
 
