@@ -224,6 +224,31 @@ static const char *const tvt_funcs[] = {
 	[SBI_TV_TRACE_FILTER] = "trace_filter",
 };
 
+static const char *const pmu_funcs[] = {
+	[SBI_PMU_NUM_COUNTERS] = "num_counters",
+	[SBI_PMU_COUNTER_GET_INFO] = "counter_get_info",
+	[SBI_PMU_COUNTER_CFG_MATCH] = "counter_config_matching",
+	[SBI_PMU_COUNTER_START] = "counter_start",
+	[SBI_PMU_COUNTER_STOP] = "counter_stop",
+	[SBI_PMU_COUNTER_FW_READ] = "counter_fw_read",
+	[SBI_PMU_COUNTER_FW_READ_HI] = "counter_fw_read_hi",
+	[SBI_PMU_SNAPSHOT_SET_SHMEM] = "snapshot_set_shmem",
+	[SBI_PMU_EVENT_GET_INFO] = "event_get_info",
+};
+
+static const char *const susp_funcs[] = {
+	[SBI_SUSP_SYSTEM_SUSPEND] = "system_suspend",
+};
+
+static const char *const sta_funcs[] = {
+	[SBI_STA_STEAL_TIME_SET_SHMEM] = "steal_time_set_shmem",
+};
+
+static const char *const fwft_funcs[] = {
+	[SBI_FWFT_SET] = "fwft_set",
+	[SBI_FWFT_GET] = "fwft_get",
+};
+
 #define EXT(id, n, f) {id, n, f, ARRAY_LEN(f)}
 #define EXT_NOFUNCS(id, n) {id, n, NULL, 0}
 
@@ -234,7 +259,10 @@ static const struct sbi_ext_names sbi_exts[] = {
 	EXT(SBI_EXT_RFENCE, "RFENCE", rfence_funcs),
 	EXT(SBI_EXT_HSM, "HSM", hsm_funcs),
 	EXT(SBI_EXT_SRST, "SRST", srst_funcs),
-	EXT_NOFUNCS(SBI_EXT_PMU, "PMU"),
+	EXT(SBI_EXT_PMU, "PMU", pmu_funcs),
+	EXT(SBI_EXT_SUSP, "SUSP", susp_funcs),
+	EXT(SBI_EXT_STA, "STA", sta_funcs),
+	EXT(SBI_EXT_FWFT, "FWFT", fwft_funcs),
 	EXT(SBI_EXT_DBCN, "DBCN", dbcn_funcs),
 	EXT(SBI_EXT_TRACEVISOR, "TVT", tvt_funcs),
 };

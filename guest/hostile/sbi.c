@@ -63,13 +63,9 @@ static void unknown_extensions(void)
 		{ "legacy remote_sfence_vma (EID 0x06, not offered)", 0x06 },
 		{ "EID 0x09 (past the legacy range)", 0x09 },
 		{ "EID 0x0F (below BASE)", 0x0F },
-		{ "PMU (EID 0x504D55, not offered)", 0x504D55 },
-		{ "SUSP (EID 0x53555350, not offered)", 0x53555350 },
 		{ "CPPC (EID 0x43505043, not offered)", 0x43505043 },
 		{ "NACL (EID 0x4E41434C, not offered)", 0x4E41434C },
-		{ "STA (EID 0x535441, not offered)", 0x535441 },
 		{ "SSE (EID 0x535345, not offered)", 0x535345 },
-		{ "FWFT (EID 0x46574654, not offered)", 0x46574654 },
 		{ "experimental EID 0x08000000", 0x08000000 },
 		{ "experimental EID 0x08FFFFFF", 0x08FFFFFF },
 		{ "vendor EID 0x09000000", 0x09000000 },
@@ -110,6 +106,10 @@ static void unknown_functions(void)
 		{ "SRST", SBI_EXT_SRST, 1 }, { "SRST", SBI_EXT_SRST, ~0UL },
 		{ "DBCN", SBI_EXT_DBCN, 3 }, { "DBCN", SBI_EXT_DBCN, ~0UL },
 		{ "tracevisor", SBI_EXT_TRACEVISOR, 5 }, { "tracevisor", SBI_EXT_TRACEVISOR, ~0UL },
+		{ "PMU", SBI_EXT_PMU, 9 }, { "PMU", SBI_EXT_PMU, ~0UL },
+		{ "SUSP", SBI_EXT_SUSP, 1 }, { "SUSP", SBI_EXT_SUSP, ~0UL },
+		{ "STA", SBI_EXT_STA, 1 }, { "STA", SBI_EXT_STA, ~0UL },
+		{ "FWFT", SBI_EXT_FWFT, 2 }, { "FWFT", SBI_EXT_FWFT, ~0UL },
 	};
 	char what[96];
 	for (unsigned i = 0; i < sizeof(fids) / sizeof(fids[0]); i++) {
@@ -227,6 +227,24 @@ static void hsm(void)
 	try_sbi("HSM hart_suspend(default non-retentive, resume at GPA 0)", SBI_EXT_HSM,
 		SBI_HSM_HART_SUSPEND, ARGS(SBI_HSM_SUSPEND_NON_RET_DEFAULT, 0, 0),
 		SBI_ERR_INVALID_ADDRESS);
+
+	/* SUSP, STA and PMU with the hypervisor's own memory as the address:
+	 * refused before anything is written or entered there. */
+	snprintf(what, sizeof(what), "SUSP system_suspend(resume at hypervisor %#lx)",
+		 (unsigned long)hyp);
+	try_sbi(what, SBI_EXT_SUSP, SBI_SUSP_SYSTEM_SUSPEND, ARGS(0, hyp, 0),
+		SBI_ERR_INVALID_ADDRESS);
+	snprintf(what, sizeof(what), "STA steal_time_set_shmem(hypervisor %#lx)",
+		 (unsigned long)(hyp & ~63UL));
+	try_sbi(what, SBI_EXT_STA, SBI_STA_STEAL_TIME_SET_SHMEM, ARGS(hyp & ~63UL, 0, 0),
+		SBI_ERR_INVALID_ADDRESS);
+	try_sbi("STA steal_time_set_shmem(GPA 2^64 + RAM: hi = 1)", SBI_EXT_STA,
+		SBI_STA_STEAL_TIME_SET_SHMEM, ARGS(ram & ~63UL, 1, 0), SBI_ERR_INVALID_ADDRESS);
+	try_sbi("PMU counter_config_matching(counters 0-63 from base 2^63)", SBI_EXT_PMU,
+		SBI_PMU_COUNTER_CFG_MATCH, ARGS(1UL << 63, ~0UL, 0, 0xF0000, 0),
+		SBI_ERR_INVALID_PARAM);
+	try_sbi("PMU counter_fw_read(counter -1)", SBI_EXT_PMU, SBI_PMU_COUNTER_FW_READ,
+		ARGS(~0UL), SBI_ERR_INVALID_PARAM);
 }
 
 /* IPI and RFENCE share the hart-list rules. */

@@ -376,6 +376,22 @@ static void report_boot(unsigned pp_msgs, unsigned pp_irqs)
 /* Ping-pong with each secondary in turn, counted on both sides. Each
  * vCPU marks the trace at the start and end of its part, so the trace's
  * VSSIP injections on its hart can be matched with these counts. */
+/* SBI SUSP: SUSPEND_TO_RAM requires every other hart to be STOPPED
+ * ("System Suspend Extension"); with the secondaries running it must be
+ * refused with SBI_ERR_DENIED, and vCPU 0 goes on. */
+static bool susp_denied(void)
+{
+	struct sbiret r = sbi_call(SBI_EXT_SUSP, SBI_SUSP_SYSTEM_SUSPEND,
+				   SBI_SUSP_SLEEP_TYPE_SUSPEND_TO_RAM, (uintptr_t)&susp_denied, 0);
+	if (r.error != SBI_ERR_DENIED) {
+		fail(0, "SUSP system_suspend with other vCPUs started: error %ld, want DENIED",
+		     r.error);
+		return false;
+	}
+	say("smp: susp: system_suspend with %u other vCPUs started: SBI_ERR_DENIED", nvcpus - 1);
+	return true;
+}
+
 static bool phase_pingpong(unsigned *msgs0, unsigned *irqs0)
 {
 	bool ok = true;
@@ -526,6 +542,7 @@ void guest_main(unsigned long hart, const void *fdt)
 	ok = phase_pingpong(&pp_msgs, &pp_irqs) && phase_storm(&storm_total);
 	ok = ok && fence_tests();
 	ok = ok && hart_mask_tests();
+	ok = ok && susp_denied();
 	report_boot(pp_msgs, pp_irqs);
 	ok = ok && hsm_stop_restart(&stops, &restarts);
 	ok = ok && start_at_last_halfword(boot_hart == 1 ? 2 : 1);

@@ -76,6 +76,10 @@ bool step_sstc_timer(void);
 bool step_counters(void);
 bool step_isolation(void);
 bool step_trace_control(void);
+bool step_sbi_sta(void);	/* sbi_sta_pmu.c */
+bool step_sbi_pmu(void);
+bool step_sbi_susp(void);	/* sbi_susp_fwft.c */
+bool step_sbi_fwft(void);
 
 extern volatile uint64_t timer_irqs;
 

@@ -29,6 +29,10 @@ static const struct {
 	{ "time, cycle and instret", step_counters },
 	{ "isolation: holes fault, host memory unreachable", step_isolation },
 	{ "trace control extension", step_trace_control },
+	{ "SBI steal-time accounting (STA)", step_sbi_sta },
+	{ "SBI PMU: firmware and hardware counters", step_sbi_pmu },
+	{ "SBI system suspend (SUSP)", step_sbi_susp },
+	{ "SBI firmware features (FWFT)", step_sbi_fwft },
 };
 
 void guest_shutdown(bool failure)

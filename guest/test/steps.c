@@ -46,7 +46,8 @@ bool step_sbi_base(void)
 		{ SBI_EXT_0_1_CONSOLE_GETCHAR, 1 }, { SBI_EXT_0_1_SET_TIMER, 1 },
 		{ SBI_EXT_0_1_SHUTDOWN, 1 }, { SBI_EXT_TRACEVISOR, 1 },
 		{ SBI_EXT_HSM, 1 }, { SBI_EXT_IPI, 1 }, { SBI_EXT_RFENCE, 1 },
-		{ SBI_EXT_0_1_SEND_IPI, 0 }, { 0x12345678, 0 }, { SBI_EXT_PMU, 0 },
+		{ SBI_EXT_PMU, 1 }, { SBI_EXT_SUSP, 1 }, { SBI_EXT_STA, 1 }, { SBI_EXT_FWFT, 1 },
+		{ SBI_EXT_0_1_SEND_IPI, 0 }, { 0x12345678, 0 }, { 0x535345 /* SSE */, 0 },
 	};
 	for (unsigned i = 0; i < sizeof(probes) / sizeof(probes[0]); i++) {
 		r = sbi_call(SBI_EXT_BASE, SBI_BASE_PROBE_EXT, probes[i].eid, 0, 0);

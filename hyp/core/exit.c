@@ -11,6 +11,7 @@
 #include "../mmio/mmio.h"
 #include "../sbi/firmware.h"
 #include "../sbi/sbi.h"
+#include "../sbi/sbi_hooks.h"
 #include "../trace/trace.h"
 #include "console.h"
 #include "insn.h"
@@ -222,11 +223,13 @@ static __attribute__((noinline)) void exit_traced(struct vcpu *v)
 void vcpu_exit(struct vcpu *v)
 {
 	v->exits++;
+	sbi_hook_exit(v); /* STA: when this exit started */
 	maybe_fault(v);
 	if (TRACE_ACTIVE_VCPU(v))
 		exit_traced(v);
 	else
 		exit_untraced(v);
+	sbi_hook_entry(v); /* STA: publish the steal time */
 }
 
 /* How often each vCPU's hart woke while the vCPU was stopped or not yet

@@ -11,6 +11,7 @@
  */
 #include <tracevisor/trace_record.h>
 
+#include "../sbi/sbi_hooks.h"
 #include "../trace/trace.h"
 #include "vcpu.h"
 
@@ -44,6 +45,7 @@ void inject_exception(struct vcpu *v, uint64_t cause, uint64_t tval)
 	csr_write(CSR_VSSTATUS, vsstatus);
 
 	trace_exc(v, cause, tval, v->sepc, target);
+	sbi_hook_exception(v, cause); /* PMU firmware events */
 
 	/* Resume at the handler, in VS-mode (V=1 and SPP=S on sret). */
 	v->sepc = target;

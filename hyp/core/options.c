@@ -219,6 +219,10 @@ static bool apply(const char *name, const char *val)
 		opt.watchdog_ms = v;
 		return true;
 	}
+	if (!strcmp(name, "suspend_alarm") && parse_size(val, &v) && v <= 3600000) {
+		opt.suspend_alarm_ms = v;
+		return true;
+	}
 	if (!strcmp(name, "fault_test"))
 		return parse_bool(val, &opt.fault_test);
 	return false;

@@ -38,6 +38,7 @@ struct options {
 	unsigned vcpus;		   /* tv.vcpus=N: vCPUs of the guest, one per hart */
 	uint64_t watchdog_ms;	   /* tv.watchdog=MS: hypervisor tick, 0 = off */
 	bool dump_guest_dt;	   /* tv.dump_guest_dt=1: print the guest's FDT in hex */
+	uint64_t suspend_alarm_ms; /* tv.suspend_alarm=MS: SBI SUSP wake-up alarm, 0 = none */
 };
 
 extern struct options opt;

@@ -17,6 +17,7 @@
 #include <tracevisor/trace_record.h>
 
 #include "../sbi/firmware.h"
+#include "../sbi/sbi_hooks.h"
 #include "../trace/trace.h"
 #include "console.h"
 #include "options.h"
@@ -96,6 +97,7 @@ void smp_handle_mailbox(struct vcpu *v)
 		return;
 	if (bits & MB_STOP_VM)
 		smp_park(v);
+	sbi_hook_mailbox(v, bits); /* PMU firmware events */
 	if (bits & MB_VSSIP) {
 		csr_set(CSR_HVIP, MIP_VSSIP);
 		trace_irq(v, CAUSE_INTERRUPT | IRQ_VS_SOFT, csr_read(CSR_HVIP), true);

@@ -29,6 +29,14 @@ static void rearm(struct vcpu *v)
 	hs_timer_arm(v->timer_host < v->watchdog_next ? v->timer_host : v->watchdog_next);
 }
 
+/* A system suspend's wake-up alarm (sbi_susp.c): the HS timer also fires
+ * at `when` (NEVER: back to the guest's deadline and the watchdog). */
+void timer_arm_alarm(struct vcpu *v, uint64_t when)
+{
+	uint64_t t = v->timer_host < v->watchdog_next ? v->timer_host : v->watchdog_next;
+	hs_timer_arm(when < t ? when : t);
+}
+
 static uint64_t watchdog_period(void)
 {
 	return opt.watchdog_ms * (platform.timebase_hz / 1000);

@@ -20,5 +20,6 @@ bool timer_guest_has_sstc(void);		/* does the guest see Sstc? */
 void timer_set_guest(struct vcpu *v, uint64_t when); /* SBI set_timer */
 void timer_interrupt(struct vcpu *v);		/* HS timer fired */
 void timer_park(struct vcpu *v);		/* vCPU not running: nothing armed */
+void timer_arm_alarm(struct vcpu *v, uint64_t when); /* also fire at `when` */
 
 #endif

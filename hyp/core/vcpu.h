@@ -6,6 +6,7 @@
 #ifndef HYP_VCPU_H
 #define HYP_VCPU_H
 
+#include "../sbi/sbi_vcpu.h"
 #include "hyp.h"
 #include "vcpu_layout.h"
 
@@ -54,6 +55,7 @@ struct vcpu {
 	uint64_t start_addr, start_opaque; /* HSM hart_start arguments */
 	volatile uint32_t alive;	/* the hart reached the hypervisor */
 	volatile uint32_t parked;	/* the hart stopped for good */
+	struct sbi_vcpu sbi;		/* STA, PMU and FWFT state (hyp/sbi/) */
 };
 
 _Static_assert(__builtin_offsetof(struct vcpu, sepc) == VCPU_SEPC, "layout");

@@ -7,6 +7,7 @@
 #include <tracevisor/sbi_ids.h>
 
 #include "../core/vm.h"
+#include "sbi_hooks.h"
 
 /* The extension table: one line per extension (a switch, so the lookup on
  * every ecall is a few compares, not a walk). Adding an extension is a new
@@ -22,6 +23,10 @@ const struct sbi_ext *sbi_find_ext(unsigned long eid)
 	case SBI_EXT_HSM: return &sbi_ext_hsm;
 	case SBI_EXT_IPI: return &sbi_ext_ipi;
 	case SBI_EXT_RFENCE: return &sbi_ext_rfence;
+	case SBI_EXT_SUSP: return &sbi_ext_susp;
+	case SBI_EXT_STA: return &sbi_ext_sta;
+	case SBI_EXT_FWFT: return &sbi_ext_fwft;
+	case SBI_EXT_PMU: return &sbi_ext_pmu;
 	case SBI_EXT_0_1_SET_TIMER:
 	case SBI_EXT_0_1_CONSOLE_PUTCHAR:
 	case SBI_EXT_0_1_CONSOLE_GETCHAR:
@@ -67,6 +72,8 @@ void sbi_handle_ecall(struct vcpu *v)
 
 	if (e)
 		e->handler(v, eid, fid, &ret);
+	if (ret.error == SBI_SUCCESS)
+		sbi_hook_call(v, eid, fid); /* PMU firmware events */
 	/* The call's record is written by vcpu_exit (trace_sbi_result), so
 	 * that with tracing off this path has no trace check at all. */
 	v->gpr[REG_A0] = (uint64_t)ret.error;

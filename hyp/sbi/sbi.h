@@ -21,7 +21,8 @@ struct sbi_ext {
 
 extern const struct sbi_ext sbi_ext_base, sbi_ext_time, sbi_ext_srst,
 	sbi_ext_dbcn, sbi_ext_legacy, sbi_ext_tracevisor, sbi_ext_hsm,
-	sbi_ext_ipi, sbi_ext_rfence;
+	sbi_ext_ipi, sbi_ext_rfence, sbi_ext_susp, sbi_ext_sta, sbi_ext_fwft,
+	sbi_ext_pmu;
 
 /* Resolve an SBI hart list into a bitmap of the VM's vCPU ids. */
 long sbi_hart_mask(struct vcpu *v, unsigned long mask, unsigned long base,

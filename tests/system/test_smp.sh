@@ -74,6 +74,8 @@ for n in 4 8; do
 		"^smp: hsm: vCPU 1 resumed from non-retentive suspend \(run 3\) with a0 = 1, a1 = its stack top, status STARTED$"
 	has "$name: hart_start at the last halfword of RAM runs its 16-bit instruction" \
 		"^smp: hsm: vCPU 1 started at the last halfword of RAM \(0x[0-9a-f]+\), ran its c.j and stopped$"
+	has "$name: SUSP refused while other vCPUs run" \
+		"^smp: susp: system_suspend with $((n - 1)) other vCPUs started: SBI_ERR_DENIED$"
 	has "$name: a PLIC claim for another vCPU's context answers that context" \
 		"^smp: plic: vCPU 0 claimed source 10 for context 1 \(another vCPU's\)$"
 	has "$name: hypervisor reports a clean shutdown" "shutting down: success"

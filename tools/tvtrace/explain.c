@@ -341,6 +341,13 @@ static const char *sbi_chapter(uint64_t eid)
 		       "\"PMU\")\"";
 	case SBI_EXT_DBCN:
 		return "\"Debug Console Extension (EID #0x4442434E \"DBCN\")\"";
+	case SBI_EXT_SUSP:
+		return "\"System Suspend Extension (EID #0x53555350 \"SUSP\")\"";
+	case SBI_EXT_STA:
+		return "\"Steal-time Accounting Extension (EID #0x535441 \"STA\")\"";
+	case SBI_EXT_FWFT:
+		return "\"SBI Firmware Features Extension (EID #0x46574654 "
+		       "\"FWFT\")\"";
 	default: break;
 	}
 	if (eid >= 0x09000000 && eid <= 0x09ffffff)

@@ -1,0 +1,51 @@
+/*
+ * The few places outside hyp/sbi where the SBI extensions learn what the
+ * hypervisor did for a vCPU: PMU firmware events and STA steal time.
+ * Each hook costs one load and one branch when its extension is off.
+ */
+#ifndef HYP_SBI_HOOKS_H
+#define HYP_SBI_HOOKS_H
+
+#include "../core/vcpu.h"
+
+/* sbi_pmu.c: count firmware events of a successful SBI call, an
+ * exception given to the guest, requests from other harts (MB_* bits). */
+void sbi_pmu_count_call(struct vcpu *v, unsigned long eid, unsigned long fid);
+void sbi_pmu_count_exception(struct vcpu *v, uint64_t cause);
+void sbi_pmu_count_mailbox(struct vcpu *v, uint32_t bits);
+
+/* sbi_sta.c: an exit begins / the guest is about to be entered again. */
+void sbi_sta_exit(struct vcpu *v);
+void sbi_sta_entry(struct vcpu *v);
+
+static inline void sbi_hook_call(struct vcpu *v, unsigned long eid, unsigned long fid)
+{
+	if (__builtin_expect(v->sbi.pmu_fw_active != 0, 0))
+		sbi_pmu_count_call(v, eid, fid);
+}
+
+static inline void sbi_hook_exception(struct vcpu *v, uint64_t cause)
+{
+	if (__builtin_expect(v->sbi.pmu_fw_active != 0, 0))
+		sbi_pmu_count_exception(v, cause);
+}
+
+static inline void sbi_hook_mailbox(struct vcpu *v, uint32_t bits)
+{
+	if (__builtin_expect(v->sbi.pmu_fw_active != 0, 0))
+		sbi_pmu_count_mailbox(v, bits);
+}
+
+static inline void sbi_hook_exit(struct vcpu *v)
+{
+	if (__builtin_expect(v->sbi.sta != 0, 0))
+		sbi_sta_exit(v);
+}
+
+static inline void sbi_hook_entry(struct vcpu *v)
+{
+	if (__builtin_expect(v->sbi.sta != 0, 0))
+		sbi_sta_entry(v);
+}
+
+#endif

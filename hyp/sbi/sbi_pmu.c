@@ -1,0 +1,351 @@
+/*
+ * SBI Performance Monitoring Unit extension (EID "PMU"; v0.3, fw_read_hi
+ * and snapshot v2.0): the guest's counters ("Performance Monitoring Unit
+ * Extension").
+ *
+ * Logical counters:
+ *   0, 2    the hart's `cycle` and `instret` (CSRs 0xC00, 0xC02), when the
+ *           firmware's own SBI PMU has them as hardware counters 0 and 2.
+ *           The guest reads them directly (hcounteren.CY/IR, vcpu.c);
+ *           only machine mode can start, stop, set or program them
+ *           (mcountinhibit, mcycle), so config_matching, start and stop
+ *           of these go to the firmware's PMU for this hart, which is the
+ *           vCPU's own. The trace's `cycle` column reads the same counter,
+ *           so it stops or jumps when the guest stops or sets it.
+ *   1       none (`time` is not a PMU counter): SBI_ERR_INVALID_PARAM.
+ *   3..18   firmware counters, counted by the hypervisor for this vCPU:
+ *           the firmware events (type 15) of what it does for the guest
+ *           (sbi_hooks.h): misaligned and access faults and illegal
+ *           instructions given to the guest, SBI set_timer, IPIs and
+ *           remote fences sent, and IPIs and fences requested by other
+ *           vCPUs. The HFENCE events never happen (the guest has no H).
+ * The other hardware counters (hpmcounter3..31) and Sscofpmf overflow
+ * interrupts are not offered. Snapshot shared memory is not supported,
+ * nor event_get_info (SBI v3.0; tracevisor implements v2.0).
+ */
+#include <tracevisor/sbi_ids.h>
+
+#include "../core/smp.h"
+#include "sbi.h"
+#include "sbi_hooks.h"
+
+#define HW_CYCLE 0
+#define HW_INSTRET 2
+#define FW_BASE 3
+#define NUM_COUNTERS (FW_BASE + SBI_PMU_FW_COUNTERS)
+#define HW_CANDIDATES ((1UL << HW_CYCLE) | (1UL << HW_INSTRET))
+#define FW_MASK (((1UL << SBI_PMU_FW_COUNTERS) - 1) << FW_BASE)
+#define EVENT_NONE 0xff
+
+static struct {
+	bool probed;
+	uint64_t hw;		/* the hardware counters offered (bit per index) */
+	unsigned long info[FW_BASE]; /* their counter_info, from the firmware */
+} host;
+
+/* An SBI call to the firmware with five arguments (config_matching). */
+static struct sbiret fw_call5(unsigned long fid, unsigned long a0, unsigned long a1,
+			      unsigned long a2, unsigned long a3, unsigned long a4)
+{
+	register unsigned long r_a0 __asm__("a0") = a0;
+	register unsigned long r_a1 __asm__("a1") = a1;
+	register unsigned long r_a2 __asm__("a2") = a2;
+	register unsigned long r_a3 __asm__("a3") = a3;
+	register unsigned long r_a4 __asm__("a4") = a4;
+	register unsigned long r_a6 __asm__("a6") = fid;
+	register unsigned long r_a7 __asm__("a7") = SBI_EXT_PMU;
+	__asm__ volatile("ecall"
+			 : "+r"(r_a0), "+r"(r_a1)
+			 : "r"(r_a2), "r"(r_a3), "r"(r_a4), "r"(r_a6), "r"(r_a7)
+			 : "memory");
+	return (struct sbiret){ .error = (long)r_a0, .value = (long)r_a1 };
+}
+
+/* Which of cycle and instret the firmware's PMU gives us: hardware
+ * counters whose CSR is the one of the same index. The answer is the same
+ * on every hart, so a race between two first callers is harmless. */
+static void probe_host(void)
+{
+	if (host.probed)
+		return;
+	struct sbiret r = fw_call(SBI_EXT_BASE, SBI_BASE_PROBE_EXT, SBI_EXT_PMU, 0, 0);
+	if (r.error == SBI_SUCCESS && r.value != 0)
+		for (unsigned i = 0; i < FW_BASE; i++) {
+			if (!(HW_CANDIDATES & (1UL << i)))
+				continue;
+			r = fw_call(SBI_EXT_PMU, SBI_PMU_COUNTER_GET_INFO, i, 0, 0);
+			unsigned long info = (unsigned long)r.value;
+			if (r.error == SBI_SUCCESS && !(info & SBI_PMU_INFO_FW) &&
+			    (info & 0xfff) == CSR_CYCLE + i) {
+				host.hw |= 1UL << i;
+				host.info[i] = info;
+			}
+		}
+	host.probed = true;
+}
+
+static uint64_t valid_counters(void)
+{
+	probe_host();
+	return host.hw | FW_MASK;
+}
+
+/* The set of counters a call names: bit i of mask is counter base + i.
+ * Any counter that does not exist makes the set invalid. */
+static bool counter_set(unsigned long base, unsigned long mask, uint64_t *set)
+{
+	*set = 0;
+	for (unsigned i = 0; i < 64; i++) {
+		if (!(mask & (1UL << i)))
+			continue;
+		if (base >= NUM_COUNTERS || i >= NUM_COUNTERS - base)
+			return false;
+		*set |= 1UL << (base + i);
+	}
+	return (*set & ~valid_counters()) == 0;
+}
+
+/* Bit per firmware event that some started counter watches. */
+static void recompute_active(struct vcpu *v)
+{
+	uint32_t active = 0;
+	for (unsigned c = 0; c < SBI_PMU_FW_COUNTERS; c++)
+		if (v->sbi.pmu_fw_started & (1U << c))
+			active |= 1U << v->sbi.pmu_fw_event[c];
+	v->sbi.pmu_fw_active = active;
+}
+
+static void fw_count(struct vcpu *v, unsigned event)
+{
+	if (!(v->sbi.pmu_fw_active & (1U << event)))
+		return;
+	for (unsigned c = 0; c < SBI_PMU_FW_COUNTERS; c++)
+		if ((v->sbi.pmu_fw_started & (1U << c)) && v->sbi.pmu_fw_event[c] == event)
+			v->sbi.pmu_fw_value[c]++;
+}
+
+void sbi_pmu_count_call(struct vcpu *v, unsigned long eid, unsigned long fid)
+{
+	if (eid == SBI_EXT_TIME || eid == SBI_EXT_0_1_SET_TIMER)
+		fw_count(v, SBI_PMU_FW_SET_TIMER);
+	else if (eid == SBI_EXT_IPI && fid == SBI_IPI_SEND_IPI)
+		fw_count(v, SBI_PMU_FW_IPI_SENT);
+	else if (eid == SBI_EXT_RFENCE && fid == SBI_RFENCE_REMOTE_FENCE_I)
+		fw_count(v, SBI_PMU_FW_FENCE_I_SENT);
+	else if (eid == SBI_EXT_RFENCE && fid == SBI_RFENCE_REMOTE_SFENCE_VMA)
+		fw_count(v, SBI_PMU_FW_SFENCE_VMA_SENT);
+	else if (eid == SBI_EXT_RFENCE && fid == SBI_RFENCE_REMOTE_SFENCE_VMA_ASID)
+		fw_count(v, SBI_PMU_FW_SFENCE_VMA_ASID_SENT);
+}
+
+void sbi_pmu_count_exception(struct vcpu *v, uint64_t cause)
+{
+	switch (cause) {
+	case EXC_LOAD_MISALIGNED: fw_count(v, SBI_PMU_FW_MISALIGNED_LOAD); break;
+	case EXC_STORE_MISALIGNED: fw_count(v, SBI_PMU_FW_MISALIGNED_STORE); break;
+	case EXC_LOAD_ACCESS: fw_count(v, SBI_PMU_FW_ACCESS_LOAD); break;
+	case EXC_STORE_ACCESS: fw_count(v, SBI_PMU_FW_ACCESS_STORE); break;
+	case EXC_ILLEGAL_INST: fw_count(v, SBI_PMU_FW_ILLEGAL_INSN); break;
+	default: break;
+	}
+}
+
+/* Requests from other harts. A remote sfence.vma, with or without an
+ * ASID, arrives as one kind of request (a full VS-stage flush), counted
+ * as SFENCE_VMA_RECEIVED. */
+void sbi_pmu_count_mailbox(struct vcpu *v, uint32_t bits)
+{
+	if (bits & MB_VSSIP)
+		fw_count(v, SBI_PMU_FW_IPI_RECEIVED);
+	if (bits & MB_FENCE_I)
+		fw_count(v, SBI_PMU_FW_FENCE_I_RECEIVED);
+	if (bits & MB_HFENCE_VVMA)
+		fw_count(v, SBI_PMU_FW_SFENCE_VMA_RECEIVED);
+}
+
+static void get_info(unsigned long idx, struct sbiret *ret)
+{
+	if (idx >= NUM_COUNTERS || !(valid_counters() & (1UL << idx))) {
+		ret->error = SBI_ERR_INVALID_PARAM;
+		return;
+	}
+	/* Firmware counters: type 1; CSR and width are to be ignored. */
+	ret->value = (long)(idx >= FW_BASE ? SBI_PMU_INFO_FW : host.info[idx]);
+}
+
+/* config_matching for a firmware event: the first counter of the set that
+ * is a firmware counter and not started (SKIP_MATCH: the first of the set,
+ * whatever it watched). */
+static long match_fw(struct vcpu *v, uint64_t set, unsigned long flags, unsigned code,
+		     uint64_t data, long *idx)
+{
+	if (code >= SBI_PMU_FW_EVENTS || data != 0)
+		return SBI_ERR_NOT_SUPPORTED; /* reserved, implementation or
+					       * platform events: none here */
+	uint64_t cand = set & FW_MASK;
+	if (flags & SBI_PMU_CFG_SKIP_MATCH)
+		cand = set & -set;
+	else
+		cand &= ~((uint64_t)v->sbi.pmu_fw_started << FW_BASE);
+	if (!(cand & FW_MASK))
+		return SBI_ERR_NOT_SUPPORTED;
+	unsigned c = (unsigned)__builtin_ctzll(cand) - FW_BASE;
+	v->sbi.pmu_fw_event[c] = (uint8_t)code;
+	v->sbi.pmu_fw_configured |= 1U << c;
+	if (flags & SBI_PMU_CFG_CLEAR_VALUE)
+		v->sbi.pmu_fw_value[c] = 0;
+	if (flags & SBI_PMU_CFG_AUTO_START)
+		v->sbi.pmu_fw_started |= 1U << c;
+	recompute_active(v);
+	*idx = (long)c + FW_BASE;
+	return SBI_SUCCESS;
+}
+
+/* config_matching for a hardware event: the firmware chooses among the
+ * hardware counters of the set. The filter hints (config_flags[7:3]) name
+ * the guest's own S and U modes, which the firmware would take for the
+ * hypervisor's: they are dropped, as the specification allows. */
+static long match_hw(struct vcpu *v, uint64_t set, unsigned long flags,
+		     unsigned long event, uint64_t data, long *idx)
+{
+	uint64_t cand = set & host.hw;
+	if ((flags & SBI_PMU_CFG_SKIP_MATCH) && !((set & -set) & host.hw))
+		return SBI_ERR_NOT_SUPPORTED;
+	if (flags & SBI_PMU_CFG_SKIP_MATCH)
+		cand = set & -set;
+	if (!cand)
+		return SBI_ERR_NOT_SUPPORTED;
+	struct sbiret r = fw_call5(SBI_PMU_COUNTER_CFG_MATCH, 0, cand,
+				   flags & ~SBI_PMU_CFG_FILTER_MASK, event, data);
+	if (r.error)
+		return r.error;
+	if (r.value < 0 || r.value >= FW_BASE || !(cand & (1UL << r.value)))
+		return SBI_ERR_FAILED; /* the firmware chose outside the set */
+	if (flags & SBI_PMU_CFG_AUTO_START)
+		v->sbi.pmu_hw_started |= 1U << r.value;
+	*idx = r.value;
+	return SBI_SUCCESS;
+}
+
+static void cfg_match(struct vcpu *v, struct sbiret *ret)
+{
+	uint64_t set;
+	unsigned long flags = sbi_arg(v, 2), event = sbi_arg(v, 3);
+	if (!counter_set(sbi_arg(v, 0), sbi_arg(v, 1), &set) || !set ||
+	    (flags >> 8) != 0) {
+		ret->error = SBI_ERR_INVALID_PARAM;
+		return;
+	}
+	unsigned type = (event >> 16) & 0xf;
+	if (event >> 20)
+		ret->error = SBI_ERR_INVALID_PARAM; /* event_idx is 20 bits */
+	else if (type == SBI_PMU_EVENT_TYPE_FW)
+		ret->error = match_fw(v, set, flags, event & 0xffff, sbi_arg(v, 4), &ret->value);
+	else if (type <= SBI_PMU_EVENT_TYPE_RAW_V2)
+		ret->error = match_hw(v, set, flags, event, sbi_arg(v, 4), &ret->value);
+	else
+		ret->error = SBI_ERR_NOT_SUPPORTED;
+}
+
+/* start(base, mask, flags, initial_value). The firmware counters are
+ * checked before the hardware ones go to the firmware, so that an error
+ * leaves every counter of the set as it was. */
+static long start(struct vcpu *v, unsigned long base, unsigned long mask,
+		  unsigned long flags, uint64_t init)
+{
+	uint64_t set;
+	if (!counter_set(base, mask, &set) || (flags >> 2) != 0)
+		return SBI_ERR_INVALID_PARAM;
+	if (flags & SBI_PMU_START_INIT_SNAPSHOT)
+		return SBI_ERR_NO_SHMEM; /* no snapshot memory can be set */
+	uint32_t fw = (uint32_t)((set & FW_MASK) >> FW_BASE);
+	if (fw & ~v->sbi.pmu_fw_configured)
+		return SBI_ERR_INVALID_PARAM; /* watches no event yet */
+	if (fw & v->sbi.pmu_fw_started)
+		return SBI_ERR_ALREADY_STARTED;
+	uint64_t hw = set & host.hw;
+	if (hw) {
+		long e = fw_call5(SBI_PMU_COUNTER_START, 0, hw, flags, init, 0).error;
+		if (e)
+			return e;
+		v->sbi.pmu_hw_started |= (uint32_t)hw;
+	}
+	for (unsigned c = 0; c < SBI_PMU_FW_COUNTERS; c++)
+		if ((fw & (1U << c)) && (flags & SBI_PMU_START_SET_INIT_VALUE))
+			v->sbi.pmu_fw_value[c] = init;
+	v->sbi.pmu_fw_started |= fw;
+	recompute_active(v);
+	return SBI_SUCCESS;
+}
+
+static long stop(struct vcpu *v, unsigned long base, unsigned long mask, unsigned long flags)
+{
+	uint64_t set;
+	if (!counter_set(base, mask, &set) || (flags >> 2) != 0)
+		return SBI_ERR_INVALID_PARAM;
+	if (flags & SBI_PMU_STOP_TAKE_SNAPSHOT)
+		return SBI_ERR_NO_SHMEM;
+	uint32_t fw = (uint32_t)((set & FW_MASK) >> FW_BASE);
+	if (fw & ~v->sbi.pmu_fw_started)
+		return SBI_ERR_ALREADY_STOPPED;
+	uint64_t hw = set & host.hw;
+	if (hw) {
+		long e = fw_call5(SBI_PMU_COUNTER_STOP, 0, hw, flags, 0, 0).error;
+		if (e)
+			return e;
+		v->sbi.pmu_hw_started &= ~(uint32_t)hw;
+	}
+	v->sbi.pmu_fw_started &= ~fw;
+	if (flags & SBI_PMU_STOP_RESET)
+		v->sbi.pmu_fw_configured &= ~fw; /* forget the event */
+	recompute_active(v);
+	return SBI_SUCCESS;
+}
+
+static bool is_fw_counter(unsigned long idx)
+{
+	return idx >= FW_BASE && idx < NUM_COUNTERS;
+}
+
+static void pmu_handler(struct vcpu *v, unsigned long eid, unsigned long fid,
+			struct sbiret *ret)
+{
+	(void)eid;
+	unsigned long idx = sbi_arg(v, 0);
+	ret->error = SBI_SUCCESS;
+	ret->value = 0;
+	switch (fid) {
+	case SBI_PMU_NUM_COUNTERS:
+		ret->value = NUM_COUNTERS;
+		return;
+	case SBI_PMU_COUNTER_GET_INFO:
+		get_info(idx, ret);
+		return;
+	case SBI_PMU_COUNTER_CFG_MATCH:
+		cfg_match(v, ret);
+		return;
+	case SBI_PMU_COUNTER_START:
+		ret->error = start(v, sbi_arg(v, 0), sbi_arg(v, 1), sbi_arg(v, 2), sbi_arg(v, 3));
+		return;
+	case SBI_PMU_COUNTER_STOP:
+		ret->error = stop(v, sbi_arg(v, 0), sbi_arg(v, 1), sbi_arg(v, 2));
+		return;
+	case SBI_PMU_COUNTER_FW_READ:
+	case SBI_PMU_COUNTER_FW_READ_HI:
+		if (!is_fw_counter(idx))
+			ret->error = SBI_ERR_INVALID_PARAM; /* hardware or none */
+		else if (fid == SBI_PMU_COUNTER_FW_READ)
+			ret->value = (long)v->sbi.pmu_fw_value[idx - FW_BASE];
+		/* fw_read_hi "always returns zero ... for RV64" */
+		return;
+	default:
+		/* snapshot_set_shmem ("not available"), event_get_info (v3.0),
+		 * and any other function. */
+		ret->error = SBI_ERR_NOT_SUPPORTED;
+		return;
+	}
+}
+
+const struct sbi_ext sbi_ext_pmu = {
+	.name = "PMU", .handler = pmu_handler,
+};
