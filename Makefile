@@ -5,6 +5,7 @@
 #   make run IMAGE=FILE [INITRD=FILE] [APPEND="..."] [SMP=N]
 #                   boot your own guest: an ELF file, a RISC-V Linux Image or
 #                   a flat binary built for QEMU virt (RAM at 0x80000000)
+#   make shell      Linux to a busybox shell on the console (Ctrl-A x quits)
 #   make test       unit tests + QEMU system tests; ends "N passed, M failed"
 #   make debug      QEMU halted with a gdb stub; prints the gdb command
 #   make clean
@@ -74,7 +75,7 @@ TOOLS := $(B)/host/tvtrace
 
 VIRT_GUESTS := $(B)/virt-hello.elf $(B)/virt-hello.bin $(B)/virt-fail.elf
 
-.PHONY: all run test debug clean setup unit systest bench
+.PHONY: all run shell test debug clean setup unit systest bench
 all: $(B)/hyp.elf $(B)/hyp.bin $(B)/hyp-notrace.bin $(B)/hyp-faulttest.bin \
 	$(B)/bench-native.bin $(TOOLS) $(VIRT_GUESTS)
 
@@ -188,12 +189,12 @@ GUEST ?= test
 #           scripts/setup.sh qemu10 fetches into the cache first
 PLATFORMS := system qemu10
 PLATFORM ?= $(or $(TV_PLATFORM),system)
-ifneq ($(filter run debug validate bench,$(MAKECMDGOALS)),)
+ifneq ($(filter run shell debug validate bench,$(MAKECMDGOALS)),)
 ifneq ($(words $(PLATFORM)):$(filter $(PLATFORMS),$(PLATFORM)),1:$(PLATFORM))
 $(error PLATFORM='$(PLATFORM)' is not a platform: use PLATFORM=system or PLATFORM=qemu10)
 endif
 endif
-run debug validate bench: export TV_PLATFORM := $(PLATFORM)
+run shell debug validate bench: export TV_PLATFORM := $(PLATFORM)
 # The recipe line that makes PLATFORM ready (none for system).
 PLATFORM_SETUP = $(if $(filter-out system,$(PLATFORM)),@scripts/setup.sh $(PLATFORM))
 
@@ -212,6 +213,15 @@ else ifneq ($(SMP),)
 else
 	@scripts/run.sh --bios $(BIOS) --append "$(APPEND)" --summary
 endif
+
+# Linux to a busybox shell on the console: type commands; exit, poweroff -f
+# or Ctrl-A x end the run, and the trace, summary and pictures follow.
+shell: all
+	@scripts/setup.sh run
+	$(PLATFORM_SETUP)
+	@scripts/setup.sh linux
+	@scripts/fetch-linux.sh
+	@scripts/run.sh --shell --append "$(APPEND)" --summary
 
 debug: all
 	@scripts/setup.sh all

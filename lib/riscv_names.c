@@ -391,6 +391,8 @@ const char *tv_stop_name(uint64_t reason)
 		return "guest fault";
 	case TV_STOP_HYP_FAULT:
 		return "hypervisor fault";
+	case TV_STOP_CONSOLE:
+		return "console request (Ctrl-A x)";
 	default:
 		return NULL;
 	}

@@ -30,10 +30,12 @@ CACHE="${TRACEVISOR_CACHE:-$HOME/.cache/tracevisor}"
 SUITES="${TRACEVISOR_LINUX_SUITES:-trixie stable}"
 REFRESH=0
 CROSS="${CROSS_COMPILE:-riscv64-unknown-elf-}"
-# busybox applets linked into /bin: what guest/linux/init uses, plus a few
-# for poking around by hand.
+# busybox applets linked into /bin: what guest/linux/init uses, and for
+# the interactive shell (make shell) what people reach for to look around.
 APPLETS=(sh ash cat dd echo ls mkdir mount umount poweroff reboot wc od rm
-	sleep uname dmesg true false test printf sync grep head tail ps cp mv ln)
+	sleep uname dmesg true false test printf sync grep head tail ps cp mv ln
+	setsid cttyhack stty clear vi less more free top env id find sed awk sort
+	uniq cut tr stat du df date uptime kill which hostname xargs)
 
 usage() { sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 say() { echo "fetch-linux: $*"; }

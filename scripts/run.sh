@@ -6,7 +6,7 @@
 #                [--append ARGS] [--no-h] [--cpu MODEL] [--smp N] [--mem SIZE]
 #                [--log FILE] [--timeout SECS] [--icount] [--summary]
 #                [--debug] [--linux] [--image FILE [--initrd FILE]]
-#                [--uboot] [--uboot-cmd CMD]
+#                [--uboot] [--uboot-cmd CMD] [--shell]
 # --platform picks the QEMU and the OpenSBI (default $TV_PLATFORM, else
 # system): system is Debian 12's QEMU 7.2 and OpenSBI; qemu10 is QEMU 10.0
 # + OpenSBI 1.5 from bookworm-backports in the cache, where
@@ -23,6 +23,11 @@
 # --linux boots the Linux guest: --image build/linux/Image --initrd
 # build/linux/initramfs.cpio.gz (scripts/fetch-linux.sh makes both) with
 # a larger trace ring and the kernel's console on the UART.
+# --shell boots the Linux guest to a busybox shell on the console (make
+# shell): what is typed goes to the guest (Ctrl-C too), the console input is
+# polled while the guest idles (tv.input_poll=10), there is no time limit
+# unless --timeout gives one, and Ctrl-A x stops the guest through the
+# hypervisor, which dumps the trace (QEMU's own quit key would lose it).
 # --uboot boots OpenSBI -> Debian's S-mode U-Boot -> tracevisor: QEMU puts
 # the hypervisor image at UBOOT_HYP_ADDR and scripts/console-expect.py
 # stops autoboot and types `booti UBOOT_HYP_ADDR - ${fdtcontroladdr}`
@@ -39,6 +44,8 @@ smp=1
 mem=256M
 log="$here/build/console.log"
 timeout=120
+timeout_given=0
+shell=0
 icount=""
 summary=0
 debug=0
@@ -55,7 +62,7 @@ UBOOT_BIN=/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin
 # own kernel_addr_r (0x84000000).
 UBOOT_HYP_ADDR=0x83000000
 
-usage() { sed -n '2,31p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,/^set -u/p' "$0" | sed -n 's/^# \{0,1\}//p'; exit 2; }
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--hyp) hyp="$2"; shift ;;
@@ -67,7 +74,8 @@ while [ $# -gt 0 ]; do
 	--smp) smp="$2"; shift ;;
 	--mem) mem="$2"; mem_given=1; shift ;;
 	--log) log="$2"; shift ;;
-	--timeout) timeout="$2"; shift ;;
+	--timeout) timeout="$2"; timeout_given=1; shift ;;
+	--shell) linux=1; shell=1 ;;
 	--icount) icount="-icount shift=0,sleep=off" ;;
 	--summary) summary=1 ;;
 	--debug) debug=1 ;;
@@ -175,6 +183,16 @@ if [ "$linux" = 1 ]; then
 	image="$here/build/linux/Image"
 	initrd="$here/build/linux/initramfs.cpio.gz"
 	linux_append="tv.ring=65536 console=ttyS0 earlycon=sbi"
+	[ "$shell" = 1 ] && linux_append="$linux_append tv.input_poll=10 tvshell"
+fi
+# The console: QEMU's stdio, read from /dev/null unless a shell wants the
+# keyboard; then Ctrl-C goes to the guest (signal=off), not to QEMU.
+serial=(-serial stdio)
+input=/dev/null
+if [ "$shell" = 1 ]; then
+	serial=(-chardev stdio,id=tvcon,signal=off -serial chardev:tvcon)
+	input=/dev/stdin
+	[ "$timeout_given" = 1 ] || timeout=0 # timeout(1): 0 = no limit
 fi
 if [ -n "$initrd" ] && [ -z "$image" ]; then
 	echo "run.sh: --initrd goes with --image" >&2; exit 2
@@ -208,7 +226,7 @@ if [ "$uboot" = 1 ]; then
 fi
 
 qemu=("$QEMU" -M virt -cpu "$cpu" -smp "$smp" -m "$mem"
-	-nographic -monitor none -serial stdio "${bios_arg[@]}"
+	-nographic -monitor none "${serial[@]}" "${bios_arg[@]}"
 	-kernel "$kernel" "${uboot_args[@]}" "${image_args[@]}" -append "$append" $icount)
 
 echo "run.sh: platform $platform: QEMU $QEMU_VERSION, firmware $fw_file (-bios $bios)" >&2
@@ -227,11 +245,11 @@ mkdir -p "$(dirname "$log")"
 # frames, the hypervisor's lines told apart from the guest's.
 if [ "$summary" = 1 ]; then
 	frames_file=$(mktemp)
-	timeout --foreground "$timeout" "${expect[@]}" "${qemu[@]}" </dev/null 2>&1 | tee "$log" |
+	timeout --foreground "$timeout" "${expect[@]}" "${qemu[@]}" <"$input" 2>&1 | tee "$log" |
 		python3 "$here/scripts/console-view.py" --frames-to "$frames_file"
 	status=${PIPESTATUS[0]}
 else
-	timeout --foreground "$timeout" "${expect[@]}" "${qemu[@]}" </dev/null 2>&1 | tee "$log"
+	timeout --foreground "$timeout" "${expect[@]}" "${qemu[@]}" <"$input" 2>&1 | tee "$log"
 	status=${PIPESTATUS[0]}
 fi
 if [ "$status" = 124 ]; then

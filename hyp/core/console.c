@@ -143,10 +143,52 @@ void console_write_line(const char *line, size_t len)
 	put_line(line, len, false);
 }
 
+/*
+ * Console input, with one escape of the hypervisor's own, the key QEMU's
+ * -nographic console uses to quit: Ctrl-A then x asks the hypervisor to
+ * stop the guest, which records it, dumps the trace and powers off - QEMU
+ * killed by its own Ctrl-A x could not dump anything. Ctrl-A Ctrl-A gives
+ * the guest one Ctrl-A; Ctrl-A and any other key give the guest both.
+ * The request is only noted here: the caller stops the vCPU where it is
+ * safe to (console_stop_if_asked), with no device lock held. Input comes
+ * from the host's terminal, never from a guest, so a guest cannot ask.
+ */
+#define CONSOLE_ESCAPE 0x01 /* Ctrl-A */
+static spinlock_t input_lock;
+static bool escape_seen;		/* Ctrl-A read, its key not yet */
+static int held = -1;			/* a key to give after the Ctrl-A */
+static volatile bool stop_asked;
+
 int console_getc(void)
 {
+	int c;
 	console_flush();
-	return fw_console_getchar();
+	spin_lock(&input_lock);
+	if (held >= 0) {
+		c = held;
+		held = -1;
+	} else if ((c = fw_console_getchar()) >= 0 && (escape_seen || c == CONSOLE_ESCAPE)) {
+		if (!escape_seen) {
+			escape_seen = true; /* wait for the key that follows */
+			c = -1;
+		} else {
+			escape_seen = false;
+			if (c == 'x' || c == 'X') {
+				stop_asked = true;
+				c = -1;
+			} else if (c != CONSOLE_ESCAPE) {
+				held = c;
+				c = CONSOLE_ESCAPE;
+			}
+		}
+	}
+	spin_unlock(&input_lock);
+	return c;
+}
+
+bool console_stop_asked(void)
+{
+	return stop_asked;
 }
 
 static int stdout_putc(char c, FILE *f)

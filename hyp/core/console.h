@@ -22,6 +22,10 @@ void console_flush(void);
 void console_write_frame(const char *line, size_t len);
 /* One whole text line, at the start of a console line, escaped. */
 void console_write_line(const char *line, size_t len);
-int console_getc(void); /* -1 when no input is waiting */
+/* A byte of input, -1 when none is waiting. Ctrl-A x is not passed on:
+ * it asks for the guest to be stopped (console_stop_asked), which the
+ * caller does with vcpu_stop(v, TV_STOP_CONSOLE, ...) once it is safe. */
+int console_getc(void);
+bool console_stop_asked(void);
 
 #endif

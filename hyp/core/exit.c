@@ -93,8 +93,10 @@ static void handle_virtual_instruction(struct vcpu *v)
 		/* Wait only if the guest has nothing pending. The hypervisor's
 		 * own wfi wakes on any pending and enabled interrupt (sie for
 		 * ours, hie/vsie for the guest's), whatever sstatus.SIE says. */
-		if (!(csr_read(CSR_HIP) & csr_read(CSR_HIE)))
+		if (!(csr_read(CSR_HIP) & csr_read(CSR_HIE))) {
+			uart_idle_wait(v); /* tv.input_poll: wake to poll input */
 			__asm__ volatile("wfi");
+		}
 		return;
 	}
 	inject_exception(v, EXC_ILLEGAL_INST, raw == ~0ULL ? 0 : insn);
@@ -253,9 +255,10 @@ void vcpu_stop_code(struct vcpu *v, int why, uint64_t detail, bool failure, unsi
 	smp_stop_others(v);
 	console_flush();
 	hyp_log("guest stopped (%s, reason %llu) after %llu exits\n",
-		why == TV_STOP_SHUTDOWN ? "shutdown"
-		: why == TV_STOP_REBOOT ? "reboot request"
-					: "fault",
+		why == TV_STOP_SHUTDOWN  ? "shutdown"
+		: why == TV_STOP_REBOOT  ? "reboot request"
+		: why == TV_STOP_CONSOLE ? "Ctrl-A x on the console"
+					 : "fault",
 		(unsigned long long)detail, (unsigned long long)v->exits);
 	report_idle_wakeups(v->vm);
 	trace_dump(TV_DUMP_SHUTDOWN);

@@ -1,5 +1,6 @@
 #include "timer.h"
 
+#include "../mmio/mmio.h"
 #include "../sbi/firmware.h"
 #include "../trace/trace.h"
 #include "options.h"
@@ -22,19 +23,39 @@ static void hs_timer_arm(uint64_t when)
 		fw_set_timer(when);
 }
 
-/* The HS timer serves two deadlines: the guest's (SBI set_timer) and the
- * hypervisor's own watchdog tick. Arm it for the earlier one. */
+static uint64_t earliest(uint64_t a, uint64_t b)
+{
+	return a < b ? a : b;
+}
+
+/* The HS timer serves three deadlines: the guest's (SBI set_timer), the
+ * hypervisor's own watchdog tick and the console input poll. Arm it for
+ * the earliest. */
+static uint64_t next_deadline(const struct vcpu *v)
+{
+	return earliest(earliest(v->timer_host, v->watchdog_next), v->input_poll_next);
+}
+
 static void rearm(struct vcpu *v)
 {
-	hs_timer_arm(v->timer_host < v->watchdog_next ? v->timer_host : v->watchdog_next);
+	hs_timer_arm(next_deadline(v));
 }
 
 /* A system suspend's wake-up alarm (sbi_susp.c): the HS timer also fires
- * at `when` (NEVER: back to the guest's deadline and the watchdog). */
+ * at `when` (NEVER: back to the other deadlines). */
 void timer_arm_alarm(struct vcpu *v, uint64_t when)
 {
-	uint64_t t = v->timer_host < v->watchdog_next ? v->timer_host : v->watchdog_next;
-	hs_timer_arm(when < t ? when : t);
+	hs_timer_arm(earliest(when, next_deadline(v)));
+}
+
+/* The console input poll (tv.input_poll): the guest waits in WFI for
+ * input with the UART's receive interrupt enabled, and nothing but a poll
+ * can tell the hypervisor a key was typed (the firmware's console has no
+ * interrupt). Fire the HS timer at `when` to poll. */
+void timer_arm_input_poll(struct vcpu *v, uint64_t when)
+{
+	v->input_poll_next = when;
+	rearm(v);
 }
 
 static uint64_t watchdog_period(void)
@@ -48,6 +69,7 @@ void timer_init(struct vcpu *v)
 	v->timer_host = NEVER;
 	v->watchdog_next = opt.watchdog_ms ? csr_read(CSR_TIME) + watchdog_period() : NEVER;
 	v->watchdog_exits = v->exits;
+	v->input_poll_next = NEVER;
 	csr_write(CSR_HTIMEDELTA, opt.htimedelta);
 	if (platform.has_sstc) {
 		/* vstimecmp compares against the guest's time (time +
@@ -111,6 +133,10 @@ void timer_interrupt(struct vcpu *v)
 	}
 	if (v->watchdog_next <= now)
 		watchdog_tick(v, now);
+	if (v->input_poll_next <= now) {
+		v->input_poll_next = NEVER;
+		uart_poll_input(v); /* a byte raises the UART's PLIC line */
+	}
 	rearm(v);
 }
 
@@ -124,6 +150,7 @@ void timer_park(struct vcpu *v)
 	v->timer_deadline = NEVER;
 	v->timer_host = NEVER;
 	v->watchdog_next = NEVER;
+	v->input_poll_next = NEVER;
 	csr_clear(CSR_HVIP, MIP_VSTIP);
 	if (platform.has_sstc)
 		csr_write(CSR_VSTIMECMP, NEVER);

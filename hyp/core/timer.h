@@ -21,5 +21,6 @@ void timer_set_guest(struct vcpu *v, uint64_t when); /* SBI set_timer */
 void timer_interrupt(struct vcpu *v);		/* HS timer fired */
 void timer_park(struct vcpu *v);		/* vCPU not running: nothing armed */
 void timer_arm_alarm(struct vcpu *v, uint64_t when); /* also fire at `when` */
+void timer_arm_input_poll(struct vcpu *v, uint64_t when); /* console poll */
 
 #endif

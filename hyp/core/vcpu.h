@@ -42,6 +42,7 @@ struct vcpu {
 	uint64_t watchdog_next;	/* host time of the next watchdog tick, ~0 = off */
 	uint64_t watchdog_exits; /* v->exits at the last tick */
 	bool watchdog_reported;	/* this stall was already reported */
+	uint64_t input_poll_next; /* host time of the next console input poll, ~0 = none */
 	struct tv_ring *ring;	/* this hart's trace ring */
 	uint64_t trace_hdr;	/* record header word without kind/flags */
 	uint8_t trace_active;	/* copy of trace_active, one load away */

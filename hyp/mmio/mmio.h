@@ -45,5 +45,8 @@ void plic_set_level(struct vcpu *v, unsigned source, bool high);
 
 /* Look for console input for the UART (called when the vCPU idles). */
 void uart_poll_input(struct vcpu *v);
+/* The guest is about to wait in WFI: with tv.input_poll and the UART's
+ * receive interrupt enabled, poll now and arm the next poll. */
+void uart_idle_wait(struct vcpu *v);
 
 #endif

@@ -11,9 +11,15 @@
  */
 #include "mmio.h"
 
+#include <tracevisor/trace_record.h>
+
 #include "../core/console.h"
+#include "../core/options.h"
 #include "../core/platform.h"
+#include "../core/spinlock.h"
+#include "../core/timer.h"
 #include "../core/vcpu.h"
+#include "../core/vm.h"
 
 #define LCR_DLAB 0x80
 #define LSR_DR 0x01
@@ -87,13 +93,29 @@ static void uart_update_irq(struct uart *u, struct vcpu *v)
 	plic_set_level(v, u->irq, line);
 }
 
+/* Poll for input on the guest's behalf (the HS timer's input poll): a
+ * byte waiting raises the receive interrupt, if the guest enabled it. */
 void uart_poll_input(struct vcpu *v)
 {
 	struct uart *u = &uart_state;
 	if (!u->irq || !(u->ier & IER_RDI))
 		return;
+	spin_lock(&v->vm->device_lock);
 	uart_poll_rx(u);
 	uart_update_irq(u, v);
+	spin_unlock(&v->vm->device_lock);
+	if (console_stop_asked())
+		vcpu_stop(v, TV_STOP_CONSOLE, 0, false);
+}
+
+void uart_idle_wait(struct vcpu *v)
+{
+	struct uart *u = &uart_state;
+	if (!opt.input_poll_ms || !u->irq || !(u->ier & IER_RDI))
+		return;
+	uart_poll_input(v);
+	timer_arm_input_poll(v, csr_read(CSR_TIME) +
+				       opt.input_poll_ms * (platform.timebase_hz / 1000));
 }
 
 static bool uart_read(struct mmio_device *d, struct vcpu *v, uint64_t off,
@@ -171,11 +193,21 @@ static bool uart_write(struct mmio_device *d, struct vcpu *v, uint64_t off,
 	return true;
 }
 
+/* After an access, with the device lock released: Ctrl-A x typed on the
+ * console while the guest polled for input stops the guest here. */
+static void uart_after(struct mmio_device *d, struct vcpu *v)
+{
+	(void)d;
+	if (console_stop_asked())
+		vcpu_stop(v, TV_STOP_CONSOLE, 0, false);
+}
+
 struct mmio_device *uart_ns16550a_create(uint64_t base, unsigned irq)
 {
 	static struct mmio_device dev = {
 		.name = "ns16550a", .size = 0x100, .id = 1,
-		.read = uart_read, .write = uart_write, .state = &uart_state,
+		.read = uart_read, .write = uart_write, .after = uart_after,
+		.state = &uart_state,
 	};
 	dev.base = base;
 	uart_state.irq = irq;

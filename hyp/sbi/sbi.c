@@ -5,8 +5,11 @@
 #include "sbi.h"
 
 #include <tracevisor/sbi_ids.h>
+#include <tracevisor/trace_record.h>
 
+#include "../core/console.h"
 #include "../core/vm.h"
+#include "../trace/trace.h"
 #include "sbi_hooks.h"
 
 /* The extension table: one line per extension (a switch, so the lookup on
@@ -58,6 +61,17 @@ long sbi_hart_mask(struct vcpu *v, unsigned long mask, unsigned long base,
 		*targets |= 1ULL << (base + i);
 	}
 	return SBI_SUCCESS;
+}
+
+/* A console read found Ctrl-A x (hyp/core/console.c): the call is
+ * recorded with its result, then the guest is stopped. */
+void sbi_console_stop_if_asked(struct vcpu *v, unsigned long eid, unsigned long fid,
+			       const struct sbiret *ret)
+{
+	if (!console_stop_asked())
+		return;
+	trace_sbi(v, eid, fid, ret->error, ret->value);
+	vcpu_stop(v, TV_STOP_CONSOLE, 0, false);
 }
 
 void sbi_handle_ecall(struct vcpu *v)

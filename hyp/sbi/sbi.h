@@ -34,6 +34,10 @@ void sbi_ipi_raise(struct vcpu *v, struct vcpu *target);
 /* The extension implementing `eid`, or NULL (probe_extension uses this). */
 const struct sbi_ext *sbi_find_ext(unsigned long eid);
 
+/* After a console read: stop the guest if Ctrl-A x was typed. */
+void sbi_console_stop_if_asked(struct vcpu *v, unsigned long eid, unsigned long fid,
+			       const struct sbiret *ret);
+
 /* Handle the guest's ecall: dispatch, write a0/a1, step over the ecall. */
 void sbi_handle_ecall(struct vcpu *v);
 

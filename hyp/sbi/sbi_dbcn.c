@@ -56,6 +56,7 @@ static void dbcn_handler(struct vcpu *v, unsigned long eid, unsigned long fid,
 		while (got < n && got < DBCN_CHUNK && (c = console_getc()) >= 0)
 			buf[got++] = (char)c;
 		ret->value = (long)got;
+		sbi_console_stop_if_asked(v, eid, fid, ret);
 		return;
 	}
 	case SBI_DBCN_CONSOLE_WRITE_BYTE:

@@ -27,6 +27,7 @@ static void legacy_handler(struct vcpu *v, unsigned long eid, unsigned long fid,
 		break;
 	case SBI_EXT_0_1_CONSOLE_GETCHAR:
 		ret->error = console_getc(); /* -1 when nothing is waiting */
+		sbi_console_stop_if_asked(v, eid, fid, ret);
 		break;
 	case SBI_EXT_0_1_SHUTDOWN:
 		trace_sbi(v, eid, 0, 0, 0);

@@ -86,7 +86,8 @@ enum tv_stop {
 	TV_STOP_SHUTDOWN = 1, /* the guest asked for SRST shutdown */
 	TV_STOP_REBOOT = 2,   /* the guest asked for SRST reboot */
 	TV_STOP_FAULT = 3,    /* the guest could not take a trap (double fault) */
-	TV_STOP_HYP_FAULT = 4 /* the hypervisor itself faulted */
+	TV_STOP_HYP_FAULT = 4, /* the hypervisor itself faulted */
+	TV_STOP_CONSOLE = 5    /* the user typed Ctrl-A x on the console */
 };
 
 #define TV_NARGS 6

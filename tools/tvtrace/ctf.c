@@ -452,7 +452,7 @@ static const char *tsdl_type(unsigned type)
 		[F_STR] = "string",   [F_DIR] = "enum : uint8_t { read = 0, write = 1 }",
 		[F_CTL] = "enum : uint64_t { start = 1, stop = 2, filter = 3 }",
 		[F_STOP] = ("enum : uint64_t { shutdown = 1, reboot = 2, "
-			    "guest_fault = 3, hypervisor_fault = 4 }"),
+			    "guest_fault = 3, hypervisor_fault = 4, console = 5 }"),
 	};
 	return names[type];
 }
