@@ -45,10 +45,11 @@ static void srst_handler(struct vcpu *v, unsigned long eid, unsigned long fid,
 		ret->error = SBI_ERR_INVALID_PARAM;
 		return;
 	}
-	/* The call does not return: record it as answered, then stop. */
+	/* The call does not return: record it as answered (with the
+	 * arguments as passed: trace_sbi reads a0..a2), then stop. */
+	trace_sbi(v, SBI_EXT_SRST, fid, SBI_SUCCESS, 0);
 	ret->error = SBI_SUCCESS;
 	v->gpr[REG_A0] = SBI_SUCCESS;
-	trace_sbi(v, SBI_EXT_SRST, fid, SBI_SUCCESS, 0);
 	vcpu_stop(v, type == SBI_SRST_TYPE_SHUTDOWN ? TV_STOP_SHUTDOWN : TV_STOP_REBOOT,
 		  reason, reason != SBI_SRST_REASON_NONE);
 }
