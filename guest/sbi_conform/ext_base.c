@@ -7,9 +7,12 @@
  */
 #include "conform.h"
 
+/* NOLINTBEGIN(bugprone-macro-parentheses): the arguments are (parts of)
+ * initializers, some of them braced, which parentheses would break. */
 #define PROBE(n, eid, v)                                                       \
 	{ .func = "probe_extension", .name = n, .fid = SBI_BASE_PROBE_EXT,     \
 	  .a = { LIT(eid) }, .vmode = V_EQ, .want = LIT(v) }
+/* NOLINTEND(bugprone-macro-parentheses) */
 
 static const struct conform_case base_cases[] = {
 	/* "Get SBI specification version": minor in bits 23:0, major in

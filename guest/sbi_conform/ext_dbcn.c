@@ -12,16 +12,22 @@
 
 #include "conform.h"
 
+/* NOLINTBEGIN(bugprone-macro-parentheses): the arguments are (parts of)
+ * initializers, some of them braced, which parentheses would break. */
 #define DBCN(fn, f, n, len, lo, hi, err, vm, w)                                 \
 	{ .func = fn, .name = n, .fid = (f), .a = { len, lo, hi }, .want_error = (err), \
 	  .vmode = (vm), .want = w }
+/* NOLINTEND(bugprone-macro-parentheses) */
 /* (Not through DBCN(): an argument's braces would split there.) */
+/* NOLINTBEGIN(bugprone-macro-parentheses): the arguments are (parts of)
+ * initializers, some of them braced, which parentheses would break. */
 #define WRITE(n, len, lo, hi, err, vm, w)                                      \
 	{ .func = "debug_console_write", .name = n, .fid = 0, .a = { len, lo, hi }, \
 	  .want_error = (err), .vmode = (vm), .want = w }
 #define READ(n, len, lo, hi, err, vm, w)                                       \
 	{ .func = "debug_console_read", .name = n, .fid = 1, .a = { len, lo, hi }, \
 	  .want_error = (err), .vmode = (vm), .want = w }
+/* NOLINTEND(bugprone-macro-parentheses) */
 
 static const char text[] = "sbi-conform: (text written through DBCN console_write)\n";
 

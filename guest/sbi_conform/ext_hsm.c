@@ -11,6 +11,8 @@
  */
 #include "conform.h"
 
+/* NOLINTBEGIN(bugprone-macro-parentheses): the arguments are (parts of)
+ * initializers, some of them braced, which parentheses would break. */
 #define STATUS(n, hart, err, state)                                            \
 	{ .func = "hart_get_status", .name = n, .fid = SBI_HSM_HART_GET_STATUS,  \
 	  .a = { hart }, .want_error = (err), .vmode = (err) ? V_ANY : V_EQ,   \
@@ -21,6 +23,7 @@
 #define SUSPEND(n, type, addr, err)                                            \
 	{ .func = "hart_suspend", .name = n, .fid = SBI_HSM_HART_SUSPEND,        \
 	  .a = { LIT(type), addr }, .want_error = (err) }
+/* NOLINTEND(bugprone-macro-parentheses) */
 
 /* ---- hart_stop, made by the other hart on itself --------------------- */
 
@@ -120,6 +123,8 @@ static bool resumed_right(struct conform_ctx *x)
 	return false;
 }
 
+/* NOLINTBEGIN(bugprone-macro-parentheses): the arguments are (parts of)
+ * initializers, some of them braced, which parentheses would break. */
 #define NONRET(n, type)                                                        \
 	{ .func = "hart_suspend", .name = n, .fid = SBI_HSM_HART_SUSPEND,        \
 	  .a = { LIT(type) }, .vmode = V_EQ, .want = SELF, .run = nonret,       \
@@ -127,6 +132,7 @@ static bool resumed_right(struct conform_ctx *x)
 #define RETENTIVE(n, type, addr)                                               \
 	{ .func = "hart_suspend", .name = n, .fid = SBI_HSM_HART_SUSPEND,        \
 	  .a = { LIT(type), addr }, .prepare = arm_wakeup, .verify = woke_by_timer }
+/* NOLINTEND(bugprone-macro-parentheses) */
 
 static const struct conform_case hsm_cases[] = {
 	STATUS("this hart: STARTED", SELF, 0, SBI_HSM_STATE_STARTED),

@@ -41,9 +41,12 @@ static bool to_other(struct conform_ctx *x) { return delivered(x, false, true); 
 static bool to_both(struct conform_ctx *x) { return delivered(x, true, true); }
 static bool to_none(struct conform_ctx *x) { return delivered(x, false, false); }
 
+/* NOLINTBEGIN(bugprone-macro-parentheses): the arguments are (parts of)
+ * initializers, some of them braced, which parentheses would break. */
 #define SEND(n, mask, base, err, check)                                        \
 	{ .func = "send_ipi", .name = n, .fid = SBI_IPI_SEND_IPI, .a = { mask, base }, \
 	  .want_error = (err), .prepare = ipi_before, .verify = check }
+/* NOLINTEND(bugprone-macro-parentheses) */
 
 static const struct conform_case ipi_cases[] = {
 	SEND("this hart (mask 1 << self, base 0)", MASK_SELF, LIT(0), 0, to_self),

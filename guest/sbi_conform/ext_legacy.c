@@ -9,9 +9,12 @@
  */
 #include "conform.h"
 
+/* NOLINTBEGIN(bugprone-macro-parentheses): the arguments are (parts of)
+ * initializers, some of them braced, which parentheses would break. */
 #define LEGACY(f, n, e, arg, err)                                              \
 	{ .func = f, .name = n, .flags = C_EID, .eid = (e), .a = { LIT(arg) },   \
 	  .want_error = (err) }
+/* NOLINTEND(bugprone-macro-parentheses) */
 
 static const struct conform_case legacy_cases[] = {
 	/* "Set Timer (EID #0x00)": returns 0 upon success. */

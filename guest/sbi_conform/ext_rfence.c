@@ -10,10 +10,15 @@
  */
 #include "conform.h"
 
+/* NOLINTBEGIN(bugprone-macro-parentheses): the arguments are (parts of)
+ * initializers, some of them braced, which parentheses would break. */
 #define FENCE(fn, f, n, mask, base, start, size, asid, err)                    \
 	{ .func = fn, .name = n, .fid = (f),                                   \
 	  .a = { mask, base, LIT(start), LIT(size), LIT(asid) }, .want_error = (err) }
+/* NOLINTEND(bugprone-macro-parentheses) */
 /* (Each its own initializer: an argument's braces would split in FENCE().) */
+/* NOLINTBEGIN(bugprone-macro-parentheses): the arguments are (parts of)
+ * initializers, some of them braced, which parentheses would break. */
 #define FENCE_I(n, mask, base, err)                                            \
 	{ .func = "remote_fence_i", .name = n, .fid = 0, .a = { mask, base },    \
 	  .want_error = (err) }
@@ -23,6 +28,7 @@
 #define SFENCE_ASID(n, mask, base, start, size, asid, err)                     \
 	{ .func = "remote_sfence_vma_asid", .name = n, .fid = 2,               \
 	  .a = { mask, base, LIT(start), LIT(size), LIT(asid) }, .want_error = (err) }
+/* NOLINTEND(bugprone-macro-parentheses) */
 
 static const struct conform_case rfence_cases[] = {
 	FENCE_I("this hart", MASK_SELF, LIT(0), 0),

@@ -13,9 +13,12 @@
  */
 #include "conform.h"
 
+/* NOLINTBEGIN(bugprone-macro-parentheses): the arguments are (parts of)
+ * initializers, some of them braced, which parentheses would break. */
 #define RESET(n, type, reason, err)                                            \
 	{ .func = "system_reset", .name = n, .fid = SBI_SRST_SYSTEM_RESET,       \
 	  .a = { LIT(type), LIT(reason) }, .want_error = (err) }
+/* NOLINTEND(bugprone-macro-parentheses) */
 
 static const struct conform_case srst_cases[] = {
 	RESET("reserved type 3", 3, 0, SBI_ERR_INVALID_PARAM),

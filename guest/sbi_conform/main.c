@@ -21,8 +21,8 @@ uint64_t ram_base, ram_size, timebase_hz = 10000000;
 unsigned nharts, self_hart, other_hart;
 char conform_buf[256];
 
-extern const struct conform_suite *const __conform_suites_start[];
-extern const struct conform_suite *const __conform_suites_end[];
+extern const struct conform_suite *const conform_suites_start[];
+extern const struct conform_suite *const conform_suites_end[];
 
 static unsigned checks, failed, skipped;
 
@@ -260,9 +260,11 @@ static void run_suites(void)
 {
 	const struct conform_suite *list[32];
 	unsigned n = 0;
-	for (const struct conform_suite *const *p = __conform_suites_start;
-	     p < __conform_suites_end && n < ARRAY_LEN(list); p++)
-		list[n++] = *p;
+	/* The linker puts the suites between the two symbols (guest.ld). */
+	size_t nsuites = (size_t)((uintptr_t)conform_suites_end - (uintptr_t)conform_suites_start) /
+			 sizeof(const struct conform_suite *); /* NOLINT(bugprone-sizeof-expression): an array of pointers */
+	for (size_t k = 0; k < nsuites && n < ARRAY_LEN(list); k++)
+		list[n++] = conform_suites_start[k];
 	for (unsigned i = 1; i < n; i++) /* insertion sort by order */
 		for (unsigned j = i; j > 0 && suite_cmp(list[j - 1], list[j]) > 0; j--) {
 			const struct conform_suite *t = list[j];
@@ -313,7 +315,7 @@ void guest_main(unsigned long hart, const void *fdt)
 	self_hart = (unsigned)hart;
 	if (!read_fdt(fdt) || nharts < 2 || nharts > MAX_HARTS) {
 		printf("sbi-conform: FAIL this guest wants 2..%u harts and RAM in its device tree "
-		       "(has %u harts)\n", MAX_HARTS, nharts);
+		       "(has %u harts)\n", (unsigned)MAX_HARTS, nharts);
 		sbi_call(SBI_EXT_SRST, SBI_SRST_SYSTEM_RESET, 0, SBI_SRST_REASON_SYSTEM_FAILURE, 0);
 	}
 	other_hart = self_hart == 0 ? 1 : 0;
