@@ -67,7 +67,7 @@ HYP_FAULT_OBJS := $(call objs,hyp-faulttest,$(HYP_SRCS))
 GUEST_OBJS := $(call objs,guest,$(GUEST_SRCS))
 # More built-in guests, each a folder guest/NAME with its own guest_main:
 # built as build/guest-NAME.bin and embedded (tv.guest=NAME).
-EXTRA_GUESTS := $(notdir $(wildcard guest/hostile guest/validate guest/smp))
+EXTRA_GUESTS := $(notdir $(wildcard guest/hostile guest/validate guest/smp guest/sbi_conform))
 EXTRA_GUEST_BINS := $(patsubst %,$(B)/guest-%.bin,$(EXTRA_GUESTS))
 BENCH_OBJS := $(call objs,guest,$(BENCH_SRCS))
 

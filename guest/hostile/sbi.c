@@ -69,7 +69,7 @@ static void unknown_extensions(void)
 		{ "experimental EID 0x08000000", 0x08000000 },
 		{ "experimental EID 0x08FFFFFF", 0x08FFFFFF },
 		{ "vendor EID 0x09000000", 0x09000000 },
-		{ "vendor EID 0x09545655 (next to tracevisor's)", 0x09545655 },
+		{ "vendor EID 0x09545654 (tracevisor's before it moved to the firmware range)", 0x09545654 },
 		{ "vendor EID 0x09FFFFFF", 0x09FFFFFF },
 		{ "firmware EID 0x0A000000", 0x0A000000 },
 		{ "firmware EID 0x0AFFFFFF", 0x0AFFFFFF },

@@ -22,7 +22,8 @@ bench_guest_end:
 	GUEST_BASE(test_guest_base, TEST_GUEST_BASE)
 	GUEST_BASE(bench_guest_base, BENCH_GUEST_BASE)
 
-/* Optional built-in guests (guest/hostile, guest/validate, guest/smp),
+/* Optional built-in guests (guest/hostile, guest/validate, guest/smp,
+ * guest/sbi_conform),
  * when built. */
 #ifdef HOSTILE_GUEST_BIN
 	.balign 4096
@@ -47,4 +48,12 @@ smp_guest_start:
 	.incbin STR(SMP_GUEST_BIN)
 smp_guest_end:
 	GUEST_BASE(smp_guest_base, SMP_GUEST_BASE)
+#endif
+#ifdef SBI_CONFORM_GUEST_BIN
+	.balign 4096
+	.globl sbi_conform_guest_start, sbi_conform_guest_end
+sbi_conform_guest_start:
+	.incbin STR(SBI_CONFORM_GUEST_BIN)
+sbi_conform_guest_end:
+	GUEST_BASE(sbi_conform_guest_base, SBI_CONFORM_GUEST_BASE)
 #endif

@@ -28,6 +28,9 @@ extern const uint64_t validate_guest_base __attribute__((weak));
 extern char smp_guest_start[] __attribute__((weak));
 extern char smp_guest_end[] __attribute__((weak));
 extern const uint64_t smp_guest_base __attribute__((weak));
+extern char sbi_conform_guest_start[] __attribute__((weak));
+extern char sbi_conform_guest_end[] __attribute__((weak));
+extern const uint64_t sbi_conform_guest_base __attribute__((weak));
 
 static const struct builtin_guest {
 	const char *name;
@@ -42,6 +45,8 @@ static const struct builtin_guest {
 	[GUEST_VALIDATE] = { "validation", validate_guest_start, validate_guest_end,
 			     &validate_guest_base },
 	[GUEST_SMP] = { "smp", smp_guest_start, smp_guest_end, &smp_guest_base },
+	[GUEST_SBI_CONFORM] = { "SBI conformance", sbi_conform_guest_start,
+				sbi_conform_guest_end, &sbi_conform_guest_base },
 };
 
 uint64_t vm_guest_ram_base(void)

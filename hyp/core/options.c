@@ -171,8 +171,8 @@ static bool apply(const char *name, const char *val)
 	/* An image named by tv.image or tv.kernel wins over tv.guest, in
 	 * whatever order they come. */
 	static const char *const guests[] = { "test", "bench", "image", "hostile",
-					      "validate", "smp" };
-	if (!strcmp(name, "guest") && pick(val, guests, 6, &i) && i != GUEST_IMAGE) {
+					      "validate", "smp", "sbi_conform" };
+	if (!strcmp(name, "guest") && pick(val, guests, 7, &i) && i != GUEST_IMAGE) {
 		if (opt.guest != GUEST_IMAGE)
 			opt.guest = (enum guest_choice)i;
 		return true;

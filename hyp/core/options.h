@@ -14,7 +14,7 @@ enum timer_choice { TIMER_AUTO, TIMER_SSTC, TIMER_SBI };
 /* GUEST_IMAGE: an image QEMU loaded into host memory (tv.image=, or a
  * Linux Image named by tv.kernel=); the others are built in. */
 enum guest_choice { GUEST_TEST, GUEST_BENCH, GUEST_IMAGE, GUEST_HOSTILE, GUEST_VALIDATE,
-		   GUEST_SMP };
+		   GUEST_SMP, GUEST_SBI_CONFORM };
 
 struct options {
 	uint64_t guest_mem;	   /* tv.guest_mem=64M; 0 = max (all that is free) */
@@ -28,7 +28,7 @@ struct options {
 	enum timer_choice timer;   /* tv.timer=auto|sstc|sbi */
 	uint64_t htimedelta;	   /* tv.htimedelta=0 */
 	bool fault_test;	   /* tv.fault_test=1: provoke an HS fault */
-	enum guest_choice guest;   /* tv.guest=test|bench|hostile|validate|smp */
+	enum guest_choice guest;   /* tv.guest=test|bench|hostile|validate|smp|sbi_conform */
 	uint64_t guest_ram_base;   /* tv.guest_ram_base=ADDR; 0 = the default */
 	bool guest_ram_base_set;
 	uint64_t image;		   /* tv.image=ADDR,SIZE: host range of a guest image */

@@ -39,10 +39,16 @@ const struct sbi_ext *sbi_find_ext(unsigned long eid)
 }
 
 /*
- * The harts a call names ("Hart List Parameter" in the SBI specification):
- * hart_mask_base = all ones means every hart; otherwise bit i of hart_mask
- * names hart hart_mask_base + i. A hart the VM does not have is an
- * SBI_ERR_INVALID_PARAM.
+ * The harts a call names ("Hart list parameter" in "Binary Encoding"):
+ * hart_mask_base = -1 means every hart and hart_mask is ignored; otherwise
+ * bit i of hart_mask names hart hart_mask_base + i. Both are unsigned long
+ * (all XLEN bits count). A named hart the VM does not have is
+ * SBI_ERR_INVALID_PARAM. Whether hart_mask_base must itself be a valid
+ * hart when bit 0 of hart_mask is clear changed between versions: v2.0's
+ * error table says "Either hart_mask_base, or at least one hartid from
+ * hart_mask, is not valid"; v3.0 adds "hart_mask_base does not need to be
+ * an enabled or supervisor available hartid unless the zeroth bit of
+ * hart_mask is set". The rule of the version Base reports applies.
  */
 long sbi_hart_mask(struct vcpu *v, unsigned long mask, unsigned long base,
 		   uint64_t *targets)
@@ -53,6 +59,8 @@ long sbi_hart_mask(struct vcpu *v, unsigned long mask, unsigned long base,
 		*targets = n >= 64 ? ~0ULL : (1ULL << n) - 1;
 		return SBI_SUCCESS;
 	}
+	if (SBI_SPEC_VERSION_MAJOR < 3 && base >= n)
+		return SBI_ERR_INVALID_PARAM;
 	for (unsigned i = 0; i < 64; i++) {
 		if (!(mask & (1UL << i)))
 			continue;
@@ -76,12 +84,13 @@ void sbi_console_stop_if_asked(struct vcpu *v, unsigned long eid, unsigned long 
 
 void sbi_handle_ecall(struct vcpu *v)
 {
-	unsigned long eid = v->gpr[REG_A7], fid = v->gpr[REG_A6];
+	/* EIDs and FIDs "are encoded as signed 32-bit integers", and for data
+	 * "defined as 32bit wide, higher privilege software must ensure that
+	 * it only uses 32 bit data" ("Binary Encoding"): bits 63:32 of a7 and
+	 * a6 are not part of the call. (The trace record keeps them whole.) */
+	unsigned long eid = (uint32_t)v->gpr[REG_A7], fid = (uint32_t)v->gpr[REG_A6];
 	bool legacy = eid <= SBI_EXT_0_1_LAST;
-	/* EIDs and FIDs are 32-bit ("Binary Encoding"); a7 or (for a v0.2+
-	 * extension) a6 with upper bits set names nothing that exists. */
-	bool wide = (eid >> 32) || (!legacy && (fid >> 32));
-	const struct sbi_ext *e = wide ? NULL : sbi_find_ext(eid);
+	const struct sbi_ext *e = sbi_find_ext(eid);
 	struct sbiret ret = { .error = SBI_ERR_NOT_SUPPORTED, .value = 0 };
 
 	if (e)

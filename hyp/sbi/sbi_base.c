@@ -25,8 +25,10 @@ static void base_handler(struct vcpu *v, unsigned long eid, unsigned long fid,
 	case SBI_BASE_PROBE_EXT:
 		/* "Returns 0 if the given SBI extension ID (EID) is not
 		 * available, or 1 if it is available" - answered from the same
-		 * table the dispatcher uses, so it cannot lie. */
-		ret->value = sbi_find_ext(sbi_arg(v, 0)) != NULL;
+		 * table the dispatcher uses, so it cannot lie. EIDs are
+		 * 32-bit ("Binary Encoding"): the low 32 bits of the argument,
+		 * as the dispatcher takes them from a7. */
+		ret->value = sbi_find_ext((uint32_t)sbi_arg(v, 0)) != NULL;
 		break;
 	case SBI_BASE_GET_MVENDORID:
 	case SBI_BASE_GET_MARCHID:

@@ -34,9 +34,14 @@ static void dbcn_handler(struct vcpu *v, unsigned long eid, unsigned long fid,
 	unsigned long n = sbi_arg(v, 0);
 	ret->error = SBI_SUCCESS;
 	ret->value = 0;
+	/* num_bytes = 0 names an empty range: no byte of it is inaccessible
+	 * ("Shared memory physical address range parameter"), and there is
+	 * nothing to write or read. */
+	if (n == 0 && (fid == SBI_DBCN_CONSOLE_WRITE || fid == SBI_DBCN_CONSOLE_READ))
+		return;
 	switch (fid) {
 	case SBI_DBCN_CONSOLE_WRITE: {
-		char *buf = dbcn_buffer(v, n ? n : 1, ret);
+		char *buf = dbcn_buffer(v, n, ret);
 		if (!buf)
 			return;
 		if (n > DBCN_CHUNK)
@@ -48,7 +53,7 @@ static void dbcn_handler(struct vcpu *v, unsigned long eid, unsigned long fid,
 		return;
 	}
 	case SBI_DBCN_CONSOLE_READ: {
-		char *buf = dbcn_buffer(v, n ? n : 1, ret);
+		char *buf = dbcn_buffer(v, n, ret);
 		if (!buf)
 			return;
 		unsigned long got = 0;
@@ -60,6 +65,7 @@ static void dbcn_handler(struct vcpu *v, unsigned long eid, unsigned long fid,
 		return;
 	}
 	case SBI_DBCN_CONSOLE_WRITE_BYTE:
+		/* uint8_t byte: the low 8 bits of a0 ("Binary Encoding"). */
 		console_putc((char)(n & 0xff));
 		return;
 	default:

@@ -35,10 +35,34 @@ static void wait_for_interrupt(struct vcpu *v)
 	}
 }
 
-static bool suspend_type_valid(unsigned long type)
+static bool suspend_type_valid(uint32_t type)
 {
 	return type == SBI_HSM_SUSPEND_RET_DEFAULT ||
 	       type == SBI_HSM_SUSPEND_NON_RET_DEFAULT;
+}
+
+/* Where a hart may start or resume ("Function: Hart start", "Function:
+ * Hart suspend": SBI_ERR_INVALID_ADDRESS when the address "is not a valid
+ * physical address" or execution there is prohibited): an even address
+ * (sepc bit 0 is always zero, so an odd one cannot be entered as given)
+ * whose first halfword - a 16-bit instruction may be all there is - lies
+ * in guest RAM. */
+static bool entry_addr_valid(struct vcpu *v, unsigned long addr)
+{
+	return !(addr & 1) && vm_gpa_to_hva(v->vm, addr, 2) != NULL;
+}
+
+/* hart_suspend's suspend_type is "32 bits wide" ("Function: Hart
+ * suspend"), so only a0's low 32 bits are the type ("Binary Encoding":
+ * 32-bit data uses only 32 bits). Reserved types and the platform-specific
+ * ones (tracevisor implements none) are SBI_ERR_INVALID_PARAM. */
+static long hart_suspend_check(struct vcpu *v, uint32_t type, unsigned long resume_addr)
+{
+	if (!suspend_type_valid(type))
+		return SBI_ERR_INVALID_PARAM;
+	if (type == SBI_HSM_SUSPEND_NON_RET_DEFAULT && !entry_addr_valid(v, resume_addr))
+		return SBI_ERR_INVALID_ADDRESS;
+	return SBI_SUCCESS;
 }
 
 /* Non-retentive suspend resumes like a hart start: at resume_addr in
@@ -66,8 +90,7 @@ static long hart_start(struct vcpu *v, unsigned long id, unsigned long addr,
 	struct vcpu *t = vcpu_by_id(v, id);
 	if (!t)
 		return SBI_ERR_INVALID_PARAM;
-	/* The first instruction may be a 16-bit one: 2 bytes must be RAM. */
-	if (!vm_gpa_to_hva(v->vm, addr, 2))
+	if (!entry_addr_valid(v, addr))
 		return SBI_ERR_INVALID_ADDRESS;
 	/* Claim the vCPU first (STOPPED -> STARTING), then write where it
 	 * starts, then publish START_PENDING: a concurrent failing call can
@@ -119,22 +142,10 @@ static void hsm_handler(struct vcpu *v, unsigned long eid, unsigned long fid,
 		}
 		return;
 	case SBI_HSM_HART_SUSPEND: {
-		unsigned long type = sbi_arg(v, 0);
-		if (type > 0xFFFFFFFFUL || (!suspend_type_valid(type) &&
-					    (type & 0x70000000UL) == 0)) {
-			ret->error = SBI_ERR_INVALID_PARAM; /* reserved types */
+		uint32_t type = (uint32_t)sbi_arg(v, 0);
+		ret->error = hart_suspend_check(v, type, sbi_arg(v, 1));
+		if (ret->error)
 			return;
-		}
-		if (!suspend_type_valid(type)) {
-			/* "reserved or platform-specific and unimplemented" */
-			ret->error = SBI_ERR_INVALID_PARAM;
-			return;
-		}
-		if (type == SBI_HSM_SUSPEND_NON_RET_DEFAULT &&
-		    !vm_gpa_to_hva(v->vm, sbi_arg(v, 1), 2)) {
-			ret->error = SBI_ERR_INVALID_ADDRESS;
-			return;
-		}
 		v->hsm_state = SBI_HSM_STATE_SUSPENDED;
 		wait_for_interrupt(v);
 		v->hsm_state = SBI_HSM_STATE_STARTED;

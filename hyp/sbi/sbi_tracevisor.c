@@ -1,7 +1,7 @@
 /*
- * tracevisor's vendor-specific SBI extension (EID 0x09545654, in the
- * vendor range 0x09000000-0x09FFFFFF): lets a guest bracket the region it
- * wants traced. Functions (include/tracevisor/sbi_ids.h):
+ * tracevisor's own SBI extension (EID 0x0A007476, in the firmware-specific
+ * range 0x0A000000-0x0AFFFFFF, low 24 bits = its implementation id): lets
+ * a guest bracket the region it wants traced. Functions (include/tracevisor/sbi_ids.h):
  *   0 start   tracing on
  *   1 stop    tracing off
  *   2 mark    a0 = 64-bit value, recorded as a TV_KIND_MARK record

@@ -142,11 +142,15 @@
 #define SBI_DBCN_CONSOLE_WRITE_BYTE 2
 
 /*
- * tracevisor's own vendor-specific extension, in the range the SBI
- * specification sets aside for vendors (0x09000000-0x09FFFFFF). "TVT" =
- * tracevisor trace. A guest uses it to bracket what it wants traced.
+ * tracevisor's own extension, in the "Firmware Specific Extension Space"
+ * (EIDs 0x0A000000-0x0AFFFFFF), which is "reserved for SBI
+ * implementations": "The lower 24 bits of the firmware EID must match the
+ * lower 24 bits of the SBI implementation ID" (SBI_TRACEVISOR_IMP_ID,
+ * 0x7476). (The vendor space 0x09000000-0x09FFFFFF is for the machine's
+ * vendor: its low 24 bits must match mvendorid.) "TVT" = tracevisor
+ * trace. A guest uses it to bracket what it wants traced.
  */
-#define SBI_EXT_TRACEVISOR 0x09545654
+#define SBI_EXT_TRACEVISOR 0x0A007476
 #define SBI_TV_TRACE_START 0	/* tracing on */
 #define SBI_TV_TRACE_STOP 1	/* tracing off */
 #define SBI_TV_TRACE_MARK 2	/* a0 = 64-bit value recorded as a marker */
