@@ -60,6 +60,16 @@ struct pairings {
 	size_t n, cap;
 };
 
+/* The statistics of one dump, gathered a record at a time in dump order
+ * (tt_summary_add), so a dump need not be kept to be summarised. */
+struct tt_summary {
+	struct sections ss;
+	struct pairings ps;
+	size_t records;		 /* records from frames the filter passes */
+	struct tt_rec *lost;	 /* LOST records and gap markers it passes */
+	size_t nlost, lost_cap;
+};
+
 /* The section with this identity, created when new. */
 static struct section *section(struct sections *ss, int type, unsigned a,
 			       unsigned b)
@@ -178,32 +188,67 @@ static void on_entry_rec(struct sections *ss, struct pairings *ps,
 	p->entry_time = t->r.time;
 }
 
-/* Walk the records in dump order (per hart, the order they happened). */
-static void collect(const struct tt_dump *d, struct sections *ss,
-		    struct pairings *ps)
+struct tt_summary *tt_summary_new(void)
 {
-	section(ss, 0, 0, 0);
-	for (size_t i = 0; i < d->nrecs; i++) {
-		const struct tt_rec *t = &d->recs[i];
+	struct tt_summary *sum = tt_xrealloc(NULL, 1, sizeof(*sum));
 
-		if (t->origin != TT_FROM_DUMP) {
-			break_pairing(ps, t->hart);
-			continue;
-		}
-		switch (t->r.kind) {
-		case TV_KIND_EXIT:
-			on_exit_rec(ss, ps, t);
-			break;
-		case TV_KIND_ENTRY:
-			on_entry_rec(ss, ps, t);
-			break;
-		case TV_KIND_LOST:
-		case TV_KIND_CONTROL:
-		case TV_KIND_STOP:
-			break_pairing(ps, t->hart);
-			break;
-		}
+	memset(sum, 0, sizeof(*sum));
+	section(&sum->ss, 0, 0, 0);
+	return sum;
+}
+
+/* Keep a loss (a LOST record or a gap marker) for print_lost(). */
+static void keep_lost(struct tt_summary *sum, const struct tt_rec *t)
+{
+	if (sum->nlost == sum->lost_cap) {
+		sum->lost_cap = sum->lost_cap ? 2 * sum->lost_cap : 16;
+		sum->lost = tt_xrealloc(sum->lost, sum->lost_cap,
+					sizeof(*sum->lost));
 	}
+	sum->lost[sum->nlost++] = *t;
+}
+
+/* The next record of the dump, in dump order (per hart, the order they
+ * happened). t must be the record bound to tt_filter when a filter is
+ * set (an element of the bound dump's recs[]). */
+void tt_summary_add(struct tt_summary *sum, const struct tt_rec *t)
+{
+	struct sections *ss = &sum->ss;
+	struct pairings *ps = &sum->ps;
+
+	if (t->r.kind == TV_KIND_LOST &&
+	    tv_filter_record(&tt_filter, t->hart, &t->r))
+		keep_lost(sum, t);
+	if (t->origin != TT_FROM_DUMP) {
+		break_pairing(ps, t->hart);
+		return;
+	}
+	sum->records += tv_filter_record(&tt_filter, t->hart, &t->r);
+	switch (t->r.kind) {
+	case TV_KIND_EXIT:
+		on_exit_rec(ss, ps, t);
+		break;
+	case TV_KIND_ENTRY:
+		on_entry_rec(ss, ps, t);
+		break;
+	case TV_KIND_LOST:
+	case TV_KIND_CONTROL:
+	case TV_KIND_STOP:
+		break_pairing(ps, t->hart);
+		break;
+	}
+}
+
+void tt_summary_free(struct tt_summary *sum)
+{
+	if (!sum)
+		return;
+	for (size_t i = 0; i < sum->ss.n; i++)
+		free(sum->ss.s[i].rows);
+	free(sum->ss.s);
+	free(sum->ps.p);
+	free(sum->lost);
+	free(sum);
 }
 
 /* Sort rows by samples, most first (perf's default), then by cause. */
@@ -332,13 +377,17 @@ static struct hart_loss *hart_loss(struct hart_loss **hl, size_t *n,
  * larger of the two counts; records lost with frames missing from the log
  * come on top.
  */
-static void print_lost(FILE *out, const struct tt_dump *d, uint64_t hz)
+static void print_lost(FILE *out, const struct tt_dump *d,
+		       struct tt_summary *sum, uint64_t hz)
 {
 	struct hart_loss *hl = NULL;
 	size_t nh = 0, caph = 0;
 	uint64_t total = 0, gap_known = 0, gap_unknown = 0;
 	char time[32];
 
+	/* In time order, as the views show them (tt_sort's order). */
+	if (sum->nlost > 1)
+		qsort(sum->lost, sum->nlost, sizeof(*sum->lost), tt_cmp_rec);
 	for (size_t i = 0; i < d->ntotals; i++) {
 		struct hart_loss *h;
 
@@ -348,12 +397,9 @@ static void print_lost(FILE *out, const struct tt_dump *d, uint64_t hz)
 		h->have_totals = 1;
 		h->totals = d->totals[i];
 	}
-	for (size_t i = 0; i < d->nrecs; i++) {
-		const struct tt_rec *t = &d->recs[i];
+	for (size_t i = 0; i < sum->nlost; i++) {
+		const struct tt_rec *t = &sum->lost[i];
 
-		if (t->r.kind != TV_KIND_LOST ||
-		    !tv_filter_record(&tt_filter, t->hart, &t->r))
-			continue;
 		if (t->origin == TT_FROM_DUMP)
 			hart_loss(&hl, &nh, &caph, t->hart)->in_records +=
 				t->r.arg[0];
@@ -392,12 +438,10 @@ static void print_lost(FILE *out, const struct tt_dump *d, uint64_t hz)
 		else
 			fprintf(out, " (HART totals frame missing);");
 		fprintf(out, " LOST records: %" PRIu64, h->in_records);
-		for (size_t k = 0; k < d->nrecs; k++) {
-			const struct tt_rec *t = &d->recs[d->order[k]];
+		for (size_t k = 0; k < sum->nlost; k++) {
+			const struct tt_rec *t = &sum->lost[k];
 
-			if (t->r.kind != TV_KIND_LOST ||
-			    t->origin != TT_FROM_DUMP || t->hart != h->hart ||
-			    !tv_filter_record(&tt_filter, t->hart, &t->r))
+			if (t->origin != TT_FROM_DUMP || t->hart != h->hart)
 				continue;
 			if (shown == 10) {
 				fprintf(out, ", ...");
@@ -409,11 +453,10 @@ static void print_lost(FILE *out, const struct tt_dump *d, uint64_t hz)
 		}
 		fprintf(out, "\n");
 	}
-	for (size_t k = 0; k < d->nrecs; k++) {
-		const struct tt_rec *t = &d->recs[d->order[k]];
+	for (size_t k = 0; k < sum->nlost; k++) {
+		const struct tt_rec *t = &sum->lost[k];
 
-		if (t->origin == TT_FROM_DUMP ||
-		    !tv_filter_record(&tt_filter, t->hart, &t->r))
+		if (t->origin == TT_FROM_DUMP)
 			continue;
 		fprintf(out, "  missing frames %" PRIu32 "..%" PRIu32 ": ",
 			t->gap_first, t->gap_last);
@@ -427,35 +470,34 @@ static void print_lost(FILE *out, const struct tt_dump *d, uint64_t hz)
 	free(hl);
 }
 
-void tt_print_summary(FILE *out, struct tt_dump *d)
+void tt_summary_print(FILE *out, struct tt_summary *sum,
+		      const struct tt_dump *d)
 {
-	struct sections ss = {0};
-	struct pairings ps = {0};
+	struct sections *ss = &sum->ss;
 	uint64_t hz = tt_timebase(d), handling = 0, run = 0, samples = 0;
-	size_t records = 0;
 
-	tt_sort(d);
-	collect(d, &ss, &ps);
-	if (ss.n > 1)
-		qsort(ss.s, ss.n, sizeof(*ss.s), cmp_section);
-	for (size_t i = 0; i < ss.n; i++)
-		print_section(out, &ss.s[i], hz);
-	for (size_t i = 0; i < ss.s[0].n; i++) {
-		samples += ss.s[0].rows[i].samples;
-		handling += ss.s[0].rows[i].total;
-		run += ss.s[0].rows[i].run_total;
+	if (ss->n > 1)
+		qsort(ss->s, ss->n, sizeof(*ss->s), cmp_section);
+	for (size_t i = 0; i < ss->n; i++)
+		print_section(out, &ss->s[i], hz);
+	for (size_t i = 0; i < ss->s[0].n; i++) {
+		samples += ss->s[0].rows[i].samples;
+		handling += ss->s[0].rows[i].total;
+		run += ss->s[0].rows[i].run_total;
 	}
-	for (size_t i = 0; i < d->nrecs; i++)
-		records += d->recs[i].origin == TT_FROM_DUMP &&
-			   tv_filter_record(&tt_filter, d->recs[i].hart,
-					    &d->recs[i].r);
 	fprintf(out,
 		"Total: %zu records, %" PRIu64
 		" exits, handling time %.2fus, guest run time %.2fus\n",
-		records, samples, tt_us(handling, hz), tt_us(run, hz));
-	print_lost(out, d, hz);
-	for (size_t i = 0; i < ss.n; i++)
-		free(ss.s[i].rows);
-	free(ss.s);
-	free(ps.p);
+		sum->records, samples, tt_us(handling, hz), tt_us(run, hz));
+	print_lost(out, d, sum, hz);
+}
+
+void tt_print_summary(FILE *out, struct tt_dump *d)
+{
+	struct tt_summary *sum = tt_summary_new();
+
+	for (size_t i = 0; i < d->nrecs; i++)
+		tt_summary_add(sum, &d->recs[i]);
+	tt_summary_print(out, sum, d);
+	tt_summary_free(sum);
 }
