@@ -311,6 +311,19 @@ static uint64_t get_le(const uint8_t *p, unsigned bytes)
 	return v;
 }
 
+/* get_le(p, 8) as one load where the host is little-endian. */
+static inline uint64_t load_le64(const uint8_t *p)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+#else
+	return get_le(p, 8);
+#endif
+}
+
 /* Unsigned LEB128: 7 bits per byte, low group first, bit 7 = more. */
 static size_t put_varint(uint8_t *p, uint64_t v)
 {
@@ -375,13 +388,33 @@ static uint64_t rd_varint_checked(struct reader *rd)
 
 /* rd_varint_checked(), without a bounds check per byte when the longest
  * varint fits in what is left (same result, same bytes consumed). */
-static uint64_t rd_varint(struct reader *rd)
+static __attribute__((noinline)) uint64_t rd_varint_long(struct reader *rd)
 {
 	const uint8_t *p = rd->p;
-	uint64_t v = 0;
+	uint64_t v = 0, x, stop;
 
 	if (rd->bad || rd->end - p < 10)
 		return rd_varint_checked(rd);
+	/* Up to 8 bytes at once: the first byte without bit 7 ends the
+	 * varint; its 7-bit groups are packed together in three steps
+	 * (pairs of groups, then 14-bit, then 28-bit halves). */
+	x = load_le64(p);
+	stop = ~x & 0x8080808080808080ull;
+	if (stop) {
+		unsigned bytes = (unsigned)__builtin_ctzll(stop) / 8 + 1;
+
+		if (bytes < 8)
+			x &= (1ull << (8 * bytes)) - 1;
+		x &= 0x7f7f7f7f7f7f7f7full;
+		x = (x & 0x007f007f007f007full) |
+		    ((x & 0x7f007f007f007f00ull) >> 1);
+		x = (x & 0x00003fff00003fffull) |
+		    ((x & 0x3fff00003fff0000ull) >> 2);
+		x = (x & 0x000000000fffffffull) |
+		    ((x & 0x0fffffff00000000ull) >> 4);
+		rd->p = p + bytes;
+		return x;
+	}
 	for (unsigned shift = 0; shift < 70; shift += 7) {
 		uint64_t b = *p++;
 
@@ -399,6 +432,14 @@ static uint64_t rd_varint(struct reader *rd)
 	rd->p = p;
 	rd->bad = "varint longer than 10 bytes";
 	return 0;
+}
+
+/* A varint; most (the deltas of a frame's records) are one byte. */
+static inline uint64_t rd_varint(struct reader *rd)
+{
+	if (!rd->bad && rd->p < rd->end && *rd->p < 0x80)
+		return *rd->p++;
+	return rd_varint_long(rd);
 }
 
 /* =================================================== record delta state */

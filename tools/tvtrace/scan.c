@@ -138,11 +138,12 @@ static void on_record(void *ctx, const struct tv_record *r, uint16_t hart,
 	struct tt_rec t;
 
 	settle_pending_gap(s, r, hart);
-	new_rec(s, &t);
 	t.r = *r;
 	t.hart = hart;
-	t.index = index;
 	t.origin = TT_FROM_DUMP;
+	t.index = index;
+	t.seq = s->seq++;
+	t.gap_first = t.gap_last = 0;
 	d->last_time = r->time;
 	put_rec(s, d, &t);
 }

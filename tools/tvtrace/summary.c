@@ -46,6 +46,9 @@ struct sections {
 	size_t n, cap;
 };
 
+/* Causes whose rows a hart + vCPU remembers (a power of two). */
+#define ROW_CACHE 16
+
 /* Pairing state of one hart + vCPU. */
 struct pairing {
 	uint16_t hart;
@@ -53,11 +56,22 @@ struct pairing {
 	int have_exit, have_entry;
 	int exit_kept; /* the open exit passes the filter (counts) */
 	uint64_t exit_time, exit_cause, entry_time;
+	/* Where rows_for() found this hart + vCPU's sections (indices in
+	 * s[]) and the rows of recent causes (indices in their rows[]): no
+	 * row or section moves before the summary is printed. */
+	int have_secs;
+	size_t sec[3];
+	struct row_cache {
+		int valid;
+		uint64_t scause;
+		size_t row[3];
+	} cache[ROW_CACHE];
 };
 
 struct pairings {
 	struct pairing *p;
 	size_t n, cap;
+	size_t last; /* index of the pairing found last */
 };
 
 /* The statistics of one dump, gathered a record at a time in dump order
@@ -68,7 +82,14 @@ struct tt_summary {
 	size_t records;		 /* records from frames the filter passes */
 	struct tt_rec *lost;	 /* LOST records and gap markers it passes */
 	size_t nlost, lost_cap;
+	int filtered; /* tt_filter has criteria (else every record passes) */
 };
+
+/* Does the filter pass record t? */
+static int passes(const struct tt_summary *sum, const struct tt_rec *t)
+{
+	return !sum->filtered || tv_filter_record(&tt_filter, t->hart, &t->r);
+}
 
 /* The section with this identity, created when new. */
 static struct section *section(struct sections *ss, int type, unsigned a,
@@ -104,22 +125,45 @@ static struct row *row(struct section *s, uint64_t scause)
 	return &s->rows[s->n++];
 }
 
-/* The three rows an exit of (hart, vm, vcpu) counts in. */
-static void rows_for(struct sections *ss, uint16_t hart, uint8_t vm,
-		     uint8_t vcpu, uint64_t scause, struct row *out[3])
+/* The three rows an exit of p's hart and vCPU counts in. */
+static void rows_for(struct sections *ss, struct pairing *p, uint64_t scause,
+		     struct row *out[3])
 {
-	out[0] = row(section(ss, 0, 0, 0), scause);
-	out[1] = row(section(ss, 1, hart, 0), scause);
-	out[2] = row(section(ss, 2, vm, vcpu), scause);
+	struct row_cache *c =
+		&p->cache[(scause ^ (scause >> 63)) & (ROW_CACHE - 1)];
+
+	if (!p->have_secs) {
+		p->sec[0] = (size_t)(section(ss, 0, 0, 0) - ss->s);
+		p->sec[1] = (size_t)(section(ss, 1, p->hart, 0) - ss->s);
+		p->sec[2] = (size_t)(section(ss, 2, p->vm, p->vcpu) - ss->s);
+		p->have_secs = 1;
+	}
+	if (!c->valid || c->scause != scause) {
+		for (int i = 0; i < 3; i++) {
+			struct section *sec = &ss->s[p->sec[i]];
+
+			c->row[i] = (size_t)(row(sec, scause) - sec->rows);
+		}
+		c->valid = 1;
+		c->scause = scause;
+	}
+	for (int i = 0; i < 3; i++)
+		out[i] = &ss->s[p->sec[i]].rows[c->row[i]];
 }
 
 static struct pairing *pairing(struct pairings *ps, uint16_t hart, uint8_t vm,
 			       uint8_t vcpu)
 {
+	struct pairing *p = ps->n ? &ps->p[ps->last] : NULL;
+
+	if (p && p->hart == hart && p->vm == vm && p->vcpu == vcpu)
+		return p;
 	for (size_t i = 0; i < ps->n; i++)
 		if (ps->p[i].hart == hart && ps->p[i].vm == vm &&
-		    ps->p[i].vcpu == vcpu)
+		    ps->p[i].vcpu == vcpu) {
+			ps->last = i;
 			return &ps->p[i];
+		}
 	if (ps->n == ps->cap) {
 		ps->cap = ps->cap ? 2 * ps->cap : 8;
 		ps->p = tt_xrealloc(ps->p, ps->cap, sizeof(*ps->p));
@@ -128,6 +172,7 @@ static struct pairing *pairing(struct pairings *ps, uint16_t hart, uint8_t vm,
 	ps->p[ps->n].hart = hart;
 	ps->p[ps->n].vm = vm;
 	ps->p[ps->n].vcpu = vcpu;
+	ps->last = ps->n;
 	return &ps->p[ps->n++];
 }
 
@@ -139,17 +184,16 @@ static void break_pairing(struct pairings *ps, uint16_t hart)
 			ps->p[i].have_exit = ps->p[i].have_entry = 0;
 }
 
-static void on_exit_rec(struct sections *ss, struct pairings *ps,
-			const struct tt_rec *t)
+static void on_exit_rec(struct tt_summary *sum, const struct tt_rec *t)
 {
-	struct pairing *p = pairing(ps, t->hart, t->r.vm, t->r.vcpu);
+	struct pairing *p = pairing(&sum->ps, t->hart, t->r.vm, t->r.vcpu);
 	struct row *rs[3];
 
 	/* Filtered-out exits still pair (their entry is not someone else's
 	 * end of handling); they are just not counted. */
-	p->exit_kept = tv_filter_record(&tt_filter, t->hart, &t->r);
+	p->exit_kept = passes(sum, t);
 	if (p->exit_kept) {
-		rows_for(ss, t->hart, t->r.vm, t->r.vcpu, t->r.arg[1], rs);
+		rows_for(&sum->ss, p, t->r.arg[1], rs);
 		for (int i = 0; i < 3; i++)
 			rs[i]->samples++;
 	}
@@ -164,16 +208,15 @@ static void on_exit_rec(struct sections *ss, struct pairings *ps,
 	p->exit_cause = t->r.arg[1];
 }
 
-static void on_entry_rec(struct sections *ss, struct pairings *ps,
-			 const struct tt_rec *t)
+static void on_entry_rec(struct tt_summary *sum, const struct tt_rec *t)
 {
-	struct pairing *p = pairing(ps, t->hart, t->r.vm, t->r.vcpu);
+	struct pairing *p = pairing(&sum->ps, t->hart, t->r.vm, t->r.vcpu);
 
 	if (p->have_exit && p->exit_kept && t->r.time >= p->exit_time) {
 		uint64_t h = t->r.time - p->exit_time;
 		struct row *rs[3];
 
-		rows_for(ss, t->hart, t->r.vm, t->r.vcpu, p->exit_cause, rs);
+		rows_for(&sum->ss, p, p->exit_cause, rs);
 		for (int i = 0; i < 3; i++) {
 			if (!rs[i]->timed || h < rs[i]->min)
 				rs[i]->min = h;
@@ -193,6 +236,7 @@ struct tt_summary *tt_summary_new(void)
 	struct tt_summary *sum = tt_xrealloc(NULL, 1, sizeof(*sum));
 
 	memset(sum, 0, sizeof(*sum));
+	sum->filtered = tv_filter_active(&tt_filter);
 	section(&sum->ss, 0, 0, 0);
 	return sum;
 }
@@ -213,28 +257,24 @@ static void keep_lost(struct tt_summary *sum, const struct tt_rec *t)
  * set (an element of the bound dump's recs[]). */
 void tt_summary_add(struct tt_summary *sum, const struct tt_rec *t)
 {
-	struct sections *ss = &sum->ss;
-	struct pairings *ps = &sum->ps;
-
-	if (t->r.kind == TV_KIND_LOST &&
-	    tv_filter_record(&tt_filter, t->hart, &t->r))
+	if (t->r.kind == TV_KIND_LOST && passes(sum, t))
 		keep_lost(sum, t);
 	if (t->origin != TT_FROM_DUMP) {
-		break_pairing(ps, t->hart);
+		break_pairing(&sum->ps, t->hart);
 		return;
 	}
-	sum->records += tv_filter_record(&tt_filter, t->hart, &t->r);
+	sum->records += passes(sum, t);
 	switch (t->r.kind) {
 	case TV_KIND_EXIT:
-		on_exit_rec(ss, ps, t);
+		on_exit_rec(sum, t);
 		break;
 	case TV_KIND_ENTRY:
-		on_entry_rec(ss, ps, t);
+		on_entry_rec(sum, t);
 		break;
 	case TV_KIND_LOST:
 	case TV_KIND_CONTROL:
 	case TV_KIND_STOP:
-		break_pairing(ps, t->hart);
+		break_pairing(&sum->ps, t->hart);
 		break;
 	}
 }
