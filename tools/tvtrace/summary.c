@@ -154,10 +154,12 @@ static void rows_for(struct sections *ss, struct pairing *p, uint64_t scause,
 static struct pairing *pairing(struct pairings *ps, uint16_t hart, uint8_t vm,
 			       uint8_t vcpu)
 {
-	struct pairing *p = ps->n ? &ps->p[ps->last] : NULL;
+	if (ps->last < ps->n) {
+		struct pairing *p = &ps->p[ps->last];
 
-	if (p && p->hart == hart && p->vm == vm && p->vcpu == vcpu)
-		return p;
+		if (p->hart == hart && p->vm == vm && p->vcpu == vcpu)
+			return p;
+	}
 	for (size_t i = 0; i < ps->n; i++)
 		if (ps->p[i].hart == hart && ps->p[i].vm == vm &&
 		    ps->p[i].vcpu == vcpu) {
