@@ -357,6 +357,9 @@ struct tv_wire_dec {
 	uint8_t frame[TV_WIRE_MAX_FRAME];
 	size_t nrecs;		  /* records of frame[] decoded in recs[] */
 	struct tv_record recs[TV_WIRE_FRAME_RECORDS];
+	/* CRC-32 tables for 8 bytes at a time: crc_slice[k][n] is the CRC
+	 * register after byte n and k + 1 zero bytes (tv_wire_dec_init). */
+	uint32_t crc_slice[7][256];
 };
 
 void tv_wire_dec_init(struct tv_wire_dec *d, const struct tv_wire_dec_ops *ops,

@@ -434,6 +434,53 @@ static void test_crc32_table_matches_bitwise(void **state)
 	}
 }
 
+/* The decoder checks a frame's CRC 8 bytes at a time: for frames of
+ * every length from the smallest to 200 bytes (every remainder mod 8), the
+ * right CRC passes the check (the frame then fails for its unknown type)
+ * and any one flipped bit of the frame or of its CRC fails it. */
+static void test_crc_check_every_frame_length(void **state)
+{
+	(void)state;
+	for (size_t len = 8; len <= 200; len++) {
+		uint8_t body[200];
+		struct log l = {0};
+		struct got *g;
+		size_t bit = rnd() % ((len + 4) * 8);
+
+		for (size_t i = 0; i < len; i++)
+			body[i] = (uint8_t)rnd();
+		body[0] = 9; /* no such frame type */
+		body[1] = 0;
+		frame_line(&l, body, len, 0);
+		g = decode_log(&l);
+		assert_int_equal(g->nerr, 1);
+		assert_true(has_error(g, "unknown frame type"));
+		got_free(g);
+		/* Flip one bit of the binary frame, CRC included. */
+		{
+			uint8_t f[TV_WIRE_MAX_FRAME];
+			char text[TV_WIRE_MAX_LINE];
+			long n = line_frame(l.line[0], l.len[0], f);
+			size_t t;
+
+			assert_int_equal(n, (long)len + 4);
+			f[bit / 8] ^= (uint8_t)(1u << (bit % 8));
+			memcpy(text, TV_WIRE_PREFIX, TV_WIRE_PREFIX_LEN);
+			t = TV_WIRE_PREFIX_LEN +
+			    tv_base64_encode(f, (size_t)n,
+					     text + TV_WIRE_PREFIX_LEN);
+			text[t++] = '\n';
+			log_free(&l);
+			log_emit(&l, text, t);
+		}
+		g = decode_log(&l);
+		assert_int_equal(g->nerr, 1);
+		assert_true(has_error(g, "CRC mismatch"));
+		got_free(g);
+		log_free(&l);
+	}
+}
+
 /* Every byte value in every place of a group: accepted exactly when it is
  * in the alphabet (or '=' where padding may be), with its value. */
 static void test_base64_every_character(void **state)
@@ -2000,6 +2047,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_crc32_check_value),
 		cmocka_unit_test(test_crc32_table_matches_bitwise),
+		cmocka_unit_test(test_crc_check_every_frame_length),
 		cmocka_unit_test(test_base64_every_character),
 		cmocka_unit_test(test_base64_rfc4648_vectors),
 		cmocka_unit_test(test_base64_rejects_malformed),
