@@ -386,35 +386,14 @@ static uint64_t rd_varint_checked(struct reader *rd)
 	return 0;
 }
 
-/* rd_varint_checked(), without a bounds check per byte when the longest
- * varint fits in what is left (same result, same bytes consumed). */
+/* A varint of 9 or 10 bytes, p at its start and 10 bytes left: the
+ * loop of rd_varint_checked() without its bounds check per byte (same
+ * result, same bytes consumed, same errors). */
 static __attribute__((noinline)) uint64_t rd_varint_long(struct reader *rd)
 {
 	const uint8_t *p = rd->p;
-	uint64_t v = 0, x, stop;
+	uint64_t v = 0;
 
-	if (rd->bad || rd->end - p < 10)
-		return rd_varint_checked(rd);
-	/* Up to 8 bytes at once: the first byte without bit 7 ends the
-	 * varint; its 7-bit groups are packed together in three steps
-	 * (pairs of groups, then 14-bit, then 28-bit halves). */
-	x = load_le64(p);
-	stop = ~x & 0x8080808080808080ull;
-	if (stop) {
-		unsigned bytes = (unsigned)__builtin_ctzll(stop) / 8 + 1;
-
-		if (bytes < 8)
-			x &= (1ull << (8 * bytes)) - 1;
-		x &= 0x7f7f7f7f7f7f7f7full;
-		x = (x & 0x007f007f007f007full) |
-		    ((x & 0x7f007f007f007f00ull) >> 1);
-		x = (x & 0x00003fff00003fffull) |
-		    ((x & 0x3fff00003fff0000ull) >> 2);
-		x = (x & 0x000000000fffffffull) |
-		    ((x & 0x0fffffff00000000ull) >> 4);
-		rd->p = p + bytes;
-		return x;
-	}
 	for (unsigned shift = 0; shift < 70; shift += 7) {
 		uint64_t b = *p++;
 
@@ -434,12 +413,38 @@ static __attribute__((noinline)) uint64_t rd_varint_long(struct reader *rd)
 	return 0;
 }
 
-/* A varint; most (the deltas of a frame's records) are one byte. */
+/*
+ * A varint. Most (the deltas of a frame's records) are one byte; when 10
+ * bytes are left, one of up to 8 bytes is read with one load: the first
+ * byte without bit 7 ends it, and its 7-bit groups are packed together in
+ * three steps (pairs of groups, then 14-bit, then 28-bit halves). Near
+ * the end of the frame, byte by byte with bounds checks.
+ */
 static inline uint64_t rd_varint(struct reader *rd)
 {
-	if (!rd->bad && rd->p < rd->end && *rd->p < 0x80)
-		return *rd->p++;
-	return rd_varint_long(rd);
+	const uint8_t *p = rd->p;
+	uint64_t x, stop;
+
+	if (!rd->bad && p < rd->end && *p < 0x80) {
+		rd->p = p + 1;
+		return *p;
+	}
+	if (rd->bad || rd->end - p < 10)
+		return rd_varint_checked(rd);
+	x = load_le64(p);
+	stop = ~x & 0x8080808080808080ull;
+	if (!stop)
+		return rd_varint_long(rd);
+	unsigned bytes = (unsigned)__builtin_ctzll(stop) / 8 + 1;
+
+	if (bytes < 8)
+		x &= (1ull << (8 * bytes)) - 1;
+	x &= 0x7f7f7f7f7f7f7f7full;
+	x = (x & 0x007f007f007f007full) | ((x & 0x7f007f007f007f00ull) >> 1);
+	x = (x & 0x00003fff00003fffull) | ((x & 0x3fff00003fff0000ull) >> 2);
+	x = (x & 0x000000000fffffffull) | ((x & 0x0fffffff00000000ull) >> 4);
+	rd->p = p + bytes;
+	return x;
 }
 
 /* =================================================== record delta state */
