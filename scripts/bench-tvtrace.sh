@@ -44,7 +44,9 @@ cc -std=c11 -O2 -Wall -Wextra -Werror -Iinclude -Ilib tests/tools/gen_log.c \
 "$OUT/gen_log" synth "$SYNTH_EXITS" >"$LOG" || fail "gen_log synth failed"
 # The record count, as tvtrace lists it ("..., 1107710 records, line 2").
 records=$("$TV" --list "$LOG" | sed -n 's/.*, \([0-9]*\) records, line.*/\1/p' | head -n 1)
-[ -n "$records" ] && [ "$records" -gt 0 ] || fail "tvtrace --list found no records in $LOG"
+if [ -z "$records" ] || [ "$records" -eq 0 ]; then
+	fail "tvtrace --list found no records in $LOG"
+fi
 rm -rf "$CTF"
 "$TV" --ctf "$CTF" "$LOG" >/dev/null || fail "tvtrace --ctf failed"
 
@@ -55,26 +57,25 @@ cpu_s() {
 	awk -v t="$t" 'BEGIN { split(t, a, " "); printf "%.3f", a[1] + a[2] }'
 }
 
-# sample NAME CMD... : SAMPLES runs; sets NAME_med, NAME_min, NAME_max
-# (CPU seconds) and NAME_rate (records per CPU second of the median).
+# sample CMD... -> "median min max rate": CPU seconds of SAMPLES runs and
+# records per CPU second of the median; nothing when a run failed.
 sample() {
-	local name=$1 i s all=""
-	shift
-	for i in $(seq 1 "$SAMPLES"); do
-		s=$(cpu_s "$@") || fail "'$*' failed"
+	local all="" s
+	for _ in $(seq 1 "$SAMPLES"); do
+		s=$(cpu_s "$@") || return 1
 		all="$all $s"
 	done
-	read -r med lo hi < <(printf '%s\n' $all | sort -n | awk '
-		{ a[NR] = $1 } END { print a[int((NR + 1) / 2)], a[1], a[NR] }')
-	printf -v "${name}_med" %s "$med"
-	printf -v "${name}_min" %s "$lo"
-	printf -v "${name}_max" %s "$hi"
-	printf -v "${name}_rate" %s "$(awk -v n="$records" -v s="$med" \
-		'BEGIN { if (s > 0) printf "%.0f", n / s; else print "null" }')"
+	# shellcheck disable=SC2086 # one number per word
+	printf '%s\n' $all | sort -n | awk -v n="$records" '
+		{ a[NR] = $1 }
+		END { m = a[int((NR + 1) / 2)]
+		      printf "%s %s %s %s\n", m, a[1], a[NR], (m > 0 ? sprintf("%.0f", n / m) : "null") }'
 }
 
-sample tv "$TV" --summary "$LOG"
-sample tvtext "$TV" --text "$LOG"
+read -r tv_med tv_min tv_max tv_rate < <(sample "$TV" --summary "$LOG")
+[ -n "${tv_rate:-}" ] || fail "tvtrace --summary $LOG failed"
+read -r tvtext_med tvtext_min tvtext_max tvtext_rate < <(sample "$TV" --text "$LOG")
+[ -n "${tvtext_rate:-}" ] || fail "tvtrace --text $LOG failed"
 # Peak resident memory of the --summary run (GNU time), when available.
 rss=null
 if [ -x /usr/bin/time ]; then
@@ -83,8 +84,10 @@ fi
 bt_rate=null bt_med=null bt_min=null bt_max=null
 btd_rate=null btd_med=null btd_min=null btd_max=null
 if command -v babeltrace2 >/dev/null 2>&1; then
-	sample bt babeltrace2 "$CTF"
-	sample btd babeltrace2 -o dummy "$CTF"
+	read -r bt_med bt_min bt_max bt_rate < <(sample babeltrace2 "$CTF")
+	[ -n "${bt_rate:-}" ] || fail "babeltrace2 $CTF failed"
+	read -r btd_med btd_min btd_max btd_rate < <(sample babeltrace2 -o dummy "$CTF")
+	[ -n "${btd_rate:-}" ] || fail "babeltrace2 -o dummy $CTF failed"
 fi
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "null" && b != "null" && b > 0) printf "%.1f", a / b; else print "null" }'; }
 
