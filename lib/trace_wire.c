@@ -90,19 +90,65 @@ static int out_end(struct tv_out *o)
 
 /*
  * CRC-32 as in IEEE 802.3: reflected polynomial 0xEDB88320, initial value
- * 0xFFFFFFFF, final XOR 0xFFFFFFFF. Bitwise: small and fast enough for a
- * console-speed dump.
+ * 0xFFFFFFFF, final XOR 0xFFFFFFFF. A byte at a time through a table
+ * (entry n = the register after shifting byte n through the polynomial
+ * eight times, the bitwise definition; tests/unit/test_wire.c checks every
+ * entry against it): the host decoder checks the CRC of every frame, so
+ * this is on its hot path.
  */
+static const uint32_t crc_table[256] = {
+	0x00000000u, 0x77073096u, 0xee0e612cu, 0x990951bau, 0x076dc419u, 0x706af48fu,
+	0xe963a535u, 0x9e6495a3u, 0x0edb8832u, 0x79dcb8a4u, 0xe0d5e91eu, 0x97d2d988u,
+	0x09b64c2bu, 0x7eb17cbdu, 0xe7b82d07u, 0x90bf1d91u, 0x1db71064u, 0x6ab020f2u,
+	0xf3b97148u, 0x84be41deu, 0x1adad47du, 0x6ddde4ebu, 0xf4d4b551u, 0x83d385c7u,
+	0x136c9856u, 0x646ba8c0u, 0xfd62f97au, 0x8a65c9ecu, 0x14015c4fu, 0x63066cd9u,
+	0xfa0f3d63u, 0x8d080df5u, 0x3b6e20c8u, 0x4c69105eu, 0xd56041e4u, 0xa2677172u,
+	0x3c03e4d1u, 0x4b04d447u, 0xd20d85fdu, 0xa50ab56bu, 0x35b5a8fau, 0x42b2986cu,
+	0xdbbbc9d6u, 0xacbcf940u, 0x32d86ce3u, 0x45df5c75u, 0xdcd60dcfu, 0xabd13d59u,
+	0x26d930acu, 0x51de003au, 0xc8d75180u, 0xbfd06116u, 0x21b4f4b5u, 0x56b3c423u,
+	0xcfba9599u, 0xb8bda50fu, 0x2802b89eu, 0x5f058808u, 0xc60cd9b2u, 0xb10be924u,
+	0x2f6f7c87u, 0x58684c11u, 0xc1611dabu, 0xb6662d3du, 0x76dc4190u, 0x01db7106u,
+	0x98d220bcu, 0xefd5102au, 0x71b18589u, 0x06b6b51fu, 0x9fbfe4a5u, 0xe8b8d433u,
+	0x7807c9a2u, 0x0f00f934u, 0x9609a88eu, 0xe10e9818u, 0x7f6a0dbbu, 0x086d3d2du,
+	0x91646c97u, 0xe6635c01u, 0x6b6b51f4u, 0x1c6c6162u, 0x856530d8u, 0xf262004eu,
+	0x6c0695edu, 0x1b01a57bu, 0x8208f4c1u, 0xf50fc457u, 0x65b0d9c6u, 0x12b7e950u,
+	0x8bbeb8eau, 0xfcb9887cu, 0x62dd1ddfu, 0x15da2d49u, 0x8cd37cf3u, 0xfbd44c65u,
+	0x4db26158u, 0x3ab551ceu, 0xa3bc0074u, 0xd4bb30e2u, 0x4adfa541u, 0x3dd895d7u,
+	0xa4d1c46du, 0xd3d6f4fbu, 0x4369e96au, 0x346ed9fcu, 0xad678846u, 0xda60b8d0u,
+	0x44042d73u, 0x33031de5u, 0xaa0a4c5fu, 0xdd0d7cc9u, 0x5005713cu, 0x270241aau,
+	0xbe0b1010u, 0xc90c2086u, 0x5768b525u, 0x206f85b3u, 0xb966d409u, 0xce61e49fu,
+	0x5edef90eu, 0x29d9c998u, 0xb0d09822u, 0xc7d7a8b4u, 0x59b33d17u, 0x2eb40d81u,
+	0xb7bd5c3bu, 0xc0ba6cadu, 0xedb88320u, 0x9abfb3b6u, 0x03b6e20cu, 0x74b1d29au,
+	0xead54739u, 0x9dd277afu, 0x04db2615u, 0x73dc1683u, 0xe3630b12u, 0x94643b84u,
+	0x0d6d6a3eu, 0x7a6a5aa8u, 0xe40ecf0bu, 0x9309ff9du, 0x0a00ae27u, 0x7d079eb1u,
+	0xf00f9344u, 0x8708a3d2u, 0x1e01f268u, 0x6906c2feu, 0xf762575du, 0x806567cbu,
+	0x196c3671u, 0x6e6b06e7u, 0xfed41b76u, 0x89d32be0u, 0x10da7a5au, 0x67dd4accu,
+	0xf9b9df6fu, 0x8ebeeff9u, 0x17b7be43u, 0x60b08ed5u, 0xd6d6a3e8u, 0xa1d1937eu,
+	0x38d8c2c4u, 0x4fdff252u, 0xd1bb67f1u, 0xa6bc5767u, 0x3fb506ddu, 0x48b2364bu,
+	0xd80d2bdau, 0xaf0a1b4cu, 0x36034af6u, 0x41047a60u, 0xdf60efc3u, 0xa867df55u,
+	0x316e8eefu, 0x4669be79u, 0xcb61b38cu, 0xbc66831au, 0x256fd2a0u, 0x5268e236u,
+	0xcc0c7795u, 0xbb0b4703u, 0x220216b9u, 0x5505262fu, 0xc5ba3bbeu, 0xb2bd0b28u,
+	0x2bb45a92u, 0x5cb36a04u, 0xc2d7ffa7u, 0xb5d0cf31u, 0x2cd99e8bu, 0x5bdeae1du,
+	0x9b64c2b0u, 0xec63f226u, 0x756aa39cu, 0x026d930au, 0x9c0906a9u, 0xeb0e363fu,
+	0x72076785u, 0x05005713u, 0x95bf4a82u, 0xe2b87a14u, 0x7bb12baeu, 0x0cb61b38u,
+	0x92d28e9bu, 0xe5d5be0du, 0x7cdcefb7u, 0x0bdbdf21u, 0x86d3d2d4u, 0xf1d4e242u,
+	0x68ddb3f8u, 0x1fda836eu, 0x81be16cdu, 0xf6b9265bu, 0x6fb077e1u, 0x18b74777u,
+	0x88085ae6u, 0xff0f6a70u, 0x66063bcau, 0x11010b5cu, 0x8f659effu, 0xf862ae69u,
+	0x616bffd3u, 0x166ccf45u, 0xa00ae278u, 0xd70dd2eeu, 0x4e048354u, 0x3903b3c2u,
+	0xa7672661u, 0xd06016f7u, 0x4969474du, 0x3e6e77dbu, 0xaed16a4au, 0xd9d65adcu,
+	0x40df0b66u, 0x37d83bf0u, 0xa9bcae53u, 0xdebb9ec5u, 0x47b2cf7fu, 0x30b5ffe9u,
+	0xbdbdf21cu, 0xcabac28au, 0x53b39330u, 0x24b4a3a6u, 0xbad03605u, 0xcdd70693u,
+	0x54de5729u, 0x23d967bfu, 0xb3667a2eu, 0xc4614ab8u, 0x5d681b02u, 0x2a6f2b94u,
+	0xb40bbe37u, 0xc30c8ea1u, 0x5a05df1bu, 0x2d02ef8du,
+};
+
 uint32_t tv_crc32(const void *data, size_t len)
 {
 	const uint8_t *p = data;
 	uint32_t crc = 0xffffffffu;
 
-	while (len--) {
-		crc ^= *p++;
-		for (int k = 0; k < 8; k++)
-			crc = (crc >> 1) ^ (0xedb88320u & (0u - (crc & 1)));
-	}
+	while (len--)
+		crc = (crc >> 8) ^ crc_table[(crc ^ *p++) & 0xff];
 	return crc ^ 0xffffffffu;
 }
 
@@ -133,20 +179,72 @@ size_t tv_base64_encode(const uint8_t *in, size_t len, char *out)
 	return o;
 }
 
+/* Base64 decoding table, indexed by character: the value 0..63 of an
+ * alphabet character, B64_PAD for '=', B64_BAD for every other byte
+ * (tests/unit/test_wire.c checks it against b64_alphabet). */
+#define B64_PAD 0x40
+#define B64_BAD 0x80
+static const uint8_t b64_rev[256] = {
+	0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+	0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+	0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+	0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x3e, 0x80, 0x80, 0x80, 0x3f,
+	0x34, 0x35, 0x36, 0x37, 0x38, 0x39, 0x3a, 0x3b, 0x3c, 0x3d, 0x80, 0x80,
+	0x80, 0x40, 0x80, 0x80, 0x80, 0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06,
+	0x07, 0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f, 0x10, 0x11, 0x12,
+	0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19, 0x80, 0x80, 0x80, 0x80, 0x80,
+	0x80, 0x1a, 0x1b, 0x1c, 0x1d, 0x1e, 0x1f, 0x20, 0x21, 0x22, 0x23, 0x24,
+	0x25, 0x26, 0x27, 0x28, 0x29, 0x2a, 0x2b, 0x2c, 0x2d, 0x2e, 0x2f, 0x30,
+	0x31, 0x32, 0x33, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+	0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+	0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+	0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+	0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+	0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+	0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+	0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+	0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+	0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+	0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+	0x80, 0x80, 0x80, 0x80,
+};
+
 /* Value of a base64 alphabet character, or -1. */
 static int b64_value(char c)
 {
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
+	unsigned v = b64_rev[(unsigned char)c];
+
+	return v < 64 ? (int)v : -1;
+}
+
+/*
+ * The fast path of decoding a frame's text: whole groups of four alphabet
+ * characters, at most cap / 3 of them, into out. Stops at the first group
+ * holding anything else ('=' padding, the end of the text); returns how
+ * many characters it decoded (a multiple of 4, 3 bytes per group).
+ * tv_base64_decode() gives the same bytes for those groups.
+ */
+static size_t b64_decode_groups(const char *in, size_t len, uint8_t *out,
+				size_t cap)
+{
+	const unsigned char *s = (const unsigned char *)in;
+	size_t i = 0, o = 0;
+
+	while (i + 4 <= len && o + 3 <= cap) {
+		uint32_t a = b64_rev[s[i]], b = b64_rev[s[i + 1]];
+		uint32_t c = b64_rev[s[i + 2]], d = b64_rev[s[i + 3]];
+
+		if ((a | b | c | d) & (B64_PAD | B64_BAD))
+			break;
+		uint32_t g = a << 18 | b << 12 | c << 6 | d;
+
+		out[o] = (uint8_t)(g >> 16);
+		out[o + 1] = (uint8_t)(g >> 8);
+		out[o + 2] = (uint8_t)g;
+		i += 4;
+		o += 3;
+	}
+	return i;
 }
 
 /*
@@ -213,6 +311,19 @@ static uint64_t get_le(const uint8_t *p, unsigned bytes)
 	return v;
 }
 
+/* get_le(p, 8) as one load where the host is little-endian. */
+static inline uint64_t load_le64(const uint8_t *p)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+#else
+	return get_le(p, 8);
+#endif
+}
+
 /* Unsigned LEB128: 7 bits per byte, low group first, bit 7 = more. */
 static size_t put_varint(uint8_t *p, uint64_t v)
 {
@@ -254,7 +365,7 @@ static uint64_t rd_u8(struct reader *rd)
 }
 
 /* Read a LEB128 varint of at most 10 bytes whose value fits in 64 bits. */
-static uint64_t rd_varint(struct reader *rd)
+static uint64_t rd_varint_checked(struct reader *rd)
 {
 	uint64_t v = 0;
 
@@ -273,6 +384,67 @@ static uint64_t rd_varint(struct reader *rd)
 	}
 	rd->bad = "varint longer than 10 bytes";
 	return 0;
+}
+
+/* A varint of 9 or 10 bytes, p at its start and 10 bytes left: the
+ * loop of rd_varint_checked() without its bounds check per byte (same
+ * result, same bytes consumed, same errors). */
+static __attribute__((noinline)) uint64_t rd_varint_long(struct reader *rd)
+{
+	const uint8_t *p = rd->p;
+	uint64_t v = 0;
+
+	for (unsigned shift = 0; shift < 70; shift += 7) {
+		uint64_t b = *p++;
+
+		if (shift == 63 && b > 1) {
+			rd->p = p;
+			rd->bad = "varint overflows 64 bits";
+			return 0;
+		}
+		v |= (b & 0x7f) << shift;
+		if (!(b & 0x80)) {
+			rd->p = p;
+			return v;
+		}
+	}
+	rd->p = p;
+	rd->bad = "varint longer than 10 bytes";
+	return 0;
+}
+
+/*
+ * A varint. Most (the deltas of a frame's records) are one byte; when 10
+ * bytes are left, one of up to 8 bytes is read with one load: the first
+ * byte without bit 7 ends it, and its 7-bit groups are packed together in
+ * three steps (pairs of groups, then 14-bit, then 28-bit halves). Near
+ * the end of the frame, byte by byte with bounds checks.
+ */
+static inline uint64_t rd_varint(struct reader *rd)
+{
+	const uint8_t *p = rd->p;
+	uint64_t x, stop;
+
+	if (!rd->bad && p < rd->end && *p < 0x80) {
+		rd->p = p + 1;
+		return *p;
+	}
+	if (rd->bad || rd->end - p < 10)
+		return rd_varint_checked(rd);
+	x = load_le64(p);
+	stop = ~x & 0x8080808080808080ull;
+	if (!stop)
+		return rd_varint_long(rd);
+	unsigned bytes = (unsigned)__builtin_ctzll(stop) / 8 + 1;
+
+	if (bytes < 8)
+		x &= (1ull << (8 * bytes)) - 1;
+	x &= 0x7f7f7f7f7f7f7f7full;
+	x = (x & 0x007f007f007f007full) | ((x & 0x7f007f007f007f00ull) >> 1);
+	x = (x & 0x00003fff00003fffull) | ((x & 0x3fff00003fff0000ull) >> 2);
+	x = (x & 0x000000000fffffffull) | ((x & 0x0fffffff00000000ull) >> 4);
+	rd->p = p + bytes;
+	return x;
 }
 
 /* =================================================== record delta state */
@@ -693,6 +865,43 @@ void tv_wire_dec_init(struct tv_wire_dec *d, const struct tv_wire_dec_ops *ops,
 	memset(d, 0, sizeof(*d));
 	d->ops = ops ? ops : &no_ops;
 	d->ctx = ctx;
+	/* One more zero byte through the register: shift out the low
+	 * byte, fold it back in through the byte table. */
+	for (unsigned n = 0; n < 256; n++) {
+		uint32_t c = crc_table[n];
+
+		for (unsigned k = 0; k < 7; k++) {
+			c = (c >> 8) ^ crc_table[c & 0xff];
+			d->crc_slice[k][n] = c;
+		}
+	}
+}
+
+/*
+ * tv_crc32() of a frame, 8 bytes at a time: the CRC is linear, so the
+ * register after 8 bytes is the XOR of what each byte (the first four
+ * XORed with the register) contributes with the bytes after it taken as
+ * zeros, which the tables hold. The chain of dependent loads is one
+ * eighth as long as a byte at a time.
+ */
+static uint32_t dec_crc32(const struct tv_wire_dec *d, const uint8_t *p,
+			  size_t len)
+{
+	const uint32_t(*t)[256] = d->crc_slice;
+	uint32_t crc = 0xffffffffu;
+
+	for (; len >= 8; p += 8, len -= 8) {
+		uint32_t lo = crc ^ (uint32_t)get_le(p, 4);
+		uint32_t hi = (uint32_t)get_le(p + 4, 4);
+
+		crc = t[6][lo & 0xff] ^ t[5][(lo >> 8) & 0xff] ^
+		      t[4][(lo >> 16) & 0xff] ^ t[3][lo >> 24] ^
+		      t[2][hi & 0xff] ^ t[1][(hi >> 8) & 0xff] ^
+		      t[0][(hi >> 16) & 0xff] ^ crc_table[hi >> 24];
+	}
+	while (len--)
+		crc = (crc >> 8) ^ crc_table[(crc ^ *p++) & 0xff];
+	return crc ^ 0xffffffffu;
 }
 
 /* Report an error at the current frame's position. */
@@ -724,37 +933,50 @@ struct frame_info {
 };
 
 /*
- * Walk the records of a RECORDS payload; with deliver set, hand each to
- * the record callback. Returns NULL, or what is wrong with the payload.
+ * Decode the records of a RECORDS payload into d->recs (d->nrecs), each
+ * once: a frame is delivered (deliver_records) only when all of it
+ * decoded. Returns NULL, or what is wrong with the payload.
  */
 static const char *walk_records(struct tv_wire_dec *d,
-				const struct frame_info *f, int deliver)
+				const struct frame_info *f)
 {
 	struct tv_wire_state st;
-	struct tv_record r;
 	struct reader rd = {f->payload + TV_WIRE_RECORDS_PAYLOAD_MIN,
 			    f->payload + f->plen, NULL};
-	uint64_t first = get_le(f->payload, 8);
 	unsigned count = (unsigned)get_le(f->payload + 8, 2);
 
+	d->nrecs = 0;
 	tv_wire_state_reset(&st, f->hart);
 	for (unsigned i = 0; i < count; i++) {
-		decode_record(&rd, &st, &r);
+		/* Every record takes at least its head, time and cycle bytes,
+		 * so a frame holds at most TV_WIRE_FRAME_RECORDS (the payload
+		 * runs out first). */
+		if (i == TV_WIRE_FRAME_RECORDS)
+			return "record truncated";
+		decode_record(&rd, &st, &d->recs[i]);
 		if (rd.bad)
 			return rd.bad;
-		if (deliver && d->ops->record)
-			d->ops->record(d->ctx, &r, f->hart, first + i);
+		d->nrecs = i + 1;
 	}
 	if (rd.p != rd.end)
 		return "bytes left over after the records";
-	if (deliver) {
-		d->have_last = 1;
-		d->last_hart = f->hart;
-		d->last_end = first + count;
-		if (count)
-			d->last_time = r.time;
-	}
 	return NULL;
+}
+
+/* Hand the records walk_records() decoded to the record callback. */
+static void deliver_records(struct tv_wire_dec *d, const struct frame_info *f)
+{
+	uint64_t first = get_le(f->payload, 8);
+	unsigned count = (unsigned)d->nrecs;
+
+	if (d->ops->record)
+		for (unsigned i = 0; i < count; i++)
+			d->ops->record(d->ctx, &d->recs[i], f->hart, first + i);
+	d->have_last = 1;
+	d->last_hart = f->hart;
+	d->last_end = first + count;
+	if (count)
+		d->last_time = d->recs[count - 1].time;
 }
 
 /* Check the length (and contents) a frame type demands; NULL when fine. */
@@ -771,7 +993,7 @@ static const char *check_payload(struct tv_wire_dec *d,
 	case TV_WIRE_RECORDS:
 		if (f->plen < TV_WIRE_RECORDS_PAYLOAD_MIN)
 			return "RECORDS frame too short";
-		return walk_records(d, f, 0);
+		return walk_records(d, f);
 	case TV_WIRE_HART:
 		return f->plen == TV_WIRE_HART_PAYLOAD
 			       ? NULL
@@ -957,7 +1179,7 @@ static void handle_frame(struct tv_wire_dec *d, const struct frame_info *f)
 	sequence_frame(d, f);
 	switch (f->type) {
 	case TV_WIRE_RECORDS:
-		walk_records(d, f, 1);
+		deliver_records(d, f);
 		break;
 	case TV_WIRE_HART: {
 		struct tv_wire_hart_totals t;
@@ -977,40 +1199,65 @@ static void handle_frame(struct tv_wire_dec *d, const struct frame_info *f)
 	}
 }
 
-/* Decode the base64 text of one frame, verify it, deliver it. */
-static void decode_frame_text(struct tv_wire_dec *d, const char *text,
-			      size_t n)
+/* Length of the run of frame characters (the base64 alphabet and the
+ * '=' padding) at the start of text. */
+static size_t frame_text_len(const char *text, size_t len)
+{
+	size_t n = 0;
+
+	while (n < len && !(b64_rev[(unsigned char)text[n]] & B64_BAD))
+		n++;
+	return n;
+}
+
+/*
+ * Decode the base64 text of one frame (the run of frame characters at the
+ * start of text, avail characters at most), verify it, deliver it. The
+ * groups without padding decode on the way (b64_decode_groups); a frame
+ * with padding or in error takes tv_base64_decode() over the whole text,
+ * so the result and the error reported are those of that definition.
+ * Returns the length of the frame's text.
+ */
+static size_t decode_frame_text(struct tv_wire_dec *d, const char *text,
+				size_t avail)
 {
 	struct frame_info f;
 	const char *why;
+	size_t fast = b64_decode_groups(text, avail, d->frame, sizeof(d->frame));
+	size_t n = fast + frame_text_len(text + fast, avail - fast);
 	long len;
 
 	if (n == 0) {
 		dec_bad(d, "empty frame");
-		return;
+		return n;
 	}
 	if (n > (size_t)TV_WIRE_MAX_B64) {
 		dec_bad(d, "frame longer than the 768-byte maximum");
-		return;
+		return n;
 	}
 	if (n % 4) {
 		dec_bad(d, "bad base64 length (characters lost?)");
-		return;
+		return n;
 	}
-	len = tv_base64_decode(text, n, d->frame, sizeof(d->frame));
+	/* Groups decode independently (only the last may hold '='): the
+	 * rest of the text decodes after the groups already done. */
+	len = tv_base64_decode(text + fast, n - fast, d->frame + fast / 4 * 3,
+			       sizeof(d->frame) - fast / 4 * 3);
+	if (len >= 0)
+		len += (long)(fast / 4 * 3);
 	if (len < 0) {
 		dec_bad(d, "bad base64");
-		return;
+		return n;
 	}
 	d->flen = (size_t)len;
 	if (d->flen < TV_WIRE_HEADER_SIZE + TV_WIRE_CRC_SIZE) {
 		dec_bad(d, "frame too short");
-		return;
+		return n;
 	}
-	if (tv_crc32(d->frame, d->flen - TV_WIRE_CRC_SIZE) !=
+	if (dec_crc32(d, d->frame, d->flen - TV_WIRE_CRC_SIZE) !=
 	    get_le(d->frame + d->flen - TV_WIRE_CRC_SIZE, 4)) {
 		dec_bad(d, "CRC mismatch");
-		return;
+		return n;
 	}
 	f.type = d->frame[OFF_TYPE];
 	f.hart = (uint16_t)get_le(d->frame + OFF_HART, 2);
@@ -1019,30 +1266,31 @@ static void decode_frame_text(struct tv_wire_dec *d, const char *text,
 	f.plen = d->flen - TV_WIRE_HEADER_SIZE - TV_WIRE_CRC_SIZE;
 	if (d->frame[OFF_FLAGS] != 0) {
 		dec_bad(d, "frame flags not 0");
-		return;
+		return n;
 	}
 	why = check_payload(d, &f);
 	if (why) {
 		dec_bad(d, why);
-		return;
+		return n;
 	}
 	handle_frame(d, &f);
-}
-
-/* Characters that may appear in a frame's text: the base64 alphabet and
- * the '=' padding. */
-static int b64_char(char c)
-{
-	return b64_value(c) >= 0 || c == '=';
+	return n;
 }
 
 /* Offset of the next "~TV1:" in line at or after from, or len. */
 static size_t find_prefix(const char *line, size_t len, size_t from)
 {
-	for (size_t i = from; i + TV_WIRE_PREFIX_LEN <= len; i++)
-		if (line[i] == '~' &&
-		    memcmp(line + i, TV_WIRE_PREFIX, TV_WIRE_PREFIX_LEN) == 0)
-			return i;
+	while (from + TV_WIRE_PREFIX_LEN <= len) {
+		const char *t = memchr(line + from, '~',
+				       len - from - (TV_WIRE_PREFIX_LEN - 1));
+
+		if (!t)
+			break;
+		from = (size_t)(t - line);
+		if (memcmp(t, TV_WIRE_PREFIX, TV_WIRE_PREFIX_LEN) == 0)
+			return from;
+		from++;
+	}
 	return len;
 }
 
@@ -1082,16 +1330,17 @@ void tv_wire_dec_piece(struct tv_wire_dec *d, const char *text, size_t len,
 	size_t at = find_prefix(text, len, 0);
 
 	while (at < len) {
-		size_t start = at + TV_WIRE_PREFIX_LEN, end = start;
+		size_t start = at + TV_WIRE_PREFIX_LEN, end;
 
-		while (end < len && b64_char(text[end]))
-			end++;
 		d->line_no = line_no;
 		d->offset = byte_offset + at;
-		if (at == 0 && line_start)
-			decode_frame_text(d, text + start, end - start);
-		else
+		if (at == 0 && line_start) {
+			end = start + decode_frame_text(d, text + start,
+							len - start);
+		} else {
+			end = start + frame_text_len(text + start, len - start);
 			dec_reject(d, text, line_start ? at : 0);
+		}
 		at = find_prefix(text, len, end);
 	}
 }

@@ -149,6 +149,13 @@
  * time and cycle (10 each) and six arguments (10 each). */
 #define TV_WIRE_MAX_RECORD 90
 
+/* Most records a RECORDS frame can hold: each takes at least 3 bytes
+ * (head, time and cycle varints). */
+#define TV_WIRE_FRAME_RECORDS                                                  \
+	((TV_WIRE_MAX_FRAME - TV_WIRE_HEADER_SIZE - TV_WIRE_CRC_SIZE -         \
+	  TV_WIRE_RECORDS_PAYLOAD_MIN) /                                       \
+	 3)
+
 /* Frame types. */
 enum tv_wire_type {
 	TV_WIRE_BEGIN = 1,
@@ -348,6 +355,11 @@ struct tv_wire_dec {
 	uint64_t line_no, offset; /* position of the current frame */
 	size_t flen;		  /* bytes in frame[] */
 	uint8_t frame[TV_WIRE_MAX_FRAME];
+	size_t nrecs;		  /* records of frame[] decoded in recs[] */
+	struct tv_record recs[TV_WIRE_FRAME_RECORDS];
+	/* CRC-32 tables for 8 bytes at a time: crc_slice[k][n] is the CRC
+	 * register after byte n and k + 1 zero bytes (tv_wire_dec_init). */
+	uint32_t crc_slice[7][256];
 };
 
 void tv_wire_dec_init(struct tv_wire_dec *d, const struct tv_wire_dec_ops *ops,

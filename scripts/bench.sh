@@ -105,6 +105,14 @@ else
 	echo "bench: no Linux kernel (scripts/fetch-linux.sh failed; see $OUT/fetch-linux.log); Linux figures skipped" >&2
 fi
 
+# The host decoder: tvtrace and babeltrace2 on the same 1.1 M record trace
+# (scripts/bench-tvtrace.sh; CPU time, median of its SAMPLES runs).
+scripts/bench-tvtrace.sh >"$OUT/tvtrace-bench.txt" 2>&1 ||
+	{ cat "$OUT/tvtrace-bench.txt" >&2; echo "bench: scripts/bench-tvtrace.sh failed" >&2; exit 1; }
+tvb() { # key of build/bench/tvtrace.txt -> value
+	sed -n "s/^$1=//p" "$OUT/tvtrace.txt" | head -1
+}
+
 h() { val hyp "$1"; }
 n() { val native "$1"; }
 nt() { val notrace "$1"; }
@@ -151,12 +159,22 @@ cat >"$B/bench.json" <<JSON
   "linux_boot_instr_ratio": $linux_ratio,
   "linux_wall_s_median": $linux_wall_hyp,
   "linux_native_wall_s_median": $linux_wall_native,
-  "linux_wall_ratio": $linux_wall_ratio
+  "linux_wall_ratio": $linux_wall_ratio,
+  "tvtrace_records": $(tvb tvtrace_records),
+  "tvtrace_records_per_cpu_s": $(tvb tvtrace_records_per_cpu_s),
+  "tvtrace_cpu_s_min": $(tvb tvtrace_cpu_s_min),
+  "tvtrace_cpu_s_max": $(tvb tvtrace_cpu_s_max),
+  "tvtrace_samples": $(tvb tvtrace_samples),
+  "tvtrace_peak_rss_kb": $(tvb tvtrace_peak_rss_kb),
+  "tvtrace_text_records_per_cpu_s": $(tvb tvtrace_text_records_per_cpu_s),
+  "babeltrace2_records_per_cpu_s": $(tvb babeltrace2_records_per_cpu_s),
+  "babeltrace2_dummy_records_per_cpu_s": $(tvb babeltrace2_dummy_records_per_cpu_s),
+  "tvtrace_vs_babeltrace2": $(tvb tvtrace_vs_babeltrace2)
 }
 JSON
 
-target() { # value op limit -> "met"/"not met"
-	awk -v v="$1" -v l="$3" -v op="$2" 'BEGIN { ok = (op == "<=") ? v <= l : 0; print ok ? "met" : "NOT met" }'
+target() { # value op limit -> "met"/"not met" (op <= or >=)
+	awk -v v="$1" -v l="$3" -v op="$2" 'BEGIN { ok = v == "null" ? 0 : (op == "<=") ? v <= l : (op == ">=") ? v >= l : 0; print ok ? "met" : "NOT met" }'
 }
 printf '%-44s %12s   %s\n' "measure (QEMU $qemu, -icount shift=0)" "value" "target"
 row() { printf '%-44s %12s   %s\n' "$1" "$2" "$3"; }
@@ -176,6 +194,8 @@ row "compact dump bytes per exit, all records" "$(ratio "$compact_bytes" "$exits
 row "wall clock null SBI call, hyp/native" "$(ratio "$wall_hyp" "$wall_native")" "median of $RUNS runs each"
 row "Linux boot to marker, instructions" "$linux_hyp_instr" "native $linux_native_instr, ratio $linux_ratio (<= 1.10: $(target "$linux_ratio" "<=" 1.10))"
 row "Linux boot + workload, wall seconds" "$linux_wall_hyp" "native $linux_wall_native, ratio $linux_wall_ratio (median of 3)"
+row "tvtrace --summary, records per CPU-s" "$(tvb tvtrace_records_per_cpu_s)" ">= 10000000: $(target "$(tvb tvtrace_records_per_cpu_s)" ">=" 10000000) ($(tvb tvtrace_records) records, median of $(tvb tvtrace_samples): $(tvb tvtrace_cpu_s_min)..$(tvb tvtrace_cpu_s_max) s; peak RSS $(tvb tvtrace_peak_rss_kb) KiB)"
+row "babeltrace2 on its CTF, records per CPU-s" "$(tvb babeltrace2_records_per_cpu_s)" "tvtrace $(tvb tvtrace_vs_babeltrace2)x faster (>= 20: $(target "$(tvb tvtrace_vs_babeltrace2)" ">=" 20)); -o dummy $(tvb babeltrace2_dummy_records_per_cpu_s), tvtrace --text $(tvb tvtrace_text_records_per_cpu_s)"
 if [ -s "$OUT/linux-exits.txt" ]; then
 	echo "Linux boot exits by reason (tracevisor, -icount run):"
 	cat "$OUT/linux-exits.txt"

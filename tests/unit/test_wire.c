@@ -403,6 +403,120 @@ static void test_crc32_check_value(void **state)
 	assert_int_equal(tv_crc32("a", 1), 0xe8b7be43u);
 }
 
+/* The byte-at-a-time table agrees with the bitwise definition (shift
+ * each bit through 0xEDB88320) for every byte value and for buffers of
+ * every length up to 64 bytes. */
+static void test_crc32_table_matches_bitwise(void **state)
+{
+	uint8_t buf[64];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(buf); i++)
+		buf[i] = (uint8_t)rnd();
+	for (unsigned b = 0; b < 256; b++) {
+		uint8_t one = (uint8_t)b;
+		uint32_t crc = 0xffffffffu ^ b;
+
+		for (int k = 0; k < 8; k++)
+			crc = (crc >> 1) ^ (0xedb88320u & (0u - (crc & 1)));
+		assert_int_equal(tv_crc32(&one, 1), crc ^ 0xffffffffu);
+	}
+	for (size_t len = 0; len <= sizeof(buf); len++) {
+		uint32_t crc = 0xffffffffu;
+
+		for (size_t i = 0; i < len; i++) {
+			crc ^= buf[i];
+			for (int k = 0; k < 8; k++)
+				crc = (crc >> 1) ^
+				      (0xedb88320u & (0u - (crc & 1)));
+		}
+		assert_int_equal(tv_crc32(buf, len), crc ^ 0xffffffffu);
+	}
+}
+
+/* The decoder checks a frame's CRC 8 bytes at a time: for frames of
+ * every length from the smallest to 200 bytes (every remainder mod 8), the
+ * right CRC passes the check (the frame then fails for its unknown type)
+ * and any one flipped bit of the frame or of its CRC fails it. */
+static void test_crc_check_every_frame_length(void **state)
+{
+	(void)state;
+	for (size_t len = 8; len <= 200; len++) {
+		uint8_t body[200];
+		struct log l = {0};
+		struct got *g;
+		size_t bit = rnd() % ((len + 4) * 8);
+
+		for (size_t i = 0; i < len; i++)
+			body[i] = (uint8_t)rnd();
+		body[0] = 9; /* no such frame type */
+		body[1] = 0;
+		frame_line(&l, body, len, 0);
+		g = decode_log(&l);
+		assert_int_equal(g->nerr, 1);
+		assert_true(has_error(g, "unknown frame type"));
+		got_free(g);
+		/* Flip one bit of the binary frame, CRC included. */
+		{
+			uint8_t f[TV_WIRE_MAX_FRAME];
+			char text[TV_WIRE_MAX_LINE];
+			long n = line_frame(l.line[0], l.len[0], f);
+			size_t t;
+
+			assert_int_equal(n, (long)len + 4);
+			f[bit / 8] ^= (uint8_t)(1u << (bit % 8));
+			memcpy(text, TV_WIRE_PREFIX, TV_WIRE_PREFIX_LEN);
+			t = TV_WIRE_PREFIX_LEN +
+			    tv_base64_encode(f, (size_t)n,
+					     text + TV_WIRE_PREFIX_LEN);
+			text[t++] = '\n';
+			log_free(&l);
+			log_emit(&l, text, t);
+		}
+		g = decode_log(&l);
+		assert_int_equal(g->nerr, 1);
+		assert_true(has_error(g, "CRC mismatch"));
+		got_free(g);
+		log_free(&l);
+	}
+}
+
+/* Every byte value in every place of a group: accepted exactly when it is
+ * in the alphabet (or '=' where padding may be), with its value. */
+static void test_base64_every_character(void **state)
+{
+	static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				       "abcdefghijklmnopqrstuvwxyz0123456789+/";
+
+	(void)state;
+	for (unsigned c = 0; c < 256; c++) {
+		const char *at = c ? memchr(alphabet, (int)c, 64) : NULL;
+
+		for (int place = 0; place < 4; place++) {
+			char text[8] = "AAAAAAAA";
+			uint8_t out[6];
+			long n;
+
+			text[4 + place] = (char)c;
+			n = tv_base64_decode(text, 8, out, sizeof(out));
+			if (at) {
+				uint32_t v = (uint32_t)(at - alphabet)
+					     << (6 * (3 - place));
+
+				assert_int_equal(n, 6);
+				assert_int_equal(out[3] << 16 | out[4] << 8 |
+							 out[5],
+						 v);
+			} else if (c == '=' && place == 3) {
+				/* "AAA=" is canonical: two zero bytes. */
+				assert_int_equal(n, 5);
+			} else {
+				assert_int_equal(n, -1);
+			}
+		}
+	}
+}
+
 static void test_base64_rfc4648_vectors(void **state)
 {
 	/* RFC 4648 section 10 test vectors. */
@@ -1457,6 +1571,72 @@ static void test_malformed_frames_rejected(void **state)
 	}
 }
 
+/* The value of an unsigned LEB128 varint, byte by byte (the definition in
+ * trace_wire.h), for checking the decoder's wider reads. */
+static uint64_t ref_varint(const uint8_t *p, size_t len)
+{
+	uint64_t v = 0;
+
+	for (size_t i = 0; i < len; i++)
+		v |= (uint64_t)(p[i] & 0x7f) << (7 * i);
+	return v;
+}
+
+/*
+ * Varints of 1 to 10 bytes as a MARK record's argument, with 0 to 3
+ * four-byte records after them: the decoder reads a varint 8 bytes at a
+ * time when 10 bytes are left in the frame and byte by byte nearer the
+ * end; both give the definition's value, and both reject a 10th byte
+ * above 1 with the same message.
+ */
+static void test_varints_near_frame_end(void **state)
+{
+	(void)state;
+	for (size_t len = 1; len <= 11; len++)
+		for (unsigned after = 0; after <= 3; after++) {
+			uint8_t body[128], v[11];
+			struct log l = {0};
+			struct got *g;
+			size_t n = hdr(body, TV_WIRE_RECORDS, 0, 1), r;
+			int overflow = len == 11;
+			size_t vlen = overflow ? 10 : len;
+
+			/* 0xff... then a last byte 0x7f (0x01 for the 10th,
+			 * 0x02 = 65 bits for the overflowing case). */
+			memset(v, 0xff, sizeof(v));
+			v[vlen - 1] = vlen == 10 ? (overflow ? 0x02 : 0x01)
+						 : 0x7f;
+			le(body + n, 0, 8);
+			le(body + n + 8, 1 + after, 2);
+			r = n + 10;
+			memcpy(body + r, "\x07\x00\x00", 3);
+			memcpy(body + r + 3, v, vlen);
+			r += 3 + vlen;
+			for (unsigned k = 0; k < after; k++, r += 4)
+				memcpy(body + r, "\x07\x00\x00\x00", 4);
+			frame_line(&l, body, r, 0);
+			g = decode_log(&l);
+			if (overflow) {
+				assert_int_equal(g->nrec, 0);
+				assert_true(has_error(g, "varint overflows"));
+			} else {
+				uint64_t z = ref_varint(v, vlen);
+
+				/* (A lone frame: the other errors say its BEGIN
+				 * and END are missing.) */
+				assert_false(has_error(g, "varint") ||
+					     has_error(g, "truncated") ||
+					     has_error(g, "left over"));
+				assert_int_equal(g->nrec, 1 + after);
+				/* zigzag(arg - 0) */
+				assert_true(g->rec[0].arg[0] ==
+					    ((z >> 1) ^ (0 - (z & 1))));
+			}
+			got_free(g);
+			log_free(&l);
+		}
+}
+
 /* Random garbage and random mutations of real frames: never a crash (the
  * sanitizers watch), and every frame that passes is a verified one. */
 static void test_fuzz_no_crash(void **state)
@@ -1866,6 +2046,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_crc32_check_value),
+		cmocka_unit_test(test_crc32_table_matches_bitwise),
+		cmocka_unit_test(test_crc_check_every_frame_length),
+		cmocka_unit_test(test_base64_every_character),
 		cmocka_unit_test(test_base64_rfc4648_vectors),
 		cmocka_unit_test(test_base64_rejects_malformed),
 		cmocka_unit_test(test_begin_hart_end_frames_exact_bytes),
@@ -1884,6 +2067,7 @@ int main(void)
 		cmocka_unit_test(test_lost_frames_exact_counts),
 		cmocka_unit_test(test_lost_frames_unknown_counts_and_dump_edges),
 		cmocka_unit_test(test_malformed_frames_rejected),
+		cmocka_unit_test(test_varints_near_frame_end),
 		cmocka_unit_test(test_fuzz_no_crash),
 		cmocka_unit_test(test_bytes_per_exit_entry_pair),
 		cmocka_unit_test(test_format_text_exact),

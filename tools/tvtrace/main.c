@@ -430,6 +430,18 @@ static int prints_views(const struct options *o)
 		 o->histogram);
 }
 
+/* Can the log be streamed (tt_log.stream): do the chosen views need
+ * nothing but each dump's description and summary? A filter needs the
+ * records kept (--reason looks at a whole exit's records). */
+static int streamable(const struct options *o)
+{
+	if (o->list)
+		return 1; /* --list shows descriptions only */
+	return !o->records && !o->text && !o->explain && !o->exp.ctf &&
+	       !o->exp.json && !o->exp.csv && !o->svg && !o->histogram &&
+	       !tv_filter_active(&tt_filter);
+}
+
 /* An SVG file could not be written (exit status 2). */
 static int output_failed;
 /* --all with several dumps: SVG file names get the dump number. */
@@ -459,7 +471,10 @@ static void show_dump(const struct options *o, struct tt_dump *d,
 	if (o->summary) {
 		if (o->records || o->text)
 			printf("\n");
-		tt_print_summary(stdout, d);
+		if (d->sum)
+			tt_summary_print(stdout, d->sum, d);
+		else
+			tt_print_summary(stdout, d);
 	}
 }
 
@@ -477,6 +492,8 @@ int main(int argc, char **argv)
 	memset(&log, 0, sizeof(log));
 	log.quiet = o.quiet;
 	log.name = "<stdin>";
+	log.stream = streamable(&o);
+	log.summarize = log.stream && o.summary;
 	if (o.input && strcmp(o.input, "-") != 0) {
 		in = fopen(o.input, "rb");
 		if (!in) {

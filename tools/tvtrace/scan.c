@@ -25,7 +25,7 @@ struct scan {
 	int at_end;		 /* tv_wire_dec_finish() is reporting */
 	int cont;		 /* part of the current line was fed */
 	int pending_gap;	 /* a count-unknown gap marker waits for */
-	size_t pending_idx;	 /* the time of the next record */
+	struct tt_rec pending;	 /* the time of the next record */
 };
 
 /* The dump frames are being added to. */
@@ -34,12 +34,50 @@ static struct tt_dump *cur(struct scan *s)
 	return &s->log->dumps[s->log->ndumps - 1];
 }
 
+/*
+ * A record of dump d takes its place in the dump: kept in recs[] (unless
+ * the log is streamed) and, when the dump is summarised as it is read,
+ * counted in its summary.
+ */
+static void put_rec(struct scan *s, struct tt_dump *d, const struct tt_rec *t)
+{
+	d->nreal += t->origin == TT_FROM_DUMP;
+	if (!s->log->stream) {
+		if (d->nrecs == d->recs_cap) {
+			d->recs_cap = d->recs_cap ? 2 * d->recs_cap : 1024;
+			d->recs = tt_xrealloc(d->recs, d->recs_cap,
+					      sizeof(*d->recs));
+		}
+		d->recs[d->nrecs++] = *t;
+	}
+	if (d->sum)
+		tt_summary_add(d->sum, t);
+}
+
+/* A new record (zeroed, numbered in arrival order). */
+static void new_rec(struct scan *s, struct tt_rec *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->seq = s->seq++;
+}
+
+/* The waiting gap marker goes into the dump as it is (no record came to
+ * give it a time). */
+static void flush_pending_gap(struct scan *s)
+{
+	if (!s->pending_gap)
+		return;
+	s->pending_gap = 0;
+	put_rec(s, cur(s), &s->pending);
+}
+
 /* Start a new dump in the log. */
 static struct tt_dump *new_dump(struct scan *s)
 {
 	struct tt_log *log = s->log;
 	struct tt_dump *d;
 
+	flush_pending_gap(s);
 	if (log->ndumps == log->cap) {
 		log->cap = log->cap ? 2 * log->cap : 4;
 		log->dumps = tt_xrealloc(log->dumps, log->cap,
@@ -48,8 +86,9 @@ static struct tt_dump *new_dump(struct scan *s)
 	d = &log->dumps[log->ndumps++];
 	memset(d, 0, sizeof(*d));
 	d->first_line = s->line_no;
+	if (log->summarize)
+		d->sum = tt_summary_new();
 	s->have_dump = 1;
-	s->pending_gap = 0;
 	return d;
 }
 
@@ -57,21 +96,6 @@ static struct tt_dump *new_dump(struct scan *s)
 static struct tt_dump *open_dump(struct scan *s)
 {
 	return s->have_dump ? cur(s) : new_dump(s);
-}
-
-/* Append a record to a dump. */
-static struct tt_rec *add_rec(struct scan *s, struct tt_dump *d)
-{
-	struct tt_rec *t;
-
-	if (d->nrecs == d->recs_cap) {
-		d->recs_cap = d->recs_cap ? 2 * d->recs_cap : 1024;
-		d->recs = tt_xrealloc(d->recs, d->recs_cap, sizeof(*d->recs));
-	}
-	t = &d->recs[d->nrecs++];
-	memset(t, 0, sizeof(*t));
-	t->seq = s->seq++;
-	return t;
 }
 
 static void on_begin(void *ctx, const struct tv_wire_begin *info)
@@ -86,24 +110,24 @@ static void on_begin(void *ctx, const struct tv_wire_begin *info)
 }
 
 /* A gap marker whose time was unknown takes the time and ids of the first
- * record after the gap (records of a hart are lost before it). */
+ * record after the gap (records of a hart are lost before it), and goes
+ * into the dump just before that record. */
 static void settle_pending_gap(struct scan *s, const struct tv_record *r,
 			       uint16_t hart)
 {
-	struct tt_rec *m;
+	struct tt_rec *m = &s->pending;
 
 	if (!s->pending_gap)
 		return;
-	s->pending_gap = 0;
-	if (!r)
-		return;
-	m = &cur(s)->recs[s->pending_idx];
-	m->r.time = r->time;
-	m->r.cycle = r->cycle;
-	m->r.vm = r->vm;
-	m->r.vcpu = r->vcpu;
-	m->r.hart = hart;
-	m->hart = hart;
+	if (r) {
+		m->r.time = r->time;
+		m->r.cycle = r->cycle;
+		m->r.vm = r->vm;
+		m->r.vcpu = r->vcpu;
+		m->r.hart = hart;
+		m->hart = hart;
+	}
+	flush_pending_gap(s);
 }
 
 static void on_record(void *ctx, const struct tv_record *r, uint16_t hart,
@@ -111,14 +135,17 @@ static void on_record(void *ctx, const struct tv_record *r, uint16_t hart,
 {
 	struct scan *s = ctx;
 	struct tt_dump *d = open_dump(s);
-	struct tt_rec *t;
+	struct tt_rec t;
 
 	settle_pending_gap(s, r, hart);
-	t = add_rec(s, d);
-	t->r = *r;
-	t->hart = hart;
-	t->index = index;
-	t->origin = TT_FROM_DUMP;
+	t.r = *r;
+	t.hart = hart;
+	t.origin = TT_FROM_DUMP;
+	t.index = index;
+	t.seq = s->seq++;
+	t.gap_first = t.gap_last = 0;
+	d->last_time = r->time;
+	put_rec(s, d, &t);
 }
 
 static void on_totals(void *ctx, const struct tv_wire_hart_totals *tot)
@@ -152,28 +179,31 @@ static void on_gap(void *ctx, const struct tv_wire_gap *g)
 {
 	struct scan *s = ctx;
 	struct tt_dump *d = open_dump(s);
-	struct tt_rec *m;
-	uint64_t last_time = d->nrecs ? d->recs[d->nrecs - 1].r.time : 0;
+	struct tt_rec m;
 
 	settle_pending_gap(s, NULL, 0);
-	m = add_rec(s, d);
-	m->r.kind = TV_KIND_LOST;
-	m->r.hart = g->hart;
-	m->hart = g->hart;
-	m->index = g->first_index;
-	m->gap_first = g->first_seq;
-	m->gap_last = g->last_seq;
+	new_rec(s, &m);
+	m.r.kind = TV_KIND_LOST;
+	m.r.hart = g->hart;
+	m.hart = g->hart;
+	m.index = g->first_index;
+	m.gap_first = g->first_seq;
+	m.gap_last = g->last_seq;
 	if (g->records_known) {
 		/* Lost between the hart's last record and the frame after
 		 * the gap: place it just after that record. */
-		m->origin = TT_GAP_KNOWN;
-		m->r.arg[0] = g->records_lost;
-		m->r.time = g->time_before;
+		m.origin = TT_GAP_KNOWN;
+		m.r.arg[0] = g->records_lost;
+		m.r.time = g->time_before;
+		d->last_time = m.r.time;
+		put_rec(s, d, &m);
 	} else {
-		m->origin = TT_GAP_UNKNOWN;
-		m->r.time = last_time;
+		/* Until the next record tells where: the time of the
+		 * latest record of the dump. */
+		m.origin = TT_GAP_UNKNOWN;
+		m.r.time = d->last_time;
+		s->pending = m;
 		s->pending_gap = 1;
-		s->pending_idx = d->nrecs - 1;
 	}
 }
 
@@ -275,60 +305,67 @@ static size_t feed_long_line(struct scan *s, const char *buf, size_t len,
 	return cut;
 }
 
+/* The input is read in blocks into one buffer and its lines are decoded
+ * where they lie; only the unfinished last line of a block moves (to the
+ * front). A line never grows past LINE_LIMIT there (feed_long_line), so
+ * the buffer always has room for a block. */
+#define SCAN_BUF (2 * (size_t)LINE_LIMIT)
+
+/* Decode the complete lines of buf[0..len) and the first part of a line
+ * grown too long; returns how many bytes were consumed. */
+static size_t feed_block(struct scan *s, const char *buf, size_t len,
+			 uint64_t *offset)
+{
+	size_t pos = 0;
+	const char *nl;
+
+	while ((nl = memchr(buf + pos, '\n', len - pos)) != NULL) {
+		size_t n = (size_t)(nl - (buf + pos)) + 1;
+
+		tv_wire_dec_piece(&s->dec, buf + pos, n, !s->cont, s->line_no,
+				  *offset);
+		s->cont = 0;
+		*offset += n;
+		pos += n;
+		s->line_no++;
+	}
+	if (len - pos > LINE_LIMIT) {
+		size_t used = feed_long_line(s, buf + pos, len - pos, *offset);
+
+		*offset += used;
+		pos += used;
+	}
+	return pos;
+}
+
 int tt_scan(FILE *in, struct tt_log *log)
 {
 	static struct scan s;
-	char chunk[65536];
-	char *line = NULL;
-	size_t len = 0, cap = 0, n;
-	uint64_t offset = 0; /* input offset of line[0] */
+	char *buf = tt_xrealloc(NULL, SCAN_BUF, 1);
+	size_t len = 0, n;
+	uint64_t offset = 0; /* input offset of buf[0] */
 
 	memset(&s, 0, sizeof(s));
 	s.log = log;
 	s.line_no = 1;
 	tv_wire_dec_init(&s.dec, &scan_ops, &s);
-	while ((n = fread(chunk, 1, sizeof(chunk), in)) > 0) {
-		size_t i = 0;
+	while ((n = fread(buf + len, 1, SCAN_BUF - len, in)) > 0) {
+		size_t used = feed_block(&s, buf, len + n, &offset);
 
-		while (i < n) {
-			const char *nl = memchr(chunk + i, '\n', n - i);
-			size_t take = nl ? (size_t)(nl - (chunk + i)) + 1
-					 : n - i;
-
-			if (line == NULL || len + take > cap) {
-				cap = (len + take) * 2;
-				line = tt_xrealloc(line, cap, 1);
-			}
-			memcpy(line + len, chunk + i, take);
-			len += take;
-			i += take;
-			if (nl) {
-				tv_wire_dec_piece(&s.dec, line, len, !s.cont,
-						  s.line_no, offset);
-				s.cont = 0;
-				offset += len;
-				len = 0;
-				s.line_no++;
-			} else if (len > LINE_LIMIT) {
-				size_t used = feed_long_line(&s, line, len,
-							     offset);
-
-				memmove(line, line + used, len - used);
-				len -= used;
-				offset += used;
-			}
-		}
+		len += n - used;
+		memmove(buf, buf + used, len);
 	}
 	if (len) {
-		tv_wire_dec_piece(&s.dec, line, len, !s.cont, s.line_no,
+		tv_wire_dec_piece(&s.dec, buf, len, !s.cont, s.line_no,
 				  offset);
 		offset += len;
 		s.line_no++;
 	}
-	free(line);
+	free(buf);
 	log->lines = s.line_no - 1;
 	s.at_end = 1;
 	tv_wire_dec_finish(&s.dec, s.line_no, offset);
+	flush_pending_gap(&s);
 	log->frames_ok = s.dec.frames_ok;
 	return ferror(in) ? -1 : 0;
 }
@@ -339,6 +376,7 @@ void tt_log_free(struct tt_log *log)
 		free(log->dumps[i].recs);
 		free(log->dumps[i].totals);
 		free(log->dumps[i].order);
+		tt_summary_free(log->dumps[i].sum);
 	}
 	free(log->dumps);
 	log->dumps = NULL;

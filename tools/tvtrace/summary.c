@@ -46,6 +46,9 @@ struct sections {
 	size_t n, cap;
 };
 
+/* Causes whose rows a hart + vCPU remembers (a power of two). */
+#define ROW_CACHE 16
+
 /* Pairing state of one hart + vCPU. */
 struct pairing {
 	uint16_t hart;
@@ -53,12 +56,40 @@ struct pairing {
 	int have_exit, have_entry;
 	int exit_kept; /* the open exit passes the filter (counts) */
 	uint64_t exit_time, exit_cause, entry_time;
+	/* Where rows_for() found this hart + vCPU's sections (indices in
+	 * s[]) and the rows of recent causes (indices in their rows[]): no
+	 * row or section moves before the summary is printed. */
+	int have_secs;
+	size_t sec[3];
+	struct row_cache {
+		int valid;
+		uint64_t scause;
+		size_t row[3];
+	} cache[ROW_CACHE];
 };
 
 struct pairings {
 	struct pairing *p;
 	size_t n, cap;
+	size_t last; /* index of the pairing found last */
 };
+
+/* The statistics of one dump, gathered a record at a time in dump order
+ * (tt_summary_add), so a dump need not be kept to be summarised. */
+struct tt_summary {
+	struct sections ss;
+	struct pairings ps;
+	size_t records;		 /* records from frames the filter passes */
+	struct tt_rec *lost;	 /* LOST records and gap markers it passes */
+	size_t nlost, lost_cap;
+	int filtered; /* tt_filter has criteria (else every record passes) */
+};
+
+/* Does the filter pass record t? */
+static int passes(const struct tt_summary *sum, const struct tt_rec *t)
+{
+	return !sum->filtered || tv_filter_record(&tt_filter, t->hart, &t->r);
+}
 
 /* The section with this identity, created when new. */
 static struct section *section(struct sections *ss, int type, unsigned a,
@@ -94,22 +125,47 @@ static struct row *row(struct section *s, uint64_t scause)
 	return &s->rows[s->n++];
 }
 
-/* The three rows an exit of (hart, vm, vcpu) counts in. */
-static void rows_for(struct sections *ss, uint16_t hart, uint8_t vm,
-		     uint8_t vcpu, uint64_t scause, struct row *out[3])
+/* The three rows an exit of p's hart and vCPU counts in. */
+static void rows_for(struct sections *ss, struct pairing *p, uint64_t scause,
+		     struct row *out[3])
 {
-	out[0] = row(section(ss, 0, 0, 0), scause);
-	out[1] = row(section(ss, 1, hart, 0), scause);
-	out[2] = row(section(ss, 2, vm, vcpu), scause);
+	struct row_cache *c =
+		&p->cache[(scause ^ (scause >> 63)) & (ROW_CACHE - 1)];
+
+	if (!p->have_secs) {
+		p->sec[0] = (size_t)(section(ss, 0, 0, 0) - ss->s);
+		p->sec[1] = (size_t)(section(ss, 1, p->hart, 0) - ss->s);
+		p->sec[2] = (size_t)(section(ss, 2, p->vm, p->vcpu) - ss->s);
+		p->have_secs = 1;
+	}
+	if (!c->valid || c->scause != scause) {
+		for (int i = 0; i < 3; i++) {
+			struct section *sec = &ss->s[p->sec[i]];
+
+			c->row[i] = (size_t)(row(sec, scause) - sec->rows);
+		}
+		c->valid = 1;
+		c->scause = scause;
+	}
+	for (int i = 0; i < 3; i++)
+		out[i] = &ss->s[p->sec[i]].rows[c->row[i]];
 }
 
 static struct pairing *pairing(struct pairings *ps, uint16_t hart, uint8_t vm,
 			       uint8_t vcpu)
 {
+	if (ps->last < ps->n) {
+		struct pairing *p = &ps->p[ps->last];
+
+		if (p->hart == hart && p->vm == vm && p->vcpu == vcpu)
+			return p;
+	}
 	for (size_t i = 0; i < ps->n; i++)
 		if (ps->p[i].hart == hart && ps->p[i].vm == vm &&
-		    ps->p[i].vcpu == vcpu)
+		    ps->p[i].vcpu == vcpu) {
+			ps->last = i;
 			return &ps->p[i];
+		}
 	if (ps->n == ps->cap) {
 		ps->cap = ps->cap ? 2 * ps->cap : 8;
 		ps->p = tt_xrealloc(ps->p, ps->cap, sizeof(*ps->p));
@@ -118,6 +174,7 @@ static struct pairing *pairing(struct pairings *ps, uint16_t hart, uint8_t vm,
 	ps->p[ps->n].hart = hart;
 	ps->p[ps->n].vm = vm;
 	ps->p[ps->n].vcpu = vcpu;
+	ps->last = ps->n;
 	return &ps->p[ps->n++];
 }
 
@@ -129,17 +186,16 @@ static void break_pairing(struct pairings *ps, uint16_t hart)
 			ps->p[i].have_exit = ps->p[i].have_entry = 0;
 }
 
-static void on_exit_rec(struct sections *ss, struct pairings *ps,
-			const struct tt_rec *t)
+static void on_exit_rec(struct tt_summary *sum, const struct tt_rec *t)
 {
-	struct pairing *p = pairing(ps, t->hart, t->r.vm, t->r.vcpu);
+	struct pairing *p = pairing(&sum->ps, t->hart, t->r.vm, t->r.vcpu);
 	struct row *rs[3];
 
 	/* Filtered-out exits still pair (their entry is not someone else's
 	 * end of handling); they are just not counted. */
-	p->exit_kept = tv_filter_record(&tt_filter, t->hart, &t->r);
+	p->exit_kept = passes(sum, t);
 	if (p->exit_kept) {
-		rows_for(ss, t->hart, t->r.vm, t->r.vcpu, t->r.arg[1], rs);
+		rows_for(&sum->ss, p, t->r.arg[1], rs);
 		for (int i = 0; i < 3; i++)
 			rs[i]->samples++;
 	}
@@ -154,16 +210,15 @@ static void on_exit_rec(struct sections *ss, struct pairings *ps,
 	p->exit_cause = t->r.arg[1];
 }
 
-static void on_entry_rec(struct sections *ss, struct pairings *ps,
-			 const struct tt_rec *t)
+static void on_entry_rec(struct tt_summary *sum, const struct tt_rec *t)
 {
-	struct pairing *p = pairing(ps, t->hart, t->r.vm, t->r.vcpu);
+	struct pairing *p = pairing(&sum->ps, t->hart, t->r.vm, t->r.vcpu);
 
 	if (p->have_exit && p->exit_kept && t->r.time >= p->exit_time) {
 		uint64_t h = t->r.time - p->exit_time;
 		struct row *rs[3];
 
-		rows_for(ss, t->hart, t->r.vm, t->r.vcpu, p->exit_cause, rs);
+		rows_for(&sum->ss, p, p->exit_cause, rs);
 		for (int i = 0; i < 3; i++) {
 			if (!rs[i]->timed || h < rs[i]->min)
 				rs[i]->min = h;
@@ -178,32 +233,64 @@ static void on_entry_rec(struct sections *ss, struct pairings *ps,
 	p->entry_time = t->r.time;
 }
 
-/* Walk the records in dump order (per hart, the order they happened). */
-static void collect(const struct tt_dump *d, struct sections *ss,
-		    struct pairings *ps)
+struct tt_summary *tt_summary_new(void)
 {
-	section(ss, 0, 0, 0);
-	for (size_t i = 0; i < d->nrecs; i++) {
-		const struct tt_rec *t = &d->recs[i];
+	struct tt_summary *sum = tt_xrealloc(NULL, 1, sizeof(*sum));
 
-		if (t->origin != TT_FROM_DUMP) {
-			break_pairing(ps, t->hart);
-			continue;
-		}
-		switch (t->r.kind) {
-		case TV_KIND_EXIT:
-			on_exit_rec(ss, ps, t);
-			break;
-		case TV_KIND_ENTRY:
-			on_entry_rec(ss, ps, t);
-			break;
-		case TV_KIND_LOST:
-		case TV_KIND_CONTROL:
-		case TV_KIND_STOP:
-			break_pairing(ps, t->hart);
-			break;
-		}
+	memset(sum, 0, sizeof(*sum));
+	sum->filtered = tv_filter_active(&tt_filter);
+	section(&sum->ss, 0, 0, 0);
+	return sum;
+}
+
+/* Keep a loss (a LOST record or a gap marker) for print_lost(). */
+static void keep_lost(struct tt_summary *sum, const struct tt_rec *t)
+{
+	if (sum->nlost == sum->lost_cap) {
+		sum->lost_cap = sum->lost_cap ? 2 * sum->lost_cap : 16;
+		sum->lost = tt_xrealloc(sum->lost, sum->lost_cap,
+					sizeof(*sum->lost));
 	}
+	sum->lost[sum->nlost++] = *t;
+}
+
+/* The next record of the dump, in dump order (per hart, the order they
+ * happened). t must be the record bound to tt_filter when a filter is
+ * set (an element of the bound dump's recs[]). */
+void tt_summary_add(struct tt_summary *sum, const struct tt_rec *t)
+{
+	if (t->r.kind == TV_KIND_LOST && passes(sum, t))
+		keep_lost(sum, t);
+	if (t->origin != TT_FROM_DUMP) {
+		break_pairing(&sum->ps, t->hart);
+		return;
+	}
+	sum->records += passes(sum, t);
+	switch (t->r.kind) {
+	case TV_KIND_EXIT:
+		on_exit_rec(sum, t);
+		break;
+	case TV_KIND_ENTRY:
+		on_entry_rec(sum, t);
+		break;
+	case TV_KIND_LOST:
+	case TV_KIND_CONTROL:
+	case TV_KIND_STOP:
+		break_pairing(&sum->ps, t->hart);
+		break;
+	}
+}
+
+void tt_summary_free(struct tt_summary *sum)
+{
+	if (!sum)
+		return;
+	for (size_t i = 0; i < sum->ss.n; i++)
+		free(sum->ss.s[i].rows);
+	free(sum->ss.s);
+	free(sum->ps.p);
+	free(sum->lost);
+	free(sum);
 }
 
 /* Sort rows by samples, most first (perf's default), then by cause. */
@@ -332,13 +419,17 @@ static struct hart_loss *hart_loss(struct hart_loss **hl, size_t *n,
  * larger of the two counts; records lost with frames missing from the log
  * come on top.
  */
-static void print_lost(FILE *out, const struct tt_dump *d, uint64_t hz)
+static void print_lost(FILE *out, const struct tt_dump *d,
+		       struct tt_summary *sum, uint64_t hz)
 {
 	struct hart_loss *hl = NULL;
 	size_t nh = 0, caph = 0;
 	uint64_t total = 0, gap_known = 0, gap_unknown = 0;
 	char time[32];
 
+	/* In time order, as the views show them (tt_sort's order). */
+	if (sum->nlost > 1)
+		qsort(sum->lost, sum->nlost, sizeof(*sum->lost), tt_cmp_rec);
 	for (size_t i = 0; i < d->ntotals; i++) {
 		struct hart_loss *h;
 
@@ -348,12 +439,9 @@ static void print_lost(FILE *out, const struct tt_dump *d, uint64_t hz)
 		h->have_totals = 1;
 		h->totals = d->totals[i];
 	}
-	for (size_t i = 0; i < d->nrecs; i++) {
-		const struct tt_rec *t = &d->recs[i];
+	for (size_t i = 0; i < sum->nlost; i++) {
+		const struct tt_rec *t = &sum->lost[i];
 
-		if (t->r.kind != TV_KIND_LOST ||
-		    !tv_filter_record(&tt_filter, t->hart, &t->r))
-			continue;
 		if (t->origin == TT_FROM_DUMP)
 			hart_loss(&hl, &nh, &caph, t->hart)->in_records +=
 				t->r.arg[0];
@@ -392,12 +480,10 @@ static void print_lost(FILE *out, const struct tt_dump *d, uint64_t hz)
 		else
 			fprintf(out, " (HART totals frame missing);");
 		fprintf(out, " LOST records: %" PRIu64, h->in_records);
-		for (size_t k = 0; k < d->nrecs; k++) {
-			const struct tt_rec *t = &d->recs[d->order[k]];
+		for (size_t k = 0; k < sum->nlost; k++) {
+			const struct tt_rec *t = &sum->lost[k];
 
-			if (t->r.kind != TV_KIND_LOST ||
-			    t->origin != TT_FROM_DUMP || t->hart != h->hart ||
-			    !tv_filter_record(&tt_filter, t->hart, &t->r))
+			if (t->origin != TT_FROM_DUMP || t->hart != h->hart)
 				continue;
 			if (shown == 10) {
 				fprintf(out, ", ...");
@@ -409,11 +495,10 @@ static void print_lost(FILE *out, const struct tt_dump *d, uint64_t hz)
 		}
 		fprintf(out, "\n");
 	}
-	for (size_t k = 0; k < d->nrecs; k++) {
-		const struct tt_rec *t = &d->recs[d->order[k]];
+	for (size_t k = 0; k < sum->nlost; k++) {
+		const struct tt_rec *t = &sum->lost[k];
 
-		if (t->origin == TT_FROM_DUMP ||
-		    !tv_filter_record(&tt_filter, t->hart, &t->r))
+		if (t->origin == TT_FROM_DUMP)
 			continue;
 		fprintf(out, "  missing frames %" PRIu32 "..%" PRIu32 ": ",
 			t->gap_first, t->gap_last);
@@ -427,35 +512,34 @@ static void print_lost(FILE *out, const struct tt_dump *d, uint64_t hz)
 	free(hl);
 }
 
-void tt_print_summary(FILE *out, struct tt_dump *d)
+void tt_summary_print(FILE *out, struct tt_summary *sum,
+		      const struct tt_dump *d)
 {
-	struct sections ss = {0};
-	struct pairings ps = {0};
+	struct sections *ss = &sum->ss;
 	uint64_t hz = tt_timebase(d), handling = 0, run = 0, samples = 0;
-	size_t records = 0;
 
-	tt_sort(d);
-	collect(d, &ss, &ps);
-	if (ss.n > 1)
-		qsort(ss.s, ss.n, sizeof(*ss.s), cmp_section);
-	for (size_t i = 0; i < ss.n; i++)
-		print_section(out, &ss.s[i], hz);
-	for (size_t i = 0; i < ss.s[0].n; i++) {
-		samples += ss.s[0].rows[i].samples;
-		handling += ss.s[0].rows[i].total;
-		run += ss.s[0].rows[i].run_total;
+	if (ss->n > 1)
+		qsort(ss->s, ss->n, sizeof(*ss->s), cmp_section);
+	for (size_t i = 0; i < ss->n; i++)
+		print_section(out, &ss->s[i], hz);
+	for (size_t i = 0; i < ss->s[0].n; i++) {
+		samples += ss->s[0].rows[i].samples;
+		handling += ss->s[0].rows[i].total;
+		run += ss->s[0].rows[i].run_total;
 	}
-	for (size_t i = 0; i < d->nrecs; i++)
-		records += d->recs[i].origin == TT_FROM_DUMP &&
-			   tv_filter_record(&tt_filter, d->recs[i].hart,
-					    &d->recs[i].r);
 	fprintf(out,
 		"Total: %zu records, %" PRIu64
 		" exits, handling time %.2fus, guest run time %.2fus\n",
-		records, samples, tt_us(handling, hz), tt_us(run, hz));
-	print_lost(out, d, hz);
-	for (size_t i = 0; i < ss.n; i++)
-		free(ss.s[i].rows);
-	free(ss.s);
-	free(ps.p);
+		sum->records, samples, tt_us(handling, hz), tt_us(run, hz));
+	print_lost(out, d, sum, hz);
+}
+
+void tt_print_summary(FILE *out, struct tt_dump *d)
+{
+	struct tt_summary *sum = tt_summary_new();
+
+	for (size_t i = 0; i < d->nrecs; i++)
+		tt_summary_add(sum, &d->recs[i]);
+	tt_summary_print(out, sum, d);
+	tt_summary_free(sum);
 }

@@ -53,6 +53,9 @@ struct tt_dump {
 	struct tv_wire_hart_totals *totals;
 	size_t ntotals, totals_cap;
 	size_t *order;			/* recs sorted by time (tt_sort) */
+	size_t nreal;			/* records decoded from frames */
+	uint64_t last_time;		/* time of the latest record added */
+	struct tt_summary *sum;		/* streamed --summary (tt_log.stream) */
 };
 
 struct tt_log {
@@ -65,6 +68,11 @@ struct tt_log {
 	uint64_t frames_ok; /* frames that decoded */
 	uint64_t lines;	    /* input lines */
 	int quiet;	    /* do not print errors */
+	/* Streaming (set before tt_scan): records are counted, and with
+	 * summarize fed to each dump's tt_summary, but not kept in recs[]
+	 * (for --list and --summary without a filter: memory then does not
+	 * grow with the number of records). */
+	int stream, summarize;
 };
 
 /* scan.c: read the whole input; returns 0, or -1 on a read error. */
@@ -83,6 +91,8 @@ extern uint64_t tt_fallback_timebase;
 const char *tt_time(char buf[32], uint64_t time, uint64_t hz);
 /* Ticks to microseconds. */
 double tt_us(uint64_t ticks, uint64_t hz);
+/* qsort comparison of two struct tt_rec: by (time, hart, seq). */
+int tt_cmp_rec(const void *a, const void *b);
 /* Fill d->order with the record indices sorted by (time, hart, seq). */
 void tt_sort(struct tt_dump *d);
 /* A one-line description of a dump (for headers and --list). */
@@ -94,8 +104,13 @@ int tt_complete(const struct tt_dump *d);
 void tt_print_records(FILE *out, struct tt_dump *d);
 /* text.c */
 void tt_print_text(FILE *out, struct tt_dump *d);
-/* summary.c */
+/* summary.c: --summary of a kept dump, or built a record at a time. */
 void tt_print_summary(FILE *out, struct tt_dump *d);
+struct tt_summary *tt_summary_new(void);
+void tt_summary_add(struct tt_summary *sum, const struct tt_rec *t);
+void tt_summary_print(FILE *out, struct tt_summary *sum,
+		      const struct tt_dump *d);
+void tt_summary_free(struct tt_summary *sum);
 
 /* export.c (with ctf.c, json.c, csv.c; see export.h): --ctf, --json,
  * --csv of the dumps first .. first + count - 1 of the log. */

@@ -48,15 +48,11 @@ double tt_us(uint64_t ticks, uint64_t hz)
 	return hz ? (double)ticks * 1e6 / (double)hz : (double)ticks;
 }
 
-/* qsort has no context argument: the dump being sorted. */
-static const struct tt_dump *sorting;
-
 /* Order by time, then hart, then arrival (so a hart's records keep their
  * dump order when times are equal). */
-static int cmp_rec(const void *a, const void *b)
+int tt_cmp_rec(const void *a, const void *b)
 {
-	const struct tt_rec *x = &sorting->recs[*(const size_t *)a];
-	const struct tt_rec *y = &sorting->recs[*(const size_t *)b];
+	const struct tt_rec *x = a, *y = b;
 
 	if (x->r.time != y->r.time)
 		return x->r.time < y->r.time ? -1 : 1;
@@ -65,6 +61,15 @@ static int cmp_rec(const void *a, const void *b)
 	if (x->seq != y->seq)
 		return x->seq < y->seq ? -1 : 1;
 	return 0;
+}
+
+/* qsort has no context argument: the dump being sorted. */
+static const struct tt_dump *sorting;
+
+static int cmp_rec(const void *a, const void *b)
+{
+	return tt_cmp_rec(&sorting->recs[*(const size_t *)a],
+			  &sorting->recs[*(const size_t *)b]);
 }
 
 void tt_sort(struct tt_dump *d)
@@ -83,16 +88,6 @@ void tt_sort(struct tt_dump *d)
 int tt_complete(const struct tt_dump *d)
 {
 	return d->ended && d->end.complete;
-}
-
-/* Records decoded from frames (not gap markers). */
-static size_t real_records(const struct tt_dump *d)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < d->nrecs; i++)
-		n += d->recs[i].origin == TT_FROM_DUMP;
-	return n;
 }
 
 void tt_describe_dump(FILE *out, const struct tt_dump *d, size_t number)
@@ -116,7 +111,7 @@ void tt_describe_dump(FILE *out, const struct tt_dump *d, size_t number)
 		fprintf(out, " BEGIN frame missing (timebase assumed %llu Hz)",
 			(unsigned long long)tt_fallback_timebase);
 	}
-	fprintf(out, ", %zu records, line %llu, %s\n", real_records(d),
+	fprintf(out, ", %zu records, line %llu, %s\n", d->nreal,
 		(unsigned long long)d->first_line,
 		tt_complete(d) ? "complete" : "INCOMPLETE");
 }
