@@ -103,6 +103,7 @@ struct tt_export_req {
 	const char *ctf;  /* directory, or NULL */
 	const char *json; /* file ("-" = stdout), or NULL */
 	const char *csv;  /* file ("-" = stdout), or NULL */
+	const char *trace_dat; /* --trace-dat file, or NULL */
 	int all;	  /* --all: CTF writes one trace per dump, DIR/dump-N */
 };
 /* Returns 0, or -1 after printing why (an output could not be written). */
