@@ -1,9 +1,9 @@
 #!/bin/sh
 # kernelshark.sh TRACE.DAT OUT.png: open TRACE.DAT in KernelShark under
 # Xvfb, take a screenshot of the screen after a few seconds, then end
-# KernelShark. Prints the window title KernelShark shows (xwininfo) and
-# "colours N WxH" of the screenshot (xwd_png.py). Exits 2 when a tool is
-# missing (scripts/setup.sh test installs them).
+# KernelShark. Prints the window title KernelShark shows (xwininfo), and
+# "colours N WxH" and "saturated P" of the screenshot (xwd_png.py). Exits
+# 2 when a tool is missing (scripts/setup.sh test installs them).
 #
 # As root KernelShark first shows a "running with Root privileges" dialog
 # instead of the trace, so it runs as nobody then (Xvfb with -ac lets

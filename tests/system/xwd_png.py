@@ -2,7 +2,9 @@
 """Convert an X window dump (xwd -root) to PNG and count its colours.
 
 Usage: xwd_png.py IN.xwd OUT.png
-Prints "colours N WIDTHxHEIGHT". Reads the XWD file header (X11's
+Prints "colours N WIDTHxHEIGHT" and "saturated P": how many pixels are
+strongly coloured (largest minus smallest channel at least 128), as
+KernelShark's per-CPU graphs are and its grey widgets are not. Reads the XWD file header (X11's
 XWDFile.h: 25 big-endian 32-bit words, the window name up to header_size,
 ncolors 12-byte colour entries, then the ZPixmap rows of bytes_per_line)
 for the 24/32-bit TrueColor dumps of Xvfb; anything else is an error.
@@ -59,10 +61,14 @@ def main():
     width, height, rows = read_xwd(sys.argv[1])
     write_png(sys.argv[2], width, height, rows)
     colours = set()
+    saturated = 0
     for r in rows:
         for i in range(0, len(r), 3):
-            colours.add(r[i:i + 3])
+            px = r[i:i + 3]
+            colours.add(px)
+            saturated += max(px) - min(px) >= 128
     print("colours %d %dx%d" % (len(colours), width, height))
+    print("saturated %d" % saturated)
 
 
 main()
