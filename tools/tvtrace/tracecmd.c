@@ -205,10 +205,10 @@ static void format_text(struct tt_buf *b, const struct dat_event *e)
 		"\tfield:int common_pid;\toffset:4;\tsize:4;\tsigned:1;\n\n";
 	put(b, common, sizeof(common) - 1);
 	for (unsigned i = 0; i < e->nfields; i++) {
-		int sgn = (e->signed_mask >> i) & 1;
+		unsigned sgn = (e->signed_mask >> i) & 1u;
 
 		n = snprintf(line, sizeof(line),
-			     "\tfield:%s %s;\toffset:%u;\tsize:8;\tsigned:%d;\n",
+			     "\tfield:%s %s;\toffset:%u;\tsize:8;\tsigned:%u;\n",
 			     sgn ? "long" : "unsigned long", e->fields[i],
 			     DAT_COMMON + 8 * i, sgn);
 		put(b, line, (size_t)n);
@@ -492,7 +492,8 @@ int tt_dat_write(const char *path, struct tt_log *log, size_t first,
 	fill_cpus(cpus, log, first, count);
 	put_header(&h, log, first, count, ncpus);
 	/* CPU data starts page aligned after the offset/size table. */
-	off = (h.len + 16u * ncpus + DAT_PAGE - 1) / DAT_PAGE * DAT_PAGE;
+	off = h.len + (size_t)16 * ncpus;
+	off = (off + DAT_PAGE - 1) / DAT_PAGE * DAT_PAGE;
 	for (unsigned c = 0; c < ncpus; c++) {
 		put_le(&h, off, 8); /* an empty CPU: size 0 here */
 		put_le(&h, cpus[c].pages.len, 8);
