@@ -1,6 +1,7 @@
 /*
- * Exports: tt_export() writes the chosen dumps as CTF, trace-event JSON
- * and CSV (docs/exports.md), and the helpers the three formats share.
+ * Exports: tt_export() writes the chosen dumps as CTF, trace-event JSON,
+ * CSV and trace-cmd's trace.dat (docs/exports.md), and the helpers the
+ * formats share.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -61,6 +62,11 @@ static uint64_t nanoseconds(uint64_t ticks, uint64_t hz)
 	if (hz <= UINT64_MAX / 1000000000u && sec <= UINT64_MAX / 1000000000u)
 		return sec * 1000000000u + rem * 1000000000u / hz;
 	return (uint64_t)((long double)ticks * 1e9L / (long double)hz);
+}
+
+uint64_t tt_exp_ns(uint64_t ticks, uint64_t hz)
+{
+	return nanoseconds(ticks, hz);
 }
 
 void tt_exp_seconds(char *buf, size_t size, uint64_t ticks, uint64_t hz)
@@ -211,6 +217,9 @@ int tt_export(const struct tt_export_req *req, struct tt_log *log,
 	if (req->csv && export_csv(req->csv, log, first, count) != 0)
 		rc = -1;
 	if (req->json && export_json(req->json, log, first, count) != 0)
+		rc = -1;
+	if (req->trace_dat &&
+	    tt_dat_write(req->trace_dat, log, first, count) != 0)
 		rc = -1;
 	if (req->ctf && export_ctf(req->ctf, log, first, count, req->all) != 0)
 		rc = -1;

@@ -8,6 +8,8 @@
  *             stream per hart) for babeltrace2 and Trace Compass
  * json.c      --json FILE: Chrome / Perfetto trace-event JSON
  * csv.c       --csv FILE: one RFC 4180 row per record
+ * tracecmd.c  --trace-dat FILE: a trace-cmd trace.dat (version 6) for
+ *             `trace-cmd report` and KernelShark
  *
  * The pieces declared here besides tt_export() are internal to these
  * files; they are declared so the unit tests can reach them.
@@ -49,6 +51,9 @@ void tt_exp_mnemonic(uint32_t insn, char *buf, size_t size);
  * nanoseconds.
  */
 void tt_exp_seconds(char *buf, size_t size, uint64_t ticks, uint64_t hz);
+
+/* Nanoseconds of `ticks` at hz (truncated); hz 0 takes ticks as ns. */
+uint64_t tt_exp_ns(uint64_t ticks, uint64_t hz);
 
 /* Microseconds of `ticks` at hz with three digits, "12345678.900". */
 void tt_exp_micros(char *buf, size_t size, uint64_t ticks, uint64_t hz);
@@ -172,5 +177,12 @@ int tt_ctf_dir(const char *dir);
  * missing). Returns 0, or -1 after printing why. */
 int tt_ctf_write(const char *dir, struct tt_dump *d, size_t number,
 		 const char *log_name);
+
+/* ------------------------------------------------------- tracecmd.c */
+
+/* Write the chosen dumps as one trace-cmd trace.dat (version 6), a CPU
+ * per hart. Returns 0, or -1 after printing why. */
+int tt_dat_write(const char *path, struct tt_log *log, size_t first,
+		 size_t count);
 
 #endif

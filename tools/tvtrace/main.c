@@ -75,6 +75,10 @@ static void usage(FILE *out)
 		"                      arg0..arg5,lost,time_ticks,cycle,dump,"
 		"index\n"
 		"                      FILE - is standard output (--json too)\n"
+		"      --trace-dat FILE  trace-cmd trace.dat (v6) for `trace-cmd "
+		"report` and\n"
+		"                      KernelShark: a CPU per hart, kvm_exit / "
+		"kvm_entry events\n"
 		"\n"
 		"Analyses:\n"
 		"      --explain       every record in plain language: what "
@@ -239,10 +243,11 @@ static int parse_long_flag(struct options *o, const char *arg)
  * when argv[*i] was one of them. */
 static int parse_export_opt(struct options *o, int argc, char **argv, int *i)
 {
-	static const char *const names[] = {"--ctf", "--json", "--csv"};
+	static const char *const names[] = {"--ctf", "--json", "--csv",
+					    "--trace-dat"};
 	const char *arg = argv[*i], *val;
 
-	for (int k = 0; k < 3; k++) {
+	for (int k = 0; k < 4; k++) {
 		if (!long_opt(arg, names[k], &val))
 			continue;
 		val = opt_value(names[k], val, argc, argv, i);
@@ -259,6 +264,8 @@ static int parse_export_opt(struct options *o, int argc, char **argv, int *i)
 			o->exp.ctf = val;
 		else if (k == 1)
 			o->exp.json = val;
+		else if (k == 3)
+			o->exp.trace_dat = val;
 		else
 			o->exp.csv = val;
 		return 1;
@@ -402,7 +409,8 @@ static void parse_args(struct options *o, int argc, char **argv)
 	if (o->diff && !o->input2)
 		bad_usage("%s", "--diff needs two logs: --diff LOG_A LOG_B");
 	if (!o->records && !o->summary && !o->text && !o->exp.ctf &&
-	    !o->exp.json && !o->exp.csv && !o->explain && !o->svg &&
+	    !o->exp.json && !o->exp.csv && !o->exp.trace_dat && !o->explain &&
+	    !o->svg &&
 	    !o->histogram)
 		o->records = 1;
 }
@@ -426,7 +434,8 @@ static size_t default_dump(const struct tt_log *log)
 static int prints_views(const struct options *o)
 {
 	return o->records || o->summary || o->text || o->explain ||
-	       !(o->exp.ctf || o->exp.json || o->exp.csv || o->svg ||
+	       !(o->exp.ctf || o->exp.json || o->exp.csv || o->exp.trace_dat ||
+		 o->svg ||
 		 o->histogram);
 }
 

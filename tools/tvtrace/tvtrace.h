@@ -7,7 +7,8 @@
  * text.c      --text: ftrace-style lines (tv_format_text)
  * summary.c   --summary: per-exit-reason statistics like `perf kvm stat`
  * util.c      memory, time and sorting helpers shared by the views
- * export.c    --ctf, --json, --csv (ctf.c, json.c, csv.c; export.h)
+ * export.c    --ctf, --json, --csv, --trace-dat (ctf.c, json.c, csv.c,
+ *             tracecmd.c; export.h)
  * filter.c    --hart, --vcpu, --from/--to, --reason; exits paired with entries
  * explain.c   --explain: every record in plain language, spec sections
  * svg.c       --svg (timeline), --histogram (exits by reason), SVG 1.1
@@ -118,6 +119,7 @@ struct tt_export_req {
 	const char *ctf;  /* directory, or NULL */
 	const char *json; /* file ("-" = stdout), or NULL */
 	const char *csv;  /* file ("-" = stdout), or NULL */
+	const char *trace_dat; /* --trace-dat file, or NULL */
 	int all;	  /* --all: CTF writes one trace per dump, DIR/dump-N */
 };
 /* Returns 0, or -1 after printing why (an output could not be written). */
