@@ -198,7 +198,8 @@ static __attribute__((noinline)) void exit_untraced(struct vcpu *v)
 		dispatch(v);
 }
 
-/* An exit while tracing is on: the same, between its two records. */
+/* An exit while tracing is on: the same, noted at the exit and recorded
+ * (one record: trace.h) at the entry. */
 static __attribute__((noinline)) void exit_traced(struct vcpu *v)
 {
 	capture_insn(v);
@@ -206,12 +207,14 @@ static __attribute__((noinline)) void exit_traced(struct vcpu *v)
 	trace_exit(v);
 
 	if (v->scause == EXC_ECALL_VS) {
+		uint64_t sepc = v->sepc;
 		uint64_t args[3] = { v->gpr[REG_A0], v->gpr[REG_A1], v->gpr[REG_A2] };
 		sbi_handle_ecall(v);
-		trace_sbi_result(v, args);
-	} else {
-		dispatch(v);
+		/* ---- The guest is about to be entered after the call. ---- */
+		trace_sbi_entry(v, sepc, args);
+		return;
 	}
+	dispatch(v);
 
 	/* ---- The guest is about to be entered at v->sepc. ---- */
 	trace_entry(v);
