@@ -532,7 +532,7 @@ unsigned tv_rec_split(const struct tv_rec *r, uint16_t hart,
 		memcpy(ev[n].arg, r->arg, sizeof(ev[n].arg));
 		n++;
 		event(r, hart, TV_KIND_ENTRY, 0, entry, &ev[n]);
-		ev[n++].arg[0] = sepc + 2 * TV_V_PC(r->flags);
+		ev[n++].arg[0] = sepc + 2 * (uint64_t)TV_V_PC(r->flags);
 		return n;
 	case TV_VISIT_SBI:
 		event(r, hart, TV_KIND_EXIT, 0, r->time, &ev[n]);

@@ -11,6 +11,7 @@
 
 struct vm;
 struct tv_ring;
+struct mmio_device;
 
 struct vcpu {
 	/* --- laid out for hyp/arch/trap.S: see vcpu_layout.h --- */
@@ -41,6 +42,7 @@ struct vcpu {
 	uint64_t watchdog_next;	/* host time of the next watchdog tick, ~0 = off */
 	uint64_t watchdog_exits; /* v->exits at the last tick */
 	bool watchdog_reported;	/* this stall was already reported */
+	struct mmio_device *last_dev; /* the device of its last MMIO exit */
 	struct tv_ring *ring;	/* this hart's trace ring */
 	uint64_t trace_hdr;	/* record header word: vm, vcpu (TV_REC_HDR) */
 	uint8_t trace_active;	/* copy of trace_active, one load away */
@@ -53,6 +55,7 @@ struct vcpu {
 	uint64_t t_sepc;	/* the guest PC of the exit */
 	uint64_t t_value;	/* MMIO: the value loaded or stored */
 	uint64_t t_info;	/* MMIO: insn | TV_MMIO_INFO << 32 */
+	uint64_t t_args[2];	/* SBI: a0, a1 at the exit */
 	/* --- SMP: written by other harts, hence volatile (hyp/core/smp.c) --- */
 	unsigned slot;		/* hart slot (index into platform.hart_id) */
 	volatile uint32_t hsm_state;	/* SBI_HSM_STATE_* of this vCPU */

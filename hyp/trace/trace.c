@@ -213,35 +213,105 @@ static __attribute__((noinline)) void write_sbi_event(struct vcpu *v, const uint
 			    v->gpr[REG_A0], eid <= SBI_EXT_0_1_LAST ? 0 : v->gpr[REG_A0 + 1]);
 }
 
+/* An SBI call returned but its visit does not fit one record: the
+ * events (the exit noted, if it still is, the SBI call, the entry). */
+static __attribute__((noinline)) void write_sbi_split(struct vcpu *v, const uint64_t args[3])
+{
+	trace_flush(v);
+	write_sbi_event(v, args);
+	if (TRACE_ON(TV_KIND_ENTRY))
+		trace_write_entry(v);
+}
+
+/* The watermark check every entry makes (trace.h, trace_entry()). */
+static inline void check_watermark(struct vcpu *v)
+{
+	if (__builtin_expect(trace_watermark_fill != 0, 0))
+		trace_check_watermark(v);
+}
+
+/* The SBI visit in a stop-mode ring, and the watermark check after it:
+ * out of line, so the overwrite-mode path needs no stack frame. */
+static __attribute__((noinline)) void put_sbi_stop_mode(struct vcpu *v,
+	uint64_t hdr, uint64_t sepc, uint64_t ids, uint64_t value)
+{
+	put_stop_mode(v->ring, v->t_exit, hdr, sepc, ids, v->t_args[0],
+		      v->t_args[1], v->gpr[REG_A2], value);
+	check_watermark(v);
+}
+
+/* The events of an SBI call whose visit does not fit one record, and the
+ * watermark check after them. */
+static __attribute__((noinline)) void sbi_split_checked(struct vcpu *v,
+							 const uint64_t args[3])
+{
+	write_sbi_split(v, args);
+	check_watermark(v);
+}
+
 /*
  * An SBI call returned and the guest is entered after it: an SBI visit
  * when the ecall left stval, htval and htinst zero (the privileged spec
  * has them zero for an ecall; checked, not assumed), the ids fit 32 bits,
  * the error fits a byte (every SBI error code does), the guest resumes
  * after the ecall with nothing pending in hvip and the call took less
- * than 2^32 ticks; else the events.
+ * than 2^32 ticks; else the events. Every condition is folded into one
+ * word tested once.
  */
 void trace_write_sbi_entry(struct vcpu *v, uint64_t sepc, const uint64_t args[3])
 {
 	uint64_t now = csr_read(CSR_TIME), dt = now - v->t_exit;
 	uint64_t eid = v->gpr[REG_A7], fid = v->gpr[REG_A6];
 	uint64_t error = v->gpr[REG_A0];
+	uint64_t misfit = ((dt | eid | fid) >> 32) | ((error + 128) >> 8) |
+			  (v->sepc - sepc - 4) | v->stval | v->htval | v->htinst |
+			  csr_read(CSR_HVIP);
 
-	if (v->t_open && trace_fold_sbi &&
-	    ((dt | eid | fid) >> 32) == 0 && error + 128 < 256 &&
-	    v->sepc == sepc + 4 && (v->stval | v->htval | v->htinst) == 0 &&
-	    csr_read(CSR_HVIP) == 0) {
-		v->t_open = 0;
-		put(v, v->t_exit,
-		    v->trace_hdr | TV_REC_HDR(TV_VISIT_SBI, error, 0, 0, dt),
-		    sepc, (eid << 32) | fid, args[0], args[1], args[2],
-		    eid <= SBI_EXT_0_1_LAST ? 0 : v->gpr[REG_A1]);
+	if (misfit != 0 || !v->t_open || !trace_fold_sbi) {
+		write_sbi_split(v, args);
 		return;
 	}
-	trace_flush(v);
-	write_sbi_event(v, args);
-	if (TRACE_ON(TV_KIND_ENTRY))
-		trace_write_entry(v);
+	v->t_open = 0;
+	put(v, v->t_exit, v->trace_hdr | TV_REC_HDR(TV_VISIT_SBI, error, 0, 0, dt),
+	    sepc, (eid << 32) | fid, args[0], args[1], args[2],
+	    eid <= SBI_EXT_0_1_LAST ? 0 : v->gpr[REG_A1]);
+}
+
+/*
+ * The same after trace_ecall_exit() (the SBI visit not filtered out):
+ * the path of every traced SBI call. The SBI call leaves a2 as it was
+ * (only a0 and a1 return values, "Binary Encoding"), so a2 is read now.
+ */
+void trace_ecall_entry(struct vcpu *v)
+{
+	uint64_t now = csr_read(CSR_TIME), dt = now - v->t_exit;
+	uint64_t eid = v->gpr[REG_A7], fid = v->gpr[REG_A6];
+	uint64_t error = v->gpr[REG_A0], sepc = v->t_sepc;
+	uint64_t misfit = ((dt | eid | fid) >> 32) | ((error + 128) >> 8) |
+			  (v->sepc - sepc - 4) | v->stval | v->htval | v->htinst |
+			  csr_read(CSR_HVIP);
+	struct tv_ring *ring = v->ring;
+	uint64_t hdr, ids, value, h;
+
+	if (__builtin_expect(misfit != 0 || !v->t_open, 0)) {
+		uint64_t args[3] = { v->t_args[0], v->t_args[1], v->gpr[REG_A2] };
+
+		sbi_split_checked(v, args);
+		return;
+	}
+	v->t_open = 0;
+	hdr = v->trace_hdr | TV_REC_HDR(TV_VISIT_SBI, error, 0, 0, dt);
+	ids = (eid << 32) | fid;
+	value = eid <= SBI_EXT_0_1_LAST ? 0 : v->gpr[REG_A1];
+	if (__builtin_expect(ring->mode != TV_RING_OVERWRITE, 0)) {
+		put_sbi_stop_mode(v, hdr, sepc, ids, value);
+		return;
+	}
+	h = tv_ring_ld_relaxed(&ring->head);
+	fill(tv_ring_begin_pos(ring, h), v->t_exit, hdr, sepc, ids, v->t_args[0],
+	     v->t_args[1], v->gpr[REG_A2], value);
+	tv_ring_end_pos(ring, h);
+	check_watermark(v);
 }
 
 /* A trace-control change, recorded whatever the filter and the switch

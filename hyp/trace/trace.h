@@ -48,6 +48,7 @@ extern uint8_t trace_fold_exit, trace_fold_sbi, trace_fold_mmio;
 void trace_write_entry(struct vcpu *v);
 void trace_write_visit(struct vcpu *v);
 void trace_write_sbi_entry(struct vcpu *v, uint64_t sepc, const uint64_t args[3]);
+void trace_ecall_entry(struct vcpu *v);
 void trace_flush_exit(struct vcpu *v);
 void trace_write(struct vcpu *v, unsigned kind, unsigned flags, uint64_t a0,
 		 uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5);
@@ -76,8 +77,7 @@ static inline void trace_exit(struct vcpu *v)
 	if (TRACE_ON(TV_KIND_EXIT)) {
 		v->t_exit = csr_read(CSR_TIME);
 		v->t_sepc = v->sepc;
-		v->t_open = 1;
-		v->t_mmio = 0;
+		v->t_open = 1; /* t_mmio is 0: always, while no exit is noted */
 	}
 }
 
@@ -115,6 +115,19 @@ static inline void trace_sbi(struct vcpu *v, unsigned long eid,
 			    v->gpr[REG_A0], v->gpr[REG_A0 + 1], v->gpr[REG_A0 + 2],
 			    (uint64_t)error, (uint64_t)value);
 	/* (only SRST and HSM stop use this: their ids are known, 32-bit) */
+}
+
+/* An ecall (while trace_fold_sbi): the exit noted with what its SBI
+ * visit needs, a0 and a1 before the handler changes them (t_mmio is
+ * always 0 while no exit is noted). */
+static inline void trace_ecall_exit(struct vcpu *v)
+{
+	v->t_exit = csr_read(CSR_TIME);
+	v->t_sepc = v->sepc;
+	v->t_open = 1;
+	v->insn_valid = false;
+	v->t_args[0] = v->gpr[REG_A0];
+	v->t_args[1] = v->gpr[REG_A1];
 }
 
 /* An SBI call that returned, and the entry after it: sepc and a0..a2
