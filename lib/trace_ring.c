@@ -1,22 +1,26 @@
 /*
  * Per-hart lock-free trace ring: implementation. The protocol, the
  * accounting rule and the memory-ordering argument (RVWMO) are in
- * trace_ring.h; comments here refer to its steps W1..W4 and R1..R3.
+ * trace_ring.h; comments here refer to its steps W1, W2 and R1..R3.
  */
 #include "trace_ring.h"
 
 #include <stddef.h>
 #include <string.h>
 
-_Static_assert(offsetof(struct tv_record, kind) == 16 &&
-		       sizeof(struct tv_record) % sizeof(uint64_t) == 0,
-	       "tv_ring_set_hdr() and the word copies assume this layout");
+_Static_assert(sizeof(struct tv_rec) == 8 * sizeof(uint64_t),
+	       "the word copies assume this layout");
 
-/* Zero every slot's sequence number: "never written" (see trace_ring.h). */
+/* Zero every slot (a reader never accepts a position not below head, so
+ * this is tidiness, not correctness: stale memory cannot be read). */
 static void clear_slots(struct tv_ring *r)
 {
-	for (uint32_t i = 0; i < r->nslots; i++)
-		tv_ring_st_word(&r->slots[i].seq, 0);
+	for (uint32_t i = 0; i < r->nslots; i++) {
+		tv_ring_word_t *w = (tv_ring_word_t *)&r->slots[i];
+
+		for (size_t k = 0; k < TV_RING_WORDS; k++)
+			tv_ring_st_word(&w[k], 0);
+	}
 }
 
 /* Zero the writer's and the consumers' words. */
@@ -31,12 +35,8 @@ static void clear_state(struct tv_ring *r)
 	tv_ring_st_word(&r->overrun, 0);
 }
 
-/*
- * Check the arguments, then set up the configuration and empty the ring.
- * Sequence numbers must start at 0: memory handed in with stale ones could
- * otherwise make a reader accept a slot nobody wrote.
- */
-int tv_ring_init(struct tv_ring *r, struct tv_ring_slot *slots,
+/* Check the arguments, then set up the configuration and empty the ring. */
+int tv_ring_init(struct tv_ring *r, struct tv_rec *slots,
 		 uint32_t nslots, enum tv_ring_mode mode)
 {
 	if (r == NULL || slots == NULL)
@@ -62,16 +62,15 @@ void tv_ring_reset(struct tv_ring *r)
 }
 
 /*
- * Copy a record into a slot's record as relaxed 64-bit stores (W3),
- * unrolled: this is on the writer's hot path (tv_ring_write()).
+ * Copy a record into a slot as relaxed 64-bit stores (W1), unrolled: this
+ * is on the writer's hot path (tv_ring_write()).
  */
-static inline void copy_in(struct tv_record *slot_rec,
-			   const struct tv_record *src)
+static inline void copy_in(struct tv_rec *slot, const struct tv_rec *src)
 {
-	tv_ring_word_t *dst = (tv_ring_word_t *)slot_rec;
+	tv_ring_word_t *dst = (tv_ring_word_t *)slot;
 	const tv_ring_word_t *from = (const tv_ring_word_t *)src;
 
-	_Static_assert(TV_RING_WORDS == 9, "unrolled for 9 words");
+	_Static_assert(TV_RING_WORDS == 8, "unrolled for 8 words");
 	tv_ring_st_relaxed(&dst[0], from[0]);
 	tv_ring_st_relaxed(&dst[1], from[1]);
 	tv_ring_st_relaxed(&dst[2], from[2]);
@@ -80,44 +79,41 @@ static inline void copy_in(struct tv_record *slot_rec,
 	tv_ring_st_relaxed(&dst[5], from[5]);
 	tv_ring_st_relaxed(&dst[6], from[6]);
 	tv_ring_st_relaxed(&dst[7], from[7]);
-	tv_ring_st_relaxed(&dst[8], from[8]);
 }
 
-/* Copy a whole record into a reserved slot record (see header). */
-void tv_ring_store_record(struct tv_record *slot_rec,
-			  const struct tv_record *src)
+/* Copy a whole record into a reserved slot (see header). */
+void tv_ring_store_record(struct tv_rec *slot, const struct tv_rec *src)
 {
-	copy_in(slot_rec, src);
+	copy_in(slot, src);
 }
 
 /*
  * Writer, stop mode: write the TV_KIND_LOST marker for `count` dropped
- * records at position h. It borrows time, cycle, vm, vcpu and hart from the
- * record at h - 1 (the writer's own last record, still in its slot because
- * the writer has not wrapped onto it) so the decoder can place it in time.
+ * records at position h. It borrows time, vm and vcpu from the record at
+ * h - 1 (the writer's own last record, still in its slot because the
+ * writer has not wrapped onto it) so the decoder can place it in time; a
+ * visit's entry (time + dt) is when that record ended.
  */
 static void write_marker(struct tv_ring *r, uint64_t h, uint64_t count)
 {
-	struct tv_record m;
+	struct tv_rec m;
 
 	/* memset rather than "= { 0 }": copy_in() reads the record as
 	 * words, and clang's analyser does not carry "= { 0 }" through
 	 * those reads (it then reports a read of garbage). */
 	memset(&m, 0, sizeof(m));
 	if (h > 0) {
-		const struct tv_ring_slot *prev = tv_ring_slot_of(r, h - 1);
-		const tv_ring_word_t *w = (const tv_ring_word_t *)&prev->rec;
-		struct tv_record last = { 0 }; /* filled below, as words;
-						  cppcheck cannot see it */
+		const struct tv_rec *prev = tv_ring_slot_of(r, h - 1);
+		const tv_ring_word_t *w = (const tv_ring_word_t *)prev;
+		struct tv_rec last = { 0 }; /* filled below, as words;
+					       cppcheck cannot see it */
 		tv_ring_word_t *lw = (tv_ring_word_t *)&last;
 
 		for (size_t i = 0; i < TV_RING_WORDS; i++)
 			lw[i] = tv_ring_ld_relaxed(&w[i]);
-		m.time = last.time;
-		m.cycle = last.cycle;
+		m.time = last.time + last.dt;
 		m.vm = last.vm;
 		m.vcpu = last.vcpu;
-		m.hart = last.hart;
 	}
 	m.kind = TV_KIND_LOST;
 	m.flags = TV_F_RING_MARKER;
@@ -128,20 +124,21 @@ static void write_marker(struct tv_ring *r, uint64_t h, uint64_t count)
 
 /*
  * Writer, stop mode, slow path: the ring is full, or drops are pending.
- * Full means h - t == nslots; with drops pending the record needs two free
- * slots (marker + record), otherwise it is dropped too. t was loaded with
+ * Full means h - t == nslots - 1 (what the ring holds, header); with drops
+ * pending the record needs two free positions (marker + record),
+ * otherwise it is dropped too. t was loaded with
  * acquire (header, point c). Returns the record to fill (after writing the
  * marker, if drops were pending), or NULL if the record is dropped
  * (counted here). Kept out of line and reached by a tail call, so the fast
  * path needs no stack frame.
  */
-__attribute__((__noinline__)) struct tv_record *
+__attribute__((__noinline__)) struct tv_rec *
 tv_ring_stop_slow(struct tv_ring *r, uint64_t h, uint64_t t)
 {
 	uint64_t pend = tv_ring_ld_relaxed(&r->pending);
 	uint64_t need = pend != 0 ? 2 : 1;
 
-	if (h - t > r->nslots - need) {
+	if (h + need - t > r->nslots - 1) {
 		tv_ring_st_word(&r->pending, pend + 1);
 		tv_ring_st_word(&r->dropped, tv_ring_ld_relaxed(&r->dropped) + 1);
 		return NULL;
@@ -153,9 +150,9 @@ tv_ring_stop_slow(struct tv_ring *r, uint64_t h, uint64_t t)
 }
 
 /* Writer: reserve, copy, commit. */
-int tv_ring_write(struct tv_ring *r, const struct tv_record *rec)
+int tv_ring_write(struct tv_ring *r, const struct tv_rec *rec)
 {
-	struct tv_record *dst = tv_ring_reserve(r);
+	struct tv_rec *dst = tv_ring_reserve(r);
 
 	if (dst == NULL)
 		return -1;
@@ -167,31 +164,27 @@ int tv_ring_write(struct tv_ring *r, const struct tv_record *rec)
 /* What a reader found in the slot of one position. */
 enum slot_state {
 	SLOT_OK,	/* intact copy of the position */
-	SLOT_NOT_READY, /* position not published yet */
 	SLOT_GONE,	/* position overwritten (or being overwritten) */
 };
 
 /*
- * Reader: copy position p out of its slot with the seqlock check R1..R3
- * (header, point a). Accepts only if seq == 2p+2 before and after.
+ * Reader: copy position p out of its slot between two loads of head
+ * (R1..R3, header point a). h1 was loaded with acquire and p < h1.
+ * Accepts only if the second load still has the writer less than nslots
+ * positions ahead of p.
  */
 static enum slot_state read_pos(const struct tv_ring *r, uint64_t p,
-				struct tv_record *out)
+				struct tv_rec *out)
 {
-	const struct tv_ring_slot *s = tv_ring_slot_of(r, p);
-	const tv_ring_word_t *src = (const tv_ring_word_t *)&s->rec;
-	uint64_t want = tv_ring_seq_done(p);
+	const tv_ring_word_t *src = (const tv_ring_word_t *)tv_ring_slot_of(r, p);
 	uint64_t w[TV_RING_WORDS];
-	uint64_t s1, s2;
+	uint64_t h2;
 
-	s1 = tv_ring_ld_acquire(&s->seq); /* R1 */
-	if (s1 != want)
-		return s1 < want ? SLOT_NOT_READY : SLOT_GONE;
 	for (size_t i = 0; i < TV_RING_WORDS; i++) /* R2 */
 		w[i] = tv_ring_ld_relaxed(&src[i]);
 	tv_ring_fence_acquire();
-	s2 = tv_ring_ld_relaxed(&s->seq); /* R3 */
-	if (s2 != want)
+	h2 = tv_ring_ld_relaxed(&r->head); /* R3 */
+	if (h2 - p >= r->nslots)
 		return SLOT_GONE;
 	__builtin_memcpy(out, w, sizeof(*out));
 	return SLOT_OK;
@@ -206,7 +199,7 @@ struct scan_result {
 };
 
 /* A writer-inserted stop-mode marker (not a data record). */
-static inline int is_marker(const struct tv_record *rec)
+static inline int is_marker(const struct tv_rec *rec)
 {
 	return rec->kind == TV_KIND_LOST && (rec->flags & TV_F_RING_MARKER);
 }
@@ -214,33 +207,32 @@ static inline int is_marker(const struct tv_record *rec)
 /*
  * Reader: starting at position `from`, find the first data record that can
  * be read intact. Positions before it that are overwritten count in
- * overrun, markers add their count to dropped. When head - p > nslots the
- * writer has reserved p + nslots, so [p, head - nslots) are lost without
- * looking (header, point d). Stops at the first position not published.
- * Changes nothing in the ring.
+ * overrun, markers add their count to dropped. When head - p >= nslots the
+ * writer has published p + nslots - 1 and may be writing p + nslots into
+ * p's slot, so [p, head - nslots + 1) are lost without looking (header,
+ * point d). Stops at the first position not published. Changes nothing in
+ * the ring.
  */
-static void scan(const struct tv_ring *r, uint64_t from, struct tv_record *out,
+static void scan(const struct tv_ring *r, uint64_t from, struct tv_rec *out,
 		 struct scan_result *res)
 {
 	uint64_t p = from;
-	struct tv_record rec;
+	struct tv_rec rec;
 
 	res->overrun = 0;
 	res->dropped = 0;
 	res->found = 0;
 	for (;;) {
-		uint64_t h = tv_ring_ld_acquire(&r->head);
+		uint64_t h = tv_ring_ld_acquire(&r->head); /* R1 */
 		enum slot_state st;
 
 		if ((int64_t)(h - p) <= 0)
 			break;
-		if (h - p > r->nslots) {
-			res->overrun += h - r->nslots - p;
-			p = h - r->nslots;
+		if (h - p >= r->nslots) {
+			res->overrun += h - (r->nslots - 1) - p;
+			p = h - (r->nslots - 1);
 		}
 		st = read_pos(r, p, &rec);
-		if (st == SLOT_NOT_READY)
-			break;
 		if (st == SLOT_GONE) {
 			res->overrun++;
 			p++;
@@ -265,12 +257,12 @@ static void scan(const struct tv_ring *r, uint64_t from, struct tv_record *out,
  * A failed CAS means another consumer moved tail: rescan from the new one.
  * Counters are bumped only after the claim succeeded (header point b).
  */
-int tv_ring_consume(struct tv_ring *r, struct tv_record *out,
+int tv_ring_consume(struct tv_ring *r, struct tv_rec *out,
 		    uint64_t *lost_before)
 {
 	uint64_t t = tv_ring_ld_relaxed(&r->tail);
 	struct scan_result res;
-	struct tv_record rec;
+	struct tv_rec rec;
 	uint64_t nt;
 
 	for (;;) {
@@ -315,10 +307,10 @@ void tv_ring_cursor_oldest(const struct tv_ring *r, struct tv_ring_cursor *c)
 
 /* Peeker: like tv_ring_consume() but only the private cursor moves. */
 int tv_ring_peek(const struct tv_ring *r, struct tv_ring_cursor *c,
-		 struct tv_record *out, uint64_t *lost_before)
+		 struct tv_rec *out, uint64_t *lost_before)
 {
 	struct scan_result res;
-	struct tv_record rec;
+	struct tv_rec rec;
 
 	scan(r, c->pos, &rec, &res);
 	c->pos = res.found ? res.pos + 1 : res.pos;
@@ -341,8 +333,8 @@ uint64_t tv_ring_offered(const struct tv_ring *r)
 /*
  * Lost = dropped by the writer + overwritten and claimed as lost by a
  * consumer + overwritten but not claimed yet: the positions in
- * [tail, head - nslots), whose slots the writer has already reused.
- * Separate loads: exact when no consumer is claiming meanwhile.
+ * [tail, head - (nslots - 1)), whose slots the writer has reused or is
+ * reusing. Separate loads: exact when no consumer is claiming meanwhile.
  */
 uint64_t tv_ring_lost(const struct tv_ring *r)
 {
@@ -351,8 +343,8 @@ uint64_t tv_ring_lost(const struct tv_ring *r)
 	uint64_t h = tv_ring_ld_acquire(&r->head);
 	uint64_t unclaimed = 0;
 
-	if ((int64_t)(h - t) > (int64_t)r->nslots)
-		unclaimed = h - t - r->nslots;
+	if ((int64_t)(h - t) > (int64_t)r->nslots - 1)
+		unclaimed = h - t - (r->nslots - 1);
 	return tv_ring_ld_relaxed(&r->dropped) + overrun + unclaimed;
 }
 
@@ -362,7 +354,7 @@ uint64_t tv_ring_consumed(const struct tv_ring *r)
 	return tv_ring_ld_relaxed(&r->consumed);
 }
 
-/* Positions between tail and head, clamped to the ring size. */
+/* Positions between tail and head, clamped to what the ring holds. */
 uint64_t tv_ring_fill(const struct tv_ring *r)
 {
 	uint64_t t = tv_ring_ld_acquire(&r->tail);
@@ -370,5 +362,5 @@ uint64_t tv_ring_fill(const struct tv_ring *r)
 
 	if ((int64_t)(h - t) <= 0)
 		return 0;
-	return h - t > r->nslots ? r->nslots : h - t;
+	return h - t > r->nslots - 1 ? r->nslots - 1 : h - t;
 }

@@ -24,18 +24,21 @@
  * Positions and slots
  *   Every record the writer puts into the ring gets a position p = 0, 1, 2...
  *   (a 64-bit count that never wraps in practice: 2^62 records). Position p
- *   lives in slot p & mask. `head` is the number of positions the writer has
- *   reserved (so head - 1 may still be being filled); `tail` is the first
- *   position no consumer has claimed yet.
+ *   lives in slot p & mask; a slot is one struct tv_rec (64 bytes, format
+ *   version 2, trace_record.h) and nothing else: no sequence number.
+ *   `head` is the number of positions the writer has published: positions
+ *   below head are complete, position head may be being filled. `tail` is
+ *   the first position no consumer has claimed yet.
  *
- *   Each slot carries a sequence number (seqlock style), monotonic per slot:
- *       0        slot never written
- *       2p + 1   the writer is filling position p (busy)
- *       2p + 2   position p is published (complete)
- *   A reader wanting position p accepts the slot's copy only if it saw
- *   seq == 2p + 2 both before and after copying the payload. A smaller seq
- *   means p is not published yet; a larger one means p has been (or is
- *   being) overwritten by position p + k * nslots and is lost.
+ *   The writer fills the slot with plain stores and publishes it with one
+ *   release store of head; a release fence after that store orders it
+ *   before the next record's stores. A reader wanting position p copies the
+ *   slot between two loads of head, h1 (acquire) and h2 (after an acquire
+ *   fence), and accepts the copy only if p < h1 and h2 - p < nslots: the
+ *   writer reuses p's slot for position p + nslots only after publishing
+ *   head = p + nslots, so a copy taken while h2 - p < nslots saw none of
+ *   the reuse. The ring thus holds the last nslots - 1 records intact
+ *   (one slot is the one the writer fills next).
  *
  * Modes
  *   TV_RING_OVERWRITE (default, flight recorder): the writer always writes,
@@ -44,16 +47,16 @@
  *     (together with the next intact record, in the same CAS) and reports
  *     how many were lost immediately before that record.
  *   TV_RING_STOP (stop when full): the writer drops the NEW record when the
- *     ring is full (head - tail == nslots) and counts it ("pending"). The
- *     next write that finds room for two slots first writes a TV_KIND_LOST
- *     record with arg[0] = the number dropped since the last marker, then
- *     the record, so the loss sits in the stream exactly where it happened.
- *     The marker has flags = TV_F_RING_MARKER (so a data record of kind
- *     TV_KIND_LOST is not mistaken for one) and copies
- *     time/cycle/vm/vcpu/hart from the record before it
- *     (the last record written; zero if none): the loss happened after it.
- *     With a pending loss and room for only one slot the record is dropped
- *     too (the marker and the record always go in together).
+ *     ring is full (head - tail == nslots - 1) and counts it ("pending").
+ *     The next write that finds room for two records first writes a
+ *     TV_KIND_LOST record with arg[0] = the number dropped since the last
+ *     marker, then the record, so the loss sits in the stream exactly where
+ *     it happened. The marker has flags = TV_F_RING_MARKER (so a data
+ *     record of kind TV_KIND_LOST is not mistaken for one) and copies
+ *     time/vm/vcpu from the record before it (the last record written;
+ *     zero if none): the loss happened after it. With a pending loss and
+ *     room for only one record the record is dropped too (the marker and
+ *     the record always go in together).
  *
  * Accounting rule (exact, in both modes)
  *   "Data records" are the records offered to the writer (tv_ring_reserve()
@@ -69,10 +72,11 @@
  *   exactly. lost = records dropped by the writer (stop mode; counted when
  *   dropped, even if their marker has not been written yet) + records
  *   overwritten before any consumer claimed them (overwrite mode; those a
- *   consumer has claimed as lost, plus those whose slot the writer has
- *   already reused but no consumer has claimed yet). Counters are read with
- *   separate loads, so while calls are in flight the identity can be off by
- *   the in-flight calls; it is exact whenever the ring is quiescent.
+ *   consumer has claimed as lost, plus the positions below
+ *   head - (nslots - 1) no consumer has claimed yet: their slot is being
+ *   or has been reused). Counters are read with separate loads, so while
+ *   calls are in flight the identity can be off by the in-flight calls; it
+ *   is exact whenever the ring is quiescent.
  *   The sum of *lost_before values consumers receive equals tv_ring_lost()
  *   minus the stop-mode drops whose marker has not been written yet.
  *
@@ -85,7 +89,6 @@
  * same instructions are written as inline asm, see TV_RING_RVWMO_ASM below:
  *     relaxed load / store      ld / sd
  *     acquire load              ld; fence r,rw
- *     release store             fence rw,w; sd
  *     release fence             fence rw,w
  *     acquire fence             fence r,rw
  *     claim CAS on tail         fence rw,w; lr.d / sc.d loop (a release
@@ -93,35 +96,37 @@
  *                               the .rl of a release CAS)
  *     counters                  amoadd.d (relaxed fetch_add)
  * Every access to shared ring data, payload words included, is an atomic
- * access (payload words relaxed, copied as 64-bit words), so in C11 terms
- * there is no data race and ThreadSanitizer has nothing to report.
+ * access (payload words relaxed, as 64-bit words), so in C11 terms there
+ * is no data race and ThreadSanitizer has nothing to report.
  *
- *   Writer, position p in slot s (its previous content position p - n):
- *     W1  sd   seq(s) = 2p+1              reserve: mark busy
- *     W2  sd   head = p+1
- *         fence rw,w                      (release fence)
- *     W3  sd   payload words              filled in place or copied
- *         fence rw,w; sd seq(s) = 2p+2    commit: release store W4
+ *   Writer, position p in slot s (its previous content: position p - n):
+ *         (stop mode: ld tail; fence r,rw -- acquire, point c)
+ *     W1  sd   payload words of s          plain stores
+ *         fence rw,w                       release fence
+ *     W2  sd   head = p + 1                the publish
+ *         fence rw,w                       release fence: W2 before the
+ *                                          next record's W1
  *   Reader of position q in slot s:
- *     R1  ld   seq(s) -> s1; fence r,rw   acquire load
- *     R2  ld   payload words              relaxed
- *         fence r,rw                      acquire fence
- *     R3  ld   seq(s) -> s2               relaxed
- *   accepted iff s1 == s2 == 2q+2.
+ *     R1  ld   head -> h1; fence r,rw      acquire load; needs q < h1
+ *     R2  ld   payload words of s          relaxed
+ *         fence r,rw                       acquire fence
+ *     R3  ld   head -> h2                  relaxed
+ *   accepted iff q < h1 and h2 - q < n.
  *
  *   (a) No torn record is ever accepted. Suppose R2 returned some word
- *   written by a W3 of a later position p > q. By the load value axiom that
- *   W3 precedes R2 in global memory order; the writer's fence rw,w puts its
- *   W1 (seq = 2p+1) before that W3; the reader's fence r,rw puts R2 before
- *   R3. So W1(p) precedes R3 in global memory order and, by coherence of
- *   seq(s) (the writer's stores to one address are in program order), R3
- *   returns 2p+1 or a later value, all > 2q+2: rejected. Conversely R1
- *   read W4(q), and every W3 of q and of earlier positions precedes W4(q)
- *   (the fence rw,w in the release store), while R1's fence r,rw orders R2
- *   after R1: R2 cannot return a value older than q's payload. So an
- *   accepted copy holds exactly q's words. In C11 terms: the release fence
- *   after W1 synchronises with the acquire fence before R3 whenever R2 reads
- *   a later W3 (C11 7.17.4 fences), which is the same argument.
+ *   written by a W1 of a later position p > q in the same slot, so
+ *   p >= q + n. By the load value axiom that W1 precedes R2 in global
+ *   memory order; the writer's release fence after W2(p - 1) (the store
+ *   head = p) puts that W2 before W1(p); the reader's fence r,rw puts R2
+ *   before R3. So head = p precedes R3 in global memory order and, by
+ *   coherence of head (its stores are in program order on one hart), R3
+ *   returns p or a later value: h2 - q >= n, rejected. Conversely R1 read
+ *   a head > q, stored after W1(q) and the fence rw,w, and R1's fence
+ *   r,rw orders R2 after R1: R2 cannot return a value older than q's
+ *   payload. So an accepted copy holds exactly q's words. In C11 terms:
+ *   the release fence after W2(p - 1) synchronises with the acquire fence
+ *   before R3 whenever R2 reads a W1 of p (C11 7.17.4 fences); the
+ *   release fence before W2(q) with R1's acquire.
  *   (b) Consumed exactly once, counts exact. `tail` changes only by a
  *   successful CAS from t to t' > t, made by a consumer that read tail == t
  *   and then scanned [t, t'): either it copied a data record at t'-1 intact
@@ -138,18 +143,18 @@
  *   (c) Stop mode never overwrites an unclaimed record. The consumer's CAS
  *   follows a fence rw,w, so its loads of every slot in the range precede
  *   its tail update (the sc.d) in global memory order. The writer loads
- *   tail with acquire (ld; fence r,rw) before its W1/W3 stores, and reuses
- *   the slot of p - n for p only after seeing tail > p - n: after the claim
- *   of p - n, hence after the claimer's loads of it. A stale tail only makes
- *   the writer drop more, never overwrite. A consumer can thus see a slot
- *   "overwritten" in stop mode only for a position already claimed, so its
- *   CAS fails: in stop mode lost == dropped, all counted by the writer (a
- *   single thread: plain ld/sd suffices for its own counters).
- *   (d) Overwrite mode: a position is counted lost only when the consumer
- *   saw it overwritten (seq > 2q+2 or changed during the copy) or when
- *   head - q > nslots (the writer has reserved q + nslots, so it is
- *   reusing q's slot). Either way q can no longer be read intact, and the
- *   claiming CAS makes that decision once.
+ *   tail with acquire (ld; fence r,rw) before its W1 stores, and writes
+ *   position p only when p + 1 - tail <= n - 1, so head never gets n or
+ *   more ahead of tail: for every unclaimed q, h2 - q < n, and the slot of
+ *   q is reused (for q + n) only after the claim of q, hence after the
+ *   claimer's loads of it. A stale tail only makes the writer drop more,
+ *   never overwrite. In stop mode lost == dropped, all counted by the
+ *   writer (a single thread: plain ld/sd suffices for its own counters).
+ *   (d) Overwrite mode: a position q is counted lost only when a reader's
+ *   copy was rejected (h2 - q >= n: the writer has published q + n - 1
+ *   and may be writing q + n into q's slot) or when head - q >= n before
+ *   looking. Either way q can no longer be read intact, and the claiming
+ *   CAS makes that decision once.
  *
  * Under GCC's ThreadSanitizer, stand-alone fences are not modelled (GCC
  * warns -Wtsan); the ring still emits them and the warning is silenced for
@@ -161,10 +166,10 @@
  * accounting rule under sequential consistency; the fence argument covers
  * the weak-memory part.
  *
- * Filling a reserved record in place: store through tv_ring_set_u64() and
- * tv_ring_set_hdr() (relaxed atomic stores, a plain sd on RISC-V) or copy a
- * whole record with tv_ring_store_record(). Plain C stores also work on the
- * hardware (a reader racing with them rejects the copy by the argument
+ * Filling a reserved record in place: store its eight words through
+ * tv_ring_set_u64() (a relaxed atomic store, a plain sd on RISC-V) or copy
+ * a whole record with tv_ring_store_record(). Plain C stores also work on
+ * the hardware (a reader racing with them rejects the copy by the argument
  * above) but they are a C11 data race that ThreadSanitizer reports.
  */
 #ifndef TRACEVISOR_TRACE_RING_H
@@ -186,18 +191,12 @@
  */
 #define TV_F_RING_MARKER 0x80
 
-/* Number of 64-bit words in a struct tv_record (the payload copy unit). */
-#define TV_RING_WORDS (sizeof(struct tv_record) / sizeof(uint64_t))
+/* Number of 64-bit words in a struct tv_rec (the payload copy unit). */
+#define TV_RING_WORDS (sizeof(struct tv_rec) / sizeof(uint64_t))
 
 enum tv_ring_mode {
 	TV_RING_OVERWRITE = 0, /* flight recorder: overwrite the oldest */
 	TV_RING_STOP = 1,      /* stop when full: drop the newest */
-};
-
-/* One ring slot: sequence number (see the header comment) + the record. */
-struct tv_ring_slot {
-	uint64_t seq;
-	struct tv_record rec;
 };
 
 /*
@@ -209,13 +208,13 @@ struct tv_ring_slot {
  */
 struct tv_ring {
 	/* Configuration, set by tv_ring_init(), read-only afterwards. */
-	_Alignas(TV_RING_CACHE_LINE) struct tv_ring_slot *slots;
+	_Alignas(TV_RING_CACHE_LINE) struct tv_rec *slots;
 	uint64_t mask;	 /* nslots - 1 */
 	uint32_t nslots; /* power of two >= 2 */
 	uint32_t mode;	 /* enum tv_ring_mode */
 
 	/* Writer-owned: only the writer stores; anyone may load. */
-	_Alignas(TV_RING_CACHE_LINE) uint64_t head; /* positions reserved */
+	_Alignas(TV_RING_CACHE_LINE) uint64_t head; /* positions published */
 	uint64_t dropped; /* data records dropped (stop mode), total */
 	uint64_t markers; /* TV_KIND_LOST markers written (positions) */
 	uint64_t pending; /* dropped since the last marker (writer only) */
@@ -238,7 +237,7 @@ struct tv_ring_cursor {
  * valid). Not concurrent: call before the writer and readers start.
  * Returns 0, or -1 on a bad argument (r is then left untouched).
  */
-int tv_ring_init(struct tv_ring *r, struct tv_ring_slot *slots,
+int tv_ring_init(struct tv_ring *r, struct tv_rec *slots,
 		 uint32_t nslots, enum tv_ring_mode mode);
 
 /*
@@ -258,7 +257,7 @@ void tv_ring_reset(struct tv_ring *r);
  */
 
 /* Writer: reserve + copy *rec + commit. Returns 0, or -1 if dropped. */
-int tv_ring_write(struct tv_ring *r, const struct tv_record *rec);
+int tv_ring_write(struct tv_ring *r, const struct tv_rec *rec);
 
 /*
  * Consumer: take the oldest unclaimed record.
@@ -270,7 +269,7 @@ int tv_ring_write(struct tv_ring *r, const struct tv_record *rec);
  * loss is counted all the same). Never returns a TV_KIND_LOST marker
  * written by the writer: its count arrives in *lost_before instead.
  */
-int tv_ring_consume(struct tv_ring *r, struct tv_record *out,
+int tv_ring_consume(struct tv_ring *r, struct tv_rec *out,
 		    uint64_t *lost_before);
 
 /*
@@ -296,7 +295,7 @@ void tv_ring_cursor_oldest(const struct tv_ring *r, struct tv_ring_cursor *c);
  * record (that record is simply not published).
  */
 int tv_ring_peek(const struct tv_ring *r, struct tv_ring_cursor *c,
-		 struct tv_record *out, uint64_t *lost_before);
+		 struct tv_rec *out, uint64_t *lost_before);
 
 /* Data records offered to the writer (reserved or written, or dropped). */
 uint64_t tv_ring_offered(const struct tv_ring *r);
@@ -311,8 +310,8 @@ uint64_t tv_ring_lost(const struct tv_ring *r);
 uint64_t tv_ring_consumed(const struct tv_ring *r);
 
 /*
- * Positions currently waiting between tail and head, clamped to nslots
- * (counts a stop-mode marker and a record still being filled; meant for a
+ * Positions currently waiting between tail and head, clamped to
+ * nslots - 1, what the ring holds (counts a stop-mode marker; meant for a
  * watermark check, approximate while the writer runs).
  */
 uint64_t tv_ring_fill(const struct tv_ring *r);
@@ -366,50 +365,26 @@ static inline void tv_ring_st_relaxed(tv_ring_word_t *p, uint64_t v)
 #endif
 }
 
-/* Store one 64-bit field of a reserved record (time, cycle, arg[i]). */
+/* Store one 64-bit word of a reserved record (time, the header word
+ * TV_REC_HDR(), arg[i]). */
 static inline void tv_ring_set_u64(uint64_t *field, uint64_t value)
 {
 	tv_ring_st_relaxed(field, value);
 }
 
-/*
- * Store the header word of a reserved record (kind, vm, vcpu, flags, hart;
- * reserved = 0) as one 64-bit store. The union has the same member types in
- * the same order as struct tv_record's bytes 16..23, so it has the same
- * layout on any ABI; reading .w after writing .f is C11 type punning
- * through a union (6.5.2.3).
- */
-static inline void tv_ring_set_hdr(struct tv_record *rec, uint8_t kind,
-				   uint8_t vm, uint8_t vcpu, uint8_t flags,
-				   uint16_t hart)
+/* The header word of a reserved record (kind, flags, vm, vcpu, dt). */
+static inline uint64_t *tv_ring_hdr_word(struct tv_rec *rec)
 {
-	union {
-		struct {
-			uint8_t kind, vm, vcpu, flags;
-			uint16_t hart, reserved;
-		} f;
-		uint64_t w;
-	} u;
-
-	_Static_assert(sizeof(u) == sizeof(uint64_t), "header word size");
-	u.f.kind = kind;
-	u.f.vm = vm;
-	u.f.vcpu = vcpu;
-	u.f.flags = flags;
-	u.f.hart = hart;
-	u.f.reserved = 0;
-	tv_ring_st_relaxed((tv_ring_word_t *)&rec->kind, u.w);
+	return (uint64_t *)(void *)&rec->kind;
 }
 
-/* Copy a whole record into a reserved slot record, word by word. */
-void tv_ring_store_record(struct tv_record *slot_rec,
-			  const struct tv_record *src);
+/* Copy a whole record into a reserved slot, word by word. */
+void tv_ring_store_record(struct tv_rec *slot, const struct tv_rec *src);
 
 /* ---- The writer's fast path, inline: it runs on every VM exit ------- */
 
 /* Stop mode's slow path (full ring or drops pending), in trace_ring.c. */
-struct tv_record *tv_ring_stop_slow(struct tv_ring *r, uint64_t h, uint64_t t);
-
+struct tv_rec *tv_ring_stop_slow(struct tv_ring *r, uint64_t h, uint64_t t);
 /*
  * Memory-access primitives. With TV_RING_RVWMO_ASM (GCC < 13 on RV64, see
  * trace_ring.h) they are the RVWMO table mapping written out by hand;
@@ -479,88 +454,52 @@ static inline void tv_ring_st_word(uint64_t *p, uint64_t v)
 	tv_ring_st_relaxed(p, v);
 }
 
-/* Release store: `fence rw,w; sd`. */
-static inline void tv_ring_st_release(uint64_t *p, uint64_t v)
-{
-#if TV_RING_RVWMO_ASM
-	tv_ring_fence_release();
-	tv_ring_st_word(p, v);
-#else
-	TV_RING_STEP(p, TV_RING_STORE);
-	__atomic_store_n(p, v, __ATOMIC_RELEASE);
-#endif
-}
-
-/* Sequence number of a slot holding position p: busy / published. */
-static inline uint64_t tv_ring_seq_busy(uint64_t p)
-{
-	return 2 * p + 1;
-}
-
-static inline uint64_t tv_ring_seq_done(uint64_t p)
-{
-	return 2 * p + 2;
-}
-
 /* The slot position p lives in. */
-static inline struct tv_ring_slot *tv_ring_slot_of(const struct tv_ring *r, uint64_t p)
+static inline struct tv_rec *tv_ring_slot_of(const struct tv_ring *r, uint64_t p)
 {
 	return &r->slots[p & r->mask];
 }
 
-/*
- * Writer: start position h. W1 marks the slot busy, W2 publishes the
- * reservation in head, and the release fence (fence rw,w) orders both
- * before the payload stores (W3) that follow.
- */
-static inline struct tv_record *tv_ring_begin_pos(struct tv_ring *r, uint64_t h)
+/* Writer: the slot of position h, to fill with plain stores (W1). */
+static inline struct tv_rec *tv_ring_begin_pos(struct tv_ring *r, uint64_t h)
 {
-	struct tv_ring_slot *s = tv_ring_slot_of(r, h);
-
-	tv_ring_st_word(&s->seq, tv_ring_seq_busy(h));
-	tv_ring_st_word(&r->head, h + 1);
-	tv_ring_fence_release();
-	return &s->rec;
+	return tv_ring_slot_of(r, h);
 }
 
-/* Writer: publish position p (W4, release store: fence rw,w; sd). */
+/*
+ * Writer: publish position p: release fence, head = p + 1 (W2), release
+ * fence (so W2 precedes the next record's payload stores; header,
+ * point a).
+ */
 static inline void tv_ring_end_pos(struct tv_ring *r, uint64_t p)
 {
-	tv_ring_st_release(&tv_ring_slot_of(r, p)->seq, tv_ring_seq_done(p));
+	tv_ring_fence_release();
+	tv_ring_st_word(&r->head, p + 1);
+	tv_ring_fence_release();
 }
 
 /*
  * Writer: reserve the next position (see header). Overwrite mode never
  * looks at tail. Stop mode stays on the fast path while the ring has room
- * and no drop is pending.
+ * (head + 1 - tail <= nslots - 1) and no drop is pending.
  */
-static inline struct tv_record *tv_ring_reserve(struct tv_ring *r)
+static inline struct tv_rec *tv_ring_reserve(struct tv_ring *r)
 {
 	uint64_t h = tv_ring_ld_relaxed(&r->head);
 
 	if (r->mode == TV_RING_STOP) {
 		uint64_t t = tv_ring_ld_acquire(&r->tail);
 
-		if (h - t >= r->nslots || tv_ring_ld_relaxed(&r->pending) != 0)
+		if (h + 2 - t > r->nslots || tv_ring_ld_relaxed(&r->pending) != 0)
 			return tv_ring_stop_slow(r, h, t);
 	}
 	return tv_ring_begin_pos(r, h);
 }
 
-/* Writer: publish the position reserved last (head - 1). */
+/* Writer: publish the position reserved last (head). */
 static inline void tv_ring_commit(struct tv_ring *r)
 {
-	tv_ring_end_pos(r, tv_ring_ld_relaxed(&r->head) - 1);
+	tv_ring_end_pos(r, tv_ring_ld_relaxed(&r->head));
 }
-
-/* Writer: the same, given the record tv_ring_reserve() returned, which
- * saves finding its slot again. */
-static inline void tv_ring_commit_rec(struct tv_ring *r, struct tv_record *rec)
-{
-	struct tv_ring_slot *s =
-		(struct tv_ring_slot *)(void *)((char *)rec - offsetof(struct tv_ring_slot, rec));
-	tv_ring_st_release(&s->seq, tv_ring_seq_done(tv_ring_ld_relaxed(&r->head) - 1));
-}
-
 
 #endif

@@ -456,6 +456,13 @@ void tv_wire_state_reset(struct tv_wire_state *st, uint16_t hart)
 	st->latest_exit = -1;
 }
 
+/* Arguments a kind carries on the wire: an event kind's, six for a visit
+ * (format version 2). */
+static unsigned wire_nargs(unsigned kind)
+{
+	return kind < TV_KIND_COUNT ? tv_kind_nargs(kind) : TV_NARGS;
+}
+
 /* Slot of exits[] holding the latest EXIT with this scause, or -1. */
 static int find_exit(const struct tv_wire_state *st, uint64_t scause)
 {
@@ -509,7 +516,7 @@ static void remember_exit(struct tv_wire_state *st, const struct tv_record *r)
 
 void tv_wire_state_update(struct tv_wire_state *st, const struct tv_record *r)
 {
-	unsigned n = tv_kind_nargs(r->kind);
+	unsigned n = wire_nargs(r->kind);
 
 	st->time = r->time;
 	st->cycle = r->cycle;
@@ -535,21 +542,24 @@ static uint64_t rotr1(uint64_t v)
 	return (v >> 1) | (v << 63);
 }
 
-/* A kind the wire can carry: one with a defined argument count. */
-static int kind_valid(unsigned kind)
+/* A kind the wire can carry: an event kind with a defined argument
+ * count; in a RECORDS2 frame (v2) also a visit. */
+static int kind_valid(unsigned kind, int v2)
 {
-	return kind > TV_KIND_NONE && kind < TV_KIND_COUNT;
+	return (kind > TV_KIND_NONE && kind < TV_KIND_COUNT) ||
+	       (v2 && kind >= TV_VISIT_EXIT && kind < TV_VISIT_END);
 }
 
-size_t tv_wire_encode_record(const struct tv_wire_state *st,
-			     const struct tv_record *r, uint8_t *out)
+/* Encode r (for v2: a ring record in wire form, see rec_to_wire()). */
+static size_t encode_record(const struct tv_wire_state *st,
+			    const struct tv_record *r, uint8_t *out, int v2)
 {
-	unsigned kind = r->kind, n = tv_kind_nargs(kind);
+	unsigned kind = r->kind, n = wire_nargs(kind);
 	uint8_t head = (uint8_t)kind;
 	uint64_t base[TV_NARGS];
 	size_t len = 1;
 
-	if (!kind_valid(kind))
+	if (!kind_valid(kind, v2))
 		return 0;
 	if (r->vm != st->vm || r->vcpu != st->vcpu || r->hart != st->hart) {
 		head |= TV_WIRE_HEAD_IDS;
@@ -574,12 +584,18 @@ size_t tv_wire_encode_record(const struct tv_wire_state *st,
 	return len;
 }
 
+size_t tv_wire_encode_record(const struct tv_wire_state *st,
+			     const struct tv_record *r, uint8_t *out)
+{
+	return encode_record(st, r, out, 0);
+}
+
 /*
  * Decode one record after the records summarised by st into *r and
  * advance st; sets rd->bad on a malformed record.
  */
 static void decode_record(struct reader *rd, struct tv_wire_state *st,
-			  struct tv_record *r)
+			  struct tv_record *r, int v2)
 {
 	unsigned head = (unsigned)rd_u8(rd), kind = head & TV_WIRE_HEAD_KIND;
 	uint64_t base[TV_NARGS];
@@ -587,7 +603,7 @@ static void decode_record(struct reader *rd, struct tv_wire_state *st,
 	memset(r, 0, sizeof(*r));
 	if (rd->bad)
 		return;
-	if (!kind_valid(kind)) {
+	if (!kind_valid(kind, v2)) {
 		rd->bad = "unknown record kind";
 		return;
 	}
@@ -621,11 +637,116 @@ static void decode_record(struct reader *rd, struct tv_wire_state *st,
 	if (kind == TV_KIND_EXIT)
 		r->arg[1] = rotr1(rd_varint(rd));
 	arg_bases(st, kind, r->arg[1], base);
-	for (unsigned i = 0; i < tv_kind_nargs(kind); i++)
+	for (unsigned i = 0; i < wire_nargs(kind); i++)
 		if (kind != TV_KIND_EXIT || i != 1)
 			r->arg[i] = base[i] + unzigzag(rd_varint(rd));
+	if (v2 && (r->cycle >> 32) != 0 && !rd->bad)
+		rd->bad = "record dt out of range";
 	if (!rd->bad)
 		tv_wire_state_update(st, r);
+}
+
+/* ================================================ format version 2 */
+
+/*
+ * A ring record (struct tv_rec) in the shape the record encoding works on:
+ * a struct tv_record whose `cycle` carries dt (format version 2 records
+ * no cycle count) and whose hart is the ring's.
+ */
+static void rec_to_wire(const struct tv_rec *r, uint16_t hart,
+			struct tv_record *w)
+{
+	memset(w, 0, sizeof(*w));
+	w->time = r->time;
+	w->cycle = r->dt;
+	w->kind = r->kind;
+	w->flags = r->flags;
+	w->vm = r->vm;
+	w->vcpu = r->vcpu;
+	w->hart = hart;
+	memcpy(w->arg, r->arg, sizeof(w->arg));
+}
+
+static void wire_to_rec(const struct tv_record *w, struct tv_rec *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->time = w->time;
+	r->dt = (uint32_t)w->cycle;
+	r->kind = w->kind;
+	r->flags = w->flags;
+	r->vm = w->vm;
+	r->vcpu = w->vcpu;
+	memcpy(r->arg, w->arg, sizeof(r->arg));
+}
+
+/* An event of ring record r, with r's ids, at time t. */
+static void event(const struct tv_rec *r, uint16_t hart, unsigned kind,
+		  unsigned flags, uint64_t t, struct tv_record *ev)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->time = t;
+	ev->kind = (uint8_t)kind;
+	ev->flags = (uint8_t)flags;
+	ev->vm = r->vm;
+	ev->vcpu = r->vcpu;
+	ev->hart = hart;
+}
+
+unsigned tv_rec_split(const struct tv_rec *r, uint16_t hart,
+		      struct tv_record ev[TV_REC_EVENTS_MAX])
+{
+	uint64_t entry = r->time + r->dt, sepc = r->arg[0];
+	unsigned n = 0;
+
+	switch (r->kind) {
+	case TV_VISIT_EXIT:
+		event(r, hart, TV_KIND_EXIT, r->flags & TV_F_INSN, r->time, &ev[n]);
+		memcpy(ev[n].arg, r->arg, sizeof(ev[n].arg));
+		n++;
+		event(r, hart, TV_KIND_ENTRY, 0, entry, &ev[n]);
+		ev[n++].arg[0] = sepc + 2 * (uint64_t)TV_V_PC(r->flags);
+		return n;
+	case TV_VISIT_SBI:
+		event(r, hart, TV_KIND_EXIT, 0, r->time, &ev[n]);
+		ev[n].arg[0] = sepc;
+		ev[n++].arg[1] = 10; /* environment call from VS-mode */
+		event(r, hart, TV_KIND_SBI, 0, entry, &ev[n]);
+		ev[n].arg[0] = r->arg[1];
+		ev[n].arg[1] = r->arg[2];
+		ev[n].arg[2] = r->arg[3];
+		ev[n].arg[3] = r->arg[4];
+		ev[n].arg[4] = (uint64_t)(int64_t)(int8_t)r->flags;
+		ev[n++].arg[5] = r->arg[5];
+		event(r, hart, TV_KIND_ENTRY, 0, entry, &ev[n]);
+		ev[n++].arg[0] = sepc + 4;
+		return n;
+	case TV_VISIT_MMIO: {
+		uint32_t insn = (uint32_t)r->arg[4];
+
+		event(r, hart, TV_KIND_EXIT, r->flags & TV_F_INSN, r->time, &ev[n]);
+		ev[n].arg[0] = sepc;
+		ev[n].arg[1] = (r->flags & TV_V_STORE) ? 23 : 21;
+		ev[n].arg[2] = r->arg[1];
+		ev[n].arg[3] = r->arg[2];
+		ev[n].arg[4] = r->arg[3];
+		ev[n++].arg[5] = (r->flags & TV_F_INSN) ? insn : 0;
+		event(r, hart, TV_KIND_MMIO, 0, entry, &ev[n]);
+		ev[n].arg[0] = (r->arg[2] << 2) | (r->arg[1] & 3);
+		ev[n].arg[1] = r->arg[5];
+		ev[n].arg[2] = r->arg[4] >> 32;
+		ev[n].arg[3] = insn;
+		ev[n++].arg[4] = TV_V_DEV(r->flags);
+		event(r, hart, TV_KIND_ENTRY, 0, entry, &ev[n]);
+		ev[n++].arg[0] = sepc + ((r->flags & TV_V_C) ? 2 : 4);
+		return n;
+	}
+	default:
+		if (r->kind == TV_KIND_NONE || r->kind >= TV_KIND_COUNT)
+			return 0;
+		event(r, hart, r->kind, r->flags, r->time, &ev[n]);
+		memcpy(ev[n].arg, r->arg, sizeof(ev[n].arg));
+		return 1;
+	}
 }
 
 /* ============================================================ encoder */
@@ -705,10 +826,11 @@ void tv_wire_flush(struct tv_wire_enc *e)
 	e->count = 0;
 }
 
-/* Start a RECORDS frame for the current hart at the current index. */
+/* Start a RECORDS frame (RECORDS2 when e->v2) for the current hart at the
+ * current index. */
 static void open_records(struct tv_wire_enc *e)
 {
-	put_header(e, TV_WIRE_RECORDS, e->hart);
+	put_header(e, e->v2 ? TV_WIRE_RECORDS2 : TV_WIRE_RECORDS, e->hart);
 	put_le(e->frame + OFF_FIRST_INDEX, e->index, 8);
 	put_le(e->frame + OFF_COUNT, 0, 2);
 	e->len = OFF_RECORDS;
@@ -743,11 +865,11 @@ static void append_record(struct tv_wire_enc *e, const struct tv_record *r)
 
 	if (!e->len)
 		open_records(e);
-	n = tv_wire_encode_record(&e->st, r, tmp);
+	n = encode_record(&e->st, r, tmp, e->v2);
 	if (e->count == 0xffff || !frame_put(e, tmp, n)) {
 		tv_wire_flush(e);
 		open_records(e);
-		n = tv_wire_encode_record(&e->st, r, tmp);
+		n = encode_record(&e->st, r, tmp, e->v2);
 		if (!frame_put(e, tmp, n)) { /* cannot happen (static assert) */
 			e->dropped++;
 			return;
@@ -769,7 +891,7 @@ static void emit_pending_lost(struct tv_wire_enc *e, const struct tv_record *at)
 	memset(&lost, 0, sizeof(lost));
 	lost.kind = TV_KIND_LOST;
 	lost.time = at->time;
-	lost.cycle = at->cycle;
+	lost.cycle = e->v2 ? 0 : at->cycle; /* v2: dt, 0 for an event */
 	lost.vm = at->vm;
 	lost.vcpu = at->vcpu;
 	lost.hart = at->hart;
@@ -818,14 +940,38 @@ void tv_wire_hart_begin(struct tv_wire_enc *e, uint16_t hart,
 	e->last.hart = hart;
 }
 
+/* Records of the other format go into a frame of their own type. */
+static void use_format(struct tv_wire_enc *e, int v2)
+{
+	if (e->v2 == v2)
+		return;
+	tv_wire_flush(e);
+	e->v2 = v2;
+}
+
 void tv_wire_record(struct tv_wire_enc *e, const struct tv_record *r)
 {
-	if (!kind_valid(r->kind)) {
+	if (!kind_valid(r->kind, 0)) {
 		e->dropped++;
 		return;
 	}
+	use_format(e, 0);
 	emit_pending_lost(e, r);
 	append_record(e, r);
+}
+
+void tv_wire_rec(struct tv_wire_enc *e, const struct tv_rec *r)
+{
+	struct tv_record w;
+
+	if (!kind_valid(r->kind, 1)) {
+		e->dropped++;
+		return;
+	}
+	rec_to_wire(r, e->hart, &w);
+	use_format(e, 1);
+	emit_pending_lost(e, &w);
+	append_record(e, &w);
 }
 
 void tv_wire_lost(struct tv_wire_enc *e, uint64_t count)
@@ -932,13 +1078,92 @@ struct frame_info {
 	size_t plen;
 };
 
+/* ------------------------------------------- delivering v2 records */
+
+/* Hand one event of a frame of hart `hart` to the record callback. */
+static void deliver(struct tv_wire_dec *d, const struct tv_record *r,
+		    uint16_t hart, uint64_t index)
+{
+	if (d->ops->record)
+		d->ops->record(d->ctx, r, hart, index);
+}
+
+/* Deliver the held events (all, or those before time `before` when
+ * only_before is set), in the order they came; keep the others. */
+static void release_held(struct tv_wire_dec *d, int only_before,
+			 uint64_t before)
+{
+	unsigned keep = 0;
+
+	for (unsigned i = 0; i < d->nhold; i++) {
+		if (only_before && d->hold[i].time >= before) {
+			d->hold[keep] = d->hold[i];
+			d->hold_hart[keep] = d->hold_hart[i];
+			d->hold_index[keep++] = d->hold_index[i];
+			continue;
+		}
+		deliver(d, &d->hold[i], d->hold_hart[i], d->hold_index[i]);
+	}
+	d->nhold = keep;
+}
+
+/* Deliver every held event (end of a hart's records, a gap, a dump's
+ * end). */
+static void flush_held(struct tv_wire_dec *d)
+{
+	release_held(d, 0, 0);
+}
+
 /*
- * Decode the records of a RECORDS payload into d->recs (d->nrecs), each
- * once: a frame is delivered (deliver_records) only when all of it
- * decoded. Returns NULL, or what is wrong with the payload.
+ * Deliver the events of one ring record in the order they happened
+ * (trace_wire.h, "FORMAT VERSION 2"): the hypervisor writes an exit's
+ * record when the exit ends, after the events it caused (IRQ, EXC, MARK,
+ * CONTROL...). Those are held until the record of their exit comes, then
+ * delivered after its EXIT and before its SBI/MMIO detail and ENTRY.
+ */
+static void deliver_rec(struct tv_wire_dec *d, const struct tv_rec *r,
+			uint16_t rec_hart, uint16_t hart, uint64_t index)
+{
+	struct tv_record ev[TV_REC_EVENTS_MAX];
+	unsigned n = tv_rec_split(r, rec_hart, ev);
+
+	if (n == 0)
+		return;
+	if (ev[0].kind == TV_KIND_EXIT) {
+		release_held(d, 1, ev[0].time); /* older: not this exit's */
+		deliver(d, &ev[0], hart, index);
+		flush_held(d);
+		for (unsigned i = 1; i < n; i++)
+			deliver(d, &ev[i], hart, index);
+		return;
+	}
+	if (ev[0].kind == TV_KIND_ENTRY || ev[0].kind == TV_KIND_LOST) {
+		flush_held(d);
+		deliver(d, &ev[0], hart, index);
+		return;
+	}
+	if (d->nhold == TV_WIRE_HOLD) { /* more than an exit makes: pass on */
+		deliver(d, &d->hold[0], d->hold_hart[0], d->hold_index[0]);
+		memmove(d->hold, d->hold + 1, sizeof(d->hold[0]) * (TV_WIRE_HOLD - 1));
+		memmove(d->hold_hart, d->hold_hart + 1,
+			sizeof(d->hold_hart[0]) * (TV_WIRE_HOLD - 1));
+		memmove(d->hold_index, d->hold_index + 1,
+			sizeof(d->hold_index[0]) * (TV_WIRE_HOLD - 1));
+		d->nhold--;
+	}
+	d->hold[d->nhold] = ev[0];
+	d->hold_hart[d->nhold] = hart;
+	d->hold_index[d->nhold++] = index;
+}
+
+/*
+ * Decode the records of a RECORDS (v2 = 0) or RECORDS2 (v2 = 1) payload
+ * into d->recs (d->nrecs), each once: a frame is delivered
+ * (deliver_records) only when all of it decoded. Returns NULL, or what is
+ * wrong with the payload.
  */
 static const char *walk_records(struct tv_wire_dec *d,
-				const struct frame_info *f)
+				const struct frame_info *f, int v2)
 {
 	struct tv_wire_state st;
 	struct reader rd = {f->payload + TV_WIRE_RECORDS_PAYLOAD_MIN,
@@ -953,7 +1178,7 @@ static const char *walk_records(struct tv_wire_dec *d,
 		 * runs out first). */
 		if (i == TV_WIRE_FRAME_RECORDS)
 			return "record truncated";
-		decode_record(&rd, &st, &d->recs[i]);
+		decode_record(&rd, &st, &d->recs[i], v2);
 		if (rd.bad)
 			return rd.bad;
 		d->nrecs = i + 1;
@@ -963,20 +1188,32 @@ static const char *walk_records(struct tv_wire_dec *d,
 	return NULL;
 }
 
-/* Hand the records walk_records() decoded to the record callback. */
+/* Hand the records walk_records() decoded to the record callback: a
+ * RECORDS2 record as its events, in the order they happened. */
 static void deliver_records(struct tv_wire_dec *d, const struct frame_info *f)
 {
 	uint64_t first = get_le(f->payload, 8);
 	unsigned count = (unsigned)d->nrecs;
+	int v2 = f->type == TV_WIRE_RECORDS2;
 
-	if (d->ops->record)
-		for (unsigned i = 0; i < count; i++)
-			d->ops->record(d->ctx, &d->recs[i], f->hart, first + i);
+	if (d->nhold && d->hold_hart[0] != f->hart)
+		flush_held(d);
+	for (unsigned i = 0; i < count; i++) {
+		const struct tv_record *r = &d->recs[i];
+		if (!v2) {
+			flush_held(d);
+			deliver(d, r, f->hart, first + i);
+			continue;
+		}
+		struct tv_rec rec;
+		wire_to_rec(r, &rec);
+		deliver_rec(d, &rec, r->hart, f->hart, first + i);
+	}
 	d->have_last = 1;
 	d->last_hart = f->hart;
 	d->last_end = first + count;
 	if (count)
-		d->last_time = d->recs[count - 1].time;
+		d->last_time = d->recs[count - 1].time + (v2 ? d->recs[count - 1].cycle : 0);
 }
 
 /* Check the length (and contents) a frame type demands; NULL when fine. */
@@ -987,13 +1224,15 @@ static const char *check_payload(struct tv_wire_dec *d,
 	case TV_WIRE_BEGIN:
 		if (f->plen != TV_WIRE_BEGIN_PAYLOAD)
 			return "BEGIN frame has the wrong length";
-		if (get_le(f->payload, 4) != TV_FORMAT_VERSION)
+		if (get_le(f->payload, 4) < 1 ||
+		    get_le(f->payload, 4) > TV_FORMAT_VERSION)
 			return "BEGIN frame has an unsupported format_version";
 		return NULL;
 	case TV_WIRE_RECORDS:
+	case TV_WIRE_RECORDS2:
 		if (f->plen < TV_WIRE_RECORDS_PAYLOAD_MIN)
 			return "RECORDS frame too short";
-		return walk_records(d, f);
+		return walk_records(d, f, f->type == TV_WIRE_RECORDS2);
 	case TV_WIRE_HART:
 		return f->plen == TV_WIRE_HART_PAYLOAD
 			       ? NULL
@@ -1010,6 +1249,7 @@ static const char *check_payload(struct tv_wire_dec *d,
 /* Start a dump whose BEGIN frame was lost. */
 static void implicit_begin(struct tv_wire_dec *d)
 {
+	flush_held(d);
 	d->in_dump = 1;
 	d->had_begin = 0;
 	d->had_gap = 1;
@@ -1028,11 +1268,13 @@ static void report_gap(struct tv_wire_dec *d, const struct frame_info *f)
 	char buf[160];
 	struct tv_out o = {buf, sizeof(buf), 0};
 
+	flush_held(d);
 	memset(&g, 0, sizeof(g));
 	g.first_seq = d->next_seq;
 	g.last_seq = f->seq - 1;
 	g.hart = f->hart;
-	if (f->type == TV_WIRE_RECORDS && d->have_last &&
+	if ((f->type == TV_WIRE_RECORDS || f->type == TV_WIRE_RECORDS2) &&
+	    d->have_last &&
 	    d->last_hart == f->hart &&
 	    get_le(f->payload, 8) >= d->last_end) {
 		g.records_known = 1;
@@ -1076,6 +1318,7 @@ static void handle_begin(struct tv_wire_dec *d, const struct frame_info *f)
 	const uint8_t *p = f->payload;
 	struct tv_wire_begin b;
 
+	flush_held(d);
 	if (d->in_dump) {
 		char buf[128];
 		struct tv_out o = {buf, sizeof(buf), 0};
@@ -1145,6 +1388,7 @@ static void sequence_frame(struct tv_wire_dec *d, const struct frame_info *f)
 /* An END frame: check its frame count and close the dump. */
 static void handle_end(struct tv_wire_dec *d, const struct frame_info *f)
 {
+	flush_held(d);
 	struct tv_wire_end_info info;
 
 	info.frames_in_dump = (uint32_t)get_le(f->payload, 4);
@@ -1179,6 +1423,7 @@ static void handle_frame(struct tv_wire_dec *d, const struct frame_info *f)
 	sequence_frame(d, f);
 	switch (f->type) {
 	case TV_WIRE_RECORDS:
+	case TV_WIRE_RECORDS2:
 		deliver_records(d, f);
 		break;
 	case TV_WIRE_HART: {
@@ -1189,6 +1434,7 @@ static void handle_frame(struct tv_wire_dec *d, const struct frame_info *f)
 		t.consumed = get_le(f->payload + 8, 8);
 		t.lost = get_le(f->payload + 16, 8);
 		d->have_last = 0;
+		flush_held(d);
 		if (d->ops->hart_totals)
 			d->ops->hart_totals(d->ctx, &t);
 		break;
@@ -1357,6 +1603,7 @@ void tv_wire_dec_finish(struct tv_wire_dec *d, uint64_t line_no,
 	char buf[128];
 	struct tv_out o = {buf, sizeof(buf), 0};
 
+	flush_held(d);
 	if (!d->in_dump)
 		return;
 	d->line_no = line_no;

@@ -35,14 +35,15 @@
  * including the '\n')
  *   header, 8 bytes:
  *     u8  type         TV_WIRE_BEGIN 1, TV_WIRE_RECORDS 2, TV_WIRE_HART 3,
- *                      TV_WIRE_END 4
+ *                      TV_WIRE_END 4, TV_WIRE_RECORDS2 5
  *     u8  flags        0 (decoders reject other values)
  *     u16 hart         the hart whose records the frame carries (0 in
  *                      BEGIN and END)
  *     u32 frame_seq    counts the frames of one dump from 0 (BEGIN), all
  *                      harts together; a gap means frames were lost
  *   payload by type:
- *     BEGIN (32 bytes): u32 format_version (TV_FORMAT_VERSION),
+ *     BEGIN (32 bytes): u32 format_version (TV_FORMAT_VERSION of the
+ *       hypervisor that wrote the dump: 1 or 2; decoders read both),
  *       u64 timebase_hz, u16 nharts, u16 dump_reason (TV_DUMP_*),
  *       u32 ring_slots, u8 ring_mode (TV_WIRE_RING_*: 0 overwrite,
  *       1 stop), u8 reserved[3] (0),
@@ -55,6 +56,8 @@
  *       tv_wire_hart_begin()), and every record on the wire, LOST records
  *       included, advances the position by one. So a frame of the same
  *       hart following a gap tells exactly how many records went missing.
+ *     RECORDS2: the same layout, carrying format-version-2 ring records
+ *       (struct tv_rec, below).
  *     HART (24 bytes): per-hart totals, sent after the last RECORDS frame
  *       of that hart: u64 offered, u64 consumed, u64 lost (as counted by
  *       the hypervisor's ring for this hart)
@@ -114,6 +117,24 @@
  *   encodable: the encoder drops them (counting them in `dropped`) and the
  *   decoder rejects a frame containing one.
  *
+ * FORMAT VERSION 2 (RECORDS2 frames)
+ *   A RECORDS2 record is a struct tv_rec of trace_record.h, encoded as
+ *   above with three differences: the kind may also be a visit
+ *   (TV_VISIT_*, six arguments, each based on the previous record of the
+ *   same kind); the varint after the time is zigzag(dt - prev_dt) instead
+ *   of the cycle count (dt < 2^32); hart is the frame's (ids carry the
+ *   hart of the frame). The decoder hands each record to the record
+ *   callback as its events (tv_rec_split(): a visit is EXIT, its SBI or
+ *   MMIO detail, ENTRY; an event record is itself), all with the
+ *   record's index. The hypervisor writes an exit's record when the exit
+ *   ends, after the records of what happened during it (IRQ, EXC, MARK,
+ *   CONTROL, ...); the decoder holds such records (up to TV_WIRE_HOLD)
+ *   and delivers them after the EXIT of the next visit or EXIT record
+ *   when they are not older than it, so the events arrive in the order
+ *   of version 1: EXIT, what happened during the exit, SBI/MMIO, ENTRY.
+ *   Counts (first_index, HART totals, LOST) are of ring records.
+ *   A dump of version 1 has only RECORDS frames and decodes as before.
+ *
  * INDEX AND LOSS
  *   The decoder reports every record with its hart (from the frame header)
  *   and its index (first_index + position in the frame). A jump in
@@ -162,6 +183,7 @@ enum tv_wire_type {
 	TV_WIRE_RECORDS = 2,
 	TV_WIRE_HART = 3,
 	TV_WIRE_END = 4,
+	TV_WIRE_RECORDS2 = 5,
 };
 
 /* Record head bits. */
@@ -212,14 +234,18 @@ struct tv_wire_exit_base {
 	uint64_t arg[TV_NARGS];
 };
 
-/* Delta state of the record encoding, reset at every RECORDS frame. */
+/* Kinds the delta state keeps arguments for: events and visits. */
+#define TV_WIRE_KINDS TV_VISIT_END
+
+/* Delta state of the record encoding, reset at every RECORDS frame
+ * (cycle: the dt of a RECORDS2 frame). */
 struct tv_wire_state {
 	uint64_t time, cycle;
 	uint8_t vm, vcpu;
 	uint16_t hart;
 	uint32_t stamp;	      /* exit bases used so far */
 	int8_t latest_exit;   /* exits[] slot of the latest EXIT, -1 none */
-	uint64_t arg[TV_KIND_COUNT][TV_NARGS]; /* kinds other than EXIT */
+	uint64_t arg[TV_WIRE_KINDS][TV_NARGS]; /* kinds other than EXIT */
 	struct tv_wire_exit_base exits[TV_WIRE_EXIT_CAUSES];
 };
 
@@ -238,6 +264,7 @@ struct tv_wire_enc {
 	size_t len;	     /* bytes in frame[], 0 = no RECORDS frame open */
 	uint16_t count;	     /* records in the open frame */
 	uint64_t dropped;    /* records with an unencodable kind */
+	int v2;		     /* the open frame is a RECORDS2 frame */
 	uint64_t pending_lost;	 /* tv_wire_lost() count not yet emitted */
 	struct tv_record last;	 /* the hart's previous record (ids, time) */
 	struct tv_wire_state st;
@@ -267,6 +294,23 @@ void tv_wire_hart_begin(struct tv_wire_enc *e, uint16_t hart,
 /* Add one record; emits the open RECORDS frame first when the record would
  * not fit in it. */
 void tv_wire_record(struct tv_wire_enc *e, const struct tv_record *r);
+
+/* Add one format-version-2 ring record (RECORDS2 frames; the hart is the
+ * one of tv_wire_hart_begin()). */
+void tv_wire_rec(struct tv_wire_enc *e, const struct tv_rec *r);
+
+/* Most events a ring record splits into (a visit: EXIT, detail, ENTRY). */
+#define TV_REC_EVENTS_MAX 3
+
+/*
+ * The events of a format-version-2 ring record of hart `hart`, in the
+ * order they happened (trace_record.h, enum tv_visit): returns their
+ * number, 0 for a kind that is neither an event nor a visit. Events get
+ * cycle 0 (version 2 records no cycle count); a visit's SBI or MMIO
+ * detail gets the entry's time.
+ */
+unsigned tv_rec_split(const struct tv_rec *r, uint16_t hart,
+		      struct tv_record ev[TV_REC_EVENTS_MAX]);
 
 /*
  * Say that `count` records were lost here (the reader found them
@@ -335,6 +379,10 @@ struct tv_wire_dec_ops {
 			 const char *why);
 };
 
+/* Events of RECORDS2 frames a decoder holds for the exit they belong to
+ * (see FORMAT VERSION 2). */
+#define TV_WIRE_HOLD 32
+
 /* Decoder state; the caller owns it and must not touch the fields. */
 struct tv_wire_dec {
 	const struct tv_wire_dec_ops *ops;
@@ -360,6 +408,10 @@ struct tv_wire_dec {
 	/* CRC-32 tables for 8 bytes at a time: crc_slice[k][n] is the CRC
 	 * register after byte n and k + 1 zero bytes (tv_wire_dec_init). */
 	uint32_t crc_slice[7][256];
+	unsigned nhold;		  /* events held (FORMAT VERSION 2) */
+	struct tv_record hold[TV_WIRE_HOLD];
+	uint16_t hold_hart[TV_WIRE_HOLD];  /* their frames' hart */
+	uint64_t hold_index[TV_WIRE_HOLD];
 };
 
 void tv_wire_dec_init(struct tv_wire_dec *d, const struct tv_wire_dec_ops *ops,

@@ -173,9 +173,13 @@ cat >"$B/bench.json" <<JSON
 }
 JSON
 
-target() { # value op limit -> "met"/"not met" (op <= or >=)
-	awk -v v="$1" -v l="$3" -v op="$2" 'BEGIN { ok = v == "null" ? 0 : (op == "<=") ? v <= l : (op == ">=") ? v >= l : 0; print ok ? "met" : "NOT met" }'
+target() { # value op limit -> "met"/"NOT met" (op <= or >=), also counted in $OUT/targets
+	local r
+	r=$(awk -v v="$1" -v l="$3" -v op="$2" 'BEGIN { ok = v == "null" ? 0 : (op == "<=") ? v <= l : (op == ">=") ? v >= l : 0; print ok ? "met" : "NOT met" }')
+	echo "$r" >>"$OUT/targets"
+	echo "$r"
 }
+: >"$OUT/targets"
 printf '%-44s %12s   %s\n' "measure (QEMU $qemu, -icount shift=0)" "value" "target"
 row() { printf '%-44s %12s   %s\n' "$1" "$2" "$3"; }
 row "null SBI call, tracing on (instructions)" "$null_sbi" "<= 120: $(target "$null_sbi" "<=" 120)"
@@ -196,6 +200,7 @@ row "Linux boot to marker, instructions" "$linux_hyp_instr" "native $linux_nativ
 row "Linux boot + workload, wall seconds" "$linux_wall_hyp" "native $linux_wall_native, ratio $linux_wall_ratio (median of 3)"
 row "tvtrace --summary, records per CPU-s" "$(tvb tvtrace_records_per_cpu_s)" ">= 10000000: $(target "$(tvb tvtrace_records_per_cpu_s)" ">=" 10000000) ($(tvb tvtrace_records) records, median of $(tvb tvtrace_samples): $(tvb tvtrace_cpu_s_min)..$(tvb tvtrace_cpu_s_max) s; peak RSS $(tvb tvtrace_peak_rss_kb) KiB)"
 row "babeltrace2 on its CTF, records per CPU-s" "$(tvb babeltrace2_records_per_cpu_s)" "tvtrace $(tvb tvtrace_vs_babeltrace2)x faster (>= 20: $(target "$(tvb tvtrace_vs_babeltrace2)" ">=" 20)); -o dummy $(tvb babeltrace2_dummy_records_per_cpu_s), tvtrace --text $(tvb tvtrace_text_records_per_cpu_s)"
+echo "targets (issue 15): $(grep -c '^met' "$OUT/targets") met, $(grep -c '^NOT' "$OUT/targets") not met"
 if [ -s "$OUT/linux-exits.txt" ]; then
 	echo "Linux boot exits by reason (tracevisor, -icount run):"
 	cat "$OUT/linux-exits.txt"

@@ -22,16 +22,18 @@
  * interrupts while a guest runs, because the spec ("Hypervisor Interrupt
  * Registers") makes HS-level interrupts always enabled when V=1.
  */
+#include <tracevisor/csr.h>
+
 #include "../core/vcpu_layout.h"
 
-#define HSTATUS_SPV 0x80
+/* hstatus.SPV, bit 7 (csr.h's HSTATUS_SPV is a C expression). */
+#define SPV 0x80
 
 	.macro SAVE_GPRS base, offset
 	sd	x1, \offset+1*8(\base)
 	sd	x2, \offset+2*8(\base)
 	sd	x3, \offset+3*8(\base)
-	/* x4 (tp) and x5 (t0) are saved by the caller of this macro */
-	sd	x6, \offset+6*8(\base)
+	/* x4 (tp), x5 (t0) and x6 (t1) are saved by the caller */
 	sd	x7, \offset+7*8(\base)
 	sd	x8, \offset+8*8(\base)
 	sd	x9, \offset+9*8(\base)
@@ -59,31 +61,42 @@
 	sd	x31, \offset+31*8(\base)
 	.endm
 
-	.section .text
-	.balign 4
-	.globl hyp_trap_vector
-hyp_trap_vector:
-	csrrw	tp, sscratch, tp
-	sd	t0, VCPU_SCRATCH(tp)
-	csrr	t0, hstatus
-	andi	t0, t0, HSTATUS_SPV
-	beqz	t0, hyp_self_trap
+	/* The registers C code may change (the calling convention's
+	 * caller-saved ones: ra, t0-t6, a0-a7) and sp, saved and restored
+	 * by the fast path; t0 and t1 are saved by the trap vector itself. */
+	.macro SAVE_CALLER base
+	sd	x1, 1*8(\base)
+	sd	x2, 2*8(\base)
+	sd	x7, 7*8(\base)
+	sd	x10, 10*8(\base)
+	sd	x11, 11*8(\base)
+	sd	x12, 12*8(\base)
+	sd	x13, 13*8(\base)
+	sd	x14, 14*8(\base)
+	sd	x15, 15*8(\base)
+	sd	x16, 16*8(\base)
+	sd	x17, 17*8(\base)
+	sd	x28, 28*8(\base)
+	sd	x29, 29*8(\base)
+	sd	x30, 30*8(\base)
+	sd	x31, 31*8(\base)
+	.endm
 
-	/* A VM exit: save every guest GPR. */
-	SAVE_GPRS tp, 0
-	ld	t0, VCPU_SCRATCH(tp)
-	sd	t0, VCPU_GPR(5)(tp)
-	csrr	t0, sscratch
-	sd	t0, VCPU_GPR(4)(tp)
+	/*
+	 * Save the trap CSRs into the vcpu in tp before anything can
+	 * overwrite them, clear hstatus.SPV (see above), switch to the
+	 * hypervisor's stack and set a0 = the vcpu for vcpu_exit. t0 holds
+	 * hstatus as the trap left it; the guest's tp is in sscratch.
+	 */
+	.macro CAPTURE_TRAP
+	csrr	t1, sscratch
+	sd	t1, VCPU_GPR(4)(tp)
 	csrw	sscratch, tp
-
-	/* Capture the trap CSRs before anything can overwrite them. */
+	sd	t0, VCPU_HSTATUS(tp)
+	xori	t0, t0, SPV		/* SPV is set: a VM exit */
+	csrw	hstatus, t0
 	csrr	t0, sepc
 	sd	t0, VCPU_SEPC(tp)
-	csrr	t0, hstatus
-	sd	t0, VCPU_HSTATUS(tp)
-	li	t0, HSTATUS_SPV		/* hstatus.SPV = 0: see above */
-	csrc	hstatus, t0
 	csrr	t0, sstatus
 	sd	t0, VCPU_SSTATUS(tp)
 	csrr	t0, scause
@@ -94,10 +107,69 @@ hyp_trap_vector:
 	sd	t0, VCPU_HTVAL(tp)
 	csrr	t0, 0x64a		/* htinst */
 	sd	t0, VCPU_HTINST(tp)
-
 	ld	sp, VCPU_HYP_SP(tp)
 	mv	a0, tp
-	call	vcpu_exit		/* hyp/core/exit.c: returns to resume the guest */
+	.endm
+
+	.section .text
+	.balign 4
+	.globl hyp_trap_vector
+hyp_trap_vector:
+	csrrw	tp, sscratch, tp
+	sd	t0, VCPU_GPR(5)(tp)
+	sd	t1, VCPU_GPR(6)(tp)
+	csrr	t0, hstatus
+	andi	t1, t0, SPV
+	beqz	t1, hyp_self_trap
+
+	/*
+	 * A VM exit. Only a load or store guest-page fault needs every guest
+	 * register in memory (MMIO emulation reads or writes any of them);
+	 * every other handler reads at most a0-a7 (SBI) and changes at most
+	 * a0/a1, sepc, hstatus and sstatus. For those, the callee-saved
+	 * registers s0-s11 (and gp, which the hypervisor never uses) stay
+	 * in place: the C code preserves them by the calling convention.
+	 */
+	csrr	t1, scause
+	addi	t1, t1, -EXC_LOAD_GUEST_PAGE_FAULT
+	beqz	t1, .Lfull_exit
+	addi	t1, t1, EXC_LOAD_GUEST_PAGE_FAULT - EXC_STORE_GUEST_PAGE_FAULT
+	beqz	t1, .Lfull_exit
+
+	SAVE_CALLER tp
+	CAPTURE_TRAP
+	jal	vcpu_exit		/* hyp/core/exit.c */
+	ld	t0, VCPU_SEPC(tp)
+	csrw	sepc, t0
+	ld	t0, VCPU_HSTATUS(tp)
+	csrw	hstatus, t0
+	ld	t0, VCPU_SSTATUS(tp)
+	csrw	sstatus, t0
+	ld	x1, 1*8(tp)
+	ld	x2, 2*8(tp)
+	ld	x5, 5*8(tp)
+	ld	x6, 6*8(tp)
+	ld	x7, 7*8(tp)
+	ld	x10, 10*8(tp)
+	ld	x11, 11*8(tp)
+	ld	x12, 12*8(tp)
+	ld	x13, 13*8(tp)
+	ld	x14, 14*8(tp)
+	ld	x15, 15*8(tp)
+	ld	x16, 16*8(tp)
+	ld	x17, 17*8(tp)
+	ld	x28, 28*8(tp)
+	ld	x29, 29*8(tp)
+	ld	x30, 30*8(tp)
+	ld	x31, 31*8(tp)
+	ld	x4, 4*8(tp)
+	sret
+
+/* An exit whose handler may need any guest register: save them all. */
+.Lfull_exit:
+	SAVE_GPRS tp, 0
+	CAPTURE_TRAP
+	jal	vcpu_exit		/* hyp/core/exit.c: returns to resume the guest */
 	/* fall through */
 
 /*
@@ -157,8 +229,10 @@ vcpu_first_entry:
  */
 hyp_self_trap:
 	SAVE_GPRS tp, VCPU_FAULT_REGS
-	ld	t0, VCPU_SCRATCH(tp)
+	ld	t0, VCPU_GPR(5)(tp)
 	sd	t0, VCPU_FAULT_REGS+5*8(tp)
+	ld	t0, VCPU_GPR(6)(tp)
+	sd	t0, VCPU_FAULT_REGS+6*8(tp)
 	csrr	t0, sscratch
 	sd	t0, VCPU_FAULT_REGS+4*8(tp)
 	csrw	sscratch, tp
@@ -215,21 +289,6 @@ hart_has_h:
 	csrw	stvec, t2
 	li	a0, 1
 	csrr	t0, hstatus
-	j	2f
-	.balign 4
-1:	li	a0, 0
-2:	csrw	stvec, t1
-	ret
-
-/* int hart_can_read_cycle(void): 1 when HS-mode may read `cycle`
- * (the firmware's mcounteren.CY), probed the same way. */
-	.globl hart_can_read_cycle
-hart_can_read_cycle:
-	csrr	t1, stvec
-	la	t2, 1f
-	csrw	stvec, t2
-	li	a0, 1
-	csrr	t0, cycle
 	j	2f
 	.balign 4
 1:	li	a0, 0

@@ -191,17 +191,24 @@ static void maybe_fault(struct vcpu *v)
 static inline void maybe_fault(struct vcpu *v) { (void)v; }
 #endif
 
-/* An exit while tracing is off: handle it, nothing else. */
+/* An exit other than an ecall, tracing off: handle it, nothing else. */
 static __attribute__((noinline)) void exit_untraced(struct vcpu *v)
 {
 	capture_insn(v);
-	if (v->scause == EXC_ECALL_VS)
-		sbi_handle_ecall(v); /* the most frequent exit, first */
-	else
-		dispatch(v);
+	dispatch(v);
 }
 
-/* An exit while tracing is on: the same, between its two records. */
+/* An ecall, tracing on and the SBI visit not filtered out: noted at the
+ * exit, recorded as one record at the entry (trace.h). */
+static __attribute__((noinline)) void exit_traced_ecall(struct vcpu *v)
+{
+	trace_ecall_exit(v);
+	sbi_handle_ecall(v);
+	trace_ecall_entry(v);
+}
+
+/* Any other exit while tracing is on: the same, noted at the exit and
+ * recorded (one record when it fits, trace.h) at the entry. */
 static __attribute__((noinline)) void exit_traced(struct vcpu *v)
 {
 	capture_insn(v);
@@ -209,26 +216,36 @@ static __attribute__((noinline)) void exit_traced(struct vcpu *v)
 	trace_exit(v);
 
 	if (v->scause == EXC_ECALL_VS) {
+		uint64_t sepc = v->sepc;
 		uint64_t args[3] = { v->gpr[REG_A0], v->gpr[REG_A1], v->gpr[REG_A2] };
 		sbi_handle_ecall(v);
-		trace_sbi_result(v, args);
-	} else {
-		dispatch(v);
+		/* ---- The guest is about to be entered after the call. ---- */
+		trace_sbi_entry(v, sepc, args);
+		return;
 	}
+	dispatch(v);
 
 	/* ---- The guest is about to be entered at v->sepc. ---- */
 	trace_entry(v);
 }
 
 /* Called by hyp/arch/trap.S for every VM exit. Tracing off costs one byte
- * load (the vcpu's own copy of the switch) and one branch. */
+ * load (the vcpu's own copy of the switch) and one branch; the ecall, the
+ * most frequent exit, is tested first. */
 void vcpu_exit(struct vcpu *v)
 {
 	v->exits++;
 	sbi_hook_exit(v); /* STA: when this exit started */
 	maybe_fault(v);
-	if (TRACE_ACTIVE_VCPU(v))
-		exit_traced(v);
+	if (TRACE_ACTIVE_VCPU(v)) {
+		if (v->scause == EXC_ECALL_VS && trace_fold_sbi)
+			exit_traced_ecall(v);
+		else
+			exit_traced(v);
+		return;
+	}
+	if (v->scause == EXC_ECALL_VS)
+		sbi_handle_ecall(v);
 	else
 		exit_untraced(v);
 	sbi_hook_entry(v); /* STA: publish the steal time */

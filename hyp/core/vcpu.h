@@ -12,6 +12,7 @@
 
 struct vm;
 struct tv_ring;
+struct mmio_device;
 
 struct vcpu {
 	/* --- laid out for hyp/arch/trap.S: see vcpu_layout.h --- */
@@ -43,9 +44,20 @@ struct vcpu {
 	uint64_t watchdog_exits; /* v->exits at the last tick */
 	bool watchdog_reported;	/* this stall was already reported */
 	uint64_t input_poll_next; /* host time of the next console input poll, ~0 = none */
+	struct mmio_device *last_dev; /* the device of its last MMIO exit */
 	struct tv_ring *ring;	/* this hart's trace ring */
-	uint64_t trace_hdr;	/* record header word without kind/flags */
+	uint64_t trace_hdr;	/* record header word: vm, vcpu (TV_REC_HDR) */
 	uint8_t trace_active;	/* copy of trace_active, one load away */
+	/* The exit being traced, written as one record at the entry
+	 * (hyp/trace/trace.h). */
+	uint8_t t_open;		/* an exit is noted and not written yet */
+	uint8_t t_mmio;		/* t_value/t_info/t_dev hold its MMIO access */
+	uint8_t t_dev;
+	uint64_t t_exit;	/* time of the exit */
+	uint64_t t_sepc;	/* the guest PC of the exit */
+	uint64_t t_value;	/* MMIO: the value loaded or stored */
+	uint64_t t_info;	/* MMIO: insn | TV_MMIO_INFO << 32 */
+	uint64_t t_args[2];	/* SBI: a0, a1 at the exit */
 	/* --- SMP: written by other harts, hence volatile (hyp/core/smp.c) --- */
 	unsigned slot;		/* hart slot (index into platform.hart_id) */
 	volatile uint32_t hsm_state;	/* SBI_HSM_STATE_* of this vCPU */

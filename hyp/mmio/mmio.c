@@ -67,18 +67,38 @@ static bool emulate(struct vcpu *v, struct mmio_device *d, uint64_t gpa,
 	return true;
 }
 
+/* The device at gpa: the one this vCPU used last when gpa is in it (a
+ * driver polls one device at a time), else the VM's table. */
+static struct mmio_device *find_device(struct vcpu *v, uint64_t gpa)
+{
+	struct mmio_device *d = v->last_dev;
+
+	if (d && gpa >= d->base && gpa - d->base < d->size)
+		return d;
+	d = vm_find_device(v->vm, gpa);
+	if (d)
+		v->last_dev = d;
+	return d;
+}
+
 void mmio_handle_guest_page_fault(struct vcpu *v)
 {
 	uint64_t gpa = fault_gpa(v);
-	struct mmio_device *d = vm_find_device(v->vm, gpa);
+	struct mmio_device *d = find_device(v, gpa);
 	struct insn_mem m;
 
 	bool ok = false;
 	if (d && v->insn_valid && insn_decode_mem(v->insn, &m) == INSN_OK) {
-		/* Devices are shared by every vCPU of the VM. */
-		spin_lock(&v->vm->device_lock);
+		/* Devices are shared by every vCPU of the VM: with one vCPU
+		 * nothing else touches them (its hart alone runs the guest
+		 * and polls the console for it), so no lock. */
+		bool shared = v->vm->nvcpus > 1;
+
+		if (shared)
+			spin_lock(&v->vm->device_lock);
 		ok = emulate(v, d, gpa, &m);
-		spin_unlock(&v->vm->device_lock);
+		if (shared)
+			spin_unlock(&v->vm->device_lock);
 	}
 	if (!ok) {
 		access_fault(v);

@@ -51,6 +51,17 @@ static void text_line(const struct tv_record *r)
 	}
 }
 
+/* A ring record as text: its events (a visit is an exit, its SBI call or
+ * MMIO access, and its entry), in ring order. */
+static void text_rec(const struct tv_rec *r, uint16_t hart)
+{
+	struct tv_record ev[TV_REC_EVENTS_MAX];
+	unsigned n = tv_rec_split(r, hart, ev);
+
+	for (unsigned i = 0; i < n; i++)
+		text_line(&ev[i]);
+}
+
 static void text_lost(uint16_t hart, uint64_t lost)
 {
 	struct tv_record r = { .kind = TV_KIND_LOST, .hart = hart };
@@ -71,7 +82,7 @@ static void dump_ring(struct tv_wire_enc *e, int i, bool peek, bool compact,
 	uint16_t hart = (uint16_t)platform.hart_id[i];
 	uint64_t budget = peek ? ring->nslots : tv_ring_fill(ring);
 	struct tv_ring_cursor cur;
-	struct tv_record r;
+	struct tv_rec r;
 	uint64_t lost;
 
 	if (peek)
@@ -90,9 +101,9 @@ static void dump_ring(struct tv_wire_enc *e, int i, bool peek, bool compact,
 		if (!got)
 			break;
 		if (compact)
-			tv_wire_record(e, &r);
+			tv_wire_rec(e, &r);
 		if (text)
-			text_line(&r);
+			text_rec(&r, hart);
 	}
 	if (compact)
 		tv_wire_hart_end(e, tv_ring_offered(ring), tv_ring_consumed(ring),

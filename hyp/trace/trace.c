@@ -1,6 +1,8 @@
 /*
  * The trace: one lock-free ring per hart (lib/trace_ring.c), the run-time
- * switches, and the writers behind the hooks in trace.h.
+ * switches, and the writers behind the hooks in trace.h. One record per
+ * exit (format version 2, trace_record.h): a visit when the exit, what the
+ * handler did and the entry fit one record, else the events of version 1.
  */
 #include "trace.h"
 
@@ -11,15 +13,12 @@
 
 uint8_t trace_on[TV_KIND_COUNT];
 uint8_t trace_active;
+uint8_t trace_fold_exit, trace_fold_sbi, trace_fold_mmio;
 uint64_t trace_watermark_fill;
 
 struct tv_ring trace_rings[MAX_HARTS];
 static bool enabled;
 static uint32_t filter;
-/* Whether the `cycle` CSR is readable here (mcounteren.CY); probed once. */
-static bool cycle_readable;
-
-int hart_can_read_cycle(void); /* hyp/arch/trap.S */
 
 /* Every vcpu keeps its own copy of trace_active, so the exit path tests
  * it with one load from the structure it already has in a register. */
@@ -35,16 +34,18 @@ static void recompute(void)
 		trace_on[k] = (TV_FILTER_ALWAYS & TV_KIND_BIT(k)) ||
 			      (enabled && (filter & TV_KIND_BIT(k)));
 	trace_active = enabled;
+	trace_fold_exit = trace_on[TV_KIND_EXIT] && trace_on[TV_KIND_ENTRY];
+	trace_fold_sbi = trace_fold_exit && trace_on[TV_KIND_SBI];
+	trace_fold_mmio = trace_fold_exit && trace_on[TV_KIND_MMIO];
 	for (unsigned i = 0; i < nvcpus; i++)
 		vcpus[i]->trace_active = trace_active;
 }
 
 void trace_init(void)
 {
-	cycle_readable = hart_can_read_cycle();
 	for (int i = 0; i < platform.nharts; i++) {
-		size_t bytes = sizeof(struct tv_ring_slot) * opt.ring_slots;
-		struct tv_ring_slot *slots = mem_alloc_hyp(bytes, 64, "trace ring");
+		size_t bytes = sizeof(struct tv_rec) * opt.ring_slots;
+		struct tv_rec *slots = mem_alloc_hyp(bytes, 64, "trace ring");
 		tv_ring_init(&trace_rings[i], slots, opt.ring_slots,
 			     opt.ring_mode ? TV_RING_STOP : TV_RING_OVERWRITE);
 	}
@@ -65,89 +66,258 @@ void trace_attach(struct vcpu *v)
 	for (int i = 0; i < platform.nharts; i++)
 		if (platform.hart_id[i] == v->hart)
 			v->ring = &trace_rings[i];
-	/* The record header word (kind, vm, vcpu, flags, hart; see
-	 * trace_record.h) with kind and flags zero, built once. */
-	v->trace_hdr = ((uint64_t)(v->vm_id & 0xff) << 8) |
-		       ((uint64_t)(v->id & 0xff) << 16) |
-		       ((uint64_t)(v->hart & 0xffff) << 32);
+	/* The record header word with kind, flags and dt zero, built once. */
+	v->trace_hdr = TV_REC_HDR(0, 0, v->vm_id, v->id, 0);
 }
 
-static inline uint64_t read_cycle(void)
+/* The eight words of a record. */
+static inline void fill(struct tv_rec *s, uint64_t time, uint64_t hdr,
+			uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
+			uint64_t a4, uint64_t a5)
 {
-	return cycle_readable ? csr_read(CSR_CYCLE) : 0;
+	tv_ring_set_u64(&s->time, time);
+	tv_ring_set_u64(tv_ring_hdr_word(s), hdr);
+	tv_ring_set_u64(&s->arg[0], a0);
+	tv_ring_set_u64(&s->arg[1], a1);
+	tv_ring_set_u64(&s->arg[2], a2);
+	tv_ring_set_u64(&s->arg[3], a3);
+	tv_ring_set_u64(&s->arg[4], a4);
+	tv_ring_set_u64(&s->arg[5], a5);
 }
 
-/* Stop-when-full mode may drop the record or insert a loss marker first:
- * kept out of line so the overwrite-mode path below needs no stack frame. */
-static __attribute__((noinline)) struct tv_record *reserve_stop_mode(struct tv_ring *ring)
+/* Stop-when-full mode may drop the record or insert a loss marker first
+ * (tv_ring_reserve()): kept out of line, off the overwrite-mode path. */
+static __attribute__((noinline)) void put_stop_mode(struct tv_ring *ring,
+	uint64_t time, uint64_t hdr, uint64_t a0, uint64_t a1, uint64_t a2,
+	uint64_t a3, uint64_t a4, uint64_t a5)
 {
-	return tv_ring_reserve(ring);
+	struct tv_rec *s = tv_ring_reserve(ring);
+
+	if (!s)
+		return; /* dropped, and counted */
+	fill(s, time, hdr, a0, a1, a2, a3, a4, a5);
+	tv_ring_commit(ring);
 }
 
-static inline struct tv_record *reserve(struct tv_ring *ring)
+/* One record into this hart's ring: in overwrite mode eight plain stores
+ * and one publish of head (lib/trace_ring.h). */
+static inline void put(struct vcpu *v, uint64_t time, uint64_t hdr,
+		       uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
+		       uint64_t a4, uint64_t a5)
 {
-	if (__builtin_expect(ring->mode == TV_RING_OVERWRITE, 1))
-		return tv_ring_begin_pos(ring, tv_ring_ld_relaxed(&ring->head));
-	return reserve_stop_mode(ring);
+	struct tv_ring *ring = v->ring;
+	uint64_t h;
+
+	if (__builtin_expect(ring->mode != TV_RING_OVERWRITE, 0)) {
+		put_stop_mode(ring, time, hdr, a0, a1, a2, a3, a4, a5);
+		return;
+	}
+	h = tv_ring_ld_relaxed(&ring->head);
+	fill(tv_ring_begin_pos(ring, h), time, hdr, a0, a1, a2, a3, a4, a5);
+	tv_ring_end_pos(ring, h);
 }
 
-/* Reserve a record, fill the common header; NULL when the ring dropped it. */
-static inline struct tv_record *begin(struct vcpu *v, unsigned kind, unsigned flags)
-{
-	struct tv_record *r = reserve(v->ring);
-	if (!r)
-		return NULL;
-	tv_ring_set_u64(&r->time, csr_read(CSR_TIME));
-	tv_ring_set_u64(&r->cycle, read_cycle());
-	tv_ring_set_u64((uint64_t *)(void *)&r->kind,
-			v->trace_hdr | kind | ((uint64_t)flags << 24));
-	return r;
-}
-
+/* An event record (one of version 1's kinds), now. */
 void trace_write(struct vcpu *v, unsigned kind, unsigned flags, uint64_t a0,
 		 uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
-	struct tv_record *r = begin(v, kind, flags);
-	if (!r)
-		return;
-	tv_ring_set_u64(&r->arg[0], a0);
-	tv_ring_set_u64(&r->arg[1], a1);
-	tv_ring_set_u64(&r->arg[2], a2);
-	tv_ring_set_u64(&r->arg[3], a3);
-	tv_ring_set_u64(&r->arg[4], a4);
-	tv_ring_set_u64(&r->arg[5], a5);
-	tv_ring_commit_rec(v->ring, r);
-}
-
-void trace_write_exit(struct vcpu *v)
-{
-	struct tv_record *r = begin(v, TV_KIND_EXIT, v->insn_valid ? TV_F_INSN : 0);
-	if (!r)
-		return;
-	tv_ring_set_u64(&r->arg[0], v->sepc);
-	tv_ring_set_u64(&r->arg[1], v->scause);
-	tv_ring_set_u64(&r->arg[2], v->stval);
-	tv_ring_set_u64(&r->arg[3], v->htval);
-	tv_ring_set_u64(&r->arg[4], v->htinst);
-	tv_ring_set_u64(&r->arg[5], v->insn_valid ? v->insn : 0);
-	tv_ring_commit_rec(v->ring, r);
+	put(v, csr_read(CSR_TIME), v->trace_hdr | TV_REC_HDR(kind, flags, 0, 0, 0),
+	    a0, a1, a2, a3, a4, a5);
 }
 
 void trace_write_entry(struct vcpu *v)
 {
-	struct tv_record *r = begin(v, TV_KIND_ENTRY, 0);
-	if (!r)
+	trace_write(v, TV_KIND_ENTRY, 0, v->sepc, csr_read(CSR_HVIP), 0, 0, 0, 0);
+}
+
+/* The noted exit as version 1's EXIT event (at its own time), and its
+ * MMIO access as an MMIO event. */
+void trace_flush_exit(struct vcpu *v)
+{
+	v->t_open = 0;
+	if (TRACE_ON(TV_KIND_EXIT))
+		put(v, v->t_exit,
+		    v->trace_hdr | TV_REC_HDR(TV_KIND_EXIT, v->insn_valid ? TV_F_INSN : 0, 0, 0, 0),
+		    v->t_sepc, v->scause, v->stval, v->htval, v->htinst,
+		    v->insn_valid ? v->insn : 0);
+	if (v->t_mmio && TRACE_ON(TV_KIND_MMIO))
+		trace_write(v, TV_KIND_MMIO, 0, (v->htval << 2) | (v->stval & 3),
+			    v->t_value, v->t_info >> 32, (uint32_t)v->t_info, v->t_dev, 0);
+	v->t_mmio = 0;
+}
+
+/* The exit, its MMIO access and this entry do not fit one record (or the
+ * filter keeps some of them out): version 1's events. */
+static __attribute__((noinline)) void write_split(struct vcpu *v)
+{
+	trace_flush_exit(v);
+	if (TRACE_ON(TV_KIND_ENTRY))
+		trace_write_entry(v);
+}
+
+/*
+ * The entry ends the noted exit: one visit record when the entry has no
+ * interrupt pending in hvip, the exit lasted less than 2^32 ticks and the
+ * entry PC is where the visit kind puts it (trace_record.h, enum
+ * tv_visit); else the events.
+ */
+void trace_write_visit(struct vcpu *v)
+{
+	uint64_t now = csr_read(CSR_TIME), dt = now - v->t_exit;
+	uint64_t step = v->sepc - v->t_sepc;
+	unsigned insn = v->insn_valid ? TV_F_INSN : 0;
+
+	if ((dt >> 32) != 0 || csr_read(CSR_HVIP) != 0)
+		goto split;
+	if (v->t_mmio) {
+		if (!trace_fold_mmio || (step != 2 && step != 4))
+			goto split;
+		v->t_open = 0;
+		v->t_mmio = 0;
+		put(v, v->t_exit,
+		    v->trace_hdr |
+			    TV_REC_HDR(TV_VISIT_MMIO,
+				       insn | (step == 2 ? TV_V_C : 0) |
+					       (v->scause == EXC_STORE_GUEST_PAGE_FAULT ? TV_V_STORE : 0) |
+					       ((unsigned)v->t_dev << 4),
+				       0, 0, dt),
+		    v->t_sepc, v->stval, v->htval, v->htinst, v->t_info, v->t_value);
 		return;
-	tv_ring_set_u64(&r->arg[0], v->sepc);
-	tv_ring_set_u64(&r->arg[1], csr_read(CSR_HVIP));
-	/* Unused arguments must read as zero (trace_record.h). */
-	for (int i = 2; i < TV_NARGS; i++)
-		tv_ring_set_u64(&r->arg[i], 0);
-	tv_ring_commit_rec(v->ring, r);
+	}
+	if (!trace_fold_exit || (step != 0 && step != 2 && step != 4))
+		goto split;
+	v->t_open = 0;
+	put(v, v->t_exit,
+	    v->trace_hdr | TV_REC_HDR(TV_VISIT_EXIT, insn | TV_V_PC_FLAGS(step), 0, 0, dt),
+	    v->t_sepc, v->scause, v->stval, v->htval, v->htinst,
+	    v->insn_valid ? v->insn : 0);
+	return;
+split:
+	write_split(v);
+}
+
+/* Version 1's SBI event for a call that returned. Ids that do not fit 32
+ * bits are kept whole (TV_F_SBI_WIDE); a legacy call's a6 is not part of
+ * it and is cut to 32 bits like any other. */
+static __attribute__((noinline)) void write_sbi_event(struct vcpu *v, const uint64_t args[3])
+{
+	uint64_t eid = v->gpr[REG_A7], fid = v->gpr[REG_A6];
+
+	if (!TRACE_ON(TV_KIND_SBI))
+		return;
+	if (((eid | fid) >> 32) != 0 && ((eid >> 32) || eid > SBI_EXT_0_1_LAST))
+		trace_write(v, TV_KIND_SBI, TV_F_SBI_WIDE, eid, args[0], args[1], args[2],
+			    v->gpr[REG_A0], fid);
+	else
+		trace_write(v, TV_KIND_SBI, 0, (eid << 32) | (uint32_t)fid, args[0], args[1], args[2],
+			    v->gpr[REG_A0], eid <= SBI_EXT_0_1_LAST ? 0 : v->gpr[REG_A0 + 1]);
+}
+
+/* An SBI call returned but its visit does not fit one record: the
+ * events (the exit noted, if it still is, the SBI call, the entry). */
+static __attribute__((noinline)) void write_sbi_split(struct vcpu *v, const uint64_t args[3])
+{
+	trace_flush(v);
+	write_sbi_event(v, args);
+	if (TRACE_ON(TV_KIND_ENTRY))
+		trace_write_entry(v);
+}
+
+/* The watermark check every entry makes (trace.h, trace_entry()). */
+static inline void check_watermark(struct vcpu *v)
+{
+	if (__builtin_expect(trace_watermark_fill != 0, 0))
+		trace_check_watermark(v);
+}
+
+/* The SBI visit in a stop-mode ring, and the watermark check after it:
+ * out of line, so the overwrite-mode path needs no stack frame. */
+static __attribute__((noinline)) void put_sbi_stop_mode(struct vcpu *v,
+	uint64_t hdr, uint64_t sepc, uint64_t ids, uint64_t value)
+{
+	put_stop_mode(v->ring, v->t_exit, hdr, sepc, ids, v->t_args[0],
+		      v->t_args[1], v->gpr[REG_A2], value);
+	check_watermark(v);
+}
+
+/* The events of an SBI call whose visit does not fit one record, and the
+ * watermark check after them. */
+static __attribute__((noinline)) void sbi_split_checked(struct vcpu *v,
+							 const uint64_t args[3])
+{
+	write_sbi_split(v, args);
+	check_watermark(v);
+}
+
+/*
+ * An SBI call returned and the guest is entered after it: an SBI visit
+ * when the ecall left stval, htval and htinst zero (the privileged spec
+ * has them zero for an ecall; checked, not assumed), the ids fit 32 bits,
+ * the error fits a byte (every SBI error code does), the guest resumes
+ * after the ecall with nothing pending in hvip and the call took less
+ * than 2^32 ticks; else the events. Every condition is folded into one
+ * word tested once.
+ */
+void trace_write_sbi_entry(struct vcpu *v, uint64_t sepc, const uint64_t args[3])
+{
+	uint64_t now = csr_read(CSR_TIME), dt = now - v->t_exit;
+	uint64_t eid = v->gpr[REG_A7], fid = v->gpr[REG_A6];
+	uint64_t error = v->gpr[REG_A0];
+	uint64_t misfit = ((dt | eid | fid) >> 32) | ((error + 128) >> 8) |
+			  (v->sepc - sepc - 4) | v->stval | v->htval | v->htinst |
+			  csr_read(CSR_HVIP);
+
+	if (misfit != 0 || !v->t_open || !trace_fold_sbi) {
+		write_sbi_split(v, args);
+		return;
+	}
+	v->t_open = 0;
+	put(v, v->t_exit, v->trace_hdr | TV_REC_HDR(TV_VISIT_SBI, error, 0, 0, dt),
+	    sepc, (eid << 32) | fid, args[0], args[1], args[2],
+	    eid <= SBI_EXT_0_1_LAST ? 0 : v->gpr[REG_A1]);
+}
+
+/*
+ * The same after trace_ecall_exit() (the SBI visit not filtered out):
+ * the path of every traced SBI call. The SBI call leaves a2 as it was
+ * (only a0 and a1 return values, "Binary Encoding"), so a2 is read now.
+ */
+void trace_ecall_entry(struct vcpu *v)
+{
+	uint64_t now = csr_read(CSR_TIME), dt = now - v->t_exit;
+	uint64_t eid = v->gpr[REG_A7], fid = v->gpr[REG_A6];
+	uint64_t error = v->gpr[REG_A0], sepc = v->t_sepc;
+	uint64_t misfit = ((dt | eid | fid) >> 32) | ((error + 128) >> 8) |
+			  (v->sepc - sepc - 4) | v->stval | v->htval | v->htinst |
+			  csr_read(CSR_HVIP);
+	struct tv_ring *ring = v->ring;
+	uint64_t hdr, ids, value, h;
+
+	if (__builtin_expect(misfit != 0 || !v->t_open, 0)) {
+		uint64_t args[3] = { v->t_args[0], v->t_args[1], v->gpr[REG_A2] };
+
+		sbi_split_checked(v, args);
+		return;
+	}
+	v->t_open = 0;
+	hdr = v->trace_hdr | TV_REC_HDR(TV_VISIT_SBI, error, 0, 0, dt);
+	ids = (eid << 32) | fid;
+	value = eid <= SBI_EXT_0_1_LAST ? 0 : v->gpr[REG_A1];
+	if (__builtin_expect(ring->mode != TV_RING_OVERWRITE, 0)) {
+		put_sbi_stop_mode(v, hdr, sepc, ids, value);
+		return;
+	}
+	h = tv_ring_ld_relaxed(&ring->head);
+	fill(tv_ring_begin_pos(ring, h), v->t_exit, hdr, sepc, ids, v->t_args[0],
+	     v->t_args[1], v->gpr[REG_A2], value);
+	tv_ring_end_pos(ring, h);
+	check_watermark(v);
 }
 
 /* A trace-control change, recorded whatever the filter and the switch
- * say (TV_FILTER_ALWAYS): the guest cannot hide what it turned off. */
+ * say (TV_FILTER_ALWAYS): the guest cannot hide what it turned off. The
+ * exit that asked for it is recorded first, under the switches it was
+ * noted with. */
 static void trace_control(struct vcpu *v, unsigned what, uint64_t value)
 {
 	trace_write(v, TV_KIND_CONTROL, 0, what, value, 0, 0, 0, 0);
@@ -157,6 +327,7 @@ static void trace_control(struct vcpu *v, unsigned what, uint64_t value)
  * before it, so the reader sees where the gap is. */
 void trace_set_enabled(struct vcpu *v, bool on)
 {
+	trace_flush(v);
 	if (!on)
 		trace_control(v, TV_CTL_STOP, 0);
 	enabled = on;
@@ -169,6 +340,7 @@ void trace_set_enabled(struct vcpu *v, bool on)
  * TV_FILTER_ALWAYS are recorded whatever it says. */
 void trace_set_filter(struct vcpu *v, uint32_t mask)
 {
+	trace_flush(v);
 	filter = mask & TV_FILTER_ALL;
 	recompute();
 	trace_control(v, TV_CTL_FILTER, filter);

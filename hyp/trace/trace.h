@@ -1,8 +1,8 @@
 /*
  * Trace hooks: where the hypervisor records events into this hart's ring
- * (lib/trace_ring.c). Each hook costs a byte load and a branch when its
- * record kind is switched off at run time, and nothing at all when the
- * build sets TV_TRACE=0.
+ * (lib/trace_ring.c), one record per exit (format version 2). Each hook
+ * costs a byte load and a branch when its record kind is switched off at
+ * run time, and nothing at all when the build sets TV_TRACE=0.
  */
 #ifndef HYP_TRACE_H
 #define HYP_TRACE_H
@@ -39,9 +39,17 @@ void trace_dump_fault(void);
 void trace_check_watermark(struct vcpu *v);
 extern uint64_t trace_watermark_fill;
 
+/* Which visits (trace_record.h, enum tv_visit) the filter lets the
+ * hypervisor write: EXIT and ENTRY both recorded, and for an SBI or MMIO
+ * visit that kind too. Recomputed with trace_on[]. */
+extern uint8_t trace_fold_exit, trace_fold_sbi, trace_fold_mmio;
+
 /* Out-of-line writers behind the hooks. */
-void trace_write_exit(struct vcpu *v);
 void trace_write_entry(struct vcpu *v);
+void trace_write_visit(struct vcpu *v);
+void trace_write_sbi_entry(struct vcpu *v, uint64_t sepc, const uint64_t args[3]);
+void trace_ecall_entry(struct vcpu *v);
+void trace_flush_exit(struct vcpu *v);
 void trace_write(struct vcpu *v, unsigned kind, unsigned flags, uint64_t a0,
 		 uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5);
 
@@ -53,17 +61,42 @@ void trace_write(struct vcpu *v, unsigned kind, unsigned flags, uint64_t a0,
 #define TRACE_ACTIVE_VCPU(v) 0
 #endif
 
+/*
+ * An exit and its entry are one record (format version 2): at the exit
+ * the hypervisor only notes the time and the guest PC (the trap CSRs are
+ * in v already); what the handler did (an MMIO access) is noted in v too;
+ * when the guest is entered again the whole visit is written at once
+ * (trace_entry(), trace_sbi_entry()). Events during the exit (IRQ, EXC,
+ * MARK, CONTROL) are written when they happen, before the visit's record;
+ * the host puts them back in order (lib/trace_wire.h, FORMAT VERSION 2).
+ */
+
 /* The exit is complete: every trap CSR is in v (exit.c calls this once). */
 static inline void trace_exit(struct vcpu *v)
 {
-	if (TRACE_ON(TV_KIND_EXIT))
-		trace_write_exit(v);
+	if (TRACE_ON(TV_KIND_EXIT)) {
+		v->t_exit = csr_read(CSR_TIME);
+		v->t_sepc = v->sepc;
+		v->t_open = 1; /* t_mmio is 0: always, while no exit is noted */
+	}
+}
+
+/* The exit's record goes into the ring now (as version 1's EXIT event,
+ * with the MMIO access noted for it), because the exit ends otherwise
+ * than by an entry (a stop, an SBI call that does not return) or the
+ * trace is switched meanwhile. */
+static inline void trace_flush(struct vcpu *v)
+{
+	if (v->t_open)
+		trace_flush_exit(v);
 }
 
 /* The guest is about to be entered at v->sepc (exit.c calls this once). */
 static inline void trace_entry(struct vcpu *v)
 {
-	if (TRACE_ON(TV_KIND_ENTRY))
+	if (v->t_open)
+		trace_write_visit(v);
+	else if (TRACE_ON(TV_KIND_ENTRY))
 		trace_write_entry(v);
 #if TV_TRACE
 	if (__builtin_expect(trace_watermark_fill != 0, 0))
@@ -71,10 +104,12 @@ static inline void trace_entry(struct vcpu *v)
 #endif
 }
 
-/* An SBI call that does not return (SRST): recorded before it acts. */
+/* An SBI call that does not return (SRST, HSM stop and non-retentive
+ * suspend): recorded before it acts, after its exit. */
 static inline void trace_sbi(struct vcpu *v, unsigned long eid,
 			     unsigned long fid, long error, long value)
 {
+	trace_flush(v);
 	if (TRACE_ON(TV_KIND_SBI))
 		trace_write(v, TV_KIND_SBI, 0, ((uint64_t)eid << 32) | (uint32_t)fid,
 			    v->gpr[REG_A0], v->gpr[REG_A0 + 1], v->gpr[REG_A0 + 2],
@@ -82,28 +117,45 @@ static inline void trace_sbi(struct vcpu *v, unsigned long eid,
 	/* (only SRST and HSM stop use this: their ids are known, 32-bit) */
 }
 
-/* An SBI call that returned: a0..a2 are the arguments saved before the
- * handler ran; the guest's a0/a1 now hold error and value (a legacy call
- * sets only a0). */
-static inline void trace_sbi_result(struct vcpu *v, const uint64_t args[3])
+/* An ecall (while trace_fold_sbi): the exit noted with what its SBI
+ * visit needs, a0 and a1 before the handler changes them (t_mmio is
+ * always 0 while no exit is noted). */
+static inline void trace_ecall_exit(struct vcpu *v)
 {
-	uint64_t eid = v->gpr[REG_A7], fid = v->gpr[REG_A6];
-	if (!TRACE_ON(TV_KIND_SBI))
-		return;
-	/* Ids that do not fit 32 bits are kept whole (TV_F_SBI_WIDE); a legacy
-	 * call's a6 is not part of it and is cut to 32 bits like any other. */
-	if (__builtin_expect(((eid | fid) >> 32) != 0, 0) &&
-	    ((eid >> 32) || eid > SBI_EXT_0_1_LAST))
-		trace_write(v, TV_KIND_SBI, TV_F_SBI_WIDE, eid, args[0], args[1], args[2],
-			    v->gpr[REG_A0], fid);
-	else
-		trace_write(v, TV_KIND_SBI, 0, (eid << 32) | (uint32_t)fid, args[0], args[1], args[2],
-			    v->gpr[REG_A0], eid <= SBI_EXT_0_1_LAST ? 0 : v->gpr[REG_A0 + 1]);
+	v->t_exit = csr_read(CSR_TIME);
+	v->t_sepc = v->sepc;
+	v->t_open = 1;
+	v->insn_valid = false;
+	v->t_args[0] = v->gpr[REG_A0];
+	v->t_args[1] = v->gpr[REG_A1];
 }
 
+/* An SBI call that returned, and the entry after it: sepc and a0..a2
+ * are the exit's, saved before the handler ran; the guest's a0/a1 now
+ * hold error and value (a legacy call sets only a0). */
+static inline void trace_sbi_entry(struct vcpu *v, uint64_t sepc,
+				   const uint64_t args[3])
+{
+	trace_write_sbi_entry(v, sepc, args);
+#if TV_TRACE
+	if (__builtin_expect(trace_watermark_fill != 0, 0))
+		trace_check_watermark(v);
+#endif
+}
+
+/* An emulated MMIO access: noted for the visit when it can be folded into
+ * it (the GPA is the exit's, the device id fits), else an event. */
 static inline void trace_mmio(struct vcpu *v, uint64_t gpa, uint64_t value,
 			      uint64_t info, uint32_t insn, unsigned dev)
 {
+	if (v->t_open && trace_fold_mmio && dev <= TV_V_DEV_MAX &&
+	    gpa == ((v->htval << 2) | (v->stval & 3)) && (info >> 32) == 0) {
+		v->t_mmio = 1;
+		v->t_dev = (uint8_t)dev;
+		v->t_value = value;
+		v->t_info = (info << 32) | insn;
+		return;
+	}
 	if (TRACE_ON(TV_KIND_MMIO))
 		trace_write(v, TV_KIND_MMIO, 0, gpa, value, info, insn, dev, 0);
 }
@@ -129,9 +181,11 @@ static inline void trace_mark(struct vcpu *v, uint64_t value)
 }
 
 /* Recorded whatever the filter says and whether tracing is on or off: the
- * guest cannot hide that it stopped (TV_FILTER_ALWAYS, trace_record.h). */
+ * guest cannot hide that it stopped (TV_FILTER_ALWAYS, trace_record.h).
+ * The exit that stopped it is recorded first. */
 static inline void trace_stop(struct vcpu *v, unsigned why, uint64_t detail)
 {
+	trace_flush(v);
 	if (TRACE_ON(TV_KIND_STOP))
 		trace_write(v, TV_KIND_STOP, 0, why, detail, 0, 0, 0, 0);
 }

@@ -140,7 +140,10 @@ uint64_t vrun(uint64_t pc, unsigned long flags, uint64_t hs, uint64_t a0,
 	vv.htval = C.htval;
 	vv.htinst = C.htinst;
 	vv.insn_valid = false;
+	/* Recorded now as an EXIT of its own: the next entry is the next
+	 * probe's, not this exit's end. */
 	trace_exit(&vv);
+	trace_flush(&vv);
 	return C.scause;
 }
 

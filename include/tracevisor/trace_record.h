@@ -9,14 +9,21 @@
  * many of them are meaningful (the compact wire encoding sends only those).
  *
  * Format versions:
- *   1 - first version.
+ *   1 - first version: the rings hold struct tv_record, one per event (an
+ *       exit, its SBI call and its entry were three records).
+ *   2 - the rings hold struct tv_rec (64 bytes, one cache line): an exit,
+ *       what the hypervisor did for it (SBI call, MMIO access) and the
+ *       entry that ends it are ONE record (a "visit", TV_VISIT_*); other
+ *       events are one record each. The host splits a visit back into the
+ *       events of version 1 (tv_rec_split(), lib/trace_wire.c), so the
+ *       tools see struct tv_record either way. `cycle` is not recorded.
  */
 #ifndef TRACEVISOR_TRACE_RECORD_H
 #define TRACEVISOR_TRACE_RECORD_H
 
 #include <stdint.h>
 
-#define TV_FORMAT_VERSION 1
+#define TV_FORMAT_VERSION 2
 
 /* Record kinds. Arguments arg[0..5], in order. */
 enum tv_kind {
@@ -131,6 +138,68 @@ static inline uint64_t tv_sbi_value(const struct tv_record *r)
 {
 	return (r->flags & TV_F_SBI_WIDE) ? 0 : r->arg[5];
 }
+
+/* ------------------------------------------------ format version 2: rings */
+
+/*
+ * Kinds of struct tv_rec beyond enum tv_kind: visits, each an exit and the
+ * entry that ends it (and for two of them the handler's detail) in one
+ * record. The exit was at `time`, the entry at time + dt; the hvip of the
+ * entry was 0 (the hypervisor writes separate records otherwise).
+ */
+enum tv_visit {
+	/* Any exit. arg[] as TV_KIND_EXIT (sepc, scause, stval, htval,
+	 * htinst, insn); flags: TV_F_INSN, and the entry pc in
+	 * TV_V_PC(flags): sepc + 2 * TV_V_PC(flags) (0, 2 or 4 bytes on). */
+	TV_VISIT_EXIT = 16,
+	/* VS ecall handled as an SBI call: exit at sepc with scause 10
+	 * (environment call from VS-mode) and stval = htval = htinst = 0,
+	 * entry at sepc + 4. arg[0] sepc, arg[1] (eid << 32) | fid,
+	 * arg[2..4] a0..a2, arg[5] value; flags: the SBI error, as int8_t. */
+	TV_VISIT_SBI = 17,
+	/* Load (21) or store (23) guest-page fault emulated as MMIO: arg[0]
+	 * sepc, arg[1] stval, arg[2] htval, arg[3] htinst, arg[4] insn |
+	 * TV_MMIO_INFO << 32, arg[5] value. The GPA is (htval << 2) |
+	 * (stval & 3) (mmio.c). flags: TV_F_INSN (the exit's insn, fetched,
+	 * is arg[4]'s), TV_V_STORE, TV_V_C (entry at sepc + 2, else + 4),
+	 * device id in TV_V_DEV(flags). */
+	TV_VISIT_MMIO = 18,
+	TV_VISIT_END
+};
+
+#define TV_V_PC(flags) (((unsigned)(flags) >> 2) & 3)
+#define TV_V_PC_FLAGS(bytes) ((unsigned)((bytes) / 2) << 2)
+#define TV_V_STORE 0x02
+#define TV_V_C 0x04
+#define TV_V_DEV(flags) ((unsigned)(flags) >> 4)
+#define TV_V_DEV_MAX 15
+
+/*
+ * The ring record of format version 2: one per slot, 64 bytes. The
+ * header word (bytes 8-15) is written as one 64-bit store,
+ * TV_REC_HDR(kind, flags, vm, vcpu, dt) (little-endian, as RISC-V and the
+ * host tools are). The hart is the ring's (a ring is written by its hart
+ * only).
+ */
+struct tv_rec {
+	uint64_t time;	/* `time` CSR: of the exit for a visit, else the event */
+	uint8_t kind;	/* enum tv_kind (one event) or enum tv_visit */
+	uint8_t flags;	/* TV_F_* for an event, per visit kind otherwise */
+	uint8_t vm;
+	uint8_t vcpu;
+	uint32_t dt;	/* visit: entry time - exit time; 0 for an event */
+	uint64_t arg[TV_NARGS];
+};
+
+_Static_assert(sizeof(struct tv_rec) == 64, "ring record layout changed");
+_Static_assert(__builtin_offsetof(struct tv_rec, kind) == 8 &&
+		       __builtin_offsetof(struct tv_rec, dt) == 12,
+	       "TV_REC_HDR assumes this layout");
+
+#define TV_REC_HDR(kind, flags, vm, vcpu, dt)                                  \
+	((uint64_t)(uint8_t)(kind) | ((uint64_t)(uint8_t)(flags) << 8) |       \
+	 ((uint64_t)(uint8_t)(vm) << 16) | ((uint64_t)(uint8_t)(vcpu) << 24) | \
+	 ((uint64_t)(uint32_t)(dt) << 32))
 
 /* Event-kind filter: bit (1 << kind) set = recorded. */
 #define TV_KIND_BIT(kind) (1u << (kind))

@@ -17,9 +17,10 @@ tvtrace in every mode and counts what the guest achieved:
               frame, missing frames, ...) plus dump ids used twice.
   unexplained records missing that the ring did not count as lost: per
               hart, the ring's own count of records consumed by dumps (the
-              HART frame of the last dump) against the records of that hart
-              tvtrace decoded in all dumps (LOST records aside), summed as
-              absolute differences.
+              HART frame of the last dump) against the ring records of that
+              hart tvtrace decoded in all dumps (LOST records aside; the
+              events of one record share its position), summed as absolute
+              differences.
 
 Prints TAP lines ("ok - ..." / "not ok - ...") and, last, the suite's line
 "hostile: N attempts, E escapes, F forged, C corrupted, U unexplained
@@ -120,11 +121,16 @@ def main():
         f" (missing {len(missing)} {missing[:5]}, twice {len(doubled)} {doubled[:5]})")
 
     # ---- unexplained losses: the ring's consumed count against the records.
-    delivered = {}
+    # A ring record is one position (the CSV's index) of its hart's dump;
+    # the events of one record (format version 2: exit, SBI or MMIO,
+    # entry) share it, so records are counted as distinct positions.
+    positions = set()
     for row in csv.DictReader(csv_text.splitlines()):
         if row.get("kind") != "lost":
-            h = int(row["hart"])
-            delivered[h] = delivered.get(h, 0) + 1
+            positions.add((row["dump"], int(row["hart"]), int(row["index"])))
+    delivered = {}
+    for _, h, _ in positions:
+        delivered[h] = delivered.get(h, 0) + 1
     consumed, dump = {}, 0
     for l in modes["summary"][1].splitlines():
         d = re.match(r"# dump (\d+):", l)

@@ -78,7 +78,7 @@ static uint64_t mix(uint64_t x)
 }
 
 /* Checksum of every word but arg[5] (which holds it). */
-static uint64_t rec_checksum(const struct tv_record *r)
+static uint64_t rec_checksum(const struct tv_rec *r)
 {
 	uint64_t w[TV_RING_WORDS];
 	uint64_t sum = 0;
@@ -94,25 +94,24 @@ static uint64_t rec_checksum(const struct tv_record *r)
  * cycle through 1..10, so data records of kind TV_KIND_LOST go through the
  * ring too (they must not be taken for markers: flags never has 0x80).
  */
-static void make_rec(uint64_t n, struct tv_record *r)
+static void make_rec(uint64_t n, struct tv_rec *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->time = n;
-	r->cycle = mix(n);
+	r->dt = (uint32_t)mix(n);
 	r->kind = (uint8_t)(1 + n % 10);
 	r->vm = (uint8_t)(n >> 3);
 	r->vcpu = (uint8_t)(n >> 11);
 	r->flags = (uint8_t)((n >> 5) & 0x7f);
-	r->hart = (uint16_t)(n >> 13);
 	for (int i = 0; i < 5; i++)
 		r->arg[i] = mix(n * 8 + (uint64_t)i + 1);
 	r->arg[5] = rec_checksum(r);
 }
 
 /* 1 if r is exactly record number r->time (< limit), else 0. */
-static int rec_intact(const struct tv_record *r, uint64_t limit)
+static int rec_intact(const struct tv_rec *r, uint64_t limit)
 {
-	struct tv_record want;
+	struct tv_rec want;
 
 	if (r->time >= limit || r->arg[5] != rec_checksum(r))
 		return 0;
@@ -121,14 +120,14 @@ static int rec_intact(const struct tv_record *r, uint64_t limit)
 }
 
 /* Writer: fill a reserved record in place through the ring's helpers. */
-static void fill_in_place(struct tv_record *d, uint64_t n)
+static void fill_in_place(struct tv_rec *d, uint64_t n)
 {
-	struct tv_record s;
+	struct tv_rec s;
 
 	make_rec(n, &s);
 	tv_ring_set_u64(&d->time, s.time);
-	tv_ring_set_u64(&d->cycle, s.cycle);
-	tv_ring_set_hdr(d, s.kind, s.vm, s.vcpu, s.flags, s.hart);
+	tv_ring_set_u64(tv_ring_hdr_word(d),
+			TV_REC_HDR(s.kind, s.flags, s.vm, s.vcpu, s.dt));
 	for (int i = 0; i < TV_NARGS; i++)
 		tv_ring_set_u64(&d->arg[i], s.arg[i]);
 }
@@ -136,7 +135,7 @@ static void fill_in_place(struct tv_record *d, uint64_t n)
 /* Write record n with tv_ring_write(); returns its result. */
 static int put(struct tv_ring *r, uint64_t n)
 {
-	struct tv_record rec;
+	struct tv_rec rec;
 
 	make_rec(n, &rec);
 	return tv_ring_write(r, &rec);
@@ -145,7 +144,7 @@ static int put(struct tv_ring *r, uint64_t n)
 /* Consume one record, expecting number n with lost_before == lost. */
 static void expect_rec(struct tv_ring *r, uint64_t n, uint64_t lost)
 {
-	struct tv_record out;
+	struct tv_rec out;
 	uint64_t lb = 12345;
 
 	assert_int_equal(tv_ring_consume(r, &out, &lb), 1);
@@ -157,7 +156,7 @@ static void expect_rec(struct tv_ring *r, uint64_t n, uint64_t lost)
 /* Consume, expecting nothing ready and lost_before == lost. */
 static void expect_empty(struct tv_ring *r, uint64_t lost)
 {
-	struct tv_record out;
+	struct tv_rec out;
 	uint64_t lb = 12345;
 
 	assert_int_equal(tv_ring_consume(r, &out, &lb), 0);
@@ -175,7 +174,7 @@ static void expect_totals(const struct tv_ring *r, uint64_t offered,
 
 /* ---- Deterministic tests ---------------------------------------------- */
 
-static struct tv_ring_slot small_slots[16];
+static struct tv_rec small_slots[16];
 
 /* Bad arguments are refused and leave the ring untouched. */
 static void test_init_errors(void **state)
@@ -214,25 +213,26 @@ static void test_layout(void **state)
 	assert_true(offsetof(struct tv_ring, tail) -
 			    offsetof(struct tv_ring, head) >=
 		    64);
-	assert_int_equal(sizeof(struct tv_ring_slot), 80);
+	assert_int_equal(sizeof(struct tv_rec), 64);
 }
 
-/* Stale sequence numbers in the memory handed in are cleared by init. */
+/* Stale records in the memory handed in are never read: init clears them
+ * and nothing is published. */
 static void test_init_clears_slots(void **state)
 {
 	struct tv_ring r;
 
 	(void)state;
-	for (int i = 0; i < 8; i++) {
-		small_slots[i].seq = 2; /* "position 0 published" */
-		make_rec(99, &small_slots[i].rec);
-	}
+	for (int i = 0; i < 8; i++)
+		make_rec(99, &small_slots[i]);
 	assert_int_equal(tv_ring_init(&r, small_slots, 8, TV_RING_OVERWRITE),
 			 0);
 	expect_empty(&r, 0);
 }
 
-/* Overwrite: ring of 8, 20 written -> 12 lost before record 12. */
+/* Overwrite: a ring of 8 slots holds the last 7 records (the eighth slot
+ * is the one the writer fills next); 20 written -> 13 lost before
+ * record 13. */
 static void test_overwrite_exact(void **state)
 {
 	struct tv_ring r;
@@ -242,25 +242,25 @@ static void test_overwrite_exact(void **state)
 			 0);
 	for (uint64_t n = 0; n < 20; n++)
 		assert_int_equal(put(&r, n), 0);
-	/* The 12 overwritten count as lost before any consumer looks. */
-	expect_totals(&r, 20, 0, 12);
-	assert_int_equal(tv_ring_fill(&r), 8);
+	/* The 13 overwritten count as lost before any consumer looks. */
+	expect_totals(&r, 20, 0, 13);
+	assert_int_equal(tv_ring_fill(&r), 7);
 
-	expect_rec(&r, 12, 12);
-	for (uint64_t n = 13; n < 20; n++)
+	expect_rec(&r, 13, 13);
+	for (uint64_t n = 14; n < 20; n++)
 		expect_rec(&r, n, 0);
 	expect_empty(&r, 0);
-	expect_totals(&r, 20, 8, 12);
+	expect_totals(&r, 20, 7, 13);
 	assert_int_equal(tv_ring_fill(&r), 0);
 
-	/* Wrap again with a partial lap: 8 + 3 written, 3 lost. */
-	for (uint64_t n = 20; n < 31; n++)
+	/* Wrap again with a partial lap: 7 + 3 written, 3 lost. */
+	for (uint64_t n = 20; n < 30; n++)
 		assert_int_equal(put(&r, n), 0);
 	expect_rec(&r, 23, 3);
-	for (uint64_t n = 24; n < 31; n++)
+	for (uint64_t n = 24; n < 30; n++)
 		expect_rec(&r, n, 0);
 	expect_empty(&r, 0);
-	expect_totals(&r, 31, 16, 15);
+	expect_totals(&r, 30, 14, 16);
 }
 
 /* Overwrite: a full ring with no loss loses nothing. */
@@ -271,53 +271,58 @@ static void test_overwrite_no_loss(void **state)
 	(void)state;
 	assert_int_equal(tv_ring_init(&r, small_slots, 8, TV_RING_OVERWRITE),
 			 0);
-	for (uint64_t n = 0; n < 104; n++) {
+	for (uint64_t n = 0; n < 105; n++) {
 		assert_int_equal(put(&r, n), 0);
-		if (n % 8 == 7)
-			for (uint64_t k = n - 7; k <= n; k++)
+		if (n % 7 == 6)
+			for (uint64_t k = n - 6; k <= n; k++)
 				expect_rec(&r, k, 0);
 	}
 	expect_empty(&r, 0);
-	expect_totals(&r, 104, 104, 0);
+	expect_totals(&r, 105, 105, 0);
 }
 
-/* Stop: ring of 8, 20 written -> 8 kept, 12 dropped, marker on next write. */
+/* Stop: ring of 8 (holds 7), 20 written -> 7 kept, 13 dropped, marker on
+ * the next write. */
 static void test_stop_exact(void **state)
 {
 	struct tv_ring r;
+	struct tv_rec prev;
 
 	(void)state;
 	assert_int_equal(tv_ring_init(&r, small_slots, 8, TV_RING_STOP), 0);
-	for (uint64_t n = 0; n < 8; n++)
+	for (uint64_t n = 0; n < 7; n++)
 		assert_int_equal(put(&r, n), 0);
-	for (uint64_t n = 8; n < 20; n++)
+	for (uint64_t n = 7; n < 20; n++)
 		assert_int_equal(put(&r, n), -1);
-	expect_totals(&r, 20, 0, 12);
-	assert_int_equal(tv_ring_fill(&r), 8);
+	expect_totals(&r, 20, 0, 13);
+	assert_int_equal(tv_ring_fill(&r), 7);
 
-	for (uint64_t n = 0; n < 8; n++)
+	for (uint64_t n = 0; n < 7; n++)
 		expect_rec(&r, n, 0);
 	/* The drops are counted but no marker is in the ring yet. */
 	expect_empty(&r, 0);
-	expect_totals(&r, 20, 8, 12);
+	expect_totals(&r, 20, 7, 13);
 
-	/* Next write: marker (12) at position 8, record 20 at position 9. */
+	/* Next write: marker (13) at position 7, record 20 at position 8. */
 	assert_int_equal(put(&r, 20), 0);
 	assert_int_equal(tv_ring_fill(&r), 2);
+	assert_int_equal(r.head, 9);
+	make_rec(6, &prev);
 	{
-		const struct tv_record *m = &small_slots[8 & 7].rec;
+		const struct tv_rec *m = &small_slots[7];
 
-		assert_int_equal(small_slots[8 & 7].seq, 2 * 8 + 2);
 		assert_int_equal(m->kind, TV_KIND_LOST);
 		assert_int_equal(m->flags, TV_F_RING_MARKER);
-		assert_int_equal(m->arg[0], 12);
+		assert_int_equal(m->arg[0], 13);
 		assert_int_equal(m->arg[1], 0);
-		assert_int_equal(m->time, 7); /* the record before the loss */
-		assert_int_equal(m->hart, (uint16_t)(7 >> 13));
+		/* when the record before the loss ended */
+		assert_int_equal(m->time, 6 + (uint64_t)prev.dt);
+		assert_int_equal(m->vm, prev.vm);
+		assert_int_equal(m->vcpu, prev.vcpu);
 	}
-	expect_rec(&r, 20, 12);
+	expect_rec(&r, 20, 13);
 	expect_empty(&r, 0);
-	expect_totals(&r, 21, 9, 12);
+	expect_totals(&r, 21, 8, 13);
 }
 
 /* Stop: with drops pending, room for one slot is not enough. */
@@ -326,23 +331,23 @@ static void test_stop_needs_two(void **state)
 	struct tv_ring r;
 
 	(void)state;
-	assert_int_equal(tv_ring_init(&r, small_slots, 4, TV_RING_STOP), 0);
-	for (uint64_t n = 0; n < 4; n++)
+	assert_int_equal(tv_ring_init(&r, small_slots, 8, TV_RING_STOP), 0);
+	for (uint64_t n = 0; n < 7; n++)
 		assert_int_equal(put(&r, n), 0);
-	assert_int_equal(put(&r, 4), -1);
-	assert_int_equal(put(&r, 5), -1);
-	expect_rec(&r, 0, 0);			 /* one slot free */
-	assert_int_equal(put(&r, 6), -1);	 /* needs two: dropped */
-	expect_rec(&r, 1, 0);			 /* two free */
-	assert_int_equal(put(&r, 7), 0);	 /* marker(3) + 7 */
-	assert_int_equal(put(&r, 8), -1);	 /* full again: 2,3,M,7 */
-	expect_rec(&r, 2, 0);
-	expect_rec(&r, 3, 0);
-	expect_rec(&r, 7, 3);			 /* 4,5,6 lost before 7 */
-	assert_int_equal(put(&r, 9), 0);	 /* marker(1) + 9 */
-	expect_rec(&r, 9, 1);			 /* 8 lost before 9 */
+	assert_int_equal(put(&r, 7), -1);
+	assert_int_equal(put(&r, 8), -1);
+	expect_rec(&r, 0, 0);			 /* room for one */
+	assert_int_equal(put(&r, 9), -1);	 /* needs two: dropped */
+	expect_rec(&r, 1, 0);			 /* room for two */
+	assert_int_equal(put(&r, 10), 0);	 /* marker(3) + 10 */
+	assert_int_equal(put(&r, 11), -1);	 /* full again: 2..6,M,10 */
+	for (uint64_t n = 2; n < 7; n++)
+		expect_rec(&r, n, 0);
+	expect_rec(&r, 10, 3);			 /* 7,8,9 lost before 10 */
+	assert_int_equal(put(&r, 12), 0);	 /* marker(1) + 12 */
+	expect_rec(&r, 12, 1);			 /* 11 lost before 12 */
 	expect_empty(&r, 0);
-	expect_totals(&r, 10, 6, 4);
+	expect_totals(&r, 13, 9, 4);
 	assert_int_equal(r.markers, 2);
 }
 
@@ -350,30 +355,32 @@ static void test_stop_needs_two(void **state)
 static void test_stop_marker_at_end(void **state)
 {
 	struct tv_ring r;
-	struct tv_record *d;
+	struct tv_rec *d;
 
 	(void)state;
-	assert_int_equal(tv_ring_init(&r, small_slots, 2, TV_RING_STOP), 0);
+	assert_int_equal(tv_ring_init(&r, small_slots, 4, TV_RING_STOP), 0);
 	assert_int_equal(put(&r, 0), 0);
 	assert_int_equal(put(&r, 1), 0);
-	assert_int_equal(put(&r, 2), -1);
+	assert_int_equal(put(&r, 2), 0);
+	assert_int_equal(put(&r, 3), -1);
 	expect_rec(&r, 0, 0);
 	expect_rec(&r, 1, 0);
-	d = tv_ring_reserve(&r); /* marker(1) published, record 3 reserved */
+	expect_rec(&r, 2, 0);
+	d = tv_ring_reserve(&r); /* marker(1) published, record 4 reserved */
 	assert_non_null(d);
-	fill_in_place(d, 3);
-	expect_empty(&r, 1); /* the loss is claimed, record 3 not ready */
+	fill_in_place(d, 4);
+	expect_empty(&r, 1); /* the loss is claimed, record 4 not ready */
 	expect_empty(&r, 0);
 	tv_ring_commit(&r);
-	expect_rec(&r, 3, 0);
-	expect_totals(&r, 4, 3, 1);
+	expect_rec(&r, 4, 0);
+	expect_totals(&r, 5, 4, 1);
 }
 
 /* A data record of kind TV_KIND_LOST is a record, not a marker. */
 static void test_lost_kind_data_record(void **state)
 {
 	struct tv_ring r;
-	struct tv_record rec, out;
+	struct tv_rec rec, out;
 	uint64_t lb;
 
 	(void)state;
@@ -392,11 +399,11 @@ static void test_lost_kind_data_record(void **state)
 static void test_reserve_commit(void **state)
 {
 	struct tv_ring r;
-	struct tv_record *d;
+	struct tv_rec *d;
 
 	(void)state;
 	assert_int_equal(tv_ring_init(&r, small_slots, 4, TV_RING_STOP), 0);
-	for (uint64_t n = 0; n < 4; n++) {
+	for (uint64_t n = 0; n < 3; n++) {
 		d = tv_ring_reserve(&r);
 		assert_non_null(d);
 		fill_in_place(d, n);
@@ -405,30 +412,38 @@ static void test_reserve_commit(void **state)
 		tv_ring_commit(&r);
 	}
 	assert_null(tv_ring_reserve(&r)); /* full: dropped, no commit */
-	expect_totals(&r, 5, 0, 1);
-	for (uint64_t n = 0; n < 4; n++)
+	expect_totals(&r, 4, 0, 1);
+	for (uint64_t n = 0; n < 3; n++)
 		expect_rec(&r, n, 0);
-	d = tv_ring_reserve(&r); /* marker(1) + record 5 */
+	d = tv_ring_reserve(&r); /* marker(1) + record 4 */
 	assert_non_null(d);
-	fill_in_place(d, 5);
+	fill_in_place(d, 4);
 	tv_ring_commit(&r);
-	expect_rec(&r, 5, 1);
-	expect_totals(&r, 6, 5, 1);
+	expect_rec(&r, 4, 1);
+	expect_totals(&r, 5, 4, 1);
 
-	/* Overwrite mode: reserved position hides nothing already published. */
+	/* Overwrite mode: 3 published in 4 slots; the 4th record, reserved
+	 * and filled, hides nothing already published. */
 	assert_int_equal(tv_ring_init(&r, small_slots, 4, TV_RING_OVERWRITE),
 			 0);
-	for (uint64_t n = 0; n < 4; n++)
+	for (uint64_t n = 0; n < 3; n++)
 		assert_int_equal(put(&r, n), 0);
-	d = tv_ring_reserve(&r); /* position 4 reuses slot 0: record 0 gone */
-	fill_in_place(d, 4);
-	expect_rec(&r, 1, 1);
+	d = tv_ring_reserve(&r); /* position 3 fills slot 3 */
+	fill_in_place(d, 3);
+	expect_rec(&r, 0, 0);
+	expect_rec(&r, 1, 0);
 	expect_rec(&r, 2, 0);
+	expect_empty(&r, 0);
+	tv_ring_commit(&r);
+	/* Position 4 reuses slot 0: the publish of 3 already makes a copy
+	 * of slot 0 unacceptable, and record 3 is still read intact. */
+	d = tv_ring_reserve(&r);
+	fill_in_place(d, 4);
 	expect_rec(&r, 3, 0);
 	expect_empty(&r, 0);
 	tv_ring_commit(&r);
 	expect_rec(&r, 4, 0);
-	expect_totals(&r, 5, 4, 1);
+	expect_totals(&r, 5, 5, 0);
 }
 
 /* The peek cursor reads without consuming, and reports overwrites. */
@@ -436,7 +451,7 @@ static void test_peek(void **state)
 {
 	struct tv_ring r;
 	struct tv_ring_cursor c;
-	struct tv_record out;
+	struct tv_rec out;
 	uint64_t lb;
 
 	(void)state;
@@ -459,44 +474,45 @@ static void test_peek(void **state)
 	for (uint64_t n = 0; n < 5; n++)
 		expect_rec(&r, n, 0);
 
-	/* 20 more: 5..24, positions 5..16 overwritten (head 25, 8 slots). */
+	/* 20 more: 5..24, positions 5..17 overwritten (head 25, 8 slots
+	 * holding 7). */
 	for (uint64_t n = 5; n < 25; n++)
 		assert_int_equal(put(&r, n), 0);
 	tv_ring_cursor_oldest(&r, &c);
 	assert_int_equal(c.pos, 5);
 	assert_int_equal(tv_ring_peek(&r, &c, &out, &lb), 1);
-	assert_int_equal(out.time, 17);
-	assert_int_equal(lb, 12);
+	assert_int_equal(out.time, 18);
+	assert_int_equal(lb, 13);
 	/* A cursor left behind sees the later overwrite too. */
-	assert_int_equal(put(&r, 25), 0); /* overwrites 17 */
-	assert_int_equal(put(&r, 26), 0); /* overwrites 18, the cursor's */
+	assert_int_equal(put(&r, 25), 0); /* 18 gone */
+	assert_int_equal(put(&r, 26), 0); /* 19 gone, the cursor's */
 	assert_int_equal(tv_ring_peek(&r, &c, &out, &lb), 1);
-	assert_int_equal(out.time, 19);
+	assert_int_equal(out.time, 20);
 	assert_int_equal(lb, 1);
-	expect_totals(&r, 27, 5, 14);
+	expect_totals(&r, 27, 5, 15);
 	/* The consumer still gets everything the peeker saw. */
-	expect_rec(&r, 19, 14);
-	for (uint64_t n = 20; n < 27; n++)
+	expect_rec(&r, 20, 15);
+	for (uint64_t n = 21; n < 27; n++)
 		expect_rec(&r, n, 0);
 
 	/* Stop mode: the peeker folds markers into lost_before too. */
-	assert_int_equal(tv_ring_init(&r, small_slots, 4, TV_RING_STOP), 0);
-	for (uint64_t n = 0; n < 6; n++)
-		(void)put(&r, n); /* 0..3 kept, 4, 5 dropped */
+	assert_int_equal(tv_ring_init(&r, small_slots, 8, TV_RING_STOP), 0);
+	for (uint64_t n = 0; n < 9; n++)
+		(void)put(&r, n); /* 0..6 kept, 7, 8 dropped */
 	expect_rec(&r, 0, 0);
 	expect_rec(&r, 1, 0);
-	assert_int_equal(put(&r, 6), 0); /* 2, 3, M(2), 6 */
+	assert_int_equal(put(&r, 9), 0); /* 2..6, M(2), 9 */
 	tv_ring_cursor_oldest(&r, &c);
+	for (uint64_t n = 2; n < 7; n++) {
+		assert_int_equal(tv_ring_peek(&r, &c, &out, &lb), 1);
+		assert_int_equal(out.time, n);
+	}
 	assert_int_equal(tv_ring_peek(&r, &c, &out, &lb), 1);
-	assert_int_equal(out.time, 2);
-	assert_int_equal(tv_ring_peek(&r, &c, &out, &lb), 1);
-	assert_int_equal(out.time, 3);
-	assert_int_equal(tv_ring_peek(&r, &c, &out, &lb), 1);
-	assert_int_equal(out.time, 6);
+	assert_int_equal(out.time, 9);
 	assert_int_equal(lb, 2);
 	assert_int_equal(tv_ring_peek(&r, &c, &out, &lb), 0);
-	expect_totals(&r, 7, 2, 2);
-	assert_int_equal(tv_ring_fill(&r), 4);
+	expect_totals(&r, 10, 2, 2);
+	assert_int_equal(tv_ring_fill(&r), 7);
 }
 
 /* Reset empties the ring and zeroes the counters. */
@@ -508,7 +524,7 @@ static void test_reset(void **state)
 	assert_int_equal(tv_ring_init(&r, small_slots, 4, TV_RING_STOP), 0);
 	for (uint64_t n = 0; n < 9; n++)
 		(void)put(&r, n);
-	expect_totals(&r, 9, 0, 5);
+	expect_totals(&r, 9, 0, 6);
 	tv_ring_reset(&r);
 	expect_totals(&r, 0, 0, 0);
 	expect_empty(&r, 0);
@@ -541,7 +557,7 @@ struct peeker {
 
 struct stress {
 	struct tv_ring ring;
-	struct tv_ring_slot slots[STRESS_SLOTS];
+	struct tv_rec slots[STRESS_SLOTS];
 	uint64_t nrec;
 	int writer_done;
 	int hold; /* consumers pause while set */
@@ -577,7 +593,7 @@ static void *writer_main(void *arg)
 		if ((n >> 12) % 4 != 3 && n % WRITER_YIELD == 0)
 			sched_yield();
 		if (n & 1) {
-			struct tv_record *d = tv_ring_reserve(&st->ring);
+			struct tv_rec *d = tv_ring_reserve(&st->ring);
 
 			if (d != NULL) {
 				fill_in_place(d, n);
@@ -606,7 +622,7 @@ static void *consumer_main(void *arg)
 
 	for (;;) {
 		int done = __atomic_load_n(&st->writer_done, __ATOMIC_ACQUIRE);
-		struct tv_record rec;
+		struct tv_rec rec;
 		uint64_t lb;
 
 		if (__atomic_load_n(&st->hold, __ATOMIC_RELAXED)) {
@@ -662,7 +678,7 @@ static void *peeker_main(void *arg)
 
 		tv_ring_cursor_oldest(&st->ring, &c);
 		for (int i = 0; i < 2 * STRESS_SLOTS; i++) {
-			struct tv_record rec;
+			struct tv_rec rec;
 			uint64_t lb;
 
 			if (!tv_ring_peek(&st->ring, &c, &rec, &lb))

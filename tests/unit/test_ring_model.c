@@ -16,22 +16,21 @@
  *
  * Memory model: the coroutines run on one OS thread, so every explored
  * execution is sequentially consistent. The model checks the algorithm's
- * logic under SC (sequence-number checks, claiming by CAS on tail, loss
- * counting, stop-mode markers); that the RISC-V fences make the weak
+ * logic under SC (the head checks around a copy, claiming by CAS on tail,
+ * loss counting, stop-mode markers); that the RISC-V fences make the weak
  * (RVWMO) executions behave like SC ones for this protocol is the
  * "Memory-ordering argument" in trace_ring.h, not checked here. Fences are
  * no-ops under SC and are not steps.
  *
- * Steps (the model's granularity; the writer's W1..W4 and the reader's
+ * Steps (the model's granularity; the writer's W1, W2 and the reader's
  * R1..R3 of trace_ring.h):
- *   writer    load of tail (stop mode), store of seq busy (W1), store of
- *             head (W2), payload stores (W3, see below), store of seq done
- *             (W4)
- *   consumer  load of tail, of head, of seq (R1), payload loads (R2), seq
+ *   writer    load of tail (stop mode), payload stores (W1, see below),
+ *             store of head (W2, the publish)
+ *   consumer  load of tail, of head (R1), payload loads (R2), head
  *             re-load (R3), compare-and-swap on tail
  *   peeker    load of tail (cursor), then as a consumer without the CAS
- * A record's 9 payload words are stored and loaded as two groups (words
- * 0-4 and 5-8), one step each: "records of 2 payload words". A torn copy
+ * A record's 8 payload words are stored and loaded as two groups (words
+ * 0-3 and 4-7), one step each: "records of 2 payload words". A torn copy
  * mixing the groups is caught; a tear inside a group is not modelled (the
  * protocol does not depend on the number of words).
  * Accesses that commute with every other thread's access are not steps
@@ -119,7 +118,7 @@
 #define SNAP_BYTES 2048		/* top of a stack saved / restored */
 #define SCRUB_BYTES 1024	/* zeroed below the caller before a call */
 #define MAX_DEPTH 4096		/* longest schedule accepted */
-#define PAYLOAD_SPLIT 5		/* payload groups: words 0-4 and 5-8 */
+#define PAYLOAD_SPLIT 4		/* payload groups: words 0-3 and 4-7 */
 #define LB_UNSET 0xdeadbeefdeadbeefull
 
 /* ---- Coroutine switch ------------------------------------------------- */
@@ -165,8 +164,8 @@ enum role { ROLE_WRITER, ROLE_CONSUMER, ROLE_PEEKER };
 /* Deliberately broken writers, to show that the checker finds bugs. */
 enum mutant {
 	MUT_NONE,
-	MUT_STORE_AFTER_COMMIT, /* record 1: a payload word changes after W4 */
-	MUT_COMMIT_FIRST,	/* record 1: W4 before the payload stores */
+	MUT_STORE_AFTER_COMMIT, /* record 1: a payload word changes after W2 */
+	MUT_COMMIT_FIRST,	/* record 1: W2 before the payload stores */
 };
 
 struct model_cfg {
@@ -181,7 +180,7 @@ struct model_cfg {
 /* What a reader reads from the ring: if it is unchanged, so is a poll. */
 struct view {
 	uint64_t head, tail;
-	struct tv_ring_slot slots[MAX_SLOTS];
+	struct tv_rec slots[MAX_SLOTS];
 };
 
 /*
@@ -211,7 +210,7 @@ struct model_glob {
 };
 
 static struct tv_ring ring;
-static struct tv_ring_slot slots[MAX_SLOTS];
+static struct tv_rec slots[MAX_SLOTS];
 static struct model_glob glob;
 static struct mthread mt[MAX_THREADS];
 static _Alignas(16) unsigned char stacks[MAX_THREADS][STACK_BYTES];
@@ -260,25 +259,24 @@ static const char *thread_name(const struct mthread *t)
 
 /* The record the writer offers as data record number k (every word
  * depends on k, none is zero). */
-static void make_record(uint64_t k, struct tv_record *rec)
+static void make_record(uint64_t k, struct tv_rec *rec)
 {
 	memset(rec, 0, sizeof(*rec));
 	rec->time = 1000 + k;
-	rec->cycle = 2000 + k;
+	rec->dt = (uint32_t)(2000 + k);
 	rec->kind = TV_KIND_MARK;
 	rec->vm = (uint8_t)(10 + k);
 	rec->vcpu = (uint8_t)(20 + k);
 	rec->flags = 0;
-	rec->hart = (uint16_t)(30 + k);
 	for (size_t i = 0; i < TV_NARGS; i++)
 		rec->arg[i] = ((k + 1) << 8) | i;
 }
 
 /* Which record rec is: its id, or -1 if it is no record the writer
  * offered (torn, stale, a marker, garbage). */
-static int64_t record_id(const struct tv_record *rec)
+static int64_t record_id(const struct tv_rec *rec)
 {
-	struct tv_record want;
+	struct tv_rec want;
 	uint64_t k = rec->time - 1000;
 
 	if (k >= cfg->nrecs)
@@ -317,15 +315,10 @@ static int is_step(const struct mthread *t, uintptr_t a,
 	uintptr_t s1 = (uintptr_t)&slots[cfg->nslots];
 
 	if (a >= s0 && a < s1) {
-		size_t off = (a - s0) % sizeof(struct tv_ring_slot);
-		size_t word;
+		size_t word = (a - s0) % sizeof(struct tv_rec) / sizeof(uint64_t);
 
-		if (off == offsetof(struct tv_ring_slot, seq))
-			return 1;
 		if (t->role == ROLE_WRITER && acc == TV_RING_LOAD)
 			return 0;
-		word = (off - offsetof(struct tv_ring_slot, rec)) /
-		       sizeof(uint64_t);
 		return word == 0 || word == PAYLOAD_SPLIT;
 	}
 	if (a == (uintptr_t)&ring.head)
@@ -405,14 +398,14 @@ static int thread_enabled(const struct mthread *t)
 /* ---- The threads -------------------------------------------------------- */
 
 /* Fill a reserved record field by field, as the hypervisor does. */
-static void fill_fields(struct tv_record *r, uint64_t k)
+static void fill_fields(struct tv_rec *r, uint64_t k)
 {
-	struct tv_record src;
+	struct tv_rec src;
 
 	make_record(k, &src);
 	tv_ring_set_u64(&r->time, src.time);
-	tv_ring_set_u64(&r->cycle, src.cycle);
-	tv_ring_set_hdr(r, src.kind, src.vm, src.vcpu, src.flags, src.hart);
+	tv_ring_set_u64(tv_ring_hdr_word(r),
+			TV_REC_HDR(src.kind, src.flags, src.vm, src.vcpu, src.dt));
 	for (size_t i = 0; i < TV_NARGS; i++)
 		tv_ring_set_u64(&r->arg[i], src.arg[i]);
 }
@@ -420,8 +413,8 @@ static void fill_fields(struct tv_record *r, uint64_t k)
 /* Writer: offer record k, through each writer entry point in turn. */
 static void write_record(uint64_t k)
 {
-	struct tv_record src;
-	struct tv_record *r;
+	struct tv_rec src;
+	struct tv_rec *r;
 	int mutated = k == 1 && cfg->mutant != MUT_NONE;
 
 	make_record(k, &src);
@@ -448,7 +441,7 @@ static void write_record(uint64_t k)
 		if (r == NULL)
 			break;
 		tv_ring_store_record(r, &src);
-		tv_ring_commit_rec(&ring, r);
+		tv_ring_commit(&ring);
 		break;
 	}
 }
@@ -471,7 +464,7 @@ static void writer_main(struct mthread *t)
  * against the records offered and update the reader's bookkeeping.
  */
 static void reader_got(struct mthread *t, const char *who, int got,
-		       const struct tv_record *out, uint64_t lb)
+		       const struct tv_rec *out, uint64_t lb)
 {
 	uint64_t offered = mt[0].offered + (mt[0].done ? 0 : 1);
 	uint64_t gap;
@@ -488,9 +481,9 @@ static void reader_got(struct mthread *t, const char *who, int got,
 	id = record_id(out);
 	if (id < 0) {
 		model_fail("%s: accepted a torn or stale record: time %#llx "
-			   "cycle %#llx kind %u arg0 %#llx arg2 %#llx arg5 %#llx",
+			   "dt %#llx kind %u arg0 %#llx arg2 %#llx arg5 %#llx",
 			   who, (unsigned long long)out->time,
-			   (unsigned long long)out->cycle, out->kind,
+			   (unsigned long long)out->dt, out->kind,
 			   (unsigned long long)out->arg[0],
 			   (unsigned long long)out->arg[2],
 			   (unsigned long long)out->arg[5]);
@@ -538,7 +531,7 @@ static void reader_got(struct mthread *t, const char *who, int got,
 static void consumer_main(struct mthread *t)
 {
 	for (;;) {
-		struct tv_record out;
+		struct tv_rec out;
 		uint64_t lb = LB_UNSET;
 		int got;
 
@@ -563,7 +556,7 @@ static void peeker_main(struct mthread *t)
 	if (cfg->mode == TV_RING_OVERWRITE)
 		t->next = t->base = c.pos;
 	for (;;) {
-		struct tv_record out;
+		struct tv_rec out;
 		uint64_t lb = LB_UNSET;
 		int got;
 
@@ -621,7 +614,7 @@ static void start_thread(uint32_t i)
 /* Everything that makes up a state of the model. */
 struct snap {
 	struct tv_ring ring;
-	struct tv_ring_slot slots[MAX_SLOTS];
+	struct tv_rec slots[MAX_SLOTS];
 	struct model_glob glob;
 	struct mthread mt[MAX_THREADS];
 	unsigned char stack[MAX_THREADS][SNAP_BYTES];
@@ -882,7 +875,7 @@ static void final_check(void)
 		if (mt[i].role == ROLE_CONSUMER && mt[i].next > drain.next)
 			drain.next = mt[i].next;
 	for (;;) {
-		struct tv_record out;
+		struct tv_rec out;
 		uint64_t lb = LB_UNSET;
 		int got = tv_ring_consume(&ring, &out, &lb);
 
@@ -1039,15 +1032,11 @@ static void describe(char *buf, size_t n, uint64_t addr, uint32_t acc)
 	if (addr == 0) {
 		snprintf(buf, n, "(wakes up)");
 	} else if (a >= s0 && a < (uintptr_t)&slots[MAX_SLOTS]) {
-		size_t off = (a - s0) % sizeof(struct tv_ring_slot);
+		size_t off = (a - s0) % sizeof(struct tv_rec);
 
-		if (off == 0)
-			snprintf(buf, n, "%s slot%zu.seq", accs[acc],
-				 (size_t)(a - s0) / sizeof(struct tv_ring_slot));
-		else
-			snprintf(buf, n, "%s slot%zu.payload[%s]", accs[acc],
-				 (size_t)(a - s0) / sizeof(struct tv_ring_slot),
-				 off / 8 - 1 < PAYLOAD_SPLIT ? "0-4" : "5-8");
+		snprintf(buf, n, "%s slot%zu.payload[%s]", accs[acc],
+			 (size_t)(a - s0) / sizeof(struct tv_rec),
+			 off / 8 < PAYLOAD_SPLIT ? "0-3" : "4-7");
 	} else {
 		snprintf(buf, n, "%s %s", accs[acc],
 			 a == (uintptr_t)&ring.head ? "head"

@@ -2043,6 +2043,242 @@ static void test_sbi_and_kind_names(void **state)
 	assert_null(tv_dump_reason_name(0));
 }
 
+/* ---- format version 2: ring records ----------------------------------- */
+
+/* A ring record of vm 1, vcpu 2 at time t. */
+static struct tv_rec rec2(unsigned kind, unsigned flags, uint64_t t,
+			  uint32_t dt)
+{
+	struct tv_rec r;
+
+	memset(&r, 0, sizeof(r));
+	r.kind = (uint8_t)kind;
+	r.flags = (uint8_t)flags;
+	r.vm = 1;
+	r.vcpu = 2;
+	r.time = t;
+	r.dt = dt;
+	return r;
+}
+
+/* An expected event of vm 1, vcpu 2, hart 3. */
+static struct tv_record ev2(unsigned kind, unsigned flags, uint64_t t,
+			    uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
+			    uint64_t a4, uint64_t a5)
+{
+	struct tv_record e;
+
+	memset(&e, 0, sizeof(e));
+	e.kind = (uint8_t)kind;
+	e.flags = (uint8_t)flags;
+	e.vm = 1;
+	e.vcpu = 2;
+	e.hart = 3;
+	e.time = t;
+	e.arg[0] = a0;
+	e.arg[1] = a1;
+	e.arg[2] = a2;
+	e.arg[3] = a3;
+	e.arg[4] = a4;
+	e.arg[5] = a5;
+	return e;
+}
+
+static void assert_events(const struct tv_record *got, unsigned n,
+			  const struct tv_record *want, unsigned nwant)
+{
+	assert_int_equal(n, nwant);
+	for (unsigned i = 0; i < n; i++) {
+		assert_record_eq(&got[i], &want[i]);
+		assert_int_equal(got[i].hart, want[i].hart);
+		assert_int_equal(got[i].cycle, 0);
+	}
+}
+
+/* Each visit kind splits into the events version 1 recorded for the
+ * same exit (trace_record.h, enum tv_visit). */
+static void test_v2_split(void **state)
+{
+	struct tv_record ev[TV_REC_EVENTS_MAX];
+	struct tv_rec r;
+
+	(void)state;
+	/* An SBI call: BASE get_spec_version, error -2 (as int8 in flags). */
+	r = rec2(TV_VISIT_SBI, 0xfe, 1000, 70);
+	r.arg[0] = 0x80001000;
+	r.arg[1] = (0x10ull << 32) | 0;
+	r.arg[2] = 11, r.arg[3] = 12, r.arg[4] = 13, r.arg[5] = 0x2000000;
+	{
+		struct tv_record want[] = {
+			ev2(TV_KIND_EXIT, 0, 1000, 0x80001000, 10, 0, 0, 0, 0),
+			ev2(TV_KIND_SBI, 0, 1070, 0x10ull << 32, 11, 12, 13,
+			    (uint64_t)-2, 0x2000000),
+			ev2(TV_KIND_ENTRY, 0, 1070, 0x80001004, 0, 0, 0, 0, 0),
+		};
+		assert_events(ev, tv_rec_split(&r, 3, ev), want, 3);
+	}
+	/* A compressed MMIO store to device 5, the instruction fetched. */
+	r = rec2(TV_VISIT_MMIO, TV_F_INSN | TV_V_STORE | TV_V_C | (5 << 4), 2000, 9);
+	r.arg[0] = 0x80002000;		/* sepc */
+	r.arg[1] = 0x10000007;		/* stval */
+	r.arg[2] = 0x10000007 >> 2;	/* htval */
+	r.arg[3] = 0;			/* htinst */
+	r.arg[4] = (TV_MMIO_INFO(1, 1, 0, 15) << 32) | 0xa39cu;
+	r.arg[5] = 0x5a;
+	{
+		struct tv_record want[] = {
+			ev2(TV_KIND_EXIT, TV_F_INSN, 2000, 0x80002000, 23,
+			    0x10000007, 0x10000007 >> 2, 0, 0xa39c),
+			ev2(TV_KIND_MMIO, 0, 2009, 0x10000007, 0x5a,
+			    TV_MMIO_INFO(1, 1, 0, 15), 0xa39c, 5, 0),
+			ev2(TV_KIND_ENTRY, 0, 2009, 0x80002002, 0, 0, 0, 0, 0),
+		};
+		assert_events(ev, tv_rec_split(&r, 3, ev), want, 3);
+	}
+	/* Any exit: a WFI (virtual instruction), resumed 4 bytes on. */
+	r = rec2(TV_VISIT_EXIT, TV_V_PC_FLAGS(4), 3000, 500);
+	r.arg[0] = 0x80003000, r.arg[1] = 22, r.arg[2] = 0x10500073;
+	{
+		struct tv_record want[] = {
+			ev2(TV_KIND_EXIT, 0, 3000, 0x80003000, 22, 0x10500073, 0, 0, 0),
+			ev2(TV_KIND_ENTRY, 0, 3500, 0x80003004, 0, 0, 0, 0, 0),
+		};
+		assert_events(ev, tv_rec_split(&r, 3, ev), want, 2);
+	}
+	/* An event record is itself; an unknown kind is nothing. */
+	r = rec2(TV_KIND_MARK, 0, 4000, 0);
+	r.arg[0] = 0x7476;
+	{
+		struct tv_record want[] = {
+			ev2(TV_KIND_MARK, 0, 4000, 0x7476, 0, 0, 0, 0, 0),
+		};
+		assert_events(ev, tv_rec_split(&r, 3, ev), want, 1);
+	}
+	r = rec2(TV_KIND_COUNT, 0, 5000, 0);
+	assert_int_equal(tv_rec_split(&r, 3, ev), 0);
+	r = rec2(TV_VISIT_END, 0, 5000, 0);
+	assert_int_equal(tv_rec_split(&r, 3, ev), 0);
+}
+
+/*
+ * Ring records through the encoder and the decoder: RECORDS2 frames, the
+ * events of each record with its index, and the events written during an
+ * exit (before its record) delivered after its EXIT; an older event and a
+ * LOST record keep their place.
+ */
+static void test_v2_roundtrip_order(void **state)
+{
+	struct log l = {0};
+	static struct tv_wire_enc e;
+	struct tv_rec in[5];
+	struct got *g;
+	static const struct {
+		unsigned kind;
+		uint64_t time, index;
+	} want[] = {
+		{ TV_KIND_MARK, 90, 10 },   /* before the exit: stays first */
+		{ TV_KIND_EXIT, 100, 12 },  /* the visit's exit ... */
+		{ TV_KIND_IRQ, 105, 11 },   /* ... what happened during it */
+		{ TV_KIND_SBI, 110, 12 },
+		{ TV_KIND_ENTRY, 110, 12 },
+		{ TV_KIND_LOST, 120, 13 },  /* encoder's LOST: at the next */
+		{ TV_KIND_IRQ, 120, 14 },   /* nothing after it: delivered
+					       at the hart's end */
+	};
+
+	(void)state;
+	in[0] = rec2(TV_KIND_MARK, 0, 90, 0);
+	in[0].arg[0] = 1;
+	in[1] = rec2(TV_KIND_IRQ, 0, 105, 0);
+	in[1].arg[0] = CAUSE_INTERRUPT | 6;
+	in[2] = rec2(TV_VISIT_SBI, 0, 100, 10);
+	in[2].arg[0] = 0x80000000;
+	in[3] = rec2(TV_KIND_IRQ, 0, 120, 0);
+	tv_wire_enc_init(&e, log_emit, &l);
+	tv_wire_begin(&e, &begin_info);
+	tv_wire_hart_begin(&e, 3, 10);
+	tv_wire_rec(&e, &in[0]);
+	tv_wire_rec(&e, &in[1]);
+	tv_wire_rec(&e, &in[2]);
+	tv_wire_lost(&e, 4);
+	tv_wire_rec(&e, &in[3]);
+	in[4] = rec2(TV_VISIT_END, 0, 130, 0); /* not encodable */
+	tv_wire_rec(&e, &in[4]);
+	assert_int_equal(e.dropped, 1);
+	tv_wire_hart_end(&e, 9, 4, 4);
+	tv_wire_end(&e);
+	{
+		uint8_t f[TV_WIRE_MAX_FRAME];
+
+		assert_true(line_frame(l.line[1], l.len[1], f) > 0);
+		assert_int_equal(f[0], TV_WIRE_RECORDS2);
+	}
+	g = decode_log(&l);
+	assert_int_equal(g->nerr, 0);
+	assert_int_equal(g->nrec, ARRAY_SIZE(want));
+	for (size_t i = 0; i < ARRAY_SIZE(want); i++) {
+		assert_int_equal(g->rec[i].kind, want[i].kind);
+		assert_int_equal(g->rec[i].time, want[i].time);
+		assert_int_equal(g->index[i], want[i].index);
+		assert_int_equal(g->hart[i], 3);
+		assert_int_equal(g->rec[i].vm, 1);
+		assert_int_equal(g->rec[i].vcpu, 2);
+	}
+	assert_int_equal(g->rec[1].arg[0], 0x80000000);
+	assert_int_equal(g->rec[4].arg[0], 0x80000004);
+	assert_int_equal(g->rec[5].arg[0], 4);
+	assert_true(g->end[0].complete);
+	got_free(g);
+	log_free(&l);
+}
+
+/* A RECORDS2 record with a dt of 2^32 or more is malformed, and a
+ * visit kind is not one of version 1's RECORDS frames. */
+static void test_v2_dt_range(void **state)
+{
+	struct log l = {0};
+	static struct tv_wire_enc e;
+	struct got *g;
+	struct tv_rec r = rec2(TV_VISIT_EXIT, 0, 100, 0xffffffffu);
+	/* A RECORDS2 frame by hand: hart 3, frame_seq 0, first_index 0,
+	 * one record: head TV_VISIT_EXIT, time +100 (zigzag 200), dt
+	 * 2^32 (zigzag 2^33: 0x80 0x80 0x80 0x80 0x20), six zero args. */
+	uint8_t f[64] = { TV_WIRE_RECORDS2, 0, 3, 0, 0, 0, 0, 0 };
+	static const uint8_t rec[] = { TV_VISIT_EXIT, 0xc8, 0x01,
+				       0x80, 0x80, 0x80, 0x80, 0x20,
+				       0, 0, 0, 0, 0, 0 };
+	size_t n = 8 + 10;
+
+	(void)state;
+	/* The largest dt round-trips. */
+	tv_wire_enc_init(&e, log_emit, &l);
+	tv_wire_begin(&e, &begin_info);
+	tv_wire_hart_begin(&e, 3, 0);
+	tv_wire_rec(&e, &r);
+	tv_wire_hart_end(&e, 1, 1, 0);
+	tv_wire_end(&e);
+	g = decode_log(&l);
+	assert_int_equal(g->nerr, 0);
+	assert_int_equal(g->nrec, 2);
+	assert_int_equal(g->rec[1].time, 100 + 0xffffffffull);
+	got_free(g);
+	log_free(&l);
+
+	le(f + 16, 1, 2); /* count */
+	memcpy(f + n, rec, sizeof(rec));
+	n += sizeof(rec);
+	frame_line(&l, f, n, 0);
+	f[0] = TV_WIRE_RECORDS; /* the same bytes as a version-1 frame */
+	frame_line(&l, f, n, 0);
+	g = decode_log(&l);
+	assert_int_equal(g->nrec, 0);
+	assert_true(g->nerr >= 2);
+	assert_non_null(strstr(g->err[0].msg, "record dt out of range"));
+	assert_non_null(strstr(g->err[g->nerr - 1].msg, "unknown record kind"));
+	got_free(g);
+	log_free(&l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2077,6 +2313,9 @@ int main(void)
 		cmocka_unit_test(test_format_time),
 		cmocka_unit_test(test_cause_names),
 		cmocka_unit_test(test_sbi_and_kind_names),
+		cmocka_unit_test(test_v2_split),
+		cmocka_unit_test(test_v2_roundtrip_order),
+		cmocka_unit_test(test_v2_dt_range),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
