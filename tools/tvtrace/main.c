@@ -447,7 +447,8 @@ static int streamable(const struct options *o)
 	if (o->list)
 		return 1; /* --list shows descriptions only */
 	return !o->records && !o->text && !o->explain && !o->exp.ctf &&
-	       !o->exp.json && !o->exp.csv && !o->svg && !o->histogram &&
+	       !o->exp.json && !o->exp.csv && !o->exp.trace_dat && !o->svg &&
+	       !o->histogram &&
 	       !tv_filter_active(&tt_filter);
 }
 
