@@ -21,5 +21,7 @@ void timer_set_guest(struct vcpu *v, uint64_t when); /* SBI set_timer */
 void timer_interrupt(struct vcpu *v);		/* HS timer fired */
 void timer_park(struct vcpu *v);		/* vCPU not running: nothing armed */
 void timer_arm_alarm(struct vcpu *v, uint64_t when); /* also fire at `when` */
+void timer_watchdog_pause(struct vcpu *v);	/* suspended: no watchdog */
+void timer_watchdog_resume(struct vcpu *v);	/* running again */
 
 #endif
