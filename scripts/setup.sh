@@ -8,7 +8,8 @@
 #           clang's runtime libraries for libFuzzer, babeltrace2 to read
 #           the CTF export, rsvg-convert to render tvtrace's SVGs,
 #           Debian's S-mode U-Boot for the OpenSBI -> U-Boot -> tracevisor
-#           boot chain test)
+#           boot chain test, headless Chromium to load and click
+#           tvtrace's HTML report)
 #           + linux, for the Linux guest test
 #   lint  : static analysers for `make lint` (clang-tidy, cppcheck)
 #   linux : run + what scripts/fetch-linux.sh needs to fetch the riscv64
@@ -42,7 +43,8 @@ clang:/usr/bin/clang
 libclang-rt-14-dev:/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a
 babeltrace2:/usr/bin/babeltrace2
 librsvg2-bin:/usr/bin/rsvg-convert
-u-boot-qemu:/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin"
+u-boot-qemu:/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin
+chromium:/usr/bin/chromium"
 pkgs_lint="clang-tidy:/usr/bin/clang-tidy
 cppcheck:/usr/bin/cppcheck"
 pkgs_fetch="apt:/usr/bin/apt-get
