@@ -265,14 +265,17 @@ if [ "$summary" = 1 ] && [ -x "$here/build/host/tvtrace" ]; then
 		END { printf "trace: %d dump(s), %d records in %d frame lines, kept in %s\n", d, r, f, logf }'
 	"$here/build/host/tvtrace" --summary "$log" || true
 	# Pictures of the same dump: timeline (lanes per hart, exits coloured
-	# by reason) and exits by reason; and the dump as trace-cmd's
+	# by reason) and exits by reason; the HTML report holds both with the
+	# summary and the explained records; and the dump as trace-cmd's
 	# trace.dat (`trace-cmd report`, KernelShark).
 	"$here/build/host/tvtrace" -q --svg "$here/build/timeline.svg" \
 		--histogram "$here/build/histogram.svg" \
+		--html "$here/build/report.html" \
 		--trace-dat "$here/build/trace.dat" "$log"
 	if [ $? -le 1 ]; then # written, even when some frames were damaged
 		echo "timeline:    $here/build/timeline.svg"
 		echo "histogram:   $here/build/histogram.svg"
+		echo "report:      $here/build/report.html"
 		echo "trace.dat:   $here/build/trace.dat (trace-cmd report / kernelshark)"
 	fi
 	echo "console log: $log"

@@ -9,7 +9,8 @@
 #           the CTF export, rsvg-convert to render tvtrace's SVGs,
 #           Debian's S-mode U-Boot for the OpenSBI -> U-Boot -> tracevisor
 #           boot chain test, trace-cmd and KernelShark under Xvfb with
-#           xwd/xwininfo to read the trace.dat export)
+#           xwd/xwininfo to read the trace.dat export, headless Chromium
+#           to load and click tvtrace's HTML report)
 #           + linux, for the Linux guest test
 #   lint  : static analysers for `make lint` (clang-tidy, cppcheck)
 #   linux : run + what scripts/fetch-linux.sh needs to fetch the riscv64
@@ -49,7 +50,8 @@ xvfb:/usr/bin/Xvfb
 xauth:/usr/bin/xauth
 x11-apps:/usr/bin/xwd
 x11-utils:/usr/bin/xwininfo
-u-boot-qemu:/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin"
+u-boot-qemu:/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin
+chromium:/usr/bin/chromium"
 pkgs_lint="clang-tidy:/usr/bin/clang-tidy
 cppcheck:/usr/bin/cppcheck"
 pkgs_fetch="apt:/usr/bin/apt-get

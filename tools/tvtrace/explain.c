@@ -853,7 +853,7 @@ static struct hart_state *hart_state(struct hart_state **hs, size_t *n,
 	return &(*hs)[(*n)++];
 }
 
-void tt_print_explain(FILE *out, struct tt_dump *d)
+void tt_explain_each(struct tt_dump *d, tt_explain_fn fn, void *ctx)
 {
 	struct explain x = {d, tt_timebase(d), 0};
 	struct hart_state *hs = NULL;
@@ -864,11 +864,7 @@ void tt_print_explain(FILE *out, struct tt_dump *d)
 		size_t i = d->order[k];
 		const struct tt_rec *t = &d->recs[i];
 		struct hart_state *s = hart_state(&hs, &nhs, &caphs, t->hart);
-		int show = tv_filter_record(&tt_filter, t->hart, &t->r);
 		struct line l, spec;
-		char time[32], prefix[96];
-		const char *kind = tv_kind_name(t->r.kind);
-		int plen;
 
 		l.len = spec.len = 0;
 		l.buf[0] = spec.buf[0] = '\0';
@@ -876,15 +872,8 @@ void tt_print_explain(FILE *out, struct tt_dump *d)
 			explain_exit(&x, &l, &spec, i);
 		else
 			explain_other(&x, &l, t, s); /* keeps UART state */
-		if (show) {
-			plen = snprintf(prefix, sizeof(prefix),
-					"%12s [%03u] vm%u-vcpu%u %-7s ",
-					tt_time(time, t->r.time, x.hz), t->hart,
-					t->r.vm, t->r.vcpu, kind ? kind : "?");
-			fprintf(out, "%s%s\n", prefix, l.buf);
-			if (spec.len)
-				fprintf(out, "%*s(%s)\n", plen, "", spec.buf);
-		}
+		if (tv_filter_record(&tt_filter, t->hart, &t->r))
+			fn(ctx, t, l.buf, spec.buf);
 		/* Follow the exit being handled on this hart: a record not
 		 * from the dump, an entry, a loss or a tracing start/stop
 		 * ends it. */
@@ -900,4 +889,34 @@ void tt_print_explain(FILE *out, struct tt_dump *d)
 		}
 	}
 	free(hs);
+}
+
+/* Where --explain prints, and the dump's timebase for the time column. */
+struct print_ctx {
+	FILE *out;
+	uint64_t hz;
+};
+
+/* --explain's line for one record, the spec sections indented below. */
+static void print_one(void *ctx, const struct tt_rec *t, const char *text,
+		      const char *spec)
+{
+	const struct print_ctx *p = ctx;
+	char time[32];
+	const char *kind = tv_kind_name(t->r.kind);
+	int plen;
+
+	plen = fprintf(p->out, "%12s [%03u] vm%u-vcpu%u %-7s ",
+		       tt_time(time, t->r.time, p->hz), t->hart, t->r.vm,
+		       t->r.vcpu, kind ? kind : "?");
+	fprintf(p->out, "%s\n", text);
+	if (spec[0] && plen > 0)
+		fprintf(p->out, "%*s(%s)\n", plen, "", spec);
+}
+
+void tt_print_explain(FILE *out, struct tt_dump *d)
+{
+	struct print_ctx p = {out, tt_timebase(d)};
+
+	tt_explain_each(d, print_one, &p);
 }

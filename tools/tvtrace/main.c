@@ -22,6 +22,7 @@ struct options {
 	struct tt_export_req exp; /* --ctf, --json, --csv */
 	int explain;			/* --explain */
 	const char *svg, *histogram;	/* --svg FILE, --histogram FILE */
+	const char *html;		/* --html FILE */
 	int diff;			/* --diff LOG_A LOG_B */
 	const char *input2;		/* --diff: LOG_B */
 };
@@ -97,6 +98,13 @@ static void usage(FILE *out)
 		"                      handling time (FILE - is standard output; "
 		"with --all and\n"
 		"                      several dumps, FILE-N.svg per dump)\n"
+		"      --html FILE     one self-contained HTML page: the "
+		"summary, the timeline\n"
+		"                      (zoom and pan), the histogram, the "
+		"records; a click on a\n"
+		"                      record shows its --explain text "
+		"(FILE-N.html per dump\n"
+		"                      with --all and several dumps)\n"
 		"      --diff LOG_A LOG_B  compare two runs per exit reason: "
 		"counts, average and\n"
 		"                      total handling time in A and B, change, "
@@ -287,6 +295,10 @@ static int parse_analysis_opt(struct options *o, int argc, char **argv,
 		o->svg = opt_value("--svg", val, argc, argv, i);
 		return 1;
 	}
+	if (long_opt(arg, "--html", &val)) {
+		o->html = opt_value("--html", val, argc, argv, i);
+		return 1;
+	}
 	if (long_opt(arg, "--histogram", &val)) {
 		o->histogram = opt_value("--histogram", val, argc, argv, i);
 		return 1;
@@ -410,8 +422,7 @@ static void parse_args(struct options *o, int argc, char **argv)
 		bad_usage("%s", "--diff needs two logs: --diff LOG_A LOG_B");
 	if (!o->records && !o->summary && !o->text && !o->exp.ctf &&
 	    !o->exp.json && !o->exp.csv && !o->exp.trace_dat && !o->explain &&
-	    !o->svg &&
-	    !o->histogram)
+	    !o->svg && !o->histogram && !o->html)
 		o->records = 1;
 }
 
@@ -435,8 +446,7 @@ static int prints_views(const struct options *o)
 {
 	return o->records || o->summary || o->text || o->explain ||
 	       !(o->exp.ctf || o->exp.json || o->exp.csv || o->exp.trace_dat ||
-		 o->svg ||
-		 o->histogram);
+		 o->svg || o->histogram || o->html);
 }
 
 /* Can the log be streamed (tt_log.stream): do the chosen views need
@@ -448,8 +458,7 @@ static int streamable(const struct options *o)
 		return 1; /* --list shows descriptions only */
 	return !o->records && !o->text && !o->explain && !o->exp.ctf &&
 	       !o->exp.json && !o->exp.csv && !o->exp.trace_dat && !o->svg &&
-	       !o->histogram &&
-	       !tv_filter_active(&tt_filter);
+	       !o->histogram && !o->html && !tv_filter_active(&tt_filter);
 }
 
 /* An SVG file could not be written (exit status 2). */
@@ -477,6 +486,8 @@ static void show_dump(const struct options *o, struct tt_dump *d,
 		output_failed = 1;
 	if (o->histogram && tt_write_svg(TT_SVG_HISTOGRAM, o->histogram, d,
 					 number, svg_numbered) != 0)
+		output_failed = 1;
+	if (o->html && tt_write_html(o->html, d, number, svg_numbered) != 0)
 		output_failed = 1;
 	if (o->summary) {
 		if (o->records || o->text)

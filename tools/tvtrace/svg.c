@@ -267,13 +267,22 @@ static int close_out(FILE *f, const char *path)
 	return bad ? -1 : 0;
 }
 
-/* The document's start: SVG 1.1 root with its size, white background. */
+/* Set while an SVG is written into an HTML page (tt_svg_write). */
+static int svg_embedded;
+
+/* The document's start: SVG 1.1 root with its size, white background.
+ * Inside HTML the XML declaration and DOCTYPE are left out: HTML's
+ * parser takes an inline <svg> element as is (HTML Living Standard,
+ * "SVG"), where a declaration would be a bogus comment. */
 static void svg_begin(FILE *out, double w, double h, const char *title)
 {
+	if (!svg_embedded)
+		fprintf(out,
+			"<?xml version=\"1.0\" encoding=\"UTF-8\" "
+			"standalone=\"no\"?>\n"
+			"<!DOCTYPE svg PUBLIC \"-//W3C//DTD SVG 1.1//EN\" "
+			"\"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd\">\n");
 	fprintf(out,
-		"<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\"?>\n"
-		"<!DOCTYPE svg PUBLIC \"-//W3C//DTD SVG 1.1//EN\" "
-		"\"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd\">\n"
 		"<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" "
 		"width=\"%.0f\" height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" "
 		"font-family=\"%s\">\n<title>",
@@ -954,6 +963,16 @@ static void histogram(FILE *out, struct tt_dump *d, size_t number)
 
 /* ----------------------------------------------------------------- API */
 
+void tt_svg_write(FILE *out, int kind, struct tt_dump *d, size_t number)
+{
+	svg_embedded = 1;
+	if (kind == TT_SVG_HISTOGRAM)
+		histogram(out, d, number);
+	else
+		timeline(out, d, number);
+	svg_embedded = 0;
+}
+
 int tt_write_svg(int kind, const char *path, struct tt_dump *d, size_t number,
 		 int numbered)
 {
@@ -962,17 +981,9 @@ int tt_write_svg(int kind, const char *path, struct tt_dump *d, size_t number,
 	FILE *f;
 	int rc;
 
-	if (numbered && strcmp(path, "-") != 0) {
-		/* "out.svg" -> "out-2.svg" for dump 2 of --all. */
-		const char *dot = strrchr(path, '.');
-		const char *slash = strrchr(path, '/');
-		size_t stem = dot && (!slash || dot > slash) ? (size_t)(dot - path)
-							      : strlen(path);
-
-		name = tt_xrealloc(NULL, strlen(path) + 32, 1);
-		snprintf(name, strlen(path) + 32, "%.*s-%zu%s", (int)stem, path,
-			 number, path + stem);
-		use = name;
+	if (numbered) {
+		name = tt_numbered_name(path, number);
+		use = name ? name : path;
 	}
 	f = open_out(use);
 	if (!f) {

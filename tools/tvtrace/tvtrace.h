@@ -13,6 +13,7 @@
  * explain.c   --explain: every record in plain language, spec sections
  * svg.c       --svg (timeline), --histogram (exits by reason), SVG 1.1
  * diff.c      --diff LOG_A LOG_B: two runs' exit statistics compared
+ * html.c      --html FILE: one self-contained HTML report of a dump
  * main.c      command line, dump selection, exit status
  */
 #ifndef TVTRACE_H
@@ -98,6 +99,9 @@ int tt_cmp_rec(const void *a, const void *b);
 void tt_sort(struct tt_dump *d);
 /* A one-line description of a dump (for headers and --list). */
 void tt_describe_dump(FILE *out, const struct tt_dump *d, size_t number);
+/* "out.svg" -> "out-N.svg" (--all with several dumps), malloc'd; NULL
+ * for "-" (standard output keeps its name). */
+char *tt_numbered_name(const char *path, size_t number);
 /* Is this dump complete (BEGIN and END seen, no frame missing)? */
 int tt_complete(const struct tt_dump *d);
 
@@ -196,6 +200,12 @@ size_t tt_collect_exits(const struct tt_dump *d, struct tt_exit **out);
 
 /* explain.c: --explain, every record in plain language. */
 void tt_print_explain(FILE *out, struct tt_dump *d);
+/* The same explanations one record at a time, in time order, for the
+ * records the filter shows: text is the plain-language line, spec the
+ * specification sections ("" when none); both valid during the call. */
+typedef void (*tt_explain_fn)(void *ctx, const struct tt_rec *t,
+			      const char *text, const char *spec);
+void tt_explain_each(struct tt_dump *d, tt_explain_fn fn, void *ctx);
 
 /* svg.c: --svg FILE (timeline), --histogram FILE (exits by reason). With
  * numbered, "out.svg" becomes "out-N.svg" for dump N (--all). Returns 0,
@@ -203,6 +213,16 @@ void tt_print_explain(FILE *out, struct tt_dump *d);
 enum { TT_SVG_TIMELINE, TT_SVG_HISTOGRAM };
 int tt_write_svg(int kind, const char *path, struct tt_dump *d, size_t number,
 		 int numbered);
+
+/* The same picture as an <svg> element to embed in an HTML page (no XML
+ * declaration or DOCTYPE). */
+void tt_svg_write(FILE *out, int kind, struct tt_dump *d, size_t number);
+
+/* html.c: --html FILE, one self-contained page: summary, timeline,
+ * histogram, records with their explanations. Numbered as tt_write_svg.
+ * Returns 0, or -1 after printing why. */
+int tt_write_html(const char *path, struct tt_dump *d, size_t number,
+		  int numbered);
 
 /* diff.c: --diff LOG_A LOG_B; returns the exit status. */
 int tt_diff_main(const char *log_a, const char *log_b, unsigned long dump,

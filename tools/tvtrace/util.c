@@ -115,3 +115,21 @@ void tt_describe_dump(FILE *out, const struct tt_dump *d, size_t number)
 		(unsigned long long)d->first_line,
 		tt_complete(d) ? "complete" : "INCOMPLETE");
 }
+
+char *tt_numbered_name(const char *path, size_t number)
+{
+	const char *dot = strrchr(path, '.');
+	const char *slash = strrchr(path, '/');
+	size_t stem, size = strlen(path) + 32;
+	char *name;
+
+	if (strcmp(path, "-") == 0)
+		return NULL;
+	/* "out.svg" -> "out-2.svg" for dump 2 of --all. */
+	stem = dot && (!slash || dot > slash) ? (size_t)(dot - path)
+					      : strlen(path);
+	name = tt_xrealloc(NULL, size, 1);
+	snprintf(name, size, "%.*s-%zu%s", (int)stem, path, number,
+		 path + stem);
+	return name;
+}
