@@ -119,6 +119,8 @@ void attack_storm(void);
  * then, as the very last attempt, trace filter 0 before shutdown. */
 void attack_trace(void);
 void attack_trace_filter_last(void);
+/* trace_cycles.c: stop and rewind cycle/instret through SBI PMU. */
+void attack_trace_cycles(void);
 
 /* Variants chosen by hostile=NAME in /chosen/bootargs. */
 void variant_doublefault(void) __attribute__((noreturn));

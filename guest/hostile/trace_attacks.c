@@ -20,6 +20,8 @@
  *    (vCPU 1's longer than the hypervisor's line buffer, each written in
  *    two calls). Every dump must decode intact, every mark must be in
  *    exactly one dump, every dump id must differ.
+ *  - The cycle column: the guest stops and rewinds its cycle and instret
+ *    through SBI PMU while exits are recorded (trace_cycles.c).
  *  - Filter 0 before shutdown (attack_trace_filter_last): the filter change
  *    and the guest's stop must still be recorded.
  */
@@ -374,6 +376,7 @@ void attack_trace(void)
 	printf("hostile: forged %u trace dumps, %u frame lines, ids %#lx..%#lx\n",
 	       forged_dumps, forged_lines, FORGE_TAG + 1, FORGE_TAG + forged_dumps);
 	concurrent_dumps();
+	attack_trace_cycles();
 }
 
 /* The last attempt: filter every kind out, then shut down. The CONTROL

@@ -2,7 +2,8 @@
  * SMP test guest: SBI HSM ("Hart State Management Extension"). vCPU 0
  * starts the others with hart_start and follows their status (STOPPED,
  * then START_PENDING or STARTED, then STARTED once they run); later each
- * stops itself with hart_stop, and one is started again.
+ * stops itself with hart_stop, and one is started again (and what the
+ * restart resets is checked, reset.c).
  */
 #include "smp_guest.h"
 
@@ -194,15 +195,18 @@ static bool suspend_and_resume(unsigned k)
 bool hsm_stop_restart(unsigned *stops, unsigned *restarts)
 {
 	bool ok = true;
-	for (unsigned k = 0; k < nvcpus; k++)
-		if (is_secondary(k)) {
-			bool s = stop_one(k);
+	unsigned k = boot_hart == 1 ? 2 : 1; /* the one restarted */
+	command(k, CMD_RESET_PREP, 0);
+	ok &= command_wait(k, "reset prep");
+	for (unsigned j = 0; j < nvcpus; j++)
+		if (is_secondary(j)) {
+			bool s = stop_one(j);
 			ok &= s;
 			*stops += s;
 		}
-	for (unsigned k = 0; k < nvcpus; k++)
-		if (is_secondary(k) && hsm_status(k) != SBI_HSM_STATE_STOPPED) {
-			fail(boot_hart, "vCPU %u is not STOPPED after the stop phase", k);
+	for (unsigned j = 0; j < nvcpus; j++)
+		if (is_secondary(j) && hsm_status(j) != SBI_HSM_STATE_STOPPED) {
+			fail(boot_hart, "vCPU %u is not STOPPED after the stop phase", j);
 			ok = false;
 		}
 	long st = hsm_status(boot_hart);
@@ -213,7 +217,7 @@ bool hsm_stop_restart(unsigned *stops, unsigned *restarts)
 	if (!ok)
 		return false;
 
-	unsigned k = boot_hart == 1 ? 2 : 1;
+	reset_poison(k);
 	uint64_t run = stats[k].runs + 1;
 	if (!start_one(k) || !confirm_started(k, run, seconds(5)))
 		return false;
@@ -234,6 +238,8 @@ bool hsm_stop_restart(unsigned *stops, unsigned *restarts)
 	}
 	say("smp: hsm: vCPU %u restarted (run %lu), answered %u pings, status STARTED", k,
 	    (unsigned long)stats[k].runs, PP_RESTART_ROUNDS);
+	command(k, CMD_RESET_CHECK, 0);
+	ok &= command_wait(k, "reset check");
 	ok &= suspend_and_resume(k);
 	ok &= stop_one(k);
 	*restarts += ok;

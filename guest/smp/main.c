@@ -269,6 +269,12 @@ static void command_loop(unsigned me)
 				fail(me, "the written code returned %lu after remote_fence_i, "
 				     "want %lu", (unsigned long)c->result, (unsigned long)c->arg);
 			break;
+		case CMD_RESET_PREP:
+			reset_prep(me);
+			break;
+		case CMD_RESET_CHECK:
+			reset_check(me);
+			break;
 		case CMD_SUSPEND_NONRET:
 			__atomic_store_n(&c->done, seen, __ATOMIC_RELEASE);
 			suspend_nonret(me); /* resumes at secondary_entry */

@@ -52,6 +52,8 @@ enum smp_cmd {
 	CMD_CALL_CODE,	/* call the shared code buffer, report the value */
 	CMD_STOP,	/* print what we did, SBI HSM hart_stop */
 	CMD_SUSPEND_NONRET, /* non-retentive suspend until a timer 1 ms ahead */
+	CMD_RESET_PREP,	/* STA memory and FWFT features set before a stop */
+	CMD_RESET_CHECK, /* after hart_start: all of that reset */
 };
 
 /* One secondary's command slot: vCPU 0 writes cmd/arg then bumps seq;
@@ -119,6 +121,11 @@ bool start_secondaries(void);
 bool start_for_bench(unsigned k);
 bool hsm_stop_restart(unsigned *stops, unsigned *restarts);
 void suspend_nonret(unsigned me) __attribute__((noreturn));
+
+/* reset.c */
+void reset_prep(unsigned me);
+void reset_poison(unsigned k);
+void reset_check(unsigned me);
 
 /* edges.c */
 extern uint64_t ram_base, ram_size;

@@ -201,18 +201,46 @@ static bool pmu_firmware_counters(unsigned long fw_mask)
 	CHECK(r.error == 0, "start with initial value: %ld", r.error);
 	illegal_insns(2);
 	CHECK(fw_read(ill) == 102, "counter from 100 after 2: %lu", (unsigned long)fw_read(ill));
-	/* A set with a counter never started is refused whole. */
+	uint64_t from100 = fw_read(ill);
+	/* A set with counters never started: "Stop ... a set of counters",
+	 * ALREADY_STOPPED because "at least one counter ... is already
+	 * stopped"; the started ones of the set are stopped all the same
+	 * (Linux's perf driver stops every counter this way). */
 	r = pmu(SBI_PMU_COUNTER_STOP, 0, fw_mask, SBI_PMU_STOP_RESET, 0, 0);
 	CHECK(r.error == SBI_ERR_ALREADY_STOPPED, "stop of every firmware counter: %ld", r.error);
-	unsigned long mine = (1UL << ill) | (1UL << tmr) | (1UL << acc) | (1UL << ipi);
-	r = pmu(SBI_PMU_COUNTER_STOP, 0, mine, SBI_PMU_STOP_RESET, 0, 0);
-	CHECK(r.error == 0, "stop with reset: %ld", r.error);
+	illegal_insns(3);
+	sbi_call(SBI_EXT_TIME, SBI_TIME_SET_TIMER, ~0UL, 0, 0);
+	CHECK(fw_read(ill) == from100 && fw_read(tmr) == n_tmr,
+	      "after the stop of every counter (ALREADY_STOPPED): ILLEGAL_INSN %lu (was %lu), "
+	      "SET_TIMER %lu (was %lu): the started ones still count",
+	      (unsigned long)fw_read(ill), (unsigned long)from100, (unsigned long)fw_read(tmr),
+	      (unsigned long)n_tmr);
+	r = pmu(SBI_PMU_COUNTER_STOP, (unsigned long)ill, 1, 0, 0, 0);
+	CHECK(r.error == SBI_ERR_ALREADY_STOPPED, "stop after the stop of every counter: %ld", r.error);
+	/* RESET on every counter of the set, even those that were stopped. */
 	r = pmu(SBI_PMU_COUNTER_START, (unsigned long)ill, 1, 0, 0, 0);
 	CHECK(r.error == SBI_ERR_INVALID_PARAM, "start of a reset (unconfigured) counter: %ld", r.error);
+	/* Start of a set with one counter started: the others start, and
+	 * ALREADY_STARTED says one was. */
+	ill = fw_counter(fw_mask, SBI_PMU_FW_ILLEGAL_INSN);
+	r = pmu(SBI_PMU_COUNTER_CFG_MATCH, 0, fw_mask, SBI_PMU_CFG_CLEAR_VALUE,
+		PMU_FW_EVENT(SBI_PMU_FW_SET_TIMER), 0);
+	tmr = r.error ? -1 : r.value;
+	CHECK(ill >= 0 && tmr >= 0 && ill != tmr, "config_matching again: %ld %ld", ill, tmr);
+	if (!ok)
+		return false;
+	r = pmu(SBI_PMU_COUNTER_START, 0, (1UL << ill) | (1UL << tmr), 0, 0, 0);
+	CHECK(r.error == SBI_ERR_ALREADY_STARTED, "start of {started, stopped}: %ld", r.error);
+	sbi_call(SBI_EXT_TIME, SBI_TIME_SET_TIMER, ~0UL, 0, 0);
+	CHECK(fw_read(tmr) == 1, "the stopped counter of the set started: SET_TIMER %lu, want 1",
+	      (unsigned long)fw_read(tmr));
+	r = pmu(SBI_PMU_COUNTER_STOP, 0, (1UL << ill) | (1UL << tmr), SBI_PMU_STOP_RESET, 0, 0);
+	CHECK(r.error == 0, "stop with reset: %ld", r.error);
 	printf("    firmware counters: ILLEGAL_INSN %lu, SET_TIMER %lu, ACCESS_LOAD %lu, "
-	       "IPI_RECEIVED %lu; stop, restart from 100: %lu\n",
+	       "IPI_RECEIVED %lu; stop, restart from 100: %lu; a stop of every counter stops "
+	       "the started ones (ALREADY_STOPPED)\n",
 	       (unsigned long)n_ill, (unsigned long)n_tmr, (unsigned long)n_acc,
-	       (unsigned long)n_ipi, (unsigned long)fw_read(ill));
+	       (unsigned long)n_ipi, (unsigned long)from100);
 	return ok;
 }
 
@@ -241,9 +269,21 @@ static bool pmu_errors(unsigned long fw_mask, long n)
 	return ok;
 }
 
-/* cycle, through the firmware's PMU: set to 2^62, stopped, running again
- * from where it would have been. */
-static bool pmu_cycle(unsigned long hw_mask)
+/* Spin a while without an exit. */
+static void busy(void)
+{
+	for (volatile int i = 0; i < 2000; i++)
+		;
+}
+
+/*
+ * cycle and instret as the SBI PMU's counters 0 and 2: the guest's own,
+ * virtual (hyp/sbi/sbi_pmu_hw.c). Taken over by config_matching, they
+ * read still until started (a counter never started is stopped), count
+ * from the initial value, freeze when stopped, go on from there; a stop
+ * of both with one never started stops the other too.
+ */
+static bool pmu_virtual_counters(unsigned long hw_mask)
 {
 	bool ok = true;
 	const uint64_t INIT = 1ULL << 62;
@@ -253,28 +293,66 @@ static bool pmu_cycle(unsigned long hw_mask)
 	if (!ok)
 		return false;
 	uint64_t c0 = csr_read(CSR_CYCLE);
-	pmu(SBI_PMU_COUNTER_STOP, 0, 1, 0, 0, 0); /* may be running: start needs it stopped */
+	busy();
+	uint64_t c0b = csr_read(CSR_CYCLE);
+	CHECK(c0b == c0, "cycle, configured but never started, moved %#lx -> %#lx",
+	      (unsigned long)c0, (unsigned long)c0b);
+	r = pmu(SBI_PMU_COUNTER_STOP, 0, 1, 0, 0, 0);
+	CHECK(r.error == SBI_ERR_ALREADY_STOPPED, "stop of cycle never started: %ld", r.error);
 	r = pmu(SBI_PMU_COUNTER_START, 0, 1, SBI_PMU_START_SET_INIT_VALUE, INIT, 0);
 	uint64_t c1 = csr_read(CSR_CYCLE);
 	CHECK(r.error == 0, "start(cycle, 2^62): %ld", r.error);
-	CHECK(c1 >= INIT && c1 - INIT < (1ULL << 40), "cycle %#lx after starting it at 2^62 (was %#lx)",
-	      (unsigned long)c1, (unsigned long)c0);
+	CHECK(c1 >= INIT && c1 - INIT < (1ULL << 32), "cycle %#lx after starting it at 2^62",
+	      (unsigned long)c1);
+	r = pmu(SBI_PMU_COUNTER_START, 0, 1, SBI_PMU_START_SET_INIT_VALUE, 5, 0);
+	uint64_t c1b = csr_read(CSR_CYCLE);
+	CHECK(r.error == SBI_ERR_ALREADY_STARTED && c1b > c1,
+	      "start of a started cycle: %ld, and it went %#lx -> %#lx (not reset)", r.error,
+	      (unsigned long)c1, (unsigned long)c1b);
 	r = pmu(SBI_PMU_COUNTER_STOP, 0, 1, 0, 0, 0);
 	uint64_t c2 = csr_read(CSR_CYCLE);
-	for (volatile int i = 0; i < 1000; i++)
-		;
+	busy();
 	uint64_t c3 = csr_read(CSR_CYCLE);
-	CHECK(r.error == 0 && c3 == c2, "stopped cycle: error %ld, %#lx then %#lx", r.error,
-	      (unsigned long)c2, (unsigned long)c3);
-	/* Running again, where it would be had it never been touched. */
-	r = pmu(SBI_PMU_COUNTER_START, 0, 1, SBI_PMU_START_SET_INIT_VALUE, c0 + (c3 - INIT), 0);
-	CHECK(r.error == 0 && csr_read(CSR_CYCLE) >= c0, "restart: %ld", r.error);
-	r = pmu(SBI_PMU_COUNTER_CFG_MATCH, 0, hw_mask, 0, SBI_PMU_HW_INSTRUCTIONS, 0);
+	CHECK(r.error == 0 && c3 == c2 && c2 > c1b, "stopped cycle: error %ld, %#lx then %#lx",
+	      r.error, (unsigned long)c2, (unsigned long)c3);
+	r = pmu(SBI_PMU_COUNTER_START, 0, 1, 0, 0, 0);
+	busy();
+	uint64_t c4 = csr_read(CSR_CYCLE);
+	CHECK(r.error == 0 && c4 > c3 && c4 - c3 < (1ULL << 32),
+	      "restart without a value: error %ld, %#lx after %#lx", r.error, (unsigned long)c4,
+	      (unsigned long)c3);
+	/* instret: CLEAR_VALUE and AUTO_START in the match. */
+	r = pmu(SBI_PMU_COUNTER_CFG_MATCH, 0, hw_mask,
+		SBI_PMU_CFG_CLEAR_VALUE | SBI_PMU_CFG_AUTO_START, SBI_PMU_HW_INSTRUCTIONS, 0);
+	uint64_t i0 = csr_read(CSR_INSTRET);
+	busy();
+	uint64_t i1 = csr_read(CSR_INSTRET);
 	CHECK(r.error == 0 && r.value == 2, "config_matching(INSTRUCTIONS): error %ld counter %ld",
 	      r.error, r.value);
-	pmu(SBI_PMU_COUNTER_START, 2, 1, 0, 0, 0); /* instret keeps counting */
-	printf("    cycle through the firmware's PMU: set to 2^62 (read %#lx), stopped at +%lu\n",
-	       (unsigned long)c1, (unsigned long)(c3 - INIT));
+	CHECK(i0 < (1ULL << 32) && i1 > i0 + 2000, "instret from 0: %lu, then %lu",
+	      (unsigned long)i0, (unsigned long)i1);
+	r = pmu(SBI_PMU_COUNTER_CFG_MATCH, 0, hw_mask, 0, SBI_PMU_HW_CPU_CYCLES, 0);
+	CHECK(r.error == SBI_ERR_NOT_SUPPORTED, "config_matching(CPU_CYCLES) with cycle started: %ld",
+	      r.error);
+	r = pmu(SBI_PMU_COUNTER_CFG_MATCH, 0, hw_mask, 0, 3 /* CACHE_REFERENCES */, 0);
+	CHECK(r.error == SBI_ERR_NOT_SUPPORTED, "config_matching(CACHE_REFERENCES): %ld", r.error);
+	/* cycle started, instret stopped: a stop of both stops cycle and says
+	 * ALREADY_STOPPED. */
+	r = pmu(SBI_PMU_COUNTER_STOP, 2, 1, 0, 0, 0);
+	CHECK(r.error == 0, "stop(instret): %ld", r.error);
+	r = pmu(SBI_PMU_COUNTER_STOP, 0, 5, 0, 0, 0);
+	uint64_t c5 = csr_read(CSR_CYCLE);
+	busy();
+	uint64_t c6 = csr_read(CSR_CYCLE);
+	CHECK(r.error == SBI_ERR_ALREADY_STOPPED && c5 == c6,
+	      "stop of {cycle started, instret stopped}: %ld, cycle %#lx then %#lx", r.error,
+	      (unsigned long)c5, (unsigned long)c6);
+	/* Running again for whoever reads them next. */
+	r = pmu(SBI_PMU_COUNTER_START, 0, 5, 0, 0, 0);
+	CHECK(r.error == 0, "start(cycle, instret): %ld", r.error);
+	printf("    cycle and instret virtual: still until started, from 2^62 (read %#lx), "
+	       "stopped at +%lu, restarted; instret from 0 (%lu)\n",
+	       (unsigned long)c1, (unsigned long)(c3 - INIT), (unsigned long)i0);
 	return ok;
 }
 
@@ -299,7 +377,7 @@ bool step_sbi_pmu(void)
 			continue;
 		}
 		hw_mask |= 1UL << i;
-		CHECK((info & 0xfff) == CSR_CYCLE + (unsigned long)i && ((info >> 12) & 0x3f) >= 31,
+		CHECK((info & 0xfff) == CSR_CYCLE + (unsigned long)i && ((info >> 12) & 0x3f) == 63,
 		      "hardware counter %ld: CSR %#lx width %lu", i, info & 0xfff,
 		      ((info >> 12) & 0x3f) + 1);
 	}
@@ -307,9 +385,8 @@ bool step_sbi_pmu(void)
 	printf("    %ld counters: firmware %#lx, hardware %#lx\n", n, fw_mask, hw_mask);
 	ok &= pmu_errors(fw_mask, n);
 	ok &= pmu_firmware_counters(fw_mask);
-	if (hw_mask & 1)
-		ok &= pmu_cycle(hw_mask);
-	else
-		printf("    no hardware counters: the firmware has no SBI PMU with cycle\n");
+	CHECK(hw_mask == 5, "hardware counters %#lx, want cycle and instret (0x5)", hw_mask);
+	if (hw_mask == 5)
+		ok &= pmu_virtual_counters(hw_mask);
 	return ok;
 }

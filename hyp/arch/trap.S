@@ -221,6 +221,21 @@ hart_has_h:
 2:	csrw	stvec, t1
 	ret
 
+/* int hart_can_read_instret(void): 1 when HS-mode may read `instret`
+ * (the firmware's mcounteren.IR), probed the same way. */
+	.globl hart_can_read_instret
+hart_can_read_instret:
+	csrr	t1, stvec
+	la	t2, 1f
+	csrw	stvec, t2
+	li	a0, 1
+	csrr	t0, instret
+	j	2f
+	.balign 4
+1:	li	a0, 0
+2:	csrw	stvec, t1
+	ret
+
 /* int hart_can_read_cycle(void): 1 when HS-mode may read `cycle`
  * (the firmware's mcounteren.CY), probed the same way. */
 	.globl hart_can_read_cycle

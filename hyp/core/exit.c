@@ -69,8 +69,8 @@ static void inject_illegal_instruction(struct vcpu *v)
 	inject_exception(v, EXC_ILLEGAL_INST, insn == ~0ULL ? 0 : (uint32_t)insn);
 }
 
-/* Virtual-instruction exception: WFI and Zawrs' WRS.NTO with hstatus.VTW=1
- * are the ones we handle; anything else is an instruction VS-mode may not
+/* Virtual-instruction exception: WFI and Zawrs' WRS.NTO with hstatus.VTW=1,
+ * and reads of a virtual cycle or instret, are the ones we handle; anything else is an instruction VS-mode may not
  * execute, which the guest sees as an illegal instruction ("Virtual
  * Instruction Exceptions"). Which instruction it was is read from the
  * guest: stval is not reliable for it (QEMU 10.0 leaves a stale value for
@@ -99,6 +99,10 @@ static void handle_virtual_instruction(struct vcpu *v)
 		}
 		return;
 	}
+	/* cycle or instret of a vCPU that took them over through the SBI
+	 * PMU (hcounteren bit clear): its own virtual counter. */
+	if (sbi_pmu_counter_read(v, insn))
+		return;
 	inject_exception(v, EXC_ILLEGAL_INST, raw == ~0ULL ? 0 : insn);
 }
 

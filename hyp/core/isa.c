@@ -73,6 +73,14 @@ static const struct virt_ext {
 	{ "zicboz", HENVCFG_CBZE },
 	{ "svpbmt", HENVCFG_PBMTE },
 	{ "svadu", HENVCFG_ADUE },
+	/* Svade: VS-stage A/D updates raise page faults. That is what the
+	 * guest gets while henvcfg.ADUE is 0, its reset value (SBI FWFT's
+	 * PTE_AD_HW_UPDATING resets to 0, hyp/sbi/sbi_fwft.c): "when ADUE=0,
+	 * the implementation behaves as though Svadu were not implemented for
+	 * VS-stage address translation". So a guest told of Svadu is told of
+	 * Svade too, host's or not (add_svade below): both listed mean Svade
+	 * until the guest turns hardware updating on through FWFT. */
+	{ "svade", PASS },
 	{ "sstc", HENVCFG_STCE },
 	/* Not offered: Zawrs. With hstatus.VTW=1 (which WFI needs) every
 	 * WRS.NTO in VS-mode is a virtual-instruction exit, so a guest told
@@ -269,7 +277,7 @@ static void print_left_out(uint64_t stuck, bool sstc, bool has_v)
 static void build_guest_strings(uint64_t stuck, bool sstc)
 {
 	bool has_v = (host.letters & (1U << ('v' - 'a'))) != 0;
-	size_t size = 8 + 2 * 26;
+	size_t size = 8 + 2 * 26 + sizeof("_svade");
 	for (int i = 0; i < host.next; i++)
 		size += host.ext[i].len + 1;
 	guest.string = mem_alloc_hyp(size, 8, "guest ISA string");
@@ -283,10 +291,19 @@ static void build_guest_strings(uint64_t stuck, bool sstc)
 		guest.list[l++] = *c;
 		guest.list[l++] = 0;
 	}
+	bool host_svade = false;
+	for (int i = 0; i < host.next; i++)
+		host_svade |= name_eq(host.ext[i].s, host.ext[i].len, "svade");
 	for (int i = 0; i < host.next; i++) {
 		const struct ext_name *e = &host.ext[i];
 		if (!offered(e, stuck, sstc, has_v))
 			continue;
+		if (!host_svade && name_eq(e->s, e->len, "svadu")) {
+			/* add_svade: just before Svadu, in alphabetical order */
+			n += (size_t)snprintf(guest.string + n, size - n, "_svade");
+			memcpy(guest.list + l, "svade", 6);
+			l += 6;
+		}
 		guest.string[n++] = '_';
 		for (size_t k = 0; k < e->len; k++) {
 			guest.string[n++] = lower(e->s[k]);
@@ -318,7 +335,8 @@ uint64_t isa_guest_setup(bool sstc)
 		if ((csr_read(CSR_HENVCFG) & (3UL << 4)) != HENVCFG_CBIE_FLUSH)
 			stuck &= ~HENVCFG_CBIE_FLUSH;
 		build_guest_strings(stuck, sstc);
-		guest.henvcfg = stuck;
+		/* ADUE is offered (Svadu) but starts 0: FWFT's reset value. */
+		guest.henvcfg = stuck & ~HENVCFG_ADUE;
 		guest.decided = true;
 	}
 	csr_write(CSR_HENVCFG, guest.henvcfg);

@@ -159,6 +159,7 @@ static void enter_started(struct vcpu *v)
 	v->sstatus |= SSTATUS_SPP;
 	v->sstatus &= ~SSTATUS_SPIE;
 	timer_init(v); /* the watchdog again; no guest deadline yet */
+	sbi_vcpu_reset(v); /* a hart reset for FWFT and STA */
 	__atomic_store_n(&v->hsm_state, SBI_HSM_STATE_STARTED, __ATOMIC_RELEASE);
 	vcpu_run(v);
 }

@@ -140,6 +140,26 @@ void timer_interrupt(struct vcpu *v)
 	rearm(v);
 }
 
+/* A suspended vCPU (SBI SUSP system suspend, HSM retentive or
+ * non-retentive suspend) makes no exit because its guest asked to sleep,
+ * not because it hangs: the watchdog is off until it runs again
+ * (timer_watchdog_resume), and then counts a whole period afresh. */
+void timer_watchdog_pause(struct vcpu *v)
+{
+	v->watchdog_next = NEVER;
+	rearm(v);
+}
+
+void timer_watchdog_resume(struct vcpu *v)
+{
+	if (!opt.watchdog_ms)
+		return;
+	v->watchdog_next = csr_read(CSR_TIME) + watchdog_period();
+	v->watchdog_exits = v->exits;
+	v->watchdog_reported = false;
+	rearm(v);
+}
+
 /* A vCPU that is not running (stopped, never started): nothing may wake
  * its hart but a request from another hart. Its SBI timer and the
  * watchdog are disarmed (with the HS timer at "never", sip.STIP clears:

@@ -22,5 +22,7 @@ void timer_interrupt(struct vcpu *v);		/* HS timer fired */
 void timer_park(struct vcpu *v);		/* vCPU not running: nothing armed */
 void timer_arm_alarm(struct vcpu *v, uint64_t when); /* also fire at `when` */
 void timer_arm_input_poll(struct vcpu *v, uint64_t when); /* console poll */
+void timer_watchdog_pause(struct vcpu *v);	/* suspended: no watchdog */
+void timer_watchdog_resume(struct vcpu *v);	/* running again */
 
 #endif

@@ -3,6 +3,7 @@
  */
 #include "vcpu.h"
 
+#include "../sbi/sbi_hooks.h"
 #include "../trace/trace.h"
 #include "isa.h"
 #include "timer.h"
@@ -39,6 +40,7 @@ void vcpu_init(struct vcpu *v, struct vm *vm, unsigned id, unsigned hart)
 	/* henvcfg enables what the guest's ISA string promises (isa.c). */
 	isa_guest_setup(timer_guest_has_sstc());
 	timer_init(v);
+	sbi_vcpu_init(v); /* FWFT, STA and PMU state (hyp/sbi) */
 
 	/* The guest's own supervisor CSRs start as after reset. */
 	csr_write(CSR_VSSTATUS, 0);

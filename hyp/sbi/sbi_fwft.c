@@ -10,8 +10,6 @@
  *   SSE bit 3, DTE bit 59, ADUE bit 61, PMM bits 33:32). The field is
  *   WARL and reads zero where the hart lacks the extension, so a feature
  *   is supported when the value it needs sticks; get reads the field.
- *   PTE_AD_HW_UPDATING starts as the guest's ISA says: enabled when the
- *   guest is told of Svadu (without Svade) (hyp/core/isa.c).
  *   MISALIGNED_EXC_DELEG: whether misaligned loads and stores trap to the
  *   guest instead of being emulated by the machine-mode firmware is the
  *   firmware's medeleg, which only the firmware's own FWFT can change; the
@@ -22,10 +20,23 @@
  * A feature the hart cannot provide is SBI_ERR_NOT_SUPPORTED; reserved
  * and platform-specific feature ids (none implemented) SBI_ERR_DENIED;
  * a locked feature SBI_ERR_DENIED_LOCKED until the vCPU is reset.
+ *
+ * Reset ("FWFT Feature Attribute Values", "Upon hart reset, local feature
+ * values are not retained and reset to their default reset values", and
+ * LOCK holds "until hart reset" for a local feature): LANDING_PAD,
+ * SHADOW_STACK, DOUBLE_TRAP, PTE_AD_HW_UPDATING and POINTER_MASKING_PMLEN
+ * reset to 0, so the vCPU starts with those henvcfg fields clear (for
+ * ADUE the guest's ISA lists Svade with Svadu, hyp/core/isa.c); the
+ * implementation-defined reset value of MISALIGNED_EXC_DELEG is the
+ * firmware's setting when the hypervisor set the vCPU up. A vCPU's hart is
+ * reset when HSM hart_start starts it (sbi_fwft_reset); "during
+ * non-retentive suspend, feature values are retained", so an HSM
+ * non-retentive suspend or a system suspend keeps them.
  */
 #include <tracevisor/sbi_ids.h>
 
 #include "sbi.h"
+#include "sbi_hooks.h"
 
 #define HENVCFG_LPE (1UL << 2)
 #define HENVCFG_SSE (1UL << 3)
@@ -98,6 +109,9 @@ static bool fw_has_fwft(void)
 	return known;
 }
 
+/* The henvcfg fields of the features, each reset to 0. */
+#define HENVCFG_FWFT_FIELDS (HENVCFG_LPE | HENVCFG_SSE | HENVCFG_PMM | HENVCFG_DTE | HENVCFG_ADUE)
+
 static bool supported(uint32_t f)
 {
 	if (f == SBI_FWFT_MISALIGNED_EXC_DELEG)
@@ -142,6 +156,7 @@ static long fwft_set(struct vcpu *v, uint32_t f, unsigned long value, unsigned l
 		long e = fw_call(SBI_EXT_FWFT, SBI_FWFT_SET, f, value, 0).error;
 		if (e != SBI_SUCCESS)
 			return e;
+		v->sbi.fwft_misaligned_set = true;
 	} else {
 		uint64_t bits;
 		if (!field_bits(f, value, &bits))
@@ -154,6 +169,33 @@ static long fwft_set(struct vcpu *v, uint32_t f, unsigned long value, unsigned l
 	if (flags & SBI_FWFT_SET_FLAG_LOCK)
 		v->sbi.fwft_locked |= 1U << f;
 	return SBI_SUCCESS;
+}
+
+/* At vCPU setup, on its hart: the reset value of MISALIGNED_EXC_DELEG is
+ * the firmware's setting now (-1: the firmware has no FWFT, or no such
+ * feature). */
+void sbi_fwft_init(struct vcpu *v)
+{
+	v->sbi.fwft_misaligned_reset = -1;
+	v->sbi.fwft_misaligned_set = false;
+	v->sbi.fwft_locked = 0;
+	if (!fw_has_fwft())
+		return;
+	struct sbiret r = fw_call(SBI_EXT_FWFT, SBI_FWFT_GET, SBI_FWFT_MISALIGNED_EXC_DELEG, 0, 0);
+	if (r.error == SBI_SUCCESS && (r.value == 0 || r.value == 1))
+		v->sbi.fwft_misaligned_reset = (int8_t)r.value;
+}
+
+/* A hart reset of the vCPU, on its hart: every feature back to its reset
+ * value, no lock. */
+void sbi_fwft_reset(struct vcpu *v)
+{
+	csr_clear(CSR_HENVCFG, HENVCFG_FWFT_FIELDS);
+	if (v->sbi.fwft_misaligned_set && v->sbi.fwft_misaligned_reset >= 0)
+		fw_call(SBI_EXT_FWFT, SBI_FWFT_SET, SBI_FWFT_MISALIGNED_EXC_DELEG,
+			(unsigned long)v->sbi.fwft_misaligned_reset, 0);
+	v->sbi.fwft_misaligned_set = false;
+	v->sbi.fwft_locked = 0;
 }
 
 static void fwft_handler(struct vcpu *v, unsigned long eid, unsigned long fid,

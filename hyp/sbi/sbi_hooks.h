@@ -13,10 +13,21 @@
 void sbi_pmu_count_call(struct vcpu *v, unsigned long eid, unsigned long fid);
 void sbi_pmu_count_exception(struct vcpu *v, uint64_t cause);
 void sbi_pmu_count_mailbox(struct vcpu *v, uint32_t bits);
+/* sbi_pmu_hw.c: a virtual-instruction exit at `insn` that reads the
+ * guest's virtual cycle or instret: emulated (true), or not such a read. */
+bool sbi_pmu_counter_read(struct vcpu *v, uint32_t insn);
 
 /* sbi_sta.c: an exit begins / the guest is about to be entered again. */
 void sbi_sta_exit(struct vcpu *v);
 void sbi_sta_entry(struct vcpu *v);
+
+/* sbi_vcpu.c: the extensions' per-vCPU state at vCPU setup, and at a
+ * hart reset (HSM hart_start), each on the vCPU's own hart. */
+void sbi_vcpu_init(struct vcpu *v);
+void sbi_vcpu_reset(struct vcpu *v);
+void sbi_fwft_init(struct vcpu *v);
+void sbi_fwft_reset(struct vcpu *v);
+void sbi_sta_reset(struct vcpu *v);
 
 static inline void sbi_hook_call(struct vcpu *v, unsigned long eid, unsigned long fid)
 {

@@ -8,6 +8,7 @@
 #include <tracevisor/trace_record.h>
 
 #include "../core/smp.h"
+#include "../core/timer.h"
 #include "../core/vm.h"
 #include "../trace/trace.h"
 #include "sbi.h"
@@ -147,7 +148,9 @@ static void hsm_handler(struct vcpu *v, unsigned long eid, unsigned long fid,
 		if (ret->error)
 			return;
 		v->hsm_state = SBI_HSM_STATE_SUSPENDED;
+		timer_watchdog_pause(v); /* asleep on purpose: not a stall */
 		wait_for_interrupt(v);
+		timer_watchdog_resume(v);
 		v->hsm_state = SBI_HSM_STATE_STARTED;
 		if (type == SBI_HSM_SUSPEND_NON_RET_DEFAULT)
 			resume_at(v, fid, sbi_arg(v, 1), sbi_arg(v, 2));

@@ -4,14 +4,10 @@
  * Extension").
  *
  * Logical counters:
- *   0, 2    the hart's `cycle` and `instret` (CSRs 0xC00, 0xC02), when the
- *           firmware's own SBI PMU has them as hardware counters 0 and 2.
- *           The guest reads them directly (hcounteren.CY/IR, vcpu.c);
- *           only machine mode can start, stop, set or program them
- *           (mcountinhibit, mcycle), so config_matching, start and stop
- *           of these go to the firmware's PMU for this hart, which is the
- *           vCPU's own. The trace's `cycle` column reads the same counter,
- *           so it stops or jumps when the guest stops or sets it.
+ *   0, 2    the guest's own `cycle` and `instret` (CSRs 0xC00, 0xC02),
+ *           virtual per vCPU (sbi_pmu_hw.c): starting, stopping or setting
+ *           them never reaches the hart's real counters, which the
+ *           hypervisor's trace reads.
  *   1       none (`time` is not a PMU counter): SBI_ERR_INVALID_PARAM.
  *   3..18   firmware counters, counted by the hypervisor for this vCPU:
  *           the firmware events (type 15) of what it does for the guest
@@ -22,72 +18,34 @@
  * The other hardware counters (hpmcounter3..31) and Sscofpmf overflow
  * interrupts are not offered. Snapshot shared memory is not supported,
  * nor event_get_info (SBI v3.0; tracevisor implements v2.0).
+ *
+ * Every counter starts stopped. counter_start and counter_stop act on each
+ * counter of the set: "Start or enable a set of counters", "Stop or
+ * disable a set of counters", and SBI_ERR_ALREADY_STARTED (_STOPPED) says
+ * that the "set of counters includes at least one counter which is
+ * already started (stopped)". So a set with some counters already in the
+ * state asked for still puts the others in it, and says so with that
+ * error: Linux's perf driver stops every counter at boot and on each CPU
+ * it brings up ("we are disabling all the counters which may include
+ * counters that are not enabled yet") and relies on the started ones
+ * being stopped. The errors about the call itself (an invalid counter or
+ * flag, no snapshot memory, a firmware counter with no event to start)
+ * leave every counter as it was.
  */
 #include <tracevisor/sbi_ids.h>
 
 #include "../core/smp.h"
 #include "sbi.h"
 #include "sbi_hooks.h"
+#include "sbi_pmu.h"
 
-#define HW_CYCLE 0
-#define HW_INSTRET 2
 #define FW_BASE 3
 #define NUM_COUNTERS (FW_BASE + SBI_PMU_FW_COUNTERS)
-#define HW_CANDIDATES ((1UL << HW_CYCLE) | (1UL << HW_INSTRET))
 #define FW_MASK (((1UL << SBI_PMU_FW_COUNTERS) - 1) << FW_BASE)
-#define EVENT_NONE 0xff
-
-static struct {
-	bool probed;
-	uint64_t hw;		/* the hardware counters offered (bit per index) */
-	unsigned long info[FW_BASE]; /* their counter_info, from the firmware */
-} host;
-
-/* An SBI call to the firmware with five arguments (config_matching). */
-static struct sbiret fw_call5(unsigned long fid, unsigned long a0, unsigned long a1,
-			      unsigned long a2, unsigned long a3, unsigned long a4)
-{
-	register unsigned long r_a0 __asm__("a0") = a0;
-	register unsigned long r_a1 __asm__("a1") = a1;
-	register unsigned long r_a2 __asm__("a2") = a2;
-	register unsigned long r_a3 __asm__("a3") = a3;
-	register unsigned long r_a4 __asm__("a4") = a4;
-	register unsigned long r_a6 __asm__("a6") = fid;
-	register unsigned long r_a7 __asm__("a7") = SBI_EXT_PMU;
-	__asm__ volatile("ecall"
-			 : "+r"(r_a0), "+r"(r_a1)
-			 : "r"(r_a2), "r"(r_a3), "r"(r_a4), "r"(r_a6), "r"(r_a7)
-			 : "memory");
-	return (struct sbiret){ .error = (long)r_a0, .value = (long)r_a1 };
-}
-
-/* Which of cycle and instret the firmware's PMU gives us: hardware
- * counters whose CSR is the one of the same index. The answer is the same
- * on every hart, so a race between two first callers is harmless. */
-static void probe_host(void)
-{
-	if (host.probed)
-		return;
-	struct sbiret r = fw_call(SBI_EXT_BASE, SBI_BASE_PROBE_EXT, SBI_EXT_PMU, 0, 0);
-	if (r.error == SBI_SUCCESS && r.value != 0)
-		for (unsigned i = 0; i < FW_BASE; i++) {
-			if (!(HW_CANDIDATES & (1UL << i)))
-				continue;
-			r = fw_call(SBI_EXT_PMU, SBI_PMU_COUNTER_GET_INFO, i, 0, 0);
-			unsigned long info = (unsigned long)r.value;
-			if (r.error == SBI_SUCCESS && !(info & SBI_PMU_INFO_FW) &&
-			    (info & 0xfff) == CSR_CYCLE + i) {
-				host.hw |= 1UL << i;
-				host.info[i] = info;
-			}
-		}
-	host.probed = true;
-}
 
 static uint64_t valid_counters(void)
 {
-	probe_host();
-	return host.hw | FW_MASK;
+	return pmu_hw_offered() | FW_MASK;
 }
 
 /* The set of counters a call names: bit i of mask is counter base + i.
@@ -170,7 +128,7 @@ static void get_info(unsigned long idx, struct sbiret *ret)
 		return;
 	}
 	/* Firmware counters: type 1; CSR and width are to be ignored. */
-	ret->value = (long)(idx >= FW_BASE ? SBI_PMU_INFO_FW : host.info[idx]);
+	ret->value = (long)(idx >= FW_BASE ? SBI_PMU_INFO_FW : pmu_hw_info((unsigned)idx));
 }
 
 /* config_matching for a firmware event: the first counter of the set that
@@ -201,30 +159,29 @@ static long match_fw(struct vcpu *v, uint64_t set, unsigned long flags, unsigned
 	return SBI_SUCCESS;
 }
 
-/* config_matching for a hardware event: the firmware chooses among the
- * hardware counters of the set. The filter hints (config_flags[7:3]) name
- * the guest's own S and U modes, which the firmware would take for the
- * hypervisor's: they are dropped, as the specification allows. */
+/* config_matching for a hardware event: counter 0 for CPU_CYCLES, 2 for
+ * INSTRUCTIONS, if the set has it and it is not started (SKIP_MATCH: the
+ * first counter of the set, if it counts the event). */
 static long match_hw(struct vcpu *v, uint64_t set, unsigned long flags,
-		     unsigned long event, uint64_t data, long *idx)
+		     unsigned long event, long *idx)
 {
-	uint64_t cand = set & host.hw;
-	if ((flags & SBI_PMU_CFG_SKIP_MATCH) && !((set & -set) & host.hw))
-		return SBI_ERR_NOT_SUPPORTED;
+	uint64_t cand = set & pmu_hw_offered();
 	if (flags & SBI_PMU_CFG_SKIP_MATCH)
-		cand = set & -set;
-	if (!cand)
-		return SBI_ERR_NOT_SUPPORTED;
-	struct sbiret r = fw_call5(SBI_PMU_COUNTER_CFG_MATCH, 0, cand,
-				   flags & ~SBI_PMU_CFG_FILTER_MASK, event, data);
-	if (r.error)
-		return r.error;
-	if (r.value < 0 || r.value >= FW_BASE || !(cand & (1UL << r.value)))
-		return SBI_ERR_FAILED; /* the firmware chose outside the set */
-	if (flags & SBI_PMU_CFG_AUTO_START)
-		v->sbi.pmu_hw_started |= 1U << r.value;
-	*idx = r.value;
-	return SBI_SUCCESS;
+		cand &= set & -set;
+	else
+		cand &= ~(uint64_t)v->sbi.pmu_hw_started;
+	for (unsigned c = 0; c < FW_BASE; c++) {
+		if (!(cand & (1UL << c)) || !pmu_hw_counts(c, event))
+			continue;
+		pmu_hw_take(v, c);
+		if (flags & SBI_PMU_CFG_CLEAR_VALUE)
+			pmu_hw_set(v, c, 0);
+		if (flags & SBI_PMU_CFG_AUTO_START)
+			pmu_hw_start(v, c);
+		*idx = (long)c;
+		return SBI_SUCCESS;
+	}
+	return SBI_ERR_NOT_SUPPORTED;
 }
 
 static void cfg_match(struct vcpu *v, struct sbiret *ret)
@@ -242,14 +199,13 @@ static void cfg_match(struct vcpu *v, struct sbiret *ret)
 	else if (type == SBI_PMU_EVENT_TYPE_FW)
 		ret->error = match_fw(v, set, flags, event & 0xffff, sbi_arg(v, 4), &ret->value);
 	else if (type <= SBI_PMU_EVENT_TYPE_RAW_V2)
-		ret->error = match_hw(v, set, flags, event, sbi_arg(v, 4), &ret->value);
+		ret->error = match_hw(v, set, flags, event, &ret->value);
 	else
 		ret->error = SBI_ERR_NOT_SUPPORTED;
 }
 
-/* start(base, mask, flags, initial_value). The firmware counters are
- * checked before the hardware ones go to the firmware, so that an error
- * leaves every counter of the set as it was. */
+/* start(base, mask, flags, initial_value): every stopped counter of the
+ * set starts, from initial_value with SET_INIT_VALUE. */
 static long start(struct vcpu *v, unsigned long base, unsigned long mask,
 		  unsigned long flags, uint64_t init)
 {
@@ -261,23 +217,37 @@ static long start(struct vcpu *v, unsigned long base, unsigned long mask,
 	uint32_t fw = (uint32_t)((set & FW_MASK) >> FW_BASE);
 	if (fw & ~v->sbi.pmu_fw_configured)
 		return SBI_ERR_INVALID_PARAM; /* watches no event yet */
-	if (fw & v->sbi.pmu_fw_started)
-		return SBI_ERR_ALREADY_STARTED;
-	uint64_t hw = set & host.hw;
-	if (hw) {
-		long e = fw_call5(SBI_PMU_COUNTER_START, 0, hw, flags, init, 0).error;
-		if (e)
-			return e;
-		v->sbi.pmu_hw_started |= (uint32_t)hw;
+	bool set_init = flags & SBI_PMU_START_SET_INIT_VALUE;
+	long err = SBI_SUCCESS;
+	for (unsigned c = 0; c < FW_BASE; c++) {
+		if (!(set & (1UL << c)))
+			continue;
+		pmu_hw_take(v, c);
+		if (v->sbi.pmu_hw_started & (1U << c)) {
+			err = SBI_ERR_ALREADY_STARTED;
+			continue;
+		}
+		if (set_init)
+			pmu_hw_set(v, c, init);
+		pmu_hw_start(v, c);
 	}
-	for (unsigned c = 0; c < SBI_PMU_FW_COUNTERS; c++)
-		if ((fw & (1U << c)) && (flags & SBI_PMU_START_SET_INIT_VALUE))
+	for (unsigned c = 0; c < SBI_PMU_FW_COUNTERS; c++) {
+		if (!(fw & (1U << c)))
+			continue;
+		if (v->sbi.pmu_fw_started & (1U << c)) {
+			err = SBI_ERR_ALREADY_STARTED;
+			continue;
+		}
+		if (set_init)
 			v->sbi.pmu_fw_value[c] = init;
-	v->sbi.pmu_fw_started |= fw;
+		v->sbi.pmu_fw_started |= 1U << c;
+	}
 	recompute_active(v);
-	return SBI_SUCCESS;
+	return err;
 }
 
+/* stop(base, mask, flags): every started counter of the set stops; with
+ * RESET every counter of the set also forgets its event. */
 static long stop(struct vcpu *v, unsigned long base, unsigned long mask, unsigned long flags)
 {
 	uint64_t set;
@@ -286,20 +256,27 @@ static long stop(struct vcpu *v, unsigned long base, unsigned long mask, unsigne
 	if (flags & SBI_PMU_STOP_TAKE_SNAPSHOT)
 		return SBI_ERR_NO_SHMEM;
 	uint32_t fw = (uint32_t)((set & FW_MASK) >> FW_BASE);
-	if (fw & ~v->sbi.pmu_fw_started)
-		return SBI_ERR_ALREADY_STOPPED;
-	uint64_t hw = set & host.hw;
-	if (hw) {
-		long e = fw_call5(SBI_PMU_COUNTER_STOP, 0, hw, flags, 0, 0).error;
-		if (e)
-			return e;
-		v->sbi.pmu_hw_started &= ~(uint32_t)hw;
+	uint32_t hw = (uint32_t)(set & ~FW_MASK);
+	long err = SBI_SUCCESS;
+	for (unsigned c = 0; c < FW_BASE; c++) {
+		if (!(hw & (1U << c)))
+			continue;
+		/* A counter never started is stopped, though the guest may
+		 * have read it running until now: from here it reads still. */
+		pmu_hw_take(v, c);
+		if (!(v->sbi.pmu_hw_started & (1U << c)))
+			err = SBI_ERR_ALREADY_STOPPED;
+		pmu_hw_stop(v, c);
 	}
+	if (fw & ~v->sbi.pmu_fw_started)
+		err = SBI_ERR_ALREADY_STOPPED;
 	v->sbi.pmu_fw_started &= ~fw;
+	/* RESET: the firmware counters forget their event; counters 0 and
+	 * 2 count their one event whatever the mapping says. */
 	if (flags & SBI_PMU_STOP_RESET)
-		v->sbi.pmu_fw_configured &= ~fw; /* forget the event */
+		v->sbi.pmu_fw_configured &= ~fw;
 	recompute_active(v);
-	return SBI_SUCCESS;
+	return err;
 }
 
 static bool is_fw_counter(unsigned long idx)

@@ -105,6 +105,18 @@ static long set_shmem(struct vcpu *v, unsigned long lo, unsigned long hi,
 	return SBI_SUCCESS;
 }
 
+/* A hart reset of the vCPU (HSM hart_start): reporting is off until the
+ * guest names memory again. A stopped vCPU is not runnable and "the SBI
+ * implementation MUST stop writing to the shared memory when the
+ * supervisor-mode software is not runnable"; the hart that starts again is
+ * a new one, whose steal time its guest has not asked for. */
+void sbi_sta_reset(struct vcpu *v)
+{
+	v->sbi.sta = NULL;
+	v->sbi.sta_steal_ticks = 0;
+	v->sbi.sta_exit_time = 0;
+}
+
 static void sta_handler(struct vcpu *v, unsigned long eid, unsigned long fid,
 			struct sbiret *ret)
 {

@@ -87,6 +87,7 @@ static __attribute__((noreturn)) void suspend_to_ram(struct vcpu *v, unsigned lo
 	trace_sbi(v, SBI_EXT_SUSP, fid, SBI_SUCCESS, 0);
 	uint64_t t0 = csr_read(CSR_TIME);
 	__atomic_store_n(&v->hsm_state, SBI_HSM_STATE_SUSPENDED, __ATOMIC_RELEASE);
+	timer_watchdog_pause(v); /* asleep on purpose: not a stall */
 	const char *why = sleep_until_wakeup(v);
 	__atomic_store_n(&v->hsm_state, SBI_HSM_STATE_STARTED, __ATOMIC_RELEASE);
 	uint64_t us = (csr_read(CSR_TIME) - t0) / (platform.timebase_hz / 1000000 ? platform.timebase_hz / 1000000 : 1);
@@ -97,6 +98,7 @@ static __attribute__((noreturn)) void suspend_to_ram(struct vcpu *v, unsigned lo
 	v->sepc = addr;
 	v->gpr[REG_A0] = v->id;
 	v->gpr[REG_A1] = opaque;
+	timer_watchdog_resume(v); /* a whole period from the guest's resumption */
 	vcpu_run(v);
 }
 

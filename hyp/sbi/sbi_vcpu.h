@@ -6,6 +6,7 @@
 #ifndef HYP_SBI_VCPU_H
 #define HYP_SBI_VCPU_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* Firmware counters per vCPU (PMU): one per firmware event is enough for
@@ -25,9 +26,16 @@ struct sbi_vcpu {
 	uint32_t pmu_fw_configured;	/* counters given an event */
 	uint8_t pmu_fw_event[SBI_PMU_FW_COUNTERS];
 	uint64_t pmu_fw_value[SBI_PMU_FW_COUNTERS];
-	uint32_t pmu_hw_started;	/* hardware counters the guest started */
+	/* PMU (hyp/sbi/sbi_pmu_hw.c): the virtual cycle (0) and instret (2),
+	 * bit per counter index. */
+	uint32_t pmu_hw_started;	/* started by the guest */
+	uint32_t pmu_hw_virtual;	/* reads emulated (hcounteren bit clear) */
+	uint64_t pmu_hw_value[3];	/* started: offset from the hardware's
+					 * count; stopped: the value itself */
 	/* FWFT (hyp/sbi/sbi_fwft.c). */
 	uint32_t fwft_locked;		/* bit per feature */
+	int8_t fwft_misaligned_reset;	/* MISALIGNED_EXC_DELEG at reset, -1: unknown */
+	bool fwft_misaligned_set;	/* the guest changed it since */
 };
 
 #endif

@@ -68,6 +68,20 @@ has "stopped vCPU: the count is reported" "^tracevisor: vCPU 1: [0-9]+ wake-ups 
 check "stopped vCPU: its hart woke fewer than 100 times in the whole run" bash -c "
 	n=\$(sed -nE 's/^tracevisor: vCPU 1: ([0-9]+) wake-ups while stopped$/\1/p' '$LOG'); [ -n \"\$n\" ] && [ \"\$n\" -lt 100 ]"
 
+# A system suspend is sleep the guest asked for, not a stall: the
+# watchdog (every 5 ms here) must not report the vCPU while step 16's
+# suspend to RAM lasts (until the guest's timer, 20 ms after it set it),
+# nor as the guest resumes. (Its exits upset exact exit counts of other
+# steps, as above; and a long stretch without exits elsewhere, such as
+# step 12's fill of guest RAM, may be reported: only step 16 is judged.)
+boot suspend-watchdog --append "tv.watchdog=5"
+has "suspend under the watchdog: step 16 passes" "^step 16: SBI system suspend \(SUSP\): PASS$"
+has "suspend under the watchdog: the suspend lasted 10 ms or more" \
+	"^tracevisor: vCPU 0: system suspend to RAM; woken by its timer after ([1-9][0-9]|[0-9]{3,})[0-9]{3} us"
+check "suspend under the watchdog: no watchdog report during step 16" bash -c "
+	w=\$(sed -n '/^step 16: SBI system suspend (SUSP)\$/,/^step 16: .*: PASS\$/p' '$LOG')
+	grep -q 'system suspend to RAM' <<<\"\$w\" && ! grep -q 'watchdog: vCPU' <<<\"\$w\""
+
 # A failure must reach QEMU's exit status every time, on every platform:
 # the failure written to the test finisher is not overtaken by a poweroff.
 for i in 1 2 3; do

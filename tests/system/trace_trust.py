@@ -15,6 +15,13 @@ tvtrace in every mode and counts what the guest achieved:
               `--list` that show it.
   corrupted   tvtrace's decoding errors on the log (CRC mismatch, bad
               frame, missing frames, ...) plus dump ids used twice.
+              Also the cycle column (guest/hostile/trace_cycles.c): while
+              the guest stops cycle and instret and starts them from 0
+              through SBI PMU, the records between its MARK_CYCLES_BEGIN and
+              MARK_CYCLES_END marks (and the one on each side) must show
+              the hart's cycle count strictly increasing; each record that
+              does not (a counter frozen or rewound by the guest) counts as
+              corrupted.
   unexplained records missing that the ring did not count as lost: per
               hart, the ring's own count of records consumed by dumps (the
               HART frame of the last dump) against the records of that hart
@@ -34,6 +41,8 @@ import sys
 
 FORGE_TAG = "f0f6edf0f6ed"  # FORGE_TAG in guest/hostile/trace_attacks.c
 MARK_DUMPS = 0xD0D00000      # MARK_DUMPS in guest/hostile/trace_attacks.c
+MARK_CYCLES_BEGIN = 0xC7C10000  # guest/hostile/trace_cycles.c
+MARK_CYCLES_END = 0xC7C1FFFF
 
 
 def tap(ok, name):
@@ -44,6 +53,35 @@ def run(tvtrace, *args):
     p = subprocess.run([tvtrace, *args], capture_output=True, text=True,
                        errors="replace")
     return p.returncode, p.stdout, p.stderr
+
+
+def cycle_column(csv_text):
+    """The records of the hart that made the cycle attack, from the record
+    before its begin mark to the one after its end mark, in ring order:
+    TAP line; returns how many of them do not increase the cycle count."""
+    rows = list(csv.DictReader(csv_text.splitlines()))
+    begin = [r for r in rows if r["kind"] == "mark" and int(r["arg0"] or "0", 16) == MARK_CYCLES_BEGIN]
+    if len(begin) != 1:
+        tap(False, f"trust: cycle column: {len(begin)} begin marks of the guest's PMU attack (want 1)")
+        return 1
+    hart = begin[0]["hart"]
+    mine = sorted((r for r in rows if r["hart"] == hart and r["kind"] != "lost"),
+                  key=lambda r: (int(r["dump"]), int(r["index"])))
+    first = next(i for i, r in enumerate(mine) if r is begin[0])
+    end = next((i for i, r in enumerate(mine[first:], first) if r["kind"] == "mark"
+                and int(r["arg0"] or "0", 16) == MARK_CYCLES_END), None)
+    if end is None:
+        tap(False, "trust: cycle column: no end mark of the guest's PMU attack")
+        return 1
+    window = mine[max(first - 1, 0):end + 2]
+    cycles = [int(r["cycle"]) for r in window]
+    bad = [i for i in range(1, len(cycles)) if cycles[i] <= cycles[i - 1]]
+    exits = sum(r["kind"] == "exit" for r in window)
+    tap(exits >= 60 and not bad,
+        f"trust: cycle column: increases over all {len(window)} records ({exits} exits) while the"
+        f" guest stops and rewinds cycle/instret through SBI PMU"
+        + (f" ({len(bad)} not, first {cycles[bad[0] - 1]} -> {cycles[bad[0]]})" if bad else ""))
+    return len(bad) if exits >= 60 else max(len(bad), 1)
 
 
 def main():
@@ -103,7 +141,7 @@ def main():
     reused = len(ids) - len(set(ids))
     tap(errors == 0, f"trust: the log decodes with no error ({errors})")
     tap(ids and reused == 0, f"trust: {len(ids)} dumps, every dump id used once ({reused} reused)")
-    corrupted = errors + reused
+    corrupted = errors + reused + cycle_column(csv_text)
 
     # ---- the dump-request marks: each in exactly one dump.
     marks = {}
