@@ -53,7 +53,8 @@ check "sbi-conform: the trace holds every checked call with its EID, FID, a0 and
 import csv, re, sys
 names = {0: "SBI_SUCCESS", -1: "SBI_ERR_FAILED", -2: "SBI_ERR_NOT_SUPPORTED",
          -3: "SBI_ERR_INVALID_PARAM", -4: "SBI_ERR_DENIED", -5: "SBI_ERR_INVALID_ADDRESS",
-         -6: "SBI_ERR_ALREADY_AVAILABLE"}
+         -6: "SBI_ERR_ALREADY_AVAILABLE", -7: "SBI_ERR_ALREADY_STARTED",
+         -8: "SBI_ERR_ALREADY_STOPPED", -9: "SBI_ERR_NO_SHMEM", -14: "SBI_ERR_DENIED_LOCKED"}
 line_re = re.compile(r"^sbi-conform: ok (\S+) .*: got error=(-?\d+) .*\[mark=(0x[0-9a-f]+) "
                      r"a7=(0x[0-9a-f]+|0) a6=(0x[0-9a-f]+|0) a0=(0x[0-9a-f]+|0) record=next\]$")
 checks = []
