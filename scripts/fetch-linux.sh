@@ -20,7 +20,8 @@
 # debian-archive-keyring already holds the trixie signing keys. A second run reuses the cached .debs and downloads nothing.
 #
 # The initramfs holds busybox with its applet links in /bin, guest/linux/init
-# as /init and guest/linux/rdtime.S built as /bin/rdtime. It is rebuilt on
+# as /init, guest/linux/rdtime.S built as /bin/rdtime and
+# guest/linux/perfcount.c as /bin/perfcount. It is rebuilt on
 # every run (a second or so) and is byte-for-byte reproducible.
 set -euo pipefail
 
@@ -159,6 +160,7 @@ build_initramfs() {
 		ln -s busybox "$root/bin/$a"
 	done
 	cp "$OUT/rdtime" "$root/bin/rdtime"
+	cp "$OUT/perfcount" "$root/bin/perfcount"
 	install -m 0755 "$ROOT/guest/linux/init" "$root/init"
 	chmod 1777 "$root/tmp"
 	find "$root" -exec touch -h -d "@$MTIME" {} +
@@ -181,6 +183,19 @@ build_rdtime() {
 		die "building rdtime failed"
 	fi
 	check_elf_rv64 "$OUT/rdtime"
+}
+
+# build_perfcount: guest/linux/perfcount.c as a static riscv64 Linux
+# program with no libc (freestanding: no calls the compiler invents; no
+# linker relaxation to gp, which nothing here sets).
+build_perfcount() {
+	local f=(-nostdlib -static -ffreestanding -fno-builtin -fno-tree-loop-distribute-patterns
+		 -fno-stack-protector -O2 -march=rv64imac -mabi=lp64)
+	if ! "${CROSS}gcc" "${f[@]}" -c "$ROOT/guest/linux/perfcount.c" -o "$OUT/perfcount.o" ||
+	   ! "${CROSS}gcc" "${f[@]}" -Wl,-e,_start,--no-relax "$OUT/perfcount.o" -o "$OUT/perfcount"; then
+		die "building perfcount failed"
+	fi
+	check_elf_rv64 "$OUT/perfcount"
 }
 
 # put SRC DST: copy SRC to DST unless it is already the same.
@@ -216,6 +231,7 @@ main() {
 	check_elf_rv64 "$bb"
 
 	build_rdtime
+	build_perfcount
 	build_initramfs "$bb"
 	say "wrote $OUT/Image ($(stat -c %s "$OUT/Image") bytes)"
 	say "wrote $OUT/initramfs.cpio.gz ($(stat -c %s "$OUT/initramfs.cpio.gz") bytes)"

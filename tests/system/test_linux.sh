@@ -67,11 +67,24 @@ check "SUSP: the resume is the vCPU's next entry, at resume_addr" bash -c "
 	a=\$(grep -oE 'SUSP\.system_suspend\(0x0, 0x[0-9a-f]+' '$LOG.records' | sed 's/.*, 0x//')
 	grep -A3 'SUSP\.system_suspend' '$LOG.records' | grep -E ' entry ' | head -1 | grep -qE \"pc=0x0*\$a\$\""
 # PMU: Linux's riscv-pmu-sbi driver probes the counters (16 firmware
-# counters, cycle and instret from the firmware's PMU) and stops them.
+# counters; cycle and instret, virtual per vCPU) and stops them all; then
+# /init's perfcount counts a loop's cycles and instructions with perf
+# events, which the driver starts with an initial value and reads through
+# the cycle/instret CSRs, emulated by the hypervisor once the guest took
+# them over (hyp/sbi/sbi_pmu_hw.c).
 has "PMU: Linux's perf driver found the SBI PMU" "riscv-pmu-sbi: SBI PMU extension is available$"
 has "PMU: 16 firmware and 2 hardware counters" "riscv-pmu-sbi: 16 firmware and 2 hardware counters$"
 check "PMU: the trace has Linux's counter_get_info for every counter" bash -c "
 	[ \$(grep -c 'PMU\.counter_get_info' '$LOG.records') -ge 19 ]"
+check "PMU: Linux's boot stops every counter, one set: ALREADY_STOPPED (they were never started)" \
+	grep -qE 'PMU\.counter_stop\(0x0, 0x7fffd, 0x1\) -> SBI_ERR_ALREADY_STOPPED' "$LOG.records"
+check "PMU: perf counts a 1000000-iteration loop: cycles > 0, at least 2 instructions an iteration" bash -c "
+	l=\$(grep -E '^tracevisor: perfcount: loop of 1000000 iterations: cycles [0-9]+, instructions [0-9]+$' '$LOG')
+	c=\$(sed -E 's/.*cycles ([0-9]+),.*/\\1/' <<<\"\$l\"); i=\$(sed -E 's/.*instructions ([0-9]+)$/\\1/' <<<\"\$l\")
+	[ -n \"\$l\" ] && [ \"\$c\" -gt 0 ] && [ \"\$i\" -ge 2000000 ] && [ \"\$i\" -lt 100000000 ]"
+check "PMU: Linux's counter_start of cycle and instret with an initial value succeeded" bash -c "
+	grep -qE 'PMU\.counter_start\(0x0, 0x1, 0x1\) -> SBI_SUCCESS' '$LOG.records' &&
+	grep -qE 'PMU\.counter_start\(0x2, 0x1, 0x1\) -> SBI_SUCCESS' '$LOG.records'"
 # STA and FWFT: this kernel (Debian's 6.12) does not use them: its
 # steal-time driver needs CONFIG_PARAVIRT, which Debian leaves off, and
 # FWFT support came into Linux after 6.12; it never probes either. The
