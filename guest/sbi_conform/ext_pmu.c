@@ -169,7 +169,7 @@ static bool reads(struct conform_ctx *x, unsigned long idx, unsigned long value)
 	if (r.error == 0 && (unsigned long)r.value == value)
 		return true;
 	snprintf(x->why, sizeof(x->why), "fw_read(%lu): error %ld value %lu, want %lu", idx,
-		 r.error, r.value, value);
+		 r.error, (unsigned long)r.value, value);
 	return false;
 }
 

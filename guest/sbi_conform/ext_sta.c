@@ -46,6 +46,7 @@ static uint64_t sta_read(uint32_t *seq)
 		__asm__ volatile("fence r, r" ::: "memory");
 		uint64_t steal = sta_mem.s.steal;
 		__asm__ volatile("fence r, r" ::: "memory");
+		// cppcheck-suppress knownConditionTrueFalse ; volatile: the hypervisor writes it
 		if (!(s0 & 1) && sta_mem.s.sequence == s0) {
 			*seq = s0;
 			return steal;

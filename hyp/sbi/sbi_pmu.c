@@ -199,11 +199,10 @@ static void cfg_match(struct vcpu *v, struct sbiret *ret)
 	 * the errors of "Function: Find and configure a matching counter"
 	 * name SBI_ERR_NOT_SUPPORTED; INVALID_PARAM is only for the counter
 	 * set and the flags. */
-	if (event >> 20)
-		ret->error = SBI_ERR_NOT_SUPPORTED;
-	else if (type == SBI_PMU_EVENT_TYPE_FW)
+	bool valid = (event >> 20) == 0;
+	if (valid && type == SBI_PMU_EVENT_TYPE_FW)
 		ret->error = match_fw(v, set, flags, event & 0xffff, sbi_arg(v, 4), &ret->value);
-	else if (type <= SBI_PMU_EVENT_TYPE_RAW_V2)
+	else if (valid && type <= SBI_PMU_EVENT_TYPE_RAW_V2)
 		ret->error = match_hw(v, set, flags, event, &ret->value);
 	else
 		ret->error = SBI_ERR_NOT_SUPPORTED;
