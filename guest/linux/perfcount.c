@@ -98,8 +98,9 @@ static long open_event(u64 config)
 		   -1 /* no group */, 0);
 }
 
-void _start(void) __attribute__((noreturn));
-void _start(void)
+/* The ELF entry point the kernel jumps to (-Wl,-e,_start). */
+void _start(void) __attribute__((noreturn)); /* NOLINT(bugprone-reserved-identifier,cert-dcl37-c) */
+void _start(void) /* NOLINT(bugprone-reserved-identifier,cert-dcl37-c) */
 {
 	put("perfcount: ");
 	long cy = open_event(PERF_COUNT_HW_CPU_CYCLES);

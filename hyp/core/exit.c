@@ -69,6 +69,18 @@ static void inject_illegal_instruction(struct vcpu *v)
 	inject_exception(v, EXC_ILLEGAL_INST, insn == ~0ULL ? 0 : (uint32_t)insn);
 }
 
+/* A virtual-instruction exit other than WFI and WRS.NTO: a read of cycle
+ * or instret of a vCPU that took them over through the SBI PMU
+ * (hcounteren bit clear) gets its own virtual counter; anything else is
+ * an illegal instruction for the guest. Kept out of line, off the paths
+ * of the frequent exits. */
+static __attribute__((noinline)) void not_wfi(struct vcpu *v, uint32_t insn, uint64_t raw)
+{
+	if (sbi_pmu_counter_read(v, insn))
+		return;
+	inject_exception(v, EXC_ILLEGAL_INST, raw == ~0ULL ? 0 : insn);
+}
+
 /* Virtual-instruction exception: WFI and Zawrs' WRS.NTO with hstatus.VTW=1,
  * and reads of a virtual cycle or instret, are the ones we handle; anything else is an instruction VS-mode may not
  * execute, which the guest sees as an illegal instruction ("Virtual
@@ -99,11 +111,7 @@ static void handle_virtual_instruction(struct vcpu *v)
 		}
 		return;
 	}
-	/* cycle or instret of a vCPU that took them over through the SBI
-	 * PMU (hcounteren bit clear): its own virtual counter. */
-	if (sbi_pmu_counter_read(v, insn))
-		return;
-	inject_exception(v, EXC_ILLEGAL_INST, raw == ~0ULL ? 0 : insn);
+	not_wfi(v, insn, raw);
 }
 
 /* Instruction guest-page fault: nothing is mapped where the guest tried to
