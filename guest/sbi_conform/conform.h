@@ -84,6 +84,9 @@ enum want_value {
 #define E_HART_BASE_ONLY 1000 /* hart_mask 0 with hart_mask_base not a hart:
 				 v2.0 INVALID_PARAM, v3.0 SUCCESS */
 
+#define E_SETUP_FAILED 1001 /* a hook could not set the stage: no answer
+				 can match, the row fails with the reason */
+
 /* Row flags. */
 #define C_LEGACY 1u	  /* v0.1 call: a0 only, a1 preserved */
 #define C_EID 2u	  /* use the row's eid, not the suite's */
@@ -93,6 +96,13 @@ struct conform_case;
 struct conform_ctx {
 	const struct conform_case *c;
 	unsigned long a[6];	/* the arguments as passed */
+	/* What the row wants, resolved; a prepare hook may change these when
+	 * the specification lets the answer depend on what the machine
+	 * reports (a feature's probe, a counter's index). want_alt: a second
+	 * error the specification allows as well (else = want_error). */
+	long want_error, want_alt;
+	enum want_value vmode;
+	unsigned long want;
 	struct sbiret got;
 	char why[160];		/* a failed hook says why here */
 };
@@ -140,6 +150,8 @@ void conform_ecall(struct gprs *in, struct gprs *out);
  * {CONFORM_RESUMED, a0 at resume} if the hart resumed at the stub. */
 #define CONFORM_RESUMED 0x7e5u
 struct sbiret conform_suspend_nonret(unsigned long type_reg);
+/* The same for SUSP system_suspend(type, nonret_resume, nonret_ctx). */
+struct sbiret conform_system_suspend(unsigned long type_reg);
 extern volatile unsigned long nonret_seen[4]; /* a0, a1, satp, sstatus at resume */
 extern unsigned long nonret_ctx[32];
 extern char secondary_entry[];
@@ -150,11 +162,17 @@ extern uint64_t ram_base, ram_size, timebase_hz;
 extern unsigned nharts, self_hart, other_hart;
 extern char conform_buf[256];
 unsigned long spec_version(void);
+void setup_failed(struct conform_ctx *x, const char *what);
 uint64_t now(void);
 bool wait_for(bool (*cond)(void), uint64_t ticks);
 bool sip_has(unsigned long bit);
 void clear_timer(void);
 bool timer_irq_within(uint64_t ticks);
+/* Exceptions the boot vCPU provokes on purpose: with trap_expect =
+ * scause + 1, guest_trap counts one in traps_taken and skips the 4-byte
+ * instruction. */
+extern volatile unsigned long trap_expect, traps_taken;
+void illegal_insns(unsigned n);
 /* ext_time.c: verify hooks shared with the legacy set_timer. */
 bool timer_fired_then_clear(struct conform_ctx *x);
 /* ext_ipi.c: hooks shared with RFENCE (same hart lists). */

@@ -126,6 +126,22 @@ conform_ecall:
  */
 	.globl conform_suspend_nonret
 conform_suspend_nonret:
+	li	t2, 3		/* hart_suspend */
+	li	t3, 0x48534D	/* "HSM" */
+	j	suspend_common
+
+/*
+ * conform_system_suspend(type): SUSP system_suspend(type, nonret_resume,
+ * opaque = nonret_ctx), the same way: a resumed hart has a0 = hart id,
+ * a1 = opaque, satp = 0, sstatus.SIE = 0 ("SUSP System Resume Register
+ * State").
+ */
+	.globl conform_system_suspend
+conform_system_suspend:
+	li	t2, 0		/* system_suspend */
+	li	t3, 0x53555350	/* "SUSP" */
+
+suspend_common:
 	la	t0, nonret_ctx
 	sd	ra, 0(t0)
 	sd	sp, 8(t0)
@@ -147,8 +163,8 @@ conform_suspend_nonret:
 	sd	t1, 128(t0)
 	mv	a2, t0
 	la	a1, nonret_resume
-	li	a6, 3		/* hart_suspend */
-	li	a7, 0x48534D	/* "HSM" */
+	mv	a6, t2
+	mv	a7, t3
 	ecall
 	li	a1, -1
 	ret
@@ -203,8 +219,28 @@ secondary_entry:
 1:	wfi
 	j	1b
 
+/*
+ * susp_escape: the resume_addr of the SUSP calls that must fail. Reached
+ * only if the hypervisor suspended anyway and resumed there: a stack of
+ * its own, then conform_wrong_resume (ext_susp.c) reports and ends the run.
+ */
+	.balign 4
+	.globl susp_escape
+susp_escape:
+	la	sp, escape_stack + 4096
+	la	tp, escape_tls
+	la	t0, trap_entry
+	csrw	stvec, t0
+	call	conform_wrong_resume
+2:	wfi
+	j	2b
+
 	.section .bss
 	.balign 64
+escape_stack:
+	.skip	4096
+escape_tls:
+	.skip	256
 	.globl nonret_ctx, nonret_seen
 nonret_ctx:
 	.skip	256

@@ -38,6 +38,10 @@ const struct sbi_ext *sbi_find_ext(unsigned long eid);
 void sbi_console_stop_if_asked(struct vcpu *v, unsigned long eid, unsigned long fid,
 			       const struct sbiret *ret);
 
+/* hyp/sbi/sbi_hsm.c: may a hart start or resume at guest address addr
+ * (HSM hart_start, hart_suspend; SUSP system_suspend)? */
+bool sbi_entry_addr_valid(struct vcpu *v, unsigned long addr);
+
 /* Handle the guest's ecall: dispatch, write a0/a1, step over the ecall. */
 void sbi_handle_ecall(struct vcpu *v);
 

@@ -43,12 +43,12 @@ static bool suspend_type_valid(uint32_t type)
 }
 
 /* Where a hart may start or resume ("Function: Hart start", "Function:
- * Hart suspend": SBI_ERR_INVALID_ADDRESS when the address "is not a valid
- * physical address" or execution there is prohibited): an even address
- * (sepc bit 0 is always zero, so an odd one cannot be entered as given)
- * whose first halfword - a 16-bit instruction may be all there is - lies
- * in guest RAM. */
-static bool entry_addr_valid(struct vcpu *v, unsigned long addr)
+ * Hart suspend", "Function: System Suspend": SBI_ERR_INVALID_ADDRESS when
+ * the address "is not a valid physical address" or execution there is
+ * prohibited): an even address (sepc bit 0 is always zero, so an odd one
+ * cannot be entered as given) whose first halfword - a 16-bit instruction
+ * may be all there is - lies in guest RAM. */
+bool sbi_entry_addr_valid(struct vcpu *v, unsigned long addr)
 {
 	return !(addr & 1) && vm_gpa_to_hva(v->vm, addr, 2) != NULL;
 }
@@ -61,7 +61,7 @@ static long hart_suspend_check(struct vcpu *v, uint32_t type, unsigned long resu
 {
 	if (!suspend_type_valid(type))
 		return SBI_ERR_INVALID_PARAM;
-	if (type == SBI_HSM_SUSPEND_NON_RET_DEFAULT && !entry_addr_valid(v, resume_addr))
+	if (type == SBI_HSM_SUSPEND_NON_RET_DEFAULT && !sbi_entry_addr_valid(v, resume_addr))
 		return SBI_ERR_INVALID_ADDRESS;
 	return SBI_SUCCESS;
 }
@@ -91,7 +91,7 @@ static long hart_start(struct vcpu *v, unsigned long id, unsigned long addr,
 	struct vcpu *t = vcpu_by_id(v, id);
 	if (!t)
 		return SBI_ERR_INVALID_PARAM;
-	if (!entry_addr_valid(v, addr))
+	if (!sbi_entry_addr_valid(v, addr))
 		return SBI_ERR_INVALID_ADDRESS;
 	/* Claim the vCPU first (STOPPED -> STARTING), then write where it
 	 * starts, then publish START_PENDING: a concurrent failing call can

@@ -194,11 +194,15 @@ static void cfg_match(struct vcpu *v, struct sbiret *ret)
 		return;
 	}
 	unsigned type = (event >> 16) & 0xf;
-	if (event >> 20)
-		ret->error = SBI_ERR_INVALID_PARAM; /* event_idx is 20 bits */
-	else if (type == SBI_PMU_EVENT_TYPE_FW)
+	/* event_idx "is a 20 bits wide number": one with higher bits set
+	 * (it is an unsigned long) is no event a counter can monitor, which
+	 * the errors of "Function: Find and configure a matching counter"
+	 * name SBI_ERR_NOT_SUPPORTED; INVALID_PARAM is only for the counter
+	 * set and the flags. */
+	bool valid = (event >> 20) == 0;
+	if (valid && type == SBI_PMU_EVENT_TYPE_FW)
 		ret->error = match_fw(v, set, flags, event & 0xffff, sbi_arg(v, 4), &ret->value);
-	else if (type <= SBI_PMU_EVENT_TYPE_RAW_V2)
+	else if (valid && type <= SBI_PMU_EVENT_TYPE_RAW_V2)
 		ret->error = match_hw(v, set, flags, event, &ret->value);
 	else
 		ret->error = SBI_ERR_NOT_SUPPORTED;

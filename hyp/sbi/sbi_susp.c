@@ -120,8 +120,9 @@ static void susp_handler(struct vcpu *v, unsigned long eid, unsigned long fid,
 		ret->error = SBI_ERR_INVALID_PARAM;
 		return;
 	}
-	/* The first instruction may be a 16-bit one: 2 bytes must be RAM. */
-	if (!vm_gpa_to_hva(v->vm, addr, 2)) {
+	/* As HSM's: even (sepc bit 0 is always zero), its first halfword in
+	 * guest RAM (the first instruction may be a 16-bit one). */
+	if (!sbi_entry_addr_valid(v, addr)) {
 		ret->error = SBI_ERR_INVALID_ADDRESS;
 		return;
 	}
