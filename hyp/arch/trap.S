@@ -123,17 +123,21 @@ hyp_trap_vector:
 	beqz	t1, hyp_self_trap
 
 	/*
-	 * A VM exit. Only a load or store guest-page fault needs every guest
-	 * register in memory (MMIO emulation reads or writes any of them);
-	 * every other handler reads at most a0-a7 (SBI) and changes at most
-	 * a0/a1, sepc, hstatus and sstatus. For those, the callee-saved
-	 * registers s0-s11 (and gp, which the hypervisor never uses) stay
-	 * in place: the C code preserves them by the calling convention.
+	 * A VM exit. A load or store guest-page fault (MMIO emulation reads
+	 * or writes any register) and a virtual-instruction exception (the
+	 * emulated counter read writes any rd: hyp/sbi/sbi_pmu_hw.c) need
+	 * every guest register in memory; every other handler reads at most
+	 * a0-a7 (SBI) and changes at most a0/a1, sepc, hstatus and sstatus.
+	 * For those, the callee-saved registers s0-s11 (and gp, which the
+	 * hypervisor never uses) stay in place: the C code preserves them by
+	 * the calling convention.
 	 */
 	csrr	t1, scause
 	addi	t1, t1, -EXC_LOAD_GUEST_PAGE_FAULT
 	beqz	t1, .Lfull_exit
 	addi	t1, t1, EXC_LOAD_GUEST_PAGE_FAULT - EXC_STORE_GUEST_PAGE_FAULT
+	beqz	t1, .Lfull_exit
+	addi	t1, t1, EXC_STORE_GUEST_PAGE_FAULT - EXC_VIRTUAL_INST
 	beqz	t1, .Lfull_exit
 
 	SAVE_CALLER tp

@@ -254,13 +254,12 @@ void vcpu_exit(struct vcpu *v)
 			exit_traced_ecall(v);
 		else
 			exit_traced(v);
-		return;
-	}
-	if (v->scause == EXC_ECALL_VS)
+	} else if (v->scause == EXC_ECALL_VS) {
 		sbi_handle_ecall(v);
-	else
+	} else {
 		exit_untraced(v);
-	sbi_hook_entry(v); /* STA: publish the steal time */
+	}
+	sbi_hook_entry(v); /* STA: publish the steal time, traced or not */
 }
 
 /* How often each vCPU's hart woke while the vCPU was stopped or not yet

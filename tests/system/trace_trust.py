@@ -77,12 +77,21 @@ def cycle_column(csv_text):
                len(mine) - 1)
     complete = mine[end]["kind"] == "mark" and mine[end] is not begin[0]
     window = [r for r in mine[max(first - 1, 0):end + 2] if r["kind"] != "lost"]
+    # Format 1 records the hart's cycle count; format 2 records none (0 in
+    # every row), so there its time column is judged: nothing the guest
+    # does to its counters may make the recorded clock stall or go back.
     cycles = [int(r["cycle"]) for r in window]
-    bad = [i for i in range(1, len(cycles)) if cycles[i] <= cycles[i - 1]]
+    column = "cycle"
+    if not any(cycles):
+        column = "time (format 2 records no cycle)"
+        cycles = [int(r["time_ticks"]) for r in window]
+        bad = [i for i in range(1, len(cycles)) if cycles[i] < cycles[i - 1]]
+    else:
+        bad = [i for i in range(1, len(cycles)) if cycles[i] <= cycles[i - 1]]
     exits = sum(r["kind"] == "exit" for r in window)
     enough = exits >= 60 if complete else len(window) >= 2
     tap(enough and not bad,
-        f"trust: cycle column: increases over all {len(window)} records ({exits} exits) while the"
+        f"trust: {column} column: increases over all {len(window)} records ({exits} exits) while the"
         f" guest stops and rewinds cycle/instret through SBI PMU"
         + ("" if complete else " (the ring kept no more of the attack: a stop-when-full ring"
                                 " that filled; its losses are judged below)")
