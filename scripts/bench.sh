@@ -196,7 +196,7 @@ row "compact dump bytes per exit+entry pair" "$(ratio "$pair_compact_bytes" "$pa
 row "text dump bytes per exit+entry pair" "$(ratio "$pair_text_bytes" "$pair_text_exits")" ""
 row "compact dump bytes per exit, all records" "$(ratio "$compact_bytes" "$exits")" "SBI, MMIO, IRQ records included"
 row "wall clock null SBI call, hyp/native" "$(ratio "$wall_hyp" "$wall_native")" "median of $RUNS runs each"
-row "Linux boot to marker, instructions" "$linux_hyp_instr" "native $linux_native_instr, ratio $linux_ratio (<= 1.10: $(target "$linux_ratio" "<=" 1.10))"
+row "Linux boot to marker, instructions" "$linux_hyp_instr" "native $linux_native_instr, ratio $linux_ratio (<= 1.05: $(target "$linux_ratio" "<=" 1.05))"
 row "Linux boot + workload, wall seconds" "$linux_wall_hyp" "native $linux_wall_native, ratio $linux_wall_ratio (median of 3)"
 row "tvtrace --summary, records per CPU-s" "$(tvb tvtrace_records_per_cpu_s)" ">= 10000000: $(target "$(tvb tvtrace_records_per_cpu_s)" ">=" 10000000) ($(tvb tvtrace_records) records, median of $(tvb tvtrace_samples): $(tvb tvtrace_cpu_s_min)..$(tvb tvtrace_cpu_s_max) s; peak RSS $(tvb tvtrace_peak_rss_kb) KiB)"
 row "babeltrace2 on its CTF, records per CPU-s" "$(tvb babeltrace2_records_per_cpu_s)" "tvtrace $(tvb tvtrace_vs_babeltrace2)x faster (>= 20: $(target "$(tvb tvtrace_vs_babeltrace2)" ">=" 20)); -o dummy $(tvb babeltrace2_dummy_records_per_cpu_s), tvtrace --text $(tvb tvtrace_text_records_per_cpu_s)"
