@@ -28,12 +28,12 @@
 #include "spinlock.h"
 #include "vcpu.h"
 
-struct line_buf {
-	char text[256];
-	size_t len;
-};
+/* A hart's own text (its prints, DBCN, legacy putchar) is buffered per
+ * hart; a device shared by every vCPU keeps a struct console_stream of its
+ * own (console.h), so that what the guest sent through it comes out in
+ * the device's order whichever vCPU sent each byte. */
 
-static struct line_buf lines[MAX_HARTS];
+static struct console_stream lines[MAX_HARTS];
 static spinlock_t console_lock;
 
 /* Where the console stands, as written so far (guarded by console_lock):
@@ -45,7 +45,7 @@ static bool col0 = true, blank = true;
 
 /* This hart's buffer: tp holds its vcpu once the hypervisor has set it up
  * (before that only the boot hart runs, with slot 0). */
-static struct line_buf *my_line(void)
+static struct console_stream *my_line(void)
 {
 	extern struct vcpu *vcpu_of_slot(unsigned slot);
 	struct vcpu *v = this_vcpu();
@@ -86,7 +86,7 @@ static void put_text(const char *s, size_t len)
 
 /* Write out this hart's buffered text (at most the buffer's size: the
  * bound is applied here, where the bytes are read). */
-static void flush_line(struct line_buf *l)
+static void flush_line(struct console_stream *l)
 {
 	size_t n = l->len < sizeof(l->text) ? l->len : sizeof(l->text);
 	if (n) {
@@ -102,14 +102,23 @@ void console_flush(void)
 	flush_line(my_line());
 }
 
-void console_putc(char c)
+void console_stream_putc(struct console_stream *l, char c)
 {
-	struct line_buf *l = my_line();
 	if (l->len >= sizeof(l->text))
 		flush_line(l);
 	l->text[l->len++] = c;
 	if (c == '\n' || l->len == sizeof(l->text))
 		flush_line(l);
+}
+
+void console_stream_flush(struct console_stream *l)
+{
+	flush_line(l);
+}
+
+void console_putc(char c)
+{
+	console_stream_putc(my_line(), c);
 }
 
 void console_write(const char *s, size_t len)

@@ -12,6 +12,15 @@
 #include "hyp.h"
 
 void console_init(void);
+/* Guest text of a device shared by the vCPUs (the emulated UART), written
+ * under the device's own lock: buffered, escaped and written a line at a
+ * time like console_write, in the device's order. */
+struct console_stream {
+	char text[256];
+	size_t len;
+};
+void console_stream_putc(struct console_stream *s, char c);
+void console_stream_flush(struct console_stream *s); /* a partial line too */
 /* Text, buffered per hart and written a line at a time (escaped). Guest
  * console output (DBCN, legacy putchar, the UART) comes in here too. */
 void console_write(const char *s, size_t len);

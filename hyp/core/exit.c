@@ -281,6 +281,7 @@ void vcpu_stop_code(struct vcpu *v, int why, uint64_t detail, bool failure, unsi
 {
 	trace_stop(v, (unsigned)why, detail);
 	smp_stop_others(v);
+	uart_flush_output();
 	console_flush();
 	hyp_log("guest stopped (%s, reason %llu) after %llu exits\n",
 		why == TV_STOP_SHUTDOWN  ? "shutdown"

@@ -48,5 +48,7 @@ void uart_poll_input(struct vcpu *v);
 /* The guest is about to wait in WFI: with tv.input_poll and the UART's
  * receive interrupt enabled, poll now and arm the next poll. */
 void uart_idle_wait(struct vcpu *v);
+/* Write out the UART's partial line (the guest is stopping). */
+void uart_flush_output(void);
 
 #endif

@@ -41,6 +41,7 @@ struct uart {
 	uint64_t last_poll;	/* `time` of the last console poll */
 	unsigned irq;		/* PLIC source, 0 = not wired */
 	bool line;		/* interrupt line level last driven */
+	struct console_stream out; /* what the guest sent, in THR order */
 };
 
 static struct uart uart_state = { .rx = -1 };
@@ -55,6 +56,7 @@ static void uart_poll_rx(struct uart *u)
 	if (now - u->last_poll < platform.timebase_hz / 1024 && u->last_poll)
 		return;
 	u->last_poll = now;
+	console_stream_flush(&u->out); /* a prompt shows before input is read */
 	u->rx = console_getc();
 }
 
@@ -111,6 +113,11 @@ void uart_poll_input(struct vcpu *v)
 void uart_idle_wait(struct vcpu *v)
 {
 	struct uart *u = &uart_state;
+	if (u->out.len) { /* the guest waits: show what it sent so far */
+		spin_lock(&v->vm->device_lock);
+		console_stream_flush(&u->out);
+		spin_unlock(&v->vm->device_lock);
+	}
 	if (!opt.input_poll_ms || !u->irq || !(u->ier & IER_RDI))
 		return;
 	uart_poll_input(v);
@@ -167,7 +174,7 @@ static bool uart_write(struct mmio_device *d, struct vcpu *v, uint64_t off,
 			u->dll = b;
 		} else {
 			if (!(u->mcr & MCR_LOOP)) /* escaped: console.c */
-				console_putc((char)b);
+				console_stream_putc(&u->out, (char)b);
 			else
 				u->rx = b; /* loopback: what is sent is received */
 			u->thri_pending = true; /* transmission is instant */
@@ -200,6 +207,13 @@ static void uart_after(struct mmio_device *d, struct vcpu *v)
 	(void)d;
 	if (console_stop_asked())
 		vcpu_stop(v, TV_STOP_CONSOLE, 0, false);
+}
+
+/* The guest is stopping (the other harts are stopped): its last partial
+ * line goes out before the hypervisor's own lines. */
+void uart_flush_output(void)
+{
+	console_stream_flush(&uart_state.out);
 }
 
 struct mmio_device *uart_ns16550a_create(uint64_t base, unsigned irq)

@@ -83,8 +83,11 @@ def cycle_column(csv_text):
     cycles = [int(r["cycle"]) for r in window]
     column = "cycle"
     if not any(cycles):
-        column = "time (format 2 records no cycle)"
-        cycles = [int(r["time_ticks"]) for r in window]
+        # Format 2 writes an exit's record when the guest is entered again,
+        # after the records made during the exit, so in ring order only
+        # the exits and entries follow the clock: those are judged.
+        column = "time of exits and entries (format 2 records no cycle)"
+        cycles = [int(r["time_ticks"]) for r in window if r["kind"] in ("exit", "entry")]
         bad = [i for i in range(1, len(cycles)) if cycles[i] < cycles[i - 1]]
     else:
         bad = [i for i in range(1, len(cycles)) if cycles[i] <= cycles[i - 1]]
