@@ -111,6 +111,17 @@
 	mv	a0, tp
 	.endm
 
+/* Restore the trap CSRs sret consumes (sepc, hstatus.SPV/SPVP,
+ * sstatus.SPP/SPIE) from the vcpu in tp; clobbers t0. */
+	.macro RESTORE_TRAP_CSRS
+	ld	t0, VCPU_SEPC(tp)
+	csrw	sepc, t0
+	ld	t0, VCPU_HSTATUS(tp)
+	csrw	hstatus, t0
+	ld	t0, VCPU_SSTATUS(tp)
+	csrw	sstatus, t0
+	.endm
+
 	.section .text
 	.balign 4
 	.globl hyp_trap_vector
@@ -143,12 +154,7 @@ hyp_trap_vector:
 	SAVE_CALLER tp
 	CAPTURE_TRAP
 	jal	vcpu_exit		/* hyp/core/exit.c */
-	ld	t0, VCPU_SEPC(tp)
-	csrw	sepc, t0
-	ld	t0, VCPU_HSTATUS(tp)
-	csrw	hstatus, t0
-	ld	t0, VCPU_SSTATUS(tp)
-	csrw	sstatus, t0
+	RESTORE_TRAP_CSRS
 	ld	x1, 1*8(tp)
 	ld	x2, 2*8(tp)
 	ld	x5, 5*8(tp)
@@ -181,12 +187,7 @@ hyp_trap_vector:
  * sret consumes (sepc, hstatus.SPV/SPVP, sstatus.SPP/SPIE) and every GPR.
  */
 vcpu_enter:
-	ld	t0, VCPU_SEPC(tp)
-	csrw	sepc, t0
-	ld	t0, VCPU_HSTATUS(tp)
-	csrw	hstatus, t0
-	ld	t0, VCPU_SSTATUS(tp)
-	csrw	sstatus, t0
+	RESTORE_TRAP_CSRS
 	ld	x1, 1*8(tp)
 	ld	x2, 2*8(tp)
 	ld	x3, 3*8(tp)

@@ -344,6 +344,20 @@ static void parse_long(struct options *o, int argc, char **argv, int *i)
 	bad_usage("unknown option '%s'", arg);
 }
 
+/* The one list of outputs: the exports and pictures written to files, and
+ * the views that need every record of a dump kept (the rest, --summary
+ * and --list, can be streamed). A new output is added here. */
+static int writes_files(const struct options *o)
+{
+	return o->exp.ctf || o->exp.json || o->exp.csv || o->exp.trace_dat || o->svg ||
+	       o->histogram || o->html;
+}
+
+static int needs_records(const struct options *o)
+{
+	return o->records || o->text || o->explain || writes_files(o);
+}
+
 /* "-rs", "-d3", "-d 3". */
 static void parse_short(struct options *o, int argc, char **argv, int *i)
 {
@@ -420,9 +434,7 @@ static void parse_args(struct options *o, int argc, char **argv)
 	o->exp.all = o->all;
 	if (o->diff && !o->input2)
 		bad_usage("%s", "--diff needs two logs: --diff LOG_A LOG_B");
-	if (!o->records && !o->summary && !o->text && !o->exp.ctf &&
-	    !o->exp.json && !o->exp.csv && !o->exp.trace_dat && !o->explain &&
-	    !o->svg && !o->histogram && !o->html)
+	if (!o->summary && !needs_records(o))
 		o->records = 1;
 }
 
@@ -444,9 +456,7 @@ static size_t default_dump(const struct tt_log *log)
  * headers and separators are left out (stdout may be --csv -). */
 static int prints_views(const struct options *o)
 {
-	return o->records || o->summary || o->text || o->explain ||
-	       !(o->exp.ctf || o->exp.json || o->exp.csv || o->exp.trace_dat ||
-		 o->svg || o->histogram || o->html);
+	return o->records || o->summary || o->text || o->explain || !writes_files(o);
 }
 
 /* Can the log be streamed (tt_log.stream): do the chosen views need
@@ -456,9 +466,7 @@ static int streamable(const struct options *o)
 {
 	if (o->list)
 		return 1; /* --list shows descriptions only */
-	return !o->records && !o->text && !o->explain && !o->exp.ctf &&
-	       !o->exp.json && !o->exp.csv && !o->exp.trace_dat && !o->svg &&
-	       !o->histogram && !o->html && !tv_filter_active(&tt_filter);
+	return !needs_records(o) && !tv_filter_active(&tt_filter);
 }
 
 /* An SVG file could not be written (exit status 2). */
