@@ -45,6 +45,8 @@ count_tap() {
 	# A suite's own summary line (e.g. the hostile suite's attempts,
 	# escapes, forgeries): "ok - NAME: N attempts, ..." is shown too.
 	grep -E '^(not )?ok - [a-z]+: [0-9]+ attempts, ' "$log" | sed -E "s/^(not )?ok - /      /"
+	# How each failing boot ended (tests/system/lib.sh diagnose).
+	grep -E '^diag - ' "$log" | head -n 80 | sed "s/^diag - /      | /"
 	[ "$bad" != 0 ] && failures+=("$name")
 	echo "$4 $name: $ok passed, $bad failed, $skip skipped"
 }

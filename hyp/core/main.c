@@ -100,10 +100,18 @@ void hyp_main(unsigned long hart, const void *fdt)
 	trace_init();
 	if (opt.guest == GUEST_VALIDATE)
 		validate_hs_checks();
+	/* The other harts first: the guest gets no vCPU the firmware could
+	 * not give us a hart for. They wait for the VM (smp.c). */
+	unsigned usable = smp_start_secondaries();
 	if (opt.vcpus > (unsigned)platform.nharts) {
 		hyp_log("tv.vcpus=%u but only %d hart(s): using %d\n", opt.vcpus,
 			platform.nharts, platform.nharts);
 		opt.vcpus = (unsigned)platform.nharts;
+	}
+	if (opt.vcpus > usable) {
+		hyp_log("tv.vcpus=%u but only %u hart(s) reached the hypervisor in slot "
+			"order: the guest gets %u vCPU(s)\n", opt.vcpus, usable, usable);
+		opt.vcpus = usable;
 	}
 	vms[0].nvcpus = opt.vcpus;
 	for (unsigned i = 0; i < opt.vcpus; i++) {
@@ -114,9 +122,9 @@ void hyp_main(unsigned long hart, const void *fdt)
 	vm_create(&vms[0], 0, guest_ram_size());
 	mem_print();
 	vcpu_init(&vcpus[0], &vms[0], 0, (unsigned)hart);
-	unsigned up = smp_start_secondaries();
+	smp_release_secondaries();
 	hyp_log("%u of %d hart(s) running the hypervisor; the guest has %u vCPU(s)\n",
-		up, platform.nharts, opt.vcpus);
+		smp_harts_up(), platform.nharts, opt.vcpus);
 
 	hyp_log("entering the guest at %#llx (trace %s, ring %u slots, %s)\n",
 		(unsigned long long)vcpus[0].sepc, opt.trace ? "on" : "off",

@@ -181,30 +181,55 @@ void vcpu_wait_for_start(struct vcpu *v)
 	}
 }
 
+/* Set by the boot hart once the VM exists and its vCPU count is final
+ * (smp_release_secondaries); a secondary hart waits for it before it
+ * takes its vCPU. */
+static int vm_ready;
+
 /* A secondary hart's first C code (hyp/arch/entry.S, a1 = its slot). */
 void hyp_secondary_main(unsigned long hart, unsigned long slot)
 {
 	struct vcpu *v = vcpu_of_slot((unsigned)slot);
 	hart_context_init(v, (unsigned)slot);
 	__atomic_store_n(&v->alive, 1, __ATOMIC_RELEASE);
+	while (!__atomic_load_n(&vm_ready, __ATOMIC_ACQUIRE))
+		nap();
 	struct vm *vm = the_vm();
-	if (slot >= opt.vcpus) /* no vCPU for this hart: it idles */
+	if (slot >= vm->nvcpus) /* no vCPU for this hart: it idles */
 		smp_park(v);
-	/* hsm_state was set to STOPPED by the boot hart before it started us;
-	 * the guest may already have moved it to START_PENDING. */
+	/* hsm_state was set to STOPPED by the boot hart before it released
+	 * us; the guest may already have moved it to START_PENDING. */
 	vcpu_init(v, vm, (unsigned)slot, (unsigned)hart);
 	vcpu_wait_for_start(v);
+}
+
+void smp_release_secondaries(void)
+{
+	__atomic_store_n(&vm_ready, 1, __ATOMIC_RELEASE);
+}
+
+unsigned smp_harts_up(void)
+{
+	unsigned up = 1;
+	for (int i = 1; i < platform.nharts; i++)
+		up += __atomic_load_n(&vcpu_of_slot((unsigned)i)->alive, __ATOMIC_ACQUIRE) != 0;
+	return up;
 }
 
 /*
  * Wait for a hart we started to reach the hypervisor. How long that takes
  * depends on the host (a loaded machine, -icount's round-robin), so the
- * wait is not timed: the firmware's own view of the hart decides. While
- * SBI HSM hart_get_status says START_PENDING or STARTED the hart is on its
- * way ("Function: Get HART Status"); STOPPED means the start failed. A
- * note after 1 s says we are still waiting; only a hart that the firmware
- * reports as started yet stays silent for ARRIVAL_LIMIT_S is given up.
+ * wait is not timed by our clock alone: the firmware's own view of the
+ * hart decides. SBI HSM hart_get_status ("Function: Get HART Status")
+ * says START_PENDING while "the SBI implementation is still working to
+ * get the hart in the STARTED state", STARTED once it handed the hart to
+ * us, STOPPED if the start failed. A note after 1 s says we are still
+ * waiting. A hart the firmware keeps in START_PENDING for
+ * PENDING_LIMIT_S never leaves it: the firmware lost it (OpenSBI 1.5's
+ * fw_jump can strand a hart in its boot-hart lottery, docs/platforms.md).
+ * A hart reported STARTED that stays silent is given ARRIVAL_LIMIT_S.
  */
+#define PENDING_LIMIT_S 10
 #define ARRIVAL_LIMIT_S 120
 
 static bool wait_for_arrival(struct vcpu *v, unsigned long hart)
@@ -215,7 +240,8 @@ static bool wait_for_arrival(struct vcpu *v, unsigned long hart)
 		struct sbiret st = fw_call(SBI_EXT_HSM, SBI_HSM_HART_GET_STATUS, hart, 0, 0);
 		if (__atomic_load_n(&v->alive, __ATOMIC_ACQUIRE))
 			break;
-		if (st.error == 0 && st.value == SBI_HSM_STATE_STOPPED) {
+		long state = st.error ? -1L : (long)st.value;
+		if (state == SBI_HSM_STATE_STOPPED) {
 			hyp_log("hart %lu was started but the firmware reports it stopped; "
 				"carrying on without it\n", hart);
 			return false;
@@ -223,8 +249,15 @@ static bool wait_for_arrival(struct vcpu *v, unsigned long hart)
 		uint64_t waited = csr_read(CSR_TIME) - t0;
 		if (!noted && waited > patience()) {
 			hyp_log("hart %lu is slow to arrive (firmware: state %ld); still waiting\n",
-				hart, st.error ? -1L : (long)st.value);
+				hart, state);
 			noted = true;
+		}
+		if (state == SBI_HSM_STATE_START_PENDING &&
+		    waited > PENDING_LIMIT_S * platform.timebase_hz) {
+			hyp_log("hart %lu: the firmware accepted hart_start but has kept it "
+				"START_PENDING for %d s; the firmware lost this hart, "
+				"carrying on without it\n", hart, PENDING_LIMIT_S);
+			return false;
 		}
 		if (waited > ARRIVAL_LIMIT_S * platform.timebase_hz) {
 			hyp_log("hart %lu did not reach the hypervisor in %d s although the "
@@ -239,7 +272,7 @@ static bool wait_for_arrival(struct vcpu *v, unsigned long hart)
 
 unsigned smp_start_secondaries(void)
 {
-	unsigned up = 1;
+	unsigned usable = 1; /* slot 0 and the slots after it that arrived */
 	for (int i = 1; i < platform.nharts; i++)
 		hart_slot_ids[i] = platform.hart_id[i];
 	for (int i = 1; i < platform.nharts; i++) {
@@ -247,13 +280,11 @@ unsigned smp_start_secondaries(void)
 		struct sbiret r = fw_call(SBI_EXT_HSM, SBI_HSM_HART_START,
 					  platform.hart_id[i],
 					  (unsigned long)secondary_entry, (unsigned long)i);
-		if (r.error) {
+		if (r.error)
 			hyp_log("hart %u did not start: SBI HSM hart_start error %ld\n",
 				platform.hart_id[i], r.error);
-			continue;
-		}
-		if (wait_for_arrival(v, platform.hart_id[i]))
-			up++;
+		else if (wait_for_arrival(v, platform.hart_id[i]) && usable == (unsigned)i)
+			usable++;
 	}
-	return up;
+	return usable;
 }

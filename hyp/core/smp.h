@@ -17,8 +17,16 @@
 #define MB_START (1u << 4)	 /* HSM hart_start: look at hsm_state */
 #define MB_STOP_VM (1u << 5)	 /* the VM is stopping: park */
 
-/* Start every other hart listed in the FDT; returns how many came up. */
+/* Start every other hart listed in the FDT. Returns how many slots, from
+ * slot 0 on without a gap, have a hart in the hypervisor: the most vCPUs
+ * the guest can have. The harts wait until smp_release_secondaries. */
 unsigned smp_start_secondaries(void);
+
+/* The VM exists: let the secondary harts take their vCPUs. */
+void smp_release_secondaries(void);
+
+/* How many harts reached the hypervisor (the boot hart included). */
+unsigned smp_harts_up(void);
 
 /* Post `bits` to vCPU t's mailbox and ring its hart. */
 void smp_request(struct vcpu *t, uint32_t bits);

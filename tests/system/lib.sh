@@ -29,7 +29,19 @@ check() {
 		echo "ok - $name"
 	else
 		echo "not ok - $name (log: ${LOG:-none})"
+		diagnose
 	fi
+}
+
+# The first failure on a boot's log shows how that boot ended: QEMU's exit
+# status and the last console lines (trace frames left out), so a failure
+# on a machine whose logs are gone (CI) still says what happened.
+DIAGNOSED=
+diagnose() {
+	[ -n "$LOG" ] && [ -f "$LOG" ] && [ "$DIAGNOSED" != "$LOG" ] || return 0
+	DIAGNOSED="$LOG"
+	echo "diag - $(basename "$LOG"): QEMU exit status $STATUS; its last lines:"
+	grep -v '^~TV' "$LOG" | tail -n 15 | cut -c1-160 | sed 's/^/diag -   /'
 }
 
 has() {
