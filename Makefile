@@ -5,6 +5,7 @@
 #   make run IMAGE=FILE [INITRD=FILE] [APPEND="..."] [SMP=N]
 #                   boot your own guest: an ELF file, a RISC-V Linux Image or
 #                   a flat binary built for QEMU virt (RAM at 0x80000000)
+#   make run VMS=N  N VMs (2 to 4), each on a hart of its own
 #   make shell      Linux to a busybox shell on the console (Ctrl-A x quits)
 #   make test       unit tests + QEMU system tests; ends "N passed, M failed"
 #   make debug      QEMU halted with a gdb stub; prints the gdb command
@@ -198,6 +199,10 @@ run shell debug validate bench: export TV_PLATFORM := $(PLATFORM)
 # The recipe line that makes PLATFORM ready (none for system).
 PLATFORM_SETUP = $(if $(filter-out system,$(PLATFORM)),@scripts/setup.sh $(PLATFORM))
 
+# VMS=N: N VMs on harts of their own, each running the test guest
+# (tv.vm1 ... tv.vmN-1; VM 0 is the usual one).
+vm_descs = $(foreach n,$(wordlist 2,$(1),1 2 3 4),tv.vm$(shell expr $(n) - 1)=guest:test)
+
 run: all
 	@scripts/setup.sh run
 	$(PLATFORM_SETUP)
@@ -208,6 +213,8 @@ ifeq ($(GUEST),linux)
 else ifneq ($(IMAGE),)
 	@scripts/run.sh --bios $(BIOS) --image "$(IMAGE)" $(if $(INITRD),--initrd "$(INITRD)") \
 		$(if $(SMP),--smp $(SMP)) --append "$(APPEND)" --summary
+else ifneq ($(VMS),)
+	@scripts/run.sh --smp $(VMS) --append "$(call vm_descs,$(VMS)) $(APPEND)" --summary
 else ifneq ($(SMP),)
 	@scripts/run.sh --smp $(SMP) --append "tv.guest=smp tv.vcpus=$(SMP) $(APPEND)" --summary
 else

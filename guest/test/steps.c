@@ -547,12 +547,17 @@ bool step_trace_control(void)
 	struct sbiret r = sbi_call(SBI_EXT_TRACEVISOR, SBI_TV_TRACE_MARK, 0x7476, 0, 0);
 	CHECK(r.error == 0, "mark error %ld", r.error);
 	r = sbi_call(SBI_EXT_TRACEVISOR, SBI_TV_TRACE_STOP, 0, 0, 0);
-	CHECK(r.error == 0, "stop error %ld", r.error);
+	/* With several VMs only VM 0 steers the trace; the others get
+	 * SBI_ERR_DENIED for stop, start and filter alike (README.md). */
+	long want = r.error == SBI_ERR_DENIED ? SBI_ERR_DENIED : 0;
+	if (want)
+		printf("    trace control denied: another VM owns the trace (marks are kept)\n");
+	CHECK(r.error == want, "stop error %ld", r.error);
 	sbi_call(SBI_EXT_BASE, SBI_BASE_GET_SPEC_VERSION, 0, 0, 0); /* not traced */
 	r = sbi_call(SBI_EXT_TRACEVISOR, SBI_TV_TRACE_START, 0, 0, 0);
-	CHECK(r.error == 0, "start error %ld", r.error);
+	CHECK(r.error == want, "start error %ld", r.error);
 	r = sbi_call(SBI_EXT_TRACEVISOR, SBI_TV_TRACE_FILTER, 1UL << 31, 0, 0);
-	CHECK(r.error == SBI_ERR_INVALID_PARAM, "bad filter error %ld", r.error);
+	CHECK(r.error == (want ? want : SBI_ERR_INVALID_PARAM), "bad filter error %ld", r.error);
 	r = sbi_call(SBI_EXT_TRACEVISOR, 77, 0, 0, 0);
 	CHECK(r.error == SBI_ERR_NOT_SUPPORTED, "unknown FID error %ld", r.error);
 	r = sbi_call(SBI_EXT_TRACEVISOR, SBI_TV_TRACE_MARK, 0x656e64, 0, 0);

@@ -93,8 +93,22 @@ static void flush_line(struct console_stream *l)
 		spin_lock(&console_lock);
 		put_text(l->text, n);
 		spin_unlock(&console_lock);
+		l->mid = l->text[n - 1] != '\n';
 	}
 	l->len = 0;
+}
+
+/* A new line of a stream starts with its prefix (it fits: the buffer is
+ * empty and a prefix is far shorter than it). */
+static void start_line(struct console_stream *l, const char *prefix)
+{
+	if (!prefix || l->len || l->mid)
+		return;
+	size_t n = strlen(prefix);
+	if (n < sizeof(l->text) / 2) {
+		memcpy(l->text, prefix, n);
+		l->len = n;
+	}
 }
 
 void console_flush(void)
@@ -104,6 +118,7 @@ void console_flush(void)
 
 void console_stream_putc(struct console_stream *l, char c)
 {
+	start_line(l, l->prefix);
 	if (l->len >= sizeof(l->text))
 		flush_line(l);
 	l->text[l->len++] = c;
@@ -114,6 +129,13 @@ void console_stream_putc(struct console_stream *l, char c)
 void console_stream_flush(struct console_stream *l)
 {
 	flush_line(l);
+}
+
+void console_guest_putc(const char *prefix, char c)
+{
+	struct console_stream *l = my_line();
+	start_line(l, prefix);
+	console_stream_putc(l, c);
 }
 
 void console_putc(char c)

@@ -18,8 +18,13 @@ void console_init(void);
 struct console_stream {
 	char text[256];
 	size_t len;
+	const char *prefix; /* written in front of each line (a VM's name), or NULL */
+	bool mid;	    /* the last flush ended inside a line */
 };
 void console_stream_putc(struct console_stream *s, char c);
+/* A guest's byte through SBI (DBCN, legacy putchar) on this hart's line,
+ * with `prefix` (NULL: none) in front of each line it starts. */
+void console_guest_putc(const char *prefix, char c);
 void console_stream_flush(struct console_stream *s); /* a partial line too */
 /* Text, buffered per hart and written a line at a time (escaped). Guest
  * console output (DBCN, legacy putchar, the UART) comes in here too. */

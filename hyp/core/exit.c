@@ -268,7 +268,7 @@ void vcpu_exit(struct vcpu *v)
 static void report_idle_wakeups(const struct vm *vm)
 {
 	for (unsigned i = 0; i < vm->nvcpus; i++)
-		hyp_log("vCPU %u: %llu wake-ups while stopped\n", i,
+		hyp_log("%svCPU %u: %llu wake-ups while stopped\n", vm->prefix, i,
 			(unsigned long long)vm->vcpus[i]->idle_wakeups);
 }
 
@@ -277,21 +277,45 @@ void vcpu_stop(struct vcpu *v, int why, uint64_t detail, bool failure)
 	vcpu_stop_code(v, why, detail, failure, 1);
 }
 
+static const char *stop_text(int why)
+{
+	return why == TV_STOP_SHUTDOWN	? "shutdown"
+	       : why == TV_STOP_REBOOT	? "reboot request"
+	       : why == TV_STOP_CONSOLE ? "Ctrl-A x on the console"
+					: "fault";
+}
+
+/*
+ * The guest of v's VM stops (shutdown, reset, fault, Ctrl-A x): its
+ * other vCPUs park, its last output goes out. A VM's stop is that VM's
+ * only; Ctrl-A x stops them all. The hart that stops the last VM dumps
+ * the trace and ends the run: failure if any VM failed, the exit code
+ * naming the first that did (its id + 1; one VM keeps its own code).
+ */
 void vcpu_stop_code(struct vcpu *v, int why, uint64_t detail, bool failure, unsigned code)
 {
+	struct vm *vm = v->vm;
 	trace_stop(v, (unsigned)why, detail);
-	smp_stop_others(v);
-	uart_flush_output();
+	smp_stop_others(v, why == TV_STOP_CONSOLE);
+	uart_flush_output(vm);
 	console_flush();
-	hyp_log("guest stopped (%s, reason %llu) after %llu exits\n",
-		why == TV_STOP_SHUTDOWN  ? "shutdown"
-		: why == TV_STOP_REBOOT  ? "reboot request"
-		: why == TV_STOP_CONSOLE ? "Ctrl-A x on the console"
-					 : "fault",
-		(unsigned long long)detail, (unsigned long long)v->exits);
-	report_idle_wakeups(v->vm);
+	hyp_log("%sguest stopped (%s, reason %llu) after %llu exits\n", vm->prefix,
+		stop_text(why), (unsigned long long)detail, (unsigned long long)v->exits);
+	report_idle_wakeups(vm);
+	bool last = vm_stopped(vm, failure);
+	if (why == TV_STOP_CONSOLE)
+		for (unsigned i = 0; i < vm_count(); i++)
+			last |= vm_stopped(vm_by_id(i), false);
+	if (!last) {
+		hyp_log("%sVM %u stopped; the other VMs run on\n", vm->prefix, vm->id);
+		console_flush();
+		smp_park(v);
+	}
 	trace_dump(TV_DUMP_SHUTDOWN);
-	hyp_log("shutting down: %s\n", failure ? "failure" : "success");
+	unsigned failed = vm_first_failure();
+	if (vm_count() > 1 && failed)
+		hyp_log("VM %u ('%s') failed first\n", failed - 1, vm_by_id(failed - 1)->name);
+	hyp_log("shutting down: %s\n", failed ? "failure" : "success");
 	console_flush();
-	fw_shutdown_code(failure, code);
+	fw_shutdown_code(failed != 0, vm_count() > 1 ? failed : code);
 }

@@ -49,13 +49,14 @@ static const struct builtin_guest {
 				sbi_conform_guest_end, &sbi_conform_guest_base },
 };
 
-uint64_t vm_guest_ram_base(void)
+uint64_t vm_guest_ram_base(const struct vm *vm)
 {
-	if (opt.guest == GUEST_IMAGE)
+	if (vm->guest == GUEST_IMAGE)
 		return opt.guest_ram_base_set ? opt.guest_ram_base : TV_GPA_RAM_DEFAULT;
-	const struct builtin_guest *g = &builtin_guests[opt.guest];
+	const struct builtin_guest *g = &builtin_guests[vm->guest];
 	uint64_t linked = g->base ? *g->base : TV_GPA_RAM_DEFAULT;
-	if (opt.guest_ram_base_set && opt.guest_ram_base != linked)
+	/* tv.guest_ram_base is VM 0's. */
+	if (vm->id == 0 && opt.guest_ram_base_set && opt.guest_ram_base != linked)
 		hyp_panic("tv.guest_ram_base=%#llx: the built-in %s guest is linked for guest "
 			  "RAM at %#llx and runs only there (tv.guest_ram_base moves the RAM of "
 			  "a guest image, tv.image=)", (unsigned long long)opt.guest_ram_base,
@@ -124,7 +125,7 @@ void vm_reserve_boot_images(void)
 /* A built-in guest: copied to the start of guest RAM, entered there. */
 static void load_builtin(struct vm *vm)
 {
-	const struct builtin_guest *g = &builtin_guests[opt.guest];
+	const struct builtin_guest *g = &builtin_guests[vm->guest];
 	if (!g->start)
 		hyp_panic("this image was built without the %s guest (guest/%s)",
 			  g->name, g->name);
@@ -247,7 +248,7 @@ static void load_image(struct vm *vm)
 
 void vm_load_guest(struct vm *vm)
 {
-	if (opt.guest == GUEST_IMAGE)
+	if (vm->guest == GUEST_IMAGE)
 		load_image(vm);
 	else
 		load_builtin(vm);

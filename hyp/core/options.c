@@ -17,6 +17,7 @@ struct options opt = {
 	.watermark_pct = 0,
 	.timer = TIMER_AUTO,
 	.vcpus = 1,
+	.nvms = 1,
 };
 
 /* Decimal or 0x-hex digits; false on no digits or overflow. (Not strtoull:
@@ -110,6 +111,76 @@ static bool pick(const char *s, const char *const *names, int n, int *out)
 			return true;
 		}
 	return false;
+}
+
+/* One KEY:VALUE of a VM description. A bad one refuses the run before any
+ * guest starts: a VM half described would run something else than asked. */
+static void vm_desc_key(unsigned n, struct vm_desc *d, const char *key, const char *val)
+{
+	static const char *const guests[] = { "test", "bench", "image", "hostile",
+					      "validate", "smp", "sbi_conform" };
+	uint64_t v;
+	int i;
+	if (!strcmp(key, "guest")) {
+		if (!pick(val, guests, 7, &i) || i == GUEST_IMAGE || i == GUEST_VALIDATE)
+			hyp_panic("tv.vm%u: guest:%s is not a built-in guest a second VM can run "
+				  "(test, hostile, smp, bench, sbi_conform)", n, val);
+		d->guest = (enum guest_choice)i;
+	} else if (!strcmp(key, "vcpus")) {
+		if (!parse_size(val, &v) || v < 1 || v > MAX_HARTS)
+			hyp_panic("tv.vm%u: vcpus:%s is not a number from 1 to %d", n, val,
+				  MAX_HARTS);
+		d->vcpus = (unsigned)v;
+	} else if (!strcmp(key, "mem")) {
+		if (!parse_size(val, &v) || v < MiB(4) || v > GiB(64))
+			hyp_panic("tv.vm%u: mem:%s is not a size from 4M to 64G", n, val);
+		d->mem = ALIGN_UP(v, MiB(2));
+	} else if (!strcmp(key, "name")) {
+		size_t len = strlen(val);
+		bool ok = len >= 1 && len < sizeof(d->name);
+		for (size_t k = 0; ok && k < len; k++)
+			ok = (val[k] >= 'a' && val[k] <= 'z') || (val[k] >= '0' && val[k] <= '9') ||
+			     val[k] == '-' || val[k] == '_';
+		if (!ok)
+			hyp_panic("tv.vm%u: name:%s must be 1 to %zu characters of a-z, 0-9, - "
+				  "and _", n, val, sizeof(d->name) - 1);
+		memcpy(d->name, val, len + 1);
+	} else {
+		hyp_panic("tv.vm%u: unknown key '%s' (guest, vcpus, mem, name)", n, key);
+	}
+}
+
+/* tv.vmN=KEY:VALUE,KEY:VALUE,... describes VM N (1 <= N < MAX_VMS). */
+static bool apply_vm_desc(const char *name, const char *val)
+{
+	if (strncmp(name, "vm", 2) != 0 || name[2] < '0' || name[2] > '9' || name[3])
+		return false;
+	unsigned n = (unsigned)(name[2] - '0');
+	if (n == 0 || n >= MAX_VMS)
+		hyp_panic("tv.%s: VMs are numbered 1 to %d here (VM 0 is described by tv.guest, "
+			  "tv.vcpus, tv.guest_mem)", name, MAX_VMS - 1);
+	struct vm_desc *d = &opt.vm[n];
+	if (d->given)
+		hyp_panic("tv.vm%u is described twice", n);
+	*d = (struct vm_desc){ .given = true, .guest = GUEST_TEST, .vcpus = 1, .mem = MiB(64) };
+	snprintf(d->name, sizeof(d->name), "vm%u", n);
+	char item[64];
+	while (*val) {
+		size_t len = strcspn(val, ",");
+		if (len == 0 || len >= sizeof(item))
+			hyp_panic("tv.vm%u: empty or over-long item in '%s'", n, val);
+		memcpy(item, val, len);
+		item[len] = 0;
+		char *colon = strchr(item, ':');
+		if (!colon)
+			hyp_panic("tv.vm%u: '%s' is not KEY:VALUE", n, item);
+		*colon = 0;
+		vm_desc_key(n, d, item, colon + 1);
+		val += len + (val[len] == ',');
+	}
+	if (n + 1 > opt.nvms)
+		opt.nvms = n + 1;
+	return true;
 }
 
 /* Apply one `name=value`; false when the name or the value is not known. */
@@ -229,7 +300,7 @@ static bool apply(const char *name, const char *val)
 	}
 	if (!strcmp(name, "fault_test"))
 		return parse_bool(val, &opt.fault_test);
-	return false;
+	return apply_vm_desc(name, val);
 }
 
 void options_parse(const char *args)

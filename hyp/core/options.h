@@ -16,6 +16,18 @@ enum timer_choice { TIMER_AUTO, TIMER_SSTC, TIMER_SBI };
 enum guest_choice { GUEST_TEST, GUEST_BENCH, GUEST_IMAGE, GUEST_HOSTILE, GUEST_VALIDATE,
 		   GUEST_SMP, GUEST_SBI_CONFORM };
 
+/* Up to MAX_VMS VMs. VM 0 is described by the options below (tv.guest,
+ * tv.vcpus, tv.guest_mem, tv.image...); VM N >= 1 by one word
+ * tv.vmN=KEY:VALUE,... (README.md, "Several VMs"). */
+#define MAX_VMS 4
+struct vm_desc {
+	bool given;
+	enum guest_choice guest; /* guest:test|hostile|smp|bench|sbi_conform */
+	unsigned vcpus;		 /* vcpus:N */
+	uint64_t mem;		 /* mem:SIZE */
+	char name[16];		 /* name:NAME, shown in front of its console lines */
+};
+
 struct options {
 	uint64_t guest_mem;	   /* tv.guest_mem=64M; 0 = max (all that is free) */
 	enum gstage_choice gstage; /* tv.gstage=auto|sv39x4|sv48x4 */
@@ -41,6 +53,8 @@ struct options {
 				    * the guest idles waiting for it, 0 = off */
 	bool dump_guest_dt;	   /* tv.dump_guest_dt=1: print the guest's FDT in hex */
 	uint64_t suspend_alarm_ms; /* tv.suspend_alarm=MS: SBI SUSP wake-up alarm, 0 = none */
+	struct vm_desc vm[MAX_VMS]; /* [0] unused: VM 0 is the options above */
+	unsigned nvms;		   /* 1 + the highest N of a tv.vmN */
 };
 
 extern struct options opt;

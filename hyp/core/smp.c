@@ -32,7 +32,6 @@ extern char secondary_entry[]; /* hyp/arch/entry.S */
  * matches (its entry is the boot hart's). */
 uint32_t hart_slot_ids[MAX_HARTS] = { ~0u, ~0u, ~0u, ~0u, ~0u, ~0u, ~0u, ~0u };
 void hart_context_init(struct vcpu *v, unsigned slot); /* main.c */
-struct vm *the_vm(void);			       /* main.c */
 
 /* Ring hart `hartid`: an SBI IPI from the firmware beneath. */
 static void send_ipi(unsigned hartid)
@@ -129,18 +128,25 @@ void smp_park(struct vcpu *v)
 		__asm__ volatile("wfi");
 }
 
-void smp_stop_others(struct vcpu *v)
+void smp_stop_others(struct vcpu *v, bool all_vms)
 {
-	struct vm *vm = v->vm;
-	for (unsigned i = 0; i < vm->nvcpus; i++)
-		if (vm->vcpus[i] != v)
-			smp_request(vm->vcpus[i], MB_STOP_VM);
+	unsigned first = all_vms ? 0 : v->vm->id;
+	unsigned end = all_vms ? vm_count() : v->vm->id + 1;
+	for (unsigned k = first; k < end; k++) {
+		struct vm *vm = vm_by_id(k);
+		for (unsigned i = 0; i < vm->nvcpus; i++)
+			if (vm->vcpus[i] != v)
+				smp_request(vm->vcpus[i], MB_STOP_VM);
+	}
 	uint64_t until = csr_read(CSR_TIME) + patience();
-	for (unsigned i = 0; i < vm->nvcpus; i++) {
-		struct vcpu *t = vm->vcpus[i];
-		while (t != v && !__atomic_load_n(&t->parked, __ATOMIC_ACQUIRE) &&
-		       csr_read(CSR_TIME) < until)
-			;
+	for (unsigned k = first; k < end; k++) {
+		struct vm *vm = vm_by_id(k);
+		for (unsigned i = 0; i < vm->nvcpus; i++) {
+			struct vcpu *t = vm->vcpus[i];
+			while (t != v && !__atomic_load_n(&t->parked, __ATOMIC_ACQUIRE) &&
+			       csr_read(CSR_TIME) < until)
+				;
+		}
 	}
 }
 
@@ -194,12 +200,15 @@ void hyp_secondary_main(unsigned long hart, unsigned long slot)
 	__atomic_store_n(&v->alive, 1, __ATOMIC_RELEASE);
 	while (!__atomic_load_n(&vm_ready, __ATOMIC_ACQUIRE))
 		nap();
-	struct vm *vm = the_vm();
-	if (slot >= vm->nvcpus) /* no vCPU for this hart: it idles */
+	struct vm *vm = vm_of_slot((unsigned)slot);
+	if (!vm) /* no vCPU for this hart: it idles */
 		smp_park(v);
+	unsigned id = (unsigned)slot - vm->first_slot;
+	vcpu_init(v, vm, id, (unsigned)hart);
+	if (id == 0) /* a VM's first vCPU starts with it (VMs after VM 0) */
+		vcpu_run(v);
 	/* hsm_state was set to STOPPED by the boot hart before it released
 	 * us; the guest may already have moved it to START_PENDING. */
-	vcpu_init(v, vm, (unsigned)slot, (unsigned)hart);
 	vcpu_wait_for_start(v);
 }
 

@@ -39,7 +39,7 @@ bool smp_request_fence(struct vcpu *self, struct vcpu *t, uint32_t bits);
 void smp_handle_mailbox(struct vcpu *v);
 
 /* Stop every other vCPU of the VM and wait (bounded) until they park. */
-void smp_stop_others(struct vcpu *v);
+void smp_stop_others(struct vcpu *v, bool all_vms);
 
 /* Park this hart for good (its vCPU stopped and the VM is stopping). */
 void smp_park(struct vcpu *v) __attribute__((noreturn));

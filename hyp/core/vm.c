@@ -135,7 +135,8 @@ static void check_ram_placement(uint64_t base, uint64_t size)
 void vm_create(struct vm *vm, unsigned id, uint64_t ram_size)
 {
 	vm->id = id;
-	vm->ram_gpa = vm_guest_ram_base();
+	vm->running = 1;
+	vm->ram_gpa = vm_guest_ram_base(vm);
 	vm->ram_size = ram_size;
 	check_ram_placement(vm->ram_gpa, ram_size);
 	vm->ram_hpa = mem_alloc_guest(ram_size, GUEST_RAM_ALIGN);
@@ -149,14 +150,14 @@ void vm_create(struct vm *vm, unsigned id, uint64_t ram_size)
 		(unsigned long long)vm->ram_hpa);
 	setup_gstage(vm);
 
-	add_device(vm, finisher_create(TV_GPA_FINISHER));
-	add_device(vm, plic_create(TV_GPA_PLIC, TV_PLIC_SIZE));
-	add_device(vm, uart_ns16550a_create(TV_GPA_UART, TV_UART_IRQ));
+	add_device(vm, finisher_create(vm, TV_GPA_FINISHER));
+	add_device(vm, plic_create(vm, TV_GPA_PLIC, TV_PLIC_SIZE));
+	add_device(vm, uart_ns16550a_create(vm, TV_GPA_UART, TV_UART_IRQ));
 	/* The test device tells its guest the host's protected ranges (for
 	 * the isolation attacks): only the built-in test guests get it, not
 	 * an image from elsewhere. */
-	if (opt.guest != GUEST_IMAGE)
-		add_device(vm, testdev_create(TV_GPA_TESTDEV));
+	if (vm->guest != GUEST_IMAGE)
+		add_device(vm, testdev_create(vm, TV_GPA_TESTDEV));
 	hyp_log("VM %u: devices:", id);
 	for (unsigned i = 0; i < vm->ndevices; i++)
 		printf(" %s at %#llx", vm->devices[i]->name,

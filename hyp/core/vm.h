@@ -18,6 +18,7 @@
 #include "../gstage/gstage.h"
 #include "../mmio/mmio.h"
 #include "hyp.h"
+#include "options.h"
 #include "spinlock.h"
 
 #include <tracevisor/guest_map.h>
@@ -30,6 +31,11 @@
 
 struct vm {
 	unsigned id;
+	enum guest_choice guest;	/* what it runs (options.h) */
+	char name[16];			/* "vm0", or tv.vmN's name */
+	char prefix[24];		/* in front of its console lines; "" with one VM */
+	unsigned first_slot;		/* its vCPU i runs on hart slot first_slot + i */
+	int running;			/* 0 once it stopped (vm_stopped) */
 	struct gstage gstage;
 	uint64_t hgatp;
 	uint64_t ram_gpa, ram_hpa, ram_size;
@@ -52,10 +58,31 @@ void vm_reserve_boot_images(void);
  * or an image, per tv.guest / tv.image). */
 void vm_create(struct vm *vm, unsigned id, uint64_t ram_size);
 
+/* What goes in front of the VM's console lines (NULL with one VM). */
+static inline const char *vm_prefix(const struct vm *vm)
+{
+	return vm->prefix[0] ? vm->prefix : NULL;
+}
+
+/* The console's input belongs to VM 0; the others read nothing. */
+int vm_console_getc(const struct vm *vm);
+
+/* The VMs of this run, and the one hart slot `slot` serves (NULL: none). */
+unsigned vm_count(void);
+struct vm *vm_by_id(unsigned id);
+struct vm *vm_of_slot(unsigned slot);
+
+/* VM `vm` stopped (shutdown, reset, fault): true when it was the last
+ * one running, so the run ends; `failed` marks it as a failure. */
+bool vm_stopped(struct vm *vm, bool failed);
+
+/* Which VM failed first (its id + 1), 0 if none did. */
+unsigned vm_first_failure(void);
+
 /* guest_load.c: where guest RAM starts (tv.guest_ram_base, the built-in
  * guest's link address, else QEMU virt's 0x80000000), and the guest put
  * into RAM with vm->entry_gpa (and the initramfs) set. */
-uint64_t vm_guest_ram_base(void);
+uint64_t vm_guest_ram_base(const struct vm *vm);
 void vm_load_guest(struct vm *vm);
 
 /* guest_fdt.c: the guest's device tree at vm->fdt_gpa. */

@@ -17,6 +17,7 @@
 #include <tracevisor/trace_record.h>
 
 #include "../core/vcpu.h"
+#include "../core/vm.h"
 #include "mmio.h"
 
 static bool finisher_read(struct mmio_device *d, struct vcpu *v, uint64_t off,
@@ -41,16 +42,16 @@ static bool finisher_write(struct mmio_device *d, struct vcpu *v, uint64_t off,
 	unsigned cmd = (unsigned)(val & 0xffff);
 	if (off == 0 && (cmd == TV_FINISHER_PASS || cmd == TV_FINISHER_FAIL ||
 			 cmd == TV_FINISHER_RESET))
-		pending[v->id] = val;
+		pending[v->slot] = val;
 	return true;
 }
 
 static void finisher_after(struct mmio_device *d, struct vcpu *v)
 {
 	(void)d;
-	uint64_t val = pending[v->id];
+	uint64_t val = pending[v->slot];
 	unsigned cmd = (unsigned)(val & 0xffff), code = (unsigned)((val >> 16) & 0xffff);
-	pending[v->id] = 0;
+	pending[v->slot] = 0;
 	switch (cmd) {
 	case TV_FINISHER_PASS:
 		hyp_log("the guest wrote PASS (%#llx) to its test finisher\n",
@@ -69,12 +70,13 @@ static void finisher_after(struct mmio_device *d, struct vcpu *v)
 	}
 }
 
-struct mmio_device *finisher_create(uint64_t base)
+struct mmio_device *finisher_create(struct vm *vm, uint64_t base)
 {
-	static struct mmio_device dev = {
-		.name = "test-finisher", .size = TV_FINISHER_SIZE, .id = 4,
+	static struct mmio_device devs[MAX_VMS];
+	struct mmio_device *dev = &devs[vm->id];
+	*dev = (struct mmio_device){
+		.name = "test-finisher", .base = base, .size = TV_FINISHER_SIZE, .id = 4,
 		.read = finisher_read, .write = finisher_write, .after = finisher_after,
 	};
-	dev.base = base;
-	return &dev;
+	return dev;
 }

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 struct vcpu;
+struct vm;
 
 struct mmio_device {
 	const char *name;
@@ -35,10 +36,11 @@ void mmio_handle_guest_page_fault(struct vcpu *v);
 
 /* hyp/mmio/uart_ns16550a.c, hyp/mmio/testdev.c, hyp/mmio/plic.c,
  * hyp/mmio/finisher.c */
-struct mmio_device *uart_ns16550a_create(uint64_t base, unsigned irq);
-struct mmio_device *finisher_create(uint64_t base);
-struct mmio_device *testdev_create(uint64_t base);
-struct mmio_device *plic_create(uint64_t base, uint64_t size);
+/* Each VM gets devices of its own (state indexed by the VM's id). */
+struct mmio_device *uart_ns16550a_create(struct vm *vm, uint64_t base, unsigned irq);
+struct mmio_device *finisher_create(struct vm *vm, uint64_t base);
+struct mmio_device *testdev_create(struct vm *vm, uint64_t base);
+struct mmio_device *plic_create(struct vm *vm, uint64_t base, uint64_t size);
 
 /* A device drives its PLIC interrupt line (level-triggered). */
 void plic_set_level(struct vcpu *v, unsigned source, bool high);
@@ -48,7 +50,7 @@ void uart_poll_input(struct vcpu *v);
 /* The guest is about to wait in WFI: with tv.input_poll and the UART's
  * receive interrupt enabled, poll now and arm the next poll. */
 void uart_idle_wait(struct vcpu *v);
-/* Write out the UART's partial line (the guest is stopping). */
-void uart_flush_output(void);
+/* Write out the UART's partial line (its VM is stopping). */
+void uart_flush_output(struct vm *vm);
 
 #endif

@@ -34,8 +34,8 @@ struct plic {
 	bool output[PLIC_CONTEXTS]; /* last VSEIP level driven */
 };
 
-static struct plic plic;
-static struct mmio_device plic_dev;
+static struct plic plics[MAX_VMS]; /* one per VM: its own sources and contexts */
+static struct mmio_device plic_devs[MAX_VMS];
 
 /* Gateway rule ("Interrupt Gateways"): a level-triggered source becomes
  * pending when its line is high and it is neither pending nor in service. */
@@ -87,12 +87,13 @@ void plic_set_level(struct vcpu *v, unsigned source, bool high)
 {
 	if (source == 0 || source >= PLIC_SOURCES)
 		return;
+	struct plic *p = &plics[v->vm_id];
 	if (high)
-		plic.level |= 1u << source;
+		p->level |= 1u << source;
 	else
-		plic.level &= ~(1u << source);
-	gateway(&plic);
-	update_output(&plic, v);
+		p->level &= ~(1u << source);
+	gateway(p);
+	update_output(p, v);
 }
 
 static unsigned claim(struct plic *p, unsigned ctx)
@@ -168,14 +169,12 @@ static bool plic_write(struct mmio_device *d, struct vcpu *v, uint64_t off,
 	return true;
 }
 
-struct mmio_device *plic_create(uint64_t base, uint64_t size)
+struct mmio_device *plic_create(struct vm *vm, uint64_t base, uint64_t size)
 {
-	plic_dev.name = "plic";
-	plic_dev.base = base;
-	plic_dev.size = size;
-	plic_dev.id = 3;
-	plic_dev.read = plic_read;
-	plic_dev.write = plic_write;
-	plic_dev.state = &plic;
-	return &plic_dev;
+	struct mmio_device *dev = &plic_devs[vm->id];
+	*dev = (struct mmio_device){
+		.name = "plic", .base = base, .size = size, .id = 3,
+		.read = plic_read, .write = plic_write, .state = &plics[vm->id],
+	};
+	return dev;
 }

@@ -11,7 +11,8 @@
  *   0x10 EXITS    read only: VM exits of the reading vCPU so far
  *   0x18 MAGIC    read only: 0x7472616365766973 ("tracevis")
  *   0x20 + 16*i   read only: base and size of protected host range i
- *                 (firmware, hypervisor image, hypervisor allocations);
+ *                 (firmware, hypervisor image, hypervisor allocations,
+ *                 the other VMs' RAM);
  *                 size 0 ends the list
  *   0x120 HOSTSCAN       read only: scan the hypervisor's own memory for
  *                        words a guest's RAM fill would have left there
@@ -71,6 +72,12 @@ static uint64_t reg_value(struct testdev *t, struct vcpu *v, uint64_t reg)
 	if (reg >= TESTDEV_RANGES && reg < TESTDEV_RANGES + 16 * TESTDEV_MAX_RANGES) {
 		struct mem_range r[TESTDEV_MAX_RANGES];
 		int n = mem_protected_ranges(r, TESTDEV_MAX_RANGES);
+		/* The other VMs' RAM is as much off limits as the hypervisor's. */
+		for (unsigned k = 0; k < vm_count() && n < TESTDEV_MAX_RANGES; k++) {
+			const struct vm *o = vm_by_id(k);
+			if (o != v->vm)
+				r[n++] = (struct mem_range){ o->ram_hpa, o->ram_size };
+		}
 		unsigned i = (unsigned)((reg - TESTDEV_RANGES) / 16);
 		if ((int)i >= n)
 			return 0;
@@ -102,13 +109,14 @@ static bool testdev_write(struct mmio_device *d, struct vcpu *v, uint64_t off,
 	return true;
 }
 
-struct mmio_device *testdev_create(uint64_t base)
+struct mmio_device *testdev_create(struct vm *vm, uint64_t base)
 {
-	static struct testdev state;
-	static struct mmio_device dev = {
-		.name = "tracevisor-testdev", .size = 0x1000, .id = 2,
-		.read = testdev_read, .write = testdev_write, .state = &state,
+	static struct testdev states[MAX_VMS];
+	static struct mmio_device devs[MAX_VMS];
+	struct mmio_device *dev = &devs[vm->id];
+	*dev = (struct mmio_device){
+		.name = "tracevisor-testdev", .base = base, .size = 0x1000, .id = 2,
+		.read = testdev_read, .write = testdev_write, .state = &states[vm->id],
 	};
-	dev.base = base;
-	return &dev;
+	return dev;
 }

@@ -41,10 +41,11 @@ struct uart {
 	uint64_t last_poll;	/* `time` of the last console poll */
 	unsigned irq;		/* PLIC source, 0 = not wired */
 	bool line;		/* interrupt line level last driven */
+	bool input;		/* the console's input comes here (VM 0's UART) */
 	struct console_stream out; /* what the guest sent, in THR order */
 };
 
-static struct uart uart_state = { .rx = -1 };
+static struct uart uarts[MAX_VMS]; /* one per VM */
 
 /* Poll the console at most every 1/1024 s of timebase, so a guest spinning
  * on LSR does not turn every read into a firmware call. */
@@ -57,7 +58,7 @@ static void uart_poll_rx(struct uart *u)
 		return;
 	u->last_poll = now;
 	console_stream_flush(&u->out); /* a prompt shows before input is read */
-	u->rx = console_getc();
+	u->rx = u->input ? console_getc() : -1;
 }
 
 static uint8_t uart_iir(struct uart *u)
@@ -99,7 +100,7 @@ static void uart_update_irq(struct uart *u, struct vcpu *v)
  * byte waiting raises the receive interrupt, if the guest enabled it. */
 void uart_poll_input(struct vcpu *v)
 {
-	struct uart *u = &uart_state;
+	struct uart *u = &uarts[v->vm_id];
 	if (!u->irq || !(u->ier & IER_RDI))
 		return;
 	spin_lock(&v->vm->device_lock);
@@ -112,7 +113,7 @@ void uart_poll_input(struct vcpu *v)
 
 void uart_idle_wait(struct vcpu *v)
 {
-	struct uart *u = &uart_state;
+	struct uart *u = &uarts[v->vm_id];
 	if (u->out.len) { /* the guest waits: show what it sent so far */
 		spin_lock(&v->vm->device_lock);
 		console_stream_flush(&u->out);
@@ -211,19 +212,21 @@ static void uart_after(struct mmio_device *d, struct vcpu *v)
 
 /* The guest is stopping (the other harts are stopped): its last partial
  * line goes out before the hypervisor's own lines. */
-void uart_flush_output(void)
+void uart_flush_output(struct vm *vm)
 {
-	console_stream_flush(&uart_state.out);
+	console_stream_flush(&uarts[vm->id].out);
 }
 
-struct mmio_device *uart_ns16550a_create(uint64_t base, unsigned irq)
+struct mmio_device *uart_ns16550a_create(struct vm *vm, uint64_t base, unsigned irq)
 {
-	static struct mmio_device dev = {
-		.name = "ns16550a", .size = 0x100, .id = 1,
-		.read = uart_read, .write = uart_write, .after = uart_after,
-		.state = &uart_state,
+	static struct mmio_device devs[MAX_VMS];
+	struct uart *u = &uarts[vm->id];
+	*u = (struct uart){ .rx = -1, .irq = irq, .input = vm->id == 0 };
+	u->out.prefix = vm->prefix[0] ? vm->prefix : NULL;
+	struct mmio_device *dev = &devs[vm->id];
+	*dev = (struct mmio_device){
+		.name = "ns16550a", .base = base, .size = 0x100, .id = 1,
+		.read = uart_read, .write = uart_write, .after = uart_after, .state = u,
 	};
-	dev.base = base;
-	uart_state.irq = irq;
-	return &dev;
+	return dev;
 }

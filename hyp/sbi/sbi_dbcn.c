@@ -48,7 +48,8 @@ static void dbcn_handler(struct vcpu *v, unsigned long eid, unsigned long fid,
 			n = DBCN_CHUNK;
 		/* Guest text: escaped on its way out, so it never starts a
 		 * line as a trace frame does (hyp/core/console.c). */
-		console_write(buf, n);
+		for (unsigned long i = 0; i < n; i++)
+			console_guest_putc(vm_prefix(v->vm), buf[i]);
 		ret->value = (long)n;
 		return;
 	}
@@ -58,7 +59,7 @@ static void dbcn_handler(struct vcpu *v, unsigned long eid, unsigned long fid,
 			return;
 		unsigned long got = 0;
 		int c;
-		while (got < n && got < DBCN_CHUNK && (c = console_getc()) >= 0)
+		while (got < n && got < DBCN_CHUNK && (c = vm_console_getc(v->vm)) >= 0)
 			buf[got++] = (char)c;
 		ret->value = (long)got;
 		sbi_console_stop_if_asked(v, eid, fid, ret);
@@ -66,7 +67,7 @@ static void dbcn_handler(struct vcpu *v, unsigned long eid, unsigned long fid,
 	}
 	case SBI_DBCN_CONSOLE_WRITE_BYTE:
 		/* uint8_t byte: the low 8 bits of a0 ("Binary Encoding"). */
-		console_putc((char)(n & 0xff));
+		console_guest_putc(vm_prefix(v->vm), (char)(n & 0xff));
 		return;
 	default:
 		ret->error = SBI_ERR_NOT_SUPPORTED;

@@ -8,6 +8,7 @@
 
 #include "../core/console.h"
 #include "../core/timer.h"
+#include "../core/vm.h"
 #include "../trace/trace.h"
 #include "sbi.h"
 
@@ -22,11 +23,11 @@ static void legacy_handler(struct vcpu *v, unsigned long eid, unsigned long fid,
 		break;
 	case SBI_EXT_0_1_CONSOLE_PUTCHAR:
 		/* Escaped like all console text (hyp/core/console.c). */
-		console_putc((char)sbi_arg(v, 0));
+		console_guest_putc(vm_prefix(v->vm), (char)sbi_arg(v, 0));
 		ret->error = 0;
 		break;
 	case SBI_EXT_0_1_CONSOLE_GETCHAR:
-		ret->error = console_getc(); /* -1 when nothing is waiting */
+		ret->error = vm_console_getc(v->vm); /* -1 when nothing is waiting */
 		sbi_console_stop_if_asked(v, eid, fid, ret);
 		break;
 	case SBI_EXT_0_1_SHUTDOWN:

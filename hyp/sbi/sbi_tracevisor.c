@@ -10,7 +10,8 @@
  * Start, stop and filter are recorded as CONTROL records whatever the
  * filter and the switch say, and the guest's stop is always recorded: a
  * guest can filter only the kinds outside TV_FILTER_ALWAYS
- * (include/tracevisor/trace_record.h).
+ * (include/tracevisor/trace_record.h). With several VMs the others may
+ * only mark (SBI_ERR_DENIED for the rest): no VM steers another's trace.
  */
 #include <tracevisor/sbi_ids.h>
 #include <tracevisor/trace_record.h>
@@ -25,6 +26,12 @@ static void tracevisor_handler(struct vcpu *v, unsigned long eid,
 	(void)eid;
 	ret->error = SBI_SUCCESS;
 	ret->value = 0;
+	/* The trace is every VM's: with several VMs only VM 0 may switch,
+	 * filter or dump it; the others may only mark their own records. */
+	if (v->vm_id != 0 && fid <= SBI_TV_TRACE_FILTER && fid != SBI_TV_TRACE_MARK) {
+		ret->error = SBI_ERR_DENIED;
+		return;
+	}
 	switch (fid) {
 	case SBI_TV_TRACE_START: trace_set_enabled(v, true); break;
 	case SBI_TV_TRACE_STOP: trace_set_enabled(v, false); break;

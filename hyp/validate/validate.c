@@ -337,7 +337,9 @@ static void print_deviations(void)
  * SCRATCH register, written the way a guest store would write it. */
 static void hand_off(unsigned fails, unsigned devs, unsigned skips)
 {
-	struct mmio_device *td = testdev_create(TV_GPA_TESTDEV);
+	/* VM 0's test device (its state outlives this handle: vm_create
+	 * makes the device again over the same state). */
+	struct mmio_device *td = testdev_create(vm_by_id(0), TV_GPA_TESTDEV);
 	td->write(td, NULL, 0x08, 8, VALIDATE_HANDOFF(nchecks, fails, devs, skips));
 }
 

@@ -8,6 +8,7 @@ for bios in default fw_jump fw_dynamic; do
 	boot "guest-$bios" --bios "$bios"
 	status_is "$bios: QEMU exits 0 after the guest's SRST shutdown" 0
 	has "$bios: all $steps steps pass" "guest: $steps of $steps steps passed"
+	hasnt "$bios: one VM owns its trace control (no DENIED)" "trace control denied"
 	hasnt "$bios: no step fails" ": FAIL$"
 	has "$bios: hypervisor reports a clean shutdown" "shutting down: success"
 done

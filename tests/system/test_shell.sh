@@ -28,10 +28,12 @@ session() {
 }
 screen_has() { check "$1" grep -aqE -- "$2" "$SCREEN"; }
 
+# The marker comes from the process that then becomes sleep (exec), so
+# Ctrl-C cannot arrive while the shell is still starting it.
 session shell-poweroff \
 	--expect "$PROMPT" --send 'echo typed-$((6*7))\n' \
 	--expect "typed-42" --send 'uname -m\n' \
-	--expect "riscv64" --send 'echo sleeping-$((1+2)); sleep 1000\n' \
+	--expect "riscv64" --send "sh -c 'echo sleeping-\$((1+2)); exec sleep 1000'\\n" \
 	--expect "sleeping-3" --send $'\x03' \
 	--expect "$PROMPT" --send 'echo after-$((1+1))\n' \
 	--expect "after-2" --send 'poweroff -f\n'

@@ -47,6 +47,7 @@ struct sections {
 };
 
 /* Causes whose rows a hart + vCPU remembers (a power of two). */
+#define NSEC 4 /* sections an exit counts in */
 #define ROW_CACHE 16
 
 /* Pairing state of one hart + vCPU. */
@@ -60,11 +61,11 @@ struct pairing {
 	 * s[]) and the rows of recent causes (indices in their rows[]): no
 	 * row or section moves before the summary is printed. */
 	int have_secs;
-	size_t sec[3];
+	size_t sec[NSEC];
 	struct row_cache {
 		int valid;
 		uint64_t scause;
-		size_t row[3];
+		size_t row[NSEC];
 	} cache[ROW_CACHE];
 };
 
@@ -125,9 +126,10 @@ static struct row *row(struct section *s, uint64_t scause)
 	return &s->rows[s->n++];
 }
 
-/* The three rows an exit of p's hart and vCPU counts in. */
+/* The rows an exit of p's hart and vCPU counts in: all, its hart, its
+ * VM, its vCPU. */
 static void rows_for(struct sections *ss, struct pairing *p, uint64_t scause,
-		     struct row *out[3])
+		     struct row *out[NSEC])
 {
 	struct row_cache *c =
 		&p->cache[(scause ^ (scause >> 63)) & (ROW_CACHE - 1)];
@@ -135,11 +137,12 @@ static void rows_for(struct sections *ss, struct pairing *p, uint64_t scause,
 	if (!p->have_secs) {
 		p->sec[0] = (size_t)(section(ss, 0, 0, 0) - ss->s);
 		p->sec[1] = (size_t)(section(ss, 1, p->hart, 0) - ss->s);
-		p->sec[2] = (size_t)(section(ss, 2, p->vm, p->vcpu) - ss->s);
+		p->sec[2] = (size_t)(section(ss, 2, p->vm, 0) - ss->s);
+		p->sec[3] = (size_t)(section(ss, 3, p->vm, p->vcpu) - ss->s);
 		p->have_secs = 1;
 	}
 	if (!c->valid || c->scause != scause) {
-		for (int i = 0; i < 3; i++) {
+		for (int i = 0; i < NSEC; i++) {
 			struct section *sec = &ss->s[p->sec[i]];
 
 			c->row[i] = (size_t)(row(sec, scause) - sec->rows);
@@ -147,7 +150,7 @@ static void rows_for(struct sections *ss, struct pairing *p, uint64_t scause,
 		c->valid = 1;
 		c->scause = scause;
 	}
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < NSEC; i++)
 		out[i] = &ss->s[p->sec[i]].rows[c->row[i]];
 }
 
@@ -189,18 +192,18 @@ static void break_pairing(struct pairings *ps, uint16_t hart)
 static void on_exit_rec(struct tt_summary *sum, const struct tt_rec *t)
 {
 	struct pairing *p = pairing(&sum->ps, t->hart, t->r.vm, t->r.vcpu);
-	struct row *rs[3];
+	struct row *rs[NSEC];
 
 	/* Filtered-out exits still pair (their entry is not someone else's
 	 * end of handling); they are just not counted. */
 	p->exit_kept = passes(sum, t);
 	if (p->exit_kept) {
 		rows_for(&sum->ss, p, t->r.arg[1], rs);
-		for (int i = 0; i < 3; i++)
+		for (int i = 0; i < NSEC; i++)
 			rs[i]->samples++;
 	}
 	if (p->exit_kept && p->have_entry && t->r.time >= p->entry_time)
-		for (int i = 0; i < 3; i++) {
+		for (int i = 0; i < NSEC; i++) {
 			rs[i]->runs++;
 			rs[i]->run_total += t->r.time - p->entry_time;
 		}
@@ -216,10 +219,10 @@ static void on_entry_rec(struct tt_summary *sum, const struct tt_rec *t)
 
 	if (p->have_exit && p->exit_kept && t->r.time >= p->exit_time) {
 		uint64_t h = t->r.time - p->exit_time;
-		struct row *rs[3];
+		struct row *rs[NSEC];
 
 		rows_for(&sum->ss, p, p->exit_cause, rs);
-		for (int i = 0; i < 3; i++) {
+		for (int i = 0; i < NSEC; i++) {
 			if (!rs[i]->timed || h < rs[i]->min)
 				rs[i]->min = h;
 			if (h > rs[i]->max)
@@ -305,7 +308,7 @@ static int cmp_row(const void *a, const void *b)
 	return 0;
 }
 
-/* Sections: all first, then harts, then vCPUs, each by number. */
+/* Sections: all first, then harts, VMs, vCPUs, each by number. */
 static int cmp_section(const void *a, const void *b)
 {
 	const struct section *x = a, *y = b;
@@ -339,6 +342,8 @@ static void print_section(FILE *out, struct section *s, uint64_t hz)
 			     "vCPUs:\n\n");
 	else if (s->type == 1)
 		fprintf(out, "Analyze events for hart %u:\n\n", s->a);
+	else if (s->type == 2)
+		fprintf(out, "Analyze events for vm%u:\n\n", s->a);
 	else
 		fprintf(out, "Analyze events for vm%u-vcpu%u:\n\n", s->a, s->b);
 	if (s->n > 1)
@@ -520,8 +525,14 @@ void tt_summary_print(FILE *out, struct tt_summary *sum,
 
 	if (ss->n > 1)
 		qsort(ss->s, ss->n, sizeof(*ss->s), cmp_section);
+	size_t vms = 0;
 	for (size_t i = 0; i < ss->n; i++)
-		print_section(out, &ss->s[i], hz);
+		vms += ss->s[i].type == 2;
+	/* A VM's own section only when there are several (with one it
+	 * would repeat "all"). */
+	for (size_t i = 0; i < ss->n; i++)
+		if (ss->s[i].type != 2 || vms > 1)
+			print_section(out, &ss->s[i], hz);
 	for (size_t i = 0; i < ss->s[0].n; i++) {
 		samples += ss->s[0].rows[i].samples;
 		handling += ss->s[0].rows[i].total;
