@@ -159,6 +159,9 @@ static void place_vms(unsigned usable)
 	for (unsigned i = 0; i < nvms; i++) {
 		struct vm *vm = &vms[i];
 		vm->guest = i ? opt.vm[i].guest : opt.guest;
+		if (vm->guest == GUEST_IMAGE && opt.guest != GUEST_IMAGE)
+			hyp_panic("tv.vm%u: guest:image runs VM 0's image (tv.image), and VM 0 "
+				  "has none", i);
 		if (i)
 			memcpy(vm->name, opt.vm[i].name, sizeof(vm->name));
 		else

@@ -122,9 +122,10 @@ static void vm_desc_key(unsigned n, struct vm_desc *d, const char *key, const ch
 	uint64_t v;
 	int i;
 	if (!strcmp(key, "guest")) {
-		if (!pick(val, guests, 7, &i) || i == GUEST_IMAGE || i == GUEST_VALIDATE)
-			hyp_panic("tv.vm%u: guest:%s is not a built-in guest a second VM can run "
-				  "(test, hostile, smp, bench, sbi_conform)", n, val);
+		if (!pick(val, guests, 7, &i) || i == GUEST_VALIDATE)
+			hyp_panic("tv.vm%u: guest:%s is not a guest a second VM can run "
+				  "(test, hostile, smp, bench, sbi_conform, or image: VM 0's "
+				  "tv.image with its initramfs)", n, val);
 		d->guest = (enum guest_choice)i;
 	} else if (!strcmp(key, "vcpus")) {
 		if (!parse_size(val, &v) || v < 1 || v > MAX_HARTS)

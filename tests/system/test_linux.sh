@@ -126,6 +126,23 @@ check "smp 4: records merged in time order across harts" bash -c "
 	grep -E '^ +[0-9]+\\.[0-9]+ ' '$LOG.records' | awk '{ if (\$1 < last) bad++; last = \$1 } END { exit bad != 0 }'"
 check "smp 4: nothing lost" bash -c "'$TVTRACE' -s '$LOG' | grep -q '^Lost records: 0'"
 
+# Two Linux guests side by side, 2 harts each (tv.vm1=guest:image: VM 0's
+# Image and initramfs, copied into VM 1's own RAM): both reach userspace
+# and run their workload; each VM's records come from its own two harts.
+BOOT_TIMEOUT=300 boot linux-two-vms --linux --smp 4 --append "tv.vcpus=2 tv.vm1=guest:image,vcpus:2,mem:256M"
+status_is "two Linux VMs: QEMU exits 0" 0
+for vm in vm0 vm1; do
+	has "two Linux VMs: $vm brought up 2 CPUs" "^\[$vm\] \[ *[0-9.]+\] smp: Brought up 1 node, 2 CPUs$"
+	has "two Linux VMs: $vm reached userspace" "^\[$vm\] tracevisor: linux guest reached userspace$"
+	has "two Linux VMs: $vm ran its workload" "^\[$vm\] tracevisor: linux guest workload done$"
+done
+R >"$LOG.records"
+check "two Linux VMs: each VM's exits come from two harts of its own" awk '
+	$4 == "exit" { split($3, id, "-"); if (!((id[1], $2) in seen)) { seen[id[1], $2] = 1; n[id[1]]++; owner[$2] = owner[$2] " " id[1] } }
+	END { for (h in owner) if (split(owner[h], o, " ") != 1) exit 1
+	      exit !(n["vm0"] == 2 && n["vm1"] == 2) }' "$LOG.records"
+check "two Linux VMs: nothing lost" bash -c "'$TVTRACE' -s '$LOG' | grep -q '^Lost records: 0'"
+
 # SMP on a hart without Sstc (-cpu rv64,sstc=false): the guest's ISA must
 # not list Sstc, every vCPU's timer goes through SBI set_timer and hvip,
 # and secondary CPUs come up the same way.

@@ -94,7 +94,8 @@ refused() {
 }
 refused gap 2 "tv.vm2=guest:test" "tv.vm2 is described but tv.vm1 is not"
 refused unknown-key 2 "tv.vm1=guest:test,colour:blue" "tv.vm1: unknown key 'colour'"
-refused bad-guest 2 "tv.vm1=guest:validate" "tv.vm1: guest:validate is not a built-in guest a second VM can run"
+refused bad-guest 2 "tv.vm1=guest:validate" "tv.vm1: guest:validate is not a guest a second VM can run"
+refused image-without-image 2 "tv.vm1=guest:image" "tv.vm1: guest:image runs VM 0's image \(tv.image\), and VM 0 has none"
 refused too-many 2 "tv.vm1=guest:test,vcpus:2" "the VMs ask for 3 vCPUs in all but 2 hart\(s\) reached the hypervisor"
 refused same-name 2 "tv.vm1=name:vm0" "VMs 0 and 1 are both named 'vm0'"
 refused twice 3 "tv.vm1=guest:test tv.vm1=guest:hostile" "tv.vm1 is described twice"
