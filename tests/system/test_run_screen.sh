@@ -3,15 +3,17 @@
 # hypervisor's lines, no trace frames on the screen, one line saying how
 # many dumps, records and frame lines went to the console log, then the
 # summary, the SVGs' and the HTML report's paths - and the log still holds
-# every frame. With --progress 20 the hypervisor writes progress lines
-# (~TVP:<exits>) to the log: the screen hides them, tvtrace decodes the
-# same dump with no line rejected, and their counts grow up to the exits
-# the hypervisor reports at the end.
+# every frame. Then a run with --progress 5 (tv.progress=5) of the bench
+# guest (the test guest counts its exits exactly, and each progress tick
+# is an HS timer exit of its own): the log has progress lines
+# (~TVP:<exits>), the screen hides them, tvtrace decodes the same dump
+# with no line rejected, and their counts grow up to the exits the
+# hypervisor reports at the end.
 source "$(dirname "$0")/lib.sh"
 
 LOG="$LOGDIR/run-screen.log"
 SCREEN="$LOGDIR/run-screen.screen"
-"$ROOT/scripts/run.sh" --log "$LOG.raw" --timeout "${BOOT_TIMEOUT:-120}" --summary --progress 20 >"$SCREEN" 2>&1
+"$ROOT/scripts/run.sh" --log "$LOG.raw" --timeout "${BOOT_TIMEOUT:-120}" --summary >"$SCREEN" 2>&1
 STATUS=$?
 tr -d '\r' <"$LOG.raw" >"$LOG"
 status_is "the run succeeds" 0
@@ -29,7 +31,14 @@ REPORT="$ROOT/build/report.html"
 check "the screen names the report" grep -qx "report:      $REPORT" "$SCREEN"
 check "the report is this run's: newer than the log, one row per record ($records)" \
 	test "$REPORT" -nt "$LOG.raw" -a "$(grep -c '^<tr id="r' "$REPORT")" = "$records"
-# Progress lines (tv.progress=20 from --progress 20).
+# Progress lines (tv.progress=5 from --progress 5).
+LOG="$LOGDIR/run-progress.log"
+SCREEN="$LOGDIR/run-progress.screen"
+"$ROOT/scripts/run.sh" --log "$LOG.raw" --timeout "${BOOT_TIMEOUT:-120}" --summary \
+	--progress 5 --append "tv.guest=bench" >"$SCREEN" 2>&1
+STATUS=$?
+tr -d '\r' <"$LOG.raw" >"$LOG"
+status_is "the bench run with progress lines succeeds" 0
 grep -a '^~TVP:' "$LOG" >"$LOG.progress"
 exits=$(sed -n 's/^tracevisor: guest stopped .* after \([0-9]*\) exits$/\1/p' "$LOG")
 check "the log has progress lines ($(wc -l <"$LOG.progress")), each ~TVP:<count>" \
