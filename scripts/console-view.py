@@ -6,6 +6,9 @@ the trace frames there) and pipes it through this filter for the screen:
 
   - trace frame lines ("~TV1:..." at the start of a line: the hypervisor's
     dumps, base64) are left out; how many there were is said at the end;
+  - progress lines ("~TVP:<exits>" at the start of a line, which the
+    hypervisor writes with tv.progress=MS, hyp/core/progress.h) are left
+    out too; the alive line shows their count of VM exits;
   - a guest line the hypervisor escaped because it began with "~" (the
     console writes it as "~~...", see hyp/core/console.c) is shown as the
     guest wrote it;
@@ -19,8 +22,9 @@ starts with "~" is held until it is known whether it is a frame.
 
 On a terminal, when nothing has been printed for a few seconds and the
 cursor is at the start of a line, a dim status line says the run is alive
-(time since start, silent for how long, trace frames so far); it is
-erased before the next output, so the guest's lines are never disturbed.
+(time since start, silent for how long, VM exits and trace frames so
+far); it is erased before the next output, so the guest's lines are
+never disturbed. Progress lines are not output: they update the count.
 
 Usage: console-view.py [--color auto|always|never] [--frames-to FILE]
 --frames-to writes the number of frame lines left out to FILE at the end.
@@ -33,6 +37,7 @@ import time
 
 CYAN, DIM, RESET = b"\x1b[36m", b"\x1b[2m", b"\x1b[0m"
 HYP_PREFIX = b"tracevisor:"
+PROGRESS = b"~TVP:"
 
 
 class View:
@@ -44,7 +49,9 @@ class View:
         self.colored = False     # a colour is open on the current line
         self.seen_hyp = False    # the hypervisor has printed its first line
         self.frames = 0
+        self.exits = None        # the last progress line's count
         self.status_shown = False
+        self.wrote = False       # visible bytes written since feed() began
 
     def at_line_start(self):
         return self.mode is None and not self.line
@@ -52,9 +59,11 @@ class View:
     def show_status(self, started, last_output):
         """The alive line (terminal only), at a line start after silence."""
         now = time.monotonic()
+        exits = "" if self.exits is None else "%d exits, " % self.exits
         self.out.write(b"\r\x1b[K" + DIM + (
-            "[%d s running, no output for %d s, %d trace frames so far]"
-            % (now - started, now - last_output, self.frames)).encode() + RESET)
+            "[%d s running, no output for %d s, %s%d trace frames so far]"
+            % (now - started, now - last_output, exits, self.frames)
+        ).encode() + RESET)
         self.out.flush()
         self.status_shown = True
 
@@ -63,15 +72,22 @@ class View:
             self.out.write(b"\r\x1b[K")
             self.status_shown = False
 
+    def write(self, data):
+        """Visible output: the alive line goes first."""
+        if data:
+            self.clear_status()
+            self.out.write(data)
+            self.wrote = True
+
     def emit(self, data):
         """Write bytes of the current line; a colour open on it ends
         before the line ending, so the next line starts uncoloured."""
         if self.colored and data.endswith(b"\n"):
             body = data.rstrip(b"\r\n")
-            self.out.write(body + RESET + data[len(body):])
+            self.write(body + RESET + data[len(body):])
             self.colored = False
         else:
-            self.out.write(data)
+            self.write(data)
 
     def start_color(self, head):
         """Choose the current line's colour from its first bytes."""
@@ -79,16 +95,21 @@ class View:
             return
         if head.startswith(HYP_PREFIX):
             self.seen_hyp = True
-            self.out.write(CYAN)
+            self.write(CYAN)
             self.colored = True
         elif not self.seen_hyp and head.strip():
-            self.out.write(DIM)
+            self.write(DIM)
             self.colored = True
 
     def decide(self):
         """Decide what the current line is, once enough of it is here.
         Returns False while it cannot be told yet."""
         ln = self.line.lstrip(b"\r")
+        if ln.startswith(PROGRESS):
+            self.mode = "progress"
+            return True      # the rest of the line stays in self.line
+        if ln.startswith(b"~TV") and len(ln) < len(PROGRESS) and b"\n" not in ln:
+            return False     # "~TV": a frame or a progress line?
         if ln.startswith(b"~TV"):
             self.mode = "frame"
         elif ln.startswith(b"~~"):
@@ -110,12 +131,17 @@ class View:
     def end_line(self):
         if self.mode == "frame":
             self.frames += 1
+        elif self.mode == "progress":
+            digits = self.line.lstrip(b"\r")[len(PROGRESS):].strip()
+            if digits.isdigit():
+                self.exits = int(digits)
         if self.colored:
-            self.out.write(RESET)
+            self.write(RESET)
         self.mode, self.colored, self.line = None, False, b""
 
     def feed(self, data):
-        self.clear_status()
+        """Take console bytes; True when something visible was written."""
+        self.wrote = False
         while data:
             nl = data.find(b"\n")
             piece, data = (data, b"") if nl < 0 else (data[:nl + 1], data[nl + 1:])
@@ -123,14 +149,17 @@ class View:
                 self.line += piece
                 if not self.decide():
                     continue
+            elif self.mode == "progress":
+                self.line += piece
             elif self.mode != "frame":
                 self.emit(piece)
             if piece.endswith(b"\n"):
                 self.end_line()
         self.out.flush()
+        return self.wrote
 
     def finish(self):
-        if self.line:
+        if self.line and self.mode != "progress":
             self.out.write(self.line)
         if self.colored:
             self.out.write(RESET)
@@ -155,8 +184,10 @@ def main():
             data = os.read(0, 4096)
             if not data:
                 break
-            v.feed(data)
-            last_output = time.monotonic()
+            if v.feed(data):
+                last_output = time.monotonic()
+            elif v.status_shown:  # a progress line: show its count now
+                v.show_status(started, last_output)
     except KeyboardInterrupt:
         pass
     v.clear_status()

@@ -6,7 +6,7 @@
 #                [--append ARGS] [--no-h] [--cpu MODEL] [--smp N] [--mem SIZE]
 #                [--log FILE] [--timeout SECS] [--icount] [--summary]
 #                [--debug] [--linux] [--image FILE [--initrd FILE]]
-#                [--uboot] [--uboot-cmd CMD] [--shell]
+#                [--uboot] [--uboot-cmd CMD] [--shell] [--progress MS]
 # --platform picks the QEMU and the OpenSBI (default $TV_PLATFORM, else
 # system): system is Debian 12's QEMU 7.2 and OpenSBI; qemu10 is QEMU 10.0
 # + OpenSBI 1.5 from bookworm-backports in the cache, where
@@ -32,6 +32,10 @@
 # the hypervisor image at UBOOT_HYP_ADDR and scripts/console-expect.py
 # stops autoboot and types `booti UBOOT_HYP_ADDR - ${fdtcontroladdr}`
 # (--uboot-cmd CMD types CMD instead, e.g. "setenv bootargs ...; booti ...").
+# --progress MS: the hypervisor writes a line "~TVP:<VM exits so far>"
+# every MS ms (tv.progress; hyp/core/progress.h), which the screen of
+# --summary hides and counts in its alive line; default 2000 with
+# --summary, else off (0). Each tick is an HS timer exit of its own.
 # Exit status: QEMU's (0 when the guest shut down with success), 124 on
 # timeout.
 set -u
@@ -48,6 +52,7 @@ timeout_given=0
 shell=0
 icount=""
 summary=0
+progress= # --progress MS; empty: the default
 debug=0
 linux=0
 platform="${TV_PLATFORM:-system}"
@@ -78,6 +83,7 @@ while [ $# -gt 0 ]; do
 	--shell) linux=1; shell=1 ;;
 	--icount) icount="-icount shift=0,sleep=off" ;;
 	--summary) summary=1 ;;
+	--progress) progress="$2"; shift ;;
 	--debug) debug=1 ;;
 	--linux) linux=1 ;;
 	--image) image="$2"; shift ;;
@@ -207,6 +213,17 @@ if [ -n "$image" ]; then
 	# Hypervisor options first; the words without tv. are the guest's.
 	append="$IMAGE_APPEND $linux_append $append"
 fi
+
+# make run's alive line counts exits: with --summary the hypervisor says
+# how many there were every 2 s on a line of its own ("~TVP:N",
+# hyp/core/progress.h) that the screen hides; an --append value wins.
+# 2 s: the alive line needs 3 s of silence anyway, and the test guest,
+# which counts its exits exactly, is done before the first tick.
+[ -z "$progress" ] && { [ "$summary" = 1 ] && progress=2000 || progress=0; }
+case "$progress" in
+'' | *[!0-9]*) echo "run.sh: --progress takes milliseconds (got '$progress')" >&2; exit 2 ;;
+esac
+[ "$progress" != 0 ] && append="tv.progress=$progress $append"
 
 # --uboot: U-Boot is the payload OpenSBI starts. booti moves the image to
 # RAM base + text_offset (0x80200000, where it is linked) and passes the

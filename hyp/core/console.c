@@ -13,7 +13,8 @@
  *    locked section and starts a console line: when the current line is
  *    not empty, a newline goes first. Nothing lands inside a frame line and
  *    no text precedes a frame on its line.
- * 3. Only frame lines begin a console line with '~'. When any other text
+ * 3. Only frame lines (and progress lines, "~TVP:", which are written the
+ *    same way but only at a line start) begin a console line with '~'. When any other text
  *    would put '~' first on a line (after nothing but '\r'), one more '~'
  *    is written in front of it, the way mbox quotes "From " lines. tvtrace
  *    accepts a frame only at the start of a line, so no guest output, by
@@ -167,6 +168,18 @@ static void put_line(const char *s, size_t len, bool frame)
 void console_write_frame(const char *line, size_t len)
 {
 	put_line(line, len, true);
+}
+
+bool console_write_status(const char *line, size_t len)
+{
+	bool now;
+
+	spin_lock(&console_lock);
+	now = col0;
+	if (now)
+		put_raw(line, len);
+	spin_unlock(&console_lock);
+	return now;
 }
 
 void console_write_line(const char *line, size_t len)

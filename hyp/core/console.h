@@ -34,6 +34,10 @@ void console_flush(void);
 /* One trace frame line ("~TV1:...\n"), written whole, at the start of a
  * console line, unescaped. Only hyp/trace/dump.c calls it. */
 void console_write_frame(const char *line, size_t len);
+/* A progress line ("~TVP:...\n", progress.c), unescaped, written only
+ * when the console stands at the start of a line: it never splits a line
+ * a guest is writing (a shell prompt). Returns whether it was written. */
+bool console_write_status(const char *line, size_t len);
 /* One whole text line, at the start of a console line, escaped. */
 void console_write_line(const char *line, size_t len);
 /* A byte of input, -1 when none is waiting. Ctrl-A x is not passed on:

@@ -291,6 +291,10 @@ static bool apply(const char *name, const char *val)
 		opt.watchdog_ms = v;
 		return true;
 	}
+	if (!strcmp(name, "progress") && parse_size(val, &v) && v <= 3600000) {
+		opt.progress_ms = v;
+		return true;
+	}
 	if (!strcmp(name, "input_poll") && parse_size(val, &v) && v <= 1000) {
 		opt.input_poll_ms = v;
 		return true;

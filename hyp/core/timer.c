@@ -4,6 +4,7 @@
 #include "../sbi/firmware.h"
 #include "../trace/trace.h"
 #include "options.h"
+#include "progress.h"
 #include "platform.h"
 #include "trace_wire.h"
 
@@ -28,12 +29,13 @@ static uint64_t earliest(uint64_t a, uint64_t b)
 	return a < b ? a : b;
 }
 
-/* The HS timer serves three deadlines: the guest's (SBI set_timer), the
- * hypervisor's own watchdog tick and the console input poll. Arm it for
- * the earliest. */
+/* The HS timer serves four deadlines: the guest's (SBI set_timer), the
+ * hypervisor's own watchdog tick, the console input poll and the progress
+ * line (boot hart only). Arm it for the earliest. */
 static uint64_t next_deadline(const struct vcpu *v)
 {
-	return earliest(earliest(v->timer_host, v->watchdog_next), v->input_poll_next);
+	return earliest(earliest(v->timer_host, v->watchdog_next),
+			earliest(v->input_poll_next, v->progress_next));
 }
 
 static void rearm(struct vcpu *v)
@@ -63,6 +65,19 @@ static uint64_t watchdog_period(void)
 	return opt.watchdog_ms * (platform.timebase_hz / 1000);
 }
 
+static uint64_t progress_period(void)
+{
+	return opt.progress_ms * (platform.timebase_hz / 1000);
+}
+
+/* tv.progress: only the boot hart's vCPU (slot 0) reports, for the VM. */
+static uint64_t progress_first(const struct vcpu *v)
+{
+	if (!opt.progress_ms || v->slot != 0)
+		return NEVER;
+	return csr_read(CSR_TIME) + progress_period();
+}
+
 void timer_init(struct vcpu *v)
 {
 	v->timer_deadline = NEVER;
@@ -70,6 +85,7 @@ void timer_init(struct vcpu *v)
 	v->watchdog_next = opt.watchdog_ms ? csr_read(CSR_TIME) + watchdog_period() : NEVER;
 	v->watchdog_exits = v->exits;
 	v->input_poll_next = NEVER;
+	v->progress_next = progress_first(v);
 	csr_write(CSR_HTIMEDELTA, opt.htimedelta);
 	if (platform.has_sstc) {
 		/* vstimecmp compares against the guest's time (time +
@@ -137,6 +153,10 @@ void timer_interrupt(struct vcpu *v)
 		v->input_poll_next = NEVER;
 		uart_poll_input(v); /* a byte raises the UART's PLIC line */
 	}
+	if (v->progress_next <= now) {
+		progress_report(v->vm);
+		v->progress_next = now + progress_period();
+	}
 	rearm(v);
 }
 
@@ -171,6 +191,7 @@ void timer_park(struct vcpu *v)
 	v->timer_host = NEVER;
 	v->watchdog_next = NEVER;
 	v->input_poll_next = NEVER;
+	v->progress_next = NEVER;
 	csr_clear(CSR_HVIP, MIP_VSTIP);
 	if (platform.has_sstc)
 		csr_write(CSR_VSTIMECMP, NEVER);

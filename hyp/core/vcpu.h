@@ -44,6 +44,7 @@ struct vcpu {
 	uint64_t watchdog_exits; /* v->exits at the last tick */
 	bool watchdog_reported;	/* this stall was already reported */
 	uint64_t input_poll_next; /* host time of the next console input poll, ~0 = none */
+	uint64_t progress_next;	/* host time of the next progress line, ~0 = none */
 	struct mmio_device *last_dev; /* the device of its last MMIO exit */
 	struct tv_ring *ring;	/* this hart's trace ring */
 	uint64_t trace_hdr;	/* record header word: vm, vcpu (TV_REC_HDR) */

@@ -8,9 +8,15 @@
   html_check.py png PNG [COLOUR...]   a real picture; each #rrggbb COLOUR
                                       fills at least 200 pixels
   html_check.py nopng PNG COLOUR...   each COLOUR fills < 200 pixels
+  html_check.py table PAGE SUMMARY CSV
+                                      one summary-table row per vCPU with
+                                      the numbers of tvtrace -s (SUMMARY);
+                                      the latency buckets sum to the
+                                      exit/entry pairs counted from --csv
 
 Standard library only. Prints why on failure and exits 1.
 """
+import csv
 import html.parser
 import re
 import struct
@@ -221,6 +227,94 @@ def nopng(path, colours):
                                              " ".join(colours)))
 
 
+def summary_vcpus(path):
+    """{(vm, vcpu): (exits, max, avg)} from the "Total" line of each
+    "Analyze events for vmA-vcpuB:" section of tvtrace -s."""
+    out, cur = {}, None
+    for line in open(path, encoding="utf-8"):
+        m = re.match(r"Analyze events for vm(\d+)-vcpu(\d+):", line)
+        if m:
+            cur = (int(m.group(1)), int(m.group(2)))
+            continue
+        if line.startswith("Analyze events"):
+            cur = None
+        f = line.split()
+        if cur and f and f[0] == "Total":
+            # Total Samples Samples% Time% Min Max Avg Run
+            out[cur] = (f[1], f[5].replace("us", ""), f[6].replace("us", ""))
+            cur = None
+    return out
+
+
+def csv_pairs(path):
+    """Exits followed by their entry, counted from tvtrace --csv alone:
+    per hart in dump order, an entry of the same vCPU closes the open exit
+    (not earlier than it); lost, control and stop records break the
+    hart's pairing (docs/trace-format.md)."""
+    rows = list(csv.DictReader(open(path, encoding="utf-8", newline="")))
+    rows.sort(key=lambda r: (int(r["dump"]), int(r["hart"]),
+                             int(r["index"])))
+    open_exit, pairs = {}, 0
+    for r in rows:
+        hart, who = r["hart"], (r["hart"], r["vm"], r["vcpu"])
+        t = int(r["time_ticks"])
+        if r["kind"] in ("lost", "control", "stop"):
+            for k in [k for k in open_exit if k[0] == hart]:
+                del open_exit[k]
+        elif r["kind"] == "exit":
+            open_exit[who] = t
+        elif r["kind"] == "entry":
+            if who in open_exit and t >= open_exit[who]:
+                pairs += 1
+            open_exit.pop(who, None)
+    return pairs
+
+
+def table(page_path, summary_path, csv_path):
+    text = open(page_path, encoding="utf-8").read()
+    body = re.search(r'<table class="sum" id="summary">.*?<tbody>(.*?)'
+                     r'</tbody>', text, re.S)
+    if not body:
+        fail("no summary <table> in the page")
+    rows = re.findall(r'<tr class="vcpu" data-vm="(\d+)" data-vcpu="(\d+)">'
+                      r'(.*?)</tr>', body.group(1), re.S)
+    got, paired = {}, 0
+    for vm, vcpu, cells in rows:
+        c = re.findall(r"<td[^>]*>([^<]*)</td>", cells)
+        # VM vCPU hart exits paired top total mean max run
+        if len(c) != 10 or c[0] != vm or c[1] != vcpu:
+            fail("malformed row vm%s-vcpu%s: %r" % (vm, vcpu, c))
+        if (int(vm), int(vcpu)) in got:
+            fail("two rows for vm%s-vcpu%s" % (vm, vcpu))
+        got[(int(vm), int(vcpu))] = (c[3], c[8], c[7])
+        paired += int(c[4])
+    want = summary_vcpus(summary_path)
+    if not want:
+        fail("tvtrace -s printed no per-vCPU section")
+    if sorted(got) != sorted(want):
+        fail("rows for %s, tvtrace -s has %s" % (sorted(got), sorted(want)))
+    for k in want:
+        if got[k] != want[k]:
+            fail("vm%d-vcpu%d: table (exits, max, mean) %s, tvtrace -s %s"
+                 % (k[0], k[1], got[k], want[k]))
+    svg = re.search(r'<div class="pic" id="latency">\s*<svg [^>]*'
+                    r'data-pairs="(\d+)"(.*?)</svg>', text, re.S)
+    if not svg:
+        fail("no latency histogram")
+    counts = [int(n) for n in re.findall(r'<rect class="lat" [^>]*'
+                                         r'data-count="(\d+)"', svg.group(2))]
+    lows = [int(n) for n in re.findall(r'data-lo-ns="(\d+)"', svg.group(2))]
+    pairs = csv_pairs(csv_path)
+    if sum(counts) != pairs or int(svg.group(1)) != pairs or paired != pairs:
+        fail("latency buckets sum to %d (data-pairs %s), table pairs %d, "
+             "--csv has %d exit/entry pairs"
+             % (sum(counts), svg.group(1), paired, pairs))
+    if any(lo and lo & (lo - 1) for lo in lows) or lows != sorted(lows):
+        fail("bucket bounds are not increasing powers of two: %s" % lows)
+    print("%d vCPU rows = tvtrace -s; %d latency buckets hold the %d "
+          "exit/entry pairs" % (len(got), len(counts), pairs))
+
+
 def main():
     if len(sys.argv) == 4 and sys.argv[1] == "static":
         static(sys.argv[2], sys.argv[3])
@@ -228,6 +322,8 @@ def main():
         dom(sys.argv[2])
     elif len(sys.argv) >= 3 and sys.argv[1] == "png":
         png(sys.argv[2], sys.argv[3:])
+    elif len(sys.argv) == 5 and sys.argv[1] == "table":
+        table(sys.argv[2], sys.argv[3], sys.argv[4])
     elif len(sys.argv) >= 4 and sys.argv[1] == "nopng":
         nopng(sys.argv[2], sys.argv[3:])
     else:

@@ -53,3 +53,25 @@ if grep -q '\^\[\[2m\[[0-9]* s running, no output for [0-9]* s, 0 trace frames s
 else
 	bad "silence: an alive line, erased before the guest's next line" "$tmp/out"
 fi
+
+# Progress lines: hidden, not counted as frames; a guest's escaped
+# "~~TVP:" is the guest's text and shown as it wrote it; a progress line
+# split across writes is still hidden.
+printf 'tracevisor: boot\r\n~TVP:5\r\nguest: a\r\n~TV1:AAAA\r\n~~TVP:9\r\n~TV' \
+	>"$tmp/in"
+(cat "$tmp/in"; sleep 0.3; printf 'P:77\r\nend\n') |
+	python3 "$VIEW" --color never --frames-to "$tmp/n" | tr -d '\r' >"$tmp/out"
+expect "progress lines left out, a guest's escaped one shown" "$tmp/out" \
+	"$(printf 'tracevisor: boot\nguest: a\n~TVP:9\nend')"
+expect "progress lines are not counted as frames" "$tmp/n" 1
+
+# The alive line counts exits from the last progress line, which is not
+# output: the silence goes on through it.
+(printf 'tracevisor: boot\n~TVP:7\n'; sleep 4; printf '~TVP:42\n'; sleep 1.5; printf 'guest: late\n') |
+	python3 "$VIEW" --color always | cat -v >"$tmp/out"
+if grep -q 'no output for [3-9] s, 42 exits, 0 trace frames so far\]' "$tmp/out" &&
+	! grep -q 'TVP' "$tmp/out"; then
+	ok "the alive line shows the exits of the last progress line"
+else
+	bad "the alive line shows the exits of the last progress line" "$tmp/out"
+fi

@@ -9,7 +9,9 @@
 # (no src/href/url(), a Content-Security-Policy default-src 'none', one
 # inline script), its tags balance, every row carries exactly the text and
 # specification sections of tvtrace --explain, the list is bounded, guest
-# markup arrives escaped. In Chromium (--headless, a fresh profile, no
+# markup arrives escaped, the summary table has one row per vCPU with the
+# exits, mean and max exit latency of tvtrace -s, and the exit-latency
+# buckets sum to the exit/entry pairs counted from tvtrace --csv. In Chromium (--headless, a fresh profile, no
 # network services): no console message while the page loads and runs
 # its #selftest (a wheel zoom on the timeline, a click on the first exit
 # record), the zoom changed the viewBox, the panel shows the clicked
@@ -107,7 +109,20 @@ for l in $logs; do
 	"$TV" --explain "$WORK/$l.log" >"$WORK/$l.explain" 2>/dev/null
 	check "$l: self-contained, well-formed, rows = --explain" \
 		$CHECK static "$WORK/$l.html" "$WORK/$l.explain"
+	"$TV" -s "$WORK/$l.log" >"$WORK/$l.sum" 2>/dev/null
+	"$TV" --csv "$WORK/$l.csv" "$WORK/$l.log" 2>/dev/null
+	check "$l: a table row per vCPU = tvtrace -s; latency buckets = exit/entry pairs" \
+		$CHECK table "$WORK/$l.html" "$WORK/$l.sum" "$WORK/$l.csv"
 done
+# The table check fails when a number differs from tvtrace -s.
+sed 's|\(data-vcpu="0"><td>0</td><td>0</td><td>[0-9,]*</td><td>[0-9]*\)<|\11<|' \
+	"$WORK/basic.html" >"$WORK/wrong.html"
+if ! cmp -s "$WORK/basic.html" "$WORK/wrong.html" &&
+	! $CHECK table "$WORK/wrong.html" "$WORK/basic.sum" "$WORK/basic.csv" >/dev/null; then
+	ok "control: a table whose exit count differs from tvtrace -s fails the check"
+else
+	bad "control: a changed exit count went unnoticed"
+fi
 
 nrec=$(grep -vc '^#' "$WORK/synth.explain")
 nspec=$(grep -c '^ *(' "$WORK/synth.explain")
@@ -138,13 +153,14 @@ if grep -qF "printed '<'" "$WORK/hostile.html"; then
 else
 	ok "hostile: no raw guest markup in the page"
 fi
-if grep -q 'Summary: exits per reason' "$WORK/basic.html" &&
-	grep -q 'vm0-vcpu0:' "$WORK/basic.html" &&
-	[ "$(grep -c '<svg ' "$WORK/basic.html")" = 2 ] &&
-	grep -q 'class="slice"' "$WORK/basic.html" && grep -q 'class="bar"' "$WORK/basic.html"; then
-	ok "basic: summary per vCPU, the timeline and the histogram are in the page"
+if grep -q '<table class="sum" id="summary">' "$WORK/basic.html" &&
+	! grep -q '<pre id="summary">' "$WORK/basic.html" &&
+	[ "$(grep -c '<svg ' "$WORK/basic.html")" = 3 ] &&
+	grep -q 'class="slice"' "$WORK/basic.html" && grep -q 'class="bar"' "$WORK/basic.html" &&
+	grep -q 'class="lat"' "$WORK/basic.html"; then
+	ok "basic: summary table, the timeline, the latency and by-reason charts are in the page"
 else
-	bad "basic: summary, timeline or histogram missing"
+	bad "basic: summary table, timeline or a chart missing"
 fi
 
 # --- Chromium ---------------------------------------------------------------

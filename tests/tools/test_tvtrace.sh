@@ -294,6 +294,22 @@ run "interleaved" 0 "$WORK/mixed.log"
 same "interleaved" "$WORK/want.records" "$WORK/out"
 empty "interleaved stderr" "$WORK/err"
 
+# Progress lines (tv.progress: "~TVP:<exits>" at line starts, between and
+# among a dump's frames) are no frames and not forgeries: skipped, not
+# counted as rejected, the records and the summary unchanged (but for the
+# dump's first line number in the header).
+awk 'NR % 3 == 0 { printf "~TVP:%d\r\n", NR } { print }' "$WORK/basic.log" >"$WORK/progress.log"
+if grep -q '^~TVP:' "$WORK/progress.log"; then ok; else bad "progress: no ~TVP line made"; fi
+run "progress lines" 0 "$WORK/progress.log"
+sed '1s/, line [0-9]*,/, line N,/' "$WORK/out" >"$WORK/got.precs"
+sed '1s/, line [0-9]*,/, line N,/' "$WORK/want.records" >"$WORK/want.precs"
+same "progress lines" "$WORK/want.precs" "$WORK/got.precs"
+empty "progress lines: nothing rejected" "$WORK/err"
+"$TV" --summary "$WORK/basic.log" >"$WORK/want.psum" 2>/dev/null
+run "progress summary" 0 --summary "$WORK/progress.log"
+sed -i '1s/, line [0-9]*,/, line N,/' "$WORK/want.psum" "$WORK/out"
+same "progress summary" "$WORK/want.psum" "$WORK/out"
+
 # --- frames the hypervisor did not write ------------------------------------
 # A frame is taken only at the start of a line: the hypervisor starts each
 # frame on a line of its own and escapes guest output whose line would

@@ -1,9 +1,10 @@
 /*
- * --html FILE: one self-contained HTML page to look at a dump: the
- * per-hart and per-vCPU summary (the text of --summary), the timeline of
- * --svg with zoom and pan, the histogram of --histogram, and the record
- * list where a click on a record shows its --explain text and the
- * specification sections that govern it.
+ * --html FILE: one self-contained HTML page to look at a dump: a table
+ * with one row per vCPU (the totals --summary prints for it, and its most
+ * frequent exit reasons), the timeline of --svg with zoom and pan, the
+ * exit-latency distribution (latency.c), the exits by reason of
+ * --histogram, and the record list where a click on a record shows its
+ * --explain text and the specification sections that govern it.
  *
  * Self-contained: inline CSS and one inline script, no URL to fetch, and a
  * Content-Security-Policy (default-src 'none') so a browser refuses any
@@ -13,6 +14,7 @@
  * were left out.
  */
 #define _POSIX_C_SOURCE 200809L /* open_memstream */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,6 +85,11 @@ static const char STYLE[] =
 	"body{font-family:DejaVu Sans,Verdana,Arial,sans-serif;margin:16px;"
 	"color:#222;background:#fff}\n"
 	"h1{font-size:22px}h2{font-size:17px;margin-top:26px}\n"
+	"table.sum{border-collapse:collapse;font-size:13px}\n"
+	"table.sum td,table.sum th{border:1px solid #ccc;padding:3px 8px;"
+	"text-align:right}\n"
+	"table.sum th{background:#e8e8e8}table.sum td.l{text-align:left}\n"
+	"table.sum tfoot td{font-weight:bold}\n"
 	"pre{background:#f5f5f5;padding:8px;overflow:auto;font-size:12px}\n"
 	".pic{border:1px solid #ccc;overflow:hidden;max-width:100%}\n"
 	".pic svg{display:block;width:100%;height:auto;cursor:grab}\n"
@@ -252,6 +259,104 @@ static void put_pre(FILE *out, const char *id,
 	free(c.buf);
 }
 
+/* Microseconds of a tick count, or "-" without a time. */
+static void put_us_cell(FILE *out, int have, double us)
+{
+	if (have)
+		fprintf(out, "<td>%.2f</td>", us);
+	else
+		fprintf(out, "<td>-</td>");
+}
+
+/* "0" or "0,1": the harts of a mask. */
+static void put_harts(FILE *out, uint64_t harts)
+{
+	int first = 1;
+
+	for (unsigned h = 0; h < 64; h++)
+		if (harts & (UINT64_C(1) << h)) {
+			fprintf(out, "%s%u", first ? "" : ",", h);
+			first = 0;
+		}
+	if (first)
+		fputc('-', out);
+}
+
+/* The most frequent exit reasons of a vCPU, "ECALL_VS 40, ..." */
+static void put_top(FILE *out, const struct tt_vcpu_stat *v)
+{
+	for (size_t i = 0; i < v->ntop; i++) {
+		char name[32];
+
+		tv_cause_short_describe(v->top_cause[i], name, sizeof(name));
+		fprintf(out, "%s", i ? ", " : "");
+		html_esc(out, name);
+		fprintf(out, " %" PRIu64, v->top_count[i]);
+	}
+}
+
+/* One row of the summary table: a vCPU, or the total of all. */
+static void put_vcpu_row(FILE *out, const struct tt_vcpu_stat *v,
+			 uint64_t hz, int total)
+{
+	if (total)
+		fprintf(out, "<tr><td class=\"l\" colspan=\"3\">all vCPUs</td>");
+	else {
+		fprintf(out, "<tr class=\"vcpu\" data-vm=\"%u\" data-vcpu=\"%u\">"
+			     "<td>%u</td><td>%u</td><td>", v->vm, v->vcpu,
+			v->vm, v->vcpu);
+		put_harts(out, v->harts);
+		fprintf(out, "</td>");
+	}
+	fprintf(out, "<td>%" PRIu64 "</td><td>%" PRIu64 "</td><td class=\"l\">",
+		v->exits, v->timed);
+	if (!total)
+		put_top(out, v);
+	fprintf(out, "</td>");
+	put_us_cell(out, v->timed != 0, tt_us(v->total, hz));
+	put_us_cell(out, v->timed != 0,
+		    v->timed ? tt_us(v->total, hz) / (double)v->timed : 0);
+	put_us_cell(out, v->timed != 0, tt_us(v->max, hz));
+	put_us_cell(out, v->run_total != 0, tt_us(v->run_total, hz));
+	fprintf(out, "</tr>\n");
+}
+
+/* The per-VM/vCPU summary table: the same pairing and numbers as the
+ * "Total" line of each vCPU in --summary. */
+static void put_summary_table(FILE *out, struct tt_dump *d)
+{
+	struct tt_summary *sum = tt_summary_new();
+	struct tt_vcpu_stat *v = NULL, all;
+	uint64_t hz = tt_timebase(d);
+	size_t n;
+
+	for (size_t i = 0; i < d->nrecs; i++)
+		tt_summary_add(sum, &d->recs[i]);
+	n = tt_summary_vcpus(sum, &v);
+	memset(&all, 0, sizeof(all));
+	fprintf(out, "<table class=\"sum\" id=\"summary\"><thead><tr>"
+		     "<th>VM</th><th>vCPU</th><th>hart</th><th>exits</th>"
+		     "<th>paired with entry</th><th>top reasons</th>"
+		     "<th>time in hypervisor (us)</th><th>mean exit latency "
+		     "(us)</th><th>max exit latency (us)</th><th>guest run "
+		     "time (us)</th></tr></thead>\n<tbody>\n");
+	for (size_t i = 0; i < n; i++) {
+		put_vcpu_row(out, &v[i], hz, 0);
+		all.exits += v[i].exits;
+		all.timed += v[i].timed;
+		all.total += v[i].total;
+		all.run_total += v[i].run_total;
+		all.max = all.max > v[i].max ? all.max : v[i].max;
+	}
+	fprintf(out, "</tbody><tfoot>\n");
+	put_vcpu_row(out, &all, hz, 1);
+	fprintf(out, "</tfoot></table>\n<details><summary>The whole "
+		     "<code>tvtrace --summary</code> text (per reason, per "
+		     "hart, lost records)</summary>\n");
+	free(v);
+	tt_summary_free(sum);
+}
+
 /* The heading: which dump, which filter. */
 static void put_head(FILE *out, struct tt_dump *d, size_t number)
 {
@@ -283,10 +388,13 @@ static void put_head(FILE *out, struct tt_dump *d, size_t number)
 
 static void write_page(FILE *out, struct tt_dump *d, size_t number)
 {
+	struct tt_latency lat;
+
 	put_head(out, d, number);
-	fprintf(out, "<h2>Summary: exits per reason, per hart and per "
-		     "vCPU</h2>\n");
-	put_pre(out, "summary", tt_print_summary, d);
+	fprintf(out, "<h2>Summary per VM and vCPU</h2>\n");
+	put_summary_table(out, d);
+	put_pre(out, "summary-text", tt_print_summary, d);
+	fprintf(out, "</details>\n");
 	fprintf(out, "<h2>Timeline</h2>\n<p>Wheel or buttons zoom, drag "
 		     "pans, double click resets; hover a slice for its "
 		     "reason, sepc and handling time. <button id=\"zin\">"
@@ -294,8 +402,15 @@ static void write_page(FILE *out, struct tt_dump *d, size_t number)
 		     "<button id=\"zreset\">reset</button></p>\n"
 		     "<div class=\"pic\" id=\"timeline\">\n");
 	tt_svg_write(out, TT_SVG_TIMELINE, d, number);
-	fprintf(out, "</div>\n<h2>Exit handling: count and total time per "
-		     "reason</h2>\n<div class=\"pic\" id=\"histogram\">\n");
+	tt_latency_collect(d, &lat);
+	fprintf(out, "</div>\n<h2>Exit latency: time from an exit to the "
+		     "entry that resumed the vCPU</h2>\n<p id=\"latency-note\">"
+		     "%" PRIu64 " exits paired with their entry, in log2 "
+		     "buckets of nanoseconds. Hover a bar for its range.</p>\n"
+		     "<div class=\"pic\" id=\"latency\">\n", lat.pairs);
+	tt_latency_svg(out, &lat);
+	fprintf(out, "</div>\n<h2>Exits by reason: count and total handling "
+		     "time</h2>\n<div class=\"pic\" id=\"histogram\">\n");
 	tt_svg_write(out, TT_SVG_HISTOGRAM, d, number);
 	fprintf(out, "</div>\n");
 	put_records(out, d);

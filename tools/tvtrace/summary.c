@@ -545,6 +545,79 @@ void tt_summary_print(FILE *out, struct tt_summary *sum,
 	print_lost(out, d, sum, hz);
 }
 
+/* The harts an exit of vm/vcpu was counted on (pairings that found a
+ * section; harts 64 and above are not in the mask). */
+static uint64_t vcpu_harts(const struct pairings *ps, unsigned vm,
+			   unsigned vcpu)
+{
+	uint64_t mask = 0;
+
+	for (size_t i = 0; i < ps->n; i++)
+		if (ps->p[i].have_secs && ps->p[i].vm == vm &&
+		    ps->p[i].vcpu == vcpu && ps->p[i].hart < 64)
+			mask |= UINT64_C(1) << ps->p[i].hart;
+	return mask;
+}
+
+/* One vCPU's totals, from its section (the numbers --summary prints in
+ * the "Total" line of "Analyze events for vmA-vcpuB"). */
+static void vcpu_stat(const struct tt_summary *sum, const struct section *s,
+		      struct tt_vcpu_stat *v)
+{
+	struct row *rows = tt_xrealloc(NULL, s->n ? s->n : 1, sizeof(*rows));
+
+	memset(v, 0, sizeof(*v));
+	v->vm = (uint8_t)s->a;
+	v->vcpu = (uint8_t)s->b;
+	v->harts = vcpu_harts(&sum->ps, s->a, s->b);
+	for (size_t i = 0; i < s->n; i++) {
+		const struct row *r = &s->rows[i];
+
+		v->exits += r->samples;
+		v->timed += r->timed;
+		v->total += r->total;
+		v->run_total += r->run_total;
+		if (r->max > v->max)
+			v->max = r->max;
+	}
+	if (s->n)
+		memcpy(rows, s->rows, s->n * sizeof(*rows));
+	if (s->n > 1)
+		qsort(rows, s->n, sizeof(*rows), cmp_row);
+	for (size_t i = 0; i < s->n && v->ntop < TT_TOP_REASONS; i++) {
+		v->top_cause[v->ntop] = rows[i].scause;
+		v->top_count[v->ntop++] = rows[i].samples;
+	}
+	free(rows);
+}
+
+static int cmp_vcpu_stat(const void *a, const void *b)
+{
+	const struct tt_vcpu_stat *x = a, *y = b;
+
+	if (x->vm != y->vm)
+		return x->vm < y->vm ? -1 : 1;
+	return x->vcpu < y->vcpu ? -1 : x->vcpu > y->vcpu;
+}
+
+size_t tt_summary_vcpus(const struct tt_summary *sum,
+			struct tt_vcpu_stat **out)
+{
+	struct tt_vcpu_stat *v = NULL;
+	size_t n = 0;
+
+	for (size_t i = 0; i < sum->ss.n; i++) {
+		if (sum->ss.s[i].type != 2)
+			continue;
+		v = tt_xrealloc(v, n + 1, sizeof(*v));
+		vcpu_stat(sum, &sum->ss.s[i], &v[n++]);
+	}
+	if (n > 1)
+		qsort(v, n, sizeof(*v), cmp_vcpu_stat);
+	*out = v;
+	return n;
+}
+
 void tt_print_summary(FILE *out, struct tt_dump *d)
 {
 	struct tt_summary *sum = tt_summary_new();

@@ -14,6 +14,7 @@
  * svg.c       --svg (timeline), --histogram (exits by reason), SVG 1.1
  * diff.c      --diff LOG_A LOG_B: two runs' exit statistics compared
  * html.c      --html FILE: one self-contained HTML report of a dump
+ * latency.c   the exit-latency histogram (log2 buckets) of the report
  * main.c      command line, dump selection, exit status
  */
 #ifndef TVTRACE_H
@@ -116,6 +117,22 @@ void tt_summary_add(struct tt_summary *sum, const struct tt_rec *t);
 void tt_summary_print(FILE *out, struct tt_summary *sum,
 		      const struct tt_dump *d);
 void tt_summary_free(struct tt_summary *sum);
+/* Per-vCPU totals of a summary (the "Total" line of each vCPU's table in
+ * --summary), for the HTML report's table. */
+#define TT_TOP_REASONS 3
+struct tt_vcpu_stat {
+	uint8_t vm, vcpu;
+	uint64_t harts;		/* bit per hart its exits were on (< 64) */
+	uint64_t exits;		/* exits the filter passes */
+	uint64_t timed;		/* of those, paired with their entry */
+	uint64_t total, max;	/* handling time: sum and largest, ticks */
+	uint64_t run_total;	/* guest run time before the exits, ticks */
+	size_t ntop;		/* most frequent reasons, most first */
+	uint64_t top_cause[TT_TOP_REASONS], top_count[TT_TOP_REASONS];
+};
+/* One element per vCPU, by VM then vCPU; *out is malloc'd. */
+size_t tt_summary_vcpus(const struct tt_summary *sum,
+			struct tt_vcpu_stat **out);
 
 /* export.c (with ctf.c, json.c, csv.c; see export.h): --ctf, --json,
  * --csv of the dumps first .. first + count - 1 of the log. */
@@ -223,6 +240,19 @@ void tt_svg_write(FILE *out, int kind, struct tt_dump *d, size_t number);
  * Returns 0, or -1 after printing why. */
 int tt_write_html(const char *path, struct tt_dump *d, size_t number,
 		  int numbered);
+
+/* latency.c: how long the hypervisor took from each exit to the entry
+ * that resumed the vCPU (the pairing of --summary), in log2 buckets of
+ * nanoseconds: bucket k holds [2^k, 2^(k+1)) ns, bucket 0 also 0 ns. Only
+ * exits the filter passes count. */
+#define TT_LAT_BUCKETS 48
+struct tt_latency {
+	uint64_t bucket[TT_LAT_BUCKETS];
+	uint64_t pairs;		/* exits paired with their entry = sum */
+};
+void tt_latency_collect(const struct tt_dump *d, struct tt_latency *l);
+/* The histogram as an <svg> element for the HTML page. */
+void tt_latency_svg(FILE *out, const struct tt_latency *l);
 
 /* diff.c: --diff LOG_A LOG_B; returns the exit status. */
 int tt_diff_main(const char *log_a, const char *log_b, unsigned long dump,
