@@ -34,7 +34,7 @@
 # (--uboot-cmd CMD types CMD instead, e.g. "setenv bootargs ...; booti ...").
 # --progress MS: the hypervisor writes a line "~TVP:<VM exits so far>"
 # every MS ms (tv.progress; hyp/core/progress.h), which the screen of
-# --summary hides and counts in its alive line; default 2000 with
+# --summary hides and counts in its alive line; default 5000 with
 # --summary, else off (0). Each tick is an HS timer exit of its own.
 # Exit status: QEMU's (0 when the guest shut down with success), 124 on
 # timeout.
@@ -215,11 +215,11 @@ if [ -n "$image" ]; then
 fi
 
 # make run's alive line counts exits: with --summary the hypervisor says
-# how many there were every 2 s on a line of its own ("~TVP:N",
+# how many there were every 5 s on a line of its own ("~TVP:N",
 # hyp/core/progress.h) that the screen hides; an --append value wins.
-# 2 s: the alive line needs 3 s of silence anyway, and the test guest,
+# 5 s: the alive line needs 3 s of silence anyway, and the test guest,
 # which counts its exits exactly, is done before the first tick.
-[ -z "$progress" ] && { [ "$summary" = 1 ] && progress=2000 || progress=0; }
+[ -z "$progress" ] && { [ "$summary" = 1 ] && progress=5000 || progress=0; }
 case "$progress" in
 '' | *[!0-9]*) echo "run.sh: --progress takes milliseconds (got '$progress')" >&2; exit 2 ;;
 esac

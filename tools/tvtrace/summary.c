@@ -47,7 +47,8 @@ struct sections {
 };
 
 /* Causes whose rows a hart + vCPU remembers (a power of two). */
-#define NSEC 4 /* sections an exit counts in */
+/* The sections an exit counts in, in print order. */
+enum { SEC_ALL, SEC_HART, SEC_VM, SEC_VCPU, NSEC };
 #define ROW_CACHE 16
 
 /* Pairing state of one hart + vCPU. */
@@ -135,10 +136,10 @@ static void rows_for(struct sections *ss, struct pairing *p, uint64_t scause,
 		&p->cache[(scause ^ (scause >> 63)) & (ROW_CACHE - 1)];
 
 	if (!p->have_secs) {
-		p->sec[0] = (size_t)(section(ss, 0, 0, 0) - ss->s);
-		p->sec[1] = (size_t)(section(ss, 1, p->hart, 0) - ss->s);
-		p->sec[2] = (size_t)(section(ss, 2, p->vm, 0) - ss->s);
-		p->sec[3] = (size_t)(section(ss, 3, p->vm, p->vcpu) - ss->s);
+		p->sec[SEC_ALL] = (size_t)(section(ss, SEC_ALL, 0, 0) - ss->s);
+		p->sec[SEC_HART] = (size_t)(section(ss, SEC_HART, p->hart, 0) - ss->s);
+		p->sec[SEC_VM] = (size_t)(section(ss, SEC_VM, p->vm, 0) - ss->s);
+		p->sec[SEC_VCPU] = (size_t)(section(ss, SEC_VCPU, p->vm, p->vcpu) - ss->s);
 		p->have_secs = 1;
 	}
 	if (!c->valid || c->scause != scause) {
@@ -242,7 +243,7 @@ struct tt_summary *tt_summary_new(void)
 
 	memset(sum, 0, sizeof(*sum));
 	sum->filtered = tv_filter_active(&tt_filter);
-	section(&sum->ss, 0, 0, 0);
+	section(&sum->ss, SEC_ALL, 0, 0);
 	return sum;
 }
 
@@ -337,12 +338,12 @@ static void print_section(FILE *out, struct section *s, uint64_t hz)
 	double handling = 0;
 
 	memset(&tot, 0, sizeof(tot));
-	if (s->type == 0)
+	if (s->type == SEC_ALL)
 		fprintf(out, "Analyze events for all harts, all VMs, all "
 			     "vCPUs:\n\n");
-	else if (s->type == 1)
+	else if (s->type == SEC_HART)
 		fprintf(out, "Analyze events for hart %u:\n\n", s->a);
-	else if (s->type == 2)
+	else if (s->type == SEC_VM)
 		fprintf(out, "Analyze events for vm%u:\n\n", s->a);
 	else
 		fprintf(out, "Analyze events for vm%u-vcpu%u:\n\n", s->a, s->b);
@@ -527,11 +528,11 @@ void tt_summary_print(FILE *out, struct tt_summary *sum,
 		qsort(ss->s, ss->n, sizeof(*ss->s), cmp_section);
 	size_t vms = 0;
 	for (size_t i = 0; i < ss->n; i++)
-		vms += ss->s[i].type == 2;
+		vms += ss->s[i].type == SEC_VM;
 	/* A VM's own section only when there are several (with one it
 	 * would repeat "all"). */
 	for (size_t i = 0; i < ss->n; i++)
-		if (ss->s[i].type != 2 || vms > 1)
+		if (ss->s[i].type != SEC_VM || vms > 1)
 			print_section(out, &ss->s[i], hz);
 	for (size_t i = 0; i < ss->s[0].n; i++) {
 		samples += ss->s[0].rows[i].samples;
@@ -607,7 +608,7 @@ size_t tt_summary_vcpus(const struct tt_summary *sum,
 	size_t n = 0;
 
 	for (size_t i = 0; i < sum->ss.n; i++) {
-		if (sum->ss.s[i].type != 2)
+		if (sum->ss.s[i].type != SEC_VCPU)
 			continue;
 		v = tt_xrealloc(v, n + 1, sizeof(*v));
 		vcpu_stat(sum, &sum->ss.s[i], &v[n++]);
