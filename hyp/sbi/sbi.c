@@ -82,27 +82,63 @@ void sbi_console_stop_if_asked(struct vcpu *v, unsigned long eid, unsigned long 
 	vcpu_stop(v, TV_STOP_CONSOLE, 0, false);
 }
 
-void sbi_handle_ecall(struct vcpu *v)
+/* Bits 31:0 of a guest register, zero-extended: one 32-bit load of the
+ * register's low word (RISC-V is little-endian; may_alias makes the
+ * 32-bit view of the 64-bit slot defined C). */
+static inline unsigned long reg_low32(const struct vcpu *v, unsigned reg)
 {
-	/* EIDs and FIDs "are encoded as signed 32-bit integers", and for data
-	 * "defined as 32bit wide, higher privilege software must ensure that
-	 * it only uses 32 bit data" ("Binary Encoding"): bits 63:32 of a7 and
-	 * a6 are not part of the call. (The trace record keeps them whole.) */
-	unsigned long eid = (uint32_t)v->gpr[REG_A7], fid = (uint32_t)v->gpr[REG_A6];
-	bool legacy = eid <= SBI_EXT_0_1_LAST;
+	typedef uint32_t __attribute__((may_alias)) u32_alias;
+	return *(const u32_alias *)&v->gpr[reg];
+}
+
+/*
+ * The call is done: a0 = error and a1 = value ("Binary Encoding"), and
+ * the guest resumes after the 4-byte ecall. Legacy calls return only a0
+ * ("Legacy Extensions"), supported or not: a1 stays the guest's.
+ */
+static inline void complete(struct vcpu *v, unsigned long eid, unsigned long fid,
+			    struct sbiret ret)
+{
+	v->gpr[REG_A0] = (uint64_t)ret.error;
+	if (eid > SBI_EXT_0_1_LAST)
+		v->gpr[REG_A1] = (uint64_t)ret.value;
+	v->sepc += 4;
+	if (ret.error == SBI_SUCCESS)
+		sbi_hook_call(v, eid, fid); /* PMU firmware events */
+}
+
+/* Any extension but BASE: found in the table, called with a result
+ * struct to fill. Out of line, so the BASE path needs no stack frame. */
+static __attribute__((noinline)) void handle_table(struct vcpu *v, unsigned long eid,
+						   unsigned long fid)
+{
 	const struct sbi_ext *e = sbi_find_ext(eid);
 	struct sbiret ret = { .error = SBI_ERR_NOT_SUPPORTED, .value = 0 };
 
 	if (e)
 		e->handler(v, eid, fid, &ret);
-	if (ret.error == SBI_SUCCESS)
-		sbi_hook_call(v, eid, fid); /* PMU firmware events */
-	/* The call's record is written by vcpu_exit (trace_sbi_result), so
-	 * that with tracing off this path has no trace check at all. */
-	v->gpr[REG_A0] = (uint64_t)ret.error;
-	/* Legacy calls return only a0 ("Legacy Extensions"), supported or
-	 * not: a1 stays the guest's. */
-	if (!legacy)
-		v->gpr[REG_A1] = (uint64_t)ret.value;
-	v->sepc += 4;
+	complete(v, eid, fid, ret);
+}
+
+/*
+ * The guest's ecall. EIDs and FIDs "are encoded as signed 32-bit
+ * integers", and for data "defined as 32bit wide, higher privilege
+ * software must ensure that it only uses 32 bit data" ("Binary
+ * Encoding"): bits 63:32 of a7 and a6 are not part of the call. (The
+ * trace record keeps them whole.) BASE is called directly, its result
+ * coming back in registers (sbi_base_call() changes no guest register,
+ * so a6 is read again after it); the call's record is written by the
+ * exit path (hyp/core/ecall.c), so with tracing off this path has no
+ * trace check at all.
+ */
+void sbi_handle_ecall(struct vcpu *v)
+{
+	unsigned long eid = reg_low32(v, REG_A7);
+
+	if (eid != SBI_EXT_BASE) {
+		handle_table(v, eid, reg_low32(v, REG_A6));
+		return;
+	}
+	struct sbiret ret = sbi_base_call(v, reg_low32(v, REG_A6));
+	complete(v, SBI_EXT_BASE, reg_low32(v, REG_A6), ret);
 }
