@@ -88,7 +88,8 @@ void sbi_console_stop_if_asked(struct vcpu *v, unsigned long eid, unsigned long 
 static inline unsigned long reg_low32(const struct vcpu *v, unsigned reg)
 {
 	typedef uint32_t __attribute__((may_alias)) u32_alias;
-	return *(const u32_alias *)&v->gpr[reg];
+	uint32_t low = *(const u32_alias *)&v->gpr[reg];
+	return (unsigned long)low;
 }
 
 /*

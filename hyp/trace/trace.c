@@ -37,8 +37,10 @@ static void recompute(void)
 	trace_fold_exit = trace_on[TV_KIND_EXIT] && trace_on[TV_KIND_ENTRY];
 	trace_fold_sbi = trace_fold_exit && trace_on[TV_KIND_SBI];
 	trace_fold_mmio = trace_fold_exit && trace_on[TV_KIND_MMIO];
-	for (unsigned i = 0; i < nvcpus; i++)
+	for (unsigned i = 0; i < nvcpus; i++) {
 		vcpus[i]->trace_active = trace_active;
+		vcpus[i]->trace_ecall = trace_active && trace_fold_sbi;
+	}
 }
 
 void trace_init(void)
@@ -63,11 +65,13 @@ void trace_attach(struct vcpu *v)
 	if (nvcpus < MAX_HARTS)
 		vcpus[nvcpus++] = v;
 	v->trace_active = trace_active;
+	v->trace_ecall = trace_active && trace_fold_sbi;
 	for (int i = 0; i < platform.nharts; i++)
 		if (platform.hart_id[i] == v->hart)
 			v->ring = &trace_rings[i];
 	/* The record header word with kind, flags and dt zero, built once. */
 	v->trace_hdr = TV_REC_HDR(0, 0, v->vm_id, v->id, 0);
+	v->trace_hdr_sbi = v->trace_hdr | TV_REC_HDR(TV_VISIT_SBI, 0, 0, 0, 0);
 }
 
 /* The eight words of a record. */
@@ -281,26 +285,32 @@ void trace_write_sbi_entry(struct vcpu *v, uint64_t sepc, const uint64_t args[3]
  * The same after trace_ecall_exit() (the SBI visit not filtered out):
  * the path of every traced SBI call. The SBI call leaves a2 as it was
  * (only a0 and a1 return values, "Binary Encoding"), so a2 is read now.
+ * The fit conditions of trace_write_sbi_entry(), the exit still noted
+ * among them, are one word tested once; then the header is the vcpu's
+ * own SBI-visit header word with the error byte and dt put in (both
+ * known to fit), and the record is eight stores and the publish.
  */
 void trace_ecall_entry(struct vcpu *v)
 {
-	uint64_t now = csr_read(CSR_TIME), dt = now - v->t_exit;
+	uint64_t t_exit = v->t_exit, dt = csr_read(CSR_TIME) - t_exit;
 	uint64_t eid = v->gpr[REG_A7], fid = v->gpr[REG_A6];
 	uint64_t error = v->gpr[REG_A0], sepc = v->t_sepc;
-	uint64_t misfit = ((dt | eid | fid) >> 32) | ((error + 128) >> 8) |
+	uint64_t biased = error + 128; /* < 256: the error fits a byte */
+	uint64_t misfit = ((dt | eid | fid) >> 32) | (biased >> 8) |
 			  (v->sepc - sepc - 4) | v->stval | v->htval | v->htinst |
-			  csr_read(CSR_HVIP);
+			  csr_read(CSR_HVIP) | (v->t_open ^ 1u);
 	struct tv_ring *ring = v->ring;
 	uint64_t hdr, ids, value, h;
 
-	if (__builtin_expect(misfit != 0 || !v->t_open, 0)) {
+	if (__builtin_expect(misfit != 0, 0)) {
 		uint64_t args[3] = { v->t_args[0], v->t_args[1], v->gpr[REG_A2] };
 
 		sbi_split_checked(v, args);
 		return;
 	}
 	v->t_open = 0;
-	hdr = v->trace_hdr | TV_REC_HDR(TV_VISIT_SBI, error, 0, 0, dt);
+	/* the error's low byte: biased ^ 0x80 when -128 <= error < 128 */
+	hdr = v->trace_hdr_sbi | ((biased ^ 0x80) << 8) | (dt << 32);
 	ids = (eid << 32) | fid;
 	value = eid <= SBI_EXT_0_1_LAST ? 0 : v->gpr[REG_A1];
 	if (__builtin_expect(ring->mode != TV_RING_OVERWRITE, 0)) {
@@ -308,7 +318,7 @@ void trace_ecall_entry(struct vcpu *v)
 		return;
 	}
 	h = tv_ring_ld_relaxed(&ring->head);
-	fill(tv_ring_begin_pos(ring, h), v->t_exit, hdr, sepc, ids, v->t_args[0],
+	fill(tv_ring_begin_pos(ring, h), t_exit, hdr, sepc, ids, v->t_args[0],
 	     v->t_args[1], v->gpr[REG_A2], value);
 	tv_ring_end_pos(ring, h);
 	check_watermark(v);

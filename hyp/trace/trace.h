@@ -56,9 +56,11 @@ void trace_write(struct vcpu *v, unsigned kind, unsigned flags, uint64_t a0,
 #if TV_TRACE
 #define TRACE_ON(kind) __builtin_expect(trace_on[kind], 1)
 #define TRACE_ACTIVE_VCPU(v) __builtin_expect((v)->trace_active, 1)
+#define TRACE_ECALL_VCPU(v) __builtin_expect((v)->trace_ecall, 1)
 #else
 #define TRACE_ON(kind) 0
 #define TRACE_ACTIVE_VCPU(v) 0
+#define TRACE_ECALL_VCPU(v) 0
 #endif
 
 /*
