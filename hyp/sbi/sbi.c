@@ -10,6 +10,7 @@
 #include "../core/console.h"
 #include "../core/vm.h"
 #include "../trace/trace.h"
+#include "sbi_base.h"
 #include "sbi_hooks.h"
 
 /* The extension table: one line per extension (a switch, so the lookup on
@@ -108,8 +109,9 @@ static inline void complete(struct vcpu *v, unsigned long eid, unsigned long fid
 		sbi_hook_call(v, eid, fid); /* PMU firmware events */
 }
 
-/* Any extension but BASE: found in the table, called with a result
- * struct to fill. Out of line, so the BASE path needs no stack frame. */
+/* Any call but BASE's constants: the extension found in the table,
+ * called with a result struct to fill. Out of line, so the direct path
+ * needs no stack frame. */
 static __attribute__((noinline)) void handle_table(struct vcpu *v, unsigned long eid,
 						   unsigned long fid)
 {
@@ -126,20 +128,18 @@ static __attribute__((noinline)) void handle_table(struct vcpu *v, unsigned long
  * integers", and for data "defined as 32bit wide, higher privilege
  * software must ensure that it only uses 32 bit data" ("Binary
  * Encoding"): bits 63:32 of a7 and a6 are not part of the call. (The
- * trace record keeps them whole.) BASE is called directly, its result
- * coming back in registers (sbi_base_call() changes no guest register,
- * so a6 is read again after it); the call's record is written by the
- * exit path (hyp/core/ecall.c), so with tracing off this path has no
- * trace check at all.
+ * trace record keeps them whole.) BASE's version and id calls, the
+ * first calls of every guest, are answered directly (sbi_base.h); the
+ * call's record is written by the exit path (hyp/core/ecall.c), so with
+ * tracing off this path has no trace check at all.
  */
 void sbi_handle_ecall(struct vcpu *v)
 {
-	unsigned long eid = reg_low32(v, REG_A7);
+	unsigned long eid = reg_low32(v, REG_A7), fid = reg_low32(v, REG_A6);
 
-	if (eid != SBI_EXT_BASE) {
-		handle_table(v, eid, reg_low32(v, REG_A6));
+	if (eid == SBI_EXT_BASE && sbi_base_is_constant(fid)) {
+		complete(v, eid, fid, sbi_base_constant(fid));
 		return;
 	}
-	struct sbiret ret = sbi_base_call(v, reg_low32(v, REG_A6));
-	complete(v, SBI_EXT_BASE, reg_low32(v, REG_A6), ret);
+	handle_table(v, eid, fid);
 }

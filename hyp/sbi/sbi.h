@@ -45,9 +45,6 @@ bool sbi_entry_addr_valid(struct vcpu *v, unsigned long addr);
 /* Handle the guest's ecall: dispatch, write a0/a1, step over the ecall. */
 void sbi_handle_ecall(struct vcpu *v);
 
-/* hyp/sbi/sbi_base.c: a BASE call, its result returned in a0/a1. */
-struct sbiret sbi_base_call(struct vcpu *v, unsigned long fid);
-
 /* Guest argument register n (a0 = 0). */
 static inline unsigned long sbi_arg(const struct vcpu *v, unsigned n)
 {
