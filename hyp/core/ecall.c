@@ -6,7 +6,7 @@
  * Encoding"). With tracing on, its exit, SBI call and entry are one
  * record (hyp/trace/trace.h).
  */
-#include "../sbi/sbi.h"
+#include "../sbi/sbi_ecall.h"
 #include "../sbi/sbi_hooks.h"
 #include "../trace/trace.h"
 #include "fault_test.h"
@@ -19,7 +19,7 @@ void vcpu_ecall(struct vcpu *v)
 	if (TRACE_ECALL_VCPU(v)) {
 		/* the SBI visit is recorded: noted now, written at the entry */
 		trace_ecall_exit(v);
-		sbi_handle_ecall(v);
+		sbi_ecall(v);
 		trace_ecall_entry(v);
 	} else if (TRACE_ACTIVE_VCPU(v)) {
 		exit_traced(v); /* the filter keeps SBI records out: events */

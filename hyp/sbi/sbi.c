@@ -11,6 +11,7 @@
 #include "../core/vm.h"
 #include "../trace/trace.h"
 #include "sbi_base.h"
+#include "sbi_ecall.h"
 #include "sbi_hooks.h"
 
 /* The extension table: one line per extension (a switch, so the lookup on
@@ -83,37 +84,10 @@ void sbi_console_stop_if_asked(struct vcpu *v, unsigned long eid, unsigned long 
 	vcpu_stop(v, TV_STOP_CONSOLE, 0, false);
 }
 
-/* Bits 31:0 of a guest register, zero-extended: one 32-bit load of the
- * register's low word (RISC-V is little-endian; may_alias makes the
- * 32-bit view of the 64-bit slot defined C). */
-static inline unsigned long reg_low32(const struct vcpu *v, unsigned reg)
-{
-	typedef uint32_t __attribute__((may_alias)) u32_alias;
-	uint32_t low = *(const u32_alias *)&v->gpr[reg];
-	return (unsigned long)low;
-}
-
-/*
- * The call is done: a0 = error and a1 = value ("Binary Encoding"), and
- * the guest resumes after the 4-byte ecall. Legacy calls return only a0
- * ("Legacy Extensions"), supported or not: a1 stays the guest's.
- */
-static inline void complete(struct vcpu *v, unsigned long eid, unsigned long fid,
-			    struct sbiret ret)
-{
-	v->gpr[REG_A0] = (uint64_t)ret.error;
-	if (eid > SBI_EXT_0_1_LAST)
-		v->gpr[REG_A1] = (uint64_t)ret.value;
-	v->sepc += 4;
-	if (ret.error == SBI_SUCCESS)
-		sbi_hook_call(v, eid, fid); /* PMU firmware events */
-}
-
 /* Any call but BASE's constants: the extension found in the table,
  * called with a result struct to fill. Out of line, so the direct path
- * needs no stack frame. */
-static __attribute__((noinline)) void handle_table(struct vcpu *v, unsigned long eid,
-						   unsigned long fid)
+ * needs no stack frame (sbi_ecall.h). */
+void sbi_handle_table(struct vcpu *v, unsigned long eid, unsigned long fid)
 {
 	const struct sbi_ext *e = sbi_find_ext(eid);
 	struct sbiret ret = { .error = SBI_ERR_NOT_SUPPORTED, .value = 0 };
@@ -123,23 +97,8 @@ static __attribute__((noinline)) void handle_table(struct vcpu *v, unsigned long
 	complete(v, eid, fid, ret);
 }
 
-/*
- * The guest's ecall. EIDs and FIDs "are encoded as signed 32-bit
- * integers", and for data "defined as 32bit wide, higher privilege
- * software must ensure that it only uses 32 bit data" ("Binary
- * Encoding"): bits 63:32 of a7 and a6 are not part of the call. (The
- * trace record keeps them whole.) BASE's version and id calls, the
- * first calls of every guest, are answered directly (sbi_base.h); the
- * call's record is written by the exit path (hyp/core/ecall.c), so with
- * tracing off this path has no trace check at all.
- */
+/* The same as a function, for the exit paths that do not inline it. */
 void sbi_handle_ecall(struct vcpu *v)
 {
-	unsigned long eid = reg_low32(v, REG_A7), fid = reg_low32(v, REG_A6);
-
-	if (eid == SBI_EXT_BASE && sbi_base_is_constant(fid)) {
-		complete(v, eid, fid, sbi_base_constant(fid));
-		return;
-	}
-	handle_table(v, eid, fid);
+	sbi_ecall(v);
 }

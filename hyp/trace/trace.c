@@ -74,21 +74,6 @@ void trace_attach(struct vcpu *v)
 	v->trace_hdr_sbi = v->trace_hdr | TV_REC_HDR(TV_VISIT_SBI, 0, 0, 0, 0);
 }
 
-/* The eight words of a record. */
-static inline void fill(struct tv_rec *s, uint64_t time, uint64_t hdr,
-			uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
-			uint64_t a4, uint64_t a5)
-{
-	tv_ring_set_u64(&s->time, time);
-	tv_ring_set_u64(tv_ring_hdr_word(s), hdr);
-	tv_ring_set_u64(&s->arg[0], a0);
-	tv_ring_set_u64(&s->arg[1], a1);
-	tv_ring_set_u64(&s->arg[2], a2);
-	tv_ring_set_u64(&s->arg[3], a3);
-	tv_ring_set_u64(&s->arg[4], a4);
-	tv_ring_set_u64(&s->arg[5], a5);
-}
-
 /* Stop-when-full mode may drop the record or insert a loss marker first
  * (tv_ring_reserve()): kept out of line, off the overwrite-mode path. */
 static __attribute__((noinline)) void put_stop_mode(struct tv_ring *ring,
@@ -99,7 +84,7 @@ static __attribute__((noinline)) void put_stop_mode(struct tv_ring *ring,
 
 	if (!s)
 		return; /* dropped, and counted */
-	fill(s, time, hdr, a0, a1, a2, a3, a4, a5);
+	trace_fill(s, time, hdr, a0, a1, a2, a3, a4, a5);
 	tv_ring_commit(ring);
 }
 
@@ -117,7 +102,7 @@ static inline void put(struct vcpu *v, uint64_t time, uint64_t hdr,
 		return;
 	}
 	h = tv_ring_ld_relaxed(&ring->head);
-	fill(tv_ring_begin_pos(ring, h), time, hdr, a0, a1, a2, a3, a4, a5);
+	trace_fill(tv_ring_begin_pos(ring, h), time, hdr, a0, a1, a2, a3, a4, a5);
 	tv_ring_end_pos(ring, h);
 }
 
@@ -281,47 +266,20 @@ void trace_write_sbi_entry(struct vcpu *v, uint64_t sepc, const uint64_t args[3]
 	    eid <= SBI_EXT_0_1_LAST ? 0 : v->gpr[REG_A1]);
 }
 
-/*
- * The same after trace_ecall_exit() (the SBI visit not filtered out):
- * the path of every traced SBI call. The SBI call leaves a2 as it was
- * (only a0 and a1 return values, "Binary Encoding"), so a2 is read now.
- * The fit conditions of trace_write_sbi_entry(), the exit still noted
- * among them, are one word tested once; then the header is the vcpu's
- * own SBI-visit header word with the error byte and dt put in (both
- * known to fit), and the record is eight stores and the publish.
- */
-void trace_ecall_entry(struct vcpu *v)
+/* trace_ecall_entry() (trace.h) when the visit does not fit one record:
+ * the events, a0 and a1 those noted at the exit. */
+void trace_ecall_split(struct vcpu *v)
 {
-	uint64_t t_exit = v->t_exit, dt = csr_read(CSR_TIME) - t_exit;
-	uint64_t eid = v->gpr[REG_A7], fid = v->gpr[REG_A6];
-	uint64_t error = v->gpr[REG_A0], sepc = v->t_sepc;
-	uint64_t biased = error + 128; /* < 256: the error fits a byte */
-	uint64_t misfit = ((dt | eid | fid) >> 32) | (biased >> 8) |
-			  (v->sepc - sepc - 4) | v->stval | v->htval | v->htinst |
-			  csr_read(CSR_HVIP) | (v->t_open ^ 1u);
-	struct tv_ring *ring = v->ring;
-	uint64_t hdr, ids, value, h;
+	uint64_t args[3] = { v->t_args[0], v->t_args[1], v->gpr[REG_A2] };
 
-	if (__builtin_expect(misfit != 0, 0)) {
-		uint64_t args[3] = { v->t_args[0], v->t_args[1], v->gpr[REG_A2] };
+	sbi_split_checked(v, args);
+}
 
-		sbi_split_checked(v, args);
-		return;
-	}
-	v->t_open = 0;
-	/* the error's low byte: biased ^ 0x80 when -128 <= error < 128 */
-	hdr = v->trace_hdr_sbi | ((biased ^ 0x80) << 8) | (dt << 32);
-	ids = (eid << 32) | fid;
-	value = eid <= SBI_EXT_0_1_LAST ? 0 : v->gpr[REG_A1];
-	if (__builtin_expect(ring->mode != TV_RING_OVERWRITE, 0)) {
-		put_sbi_stop_mode(v, hdr, sepc, ids, value);
-		return;
-	}
-	h = tv_ring_ld_relaxed(&ring->head);
-	fill(tv_ring_begin_pos(ring, h), t_exit, hdr, sepc, ids, v->t_args[0],
-	     v->t_args[1], v->gpr[REG_A2], value);
-	tv_ring_end_pos(ring, h);
-	check_watermark(v);
+/* trace_ecall_entry() (trace.h) in a stop-mode ring. */
+void trace_ecall_stop_mode(struct vcpu *v, uint64_t hdr, uint64_t sepc, uint64_t ids,
+			   uint64_t value)
+{
+	put_sbi_stop_mode(v, hdr, sepc, ids, value);
 }
 
 /* A trace-control change, recorded whatever the filter and the switch
