@@ -16,15 +16,15 @@ void vcpu_ecall(struct vcpu *v)
 	v->exits++;
 	sbi_hook_exit(v); /* STA: when this exit started */
 	maybe_fault(v);
-	if (TRACE_ECALL_VCPU(v)) {
+	if (!TRACE_ACTIVE_VCPU(v)) {
+		sbi_ecall(v); /* tracing off: one byte load and a branch */
+	} else if (TRACE_ECALL_VCPU(v)) {
 		/* the SBI visit is recorded: noted now, written at the entry */
 		trace_ecall_exit(v);
 		sbi_ecall(v);
 		trace_ecall_entry(v);
-	} else if (TRACE_ACTIVE_VCPU(v)) {
-		exit_traced(v); /* the filter keeps SBI records out: events */
 	} else {
-		sbi_handle_ecall(v);
+		exit_traced(v); /* the filter keeps SBI records out: events */
 	}
 	sbi_hook_entry(v); /* STA: publish the steal time, traced or not */
 }
