@@ -122,6 +122,37 @@
 	csrw	sstatus, t0
 	.endm
 
+/*
+ * The fast exit: save the caller-saved registers, capture the trap CSRs,
+ * call the C handler \fn (it preserves s0-s11 and gp by the calling
+ * convention), restore what was saved and return to the guest.
+ */
+	.macro FAST_EXIT fn
+	SAVE_CALLER tp
+	CAPTURE_TRAP
+	jal	\fn
+	RESTORE_TRAP_CSRS
+	ld	x1, 1*8(tp)
+	ld	x2, 2*8(tp)
+	ld	x5, 5*8(tp)
+	ld	x6, 6*8(tp)
+	ld	x7, 7*8(tp)
+	ld	x10, 10*8(tp)
+	ld	x11, 11*8(tp)
+	ld	x12, 12*8(tp)
+	ld	x13, 13*8(tp)
+	ld	x14, 14*8(tp)
+	ld	x15, 15*8(tp)
+	ld	x16, 16*8(tp)
+	ld	x17, 17*8(tp)
+	ld	x28, 28*8(tp)
+	ld	x29, 29*8(tp)
+	ld	x30, 30*8(tp)
+	ld	x31, 31*8(tp)
+	ld	x4, 4*8(tp)
+	sret
+	.endm
+
 	.section .text
 	.balign 4
 	.globl hyp_trap_vector
@@ -144,36 +175,18 @@ hyp_trap_vector:
 	 * the calling convention.
 	 */
 	csrr	t1, scause
-	addi	t1, t1, -EXC_LOAD_GUEST_PAGE_FAULT
+	addi	t1, t1, -EXC_ECALL_VS	/* the most frequent exit: tested first */
+	beqz	t1, .Lecall_exit
+	addi	t1, t1, EXC_ECALL_VS - EXC_LOAD_GUEST_PAGE_FAULT
 	beqz	t1, .Lfull_exit
 	addi	t1, t1, EXC_LOAD_GUEST_PAGE_FAULT - EXC_STORE_GUEST_PAGE_FAULT
 	beqz	t1, .Lfull_exit
 	addi	t1, t1, EXC_STORE_GUEST_PAGE_FAULT - EXC_VIRTUAL_INST
 	beqz	t1, .Lfull_exit
+	FAST_EXIT vcpu_exit		/* hyp/core/exit.c */
 
-	SAVE_CALLER tp
-	CAPTURE_TRAP
-	jal	vcpu_exit		/* hyp/core/exit.c */
-	RESTORE_TRAP_CSRS
-	ld	x1, 1*8(tp)
-	ld	x2, 2*8(tp)
-	ld	x5, 5*8(tp)
-	ld	x6, 6*8(tp)
-	ld	x7, 7*8(tp)
-	ld	x10, 10*8(tp)
-	ld	x11, 11*8(tp)
-	ld	x12, 12*8(tp)
-	ld	x13, 13*8(tp)
-	ld	x14, 14*8(tp)
-	ld	x15, 15*8(tp)
-	ld	x16, 16*8(tp)
-	ld	x17, 17*8(tp)
-	ld	x28, 28*8(tp)
-	ld	x29, 29*8(tp)
-	ld	x30, 30*8(tp)
-	ld	x31, 31*8(tp)
-	ld	x4, 4*8(tp)
-	sret
+.Lecall_exit:
+	FAST_EXIT vcpu_ecall		/* hyp/core/ecall.c */
 
 /* An exit whose handler may need any guest register: save them all. */
 .Lfull_exit:

@@ -14,6 +14,7 @@
 #include "../sbi/sbi_hooks.h"
 #include "../trace/trace.h"
 #include "console.h"
+#include "fault_test.h"
 #include "insn.h"
 #include "smp.h"
 #include "options.h"
@@ -190,19 +191,6 @@ static void dispatch(struct vcpu *v)
 	}
 }
 
-#ifdef TV_FAULT_TEST
-/* Test-only build: with tv.fault_test=1 the hypervisor loads from the
- * firmware's PMP-protected memory on the 40th exit, which faults in HS-mode
- * and must produce the flight-recorder dump. */
-static void maybe_fault(struct vcpu *v)
-{
-	if (opt.fault_test && v->exits == 40 && platform.nreserved)
-		(void)*(volatile uint64_t *)(uintptr_t)platform.reserved[0].base;
-}
-#else
-static inline void maybe_fault(struct vcpu *v) { (void)v; }
-#endif
-
 /* An exit other than an ecall, tracing off: handle it, nothing else. */
 static __attribute__((noinline)) void exit_untraced(struct vcpu *v)
 {
@@ -210,18 +198,10 @@ static __attribute__((noinline)) void exit_untraced(struct vcpu *v)
 	dispatch(v);
 }
 
-/* An ecall, tracing on and the SBI visit not filtered out: noted at the
- * exit, recorded as one record at the entry (trace.h). */
-static __attribute__((noinline)) void exit_traced_ecall(struct vcpu *v)
-{
-	trace_ecall_exit(v);
-	sbi_handle_ecall(v);
-	trace_ecall_entry(v);
-}
-
-/* Any other exit while tracing is on: the same, noted at the exit and
- * recorded (one record when it fits, trace.h) at the entry. */
-static __attribute__((noinline)) void exit_traced(struct vcpu *v)
+/* Any other exit while tracing is on (and an ecall whose SBI visit is
+ * filtered out, ecall.c): noted at the exit and recorded (one record
+ * when it fits, trace.h) at the entry. */
+__attribute__((noinline)) void exit_traced(struct vcpu *v)
 {
 	capture_insn(v);
 	/* ---- The exit is complete: every trap CSR is captured. ---- */
@@ -241,24 +221,18 @@ static __attribute__((noinline)) void exit_traced(struct vcpu *v)
 	trace_entry(v);
 }
 
-/* Called by hyp/arch/trap.S for every VM exit. Tracing off costs one byte
- * load (the vcpu's own copy of the switch) and one branch; the ecall, the
- * most frequent exit, is tested first. */
+/* Called by hyp/arch/trap.S for every VM exit but an ecall (ecall.c).
+ * Tracing off costs one byte load (the vcpu's own copy of the switch)
+ * and one branch. */
 void vcpu_exit(struct vcpu *v)
 {
 	v->exits++;
 	sbi_hook_exit(v); /* STA: when this exit started */
 	maybe_fault(v);
-	if (TRACE_ACTIVE_VCPU(v)) {
-		if (v->scause == EXC_ECALL_VS && trace_fold_sbi)
-			exit_traced_ecall(v);
-		else
-			exit_traced(v);
-	} else if (v->scause == EXC_ECALL_VS) {
-		sbi_handle_ecall(v);
-	} else {
+	if (TRACE_ACTIVE_VCPU(v))
+		exit_traced(v);
+	else
 		exit_untraced(v);
-	}
 	sbi_hook_entry(v); /* STA: publish the steal time, traced or not */
 }
 

@@ -48,7 +48,10 @@ struct vcpu {
 	struct mmio_device *last_dev; /* the device of its last MMIO exit */
 	struct tv_ring *ring;	/* this hart's trace ring */
 	uint64_t trace_hdr;	/* record header word: vm, vcpu (TV_REC_HDR) */
+	uint64_t trace_hdr_sbi;	/* the same for an SBI visit (TV_VISIT_SBI) */
 	uint8_t trace_active;	/* copy of trace_active, one load away */
+	uint8_t trace_ecall;	/* the same and trace_fold_sbi: an ecall is
+				 * recorded as one SBI visit (ecall.c) */
 	/* The exit being traced, written as one record at the entry
 	 * (hyp/trace/trace.h). */
 	uint8_t t_open;		/* an exit is noted and not written yet */
@@ -119,8 +122,12 @@ uint64_t guest_fetch_insn(unsigned long gva);
 int hart_has_h(void);
 extern char hyp_trap_vector[];
 
-/* hyp/core/exit.c */
+/* hyp/core/exit.c: every exit but an ecall; exit_traced() any exit
+ * while tracing is on, noted now and recorded at the entry. */
 void vcpu_exit(struct vcpu *v);
+void exit_traced(struct vcpu *v);
+/* hyp/core/ecall.c: the VS-mode ecall exit. */
+void vcpu_ecall(struct vcpu *v);
 /* Stop the guest: record why, dump the trace, shut the machine down. */
 void vcpu_stop(struct vcpu *v, int why, uint64_t detail, bool failure)
 	__attribute__((noreturn));

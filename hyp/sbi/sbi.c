@@ -10,6 +10,8 @@
 #include "../core/console.h"
 #include "../core/vm.h"
 #include "../trace/trace.h"
+#include "sbi_base.h"
+#include "sbi_ecall.h"
 #include "sbi_hooks.h"
 
 /* The extension table: one line per extension (a switch, so the lookup on
@@ -82,27 +84,21 @@ void sbi_console_stop_if_asked(struct vcpu *v, unsigned long eid, unsigned long 
 	vcpu_stop(v, TV_STOP_CONSOLE, 0, false);
 }
 
-void sbi_handle_ecall(struct vcpu *v)
+/* Any call but BASE's constants: the extension found in the table,
+ * called with a result struct to fill. Out of line, so the direct path
+ * needs no stack frame (sbi_ecall.h). */
+void sbi_handle_table(struct vcpu *v, unsigned long eid, unsigned long fid)
 {
-	/* EIDs and FIDs "are encoded as signed 32-bit integers", and for data
-	 * "defined as 32bit wide, higher privilege software must ensure that
-	 * it only uses 32 bit data" ("Binary Encoding"): bits 63:32 of a7 and
-	 * a6 are not part of the call. (The trace record keeps them whole.) */
-	unsigned long eid = (uint32_t)v->gpr[REG_A7], fid = (uint32_t)v->gpr[REG_A6];
-	bool legacy = eid <= SBI_EXT_0_1_LAST;
 	const struct sbi_ext *e = sbi_find_ext(eid);
 	struct sbiret ret = { .error = SBI_ERR_NOT_SUPPORTED, .value = 0 };
 
 	if (e)
 		e->handler(v, eid, fid, &ret);
-	if (ret.error == SBI_SUCCESS)
-		sbi_hook_call(v, eid, fid); /* PMU firmware events */
-	/* The call's record is written by vcpu_exit (trace_sbi_result), so
-	 * that with tracing off this path has no trace check at all. */
-	v->gpr[REG_A0] = (uint64_t)ret.error;
-	/* Legacy calls return only a0 ("Legacy Extensions"), supported or
-	 * not: a1 stays the guest's. */
-	if (!legacy)
-		v->gpr[REG_A1] = (uint64_t)ret.value;
-	v->sepc += 4;
+	complete(v, eid, fid, ret);
+}
+
+/* The same as a function, for the exit paths that do not inline it. */
+void sbi_handle_ecall(struct vcpu *v)
+{
+	sbi_ecall(v);
 }

@@ -1,27 +1,18 @@
-/* SBI Base extension (EID 0x10): versions, ids and extension probing. */
-#include <tracevisor/sbi_ids.h>
-
-#include "sbi.h"
-
-/* tracevisor 0.1 */
-#define TRACEVISOR_IMP_VERSION 0x000100
+/* SBI Base extension (EID 0x10): versions, ids and extension probing.
+ * The version and id calls are inline in sbi_base.h, which sbi.c calls
+ * directly; every other call comes through the table. */
+#include "sbi_base.h"
 
 static void base_handler(struct vcpu *v, unsigned long eid, unsigned long fid,
 			 struct sbiret *ret)
 {
 	(void)eid;
+	if (sbi_base_is_constant(fid)) {
+		*ret = sbi_base_constant(fid);
+		return;
+	}
 	ret->error = SBI_SUCCESS;
 	switch (fid) {
-	case SBI_BASE_GET_SPEC_VERSION:
-		/* bits 30:24 major, 23:0 minor */
-		ret->value = (SBI_SPEC_VERSION_MAJOR << 24) | SBI_SPEC_VERSION_MINOR;
-		break;
-	case SBI_BASE_GET_IMP_ID:
-		ret->value = SBI_TRACEVISOR_IMP_ID;
-		break;
-	case SBI_BASE_GET_IMP_VERSION:
-		ret->value = TRACEVISOR_IMP_VERSION;
-		break;
 	case SBI_BASE_PROBE_EXT:
 		/* "Returns 0 if the given SBI extension ID (EID) is not
 		 * available, or 1 if it is available" - answered from the same

@@ -37,8 +37,10 @@ static void recompute(void)
 	trace_fold_exit = trace_on[TV_KIND_EXIT] && trace_on[TV_KIND_ENTRY];
 	trace_fold_sbi = trace_fold_exit && trace_on[TV_KIND_SBI];
 	trace_fold_mmio = trace_fold_exit && trace_on[TV_KIND_MMIO];
-	for (unsigned i = 0; i < nvcpus; i++)
+	for (unsigned i = 0; i < nvcpus; i++) {
 		vcpus[i]->trace_active = trace_active;
+		vcpus[i]->trace_ecall = trace_active && trace_fold_sbi;
+	}
 }
 
 void trace_init(void)
@@ -63,26 +65,13 @@ void trace_attach(struct vcpu *v)
 	if (nvcpus < MAX_HARTS)
 		vcpus[nvcpus++] = v;
 	v->trace_active = trace_active;
+	v->trace_ecall = trace_active && trace_fold_sbi;
 	for (int i = 0; i < platform.nharts; i++)
 		if (platform.hart_id[i] == v->hart)
 			v->ring = &trace_rings[i];
 	/* The record header word with kind, flags and dt zero, built once. */
 	v->trace_hdr = TV_REC_HDR(0, 0, v->vm_id, v->id, 0);
-}
-
-/* The eight words of a record. */
-static inline void fill(struct tv_rec *s, uint64_t time, uint64_t hdr,
-			uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
-			uint64_t a4, uint64_t a5)
-{
-	tv_ring_set_u64(&s->time, time);
-	tv_ring_set_u64(tv_ring_hdr_word(s), hdr);
-	tv_ring_set_u64(&s->arg[0], a0);
-	tv_ring_set_u64(&s->arg[1], a1);
-	tv_ring_set_u64(&s->arg[2], a2);
-	tv_ring_set_u64(&s->arg[3], a3);
-	tv_ring_set_u64(&s->arg[4], a4);
-	tv_ring_set_u64(&s->arg[5], a5);
+	v->trace_hdr_sbi = v->trace_hdr | TV_REC_HDR(TV_VISIT_SBI, 0, 0, 0, 0);
 }
 
 /* Stop-when-full mode may drop the record or insert a loss marker first
@@ -95,7 +84,7 @@ static __attribute__((noinline)) void put_stop_mode(struct tv_ring *ring,
 
 	if (!s)
 		return; /* dropped, and counted */
-	fill(s, time, hdr, a0, a1, a2, a3, a4, a5);
+	trace_fill(s, time, hdr, a0, a1, a2, a3, a4, a5);
 	tv_ring_commit(ring);
 }
 
@@ -113,7 +102,7 @@ static inline void put(struct vcpu *v, uint64_t time, uint64_t hdr,
 		return;
 	}
 	h = tv_ring_ld_relaxed(&ring->head);
-	fill(tv_ring_begin_pos(ring, h), time, hdr, a0, a1, a2, a3, a4, a5);
+	trace_fill(tv_ring_begin_pos(ring, h), time, hdr, a0, a1, a2, a3, a4, a5);
 	tv_ring_end_pos(ring, h);
 }
 
@@ -277,41 +266,20 @@ void trace_write_sbi_entry(struct vcpu *v, uint64_t sepc, const uint64_t args[3]
 	    eid <= SBI_EXT_0_1_LAST ? 0 : v->gpr[REG_A1]);
 }
 
-/*
- * The same after trace_ecall_exit() (the SBI visit not filtered out):
- * the path of every traced SBI call. The SBI call leaves a2 as it was
- * (only a0 and a1 return values, "Binary Encoding"), so a2 is read now.
- */
-void trace_ecall_entry(struct vcpu *v)
+/* trace_ecall_entry() (trace.h) when the visit does not fit one record:
+ * the events, a0 and a1 those noted at the exit. */
+void trace_ecall_split(struct vcpu *v)
 {
-	uint64_t now = csr_read(CSR_TIME), dt = now - v->t_exit;
-	uint64_t eid = v->gpr[REG_A7], fid = v->gpr[REG_A6];
-	uint64_t error = v->gpr[REG_A0], sepc = v->t_sepc;
-	uint64_t misfit = ((dt | eid | fid) >> 32) | ((error + 128) >> 8) |
-			  (v->sepc - sepc - 4) | v->stval | v->htval | v->htinst |
-			  csr_read(CSR_HVIP);
-	struct tv_ring *ring = v->ring;
-	uint64_t hdr, ids, value, h;
+	uint64_t args[3] = { v->t_args[0], v->t_args[1], v->gpr[REG_A2] };
 
-	if (__builtin_expect(misfit != 0 || !v->t_open, 0)) {
-		uint64_t args[3] = { v->t_args[0], v->t_args[1], v->gpr[REG_A2] };
+	sbi_split_checked(v, args);
+}
 
-		sbi_split_checked(v, args);
-		return;
-	}
-	v->t_open = 0;
-	hdr = v->trace_hdr | TV_REC_HDR(TV_VISIT_SBI, error, 0, 0, dt);
-	ids = (eid << 32) | fid;
-	value = eid <= SBI_EXT_0_1_LAST ? 0 : v->gpr[REG_A1];
-	if (__builtin_expect(ring->mode != TV_RING_OVERWRITE, 0)) {
-		put_sbi_stop_mode(v, hdr, sepc, ids, value);
-		return;
-	}
-	h = tv_ring_ld_relaxed(&ring->head);
-	fill(tv_ring_begin_pos(ring, h), v->t_exit, hdr, sepc, ids, v->t_args[0],
-	     v->t_args[1], v->gpr[REG_A2], value);
-	tv_ring_end_pos(ring, h);
-	check_watermark(v);
+/* trace_ecall_entry() (trace.h) in a stop-mode ring. */
+void trace_ecall_stop_mode(struct vcpu *v, uint64_t hdr, uint64_t sepc, uint64_t ids,
+			   uint64_t value)
+{
+	put_sbi_stop_mode(v, hdr, sepc, ids, value);
 }
 
 /* A trace-control change, recorded whatever the filter and the switch

@@ -1,0 +1,66 @@
+/*
+ * The SBI ecall path, inline for hyp/core/ecall.c (and sbi.c's
+ * sbi_handle_ecall()): read the EID and FID, answer BASE's constant
+ * calls directly, any other call through the extension table.
+ */
+#ifndef HYP_SBI_ECALL_H
+#define HYP_SBI_ECALL_H
+
+#include <tracevisor/sbi_ids.h>
+
+#include "sbi.h"
+#include "sbi_base.h"
+#include "sbi_hooks.h"
+
+/* sbi.c: any call but BASE's constants, through the table. */
+void sbi_handle_table(struct vcpu *v, unsigned long eid, unsigned long fid);
+
+/* Bits 31:0 of a guest register, zero-extended: one 32-bit load of the
+ * register's low word (RISC-V is little-endian; may_alias makes the
+ * 32-bit view of the 64-bit slot defined C). */
+static inline unsigned long reg_low32(const struct vcpu *v, unsigned reg)
+{
+	typedef uint32_t __attribute__((may_alias)) u32_alias;
+	uint32_t low = *(const u32_alias *)&v->gpr[reg];
+	return (unsigned long)low;
+}
+
+/*
+ * The call is done: a0 = error and a1 = value ("Binary Encoding"), and
+ * the guest resumes after the 4-byte ecall. Legacy calls return only a0
+ * ("Legacy Extensions"), supported or not: a1 stays the guest's.
+ */
+static inline void complete(struct vcpu *v, unsigned long eid, unsigned long fid,
+			    struct sbiret ret)
+{
+	v->gpr[REG_A0] = (uint64_t)ret.error;
+	if (eid > SBI_EXT_0_1_LAST)
+		v->gpr[REG_A1] = (uint64_t)ret.value;
+	v->sepc += 4;
+	if (ret.error == SBI_SUCCESS)
+		sbi_hook_call(v, eid, fid); /* PMU firmware events */
+}
+
+/*
+ * The guest's ecall. EIDs and FIDs "are encoded as signed 32-bit
+ * integers", and for data "defined as 32bit wide, higher privilege
+ * software must ensure that it only uses 32 bit data" ("Binary
+ * Encoding"): bits 63:32 of a7 and a6 are not part of the call. (The
+ * trace record keeps them whole.) BASE's version and id calls, the
+ * first calls of every guest, are answered directly (sbi_base.h); the
+ * call's record is written by the exit path (hyp/core/ecall.c), so with
+ * tracing off this path has no trace check at all. Inline: on the
+ * direct path the exit path then knows what the call wrote.
+ */
+static inline void sbi_ecall(struct vcpu *v)
+{
+	unsigned long eid = reg_low32(v, REG_A7), fid = reg_low32(v, REG_A6);
+
+	if (eid == SBI_EXT_BASE && sbi_base_is_constant(fid)) {
+		complete(v, eid, fid, sbi_base_constant(fid));
+		return;
+	}
+	sbi_handle_table(v, eid, fid);
+}
+
+#endif

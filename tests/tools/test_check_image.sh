@@ -1,0 +1,53 @@
+#!/bin/bash
+# The linked hypervisor image (scripts/check-image.sh, Makefile): linked
+# with call relaxation, so a C call is one jal, not auipc+jalr; and never
+# with a gp-relative access, since gp is the guest's on the fast exit path
+# (hyp/arch/trap.S). check-image.sh must refuse an image that has one.
+set -u
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+cd "$ROOT" || exit 1
+cross=riscv64-unknown-elf-
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+ok() { echo "ok - $1"; }
+bad() { echo "not ok - $1"; }
+
+elf=build/hyp.elf
+if [ ! -f "$elf" ]; then
+	bad "build/hyp.elf exists (make all first)"
+	exit 0
+fi
+far_calls=$("${cross}objdump" -d "$elf" | grep -cE 'auipc[[:space:]]+ra,')
+if [ "$far_calls" = 0 ]; then
+	ok "hyp.elf: every call is a single jal (relaxed), none auipc ra + jalr"
+else
+	bad "hyp.elf: every call is a single jal (relaxed), none auipc ra + jalr ($far_calls auipc ra)"
+fi
+if sh scripts/check-image.sh "$elf" "$cross" >"$tmp/out" 2>&1; then
+	ok "check-image.sh accepts hyp.elf"
+else
+	bad "check-image.sh accepts hyp.elf ($(head -1 "$tmp/out"))"
+fi
+
+# An image that loads through gp, as gp-relative relaxation would make.
+cat >"$tmp/gp.S" <<'ASM'
+	.globl _start, _hyp_end
+	.text
+_start:	ld	a0, 16(gp)
+	ret
+	.data
+_hyp_end:	.dword 0
+ASM
+if "${cross}gcc" -march=rv64imac -mabi=lp64 -nostdlib -static -Wl,-Ttext=0x80200000 \
+	"$tmp/gp.S" -o "$tmp/gp.elf" 2>"$tmp/cc"; then
+	if sh scripts/check-image.sh "$tmp/gp.elf" "$cross" >"$tmp/out" 2>&1; then
+		bad "check-image.sh refuses an image with a gp-relative load"
+	elif grep -q 'uses gp as a base register' "$tmp/out"; then
+		ok "check-image.sh refuses an image with a gp-relative load, naming gp"
+	else
+		bad "check-image.sh refuses an image with a gp-relative load, naming gp ($(head -1 "$tmp/out"))"
+	fi
+else
+	bad "assembling the gp-relative test image ($(head -1 "$tmp/cc"))"
+fi
