@@ -43,6 +43,10 @@ static spinlock_t console_lock;
  * first visible character of its line (a log whose '\r' were deleted
  * would show it first). */
 static bool col0 = true, blank = true;
+/* The stream whose text the current console line holds when that line is
+ * unfinished (NULL at a line start): another stream's text starts a new
+ * line rather than land inside it. */
+static const struct console_stream *line_owner;
 
 /* This hart's buffer: tp holds its vcpu once the hypervisor has set it up
  * (before that only the boot hart runs, with slot 0). */
@@ -92,7 +96,12 @@ static void flush_line(struct console_stream *l)
 	size_t n = l->len < sizeof(l->text) ? l->len : sizeof(l->text);
 	if (n) {
 		spin_lock(&console_lock);
+		if (!col0 && line_owner != l)
+			put_raw("\n", 1); /* someone else's unfinished line */
+		if (l->mid && line_owner != l && l->prefix) /* our line goes on below it */
+			put_text(l->prefix, strlen(l->prefix));
 		put_text(l->text, n);
+		line_owner = col0 ? NULL : l;
 		spin_unlock(&console_lock);
 		l->mid = l->text[n - 1] != '\n';
 	}
@@ -162,6 +171,7 @@ static void put_line(const char *s, size_t len, bool frame)
 		put_text(s, len);
 	if (!col0)
 		put_raw("\n", 1);
+	line_owner = NULL;
 	spin_unlock(&console_lock);
 }
 
