@@ -262,24 +262,31 @@ static const char *stop_text(int why)
 /*
  * The guest of v's VM stops (shutdown, reset, fault, Ctrl-A x): its
  * other vCPUs park, its last output goes out. A VM's stop is that VM's
- * only; Ctrl-A x stops them all. The hart that stops the last VM dumps
+ * only; Ctrl-A x, or the stop of the VM tv.control_vm names, stops them
+ * all. The hart that stops the last VM dumps
  * the trace and ends the run: failure if any VM failed, the exit code
  * naming the first that did (its id + 1; one VM keeps its own code).
  */
 void vcpu_stop_code(struct vcpu *v, int why, uint64_t detail, bool failure, unsigned code)
 {
 	struct vm *vm = v->vm;
+	/* Ctrl-A x, or the stop of the VM tv.control_vm names, ends them all. */
+	bool all = why == TV_STOP_CONSOLE || (int)vm->id == opt.control_vm;
 	trace_stop(v, (unsigned)why, detail);
-	smp_stop_others(v, why == TV_STOP_CONSOLE);
+	smp_stop_others(v, all);
 	uart_flush_output(vm);
 	console_flush();
 	hyp_log("%sguest stopped (%s, reason %llu) after %llu exits\n", vm->prefix,
 		stop_text(why), (unsigned long long)detail, (unsigned long long)v->exits);
 	report_idle_wakeups(vm);
 	bool last = vm_stopped(vm, failure);
-	if (why == TV_STOP_CONSOLE)
+	if (all && vm_count() > 1) {
+		if (why != TV_STOP_CONSOLE)
+			hyp_log("%sVM %u controls the run (tv.control_vm): the other VMs stop\n",
+				vm->prefix, vm->id);
 		for (unsigned i = 0; i < vm_count(); i++)
 			last |= vm_stopped(vm_by_id(i), false);
+	}
 	if (!last) {
 		hyp_log("%sVM %u stopped; the other VMs run on\n", vm->prefix, vm->id);
 		console_flush();

@@ -154,6 +154,8 @@ static void place_vms(unsigned usable)
 	if (want > usable)
 		hyp_panic("the VMs ask for %u vCPUs in all but %u hart(s) reached the hypervisor "
 			  "(one vCPU per hart; run QEMU with -smp %u or more)", want, usable, want);
+	if (opt.control_vm >= (int)opt.nvms)
+		hyp_panic("tv.control_vm=%d: there is no VM %d", opt.control_vm, opt.control_vm);
 	nvms = opt.nvms;
 	unsigned slot = 0;
 	for (unsigned i = 0; i < nvms; i++) {

@@ -18,6 +18,7 @@ struct options opt = {
 	.timer = TIMER_AUTO,
 	.vcpus = 1,
 	.nvms = 1,
+	.control_vm = -1,
 };
 
 /* Decimal or 0x-hex digits; false on no digits or overflow. (Not strtoull:
@@ -305,6 +306,10 @@ static bool apply(const char *name, const char *val)
 	}
 	if (!strcmp(name, "fault_test"))
 		return parse_bool(val, &opt.fault_test);
+	if (!strcmp(name, "control_vm") && parse_size(val, &v) && v < MAX_VMS) {
+		opt.control_vm = (int)v;
+		return true;
+	}
 	return apply_vm_desc(name, val);
 }
 

@@ -56,6 +56,7 @@ struct options {
 	uint64_t suspend_alarm_ms; /* tv.suspend_alarm=MS: SBI SUSP wake-up alarm, 0 = none */
 	struct vm_desc vm[MAX_VMS]; /* [0] unused: VM 0 is the options above */
 	unsigned nvms;		   /* 1 + the highest N of a tv.vmN */
+	int control_vm;		   /* tv.control_vm=N: its stop ends the run; -1 = none */
 };
 
 extern struct options opt;

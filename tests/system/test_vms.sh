@@ -84,6 +84,16 @@ has "VM 1 fails: VM 0 still ran all its steps" "^\[vm0\] guest: ([0-9]+) of \1 s
 has "VM 1 fails: named as the failure" "^tracevisor: VM 1 \('vm1'\) failed first$"
 has "VM 1 fails: the run fails" "^tracevisor: shutting down: failure$"
 
+# tv.control_vm=0: VM 0's stop ends the run, the hostile VM 1 is stopped
+# in the middle of its attacks (it never reaches its summary line).
+boot vms-control --smp 2 --append "tv.vm1=guest:hostile tv.control_vm=0"
+status_is "control VM: QEMU exits 0" 0
+has "control VM: VM 0 passes" "^\[vm0\] guest: ([0-9]+) of \1 steps passed$"
+has "control VM: VM 0's stop stops the others" "^tracevisor: \[vm0\] VM 0 controls the run \(tv.control_vm\): the other VMs stop$"
+hasnt "control VM: VM 1 did not run to its end" "^\[vm1\] hostile: [0-9]+ attempts"
+hasnt "control VM: VM 0 did not wait for VM 1" "VM 0 stopped; the other VMs run on"
+has "control VM: one dump, success" "^tracevisor: shutting down: success$"
+
 # Refused before any guest runs: each with its reason, QEMU exits non-zero.
 refused() {
 	local name="$1" smp="$2" args="$3" pattern="$4"
@@ -100,3 +110,4 @@ refused too-many 2 "tv.vm1=guest:test,vcpus:2" "the VMs ask for 3 vCPUs in all b
 refused same-name 2 "tv.vm1=name:vm0" "VMs 0 and 1 are both named 'vm0'"
 refused twice 3 "tv.vm1=guest:test tv.vm1=guest:hostile" "tv.vm1 is described twice"
 refused number 2 "tv.vm7=guest:test" "tv.vm7: VMs are numbered 1 to 3 here"
+refused control 2 "tv.vm1=guest:test tv.control_vm=2" "tv.control_vm=2: there is no VM 2"
