@@ -82,6 +82,28 @@
 	sd	x31, 31*8(\base)
 	.endm
 
+	/* Load back from the vcpu in tp what SAVE_CALLER and the trap vector
+	 * saved (t0 and t1 included); tp itself comes last. */
+	.macro RESTORE_CALLER
+	ld	x1, 1*8(tp)
+	ld	x2, 2*8(tp)
+	ld	x5, 5*8(tp)
+	ld	x6, 6*8(tp)
+	ld	x7, 7*8(tp)
+	ld	x10, 10*8(tp)
+	ld	x11, 11*8(tp)
+	ld	x12, 12*8(tp)
+	ld	x13, 13*8(tp)
+	ld	x14, 14*8(tp)
+	ld	x15, 15*8(tp)
+	ld	x16, 16*8(tp)
+	ld	x17, 17*8(tp)
+	ld	x28, 28*8(tp)
+	ld	x29, 29*8(tp)
+	ld	x30, 30*8(tp)
+	ld	x31, 31*8(tp)
+	.endm
+
 	/*
 	 * Save the trap CSRs into the vcpu in tp before anything can
 	 * overwrite them, clear hstatus.SPV (see above), switch to the
@@ -132,23 +154,7 @@
 	CAPTURE_TRAP
 	jal	\fn
 	RESTORE_TRAP_CSRS
-	ld	x1, 1*8(tp)
-	ld	x2, 2*8(tp)
-	ld	x5, 5*8(tp)
-	ld	x6, 6*8(tp)
-	ld	x7, 7*8(tp)
-	ld	x10, 10*8(tp)
-	ld	x11, 11*8(tp)
-	ld	x12, 12*8(tp)
-	ld	x13, 13*8(tp)
-	ld	x14, 14*8(tp)
-	ld	x15, 15*8(tp)
-	ld	x16, 16*8(tp)
-	ld	x17, 17*8(tp)
-	ld	x28, 28*8(tp)
-	ld	x29, 29*8(tp)
-	ld	x30, 30*8(tp)
-	ld	x31, 31*8(tp)
+	RESTORE_CALLER
 	ld	x4, 4*8(tp)
 	sret
 	.endm
@@ -201,22 +207,10 @@ hyp_trap_vector:
  */
 vcpu_enter:
 	RESTORE_TRAP_CSRS
-	ld	x1, 1*8(tp)
-	ld	x2, 2*8(tp)
-	ld	x3, 3*8(tp)
-	ld	x5, 5*8(tp)
-	ld	x6, 6*8(tp)
-	ld	x7, 7*8(tp)
+	RESTORE_CALLER
+	ld	x3, 3*8(tp)		/* and the rest: gp, s0-s11 */
 	ld	x8, 8*8(tp)
 	ld	x9, 9*8(tp)
-	ld	x10, 10*8(tp)
-	ld	x11, 11*8(tp)
-	ld	x12, 12*8(tp)
-	ld	x13, 13*8(tp)
-	ld	x14, 14*8(tp)
-	ld	x15, 15*8(tp)
-	ld	x16, 16*8(tp)
-	ld	x17, 17*8(tp)
 	ld	x18, 18*8(tp)
 	ld	x19, 19*8(tp)
 	ld	x20, 20*8(tp)
@@ -227,10 +221,6 @@ vcpu_enter:
 	ld	x25, 25*8(tp)
 	ld	x26, 26*8(tp)
 	ld	x27, 27*8(tp)
-	ld	x28, 28*8(tp)
-	ld	x29, 29*8(tp)
-	ld	x30, 30*8(tp)
-	ld	x31, 31*8(tp)
 	ld	x4, 4*8(tp)
 	sret
 

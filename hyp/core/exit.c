@@ -152,10 +152,9 @@ static void dispatch(struct vcpu *v)
 		handle_interrupt(v);
 		return;
 	}
+	/* No ecall comes here: trap.S sends them to vcpu_ecall (ecall.c),
+	 * and exit_traced handles the one whose SBI visit is filtered out. */
 	switch (v->scause) {
-	case EXC_ECALL_VS:
-		sbi_handle_ecall(v);
-		break;
 	case EXC_LOAD_GUEST_PAGE_FAULT:
 	case EXC_STORE_GUEST_PAGE_FAULT:
 		mmio_handle_guest_page_fault(v);

@@ -54,16 +54,16 @@ static void finisher_after(struct mmio_device *d, struct vcpu *v)
 	pending[v->slot] = 0;
 	switch (cmd) {
 	case TV_FINISHER_PASS:
-		hyp_log("the guest wrote PASS (%#llx) to its test finisher\n",
-			(unsigned long long)val);
+		hyp_log("%sthe guest wrote PASS (%#llx) to its test finisher\n",
+			v->vm->prefix, (unsigned long long)val);
 		vcpu_stop(v, TV_STOP_SHUTDOWN, val, false);
 	case TV_FINISHER_FAIL:
-		hyp_log("the guest wrote FAIL with code %u (%#llx) to its test finisher\n",
-			code, (unsigned long long)val);
+		hyp_log("%sthe guest wrote FAIL with code %u (%#llx) to its test finisher\n",
+			v->vm->prefix, code, (unsigned long long)val);
 		vcpu_stop_code(v, TV_STOP_SHUTDOWN, val, true, code);
 	case TV_FINISHER_RESET:
-		hyp_log("the guest wrote RESET (%#llx) to its test finisher: the run ends\n",
-			(unsigned long long)val);
+		hyp_log("%sthe guest wrote RESET (%#llx) to its test finisher: its VM stops\n",
+			v->vm->prefix, (unsigned long long)val);
 		vcpu_stop(v, TV_STOP_REBOOT, val, false);
 	default:
 		break;
