@@ -361,7 +361,7 @@ const char *tv_kind_name(unsigned kind)
 		[TV_KIND_MMIO] = "mmio",   [TV_KIND_IRQ] = "irq",
 		[TV_KIND_EXC] = "exc",	   [TV_KIND_MARK] = "mark",
 		[TV_KIND_LOST] = "lost",   [TV_KIND_CONTROL] = "control",
-		[TV_KIND_STOP] = "stop",
+		[TV_KIND_STOP] = "stop",   [TV_KIND_SWITCH] = "switch",
 	};
 	return kind < TV_KIND_COUNT ? names[kind] : NULL;
 }
@@ -375,6 +375,20 @@ const char *tv_control_name(uint64_t what)
 		return "stop";
 	case TV_CTL_FILTER:
 		return "filter";
+	default:
+		return NULL;
+	}
+}
+
+const char *tv_switch_name(uint64_t reason)
+{
+	switch (reason) {
+	case TV_SWITCH_SLICE:
+		return "slice";
+	case TV_SWITCH_WAIT:
+		return "wait";
+	case TV_SWITCH_STOP:
+		return "stop";
 	default:
 		return NULL;
 	}

@@ -66,6 +66,9 @@ const char *tv_kind_name(unsigned kind);
 /* TV_KIND_CONTROL what (TV_CTL_*): "start", "stop", "filter"; or NULL. */
 const char *tv_control_name(uint64_t what);
 
+/* TV_KIND_SWITCH reason (TV_SWITCH_*): "slice", "wait", "stop"; or NULL. */
+const char *tv_switch_name(uint64_t reason);
+
 /* TV_KIND_STOP reason (TV_STOP_*): "shutdown", "reboot", "guest fault",
  * "hypervisor fault"; or NULL. */
 const char *tv_stop_name(uint64_t reason);

@@ -19,6 +19,7 @@ struct options opt = {
 	.vcpus = 1,
 	.nvms = 1,
 	.control_vm = -1,
+	.slice_ms = 10,
 };
 
 /* Decimal or 0x-hex digits; false on no digits or overflow. (Not strtoull:
@@ -147,8 +148,14 @@ static void vm_desc_key(unsigned n, struct vm_desc *d, const char *key, const ch
 			hyp_panic("tv.vm%u: name:%s must be 1 to %zu characters of a-z, 0-9, - "
 				  "and _", n, val, sizeof(d->name) - 1);
 		memcpy(d->name, val, len + 1);
+	} else if (!strcmp(key, "harts")) {
+		if (!parse_size(val, &v) || v >= MAX_HARTS)
+			hyp_panic("tv.vm%u: harts:%s is not a hart slot from 0 to %d (the VM's "
+				  "vCPU i time-shares slot harts + i)", n, val, MAX_HARTS - 1);
+		d->shared = true;
+		d->first_slot = (unsigned)v;
 	} else {
-		hyp_panic("tv.vm%u: unknown key '%s' (guest, vcpus, mem, name)", n, key);
+		hyp_panic("tv.vm%u: unknown key '%s' (guest, vcpus, mem, name, harts)", n, key);
 	}
 }
 
@@ -294,6 +301,10 @@ static bool apply(const char *name, const char *val)
 	}
 	if (!strcmp(name, "progress") && parse_size(val, &v) && v <= 3600000) {
 		opt.progress_ms = v;
+		return true;
+	}
+	if (!strcmp(name, "slice") && parse_size(val, &v) && v >= 1 && v <= 1000) {
+		opt.slice_ms = v;
 		return true;
 	}
 	if (!strcmp(name, "input_poll") && parse_size(val, &v) && v <= 1000) {

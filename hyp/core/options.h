@@ -26,6 +26,10 @@ struct vm_desc {
 	unsigned vcpus;		 /* vcpus:N */
 	uint64_t mem;		 /* mem:SIZE */
 	char name[16];		 /* name:NAME, shown in front of its console lines */
+	bool shared;		 /* harts:S given: time-shared placement */
+	unsigned first_slot;	 /* harts:S: its vCPU i runs on hart slot S + i,
+				  * time-shared with the other VMs placed there
+				  * (hyp/core/sched.c); without it, harts of its own */
 };
 
 struct options {
@@ -57,6 +61,7 @@ struct options {
 	struct vm_desc vm[MAX_VMS]; /* [0] unused: VM 0 is the options above */
 	unsigned nvms;		   /* 1 + the highest N of a tv.vmN */
 	int control_vm;		   /* tv.control_vm=N: its stop ends the run; -1 = none */
+	uint64_t slice_ms;	   /* tv.slice=MS: time slice on a time-shared hart */
 };
 
 extern struct options opt;

@@ -60,6 +60,17 @@ enum tv_kind {
 	TV_KIND_CONTROL = 9,
 	/* Guest stopped by the hypervisor: reason (TV_STOP_*), detail. */
 	TV_KIND_STOP = 10,
+	/* The hart changed which vCPU it runs (a time-shared hart, issue 16:
+	 * the scheduler, hyp/core/sched.c). Written by the hart as it leaves
+	 * the outgoing vCPU, whose vm/vcpu the record carries; `time` is when
+	 * the incoming vCPU's state starts to be loaded.
+	 * arg[0] incoming VM, arg[1] incoming vCPU, arg[2] reason
+	 * (TV_SWITCH_*), arg[3] how long the outgoing vCPU ran since it was
+	 * switched in (timebase ticks), arg[4] the incoming vCPU's hgatp
+	 * (its VMID and G-stage root), arg[5] 1 when the switch had to flush
+	 * the G-stage TLB (hfence.gvma: no VMID bits to tell the VMs apart),
+	 * else 0. */
+	TV_KIND_SWITCH = 11,
 	TV_KIND_COUNT
 };
 
@@ -97,6 +108,13 @@ enum tv_stop {
 	TV_STOP_CONSOLE = 5    /* the user typed Ctrl-A x on the console */
 };
 
+/* TV_KIND_SWITCH arg[2]: why the hart left the outgoing vCPU. */
+enum tv_switch {
+	TV_SWITCH_SLICE = 1, /* its time slice ended and another vCPU was ready */
+	TV_SWITCH_WAIT = 2,  /* it waits (WFI, HSM stopped or suspended) */
+	TV_SWITCH_STOP = 3,  /* its VM stopped */
+};
+
 #define TV_NARGS 6
 
 struct tv_record {
@@ -120,7 +138,7 @@ static inline unsigned tv_kind_nargs(unsigned kind)
 		[TV_KIND_EXIT] = 6, [TV_KIND_ENTRY] = 2, [TV_KIND_SBI] = 6,
 		[TV_KIND_MMIO] = 5, [TV_KIND_IRQ] = 3,	 [TV_KIND_EXC] = 4,
 		[TV_KIND_MARK] = 1, [TV_KIND_LOST] = 1,	 [TV_KIND_CONTROL] = 2,
-		[TV_KIND_STOP] = 2,
+		[TV_KIND_STOP] = 2, [TV_KIND_SWITCH] = 6,
 	};
 	return kind < TV_KIND_COUNT ? nargs[kind] : 0;
 }
@@ -207,10 +225,11 @@ _Static_assert(__builtin_offsetof(struct tv_rec, kind) == 8 &&
 /* Kinds that neither a filter (the guest's trace-control filter or
  * tv.filter) nor switching tracing off can remove: what the guest may not
  * hide. The trace-control changes themselves (filter 0 and stop included),
- * the guest's stop and the records lost. A guest filters only EXIT, ENTRY,
- * SBI, MMIO, IRQ, EXC and MARK. */
+ * the guest's stop, the records lost and the switches between vCPUs of
+ * a time-shared hart (a guest cannot hide that another VM ran). A guest
+ * filters only EXIT, ENTRY, SBI, MMIO, IRQ, EXC and MARK. */
 #define TV_FILTER_ALWAYS                                                       \
 	(TV_KIND_BIT(TV_KIND_LOST) | TV_KIND_BIT(TV_KIND_CONTROL) |            \
-	 TV_KIND_BIT(TV_KIND_STOP))
+	 TV_KIND_BIT(TV_KIND_STOP) | TV_KIND_BIT(TV_KIND_SWITCH))
 
 #endif
