@@ -36,6 +36,9 @@
 #define TD_ID_VALUE 0xF1E2D3C4B5A69788ULL
 #define TD_HOSTSCAN TV_TESTDEV_HOSTSCAN
 #define TD_HOSTSCAN_WORDS TV_TESTDEV_HOSTSCAN_WORDS
+#define TD_FILL_PATTERN TV_TESTDEV_FILL_PATTERN_REG
+#define TD_GUEST_EXITS TV_TESTDEV_GUEST_EXITS
+#define TD_HART_VCPUS TV_TESTDEV_HART_VCPUS
 
 struct trap_frame {
 	uint64_t x[32];
@@ -54,6 +57,8 @@ extern struct expected_trap expect;
 
 extern uint64_t guest_ram_base, guest_ram_size, timebase_hz, guest_fdt_gpa;
 extern bool guest_has_sstc;
+/* Our hart takes turns with other VMs' vCPUs (tv.vmN=...,harts:S). */
+extern bool hart_shared;
 
 void paging_init(void);
 void paging_map_demand(uint64_t gva);

@@ -10,6 +10,7 @@
 struct expected_trap expect;
 uint64_t guest_ram_base, guest_ram_size, timebase_hz, guest_fdt_gpa;
 bool guest_has_sstc;
+bool hart_shared;
 volatile uint64_t timer_irqs;
 
 static const struct {
@@ -130,6 +131,11 @@ void guest_main(unsigned long hart, const void *fdt)
 	paging_init();
 	go_high(GVA_HIGH_OFFSET);
 	printf("guest: paging on (Sv39), running at %p\n", (void *)&guest_main);
+	uint64_t turns = td_read(TD_HART_VCPUS);
+	hart_shared = turns > 1;
+	if (hart_shared)
+		printf("guest: our hart is time-shared by %lu vCPUs: exit counts are of "
+		       "the exits we cause, steal time is expected\n", (unsigned long)turns);
 
 	unsigned failed = 0, n = sizeof(steps) / sizeof(steps[0]);
 	for (unsigned i = 0; i < n; i++) {

@@ -16,10 +16,13 @@ uint64_t td_read(unsigned reg)
 	return MMIO64(GVA_TESTDEV + reg);
 }
 
-/* VM exits this vCPU has taken, including the one this read causes. */
+/* VM exits this vCPU has taken, including the one this read causes. On
+ * a time-shared hart only those the guest caused: the scheduler's slice
+ * and the other vCPUs' deadlines also interrupt it, at times of their
+ * own. */
 uint64_t exits_now(void)
 {
-	return td_read(TD_EXITS);
+	return td_read(hart_shared ? TD_GUEST_EXITS : TD_EXITS);
 }
 
 static uint64_t gpa_of(const void *p)
@@ -425,7 +428,7 @@ extern char _guest_end[]; /* NOLINT(bugprone-reserved-identifier,cert-dcl37-c): 
  * one loop of our own whose only register holding such a word is cleared
  * at the end: a register saved by the next exit must not look like
  * something we wrote into memory. */
-static void fill_ram(uint64_t start, uint64_t end)
+static void fill_ram(uint64_t start, uint64_t end, uint64_t pattern)
 {
 	__asm__ volatile("1:	xor	t0, %[p], %[a]\n"
 			 "	sd	t0, 0(%[a])\n"
@@ -433,7 +436,7 @@ static void fill_ram(uint64_t start, uint64_t end)
 			 "	bltu	%[a], %[e], 1b\n"
 			 "	li	t0, 0\n"
 			 : [a] "+r"(start)
-			 : [p] "r"(TV_TESTDEV_FILL_PATTERN), [e] "r"(end)
+			 : [p] "r"(pattern), [e] "r"(end)
 			 : "t0", "memory");
 }
 
@@ -520,8 +523,9 @@ bool step_isolation(void)
 	CHECK(tried >= 8, "only %u addresses tried", tried);
 
 	/* All free RAM: from the end of our image to the device tree. */
+	uint64_t pattern = td_read(TD_FILL_PATTERN); /* this VM's */
 	uint64_t before = td_read(TD_HOSTSCAN);
-	fill_ram(fill_start, fill_end);
+	fill_ram(fill_start, fill_end, pattern);
 	uint64_t found = td_read(TD_HOSTSCAN), words = td_read(TD_HOSTSCAN_WORDS);
 	CHECK(before == 0, "before the fill, %lu words of hypervisor memory already "
 	      "matched the pattern", (unsigned long)before);
@@ -530,7 +534,7 @@ bool step_isolation(void)
 	CHECK(words > 1000, "the hypervisor scanned only %lu words", (unsigned long)words);
 	bool back = true;
 	for (uint64_t a = fill_start; a < fill_end; a += 0x100000)
-		back &= *(volatile uint64_t *)(uintptr_t)a == (TV_TESTDEV_FILL_PATTERN ^ a);
+		back &= *(volatile uint64_t *)(uintptr_t)a == (pattern ^ a);
 	CHECK(back, "our RAM fill did not read back");
 	printf("    guest RAM %#lx-%#lx written with (pattern ^ address); hypervisor "
 	       "memory, %lu KiB: %lu such words\n", (unsigned long)fill_start,

@@ -26,6 +26,7 @@
 #include "console.h"
 
 #include "../sbi/firmware.h"
+#include "smp.h"
 #include "spinlock.h"
 #include "vcpu.h"
 
@@ -48,16 +49,12 @@ static bool col0 = true, blank = true;
  * line rather than land inside it. */
 static const struct console_stream *line_owner;
 
-/* This hart's buffer: tp holds its vcpu once the hypervisor has set it up
- * (before that only the boot hart runs, with slot 0). */
+/* This hart's buffer: tp holds the vcpu it runs once the hypervisor has
+ * set it up (before that only the boot hart runs, with slot 0). */
 static struct console_stream *my_line(void)
 {
-	extern struct vcpu *vcpu_of_slot(unsigned slot);
-	struct vcpu *v = this_vcpu();
-	for (unsigned i = 0; i < MAX_HARTS; i++)
-		if (v == vcpu_of_slot(i))
-			return &lines[i];
-	return &lines[0];
+	unsigned slot = vcpu_slot_of(this_vcpu());
+	return &lines[slot < MAX_HARTS ? slot : 0];
 }
 
 /* Hand bytes to the firmware and follow the line state; lock held. */

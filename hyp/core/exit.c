@@ -19,6 +19,7 @@
 #include "smp.h"
 #include "options.h"
 #include "platform.h"
+#include "sched.h"
 #include "timer.h"
 #include "trace_wire.h"
 #include "vm.h"
@@ -108,7 +109,7 @@ static void handle_virtual_instruction(struct vcpu *v)
 		 * ours, hie/vsie for the guest's), whatever sstatus.SIE says. */
 		if (!(csr_read(CSR_HIP) & csr_read(CSR_HIE))) {
 			uart_idle_wait(v); /* tv.input_poll: wake to poll input */
-			__asm__ volatile("wfi");
+			sched_wait(v, SCHED_WAKE_IRQ); /* a shared hart runs others */
 		}
 		return;
 	}
@@ -132,6 +133,7 @@ static void handle_guest_exception(struct vcpu *v)
 
 static void handle_interrupt(struct vcpu *v)
 {
+	v->irq_exits++;
 	switch (v->scause & ~CAUSE_INTERRUPT) {
 	case IRQ_S_TIMER:
 		timer_interrupt(v);
@@ -144,6 +146,7 @@ static void handle_interrupt(struct vcpu *v)
 			(unsigned long long)(v->scause & ~CAUSE_INTERRUPT));
 		break;
 	}
+	sched_preempt(v); /* a time-shared hart: another vCPU's turn? */
 }
 
 static void dispatch(struct vcpu *v)

@@ -22,6 +22,9 @@
 
 /* Most harts the hypervisor manages (the FDT may list more; extra are left). */
 #define MAX_HARTS 8
+/* vCPUs in all: each hart serves at most one vCPU of each VM (MAX_VMS,
+ * options.h, checks it). */
+#define MAX_VCPUS 32
 
 /* Every line the hypervisor itself prints starts with this. */
 #define HYP_TAG "tracevisor: "

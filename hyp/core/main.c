@@ -10,19 +10,40 @@
 #include "mem.h"
 #include "options.h"
 #include "platform.h"
+#include "sched.h"
 #include "smp.h"
 #include "vcpu.h"
 #include "vm.h"
 
-uint8_t hyp_stacks[MAX_HARTS][HYP_STACK_SIZE] __attribute__((aligned(16)));
-static uint8_t fault_stacks[MAX_HARTS][FAULT_STACK_SIZE] __attribute__((aligned(16)));
-static struct vcpu vcpus[MAX_HARTS];
+/* A stack per vCPU: vCPU structure i uses stack i. The first vCPU of hart
+ * slot s is structure s (hyp/arch/entry.S starts the hart on stack s);
+ * a second VM's vCPU on the same hart takes one from MAX_HARTS on. */
+uint8_t hyp_stacks[MAX_VCPUS][HYP_STACK_SIZE] __attribute__((aligned(16)));
+static uint8_t fault_stacks[MAX_VCPUS][FAULT_STACK_SIZE] __attribute__((aligned(16)));
+static struct vcpu vcpus[MAX_VCPUS];
+static unsigned next_extra = MAX_HARTS;
 static struct vm vms[MAX_VMS];
 static unsigned nvms = 1;
 
 struct vcpu *vcpu_of_slot(unsigned slot)
 {
 	return &vcpus[slot];
+}
+
+unsigned vcpu_slot_of(const struct vcpu *v)
+{
+	bool ours = v >= &vcpus[0] && v < &vcpus[MAX_VCPUS];
+	return ours ? v->slot : 0;
+}
+
+static uint64_t stack_top(const struct vcpu *v)
+{
+	return (uint64_t)(uintptr_t)&hyp_stacks[v - vcpus][HYP_STACK_SIZE];
+}
+
+static uint64_t fault_stack_top(const struct vcpu *v)
+{
+	return (uint64_t)(uintptr_t)&fault_stacks[v - vcpus][FAULT_STACK_SIZE];
 }
 
 unsigned vm_count(void)
@@ -33,14 +54,6 @@ unsigned vm_count(void)
 struct vm *vm_by_id(unsigned id)
 {
 	return id < nvms ? &vms[id] : NULL;
-}
-
-struct vm *vm_of_slot(unsigned slot)
-{
-	for (unsigned i = 0; i < nvms; i++)
-		if (slot >= vms[i].first_slot && slot - vms[i].first_slot < vms[i].nvcpus)
-			return &vms[i];
-	return NULL;
 }
 
 int vm_console_getc(const struct vm *vm)
@@ -74,8 +87,8 @@ unsigned vm_first_failure(void)
 void hart_context_init(struct vcpu *v, unsigned slot)
 {
 	v->slot = slot;
-	v->hyp_sp = (uint64_t)(uintptr_t)&hyp_stacks[slot][HYP_STACK_SIZE];
-	v->fault_sp = (uint64_t)(uintptr_t)&fault_stacks[slot][FAULT_STACK_SIZE];
+	v->hyp_sp = stack_top(v);
+	v->fault_sp = fault_stack_top(v);
 	__asm__ volatile("mv tp, %0" ::"r"(v));
 	csr_write(CSR_SSCRATCH, v);
 	csr_write(CSR_STVEC, hyp_trap_vector);
@@ -104,18 +117,40 @@ static uint64_t guest_ram_size(void)
 	return size;
 }
 
-/* Give VM `vm` vCPUs on the hart slots from `first` on: vCPU 0 starts
- * with the VM, the others when the guest asks (SBI HSM hart_start). */
+/* Put vCPU `id` of `vm` on hart slot `slot`: the slot's own structure if
+ * it is the first there, else a spare one, which the hart's scheduler
+ * runs in turn with the others (sched.c). vCPU 0 starts with the VM, the
+ * others when the guest asks (SBI HSM hart_start). */
+static void place_vcpu(struct vm *vm, unsigned id, unsigned slot)
+{
+	struct vcpu *v = sched_slot_count(slot) ? &vcpus[next_extra++] : &vcpus[slot];
+	vm->vcpus[id] = v;
+	v->vm = vm;
+	v->vm_id = vm->id;
+	v->id = id;
+	v->hsm_state = id ? SBI_HSM_STATE_STOPPED : SBI_HSM_STATE_STARTED;
+	sched_place(v, slot, stack_top(v), fault_stack_top(v));
+}
+
+/* VM `vm`'s n vCPUs on the slots from `first` on. */
 static void assign_vcpus(struct vm *vm, unsigned first, unsigned n)
 {
-	vm->first_slot = first;
 	vm->nvcpus = n;
-	for (unsigned i = 0; i < n; i++) {
-		struct vcpu *v = &vcpus[first + i];
-		vm->vcpus[i] = v;
-		v->id = i;
-		v->hsm_state = i ? SBI_HSM_STATE_STOPPED : SBI_HSM_STATE_STARTED;
+	for (unsigned i = 0; i < n; i++)
+		place_vcpu(vm, i, first + i);
+}
+
+/* The first of n hart slots in a row where no vCPU is placed yet. */
+static unsigned free_slots(unsigned n, unsigned usable)
+{
+	for (unsigned s = 0; s + n <= usable; s++) {
+		unsigned k = 0;
+		while (k < n && !sched_slot_count(s + k))
+			k++;
+		if (k == n)
+			return s;
 	}
+	return ~0u;
 }
 
 /* One VM (no tv.vmN): as many vCPUs as asked that have a hart. */
@@ -136,28 +171,58 @@ static void place_one_vm(unsigned usable)
 	assign_vcpus(&vms[0], 0, opt.vcpus);
 }
 
-/* Several VMs, each on harts of its own (static partitioning: no
- * scheduler, a hart serves one vCPU of one VM). VM 0's vCPUs take the
- * first slots, then VM 1's, and so on. A description that cannot be met
- * is refused before any guest runs. */
+/* Where VM i's vCPUs go. harts:S (time-shared placement): slots S, S+1,
+ * ..., with whatever else is placed there, in turn (sched.c). Without
+ * it: the first slots no vCPU uses yet, harts of its own (static
+ * partitioning: no scheduler runs there). VM 0 takes the first slots. */
+static unsigned vm_first_slot(unsigned i, unsigned n, unsigned usable, bool *shared)
+{
+	*shared = i && opt.vm[i].shared;
+	if (*shared) {
+		unsigned s = opt.vm[i].first_slot;
+		if (s + n > usable)
+			hyp_panic("tv.vm%u: harts:%u with %u vCPU(s) needs hart slots %u-%u, but "
+				  "only %u hart(s) reached the hypervisor", i, s, n, s, s + n - 1,
+				  usable);
+		return s;
+	}
+	unsigned s = free_slots(n, usable);
+	if (s == ~0u)
+		hyp_panic("tv.vm%u asks for %u hart(s) of its own, but no %u hart slot(s) in a "
+			  "row are free of other vCPUs among the %u that reached the hypervisor "
+			  "(run QEMU with more -smp, or share harts: harts:S)", i, n, n, usable);
+	return s;
+}
+
+/* Say who takes turns on a time-shared hart. */
+static void log_shared_slot(unsigned s)
+{
+	const struct hart_rq *rq = sched_rq(s);
+	char line[160];
+	size_t n = 0;
+	for (unsigned k = 0; k < rq->n && n < sizeof(line); k++)
+		n += (size_t)snprintf(line + n, sizeof(line) - n, "%s%s-vcpu%u", k ? ", " : "",
+				      rq->v[k]->vm->name, rq->v[k]->id);
+	hyp_log("hart slot %u is time-shared, round robin with a %llu ms slice: %s\n", s,
+		(unsigned long long)opt.slice_ms, line);
+}
+
+/* Several VMs, partitioned or time-shared (vm_first_slot). A description
+ * that cannot be met is refused before any guest runs. */
 static void place_vms(unsigned usable)
 {
-	unsigned want = opt.vcpus;
-	for (unsigned i = 1; i < opt.nvms; i++) {
+	for (unsigned i = 1; i < opt.nvms; i++)
 		if (!opt.vm[i].given)
 			hyp_panic("tv.vm%u is described but tv.vm%u is not: number VMs from 1 "
 				  "without gaps", opt.nvms - 1, i);
-		want += opt.vm[i].vcpus;
-	}
 	if (opt.guest == GUEST_VALIDATE)
 		hyp_panic("tv.guest=validate checks the hart itself and runs alone: no tv.vmN");
-	if (want > usable)
-		hyp_panic("the VMs ask for %u vCPUs in all but %u hart(s) reached the hypervisor "
-			  "(one vCPU per hart; run QEMU with -smp %u or more)", want, usable, want);
+	if (opt.vcpus > usable)
+		hyp_panic("VM 0 asks for %u vCPUs but %u hart(s) reached the hypervisor", opt.vcpus,
+			  usable);
 	if (opt.control_vm >= (int)opt.nvms)
 		hyp_panic("tv.control_vm=%d: there is no VM %d", opt.control_vm, opt.control_vm);
 	nvms = opt.nvms;
-	unsigned slot = 0;
 	for (unsigned i = 0; i < nvms; i++) {
 		struct vm *vm = &vms[i];
 		vm->guest = i ? opt.vm[i].guest : opt.guest;
@@ -173,11 +238,15 @@ static void place_vms(unsigned usable)
 			if (!strcmp(vms[j].name, vm->name))
 				hyp_panic("VMs %u and %u are both named '%s'", j, i, vm->name);
 		unsigned n = i ? opt.vm[i].vcpus : opt.vcpus;
+		bool shared;
+		unsigned slot = vm_first_slot(i, n, usable, &shared);
 		assign_vcpus(vm, slot, n);
-		hyp_log("VM %u '%s': %u vCPU(s) on hart slot(s) %u-%u (harts of its own)\n", i,
-			vm->name, n, slot, slot + n - 1);
-		slot += n;
+		hyp_log("VM %u '%s': %u vCPU(s) on hart slot(s) %u-%u (%s)\n", i, vm->name, n, slot,
+			slot + n - 1, shared ? "harts:, time-shared" : "harts of its own");
 	}
+	for (unsigned s = 0; s < usable; s++)
+		if (sched_slot_count(s) > 1)
+			log_shared_slot(s);
 }
 
 static void require_h(void)
@@ -219,6 +288,7 @@ void hyp_main(unsigned long hart, const void *fdt)
 	/* The other harts first: the guest gets no vCPU the firmware could
 	 * not give us a hart for. They wait for the VM (smp.c). */
 	unsigned usable = smp_start_secondaries();
+	vcpu_state_probe(); /* what a time-shared hart must switch */
 	if (opt.nvms > 1)
 		place_vms(usable);
 	else

@@ -20,6 +20,7 @@ struct options opt = {
 	.nvms = 1,
 	.control_vm = -1,
 	.slice_ms = 10,
+	.vmids = true,
 };
 
 /* Decimal or 0x-hex digits; false on no digits or overflow. (Not strtoull:
@@ -289,6 +290,8 @@ static bool apply(const char *name, const char *val)
 		opt.initrd_end = v + size;
 		return true;
 	}
+	if (!strcmp(name, "vmids"))
+		return parse_bool(val, &opt.vmids);
 	if (!strcmp(name, "dump_guest_dt"))
 		return parse_bool(val, &opt.dump_guest_dt);
 	if (!strcmp(name, "vcpus") && parse_size(val, &v) && v >= 1 && v <= MAX_HARTS) {

@@ -20,6 +20,7 @@ enum guest_choice { GUEST_TEST, GUEST_BENCH, GUEST_IMAGE, GUEST_HOSTILE, GUEST_V
  * tv.vcpus, tv.guest_mem, tv.image...); VM N >= 1 by one word
  * tv.vmN=KEY:VALUE,... (README.md, "Several VMs"). */
 #define MAX_VMS 4
+_Static_assert(MAX_VCPUS >= MAX_HARTS * MAX_VMS, "a vCPU of each VM on each hart");
 struct vm_desc {
 	bool given;
 	enum guest_choice guest; /* guest:test|hostile|smp|bench|sbi_conform */
@@ -62,6 +63,7 @@ struct options {
 	unsigned nvms;		   /* 1 + the highest N of a tv.vmN */
 	int control_vm;		   /* tv.control_vm=N: its stop ends the run; -1 = none */
 	uint64_t slice_ms;	   /* tv.slice=MS: time slice on a time-shared hart */
+	bool vmids;		   /* tv.vmids=off: every VM uses VMID 0 (switches flush) */
 };
 
 extern struct options opt;

@@ -22,6 +22,7 @@
 #include "console.h"
 #include "options.h"
 #include "platform.h"
+#include "sched.h"
 #include "timer.h"
 #include "vm.h"
 
@@ -123,6 +124,8 @@ void smp_park(struct vcpu *v)
 {
 	__atomic_store_n(&v->hsm_state, SBI_HSM_STATE_STOPPED, __ATOMIC_RELEASE);
 	__atomic_store_n(&v->parked, 1, __ATOMIC_RELEASE);
+	if (sched_shared(v))
+		sched_leave(v); /* the hart's other vCPUs run on */
 	csr_write(CSR_SIE, 0);
 	for (;;)
 		__asm__ volatile("wfi");
@@ -134,9 +137,15 @@ void smp_stop_others(struct vcpu *v, bool all_vms)
 	unsigned end = all_vms ? vm_count() : v->vm->id + 1;
 	for (unsigned k = first; k < end; k++) {
 		struct vm *vm = vm_by_id(k);
-		for (unsigned i = 0; i < vm->nvcpus; i++)
-			if (vm->vcpus[i] != v)
-				smp_request(vm->vcpus[i], MB_STOP_VM);
+		for (unsigned i = 0; i < vm->nvcpus; i++) {
+			struct vcpu *t = vm->vcpus[i];
+			if (t == v)
+				continue;
+			if (t->rq == v->rq) /* switched out on this very hart */
+				sched_drop(t);
+			else
+				smp_request(t, MB_STOP_VM);
+		}
 	}
 	uint64_t until = csr_read(CSR_TIME) + patience();
 	for (unsigned k = first; k < end; k++) {
@@ -182,7 +191,7 @@ void vcpu_wait_for_start(struct vcpu *v)
 		if (__atomic_load_n(&v->hsm_state, __ATOMIC_ACQUIRE) ==
 		    SBI_HSM_STATE_START_PENDING)
 			enter_started(v);
-		__asm__ volatile("wfi");
+		sched_wait(v, SCHED_WAKE_REQ); /* a shared hart runs others */
 		v->idle_wakeups++;
 	}
 }
@@ -200,12 +209,10 @@ void hyp_secondary_main(unsigned long hart, unsigned long slot)
 	__atomic_store_n(&v->alive, 1, __ATOMIC_RELEASE);
 	while (!__atomic_load_n(&vm_ready, __ATOMIC_ACQUIRE))
 		nap();
-	struct vm *vm = vm_of_slot((unsigned)slot);
-	if (!vm) /* no vCPU for this hart: it idles */
+	if (!v->vm) /* no vCPU for this hart: it idles */
 		smp_park(v);
-	unsigned id = (unsigned)slot - vm->first_slot;
-	vcpu_init(v, vm, id, (unsigned)hart);
-	if (id == 0) /* a VM's first vCPU starts with it (VMs after VM 0) */
+	vcpu_init(v, v->vm, v->id, (unsigned)hart);
+	if (v->id == 0) /* a VM's first vCPU starts with it (VMs after VM 0) */
 		vcpu_run(v);
 	/* hsm_state was set to STOPPED by the boot hart before it released
 	 * us; the guest may already have moved it to START_PENDING. */

@@ -47,7 +47,12 @@ void smp_park(struct vcpu *v) __attribute__((noreturn));
 /* A stopped vCPU waits here until HSM hart_start, then enters the guest. */
 void vcpu_wait_for_start(struct vcpu *v) __attribute__((noreturn));
 
-/* The vCPU structure of hart slot i (slot 0 is the boot hart). */
+/* The first vCPU of hart slot i (slot 0 is the boot hart), whose
+ * structure the hart uses from its first instruction on. */
 struct vcpu *vcpu_of_slot(unsigned slot);
+
+/* The hart slot vCPU v runs on; 0 for anything that is not a vCPU yet
+ * (tp before the hypervisor set it). */
+unsigned vcpu_slot_of(const struct vcpu *v);
 
 #endif

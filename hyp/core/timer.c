@@ -1,6 +1,8 @@
 #include "timer.h"
 
 #include "../mmio/mmio.h"
+#include "sched.h"
+#include "smp.h"
 #include "../sbi/firmware.h"
 #include "../trace/trace.h"
 #include "options.h"
@@ -29,25 +31,41 @@ static uint64_t earliest(uint64_t a, uint64_t b)
 	return a < b ? a : b;
 }
 
-/* The HS timer serves four deadlines: the guest's (SBI set_timer), the
- * hypervisor's own watchdog tick, the console input poll and the progress
- * line (boot hart only). Arm it for the earliest. */
-static uint64_t next_deadline(const struct vcpu *v)
+/* The HS timer serves a vCPU's deadlines: the guest's (SBI set_timer),
+ * the hypervisor's own watchdog tick, the console input poll, the
+ * progress line (boot hart only) and a system suspend's alarm. On a
+ * time-shared hart a switched-out vCPU also needs its hart back when its
+ * own VS timer (vstimecmp, in guest time) passes, if it waits for it:
+ * only the running vCPU's vstimecmp raises anything in hardware. */
+uint64_t timer_vcpu_deadline(const struct vcpu *v, bool loaded)
 {
-	return earliest(earliest(v->timer_host, v->watchdog_next),
-			earliest(v->input_poll_next, v->progress_next));
+	uint64_t d = earliest(earliest(v->timer_host, v->input_poll_next),
+			      earliest(v->progress_next, v->alarm_next));
+	if (loaded)
+		return earliest(d, v->watchdog_next);
+	if (v->sched == SCHED_WAITING && platform.has_sstc && v->state.vstimecmp != NEVER)
+		d = earliest(d, v->state.vstimecmp > opt.htimedelta ?
+					v->state.vstimecmp - opt.htimedelta : 0);
+	return d;
+}
+
+/* Arm the HS timer for the earliest deadline of the hart. */
+void timer_rearm(struct vcpu *v)
+{
+	hs_timer_arm(sched_shared(v) ? sched_deadline(v) : timer_vcpu_deadline(v, true));
 }
 
 static void rearm(struct vcpu *v)
 {
-	hs_timer_arm(next_deadline(v));
+	timer_rearm(v);
 }
 
 /* A system suspend's wake-up alarm (sbi_susp.c): the HS timer also fires
  * at `when` (NEVER: back to the other deadlines). */
 void timer_arm_alarm(struct vcpu *v, uint64_t when)
 {
-	hs_timer_arm(earliest(when, next_deadline(v)));
+	v->alarm_next = when;
+	rearm(v);
 }
 
 /* The console input poll (tv.input_poll): the guest waits in WFI for
@@ -70,21 +88,29 @@ static uint64_t progress_period(void)
 	return opt.progress_ms * (platform.timebase_hz / 1000);
 }
 
-/* tv.progress: only the boot hart's vCPU (slot 0) reports, for the VM. */
+/* tv.progress: only the boot hart's first vCPU reports, for the VM. */
 static uint64_t progress_first(const struct vcpu *v)
 {
-	if (!opt.progress_ms || v->slot != 0)
+	if (!opt.progress_ms || v != vcpu_of_slot(0))
 		return NEVER;
 	return csr_read(CSR_TIME) + progress_period();
 }
 
-void timer_init(struct vcpu *v)
+void timer_clear(struct vcpu *v)
 {
 	v->timer_deadline = NEVER;
 	v->timer_host = NEVER;
+	v->watchdog_next = NEVER;
+	v->input_poll_next = NEVER;
+	v->progress_next = NEVER;
+	v->alarm_next = NEVER;
+}
+
+void timer_init(struct vcpu *v)
+{
+	timer_clear(v);
 	v->watchdog_next = opt.watchdog_ms ? csr_read(CSR_TIME) + watchdog_period() : NEVER;
 	v->watchdog_exits = v->exits;
-	v->input_poll_next = NEVER;
 	v->progress_next = progress_first(v);
 	csr_write(CSR_HTIMEDELTA, opt.htimedelta);
 	if (platform.has_sstc) {
@@ -136,18 +162,31 @@ static void watchdog_tick(struct vcpu *v, uint64_t now)
 	trace_dump(TV_DUMP_WATCHDOG);
 }
 
-/* The HS timer fired: the guest's deadline (raise its timer interrupt
- * through hvip.VSTIP), the watchdog's, or both. */
-void timer_interrupt(struct vcpu *v)
+/* Raise the guest's timer interrupt through hvip.VSTIP: in the hart's
+ * hvip for the running vCPU, in the saved one for a switched-out vCPU
+ * (loaded with it, sched.c). */
+static void raise_vstip(struct vcpu *v, bool loaded)
 {
-	uint64_t now = csr_read(CSR_TIME);
+	uint64_t hvip;
+	if (loaded) {
+		csr_set(CSR_HVIP, MIP_VSTIP);
+		hvip = csr_read(CSR_HVIP);
+	} else {
+		hvip = v->state.hvip |= MIP_VSTIP;
+	}
+	trace_irq(v, CAUSE_INTERRUPT | IRQ_VS_TIMER, hvip, true);
+}
+
+/* The deadlines of vCPU v that have passed. The watchdog watches only a
+ * vCPU that runs: one switched out makes no exit and does not stall. */
+static void timer_due(struct vcpu *v, uint64_t now, bool loaded)
+{
 	if (v->timer_host <= now) {
 		v->timer_host = NEVER;
 		v->timer_deadline = NEVER;
-		csr_set(CSR_HVIP, MIP_VSTIP);
-		trace_irq(v, CAUSE_INTERRUPT | IRQ_VS_TIMER, csr_read(CSR_HVIP), true);
+		raise_vstip(v, loaded);
 	}
-	if (v->watchdog_next <= now)
+	if (loaded && v->watchdog_next <= now)
 		watchdog_tick(v, now);
 	if (v->input_poll_next <= now) {
 		v->input_poll_next = NEVER;
@@ -156,6 +195,22 @@ void timer_interrupt(struct vcpu *v)
 	if (v->progress_next <= now) {
 		progress_report(v->vm);
 		v->progress_next = now + progress_period();
+	}
+}
+
+/* The HS timer fired: the deadlines of the running vCPU and, on a
+ * time-shared hart, of the others (whose wake-ups sched_poll then sees). */
+void timer_interrupt(struct vcpu *v)
+{
+	uint64_t now = csr_read(CSR_TIME);
+	if (sched_shared(v)) {
+		struct hart_rq *rq = v->rq;
+		for (unsigned i = 0; i < rq->n; i++)
+			if (rq->v[i]->sched != SCHED_GONE)
+				timer_due(rq->v[i], now, rq->v[i] == v);
+		sched_poll(v);
+	} else {
+		timer_due(v, now, true);
 	}
 	rearm(v);
 }
@@ -168,6 +223,16 @@ void timer_watchdog_pause(struct vcpu *v)
 {
 	v->watchdog_next = NEVER;
 	rearm(v);
+}
+
+/* Switched in again on a time-shared hart: the time it was out is not a
+ * stall (a paused watchdog stays paused). */
+void timer_watchdog_refresh(struct vcpu *v)
+{
+	if (v->watchdog_next == NEVER)
+		return;
+	v->watchdog_next = csr_read(CSR_TIME) + watchdog_period();
+	v->watchdog_exits = v->exits;
 }
 
 void timer_watchdog_resume(struct vcpu *v)
@@ -187,11 +252,7 @@ void timer_watchdog_resume(struct vcpu *v)
  * interrupt), and a VS timer it programmed itself is moot until it runs. */
 void timer_park(struct vcpu *v)
 {
-	v->timer_deadline = NEVER;
-	v->timer_host = NEVER;
-	v->watchdog_next = NEVER;
-	v->input_poll_next = NEVER;
-	v->progress_next = NEVER;
+	timer_clear(v);
 	csr_clear(CSR_HVIP, MIP_VSTIP);
 	if (platform.has_sstc)
 		csr_write(CSR_VSTIMECMP, NEVER);

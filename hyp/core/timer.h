@@ -16,13 +16,18 @@
 #include "vcpu.h"
 
 void timer_init(struct vcpu *v);		/* per vCPU CSR setup */
+void timer_clear(struct vcpu *v);		/* every deadline "never", no CSR */
 bool timer_guest_has_sstc(void);		/* does the guest see Sstc? */
 void timer_set_guest(struct vcpu *v, uint64_t when); /* SBI set_timer */
 void timer_interrupt(struct vcpu *v);		/* HS timer fired */
+void timer_rearm(struct vcpu *v);		/* arm for the hart's next deadline */
+/* v's earliest deadline; `loaded`: v is the vCPU the hart runs */
+uint64_t timer_vcpu_deadline(const struct vcpu *v, bool loaded);
 void timer_park(struct vcpu *v);		/* vCPU not running: nothing armed */
 void timer_arm_alarm(struct vcpu *v, uint64_t when); /* also fire at `when` */
 void timer_arm_input_poll(struct vcpu *v, uint64_t when); /* console poll */
 void timer_watchdog_pause(struct vcpu *v);	/* suspended: no watchdog */
 void timer_watchdog_resume(struct vcpu *v);	/* running again */
+void timer_watchdog_refresh(struct vcpu *v);	/* switched in again */
 
 #endif

@@ -6,6 +6,7 @@
 #include "../sbi/sbi_hooks.h"
 #include "../trace/trace.h"
 #include "isa.h"
+#include "sched.h"
 #include "timer.h"
 #include "vm.h"
 
@@ -70,11 +71,13 @@ void vcpu_init(struct vcpu *v, struct vm *vm, unsigned id, unsigned hart)
 	v->sepc = vm->entry_gpa;
 	v->gpr[REG_A0] = id;	      /* the guest's hart id */
 	v->gpr[REG_A1] = vm->fdt_gpa; /* its device tree */
+	v->thread_started = 1; /* its hart holds its state from now on */
 	trace_attach(v);
 }
 
 void vcpu_run(struct vcpu *v)
 {
+	sched_turn_start(v); /* a time-shared hart: its slice starts */
 	trace_entry(v);
 	vcpu_first_entry(v);
 }

@@ -1,7 +1,10 @@
 /*
  * A virtual CPU and the state the world switch saves on every VM exit.
- * One vCPU runs on each physical hart; the structure doubles as that hart's
- * per-hart context (sscratch / tp point at it).
+ * While the hypervisor runs on a hart, tp and sscratch point at the vCPU
+ * the hart serves at the moment; each vCPU has its own hypervisor stack.
+ * A hart serves one vCPU (a dedicated hart) or several vCPUs of different
+ * VMs in turn (a time-shared hart: hyp/core/sched.c switches between
+ * them, saving what vcpu_state.h lists).
  */
 #ifndef HYP_VCPU_H
 #define HYP_VCPU_H
@@ -9,10 +12,20 @@
 #include "../sbi/sbi_vcpu.h"
 #include "hyp.h"
 #include "vcpu_layout.h"
+#include "vcpu_state.h"
 
 struct vm;
 struct tv_ring;
 struct mmio_device;
+struct hart_rq;
+
+/* Where a vCPU's hypervisor thread stopped when its hart switched to
+ * another vCPU: the registers the calling convention keeps across a call,
+ * and gp and sp (hyp/arch/switch.S). gp is the guest's: the fast exit
+ * path leaves it in place while the hypervisor runs. */
+struct sched_ctx {
+	uint64_t ra, sp, gp, s[12];
+};
 
 struct vcpu {
 	/* --- laid out for hyp/arch/trap.S: see vcpu_layout.h --- */
@@ -37,6 +50,7 @@ struct vcpu {
 	uint8_t insn_len;	/* its length in bytes (2 or 4) */
 	bool stopping;		/* the guest is being shut down */
 	uint64_t exits;		/* VM exits so far */
+	uint64_t irq_exits;	/* those of them that were interrupts */
 	uint64_t idle_wakeups;	/* wfi returns while the vCPU was not running */
 	uint64_t timer_deadline; /* guest's SBI set_timer value, ~0 = none */
 	uint64_t timer_host;	/* the same in host time, ~0 = none */
@@ -73,6 +87,17 @@ struct vcpu {
 	volatile uint32_t alive;	/* the hart reached the hypervisor */
 	volatile uint32_t parked;	/* the hart stopped for good */
 	struct sbi_vcpu sbi;		/* STA, PMU and FWFT state (hyp/sbi/) */
+	/* --- time-shared harts (hyp/core/sched.c), this hart only --- */
+	struct hart_rq *rq;		/* the hart it runs on */
+	struct sched_ctx ctx;		/* its thread while switched out */
+	uint8_t sched;			/* SCHED_* (sched.h) */
+	uint8_t thread_started;		/* it ran on its hart at least once */
+	uint8_t pending_vvma;		/* hfence.vvma due before it runs again */
+	uint8_t wait_for;		/* SCHED_WAKE_* while it waits */
+	uint64_t alarm_next;		/* SBI SUSP wake-up alarm, ~0 = none */
+	uint64_t ready_since;		/* woke while another vCPU ran (STA) */
+	uint64_t switches;		/* times its hart switched away from it */
+	struct vcpu_state state;	/* its CSRs and FP state while switched out */
 };
 
 _Static_assert(__builtin_offsetof(struct vcpu, sepc) == VCPU_SEPC, "layout");

@@ -68,8 +68,14 @@ static void check_leaf(void *arg, uint64_t gpa, uint64_t hpa, uint64_t size,
 static void setup_gstage(struct vm *vm)
 {
 	unsigned long mode = choose_gstage_mode();
+	/* A VMID per VM (id + 1) when hgatp has room for it ("The number of
+	 * VMID bits is UNSPECIFIED and may be zero"); otherwise, or with
+	 * tv.vmids=off, VMID 0 for all, and a time-shared hart flushes its
+	 * guest translations at each switch between VMs (sched.c). */
 	unsigned bits = vmid_bits();
-	uint16_t vmid = bits ? (uint16_t)(vm->id + 1) : 0;
+	bool fits = bits < 16 && vm->id + 1 < (1u << bits);
+	uint16_t vmid = fits && opt.vmids ? (uint16_t)(vm->id + 1) : 0;
+	vm->vmid = vmid;
 	uint64_t *root = mem_alloc_hyp(GSTAGE_ROOT_SIZE, GSTAGE_ROOT_SIZE, "G-stage root");
 	if (gstage_init(&vm->gstage, mode, vmid, root, gstage_page, NULL) != GSTAGE_OK)
 		hyp_panic("cannot initialise the G-stage tables");
@@ -87,9 +93,9 @@ static void setup_gstage(struct vm *vm)
 		hyp_panic("cannot map guest RAM in the G-stage (error %d)", err);
 	gstage_for_each_leaf(&vm->gstage, check_leaf, NULL);
 	vm->hgatp = gstage_hgatp(&vm->gstage);
-	hyp_log("VM %u: G-stage %s, VMID %u (%u VMID bits), root %p, %u tables\n",
+	hyp_log("VM %u: G-stage %s, VMID %u (%u VMID bits%s), root %p, %u tables\n",
 		vm->id, mode == HGATP_MODE_SV39X4 ? "Sv39x4" : "Sv48x4", vmid, bits,
-		(void *)root, vm->gstage.tables);
+		opt.vmids ? "" : ", tv.vmids=off", (void *)root, vm->gstage.tables);
 }
 
 static void add_device(struct vm *vm, struct mmio_device *d)

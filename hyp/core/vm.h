@@ -34,10 +34,10 @@ struct vm {
 	enum guest_choice guest;	/* what it runs (options.h) */
 	char name[16];			/* "vm0", or tv.vmN's name */
 	char prefix[24];		/* in front of its console lines; "" with one VM */
-	unsigned first_slot;		/* its vCPU i runs on hart slot first_slot + i */
 	int running;			/* 0 once it stopped (vm_stopped) */
 	struct gstage gstage;
 	uint64_t hgatp;
+	uint16_t vmid;		/* in hgatp; VMs with one VMID share TLB tags (sched.c) */
 	uint64_t ram_gpa, ram_hpa, ram_size;
 	uint64_t entry_gpa;	/* where vCPU 0 starts */
 	uint64_t fdt_gpa;	/* the guest's device tree */
@@ -67,10 +67,9 @@ static inline const char *vm_prefix(const struct vm *vm)
 /* The console's input belongs to VM 0; the others read nothing. */
 int vm_console_getc(const struct vm *vm);
 
-/* The VMs of this run, and the one hart slot `slot` serves (NULL: none). */
+/* The VMs of this run. */
 unsigned vm_count(void);
 struct vm *vm_by_id(unsigned id);
-struct vm *vm_of_slot(unsigned slot);
 
 /* VM `vm` stopped (shutdown, reset, fault): true when it was the last
  * one running, so the run ends; `failed` marks it as a failure. */

@@ -70,7 +70,7 @@ static void update_output(struct plic *p, struct vcpu *v)
 		if (out == p->output[ctx])
 			continue;
 		p->output[ctx] = out;
-		if (t != v) {
+		if (t != this_vcpu()) { /* another hart's, or switched out */
 			__atomic_store_n(&t->vseip_level, out, __ATOMIC_RELEASE);
 			smp_request(t, MB_VSEIP);
 			continue;
@@ -79,7 +79,7 @@ static void update_output(struct plic *p, struct vcpu *v)
 			csr_set(CSR_HVIP, MIP_VSEIP);
 		else
 			csr_clear(CSR_HVIP, MIP_VSEIP);
-		trace_irq(v, CAUSE_INTERRUPT | IRQ_VS_EXT, csr_read(CSR_HVIP), out);
+		trace_irq(t, CAUSE_INTERRUPT | IRQ_VS_EXT, csr_read(CSR_HVIP), out);
 	}
 }
 

@@ -18,12 +18,16 @@
  *                        words a guest's RAM fill would have left there
  *                        (include/tracevisor/guest_map.h); the count found
  *   0x128 HOSTSCAN_WORDS read only: words the last scan read
+ *   0x130 FILL_PATTERN   read only: the reading VM's fill pattern
+ *   0x138 GUEST_EXITS    read only: its exits other than interrupts
+ *   0x140 HART_VCPUS     read only: vCPUs taking turns on its hart
  */
 #include <tracevisor/guest_map.h>
 
 #include "mmio.h"
 
 #include "../core/mem.h"
+#include "../core/sched.h"
 #include "../core/vcpu.h"
 #include "../core/vm.h"
 
@@ -49,7 +53,7 @@ static uint64_t host_scan(struct testdev *t, const struct vm *vm)
 	for (int i = 0; i < n; i++) {
 		const volatile uint64_t *p = (const volatile uint64_t *)(uintptr_t)r[i].base;
 		for (uint64_t k = 0; k < r[i].size / 8; k++) {
-			uint64_t gpa = p[k] ^ TV_TESTDEV_FILL_PATTERN;
+			uint64_t gpa = p[k] ^ TV_TESTDEV_VM_PATTERN(vm->id);
 			if (IS_ALIGNED(gpa, 8) && gpa >= vm->ram_gpa && gpa - vm->ram_gpa < vm->ram_size)
 				found++;
 		}
@@ -67,6 +71,9 @@ static uint64_t reg_value(struct testdev *t, struct vcpu *v, uint64_t reg)
 	case 0x18: return TESTDEV_MAGIC;
 	case TV_TESTDEV_HOSTSCAN: return host_scan(t, v->vm);
 	case TV_TESTDEV_HOSTSCAN_WORDS: return t->scan_words;
+	case TV_TESTDEV_FILL_PATTERN_REG: return TV_TESTDEV_VM_PATTERN(v->vm->id);
+	case TV_TESTDEV_GUEST_EXITS: return v->exits - v->irq_exits;
+	case TV_TESTDEV_HART_VCPUS: return v->rq ? v->rq->n : 1;
 	default: break;
 	}
 	if (reg >= TESTDEV_RANGES && reg < TESTDEV_RANGES + 16 * TESTDEV_MAX_RANGES) {

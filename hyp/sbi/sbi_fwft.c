@@ -157,6 +157,7 @@ static long fwft_set(struct vcpu *v, uint32_t f, unsigned long value, unsigned l
 		if (e != SBI_SUCCESS)
 			return e;
 		v->sbi.fwft_misaligned_set = true;
+		v->sbi.fwft_misaligned_now = (int8_t)value;
 	} else {
 		uint64_t bits;
 		if (!field_bits(f, value, &bits))
@@ -171,19 +172,41 @@ static long fwft_set(struct vcpu *v, uint32_t f, unsigned long value, unsigned l
 	return SBI_SUCCESS;
 }
 
+/* The firmware's MISALIGNED_EXC_DELEG of each hart slot before any guest
+ * changed it (-1: the firmware has no FWFT, or no such feature), read by
+ * the first vCPU set up on the hart. */
+static int8_t hart_reset_value[MAX_HARTS];
+static bool hart_reset_known[MAX_HARTS];
+
 /* At vCPU setup, on its hart: the reset value of MISALIGNED_EXC_DELEG is
- * the firmware's setting now (-1: the firmware has no FWFT, or no such
- * feature). */
+ * the firmware's setting at boot on this hart. */
 void sbi_fwft_init(struct vcpu *v)
 {
-	v->sbi.fwft_misaligned_reset = -1;
+	unsigned slot = v->slot < MAX_HARTS ? v->slot : 0;
 	v->sbi.fwft_misaligned_set = false;
 	v->sbi.fwft_locked = 0;
-	if (!fw_has_fwft())
-		return;
-	struct sbiret r = fw_call(SBI_EXT_FWFT, SBI_FWFT_GET, SBI_FWFT_MISALIGNED_EXC_DELEG, 0, 0);
-	if (r.error == SBI_SUCCESS && (r.value == 0 || r.value == 1))
-		v->sbi.fwft_misaligned_reset = (int8_t)r.value;
+	if (!hart_reset_known[slot]) {
+		hart_reset_known[slot] = true;
+		hart_reset_value[slot] = -1;
+		struct sbiret r = fw_has_fwft() ? fw_call(SBI_EXT_FWFT, SBI_FWFT_GET,
+							  SBI_FWFT_MISALIGNED_EXC_DELEG, 0, 0)
+						: (struct sbiret){ SBI_ERR_NOT_SUPPORTED, 0 };
+		if (r.error == SBI_SUCCESS && (r.value == 0 || r.value == 1))
+			hart_reset_value[slot] = (int8_t)r.value;
+	}
+	v->sbi.fwft_misaligned_reset = hart_reset_value[slot];
+	v->sbi.fwft_misaligned_now = hart_reset_value[slot];
+}
+
+/* A time-shared hart switches from `from` to `to` (hyp/core/sched.c): the
+ * firmware's setting is the hart's, not a vCPU's, so it follows the vCPU
+ * that runs. */
+void sbi_fwft_switch(const struct vcpu *from, const struct vcpu *to)
+{
+	int8_t want = to->sbi.fwft_misaligned_now;
+	if (want >= 0 && want != from->sbi.fwft_misaligned_now)
+		fw_call(SBI_EXT_FWFT, SBI_FWFT_SET, SBI_FWFT_MISALIGNED_EXC_DELEG,
+			(unsigned long)want, 0);
 }
 
 /* A hart reset of the vCPU, on its hart: every feature back to its reset
@@ -195,6 +218,7 @@ void sbi_fwft_reset(struct vcpu *v)
 		fw_call(SBI_EXT_FWFT, SBI_FWFT_SET, SBI_FWFT_MISALIGNED_EXC_DELEG,
 			(unsigned long)v->sbi.fwft_misaligned_reset, 0);
 	v->sbi.fwft_misaligned_set = false;
+	v->sbi.fwft_misaligned_now = v->sbi.fwft_misaligned_reset;
 	v->sbi.fwft_locked = 0;
 }
 

@@ -20,6 +20,13 @@ bool sbi_pmu_counter_read(struct vcpu *v, uint32_t insn);
 /* sbi_sta.c: an exit begins / the guest is about to be entered again. */
 void sbi_sta_exit(struct vcpu *v);
 void sbi_sta_entry(struct vcpu *v);
+/* A time-shared hart (hyp/core/sched.c) switched v out at the end of its
+ * slice (the `preempted` flag), or switches in v, which was ready for
+ * `ticks` while another vCPU had the hart (steal time). */
+void sbi_sta_preempted(struct vcpu *v);
+/* ... and its firmware FWFT setting follows the vCPU that runs. */
+void sbi_fwft_switch(const struct vcpu *from, const struct vcpu *to);
+void sbi_sta_stolen(struct vcpu *v, uint64_t ticks);
 
 /* sbi_vcpu.c: the extensions' per-vCPU state at vCPU setup, and at a
  * hart reset (HSM hart_start), each on the vCPU's own hart. */

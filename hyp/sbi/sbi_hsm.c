@@ -7,6 +7,7 @@
 #include <tracevisor/sbi_ids.h>
 #include <tracevisor/trace_record.h>
 
+#include "../core/sched.h"
 #include "../core/smp.h"
 #include "../core/timer.h"
 #include "../core/vm.h"
@@ -32,7 +33,7 @@ static void wait_for_interrupt(struct vcpu *v)
 		smp_handle_mailbox(v);
 		if ((csr_read(CSR_HIP) & csr_read(CSR_HIE)) || (csr_read(CSR_SIP) & MIP_STIP))
 			return;
-		__asm__ volatile("wfi");
+		sched_wait(v, SCHED_WAKE_IRQ); /* a shared hart runs others */
 	}
 }
 

@@ -3,10 +3,14 @@
  * names 64 bytes of its memory per vCPU, and the hypervisor keeps the
  * `sbi_sta_struct` there ("STA Shared Memory Structure") up to date.
  *
- * What counts as stolen time under tracevisor: each vCPU has a hart of its
- * own, so it is never scheduled out for another; the time it is kept from
- * running is the time its hart spends in the hypervisor on exits the guest
- * did not cause. Those are the asynchronous exits (scause has its
+ * What counts as stolen time under tracevisor ("the amount of time in
+ * which this virtual hart was not idle and scheduled out"): on a
+ * time-shared hart (hyp/core/sched.c), the time another VM's vCPU held
+ * the hart while this one was ready - preempted at the end of its slice
+ * (an interrupt exit, so the whole time until it is entered again is
+ * counted, see below), or woken from a wait while another ran (counted
+ * from the wake-up to its switch-in). On any hart, the time its hart
+ * spends in the hypervisor on exits the guest did not cause. Those are the asynchronous exits (scause has its
  * interrupt bit set): the hypervisor's timer (the guest's SBI timer
  * delivered through hvip, the watchdog tick) and requests from other
  * harts (an IPI, a remote fence, the PLIC), with everything the
@@ -54,18 +58,42 @@ void sbi_sta_exit(struct vcpu *v)
 	v->sbi.sta_exit_time = (v->scause & CAUSE_INTERRUPT) ? csr_read(CSR_TIME) : 0;
 }
 
-/* Publish the steal time with the sequence protocol: odd while `steal`
- * is being written, even again after, with stores ordered around it. */
-static void sta_publish(struct vcpu *v)
+/* Write steal and preempted with the sequence protocol: odd while they
+ * are being written, even again after, with stores ordered around them. */
+static void sta_write(struct vcpu *v, uint8_t preempted)
 {
 	volatile struct sbi_sta_shmem *s = v->sbi.sta;
 	uint32_t seq = s->sequence;
 	s->sequence = seq + 1;
 	__asm__ volatile("fence w, w" ::: "memory");
 	s->steal = ticks_to_ns(v->sbi.sta_steal_ticks);
-	s->preempted = 0; /* "MUST be written before the vCPU runs again" */
+	s->preempted = preempted;
 	__asm__ volatile("fence w, w" ::: "memory");
 	s->sequence = seq + 2;
+}
+
+/* Publish the steal time as the vCPU is about to run: preempted is
+ * cleared ("MUST be written before the vCPU runs again"). */
+static void sta_publish(struct vcpu *v)
+{
+	sta_write(v, 0);
+}
+
+/* The preempted flag ("whether the virtual hart which registered this
+ * structure is running or not"): set as its slice ends, cleared by
+ * sta_publish before it runs again. */
+void sbi_sta_preempted(struct vcpu *v)
+{
+	if (v->sbi.sta)
+		sta_write(v, 1);
+}
+
+void sbi_sta_stolen(struct vcpu *v, uint64_t ticks)
+{
+	if (!v->sbi.sta)
+		return;
+	v->sbi.sta_steal_ticks += ticks;
+	sta_publish(v);
 }
 
 void sbi_sta_entry(struct vcpu *v)

@@ -19,6 +19,7 @@
 
 #include "../core/options.h"
 #include "../core/platform.h"
+#include "../core/sched.h"
 #include "../core/smp.h"
 #include "../core/timer.h"
 #include "../core/vm.h"
@@ -74,7 +75,7 @@ static const char *sleep_until_wakeup(struct vcpu *v)
 			why = wake_reason(pending);
 			break;
 		}
-		__asm__ volatile("wfi");
+		sched_wait(v, SCHED_WAKE_IRQ); /* a shared hart runs others */
 	}
 	timer_arm_alarm(v, NEVER);
 	return why;

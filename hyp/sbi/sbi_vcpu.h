@@ -36,6 +36,7 @@ struct sbi_vcpu {
 	uint32_t fwft_locked;		/* bit per feature */
 	int8_t fwft_misaligned_reset;	/* MISALIGNED_EXC_DELEG at reset, -1: unknown */
 	bool fwft_misaligned_set;	/* the guest changed it since */
+	int8_t fwft_misaligned_now;	/* its value for this vCPU, -1: unknown */
 };
 
 #endif

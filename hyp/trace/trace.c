@@ -22,7 +22,7 @@ static uint32_t filter;
 
 /* Every vcpu keeps its own copy of trace_active, so the exit path tests
  * it with one load from the structure it already has in a register. */
-static struct vcpu *vcpus[MAX_HARTS];
+static struct vcpu *vcpus[MAX_VCPUS];
 static unsigned nvcpus;
 
 /* What the guest may not turn off (TV_FILTER_ALWAYS: trace-control
@@ -62,7 +62,7 @@ void trace_init(void)
 
 void trace_attach(struct vcpu *v)
 {
-	if (nvcpus < MAX_HARTS)
+	if (nvcpus < MAX_VCPUS)
 		vcpus[nvcpus++] = v;
 	v->trace_active = trace_active;
 	v->trace_ecall = trace_active && trace_fold_sbi;

@@ -40,10 +40,22 @@
  * 8-byte aligned address of guest RAM - what a guest that wrote
  * (pattern ^ address) at every address of its RAM would have left in
  * host memory, were any of its RAM host memory the hypervisor owns.
- * HOSTSCAN_WORDS: how many words that scan read. */
+ * HOSTSCAN_WORDS: how many words that scan read. FILL_PATTERN: the
+ * pattern of the reading VM, TV_TESTDEV_FILL_PATTERN with the VM's id in
+ * bits 32-39: with several VMs at the same guest-physical addresses, a
+ * word another VM wrote (or holds in a register the hypervisor saved
+ * while a time-shared hart runs someone else) is not taken for ours. */
 #define TV_TESTDEV_HOSTSCAN 0x120
 #define TV_TESTDEV_HOSTSCAN_WORDS 0x128
+#define TV_TESTDEV_FILL_PATTERN_REG 0x130
+/* GUEST_EXITS: the reading vCPU's exits that were not interrupts (what
+ * the guest itself caused: on a time-shared hart the hypervisor's slice
+ * and the other vCPUs' timers interrupt it as well). HART_VCPUS: how
+ * many vCPUs take turns on its hart (1: a hart of its own). */
+#define TV_TESTDEV_GUEST_EXITS 0x138
+#define TV_TESTDEV_HART_VCPUS 0x140
 #define TV_TESTDEV_FILL_PATTERN 0xa5c396e1f00d0000UL
+#define TV_TESTDEV_VM_PATTERN(vm) (TV_TESTDEV_FILL_PATTERN ^ ((uint64_t)(vm) << 32))
 
 /* The SiFive test finisher's commands (the low 16 bits of a write to
  * offset 0; FAIL carries an exit code in the high 16 bits). */

@@ -1,0 +1,338 @@
+/*
+ * The round-robin scheduler of time-shared harts (what and why: sched.h).
+ *
+ * Everything here runs on the hart that owns the run queue: a vCPU's
+ * scheduling state, its saved CSRs and its thread are touched by that
+ * hart only. Other harts reach a vCPU only through its mailbox (smp.c),
+ * whose IPI makes this hart look at the switched-out vCPUs (sched_poll).
+ */
+#include "sched.h"
+
+#include <tracevisor/trace_record.h>
+
+#include "../sbi/sbi_hooks.h"
+#include "../trace/trace.h"
+#include "console.h"
+#include "platform.h"
+#include "smp.h"
+#include "timer.h"
+#include "vm.h"
+
+#define NEVER (~0ULL)
+
+static struct hart_rq rqs[MAX_HARTS];
+
+/* hyp/arch/switch.S */
+void ctx_switch(struct sched_ctx *from, struct sched_ctx *to, struct vcpu *to_vcpu);
+extern char sched_thread_entry[];
+
+void sched_place(struct vcpu *v, unsigned slot, uint64_t stack_top, uint64_t fault_top)
+{
+	struct hart_rq *rq = &rqs[slot];
+	rq->v[rq->n++] = v;
+	v->rq = rq;
+	v->slot = slot;
+	v->hart = platform.hart_id[slot];
+	v->hyp_sp = stack_top;
+	v->fault_sp = fault_top;
+	v->sched = SCHED_READY;
+	timer_clear(v); /* no deadline until its thread sets them up */
+	/* A thread that never ran starts at sched_thread_entry on its own
+	 * stack (the first vCPU of a slot is started by the hart itself). */
+	v->ctx.ra = (uint64_t)(uintptr_t)sched_thread_entry;
+	v->ctx.sp = stack_top;
+	if (rq->n > 1)
+		vcpu_state_alloc(v);
+	if (rq->n == 2)
+		vcpu_state_alloc(rq->v[0]);
+}
+
+unsigned sched_slot_count(unsigned slot)
+{
+	return slot < MAX_HARTS ? rqs[slot].n : 0;
+}
+
+struct hart_rq *sched_rq(unsigned slot)
+{
+	return &rqs[slot];
+}
+
+static uint64_t slice_ticks(void)
+{
+	return opt.slice_ms * (platform.timebase_hz / 1000);
+}
+
+/* Another vCPU than v that may run. */
+static bool others_ready(const struct hart_rq *rq, const struct vcpu *v)
+{
+	for (unsigned i = 0; i < rq->n; i++)
+		if (rq->v[i] != v && rq->v[i]->sched == SCHED_READY)
+			return true;
+	return false;
+}
+
+/* The next ready vCPU after v, round robin; NULL if none but v. */
+static struct vcpu *pick_next(const struct hart_rq *rq, const struct vcpu *v)
+{
+	unsigned at = 0;
+	while (at < rq->n && rq->v[at] != v)
+		at++;
+	for (unsigned k = 1; k <= rq->n; k++) {
+		struct vcpu *w = rq->v[(at + k) % rq->n];
+		if (w != v && w->sched == SCHED_READY)
+			return w;
+	}
+	return NULL;
+}
+
+/* A turn starts: the slice runs only while someone waits for the hart
+ * (a lone ready vCPU is not interrupted for nothing). */
+static void turn_begin(struct hart_rq *rq, struct vcpu *v, uint64_t now)
+{
+	rq->cur = v;
+	rq->turn_start = now;
+	rq->slice_end = others_ready(rq, v) ? now + slice_ticks() : NEVER;
+}
+
+void sched_turn_start(struct vcpu *v)
+{
+	if (!sched_shared(v))
+		return;
+	turn_begin(v->rq, v, csr_read(CSR_TIME));
+	timer_rearm(v);
+}
+
+/* Interrupts a switched-out vCPU has pending and enabled, from its saved
+ * state: hip's VS bits are hvip's, and VSTIP also when vstimecmp has
+ * passed ("Sstc"); vsie's SSIE/STIE/SEIE sit one bit below hie's
+ * VSSIE/VSTIE/VSEIE ("Virtual Supervisor Interrupt Registers"). */
+static uint64_t saved_pending(const struct vcpu *w, uint64_t now)
+{
+	uint64_t hip = w->state.hvip;
+	if (platform.has_sstc && w->state.vstimecmp <= now + opt.htimedelta)
+		hip |= MIP_VSTIP;
+	return hip & (w->state.vsie << 1) & (MIP_VSSIP | MIP_VSTIP | MIP_VSEIP);
+}
+
+/* Would the wfi of switched-out vCPU w have returned by now? */
+static bool wake_due(const struct vcpu *w, uint64_t now)
+{
+	if (__atomic_load_n(&w->mailbox, __ATOMIC_ACQUIRE))
+		return true;
+	if (w->wait_for != SCHED_WAKE_IRQ)
+		return false;
+	return w->timer_host <= now || w->alarm_next <= now || saved_pending(w, now);
+}
+
+/* Fences asked of a switched-out vCPU are done at once, so the asking
+ * hart need not wait for its turn: fence.i acts on the whole hart, and
+ * its VS-stage flush (HFENCE.VVMA for the VMID in hgatp, which is
+ * another VM's now) is done when it is switched in, before it runs. */
+static void take_fences(struct vcpu *w)
+{
+	const uint32_t fences = MB_FENCE_I | MB_HFENCE_VVMA;
+	uint32_t bits = __atomic_fetch_and(&w->mailbox, ~fences, __ATOMIC_ACQUIRE) & fences;
+	if (!bits)
+		return;
+	if (bits & MB_FENCE_I)
+		__asm__ volatile("fence.i" ::: "memory");
+	if (bits & MB_HFENCE_VVMA)
+		w->pending_vvma = 1;
+	__atomic_store_n(&w->fence_done, __atomic_load_n(&w->fence_req, __ATOMIC_ACQUIRE),
+			 __ATOMIC_RELEASE);
+}
+
+void sched_poll(struct vcpu *v)
+{
+	struct hart_rq *rq = v->rq;
+	if (!sched_shared(v))
+		return;
+	uint64_t now = csr_read(CSR_TIME);
+	for (unsigned i = 0; i < rq->n; i++) {
+		struct vcpu *w = rq->v[i];
+		if (w == v || w->sched == SCHED_GONE)
+			continue;
+		take_fences(w);
+		if (w->sched == SCHED_WAITING && wake_due(w, now)) {
+			w->sched = SCHED_READY;
+			w->ready_since = now;
+		}
+	}
+	/* Someone waits for the hart now: the running vCPU's slice counts
+	 * from its turn's start, so one that ran alone for long yields at
+	 * once. */
+	if (rq->slice_end == NEVER && others_ready(rq, v)) {
+		uint64_t end = rq->turn_start + slice_ticks();
+		rq->slice_end = end > now ? end : now;
+	}
+}
+
+uint64_t sched_deadline(const struct vcpu *v)
+{
+	const struct hart_rq *rq = v->rq;
+	uint64_t d = rq->slice_end;
+	for (unsigned i = 0; i < rq->n; i++) {
+		const struct vcpu *w = rq->v[i];
+		if (w->sched == SCHED_GONE)
+			continue;
+		uint64_t t = timer_vcpu_deadline(w, w == v);
+		if (t < d)
+			d = t;
+	}
+	return d;
+}
+
+/* The record of a switch, written by the hart as it leaves `from`. */
+static void trace_switch(struct vcpu *from, struct vcpu *to, unsigned why, uint64_t ran,
+			 bool flush)
+{
+	trace_flush(from); /* an exit still open is written before */
+	if (TRACE_ON(TV_KIND_SWITCH))
+		trace_write(from, TV_KIND_SWITCH, 0, to->vm_id, to->id, why, ran, to->vm->hgatp,
+			    flush);
+}
+
+/* Back on the hart: what came for it meanwhile. */
+static void switched_in(struct vcpu *v)
+{
+	timer_watchdog_refresh(v); /* it made no exit while out: not a stall */
+	smp_handle_mailbox(v);
+	timer_rearm(v);
+}
+
+/* Leave `from` (the running vCPU) for `to` (a ready one); returns when
+ * some later switch picks `from` again. */
+static void sched_switch(struct vcpu *from, struct vcpu *to, unsigned why)
+{
+	struct hart_rq *rq = from->rq;
+	uint64_t now = csr_read(CSR_TIME);
+	/* Two VMs with one VMID (too few VMID bits, or tv.vmids=off) cannot
+	 * keep their translations apart in the TLB. */
+	bool flush = from->vm != to->vm && from->vm->vmid == to->vm->vmid;
+	trace_switch(from, to, why, now - rq->turn_start, flush);
+	console_flush(); /* this hart's unfinished line is from's */
+	from->switches++;
+	if (why == TV_SWITCH_SLICE)
+		sbi_sta_preempted(from);
+	vcpu_state_save(from);
+	sbi_fwft_switch(from, to);
+	if (to->thread_started)
+		vcpu_state_load(to, flush);
+	else if (flush) /* its first run loads its own state (vcpu_init) */
+		vcpu_state_flush_tlb();
+	if (to->ready_since && to->wait_for == SCHED_WAKE_IRQ) {
+		/* ready since it woke, kept from the hart by others: stolen
+		 * (not for a hart being started: it was not runnable) */
+		sbi_sta_stolen(to, now - to->ready_since);
+	}
+	to->ready_since = 0;
+	turn_begin(rq, to, now);
+	ctx_switch(&from->ctx, &to->ctx, to);
+	switched_in(from);
+}
+
+/* A thread's first run on its hart (hyp/arch/switch.S). */
+void sched_thread_main(struct vcpu *v) __attribute__((noreturn));
+void sched_thread_main(struct vcpu *v)
+{
+	vcpu_init(v, v->vm, v->id, v->hart);
+	smp_handle_mailbox(v);
+	if (__atomic_load_n(&v->hsm_state, __ATOMIC_ACQUIRE) == SBI_HSM_STATE_STARTED)
+		vcpu_run(v);
+	vcpu_wait_for_start(v);
+}
+
+void sched_preempt(struct vcpu *v)
+{
+	if (!sched_shared(v))
+		return;
+	struct hart_rq *rq = v->rq;
+	sched_poll(v);
+	if (csr_read(CSR_TIME) >= rq->slice_end) {
+		struct vcpu *next = pick_next(rq, v);
+		if (next)
+			sched_switch(v, next, TV_SWITCH_SLICE);
+		else
+			rq->slice_end = NEVER;
+	}
+	timer_rearm(v);
+}
+
+/* The hart's own events while it idles or waits with v loaded: its
+ * timer (every vCPU's deadlines) and requests (the mailboxes). SSIP is
+ * cleared before the mailboxes are read, so a request posted after it
+ * raises SSIP again (smp.c). */
+static void idle_events(struct vcpu *v)
+{
+	if (csr_read(CSR_SIP) & MIP_STIP)
+		timer_interrupt(v);
+	csr_clear(CSR_SIP, MIP_SSIP);
+	sched_poll(v);
+}
+
+/* Would v's own wfi have returned (v is loaded: read the CSRs)? Its
+ * own deadline passed with the HS timer pending counts: the caller goes
+ * back to the guest and takes the timer as an exit, as after a wfi on a
+ * hart of its own (the exit STA and the trace then see). */
+static bool own_wake(const struct vcpu *v, unsigned wake)
+{
+	if (__atomic_load_n(&v->mailbox, __ATOMIC_ACQUIRE))
+		return true;
+	if (wake != SCHED_WAKE_IRQ)
+		return false;
+	uint64_t now = csr_read(CSR_TIME);
+	return (csr_read(CSR_HIP) & csr_read(CSR_HIE)) || now >= v->alarm_next ||
+	       ((csr_read(CSR_SIP) & MIP_STIP) && timer_vcpu_deadline(v, true) <= now);
+}
+
+void sched_wait(struct vcpu *v, unsigned wake)
+{
+	if (!sched_shared(v)) {
+		__asm__ volatile("wfi");
+		return;
+	}
+	v->sched = SCHED_WAITING;
+	v->wait_for = (uint8_t)wake;
+	for (;;) {
+		csr_clear(CSR_SIP, MIP_SSIP); /* before the mailboxes are read */
+		sched_poll(v);
+		if (own_wake(v, wake))
+			break;
+		if (csr_read(CSR_SIP) & MIP_STIP) {
+			/* another vCPU's deadline: its wake-up, and re-arm */
+			timer_interrupt(v);
+			continue;
+		}
+		struct vcpu *next = pick_next(v->rq, v);
+		if (next) {
+			sched_switch(v, next, TV_SWITCH_WAIT);
+			break; /* picked again: something came for it */
+		}
+		__asm__ volatile("wfi");
+	}
+	v->sched = SCHED_READY;
+	v->ready_since = 0;
+	/* idle_events cleared SSIP: what it announced is handled here, as
+	 * the interrupt exit after a wfi would have */
+	smp_handle_mailbox(v);
+}
+
+void sched_leave(struct vcpu *v)
+{
+	v->sched = SCHED_GONE;
+	timer_park(v); /* none of its deadlines matter any more */
+	for (;;) {
+		idle_events(v);
+		struct vcpu *next = pick_next(v->rq, v);
+		if (next)
+			sched_switch(v, next, TV_SWITCH_STOP); /* never picked again */
+		__asm__ volatile("wfi");
+	}
+}
+
+void sched_drop(struct vcpu *t)
+{
+	t->sched = SCHED_GONE;
+	__atomic_store_n(&t->hsm_state, SBI_HSM_STATE_STOPPED, __ATOMIC_RELEASE);
+	__atomic_store_n(&t->parked, 1, __ATOMIC_RELEASE);
+}

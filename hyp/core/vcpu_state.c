@@ -1,0 +1,100 @@
+/*
+ * Saving and loading a vCPU's per-vCPU hart state on a time-shared hart
+ * (what and why: vcpu_state.h).
+ */
+#include "vcpu_state.h"
+
+#include "isa.h"
+#include "mem.h"
+#include "platform.h"
+#include "vcpu.h"
+#include "vm.h"
+
+static bool save_fp, save_vec;
+static uint64_t vlenb;
+
+void vcpu_state_probe(void)
+{
+	save_fp = isa_host_has("f") || isa_host_has("d");
+	save_vec = isa_host_has("v"); /* the guest is offered V when the host has it */
+	if (save_vec)
+		vlenb = vec_vlenb();
+}
+
+void vcpu_state_alloc(struct vcpu *v)
+{
+	if (save_vec && !v->state.vregs)
+		v->state.vregs = mem_alloc_hyp(32 * vlenb, 16, "vector registers");
+}
+
+void vcpu_state_save(struct vcpu *v)
+{
+	struct vcpu_state *s = &v->state;
+	s->vsstatus = csr_read(CSR_VSSTATUS);
+	s->vsie = csr_read(CSR_VSIE);
+	s->vstvec = csr_read(CSR_VSTVEC);
+	s->vsscratch = csr_read(CSR_VSSCRATCH);
+	s->vsepc = csr_read(CSR_VSEPC);
+	s->vscause = csr_read(CSR_VSCAUSE);
+	s->vstval = csr_read(CSR_VSTVAL);
+	s->vsatp = csr_read(CSR_VSATP);
+	if (platform.has_sstc)
+		s->vstimecmp = csr_read(CSR_VSTIMECMP);
+	s->hvip = csr_read(CSR_HVIP);
+	s->hgatp = csr_read(CSR_HGATP);
+	s->hedeleg = csr_read(CSR_HEDELEG);
+	s->henvcfg = csr_read(CSR_HENVCFG);
+	s->hcounteren = csr_read(CSR_HCOUNTEREN);
+	s->senvcfg = csr_read(CSR_SENVCFG);
+	s->scounteren = csr_read(CSR_SCOUNTEREN);
+	if (save_fp)
+		fp_save(s->f, &s->fcsr);
+	if (save_vec)
+		vec_save(s->vregs, s->vcsr);
+}
+
+void vcpu_state_flush_tlb(void)
+{
+	__asm__ volatile(".insn r 0x73, 0, 0x31, x0, x0, x0" ::: "memory"); /* hfence.gvma */
+	__asm__ volatile(".insn r 0x73, 0, 0x11, x0, x0, x0" ::: "memory"); /* hfence.vvma */
+}
+
+void vcpu_state_load(struct vcpu *v, bool flush_gstage)
+{
+	const struct vcpu_state *s = &v->state;
+	csr_write(CSR_VSSTATUS, s->vsstatus);
+	csr_write(CSR_VSIE, s->vsie);
+	csr_write(CSR_VSTVEC, s->vstvec);
+	csr_write(CSR_VSSCRATCH, s->vsscratch);
+	csr_write(CSR_VSEPC, s->vsepc);
+	csr_write(CSR_VSCAUSE, s->vscause);
+	csr_write(CSR_VSTVAL, s->vstval);
+	csr_write(CSR_VSATP, s->vsatp);
+	if (platform.has_sstc)
+		csr_write(CSR_VSTIMECMP, s->vstimecmp);
+	csr_write(CSR_HVIP, s->hvip);
+	csr_write(CSR_HGATP, s->hgatp);
+	csr_write(CSR_HEDELEG, s->hedeleg);
+	csr_write(CSR_HENVCFG, s->henvcfg);
+	csr_write(CSR_HCOUNTEREN, s->hcounteren);
+	csr_write(CSR_SENVCFG, s->senvcfg);
+	csr_write(CSR_SCOUNTEREN, s->scounteren);
+	if (save_fp)
+		fp_load(s->f, &s->fcsr);
+	if (save_vec)
+		vec_load(s->vregs, s->vcsr);
+	/* Translations are tagged with the VMID in hgatp ("Hypervisor
+	 * Guest Address Translation and Protection Register"): with a VMID
+	 * of its own per VM nothing cached for the other VM can match. With
+	 * one VMID for all, flush what the VM before left: HFENCE.GVMA x0,
+	 * x0 for G-stage (and combined) entries, HFENCE.VVMA x0, x0 for the
+	 * VS-stage entries of the VMID now in hgatp ("Hypervisor
+	 * Memory-Management Fence Instructions"). */
+	if (flush_gstage)
+		vcpu_state_flush_tlb();
+	else if (v->pending_vvma) {
+		/* a remote HFENCE.VVMA asked while it was switched out */
+		__asm__ volatile(".insn r 0x73, 0, 0x11, x0, x0, x0" ::: "memory");
+	}
+	v->pending_vvma = 0;
+}
