@@ -135,6 +135,7 @@ static void place_vcpu(struct vm *vm, unsigned id, unsigned slot)
 /* VM `vm`'s n vCPUs on the slots from `first` on. */
 static void assign_vcpus(struct vm *vm, unsigned first, unsigned n)
 {
+	vm->id = (unsigned)(vm - vms);
 	vm->nvcpus = n;
 	for (unsigned i = 0; i < n; i++)
 		place_vcpu(vm, i, first + i);

@@ -1,0 +1,116 @@
+#!/bin/bash
+# Time-shared harts (tv.vmN=...,harts:S; README.md "Several VMs"): vCPUs of
+# several VMs take turns on one hart under the round-robin scheduler
+# (hyp/core/sched.c). The test guest must pass every step while the
+# hostile guest attacks from the same hart; the trace must show every
+# switch, and between two switches only the vCPU switched in may have
+# exits; steal time must come from the scheduler; VMs without VMID bits
+# of their own must still be kept apart (tv.vmids=off flushes at each
+# switch); SMP guests on shared harts must keep their IPIs, fences and
+# HSM starts; a placement that cannot be met is refused.
+source "$(dirname "$0")/lib.sh"
+
+# Column number of a CSV header field.
+col() { head -1 "$1" | tr ',' '\n' | grep -nx "$2" | cut -d: -f1; }
+
+# The checks on one time-shared run's CSV export ($1), hart 0 serving
+# VMs $2 and $3 (vCPU 0 each): switch records from both sides, each
+# naming the vCPU whose exits follow, a vCPU's exits only in its turns.
+trace_checks() {
+	local csv="$1" what="$2"
+	local H K VM VC A0 A1 A2 A3 A5
+	H=$(col "$csv" hart) K=$(col "$csv" kind) VM=$(col "$csv" vm) VC=$(col "$csv" vcpu)
+	A0=$(col "$csv" arg0) A1=$(col "$csv" arg1) A2=$(col "$csv" arg2)
+	A3=$(col "$csv" arg3) A5=$(col "$csv" arg5)
+	check "$what: switch records from both VMs on hart 0" awk -F, -v H="$H" -v K="$K" -v VM="$VM" '
+		$H == 0 && $K == "switch" { n[$VM]++ }
+		END { exit !(n[0] >= 2 && n[1] >= 2) }' "$csv"
+	# Walk hart 0: after a switch to vmV-vcpuC, every exit, entry, SBI
+	# or MMIO record until the next switch is vmV-vcpuC's (events such
+	# as an interrupt raised for a vCPU that is switched out may carry
+	# another vCPU), and each switch comes from the vCPU that had the
+	# hart.
+	check "$what: between two switches only the vCPU switched in has exits" awk -F, \
+		-v H="$H" -v K="$K" -v VM="$VM" -v VC="$VC" -v A0="$A0" -v A1="$A1" '
+		NR == 1 || $H != 0 { next }
+		$K == "lost" { owner = ""; next }
+		$K == "switch" {
+			me = $VM "-" $VC
+			if (owner != "" && me != owner) bad++
+			owner = ($A0 + 0) "-" ($A1 + 0); switches++; next }
+		$K ~ /^(exit|entry|sbi|mmio)$/ && owner != "" && $VM "-" $VC != owner { bad++ }
+		END { exit !(switches >= 4 && bad == 0) }' "$csv"
+	check "$what: the slice ends turns, and ran time is recorded" awk -F, -v K="$K" -v A2="$A2" -v A3="$A3" '
+		$K == "switch" && ($A2 + 0) == 1 { slice++; if (($A3 + 0) > 0) ran++ }
+		END { exit !(slice >= 2 && ran == slice) }' "$csv"
+	check "$what: the test guest's WFI gives the hart away (reason wait)" awk -F, -v K="$K" -v VM="$VM" -v A2="$A2" '
+		$K == "switch" && $VM == 0 && ($A2 + 0) == 2 { w++ } END { exit !(w >= 1) }' "$csv"
+	SWITCH_FLUSH=$(awk -F, -v K="$K" -v A5="$A5" '$K == "switch" { n++; f += ($A5 + 0) } END { print f "/" n }' "$csv")
+}
+
+# --- the test guest and the hostile guest on one hart, to the end ------
+boot ts-hostile --smp 1 --append "tv.vm1=guest:hostile,harts:0,name:attacker"
+status_is "one hart, two VMs: QEMU exits 0" 0
+has "one hart, two VMs: VM 1 placed on VM 0's hart" "^tracevisor: VM 1 'attacker': 1 vCPU\(s\) on hart slot\(s\) 0-0 \(harts:, time-shared\)$"
+has "one hart, two VMs: the hart is named time-shared with both" "^tracevisor: hart slot 0 is time-shared, round robin with a 10 ms slice: vm0-vcpu0, attacker-vcpu0$"
+has "one hart, two VMs: own VMIDs" "^tracevisor: VM 1: G-stage Sv[0-9]+x4, VMID 2 "
+has "one hart, two VMs: the test guest knows it shares its hart" "^\[vm0\] guest: our hart is time-shared by 2 vCPUs"
+has "one hart, two VMs: the test guest passes every step" "^\[vm0\] guest: ([0-9]+) of \1 steps passed$"
+has "one hart, two VMs: the hostile guest ran its attacks with none escaping" "^\[attacker\] hostile: [0-9]+ attempts, 0 escapes$"
+has "one hart, two VMs: VM 0's stop leaves the hart to VM 1" "^tracevisor: \[vm0\] VM 0 stopped; the other VMs run on$"
+has "one hart, two VMs: success" "^tracevisor: shutting down: success$"
+# Steal time from the scheduler: while the test guest spins 100 ms, the
+# busy hostile guest gets turns, and the test guest is told (STA).
+steal_share() {
+	local s t
+	read -r s t < <(sed -nE 's/^\[vm0\]     time-shared hart: steal ([0-9]+) ns of a ([0-9]+) ns spin$/\1 \2/p' "$LOG")
+	[ -n "$t" ] && [ "$s" -gt $((t / 5)) ] && [ "$s" -lt "$t" ]
+}
+check "one hart, two VMs: steal time is the other VM's share of a spin (20% to 100%)" steal_share
+
+# --- the same, ended by VM 0 (tv.control_vm) so that the ring holds both
+boot ts-trace --smp 1 --append "tv.vm1=guest:hostile,harts:0,name:attacker tv.control_vm=0 tv.ring=16384"
+status_is "trace of a shared hart: QEMU exits 0" 0
+"$TVTRACE" --csv "$LOG.csv" "$LOG" 2>/dev/null
+trace_checks "$LOG.csv" "trace of a shared hart"
+check "trace of a shared hart: VMs with VMIDs of their own need no flush" test "${SWITCH_FLUSH%/*}" = 0
+"$TVTRACE" -s "$LOG" >"$LOG.summary" 2>/dev/null
+check "trace of a shared hart: the summary has a section per VM" bash -c "
+	grep -q '^Analyze events for vm0:\$' '$LOG.summary' && grep -q '^Analyze events for vm1:\$' '$LOG.summary'"
+
+# --- no VMIDs to tell the VMs apart: each switch flushes ---------------
+boot ts-novmid --smp 1 --append "tv.vm1=guest:test,harts:0 tv.vmids=off tv.control_vm=1 tv.ring=16384"
+status_is "tv.vmids=off: QEMU exits 0" 0
+has "tv.vmids=off: both VMs have VMID 0" "^tracevisor: VM 1: G-stage Sv[0-9]+x4, VMID 0 \([0-9]+ VMID bits, tv.vmids=off\)"
+has "tv.vmids=off: VM 1's test guest passes every step" "^\[vm1\] guest: ([0-9]+) of \1 steps passed$"
+"$TVTRACE" --csv "$LOG.csv" "$LOG" 2>/dev/null
+flushed_all() {
+	local K A5
+	K=$(col "$LOG.csv" kind) A5=$(col "$LOG.csv" arg5)
+	awk -F, -v K="$K" -v A5="$A5" '$K == "switch" { n++; f += ($A5 + 0) } END { exit !(n >= 2 && f == n) }' "$LOG.csv"
+}
+check "tv.vmids=off: every switch between the VMs flushed the TLB" flushed_all
+
+# --- two SMP guests on two shared harts ---------------------------------
+boot ts-smp --smp 2 --append "tv.guest=smp tv.vcpus=2 tv.vm1=guest:smp,vcpus:2,harts:0"
+status_is "two SMP guests, both harts shared: QEMU exits 0" 0
+has "two SMP guests: hart 1 is time-shared" "^tracevisor: hart slot 1 is time-shared, round robin with a 10 ms slice: vm0-vcpu1, vm1-vcpu1$"
+has "two SMP guests: VM 0 passes" "^\[vm0\] smp: 2 vCPUs, .*all checks passed$"
+has "two SMP guests: VM 1 passes" "^\[vm1\] smp: 2 vCPUs, .*all checks passed$"
+few_wakeups() {
+	local n
+	n=$(sed -nE 's/^tracevisor: \[vm[01]\] vCPU [01]: ([0-9]+) wake-ups while stopped$/\1/p' "$LOG")
+	[ "$(echo "$n" | wc -w)" = 4 ] && for k in $n; do [ "$k" -lt 100 ] || return 1; done
+}
+check "two SMP guests: stopped vCPUs sleep (fewer than 100 wake-ups each)" few_wakeups
+
+# --- refused before any guest runs ---------------------------------------
+refused() {
+	local name="$1" smp="$2" args="$3" pattern="$4"
+	boot "ts-bad-$name" --smp "$smp" --append "$args"
+	check "refused ($name): QEMU exits non-zero" test "$STATUS" != 0
+	has "refused ($name): the reason is named" "$pattern"
+	hasnt "refused ($name): no guest ran" "guest: |entering the guest"
+}
+refused past-harts 1 "tv.vm1=guest:test,harts:0,vcpus:2" "tv.vm1: harts:0 with 2 vCPU\(s\) needs hart slots 0-1, but only 1 hart\(s\) reached the hypervisor"
+refused bad-slot 1 "tv.vm1=guest:test,harts:x" "tv.vm1: harts:x is not a hart slot from 0 to 7"
