@@ -174,11 +174,6 @@ field() {
 		awk -v f="$2:" '$1 == f { sub(/^[^:]*:[ \t]*/, ""); print; exit }'
 }
 
-# download PKG VERSION KEY: fetch one .deb into $DEB_DIR and record its
-# file name and SHA256 in the manifest under KEY_DEB / KEY_SHA256. The
-# download lands in a scratch directory first, so a broken transfer never
-# looks like a cached file; the SHA256 is the one the index (checked
-# against the signed Release file) gives for that very version.
 # show_progress DIR TOTAL PID: while PID runs, say how many of TOTAL bytes
 # have arrived in DIR: on a terminal one line rewritten in place every
 # second, otherwise a line every 10 seconds.
@@ -206,7 +201,15 @@ progress_line() {
 		if (tty) printf "\r%s   ", line > "/dev/stderr"; else print line > "/dev/stderr" }'
 }
 
-download() {
+# download PKG VERSION KEY: fetch one .deb into $DEB_DIR and record its
+# file name and SHA256 in the manifest under KEY_DEB / KEY_SHA256. The
+# download lands in a scratch directory first, so a broken transfer never
+# looks like a cached file; the SHA256 is the one the index (checked
+# against the signed Release file) gives for that very version.
+# try_download is the same but says why it failed and returns 1 (a mirror
+# whose index names a version its pool no longer holds answers 404, so a
+# caller may try another version); download stops the script.
+try_download() {
 	local pkg=$1 ver=$2 key=$3 tmp want got f size pid rc
 	tmp="$DEB_DIR/partial"
 	rm -rf "$tmp" && mkdir -p "$tmp"
@@ -219,7 +222,9 @@ download() {
 	rc=$?
 	if [ "$rc" != 0 ]; then
 		sed 's/^/  /' "$APT_DIR/download.log" | tail -n 5 >&2
-		die "could not download $pkg $ver"
+		say "could not download $pkg $ver"
+		rm -rf "$tmp"
+		return 1
 	fi
 	f=$(cd "$tmp" && ls -- *.deb)
 	want=$(field "$pkg=$ver" SHA256)
@@ -233,6 +238,10 @@ download() {
 		echo "${key}_DEB=$f"
 		echo "${key}_SHA256=$got"
 	} >> "$MANIFEST.new"
+}
+
+download() {
+	try_download "$@" || die "could not download $1 $2"
 }
 
 # mf KEY: a value from the manifest of the cached .debs.

@@ -89,8 +89,9 @@ check "PMU: Linux's counter_start of cycle and instret with an initial value suc
 	grep -qE 'PMU\.counter_start\(0x2, 0x1, 0x1\) -> SBI_SUCCESS' '$LOG.records'"
 # STA and FWFT: this kernel (Debian's 6.12) does not use them: its
 # steal-time driver needs CONFIG_PARAVIRT, which Debian leaves off, and
-# FWFT support came into Linux after 6.12; it never probes either. The
-# test guest's steps 14 and 17 exercise both (tests/system/test_guest.sh).
+# FWFT support came into Linux after 6.12; it never probes either. A newer
+# Debian kernel's FWFT calls are checked in test_linux_newer.sh; the test
+# guest's steps 14 and 17 exercise both (tests/system/test_guest.sh).
 
 # SBI TIME emulation: no Sstc for the guest, so every timer goes through
 # SBI set_timer, the HS timer and hvip.VSTIP.
