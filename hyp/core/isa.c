@@ -225,6 +225,14 @@ bool isa_host_has(const char *ext)
 	return false;
 }
 
+bool isa_guest_has(const char *ext)
+{
+	for (size_t at = 0; guest.list && at < guest.list_len; at += strlen(guest.list + at) + 1)
+		if (!strcmp(guest.list + at, ext))
+			return true;
+	return false;
+}
+
 static const struct virt_ext *virt_rule(const struct ext_name *e)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(virt_exts); i++)

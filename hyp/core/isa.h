@@ -40,6 +40,10 @@ uint64_t isa_guest_setup(bool sstc);
 const char *isa_guest_string(void);
 const char *isa_guest_extensions(size_t *len);
 
+/* Is this extension in the guest's ISA (a multi-letter name, lower
+ * case, or one letter)? Valid after isa_guest_setup. */
+bool isa_guest_has(const char *ext);
+
 /* Is V offered (the vCPU then starts with sstatus.VS non-Off)? */
 bool isa_guest_has_v(void);
 

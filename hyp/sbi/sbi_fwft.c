@@ -35,6 +35,7 @@
  */
 #include <tracevisor/sbi_ids.h>
 
+#include "../core/isa.h"
 #include "sbi.h"
 #include "sbi_hooks.h"
 
@@ -112,12 +113,29 @@ static bool fw_has_fwft(void)
 /* The henvcfg fields of the features, each reset to 0. */
 #define HENVCFG_FWFT_FIELDS (HENVCFG_LPE | HENVCFG_SSE | HENVCFG_PMM | HENVCFG_DTE | HENVCFG_ADUE)
 
+/* The extension a feature controls. SBI_ERR_NOT_SUPPORTED is for a
+ * feature the platform lacks "due to one or more missing dependencies
+ * (Hardware or SBI implementation)": one the guest's ISA does not list
+ * is missing for the guest, even where the hart's henvcfg bit would
+ * stick (hyp/core/isa.c leaves out what is not virtualised). */
+static const char *feature_ext(uint32_t f)
+{
+	switch (f) {
+	case SBI_FWFT_LANDING_PAD: return "zicfilp";
+	case SBI_FWFT_SHADOW_STACK: return "zicfiss";
+	case SBI_FWFT_DOUBLE_TRAP: return "ssdbltrp";
+	case SBI_FWFT_PTE_AD_HW_UPDATING: return "svadu";
+	case SBI_FWFT_POINTER_MASKING_PMLEN: return "ssnpm";
+	default: return "";
+	}
+}
+
 static bool supported(uint32_t f)
 {
 	if (f == SBI_FWFT_MISALIGNED_EXC_DELEG)
 		return fw_has_fwft() &&
 		       fw_call(SBI_EXT_FWFT, SBI_FWFT_GET, f, 0, 0).error == SBI_SUCCESS;
-	return henvcfg_feature_supported(f);
+	return isa_guest_has(feature_ext(f)) && henvcfg_feature_supported(f);
 }
 
 static void fwft_get(uint32_t f, struct sbiret *ret)
