@@ -27,8 +27,8 @@ boot() { # name, run.sh args...
 	fi
 }
 
-val() { # file key -> value of "bench: key=value"
-	sed -n "s/^bench: $2=\([0-9]*\)$/\1/p" "$OUT/$1.txt" | head -1
+val() { # file key -> value of "bench: key=value" (VM 0's "[vm0] bench: ..." too)
+	sed -n "s/^\(\[vm0\] \)\{0,1\}bench: $2=\([0-9]*\)$/\2/p" "$OUT/$1.txt" | head -1
 }
 
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
@@ -42,6 +42,11 @@ boot native --icount --hyp $B/bench-native.bin
 # harts retire per round trip (each sleeps in wfi while it waits). The
 # guest cross-checks it with the time CSR (shift=0: 1 ns per instruction).
 boot smp-ipi --icount --smp 2 --append "tv.guest=smp tv.vcpus=2 smp.bench"
+# A time-shared hart: the benchmark as VM 0 and the test guest as VM 1 on
+# the same hart (tv.vmN=...,harts:0). The null call beside another VM,
+# and what a switch between the two costs the hypervisor (the benchmark
+# reads it from the test device once the hart switched 16 times).
+boot shared --icount --smp 1 --append "tv.guest=bench tv.vm1=guest:test,harts:0 tv.control_vm=0"
 
 # Wall clock: the same benchmark without icount, RUNS times each.
 for i in $(seq 1 "$RUNS"); do
@@ -154,6 +159,10 @@ cat >"$B/bench.json" <<JSON
   "wall_null_sbi_call_ratio": $(ratio "$wall_hyp" "$wall_native"),
   "wall_runs": $RUNS,
   "ipi_round_trip_instr": $(val smp-ipi ipi_round_trip_instr),
+  "null_sbi_call_shared_hart_instr": $(val shared null_sbi_call_instr),
+  "vm_switch_instr_min": $(val shared vm_switch_instr_min),
+  "vm_switch_instr_last": $(val shared vm_switch_instr_last),
+  "vm_switches_measured": $(val shared vm_switches),
   "linux_boot_instr": $linux_hyp_instr,
   "linux_boot_native_instr": $linux_native_instr,
   "linux_boot_instr_ratio": $linux_ratio,
@@ -190,6 +199,8 @@ row "emulated UART write" "$(h mmio_uart_write_instr)" "<= 250: $(target "$(h mm
 row "set_timer -> timer IRQ -> guest handler" "$(h timer_injection_instr)" "native: $(n timer_injection_instr)"
 row "WFI exit round trip" "$(h wfi_exit_instr)" ""
 row "IPI round trip, vCPU 0 -> 1 -> 0" "$(val smp-ipi ipi_round_trip_instr)" "both harts' instructions (icount); time CSR: $(val smp-ipi ipi_round_trip_time_ns) ns"
+row "null SBI call, another VM on the same hart" "$(val shared null_sbi_call_instr)" "<= one VM's $null_sbi: $(target "$(val shared null_sbi_call_instr)" "<=" "$null_sbi")"
+row "VM switch on a time-shared hart (hypervisor)" "$(val shared vm_switch_instr_min)" "fewest of $(val shared vm_switches) switches; the last: $(val shared vm_switch_instr_last)"
 row "trace cost per exit, enabled" "$trace_on" "<= 20: $(target "$trace_on" "<=" 20)"
 row "trace cost per exit, disabled at run time" "$trace_off" "<= 2: $(target "$trace_off" "<=" 2)"
 row "compact dump bytes per exit+entry pair" "$(ratio "$pair_compact_bytes" "$pair_exits")" "<= 32: $(target "$(ratio "$pair_compact_bytes" "$pair_exits")" "<=" 32)"

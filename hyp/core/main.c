@@ -290,6 +290,7 @@ void hyp_main(unsigned long hart, const void *fdt)
 	 * not give us a hart for. They wait for the VM (smp.c). */
 	unsigned usable = smp_start_secondaries();
 	vcpu_state_probe(); /* what a time-shared hart must switch */
+	sched_probe();
 	if (opt.nvms > 1)
 		place_vms(usable);
 	else

@@ -192,9 +192,29 @@ static void trace_switch(struct vcpu *from, struct vcpu *to, unsigned why, uint6
 			    flush);
 }
 
+/* instret, where the firmware lets HS-mode read it (mcounteren.IR,
+ * probed at boot by sched_probe), else 0. */
+int hart_can_read_instret(void); /* hyp/arch/trap.S */
+static bool instret_readable;
+
+void sched_probe(void)
+{
+	instret_readable = hart_can_read_instret();
+}
+
+static uint64_t instret_now(void)
+{
+	return instret_readable ? csr_read(CSR_INSTRET) : 0;
+}
+
 /* Back on the hart: what came for it meanwhile. */
 static void switched_in(struct vcpu *v)
 {
+	struct hart_rq *rq = v->rq;
+	rq->switch_last = instret_now() - rq->switch_t0;
+	if (!rq->switch_min || rq->switch_last < rq->switch_min)
+		rq->switch_min = rq->switch_last;
+	rq->switches++;
 	timer_watchdog_refresh(v); /* it made no exit while out: not a stall */
 	smp_handle_mailbox(v);
 	timer_rearm(v);
@@ -205,6 +225,7 @@ static void switched_in(struct vcpu *v)
 static void sched_switch(struct vcpu *from, struct vcpu *to, unsigned why)
 {
 	struct hart_rq *rq = from->rq;
+	rq->switch_t0 = instret_now();
 	uint64_t now = csr_read(CSR_TIME);
 	/* Two VMs with one VMID (too few VMID bits, or tv.vmids=off) cannot
 	 * keep their translations apart in the TLB. */

@@ -38,7 +38,14 @@ struct hart_rq {
 	struct vcpu *cur;	/* the vCPU whose state the hart holds */
 	uint64_t turn_start;	/* when cur was switched in */
 	uint64_t slice_end;	/* switch at this time, ~0 = no one waits for the hart */
+	/* What a switch costs (make bench reads it through the test device):
+	 * instructions the hart retired from the decision to switch to the
+	 * incoming vCPU's thread running again, the last and the fewest. */
+	uint64_t switch_t0, switch_last, switch_min, switches;
 };
+
+/* At boot: can the switch cost be counted (instret readable)? */
+void sched_probe(void);
 
 /* Placement (boot hart, before any guest runs): v's thread will run on
  * hart slot `slot` with its own stacks. */

@@ -21,6 +21,9 @@
  *   0x130 FILL_PATTERN   read only: the reading VM's fill pattern
  *   0x138 GUEST_EXITS    read only: its exits other than interrupts
  *   0x140 HART_VCPUS     read only: vCPUs taking turns on its hart
+ *   0x148 SWITCHES       read only: switches between them so far
+ *   0x150 SWITCH_INSTR_MIN  read only: the cheapest switch, instructions
+ *   0x158 SWITCH_INSTR_LAST read only: the last switch, instructions
  */
 #include <tracevisor/guest_map.h>
 
@@ -74,6 +77,9 @@ static uint64_t reg_value(struct testdev *t, struct vcpu *v, uint64_t reg)
 	case TV_TESTDEV_FILL_PATTERN_REG: return TV_TESTDEV_VM_PATTERN(v->vm->id);
 	case TV_TESTDEV_GUEST_EXITS: return v->exits - v->irq_exits;
 	case TV_TESTDEV_HART_VCPUS: return v->rq ? v->rq->n : 1;
+	case TV_TESTDEV_SWITCHES: return v->rq ? v->rq->switches : 0;
+	case TV_TESTDEV_SWITCH_INSTR_MIN: return v->rq ? v->rq->switch_min : 0;
+	case TV_TESTDEV_SWITCH_INSTR_LAST: return v->rq ? v->rq->switch_last : 0;
 	default: break;
 	}
 	if (reg >= TESTDEV_RANGES && reg < TESTDEV_RANGES + 16 * TESTDEV_MAX_RANGES) {

@@ -54,6 +54,12 @@
  * many vCPUs take turns on its hart (1: a hart of its own). */
 #define TV_TESTDEV_GUEST_EXITS 0x138
 #define TV_TESTDEV_HART_VCPUS 0x140
+/* SWITCHES, SWITCH_INSTR_MIN, SWITCH_INSTR_LAST: how often the reading
+ * vCPU's hart switched between vCPUs, and what a switch cost in
+ * instructions (hyp/core/sched.h; 0 where instret cannot be read). */
+#define TV_TESTDEV_SWITCHES 0x148
+#define TV_TESTDEV_SWITCH_INSTR_MIN 0x150
+#define TV_TESTDEV_SWITCH_INSTR_LAST 0x158
 #define TV_TESTDEV_FILL_PATTERN 0xa5c396e1f00d0000UL
 #define TV_TESTDEV_VM_PATTERN(vm) (TV_TESTDEV_FILL_PATTERN ^ ((uint64_t)(vm) << 32))
 
