@@ -198,7 +198,7 @@ void vm_desc_set_image(struct vm_desc *d, uint64_t addr, uint64_t size, const ch
 	snprintf(d->image_from, sizeof(d->image_from), "%s", from);
 }
 
-void vm_desc_end(struct vm_desc *d)
+void vm_desc_end(const struct vm_desc *d)
 {
 	unsigned n = (unsigned)(d - opt.vm);
 	if (n + 1 > opt.nvms)

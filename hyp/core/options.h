@@ -90,7 +90,7 @@ void options_parse(const char *bootargs);
 struct vm_desc *vm_desc_begin(unsigned n, const char *origin);
 void vm_desc_set(struct vm_desc *d, const char *key, const char *spelled, const char *val);
 void vm_desc_set_image(struct vm_desc *d, uint64_t addr, uint64_t size, const char *from);
-void vm_desc_end(struct vm_desc *d);
+void vm_desc_end(const struct vm_desc *d);
 
 /* After bootargs and the device tree: the VMs are numbered from 1 without
  * gaps, and a guest:image VM has VM 0's image to run. */
