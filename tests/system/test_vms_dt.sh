@@ -20,14 +20,19 @@ fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# QEMU's device tree for -smp 2 -m 256M, the machine every boot below uses.
-"$ROOT/scripts/run.sh" --smp 2 --dumpdtb "$tmp/base.dts" 2>"$tmp/dump.err"
-check "--dumpdtb wrote QEMU's device tree as source" grep -q 'compatible = "riscv-virtio"' "$tmp/base.dts"
-check "--dumpdtb left QEMU's one-boot rng-seed out" bash -c "! grep -q rng-seed '$tmp/base.dts'"
+# QEMU's device trees for -smp 2 and -smp 3 (-m 256M): QEMU passes a -dtb
+# on as it is, so a boot's harts are its tree's.
+for n in 2 3; do
+	"$ROOT/scripts/run.sh" --smp $n --dumpdtb "$tmp/base$n.dts" 2>"$tmp/dump.err"
+done
+check "--dumpdtb wrote QEMU's device tree as source" grep -q 'compatible = "riscv-virtio"' "$tmp/base2.dts"
+check "--dumpdtb: for the machine asked (-smp 3: cpu@2)" bash -c "grep -q 'cpu@2 {' '$tmp/base3.dts' && ! grep -q 'cpu@2 {' '$tmp/base2.dts'"
+check "--dumpdtb left QEMU's one-boot rng-seed out" bash -c "! grep -q rng-seed '$tmp/base2.dts'"
 
-# dtb NAME: QEMU's tree plus the /chosen nodes read from stdin, compiled.
+# dtb NAME [HARTS]: QEMU's tree (2 harts unless HARTS) plus the /chosen
+# nodes read from stdin, compiled.
 dtb() {
-	{ cat "$tmp/base.dts"; echo "/ { chosen {"; cat; echo "}; };"; } >"$tmp/$1.dts"
+	{ cat "$tmp/base${2:-2}.dts"; echo "/ { chosen {"; cat; echo "}; };"; } >"$tmp/$1.dts"
 	dtc -q -I dts -O dtb -o "$tmp/$1.dtb" "$tmp/$1.dts"
 }
 # The lines that say what VM 1 is and how it ended, host addresses left out.
@@ -64,9 +69,10 @@ check "device tree VM 1: and under no other VM than 0 and 1" bash -c "
 	! awk '\$4 == \"exit\" { print \$3 }' '$LOG.records' | grep -vqE '^vm[01]-vcpu0$'"
 
 # ---- a VM's own image: a module node names where QEMU loaded it --------------
+# VM 1 from bootargs, VM 2 from the device tree: the sources mix by VM.
 size=$(stat -c %s "$B/virt-hello.elf")
-dtb image <<EOF
-	vm1 {
+dtb image 3 <<EOF
+	vm2 {
 		compatible = "tracevisor,vm";
 		cpus = <1>;
 		memory = <0x0 0x10000>;
@@ -78,20 +84,24 @@ dtb image <<EOF
 		};
 	};
 EOF
-boot vms-dt-image --smp 2 --dtb "$tmp/image.dtb" --load "$B/virt-hello.elf@0x8e000000"
+boot vms-dt-image --smp 3 --dtb "$tmp/image.dtb" --load "$B/virt-hello.elf@0x8e000000" \
+	--append "tv.vm1=guest:test"
 status_is "own image: QEMU exits 0" 0
-has "own image: VM 1 loaded the module's ELF file (its size from reg)" \
-	"^tracevisor: VM 1: /chosen/vm1/module@8e000000: ELF, $size bytes, entry GPA 0x80000000$"
-has "own image: its segment went to its physical address in VM 1's RAM" "^tracevisor: VM 1:   ELF segment 0: GPA 0x80000000-"
-# VM 1's console text: its lines, prefix off, joined (another VM's output
+has "own image: VM 1 from bootargs, VM 2 from the device tree" \
+	"^tracevisor: VM 2 'vm2': 1 vCPU\(s\) on hart slot\(s\) 2-2 "
+has "own image: VM 2 loaded the module's ELF file (its size from reg)" \
+	"^tracevisor: VM 2: /chosen/vm2/module@8e000000: ELF, $size bytes, entry GPA 0x80000000$"
+has "own image: its segment went to its physical address in VM 2's RAM" "^tracevisor: VM 2:   ELF segment 0: GPA 0x80000000-"
+# VM 2's console text: its lines, prefix off, joined (another VM's output
 # breaks a VM's unfinished line onto a new prefixed one, hyp/core/console.c).
-grep '^\[vm1\] ' "$LOG" | sed 's/^\[vm1\] //' | tr -d '\n' >"$tmp/vm1.text"
-check "own image: it ran in VM 1 (UART)" grep -q "virt-hello: hello through the UART at 0x10000000virt-hello: " "$tmp/vm1.text"
-check "own image: it ran in VM 1 (SBI)" grep -q "virt-hello: hello through SBIvirt-hello: " "$tmp/vm1.text"
-has "own image: its PASS stopped VM 1" "^tracevisor: \[vm1\] the guest wrote PASS \(0x5555\) to its test finisher$"
+grep '^\[vm2\] ' "$LOG" | sed 's/^\[vm2\] //' | tr -d '\n' >"$tmp/vm2.text"
+check "own image: it ran in VM 2 (UART)" grep -q "virt-hello: hello through the UART at 0x10000000virt-hello: " "$tmp/vm2.text"
+check "own image: it ran in VM 2 (SBI)" grep -q "virt-hello: hello through SBIvirt-hello: " "$tmp/vm2.text"
+has "own image: its PASS stopped VM 2" "^tracevisor: \[vm2\] the guest wrote PASS \(0x5555\) to its test finisher$"
 has "own image: VM 0 still passes every step" "^\[vm0\] guest: ([0-9]+) of \1 steps passed$"
+has "own image: VM 1 (bootargs) passes every step" "^\[vm1\] guest: ([0-9]+) of \1 steps passed$"
 "$TVTRACE" -r "$LOG" >"$LOG.records" 2>/dev/null
-check "own image: its UART writes are in the trace under vm1" grep -q ' vm1-vcpu0 mmio  *write 1 byte gpa=0x10000000 ' "$LOG.records"
+check "own image: its UART writes are in the trace under vm2" grep -q ' vm2-vcpu0 mmio  *write 1 byte gpa=0x10000000 ' "$LOG.records"
 
 # ---- refused before any guest runs ---------------------------------------------
 # refused NAME PATTERN [run.sh options]: the device tree $tmp/NAME.dtb
@@ -118,6 +128,10 @@ vm1 'cpus = <1>; memory = <0x10000>; tracevisor,guest = "test";' | dtb memory-ce
 refused memory-cell "FATAL: /chosen/vm1: memory must be a 64-bit count of KiB in two cells .*not 4 bytes$"
 vm1 'cpus = <1>; tracevisor,guest = "test";' | dtb no-memory
 refused no-memory "FATAL: /chosen/vm1: missing property memory "
+vm1 'cpus = <1>; memory = <0x0 0x10000>; tracevisor,guest = "test"; tracevisor,harts = <99>;' | dtb harts99
+refused harts99 "FATAL: /chosen/vm1: tracevisor,harts=99 is not a hart slot from 0 to [0-9]+ "
+vm1 'cpus = <1>; memory = <0x0 0x10000>; tracevisor,guest = "image";' | dtb image-without-image
+refused image-without-image "FATAL: /chosen/vm1: tracevisor,guest = \"image\" runs VM 0's image \(tv.image\), and VM 0 has none$"
 vm1 "$ok" | dtb no-guest
 refused no-guest "FATAL: /chosen/vm1: missing property tracevisor,guest \(a built-in guest\) or a \"multiboot,kernel\" module"
 # module MODULE-ADDR SIZE: a module node for vm1 (host addresses < 4 GiB).
