@@ -7,6 +7,7 @@
 #                [--log FILE] [--timeout SECS] [--icount] [--summary]
 #                [--debug] [--linux] [--image FILE [--initrd FILE]]
 #                [--uboot] [--uboot-cmd CMD] [--shell] [--progress MS]
+#                [--dtb FILE] [--dumpdtb FILE] [--load FILE@ADDR]
 # --platform picks the QEMU and the OpenSBI (default $TV_PLATFORM, else
 # system): system is Debian 12's QEMU 7.2 and OpenSBI; qemu10 is QEMU 10.0
 # + OpenSBI 1.5 from bookworm-backports in the cache, where
@@ -36,6 +37,17 @@
 # every MS ms (tv.progress; hyp/core/progress.h), which the screen of
 # --summary hides and counts in its alive line; default 5000 with
 # --summary, else off (0). Each tick is an HS timer exit of its own.
+# --dumpdtb FILE writes the device tree QEMU makes for this machine (the
+# same --smp, --mem, --cpu) and exits: as source when FILE ends in .dts,
+# else as a blob. Its /chosen/rng-seed is left out (a saved seed is no
+# entropy: the hypervisor would pass the same one to every boot's guests).
+# Add nodes to it (e.g. VMs under /chosen, docs/vms-device-tree.md),
+# compile it with dtc and boot it with --dtb FILE (QEMU's -dtb, for the
+# same machine options). QEMU 7.2 and 10.0 both write --append's words
+# into its /chosen/bootargs when there are any, else keep its own.
+# --load FILE@ADDR puts FILE at host address ADDR with QEMU's
+# -device loader (raw bytes, force-raw=on), e.g. a VM's image that a
+# module node of the device tree names; repeatable.
 # Exit status: QEMU's (0 when the guest shut down with success), 124 on
 # timeout.
 set -u
@@ -61,6 +73,9 @@ initrd=""
 mem_given=0
 uboot=0
 uboot_cmd=""
+dtb=""
+dumpdtb=""
+loads=()
 UBOOT_BIN=/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin
 # Where the hypervisor image waits for booti: above U-Boot's pre-relocation
 # copy at 0x80200000 and fw_jump's FDT copy at 0x82200000, below U-Boot's
@@ -90,6 +105,9 @@ while [ $# -gt 0 ]; do
 	--initrd) initrd="$2"; shift ;;
 	--uboot) uboot=1 ;;
 	--uboot-cmd) uboot=1; uboot_cmd="$2"; shift ;;
+	--dtb) dtb="$2"; shift ;;
+	--dumpdtb) dumpdtb="$2"; shift ;;
+	--load) loads+=("$2"); shift ;;
 	-h|--help) usage ;;
 	*) echo "run.sh: unknown option '$1'" >&2; usage ;;
 	esac
@@ -180,6 +198,41 @@ place_images() {
 	echo "run.sh: $image: $format image, $size bytes at host $(printf '%#x' "$top")" >&2
 }
 
+# dump_dtb FILE: QEMU's own device tree for these machine options, without
+# its rng-seed, as a .dts or a blob (dtc, package device-tree-compiler).
+dump_dtb() {
+	local raw status fmt
+	command -v dtc >/dev/null || { echo "run.sh: --dumpdtb needs dtc (scripts/setup.sh build)" >&2; exit 2; }
+	raw=$(mktemp)
+	"$QEMU" -M "virt,dumpdtb=$raw" -cpu "$cpu" -smp "$smp" -m "$mem" -nographic \
+		-monitor none "${bios_arg[@]}" >/dev/null 2>&1
+	status=$?
+	[ "$status" = 0 ] && [ -s "$raw" ] || { echo "run.sh: QEMU could not dump its device tree (status $status)" >&2; rm -f "$raw"; exit 2; }
+	case "$1" in *.dts) fmt=dts ;; *) fmt=dtb ;; esac
+	{ dtc -q -I dtb -O dts "$raw" && echo '/ { chosen { /delete-property/ rng-seed; }; };'; } |
+		dtc -q -I dts -O "$fmt" -o "$1"
+	status=$?
+	rm -f "$raw"
+	[ "$status" = 0 ] || { echo "run.sh: dtc could not rewrite QEMU's device tree" >&2; exit 2; }
+	echo "run.sh: QEMU's device tree for -smp $smp -m $mem -cpu $cpu written to $1" >&2
+	exit 0
+}
+[ -n "$dumpdtb" ] && dump_dtb "$dumpdtb"
+
+# --load FILE@ADDR: raw bytes at a host address (-device loader).
+load_args=()
+for l in "${loads[@]}"; do
+	f=${l%@*} a=${l##*@}
+	[ "$f" != "$l" ] && [ -f "$f" ] && [[ "$a" =~ ^(0x[0-9a-fA-F]+|[0-9]+)$ ]] ||
+		{ echo "run.sh: --load '$l' is not FILE@ADDR with an existing FILE" >&2; exit 2; }
+	load_args+=(-device "loader,file=$f,addr=$a,force-raw=on")
+done
+dtb_args=()
+if [ -n "$dtb" ]; then
+	[ -f "$dtb" ] || { echo "run.sh: --dtb $dtb: no such file" >&2; exit 2; }
+	dtb_args=(-dtb "$dtb")
+fi
+
 image_args=()
 linux_append=""
 if [ "$linux" = 1 ]; then
@@ -244,7 +297,8 @@ fi
 
 qemu=("$QEMU" -M virt -cpu "$cpu" -smp "$smp" -m "$mem"
 	-nographic -monitor none "${serial[@]}" "${bios_arg[@]}"
-	-kernel "$kernel" "${uboot_args[@]}" "${image_args[@]}" -append "$append" $icount)
+	-kernel "$kernel" "${uboot_args[@]}" "${image_args[@]}" "${load_args[@]}"
+	"${dtb_args[@]}" -append "$append" $icount)
 
 echo "run.sh: platform $platform: QEMU $QEMU_VERSION, firmware $fw_file (-bios $bios)" >&2
 

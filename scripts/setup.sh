@@ -2,7 +2,9 @@
 # Install the Debian 12 packages tracevisor needs, or name the missing ones.
 #
 # Usage: scripts/setup.sh [build|run|test|lint|linux|qemu10|all]
-#   build : cross compiler, bare-metal libc, device-tree compiler
+#   build : cross compiler, bare-metal libc, device-tree compiler (dtc: the
+#           guest DT test, run.sh --dumpdtb and the device trees of
+#           tests/system/test_vms_dt.sh)
 #   run   : build + QEMU and OpenSBI
 #   test  : run + host test dependencies (cmocka, clang for sanitizers,
 #           clang's runtime libraries for libFuzzer, babeltrace2 to read

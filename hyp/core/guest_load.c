@@ -49,8 +49,29 @@ static const struct builtin_guest {
 				sbi_conform_guest_end, &sbi_conform_guest_base },
 };
 
+/* Where VM `vm`'s image waits in host memory: its own (a module of its
+ * device tree node), else VM 0's tv.image with the initramfs. */
+struct image_src {
+	uint64_t addr, size;
+	const char *what;	    /* in messages: "tv.image", the module's path */
+	uint64_t istart, iend;	    /* its initramfs, if any */
+};
+
+static struct image_src image_of(const struct vm *vm)
+{
+	const struct vm_desc *d = &opt.vm[vm->id];
+	if (vm->id && d->image_size)
+		return (struct image_src){ d->image, d->image_size, d->image_from, 0, 0 };
+	return (struct image_src){ opt.image, opt.image_size, "tv.image", platform.initrd_start,
+				   platform.initrd_end };
+}
+
 uint64_t vm_guest_ram_base(const struct vm *vm)
 {
+	/* tv.guest_ram_base moves the RAM of VM 0's image (and of the VMs
+	 * that run it too); a VM's own image gets QEMU virt's RAM base. */
+	if (vm->guest == GUEST_IMAGE && vm->id && opt.vm[vm->id].image_size)
+		return TV_GPA_RAM_DEFAULT;
 	if (vm->guest == GUEST_IMAGE)
 		return opt.guest_ram_base_set ? opt.guest_ram_base : TV_GPA_RAM_DEFAULT;
 	const struct builtin_guest *g = &builtin_guests[vm->guest];
@@ -93,6 +114,42 @@ static const char *initrd_source(void)
 	return opt.initrd_end ? "tv.initrd" : "the initramfs in /chosen";
 }
 
+/* Two boot images in one host range: copying one would copy part of the
+ * other, a guest nobody asked for. */
+static void check_apart(const char *a, uint64_t abase, uint64_t asize, const char *b,
+			uint64_t bbase, uint64_t bsize)
+{
+	if (abase < bbase + bsize && bbase < abase + asize)
+		hyp_panic("%s (host %#llx-%#llx) overlaps %s (host %#llx-%#llx)", a,
+			  (unsigned long long)abase, (unsigned long long)(abase + asize - 1), b,
+			  (unsigned long long)bbase, (unsigned long long)(bbase + bsize - 1));
+}
+
+/* Each VM's own image (a device tree module): host RAM, none of the
+ * firmware's or the hypervisor's, clear of every other boot image. */
+static void reserve_vm_images(uint64_t istart, uint64_t iend)
+{
+	for (unsigned i = 1; i < opt.nvms; i++) {
+		const struct vm_desc *d = &opt.vm[i];
+		if (!d->image_size)
+			continue;
+		char what[64];
+		snprintf(what, sizeof(what), "%s reg", d->image_from);
+		check_host_range(what, d->image, d->image_size, false);
+		if (opt.guest == GUEST_IMAGE)
+			check_apart(what, d->image, d->image_size, "tv.image", opt.image,
+				    opt.image_size);
+		if (iend > istart)
+			check_apart(what, d->image, d->image_size, initrd_source(), istart,
+				    iend - istart);
+		for (unsigned j = 1; j < i; j++)
+			if (opt.vm[j].image_size)
+				check_apart(what, d->image, d->image_size, opt.vm[j].image_from,
+					    opt.vm[j].image, opt.vm[j].image_size);
+		mem_reserve(d->image, d->image_size);
+	}
+}
+
 void vm_reserve_boot_images(void)
 {
 	uint64_t istart = platform.initrd_start, iend = platform.initrd_end;
@@ -109,17 +166,16 @@ void vm_reserve_boot_images(void)
 			opt.image_size = h.image_size;
 		}
 		check_host_range("tv.image", opt.image, opt.image_size, false);
-		if (iend > istart && istart < opt.image + opt.image_size && opt.image < iend)
-			hyp_panic("%s (host %#llx-%#llx) overlaps tv.image (host %#llx-%#llx)",
-				  initrd_source(), (unsigned long long)istart,
-				  (unsigned long long)(iend - 1), (unsigned long long)opt.image,
-				  (unsigned long long)(opt.image + opt.image_size - 1));
+		if (iend > istart)
+			check_apart(initrd_source(), istart, iend - istart, "tv.image", opt.image,
+				    opt.image_size);
 		mem_reserve(opt.image, opt.image_size);
 	}
 	if (iend > istart) {
 		check_host_range(initrd_source(), istart, iend - istart, !opt.initrd_end);
 		mem_reserve(istart, iend - istart);
 	}
+	reserve_vm_images(istart, iend);
 }
 
 /* A built-in guest: copied to the start of guest RAM, entered there. */
@@ -150,8 +206,9 @@ static void perm_text(char out[4], uint32_t flags)
  * each ELF segment's memory beyond its file bytes (its .bss) zero. */
 static void load_image(struct vm *vm)
 {
-	const uint8_t *src = (const void *)(uintptr_t)opt.image;
-	uint64_t len = opt.image_size;
+	const struct image_src is = image_of(vm);
+	const uint8_t *src = (const void *)(uintptr_t)is.addr;
+	uint64_t len = is.size;
 	enum bi_format fmt = bi_detect(src, len);
 	static struct bi_elf elf;
 	static char names[BI_MAX_SEGMENTS][24];
@@ -164,8 +221,8 @@ static void load_image(struct vm *vm)
 	case BI_ELF:
 		err = bi_elf_parse(src, len, &elf, msg, sizeof(msg));
 		if (err)
-			hyp_panic("tv.image (host %#llx, %llu bytes): not a loadable ELF file: %s",
-				  (unsigned long long)opt.image, (unsigned long long)len, msg);
+			hyp_panic("%s (host %#llx, %llu bytes): not a loadable ELF file: %s",
+				  is.what, (unsigned long long)is.addr, (unsigned long long)len, msg);
 		for (unsigned i = 0; i < elf.nseg; i++) {
 			snprintf(names[i], sizeof(names[i]), "ELF segment %u", elf.seg[i].index);
 			r[n++] = (struct bi_range){ elf.seg[i].paddr, elf.seg[i].memsz, names[i] };
@@ -176,8 +233,8 @@ static void load_image(struct vm *vm)
 		struct bi_linux h;
 		err = bi_linux_parse(src, len, &h);
 		if (err)
-			hyp_panic("tv.image (host %#llx, %llu bytes): bad RISC-V Linux Image "
-				  "header: %s", (unsigned long long)opt.image,
+			hyp_panic("%s (host %#llx, %llu bytes): bad RISC-V Linux Image "
+				  "header: %s", is.what, (unsigned long long)is.addr,
 				  (unsigned long long)len, bi_strerror(err));
 		if (!IS_ALIGNED(h.text_offset, PAGE_SIZE) || h.text_offset >= vm->ram_size)
 			hyp_panic("Linux Image: text_offset %#llx is not a page offset inside "
@@ -196,8 +253,7 @@ static void load_image(struct vm *vm)
 	}
 	r[n++] = (struct bi_range){ vm->fdt_gpa, GUEST_FDT_MAX, "the guest's device tree" };
 
-	uint64_t isize = platform.initrd_end > platform.initrd_start ?
-		platform.initrd_end - platform.initrd_start : 0;
+	uint64_t isize = is.iend > is.istart ? is.iend - is.istart : 0;
 	if (isize) {
 		/* Just below the device tree, at the top of guest RAM. */
 		if (isize > vm->fdt_gpa - vm->ram_gpa)
@@ -210,10 +266,10 @@ static void load_image(struct vm *vm)
 		r[n++] = (struct bi_range){ vm->initrd_gpa, isize, "the initramfs" };
 	}
 	if (bi_check_ranges(r, n, vm->ram_gpa, vm->ram_size, msg, sizeof(msg)) != 0)
-		hyp_panic("cannot load tv.image (%s, %llu bytes): %s", bi_format_name(fmt),
+		hyp_panic("cannot load %s (%s, %llu bytes): %s", is.what, bi_format_name(fmt),
 			  (unsigned long long)len, msg);
 
-	hyp_log("VM %u: tv.image: %s, %llu bytes, entry GPA %#llx\n", vm->id,
+	hyp_log("VM %u: %s: %s, %llu bytes, entry GPA %#llx\n", vm->id, is.what,
 		bi_format_name(fmt), (unsigned long long)len, (unsigned long long)vm->entry_gpa);
 	if (fmt == BI_ELF) {
 		for (unsigned i = 0; i < elf.nseg; i++) {
@@ -239,7 +295,7 @@ static void load_image(struct vm *vm)
 	}
 	if (isize) {
 		mem_copy_fast(vm_gpa_to_hva(vm, vm->initrd_gpa, isize),
-			      (const void *)(uintptr_t)platform.initrd_start, isize);
+			      (const void *)(uintptr_t)is.istart, isize);
 		hyp_log("VM %u: initramfs %llu bytes at GPA %#llx (from %s)\n", vm->id,
 			(unsigned long long)isize, (unsigned long long)vm->initrd_gpa,
 			initrd_source());

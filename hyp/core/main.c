@@ -14,6 +14,7 @@
 #include "smp.h"
 #include "vcpu.h"
 #include "vm.h"
+#include "vm_dt.h"
 
 /* A stack per vCPU: vCPU structure i uses stack i. The first vCPU of hart
  * slot s is structure s (hyp/arch/entry.S starts the hart on stack s);
@@ -227,9 +228,6 @@ static void place_vms(unsigned usable)
 	for (unsigned i = 0; i < nvms; i++) {
 		struct vm *vm = &vms[i];
 		vm->guest = i ? opt.vm[i].guest : opt.guest;
-		if (vm->guest == GUEST_IMAGE && opt.guest != GUEST_IMAGE)
-			hyp_panic("tv.vm%u: guest:image runs VM 0's image (tv.image), and VM 0 "
-				  "has none", i);
 		if (i)
 			memcpy(vm->name, opt.vm[i].name, sizeof(vm->name));
 		else
@@ -273,6 +271,8 @@ void hyp_main(unsigned long hart, const void *fdt)
 	if (fdt_ok != 0)
 		hyp_panic("cannot use the device tree passed in a1");
 	options_parse(platform.bootargs);
+	vm_dt_parse(platform_fdt());
+	vm_descs_check();
 	if (opt.initrd_end) { /* tv.initrd overrides /chosen's */
 		platform.initrd_start = opt.initrd_start;
 		platform.initrd_end = opt.initrd_end;

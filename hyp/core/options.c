@@ -116,28 +116,53 @@ static bool pick(const char *s, const char *const *names, int n, int *out)
 	return false;
 }
 
-/* One KEY:VALUE of a VM description. A bad one refuses the run before any
+/* A VM description from the device tree names its node ("/chosen/vm1"),
+ * one from bootargs its word ("tv.vm1"). */
+static bool from_dt(const struct vm_desc *d)
+{
+	return d->origin[0] == '/';
+}
+
+struct vm_desc *vm_desc_begin(unsigned n, const char *origin)
+{
+	if (n == 0 || n >= MAX_VMS)
+		hyp_panic("%s: VMs are numbered 1 to %d here (VM 0 is described by tv.guest, "
+			  "tv.vcpus, tv.guest_mem)", origin, MAX_VMS - 1);
+	struct vm_desc *d = &opt.vm[n];
+	if (d->given && !strcmp(d->origin, origin))
+		hyp_panic("%s is described twice", origin);
+	if (d->given)
+		hyp_panic("VM %u is described twice: by %s and by %s (bootargs or the device "
+			  "tree, not both)", n, d->origin, origin);
+	*d = (struct vm_desc){ .given = true, .guest = GUEST_TEST, .vcpus = 1, .mem = MiB(64) };
+	snprintf(d->origin, sizeof(d->origin), "%s", origin);
+	snprintf(d->name, sizeof(d->name), "vm%u", n);
+	return d;
+}
+
+/* One field of a VM description. A bad one refuses the run before any
  * guest starts: a VM half described would run something else than asked. */
-static void vm_desc_key(unsigned n, struct vm_desc *d, const char *key, const char *val)
+void vm_desc_set(struct vm_desc *d, const char *key, const char *spelled, const char *val)
 {
 	static const char *const guests[] = { "test", "bench", "image", "hostile",
 					      "validate", "smp", "sbi_conform" };
+	const char *o = d->origin;
 	uint64_t v;
 	int i;
 	if (!strcmp(key, "guest")) {
 		if (!pick(val, guests, 7, &i) || i == GUEST_VALIDATE)
-			hyp_panic("tv.vm%u: guest:%s is not a guest a second VM can run "
-				  "(test, hostile, smp, bench, sbi_conform, or image: VM 0's "
-				  "tv.image with its initramfs)", n, val);
+			hyp_panic("%s: %s%s is not a guest a second VM can run (test, hostile, "
+				  "smp, bench, sbi_conform, or image: VM 0's tv.image with its "
+				  "initramfs)", o, spelled, val);
 		d->guest = (enum guest_choice)i;
 	} else if (!strcmp(key, "vcpus")) {
 		if (!parse_size(val, &v) || v < 1 || v > MAX_HARTS)
-			hyp_panic("tv.vm%u: vcpus:%s is not a number from 1 to %d", n, val,
+			hyp_panic("%s: %s%s is not a number from 1 to %d", o, spelled, val,
 				  MAX_HARTS);
 		d->vcpus = (unsigned)v;
 	} else if (!strcmp(key, "mem")) {
 		if (!parse_size(val, &v) || v < MiB(4) || v > GiB(64))
-			hyp_panic("tv.vm%u: mem:%s is not a size from 4M to 64G", n, val);
+			hyp_panic("%s: %s%s is not a size from 4M to 64G", o, spelled, val);
 		d->mem = ALIGN_UP(v, MiB(2));
 	} else if (!strcmp(key, "name")) {
 		size_t len = strlen(val);
@@ -146,17 +171,55 @@ static void vm_desc_key(unsigned n, struct vm_desc *d, const char *key, const ch
 			ok = (val[k] >= 'a' && val[k] <= 'z') || (val[k] >= '0' && val[k] <= '9') ||
 			     val[k] == '-' || val[k] == '_';
 		if (!ok)
-			hyp_panic("tv.vm%u: name:%s must be 1 to %zu characters of a-z, 0-9, - "
-				  "and _", n, val, sizeof(d->name) - 1);
+			hyp_panic("%s: %s%s must be 1 to %zu characters of a-z, 0-9, - and _", o,
+				  spelled, val, sizeof(d->name) - 1);
 		memcpy(d->name, val, len + 1);
 	} else if (!strcmp(key, "harts")) {
 		if (!parse_size(val, &v) || v >= MAX_HARTS)
-			hyp_panic("tv.vm%u: harts:%s is not a hart slot from 0 to %d (the VM's "
-				  "vCPU i time-shares slot harts + i)", n, val, MAX_HARTS - 1);
+			hyp_panic("%s: %s%s is not a hart slot from 0 to %d (the VM's vCPU i "
+				  "time-shares slot harts + i)", o, spelled, val, MAX_HARTS - 1);
 		d->shared = true;
 		d->first_slot = (unsigned)v;
 	} else {
-		hyp_panic("tv.vm%u: unknown key '%s' (guest, vcpus, mem, name, harts)", n, key);
+		hyp_panic("%s: unknown key '%s' (guest, vcpus, mem, name, harts)", o, key);
+	}
+}
+
+void vm_desc_set_image(struct vm_desc *d, uint64_t addr, uint64_t size, const char *from)
+{
+	if (d->image_size)
+		hyp_panic("%s: a second image (%s besides %s): a VM runs one", d->origin, from,
+			  d->image_from);
+	if (!size || addr + size < addr)
+		hyp_panic("%s: host range %#llx size %#llx is empty or wraps past 2^64", from,
+			  (unsigned long long)addr, (unsigned long long)size);
+	d->image = addr;
+	d->image_size = size;
+	d->guest = GUEST_IMAGE;
+	snprintf(d->image_from, sizeof(d->image_from), "%s", from);
+}
+
+void vm_desc_end(const struct vm_desc *d)
+{
+	unsigned n = (unsigned)(d - opt.vm);
+	if (n + 1 > opt.nvms)
+		opt.nvms = n + 1;
+}
+
+void vm_descs_check(void)
+{
+	for (unsigned i = 1; i < opt.nvms; i++) {
+		const struct vm_desc *last = &opt.vm[opt.nvms - 1];
+		if (!opt.vm[i].given)
+			hyp_panic("%s is described but %s%u is not: number VMs from 1 without "
+				  "gaps", last->origin, from_dt(last) ? "/chosen/vm" : "tv.vm", i);
+	}
+	for (unsigned i = 1; i < opt.nvms; i++) {
+		const struct vm_desc *d = &opt.vm[i];
+		if (d->guest == GUEST_IMAGE && !d->image_size && opt.guest != GUEST_IMAGE)
+			hyp_panic("%s: %s runs VM 0's image (tv.image), and VM 0 has none",
+				  d->origin, from_dt(d) ? "tracevisor,guest = \"image\"" :
+				  "guest:image");
 	}
 }
 
@@ -165,31 +228,25 @@ static bool apply_vm_desc(const char *name, const char *val)
 {
 	if (strncmp(name, "vm", 2) != 0 || name[2] < '0' || name[2] > '9' || name[3])
 		return false;
-	unsigned n = (unsigned)(name[2] - '0');
-	if (n == 0 || n >= MAX_VMS)
-		hyp_panic("tv.%s: VMs are numbered 1 to %d here (VM 0 is described by tv.guest, "
-			  "tv.vcpus, tv.guest_mem)", name, MAX_VMS - 1);
-	struct vm_desc *d = &opt.vm[n];
-	if (d->given)
-		hyp_panic("tv.vm%u is described twice", n);
-	*d = (struct vm_desc){ .given = true, .guest = GUEST_TEST, .vcpus = 1, .mem = MiB(64) };
-	snprintf(d->name, sizeof(d->name), "vm%u", n);
-	char item[64];
+	char origin[8];
+	snprintf(origin, sizeof(origin), "tv.%s", name);
+	struct vm_desc *d = vm_desc_begin((unsigned)(name[2] - '0'), origin);
+	char item[64], spelled[64];
 	while (*val) {
 		size_t len = strcspn(val, ",");
 		if (len == 0 || len >= sizeof(item))
-			hyp_panic("tv.vm%u: empty or over-long item in '%s'", n, val);
+			hyp_panic("%s: empty or over-long item in '%s'", origin, val);
 		memcpy(item, val, len);
 		item[len] = 0;
 		char *colon = strchr(item, ':');
 		if (!colon)
-			hyp_panic("tv.vm%u: '%s' is not KEY:VALUE", n, item);
+			hyp_panic("%s: '%s' is not KEY:VALUE", origin, item);
 		*colon = 0;
-		vm_desc_key(n, d, item, colon + 1);
+		snprintf(spelled, sizeof(spelled), "%s:", item);
+		vm_desc_set(d, item, spelled, colon + 1);
 		val += len + (val[len] == ',');
 	}
-	if (n + 1 > opt.nvms)
-		opt.nvms = n + 1;
+	vm_desc_end(d);
 	return true;
 }
 

@@ -18,11 +18,15 @@ enum guest_choice { GUEST_TEST, GUEST_BENCH, GUEST_IMAGE, GUEST_HOSTILE, GUEST_V
 
 /* Up to MAX_VMS VMs. VM 0 is described by the options below (tv.guest,
  * tv.vcpus, tv.guest_mem, tv.image...); VM N >= 1 by one word
- * tv.vmN=KEY:VALUE,... (README.md, "Several VMs"). */
+ * tv.vmN=KEY:VALUE,... in bootargs, or by a node /chosen/vmN of the
+ * host's device tree (vm_dt.c); README.md, "Several VMs". Both sources
+ * fill a vm_desc through the same functions (vm_desc_begin, vm_desc_set,
+ * vm_desc_set_image, vm_desc_end), which hold every check. */
 #define MAX_VMS 4
 _Static_assert(MAX_VCPUS >= MAX_HARTS * MAX_VMS, "a vCPU of each VM on each hart");
 struct vm_desc {
 	bool given;
+	char origin[24];	 /* who described it: "tv.vm1", "/chosen/vm1" */
 	enum guest_choice guest; /* guest:test|hostile|smp|bench|sbi_conform */
 	unsigned vcpus;		 /* vcpus:N */
 	uint64_t mem;		 /* mem:SIZE */
@@ -31,6 +35,9 @@ struct vm_desc {
 	unsigned first_slot;	 /* harts:S: its vCPU i runs on hart slot S + i,
 				  * time-shared with the other VMs placed there
 				  * (hyp/core/sched.c); without it, harts of its own */
+	uint64_t image;		 /* its own image's host range (a device tree */
+	uint64_t image_size;	 /* module), 0 = none: guest:image is VM 0's */
+	char image_from[48];	 /* e.g. "/chosen/vm1/module@8e000000" */
 };
 
 struct options {
@@ -70,5 +77,25 @@ extern struct options opt;
 
 /* Parse bootargs; prints one line per word it cannot understand. */
 void options_parse(const char *bootargs);
+
+/* Describing VM n (1 <= n < MAX_VMS), from bootargs or the device tree.
+ * Every function refuses bad input with hyp_panic, naming `origin` and
+ * the key as its source spells it, before any guest runs.
+ * vm_desc_begin: a VM number out of range, or a VM described twice (by
+ * one source or by both), is refused; the defaults are set.
+ * vm_desc_set: one field; `key` is guest, vcpus, mem, name or harts,
+ * `spelled` how the source names it in messages ("vcpus:", "cpus="),
+ * `val` its value as text ("2", "65536K", "hostile").
+ * vm_desc_set_image: its own image at host [addr, addr + size) (checked
+ * against host RAM and the other boot images in vm_reserve_boot_images).
+ * vm_desc_end: the description is whole. */
+struct vm_desc *vm_desc_begin(unsigned n, const char *origin);
+void vm_desc_set(struct vm_desc *d, const char *key, const char *spelled, const char *val);
+void vm_desc_set_image(struct vm_desc *d, uint64_t addr, uint64_t size, const char *from);
+void vm_desc_end(const struct vm_desc *d);
+
+/* After bootargs and the device tree: the VMs are numbered from 1 without
+ * gaps, and a guest:image VM has VM 0's image to run. */
+void vm_descs_check(void);
 
 #endif

@@ -50,8 +50,9 @@ struct vm {
 };
 
 /* Check the host ranges of the boot images QEMU loaded (tv.image,
- * tv.kernel, tv.initrd, -initrd) and keep them out of the allocator until
- * vm_create has copied them (guest_load.c). */
+ * tv.kernel, tv.initrd, -initrd, each VM's own image from a device tree
+ * module) and keep them out of the allocator until vm_create has copied
+ * them (guest_load.c). */
 void vm_reserve_boot_images(void);
 
 /* Create VM `id` with `ram_size` bytes of RAM and load its guest (built-in
