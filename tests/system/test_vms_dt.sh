@@ -103,6 +103,30 @@ has "own image: VM 1 (bootargs) passes every step" "^\[vm1\] guest: ([0-9]+) of 
 "$TVTRACE" -r "$LOG" >"$LOG.records" 2>/dev/null
 check "own image: its UART writes are in the trace under vm2" grep -q ' vm2-vcpu0 mmio  *write 1 byte gpa=0x10000000 ' "$LOG.records"
 
+# ---- time-shared placement from the device tree --------------------------------
+# The same image as VM 1 on VM 0's hart (tracevisor,harts = <0>): a guest
+# built for QEMU virt by someone else takes turns with the test guest.
+dtb shared <<EOF
+	vm1 {
+		compatible = "tracevisor,vm";
+		cpus = <1>;
+		memory = <0x0 0x10000>;
+		tracevisor,harts = <0>;
+		#address-cells = <2>;
+		#size-cells = <2>;
+		module@8e000000 {
+			compatible = "multiboot,kernel", "multiboot,module";
+			reg = <0x0 0x8e000000 0x0 $size>;
+		};
+	};
+EOF
+boot vms-dt-shared --smp 2 --dtb "$tmp/shared.dtb" --load "$B/virt-hello.elf@0x8e000000"
+status_is "time-shared from the device tree: QEMU exits 0" 0
+has "time-shared from the device tree: VM 1 placed on hart slot 0 with VM 0" \
+	"^tracevisor: hart slot 0 is time-shared, round robin with a 10 ms slice: vm0-vcpu0, vm1-vcpu0$"
+has "time-shared from the device tree: its PASS stopped VM 1" "^tracevisor: \[vm1\] the guest wrote PASS \(0x5555\) to its test finisher$"
+has "time-shared from the device tree: VM 0 passes every step" "^\[vm0\] guest: ([0-9]+) of \1 steps passed$"
+
 # ---- refused before any guest runs ---------------------------------------------
 # refused NAME PATTERN [run.sh options]: the device tree $tmp/NAME.dtb
 # (made by dtb NAME just before) is refused with PATTERN.
