@@ -170,7 +170,10 @@ void sched_poll(struct vcpu *v)
 uint64_t sched_deadline(const struct vcpu *v)
 {
 	const struct hart_rq *rq = v->rq;
-	uint64_t d = rq->slice_end;
+	/* The slice matters only while v runs and another vCPU is ready: a
+	 * passed slice end with no one to switch to would keep the timer
+	 * pending (a wait would spin on it). */
+	uint64_t d = v->sched == SCHED_READY && others_ready(rq, v) ? rq->slice_end : NEVER;
 	for (unsigned i = 0; i < rq->n; i++) {
 		const struct vcpu *w = rq->v[i];
 		if (w->sched == SCHED_GONE)
