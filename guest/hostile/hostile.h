@@ -122,6 +122,9 @@ void attack_trace_filter_last(void);
 /* trace_cycles.c: stop and rewind cycle/instret through SBI PMU. */
 void attack_trace_cycles(void);
 
+/* shared.c: a time-shared hart's registers (only when it is shared). */
+void attack_shared_hart(void);
+
 /* Variants chosen by hostile=NAME in /chosen/bootargs. */
 void variant_doublefault(void) __attribute__((noreturn));
 void variant_spin(void) __attribute__((noreturn));

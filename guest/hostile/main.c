@@ -251,6 +251,7 @@ void guest_main(unsigned long hart, const void *fdt)
 		attack_sbi();
 		attack_csrs();
 		attack_storm();
+		attack_shared_hart();
 	}
 	attack_trace();
 

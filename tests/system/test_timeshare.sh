@@ -78,6 +78,19 @@ check "trace of a shared hart: VMs with VMIDs of their own need no flush" test "
 check "trace of a shared hart: the summary has a section per VM" bash -c "
 	grep -q '^Analyze events for vm0:\$' '$LOG.summary' && grep -q '^Analyze events for vm1:\$' '$LOG.summary'"
 
+# --- two hostile guests on one hart: what one leaves in the hart's ------
+# registers (FP, fcsr, sscratch, scounteren) never reaches the other, and
+# what each keeps there survives the other's turns (guest/hostile/shared.c)
+boot ts-two-hostile --smp 1 --append "tv.guest=hostile tv.vm1=guest:hostile,harts:0"
+status_is "two hostile guests on one hart: QEMU exits 0" 0
+for vm in vm0 vm1; do
+	has "two hostile guests: $vm's FP registers and fcsr are its own after the other's turns" \
+		"^\[$vm\] attempt [0-9]+: f0-f31 and fcsr across other VMs' turns on our hart: 32 of 32 registers ours at worst, frm lost 0 times, in [0-9]+ rounds .* - contained$"
+	has "two hostile guests: $vm's sscratch and scounteren are its own after the other's turns" \
+		"^\[$vm\] attempt [0-9]+: sscratch and scounteren across other VMs' turns: lost in 0 of [0-9]+ rounds, .* - contained$"
+	has "two hostile guests: $vm has no escape" "^\[$vm\] hostile: [0-9]+ attempts, 0 escapes$"
+done
+
 # --- no VMIDs to tell the VMs apart: each switch flushes ---------------
 boot ts-novmid --smp 1 --append "tv.vm1=guest:test,harts:0 tv.vmids=off tv.control_vm=1 tv.ring=16384"
 status_is "tv.vmids=off: QEMU exits 0" 0

@@ -1,0 +1,127 @@
+/*
+ * Attacks on a time-shared hart (tv.vmN=...,harts:S): what one VM leaves
+ * in the hart's registers must not reach another, and what it keeps there
+ * must survive the other VM's turns. The hypervisor saves and loads the
+ * floating-point registers, fcsr and the supervisor CSRs that have no VS
+ * copy (hyp/core/vcpu_state.h) at every switch; run two hostile guests on
+ * one hart (each fills with a pattern of its own VM) and a missing save
+ * shows as the other VM's values here.
+ */
+#include "hostile.h"
+
+/* How many vCPUs take turns on our hart, and how often it switched. */
+static uint64_t hart_vcpus(void)
+{
+	return td_read(TV_TESTDEV_HART_VCPUS);
+}
+
+static uint64_t switches(void)
+{
+	return td_read(TV_TESTDEV_SWITCHES);
+}
+
+/* Spin (no exit of our own but the test device reads) until the hart gave
+ * itself away at least twice, at most 2 s. */
+static uint64_t sit_out_turns(void)
+{
+	uint64_t s0 = switches();
+	uint64_t until = csr_read(CSR_TIME) + 2 * mach.timebase_hz;
+	while (switches() < s0 + 2 && csr_read(CSR_TIME) < until) {
+		uint64_t t = csr_read(CSR_TIME) + mach.timebase_hz / 1000;
+		while (csr_read(CSR_TIME) < t)
+			;
+	}
+	return switches() - s0;
+}
+
+/* f0..f31 := base ^ i, fcsr's rounding mode := frm; then read back. */
+static void fp_fill(uint64_t base, uint64_t frm)
+{
+#define FILL(n) __asm__ volatile(".option push\n.option arch, +d\n fmv.d.x f" #n ", %0\n.option pop" ::"r"(base ^ n))
+	FILL(0); FILL(1); FILL(2); FILL(3); FILL(4); FILL(5); FILL(6); FILL(7);
+	FILL(8); FILL(9); FILL(10); FILL(11); FILL(12); FILL(13); FILL(14); FILL(15);
+	FILL(16); FILL(17); FILL(18); FILL(19); FILL(20); FILL(21); FILL(22); FILL(23);
+	FILL(24); FILL(25); FILL(26); FILL(27); FILL(28); FILL(29); FILL(30); FILL(31);
+#undef FILL
+	__asm__ volatile(".option push\n.option arch, +d\n fsrm zero, %0\n.option pop" ::"r"(frm));
+}
+
+/* How many of f0..f31 still hold base ^ i, and fcsr's rounding mode. */
+static unsigned fp_intact(uint64_t base, uint64_t *frm)
+{
+	uint64_t got[32];
+#define READ(n) __asm__ volatile(".option push\n.option arch, +d\n fmv.x.d %0, f" #n "\n.option pop" : "=r"(got[n]))
+	READ(0); READ(1); READ(2); READ(3); READ(4); READ(5); READ(6); READ(7);
+	READ(8); READ(9); READ(10); READ(11); READ(12); READ(13); READ(14); READ(15);
+	READ(16); READ(17); READ(18); READ(19); READ(20); READ(21); READ(22); READ(23);
+	READ(24); READ(25); READ(26); READ(27); READ(28); READ(29); READ(30); READ(31);
+#undef READ
+	__asm__ volatile(".option push\n.option arch, +d\n frrm %0\n.option pop" : "=r"(*frm));
+	unsigned ok = 0;
+	for (unsigned i = 0; i < 32; i++)
+		ok += got[i] == (base ^ i);
+	return ok;
+}
+
+/* Rounds of: fill the registers with values of our own VM, let the other
+ * vCPUs have the hart (two switches: out and back), check; for 1 s and at
+ * least 8 rounds. Two hostile VMs on one hart run this loop at about the
+ * same time (they run the same attacks before it, a fraction of a second
+ * apart), so each fills its registers during the other's rounds: a
+ * register the hypervisor does not switch shows the other VM's value. sscratch is
+ * vsscratch (a VS CSR); scounteren has no VS copy, so the hypervisor must
+ * swap it ("Hypervisor and Virtual Supervisor CSRs"). */
+#define ROUNDS 8
+#define ROUNDS_FOR_S 1
+
+static void attack_turns(uint64_t pattern)
+{
+	/* rounding mode and scounteren (CY, IR bits) differ by VM too */
+	uint64_t frm_mine = (pattern >> 32) & 1 ? 2 : 3;
+	uint64_t counteren_mine = (pattern >> 32) & 1 ? 0x1 : 0x5;
+	uint64_t scratch0 = csr_read(CSR_SSCRATCH), counteren0 = csr_read(CSR_SCOUNTEREN);
+	unsigned worst = 32, frm_lost = 0, csr_lost = 0;
+	uint64_t turns = 0;
+	char out[112];
+	csr_set(CSR_SSTATUS, SSTATUS_FS_INITIAL); /* FP on (our vsstatus) */
+	uint64_t until = csr_read(CSR_TIME) + ROUNDS_FOR_S * mach.timebase_hz;
+	unsigned r;
+	for (r = 0; r < ROUNDS || csr_read(CSR_TIME) < until; r++) {
+		uint64_t mine = pattern ^ ((uint64_t)r << 40), frm;
+		fp_fill(mine, frm_mine);
+		csr_write(CSR_SSCRATCH, mine);
+		csr_write(CSR_SCOUNTEREN, counteren_mine);
+		turns += sit_out_turns();
+		unsigned ok = fp_intact(mine, &frm);
+		worst = ok < worst ? ok : worst;
+		frm_lost += frm != frm_mine;
+		csr_lost += csr_read(CSR_SSCRATCH) != mine ||
+			    csr_read(CSR_SCOUNTEREN) != counteren_mine;
+	}
+	csr_write(CSR_SSCRATCH, scratch0);
+	csr_write(CSR_SCOUNTEREN, counteren0);
+	enum verdict enough = turns >= 2 * r ? CONTAINED : DIFFERS;
+
+	attempt_begin();
+	snprintf(out, sizeof(out), "%u of 32 registers ours at worst, frm lost %u times, in %u rounds",
+		 worst, frm_lost, r);
+	attempt_end("f0-f31 and fcsr across other VMs' turns on our hart", out,
+		    "32 of 32 ours, frm never lost, two switches a round",
+		    worst == 32 && !frm_lost ? enough : ESCAPE);
+	attempt_begin();
+	snprintf(out, sizeof(out), "lost in %u of %u rounds, %lu switches", csr_lost, r,
+		 (unsigned long)turns);
+	attempt_end("sscratch and scounteren across other VMs' turns", out,
+		    "never lost, two switches a round", !csr_lost ? enough : ESCAPE);
+}
+
+void attack_shared_hart(void)
+{
+	uint64_t turns = hart_vcpus();
+	if (turns < 2)
+		return; /* a hart of our own: nothing to share */
+	printf("hostile: our hart is time-shared by %lu vCPUs\n", (unsigned long)turns);
+	/* Our VM's own pattern (the test device mixes in the VM id), so two
+	 * hostile VMs on one hart fill with different values. */
+	attack_turns(td_read(TV_TESTDEV_FILL_PATTERN_REG));
+}
