@@ -20,15 +20,20 @@ static uint64_t switches(void)
 	return td_read(TV_TESTDEV_SWITCHES);
 }
 
+static uint64_t time_now(void)
+{
+	return csr_read(CSR_TIME);
+}
+
 /* Spin (no exit of our own but the test device reads) until the hart gave
  * itself away at least twice, at most 2 s. */
 static uint64_t sit_out_turns(void)
 {
 	uint64_t s0 = switches();
-	uint64_t until = csr_read(CSR_TIME) + 2 * mach.timebase_hz;
-	while (switches() < s0 + 2 && csr_read(CSR_TIME) < until) {
-		uint64_t t = csr_read(CSR_TIME) + mach.timebase_hz / 1000;
-		while (csr_read(CSR_TIME) < t)
+	uint64_t until = time_now() + 2 * mach.timebase_hz;
+	while (switches() < s0 + 2 && time_now() < until) {
+		uint64_t t = time_now() + mach.timebase_hz / 1000;
+		while (time_now() < t)
 			;
 	}
 	return switches() - s0;
@@ -37,7 +42,7 @@ static uint64_t sit_out_turns(void)
 /* f0..f31 := base ^ i, fcsr's rounding mode := frm; then read back. */
 static void fp_fill(uint64_t base, uint64_t frm)
 {
-#define FILL(n) __asm__ volatile(".option push\n.option arch, +d\n fmv.d.x f" #n ", %0\n.option pop" ::"r"(base ^ n))
+#define FILL(n) __asm__ volatile(".option push\n.option arch, +d\n fmv.d.x f" #n ", %0\n.option pop" ::"r"((base) ^ (n)))
 	FILL(0); FILL(1); FILL(2); FILL(3); FILL(4); FILL(5); FILL(6); FILL(7);
 	FILL(8); FILL(9); FILL(10); FILL(11); FILL(12); FILL(13); FILL(14); FILL(15);
 	FILL(16); FILL(17); FILL(18); FILL(19); FILL(20); FILL(21); FILL(22); FILL(23);
@@ -49,17 +54,18 @@ static void fp_fill(uint64_t base, uint64_t frm)
 /* How many of f0..f31 still hold base ^ i, and fcsr's rounding mode. */
 static unsigned fp_intact(uint64_t base, uint64_t *frm)
 {
-	uint64_t got[32];
-#define READ(n) __asm__ volatile(".option push\n.option arch, +d\n fmv.x.d %0, f" #n "\n.option pop" : "=r"(got[n]))
+	unsigned ok = 0;
+	uint64_t got;
+#define READ(n)                                                                                  \
+	__asm__ volatile(".option push\n.option arch, +d\n fmv.x.d %0, f" #n "\n.option pop"       \
+			 : "=r"(got));                                                           \
+	ok += got == ((base) ^ (n))
 	READ(0); READ(1); READ(2); READ(3); READ(4); READ(5); READ(6); READ(7);
 	READ(8); READ(9); READ(10); READ(11); READ(12); READ(13); READ(14); READ(15);
 	READ(16); READ(17); READ(18); READ(19); READ(20); READ(21); READ(22); READ(23);
 	READ(24); READ(25); READ(26); READ(27); READ(28); READ(29); READ(30); READ(31);
 #undef READ
 	__asm__ volatile(".option push\n.option arch, +d\n frrm %0\n.option pop" : "=r"(*frm));
-	unsigned ok = 0;
-	for (unsigned i = 0; i < 32; i++)
-		ok += got[i] == (base ^ i);
 	return ok;
 }
 
@@ -84,9 +90,9 @@ static void attack_turns(uint64_t pattern)
 	uint64_t turns = 0;
 	char out[112];
 	csr_set(CSR_SSTATUS, SSTATUS_FS_INITIAL); /* FP on (our vsstatus) */
-	uint64_t until = csr_read(CSR_TIME) + ROUNDS_FOR_S * mach.timebase_hz;
+	uint64_t until = time_now() + ROUNDS_FOR_S * mach.timebase_hz;
 	unsigned r;
-	for (r = 0; r < ROUNDS || csr_read(CSR_TIME) < until; r++) {
+	for (r = 0; r < ROUNDS || time_now() < until; r++) {
 		uint64_t mine = pattern ^ ((uint64_t)r << 40), frm;
 		fp_fill(mine, frm_mine);
 		csr_write(CSR_SSCRATCH, mine);
@@ -100,7 +106,7 @@ static void attack_turns(uint64_t pattern)
 	}
 	csr_write(CSR_SSCRATCH, scratch0);
 	csr_write(CSR_SCOUNTEREN, counteren0);
-	enum verdict enough = turns >= 2 * r ? CONTAINED : DIFFERS;
+	enum verdict enough = turns >= 2 * (uint64_t)r ? CONTAINED : DIFFERS;
 
 	attempt_begin();
 	snprintf(out, sizeof(out), "%u of 32 registers ours at worst, frm lost %u times, in %u rounds",
