@@ -166,10 +166,44 @@ static void test_csv_rows(void **state)
 		"1.234567800,0,0,0,exit,0x15,LOAD_GPF,0xffffffffc0001012,,"
 		"0x40000003,0x4004000,0x10010003,0x0,0x0005b503,"
 		"\"ld a0, 0(a1)\",,,,,,,,,0xffffffffc0001012,0x15,"
-		"0x40000003,0x4004000,0x0,0x5b503,,12345678,1234567800,3,0");
+		"0x40000003,0x4004000,0x0,0x5b503,,12345678,1234567800,3,0,"
+		",,,,,");
 	assert_string_equal(line3,
 			    "1.234567900,0,0,0,mark,,,,,,,,,,,,,,,,,,,0x7476,"
-			    "0x0,0x0,0x0,0x0,0x0,,12345679,1234567900,3,1\r\n");
+			    "0x0,0x0,0x0,0x0,0x0,,12345679,1234567900,3,1,,,,,,"
+			    "\r\n");
+	free(text);
+	free_dump(d);
+}
+
+/* A switch row: the incoming vCPU, the reason, how long the outgoing one
+ * ran (12345 ticks at 10 MHz), the incoming hgatp, its VMID (bits 57:44)
+ * and whether the G-stage TLB was flushed; the rest as any record. */
+static void test_csv_switch_row(void **state)
+{
+	struct tt_dump *d = new_dump();
+	struct tt_rec *x;
+	struct mem m;
+	char *text, *row;
+
+	(void)state;
+	x = add(d, TV_KIND_SWITCH, 20000, 0, 1, 0, TV_SWITCH_SLICE, 12345);
+	x->r.vm = 0;
+	x->r.vcpu = 2;
+	x->r.arg[4] = 0x8000500000080400ULL;
+	x->r.arg[5] = 1;
+	mem_open(&m);
+	tt_csv_header(m.f);
+	tt_csv_dump(m.f, d, 1);
+	text = mem_close(&m);
+	assert_non_null(strstr(text, ",index,switch_to,switch_reason,"
+				     "switch_ran_s,switch_hgatp,switch_vmid,"
+				     "switch_flushed\r\n"));
+	row = strstr(text, "\r\n") + 2;
+	assert_string_equal(
+		row, "0.002000000,0,0,2,switch,,,,,,,,,,,,,,,,,,,0x1,0x0,0x1,"
+		     "0x3039,0x8000500000080400,0x1,,20000,2000000,1,0,"
+		     "vm1-vcpu0,slice,0.001234500,0x8000500000080400,5,yes\r\n");
 	free(text);
 	free_dump(d);
 }
@@ -540,7 +574,7 @@ static void test_ctf_metadata(void **state)
 		{"tv_sbi", TV_KIND_SBI},	{"tv_mmio", TV_KIND_MMIO},
 		{"tv_irq", TV_KIND_IRQ},	{"tv_exc", TV_KIND_EXC},
 		{"tv_mark", TV_KIND_MARK},	{"tv_control", TV_KIND_CONTROL},
-		{"tv_stop", TV_KIND_STOP},
+		{"tv_stop", TV_KIND_STOP},	{"tv_switch", TV_KIND_SWITCH},
 	};
 
 	(void)state;
@@ -560,7 +594,9 @@ static void test_ctf_metadata(void **state)
 	assert_non_null(strstr(meta, "base = 16;"));
 	for (size_t i = 0; i < sizeof(ev) / sizeof(ev[0]); i++)
 		check_event_against_metadata(meta, ev[i].name, ev[i].kind);
-	assert_int_equal(count(meta, "event {"), 9);
+	assert_int_equal(count(meta, "event {"), 10);
+	assert_non_null(strstr(meta, "enum : uint64_t { slice = 1, wait = 2, "
+				     "stop = 3 } reason;"));
 	free(meta);
 	free_dump(d);
 }
@@ -570,6 +606,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_csv_field_quoting),
 		cmocka_unit_test(test_csv_rows),
+		cmocka_unit_test(test_csv_switch_row),
 		cmocka_unit_test(test_exact_times),
 		cmocka_unit_test(test_gpa_and_insn),
 		cmocka_unit_test(test_json_string_escapes),

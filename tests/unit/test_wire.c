@@ -1470,6 +1470,10 @@ static void test_lost_frames_unknown_counts_and_dump_edges(void **state)
 }
 
 /* Hand-built frames that verify their CRC but break a format rule. */
+/* The first kind the wire does not know is TV_KIND_COUNT, written as
+ * "\x0c" in the cases below. */
+_Static_assert(TV_KIND_COUNT == 12, "update the unknown-kind case");
+
 static void test_malformed_frames_rejected(void **state)
 {
 	static const struct {
@@ -1489,7 +1493,7 @@ static void test_malformed_frames_rejected(void **state)
 		 NULL, 0, 0},
 		{"RECORDS frame too short", TV_WIRE_RECORDS, 0, 9, NULL, 0, 0},
 		{"unknown record kind", TV_WIRE_RECORDS, 0, 0xffff,
-		 "\x0b\x00\x00", 3, 1},
+		 "\x0c\x00\x00", 3, 1}, /* TV_KIND_COUNT: asserted below */
 		{"unknown record kind", TV_WIRE_RECORDS, 0, 0xffff,
 		 "\x00\x00\x00", 3, 1},
 		{"record truncated", TV_WIRE_RECORDS, 0, 0xffff, "\x07\x00\x00",
@@ -1811,6 +1815,29 @@ static void test_format_text_exact(void **state)
 		 "DETAIL:0x0"},
 		{{.kind = TV_KIND_STOP, .arg = {42, 7}},
 		 "vm0-vcpu0 [000] 0.000000: tv_stop: REASON:42, DETAIL:0x7"},
+		/* The hart leaves vm0-vcpu1 at the end of its slice (it ran
+		 * 1 ms at 10 MHz) for vm1-vcpu0: Sv39x4, VMID 3. */
+		{{.kind = TV_KIND_SWITCH,
+		  .time = 20000,
+		  .vcpu = 1,
+		  .arg = {1, 0, TV_SWITCH_SLICE, 10000,
+			  0x8000300000080400ULL, 0}},
+		 "vm0-vcpu1 [000] 0.002000: tv_switch: to vm1-vcpu0 "
+		 "reason=slice ran=0.001000s hgatp=0x8000300000080400 "
+		 "(VMID 3) flushed=no"},
+		/* No VMID bits: VMID 0 and a flush; an unknown reason. */
+		{{.kind = TV_KIND_SWITCH,
+		  .vm = 2,
+		  .arg = {3, 4, 9, 25, 0x9000000000081000ULL, 1}},
+		 "vm2-vcpu0 [000] 0.000000: tv_switch: to vm3-vcpu4 "
+		 "reason=9 ran=0.000002s hgatp=0x9000000000081000 (VMID 0) "
+		 "flushed=yes"},
+		{{.kind = TV_KIND_SWITCH,
+		  .arg = {0, 1, TV_SWITCH_WAIT, 7, 0x8000000000080000ULL |
+			  (0x3fffULL << 44), 0}},
+		 "vm0-vcpu0 [000] 0.000000: tv_switch: to vm0-vcpu1 "
+		 "reason=wait ran=0.000000s hgatp=0x83fff00000080000 (VMID "
+		 "16383) flushed=no"},
 		{{.kind = 60},
 		 "vm0-vcpu0 [000] 0.000000: tv_unknown: KIND:60"},
 		{{.kind = TV_KIND_MARK,
@@ -2034,7 +2061,13 @@ static void test_sbi_and_kind_names(void **state)
 	assert_null(tv_sbi_error_name(1));
 	assert_string_equal(tv_kind_name(TV_KIND_EXIT), "exit");
 	assert_string_equal(tv_kind_name(TV_KIND_STOP), "stop");
+	assert_string_equal(tv_kind_name(TV_KIND_SWITCH), "switch");
 	assert_null(tv_kind_name(TV_KIND_COUNT));
+	assert_string_equal(tv_switch_name(TV_SWITCH_SLICE), "slice");
+	assert_string_equal(tv_switch_name(TV_SWITCH_WAIT), "wait");
+	assert_string_equal(tv_switch_name(TV_SWITCH_STOP), "stop");
+	assert_null(tv_switch_name(0));
+	assert_null(tv_switch_name(4));
 	assert_string_equal(tv_control_name(TV_CTL_FILTER), "filter");
 	assert_string_equal(tv_stop_name(TV_STOP_HYP_FAULT),
 			    "hypervisor fault");

@@ -236,7 +236,7 @@ static void collect_stats(const struct tt_dump *d, const struct tt_exit *ex,
 		s->count++;
 		if (ex[i].timed) {
 			s->timed++;
-			s->total += ex[i].entry_time - ex[i].exit_time;
+			s->total += tt_exit_handling(&ex[i]);
 		}
 	}
 	if (rs->n > 1)

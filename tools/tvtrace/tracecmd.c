@@ -102,6 +102,17 @@ static const struct dat_event events[] = {
 	 "\"WHAT:%lu, VALUE:0x%lx\", REC->what, REC->value"},
 	{TV_KIND_STOP, "tracevisor", "tv_stop", {"reason", "detail"}, 2, 0,
 	 "\"REASON:%lu, DETAIL:0x%lx\", REC->reason, REC->detail"},
+	/* The hart leaves the event's task (vCPU) for next_vm/next_vcpu
+	 * (task next_pid); ran_ns: how long the task left ran. */
+	{TV_KIND_SWITCH, "tracevisor", "tv_switch",
+	 {"next_vm", "next_vcpu", "reason", "ran_ns", "hgatp", "vmid",
+	  "flushed", "next_pid"},
+	 8, 0,
+	 "\"to vm%lu-vcpu%lu reason=%s ran=%luns hgatp=0x%lx (VMID %lu) "
+	 "flushed=%s\", REC->next_vm, REC->next_vcpu, "
+	 "__print_symbolic(REC->reason, { 1, \"slice\" }, { 2, \"wait\" }, "
+	 "{ 3, \"stop\" }), REC->ran_ns, REC->hgatp, REC->vmid, REC->flushed "
+	 "? \"yes\" : \"no\""},
 };
 
 #define NEVENTS (sizeof(events) / sizeof(events[0]))
@@ -360,9 +371,10 @@ static void cpu_event(struct dat_cpu *c, uint64_t ns, const uint8_t *data,
 	c->last_ns = ns;
 }
 
-/* The event data of one record: common fields and the kind's fields. */
+/* The event data of one record: common fields and the kind's fields
+ * (hz: the dump's timebase, for durations in nanoseconds). */
 static uint32_t event_data(const struct tt_rec *t, const struct dat_event *e,
-			   uint8_t *out)
+			   uint64_t hz, uint8_t *out)
 {
 	const struct tv_record *r = &t->r;
 	uint64_t v[DAT_MAX_FIELDS] = {0};
@@ -388,6 +400,15 @@ static uint32_t event_data(const struct tt_rec *t, const struct dat_event *e,
 	case TV_KIND_LOST:
 		v[0] = tt_exp_lost(t, &unknown);
 		v[1] = (uint64_t)unknown;
+		break;
+	case TV_KIND_SWITCH:
+		memcpy(v, r->arg, 3 * sizeof(v[0])); /* next vm, vcpu, reason */
+		v[3] = tt_exp_ns(r->arg[3], hz);
+		v[4] = r->arg[4];
+		v[5] = tt_hgatp_vmid(r->arg[4]);
+		v[6] = r->arg[5] != 0;
+		v[7] = 1u + (uint32_t)(uint8_t)r->arg[0] * 256u +
+		       (uint8_t)r->arg[1];
 		break;
 	default:
 		memcpy(v, r->arg, TV_NARGS * sizeof(v[0]));
@@ -423,7 +444,7 @@ static void fill_cpus(struct dat_cpu *cpus, struct tt_log *log, size_t first,
 
 			if (!e || !tt_exp_keep(t))
 				continue;
-			len = event_data(t, e, data);
+			len = event_data(t, e, hz, data);
 			cpu_event(&cpus[t->hart], tt_exp_ns(t->r.time, hz),
 				  data, len);
 		}
