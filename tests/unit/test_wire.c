@@ -2265,6 +2265,77 @@ static void test_v2_roundtrip_order(void **state)
 	log_free(&l);
 }
 
+/*
+ * A time-shared hart as the hypervisor writes it (trace_record.h,
+ * TV_KIND_SWITCH): vm1-vcpu2's slice ends in an exit written on its own
+ * (an EXIT event record), the SWITCH follows, vm0-vcpu0 resumes with an
+ * ENTRY event record, makes an SBI call (a visit), its own slice ends the
+ * same way, and vm1-vcpu2's ENTRY comes when it gets the hart back. The
+ * decoder delivers them in the order they happened, every SWITCH argument
+ * intact.
+ */
+static void test_v2_switch_order(void **state)
+{
+	struct log l = {0};
+	static struct tv_wire_enc e;
+	struct tv_rec in[7];
+	struct got *g;
+	static const struct {
+		unsigned kind, vm, vcpu;
+		uint64_t time, index;
+	} want[] = {
+		{TV_KIND_EXIT, 1, 2, 100, 20},	 {TV_KIND_SWITCH, 1, 2, 110, 21},
+		{TV_KIND_ENTRY, 0, 0, 120, 22},	 {TV_KIND_EXIT, 0, 0, 200, 23},
+		{TV_KIND_SBI, 0, 0, 210, 23},	 {TV_KIND_ENTRY, 0, 0, 210, 23},
+		{TV_KIND_EXIT, 0, 0, 290, 24},	 {TV_KIND_SWITCH, 0, 0, 300, 25},
+		{TV_KIND_ENTRY, 1, 2, 310, 26},
+	};
+
+	(void)state;
+	in[0] = rec2(TV_KIND_EXIT, 0, 100, 0);
+	in[0].arg[0] = 0x80000100, in[0].arg[1] = CAUSE_INTERRUPT | 5;
+	in[1] = rec2(TV_KIND_SWITCH, 0, 110, 0);
+	in[1].arg[0] = 0, in[1].arg[1] = 0, in[1].arg[2] = TV_SWITCH_SLICE;
+	in[1].arg[3] = 4321, in[1].arg[4] = 0x8000100000080400ULL;
+	in[1].arg[5] = 1;
+	in[2] = rec2(TV_KIND_ENTRY, 0, 120, 0);
+	in[2].arg[0] = 0xc0000000;
+	in[3] = rec2(TV_VISIT_SBI, 0, 200, 10);
+	in[3].arg[0] = 0xc0000100;
+	in[4] = rec2(TV_KIND_EXIT, 0, 290, 0);
+	in[4].arg[0] = 0xc0000200, in[4].arg[1] = CAUSE_INTERRUPT | 5;
+	in[5] = rec2(TV_KIND_SWITCH, 0, 300, 0);
+	in[5].arg[0] = 1, in[5].arg[1] = 2, in[5].arg[2] = TV_SWITCH_SLICE;
+	in[5].arg[3] = 180, in[5].arg[4] = 0x8000200000080800ULL;
+	in[6] = rec2(TV_KIND_ENTRY, 0, 310, 0);
+	in[6].arg[0] = 0x80000100;
+	for (int i = 2; i <= 5; i++)
+		in[i].vm = 0, in[i].vcpu = 0;
+	tv_wire_enc_init(&e, log_emit, &l);
+	tv_wire_begin(&e, &begin_info);
+	tv_wire_hart_begin(&e, 3, 20);
+	for (int i = 0; i < 7; i++)
+		tv_wire_rec(&e, &in[i]);
+	tv_wire_hart_end(&e, 7, 7, 0);
+	tv_wire_end(&e);
+	g = decode_log(&l);
+	assert_int_equal(g->nerr, 0);
+	assert_int_equal(g->nrec, ARRAY_SIZE(want));
+	for (size_t i = 0; i < ARRAY_SIZE(want); i++) {
+		assert_int_equal(g->rec[i].kind, want[i].kind);
+		assert_int_equal(g->rec[i].vm, want[i].vm);
+		assert_int_equal(g->rec[i].vcpu, want[i].vcpu);
+		assert_int_equal(g->rec[i].time, want[i].time);
+		assert_int_equal(g->index[i], want[i].index);
+	}
+	for (int k = 0; k < TV_NARGS; k++) {
+		assert_int_equal(g->rec[1].arg[k], in[1].arg[k]);
+		assert_int_equal(g->rec[7].arg[k], in[5].arg[k]);
+	}
+	got_free(g);
+	log_free(&l);
+}
+
 /* A RECORDS2 record with a dt of 2^32 or more is malformed, and a
  * visit kind is not one of version 1's RECORDS frames. */
 static void test_v2_dt_range(void **state)
@@ -2348,6 +2419,7 @@ int main(void)
 		cmocka_unit_test(test_sbi_and_kind_names),
 		cmocka_unit_test(test_v2_split),
 		cmocka_unit_test(test_v2_roundtrip_order),
+		cmocka_unit_test(test_v2_switch_order),
 		cmocka_unit_test(test_v2_dt_range),
 	};
 
