@@ -215,7 +215,7 @@ static unsigned turn_end(struct synth *s, unsigned turn, struct tv_record *r)
 
 	synth_tick(s, synth_range(s, 20, 200));
 	synth_rec(s, r, TV_KIND_EXIT);
-	r->arg[0] = 0xffffffff80a0b000ULL + turn * 4;
+	r->arg[0] = 0xffffffff80a0b000ULL + (uint64_t)turn * 4;
 	r->arg[1] = wait ? EXC_VIRTUAL_INST : CAUSE_INTERRUPT | IRQ_S_TIMER;
 	r->arg[2] = wait ? 0x10500073 : 0;
 	return wait ? TV_SWITCH_WAIT : TV_SWITCH_SLICE;

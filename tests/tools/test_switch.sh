@@ -27,8 +27,9 @@
 # times of tvtrace -s equal those computed from tvtrace --csv alone.
 #
 # Run from anywhere: sh tests/tools/test_switch.sh
-# Environment: CC (default cc). babeltrace2 and trace-cmd (scripts/setup.sh
-# test) for the CTF and trace.dat checks, "skip" lines without them.
+# Environment: CC (default cc). babeltrace2, trace-cmd, kernelshark and
+# xvfb (scripts/setup.sh test) for the CTF and trace.dat checks, "skip"
+# lines without them.
 # Prints "ok - ..." / "not ok - ..." per check, then "N passed, M failed".
 set -u
 
@@ -296,6 +297,24 @@ EOF
 	if cmp -s want.dat got.dat; then ok "trace-cmd: the four tracevisor:tv_switch lines"; else
 		bad "trace-cmd tv_switch lines differ"
 		diff want.dat got.dat | head -n 8 | sed 's/^/    /'
+	fi
+	# The same switches as sched:sched_switch (printed by trace-cmd's
+	# sched_switch plugin: comm:pid [prio] state ==> comm:pid [prio]).
+	count "trace-cmd: sched_switch after a slice: R (runnable)" 2 "$(grep -c '^ *vm0-vcpu0-1 *\[000\] *0.000[24]01: sched_switch: *vm0-vcpu0:1 \[120\] R ==> vm1-vcpu0:257 \[120\]$' rep)"
+	count "trace-cmd: sched_switch of a waiting vCPU: S" 1 "$(grep -c 'sched_switch: *vm1-vcpu0:257 \[120\] S ==> vm0-vcpu0:1 \[120\]$' rep)"
+	count "trace-cmd: sched_switch events, one per SWITCH" 4 "$(grep -c ' sched_switch: ' rep)"
+	if command -v kernelshark >/dev/null && command -v xvfb-run >/dev/null; then
+		"$WORK/gen_log" shared 40 >ks.log
+		"$TV" --trace-dat ks.dat ks.log
+		sh "$ROOT/tests/system/kernelshark.sh" ks.dat ks.png >ks 2>&1
+		colours=$(sed -n 's/^colours \([0-9]*\) .*/\1/p' ks)
+		if [ "${colours:-0}" -ge 50 ] && grep -q "^title Kernel Shark (.*trace.dat)" ks; then
+			ok "KernelShark opens the time-shared trace ($colours colours)"
+		else
+			bad "KernelShark: $(cat ks)"
+		fi
+	else
+		echo "skip - switch: kernelshark or xvfb-run missing (scripts/setup.sh test)"
 	fi
 else
 	echo "skip - switch: trace-cmd missing (scripts/setup.sh test)"

@@ -1018,9 +1018,9 @@ void tt_explain_each(struct tt_dump *d, tt_explain_fn fn, void *ctx)
 		 * its vCPU to get the hart back). */
 		if (t->origin != TT_FROM_DUMP || t->r.kind == TV_KIND_LOST ||
 		    t->r.kind == TV_KIND_CONTROL) {
-			for (size_t k = 0; k < nhs; k++)
-				if (hs[k].hart == t->hart)
-					hs[k].exit = hs[k].exc = NULL;
+			for (size_t j = 0; j < nhs; j++)
+				if (hs[j].hart == t->hart)
+					hs[j].exit = hs[j].exc = NULL;
 		} else if (t->r.kind == TV_KIND_ENTRY ||
 			   t->r.kind == TV_KIND_STOP) {
 			s->exit = s->exc = NULL;
