@@ -424,11 +424,12 @@ static void tl_layout(struct timeline *tl)
 	tl->plot_w = TL_W - TL_LEFT - TL_RIGHT;
 }
 
-/* The vCPUs seen on a hart, "vm0-vcpu0, vm0-vcpu1" (at most three). */
+/* The vCPUs seen on a hart, one per line ("vm0-vcpu0\nvm1-vcpu0"; a
+ * time-shared hart has several), at most two lines: "...\nand more". */
 static void lane_vcpus(const struct timeline *tl, uint16_t hart, char *buf,
 		       size_t size)
 {
-	unsigned seen[3][2];
+	unsigned seen[2][2];
 	size_t n = 0, len = 0;
 	int more = 0;
 
@@ -445,7 +446,7 @@ static void lane_vcpus(const struct timeline *tl, uint16_t hart, char *buf,
 				break;
 		if (k < n)
 			continue;
-		if (n == 3) {
+		if (n == 2) {
 			more = 1;
 			break;
 		}
@@ -455,13 +456,13 @@ static void lane_vcpus(const struct timeline *tl, uint16_t hart, char *buf,
 	}
 	for (size_t k = 0; k < n && len < size; k++) {
 		int w = snprintf(buf + len, size - len, "%svm%u-vcpu%u",
-				 k ? ", " : "", seen[k][0], seen[k][1]);
+				 k ? "\n" : "", seen[k][0], seen[k][1]);
 
+		if (more && k == 1)
+			w = snprintf(buf + len, size - len, "\nand more vCPUs");
 		if (w > 0)
 			len += (size_t)w;
 	}
-	if (more && len < size)
-		snprintf(buf + len, size - len, ", ...");
 	if (n == 0)
 		snprintf(buf, size, "no records");
 }
@@ -486,8 +487,17 @@ static void tl_lanes(struct timeline *tl)
 			TL_LEFT, y, tl->plot_w, TL_LANE);
 		svg_text(out, TL_LEFT - 10, y + 20, 13, "end",
 			 "font-weight=\"bold\"", label);
-		svg_text(out, TL_LEFT - 10, y + 36, 10, "end",
-			 "fill=\"#555555\"", sub);
+		char *line = sub;
+
+		for (int k = 0; line; k++) {
+			char *nl = strchr(line, '\n');
+
+			if (nl)
+				*nl++ = '\0';
+			svg_text(out, TL_LEFT - 10, y + 36 + 12 * k, 10, "end",
+				 "fill=\"#555555\"", line);
+			line = nl;
+		}
 		fprintf(out, "</g>\n");
 	}
 }
