@@ -9,6 +9,8 @@
 
 #include "riscv_names.h"
 
+#include <tracevisor/csr.h>
+
 /* ================================================== bounded text output */
 
 /* A bounded output buffer: pos counts every character offered, so the
@@ -1798,6 +1800,38 @@ static void text_stop(struct tv_out *o, const struct tv_record *r)
 	out_field(o, ", DETAIL:", r->arg[1]);
 }
 
+/*
+ * "tv_switch: to vm1-vcpu0 reason=slice ran=0.010000s hgatp=0x... (VMID 2)
+ * flushed=no": the hart leaves the record's vCPU for another. The VMID is
+ * hgatp bits 57:44 (privileged spec, "Hypervisor Guest Address Translation
+ * and Protection (hgatp) Register", HSXLEN=64); ran is in seconds as the
+ * timestamps are (ticks when the timebase is unknown).
+ */
+static void text_switch(struct tv_out *o, const struct tv_record *r,
+			uint64_t hz)
+{
+	const char *why = tv_switch_name(r->arg[2]);
+
+	out_str(o, "tv_switch: to vm");
+	out_udec(o, r->arg[0], 0);
+	out_str(o, "-vcpu");
+	out_udec(o, r->arg[1], 0);
+	out_str(o, " reason=");
+	if (why)
+		out_str(o, why);
+	else
+		out_udec(o, r->arg[2], 0);
+	out_str(o, " ran=");
+	out_time(o, r->arg[3], hz);
+	if (hz)
+		out_char(o, 's');
+	out_field(o, " hgatp=", r->arg[4]);
+	out_str(o, " (VMID ");
+	out_udec(o, (r->arg[4] >> HGATP_VMID_SHIFT) & HGATP_VMID_MASK, 0);
+	out_str(o, ") flushed=");
+	out_str(o, r->arg[5] ? "yes" : "no");
+}
+
 int tv_format_text(const struct tv_record *r, uint64_t timebase_hz, char *buf,
 		   size_t size)
 {
@@ -1845,6 +1879,9 @@ int tv_format_text(const struct tv_record *r, uint64_t timebase_hz, char *buf,
 		break;
 	case TV_KIND_STOP:
 		text_stop(&o, r);
+		break;
+	case TV_KIND_SWITCH:
+		text_switch(&o, r, timebase_hz);
 		break;
 	default:
 		out_str(&o, "tv_unknown: KIND:");

@@ -12,6 +12,11 @@
  *                             basic again with id 3 but cut before END
  *        gen_log longline     the basic dump with every newline of the
  *                             log replaced by spaces (one 2 MiB line)
+ *        gen_log shared N     a time-shared hart: vm0-vcpu0 and vm1-vcpu0
+ *                             take N turns on hart 0 (SWITCH records at
+ *                             the end of each slice, every fourth turn
+ *                             ending in a WFI: a wait switch), while
+ *                             vm0-vcpu1 has hart 1 to itself; dump id 9
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -195,6 +200,108 @@ static void synth(struct tv_wire_enc *e, int n, uint64_t id)
 	tv_wire_end(e);
 }
 
+/* The hgatp of a VM in the shared dump: Sv39x4 (MODE 8), VMID vm + 1,
+ * a root table of its own (privileged spec, hgatp, HSXLEN=64). */
+static uint64_t shared_hgatp(unsigned vm)
+{
+	return (8ULL << 60) | ((uint64_t)(vm + 1) << 44) | (0x80200 + vm * 0x10);
+}
+
+/* The exit that ends a turn: the HS timer at the end of the slice, or
+ * every fourth turn a WFI (the vCPU waits). Returns the switch reason. */
+static unsigned turn_end(struct synth *s, unsigned turn, struct tv_record *r)
+{
+	int wait = turn % 4 == 3;
+
+	synth_tick(s, synth_range(s, 20, 200));
+	synth_rec(s, r, TV_KIND_EXIT);
+	r->arg[0] = 0xffffffff80a0b000ULL + (uint64_t)turn * 4;
+	r->arg[1] = wait ? EXC_VIRTUAL_INST : CAUSE_INTERRUPT | IRQ_S_TIMER;
+	r->arg[2] = wait ? 0x10500073 : 0;
+	return wait ? TV_SWITCH_WAIT : TV_SWITCH_SLICE;
+}
+
+/* vm0-vcpu0 and vm1-vcpu0 time-share hart 0 for `turns` turns, as the
+ * hypervisor records it: a vCPU switched out in the middle of an exit
+ * has that exit recorded before the SWITCH, and its ENTRY when it gets
+ * the hart back. */
+static void shared_hart(struct tv_wire_enc *e, int turns, uint64_t *count)
+{
+	struct synth v[2];
+	uint64_t t = 20000000, resume[2] = {0x80000000, 0xc0000000};
+
+	synth_init(&v[0], 2024, 0, 0, 0, 1);
+	synth_init(&v[1], 2025, 0, 1, 0, 1);
+	for (int k = 0; k < turns; k++) {
+		struct synth *s = &v[k % 2];
+		struct tv_record r[4], sw;
+		uint64_t start = t;
+		unsigned why;
+
+		s->time = t;
+		synth_tick(s, 3);
+		synth_rec(s, &r[0], TV_KIND_ENTRY);
+		r[0].arg[0] = resume[k % 2];
+		tv_wire_record(e, &r[0]);
+		(*count)++;
+		for (int i = 0; i < 2 + k % 5; i++) {
+			int n = synth_exit(s, r);
+
+			for (int j = 0; j < n; j++)
+				tv_wire_record(e, &r[j]);
+			*count += (uint64_t)n;
+		}
+		why = turn_end(s, (unsigned)k, &r[0]);
+		resume[k % 2] = r[0].arg[0] + (why == TV_SWITCH_WAIT ? 4 : 0);
+		tv_wire_record(e, &r[0]);
+		synth_tick(s, 2);
+		synth_rec(s, &sw, TV_KIND_SWITCH);
+		sw.arg[0] = (k + 1) % 2; /* the other VM, its vCPU 0 */
+		sw.arg[1] = 0;
+		sw.arg[2] = why;
+		sw.arg[3] = s->time - start;
+		sw.arg[4] = shared_hgatp((unsigned)(k + 1) % 2);
+		tv_wire_record(e, &sw);
+		*count += 2;
+		t = s->time;
+	}
+}
+
+/* The shared dump: hart 0 time-shared, hart 1 dedicated. */
+static void shared(struct tv_wire_enc *e, int turns, uint64_t id)
+{
+	struct tv_wire_begin b = {
+		.timebase_hz = 10000000,
+		.nharts = 2,
+		.dump_reason = TV_DUMP_SHUTDOWN,
+		.ring_slots = 8192,
+		.ring_mode = TV_WIRE_RING_OVERWRITE,
+		.dump_id = id,
+	};
+	struct synth s;
+	uint64_t count = 0;
+
+	junk("tracevisor: vm1 shares hart 0 with vm0 (tv.slice)\n");
+	tv_wire_begin(e, &b);
+	tv_wire_hart_begin(e, 0, 0);
+	shared_hart(e, turns, &count);
+	tv_wire_hart_end(e, count, count, 0);
+	count = 0;
+	synth_init(&s, 2026, 1, 0, 1, 1);
+	s.time = 20000000;
+	tv_wire_hart_begin(e, 1, 0);
+	for (int i = 0; i < 4 * turns; i++) {
+		struct tv_record r[4];
+		int n = synth_exit(&s, r);
+
+		for (int j = 0; j < n; j++)
+			tv_wire_record(e, &r[j]);
+		count += (uint64_t)n;
+	}
+	tv_wire_hart_end(e, count, count, 0);
+	tv_wire_end(e);
+}
+
 int main(int argc, char **argv)
 {
 	static struct tv_wire_enc e;
@@ -212,6 +319,8 @@ int main(int argc, char **argv)
 		basic(&e, 3);
 		lines_left = -1;
 		junk("\n");
+	} else if (strcmp(what, "shared") == 0 && argc > 2) {
+		shared(&e, (int)strtol(argv[2], NULL, 10), 9);
 	} else if (strcmp(what, "longline") == 0) {
 		newline_as = ' ';
 		for (int i = 0; i < 2 * 1024 * 1024 / 64; i++)
@@ -220,7 +329,8 @@ int main(int argc, char **argv)
 		basic(&e, 1);
 		putchar('\n');
 	} else {
-		fprintf(stderr, "usage: gen_log basic|synth N|multi|longline\n");
+		fprintf(stderr,
+			"usage: gen_log basic|synth N|multi|longline|shared N\n");
 		return 2;
 	}
 	return 0;

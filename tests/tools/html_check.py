@@ -10,9 +10,11 @@
   html_check.py nopng PNG COLOUR...   each COLOUR fills < 200 pixels
   html_check.py table PAGE SUMMARY CSV
                                       one summary-table row per vCPU with
-                                      the numbers of tvtrace -s (SUMMARY);
-                                      the latency buckets sum to the
-                                      exit/entry pairs counted from --csv
+                                      the numbers of tvtrace -s (SUMMARY),
+                                      on time-shared harts its switch
+                                      table's too; the latency buckets sum
+                                      to the exit/entry pairs counted from
+                                      --csv
 
 Standard library only. Prints why on failure and exits 1.
 """
@@ -246,11 +248,29 @@ def summary_vcpus(path):
     return out
 
 
+def summary_switches(path):
+    """{(vm, vcpu): (switched out, steal, wait)} from the vCPU rows of
+    tvtrace -s's switch table ("Analyze switches ..."); "-" is 0.00."""
+    out, on = {}, False
+    for line in open(path, encoding="utf-8"):
+        if line.startswith("Analyze switches"):
+            on = True
+            continue
+        f = line.split()
+        m = re.match(r"vm(\d+)-vcpu(\d+)$", f[0]) if on and f else None
+        if m and len(f) == 10:
+            us = ["0.00" if x == "-" else x.replace("us", "") for x in f]
+            out[(int(m.group(1)), int(m.group(2)))] = (f[1], us[6], us[9])
+    return out
+
+
 def csv_pairs(path):
     """Exits followed by their entry, counted from tvtrace --csv alone:
     per hart in dump order, an entry of the same vCPU closes the open exit
-    (not earlier than it); lost, control and stop records break the
-    hart's pairing (docs/trace-format.md)."""
+    (not earlier than it); lost and control records break the hart's
+    pairing, a stop that of its VM's vCPUs (docs/trace-format.md); a
+    switch breaks none (the exit waits for its vCPU to get the hart
+    back)."""
     rows = list(csv.DictReader(open(path, encoding="utf-8", newline="")))
     rows.sort(key=lambda r: (int(r["dump"]), int(r["hart"]),
                              int(r["index"])))
@@ -258,8 +278,12 @@ def csv_pairs(path):
     for r in rows:
         hart, who = r["hart"], (r["hart"], r["vm"], r["vcpu"])
         t = int(r["time_ticks"])
-        if r["kind"] in ("lost", "control", "stop"):
+        if r["kind"] in ("lost", "control"):
             for k in [k for k in open_exit if k[0] == hart]:
+                del open_exit[k]
+        elif r["kind"] == "stop":
+            for k in [k for k in open_exit
+                      if k[0] == hart and k[1] == r["vm"]]:
                 del open_exit[k]
         elif r["kind"] == "exit":
             open_exit[who] = t
@@ -279,15 +303,23 @@ def table(page_path, summary_path, csv_path):
     rows = re.findall(r'<tr class="vcpu" data-vm="(\d+)" data-vcpu="(\d+)">'
                       r'(.*?)</tr>', body.group(1), re.S)
     got, paired = {}, 0
+    want_sw = summary_switches(summary_path)
+    ncells = 13 if want_sw else 10
+    got_sw = {}
     for vm, vcpu, cells in rows:
         c = re.findall(r"<td[^>]*>([^<]*)</td>", cells)
         # VM vCPU hart exits paired top total mean max run
-        if len(c) != 10 or c[0] != vm or c[1] != vcpu:
+        # [switched-out steal wait]
+        if len(c) != ncells or c[0] != vm or c[1] != vcpu:
             fail("malformed row vm%s-vcpu%s: %r" % (vm, vcpu, c))
         if (int(vm), int(vcpu)) in got:
             fail("two rows for vm%s-vcpu%s" % (vm, vcpu))
         got[(int(vm), int(vcpu))] = (c[3], c[8], c[7])
+        if want_sw and c[10] != "0":
+            got_sw[(int(vm), int(vcpu))] = (c[10], c[11], c[12])
         paired += int(c[4])
+    if got_sw != want_sw:
+        fail("switch columns %s, tvtrace -s %s" % (got_sw, want_sw))
     want = summary_vcpus(summary_path)
     if not want:
         fail("tvtrace -s printed no per-vCPU section")
@@ -311,8 +343,9 @@ def table(page_path, summary_path, csv_path):
              % (sum(counts), svg.group(1), paired, pairs))
     if any(lo and lo & (lo - 1) for lo in lows) or lows != sorted(lows):
         fail("bucket bounds are not increasing powers of two: %s" % lows)
-    print("%d vCPU rows = tvtrace -s; %d latency buckets hold the %d "
-          "exit/entry pairs" % (len(got), len(counts), pairs))
+    print("%d vCPU rows = tvtrace -s%s; %d latency buckets hold the %d "
+          "exit/entry pairs" % (len(got), ", %d switch rows" % len(got_sw)
+                                if want_sw else "", len(counts), pairs))
 
 
 def main():

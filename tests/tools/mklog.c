@@ -12,7 +12,8 @@
  *   hart H                      start hart H's records (first index 0)
  *   KIND TIME VM VCPU [ARG...]  one record of the current hart; KIND is
  *                               exit, entry, sbi, mmio, irq, exc, mark,
- *                               control, stop; up to six arguments in the
+ *                               control, stop, switch; up to six
+ *                               arguments in the
  *                               order of include/tracevisor/trace_record.h;
  *                               "exit+insn" sets TV_F_INSN
  *   lost N                      N records lost before the next record
@@ -64,7 +65,7 @@ static int kind_of(const char *name)
 		[TV_KIND_SBI] = "sbi",	   [TV_KIND_MMIO] = "mmio",
 		[TV_KIND_IRQ] = "irq",	   [TV_KIND_EXC] = "exc",
 		[TV_KIND_MARK] = "mark",   [TV_KIND_CONTROL] = "control",
-		[TV_KIND_STOP] = "stop",
+		[TV_KIND_STOP] = "stop",   [TV_KIND_SWITCH] = "switch",
 	};
 
 	for (int k = 1; k < TV_KIND_COUNT; k++)

@@ -2,7 +2,8 @@
 # tvtrace --html: the self-contained HTML report, checked as a file and in
 # headless Chromium.
 #
-# Logs: gen_log basic and synth (the real encoder, tests/tools/gen_log.c),
+# Logs: gen_log basic, synth and shared (the real encoder,
+# tests/tools/gen_log.c; shared: two VMs time-sharing a hart),
 # a hostile one from tests/tools/mklog.c whose guest prints HTML markup
 # through the SBI debug console, and LOG=FILE when given (e.g. a real run:
 # build/console.log from scripts/run.sh). Checks: the page loads nothing
@@ -11,7 +12,10 @@
 # specification sections of tvtrace --explain, the list is bounded, guest
 # markup arrives escaped, the summary table has one row per vCPU with the
 # exits, mean and max exit latency of tvtrace -s, and the exit-latency
-# buckets sum to the exit/entry pairs counted from tvtrace --csv. In Chromium (--headless, a fresh profile, no
+# buckets sum to the exit/entry pairs counted from tvtrace --csv; on the
+# time-shared log the table's switched-out, steal and waiting columns are
+# those of tvtrace -s and the timeline has its turns and switch markers,
+# also as Chromium loads it. In Chromium (--headless, a fresh profile, no
 # network services): no console message while the page loads and runs
 # its #selftest (a wheel zoom on the timeline, a click on the first exit
 # record), the zoom changed the viewBox, the panel shows the clicked
@@ -76,6 +80,8 @@ done
 
 "$WORK/gen_log" basic >"$WORK/basic.log"
 "$WORK/gen_log" synth 3000 >"$WORK/synth.log"
+# Two VMs time-sharing hart 0 (SWITCH records), one on hart 1.
+"$WORK/gen_log" shared 30 >"$WORK/shared.log"
 # The guest prints <, &, ", ' and > with DBCN console_write_byte (SBI
 # spec, "Debug Console Extension": a0 holds the byte), and marks a value.
 {
@@ -94,7 +100,7 @@ done
 } | "$WORK/mklog" >"$WORK/hostile.log"
 
 # --- the file ---------------------------------------------------------------
-logs="basic synth hostile"
+logs="basic synth hostile shared"
 if [ -n "${LOG:-}" ]; then
 	cp "$LOG" "$WORK/real.log" && logs="$logs real"
 fi
@@ -122,6 +128,25 @@ if ! cmp -s "$WORK/basic.html" "$WORK/wrong.html" &&
 	ok "control: a table whose exit count differs from tvtrace -s fails the check"
 else
 	bad "control: a changed exit count went unnoticed"
+fi
+
+# The same check fails when a switch column differs from tvtrace -s.
+sed 's|\(data-vcpu="0"><td>0</td><td>0</td>.*<td>\)\([0-9]*\)\(</td><td>[0-9.]*</td><td>[0-9.-]*</td></tr>\)|\19\2\3|' \
+	"$WORK/shared.html" >"$WORK/wrong-sw.html"
+if ! cmp -s "$WORK/shared.html" "$WORK/wrong-sw.html" &&
+	! $CHECK table "$WORK/wrong-sw.html" "$WORK/shared.sum" "$WORK/shared.csv" >/dev/null; then
+	ok "control: a table whose switched-out count differs from tvtrace -s fails the check"
+else
+	bad "control: a changed switched-out count went unnoticed"
+fi
+if [ "$(grep -c 'class="turn"' "$WORK/shared.html")" = 30 ] &&
+	[ "$(grep -c 'class="switch"' "$WORK/shared.html")" = 30 ] &&
+	grep -q '<th>switched out</th>' "$WORK/shared.html" &&
+	grep -q ' switch  *world switch: the hart leaves' "$WORK/shared.explain" &&
+	grep -q '<td>switch</td><td>world switch: the hart leaves' "$WORK/shared.html"; then
+	ok "shared: the timeline's turns and 30 switch markers, switch columns, switch rows explained"
+else
+	bad "shared: turns, switch markers, columns or switch rows missing"
 fi
 
 nrec=$(grep -vc '^#' "$WORK/synth.explain")
@@ -201,6 +226,22 @@ else
 fi
 check "$page: the wheel zooms the timeline; a click shows the explanation" \
 	$CHECK dom "$WORK/dom.html"
+
+# The time-shared page: loads without a console message, its timeline
+# holds the turns and switch markers the file has.
+browse "$WORK/shared.dom" "file://$WORK/shared.html#selftest" --dump-dom
+nturn=$(grep -o 'class="turn"' "$WORK/shared.dom" | wc -l)
+nsw=$(grep -o 'class="switch"' "$WORK/shared.dom" | wc -l)
+if [ -s "$WORK/shared.dom" ] && ! console_msgs "$WORK/shared.dom" >/dev/null &&
+	[ "$nturn" = "$(grep -o 'class="turn"' "$WORK/shared.html" | wc -l)" ] &&
+	[ "$nsw" = 30 ]; then
+	ok "shared: Chromium loads the time-shared page ($nturn turns, $nsw switches), no console message"
+else
+	bad "shared: Chromium: $nturn turns, $nsw switches, or console messages:"
+	console_msgs "$WORK/shared.dom" | head -n 5 | sed 's/^/    /'
+fi
+check "shared: the wheel zooms the timeline; a click shows the explanation" \
+	$CHECK dom "$WORK/shared.dom"
 
 sed 's/<script>/<script>null.x();/' "$WORK/$page.html" >"$WORK/broken.html"
 browse "$WORK/broken.dom" "file://$WORK/broken.html" --dump-dom

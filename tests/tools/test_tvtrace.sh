@@ -245,7 +245,9 @@ EOF
 # of it. Today's decoder (format version 2) reads it the same, but for
 # the trace extension's calls: its EID moved from 0x09545654 (vendor
 # space) to 0x0A007476 (firmware space), so in this old log they show as
-# an unknown EID (the .records and .csv were updated for that alone).
+# an unknown EID (the .records and .csv were updated for that alone), and
+# the CSV has six more columns, empty in it (switch_to ... switch_flushed,
+# for the SWITCH records of time-shared harts).
 V1=tests/tools/v1
 run "version-1 dump: records" 0 --records "$V1/test-guest.log"
 same "version-1 dump: records as version 1 showed them" "$V1/test-guest.records" "$WORK/out"

@@ -166,10 +166,110 @@ static void test_csv_rows(void **state)
 		"1.234567800,0,0,0,exit,0x15,LOAD_GPF,0xffffffffc0001012,,"
 		"0x40000003,0x4004000,0x10010003,0x0,0x0005b503,"
 		"\"ld a0, 0(a1)\",,,,,,,,,0xffffffffc0001012,0x15,"
-		"0x40000003,0x4004000,0x0,0x5b503,,12345678,1234567800,3,0");
+		"0x40000003,0x4004000,0x0,0x5b503,,12345678,1234567800,3,0,"
+		",,,,,");
 	assert_string_equal(line3,
 			    "1.234567900,0,0,0,mark,,,,,,,,,,,,,,,,,,,0x7476,"
-			    "0x0,0x0,0x0,0x0,0x0,,12345679,1234567900,3,1\r\n");
+			    "0x0,0x0,0x0,0x0,0x0,,12345679,1234567900,3,1,,,,,,"
+			    "\r\n");
+	free(text);
+	free_dump(d);
+}
+
+/* A switch row: the incoming vCPU, the reason, how long the outgoing one
+ * ran (12345 ticks at 10 MHz), the incoming hgatp, its VMID (bits 57:44)
+ * and whether the G-stage TLB was flushed; the rest as any record. */
+static void test_csv_switch_row(void **state)
+{
+	struct tt_dump *d = new_dump();
+	struct tt_rec *x;
+	struct mem m;
+	char *text, *row;
+
+	(void)state;
+	x = add(d, TV_KIND_SWITCH, 20000, 0, 1, 0, TV_SWITCH_SLICE, 12345);
+	x->r.vm = 0;
+	x->r.vcpu = 2;
+	x->r.arg[4] = 0x8000500000080400ULL;
+	x->r.arg[5] = 1;
+	mem_open(&m);
+	tt_csv_header(m.f);
+	tt_csv_dump(m.f, d, 1);
+	text = mem_close(&m);
+	assert_non_null(strstr(text, ",index,switch_to,switch_reason,"
+				     "switch_ran_s,switch_hgatp,switch_vmid,"
+				     "switch_flushed\r\n"));
+	row = strstr(text, "\r\n") + 2;
+	assert_string_equal(
+		row, "0.002000000,0,0,2,switch,,,,,,,,,,,,,,,,,,,0x1,0x0,0x1,"
+		     "0x3039,0x8000500000080400,0x1,,20000,2000000,1,0,"
+		     "vm1-vcpu0,slice,0.001234500,0x8000500000080400,5,yes\r\n");
+	free(text);
+	free_dump(d);
+}
+
+/*
+ * A time-shared hart in JSON: vm0-vcpu0's slice ends in a timer exit, the
+ * hart goes to vm1-vcpu0 (which waits in a WFI), then back. The turns are
+ * slices of the hart's "vCPU on hart 0" thread; the time each vCPU was
+ * away is a slice of its own thread, nested in the exit it happened in.
+ */
+static void test_json_switches(void **state)
+{
+	struct tt_dump *d = new_dump();
+	struct tt_json_counts c;
+	struct tt_rec *x;
+	struct mem m;
+	int first = 1;
+	char *text;
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	add(d, TV_KIND_ENTRY, 100, 0, 0x80000000, 0, 0, 0);
+	add(d, TV_KIND_EXIT, 200, 0, 0x80000100, CAUSE_INTERRUPT | IRQ_S_TIMER,
+	    0, 0);
+	/* the hart leaves vm0-vcpu0 (it ran 120 ticks) for vm1-vcpu0 */
+	add(d, TV_KIND_SWITCH, 210, 0, 1, 0, TV_SWITCH_SLICE, 120);
+	x = add(d, TV_KIND_ENTRY, 220, 0, 0xc0000000, 0, 0, 0);
+	x->r.vm = 1;
+	x = add(d, TV_KIND_EXIT, 300, 0, 0xc0000100, EXC_VIRTUAL_INST, 0, 0);
+	x->r.vm = 1;
+	x = add(d, TV_KIND_SWITCH, 310, 0, 0, 0, TV_SWITCH_WAIT, 100);
+	x->r.vm = 1;
+	add(d, TV_KIND_ENTRY, 320, 0, 0x80000100, 0, 0, 0);
+	add(d, TV_KIND_EXIT, 400, 0, 0x80000200, EXC_ECALL_VS, 0, 0);
+	add(d, TV_KIND_ENTRY, 410, 0, 0x80000204, 0, 0, 0);
+	mem_open(&m);
+	tt_json_dump(m.f, d, 1, &first, &c);
+	text = mem_close(&m);
+	/* turns: vm0-vcpu0 90..210 (ran 120), vm1-vcpu0 210..310, and
+	 * vm0-vcpu0 from 310 to the hart's last record, 410 */
+	assert_int_equal(c.turns, 3);
+	assert_non_null(strstr(text, "\"name\":\"vCPU on hart 0\""));
+	assert_non_null(strstr(text,
+			       "{\"ph\":\"X\",\"name\":\"vm0-vcpu0\",\"cat\":"
+			       "\"sched\",\"pid\":0,\"tid\":2147418112,"
+			       "\"ts\":9.000,\"dur\":12.000,\"args\":{\"dump\":1,"
+			       "\"ended\":\"slice\",\"next\":\"vm1-vcpu0\","
+			       "\"ran_ticks\":120}}"));
+	assert_non_null(strstr(text, "\"name\":\"vm1-vcpu0\",\"cat\":"
+				     "\"sched\",\"pid\":0,\"tid\":2147418112,"
+				     "\"ts\":21.000,\"dur\":10.000,"));
+	assert_non_null(strstr(text, "\"ts\":31.000,\"dur\":10.000,\"args\":"
+				     "{\"dump\":1,\"ended\":\"not before the "
+				     "end of the dump\"}"));
+	/* away: vm0-vcpu0 ready 210..310; vm1-vcpu0 waits from 310, never
+	 * back in this dump */
+	assert_int_equal(c.away_slices, 1);
+	assert_non_null(strstr(text, "{\"ph\":\"X\",\"name\":\"ready "
+				     "(switched out)\",\"cat\":\"sched\",\"pid\":0,"
+				     "\"tid\":1,\"ts\":21.000,\"dur\":10.000,"));
+	/* the timer exit's slice spans its away slice (200..320) */
+	assert_non_null(strstr(text, "\"name\":\"IRQ_S_TIMER\",\"cat\":"
+				     "\"hypervisor\",\"pid\":0,\"tid\":1,"
+				     "\"ts\":20.000,\"dur\":12.000,"));
+	assert_int_equal(c.handling_slices, 2);
+	assert_int_equal(c.unpaired_exits, 1); /* vm1's WFI */
 	free(text);
 	free_dump(d);
 }
@@ -425,6 +525,43 @@ static void test_ctf_entry_event_bytes(void **state)
 	free(b.p);
 }
 
+/* tv_switch: the next vCPU, the reason, the ticks the previous one ran,
+ * the next hgatp with its VMID (bits 57:44), the flush, both names. */
+static void test_ctf_switch_event_bytes(void **state)
+{
+	struct tt_rec t;
+	struct tt_buf b = {0};
+	static const char names[] = "vm0-vcpu1\0vm2-vcpu0";
+
+	(void)state;
+	memset(&t, 0, sizeof(t));
+	t.r.kind = TV_KIND_SWITCH;
+	t.r.time = 5000;
+	t.r.vcpu = 1;
+	t.r.arg[0] = 2;
+	t.r.arg[1] = 0;
+	t.r.arg[2] = TV_SWITCH_WAIT;
+	t.r.arg[3] = 777;
+	t.r.arg[4] = 0x8000700000080400ULL;
+	t.r.arg[5] = 1;
+	assert_int_equal(tt_ctf_event(&b, &t), 0);
+	/* header, context; next_vm u8, next_vcpu u8, reason u64, ran u64,
+	 * hgatp u64, vmid u32, flushed u8, two strings */
+	assert_int_equal(b.len, 20 + 1 + 1 + 8 + 8 + 8 + 4 + 1 + sizeof(names));
+	assert_int_equal(le(b.p, 2), TV_KIND_SWITCH);
+	assert_int_equal(b.p[10], 0);
+	assert_int_equal(b.p[11], 1);
+	assert_int_equal(b.p[20], 2);
+	assert_int_equal(b.p[21], 0);
+	assert_int_equal(le(b.p + 22, 8), TV_SWITCH_WAIT);
+	assert_int_equal(le(b.p + 30, 8), 777);
+	assert_int_equal(le(b.p + 38, 8), 0x8000700000080400ULL);
+	assert_int_equal(le(b.p + 46, 4), 7);
+	assert_int_equal(b.p[50], 1);
+	assert_memory_equal(b.p + 51, names, sizeof(names));
+	free(b.p);
+}
+
 static void test_ctf_packet_header(void **state)
 {
 	struct tt_dump *d = new_dump();
@@ -540,7 +677,7 @@ static void test_ctf_metadata(void **state)
 		{"tv_sbi", TV_KIND_SBI},	{"tv_mmio", TV_KIND_MMIO},
 		{"tv_irq", TV_KIND_IRQ},	{"tv_exc", TV_KIND_EXC},
 		{"tv_mark", TV_KIND_MARK},	{"tv_control", TV_KIND_CONTROL},
-		{"tv_stop", TV_KIND_STOP},
+		{"tv_stop", TV_KIND_STOP},	{"tv_switch", TV_KIND_SWITCH},
 	};
 
 	(void)state;
@@ -560,7 +697,9 @@ static void test_ctf_metadata(void **state)
 	assert_non_null(strstr(meta, "base = 16;"));
 	for (size_t i = 0; i < sizeof(ev) / sizeof(ev[0]); i++)
 		check_event_against_metadata(meta, ev[i].name, ev[i].kind);
-	assert_int_equal(count(meta, "event {"), 9);
+	assert_int_equal(count(meta, "event {"), 10);
+	assert_non_null(strstr(meta, "enum : uint64_t { slice = 1, wait = 2, "
+				     "stop = 3 } reason;"));
 	free(meta);
 	free_dump(d);
 }
@@ -570,13 +709,16 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_csv_field_quoting),
 		cmocka_unit_test(test_csv_rows),
+		cmocka_unit_test(test_csv_switch_row),
 		cmocka_unit_test(test_exact_times),
 		cmocka_unit_test(test_gpa_and_insn),
 		cmocka_unit_test(test_json_string_escapes),
 		cmocka_unit_test(test_json_pairing),
+		cmocka_unit_test(test_json_switches),
 		cmocka_unit_test(test_ctf_plan_losses),
 		cmocka_unit_test(test_ctf_plan_splits_long_streams),
 		cmocka_unit_test(test_ctf_entry_event_bytes),
+		cmocka_unit_test(test_ctf_switch_event_bytes),
 		cmocka_unit_test(test_ctf_packet_header),
 		cmocka_unit_test(test_ctf_metadata),
 	};

@@ -1470,6 +1470,10 @@ static void test_lost_frames_unknown_counts_and_dump_edges(void **state)
 }
 
 /* Hand-built frames that verify their CRC but break a format rule. */
+/* The first kind the wire does not know is TV_KIND_COUNT, written as
+ * "\x0c" in the cases below. */
+_Static_assert(TV_KIND_COUNT == 12, "update the unknown-kind case");
+
 static void test_malformed_frames_rejected(void **state)
 {
 	static const struct {
@@ -1489,7 +1493,7 @@ static void test_malformed_frames_rejected(void **state)
 		 NULL, 0, 0},
 		{"RECORDS frame too short", TV_WIRE_RECORDS, 0, 9, NULL, 0, 0},
 		{"unknown record kind", TV_WIRE_RECORDS, 0, 0xffff,
-		 "\x0b\x00\x00", 3, 1},
+		 "\x0c\x00\x00", 3, 1}, /* TV_KIND_COUNT: asserted below */
 		{"unknown record kind", TV_WIRE_RECORDS, 0, 0xffff,
 		 "\x00\x00\x00", 3, 1},
 		{"record truncated", TV_WIRE_RECORDS, 0, 0xffff, "\x07\x00\x00",
@@ -1811,6 +1815,29 @@ static void test_format_text_exact(void **state)
 		 "DETAIL:0x0"},
 		{{.kind = TV_KIND_STOP, .arg = {42, 7}},
 		 "vm0-vcpu0 [000] 0.000000: tv_stop: REASON:42, DETAIL:0x7"},
+		/* The hart leaves vm0-vcpu1 at the end of its slice (it ran
+		 * 1 ms at 10 MHz) for vm1-vcpu0: Sv39x4, VMID 3. */
+		{{.kind = TV_KIND_SWITCH,
+		  .time = 20000,
+		  .vcpu = 1,
+		  .arg = {1, 0, TV_SWITCH_SLICE, 10000,
+			  0x8000300000080400ULL, 0}},
+		 "vm0-vcpu1 [000] 0.002000: tv_switch: to vm1-vcpu0 "
+		 "reason=slice ran=0.001000s hgatp=0x8000300000080400 "
+		 "(VMID 3) flushed=no"},
+		/* No VMID bits: VMID 0 and a flush; an unknown reason. */
+		{{.kind = TV_KIND_SWITCH,
+		  .vm = 2,
+		  .arg = {3, 4, 9, 25, 0x9000000000081000ULL, 1}},
+		 "vm2-vcpu0 [000] 0.000000: tv_switch: to vm3-vcpu4 "
+		 "reason=9 ran=0.000002s hgatp=0x9000000000081000 (VMID 0) "
+		 "flushed=yes"},
+		{{.kind = TV_KIND_SWITCH,
+		  .arg = {0, 1, TV_SWITCH_WAIT, 7, 0x8000000000080000ULL |
+			  (0x3fffULL << 44), 0}},
+		 "vm0-vcpu0 [000] 0.000000: tv_switch: to vm0-vcpu1 "
+		 "reason=wait ran=0.000000s hgatp=0x83fff00000080000 (VMID "
+		 "16383) flushed=no"},
 		{{.kind = 60},
 		 "vm0-vcpu0 [000] 0.000000: tv_unknown: KIND:60"},
 		{{.kind = TV_KIND_MARK,
@@ -2034,7 +2061,13 @@ static void test_sbi_and_kind_names(void **state)
 	assert_null(tv_sbi_error_name(1));
 	assert_string_equal(tv_kind_name(TV_KIND_EXIT), "exit");
 	assert_string_equal(tv_kind_name(TV_KIND_STOP), "stop");
+	assert_string_equal(tv_kind_name(TV_KIND_SWITCH), "switch");
 	assert_null(tv_kind_name(TV_KIND_COUNT));
+	assert_string_equal(tv_switch_name(TV_SWITCH_SLICE), "slice");
+	assert_string_equal(tv_switch_name(TV_SWITCH_WAIT), "wait");
+	assert_string_equal(tv_switch_name(TV_SWITCH_STOP), "stop");
+	assert_null(tv_switch_name(0));
+	assert_null(tv_switch_name(4));
 	assert_string_equal(tv_control_name(TV_CTL_FILTER), "filter");
 	assert_string_equal(tv_stop_name(TV_STOP_HYP_FAULT),
 			    "hypervisor fault");
@@ -2232,6 +2265,77 @@ static void test_v2_roundtrip_order(void **state)
 	log_free(&l);
 }
 
+/*
+ * A time-shared hart as the hypervisor writes it (trace_record.h,
+ * TV_KIND_SWITCH): vm1-vcpu2's slice ends in an exit written on its own
+ * (an EXIT event record), the SWITCH follows, vm0-vcpu0 resumes with an
+ * ENTRY event record, makes an SBI call (a visit), its own slice ends the
+ * same way, and vm1-vcpu2's ENTRY comes when it gets the hart back. The
+ * decoder delivers them in the order they happened, every SWITCH argument
+ * intact.
+ */
+static void test_v2_switch_order(void **state)
+{
+	struct log l = {0};
+	static struct tv_wire_enc e;
+	struct tv_rec in[7];
+	struct got *g;
+	static const struct {
+		unsigned kind, vm, vcpu;
+		uint64_t time, index;
+	} want[] = {
+		{TV_KIND_EXIT, 1, 2, 100, 20},	 {TV_KIND_SWITCH, 1, 2, 110, 21},
+		{TV_KIND_ENTRY, 0, 0, 120, 22},	 {TV_KIND_EXIT, 0, 0, 200, 23},
+		{TV_KIND_SBI, 0, 0, 210, 23},	 {TV_KIND_ENTRY, 0, 0, 210, 23},
+		{TV_KIND_EXIT, 0, 0, 290, 24},	 {TV_KIND_SWITCH, 0, 0, 300, 25},
+		{TV_KIND_ENTRY, 1, 2, 310, 26},
+	};
+
+	(void)state;
+	in[0] = rec2(TV_KIND_EXIT, 0, 100, 0);
+	in[0].arg[0] = 0x80000100, in[0].arg[1] = CAUSE_INTERRUPT | 5;
+	in[1] = rec2(TV_KIND_SWITCH, 0, 110, 0);
+	in[1].arg[0] = 0, in[1].arg[1] = 0, in[1].arg[2] = TV_SWITCH_SLICE;
+	in[1].arg[3] = 4321, in[1].arg[4] = 0x8000100000080400ULL;
+	in[1].arg[5] = 1;
+	in[2] = rec2(TV_KIND_ENTRY, 0, 120, 0);
+	in[2].arg[0] = 0xc0000000;
+	in[3] = rec2(TV_VISIT_SBI, 0, 200, 10);
+	in[3].arg[0] = 0xc0000100;
+	in[4] = rec2(TV_KIND_EXIT, 0, 290, 0);
+	in[4].arg[0] = 0xc0000200, in[4].arg[1] = CAUSE_INTERRUPT | 5;
+	in[5] = rec2(TV_KIND_SWITCH, 0, 300, 0);
+	in[5].arg[0] = 1, in[5].arg[1] = 2, in[5].arg[2] = TV_SWITCH_SLICE;
+	in[5].arg[3] = 180, in[5].arg[4] = 0x8000200000080800ULL;
+	in[6] = rec2(TV_KIND_ENTRY, 0, 310, 0);
+	in[6].arg[0] = 0x80000100;
+	for (int i = 2; i <= 5; i++)
+		in[i].vm = 0, in[i].vcpu = 0;
+	tv_wire_enc_init(&e, log_emit, &l);
+	tv_wire_begin(&e, &begin_info);
+	tv_wire_hart_begin(&e, 3, 20);
+	for (int i = 0; i < 7; i++)
+		tv_wire_rec(&e, &in[i]);
+	tv_wire_hart_end(&e, 7, 7, 0);
+	tv_wire_end(&e);
+	g = decode_log(&l);
+	assert_int_equal(g->nerr, 0);
+	assert_int_equal(g->nrec, ARRAY_SIZE(want));
+	for (size_t i = 0; i < ARRAY_SIZE(want); i++) {
+		assert_int_equal(g->rec[i].kind, want[i].kind);
+		assert_int_equal(g->rec[i].vm, want[i].vm);
+		assert_int_equal(g->rec[i].vcpu, want[i].vcpu);
+		assert_int_equal(g->rec[i].time, want[i].time);
+		assert_int_equal(g->index[i], want[i].index);
+	}
+	for (int k = 0; k < TV_NARGS; k++) {
+		assert_int_equal(g->rec[1].arg[k], in[1].arg[k]);
+		assert_int_equal(g->rec[7].arg[k], in[5].arg[k]);
+	}
+	got_free(g);
+	log_free(&l);
+}
+
 /* A RECORDS2 record with a dt of 2^32 or more is malformed, and a
  * visit kind is not one of version 1's RECORDS frames. */
 static void test_v2_dt_range(void **state)
@@ -2315,6 +2419,7 @@ int main(void)
 		cmocka_unit_test(test_sbi_and_kind_names),
 		cmocka_unit_test(test_v2_split),
 		cmocka_unit_test(test_v2_roundtrip_order),
+		cmocka_unit_test(test_v2_switch_order),
 		cmocka_unit_test(test_v2_dt_range),
 	};
 

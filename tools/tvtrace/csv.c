@@ -24,6 +24,8 @@ static const char *const columns[] = {
 	"mmio_width", "mmio_dir",  "mmio_value", "arg0",       "arg1",
 	"arg2",	     "arg3",	   "arg4",	 "arg5",       "lost",
 	"time_ticks", "cycle",	   "dump",	 "index",
+	"switch_to", "switch_reason", "switch_ran_s", "switch_hgatp",
+	"switch_vmid", "switch_flushed",
 };
 
 enum {
@@ -31,7 +33,8 @@ enum {
 	C_PC, C_STVAL, C_HTVAL, C_GPA, C_HTINST, C_INSN, C_MNEMONIC, C_SBI_EXT,
 	C_SBI_FID, C_SBI_ERROR, C_SBI_VALUE, C_MMIO_GPA, C_MMIO_WIDTH,
 	C_MMIO_DIR, C_MMIO_VALUE, C_ARG0, C_LOST = C_ARG0 + TV_NARGS,
-	C_TICKS, C_CYCLE, C_DUMP, C_INDEX, C_COUNT
+	C_TICKS, C_CYCLE, C_DUMP, C_INDEX, C_SW_TO, C_SW_REASON, C_SW_RAN,
+	C_SW_HGATP, C_SW_VMID, C_SW_FLUSHED, C_COUNT
 };
 
 _Static_assert(sizeof(columns) / sizeof(columns[0]) == C_COUNT,
@@ -160,8 +163,26 @@ static void mmio_cols(struct row *w, const struct tv_record *r)
 	insn(w, r);
 }
 
+/* A switch: the vCPU given the hart, why, how long the one left ran,
+ * the incoming hgatp and its VMID, whether the G-stage TLB was flushed. */
+static void switch_cols(struct row *w, const struct tv_record *r, uint64_t hz)
+{
+	const char *why = tv_switch_name(r->arg[2]);
+
+	snprintf(w->f[C_SW_TO], sizeof(w->f[C_SW_TO]),
+		 "vm%" PRIu64 "-vcpu%" PRIu64, r->arg[0], r->arg[1]);
+	if (why)
+		text(w, C_SW_REASON, why);
+	else
+		dec(w, C_SW_REASON, r->arg[2]);
+	tt_exp_seconds(w->f[C_SW_RAN], sizeof(w->f[C_SW_RAN]), r->arg[3], hz);
+	hex(w, C_SW_HGATP, r->arg[4]);
+	dec(w, C_SW_VMID, tt_hgatp_vmid(r->arg[4]));
+	text(w, C_SW_FLUSHED, r->arg[5] ? "yes" : "no");
+}
+
 /* The kind-specific columns. */
-static void kind_cols(struct row *w, const struct tt_rec *t)
+static void kind_cols(struct row *w, const struct tt_rec *t, uint64_t hz)
 {
 	const struct tv_record *r = &t->r;
 	int unknown;
@@ -187,6 +208,9 @@ static void kind_cols(struct row *w, const struct tt_rec *t)
 		cause(w, r->arg[0]);
 		hex(w, C_STVAL, r->arg[1]);
 		hex(w, C_PC, r->arg[2]);
+		break;
+	case TV_KIND_SWITCH:
+		switch_cols(w, r, hz);
 		break;
 	case TV_KIND_LOST:
 		lost = tt_exp_lost(t, &unknown);
@@ -214,7 +238,7 @@ static void fill_row(struct row *w, const struct tt_rec *t, uint64_t hz,
 		text(w, C_KIND, kind);
 	else
 		dec(w, C_KIND, r->kind);
-	kind_cols(w, t);
+	kind_cols(w, t, hz);
 	for (unsigned i = 0; i < TV_NARGS; i++)
 		hex(w, C_ARG0 + (int)i, r->arg[i]);
 	dec(w, C_TICKS, r->time);

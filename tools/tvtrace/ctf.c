@@ -58,6 +58,7 @@ enum ftype {
 	F_DIR,	/* enum of u8: read 0, write 1 */
 	F_CTL,	/* enum of u64: TV_CTL_* */
 	F_STOP, /* enum of u64: TV_STOP_* */
+	F_SWITCH, /* enum of u64: TV_SWITCH_* */
 };
 
 struct field {
@@ -107,6 +108,13 @@ static const struct ev_class classes[] = {
 	 2},
 	{TV_KIND_STOP, "tv_stop", {{"reason", F_STOP}, {"detail", F_X64}},
 	 2},
+	/* The hart leaves the event's vCPU (its context: vm, vcpu) for
+	 * next_vm/next_vcpu, as Linux's sched_switch names prev and next. */
+	{TV_KIND_SWITCH, "tv_switch",
+	 {{"next_vm", F_U8}, {"next_vcpu", F_U8}, {"reason", F_SWITCH},
+	  {"ran", F_U64}, {"hgatp", F_X64}, {"vmid", F_U32},
+	  {"flushed", F_U8}, {"prev", F_STR}, {"next", F_STR}},
+	 9},
 };
 
 #define NCLASSES (sizeof(classes) / sizeof(classes[0]))
@@ -212,6 +220,23 @@ static void mmio_values(struct values *v, const struct tv_record *r)
 	v->u[8] = r->arg[4];
 }
 
+/* A switch: next vCPU, reason, ticks the previous one ran (the clock's
+ * ticks), the next vCPU's hgatp and its VMID (hgatp bits 57:44), whether
+ * the G-stage TLB was flushed, and both vCPUs by name. */
+static void switch_values(struct values *v, const struct tv_record *r)
+{
+	v->u[0] = r->arg[0];
+	v->u[1] = r->arg[1];
+	v->u[2] = r->arg[2];
+	v->u[3] = r->arg[3];
+	v->u[4] = r->arg[4];
+	v->u[5] = tt_hgatp_vmid(r->arg[4]);
+	v->u[6] = r->arg[5] != 0;
+	snprintf(v->s[7], sizeof(v->s[7]), "vm%u-vcpu%u", r->vm, r->vcpu);
+	snprintf(v->s[8], sizeof(v->s[8]), "vm%" PRIu64 "-vcpu%" PRIu64,
+		 r->arg[0], r->arg[1]);
+}
+
 /* Fill the values of a record's event. */
 static void fill_values(struct values *v, const struct tv_record *r)
 {
@@ -236,6 +261,9 @@ static void fill_values(struct values *v, const struct tv_record *r)
 		for (int i = 0; i < 4; i++)
 			v->u[i] = r->arg[i];
 		name_of_cause(v->s[4], r->arg[0]);
+		break;
+	case TV_KIND_SWITCH:
+		switch_values(v, r);
 		break;
 	default: /* ENTRY, MARK, CONTROL, STOP: the arguments as they are */
 		for (int i = 0; i < TV_NARGS && i < MAX_FIELDS; i++)
@@ -453,6 +481,7 @@ static const char *tsdl_type(unsigned type)
 		[F_CTL] = "enum : uint64_t { start = 1, stop = 2, filter = 3 }",
 		[F_STOP] = ("enum : uint64_t { shutdown = 1, reboot = 2, "
 			    "guest_fault = 3, hypervisor_fault = 4, console = 5 }"),
+		[F_SWITCH] = "enum : uint64_t { slice = 1, wait = 2, stop = 3 }",
 	};
 	return names[type];
 }

@@ -123,7 +123,7 @@ static void count_side(struct diff_rows *rows, struct run *run, int side)
 		s->count++;
 		if (ex[i].timed) {
 			s->timed++;
-			s->total += ex[i].entry_time - ex[i].exit_time;
+			s->total += tt_exit_handling(&ex[i]);
 		}
 	}
 	free(ex);

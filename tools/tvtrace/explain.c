@@ -8,6 +8,8 @@
  * SBI specification) that govern it. Section titles are those of the
  * privileged specification's "H Extension for Hypervisor Support" chapter
  * (src/priv/hypervisor.adoc) and of the SBI specification's chapters.
+ * A SWITCH record of a time-shared hart is explained as the world switch
+ * between two VMs' vCPUs it is.
  *
  * It knows the guest machine tracevisor builds (include/tracevisor/
  * guest_map.h, QEMU virt's layout): the NS16550A UART, the PLIC, the test
@@ -45,6 +47,15 @@
 #define S_HSTATUS "Hypervisor Status (hstatus) Register"
 #define S_DELEG "Hypervisor Trap Delegation (hedeleg and hideleg) Registers"
 #define S_HVIP "Hypervisor Interrupt (hvip, hip, and hie) Registers"
+#define S_HV_CSRS "Hypervisor and Virtual Supervisor CSRs"
+#define S_VSSTATUS "Virtual Supervisor Status (vsstatus) Register"
+#define S_HGATP "Hypervisor Guest Address Translation and Protection (hgatp) Register"
+#define S_HFENCE "Hypervisor Memory-Management Fence Instructions"
+#define S_FENCES "Memory-Management Fences"
+#define S_VSTIMECMP "Virtual Supervisor Timer (vstimecmp) Register"
+#define S_HENVCFG "Hypervisor Environment Configuration Register (henvcfg)"
+#define S_HCOUNTEREN "Hypervisor Counter-Enable (hcounteren) Register"
+#define S_HTIMEDELTA "Hypervisor Time Delta (htimedelta) Register"
 
 /* A growing line of text. */
 struct line {
@@ -71,9 +82,13 @@ static void add(struct line *l, const char *fmt, ...)
 		l->len = sizeof(l->buf) - 1;
 }
 
-/* The records an exit's handling produced, found after it on its hart. */
+/* The records an exit's handling produced, found after it on its hart;
+ * on a time-shared hart the SWITCH that left its vCPU meanwhile and the
+ * one that gave the hart back. */
 struct handling {
 	const struct tt_rec *sbi, *mmio, *exc, *irq, *stop, *entry;
+	const struct tt_rec *sw_out, *sw_back;
+	uint64_t hz; /* the dump's timebase */
 };
 
 /* Explanation state carried along the trace. */
@@ -83,9 +98,10 @@ struct explain {
 	uint8_t uart_lcr; /* the UART's line control register, as written */
 };
 
-/* Per hart: the exit being handled, for the records after it. */
+/* Per vCPU of a hart: the exit being handled, for the records after it. */
 struct hart_state {
 	uint16_t hart;
+	uint8_t vm, vcpu;
 	const struct tt_rec *exit, *exc;
 };
 
@@ -255,20 +271,36 @@ static uint64_t fault_gpa(const struct tv_record *exit)
 }
 
 /* Find the records of the exit at d->recs[i]: those after it on its hart
- * up to the ENTRY that resumes the guest (or a break in the trace). */
+ * up to the ENTRY that resumes the guest (or a break in the trace). When
+ * a SWITCH leaves the exit's vCPU, the hart runs other vCPUs until a
+ * SWITCH gives it back: their records are not this exit's. */
 static void find_handling(const struct tt_dump *d, size_t i,
 			  struct handling *h)
 {
-	uint16_t hart = d->recs[i].hart;
+	const struct tt_rec *x = &d->recs[i];
 
 	memset(h, 0, sizeof(*h));
+	h->hz = tt_timebase(d);
 	for (size_t j = i + 1; j < d->nrecs; j++) {
 		const struct tt_rec *t = &d->recs[j];
 
-		if (t->hart != hart)
+		if (t->hart != x->hart)
 			continue;
 		if (t->origin != TT_FROM_DUMP)
 			return;
+		if (t->r.kind == TV_KIND_SWITCH && !h->sw_out &&
+		    t->r.vm == x->r.vm && t->r.vcpu == x->r.vcpu) {
+			h->sw_out = t;
+			continue;
+		}
+		if (t->r.kind == TV_KIND_SWITCH && h->sw_out &&
+		    t->r.arg[0] == x->r.vm && t->r.arg[1] == x->r.vcpu) {
+			h->sw_back = t;
+			continue;
+		}
+		if (h->sw_out && (t->r.kind == TV_KIND_SWITCH ||
+				  t->r.vm != x->r.vm || t->r.vcpu != x->r.vcpu))
+			continue;
 		switch (t->r.kind) {
 		case TV_KIND_SBI: if (!h->sbi) h->sbi = t; break;
 		case TV_KIND_MMIO: if (!h->mmio) h->mmio = t; break;
@@ -282,11 +314,28 @@ static void find_handling(const struct tt_dump *d, size_t i,
 	}
 }
 
+/* "; meanwhile the hart ran vm1-vcpu0 (the slice ended) for 50.00 us":
+ * the exit's vCPU was switched out during its handling. */
+static void add_away(struct line *l, const struct handling *h, uint64_t hz)
+{
+	const struct tv_record *o = &h->sw_out->r;
+	const char *why = tv_switch_name(o->arg[2]);
+
+	add(l, "; meanwhile the hart went to vm%" PRIu64 "-vcpu%" PRIu64
+	       " (switch: %s)",
+	    o->arg[0], o->arg[1], why ? why : "unknown reason");
+	if (h->sw_back && h->sw_back->r.time >= o->time)
+		add(l, " and came back to this vCPU %.2f us later,",
+		    tt_us(h->sw_back->r.time - o->time, hz));
+}
+
 /* How the guest resumed: "resumed at sepc+4", "resumed the guest at its
  * trap vector (vstvec 0x...)", "stopped the guest". */
 static void add_resume(struct line *l, const struct tv_record *exit,
 		       const struct handling *h)
 {
+	if (h->sw_out)
+		add_away(l, h, h->hz);
 	if (h->stop) {
 		const char *why = tv_stop_name(h->stop->r.arg[0]);
 
@@ -492,9 +541,14 @@ static void exit_virtual(struct explain *x, struct line *l,
 	if ((uint32_t)insn == 0x10500073) {
 		add(l, ": the guest executed wfi while hstatus.VTW=1, so the "
 		       "hart raised a virtual-instruction exception instead of "
-		       "waiting; the hypervisor waited for an interrupt on the "
-		       "guest's behalf");
-		if (h->entry && h->entry->r.time >= r->time)
+		       "waiting; ");
+		if (h->sw_out)
+			add(l, "the hypervisor let the vCPU wait and gave the "
+			       "hart to another one");
+		else
+			add(l, "the hypervisor waited for an interrupt on the "
+			       "guest's behalf");
+		if (!h->sw_out && h->entry && h->entry->r.time >= r->time)
 			add(l, " (%.2f us)",
 			    tt_us(h->entry->r.time - r->time, x->hz));
 		add_resume(l, r, h);
@@ -562,9 +616,16 @@ static void exit_interrupt(struct line *l, struct line *spec,
 	uint64_t code = r->arg[1] & ~CAUSE_INTERRUPT;
 
 	if (code == IRQ_S_TIMER) {
-		add(l, ": the hypervisor's own timer, armed for the guest's "
-		       "deadline, fired while the guest ran (HS-level "
-		       "interrupts are always enabled when V=1)");
+		if (h->sw_out && h->sw_out->r.arg[2] == TV_SWITCH_SLICE)
+			add(l, ": the hypervisor's own timer fired while the "
+			       "guest ran (HS-level interrupts are always "
+			       "enabled when V=1): the end of the vCPU's time "
+			       "slice, or the guest's deadline");
+		else
+			add(l, ": the hypervisor's own timer, armed for the "
+			       "guest's deadline, fired while the guest ran "
+			       "(HS-level interrupts are always enabled when "
+			       "V=1)");
 		if (h->irq && h->irq->r.arg[2])
 			add(l, "; the hypervisor injected a virtual supervisor "
 			       "timer interrupt by setting hvip.VSTIP (hvip = "
@@ -786,6 +847,76 @@ static void explain_entry(struct line *l, const struct tv_record *r,
 		    r->arg[1]);
 }
 
+/*
+ * A SWITCH record: what a world switch between two VMs' vCPUs does on
+ * one hart. The VS CSRs stand in for the supervisor CSRs only while V=1
+ * ("Hypervisor and Virtual Supervisor CSRs"), so HS-mode swaps them like
+ * memory; the H CSRs a hypervisor keeps per vCPU, the GPRs and the FP
+ * state go with them; hgatp's VMID tags the G-stage translations, so a
+ * hart with VMID bits needs no flush, one without (VMIDLEN 0) flushes
+ * with HFENCE.GVMA.
+ */
+static void explain_switch(struct explain *x, struct line *l,
+			   struct line *spec, const struct tv_record *r)
+{
+	const char *name = tv_switch_name(r->arg[2]);
+	const char *why = tt_switch_why(r->arg[2]);
+	uint64_t hgatp = r->arg[4];
+
+	add(l, "world switch: the hart leaves vm%u-vcpu%u for vm%" PRIu64
+	       "-vcpu%" PRIu64 " because %s; it ran %.2f us. ",
+	    r->vm, r->vcpu, r->arg[0], r->arg[1],
+	    why ? why : "of a reason this tvtrace does not know",
+	    tt_us(r->arg[3], x->hz));
+	add(l, "In HS-mode (V=0) the VS CSRs do not act on the hart, so the "
+	       "hypervisor saves the outgoing vCPU's and loads the incoming "
+	       "one's: vsstatus, vsie, vstvec, vsscratch, vsepc, vscause, "
+	       "vstval and vsatp; hvip (its pending virtual interrupts); its "
+	       "timer (vstimecmp with Sstc) and htimedelta; henvcfg, "
+	       "hcounteren and hedeleg/hideleg, which a hypervisor may set per "
+	       "vCPU; and the guest's x1-x31, with the FP registers when "
+	       "sstatus.FS says they were used (Dirty). ");
+	add(l, "hgatp becomes 0x%016" PRIx64 " (%s, VMID %u, G-stage root "
+	       "0x%" PRIx64 "); vsatp is zeroed before hgatp changes and "
+	       "written after, so no VS-stage translation is cached under the "
+	       "wrong VMID. ",
+	    hgatp, tt_hgatp_mode(hgatp), tt_hgatp_vmid(hgatp),
+	    tt_hgatp_root(hgatp));
+	if (r->arg[5])
+		add(l, "The G-stage TLB was flushed (HFENCE.GVMA): without VMID "
+		       "bits (VMIDLEN 0) the cached translations of both VMs "
+		       "look alike. ");
+	else
+		add(l, "No TLB flush: cached translations are tagged with their "
+		       "VM's VMID, so the other VM's stay valid and unused. ");
+	if (r->arg[2] == TV_SWITCH_SLICE)
+		add(l, "The HS timer is armed for the end of the incoming "
+		       "vCPU's slice (tv.slice); until vm%u-vcpu%u gets the hart "
+		       "back it is ready but not running: steal time, as the "
+		       "SBI STA extension reports it. ",
+		    r->vm, r->vcpu);
+	else if (r->arg[2] == TV_SWITCH_WAIT)
+		add(l, "vm%u-vcpu%u waits for an interrupt or an HSM start; it "
+		       "gets the hart back when it can run. ",
+		    r->vm, r->vcpu);
+	add(l, "Record: vm/vcpu = the vCPU the hart leaves, arg[0] = %" PRIu64
+	       " incoming VM, arg[1] = %" PRIu64 " incoming vCPU, arg[2] = %"
+	       PRIu64 " reason (%s), arg[3] = %" PRIu64 " ticks it ran, "
+	       "arg[4] = the incoming hgatp, arg[5] = %" PRIu64 " (1: TLB "
+	       "flushed).",
+	    r->arg[0], r->arg[1], r->arg[2], name ? name : "unknown",
+	    r->arg[3], r->arg[5]);
+	add_specs(spec,
+		  "\"" S_HV_CSRS "\" (the VS CSRs substitute for the supervisor "
+		  "CSRs only when V=1), \"" S_VSSTATUS "\" (FS), \"" S_HVIP
+		  "\", \"" S_VSTIMECMP "\", \"" S_HTIMEDELTA "\", \"" S_HENVCFG
+		  "\", \"" S_HCOUNTEREN "\", \"" S_DELEG "\", \"" S_HGATP "\" "
+		  "(VMID), \"" S_HFENCE "\" (HFENCE.GVMA), \"" S_FENCES "\" "
+		  "(the world-switch order of vsatp and hgatp)",
+		  r->arg[2] == TV_SWITCH_SLICE ? sbi_chapter(SBI_EXT_STA)
+					       : NULL);
+}
+
 /* One record's explanation (not EXIT). */
 static void explain_other(struct explain *x, struct line *l,
 			  const struct tt_rec *t, const struct hart_state *s)
@@ -835,21 +966,24 @@ static void explain_other(struct explain *x, struct line *l,
 	}
 }
 
-/* The per-hart state, created when new (a small list: harts are few). */
+/* The state of a vCPU on a hart, created when new (a small list). */
 static struct hart_state *hart_state(struct hart_state **hs, size_t *n,
-				     size_t *cap, uint16_t hart)
+				     size_t *cap, const struct tt_rec *t)
 {
 	struct hart_state *a = *hs;
 
 	for (size_t i = 0; i < *n; i++)
-		if (a[i].hart == hart)
+		if (a[i].hart == t->hart && a[i].vm == t->r.vm &&
+		    a[i].vcpu == t->r.vcpu)
 			return &a[i];
 	if (*n == *cap) {
 		*cap = *cap ? 2 * *cap : 8;
 		*hs = tt_xrealloc(*hs, *cap, sizeof(**hs));
 	}
 	memset(&(*hs)[*n], 0, sizeof(**hs));
-	(*hs)[*n].hart = hart;
+	(*hs)[*n].hart = t->hart;
+	(*hs)[*n].vm = t->r.vm;
+	(*hs)[*n].vcpu = t->r.vcpu;
 	return &(*hs)[(*n)++];
 }
 
@@ -863,23 +997,32 @@ void tt_explain_each(struct tt_dump *d, tt_explain_fn fn, void *ctx)
 	for (size_t k = 0; k < d->nrecs; k++) {
 		size_t i = d->order[k];
 		const struct tt_rec *t = &d->recs[i];
-		struct hart_state *s = hart_state(&hs, &nhs, &caphs, t->hart);
+		struct hart_state *s = hart_state(&hs, &nhs, &caphs, t);
 		struct line l, spec;
 
 		l.len = spec.len = 0;
 		l.buf[0] = spec.buf[0] = '\0';
 		if (t->origin == TT_FROM_DUMP && t->r.kind == TV_KIND_EXIT)
 			explain_exit(&x, &l, &spec, i);
+		else if (t->origin == TT_FROM_DUMP &&
+			 t->r.kind == TV_KIND_SWITCH)
+			explain_switch(&x, &l, &spec, &t->r);
 		else
 			explain_other(&x, &l, t, s); /* keeps UART state */
 		if (tv_filter_record(&tt_filter, t->hart, &t->r))
 			fn(ctx, t, l.buf, spec.buf);
-		/* Follow the exit being handled on this hart: a record not
-		 * from the dump, an entry, a loss or a tracing start/stop
-		 * ends it. */
-		if (t->origin != TT_FROM_DUMP || t->r.kind == TV_KIND_ENTRY ||
-		    t->r.kind == TV_KIND_LOST || t->r.kind == TV_KIND_CONTROL ||
-		    t->r.kind == TV_KIND_STOP) {
+		/* Follow the exit being handled for this vCPU on this hart:
+		 * its entry or its VM's stop ends it; a record not from the
+		 * dump, a loss or a tracing start/stop ends those of every
+		 * vCPU of the hart (a switch ends none: the exit waits for
+		 * its vCPU to get the hart back). */
+		if (t->origin != TT_FROM_DUMP || t->r.kind == TV_KIND_LOST ||
+		    t->r.kind == TV_KIND_CONTROL) {
+			for (size_t j = 0; j < nhs; j++)
+				if (hs[j].hart == t->hart)
+					hs[j].exit = hs[j].exc = NULL;
+		} else if (t->r.kind == TV_KIND_ENTRY ||
+			   t->r.kind == TV_KIND_STOP) {
 			s->exit = s->exc = NULL;
 		} else if (t->r.kind == TV_KIND_EXIT) {
 			s->exit = t;

@@ -104,6 +104,8 @@ struct tt_json_counts {
 	uint64_t unpaired_exits;   /* exits with no following entry */
 	uint64_t instants;	   /* "ph":"i" events */
 	uint64_t marks;		   /* instants of MARK records */
+	uint64_t turns;		   /* a vCPU's turn on a time-shared hart */
+	uint64_t away_slices;	   /* a vCPU switched out, until back */
 };
 
 /* The trace events of one dump (comma-separated, each on its own line;

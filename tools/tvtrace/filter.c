@@ -8,13 +8,16 @@
  * --reason) match any of their values.
  *
  * --reason selects exits by their cause (scause, interrupt bit kept), and
- * with each exit the records of its handling: the SBI, MMIO, IRQ, EXC and
- * STOP records that follow it on its hart and the ENTRY that resumes the
- * guest. Which exit a record belongs to needs context a single record
+ * with each exit the records of its handling: the SBI, MMIO, IRQ, EXC,
+ * SWITCH and STOP records of its vCPU that follow it on its hart and the
+ * ENTRY that resumes the guest (on a time-shared hart, after the other
+ * vCPUs' turns). Which exit a record belongs to needs context a single record
  * does not carry, so tv_filter_bind() works it out once per dump and
  * tv_filter_record() looks it up for records of that dump. Records lost
  * (LOST records, frames missing from the log) always pass --reason, so a
- * filtered view still says where the picture is incomplete.
+ * filtered view still says where the picture is incomplete. --hart and
+ * --vcpu pass a SWITCH record for the vCPU it leaves and for the one it
+ * gives the hart to.
  *
  * Times are seconds, as the views print them ("0.320470"), converted to
  * timebase ticks exactly (decimal parsing, no binary floating point).
@@ -228,41 +231,65 @@ static uint64_t ns_to_ticks(uint64_t ns, uint64_t hz, int round_up)
 	return t;
 }
 
-/* Per-hart state while assigning records to exits. */
+/* Per-vCPU state of a hart while assigning records to exits. */
 struct owner_state {
 	uint16_t hart;
+	uint8_t vm, vcpu;
 	int open;
 	uint64_t cause;
 };
 
-/* The state of a hart, created when new. */
-static struct owner_state *owner_state(struct owner_state **st, size_t *n,
-				       size_t *cap, uint16_t hart)
-{
-	struct owner_state *a = *st;
+struct owner_states {
+	struct owner_state *s;
+	size_t n, cap;
+};
 
-	for (size_t i = 0; i < *n; i++)
-		if (a[i].hart == hart)
-			return &a[i];
-	if (*n == *cap) {
-		*cap = *cap ? 2 * *cap : 8;
-		*st = tt_xrealloc(*st, *cap, sizeof(**st));
+/* The state of a vCPU on a hart, created when new. */
+static struct owner_state *owner_state(struct owner_states *st, uint16_t hart,
+				       uint8_t vm, uint8_t vcpu)
+{
+	for (size_t i = 0; i < st->n; i++)
+		if (st->s[i].hart == hart && st->s[i].vm == vm &&
+		    st->s[i].vcpu == vcpu)
+			return &st->s[i];
+	if (st->n == st->cap) {
+		st->cap = st->cap ? 2 * st->cap : 8;
+		st->s = tt_xrealloc(st->s, st->cap, sizeof(*st->s));
 	}
-	memset(&(*st)[*n], 0, sizeof(**st));
-	(*st)[*n].hart = hart;
-	return &(*st)[(*n)++];
+	memset(&st->s[st->n], 0, sizeof(st->s[0]));
+	st->s[st->n].hart = hart;
+	st->s[st->n].vm = vm;
+	st->s[st->n].vcpu = vcpu;
+	return &st->s[st->n++];
 }
 
-/* The exit a record belongs to: its own cause for an EXIT, the open exit
- * of its hart for the records of the handling, NO_OWNER otherwise. */
-static uint64_t owner_of(struct owner_state *s, const struct tt_rec *t)
+/* A loss or a tracing start/stop: no exit of the hart is open after it. */
+static void owner_break(struct owner_states *st, uint16_t hart)
 {
-	uint64_t owner = s->open ? s->cause : NO_OWNER;
+	for (size_t i = 0; i < st->n; i++)
+		if (st->s[i].hart == hart)
+			st->s[i].open = 0;
+}
+
+/*
+ * The exit a record belongs to: its own cause for an EXIT, the open exit
+ * of its vCPU on its hart for the records of the handling, NO_OWNER
+ * otherwise. The exit stays open across SWITCH records (a time-shared
+ * hart runs other vCPUs while this one's exit waits for its entry), and
+ * the SWITCH that leaves a vCPU belongs to that vCPU's open exit (the
+ * slice's timer interrupt, the WFI it waits in).
+ */
+static uint64_t owner_of(struct owner_states *st, const struct tt_rec *t)
+{
+	struct owner_state *s;
+	uint64_t owner;
 
 	if (t->origin != TT_FROM_DUMP) {
-		s->open = 0;
+		owner_break(st, t->hart);
 		return NO_OWNER;
 	}
+	s = owner_state(st, t->hart, t->r.vm, t->r.vcpu);
+	owner = s->open ? s->cause : NO_OWNER;
 	switch (t->r.kind) {
 	case TV_KIND_EXIT:
 		s->open = 1;
@@ -276,11 +303,12 @@ static uint64_t owner_of(struct owner_state *s, const struct tt_rec *t)
 	case TV_KIND_MMIO:
 	case TV_KIND_IRQ:
 	case TV_KIND_EXC:
+	case TV_KIND_SWITCH:
 		return owner;
 	case TV_KIND_MARK:
 		return NO_OWNER;
 	default: /* LOST, CONTROL: the pairing breaks here */
-		s->open = 0;
+		owner_break(st, t->hart);
 		return NO_OWNER;
 	}
 }
@@ -288,8 +316,7 @@ static uint64_t owner_of(struct owner_state *s, const struct tt_rec *t)
 void tv_filter_bind(struct tv_filter *f, const struct tt_dump *d)
 {
 	uint64_t hz = tt_timebase(d);
-	struct owner_state *st = NULL;
-	size_t nst = 0, capst = 0;
+	struct owner_states st = {0};
 
 	f->from_tick = f->has_from ? ns_to_ticks(f->from_ns, hz, 1) : 0;
 	f->to_tick = UINT64_MAX;
@@ -312,10 +339,8 @@ void tv_filter_bind(struct tv_filter *f, const struct tt_dump *d)
 	f->owner = tt_xrealloc(NULL, d->nrecs ? d->nrecs : 1,
 			       sizeof(*f->owner));
 	for (size_t i = 0; i < d->nrecs; i++)
-		f->owner[i] = owner_of(
-			owner_state(&st, &nst, &capst, d->recs[i].hart),
-			&d->recs[i]);
-	free(st);
+		f->owner[i] = owner_of(&st, &d->recs[i]);
+	free(st.s);
 }
 
 void tv_filter_free(struct tv_filter *f)
@@ -390,7 +415,12 @@ bool tv_filter_record(const struct tv_filter *f, unsigned hart,
 {
 	uint64_t owner;
 
-	if (!tv_filter_place(f, hart, r->vm, r->vcpu))
+	/* A switch concerns the vCPU it leaves and the one it brings in. */
+	if (!tv_filter_place(f, hart, r->vm, r->vcpu) &&
+	    (r->kind != TV_KIND_SWITCH || r->arg[0] > UINT8_MAX ||
+	     r->arg[1] > UINT8_MAX ||
+	     !tv_filter_place(f, hart, (unsigned)r->arg[0],
+			      (unsigned)r->arg[1])))
 		return false;
 	if (!tv_filter_time(f, r->time))
 		return false;
@@ -481,70 +511,115 @@ struct exit_pairing {
 	uint64_t entry_time;
 };
 
-/* The pairing of (hart, vm, vcpu), created when new. */
-static struct exit_pairing *exit_pairing(struct exit_pairing **p, size_t *n,
-					 size_t *cap, const struct tt_rec *t)
-{
-	struct exit_pairing *a = *p;
+struct exit_pairings {
+	struct exit_pairing *p;
+	size_t n, cap;
+};
 
-	for (size_t i = 0; i < *n; i++)
-		if (a[i].hart == t->hart && a[i].vm == t->r.vm &&
-		    a[i].vcpu == t->r.vcpu)
-			return &a[i];
-	if (*n == *cap) {
-		*cap = *cap ? 2 * *cap : 8;
-		*p = tt_xrealloc(*p, *cap, sizeof(**p));
+/* The pairing of (hart, vm, vcpu), created when new. */
+static struct exit_pairing *exit_pairing(struct exit_pairings *ps,
+					 uint16_t hart, uint8_t vm,
+					 uint8_t vcpu)
+{
+	for (size_t i = 0; i < ps->n; i++)
+		if (ps->p[i].hart == hart && ps->p[i].vm == vm &&
+		    ps->p[i].vcpu == vcpu)
+			return &ps->p[i];
+	if (ps->n == ps->cap) {
+		ps->cap = ps->cap ? 2 * ps->cap : 8;
+		ps->p = tt_xrealloc(ps->p, ps->cap, sizeof(*ps->p));
 	}
-	memset(&(*p)[*n], 0, sizeof(**p));
-	(*p)[*n].hart = t->hart;
-	(*p)[*n].vm = t->r.vm;
-	(*p)[*n].vcpu = t->r.vcpu;
-	(*p)[*n].open_exit = -1;
-	return &(*p)[(*n)++];
+	memset(&ps->p[ps->n], 0, sizeof(ps->p[0]));
+	ps->p[ps->n].hart = hart;
+	ps->p[ps->n].vm = vm;
+	ps->p[ps->n].vcpu = vcpu;
+	ps->p[ps->n].open_exit = -1;
+	return &ps->p[ps->n++];
 }
 
-/* A loss, a tracing start/stop or a guest stop on a hart: no exit or
- * entry there pairs with anything after it. */
-static void exits_break(struct exit_pairing *p, size_t n, uint16_t hart)
+/* A loss or a tracing start/stop on a hart (all = 1), or a VM's stop
+ * there: no exit or entry of those vCPUs pairs with anything after it. */
+static void exits_break(struct exit_pairings *ps, uint16_t hart, int all,
+			uint8_t vm)
 {
-	for (size_t i = 0; i < n; i++)
-		if (p[i].hart == hart) {
-			p[i].open_exit = -1;
-			p[i].have_entry = 0;
+	for (size_t i = 0; i < ps->n; i++)
+		if (ps->p[i].hart == hart && (all || ps->p[i].vm == vm)) {
+			ps->p[i].open_exit = -1;
+			ps->p[i].have_entry = 0;
 		}
+}
+
+/* The vCPU of an open exit came back to its hart after time away. */
+static void exit_back(struct tt_exit *ex, struct exit_pairings *ps,
+		      const struct tt_away *a)
+{
+	struct exit_pairing *p = exit_pairing(ps, a->hart, a->vm, a->vcpu);
+	struct tt_exit *e;
+
+	if (p->open_exit < 0 || ex == NULL)
+		return;
+	e = &ex[p->open_exit];
+	if (a->out_time < e->exit_time)
+		return;
+	if (!e->switched)
+		e->out_time = a->out_time;
+	e->switched = 1;
+	e->in_time = a->in_time;
+	e->away += a->in_time - a->out_time;
+}
+
+uint64_t tt_exit_handling(const struct tt_exit *e)
+{
+	uint64_t h = e->entry_time - e->exit_time;
+
+	return e->switched && e->away <= h ? h - e->away : h;
+}
+
+/* An ENTRY: it ends the open exit of its vCPU. */
+static void exit_entry(struct tt_exit *ex, struct exit_pairing *p,
+		       const struct tt_rec *t, size_t i)
+{
+	/* (ex != NULL whenever an exit is open; said for the static
+	 * analyser) */
+	if (p->open_exit >= 0 && ex != NULL &&
+	    t->r.time >= ex[p->open_exit].exit_time) {
+		ex[p->open_exit].timed = 1;
+		ex[p->open_exit].entry_time = t->r.time;
+		ex[p->open_exit].entry_rec = i;
+		ex[p->open_exit].resume_pc = t->r.arg[0];
+	}
+	p->open_exit = -1;
+	p->have_entry = 1;
+	p->entry_time = t->r.time;
 }
 
 size_t tt_collect_exits(const struct tt_dump *d, struct tt_exit **out)
 {
 	struct tt_exit *ex = NULL;
-	struct exit_pairing *ps = NULL;
-	size_t n = 0, cap = 0, nps = 0, capps = 0;
+	struct exit_pairings ps = {0};
+	struct tt_swtrack sw = {0};
+	struct tt_away a;
+	size_t n = 0, cap = 0;
 
 	for (size_t i = 0; i < d->nrecs; i++) {
 		const struct tt_rec *t = &d->recs[i];
 		struct exit_pairing *p;
 
+		if (tt_swtrack_feed(&sw, t, i, &a))
+			exit_back(ex, &ps, &a);
 		if (t->origin != TT_FROM_DUMP || t->r.kind == TV_KIND_LOST ||
 		    t->r.kind == TV_KIND_CONTROL || t->r.kind == TV_KIND_STOP) {
-			exits_break(ps, nps, t->hart);
+			exits_break(&ps, t->hart,
+				    t->origin != TT_FROM_DUMP ||
+					    t->r.kind != TV_KIND_STOP,
+				    t->r.vm);
 			continue;
 		}
 		if (t->r.kind != TV_KIND_EXIT && t->r.kind != TV_KIND_ENTRY)
 			continue;
-		p = exit_pairing(&ps, &nps, &capps, t);
+		p = exit_pairing(&ps, t->hart, t->r.vm, t->r.vcpu);
 		if (t->r.kind == TV_KIND_ENTRY) {
-			/* (ex != NULL whenever an exit is open; said for
-			 * the static analyser) */
-			if (p->open_exit >= 0 && ex != NULL &&
-			    t->r.time >= ex[p->open_exit].exit_time) {
-				ex[p->open_exit].timed = 1;
-				ex[p->open_exit].entry_time = t->r.time;
-				ex[p->open_exit].entry_rec = i;
-				ex[p->open_exit].resume_pc = t->r.arg[0];
-			}
-			p->open_exit = -1;
-			p->have_entry = 1;
-			p->entry_time = t->r.time;
+			exit_entry(ex, p, t, i);
 			continue;
 		}
 		if (n == cap) {
@@ -567,7 +642,8 @@ size_t tt_collect_exits(const struct tt_dump *d, struct tt_exit **out)
 		p->open_exit = (long)n;
 		n++;
 	}
-	free(ps);
+	free(ps.p);
+	tt_swtrack_free(&sw);
 	*out = ex;
 	return n;
 }

@@ -1,7 +1,9 @@
 /*
  * --html FILE: one self-contained HTML page to look at a dump: a table
  * with one row per vCPU (the totals --summary prints for it, and its most
- * frequent exit reasons), the timeline of --svg with zoom and pan, the
+ * frequent exit reasons; on time-shared harts how often it was switched
+ * out, its steal and waiting time), the timeline of --svg with zoom and
+ * pan (turns of vCPUs and switch markers on time-shared harts), the
  * exit-latency distribution (latency.c), the exits by reason of
  * --histogram, and the record list where a click on a record shows its
  * --explain text and the specification sections that govern it.
@@ -295,9 +297,10 @@ static void put_top(FILE *out, const struct tt_vcpu_stat *v)
 	}
 }
 
-/* One row of the summary table: a vCPU, or the total of all. */
+/* One row of the summary table: a vCPU, or the total of all; sw: the
+ * columns of time-shared harts too. */
 static void put_vcpu_row(FILE *out, const struct tt_vcpu_stat *v,
-			 uint64_t hz, int total)
+			 uint64_t hz, int total, int sw)
 {
 	if (total)
 		fprintf(out, "<tr><td class=\"l\" colspan=\"3\">all vCPUs</td>");
@@ -318,38 +321,52 @@ static void put_vcpu_row(FILE *out, const struct tt_vcpu_stat *v,
 		    v->timed ? tt_us(v->total, hz) / (double)v->timed : 0);
 	put_us_cell(out, v->timed != 0, tt_us(v->max, hz));
 	put_us_cell(out, v->run_total != 0, tt_us(v->run_total, hz));
+	if (sw) {
+		fprintf(out, "<td>%" PRIu64 "</td>", v->switched_out);
+		put_us_cell(out, v->switched_out != 0, tt_us(v->steal, hz));
+		put_us_cell(out, v->switched_out != 0, tt_us(v->wait, hz));
+	}
 	fprintf(out, "</tr>\n");
 }
 
 /* The per-VM/vCPU summary table: the same pairing and numbers as the
- * "Total" line of each vCPU in --summary. */
+ * "Total" line of each vCPU in --summary, and on time-shared harts those
+ * of its switch table (times switched out, steal and waiting time). */
 static void put_summary_table(FILE *out, struct tt_dump *d)
 {
 	struct tt_summary *sum = tt_summary_new();
 	struct tt_vcpu_stat *v = NULL, all;
 	uint64_t hz = tt_timebase(d);
 	size_t n;
+	int sw;
 
 	for (size_t i = 0; i < d->nrecs; i++)
 		tt_summary_add(sum, &d->recs[i]);
 	n = tt_summary_vcpus(sum, &v);
+	sw = tt_summary_has_switches(sum);
 	memset(&all, 0, sizeof(all));
 	fprintf(out, "<table class=\"sum\" id=\"summary\"><thead><tr>"
 		     "<th>VM</th><th>vCPU</th><th>hart</th><th>exits</th>"
 		     "<th>paired with entry</th><th>top reasons</th>"
 		     "<th>time in hypervisor (us)</th><th>mean exit latency "
 		     "(us)</th><th>max exit latency (us)</th><th>guest run "
-		     "time (us)</th></tr></thead>\n<tbody>\n");
+		     "time (us)</th>%s</tr></thead>\n<tbody>\n",
+		sw ? "<th>switched out</th><th>steal time: switched out "
+		     "ready (us)</th><th>switched out waiting (us)</th>"
+		   : "");
 	for (size_t i = 0; i < n; i++) {
-		put_vcpu_row(out, &v[i], hz, 0);
+		put_vcpu_row(out, &v[i], hz, 0, sw);
 		all.exits += v[i].exits;
 		all.timed += v[i].timed;
 		all.total += v[i].total;
 		all.run_total += v[i].run_total;
 		all.max = all.max > v[i].max ? all.max : v[i].max;
+		all.switched_out += v[i].switched_out;
+		all.steal += v[i].steal;
+		all.wait += v[i].wait;
 	}
 	fprintf(out, "</tbody><tfoot>\n");
-	put_vcpu_row(out, &all, hz, 1);
+	put_vcpu_row(out, &all, hz, 1, sw);
 	fprintf(out, "</tfoot></table>\n<details><summary>The whole "
 		     "<code>tvtrace --summary</code> text (per reason, per "
 		     "hart, lost records)</summary>\n");

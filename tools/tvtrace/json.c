@@ -20,7 +20,18 @@
  * - metadata events ("ph":"M") naming and ordering the tracks.
  *
  * A loss, a tracing start/stop or a guest stop on a hart ends the pairing
- * there, as in --summary: no slice spans records that may be missing.
+ * there, as in --summary: no slice spans records that may be missing (a
+ * stop only for its VM's vCPUs: others may share the hart).
+ *
+ * Time-shared harts (SWITCH records) get one more thread in the hart's
+ * process, "vCPU on hart N" (tid OCC_TID + hart), with a slice per turn
+ * of a vCPU on the hart, named after the vCPU, like the CPU tracks of a
+ * Linux scheduler trace: each SWITCH ends the outgoing vCPU's turn, which
+ * began `ran` ticks earlier (arg[3]; not before the hart's previous
+ * switch), and the last turn lasts to the hart's last record. On the
+ * vCPU's own thread, the time it was switched out is a slice too ("ready
+ * (switched out)" after a slice switch: steal time; "waiting (switched
+ * out)" after a wait switch), nested in the exit it happened in.
  */
 #include <inttypes.h>
 #include <stdlib.h>
@@ -36,12 +47,26 @@ struct track {
 	const struct tt_rec *entry; /* the open entry: guest running */
 	const struct tt_rec *exit;  /* the open exit: hypervisor handling */
 	const struct tt_rec *sbi, *mmio; /* handled during the open exit */
+	const struct tt_rec *away;  /* the SWITCH that left it, not back */
+};
+
+/* The turns of a time-shared hart. */
+struct hart_turns {
+	uint16_t hart;
+	const struct tt_rec *last;  /* its latest SWITCH */
+	uint64_t end;		    /* time of its latest record */
 };
 
 struct tracks {
 	struct track *t;
 	size_t n, cap;
+	struct hart_turns *h;	    /* harts with SWITCH records */
+	size_t nh, caph;
 };
+
+/* tid of a hart's "vCPU on hart N" thread: above every vCPU thread's
+ * (tid_of) for harts below 32767. */
+#define OCC_TID 0x7fff0000u
 
 /* Output state: where, how many, and the dump's timebase. */
 struct jout {
@@ -114,6 +139,27 @@ static void arg_num(FILE *f, const char *key, uint64_t v)
 	fprintf(f, ",\"%s\":%" PRIu64, key, v);
 }
 
+/* The "vCPU on hart N" thread of a time-shared hart, first in its
+ * process (sort index 0; the vCPU threads' are their tids). */
+static void occupancy_name(struct jout *o, const struct tracks *ts,
+			   uint16_t hart)
+{
+	size_t i = 0;
+
+	while (i < ts->nh && ts->h[i].hart != hart)
+		i++;
+	if (i == ts->nh)
+		return;
+	fprintf(o->f, "%s{\"ph\":\"M\",\"name\":\"thread_name\",\"pid\":%u,"
+		      "\"tid\":%u,\"ts\":0,\"args\":{\"name\":\"vCPU on hart "
+		      "%u\"}},\n{\"ph\":\"M\",\"name\":\"thread_sort_index\","
+		      "\"pid\":%u,\"tid\":%u,\"ts\":0,\"args\":{\"sort_index\":0}}",
+		*o->first ? "" : ",\n", hart, OCC_TID + hart, hart, hart,
+		OCC_TID + hart);
+	*o->first = 0;
+	o->c->events += 2;
+}
+
 /* The metadata events of one dump: a process per hart, a thread per vCPU,
  * ordered by number. Zero ts: metadata has no time, but every event
  * carries the common fields. */
@@ -129,6 +175,7 @@ static void metadata(struct jout *o, const struct tracks *ts)
 			if (ts->t[k].hart == t->hart)
 				new_hart = 0;
 		if (new_hart) {
+			occupancy_name(o, ts, t->hart);
 			snprintf(name, sizeof(name), "hart %u", t->hart);
 			fprintf(o->f, "%s{\"ph\":\"M\",\"name\":\"process_name\","
 				      "\"pid\":%u,\"tid\":0,\"ts\":0,\"args\":"
@@ -154,6 +201,21 @@ static void metadata(struct jout *o, const struct tracks *ts)
 		*o->first = 0;
 		o->c->events += 2;
 	}
+}
+
+/* The turns of a hart, created when new. */
+static struct hart_turns *hart_turns(struct tracks *ts, uint16_t hart)
+{
+	for (size_t i = 0; i < ts->nh; i++)
+		if (ts->h[i].hart == hart)
+			return &ts->h[i];
+	if (ts->nh == ts->caph) {
+		ts->caph = ts->caph ? 2 * ts->caph : 4;
+		ts->h = tt_xrealloc(ts->h, ts->caph, sizeof(*ts->h));
+	}
+	memset(&ts->h[ts->nh], 0, sizeof(ts->h[0]));
+	ts->h[ts->nh].hart = hart;
+	return &ts->h[ts->nh++];
 }
 
 /* The track of (hart, vm, vcpu), created when new. */
@@ -311,18 +373,115 @@ static void unpaired_exit(struct jout *o, struct track *t)
 	t->exit = t->sbi = t->mmio = NULL;
 }
 
-/* Forget the open entries and exits of a hart (a loss, tracing control or
- * a guest stop): no slice may span it. */
-static void break_hart(struct jout *o, struct tracks *ts, uint16_t hart)
+/* Forget the open entries and exits of a hart (a loss, tracing control:
+ * all; a guest stop: its VM's): no slice may span it. */
+static void break_hart(struct jout *o, struct tracks *ts, uint16_t hart,
+		       int all, uint8_t vm)
 {
 	for (size_t i = 0; i < ts->n; i++) {
 		struct track *t = &ts->t[i];
 
-		if (t->hart != hart)
+		if (t->hart != hart || (!all && t->vm != vm))
 			continue;
 		if (t->exit)
 			unpaired_exit(o, t);
 		t->entry = NULL;
+	}
+}
+
+/* "vm1-vcpu0" of a SWITCH's incoming vCPU. */
+static void next_name(char *buf, size_t size, const struct tv_record *r)
+{
+	snprintf(buf, size, "vm%" PRIu64 "-vcpu%" PRIu64, r->arg[0], r->arg[1]);
+}
+
+/* A turn of a vCPU on a time-shared hart: a slice on the hart's "vCPU on
+ * hart N" thread from `from` to `to`, named after the vCPU. */
+static void turn_slice(struct jout *o, uint16_t hart, uint8_t vm, uint8_t vcpu,
+		       uint64_t from, uint64_t to, const struct tt_rec *sw)
+{
+	char name[32], dur[48];
+
+	snprintf(name, sizeof(name), "vm%u-vcpu%u", vm, vcpu);
+	begin_event(o, "X", name, "sched", hart, OCC_TID + hart, from);
+	tt_exp_micros(dur, sizeof(dur), to - from, o->hz);
+	fprintf(o->f, ",\"dur\":%s,\"args\":{\"dump\":%zu", dur, o->dump);
+	if (sw) {
+		const char *why = tv_switch_name(sw->r.arg[2]);
+
+		next_name(name, sizeof(name), &sw->r);
+		arg_str(o->f, "ended", why ? why : "unknown reason");
+		arg_str(o->f, "next", name);
+		arg_num(o->f, "ran_ticks", sw->r.arg[3]);
+	} else {
+		arg_str(o->f, "ended", "not before the end of the dump");
+	}
+	fprintf(o->f, "}}");
+	o->c->turns++;
+}
+
+/* The time a vCPU was switched out, on its own thread: from the SWITCH
+ * that left it (t->away) to the one that gave the hart back (back). */
+static void away_slice(struct jout *o, struct track *t, const struct tt_rec *back)
+{
+	const struct tv_record *out = &t->away->r;
+	const char *why = tv_switch_name(out->arg[2]);
+	char dur[48], next[32];
+
+	begin_event(o, "X",
+		    out->arg[2] == TV_SWITCH_SLICE  ? "ready (switched out)"
+		    : out->arg[2] == TV_SWITCH_WAIT ? "waiting (switched out)"
+						    : "switched out",
+		    "sched", t->hart, tid_of(t->hart, t->vm, t->vcpu), out->time);
+	tt_exp_micros(dur, sizeof(dur), back->r.time - out->time, o->hz);
+	next_name(next, sizeof(next), out);
+	fprintf(o->f, ",\"dur\":%s,\"args\":{\"dump\":%zu", dur, o->dump);
+	arg_str(o->f, "reason", why ? why : "unknown");
+	arg_str(o->f, "hart_went_to", next);
+	fprintf(o->f, "}}");
+	o->c->away_slices++;
+}
+
+/* A SWITCH: the outgoing vCPU's turn ends, it is away from now on; the
+ * incoming one, if away, is back. */
+static void on_switch(struct jout *o, struct tracks *ts, struct track *t,
+		      const struct tt_rec *r)
+{
+	struct hart_turns *h = hart_turns(ts, r->hart);
+	uint64_t from = r->r.arg[3] <= r->r.time ? r->r.time - r->r.arg[3] : 0;
+
+	for (size_t i = 0; i < ts->n; i++) {
+		struct track *in = &ts->t[i];
+
+		if (in->hart == r->hart && in->vm == r->r.arg[0] &&
+		    in->vcpu == r->r.arg[1] && in->away) {
+			if (tt_exp_keep(in->away) &&
+			    r->r.time >= in->away->r.time)
+				away_slice(o, in, r);
+			in->away = NULL;
+		}
+	}
+	if (h->last && from < h->last->r.time)
+		from = h->last->r.time;
+	if (tt_exp_keep(r))
+		turn_slice(o, r->hart, r->r.vm, r->r.vcpu, from, r->r.time, r);
+	h->last = r;
+	t->away = r;
+}
+
+/* The turn still going at the end of the dump, on each time-shared
+ * hart: the last incoming vCPU's, up to the hart's last record. */
+static void last_turns(struct jout *o, struct tracks *ts)
+{
+	for (size_t i = 0; i < ts->nh; i++) {
+		const struct hart_turns *h = &ts->h[i];
+		const struct tv_record *r = h->last ? &h->last->r : NULL;
+
+		if (!r || h->end <= r->time || !tt_exp_keep(h->last) ||
+		    r->arg[0] > UINT8_MAX || r->arg[1] > UINT8_MAX)
+			continue;
+		turn_slice(o, h->hart, (uint8_t)r->arg[0], (uint8_t)r->arg[1],
+			   r->time, h->end, NULL);
 	}
 }
 
@@ -454,8 +613,17 @@ static void on_record(struct jout *o, struct tracks *ts, const struct tt_rec *r)
 	struct track *t = track(ts, r->hart, r->r.vm, r->r.vcpu);
 	int keep = tt_exp_keep(r);
 
+	for (size_t i = 0; i < ts->nh; i++)
+		if (ts->h[i].hart == r->hart && r->r.time > ts->h[i].end)
+			ts->h[i].end = r->r.time;
+	if (r->origin != TT_FROM_DUMP || r->r.kind == TV_KIND_LOST) {
+		/* The SWITCH back may be among the records lost. */
+		for (size_t i = 0; i < ts->n; i++)
+			if (ts->t[i].hart == r->hart)
+				ts->t[i].away = NULL;
+	}
 	if (r->origin != TT_FROM_DUMP) {
-		break_hart(o, ts, r->hart);
+		break_hart(o, ts, r->hart, 1, 0);
 		if (keep)
 			on_lost(o, r);
 		return;
@@ -484,19 +652,22 @@ static void on_record(struct jout *o, struct tracks *ts, const struct tt_rec *r)
 			on_mark(o, r);
 		break;
 	case TV_KIND_LOST:
-		break_hart(o, ts, r->hart);
+		break_hart(o, ts, r->hart, 1, 0);
 		if (keep)
 			on_lost(o, r);
 		break;
 	case TV_KIND_CONTROL:
-		break_hart(o, ts, r->hart);
+		break_hart(o, ts, r->hart, 1, 0);
 		if (keep)
 			on_control(o, r);
 		break;
 	case TV_KIND_STOP:
-		break_hart(o, ts, r->hart);
+		break_hart(o, ts, r->hart, 0, r->r.vm);
 		if (keep)
 			on_stop(o, r);
+		break;
+	case TV_KIND_SWITCH:
+		on_switch(o, ts, t, r);
 		break;
 	}
 }
@@ -513,6 +684,9 @@ void tt_json_dump(FILE *out, struct tt_dump *d, size_t number, int *first,
 
 		if (tt_exp_keep(r))
 			track(&ts, r->hart, r->r.vm, r->r.vcpu);
+		if (tt_exp_keep(r) && r->origin == TT_FROM_DUMP &&
+		    r->r.kind == TV_KIND_SWITCH)
+			hart_turns(&ts, r->hart);
 	}
 	metadata(&o, &ts);
 	for (size_t i = 0; i < d->nrecs; i++)
@@ -520,5 +694,7 @@ void tt_json_dump(FILE *out, struct tt_dump *d, size_t number, int *first,
 	for (size_t i = 0; i < ts.n; i++)
 		if (ts.t[i].exit)
 			unpaired_exit(&o, &ts.t[i]);
+	last_turns(&o, &ts);
 	free(ts.t);
+	free(ts.h);
 }

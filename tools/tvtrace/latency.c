@@ -1,8 +1,9 @@
 /*
  * The exit-latency distribution of the HTML report: for every exit paired
  * with the entry that resumed its vCPU (tt_collect_exits, the pairing of
- * --summary), the handling time entry - exit converted from timebase ticks
- * to nanoseconds, counted in log2 buckets. Drawn as an SVG 1.1 bar chart;
+ * --summary), the handling time entry - exit (less the time a time-shared
+ * hart gave other vCPUs meanwhile: tt_exit_handling) converted from
+ * timebase ticks to nanoseconds, counted in log2 buckets. Drawn as an SVG 1.1 bar chart;
  * each bar carries its range and count in data- attributes and a <title>
  * (SVG 1.1, "The 'title' element": shown as a tooltip).
  */
@@ -54,9 +55,7 @@ void tt_latency_collect(const struct tt_dump *d, struct tt_latency *l)
 		if (!ex[i].timed ||
 		    !tv_filter_record(&tt_filter, t->hart, &t->r))
 			continue;
-		l->bucket[bucket_of(ticks_ns(ex[i].entry_time -
-						     ex[i].exit_time,
-					     hz))]++;
+		l->bucket[bucket_of(ticks_ns(tt_exit_handling(&ex[i]), hz))]++;
 		l->pairs++;
 	}
 	free(ex);

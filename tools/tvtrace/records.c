@@ -6,7 +6,9 @@
  * Exits show the cause in the privileged spec's words, the guest physical
  * address of guest-page faults and the trapping instruction; SBI calls
  * show extension and function names; MMIO shows direction, width and
- * value; losses show as "N records lost here".
+ * value; losses show as "N records lost here"; a switch between vCPUs of
+ * a time-shared hart shows where the hart went, why, and the incoming
+ * vCPU's hgatp.
  */
 #include <inttypes.h>
 #include <string.h>
@@ -189,6 +191,29 @@ static void rec_stop(FILE *out, const struct tv_record *r)
 	fprintf(out, " detail=0x%" PRIx64, r->arg[1]);
 }
 
+/* "to vm1-vcpu0: slice (its time slice ended and another vCPU was
+ * ready), ran 10000.00us; hgatp=0x... (Sv39x4, VMID 1, root
+ * 0x80400000), G-stage TLB not flushed". */
+static void rec_switch(FILE *out, const struct tv_record *r, uint64_t hz)
+{
+	const char *name = tv_switch_name(r->arg[2]);
+	const char *why = tt_switch_why(r->arg[2]);
+	uint64_t hgatp = r->arg[4];
+
+	fprintf(out, "to vm%" PRIu64 "-vcpu%" PRIu64 ": ", r->arg[0],
+		r->arg[1]);
+	if (name)
+		fprintf(out, "%s (%s)", name, why);
+	else
+		fprintf(out, "reason %" PRIu64, r->arg[2]);
+	fprintf(out,
+		", ran %.2fus; hgatp=0x%016" PRIx64 " (%s, VMID %u, root 0x%" PRIx64
+		"), G-stage TLB %s",
+		tt_us(r->arg[3], hz), hgatp, tt_hgatp_mode(hgatp),
+		tt_hgatp_vmid(hgatp), tt_hgatp_root(hgatp),
+		r->arg[5] ? "flushed (hfence.gvma)" : "not flushed");
+}
+
 /* The details of a loss, whichever way it was found. */
 static void rec_lost(FILE *out, const struct tt_rec *t)
 {
@@ -250,6 +275,9 @@ static void print_record(FILE *out, const struct tt_rec *t, uint64_t hz)
 		break;
 	case TV_KIND_STOP:
 		rec_stop(out, r);
+		break;
+	case TV_KIND_SWITCH:
+		rec_switch(out, r, hz);
 		break;
 	}
 	fputc('\n', out);

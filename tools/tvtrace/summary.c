@@ -17,6 +17,16 @@
  * With a filter (filter.c) only the exits it passes count (an exit is in
  * a --from/--to window when its exit record is); pairing still sees every
  * record, so times stay those of the whole trace.
+ *
+ * Time-shared harts (SWITCH records, sched.c): an exit whose vCPU was
+ * switched out during its handling (the exit that ends a slice, a WFI)
+ * counts only the handling done for it, not the other vCPUs' turns in
+ * between. A table then says per VM and per vCPU how often it was
+ * switched out and why, how long its turns were, and how long it was
+ * away from its hart ready to run (steal time: switched out at the end
+ * of a slice until switched in again) and waiting (switched out to wait
+ * until switched in again); a line per hart counts its switches. A trace
+ * without SWITCH records prints what it always printed.
  */
 #include <inttypes.h>
 #include <stdlib.h>
@@ -58,6 +68,7 @@ struct pairing {
 	int have_exit, have_entry;
 	int exit_kept; /* the open exit passes the filter (counts) */
 	uint64_t exit_time, exit_cause, entry_time;
+	uint64_t away; /* ticks the open exit's vCPU was switched out */
 	/* Where rows_for() found this hart + vCPU's sections (indices in
 	 * s[]) and the rows of recent causes (indices in their rows[]): no
 	 * row or section moves before the summary is printed. */
@@ -76,11 +87,35 @@ struct pairings {
 	size_t last; /* index of the pairing found last */
 };
 
+/* Switches of one vCPU (type SW_VCPU: a = vm, b = vcpu) or one hart
+ * (SW_HART: a = hart). out[] by reason: [0] unknown, then TV_SWITCH_*. */
+enum { SW_VCPU, SW_HART };
+#define SW_REASONS 4
+#define SW_HART_VCPUS 6
+struct sw_stat {
+	int type;
+	unsigned a, b;
+	uint64_t out[SW_REASONS];
+	uint64_t ran_total;	      /* the turns the switches ended */
+	uint64_t steal, nsteal, max_steal; /* away after a slice switch */
+	uint64_t wait, nwait;	      /* away after a wait switch */
+	uint64_t flushed;	      /* SW_HART: switches with hfence.gvma */
+	unsigned nvcpus;	      /* SW_HART: vCPUs seen, the first few: */
+	uint8_t vcpus[SW_HART_VCPUS][2];
+};
+
+struct sw_stats {
+	struct sw_stat *s;
+	size_t n, cap;
+};
+
 /* The statistics of one dump, gathered a record at a time in dump order
  * (tt_summary_add), so a dump need not be kept to be summarised. */
 struct tt_summary {
 	struct sections ss;
 	struct pairings ps;
+	struct tt_swtrack track;  /* vCPUs away from their harts */
+	struct sw_stats sw;
 	size_t records;		 /* records from frames the filter passes */
 	struct tt_rec *lost;	 /* LOST records and gap markers it passes */
 	size_t nlost, lost_cap;
@@ -182,11 +217,13 @@ static struct pairing *pairing(struct pairings *ps, uint16_t hart, uint8_t vm,
 	return &ps->p[ps->n++];
 }
 
-/* Forget the open exits and entries of a hart (pairing broken). */
-static void break_pairing(struct pairings *ps, uint16_t hart)
+/* Forget the open exits and entries of a hart (pairing broken: all), or
+ * of one VM's vCPUs on it (the VM stopped). */
+static void break_pairing(struct pairings *ps, uint16_t hart, int all,
+			  uint8_t vm)
 {
 	for (size_t i = 0; i < ps->n; i++)
-		if (ps->p[i].hart == hart)
+		if (ps->p[i].hart == hart && (all || ps->p[i].vm == vm))
 			ps->p[i].have_exit = ps->p[i].have_entry = 0;
 }
 
@@ -212,6 +249,7 @@ static void on_exit_rec(struct tt_summary *sum, const struct tt_rec *t)
 	p->have_exit = 1;
 	p->exit_time = t->r.time;
 	p->exit_cause = t->r.arg[1];
+	p->away = 0;
 }
 
 static void on_entry_rec(struct tt_summary *sum, const struct tt_rec *t)
@@ -221,6 +259,10 @@ static void on_entry_rec(struct tt_summary *sum, const struct tt_rec *t)
 	if (p->have_exit && p->exit_kept && t->r.time >= p->exit_time) {
 		uint64_t h = t->r.time - p->exit_time;
 		struct row *rs[NSEC];
+
+		/* The other vCPUs' turns are not this exit's handling. */
+		if (p->away <= h)
+			h -= p->away;
 
 		rows_for(&sum->ss, p, p->exit_cause, rs);
 		for (int i = 0; i < NSEC; i++) {
@@ -258,15 +300,116 @@ static void keep_lost(struct tt_summary *sum, const struct tt_rec *t)
 	sum->lost[sum->nlost++] = *t;
 }
 
+/* The switch statistics of a vCPU or hart, created when new. */
+static struct sw_stat *sw_stat(struct sw_stats *ss, int type, unsigned a,
+			       unsigned b)
+{
+	for (size_t i = 0; i < ss->n; i++)
+		if (ss->s[i].type == type && ss->s[i].a == a &&
+		    ss->s[i].b == b)
+			return &ss->s[i];
+	if (ss->n == ss->cap) {
+		ss->cap = ss->cap ? 2 * ss->cap : 8;
+		ss->s = tt_xrealloc(ss->s, ss->cap, sizeof(*ss->s));
+	}
+	memset(&ss->s[ss->n], 0, sizeof(ss->s[0]));
+	ss->s[ss->n].type = type;
+	ss->s[ss->n].a = a;
+	ss->s[ss->n].b = b;
+	return &ss->s[ss->n++];
+}
+
+/* Does the filter pass vm/vcpu on hart at time? (A SWITCH record passes
+ * for its incoming vCPU too; its outgoing one's counts need this.) */
+static int vcpu_passes(const struct tt_summary *sum, unsigned hart,
+		       unsigned vm, unsigned vcpu, uint64_t time)
+{
+	return !sum->filtered ||
+	       (tv_filter_place(&tt_filter, hart, vm, vcpu) &&
+		tv_filter_time(&tt_filter, time));
+}
+
+/* A hart's line: its switches, and the vCPUs it ran. */
+static void hart_switch(struct tt_summary *sum, const struct tt_rec *t,
+			unsigned reason)
+{
+	struct sw_stat *h = sw_stat(&sum->sw, SW_HART, t->hart, 0);
+	uint8_t ids[2][2] = {{t->r.vm, t->r.vcpu},
+			     {(uint8_t)t->r.arg[0], (uint8_t)t->r.arg[1]}};
+
+	h->out[reason]++;
+	h->flushed += t->r.arg[5] != 0;
+	for (int k = 0; k < 2; k++) {
+		unsigned i;
+
+		if (k == 1 && (t->r.arg[0] > UINT8_MAX || t->r.arg[1] > UINT8_MAX))
+			break;
+		for (i = 0; i < h->nvcpus && i < SW_HART_VCPUS; i++)
+			if (h->vcpus[i][0] == ids[k][0] &&
+			    h->vcpus[i][1] == ids[k][1])
+				break;
+		if (i < h->nvcpus && i < SW_HART_VCPUS)
+			continue;
+		if (h->nvcpus < SW_HART_VCPUS) {
+			h->vcpus[h->nvcpus][0] = ids[k][0];
+			h->vcpus[h->nvcpus][1] = ids[k][1];
+		}
+		h->nvcpus++;
+	}
+}
+
+/* A SWITCH record: the hart leaves its vCPU. */
+static void on_switch_rec(struct tt_summary *sum, const struct tt_rec *t)
+{
+	unsigned reason = t->r.arg[2] < SW_REASONS ? (unsigned)t->r.arg[2] : 0;
+	struct sw_stat *v;
+
+	if (passes(sum, t))
+		hart_switch(sum, t, reason);
+	if (!vcpu_passes(sum, t->hart, t->r.vm, t->r.vcpu, t->r.time) ||
+	    (sum->filtered && !passes(sum, t)))
+		return;
+	v = sw_stat(&sum->sw, SW_VCPU, t->r.vm, t->r.vcpu);
+	v->out[reason]++;
+	v->ran_total += t->r.arg[3];
+}
+
+/* A vCPU switched in again: its time away, and the open exit's. */
+static void on_back(struct tt_summary *sum, const struct tt_away *a)
+{
+	struct pairing *p = pairing(&sum->ps, a->hart, a->vm, a->vcpu);
+	uint64_t away = a->in_time - a->out_time;
+	struct sw_stat *v;
+
+	if (p->have_exit && a->out_time >= p->exit_time)
+		p->away += away;
+	if (!vcpu_passes(sum, a->hart, a->vm, a->vcpu, a->out_time))
+		return;
+	v = sw_stat(&sum->sw, SW_VCPU, a->vm, a->vcpu);
+	if (a->reason == TV_SWITCH_SLICE) {
+		v->steal += away;
+		v->nsteal++;
+		if (away > v->max_steal)
+			v->max_steal = away;
+	} else if (a->reason == TV_SWITCH_WAIT) {
+		v->wait += away;
+		v->nwait++;
+	}
+}
+
 /* The next record of the dump, in dump order (per hart, the order they
  * happened). t must be the record bound to tt_filter when a filter is
  * set (an element of the bound dump's recs[]). */
 void tt_summary_add(struct tt_summary *sum, const struct tt_rec *t)
 {
+	struct tt_away a;
+
 	if (t->r.kind == TV_KIND_LOST && passes(sum, t))
 		keep_lost(sum, t);
+	if (tt_swtrack_feed(&sum->track, t, 0, &a))
+		on_back(sum, &a);
 	if (t->origin != TT_FROM_DUMP) {
-		break_pairing(&sum->ps, t->hart);
+		break_pairing(&sum->ps, t->hart, 1, 0);
 		return;
 	}
 	sum->records += passes(sum, t);
@@ -277,10 +420,15 @@ void tt_summary_add(struct tt_summary *sum, const struct tt_rec *t)
 	case TV_KIND_ENTRY:
 		on_entry_rec(sum, t);
 		break;
+	case TV_KIND_SWITCH:
+		on_switch_rec(sum, t);
+		break;
 	case TV_KIND_LOST:
 	case TV_KIND_CONTROL:
-	case TV_KIND_STOP:
-		break_pairing(&sum->ps, t->hart);
+		break_pairing(&sum->ps, t->hart, 1, 0);
+		break;
+	case TV_KIND_STOP: /* the VM stopped; others may share the hart */
+		break_pairing(&sum->ps, t->hart, 0, t->r.vm);
 		break;
 	}
 }
@@ -294,6 +442,8 @@ void tt_summary_free(struct tt_summary *sum)
 	free(sum->ss.s);
 	free(sum->ps.p);
 	free(sum->lost);
+	free(sum->sw.s);
+	tt_swtrack_free(&sum->track);
 	free(sum);
 }
 
@@ -518,6 +668,125 @@ static void print_lost(FILE *out, const struct tt_dump *d,
 	free(hl);
 }
 
+/* Switch statistics: vCPUs by VM then vCPU, then harts. */
+static int cmp_sw(const void *a, const void *b)
+{
+	const struct sw_stat *x = a, *y = b;
+
+	if (x->type != y->type)
+		return x->type - y->type;
+	if (x->a != y->a)
+		return x->a < y->a ? -1 : 1;
+	return x->b < y->b ? -1 : x->b > y->b;
+}
+
+static uint64_t sw_total(const struct sw_stat *v)
+{
+	uint64_t n = 0;
+
+	for (int i = 0; i < SW_REASONS; i++)
+		n += v->out[i];
+	return n;
+}
+
+/* One row of the switch table: a VM or a vCPU. */
+static void print_sw_row(FILE *out, const char *name, const struct sw_stat *v,
+			 uint64_t hz)
+{
+	uint64_t n = sw_total(v);
+
+	fprintf(out, "%16s %8" PRIu64 " %8" PRIu64 " %8" PRIu64 " %8" PRIu64,
+		name, n, v->out[TV_SWITCH_SLICE], v->out[TV_SWITCH_WAIT],
+		v->out[TV_SWITCH_STOP]);
+	put_us(out, n != 0, n ? tt_us(v->ran_total, hz) / (double)n : 0);
+	put_us(out, v->nsteal != 0, tt_us(v->steal, hz));
+	put_us(out, v->nsteal != 0,
+	       v->nsteal ? tt_us(v->steal, hz) / (double)v->nsteal : 0);
+	put_us(out, v->nsteal != 0, tt_us(v->max_steal, hz));
+	put_us(out, v->nwait != 0, tt_us(v->wait, hz));
+	fprintf(out, "\n");
+}
+
+/* A VM's row: the sum of its vCPUs' (v[first..end)). */
+static void print_sw_vm(FILE *out, const struct sw_stat *v, size_t first,
+			size_t end, uint64_t hz)
+{
+	struct sw_stat vm;
+	char name[16];
+
+	memset(&vm, 0, sizeof(vm));
+	for (size_t i = first; i < end; i++) {
+		for (int k = 0; k < SW_REASONS; k++)
+			vm.out[k] += v[i].out[k];
+		vm.ran_total += v[i].ran_total;
+		vm.steal += v[i].steal;
+		vm.nsteal += v[i].nsteal;
+		if (v[i].max_steal > vm.max_steal)
+			vm.max_steal = v[i].max_steal;
+		vm.wait += v[i].wait;
+		vm.nwait += v[i].nwait;
+	}
+	snprintf(name, sizeof(name), "vm%u", v[first].a);
+	print_sw_row(out, name, &vm, hz);
+}
+
+/* "  hart 0: 12 switches (slice 9, wait 2, stop 1), 0 with ..." */
+static void print_sw_hart(FILE *out, const struct sw_stat *h)
+{
+	fprintf(out,
+		"  hart %u: %" PRIu64 " switches (slice %" PRIu64
+		", wait %" PRIu64 ", stop %" PRIu64,
+		h->a, sw_total(h), h->out[TV_SWITCH_SLICE],
+		h->out[TV_SWITCH_WAIT], h->out[TV_SWITCH_STOP]);
+	if (h->out[0])
+		fprintf(out, ", unknown reason %" PRIu64, h->out[0]);
+	fprintf(out, "), %" PRIu64 " flushed the G-stage TLB; vCPUs",
+		h->flushed);
+	for (unsigned i = 0; i < h->nvcpus && i < SW_HART_VCPUS; i++)
+		fprintf(out, "%s vm%u-vcpu%u", i ? "," : "", h->vcpus[i][0],
+			h->vcpus[i][1]);
+	if (h->nvcpus > SW_HART_VCPUS)
+		fprintf(out, ", ...");
+	fprintf(out, "\n");
+}
+
+/* The switches of time-shared harts; nothing without SWITCH records. */
+static void print_switches(FILE *out, struct tt_summary *sum, uint64_t hz)
+{
+	struct sw_stat *v = sum->sw.s;
+	size_t n = sum->sw.n, i = 0;
+
+	if (n == 0)
+		return;
+	qsort(v, n, sizeof(*v), cmp_sw);
+	fprintf(out, "Analyze switches between vCPUs of time-shared harts:\n\n");
+	fprintf(out, "%16s %8s %8s %8s %8s %12s %12s %12s %12s %12s\n",
+		"VM/vCPU", "Out", "Slice", "Wait", "Stop", "Avg turn",
+		"Steal time", "Avg steal", "Max steal", "Wait time");
+	while (i < n && v[i].type == SW_VCPU) {
+		size_t end = i;
+
+		while (end < n && v[end].type == SW_VCPU && v[end].a == v[i].a)
+			end++;
+		print_sw_vm(out, v, i, end, hz);
+		for (; i < end; i++) {
+			char name[32];
+
+			snprintf(name, sizeof(name), "vm%u-vcpu%u", v[i].a,
+				 v[i].b);
+			print_sw_row(out, name, &v[i], hz);
+		}
+	}
+	fprintf(out, "\n");
+	for (; i < n; i++)
+		print_sw_hart(out, &v[i]);
+	fprintf(out, "Out: times the hart left the vCPU, by reason. Avg turn: "
+		     "how long it ran before. Steal: away from its hart after "
+		     "a slice switch, ready to run, until switched in again; "
+		     "wait: away after a wait switch. Handling times above "
+		     "leave out other vCPUs' turns.\n\n");
+}
+
 void tt_summary_print(FILE *out, struct tt_summary *sum,
 		      const struct tt_dump *d)
 {
@@ -534,6 +803,7 @@ void tt_summary_print(FILE *out, struct tt_summary *sum,
 	for (size_t i = 0; i < ss->n; i++)
 		if (ss->s[i].type != SEC_VM || vms > 1)
 			print_section(out, &ss->s[i], hz);
+	print_switches(out, sum, hz);
 	for (size_t i = 0; i < ss->s[0].n; i++) {
 		samples += ss->s[0].rows[i].samples;
 		handling += ss->s[0].rows[i].total;
@@ -581,6 +851,15 @@ static void vcpu_stat(const struct tt_summary *sum, const struct section *s,
 		if (r->max > v->max)
 			v->max = r->max;
 	}
+	for (size_t i = 0; i < sum->sw.n; i++) {
+		const struct sw_stat *w = &sum->sw.s[i];
+
+		if (w->type == SW_VCPU && w->a == s->a && w->b == s->b) {
+			v->switched_out = sw_total(w);
+			v->steal = w->steal;
+			v->wait = w->wait;
+		}
+	}
 	if (s->n)
 		memcpy(rows, s->rows, s->n * sizeof(*rows));
 	if (s->n > 1)
@@ -617,6 +896,11 @@ size_t tt_summary_vcpus(const struct tt_summary *sum,
 		qsort(v, n, sizeof(*v), cmp_vcpu_stat);
 	*out = v;
 	return n;
+}
+
+int tt_summary_has_switches(const struct tt_summary *sum)
+{
+	return sum->sw.n != 0;
 }
 
 void tt_print_summary(FILE *out, struct tt_dump *d)

@@ -13,6 +13,14 @@
  * underneath, a legend below it. --from/--to (and every other filter)
  * pick what is drawn: the window is the zoom.
  *
+ * A time-shared hart (SWITCH records) has a band along the top of its
+ * lane with a bar per turn of a vCPU on it, coloured and labelled by
+ * vCPU, and a dashed line at each switch (hover: from which vCPU to
+ * which, why, how long it ran, the incoming hgatp and VMID). An exit
+ * whose vCPU was switched out during its handling is drawn in two
+ * pieces, before the switch and after the switch back, so it does not
+ * cover the other vCPUs' turns.
+ *
  * Histogram: one row per exit reason, sorted by count; the left panel is
  * the number of exits, the right one the total handling time.
  */
@@ -236,7 +244,7 @@ static void collect_stats(const struct tt_dump *d, const struct tt_exit *ex,
 		s->count++;
 		if (ex[i].timed) {
 			s->timed++;
-			s->total += ex[i].entry_time - ex[i].exit_time;
+			s->total += tt_exit_handling(&ex[i]);
 		}
 	}
 	if (rs->n > 1)
@@ -324,6 +332,10 @@ struct timeline {
 	double plot_w;	     /* pixels for t1 - t0 */
 	uint16_t *lanes;     /* hart of each lane, ascending */
 	size_t nlanes;
+	/* vCPUs with turns on time-shared harts, for the legend */
+	unsigned nsw;
+	uint8_t sw_vcpus[16][2];
+	size_t nswitches;    /* SWITCH records in the window */
 };
 
 /* x pixel of a tick time (clamped to the window). */
@@ -412,11 +424,12 @@ static void tl_layout(struct timeline *tl)
 	tl->plot_w = TL_W - TL_LEFT - TL_RIGHT;
 }
 
-/* The vCPUs seen on a hart, "vm0-vcpu0, vm0-vcpu1" (at most three). */
+/* The vCPUs seen on a hart, one per line ("vm0-vcpu0\nvm1-vcpu0"; a
+ * time-shared hart has several), at most two lines: "...\nand more". */
 static void lane_vcpus(const struct timeline *tl, uint16_t hart, char *buf,
 		       size_t size)
 {
-	unsigned seen[3][2];
+	unsigned seen[2][2];
 	size_t n = 0, len = 0;
 	int more = 0;
 
@@ -433,7 +446,7 @@ static void lane_vcpus(const struct timeline *tl, uint16_t hart, char *buf,
 				break;
 		if (k < n)
 			continue;
-		if (n == 3) {
+		if (n == 2) {
 			more = 1;
 			break;
 		}
@@ -443,13 +456,13 @@ static void lane_vcpus(const struct timeline *tl, uint16_t hart, char *buf,
 	}
 	for (size_t k = 0; k < n && len < size; k++) {
 		int w = snprintf(buf + len, size - len, "%svm%u-vcpu%u",
-				 k ? ", " : "", seen[k][0], seen[k][1]);
+				 k ? "\n" : "", seen[k][0], seen[k][1]);
 
+		if (more && k == 1)
+			w = snprintf(buf + len, size - len, "\nand more vCPUs");
 		if (w > 0)
 			len += (size_t)w;
 	}
-	if (more && len < size)
-		snprintf(buf + len, size - len, ", ...");
 	if (n == 0)
 		snprintf(buf, size, "no records");
 }
@@ -474,8 +487,17 @@ static void tl_lanes(struct timeline *tl)
 			TL_LEFT, y, tl->plot_w, TL_LANE);
 		svg_text(out, TL_LEFT - 10, y + 20, 13, "end",
 			 "font-weight=\"bold\"", label);
-		svg_text(out, TL_LEFT - 10, y + 36, 10, "end",
-			 "fill=\"#555555\"", sub);
+		char *line = sub;
+
+		for (int k = 0; line; k++) {
+			char *nl = strchr(line, '\n');
+
+			if (nl)
+				*nl++ = '\0';
+			svg_text(out, TL_LEFT - 10, y + 36 + 12 * k, 10, "end",
+				 "fill=\"#555555\"", line);
+			line = nl;
+		}
 		fprintf(out, "</g>\n");
 	}
 }
@@ -544,18 +566,14 @@ static void tl_guest(struct timeline *tl)
 	free(g);
 }
 
-/* One exit's slice with its hover title. */
-static void tl_slice(struct timeline *tl, const struct tt_exit *e)
+/* One piece of an exit's slice, from a to b (ticks), with its title. */
+static void tl_slice_piece(struct timeline *tl, const struct tt_exit *e,
+			   long lane, uint64_t a, uint64_t b)
 {
-	long lane = tl_lane(tl, e->hart);
-	double x0, x1, y;
+	double x0 = tl_x(tl, a), x1 = tl_x(tl, b);
+	double y = tl_lane_y((size_t)lane);
 	char shrt[32], name[64], dur[32], ta[32], tb[32];
 
-	if (lane < 0)
-		return;
-	y = tl_lane_y((size_t)lane);
-	x0 = tl_x(tl, e->exit_time);
-	x1 = e->timed ? tl_x(tl, e->entry_time) : x0;
 	if (x1 - x0 < TL_MIN_PX) {
 		x1 = x0 + TL_MIN_PX;
 		if (x1 > TL_LEFT + tl->plot_w) {
@@ -575,15 +593,166 @@ static void tl_slice(struct timeline *tl, const struct tt_exit *e)
 	fprintf(tl->out, "&#10;sepc 0x%016" PRIx64 "&#10;", e->sepc);
 	if (e->timed)
 		fprintf(tl->out, "handling %s (%s to %s s)",
-			fmt_dur(dur, secs(e->entry_time - e->exit_time, tl->hz)),
+			fmt_dur(dur, secs(tt_exit_handling(e), tl->hz)),
 			tt_time(ta, e->exit_time, tl->hz),
 			tt_time(tb, e->entry_time, tl->hz));
 	else
 		fprintf(tl->out, "exit at %s s, handling time unknown (no "
 				 "entry followed: guest stopped or records lost)",
 			tt_time(ta, e->exit_time, tl->hz));
+	if (e->switched)
+		fprintf(tl->out, "&#10;switched out %s to %s s (%s away)",
+			tt_time(ta, e->out_time, tl->hz),
+			tt_time(tb, e->in_time, tl->hz),
+			fmt_dur(dur, secs(e->away, tl->hz)));
 	fprintf(tl->out, "&#10;hart %u, vm%u-vcpu%u</title></rect>\n", e->hart,
 		e->vm, e->vcpu);
+}
+
+/* One exit's slice with its hover title: two pieces when its vCPU was
+ * switched out meanwhile (the hart ran others in between). */
+static void tl_slice(struct timeline *tl, const struct tt_exit *e)
+{
+	long lane = tl_lane(tl, e->hart);
+	uint64_t end = e->timed ? e->entry_time : e->exit_time;
+
+	if (lane < 0)
+		return;
+	if (!e->switched) {
+		tl_slice_piece(tl, e, lane, e->exit_time, end);
+		return;
+	}
+	tl_slice_piece(tl, e, lane, e->exit_time, e->out_time);
+	if (e->timed)
+		tl_slice_piece(tl, e, lane, e->in_time, end);
+}
+
+/* ------------------------------------------------------ time-shared harts */
+
+/* A colour per vCPU for its turns, the same in every picture. */
+static const char *vcpu_color(unsigned vm, unsigned vcpu)
+{
+	static const char *const pal[] = {
+		"#4e79a7", "#f28e2b", "#59a14f", "#b07aa1",
+		"#e15759", "#76b7b2", "#edc948", "#9c755f",
+	};
+
+	return pal[(vm * 3 + vcpu) % (sizeof(pal) / sizeof(pal[0]))];
+}
+
+#define TL_TURN_H 9.0
+
+/* One turn of a vCPU on a lane's hart, from a to b, in the band along
+ * the top of the lane. sw: the SWITCH that ended it, NULL for the last. */
+static void tl_turn(struct timeline *tl, long lane, unsigned vm, unsigned vcpu,
+		    uint64_t a, uint64_t b, const struct tv_record *sw)
+{
+	double x0, x1, y = tl_lane_y((size_t)lane);
+	char ta[32], tb[32], dur[32];
+
+	if (b < tl->t0 || a > tl->t1 || b <= a)
+		return;
+	x0 = tl_x(tl, a);
+	x1 = tl_x(tl, b);
+	fprintf(tl->out,
+		"<rect class=\"turn\" x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" "
+		"height=\"%.1f\" fill=\"%s\"><title>vm%u-vcpu%u holds hart %u: "
+		"%s to %s s (%s)",
+		x0, y, x1 - x0 > 0.5 ? x1 - x0 : 0.5, TL_TURN_H,
+		vcpu_color(vm, vcpu), vm, vcpu, tl->lanes[lane],
+		tt_time(ta, a, tl->hz), tt_time(tb, b, tl->hz),
+		fmt_dur(dur, secs(b - a, tl->hz)));
+	if (sw) {
+		const char *why = tv_switch_name(sw->arg[2]);
+
+		fprintf(tl->out, "&#10;ended: %s, the hart went to vm%" PRIu64
+				 "-vcpu%" PRIu64,
+			why ? why : "unknown reason", sw->arg[0], sw->arg[1]);
+	} else {
+		fprintf(tl->out, "&#10;still running at the end of the dump");
+	}
+	fprintf(tl->out, "</title></rect>\n");
+	if (x1 - x0 >= 64) {
+		char label[32];
+
+		snprintf(label, sizeof(label), "vm%u-vcpu%u", vm, vcpu);
+		svg_text(tl->out, x0 + 3, y + TL_TURN_H - 1.5, 8, "start",
+			 "fill=\"#ffffff\"", label);
+	}
+}
+
+/* A switch: a dashed line across the lane with what happened. */
+static void tl_switch(struct timeline *tl, long lane, const struct tv_record *r)
+{
+	double x = tl_x(tl, r->time), y = tl_lane_y((size_t)lane);
+	const char *why = tv_switch_name(r->arg[2]);
+	uint64_t hgatp = r->arg[4];
+	char t[32], dur[32];
+
+	if (r->time < tl->t0 || r->time > tl->t1)
+		return;
+	fprintf(tl->out,
+		"<g class=\"switch\"><title>switch at %s s: vm%u-vcpu%u -&gt; "
+		"vm%" PRIu64 "-vcpu%" PRIu64 " (%s), it ran %s&#10;hgatp 0x%016" PRIx64
+		" (%s, VMID %u), G-stage TLB %s</title>\n",
+		tt_time(t, r->time, tl->hz), r->vm, r->vcpu, r->arg[0],
+		r->arg[1], why ? why : "unknown reason",
+		fmt_dur(dur, secs(r->arg[3], tl->hz)), hgatp,
+		tt_hgatp_mode(hgatp), tt_hgatp_vmid(hgatp),
+		r->arg[5] ? "flushed" : "not flushed");
+	fprintf(tl->out,
+		"<line x1=\"%.2f\" y1=\"%.1f\" x2=\"%.2f\" y2=\"%.1f\" "
+		"stroke=\"#222222\" stroke-width=\"1\" "
+		"stroke-dasharray=\"3,2\"/>\n"
+		"<path d=\"M %.2f %.1f l 4 4 l -4 4 l -4 -4 z\" "
+		"fill=\"%s\"/></g>\n",
+		x, y, x, y + TL_LANE, x, y + TL_LANE - 4,
+		r->arg[2] == TV_SWITCH_SLICE ? "#222222" : "#ffffff");
+}
+
+/* Per lane: the last SWITCH drawn and the time of the last record. */
+struct lane_turns {
+	const struct tv_record *last;
+	uint64_t end;
+};
+
+/* The turns and switches of the time-shared harts. */
+static void tl_turns(struct timeline *tl)
+{
+	const struct tt_dump *d = tl->d;
+	struct lane_turns *lt = tt_xrealloc(NULL, tl->nlanes ? tl->nlanes : 1,
+					    sizeof(*lt));
+	memset(lt, 0, (tl->nlanes ? tl->nlanes : 1) * sizeof(*lt));
+	fprintf(tl->out, "<g class=\"turns\">\n");
+	for (size_t i = 0; i < d->nrecs; i++) {
+		const struct tt_rec *t = &d->recs[i];
+		long lane = tl_lane(tl, t->hart);
+		const struct tv_record *r = &t->r;
+		uint64_t from;
+
+		if (lane < 0)
+			continue;
+		if (r->time > lt[lane].end)
+			lt[lane].end = r->time;
+		if (t->origin != TT_FROM_DUMP || r->kind != TV_KIND_SWITCH ||
+		    !tv_filter_record(&tt_filter, t->hart, r))
+			continue;
+		from = r->arg[3] <= r->time ? r->time - r->arg[3] : 0;
+		if (lt[lane].last && from < lt[lane].last->time)
+			from = lt[lane].last->time;
+		tl_turn(tl, lane, r->vm, r->vcpu, from, r->time, r);
+		tl_switch(tl, lane, r);
+		lt[lane].last = r;
+	}
+	for (size_t k = 0; k < tl->nlanes; k++) {
+		const struct tv_record *r = lt[k].last;
+
+		if (r && r->arg[0] <= UINT8_MAX && r->arg[1] <= UINT8_MAX)
+			tl_turn(tl, (long)k, (unsigned)r->arg[0],
+				(unsigned)r->arg[1], r->time, lt[k].end, NULL);
+	}
+	fprintf(tl->out, "</g>\n");
+	free(lt);
 }
 
 /* Markers on top of a lane: records lost (red) and user marks (black). */
@@ -730,6 +899,70 @@ static double tl_legend(struct timeline *tl, const struct reason_stats *rs,
 	return y + 36;
 }
 
+/* Note a vCPU that takes turns on a time-shared hart (for the legend). */
+static void tl_sw_vcpu(struct timeline *tl, uint64_t vm, uint64_t vcpu)
+{
+	if (vm > UINT8_MAX || vcpu > UINT8_MAX)
+		return;
+	for (unsigned i = 0; i < tl->nsw; i++)
+		if (tl->sw_vcpus[i][0] == vm && tl->sw_vcpus[i][1] == vcpu)
+			return;
+	if (tl->nsw < sizeof(tl->sw_vcpus) / sizeof(tl->sw_vcpus[0])) {
+		tl->sw_vcpus[tl->nsw][0] = (uint8_t)vm;
+		tl->sw_vcpus[tl->nsw][1] = (uint8_t)vcpu;
+		tl->nsw++;
+	}
+}
+
+/* The vCPUs of the SWITCH records drawn. */
+static void tl_sw_vcpus(struct timeline *tl)
+{
+	for (size_t i = 0; i < tl->d->nrecs; i++) {
+		const struct tt_rec *t = &tl->d->recs[i];
+
+		if (t->origin != TT_FROM_DUMP || t->r.kind != TV_KIND_SWITCH ||
+		    tl_lane(tl, t->hart) < 0 ||
+		    !tv_filter_record(&tt_filter, t->hart, &t->r))
+			continue;
+		tl_sw_vcpu(tl, t->r.vm, t->r.vcpu);
+		tl_sw_vcpu(tl, t->r.arg[0], t->r.arg[1]);
+		tl->nswitches += t->r.time >= tl->t0 && t->r.time <= tl->t1;
+	}
+}
+
+/* The legend's line for time-shared harts: a swatch per vCPU, what the
+ * dashed lines are. Returns the y below it. */
+static double tl_legend_turns(struct timeline *tl, double y, int draw)
+{
+	double x = 20;
+
+	if (tl->nsw == 0)
+		return y;
+	if (!draw)
+		return y + 36;
+	svg_text(tl->out, x, y + 11, 11, "start", NULL,
+		 "Band along the top of a time-shared hart's lane: which vCPU "
+		 "holds it:");
+	x += 420;
+	for (unsigned i = 0; i < tl->nsw; i++) {
+		char label[32];
+
+		snprintf(label, sizeof(label), "vm%u-vcpu%u", tl->sw_vcpus[i][0],
+			 tl->sw_vcpus[i][1]);
+		fprintf(tl->out,
+			"<rect class=\"turn-key\" x=\"%.1f\" y=\"%.1f\" "
+			"width=\"14\" height=\"9\" fill=\"%s\"/>\n",
+			x, y + 3, vcpu_color(tl->sw_vcpus[i][0], tl->sw_vcpus[i][1]));
+		svg_text(tl->out, x + 18, y + 11, 11, "start", NULL, label);
+		x += 92;
+	}
+	svg_text(tl->out, 20, y + 28, 10, "start", "fill=\"#666666\"",
+		 "Dashed lines: switches between vCPUs (diamond filled: the "
+		 "slice ended; hollow: the vCPU waits or its VM stopped); hover "
+		 "for the reason, the turn's length and the incoming hgatp.");
+	return y + 36;
+}
+
 /* Title and subtitle lines. */
 static void tl_header(struct timeline *tl, size_t number, size_t nshown)
 {
@@ -747,6 +980,13 @@ static void tl_header(struct timeline *tl, size_t number, size_t nshown)
 		 fmt_dur(span, secs(tl->t1 - tl->t0, tl->hz)), nshown,
 		 nshown == 1 ? "" : "s", (double)tl->hz / 1e6,
 		 filt[0] ? "; filter: " : "", filt);
+	if (tl->nswitches) {
+		size_t n = strlen(line);
+
+		snprintf(line + n, sizeof(line) - n,
+			 "; %zu switch%s between vCPUs", tl->nswitches,
+			 tl->nswitches == 1 ? "" : "es");
+	}
 	svg_text(tl->out, 20, 52, 12, "start", "fill=\"#444444\"", line);
 }
 
@@ -767,11 +1007,12 @@ static void timeline(FILE *out, struct tt_dump *d, size_t number)
 	tl_layout(&tl);
 	n = tt_collect_exits(d, &ex);
 	collect_stats(d, ex, n, &rs);
+	tl_sw_vcpus(&tl);
 	for (size_t i = 0; i < rs.n; i++)
 		shown += rs.r[i].count;
 	/* Height: lanes, axis, legend. */
 	h = tl_lane_y(tl.nlanes) - TL_GAP + 60;
-	h = tl_legend(&tl, &rs, h, 0) + 10;
+	h = tl_legend_turns(&tl, tl_legend(&tl, &rs, h, 0), 0) + 10;
 	snprintf(title, sizeof(title), "tracevisor timeline, dump %zu", number);
 	svg_begin(out, TL_W, h, title);
 	tl_header(&tl, number, shown);
@@ -782,8 +1023,10 @@ static void timeline(FILE *out, struct tt_dump *d, size_t number)
 		if (exit_shown(d, &ex[i]))
 			tl_slice(&tl, &ex[i]);
 	fprintf(out, "</g>\n");
+	if (tl.nsw)
+		tl_turns(&tl);
 	tl_markers(&tl);
-	tl_legend(&tl, &rs, tl_axis(&tl), 1);
+	tl_legend_turns(&tl, tl_legend(&tl, &rs, tl_axis(&tl), 1), 1);
 	fprintf(out, "</svg>\n");
 	free(rs.r);
 	free(ex);

@@ -5,9 +5,10 @@
  *
  * The file is, in order: the initial format (magic, "tracing", "6",
  * endianness, long size, page size), the ring buffer's header_page and
- * header_event descriptions, no ftrace formats, two event systems (DAT_KVM
- * with kvm_exit / kvm_entry shaped like Linux's arch/riscv/kvm/trace.h,
- * "tracevisor" with the other record kinds), empty kallsyms and printk
+ * header_event descriptions, no ftrace formats, three event systems
+ * (DAT_KVM with kvm_exit / kvm_entry shaped like Linux's
+ * arch/riscv/kvm/trace.h, "tracevisor" with the other record kinds,
+ * "sched" with sched_switch for the switches), empty kallsyms and printk
  * formats, the saved_cmdlines naming each vCPU's pid, the CPU count (one
  * CPU per hart), "flyrecord" with each CPU's data offset and size, and
  * the CPU data: ring-buffer pages, page aligned in the file.
@@ -27,6 +28,7 @@
  * fields, all 64-bit.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -102,9 +104,55 @@ static const struct dat_event events[] = {
 	 "\"WHAT:%lu, VALUE:0x%lx\", REC->what, REC->value"},
 	{TV_KIND_STOP, "tracevisor", "tv_stop", {"reason", "detail"}, 2, 0,
 	 "\"REASON:%lu, DETAIL:0x%lx\", REC->reason, REC->detail"},
+	/* The hart leaves the event's task (vCPU) for next_vm/next_vcpu
+	 * (task next_pid); ran_ns: how long the task left ran. */
+	{TV_KIND_SWITCH, "tracevisor", "tv_switch",
+	 {"next_vm", "next_vcpu", "reason", "ran_ns", "hgatp", "vmid",
+	  "flushed", "next_pid"},
+	 8, 0,
+	 "\"to vm%lu-vcpu%lu reason=%s ran=%luns hgatp=0x%lx (VMID %lu) "
+	 "flushed=%s\", REC->next_vm, REC->next_vcpu, "
+	 "__print_symbolic(REC->reason, { 1, \"slice\" }, { 2, \"wait\" }, "
+	 "{ 3, \"stop\" }), REC->ran_ns, REC->hgatp, REC->vmid, REC->flushed "
+	 "? \"yes\" : \"no\""},
 };
 
 #define NEVENTS (sizeof(events) / sizeof(events[0]))
+
+/*
+ * A SWITCH is also written as a sched:sched_switch event, the event a
+ * Linux trace has where a CPU goes from one task to another: with it,
+ * `trace-cmd report` prints the usual "prev ==> next" line (its
+ * sched_switch plugin) and KernelShark's sched_events plugin sees which
+ * vCPU (task) holds each hart (CPU). Its fields have the names, types and
+ * offsets of Linux's event (its format file, kernel ABI), which those
+ * plugins read: prev_comm and next_comm are 16-byte strings ("vm1-vcpu0"),
+ * the pids the vCPUs' (vcpu_pid), both priorities 120 (a normal task),
+ * prev_state what the vCPU left does: 0 runnable (R, the slice ended),
+ * 1 sleeping (S, it waits), 0x10 dead (X, its VM stopped).
+ */
+#define DAT_SCHED_ID 1100u
+#define DAT_SCHED_SIZE 64u /* common fields + 56 bytes */
+
+static const char sched_switch_format[] =
+	"name: sched_switch\nID: 1100\nformat:\n"
+	"\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n"
+	"\tfield:unsigned char common_flags;\toffset:2;\tsize:1;\tsigned:0;\n"
+	"\tfield:unsigned char common_preempt_count;\toffset:3;\tsize:1;"
+	"\tsigned:0;\n"
+	"\tfield:int common_pid;\toffset:4;\tsize:4;\tsigned:1;\n\n"
+	"\tfield:char prev_comm[16];\toffset:8;\tsize:16;\tsigned:0;\n"
+	"\tfield:pid_t prev_pid;\toffset:24;\tsize:4;\tsigned:1;\n"
+	"\tfield:int prev_prio;\toffset:28;\tsize:4;\tsigned:1;\n"
+	"\tfield:long prev_state;\toffset:32;\tsize:8;\tsigned:1;\n"
+	"\tfield:char next_comm[16];\toffset:40;\tsize:16;\tsigned:0;\n"
+	"\tfield:pid_t next_pid;\toffset:56;\tsize:4;\tsigned:1;\n"
+	"\tfield:int next_prio;\toffset:60;\tsize:4;\tsigned:1;\n\n"
+	"print fmt: \"prev_comm=%s prev_pid=%d prev_prio=%d prev_state=%s ==> "
+	"next_comm=%s next_pid=%d next_prio=%d\", REC->prev_comm, "
+	"REC->prev_pid, REC->prev_prio, __print_symbolic(REC->prev_state, "
+	"{ 0, \"R\" }, { 1, \"S\" }, { 16, \"X\" }), REC->next_comm, "
+	"REC->next_pid, REC->next_prio\n";
 
 static const struct dat_event *event_of(unsigned kind)
 {
@@ -218,12 +266,13 @@ static void format_text(struct tt_buf *b, const struct dat_event *e)
 	put(b, "\n", 1);
 }
 
-/* EVENT FORMATS: the systems, each with its events' format files. */
+/* EVENT FORMATS: the systems, each with its events' format files, and
+ * "sched" with sched_switch. */
 static void put_event_systems(struct tt_buf *b)
 {
 	static const char *const systems[] = {DAT_KVM, "tracevisor"};
 
-	put_le(b, 2, 4);
+	put_le(b, 3, 4);
 	for (size_t s = 0; s < 2; s++) {
 		unsigned n = 0;
 
@@ -242,6 +291,10 @@ static void put_event_systems(struct tt_buf *b)
 			free(f.p);
 		}
 	}
+	put_str0(b, "sched");
+	put_le(b, 1, 4);
+	put_le(b, sizeof(sched_switch_format) - 1, 8);
+	put(b, sched_switch_format, sizeof(sched_switch_format) - 1);
 }
 
 /* ------------------------------------------------------------- tasks */
@@ -360,9 +413,10 @@ static void cpu_event(struct dat_cpu *c, uint64_t ns, const uint8_t *data,
 	c->last_ns = ns;
 }
 
-/* The event data of one record: common fields and the kind's fields. */
+/* The event data of one record: common fields and the kind's fields
+ * (hz: the dump's timebase, for durations in nanoseconds). */
 static uint32_t event_data(const struct tt_rec *t, const struct dat_event *e,
-			   uint8_t *out)
+			   uint64_t hz, uint8_t *out)
 {
 	const struct tv_record *r = &t->r;
 	uint64_t v[DAT_MAX_FIELDS] = {0};
@@ -389,6 +443,15 @@ static uint32_t event_data(const struct tt_rec *t, const struct dat_event *e,
 		v[0] = tt_exp_lost(t, &unknown);
 		v[1] = (uint64_t)unknown;
 		break;
+	case TV_KIND_SWITCH:
+		memcpy(v, r->arg, 3 * sizeof(v[0])); /* next vm, vcpu, reason */
+		v[3] = tt_exp_ns(r->arg[3], hz);
+		v[4] = r->arg[4];
+		v[5] = tt_hgatp_vmid(r->arg[4]);
+		v[6] = r->arg[5] != 0;
+		v[7] = 1u + (uint32_t)(uint8_t)r->arg[0] * 256u +
+		       (uint8_t)r->arg[1];
+		break;
 	default:
 		memcpy(v, r->arg, TV_NARGS * sizeof(v[0]));
 		break;
@@ -402,6 +465,40 @@ static uint32_t event_data(const struct tt_rec *t, const struct dat_event *e,
 		for (unsigned k = 0; k < 8; k++)
 			out[DAT_COMMON + 8 * i + k] = (uint8_t)(v[i] >> (8 * k));
 	return DAT_COMMON + 8 * e->nfields;
+}
+
+/* "vm1-vcpu0" into a 16-byte comm field, NUL-padded. */
+static void put_comm(uint8_t *out, uint64_t vm, uint64_t vcpu)
+{
+	char comm[32];
+
+	snprintf(comm, sizeof(comm), "vm%" PRIu64 "-vcpu%" PRIu64, vm, vcpu);
+	memset(out, 0, 16);
+	memcpy(out, comm, strlen(comm) < 15 ? strlen(comm) : 15);
+}
+
+/* The sched_switch event of a SWITCH record (sched_switch_format). */
+static uint32_t sched_switch_data(const struct tv_record *r, uint8_t *out)
+{
+	static const uint8_t state[] = {
+		[TV_SWITCH_SLICE] = 0, [TV_SWITCH_WAIT] = 1,
+		[TV_SWITCH_STOP] = 0x10,
+	};
+	uint32_t next = 1u + (uint32_t)(uint8_t)r->arg[0] * 256u +
+			(uint8_t)r->arg[1];
+
+	memset(out, 0, DAT_SCHED_SIZE);
+	out[0] = (uint8_t)DAT_SCHED_ID;
+	out[1] = (uint8_t)(DAT_SCHED_ID >> 8);
+	le32(out + 4, vcpu_pid(r));
+	put_comm(out + 8, r->vm, r->vcpu);
+	le32(out + 24, vcpu_pid(r));
+	le32(out + 28, 120);
+	out[32] = r->arg[2] < sizeof(state) ? state[r->arg[2]] : 0;
+	put_comm(out + 40, r->arg[0], r->arg[1]);
+	le32(out + 56, next);
+	le32(out + 60, 120);
+	return DAT_SCHED_SIZE;
 }
 
 /* Fill each hart's pages with the chosen dumps' records in time order. */
@@ -423,9 +520,14 @@ static void fill_cpus(struct dat_cpu *cpus, struct tt_log *log, size_t first,
 
 			if (!e || !tt_exp_keep(t))
 				continue;
-			len = event_data(t, e, data);
+			len = event_data(t, e, hz, data);
 			cpu_event(&cpus[t->hart], tt_exp_ns(t->r.time, hz),
 				  data, len);
+			if (t->r.kind == TV_KIND_SWITCH) {
+				len = sched_switch_data(&t->r, data);
+				cpu_event(&cpus[t->hart],
+					  tt_exp_ns(t->r.time, hz), data, len);
+			}
 		}
 	}
 }

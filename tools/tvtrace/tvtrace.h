@@ -15,6 +15,7 @@
  * diff.c      --diff LOG_A LOG_B: two runs' exit statistics compared
  * html.c      --html FILE: one self-contained HTML report of a dump
  * latency.c   the exit-latency histogram (log2 buckets) of the report
+ * sched.c     the switches between vCPUs of time-shared harts
  * main.c      command line, dump selection, exit status
  */
 #ifndef TVTRACE_H
@@ -129,10 +130,15 @@ struct tt_vcpu_stat {
 	uint64_t run_total;	/* guest run time before the exits, ticks */
 	size_t ntop;		/* most frequent reasons, most first */
 	uint64_t top_cause[TT_TOP_REASONS], top_count[TT_TOP_REASONS];
+	/* Time-shared harts (the switch table of --summary): */
+	uint64_t switched_out;	/* times a hart left this vCPU */
+	uint64_t steal, wait;	/* ticks away ready to run / waiting */
 };
 /* One element per vCPU, by VM then vCPU; *out is malloc'd. */
 size_t tt_summary_vcpus(const struct tt_summary *sum,
 			struct tt_vcpu_stat **out);
+/* Did the summary see a SWITCH record the filter passes? */
+int tt_summary_has_switches(const struct tt_summary *sum);
 
 /* export.c (with ctf.c, json.c, csv.c; see export.h): --ctf, --json,
  * --csv of the dumps first .. first + count - 1 of the log. */
@@ -211,9 +217,62 @@ struct tt_exit {
 	uint64_t entry_time, resume_pc;
 	int has_run;		  /* run_start valid */
 	uint64_t run_start;	  /* the entry before the exit */
+	/* A time-shared hart may switch to other vCPUs during the handling
+	 * (the exit that ends a slice, a WFI): from the first SWITCH that
+	 * left this vCPU to the last that gave the hart back, it was away
+	 * for `away` ticks in all. */
+	int switched;		  /* out_time, in_time, away valid */
+	uint64_t out_time, in_time, away;
 };
 /* Every exit of the dump in dump order (unfiltered); *out is malloc'd. */
 size_t tt_collect_exits(const struct tt_dump *d, struct tt_exit **out);
+/* The time an exit's handling took on its hart: exit to entry, less the
+ * time its vCPU was switched out meanwhile (away). */
+uint64_t tt_exit_handling(const struct tt_exit *e);
+
+/*
+ * sched.c: the SWITCH records of time-shared harts (TV_KIND_SWITCH), and
+ * the fields of the hgatp they carry.
+ */
+unsigned tt_hgatp_vmid(uint64_t hgatp);
+const char *tt_hgatp_mode(uint64_t hgatp); /* "Sv39x4", "Bare", ... */
+uint64_t tt_hgatp_root(uint64_t hgatp);	   /* G-stage root table address */
+/* Why a switch left its vCPU ("its time slice ended..."), or NULL. */
+const char *tt_switch_why(uint64_t reason);
+/* Does SWITCH record r leave vm/vcpu or give it the hart? */
+bool tt_switch_involves(const struct tv_record *r, unsigned vm, unsigned vcpu);
+/* Does the dump hold a SWITCH record? */
+int tt_dump_has_switches(const struct tt_dump *d);
+
+/* A vCPU's time away from its hart: from the SWITCH that left it to the
+ * SWITCH of the same hart that gave the hart back to it. */
+struct tt_away {
+	uint16_t hart;
+	uint8_t vm, vcpu;
+	uint64_t reason;	  /* TV_SWITCH_* of the switch that left it */
+	uint64_t out_time, in_time;
+	size_t out_tag, in_tag;	  /* the caller's tags of the two records */
+};
+/* Follows the switches of a dump; zero-initialised to start. */
+struct tt_swpend {
+	uint16_t hart;
+	uint8_t vm, vcpu;
+	int open;		  /* switched out, not back yet */
+	uint64_t reason, time;
+	size_t tag;
+};
+struct tt_swtrack {
+	struct tt_swpend *p;
+	size_t n, cap;
+};
+/* Feed the records of a dump in per-hart time order (dump order or
+ * tt_sort's), each with a tag of the caller's choice. Returns 1 and
+ * fills *a when t is a SWITCH that gives the hart back to a vCPU an
+ * earlier SWITCH of that hart had left. A loss on a hart forgets the
+ * vCPUs away from it (the SWITCH back may be among the records lost). */
+int tt_swtrack_feed(struct tt_swtrack *s, const struct tt_rec *t, size_t tag,
+		    struct tt_away *a);
+void tt_swtrack_free(struct tt_swtrack *s);
 
 /* explain.c: --explain, every record in plain language. */
 void tt_print_explain(FILE *out, struct tt_dump *d);
