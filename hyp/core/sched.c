@@ -240,10 +240,15 @@ static void sched_switch(struct vcpu *from, struct vcpu *to, unsigned why)
 		sbi_sta_preempted(from);
 	vcpu_state_save(from);
 	sbi_fwft_switch(from, to);
-	if (to->thread_started)
+	if (to->thread_started) {
 		vcpu_state_load(to, flush);
-	else if (flush) /* its first run loads its own state (vcpu_init) */
-		vcpu_state_flush_tlb();
+	} else {
+		/* its first run loads its own state (vcpu_init); vsatp goes
+		 * first, as in vcpu_state_load */
+		csr_write(CSR_VSATP, 0);
+		if (flush)
+			vcpu_state_flush_tlb();
+	}
 	if (to->ready_since && to->wait_for == SCHED_WAKE_IRQ) {
 		/* ready since it woke, kept from the hart by others: stolen
 		 * (not for a hart being started: it was not runnable) */

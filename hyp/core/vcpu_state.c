@@ -62,6 +62,15 @@ void vcpu_state_flush_tlb(void)
 void vcpu_state_load(struct vcpu *v, bool flush_gstage)
 {
 	const struct vcpu_state *s = &v->state;
+	/* "world-switch code should zero vsatp, then swap hgatp, then
+	 * finally write the new vsatp value", henvcfg (PBMTE/ADUE) in
+	 * between: no speculative VS-stage walk caches one guest's
+	 * translations under the other's VMID ("Hypervisor
+	 * Memory-Management Fence Instructions"). */
+	csr_write(CSR_VSATP, 0);
+	csr_write(CSR_HGATP, s->hgatp);
+	csr_write(CSR_HENVCFG, s->henvcfg);
+	csr_write(CSR_VSATP, s->vsatp);
 	csr_write(CSR_VSSTATUS, s->vsstatus);
 	csr_write(CSR_VSIE, s->vsie);
 	csr_write(CSR_VSTVEC, s->vstvec);
@@ -69,13 +78,10 @@ void vcpu_state_load(struct vcpu *v, bool flush_gstage)
 	csr_write(CSR_VSEPC, s->vsepc);
 	csr_write(CSR_VSCAUSE, s->vscause);
 	csr_write(CSR_VSTVAL, s->vstval);
-	csr_write(CSR_VSATP, s->vsatp);
 	if (platform.has_sstc)
 		csr_write(CSR_VSTIMECMP, s->vstimecmp);
 	csr_write(CSR_HVIP, s->hvip);
-	csr_write(CSR_HGATP, s->hgatp);
 	csr_write(CSR_HEDELEG, s->hedeleg);
-	csr_write(CSR_HENVCFG, s->henvcfg);
 	csr_write(CSR_HCOUNTEREN, s->hcounteren);
 	csr_write(CSR_SENVCFG, s->senvcfg);
 	csr_write(CSR_SCOUNTEREN, s->scounteren);

@@ -77,6 +77,18 @@ check "trace of a shared hart: VMs with VMIDs of their own need no flush" test "
 "$TVTRACE" -s "$LOG" >"$LOG.summary" 2>/dev/null
 check "trace of a shared hart: the summary has a section per VM" bash -c "
 	grep -q '^Analyze events for vm0:\$' '$LOG.summary' && grep -q '^Analyze events for vm1:\$' '$LOG.summary'"
+# The summary's switch table counts what the records hold.
+summary_switches() {
+	local n s
+	n=$(awk -F, -v K="$(col "$LOG.csv" kind)" '$K == "switch"' "$LOG.csv" | wc -l)
+	s=$(sed -nE 's/^  hart 0: ([0-9]+) switches .*/\1/p' "$LOG.summary")
+	[ -n "$s" ] && [ "$s" = "$n" ] && [ "$n" -ge 4 ]
+}
+check "trace of a shared hart: tvtrace -s counts every switch record of hart 0" summary_switches
+"$TVTRACE" --explain "$LOG" >"$LOG.explain" 2>/dev/null
+check "trace of a shared hart: --explain teaches the world switch (VS CSRs, hgatp's VMID)" bash -c "
+	grep -q 'switch  world switch: the hart leaves vm0-vcpu0 for vm1-vcpu0' '$LOG.explain' &&
+	grep -q 'VMID 2' '$LOG.explain'"
 
 # --- two hostile guests on one hart: what one leaves in the hart's ------
 # registers (FP, fcsr, sscratch, scounteren) never reaches the other, and

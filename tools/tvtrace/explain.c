@@ -55,7 +55,6 @@
 #define S_VSTIMECMP "Virtual Supervisor Timer (vstimecmp) Register"
 #define S_HENVCFG "Hypervisor Environment Configuration Register (henvcfg)"
 #define S_HCOUNTEREN "Hypervisor Counter-Enable (hcounteren) Register"
-#define S_HTIMEDELTA "Hypervisor Time Delta (htimedelta) Register"
 
 /* A growing line of text. */
 struct line {
@@ -872,14 +871,17 @@ static void explain_switch(struct explain *x, struct line *l,
 	       "hypervisor saves the outgoing vCPU's and loads the incoming "
 	       "one's: vsstatus, vsie, vstvec, vsscratch, vsepc, vscause, "
 	       "vstval and vsatp; hvip (its pending virtual interrupts); its "
-	       "timer (vstimecmp with Sstc) and htimedelta; henvcfg, "
-	       "hcounteren and hedeleg/hideleg, which a hypervisor may set per "
-	       "vCPU; and the guest's x1-x31, with the FP registers when "
-	       "sstatus.FS says they were used (Dirty). ");
+	       "timer (vstimecmp with Sstc); henvcfg, hcounteren and hedeleg, "
+	       "which tracevisor sets per vCPU (FWFT, SBI PMU); senvcfg and "
+	       "scounteren, supervisor CSRs with no VS copy that the guest "
+	       "uses directly; the FP registers and fcsr (and the vector "
+	       "registers when the guest has V), which the hypervisor never "
+	       "uses itself; and the guest's x1-x31, kept in each vCPU's own "
+	       "save area. ");
 	add(l, "hgatp becomes 0x%016" PRIx64 " (%s, VMID %u, G-stage root "
-	       "0x%" PRIx64 "); vsatp is zeroed before hgatp changes and "
-	       "written after, so no VS-stage translation is cached under the "
-	       "wrong VMID. ",
+	       "0x%" PRIx64 "); vsatp is zeroed before hgatp and henvcfg "
+	       "change and written after, so no VS-stage translation is "
+	       "cached under the wrong VMID. ",
 	    hgatp, tt_hgatp_mode(hgatp), tt_hgatp_vmid(hgatp),
 	    tt_hgatp_root(hgatp));
 	if (r->arg[5])
@@ -909,7 +911,7 @@ static void explain_switch(struct explain *x, struct line *l,
 	add_specs(spec,
 		  "\"" S_HV_CSRS "\" (the VS CSRs substitute for the supervisor "
 		  "CSRs only when V=1), \"" S_VSSTATUS "\" (FS), \"" S_HVIP
-		  "\", \"" S_VSTIMECMP "\", \"" S_HTIMEDELTA "\", \"" S_HENVCFG
+		  "\", \"" S_VSTIMECMP "\", \"" S_HENVCFG
 		  "\", \"" S_HCOUNTEREN "\", \"" S_DELEG "\", \"" S_HGATP "\" "
 		  "(VMID), \"" S_HFENCE "\" (HFENCE.GVMA), \"" S_FENCES "\" "
 		  "(the world-switch order of vsatp and hgatp)",
