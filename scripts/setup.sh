@@ -1,7 +1,7 @@
 #!/bin/sh
 # Install the Debian 12 packages tracevisor needs, or name the missing ones.
 #
-# Usage: scripts/setup.sh [build|run|test|lint|linux|qemu10|all]
+# Usage: scripts/setup.sh [build|run|test|lint|linux|linux-paravirt|qemu10|all]
 #   build : cross compiler, bare-metal libc, device-tree compiler (dtc: the
 #           guest DT test, run.sh --dumpdtb and the device trees of
 #           tests/system/test_vms_dt.sh)
@@ -13,11 +13,17 @@
 #           boot chain test, trace-cmd and KernelShark under Xvfb with
 #           xwd/xwininfo to read the trace.dat export, headless Chromium
 #           to load and click tvtrace's HTML report)
-#           + linux, for the Linux guest test
+#           + linux and linux-paravirt, for the Linux guest tests
 #   lint  : static analysers for `make lint` (clang-tidy, cppcheck)
 #   linux : run + what scripts/fetch-linux.sh needs to fetch the riscv64
 #           kernel and busybox .debs (apt, dpkg-deb, Debian's archive
 #           keyring) and pack the initramfs (cpio, gzip)
+#   linux-paravirt: linux + what scripts/build-linux-paravirt.sh needs to
+#           build a riscv64 Linux with CONFIG_PARAVIRT (SBI STA) from
+#           Debian's source: Debian 12's Linux cross compiler
+#           (riscv64-linux-gnu-; the bare-metal riscv64-unknown-elf- has no
+#           Linux target) and the kernel build's host tools (flex, bison,
+#           bc, perl, xz)
 #   qemu10: run + what scripts/fetch-platform.sh needs (apt, dpkg-deb,
 #           Debian's archive keyring), then fetches the second platform,
 #           QEMU 10.0 + OpenSBI 1.5 from bookworm-backports, into the cache
@@ -62,6 +68,13 @@ debian-archive-keyring:/usr/share/keyrings/debian-archive-keyring.gpg"
 pkgs_linux="cpio:/usr/bin/cpio
 gzip:/bin/gzip
 $pkgs_fetch"
+pkgs_paravirt="gcc-riscv64-linux-gnu:/usr/bin/riscv64-linux-gnu-gcc
+binutils-riscv64-linux-gnu:/usr/bin/riscv64-linux-gnu-ld
+flex:/usr/bin/flex
+bison:/usr/bin/bison
+bc:/usr/bin/bc
+perl:/usr/bin/perl
+xz-utils:/usr/bin/xz"
 pkgs_all="gdb-multiarch:/usr/bin/gdb-multiarch"
 
 case "$want" in
@@ -71,11 +84,16 @@ $pkgs_run" ;;
 test)  list="$pkgs_build
 $pkgs_run
 $pkgs_test
-$pkgs_linux" ;;
+$pkgs_linux
+$pkgs_paravirt" ;;
 lint)  list="$pkgs_lint" ;;
 linux) list="$pkgs_build
 $pkgs_run
 $pkgs_linux" ;;
+linux-paravirt) list="$pkgs_build
+$pkgs_run
+$pkgs_linux
+$pkgs_paravirt" ;;
 qemu10) list="$pkgs_build
 $pkgs_run
 $pkgs_fetch" ;;
@@ -84,8 +102,9 @@ $pkgs_run
 $pkgs_test
 $pkgs_lint
 $pkgs_linux
+$pkgs_paravirt
 $pkgs_all" ;;
-*) echo "setup.sh: unknown target '$want' (use build, run, test, lint, linux, qemu10 or all)" >&2; exit 2 ;;
+*) echo "setup.sh: unknown target '$want' (use build, run, test, lint, linux, linux-paravirt, qemu10 or all)" >&2; exit 2 ;;
 esac
 
 missing=""

@@ -17,7 +17,9 @@
 #
 # STA: Linux's steal-time client needs CONFIG_PARAVIRT
 # (arch/riscv/kernel/paravirt.c); Debian builds without it, so this is a
-# skip that names the config line until a Debian kernel has it.
+# skip that names the config line until a Debian kernel has it
+# (tests/system/test_linux_sta.sh shows Linux using STA with a kernel
+# built from Debian's source with it).
 source "$(dirname "$0")/lib.sh"
 
 # Debian testing's and unstable's kernels come and go on the mirror: when
@@ -88,5 +90,5 @@ sta_set_on_each_vcpu() {
 if grep -qx 'CONFIG_PARAVIRT=y' "$CONFIG"; then
 	check "STA: each vCPU set its steal-time record (aligned, in guest RAM, SBI_SUCCESS)" sta_set_on_each_vcpu
 else
-	echo "skip - STA: Linux $ver has no SBI STA client ($(grep -m1 -E '^# CONFIG_PARAVIRT is not set|^CONFIG_PARAVIRT=' "$CONFIG" || echo 'CONFIG_PARAVIRT absent'))"
+	echo "skip - STA: Linux $ver has no SBI STA client ($(grep -m1 -E '^# CONFIG_PARAVIRT is not set|^CONFIG_PARAVIRT=' "$CONFIG" || echo 'CONFIG_PARAVIRT absent'); test_linux_sta.sh builds one that has)"
 fi
