@@ -220,6 +220,10 @@ main() {
 	else
 		SRC=$(unpack_source "$ver")
 		build_kernel "$dest"
+		# The unpacked tree is 1.7 GB; the source .deb (150 MB) stays
+		# for a rebuild with another configuration.
+		rm -rf "$BASE/src"
+		say "removed the unpacked source tree (the .deb stays in the cache)"
 	fi
 	check_image "$dest/Image"
 	put "$dest/Image" "$OUT/Image-paravirt"

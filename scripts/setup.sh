@@ -74,7 +74,8 @@ flex:/usr/bin/flex
 bison:/usr/bin/bison
 bc:/usr/bin/bc
 perl:/usr/bin/perl
-xz-utils:/usr/bin/xz"
+xz-utils:/usr/bin/xz
+libelf-dev:/usr/include/libelf.h"
 pkgs_all="gdb-multiarch:/usr/bin/gdb-multiarch"
 
 case "$want" in
