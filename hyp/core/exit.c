@@ -146,7 +146,8 @@ static void handle_interrupt(struct vcpu *v)
 			(unsigned long long)(v->scause & ~CAUSE_INTERRUPT));
 		break;
 	}
-	sched_preempt(v); /* a time-shared hart: another vCPU's turn? */
+	if (__builtin_expect(sched_shared(v), 0))
+		sched_preempt(v); /* a time-shared hart: another vCPU's turn? */
 }
 
 static void dispatch(struct vcpu *v)

@@ -41,10 +41,14 @@ void sched_place(struct vcpu *v, unsigned slot, uint64_t stack_top, uint64_t fau
 	 * stack (the first vCPU of a slot is started by the hart itself). */
 	v->ctx.ra = (uint64_t)(uintptr_t)sched_thread_entry;
 	v->ctx.sp = stack_top;
-	if (rq->n > 1)
+	if (rq->n > 1) {
 		vcpu_state_alloc(v);
-	if (rq->n == 2)
+		v->shared = 1;
+	}
+	if (rq->n == 2) {
 		vcpu_state_alloc(rq->v[0]);
+		rq->v[0]->shared = 1;
+	}
 }
 
 unsigned sched_slot_count(unsigned slot)
@@ -273,8 +277,6 @@ void sched_thread_main(struct vcpu *v)
 
 void sched_preempt(struct vcpu *v)
 {
-	if (!sched_shared(v))
-		return;
 	struct hart_rq *rq = v->rq;
 	sched_poll(v);
 	if (csr_read(CSR_TIME) >= rq->slice_end) {

@@ -55,7 +55,7 @@ struct hart_rq *sched_rq(unsigned slot);
 
 static inline bool sched_shared(const struct vcpu *v)
 {
-	return v->rq && v->rq->n > 1;
+	return v->shared; /* one byte: a dedicated hart's exits test only this */
 }
 
 /* v is entered for the first time on its hart (vcpu_run). */
@@ -69,8 +69,8 @@ void sched_wait(struct vcpu *v, unsigned wake);
 /* v stops for good: the hart serves its other vCPUs, or idles. */
 void sched_leave(struct vcpu *v) __attribute__((noreturn));
 
-/* After an interrupt exit was handled: another vCPU's turn if the slice
- * is over and one is ready. */
+/* After an interrupt exit was handled on a time-shared hart: another
+ * vCPU's turn if the slice is over and one is ready. */
 void sched_preempt(struct vcpu *v);
 
 /* A vCPU switched out on this hart (t->rq == v->rq, t != v) is stopped

@@ -37,7 +37,7 @@ static uint64_t earliest(uint64_t a, uint64_t b)
  * time-shared hart a switched-out vCPU also needs its hart back when its
  * own VS timer (vstimecmp, in guest time) passes, if it waits for it:
  * only the running vCPU's vstimecmp raises anything in hardware. */
-uint64_t timer_vcpu_deadline(const struct vcpu *v, bool loaded)
+static inline uint64_t vcpu_deadline(const struct vcpu *v, bool loaded)
 {
 	uint64_t d = earliest(earliest(v->timer_host, v->input_poll_next),
 			      earliest(v->progress_next, v->alarm_next));
@@ -49,15 +49,21 @@ uint64_t timer_vcpu_deadline(const struct vcpu *v, bool loaded)
 	return d;
 }
 
-/* Arm the HS timer for the earliest deadline of the hart. */
-void timer_rearm(struct vcpu *v)
+uint64_t timer_vcpu_deadline(const struct vcpu *v, bool loaded)
 {
-	hs_timer_arm(sched_shared(v) ? sched_deadline(v) : timer_vcpu_deadline(v, true));
+	return vcpu_deadline(v, loaded);
 }
 
-static void rearm(struct vcpu *v)
+/* Arm the HS timer for the earliest deadline of the hart. */
+static inline void rearm(struct vcpu *v)
 {
-	timer_rearm(v);
+	hs_timer_arm(__builtin_expect(sched_shared(v), 0) ? sched_deadline(v)
+							   : vcpu_deadline(v, true));
+}
+
+void timer_rearm(struct vcpu *v)
+{
+	rearm(v);
 }
 
 /* A system suspend's wake-up alarm (sbi_susp.c): the HS timer also fires
@@ -179,7 +185,8 @@ static void raise_vstip(struct vcpu *v, bool loaded)
 
 /* The deadlines of vCPU v that have passed. The watchdog watches only a
  * vCPU that runs: one switched out makes no exit and does not stall. */
-static void timer_due(struct vcpu *v, uint64_t now, bool loaded)
+static inline __attribute__((always_inline)) void timer_due(struct vcpu *v, uint64_t now,
+							   bool loaded)
 {
 	if (v->timer_host <= now) {
 		v->timer_host = NEVER;
@@ -198,20 +205,27 @@ static void timer_due(struct vcpu *v, uint64_t now, bool loaded)
 	}
 }
 
-/* The HS timer fired: the deadlines of the running vCPU and, on a
- * time-shared hart, of the others (whose wake-ups sched_poll then sees). */
+/* On a time-shared hart: the deadlines of every vCPU on it, whose
+ * wake-ups sched_poll then sees. Out of line: a dedicated hart's timer
+ * exit does not pay for it. */
+static __attribute__((noinline)) void timer_interrupt_shared(struct vcpu *v, uint64_t now)
+{
+	struct hart_rq *rq = v->rq;
+	for (unsigned i = 0; i < rq->n; i++)
+		if (rq->v[i]->sched != SCHED_GONE)
+			timer_due(rq->v[i], now, rq->v[i] == v);
+	sched_poll(v);
+}
+
+/* The HS timer fired: the deadlines of the running vCPU (and on a
+ * time-shared hart of the others). */
 void timer_interrupt(struct vcpu *v)
 {
 	uint64_t now = csr_read(CSR_TIME);
-	if (sched_shared(v)) {
-		struct hart_rq *rq = v->rq;
-		for (unsigned i = 0; i < rq->n; i++)
-			if (rq->v[i]->sched != SCHED_GONE)
-				timer_due(rq->v[i], now, rq->v[i] == v);
-		sched_poll(v);
-	} else {
+	if (__builtin_expect(sched_shared(v), 0))
+		timer_interrupt_shared(v, now);
+	else
 		timer_due(v, now, true);
-	}
 	rearm(v);
 }
 

@@ -91,6 +91,7 @@ struct vcpu {
 	struct hart_rq *rq;		/* the hart it runs on */
 	struct sched_ctx ctx;		/* its thread while switched out */
 	uint8_t sched;			/* SCHED_* (sched.h) */
+	uint8_t shared;			/* its hart serves other vCPUs too */
 	uint8_t thread_started;		/* it ran on its hart at least once */
 	uint8_t pending_vvma;		/* hfence.vvma due before it runs again */
 	uint8_t wait_for;		/* SCHED_WAKE_* while it waits */
