@@ -36,8 +36,10 @@
 #  * Roots: the code that sets sp itself. _start/boot_start (boot, on the
 #    hart's hypervisor stack), secondary_entry (the same for a hart started
 #    through SBI HSM), hyp_trap_vector (every VM exit starts again
-#    from the top of the same stack: VCPU_HYP_SP) and hyp_self_trap (a trap
-#    in the hypervisor itself, reported on the fault stack: VCPU_FAULT_SP).
+#    from the top of the same stack: VCPU_HYP_SP), hyp_self_trap (a trap
+#    in the hypervisor itself, reported on the fault stack: VCPU_FAULT_SP)
+#    and ctx_switch (a time-shared hart continues another vCPU thread on
+#    that thread's own stack; a new thread starts at sched_thread_entry).
 #    Edges into a root do not add to its depth. Another function that
 #    writes sp from a register or memory fails the check, so a new stack
 #    switch cannot go unnoticed (SP_RESTORE below lists the one exception,
@@ -108,6 +110,16 @@ RECURSION = {
     # One level per G-stage page-table level: at most 4 (Sv48x4), the
     # root level included.
     "leaves": 4,
+    # A vCPU whose VM stopped leaves a time-shared hart for good
+    # (smp_park -> sched_leave -> sched_switch, hyp/core/sched.c): that
+    # switch never returns, so the mailbox handling after it (which may
+    # park again) never runs on this stack; and the idle loop of
+    # sched_leave may see Ctrl-A x on the console (timer ->
+    # uart_poll_input -> vcpu_stop), which stops every VM and ends the
+    # run without parking again. Each is on the stack at most twice.
+    "smp_park": 2, "sched_leave": 2, "sched_switch": 2, "smp_handle_mailbox": 2,
+    "switched_in": 2, "vcpu_stop": 2, "vcpu_stop_code": 2, "timer_interrupt": 2,
+    "timer_interrupt_shared": 2, "uart_poll_input": 2,
 }
 
 # Functions that set sp themselves, and the stack they run on.
@@ -115,10 +127,15 @@ ROOTS = {
     "_start": "hyp", "_hyp_start": "hyp", "boot_start": "hyp",
     "secondary_entry": "hyp",  # a hart started through SBI HSM
     "hyp_trap_vector": "hyp", "hyp_self_trap": "fault",
+    # a time-shared hart's switch between vCPU threads: the incoming
+    # thread continues on its own stack (hyp/arch/switch.S), whose depth
+    # its own path from its root counts
+    "ctx_switch": "hyp",
 }
 # Entry points that never get called from C (only reached from the
-# roots or via sret/the trap vector), reported as roots too.
-ALSO_ROOT = {"vcpu_enter", "vcpu_first_entry"}
+# roots or via sret/the trap vector), reported as roots too: a vCPU
+# thread's first instructions run at the top of its own stack.
+ALSO_ROOT = {"vcpu_enter", "vcpu_first_entry", "sched_thread_entry"}
 # Code that writes sp without being a stack switch of the hypervisor.
 SP_RESTORE = {
     "vcpu_enter": "loads the guest's own sp with its other registers, "

@@ -31,7 +31,8 @@ def check(name, cond):
 header = ("time_s,hart,vm,vcpu,kind,cause,cause_name,sepc,pc,stval,htval,gpa,"
           "htinst,insn,mnemonic,sbi_ext,sbi_fid,sbi_error,sbi_value,mmio_gpa,"
           "mmio_width,mmio_dir,mmio_value,arg0,arg1,arg2,arg3,arg4,arg5,lost,"
-          "time_ticks,cycle,dump,index").split(",")
+          "time_ticks,cycle,dump,index,switch_to,switch_reason,switch_ran_s,"
+          "switch_hgatp,switch_vmid,switch_flushed").split(",")
 with open(sys.argv[1], newline="") as f:
     rows = list(csv.reader(f, strict=True))
 check("header row present and as documented", rows and rows[0] == header)
