@@ -1,15 +1,18 @@
 /*
  * Secondary harts and inter-hart requests.
  *
- * Each hart runs one vCPU (vCPU i on hart slot i); the boot hart is slot 0.
- * A hart asks another to do something on its behalf (raise the guest's
- * software interrupt, fence its TLB, start its vCPU, stop) by setting bits
- * in the target vCPU's mailbox with an atomic OR and then sending a
- * physical IPI through the firmware (SBI IPI). The target takes it as a
- * supervisor software interrupt: as a VM exit when its guest runs, or by
- * waking from wfi when it waits in the hypervisor. It clears sip.SSIP
- * BEFORE swapping the mailbox to zero, so a request posted between the two
- * raises SSIP again and is never lost.
+ * A hart serves the vCPUs main.c placed on its slot: one (a dedicated
+ * hart), or several of different VMs in turn (sched.c); the boot hart is
+ * slot 0. A hart asks another to do something on its behalf (raise the
+ * guest's software interrupt, fence its TLB, start its vCPU, stop) by
+ * setting bits in the target vCPU's mailbox with an atomic OR and then
+ * sending a physical IPI through the firmware (SBI IPI). The target takes
+ * it as a supervisor software interrupt: as a VM exit when its guest runs,
+ * or by waking from wfi when it waits in the hypervisor; a vCPU switched
+ * out on a time-shared hart finds its mailbox when it is switched in
+ * (sched_poll wakes it). It clears sip.SSIP BEFORE swapping the mailbox to
+ * zero, so a request posted between the two raises SSIP again and is
+ * never lost.
  */
 #include "smp.h"
 
