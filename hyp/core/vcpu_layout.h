@@ -15,11 +15,11 @@
 #define VCPU_STVAL 288
 #define VCPU_HTVAL 296
 #define VCPU_HTINST 304
-#define VCPU_HYP_SP 312		 /* top of this hart's hypervisor stack */
+#define VCPU_HYP_SP 312		 /* top of this vCPU's hypervisor stack */
 #define VCPU_FAULT_SP 320	 /* top of the stack used to report a fault */
 #define VCPU_FAULT_REGS 328	 /* x0..x31 of the hypervisor when it faulted */
 
-/* Per-hart stacks (hyp/core/main.c). */
+/* Stacks, one of each per vCPU (hyp/core/main.c). */
 #define HYP_STACK_SIZE 16384
 #define FAULT_STACK_SIZE 8192
 
