@@ -43,9 +43,24 @@ struct uart {
 	bool line;		/* interrupt line level last driven */
 	bool input;		/* the console's input comes here (VM 0's UART) */
 	struct console_stream out; /* what the guest sent, in THR order */
+	uint64_t partial_since;	/* `time` the unfinished line in `out` began */
 };
 
 static struct uart uarts[MAX_VMS]; /* one per VM */
+
+/* Show the unfinished line the guest sent so far (a prompt, before the
+ * guest waits or reads input). With one VM at once; with several, only
+ * once it has waited 100 ms: another VM's text would otherwise land
+ * between the pieces of a line still being written (two Linux consoles
+ * split their lines so), and a line usually ends long before. */
+static void flush_partial(struct uart *u)
+{
+	if (!u->out.len)
+		return;
+	if (vm_count() > 1 && csr_read(CSR_TIME) - u->partial_since < platform.timebase_hz / 10)
+		return;
+	console_stream_flush(&u->out);
+}
 
 /* Poll the console at most every 1/1024 s of timebase, so a guest spinning
  * on LSR does not turn every read into a firmware call. */
@@ -57,7 +72,7 @@ static void uart_poll_rx(struct uart *u)
 	if (now - u->last_poll < platform.timebase_hz / 1024 && u->last_poll)
 		return;
 	u->last_poll = now;
-	console_stream_flush(&u->out); /* a prompt shows before input is read */
+	flush_partial(u); /* a prompt shows before input is read */
 	u->rx = u->input ? console_getc() : -1;
 }
 
@@ -116,7 +131,7 @@ void uart_idle_wait(struct vcpu *v)
 	struct uart *u = &uarts[v->vm_id];
 	if (u->out.len) { /* the guest waits: show what it sent so far */
 		spin_lock(&v->vm->device_lock);
-		console_stream_flush(&u->out);
+		flush_partial(u);
 		spin_unlock(&v->vm->device_lock);
 	}
 	if (!opt.input_poll_ms || !u->irq || !(u->ier & IER_RDI))
@@ -174,10 +189,13 @@ static bool uart_write(struct mmio_device *d, struct vcpu *v, uint64_t off,
 		if (u->lcr & LCR_DLAB) {
 			u->dll = b;
 		} else {
-			if (!(u->mcr & MCR_LOOP)) /* escaped: console.c */
+			if (!(u->mcr & MCR_LOOP)) { /* escaped: console.c */
+				if (!u->out.len)
+					u->partial_since = csr_read(CSR_TIME);
 				console_stream_putc(&u->out, (char)b);
-			else
+			} else {
 				u->rx = b; /* loopback: what is sent is received */
+			}
 			u->thri_pending = true; /* transmission is instant */
 		}
 		break;
