@@ -525,16 +525,12 @@ static struct exit_pairing *exit_pairing(struct exit_pairings *ps,
 		if (ps->p[i].hart == hart && ps->p[i].vm == vm &&
 		    ps->p[i].vcpu == vcpu)
 			return &ps->p[i];
-	if (ps->n == ps->cap) {
-		ps->cap = ps->cap ? 2 * ps->cap : 8;
-		ps->p = tt_xrealloc(ps->p, ps->cap, sizeof(*ps->p));
-	}
-	memset(&ps->p[ps->n], 0, sizeof(ps->p[0]));
-	ps->p[ps->n].hart = hart;
-	ps->p[ps->n].vm = vm;
-	ps->p[ps->n].vcpu = vcpu;
-	ps->p[ps->n].open_exit = -1;
-	return &ps->p[ps->n++];
+	struct exit_pairing *p = tt_append(&ps->p, &ps->n, &ps->cap);
+	p->hart = hart;
+	p->vm = vm;
+	p->vcpu = vcpu;
+	p->open_exit = -1;
+	return p;
 }
 
 /* A loss or a tracing start/stop on a hart (all = 1), or a VM's stop

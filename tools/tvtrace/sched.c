@@ -79,15 +79,11 @@ static struct tt_swpend *pending(struct tt_swtrack *s, uint16_t hart,
 			return &s->p[i];
 	if (!create || vm > UINT8_MAX || vcpu > UINT8_MAX)
 		return NULL;
-	if (s->n == s->cap) {
-		s->cap = s->cap ? 2 * s->cap : 8;
-		s->p = tt_xrealloc(s->p, s->cap, sizeof(*s->p));
-	}
-	memset(&s->p[s->n], 0, sizeof(s->p[0]));
-	s->p[s->n].hart = hart;
-	s->p[s->n].vm = (uint8_t)vm;
-	s->p[s->n].vcpu = (uint8_t)vcpu;
-	return &s->p[s->n++];
+	struct tt_swpend *p = tt_append(&s->p, &s->n, &s->cap);
+	p->hart = hart;
+	p->vm = (uint8_t)vm;
+	p->vcpu = (uint8_t)vcpu;
+	return p;
 }
 
 int tt_swtrack_feed(struct tt_swtrack *s, const struct tt_rec *t, size_t tag,

@@ -136,15 +136,11 @@ static struct section *section(struct sections *ss, int type, unsigned a,
 		if (ss->s[i].type == type && ss->s[i].a == a &&
 		    ss->s[i].b == b)
 			return &ss->s[i];
-	if (ss->n == ss->cap) {
-		ss->cap = ss->cap ? 2 * ss->cap : 8;
-		ss->s = tt_xrealloc(ss->s, ss->cap, sizeof(*ss->s));
-	}
-	memset(&ss->s[ss->n], 0, sizeof(ss->s[0]));
-	ss->s[ss->n].type = type;
-	ss->s[ss->n].a = a;
-	ss->s[ss->n].b = b;
-	return &ss->s[ss->n++];
+	struct section *s = tt_append(&ss->s, &ss->n, &ss->cap);
+	s->type = type;
+	s->a = a;
+	s->b = b;
+	return s;
 }
 
 /* The row of an exit reason, created when new. */
@@ -308,15 +304,11 @@ static struct sw_stat *sw_stat(struct sw_stats *ss, int type, unsigned a,
 		if (ss->s[i].type == type && ss->s[i].a == a &&
 		    ss->s[i].b == b)
 			return &ss->s[i];
-	if (ss->n == ss->cap) {
-		ss->cap = ss->cap ? 2 * ss->cap : 8;
-		ss->s = tt_xrealloc(ss->s, ss->cap, sizeof(*ss->s));
-	}
-	memset(&ss->s[ss->n], 0, sizeof(ss->s[0]));
-	ss->s[ss->n].type = type;
-	ss->s[ss->n].a = a;
-	ss->s[ss->n].b = b;
-	return &ss->s[ss->n++];
+	struct sw_stat *s = tt_append(&ss->s, &ss->n, &ss->cap);
+	s->type = type;
+	s->a = a;
+	s->b = b;
+	return s;
 }
 
 /* Does the filter pass vm/vcpu on hart at time? (A SWITCH record passes

@@ -88,6 +88,10 @@ void tt_log_free(struct tt_log *log);
 
 /* util.c */
 void *tt_xrealloc(void *p, size_t n, size_t size);
+/* A zeroed new last element of the growing array *arr (n elements of
+ * `size` bytes in room for *cap, which doubles from 8); n counts it. */
+void *tt_append_raw(void **arr, size_t *n, size_t *cap, size_t size);
+#define tt_append(arr, n, cap) tt_append_raw((void **)(arr), (n), (cap), sizeof(**(arr)))
 /* The timebase to use for a dump: BEGIN's, else the fallback. */
 uint64_t tt_timebase(const struct tt_dump *d);
 extern uint64_t tt_fallback_timebase;

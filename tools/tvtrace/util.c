@@ -14,6 +14,18 @@ uint64_t tt_fallback_timebase = 10000000;
 
 /* realloc for n elements of size bytes; exits on overflow or when out of
  * memory rather than carrying on with a NULL. */
+void *tt_append_raw(void **arr, size_t *n, size_t *cap, size_t size)
+{
+	if (*n == *cap) {
+		*cap = *cap ? 2 * *cap : 8;
+		*arr = tt_xrealloc(*arr, *cap, size);
+	}
+	void *e = (char *)*arr + *n * size;
+	memset(e, 0, size);
+	(*n)++;
+	return e;
+}
+
 void *tt_xrealloc(void *p, size_t n, size_t size)
 {
 	void *q;
