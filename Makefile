@@ -64,7 +64,7 @@ LIB_TARGET := lib/fdt.c lib/fdt_write.c lib/insn.c lib/trace_ring.c \
 HYP_SRCS := $(wildcard hyp/arch/*.S hyp/core/*.c hyp/core/*.S hyp/gstage/*.c \
 	hyp/sbi/*.c hyp/mmio/*.c hyp/trace/*.c hyp/validate/*.c hyp/validate/*.S) $(LIB_TARGET)
 GUEST_COMMON := $(wildcard guest/common/*.S guest/common/*.c)
-GUEST_SRCS := $(wildcard guest/test/*.c) $(GUEST_COMMON) lib/fdt.c
+GUEST_SRCS := $(wildcard guest/test/*.c guest/test/*.S) $(GUEST_COMMON) lib/fdt.c
 BENCH_SRCS := $(wildcard guest/bench/*.c) $(GUEST_COMMON) lib/fdt.c
 
 objs = $(patsubst %,$(B)/$(1)/%.o,$(basename $(2)))

@@ -219,16 +219,6 @@ static int32_t c_b_off(uint32_t c)
 /* Length                                                              */
 /* ------------------------------------------------------------------ */
 
-/* See insn.h ("Expanded Instruction-Length Encoding"). */
-unsigned insn_length(uint32_t lo16)
-{
-	if ((lo16 & 0x3u) != 0x3u)
-		return 2;
-	if ((lo16 & 0x1cu) != 0x1cu)
-		return 4;
-	return 0;
-}
-
 /* ------------------------------------------------------------------ */
 /* Validity of non-memory encodings                                    */
 /* ------------------------------------------------------------------ */
@@ -604,22 +594,6 @@ int insn_decode_mem(uint32_t insn, struct insn_mem *out)
 	default:
 		return INSN_ILLEGAL; /* 48-bit and longer: unsupported */
 	}
-}
-
-/* See insn.h ("Load and Store Instructions": LB/LH/LW sign-extend,
- * LBU/LHU/LWU zero-extend). */
-uint64_t insn_extend_load(uint64_t raw, unsigned width, int is_signed)
-{
-	uint64_t mask, sign;
-
-	if (width != 1 && width != 2 && width != 4)
-		return raw;
-	mask = (UINT64_C(1) << (width * 8)) - 1;
-	sign = UINT64_C(1) << (width * 8 - 1);
-	raw &= mask;
-	if (is_signed && (raw & sign))
-		raw |= ~mask;
-	return raw;
 }
 
 /* See insn.h ("NaN Boxing of Narrower Values"). */

@@ -23,7 +23,14 @@
  * bits [1:0] != 11, 4 when bits [1:0] == 11 and bits [4:2] != 111, and 0
  * for the 48-bit and longer encodings, which are not supported.
  */
-unsigned insn_length(uint32_t lo16);
+static inline unsigned insn_length(uint32_t lo16)
+{
+	if ((lo16 & 0x3u) != 0x3u)
+		return 2;
+	if ((lo16 & 0x1cu) != 0x1cu)
+		return 4;
+	return 0;
+}
 
 /* One decoded explicit load or store. */
 struct insn_mem {
@@ -57,7 +64,19 @@ int insn_decode_mem(uint32_t insn, struct insn_mem *out);
  * bytes) to 64 bits, as the integer loads do (unprivileged spec, "Load and
  * Store Instructions"). Width 8 (or any other width) returns raw unchanged.
  */
-uint64_t insn_extend_load(uint64_t raw, unsigned width, int is_signed);
+static inline uint64_t insn_extend_load(uint64_t raw, unsigned width, int is_signed)
+{
+	uint64_t mask, sign;
+
+	if (width != 1 && width != 2 && width != 4)
+		return raw;
+	mask = (UINT64_C(1) << (width * 8)) - 1;
+	sign = UINT64_C(1) << (width * 8 - 1);
+	raw &= mask;
+	if (is_signed && (raw & sign))
+		raw |= ~mask;
+	return raw;
+}
 
 /*
  * The 64-bit f-register value written by an FP load of the given width:

@@ -8,6 +8,9 @@
 # the figures `make bench` reports.
 #
 # scripts/insn-profile.sh [HYP_BIN] [APPEND]
+# OP=op_uart_read (any op_* of guest/bench/bench.c) cuts at that
+# operation's trapping instruction (its ecall, load or store) instead.
+# LIST=1 also prints every instruction of each iteration shown.
 # QEMU and OpenSBI are those of platform $TV_PLATFORM (system or qemu10,
 # default system), as for scripts/run.sh.
 set -eu
@@ -34,8 +37,11 @@ trap 'rm -rf "$tmp"' EXIT
 # through: the profile keeps only the most common iteration lengths,
 # which they do not touch.
 guest_base=0x$(riscv64-unknown-elf-nm build/bench-guest.elf | awk '$3 == "_guest_start" { print $1 }')
+op=${OP:-op_null_sbi}
 ecall=$(riscv64-unknown-elf-objdump -d build/bench-guest.elf |
-	awk '/<op_null_sbi>:/ { f = 1 } f && /ecall/ { sub(":", "", $1); print $1; exit }')
+	awk -v op="<$op>:" '$2 == op { f = 1; next } f && /^$/ { exit }
+		f && /\t(ecall|wfi)[ \t]*$|\t(l[bhwd]u?|s[bhwd])\t/ { sub(":", "", $1); print $1; exit }')
+[ -n "$ecall" ] || { echo "insn-profile: no trapping instruction in $op" >&2; exit 2; }
 timeout 300 "$QEMU" -M virt -cpu rv64 -m 256M -nographic -monitor none \
 	-serial null -bios default -kernel "$hyp" -append "$append" \
 	-icount shift=0,sleep=off "${one_insn[@]}" -d exec,nochain \
@@ -45,8 +51,11 @@ timeout 300 "$QEMU" -M virt -cpu rv64 -m 256M -nographic -monitor none \
 awk -F'/' '{ print $2 }' "$tmp/exec.log" | awk -v e="$(printf '%016x' "0x$ecall")" '
 	$1 == e { if (start && NR - start < 5000) print NR - start, seq; seq = ""; start = NR }
 	{ if (length(seq) < 100000) seq = seq " " $1 }' >"$tmp/iters"
-python3 - "$tmp/iters" "$tmp/syms" <<'PY'
-import bisect, collections, sys
+{ riscv64-unknown-elf-objdump -d --no-show-raw-insn "$elf"
+	riscv64-unknown-elf-objdump -d --no-show-raw-insn build/bench-guest.elf; } |
+	awk -F'\t' '/^ *[0-9a-f]+:\t/ { a = $1; gsub(/[ :]/, "", a); print a "\t" $2 " " $3 }' >"$tmp/dis"
+LIST=${LIST:-0} python3 - "$tmp/iters" "$tmp/syms" "$op" "$tmp/dis" <<'PY'
+import bisect, collections, os, sys
 syms = [(int(a, 16), n) for a, n in (l.split() for l in open(sys.argv[2]))]
 syms.sort()
 addrs = [a for a, _ in syms]
@@ -54,11 +63,17 @@ iters = [l.split() for l in open(sys.argv[1])]
 lengths = collections.Counter(int(i[0]) for i in iters)
 for length, times in sorted(lengths.items(), key=lambda kv: -kv[1])[:2]:
     seq = next(i[1:] for i in iters if int(i[0]) == length)
-    print(f"one null SBI call: {length} instructions (seen {times} times)")
+    print(f"one {sys.argv[3]}: {length} instructions (seen {times} times)")
     per = collections.OrderedDict()
     for pc in seq:
         n = syms[bisect.bisect_right(addrs, int(pc, 16)) - 1][1]
         per[n] = per.get(n, 0) + 1
     for n, c in per.items():
         print(f"  {c:5d}  {n}")
+    if os.environ["LIST"] == "1":
+        dis = dict(l.rstrip("\n").split("\t", 1) for l in open(sys.argv[4]))
+        for pc in seq:
+            a = int(pc, 16)
+            n = syms[bisect.bisect_right(addrs, a) - 1][1]
+            print(f"    {a:x}  {n:32.32s} {dis.get(f'{a:x}', '?')}")
 PY

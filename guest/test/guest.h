@@ -73,6 +73,7 @@ bool step_dbcn(void);
 bool step_legacy_console(void);
 bool step_uart(void);
 bool step_mmio_widths(void);
+bool step_mmio_registers(void);
 bool step_vs_page_fault(void);
 bool step_guest_exceptions(void);
 bool step_sbi_timer(void);

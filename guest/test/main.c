@@ -34,6 +34,7 @@ static const struct {
 	{ "SBI PMU: firmware and hardware counters", step_sbi_pmu },
 	{ "SBI system suspend (SUSP)", step_sbi_susp },
 	{ "SBI firmware features (FWFT)", step_sbi_fwft },
+	{ "MMIO through every register", step_mmio_registers },
 };
 
 void guest_shutdown(bool failure)

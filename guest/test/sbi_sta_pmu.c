@@ -344,6 +344,14 @@ static bool pmu_virtual_counters(unsigned long hw_mask)
 	uint64_t c3 = csr_read(CSR_CYCLE);
 	CHECK(r.error == 0 && c3 == c2 && c2 > c1b, "stopped cycle: error %ld, %#lx then %#lx",
 	      r.error, (unsigned long)c2, (unsigned long)c3);
+	{
+		/* Read into a callee-saved register: the exit's C code cannot
+		 * reach it, so the hypervisor must load it back itself. */
+		register uint64_t s5 __asm__("s5") = 0;
+		__asm__ volatile("csrr %0, cycle" : "+r"(s5));
+		CHECK(s5 == c3, "csrr s5, cycle (stopped at %#lx): %#lx", (unsigned long)c3,
+		      (unsigned long)s5);
+	}
 	r = pmu(SBI_PMU_COUNTER_START, 0, 1, 0, 0, 0);
 	busy();
 	uint64_t c4 = csr_read(CSR_CYCLE);

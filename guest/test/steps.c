@@ -231,6 +231,66 @@ bool step_mmio_widths(void)
 	return ok;
 }
 
+static void disable_irqs(void);
+
+/* guest/test/mmio_regs.S */
+struct mmio_regs {
+	uint64_t in[32], out[32], addr;
+};
+void mmio_regs_run(struct mmio_regs *c, unsigned long which);
+
+/* One access through register n (a store when store): every register
+ * but n (and the base, x31 or x30) must come back as it went in; n must
+ * hold the loaded value, or the device the stored one. */
+static bool mmio_through(unsigned n, bool store)
+{
+	static const char *const names[32] = {
+		"zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1", "a0",
+		"a1", "a2", "a3", "a4", "a5", "a6", "a7", "s2", "s3", "s4", "s5",
+		"s6", "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
+	};
+	struct mmio_regs c;
+	unsigned base = n == 31 ? 30 : 31;
+	bool ok = true;
+
+	for (unsigned k = 0; k < 32; k++)
+		c.in[k] = 0x5EED000000000000ULL | ((uint64_t)n << 16) | (store << 8) | k;
+	c.addr = GVA_TESTDEV + (store ? TD_SCRATCH : TD_ID);
+	c.in[base] = c.addr;
+	if (store)
+		STORE("sd", c.addr, 0UL);
+	mmio_regs_run(&c, 2 * n + store);
+	for (unsigned k = 1; k < 32; k++) {
+		uint64_t want = k == n && !store ? TD_ID_VALUE : c.in[k];
+		CHECK(c.out[k] == want, "%s %s: %s = %#llx, want %#llx", store ? "sd" : "ld",
+		      names[n], names[k], (unsigned long long)c.out[k], (unsigned long long)want);
+	}
+	if (store)
+		CHECK(td_read(TD_SCRATCH) == c.in[n], "sd %s stored %#llx, want %#llx", names[n],
+		      (unsigned long long)td_read(TD_SCRATCH), (unsigned long long)c.in[n]);
+	return ok;
+}
+
+/* An emulated load into each of x1..x31 (but sp) and a store from each:
+ * the hypervisor writes rd and nothing else, and stores the register the
+ * instruction names, whichever group it is in (the exit path saves the
+ * callee-saved ones only when the instruction names one). Interrupts are
+ * off: gp and tp hold test values meanwhile. */
+bool step_mmio_registers(void)
+{
+	bool ok = true;
+	uint64_t sstatus = csr_read(CSR_SSTATUS);
+
+	disable_irqs();
+	for (unsigned n = 1; n < 32; n++) {
+		if (n != 2)
+			ok &= mmio_through(n, false);
+		ok &= mmio_through(n, true);
+	}
+	csr_write(CSR_SSTATUS, sstatus);
+	return ok;
+}
+
 bool step_vs_page_fault(void)
 {
 	bool ok = true;

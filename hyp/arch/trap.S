@@ -61,6 +61,16 @@
 	sd	x31, \offset+31*8(\base)
 	.endm
 
+	/* The registers the C code preserves (gp, s0-s11). */
+	.macro SAVE_CALLEE base
+	sd	x3, 3*8(\base)
+	sd	x8, 8*8(\base)
+	sd	x9, 9*8(\base)
+	.irp n, 18,19,20,21,22,23,24,25,26,27
+	sd	x\n, \n*8(\base)
+	.endr
+	.endm
+
 	/* The registers C code may change (the calling convention's
 	 * caller-saved ones: ra, t0-t6, a0-a7) and sp, saved and restored
 	 * by the fast path; t0 and t1 are saved by the trap vector itself. */
@@ -107,13 +117,14 @@
 	/*
 	 * Save the trap CSRs into the vcpu in tp before anything can
 	 * overwrite them, clear hstatus.SPV (see above), switch to the
-	 * hypervisor's stack and set a0 = the vcpu for vcpu_exit. t0 holds
-	 * hstatus as the trap left it; the guest's tp is in sscratch.
+	 * hypervisor's stack and set a0 = the vcpu for vcpu_exit. The
+	 * guest's tp is in sscratch.
 	 */
 	.macro CAPTURE_TRAP
 	csrr	t1, sscratch
 	sd	t1, VCPU_GPR(4)(tp)
 	csrw	sscratch, tp
+	csrr	t0, hstatus
 	sd	t0, VCPU_HSTATUS(tp)
 	xori	t0, t0, SPV		/* SPV is set: a VM exit */
 	csrw	hstatus, t0
@@ -153,10 +164,30 @@
 	SAVE_CALLER tp
 	CAPTURE_TRAP
 	jal	\fn
+	FAST_RETURN
+	.endm
+
+/* Back to the guest with the registers C code may have changed loaded
+ * from the vcpu; gp and s0-s11 are still the guest's. */
+	.macro FAST_RETURN
 	RESTORE_TRAP_CSRS
 	RESTORE_CALLER
 	ld	x4, 4*8(tp)
 	sret
+	.endm
+
+/*
+ * An exit whose handler may read any guest register (the source of an
+ * emulated store): save them all, call \fn. It returns nonzero when it
+ * wrote a callee-saved one (an emulated load into s0, say: vcpu_set_reg);
+ * only then are gp and s0-s11 loaded back, else the C code kept them.
+ */
+	.macro FULL_EXIT fn
+	SAVE_GPRS tp, 0
+	CAPTURE_TRAP
+	jal	\fn
+	bnez	a0, vcpu_enter
+	FAST_RETURN
 	.endm
 
 	.section .text
@@ -166,40 +197,88 @@ hyp_trap_vector:
 	csrrw	tp, sscratch, tp
 	sd	t0, VCPU_GPR(5)(tp)
 	sd	t1, VCPU_GPR(6)(tp)
+	csrr	t1, scause
+	/*
+	 * The most frequent exit, tested first: an ecall from VS-mode. Its
+	 * cause alone says it came from the guest (an ecall from HS-mode is
+	 * cause 9), so the hstatus.SPV test below is not needed for it.
+	 */
+	addi	t0, t1, -EXC_ECALL_VS
+	beqz	t0, .Lecall_exit
 	csrr	t0, hstatus
-	andi	t1, t0, SPV
-	beqz	t1, hyp_self_trap
+	andi	t0, t0, SPV
+	beqz	t0, hyp_self_trap
 
 	/*
 	 * A VM exit. A load or store guest-page fault (MMIO emulation reads
-	 * or writes any register) and a virtual-instruction exception (the
-	 * emulated counter read writes any rd: hyp/sbi/sbi_pmu_hw.c) need
-	 * every guest register in memory; every other handler reads at most
-	 * a0-a7 (SBI) and changes at most a0/a1, sepc, hstatus and sstatus.
-	 * For those, the callee-saved registers s0-s11 (and gp, which the
-	 * hypervisor never uses) stay in place: the C code preserves them by
-	 * the calling convention.
+	 * or writes a register the instruction names) and a
+	 * virtual-instruction exception (the emulated counter read writes
+	 * any rd: hyp/sbi/sbi_pmu_hw.c) may need any guest register in
+	 * memory; every other handler reads at most a0-a7 (SBI) and changes
+	 * at most a0/a1, sepc, hstatus and sstatus. For those, the
+	 * callee-saved registers s0-s11 (and gp, which the hypervisor never
+	 * uses) stay in place: the C code preserves them by the calling
+	 * convention.
 	 */
-	csrr	t1, scause
-	addi	t1, t1, -EXC_ECALL_VS	/* the most frequent exit: tested first */
-	beqz	t1, .Lecall_exit
-	addi	t1, t1, EXC_ECALL_VS - EXC_LOAD_GUEST_PAGE_FAULT
-	beqz	t1, .Lfull_exit
+	addi	t1, t1, -EXC_LOAD_GUEST_PAGE_FAULT
+	beqz	t1, .Lmmio_exit
 	addi	t1, t1, EXC_LOAD_GUEST_PAGE_FAULT - EXC_STORE_GUEST_PAGE_FAULT
-	beqz	t1, .Lfull_exit
+	beqz	t1, .Lmmio_exit
 	addi	t1, t1, EXC_STORE_GUEST_PAGE_FAULT - EXC_VIRTUAL_INST
 	beqz	t1, .Lfull_exit
 	FAST_EXIT vcpu_exit		/* hyp/core/exit.c */
 
+/*
+ * The ecall: the fast exit, with less to capture. The privileged spec
+ * has stval and htval zero for it ("For other traps, stval is set to
+ * zero", and the same for htval) and htinst zero too (only explicit
+ * memory accesses have a transformed instruction: "Transformed
+ * Instruction or Pseudoinstruction for mtinst or htinst"); tv.validate
+ * checks that a platform does so ("ecall from VS: cause 10 and trap
+ * CSRs"). So they are not read, only recorded as zero. sstatus is not
+ * saved or restored: nothing between this exit and its sret changes it
+ * (a nested trap restores it; a time-shared hart's switch keeps it per
+ * thread: hyp/core/sched.c). t1 holds scause.
+ */
 .Lecall_exit:
-	FAST_EXIT vcpu_ecall		/* hyp/core/ecall.c */
+	SAVE_CALLER tp
+	csrr	t0, sscratch		/* the guest's tp */
+	sd	t0, VCPU_GPR(4)(tp)
+	csrw	sscratch, tp
+	csrr	t0, hstatus
+	sd	t0, VCPU_HSTATUS(tp)
+	xori	t0, t0, SPV		/* SPV is set: a VM exit */
+	csrw	hstatus, t0
+	csrr	t0, sepc
+	sd	t0, VCPU_SEPC(tp)
+	sd	t1, VCPU_SCAUSE(tp)
+	sd	zero, VCPU_STVAL(tp)
+	sd	zero, VCPU_HTVAL(tp)
+	sd	zero, VCPU_HTINST(tp)
+	ld	sp, VCPU_HYP_SP(tp)
+	mv	a0, tp
+	jal	vcpu_ecall		/* hyp/core/ecall.c */
+	ld	t0, VCPU_SEPC(tp)
+	csrw	sepc, t0
+	ld	t0, VCPU_HSTATUS(tp)
+	csrw	hstatus, t0
+	RESTORE_CALLER
+	ld	x4, 4*8(tp)
+	sret
 
-/* An exit whose handler may need any guest register: save them all. */
-.Lfull_exit:
-	SAVE_GPRS tp, 0
+.Lmmio_exit:
+	SAVE_CALLER tp
 	CAPTURE_TRAP
-	jal	vcpu_exit		/* hyp/core/exit.c: returns to resume the guest */
-	/* fall through */
+	jal	vcpu_mmio_exit
+	bnez	a0, 1f
+	FAST_RETURN
+1:	SAVE_CALLEE tp			/* as the guest left them */
+	mv	a0, tp
+	jal	vcpu_mmio_exit_all
+	j	vcpu_enter
+
+.Lfull_exit:
+	FULL_EXIT vcpu_exit
 
 /*
  * Enter (or re-enter) the guest of the vcpu in tp: restore the trap CSRs
@@ -304,31 +383,37 @@ hart_has_h:
 	ret
 
 /* int hart_can_read_instret(void): 1 when HS-mode may read `instret`
- * (the firmware's mcounteren.IR), probed the same way. */
+ * (the firmware's mcounteren.IR), probed the same way. It may run during
+ * an SBI call (the PMU's first probe), whose return does not restore
+ * sstatus: the trap's change to it is undone here. */
 	.globl hart_can_read_instret
 hart_can_read_instret:
 	csrr	t1, stvec
 	la	t2, 1f
 	csrw	stvec, t2
+	csrr	t3, sstatus
 	li	a0, 1
 	csrr	t0, instret
 	j	2f
 	.balign 4
 1:	li	a0, 0
+	csrw	sstatus, t3
 2:	csrw	stvec, t1
 	ret
 
 /* int hart_can_read_cycle(void): 1 when HS-mode may read `cycle`
- * (the firmware's mcounteren.CY), probed the same way. */
+ * (the firmware's mcounteren.CY), probed the same way (sstatus kept). */
 	.globl hart_can_read_cycle
 hart_can_read_cycle:
 	csrr	t1, stvec
 	la	t2, 1f
 	csrw	stvec, t2
+	csrr	t3, sstatus
 	li	a0, 1
 	csrr	t0, cycle
 	j	2f
 	.balign 4
 1:	li	a0, 0
+	csrw	sstatus, t3
 2:	csrw	stvec, t1
 	ret

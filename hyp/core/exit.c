@@ -31,29 +31,37 @@
  * otherwise read it from the guest at sepc with HLVX. Done before the exit
  * is recorded, so the exit record carries the instruction.
  */
-static void capture_insn(struct vcpu *v)
+static inline void capture_mem_insn(struct vcpu *v)
 {
 	uint32_t insn;
 	v->insn_valid = false;
-	if (v->scause != EXC_LOAD_GUEST_PAGE_FAULT &&
-	    v->scause != EXC_STORE_GUEST_PAGE_FAULT)
-		return;
-	int len = insn_from_htinst(v->htinst, &insn);
-	if (len) {
-		v->insn = insn;
-		v->insn_len = (uint8_t)len; /* of the original instruction */
-		v->insn_valid = true;
-		return;
-	}
-	if (v->htinst != 0)
-		return; /* a pseudoinstruction: the fault was in the guest's
+	if (v->htinst != 0) {
+		int len = insn_from_htinst(v->htinst, &insn);
+		if (len) {
+			v->insn = insn;
+			v->insn_len = (uint8_t)len; /* of the original instruction */
+			v->insn_valid = true;
+		}
+		return; /* else a pseudoinstruction: the fault was in the guest's
 			 * own page-table walk, there is no instruction to emulate */
+	}
 	uint64_t raw = guest_fetch_insn(v->sepc);
 	if (raw == ~0ULL)
 		return;
 	v->insn = (uint32_t)raw;
 	v->insn_len = (uint8_t)insn_length(v->insn & 0xffff);
 	v->insn_valid = v->insn_len != 0;
+}
+
+/* The same for any exit: only guest-page faults carry an instruction. */
+static void capture_insn(struct vcpu *v)
+{
+	if (v->scause != EXC_LOAD_GUEST_PAGE_FAULT &&
+	    v->scause != EXC_STORE_GUEST_PAGE_FAULT) {
+		v->insn_valid = false;
+		return;
+	}
+	capture_mem_insn(v);
 }
 
 /*
@@ -160,8 +168,8 @@ static void dispatch(struct vcpu *v)
 	 * and exit_traced handles the one whose SBI visit is filtered out. */
 	switch (v->scause) {
 	case EXC_LOAD_GUEST_PAGE_FAULT:
-	case EXC_STORE_GUEST_PAGE_FAULT:
-		mmio_handle_guest_page_fault(v);
+	case EXC_STORE_GUEST_PAGE_FAULT: /* (trap.S sends these to vcpu_mmio_exit) */
+		mmio_handle_guest_page_fault(v, v->insn_valid ? mmio_decode(v) : NULL);
 		break;
 	case EXC_INST_GUEST_PAGE_FAULT:
 		handle_fetch_guest_page_fault(v);
@@ -224,10 +232,21 @@ __attribute__((noinline)) void exit_traced(struct vcpu *v)
 	trace_entry(v);
 }
 
-/* Called by hyp/arch/trap.S for every VM exit but an ecall (ecall.c).
- * Tracing off costs one byte load (the vcpu's own copy of the switch)
- * and one branch. */
-void vcpu_exit(struct vcpu *v)
+/* Nonzero when the exit wrote a callee-saved guest register: trap.S then
+ * returns through the path that loads them all (once). */
+static inline unsigned long take_callee_dirty(struct vcpu *v)
+{
+	unsigned long dirty = v->callee_dirty;
+
+	if (__builtin_expect(dirty != 0, 0))
+		v->callee_dirty = 0;
+	return dirty;
+}
+
+/* Called by hyp/arch/trap.S for every VM exit but an ecall (ecall.c) and
+ * a guest-page fault (below). Tracing off costs one byte load (the
+ * vcpu's own copy of the switch) and one branch. */
+unsigned long vcpu_exit(struct vcpu *v)
 {
 	v->exits++;
 	sbi_hook_exit(v); /* STA: when this exit started */
@@ -237,6 +256,52 @@ void vcpu_exit(struct vcpu *v)
 	else
 		exit_untraced(v);
 	sbi_hook_entry(v); /* STA: publish the steal time, traced or not */
+	return take_callee_dirty(v);
+}
+
+/* An emulated MMIO access: what vcpu_exit() and exit_traced() do for a
+ * guest-page fault, without the dispatch on the cause. */
+static inline void mmio_exit(struct vcpu *v, const struct insn_mem *m)
+{
+	v->exits++;
+	sbi_hook_exit(v);
+	maybe_fault(v);
+	if (TRACE_ACTIVE_VCPU(v)) {
+		trace_exit(v);
+		mmio_handle_guest_page_fault(v, m);
+		trace_entry(v);
+	} else {
+		mmio_handle_guest_page_fault(v, m);
+	}
+	sbi_hook_entry(v);
+	v->insn_valid = false; /* the next ecall's noting need not clear it */
+}
+
+/*
+ * Called by hyp/arch/trap.S for a load or store guest-page fault, the
+ * exit of every emulated MMIO access, with only the registers C code may
+ * change saved. The access reads or writes one register; when that is gp
+ * or one of s0-s11, the C code cannot reach it: return nonzero, and
+ * trap.S saves those too (untouched: the C code preserved them) and calls
+ * vcpu_mmio_exit_all(). Nothing is counted or recorded before that
+ * decision; the instruction's capture and decode are kept for it.
+ */
+unsigned long vcpu_mmio_exit(struct vcpu *v)
+{
+	const struct insn_mem *m;
+
+	capture_mem_insn(v);
+	m = v->insn_valid ? mmio_decode(v) : NULL;
+	if (m && !m->is_fp && ((VCPU_CALLEE_REGS >> m->reg) & 1))
+		return 1;
+	mmio_exit(v, m);
+	return 0;
+}
+
+/* The same exit with every guest register saved (trap.S). */
+void vcpu_mmio_exit_all(struct vcpu *v)
+{
+	mmio_exit(v, mmio_decode(v)); /* valid: vcpu_mmio_exit() decoded it */
 }
 
 /* How often each vCPU's hart woke while the vCPU was stopped or not yet

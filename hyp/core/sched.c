@@ -260,7 +260,11 @@ static void sched_switch(struct vcpu *from, struct vcpu *to, unsigned why)
 	}
 	to->ready_since = 0;
 	turn_begin(rq, to, now);
+	/* sstatus is this thread's: the ecall's return does not restore it
+	 * (hyp/arch/trap.S), and the other thread's sret changes it. */
+	uint64_t sstatus = csr_read(CSR_SSTATUS);
 	ctx_switch(&from->ctx, &to->ctx, to);
+	csr_write(CSR_SSTATUS, sstatus);
 	switched_in(from);
 }
 

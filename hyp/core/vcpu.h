@@ -11,6 +11,7 @@
 
 #include "../sbi/sbi_vcpu.h"
 #include "hyp.h"
+#include "insn.h"
 #include "vcpu_layout.h"
 #include "vcpu_state.h"
 
@@ -49,6 +50,16 @@ struct vcpu {
 	bool insn_valid;
 	uint8_t insn_len;	/* its length in bytes (2 or 4) */
 	bool stopping;		/* the guest is being shut down */
+	/* A guest register the fast return path does not restore (gp,
+	 * s0-s11: the C code preserves them) was written in gpr[]: the
+	 * return takes the full path once (vcpu_set_reg, trap.S). */
+	uint8_t callee_dirty;
+	/* The decode of the last MMIO instruction, by its bits: a driver
+	 * polling a register faults on the same instruction again and
+	 * again (hyp/mmio/mmio.c). mmio_key 0 = none: no load or store is
+	 * encoded as all zeros. */
+	uint32_t mmio_key;
+	struct insn_mem mmio_dec;
 	uint64_t exits;		/* VM exits so far */
 	uint64_t irq_exits;	/* those of them that were interrupts */
 	uint64_t idle_wakeups;	/* wfi returns while the vCPU was not running */
@@ -127,11 +138,19 @@ static inline struct vcpu *this_vcpu(void)
 	return v;
 }
 
-/* Write a guest GPR; writes to x0 are discarded, as in hardware. */
+/* The registers the calling convention makes callee-saved, and gp:
+ * the C code of the exit path leaves them as the guest had them. */
+#define VCPU_CALLEE_REGS ((1u << 3) | (1u << 8) | (1u << 9) | (0x3ffu << 18))
+
+/* Write a guest GPR; writes to x0 are discarded, as in hardware. A
+ * callee-saved one is restored from gpr[] only by the full return path,
+ * so the exit takes it (trap.S, vcpu_exit()). */
 static inline void vcpu_set_reg(struct vcpu *v, unsigned reg, uint64_t val)
 {
-	if (reg != 0 && reg < 32)
+	if (reg != 0 && reg < 32) {
 		v->gpr[reg] = val;
+		v->callee_dirty |= (VCPU_CALLEE_REGS >> reg) & 1;
+	}
 }
 
 static inline uint64_t vcpu_get_reg(const struct vcpu *v, unsigned reg)
@@ -148,9 +167,14 @@ uint64_t guest_fetch_insn(unsigned long gva);
 int hart_has_h(void);
 extern char hyp_trap_vector[];
 
-/* hyp/core/exit.c: every exit but an ecall; exit_traced() any exit
- * while tracing is on, noted now and recorded at the entry. */
-void vcpu_exit(struct vcpu *v);
+/* hyp/core/exit.c: every exit but an ecall, returning nonzero when it
+ * wrote a callee-saved guest register (trap.S then loads them all);
+ * vcpu_mmio_exit() and vcpu_mmio_exit_all() the load and store
+ * guest-page faults; exit_traced() any exit while tracing is on, noted
+ * now and recorded at the entry. */
+unsigned long vcpu_exit(struct vcpu *v);
+unsigned long vcpu_mmio_exit(struct vcpu *v);
+void vcpu_mmio_exit_all(struct vcpu *v);
 void exit_traced(struct vcpu *v);
 /* hyp/core/ecall.c: the VS-mode ecall exit. */
 void vcpu_ecall(struct vcpu *v);

@@ -37,6 +37,19 @@ static void access_fault(struct vcpu *v)
 	inject_exception(v, store ? EXC_STORE_ACCESS : EXC_LOAD_ACCESS, v->stval);
 }
 
+/* mmio_decode() (mmio.h) when the vCPU's last decode is another
+ * instruction's. */
+const struct insn_mem *mmio_decode_miss(struct vcpu *v)
+{
+	uint32_t insn = v->insn;
+
+	v->mmio_key = 0;
+	if (insn_decode_mem(insn, &v->mmio_dec) != INSN_OK)
+		return NULL;
+	v->mmio_key = insn;
+	return &v->mmio_dec;
+}
+
 static bool emulate(struct vcpu *v, struct mmio_device *d, uint64_t gpa,
 		    const struct insn_mem *m)
 {
@@ -81,14 +94,13 @@ static struct mmio_device *find_device(struct vcpu *v, uint64_t gpa)
 	return d;
 }
 
-void mmio_handle_guest_page_fault(struct vcpu *v)
+void mmio_handle_guest_page_fault(struct vcpu *v, const struct insn_mem *m)
 {
 	uint64_t gpa = fault_gpa(v);
 	struct mmio_device *d = find_device(v, gpa);
-	struct insn_mem m;
 
 	bool ok = false;
-	if (d && v->insn_valid && insn_decode_mem(v->insn, &m) == INSN_OK) {
+	if (d && m) {
 		/* Devices are shared by every vCPU of the VM: with one vCPU
 		 * nothing else touches them (its hart alone runs the guest
 		 * and polls the console for it), so no lock. */
@@ -96,7 +108,7 @@ void mmio_handle_guest_page_fault(struct vcpu *v)
 
 		if (shared)
 			spin_lock(&v->vm->device_lock);
-		ok = emulate(v, d, gpa, &m);
+		ok = emulate(v, d, gpa, m);
 		if (shared)
 			spin_unlock(&v->vm->device_lock);
 	}

@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "../core/vcpu.h"
+
 struct vcpu;
 struct vm;
 
@@ -32,7 +34,23 @@ struct mmio_device {
 
 /* Handle a load/store guest-page fault: emulate the access if a device
  * decodes the address, else inject an access fault. */
-void mmio_handle_guest_page_fault(struct vcpu *v);
+/* Emulate the access of a load or store guest-page fault; m is the
+ * decode of its instruction (mmio_decode), NULL when there is none. */
+void mmio_handle_guest_page_fault(struct vcpu *v, const struct insn_mem *m);
+
+const struct insn_mem *mmio_decode_miss(struct vcpu *v);
+
+/* The decode of the instruction the exit captured (v->insn, valid) when
+ * it is a load or store the emulator handles, else NULL. A decode depends
+ * on the instruction's bits alone, so the vCPU keeps the last one
+ * (vcpu.h: mmio_key): a driver polling a register faults on the same
+ * instruction again and again. */
+static inline const struct insn_mem *mmio_decode(struct vcpu *v)
+{
+	if (__builtin_expect(v->insn == v->mmio_key && v->insn != 0, 1))
+		return &v->mmio_dec;
+	return mmio_decode_miss(v);
+}
 
 /* hyp/mmio/uart_ns16550a.c, hyp/mmio/testdev.c, hyp/mmio/plic.c,
  * hyp/mmio/finisher.c */

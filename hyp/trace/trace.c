@@ -25,6 +25,16 @@ static uint32_t filter;
 static struct vcpu *vcpus[MAX_VCPUS];
 static unsigned nvcpus;
 
+/* The vcpu's copies of the switches. An ecall takes the fastest path
+ * (trace_ecall_entry()) when its visit is recorded into an overwriting
+ * ring with no watermark to check; else exit_traced(). */
+static void set_vcpu_switches(struct vcpu *v)
+{
+	v->trace_active = trace_active;
+	v->trace_ecall = trace_active && trace_fold_sbi && v->ring &&
+			 v->ring->mode == TV_RING_OVERWRITE && !trace_watermark_fill;
+}
+
 /* What the guest may not turn off (TV_FILTER_ALWAYS: trace-control
  * changes, the guest's stop, losses) is recorded whatever the filter says
  * and whether tracing is on or off; every other kind needs both. */
@@ -37,10 +47,8 @@ static void recompute(void)
 	trace_fold_exit = trace_on[TV_KIND_EXIT] && trace_on[TV_KIND_ENTRY];
 	trace_fold_sbi = trace_fold_exit && trace_on[TV_KIND_SBI];
 	trace_fold_mmio = trace_fold_exit && trace_on[TV_KIND_MMIO];
-	for (unsigned i = 0; i < nvcpus; i++) {
-		vcpus[i]->trace_active = trace_active;
-		vcpus[i]->trace_ecall = trace_active && trace_fold_sbi;
-	}
+	for (unsigned i = 0; i < nvcpus; i++)
+		set_vcpu_switches(vcpus[i]);
 }
 
 void trace_init(void)
@@ -64,11 +72,10 @@ void trace_attach(struct vcpu *v)
 {
 	if (nvcpus < MAX_VCPUS)
 		vcpus[nvcpus++] = v;
-	v->trace_active = trace_active;
-	v->trace_ecall = trace_active && trace_fold_sbi;
 	for (int i = 0; i < platform.nharts; i++)
 		if (platform.hart_id[i] == v->hart)
 			v->ring = &trace_rings[i];
+	set_vcpu_switches(v);
 	/* The record header word with kind, flags and dt zero, built once. */
 	v->trace_hdr = TV_REC_HDR(0, 0, v->vm_id, v->id, 0);
 	v->trace_hdr_sbi = v->trace_hdr | TV_REC_HDR(TV_VISIT_SBI, 0, 0, 0, 0);
@@ -124,8 +131,13 @@ void trace_write_entry(struct vcpu *v)
 void trace_flush_exit(struct vcpu *v)
 {
 	v->t_open = 0;
+	/* ... and its time can no longer make a visit: the exit time the
+	 * ecall path's fit test (trace_ecall_entry()) sees is then 2^63
+	 * ticks in the future, a dt that does not fit 32 bits. */
+	uint64_t t_exit = v->t_exit;
+	v->t_exit = t_exit + (1ULL << 63);
 	if (TRACE_ON(TV_KIND_EXIT))
-		put(v, v->t_exit,
+		put(v, t_exit,
 		    v->trace_hdr | TV_REC_HDR(TV_KIND_EXIT, v->insn_valid ? TV_F_INSN : 0, 0, 0, 0),
 		    v->t_sepc, v->scause, v->stval, v->htval, v->htinst,
 		    v->insn_valid ? v->insn : 0);
@@ -219,16 +231,6 @@ static inline void check_watermark(struct vcpu *v)
 		trace_check_watermark(v);
 }
 
-/* The SBI visit in a stop-mode ring, and the watermark check after it:
- * out of line, so the overwrite-mode path needs no stack frame. */
-static __attribute__((noinline)) void put_sbi_stop_mode(struct vcpu *v,
-	uint64_t hdr, uint64_t sepc, uint64_t ids, uint64_t value)
-{
-	put_stop_mode(v->ring, v->t_exit, hdr, sepc, ids, v->t_args[0],
-		      v->t_args[1], v->gpr[REG_A2], value);
-	check_watermark(v);
-}
-
 /* The events of an SBI call whose visit does not fit one record, and the
  * watermark check after them. */
 static __attribute__((noinline)) void sbi_split_checked(struct vcpu *v,
@@ -240,12 +242,13 @@ static __attribute__((noinline)) void sbi_split_checked(struct vcpu *v,
 
 /*
  * An SBI call returned and the guest is entered after it: an SBI visit
- * when the ecall left stval, htval and htinst zero (the privileged spec
- * has them zero for an ecall; checked, not assumed), the ids fit 32 bits,
- * the error fits a byte (every SBI error code does), the guest resumes
- * after the ecall with nothing pending in hvip and the call took less
- * than 2^32 ticks; else the events. Every condition is folded into one
- * word tested once.
+ * when the ids fit 32 bits, the error fits a byte (every SBI error code
+ * does), the guest resumes after the ecall with nothing pending in hvip
+ * and the call took less than 2^32 ticks; else the events. Every
+ * condition is folded into one word tested once. The visit has no room
+ * for stval, htval and htinst: an ecall leaves them zero (the privileged
+ * spec; hyp/arch/trap.S records them so, tv.validate checks a platform
+ * does).
  */
 void trace_write_sbi_entry(struct vcpu *v, uint64_t sepc, const uint64_t args[3])
 {
@@ -253,8 +256,7 @@ void trace_write_sbi_entry(struct vcpu *v, uint64_t sepc, const uint64_t args[3]
 	uint64_t eid = v->gpr[REG_A7], fid = v->gpr[REG_A6];
 	uint64_t error = v->gpr[REG_A0];
 	uint64_t misfit = ((dt | eid | fid) >> 32) | ((error + 128) >> 8) |
-			  (v->sepc - sepc - 4) | v->stval | v->htval | v->htinst |
-			  csr_read(CSR_HVIP);
+			  (v->sepc - sepc - 4) | csr_read(CSR_HVIP);
 
 	if (misfit != 0 || !v->t_open || !trace_fold_sbi) {
 		write_sbi_split(v, args);
@@ -273,13 +275,6 @@ void trace_ecall_split(struct vcpu *v)
 	uint64_t args[3] = { v->t_args[0], v->t_args[1], v->gpr[REG_A2] };
 
 	sbi_split_checked(v, args);
-}
-
-/* trace_ecall_entry() (trace.h) in a stop-mode ring. */
-void trace_ecall_stop_mode(struct vcpu *v, uint64_t hdr, uint64_t sepc, uint64_t ids,
-			   uint64_t value)
-{
-	put_sbi_stop_mode(v, hdr, sepc, ids, value);
 }
 
 /* A trace-control change, recorded whatever the filter and the switch

@@ -50,8 +50,6 @@ void trace_write_entry(struct vcpu *v);
 void trace_write_visit(struct vcpu *v);
 void trace_write_sbi_entry(struct vcpu *v, uint64_t sepc, const uint64_t args[3]);
 void trace_ecall_split(struct vcpu *v);
-void trace_ecall_stop_mode(struct vcpu *v, uint64_t hdr, uint64_t sepc, uint64_t ids,
-			   uint64_t value);
 void trace_flush_exit(struct vcpu *v);
 void trace_write(struct vcpu *v, unsigned kind, unsigned flags, uint64_t a0,
 		 uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5);
@@ -129,8 +127,7 @@ static inline void trace_ecall_exit(struct vcpu *v)
 {
 	v->t_exit = csr_read(CSR_TIME);
 	v->t_sepc = v->sepc;
-	v->t_open = 1;
-	v->insn_valid = false;
+	v->t_open = 1; /* (insn_valid is false: only an MMIO exit sets it) */
 	v->t_args[0] = v->gpr[REG_A0];
 	v->t_args[1] = v->gpr[REG_A1];
 }
@@ -164,25 +161,26 @@ static inline void trace_fill(struct tv_rec *s, uint64_t time, uint64_t hdr,
 }
 
 /*
- * The same after trace_ecall_exit() (the SBI visit not filtered out):
- * the path of every traced SBI call. The SBI call leaves a2 as it was
- * (only a0 and a1 return values, "Binary Encoding"), so a2 is read now.
- * The fit conditions of trace_write_sbi_entry(), the exit still noted
- * among them, are one word tested once; then the header is the vcpu's
- * own SBI-visit header word with the error byte and dt put in (both
- * known to fit), and the record is eight stores and the publish. Inline
- * in hyp/core/ecall.c: after a call answered directly (sbi_ecall.h) the
- * compiler knows what it wrote.
+ * The same after trace_ecall_exit(), on the path of every traced SBI
+ * call of a vCPU whose v->trace_ecall is set: the SBI visit is not
+ * filtered out, the ring overwrites and no watermark is set (else the
+ * ecall takes exit_traced(), which handles those). The SBI call leaves
+ * a2 as it was (only a0 and a1 return values, "Binary Encoding"), so a2
+ * is read now. The fit conditions of trace_write_sbi_entry() are one
+ * word tested once; the exit is still noted unless the call flushed it,
+ * which also made its t_exit unfit (trace_flush_exit()). Then the header
+ * is the vcpu's own SBI-visit header word with the error byte and dt put
+ * in (both known to fit), and the record is eight stores and the
+ * publish. Inline in hyp/core/ecall.c: after a call answered directly
+ * (sbi_ecall.h) the compiler knows what it wrote.
  */
 static inline void trace_ecall_entry(struct vcpu *v)
 {
 	uint64_t t_exit = v->t_exit, dt = csr_read(CSR_TIME) - t_exit;
 	uint64_t eid = v->gpr[REG_A7], fid = v->gpr[REG_A6];
 	uint64_t error = v->gpr[REG_A0], sepc = v->t_sepc;
-	uint64_t biased = error + 128; /* < 256: the error fits a byte */
-	uint64_t misfit = ((dt | eid | fid) >> 32) | (biased >> 8) |
-			  (v->sepc - sepc - 4) | v->stval | v->htval | v->htinst |
-			  csr_read(CSR_HVIP) | (v->t_open ^ 1u);
+	uint64_t misfit = ((dt | eid | fid) >> 32) | ((error + 128) >> 8) |
+			  (v->sepc - sepc - 4) | csr_read(CSR_HVIP);
 	struct tv_ring *ring = v->ring;
 	uint64_t hdr, ids, value, h;
 
@@ -191,31 +189,23 @@ static inline void trace_ecall_entry(struct vcpu *v)
 		return;
 	}
 	v->t_open = 0;
-	/* the error's low byte: biased ^ 0x80 when -128 <= error < 128 */
-	hdr = v->trace_hdr_sbi | ((biased ^ 0x80) << 8) | (dt << 32);
+	/* -128 <= error < 128: its low byte is the int8_t of the flags */
+	hdr = v->trace_hdr_sbi | ((error & 0xff) << 8) | (dt << 32);
 	ids = (eid << 32) | fid;
 	value = eid <= SBI_EXT_0_1_LAST ? 0 : v->gpr[REG_A1];
-	if (__builtin_expect(ring->mode != TV_RING_OVERWRITE, 0)) {
-		trace_ecall_stop_mode(v, hdr, sepc, ids, value);
-		return;
-	}
 	h = tv_ring_ld_relaxed(&ring->head);
 	trace_fill(tv_ring_begin_pos(ring, h), t_exit, hdr, sepc, ids, v->t_args[0],
 	     v->t_args[1], v->gpr[REG_A2], value);
 	tv_ring_end_pos(ring, h);
-#if TV_TRACE
-	if (__builtin_expect(trace_watermark_fill != 0, 0))
-		trace_check_watermark(v);
-#endif
 }
 
-/* An emulated MMIO access: noted for the visit when it can be folded into
- * it (the GPA is the exit's, the device id fits), else an event. */
+/* The emulated MMIO access of the exit being handled (its GPA is the
+ * exit's, htval and stval): noted for the visit when it can be folded
+ * into it (the device id fits), else an event. */
 static inline void trace_mmio(struct vcpu *v, uint64_t gpa, uint64_t value,
 			      uint64_t info, uint32_t insn, unsigned dev)
 {
-	if (v->t_open && trace_fold_mmio && dev <= TV_V_DEV_MAX &&
-	    gpa == ((v->htval << 2) | (v->stval & 3)) && (info >> 32) == 0) {
+	if (v->t_open && trace_fold_mmio && dev <= TV_V_DEV_MAX && (info >> 32) == 0) {
 		v->t_mmio = 1;
 		v->t_dev = (uint8_t)dev;
 		v->t_value = value;

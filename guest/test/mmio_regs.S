@@ -1,0 +1,110 @@
+/*
+ * MMIO through every register: one emulated load into xN and one
+ * emulated store from xN, for each N, with every other register holding
+ * a known value, so the test sees that the hypervisor wrote exactly rd
+ * and kept every other register (hyp/arch/trap.S saves the callee-saved
+ * ones only when the instruction names one of them).
+ *
+ * void mmio_regs_run(struct mmio_regs *c, unsigned long which)
+ *   c->in[32] (offset 0): the values loaded into x1..x31 before the
+ *     access (in[2] is set to our sp, which must stay valid);
+ *   c->out[32] (offset 256): x1..x31 right after the access;
+ *   c->addr (offset 512): the device register accessed.
+ *   which = 2 * N + (1 for the store, 0 for the load). The base register
+ *   of the access is x31, or x30 when N is 31. A load into sp is not
+ *   offered (sp must survive it).
+ * c waits in sscratch during the case; the caller's sscratch is kept.
+ */
+	.section .text
+	.balign 4
+	.globl mmio_regs_run
+mmio_regs_run:
+	addi	sp, sp, -128
+	sd	ra, 0(sp)
+	sd	gp, 8(sp)
+	sd	tp, 16(sp)
+	sd	s0, 24(sp)
+	sd	s1, 32(sp)
+	.irp	n, 2,3,4,5,6,7,8,9,10,11
+	sd	s\n, 24+\n*8(sp)
+	.endr
+	csrr	t0, sscratch
+	sd	t0, 120(sp)
+	csrw	sscratch, a0
+	sd	sp, 16(a0)		/* in[2]: sp keeps its value */
+	la	t0, mmio_regs_table
+	slli	a1, a1, 3
+	add	t0, t0, a1
+	ld	t0, 0(t0)
+	jr	t0
+
+/* Every register but sp, a0 and the base from c->in, then a0. */
+	.macro LOAD_ALL base
+	ld	x\base, 512(a0)
+	.irp	k, 1,3,4,5,6,7,8,9,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	.if \k != \base
+	ld	x\k, \k*8(a0)
+	.endif
+	.endr
+	ld	a0, 10*8(a0)
+	.endm
+
+	.macro CASE n
+mmio_ld_x\n:
+	.if \n == 31
+	LOAD_ALL 30
+	ld	x\n, 0(x30)
+	.else
+	LOAD_ALL 31
+	ld	x\n, 0(x31)
+	.endif
+	j	mmio_regs_out
+mmio_sd_x\n:
+	.if \n == 31
+	LOAD_ALL 30
+	sd	x\n, 0(x30)
+	.else
+	LOAD_ALL 31
+	sd	x\n, 0(x31)
+	.endif
+	j	mmio_regs_out
+	.endm
+
+	.irp	n, 1,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	CASE	\n
+	.endr
+mmio_sd_x2:
+	LOAD_ALL 31
+	sd	x2, 0(x31)
+	/* fall through */
+
+/* Every register into c->out, then the caller's registers back. */
+mmio_regs_out:
+	csrrw	a0, sscratch, a0	/* a0 = c; the case's a0 in sscratch */
+	.irp	k, 1,2,3,4,5,6,7,8,9,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	sd	x\k, 256+\k*8(a0)
+	.endr
+	csrr	t0, sscratch
+	sd	t0, 256+10*8(a0)
+	ld	t0, 120(sp)
+	csrw	sscratch, t0
+	ld	ra, 0(sp)
+	ld	gp, 8(sp)
+	ld	tp, 16(sp)
+	ld	s0, 24(sp)
+	ld	s1, 32(sp)
+	.irp	n, 2,3,4,5,6,7,8,9,10,11
+	ld	s\n, 24+\n*8(sp)
+	.endr
+	addi	sp, sp, 128
+	ret
+
+	.section .rodata
+	.balign 8
+mmio_regs_table:
+	.dword	0, 0			/* x0: none */
+	.dword	mmio_ld_x1, mmio_sd_x1
+	.dword	0, mmio_sd_x2		/* sp: the store only */
+	.irp	n, 3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	.dword	mmio_ld_x\n, mmio_sd_x\n
+	.endr
