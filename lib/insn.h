@@ -66,16 +66,13 @@ int insn_decode_mem(uint32_t insn, struct insn_mem *out);
  */
 static inline uint64_t insn_extend_load(uint64_t raw, unsigned width, int is_signed)
 {
-	uint64_t mask, sign;
+	unsigned unused = 64 - 8 * width; /* the bits above the value */
 
 	if (width != 1 && width != 2 && width != 4)
 		return raw;
-	mask = (UINT64_C(1) << (width * 8)) - 1;
-	sign = UINT64_C(1) << (width * 8 - 1);
-	raw &= mask;
-	if (is_signed && (raw & sign))
-		raw |= ~mask;
-	return raw;
+	if (is_signed)
+		return (uint64_t)((int64_t)(raw << unused) >> unused);
+	return (raw << unused) >> unused;
 }
 
 /*

@@ -106,11 +106,17 @@ bool step_sbi_sta(void)
 	memset((void *)&sta, 0xa5, sizeof(sta));
 	r = sbi_call(SBI_EXT_STA, SHMEM, shmem, 0, 0);
 	CHECK(r.error == 0 && r.value == 0, "set_shmem: error %ld value %ld", r.error, r.value);
+	/* On a time-shared hart another VM may have run since the call, and
+	 * the hypervisor then published its steal time: an even, non-zero
+	 * sequence, and only sequence, steal and preempted moved. The rest
+	 * (the flags word and the padding) must be zero in any case. */
 	const uint8_t *b = (const uint8_t *)&sta;
+	uint32_t seq = sta.sequence;
+	bool published = seq != 0 && !(seq & 1);
 	unsigned nonzero = 0;
 	for (unsigned i = 0; i < sizeof(sta); i++)
-		nonzero += b[i] != 0;
-	CHECK(nonzero == 0, "%u of 64 bytes not zeroed by set_shmem", nonzero);
+		nonzero += b[i] != 0 && !(published && (i < 4 || (i >= 8 && i < 17)));
+	CHECK(nonzero == 0, "%u of 64 bytes not zeroed by set_shmem (sequence %u)", nonzero, seq);
 
 	/* Exits this guest asks for (ecalls) steal nothing; on a time-shared
 	 * hart another VM may take the hart meanwhile, which does. */

@@ -208,7 +208,7 @@ void console_write_line(const char *line, size_t len)
 static spinlock_t input_lock;
 static bool escape_seen;		/* Ctrl-A read, its key not yet */
 static int held = -1;			/* a key to give after the Ctrl-A */
-static volatile bool stop_asked;
+volatile bool console_stop_flag; /* Ctrl-A x was typed */
 
 int console_getc(void)
 {
@@ -225,7 +225,7 @@ int console_getc(void)
 		} else {
 			escape_seen = false;
 			if (c == 'x' || c == 'X') {
-				stop_asked = true;
+				console_stop_flag = true;
 				c = -1;
 			} else if (c != CONSOLE_ESCAPE) {
 				held = c;
@@ -235,11 +235,6 @@ int console_getc(void)
 	}
 	spin_unlock(&input_lock);
 	return c;
-}
-
-bool console_stop_asked(void)
-{
-	return stop_asked;
 }
 
 static int stdout_putc(char c, FILE *f)

@@ -292,7 +292,7 @@ unsigned long vcpu_mmio_exit(struct vcpu *v)
 
 	capture_mem_insn(v);
 	m = v->insn_valid ? mmio_decode(v) : NULL;
-	if (m && !m->is_fp && ((VCPU_CALLEE_REGS >> m->reg) & 1))
+	if (m && v->mmio_callee)
 		return 1;
 	mmio_exit(v, m);
 	return 0;

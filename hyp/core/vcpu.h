@@ -60,6 +60,7 @@ struct vcpu {
 	 * encoded as all zeros. */
 	uint32_t mmio_key;
 	struct insn_mem mmio_dec;
+	uint8_t mmio_callee;	/* it names gp or one of s0-s11 (not an f reg) */
 	uint64_t exits;		/* VM exits so far */
 	uint64_t irq_exits;	/* those of them that were interrupts */
 	uint64_t idle_wakeups;	/* wfi returns while the vCPU was not running */
@@ -149,7 +150,8 @@ static inline void vcpu_set_reg(struct vcpu *v, unsigned reg, uint64_t val)
 {
 	if (reg != 0 && reg < 32) {
 		v->gpr[reg] = val;
-		v->callee_dirty |= (VCPU_CALLEE_REGS >> reg) & 1;
+		if ((VCPU_CALLEE_REGS >> reg) & 1)
+			v->callee_dirty = 1;
 	}
 }
 

@@ -46,6 +46,7 @@ const struct insn_mem *mmio_decode_miss(struct vcpu *v)
 	v->mmio_key = 0;
 	if (insn_decode_mem(insn, &v->mmio_dec) != INSN_OK)
 		return NULL;
+	v->mmio_callee = !v->mmio_dec.is_fp && ((VCPU_CALLEE_REGS >> v->mmio_dec.reg) & 1);
 	v->mmio_key = insn;
 	return &v->mmio_dec;
 }

@@ -157,6 +157,33 @@ static __attribute__((noinline)) void write_split(struct vcpu *v)
 }
 
 /*
+ * The entry after an emulated MMIO access noted for the visit (v->t_mmio,
+ * trace_mmio()): one MMIO visit when nothing is pending in hvip, the exit
+ * lasted less than 2^32 ticks and the guest resumes right after the
+ * instruction (trace_record.h, TV_VISIT_MMIO); else the events. The
+ * noting already checked the filter (a change of it flushes the noted
+ * exit first) and the device id.
+ */
+static void write_mmio_visit(struct vcpu *v)
+{
+	uint64_t t_exit = v->t_exit, dt = csr_read(CSR_TIME) - t_exit;
+	uint64_t t_sepc = v->t_sepc, step = v->sepc - t_sepc;
+	uint64_t misfit = (dt >> 32) | csr_read(CSR_HVIP) | (step - v->insn_len);
+	unsigned flags = (v->insn_valid ? TV_F_INSN : 0) | (step == 2 ? TV_V_C : 0) |
+			 (v->scause == EXC_STORE_GUEST_PAGE_FAULT ? TV_V_STORE : 0) |
+			 ((unsigned)v->t_dev << 4);
+
+	if (misfit != 0) {
+		write_split(v);
+		return;
+	}
+	v->t_open = 0;
+	v->t_mmio = 0;
+	put(v, t_exit, v->trace_hdr | TV_REC_HDR(TV_VISIT_MMIO, flags, 0, 0, dt), t_sepc,
+	    v->stval, v->htval, v->htinst, v->t_info, v->t_value);
+}
+
+/*
  * The entry ends the noted exit: one visit record when the entry has no
  * interrupt pending in hvip, the exit lasted less than 2^32 ticks and the
  * entry PC is where the visit kind puts it (trace_record.h, enum
@@ -164,37 +191,24 @@ static __attribute__((noinline)) void write_split(struct vcpu *v)
  */
 void trace_write_visit(struct vcpu *v)
 {
+	if (v->t_mmio) {
+		write_mmio_visit(v);
+		return;
+	}
 	uint64_t now = csr_read(CSR_TIME), dt = now - v->t_exit;
 	uint64_t step = v->sepc - v->t_sepc;
 	unsigned insn = v->insn_valid ? TV_F_INSN : 0;
 
-	if ((dt >> 32) != 0 || csr_read(CSR_HVIP) != 0)
-		goto split;
-	if (v->t_mmio) {
-		if (!trace_fold_mmio || (step != 2 && step != 4))
-			goto split;
-		v->t_open = 0;
-		v->t_mmio = 0;
-		put(v, v->t_exit,
-		    v->trace_hdr |
-			    TV_REC_HDR(TV_VISIT_MMIO,
-				       insn | (step == 2 ? TV_V_C : 0) |
-					       (v->scause == EXC_STORE_GUEST_PAGE_FAULT ? TV_V_STORE : 0) |
-					       ((unsigned)v->t_dev << 4),
-				       0, 0, dt),
-		    v->t_sepc, v->stval, v->htval, v->htinst, v->t_info, v->t_value);
+	if ((dt >> 32) != 0 || csr_read(CSR_HVIP) != 0 || !trace_fold_exit ||
+	    (step != 0 && step != 2 && step != 4)) {
+		write_split(v);
 		return;
 	}
-	if (!trace_fold_exit || (step != 0 && step != 2 && step != 4))
-		goto split;
 	v->t_open = 0;
 	put(v, v->t_exit,
 	    v->trace_hdr | TV_REC_HDR(TV_VISIT_EXIT, insn | TV_V_PC_FLAGS(step), 0, 0, dt),
 	    v->t_sepc, v->scause, v->stval, v->htval, v->htinst,
 	    v->insn_valid ? v->insn : 0);
-	return;
-split:
-	write_split(v);
 }
 
 /* Version 1's SBI event for a call that returned. Ids that do not fit 32

@@ -190,7 +190,7 @@ static inline void trace_ecall_entry(struct vcpu *v)
 	}
 	v->t_open = 0;
 	/* -128 <= error < 128: its low byte is the int8_t of the flags */
-	hdr = v->trace_hdr_sbi | ((error & 0xff) << 8) | (dt << 32);
+	hdr = v->trace_hdr_sbi | ((error << 56) >> 48) | (dt << 32);
 	ids = (eid << 32) | fid;
 	value = eid <= SBI_EXT_0_1_LAST ? 0 : v->gpr[REG_A1];
 	h = tv_ring_ld_relaxed(&ring->head);
