@@ -61,6 +61,8 @@ struct vcpu {
 	uint32_t mmio_key;
 	struct insn_mem mmio_dec;
 	uint8_t mmio_callee;	/* it names gp or one of s0-s11 (not an f reg) */
+	uint8_t mmio_cause;	/* the guest-page fault it raises, 0 for FP */
+	uint32_t mmio_info;	/* its TV_MMIO_INFO for the trace */
 	uint64_t exits;		/* VM exits so far */
 	uint64_t irq_exits;	/* those of them that were interrupts */
 	uint64_t idle_wakeups;	/* wfi returns while the vCPU was not running */

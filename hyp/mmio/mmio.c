@@ -46,7 +46,13 @@ const struct insn_mem *mmio_decode_miss(struct vcpu *v)
 	v->mmio_key = 0;
 	if (insn_decode_mem(insn, &v->mmio_dec) != INSN_OK)
 		return NULL;
-	v->mmio_callee = !v->mmio_dec.is_fp && ((VCPU_CALLEE_REGS >> v->mmio_dec.reg) & 1);
+	const struct insn_mem *m = &v->mmio_dec;
+	/* FP registers are the guest's, never touched: no cause matches */
+	v->mmio_cause = m->is_fp	 ? 0
+			: m->is_store ? EXC_STORE_GUEST_PAGE_FAULT
+				      : EXC_LOAD_GUEST_PAGE_FAULT;
+	v->mmio_callee = !m->is_fp && ((VCPU_CALLEE_REGS >> m->reg) & 1);
+	v->mmio_info = TV_MMIO_INFO(m->width, m->is_store, m->is_signed, m->reg);
 	v->mmio_key = insn;
 	return &v->mmio_dec;
 }
@@ -56,10 +62,10 @@ static bool emulate(struct vcpu *v, struct mmio_device *d, uint64_t gpa,
 {
 	uint64_t off = gpa - d->base;
 	uint64_t val;
-	bool store = (v->scause == EXC_STORE_GUEST_PAGE_FAULT);
+	bool store = m->is_store;
 
-	if (m->is_fp || m->is_store != store)
-		return false; /* FP registers are the guest's; never touched */
+	if (v->mmio_cause != v->scause)
+		return false; /* an FP access, or a load that faulted as a store */
 	if (gpa & (m->width - 1))
 		return false; /* misaligned device access: access fault */
 	if (off + m->width > d->size)
@@ -76,8 +82,7 @@ static bool emulate(struct vcpu *v, struct mmio_device *d, uint64_t gpa,
 		val = insn_extend_load(val, m->width, m->is_signed);
 		vcpu_set_reg(v, m->reg, val);
 	}
-	trace_mmio(v, gpa, val, TV_MMIO_INFO(m->width, store, m->is_signed, m->reg),
-		   v->insn, d->id);
+	trace_mmio(v, gpa, val, v->mmio_info, v->insn, d->id);
 	return true;
 }
 
