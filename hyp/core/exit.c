@@ -33,13 +33,18 @@
  */
 static inline void capture_mem_insn(struct vcpu *v)
 {
-	uint32_t insn;
+	uint32_t insn = 0;
 	v->insn_valid = false;
 	if (v->htinst != 0) {
-		int len = insn_from_htinst(v->htinst, &insn);
-		if (len) {
-			v->insn = insn;
-			v->insn_len = (uint8_t)len; /* of the original instruction */
+		/* a function of htinst alone: the vCPU keeps the last result */
+		if (v->htinst != v->htinst_key) {
+			v->htinst_len = (uint8_t)insn_from_htinst(v->htinst, &insn);
+			v->htinst_insn = insn;
+			v->htinst_key = v->htinst;
+		}
+		if (v->htinst_len) {
+			v->insn = v->htinst_insn;
+			v->insn_len = v->htinst_len; /* of the original instruction */
 			v->insn_valid = true;
 		}
 		return; /* else a pseudoinstruction: the fault was in the guest's

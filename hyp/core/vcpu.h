@@ -63,6 +63,12 @@ struct vcpu {
 	uint8_t mmio_callee;	/* it names gp or one of s0-s11 (not an f reg) */
 	uint8_t mmio_cause;	/* the guest-page fault it raises, 0 for FP */
 	uint32_t mmio_info;	/* its TV_MMIO_INFO for the trace */
+	/* The same for the instruction recovered from htinst (hardware that
+	 * writes a transformed instruction): the last htinst (0 = none), the
+	 * instruction and length insn_from_htinst() gave for it (0: none). */
+	uint64_t htinst_key;
+	uint32_t htinst_insn;
+	uint8_t htinst_len;
 	uint64_t exits;		/* VM exits so far */
 	uint64_t irq_exits;	/* those of them that were interrupts */
 	uint64_t idle_wakeups;	/* wfi returns while the vCPU was not running */
