@@ -8,26 +8,13 @@
  * during the call. ra, gp, tp and s0-s11 are ours again on return, and
  * sscratch is 0 (the boot vCPU's mark; the secondary's is 1).
  */
+#include "callee_frame.h"
+
 	.section .text
 	.balign 4
 	.globl conform_ecall
 conform_ecall:
-	addi	sp, sp, -128
-	sd	ra, 0(sp)
-	sd	gp, 8(sp)
-	sd	tp, 16(sp)
-	sd	s0, 24(sp)
-	sd	s1, 32(sp)
-	sd	s2, 40(sp)
-	sd	s3, 48(sp)
-	sd	s4, 56(sp)
-	sd	s5, 64(sp)
-	sd	s6, 72(sp)
-	sd	s7, 80(sp)
-	sd	s8, 88(sp)
-	sd	s9, 96(sp)
-	sd	s10, 104(sp)
-	sd	s11, 112(sp)
+	CALLEE_FRAME_PUSH
 	csrw	sscratch, a1
 	sd	sp, 0(a1)
 	sd	sp, 16(a0)
@@ -97,22 +84,7 @@ conform_ecall:
 	sd	t1, 40(t0)
 	csrw	sscratch, zero	/* 0 = the calling hart (main.c guest_trap) */
 	ld	sp, 0(t0)
-	ld	ra, 0(sp)
-	ld	gp, 8(sp)
-	ld	tp, 16(sp)
-	ld	s0, 24(sp)
-	ld	s1, 32(sp)
-	ld	s2, 40(sp)
-	ld	s3, 48(sp)
-	ld	s4, 56(sp)
-	ld	s5, 64(sp)
-	ld	s6, 72(sp)
-	ld	s7, 80(sp)
-	ld	s8, 88(sp)
-	ld	s9, 96(sp)
-	ld	s10, 104(sp)
-	ld	s11, 112(sp)
-	addi	sp, sp, 128
+	CALLEE_FRAME_POP
 	ret
 
 /*

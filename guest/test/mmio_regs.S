@@ -15,19 +15,13 @@
  *   offered (sp must survive it).
  * c waits in sscratch during the case; the caller's sscratch is kept.
  */
+#include "callee_frame.h"
+
 	.section .text
 	.balign 4
 	.globl mmio_regs_run
 mmio_regs_run:
-	addi	sp, sp, -128
-	sd	ra, 0(sp)
-	sd	gp, 8(sp)
-	sd	tp, 16(sp)
-	sd	s0, 24(sp)
-	sd	s1, 32(sp)
-	.irp	n, 2,3,4,5,6,7,8,9,10,11
-	sd	s\n, 24+\n*8(sp)
-	.endr
+	CALLEE_FRAME_PUSH
 	csrr	t0, sscratch
 	sd	t0, 120(sp)
 	csrw	sscratch, a0
@@ -49,25 +43,23 @@ mmio_regs_run:
 	ld	a0, 10*8(a0)
 	.endm
 
+	/* mmio_ld_xN / mmio_sd_xN: the access through xN, base x31 (x30
+	 * for x31). */
+	.macro CASE_OP op, n
+mmio_\op\()_x\n:
+	.if \n == 31
+	LOAD_ALL 30
+	\op	x\n, 0(x30)
+	.else
+	LOAD_ALL 31
+	\op	x\n, 0(x31)
+	.endif
+	j	mmio_regs_out
+	.endm
+
 	.macro CASE n
-mmio_ld_x\n:
-	.if \n == 31
-	LOAD_ALL 30
-	ld	x\n, 0(x30)
-	.else
-	LOAD_ALL 31
-	ld	x\n, 0(x31)
-	.endif
-	j	mmio_regs_out
-mmio_sd_x\n:
-	.if \n == 31
-	LOAD_ALL 30
-	sd	x\n, 0(x30)
-	.else
-	LOAD_ALL 31
-	sd	x\n, 0(x31)
-	.endif
-	j	mmio_regs_out
+	CASE_OP ld, \n
+	CASE_OP sd, \n
 	.endm
 
 	.irp	n, 1,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
@@ -88,15 +80,7 @@ mmio_regs_out:
 	sd	t0, 256+10*8(a0)
 	ld	t0, 120(sp)
 	csrw	sscratch, t0
-	ld	ra, 0(sp)
-	ld	gp, 8(sp)
-	ld	tp, 16(sp)
-	ld	s0, 24(sp)
-	ld	s1, 32(sp)
-	.irp	n, 2,3,4,5,6,7,8,9,10,11
-	ld	s\n, 24+\n*8(sp)
-	.endr
-	addi	sp, sp, 128
+	CALLEE_FRAME_POP
 	ret
 
 	.section .rodata

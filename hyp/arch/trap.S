@@ -115,14 +115,13 @@
 	.endm
 
 	/*
-	 * Save the trap CSRs into the vcpu in tp before anything can
-	 * overwrite them, clear hstatus.SPV (see above), switch to the
-	 * hypervisor's stack and set a0 = the vcpu for vcpu_exit. The
-	 * guest's tp is in sscratch.
+	 * What every VM exit captures first: the guest's tp (in sscratch,
+	 * which gets the vcpu back), hstatus, whose SPV it then clears (see
+	 * above), and sepc. Clobbers t0 and \tmp.
 	 */
-	.macro CAPTURE_TRAP
-	csrr	t1, sscratch
-	sd	t1, VCPU_GPR(4)(tp)
+	.macro CAPTURE_EXIT tmp
+	csrr	\tmp, sscratch
+	sd	\tmp, VCPU_GPR(4)(tp)
 	csrw	sscratch, tp
 	csrr	t0, hstatus
 	sd	t0, VCPU_HSTATUS(tp)
@@ -130,6 +129,16 @@
 	csrw	hstatus, t0
 	csrr	t0, sepc
 	sd	t0, VCPU_SEPC(tp)
+	.endm
+
+	/*
+	 * Save the trap CSRs into the vcpu in tp before anything can
+	 * overwrite them, clear hstatus.SPV (see above), switch to the
+	 * hypervisor's stack and set a0 = the vcpu for vcpu_exit. The
+	 * guest's tp is in sscratch.
+	 */
+	.macro CAPTURE_TRAP
+	CAPTURE_EXIT t1
 	csrr	t0, sstatus
 	sd	t0, VCPU_SSTATUS(tp)
 	csrr	t0, scause
@@ -242,15 +251,7 @@ hyp_trap_vector:
  */
 .Lecall_exit:
 	SAVE_CALLER tp
-	csrr	t0, sscratch		/* the guest's tp */
-	sd	t0, VCPU_GPR(4)(tp)
-	csrw	sscratch, tp
-	csrr	t0, hstatus
-	sd	t0, VCPU_HSTATUS(tp)
-	xori	t0, t0, SPV		/* SPV is set: a VM exit */
-	csrw	hstatus, t0
-	csrr	t0, sepc
-	sd	t0, VCPU_SEPC(tp)
+	CAPTURE_EXIT t0			/* (t1 holds scause) */
 	sd	t1, VCPU_SCAUSE(tp)
 	sd	zero, VCPU_STVAL(tp)
 	sd	zero, VCPU_HTVAL(tp)

@@ -29,7 +29,9 @@
  * htinst holds a transformed instruction when the hardware provides one
  * ("Transformed Instruction or Pseudoinstruction for mtinst or htinst");
  * otherwise read it from the guest at sepc with HLVX. Done before the exit
- * is recorded, so the exit record carries the instruction.
+ * is recorded, so the exit record carries the instruction. insn_valid is
+ * true only during an MMIO exit (mmio_exit() clears it after): no other
+ * exit carries an instruction.
  */
 static inline void capture_mem_insn(struct vcpu *v)
 {
@@ -56,17 +58,6 @@ static inline void capture_mem_insn(struct vcpu *v)
 	v->insn = (uint32_t)raw;
 	v->insn_len = (uint8_t)insn_length(v->insn & 0xffff);
 	v->insn_valid = v->insn_len != 0;
-}
-
-/* The same for any exit: only guest-page faults carry an instruction. */
-static void capture_insn(struct vcpu *v)
-{
-	if (v->scause != EXC_LOAD_GUEST_PAGE_FAULT &&
-	    v->scause != EXC_STORE_GUEST_PAGE_FAULT) {
-		v->insn_valid = false;
-		return;
-	}
-	capture_mem_insn(v);
 }
 
 /*
@@ -163,19 +154,17 @@ static void handle_interrupt(struct vcpu *v)
 		sched_preempt(v); /* a time-shared hart: another vCPU's turn? */
 }
 
-static void dispatch(struct vcpu *v)
+/* Out of line: vcpu_exit() stays a short wrapper. */
+static __attribute__((noinline)) void dispatch(struct vcpu *v)
 {
 	if (v->scause & CAUSE_INTERRUPT) {
 		handle_interrupt(v);
 		return;
 	}
 	/* No ecall comes here: trap.S sends them to vcpu_ecall (ecall.c),
-	 * and exit_traced handles the one whose SBI visit is filtered out. */
+	 * and exit_traced handles the one whose SBI visit is filtered out;
+	 * nor a load or store guest-page fault: vcpu_mmio_exit. */
 	switch (v->scause) {
-	case EXC_LOAD_GUEST_PAGE_FAULT:
-	case EXC_STORE_GUEST_PAGE_FAULT: /* (trap.S sends these to vcpu_mmio_exit) */
-		mmio_handle_guest_page_fault(v, v->insn_valid ? mmio_decode(v) : NULL);
-		break;
 	case EXC_INST_GUEST_PAGE_FAULT:
 		handle_fetch_guest_page_fault(v);
 		break;
@@ -207,19 +196,11 @@ static void dispatch(struct vcpu *v)
 	}
 }
 
-/* An exit other than an ecall, tracing off: handle it, nothing else. */
-static __attribute__((noinline)) void exit_untraced(struct vcpu *v)
-{
-	capture_insn(v);
-	dispatch(v);
-}
-
 /* Any other exit while tracing is on (and an ecall whose SBI visit is
  * filtered out, ecall.c): noted at the exit and recorded (one record
  * when it fits, trace.h) at the entry. */
 __attribute__((noinline)) void exit_traced(struct vcpu *v)
 {
-	capture_insn(v);
 	/* ---- The exit is complete: every trap CSR is captured. ---- */
 	trace_exit(v);
 
@@ -259,7 +240,7 @@ unsigned long vcpu_exit(struct vcpu *v)
 	if (TRACE_ACTIVE_VCPU(v))
 		exit_traced(v);
 	else
-		exit_untraced(v);
+		dispatch(v); /* tracing off: handle it, nothing else */
 	sbi_hook_entry(v); /* STA: publish the steal time, traced or not */
 	return take_callee_dirty(v);
 }
@@ -307,6 +288,7 @@ unsigned long vcpu_mmio_exit(struct vcpu *v)
 void vcpu_mmio_exit_all(struct vcpu *v)
 {
 	mmio_exit(v, mmio_decode(v)); /* valid: vcpu_mmio_exit() decoded it */
+	v->callee_dirty = 0; /* vcpu_enter loads every register anyway */
 }
 
 /* How often each vCPU's hart woke while the vCPU was stopped or not yet
