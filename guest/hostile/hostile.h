@@ -77,6 +77,8 @@ enum verdict {
 };
 
 /* Start attempt N+1: counts it and records a trace mark. */
+/* Console text through legacy putchar, one exit per byte. */
+void legacy_bytes(const char *s, size_t n);
 void attempt_begin(void);
 /* End it: one line "attempt N: WHAT: OUTCOME (expected EXPECTED) - ...". */
 void attempt_end(const char *what, const char *outcome, const char *expected,

@@ -246,12 +246,12 @@ void guest_main(unsigned long hart, const void *fdt)
 	}
 
 	if (!trace_only) {
+		attack_shared_hart(); /* first: see shared.c */
 		attack_memory();
 		attack_mmio();
 		attack_sbi();
 		attack_csrs();
 		attack_storm();
-		attack_shared_hart();
 	}
 	attack_trace();
 

@@ -7,6 +7,8 @@
  * one hart (each fills with a pattern of its own VM) and a missing save
  * shows as the other VM's values here.
  */
+#include <string.h>
+
 #include "hostile.h"
 
 /* How many vCPUs take turns on our hart, and how often it switched. */
@@ -121,6 +123,36 @@ static void attack_turns(uint64_t pattern)
 		    "never lost, two switches a round", !csr_lost ? enough : ESCAPE);
 }
 
+/* Console lines begun before other VMs' turns on our hart and ended after
+ * them, each half naming our VM. The other VM prints in its turns (when it
+ * runs this too, its halves land in ours), and the console must still show
+ * each of our lines whole under our VM's name: a line buffer of the hart's,
+ * not the vCPU's, once gave the other VM's half our prefix and joined our
+ * second half to its line. tests/system/test_timeshare.sh reads the lines;
+ * here the verdict is only whether the turns came mid-line. */
+#define CONSOLE_ROUNDS 8
+
+static void attack_console_lines(unsigned vm)
+{
+	char half[96];
+	uint64_t turns = 0;
+	for (unsigned r = 0; r < CONSOLE_ROUNDS; r++) {
+		snprintf(half, sizeof(half), "hostile: VM %u's console line %u, begun before other VMs' turns", vm, r);
+		legacy_bytes(half, strlen(half));
+		turns += sit_out_turns();
+		snprintf(half, sizeof(half), " and ended after them (VM %u, line %u)\n", vm, r);
+		legacy_bytes(half, strlen(half));
+	}
+	char out[64];
+	attempt_begin();
+	snprintf(out, sizeof(out), "%lu switches in %u lines", (unsigned long)turns, CONSOLE_ROUNDS);
+	attempt_end("console lines across other VMs' turns (the test reads them whole, ours)", out,
+		    "two switches a line", turns >= 2 * CONSOLE_ROUNDS ? CONTAINED : DIFFERS);
+}
+
+/* Runs first (main.c): it needs the other vCPUs of our hart running, and
+ * they start with us, while the attacks after it take each VM its own
+ * time. */
 void attack_shared_hart(void)
 {
 	uint64_t turns = hart_vcpus();
@@ -129,5 +161,7 @@ void attack_shared_hart(void)
 	printf("hostile: our hart is time-shared by %lu vCPUs\n", (unsigned long)turns);
 	/* Our VM's own pattern (the test device mixes in the VM id), so two
 	 * hostile VMs on one hart fill with different values. */
-	attack_turns(td_read(TV_TESTDEV_FILL_PATTERN_REG));
+	uint64_t pattern = td_read(TV_TESTDEV_FILL_PATTERN_REG);
+	attack_turns(pattern);
+	attack_console_lines((unsigned)((pattern ^ TV_TESTDEV_FILL_PATTERN) >> 32));
 }

@@ -184,7 +184,7 @@ static void dbcn_bytes(const char *s, size_t n)
 		sbi_call(SBI_EXT_DBCN, SBI_DBCN_CONSOLE_WRITE_BYTE, (uint8_t)s[i], 0, 0);
 }
 
-static void legacy_bytes(const char *s, size_t n)
+void legacy_bytes(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		sbi_legacy(SBI_EXT_0_1_CONSOLE_PUTCHAR, (uint8_t)s[i], NULL);

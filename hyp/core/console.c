@@ -4,11 +4,12 @@
  * (SBI DBCN, legacy putchar, the emulated UART's THR) and the trace dumps -
  * and keeps three rules (docs/trace-format.md, "Who may write a frame"):
  *
- * 1. Text lines stay whole. Each hart collects text in its own line buffer
- *    and writes it under console_lock when the line ends (or the buffer is
- *    full), so DBCN (one SBI call per buffer) and legacy putchar (one call
- *    per byte) both see whole lines. picolibc's stdio (printf) writes here
- *    through `stdout`.
+ * 1. Text lines stay whole. Each writer (a hart's own text, a vCPU's SBI
+ *    console, a UART) collects text in its own line buffer and writes it
+ *    under console_lock when the line ends (or the buffer is full), so
+ *    DBCN (one SBI call per buffer) and legacy putchar (one call per byte)
+ *    both see whole lines. picolibc's stdio (printf) writes here through
+ *    `stdout`.
  * 2. A trace frame line (console_write_frame) is written whole in one
  *    locked section and starts a console line: when the current line is
  *    not empty, a newline goes first. Nothing lands inside a frame line and
@@ -30,10 +31,12 @@
 #include "spinlock.h"
 #include "vcpu.h"
 
-/* A hart's own text (its prints, DBCN, legacy putchar) is buffered per
- * hart; a device shared by every vCPU keeps a struct console_stream of its
- * own (console.h), so that what the guest sent through it comes out in
- * the device's order whichever vCPU sent each byte. */
+/* The hypervisor's own text is buffered per hart. A guest's text has a
+ * struct console_stream (console.h) per vCPU (SBI DBCN, legacy putchar)
+ * or per device (the UART: what the guest sent through it comes out in
+ * the device's order whichever vCPU sent each byte), never the hart's:
+ * vCPUs of different VMs take turns on a time-shared hart, and a line one
+ * began must not be finished by another's text under the first's prefix. */
 
 static struct console_stream lines[MAX_HARTS];
 static spinlock_t console_lock;
@@ -136,13 +139,6 @@ void console_stream_putc(struct console_stream *l, char c)
 void console_stream_flush(struct console_stream *l)
 {
 	flush_line(l);
-}
-
-void console_guest_putc(const char *prefix, char c)
-{
-	struct console_stream *l = my_line();
-	start_line(l, prefix);
-	console_stream_putc(l, c);
 }
 
 void console_putc(char c)

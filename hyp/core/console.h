@@ -12,9 +12,10 @@
 #include "hyp.h"
 
 void console_init(void);
-/* Guest text of a device shared by the vCPUs (the emulated UART), written
- * under the device's own lock: buffered, escaped and written a line at a
- * time like console_write, in the device's order. */
+/* Guest text, buffered, escaped and written a line at a time like
+ * console_write: a vCPU's through the SBI console (struct vcpu's console,
+ * touched only on its hart), or a device's shared by the vCPUs (the
+ * emulated UART, under the device's own lock, in the device's order). */
 struct console_stream {
 	char text[256];
 	size_t len;
@@ -22,12 +23,9 @@ struct console_stream {
 	bool mid;	    /* the last flush ended inside a line */
 };
 void console_stream_putc(struct console_stream *s, char c);
-/* A guest's byte through SBI (DBCN, legacy putchar) on this hart's line,
- * with `prefix` (NULL: none) in front of each line it starts. */
-void console_guest_putc(const char *prefix, char c);
 void console_stream_flush(struct console_stream *s); /* a partial line too */
-/* Text, buffered per hart and written a line at a time (escaped). Guest
- * console output (DBCN, legacy putchar, the UART) comes in here too. */
+/* The hypervisor's own text, buffered per hart and written a line at a
+ * time (escaped). */
 void console_write(const char *s, size_t len);
 void console_putc(char c);
 void console_flush(void);

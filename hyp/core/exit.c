@@ -330,6 +330,7 @@ void vcpu_stop_code(struct vcpu *v, int why, uint64_t detail, bool failure, unsi
 	trace_stop(v, (unsigned)why, detail);
 	smp_stop_others(v, all);
 	uart_flush_output(vm);
+	console_stream_flush(&v->console);
 	console_flush();
 	hyp_log("%sguest stopped (%s, reason %llu) after %llu exits\n", vm->prefix,
 		stop_text(why), (unsigned long long)detail, (unsigned long long)v->exits);

@@ -238,7 +238,6 @@ static void sched_switch(struct vcpu *from, struct vcpu *to, unsigned why)
 	 * keep their translations apart in the TLB. */
 	bool flush = from->vm != to->vm && from->vm->vmid == to->vm->vmid;
 	trace_switch(from, to, why, now - rq->turn_start, flush);
-	console_flush(); /* this hart's unfinished line is from's */
 	from->switches++;
 	if (why == TV_SWITCH_SLICE)
 		sbi_sta_preempted(from);

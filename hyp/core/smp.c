@@ -125,6 +125,7 @@ void smp_handle_mailbox(struct vcpu *v)
 
 void smp_park(struct vcpu *v)
 {
+	console_stream_flush(&v->console); /* its guest's unfinished line */
 	__atomic_store_n(&v->hsm_state, SBI_HSM_STATE_STOPPED, __ATOMIC_RELEASE);
 	__atomic_store_n(&v->parked, 1, __ATOMIC_RELEASE);
 	if (sched_shared(v))

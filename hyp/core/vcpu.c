@@ -30,6 +30,7 @@ void vcpu_init(struct vcpu *v, struct vm *vm, unsigned id, unsigned hart)
 	v->id = id;
 	v->hart = hart;
 	vm->vcpus[id] = v;
+	v->console.prefix = vm_prefix(vm);
 
 	/* Requests from other harts arrive as supervisor software interrupts. */
 	csr_set(CSR_SIE, MIP_SSIP);

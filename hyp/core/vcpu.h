@@ -10,6 +10,7 @@
 #define HYP_VCPU_H
 
 #include "../sbi/sbi_vcpu.h"
+#include "console.h"
 #include "hyp.h"
 #include "insn.h"
 #include "vcpu_layout.h"
@@ -119,6 +120,11 @@ struct vcpu {
 	uint64_t ready_since;		/* woke while another vCPU ran (STA) */
 	uint64_t switches;		/* times its hart switched away from it */
 	struct vcpu_state state;	/* its CSRs and FP state while switched out */
+	/* Its guest's text through the SBI console (DBCN, legacy putchar),
+	 * written a line at a time with the VM's prefix. The vCPU's own, not
+	 * its hart's: on a time-shared hart a line begun before a switch
+	 * stays whole, and another VM's text never joins it. */
+	struct console_stream console;
 };
 
 _Static_assert(__builtin_offsetof(struct vcpu, sepc) == VCPU_SEPC, "layout");

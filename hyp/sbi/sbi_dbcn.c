@@ -49,7 +49,7 @@ static void dbcn_handler(struct vcpu *v, unsigned long eid, unsigned long fid,
 		/* Guest text: escaped on its way out, so it never starts a
 		 * line as a trace frame does (hyp/core/console.c). */
 		for (unsigned long i = 0; i < n; i++)
-			console_guest_putc(vm_prefix(v->vm), buf[i]);
+			console_stream_putc(&v->console, buf[i]);
 		ret->value = (long)n;
 		return;
 	}
@@ -59,6 +59,7 @@ static void dbcn_handler(struct vcpu *v, unsigned long eid, unsigned long fid,
 			return;
 		unsigned long got = 0;
 		int c;
+		console_stream_flush(&v->console); /* a prompt before it */
 		while (got < n && got < DBCN_CHUNK && (c = vm_console_getc(v->vm)) >= 0)
 			buf[got++] = (char)c;
 		ret->value = (long)got;
@@ -67,7 +68,7 @@ static void dbcn_handler(struct vcpu *v, unsigned long eid, unsigned long fid,
 	}
 	case SBI_DBCN_CONSOLE_WRITE_BYTE:
 		/* uint8_t byte: the low 8 bits of a0 ("Binary Encoding"). */
-		console_guest_putc(vm_prefix(v->vm), (char)(n & 0xff));
+		console_stream_putc(&v->console, (char)(n & 0xff));
 		return;
 	default:
 		ret->error = SBI_ERR_NOT_SUPPORTED;

@@ -23,10 +23,11 @@ static void legacy_handler(struct vcpu *v, unsigned long eid, unsigned long fid,
 		break;
 	case SBI_EXT_0_1_CONSOLE_PUTCHAR:
 		/* Escaped like all console text (hyp/core/console.c). */
-		console_guest_putc(vm_prefix(v->vm), (char)sbi_arg(v, 0));
+		console_stream_putc(&v->console, (char)sbi_arg(v, 0));
 		ret->error = 0;
 		break;
 	case SBI_EXT_0_1_CONSOLE_GETCHAR:
+		console_stream_flush(&v->console); /* a prompt before it */
 		ret->error = vm_console_getc(v->vm); /* -1 when nothing is waiting */
 		sbi_console_stop_if_asked(v, eid, fid, ret);
 		break;

@@ -30,6 +30,7 @@ check() {
 	else
 		echo "not ok - $name (log: ${LOG:-none})"
 		diagnose
+		return 1
 	fi
 }
 
@@ -45,7 +46,17 @@ diagnose() {
 }
 
 has() {
-	check "$1" grep -Eq -- "$2" "$LOG"
+	check "$1" grep -Eq -- "$2" "$LOG" || near "$2"
+}
+
+# After a pattern did not match: the log's lines that hold its longest
+# literal run of words, so a line that came out changed shows (CI keeps
+# only what the test printed).
+near() {
+	local words
+	words=$(grep -oE "[A-Za-z0-9 ,:;'/=-]{12,}" <<<"$1" | awk '{ if (length($0) > length(w)) w = $0 } END { print w }')
+	[ -n "$words" ] && [ -f "$LOG" ] || return 0
+	grep -F -- "$words" "$LOG" | grep -v '^~TV' | head -n 3 | cut -c1-300 | sed 's/^/diag - near: /'
 }
 
 hasnt() {

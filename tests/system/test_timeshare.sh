@@ -101,6 +101,13 @@ for vm in vm0 vm1; do
 	has "two hostile guests: $vm's sscratch and scounteren are its own after the other's turns" \
 		"^\[$vm\] attempt [0-9]+: sscratch and scounteren across other VMs' turns: lost in 0 of [0-9]+ rounds, .* - contained$"
 	has "two hostile guests: $vm has no escape" "^\[$vm\] hostile: [0-9]+ attempts, 0 escapes$"
+	# Lines begun before the other VM's turns and ended after them
+	# (legacy putchar, one exit a byte): whole, under their own VM's name.
+	id=${vm#vm}
+	check "two hostile guests: $vm's console lines across the other's turns are whole and its own" \
+		test "$(grep -cE "^\[$vm\] hostile: VM $id's console line ([0-9]), begun before other VMs' turns and ended after them \(VM $id, line \1\)$" "$LOG")" = 8
+	has "two hostile guests: $vm's console lines came with the other's turns in their middle" \
+		"^\[$vm\] attempt [0-9]+: console lines across other VMs' turns .* - contained$"
 done
 
 # --- no VMIDs to tell the VMs apart: each switch flushes ---------------
