@@ -70,8 +70,11 @@ static void update_output(struct plic *p, struct vcpu *v)
 		if (out == p->output[ctx])
 			continue;
 		p->output[ctx] = out;
+		/* The level a pending MB_VSEIP applies, also when this hart
+		 * drives it itself: a request another hart posted earlier must
+		 * not raise VSEIP again after a claim here lowered it. */
+		__atomic_store_n(&t->vseip_level, out, __ATOMIC_RELEASE);
 		if (t != this_vcpu()) { /* another hart's, or switched out */
-			__atomic_store_n(&t->vseip_level, out, __ATOMIC_RELEASE);
 			smp_request(t, MB_VSEIP);
 			continue;
 		}
