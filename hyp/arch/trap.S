@@ -247,7 +247,8 @@ hyp_trap_vector:
  * CSRs"). So they are not read, only recorded as zero. sstatus is not
  * saved or restored: nothing between this exit and its sret changes it
  * (a nested trap restores it; a time-shared hart's switch keeps it per
- * thread: hyp/core/sched.c). t1 holds scause.
+ * thread: hyp/core/sched.c), and a call that resumes the guest elsewhere
+ * sets the vcpu's copy itself (vcpu_enter_at). t1 holds scause.
  */
 .Lecall_exit:
 	SAVE_CALLER tp

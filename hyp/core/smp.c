@@ -169,18 +169,11 @@ void smp_stop_others(struct vcpu *v, bool all_vms)
 static void enter_started(struct vcpu *v) __attribute__((noreturn));
 static void enter_started(struct vcpu *v)
 {
-	csr_write(CSR_VSATP, 0);
 	csr_write(CSR_VSSTATUS, 0);
-	v->sepc = v->start_addr;
-	v->gpr[REG_A0] = v->id;
-	v->gpr[REG_A1] = v->start_opaque;
-	v->hstatus |= HSTATUS_SPV | HSTATUS_SPVP;
-	v->sstatus |= SSTATUS_SPP;
-	v->sstatus &= ~SSTATUS_SPIE;
 	timer_init(v); /* the watchdog again; no guest deadline yet */
 	sbi_vcpu_reset(v); /* a hart reset for FWFT and STA */
 	__atomic_store_n(&v->hsm_state, SBI_HSM_STATE_STARTED, __ATOMIC_RELEASE);
-	vcpu_run(v);
+	vcpu_enter_at(v, v->start_addr, v->start_opaque);
 }
 
 void vcpu_wait_for_start(struct vcpu *v)

@@ -76,12 +76,8 @@ static __attribute__((noreturn)) void resume_at(struct vcpu *v, unsigned long fi
 						unsigned long addr, unsigned long opaque)
 {
 	trace_sbi(v, SBI_EXT_HSM, fid, SBI_SUCCESS, 0);
-	csr_write(CSR_VSATP, 0);
 	csr_clear(CSR_VSSTATUS, SSTATUS_SIE);
-	v->sepc = addr;
-	v->gpr[REG_A0] = v->id;
-	v->gpr[REG_A1] = opaque;
-	vcpu_run(v);
+	vcpu_enter_at(v, addr, opaque);
 }
 
 /* hart_start: a STOPPED vCPU becomes START_PENDING and its hart, waiting

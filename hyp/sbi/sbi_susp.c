@@ -94,13 +94,9 @@ static __attribute__((noreturn)) void suspend_to_ram(struct vcpu *v, unsigned lo
 	uint64_t us = (csr_read(CSR_TIME) - t0) / (platform.timebase_hz / 1000000 ? platform.timebase_hz / 1000000 : 1);
 	hyp_log("vCPU %u: system suspend to RAM; woken by %s after %llu us, resuming at %#llx\n",
 		v->id, why, (unsigned long long)us, (unsigned long long)addr);
-	csr_write(CSR_VSATP, 0);
 	csr_clear(CSR_VSSTATUS, SSTATUS_SIE);
-	v->sepc = addr;
-	v->gpr[REG_A0] = v->id;
-	v->gpr[REG_A1] = opaque;
 	timer_watchdog_resume(v); /* a whole period from the guest's resumption */
-	vcpu_run(v);
+	vcpu_enter_at(v, addr, opaque);
 }
 
 static void susp_handler(struct vcpu *v, unsigned long eid, unsigned long fid,
