@@ -1,7 +1,8 @@
 /*
  * Edge cases the hypervisor must get right that only show with several
- * vCPUs: a hart started at the last halfword of guest RAM, and a PLIC
- * claim made by one vCPU for another's context.
+ * vCPUs: a hart started at the last halfword of guest RAM, a PLIC claim
+ * made by one vCPU for another's context, and a vCPU claiming its own
+ * interrupt while another vCPU raises it.
  */
 #include <string.h>
 
@@ -75,5 +76,114 @@ bool plic_claim_other_context(void)
 	}
 	say("smp: plic: vCPU %u claimed source %u for context %u (another vCPU's)",
 	    boot_hart, id, other);
+	return true;
+}
+
+/*
+ * Another vCPU raises our context's interrupt (the UART line, through its
+ * IER) while we spin on our claim register, rounds over. Its raise asks
+ * our hart, through a request and an IPI, to set our VSEIP; our claim
+ * lowers the PLIC's output and with it our VSEIP, often before that
+ * request lands. After each round (line low again, the claim completed,
+ * time for any request in flight) no external interrupt may be pending:
+ * a request that raised SEIP again after our claim left an interrupt with
+ * nothing to claim, which a guest takes over and over (Linux, stuck in
+ * handle_softirqs once). SEIE is on only for that look, after the round.
+ */
+#define RACE_ROUNDS 200
+static volatile uint64_t race_armed, race_claimed, race_lowered;
+static volatile unsigned race_empty; /* external interrupts with nothing to claim */
+
+static uint64_t plic_ctx(unsigned c)
+{
+	return PLIC_GPA + 0x200000 + 0x1000UL * c;
+}
+
+/* An external interrupt (main.c guest_trap): claim and complete; with
+ * nothing to claim, count it and take no more (SEIE off), or it would
+ * come back at once, for as long as SEIP stays raised. */
+void plic_ext_interrupt(void)
+{
+	uintptr_t ctx = plic_ctx(my_hart());
+	uint32_t id = REG32(ctx + 4);
+	if (id) {
+		REG32(ctx + 4) = id;
+		return;
+	}
+	race_empty++;
+	csr_clear(CSR_SIE, MIP_SEIP);
+}
+
+/* The other vCPU's side (CMD_PLIC_RAISE). */
+void plic_raise(unsigned me, uint64_t rounds)
+{
+	for (uint64_t r = 1; r <= rounds; r++) {
+		if (!wait_until(&race_armed, r, seconds(2))) {
+			fail(me, "plic race: round %lu never armed", (unsigned long)r);
+			return;
+		}
+		*(volatile uint8_t *)(UART_GPA + 1) = 0x02; /* IER.THRI: line high */
+		if (!wait_until(&race_claimed, r, seconds(2))) {
+			fail(me, "plic race: round %lu never claimed", (unsigned long)r);
+			return;
+		}
+		*(volatile uint8_t *)(UART_GPA + 1) = 0; /* line low */
+		__atomic_store_n(&race_lowered, r, __ATOMIC_RELEASE);
+	}
+}
+
+bool plic_output_race(void)
+{
+	unsigned k = boot_hart == 1 ? 0 : 1, me = boot_hart;
+	unsigned stuck = 0, rounds = 0;
+	uintptr_t ctx = plic_ctx(me);
+	uint64_t sie = csr_read(CSR_SIE);
+	csr_clear(CSR_SIE, MIP_SEIP);
+	REG32(PLIC_GPA + 4UL * UART_IRQ) = 1;
+	REG32(ctx) = 0;
+	REG32(PLIC_GPA + 0x2000 + 0x80UL * me) = 1U << UART_IRQ;
+	race_armed = race_claimed = race_lowered = 0;
+	race_empty = 0;
+	command(k, CMD_PLIC_RAISE, RACE_ROUNDS);
+	for (uint64_t r = 1; r <= RACE_ROUNDS; r++) {
+		__atomic_store_n(&race_armed, r, __ATOMIC_RELEASE);
+		uint32_t id = 0;
+		uint64_t until = csr_read(CSR_TIME) + seconds(2);
+		while (!(id = REG32(ctx + 4)) && csr_read(CSR_TIME) < until)
+			;
+		if (id != UART_IRQ) {
+			fail(me, "plic race: round %lu claimed %u, want %u", (unsigned long)r, id,
+			     UART_IRQ);
+			break;
+		}
+		__atomic_store_n(&race_claimed, r, __ATOMIC_RELEASE);
+		if (!wait_until(&race_lowered, r, seconds(2)))
+			break;
+		REG32(ctx + 4) = id; /* complete: the line is low, nothing pends */
+		/* 2 ms for a request still in flight to reach our hart, then
+		 * 0.1 ms with SEIE on: a raised SEIP is taken (interrupts are
+		 * on: irqs_on) and, with nothing to claim, counted */
+		until = csr_read(CSR_TIME) + timebase_hz / 500;
+		while (csr_read(CSR_TIME) < until)
+			;
+		unsigned before = race_empty;
+		csr_set(CSR_SIE, MIP_SEIP);
+		until = csr_read(CSR_TIME) + timebase_hz / 10000;
+		while (csr_read(CSR_TIME) < until)
+			;
+		csr_clear(CSR_SIE, MIP_SEIP);
+		stuck += race_empty != before;
+		rounds++;
+	}
+	command_wait(k, "plic race");
+	REG32(PLIC_GPA + 0x2000 + 0x80UL * me) = 0;
+	REG32(PLIC_GPA + 4UL * UART_IRQ) = 0;
+	csr_write(CSR_SIE, sie);
+	say("smp: plic: vCPU %u raised vCPU %u's interrupt while it claimed, %u rounds: "
+	    "SEIP left raised with nothing to claim after %u", k, me, rounds, stuck);
+	if (stuck || rounds != RACE_ROUNDS) {
+		fail(me, "plic race: SEIP left raised after %u of %u rounds", stuck, rounds);
+		return false;
+	}
 	return true;
 }

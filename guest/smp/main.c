@@ -159,6 +159,10 @@ void guest_trap(struct trap_frame *f)
 		ipi_handler();
 		return;
 	}
+	if (cause == (CAUSE_INTERRUPT | IRQ_S_EXT)) { /* edges.c: the PLIC race */
+		plic_ext_interrupt();
+		return;
+	}
 	if (cause == (CAUSE_INTERRUPT | IRQ_S_TIMER)) { /* nap() */
 		sbi_call(SBI_EXT_TIME, SBI_TIME_SET_TIMER, ~0UL, 0, 0);
 		__atomic_store_n(&napped[my_hart()], 1, __ATOMIC_RELEASE);
@@ -274,6 +278,9 @@ static void command_loop(unsigned me)
 			break;
 		case CMD_RESET_CHECK:
 			reset_check(me);
+			break;
+		case CMD_PLIC_RAISE:
+			plic_raise(me, c->arg);
 			break;
 		case CMD_SUSPEND_NONRET:
 			__atomic_store_n(&c->done, seen, __ATOMIC_RELEASE);
@@ -548,6 +555,7 @@ void guest_main(unsigned long hart, const void *fdt)
 	ok = phase_pingpong(&pp_msgs, &pp_irqs) && phase_storm(&storm_total);
 	ok = ok && fence_tests();
 	ok = ok && hart_mask_tests();
+	ok = ok && plic_output_race();
 	ok = ok && susp_denied();
 	report_boot(pp_msgs, pp_irqs);
 	ok = ok && hsm_stop_restart(&stops, &restarts);

@@ -54,6 +54,7 @@ enum smp_cmd {
 	CMD_SUSPEND_NONRET, /* non-retentive suspend until a timer 1 ms ahead */
 	CMD_RESET_PREP,	/* STA memory and FWFT features set before a stop */
 	CMD_RESET_CHECK, /* after hart_start: all of that reset */
+	CMD_PLIC_RAISE,	/* arg rounds of raising vCPU 0's UART line (edges.c) */
 };
 
 /* One secondary's command slot: vCPU 0 writes cmd/arg then bumps seq;
@@ -131,6 +132,9 @@ void reset_check(unsigned me);
 extern uint64_t ram_base, ram_size;
 bool start_at_last_halfword(unsigned k);
 bool plic_claim_other_context(void);
+bool plic_output_race(void);
+void plic_ext_interrupt(void);
+void plic_raise(unsigned me, uint64_t rounds);
 
 /* ipi.c */
 void ipi_handler(void);
