@@ -130,7 +130,7 @@ static void attack_turns(uint64_t pattern)
  * not the vCPU's, once gave the other VM's half our prefix and joined our
  * second half to its line. tests/system/test_timeshare.sh reads the lines;
  * here the verdict is only whether the turns came mid-line. */
-#define CONSOLE_ROUNDS 8
+#define CONSOLE_ROUNDS 8U
 
 static void attack_console_lines(unsigned vm)
 {
@@ -147,7 +147,7 @@ static void attack_console_lines(unsigned vm)
 	attempt_begin();
 	snprintf(out, sizeof(out), "%lu switches in %u lines", (unsigned long)turns, CONSOLE_ROUNDS);
 	attempt_end("console lines across other VMs' turns (the test reads them whole, ours)", out,
-		    "two switches a line", turns >= 2 * CONSOLE_ROUNDS ? CONTAINED : DIFFERS);
+		    "two switches a line", turns >= 2ULL * CONSOLE_ROUNDS ? CONTAINED : DIFFERS);
 }
 
 /* Runs first (main.c): it needs the other vCPUs of our hart running, and

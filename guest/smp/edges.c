@@ -99,6 +99,17 @@ static uint64_t plic_ctx(unsigned c)
 	return PLIC_GPA + 0x200000 + 0x1000UL * c;
 }
 
+static uint64_t time_now(void)
+{
+	return csr_read(CSR_TIME);
+}
+
+/* External interrupts taken so far with nothing to claim. */
+static unsigned empty_interrupts(void)
+{
+	return __atomic_load_n(&race_empty, __ATOMIC_ACQUIRE);
+}
+
 /* An external interrupt (main.c guest_trap): claim and complete; with
  * nothing to claim, count it and take no more (SEIE off), or it would
  * come back at once, for as long as SEIP stays raised. */
@@ -148,8 +159,8 @@ bool plic_output_race(void)
 	for (uint64_t r = 1; r <= RACE_ROUNDS; r++) {
 		__atomic_store_n(&race_armed, r, __ATOMIC_RELEASE);
 		uint32_t id = 0;
-		uint64_t until = csr_read(CSR_TIME) + seconds(2);
-		while (!(id = REG32(ctx + 4)) && csr_read(CSR_TIME) < until)
+		uint64_t until = time_now() + seconds(2);
+		while (!(id = REG32(ctx + 4)) && time_now() < until)
 			;
 		if (id != UART_IRQ) {
 			fail(me, "plic race: round %lu claimed %u, want %u", (unsigned long)r, id,
@@ -163,16 +174,16 @@ bool plic_output_race(void)
 		/* 2 ms for a request still in flight to reach our hart, then
 		 * 0.1 ms with SEIE on: a raised SEIP is taken (interrupts are
 		 * on: irqs_on) and, with nothing to claim, counted */
-		until = csr_read(CSR_TIME) + timebase_hz / 500;
-		while (csr_read(CSR_TIME) < until)
+		until = time_now() + timebase_hz / 500;
+		while (time_now() < until)
 			;
-		unsigned before = race_empty;
+		unsigned before = empty_interrupts();
 		csr_set(CSR_SIE, MIP_SEIP);
-		until = csr_read(CSR_TIME) + timebase_hz / 10000;
-		while (csr_read(CSR_TIME) < until)
+		until = time_now() + timebase_hz / 10000;
+		while (time_now() < until)
 			;
 		csr_clear(CSR_SIE, MIP_SEIP);
-		stuck += race_empty != before;
+		stuck += empty_interrupts() != before;
 		rounds++;
 	}
 	command_wait(k, "plic race");
