@@ -49,11 +49,14 @@ void smp_request(struct vcpu *t, uint32_t bits)
 	send_ipi(t->hart);
 }
 
-/* Wait at most this many timebase ticks (1 s) before declaring another
- * hart unresponsive. */
+/* Wait at most this many timebase ticks (5 s) before declaring another
+ * hart unresponsive. Not less: under QEMU on a busy host a request can
+ * take over a second to reach a hart (an IPI is delivered under QEMU's
+ * global lock, which console output to a slow pipe can hold); a remote
+ * fence on QEMU 10 failed so once, its target's next exit 1.04 s late. */
 static uint64_t patience(void)
 {
-	return platform.timebase_hz;
+	return 5 * platform.timebase_hz;
 }
 
 /* Let time pass for about 1 ms with wfi on our own timer, rather than spin:
@@ -236,7 +239,7 @@ unsigned smp_harts_up(void)
  * hart decides. SBI HSM hart_get_status ("Function: Get HART Status")
  * says START_PENDING while "the SBI implementation is still working to
  * get the hart in the STARTED state", STARTED once it handed the hart to
- * us, STOPPED if the start failed. A note after 1 s says we are still
+ * us, STOPPED if the start failed. A note after 5 s says we are still
  * waiting. A hart the firmware keeps in START_PENDING for
  * PENDING_LIMIT_S never leaves it: the firmware lost it (OpenSBI 1.5's
  * fw_jump can strand a hart in its boot-hart lottery, docs/platforms.md).
