@@ -76,9 +76,9 @@ enum verdict {
 	ESCAPE,		/* the guest reached something it must not */
 };
 
-/* Start attempt N+1: counts it and records a trace mark. */
 /* Console text through legacy putchar, one exit per byte. */
 void legacy_bytes(const char *s, size_t n);
+/* Start attempt N+1: counts it and records a trace mark. */
 void attempt_begin(void);
 /* End it: one line "attempt N: WHAT: OUTCOME (expected EXPECTED) - ...". */
 void attempt_end(const char *what, const char *outcome, const char *expected,
