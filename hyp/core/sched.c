@@ -224,6 +224,12 @@ static void switched_in(struct vcpu *v)
 	rq->switches++;
 	timer_watchdog_refresh(v); /* it made no exit while out: not a stall */
 	smp_handle_mailbox(v);
+	/* That cleared SSIP, which may have announced a request for another
+	 * vCPU of this hart, posted after the switching one last polled: read
+	 * their mailboxes too (take its fences, wake it, start a slice), or it
+	 * waits for the next interrupt exit, which a guest spinning on MMIO
+	 * may not make for seconds. */
+	sched_poll(v);
 	timer_rearm(v);
 }
 
