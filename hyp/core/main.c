@@ -57,9 +57,10 @@ struct vm *vm_by_id(unsigned id)
 	return id < nvms ? &vms[id] : NULL;
 }
 
-int vm_console_getc(const struct vm *vm)
+int vcpu_console_getc(struct vcpu *v)
 {
-	return vm->id == 0 ? console_getc() : -1;
+	console_stream_flush(&v->console);
+	return v->vm->id == 0 ? console_getc() : -1;
 }
 
 /* VMs still running, and the first that failed (id + 1). */

@@ -65,8 +65,11 @@ static inline const char *vm_prefix(const struct vm *vm)
 	return vm->prefix[0] ? vm->prefix : NULL;
 }
 
-/* The console's input belongs to VM 0; the others read nothing. */
-int vm_console_getc(const struct vm *vm);
+/* A byte of console input for vCPU v's SBI console read, -1 when none:
+ * the input belongs to VM 0, the others read nothing. What v's guest
+ * wrote without a newline yet (a prompt) is shown first. */
+struct vcpu;
+int vcpu_console_getc(struct vcpu *v);
 
 /* The VMs of this run. */
 unsigned vm_count(void);

@@ -59,8 +59,7 @@ static void dbcn_handler(struct vcpu *v, unsigned long eid, unsigned long fid,
 			return;
 		unsigned long got = 0;
 		int c;
-		console_stream_flush(&v->console); /* a prompt before it */
-		while (got < n && got < DBCN_CHUNK && (c = vm_console_getc(v->vm)) >= 0)
+		while (got < n && got < DBCN_CHUNK && (c = vcpu_console_getc(v)) >= 0)
 			buf[got++] = (char)c;
 		ret->value = (long)got;
 		sbi_console_stop_if_asked(v, eid, fid, ret);

@@ -27,8 +27,7 @@ static void legacy_handler(struct vcpu *v, unsigned long eid, unsigned long fid,
 		ret->error = 0;
 		break;
 	case SBI_EXT_0_1_CONSOLE_GETCHAR:
-		console_stream_flush(&v->console); /* a prompt before it */
-		ret->error = vm_console_getc(v->vm); /* -1 when nothing is waiting */
+		ret->error = vcpu_console_getc(v); /* -1 when nothing is waiting */
 		sbi_console_stop_if_asked(v, eid, fid, ret);
 		break;
 	case SBI_EXT_0_1_SHUTDOWN:
