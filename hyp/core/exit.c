@@ -31,9 +31,10 @@
  * otherwise read it from the guest at sepc with HLVX. Done before the exit
  * is recorded, so the exit record carries the instruction. insn_valid is
  * true only during an MMIO exit (mmio_exit() clears it after): no other
- * exit carries an instruction.
+ * exit carries an instruction. Returns the instruction's decode
+ * (v->mmio_op) when it is a load or store the emulator handles, else NULL.
  */
-static inline void capture_mem_insn(struct vcpu *v)
+static inline const struct mmio_op *capture_mem_insn(struct vcpu *v)
 {
 	uint32_t insn = 0;
 	v->insn_valid = false;
@@ -44,20 +45,30 @@ static inline void capture_mem_insn(struct vcpu *v)
 			v->htinst_insn = insn;
 			v->htinst_key = v->htinst;
 		}
-		if (v->htinst_len) {
-			v->insn = v->htinst_insn;
-			v->insn_len = v->htinst_len; /* of the original instruction */
-			v->insn_valid = true;
-		}
-		return; /* else a pseudoinstruction: the fault was in the guest's
-			 * own page-table walk, there is no instruction to emulate */
+		if (!v->htinst_len)
+			return NULL; /* a pseudoinstruction: the fault was in the
+				      * guest's own page-table walk, there is no
+				      * instruction to emulate */
+		v->insn = v->htinst_insn;
+		v->insn_len = v->htinst_len; /* of the original instruction */
+		v->insn_valid = true;
+		return mmio_decode(v);
 	}
 	uint64_t raw = guest_fetch_insn(v->sepc);
+	if (__builtin_expect(raw == v->mmio_op.key, 1)) {
+		/* the instruction of the last access: its length and decode
+		 * are known (a failed fetch, ~0, is never a key) */
+		v->insn = (uint32_t)raw;
+		v->insn_len = v->mmio_op.len;
+		v->insn_valid = true;
+		return &v->mmio_op;
+	}
 	if (raw == ~0ULL)
-		return;
+		return NULL;
 	v->insn = (uint32_t)raw;
 	v->insn_len = (uint8_t)insn_length(v->insn & 0xffff);
 	v->insn_valid = v->insn_len != 0;
+	return v->insn_valid ? mmio_decode_miss(v) : NULL;
 }
 
 /*
@@ -246,18 +257,19 @@ unsigned long vcpu_exit(struct vcpu *v)
 }
 
 /* An emulated MMIO access: what vcpu_exit() and exit_traced() do for a
- * guest-page fault, without the dispatch on the cause. */
-static inline void mmio_exit(struct vcpu *v, const struct insn_mem *m)
+ * guest-page fault, without the dispatch on the cause. decoded: the
+ * instruction's decode is v->mmio_op. Inline in both callers: one frame. */
+static inline __attribute__((always_inline)) void mmio_exit(struct vcpu *v, bool decoded)
 {
 	v->exits++;
 	sbi_hook_exit(v);
 	maybe_fault(v);
 	if (TRACE_ACTIVE_VCPU(v)) {
 		trace_exit(v);
-		mmio_handle_guest_page_fault(v, m);
-		trace_entry(v);
+		mmio_handle_guest_page_fault(v, decoded);
+		trace_mmio_entry(v);
 	} else {
-		mmio_handle_guest_page_fault(v, m);
+		mmio_handle_guest_page_fault(v, decoded);
 	}
 	sbi_hook_entry(v);
 	v->insn_valid = false; /* the next ecall's noting need not clear it */
@@ -274,20 +286,18 @@ static inline void mmio_exit(struct vcpu *v, const struct insn_mem *m)
  */
 unsigned long vcpu_mmio_exit(struct vcpu *v)
 {
-	const struct insn_mem *m;
+	const struct mmio_op *op = capture_mem_insn(v);
 
-	capture_mem_insn(v);
-	m = v->insn_valid ? mmio_decode(v) : NULL;
-	if (m && v->mmio_callee)
+	if (op && op->callee)
 		return 1;
-	mmio_exit(v, m);
+	mmio_exit(v, op != NULL);
 	return 0;
 }
 
 /* The same exit with every guest register saved (trap.S). */
 void vcpu_mmio_exit_all(struct vcpu *v)
 {
-	mmio_exit(v, mmio_decode(v)); /* valid: vcpu_mmio_exit() decoded it */
+	mmio_exit(v, true); /* vcpu_mmio_exit() decoded it: v->mmio_op */
 	v->callee_dirty = 0; /* vcpu_enter loads every register anyway */
 }
 

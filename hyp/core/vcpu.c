@@ -31,6 +31,7 @@ void vcpu_init(struct vcpu *v, struct vm *vm, unsigned id, unsigned hart)
 	v->hart = hart;
 	vm->vcpus[id] = v;
 	v->console.prefix = vm_prefix(vm);
+	v->mmio_op.key = MMIO_OP_NONE; /* no MMIO instruction decoded yet */
 
 	/* Requests from other harts arrive as supervisor software interrupts. */
 	csr_set(CSR_SIE, MIP_SSIP);

@@ -9,6 +9,7 @@
 #ifndef HYP_VCPU_H
 #define HYP_VCPU_H
 
+#include "../mmio/mmio_op.h"
 #include "../sbi/sbi_vcpu.h"
 #include "console.h"
 #include "hyp.h"
@@ -55,15 +56,8 @@ struct vcpu {
 	 * s0-s11: the C code preserves them) was written in gpr[]: the
 	 * return takes the full path once (vcpu_set_reg, trap.S). */
 	uint8_t callee_dirty;
-	/* The decode of the last MMIO instruction, by its bits: a driver
-	 * polling a register faults on the same instruction again and
-	 * again (hyp/mmio/mmio.c). mmio_key 0 = none: no load or store is
-	 * encoded as all zeros. */
-	uint32_t mmio_key;
-	struct insn_mem mmio_dec;
-	uint8_t mmio_callee;	/* it names gp or one of s0-s11 (not an f reg) */
-	uint8_t mmio_cause;	/* the guest-page fault it raises, 0 for FP */
-	uint32_t mmio_info;	/* its TV_MMIO_INFO for the trace */
+	/* The decode of the last MMIO instruction (hyp/mmio/mmio.c). */
+	struct mmio_op mmio_op;
 	/* The same for the instruction recovered from htinst (hardware that
 	 * writes a transformed instruction): the last htinst (0 = none), the
 	 * instruction and length insn_from_htinst() gave for it (0: none). */
@@ -84,14 +78,19 @@ struct vcpu {
 	struct tv_ring *ring;	/* this hart's trace ring */
 	uint64_t trace_hdr;	/* record header word: vm, vcpu (TV_REC_HDR) */
 	uint64_t trace_hdr_sbi;	/* the same for an SBI visit (TV_VISIT_SBI) */
+	uint64_t trace_hdr_mmio; /* and an MMIO visit (TV_VISIT_MMIO, TV_F_INSN) */
 	uint8_t trace_active;	/* copy of trace_active, one load away */
 	uint8_t trace_ecall;	/* the same and trace_fold_sbi: an ecall is
 				 * recorded as one SBI visit (ecall.c) */
+	uint8_t trace_mmio;	/* trace_fold_mmio: an emulated access is
+				 * noted for its exit's visit */
+	uint8_t trace_mmio_fast; /* and the ring overwrites, no watermark:
+				 * the visit is written inline (trace.h) */
 	/* The exit being traced, written as one record at the entry
 	 * (hyp/trace/trace.h). */
 	uint8_t t_open;		/* an exit is noted and not written yet */
 	uint8_t t_mmio;		/* t_value/t_info/t_dev hold its MMIO access */
-	uint8_t t_dev;
+	uint8_t t_vflags;	/* MMIO: TV_V_STORE and the device id (TV_V_DEV) */
 	uint64_t t_exit;	/* time of the exit */
 	uint64_t t_sepc;	/* the guest PC of the exit */
 	uint64_t t_value;	/* MMIO: the value loaded or stored */

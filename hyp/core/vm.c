@@ -5,6 +5,8 @@
  */
 #include "vm.h"
 
+#include <tracevisor/trace_record.h>
+
 #include "../mmio/mmio.h"
 #include "mem.h"
 #include "options.h"
@@ -100,6 +102,9 @@ static void setup_gstage(struct vm *vm)
 
 static void add_device(struct vm *vm, struct mmio_device *d)
 {
+	/* the trace's MMIO visit has four bits for the device id */
+	if (d->id > TV_V_DEV_MAX)
+		hyp_panic("device %s: id %u does not fit the trace's MMIO visit\n", d->name, d->id);
 	if (vm->ndevices < ARRAY_SIZE(vm->devices))
 		vm->devices[vm->ndevices++] = d;
 }

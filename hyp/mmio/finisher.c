@@ -20,14 +20,13 @@
 #include "../core/vm.h"
 #include "mmio.h"
 
-static bool finisher_read(struct mmio_device *d, struct vcpu *v, uint64_t off,
-			  unsigned width, uint64_t *val)
+static struct mmio_read finisher_read(struct mmio_device *d, struct vcpu *v, uint64_t off,
+				      unsigned width)
 {
 	(void)d;
 	(void)v;
 	(void)off;
-	*val = 0;
-	return width == 2 || width == 4;
+	return width == 2 || width == 4 ? mmio_value(0) : MMIO_REFUSED;
 }
 
 /* A command written by each vCPU, acted on once the write is complete. */

@@ -38,52 +38,82 @@ static void access_fault(struct vcpu *v)
 }
 
 /* mmio_decode() (mmio.h) when the vCPU's last decode is another
- * instruction's. */
-const struct insn_mem *mmio_decode_miss(struct vcpu *v)
+ * instruction's: decode it and work out what the exit path needs. */
+const struct mmio_op *mmio_decode_miss(struct vcpu *v)
 {
 	uint32_t insn = v->insn;
+	struct mmio_op *op = &v->mmio_op;
+	struct insn_mem m;
 
-	v->mmio_key = 0;
-	if (insn_decode_mem(insn, &v->mmio_dec) != INSN_OK)
+	op->key = MMIO_OP_NONE;
+	if (insn_decode_mem(insn, &m) != INSN_OK)
 		return NULL;
-	const struct insn_mem *m = &v->mmio_dec;
-	/* FP registers are the guest's, never touched: no cause matches */
-	v->mmio_cause = m->is_fp	 ? 0
-			: m->is_store ? EXC_STORE_GUEST_PAGE_FAULT
-				      : EXC_LOAD_GUEST_PAGE_FAULT;
-	v->mmio_callee = !m->is_fp && ((VCPU_CALLEE_REGS >> m->reg) & 1);
-	v->mmio_info = TV_MMIO_INFO(m->width, m->is_store, m->is_signed, m->reg);
-	v->mmio_key = insn;
-	return &v->mmio_dec;
+	*op = (struct mmio_op){
+		/* FP registers are the guest's, never touched: no cause matches */
+		.cause = m.is_fp      ? 0
+			 : m.is_store ? EXC_STORE_GUEST_PAGE_FAULT
+				      : EXC_LOAD_GUEST_PAGE_FAULT,
+		.width = m.width,
+		.reg = m.reg,
+		.callee = !m.is_fp && ((VCPU_CALLEE_REGS >> m.reg) & 1),
+		.shift = (uint8_t)(64 - 8 * m.width),
+		.sign = m.is_signed,
+		.len = m.len,
+		.vflags = m.is_store ? TV_V_STORE : 0,
+		.store_mask = m.width < 8 ? (1ULL << (8 * m.width)) - 1 : ~0ULL,
+		.trace = ((uint64_t)TV_MMIO_INFO(m.width, m.is_store, m.is_signed, m.reg) << 32) |
+			 insn,
+		.key = insn,
+	};
+	return op;
 }
 
-static bool emulate(struct vcpu *v, struct mmio_device *d, uint64_t gpa,
-		    const struct insn_mem *m)
+/* The access, done by the device: a store writes the low bytes of rs2,
+ * a load's value is sign- or zero-extended into rd; x0 reads as zero and
+ * its writes are discarded. A load into gp or s0-s11 came through the
+ * exit that saved them all (exit.c, vcpu_mmio_exit_all), whose return
+ * loads every register. op is the vCPU's own decode (v->mmio_op): read
+ * through v after the device's call, it needs no register of its own. */
+static inline bool emulate(struct vcpu *v, struct mmio_device *d, uint64_t gpa)
 {
+	const struct mmio_op *op = &v->mmio_op;
 	uint64_t off = gpa - d->base;
 	uint64_t val;
-	bool store = m->is_store;
 
-	if (v->mmio_cause != v->scause)
+	if (op->cause != v->scause)
 		return false; /* an FP access, or a load that faulted as a store */
-	if (gpa & (m->width - 1))
+	if (gpa & ((uint64_t)op->width - 1))
 		return false; /* misaligned device access: access fault */
-	if (off + m->width > d->size)
+	if (off + op->width > d->size)
 		return false;
-	if (store) {
-		val = vcpu_get_reg(v, m->reg);
-		if (m->width < 8)
-			val &= (1ULL << (m->width * 8)) - 1;
-		if (!d->write(d, v, off, m->width, val))
+	if (op->cause == EXC_STORE_GUEST_PAGE_FAULT) {
+		val = op->reg ? v->gpr[op->reg] & op->store_mask : 0;
+		if (!d->write(d, v, off, op->width, val))
 			return false;
 	} else {
-		if (!d->read(d, v, off, m->width, &val))
+		struct mmio_read r = d->read(d, v, off, op->width);
+		if (!r.ok)
 			return false;
-		val = insn_extend_load(val, m->width, m->is_signed);
-		vcpu_set_reg(v, m->reg, val);
+		op = &v->mmio_op;
+		val = op->sign ? (uint64_t)((int64_t)(r.value << op->shift) >> op->shift)
+			       : (r.value << op->shift) >> op->shift;
+		if (op->reg)
+			v->gpr[op->reg] = val;
 	}
-	trace_mmio(v, gpa, val, v->mmio_info, v->insn, d->id);
+	trace_mmio(v, &v->mmio_op, gpa, val, d->id);
 	return true;
+}
+
+/* Devices are shared by every vCPU of the VM: with one vCPU nothing else
+ * touches them (its hart alone runs the guest and polls the console for
+ * it), so no lock; with several, the VM's device lock. */
+static __attribute__((noinline)) bool emulate_locked(struct vcpu *v, struct mmio_device *d,
+						     uint64_t gpa)
+{
+	spin_lock(&v->vm->device_lock);
+	bool ok = emulate(v, d, gpa);
+	spin_unlock(&v->vm->device_lock);
+	return ok;
 }
 
 /* The device at gpa: the one this vCPU used last when gpa is in it (a
@@ -100,24 +130,15 @@ static struct mmio_device *find_device(struct vcpu *v, uint64_t gpa)
 	return d;
 }
 
-void mmio_handle_guest_page_fault(struct vcpu *v, const struct insn_mem *m)
+void mmio_handle_guest_page_fault(struct vcpu *v, bool decoded)
 {
 	uint64_t gpa = fault_gpa(v);
 	struct mmio_device *d = find_device(v, gpa);
-
 	bool ok = false;
-	if (d && m) {
-		/* Devices are shared by every vCPU of the VM: with one vCPU
-		 * nothing else touches them (its hart alone runs the guest
-		 * and polls the console for it), so no lock. */
-		bool shared = v->vm->nvcpus > 1;
 
-		if (shared)
-			spin_lock(&v->vm->device_lock);
-		ok = emulate(v, d, gpa, m);
-		if (shared)
-			spin_unlock(&v->vm->device_lock);
-	}
+	if (d && decoded)
+		ok = __builtin_expect(v->vm->nvcpus > 1, 0) ? emulate_locked(v, d, gpa)
+							    : emulate(v, d, gpa);
 	if (!ok) {
 		access_fault(v);
 		return;

@@ -15,14 +15,28 @@
 struct vcpu;
 struct vm;
 
+/* A device's answer to a read: the value, and whether it took the
+ * access. Two integer words, so it comes back in a0 and a1 (the psABI's
+ * rule for a small struct), not through memory. */
+struct mmio_read {
+	uint64_t value;
+	uint64_t ok;
+};
+#define MMIO_REFUSED ((struct mmio_read){ 0, 0 })
+static inline struct mmio_read mmio_value(uint64_t value)
+{
+	return (struct mmio_read){ value, 1 };
+}
+
 struct mmio_device {
 	const char *name;
 	uint64_t base, size;	/* guest-physical */
 	unsigned id;		/* recorded in the trace */
-	/* width is 1, 2, 4 or 8 and offset is width-aligned. Return false to
-	 * refuse the access (the guest then gets an access fault). */
-	bool (*read)(struct mmio_device *d, struct vcpu *v, uint64_t offset,
-		     unsigned width, uint64_t *val);
+	/* width is 1, 2, 4 or 8 and offset is width-aligned. A read answers
+	 * mmio_value(value) or MMIO_REFUSED, a write true or false: a
+	 * refused access gives the guest an access fault. */
+	struct mmio_read (*read)(struct mmio_device *d, struct vcpu *v, uint64_t offset,
+				 unsigned width);
 	bool (*write)(struct mmio_device *d, struct vcpu *v, uint64_t offset,
 		      unsigned width, uint64_t val);
 	/* Optional: called after each completed access, once the access is
@@ -32,23 +46,19 @@ struct mmio_device {
 	void *state;
 };
 
-/* Handle a load/store guest-page fault: emulate the access if a device
- * decodes the address, else inject an access fault. */
-/* Emulate the access of a load or store guest-page fault; m is the
- * decode of its instruction (mmio_decode), NULL when there is none. */
-void mmio_handle_guest_page_fault(struct vcpu *v, const struct insn_mem *m);
+/* Emulate the access of a load or store guest-page fault; decoded: its
+ * instruction is a load or store the emulator handles, whose decode is
+ * v->mmio_op (mmio_decode). */
+void mmio_handle_guest_page_fault(struct vcpu *v, bool decoded);
 
-const struct insn_mem *mmio_decode_miss(struct vcpu *v);
+const struct mmio_op *mmio_decode_miss(struct vcpu *v);
 
 /* The decode of the instruction the exit captured (v->insn, valid) when
- * it is a load or store the emulator handles, else NULL. A decode depends
- * on the instruction's bits alone, so the vCPU keeps the last one
- * (vcpu.h: mmio_key): a driver polling a register faults on the same
- * instruction again and again. */
-static inline const struct insn_mem *mmio_decode(struct vcpu *v)
+ * it is a load or store the emulator handles, else NULL. */
+static inline const struct mmio_op *mmio_decode(struct vcpu *v)
 {
-	if (__builtin_expect(v->insn == v->mmio_key && v->insn != 0, 1))
-		return &v->mmio_dec;
+	if (__builtin_expect(v->insn == v->mmio_op.key, 1))
+		return &v->mmio_op;
 	return mmio_decode_miss(v);
 }
 

@@ -119,33 +119,33 @@ static void complete(struct plic *p, unsigned ctx, uint32_t id)
 	gateway(p);
 }
 
-static bool plic_read(struct mmio_device *d, struct vcpu *v, uint64_t off,
-		      unsigned width, uint64_t *val)
+static struct mmio_read plic_read(struct mmio_device *d, struct vcpu *v, uint64_t off,
+				  unsigned width)
 {
 	struct plic *p = d->state;
+	uint64_t val = 0;
 	if (width != 4)
-		return false; /* the PLIC has 32-bit registers only */
-	*val = 0;
+		return MMIO_REFUSED; /* the PLIC has 32-bit registers only */
 	if (off < 4ul * PLIC_SOURCES) {
-		*val = p->priority[off / 4];
+		val = p->priority[off / 4];
 	} else if (off == 0x1000) {
-		*val = p->pending;
+		val = p->pending;
 	} else if (off >= 0x2000 && off < 0x2000 + 0x80 * PLIC_CONTEXTS) {
 		if ((off & 0x7f) == 0)
-			*val = p->enable[(off - 0x2000) / 0x80];
+			val = p->enable[(off - 0x2000) / 0x80];
 	} else if (off >= 0x200000 && off < 0x200000 + 0x1000 * PLIC_CONTEXTS) {
 		unsigned ctx = (unsigned)((off - 0x200000) / 0x1000);
 		if ((off & 0xfff) == 0)
-			*val = p->threshold[ctx];
+			val = p->threshold[ctx];
 		else if ((off & 0xfff) == 4) {
 			/* Any hart may claim for any context: the claim
 			 * register is plain memory-mapped I/O ("Interrupt
 			 * Claim Process"); the context's own output follows. */
-			*val = claim(p, ctx);
+			val = claim(p, ctx);
 			update_output(p, v);
 		}
 	}
-	return true;
+	return mmio_value(val);
 }
 
 static bool plic_write(struct mmio_device *d, struct vcpu *v, uint64_t off,

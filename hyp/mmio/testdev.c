@@ -99,14 +99,13 @@ static uint64_t reg_value(struct testdev *t, struct vcpu *v, uint64_t reg)
 	return 0;
 }
 
-static bool testdev_read(struct mmio_device *d, struct vcpu *v, uint64_t off,
-			 unsigned width, uint64_t *val)
+static struct mmio_read testdev_read(struct mmio_device *d, struct vcpu *v, uint64_t off,
+				     unsigned width)
 {
 	uint64_t reg = off & ~7ULL;
 	unsigned shift = (unsigned)(off & 7) * 8;
 	uint64_t r = reg_value(d->state, v, reg) >> shift;
-	*val = width == 8 ? r : r & ((1ULL << (width * 8)) - 1);
-	return true;
+	return mmio_value(width == 8 ? r : r & ((1ULL << (width * 8)) - 1));
 }
 
 static bool testdev_write(struct mmio_device *d, struct vcpu *v, uint64_t off,

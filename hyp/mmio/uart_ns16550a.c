@@ -141,41 +141,42 @@ void uart_idle_wait(struct vcpu *v)
 				       opt.input_poll_ms * (platform.timebase_hz / 1000));
 }
 
-static bool uart_read(struct mmio_device *d, struct vcpu *v, uint64_t off,
-		      unsigned width, uint64_t *val)
+static struct mmio_read uart_read(struct mmio_device *d, struct vcpu *v, uint64_t off,
+				  unsigned width)
 {
 	struct uart *u = d->state;
+	uint64_t val;
 	(void)width;
 	switch (off) {
 	case 0:
 		if (u->lcr & LCR_DLAB) {
-			*val = u->dll;
+			val = u->dll;
 		} else {
 			uart_poll_rx(u);
-			*val = u->rx >= 0 ? (uint8_t)u->rx : 0;
+			val = u->rx >= 0 ? (uint8_t)u->rx : 0;
 			u->rx = -1;
 		}
 		break;
-	case 1: *val = (u->lcr & LCR_DLAB) ? u->dlm : u->ier; break;
+	case 1: val = (u->lcr & LCR_DLAB) ? u->dlm : u->ier; break;
 	case 2: {
 		uint8_t iir = uart_iir(u);
 		if ((iir & 0x0f) == IIR_THRI)
 			u->thri_pending = false; /* reading IIR acknowledges THRE */
-		*val = iir;
+		val = iir;
 		break;
 	}
-	case 3: *val = u->lcr; break;
-	case 4: *val = u->mcr; break;
+	case 3: val = u->lcr; break;
+	case 4: val = u->mcr; break;
 	case 5:
 		uart_poll_rx(u);
-		*val = LSR_THRE | LSR_TEMT | (u->rx >= 0 ? LSR_DR : 0);
+		val = LSR_THRE | LSR_TEMT | (u->rx >= 0 ? LSR_DR : 0);
 		break;
-	case 6: *val = uart_msr(u); break;
-	case 7: *val = u->scr; break;
-	default: *val = 0; break;
+	case 6: val = uart_msr(u); break;
+	case 7: val = u->scr; break;
+	default: val = 0; break;
 	}
 	uart_update_irq(u, v);
-	return true;
+	return mmio_value(val);
 }
 
 static bool uart_write(struct mmio_device *d, struct vcpu *v, uint64_t off,

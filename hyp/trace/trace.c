@@ -27,12 +27,16 @@ static unsigned nvcpus;
 
 /* The vcpu's copies of the switches. An ecall takes the fastest path
  * (trace_ecall_entry()) when its visit is recorded into an overwriting
- * ring with no watermark to check; else exit_traced(). */
+ * ring with no watermark to check; else exit_traced(). The same for the
+ * MMIO visit (trace_mmio_entry()). */
 static void set_vcpu_switches(struct vcpu *v)
 {
+	bool fast = v->ring && v->ring->mode == TV_RING_OVERWRITE && !trace_watermark_fill;
+
 	v->trace_active = trace_active;
-	v->trace_ecall = trace_active && trace_fold_sbi && v->ring &&
-			 v->ring->mode == TV_RING_OVERWRITE && !trace_watermark_fill;
+	v->trace_ecall = trace_active && trace_fold_sbi && fast;
+	v->trace_mmio = trace_fold_mmio;
+	v->trace_mmio_fast = trace_active && trace_fold_mmio && fast;
 }
 
 /* What the guest may not turn off (TV_FILTER_ALWAYS: trace-control
@@ -79,6 +83,8 @@ void trace_attach(struct vcpu *v)
 	/* The record header word with kind, flags and dt zero, built once. */
 	v->trace_hdr = TV_REC_HDR(0, 0, v->vm_id, v->id, 0);
 	v->trace_hdr_sbi = v->trace_hdr | TV_REC_HDR(TV_VISIT_SBI, 0, 0, 0, 0);
+	/* (an access is noted only with its instruction: TV_F_INSN) */
+	v->trace_hdr_mmio = v->trace_hdr | TV_REC_HDR(TV_VISIT_MMIO, TV_F_INSN, 0, 0, 0);
 }
 
 /* Stop-when-full mode may drop the record or insert a loss marker first
@@ -143,7 +149,7 @@ void trace_flush_exit(struct vcpu *v)
 		    v->insn_valid ? v->insn : 0);
 	if (v->t_mmio && TRACE_ON(TV_KIND_MMIO))
 		trace_write(v, TV_KIND_MMIO, 0, (v->htval << 2) | (v->stval & 3),
-			    v->t_value, v->t_info >> 32, (uint32_t)v->t_info, v->t_dev, 0);
+			    v->t_value, v->t_info >> 32, (uint32_t)v->t_info, TV_V_DEV(v->t_vflags), 0);
 	v->t_mmio = 0;
 }
 
@@ -170,8 +176,7 @@ static void write_mmio_visit(struct vcpu *v)
 	uint64_t t_sepc = v->t_sepc, step = v->sepc - t_sepc;
 	uint64_t misfit = (dt >> 32) | csr_read(CSR_HVIP) | (step - v->insn_len);
 	unsigned flags = (v->insn_valid ? TV_F_INSN : 0) | (step == 2 ? TV_V_C : 0) |
-			 (v->scause == EXC_STORE_GUEST_PAGE_FAULT ? TV_V_STORE : 0) |
-			 ((unsigned)v->t_dev << 4);
+			 v->t_vflags;
 
 	if (misfit != 0) {
 		write_split(v);

@@ -200,20 +200,58 @@ static inline void trace_ecall_entry(struct vcpu *v)
 }
 
 /* The emulated MMIO access of the exit being handled (its GPA is the
- * exit's, htval and stval): noted for the visit when it can be folded
- * into it (the device id fits), else an event. */
-static inline void trace_mmio(struct vcpu *v, uint64_t gpa, uint64_t value,
-			      uint64_t info, uint32_t insn, unsigned dev)
+ * exit's, htval and stval): noted for the visit when the filter lets
+ * MMIO visits be written (the device id fits: hyp/core/vm.c checks every
+ * device's), else an event. */
+static inline void trace_mmio(struct vcpu *v, const struct mmio_op *op, uint64_t gpa,
+			      uint64_t value, unsigned dev)
 {
-	if (v->t_open && trace_fold_mmio && dev <= TV_V_DEV_MAX && (info >> 32) == 0) {
+	if (v->t_open & v->trace_mmio) {
 		v->t_mmio = 1;
-		v->t_dev = (uint8_t)dev;
+		v->t_vflags = (uint8_t)(op->vflags | (dev << 4));
 		v->t_value = value;
-		v->t_info = (info << 32) | insn;
+		v->t_info = op->trace;
 		return;
 	}
 	if (TRACE_ON(TV_KIND_MMIO))
-		trace_write(v, TV_KIND_MMIO, 0, gpa, value, info, insn, dev, 0);
+		trace_write(v, TV_KIND_MMIO, 0, gpa, value, op->trace >> 32,
+			    (uint32_t)op->trace, dev, 0);
+}
+
+/*
+ * The entry after an emulated MMIO access (hyp/core/exit.c). An access
+ * noted for the visit, into an overwriting ring with no watermark to
+ * check (v->trace_mmio_fast), is written here, inline: one MMIO visit
+ * when nothing is pending in hvip, the exit lasted less than 2^32 ticks
+ * and the guest resumes right after the instruction (trace_record.h,
+ * TV_VISIT_MMIO), the conditions tested as one word. Anything else goes
+ * the general way (trace_entry()).
+ */
+static inline void trace_mmio_entry(struct vcpu *v)
+{
+	if (!(v->t_mmio & v->trace_mmio_fast)) {
+		trace_entry(v);
+		return;
+	}
+	uint64_t t_exit = v->t_exit, dt = csr_read(CSR_TIME) - t_exit;
+	uint64_t sepc = v->t_sepc, step = v->sepc - sepc;
+	uint64_t misfit = (dt >> 32) | csr_read(CSR_HVIP) | (step - v->insn_len);
+	struct tv_ring *ring = v->ring;
+	uint64_t hdr, h;
+
+	if (__builtin_expect(misfit != 0, 0)) {
+		trace_write_visit(v); /* the events */
+		return;
+	}
+	v->t_open = 0;
+	v->t_mmio = 0;
+	/* step is 2 (a compressed instruction: TV_V_C) or 4 */
+	hdr = v->trace_hdr_mmio | ((uint64_t)(v->t_vflags | ((step & 2) << 1)) << 8) |
+	      (dt << 32);
+	h = tv_ring_ld_relaxed(&ring->head);
+	trace_fill(tv_ring_begin_pos(ring, h), t_exit, hdr, sepc, v->stval, v->htval,
+		   v->htinst, v->t_info, v->t_value);
+	tv_ring_end_pos(ring, h);
 }
 
 static inline void trace_irq(struct vcpu *v, uint64_t cause, uint64_t hvip,

@@ -1,0 +1,38 @@
+/*
+ * The decode of an MMIO instruction as the exit path uses it
+ * (hyp/mmio/mmio.c); a vCPU keeps its last one (vcpu.h).
+ */
+#ifndef HYP_MMIO_OP_H
+#define HYP_MMIO_OP_H
+
+#include <stdint.h>
+
+/* No decode kept: a key no instruction (32 bits) and no failed fetch
+ * (all ones) has. */
+#define MMIO_OP_NONE (1ULL << 32)
+
+/*
+ * What the exit path needs of an MMIO instruction, worked out once from
+ * its bits (a driver polling a register faults on the same instruction
+ * again and again): the vCPU keeps the last one (vcpu.h, mmio_op).
+ */
+struct mmio_op {
+	uint64_t key;	  /* the instruction's bits, zero-extended;
+			   * MMIO_OP_NONE: none */
+	uint8_t cause;	  /* the guest-page fault it raises: 21 for a load,
+			   * 23 for a store, 0 for an FP access (never) */
+	uint8_t width;	  /* 1, 2, 4 or 8 bytes */
+	uint8_t reg;	  /* rd of a load, rs2 of a store */
+	uint8_t callee;	  /* reg is gp or one of s0-s11 (trap.S saves them) */
+	uint8_t shift;	  /* 64 - 8 * width: a load's value is extended by a
+			   * shift left and back (the integer loads'
+			   * sign or zero extension, "Load and Store
+			   * Instructions") */
+	uint8_t sign;	  /* LB/LH/LW/LD: arithmetic shift back */
+	uint8_t len;	  /* its length, 2 or 4 bytes, by its bits */
+	uint8_t vflags;	  /* TV_V_STORE for the trace's MMIO visit */
+	uint64_t store_mask; /* a store writes the low 8 * width bits of reg */
+	uint64_t trace;	  /* insn | TV_MMIO_INFO << 32, as the trace records */
+};
+
+#endif
