@@ -701,13 +701,18 @@ unsigned tv_rec_split(const struct tv_rec *r, uint16_t hart,
 	unsigned n = 0;
 
 	switch (r->kind) {
-	case TV_VISIT_EXIT:
+	case TV_VISIT_EXIT: {
+		/* arg[5]: the instruction, or with TV_V_HVIP the entry's hvip */
+		uint64_t hvip = (r->flags & TV_V_HVIP) ? r->arg[5] : 0;
+
 		event(r, hart, TV_KIND_EXIT, r->flags & TV_F_INSN, r->time, &ev[n]);
 		memcpy(ev[n].arg, r->arg, sizeof(ev[n].arg));
-		n++;
+		ev[n++].arg[5] = (r->flags & TV_F_INSN) ? r->arg[5] : 0;
 		event(r, hart, TV_KIND_ENTRY, 0, entry, &ev[n]);
-		ev[n++].arg[0] = sepc + 2 * (uint64_t)TV_V_PC(r->flags);
+		ev[n].arg[0] = sepc + 2 * (uint64_t)TV_V_PC(r->flags);
+		ev[n++].arg[1] = hvip;
 		return n;
+	}
 	case TV_VISIT_SBI:
 		event(r, hart, TV_KIND_EXIT, 0, r->time, &ev[n]);
 		ev[n].arg[0] = sepc;

@@ -1,7 +1,7 @@
 /*
  * The trace: one lock-free ring per hart (lib/trace_ring.c), the run-time
  * switches, and the writers behind the hooks in trace.h. One record per
- * exit (format version 2, trace_record.h): a visit when the exit, what the
+ * exit (format version 3, trace_record.h): a visit when the exit, what the
  * handler did and the entry fit one record, else the events of version 1.
  */
 #include "trace.h"
@@ -189,10 +189,12 @@ static void write_mmio_visit(struct vcpu *v)
 }
 
 /*
- * The entry ends the noted exit: one visit record when the entry has no
- * interrupt pending in hvip, the exit lasted less than 2^32 ticks and the
- * entry PC is where the visit kind puts it (trace_record.h, enum
- * tv_visit); else the events.
+ * The entry ends the noted exit: one visit record when the exit lasted
+ * less than 2^32 ticks and the entry PC is where the visit kind puts it
+ * (trace_record.h, enum tv_visit); else the events. An entry with
+ * interrupts pending in hvip (an exit that injected one) is an exit
+ * visit carrying hvip in the instruction's place (TV_V_HVIP), when the
+ * exit has no instruction.
  */
 void trace_write_visit(struct vcpu *v)
 {
@@ -201,19 +203,19 @@ void trace_write_visit(struct vcpu *v)
 		return;
 	}
 	uint64_t now = csr_read(CSR_TIME), dt = now - v->t_exit;
-	uint64_t step = v->sepc - v->t_sepc;
-	unsigned insn = v->insn_valid ? TV_F_INSN : 0;
+	uint64_t step = v->sepc - v->t_sepc, hvip = csr_read(CSR_HVIP);
+	unsigned flags = (v->insn_valid ? TV_F_INSN : 0) | (hvip ? TV_V_HVIP : 0);
 
-	if ((dt >> 32) != 0 || csr_read(CSR_HVIP) != 0 || !trace_fold_exit ||
+	if ((dt >> 32) != 0 || (v->insn_valid && hvip) || !trace_fold_exit ||
 	    (step != 0 && step != 2 && step != 4)) {
 		write_split(v);
 		return;
 	}
 	v->t_open = 0;
 	put(v, v->t_exit,
-	    v->trace_hdr | TV_REC_HDR(TV_VISIT_EXIT, insn | TV_V_PC_FLAGS(step), 0, 0, dt),
+	    v->trace_hdr | TV_REC_HDR(TV_VISIT_EXIT, flags | TV_V_PC_FLAGS(step), 0, 0, dt),
 	    v->t_sepc, v->scause, v->stval, v->htval, v->htinst,
-	    v->insn_valid ? v->insn : 0);
+	    v->insn_valid ? v->insn : hvip);
 }
 
 /* Version 1's SBI event for a call that returned. Ids that do not fit 32

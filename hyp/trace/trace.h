@@ -1,6 +1,6 @@
 /*
  * Trace hooks: where the hypervisor records events into this hart's ring
- * (lib/trace_ring.c), one record per exit (format version 2). Each hook
+ * (lib/trace_ring.c), one record per exit (format version 3). Each hook
  * costs a byte load and a branch when its record kind is switched off at
  * run time, and nothing at all when the build sets TV_TRACE=0.
  */
@@ -65,7 +65,7 @@ void trace_write(struct vcpu *v, unsigned kind, unsigned flags, uint64_t a0,
 #endif
 
 /*
- * An exit and its entry are one record (format version 2): at the exit
+ * An exit and its entry are one record (format version 3): at the exit
  * the hypervisor only notes the time and the guest PC (the trap CSRs are
  * in v already); what the handler did (an MMIO access) is noted in v too;
  * when the guest is entered again the whole visit is written at once

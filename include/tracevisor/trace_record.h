@@ -17,13 +17,18 @@
  *       events are one record each. The host splits a visit back into the
  *       events of version 1 (tv_rec_split(), lib/trace_wire.c), so the
  *       tools see struct tv_record either way. `cycle` is not recorded.
+ *   3 - as 2, and an exit visit (TV_VISIT_EXIT) whose entry had
+ *       interrupts pending in hvip carries them (TV_V_HVIP) instead of
+ *       being split into an EXIT and an ENTRY event: the exits that
+ *       inject an interrupt are one record too. A reader of version 2
+ *       would show such an entry's hvip as 0, so it refuses version 3.
  */
 #ifndef TRACEVISOR_TRACE_RECORD_H
 #define TRACEVISOR_TRACE_RECORD_H
 
 #include <stdint.h>
 
-#define TV_FORMAT_VERSION 2
+#define TV_FORMAT_VERSION 3
 
 /* Record kinds. Arguments arg[0..5], in order. */
 enum tv_kind {
@@ -163,12 +168,15 @@ static inline uint64_t tv_sbi_value(const struct tv_record *r)
  * Kinds of struct tv_rec beyond enum tv_kind: visits, each an exit and the
  * entry that ends it (and for two of them the handler's detail) in one
  * record. The exit was at `time`, the entry at time + dt; the hvip of the
- * entry was 0 (the hypervisor writes separate records otherwise).
+ * entry was 0 (the hypervisor writes separate records otherwise), or for
+ * an exit visit what TV_V_HVIP says.
  */
 enum tv_visit {
 	/* Any exit. arg[] as TV_KIND_EXIT (sepc, scause, stval, htval,
 	 * htinst, insn); flags: TV_F_INSN, and the entry pc in
-	 * TV_V_PC(flags): sepc + 2 * TV_V_PC(flags) (0, 2 or 4 bytes on). */
+	 * TV_V_PC(flags): sepc + 2 * TV_V_PC(flags) (0, 2 or 4 bytes on).
+	 * With TV_V_HVIP (format version 3) arg[5] is not an instruction
+	 * (TV_F_INSN is clear) but the entry's hvip, nonzero. */
 	TV_VISIT_EXIT = 16,
 	/* VS ecall handled as an SBI call: exit at sepc with scause 10
 	 * (environment call from VS-mode) and stval = htval = htinst = 0,
@@ -187,7 +195,8 @@ enum tv_visit {
 
 #define TV_V_PC(flags) (((unsigned)(flags) >> 2) & 3)
 #define TV_V_PC_FLAGS(bytes) ((unsigned)((bytes) / 2) << 2)
-#define TV_V_STORE 0x02
+#define TV_V_STORE 0x02 /* MMIO visit */
+#define TV_V_HVIP 0x02	/* exit visit: arg[5] is the entry's hvip */
 #define TV_V_C 0x04
 #define TV_V_DEV(flags) ((unsigned)(flags) >> 4)
 #define TV_V_DEV_MAX 15

@@ -100,6 +100,12 @@ check("index: an exit, its SBI call and its entry share one position",
       any(a["kind"] == "exit" and b["kind"] == "sbi" and c["kind"] == "entry" and
           a["index"] == b["index"] == c["index"]
           for a, b, c in zip(body, body[1:], body[2:])))
+# Format version 3: an exit whose entry has an interrupt pending (a timer
+# interrupt the hypervisor injects) is one record too, hvip in it.
+check("index: a timer interrupt exit and its entry with hvip 0x40 share one position",
+      any(a["kind"] == "exit" and a["cause_name"] == "IRQ_S_TIMER" and
+          c["kind"] == "entry" and c["arg1"] == "0x40" and a["index"] == c["index"]
+          for a, c in zip(body, body[2:])))
 EOF
 
 boot csv-tiny --append "tv.ring=16"

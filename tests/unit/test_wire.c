@@ -2178,6 +2178,18 @@ static void test_v2_split(void **state)
 		};
 		assert_events(ev, tv_rec_split(&r, 3, ev), want, 2);
 	}
+	/* Format version 3: a supervisor timer interrupt exit that injected
+	 * VSTIP, whose entry had it pending: hvip in arg[5], the entry's;
+	 * the EXIT has no instruction. */
+	r = rec2(TV_VISIT_EXIT, TV_V_HVIP | TV_V_PC_FLAGS(0), 6000, 80);
+	r.arg[0] = 0x80006000, r.arg[1] = (1ull << 63) | 5, r.arg[5] = 1u << 6;
+	{
+		struct tv_record want[] = {
+			ev2(TV_KIND_EXIT, 0, 6000, 0x80006000, (1ull << 63) | 5, 0, 0, 0, 0),
+			ev2(TV_KIND_ENTRY, 0, 6080, 0x80006000, 1u << 6, 0, 0, 0, 0),
+		};
+		assert_events(ev, tv_rec_split(&r, 3, ev), want, 2);
+	}
 	/* An event record is itself; an unknown kind is nothing. */
 	r = rec2(TV_KIND_MARK, 0, 4000, 0);
 	r.arg[0] = 0x7476;
