@@ -226,7 +226,7 @@ __attribute__((noinline)) void exit_traced(struct vcpu *v)
 	dispatch(v);
 
 	/* ---- The guest is about to be entered at v->sepc. ---- */
-	trace_entry(v);
+	trace_exit_entry(v);
 }
 
 /* Nonzero when the exit wrote a callee-saved guest register: trap.S then

@@ -86,6 +86,7 @@ struct vcpu {
 				 * noted for its exit's visit */
 	uint8_t trace_mmio_fast; /* and the ring overwrites, no watermark:
 				 * the visit is written inline (trace.h) */
+	uint8_t trace_exit_fast; /* the same for any other exit's visit */
 	/* The exit being traced, written as one record at the entry
 	 * (hyp/trace/trace.h). */
 	uint8_t t_open;		/* an exit is noted and not written yet */

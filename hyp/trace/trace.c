@@ -28,7 +28,7 @@ static unsigned nvcpus;
 /* The vcpu's copies of the switches. An ecall takes the fastest path
  * (trace_ecall_entry()) when its visit is recorded into an overwriting
  * ring with no watermark to check; else exit_traced(). The same for the
- * MMIO visit (trace_mmio_entry()). */
+ * MMIO visit (trace_mmio_entry()) and the exit visit (trace_exit_entry()). */
 static void set_vcpu_switches(struct vcpu *v)
 {
 	bool fast = v->ring && v->ring->mode == TV_RING_OVERWRITE && !trace_watermark_fill;
@@ -37,6 +37,7 @@ static void set_vcpu_switches(struct vcpu *v)
 	v->trace_ecall = trace_active && trace_fold_sbi && fast;
 	v->trace_mmio = trace_fold_mmio;
 	v->trace_mmio_fast = trace_active && trace_fold_mmio && fast;
+	v->trace_exit_fast = trace_active && trace_fold_exit && fast;
 }
 
 /* What the guest may not turn off (TV_FILTER_ALWAYS: trace-control
@@ -202,20 +203,14 @@ void trace_write_visit(struct vcpu *v)
 		write_mmio_visit(v);
 		return;
 	}
-	uint64_t now = csr_read(CSR_TIME), dt = now - v->t_exit;
-	uint64_t step = v->sepc - v->t_sepc, hvip = csr_read(CSR_HVIP);
-	unsigned flags = (v->insn_valid ? TV_F_INSN : 0) | (hvip ? TV_V_HVIP : 0);
+	uint64_t arg5, hdr = trace_exit_visit_hdr(v, &arg5);
 
-	if ((dt >> 32) != 0 || (v->insn_valid && hvip) || !trace_fold_exit ||
-	    (step != 0 && step != 2 && step != 4)) {
+	if (hdr == 0 || !trace_fold_exit) {
 		write_split(v);
 		return;
 	}
 	v->t_open = 0;
-	put(v, v->t_exit,
-	    v->trace_hdr | TV_REC_HDR(TV_VISIT_EXIT, flags | TV_V_PC_FLAGS(step), 0, 0, dt),
-	    v->t_sepc, v->scause, v->stval, v->htval, v->htinst,
-	    v->insn_valid ? v->insn : hvip);
+	put(v, v->t_exit, hdr, v->t_sepc, v->scause, v->stval, v->htval, v->htinst, arg5);
 }
 
 /* Version 1's SBI event for a call that returned. Ids that do not fit 32

@@ -160,6 +160,63 @@ static inline void trace_fill(struct tv_rec *s, uint64_t time, uint64_t hdr,
 	tv_ring_set_u64(&s->arg[5], a5);
 }
 
+/* One record into the vCPU's ring when it overwrites (the fast paths'
+ * switches say it does): the slot at head, eight plain stores, the
+ * publish (lib/trace_ring.h). */
+static inline void trace_put_fast(struct vcpu *v, uint64_t time, uint64_t hdr,
+				  uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
+				  uint64_t a4, uint64_t a5)
+{
+	struct tv_ring *ring = v->ring;
+	uint64_t h = tv_ring_ld_relaxed(&ring->head);
+
+	trace_fill(tv_ring_begin_pos(ring, h), time, hdr, a0, a1, a2, a3, a4, a5);
+	tv_ring_end_pos(ring, h);
+}
+
+/*
+ * The header word of the exit visit (TV_VISIT_EXIT) of the noted exit
+ * ending now, and its last argument: the exit's instruction, or the
+ * entry's hvip (TV_V_HVIP) for an exit without one; 0 when the visit
+ * does not fit one record (the exit lasted 2^32 ticks or more, the guest
+ * resumes elsewhere than 0, 2 or 4 bytes on, or an exit with an
+ * instruction has an interrupt pending at its entry).
+ */
+static inline uint64_t trace_exit_visit_hdr(struct vcpu *v, uint64_t *arg5)
+{
+	uint64_t dt = csr_read(CSR_TIME) - v->t_exit;
+	uint64_t step = v->sepc - v->t_sepc, hvip = csr_read(CSR_HVIP);
+	uint64_t insn = v->insn_valid;
+	uint64_t flags = insn | (hvip ? TV_V_HVIP : 0) | TV_V_PC_FLAGS(step);
+
+	if ((dt >> 32) | (step & 1) | (step > 4) | (insn & (hvip != 0)))
+		return 0;
+	*arg5 = insn ? v->insn : hvip;
+	return v->trace_hdr | TV_REC_HDR(TV_VISIT_EXIT, flags, 0, 0, dt);
+}
+
+/* The entry after any other exit (hyp/core/exit.c): its exit visit
+ * written inline when the ring overwrites with no watermark to check
+ * and the filter keeps exits and entries (v->trace_exit_fast), else the
+ * general way (trace_entry()). */
+static inline void trace_exit_entry(struct vcpu *v)
+{
+	uint64_t hdr, arg5;
+
+	if (!(v->t_open & v->trace_exit_fast) || v->t_mmio) {
+		trace_entry(v);
+		return;
+	}
+	hdr = trace_exit_visit_hdr(v, &arg5);
+	if (__builtin_expect(hdr == 0, 0)) {
+		trace_write_visit(v); /* the events */
+		return;
+	}
+	v->t_open = 0;
+	trace_put_fast(v, v->t_exit, hdr, v->t_sepc, v->scause, v->stval, v->htval,
+		       v->htinst, arg5);
+}
+
 /*
  * The same after trace_ecall_exit(), on the path of every traced SBI
  * call of a vCPU whose v->trace_ecall is set: the SBI visit is not
@@ -181,8 +238,7 @@ static inline void trace_ecall_entry(struct vcpu *v)
 	uint64_t error = v->gpr[REG_A0], sepc = v->t_sepc;
 	uint64_t misfit = ((dt | eid | fid) >> 32) | ((error + 128) >> 8) |
 			  (v->sepc - sepc - 4) | csr_read(CSR_HVIP);
-	struct tv_ring *ring = v->ring;
-	uint64_t hdr, ids, value, h;
+	uint64_t hdr, ids, value;
 
 	if (__builtin_expect(misfit != 0, 0)) {
 		trace_ecall_split(v);
@@ -193,10 +249,8 @@ static inline void trace_ecall_entry(struct vcpu *v)
 	hdr = v->trace_hdr_sbi | ((error << 56) >> 48) | (dt << 32);
 	ids = (eid << 32) | fid;
 	value = eid <= SBI_EXT_0_1_LAST ? 0 : v->gpr[REG_A1];
-	h = tv_ring_ld_relaxed(&ring->head);
-	trace_fill(tv_ring_begin_pos(ring, h), t_exit, hdr, sepc, ids, v->t_args[0],
-	     v->t_args[1], v->gpr[REG_A2], value);
-	tv_ring_end_pos(ring, h);
+	trace_put_fast(v, t_exit, hdr, sepc, ids, v->t_args[0], v->t_args[1],
+		       v->gpr[REG_A2], value);
 }
 
 /* The emulated MMIO access of the exit being handled (its GPA is the
@@ -236,8 +290,7 @@ static inline void trace_mmio_entry(struct vcpu *v)
 	uint64_t t_exit = v->t_exit, dt = csr_read(CSR_TIME) - t_exit;
 	uint64_t sepc = v->t_sepc, step = v->sepc - sepc;
 	uint64_t misfit = (dt >> 32) | csr_read(CSR_HVIP) | (step - v->insn_len);
-	struct tv_ring *ring = v->ring;
-	uint64_t hdr, h;
+	uint64_t hdr;
 
 	if (__builtin_expect(misfit != 0, 0)) {
 		trace_write_visit(v); /* the events */
@@ -248,10 +301,8 @@ static inline void trace_mmio_entry(struct vcpu *v)
 	/* step is 2 (a compressed instruction: TV_V_C) or 4 */
 	hdr = v->trace_hdr_mmio | ((uint64_t)(v->t_vflags | ((step & 2) << 1)) << 8) |
 	      (dt << 32);
-	h = tv_ring_ld_relaxed(&ring->head);
-	trace_fill(tv_ring_begin_pos(ring, h), t_exit, hdr, sepc, v->stval, v->htval,
-		   v->htinst, v->t_info, v->t_value);
-	tv_ring_end_pos(ring, h);
+	trace_put_fast(v, t_exit, hdr, sepc, v->stval, v->htval, v->htinst, v->t_info,
+		       v->t_value);
 }
 
 static inline void trace_irq(struct vcpu *v, uint64_t cause, uint64_t hvip,
