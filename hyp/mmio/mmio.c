@@ -74,7 +74,8 @@ const struct mmio_op *mmio_decode_miss(struct vcpu *v)
  * exit that saved them all (exit.c, vcpu_mmio_exit_all), whose return
  * loads every register. op is the vCPU's own decode (v->mmio_op): read
  * through v after the device's call, it needs no register of its own. */
-static inline bool emulate(struct vcpu *v, struct mmio_device *d, uint64_t gpa)
+static inline __attribute__((always_inline)) bool emulate(struct vcpu *v, struct mmio_device *d,
+							   uint64_t gpa)
 {
 	const struct mmio_op *op = &v->mmio_op;
 	uint64_t off = gpa - d->base;
