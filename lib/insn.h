@@ -62,17 +62,26 @@ int insn_decode_mem(uint32_t insn, struct insn_mem *out);
 /*
  * Sign- or zero-extend a value loaded with the given width (1, 2 or 4
  * bytes) to 64 bits, as the integer loads do (unprivileged spec, "Load and
- * Store Instructions"). Width 8 (or any other width) returns raw unchanged.
+ * Store Instructions"): shift the value to the top and back, over the
+ * bits above it (insn_load_unused_bits()). Width 8 (or any other width)
+ * returns raw unchanged. The hypervisor's MMIO path keeps the shift per
+ * instruction and calls insn_extend_unused().
  */
-static inline uint64_t insn_extend_load(uint64_t raw, unsigned width, int is_signed)
+static inline unsigned insn_load_unused_bits(unsigned width)
 {
-	unsigned unused = 64 - 8 * width; /* the bits above the value */
+	return width == 1 || width == 2 || width == 4 ? 64 - 8 * width : 0;
+}
 
-	if (width != 1 && width != 2 && width != 4)
-		return raw;
+static inline uint64_t insn_extend_unused(uint64_t raw, unsigned unused, int is_signed)
+{
 	if (is_signed)
 		return (uint64_t)((int64_t)(raw << unused) >> unused);
 	return (raw << unused) >> unused;
+}
+
+static inline uint64_t insn_extend_load(uint64_t raw, unsigned width, int is_signed)
+{
+	return insn_extend_unused(raw, insn_load_unused_bits(width), is_signed);
 }
 
 /*

@@ -90,7 +90,7 @@ struct vcpu {
 	/* The exit being traced, written as one record at the entry
 	 * (hyp/trace/trace.h). */
 	uint8_t t_open;		/* an exit is noted and not written yet */
-	uint8_t t_mmio;		/* t_value/t_info/t_dev hold its MMIO access */
+	uint8_t t_mmio;		/* t_value/t_info/t_vflags hold its MMIO access */
 	uint8_t t_vflags;	/* MMIO: TV_V_STORE and the device id (TV_V_DEV) */
 	uint64_t t_exit;	/* time of the exit */
 	uint64_t t_sepc;	/* the guest PC of the exit */

@@ -56,7 +56,7 @@ const struct mmio_op *mmio_decode_miss(struct vcpu *v)
 		.width = m.width,
 		.reg = m.reg,
 		.callee = !m.is_fp && ((VCPU_CALLEE_REGS >> m.reg) & 1),
-		.shift = (uint8_t)(64 - 8 * m.width),
+		.shift = (uint8_t)insn_load_unused_bits(m.width),
 		.sign = m.is_signed,
 		.len = m.len,
 		.vflags = m.is_store ? TV_V_STORE : 0,
@@ -96,8 +96,7 @@ static inline __attribute__((always_inline)) bool emulate(struct vcpu *v, struct
 		if (!r.ok)
 			return false;
 		op = &v->mmio_op;
-		val = op->sign ? (uint64_t)((int64_t)(r.value << op->shift) >> op->shift)
-			       : (r.value << op->shift) >> op->shift;
+		val = insn_extend_unused(r.value, op->shift, op->sign);
 		if (op->reg)
 			v->gpr[op->reg] = val;
 	}

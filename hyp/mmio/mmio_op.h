@@ -24,10 +24,9 @@ struct mmio_op {
 	uint8_t width;	  /* 1, 2, 4 or 8 bytes */
 	uint8_t reg;	  /* rd of a load, rs2 of a store */
 	uint8_t callee;	  /* reg is gp or one of s0-s11 (trap.S saves them) */
-	uint8_t shift;	  /* 64 - 8 * width: a load's value is extended by a
-			   * shift left and back (the integer loads'
-			   * sign or zero extension, "Load and Store
-			   * Instructions") */
+	uint8_t shift;	  /* the bits above a load's value (64 - 8 * width,
+			   * 0 for 8 bytes): extended by a shift left and
+			   * back (lib/insn.h, insn_extend_unused()) */
 	uint8_t sign;	  /* LB/LH/LW/LD: arithmetic shift back */
 	uint8_t len;	  /* its length, 2 or 4 bytes, by its bits */
 	uint8_t vflags;	  /* TV_V_STORE for the trace's MMIO visit */
