@@ -130,7 +130,7 @@ void trace_write(struct vcpu *v, unsigned kind, unsigned flags, uint64_t a0,
 
 void trace_write_entry(struct vcpu *v)
 {
-	trace_write(v, TV_KIND_ENTRY, 0, v->sepc, csr_read(CSR_HVIP), 0, 0, 0, 0);
+	trace_write(v, TV_KIND_ENTRY, 0, v->sepc, trace_hvip(), 0, 0, 0, 0);
 }
 
 /* The noted exit as version 1's EXIT event (at its own time), and its
@@ -175,7 +175,7 @@ static void write_mmio_visit(struct vcpu *v)
 {
 	uint64_t t_exit = v->t_exit, dt = csr_read(CSR_TIME) - t_exit;
 	uint64_t t_sepc = v->t_sepc, step = v->sepc - t_sepc;
-	uint64_t misfit = (dt >> 32) | csr_read(CSR_HVIP) | (step - v->insn_len);
+	uint64_t misfit = (dt >> 32) | trace_hvip() | (step - v->insn_len);
 	unsigned flags = (v->insn_valid ? TV_F_INSN : 0) | (step == 2 ? TV_V_C : 0) |
 			 v->t_vflags;
 
@@ -247,15 +247,6 @@ static inline void check_watermark(struct vcpu *v)
 		trace_check_watermark(v);
 }
 
-/* The events of an SBI call whose visit does not fit one record, and the
- * watermark check after them. */
-static __attribute__((noinline)) void sbi_split_checked(struct vcpu *v,
-							 const uint64_t args[3])
-{
-	write_sbi_split(v, args);
-	check_watermark(v);
-}
-
 /*
  * An SBI call returned and the guest is entered after it: an SBI visit
  * when the ids fit 32 bits, the error fits a byte (every SBI error code
@@ -272,7 +263,7 @@ void trace_write_sbi_entry(struct vcpu *v, uint64_t sepc, const uint64_t args[3]
 	uint64_t eid = v->gpr[REG_A7], fid = v->gpr[REG_A6];
 	uint64_t error = v->gpr[REG_A0];
 	uint64_t misfit = ((dt | eid | fid) >> 32) | ((error + 128) >> 8) |
-			  (v->sepc - sepc - 4) | csr_read(CSR_HVIP);
+			  (v->sepc - sepc - 4) | trace_hvip();
 
 	if (misfit != 0 || !v->t_open || !trace_fold_sbi) {
 		write_sbi_split(v, args);
@@ -284,13 +275,15 @@ void trace_write_sbi_entry(struct vcpu *v, uint64_t sepc, const uint64_t args[3]
 	    eid <= SBI_EXT_0_1_LAST ? 0 : v->gpr[REG_A1]);
 }
 
-/* trace_ecall_entry() (trace.h) when the visit does not fit one record:
- * the events, a0 and a1 those noted at the exit. */
-void trace_ecall_split(struct vcpu *v)
+/* trace_ecall_entry() (trace.h) when its one-word test failed: the
+ * general writer decides (an hvip with no VS-level bit still fits, see
+ * trace_hvip()), a0 and a1 those noted at the exit. */
+void trace_ecall_general(struct vcpu *v)
 {
 	uint64_t args[3] = { v->t_args[0], v->t_args[1], v->gpr[REG_A2] };
 
-	sbi_split_checked(v, args);
+	trace_write_sbi_entry(v, v->t_sepc, args);
+	check_watermark(v);
 }
 
 /* A trace-control change, recorded whatever the filter and the switch

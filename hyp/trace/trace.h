@@ -45,11 +45,27 @@ extern uint64_t trace_watermark_fill;
  * visit that kind too. Recomputed with trace_on[]. */
 extern uint8_t trace_fold_exit, trace_fold_sbi, trace_fold_mmio;
 
+/*
+ * What the trace records as hvip: the VS-level interrupts it asserts,
+ * VSSIP, VSTIP and VSEIP, its only writable bits ("Bits of hvip that are
+ * not writable are read-only zeros", "Hypervisor Interrupt (hvip, hip,
+ * and hie) Registers"). QEMU 10 reads STIP there too while the
+ * hypervisor's own timer is pending (docs/platforms.md); the trace keeps
+ * it out, so an entry or injection reads the same on every platform and
+ * such an entry still fits one record. The fast paths test the CSR
+ * whole and leave anything nonzero to the general writers, which mask.
+ */
+#define TRACE_HVIP_BITS (MIP_VSSIP | MIP_VSTIP | MIP_VSEIP)
+static inline uint64_t trace_hvip(void)
+{
+	return csr_read(CSR_HVIP) & TRACE_HVIP_BITS;
+}
+
 /* Out-of-line writers behind the hooks. */
 void trace_write_entry(struct vcpu *v);
 void trace_write_visit(struct vcpu *v);
 void trace_write_sbi_entry(struct vcpu *v, uint64_t sepc, const uint64_t args[3]);
-void trace_ecall_split(struct vcpu *v);
+void trace_ecall_general(struct vcpu *v);
 void trace_flush_exit(struct vcpu *v);
 void trace_write(struct vcpu *v, unsigned kind, unsigned flags, uint64_t a0,
 		 uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5);
@@ -185,7 +201,7 @@ static inline void trace_put_fast(struct vcpu *v, uint64_t time, uint64_t hdr,
 static inline uint64_t trace_exit_visit_hdr(struct vcpu *v, uint64_t *arg5)
 {
 	uint64_t dt = csr_read(CSR_TIME) - v->t_exit;
-	uint64_t step = v->sepc - v->t_sepc, hvip = csr_read(CSR_HVIP);
+	uint64_t step = v->sepc - v->t_sepc, hvip = trace_hvip();
 	uint64_t insn = v->insn_valid;
 	uint64_t flags = insn | (hvip ? TV_V_HVIP : 0) | TV_V_PC_FLAGS(step);
 
@@ -241,7 +257,7 @@ static inline void trace_ecall_entry(struct vcpu *v)
 	uint64_t hdr, ids, value;
 
 	if (__builtin_expect(misfit != 0, 0)) {
-		trace_ecall_split(v);
+		trace_ecall_general(v);
 		return;
 	}
 	v->t_open = 0;
@@ -309,7 +325,7 @@ static inline void trace_irq(struct vcpu *v, uint64_t cause, uint64_t hvip,
 			     bool raised)
 {
 	if (TRACE_ON(TV_KIND_IRQ))
-		trace_write(v, TV_KIND_IRQ, 0, cause, hvip, raised, 0, 0, 0);
+		trace_write(v, TV_KIND_IRQ, 0, cause, hvip & TRACE_HVIP_BITS, raised, 0, 0, 0);
 }
 
 static inline void trace_exc(struct vcpu *v, uint64_t cause, uint64_t tval,

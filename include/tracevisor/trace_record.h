@@ -40,7 +40,8 @@ enum tv_kind {
 	 * TV_F_INSN says whether insn is valid. */
 	TV_KIND_EXIT = 1,
 	/* VM entry, recorded just before sret into the guest:
-	 * pc (the guest PC about to run), hvip (interrupts being injected). */
+	 * pc (the guest PC about to run), hvip (interrupts being injected:
+	 * its VS-level bits VSSIP, VSTIP and VSEIP; IRQ's hvip too). */
 	TV_KIND_ENTRY = 2,
 	/* SBI call handled for the guest:
 	 * (eid << 32) | fid, a0, a1, a2, error, value. */
