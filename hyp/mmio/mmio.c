@@ -95,7 +95,6 @@ static inline __attribute__((always_inline)) bool emulate(struct vcpu *v, struct
 		struct mmio_read r = d->read(d, v, off, op->width);
 		if (!r.ok)
 			return false;
-		op = &v->mmio_op;
 		val = insn_extend_unused(r.value, op->shift, op->sign);
 		if (op->reg)
 			v->gpr[op->reg] = val;

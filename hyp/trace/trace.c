@@ -165,28 +165,23 @@ static __attribute__((noinline)) void write_split(struct vcpu *v)
 
 /*
  * The entry after an emulated MMIO access noted for the visit (v->t_mmio,
- * trace_mmio()): one MMIO visit when nothing is pending in hvip, the exit
- * lasted less than 2^32 ticks and the guest resumes right after the
- * instruction (trace_record.h, TV_VISIT_MMIO); else the events. The
- * noting already checked the filter (a change of it flushes the noted
- * exit first) and the device id.
+ * trace_mmio()): one MMIO visit when it fits one record (trace.h,
+ * trace_mmio_visit_fits()); else the events. The noting already checked
+ * the filter (a change of it flushes the noted exit first); every
+ * device id fits (hyp/core/vm.c).
  */
 static void write_mmio_visit(struct vcpu *v)
 {
-	uint64_t t_exit = v->t_exit, dt = csr_read(CSR_TIME) - t_exit;
-	uint64_t t_sepc = v->t_sepc, step = v->sepc - t_sepc;
-	uint64_t misfit = (dt >> 32) | trace_hvip() | (step - v->insn_len);
-	unsigned flags = (v->insn_valid ? TV_F_INSN : 0) | (step == 2 ? TV_V_C : 0) |
-			 v->t_vflags;
+	uint64_t hdr;
 
-	if (misfit != 0) {
+	if (!trace_mmio_visit_fits(v, trace_hvip(), &hdr)) {
 		write_split(v);
 		return;
 	}
 	v->t_open = 0;
 	v->t_mmio = 0;
-	put(v, t_exit, v->trace_hdr | TV_REC_HDR(TV_VISIT_MMIO, flags, 0, 0, dt), t_sepc,
-	    v->stval, v->htval, v->htinst, v->t_info, v->t_value);
+	put(v, v->t_exit, hdr, v->t_sepc, v->stval, v->htval, v->htinst, v->t_info,
+	    v->t_value);
 }
 
 /*
@@ -203,9 +198,9 @@ void trace_write_visit(struct vcpu *v)
 		write_mmio_visit(v);
 		return;
 	}
-	uint64_t arg5, hdr = trace_exit_visit_hdr(v, &arg5);
+	uint64_t hdr, arg5;
 
-	if (hdr == 0 || !trace_fold_exit) {
+	if (!trace_exit_visit_fits(v, &hdr, &arg5) || !trace_fold_exit) {
 		write_split(v);
 		return;
 	}
@@ -249,30 +244,20 @@ static inline void check_watermark(struct vcpu *v)
 
 /*
  * An SBI call returned and the guest is entered after it: an SBI visit
- * when the ids fit 32 bits, the error fits a byte (every SBI error code
- * does), the guest resumes after the ecall with nothing pending in hvip
- * and the call took less than 2^32 ticks; else the events. Every
- * condition is folded into one word tested once. The visit has no room
- * for stval, htval and htinst: an ecall leaves them zero (the privileged
- * spec; hyp/arch/trap.S records them so, tv.validate checks a platform
- * does).
+ * when it fits one record (trace.h, trace_sbi_visit_fits()), its exit is
+ * still noted and the filter keeps SBI records; else the events.
  */
 void trace_write_sbi_entry(struct vcpu *v, uint64_t sepc, const uint64_t args[3])
 {
-	uint64_t now = csr_read(CSR_TIME), dt = now - v->t_exit;
-	uint64_t eid = v->gpr[REG_A7], fid = v->gpr[REG_A6];
-	uint64_t error = v->gpr[REG_A0];
-	uint64_t misfit = ((dt | eid | fid) >> 32) | ((error + 128) >> 8) |
-			  (v->sepc - sepc - 4) | trace_hvip();
+	uint64_t hdr;
 
-	if (misfit != 0 || !v->t_open || !trace_fold_sbi) {
+	if (!trace_sbi_visit_fits(v, sepc, trace_hvip(), &hdr) || !v->t_open || !trace_fold_sbi) {
 		write_sbi_split(v, args);
 		return;
 	}
 	v->t_open = 0;
-	put(v, v->t_exit, v->trace_hdr | TV_REC_HDR(TV_VISIT_SBI, error, 0, 0, dt),
-	    sepc, (eid << 32) | fid, args[0], args[1], args[2],
-	    eid <= SBI_EXT_0_1_LAST ? 0 : v->gpr[REG_A1]);
+	put(v, v->t_exit, hdr, sepc, trace_sbi_ids(v), args[0], args[1], args[2],
+	    trace_sbi_value(v));
 }
 
 /* trace_ecall_entry() (trace.h) when its one-word test failed: the

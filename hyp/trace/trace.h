@@ -52,8 +52,9 @@ extern uint8_t trace_fold_exit, trace_fold_sbi, trace_fold_mmio;
  * and hie) Registers"). QEMU 10 reads STIP there too while the
  * hypervisor's own timer is pending (docs/platforms.md); the trace keeps
  * it out, so an entry or injection reads the same on every platform and
- * such an entry still fits one record. The fast paths test the CSR
- * whole and leave anything nonzero to the general writers, which mask.
+ * such an entry still fits one record. The SBI and MMIO fast paths test
+ * the CSR whole and leave anything nonzero to the general writers,
+ * which mask.
  */
 #define TRACE_HVIP_BITS (MIP_VSSIP | MIP_VSTIP | MIP_VSEIP)
 static inline uint64_t trace_hvip(void)
@@ -191,14 +192,14 @@ static inline void trace_put_fast(struct vcpu *v, uint64_t time, uint64_t hdr,
 }
 
 /*
- * The header word of the exit visit (TV_VISIT_EXIT) of the noted exit
- * ending now, and its last argument: the exit's instruction, or the
- * entry's hvip (TV_V_HVIP) for an exit without one; 0 when the visit
- * does not fit one record (the exit lasted 2^32 ticks or more, the guest
+ * Whether the exit visit (TV_VISIT_EXIT) of the noted exit ending now
+ * fits one record, and if so its header word and last argument: the
+ * exit's instruction, or the entry's hvip (TV_V_HVIP) for an exit
+ * without one. It does not fit (the exit lasted 2^32 ticks or more, the guest
  * resumes elsewhere than 0, 2 or 4 bytes on, or an exit with an
  * instruction has an interrupt pending at its entry).
  */
-static inline uint64_t trace_exit_visit_hdr(struct vcpu *v, uint64_t *arg5)
+static inline bool trace_exit_visit_fits(struct vcpu *v, uint64_t *hdr, uint64_t *arg5)
 {
 	uint64_t dt = csr_read(CSR_TIME) - v->t_exit;
 	uint64_t step = v->sepc - v->t_sepc, hvip = trace_hvip();
@@ -206,9 +207,10 @@ static inline uint64_t trace_exit_visit_hdr(struct vcpu *v, uint64_t *arg5)
 	uint64_t flags = insn | (hvip ? TV_V_HVIP : 0) | TV_V_PC_FLAGS(step);
 
 	if ((dt >> 32) | (step & 1) | (step > 4) | (insn & (hvip != 0)))
-		return 0;
+		return false;
 	*arg5 = insn ? v->insn : hvip;
-	return v->trace_hdr | TV_REC_HDR(TV_VISIT_EXIT, flags, 0, 0, dt);
+	*hdr = v->trace_hdr | TV_REC_HDR(TV_VISIT_EXIT, flags, 0, 0, dt);
+	return true;
 }
 
 /* The entry after any other exit (hyp/core/exit.c): its exit visit
@@ -223,8 +225,7 @@ static inline void trace_exit_entry(struct vcpu *v)
 		trace_entry(v);
 		return;
 	}
-	hdr = trace_exit_visit_hdr(v, &arg5);
-	if (__builtin_expect(hdr == 0, 0)) {
+	if (__builtin_expect(!trace_exit_visit_fits(v, &hdr, &arg5), 0)) {
 		trace_write_visit(v); /* the events */
 		return;
 	}
@@ -234,39 +235,63 @@ static inline void trace_exit_entry(struct vcpu *v)
 }
 
 /*
+ * Whether the SBI visit (TV_VISIT_SBI) of the noted ecall exited at sepc
+ * and entered now fits one record, and if so its header word:
+ * the ids must fit 32 bits, the error a byte (every SBI error code
+ * does), the guest resume after the ecall with nothing pending in hvip
+ * (what the caller read of it) and the call take less than 2^32 ticks;
+ * every condition folded into one word tested once. The visit has no
+ * room for stval, htval and htinst: an ecall leaves them zero (the
+ * privileged spec; hyp/arch/trap.S records them so, tv.validate checks
+ * a platform does).
+ */
+static inline bool trace_sbi_visit_fits(struct vcpu *v, uint64_t sepc, uint64_t hvip,
+					uint64_t *hdr)
+{
+	uint64_t dt = csr_read(CSR_TIME) - v->t_exit;
+	uint64_t eid = v->gpr[REG_A7], fid = v->gpr[REG_A6], error = v->gpr[REG_A0];
+
+	if (((dt | eid | fid) >> 32) | ((error + 128) >> 8) | (v->sepc - sepc - 4) | hvip)
+		return false;
+	/* -128 <= error < 128: its low byte is the int8_t of the flags */
+	*hdr = v->trace_hdr_sbi | ((error << 56) >> 48) | (dt << 32);
+	return true;
+}
+
+/* The SBI visit's ids word and value (a legacy call returns none). */
+static inline uint64_t trace_sbi_ids(const struct vcpu *v)
+{
+	return (v->gpr[REG_A7] << 32) | v->gpr[REG_A6];
+}
+static inline uint64_t trace_sbi_value(const struct vcpu *v)
+{
+	return v->gpr[REG_A7] <= SBI_EXT_0_1_LAST ? 0 : v->gpr[REG_A1];
+}
+
+/*
  * The same after trace_ecall_exit(), on the path of every traced SBI
  * call of a vCPU whose v->trace_ecall is set: the SBI visit is not
  * filtered out, the ring overwrites and no watermark is set (else the
  * ecall takes exit_traced(), which handles those). The SBI call leaves
  * a2 as it was (only a0 and a1 return values, "Binary Encoding"), so a2
- * is read now. The fit conditions of trace_write_sbi_entry() are one
- * word tested once; the exit is still noted unless the call flushed it,
- * which also made its t_exit unfit (trace_flush_exit()). Then the header
- * is the vcpu's own SBI-visit header word with the error byte and dt put
- * in (both known to fit), and the record is eight stores and the
- * publish. Inline in hyp/core/ecall.c: after a call answered directly
+ * is read now. The fit test and header are trace_sbi_visit_fits()'s, the
+ * general writer's too (with hvip whole here); the exit is still noted
+ * unless the call flushed it, which also made its t_exit unfit
+ * (trace_flush_exit()). The record is eight stores and the publish.
+ * Inline in hyp/core/ecall.c: after a call answered directly
  * (sbi_ecall.h) the compiler knows what it wrote.
  */
 static inline void trace_ecall_entry(struct vcpu *v)
 {
-	uint64_t t_exit = v->t_exit, dt = csr_read(CSR_TIME) - t_exit;
-	uint64_t eid = v->gpr[REG_A7], fid = v->gpr[REG_A6];
-	uint64_t error = v->gpr[REG_A0], sepc = v->t_sepc;
-	uint64_t misfit = ((dt | eid | fid) >> 32) | ((error + 128) >> 8) |
-			  (v->sepc - sepc - 4) | csr_read(CSR_HVIP);
-	uint64_t hdr, ids, value;
+	uint64_t sepc = v->t_sepc, hdr; /* (loaded once: the byte store below may alias) */
 
-	if (__builtin_expect(misfit != 0, 0)) {
+	if (__builtin_expect(!trace_sbi_visit_fits(v, sepc, csr_read(CSR_HVIP), &hdr), 0)) {
 		trace_ecall_general(v);
 		return;
 	}
 	v->t_open = 0;
-	/* -128 <= error < 128: its low byte is the int8_t of the flags */
-	hdr = v->trace_hdr_sbi | ((error << 56) >> 48) | (dt << 32);
-	ids = (eid << 32) | fid;
-	value = eid <= SBI_EXT_0_1_LAST ? 0 : v->gpr[REG_A1];
-	trace_put_fast(v, t_exit, hdr, sepc, ids, v->t_args[0], v->t_args[1],
-		       v->gpr[REG_A2], value);
+	trace_put_fast(v, v->t_exit, hdr, sepc, trace_sbi_ids(v), v->t_args[0],
+		       v->t_args[1], v->gpr[REG_A2], trace_sbi_value(v));
 }
 
 /* The emulated MMIO access of the exit being handled (its GPA is the
@@ -289,36 +314,50 @@ static inline void trace_mmio(struct vcpu *v, const struct mmio_op *op, uint64_t
 }
 
 /*
+ * Whether the MMIO visit (TV_VISIT_MMIO) of the noted exit and its
+ * access ending now fits one record, and if so its header word:
+ * nothing pending in hvip (what the caller read of it), the exit lasted
+ * less than 2^32 ticks and the guest resumes right after the
+ * instruction, tested as one word. An access is noted only with its
+ * instruction (TV_F_INSN, in trace_hdr_mmio).
+ */
+static inline bool trace_mmio_visit_fits(struct vcpu *v, uint64_t hvip, uint64_t *hdr)
+{
+	uint64_t dt = csr_read(CSR_TIME) - v->t_exit, step = v->sepc - v->t_sepc;
+
+	if ((dt >> 32) | hvip | (step - v->insn_len))
+		return false;
+	/* step is 2 (a compressed instruction: TV_V_C) or 4 */
+	*hdr = v->trace_hdr_mmio | ((uint64_t)(v->t_vflags | ((step & 2) << 1)) << 8) |
+	       (dt << 32);
+	return true;
+}
+
+/*
  * The entry after an emulated MMIO access (hyp/core/exit.c). An access
  * noted for the visit, into an overwriting ring with no watermark to
  * check (v->trace_mmio_fast), is written here, inline: one MMIO visit
  * when nothing is pending in hvip, the exit lasted less than 2^32 ticks
  * and the guest resumes right after the instruction (trace_record.h,
- * TV_VISIT_MMIO), the conditions tested as one word. Anything else goes
- * the general way (trace_entry()).
+ * TV_VISIT_MMIO; trace_mmio_visit_fits(), with hvip whole). Anything else
+ * goes the general way.
  */
 static inline void trace_mmio_entry(struct vcpu *v)
 {
+	uint64_t hdr;
+
 	if (!(v->t_mmio & v->trace_mmio_fast)) {
 		trace_entry(v);
 		return;
 	}
-	uint64_t t_exit = v->t_exit, dt = csr_read(CSR_TIME) - t_exit;
-	uint64_t sepc = v->t_sepc, step = v->sepc - sepc;
-	uint64_t misfit = (dt >> 32) | csr_read(CSR_HVIP) | (step - v->insn_len);
-	uint64_t hdr;
-
-	if (__builtin_expect(misfit != 0, 0)) {
-		trace_write_visit(v); /* the events */
+	if (__builtin_expect(!trace_mmio_visit_fits(v, csr_read(CSR_HVIP), &hdr), 0)) {
+		trace_write_visit(v); /* the general writer decides */
 		return;
 	}
 	v->t_open = 0;
 	v->t_mmio = 0;
-	/* step is 2 (a compressed instruction: TV_V_C) or 4 */
-	hdr = v->trace_hdr_mmio | ((uint64_t)(v->t_vflags | ((step & 2) << 1)) << 8) |
-	      (dt << 32);
-	trace_put_fast(v, t_exit, hdr, sepc, v->stval, v->htval, v->htinst, v->t_info,
-		       v->t_value);
+	trace_put_fast(v, v->t_exit, hdr, v->t_sepc, v->stval, v->htval, v->htinst,
+		       v->t_info, v->t_value);
 }
 
 static inline void trace_irq(struct vcpu *v, uint64_t cause, uint64_t hvip,
