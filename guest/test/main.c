@@ -22,7 +22,7 @@ static const struct {
 	{ "SBI legacy console", step_legacy_console },
 	{ "UART registers and output", step_uart },
 	{ "MMIO loads/stores of every width", step_mmio_widths },
-	{ "VS-stage page fault handled by the guest", step_vs_page_fault },
+	{ "page faults: guest RAM first touched, VS-stage handled by the guest", step_vs_page_fault },
 	{ "illegal instruction, ebreak, virtual instruction", step_guest_exceptions },
 	{ "timer through SBI set_timer", step_sbi_timer },
 	{ "WFI", step_wfi },

@@ -291,9 +291,33 @@ bool step_mmio_registers(void)
 	return ok;
 }
 
+/*
+ * Page faults of both stages. First the G-stage's own: guest RAM the
+ * guest never touched reads zero, whatever the host memory behind it held
+ * before (tests/system/test_guest.sh loads a pattern there), and its first
+ * touch is one exit, in which the hypervisor zeroes that 2 MiB block
+ * (hyp/core/vm.c); the next access to the block is none. The block is
+ * the one the VS-stage fault below maps, which then takes no exit.
+ */
 bool step_vs_page_fault(void)
 {
 	bool ok = true;
+	volatile uint64_t *fresh = (volatile uint64_t *)(guest_ram_base + guest_ram_size / 2);
+	uint64_t t0 = exits_now();
+	uint64_t w0 = fresh[0x10 / 8];
+	uint64_t t1 = exits_now();
+	uint64_t w1 = fresh[((2UL << 20) - 8) / 8]; /* the block's last word */
+	uint64_t t2 = exits_now();
+	CHECK(w0 == 0 && w1 == 0, "untouched guest RAM reads %#lx and %#lx, want 0",
+	      (unsigned long)w0, (unsigned long)w1);
+	CHECK(t1 - t0 == 2, "its first touch caused %lu exits, want 1",
+	      (unsigned long)(t1 - t0 - 1));
+	CHECK(t2 - t1 == 1, "the second access caused %lu exits, want none",
+	      (unsigned long)(t2 - t1 - 1));
+	printf("    untouched guest RAM at %#lx reads %#lx and %#lx: first touch %lu exit(s), "
+	       "then %lu\n", (unsigned long)(uintptr_t)fresh, (unsigned long)w0, (unsigned long)w1,
+	       (unsigned long)(t1 - t0 - 1), (unsigned long)(t2 - t1 - 1));
+
 	volatile uint64_t *p = (volatile uint64_t *)(GVA_DEMAND + 0x10);
 	uint64_t e0 = exits_now();
 	expect_trap(0);

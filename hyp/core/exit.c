@@ -131,11 +131,15 @@ static void handle_virtual_instruction(struct vcpu *v)
 	not_wfi(v, insn, raw);
 }
 
-/* Instruction guest-page fault: nothing is mapped where the guest tried to
- * execute (or it is an MMIO hole): an instruction access fault for it. */
+/* Instruction guest-page fault: the first touch of a block of guest RAM
+ * (vm.c makes it ready and the guest fetches again), else nothing is
+ * mapped where the guest tried to execute (or it is an MMIO hole): an
+ * instruction access fault for it. The faulting guest-physical address is
+ * htval << 2 with stval's low two bits ("Hypervisor Trap Value Register"). */
 static void handle_fetch_guest_page_fault(struct vcpu *v)
 {
-	inject_exception(v, EXC_INST_ACCESS, v->stval);
+	if (!vm_ram_fault(v->vm, (v->htval << 2) | (v->stval & 3)))
+		inject_exception(v, EXC_INST_ACCESS, v->stval);
 }
 
 /* Exceptions that belong to the guest and reached HS-mode because they are
@@ -345,6 +349,9 @@ void vcpu_stop_code(struct vcpu *v, int why, uint64_t detail, bool failure, unsi
 	hyp_log("%sguest stopped (%s, reason %llu) after %llu exits\n", vm->prefix,
 		stop_text(why), (unsigned long long)detail, (unsigned long long)v->exits);
 	report_idle_wakeups(vm);
+	hyp_log("%sguest RAM: %u of %llu 2 MiB blocks touched (each zeroed or loaded at its "
+		"first touch, the others never)\n", vm->prefix, vm->ram_blocks_ready,
+		(unsigned long long)(ALIGN_UP(vm->ram_size, GUEST_RAM_ALIGN) / GUEST_RAM_ALIGN));
 	bool last = vm_stopped(vm, failure);
 	if (all && vm_count() > 1) {
 		if (why != TV_STOP_CONSOLE)

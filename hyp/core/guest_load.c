@@ -188,7 +188,7 @@ static void load_builtin(struct vm *vm)
 	size_t image = (size_t)(g->end - g->start);
 	if (image + GUEST_FDT_MAX > vm->ram_size)
 		hyp_panic("guest image (%zu bytes) does not fit in guest RAM", image);
-	memcpy(vm_gpa_to_hva(vm, vm->ram_gpa, image), g->start, image);
+	vm_copy_in(vm, vm->ram_gpa, g->start, image);
 	hyp_log("VM %u: %s guest, %zu bytes\n", vm->id, g->name, image);
 	vm->entry_gpa = vm->ram_gpa;
 }
@@ -202,8 +202,9 @@ static void perm_text(char out[4], uint32_t flags)
 }
 
 /* An image from host memory: what goes where, checked as a whole before
- * anything is copied, then copied. Guest RAM is already zero, which makes
- * each ELF segment's memory beyond its file bytes (its .bss) zero. */
+ * anything is copied, then copied. Guest RAM reads as zero where nothing
+ * is copied (vm.c), which makes each ELF segment's memory beyond its file
+ * bytes (its .bss) zero. */
 static void load_image(struct vm *vm)
 {
 	const struct image_src is = image_of(vm);
@@ -276,8 +277,7 @@ static void load_image(struct vm *vm)
 			const struct bi_segment *s = &elf.seg[i];
 			char perm[4];
 			perm_text(perm, s->flags);
-			mem_copy_fast(vm_gpa_to_hva(vm, s->paddr, s->memsz), src + s->offset,
-				      s->filesz);
+			vm_copy_in(vm, s->paddr, src + s->offset, s->filesz);
 			hyp_log("VM %u:   ELF segment %u: GPA %#llx-%#llx %s, %#llx bytes from "
 				"the file\n", vm->id, s->index, (unsigned long long)s->paddr,
 				(unsigned long long)(s->paddr + s->memsz - 1), perm,
@@ -288,14 +288,13 @@ static void load_image(struct vm *vm)
 				"address %#llx\n", vm->id, (unsigned long long)elf.entry,
 				(unsigned long long)elf.entry_paddr);
 	} else {
-		mem_copy_fast(vm_gpa_to_hva(vm, r[0].base, len), src, len);
+		vm_copy_in(vm, r[0].base, src, len);
 		hyp_log("VM %u:   %s at GPA %#llx-%#llx\n", vm->id, r[0].what,
 			(unsigned long long)r[0].base,
 			(unsigned long long)(r[0].base + r[0].size - 1));
 	}
 	if (isize) {
-		mem_copy_fast(vm_gpa_to_hva(vm, vm->initrd_gpa, isize),
-			      (const void *)(uintptr_t)is.istart, isize);
+		vm_copy_in(vm, vm->initrd_gpa, (const void *)(uintptr_t)is.istart, isize);
 		hyp_log("VM %u: initramfs %llu bytes at GPA %#llx (from %s)\n", vm->id,
 			(unsigned long long)isize, (unsigned long long)vm->initrd_gpa,
 			initrd_source());

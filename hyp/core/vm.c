@@ -89,8 +89,9 @@ static void setup_gstage(struct vm *vm)
 			  (unsigned long long)(vm->ram_gpa + vm->ram_size - 1),
 			  mode == HGATP_MODE_SV39X4 ? "Sv39x4" : "Sv48x4",
 			  (unsigned long long)limit);
-	int err = gstage_map(&vm->gstage, vm->ram_gpa, vm->ram_hpa, vm->ram_size,
-			     GSTAGE_RWX);
+	/* zeroed on first touch (ram_make_ready()) */
+	int err = gstage_map_deferred(&vm->gstage, vm->ram_gpa, vm->ram_hpa, vm->ram_size,
+				      GSTAGE_RWX);
 	if (err != GSTAGE_OK)
 		hyp_panic("cannot map guest RAM in the G-stage (error %d)", err);
 	gstage_for_each_leaf(&vm->gstage, check_leaf, NULL);
@@ -154,7 +155,6 @@ void vm_create(struct vm *vm, unsigned id, uint64_t ram_size)
 	if (!vm->ram_hpa)
 		hyp_panic("no free RAM for %llu MiB of guest RAM (tv.guest_mem)",
 			  (unsigned long long)(ram_size >> 20));
-	mem_zero_fast((void *)(uintptr_t)vm->ram_hpa, ram_size);
 	hyp_log("VM %u: guest RAM GPA %#llx-%#llx at host %#llx\n", id,
 		(unsigned long long)vm->ram_gpa,
 		(unsigned long long)(vm->ram_gpa + ram_size - 1),
@@ -180,12 +180,95 @@ void vm_create(struct vm *vm, unsigned id, uint64_t ram_size)
 	vm_build_fdt(vm);
 }
 
-void *vm_gpa_to_hva(const struct vm *vm, uint64_t gpa, uint64_t len)
+/*
+ * Guest RAM is zeroed on first touch, 2 MiB at a time: its G-stage leaves
+ * start deferred (gstage.h), and the first access to one, by the guest (a
+ * guest-page fault, vm_ram_fault()) or by the hypervisor (vm_gpa_to_hva()),
+ * zeroes its block and makes it valid. The guest sees zeroed RAM as
+ * before, but a boot pays only for the RAM it uses (a Linux guest touches
+ * a fraction of its 256 MiB before userspace). Under the VM's lock: two
+ * vCPUs touching one block at once zero it once, before either writes.
+ */
+static void ram_make_ready(struct vm *vm, uint64_t *pte, uint64_t size)
 {
-	if (gpa < vm->ram_gpa || len > vm->ram_size ||
-	    gpa - vm->ram_gpa > vm->ram_size - len)
+	spin_lock(&vm->ram_lock);
+	if (!(*pte & PTE_V)) {
+		mem_zero_fast((void *)(uintptr_t)gstage_leaf_hpa(*pte), size);
+		gstage_leaf_commit(pte);
+		vm->ram_blocks_ready++;
+	}
+	spin_unlock(&vm->ram_lock);
+}
+
+/* Guest RAM's block at gpa, ready; false when gpa is not guest RAM. */
+static bool ram_ready(struct vm *vm, uint64_t gpa)
+{
+	uint64_t size;
+	uint64_t *pte = gstage_leaf(&vm->gstage, gpa, &size);
+
+	if (!pte)
+		return false;
+	if (!gstage_leaf_valid(pte))
+		ram_make_ready(vm, pte, size);
+	return true;
+}
+
+bool vm_ram_fault(struct vm *vm, uint64_t gpa)
+{
+	if (!vm_gpa_in_ram(vm, gpa, 1) || !ram_ready(vm, gpa))
+		return false;
+	/* HFENCE.GVMA for this address in this VMID: this hart may hold the
+	 * invalid entry ("Hypervisor Memory-Management Fence Instructions";
+	 * without Svvptc, a valid PTE need not be seen until a fence) */
+	__asm__ volatile(".insn r 0x73, 0, 0x31, x0, %0, %1" /* hfence.gvma gpa>>2, vmid */
+			 ::"r"(gpa >> 2), "r"((uint64_t)vm->vmid)
+			 : "memory");
+	return true;
+}
+
+bool vm_gpa_in_ram(const struct vm *vm, uint64_t gpa, uint64_t len)
+{
+	return gpa >= vm->ram_gpa && len <= vm->ram_size &&
+	       gpa - vm->ram_gpa <= vm->ram_size - len;
+}
+
+/* Each block of guest RAM in [gpa, end) ready; those the caller is about
+ * to fill whole (fill: a boot-time copy, before any vCPU of the VM runs)
+ * become valid without being zeroed first. */
+static void ram_ready_range(struct vm *vm, uint64_t gpa, uint64_t end, bool fill)
+{
+	uint64_t b = gpa, size;
+
+	while (b < end) {
+		uint64_t *pte = gstage_leaf(&vm->gstage, b, &size);
+		if (!pte)
+			return; /* not guest RAM: the callers check it is */
+		uint64_t start = ALIGN_DOWN(b, size);
+		if (fill && !gstage_leaf_valid(pte) && start >= gpa && end - start >= size) {
+			gstage_leaf_commit(pte);
+			vm->ram_blocks_ready++;
+		} else {
+			ram_ready(vm, b);
+		}
+		b = start + size;
+	}
+}
+
+void *vm_gpa_to_hva(struct vm *vm, uint64_t gpa, uint64_t len)
+{
+	if (!vm_gpa_in_ram(vm, gpa, len))
 		return NULL;
+	ram_ready_range(vm, gpa, gpa + len, false);
 	return (void *)(uintptr_t)(vm->ram_hpa + (gpa - vm->ram_gpa));
+}
+
+void vm_copy_in(struct vm *vm, uint64_t gpa, const void *src, uint64_t len)
+{
+	if (!vm_gpa_in_ram(vm, gpa, len))
+		hyp_panic("VM %u: copy to GPA %#llx-%#llx, outside guest RAM", vm->id,
+			  (unsigned long long)gpa, (unsigned long long)(gpa + len - 1));
+	ram_ready_range(vm, gpa, gpa + len, true);
+	mem_copy_fast((void *)(uintptr_t)(vm->ram_hpa + (gpa - vm->ram_gpa)), src, len);
 }
 
 struct mmio_device *vm_find_device(const struct vm *vm, uint64_t gpa)

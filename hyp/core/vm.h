@@ -39,6 +39,8 @@ struct vm {
 	uint64_t hgatp;
 	uint16_t vmid;		/* in hgatp; VMs with one VMID share TLB tags (sched.c) */
 	uint64_t ram_gpa, ram_hpa, ram_size;
+	spinlock_t ram_lock;		/* makes a block of guest RAM ready (vm.c) */
+	unsigned ram_blocks_ready;	/* 2 MiB blocks zeroed on first touch */
 	uint64_t entry_gpa;	/* where vCPU 0 starts */
 	uint64_t fdt_gpa;	/* the guest's device tree */
 	uint64_t initrd_gpa, initrd_size; /* a Linux guest's initramfs */
@@ -91,8 +93,22 @@ void vm_load_guest(struct vm *vm);
 /* guest_fdt.c: the guest's device tree at vm->fdt_gpa. */
 void vm_build_fdt(struct vm *vm);
 
-/* Host address of [gpa, gpa+len) when it lies wholly in guest RAM, else 0. */
-void *vm_gpa_to_hva(const struct vm *vm, uint64_t gpa, uint64_t len);
+/* Host address of [gpa, gpa+len) when it lies wholly in guest RAM, else
+ * 0; the RAM is made ready first (zeroed, where the guest has not touched
+ * it yet), so the hypervisor reads and writes it as the guest would. */
+void *vm_gpa_to_hva(struct vm *vm, uint64_t gpa, uint64_t len);
+
+/* Copy len bytes into guest RAM at gpa, at boot, before any vCPU of the
+ * VM runs: the blocks it fills whole are not zeroed first. */
+void vm_copy_in(struct vm *vm, uint64_t gpa, const void *src, uint64_t len);
+
+/* Whether [gpa, gpa+len) lies wholly in guest RAM (nothing made ready). */
+bool vm_gpa_in_ram(const struct vm *vm, uint64_t gpa, uint64_t len);
+
+/* A guest-page fault at `gpa` on this hart: true when it is guest RAM,
+ * made ready now (its first touch) or earlier (this hart had the invalid
+ * G-stage entry cached), so the guest retries the access. */
+bool vm_ram_fault(struct vm *vm, uint64_t gpa);
 
 /* Which emulated device (if any) decodes this guest-physical address. */
 struct mmio_device *vm_find_device(const struct vm *vm, uint64_t gpa);

@@ -17,6 +17,8 @@
 #define PTES_PER_TABLE 512
 #define ROOT_PTES 2048
 #define LEAF_BITS (PTE_V | PTE_U | PTE_A | PTE_D)
+/* A slot in use: a table, a leaf, or a deferred leaf (V=0). */
+#define PTE_USED (PTE_V | GSTAGE_PTE_DEFERRED)
 
 int gstage_init(struct gstage *g, unsigned long mode, uint16_t vmid,
 		uint64_t *root, void *(*alloc_page)(void *), void *ctx)
@@ -71,7 +73,7 @@ static uint64_t *walk_create(struct gstage *g, uint64_t gpa, unsigned level)
 	uint64_t *table = g->root;
 	for (unsigned l = g->levels - 1; l > level; l--) {
 		uint64_t *pte = &table[pte_index(g, gpa, l)];
-		if (*pte & PTE_V) {
+		if (*pte & PTE_USED) {
 			if (pte_is_leaf(*pte))
 				return NULL; /* a larger leaf already covers it */
 			table = pte_table(*pte);
@@ -89,10 +91,11 @@ static uint64_t *walk_create(struct gstage *g, uint64_t gpa, unsigned level)
 	return &table[pte_index(g, gpa, level)];
 }
 
-/* Largest leaf level usable at this point of the range (max 1 GiB). */
-static unsigned pick_level(uint64_t gpa, uint64_t hpa, uint64_t left)
+/* Largest leaf level usable at this point of the range, up to `top`
+ * (2: 1 GiB). */
+static unsigned pick_level(uint64_t gpa, uint64_t hpa, uint64_t left, unsigned top)
 {
-	for (unsigned level = 2; level > 0; level--) {
+	for (unsigned level = top; level > 0; level--) {
 		uint64_t sz = level_size(level);
 		if (((gpa | hpa) & (sz - 1)) == 0 && left >= sz)
 			return level;
@@ -100,8 +103,10 @@ static unsigned pick_level(uint64_t gpa, uint64_t hpa, uint64_t left)
 	return 0;
 }
 
-int gstage_map(struct gstage *g, uint64_t gpa, uint64_t hpa, uint64_t size,
-	       unsigned long perm)
+/* Map a range with leaves up to level `top`, each with `bits` besides its
+ * permissions and host address (LEAF_BITS, or those of a deferred leaf). */
+static int map_range(struct gstage *g, uint64_t gpa, uint64_t hpa, uint64_t size,
+		     unsigned long perm, unsigned top, uint64_t bits)
 {
 	if (!size || ((gpa | hpa | size) & (PAGE_SIZE - 1)))
 		return GSTAGE_EINVAL;
@@ -111,19 +116,50 @@ int gstage_map(struct gstage *g, uint64_t gpa, uint64_t hpa, uint64_t size,
 	if (gpa + size < gpa || gpa + size > gstage_gpa_limit(g))
 		return GSTAGE_ERANGE;
 	while (size) {
-		unsigned level = pick_level(gpa, hpa, size);
+		unsigned level = pick_level(gpa, hpa, size, top);
 		uint64_t sz = level_size(level);
 		uint64_t *pte = walk_create(g, gpa, level);
 		if (!pte)
 			return GSTAGE_ENOMEM;
-		if (*pte & PTE_V)
+		if (*pte & PTE_USED)
 			return GSTAGE_EEXIST;
-		*pte = ((hpa >> PAGE_SHIFT) << PTE_PPN_SHIFT) | perm | LEAF_BITS;
+		*pte = ((hpa >> PAGE_SHIFT) << PTE_PPN_SHIFT) | perm | bits;
 		gpa += sz;
 		hpa += sz;
 		size -= sz;
 	}
 	return GSTAGE_OK;
+}
+
+int gstage_map(struct gstage *g, uint64_t gpa, uint64_t hpa, uint64_t size,
+	       unsigned long perm)
+{
+	return map_range(g, gpa, hpa, size, perm, 2, LEAF_BITS);
+}
+
+int gstage_map_deferred(struct gstage *g, uint64_t gpa, uint64_t hpa, uint64_t size,
+			unsigned long perm)
+{
+	return map_range(g, gpa, hpa, size, perm, 1,
+			 (LEAF_BITS & ~PTE_V) | GSTAGE_PTE_DEFERRED);
+}
+
+uint64_t *gstage_leaf(const struct gstage *g, uint64_t gpa, uint64_t *size)
+{
+	if (gpa >= gstage_gpa_limit(g))
+		return NULL;
+	uint64_t *table = g->root;
+	for (int l = (int)g->levels - 1; l >= 0; l--) {
+		uint64_t *pte = &table[pte_index(g, gpa, (unsigned)l)];
+		if (!(*pte & PTE_USED))
+			return NULL;
+		if (pte_is_leaf(*pte)) {
+			*size = level_size((unsigned)l);
+			return pte;
+		}
+		table = pte_table(*pte);
+	}
+	return NULL;
 }
 
 bool gstage_translate(const struct gstage *g, uint64_t gpa, uint64_t *hpa,
@@ -167,7 +203,7 @@ static void leaves(const struct gstage *g, const uint64_t *table, int level, /* 
 	uint64_t sz = level_size((unsigned)level);
 	for (unsigned i = 0; i < n; i++) {
 		uint64_t pte = table[i];
-		if (!(pte & PTE_V))
+		if (!(pte & PTE_USED))
 			continue;
 		uint64_t gpa = gpa_base + i * sz;
 		if (pte_is_leaf(pte))

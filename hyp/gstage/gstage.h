@@ -21,6 +21,14 @@
 #define GSTAGE_X PTE_X
 #define GSTAGE_RWX (PTE_R | PTE_W | PTE_X)
 
+/* A deferred leaf: guest memory whose contents are made ready on first
+ * touch (hyp/core/vm.c zeroes guest RAM so). It is written with V=0, its
+ * other bits those of the leaf it becomes; the privileged spec leaves
+ * every other bit of an invalid PTE to software ("If V=0 ... all other
+ * bits in the PTE are don't-cares and may be used freely by software"),
+ * and this one is marked in an RSW bit to tell it from an empty slot. */
+#define GSTAGE_PTE_DEFERRED (1UL << 8)
+
 /* The root table of an x4 mode is 16 KiB and 16 KiB aligned. */
 #define GSTAGE_ROOT_SIZE 16384
 
@@ -52,6 +60,38 @@ int gstage_init(struct gstage *g, unsigned long mode, uint16_t vmid,
 int gstage_map(struct gstage *g, uint64_t gpa, uint64_t hpa, uint64_t size,
 	       unsigned long perm);
 
+/* The same with deferred leaves of at most 2 MiB (the first touch of
+ * one makes that much ready at once); gstage_leaf() finds them. */
+int gstage_map_deferred(struct gstage *g, uint64_t gpa, uint64_t hpa, uint64_t size,
+			unsigned long perm);
+
+/* The slot of the leaf covering `gpa`, valid or deferred, and the bytes it
+ * covers; NULL when nothing maps it. */
+uint64_t *gstage_leaf(const struct gstage *g, uint64_t gpa, uint64_t *size);
+
+/* A deferred leaf's host address (its memory, to make ready). */
+static inline uint64_t gstage_leaf_hpa(uint64_t pte)
+{
+	return (pte >> PTE_PPN_SHIFT) << PAGE_SHIFT;
+}
+
+/* A deferred leaf becomes valid, once its memory is ready: a release
+ * store, so another hart whose walk reads the new PTE sees that memory
+ * as it was made. A hart that cached the invalid PTE may still fault on
+ * it until it fences (that is what the Svvptc extension rules out); the
+ * fault handler then finds the leaf valid and fences its own TLB. */
+static inline void gstage_leaf_commit(uint64_t *pte)
+{
+	__atomic_store_n(pte, (*pte & ~GSTAGE_PTE_DEFERRED) | PTE_V, __ATOMIC_RELEASE);
+}
+
+/* Whether the leaf in a slot is valid now (an acquire load: what it maps
+ * was made ready before, gstage_leaf_commit()). */
+static inline bool gstage_leaf_valid(const uint64_t *pte)
+{
+	return __atomic_load_n(pte, __ATOMIC_ACQUIRE) & PTE_V;
+}
+
 /* Software walk, as the hardware would do it: the host address and the
  * leaf's permissions for `gpa`, or false when no valid leaf maps it. */
 bool gstage_translate(const struct gstage *g, uint64_t gpa, uint64_t *hpa,
@@ -64,7 +104,7 @@ uint64_t gstage_gpa_limit(const struct gstage *g);
  * Translation and Protection Register (hgatp)"). */
 uint64_t gstage_hgatp(const struct gstage *g);
 
-/* Call fn for every leaf (for the boot-time isolation check and the tests). */
+/* Call fn for every leaf, valid or deferred (for the boot-time isolation check and the tests). */
 void gstage_for_each_leaf(const struct gstage *g,
 			  void (*fn)(void *arg, uint64_t gpa, uint64_t hpa,
 				     uint64_t size, unsigned long perm),

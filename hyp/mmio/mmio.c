@@ -139,7 +139,10 @@ void mmio_handle_guest_page_fault(struct vcpu *v, bool decoded)
 		ok = __builtin_expect(v->vm->nvcpus > 1, 0) ? emulate_locked(v, d, gpa)
 							    : emulate(v, d, gpa);
 	if (!ok) {
-		access_fault(v);
+		/* no device there: the first touch of a block of guest RAM
+		 * (the guest retries the access), else nothing is there */
+		if (d || !vm_ram_fault(v->vm, gpa))
+			access_fault(v);
 		return;
 	}
 	v->sepc += v->insn_len;

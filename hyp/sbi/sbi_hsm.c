@@ -51,7 +51,7 @@ static bool suspend_type_valid(uint32_t type)
  * may be all there is - lies in guest RAM. */
 bool sbi_entry_addr_valid(struct vcpu *v, unsigned long addr)
 {
-	return !(addr & 1) && vm_gpa_to_hva(v->vm, addr, 2) != NULL;
+	return !(addr & 1) && vm_gpa_in_ram(v->vm, addr, 2);
 }
 
 /* hart_suspend's suspend_type is "32 bits wide" ("Function: Hart

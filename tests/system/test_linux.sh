@@ -48,6 +48,11 @@ check "sstc: VSEIP raised and lowered through hvip" bash -c "
 	grep -q 'irq .*lower virtual supervisor external' '$LOG.records'"
 check "sstc: the power-off is the finisher write, the last MMIO record" bash -c "
 	grep ' mmio ' '$LOG.records' | tail -1 | grep -q 'write 4 bytes gpa=0x100000 .*0x5555'"
+N=$(sed -n 's/^tracevisor: guest RAM: \([0-9]*\) of 128 2 MiB blocks touched.*/\1/p' "$LOG")
+check "sstc: Linux touched ${N:-?} of its 128 blocks of RAM: the others were never zeroed" \
+	test "${N:-128}" -lt 128
+check "sstc: tvtrace --explain shows guest RAM's first touches" bash -c "
+	'$TVTRACE' --explain '$LOG' 2>/dev/null | grep -q 'guest-page fault: .* it is guest RAM the guest had not touched yet: the hypervisor zeroed its 2 MiB block'"
 
 # The SBI extensions Linux uses when offered. SUSP: the kernel finds it,
 # offers "mem" (deep) in /sys/power/state, and a write of "mem" suspends

@@ -456,7 +456,22 @@ static void exit_ecall(struct line *l, struct line *spec,
 	add_specs(spec, "\"" S_CAUSES "\" (cause 10)", sbi_chapter(eid));
 }
 
-/* Load or store guest-page fault: MMIO emulation or an access fault. */
+/* A guest-page fault handled without a device access or an exception,
+ * the guest resumed at the faulting instruction: the first touch of a
+ * block of guest RAM, which tracevisor maps only then (hyp/core/vm.c). */
+static int first_touch(const struct tv_record *exit, const struct handling *h)
+{
+	return !h->mmio && !h->exc && !h->stop && h->entry && h->entry->r.arg[0] == exit->arg[0];
+}
+
+static void add_first_touch(struct line *l)
+{
+	add(l, "it is guest RAM the guest had not touched yet: the hypervisor zeroed "
+	       "its 2 MiB block, made the block's G-stage leaf valid");
+}
+
+/* Load or store guest-page fault: MMIO emulation, an access fault, or
+ * the first touch of guest RAM. */
 static void exit_gpf(struct explain *x, struct line *l, struct line *spec,
 		     const struct tv_record *r, const struct handling *h)
 {
@@ -487,6 +502,8 @@ static void exit_gpf(struct explain *x, struct line *l, struct line *spec,
 			       "outside guest RAM and the device map), so ");
 		add(l, "the hypervisor injected a%s %s into the guest",
 		    name[0] == 'i' ? "n" : "", name);
+	} else if (first_touch(r, h)) {
+		add_first_touch(l);
 	} else {
 		add(l, "the trace does not say how the hypervisor handled it");
 	}
@@ -508,7 +525,8 @@ static void exit_gpf(struct explain *x, struct line *l, struct line *spec,
 		add(spec, ", \"" S_TRAP_ENTRY "\"");
 }
 
-/* Instruction guest-page fault: nothing to execute there. */
+/* Instruction guest-page fault: the first touch of guest RAM, or nothing
+ * to execute there. */
 static void exit_fetch_gpf(struct line *l, struct line *spec,
 			   const struct tv_record *r, const struct handling *h)
 {
@@ -519,6 +537,8 @@ static void exit_fetch_gpf(struct line *l, struct line *spec,
 	if (h->exc)
 		add(l, "the hypervisor injected an instruction access fault "
 		       "into the guest");
+	else if (first_touch(r, h))
+		add_first_touch(l);
 	else
 		add(l, "the trace does not say how the hypervisor handled it");
 	add_resume(l, r, h);
