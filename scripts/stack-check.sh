@@ -101,6 +101,8 @@ INDIRECT = {
                    "the wire encoder's emit callback (trace dump)"),
     "gstage_map": (["hyp/core/*.c", "hyp/gstage/*.c"],
                    "the G-stage page-table page allocator"),
+    "map_range": (["hyp/core/*.c", "hyp/gstage/*.c"],
+                  "the same, where gstage_map's walk is not inlined"),
     "leaves": (["hyp/core/*.c", "hyp/gstage/*.c"],
                "gstage_for_each_leaf's per-leaf callback"),
 }

@@ -1,8 +1,9 @@
 /*
  * Edge cases the hypervisor must get right that only show with several
  * vCPUs: a hart started at the last halfword of guest RAM, a PLIC claim
- * made by one vCPU for another's context, and a vCPU claiming its own
- * interrupt while another vCPU raises it.
+ * made by one vCPU for another's context, a vCPU claiming its own
+ * interrupt while another vCPU raises it, and every vCPU's first touch of
+ * the same block of guest RAM at once.
  */
 #include <string.h>
 
@@ -204,4 +205,93 @@ bool plic_output_race(void)
 		return false;
 	}
 	return true;
+}
+
+/* ---- guest RAM's first touch, by every vCPU at once -------------------- */
+
+/* The hypervisor makes a 2 MiB block of guest RAM ready at its first
+ * touch: it zeroes the block under the VM's lock and makes its G-stage
+ * leaf valid (hyp/core/vm.c). Every vCPU stores its own word into the
+ * same untouched block at once, so their guest-page faults race: the
+ * block must be zeroed once, before any of the stores lands, and every
+ * store must survive. Each vCPU's word is near the block's end, which a
+ * zeroing reaches last: a second zeroing, after a store, would be seen.
+ * One block a round, from the middle of RAM (the image and its stacks
+ * are at the start, the device tree at the top). */
+#define TOUCH_ROUNDS 4
+#define TOUCH_BLOCK (2UL << 20)
+#define TOUCH_STRIDE 8 /* words: each vCPU's own 64-byte line */
+
+static volatile uint64_t touch_go;
+
+static volatile uint64_t *touch_block(uint64_t round)
+{
+	return (volatile uint64_t *)(uintptr_t)(ram_base + ram_size / 2 + round * TOUCH_BLOCK);
+}
+
+/* vCPU me's line: the (me+1)th from the block's end. */
+static unsigned touch_index(unsigned me)
+{
+	return (unsigned)(TOUCH_BLOCK / 8 - (me + 1) * TOUCH_STRIDE);
+}
+
+static uint64_t touch_word(unsigned me, uint64_t round)
+{
+	return 0x70c4000000000000UL | ((uint64_t)me << 16) | round;
+}
+
+/* Each vCPU's side: wait for the go, store. */
+void first_touch(unsigned me, uint64_t round)
+{
+	if (!wait_until(&touch_go, round, seconds(2))) {
+		fail(me, "first touch: round %lu never started", (unsigned long)round);
+		return;
+	}
+	touch_block(round)[touch_index(me)] = touch_word(me, round);
+}
+
+bool first_touch_race(void)
+{
+	bool ok = true;
+
+	if (ram_size / 2 + TOUCH_ROUNDS * TOUCH_BLOCK > ram_size - TOUCH_BLOCK) {
+		fail(boot_hart, "first touch: guest RAM too small");
+		return false;
+	}
+	touch_go = 0;
+	for (uint64_t r = 1; r <= TOUCH_ROUNDS && ok; r++) {
+		command_all(CMD_TOUCH, r);
+		/* 1 ms for every vCPU to wake and wait for the go */
+		uint64_t until = time_now() + timebase_hz / 1000;
+		while (time_now() < until)
+			;
+		__atomic_store_n(&touch_go, r, __ATOMIC_RELEASE);
+		first_touch(boot_hart, r);
+		ok = command_wait_all("first touch");
+		volatile uint64_t *b = touch_block(r);
+		for (unsigned k = 0; k < nvcpus && ok; k++) {
+			uint64_t want = touch_word(k, r), got = b[touch_index(k)];
+			if (got != want) {
+				fail(boot_hart, "first touch: round %lu, vCPU %u's word reads %#lx, "
+				     "want %#lx (zeroed after its store?)", (unsigned long)r, k,
+				     (unsigned long)got, (unsigned long)want);
+				ok = false;
+			}
+			for (unsigned i = 1; i < TOUCH_STRIDE && ok; i++)
+				if (b[touch_index(k) + i]) {
+					fail(boot_hart, "first touch: round %lu, word %u of vCPU %u's "
+					     "line reads %#lx, want 0", (unsigned long)r, i, k,
+					     (unsigned long)b[touch_index(k) + i]);
+					ok = false;
+				}
+		}
+		if (ok && b[0]) {
+			fail(boot_hart, "first touch: round %lu, the block's first word reads %#lx",
+			     (unsigned long)r, (unsigned long)b[0]);
+			ok = false;
+		}
+	}
+	say("smp: first touch: %u vCPUs stored into %u untouched 2 MiB blocks at once: %s",
+	    nvcpus, TOUCH_ROUNDS, ok ? "every store kept, the rest zero" : "FAILED");
+	return ok;
 }

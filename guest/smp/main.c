@@ -282,6 +282,9 @@ static void command_loop(unsigned me)
 		case CMD_PLIC_RAISE:
 			plic_raise(me, c->arg);
 			break;
+		case CMD_TOUCH:
+			first_touch(me, c->arg);
+			break;
 		case CMD_SUSPEND_NONRET:
 			__atomic_store_n(&c->done, seen, __ATOMIC_RELEASE);
 			suspend_nonret(me); /* resumes at secondary_entry */
@@ -556,6 +559,7 @@ void guest_main(unsigned long hart, const void *fdt)
 	ok = ok && fence_tests();
 	ok = ok && hart_mask_tests();
 	ok = ok && plic_output_race();
+	ok = ok && first_touch_race();
 	ok = ok && susp_denied();
 	report_boot(pp_msgs, pp_irqs);
 	ok = ok && hsm_stop_restart(&stops, &restarts);

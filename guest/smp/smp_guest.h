@@ -55,6 +55,7 @@ enum smp_cmd {
 	CMD_RESET_PREP,	/* STA memory and FWFT features set before a stop */
 	CMD_RESET_CHECK, /* after hart_start: all of that reset */
 	CMD_PLIC_RAISE,	/* arg rounds of raising vCPU 0's UART line (edges.c) */
+	CMD_TOUCH,	/* store into untouched guest RAM with the others, round arg (edges.c) */
 };
 
 /* One secondary's command slot: vCPU 0 writes cmd/arg then bumps seq;
@@ -133,6 +134,8 @@ extern uint64_t ram_base, ram_size;
 bool start_at_last_halfword(unsigned k);
 bool plic_claim_other_context(void);
 bool plic_output_race(void);
+bool first_touch_race(void);
+void first_touch(unsigned me, uint64_t round);
 void plic_ext_interrupt(void);
 void plic_raise(unsigned me, uint64_t rounds);
 

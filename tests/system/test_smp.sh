@@ -83,6 +83,8 @@ for n in 4 8; do
 		"^smp: plic: vCPU 0 claimed source 10 for context 1 \(another vCPU's\)$"
 	has "$name: a vCPU that claims its own interrupt while another raises it is left with no SEIP to take" \
 		"^smp: plic: vCPU 1 raised vCPU 0's interrupt while it claimed, 200 rounds: SEIP left raised with nothing to claim after 0$"
+	has "$name: every vCPU's first store into the same untouched RAM block survives its zeroing" \
+		"^smp: first touch: $n vCPUs stored into 4 untouched 2 MiB blocks at once: every store kept, the rest zero$"
 	has "$name: hypervisor reports a clean shutdown" "shutting down: success"
 	hasnt "$name: every remote fence completed in time" "did not complete a remote fence"
 	check "$name: trace: the non-retentive suspend is recorded as succeeded (not the hart id as error)" \
