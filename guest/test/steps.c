@@ -294,7 +294,8 @@ bool step_mmio_registers(void)
 /*
  * Page faults of both stages. First the G-stage's own: guest RAM the
  * guest never touched reads zero, whatever the host memory behind it held
- * before (tests/system/test_guest.sh loads a pattern there), and its first
+ * before (tests/system/test_guest.sh loads a pattern there, into this
+ * block and the next), and its first
  * touch is one exit, in which the hypervisor zeroes that 2 MiB block
  * (hyp/core/vm.c); the next access to the block is none. The block is
  * the one the VS-stage fault below maps, which then takes no exit.
@@ -317,6 +318,22 @@ bool step_vs_page_fault(void)
 	printf("    untouched guest RAM at %#lx reads %#lx and %#lx: first touch %lu exit(s), "
 	       "then %lu\n", (unsigned long)(uintptr_t)fresh, (unsigned long)w0, (unsigned long)w1,
 	       (unsigned long)(t1 - t0 - 1), (unsigned long)(t2 - t1 - 1));
+
+	/* A fetch from the next untouched block: its first touch is an
+	 * instruction guest-page fault, then the guest runs what is there,
+	 * zeros, which are an illegal instruction ("instructions with all
+	 * bits zero are ... illegal", unprivileged spec) trapping at the
+	 * block's first byte with tval 0. */
+	uintptr_t code = (uintptr_t)fresh + (2UL << 20), back;
+	__asm__ volatile("la %0, 1f" : "=r"(back));
+	expect_trap(back);
+	__asm__ volatile("jalr ra, 0(%0)\n1:" ::"r"(code) : "ra", "memory");
+	CHECK(expect.seen && expect.cause == EXC_ILLEGAL_INST && expect.epc == code &&
+	      expect.tval == 0, "fetch from untouched guest RAM at %#lx: cause %lu epc %#lx "
+	      "tval %#lx, want an illegal instruction 0 there", (unsigned long)code,
+	      (unsigned long)expect.cause, (unsigned long)expect.epc, (unsigned long)expect.tval);
+	printf("    untouched guest RAM at %#lx fetched: illegal instruction %#lx there\n",
+	       (unsigned long)code, (unsigned long)expect.tval);
 
 	volatile uint64_t *p = (volatile uint64_t *)(GVA_DEMAND + 0x10);
 	uint64_t e0 = exits_now();

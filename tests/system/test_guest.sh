@@ -36,18 +36,24 @@ has "FDT: console UART found through stdout-path" "console UART ns16550a at 0x10
 has "FDT: timebase read" "timebase 10000000 Hz"
 
 # Guest RAM is zeroed on first touch (hyp/core/vm.c): host memory that
-# held data before the run reads zero to the guest. QEMU loads a 2 MiB
+# held data before the run reads zero to the guest. QEMU loads a 4 MiB
 # pattern where the host memory behind the test guest's spare block (the
-# middle of its RAM, which step 6 reads first) will be; without the
-# zeroing the guest would read the pattern.
+# middle of its RAM, which step 6 reads first) and the next block (which
+# it fetches from) will be; without the zeroing the guest would read the
+# pattern and run it.
 H=$(sed -n 's/.*VM 0: guest RAM GPA 0x80000000-0x83ffffff at host \(0x[0-9a-f]*\).*/\1/p' "$LOG")
 check "guest RAM's host address is logged (${H:-none})" test -n "$H"
 PATTERN="$LOGDIR/stale-host-memory.bin"
-head -c 2097152 /dev/zero | tr '\0' '\245' >"$PATTERN"
+head -c 4194304 /dev/zero | tr '\0' '\245' >"$PATTERN"
 boot guest-stale --load "$PATTERN@$(printf '%#x' $((${H:-0} + 0x2000000)))"
 status_is "stale host memory: guest passes" 0
 has "stale host memory: the guest reads zero at its first touch" \
 	"^    untouched guest RAM at 0x82000000 reads 0 and 0: first touch 1 exit\\(s\\), then 0$"
+has "stale host memory: a fetch there runs zeros, an illegal instruction" \
+	"^    untouched guest RAM at 0x82200000 fetched: illegal instruction 0 there$"
+check "stale host memory: tvtrace --explain tells the fetch's first touch" bash -c "
+	'$TVTRACE' --explain '$LOG' 2>/dev/null |
+	grep -q 'fetch an instruction from VA 0x82200000 .* it is guest RAM the guest had not touched yet'"
 has "stale host memory: step 6 passes" "^step 6: .*: PASS$"
 has "the hypervisor reports the blocks touched (step 12 writes them all)" \
 	"^tracevisor: guest RAM: 32 of 32 2 MiB blocks touched"
