@@ -23,10 +23,10 @@
 
 /* A deferred leaf: guest memory whose contents are made ready on first
  * touch (hyp/core/vm.c zeroes guest RAM so). It is written with V=0, its
- * other bits those of the leaf it becomes; the privileged spec leaves
- * every other bit of an invalid PTE to software ("If V=0 ... all other
- * bits in the PTE are don't-cares and may be used freely by software"),
- * and this one is marked in an RSW bit to tell it from an empty slot. */
+ * other bits those of the leaf it becomes, which the hardware ignores
+ * (Sv32's PTE, the model of Sv39/Sv48 and their x4 G-stage forms: "if it
+ * is 0, all other bits in the PTE are don't-cares and may be used freely
+ * by software"), and marked in an RSW bit to tell it from an empty slot. */
 #define GSTAGE_PTE_DEFERRED (1UL << 8)
 
 /* The root table of an x4 mode is 16 KiB and 16 KiB aligned. */
