@@ -232,7 +232,7 @@ static volatile uint64_t *touch_block(uint64_t round)
 /* vCPU me's line: the (me+1)th from the block's end. */
 static unsigned touch_index(unsigned me)
 {
-	return (unsigned)(TOUCH_BLOCK / 8 - (me + 1) * TOUCH_STRIDE);
+	return (unsigned)(TOUCH_BLOCK / 8 - (uint64_t)(me + 1) * TOUCH_STRIDE);
 }
 
 static uint64_t touch_word(unsigned me, uint64_t round)
@@ -270,11 +270,11 @@ bool first_touch_race(void)
 		ok = command_wait_all("first touch");
 		volatile uint64_t *b = touch_block(r);
 		for (unsigned k = 0; k < nvcpus && ok; k++) {
-			uint64_t want = touch_word(k, r), got = b[touch_index(k)];
-			if (got != want) {
+			uint64_t want = touch_word(k, r), word = b[touch_index(k)];
+			if (word != want) {
 				fail(boot_hart, "first touch: round %lu, vCPU %u's word reads %#lx, "
 				     "want %#lx (zeroed after its store?)", (unsigned long)r, k,
-				     (unsigned long)got, (unsigned long)want);
+				     (unsigned long)word, (unsigned long)want);
 				ok = false;
 			}
 			for (unsigned i = 1; i < TOUCH_STRIDE && ok; i++)
