@@ -291,6 +291,16 @@ bool step_mmio_registers(void)
 	return ok;
 }
 
+/* A jump to `target` that is expected to trap there: the trap handler
+ * resumes right after the jump (expect.resume). */
+static void fetch_expecting_trap(uintptr_t target)
+{
+	uintptr_t back;
+	__asm__ volatile("la %0, 1f" : "=r"(back));
+	expect_trap(back);
+	__asm__ volatile("jalr ra, 0(%0)\n1:" ::"r"(target) : "ra", "memory");
+}
+
 /*
  * Page faults of both stages. First the G-stage's own: guest RAM the
  * guest never touched reads zero, whatever the host memory behind it held
@@ -324,10 +334,8 @@ bool step_vs_page_fault(void)
 	 * zeros, which are an illegal instruction ("instructions with all
 	 * bits zero are ... illegal", unprivileged spec) trapping at the
 	 * block's first byte with tval 0. */
-	uintptr_t code = (uintptr_t)fresh + (2UL << 20), back;
-	__asm__ volatile("la %0, 1f" : "=r"(back));
-	expect_trap(back);
-	__asm__ volatile("jalr ra, 0(%0)\n1:" ::"r"(code) : "ra", "memory");
+	uintptr_t code = (uintptr_t)fresh + (2UL << 20);
+	fetch_expecting_trap(code);
 	CHECK(expect.seen && expect.cause == EXC_ILLEGAL_INST && expect.epc == code &&
 	      expect.tval == 0, "fetch from untouched guest RAM at %#lx: cause %lu epc %#lx "
 	      "tval %#lx, want an illegal instruction 0 there", (unsigned long)code,
@@ -499,10 +507,7 @@ static bool probe_forbidden(uint64_t gpa, const char *what, bool fetch)
 	      "store to %s %#lx: cause %lu", what, (unsigned long)gpa,
 	      (unsigned long)expect.cause);
 	if (fetch) {
-		uintptr_t back;
-		__asm__ volatile("la %0, 1f" : "=r"(back));
-		expect_trap(back);
-		__asm__ volatile("jalr ra, 0(%0)\n1:" ::"r"(gpa) : "ra", "memory");
+		fetch_expecting_trap(gpa);
 		CHECK(expect.seen && expect.cause == EXC_INST_ACCESS && expect.tval == gpa,
 		      "fetch from %s %#lx: cause %lu", what, (unsigned long)gpa,
 		      (unsigned long)expect.cause);

@@ -189,11 +189,12 @@ void vm_create(struct vm *vm, unsigned id, uint64_t ram_size)
  * a fraction of its 256 MiB before userspace). Under the VM's lock: two
  * vCPUs touching one block at once zero it once, before either writes.
  */
-static void ram_make_ready(struct vm *vm, uint64_t *pte, uint64_t size)
+static void ram_make_ready(struct vm *vm, uint64_t *pte, uint64_t size, bool zero)
 {
 	spin_lock(&vm->ram_lock);
 	if (!(*pte & PTE_V)) {
-		mem_zero_fast((void *)(uintptr_t)gstage_leaf_hpa(*pte), size);
+		if (zero)
+			mem_zero_fast((void *)(uintptr_t)gstage_leaf_hpa(*pte), size);
 		gstage_leaf_commit(pte);
 		vm->ram_blocks_ready++;
 	}
@@ -209,7 +210,7 @@ static bool ram_ready(struct vm *vm, uint64_t gpa)
 	if (!pte)
 		return false;
 	if (!gstage_leaf_valid(pte))
-		ram_make_ready(vm, pte, size);
+		ram_make_ready(vm, pte, size, true);
 	return true;
 }
 
@@ -244,12 +245,9 @@ static void ram_ready_range(struct vm *vm, uint64_t gpa, uint64_t end, bool fill
 		if (!pte)
 			return; /* not guest RAM: the callers check it is */
 		uint64_t start = ALIGN_DOWN(b, size);
-		if (fill && !gstage_leaf_valid(pte) && start >= gpa && end - start >= size) {
-			gstage_leaf_commit(pte);
-			vm->ram_blocks_ready++;
-		} else {
-			ram_ready(vm, b);
-		}
+		bool filled = fill && start >= gpa && end - start >= size;
+		if (!gstage_leaf_valid(pte))
+			ram_make_ready(vm, pte, size, !filled);
 		b = start + size;
 	}
 }

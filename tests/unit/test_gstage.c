@@ -76,6 +76,14 @@ static void count_leaf(void *arg, uint64_t gpa, uint64_t hpa, uint64_t size,
 	c->bytes += size;
 }
 
+/* The leaves the walk reports (valid and deferred), by size. */
+static struct leaf_count leaves_of(const struct fixture *f)
+{
+	struct leaf_count c = { 0 };
+	gstage_for_each_leaf(&f->g, count_leaf, &c);
+	return c;
+}
+
 /* Guest RAM at 0xC0000000 backed by host 0x84000000: 2 MiB leaves, and
  * every page translates to hpa + offset with RWX. */
 static void test_map_ram_uses_2m_leaves(void **state)
@@ -84,8 +92,7 @@ static void test_map_ram_uses_2m_leaves(void **state)
 	struct fixture *f = new_fixture(HGATP_MODE_SV39X4, 16);
 	uint64_t gpa = 0xC0000000, hpa = 0x84000000, size = 64ULL << 20;
 	assert_int_equal(gstage_map(&f->g, gpa, hpa, size, GSTAGE_RWX), GSTAGE_OK);
-	struct leaf_count c = { 0 };
-	gstage_for_each_leaf(&f->g, count_leaf, &c);
+	struct leaf_count c = leaves_of(f);
 	assert_int_equal(c.n2m, 32);
 	assert_int_equal(c.n4k, 0);
 	assert_int_equal(c.bytes, size);
@@ -109,8 +116,7 @@ static void test_map_mixed_sizes(void **state)
 	struct fixture *f = new_fixture(HGATP_MODE_SV39X4, 32);
 	uint64_t gpa = 0x801ff000, hpa = 0x901ff000, size = (4ULL << 20) + 0x2000;
 	assert_int_equal(gstage_map(&f->g, gpa, hpa, size, GSTAGE_R | GSTAGE_W), GSTAGE_OK);
-	struct leaf_count c = { 0 };
-	gstage_for_each_leaf(&f->g, count_leaf, &c);
+	struct leaf_count c = leaves_of(f);
 	assert_int_equal(c.bytes, size);
 	/* 0x801ff000 (4 KiB), 0x80200000 and 0x80400000 (2 MiB), 0x80600000 (4 KiB) */
 	assert_int_equal(c.n2m, 2);
@@ -130,8 +136,7 @@ static void test_map_gigapage(void **state)
 	struct fixture *f = new_fixture(HGATP_MODE_SV39X4, 4);
 	assert_int_equal(gstage_map(&f->g, 1ULL << 30, 2ULL << 30, 1ULL << 30, GSTAGE_RWX),
 			 GSTAGE_OK);
-	struct leaf_count c = { 0 };
-	gstage_for_each_leaf(&f->g, count_leaf, &c);
+	struct leaf_count c = leaves_of(f);
 	assert_int_equal(c.n1g, 1);
 	assert_int_equal(f->pool.used, 0); /* a root leaf needs no table */
 	free_fixture(f);
@@ -241,8 +246,7 @@ static void test_map_deferred(void **state)
 	struct fixture *f = new_fixture(HGATP_MODE_SV48X4, 8);
 	uint64_t gpa = 0x40000000, hpa = 0x80000000, size = 1ULL << 30, sz = 0;
 	assert_int_equal(gstage_map_deferred(&f->g, gpa, hpa, size, GSTAGE_RWX), GSTAGE_OK);
-	struct leaf_count c = { 0 };
-	gstage_for_each_leaf(&f->g, count_leaf, &c);
+	struct leaf_count c = leaves_of(f);
 	assert_int_equal(c.n2m, 512);
 	assert_int_equal(c.n1g, 0);
 	assert_int_equal(c.bytes, size);
