@@ -19,6 +19,7 @@
 #include <tracevisor/sbi_ids.h>
 #include <tracevisor/trace_record.h>
 
+#include "../arch/hfence.h"
 #include "../sbi/firmware.h"
 #include "../sbi/sbi_hooks.h"
 #include "../trace/trace.h"
@@ -119,7 +120,7 @@ void smp_handle_mailbox(struct vcpu *v)
 	if (bits & MB_FENCE_I)
 		__asm__ volatile("fence.i" ::: "memory");
 	if (bits & MB_HFENCE_VVMA)
-		__asm__ volatile(".insn r 0x73, 0, 0x11, x0, x0, x0" ::: "memory");
+		hfence_vvma_all();
 	if (bits & (MB_FENCE_I | MB_HFENCE_VVMA))
 		__atomic_store_n(&v->fence_done,
 				 __atomic_load_n(&v->fence_req, __ATOMIC_ACQUIRE),

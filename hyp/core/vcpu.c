@@ -3,6 +3,7 @@
  */
 #include "vcpu.h"
 
+#include "../arch/hfence.h"
 #include "../sbi/sbi_hooks.h"
 #include "../trace/trace.h"
 #include "isa.h"
@@ -58,7 +59,7 @@ void vcpu_init(struct vcpu *v, struct vm *vm, unsigned id, unsigned hart)
 	csr_write(CSR_HGATP, vm->hgatp);
 	/* New G-stage translations: flush any cached for this VMID
 	 * (hfence.gvma x0, x0 covers all). */
-	__asm__ volatile(".insn r 0x73, 0, 0x31, x0, x0, x0" ::: "memory");
+	hfence_gvma_all();
 
 	/* sret enters VS-mode: hstatus.SPV=1, sstatus.SPP=1. VTW=1 makes the
 	 * guest's WFI a virtual-instruction exit. SPVP=1 so HLV/HLVX act

@@ -4,6 +4,7 @@
  */
 #include "vcpu_state.h"
 
+#include "../arch/hfence.h"
 #include "isa.h"
 #include "mem.h"
 #include "platform.h"
@@ -55,8 +56,8 @@ void vcpu_state_save(struct vcpu *v)
 
 void vcpu_state_flush_tlb(void)
 {
-	__asm__ volatile(".insn r 0x73, 0, 0x31, x0, x0, x0" ::: "memory"); /* hfence.gvma */
-	__asm__ volatile(".insn r 0x73, 0, 0x11, x0, x0, x0" ::: "memory"); /* hfence.vvma */
+	hfence_gvma_all();
+	hfence_vvma_all();
 }
 
 void vcpu_state_load(struct vcpu *v, bool flush_gstage)
@@ -100,7 +101,7 @@ void vcpu_state_load(struct vcpu *v, bool flush_gstage)
 		vcpu_state_flush_tlb();
 	else if (v->pending_vvma) {
 		/* a remote HFENCE.VVMA asked while it was switched out */
-		__asm__ volatile(".insn r 0x73, 0, 0x11, x0, x0, x0" ::: "memory");
+		hfence_vvma_all();
 	}
 	v->pending_vvma = 0;
 }

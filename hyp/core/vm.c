@@ -7,6 +7,7 @@
 
 #include <tracevisor/trace_record.h>
 
+#include "../arch/hfence.h"
 #include "../mmio/mmio.h"
 #include "mem.h"
 #include "options.h"
@@ -221,9 +222,7 @@ bool vm_ram_fault(struct vm *vm, uint64_t gpa)
 	/* HFENCE.GVMA for this address in this VMID: this hart may hold the
 	 * invalid entry ("Hypervisor Memory-Management Fence Instructions";
 	 * without Svvptc, a valid PTE need not be seen until a fence) */
-	__asm__ volatile(".insn r 0x73, 0, 0x31, x0, %0, %1" /* hfence.gvma gpa>>2, vmid */
-			 ::"r"(gpa >> 2), "r"((uint64_t)vm->vmid)
-			 : "memory");
+	hfence_gvma_gpa(gpa, vm->vmid);
 	return true;
 }
 

@@ -8,6 +8,7 @@
  */
 #include <tracevisor/sbi_ids.h>
 
+#include "../arch/hfence.h"
 #include "../core/smp.h"
 #include "../core/vm.h"
 #include "sbi.h"
@@ -15,24 +16,12 @@
 /* Beyond this many pages a ranged flush becomes a full one. */
 #define RANGE_FLUSH_MAX_PAGES 64
 
-/* hfence.vvma rs1=vaddr, rs2=asid; x0 means "all" for either. */
-static void hfence_vvma_all(void)
-{
-	__asm__ volatile(".insn r 0x73, 0, 0x11, x0, x0, x0" ::: "memory");
-}
-
 static void hfence_vvma_page(unsigned long va, unsigned long asid, bool by_asid)
 {
 	if (by_asid)
-		__asm__ volatile(".insn r 0x73, 0, 0x11, x0, %0, %1" ::"r"(va), "r"(asid)
-				 : "memory");
+		hfence_vvma_va_asid(va, asid);
 	else
-		__asm__ volatile(".insn r 0x73, 0, 0x11, x0, %0, x0" ::"r"(va) : "memory");
-}
-
-static void hfence_vvma_asid(unsigned long asid)
-{
-	__asm__ volatile(".insn r 0x73, 0, 0x11, x0, x0, %0" ::"r"(asid) : "memory");
+		hfence_vvma_va(va);
 }
 
 /* The fence itself, on this hart. The SBI specification: start and size
