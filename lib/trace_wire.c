@@ -1081,6 +1081,7 @@ struct frame_info {
 	unsigned type;
 	uint16_t hart;
 	uint32_t seq;
+	uint32_t crc;	/* the frame's CRC-32, which tells copies apart */
 	const uint8_t *payload;
 	size_t plen;
 };
@@ -1223,6 +1224,36 @@ static void deliver_records(struct tv_wire_dec *d, const struct frame_info *f)
 		d->last_time = d->recs[count - 1].time + (v2 ? d->recs[count - 1].cycle : 0);
 }
 
+/*
+ * The BEGIN fields a dump cannot do without: a format version this
+ * decoder reads, at least one hart, a ring mode that exists. NULL when
+ * fine, else the message (in d->why).
+ */
+static const char *check_begin(struct tv_wire_dec *d, const uint8_t *p)
+{
+	struct tv_out o = {d->why, sizeof(d->why), 0};
+	uint64_t version = get_le(p, 4), nharts = get_le(p + 12, 2), mode = p[20];
+
+	if (version >= 1 && version <= TV_FORMAT_VERSION && nharts != 0 &&
+	    mode <= TV_WIRE_RING_STOP)
+		return NULL;
+	out_str(&o, "BEGIN frame has ");
+	if (version < 1 || version > TV_FORMAT_VERSION) {
+		out_str(&o, "format_version ");
+		out_udec(&o, version, 0);
+		out_str(&o, "; this decoder reads 1 to ");
+		out_udec(&o, TV_FORMAT_VERSION, 0);
+	} else if (nharts == 0) {
+		out_str(&o, "nharts 0");
+	} else {
+		out_str(&o, "ring_mode ");
+		out_udec(&o, mode, 0);
+		out_str(&o, " (0 overwrite, 1 stop when full)");
+	}
+	out_end(&o);
+	return d->why;
+}
+
 /* Check the length (and contents) a frame type demands; NULL when fine. */
 static const char *check_payload(struct tv_wire_dec *d,
 				 const struct frame_info *f)
@@ -1231,10 +1262,7 @@ static const char *check_payload(struct tv_wire_dec *d,
 	case TV_WIRE_BEGIN:
 		if (f->plen != TV_WIRE_BEGIN_PAYLOAD)
 			return "BEGIN frame has the wrong length";
-		if (get_le(f->payload, 4) < 1 ||
-		    get_le(f->payload, 4) > TV_FORMAT_VERSION)
-			return "BEGIN frame has an unsupported format_version";
-		return NULL;
+		return check_begin(d, f->payload);
 	case TV_WIRE_RECORDS:
 	case TV_WIRE_RECORDS2:
 		if (f->plen < TV_WIRE_RECORDS_PAYLOAD_MIN)
@@ -1263,6 +1291,7 @@ static void implicit_begin(struct tv_wire_dec *d)
 	d->next_seq = 0;
 	d->received = 0;
 	d->have_last = 0;
+	memset(d->seen, 0, sizeof(d->seen));
 	if (d->ops->begin)
 		d->ops->begin(d->ctx, NULL);
 }
@@ -1359,6 +1388,7 @@ static void handle_begin(struct tv_wire_dec *d, const struct frame_info *f)
 	d->next_seq = f->seq + 1;
 	d->received = 1;
 	d->have_last = 0;
+	memset(d->seen, 0, sizeof(d->seen));
 	if (d->ops->begin)
 		d->ops->begin(d->ctx, &b);
 }
@@ -1419,15 +1449,65 @@ static void handle_end(struct tv_wire_dec *d, const struct frame_info *f)
 		d->ops->end(d->ctx, &info);
 }
 
+/* Remember that frame f of this dump was decoded (tv_wire_dec.seen). */
+static void note_seen(struct tv_wire_dec *d, const struct frame_info *f)
+{
+	d->seen[f->seq % TV_WIRE_SEEN] = ((uint64_t)f->seq + 1) << 32 | f->crc;
+}
+
+/*
+ * A frame whose frame_seq this dump has passed already, one of its last
+ * TV_WIRE_SEEN: either a copy of the frame decoded just before it (a
+ * line the log holds twice in a row) or a frame that arrives after a
+ * later one (lines out of order), which was reported missing when the
+ * later one came. Either is reported and skipped, and the dump goes on.
+ * Any other frame with a number the dump passed is the first of a new
+ * dump whose BEGIN was lost (sequence_frame()): a new dump may repeat an
+ * older one's frames (a dump that only reads the rings, twice), but not
+ * the frame just before it. Returns 1 when skipped.
+ */
+static int skip_passed_frame(struct tv_wire_dec *d, const struct frame_info *f)
+{
+	char buf[160];
+	struct tv_out o = {buf, sizeof(buf), 0};
+	uint64_t seen;
+
+	if (!d->in_dump || f->seq >= d->next_seq || d->next_seq - f->seq > TV_WIRE_SEEN)
+		return 0;
+	seen = d->seen[f->seq % TV_WIRE_SEEN];
+	if (f->seq == d->next_seq - 1 && seen == (((uint64_t)f->seq + 1) << 32 | f->crc)) {
+		d->frames_repeated++;
+		out_str(&o, "frame ");
+		out_udec(&o, f->seq, 0);
+		out_str(&o, " repeated (the same frame twice in the log): the copy is skipped");
+	} else if (seen >> 32 != (uint64_t)f->seq + 1 && f->type != TV_WIRE_BEGIN) {
+		d->frames_late++;
+		out_str(&o, "frame ");
+		out_udec(&o, f->seq, 0);
+		out_str(&o, " arrives after frame ");
+		out_udec(&o, d->next_seq - 1, 0);
+		out_str(&o, " (lines out of order): skipped, its records stay "
+			    "counted as lost");
+	} else {
+		return 0;
+	}
+	dec_error(d, &o);
+	return 1;
+}
+
 /* Deliver a verified frame. */
 static void handle_frame(struct tv_wire_dec *d, const struct frame_info *f)
 {
 	d->frames_ok++;
+	if (skip_passed_frame(d, f))
+		return;
 	if (f->type == TV_WIRE_BEGIN) {
 		handle_begin(d, f);
+		note_seen(d, f);
 		return;
 	}
 	sequence_frame(d, f);
+	note_seen(d, f);
 	switch (f->type) {
 	case TV_WIRE_RECORDS:
 	case TV_WIRE_RECORDS2:
@@ -1515,6 +1595,7 @@ static size_t decode_frame_text(struct tv_wire_dec *d, const char *text,
 	f.type = d->frame[OFF_TYPE];
 	f.hart = (uint16_t)get_le(d->frame + OFF_HART, 2);
 	f.seq = (uint32_t)get_le(d->frame + OFF_SEQ, 4);
+	f.crc = (uint32_t)get_le(d->frame + d->flen - TV_WIRE_CRC_SIZE, 4);
 	f.payload = d->frame + OFF_PAYLOAD;
 	f.plen = d->flen - TV_WIRE_HEADER_SIZE - TV_WIRE_CRC_SIZE;
 	if (d->frame[OFF_FLAGS] != 0) {

@@ -382,6 +382,10 @@ struct tv_wire_dec_ops {
 /* Events of RECORDS2 frames a decoder holds for the exit they belong to
  * (see FORMAT VERSION 2). */
 #define TV_WIRE_HOLD 32
+/* How many of a dump's latest frame numbers the decoder remembers, to
+ * tell a frame repeated in the log, or one that arrives after a later
+ * one, from the first frame of a new dump (tv_wire_dec.seen). */
+#define TV_WIRE_SEEN 64
 
 /* Decoder state; the caller owns it and must not touch the fields. */
 struct tv_wire_dec {
@@ -400,6 +404,13 @@ struct tv_wire_dec {
 	uint64_t frames_bad; /* damaged frames in the whole input */
 	uint64_t frames_rejected; /* frame-like text not at a line start */
 	uint64_t gaps;	     /* gaps detected in the whole input */
+	uint64_t frames_repeated; /* copies of a frame already decoded */
+	uint64_t frames_late;	  /* frames after a later one of the dump */
+	/* The dump's frame_seq values next_seq - TV_WIRE_SEEN .. next_seq - 1:
+	 * seen[seq % TV_WIRE_SEEN] is (seq + 1) << 32 | the frame's CRC when
+	 * frame seq was decoded, else something else. */
+	uint64_t seen[TV_WIRE_SEEN];
+	char why[96];		  /* a message built for dec_bad() */
 	uint64_t line_no, offset; /* position of the current frame */
 	size_t flen;		  /* bytes in frame[] */
 	uint8_t frame[TV_WIRE_MAX_FRAME];

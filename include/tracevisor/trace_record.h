@@ -95,7 +95,10 @@ enum tv_kind {
 	 ((uint64_t)(sign) << 9) | ((uint64_t)(reg) << 16))
 #define TV_MMIO_WIDTH(info) ((unsigned)((info)&0xff))
 #define TV_MMIO_WRITE(info) ((unsigned)(((info) >> 8) & 1))
-#define TV_MMIO_SIGN(info) ((unsigned)(((info) >> 9) & 1))
+/* Whether a load's value was sign-extended into its register: only a
+ * load narrower than the register can be (the sign bit of `ld`, which
+ * the decode sets like lw's, extends nothing). */
+#define TV_MMIO_SIGN(info) ((unsigned)(((info) >> 9) & 1) & (TV_MMIO_WIDTH(info) < 8))
 #define TV_MMIO_REG(info) ((unsigned)(((info) >> 16) & 0x1f))
 
 /* TV_KIND_CONTROL arg[0]. */

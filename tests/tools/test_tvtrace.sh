@@ -245,9 +245,10 @@ EOF
 # of it. Today's decoder (format version 2) reads it the same, but for
 # the trace extension's calls: its EID moved from 0x09545654 (vendor
 # space) to 0x0A007476 (firmware space), so in this old log they show as
-# an unknown EID (the .records and .csv were updated for that alone), and
+# an unknown EID (the .records and .csv were updated for that), and
 # the CSV has six more columns, empty in it (switch_to ... switch_flushed,
-# for the SWITCH records of time-shared harts).
+# for the SWITCH records of time-shared harts). The .records no longer
+# calls an 8-byte load sign-extended (its sign bit extends nothing).
 V1=tests/tools/v1
 run "version-1 dump: records" 0 --records "$V1/test-guest.log"
 same "version-1 dump: records as version 1 showed them" "$V1/test-guest.records" "$WORK/out"
@@ -449,6 +450,52 @@ has "no BEGIN timebase" "$WORK/out" "0.010010 [000] vm0-vcpu0 exit"
 run "quiet" 1 -q "$WORK/crc.log"
 empty "quiet" "$WORK/err"
 
+# A line twice in a row (the RECORDS frame of hart 0): the copy is
+# reported and skipped, the dump stays one and complete, with every
+# record once. Two lines swapped: the late frame is reported, the dump
+# does not split.
+"$TV" -r "$WORK/basic.log" >"$WORK/basic.r" 2>/dev/null
+awk 'NR == 5 { print } { print }' "$WORK/basic.log" >"$WORK/twice.log"
+run "repeated line" 1 -r "$WORK/twice.log"
+has "repeated line" "$WORK/err" "twice.log:6: byte $(bytes_before "$WORK/twice.log" 6): frame 1 repeated (the same frame twice in the log): the copy is skipped"
+same "repeated line: records as the clean log's" "$WORK/basic.r" "$WORK/out"
+awk 'NR == 6 { keep = $0; next } NR == 7 { print; print keep; next } { print }' \
+	"$WORK/basic.log" >"$WORK/swapped.log"
+run "swapped lines" 1 -l "$WORK/swapped.log"
+has "swapped lines: late frame" "$WORK/err" "frame 2 arrives after frame 3 (lines out of order)"
+n=$(grep -c '^dump ' "$WORK/out")
+if [ "$n" = 1 ]; then ok; else bad "swapped lines: $n dumps, want 1"; fi
+
+# BEGIN fields a dump cannot have: named, and the frame is damaged (the
+# rest decodes without it).
+begin_patch() { # LOG OFFSET BYTES-HEX: rewrite BEGIN's payload bytes, fix its CRC
+	python3 - "$@" <<'PY'
+import base64, struct, sys, zlib
+path, off, hexb = sys.argv[1], int(sys.argv[2]), bytes.fromhex(sys.argv[3])
+lines = open(path, "rb").read().split(b"\n")
+for i, l in enumerate(lines):
+    if l.startswith(b"~TV1:AQ"):
+        b = bytearray(base64.b64decode(l[5:]))[:-4]
+        b[8 + off:8 + off + len(hexb)] = hexb
+        lines[i] = b"~TV1:" + base64.b64encode(bytes(b) + struct.pack("<I", zlib.crc32(bytes(b))))
+        break
+sys.stdout.buffer.write(b"\n".join(lines))
+PY
+}
+begin_patch "$WORK/basic.log" 0 04000000 >"$WORK/ver4.log"
+run "BEGIN version 4" 1 "$WORK/ver4.log"
+has "BEGIN version 4" "$WORK/err" "BEGIN frame has format_version 4; this decoder reads 1 to 3"
+begin_patch "$WORK/basic.log" 12 0000 >"$WORK/nharts0.log"
+run "BEGIN nharts 0" 1 "$WORK/nharts0.log"
+has "BEGIN nharts 0" "$WORK/err" "BEGIN frame has nharts 0"
+begin_patch "$WORK/basic.log" 20 07 >"$WORK/mode7.log"
+run "BEGIN ring_mode 7" 1 "$WORK/mode7.log"
+has "BEGIN ring_mode 7" "$WORK/err" "BEGIN frame has ring_mode 7 (0 overwrite, 1 stop when full)"
+has "BEGIN ring_mode 7: records kept" "$WORK/out" "[001] vm0-vcpu1 exit"
+begin_patch "$WORK/basic.log" 4 0000000000000000 >"$WORK/tb0.log"
+run "timebase 0" 0 -l "$WORK/tb0.log"
+has "timebase 0" "$WORK/out" "timebase unknown (0 Hz in the dump; times at 10000000 Hz, which --timebase sets)"
+
 # --- several dumps ----------------------------------------------------------
 
 run "list" 1 --list "$WORK/multi.log"
@@ -488,6 +535,26 @@ run "all and dump" 2 --all -d 1 "$WORK/basic.log"
 run "two logs" 2 "$WORK/basic.log" "$WORK/synth.log"
 run "no such file" 2 "$WORK/does-not-exist.log"
 has "no such file" "$WORK/err" "cannot open"
+run "a directory" 2 "$WORK"
+has "a directory" "$WORK/err" "cannot read: Is a directory"
+hasnt "a directory: no frames damaged" "$WORK/err" "all frames damaged"
+run "--html into a directory" 2 --html "$WORK" "$WORK/basic.log"
+has "--html into a directory" "$WORK/err" "cannot write '$WORK': Is a directory"
+run "--diff, no such file" 2 --diff "$WORK/basic.log" "$WORK/does-not-exist.log"
+has "--diff, no such file" "$WORK/err" "No such file or directory"
+# Two outputs on standard output, or options a mode would ignore: refused.
+for combo in "--histogram - --json -" "-s --csv -" "--text --json -" "--explain --svg -" \
+	"--trace-dat - --html -"; do
+	# shellcheck disable=SC2086 # the combination is split on purpose
+	run "stdout twice: $combo" 2 $combo "$WORK/basic.log"
+	has "stdout twice: $combo" "$WORK/err" "cannot both write to standard output"
+done
+run "--list with an output" 2 -l --json "$WORK/x.json" "$WORK/basic.log"
+has "--list with an output" "$WORK/err" "--list only lists the dumps"
+run "--diff with a view" 2 --diff "$WORK/basic.log" "$WORK/basic.log" -s
+has "--diff with a view" "$WORK/err" "--diff prints its own comparison"
+run "a filter that keeps nothing" 0 --hart 7 "$WORK/basic.log"
+has "a filter that keeps nothing" "$WORK/err" "keeps none of dump 1's"
 printf 'just a console\nno frames here\n' >"$WORK/plain.log"
 run "no frames" 2 "$WORK/plain.log"
 has "no frames" "$WORK/err" "no intact trace frames found"

@@ -1466,6 +1466,52 @@ static void test_lost_frames_unknown_counts_and_dump_edges(void **state)
 		got_free(g);
 		log_free(&l);
 	}
+	/* A line twice in a row (a RECORDS frame): the copy is reported and
+	 * skipped; one dump, complete, every record once. */
+	{
+		struct log l = {0};
+		struct got *g, *ref;
+		size_t rec = 1; /* the first RECORDS frame, after BEGIN */
+
+		ref = decode_log(&clean);
+		for (size_t i = 0; i < clean.n; i++) {
+			log_add(&l, clean.line[i]);
+			if (i == rec)
+				log_add(&l, clean.line[i]);
+		}
+		g = decode_log(&l);
+		assert_int_equal(g->nerr, 1);
+		assert_true(has_error(g, "repeated"));
+		assert_int_equal(g->nbegin, 1);
+		assert_int_equal(g->nend, 1);
+		assert_true(g->end[0].complete);
+		assert_int_equal(g->nrec, ref->nrec);
+		got_free(g);
+		got_free(ref);
+		log_free(&l);
+	}
+	/* Two RECORDS lines swapped: the first to come makes a gap, the
+	 * late one is reported and skipped; still one dump (not a second
+	 * dump from the frame_seq going back), incomplete. */
+	{
+		struct log l = {0};
+		struct got *g;
+		size_t a = 1; /* hart 0's first two RECORDS frames */
+
+		assert_true(hart0_end >= 3);
+
+		for (size_t i = 0; i < clean.n; i++)
+			log_add(&l, clean.line[i == a ? a + 1 : i == a + 1 ? a : i]);
+		g = decode_log(&l);
+		assert_true(has_error(g, "missing"));
+		assert_true(has_error(g, "arrives after"));
+		assert_false(has_error(g, "went back"));
+		assert_int_equal(g->nbegin, 1);
+		assert_int_equal(g->nend, 1);
+		assert_false(g->end[0].complete);
+		got_free(g);
+		log_free(&l);
+	}
 	log_free(&clean);
 }
 
@@ -1548,7 +1594,27 @@ static void test_malformed_frames_rejected(void **state)
 		le(body + 8, TV_FORMAT_VERSION + 1, 4);
 		frame_line(&l, body, n, 0);
 		g = decode_log(&l);
-		assert_true(has_error(g, "unsupported format_version"));
+		assert_true(has_error(g, "BEGIN frame has format_version"));
+		assert_int_equal(g->nbegin, 0);
+		got_free(g);
+		log_free(&l);
+	}
+	/* A BEGIN with no harts, and one with a ring mode that does not
+	 * exist: damaged, named. */
+	for (int k = 0; k < 2; k++) {
+		uint8_t body[64];
+		struct log l = {0};
+		struct got *g;
+		size_t n = begin_body(body, 0);
+
+		if (k == 0)
+			le(body + 8 + 12, 0, 2);
+		else
+			body[8 + 20] = 7;
+		frame_line(&l, body, n, 0);
+		g = decode_log(&l);
+		assert_true(has_error(g, k == 0 ? "BEGIN frame has nharts 0"
+						: "BEGIN frame has ring_mode 7"));
 		assert_int_equal(g->nbegin, 0);
 		got_free(g);
 		log_free(&l);

@@ -11,6 +11,7 @@
  * decoded intact (whatever the differences), 1 when frames were damaged
  * or missing, 2 when a log could not be read or held no dump.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,17 +63,19 @@ static int load(struct run *run, unsigned long dump, int quiet)
 {
 	FILE *in;
 	size_t pick;
+	int err;
 
 	memset(&run->log, 0, sizeof(run->log));
 	run->log.name = run->name;
 	run->log.quiet = quiet;
 	in = strcmp(run->name, "-") == 0 ? stdin : fopen(run->name, "rb");
 	if (!in) {
-		fprintf(stderr, "tvtrace: cannot open '%s'\n", run->name);
+		fprintf(stderr, "tvtrace: cannot open '%s': %s\n", run->name, strerror(errno));
 		return 2;
 	}
-	if (tt_scan(in, &run->log) != 0) {
-		fprintf(stderr, "tvtrace: %s: read error\n", run->name);
+	err = tt_scan(in, &run->log);
+	if (err) {
+		fprintf(stderr, "tvtrace: %s: cannot read: %s\n", run->name, strerror(err));
 		run->log.errors++;
 	}
 	if (in != stdin)

@@ -548,6 +548,30 @@ static void exit_fetch_gpf(struct line *l, struct line *spec,
 		  NULL);
 }
 
+/* What the guest resumes after, for an entry at sepc + 2 or + 4: the
+ * ecall, or the instruction the exit recorded (`wfi`, a counter read). */
+static const char *resumed_past(const struct tv_record *exit, char *buf, size_t size)
+{
+	/* a virtual-instruction exit's stval is the instruction's bits
+	 * ("Virtual Instruction Exception" under stval) */
+	uint64_t insn = (exit->flags & TV_F_INSN) ? exit->arg[5]
+			: exit->arg[1] == EXC_VIRTUAL_INST ? exit->arg[2] : 0;
+
+	if (exit->arg[1] == EXC_ECALL_VS)
+		return "ecall";
+	if (insn) {
+		size_t n;
+
+		buf[0] = '`';
+		insn_disasm((uint32_t)insn, buf + 1, size - 2);
+		n = strlen(buf);
+		buf[n] = '`';
+		buf[n + 1] = '\0';
+		return buf;
+	}
+	return "emulated instruction";
+}
+
 /* Virtual instruction: WFI under hstatus.VTW, or an instruction VS-mode
  * may not execute. */
 static void exit_virtual(struct explain *x, struct line *l,
@@ -589,6 +613,8 @@ static void exit_virtual(struct explain *x, struct line *l,
 		add(l, "; the hypervisor does not emulate it and, as the "
 		       "specification advises, injected an illegal-instruction "
 		       "exception into the guest");
+	else
+		add(l, "; the hypervisor emulated it for the guest");
 	add_resume(l, r, h);
 	add(l, ".");
 	add_specs(spec, "\"" S_CAUSES "\" (virtual instruction, cause 22), "
@@ -615,6 +641,11 @@ static void exit_guest_exception(struct line *l, struct line *spec,
 		    text);
 	else if (cause == EXC_BREAKPOINT)
 		add(l, ": the guest executed ebreak at 0x%" PRIx64, r->arg[0]);
+	else if (cause == EXC_ILLEGAL_INST)
+		add(l, ": the guest executed an illegal instruction at 0x%" PRIx64
+		       " (stval 0: the hart did not give its bits, or they "
+		       "are all zeros)",
+		    r->arg[0]);
 	else
 		add(l, ": the guest's access faulted (stval 0x%" PRIx64 ")",
 		    r->arg[2]);
@@ -839,6 +870,7 @@ static void explain_entry(struct line *l, const struct tv_record *r,
 			  const struct hart_state *s)
 {
 	uint64_t pc = r->arg[0];
+	char text[96];
 
 	if (!s || !s->exit) {
 		add(l, "entered the guest with sret at 0x%" PRIx64 " "
@@ -855,10 +887,7 @@ static void explain_entry(struct line *l, const struct tv_record *r,
 			add(l, " = sepc, the instruction it was interrupted at");
 		else if (pc > sepc && pc - sepc <= 4)
 			add(l, " = sepc+%" PRIu64 ", past the %s", pc - sepc,
-			    s->exit->r.arg[1] == EXC_ECALL_VS ? "ecall"
-			    : s->exit->r.arg[1] == EXC_VIRTUAL_INST
-				    ? "wfi"
-				    : "emulated instruction");
+			    resumed_past(&s->exit->r, text, sizeof(text)));
 	}
 	if (r->arg[1])
 		add(l, "; hvip = 0x%" PRIx64 " keeps a virtual interrupt "

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "export.h"
 #include "riscv_names.h"
 #include "tvtrace.h"
 
@@ -439,19 +440,15 @@ int tt_write_html(const char *path, struct tt_dump *d, size_t number,
 {
 	char *name = numbered ? tt_numbered_name(path, number) : NULL;
 	const char *use = name ? name : path;
-	FILE *f = strcmp(use, "-") == 0 ? stdout : fopen(use, "w");
-	int bad;
+	FILE *f = tt_exp_open(use);
+	int rc;
 
 	if (!f) {
-		fprintf(stderr, "tvtrace: cannot write '%s'\n", use);
 		free(name);
 		return -1;
 	}
 	write_page(f, d, number);
-	bad = ferror(f) != 0;
-	bad |= f == stdout ? fflush(f) != 0 : fclose(f) != 0;
-	if (bad)
-		fprintf(stderr, "tvtrace: error writing '%s'\n", use);
+	rc = tt_exp_close(f, use);
 	free(name);
-	return bad ? -1 : 0;
+	return rc;
 }

@@ -370,6 +370,45 @@ static int needs_records(const struct options *o)
 	return o->records || o->text || o->explain || writes_files(o);
 }
 
+/* The views that print text on standard output (they go together). */
+static int asks_views(const struct options *o)
+{
+	return o->records || o->summary || o->text || o->explain;
+}
+
+/*
+ * Options that cannot be honoured together are refused rather than
+ * ignored: two outputs on standard output (their text would be mixed),
+ * --list (descriptions only) or --diff (its own report) with a view or
+ * an output they would not produce.
+ */
+static void check_combination(const struct options *o)
+{
+	const char *file_outs[] = {o->exp.json, o->exp.csv, o->exp.trace_dat,
+				   o->svg, o->histogram, o->html};
+	static const char *const file_names[] = {"--json -", "--csv -", "--trace-dat -",
+						 "--svg -", "--histogram -", "--html -"};
+	const char *first = asks_views(o) ? "the views (-r, -s, -t, --explain)" : NULL;
+
+	for (size_t k = 0; k < sizeof(file_outs) / sizeof(file_outs[0]); k++) {
+		if (!file_outs[k] || strcmp(file_outs[k], "-") != 0)
+			continue;
+		if (first) {
+			char msg[160];
+
+			snprintf(msg, sizeof(msg), "%s and %s cannot both write to "
+				 "standard output", first, file_names[k]);
+			bad_usage("%s", msg);
+		}
+		first = file_names[k];
+	}
+	if ((o->list || o->diff) && (asks_views(o) || writes_files(o) || (o->diff && o->list)))
+		bad_usage("%s", o->diff ? "--diff prints its own comparison: no view, "
+					  "--list or output goes with it"
+					: "--list only lists the dumps: no view or output "
+					  "goes with it");
+}
+
 /* "-rs", "-d3", "-d 3". */
 static void parse_short(struct options *o, int argc, char **argv, int *i)
 {
@@ -439,13 +478,10 @@ static void parse_args(struct options *o, int argc, char **argv)
 	}
 	if (o->all && o->dump)
 		bad_usage("%s", "--all and --dump cannot be used together");
-	if (o->exp.json && o->exp.csv && strcmp(o->exp.json, "-") == 0 &&
-	    strcmp(o->exp.csv, "-") == 0)
-		bad_usage("%s", "--json - and --csv - cannot both write to "
-				"standard output");
 	o->exp.all = o->all;
 	if (o->diff && !o->input2)
 		bad_usage("%s", "--diff needs two logs: --diff LOG_A LOG_B");
+	check_combination(o);
 	if (!o->summary && !needs_records(o))
 		o->records = 1;
 }
@@ -486,11 +522,26 @@ static int output_failed;
 /* --all with several dumps: SVG file names get the dump number. */
 static int svg_numbered;
 
+/* A filter that keeps nothing of a dump is said once, on stderr (an
+ * empty view would look like an empty trace): --hart 7 on a dump of one
+ * hart, say. */
+static void note_empty_filter(const struct tt_dump *d, size_t number)
+{
+	if (!tv_filter_active(&tt_filter) || d->nrecs == 0)
+		return;
+	for (size_t i = 0; i < d->nrecs; i++)
+		if (tv_filter_record(&tt_filter, d->recs[i].hart, &d->recs[i].r))
+			return;
+	fprintf(stderr, "tvtrace: the filter (--hart, --vcpu, --from, --to, "
+		"--reason) keeps none of dump %zu's %zu records\n", number, d->nrecs);
+}
+
 /* Print the chosen views of one dump. */
 static void show_dump(const struct options *o, struct tt_dump *d,
 		      size_t number, int header)
 {
 	tv_filter_bind(&tt_filter, d);
+	note_empty_filter(d, number);
 	if (header && prints_views(o)) {
 		printf("# ");
 		tt_describe_dump(stdout, d, number);
@@ -524,7 +575,7 @@ int main(int argc, char **argv)
 	struct options o;
 	struct tt_log log;
 	FILE *in = stdin;
-	int status;
+	int status, err;
 	size_t first = 0, count = 0; /* the dumps shown and exported */
 
 	parse_args(&o, argc, argv);
@@ -544,8 +595,9 @@ int main(int argc, char **argv)
 		}
 		log.name = o.input;
 	}
-	if (tt_scan(in, &log) != 0) {
-		fprintf(stderr, "tvtrace: %s: read error\n", log.name);
+	err = tt_scan(in, &log);
+	if (err) {
+		fprintf(stderr, "tvtrace: %s: cannot read: %s\n", log.name, strerror(err));
 		log.errors++;
 	}
 	if (in != stdin)
@@ -553,7 +605,7 @@ int main(int argc, char **argv)
 	if (log.frames_ok == 0 || log.ndumps == 0) {
 		fprintf(stderr, "tvtrace: %s: no intact trace frames found%s\n",
 			log.name,
-			log.errors ? " (all frames damaged)" : "");
+			log.errors && !err ? " (all frames damaged)" : "");
 		tt_report_rejected(&log);
 		tt_log_free(&log);
 		return EXIT_FAIL;

@@ -7,6 +7,7 @@
  * which the hypervisor escapes) is rejected the same way, counted, and
  * never reaches a dump, so no view or export can show it.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -344,6 +345,7 @@ int tt_scan(FILE *in, struct tt_log *log)
 	char *buf = tt_xrealloc(NULL, SCAN_BUF, 1);
 	size_t len = 0, n;
 	uint64_t offset = 0; /* input offset of buf[0] */
+	int err;
 
 	memset(&s, 0, sizeof(s));
 	s.log = log;
@@ -355,6 +357,7 @@ int tt_scan(FILE *in, struct tt_log *log)
 		len += n - used;
 		memmove(buf, buf + used, len);
 	}
+	err = ferror(in) ? (errno ? errno : EIO) : 0; /* what was read is decoded */
 	if (len) {
 		tv_wire_dec_piece(&s.dec, buf, len, !s.cont, s.line_no,
 				  offset);
@@ -367,7 +370,7 @@ int tt_scan(FILE *in, struct tt_log *log)
 	tv_wire_dec_finish(&s.dec, s.line_no, offset);
 	flush_pending_gap(&s);
 	log->frames_ok = s.dec.frames_ok;
-	return ferror(in) ? -1 : 0;
+	return err;
 }
 
 void tt_log_free(struct tt_log *log)

@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "riscv_names.h"
+#include "export.h"
 #include "tvtrace.h"
 
 #include <tracevisor/csr.h>
@@ -249,30 +250,6 @@ static void collect_stats(const struct tt_dump *d, const struct tt_exit *ex,
 	}
 	if (rs->n > 1)
 		qsort(rs->r, rs->n, sizeof(*rs->r), cmp_stat);
-}
-
-/* Open the output: "-" is standard output. */
-static FILE *open_out(const char *path)
-{
-	FILE *f = strcmp(path, "-") == 0 ? stdout : fopen(path, "w");
-
-	if (!f)
-		fprintf(stderr, "tvtrace: cannot write '%s'\n", path);
-	return f;
-}
-
-/* Close it, reporting write errors. */
-static int close_out(FILE *f, const char *path)
-{
-	int bad = ferror(f) != 0;
-
-	if (f == stdout)
-		bad |= fflush(f) != 0;
-	else
-		bad |= fclose(f) != 0;
-	if (bad)
-		fprintf(stderr, "tvtrace: error writing '%s'\n", path);
-	return bad ? -1 : 0;
 }
 
 /* Set while an SVG is written into an HTML page (tt_svg_write). */
@@ -1102,14 +1079,22 @@ static void hg_panel(FILE *out, double x, const char *title,
 		put_esc(out, label[i]);
 		fputs("</title></rect>\n", out);
 		/* A long bar carries its label inside, so it never runs off
-		 * the picture. */
-		if (w > bar_w * 0.55)
+		 * the picture: in white when it fits the bar (about 6.6 px a
+		 * character of 11 px bold), else from the bar's start in dark
+		 * text with a white outline, which reads on the bar and on the
+		 * white past its end alike. */
+		if (w <= bar_w * 0.55)
+			svg_text(out, x + w + 6, y + HG_ROW / 2 + 4, 11, "start",
+				 NULL, label[i]);
+		else if (6.6 * (double)strlen(label[i]) + 12 <= w)
 			svg_text(out, x + w - 6, y + HG_ROW / 2 + 4, 11, "end",
 				 "fill=\"#ffffff\" font-weight=\"bold\"",
 				 label[i]);
 		else
-			svg_text(out, x + w + 6, y + HG_ROW / 2 + 4, 11, "start",
-				 NULL, label[i]);
+			svg_text(out, x + 6, y + HG_ROW / 2 + 4, 11, "start",
+				 "fill=\"#222222\" font-weight=\"bold\" stroke=\"#ffffff\" "
+				 "stroke-width=\"3\" paint-order=\"stroke\"",
+				 label[i]);
 	}
 }
 
@@ -1228,7 +1213,7 @@ int tt_write_svg(int kind, const char *path, struct tt_dump *d, size_t number,
 		name = tt_numbered_name(path, number);
 		use = name ? name : path;
 	}
-	f = open_out(use);
+	f = tt_exp_open(use);
 	if (!f) {
 		free(name);
 		return -1;
@@ -1237,7 +1222,7 @@ int tt_write_svg(int kind, const char *path, struct tt_dump *d, size_t number,
 		histogram(f, d, number);
 	else
 		timeline(f, d, number);
-	rc = close_out(f, use);
+	rc = tt_exp_close(f, use);
 	free(name);
 	return rc;
 }

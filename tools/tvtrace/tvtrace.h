@@ -79,7 +79,8 @@ struct tt_log {
 	int stream, summarize;
 };
 
-/* scan.c: read the whole input; returns 0, or -1 on a read error. */
+/* scan.c: read the whole input; returns 0, or the errno of a read error
+ * (what was read before it is decoded). */
 int tt_scan(FILE *in, struct tt_log *log);
 /* The rejected frame-like lines of the log, in one line on stderr
  * (nothing when there were none, or with --quiet). */

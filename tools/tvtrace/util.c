@@ -114,9 +114,15 @@ void tt_describe_dump(FILE *out, const struct tt_dump *d, size_t number)
 			fprintf(out, "%s", why);
 		else
 			fprintf(out, "reason %u", d->info.dump_reason);
-		fprintf(out, ", %u harts, timebase %llu Hz, %u-slot rings (%s)",
-			d->info.nharts, (unsigned long long)d->info.timebase_hz,
-			d->info.ring_slots,
+		fprintf(out, ", %u harts, ", d->info.nharts);
+		if (d->info.timebase_hz)
+			fprintf(out, "timebase %llu Hz",
+				(unsigned long long)d->info.timebase_hz);
+		else
+			fprintf(out, "timebase unknown (0 Hz in the dump; "
+				"times at %llu Hz, which --timebase sets)",
+				(unsigned long long)tt_fallback_timebase);
+		fprintf(out, ", %u-slot rings (%s)", d->info.ring_slots,
 			d->info.ring_mode == TV_WIRE_RING_STOP ? "stop when full"
 							       : "overwrite");
 	} else {
