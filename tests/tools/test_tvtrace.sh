@@ -419,7 +419,7 @@ has "drop message" "$WORK/err" "drop.log:5: byte $off5: frame 3 missing: $lost r
 has "drop marker" "$WORK/out" "$lost records lost here (frame 3 missing from the log)"
 run "drop summary" 1 -s "$WORK/drop.log"
 has "drop summary" "$WORK/out" "Lost records: $lost"
-has "drop summary where" "$WORK/out" "missing frames 3..3: $lost records of hart 0"
+has "drop summary where" "$WORK/out" "missing frame 3: $lost records of hart 0"
 # Two frames in a row.
 lost2=$(($(frame_count "$WORK/synth.log" 6) + $(frame_count "$WORK/synth.log" 7)))
 sed '6,7d' "$WORK/synth.log" >"$WORK/drop2.log"

@@ -610,9 +610,9 @@ static void print_lost(FILE *out, const struct tt_dump *d,
 	total += gap_known;
 	fprintf(out, "Lost records: %" PRIu64, total);
 	if (gap_unknown)
-		fprintf(out, " (and more in %" PRIu64
-			     " gaps of missing frames whose count is unknown)",
-			gap_unknown);
+		fprintf(out, " (and those of %" PRIu64 " gap%s of missing frames, "
+			     "not counted: a frame that tells how many is missing too)",
+			gap_unknown, gap_unknown == 1 ? "" : "s");
 	fprintf(out, "\n");
 	for (size_t i = 0; i < nh; i++) {
 		const struct hart_loss *h = &hl[i];
@@ -648,12 +648,15 @@ static void print_lost(FILE *out, const struct tt_dump *d,
 
 		if (t->origin == TT_FROM_DUMP)
 			continue;
-		fprintf(out, "  missing frames %" PRIu32 "..%" PRIu32 ": ",
-			t->gap_first, t->gap_last);
+		if (t->gap_first == t->gap_last)
+			fprintf(out, "  missing frame %" PRIu32 ": ", t->gap_first);
+		else
+			fprintf(out, "  missing frames %" PRIu32 "..%" PRIu32 ": ",
+				t->gap_first, t->gap_last);
 		if (t->origin == TT_GAP_KNOWN)
 			fprintf(out, "%" PRIu64 " records", t->r.arg[0]);
 		else
-			fprintf(out, "unknown number of records");
+			fprintf(out, "an unknown number (maybe none) of records");
 		fprintf(out, " of hart %u, near %s\n", t->hart,
 			tt_time(time, t->r.time, hz));
 	}
