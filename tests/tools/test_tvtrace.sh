@@ -198,6 +198,7 @@ Analyze events for all harts, all VMs, all vCPUs:
        STORE_GPF          1    16.67%    12.50%       3.00us       3.00us       3.00us      50.00us  store/AMO guest-page fault
      IRQ_S_TIMER          1    16.67%    16.67%       4.00us       4.00us       4.00us    1000.00us  supervisor timer interrupt
            Total          6   100.00%   100.00%       2.00us      10.00us       4.80us     381.67us
+(Min, Max and Avg time are over the 5 exits with an entry after; 1 has none: an SBI call that does not return (shutdown, HSM stop, a suspend), or a lost record)
 
 Analyze events for hart 0:
 
@@ -214,6 +215,7 @@ Analyze events for hart 1:
         ECALL_VS          1    50.00%     0.00%            -            -            -      95.00us  environment call from VS-mode
         LOAD_GPF          1    50.00%   100.00%       5.00us       5.00us       5.00us            -  load guest-page fault
            Total          2   100.00%   100.00%       5.00us       5.00us       5.00us      95.00us
+(Min, Max and Avg time are over the 1 exit with an entry after; 1 has none: an SBI call that does not return (shutdown, HSM stop, a suspend), or a lost record)
 
 Analyze events for vm0-vcpu0:
 
@@ -230,6 +232,7 @@ Analyze events for vm0-vcpu1:
         ECALL_VS          1    50.00%     0.00%            -            -            -      95.00us  environment call from VS-mode
         LOAD_GPF          1    50.00%   100.00%       5.00us       5.00us       5.00us            -  load guest-page fault
            Total          2   100.00%   100.00%       5.00us       5.00us       5.00us      95.00us
+(Min, Max and Avg time are over the 1 exit with an entry after; 1 has none: an SBI call that does not return (shutdown, HSM stop, a suspend), or a lost record)
 
 Total: 20 records, 6 exits, handling time 24.00us, guest run time 1145.00us
 Lost records: 5
@@ -248,7 +251,8 @@ EOF
 # an unknown EID (the .records and .csv were updated for that), and
 # the CSV has six more columns, empty in it (switch_to ... switch_flushed,
 # for the SWITCH records of time-shared harts). The .records no longer
-# calls an 8-byte load sign-extended (its sign bit extends nothing).
+# calls an 8-byte load sign-extended (its sign bit extends nothing), and
+# the .summary says which exits its averages leave out.
 V1=tests/tools/v1
 run "version-1 dump: records" 0 --records "$V1/test-guest.log"
 same "version-1 dump: records as version 1 showed them" "$V1/test-guest.records" "$WORK/out"

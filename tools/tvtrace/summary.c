@@ -534,6 +534,17 @@ static void print_section(FILE *out, struct section *s, uint64_t hz)
 		       r->runs ? tt_us(r->run_total, hz) / (double)r->runs : 0);
 		fprintf(out, "%s%s\n", name[0] ? "  " : "", name);
 	}
+	/* An exit with no entry after it (an SBI call that does not
+	 * return: SRST, HSM hart_stop, a non-retentive suspend that resumes
+	 * elsewhere; or the entry's record was lost) counts as a sample
+	 * but has no handling time: say so, as the averages leave it out. */
+	if (tot.timed < tot.samples)
+		fprintf(out, "(Min, Max and Avg time are over the %" PRIu64 " exit%s with "
+			     "an entry after; %" PRIu64 " %s none: an SBI "
+			     "call that does not return (shutdown, HSM stop, a "
+			     "suspend), or a lost record)\n",
+			tot.timed, tot.timed == 1 ? "" : "s", tot.samples - tot.timed,
+			tot.samples - tot.timed == 1 ? "has" : "have");
 	fprintf(out, "\n");
 }
 
