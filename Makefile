@@ -6,6 +6,8 @@
 #                   boot your own guest: an ELF file, a RISC-V Linux Image or
 #                   a flat binary built for QEMU virt (RAM at 0x80000000)
 #   make run VMS=N  N VMs (2 to 4), each on a hart of its own
+#   make run GUEST=NAME   linux, or a built-in guest (test, bench, hostile,
+#                   validate, smp, sbi_conform)
 #   make shell      Linux to a busybox shell on the console (Ctrl-A x quits)
 #   make test       unit tests + QEMU system tests; ends "N passed, M failed"
 #   make debug      QEMU halted with a gdb stub; prints the gdb command
@@ -205,6 +207,29 @@ run shell debug validate bench: export TV_PLATFORM := $(PLATFORM)
 # The recipe line that makes PLATFORM ready (none for system).
 PLATFORM_SETUP = $(if $(filter-out system,$(PLATFORM)),@scripts/setup.sh $(PLATFORM))
 
+# make run's variables are checked before anything runs: a value it
+# would not use, or one it cannot, is named rather than dropped. GUEST is
+# linux or a built-in guest (tv.guest); IMAGE, VMS, SMP and a GUEST other
+# than test each choose what runs, so they go one at a time (SMP also
+# goes with IMAGE: its vCPUs); INITRD goes with IMAGE.
+RUN_GUESTS := test linux bench hostile validate smp sbi_conform
+ifneq ($(filter run,$(MAKECMDGOALS)),)
+ifeq ($(filter $(RUN_GUESTS),$(GUEST)),)
+$(error GUEST='$(GUEST)' is not a guest: use GUEST=linux or a built-in one ($(filter-out linux,$(RUN_GUESTS))), or IMAGE=FILE)
+endif
+ifneq ($(words $(filter-out test,$(GUEST)) $(if $(IMAGE),IMAGE) $(if $(VMS),VMS) $(if $(and $(SMP),$(if $(IMAGE),,1)),SMP)),$(if $(or $(filter-out test,$(GUEST)),$(IMAGE),$(VMS),$(SMP)),1,0))
+$(error choose one of GUEST=NAME, IMAGE=FILE, VMS=N and SMP=N (SMP=N goes with IMAGE=FILE too): each says what runs)
+endif
+ifneq ($(and $(INITRD),$(if $(IMAGE),,1)),)
+$(error INITRD=$(INITRD) goes with IMAGE=FILE (a Linux Image and its initramfs))
+endif
+ifneq ($(VMS),)
+ifeq ($(filter 2 3 4,$(VMS)),)
+$(error VMS='$(VMS)' must be 2, 3 or 4 (VMs, each on a hart of its own))
+endif
+endif
+endif
+
 # VMS=N: N VMs on harts of their own, each running the test guest
 # (tv.vm1 ... tv.vmN-1; VM 0 is the usual one).
 vm_descs = $(foreach n,$(wordlist 2,$(1),1 2 3 4),tv.vm$(shell expr $(n) - 1)=guest:test)
@@ -220,11 +245,11 @@ else ifneq ($(IMAGE),)
 	@scripts/run.sh --bios $(BIOS) --image "$(IMAGE)" $(if $(INITRD),--initrd "$(INITRD)") \
 		$(if $(SMP),--smp $(SMP)) --append "$(APPEND)" --summary
 else ifneq ($(VMS),)
-	@scripts/run.sh --smp $(VMS) --append "$(call vm_descs,$(VMS)) $(APPEND)" --summary
+	@scripts/run.sh --bios $(BIOS) --smp $(VMS) --append "$(call vm_descs,$(VMS)) $(APPEND)" --summary
 else ifneq ($(SMP),)
-	@scripts/run.sh --smp $(SMP) --append "tv.guest=smp tv.vcpus=$(SMP) $(APPEND)" --summary
+	@scripts/run.sh --bios $(BIOS) --smp $(SMP) --append "tv.guest=smp tv.vcpus=$(SMP) $(APPEND)" --summary
 else
-	@scripts/run.sh --bios $(BIOS) --append "$(APPEND)" --summary
+	@scripts/run.sh --bios $(BIOS) --append "$(if $(filter-out test,$(GUEST)),tv.guest=$(GUEST) )$(APPEND)" --summary
 endif
 
 # Linux to a busybox shell on the console: type commands; exit, poweroff -f

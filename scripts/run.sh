@@ -82,8 +82,13 @@ UBOOT_BIN=/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin
 # own kernel_addr_r (0x84000000).
 UBOOT_HYP_ADDR=0x83000000
 
-usage() { sed -n '2,/^set -u/p' "$0" | sed -n 's/^# \{0,1\}//p'; exit 2; }
+usage() { sed -n '2,/^set -u/p' "$0" | sed -n 's/^# \{0,1\}//p'; exit "${1:-2}"; }
+# An option that takes a value must have one (not the end of the line).
+value_options=" --hyp --bios --platform --append --cpu --smp --mem --log --timeout --progress --image --initrd --uboot-cmd --dtb --dumpdtb --load "
 while [ $# -gt 0 ]; do
+	case "$value_options" in
+	*" $1 "*) [ $# -ge 2 ] || { echo "run.sh: $1 needs a value ('$0 --help' lists the options)" >&2; exit 2; } ;;
+	esac
 	case "$1" in
 	--hyp) hyp="$2"; shift ;;
 	--bios) bios="$2"; shift ;;
@@ -108,8 +113,8 @@ while [ $# -gt 0 ]; do
 	--dtb) dtb="$2"; shift ;;
 	--dumpdtb) dumpdtb="$2"; shift ;;
 	--load) loads+=("$2"); shift ;;
-	-h|--help) usage ;;
-	*) echo "run.sh: unknown option '$1'" >&2; usage ;;
+	-h|--help) usage 0 ;;
+	*) echo "run.sh: unknown option '$1' ('$0 --help' lists the options)" >&2; exit 2 ;;
 	esac
 	shift
 done
@@ -117,6 +122,15 @@ done
 case "$platform" in
 system|qemu10) ;;
 *) echo "run.sh: --platform must be system or qemu10 (got '$platform')" >&2; exit 2 ;;
+esac
+# Numbers are checked here, where the option is named, not by QEMU or
+# bash arithmetic later.
+case "$smp" in
+[1-8]) ;;
+*) echo "run.sh: --smp must be a number of harts from 1 to 8 (got '$smp')" >&2; exit 2 ;;
+esac
+case "$timeout" in
+"" | *[!0-9]* | 0) echo "run.sh: --timeout must be a number of seconds, 1 or more (got '$timeout')" >&2; exit 2 ;;
 esac
 # The platform's settings (scripts/fetch-platform.sh --print): QEMU (the
 # command to run), QEMU_VERSION, FW_DIR (fw_jump.bin, fw_dynamic.bin) and
@@ -143,13 +157,16 @@ esac
 
 # mem_mib SIZE: QEMU's -m size (plain MiB, or with an M or G suffix) in MiB.
 mem_mib() {
+	local n=${1%[GgMm]}
+	case "$n" in
+	"" | *[!0-9]* | 0*) echo "run.sh: --mem '$1' is not a size (a whole number of MiB, 1 or more, or with M or G: 128M, 1G)" >&2; exit 2 ;;
+	esac
 	case "$1" in
-	*[Gg]) echo $(( ${1%[Gg]} * 1024 )) ;;
-	*[Mm]) echo "${1%[Mm]}" ;;
-	*[!0-9]*|"") echo "run.sh: --mem '$1' is not a size (use e.g. 128M or 1G)" >&2; exit 2 ;;
-	*) echo "$1" ;;
+	*[Gg]) echo $(( n * 1024 )) ;;
+	*) echo "$n" ;;
 	esac
 }
+mem_mib "$mem" >/dev/null || exit 2
 
 # image_format FILE: elf, linux or flat, from the file's magic numbers
 # (ELF: "\x7fELF" at 0; RISC-V Linux Image: "RSC\x05" at 0x38). Only
@@ -258,7 +275,9 @@ if [ -n "$initrd" ] && [ -z "$image" ]; then
 fi
 if [ -n "$image" ]; then
 	for f in "$image" "${initrd:-$image}"; do
-		[ -f "$f" ] || { echo "run.sh: $f: no such file" >&2; exit 2; }
+		[ -e "$f" ] || { echo "run.sh: $f: no such file" >&2; exit 2; }
+		[ -f "$f" ] || { echo "run.sh: $f: not a regular file (a guest image or initramfs is one)" >&2; exit 2; }
+		[ -s "$f" ] || { echo "run.sh: $f: empty file: there is no guest in it" >&2; exit 2; }
 	done
 	format=$(image_format "$image")
 	[ "$format" = linux ] && [ "$mem_given" = 0 ] && mem=1G

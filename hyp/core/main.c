@@ -221,8 +221,6 @@ static void place_vms(unsigned usable)
 	if (opt.vcpus > usable)
 		hyp_panic("VM 0 asks for %u vCPUs but %u hart(s) reached the hypervisor", opt.vcpus,
 			  usable);
-	if (opt.control_vm >= (int)opt.nvms)
-		hyp_panic("tv.control_vm=%d: there is no VM %d", opt.control_vm, opt.control_vm);
 	nvms = opt.nvms;
 	for (unsigned i = 0; i < nvms; i++) {
 		struct vm *vm = &vms[i];
@@ -290,6 +288,9 @@ void hyp_main(unsigned long hart, const void *fdt)
 	unsigned usable = smp_start_secondaries();
 	vcpu_state_probe(); /* what a time-shared hart must switch */
 	sched_probe();
+	if (opt.control_vm >= (int)opt.nvms)
+		hyp_panic("tv.control_vm=%d: there is no VM %d (this run has %u)", opt.control_vm,
+			  opt.control_vm, opt.nvms);
 	if (opt.nvms > 1)
 		place_vms(usable);
 	else

@@ -265,9 +265,12 @@ static bool apply(const char *name, const char *val)
 			opt.guest_mem = 0; /* sized in main.c from what is free */
 			return true;
 		}
-		if (!parse_size(val, &v) || v < MiB(2))
+		if (!parse_size(val, &v) || v < MiB(2) || v > GiB(64))
 			return false;
 		opt.guest_mem = ALIGN_UP(v, MiB(2));
+		if (opt.guest_mem != v)
+			hyp_log("tv.guest_mem=%s: rounded up to %llu MiB (guest RAM is mapped in "
+				"2 MiB blocks)\n", val, (unsigned long long)(opt.guest_mem >> 20));
 		return true;
 	}
 	if (!strcmp(name, "gstage") && pick(val, gstages, 3, &i)) {
@@ -384,6 +387,76 @@ static bool apply(const char *name, const char *val)
 	return apply_vm_desc(name, val);
 }
 
+/*
+ * What each option's value must be, for the message when it is not, and
+ * whether a bad value refuses the run: the options that choose what runs
+ * (which guest, its image, its RAM, its vCPUs) do, as running something
+ * else than asked would pass for what was asked; the others are ignored
+ * with the message, their default kept. (tv.vmN: apply_vm_desc.)
+ */
+static const struct option_rule {
+	const char *name, *want;
+	bool refuse;
+} option_rules[] = {
+	{ "guest", "test, bench, hostile, validate, smp or sbi_conform (an image: "
+		   "tv.image, scripts/run.sh --image)", true },
+	{ "image", "ADDR,SIZE: a host range of nonzero size", true },
+	{ "kernel", "the nonzero host address of a Linux Image", true },
+	{ "initrd", "ADDR,SIZE: a host range of nonzero size", true },
+	{ "guest_mem", "a size from 2M to 64G (K, M, G suffixes), or max", true },
+	{ "guest_ram_base", "an address (a multiple of 2 MiB)", true },
+	{ "vcpus", "a number from 1 to 8", true },
+	{ "control_vm", "a VM number from 0 to 3", true },
+	{ "gstage", "auto, sv39x4 or sv48x4", false },
+	{ "trace", "on or off", false },
+	{ "ring", "a power of two from 2 to 16777216 (slots per hart)", false },
+	{ "ring_mode", "overwrite or stop", false },
+	{ "filter", "a number: a mask of record kinds", false },
+	{ "dump", "compact, text, both or none", false },
+	{ "watermark", "a percentage from 0 to 100", false },
+	{ "timer", "auto, sstc or sbi", false },
+	{ "htimedelta", "a number of timebase ticks", false },
+	{ "vmids", "on or off", false },
+	{ "dump_guest_dt", "on or off", false },
+	{ "watchdog", "milliseconds from 0 to 3600000", false },
+	{ "progress", "milliseconds from 0 to 3600000", false },
+	{ "slice", "milliseconds from 1 to 1000", false },
+	{ "input_poll", "milliseconds from 0 to 1000", false },
+	{ "suspend_alarm", "milliseconds from 0 to 3600000", false },
+	{ "fault_test", "on or off", false },
+};
+
+_Static_assert(MAX_HARTS == 8 && MAX_VMS == 4, "option_rules' words for vcpus and control_vm");
+
+static const struct option_rule *option_rule(const char *name)
+{
+	for (size_t i = 0; i < sizeof(option_rules) / sizeof(option_rules[0]); i++)
+		if (!strcmp(name, option_rules[i].name))
+			return &option_rules[i];
+	return NULL;
+}
+
+/* A word tv.NAME[=VALUE] that apply() did not take: say which of the two
+ * it got wrong, and refuse the run where the option chooses what runs. */
+static void reject(const char *name, const char *eq)
+{
+	const struct option_rule *r = option_rule(name);
+	const char *val = eq ? eq + 1 : "";
+
+	if (!r) {
+		hyp_log("ignored option 'tv.%s%s%s': no such option (README.md, \"Hypervisor "
+			"options\", lists them)\n", name, eq ? "=" : "", val);
+		return;
+	}
+	if (r->refuse)
+		hyp_panic("tv.%s%s%s: the value must be %s; the run is refused, as it would "
+			  "run something else than asked", name, eq ? "=" : " (no =VALUE)", val,
+			  r->want);
+	hyp_log("ignored option 'tv.%s%s%s'%s: the value must be %s; the option keeps "
+		"its value\n",
+		name, eq ? "=" : "", val, eq ? "" : " (no =VALUE)", r->want);
+}
+
 void options_parse(const char *args)
 {
 	char word[96];
@@ -403,9 +476,7 @@ void options_parse(const char *args)
 				if (eq)
 					*eq = 0;
 				if (!eq || !apply(word, eq + 1))
-					hyp_log("ignored option 'tv.%s%s%s': unknown name or bad value "
-						"(see README.md, \"Hypervisor options\")\n",
-						word, eq ? "=" : "", eq ? eq + 1 : "");
+					reject(word, eq);
 			}
 		}
 		args += n;

@@ -160,6 +160,8 @@ void trace_dump_fault(void)
 
 	if (__atomic_exchange_n(&fault_dumped, 1, __ATOMIC_ACQ_REL))
 		return;
+	if (!trace_rings[platform.nharts - 1].slots)
+		return; /* refused before the rings existed: nothing was recorded */
 	while (!(locked = spin_trylock(&dump_lock)) && csr_read(CSR_TIME) < until)
 		;
 	dump_all(&fault_enc, TV_DUMP_HYP_FAULT, true);

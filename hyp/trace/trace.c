@@ -56,8 +56,33 @@ static void recompute(void)
 		set_vcpu_switches(vcpus[i]);
 }
 
+/* Every hart's ring must fit in host RAM: a tv.ring too large for it is
+ * refused, naming the largest that would leave the guests' RAM room too
+ * (the rings are allocated first; a block each, from what is free). */
+static void check_ring_fits(void)
+{
+	uint64_t bytes = sizeof(struct tv_rec) * (uint64_t)opt.ring_slots;
+	uint64_t free = mem_largest_free(PAGE_SIZE), guests = opt.guest_mem;
+	uint32_t fits = 0;
+
+	if (bytes * (uint64_t)platform.nharts <= free)
+		return;
+	for (unsigned i = 1; i < opt.nvms; i++)
+		guests += opt.vm[i].mem;
+	free = free > guests ? (free - guests) / (uint64_t)platform.nharts : 0;
+	while (fits < (1u << 24) && (uint64_t)(fits ? fits * 2 : 2) * sizeof(struct tv_rec) <= free)
+		fits = fits ? fits * 2 : 2;
+	if (!fits)
+		hyp_panic("tv.ring=%u: no ring fits in the host RAM beside the guests' RAM",
+			  opt.ring_slots);
+	hyp_panic("tv.ring=%u: %d ring(s) of %llu MiB (64 bytes a slot) do not fit in the "
+		  "host RAM left; with the guests' RAM, the largest that fits is tv.ring=%u",
+		  opt.ring_slots, platform.nharts, (unsigned long long)(bytes >> 20), fits);
+}
+
 void trace_init(void)
 {
+	check_ring_fits();
 	for (int i = 0; i < platform.nharts; i++) {
 		size_t bytes = sizeof(struct tv_rec) * opt.ring_slots;
 		struct tv_rec *slots = mem_alloc_hyp(bytes, 64, "trace ring");

@@ -69,11 +69,31 @@ boot guest-auto
 has "auto G-stage picks Sv48x4 when hgatp accepts it" "G-stage Sv48x4"
 has "hgatp mode probe reported" "G-stage modes: Sv39x4 yes, Sv48x4 yes"
 
-# The guest's bootargs and a bad hypervisor option.
-boot bad-option --append "tv.bogus=1 tv.ring=1000 console=hvc0"
+# The guest's bootargs and a bad hypervisor option: an unknown name, or
+# a bad value of an option that tunes the trace, is named (with what the
+# value must be) and ignored.
+boot bad-option --append "tv.bogus=1 tv.ring=1000 tv.trace console=hvc0"
 status_is "unknown options do not stop the guest" 0
-has "unknown option is named" "ignored option 'tv.bogus=1'"
-has "bad value is named" "ignored option 'tv.ring=1000'"
+has "unknown option is named" "ignored option 'tv.bogus=1': no such option"
+has "bad value is named, with what it must be" \
+	"ignored option 'tv.ring=1000': the value must be a power of two from 2 to 16777216"
+has "missing value is named" "ignored option 'tv.trace' \(no =VALUE\): the value must be on or off"
+
+# A bad value of an option that chooses what runs refuses the run: a
+# misspelt guest must not run the test guest in its place, nor an empty
+# image. So does a VM to control that does not exist, and a ring that
+# does not fit, which names the largest that does.
+for bad in "tv.guest=hostlie|tv.guest=hostlie: the value must be test, bench, hostile" \
+	"tv.image=0x8fe00000,0|tv.image=0x8fe00000,0: the value must be ADDR,SIZE" \
+	"tv.vcpus=0|tv.vcpus=0: the value must be a number from 1 to 8" \
+	"tv.control_vm=3|tv.control_vm=3: there is no VM 3 \(this run has 1\)" \
+	"tv.ring=16777216|tv.ring=16777216: 1 ring\(s\) of 1024 MiB .* the largest that fits is tv.ring=[0-9]+"; do
+	word=${bad%%|*}
+	boot "refused-${word%%=*}" --append "$word"
+	check "$word: the run is refused" test "$STATUS" != 0
+	has "$word: says why" "FATAL: ${bad#*|}"
+	check "$word: no guest ran" bash -c "! grep -q '^guest:' '$LOG'"
+done
 
 # More guest RAM than the machine has: a clear fatal error, non-zero exit.
 boot too-much-ram --append "tv.guest_mem=2G"

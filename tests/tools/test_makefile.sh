@@ -66,3 +66,38 @@ if [ -x "$tmp/q/host/tvtrace" ] && [ ! -s "$tmp/out" ]; then
 else
 	bad "make -s: built, nothing printed" "$tmp/out"
 fi
+
+# 4. make run's variables and scripts/run.sh's options: a value they
+# cannot use stops them before anything runs, naming it (no QEMU starts:
+# make -n, and run.sh refuses before it looks for the platform's QEMU).
+refused() { # NAME PATTERN COMMAND...
+	local name="$1" want="$2"
+	shift 2
+	if "$@" >"$tmp/out" 2>&1; then
+		bad "$name: accepted" "$tmp/out"
+	elif grep -Fq -- "$want" "$tmp/out"; then
+		ok "$name"
+	else
+		bad "$name: the message lacks '$want'" "$tmp/out"
+	fi
+}
+refused "make run GUEST=foo" "GUEST='foo' is not a guest" make -n run GUEST=foo
+refused "make run VMS=5" "VMS='5' must be 2, 3 or 4" make -n run VMS=5
+refused "make run VMS=2 SMP=4" "choose one of GUEST=NAME, IMAGE=FILE, VMS=N and SMP=N" make -n run VMS=2 SMP=4
+refused "make run GUEST=linux IMAGE=x" "choose one of" make -n run GUEST=linux IMAGE=x
+refused "make run INITRD without IMAGE" "INITRD=x goes with IMAGE=FILE" make -n run INITRD=x
+if make -n run GUEST=hostile 2>/dev/null | grep -q 'tv.guest=hostile'; then
+	ok "make run GUEST=hostile runs the hostile guest"
+else
+	bad "make run GUEST=hostile runs the hostile guest" /dev/null
+fi
+: >"$tmp/empty.img"
+refused "run.sh --smp without a value" "run.sh: --smp needs a value" scripts/run.sh --smp
+refused "run.sh --smp abc" "--smp must be a number of harts from 1 to 8 (got 'abc')" scripts/run.sh --smp abc
+refused "run.sh --timeout abc" "--timeout must be a number of seconds" scripts/run.sh --timeout abc
+refused "run.sh --mem 0" "--mem '0' is not a size" scripts/run.sh --mem 0
+refused "run.sh --mem 1.5G" "--mem '1.5G' is not a size" scripts/run.sh --mem 1.5G
+refused "run.sh --image of a directory" "not a regular file" scripts/run.sh --image "$tmp"
+refused "run.sh --image of an empty file" "empty file: there is no guest in it" scripts/run.sh --image "$tmp/empty.img"
+refused "run.sh unknown option" "unknown option '--bogus'" scripts/run.sh --bogus
+if scripts/run.sh --help >/dev/null 2>&1; then ok "run.sh --help exits 0"; else bad "run.sh --help exits 0" /dev/null; fi
