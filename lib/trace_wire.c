@@ -1476,12 +1476,10 @@ static int skip_passed_frame(struct tv_wire_dec *d, const struct frame_info *f)
 		return 0;
 	seen = d->seen[f->seq % TV_WIRE_SEEN];
 	if (f->seq == d->next_seq - 1 && seen == (((uint64_t)f->seq + 1) << 32 | f->crc)) {
-		d->frames_repeated++;
 		out_str(&o, "frame ");
 		out_udec(&o, f->seq, 0);
 		out_str(&o, " repeated (the same frame twice in the log): the copy is skipped");
 	} else if (seen >> 32 != (uint64_t)f->seq + 1 && f->type != TV_WIRE_BEGIN) {
-		d->frames_late++;
 		out_str(&o, "frame ");
 		out_udec(&o, f->seq, 0);
 		out_str(&o, " arrives after frame ");

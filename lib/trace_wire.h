@@ -404,8 +404,6 @@ struct tv_wire_dec {
 	uint64_t frames_bad; /* damaged frames in the whole input */
 	uint64_t frames_rejected; /* frame-like text not at a line start */
 	uint64_t gaps;	     /* gaps detected in the whole input */
-	uint64_t frames_repeated; /* copies of a frame already decoded */
-	uint64_t frames_late;	  /* frames after a later one of the dump */
 	/* The dump's frame_seq values next_seq - TV_WIRE_SEEN .. next_seq - 1:
 	 * seen[seq % TV_WIRE_SEEN] is (seq + 1) << 32 | the frame's CRC when
 	 * frame seq was decoded, else something else. */

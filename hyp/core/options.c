@@ -407,6 +407,9 @@ static const struct option_rule {
 	{ "guest_ram_base", "an address (a multiple of 2 MiB)", true },
 	{ "vcpus", "a number from 1 to 8", true },
 	{ "control_vm", "a VM number from 0 to 3", true },
+	{ "vm1", "KEY:VALUE,... (guest, vcpus, mem, name, harts)", true },
+	{ "vm2", "KEY:VALUE,... (guest, vcpus, mem, name, harts)", true },
+	{ "vm3", "KEY:VALUE,... (guest, vcpus, mem, name, harts)", true },
 	{ "gstage", "auto, sv39x4 or sv48x4", false },
 	{ "trace", "on or off", false },
 	{ "ring", "a power of two from 2 to 16777216 (slots per hart)", false },
@@ -426,7 +429,7 @@ static const struct option_rule {
 	{ "fault_test", "on or off", false },
 };
 
-_Static_assert(MAX_HARTS == 8 && MAX_VMS == 4, "option_rules' words for vcpus and control_vm");
+_Static_assert(MAX_HARTS == 8 && MAX_VMS == 4, "option_rules' words for vcpus, control_vm, vmN");
 
 static const struct option_rule *option_rule(const char *name)
 {
