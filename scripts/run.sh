@@ -59,6 +59,7 @@ cpu="rv64"
 smp=1
 mem=256M
 log="$here/build/console.log"
+log_given=0
 timeout=120
 timeout_given=0
 shell=0
@@ -98,7 +99,7 @@ while [ $# -gt 0 ]; do
 	--cpu) cpu="$2"; shift ;;
 	--smp) smp="$2"; shift ;;
 	--mem) mem="$2"; mem_given=1; shift ;;
-	--log) log="$2"; shift ;;
+	--log) log="$2"; log_given=1; shift ;;
 	--timeout) timeout="$2"; timeout_given=1; shift ;;
 	--shell) linux=1; shell=1 ;;
 	--icount) icount="-icount shift=0,sleep=off" ;;
@@ -330,6 +331,12 @@ if [ "$debug" = 1 ]; then
 fi
 
 mkdir -p "$(dirname "$log")"
+# make run's log (the default one) keeps the previous run's as
+# console.log.prev: a run that fails to start must not take the last
+# trace with it. A log named with --log is the caller's to keep.
+if [ "$log_given" = 0 ] && [ -s "$log" ]; then
+	mv -f "$log" "$log.prev"
+fi
 # The whole console goes to the log; with --summary (make run) the screen
 # shows it as a person reads it (scripts/console-view.py): no trace
 # frames, the hypervisor's lines told apart from the guest's.

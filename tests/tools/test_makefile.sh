@@ -101,3 +101,16 @@ refused "run.sh --image of a directory" "not a regular file" scripts/run.sh --im
 refused "run.sh --image of an empty file" "empty file: there is no guest in it" scripts/run.sh --image "$tmp/empty.img"
 refused "run.sh unknown option" "unknown option '--bogus'" scripts/run.sh --bogus
 if scripts/run.sh --help >/dev/null 2>&1; then ok "run.sh --help exits 0"; else bad "run.sh --help exits 0" /dev/null; fi
+
+# 5. make run's log keeps the run before it: a run that fails to start
+# (here: QEMU refuses its -smp) leaves the last trace as console.log.prev.
+# A log named with --log is left to its caller.
+mkdir -p "$tmp/prevlog/scripts" "$tmp/prevlog/build"
+cp scripts/run.sh scripts/fetch-platform.sh "$tmp/prevlog/scripts/"
+echo "the last run's trace" >"$tmp/prevlog/build/console.log"
+"$tmp/prevlog/scripts/run.sh" --timeout 5 --hyp /nonexistent.bin >/dev/null 2>&1
+if grep -q "the last run's trace" "$tmp/prevlog/build/console.log.prev" 2>/dev/null; then
+	ok "make run's log: the run before is kept as console.log.prev"
+else
+	bad "make run's log: the run before is kept as console.log.prev" "$tmp/prevlog/build/console.log"
+fi
