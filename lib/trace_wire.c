@@ -63,6 +63,16 @@ static void out_sdec(struct tv_out *o, int64_t v)
 }
 
 /* Append "0x" and v in lower-case hex, zero-padded to digits digits. */
+/* "1 record", "4 records": n and the noun, plural when n is not 1. */
+static void out_count(struct tv_out *o, uint64_t n, const char *noun)
+{
+	out_udec(o, n, 0);
+	out_char(o, ' ');
+	out_str(o, noun);
+	if (n != 1)
+		out_char(o, 's');
+}
+
 static void out_hex(struct tv_out *o, uint64_t v, unsigned digits)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -1282,9 +1292,21 @@ static const char *check_payload(struct tv_wire_dec *d,
 }
 
 /* Start a dump whose BEGIN frame was lost. */
+/* A new dump: no hart of it seen yet; nharts is its BEGIN's, 0 when
+ * the BEGIN was lost. */
+static void reset_harts(struct tv_wire_dec *d, uint16_t nharts)
+{
+	d->nharts = nharts;
+	d->harts = 0;
+	d->harts_ended = 0;
+	d->cur_valid = 0;
+	memset(d->hart_ended, 0, sizeof(d->hart_ended));
+}
+
 static void implicit_begin(struct tv_wire_dec *d)
 {
 	flush_held(d);
+	reset_harts(d, 0);
 	d->in_dump = 1;
 	d->had_begin = 0;
 	d->had_gap = 1;
@@ -1382,6 +1404,7 @@ static void handle_begin(struct tv_wire_dec *d, const struct frame_info *f)
 	b.ring_slots = (uint32_t)get_le(p + 16, 4);
 	b.ring_mode = p[20];
 	b.dump_id = get_le(p + 24, 8);
+	reset_harts(d, b.nharts);
 	d->in_dump = 1;
 	d->had_begin = 1;
 	d->had_gap = 0;
@@ -1416,7 +1439,8 @@ static void sequence_frame(struct tv_wire_dec *d, const struct frame_info *f)
 		dec_error(d, &o);
 		implicit_begin(d);
 	}
-	if (f->seq > d->next_seq)
+	d->gap_here = f->seq > d->next_seq;
+	if (d->gap_here)
 		report_gap(d, f);
 	d->next_seq = f->seq + 1;
 	d->received++;
@@ -1438,6 +1462,18 @@ static void handle_end(struct tv_wire_dec *d, const struct frame_info *f)
 		out_udec(&o, info.frames_in_dump, 0);
 		out_str(&o, " frames but is frame ");
 		out_udec(&o, f->seq, 0);
+		dec_error(d, &o);
+		d->had_gap = 1;
+	}
+	if (d->had_begin && !d->had_gap && d->harts_ended != d->nharts) {
+		char buf[128];
+		struct tv_out o = {buf, sizeof(buf), 0};
+
+		out_str(&o, "END frame: BEGIN says the dump has ");
+		out_count(&o, d->nharts, "hart");
+		out_str(&o, ", HART frames came for ");
+		out_udec(&o, d->harts_ended, 0);
+		out_str(&o, " (no frame missing)");
 		dec_error(d, &o);
 		d->had_gap = 1;
 	}
@@ -1493,6 +1529,117 @@ static int skip_passed_frame(struct tv_wire_dec *d, const struct frame_info *f)
 	return 1;
 }
 
+/* Whether hart h's HART frame came in this dump. */
+static int hart_ended(const struct tv_wire_dec *d, uint16_t h)
+{
+	return d->hart_ended[h >> 3] >> (h & 7) & 1;
+}
+
+/* Report that frame f breaks the frame order: "frame N (hart H) " and
+ * why; once per run of that hart's frames. */
+static void order_error(struct tv_wire_dec *d, const struct frame_info *f,
+			const char *why)
+{
+	char buf[160];
+	struct tv_out o = {buf, sizeof(buf), 0};
+
+	d->cur_told = 1;
+	out_str(&o, "frame ");
+	out_udec(&o, f->seq, 0);
+	out_str(&o, " (hart ");
+	out_udec(&o, f->hart, 0);
+	out_str(&o, ") ");
+	out_str(&o, why);
+	dec_error(d, &o);
+}
+
+/*
+ * A RECORDS or HART frame: does it keep the frame order (trace_wire.h:
+ * one hart's frames after another's, each hart's HART frame after its
+ * records, at most BEGIN's nharts harts)? A hart whose frames come back
+ * after its HART frame, a second HART frame, records after it, and a
+ * hart beyond nharts are reported; the frame is still decoded. A hart
+ * left without its HART frame is reported when the next hart starts,
+ * unless frames went missing between them (it may have been lost).
+ */
+static void check_hart_order(struct tv_wire_dec *d, const struct frame_info *f)
+{
+	if (!d->cur_valid || d->cur_hart != f->hart) {
+		if (d->cur_valid && !d->cur_ended && !d->gap_here && !d->had_gap) {
+			char buf[128];
+			struct tv_out o = {buf, sizeof(buf), 0};
+
+			out_str(&o, "hart ");
+			out_udec(&o, d->cur_hart, 0);
+			out_str(&o, " ends without its HART frame (no frame missing)");
+			dec_error(d, &o);
+		}
+		d->cur_valid = 1;
+		d->cur_hart = f->hart;
+		d->cur_ended = hart_ended(d, f->hart);
+		d->cur_told = 0;
+		if (d->cur_ended) {
+			order_error(d, f, "comes after that hart's HART frame: "
+					  "a hart's frames belong together");
+		} else if (++d->harts == (uint32_t)d->nharts + 1 && d->nharts) {
+			char why[96];
+			struct tv_out o = {why, sizeof(why), 0};
+
+			out_str(&o, "is a hart more than the ");
+			out_udec(&o, d->nharts, 0);
+			out_str(&o, " that BEGIN says the dump has");
+			out_end(&o);
+			order_error(d, f, why);
+			d->cur_told = 0;
+		}
+	}
+	if (d->cur_ended && !d->cur_told)
+		order_error(d, f, f->type == TV_WIRE_HART
+					  ? "is a second HART frame for that hart"
+					  : "carries records after that hart's HART frame");
+	if (f->type == TV_WIRE_HART && !d->cur_ended) {
+		d->cur_ended = 1;
+		d->hart_ended[f->hart >> 3] |= (uint8_t)(1u << (f->hart & 7));
+		d->harts_ended++;
+	}
+}
+
+/*
+ * Does the frame's first_index go on from where the hart's previous
+ * RECORDS frame ended? With no frame missing between them it must
+ * (INDEX AND LOSS): a jump means records the dump never carried, a step
+ * back records carried twice. Reported; the records are delivered with
+ * the indexes the frame gives.
+ */
+static void check_first_index(struct tv_wire_dec *d, const struct frame_info *f)
+{
+	uint64_t first = get_le(f->payload, 8);
+	char buf[192];
+	struct tv_out o = {buf, sizeof(buf), 0};
+
+	if (!d->have_last || d->last_hart != f->hart || d->gap_here ||
+	    first == d->last_end)
+		return;
+	out_str(&o, "frame ");
+	out_udec(&o, f->seq, 0);
+	out_str(&o, " (hart ");
+	out_udec(&o, f->hart, 0);
+	out_str(&o, ") starts at record ");
+	out_udec(&o, first, 0);
+	out_str(&o, " but the hart's previous frame ended at ");
+	out_udec(&o, d->last_end, 0);
+	if (first > d->last_end) {
+		out_str(&o, ": ");
+		out_count(&o, first - d->last_end, "record");
+		out_str(&o, " missing though no frame is");
+	} else {
+		out_str(&o, ": ");
+		out_count(&o, d->last_end - first, "record");
+		out_str(&o, " carried twice");
+	}
+	dec_error(d, &o);
+}
+
 /* Deliver a verified frame. */
 static void handle_frame(struct tv_wire_dec *d, const struct frame_info *f)
 {
@@ -1506,9 +1653,12 @@ static void handle_frame(struct tv_wire_dec *d, const struct frame_info *f)
 	}
 	sequence_frame(d, f);
 	note_seen(d, f);
+	if (f->type != TV_WIRE_END)
+		check_hart_order(d, f);
 	switch (f->type) {
 	case TV_WIRE_RECORDS:
 	case TV_WIRE_RECORDS2:
+		check_first_index(d, f);
 		deliver_records(d, f);
 		break;
 	case TV_WIRE_HART: {

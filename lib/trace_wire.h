@@ -68,6 +68,9 @@
  *
  *   Frame order in a dump: BEGIN; then for each hart: its RECORDS frames
  *   (possibly none) and its HART frame; then END.
+ *   The decoder checks that order (at most nharts harts, each hart's
+ *   frames together, one HART frame per hart) and reports a dump that
+ *   breaks it (docs/trace-format.md, "Index, loss and gaps").
  *
  * RECORD ENCODING (inside a RECORDS frame; the delta state is reset at the
  * start of every frame, so each frame decodes on its own)
@@ -141,7 +144,9 @@
  *   frame_seq is reported as "frames N..M missing", followed by
  *   ": K records lost" when the frames on both sides of the gap are
  *   RECORDS frames of the same hart (K = first_index after the gap minus
- *   the index the hart had reached before it).
+ *   the index the hart had reached before it). With no frame missing, a
+ *   RECORDS frame's first_index must go on from the end of the hart's
+ *   previous RECORDS frame; a jump or a step back is reported.
  */
 #ifndef TRACEVISOR_TRACE_WIRE_H
 #define TRACEVISOR_TRACE_WIRE_H
@@ -404,6 +409,16 @@ struct tv_wire_dec {
 	uint64_t frames_bad; /* damaged frames in the whole input */
 	uint64_t frames_rejected; /* frame-like text not at a line start */
 	uint64_t gaps;	     /* gaps detected in the whole input */
+	int gap_here;	     /* frames went missing just before this one */
+	/* The dump's harts, for the frame order (BEGIN's nharts at most,
+	 * each hart's frames together, its HART frame last): */
+	uint16_t nharts;     /* BEGIN's; 0 when the BEGIN was lost */
+	uint32_t harts;	     /* distinct harts whose frames came */
+	uint32_t harts_ended;	/* of them, those whose HART frame came */
+	int cur_valid;		/* cur_*: the hart of the latest RECORDS or */
+	uint16_t cur_hart;	/* HART frame, whether its HART frame came, */
+	int cur_ended, cur_told;/* and whether its disorder was reported */
+	uint8_t hart_ended[65536 / 8]; /* bit h: hart h's HART frame came */
 	/* The dump's frame_seq values next_seq - TV_WIRE_SEEN .. next_seq - 1:
 	 * seen[seq % TV_WIRE_SEEN] is (seq + 1) << 32 | the frame's CRC when
 	 * frame seq was decoded, else something else. */

@@ -42,8 +42,9 @@ cc -std=c11 -O2 -Wall -Wextra -Werror -Iinclude -Ilib tests/tools/gen_log.c \
 	lib/trace_wire.c lib/riscv_names.c -o "$OUT/gen_log" ||
 	fail "building tests/tools/gen_log.c failed"
 "$OUT/gen_log" synth "$SYNTH_EXITS" >"$LOG" || fail "gen_log synth failed"
-# The record count, as tvtrace lists it ("..., 1107710 records, line 2").
-records=$("$TV" --list "$LOG" | sed -n 's/.*, \([0-9]*\) records, line.*/\1/p' | head -n 1)
+# The record count, as tvtrace lists it ("..., 1107710 events, line 2"):
+# gen_log writes format-version-1 records, one event each.
+records=$("$TV" --list "$LOG" | sed -n 's/.*, \([0-9]*\) events, line.*/\1/p' | head -n 1)
 if [ -z "$records" ] || [ "$records" -eq 0 ]; then
 	fail "tvtrace --list found no records in $LOG"
 fi

@@ -356,10 +356,10 @@ if [ "$summary" = 1 ] && [ -x "$here/build/host/tvtrace" ]; then
 	echo
 	frames=$(cat "$frames_file" 2>/dev/null || echo 0)
 	rm -f "$frames_file"
-	# "dump N: ..., R records, ..." per dump (tvtrace --list)
+	# "dump N: ..., E events, ..." per dump (tvtrace --list)
 	"$here/build/host/tvtrace" --list "$log" 2>/dev/null | awk -v f="$frames" -v logf="$log" '
-		/^dump [0-9]+:/ { d++; for (i = 1; i < NF; i++) if ($(i + 1) ~ /^records/) r += $i }
-		END { printf "trace: %d dump(s), %d records in %d frame lines, kept in %s\n", d, r, f, logf }'
+		/^dump [0-9]+:/ { d++; for (i = 1; i < NF; i++) if ($(i + 1) ~ /^events/) r += $i }
+		END { printf "trace: %d dump(s), %d events in %d frame lines, kept in %s\n", d, r, f, logf }'
 	"$here/build/host/tvtrace" --summary "$log" || true
 	# Pictures of the same dump: timeline (lanes per hart, exits coloured
 	# by reason) and exits by reason; the HTML report holds both with the

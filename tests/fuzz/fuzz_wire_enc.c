@@ -12,6 +12,14 @@
  * the operation's values (see next_u64: each 64-bit field is a small step
  * from the field's previous value, the previous value, zero, or 8 raw
  * bytes, so both the common small deltas and extreme values occur).
+ * The program keeps the calling order the hypervisor's dump keeps and
+ * trace_wire.h's frame order asks for: each hart once per dump, its
+ * records then its HART frame, as many harts as BEGIN says. A hart_begin
+ * ends the hart before it (with its HART frame) and takes a hart id the
+ * dump has not used; a record after the hart's end starts a new hart;
+ * hart_end of an ended hart does nothing; and BEGIN's nharts is the
+ * number of harts the dump will use, counted by a first pass over the
+ * program that only tracks the harts.
  * A model of the encoder's documented behaviour (trace_wire.h) predicts
  * the records the decoder must deliver: every record with a valid kind,
  * in order, with its hart, vm, vcpu, flags, time, cycle and arguments up
@@ -37,8 +45,8 @@
 		}                                                          \
 	} while (0)
 
-/* Most records one input may produce (bounds the work per input). */
-#define MAX_RECS 4096
+/* Most operations one input may run (bounds the work per input). */
+#define MAX_OPS 4096
 
 /* A record the decoder must deliver, with where. */
 struct want {
@@ -49,7 +57,7 @@ struct want {
 };
 
 struct run {
-	struct want want[2 * MAX_RECS + 8];
+	struct want want[3 * MAX_OPS + 8];
 	size_t nwant, ngot;
 	unsigned dumps_begun, dumps_ended;
 	uint64_t dropped;
@@ -57,6 +65,13 @@ struct run {
 	uint16_t hart;
 	uint64_t index, pending;
 	struct tv_record last;
+	/* the frame order: the dump's harts, the current one's end */
+	uint8_t used[65536 / 8];
+	int ended;
+	unsigned nharts;	  /* harts of the dump so far */
+	/* harts of each dump, from the first pass (dump d: nharts_of[d]) */
+	uint16_t nharts_of[MAX_OPS + 2];
+	unsigned ndumps;
 	/* the encoder's output, decoded line by line as it comes */
 	struct tv_wire_dec dec;
 	uint64_t line_no, offset;
@@ -207,13 +222,64 @@ static void expect_pending_lost(struct run *x, const struct tv_record *at)
 	expect(x, &lost, 1);
 }
 
-static void model_hart_begin(struct run *x, uint16_t hart, uint64_t first)
+static int hart_used(const struct run *x, uint16_t h)
 {
+	return x->used[h >> 3] >> (h & 7) & 1;
+}
+
+static void use_hart(struct run *x, uint16_t h)
+{
+	x->used[h >> 3] |= (uint8_t)(1u << (h & 7));
+	x->nharts++;
+	x->ended = 0;
+}
+
+/* The first hart id from h on that the dump has not used (a dump has at
+ * most one hart per operation, far fewer than 65536). */
+static uint16_t unused_hart(const struct run *x, uint16_t h)
+{
+	while (hart_used(x, h))
+		h++;
+	return h;
+}
+
+/* The current hart ends: its pending LOST record, its HART frame. */
+static void hart_end(struct run *x, struct tv_wire_enc *enc, uint64_t offered,
+		     uint64_t consumed, uint64_t lost)
+{
+	x->ended = 1;
+	if (!enc)
+		return;
 	expect_pending_lost(x, &x->last);
-	x->hart = hart;
+	tv_wire_hart_end(enc, offered, consumed, lost);
+}
+
+/* Hart h (unused in this dump) starts at first, after the current
+ * hart's end. */
+static void hart_begin(struct run *x, struct tv_wire_enc *enc, uint16_t h,
+		       uint64_t first)
+{
+	if (!x->ended)
+		hart_end(x, enc, 0, 0, 0);
+	use_hart(x, h);
+	x->hart = h;
 	x->index = first;
 	memset(&x->last, 0, sizeof(x->last));
-	x->last.hart = hart;
+	x->last.hart = h;
+	if (enc)
+		tv_wire_hart_begin(enc, h, first);
+}
+
+/* The dump ends: the current hart's too; the first pass notes the
+ * dump's hart count. */
+static void dump_end(struct run *x, struct tv_wire_enc *enc, unsigned dump)
+{
+	if (!x->ended)
+		hart_end(x, enc, 0, 0, 0);
+	if (enc)
+		tv_wire_end(enc);
+	else
+		x->nharts_of[dump] = (uint16_t)x->nharts;
 }
 
 static void model_begin(struct run *x)
@@ -222,29 +288,34 @@ static void model_begin(struct run *x)
 	x->index = 0;
 	x->pending = 0;
 	memset(&x->last, 0, sizeof(x->last));
+	memset(x->used, 0, sizeof(x->used));
+	x->nharts = 0;
+	use_hart(x, 0); /* records before any hart_begin are hart 0's */
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+/*
+ * One pass over the program. The first (enc NULL) only follows the
+ * harts, to count each dump's (x->nharts_of); the second also drives
+ * the encoder and fills the model's want[].
+ */
+static void play(struct run *x, struct input in, struct tv_wire_enc *enc)
 {
-	static struct tv_wire_enc enc;
-	struct run *x = &run;
-	struct input in = {data, data + size};
 	struct tv_wire_begin info;
 	struct tv_record r;
-	size_t records = 0;
+	unsigned ops = 0, dump = 0;
 
-	memset(x, 0, sizeof(*x));
-	tv_wire_dec_init(&x->dec, &ops, x);
-	tv_wire_enc_init(&enc, emit, x);
 	memset(&info, 0, sizeof(info));
 	memset(&r, 0, sizeof(r));
 	info.timebase_hz = 10000000;
-	info.nharts = 1;
-	tv_wire_begin(&enc, &info);
 	model_begin(x);
-	/* An operation adds at most 2 records to want[], the final end 1. */
-	while (in.p < in.end && records < MAX_RECS &&
-	       x->nwant + 3 < sizeof(x->want) / sizeof(x->want[0])) {
+	if (enc) {
+		info.nharts = x->nharts_of[0];
+		tv_wire_begin(enc, &info);
+	}
+	/* An operation adds at most 3 records to want[] (a LOST record at
+	 * the hart's end, one before the record, the record), the final
+	 * end 1. The same operations run in both passes. */
+	while (in.p < in.end && ops++ < MAX_OPS) {
 		uint8_t op = next_u8(&in);
 
 		switch (op % 8) {
@@ -260,7 +331,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			for (unsigned i = 0; i < TV_NARGS; i++)
 				r.arg[i] = next_u64(&in, r.arg[i]);
 			r.reserved = next_u8(&in);
-			records++;
+			if (x->ended) /* a new hart, going on from the index */
+				hart_begin(x, enc, unused_hart(x, x->hart), x->index);
+			if (!enc)
+				break;
 			if (r.kind == TV_KIND_NONE || r.kind >= TV_KIND_COUNT) {
 				x->dropped++;
 			} else {
@@ -268,47 +342,66 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				expect(x, &r, 0);
 				x->last = r;
 			}
-			tv_wire_record(&enc, &r);
+			tv_wire_record(enc, &r);
 			break;
 		case 3: {
 			uint64_t n = next_u8(&in) & 1 ? next_u8(&in)
 						       : next_u64(&in, 0);
 
-			tv_wire_lost(&enc, n);
-			x->pending += n;
+			if (x->ended)
+				hart_begin(x, enc, unused_hart(x, x->hart), x->index);
+			if (enc) {
+				tv_wire_lost(enc, n);
+				x->pending += n;
+			}
 			break;
 		}
 		case 4: {
 			uint16_t h = (uint16_t)next_u64(&in, x->hart);
 			uint64_t first = next_u64(&in, x->index);
 
-			model_hart_begin(x, h, first);
-			tv_wire_hart_begin(&enc, h, first);
+			hart_begin(x, enc, unused_hart(x, h), first);
 			break;
 		}
 		case 5: {
 			uint64_t offered = next_u64(&in, 0);
 			uint64_t consumed = next_u64(&in, 0);
+			uint64_t lost = next_u64(&in, 0);
 
-			expect_pending_lost(x, &x->last);
-			tv_wire_hart_end(&enc, offered, consumed,
-					 next_u64(&in, 0));
+			if (!x->ended)
+				hart_end(x, enc, offered, consumed, lost);
 			break;
 		}
 		case 6:
-			tv_wire_flush(&enc);
+			if (enc)
+				tv_wire_flush(enc);
 			break;
 		case 7: /* end this dump, begin the next */
-			expect_pending_lost(x, &x->last);
-			tv_wire_end(&enc);
-			info.dump_id++;
-			tv_wire_begin(&enc, &info);
+			dump_end(x, enc, dump++);
 			model_begin(x);
+			if (enc) {
+				info.dump_id++;
+				info.nharts = x->nharts_of[dump];
+				tv_wire_begin(enc, &info);
+			}
 			break;
 		}
 	}
-	expect_pending_lost(x, &x->last);
-	tv_wire_end(&enc);
+	dump_end(x, enc, dump);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct tv_wire_enc enc;
+	struct run *x = &run;
+	struct input in = {data, data + size};
+
+	memset(x, 0, sizeof(*x));
+	play(x, in, NULL);
+	x->nwant = 0;
+	tv_wire_dec_init(&x->dec, &ops, x);
+	tv_wire_enc_init(&enc, emit, x);
+	play(x, in, &enc);
 	tv_wire_dec_finish(&x->dec, x->line_no + 1, x->offset);
 	CHECK(x->ngot == x->nwant);
 	CHECK(enc.dropped == x->dropped);

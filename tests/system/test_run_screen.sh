@@ -18,13 +18,13 @@ STATUS=$?
 tr -d '\r' <"$LOG.raw" >"$LOG"
 status_is "the run succeeds" 0
 frames=$(grep -c '^~TV1:' "$LOG")
-records=$("$TVTRACE" --list "$LOG" 2>/dev/null | sed -n 's/.*, \([0-9]*\) records,.*/\1/p' | awk '{ s += $1 } END { print s + 0 }')
+records=$("$TVTRACE" --list "$LOG" 2>/dev/null | sed -n 's/.*, \([0-9]*\) events,.*/\1/p' | awk '{ s += $1 } END { print s + 0 }')
 check "the log keeps the frames (${frames})" test "$frames" -gt 0
 check "no frame on the screen" bash -c "! grep -q '~TV1:' '$SCREEN'"
 check "the screen has the guest's lines: every step passed" grep -q '^guest: \([0-9][0-9]*\) of \1 steps passed' "$SCREEN"
 check "the screen has the hypervisor's lines" grep -q '^tracevisor: shutting down: success' "$SCREEN"
-check "one line counts dumps, records and frames (1, $records, $frames)" \
-	grep -qx "trace: 1 dump(s), $records records in $frames frame lines, kept in $LOG.raw" "$SCREEN"
+check "one line counts dumps, events and frames (1, $records, $frames)" \
+	grep -qx "trace: 1 dump(s), $records events in $frames frame lines, kept in $LOG.raw" "$SCREEN"
 check "the summary follows" grep -q '^Analyze events for all harts' "$SCREEN"
 # The HTML report of the same run (tvtrace --html), named on the screen.
 REPORT="$ROOT/build/report.html"

@@ -44,7 +44,7 @@ has "session 1: uname -m" "^riscv64$"
 has "session 1: Ctrl-C interrupted sleep (the prompt came back, the next command ran)" "^after-2$"
 has "session 1: the hypervisor stopped the guest as a shutdown" "guest stopped \(shutdown"
 check "session 1: the trace dump is complete" bash -c "'$TVTRACE' --list '$LOG' 2>/dev/null | grep -q ', complete$'"
-screen_has "session 1: the screen counts the trace" "^trace: 1 dump\(s\), [0-9]+ records in [0-9]+ frame lines"
+screen_has "session 1: the screen counts the trace" "^trace: 1 dump\(s\), [0-9]+ events in [0-9]+ frame lines"
 screen_has "session 1: the summary follows" "^Analyze events for all harts"
 hasnt "session 1: Ctrl-C did not kill QEMU" "terminating on signal"
 

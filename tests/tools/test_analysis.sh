@@ -244,7 +244,7 @@ count "--text --hart 1: no other hart" 0 "$(grep -c '\[000\]' out)"
 
 run "summary --reason ECALL_VS" 0 -s --reason ECALL_VS a.log
 has "summary --reason: one row" out "        ECALL_VS          2   100.00%   100.00%       1.00us       3.00us       2.00us     100.00us  environment call from VS-mode"
-has "summary --reason: total" out "Total: 6 records, 2 exits, handling time 4.00us, guest run time 200.00us"
+has "summary --reason: total" out "Total: 6 events, 2 exits, handling time 4.00us, guest run time 200.00us"
 run "summary window" 0 -s --from 0.0003 --to 0.0004 a.log
 has "summary window: LOAD_GPF" out "        LOAD_GPF          2    66.67%    77.78%       3.00us       4.00us       3.50us      98.00us  load guest-page fault"
 has "summary window: total" out "           Total          3   100.00%   100.00%       2.00us       4.00us       3.00us      97.67us"
@@ -273,8 +273,8 @@ has "--to without a value message" err "option --to needs a value"
 # WFI (10.00us) only in A, BREAKPOINT (0.50us) only in B; totals A 23.00us
 # in 6 exits (avg 3.83us), B 16.50us in 7 (avg 2.36us).
 cat >want.diff <<'EOF'
-# A: a.log: dump 1: id 0x0000000000000001, guest shutdown, 2 harts, timebase 10000000 Hz, 256-slot rings (overwrite), 19 records, line 2, complete
-# B: b.log: dump 1: id 0x0000000000000001, guest shutdown, 2 harts, timebase 10000000 Hz, 256-slot rings (overwrite), 23 records, line 1, complete
+# A: a.log: dump 1: id 0x0000000000000001, guest shutdown, 2 harts, timebase 10000000 Hz, 256-slot rings (overwrite), 19 events, line 2, complete
+# B: b.log: dump 1: id 0x0000000000000001, guest shutdown, 2 harts, timebase 10000000 Hz, 256-slot rings (overwrite), 23 events, line 1, complete
 
 Exit reasons, A -> B (handling time: exit to the next entry):
 

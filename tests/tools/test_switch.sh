@@ -151,7 +151,7 @@ has "summary: vm0-vcpu0's switches, steal" out "       vm0-vcpu0        2       
 has "summary: vm1-vcpu0's switches, wait" out "       vm1-vcpu0        2        0        1        1     174.00us            -            -            -     150.00us"
 has "summary: hart 0's switches" out "  hart 0: 4 switches (slice 2, wait 1, stop 1), 1 flushed the G-stage TLB; vCPUs vm0-vcpu0, vm1-vcpu0"
 count "summary: no switch line for the dedicated hart 1" 0 "$(grep -c '^  hart 1: [0-9]* switches' out)"
-has "summary: totals" out "Total: 21 records, 6 exits, handling time 10.00us, guest run time 493.00us"
+has "summary: totals" out "Total: 21 events, 6 exits, handling time 10.00us, guest run time 493.00us"
 
 # A trace without SWITCH records has no switch table (tests/tools/
 # test_tvtrace.sh checks its whole summary is unchanged).

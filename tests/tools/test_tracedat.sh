@@ -40,7 +40,7 @@ $CC -std=c11 -O2 -Wall -Wextra -Werror -Iinclude -Ilib tests/tools/mklog.c \
 # Hart 0: 300 exit/entry pairs (several 4 KiB pages), then a 2 s gap
 # (beyond the 27-bit delta: a time extend) and every other kind.
 {
-	echo "begin 3000000 3"
+	echo "begin 3000000 2" # harts 0 and 2: ids are physical
 	echo "hart 0"
 	i=0
 	while [ $i -lt 300 ]; do

@@ -327,6 +327,18 @@ static const struct tv_wire_begin begin_info = {
 	.dump_id = 0x1122334455667788ULL,
 };
 
+/* The same for a dump of one hart (the frame order: as many HART frames
+ * as BEGIN says). */
+static const struct tv_wire_begin begin_info1 = {
+	.format_version = TV_FORMAT_VERSION,
+	.timebase_hz = 10000000,
+	.nharts = 1,
+	.dump_reason = TV_DUMP_REQUEST,
+	.ring_slots = 1024,
+	.ring_mode = TV_WIRE_RING_OVERWRITE,
+	.dump_id = 0x1122334455667788ULL,
+};
+
 /* Decode the binary frame of a line ("~TV1:...\n") into out. */
 static long line_frame(const char *line, size_t len, uint8_t *out)
 {
@@ -587,7 +599,7 @@ static void encode_dump(struct log *l, const struct tv_record *recs, size_t n,
 	static struct tv_wire_enc e;
 
 	tv_wire_enc_init(&e, log_emit, l);
-	tv_wire_begin(&e, &begin_info);
+	tv_wire_begin(&e, &begin_info1);
 	tv_wire_hart_begin(&e, hart, first_index);
 	for (size_t i = 0; i < n; i++)
 		tv_wire_record(&e, &recs[i]);
@@ -610,7 +622,7 @@ static void test_begin_hart_end_frames_exact_bytes(void **state)
 	memset(want + n, 0, 32);
 	le(want + n, TV_FORMAT_VERSION, 4);
 	le(want + n + 4, 10000000, 8);
-	le(want + n + 12, 2, 2);
+	le(want + n + 12, 1, 2);
 	le(want + n + 14, TV_DUMP_REQUEST, 2);
 	le(want + n + 16, 1024, 4);
 	want[n + 20] = TV_WIRE_RING_OVERWRITE;
@@ -709,9 +721,11 @@ static void roundtrip(const struct tv_record *recs, size_t n, int nharts)
 	static struct tv_wire_enc e;
 	struct got *g;
 	size_t per = (n + (size_t)nharts - 1) / (size_t)nharts, k = 0;
+	struct tv_wire_begin b = begin_info;
 
+	b.nharts = (uint16_t)nharts;
 	tv_wire_enc_init(&e, log_emit, &l);
-	tv_wire_begin(&e, &begin_info);
+	tv_wire_begin(&e, &b);
 	for (int h = 0; h < nharts; h++) {
 		tv_wire_hart_begin(&e, (uint16_t)(h * 7), 1000ull * (unsigned)h);
 		for (size_t i = 0; i < per && k < n; i++)
@@ -954,7 +968,7 @@ static void test_unencodable_kinds_dropped(void **state)
 	r[1] = mkrec(TV_KIND_COUNT, 2);
 	r[2] = mkrec(TV_KIND_MARK, 3);
 	tv_wire_enc_init(&e, log_emit, &l);
-	tv_wire_begin(&e, &begin_info);
+	tv_wire_begin(&e, &begin_info1);
 	tv_wire_hart_begin(&e, 0, 0);
 	for (int i = 0; i < 3; i++)
 		tv_wire_record(&e, &r[i]);
@@ -2306,7 +2320,7 @@ static void test_v2_roundtrip_order(void **state)
 	in[2].arg[0] = 0x80000000;
 	in[3] = rec2(TV_KIND_IRQ, 0, 120, 0);
 	tv_wire_enc_init(&e, log_emit, &l);
-	tv_wire_begin(&e, &begin_info);
+	tv_wire_begin(&e, &begin_info1);
 	tv_wire_hart_begin(&e, 3, 10);
 	tv_wire_rec(&e, &in[0]);
 	tv_wire_rec(&e, &in[1]);
@@ -2390,7 +2404,7 @@ static void test_v2_switch_order(void **state)
 	for (int i = 2; i <= 5; i++)
 		in[i].vm = 0, in[i].vcpu = 0;
 	tv_wire_enc_init(&e, log_emit, &l);
-	tv_wire_begin(&e, &begin_info);
+	tv_wire_begin(&e, &begin_info1);
 	tv_wire_hart_begin(&e, 3, 20);
 	for (int i = 0; i < 7; i++)
 		tv_wire_rec(&e, &in[i]);
@@ -2434,7 +2448,7 @@ static void test_v2_dt_range(void **state)
 	(void)state;
 	/* The largest dt round-trips. */
 	tv_wire_enc_init(&e, log_emit, &l);
-	tv_wire_begin(&e, &begin_info);
+	tv_wire_begin(&e, &begin_info1);
 	tv_wire_hart_begin(&e, 3, 0);
 	tv_wire_rec(&e, &r);
 	tv_wire_hart_end(&e, 1, 1, 0);
@@ -2460,6 +2474,183 @@ static void test_v2_dt_range(void **state)
 	got_free(g);
 	log_free(&l);
 }
+
+/* ------------------------------------------------ frame order and index */
+
+/* A hand-built dump, frame after frame, numbered from BEGIN's 0. */
+struct hand_dump {
+	struct log l;
+	uint32_t seq;
+};
+
+static void hand_begin(struct hand_dump *h, uint16_t nharts)
+{
+	uint8_t b[64];
+	size_t n = begin_body(b, 0);
+
+	le(b + 8 + 12, nharts, 2);
+	frame_line(&h->l, b, n, 0);
+	h->seq = 1;
+}
+
+/* A RECORDS frame of hart `hart` holding one MARK record. */
+static void hand_records(struct hand_dump *h, unsigned hart, uint64_t first)
+{
+	uint8_t b[128];
+	struct tv_wire_state st;
+	struct tv_record r = mkrec(TV_KIND_MARK, 100 + h->seq);
+	size_t n = hdr(b, TV_WIRE_RECORDS, hart, h->seq++);
+
+	r.hart = (uint16_t)hart;
+	tv_wire_state_reset(&st, (uint16_t)hart);
+	le(b + n, first, 8);
+	le(b + n + 8, 1, 2);
+	n += 10;
+	n += tv_wire_encode_record(&st, &r, b + n);
+	frame_line(&h->l, b, n, 0);
+}
+
+static void hand_hart(struct hand_dump *h, unsigned hart)
+{
+	uint8_t b[64];
+	size_t n = hdr(b, TV_WIRE_HART, hart, h->seq++);
+
+	memset(b + n, 0, 24);
+	frame_line(&h->l, b, n + 24, 0);
+}
+
+/* END, then decode; the dump must come out with `errors` errors. */
+static struct got *hand_end(struct hand_dump *h, int errors)
+{
+	uint8_t b[32];
+	size_t n = hdr(b, TV_WIRE_END, 0, h->seq);
+	struct got *g;
+
+	le(b + n, h->seq + 1, 4);
+	frame_line(&h->l, b, n + 4, 0);
+	g = decode_log(&h->l);
+	for (int i = 0; i < g->nerr && i < MAX_EV; i++)
+		print_message("  decoder: %s\n", g->err[i].msg);
+	assert_int_equal(g->nerr, errors);
+	assert_int_equal(g->ngap, 0);
+	log_free(&h->l);
+	return g;
+}
+
+/* A RECORDS frame whose first_index does not go on from the hart's
+ * previous frame, with no frame missing: records the dump never carried
+ * (a jump) or carried twice (a step back). Both are reported, the
+ * records still delivered with the frame's indexes. */
+static void test_first_index_jump_reported(void **state)
+{
+	struct hand_dump h = {0};
+	struct got *g;
+
+	(void)state;
+	hand_begin(&h, 1);
+	hand_records(&h, 0, 0);
+	hand_records(&h, 0, 5);
+	hand_records(&h, 0, 6); /* goes on from 5: fine */
+	hand_hart(&h, 0);
+	g = hand_end(&h, 1);
+	assert_true(has_error(g, "frame 2 (hart 0) starts at record 5 but the hart's "
+				 "previous frame ended at 1: 4 records missing though "
+				 "no frame is"));
+	assert_int_equal(g->nrec, 3);
+	assert_int_equal(g->index[1], 5);
+	got_free(g);
+
+	hand_begin(&h, 1);
+	hand_records(&h, 0, 7);
+	hand_records(&h, 0, 7);
+	hand_hart(&h, 0);
+	g = hand_end(&h, 1);
+	assert_true(has_error(g, "starts at record 7 but the hart's previous frame "
+				 "ended at 8: 1 record carried twice"));
+	got_free(g);
+
+	/* The same indexes in well-ordered frames: no error. */
+	hand_begin(&h, 1);
+	hand_records(&h, 0, 7);
+	hand_records(&h, 0, 8);
+	hand_hart(&h, 0);
+	got_free(hand_end(&h, 0));
+}
+
+/* The frame order (trace_wire.h): at most BEGIN's nharts harts, each
+ * hart's frames together and its HART frame last, a HART frame for every
+ * hart. A dump that breaks it is reported, frame by frame, though no
+ * frame is missing and every CRC is right. */
+static void test_frame_order_reported(void **state)
+{
+	struct hand_dump h = {0};
+	struct got *g;
+
+	(void)state;
+	/* Two harts, one of them BEGIN does not count. */
+	hand_begin(&h, 1);
+	hand_records(&h, 0, 0);
+	hand_hart(&h, 0);
+	hand_records(&h, 9, 0);
+	hand_hart(&h, 9);
+	g = hand_end(&h, 2);
+	assert_true(has_error(g, "frame 3 (hart 9) is a hart more than the 1 that "
+				 "BEGIN says the dump has"));
+	assert_true(has_error(g, "END frame: BEGIN says the dump has 1 hart, HART "
+				 "frames came for 2"));
+	assert_false(g->end[0].complete);
+	assert_int_equal(g->nrec, 2);
+	got_free(g);
+
+	/* A hart left without its HART frame. */
+	hand_begin(&h, 2);
+	hand_records(&h, 0, 0);
+	hand_records(&h, 1, 0);
+	hand_hart(&h, 1);
+	g = hand_end(&h, 2);
+	assert_true(has_error(g, "hart 0 ends without its HART frame (no frame missing)"));
+	assert_true(has_error(g, "HART frames came for 1"));
+	got_free(g);
+
+	/* A hart whose records come back after its HART frame. */
+	hand_begin(&h, 2);
+	hand_records(&h, 0, 0);
+	hand_hart(&h, 0);
+	hand_hart(&h, 1);
+	hand_records(&h, 0, 1);
+	g = hand_end(&h, 1);
+	assert_true(has_error(g, "frame 4 (hart 0) comes after that hart's HART frame"));
+	got_free(g);
+
+	/* Records after the hart's HART frame, then a second HART frame:
+	 * reported once. */
+	hand_begin(&h, 1);
+	hand_hart(&h, 0);
+	hand_records(&h, 0, 0);
+	hand_hart(&h, 0);
+	g = hand_end(&h, 1);
+	assert_true(has_error(g, "frame 2 (hart 0) carries records after that hart's "
+				 "HART frame"));
+	got_free(g);
+
+	hand_begin(&h, 1);
+	hand_hart(&h, 0);
+	hand_hart(&h, 0);
+	g = hand_end(&h, 1);
+	assert_true(has_error(g, "frame 2 (hart 0) is a second HART frame for that hart"));
+	got_free(g);
+
+	/* Hart ids need not be 0..nharts-1 (physical ids): two harts 3 and
+	 * 8 in a dump of two are fine. */
+	hand_begin(&h, 2);
+	hand_records(&h, 3, 0);
+	hand_hart(&h, 3);
+	hand_hart(&h, 8);
+	g = hand_end(&h, 0);
+	assert_true(g->end[0].complete);
+	got_free(g);
+}
+
 
 int main(void)
 {
@@ -2499,6 +2690,8 @@ int main(void)
 		cmocka_unit_test(test_v2_roundtrip_order),
 		cmocka_unit_test(test_v2_switch_order),
 		cmocka_unit_test(test_v2_dt_range),
+		cmocka_unit_test(test_first_index_jump_reported),
+		cmocka_unit_test(test_frame_order_reported),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

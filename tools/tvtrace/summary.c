@@ -116,7 +116,7 @@ struct tt_summary {
 	struct pairings ps;
 	struct tt_swtrack track;  /* vCPUs away from their harts */
 	struct sw_stats sw;
-	size_t records;		 /* records from frames the filter passes */
+	size_t records;		 /* events from frames the filter passes */
 	struct tt_rec *lost;	 /* LOST records and gap markers it passes */
 	size_t nlost, lost_cap;
 	int filtered; /* tt_filter has criteria (else every record passes) */
@@ -816,7 +816,7 @@ void tt_summary_print(FILE *out, struct tt_summary *sum,
 		run += ss->s[0].rows[i].run_total;
 	}
 	fprintf(out,
-		"Total: %zu records, %" PRIu64
+		"Total: %zu events, %" PRIu64
 		" exits, handling time %.2fus, guest run time %.2fus\n",
 		sum->records, samples, tt_us(handling, hz), tt_us(run, hz));
 	print_lost(out, d, sum, hz);

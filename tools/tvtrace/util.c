@@ -114,7 +114,7 @@ void tt_describe_dump(FILE *out, const struct tt_dump *d, size_t number)
 			fprintf(out, "%s", why);
 		else
 			fprintf(out, "reason %u", d->info.dump_reason);
-		fprintf(out, ", %u harts, ", d->info.nharts);
+		fprintf(out, ", %u hart%s, ", d->info.nharts, d->info.nharts == 1 ? "" : "s");
 		if (d->info.timebase_hz)
 			fprintf(out, "timebase %llu Hz",
 				(unsigned long long)d->info.timebase_hz);
@@ -129,7 +129,7 @@ void tt_describe_dump(FILE *out, const struct tt_dump *d, size_t number)
 		fprintf(out, " BEGIN frame missing (timebase assumed %llu Hz)",
 			(unsigned long long)tt_fallback_timebase);
 	}
-	fprintf(out, ", %zu records, line %llu, %s\n", d->nreal,
+	fprintf(out, ", %zu events, line %llu, %s\n", d->nreal,
 		(unsigned long long)d->first_line,
 		tt_complete(d) ? "complete" : "INCOMPLETE");
 }
