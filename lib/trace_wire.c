@@ -1218,6 +1218,8 @@ static void deliver_records(struct tv_wire_dec *d, const struct frame_info *f)
 		flush_held(d);
 	for (unsigned i = 0; i < count; i++) {
 		const struct tv_record *r = &d->recs[i];
+
+		d->hart_recs += r->kind != TV_KIND_LOST;
 		if (!v2) {
 			flush_held(d);
 			deliver(d, r, f->hart, first + i);
@@ -1296,6 +1298,7 @@ static const char *check_payload(struct tv_wire_dec *d,
  * the BEGIN was lost. */
 static void reset_harts(struct tv_wire_dec *d, uint16_t nharts)
 {
+	d->dump_consumes = 0; /* handle_begin() sets it when it knows */
 	d->nharts = nharts;
 	d->harts = 0;
 	d->harts_ended = 0;
@@ -1405,6 +1408,8 @@ static void handle_begin(struct tv_wire_dec *d, const struct frame_info *f)
 	b.ring_mode = p[20];
 	b.dump_id = get_le(p + 24, 8);
 	reset_harts(d, b.nharts);
+	d->dump_id = b.dump_id;
+	d->dump_consumes = b.dump_reason != TV_DUMP_HYP_FAULT;
 	d->in_dump = 1;
 	d->had_begin = 1;
 	d->had_gap = 0;
@@ -1576,6 +1581,7 @@ static void check_hart_order(struct tv_wire_dec *d, const struct frame_info *f)
 		}
 		d->cur_valid = 1;
 		d->cur_hart = f->hart;
+		d->hart_recs = 0;
 		d->cur_ended = hart_ended(d, f->hart);
 		d->cur_told = 0;
 		if (d->cur_ended) {
@@ -1640,6 +1646,55 @@ static void check_first_index(struct tv_wire_dec *d, const struct frame_info *f)
 	dec_error(d, &o);
 }
 
+/*
+ * A HART frame's consumed count is the ring's, since boot: what this
+ * dump read out of the ring is that count less the one of the dump
+ * before (0 before the first dump, id 0), and every record read is on
+ * the wire (dump.c, dump_ring()). So with the dump before in the log
+ * (its id one less) and no frame missing, the hart's records in this
+ * dump (LOST markers aside) must number exactly that; else records were
+ * read and not sent, or sent twice. A fault dump only peeks (its count
+ * does not move): it is not checked, but its count is the one the next
+ * dump goes on from. Harts past TV_WIRE_CONSUMED_HARTS are not followed.
+ */
+static void check_consumed(struct tv_wire_dec *d, uint16_t hart, uint64_t consumed)
+{
+	char buf[192];
+	struct tv_out o = {buf, sizeof(buf), 0};
+	unsigned i = 0;
+	uint64_t read;
+
+	if (!d->had_begin)
+		return;
+	while (i < d->nconsumed && d->consumed[i].hart != hart)
+		i++;
+	if (i == d->nconsumed) {
+		if (i == TV_WIRE_CONSUMED_HARTS)
+			return;
+		d->nconsumed++;
+		d->consumed[i].hart = hart;
+		d->consumed[i].dump_id = UINT64_MAX; /* no dump before */
+	}
+	if (d->dump_id == 0)
+		read = consumed;
+	else if (d->consumed[i].dump_id + 1 == d->dump_id)
+		read = consumed - d->consumed[i].consumed;
+	else
+		read = d->hart_recs; /* the dump before is not in the log */
+	d->consumed[i].dump_id = d->dump_id;
+	d->consumed[i].consumed = consumed;
+	if (read == d->hart_recs || d->had_gap || !d->dump_consumes)
+		return;
+	out_str(&o, "hart ");
+	out_udec(&o, hart, 0);
+	out_str(&o, ": its HART frame says this dump read ");
+	out_count(&o, read, "record");
+	out_str(&o, " out of the ring, the dump carries ");
+	out_udec(&o, d->hart_recs, 0);
+	out_str(&o, " (no frame missing)");
+	dec_error(d, &o);
+}
+
 /* Deliver a verified frame. */
 static void handle_frame(struct tv_wire_dec *d, const struct frame_info *f)
 {
@@ -1668,6 +1723,8 @@ static void handle_frame(struct tv_wire_dec *d, const struct frame_info *f)
 		t.offered = get_le(f->payload, 8);
 		t.consumed = get_le(f->payload + 8, 8);
 		t.lost = get_le(f->payload + 16, 8);
+		if (!d->cur_told)
+			check_consumed(d, f->hart, t.consumed);
 		d->have_last = 0;
 		flush_held(d);
 		if (d->ops->hart_totals)

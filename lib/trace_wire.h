@@ -392,6 +392,10 @@ struct tv_wire_dec_ops {
  * one, from the first frame of a new dump (tv_wire_dec.seen). */
 #define TV_WIRE_SEEN 64
 
+/* How many harts' consumed counts the decoder follows from one dump to
+ * the next (harts past that are not checked). */
+#define TV_WIRE_CONSUMED_HARTS 64
+
 /* Decoder state; the caller owns it and must not touch the fields. */
 struct tv_wire_dec {
 	const struct tv_wire_dec_ops *ops;
@@ -419,6 +423,18 @@ struct tv_wire_dec {
 	uint16_t cur_hart;	/* HART frame, whether its HART frame came, */
 	int cur_ended, cur_told;/* and whether its disorder was reported */
 	uint8_t hart_ended[65536 / 8]; /* bit h: hart h's HART frame came */
+	/* What the HART frames' consumed counts are checked against: the
+	 * records of the current hart in this dump (LOST markers aside),
+	 * the dump's id and whether it consumes (not a fault dump's peek),
+	 * and the count each hart's ring gave in the dump before. */
+	uint64_t hart_recs;
+	uint64_t dump_id;
+	int dump_consumes;
+	unsigned nconsumed;
+	struct {
+		uint16_t hart;
+		uint64_t dump_id, consumed;
+	} consumed[TV_WIRE_CONSUMED_HARTS];
 	/* The dump's frame_seq values next_seq - TV_WIRE_SEEN .. next_seq - 1:
 	 * seen[seq % TV_WIRE_SEEN] is (seq + 1) << 32 | the frame's CRC when
 	 * frame seq was decoded, else something else. */

@@ -2483,14 +2483,23 @@ struct hand_dump {
 	uint32_t seq;
 };
 
-static void hand_begin(struct hand_dump *h, uint16_t nharts)
+/* BEGIN of dump `id` (begin_body()'s 7 when not said) for `reason`. */
+static void hand_begin_id(struct hand_dump *h, uint16_t nharts, uint64_t id,
+			  unsigned reason)
 {
 	uint8_t b[64];
 	size_t n = begin_body(b, 0);
 
 	le(b + 8 + 12, nharts, 2);
+	le(b + 8 + 14, reason, 2);
+	le(b + 8 + 24, id, 8);
 	frame_line(&h->l, b, n, 0);
 	h->seq = 1;
+}
+
+static void hand_begin(struct hand_dump *h, uint16_t nharts)
+{
+	hand_begin_id(h, nharts, 7, TV_DUMP_REQUEST);
 }
 
 /* A RECORDS frame of hart `hart` holding one MARK record. */
@@ -2510,13 +2519,30 @@ static void hand_records(struct hand_dump *h, unsigned hart, uint64_t first)
 	frame_line(&h->l, b, n, 0);
 }
 
-static void hand_hart(struct hand_dump *h, unsigned hart)
+/* A HART frame whose ring says `consumed` records were read since boot. */
+static void hand_hart_consumed(struct hand_dump *h, unsigned hart, uint64_t consumed)
 {
 	uint8_t b[64];
 	size_t n = hdr(b, TV_WIRE_HART, hart, h->seq++);
 
 	memset(b + n, 0, 24);
+	le(b + n + 8, consumed, 8);
 	frame_line(&h->l, b, n + 24, 0);
+}
+
+static void hand_hart(struct hand_dump *h, unsigned hart)
+{
+	hand_hart_consumed(h, hart, 0);
+}
+
+/* END only, for a log of several dumps decoded at once. */
+static void hand_end_only(struct hand_dump *h)
+{
+	uint8_t b[32];
+	size_t n = hdr(b, TV_WIRE_END, 0, h->seq);
+
+	le(b + n, h->seq + 1, 4);
+	frame_line(&h->l, b, n + 4, 0);
 }
 
 /* END, then decode; the dump must come out with `errors` errors. */
@@ -2574,6 +2600,53 @@ static void test_first_index_jump_reported(void **state)
 	hand_records(&h, 0, 7);
 	hand_records(&h, 0, 8);
 	hand_hart(&h, 0);
+	got_free(hand_end(&h, 0));
+}
+
+/* The HART frame's consumed count against the records of the dump: the
+ * ring's count since boot, so a dump carries what it moved since the
+ * dump before (dump id one less) or, for dump 0, since boot. */
+static void test_hart_consumed_checked(void **state)
+{
+	struct hand_dump h = {0};
+	struct got *g;
+
+	(void)state;
+	hand_begin_id(&h, 1, 0, TV_DUMP_REQUEST);
+	hand_records(&h, 0, 0);
+	hand_hart_consumed(&h, 0, 1);
+	hand_end_only(&h);
+	hand_begin_id(&h, 1, 1, TV_DUMP_WATERMARK); /* 2 more: 3 */
+	hand_records(&h, 0, 0);
+	hand_records(&h, 0, 1);
+	hand_hart_consumed(&h, 0, 3);
+	hand_end_only(&h);
+	hand_begin_id(&h, 1, 2, TV_DUMP_HYP_FAULT); /* a peek: not checked */
+	hand_records(&h, 0, 40);
+	hand_hart_consumed(&h, 0, 3);
+	hand_end_only(&h);
+	hand_begin_id(&h, 1, 3, TV_DUMP_SHUTDOWN); /* says 2, carries 1 */
+	hand_records(&h, 0, 0);
+	hand_hart_consumed(&h, 0, 5);
+	g = hand_end(&h, 1);
+	assert_true(has_error(g, "hart 0: its HART frame says this dump read 2 records "
+				 "out of the ring, the dump carries 1 (no frame missing)"));
+	assert_int_equal(g->nrec, 5);
+	got_free(g);
+
+	/* Dump 0 carries fewer records than its ring read. */
+	hand_begin_id(&h, 1, 0, TV_DUMP_SHUTDOWN);
+	hand_records(&h, 0, 0);
+	hand_hart_consumed(&h, 0, 4);
+	g = hand_end(&h, 1);
+	assert_true(has_error(g, "this dump read 4 records out of the ring, the dump "
+				 "carries 1"));
+	got_free(g);
+
+	/* A dump whose dump before is not in the log: nothing to check. */
+	hand_begin_id(&h, 1, 9, TV_DUMP_SHUTDOWN);
+	hand_records(&h, 0, 0);
+	hand_hart_consumed(&h, 0, 4);
 	got_free(hand_end(&h, 0));
 }
 
@@ -2692,6 +2765,7 @@ int main(void)
 		cmocka_unit_test(test_v2_dt_range),
 		cmocka_unit_test(test_first_index_jump_reported),
 		cmocka_unit_test(test_frame_order_reported),
+		cmocka_unit_test(test_hart_consumed_checked),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
