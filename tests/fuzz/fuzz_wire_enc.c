@@ -81,7 +81,6 @@ struct run {
 	unsigned nharts;	  /* harts of the dump so far */
 	/* harts of each dump, from the first pass (dump d: nharts_of[d]) */
 	uint16_t nharts_of[MAX_OPS + 2];
-	unsigned ndumps;
 	/* the encoder's output, decoded line by line as it comes */
 	struct tv_wire_dec dec;
 	uint64_t line_no, offset;
@@ -335,7 +334,7 @@ static void play(struct run *x, struct input in, struct tv_wire_enc *enc)
 {
 	struct tv_wire_begin info;
 	struct tv_record r;
-	unsigned ops = 0, dump = 0;
+	unsigned nops = 0, dump = 0;
 
 	memset(&info, 0, sizeof(info));
 	memset(&r, 0, sizeof(r));
@@ -348,7 +347,7 @@ static void play(struct run *x, struct input in, struct tv_wire_enc *enc)
 	/* An operation adds at most 3 records to want[] (a LOST record at
 	 * the hart's end, one before the record, the record), the final
 	 * end 1. The same operations run in both passes. */
-	while (in.p < in.end && ops++ < MAX_OPS) {
+	while (in.p < in.end && nops++ < MAX_OPS) {
 		uint8_t op = next_u8(&in);
 
 		switch (op % 8) {
