@@ -654,7 +654,7 @@ printf '%s\n' "begin 10000000 1" "hart 0" "exit 2000 0 0 0x80000100 10" \
 run "a hart more than nharts" 1 --summary "$WORK/harts.log"
 has "a hart more than nharts: named" "$WORK/err" "frame 3 (hart 3) is a hart more than the 1 that BEGIN says the dump has"
 has "a hart more than nharts: END" "$WORK/err" "END frame: BEGIN says the dump has 1 hart, HART frames came for 2 (no frame missing)"
-has "a hart more than nharts: records kept" "$WORK/out" "Total: 3 events, 1 exits"
+has "a hart more than nharts: records kept" "$WORK/out" "Total: 3 events, 1 exit,"
 # The same harts with BEGIN's nharts right: no error.
 printf '%s\n' "begin 10000000 2" "hart 0" "exit 2000 0 0 0x80000100 10" \
 	"entry 2010 0 0 0x80000104" "endhart" "hart 3" "entry 3000 0 1 0x80000000" \

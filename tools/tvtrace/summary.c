@@ -816,9 +816,10 @@ void tt_summary_print(FILE *out, struct tt_summary *sum,
 		run += ss->s[0].rows[i].run_total;
 	}
 	fprintf(out,
-		"Total: %zu events, %" PRIu64
-		" exits, handling time %.2fus, guest run time %.2fus\n",
-		sum->records, samples, tt_us(handling, hz), tt_us(run, hz));
+		"Total: %zu event%s, %" PRIu64
+		" exit%s, handling time %.2fus, guest run time %.2fus\n",
+		sum->records, sum->records == 1 ? "" : "s", samples,
+		samples == 1 ? "" : "s", tt_us(handling, hz), tt_us(run, hz));
 	print_lost(out, d, sum, hz);
 }
 
