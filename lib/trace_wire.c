@@ -1408,6 +1408,8 @@ static void handle_begin(struct tv_wire_dec *d, const struct frame_info *f)
 	b.ring_mode = p[20];
 	b.dump_id = get_le(p + 24, 8);
 	reset_harts(d, b.nharts);
+	if (b.dump_id <= d->dump_id)
+		d->nconsumed = 0; /* a new boot (ids start again): no dump before */
 	d->dump_id = b.dump_id;
 	d->dump_consumes = b.dump_reason != TV_DUMP_HYP_FAULT;
 	d->in_dump = 1;
@@ -1677,7 +1679,8 @@ static void check_consumed(struct tv_wire_dec *d, uint16_t hart, uint64_t consum
 	}
 	if (d->dump_id == 0)
 		read = consumed;
-	else if (d->consumed[i].dump_id + 1 == d->dump_id)
+	else if (d->consumed[i].dump_id + 1 == d->dump_id &&
+		 consumed >= d->consumed[i].consumed)
 		read = consumed - d->consumed[i].consumed;
 	else
 		read = d->hart_recs; /* the dump before is not in the log */
