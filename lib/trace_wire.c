@@ -1304,6 +1304,7 @@ static void reset_harts(struct tv_wire_dec *d, uint16_t nharts)
 	d->harts_ended = 0;
 	d->cur_valid = 0;
 	memset(d->hart_ended, 0, sizeof(d->hart_ended));
+	memset(d->hart_seen, 0, sizeof(d->hart_seen));
 }
 
 static void implicit_begin(struct tv_wire_dec *d)
@@ -1536,10 +1537,15 @@ static int skip_passed_frame(struct tv_wire_dec *d, const struct frame_info *f)
 	return 1;
 }
 
-/* Whether hart h's HART frame came in this dump. */
-static int hart_ended(const struct tv_wire_dec *d, uint16_t h)
+/* Bit h of a hart bitmap of the dump (tv_wire_dec.hart_ended, hart_seen). */
+static int hart_bit(const uint8_t *map, uint16_t h)
 {
-	return d->hart_ended[h >> 3] >> (h & 7) & 1;
+	return map[h >> 3] >> (h & 7) & 1;
+}
+
+static void set_hart_bit(uint8_t *map, uint16_t h)
+{
+	map[h >> 3] |= (uint8_t)(1u << (h & 7));
 }
 
 /* Report that frame f breaks the frame order: "frame N (hart H) " and
@@ -1584,12 +1590,18 @@ static void check_hart_order(struct tv_wire_dec *d, const struct frame_info *f)
 		d->cur_valid = 1;
 		d->cur_hart = f->hart;
 		d->hart_recs = 0;
-		d->cur_ended = hart_ended(d, f->hart);
+		d->cur_ended = hart_bit(d->hart_ended, f->hart);
 		d->cur_told = 0;
 		if (d->cur_ended) {
 			order_error(d, f, "comes after that hart's HART frame: "
 					  "a hart's frames belong together");
-		} else if (++d->harts == (uint32_t)d->nharts + 1 && d->nharts) {
+		} else if (hart_bit(d->hart_seen, f->hart)) {
+			/* counted once; cur_told stays set, so its split
+			 * records are not checked against its count */
+			order_error(d, f, "comes after another hart's frames: "
+					  "a hart's frames belong together");
+		} else if (set_hart_bit(d->hart_seen, f->hart),
+			   ++d->harts == (uint32_t)d->nharts + 1 && d->nharts) {
 			char why[96];
 			struct tv_out o = {why, sizeof(why), 0};
 
@@ -1607,7 +1619,7 @@ static void check_hart_order(struct tv_wire_dec *d, const struct frame_info *f)
 					  : "carries records after that hart's HART frame");
 	if (f->type == TV_WIRE_HART && !d->cur_ended) {
 		d->cur_ended = 1;
-		d->hart_ended[f->hart >> 3] |= (uint8_t)(1u << (f->hart & 7));
+		set_hart_bit(d->hart_ended, f->hart);
 		d->harts_ended++;
 	}
 }

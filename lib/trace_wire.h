@@ -423,6 +423,7 @@ struct tv_wire_dec {
 	uint16_t cur_hart;	/* HART frame, whether its HART frame came, */
 	int cur_ended, cur_told;/* and whether its disorder was reported */
 	uint8_t hart_ended[65536 / 8]; /* bit h: hart h's HART frame came */
+	uint8_t hart_seen[65536 / 8];  /* bit h: a frame of hart h came */
 	/* What the HART frames' consumed counts are checked against: the
 	 * records of the current hart in this dump (LOST markers aside),
 	 * the dump's id and whether it consumes (not a fault dump's peek),

@@ -2685,6 +2685,22 @@ static void test_frame_order_reported(void **state)
 	assert_true(has_error(g, "HART frames came for 1"));
 	got_free(g);
 
+	/* A hart whose frames are split by another's: counted once (no
+	 * "hart more than" in a dump of 2), named, its count not checked. */
+	hand_begin(&h, 2);
+	hand_records(&h, 0, 0);
+	hand_records(&h, 1, 0);
+	hand_records(&h, 0, 1);
+	hand_hart_consumed(&h, 0, 2);
+	hand_hart(&h, 1);
+	g = hand_end(&h, 4); /* each hart left, each come back */
+	assert_true(has_error(g, "hart 0 ends without its HART frame"));
+	assert_true(has_error(g, "hart 1 ends without its HART frame"));
+	assert_true(has_error(g, "frame 3 (hart 0) comes after another hart's frames"));
+	assert_true(has_error(g, "frame 5 (hart 1) comes after another hart's frames"));
+	assert_false(has_error(g, "a hart more than"));
+	got_free(g);
+
 	/* A hart whose records come back after its HART frame. */
 	hand_begin(&h, 2);
 	hand_records(&h, 0, 0);
