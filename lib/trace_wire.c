@@ -1566,6 +1566,21 @@ static void order_error(struct tv_wire_dec *d, const struct frame_info *f,
 	dec_error(d, &o);
 }
 
+/* Frame f brings the dump's nharts + 1st hart: say so (the hart's own
+ * disorder is still reported). */
+static void beyond_nharts(struct tv_wire_dec *d, const struct frame_info *f)
+{
+	char why[96];
+	struct tv_out o = {why, sizeof(why), 0};
+
+	out_str(&o, "is a hart more than the ");
+	out_udec(&o, d->nharts, 0);
+	out_str(&o, " that BEGIN says the dump has");
+	out_end(&o);
+	order_error(d, f, why);
+	d->cur_told = 0;
+}
+
 /*
  * A RECORDS or HART frame: does it keep the frame order (trace_wire.h:
  * one hart's frames after another's, each hart's HART frame after its
@@ -1600,17 +1615,10 @@ static void check_hart_order(struct tv_wire_dec *d, const struct frame_info *f)
 			 * records are not checked against its count */
 			order_error(d, f, "comes after another hart's frames: "
 					  "a hart's frames belong together");
-		} else if (set_hart_bit(d->hart_seen, f->hart),
-			   ++d->harts == (uint32_t)d->nharts + 1 && d->nharts) {
-			char why[96];
-			struct tv_out o = {why, sizeof(why), 0};
-
-			out_str(&o, "is a hart more than the ");
-			out_udec(&o, d->nharts, 0);
-			out_str(&o, " that BEGIN says the dump has");
-			out_end(&o);
-			order_error(d, f, why);
-			d->cur_told = 0;
+		} else {
+			set_hart_bit(d->hart_seen, f->hart);
+			if (++d->harts == (uint32_t)d->nharts + 1 && d->nharts)
+				beyond_nharts(d, f);
 		}
 	}
 	if (d->cur_ended && !d->cur_told)
