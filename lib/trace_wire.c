@@ -1432,12 +1432,12 @@ static void sequence_frame(struct tv_wire_dec *d, const struct frame_info *f)
 		struct tv_out o = {buf, sizeof(buf), 0};
 
 		if (d->in_dump) {
-			out_str(&o, "frame_seq went back from ");
-			out_udec(&o, d->next_seq - 1, 0);
-			out_str(&o, " to ");
+			out_str(&o, "frame ");
 			out_udec(&o, f->seq, 0);
-			out_str(&o, ": END of one dump and BEGIN of the "
-				    "next missing");
+			out_str(&o, " after frame ");
+			out_udec(&o, d->next_seq - 1, 0);
+			out_str(&o, " (frame_seq must go up): END of one dump "
+				    "and BEGIN of the next missing");
 		} else {
 			out_str(&o, "frame ");
 			out_udec(&o, f->seq, 0);
@@ -1549,7 +1549,10 @@ static void set_hart_bit(uint8_t *map, uint16_t h)
 }
 
 /* Report that frame f breaks the frame order: "frame N (hart H) " and
- * why; once per run of that hart's frames. */
+ * why; once per run of that hart's frames. Not once frames of the dump
+ * went missing: the gap is reported already, and the frames after it may
+ * be the next dump's whose BEGIN was lost with them (their order says
+ * nothing then). */
 static void order_error(struct tv_wire_dec *d, const struct frame_info *f,
 			const char *why)
 {
@@ -1557,6 +1560,8 @@ static void order_error(struct tv_wire_dec *d, const struct frame_info *f,
 	struct tv_out o = {buf, sizeof(buf), 0};
 
 	d->cur_told = 1;
+	if (d->had_gap)
+		return;
 	out_str(&o, "frame ");
 	out_udec(&o, f->seq, 0);
 	out_str(&o, " (hart ");
@@ -1669,49 +1674,65 @@ static void check_first_index(struct tv_wire_dec *d, const struct frame_info *f)
 }
 
 /*
- * A HART frame's consumed count is the ring's, since boot: what this
- * dump read out of the ring is that count less the one of the dump
- * before (0 before the first dump, id 0), and every record read is on
- * the wire (dump.c, dump_ring()). So with the dump before in the log
- * (its id one less) and no frame missing, the hart's records in this
- * dump (LOST markers aside) must number exactly that; else records were
- * read and not sent, or sent twice. A fault dump only peeks (its count
- * does not move): it is not checked, but its count is the one the next
- * dump goes on from. Harts past TV_WIRE_CONSUMED_HARTS are not followed.
+ * A HART frame's counts are the ring's, since boot: this dump's share of
+ * them is the counts less those of the dump before (none before the
+ * first dump, id 0). Known when that dump, id one less, is in the log
+ * and no count went down; the table keeps each hart's latest counts,
+ * harts past TV_WIRE_CONSUMED_HARTS are not followed. A fault dump only
+ * peeks (its counts do not move), so the dump after it goes on from its
+ * counts just the same.
  */
-static void check_consumed(struct tv_wire_dec *d, uint16_t hart, uint64_t consumed)
+static void dump_share(struct tv_wire_dec *d, struct tv_wire_hart_totals *t)
 {
-	char buf[192];
-	struct tv_out o = {buf, sizeof(buf), 0};
 	unsigned i = 0;
-	uint64_t read;
 
+	t->dump_known = 0;
 	if (!d->had_begin)
 		return;
-	while (i < d->nconsumed && d->consumed[i].hart != hart)
+	while (i < d->nconsumed && d->consumed[i].hart != t->hart)
 		i++;
 	if (i == d->nconsumed) {
 		if (i == TV_WIRE_CONSUMED_HARTS)
 			return;
 		d->nconsumed++;
-		d->consumed[i].hart = hart;
+		d->consumed[i].hart = t->hart;
 		d->consumed[i].dump_id = UINT64_MAX; /* no dump before */
 	}
-	if (d->dump_id == 0)
-		read = consumed;
-	else if (d->consumed[i].dump_id + 1 == d->dump_id &&
-		 consumed >= d->consumed[i].consumed)
-		read = consumed - d->consumed[i].consumed;
-	else
-		read = d->hart_recs; /* the dump before is not in the log */
+	if (d->dump_id == 0) {
+		t->dump_known = 1;
+		t->dump_consumed = t->consumed;
+		t->dump_lost = t->lost;
+	} else if (d->consumed[i].dump_id + 1 == d->dump_id &&
+		   t->consumed >= d->consumed[i].consumed &&
+		   t->lost >= d->consumed[i].lost) {
+		t->dump_known = 1;
+		t->dump_consumed = t->consumed - d->consumed[i].consumed;
+		t->dump_lost = t->lost - d->consumed[i].lost;
+	}
 	d->consumed[i].dump_id = d->dump_id;
-	d->consumed[i].consumed = consumed;
-	if (read == d->hart_recs || d->had_gap || !d->dump_consumes)
+	d->consumed[i].consumed = t->consumed;
+	d->consumed[i].lost = t->lost;
+}
+
+/*
+ * Every record this dump read out of the ring is on the wire (dump.c,
+ * dump_ring()): with its share of the consumed count known and no frame
+ * missing, the hart's records in this dump (LOST markers aside) must
+ * number exactly that; else records were read and not sent, or sent
+ * twice. A fault dump's peek is not checked.
+ */
+static void check_consumed(struct tv_wire_dec *d, const struct tv_wire_hart_totals *t)
+{
+	char buf[192];
+	struct tv_out o = {buf, sizeof(buf), 0};
+
+	if (!t->dump_known || t->dump_consumed == d->hart_recs || d->had_gap ||
+	    !d->dump_consumes)
 		return;
 	out_str(&o, "hart ");
-	out_udec(&o, hart, 0);
+	out_udec(&o, t->hart, 0);
 	out_str(&o, ": its HART frame says this dump read ");
-	out_count(&o, read, "record");
+	out_count(&o, t->dump_consumed, "record");
 	out_str(&o, " out of the ring, the dump carries ");
 	out_udec(&o, d->hart_recs, 0);
 	out_str(&o, " (no frame missing)");
@@ -1746,8 +1767,9 @@ static void handle_frame(struct tv_wire_dec *d, const struct frame_info *f)
 		t.offered = get_le(f->payload, 8);
 		t.consumed = get_le(f->payload + 8, 8);
 		t.lost = get_le(f->payload + 16, 8);
+		dump_share(d, &t);
 		if (!d->cur_told)
-			check_consumed(d, f->hart, t.consumed);
+			check_consumed(d, &t);
 		d->have_last = 0;
 		flush_held(d);
 		if (d->ops->hart_totals)

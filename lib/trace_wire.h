@@ -222,12 +222,18 @@ struct tv_wire_begin {
 	uint64_t dump_id;
 };
 
-/* Contents of a HART frame. */
+/* Contents of a HART frame: the ring's counts since boot. */
 struct tv_wire_hart_totals {
 	uint16_t hart;
 	uint64_t offered;  /* records the writer tried to record */
 	uint64_t consumed; /* records read out of the ring */
 	uint64_t lost;	   /* records lost (overwritten or dropped) */
+	/* This dump's share, when the decoder knows it: the counts less
+	 * those of the dump before (the first dump, id 0: the counts
+	 * themselves). Unknown (dump_known 0) when that dump is not in the
+	 * log, or the counts went down (another boot). */
+	int dump_known;
+	uint64_t dump_consumed, dump_lost;
 };
 
 /* Number of scause values whose latest EXIT a frame remembers. */
@@ -392,8 +398,8 @@ struct tv_wire_dec_ops {
  * one, from the first frame of a new dump (tv_wire_dec.seen). */
 #define TV_WIRE_SEEN 64
 
-/* How many harts' consumed counts the decoder follows from one dump to
- * the next (harts past that are not checked). */
+/* How many harts' ring counts the decoder follows from one dump to the
+ * next (harts past that are not checked, their dump's share unknown). */
 #define TV_WIRE_CONSUMED_HARTS 64
 
 /* Decoder state; the caller owns it and must not touch the fields. */
@@ -427,14 +433,14 @@ struct tv_wire_dec {
 	/* What the HART frames' consumed counts are checked against: the
 	 * records of the current hart in this dump (LOST markers aside),
 	 * the dump's id and whether it consumes (not a fault dump's peek),
-	 * and the count each hart's ring gave in the dump before. */
+	 * and the counts each hart's ring gave in the dump before. */
 	uint64_t hart_recs;
 	uint64_t dump_id;
 	int dump_consumes;
 	unsigned nconsumed;
 	struct {
 		uint16_t hart;
-		uint64_t dump_id, consumed;
+		uint64_t dump_id, consumed, lost;
 	} consumed[TV_WIRE_CONSUMED_HARTS];
 	/* The dump's frame_seq values next_seq - TV_WIRE_SEEN .. next_seq - 1:
 	 * seen[seq % TV_WIRE_SEEN] is (seq + 1) << 32 | the frame's CRC when

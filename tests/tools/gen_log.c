@@ -83,6 +83,23 @@ static struct tv_record with(struct tv_record r, uint64_t a0, uint64_t a1,
 	return r;
 }
 
+/* The ring counts a HART frame carries are the ring's since boot
+ * (hyp/trace/dump.c): each dump of the log adds its own to them, so a
+ * log of several dumps reads as one boot's (the decoder checks that a
+ * dump's records number its count less the dump before's). */
+static uint64_t since_boot[2][3];
+
+static void hart_end(struct tv_wire_enc *e, uint16_t hart, uint64_t offered,
+		     uint64_t consumed, uint64_t lost)
+{
+	uint64_t *c = since_boot[hart];
+
+	c[0] += offered;
+	c[1] += consumed;
+	c[2] += lost;
+	tv_wire_hart_end(e, c[0], c[1], c[2]);
+}
+
 /* The basic dump; see test_tvtrace.sh for what it must decode to. */
 static void basic(struct tv_wire_enc *e, uint64_t id)
 {
@@ -139,7 +156,7 @@ static void basic(struct tv_wire_enc *e, uint64_t id)
 	tv_wire_record(e, &r);
 	r = with(rec(TV_KIND_ENTRY, 40100, 0, 0), 0x80200404, 0, 0, 0, 0, 0);
 	tv_wire_record(e, &r);
-	tv_wire_hart_end(e, 18, 13, 5);
+	hart_end(e, 0, 18, 13, 5);
 
 	tv_wire_hart_begin(e, 1, 0);
 	r = with(rec(TV_KIND_EXIT, 15000, 1, 1), 0x80200500,
@@ -162,7 +179,7 @@ static void basic(struct tv_wire_enc *e, uint64_t id)
 	r = with(rec(TV_KIND_STOP, 16020, 1, 1), TV_STOP_SHUTDOWN, 0, 0, 0, 0,
 		 0);
 	tv_wire_record(e, &r);
-	tv_wire_hart_end(e, 6, 6, 0);
+	hart_end(e, 1, 6, 6, 0);
 	tv_wire_end(e);
 	junk("QEMU: Terminated\n");
 }
@@ -195,7 +212,7 @@ static void synth(struct tv_wire_enc *e, int n, uint64_t id)
 				tv_wire_record(e, &r[j]);
 			count += (uint64_t)k;
 		}
-		tv_wire_hart_end(e, count, count, 0);
+		hart_end(e, h, count, count, 0);
 	}
 	tv_wire_end(e);
 }

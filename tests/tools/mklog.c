@@ -17,8 +17,12 @@
  *                               order of include/tracevisor/trace_record.h;
  *                               "exit+insn" sets TV_F_INSN
  *   lost N                      N records lost before the next record
- *   endhart                     the hart's HART frame (offered = records +
- *                               lost, consumed = records, lost)
+ *   endhart                     the hart's HART frame: offered (records +
+ *                               lost), consumed (records) and lost, each
+ *                               a total since boot as the ring's are: a
+ *                               dump whose ID goes up adds to the
+ *                               counts of the dumps before it, one whose
+ *                               ID does not (a new boot) starts them at 0
  *   end                         END frame
  *   text STRING                 a console line that is not part of a dump
  *
@@ -57,6 +61,20 @@ static uint64_t num(unsigned long n)
 	return v;
 }
 
+/* The next number if the line has one, else dflt. */
+static uint64_t num_or(unsigned long n, uint64_t dflt)
+{
+	char *tok = strtok(NULL, " \t\r\n"), *end;
+	uint64_t v;
+
+	if (!tok)
+		return dflt;
+	v = strtoull(tok, &end, 0);
+	if (*end)
+		fail(n, "bad number");
+	return v;
+}
+
 /* Record kind by name. */
 static int kind_of(const char *name)
 {
@@ -80,7 +98,9 @@ int main(void)
 	char line[1024];
 	unsigned long n = 0;
 	int hart = -1;
-	uint64_t records = 0, lost = 0;
+	uint64_t records = 0, lost = 0, last_id = 0;
+	/* per hart since boot: offered, consumed, lost */
+	static uint64_t since_boot[65536][3];
 
 	tv_wire_enc_init(&e, emit, NULL);
 	while (fgets(line, sizeof(line), stdin)) {
@@ -105,10 +125,17 @@ int main(void)
 			b.dump_reason = TV_DUMP_SHUTDOWN;
 			b.ring_slots = 256;
 			b.ring_mode = TV_WIRE_RING_OVERWRITE;
-			b.dump_id = 1;
+			b.dump_id = num_or(n, 1);
+			if (b.dump_id <= last_id)
+				memset(since_boot, 0, sizeof(since_boot));
+			last_id = b.dump_id;
 			tv_wire_begin(&e, &b);
 		} else if (strcmp(cmd, "hart") == 0) {
-			hart = (int)num(n);
+			uint64_t h = num(n);
+
+			if (h > 0xffff)
+				fail(n, "hart id above 65535");
+			hart = (int)h;
 			records = lost = 0;
 			tv_wire_hart_begin(&e, (uint16_t)hart, 0);
 		} else if (strcmp(cmd, "lost") == 0) {
@@ -117,7 +144,16 @@ int main(void)
 			tv_wire_lost(&e, k);
 			lost += k;
 		} else if (strcmp(cmd, "endhart") == 0) {
-			tv_wire_hart_end(&e, records + lost, records, lost);
+			uint64_t *c;
+
+			if (hart < 0)
+				fail(n, "endhart outside hart ... endhart");
+			c = since_boot[hart];
+
+			c[0] += records + lost;
+			c[1] += records;
+			c[2] += lost;
+			tv_wire_hart_end(&e, c[0], c[1], c[2]);
 			hart = -1;
 		} else if (strcmp(cmd, "end") == 0) {
 			tv_wire_end(&e);

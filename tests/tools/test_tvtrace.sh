@@ -237,7 +237,9 @@ Analyze events for vm0-vcpu1:
 Total: 20 events, 6 exits, handling time 24.00us, guest run time 1145.00us
 Lost records: 5
   hart 0: ring offered 18, consumed 13, lost 5; LOST records: 5 at 0.004000 (5)
+    (the ring counts since boot; the dump before this one is not in the log, so this dump's share is unknown)
   hart 1: ring offered 6, consumed 6, lost 0; LOST records: 0
+    (the ring counts since boot; the dump before this one is not in the log, so this dump's share is unknown)
 EOF
 
 # --- a version-1 dump ---------------------------------------------------------
@@ -517,6 +519,28 @@ run "dump 3" 1 -d3 "$WORK/multi.log"
 has "dump 3" "$WORK/out" "# dump 3: id 0x0000000000000003"
 run "all" 1 --all "$WORK/multi.log"
 if [ "$(grep -c '^# dump' "$WORK/out")" -eq 3 ]; then ok; else bad "all: not 3 dumps"; fi
+# The HART frames' counts are since boot (gen_log adds each dump's to the
+# dumps' before, as a ring does): dump 2 read 137 and 143 records and lost
+# none though hart 0's ring says lost 5 (dump 1's); dump 3, cut before its
+# END, lost 5 of its own. Only the cut is an error: every dump carries
+# what its share of the consumed counts says.
+has "all: only the cut dump is an error" "$WORK/err" "1 decoding error"
+hasnt "all: counts agree" "$WORK/err" "its HART frame says"
+run "all summary" 1 --all -s "$WORK/multi.log"
+awk '/^# dump/ { d++ } /^Lost records:/ { print d ": " $0 }
+     /this dump:|dump before this one/ { print d ":" $0 }' "$WORK/out" >"$WORK/lost.got"
+cat >"$WORK/lost.want" <<'EOF'
+1: Lost records: 5
+1:    (the ring counts since boot; the dump before this one is not in the log, so this dump's share is unknown)
+1:    (the ring counts since boot; the dump before this one is not in the log, so this dump's share is unknown)
+2: Lost records: 0
+2:    this dump: consumed 137, lost 0 (the ring counts since boot)
+2:    this dump: consumed 143, lost 0 (the ring counts since boot)
+3: Lost records: 5
+3:    this dump: consumed 13, lost 5 (the ring counts since boot)
+3:    this dump: consumed 6, lost 0 (the ring counts since boot)
+EOF
+same "all summary: each dump's own losses" "$WORK/lost.want" "$WORK/lost.got"
 
 # --- usage and hopeless input -----------------------------------------------
 
@@ -660,6 +684,17 @@ printf '%s\n' "begin 10000000 2" "hart 0" "exit 2000 0 0 0x80000100 10" \
 	"entry 2010 0 0 0x80000104" "endhart" "hart 3" "entry 3000 0 1 0x80000000" \
 	"endhart" "end" | "$MKLOG" >"$WORK/harts.log"
 run "two physical harts 0 and 3" 0 --summary "$WORK/harts.log"
+# A burst of lost lines: dump 1's END, dump 2's BEGIN and its first three
+# frames. Dump 2's frames 4 and 5 then read as dump 1's after a gap, and
+# the gap is what is reported: not the order of frames that belong to
+# another dump (a hart more than dump 1's one).
+printf '%s\n' "begin 10000000 1 1" "hart 0" "exit 1000 0 0 0x80000100 10" "endhart" \
+	"end" "begin 10000000 2 2" "hart 0" "exit 2000 0 0 0x80000100 10" \
+	"entry 2010 0 0 0x80000104" "endhart" "hart 1" "exit 2000 0 1 0x80000100 10" \
+	"entry 2010 0 1 0x80000104" "endhart" "end" | "$MKLOG" | sed '4,8d' >"$WORK/burst.log"
+run "burst of lost lines" 1 --all "$WORK/burst.log"
+has "burst: the gap" "$WORK/err" "frame 3 missing (number of records lost unknown)"
+has "burst: one error only" "$WORK/err" "1 decoding error"
 
 # Memory does not grow with the trace: --summary and --list of a log of
 # 1.1 M records (18 MB; kept, its records take 115 MB) in 40 MB of address

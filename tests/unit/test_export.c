@@ -422,11 +422,14 @@ static void test_ctf_plan_losses(void **state)
 	g->gap_last = 9;
 	add(d, TV_KIND_EXIT, 140, 0, 0, EXC_VIRTUAL_INST, 0, 0);
 	add(d, TV_KIND_ENTRY, 150, 1, 0, 0, 0, 0); /* another hart */
-	/* The ring counted 45 lost, its LOST records 42: 3 more at the end. */
+	/* The ring counted 45 lost in this dump (50 since boot, 5 of them
+	 * the dump before's), its LOST records 42: 3 more at the end. */
 	d->totals = calloc(1, sizeof(*d->totals));
 	d->ntotals = 1;
 	d->totals[0].hart = 0;
-	d->totals[0].lost = 45;
+	d->totals[0].lost = 50;
+	d->totals[0].dump_known = 1;
+	d->totals[0].dump_lost = 45;
 
 	tt_ctf_plan(&p, d, 0);
 	assert_int_equal(p.nevents, 4);
@@ -463,6 +466,14 @@ static void test_ctf_plan_losses(void **state)
 	assert_int_equal(p.nevents, 1);
 	assert_int_equal(p.npackets, 1);
 	assert_int_equal(p.packets[0].discarded, 0);
+	tt_ctf_plan_free(&p);
+
+	/* The dump before not in the log: the ring's 50 since boot are not
+	 * this dump's; its LOST records alone count, no packet at the end. */
+	d->totals[0].dump_known = 0;
+	tt_ctf_plan(&p, d, 0);
+	assert_int_equal(p.lost, 42);
+	assert_int_equal(p.npackets, 4);
 	tt_ctf_plan_free(&p);
 	free_dump(d);
 }

@@ -1476,7 +1476,7 @@ static void test_lost_frames_unknown_counts_and_dump_edges(void **state)
 		g = decode_log(&l);
 		assert_int_equal(g->nbegin, 2);
 		assert_int_equal(g->nbegin_null, 1);
-		assert_true(has_error(g, "went back"));
+		assert_true(has_error(g, "frame_seq must go up"));
 		got_free(g);
 		log_free(&l);
 	}
@@ -1519,7 +1519,7 @@ static void test_lost_frames_unknown_counts_and_dump_edges(void **state)
 		g = decode_log(&l);
 		assert_true(has_error(g, "missing"));
 		assert_true(has_error(g, "arrives after"));
-		assert_false(has_error(g, "went back"));
+		assert_false(has_error(g, "frame_seq must go up"));
 		assert_int_equal(g->nbegin, 1);
 		assert_int_equal(g->nend, 1);
 		assert_false(g->end[0].complete);
@@ -2520,14 +2520,21 @@ static void hand_records(struct hand_dump *h, unsigned hart, uint64_t first)
 }
 
 /* A HART frame whose ring says `consumed` records were read since boot. */
-static void hand_hart_consumed(struct hand_dump *h, unsigned hart, uint64_t consumed)
+static void hand_hart_counts(struct hand_dump *h, unsigned hart, uint64_t consumed,
+			     uint64_t lost)
 {
 	uint8_t b[64];
 	size_t n = hdr(b, TV_WIRE_HART, hart, h->seq++);
 
 	memset(b + n, 0, 24);
 	le(b + n + 8, consumed, 8);
+	le(b + n + 16, lost, 8);
 	frame_line(&h->l, b, n + 24, 0);
+}
+
+static void hand_hart_consumed(struct hand_dump *h, unsigned hart, uint64_t consumed)
+{
+	hand_hart_counts(h, hart, consumed, 0);
 }
 
 static void hand_hart(struct hand_dump *h, unsigned hart)
@@ -2627,11 +2634,21 @@ static void test_hart_consumed_checked(void **state)
 	hand_end_only(&h);
 	hand_begin_id(&h, 1, 3, TV_DUMP_SHUTDOWN); /* says 2, carries 1 */
 	hand_records(&h, 0, 0);
-	hand_hart_consumed(&h, 0, 5);
+	hand_hart_counts(&h, 0, 5, 7);
 	g = hand_end(&h, 1);
 	assert_true(has_error(g, "hart 0: its HART frame says this dump read 2 records "
 				 "out of the ring, the dump carries 1 (no frame missing)"));
 	assert_int_equal(g->nrec, 5);
+	/* Each dump's share of the counts since boot goes to the caller. */
+	assert_int_equal(g->ntotals, 4);
+	for (int i = 0; i < 4; i++)
+		assert_true(g->totals[i].dump_known);
+	assert_int_equal(g->totals[0].dump_consumed, 1);
+	assert_int_equal(g->totals[1].dump_consumed, 2);
+	assert_int_equal(g->totals[2].dump_consumed, 0);
+	assert_int_equal(g->totals[3].dump_consumed, 2);
+	assert_int_equal(g->totals[3].consumed, 5);
+	assert_int_equal(g->totals[3].dump_lost, 7);
 	got_free(g);
 
 	/* Dump 0 carries fewer records than its ring read. */
@@ -2643,11 +2660,27 @@ static void test_hart_consumed_checked(void **state)
 				 "carries 1"));
 	got_free(g);
 
-	/* A dump whose dump before is not in the log: nothing to check. */
+	/* A dump whose dump before is not in the log: nothing to check, its
+	 * share unknown; the next dump's is known again, and a count that
+	 * went down (another boot) makes it unknown. */
 	hand_begin_id(&h, 1, 9, TV_DUMP_SHUTDOWN);
 	hand_records(&h, 0, 0);
-	hand_hart_consumed(&h, 0, 4);
-	got_free(hand_end(&h, 0));
+	hand_hart_counts(&h, 0, 4, 3);
+	hand_end_only(&h);
+	hand_begin_id(&h, 1, 10, TV_DUMP_SHUTDOWN);
+	hand_records(&h, 0, 4);
+	hand_hart_counts(&h, 0, 5, 6);
+	hand_end_only(&h);
+	hand_begin_id(&h, 1, 11, TV_DUMP_SHUTDOWN);
+	hand_hart_counts(&h, 0, 5, 2);
+	g = hand_end(&h, 0);
+	assert_int_equal(g->ntotals, 3);
+	assert_false(g->totals[0].dump_known);
+	assert_true(g->totals[1].dump_known);
+	assert_int_equal(g->totals[1].dump_consumed, 1);
+	assert_int_equal(g->totals[1].dump_lost, 3);
+	assert_false(g->totals[2].dump_known);
+	got_free(g);
 }
 
 /* The frame order (trace_wire.h): at most BEGIN's nharts harts, each

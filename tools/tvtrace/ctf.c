@@ -341,15 +341,16 @@ static struct tt_ctf_packet *add_packet(struct tt_ctf_plan *p, size_t first,
 	return k;
 }
 
-/* The ring's own count of a hart's losses beyond its LOST records (the
- * same rule as --summary: the larger of the two counts). */
+/* The ring's own count of a hart's losses in this dump beyond its LOST
+ * records (the same rule as --summary: the larger of the two counts;
+ * none when the dump's share of the ring's counts is unknown). */
 static uint64_t ring_shortfall(const struct tt_dump *d, uint16_t hart,
 			       uint64_t in_records)
 {
 	for (size_t i = 0; i < d->ntotals; i++)
-		if (d->totals[i].hart == hart &&
-		    d->totals[i].lost > in_records)
-			return d->totals[i].lost - in_records;
+		if (d->totals[i].hart == hart && d->totals[i].dump_known &&
+		    d->totals[i].dump_lost > in_records)
+			return d->totals[i].dump_lost - in_records;
 	return 0;
 }
 

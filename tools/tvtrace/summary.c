@@ -572,11 +572,28 @@ static struct hart_loss *hart_loss(struct hart_loss **hl, size_t *n,
 	return &(*hl)[(*n)++];
 }
 
+/* Under a hart's loss line, when the ring's counts (since boot) are not
+ * this dump's alone: this dump's share, or that it is unknown. */
+static void print_dump_share(FILE *out, const struct tv_wire_hart_totals *t)
+{
+	if (!t->dump_known)
+		fprintf(out, "    (the ring counts since boot; the dump before "
+			     "this one is not in the log, so this dump's share "
+			     "is unknown)\n");
+	else if (t->dump_consumed != t->consumed || t->dump_lost != t->lost)
+		fprintf(out, "    this dump: consumed %" PRIu64 ", lost %" PRIu64
+			     " (the ring counts since boot)\n",
+			t->dump_consumed, t->dump_lost);
+}
+
 /*
- * "Lost records: N" and where. Per hart the ring's own count (HART totals)
- * and the LOST records in the stream describe the same losses, so the
- * larger of the two counts; records lost with frames missing from the log
- * come on top.
+ * "Lost records: N" and where. Per hart the ring's own count of this
+ * dump's losses (its HART frame's, less the dump before's: the counts are
+ * since boot) and the LOST records in the stream describe the same
+ * losses, so the larger of the two counts (a record the writer dropped
+ * may have its LOST marker in the next dump); when the dump before is not
+ * in the log, the LOST records alone. Records lost with frames missing
+ * from the log come on top.
  */
 static void print_lost(FILE *out, const struct tt_dump *d,
 		       struct tt_summary *sum, uint64_t hz)
@@ -611,9 +628,9 @@ static void print_lost(FILE *out, const struct tt_dump *d,
 	}
 	for (size_t i = 0; i < nh; i++) {
 		/* The ring's count covers the whole dump, not a time window. */
-		uint64_t ring = hl[i].have_totals && !tt_filter.has_from &&
-						!tt_filter.has_to
-					? hl[i].totals.lost
+		uint64_t ring = hl[i].have_totals && hl[i].totals.dump_known &&
+						!tt_filter.has_from && !tt_filter.has_to
+					? hl[i].totals.dump_lost
 					: 0;
 
 		total += ring > hl[i].in_records ? ring : hl[i].in_records;
@@ -653,6 +670,8 @@ static void print_lost(FILE *out, const struct tt_dump *d,
 			shown++;
 		}
 		fprintf(out, "\n");
+		if (h->have_totals)
+			print_dump_share(out, &h->totals);
 	}
 	for (size_t k = 0; k < sum->nlost; k++) {
 		const struct tt_rec *t = &sum->lost[k];
