@@ -43,7 +43,8 @@
  *                      harts together; a gap means frames were lost
  *   payload by type:
  *     BEGIN (32 bytes): u32 format_version (TV_FORMAT_VERSION of the
- *       hypervisor that wrote the dump: 1 or 2; decoders read both),
+ *       hypervisor that wrote the dump: 1, 2 or 3; decoders read all
+ *       three and reject others),
  *       u64 timebase_hz, u16 nharts, u16 dump_reason (TV_DUMP_*),
  *       u32 ring_slots, u8 ring_mode (TV_WIRE_RING_*: 0 overwrite,
  *       1 stop), u8 reserved[3] (0),

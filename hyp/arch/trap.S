@@ -242,9 +242,10 @@ hyp_trap_vector:
  * has stval and htval zero for it ("For other traps, stval is set to
  * zero", and the same for htval) and htinst zero too (only explicit
  * memory accesses have a transformed instruction: "Transformed
- * Instruction or Pseudoinstruction for mtinst or htinst"); tv.validate
- * checks that a platform does so ("ecall from VS: cause 10 and trap
- * CSRs"). So they are not read, only recorded as zero. sstatus is not
+ * Instruction or Pseudoinstruction for mtinst or htinst"); the
+ * validation suite (tv.guest=validate) checks that a platform does so
+ * ("ecall from VS: cause 10 and trap CSRs"). So they are not read, only
+ * recorded as zero. sstatus is not
  * saved or restored: nothing between this exit and its sret changes it
  * (a nested trap restores it; a time-shared hart's switch keeps it per
  * thread: hyp/core/sched.c), and a call that resumes the guest elsewhere

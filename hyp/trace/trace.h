@@ -242,8 +242,8 @@ static inline void trace_exit_entry(struct vcpu *v)
  * (what the caller read of it) and the call take less than 2^32 ticks;
  * every condition folded into one word tested once. The visit has no
  * room for stval, htval and htinst: an ecall leaves them zero (the
- * privileged spec; hyp/arch/trap.S records them so, tv.validate checks
- * a platform does).
+ * privileged spec; hyp/arch/trap.S records them so, the validation
+ * suite, tv.guest=validate, checks a platform does).
  */
 static inline bool trace_sbi_visit_fits(struct vcpu *v, uint64_t sepc, uint64_t hvip,
 					uint64_t *hdr)
