@@ -316,7 +316,7 @@ has "explain exc record" out "injected load access fault into the guest as the h
 has "explain timer" out "supervisor timer interrupt: the hypervisor's own timer, armed for the guest's deadline, fired while the guest ran (HS-level interrupts are always enabled when V=1); the hypervisor injected a virtual supervisor timer interrupt by setting hvip.VSTIP (hvip = 0x40) and resumed at sepc (the interrupted instruction)"
 has "explain wfi" out "virtual instruction: the guest executed wfi while hstatus.VTW=1, so the hart raised a virtual-instruction exception instead of waiting; the hypervisor waited for an interrupt on the guest's behalf (10.00 us) and resumed at sepc+4."
 has "explain wfi spec" out "\"Hypervisor Status (hstatus) Register\" (VTW), \"Trap Cause Codes\" (virtual instruction, cause 22)"
-has "explain entry" out "    0.000303 [000] vm0-vcpu0 entry   back to the guest with sret at 0x80000204 = sepc+4, past the `lbu a5, 5(a5)`"
+has "explain entry" out "    0.000303 [000] vm0-vcpu0 entry   back to the guest with sret at 0x80000204 = sepc+4, past the \`lbu a5, 5(a5)\`"
 has "explain dbcn" out "SBI call DBCN.debug_console_write_byte(0x41, 0x0, 0x0) -> SBI_SUCCESS: printed 'A' on the console"
 run "--explain --reason VIRT_INSN" 0 --explain --reason VIRT_INSN a.log
 count "--explain --reason: exit, spec line, entry" 3 "$(grep -vc '^# dump' out)"

@@ -581,6 +581,51 @@ run "--list with an output" 2 -l --json "$WORK/x.json" "$WORK/basic.log"
 has "--list with an output" "$WORK/err" "--list only lists the dumps"
 run "--diff with a view" 2 --diff "$WORK/basic.log" "$WORK/basic.log" -s
 has "--diff with a view" "$WORK/err" "--diff prints its own comparison"
+# An output over the log it reads, or two outputs into one file: refused
+# before anything is written (the log, or one output, would be lost).
+cp "$WORK/basic.log" "$WORK/in.log"
+run "an output over its log" 2 --svg "$WORK/in.log" "$WORK/in.log"
+has "an output over its log" "$WORK/err" "--svg '$WORK/in.log' would overwrite the log it reads"
+if cmp -s "$WORK/basic.log" "$WORK/in.log"; then ok; else bad "an output over its log: the log changed"; fi
+run "an output over its log, another name" 2 --html "$WORK/../$(basename "$WORK")/in.log" "$WORK/in.log"
+has "an output over its log, another name" "$WORK/err" "would overwrite the log it reads"
+rm -f "$WORK/x"
+run "two outputs, one file" 2 --json "$WORK/x" --csv "$WORK/x" "$WORK/basic.log"
+has "two outputs, one file" "$WORK/err" "--json and --csv both write '$WORK/x': one would be lost"
+if [ -e "$WORK/x" ]; then bad "two outputs, one file: written anyway"; else ok; fi
+run "two outputs into /dev/null" 0 --svg /dev/null --histogram /dev/null "$WORK/basic.log"
+# A value that looks like an option is a forgotten value, for every output.
+for o in --svg --histogram --html; do
+	run "$o --records" 2 "$o" --records "$WORK/basic.log"
+	has "$o --records" "$WORK/err" "$o needs a file name or - (got '--records')"
+done
+# Numbers are decimal or 0x hex: 010 is ten (ECALL_VS), not octal 8.
+run "--reason 010" 0 -s --reason 010 "$WORK/basic.log"
+has "--reason 010: cause 10" "$WORK/out" "ECALL_VS"
+run "--hart 08" 0 -r --hart 08 "$WORK/basic.log"
+has "--hart 08: hart 8, not refused" "$WORK/err" "keeps none of dump 1's"
+run "--from twice" 2 --from 0.1 --from 0.2 "$WORK/basic.log"
+has "--from twice" "$WORK/err" "--from given twice"
+# Options the mode would ignore are refused, not dropped.
+for combo in "-l --dump 1" "-l --all" "-l --hart 1"; do
+	# shellcheck disable=SC2086 # the combination is split on purpose
+	run "$combo" 2 $combo "$WORK/basic.log"
+	has "$combo" "$WORK/err" "--list lists every dump of the log"
+done
+run "--diff --all" 2 --diff "$WORK/basic.log" "$WORK/basic.log" --all
+has "--diff --all" "$WORK/err" "--diff compares one dump of each log"
+run "--diff - -" 2 --diff - - </dev/null
+has "--diff - -" "$WORK/err" "standard input can be read once"
+# One document on standard output, several dumps: refused, nothing half
+# written.
+run "--svg - --all, 3 dumps" 2 --svg - --all "$WORK/multi.log"
+has "--svg - --all, 3 dumps" "$WORK/err" "holds 3 dumps, a document each, and standard output takes one"
+empty "--svg - --all, 3 dumps: nothing written" "$WORK/out"
+# Standard output that cannot be written: said, exit 2.
+"$TV" -r "$WORK/basic.log" >/dev/full 2>"$WORK/err"
+rc=$?
+if [ "$rc" -eq 2 ]; then ok; else bad "stdout full: exit status $rc, want 2"; fi
+has "stdout full" "$WORK/err" "writing standard output failed"
 run "a filter that keeps nothing" 0 --hart 7 "$WORK/basic.log"
 has "a filter that keeps nothing" "$WORK/err" "keeps none of dump 1's"
 printf 'just a console\nno frames here\n' >"$WORK/plain.log"

@@ -130,8 +130,12 @@ int tt_exp_close(FILE *f, const char *path)
 		bad = 1;
 	}
 	if (bad) {
-		fprintf(stderr, "tvtrace: writing '%s' failed: %s\n", path,
-			errno ? strerror(errno) : "write error");
+		if (f == stdout)
+			fprintf(stderr, "tvtrace: writing standard output failed: %s\n",
+				errno ? strerror(errno) : "write error");
+		else
+			fprintf(stderr, "tvtrace: writing '%s' failed: %s\n", path,
+				errno ? strerror(errno) : "write error");
 		return -1;
 	}
 	return 0;

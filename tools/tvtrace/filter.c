@@ -50,15 +50,20 @@ static int same_word(const char *a, const char *b)
 	return *a == *b;
 }
 
-/* An unsigned number in decimal or 0x hex that fills the whole string. */
+/* An unsigned number in decimal or 0x hex that fills the whole string
+ * (a leading 0 is decimal's: "010" is ten, not C's octal eight). */
 static int parse_u64(const char *s, uint64_t *out)
 {
 	char *end;
+	int hex;
 
 	if (!s || !*s || *s == '-' || *s == '+' || isspace((unsigned char)*s))
 		return 0;
+	hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
+	if (hex && !isxdigit((unsigned char)s[2]))
+		return 0;
 	errno = 0;
-	*out = strtoull(s, &end, 0);
+	*out = strtoull(hex ? s + 2 : s, &end, hex ? 16 : 10);
 	return !errno && *end == '\0';
 }
 
@@ -170,10 +175,14 @@ const char *tv_filter_add(struct tv_filter *f, const char *option,
 	} else if (strcmp(option, "--from") == 0) {
 		unsigned decimals;
 
+		if (f->has_from)
+			goto once;
 		if (!parse_seconds(value, &f->from_ns, &decimals))
 			goto bad;
 		f->has_from = 1;
 	} else if (strcmp(option, "--to") == 0) {
+		if (f->has_to)
+			goto once;
 		if (!parse_seconds(value, &f->to_ns, &f->to_decimals))
 			goto bad;
 		f->has_to = 1;
@@ -197,6 +206,10 @@ bad:
 many:
 	snprintf(err, sizeof(err), "%s: at most %d values", option,
 		 TV_FILTER_MAX);
+	return err;
+once:
+	snprintf(err, sizeof(err), "%s given twice: a time window has one "
+		 "start and one end", option);
 	return err;
 }
 

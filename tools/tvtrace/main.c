@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "tvtrace.h"
 
@@ -122,9 +123,9 @@ static void usage(FILE *out)
 		"                      reasons (each log's default dump, or "
 		"--dump N)\n"
 		"\n"
-		"Filters (for every view, export and analysis; repeat an "
-		"option to allow\n"
-		"several values):\n"
+		"Filters (for every view, export and analysis; repeat "
+		"--hart, --vcpu or\n"
+		"--reason to allow several values):\n"
 		"      --hart N        records of hart N\n"
 		"      --vcpu VM.VCPU  records of one vCPU (--vcpu N: vCPU N "
 		"of any VM), and\n"
@@ -258,9 +259,27 @@ static int parse_long_flag(struct options *o, const char *arg)
 	return 0;
 }
 
-/* --ctf DIR, --json FILE, --csv FILE (FILE may be - for stdout). A value
- * that looks like an option is taken for a forgotten value. Returns 1
- * when argv[*i] was one of them. */
+/* The file (or directory) an output option names: a value that looks
+ * like an option is taken for a forgotten value ("--svg --records"
+ * would otherwise write a file named --records); "-" is standard output
+ * where the option allows it. */
+static const char *out_value(const char *opt, const char *inline_val, int dir,
+			     int argc, char **argv, int *i)
+{
+	const char *val = opt_value(opt, inline_val, argc, argv, i);
+
+	if (!*val || (val[0] == '-' && (val[1] || dir))) {
+		char msg[256];
+
+		snprintf(msg, sizeof(msg), "%s needs %s (got '%.150s')", opt,
+			 dir ? "a directory" : "a file name or -", val);
+		bad_usage("%s", msg);
+	}
+	return val;
+}
+
+/* --ctf DIR, --json FILE, --csv FILE (FILE may be - for stdout). Returns
+ * 1 when argv[*i] was one of them. */
 static int parse_export_opt(struct options *o, int argc, char **argv, int *i)
 {
 	static const char *const names[] = {"--ctf", "--json", "--csv",
@@ -270,16 +289,7 @@ static int parse_export_opt(struct options *o, int argc, char **argv, int *i)
 	for (int k = 0; k < 4; k++) {
 		if (!long_opt(arg, names[k], &val))
 			continue;
-		val = opt_value(names[k], val, argc, argv, i);
-		if (!*val || (val[0] == '-' && (val[1] || k == 0))) {
-			char msg[256];
-
-			snprintf(msg, sizeof(msg), "%s needs %s (got '%.150s')",
-				 names[k],
-				 k == 0 ? "a directory" : "a file name or -",
-				 val);
-			bad_usage("%s", msg);
-		}
+		val = out_value(names[k], val, k == 0, argc, argv, i);
 		if (k == 0)
 			o->exp.ctf = val;
 		else if (k == 1)
@@ -304,15 +314,15 @@ static int parse_analysis_opt(struct options *o, int argc, char **argv,
 	const char *arg = argv[*i], *val, *err;
 
 	if (long_opt(arg, "--svg", &val)) {
-		o->svg = opt_value("--svg", val, argc, argv, i);
+		o->svg = out_value("--svg", val, 0, argc, argv, i);
 		return 1;
 	}
 	if (long_opt(arg, "--html", &val)) {
-		o->html = opt_value("--html", val, argc, argv, i);
+		o->html = out_value("--html", val, 0, argc, argv, i);
 		return 1;
 	}
 	if (long_opt(arg, "--histogram", &val)) {
-		o->histogram = opt_value("--histogram", val, argc, argv, i);
+		o->histogram = out_value("--histogram", val, 0, argc, argv, i);
 		return 1;
 	}
 	for (size_t k = 0; k < sizeof(filters) / sizeof(filters[0]); k++) {
@@ -376,6 +386,61 @@ static int asks_views(const struct options *o)
 	return o->records || o->summary || o->text || o->explain;
 }
 
+/* Do paths a and b name the same file (the same name, or the same
+ * existing file under two names)? Not when a is a device, a pipe or a
+ * directory (/dev/null twice loses nothing). */
+static int same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	int exists = stat(a, &sa) == 0;
+
+	if (exists && !S_ISREG(sa.st_mode))
+		return 0;
+	if (strcmp(a, b) == 0)
+		return 1;
+	return exists && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+	       sa.st_ino == sb.st_ino;
+}
+
+/*
+ * No output may overwrite a log being read (the trace would be lost the
+ * moment the output is opened) or another output of the same run (one
+ * of the two would be lost): refused before anything is written.
+ * Standard output ("-") is check_combination()'s.
+ */
+static void check_outputs(const struct options *o)
+{
+	const struct {
+		const char *opt, *path;
+	} outs[] = {
+		{"--ctf", o->exp.ctf},	     {"--json", o->exp.json},
+		{"--csv", o->exp.csv},	     {"--trace-dat", o->exp.trace_dat},
+		{"--svg", o->svg},	     {"--histogram", o->histogram},
+		{"--html", o->html},
+	};
+	const char *logs[] = {o->input, o->input2};
+	char msg[384];
+
+	for (size_t k = 0; k < sizeof(outs) / sizeof(outs[0]); k++) {
+		if (!outs[k].path || strcmp(outs[k].path, "-") == 0)
+			continue;
+		for (size_t j = 0; j < 2; j++)
+			if (logs[j] && strcmp(logs[j], "-") != 0 &&
+			    same_file(outs[k].path, logs[j])) {
+				snprintf(msg, sizeof(msg), "%s '%.150s' would overwrite "
+					 "the log it reads", outs[k].opt, outs[k].path);
+				bad_usage("%s", msg);
+			}
+		for (size_t m = 0; m < k; m++)
+			if (outs[m].path && same_file(outs[k].path, outs[m].path)) {
+				snprintf(msg, sizeof(msg), "%s and %s both write "
+					 "'%.150s': one would be lost", outs[m].opt,
+					 outs[k].opt, outs[k].path);
+				bad_usage("%s", msg);
+			}
+	}
+}
+
 /*
  * Options that cannot be honoured together are refused rather than
  * ignored: two outputs on standard output (their text would be mixed),
@@ -407,6 +472,17 @@ static void check_combination(const struct options *o)
 					  "--list or output goes with it"
 					: "--list only lists the dumps: no view or output "
 					  "goes with it");
+	if (o->list && (o->dump || o->all || tv_filter_active(&tt_filter)))
+		bad_usage("%s", "--list lists every dump of the log: --dump, --all "
+				"and the filters do not go with it");
+	if (o->diff && o->all)
+		bad_usage("%s", "--diff compares one dump of each log (the default "
+				"one, or --dump N): not --all");
+	if (o->diff && o->input && o->input2 && strcmp(o->input, "-") == 0 &&
+	    strcmp(o->input2, "-") == 0)
+		bad_usage("%s", "--diff - -: standard input can be read once; at "
+				"most one of LOG_A and LOG_B may be -");
+	check_outputs(o);
 }
 
 /* "-rs", "-d3", "-d 3". */
@@ -536,6 +612,25 @@ static void note_empty_filter(const struct tt_dump *d, size_t number)
 		"--reason) keeps none of dump %zu's %zu records\n", number, d->nrecs);
 }
 
+/* --svg -, --histogram - and --html - write one document: with --all and
+ * several dumps (a document each, FILE-N per dump for a file) standard
+ * output cannot take them. Says so and returns 1. */
+static int one_document_to_stdout(const struct options *o, struct tt_log *log)
+{
+	const char *opt = o->svg && strcmp(o->svg, "-") == 0		   ? "--svg"
+			  : o->histogram && strcmp(o->histogram, "-") == 0 ? "--histogram"
+			  : o->html && strcmp(o->html, "-") == 0	   ? "--html"
+									   : NULL;
+
+	if (!opt)
+		return 0;
+	fprintf(stderr, "tvtrace: %s - with --all: %s holds %zu dumps, a document "
+		"each, and standard output takes one; give %s FILE (FILE-N per "
+		"dump) or --dump N\n", opt, log->name, log->ndumps, opt);
+	tt_log_free(log);
+	return 1;
+}
+
 /* Print the chosen views of one dump. */
 static void show_dump(const struct options *o, struct tt_dump *d,
 		      size_t number, int header)
@@ -615,6 +710,8 @@ int main(int argc, char **argv)
 			tt_describe_dump(stdout, &log.dumps[i], i + 1);
 	} else if (o.all) {
 		svg_numbered = log.ndumps > 1;
+		if (svg_numbered && one_document_to_stdout(&o, &log))
+			return EXIT_FAIL;
 		for (size_t i = 0; i < log.ndumps; i++) {
 			if (i && prints_views(&o))
 				printf("\n");
@@ -649,7 +746,10 @@ int main(int argc, char **argv)
 			log.errors == 1 ? "" : "s");
 	tt_report_rejected(&log);
 	tt_log_free(&log);
-	if (fflush(stdout) != 0)
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "tvtrace: writing standard output failed: %s\n",
+			errno ? strerror(errno) : "write error");
 		return EXIT_FAIL;
+	}
 	return status;
 }
