@@ -88,7 +88,14 @@ usage() { sed -n '2,/^set -u/p' "$0" | sed -n 's/^# \{0,1\}//p'; exit "${1:-2}";
 value_options=" --hyp --bios --platform --append --cpu --smp --mem --log --timeout --progress --image --initrd --uboot-cmd --dtb --dumpdtb --load "
 while [ $# -gt 0 ]; do
 	case "$value_options" in
-	*" $1 "*) [ $# -ge 2 ] || { echo "run.sh: $1 needs a value ('$0 --help' lists the options)" >&2; exit 2; } ;;
+	*" $1 "*)
+		[ $# -ge 2 ] || { echo "run.sh: $1 needs a value ('$0 --help' lists the options)" >&2; exit 2; }
+		# "--smp --log x": the value was forgotten (--append's may be
+		# anything the guest takes, "-- init args" too)
+		case "$1:$2" in
+		--append:*) ;;
+		*:--*) echo "run.sh: $1 needs a value, not the option '$2'" >&2; exit 2 ;;
+		esac ;;
 	esac
 	case "$1" in
 	--hyp) hyp="$2"; shift ;;
@@ -156,16 +163,20 @@ fw_jump|fw_dynamic) bios_arg=(-bios "$fw_dir/$bios.bin"); fw_file=$fw_dir/$bios.
 *) echo "run.sh: --bios must be default, fw_jump or fw_dynamic (got '$bios')" >&2; exit 2 ;;
 esac
 
-# mem_mib SIZE: QEMU's -m size (plain MiB, or with an M or G suffix) in MiB.
+# mem_mib SIZE: QEMU's -m size (plain MiB, or with an M or G suffix) in
+# MiB, at most 1 TiB (checked before any arithmetic can overflow).
 mem_mib() {
-	local n=${1%[GgMm]}
+	local n=${1%[GgMm]} mib
 	case "$n" in
 	"" | *[!0-9]* | 0*) echo "run.sh: --mem '$1' is not a size (a whole number of MiB, 1 or more, or with M or G: 128M, 1G)" >&2; exit 2 ;;
 	esac
+	[ "${#n}" -le 7 ] || { echo "run.sh: --mem '$1' is more than 1 TiB" >&2; exit 2; }
 	case "$1" in
-	*[Gg]) echo $(( n * 1024 )) ;;
-	*) echo "$n" ;;
+	*[Gg]) mib=$(( n * 1024 )) ;;
+	*) mib=$n ;;
 	esac
+	[ "$mib" -le 1048576 ] || { echo "run.sh: --mem '$1' is more than 1 TiB" >&2; exit 2; }
+	echo "$mib"
 }
 mem_mib "$mem" >/dev/null || exit 2
 
@@ -247,13 +258,17 @@ for l in "${loads[@]}"; do
 done
 dtb_args=()
 if [ -n "$dtb" ]; then
-	[ -f "$dtb" ] || { echo "run.sh: --dtb $dtb: no such file" >&2; exit 2; }
+	[ -e "$dtb" ] || { echo "run.sh: --dtb $dtb: no such file" >&2; exit 2; }
+	[ -f "$dtb" ] || { echo "run.sh: --dtb $dtb: not a regular file (a device tree blob is one)" >&2; exit 2; }
 	dtb_args=(-dtb "$dtb")
 fi
+
+[ -f "$hyp" ] || { echo "run.sh: --hyp $hyp: no such file (make builds build/hyp.bin)" >&2; exit 2; }
 
 image_args=()
 linux_append=""
 if [ "$linux" = 1 ]; then
+	[ -z "$image$initrd" ] || { echo "run.sh: --linux and --shell boot build/linux/Image with its initramfs: --image and --initrd do not go with them" >&2; exit 2; }
 	for f in "$here/build/linux/Image" "$here/build/linux/initramfs.cpio.gz"; do
 		[ -f "$f" ] || { echo "run.sh: $f is missing: run scripts/fetch-linux.sh" >&2; exit 2; }
 	done
@@ -296,6 +311,9 @@ fi
 case "$progress" in
 '' | *[!0-9]*) echo "run.sh: --progress takes milliseconds (got '$progress')" >&2; exit 2 ;;
 esac
+# (the hypervisor's tv.progress range: a longer period would be ignored)
+[ "${#progress}" -le 7 ] && [ "$progress" -le 3600000 ] ||
+	{ echo "run.sh: --progress takes milliseconds from 0 to 3600000 (got '$progress')" >&2; exit 2; }
 [ "$progress" != 0 ] && append="tv.progress=$progress $append"
 
 # --uboot: U-Boot is the payload OpenSBI starts. booti moves the image to
@@ -330,13 +348,21 @@ if [ "$debug" = 1 ]; then
 	exec "${qemu[@]}" -s -S
 fi
 
-mkdir -p "$(dirname "$log")"
-# make run's log (the default one) keeps the previous run's as
+# The log must be writable before QEMU starts: a run whose console
+# goes nowhere loses its trace.
+if [ -d "$log" ]; then
+	echo "run.sh: --log $log is a directory: give a file name" >&2; exit 2
+fi
+mkdir -p "$(dirname "$log")" 2>/dev/null ||
+	{ echo "run.sh: --log $log: cannot create its directory $(dirname "$log")" >&2; exit 2; }
+# make run's log (the default one) keeps the previous run's trace as
 # console.log.prev: a run that fails to start must not take the last
-# trace with it. A log named with --log is the caller's to keep.
-if [ "$log_given" = 0 ] && [ -s "$log" ]; then
+# trace with it, however many fail in a row (a log with no frame line is
+# not kept). A log named with --log is the caller's to keep.
+if [ "$log_given" = 0 ] && grep -qs '^~TV1:' "$log"; then
 	mv -f "$log" "$log.prev"
 fi
+( : >"$log" ) 2>/dev/null || { echo "run.sh: --log $log: cannot write it" >&2; exit 2; }
 # The whole console goes to the log; with --summary (make run) the screen
 # shows it as a person reads it (scripts/console-view.py): no trace
 # frames, the hypervisor's lines told apart from the guest's.
@@ -344,10 +370,17 @@ if [ "$summary" = 1 ]; then
 	frames_file=$(mktemp)
 	timeout --foreground "$timeout" "${expect[@]}" "${qemu[@]}" <"$input" 2>&1 | tee "$log" |
 		python3 "$here/scripts/console-view.py" --frames-to "$frames_file"
-	status=${PIPESTATUS[0]}
+	pipe=("${PIPESTATUS[@]}")
 else
 	timeout --foreground "$timeout" "${expect[@]}" "${qemu[@]}" <"$input" 2>&1 | tee "$log"
-	status=${PIPESTATUS[0]}
+	pipe=("${PIPESTATUS[@]}")
+fi
+status=${pipe[0]}
+# A log that could not be written all the way lost console and trace: a
+# failure whatever the guest did.
+if [ "${pipe[1]}" != 0 ]; then
+	echo "run.sh: writing $log failed: the console and trace are not all in it" >&2
+	[ "$status" = 0 ] && status=2
 fi
 if [ "$status" = 124 ]; then
 	echo "run.sh: QEMU did not finish within ${timeout}s (log: $log)" >&2

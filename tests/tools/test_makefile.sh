@@ -102,15 +102,33 @@ refused "run.sh --image of an empty file" "empty file: there is no guest in it" 
 refused "run.sh unknown option" "unknown option '--bogus'" scripts/run.sh --bogus
 if scripts/run.sh --help >/dev/null 2>&1; then ok "run.sh --help exits 0"; else bad "run.sh --help exits 0" /dev/null; fi
 
-# 5. make run's log keeps the run before it: a run that fails to start
-# (here: QEMU refuses its -smp) leaves the last trace as console.log.prev.
-# A log named with --log is left to its caller.
+# 5. make run's log keeps the run before it: runs that fail to start
+# (here: QEMU refuses its -cpu), one or several in a row, leave the last
+# trace as console.log.prev. A log named with --log is left to its caller.
 mkdir -p "$tmp/prevlog/scripts" "$tmp/prevlog/build"
 cp scripts/run.sh scripts/fetch-platform.sh "$tmp/prevlog/scripts/"
-echo "the last run's trace" >"$tmp/prevlog/build/console.log"
-"$tmp/prevlog/scripts/run.sh" --timeout 5 --hyp /nonexistent.bin >/dev/null 2>&1
-if grep -q "the last run's trace" "$tmp/prevlog/build/console.log.prev" 2>/dev/null; then
-	ok "make run's log: the run before is kept as console.log.prev"
-else
-	bad "make run's log: the run before is kept as console.log.prev" "$tmp/prevlog/build/console.log"
-fi
+printf '%s\n' "the last run's trace" "~TV1:AAAA" >"$tmp/prevlog/build/console.log"
+: >"$tmp/prevlog/hyp.bin"
+for run in 1 2; do
+	"$tmp/prevlog/scripts/run.sh" --timeout 5 --hyp "$tmp/prevlog/hyp.bin" --cpu no-such-cpu \
+		>/dev/null 2>&1
+	if grep -q "the last run's trace" "$tmp/prevlog/build/console.log.prev" 2>/dev/null; then
+		ok "make run's log: the trace before $run failed start(s) is kept as console.log.prev"
+	else
+		bad "make run's log: the trace before $run failed start(s) is kept as console.log.prev" \
+			"$tmp/prevlog/build/console.log"
+	fi
+done
+# A log that cannot be written is refused before QEMU starts (the trace
+# would go nowhere); so are options that would be dropped or misread.
+refused "run.sh --log of a directory" "--log $tmp is a directory" \
+	"$tmp/prevlog/scripts/run.sh" --hyp "$tmp/prevlog/hyp.bin" --log "$tmp"
+refused "run.sh --log under a file" "cannot create its directory" \
+	"$tmp/prevlog/scripts/run.sh" --hyp "$tmp/prevlog/hyp.bin" --log "$tmp/prevlog/hyp.bin/x.log"
+refused "run.sh --smp --log x" "--smp needs a value, not the option '--log'" scripts/run.sh --smp --log x
+refused "run.sh --linux --image" "--image and --initrd do not go with them" \
+	scripts/run.sh --linux --image "$tmp/empty.img"
+refused "run.sh --hyp missing" "--hyp /nonexistent.bin: no such file" scripts/run.sh --hyp /nonexistent.bin
+refused "run.sh --mem too large" "is more than 1 TiB" scripts/run.sh --mem 9999999999999999G
+refused "run.sh --progress too large" "from 0 to 3600000" scripts/run.sh --progress 99999999999999999999
+refused "run.sh --dtb of a directory" "not a regular file" scripts/run.sh --dtb "$tmp"
