@@ -602,6 +602,8 @@ done
 # Numbers are decimal or 0x hex: 010 is ten (ECALL_VS), not octal 8.
 run "--reason 010" 0 -s --reason 010 "$WORK/basic.log"
 has "--reason 010: cause 10" "$WORK/out" "ECALL_VS"
+run "--reason 0x0xa" 2 -s --reason 0x0xa "$WORK/basic.log"
+has "--reason 0x0xa" "$WORK/err" "--reason: bad value '0x0xa'"
 run "--hart 08" 0 -r --hart 08 "$WORK/basic.log"
 has "--hart 08: hart 8, not refused" "$WORK/err" "keeps none of dump 1's"
 run "--from twice" 2 --from 0.1 --from 0.2 "$WORK/basic.log"

@@ -60,8 +60,8 @@ static int parse_u64(const char *s, uint64_t *out)
 	if (!s || !*s || *s == '-' || *s == '+' || isspace((unsigned char)*s))
 		return 0;
 	hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
-	if (hex && !isxdigit((unsigned char)s[2]))
-		return 0;
+	if (hex && (!s[2] || strspn(s + 2, "0123456789abcdefABCDEF") != strlen(s + 2)))
+		return 0; /* (strtoull would take a second "0x") */
 	errno = 0;
 	*out = strtoull(hex ? s + 2 : s, &end, hex ? 16 : 10);
 	return !errno && *end == '\0';
