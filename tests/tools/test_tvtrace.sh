@@ -731,6 +731,18 @@ printf '%s\n' "begin 10000000 2" "hart 0" "exit 2000 0 0 0x80000100 10" \
 	"entry 2010 0 0 0x80000104" "endhart" "hart 3" "entry 3000 0 1 0x80000000" \
 	"endhart" "end" | "$MKLOG" >"$WORK/harts.log"
 run "two physical harts 0 and 3" 0 --summary "$WORK/harts.log"
+# A hart's ring count of lost records covers all its vCPUs: --vcpu of a
+# vCPU that never ran there counts none of them, in --summary as in the
+# CTF export (docs/exports.md: its discarded events are the summary's).
+printf '%s\n' "begin 10000000 2 0" "hart 0" "exit 2000 0 0 0x80000100 10" \
+	"entry 2010 0 0 0x80000104" "endhart" "hart 1" "lost 5" "exit 3000 1 0 0x80000200 10" \
+	"entry 3010 1 0 0x80000204" "endhart" "end" | "$MKLOG" >"$WORK/vcpuloss.log"
+run "--vcpu: another vCPU's hart lost records" 0 -s --vcpu 0.0 "$WORK/vcpuloss.log"
+has "--vcpu: another vCPU's hart lost records" "$WORK/out" "Lost records: 0"
+run "--vcpu: its own hart lost records" 0 -s --vcpu 1.0 "$WORK/vcpuloss.log"
+has "--vcpu: its own hart lost records" "$WORK/out" "Lost records: 5"
+run "no filter: the ring's count" 0 -s "$WORK/vcpuloss.log"
+has "no filter: the ring's count" "$WORK/out" "Lost records: 5"
 # A burst of lost lines: dump 1's END, dump 2's BEGIN and its first three
 # frames. Dump 2's frames 4 and 5 then read as dump 1's after a gap, and
 # the gap is what is reported: not the order of frames that belong to

@@ -399,8 +399,8 @@ void tt_ctf_plan(struct tt_ctf_plan *p, struct tt_dump *d, uint16_t hart)
 		if (open->count == TT_CTF_PACKET_EVENTS)
 			open = NULL;
 	}
-	extra = tv_filter_active(&tt_filter) ? 0
-					      : ring_shortfall(d, hart, in_records);
+	extra = tv_filter_whole_harts(&tt_filter) ? ring_shortfall(d, hart, in_records)
+						   : 0;
 	if (extra) {
 		if (p->npackets == 0)
 			add_packet(p, p->nevents, last_time, &seq);

@@ -219,6 +219,11 @@ int tv_filter_active(const struct tv_filter *f)
 	       f->has_to;
 }
 
+int tv_filter_whole_harts(const struct tv_filter *f)
+{
+	return !(f->nvcpus || f->nreasons || f->has_from || f->has_to);
+}
+
 /* Nanoseconds to ticks at hz, rounded up or down. */
 static uint64_t ns_to_ticks(uint64_t ns, uint64_t hz, int round_up)
 {

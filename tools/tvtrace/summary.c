@@ -627,9 +627,11 @@ static void print_lost(FILE *out, const struct tt_dump *d,
 			gap_unknown++;
 	}
 	for (size_t i = 0; i < nh; i++) {
-		/* The ring's count covers the whole dump, not a time window. */
+		/* The ring's count covers the hart's whole dump, not a time
+		 * window, a vCPU's or a reason's records (the CTF export
+		 * counts the same). */
 		uint64_t ring = hl[i].have_totals && hl[i].totals.dump_known &&
-						!tt_filter.has_from && !tt_filter.has_to
+						tv_filter_whole_harts(&tt_filter)
 					? hl[i].totals.dump_lost
 					: 0;
 

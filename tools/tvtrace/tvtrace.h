@@ -194,6 +194,9 @@ const char *tv_filter_add(struct tv_filter *f, const char *option,
 			  const char *value);
 /* Is any criterion set? */
 int tv_filter_active(const struct tv_filter *f);
+/* Does the filter keep whole harts (none, or --hart only)? Then a
+ * hart's ring counts (its HART frame) describe what the views show. */
+int tv_filter_whole_harts(const struct tv_filter *f);
 /* Prepare the filter for dump d (its timebase, which exit owns a record). */
 void tv_filter_bind(struct tv_filter *f, const struct tt_dump *d);
 void tv_filter_free(struct tv_filter *f);
