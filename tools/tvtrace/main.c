@@ -403,20 +403,20 @@ static int same_file(const char *a, const char *b)
 }
 
 /*
- * No output may overwrite a log being read (the trace would be lost the
- * moment the output is opened) or another output of the same run (one
- * of the two would be lost): refused before anything is written.
- * Standard output ("-") is check_combination()'s.
+ * No output file may overwrite a log being read (the trace would be lost
+ * the moment the output is opened) or another output of the same run
+ * (one of the two would be lost): refused before anything is written.
+ * Standard output ("-") is check_combination()'s. --ctf writes into a
+ * directory and never over a file (naming one is its own error).
  */
 static void check_outputs(const struct options *o)
 {
 	const struct {
 		const char *opt, *path;
 	} outs[] = {
-		{"--ctf", o->exp.ctf},	     {"--json", o->exp.json},
-		{"--csv", o->exp.csv},	     {"--trace-dat", o->exp.trace_dat},
-		{"--svg", o->svg},	     {"--histogram", o->histogram},
-		{"--html", o->html},
+		{"--json", o->exp.json}, {"--csv", o->exp.csv},
+		{"--trace-dat", o->exp.trace_dat}, {"--svg", o->svg},
+		{"--histogram", o->histogram}, {"--html", o->html},
 	};
 	const char *logs[] = {o->input, o->input2};
 	char msg[384];
