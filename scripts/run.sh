@@ -377,8 +377,9 @@ else
 fi
 status=${pipe[0]}
 # A log that could not be written all the way lost console and trace: a
-# failure whatever the guest did.
-if [ "${pipe[1]}" != 0 ]; then
+# failure whatever the guest did. (tee exits 1 on a write error; a signal,
+# Ctrl-C say, is not one.)
+if [ "${pipe[1]}" = 1 ]; then
 	echo "run.sh: writing $log failed: the console and trace are not all in it" >&2
 	[ "$status" = 0 ] && status=2
 fi

@@ -48,3 +48,12 @@ check "their counts never fall and end at most at the ${exits:-?} exits reported
 check "no progress line on the screen" bash -c "! grep -q 'TVP' '$SCREEN'"
 check "tvtrace decodes the dump, no line rejected" \
 	bash -c "'$TVTRACE' --list '$LOG.raw' >/dev/null 2>'$LOG.tverr' && ! grep -q rejected '$LOG.tverr' && '$TVTRACE' --list '$LOG.raw' | grep -q ', complete\$'"
+# A log that fills up (/dev/full: every write fails) has lost the console
+# and the trace, however well the guest did: the run says so and fails.
+"$ROOT/scripts/run.sh" --log /dev/full --timeout "${BOOT_TIMEOUT:-120}" >"$LOGDIR/run-full.out" 2>&1
+rc=$?
+check "a log that cannot be written: the run fails (status $rc, want 2)" test "$rc" = 2
+check "a log that cannot be written: said" \
+	grep -q '^run.sh: writing /dev/full failed: the console and trace are not all in it' "$LOGDIR/run-full.out"
+check "a log that cannot be written: the guest itself passed" \
+	grep -q '^guest: \([0-9][0-9]*\) of \1 steps passed' "$LOGDIR/run-full.out"
