@@ -1410,7 +1410,7 @@ static void handle_begin(struct tv_wire_dec *d, const struct frame_info *f)
 	b.dump_id = get_le(p + 24, 8);
 	reset_harts(d, b.nharts);
 	if (b.dump_id <= d->dump_id)
-		d->nconsumed = 0; /* a new boot (ids start again): no dump before */
+		d->nring_before = 0; /* a new boot (ids start again): no dump before */
 	d->dump_id = b.dump_id;
 	d->dump_consumes = b.dump_reason != TV_DUMP_HYP_FAULT;
 	d->in_dump = 1;
@@ -1678,7 +1678,7 @@ static void check_first_index(struct tv_wire_dec *d, const struct frame_info *f)
  * them is the counts less those of the dump before (none before the
  * first dump, id 0). Known when that dump, id one less, is in the log
  * and no count went down; the table keeps each hart's latest counts,
- * harts past TV_WIRE_CONSUMED_HARTS are not followed. A fault dump only
+ * harts past TV_WIRE_RING_HARTS are not followed. A fault dump only
  * peeks (its counts do not move), so the dump after it goes on from its
  * counts just the same.
  */
@@ -1689,29 +1689,29 @@ static void dump_share(struct tv_wire_dec *d, struct tv_wire_hart_totals *t)
 	t->dump_known = 0;
 	if (!d->had_begin)
 		return;
-	while (i < d->nconsumed && d->consumed[i].hart != t->hart)
+	while (i < d->nring_before && d->ring_before[i].hart != t->hart)
 		i++;
-	if (i == d->nconsumed) {
-		if (i == TV_WIRE_CONSUMED_HARTS)
+	if (i == d->nring_before) {
+		if (i == TV_WIRE_RING_HARTS)
 			return;
-		d->nconsumed++;
-		d->consumed[i].hart = t->hart;
-		d->consumed[i].dump_id = UINT64_MAX; /* no dump before */
+		d->nring_before++;
+		d->ring_before[i].hart = t->hart;
+		d->ring_before[i].dump_id = UINT64_MAX; /* no dump before */
 	}
 	if (d->dump_id == 0) {
 		t->dump_known = 1;
 		t->dump_consumed = t->consumed;
 		t->dump_lost = t->lost;
-	} else if (d->consumed[i].dump_id + 1 == d->dump_id &&
-		   t->consumed >= d->consumed[i].consumed &&
-		   t->lost >= d->consumed[i].lost) {
+	} else if (d->ring_before[i].dump_id + 1 == d->dump_id &&
+		   t->consumed >= d->ring_before[i].consumed &&
+		   t->lost >= d->ring_before[i].lost) {
 		t->dump_known = 1;
-		t->dump_consumed = t->consumed - d->consumed[i].consumed;
-		t->dump_lost = t->lost - d->consumed[i].lost;
+		t->dump_consumed = t->consumed - d->ring_before[i].consumed;
+		t->dump_lost = t->lost - d->ring_before[i].lost;
 	}
-	d->consumed[i].dump_id = d->dump_id;
-	d->consumed[i].consumed = t->consumed;
-	d->consumed[i].lost = t->lost;
+	d->ring_before[i].dump_id = d->dump_id;
+	d->ring_before[i].consumed = t->consumed;
+	d->ring_before[i].lost = t->lost;
 }
 
 /*

@@ -401,7 +401,7 @@ struct tv_wire_dec_ops {
 
 /* How many harts' ring counts the decoder follows from one dump to the
  * next (harts past that are not checked, their dump's share unknown). */
-#define TV_WIRE_CONSUMED_HARTS 64
+#define TV_WIRE_RING_HARTS 64
 
 /* Decoder state; the caller owns it and must not touch the fields. */
 struct tv_wire_dec {
@@ -438,11 +438,11 @@ struct tv_wire_dec {
 	uint64_t hart_recs;
 	uint64_t dump_id;
 	int dump_consumes;
-	unsigned nconsumed;
+	unsigned nring_before;
 	struct {
 		uint16_t hart;
 		uint64_t dump_id, consumed, lost;
-	} consumed[TV_WIRE_CONSUMED_HARTS];
+	} ring_before[TV_WIRE_RING_HARTS];
 	/* The dump's frame_seq values next_seq - TV_WIRE_SEEN .. next_seq - 1:
 	 * seen[seq % TV_WIRE_SEEN] is (seq + 1) << 32 | the frame's CRC when
 	 * frame seq was decoded, else something else. */

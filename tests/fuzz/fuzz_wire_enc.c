@@ -72,7 +72,7 @@ struct run {
 	struct {
 		uint16_t hart;
 		uint64_t consumed;
-	} ring[TV_WIRE_CONSUMED_HARTS]; /* as many as the decoder follows */
+	} ring[TV_WIRE_RING_HARTS]; /* as many as the decoder follows */
 	unsigned nring;
 	uint64_t hart_recs;
 	/* the frame order: the dump's harts, the current one's end */
@@ -261,7 +261,7 @@ static uint64_t ring_consumed(struct run *x)
 	while (i < x->nring && x->ring[i].hart != x->hart)
 		i++;
 	if (i == x->nring) {
-		if (i == TV_WIRE_CONSUMED_HARTS)
+		if (i == TV_WIRE_RING_HARTS)
 			return 0;
 		x->nring++;
 		x->ring[i].hart = x->hart;

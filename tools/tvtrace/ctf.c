@@ -342,15 +342,16 @@ static struct tt_ctf_packet *add_packet(struct tt_ctf_plan *p, size_t first,
 }
 
 /* The ring's own count of a hart's losses in this dump beyond its LOST
- * records (the same rule as --summary: the larger of the two counts;
- * none when the dump's share of the ring's counts is unknown). */
+ * records (the same rule as --summary: the larger of the two counts). */
 static uint64_t ring_shortfall(const struct tt_dump *d, uint16_t hart,
 			       uint64_t in_records)
 {
-	for (size_t i = 0; i < d->ntotals; i++)
-		if (d->totals[i].hart == hart && d->totals[i].dump_known &&
-		    d->totals[i].dump_lost > in_records)
-			return d->totals[i].dump_lost - in_records;
+	for (size_t i = 0; i < d->ntotals; i++) {
+		uint64_t ring = tv_filter_ring_lost(&tt_filter, &d->totals[i]);
+
+		if (d->totals[i].hart == hart && ring > in_records)
+			return ring - in_records;
+	}
 	return 0;
 }
 
@@ -399,8 +400,7 @@ void tt_ctf_plan(struct tt_ctf_plan *p, struct tt_dump *d, uint16_t hart)
 		if (open->count == TT_CTF_PACKET_EVENTS)
 			open = NULL;
 	}
-	extra = tv_filter_whole_harts(&tt_filter) ? ring_shortfall(d, hart, in_records)
-						   : 0;
+	extra = ring_shortfall(d, hart, in_records);
 	if (extra) {
 		if (p->npackets == 0)
 			add_packet(p, p->nevents, last_time, &seq);

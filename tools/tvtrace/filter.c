@@ -219,9 +219,11 @@ int tv_filter_active(const struct tv_filter *f)
 	       f->has_to;
 }
 
-int tv_filter_whole_harts(const struct tv_filter *f)
+uint64_t tv_filter_ring_lost(const struct tv_filter *f, const struct tv_wire_hart_totals *t)
 {
-	return !(f->nvcpus || f->nreasons || f->has_from || f->has_to);
+	int whole_harts = !(f->nvcpus || f->nreasons || f->has_from || f->has_to);
+
+	return whole_harts && t->dump_known ? t->dump_lost : 0;
 }
 
 /* Nanoseconds to ticks at hz, rounded up or down. */

@@ -627,12 +627,8 @@ static void print_lost(FILE *out, const struct tt_dump *d,
 			gap_unknown++;
 	}
 	for (size_t i = 0; i < nh; i++) {
-		/* The ring's count covers the hart's whole dump, not a time
-		 * window, a vCPU's or a reason's records (the CTF export
-		 * counts the same). */
-		uint64_t ring = hl[i].have_totals && hl[i].totals.dump_known &&
-						tv_filter_whole_harts(&tt_filter)
-					? hl[i].totals.dump_lost
+		uint64_t ring = hl[i].have_totals
+					? tv_filter_ring_lost(&tt_filter, &hl[i].totals)
 					: 0;
 
 		total += ring > hl[i].in_records ? ring : hl[i].in_records;

@@ -194,9 +194,13 @@ const char *tv_filter_add(struct tv_filter *f, const char *option,
 			  const char *value);
 /* Is any criterion set? */
 int tv_filter_active(const struct tv_filter *f);
-/* Does the filter keep whole harts (none, or --hart only)? Then a
- * hart's ring counts (its HART frame) describe what the views show. */
-int tv_filter_whole_harts(const struct tv_filter *f);
+/* The records a hart's ring lost in this dump (its HART frame's share,
+ * struct tv_wire_hart_totals) as far as the filter's view goes: all of
+ * them when the filter keeps whole harts (none, or --hart only), else
+ * none (the ring's count is not a time window's, a vCPU's or a
+ * reason's), and none when the dump's share is unknown. --summary and
+ * the CTF export both count losses by it. */
+uint64_t tv_filter_ring_lost(const struct tv_filter *f, const struct tv_wire_hart_totals *t);
 /* Prepare the filter for dump d (its timebase, which exit owns a record). */
 void tv_filter_bind(struct tv_filter *f, const struct tt_dump *d);
 void tv_filter_free(struct tv_filter *f);
