@@ -2068,6 +2068,13 @@ static void text_sbi(struct tv_out *o, const struct tv_record *r)
 	out_sdec(o, err);
 	out_name(o, tv_sbi_error_name(err));
 	out_field(o, ", VALUE:", tv_sbi_value(r));
+	if (r->flags & TV_F_SBI_WIDE) { /* version 1-3: the value was lost */
+		out_field(o, ", A7:", r->arg[0]);
+		out_field(o, ", A6:", r->arg[5]);
+		out_str(o, " (bits 63:32 not part of the call, value not recorded)");
+	} else if (r->flags & TV_F_SBI_HIGH) {
+		out_str(o, " (a7/a6 had bits 63:32 set, not part of the call)");
+	}
 }
 
 static void text_mmio(struct tv_out *o, const struct tv_record *r)

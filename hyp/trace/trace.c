@@ -233,21 +233,17 @@ void trace_write_visit(struct vcpu *v)
 	put(v, v->t_exit, hdr, v->t_sepc, v->scause, v->stval, v->htval, v->htinst, arg5);
 }
 
-/* Version 1's SBI event for a call that returned. Ids that do not fit 32
- * bits are kept whole (TV_F_SBI_WIDE); a legacy call's a6 is not part of
- * it and is cut to 32 bits like any other. */
+/* Version 1's SBI event for a call that returned: the call as dispatched
+ * (the low 32 bits of a7 and a6), TV_F_SBI_HIGH if the guest set bits
+ * above them (trace_sbi_high()). */
 static __attribute__((noinline)) void write_sbi_event(struct vcpu *v, const uint64_t args[3])
 {
-	uint64_t eid = v->gpr[REG_A7], fid = v->gpr[REG_A6];
+	uint64_t eid = (uint32_t)v->gpr[REG_A7], fid = (uint32_t)v->gpr[REG_A6];
 
-	if (!TRACE_ON(TV_KIND_SBI))
-		return;
-	if (((eid | fid) >> 32) != 0 && ((eid >> 32) || eid > SBI_EXT_0_1_LAST))
-		trace_write(v, TV_KIND_SBI, TV_F_SBI_WIDE, eid, args[0], args[1], args[2],
-			    v->gpr[REG_A0], fid);
-	else
-		trace_write(v, TV_KIND_SBI, 0, (eid << 32) | (uint32_t)fid, args[0], args[1], args[2],
-			    v->gpr[REG_A0], eid <= SBI_EXT_0_1_LAST ? 0 : v->gpr[REG_A0 + 1]);
+	if (TRACE_ON(TV_KIND_SBI))
+		trace_write(v, TV_KIND_SBI, trace_sbi_high(v), (eid << 32) | fid, args[0], args[1],
+			    args[2], v->gpr[REG_A0],
+			    eid <= SBI_EXT_0_1_LAST ? 0 : v->gpr[REG_A0 + 1]);
 }
 
 /* An SBI call returned but its visit does not fit one record: the

@@ -124,17 +124,33 @@ static inline void trace_entry(struct vcpu *v)
 #endif
 }
 
+/*
+ * TV_F_SBI_HIGH (trace_record.h) when the guest's a7, or the a6 of a call
+ * of SBI v0.2 or later, has bits 63:32 set: the call made was the one
+ * their low 32 bits name ("Binary Encoding", hyp/sbi/sbi_ecall.h), and
+ * the record says the guest passed more.
+ */
+static inline unsigned trace_sbi_high(const struct vcpu *v)
+{
+	uint64_t a7 = v->gpr[REG_A7], a6 = v->gpr[REG_A6];
+	uint64_t high = (a7 >> 32) | ((uint32_t)a7 > SBI_EXT_0_1_LAST ? a6 >> 32 : 0);
+
+	return high ? TV_F_SBI_HIGH : 0;
+}
+
 /* An SBI call that does not return (SRST, HSM stop and non-retentive
- * suspend): recorded before it acts, after its exit. */
+ * suspend), or whose guest is stopped after it (Ctrl-A x on a console
+ * read): recorded before it acts, after its exit. eid and fid are the
+ * call as dispatched. */
 static inline void trace_sbi(struct vcpu *v, unsigned long eid,
 			     unsigned long fid, long error, long value)
 {
 	trace_flush(v);
 	if (TRACE_ON(TV_KIND_SBI))
-		trace_write(v, TV_KIND_SBI, 0, ((uint64_t)eid << 32) | (uint32_t)fid,
-			    v->gpr[REG_A0], v->gpr[REG_A0 + 1], v->gpr[REG_A0 + 2],
-			    (uint64_t)error, (uint64_t)value);
-	/* (only SRST and HSM stop use this: their ids are known, 32-bit) */
+		trace_write(v, TV_KIND_SBI, trace_sbi_high(v),
+			    ((uint64_t)eid << 32) | (uint32_t)fid, v->gpr[REG_A0],
+			    v->gpr[REG_A0 + 1], v->gpr[REG_A0 + 2], (uint64_t)error,
+			    (uint64_t)value);
 }
 
 /* An ecall (while trace_fold_sbi): the exit noted with what its SBI
@@ -237,8 +253,9 @@ static inline void trace_exit_entry(struct vcpu *v)
 /*
  * Whether the SBI visit (TV_VISIT_SBI) of the noted ecall exited at sepc
  * and entered now fits one record, and if so its header word:
- * the ids must fit 32 bits, the error a byte (every SBI error code
- * does), the guest resume after the ecall with nothing pending in hvip
+ * the ids must fit 32 bits (a visit has no room for TV_F_SBI_HIGH:
+ * such a call is written as events), the error a byte (every SBI error
+ * code does), the guest resume after the ecall with nothing pending in hvip
  * (what the caller read of it) and the call take less than 2^32 ticks;
  * every condition folded into one word tested once. The visit has no
  * room for stval, htval and htinst: an ecall leaves them zero (the

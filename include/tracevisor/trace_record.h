@@ -35,9 +35,10 @@ enum tv_kind {
 	TV_KIND_NONE = 0,
 	/* VM exit, recorded once every trap CSR is captured:
 	 * sepc, scause (interrupt bit kept), stval, htval, htinst, insn.
-	 * insn is the trapping instruction when the hypervisor fetched it
-	 * itself (htinst was not a transformed instruction); flag
-	 * TV_F_INSN says whether insn is valid. */
+	 * insn is the trapping instruction the hypervisor emulated: fetched
+	 * from the guest when htinst was 0, else rebuilt from the transformed
+	 * instruction in htinst (hyp/mmio/mmio.c); flag TV_F_INSN says
+	 * whether insn is valid. */
 	TV_KIND_EXIT = 1,
 	/* VM entry, recorded just before sret into the guest:
 	 * pc (the guest PC about to run), hvip (interrupts being injected:
@@ -81,13 +82,20 @@ enum tv_kind {
 };
 
 /* Record flags. */
-#define TV_F_INSN 0x01	/* EXIT: arg[5] holds the fetched instruction */
-/* SBI: a7 (EID) or a6 (FID) did not fit in 32 bits, so arg[0] holds a7
- * whole and arg[5] holds a6 whole instead of the packed ids and the
- * value. The SBI specification encodes EIDs and FIDs as 32-bit integers
- * ("Binary Encoding"); such a call is refused with SBI_ERR_NOT_SUPPORTED
- * and value 0 (hyp/sbi/sbi.c). */
+#define TV_F_INSN 0x01	/* EXIT: arg[5] holds the emulated instruction */
+/* SBI, written by format versions 1 to 3 only: a7 (EID) or a6 (FID) did
+ * not fit in 32 bits, so arg[0] holds a7 whole and arg[5] holds a6 whole
+ * instead of the packed ids and the value (which is lost). The call was
+ * the one their low 32 bits name, as for TV_F_SBI_HIGH. */
 #define TV_F_SBI_WIDE 0x02
+/* SBI: the guest's a7, or the a6 of a call of SBI v0.2 or later (a legacy
+ * call has no FID), had bits 63:32 set. EIDs and FIDs "are encoded as
+ * signed 32-bit integers" and "higher privilege software must ensure that
+ * it only uses 32 bit data" ("Binary Encoding"): the hypervisor made the
+ * call their low 32 bits name (hyp/sbi/sbi_ecall.h), and the record holds
+ * that call like any other (packed ids, its value); the upper bits, which
+ * were not part of it, are not kept. */
+#define TV_F_SBI_HIGH 0x04
 
 /* TV_KIND_MMIO arg[2]: access description. */
 #define TV_MMIO_INFO(width, write, sign, reg)                                  \
@@ -152,14 +160,16 @@ static inline unsigned tv_kind_nargs(unsigned kind)
 	return kind < TV_KIND_COUNT ? nargs[kind] : 0;
 }
 
-/* The SBI record's extension and function ids, and the value returned. */
+/* The SBI record's extension and function ids as the hypervisor
+ * dispatched them (their low 32 bits), and the value returned (0 where a
+ * version 1-3 record of TV_F_SBI_WIDE lost it). */
 static inline uint64_t tv_sbi_eid(const struct tv_record *r)
 {
-	return (r->flags & TV_F_SBI_WIDE) ? r->arg[0] : r->arg[0] >> 32;
+	return (r->flags & TV_F_SBI_WIDE) ? (r->arg[0] & 0xffffffffu) : r->arg[0] >> 32;
 }
 static inline uint64_t tv_sbi_fid(const struct tv_record *r)
 {
-	return (r->flags & TV_F_SBI_WIDE) ? r->arg[5] : (r->arg[0] & 0xffffffffu);
+	return (r->flags & TV_F_SBI_WIDE) ? (r->arg[5] & 0xffffffffu) : (r->arg[0] & 0xffffffffu);
 }
 static inline uint64_t tv_sbi_value(const struct tv_record *r)
 {

@@ -15,7 +15,9 @@
  *                               control, stop, switch; up to six
  *                               arguments in the
  *                               order of include/tracevisor/trace_record.h;
- *                               "exit+insn" sets TV_F_INSN
+ *                               "exit+insn" sets TV_F_INSN, "sbi+high"
+ *                               TV_F_SBI_HIGH, "sbi+wide" TV_F_SBI_WIDE
+ *                               (what format versions 1-3 wrote)
  *   lost N                      N records lost before the next record
  *   endhart                     the hart's HART frame: offered (records +
  *                               lost), consumed (records) and lost, each
@@ -159,9 +161,24 @@ int main(void)
 			tv_wire_end(&e);
 		} else {
 			struct tv_record r;
-			int insn = strcmp(cmd, "exit+insn") == 0;
-			int kind = kind_of(insn ? "exit" : cmd);
+			static const struct {
+				const char *name, *kind;
+				uint8_t flags;
+			} flagged[] = {
+				{ "exit+insn", "exit", TV_F_INSN },
+				{ "sbi+high", "sbi", TV_F_SBI_HIGH },
+				{ "sbi+wide", "sbi", TV_F_SBI_WIDE },
+			};
+			const char *name = cmd;
+			uint8_t flags = 0;
 			char *tok;
+
+			for (size_t i = 0; i < sizeof(flagged) / sizeof(flagged[0]); i++)
+				if (strcmp(cmd, flagged[i].name) == 0) {
+					name = flagged[i].kind;
+					flags = flagged[i].flags;
+				}
+			int kind = kind_of(name);
 
 			if (kind < 0)
 				fail(n, "unknown command");
@@ -170,7 +187,7 @@ int main(void)
 			memset(&r, 0, sizeof(r));
 			r.kind = (uint8_t)kind;
 			r.hart = (uint16_t)hart;
-			r.flags = insn ? TV_F_INSN : 0;
+			r.flags = flags;
 			r.time = num(n);
 			r.cycle = r.time * 100;
 			r.vm = (uint8_t)num(n);

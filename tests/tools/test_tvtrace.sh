@@ -754,6 +754,29 @@ printf '%s\n' "begin 10000000 1 1" "hart 0" "exit 1000 0 0 0x80000100 10" "endha
 run "burst of lost lines" 1 --all "$WORK/burst.log"
 has "burst: the gap" "$WORK/err" "frame 3 missing (number of records lost unknown)"
 has "burst: one error only" "$WORK/err" "1 decoding error"
+# SBI ids with bits 63:32 set: the hypervisor answers the call their low
+# 32 bits name and records that call with its value and TV_F_SBI_HIGH
+# ("sbi+high"); format versions 1-3 kept a7 and a6 whole and lost the
+# value (TV_F_SBI_WIDE, "sbi+wide"). Each view names the call as it was
+# made and says the rest.
+printf '%s\n' "begin 10000000 1" "hart 0" "exit 1000 0 0 0x80000100 10" \
+	"sbi+high 1001 0 0 0x1000000000 0 0 0 0 0x2000000" "entry 1002 0 0 0x80000104" \
+	"exit 2000 0 0 0x80000200 10" "sbi+wide 2001 0 0 0x100000010 0 0 0 0 0x100000000" \
+	"entry 2002 0 0 0x80000204" "endhart" "end" | "$MKLOG" >"$WORK/highids.log"
+run "SBI ids with upper bits: records" 0 -r "$WORK/highids.log"
+has "upper id bits: the call made, its value, the note" "$WORK/out" \
+	"sbi     BASE.get_spec_version(0x0, 0x0, 0x0) -> SBI_SUCCESS, value 0x2000000 [a7/a6 had bits 63:32 set, not part of the call]"
+has "a version 1-3 wide record: the call made, both registers, no value" "$WORK/out" \
+	"sbi     BASE.get_spec_version(0x0, 0x0, 0x0) -> SBI_SUCCESS, value 0x0 [a7 0x100000010, a6 0x100000000: bits 63:32 not part of the call, value not recorded]"
+run "SBI ids with upper bits: text" 0 -t "$WORK/highids.log"
+has "upper id bits: text names BASE and says so" "$WORK/out" \
+	"tv_sbi: EID:0x10 (BASE), FID:0x0 (get_spec_version), A0:0x0, A1:0x0, A2:0x0, ERROR:0 (SBI_SUCCESS), VALUE:0x2000000 (a7/a6 had bits 63:32 set, not part of the call)"
+has "wide record: text shows both registers" "$WORK/out" \
+	"VALUE:0x0, A7:0x100000010, A6:0x100000000 (bits 63:32 not part of the call, value not recorded)"
+run "SBI ids with upper bits: explain" 0 --explain "$WORK/highids.log"
+has "upper id bits: explain says so" "$WORK/out" "(a7 = EID 0x10, a6 = FID 0; a7/a6 had bits 63:32 set, not part of the call)"
+has "wide record: explain claims no value" "$WORK/out" \
+	"the hypervisor answered error 0 (SBI_SUCCESS) in a0 and resumed at sepc+4."
 
 # Memory does not grow with the trace: --summary and --list of a log of
 # 1.1 M records (18 MB; kept, its records take 115 MB) in 40 MB of address

@@ -435,16 +435,20 @@ static void exit_ecall(struct line *l, struct line *spec,
 	}
 	const struct tv_record *s = &h->sbi->r;
 	uint64_t eid = tv_sbi_eid(s), fid = tv_sbi_fid(s);
+	char note[96];
 	const char *err = tv_sbi_error_name((int64_t)s->arg[4]);
 
 	add(l, ": the guest executed ecall to ask the hypervisor for SBI "
 	       "service ");
 	add_sbi_name(l, eid, fid);
-	add(l, " (a7 = EID 0x%" PRIx64 ", a6 = FID %" PRIu64 "); the "
+	add(l, " (a7 = EID 0x%" PRIx64 ", a6 = FID %" PRIu64 "%s%s); the "
 	       "hypervisor ",
-	    eid, fid);
+	    eid, fid, *tt_sbi_note(note, s) ? "; " : "", note);
 	if (h->stop)
 		add(l, "carried it out");
+	else if (s->flags & TV_F_SBI_WIDE)
+		add(l, "answered error %" PRId64 "%s%s%s in a0", (int64_t)s->arg[4],
+		    err ? " (" : "", err ? err : "", err ? ")" : "");
 	else if (err)
 		add(l, "answered %s, value 0x%" PRIx64 " in a0/a1", err,
 		    tv_sbi_value(s));
@@ -741,28 +745,32 @@ static void explain_sbi(struct explain *x, struct line *l,
 	uint64_t eid = tv_sbi_eid(r), fid = tv_sbi_fid(r);
 	const char *err = tv_sbi_error_name((int64_t)r->arg[4]);
 	int ok = (int64_t)r->arg[4] == 0;
+	uint64_t value = tv_sbi_value(r);
+	char note[96];
 
 	add(l, "SBI call ");
 	add_sbi_name(l, eid, fid);
 	add(l, "(0x%" PRIx64 ", 0x%" PRIx64 ", 0x%" PRIx64 ") -> %s", r->arg[1],
 	    r->arg[2], r->arg[3], err ? err : "error");
-	if (eid == SBI_EXT_BASE && fid == SBI_BASE_PROBE_EXT) {
+	if (r->flags & TV_F_SBI_WIDE) {
+		/* (a version 1-3 record: the value was not recorded) */
+	} else if (eid == SBI_EXT_BASE && fid == SBI_BASE_PROBE_EXT) {
 		const char *ext = tv_sbi_ext_name(r->arg[1]);
 
 		add(l, ": the guest asked whether extension 0x%" PRIx64 "%s%s%s "
 		       "is available: %s",
 		    r->arg[1], ext ? " (" : "", ext ? ext : "", ext ? ")" : "",
-		    r->arg[5] ? "yes" : "no");
+		    value ? "yes" : "no");
 	} else if (eid == SBI_EXT_BASE && fid == SBI_BASE_GET_SPEC_VERSION) {
 		add(l, ": SBI specification version %" PRIu64 ".%" PRIu64,
-		    (r->arg[5] >> 24) & 0x7f, r->arg[5] & 0xffffff);
+		    (value >> 24) & 0x7f, value & 0xffffff);
 	} else if (eid == SBI_EXT_BASE && ok) {
-		add(l, ": value 0x%" PRIx64, r->arg[5]);
+		add(l, ": value 0x%" PRIx64, value);
 	} else if (eid == SBI_EXT_DBCN && fid == SBI_DBCN_CONSOLE_WRITE && ok) {
 		add(l, ": printed %" PRIu64 " bytes the guest placed at GPA "
 		       "0x%" PRIx64 " on the console (the hypervisor found them "
 		       "through the G-stage map)",
-		    r->arg[5], r->arg[2]);
+		    value, r->arg[2]);
 	} else if (eid == SBI_EXT_DBCN && fid == SBI_DBCN_CONSOLE_WRITE_BYTE &&
 		   ok) {
 		uint64_t c = r->arg[1] & 0xff;
@@ -795,8 +803,10 @@ static void explain_sbi(struct explain *x, struct line *l,
 	} else if ((int64_t)r->arg[4] == -3) {
 		add(l, ": the hypervisor refused the parameters");
 	} else {
-		add(l, ", value 0x%" PRIx64, tv_sbi_value(r));
+		add(l, ", value 0x%" PRIx64, value);
 	}
+	if (*tt_sbi_note(note, r))
+		add(l, " (%s)", note);
 }
 
 /* An emulated device access. */

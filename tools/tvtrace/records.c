@@ -104,6 +104,9 @@ static void rec_sbi(FILE *out, const struct tv_record *r)
 	else
 		fprintf(out, "error %" PRId64, (int64_t)r->arg[4]);
 	fprintf(out, ", value 0x%" PRIx64, tv_sbi_value(r));
+	char note[96];
+	if (*tt_sbi_note(note, r))
+		fprintf(out, " [%s]", note);
 }
 
 static void rec_mmio(FILE *out, const struct tv_record *r)

@@ -98,6 +98,11 @@ uint64_t tt_timebase(const struct tt_dump *d);
 extern uint64_t tt_fallback_timebase;
 /* Seconds.microseconds of a time, as in the text format. */
 const char *tt_time(char buf[32], uint64_t time, uint64_t hz);
+/* What an SBI record says beyond the call it names (trace_record.h): the
+ * guest's a7 or a6 had bits 63:32 set, not part of the call
+ * (TV_F_SBI_HIGH), or a version 1-3 record kept both registers whole and
+ * lost the value (TV_F_SBI_WIDE). The note, or "" when there is none. */
+const char *tt_sbi_note(char buf[96], const struct tv_record *r);
 /* Ticks to microseconds. */
 double tt_us(uint64_t ticks, uint64_t hz);
 /* qsort comparison of two struct tt_rec: by (time, hart, seq). */

@@ -2,6 +2,8 @@
  * Helpers shared by the tvtrace views: memory, time, ordering, dump
  * descriptions.
  */
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,6 +49,18 @@ uint64_t tt_timebase(const struct tt_dump *d)
 	if (d->has_begin && d->info.timebase_hz)
 		return d->info.timebase_hz;
 	return tt_fallback_timebase;
+}
+
+const char *tt_sbi_note(char buf[96], const struct tv_record *r)
+{
+	if (r->flags & TV_F_SBI_WIDE)
+		snprintf(buf, 96, "a7 0x%" PRIx64 ", a6 0x%" PRIx64 ": bits 63:32 not part "
+				  "of the call, value not recorded", r->arg[0], r->arg[5]);
+	else if (r->flags & TV_F_SBI_HIGH)
+		snprintf(buf, 96, "a7/a6 had bits 63:32 set, not part of the call");
+	else
+		buf[0] = '\0';
+	return buf;
 }
 
 const char *tt_time(char buf[32], uint64_t time, uint64_t hz)
