@@ -50,6 +50,10 @@ void hyp_fault(struct vcpu *v)
 		(unsigned long long)sepc, (unsigned long long)stval,
 		(unsigned long long)htval, v->hart);
 	print_regs(v->fault_regs);
+	/* The exit the hart was handling (its record is written at the entry
+	 * that will not come) and the stop itself go into the ring first. */
+	if (v->ring) /* (a hart context before its first vCPU has none) */
+		trace_stop(v, TV_STOP_HYP_FAULT, scause);
 	hyp_log("flight recorder: the last records of every hart follow\n");
 	trace_dump_fault();
 	hyp_log("shutting down: failure (hypervisor fault)\n");

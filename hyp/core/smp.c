@@ -129,6 +129,10 @@ void smp_handle_mailbox(struct vcpu *v)
 
 void smp_park(struct vcpu *v)
 {
+	/* The exit it parks in (the stop IPI's, or an SBI call's that waited)
+	 * is recorded: no entry will end it. This is v's own hart, whose
+	 * ring it is. */
+	trace_flush(v);
 	console_stream_flush(&v->console); /* its guest's unfinished line */
 	__atomic_store_n(&v->hsm_state, SBI_HSM_STATE_STOPPED, __ATOMIC_RELEASE);
 	__atomic_store_n(&v->parked, 1, __ATOMIC_RELEASE);

@@ -22,6 +22,9 @@ check "it holds the last 39 exits before the faulting one" \
 	test "$(grep -c ' exit ' "$R")" = 39
 check "its last record is an entry: the 40th exit faulted before being recorded" \
 	bash -c "grep -E ' (exit|entry|sbi|mmio|exc|irq) ' '$R' | tail -1 | grep -q ' entry '"
+check "the ring ends with the stop: guest stopped by the hypervisor fault (scause 5)" \
+	bash -c "grep -E ' (exit|entry|sbi|mmio|exc|irq|stop) ' '$R' | tail -1 |
+		grep -q ' stop .*guest stopped: hypervisor fault detail=0x5$'"
 
 # The same build without the option runs normally.
 boot hyp-fault-off --hyp "$ROOT/build/hyp-faulttest.bin"

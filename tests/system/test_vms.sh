@@ -93,6 +93,12 @@ has "control VM: VM 0's stop stops the others" "^tracevisor: \[vm0\] VM 0 contro
 hasnt "control VM: VM 1 did not run to its end" "^\[vm1\] hostile: [0-9]+ attempts"
 hasnt "control VM: VM 0 did not wait for VM 1" "VM 0 stopped; the other VMs run on"
 has "control VM: one dump, success" "^tracevisor: shutting down: success$"
+# VM 1 is parked in an exit (the stop's IPI, or a call it waited in):
+# no entry ends it, so the park itself records it (smp_park()).
+"$TVTRACE" "$LOG" >"$LOG.records" 2>/dev/null
+check "control VM: VM 1's last record is the exit it was stopped in" bash -c "
+	grep 'vm1-vcpu0 ' '$LOG.records' | grep -E ' (exit|entry|sbi|mmio|exc|irq) ' |
+		tail -1 | grep -q ' exit '"
 
 # Refused before any guest runs: each with its reason, QEMU exits non-zero.
 refused() {
