@@ -126,6 +126,8 @@ void attack_trace_cycles(void);
 
 /* shared.c: a time-shared hart's registers (only when it is shared). */
 void attack_shared_hart(void);
+/* shared.c: what the hart held at our first entry; called first of all. */
+void first_entry_look(void);
 
 /* Variants chosen by hostile=NAME in /chosen/bootargs. */
 void variant_doublefault(void) __attribute__((noreturn));

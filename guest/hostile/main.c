@@ -210,6 +210,7 @@ void guest_main(unsigned long hart, const void *fdt)
 	static char args[256];
 	char val[32];
 
+	first_entry_look(); /* before anything of ours touches the hart */
 	console_init();
 	printf("hostile: hostile guest on hart %lu\n", hart);
 	if (fdt_check(fdt, 0x4000) != 0) {

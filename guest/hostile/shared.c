@@ -71,6 +71,62 @@ static unsigned fp_intact(uint64_t base, uint64_t *frm)
 	return ok;
 }
 
+/* What the hart held for our vCPU at its first entry, before anything of
+ * ours ran (first_entry_look(), called first by main.c): f0-f31 and fcsr,
+ * which vcpu_init() zeroes, scounteren and senvcfg, which it sets as the
+ * firmware gave them. On a time-shared hart the vCPU before us may be
+ * another VM's, which left values of its own there at its own first
+ * entry (the same function, below): f0-f31 its pattern, fcsr's flags,
+ * scounteren CY|IR without TM and senvcfg.FIOM, none of which a firmware
+ * gives. */
+#define LEFT_SCOUNTEREN 0x5
+#define LEFT_SENVCFG 0x1
+#define FIRST_REGS 35
+static uint64_t first_seen[FIRST_REGS];
+
+void first_entry_look(void)
+{
+	uint64_t got, pattern;
+
+	csr_set(CSR_SSTATUS, SSTATUS_FS_INITIAL); /* FP on (our vsstatus) */
+#define READ(n)                                                                                  \
+	__asm__ volatile(".option push\n.option arch, +d\n fmv.x.d %0, f" #n "\n.option pop"       \
+			 : "=r"(got));                                                           \
+	first_seen[n] = got
+	READ(0); READ(1); READ(2); READ(3); READ(4); READ(5); READ(6); READ(7);
+	READ(8); READ(9); READ(10); READ(11); READ(12); READ(13); READ(14); READ(15);
+	READ(16); READ(17); READ(18); READ(19); READ(20); READ(21); READ(22); READ(23);
+	READ(24); READ(25); READ(26); READ(27); READ(28); READ(29); READ(30); READ(31);
+#undef READ
+	__asm__ volatile(".option push\n.option arch, +d\n frcsr %0\n.option pop" : "=r"(got));
+	first_seen[32] = got;
+	first_seen[33] = csr_read(CSR_SCOUNTEREN);
+	first_seen[34] = csr_read(CSR_SENVCFG);
+	/* Leave values of our own VM for whoever comes next. */
+	pattern = td_read(TV_TESTDEV_FILL_PATTERN_REG);
+	fp_fill(pattern, 2);
+	__asm__ volatile(".option push\n.option arch, +d\n fsflags %0\n.option pop" ::"r"(0x1fUL));
+	csr_write(CSR_SCOUNTEREN, LEFT_SCOUNTEREN);
+	csr_write(CSR_SENVCFG, LEFT_SENVCFG);
+}
+
+static void report_first_entry(void)
+{
+	unsigned dirty = 0;
+	char out[96];
+
+	for (unsigned i = 0; i <= 32; i++)
+		dirty += first_seen[i] != 0;
+	dirty += first_seen[33] == LEFT_SCOUNTEREN;
+	dirty += first_seen[34] == LEFT_SENVCFG;
+	attempt_begin();
+	snprintf(out, sizeof(out), "%u of %u left by another (f0 %#lx, fcsr %#lx, scounteren %#lx)",
+		 dirty, FIRST_REGS, (unsigned long)first_seen[0], (unsigned long)first_seen[32],
+		 (unsigned long)first_seen[33]);
+	attempt_end("f0-f31, fcsr, scounteren and senvcfg at our vCPU's first entry", out,
+		    "0 of 35: FP zero, the CSRs the firmware's", dirty ? ESCAPE : CONTAINED);
+}
+
 /* Rounds of: fill the registers with values of our own VM, let the other
  * vCPUs have the hart (two switches: out and back), check; for 1 s and at
  * least 8 rounds. Two hostile VMs on one hart run this loop at about the
@@ -159,6 +215,7 @@ void attack_shared_hart(void)
 	if (turns < 2)
 		return; /* a hart of our own: nothing to share */
 	printf("hostile: our hart is time-shared by %lu vCPUs\n", (unsigned long)turns);
+	report_first_entry();
 	/* Our VM's own pattern (the test device mixes in the VM id), so two
 	 * hostile VMs on one hart fill with different values. */
 	uint64_t pattern = td_read(TV_TESTDEV_FILL_PATTERN_REG);

@@ -55,6 +55,7 @@ void vcpu_init(struct vcpu *v, struct vm *vm, unsigned id, unsigned hart)
 	csr_write(CSR_VSCAUSE, 0);
 	csr_write(CSR_VSTVAL, 0);
 	csr_write(CSR_VSATP, 0);
+	vcpu_state_reset(v); /* and the hart state kept per vCPU */
 
 	csr_write(CSR_HGATP, vm->hgatp);
 	/* New G-stage translations: flush any cached for this VMID

@@ -13,6 +13,9 @@
 
 static bool save_fp, save_vec;
 static uint64_t vlenb;
+/* What the firmware gave S-mode (OpenSBI lets U-mode read cycle, time
+ * and instret: scounteren 7), which a native kernel would find. */
+static uint64_t firmware_scounteren, firmware_senvcfg;
 
 void vcpu_state_probe(void)
 {
@@ -20,12 +23,38 @@ void vcpu_state_probe(void)
 	save_vec = isa_host_has("v"); /* the guest is offered V when the host has it */
 	if (save_vec)
 		vlenb = vec_vlenb();
+	firmware_scounteren = csr_read(CSR_SCOUNTEREN);
+	firmware_senvcfg = csr_read(CSR_SENVCFG);
 }
 
 void vcpu_state_alloc(struct vcpu *v)
 {
 	if (save_vec && !v->state.vregs)
 		v->state.vregs = mem_alloc_hyp(32 * vlenb, 16, "vector registers");
+}
+
+/* A vCPU's first run: the hart state this file keeps per vCPU beyond the
+ * VS CSRs (vcpu_init() resets those) starts as a native kernel would find
+ * it, not as the vCPU before it left it (on a time-shared hart, another
+ * VM's): FP and vector registers and their CSRs zero, scounteren and
+ * senvcfg as the firmware gave the hypervisor at boot.
+ * The FP and vector units are switched on in sstatus to be written
+ * (FS/VS non-Off: "Floating-Point Control and Status Register", "Vector
+ * Context Status in mstatus"); the guest's own sstatus sets them again. */
+void vcpu_state_reset(struct vcpu *v)
+{
+	static const uint64_t zero_f[32], zero_fcsr, zero_vcsr[4];
+
+	csr_write(CSR_SENVCFG, firmware_senvcfg);
+	csr_write(CSR_SCOUNTEREN, firmware_scounteren);
+	if (save_fp) {
+		csr_set(CSR_SSTATUS, SSTATUS_FS_INITIAL);
+		fp_load(zero_f, &zero_fcsr);
+	}
+	if (save_vec && v->state.vregs) { /* (zero until its first save) */
+		csr_set(CSR_SSTATUS, SSTATUS_VS_INITIAL);
+		vec_load(v->state.vregs, zero_vcsr);
+	}
 }
 
 void vcpu_state_save(struct vcpu *v)

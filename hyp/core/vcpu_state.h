@@ -55,6 +55,11 @@ void vcpu_state_load(struct vcpu *v, bool flush_gstage);
  * and all G-stage ones. */
 void vcpu_state_flush_tlb(void);
 
+/* A vCPU's first run on its hart: its FP and vector registers and their
+ * CSRs start at zero, scounteren and senvcfg as the firmware gave them
+ * (vcpu_init()). */
+void vcpu_state_reset(struct vcpu *v);
+
 /* hyp/arch/switch.S */
 void fp_save(uint64_t f[32], uint64_t *fcsr);
 void fp_load(const uint64_t f[32], const uint64_t *fcsr);

@@ -91,11 +91,15 @@ check "trace of a shared hart: --explain teaches the world switch (VS CSRs, hgat
 	grep -q 'VMID 2' '$LOG.explain'"
 
 # --- two hostile guests on one hart: what one leaves in the hart's ------
-# registers (FP, fcsr, sscratch, scounteren) never reaches the other, and
+# registers (FP, fcsr, sscratch, scounteren, senvcfg) never reaches the
+# other, not even at its first entry, and
 # what each keeps there survives the other's turns (guest/hostile/shared.c)
 boot ts-two-hostile --smp 1 --append "tv.guest=hostile tv.vm1=guest:hostile,harts:0"
 status_is "two hostile guests on one hart: QEMU exits 0" 0
 for vm in vm0 vm1; do
+	# (vcpu_init() resets them: the one entered second found the first's)
+	has "two hostile guests: $vm found no FP register or CSR of the other at its first entry" \
+		"^\[$vm\] attempt [0-9]+: f0-f31, fcsr, scounteren and senvcfg at our vCPU's first entry: 0 of 35 left by another .* - contained$"
 	has "two hostile guests: $vm's FP registers and fcsr are its own after the other's turns" \
 		"^\[$vm\] attempt [0-9]+: f0-f31 and fcsr across other VMs' turns on our hart: 32 of 32 registers ours at worst, frm lost 0 times, in [0-9]+ rounds .* - contained$"
 	has "two hostile guests: $vm's sscratch and scounteren are its own after the other's turns" \
