@@ -173,6 +173,10 @@ bool timer_irq_within(uint64_t ticks);
  * instruction. */
 extern volatile unsigned long trap_expect, traps_taken;
 void illegal_insns(unsigned n);
+/* ext_time.c: the guest's own stimecmp is armed in the past (main.c's
+ * timer interrupt turns it off too, so a hypervisor that fails to clear
+ * it fails the row instead of trapping for ever). */
+extern volatile bool own_stimecmp;
 /* ext_time.c: verify hooks shared with the legacy set_timer. */
 bool timer_fired_then_clear(struct conform_ctx *x);
 /* ext_ipi.c: hooks shared with RFENCE (same hart lists). */

@@ -340,6 +340,8 @@ static const struct conform_case pmu_cases[] = {
 	ROW("counter_get_info", SBI_PMU_COUNTER_GET_INFO,
 	    "2^32 + a firmware counter (unsigned long)", 1UL << 32, 0, 0, 0, INVAL, idx_fw0,
 	    NULL),
+	MATCH("an empty set (base 0, mask 0): no counter can", 0, 0, 0, FW_EVENT(4), NOSUP, NULL,
+	      NULL),
 	MATCH("base = num_counters", 0, 1, 0, FW_EVENT(4), INVAL, idx_count, NULL),
 	MATCH("mask bit num_counters (one past the last)", 0, 0, 0, FW_EVENT(4), INVAL,
 	      beyond_set, NULL),

@@ -42,12 +42,50 @@ static bool cleared(struct conform_ctx *x)
 	return !taken;
 }
 
+/* The guest's own stimecmp (Sstc, which the hypervisor offers) in the
+ * past: its timer interrupt is pending through the hardware comparator,
+ * not the SBI timer, and set_timer must clear it all the same. Without
+ * Sstc (the write traps) there is nothing to clear. */
+static bool no_sstc;
+
+static void own_stimecmp_past(struct conform_ctx *x)
+{
+	unsigned long before = traps_taken;
+
+	(void)x;
+	trap_expect = EXC_ILLEGAL_INST + 1;
+	csr_write(CSR_STIMECMP, 0UL);
+	trap_expect = 0;
+	no_sstc = traps_taken != before;
+	own_stimecmp = !no_sstc;
+	uint64_t until = now() + timebase_hz / 1000; /* surely pending: 1 ms */
+	while (now() < until)
+		;
+}
+
+static bool own_stimecmp_cleared(struct conform_ctx *x)
+{
+	if (no_sstc)
+		return true;
+	bool taken = timer_irq_within(timebase_hz / 100);
+	csr_write(CSR_STIMECMP, ~0UL);
+	own_stimecmp = false;
+	clear_timer();
+	if (taken)
+		snprintf(x->why, sizeof(x->why), "a timer interrupt was still pending from the "
+			 "guest's own stimecmp after set_timer((uint64_t)-1)");
+	return !taken;
+}
+
 static const struct conform_case time_cases[] = {
 	{ .func = "set_timer", .name = "past time 0: fires", .fid = SBI_TIME_SET_TIMER,
 	  .a = { LIT(0) }, .vmode = V_EQ, .want = LIT(0), .verify = timer_fired_then_clear },
 	{ .func = "set_timer", .name = "pending, then (uint64_t)-1 clears it",
 	  .fid = SBI_TIME_SET_TIMER, .a = { LIT(~0UL) }, .prepare = make_pending,
 	  .verify = cleared },
+	{ .func = "set_timer", .name = "pending through the guest's own stimecmp, then -1 clears it",
+	  .fid = SBI_TIME_SET_TIMER, .a = { LIT(~0UL) }, .prepare = own_stimecmp_past,
+	  .verify = own_stimecmp_cleared },
 	{ .func = "set_timer", .name = "pending, then a time 2^62 clears it",
 	  .fid = SBI_TIME_SET_TIMER, .a = { LIT(1UL << 62) }, .prepare = make_pending,
 	  .verify = cleared },

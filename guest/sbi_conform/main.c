@@ -53,6 +53,7 @@ void clear_timer(void)
 
 volatile unsigned long timer_irqs;
 volatile unsigned long trap_expect, traps_taken;
+volatile bool own_stimecmp;
 
 /* n illegal instructions (a custom-0 opcode, 4 bytes), each taken by
  * guest_trap and skipped. */
@@ -109,6 +110,8 @@ void guest_trap(struct trap_frame *f)
 	}
 	if (csr_read(CSR_SSCRATCH) == 0 && cause == (CAUSE_INTERRUPT | IRQ_S_TIMER)) {
 		timer_irqs++;
+		if (own_stimecmp)
+			csr_write(CSR_STIMECMP, ~0UL);
 		clear_timer();
 		return;
 	}

@@ -141,7 +141,13 @@ void timer_set_guest(struct vcpu *v, uint64_t when)
 		csr_write(CSR_VSTIMECMP, when);
 		return;
 	}
-	v->timer_host = when == NEVER ? NEVER : when - opt.htimedelta;
+	/* tv.timer=auto offers the guest Sstc too: a stimecmp it set in the
+	 * past raises VSTIP through vstimecmp, which the call must clear as
+	 * well; the deadline is the HS timer's from now on. */
+	if (timer_guest_has_sstc())
+		csr_write(CSR_VSTIMECMP, NEVER);
+	/* A guest time before htimedelta is a host time before 0: due now. */
+	v->timer_host = when == NEVER ? NEVER : when > opt.htimedelta ? when - opt.htimedelta : 0;
 	rearm(v);
 }
 

@@ -109,6 +109,11 @@ static long hart_start(struct vcpu *v, unsigned long id, unsigned long addr,
 static __attribute__((noreturn)) void hart_stop(struct vcpu *v)
 {
 	__atomic_store_n(&v->hsm_state, SBI_HSM_STATE_STOPPED, __ATOMIC_RELEASE);
+	/* Two vCPUs stopping at once each store, then load the other's
+	 * state: without a full fence between (fence rw,rw) RVWMO lets each
+	 * load pass its own store, both read the other as running, and both
+	 * wait for a start that never comes. With it one sees both stopped. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	for (unsigned i = 0; i < v->vm->nvcpus; i++)
 		if (__atomic_load_n(&v->vm->vcpus[i]->hsm_state, __ATOMIC_ACQUIRE) !=
 		    SBI_HSM_STATE_STOPPED)

@@ -188,8 +188,10 @@ static void cfg_match(struct vcpu *v, struct sbiret *ret)
 {
 	uint64_t set;
 	unsigned long flags = sbi_arg(v, 2), event = sbi_arg(v, 3);
-	if (!counter_set(sbi_arg(v, 0), sbi_arg(v, 1), &set) || !set ||
-	    (flags >> 8) != 0) {
+	/* An empty set has no invalid counter, and none of its counters can
+	 * monitor the event: NOT_SUPPORTED, from the matchers ("Counter
+	 * Config Match Errors"). */
+	if (!counter_set(sbi_arg(v, 0), sbi_arg(v, 1), &set) || (flags >> 8) != 0) {
 		ret->error = SBI_ERR_INVALID_PARAM;
 		return;
 	}

@@ -100,3 +100,11 @@ has "sbi-conform: the hypervisor suspended the VM and the guest's timer woke it"
 	"vCPU 0: system suspend to RAM; woken by its timer after [0-9]+ us"
 check "sbi-conform: the final SRST record: type and reason whole, SBI_SUCCESS" \
 	grep -q ',SRST,system_reset,SBI_SUCCESS,0x0,.*,0xffffffff00000000,0xabcd000000000000,' "$CSV"
+
+# The guest's time ahead of the host's (tv.htimedelta = 10^9 ticks, 100 s
+# at 10 MHz): a set_timer time below the offset is in the past and must
+# fire at once; it once wrapped to a host time 2^64 ticks away instead.
+boot sbi-conform-delta --smp 2 --append "tv.guest=sbi_conform tv.vcpus=2 tv.htimedelta=1000000000"
+status_is "sbi-conform, guest time 10^9 ticks ahead: QEMU exits 0" 0
+has "sbi-conform, guest time ahead: every check passed (past set_timer times fire)" \
+	"^sbi-conform: $total checks, $total passed, 0 failed, 0 suites skipped$"
