@@ -137,17 +137,21 @@ void timer_set_guest(struct vcpu *v, uint64_t when)
 		trace_irq(v, CAUSE_INTERRUPT | IRQ_VS_TIMER, csr_read(CSR_HVIP), false);
 	}
 	v->timer_deadline = when;
-	if (opt.timer == TIMER_SSTC && platform.has_sstc) {
-		csr_write(CSR_VSTIMECMP, when);
-		return;
-	}
-	/* tv.timer=auto offers the guest Sstc too: a stimecmp it set in the
-	 * past raises VSTIP through vstimecmp, which the call must clear as
-	 * well; the deadline is the HS timer's from now on. */
-	if (timer_guest_has_sstc())
+	if (platform.has_sstc) {
+		if (opt.timer == TIMER_SSTC) {
+			csr_write(CSR_VSTIMECMP, when);
+			return;
+		}
+		/* tv.timer=auto offers the guest Sstc too: a stimecmp it set
+		 * in the past raises VSTIP through vstimecmp, which the call
+		 * must clear as well; the deadline is the HS timer's from now
+		 * on. (Under tv.timer=sbi, henvcfg.STCE=0: vstimecmp raises
+		 * nothing, and the write does no harm.) */
 		csr_write(CSR_VSTIMECMP, NEVER);
+	}
 	/* A guest time before htimedelta is a host time before 0: due now. */
-	v->timer_host = when == NEVER ? NEVER : when > opt.htimedelta ? when - opt.htimedelta : 0;
+	uint64_t host = when - opt.htimedelta;
+	v->timer_host = when == NEVER ? NEVER : host > when ? 0 : host;
 	rearm(v);
 }
 
