@@ -126,6 +126,10 @@ void attack_trace_cycles(void);
 
 /* shared.c: a time-shared hart's registers (only when it is shared). */
 void attack_shared_hart(void);
+/* user.c: WFI from our own VU-mode code; user_trap() is guest_trap's
+ * part for that trip (true when the trap was the trip's). */
+void attack_vu_wfi(void);
+bool user_trap(uint64_t cause);
 /* shared.c: what the hart held at our first entry; called first of all. */
 void first_entry_look(void);
 

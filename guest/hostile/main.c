@@ -54,6 +54,8 @@ void guest_trap(struct trap_frame *f)
 {
 	uint64_t cause = csr_read(CSR_SCAUSE), tval = csr_read(CSR_STVAL);
 
+	if (cause != EXC_ILLEGAL_INST && user_trap(cause))
+		return;
 	if (probe.armed && !(cause & CAUSE_INTERRUPT)) {
 		probe.armed = false;
 		probe.seen = true;
@@ -252,6 +254,7 @@ void guest_main(unsigned long hart, const void *fdt)
 		attack_mmio();
 		attack_sbi();
 		attack_csrs();
+		attack_vu_wfi();
 		attack_storm();
 	}
 	attack_trace();

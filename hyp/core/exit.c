@@ -98,8 +98,9 @@ static __attribute__((noinline)) void not_wfi(struct vcpu *v, uint32_t insn, uin
 	inject_exception(v, EXC_ILLEGAL_INST, raw == ~0ULL ? 0 : insn);
 }
 
-/* Virtual-instruction exception: WFI and Zawrs' WRS.NTO with hstatus.VTW=1,
- * and reads of a virtual cycle or instret, are the ones we handle; anything else is an instruction VS-mode may not
+/* Virtual-instruction exception: WFI and Zawrs' WRS.NTO with hstatus.VTW=1
+ * (a VU-mode WFI is the guest's illegal instruction), and reads of a
+ * virtual cycle or instret, are the ones we handle; anything else is an instruction VS-mode may not
  * execute, which the guest sees as an illegal instruction ("Virtual
  * Instruction Exceptions"). Which instruction it was is read from the
  * guest: stval is not reliable for it (QEMU 10.0 leaves a stale value for
@@ -115,6 +116,14 @@ static void handle_virtual_instruction(struct vcpu *v)
 		 * reasons" at any time and the waiter re-checks its condition.
 		 * It traps here only because VTW=1 (for WFI): complete it. */
 		v->sepc += 4;
+		return;
+	}
+	if (insn == WFI && !(v->sstatus & SSTATUS_SPP)) {
+		/* From VU-mode WFI traps here whatever VTW says ("in VU-mode,
+		 * attempts to execute WFI when mstatus.TW=0"); on the hart the
+		 * guest believes it has, "executing WFI in U-mode causes an
+		 * illegal instruction exception" ("Wait for Interrupt"). */
+		inject_exception(v, EXC_ILLEGAL_INST, insn);
 		return;
 	}
 	if (insn == WFI) {

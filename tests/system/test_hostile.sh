@@ -23,6 +23,8 @@ check "hostile: at least 60 attempts (${A:-none})" test "${A:-0}" -ge 60
 check "hostile: one line per attempt, numbered 1..$A" \
 	test "$(grep -c '^attempt [0-9]*: ' "$LOG")" = "${A:-x}"
 has "the hypervisor shuts down cleanly" "^tracevisor: shutting down: success$"
+has "a WFI of the guest's own VU-mode code is its illegal instruction, not a sleep" \
+	"^attempt [0-9]+: WFI in VU-mode \(our own user process\): illegal instruction \(cause 2\), stval 0x10500073 .* - contained$"
 has "trap storm: 1000000 null SBI calls, hypervisor alive, every exit counted" \
 	"^attempt [0-9]+: trap storm: 1000000 null SBI calls with tracing off: alive, 1000000 right answers, exit counter \+1000000 or more .* - contained$"
 has "trap storm: 100000 MMIO reads, hypervisor alive, every exit counted" \
