@@ -148,6 +148,21 @@ bool step_uart(void)
 			;
 		MMIO8(GVA_UART + 0) = (uint8_t)*s;
 	}
+	/* FCR: resetting the receive FIFO drops what it holds, and a change
+	 * of the FIFO enable resets both FIFOs (the 16550A; QEMU's serial
+	 * does the same). In loopback what is sent is received. */
+	MMIO8(GVA_UART + 4) = 0x10; /* MCR: loopback */
+	MMIO8(GVA_UART + 0) = 'Z';
+	lsr = MMIO8(GVA_UART + 5);
+	CHECK(lsr & 0x01, "loopback: LSR %#x lacks DR after sending 'Z'", lsr);
+	MMIO8(GVA_UART + 2) = 0x03; /* FIFOs on, receive FIFO reset */
+	lsr = MMIO8(GVA_UART + 5);
+	CHECK(!(lsr & 0x01), "FCR 0x03 (receive FIFO reset): LSR %#x still has DR", lsr);
+	MMIO8(GVA_UART + 0) = 'Y';
+	MMIO8(GVA_UART + 2) = 0x00; /* FIFOs off: both reset */
+	lsr = MMIO8(GVA_UART + 5);
+	CHECK(!(lsr & 0x01), "FCR 0x00 (FIFOs switched off): LSR %#x still has DR", lsr);
+	MMIO8(GVA_UART + 4) = 0x00;
 	return ok;
 }
 

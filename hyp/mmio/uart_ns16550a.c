@@ -32,6 +32,8 @@
 #define IIR_RDI 0x04
 #define IIR_FIFO 0xc0
 #define FCR_FIFO_ENABLE 0x01
+#define FCR_RX_RESET 0x02
+#define FCR_TX_RESET 0x04
 #define MCR_LOOP 0x10
 
 struct uart {
@@ -210,7 +212,19 @@ static bool uart_write(struct mmio_device *d, struct vcpu *v, uint64_t off,
 			u->ier = b & 0x0f;
 		}
 		break;
-	case 2: u->fcr = b & 0xc9; break;
+	case 2:
+		/* Bits 1 and 2 empty the receive and the transmit FIFO, and a
+		 * change of the FIFO enable empties both (the 16550A; QEMU's
+		 * serial does the same): what was received is gone, and an
+		 * empty THR raises THRI again. */
+		if ((b ^ u->fcr) & FCR_FIFO_ENABLE)
+			b |= FCR_RX_RESET | FCR_TX_RESET;
+		if (b & FCR_RX_RESET)
+			u->rx = -1;
+		if (b & FCR_TX_RESET)
+			u->thri_pending = true;
+		u->fcr = b & 0xc9;
+		break;
 	case 3: u->lcr = b; break;
 	case 4: u->mcr = b & 0x1f; break;
 	case 7: u->scr = b; break;
