@@ -5,6 +5,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fdt.h"
@@ -13,6 +14,11 @@
 unsigned nvcpus;
 unsigned boot_hart;
 bool bench_mode;
+/* smp.fences=N: every vCPU sends N remote sfence.vma to the others at
+ * once, first of all (two SMP VMs on shared harts: each waits for a
+ * vCPU switched out on the hart where another waits for it). */
+static uint64_t fences_n;
+static uint64_t remote_fences(unsigned me, unsigned long mask, uint64_t n);
 volatile bool pingpong_mode;
 struct vcpu_ctl ctl[MAX_VCPUS];
 struct vcpu_stats stats[MAX_VCPUS];
@@ -285,6 +291,9 @@ static void command_loop(unsigned me)
 		case CMD_TOUCH:
 			first_touch(me, c->arg);
 			break;
+		case CMD_FENCES:
+			c->result = remote_fences(me, 1UL << boot_hart, c->arg);
+			break;
 		case CMD_SUSPEND_NONRET:
 			__atomic_store_n(&c->done, seen, __ATOMIC_RELEASE);
 			suspend_nonret(me); /* resumes at secondary_entry */
@@ -366,11 +375,44 @@ static bool read_fdt(const void *fdt)
 	int chosen = fdt_path_offset(fdt, "/chosen");
 	const char *args = chosen >= 0 ? fdt_getprop(fdt, chosen, "bootargs", &len) : NULL;
 	if (args) {
+		const char *f = strstr(args, "smp.fences=");
+		if (f && (f == args || f[-1] == ' '))
+			fences_n = strtoul(f + 11, NULL, 0);
 		for (const char *p = args; (p = strstr(p, "smp.bench")) != NULL; p++)
 			if ((p == args || p[-1] == ' ') && (p[9] == 0 || p[9] == ' '))
 				bench_mode = true;
 	}
 	return true;
+}
+
+/* n remote sfence.vma to the vCPUs of mask, one at a time, up to the
+ * first that fails (named): 1 then, else 0. */
+static uint64_t remote_fences(unsigned me, unsigned long mask, uint64_t n)
+{
+	for (uint64_t i = 0; i < n; i++) {
+		struct sbiret r = sbi5(SBI_EXT_RFENCE, SBI_RFENCE_REMOTE_SFENCE_VMA, mask, 0, 0, 0, 0);
+		if (r.error) {
+			fail(me, "remote sfence.vma %lu of %lu: error %ld", (unsigned long)i + 1,
+			     (unsigned long)n, r.error);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* smp.fences: all vCPUs fence each other at once. */
+static bool phase_fences(void)
+{
+	command_all(CMD_FENCES, fences_n);
+	uint64_t bad = remote_fences(boot_hart, ((1UL << nvcpus) - 1) & ~(1UL << boot_hart),
+				     fences_n);
+	bool ok = command_wait_all("remote fences to the boot vCPU");
+	for (unsigned k = 0; k < nvcpus; k++)
+		if (is_secondary(k))
+			bad += ctl[k].result;
+	say("smp: fences: each of %u vCPUs sent %lu remote sfence.vma at once, %lu vCPU(s) had one fail",
+	    nvcpus, (unsigned long)fences_n, (unsigned long)bad);
+	return ok && !bad;
 }
 
 /* ---- vCPU 0 -------------------------------------------------------------- */
@@ -555,7 +597,8 @@ void guest_main(unsigned long hart, const void *fdt)
 	 * they sleep on): then go straight to the verdict. */
 	unsigned pp_msgs = 0, pp_irqs = 0, stops = 0, restarts = 0;
 	uint64_t storm_total = 0;
-	ok = phase_pingpong(&pp_msgs, &pp_irqs) && phase_storm(&storm_total);
+	ok = !fences_n || phase_fences();
+	ok = ok && phase_pingpong(&pp_msgs, &pp_irqs) && phase_storm(&storm_total);
 	ok = ok && fence_tests();
 	ok = ok && hart_mask_tests();
 	ok = ok && plic_output_race();

@@ -87,6 +87,12 @@ bool smp_request_fence(struct vcpu *self, struct vcpu *t, uint32_t bits)
 	 * waiting for us at the same time. */
 	while (__atomic_load_n(&t->fence_done, __ATOMIC_ACQUIRE) < want) {
 		smp_handle_mailbox(self);
+		/* On a time-shared hart, also the fences asked of its
+		 * switched-out vCPUs (the SSIP just cleared may have been
+		 * theirs): two SMP VMs on two shared harts may each wait here
+		 * for a vCPU switched out on the other's hart. */
+		if (sched_shared(self))
+			sched_poll(self);
 		if (csr_read(CSR_TIME) > until) {
 			hyp_log("hart %u did not complete a remote fence for vCPU %u\n",
 				t->hart, t->id);
@@ -166,7 +172,8 @@ void smp_stop_others(struct vcpu *v, bool all_vms)
 			struct vcpu *t = vm->vcpus[i];
 			while (t != v && !__atomic_load_n(&t->parked, __ATOMIC_ACQUIRE) &&
 			       csr_read(CSR_TIME) < until)
-				;
+				if (sched_shared(v)) /* (as in smp_request_fence()) */
+					sched_poll(v);
 		}
 	}
 }

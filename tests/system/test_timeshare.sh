@@ -127,6 +127,19 @@ flushed_all() {
 }
 check "tv.vmids=off: every switch between the VMs flushed the TLB" flushed_all
 
+# --- two SMP guests on two shared harts fencing each other at once -----
+# Each vCPU waiting for a remote fence may wait for a vCPU switched out on
+# the hart where the other VM's vCPU waits for it: the waits serve the
+# switched-out vCPUs' fences too (before, each hit the 5 s limit and the
+# call failed).
+boot ts-fences --smp 2 --append "tv.guest=smp tv.vcpus=2 tv.vm1=guest:smp,vcpus:2,harts:0 smp.fences=3000"
+status_is "crossed remote fences on shared harts: QEMU exits 0" 0
+for vm in vm0 vm1; do
+	has "crossed remote fences: $vm's 2 x 3000 fences all done" \
+		"^\[$vm\] smp: fences: each of 2 vCPUs sent 3000 remote sfence.vma at once, 0 vCPU\(s\) had one fail$"
+done
+hasnt "crossed remote fences: none timed out" "did not complete a remote fence"
+
 # --- two SMP guests on two shared harts ---------------------------------
 boot ts-smp --smp 2 --append "tv.guest=smp tv.vcpus=2 tv.vm1=guest:smp,vcpus:2,harts:0"
 status_is "two SMP guests, both harts shared: QEMU exits 0" 0
