@@ -81,7 +81,7 @@ static unsigned fp_intact(uint64_t base, uint64_t *frm)
  * gives. */
 #define LEFT_SCOUNTEREN 0x5
 #define LEFT_SENVCFG 0x1
-#define FIRST_REGS 35
+#define FIRST_REGS 35u
 static uint64_t first_seen[FIRST_REGS];
 
 void first_entry_look(void)
