@@ -57,6 +57,12 @@ const char *tv_sbi_ext_name(uint64_t eid);
  */
 const char *tv_sbi_func_name(uint64_t eid, uint64_t fid);
 
+/* What the views add to an SBI record whose a7/a6 had bits 63:32 set
+ * (TV_F_SBI_HIGH), and to a version 1-3 record that kept them whole and
+ * lost the value (TV_F_SBI_WIDE): one wording for every view. */
+#define TV_SBI_NOTE_HIGH "a7/a6 had bits 63:32 set, not part of the call"
+#define TV_SBI_NOTE_WIDE "bits 63:32 not part of the call, value not recorded"
+
 /* SBI error name, e.g. "SBI_SUCCESS", "SBI_ERR_NOT_SUPPORTED"; or NULL. */
 const char *tv_sbi_error_name(int64_t error);
 

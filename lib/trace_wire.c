@@ -2071,9 +2071,9 @@ static void text_sbi(struct tv_out *o, const struct tv_record *r)
 	if (r->flags & TV_F_SBI_WIDE) { /* version 1-3: the value was lost */
 		out_field(o, ", A7:", r->arg[0]);
 		out_field(o, ", A6:", r->arg[5]);
-		out_str(o, " (bits 63:32 not part of the call, value not recorded)");
+		out_str(o, " (" TV_SBI_NOTE_WIDE ")");
 	} else if (r->flags & TV_F_SBI_HIGH) {
-		out_str(o, " (a7/a6 had bits 63:32 set, not part of the call)");
+		out_str(o, " (" TV_SBI_NOTE_HIGH ")");
 	}
 }
 

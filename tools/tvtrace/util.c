@@ -54,10 +54,10 @@ uint64_t tt_timebase(const struct tt_dump *d)
 const char *tt_sbi_note(char buf[96], const struct tv_record *r)
 {
 	if (r->flags & TV_F_SBI_WIDE)
-		snprintf(buf, 96, "a7 0x%" PRIx64 ", a6 0x%" PRIx64 ": bits 63:32 not part "
-				  "of the call, value not recorded", r->arg[0], r->arg[5]);
+		snprintf(buf, 96, "a7 0x%" PRIx64 ", a6 0x%" PRIx64 ": " TV_SBI_NOTE_WIDE,
+			 r->arg[0], r->arg[5]);
 	else if (r->flags & TV_F_SBI_HIGH)
-		snprintf(buf, 96, "a7/a6 had bits 63:32 set, not part of the call");
+		snprintf(buf, 96, "%s", TV_SBI_NOTE_HIGH);
 	else
 		buf[0] = '\0';
 	return buf;
