@@ -18,6 +18,10 @@ bool bench_mode;
  * once, first of all (two SMP VMs on shared harts: each waits for a
  * vCPU switched out on the hart where another waits for it). */
 static uint64_t fences_n;
+/* smp.shutdown_race: once every vCPU runs, all of them ask SBI SRST for a
+ * shutdown at the same instant (one VM's stop raced by its own vCPUs). */
+static bool shutdown_race;
+static void shutdown_at(uint64_t when) __attribute__((noreturn));
 static uint64_t remote_fences(unsigned me, unsigned long mask, uint64_t n);
 volatile bool pingpong_mode;
 struct vcpu_ctl ctl[MAX_VCPUS];
@@ -294,6 +298,9 @@ static void command_loop(unsigned me)
 		case CMD_FENCES:
 			c->result = remote_fences(me, 1UL << boot_hart, c->arg);
 			break;
+		case CMD_SHUTDOWN:
+			__atomic_store_n(&c->done, seen, __ATOMIC_RELEASE);
+			shutdown_at(c->arg);
 		case CMD_SUSPEND_NONRET:
 			__atomic_store_n(&c->done, seen, __ATOMIC_RELEASE);
 			suspend_nonret(me); /* resumes at secondary_entry */
@@ -381,6 +388,9 @@ static bool read_fdt(const void *fdt)
 		for (const char *p = args; (p = strstr(p, "smp.bench")) != NULL; p++)
 			if ((p == args || p[-1] == ' ') && (p[9] == 0 || p[9] == ' '))
 				bench_mode = true;
+		for (const char *p = args; (p = strstr(p, "smp.shutdown_race")) != NULL; p++)
+			if ((p == args || p[-1] == ' ') && (p[17] == 0 || p[17] == ' '))
+				shutdown_race = true;
 	}
 	return true;
 }
@@ -398,6 +408,14 @@ static uint64_t remote_fences(unsigned me, unsigned long mask, uint64_t n)
 		}
 	}
 	return 0;
+}
+
+/* Spin until the time CSR reaches `when`, then SBI SRST shutdown (success). */
+static void shutdown_at(uint64_t when)
+{
+	while (csr_read(CSR_TIME) < when)
+		;
+	smp_shutdown(false);
 }
 
 /* smp.fences: all vCPUs fence each other at once. */
@@ -591,6 +609,15 @@ void guest_main(unsigned long hart, const void *fdt)
 	if (!ok) {
 		say("smp: %u vCPUs, FAILED: %s", nvcpus, first_failure);
 		smp_shutdown(true);
+	}
+
+	if (shutdown_race) {
+		/* 10 ms ahead: every vCPU has its command by then. */
+		uint64_t when = csr_read(CSR_TIME) + timebase_hz / 100;
+		command_all(CMD_SHUTDOWN, when);
+		say("smp: shutdown race: all %u vCPUs call SRST shutdown at time %lu", nvcpus,
+		    (unsigned long)when);
+		shutdown_at(when);
 	}
 
 	/* A phase that failed may leave vCPUs unresponsive (a lost IPI and

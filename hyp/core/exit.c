@@ -338,6 +338,29 @@ static const char *stop_text(int why)
 }
 
 /*
+ * Stops are taken one at a time. Two vCPUs of a VM may ask for its stop
+ * at once (each calls SRST, or faults), or a Ctrl-A x on one hart may
+ * meet a VM's own stop on another: each would wait for the other to
+ * park, which it never does while it stops too. A vCPU waiting for its
+ * turn keeps answering its mailbox instead, so a stop ahead of it that
+ * covers its VM parks it here (smp_handle_mailbox, MB_STOP_VM). One that
+ * gets its turn after its VM stopped without it (it did not park in
+ * time) parks then.
+ */
+static int stop_turn;
+
+static void stop_begin(struct vcpu *v)
+{
+	while (__atomic_exchange_n(&stop_turn, 1, __ATOMIC_ACQUIRE)) {
+		smp_handle_mailbox(v); /* (and on a shared hart the others') */
+	}
+	if (!__atomic_load_n(&v->vm->running, __ATOMIC_ACQUIRE)) {
+		__atomic_store_n(&stop_turn, 0, __ATOMIC_RELEASE);
+		smp_park(v);
+	}
+}
+
+/*
  * The guest of v's VM stops (shutdown, reset, fault, Ctrl-A x): its
  * other vCPUs park, its last output goes out. A VM's stop is that VM's
  * only; Ctrl-A x, or the stop of the VM tv.control_vm names, stops them
@@ -350,7 +373,8 @@ void vcpu_stop_code(struct vcpu *v, int why, uint64_t detail, bool failure, unsi
 	struct vm *vm = v->vm;
 	/* Ctrl-A x, or the stop of the VM tv.control_vm names, ends them all. */
 	bool all = why == TV_STOP_CONSOLE || (int)vm->id == opt.control_vm;
-	trace_stop(v, (unsigned)why, detail);
+	trace_stop(v, (unsigned)why, detail); /* what this vCPU asked, even if it loses */
+	stop_begin(v);
 	smp_stop_others(v, all);
 	uart_flush_output(vm);
 	console_stream_flush(&v->console);
@@ -372,6 +396,7 @@ void vcpu_stop_code(struct vcpu *v, int why, uint64_t detail, bool failure, unsi
 	if (!last) {
 		hyp_log("%sVM %u stopped; the other VMs run on\n", vm->prefix, vm->id);
 		console_flush();
+		__atomic_store_n(&stop_turn, 0, __ATOMIC_RELEASE);
 		smp_park(v);
 	}
 	trace_dump(TV_DUMP_SHUTDOWN);

@@ -138,12 +138,12 @@ static void take_fences(struct vcpu *w)
 	uint32_t bits = __atomic_fetch_and(&w->mailbox, ~fences, __ATOMIC_ACQUIRE) & fences;
 	if (!bits)
 		return;
+	uint64_t req = __atomic_load_n(&w->fence_req, __ATOMIC_ACQUIRE); /* (smp_fences_done) */
 	if (bits & MB_FENCE_I)
 		__asm__ volatile("fence.i" ::: "memory");
 	if (bits & MB_HFENCE_VVMA)
 		w->pending_vvma = 1;
-	__atomic_store_n(&w->fence_done, __atomic_load_n(&w->fence_req, __ATOMIC_ACQUIRE),
-			 __ATOMIC_RELEASE);
+	smp_fences_done(w, req);
 }
 
 void sched_poll(struct vcpu *v)
@@ -223,13 +223,11 @@ static void switched_in(struct vcpu *v)
 		rq->switch_min = rq->switch_last;
 	rq->switches++;
 	timer_watchdog_refresh(v); /* it made no exit while out: not a stall */
+	/* (and the others' mailboxes: a request for another vCPU of this
+	 * hart, posted after the switching one last polled, must not wait
+	 * for the next interrupt exit, which a guest spinning on MMIO may
+	 * not make for seconds) */
 	smp_handle_mailbox(v);
-	/* That cleared SSIP, which may have announced a request for another
-	 * vCPU of this hart, posted after the switching one last polled: read
-	 * their mailboxes too (take its fences, wake it, start a slice), or it
-	 * waits for the next interrupt exit, which a guest spinning on MMIO
-	 * may not make for seconds. */
-	sched_poll(v);
 	timer_rearm(v);
 }
 
@@ -352,9 +350,11 @@ void sched_wait(struct vcpu *v, unsigned wake)
 	}
 	v->sched = SCHED_READY;
 	v->ready_since = 0;
-	/* idle_events cleared SSIP: what it announced is handled here, as
-	 * the interrupt exit after a wfi would have */
+	/* The loop cleared SSIP: what it announced is handled here, as the
+	 * interrupt exit after a wfi would have. A vCPU that woke here may
+	 * have to share the hart from now on: its slice is armed. */
 	smp_handle_mailbox(v);
+	timer_rearm(v);
 }
 
 void sched_leave(struct vcpu *v)

@@ -86,13 +86,10 @@ bool smp_request_fence(struct vcpu *self, struct vcpu *t, uint32_t bits)
 	/* While waiting, keep serving our own mailbox: the target may be
 	 * waiting for us at the same time. */
 	while (__atomic_load_n(&t->fence_done, __ATOMIC_ACQUIRE) < want) {
+		/* (on a time-shared hart also the fences asked of its
+		 * switched-out vCPUs: two SMP VMs on two shared harts may each
+		 * wait here for a vCPU switched out on the other's hart) */
 		smp_handle_mailbox(self);
-		/* On a time-shared hart, also the fences asked of its
-		 * switched-out vCPUs (the SSIP just cleared may have been
-		 * theirs): two SMP VMs on two shared harts may each wait here
-		 * for a vCPU switched out on the other's hart. */
-		if (sched_shared(self))
-			sched_poll(self);
 		if (csr_read(CSR_TIME) > until) {
 			hyp_log("hart %u did not complete a remote fence for vCPU %u\n",
 				t->hart, t->id);
@@ -102,10 +99,28 @@ bool smp_request_fence(struct vcpu *self, struct vcpu *t, uint32_t bits)
 	return true;
 }
 
+/* The fences a vCPU's mailbox asked for are done: fence_done = `req`,
+ * fence_req as read after the mailbox was drained and BEFORE the fences.
+ * A request writes its page tables, counts itself in fence_req, then
+ * posts its bits. Every request whose bits were drained counted itself
+ * before, so it is in `req`; every request in `req` wrote before this
+ * hart's fence. A count read after the fence could cover one that came
+ * in between, whose writes the fence did not see. */
+void smp_fences_done(struct vcpu *v, uint64_t req)
+{
+	__atomic_store_n(&v->fence_done, req, __ATOMIC_RELEASE);
+}
+
 void smp_handle_mailbox(struct vcpu *v)
 {
+	/* SSIP is the hart's, and may have announced a request for a vCPU
+	 * switched out on it: those mailboxes are read too (sched_poll), or
+	 * such a vCPU would wait for the hart's next interrupt. */
 	csr_clear(CSR_SIP, MIP_SSIP);
+	if (sched_shared(v))
+		sched_poll(v);
 	uint32_t bits = __atomic_exchange_n(&v->mailbox, 0, __ATOMIC_ACQUIRE);
+	uint64_t req = __atomic_load_n(&v->fence_req, __ATOMIC_ACQUIRE); /* (smp_fences_done) */
 	if (!bits)
 		return;
 	if (bits & MB_STOP_VM)
@@ -128,9 +143,7 @@ void smp_handle_mailbox(struct vcpu *v)
 	if (bits & MB_HFENCE_VVMA)
 		hfence_vvma_all();
 	if (bits & (MB_FENCE_I | MB_HFENCE_VVMA))
-		__atomic_store_n(&v->fence_done,
-				 __atomic_load_n(&v->fence_req, __ATOMIC_ACQUIRE),
-				 __ATOMIC_RELEASE);
+		smp_fences_done(v, req);
 }
 
 void smp_park(struct vcpu *v)
@@ -170,10 +183,15 @@ void smp_stop_others(struct vcpu *v, bool all_vms)
 		struct vm *vm = vm_by_id(k);
 		for (unsigned i = 0; i < vm->nvcpus; i++) {
 			struct vcpu *t = vm->vcpus[i];
-			while (t != v && !__atomic_load_n(&t->parked, __ATOMIC_ACQUIRE) &&
-			       csr_read(CSR_TIME) < until)
+			while (t != v && !__atomic_load_n(&t->parked, __ATOMIC_ACQUIRE)) {
+				if (csr_read(CSR_TIME) > until) {
+					hyp_log("%svCPU %u (hart %u) did not stop in 5 s; "
+						"stopping without it\n", vm->prefix, t->id, t->hart);
+					break;
+				}
 				if (sched_shared(v)) /* (as in smp_request_fence()) */
 					sched_poll(v);
+			}
 		}
 	}
 }

@@ -32,11 +32,16 @@ unsigned smp_harts_up(void);
 void smp_request(struct vcpu *t, uint32_t bits);
 
 /* Post a fence request to t and wait until t has done it; false when t
- * did not answer within a second. */
+ * did not answer within 5 s. */
 bool smp_request_fence(struct vcpu *self, struct vcpu *t, uint32_t bits);
 
-/* Handle this vCPU's mailbox (its hart got an IPI or is polling). */
+/* Handle this vCPU's mailbox (its hart got an IPI or is polling); on a
+ * time-shared hart also look at its switched-out vCPUs' (sched_poll). */
 void smp_handle_mailbox(struct vcpu *v);
+
+/* v's requested fences are done, as counted by fence_req read between
+ * the drain of its mailbox and the fences (smp.c says why). */
+void smp_fences_done(struct vcpu *v, uint64_t req);
 
 /* Stop every other vCPU of the VM and wait (bounded) until they park. */
 void smp_stop_others(struct vcpu *v, bool all_vms);

@@ -15,12 +15,12 @@ PP=100 # ping-pong round trips per secondary vCPU (guest/smp/smp_guest.h)
 # writes the start address, so a hart can run into the hypervisor's cold
 # boot entry instead of its secondary entry (two "boot hart" banners).
 # Such a boot says nothing about the guest: boot again, at most twice.
-boot_smp() { # name, n
+boot_smp() { # name, n, more bootargs
 	for _ in 1 2 3; do
 		# 65536 slots: vCPU 0's claim-register spins of the PLIC race
 		# (guest/smp/edges.c) are bounded by time, not count, and made
 		# 42882 records on hart 0 in one slow run (a 16384-slot ring lost some)
-		boot "$1" --smp "$2" --append "tv.guest=smp tv.vcpus=$2 tv.ring=65536"
+		boot "$1" --smp "$2" --append "tv.guest=smp tv.vcpus=$2 tv.ring=65536${3:+ $3}"
 		[ "$(grep -c 'tracevisor hypervisor, boot hart' "$LOG")" -le 1 ] && return
 		echo "# $1: a hart entered the hypervisor's boot entry twice (firmware HSM race); booting again"
 	done
@@ -126,6 +126,26 @@ for n in 4 8; do
 			test "$got" = "$want"
 	done
 done
+
+# One VM's stop asked by all its vCPUs at the same instant (each calls
+# SRST shutdown): one of them stops the VM, the others park. Before stops
+# took turns, each waited 5 s for the others to park, the VM was stopped
+# twice and its trace dumped twice.
+boot_smp smp-stop-race 4 "smp.shutdown_race"
+status_is "stop race: QEMU exits 0" 0
+has "stop race: the guest set every vCPU to call SRST at once" \
+	"^smp: shutdown race: all 4 vCPUs call SRST shutdown at time [0-9]+$"
+check "stop race: the VM stopped once (one 'guest stopped', got $(grep -c 'guest stopped (' "$LOG"))" \
+	test "$(grep -c 'guest stopped (shutdown' "$LOG")" = 1
+check "stop race: the trace was dumped once" test "$(grep -c 'trace dump 0 ends' "$LOG")" = 1
+hasnt "stop race: no vCPU was waited for in vain" "did not stop in 5 s"
+hasnt "stop race: no second stop of the one VM" "the other VMs run on"
+has "stop race: hypervisor reports a clean shutdown" "shutting down: success"
+"$TVTRACE" -r "$LOG" >"$LOGDIR/smp-stop-race.records" 2>&1
+check "stop race: trace: every vCPU's last record is its SRST's stop or the exit it parked in" awk '
+	/^ +[0-9]+\.[0-9]+ \[[0-9]+\] vm0-vcpu[0-9]+ / { last[$3] = $4 }
+	END { for (v in last) { n++; if (last[v] != "stop" && last[v] != "exit") bad++ }
+	      exit !(n == 4 && bad == 0) }' "$LOGDIR/smp-stop-race.records"
 
 # The benchmark mode boots too (scripts/bench.sh runs it under icount).
 boot smp-bench --smp 2 --append "tv.guest=smp tv.vcpus=2 smp.bench tv.dump=none"
