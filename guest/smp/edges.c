@@ -49,26 +49,43 @@ bool start_at_last_halfword(unsigned k)
 /* The PLIC ("RISC-V Platform-Level Interrupt Controller Specification"):
  * priority of source s at 4*s, enables of context c at 0x2000 + 0x80*c,
  * threshold at 0x200000 + 0x1000*c, claim/complete 4 bytes above. Any
- * hart may read any context's claim register. */
+ * hart may read any context's claim register. Hart h's S-mode context is
+ * 2h+1, after its M-mode one, as on QEMU virt: this guest takes it so
+ * without reading the device tree, as guests written for virt do. */
 #define PLIC_GPA TV_GPA_PLIC
 #define UART_GPA TV_GPA_UART
 #define UART_IRQ ((uint32_t)TV_UART_IRQ)
 #define REG32(a) (*(volatile uint32_t *)(uintptr_t)(a))
 
+static unsigned s_context(unsigned hart)
+{
+	return 2 * hart + 1;
+}
+
+static uintptr_t plic_ctx(unsigned c)
+{
+	return PLIC_GPA + 0x200000 + 0x1000UL * c;
+}
+
+static uintptr_t plic_enable(unsigned c)
+{
+	return PLIC_GPA + 0x2000 + 0x80UL * c;
+}
+
 bool plic_claim_other_context(void)
 {
-	unsigned other = boot_hart == 1 ? 2 : 1; /* a STOPPED vCPU's context */
-	uintptr_t ctx = PLIC_GPA + 0x200000 + 0x1000UL * other;
+	unsigned other = s_context(boot_hart == 1 ? 2 : 1); /* a STOPPED vCPU's */
+	uintptr_t ctx = plic_ctx(other);
 	REG32(PLIC_GPA + 4UL * UART_IRQ) = 1;
 	REG32(ctx) = 0;
-	REG32(PLIC_GPA + 0x2000 + 0x80UL * other) = 1U << UART_IRQ;
+	REG32(plic_enable(other)) = 1U << UART_IRQ;
 	/* The UART raises its line: THR empty, and IER.THRI enabled. */
 	*(volatile uint8_t *)(UART_GPA + 1) = 0x02;
 	uint32_t id = REG32(ctx + 4);
 	if (id)
 		REG32(ctx + 4) = id; /* complete */
 	*(volatile uint8_t *)(UART_GPA + 1) = 0;
-	REG32(PLIC_GPA + 0x2000 + 0x80UL * other) = 0;
+	REG32(plic_enable(other)) = 0;
 	REG32(PLIC_GPA + 4UL * UART_IRQ) = 0;
 	if (id != UART_IRQ) {
 		fail(boot_hart, "claim of context %u read by vCPU %u: %u, want %u (the UART)",
@@ -94,11 +111,8 @@ bool plic_claim_other_context(void)
 #define RACE_ROUNDS 200
 static volatile uint64_t race_armed, race_claimed, race_lowered;
 static volatile unsigned race_empty; /* external interrupts with nothing to claim */
+static volatile unsigned ext_irqs[MAX_VCPUS]; /* external interrupts taken */
 
-static uint64_t plic_ctx(unsigned c)
-{
-	return PLIC_GPA + 0x200000 + 0x1000UL * c;
-}
 
 static uint64_t time_now(void)
 {
@@ -116,7 +130,8 @@ static unsigned empty_interrupts(void)
  * come back at once, for as long as SEIP stays raised. */
 void plic_ext_interrupt(void)
 {
-	uintptr_t ctx = plic_ctx(my_hart());
+	ext_irqs[my_hart()]++;
+	uintptr_t ctx = plic_ctx(s_context(my_hart()));
 	uint32_t id = REG32(ctx + 4);
 	if (id) {
 		REG32(ctx + 4) = id;
@@ -124,6 +139,38 @@ void plic_ext_interrupt(void)
 	}
 	race_empty++;
 	csr_clear(CSR_SIE, MIP_SEIP);
+}
+
+/* Our hart's M-mode context (2h): its registers and its claim work as
+ * on virt, but it drives nothing a guest in VS-mode sees: with its
+ * source pending and SEIE on for 1 ms, no external interrupt comes. */
+bool plic_m_context_silent(void)
+{
+	unsigned m = 2 * boot_hart, before = ext_irqs[boot_hart];
+	REG32(PLIC_GPA + 4UL * UART_IRQ) = 1;
+	REG32(plic_ctx(m)) = 0;
+	REG32(plic_enable(m)) = 1U << UART_IRQ;
+	*(volatile uint8_t *)(UART_GPA + 1) = 0x02; /* THR empty: line high */
+	csr_set(CSR_SIE, MIP_SEIP);
+	uint64_t until = time_now() + timebase_hz / 1000;
+	while (time_now() < until)
+		;
+	csr_clear(CSR_SIE, MIP_SEIP);
+	unsigned taken = ext_irqs[boot_hart] - before;
+	uint32_t id = REG32(plic_ctx(m) + 4);
+	if (id)
+		REG32(plic_ctx(m) + 4) = id;
+	*(volatile uint8_t *)(UART_GPA + 1) = 0;
+	REG32(plic_enable(m)) = 0;
+	REG32(PLIC_GPA + 4UL * UART_IRQ) = 0;
+	if (taken || id != UART_IRQ) {
+		fail(boot_hart, "M-mode context %u: %u external interrupt(s) taken, claim %u "
+		     "(want none, %u)", m, taken, id, UART_IRQ);
+		return false;
+	}
+	say("smp: plic: vCPU %u's M-mode context %u claimed source %u and raised no SEIP",
+	    boot_hart, m, id);
+	return true;
 }
 
 /* The other vCPU's side (CMD_PLIC_RAISE). */
@@ -148,12 +195,12 @@ bool plic_output_race(void)
 {
 	unsigned k = boot_hart == 1 ? 0 : 1, me = boot_hart;
 	unsigned stuck = 0, rounds = 0;
-	uintptr_t ctx = plic_ctx(me);
+	uintptr_t ctx = plic_ctx(s_context(me));
 	uint64_t sie = csr_read(CSR_SIE);
 	csr_clear(CSR_SIE, MIP_SEIP);
 	REG32(PLIC_GPA + 4UL * UART_IRQ) = 1;
 	REG32(ctx) = 0;
-	REG32(PLIC_GPA + 0x2000 + 0x80UL * me) = 1U << UART_IRQ;
+	REG32(plic_enable(s_context(me))) = 1U << UART_IRQ;
 	race_armed = race_claimed = race_lowered = 0;
 	race_empty = 0;
 	command(k, CMD_PLIC_RAISE, RACE_ROUNDS);
@@ -195,7 +242,7 @@ bool plic_output_race(void)
 		rounds++;
 	}
 	command_wait(k, "plic race");
-	REG32(PLIC_GPA + 0x2000 + 0x80UL * me) = 0;
+	REG32(plic_enable(s_context(me))) = 0;
 	REG32(PLIC_GPA + 4UL * UART_IRQ) = 0;
 	csr_write(CSR_SIE, sie);
 	say("smp: plic: vCPU %u raised vCPU %u's interrupt while it claimed, %u rounds: "

@@ -635,6 +635,7 @@ void guest_main(unsigned long hart, const void *fdt)
 	ok = ok && hsm_stop_restart(&stops, &restarts);
 	ok = ok && start_at_last_halfword(boot_hart == 1 ? 2 : 1);
 	ok = ok && plic_claim_other_context();
+	ok = ok && plic_m_context_silent();
 	if (!ok) {
 		say("smp: stopped after the first failed phase; the other vCPUs' counts:");
 		for (unsigned k = 0; k < nvcpus; k++)

@@ -135,6 +135,7 @@ void reset_check(unsigned me);
 extern uint64_t ram_base, ram_size;
 bool start_at_last_halfword(unsigned k);
 bool plic_claim_other_context(void);
+bool plic_m_context_silent(void);
 bool plic_output_race(void);
 bool first_touch_race(void);
 void first_touch(unsigned me, uint64_t round);

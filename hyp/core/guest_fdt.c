@@ -168,8 +168,10 @@ static int soc_node(struct fdt_writer *w, const struct vm *vm)
 	CHECK(fdtw_prop_u32(w, "phandle", FINISHER_PHANDLE));
 	CHECK(fdtw_end_node(w));
 
-	/* The PLIC's one context per hart is the hart's supervisor external
-	 * interrupt (9): the guest's view of VSEIP. */
+	/* The PLIC's two contexts per hart, as on QEMU virt: the hart's
+	 * machine external interrupt (11), then its supervisor external
+	 * interrupt (9), the guest's view of VSEIP (hyp/mmio/plic.c). An
+	 * S-mode kernel takes the contexts whose interrupt is 9. */
 	snprintf(name, sizeof(name), "interrupt-controller@%lx", TV_GPA_PLIC);
 	CHECK(fdtw_begin_node(w, name));
 	static const char *const plic_compat[] = { "sifive,plic-1.0.0", "riscv,plic0" };
@@ -178,12 +180,14 @@ static int soc_node(struct fdt_writer *w, const struct vm *vm)
 	CHECK(fdtw_prop_u32(w, "#address-cells", 0));
 	CHECK(fdtw_prop_u32(w, "#interrupt-cells", 1));
 	CHECK(fdtw_prop_empty(w, "interrupt-controller"));
-	uint32_t ext[2 * MAX_HARTS];
+	uint32_t ext[4 * MAX_HARTS];
 	for (unsigned i = 0; i < vm->nvcpus; i++) {
-		ext[2 * (size_t)i] = INTC_PHANDLE(i);
-		ext[2 * (size_t)i + 1] = IRQ_S_EXT;
+		ext[4 * (size_t)i] = INTC_PHANDLE(i);
+		ext[4 * (size_t)i + 1] = IRQ_M_EXT;
+		ext[4 * (size_t)i + 2] = INTC_PHANDLE(i);
+		ext[4 * (size_t)i + 3] = IRQ_S_EXT;
 	}
-	CHECK(fdtw_prop_cells(w, "interrupts-extended", ext, (int)(2 * vm->nvcpus)));
+	CHECK(fdtw_prop_cells(w, "interrupts-extended", ext, (int)(4 * vm->nvcpus)));
 	CHECK(fdtw_prop_u32(w, "riscv,ndev", 31));
 	CHECK(fdtw_prop_u32(w, "phandle", PLIC_PHANDLE));
 	CHECK(fdtw_end_node(w));

@@ -1,10 +1,16 @@
 /*
  * An emulated PLIC (RISC-V Platform-Level Interrupt Controller
  * Specification, v1.0.0) for the guest: level-triggered sources, per-source
- * priority, one S-mode context per vCPU with enable bits and a threshold,
- * and claim/complete. Its output for a context is the guest's supervisor
- * external interrupt, raised and lowered through hvip.VSEIP ("Hypervisor
- * Interrupt Registers").
+ * priority, contexts with enable bits and a threshold, and claim/complete.
+ *
+ * Its contexts are laid out as QEMU virt's are, two per hart: context 2h
+ * is hart h's M-mode external interrupt, 2h+1 its S-mode one (the device
+ * tree's interrupts-extended names them, in that order). A guest written
+ * for virt that takes its hart's S-mode context as 2h+1 without reading
+ * the device tree finds it there. Context 2h+1's output is vCPU h's
+ * supervisor external interrupt, raised and lowered through hvip.VSEIP
+ * ("Hypervisor Interrupt Registers"); the M-mode contexts keep their
+ * registers and claims but drive nothing, the guest having no M-mode.
  *
  * Register map (offsets from the base):
  *   0x000000 + 4*s         priority of source s (1..31), 0 = never
@@ -21,7 +27,8 @@
 #include "../trace/trace.h"
 
 #define PLIC_SOURCES 32 /* source 0 does not exist */
-#define PLIC_CONTEXTS 8
+#define PLIC_CONTEXTS (2 * MAX_HARTS)
+#define S_CONTEXT(vcpu) (2 * (vcpu) + 1) /* QEMU virt's layout */
 #define PRIORITY_MAX 7
 
 struct plic {
@@ -59,13 +66,14 @@ static unsigned best(const struct plic *p, unsigned ctx)
 	return id;
 }
 
-/* Drive each vCPU's external interrupt from its context's output: in this
- * hart's hvip for the running vCPU, through the mailbox of another hart
- * for the others (hyp/core/smp.c). Context c belongs to vCPU c. */
+/* Drive each vCPU's external interrupt from its S-mode context's output:
+ * in this hart's hvip for the running vCPU, through the mailbox of
+ * another hart for the others (hyp/core/smp.c). */
 static void update_output(struct plic *p, struct vcpu *v)
 {
-	for (unsigned ctx = 0; ctx < v->vm->nvcpus && ctx < PLIC_CONTEXTS; ctx++) {
-		struct vcpu *t = v->vm->vcpus[ctx];
+	for (unsigned i = 0; i < v->vm->nvcpus; i++) {
+		struct vcpu *t = v->vm->vcpus[i];
+		unsigned ctx = S_CONTEXT(i);
 		bool out = best(p, ctx) != 0;
 		if (out == p->output[ctx])
 			continue;

@@ -82,7 +82,7 @@ dts_has "soc: the finisher is sifive,test0 and a syscon" 'compatible = "sifive,t
 dts_has "poweroff: syscon-poweroff writes PASS to it" 'value = <0x5555>;'
 dts_has "reboot: syscon-reboot writes RESET to it" 'value = <0x7777>;'
 dts_has "soc: the PLIC at virt's address, virt's size" "reg = <0x00 0xc000000 0x00 0x600000>;"
-dts_has "soc: the PLIC's S-mode contexts, one per vCPU" "interrupts-extended = <0x[0-9a-f]+ 0x09 0x[0-9a-f]+ 0x09>;"
+dts_has "soc: the PLIC's M- and S-mode contexts of each vCPU, as on virt" "interrupts-extended = <0x[0-9a-f]+ 0x0b 0x[0-9a-f]+ 0x09 0x[0-9a-f]+ 0x0b 0x[0-9a-f]+ 0x09>;"
 dts_has "soc: the UART at virt's address, PLIC source 10" "interrupts = <0x0a>;"
 has "the hypervisor names where the rng-seed came from" \
 	"^tracevisor: VM 0: rng-seed: 32 bytes derived from the host's /chosen/rng-seed"

@@ -79,8 +79,10 @@ for n in 4 8; do
 		"^smp: hsm: vCPU 1 started at the last halfword of RAM \(0x[0-9a-f]+\), ran its c.j and stopped$"
 	has "$name: SUSP refused while other vCPUs run" \
 		"^smp: susp: system_suspend with $((n - 1)) other vCPUs started: SBI_ERR_DENIED$"
-	has "$name: a PLIC claim for another vCPU's context answers that context" \
-		"^smp: plic: vCPU 0 claimed source 10 for context 1 \(another vCPU's\)$"
+	has "$name: a PLIC claim for another vCPU's S-mode context (2h+1, as on virt) answers that context" \
+		"^smp: plic: vCPU 0 claimed source 10 for context 3 \(another vCPU's\)$"
+	has "$name: a vCPU's M-mode PLIC context (2h) claims but raises no SEIP" \
+		"^smp: plic: vCPU 0's M-mode context 0 claimed source 10 and raised no SEIP$"
 	has "$name: a vCPU that claims its own interrupt while another raises it is left with no SEIP to take" \
 		"^smp: plic: vCPU 1 raised vCPU 0's interrupt while it claimed, 200 rounds: SEIP left raised with nothing to claim after 0$"
 	has "$name: every vCPU's first store into the same untouched RAM block survives its zeroing" \
