@@ -102,7 +102,12 @@ void sched_turn_start(struct vcpu *v)
 {
 	if (!sched_shared(v))
 		return;
-	turn_begin(v->rq, v, csr_read(CSR_TIME));
+	/* Only the hart's first vCPU starts a turn here: a switch began the
+	 * turn of any other (sched_switch), and a vCPU that enters its guest
+	 * anew (HSM start, a non-retentive resume) without a switch goes on
+	 * with the turn it had, which its next SWITCH record counts whole. */
+	if (v->rq->cur != v)
+		turn_begin(v->rq, v, csr_read(CSR_TIME));
 	timer_rearm(v);
 }
 
