@@ -37,15 +37,31 @@ static uint64_t earliest(uint64_t a, uint64_t b)
  * time-shared hart a switched-out vCPU also needs its hart back when its
  * own VS timer (vstimecmp, in guest time) passes, if it waits for it:
  * only the running vCPU's vstimecmp raises anything in hardware. */
+/* Guest time `when` (time + htimedelta, modulo 2^64: "Hypervisor Time
+ * Delta Register") as host time: 0 when it has passed. A guest clock
+ * behind the host's (htimedelta "negative") is as valid as one ahead. */
+static uint64_t guest_to_host(uint64_t when)
+{
+	uint64_t now = csr_read(CSR_TIME), guest_now = now + opt.htimedelta;
+	return when <= guest_now ? 0 : now + (when - guest_now);
+}
+
+/* Of a switched-out vCPU, only what would end its wait counts: the
+ * system suspend's alarm while it sleeps (it clears the alarm once it
+ * runs), and its own stimecmp only while it waits with STIE set, which
+ * alone wakes its wfi ("Wait for Interrupt"): a passed deadline that
+ * wakes no one would keep the HS timer firing at whoever runs. */
 static inline uint64_t vcpu_deadline(const struct vcpu *v, bool loaded)
 {
-	uint64_t d = earliest(earliest(v->timer_host, v->input_poll_next),
-			      earliest(v->progress_next, v->alarm_next));
+	uint64_t d = earliest(earliest(v->timer_host, v->input_poll_next), v->progress_next);
 	if (loaded)
-		return earliest(d, v->watchdog_next);
-	if (v->sched == SCHED_WAITING && platform.has_sstc && v->state.vstimecmp != NEVER)
-		d = earliest(d, v->state.vstimecmp > opt.htimedelta ?
-					v->state.vstimecmp - opt.htimedelta : 0);
+		return earliest(earliest(d, v->alarm_next), v->watchdog_next);
+	if (v->sched != SCHED_WAITING)
+		return d;
+	d = earliest(d, v->alarm_next);
+	if (platform.has_sstc && v->state.vstimecmp != NEVER &&
+	    (v->state.vsie & MIP_STIP) /* vsie.STIE */)
+		d = earliest(d, guest_to_host(v->state.vstimecmp));
 	return d;
 }
 
@@ -149,9 +165,7 @@ void timer_set_guest(struct vcpu *v, uint64_t when)
 		 * nothing, and the write does no harm.) */
 		csr_write(CSR_VSTIMECMP, NEVER);
 	}
-	/* A guest time before htimedelta is a host time before 0: due now. */
-	uint64_t host = when - opt.htimedelta;
-	v->timer_host = when == NEVER ? NEVER : host > when ? 0 : host;
+	v->timer_host = when == NEVER ? NEVER : guest_to_host(when);
 	rearm(v);
 }
 
