@@ -1637,12 +1637,35 @@ static void check_hart_order(struct tv_wire_dec *d, const struct frame_info *f)
 	}
 }
 
+/* Records of hart `hart` the dump says it read and never sent, with no
+ * frame missing: a loss like a missing frame's, counted and shown where
+ * it is (after the hart's last record), and the dump is not complete. */
+static void report_unsent(struct tv_wire_dec *d, const struct frame_info *f, uint16_t hart,
+			  uint64_t lost)
+{
+	struct tv_wire_gap g;
+
+	memset(&g, 0, sizeof(g));
+	g.first_seq = g.last_seq = f->seq;
+	g.no_frame_missing = 1;
+	g.records_known = 1;
+	g.records_lost = lost;
+	g.hart = hart;
+	if (d->have_last && d->last_hart == hart) {
+		g.first_index = d->last_end;
+		g.time_before = d->last_time;
+	}
+	d->had_gap = 1;
+	if (d->ops->gap)
+		d->ops->gap(d->ctx, &g);
+}
+
 /*
  * Does the frame's first_index go on from where the hart's previous
  * RECORDS frame ended? With no frame missing between them it must
- * (INDEX AND LOSS): a jump means records the dump never carried, a step
- * back records carried twice. Reported; the records are delivered with
- * the indexes the frame gives.
+ * (INDEX AND LOSS): a jump means records the dump never carried (a loss,
+ * report_unsent()), a step back records carried twice. Reported; the
+ * records are delivered with the indexes the frame gives.
  */
 static void check_first_index(struct tv_wire_dec *d, const struct frame_info *f)
 {
@@ -1671,6 +1694,10 @@ static void check_first_index(struct tv_wire_dec *d, const struct frame_info *f)
 		out_str(&o, " carried twice");
 	}
 	dec_error(d, &o);
+	if (first > d->last_end) {
+		flush_held(d);
+		report_unsent(d, f, f->hart, first - d->last_end);
+	}
 }
 
 /*
@@ -1721,7 +1748,8 @@ static void dump_share(struct tv_wire_dec *d, struct tv_wire_hart_totals *t)
  * number exactly that; else records were read and not sent, or sent
  * twice. A fault dump's peek is not checked.
  */
-static void check_consumed(struct tv_wire_dec *d, const struct tv_wire_hart_totals *t)
+static void check_consumed(struct tv_wire_dec *d, const struct frame_info *f,
+			   const struct tv_wire_hart_totals *t)
 {
 	char buf[192];
 	struct tv_out o = {buf, sizeof(buf), 0};
@@ -1737,6 +1765,10 @@ static void check_consumed(struct tv_wire_dec *d, const struct tv_wire_hart_tota
 	out_udec(&o, d->hart_recs, 0);
 	out_str(&o, " (no frame missing)");
 	dec_error(d, &o);
+	if (t->dump_consumed > d->hart_recs) {
+		flush_held(d);
+		report_unsent(d, f, t->hart, t->dump_consumed - d->hart_recs);
+	}
 }
 
 /* Deliver a verified frame. */
@@ -1769,7 +1801,7 @@ static void handle_frame(struct tv_wire_dec *d, const struct frame_info *f)
 		t.lost = get_le(f->payload + 16, 8);
 		dump_share(d, &t);
 		if (!d->cur_told)
-			check_consumed(d, &t);
+			check_consumed(d, f, &t);
 		d->have_last = 0;
 		flush_held(d);
 		if (d->ops->hart_totals)

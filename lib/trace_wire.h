@@ -355,6 +355,11 @@ struct tv_wire_gap {
 	uint64_t records_lost;
 	uint64_t time_before; /* time of the last record before the gap
 				 on that hart (0 when none) */
+	int no_frame_missing; /* 1: every frame is here, but the dump's own
+				 indexes or counts say records_lost records
+				 of the hart never reached the wire
+				 (first_seq = last_seq = the frame that
+				 tells) */
 };
 
 /* State of the dump being decoded, as the decoder sees it. */

@@ -19,6 +19,9 @@
  *                               TV_F_SBI_HIGH, "sbi+wide" TV_F_SBI_WIDE
  *                               (what format versions 1-3 wrote)
  *   lost N                      N records lost before the next record
+ *   unsent N                    N records the hart's HART frame counts as
+ *                               consumed that the dump never sent (what a
+ *                               broken dump would do)
  *   endhart                     the hart's HART frame: offered (records +
  *                               lost), consumed (records) and lost, each
  *                               a total since boot as the ring's are: a
@@ -100,7 +103,7 @@ int main(void)
 	char line[1024];
 	unsigned long n = 0;
 	int hart = -1;
-	uint64_t records = 0, lost = 0, last_id = 0;
+	uint64_t records = 0, lost = 0, unsent = 0, last_id = 0;
 	/* per hart since boot: offered, consumed, lost */
 	static uint64_t since_boot[65536][3];
 
@@ -138,13 +141,15 @@ int main(void)
 			if (h > 0xffff)
 				fail(n, "hart id above 65535");
 			hart = (int)h;
-			records = lost = 0;
+			records = lost = unsent = 0;
 			tv_wire_hart_begin(&e, (uint16_t)hart, 0);
 		} else if (strcmp(cmd, "lost") == 0) {
 			uint64_t k = num(n);
 
 			tv_wire_lost(&e, k);
 			lost += k;
+		} else if (strcmp(cmd, "unsent") == 0) {
+			unsent += num(n);
 		} else if (strcmp(cmd, "endhart") == 0) {
 			uint64_t *c;
 
@@ -152,8 +157,8 @@ int main(void)
 				fail(n, "endhart outside hart ... endhart");
 			c = since_boot[hart];
 
-			c[0] += records + lost;
-			c[1] += records;
+			c[0] += records + unsent + lost;
+			c[1] += records + unsent;
 			c[2] += lost;
 			tv_wire_hart_end(&e, c[0], c[1], c[2]);
 			hart = -1;

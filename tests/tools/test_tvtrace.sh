@@ -103,6 +103,13 @@ same() {
 	fi
 }
 
+# holds NAME COMMAND...: the command succeeds
+holds() {
+	name=$1
+	shift
+	if "$@"; then ok; else bad "$name"; fi
+}
+
 # empty NAME FILE
 empty() {
 	if [ -s "$2" ]; then bad "$1: $(basename "$2") not empty:"; head -n 5 "$2"; else ok; fi
@@ -743,6 +750,47 @@ run "--vcpu: its own hart lost records" 0 -s --vcpu 1.0 "$WORK/vcpuloss.log"
 has "--vcpu: its own hart lost records" "$WORK/out" "Lost records: 5"
 run "no filter: the ring's count" 0 -s "$WORK/vcpuloss.log"
 has "no filter: the ring's count" "$WORK/out" "Lost records: 5"
+# Records the dump read out of the ring and never sent, with no frame
+# missing (its HART frame's consumed count is above what it carried): a
+# loss like a missing frame's, counted, shown where it is, and the dump
+# not complete. They were once only an error line on stderr.
+printf '%s\n' "begin 10000000 1 0" "hart 0" "exit 2000 0 0 0x80000100 10" \
+	"entry 2010 0 0 0x80000104" "unsent 3" "endhart" "end" | "$MKLOG" >"$WORK/unsent.log"
+run "records read and not sent" 1 -s -r "$WORK/unsent.log"
+has "unsent: the error names them" "$WORK/err" "its HART frame says this dump read 5 records out of the ring, the dump carries 2"
+has "unsent: counted in Lost records" "$WORK/out" "Lost records: 3"
+has "unsent: listed in the summary" "$WORK/out" "3 records of hart 0 read and never sent (no frame missing)"
+has "unsent: marked in the records" "$WORK/out" "shows the dump read them and never sent them; no frame is missing)"
+run "records read and not sent: --list" 1 --list "$WORK/unsent.log"
+has "unsent: the dump is not complete" "$WORK/out" "INCOMPLETE"
+
+# Output files: --ctf DIR clears only what an earlier export wrote there,
+# and no output (numbered FILE-N of --all too, and however its path is
+# spelt) overwrites the log or another output. Each once lost a file.
+mkdir -p "$WORK/ctfkeep"
+cp "$WORK/vcpuloss.log" "$WORK/ctfkeep/dump-run1.log"
+echo keep >"$WORK/ctfkeep/stream_hart0.txt"
+run "--ctf: a log named dump-... in DIR" 0 --ctf "$WORK/ctfkeep" "$WORK/ctfkeep/dump-run1.log"
+holds "--ctf: the log named dump-run1.log is kept" cmp -s "$WORK/vcpuloss.log" "$WORK/ctfkeep/dump-run1.log"
+holds "--ctf: a file whose name only starts like a stream is kept" test -s "$WORK/ctfkeep/stream_hart0.txt"
+holds "--ctf: the export is there" test -s "$WORK/ctfkeep/metadata"
+cp "$WORK/vcpuloss.log" "$WORK/ctfkeep/stream_hart7"
+run "--ctf: the log is a stream file's name in DIR" 2 --ctf "$WORK/ctfkeep" "$WORK/ctfkeep/stream_hart7"
+has "--ctf: the log is a stream file's name: refused" "$WORK/err" "would remove the log it reads"
+holds "--ctf: that log is kept" cmp -s "$WORK/vcpuloss.log" "$WORK/ctfkeep/stream_hart7"
+run "--ctf: --csv writes DIR/metadata" 2 --ctf "$WORK/ctfkeep" --csv "$WORK/ctfkeep/metadata" "$WORK/vcpuloss.log"
+has "--ctf: --csv writes DIR/metadata: refused" "$WORK/err" "would remove what --csv writes"
+cat "$WORK/vcpuloss.log" "$WORK/vcpuloss.log" >"$WORK/run-2.log"
+cp "$WORK/run-2.log" "$WORK/run-2.copy"
+run "--all: FILE-N would be the log (.log named)" 2 -a --html "$WORK/run.log" "$WORK/run-2.log"
+has "--all: FILE-N would be the log: refused" "$WORK/err" "run-2.log' would overwrite the log it reads"
+holds "--all: the log is kept" cmp -s "$WORK/run-2.copy" "$WORK/run-2.log"
+run "--all: FILE-N would be another output" 2 -a --svg "$WORK/o.svg" --csv "$WORK/o-1.svg" "$WORK/run-2.log"
+has "--all: FILE-N would be another output: refused" "$WORK/err" "o-1.svg': one would be lost"
+rm -f "$WORK/x.out"
+run "two spellings of one new output" 2 --json "$WORK/x.out" --csv "$WORK/./x.out" "$WORK/vcpuloss.log"
+has "two spellings of one new output: refused" "$WORK/err" "x.out': one would be lost"
+
 # A burst of lost lines: dump 1's END, dump 2's BEGIN and its first three
 # frames. Dump 2's frames 4 and 5 then read as dump 1's after a gap, and
 # the gap is what is reported: not the order of frames that belong to

@@ -685,15 +685,56 @@ static void clock_uuid(uint8_t u[16], uint64_t hz)
 
 /* ------------------------------------------------------------------ files */
 
+/* Does name go on from prefix with one or more decimal digits only? */
+static int digits_after(const char *name, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	if (strncmp(name, prefix, n) != 0 || !name[n])
+		return 0;
+	for (name += n; *name; name++)
+		if (*name < '0' || *name > '9')
+			return 0;
+	return 1;
+}
+
 /* Is name one tvtrace --ctf writes ("metadata", "stream_hartN")? */
 static int our_file(const char *name)
 {
-	return strcmp(name, "metadata") == 0 ||
-	       strncmp(name, "stream_hart", 11) == 0;
+	return strcmp(name, "metadata") == 0 || digits_after(name, "stream_hart");
 }
 
-/* Remove what an earlier export left in dir; sub = a dump-N directory of
- * --all, removed too when nothing else is in it. */
+int tt_ctf_would_remove(const char *dir, const char *path)
+{
+	char *where = tt_canonical_path(path), *top = tt_canonical_path(dir);
+	size_t n = strlen(top);
+	int hit = 0;
+
+	if (strncmp(where, top, n) == 0 && where[n] == '/') {
+		const char *rest = where + n + 1, *slash = strchr(rest, '/');
+
+		if (!slash) {
+			hit = our_file(rest);
+		} else if (!strchr(slash + 1, '/')) {
+			char sub[64];
+			size_t len = (size_t)(slash - rest);
+
+			if (len < sizeof(sub)) {
+				memcpy(sub, rest, len);
+				sub[len] = 0;
+				hit = digits_after(sub, "dump-") && our_file(slash + 1);
+			}
+		}
+	}
+	free(where);
+	free(top);
+	return hit;
+}
+
+/* Remove what an earlier export left in dir: its files, and with --all
+ * its dump-N directories (sub), each removed too when nothing else is in
+ * it. Nothing else is touched: not a file named dump-..., not a file
+ * whose name only starts like ours. */
 static int clean_dir(const char *dir, int sub)
 {
 	DIR *dh = opendir(dir);
@@ -710,13 +751,17 @@ static int clean_dir(const char *dir, int sub)
 		char *path;
 		struct stat st;
 
-		if (!our_file(e->d_name) &&
-		    (sub || strncmp(e->d_name, "dump-", 5) != 0))
+		int dump_dir = !sub && digits_after(e->d_name, "dump-");
+
+		if (!our_file(e->d_name) && !dump_dir)
 			continue;
 		path = tt_xrealloc(NULL, n, 1);
 		snprintf(path, n, "%s/%s", dir, e->d_name);
-		if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-			if (!sub && clean_dir(path, 1) != 0)
+		if (lstat(path, &st) != 0 || S_ISDIR(st.st_mode) != dump_dir) {
+			/* gone, or not what we wrote (a directory named
+			 * metadata, a file named dump-1): left alone */
+		} else if (dump_dir) {
+			if (clean_dir(path, 1) != 0)
 				rc = -1;
 		} else if (unlink(path) != 0) {
 			fprintf(stderr, "tvtrace: cannot remove '%s': %s\n",

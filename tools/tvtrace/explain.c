@@ -1003,6 +1003,10 @@ static void explain_other(struct explain *x, struct line *l,
 			add(l, "%" PRIu64 " records were lost here: their "
 			       "frames are missing from the console log",
 			    r->arg[0]);
+		else if (t->origin == TT_GAP_UNSENT)
+			add(l, "%" PRIu64 " records were lost here: the dump "
+			       "read them out of the ring and never sent them",
+			    r->arg[0]);
 		else
 			add(l, "%" PRIu64 " records were lost here: the ring "
 			       "was full before they could be dumped",

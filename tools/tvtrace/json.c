@@ -576,7 +576,9 @@ static void on_lost(struct jout *o, const struct tt_rec *r)
 		"lost", r, 1);
 	if (!unknown)
 		arg_num(o->f, "count", n);
-	if (r->origin != TT_FROM_DUMP) {
+	if (r->origin == TT_GAP_UNSENT)
+		arg_num(o->f, "unsent_told_by_frame", r->gap_first);
+	else if (r->origin != TT_FROM_DUMP) {
 		arg_num(o->f, "missing_frames_first", r->gap_first);
 		arg_num(o->f, "missing_frames_last", r->gap_last);
 	}

@@ -389,44 +389,96 @@ static int asks_views(const struct options *o)
 	return o->records || o->summary || o->text || o->explain;
 }
 
-/* Do paths a and b name the same file (the same name, or the same
- * existing file under two names)? Not when a is a device, a pipe or a
- * directory (/dev/null twice loses nothing). */
+/* Do paths a and b name the same file (the same name in the same
+ * directory however spelt, or the same existing file under two names)?
+ * Not when a is a device, a pipe or a directory (/dev/null twice loses
+ * nothing). */
 static int same_file(const char *a, const char *b)
 {
 	struct stat sa, sb;
-	int exists = stat(a, &sa) == 0;
+	int exists = stat(a, &sa) == 0, same;
+	char *ca, *cb;
 
 	if (exists && !S_ISREG(sa.st_mode))
 		return 0;
 	if (strcmp(a, b) == 0)
 		return 1;
-	return exists && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
-	       sa.st_ino == sb.st_ino;
+	if (exists && stat(b, &sb) == 0)
+		return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+	ca = tt_canonical_path(a);
+	cb = tt_canonical_path(b);
+	same = strcmp(ca, cb) == 0;
+	free(ca);
+	free(cb);
+	return same;
+}
+
+/* One file a run writes: the option, and its path (numbered for --all). */
+struct out_file {
+	const char *opt;
+	char *path;
+};
+
+/* The files the run writes; ndumps > 1 with --all numbers those that
+ * write a document per dump (FILE-N). Returns the count, *outs malloc'd. */
+static size_t output_files(const struct options *o, size_t ndumps, struct out_file **outs)
+{
+	const struct {
+		const char *opt, *path;
+		int per_dump;
+	} all[] = {
+		{"--json", o->exp.json, 0}, {"--csv", o->exp.csv, 0},
+		{"--trace-dat", o->exp.trace_dat, 0}, {"--svg", o->svg, 1},
+		{"--histogram", o->histogram, 1}, {"--html", o->html, 1},
+	};
+	size_t n = 0, cap = 8;
+
+	*outs = tt_xrealloc(NULL, cap, sizeof(**outs));
+	for (size_t k = 0; k < sizeof(all) / sizeof(all[0]); k++) {
+		size_t copies = all[k].per_dump && ndumps > 1 ? ndumps : 1;
+
+		if (!all[k].path || strcmp(all[k].path, "-") == 0)
+			continue;
+		for (size_t i = 1; i <= copies; i++) {
+			if (n == cap)
+				*outs = tt_xrealloc(*outs, cap *= 2, sizeof(**outs));
+			(*outs)[n].opt = all[k].opt;
+			if (copies > 1) {
+				(*outs)[n].path = tt_numbered_name(all[k].path, i);
+			} else {
+				(*outs)[n].path = tt_xrealloc(NULL, strlen(all[k].path) + 1, 1);
+				strcpy((*outs)[n].path, all[k].path);
+			}
+			n++;
+		}
+	}
+	return n;
 }
 
 /*
  * No output file may overwrite a log being read (the trace would be lost
  * the moment the output is opened) or another output of the same run
- * (one of the two would be lost): refused before anything is written.
- * Standard output ("-") is check_combination()'s. --ctf writes into a
- * directory and never over a file (naming one is its own error).
+ * (one of the two would be lost), and --ctf DIR, which clears what an
+ * earlier export left there, may remove neither: refused before anything
+ * is written. Checked once the options are read and again once --all
+ * knows how many dumps, and so which FILE-N, there are (ndumps > 1).
+ * Standard output ("-") is check_combination()'s.
  */
-static void check_outputs(const struct options *o)
+static void check_outputs(const struct options *o, size_t ndumps)
 {
-	const struct {
-		const char *opt, *path;
-	} outs[] = {
-		{"--json", o->exp.json}, {"--csv", o->exp.csv},
-		{"--trace-dat", o->exp.trace_dat}, {"--svg", o->svg},
-		{"--histogram", o->histogram}, {"--html", o->html},
-	};
+	struct out_file *outs;
+	size_t n = output_files(o, ndumps, &outs);
 	const char *logs[] = {o->input, o->input2};
 	char msg[384];
 
-	for (size_t k = 0; k < sizeof(outs) / sizeof(outs[0]); k++) {
-		if (!outs[k].path || strcmp(outs[k].path, "-") == 0)
-			continue;
+	for (size_t j = 0; j < 2; j++)
+		if (o->exp.ctf && logs[j] && strcmp(logs[j], "-") != 0 &&
+		    tt_ctf_would_remove(o->exp.ctf, logs[j])) {
+			snprintf(msg, sizeof(msg), "--ctf '%.150s' would remove the log "
+				 "it reads, '%.150s'", o->exp.ctf, logs[j]);
+			bad_usage("%s", msg);
+		}
+	for (size_t k = 0; k < n; k++) {
 		for (size_t j = 0; j < 2; j++)
 			if (logs[j] && strcmp(logs[j], "-") != 0 &&
 			    same_file(outs[k].path, logs[j])) {
@@ -435,13 +487,21 @@ static void check_outputs(const struct options *o)
 				bad_usage("%s", msg);
 			}
 		for (size_t m = 0; m < k; m++)
-			if (outs[m].path && same_file(outs[k].path, outs[m].path)) {
+			if (same_file(outs[k].path, outs[m].path)) {
 				snprintf(msg, sizeof(msg), "%s and %s both write "
 					 "'%.150s': one would be lost", outs[m].opt,
 					 outs[k].opt, outs[k].path);
 				bad_usage("%s", msg);
 			}
+		if (o->exp.ctf && tt_ctf_would_remove(o->exp.ctf, outs[k].path)) {
+			snprintf(msg, sizeof(msg), "--ctf '%.150s' would remove what %s "
+				 "writes, '%.150s'", o->exp.ctf, outs[k].opt, outs[k].path);
+			bad_usage("%s", msg);
+		}
 	}
+	for (size_t k = 0; k < n; k++)
+		free(outs[k].path);
+	free(outs);
 }
 
 /*
@@ -485,7 +545,7 @@ static void check_combination(const struct options *o)
 	    strcmp(o->input2, "-") == 0)
 		bad_usage("%s", "--diff - -: standard input can be read once; at "
 				"most one of LOG_A and LOG_B may be -");
-	check_outputs(o);
+	check_outputs(o, 1);
 }
 
 /* "-rs", "-d3", "-d 3". */
@@ -715,6 +775,8 @@ int main(int argc, char **argv)
 		svg_numbered = log.ndumps > 1;
 		if (svg_numbered && one_document_to_stdout(&o, &log))
 			return EXIT_FAIL;
+		if (svg_numbered)
+			check_outputs(&o, log.ndumps); /* the FILE-N names */
 		for (size_t i = 0; i < log.ndumps; i++) {
 			if (i && prints_views(&o))
 				printf("\n");

@@ -229,6 +229,9 @@ static void rec_lost(FILE *out, const struct tt_rec *t)
 		return;
 	}
 	fprintf(out, "%" PRIu64 " records lost here", t->r.arg[0]);
+	if (t->origin == TT_GAP_UNSENT)
+		fprintf(out, " (frame %" PRIu32 " shows the dump read them and never "
+			"sent them; no frame is missing)", t->gap_first);
 	if (t->origin == TT_GAP_KNOWN) {
 		fprintf(out, " (frame%s %" PRIu32,
 			t->gap_first == t->gap_last ? "" : "s", t->gap_first);

@@ -193,7 +193,7 @@ static void on_gap(void *ctx, const struct tv_wire_gap *g)
 	if (g->records_known) {
 		/* Lost between the hart's last record and the frame after
 		 * the gap: place it just after that record. */
-		m.origin = TT_GAP_KNOWN;
+		m.origin = g->no_frame_missing ? TT_GAP_UNSENT : TT_GAP_KNOWN;
 		m.r.arg[0] = g->records_lost;
 		m.r.time = g->time_before;
 		d->last_time = m.r.time;

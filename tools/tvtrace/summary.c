@@ -621,7 +621,7 @@ static void print_lost(FILE *out, const struct tt_dump *d,
 		if (t->origin == TT_FROM_DUMP)
 			hart_loss(&hl, &nh, &caph, t->hart)->in_records +=
 				t->r.arg[0];
-		else if (t->origin == TT_GAP_KNOWN)
+		else if (t->origin == TT_GAP_KNOWN || t->origin == TT_GAP_UNSENT)
 			gap_known += t->r.arg[0];
 		else
 			gap_unknown++;
@@ -676,6 +676,13 @@ static void print_lost(FILE *out, const struct tt_dump *d,
 
 		if (t->origin == TT_FROM_DUMP)
 			continue;
+		if (t->origin == TT_GAP_UNSENT) {
+			fprintf(out, "  frame %" PRIu32 ": %" PRIu64 " records of hart %u "
+				"read and never sent (no frame missing), near %s\n",
+				t->gap_first, t->r.arg[0], t->hart,
+				tt_time(time, t->r.time, hz));
+			continue;
+		}
 		if (t->gap_first == t->gap_last)
 			fprintf(out, "  missing frame %" PRIu32 ": ", t->gap_first);
 		else

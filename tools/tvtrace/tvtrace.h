@@ -33,6 +33,9 @@ enum tt_origin {
 	TT_FROM_DUMP = 0, /* decoded from a RECORDS frame */
 	TT_GAP_KNOWN,	  /* frames went missing: r.arg[0] records lost */
 	TT_GAP_UNKNOWN,	  /* frames went missing, count unknown */
+	TT_GAP_UNSENT,	  /* no frame missing, but the dump's indexes or
+			     counts say r.arg[0] records never reached the
+			     wire (gap_first = the frame that tells) */
 };
 
 /* One record of a dump, with where it sits. */
@@ -114,6 +117,13 @@ void tt_describe_dump(FILE *out, const struct tt_dump *d, size_t number);
 /* "out.svg" -> "out-N.svg" (--all with several dumps), malloc'd; NULL
  * for "-" (standard output keeps its name). */
 char *tt_numbered_name(const char *path, size_t number);
+/* path with its directory resolved (realpath) and its last name kept,
+ * malloc'd: two spellings of one file, existing or not, compare equal.
+ * The path itself when its directory cannot be resolved. */
+char *tt_canonical_path(const char *path);
+/* Would --ctf DIR remove path, as what an earlier export left there
+ * (DIR/metadata, DIR/stream_hartN, DIR/dump-N/ the same)? (ctf.c) */
+int tt_ctf_would_remove(const char *dir, const char *path);
 /* Is this dump complete (BEGIN and END seen, no frame missing)? */
 int tt_complete(const struct tt_dump *d);
 

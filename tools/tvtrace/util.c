@@ -2,6 +2,8 @@
  * Helpers shared by the tvtrace views: memory, time, ordering, dump
  * descriptions.
  */
+#define _XOPEN_SOURCE 700 /* realpath */
+
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -146,6 +148,37 @@ void tt_describe_dump(FILE *out, const struct tt_dump *d, size_t number)
 	fprintf(out, ", %zu events, line %llu, %s\n", d->nreal,
 		(unsigned long long)d->first_line,
 		tt_complete(d) ? "complete" : "INCOMPLETE");
+}
+
+char *tt_canonical_path(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir, *real, *out;
+	size_t size;
+
+	if (!slash) {
+		dir = tt_xrealloc(NULL, 2, 1);
+		strcpy(dir, ".");
+	} else {
+		size_t n = slash == path ? 1 : (size_t)(slash - path);
+
+		dir = tt_xrealloc(NULL, n + 1, 1);
+		memcpy(dir, path, n);
+		dir[n] = 0;
+	}
+	real = realpath(dir, NULL);
+	free(dir);
+	if (!real) {
+		out = tt_xrealloc(NULL, strlen(path) + 1, 1);
+		strcpy(out, path);
+		return out;
+	}
+	size = strlen(real) + strlen(path) + 2;
+	out = tt_xrealloc(NULL, size, 1);
+	snprintf(out, size, "%s/%s", strcmp(real, "/") == 0 ? "" : real,
+		 slash ? slash + 1 : path);
+	free(real);
+	return out;
 }
 
 char *tt_numbered_name(const char *path, size_t number)
