@@ -443,9 +443,8 @@ static size_t output_files(const struct options *o, size_t ndumps, struct out_fi
 			if (n == cap)
 				*outs = tt_xrealloc(*outs, cap *= 2, sizeof(**outs));
 			(*outs)[n].opt = all[k].opt;
-			if (copies > 1) {
-				(*outs)[n].path = tt_numbered_name(all[k].path, i);
-			} else {
+			(*outs)[n].path = copies > 1 ? tt_numbered_name(all[k].path, i) : NULL;
+			if (!(*outs)[n].path) { /* one file, or one that keeps its name */
 				(*outs)[n].path = tt_xrealloc(NULL, strlen(all[k].path) + 1, 1);
 				strcpy((*outs)[n].path, all[k].path);
 			}

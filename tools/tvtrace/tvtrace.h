@@ -115,7 +115,8 @@ void tt_sort(struct tt_dump *d);
 /* A one-line description of a dump (for headers and --list). */
 void tt_describe_dump(FILE *out, const struct tt_dump *d, size_t number);
 /* "out.svg" -> "out-N.svg" (--all with several dumps), malloc'd; NULL
- * for "-" (standard output keeps its name). */
+ * for "-" and for an existing file that is not a regular one, such as
+ * /dev/null (they keep their names). */
 char *tt_numbered_name(const char *path, size_t number);
 /* path with its directory resolved (realpath) and its last name kept,
  * malloc'd: two spellings of one file, existing or not, compare equal.

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "riscv_names.h"
 #include "tvtrace.h"
@@ -188,7 +189,11 @@ char *tt_numbered_name(const char *path, size_t number)
 	size_t stem, size = strlen(path) + 32;
 	char *name;
 
-	if (strcmp(path, "-") == 0)
+	struct stat st;
+
+	/* Standard output, and a device or a pipe (/dev/null), keep their
+	 * names: every dump goes there. */
+	if (strcmp(path, "-") == 0 || (stat(path, &st) == 0 && !S_ISREG(st.st_mode)))
 		return NULL;
 	/* "out.svg" -> "out-2.svg" for dump 2 of --all. */
 	stem = dot && (!slash || dot > slash) ? (size_t)(dot - path)
