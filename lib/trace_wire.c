@@ -2135,6 +2135,8 @@ static void text_irq(struct tv_out *o, const struct tv_record *r)
 	out_field(o, " CAUSE:", r->arg[0]);
 	out_name(o, tv_cause_name(r->arg[0]));
 	out_field(o, ", HVIP:", r->arg[1]);
+	if (r->arg[2] == TV_IRQ_RAISED_VSTIMECMP)
+		out_str(o, " (through vstimecmp)");
 }
 
 static void text_exc(struct tv_out *o, const struct tv_record *r)

@@ -88,6 +88,8 @@ bool step_sbi_susp(void);	/* sbi_susp_fwft.c */
 bool step_sbi_fwft(void);
 
 extern volatile uint64_t timer_irqs;
+extern volatile uint64_t timer_irq_time;
+extern volatile bool timer_stimecmp_only;
 
 #define CHECK(cond, ...)                                                       \
 	do {                                                                   \

@@ -501,6 +501,31 @@ bool step_sstc_timer(void)
 	/* The handler's SBI set_timer(-1) is one exit; the interrupt none. */
 	CHECK(e1 - e0 == 2, "%lu exits, want 2 (handler's set_timer + this read)",
 	      (unsigned long)(e1 - e0));
+
+	/* An SBI deadline, then a stimecmp write: on a hart with Sstc the
+	 * firmware's set_timer writes stimecmp, so the later write replaces
+	 * the deadline ("Supervisor Timer Register"), and the handler's
+	 * stimecmp = -1 alone lowers the interrupt. One interrupt, at the
+	 * stimecmp time: not at the SBI deadline, not a storm. */
+	timer_stimecmp_only = true;
+	before = timer_irqs;
+	uint64_t t0 = csr_read(CSR_TIME);
+	sbi_call(SBI_EXT_TIME, SBI_TIME_SET_TIMER, t0 + timebase_hz / 1000, 0, 0);
+	csr_write(CSR_STIMECMP, t0 + timebase_hz / 50);
+	enable_timer_irq();
+	limit = t0 + timebase_hz / 10;
+	while (csr_read(CSR_TIME) < limit)
+		;
+	disable_irqs();
+	timer_stimecmp_only = false;
+	CHECK(timer_irqs == before + 1, "SBI deadline at +1 ms, stimecmp at +20 ms: %lu timer "
+	      "interrupts in 100 ms, want 1", (unsigned long)(timer_irqs - before));
+	CHECK(timer_irqs == before || timer_irq_time >= t0 + timebase_hz / 50,
+	      "the interrupt came %lu us after the call, before the stimecmp time (20000 us)",
+	      (unsigned long)((timer_irq_time - t0) * 1000000 / timebase_hz));
+	printf("    SBI deadline replaced by a later stimecmp write: %lu interrupt(s), at +%lu us\n",
+	       (unsigned long)(timer_irqs - before),
+	       (unsigned long)((timer_irq_time - t0) * 1000000 / timebase_hz));
 	return ok;
 }
 

@@ -377,11 +377,17 @@ static inline void trace_mmio_entry(struct vcpu *v)
 		       v->t_info, v->t_value);
 }
 
+/* how: TV_IRQ_LOWERED, _RAISED (through hvip), _RAISED_VSTIMECMP. */
+static inline void trace_irq_how(struct vcpu *v, uint64_t cause, uint64_t hvip, unsigned how)
+{
+	if (TRACE_ON(TV_KIND_IRQ))
+		trace_write(v, TV_KIND_IRQ, 0, cause, hvip & TRACE_HVIP_BITS, how, 0, 0, 0);
+}
+
 static inline void trace_irq(struct vcpu *v, uint64_t cause, uint64_t hvip,
 			     bool raised)
 {
-	if (TRACE_ON(TV_KIND_IRQ))
-		trace_write(v, TV_KIND_IRQ, 0, cause, hvip & TRACE_HVIP_BITS, raised, 0, 0, 0);
+	trace_irq_how(v, cause, hvip, raised ? TV_IRQ_RAISED : TV_IRQ_LOWERED);
 }
 
 static inline void trace_exc(struct vcpu *v, uint64_t cause, uint64_t tval,

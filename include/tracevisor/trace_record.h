@@ -50,9 +50,8 @@ enum tv_kind {
 	/* Emulated MMIO access:
 	 * gpa, value, TV_MMIO_INFO(width, write, sign, reg), insn, device. */
 	TV_KIND_MMIO = 4,
-	/* Virtual interrupt injected or withdrawn through hvip:
-	 * interrupt cause (with the interrupt bit), hvip after, 1 = raised /
-	 * 0 = lowered. */
+	/* Virtual interrupt injected or withdrawn: interrupt cause (with
+	 * the interrupt bit), hvip after, how (TV_IRQ_*). */
 	TV_KIND_IRQ = 5,
 	/* Exception injected into the guest (delivered to VS-mode):
 	 * cause, tval, epc (the faulting guest PC), vstvec (where it resumes). */
@@ -80,6 +79,15 @@ enum tv_kind {
 	TV_KIND_SWITCH = 11,
 	TV_KIND_COUNT
 };
+
+/* TV_KIND_IRQ arg[2]: how the interrupt changed. */
+#define TV_IRQ_LOWERED 0 /* its hvip bit cleared */
+#define TV_IRQ_RAISED 1	 /* its hvip bit set */
+/* The guest's SBI set_timer deadline passed and vstimecmp, which the
+ * call had set to it (Sstc offered to the guest: tv.timer=auto), raised
+ * VSTIP; hvip does not show it. (A reader that knows only 0 and 1 takes
+ * it for raised: the format version did not change.) */
+#define TV_IRQ_RAISED_VSTIMECMP 2
 
 /* Record flags. */
 #define TV_F_INSN 0x01	/* EXIT: arg[5] holds the emulated instruction */

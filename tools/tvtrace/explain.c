@@ -47,6 +47,7 @@
 #define S_HSTATUS "Hypervisor Status (hstatus) Register"
 #define S_DELEG "Hypervisor Trap Delegation (hedeleg and hideleg) Registers"
 #define S_HVIP "Hypervisor Interrupt (hvip, hip, and hie) Registers"
+#define S_VSTIMECMP "Virtual Supervisor Timer (vstimecmp) Register"
 #define S_HV_CSRS "Hypervisor and Virtual Supervisor CSRs"
 #define S_VSSTATUS "Virtual Supervisor Status (vsstatus) Register"
 #define S_HGATP "Hypervisor Guest Address Translation and Protection (hgatp) Register"
@@ -680,7 +681,12 @@ static void exit_interrupt(struct line *l, struct line *spec,
 			       "guest's deadline, fired while the guest ran "
 			       "(HS-level interrupts are always enabled when "
 			       "V=1)");
-		if (h->irq && h->irq->r.arg[2])
+		if (h->irq && h->irq->r.arg[2] == TV_IRQ_RAISED_VSTIMECMP)
+			add(l, "; the guest's vstimecmp, which its SBI set_timer "
+			       "had set to that deadline, raised its virtual "
+			       "supervisor timer interrupt (the hypervisor only "
+			       "records it)");
+		else if (h->irq && h->irq->r.arg[2])
 			add(l, "; the hypervisor injected a virtual supervisor "
 			       "timer interrupt by setting hvip.VSTIP (hvip = "
 			       "0x%" PRIx64 ")",
@@ -864,7 +870,14 @@ static void explain_irq(struct line *l, const struct tv_record *r)
 	char name[64];
 
 	tv_cause_describe(r->arg[0], name, sizeof(name));
-	if (r->arg[2])
+	if (r->arg[2] == TV_IRQ_RAISED_VSTIMECMP)
+		add(l, "the guest's %s came: its SBI set_timer deadline "
+		       "passed, and vstimecmp, which the call had set to it as "
+		       "the firmware sets stimecmp on a hart with Sstc, raised "
+		       "it (hvip 0x%" PRIx64 " does not show it); the guest's "
+		       "next stimecmp write lowers it (\"" S_VSTIMECMP "\")",
+		    name, r->arg[1]);
+	else if (r->arg[2])
 		add(l, "raised a %s for the guest through hvip (now 0x%" PRIx64
 		       "); the guest sees it as its own supervisor-level "
 		       "interrupt (\"" S_HVIP "\")",

@@ -130,6 +130,8 @@ static void rec_irq(FILE *out, const struct tv_record *r)
 	fprintf(out, "%s ", r->arg[2] ? "raise" : "lower");
 	put_cause(out, r->arg[0]);
 	fprintf(out, " hvip=0x%" PRIx64, r->arg[1]);
+	if (r->arg[2] == TV_IRQ_RAISED_VSTIMECMP)
+		fprintf(out, " (through vstimecmp)");
 }
 
 static void rec_exc(FILE *out, const struct tv_record *r)
