@@ -227,8 +227,8 @@ static int32_t c_b_off(uint32_t c)
  * Classify a 16-bit instruction that is not one of the RV64C loads and
  * stores: INSN_ILLEGAL for the encodings the C extension chapter marks
  * reserved (or illegal, for all zeros), else INSN_NOT_MEM. HINT encodings
- * count as valid. Quadrant 0 funct3=100 is reserved in RV64C (the Zcb
- * loads/stores that later took it are not supported).
+ * count as valid. Quadrant 0 funct3=100 is the Zcb loads and stores
+ * (decode_zcb()); what they leave of it is reserved.
  */
 static int rvc_classify_other(uint32_t c)
 {
@@ -478,6 +478,40 @@ static void set_mem(struct insn_mem *out, unsigned width, int is_store,
 }
 
 /*
+ * The Zcb loads and stores ("Zcb" of the Zc extensions), quadrant 0
+ * funct3=100, told apart by bits 12:10: 000 C.LBU, 001 C.LHU (bit 6
+ * clear) or C.LH (set), 010 C.SB, 011 C.SH (bit 6 set is reserved), all
+ * on rd'/rs2' and rs1' with an unscaled offset: bits 6 and 5 are
+ * uimm[0] and uimm[1] for a byte, bit 5 uimm[1] for a halfword. A hart
+ * without Zcb raises an illegal instruction for them, so they only reach
+ * here where they exist.
+ */
+static int decode_zcb(uint32_t c, struct insn_mem *out, unsigned rp, unsigned rs1p)
+{
+	unsigned b6 = bit(c, 6), b5 = bit(c, 5);
+	int32_t ubyte = (int32_t)(b6 | (b5 << 1)), uhalf = (int32_t)(b5 << 1);
+
+	switch (bits(c, 12, 10)) {
+	case 0: /* C.LBU */
+		set_mem(out, 1, 0, 0, rp, 0, 2, rs1p, ubyte);
+		return INSN_OK;
+	case 1: /* C.LHU, C.LH */
+		set_mem(out, 2, 0, (int)b6, rp, 0, 2, rs1p, uhalf);
+		return INSN_OK;
+	case 2: /* C.SB */
+		set_mem(out, 1, 1, 0, rp, 0, 2, rs1p, ubyte);
+		return INSN_OK;
+	case 3: /* C.SH */
+		if (b6)
+			return INSN_ILLEGAL;
+		set_mem(out, 2, 1, 0, rp, 0, 2, rs1p, uhalf);
+		return INSN_OK;
+	default:
+		return INSN_ILLEGAL;
+	}
+}
+
+/*
  * Decode a 16-bit instruction (RV64C, "Load and Store Instructions" of
  * the C extension): the register-based forms use rd'/rs1'/rs2' (x8..x15)
  * and zero-extended offsets scaled by the access size; the stack-pointer
@@ -500,6 +534,8 @@ static int decode_mem16(uint32_t c, struct insn_mem *out)
 		case 3: /* C.LD (RV64) */
 			set_mem(out, 8, 0, 1, rdp, 0, 2, rs1p, c_off_d(c));
 			return INSN_OK;
+		case 4: /* Zcb */
+			return decode_zcb(c, out, rdp, rs1p);
 		case 5: /* C.FSD */
 			set_mem(out, 8, 1, 0, rdp, 1, 2, rs1p, c_off_d(c));
 			return INSN_OK;
@@ -605,17 +641,26 @@ uint64_t insn_fp_load_value(uint64_t raw, unsigned width)
 }
 
 /*
- * Is m the 32-bit expansion of one of the RV64C loads/stores (C.LW, C.LD,
- * C.SW, C.SD, C.FLD, C.FSD and their SP forms)? A transformed instruction
- * with bit 1 clear must have come from one of these.
+ * Is m the 32-bit expansion of one of the 16-bit loads/stores (RV64C's
+ * C.LW, C.LD, C.SW, C.SD, C.FLD, C.FSD and their SP forms; Zcb's C.LBU,
+ * C.LHU, C.LH, C.SB, C.SH)? A transformed instruction with bit 1 clear
+ * must have come from one of these.
  */
 static int is_rvc_expansion(const struct insn_mem *m)
 {
 	if (m->is_fp)
 		return m->width == 8;
-	if (m->width != 4 && m->width != 8)
+	switch (m->width) {
+	case 1:
+		return m->is_store || !m->is_signed; /* no C.LB */
+	case 2:
+		return 1;
+	case 4:
+	case 8:
+		return m->is_store || m->is_signed; /* no C.LWU */
+	default:
 		return 0;
-	return m->is_store || m->is_signed; /* no C.LWU */
+	}
 }
 
 /*

@@ -57,6 +57,7 @@ extern struct expected_trap expect;
 
 extern uint64_t guest_ram_base, guest_ram_size, timebase_hz, guest_fdt_gpa;
 extern bool guest_has_sstc;
+extern bool guest_has_zcb;
 /* Our hart takes turns with other VMs' vCPUs (tv.vmN=...,harts:S). */
 extern bool hart_shared;
 

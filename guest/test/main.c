@@ -10,6 +10,7 @@
 struct expected_trap expect;
 uint64_t guest_ram_base, guest_ram_size, timebase_hz, guest_fdt_gpa;
 bool guest_has_sstc;
+bool guest_has_zcb;
 bool hart_shared;
 volatile uint64_t timer_irqs;
 volatile uint64_t timer_irq_time; /* the time CSR at the last one */
@@ -119,6 +120,7 @@ static void read_fdt(const void *fdt)
 	int cpu = fdt_path_offset(fdt, "/cpus/cpu@0");
 	const char *isa = fdt_getprop(fdt, cpu, "riscv,isa", &len);
 	guest_has_sstc = isa && strstr(isa, "_sstc") != NULL;
+	guest_has_zcb = isa && strstr(isa, "_zcb") != NULL;
 	printf("guest: RAM %#lx+%#lx, timebase %lu Hz, ISA %s\n",
 	       (unsigned long)guest_ram_base, (unsigned long)guest_ram_size,
 	       (unsigned long)timebase_hz, isa ? isa : "?");
