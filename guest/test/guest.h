@@ -26,6 +26,7 @@
 #define GVA_UART (GVA_MMIO + 0x0)
 #define GVA_TESTDEV (GVA_MMIO + (TV_GPA_TESTDEV - GPA_MMIO))
 #define GVA_DEMAND 0x60000000UL
+#define GVA_PAIR 0x70000000UL /* a RAM page, then the test device's */
 
 /* Test device registers (hyp/mmio/testdev.c). */
 #define TD_ID 0x00
@@ -63,6 +64,8 @@ extern bool hart_shared;
 
 void paging_init(void);
 void paging_map_demand(uint64_t gva);
+void paging_map_pair(uint64_t gva, uint64_t first, uint64_t second);
+uint64_t paging_gpa_of(const void *p);
 uint64_t td_read(unsigned reg);
 uint64_t exits_now(void);
 void expect_trap(uintptr_t resume);

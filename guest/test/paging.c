@@ -50,3 +50,21 @@ void paging_map_demand(uint64_t gva)
 	mid_low[(gva >> 21) & 511] = leaf(spare & ~(MIB2 - 1));
 	__asm__ volatile("sfence.vma" ::: "memory");
 }
+
+/* Map the 2 MiB slot at `gva` (inside 0x40000000-0x7fffffff) through a
+ * 4 KiB-level table whose first two pages are guest-physical `first` and
+ * `second`: two neighbouring pages of different kinds, for an access
+ * across their boundary (the MMIO step). */
+void paging_map_pair(uint64_t gva, uint64_t first, uint64_t second)
+{
+	static uint64_t pt[512] __attribute__((aligned(4096)));
+	pt[0] = leaf(first);
+	pt[1] = leaf(second);
+	mid_low[(gva >> 21) & 511] = ((gpa_of(pt) >> 12) << PTE_PPN_SHIFT) | PTE_V;
+	__asm__ volatile("sfence.vma" ::: "memory");
+}
+
+uint64_t paging_gpa_of(const void *p)
+{
+	return gpa_of(p);
+}

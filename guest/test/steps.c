@@ -262,6 +262,40 @@ bool step_mmio_widths(void)
 		      (unsigned long long)LOAD("ld", sc));
 		printf("    Zcb: c.lbu, c.lhu, c.lh, c.sb, c.sh emulated\n");
 	}
+	/* An access that begins on a RAM page and runs into the test
+	 * device's page faults at the device page's start (stval is "the
+	 * portion of the access that caused the fault"): not an aligned
+	 * device access at offset 0, but a misaligned one, which gets an
+	 * access fault. Base registers a5 and s1 (a callee-saved one, which
+	 * the hypervisor's fast exit does not save). */
+	{
+		static uint8_t page[4096] __attribute__((aligned(4096)));
+		for (unsigned i = 0; i < sizeof(page); i++)
+			page[i] = 0xaa;
+		paging_map_pair(GVA_PAIR, paging_gpa_of(page), TV_GPA_TESTDEV);
+		uintptr_t a = GVA_PAIR + 0x1000 - 4;
+		register uintptr_t s1 __asm__("s1") = a;
+		uint64_t v = 0;
+		expect_trap(0);
+		v = LOAD("ld", a);
+		CHECK(expect.seen && expect.cause == EXC_LOAD_ACCESS,
+		      "ld across a RAM page into the device: trap %d cause %lu, value %#llx",
+		      expect.seen, (unsigned long)expect.cause, (unsigned long long)v);
+		expect_trap(0);
+		__asm__ volatile(".option push\n.option norvc\nlw %0, 2(%1)\n.option pop"
+				 : "=r"(v) : "r"(s1) : "memory");
+		CHECK(expect.seen && expect.cause == EXC_LOAD_ACCESS,
+		      "lw 2(s1) across into the device: trap %d cause %lu, value %#llx",
+		      expect.seen, (unsigned long)expect.cause, (unsigned long long)v);
+		expect_trap(0);
+		STORE("sd", a, 0x1122334455667788ULL);
+		CHECK(expect.seen && expect.cause == EXC_STORE_ACCESS,
+		      "sd across into the device: trap %d cause %lu", expect.seen,
+		      (unsigned long)expect.cause);
+		expect.armed = false;
+		if (ok)
+			printf("    an access from a RAM page into the device's: access fault\n");
+	}
 	/* A load into x0 is performed and its value dropped. */
 	__asm__ volatile("lw zero, 0(%0)" ::"r"(id) : "memory");
 	CHECK(td_read(TD_MAGIC) == 0x7472616365766973ULL, "magic");

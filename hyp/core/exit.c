@@ -52,6 +52,10 @@ static inline const struct mmio_op *capture_mem_insn(struct vcpu *v)
 		v->insn = v->htinst_insn;
 		v->insn_len = v->htinst_len; /* of the original instruction */
 		v->insn_valid = true;
+		if (v->htinst_insn & (0x1fu << 15))
+			return NULL; /* Addr. Offset: the access began before the
+				      * faulting address (mmio.c,
+				      * mmio_starts_at_stval) */
 		return mmio_decode(v);
 	}
 	uint64_t raw = guest_fetch_insn(v->sepc);
@@ -301,7 +305,10 @@ unsigned long vcpu_mmio_exit(struct vcpu *v)
 {
 	const struct mmio_op *op = capture_mem_insn(v);
 
-	if (op && op->callee)
+	/* the base register matters only for an access that may have begun
+	 * on the page before (mmio.c, mmio_starts_at_stval) */
+	if (op && op->callee &&
+	    ((op->callee & MMIO_CALLEE_REG) || !(v->stval & 0xfff)))
 		return 1;
 	mmio_exit(v, op != NULL);
 	return 0;

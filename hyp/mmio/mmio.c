@@ -55,7 +55,12 @@ const struct mmio_op *mmio_decode_miss(struct vcpu *v)
 				      : EXC_LOAD_GUEST_PAGE_FAULT,
 		.width = m.width,
 		.reg = m.reg,
-		.callee = !m.is_fp && ((VCPU_CALLEE_REGS >> m.reg) & 1),
+		.callee = (uint8_t)((!m.is_fp && ((VCPU_CALLEE_REGS >> m.reg) & 1)
+					     ? MMIO_CALLEE_REG : 0) |
+				    (m.width > 1 && ((VCPU_CALLEE_REGS >> m.rs1) & 1)
+					     ? MMIO_CALLEE_BASE : 0)),
+		.rs1 = m.rs1,
+		.imm = m.imm,
 		.shift = (uint8_t)insn_load_unused_bits(m.width),
 		.sign = m.is_signed,
 		.len = m.len,
@@ -66,6 +71,25 @@ const struct mmio_op *mmio_decode_miss(struct vcpu *v)
 		.key = insn,
 	};
 	return op;
+}
+
+/*
+ * Did the access begin where it faulted? One that begins on the page
+ * before and runs into a device's page faults at that page's start:
+ * stval is "the portion of the access that caused the fault", not the
+ * address the instruction used, and the aligned GPA would have the
+ * device read or write bytes the guest never addressed. A transformed
+ * instruction in htinst says so in its Addr. Offset field, refused
+ * before (exit.c); a fetched one by its base and offset. Only a page
+ * start is checked (the caller's test): nothing else can be such a
+ * portion. rs1's value is saved: exit.c takes the path that saves every
+ * register when rs1 is callee-saved and stval a page start.
+ */
+static bool mmio_starts_at_stval(const struct vcpu *v, const struct mmio_op *op)
+{
+	if (op->width == 1 || v->htinst)
+		return true;
+	return (op->rs1 ? v->gpr[op->rs1] : 0) + (uint64_t)(int64_t)op->imm == v->stval;
 }
 
 /* The access, done by the device: a store writes the low bytes of rs2,
@@ -85,6 +109,8 @@ static inline __attribute__((always_inline)) bool emulate(struct vcpu *v, struct
 		return false; /* an FP access, or a load that faulted as a store */
 	if (gpa & ((uint64_t)op->width - 1))
 		return false; /* misaligned device access: access fault */
+	if (__builtin_expect(!(v->stval & 0xfff), 0) && !mmio_starts_at_stval(v, op))
+		return false; /* begun on the page before: misaligned too */
 	if (off + op->width > d->size)
 		return false;
 	if (op->cause == EXC_STORE_GUEST_PAGE_FAULT) {

@@ -19,6 +19,8 @@ for n in $(seq 1 $steps); do
 	has "step $n passes" "^step $n: .*: PASS$"
 done
 has "guest runs at a virtual address other than its physical one" "running at 0xffffffffc0"
+has "MMIO: an access from a RAM page into the device's page gets an access fault" \
+	"^    an access from a RAM page into the device's: access fault$"
 has "guest RAM at QEMU virt's 0x80000000" "^guest: RAM 0x80000000\+0x4000000,"
 has "isolation: unmapped GPA access faults" "unmapped guest-physical +0x20000000: access faults"
 has "isolation: below guest RAM access faults" "just below guest RAM +0x7ffffff8: access faults"
