@@ -857,13 +857,12 @@ static int write_stream(const char *dir, struct tt_dump *d, uint16_t hart,
 	return rc;
 }
 
-/* The harts of a dump: those of BEGIN's count, of records and of HART
- * frames. */
+/* The harts of a dump: those of its records and HART frames (the
+ * hypervisor writes one for every hart it dumps). Not BEGIN's count
+ * alone: hart ids need not run from 0, and a damaged BEGIN naming 65535
+ * harts would make as many streams. */
 static void dump_harts(const struct tt_dump *d, uint8_t *seen)
 {
-	if (d->has_begin)
-		for (unsigned h = 0; h < d->info.nharts; h++)
-			seen[h] = 1;
 	for (size_t i = 0; i < d->nrecs; i++)
 		seen[d->recs[i].hart] = 1;
 	for (size_t i = 0; i < d->ntotals; i++)

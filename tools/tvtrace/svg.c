@@ -360,8 +360,10 @@ static void add_lane(uint16_t **lanes, size_t *n, size_t *cap, uint16_t hart)
 }
 
 /*
- * Lanes: the harts --hart names; else every hart of the dump (BEGIN's
- * nharts, numbered from 0, and any hart that has records). The window:
+ * Lanes: the harts --hart names; else every hart of the dump: those of
+ * its HART frames (the hypervisor writes one for every hart it dumps,
+ * idle ones too) and of its records (not BEGIN's count, which a damaged
+ * dump may make 65535). The window:
  * --from/--to, else the time span of the records on those lanes.
  */
 static void tl_layout(struct timeline *tl)
@@ -376,10 +378,8 @@ static void tl_layout(struct timeline *tl)
 			add_lane(&tl->lanes, &tl->nlanes, &cap,
 				 tt_filter.harts[i]);
 	} else {
-		if (d->has_begin)
-			for (unsigned h = 0; h < d->info.nharts; h++)
-				add_lane(&tl->lanes, &tl->nlanes, &cap,
-					 (uint16_t)h);
+		for (size_t i = 0; i < d->ntotals; i++)
+			add_lane(&tl->lanes, &tl->nlanes, &cap, d->totals[i].hart);
 		for (size_t i = 0; i < d->nrecs; i++)
 			add_lane(&tl->lanes, &tl->nlanes, &cap, d->recs[i].hart);
 	}
