@@ -41,9 +41,8 @@ static void guest_bootargs(char *out, size_t size)
 	const char *p = platform.bootargs;
 	size_t n = 0;
 	while (*p) {
-		while (*p == ' ')
-			p++;
-		size_t len = strcspn(p, " ");
+		p += strspn(p, BOOTARGS_BLANKS);
+		size_t len = strcspn(p, BOOTARGS_BLANKS);
 		if (len && strncmp(p, "tv.", 3) != 0 && n + len + 2 < size) {
 			if (n)
 				out[n++] = ' ';
@@ -233,7 +232,7 @@ static void dump_fdt(const struct vm *vm, const uint8_t *blob, size_t size)
 
 void vm_build_fdt(struct vm *vm)
 {
-	static char args[512];
+	static char args[BOOTARGS_MAX]; /* fits whatever platform.bootargs holds */
 	static char path[40];
 	uint8_t seed[GUEST_RNG_SEED_BYTES];
 	const char *seed_source;

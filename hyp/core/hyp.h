@@ -22,6 +22,9 @@
 
 /* Most harts the hypervisor manages (the FDT may list more; extra are left). */
 #define MAX_HARTS 8
+/* /chosen bootargs, NUL included: twice what Linux on RISC-V takes
+ * (COMMAND_LINE_SIZE 1024), as the hypervisor's options share them. */
+#define BOOTARGS_MAX 2048
 /* vCPUs in all: each hart serves at most one vCPU of each VM (MAX_VMS,
  * options.h, checks it). */
 #define MAX_VCPUS 32

@@ -267,6 +267,13 @@ void hyp_main(unsigned long hart, const void *fdt)
 	hart_context_init(&vcpus[0], 0);
 	if (fdt_ok != 0)
 		hyp_panic("cannot use the device tree passed in a1");
+	/* Cut, bootargs would lose what comes last, a guest's root= or a
+	 * tv.* option, without a word. */
+	if (platform.bootargs_len >= sizeof(platform.bootargs))
+		hyp_panic("/chosen bootargs are %u bytes, more than the %u the hypervisor "
+			  "reads (the guest's and its own together); the run is refused, as "
+			  "some would be lost", platform.bootargs_len,
+			  (unsigned)sizeof(platform.bootargs) - 1);
 	options_parse(platform.bootargs);
 	vm_dt_parse(platform_fdt());
 	vm_descs_check();

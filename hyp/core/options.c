@@ -464,9 +464,8 @@ void options_parse(const char *args)
 {
 	char word[96];
 	while (*args) {
-		while (*args == ' ' || *args == '\t')
-			args++;
-		size_t n = strcspn(args, " \t");
+		args += strspn(args, BOOTARGS_BLANKS);
+		size_t n = strcspn(args, BOOTARGS_BLANKS);
 		if (n == 0)
 			break;
 		if (n >= 3 && !strncmp(args, "tv.", 3)) {

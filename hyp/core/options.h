@@ -75,6 +75,11 @@ struct options {
 
 extern struct options opt;
 
+/* Bootargs are words between blanks: spaces, tabs or newlines, as Linux
+ * reads its command line (next_arg). The hypervisor's tv.* words and the
+ * guest's are split the same way (options_parse, guest_bootargs). */
+#define BOOTARGS_BLANKS " \t\n"
+
 /* Parse bootargs; prints one line per word it cannot understand. */
 void options_parse(const char *bootargs);
 

@@ -131,8 +131,10 @@ static void probe_chosen(const void *fdt)
 		return;
 	int len;
 	const char *args = fdt_getprop(fdt, chosen, "bootargs", &len);
-	if (args && len > 0)
+	if (args && len > 0) {
+		platform.bootargs_len = (unsigned)len - 1; /* (hyp_main checks it) */
 		strncpy(platform.bootargs, args, sizeof(platform.bootargs) - 1);
+	}
 	const void *seed = fdt_getprop(fdt, chosen, "rng-seed", &len);
 	if (seed && len > 0) {
 		platform.rng_seed_len = (unsigned)len < sizeof(platform.rng_seed) ?

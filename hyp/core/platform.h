@@ -30,7 +30,8 @@ struct platform {
 	char uart_compat[32];
 	uint64_t finisher;			   /* sifive,test0 device, 0 = none */
 	uint64_t initrd_start, initrd_end;	   /* /chosen linux,initrd-* (QEMU -initrd) */
-	char bootargs[512];			   /* /chosen bootargs */
+	char bootargs[BOOTARGS_MAX];		   /* /chosen bootargs */
+	unsigned bootargs_len;			   /* their length in the tree */
 	uint8_t rng_seed[64];			   /* /chosen rng-seed (its first 64 bytes) */
 	unsigned rng_seed_len;
 	uint64_t fdt_addr;			   /* where the firmware put the FDT */

@@ -96,6 +96,22 @@ check "a second boot's rng-seed differs" bash -c "
 	[ -n \"\$a\" ] && [ -n \"\$b\" ] && [ \"\$a\" != \"\$b\" ]"
 check "no bootargs property when no word is the guest's" bash -c "! grep -q bootargs '$tmp/guest2.dts'"
 
+# Long bootargs (1500 bytes, past the 511 once read) and words split by
+# tabs: every word reaches the guest, or the hypervisor, whole. Before, a
+# cut dropped the last words (root=, a tv.* option) without a word, and a
+# tab glued a guest word to a tv.* one.
+pad=$(for i in $(seq 1 30); do printf 'pad%02d=%s ' "$i" xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx; done)
+boot guest-dt-long --image "$B/virt-hello.elf" --append "tv.dump_guest_dt=1 ${pad}loglevel=7	tv.ring=64	console=ttyS0"
+status_is "long bootargs: the guest runs" 0
+has "long bootargs: the tv.* word after a tab is the hypervisor's" "ring 64 slots"
+dump_dt "$LOG" "$tmp/guest3.dtb"
+dtc -I dtb -O dts -o "$tmp/guest3.dts" "$tmp/guest3.dtb" 2>/dev/null
+check "long bootargs: the guest's last words are whole, the tv.* one is not among them" \
+	grep -q 'pad30=x* loglevel=7 console=ttyS0";' "$tmp/guest3.dts"
+boot guest-dt-too-long --image "$B/virt-hello.elf" --append "$pad$pad"
+check "bootargs past 2047 bytes: the run is refused" test "$STATUS" != 0
+has "bootargs past 2047 bytes: said so" "/chosen bootargs are [0-9]+ bytes, more than the 2047 the hypervisor reads"
+
 # Zkr: QEMU 10 + OpenSBI 1.5 let S-mode read the seed CSR; OpenSBI 1.1
 # does not set mseccfg.SSEED, and the hypervisor says so and uses the
 # host's rng-seed alone.
