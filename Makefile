@@ -228,6 +228,14 @@ ifeq ($(filter 2 3 4,$(VMS)),)
 $(error VMS='$(VMS)' must be 2, 3 or 4 (VMs, each on a hart of its own))
 endif
 endif
+ifneq ($(SMP),)
+ifeq ($(filter 1 2 3 4 5 6 7 8,$(SMP)),)
+$(error SMP='$(SMP)' must be 1 to 8 (harts and vCPUs))
+endif
+endif
+ifeq ($(filter default fw_jump fw_dynamic,$(BIOS)),)
+$(error BIOS='$(BIOS)' must be default, fw_jump or fw_dynamic (the OpenSBI build QEMU starts))
+endif
 endif
 
 # VMS=N: N VMs on harts of their own, each running the test guest

@@ -56,16 +56,17 @@ Q10_QEMU_VER='1:10\.0\.'              # grep -E prefix of the Debian version
 Q10_SBI_PKG=opensbi
 Q10_SBI_VER='1\.5\.'
 
-usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-2}"; }
 say() { echo "fetch-platform: $*"; }
 die() { echo "fetch-platform: error: $*" >&2; exit 1; }
 
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--refresh) REFRESH=1 ;;
-	--cache) CACHE="$2"; shift ;;
+	--cache) [ $# -ge 2 ] || { echo "fetch-platform: --cache needs a directory" >&2; exit 2; }
+		CACHE="$2"; shift ;;
 	--print) PRINT=1 ;;
-	-h|--help) usage ;;
+	-h|--help) usage 0 ;;
 	-*) echo "fetch-platform: unknown option '$1'" >&2; usage ;;
 	*) [ -z "$PLATFORM" ] || { echo "fetch-platform: one platform at a time" >&2; usage; }
 	   PLATFORM=$1 ;;

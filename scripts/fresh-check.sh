@@ -18,7 +18,8 @@ die() { echo "fresh-check: error: $*" >&2; exit 1; }
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--keep) KEEP=1; shift ;;
-	-h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+	-h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-*) echo "fresh-check: unknown option '$1' (--keep, --help; then the command)" >&2; exit 2 ;;
 	*) break ;;
 	esac
 done

@@ -33,9 +33,18 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT" || exit 2
 JOBS=$(nproc 2>/dev/null || echo 2)
 if [ "${1:-}" = "-j" ]; then
+	case "${2:-}" in
+	'' | *[!0-9]* | 0) echo "lint: -j needs a number of jobs (1 or more)" >&2; exit 2 ;;
+	esac
 	JOBS=$2
 	shift 2
 fi
+for f in "$@"; do
+	case "$f" in
+	-*) echo "lint: unknown option '$f' (usage: scripts/lint.sh [-j N] [FILE.c...])" >&2; exit 2 ;;
+	esac
+	[ -f "$f" ] || { echo "lint: $f: no such file" >&2; exit 2; }
+done
 
 PICOLIBC=/usr/lib/picolibc/riscv64-unknown-elf
 BM_FLAGS="--target=riscv64-unknown-elf -march=rv64imac -mabi=lp64 -mcmodel=medany

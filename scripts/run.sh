@@ -176,6 +176,10 @@ mem_mib() {
 	*) mib=$n ;;
 	esac
 	[ "$mib" -le 1048576 ] || { echo "run.sh: --mem '$1' is more than 1 TiB" >&2; exit 2; }
+	# below 8 MiB QEMU cannot place the firmware and the device tree
+	# ("Some ROM regions are overlapping"); from 8 the hypervisor says
+	# what its guest RAM needs
+	[ "$mib" -ge 8 ] || { echo "run.sh: --mem '$1' is less than 8 MiB, too little for the firmware and the device tree (the default guest needs 128M)" >&2; exit 2; }
 	echo "$mib"
 }
 mem_mib "$mem" >/dev/null || exit 2

@@ -34,6 +34,10 @@
 # non-zero with a message naming the packages otherwise.
 set -eu
 
+case "${1:-}" in
+-h|--help) sed -n '2,34p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+esac
+[ $# -le 1 ] || { echo "setup.sh: one target at a time (got: $*)" >&2; exit 2; }
 want="${1:-test}"
 
 # package:command-or-file-that-proves-it-is-installed

@@ -84,6 +84,14 @@ refused() { # NAME PATTERN COMMAND...
 refused "make run GUEST=foo" "GUEST='foo' is not a guest" make -n run GUEST=foo
 refused "make run VMS=5" "VMS='5' must be 2, 3 or 4" make -n run VMS=5
 refused "make run VMS=2 SMP=4" "choose one of GUEST=NAME, IMAGE=FILE, VMS=N and SMP=N" make -n run VMS=2 SMP=4
+refused "make run SMP=abc" "SMP='abc' must be 1 to 8" make -n run SMP=abc
+refused "make run BIOS=nope" "BIOS='nope' must be default, fw_jump or fw_dynamic" make -n run BIOS=nope
+refused "run-all.sh with an argument" "run-all.sh: takes no arguments" tests/run-all.sh --bogus
+refused "setup.sh with two targets" "setup.sh: one target at a time" scripts/setup.sh build extra
+refused "lint.sh -j without a number" "lint: -j needs a number" scripts/lint.sh -j
+refused "lint.sh on a missing file" "lint: /nonexistent.c: no such file" scripts/lint.sh /nonexistent.c
+refused "fetch-platform.sh --cache without a directory" "--cache needs a directory" scripts/fetch-platform.sh --cache
+refused "fresh-check.sh --bogus" "fresh-check: unknown option '--bogus'" scripts/fresh-check.sh --bogus
 refused "make run GUEST=linux IMAGE=x" "choose one of" make -n run GUEST=linux IMAGE=x
 refused "make run INITRD without IMAGE" "INITRD=x goes with IMAGE=FILE" make -n run INITRD=x
 if make -n run GUEST=hostile 2>/dev/null | grep -q 'tv.guest=hostile'; then
@@ -96,6 +104,7 @@ refused "run.sh --smp without a value" "run.sh: --smp needs a value" scripts/run
 refused "run.sh --smp abc" "--smp must be a number of harts from 1 to 8 (got 'abc')" scripts/run.sh --smp abc
 refused "run.sh --timeout abc" "--timeout must be a number of seconds" scripts/run.sh --timeout abc
 refused "run.sh --mem 0" "--mem '0' is not a size" scripts/run.sh --mem 0
+refused "run.sh --mem 4 (QEMU cannot place the firmware)" "--mem '4' is less than 8 MiB" scripts/run.sh --mem 4
 refused "run.sh --mem 1.5G" "--mem '1.5G' is not a size" scripts/run.sh --mem 1.5G
 refused "run.sh --image of a directory" "not a regular file" scripts/run.sh --image "$tmp"
 refused "run.sh --image of an empty file" "empty file: there is no guest in it" scripts/run.sh --image "$tmp/empty.img"

@@ -445,8 +445,10 @@ static size_t output_files(const struct options *o, size_t ndumps, struct out_fi
 			(*outs)[n].opt = all[k].opt;
 			(*outs)[n].path = copies > 1 ? tt_numbered_name(all[k].path, i) : NULL;
 			if (!(*outs)[n].path) { /* one file, or one that keeps its name */
-				(*outs)[n].path = tt_xrealloc(NULL, strlen(all[k].path) + 1, 1);
-				strcpy((*outs)[n].path, all[k].path);
+				size_t len = strlen(all[k].path) + 1;
+
+				(*outs)[n].path = tt_xrealloc(NULL, len, 1);
+				memcpy((*outs)[n].path, all[k].path, len);
 			}
 			n++;
 		}

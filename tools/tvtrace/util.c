@@ -2,7 +2,7 @@
  * Helpers shared by the tvtrace views: memory, time, ordering, dump
  * descriptions.
  */
-#define _XOPEN_SOURCE 700 /* realpath */
+#define _DEFAULT_SOURCE /* realpath */
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -159,7 +159,7 @@ char *tt_canonical_path(const char *path)
 
 	if (!slash) {
 		dir = tt_xrealloc(NULL, 2, 1);
-		strcpy(dir, ".");
+		memcpy(dir, ".", 2);
 	} else {
 		size_t n = slash == path ? 1 : (size_t)(slash - path);
 
@@ -170,8 +170,9 @@ char *tt_canonical_path(const char *path)
 	real = realpath(dir, NULL);
 	free(dir);
 	if (!real) {
-		out = tt_xrealloc(NULL, strlen(path) + 1, 1);
-		strcpy(out, path);
+		size = strlen(path) + 1;
+		out = tt_xrealloc(NULL, size, 1);
+		memcpy(out, path, size);
 		return out;
 	}
 	size = strlen(real) + strlen(path) + 2;
