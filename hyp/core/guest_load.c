@@ -224,11 +224,17 @@ static void load_image(struct vm *vm)
 		if (err)
 			hyp_panic("%s (host %#llx, %llu bytes): not a loadable ELF file: %s",
 				  is.what, (unsigned long long)is.addr, (unsigned long long)len, msg);
+		/* Entered at its lowest load address, not at e_entry: QEMU
+		 * virt's -kernel loader does so for an ELF, as fw_jump and
+		 * fw_payload do for what they jump to (a kernel with separate
+		 * SBI and ELF entry points, FreeBSD's, relies on it). */
+		vm->entry_gpa = ~0ULL;
 		for (unsigned i = 0; i < elf.nseg; i++) {
 			snprintf(names[i], sizeof(names[i]), "ELF segment %u", elf.seg[i].index);
 			r[n++] = (struct bi_range){ elf.seg[i].paddr, elf.seg[i].memsz, names[i] };
+			if (elf.seg[i].paddr < vm->entry_gpa)
+				vm->entry_gpa = elf.seg[i].paddr;
 		}
-		vm->entry_gpa = elf.entry_paddr;
 		break;
 	case BI_LINUX: {
 		struct bi_linux h;
@@ -283,10 +289,11 @@ static void load_image(struct vm *vm)
 				(unsigned long long)(s->paddr + s->memsz - 1), perm,
 				(unsigned long long)s->filesz);
 		}
-		if (elf.entry != elf.entry_paddr)
-			hyp_log("VM %u:   entry %#llx is virtual: entered at its physical "
-				"address %#llx\n", vm->id, (unsigned long long)elf.entry,
-				(unsigned long long)elf.entry_paddr);
+		if (elf.entry_paddr != vm->entry_gpa)
+			hyp_log("VM %u:   entered at the lowest load address %#llx, as QEMU "
+				"virt enters an ELF; e_entry %#llx (physical %#llx) is not used\n",
+				vm->id, (unsigned long long)vm->entry_gpa,
+				(unsigned long long)elf.entry, (unsigned long long)elf.entry_paddr);
 	} else {
 		vm_copy_in(vm, r[0].base, src, len);
 		hyp_log("VM %u:   %s at GPA %#llx-%#llx\n", vm->id, r[0].what,

@@ -160,9 +160,10 @@ static void add_ext(const char *s, size_t len)
  * or x and separated by underscores (the ISA manual's "ISA Extension
  * Naming Conventions"; the Devicetree binding requires the underscores).
  */
-static void parse_isa_string(const char *s, size_t n)
+static void parse_isa_string(const char *s, size_t n, bool imply)
 {
 	size_t i = 0;
+	bool has_i = false;
 	if (n >= 2 && lower(s[0]) == 'r' && lower(s[1]) == 'v')
 		for (i = 2; i < n && is_digit(s[i]); i++)
 			;
@@ -171,9 +172,22 @@ static void parse_isa_string(const char *s, size_t n)
 		char c = lower(s[i]);
 		if (c == 'z' || c == 's' || c == 'x')
 			break; /* a multi-letter name with no underscore before it */
-		if (is_lower(c) && !(c == 'p' && i > 0 && is_digit(s[i - 1])))
+		if (is_lower(c) && !(c == 'p' && i > 0 && is_digit(s[i - 1]))) {
 			add_ext(&s[i], 1);
+			has_i |= c == 'i';
+		}
 		i++;
+	}
+	/* "riscv,isa was defined prior to the creation of the Zicntr, Zicsr,
+	 * Zifencei and Zihpm extensions and thus "i" implies
+	 * "zicntr_zicsr_zifencei_zihpm"" (the riscv,isa binding): named
+	 * here, after the single letters, unless riscv,isa-extensions lists
+	 * the extensions (a kernel takes that list as the whole: the guest's
+	 * would leave out counters it can read). */
+	if (imply && has_i) {
+		static const char *const implied[] = { "zicntr", "zicsr", "zifencei", "zihpm" };
+		for (unsigned k = 0; k < sizeof(implied) / sizeof(implied[0]); k++)
+			add_ext(implied[k], strlen(implied[k]));
 	}
 	/* multi-letter names */
 	while (i < n) {
@@ -190,14 +204,15 @@ static void parse_isa_string(const char *s, size_t n)
 
 void isa_probe(const void *fdt, int cpu_node)
 {
-	int len;
+	int len, list_len;
+	/* riscv,isa-extensions: a string list, one extension per string. */
+	const char *list = fdt_getprop(fdt, cpu_node, "riscv,isa-extensions", &list_len);
 	const char *s = fdt_getprop(fdt, cpu_node, "riscv,isa", &len);
 	if (s && len > 0 && memchr(s, 0, (size_t)len)) {
 		host.string = s;
-		parse_isa_string(s, strlen(s));
+		parse_isa_string(s, strlen(s), list == NULL);
 	}
-	/* riscv,isa-extensions: a string list, one extension per string. */
-	const char *list = fdt_getprop(fdt, cpu_node, "riscv,isa-extensions", &len);
+	len = list_len;
 	for (int off = 0; list && off < len;) {
 		const char *e = memchr(list + off, 0, (size_t)(len - off));
 		size_t n = e ? (size_t)(e - (list + off)) : (size_t)(len - off);

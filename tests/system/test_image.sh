@@ -38,6 +38,21 @@ check "ELF: the UART's THR writes are in the trace" grep -q 'mmio .*write 1 byte
 check "ELF: the finisher write is the last MMIO record" bash -c "
 	grep ' mmio ' '$LOG.records' | tail -1 | grep -q 'write 4 bytes gpa=0x100000 .*0x5555'"
 
+# An ELF whose e_entry is not its lowest load address is entered at the
+# latter, as QEMU virt's loader enters it (a kernel with separate SBI and
+# ELF entry points relies on it): virt-hello with e_entry moved 0x40 on.
+python3 - "$B/virt-hello.elf" "$tmp/entry.elf" <<'PY'
+import struct, sys
+b = bytearray(open(sys.argv[1], "rb").read())
+entry = struct.unpack_from("<Q", b, 24)[0]
+struct.pack_into("<Q", b, 24, entry + 0x40)
+open(sys.argv[2], "wb").write(b)
+PY
+boot image-elf-entry --image "$tmp/entry.elf"
+status_is "ELF entered at its lowest load address: the guest passes" 0
+has "ELF entered at its lowest load address: said so" \
+	"^tracevisor: VM 0:   entered at the lowest load address 0x80000000, as QEMU virt enters an ELF; e_entry 0x80000040 \(physical 0x80000040\) is not used$"
+
 boot image-flat --image "$B/virt-hello.bin"
 status_is "flat: QEMU exits 0" 0
 has "flat: recognised as a flat binary, at the start of guest RAM" \
