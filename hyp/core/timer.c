@@ -158,16 +158,15 @@ void timer_set_guest(struct vcpu *v, uint64_t when)
 			csr_write(CSR_VSTIMECMP, when);
 			return;
 		}
-		/* tv.timer=auto offers the guest Sstc too. On a hart with
-		 * Sstc the firmware's set_timer writes stimecmp, so the call
-		 * and the guest's own stimecmp writes are one register, the
-		 * last write wins, and a later write lowers what an earlier
-		 * one raised ("Supervisor Timer Register"): the deadline goes
-		 * into vstimecmp (which also clears what a stimecmp set in the
-		 * past raised), and the HS timer fires with it, to record it
-		 * (raise_vstip). Under tv.timer=sbi, henvcfg.STCE=0:
-		 * vstimecmp raises nothing; never is written. */
-		csr_write(CSR_VSTIMECMP, timer_guest_has_sstc() ? when : NEVER);
+		/* tv.timer=auto offers the guest Sstc too: a stimecmp it set
+		 * in the past raises VSTIP through vstimecmp, which the call
+		 * must clear as well; the deadline is the HS timer's from now
+		 * on, whose exit raises the interrupt and records it
+		 * (raise_vstip). Never, until then, also tells that exit
+		 * whether the guest wrote its stimecmp since. (Under
+		 * tv.timer=sbi, henvcfg.STCE=0: vstimecmp raises nothing, and
+		 * the write does no harm.) */
+		csr_write(CSR_VSTIMECMP, NEVER);
 	}
 	v->timer_host = when == NEVER ? NEVER : guest_to_host(when);
 	rearm(v);
@@ -196,19 +195,27 @@ static void watchdog_tick(struct vcpu *v, uint64_t now)
 	trace_dump(TV_DUMP_WATCHDOG);
 }
 
-/* The guest's SBI deadline passed: raise its timer interrupt through
- * hvip.VSTIP, in the hart's hvip for the running vCPU, in the saved one
- * for a switched-out vCPU (loaded with it, sched.c). With Sstc offered
- * (tv.timer=auto) vstimecmp holds the deadline and raises VSTIP itself
- * (timer_set_guest): recorded as so raised, unless the guest wrote its
- * stimecmp since, which replaced the deadline (then nothing came). */
+/* The guest's SBI deadline passed: raise its timer interrupt, in the
+ * hart's CSRs for the running vCPU, in the saved ones for a switched-out
+ * vCPU (loaded with it, sched.c). Through hvip.VSTIP when the guest has
+ * no Sstc. With Sstc offered (tv.timer=auto) through vstimecmp = 0: on a
+ * hart with Sstc the firmware's set_timer writes stimecmp, so the call
+ * and the guest's stimecmp writes are one register, and the guest's next
+ * write lowers the interrupt ("Supervisor Timer Register"), which it
+ * could not do to hvip.VSTIP. A stimecmp the guest wrote after the call
+ * (vstimecmp no longer the never set_timer left) replaced the deadline:
+ * nothing is raised. */
 static void raise_vstip(struct vcpu *v, bool loaded)
 {
 	uint64_t hvip;
 	if (timer_guest_has_sstc()) {
 		uint64_t cmp = loaded ? csr_read(CSR_VSTIMECMP) : v->state.vstimecmp;
-		if (cmp != v->timer_deadline)
+		if (cmp != NEVER)
 			return;
+		if (loaded)
+			csr_write(CSR_VSTIMECMP, 0);
+		else
+			v->state.vstimecmp = 0;
 		hvip = loaded ? csr_read(CSR_HVIP) : v->state.hvip;
 		trace_irq_how(v, CAUSE_INTERRUPT | IRQ_VS_TIMER, hvip, TV_IRQ_RAISED_VSTIMECMP);
 		return;
@@ -229,8 +236,8 @@ static inline __attribute__((always_inline)) void timer_due(struct vcpu *v, uint
 {
 	if (v->timer_host <= now) {
 		v->timer_host = NEVER;
-		raise_vstip(v, loaded);
 		v->timer_deadline = NEVER;
+		raise_vstip(v, loaded);
 	}
 	if (loaded && v->watchdog_next <= now)
 		watchdog_tick(v, now);

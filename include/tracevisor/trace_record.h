@@ -83,10 +83,11 @@ enum tv_kind {
 /* TV_KIND_IRQ arg[2]: how the interrupt changed. */
 #define TV_IRQ_LOWERED 0 /* its hvip bit cleared */
 #define TV_IRQ_RAISED 1	 /* its hvip bit set */
-/* The guest's SBI set_timer deadline passed and vstimecmp, which the
- * call had set to it (Sstc offered to the guest: tv.timer=auto), raised
- * VSTIP; hvip does not show it. (A reader that knows only 0 and 1 takes
- * it for raised: the format version did not change.) */
+/* The guest's SBI set_timer deadline passed and, the guest having Sstc
+ * (tv.timer=auto), the hypervisor raised VSTIP through vstimecmp (set to
+ * 0), which the guest's next stimecmp write lowers; hvip does not show
+ * it. (A reader that knows only 0 and 1 takes it for raised: the format
+ * version did not change.) */
 #define TV_IRQ_RAISED_VSTIMECMP 2
 
 /* Record flags. */

@@ -66,14 +66,15 @@ hasf "isolation probe: an instruction access fault injected" \
 hase "EXC record: what injection writes" \
 	"injected load access fault into the guest as the hardware would deliver it: vsepc = 0x[0-9a-f]+ \(the faulting pc\), vscause = 5, vstval = 0x8[0-9a-f]{7}, vsstatus.SPP = the guest's privilege, SPIE = SIE, SIE = 0; the guest continues at its trap vector vstvec = 0x[0-9a-f]+ \(\"Trap Entry\"\)"
 
-# Timer interrupts. The guest has Sstc (tv.timer=auto): its SBI
-# set_timer deadline is in vstimecmp, which raises the interrupt; the
-# hypervisor's timer fires with it and records it. (Through hvip.VSTIP,
-# without Sstc, in tests/tools/test_analysis.sh.)
-hase "timer: raised through vstimecmp, recorded" \
-	"supervisor timer interrupt: the hypervisor's own timer, armed for the guest's deadline, fired while the guest ran \(HS-level interrupts are always enabled when V=1\); the guest's vstimecmp, which its SBI set_timer had set to that deadline, raised its virtual supervisor timer interrupt \(the hypervisor only records it\) and resumed at sepc \(the interrupted instruction\)"
+# Timer interrupts. The guest has Sstc (tv.timer=auto): when its SBI
+# set_timer deadline passes, the hypervisor's timer exit raises the
+# interrupt through the guest's vstimecmp, which the guest's own stimecmp
+# write can lower. (Through hvip.VSTIP, without Sstc, in
+# tests/tools/test_analysis.sh and test_csv.sh.)
+hase "timer: raised through vstimecmp" \
+	"supervisor timer interrupt: the hypervisor's own timer, armed for the guest's deadline, fired while the guest ran \(HS-level interrupts are always enabled when V=1\); the hypervisor raised a virtual supervisor timer interrupt through the guest's vstimecmp \(set to 0\), which the guest's next stimecmp write lowers, and resumed at sepc \(the interrupted instruction\)"
 hasf "timer: the IRQ record says how" \
-	"raised it (hvip 0x"
+	"raised a virtual supervisor timer interrupt for the guest through vstimecmp (set to 0; hvip 0x"
 hasf "timer: the specification sections" \
 	'"Hypervisor Interrupt (hvip, hip, and hie) Registers"'
 

@@ -682,10 +682,10 @@ static void exit_interrupt(struct line *l, struct line *spec,
 			       "(HS-level interrupts are always enabled when "
 			       "V=1)");
 		if (h->irq && h->irq->r.arg[2] == TV_IRQ_RAISED_VSTIMECMP)
-			add(l, "; the guest's vstimecmp, which its SBI set_timer "
-			       "had set to that deadline, raised its virtual "
-			       "supervisor timer interrupt (the hypervisor only "
-			       "records it)");
+			add(l, "; the hypervisor raised a virtual supervisor "
+			       "timer interrupt through the guest's vstimecmp (set "
+			       "to 0), which the guest's next stimecmp write "
+			       "lowers,");
 		else if (h->irq && h->irq->r.arg[2])
 			add(l, "; the hypervisor injected a virtual supervisor "
 			       "timer interrupt by setting hvip.VSTIP (hvip = "
@@ -871,11 +871,11 @@ static void explain_irq(struct line *l, const struct tv_record *r)
 
 	tv_cause_describe(r->arg[0], name, sizeof(name));
 	if (r->arg[2] == TV_IRQ_RAISED_VSTIMECMP)
-		add(l, "the guest's %s came: its SBI set_timer deadline "
-		       "passed, and vstimecmp, which the call had set to it as "
-		       "the firmware sets stimecmp on a hart with Sstc, raised "
-		       "it (hvip 0x%" PRIx64 " does not show it); the guest's "
-		       "next stimecmp write lowers it (\"" S_VSTIMECMP "\")",
+		add(l, "raised a %s for the guest through vstimecmp (set to 0; "
+		       "hvip 0x%" PRIx64 " does not show it): the guest has "
+		       "Sstc, whose stimecmp the firmware's set_timer writes on "
+		       "a native hart, so the guest's next stimecmp write lowers "
+		       "it (\"" S_VSTIMECMP "\")",
 		    name, r->arg[1]);
 	else if (r->arg[2])
 		add(l, "raised a %s for the guest through hvip (now 0x%" PRIx64
