@@ -2552,8 +2552,9 @@ static void hand_end_only(struct hand_dump *h)
 	frame_line(&h->l, b, n + 4, 0);
 }
 
-/* END, then decode; the dump must come out with `errors` errors. */
-static struct got *hand_end(struct hand_dump *h, int errors)
+/* END, then decode; the dump must come out with `errors` errors and
+ * `gaps` gaps (losses the decoder reports, hand_end: none). */
+static struct got *hand_end_gaps(struct hand_dump *h, int errors, int gaps)
 {
 	uint8_t b[32];
 	size_t n = hdr(b, TV_WIRE_END, 0, h->seq);
@@ -2565,15 +2566,32 @@ static struct got *hand_end(struct hand_dump *h, int errors)
 	for (int i = 0; i < g->nerr && i < MAX_EV; i++)
 		print_message("  decoder: %s\n", g->err[i].msg);
 	assert_int_equal(g->nerr, errors);
-	assert_int_equal(g->ngap, 0);
+	assert_int_equal(g->ngap, gaps);
 	log_free(&h->l);
 	return g;
 }
 
+static struct got *hand_end(struct hand_dump *h, int errors)
+{
+	return hand_end_gaps(h, errors, 0);
+}
+
+/* A loss the dump's own indexes or counts tell, with no frame missing:
+ * one gap of `lost` records of hart 0 after index `after`. */
+static void assert_unsent(const struct got *g, int k, uint64_t lost, uint64_t after)
+{
+	assert_true(g->gap[k].no_frame_missing);
+	assert_true(g->gap[k].records_known);
+	assert_int_equal(g->gap[k].records_lost, lost);
+	assert_int_equal(g->gap[k].first_index, after);
+	assert_int_equal(g->gap[k].hart, 0);
+}
+
 /* A RECORDS frame whose first_index does not go on from the hart's
  * previous frame, with no frame missing: records the dump never carried
- * (a jump) or carried twice (a step back). Both are reported, the
- * records still delivered with the frame's indexes. */
+ * (a jump: also a loss, a gap with no_frame_missing) or carried twice (a
+ * step back). Both are reported, the records still delivered with the
+ * frame's indexes. */
 static void test_first_index_jump_reported(void **state)
 {
 	struct hand_dump h = {0};
@@ -2585,7 +2603,8 @@ static void test_first_index_jump_reported(void **state)
 	hand_records(&h, 0, 5);
 	hand_records(&h, 0, 6); /* goes on from 5: fine */
 	hand_hart(&h, 0);
-	g = hand_end(&h, 1);
+	g = hand_end_gaps(&h, 1, 1);
+	assert_unsent(g, 0, 4, 1);
 	assert_true(has_error(g, "frame 2 (hart 0) starts at record 5 but the hart's "
 				 "previous frame ended at 1: 4 records missing though "
 				 "no frame is"));
@@ -2632,10 +2651,11 @@ static void test_hart_consumed_checked(void **state)
 	hand_records(&h, 0, 40);
 	hand_hart_consumed(&h, 0, 3);
 	hand_end_only(&h);
-	hand_begin_id(&h, 1, 3, TV_DUMP_SHUTDOWN); /* says 2, carries 1 */
+	hand_begin_id(&h, 1, 3, TV_DUMP_SHUTDOWN); /* says 2, carries 1: 1 lost */
 	hand_records(&h, 0, 0);
 	hand_hart_counts(&h, 0, 5, 7);
-	g = hand_end(&h, 1);
+	g = hand_end_gaps(&h, 1, 1);
+	assert_unsent(g, 0, 1, 1);
 	assert_true(has_error(g, "hart 0: its HART frame says this dump read 2 records "
 				 "out of the ring, the dump carries 1 (no frame missing)"));
 	assert_int_equal(g->nrec, 5);
@@ -2655,9 +2675,10 @@ static void test_hart_consumed_checked(void **state)
 	hand_begin_id(&h, 1, 0, TV_DUMP_SHUTDOWN);
 	hand_records(&h, 0, 0);
 	hand_hart_consumed(&h, 0, 4);
-	g = hand_end(&h, 1);
+	g = hand_end_gaps(&h, 1, 1);
 	assert_true(has_error(g, "this dump read 4 records out of the ring, the dump "
 				 "carries 1"));
+	assert_unsent(g, 0, 3, 1);
 	got_free(g);
 
 	/* A dump whose dump before is not in the log: nothing to check, its
