@@ -204,15 +204,14 @@ static void parse_isa_string(const char *s, size_t n, bool imply)
 
 void isa_probe(const void *fdt, int cpu_node)
 {
-	int len, list_len;
+	int len, slen;
 	/* riscv,isa-extensions: a string list, one extension per string. */
-	const char *list = fdt_getprop(fdt, cpu_node, "riscv,isa-extensions", &list_len);
-	const char *s = fdt_getprop(fdt, cpu_node, "riscv,isa", &len);
-	if (s && len > 0 && memchr(s, 0, (size_t)len)) {
+	const char *list = fdt_getprop(fdt, cpu_node, "riscv,isa-extensions", &len);
+	const char *s = fdt_getprop(fdt, cpu_node, "riscv,isa", &slen);
+	if (s && slen > 0 && memchr(s, 0, (size_t)slen)) {
 		host.string = s;
 		parse_isa_string(s, strlen(s), list == NULL);
 	}
-	len = list_len;
 	for (int off = 0; list && off < len;) {
 		const char *e = memchr(list + off, 0, (size_t)(len - off));
 		size_t n = e ? (size_t)(e - (list + off)) : (size_t)(len - off);

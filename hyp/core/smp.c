@@ -120,7 +120,6 @@ void smp_handle_mailbox(struct vcpu *v)
 	if (sched_shared(v))
 		sched_poll(v);
 	uint32_t bits = __atomic_exchange_n(&v->mailbox, 0, __ATOMIC_ACQUIRE);
-	uint64_t req = __atomic_load_n(&v->fence_req, __ATOMIC_ACQUIRE); /* (smp_fences_done) */
 	if (!bits)
 		return;
 	if (bits & MB_STOP_VM)
@@ -138,12 +137,15 @@ void smp_handle_mailbox(struct vcpu *v)
 			csr_clear(CSR_HVIP, MIP_VSEIP);
 		trace_irq(v, CAUSE_INTERRUPT | IRQ_VS_EXT, csr_read(CSR_HVIP), on);
 	}
-	if (bits & MB_FENCE_I)
-		__asm__ volatile("fence.i" ::: "memory");
-	if (bits & MB_HFENCE_VVMA)
-		hfence_vvma_all();
-	if (bits & (MB_FENCE_I | MB_HFENCE_VVMA))
+	if (bits & (MB_FENCE_I | MB_HFENCE_VVMA)) {
+		/* after the drain, before the fences (smp_fences_done) */
+		uint64_t req = __atomic_load_n(&v->fence_req, __ATOMIC_ACQUIRE);
+		if (bits & MB_FENCE_I)
+			__asm__ volatile("fence.i" ::: "memory");
+		if (bits & MB_HFENCE_VVMA)
+			hfence_vvma_all();
 		smp_fences_done(v, req);
+	}
 }
 
 void smp_park(struct vcpu *v)

@@ -431,26 +431,21 @@ static size_t output_files(const struct options *o, size_t ndumps, struct out_fi
 		{"--trace-dat", o->exp.trace_dat, 0}, {"--svg", o->svg, 1},
 		{"--histogram", o->histogram, 1}, {"--html", o->html, 1},
 	};
-	size_t n = 0, cap = 8;
+	size_t n = 0, cap = 0;
 
-	*outs = tt_xrealloc(NULL, cap, sizeof(**outs));
+	*outs = NULL;
 	for (size_t k = 0; k < sizeof(all) / sizeof(all[0]); k++) {
 		size_t copies = all[k].per_dump && ndumps > 1 ? ndumps : 1;
 
 		if (!all[k].path || strcmp(all[k].path, "-") == 0)
 			continue;
 		for (size_t i = 1; i <= copies; i++) {
-			if (n == cap)
-				*outs = tt_xrealloc(*outs, cap *= 2, sizeof(**outs));
-			(*outs)[n].opt = all[k].opt;
-			(*outs)[n].path = copies > 1 ? tt_numbered_name(all[k].path, i) : NULL;
-			if (!(*outs)[n].path) { /* one file, or one that keeps its name */
-				size_t len = strlen(all[k].path) + 1;
+			struct out_file *f = tt_append(outs, &n, &cap);
 
-				(*outs)[n].path = tt_xrealloc(NULL, len, 1);
-				memcpy((*outs)[n].path, all[k].path, len);
-			}
-			n++;
+			f->opt = all[k].opt;
+			f->path = copies > 1 ? tt_numbered_name(all[k].path, i) : NULL;
+			if (!f->path) /* one file, or one that keeps its name */
+				f->path = tt_xstrndup(all[k].path, strlen(all[k].path));
 		}
 	}
 	return n;

@@ -92,6 +92,8 @@ void tt_log_free(struct tt_log *log);
 
 /* util.c */
 void *tt_xrealloc(void *p, size_t n, size_t size);
+/* The first n bytes of s as a new string (tt_xrealloc's). */
+char *tt_xstrndup(const char *s, size_t n);
 /* A zeroed new last element of the growing array *arr (n elements of
  * `size` bytes in room for *cap, which doubles from 8); n counts it. */
 void *tt_append_raw(void **arr, size_t *n, size_t *cap, size_t size);

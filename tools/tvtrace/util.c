@@ -151,30 +151,27 @@ void tt_describe_dump(FILE *out, const struct tt_dump *d, size_t number)
 		tt_complete(d) ? "complete" : "INCOMPLETE");
 }
 
+char *tt_xstrndup(const char *s, size_t n)
+{
+	char *p = tt_xrealloc(NULL, n + 1, 1);
+
+	memcpy(p, s, n);
+	p[n] = 0;
+	return p;
+}
+
 char *tt_canonical_path(const char *path)
 {
 	const char *slash = strrchr(path, '/');
 	char *dir, *real, *out;
 	size_t size;
 
-	if (!slash) {
-		dir = tt_xrealloc(NULL, 2, 1);
-		memcpy(dir, ".", 2);
-	} else {
-		size_t n = slash == path ? 1 : (size_t)(slash - path);
-
-		dir = tt_xrealloc(NULL, n + 1, 1);
-		memcpy(dir, path, n);
-		dir[n] = 0;
-	}
+	dir = !slash ? tt_xstrndup(".", 1)
+		     : tt_xstrndup(path, slash == path ? 1 : (size_t)(slash - path));
 	real = realpath(dir, NULL);
 	free(dir);
-	if (!real) {
-		size = strlen(path) + 1;
-		out = tt_xrealloc(NULL, size, 1);
-		memcpy(out, path, size);
-		return out;
-	}
+	if (!real)
+		return tt_xstrndup(path, strlen(path));
 	size = strlen(real) + strlen(path) + 2;
 	out = tt_xrealloc(NULL, size, 1);
 	snprintf(out, size, "%s/%s", strcmp(real, "/") == 0 ? "" : real,
