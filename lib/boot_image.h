@@ -10,7 +10,7 @@
  *   Linux  a RISC-V Linux Image: magic2 "RSC\x05" at offset 0x38
  *          (Documentation/arch/riscv/boot-image-header.rst): loaded at RAM
  *          base + text_offset, entered there.
- *   flat   anything else: loaded at the start of guest RAM, entered there.
+ *   flat   anything else: loaded at RAM base + BI_FLAT_OFFSET, entered there.
  *
  * Everything here works on an untrusted buffer of known length: no read
  * outside [buf, buf + len), no assumption of alignment, no arithmetic that
@@ -24,6 +24,15 @@
 #include <stdint.h>
 
 enum bi_format { BI_FLAT, BI_LINUX, BI_ELF };
+
+/*
+ * Where in guest RAM a flat binary goes: 2 MiB on, where QEMU virt puts a
+ * -kernel that is neither ELF nor uImage (the first 2 MiB boundary past
+ * the firmware at the RAM base) and where OpenSBI's fw_jump and fw_payload
+ * jump on RV64, so an S-mode program linked for virt under OpenSBI runs
+ * here unmodified. It is also the text_offset of an RV64 Linux Image.
+ */
+#define BI_FLAT_OFFSET 0x200000u
 
 /* The format of the len bytes at buf (BI_FLAT when neither magic fits). */
 enum bi_format bi_detect(const void *buf, uint64_t len);

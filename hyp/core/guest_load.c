@@ -254,8 +254,9 @@ static void load_image(struct vm *vm)
 		break;
 	}
 	default:
-		r[n++] = (struct bi_range){ vm->ram_gpa, len, "the flat binary" };
-		vm->entry_gpa = vm->ram_gpa;
+		/* where virt's loader puts it under OpenSBI (boot_image.h) */
+		r[n++] = (struct bi_range){ vm->ram_gpa + BI_FLAT_OFFSET, len, "the flat binary" };
+		vm->entry_gpa = vm->ram_gpa + BI_FLAT_OFFSET;
 		break;
 	}
 	r[n++] = (struct bi_range){ vm->fdt_gpa, GUEST_FDT_MAX, "the guest's device tree" };

@@ -1,7 +1,8 @@
 #!/bin/bash
 # A guest its author built for QEMU virt (tests/system/virt_guest: linked
-# at 0x80000000, its own start-up, UART at 0x10000000, SBI, the test
-# finisher at 0x100000) runs unmodified under the hypervisor, named only
+# at 0x80200000, where virt under OpenSBI runs an S-mode program, its own
+# start-up, UART at 0x10000000, SBI, the test finisher at 0x100000) runs
+# natively on QEMU virt and, unmodified, under the hypervisor, named only
 # with scripts/run.sh --image: as an ELF file and as a flat binary. The
 # status it writes to the finisher becomes QEMU's exit status. Images that
 # do not fit, overlap or are malformed, and RAM bases the map does not
@@ -18,14 +19,25 @@ done
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
+# ---- the virt guest natively: QEMU virt, OpenSBI, no hypervisor -------------
+# The same files as QEMU's -kernel, in place of the hypervisor: the guest
+# is a real virt program (QEMU loads the flat binary 2 MiB into RAM).
+for f in virt-hello.bin virt-hello.elf; do
+	boot "native-$f" --hyp "$B/$f"
+	status_is "native $f: QEMU exits 0 (PASS written to the finisher)" 0
+	has "native $f: its start-up assertions held where QEMU virt put it" \
+		"^virt-hello: pc 0x0000000080200[0-9a-f]{3}, sp 0x00000000802[0-9a-f]{5}, device tree at "
+	has "native $f: it printed through SBI (OpenSBI's)" "^virt-hello: hello through SBI$"
+done
+
 # ---- the virt guest, no tv.* option ----------------------------------------
 boot image-elf --image "$B/virt-hello.elf"
 status_is "ELF: QEMU exits 0 (the guest wrote PASS to its test finisher)" 0
-has "ELF: the hypervisor read the ELF header" "^tracevisor: VM 0: tv.image: ELF, [0-9]+ bytes, entry GPA 0x80000000$"
-has "ELF: its segment went to its physical address" "^tracevisor: VM 0:   ELF segment 0: GPA 0x80000000-0x8000[0-9a-f]{4} RWX"
+has "ELF: the hypervisor read the ELF header" "^tracevisor: VM 0: tv.image: ELF, [0-9]+ bytes, entry GPA 0x80200000$"
+has "ELF: its segment went to its physical address" "^tracevisor: VM 0:   ELF segment 0: GPA 0x80200000-0x8020[0-9a-f]{4} RWX"
 has "ELF: guest RAM at QEMU virt's 0x80000000 by default" "^tracevisor: VM 0: guest RAM GPA 0x80000000-"
 has "ELF: its start-up assertions held (it runs where linked, stack in RAM)" \
-	"^virt-hello: pc 0x00000000800[0-9a-f]{5}, sp 0x00000000800[0-9a-f]{5}, device tree at 0x0000000083ffc000$"
+	"^virt-hello: pc 0x0000000080200[0-9a-f]{3}, sp 0x00000000802[0-9a-f]{5}, device tree at 0x0000000083ffc000$"
 has "ELF: it printed through the UART at 0x10000000" "^virt-hello: hello through the UART at 0x10000000$"
 has "ELF: it printed through SBI" "^virt-hello: hello through SBI$"
 has "ELF: the finisher write ended the run as a success" "^tracevisor: the guest wrote PASS \(0x5555\) to its test finisher$"
@@ -51,13 +63,14 @@ PY
 boot image-elf-entry --image "$tmp/entry.elf"
 status_is "ELF entered at its lowest load address: the guest passes" 0
 has "ELF entered at its lowest load address: said so" \
-	"^tracevisor: VM 0:   entered at the lowest load address 0x80000000, as QEMU virt enters an ELF; e_entry 0x80000040 \(physical 0x80000040\) is not used$"
+	"^tracevisor: VM 0:   entered at the lowest load address 0x80200000, as QEMU virt enters an ELF; e_entry 0x80200040 \(physical 0x80200040\) is not used$"
 
 boot image-flat --image "$B/virt-hello.bin"
 status_is "flat: QEMU exits 0" 0
-has "flat: recognised as a flat binary, at the start of guest RAM" \
-	"^tracevisor: VM 0:   the flat binary at GPA 0x80000000-0x80000[0-9a-f]{3}$"
-has "flat: its start-up assertions held" "^virt-hello: pc 0x00000000800[0-9a-f]{5}, sp "
+has "flat: recognised as a flat binary, 2 MiB into guest RAM as on QEMU virt" \
+	"^tracevisor: VM 0:   the flat binary at GPA 0x80200000-0x80200[0-9a-f]{3}$"
+has "flat: entered there" "^tracevisor: VM 0: tv.image: flat binary, [0-9]+ bytes, entry GPA 0x80200000$"
+has "flat: its start-up assertions held" "^virt-hello: pc 0x0000000080200[0-9a-f]{3}, sp "
 has "flat: it reported PASS" "^virt-hello: reporting success to the test finisher$"
 
 boot image-fail --image "$B/virt-fail.elf"
@@ -83,7 +96,7 @@ refused() {
 
 # RAM moved away from where the ELF file's segment is.
 refused elf-out-of-ram \
-	"cannot load tv.image \(ELF, [0-9]+ bytes\): ELF segment 0 at GPA 0x80000000-0x8000[0-9a-f]{4} lies outside guest RAM 0xc0000000-0xc3ffffff" \
+	"cannot load tv.image \(ELF, [0-9]+ bytes\): ELF segment 0 at GPA 0x80200000-0x8020[0-9a-f]{4} lies outside guest RAM 0xc0000000-0xc3ffffff" \
 	--image "$B/virt-hello.elf" --append "tv.guest_ram_base=0xC0000000"
 
 # Two PT_LOAD segments that overlap (the file is otherwise valid).
@@ -103,20 +116,25 @@ struct.pack_into("<H", b, 56, 2)
 open(sys.argv[2], "wb").write(b)
 PY
 refused elf-overlap \
-	"ELF segment 1 at GPA 0x80000100-0x8000[0-9a-f]{4} overlaps ELF segment 0 at GPA 0x80000000-0x8000[0-9a-f]{4}" \
+	"ELF segment 1 at GPA 0x80200100-0x8020[0-9a-f]{4} overlaps ELF segment 0 at GPA 0x80200000-0x8020[0-9a-f]{4}" \
 	--image "$tmp/overlap.elf"
 
-# A flat binary as large as guest RAM runs into the device tree at its top.
+# A flat binary as large as the guest RAM above 2 MiB runs into the device
+# tree at its top; one byte more, out of guest RAM.
 head -c $((2 * 1024 * 1024)) /dev/zero >"$tmp/big.bin"
 refused flat-over-dt \
-	"the guest's device tree at GPA 0x801fc000-0x801fffff overlaps the flat binary at GPA 0x80000000-0x801fffff" \
-	--image "$tmp/big.bin" --append "tv.guest_mem=2M"
+	"the guest's device tree at GPA 0x803fc000-0x803fffff overlaps the flat binary at GPA 0x80200000-0x803fffff" \
+	--image "$tmp/big.bin" --append "tv.guest_mem=4M"
+head -c $((2 * 1024 * 1024 + 1)) /dev/zero >"$tmp/bigger.bin"
+refused flat-out-of-ram \
+	"the flat binary at GPA 0x80200000-0x80400000 lies outside guest RAM 0x80000000-0x803fffff" \
+	--image "$tmp/bigger.bin" --append "tv.guest_mem=4M"
 
 # An initramfs so large that, below the device tree, it reaches the ELF file.
 head -c $((2 * 1024 * 1024 - 32 * 1024)) /dev/zero >"$tmp/initrd.img"
 refused initrd-over-elf \
-	"the initramfs at GPA 0x80004000-0x801f[0-9a-f]{4} overlaps ELF segment 0 at GPA 0x80000000-0x8000[0-9a-f]{4}" \
-	--image "$B/virt-hello.elf" --initrd "$tmp/initrd.img" --append "tv.guest_mem=2M"
+	"the initramfs at GPA 0x80204000-0x803f[0-9a-f]{4} overlaps ELF segment 0 at GPA 0x80200000-0x8020[0-9a-f]{4}" \
+	--image "$B/virt-hello.elf" --initrd "$tmp/initrd.img" --append "tv.guest_mem=4M"
 
 # Malformed ELF files: cut inside the program headers; a segment whose
 # bytes lie past the end of the file.

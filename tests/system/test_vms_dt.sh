@@ -90,8 +90,8 @@ status_is "own image: QEMU exits 0" 0
 has "own image: VM 1 from bootargs, VM 2 from the device tree" \
 	"^tracevisor: VM 2 'vm2': 1 vCPU\(s\) on hart slot\(s\) 2-2 "
 has "own image: VM 2 loaded the module's ELF file (its size from reg)" \
-	"^tracevisor: VM 2: /chosen/vm2/module@8e000000: ELF, $size bytes, entry GPA 0x80000000$"
-has "own image: its segment went to its physical address in VM 2's RAM" "^tracevisor: VM 2:   ELF segment 0: GPA 0x80000000-"
+	"^tracevisor: VM 2: /chosen/vm2/module@8e000000: ELF, $size bytes, entry GPA 0x80200000$"
+has "own image: its segment went to its physical address in VM 2's RAM" "^tracevisor: VM 2:   ELF segment 0: GPA 0x80200000-"
 # VM 2's console text: its lines, prefix off, joined (another VM's output
 # breaks a VM's unfinished line onto a new prefixed one, hyp/core/console.c).
 grep '^\[vm2\] ' "$LOG" | sed 's/^\[vm2\] //' | tr -d '\n' >"$tmp/vm2.text"
