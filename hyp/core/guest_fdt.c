@@ -195,7 +195,7 @@ static int soc_node(struct fdt_writer *w, const struct vm *vm)
 	CHECK(fdtw_begin_node(w, name));
 	CHECK(fdtw_prop_string(w, "compatible", "ns16550a"));
 	CHECK(reg_prop(w, TV_GPA_UART, TV_UART_SIZE));
-	CHECK(fdtw_prop_u32(w, "clock-frequency", 3686400));
+	CHECK(fdtw_prop_u32(w, "clock-frequency", TV_UART_CLOCK_HZ));
 	CHECK(fdtw_prop_u32(w, "interrupt-parent", PLIC_PHANDLE));
 	CHECK(fdtw_prop_u32(w, "interrupts", TV_UART_IRQ));
 	CHECK(fdtw_end_node(w));

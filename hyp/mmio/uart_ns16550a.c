@@ -11,6 +11,7 @@
  */
 #include "mmio.h"
 
+#include <tracevisor/guest_map.h>
 #include <tracevisor/trace_record.h>
 
 #include "../core/console.h"
@@ -35,6 +36,7 @@
 #define FCR_RX_RESET 0x02
 #define FCR_TX_RESET 0x04
 #define MCR_LOOP 0x10
+#define UART_BAUD 115200 /* the firmware's console speed */
 
 struct uart {
 	uint8_t ier, lcr, mcr, scr, dll, dlm, fcr;
@@ -254,7 +256,13 @@ struct mmio_device *uart_ns16550a_create(struct vm *vm, uint64_t base, unsigned 
 {
 	static struct mmio_device devs[MAX_VMS];
 	struct uart *u = &uarts[vm->id];
-	*u = (struct uart){ .rx = -1, .irq = irq, .input = vm->id == 0 };
+	/* As a guest finds the UART on virt, after the firmware set it up
+	 * for its own console: 8 data bits, no parity, one stop bit (LCR
+	 * 3), FIFOs on, and the divisor of 115200 baud from the 3.6864 MHz
+	 * clock the device tree gives: 2 (what OpenSBI's 8250 driver leaves
+	 * on QEMU 7.2 and 10.0, read back by tests/system/virt_guest). */
+	*u = (struct uart){ .rx = -1, .irq = irq, .input = vm->id == 0, .lcr = 0x03,
+			    .fcr = FCR_FIFO_ENABLE, .dll = TV_UART_CLOCK_HZ / (16 * UART_BAUD) };
 	u->out.prefix = vm->prefix[0] ? vm->prefix : NULL;
 	struct mmio_device *dev = &devs[vm->id];
 	*dev = (struct mmio_device){

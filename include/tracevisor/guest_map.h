@@ -30,6 +30,8 @@
 #define TV_GPA_UART 0x10000000UL
 #define TV_UART_SIZE 0x100UL
 #define TV_UART_IRQ 10
+/* Its input clock, the device tree's clock-frequency (as on QEMU virt). */
+#define TV_UART_CLOCK_HZ 3686400
 
 #define TV_GPA_TESTDEV 0x10010000UL
 #define TV_TESTDEV_SIZE 0x1000UL

@@ -28,6 +28,8 @@ for f in virt-hello.bin virt-hello.elf; do
 	has "native $f: its start-up assertions held where QEMU virt put it" \
 		"^virt-hello: pc 0x0000000080200[0-9a-f]{3}, sp 0x00000000802[0-9a-f]{5}, device tree at "
 	has "native $f: it printed through SBI (OpenSBI's)" "^virt-hello: hello through SBI$"
+	native_uart=$(grep -a '^virt-hello: UART as found:' "$LOG")
+	check "native $f: it read the UART's registers as the firmware left them" test -n "$native_uart"
 done
 
 # ---- the virt guest, no tv.* option ----------------------------------------
@@ -40,6 +42,10 @@ has "ELF: its start-up assertions held (it runs where linked, stack in RAM)" \
 	"^virt-hello: pc 0x0000000080200[0-9a-f]{3}, sp 0x00000000802[0-9a-f]{5}, device tree at 0x0000000083ffc000$"
 has "ELF: it printed through the UART at 0x10000000" "^virt-hello: hello through the UART at 0x10000000$"
 has "ELF: it printed through SBI" "^virt-hello: hello through SBI$"
+# The emulated UART starts as the firmware leaves the real one (8N1, FIFOs
+# on, divisor 2): the same register values as natively, line for line.
+check "ELF: the UART's registers as found are those of the native run" \
+	test "$(grep -a '^virt-hello: UART as found:' "$LOG")" = "$native_uart"
 has "ELF: the finisher write ended the run as a success" "^tracevisor: the guest wrote PASS \(0x5555\) to its test finisher$"
 has "ELF: an image gets virt's devices and not the test device" \
 	"^tracevisor: VM 0: devices: test-finisher at 0x100000 plic at 0xc000000 ns16550a at 0x10000000$"

@@ -3,7 +3,13 @@
 
 #define UART0 0x10000000UL
 #define UART_THR 0
+#define UART_IER 1
+#define UART_IIR 2
+#define UART_LCR 3
+#define UART_MCR 4
 #define UART_LSR 5
+#define UART_SCR 7
+#define LCR_DLAB 0x80
 #define LSR_THRE 0x20
 
 #ifndef EXIT_CODE
@@ -68,6 +74,36 @@ static void hex(char *out, unsigned long v)
 	out[18] = 0;
 }
 
+/* "name 0xNN" for a register byte. */
+static void reg(const char *name, uint8_t v)
+{
+	char b[6] = { ' ', '0', 'x', "0123456789abcdef"[v >> 4], "0123456789abcdef"[v & 15], 0 };
+	uart_puts(name);
+	uart_puts(b);
+}
+
+/* The UART's registers as the firmware left them, read before the first
+ * byte is sent (the divisor through DLAB, then LCR as it was). */
+static void uart_as_found(void)
+{
+	volatile uint8_t *uart = (volatile uint8_t *)UART0;
+	uint8_t ier = uart[UART_IER], iir = uart[UART_IIR], lcr = uart[UART_LCR];
+	uint8_t mcr = uart[UART_MCR], lsr = uart[UART_LSR], scr = uart[UART_SCR];
+	uart[UART_LCR] = lcr | LCR_DLAB;
+	uint8_t dll = uart[0], dlm = uart[1];
+	uart[UART_LCR] = lcr;
+	uart_puts("virt-hello: UART as found:");
+	reg(" ier", ier);
+	reg(" iir", iir);
+	reg(" lcr", lcr);
+	reg(" mcr", mcr);
+	reg(" lsr", lsr);
+	reg(" scr", scr);
+	reg(" dll", dll);
+	reg(" dlm", dlm);
+	uart_puts("\n");
+}
+
 unsigned hello_main(unsigned long hart, const void *fdt);
 unsigned hello_main(unsigned long hart, const void *fdt)
 {
@@ -79,6 +115,7 @@ unsigned hello_main(unsigned long hart, const void *fdt)
 	hex(pc, here);
 	hex(sp, stack);
 	hex(dt, (unsigned long)(uintptr_t)fdt);
+	uart_as_found();
 	uart_puts("virt-hello: hello through the UART at 0x10000000\n");
 	uart_puts("virt-hello: pc ");
 	uart_puts(pc);
