@@ -131,6 +131,8 @@ bool step_legacy_console(void)
 	return ok;
 }
 
+static bool probe_forbidden(uint64_t gpa, const char *what, bool fetch);
+
 bool step_uart(void)
 {
 	bool ok = true;
@@ -164,6 +166,10 @@ bool step_uart(void)
 	lsr = MMIO8(GVA_UART + 5);
 	CHECK(!(lsr & 0x01), "FCR 0x00 (FIFOs switched off): LSR %#x still has DR", lsr);
 	MMIO8(GVA_UART + 4) = 0x00;
+	/* Past its eight registers, inside the device tree's 0x100-byte
+	 * window: an access fault, as on QEMU virt. */
+	ok &= probe_forbidden(TV_GPA_UART + 8, "UART past its registers", false);
+	ok &= probe_forbidden(TV_GPA_UART + TV_UART_SIZE - 8, "UART window's last word", false);
 	return ok;
 }
 
