@@ -613,11 +613,13 @@ void guest_main(unsigned long hart, const void *fdt)
 	}
 
 	if (shutdown_race) {
-		/* 10 ms ahead: every vCPU has its command by then. */
-		uint64_t when = csr_read(CSR_TIME) + timebase_hz / 100;
-		command_all(CMD_SHUTDOWN, when);
+		/* 50 ms ahead: every vCPU has its command by then. The line
+		 * is printed before any vCPU has it, so a stop cannot cut it
+		 * off (a loaded host once took longer than 10 ms to print it). */
+		uint64_t when = csr_read(CSR_TIME) + timebase_hz / 20;
 		say("smp: shutdown race: all %u vCPUs call SRST shutdown at time %lu", nvcpus,
 		    (unsigned long)when);
+		command_all(CMD_SHUTDOWN, when);
 		shutdown_at(when);
 	}
 

@@ -29,7 +29,11 @@
 #define PLIC_SOURCES 32 /* source 0 does not exist */
 #define PLIC_CONTEXTS (2 * MAX_HARTS)
 #define S_CONTEXT(vcpu) (2 * (vcpu) + 1) /* QEMU virt's layout */
-#define PRIORITY_MAX 7
+/* Priorities and thresholds are WARL ("RISC-V Platform-Level Interrupt
+ * Controller Specification"); three bits of each are implemented, as on
+ * QEMU virt, and a write keeps those bits and drops the rest, as a 3-bit
+ * register does (QEMU 7.2 and 10.0 read 9 back as 1). */
+#define PRIORITY_MASK 7u
 
 struct plic {
 	uint32_t priority[PLIC_SOURCES];
@@ -165,14 +169,14 @@ static bool plic_write(struct mmio_device *d, struct vcpu *v, uint64_t off,
 		return false;
 	if (off < 4ul * PLIC_SOURCES) {
 		if (off >= 4)
-			p->priority[off / 4] = w > PRIORITY_MAX ? PRIORITY_MAX : w;
+			p->priority[off / 4] = w & PRIORITY_MASK;
 	} else if (off >= 0x2000 && off < 0x2000 + 0x80 * PLIC_CONTEXTS) {
 		if ((off & 0x7f) == 0)
 			p->enable[(off - 0x2000) / 0x80] = w & ~1u;
 	} else if (off >= 0x200000 && off < 0x200000 + 0x1000 * PLIC_CONTEXTS) {
 		unsigned ctx = (unsigned)((off - 0x200000) / 0x1000);
 		if ((off & 0xfff) == 0)
-			p->threshold[ctx] = w > PRIORITY_MAX ? PRIORITY_MAX : w;
+			p->threshold[ctx] = w & PRIORITY_MASK;
 		else if ((off & 0xfff) == 4)
 			complete(p, ctx, w);
 	}

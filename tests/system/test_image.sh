@@ -30,6 +30,8 @@ for f in virt-hello.bin virt-hello.elf; do
 	has "native $f: it printed through SBI (OpenSBI's)" "^virt-hello: hello through SBI$"
 	native_uart=$(grep -a '^virt-hello: UART as found:' "$LOG")
 	check "native $f: it read the UART's registers as the firmware left them" test -n "$native_uart"
+	native_plic=$(grep -a '^virt-hello: PLIC keeps of' "$LOG")
+	check "native $f: it read back what the PLIC keeps of a priority and threshold" test -n "$native_plic"
 done
 
 # ---- the virt guest, no tv.* option ----------------------------------------
@@ -46,6 +48,8 @@ has "ELF: it printed through SBI" "^virt-hello: hello through SBI$"
 # on, divisor 2): the same register values as natively, line for line.
 check "ELF: the UART's registers as found are those of the native run" \
 	test "$(grep -a '^virt-hello: UART as found:' "$LOG")" = "$native_uart"
+check "ELF: the PLIC keeps of a priority and a threshold what the native one does" \
+	test "$(grep -a '^virt-hello: PLIC keeps of' "$LOG")" = "$native_plic"
 has "ELF: the finisher write ended the run as a success" "^tracevisor: the guest wrote PASS \(0x5555\) to its test finisher$"
 has "ELF: an image gets virt's devices and not the test device" \
 	"^tracevisor: VM 0: devices: test-finisher at 0x100000 plic at 0xc000000 ns16550a at 0x10000000$"

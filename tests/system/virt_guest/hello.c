@@ -104,6 +104,26 @@ static void uart_as_found(void)
 	uart_puts("\n");
 }
 
+/* The PLIC's priority (source 10, the UART's) and hart 0's S-mode
+ * threshold (context 1) are WARL: what reads back after writing all ones,
+ * then 9, is what the PLIC keeps of a value. Both are left 0. */
+#define PLIC_PRIORITY_UART ((volatile uint32_t *)0x0c000028UL)
+#define PLIC_THRESHOLD_S0 ((volatile uint32_t *)0x0c201000UL)
+static void plic_as_written(void)
+{
+	static const uint32_t vals[] = { 0xffffffffu, 9 };
+	uart_puts("virt-hello: PLIC keeps of all ones, 9:");
+	for (unsigned i = 0; i < 2; i++) {
+		*PLIC_PRIORITY_UART = vals[i];
+		reg(" priority", (uint8_t)*PLIC_PRIORITY_UART);
+		*PLIC_THRESHOLD_S0 = vals[i];
+		reg(" threshold", (uint8_t)*PLIC_THRESHOLD_S0);
+	}
+	*PLIC_PRIORITY_UART = 0;
+	*PLIC_THRESHOLD_S0 = 0;
+	uart_puts("\n");
+}
+
 unsigned hello_main(unsigned long hart, const void *fdt);
 unsigned hello_main(unsigned long hart, const void *fdt)
 {
@@ -116,6 +136,7 @@ unsigned hello_main(unsigned long hart, const void *fdt)
 	hex(sp, stack);
 	hex(dt, (unsigned long)(uintptr_t)fdt);
 	uart_as_found();
+	plic_as_written();
 	uart_puts("virt-hello: hello through the UART at 0x10000000\n");
 	uart_puts("virt-hello: pc ");
 	uart_puts(pc);
