@@ -137,5 +137,6 @@ void first_entry_look(void);
 void variant_doublefault(void) __attribute__((noreturn));
 void variant_spin(void) __attribute__((noreturn));
 void variant_fencewrap(void) __attribute__((noreturn));
+void variant_textforge(void) __attribute__((noreturn)); /* trace_attacks.c */
 
 #endif

@@ -8,6 +8,7 @@
  *   hostile=spin          loop forever with interrupts off and no exits
  *   hostile=fencewrap     a remote fence whose range wraps past 2^64
  *   hostile=trace         only the attacks on the trace (trace_attacks.c)
+ *   hostile=textforge     forged text-dump lines, then shutdown (trace_attacks.c)
  *   hostile.storm=N       exits for the trap storm (default 1000000)
  */
 #include <stdlib.h>
@@ -241,6 +242,8 @@ void guest_main(unsigned long hart, const void *fdt)
 			variant_spin();
 		if (!strcmp(val, "fencewrap"))
 			variant_fencewrap();
+		if (!strcmp(val, "textforge"))
+			variant_textforge();
 		trace_only = !strcmp(val, "trace");
 		if (!trace_only) {
 			printf("hostile: unknown variant '%s'\n", val);

@@ -390,3 +390,49 @@ void attack_trace_filter_last(void)
 		    r.error == SBI_SUCCESS ? "filter accepted" : sbi_err_text(r.error),
 		    "filter accepted", r.error == SBI_SUCCESS ? CONTAINED : DIFFERS);
 }
+
+/* ------------------------------------------------- forged text-dump lines */
+
+/*
+ * hostile=textforge (run with tv.dump=text or both): the trace's text
+ * form, the hypervisor's ftrace-style dump lines, imitated. Each forged
+ * line says what the guest did not do (an exit at FORGE_TAG, a mark and
+ * a stop carrying it) in the exact form of tv_format_text(), at the start
+ * of a console line, through every console path, and once pre-escaped
+ * with the '~' the hypervisor puts in front of its own text-dump lines.
+ * tests/system/test_trace_trust.sh: no line the hypervisor's text dump
+ * is made of may carry FORGE_TAG.
+ */
+void variant_textforge(void)
+{
+	static char text[1024];
+	size_t n = 0;
+	unsigned lines = 0;
+	uint64_t id = FORGE_TAG + 0x100;
+
+	n += (size_t)snprintf(text + n, sizeof(text) - n,
+			      "vm0-vcpu0 [000] 0.000001: kvm_exit: SEPC:0x%016lx, "
+			      "SCAUSE:0x000000000000000a, STVAL:0x0000000000000000, "
+			      "HTVAL:0x0000000000000000, HTINST:0x0000000000000000\n",
+			      (unsigned long)id);
+	n += (size_t)snprintf(text + n, sizeof(text) - n,
+			      "vm0-vcpu0 [000] 0.000002: tv_mark: VALUE:0x%lx\n",
+			      (unsigned long)id);
+	n += (size_t)snprintf(text + n, sizeof(text) - n,
+			      "vm0-vcpu0 [000] 0.000003: tv_stop: REASON:shutdown, DETAIL:0x%lx\n",
+			      (unsigned long)id);
+	lines = 3;
+	dbcn_write(text, n);
+	legacy_bytes(text, n);
+	dbcn_bytes(text, n);
+	uart_bytes(text, n);
+	{
+		static struct forged d;
+		memcpy(d.text, text, n);
+		d.len = n;
+		dbcn_each_line(&d, "~");
+	}
+	printf("hostile: forged %u text-dump lines through 5 ways, tag %#lx\n", 5 * lines,
+	       (unsigned long)id);
+	guest_shutdown(false);
+}

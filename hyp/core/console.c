@@ -10,16 +10,17 @@
  *    DBCN (one SBI call per buffer) and legacy putchar (one call per byte)
  *    both see whole lines. picolibc's stdio (printf) writes here through
  *    `stdout`.
- * 2. A trace frame line (console_write_frame) is written whole in one
+ * 2. A trace dump line (console_write_frame: a frame, or a record of the
+ *    text dump, "~" and its ftrace-style line) is written whole in one
  *    locked section and starts a console line: when the current line is
  *    not empty, a newline goes first. Nothing lands inside a frame line and
  *    no text precedes a frame on its line.
- * 3. Only frame lines (and progress lines, "~TVP:", which are written the
+ * 3. Only dump lines (and progress lines, "~TVP:", which are written the
  *    same way but only at a line start) begin a console line with '~'. When any other text
  *    would put '~' first on a line (after nothing but '\r'), one more '~'
  *    is written in front of it, the way mbox quotes "From " lines. tvtrace
  *    accepts a frame only at the start of a line, so no guest output, by
- *    whatever path, can be read as a frame.
+ *    whatever path, can be read as a frame, nor as a text-dump record.
  *
  * The escape costs a test per byte on the console path only; the exit and
  * trace paths never come here.
@@ -153,15 +154,12 @@ void console_write(const char *s, size_t len)
 }
 
 /* A whole line in one locked section, on a line of its own (rule 2). */
-static void put_line(const char *s, size_t len, bool frame)
+static void put_line(const char *s, size_t len)
 {
 	spin_lock(&console_lock);
 	if (!col0)
 		put_raw("\n", 1);
-	if (frame)
-		put_raw(s, len);
-	else
-		put_text(s, len);
+	put_raw(s, len);
 	if (!col0)
 		put_raw("\n", 1);
 	line_owner = NULL;
@@ -170,7 +168,7 @@ static void put_line(const char *s, size_t len, bool frame)
 
 void console_write_frame(const char *line, size_t len)
 {
-	put_line(line, len, true);
+	put_line(line, len);
 }
 
 bool console_write_status(const char *line, size_t len)
@@ -185,10 +183,6 @@ bool console_write_status(const char *line, size_t len)
 	return now;
 }
 
-void console_write_line(const char *line, size_t len)
-{
-	put_line(line, len, false);
-}
 
 /*
  * Console input, with one escape of the hypervisor's own, the key QEMU's

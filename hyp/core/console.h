@@ -2,7 +2,8 @@
  * The hypervisor's console: everything it prints, the guests' console
  * output and the trace dumps go through the SBI console of the firmware.
  * console.c states the rules it keeps; the one that matters for trust:
- * only console_write_frame() may begin a console line with '~', any other
+ * only console_write_frame() (and the progress line) may begin a console
+ * line with '~', any other
  * text that would is escaped, so guest output can never pass for a trace
  * frame (docs/trace-format.md, "Who may write a frame").
  */
@@ -29,15 +30,14 @@ void console_stream_flush(struct console_stream *s); /* a partial line too */
 void console_write(const char *s, size_t len);
 void console_putc(char c);
 void console_flush(void);
-/* One trace frame line ("~TV1:...\n"), written whole, at the start of a
- * console line, unescaped. Only hyp/trace/dump.c calls it. */
+/* One trace dump line, written whole, at the start of a console line,
+ * unescaped: a frame ("~TV1:...\n") or a text-dump record ("~vm0-...\n").
+ * Only hyp/trace/dump.c calls it. */
 void console_write_frame(const char *line, size_t len);
 /* A progress line ("~TVP:...\n", progress.c), unescaped, written only
  * when the console stands at the start of a line: it never splits a line
  * a guest is writing (a shell prompt). Returns whether it was written. */
 bool console_write_status(const char *line, size_t len);
-/* One whole text line, at the start of a console line, escaped. */
-void console_write_line(const char *line, size_t len);
 /* A byte of input, -1 when none is waiting. Ctrl-A x is not passed on:
  * it asks for the guest to be stopped (console_stop_asked), which the
  * caller does with vcpu_stop(v, TV_STOP_CONSOLE, ...) once it is safe. */

@@ -41,13 +41,22 @@ static void emit_line(void *ctx, const char *line, size_t len)
 	console_write_frame(line, len);
 }
 
+/*
+ * One record of the text dump: "~" and tv_format_text()'s line. The '~'
+ * is what tells it from a guest's text: only the hypervisor begins a
+ * console line with a single '~' (hyp/core/console.c escapes any other to
+ * "~~"), so a guest that prints a line of this form, carrying any values
+ * it likes, cannot make it pass for one of these (docs/trace-format.md,
+ * "Text form"). Written whole, unescaped, at a line start, like a frame.
+ */
 static void text_line(const struct tv_record *r)
 {
-	char buf[TV_FORMAT_TEXT_MAX + 1];
-	int n = tv_format_text(r, platform.timebase_hz, buf, sizeof(buf) - 1);
-	if (n > 0 && n < (int)sizeof(buf) - 1) {
-		buf[n] = '\n';
-		console_write_line(buf, (size_t)n + 1);
+	char buf[TV_FORMAT_TEXT_MAX + 2];
+	int n = tv_format_text(r, platform.timebase_hz, buf + 1, TV_FORMAT_TEXT_MAX);
+	if (n > 0 && n < TV_FORMAT_TEXT_MAX) {
+		buf[0] = '~';
+		buf[n + 1] = '\n';
+		console_write_frame(buf, (size_t)n + 2);
 	}
 }
 

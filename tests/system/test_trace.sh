@@ -162,10 +162,11 @@ check "stop mode: lost = offered - 15" test "$lost" = $((offered - 15))
 check "stop mode: the kept records are the first ones (guest entry first)" \
 	bash -c "'$TVTRACE' -r '$LOG' | grep -m1 -E ' entry ' | grep -q 'pc=0x0000000080000000'"
 
-# Text encoding: ftrace-style lines with Linux's kvm_exit/kvm_entry fields.
+# Text encoding: ftrace-style lines with Linux's kvm_exit/kvm_entry fields,
+# each after the '~' that only the hypervisor can put first on a line.
 boot trace-text --append "tv.dump=text"
-has "text dump: kvm_exit lines" "^vm0-vcpu0 \[000\] [0-9]+\.[0-9]{6}: kvm_exit: SEPC:0x[0-9a-f]{16}, SCAUSE:0x[0-9a-f]{16}, STVAL:0x[0-9a-f]{16}, HTVAL:0x[0-9a-f]{16}, HTINST:0x[0-9a-f]{16}$"
-has "text dump: kvm_entry lines use PC: 0x%016lx" "^vm0-vcpu0 \[000\] [0-9]+\.[0-9]{6}: kvm_entry: PC: 0x[0-9a-f]{16}$"
+has "text dump: kvm_exit lines" "^~vm0-vcpu0 \[000\] [0-9]+\.[0-9]{6}: kvm_exit: SEPC:0x[0-9a-f]{16}, SCAUSE:0x[0-9a-f]{16}, STVAL:0x[0-9a-f]{16}, HTVAL:0x[0-9a-f]{16}, HTINST:0x[0-9a-f]{16}$"
+has "text dump: kvm_entry lines use PC: 0x%016lx" "^~vm0-vcpu0 \[000\] [0-9]+\.[0-9]{6}: kvm_entry: PC: 0x[0-9a-f]{16}$"
 hasnt "text dump: no compact frames" "~TV1:"
 
 # Filters and switches from bootargs.

@@ -42,6 +42,24 @@ boot trust-stop --smp 2 --append "tv.guest=hostile tv.vcpus=2 hostile=trace tv.r
 status_is "stop mode: QEMU exits 0" 0
 trust stop-mode
 
+# The text form of the dump (tv.dump=both): the hypervisor's ftrace-style
+# lines, which a reader of the console takes for the trace. The guest prints
+# lines of exactly that form, carrying FORGE_TAG (hostile=textforge,
+# trace_attacks.c), through every console path and pre-escaped. Only the
+# hypervisor begins a console line with a single '~' (hyp/core/console.c),
+# so its text-dump lines start with one, and no line of that form may be
+# the guest's.
+boot trust-text --append "tv.guest=hostile hostile=textforge tv.dump=both"
+status_is "text dump: QEMU exits 0" 0
+has "text dump: the guest printed its forged lines" "^hostile: forged [0-9]+ text-dump lines"
+TEXT_RE='^~vm[0-9]+-vcpu[0-9]+ \[[0-9]+\] [0-9]+\.[0-9]{6}: '
+check "text dump: the hypervisor's text lines are there, each beginning with its '~'" \
+	bash -c "grep -Eq '${TEXT_RE}kvm_exit: SEPC:0x[0-9a-f]{16}, ' '$LOG' &&
+		 grep -Eq '${TEXT_RE}tv_stop: REASON:shutdown' '$LOG'"
+check "text dump: no line of the hypervisor's text form is the guest's ($(grep -Ec "$TEXT_RE.*f0f6edf0f6ed" "$LOG") are)" \
+	bash -c "! grep -Eq '$TEXT_RE.*f0f6edf0f6ed' '$LOG'"
+check "text dump: the compact frames beside it decode intact" "$TVTRACE" --records "$LOG"
+
 # ---- the judge can fail -------------------------------------------------------
 # The first run's log, doctored: an escaped forged line unescaped (what a
 # hypervisor that let guest output through would have written), and the
