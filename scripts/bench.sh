@@ -66,11 +66,11 @@ boot pair-text --append "tv.dump=text tv.filter=0x6"
 pair_exits=$($B/host/tvtrace -r "$OUT/pair-compact.log" 2>/dev/null | grep -c ' exit ')
 pair_compact_bytes=$(grep -ao '~TV1:[A-Za-z0-9+/=]*' "$OUT/pair-compact.txt" | awk '{ n += length($0) + 1 } END { print n }')
 pair_text_exits=$(grep -acE ': kvm_exit: ' "$OUT/pair-text.txt")
-pair_text_bytes=$(grep -aE '^vm[0-9]+-vcpu[0-9]+ \[' "$OUT/pair-text.txt" | awk '{ n += length($0) + 1 } END { print n }')
+pair_text_bytes=$(grep -aE '^~vm[0-9]+-vcpu[0-9]+ \[' "$OUT/pair-text.txt" | awk '{ n += length($0) + 1 } END { print n }')
 exits=$($B/host/tvtrace -r "$OUT/wire-compact.log" 2>/dev/null | grep -c ' exit ')
 compact_bytes=$(grep -ao '~TV1:[A-Za-z0-9+/=]*' "$OUT/wire-compact.txt" | awk '{ n += length($0) + 1 } END { print n }')
 text_pair_bytes=$(grep -aE ': kvm_(exit|entry): ' "$OUT/wire-text.txt" | awk '{ n += length($0) + 1 } END { print n }')
-text_all_bytes=$(grep -aE '^vm[0-9]+-vcpu[0-9]+ \[' "$OUT/wire-text.txt" | awk '{ n += length($0) + 1 } END { print n }')
+text_all_bytes=$(grep -aE '^~vm[0-9]+-vcpu[0-9]+ \[' "$OUT/wire-text.txt" | awk '{ n += length($0) + 1 } END { print n }')
 
 # Linux: boot to the userspace marker, under the hypervisor and natively,
 # same kernel and initramfs, same QEMU. Under -icount shift=0 one
