@@ -764,6 +764,23 @@ has "unsent: marked in the records" "$WORK/out" "shows the dump read them and ne
 run "records read and not sent: --list" 1 --list "$WORK/unsent.log"
 has "unsent: the dump is not complete" "$WORK/out" "INCOMPLETE"
 
+# --ctf as babeltrace2 reads it: tv_irq's raised field keeps how the
+# interrupt was raised (docs/exports.md: 0 lowered, 1 through hvip, 2
+# through vstimecmp). It once wrote 1 for 2.
+printf '%s\n' "begin 10000000 1" "hart 0" "irq 1000 0 0 0x8000000000000006 0x40 1" \
+	"irq 1001 0 0 0x8000000000000006 0 2" "irq 1002 0 0 0x8000000000000006 0 0" \
+	"endhart" "end" | "$MKLOG" >"$WORK/vstimecmp.log"
+rm -rf "$WORK/ctfirq"
+run "--ctf: IRQs raised both ways" 0 --ctf "$WORK/ctfirq" "$WORK/vstimecmp.log"
+if command -v babeltrace2 >/dev/null 2>&1; then
+	babeltrace2 "$WORK/ctfirq" >"$WORK/bt" 2>"$WORK/bt.err" || bad "babeltrace2 fails on the IRQ trace"
+	for how in 1 2 0; do
+		has "--ctf: tv_irq raised = $how" "$WORK/bt" "raised = $how, name = \"IRQ_VS_TIMER\""
+	done
+else
+	echo "skip - tvtrace: babeltrace2 missing (scripts/setup.sh test)"
+fi
+
 # Output files: --ctf DIR clears only what an earlier export wrote there,
 # and no output (numbered FILE-N of --all too, and however its path is
 # spelt) overwrites the log or another output. Each once lost a file.

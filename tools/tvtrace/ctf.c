@@ -254,7 +254,11 @@ static void fill_values(struct values *v, const struct tv_record *r)
 	case TV_KIND_IRQ:
 		v->u[0] = r->arg[0];
 		v->u[1] = r->arg[1];
-		v->u[2] = r->arg[2] != 0;
+		/* raised: how, as recorded (TV_IRQ_*: 0 lowered, 1 through
+		 * hvip, 2 through vstimecmp); a value no hypervisor writes is
+		 * "raised" as for the views, which take nonzero as raised. */
+		v->u[2] = r->arg[2] <= TV_IRQ_RAISED_VSTIMECMP ? r->arg[2]
+							      : TV_IRQ_RAISED;
 		name_of_cause(v->s[3], r->arg[0]);
 		break;
 	case TV_KIND_EXC:
