@@ -781,6 +781,18 @@ else
 	echo "skip - tvtrace: babeltrace2 missing (scripts/setup.sh test)"
 fi
 
+# A log name that is not UTF-8 (a Latin-1 file name): --json's text must
+# be UTF-8 (RFC 8259 section 8.1) and --ctf's metadata too (TSDL is UTF-8
+# text), so the bad byte is written U+FFFD; valid UTF-8 stays as it is.
+# The byte once went out as it was, and JSON readers refused the file.
+latin=$(printf 'caf\351-\303\251.log')
+cp "$WORK/vstimecmp.log" "$WORK/$latin"
+rm -rf "$WORK/ctfname"
+run "a log name not UTF-8" 0 --json "$WORK/name.json" --ctf "$WORK/ctfname" "$WORK/$latin"
+holds "--json of a log name not UTF-8 is UTF-8" iconv -f UTF-8 -t UTF-8 "$WORK/name.json" -o /dev/null
+has "--json: the bad byte is U+FFFD, the good ones kept" "$WORK/name.json" "$(printf 'caf\357\277\275-\303\251.log')"
+holds "--ctf metadata of a log name not UTF-8 is UTF-8" iconv -f UTF-8 -t UTF-8 "$WORK/ctfname/metadata" -o /dev/null
+
 # Output files: --ctf DIR clears only what an earlier export wrote there,
 # and no output (numbered FILE-N of --all too, and however its path is
 # spelt) overwrites the log or another output. Each once lost a file.

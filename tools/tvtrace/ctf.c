@@ -454,17 +454,27 @@ void tt_ctf_packet(struct tt_buf *b, const struct tt_ctf_plan *p, size_t k,
 /* -------------------------------------------------------------- metadata */
 
 /* A TSDL string literal's contents: '"' and '\\' escaped, control
- * characters replaced (TSDL strings follow C's escape rules). */
+ * characters replaced (TSDL strings follow C's escape rules). Readers
+ * decode the metadata as UTF-8 text, so a byte that starts no
+ * well-formed UTF-8 sequence (a log named in Latin-1) is written
+ * U+FFFD. */
 static void tsdl_string(FILE *out, const char *s)
 {
 	fputc('"', out);
-	for (; *s; s++) {
+	while (*s) {
 		unsigned char c = (unsigned char)*s;
+		size_t n = tt_exp_utf8_len(s);
 
-		if (c == '"' || c == '\\')
+		if (n == 0) {
+			fputs("\xef\xbf\xbd", out); /* U+FFFD in UTF-8 */
+			n = 1;
+		} else if (c == '"' || c == '\\')
 			fprintf(out, "\\%c", c);
+		else if (c < 0x20 || c == 0x7f)
+			fputc('?', out);
 		else
-			fputc(c < 0x20 || c == 0x7f ? '?' : c, out);
+			fwrite(s, 1, n, out);
+		s += n;
 	}
 	fputc('"', out);
 }

@@ -65,6 +65,12 @@ void tt_exp_micros(char *buf, size_t size, uint64_t ticks, uint64_t hz);
  */
 uint64_t tt_exp_lost(const struct tt_rec *t, int *unknown);
 
+/* The length (1 to 4) of the well-formed UTF-8 sequence s starts with, or
+ * 0 when its first byte starts none (Unicode 15, table 3-7: no overlong
+ * forms, no surrogates, nothing above U+10FFFF). For the exports whose
+ * text must be UTF-8 (JSON, TSDL), which write U+FFFD for such a byte. */
+size_t tt_exp_utf8_len(const char *s);
+
 /*
  * The record filter of the command line (filter.c: --hart, --vcpu,
  * --from/--to, --reason) applies to the exports as to the views:

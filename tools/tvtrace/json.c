@@ -78,14 +78,20 @@ struct jout {
 };
 
 /* RFC 8259 section 7: '"', '\\' and the control characters U+0000 to
- * U+001F must be escaped; everything else may appear as it is. */
+ * U+001F must be escaped; everything else may appear as it is. Section
+ * 8.1: the text is UTF-8, so a byte that starts no well-formed UTF-8
+ * sequence (a file name in Latin-1) is written U+FFFD. */
 void tt_json_string(FILE *out, const char *s)
 {
 	fputc('"', out);
-	for (; *s; s++) {
+	while (*s) {
 		unsigned char c = (unsigned char)*s;
+		size_t n = tt_exp_utf8_len(s);
 
-		if (c == '"' || c == '\\')
+		if (n == 0) {
+			fputs("\xef\xbf\xbd", out); /* U+FFFD in UTF-8 */
+			n = 1;
+		} else if (c == '"' || c == '\\')
 			fprintf(out, "\\%c", c);
 		else if (c == '\n')
 			fputs("\\n", out);
@@ -94,7 +100,8 @@ void tt_json_string(FILE *out, const char *s)
 		else if (c < 0x20)
 			fprintf(out, "\\u%04x", c);
 		else
-			fputc(c, out);
+			fwrite(s, 1, n, out);
+		s += n;
 	}
 	fputc('"', out);
 }
