@@ -363,5 +363,36 @@ else bad "gen_log shared: -s disagrees with --csv"; fi
 run "gen_log shared: --explain -s -r -t --svg --json --html" --explain -s -r -t \
 	--svg sh.svg --json sh.json --html sh.html sh.log
 
+# --json --all: a turn that spans two dumps of one boot. Dump 1 ends
+# with vm1-vcpu0 on hart 0 (its last turn lasts to the dump's last
+# record, 2000); dump 2's first switch ends that same turn, which began
+# `ran` ticks earlier (1010, after dump 1's switch at 1000: the switch
+# record is written before the incoming state is loaded). The two slices
+# once overlapped partly, [1000, 2000] and [1010, 3000], which trace
+# viewers cannot draw on one track; dump 2's now starts where dump 1's
+# ended.
+printf '%s\n' "begin 10000000 1 1" "hart 0" "switch 1000 0 0 1 0 1 500 0 0" \
+	"entry 1005 1 0 0x80000000" "exit 2000 1 0 0x80000100 9 0 0 0" "endhart" "end" \
+	"begin 10000000 1 2" "hart 0" "switch 3000 1 0 0 0 1 1990 0 0" \
+	"entry 3005 0 0 0x80000000" "exit 4000 0 0 0x80000100 9 0 0 0" "endhart" "end" |
+	"$WORK/mklog" >span.log
+run "--json --all: a turn across two dumps" --all --json span.json span.log
+if python3 - span.json <<'EOF'
+import json, sys
+ev = json.load(open(sys.argv[1]))["traceEvents"]
+turns = sorted((e["ts"], e["ts"] + e["dur"], e["name"]) for e in ev
+               if e["ph"] == "X" and e.get("cat") == "sched" and e["tid"] >= 0x7fff0000)
+stack = []
+for a, b, n in turns:
+    while stack and stack[-1] <= a + 1e-9:
+        stack.pop()
+    assert not stack or b <= stack[-1] + 1e-9, ("partial overlap", turns)
+    stack.append(b)
+assert [t[2] for t in turns] == ["vm0-vcpu0", "vm1-vcpu0", "vm1-vcpu0", "vm0-vcpu0"], turns
+assert turns[1][1] == turns[2][0] == 200.0, turns
+EOF
+then ok "--json --all: the turn across two dumps is two slices end to end"
+else bad "--json --all: turns of two dumps overlap"; fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

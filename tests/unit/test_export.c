@@ -241,6 +241,7 @@ static void test_json_switches(void **state)
 	add(d, TV_KIND_ENTRY, 410, 0, 0x80000204, 0, 0, 0);
 	mem_open(&m);
 	tt_json_dump(m.f, d, 1, &first, &c);
+	tt_json_counts_free(&c);
 	text = mem_close(&m);
 	/* turns: vm0-vcpu0 90..210 (ran 120), vm1-vcpu0 210..310, and
 	 * vm0-vcpu0 from 310 to the hart's last record, 410 */

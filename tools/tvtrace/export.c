@@ -212,6 +212,7 @@ static int export_json(const char *path, struct tt_log *log, size_t first,
 		tt_exp_bind(&log->dumps[i]);
 		tt_json_dump(f, &log->dumps[i], i + 1, &none, &c);
 	}
+	tt_json_counts_free(&c);
 	fprintf(f, "\n]}\n");
 	return tt_exp_close(f, path);
 }

@@ -112,7 +112,19 @@ struct tt_json_counts {
 	uint64_t marks;		   /* instants of MARK records */
 	uint64_t turns;		   /* a vCPU's turn on a time-shared hart */
 	uint64_t away_slices;	   /* a vCPU switched out, until back */
+	/* Where the last turn written on each time-shared hart ended (its
+	 * timebase ticks): a dump's first switch there (--all) ends a turn
+	 * the dump before drew up to its own end, so its slice starts no
+	 * earlier than that. Freed by tt_json_counts_free(). */
+	struct tt_json_turn_end {
+		uint16_t hart;
+		uint64_t end;
+	} *turn_ends;
+	size_t nturn_ends;
 };
+
+/* Free what tt_json_dump() allocated in counts. */
+void tt_json_counts_free(struct tt_json_counts *counts);
 
 /* The trace events of one dump (comma-separated, each on its own line;
  * *first says whether none was written yet, and is updated). */

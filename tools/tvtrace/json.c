@@ -403,13 +403,41 @@ static void next_name(char *buf, size_t size, const struct tv_record *r)
 	snprintf(buf, size, "vm%" PRIu64 "-vcpu%" PRIu64, r->arg[0], r->arg[1]);
 }
 
+void tt_json_counts_free(struct tt_json_counts *c)
+{
+	free(c->turn_ends);
+	c->turn_ends = NULL;
+	c->nturn_ends = 0;
+}
+
+/* Where the last turn written on a hart ended, created (0) when new. */
+static uint64_t *turn_end(struct tt_json_counts *c, uint16_t hart)
+{
+	for (size_t i = 0; i < c->nturn_ends; i++)
+		if (c->turn_ends[i].hart == hart)
+			return &c->turn_ends[i].end;
+	c->turn_ends = tt_xrealloc(c->turn_ends, c->nturn_ends + 1,
+				   sizeof(*c->turn_ends));
+	c->turn_ends[c->nturn_ends].hart = hart;
+	c->turn_ends[c->nturn_ends].end = 0;
+	return &c->turn_ends[c->nturn_ends++].end;
+}
+
 /* A turn of a vCPU on a time-shared hart: a slice on the hart's "vCPU on
- * hart N" thread from `from` to `to`, named after the vCPU. */
+ * hart N" thread from `from` to `to`, named after the vCPU. Slices on one
+ * track must nest or follow each other: a turn the dump before (--all)
+ * drew up to its end starts here where that one ended, when that end is
+ * inside this turn (a later boot's dump, whose time starts again, is left
+ * as it is). */
 static void turn_slice(struct jout *o, uint16_t hart, uint8_t vm, uint8_t vcpu,
 		       uint64_t from, uint64_t to, const struct tt_rec *sw)
 {
 	char name[32], dur[48];
+	uint64_t *end = turn_end(o->c, hart);
 
+	if (*end > from && *end <= to)
+		from = *end;
+	*end = to;
 	snprintf(name, sizeof(name), "vm%u-vcpu%u", vm, vcpu);
 	begin_event(o, "X", name, "sched", hart, OCC_TID + hart, from);
 	tt_exp_micros(dur, sizeof(dur), to - from, o->hz);
