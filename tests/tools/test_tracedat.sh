@@ -143,6 +143,34 @@ size=$(stat -c %s "$WORK/a.dat")
 n=$(trace-cmd report "$WORK/h2.dat" 2>/dev/null | grep -c ': kvm_')
 [ "$n" = 2 ] && ok "--hart 2 keeps 2 records" || bad "--hart 2 kept $n"
 
+# Two boots in one log (--all): the second's time starts again near 0.
+# Its records follow the first boot's, 1 us after its last one, keeping
+# their spacing, and stderr says so (they were all written at the first
+# boot's last time).
+{
+	echo "begin 10000000 1 0"
+	echo "hart 0"
+	echo "exit 5000 0 0 0x80000000 9 0 0 0"
+	echo "entry 5010 0 0 0x80000004"
+	echo "endhart"
+	echo "end"
+	echo "begin 10000000 1 0"
+	echo "hart 0"
+	echo "exit 100 0 0 0x80000100 9 0 0 0"
+	echo "entry 300 0 0 0x80000104"
+	echo "endhart"
+	echo "end"
+} >"$WORK/boots.txt"
+"$MKLOG" <"$WORK/boots.txt" >"$WORK/boots.log" || bad "mklog (two boots)"
+"$TV" --all --trace-dat "$WORK/boots.dat" "$WORK/boots.log" >/dev/null 2>"$WORK/boots.err"
+grep -q "dump 2 begins a later boot (its dump id restarts at 0); its records and the later ones are written 0.000492000 s later" "$WORK/boots.err" &&
+	ok "a later boot's move is said on stderr" || bad "two boots: stderr $(cat "$WORK/boots.err")"
+trace-cmd report -t "$WORK/boots.dat" 2>/dev/null |
+	sed -n 's/.*\] *\([0-9]*\.[0-9]\{9\}\): kvm_\(exit\|entry\):.*/\1/p' | tr '\n' ' ' >"$WORK/boots.ns"
+[ "$(cat "$WORK/boots.ns")" = "0.000500000 0.000501000 0.000502000 0.000522000 " ] &&
+	ok "the later boot follows the first, its spacing kept" ||
+	bad "two boots: times $(cat "$WORK/boots.ns")"
+
 if command -v kernelshark >/dev/null && command -v xvfb-run >/dev/null; then
 	sh tests/system/kernelshark.sh "$WORK/a.dat" "$WORK/shot.png" >"$WORK/ks" 2>&1
 	colours=$(sed -n 's/^colours \([0-9]*\) .*/\1/p' "$WORK/ks")

@@ -501,11 +501,39 @@ static uint32_t sched_switch_data(const struct tv_record *r, uint8_t *out)
 	return DAT_SCHED_SIZE;
 }
 
-/* Fill each hart's pages with the chosen dumps' records in time order. */
-static void fill_cpus(struct dat_cpu *cpus, struct tt_log *log, size_t first,
-		      size_t count)
+/* Whether dump i (after `first`) begins a later boot of the hypervisor
+ * than the dump before it: dump ids count up from 0 within a boot
+ * (hyp/trace/dump.c), so one not above its predecessor's restarted. */
+static bool later_boot(const struct tt_log *log, size_t first, size_t i)
+{
+	const struct tt_dump *d = &log->dumps[i], *prev = d - 1;
+
+	return i > first && d->has_begin && prev->has_begin &&
+	       d->info.dump_id <= prev->info.dump_id;
+}
+
+/* The time of a dump's first record written, in nanoseconds (0: none). */
+static uint64_t first_ns(const struct tt_dump *d, uint64_t hz)
+{
+	for (size_t k = 0; k < d->nrecs; k++) {
+		const struct tt_rec *t = &d->recs[d->order[k]];
+
+		if (event_of(t->r.kind) && tt_exp_keep(t))
+			return tt_exp_ns(t->r.time, hz);
+	}
+	return 0;
+}
+
+/* Fill each hart's pages with the chosen dumps' records in time order.
+ * A trace.dat holds one timeline per CPU, and a later boot's time starts
+ * again near 0: its records are moved to 1 us after the latest one
+ * written so far, and the move is said on stderr (else they would all
+ * be written at that latest time, a hart's time never going back). */
+static void fill_cpus(struct dat_cpu *cpus, unsigned ncpus, struct tt_log *log,
+		      size_t first, size_t count, const char *path)
 {
 	uint8_t data[DAT_COMMON + 8 * DAT_MAX_FIELDS];
+	uint64_t shift = 0;
 
 	for (size_t i = first; i < first + count; i++) {
 		struct tt_dump *d = &log->dumps[i];
@@ -513,20 +541,37 @@ static void fill_cpus(struct dat_cpu *cpus, struct tt_log *log, size_t first,
 
 		tt_exp_bind(d);
 		tt_sort(d);
+		if (later_boot(log, first, i)) {
+			uint64_t last = 0, start = first_ns(d, hz);
+
+			for (unsigned c = 0; c < ncpus; c++)
+				if (cpus[c].last_ns > last)
+					last = cpus[c].last_ns;
+			shift = last + 1000 > start ? last + 1000 - start : 0;
+			if (shift && !log->quiet)
+				fprintf(stderr,
+					"tvtrace: %s: dump %zu begins a later boot "
+					"(its dump id restarts at %llu); its records and "
+					"the later ones are written %llu.%09llu s later, "
+					"after the boot before (trace.dat has one "
+					"timeline per CPU)\n",
+					path, i + 1, (unsigned long long)d->info.dump_id,
+					(unsigned long long)(shift / 1000000000u),
+					(unsigned long long)(shift % 1000000000u));
+		}
 		for (size_t k = 0; k < d->nrecs; k++) {
 			const struct tt_rec *t = &d->recs[d->order[k]];
 			const struct dat_event *e = event_of(t->r.kind);
+			uint64_t ns = tt_exp_ns(t->r.time, hz) + shift;
 			uint32_t len;
 
 			if (!e || !tt_exp_keep(t))
 				continue;
 			len = event_data(t, e, hz, data);
-			cpu_event(&cpus[t->hart], tt_exp_ns(t->r.time, hz),
-				  data, len);
+			cpu_event(&cpus[t->hart], ns, data, len);
 			if (t->r.kind == TV_KIND_SWITCH) {
 				len = sched_switch_data(&t->r, data);
-				cpu_event(&cpus[t->hart],
-					  tt_exp_ns(t->r.time, hz), data, len);
+				cpu_event(&cpus[t->hart], ns, data, len);
 			}
 		}
 	}
@@ -591,7 +636,7 @@ int tt_dat_write(const char *path, struct tt_log *log, size_t first,
 	memset(cpus, 0, ncpus * sizeof(*cpus));
 	for (unsigned c = 0; c < ncpus; c++)
 		cpus[c].page = SIZE_MAX;
-	fill_cpus(cpus, log, first, count);
+	fill_cpus(cpus, ncpus, log, first, count, path);
 	put_header(&h, log, first, count, ncpus);
 	/* CPU data starts page aligned after the offset/size table. */
 	off = h.len + (size_t)16 * ncpus;
