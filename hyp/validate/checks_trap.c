@@ -599,6 +599,39 @@ static void irq_to_hs(struct result *r)
 		     (unsigned long long)C.hstatus);
 }
 
+/*
+ * "Multiple simultaneous interrupts destined for HS-mode are handled in
+ * the following decreasing priority order: SEI, SSI, STI, SGEI, VSEI,
+ * VSSI, VSTI, LCOFI" ("Hypervisor Interrupt (hvip, hip, and hie)
+ * Registers"). The three VS interrupts, pending through hvip, enabled in
+ * hie and not delegated, all wait at once when the guest starts: the trap
+ * must be VSEI, then (VSEIP cleared) VSSI, then VSTI. DEV-15: VSSI first.
+ */
+static void irq_priority(struct result *r)
+{
+	static const struct { uint64_t pending; uint64_t want; } step[] = {
+		{ MIP_VSEIP | MIP_VSSIP | MIP_VSTIP, IRQ_VS_EXT },
+		{ MIP_VSSIP | MIP_VSTIP, IRQ_VS_SOFT },
+		{ MIP_VSTIP, IRQ_VS_TIMER },
+	};
+	struct tally t = { 0 };
+	csr_write(CSR_HIDELEG, 0);
+	csr_write(CSR_HIE, MIP_VSEIP | MIP_VSSIP | MIP_VSTIP);
+	for (unsigned i = 0; i < ARRAY_SIZE(step); i++) {
+		csr_write(CSR_HVIP, step[i].pending);
+		uint64_t c = vrun(snip(vs_spin), 0, 0, 0, SPIN, 0, 0);
+		if (i == 0 && c == (CAUSE_INTERRUPT | IRQ_VS_SOFT))
+			noted(&t, DEV_IRQ_PRIO, "VSEI, VSSI, VSTI pending: VSSI (2) taken first");
+		else if (c != (CAUSE_INTERRUPT | step[i].want))
+			note(&t, "hvip %#llx: scause %#llx, want %#llx",
+			     (unsigned long long)step[i].pending, (unsigned long long)c,
+			     (unsigned long long)(CAUSE_INTERRUPT | step[i].want));
+	}
+	csr_write(CSR_HVIP, 0);
+	csr_write(CSR_HIE, 0);
+	verdict(r, &t, "VSEI, VSSI, VSTI pending together: taken as 10, then 2, then 6");
+}
+
 /* From VU-mode, VS interrupts are taken whatever vsstatus.SIE says. */
 static void irq_from_vu(struct result *r)
 {
@@ -771,5 +804,8 @@ const struct check checks_trap[] = {
 	{ "satp write with unsupported MODE ignored (V=1)", SEC_VSATP,
 	  "when V=1 a write to satp with an unsupported MODE is ignored: vsatp is not written",
 	  satp_v1_ignore },
+	{ "VS interrupts to HS: priority VSEI > VSSI > VSTI", SEC_HINT,
+	  "simultaneous interrupts destined for HS-mode: SEI, SSI, STI, SGEI, VSEI, VSSI, VSTI, "
+	  "LCOFI, in decreasing priority", irq_priority },
 	{ NULL, NULL, NULL, NULL },
 };

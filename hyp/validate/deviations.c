@@ -74,6 +74,13 @@ const struct known_dev known_devs[DEV_COUNT] = {
 		"hstatus.GVA is set to 1",
 		"stval = the ebreak's address (a GVA, SPV 1) with hstatus.GVA 0",
 		QEMU10 "; QEMU 7.2 writes stval 0 and GVA 0, which is allowed" },
+	[DEV_IRQ_PRIO] = { "DEV-15", "HS interrupts taken lowest number first",
+		"interrupts destined for HS-mode are taken in the order SEI, SSI, STI, SGEI, VSEI, "
+		"VSSI, VSTI, LCOFI (VSEI before VSSI)",
+		"with VSEI, VSSI and VSTI pending, VSSI (2) is taken first: without Ssaia QEMU "
+		"takes the lowest-numbered pending interrupt",
+		QEMU72 " and " QEMU10 "; qemu/qemu riscv_cpu_pending_to_irq returns ctz64(pending) "
+		"when Ssaia is off" },
 };
 
 uint32_t devs_seen;

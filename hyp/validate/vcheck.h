@@ -66,6 +66,7 @@ enum dev_id {
 	DEV_STCE_VSTIP,		/* STCE=0 does not detach vstimecmp from VSTIP */
 	DEV_AMO_LOAD,		/* AMO faults reported with the load cause */
 	DEV_EBREAK_GVA,		/* ebreak: stval = GVA but hstatus.GVA 0 */
+	DEV_IRQ_PRIO,		/* lowest-numbered pending interrupt taken first */
 	DEV_COUNT
 };
 struct known_dev {

@@ -57,13 +57,15 @@ satp and SFENCE.VMA under VTVM|DEV-10
 supervisor CSR from VU: virtual instruction|DEV-9
 HLV/HSV in VS and VU: virtual instruction|DEV-11
 HFENCE in VS and VU: virtual instruction|DEV-9
-STCE=0: vstimecmp does not drive VSTIP|DEV-12'
+STCE=0: vstimecmp does not drive VSTIP|DEV-12
+VS interrupts to HS: priority VSEI > VSSI > VSTI|DEV-15'
 else
 EXPECTED='hgatp PPN[1:0] read as zero|DEV-1
 GVA tracks whether stval holds a GVA (ebreak)|DEV-14
 SRET/SFENCE.VMA in VU: virtual instruction|DEV-9
 supervisor CSR from VU: virtual instruction|DEV-9
-STCE=0: vstimecmp does not drive VSTIP|DEV-12'
+STCE=0: vstimecmp does not drive VSTIP|DEV-12
+VS interrupts to HS: priority VSEI > VSSI > VSTI|DEV-15'
 fi
 got=$(grep '# DEVIATION' "$TAP" | while IFS= read -r line; do
 	name=$(echo "$line" | sed -E 's/^ok [0-9]+ - (.*) # DEVIATION .*/\1/')
