@@ -234,29 +234,27 @@ static int b64_value(char c)
  * characters, at most cap / 3 of them, into out. Stops at the first group
  * holding anything else ('=' padding, the end of the text); returns how
  * many characters it decoded (a multiple of 4, 3 bytes per group).
- * tv_base64_decode() gives the same bytes for those groups.
+ * tv_base64_decode() gives the same bytes for those groups. place is
+ * tv_wire_dec.b64_place: a group's 24 bits are the OR of its characters'
+ * entries, and any character outside the alphabet sets bits above them.
  */
-static size_t b64_decode_groups(const char *in, size_t len, uint8_t *out,
-				size_t cap)
+static size_t b64_decode_groups(const uint32_t place[4][256], const char *in,
+				size_t len, uint8_t *out, size_t cap)
 {
 	const unsigned char *s = (const unsigned char *)in;
-	size_t i = 0, o = 0;
+	size_t groups = len / 4 < cap / 3 ? len / 4 : cap / 3, k;
 
-	while (i + 4 <= len && o + 3 <= cap) {
-		uint32_t a = b64_rev[s[i]], b = b64_rev[s[i + 1]];
-		uint32_t c = b64_rev[s[i + 2]], d = b64_rev[s[i + 3]];
+	for (k = 0; k < groups; k++, s += 4, out += 3) {
+		uint32_t g = place[0][s[0]] | place[1][s[1]] |
+			     place[2][s[2]] | place[3][s[3]];
 
-		if ((a | b | c | d) & (B64_PAD | B64_BAD))
+		if (g & TV_WIRE_B64_NOT)
 			break;
-		uint32_t g = a << 18 | b << 12 | c << 6 | d;
-
-		out[o] = (uint8_t)(g >> 16);
-		out[o + 1] = (uint8_t)(g >> 8);
-		out[o + 2] = (uint8_t)g;
-		i += 4;
-		o += 3;
+		out[0] = (uint8_t)(g >> 16);
+		out[1] = (uint8_t)(g >> 8);
+		out[2] = (uint8_t)g;
 	}
-	return i;
+	return 4 * k;
 }
 
 /*
@@ -323,7 +321,8 @@ static uint64_t get_le(const uint8_t *p, unsigned bytes)
 	return v;
 }
 
-/* get_le(p, 8) as one load where the host is little-endian. */
+/* get_le(p, 8) and get_le(p, 4) as one load where the host is
+ * little-endian. */
 static inline uint64_t load_le64(const uint8_t *p)
 {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
@@ -333,6 +332,18 @@ static inline uint64_t load_le64(const uint8_t *p)
 	return v;
 #else
 	return get_le(p, 8);
+#endif
+}
+
+static inline uint32_t load_le32(const uint8_t *p)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint32_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+#else
+	return (uint32_t)get_le(p, 4);
 #endif
 }
 
@@ -425,17 +436,40 @@ static __attribute__((noinline)) uint64_t rd_varint_long(struct reader *rd)
 	return 0;
 }
 
+/* The value of a varint of `bytes` bytes (1 to 8) that are the low bytes
+ * of x (a little-endian load of them and whatever follows): the bytes
+ * after it dropped, then its 7-bit groups packed together in three steps
+ * (pairs of groups, then 14-bit, then 28-bit halves). */
+static inline uint64_t varint_pack(uint64_t x, unsigned bytes)
+{
+	x &= ~0ull >> (64 - 8 * bytes);
+	x &= 0x7f7f7f7f7f7f7f7full;
+	x = (x & 0x007f007f007f007full) | ((x & 0x7f007f007f007f00ull) >> 1);
+	x = (x & 0x00003fff00003fffull) | ((x & 0x3fff00003fff0000ull) >> 2);
+	x = (x & 0x000000000fffffffull) | ((x & 0x0fffffff00000000ull) >> 4);
+	return x;
+}
+
+/* Bytes of the varint whose first 8 bytes x holds (the first byte
+ * without bit 7 ends it), or 0 when it is longer than 8 bytes. */
+static inline unsigned varint_bytes(uint64_t x)
+{
+	uint64_t stop = ~x & 0x8080808080808080ull;
+
+	return stop ? (unsigned)__builtin_ctzll(stop) / 8 + 1 : 0;
+}
+
 /*
  * A varint. Most (the deltas of a frame's records) are one byte; when 10
- * bytes are left, one of up to 8 bytes is read with one load: the first
- * byte without bit 7 ends it, and its 7-bit groups are packed together in
- * three steps (pairs of groups, then 14-bit, then 28-bit halves). Near
- * the end of the frame, byte by byte with bounds checks.
+ * bytes are left, one of up to 8 bytes is read with one load
+ * (varint_pack). Near the end of the frame, byte by byte with bounds
+ * checks.
  */
 static inline uint64_t rd_varint(struct reader *rd)
 {
 	const uint8_t *p = rd->p;
-	uint64_t x, stop;
+	uint64_t x;
+	unsigned bytes;
 
 	if (!rd->bad && p < rd->end && *p < 0x80) {
 		rd->p = p + 1;
@@ -444,19 +478,63 @@ static inline uint64_t rd_varint(struct reader *rd)
 	if (rd->bad || rd->end - p < 10)
 		return rd_varint_checked(rd);
 	x = load_le64(p);
-	stop = ~x & 0x8080808080808080ull;
-	if (!stop)
+	bytes = varint_bytes(x);
+	if (!bytes)
 		return rd_varint_long(rd);
-	unsigned bytes = (unsigned)__builtin_ctzll(stop) / 8 + 1;
-
-	if (bytes < 8)
-		x &= (1ull << (8 * bytes)) - 1;
-	x &= 0x7f7f7f7f7f7f7f7full;
-	x = (x & 0x007f007f007f007full) | ((x & 0x7f007f007f007f00ull) >> 1);
-	x = (x & 0x00003fff00003fffull) | ((x & 0x3fff00003fff0000ull) >> 2);
-	x = (x & 0x000000000fffffffull) | ((x & 0x0fffffff00000000ull) >> 4);
 	rd->p = p + bytes;
-	return x;
+	return varint_pack(x, bytes);
+}
+
+/*
+ * fast_varint() of a varint longer than 8 bytes, x its first 8: the 9th
+ * and 10th bytes complete it as in rd_varint_checked(), which has the
+ * reports (bit 63 the only one a 10th byte may carry, at most 10 bytes);
+ * here those clear *ok.
+ */
+static __attribute__((noinline)) uint64_t fast_varint_long(const uint8_t **p,
+							   uint64_t x, int *ok)
+{
+	const uint8_t *q = *p;
+	uint64_t v = varint_pack(x, 8) | (uint64_t)(q[8] & 0x7f) << 56;
+
+	if (!(q[8] & 0x80)) {
+		*p = q + 9;
+		return v;
+	}
+	if (q[9] > 1) {
+		*ok = 0;
+		return 0;
+	}
+	*p = q + 10;
+	return v | (uint64_t)q[9] << 63;
+}
+
+/*
+ * A varint at *p read without bounds checks (the caller knows 10 bytes
+ * are there to read); *p moves past it. One or two bytes (most of a
+ * frame's deltas) on their own, up to 8 with one load (varint_pack). A
+ * varint rd_varint_checked() would report clears *ok.
+ */
+static inline uint64_t fast_varint(const uint8_t **p, int *ok)
+{
+	const uint8_t *q = *p;
+	uint64_t x;
+	unsigned bytes;
+
+	if (q[0] < 0x80) {
+		*p = q + 1;
+		return q[0];
+	}
+	if (q[1] < 0x80) {
+		*p = q + 2;
+		return (q[0] & 0x7fu) | (uint64_t)q[1] << 7;
+	}
+	x = load_le64(q);
+	bytes = varint_bytes(x);
+	if (!bytes)
+		return fast_varint_long(p, x, ok);
+	*p = q + bytes;
+	return varint_pack(x, bytes);
 }
 
 /* =================================================== record delta state */
@@ -509,12 +587,12 @@ static void arg_bases(const struct tv_wire_state *st, unsigned kind,
 		base[0] = st->exits[st->latest_exit].arg[0];
 }
 
-/* Remember an EXIT as the latest of its scause, forgetting the least
- * recently seen scause when all slots are in use. */
-static void remember_exit(struct tv_wire_state *st, const struct tv_record *r)
+/* Remember an EXIT as the latest of its scause, in slot i when
+ * find_exit() found one, else in place of the least recently seen scause
+ * when all slots are in use. */
+static void remember_exit_in(struct tv_wire_state *st,
+			     const struct tv_record *r, int i)
 {
-	int i = find_exit(st, r->arg[1]);
-
 	if (i < 0) {
 		i = 0;
 		for (int k = 1; k < TV_WIRE_EXIT_CAUSES; k++)
@@ -524,6 +602,11 @@ static void remember_exit(struct tv_wire_state *st, const struct tv_record *r)
 	st->exits[i].stamp = ++st->stamp;
 	memcpy(st->exits[i].arg, r->arg, sizeof(r->arg));
 	st->latest_exit = (int8_t)i;
+}
+
+static void remember_exit(struct tv_wire_state *st, const struct tv_record *r)
+{
+	remember_exit_in(st, r, find_exit(st, r->arg[1]));
 }
 
 void tv_wire_state_update(struct tv_wire_state *st, const struct tv_record *r)
@@ -656,6 +739,88 @@ static void decode_record(struct reader *rd, struct tv_wire_state *st,
 		rd->bad = "record dt out of range";
 	if (!rd->bad)
 		tv_wire_state_update(st, r);
+}
+
+/*
+ * The fast path of decode_record(), for a record starting before end: no
+ * bounds check per byte (the decoder's frame[] has TV_WIRE_DEC_SLACK
+ * bytes to read after any record start before end: a record has a head
+ * byte and at most twelve varints, each read at most 10 bytes ahead), one
+ * check at the end instead. Returns the end of the record, with *r and
+ * *st what decode_record() makes of them; or NULL, with *st untouched,
+ * for a record decode_record() must read to say what is wrong with it
+ * (an unknown kind, a bad varint, an id, flags or dt out of range, a
+ * record running past end).
+ */
+static const uint8_t *dec_record_fast(const uint8_t *p, const uint8_t *end,
+				      struct tv_wire_state *st,
+				      struct tv_record *r, int v2)
+{
+	static const uint64_t no_args[TV_NARGS];
+	unsigned head = *p++, kind = head & TV_WIRE_HEAD_KIND;
+	unsigned n = wire_nargs(kind), i = 0;
+	uint64_t vm = st->vm, vcpu = st->vcpu, hart = st->hart, flags = 0;
+	const uint64_t *base;
+	int ok = 1, slot = -1;
+
+	if (!kind_valid(kind, v2))
+		return NULL;
+	if (head & TV_WIRE_HEAD_IDS) {
+		vm = fast_varint(&p, &ok);
+		vcpu = fast_varint(&p, &ok);
+		hart = fast_varint(&p, &ok);
+		if (vm > 0xff || vcpu > 0xff || hart > 0xffff)
+			return NULL;
+	}
+	if (head & TV_WIRE_HEAD_FLAGS) {
+		flags = fast_varint(&p, &ok);
+		if (flags > 0xff)
+			return NULL;
+	}
+	r->time = st->time + unzigzag(fast_varint(&p, &ok));
+	r->cycle = st->cycle + unzigzag(fast_varint(&p, &ok));
+	r->kind = (uint8_t)kind;
+	r->vm = (uint8_t)vm;
+	r->vcpu = (uint8_t)vcpu;
+	r->flags = (uint8_t)flags;
+	r->hart = (uint16_t)hart;
+	r->reserved = 0;
+	memset(r->arg, 0, sizeof(r->arg));
+	/* The arguments against the bases of arg_bases(), read in place. */
+	if (kind == TV_KIND_EXIT) {
+		uint64_t scause = rotr1(fast_varint(&p, &ok));
+		int b;
+
+		slot = find_exit(st, scause);
+		b = slot >= 0 ? slot : st->latest_exit;
+		base = b >= 0 ? st->exits[b].arg : no_args;
+		r->arg[0] = base[0] + unzigzag(fast_varint(&p, &ok));
+		r->arg[1] = scause;
+		i = 2;
+	} else {
+		base = st->arg[kind];
+	}
+	for (; i < n; i++)
+		r->arg[i] = base[i] + unzigzag(fast_varint(&p, &ok));
+	/* ENTRY's pc is based on the latest EXIT's sepc: move it from the
+	 * base used above to that one (modulo 2^64, as the encoding is). */
+	if (kind == TV_KIND_ENTRY && st->latest_exit >= 0)
+		r->arg[0] += st->exits[st->latest_exit].arg[0] - base[0];
+	if (!ok || p > end || (v2 && (r->cycle >> 32) != 0))
+		return NULL;
+	/* tv_wire_state_update(), with the slot found above. An event
+	 * kind's arguments past its count are 0 in r and always 0 in st,
+	 * so all six are copied. */
+	st->time = r->time;
+	st->cycle = r->cycle;
+	st->vm = r->vm;
+	st->vcpu = r->vcpu;
+	st->hart = r->hart;
+	if (kind == TV_KIND_EXIT)
+		remember_exit_in(st, r, slot);
+	else
+		memcpy(st->arg[kind], r->arg, sizeof(r->arg));
+	return p;
 }
 
 /* ================================================ format version 2 */
@@ -1033,19 +1198,29 @@ void tv_wire_dec_init(struct tv_wire_dec *d, const struct tv_wire_dec_ops *ops,
 	for (unsigned n = 0; n < 256; n++) {
 		uint32_t c = crc_table[n];
 
-		for (unsigned k = 0; k < 7; k++) {
+		for (unsigned k = 0; k < 15; k++) {
 			c = (c >> 8) ^ crc_table[c & 0xff];
 			d->crc_slice[k][n] = c;
 		}
 	}
+	/* Each base64 character's value in each place of a group. */
+	for (unsigned n = 0; n < 256; n++) {
+		uint32_t v = b64_rev[n];
+
+		for (unsigned k = 0; k < 4; k++)
+			d->b64_place[k][n] =
+				v < 64 ? v << (18 - 6 * k) : TV_WIRE_B64_NOT;
+	}
 }
 
 /*
- * tv_crc32() of a frame, 8 bytes at a time: the CRC is linear, so the
- * register after 8 bytes is the XOR of what each byte (the first four
+ * tv_crc32() of a frame, 16 bytes at a time: the CRC is linear, so the
+ * register after 16 bytes is the XOR of what each byte (the first four
  * XORed with the register) contributes with the bytes after it taken as
- * zeros, which the tables hold. The chain of dependent loads is one
- * eighth as long as a byte at a time.
+ * zeros, which the tables hold (t[k]: k + 1 zero bytes after, crc_table:
+ * none). Only the first four bytes' lookups wait for the register, so the
+ * chain of dependent loads is one sixteenth as long as a byte at a time;
+ * the last twelve are looked up while it is computed.
  */
 static uint32_t dec_crc32(const struct tv_wire_dec *d, const uint8_t *p,
 			  size_t len)
@@ -1053,14 +1228,18 @@ static uint32_t dec_crc32(const struct tv_wire_dec *d, const uint8_t *p,
 	const uint32_t(*t)[256] = d->crc_slice;
 	uint32_t crc = 0xffffffffu;
 
-	for (; len >= 8; p += 8, len -= 8) {
-		uint32_t lo = crc ^ (uint32_t)get_le(p, 4);
-		uint32_t hi = (uint32_t)get_le(p + 4, 4);
+	for (; len >= 16; p += 16, len -= 16) {
+		uint32_t w0 = crc ^ load_le32(p), w1 = load_le32(p + 4);
+		uint32_t w2 = load_le32(p + 8), w3 = load_le32(p + 12);
+		uint32_t rest = t[10][w1 & 0xff] ^ t[9][(w1 >> 8) & 0xff] ^
+				t[8][(w1 >> 16) & 0xff] ^ t[7][w1 >> 24] ^
+				t[6][w2 & 0xff] ^ t[5][(w2 >> 8) & 0xff] ^
+				t[4][(w2 >> 16) & 0xff] ^ t[3][w2 >> 24] ^
+				t[2][w3 & 0xff] ^ t[1][(w3 >> 8) & 0xff] ^
+				t[0][(w3 >> 16) & 0xff] ^ crc_table[w3 >> 24];
 
-		crc = t[6][lo & 0xff] ^ t[5][(lo >> 8) & 0xff] ^
-		      t[4][(lo >> 16) & 0xff] ^ t[3][lo >> 24] ^
-		      t[2][hi & 0xff] ^ t[1][(hi >> 8) & 0xff] ^
-		      t[0][(hi >> 16) & 0xff] ^ crc_table[hi >> 24];
+		crc = rest ^ ((t[14][w0 & 0xff] ^ t[13][(w0 >> 8) & 0xff]) ^
+			      (t[12][(w0 >> 16) & 0xff] ^ t[11][w0 >> 24]));
 	}
 	while (len--)
 		crc = (crc >> 8) ^ crc_table[(crc ^ *p++) & 0xff];
@@ -1187,6 +1366,7 @@ static const char *walk_records(struct tv_wire_dec *d,
 	struct reader rd = {f->payload + TV_WIRE_RECORDS_PAYLOAD_MIN,
 			    f->payload + f->plen, NULL};
 	unsigned count = (unsigned)get_le(f->payload + 8, 2);
+	const uint8_t *next;
 
 	d->nrecs = 0;
 	tv_wire_state_reset(&st, f->hart);
@@ -1196,9 +1376,18 @@ static const char *walk_records(struct tv_wire_dec *d,
 		 * runs out first). */
 		if (i == TV_WIRE_FRAME_RECORDS)
 			return "record truncated";
-		decode_record(&rd, &st, &d->recs[i], v2);
-		if (rd.bad)
-			return rd.bad;
+		/* The fast path; for a record it will not take, the
+		 * careful one from the same place says what is wrong. */
+		next = rd.p < rd.end ? dec_record_fast(rd.p, rd.end, &st,
+						       &d->recs[i], v2)
+				     : NULL;
+		if (next) {
+			rd.p = next;
+		} else {
+			decode_record(&rd, &st, &d->recs[i], v2);
+			if (rd.bad)
+				return rd.bad;
+		}
 		d->nrecs = i + 1;
 	}
 	if (rd.p != rd.end)
@@ -1838,7 +2027,8 @@ static size_t decode_frame_text(struct tv_wire_dec *d, const char *text,
 {
 	struct frame_info f;
 	const char *why;
-	size_t fast = b64_decode_groups(text, avail, d->frame, sizeof(d->frame));
+	size_t fast = b64_decode_groups(d->b64_place, text, avail, d->frame,
+					TV_WIRE_MAX_FRAME);
 	size_t n = fast + frame_text_len(text + fast, avail - fast);
 	long len;
 
@@ -1857,7 +2047,7 @@ static size_t decode_frame_text(struct tv_wire_dec *d, const char *text,
 	/* Groups decode independently (only the last may hold '='): the
 	 * rest of the text decodes after the groups already done. */
 	len = tv_base64_decode(text + fast, n - fast, d->frame + fast / 4 * 3,
-			       sizeof(d->frame) - fast / 4 * 3);
+			       TV_WIRE_MAX_FRAME - fast / 4 * 3);
 	if (len >= 0)
 		len += (long)(fast / 4 * 3);
 	if (len < 0) {

@@ -408,6 +408,14 @@ struct tv_wire_dec_ops {
  * next (harts past that are not checked, their dump's share unknown). */
 #define TV_WIRE_RING_HARTS 64
 
+/* Bytes past a record's start that the record decoder's fast path may
+ * read: its head and twelve varints, each read at most 10 bytes ahead
+ * (trace_wire.c, dec_record_fast()). */
+#define TV_WIRE_DEC_SLACK (1 + 12 * 10)
+/* A b64_place[][] entry for a character outside the alphabet: bits above
+ * the group's 24. */
+#define TV_WIRE_B64_NOT 0xff000000u
+
 /* Decoder state; the caller owns it and must not touch the fields. */
 struct tv_wire_dec {
 	const struct tv_wire_dec_ops *ops;
@@ -455,12 +463,19 @@ struct tv_wire_dec {
 	char why[96];		  /* a message built for dec_bad() */
 	uint64_t line_no, offset; /* position of the current frame */
 	size_t flen;		  /* bytes in frame[] */
-	uint8_t frame[TV_WIRE_MAX_FRAME];
+	/* The decoded frame, and room after it that the record decoder's
+	 * fast path may read (never trusting what it finds there). */
+	uint8_t frame[TV_WIRE_MAX_FRAME + TV_WIRE_DEC_SLACK];
 	size_t nrecs;		  /* records of frame[] decoded in recs[] */
 	struct tv_record recs[TV_WIRE_FRAME_RECORDS];
-	/* CRC-32 tables for 8 bytes at a time: crc_slice[k][n] is the CRC
+	/* CRC-32 tables for 16 bytes at a time: crc_slice[k][n] is the CRC
 	 * register after byte n and k + 1 zero bytes (tv_wire_dec_init). */
-	uint32_t crc_slice[7][256];
+	uint32_t crc_slice[15][256];
+	/* Base64 decoding tables for the four places of a group:
+	 * b64_place[k][c] is the 6-bit value of character c shifted to its
+	 * place in the group's 24 bits (18 - 6 k), or TV_WIRE_B64_NOT for
+	 * anything but an alphabet character (tv_wire_dec_init). */
+	uint32_t b64_place[4][256];
 	unsigned nhold;		  /* events held (FORMAT VERSION 2) */
 	struct tv_record hold[TV_WIRE_HOLD];
 	uint16_t hold_hart[TV_WIRE_HOLD];  /* their frames' hart */

@@ -306,16 +306,27 @@ static size_t feed_long_line(struct scan *s, const char *buf, size_t len,
 	return cut;
 }
 
-/* The input is read in blocks into one buffer and its lines are decoded
- * where they lie; only the unfinished last line of a block moves (to the
+/*
+ * The input is read into one buffer of SCAN_BUF bytes and its lines are
+ * decoded where they lie; only the unfinished last line moves (to the
  * front). A line never grows past LINE_LIMIT there (feed_long_line), so
- * the buffer always has room for a block. */
+ * the buffer always has room for more.
+ *
+ * The buffer is filled SCAN_READ bytes at a time, which keeps the text
+ * being decoded in the cache and leaves most of the buffer untouched
+ * (never paged in) unless a line grows long. Where a long line is cut
+ * depends on how much of it is buffered, so the cut is made only where
+ * the buffer would have been full had it been filled whole (and at the
+ * end of the input): the pieces are the same whatever SCAN_READ is.
+ */
 #define SCAN_BUF (2 * (size_t)LINE_LIMIT)
+#define SCAN_READ ((size_t)128 << 10)
 
-/* Decode the complete lines of buf[0..len) and the first part of a line
- * grown too long; returns how many bytes were consumed. */
+/* Decode the complete lines of buf[0..len) and, at the end of a full
+ * buffer or of the input (full), the first part of a line grown too
+ * long; returns how many bytes were consumed. */
 static size_t feed_block(struct scan *s, const char *buf, size_t len,
-			 uint64_t *offset)
+			 uint64_t *offset, int full)
 {
 	size_t pos = 0;
 	const char *nl;
@@ -330,7 +341,7 @@ static size_t feed_block(struct scan *s, const char *buf, size_t len,
 		pos += n;
 		s->line_no++;
 	}
-	if (len - pos > LINE_LIMIT) {
+	if (full && len - pos > LINE_LIMIT) {
 		size_t used = feed_long_line(s, buf + pos, len - pos, *offset);
 
 		*offset += used;
@@ -343,19 +354,30 @@ int tt_scan(FILE *in, struct tt_log *log)
 {
 	static struct scan s;
 	char *buf = tt_xrealloc(NULL, SCAN_BUF, 1);
-	size_t len = 0, n;
-	uint64_t offset = 0; /* input offset of buf[0] */
+	size_t len = 0;
+	size_t room = SCAN_BUF; /* to read before the buffer would be full */
+	uint64_t offset = 0;	/* input offset of buf[0] */
 	int err;
 
 	memset(&s, 0, sizeof(s));
 	s.log = log;
 	s.line_no = 1;
 	tv_wire_dec_init(&s.dec, &scan_ops, &s);
-	while ((n = fread(buf + len, 1, SCAN_BUF - len, in)) > 0) {
-		size_t used = feed_block(&s, buf, len + n, &offset);
+	for (;;) {
+		size_t want = room < SCAN_READ ? room : SCAN_READ;
+		size_t n = fread(buf + len, 1, want, in), used;
+		/* Full, or a short read: the end of the input (or an error). */
+		int full = n == room || n < want;
 
+		if (n == 0)
+			break;
+		used = feed_block(&s, buf, len + n, &offset, full);
+		room -= n;
 		len += n - used;
-		memmove(buf, buf + used, len);
+		if (used)
+			memmove(buf, buf + used, len);
+		if (full)
+			room = SCAN_BUF - len;
 	}
 	err = ferror(in) ? (errno ? errno : EIO) : 0; /* what was read is decoded */
 	if (len) {

@@ -54,12 +54,24 @@ struct section {
 struct sections {
 	struct section *s;
 	size_t n, cap;
+	uint64_t grown; /* sections and rows added: a row may have moved */
 };
 
 /* Causes whose rows a hart + vCPU remembers (a power of two). */
 /* The sections an exit counts in, in print order. */
 enum { SEC_ALL, SEC_HART, SEC_VM, SEC_VCPU, NSEC };
 #define ROW_CACHE 16
+
+/* The rows of one exit cause for a hart + vCPU (struct pairing). */
+struct row_cache {
+	int valid;
+	uint64_t scause;
+	size_t index[NSEC]; /* of the rows in their sections */
+	/* The rows themselves, while sections.grown is still `grown` (no
+	 * row added since, so none moved). */
+	uint64_t grown;
+	struct row *at[NSEC];
+};
 
 /* Pairing state of one hart + vCPU. */
 struct pairing {
@@ -74,11 +86,7 @@ struct pairing {
 	 * row or section moves before the summary is printed. */
 	int have_secs;
 	size_t sec[NSEC];
-	struct row_cache {
-		int valid;
-		uint64_t scause;
-		size_t row[NSEC];
-	} cache[ROW_CACHE];
+	struct row_cache cache[ROW_CACHE];
 };
 
 struct pairings {
@@ -137,14 +145,16 @@ static struct section *section(struct sections *ss, int type, unsigned a,
 		    ss->s[i].b == b)
 			return &ss->s[i];
 	struct section *s = tt_append(&ss->s, &ss->n, &ss->cap);
+	ss->grown++;
 	s->type = type;
 	s->a = a;
 	s->b = b;
 	return s;
 }
 
-/* The row of an exit reason, created when new. */
-static struct row *row(struct section *s, uint64_t scause)
+/* The row of an exit reason, created when new (which counts in
+ * sections.grown). */
+static struct row *row(struct sections *ss, struct section *s, uint64_t scause)
 {
 	for (size_t i = 0; i < s->n; i++)
 		if (s->rows[i].scause == scause)
@@ -153,19 +163,19 @@ static struct row *row(struct section *s, uint64_t scause)
 		s->cap = s->cap ? 2 * s->cap : 8;
 		s->rows = tt_xrealloc(s->rows, s->cap, sizeof(*s->rows));
 	}
+	ss->grown++;
 	memset(&s->rows[s->n], 0, sizeof(s->rows[0]));
 	s->rows[s->n].scause = scause;
 	return &s->rows[s->n++];
 }
 
-/* The rows an exit of p's hart and vCPU counts in: all, its hart, its
- * VM, its vCPU. */
-static void rows_for(struct sections *ss, struct pairing *p, uint64_t scause,
-		     struct row *out[NSEC])
+/* rows_for() when the cache slot c of scause does not hold the rows:
+ * find them (or create them), remember where they are. Rare: kept out
+ * of line so that rows_for() stays small. */
+static __attribute__((noinline)) struct row **
+find_rows(struct sections *ss, struct pairing *p, struct row_cache *c,
+	  uint64_t scause)
 {
-	struct row_cache *c =
-		&p->cache[(scause ^ (scause >> 63)) & (ROW_CACHE - 1)];
-
 	if (!p->have_secs) {
 		p->sec[SEC_ALL] = (size_t)(section(ss, SEC_ALL, 0, 0) - ss->s);
 		p->sec[SEC_HART] = (size_t)(section(ss, SEC_HART, p->hart, 0) - ss->s);
@@ -177,24 +187,35 @@ static void rows_for(struct sections *ss, struct pairing *p, uint64_t scause,
 		for (int i = 0; i < NSEC; i++) {
 			struct section *sec = &ss->s[p->sec[i]];
 
-			c->row[i] = (size_t)(row(sec, scause) - sec->rows);
+			c->index[i] = (size_t)(row(ss, sec, scause) - sec->rows);
 		}
 		c->valid = 1;
 		c->scause = scause;
 	}
 	for (int i = 0; i < NSEC; i++)
-		out[i] = &ss->s[p->sec[i]].rows[c->row[i]];
+		c->at[i] = &ss->s[p->sec[i]].rows[c->index[i]];
+	c->grown = ss->grown;
+	return c->at;
 }
 
-static struct pairing *pairing(struct pairings *ps, uint16_t hart, uint8_t vm,
-			       uint8_t vcpu)
+/* The rows an exit of p's hart and vCPU counts in: all, its hart, its
+ * VM, its vCPU (NSEC of them, valid until the next rows_for()). */
+static struct row **rows_for(struct sections *ss, struct pairing *p,
+			     uint64_t scause)
 {
-	if (ps->last < ps->n) {
-		struct pairing *p = &ps->p[ps->last];
+	struct row_cache *c =
+		&p->cache[(scause ^ (scause >> 63)) & (ROW_CACHE - 1)];
 
-		if (p->hart == hart && p->vm == vm && p->vcpu == vcpu)
-			return p;
-	}
+	if (c->valid && c->scause == scause && c->grown == ss->grown)
+		return c->at;
+	return find_rows(ss, p, c, scause);
+}
+
+/* pairing() of a hart + vCPU other than the one found last (out of
+ * line, as find_rows()). */
+static __attribute__((noinline)) struct pairing *
+find_pairing(struct pairings *ps, uint16_t hart, uint8_t vm, uint8_t vcpu)
+{
 	for (size_t i = 0; i < ps->n; i++)
 		if (ps->p[i].hart == hart && ps->p[i].vm == vm &&
 		    ps->p[i].vcpu == vcpu) {
@@ -213,6 +234,20 @@ static struct pairing *pairing(struct pairings *ps, uint16_t hart, uint8_t vm,
 	return &ps->p[ps->n++];
 }
 
+/* The pairing state of a hart + vCPU, created when new. Mostly the one
+ * found last (an exit, then its entry). */
+static struct pairing *pairing(struct pairings *ps, uint16_t hart, uint8_t vm,
+			       uint8_t vcpu)
+{
+	if (ps->last < ps->n) {
+		struct pairing *p = &ps->p[ps->last];
+
+		if (p->hart == hart && p->vm == vm && p->vcpu == vcpu)
+			return p;
+	}
+	return find_pairing(ps, hart, vm, vcpu);
+}
+
 /* Forget the open exits and entries of a hart (pairing broken: all), or
  * of one VM's vCPUs on it (the VM stopped). */
 static void break_pairing(struct pairings *ps, uint16_t hart, int all,
@@ -226,13 +261,13 @@ static void break_pairing(struct pairings *ps, uint16_t hart, int all,
 static void on_exit_rec(struct tt_summary *sum, const struct tt_rec *t)
 {
 	struct pairing *p = pairing(&sum->ps, t->hart, t->r.vm, t->r.vcpu);
-	struct row *rs[NSEC];
+	struct row **rs = NULL;
 
 	/* Filtered-out exits still pair (their entry is not someone else's
 	 * end of handling); they are just not counted. */
 	p->exit_kept = passes(sum, t);
 	if (p->exit_kept) {
-		rows_for(&sum->ss, p, t->r.arg[1], rs);
+		rs = rows_for(&sum->ss, p, t->r.arg[1]);
 		for (int i = 0; i < NSEC; i++)
 			rs[i]->samples++;
 	}
@@ -254,13 +289,13 @@ static void on_entry_rec(struct tt_summary *sum, const struct tt_rec *t)
 
 	if (p->have_exit && p->exit_kept && t->r.time >= p->exit_time) {
 		uint64_t h = t->r.time - p->exit_time;
-		struct row *rs[NSEC];
+		struct row **rs;
 
 		/* The other vCPUs' turns are not this exit's handling. */
 		if (p->away <= h)
 			h -= p->away;
 
-		rows_for(&sum->ss, p, p->exit_cause, rs);
+		rs = rows_for(&sum->ss, p, p->exit_cause);
 		for (int i = 0; i < NSEC; i++) {
 			if (!rs[i]->timed || h < rs[i]->min)
 				rs[i]->min = h;
@@ -394,12 +429,14 @@ static void on_back(struct tt_summary *sum, const struct tt_away *a)
  * set (an element of the bound dump's recs[]). */
 void tt_summary_add(struct tt_summary *sum, const struct tt_rec *t)
 {
-	struct tt_away a;
-
 	if (t->r.kind == TV_KIND_LOST && passes(sum, t))
 		keep_lost(sum, t);
-	if (tt_swtrack_feed(&sum->track, t, 0, &a))
-		on_back(sum, &a);
+	if (tt_swtrack_wants(t)) {
+		struct tt_away a;
+
+		if (tt_swtrack_feed(&sum->track, t, 0, &a))
+			on_back(sum, &a);
+	}
 	if (t->origin != TT_FROM_DUMP) {
 		break_pairing(&sum->ps, t->hart, 1, 0);
 		return;

@@ -302,6 +302,14 @@ struct tt_swtrack {
  * vCPUs away from it (the SWITCH back may be among the records lost). */
 int tt_swtrack_feed(struct tt_swtrack *s, const struct tt_rec *t, size_t tag,
 		    struct tt_away *a);
+/* Does tt_swtrack_feed() do anything with t (a SWITCH, a loss or a gap
+ * marker)? For any other record it returns 0 and changes nothing, so a
+ * caller with many records may skip the call. */
+static inline bool tt_swtrack_wants(const struct tt_rec *t)
+{
+	return t->origin != TT_FROM_DUMP || t->r.kind == TV_KIND_LOST ||
+	       t->r.kind == TV_KIND_SWITCH;
+}
 void tt_swtrack_free(struct tt_swtrack *s);
 
 /* explain.c: --explain, every record in plain language. */
