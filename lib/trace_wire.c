@@ -29,26 +29,115 @@ static void out_char(struct tv_out *o, char c)
 	o->pos++;
 }
 
-static void out_str(struct tv_out *o, const char *s)
+/* out_mem() when the characters do not all fit: those that do. */
+static void out_mem_cut(struct tv_out *o, const char *s, size_t n)
 {
-	while (*s)
-		out_char(o, *s++);
+	for (size_t i = 0; i < n; i++)
+		out_char(o, s[i]);
 }
 
-/* Append v in decimal, zero-padded to at least width digits. */
-static void out_udec(struct tv_out *o, uint64_t v, unsigned width)
+/* Append n characters: out_char() each, in one copy when all fit (the
+ * usual case: callers give a buffer large enough for the whole text). */
+static inline void out_mem(struct tv_out *o, const char *s, size_t n)
+{
+	if (o->pos + n < o->size) {
+		memcpy(o->buf + o->pos, s, n);
+		o->pos += n;
+	} else {
+		out_mem_cut(o, s, n);
+	}
+}
+
+/* A string: most are literals, whose length is known when this is
+ * inlined. */
+static inline void out_str(struct tv_out *o, const char *s)
+{
+	out_mem(o, s, strlen(s));
+}
+
+/* Append n '0' characters (zero padding). */
+static void out_zeros(struct tv_out *o, size_t n)
+{
+	while (n--)
+		out_char(o, '0');
+}
+
+/* Two digits at a time: "00" to "99", and "00" to "ff". */
+static const char dec_pairs[200] =
+	"0001020304050607080910111213141516171819"
+	"2021222324252627282930313233343536373839"
+	"4041424344454647484950515253545556575859"
+	"6061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+static const char hex_pairs[512] =
+	"000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+	"202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f"
+	"404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f"
+	"606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f"
+	"808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f"
+	"a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf"
+	"c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf"
+	"e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
+
+/* Decimal digits of v (1 for 0). */
+static unsigned dec_digits(uint64_t v)
+{
+	unsigned n = 1;
+
+	for (uint64_t p = 10; n < 20 && v >= p; p *= 10)
+		n++;
+	return n;
+}
+
+/* Hex digits of v (1 for 0). */
+static unsigned hex_digits(uint64_t v)
+{
+	return v ? (67 - (unsigned)__builtin_clzll(v)) / 4 : 1;
+}
+
+/* The last n decimal digits of v (leading zeros past its own digits),
+ * ending at end. */
+static void put_dec(char *end, uint64_t v, unsigned n)
+{
+	for (; n >= 2; n -= 2, v /= 100)
+		memcpy(end -= 2, &dec_pairs[2 * (v % 100)], 2);
+	if (n)
+		*--end = (char)('0' + v % 10);
+}
+
+/* The same in hex. */
+static void put_hex(char *end, uint64_t v, unsigned n)
+{
+	for (; n >= 2; n -= 2, v >>= 8)
+		memcpy(end -= 2, &hex_pairs[2 * (v & 0xff)], 2);
+	if (n)
+		*--end = hex_pairs[2 * (v & 0xf) + 1];
+}
+
+/* out_udec() of v's n digits, padded to w, when they do not all fit
+ * (out of line: the common case stays small). */
+static __attribute__((noinline)) void out_udec_cut(struct tv_out *o, uint64_t v,
+						  unsigned n, unsigned w)
 {
 	char tmp[20];
-	unsigned n = 0;
 
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	while (width > n && width--)
-		out_char(o, '0');
-	while (n)
-		out_char(o, tmp[--n]);
+	put_dec(tmp + sizeof(tmp), v, n);
+	out_zeros(o, w - n);
+	out_mem(o, tmp + sizeof(tmp) - n, n);
+}
+
+/* Append v in decimal, zero-padded to at least width digits; written in
+ * place when it all fits. */
+static void out_udec(struct tv_out *o, uint64_t v, unsigned width)
+{
+	unsigned n = dec_digits(v), w = width > n ? width : n;
+
+	if (o->pos + w < o->size) {
+		put_dec(o->buf + o->pos + w, v, w);
+		o->pos += w;
+	} else {
+		out_udec_cut(o, v, n, w);
+	}
 }
 
 /* Append a signed value in decimal. */
@@ -62,7 +151,6 @@ static void out_sdec(struct tv_out *o, int64_t v)
 	}
 }
 
-/* Append "0x" and v in lower-case hex, zero-padded to digits digits. */
 /* "1 record", "4 records": n and the noun, plural when n is not 1. */
 static void out_count(struct tv_out *o, uint64_t n, const char *noun)
 {
@@ -73,21 +161,33 @@ static void out_count(struct tv_out *o, uint64_t n, const char *noun)
 		out_char(o, 's');
 }
 
+/* out_hex() of v's n digits, padded to w, when they do not all fit
+ * (out of line, as out_udec_cut()). */
+static __attribute__((noinline)) void out_hex_cut(struct tv_out *o, uint64_t v,
+						 unsigned n, unsigned w)
+{
+	char tmp[16];
+
+	put_hex(tmp + sizeof(tmp), v, n);
+	out_mem(o, "0x", 2);
+	out_zeros(o, w - n);
+	out_mem(o, tmp + sizeof(tmp) - n, n);
+}
+
+/* Append "0x" and v in lower-case hex, zero-padded to digits digits;
+ * written in place when it all fits. */
 static void out_hex(struct tv_out *o, uint64_t v, unsigned digits)
 {
-	static const char hex[] = "0123456789abcdef";
-	char tmp[16];
-	unsigned n = 0;
+	unsigned n = hex_digits(v), w = digits > n ? digits : n;
 
-	do {
-		tmp[n++] = hex[v & 0xf];
-		v >>= 4;
-	} while (v);
-	out_str(o, "0x");
-	while (digits > n && digits--)
-		out_char(o, '0');
-	while (n)
-		out_char(o, tmp[--n]);
+	if (o->pos + 2 + w < o->size) {
+		o->buf[o->pos] = '0';
+		o->buf[o->pos + 1] = 'x';
+		put_hex(o->buf + o->pos + 2 + w, v, w);
+		o->pos += 2 + w;
+	} else {
+		out_hex_cut(o, v, n, w);
+	}
 }
 
 /* NUL-terminate and return the full length (as snprintf does). */

@@ -1966,6 +1966,92 @@ static void test_format_text_bounded(void **state)
 	}
 }
 
+/*
+ * Numbers in the text form, checked against printf for values of every
+ * width (each power of 2 and of 10, one either side, random ones): the
+ * whole line, and the line cut at every buffer size, which must be its
+ * first size - 1 characters (numbers cut anywhere included).
+ */
+static void check_format_numbers(uint64_t v)
+{
+	struct tv_record r;
+	char want[TV_FORMAT_TEXT_MAX], got[TV_FORMAT_TEXT_MAX + 8];
+	int len;
+
+	memset(&r, 0, sizeof(r));
+	r.kind = TV_KIND_EXIT;
+	r.time = v;
+	r.vm = (uint8_t)v;
+	r.vcpu = (uint8_t)(v >> 8);
+	r.hart = (uint16_t)(v >> 3);
+	r.arg[0] = v;
+	r.arg[1] = v >> 17;
+	r.arg[2] = ~v;
+	r.arg[3] = v << 9;
+	r.arg[4] = v >> 60;
+	len = snprintf(want, sizeof(want),
+		       "vm%u-vcpu%u [%03u] %llu.%06llu: kvm_exit: "
+		       "SEPC:0x%016llx, SCAUSE:0x%016llx, STVAL:0x%016llx, "
+		       "HTVAL:0x%016llx, HTINST:0x%016llx",
+		       r.vm, r.vcpu, r.hart,
+		       (unsigned long long)(v / 10000000),
+		       (unsigned long long)(v % 10000000 / 10),
+		       (unsigned long long)r.arg[0],
+		       (unsigned long long)r.arg[1],
+		       (unsigned long long)r.arg[2],
+		       (unsigned long long)r.arg[3],
+		       (unsigned long long)r.arg[4]);
+	for (int kind = 0; kind < 2; kind++) {
+		if (kind == 1) {
+			r.kind = TV_KIND_MARK;
+			r.time = 0;
+			len = snprintf(want, sizeof(want),
+				       "vm%u-vcpu%u [%03u] 0.000000: tv_mark: "
+				       "VALUE:0x%llx",
+				       r.vm, r.vcpu, r.hart,
+				       (unsigned long long)v);
+		}
+		assert_int_equal(tv_format_text(&r, 10000000, got, sizeof(got)),
+				 len);
+		assert_string_equal(got, want);
+		for (size_t size = 0; size <= (size_t)len + 1; size++) {
+			memset(got, 'X', sizeof(got));
+			assert_int_equal(tv_format_text(&r, 10000000, got, size),
+					 len);
+			if (size) {
+				assert_memory_equal(got, want, size - 1);
+				assert_int_equal(got[size - 1], '\0');
+			}
+			assert_int_equal(got[size], 'X'); /* nothing past size */
+		}
+	}
+}
+
+static void test_format_numbers(void **state)
+{
+	uint64_t x = 0x9e3779b97f4a7c15ULL, p10 = 1;
+
+	(void)state;
+	check_format_numbers(0);
+	check_format_numbers(UINT64_MAX);
+	for (int i = 0; i < 64; i++) {
+		check_format_numbers((1ULL << i) - 1);
+		check_format_numbers(1ULL << i);
+		check_format_numbers((1ULL << i) + 1);
+	}
+	for (int i = 0; i < 20; i++, p10 *= 10) {
+		check_format_numbers(p10 - 1);
+		check_format_numbers(p10);
+		check_format_numbers(p10 + 1);
+	}
+	for (int i = 0; i < 200; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		check_format_numbers(x >> (i % 64));
+	}
+}
+
 /* No record, however extreme, needs more than TV_FORMAT_TEXT_MAX. */
 static void test_format_text_max_length(void **state)
 {
@@ -2825,6 +2911,7 @@ int main(void)
 		cmocka_unit_test(test_bytes_per_exit_entry_pair),
 		cmocka_unit_test(test_format_text_exact),
 		cmocka_unit_test(test_format_text_bounded),
+		cmocka_unit_test(test_format_numbers),
 		cmocka_unit_test(test_format_text_max_length),
 		cmocka_unit_test(test_format_time),
 		cmocka_unit_test(test_cause_names),

@@ -12,6 +12,7 @@ void tt_print_text(FILE *out, struct tt_dump *d)
 {
 	uint64_t hz = tt_timebase(d);
 	char line[512];
+	int n;
 
 	tt_sort(d);
 	for (size_t i = 0; i < d->nrecs; i++) {
@@ -26,7 +27,15 @@ void tt_print_text(FILE *out, struct tt_dump *d)
 				t->gap_first, t->gap_last);
 			continue;
 		}
-		tv_format_text(&t->r, hz, line, sizeof(line));
-		fprintf(out, "%s\n", line);
+		/* The line and its newline (in place of the NUL) in one
+		 * write, with no format to parse; a line cut short (never:
+		 * TV_FORMAT_TEXT_MAX) as it was. */
+		n = tv_format_text(&t->r, hz, line, sizeof(line));
+		if (n < 0 || (size_t)n >= sizeof(line)) {
+			fprintf(out, "%s\n", line);
+			continue;
+		}
+		line[n] = '\n';
+		fwrite(line, 1, (size_t)n + 1, out);
 	}
 }

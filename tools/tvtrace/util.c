@@ -92,26 +92,68 @@ int tt_cmp_rec(const void *a, const void *b)
 	return 0;
 }
 
-/* qsort has no context argument: the dump being sorted. */
-static const struct tt_dump *sorting;
+/*
+ * tt_sort() is a merge sort of the runs the records come in: a dump has
+ * each hart's records in time order, so its records are about one run
+ * per hart, merged in one pass or a few. No two records tie (seq is
+ * unique), so the order is that of any sort by tt_cmp_rec.
+ */
 
-static int cmp_rec(const void *a, const void *b)
+/* End of the run of order[lo..n) in tt_cmp_rec order. */
+static size_t run_end(const struct tt_rec *recs, const size_t *order,
+		      size_t lo, size_t n)
 {
-	return tt_cmp_rec(&sorting->recs[*(const size_t *)a],
-			  &sorting->recs[*(const size_t *)b]);
+	size_t i = lo + 1;
+
+	while (i < n && tt_cmp_rec(&recs[order[i - 1]], &recs[order[i]]) <= 0)
+		i++;
+	return i;
+}
+
+/* Merge the runs in[lo..mid) and in[mid..hi) into out[lo..hi). */
+static void merge_runs(const struct tt_rec *recs, const size_t *in,
+		       size_t lo, size_t mid, size_t hi, size_t *out)
+{
+	size_t i = lo, j = mid, k = lo;
+
+	while (i < mid && j < hi)
+		out[k++] = tt_cmp_rec(&recs[in[j]], &recs[in[i]]) < 0 ? in[j++]
+								       : in[i++];
+	while (i < mid)
+		out[k++] = in[i++];
+	while (j < hi)
+		out[k++] = in[j++];
 }
 
 void tt_sort(struct tt_dump *d)
 {
+	size_t n = d->nrecs, *order, *other, runs;
+
 	if (d->order)
 		return;
-	d->order = tt_xrealloc(NULL, d->nrecs, sizeof(*d->order));
-	for (size_t i = 0; i < d->nrecs; i++)
-		d->order[i] = i;
-	sorting = d;
-	if (d->nrecs > 1)
-		qsort(d->order, d->nrecs, sizeof(*d->order), cmp_rec);
-	sorting = NULL;
+	order = tt_xrealloc(NULL, n, sizeof(*order));
+	for (size_t i = 0; i < n; i++)
+		order[i] = i;
+	if (n > 1) {
+		other = tt_xrealloc(NULL, n, sizeof(*other));
+		/* Each pass merges the runs two by two into `runs` runs
+		 * (or fewer: runs merged may join), until one is left. */
+		do {
+			runs = 0;
+			for (size_t lo = 0, mid, hi; lo < n; lo = hi, runs++) {
+				mid = run_end(d->recs, order, lo, n);
+				hi = mid < n ? run_end(d->recs, order, mid, n)
+					     : n;
+				merge_runs(d->recs, order, lo, mid, hi, other);
+			}
+			size_t *t = order;
+
+			order = other;
+			other = t;
+		} while (runs > 1);
+		free(other);
+	}
+	d->order = order;
 }
 
 int tt_complete(const struct tt_dump *d)
