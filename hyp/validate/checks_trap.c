@@ -305,22 +305,23 @@ static void hfence_vsvu(struct result *r)
  * "Counter-Enable (scounteren) Register"). Which of `bits` stick in
  * hcounteren (scounteren): written, read back, old value put back.
  */
+#define STICKING_BITS(csr, bits)                                               \
+	({                                                                     \
+		uint64_t old_ = csr_read(csr);                                 \
+		csr_write(csr, bits);                                          \
+		uint64_t got_ = csr_read(csr) & (bits);                        \
+		csr_write(csr, old_);                                          \
+		got_;                                                          \
+	})
+
 static uint64_t hcounteren_writable(uint64_t bits)
 {
-	uint64_t old = csr_read(CSR_HCOUNTEREN);
-	csr_write(CSR_HCOUNTEREN, bits);
-	uint64_t got = csr_read(CSR_HCOUNTEREN) & bits;
-	csr_write(CSR_HCOUNTEREN, old);
-	return got;
+	return STICKING_BITS(CSR_HCOUNTEREN, bits);
 }
 
 static uint64_t scounteren_writable(uint64_t bits)
 {
-	uint64_t old = csr_read(CSR_SCOUNTEREN);
-	csr_write(CSR_SCOUNTEREN, bits);
-	uint64_t got = csr_read(CSR_SCOUNTEREN) & bits;
-	csr_write(CSR_SCOUNTEREN, old);
-	return got;
+	return STICKING_BITS(CSR_SCOUNTEREN, bits);
 }
 
 /* hcounteren bit clear: VS read is a virtual-instruction exception (when
