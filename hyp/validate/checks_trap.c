@@ -576,9 +576,18 @@ static void vsip_alias(struct result *r)
 	c = vrun(snip(vs_rd_sip), 0, 0, 0, 0, 0, 0);
 	if (c != EXC_ECALL_VS || (A(1) & (1UL << IRQ_S_SOFT)))
 		note(&t, "not delegated: %s sip %#llx", cn(c), (unsigned long long)A(1));
+	/* "When bit 2 of hideleg is zero, vsip.SSIP and vsie.SSIE are
+	 * read-only zeros": sie too, with hie.VSSIE set (and nothing
+	 * pending, so the guest runs to its ecall). */
 	csr_write(CSR_HVIP, 0);
+	csr_write(CSR_HIE, MIP_VSSIP);
+	c = vrun(snip(vs_rd_sip), 0, 0, 0, 0, 0, 0);
+	if (c != EXC_ECALL_VS || (A(2) & (1UL << IRQ_S_SOFT)))
+		note(&t, "not delegated, hie.VSSIE set: %s sie %#llx", cn(c),
+		     (unsigned long long)A(2));
+	csr_write(CSR_HIE, 0);
 	verdict(r, &t, "hideleg bit 2 set: guest sip.SSIP/sie.SSIE = hip.VSSIP/hie.VSSIE; clear: "
-		"sip.SSIP reads 0");
+		"sip.SSIP and sie.SSIE read 0");
 }
 
 /* hideleg clear: the VS interrupt goes to HS as cause 2 (untranslated),

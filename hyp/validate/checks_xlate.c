@@ -16,6 +16,9 @@
 #define SEC_GPAT "Guest Physical Address Translation"
 #define SEC_2ST "Two-Stage Address Translation"
 #define SEC_GPF "Guest-Page Faults"
+/* machine.adoc: "store, store-conditional, and AMO instructions generate
+ * store/AMO exceptions" */
+#define SEC_MCAUSE "Machine Cause (mcause) Register"
 #define SEC_HTVAL "Hypervisor Trap Value (htval) Register"
 #define SEC_TINST "Transformed Instruction or Pseudoinstruction for mtinst or htinst"
 #define SEC_HSTATUS "Hypervisor Status (hstatus) Register"
@@ -1028,7 +1031,7 @@ const struct check checks_xlate[] = {
 	{ "instruction guest-page fault: htinst 0", SEC_GPF,
 	  "instruction guest-page fault (20); stval = GVA; htinst zero (no transformation for "
 	  "fetches)", gpf_fetch },
-	{ "AMO faults are store/AMO faults", SEC_GPF,
+	{ "AMO faults are store/AMO faults", SEC_MCAUSE,
 	  "an AMO is a store/AMO access: store/AMO guest-page fault (23), store/AMO page fault "
 	  "(15); LR is a load", 
 	  gpf_amo },
