@@ -153,22 +153,18 @@ void console_write(const char *s, size_t len)
 		console_putc(s[i]);
 }
 
-/* A whole line in one locked section, on a line of its own (rule 2). */
-static void put_line(const char *s, size_t len)
+/* A whole dump line in one locked section, on a line of its own, as it
+ * is (rule 2). */
+void console_write_frame(const char *line, size_t len)
 {
 	spin_lock(&console_lock);
 	if (!col0)
 		put_raw("\n", 1);
-	put_raw(s, len);
+	put_raw(line, len);
 	if (!col0)
 		put_raw("\n", 1);
 	line_owner = NULL;
 	spin_unlock(&console_lock);
-}
-
-void console_write_frame(const char *line, size_t len)
-{
-	put_line(line, len);
 }
 
 bool console_write_status(const char *line, size_t len)
@@ -182,7 +178,6 @@ bool console_write_status(const char *line, size_t len)
 	spin_unlock(&console_lock);
 	return now;
 }
-
 
 /*
  * Console input, with one escape of the hypervisor's own, the key QEMU's

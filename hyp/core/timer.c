@@ -120,7 +120,6 @@ static uint64_t progress_first(const struct vcpu *v)
 
 void timer_clear(struct vcpu *v)
 {
-	v->timer_deadline = NEVER;
 	v->timer_host = NEVER;
 	v->watchdog_next = NEVER;
 	v->input_poll_next = NEVER;
@@ -152,7 +151,6 @@ void timer_set_guest(struct vcpu *v, uint64_t when)
 		csr_clear(CSR_HVIP, MIP_VSTIP);
 		trace_irq(v, CAUSE_INTERRUPT | IRQ_VS_TIMER, csr_read(CSR_HVIP), false);
 	}
-	v->timer_deadline = when;
 	if (platform.has_sstc) {
 		if (opt.timer == TIMER_SSTC) {
 			csr_write(CSR_VSTIMECMP, when);
@@ -236,7 +234,6 @@ static inline __attribute__((always_inline)) void timer_due(struct vcpu *v, uint
 {
 	if (v->timer_host <= now) {
 		v->timer_host = NEVER;
-		v->timer_deadline = NEVER;
 		raise_vstip(v, loaded);
 	}
 	if (loaded && v->watchdog_next <= now)

@@ -67,8 +67,7 @@ struct vcpu {
 	uint64_t exits;		/* VM exits so far */
 	uint64_t irq_exits;	/* those of them that were interrupts */
 	uint64_t idle_wakeups;	/* wfi returns while the vCPU was not running */
-	uint64_t timer_deadline; /* guest's SBI set_timer value, ~0 = none */
-	uint64_t timer_host;	/* the same in host time, ~0 = none */
+	uint64_t timer_host;	/* the guest's SBI set_timer deadline in host time, ~0 = none */
 	uint64_t watchdog_next;	/* host time of the next watchdog tick, ~0 = off */
 	uint64_t watchdog_exits; /* v->exits at the last tick */
 	bool watchdog_reported;	/* this stall was already reported */
