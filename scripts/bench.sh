@@ -83,8 +83,8 @@ LINUX_SAMPLES=${LINUX_SAMPLES:-3}
 linux_wall_hyp=null linux_wall_native=null linux_wall_ratio=null
 if scripts/fetch-linux.sh >"$OUT/fetch-linux.log" 2>&1; then
 	marker_instr() { # log -> instructions at the marker
-		tr -d '\r' <"$1" | awk '/^tracevisor: timebase-frequency/ { hz = $3 }
-			/^tracevisor: rdtime at marker/ { t = $5 }
+		tr -d '\r' <"$1" | awk '/^tvguest: timebase-frequency/ { hz = $3 }
+			/^tvguest: rdtime at marker/ { t = $5 }
 			END { if (hz && t) printf "%.0f", t * (1000000000 / hz) }'
 	}
 	# Both boots vary run to run even under icount (about 1 %: each

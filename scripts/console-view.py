@@ -9,9 +9,10 @@ the trace frames there) and pipes it through this filter for the screen:
   - progress lines ("~TVP:<exits>" at the start of a line, which the
     hypervisor writes with tv.progress=MS, hyp/core/progress.h) are left
     out too; the alive line shows their count of VM exits;
-  - a guest line the hypervisor escaped because it began with "~" (the
-    console writes it as "~~...", see hyp/core/console.c) is shown as the
-    guest wrote it;
+  - a guest line the hypervisor escaped because it began with "~" or with
+    the hypervisor's own tag "tracevisor:" (the console writes "~~..." or
+    "~tracevisor:...", see hyp/core/console.c) is shown as the guest wrote
+    it, in the guest's colour;
   - on a terminal, the hypervisor's lines ("tracevisor: ...") are cyan and
     the firmware's (everything before the hypervisor's first line) dim, so
     the guest's own lines stand out in the default colour.
@@ -118,6 +119,11 @@ class View:
             self.emit(self.line.replace(b"~~", b"~", 1))
         elif ln.startswith(b"~") and len(ln) < 3 and b"\n" not in ln:
             return False     # "~" or "~T": wait for more
+        elif ln.startswith(b"~t") and HYP_PREFIX.startswith(ln[1:]) and b"\n" not in ln:
+            return False     # "~tracev": a guest's escaped "tracevisor:"?
+        elif ln.startswith(b"~" + HYP_PREFIX):
+            self.mode = "escaped"   # a guest's: the default colour
+            self.emit(self.line.replace(b"~", b"", 1))
         elif len(ln) < len(HYP_PREFIX) and HYP_PREFIX.startswith(ln) and ln \
                 and b"\n" not in ln and self.color:
             return False     # may yet be "tracevisor:": wait for the colour

@@ -21,8 +21,8 @@ log="$ROOT/build/linux/native.log"
 timeout=120
 icount=()
 extra=()
-MARKER="tracevisor: linux guest reached userspace"
-DONE="tracevisor: linux guest workload done"
+MARKER="tvguest: linux guest reached userspace"
+DONE="tvguest: linux guest workload done"
 
 usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 while [ $# -gt 0 ]; do
@@ -82,15 +82,15 @@ wait "$qpid"
 qrc=$?
 wall_ms=$(( ($(date +%s%N) - start) / 1000000 ))
 
-grep -a '^tracevisor: ' "$log" | grep -av '/proc/cpuinfo follows' | tr -d '\r'
+grep -a '^tvguest: ' "$log" | grep -av '/proc/cpuinfo follows' | tr -d '\r'
 printf 'linux-native: wall time %d.%03d s, QEMU exit status %d, log %s\n' \
 	$((wall_ms / 1000)) $((wall_ms % 1000)) "$qrc" "$log"
 
 # Under icount the `time` CSR counts virtual time, so ticks * 1e9 /
 # timebase is the number of nanoseconds, i.e. instructions plus any idle
 # time the virtual clock skipped (the boot has next to none).
-ticks=$(sed -n 's/^tracevisor: rdtime at marker \([0-9]*\).*/\1/p' "$log" | head -n 1)
-tb=$(sed -n 's/^tracevisor: timebase-frequency \([0-9]*\).*/\1/p' "$log" | head -n 1)
+ticks=$(sed -n 's/^tvguest: rdtime at marker \([0-9]*\).*/\1/p' "$log" | head -n 1)
+tb=$(sed -n 's/^tvguest: timebase-frequency \([0-9]*\).*/\1/p' "$log" | head -n 1)
 if [ -n "$ticks" ] && [ -n "$tb" ] && [ "$tb" -gt 0 ]; then
 	ns=$(( ticks * 1000000000 / tb ))
 	if [ ${#icount[@]} -gt 0 ]; then

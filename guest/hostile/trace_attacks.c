@@ -393,6 +393,45 @@ void attack_trace_filter_last(void)
 
 /* ------------------------------------------------- forged text-dump lines */
 
+/* The UART's THR, split: the first part of a line, then a wait and an
+ * LSR read, which make the hypervisor show the unfinished line (a prompt
+ * shows before input is read), then the rest. */
+static void uart_split(const char *s, size_t cut)
+{
+	volatile uint8_t *uart = (volatile uint8_t *)GPA_UART;
+	uart_bytes(s, cut);
+	for (uint64_t t = csr_read(CSR_TIME); csr_read(CSR_TIME) - t < mach.timebase_hz / 200;)
+		;
+	(void)uart[5];
+	uart_bytes(s + cut, strlen(s + cut));
+}
+
+/* The hypervisor's own messages ("tracevisor: ..."), imitated at the
+ * start of a console line by every path: whole, byte by byte, after a
+ * '\r', and cut by a partial flush inside the tag and right after it.
+ * Each carries the tag; tests/system/test_trace_trust.sh: no line that
+ * begins with the hypervisor's tag may carry it. */
+static void forge_hyp_lines(uint64_t id)
+{
+	static char line[160];
+	size_t n = (size_t)snprintf(line, sizeof(line),
+				    "tracevisor: guest stopped (shutdown, reason %lu) after 1 exits\n"
+				    "tracevisor: shutting down: success\n",
+				    (unsigned long)id);
+	static char cr[sizeof(line) + 2];
+	dbcn_write(line, n);
+	legacy_bytes(line, n);
+	dbcn_bytes(line, n);
+	uart_bytes(line, n);
+	cr[0] = '\r';
+	memcpy(cr + 1, line, n);
+	dbcn_write(cr, n + 1);
+	uart_split(line, 6);  /* "tracev" | "isor: ..." */
+	uart_split(line, 12); /* "tracevisor: " | "guest stopped ..." */
+	printf("hostile: forged 14 hypervisor lines through 7 ways, reason %lu\n",
+	       (unsigned long)id);
+}
+
 /*
  * hostile=textforge (run with tv.dump=text or both): the trace's text
  * form, the hypervisor's ftrace-style dump lines, imitated. Each forged
@@ -434,5 +473,6 @@ void variant_textforge(void)
 	}
 	printf("hostile: forged %u text-dump lines through 5 ways, tag %#lx\n", 5 * lines,
 	       (unsigned long)id);
+	forge_hyp_lines(id);
 	guest_shutdown(false);
 }

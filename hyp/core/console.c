@@ -21,6 +21,13 @@
  *    is written in front of it, the way mbox quotes "From " lines. tvtrace
  *    accepts a frame only at the start of a line, so no guest output, by
  *    whatever path, can be read as a frame, nor as a text-dump record.
+ * 4. Only the hypervisor begins a console line with its tag, HYP_TAG
+ *    ("tracevisor:"): a guest's line that would (after nothing but '\r')
+ *    gets the same '~' in front, so a guest cannot pass its text for the
+ *    hypervisor's messages ("guest stopped", "shutting down: success").
+ *    A partial flush that ends in the tag's beginning is escaped too: its
+ *    rest may follow. With several VMs a guest's lines begin with its
+ *    VM's prefix anyway.
  *
  * The escape costs a test per byte on the console path only; the exit and
  * trace paths never come here.
@@ -73,14 +80,26 @@ static void put_raw(const char *s, size_t len)
 	}
 }
 
+/* Whether guest text at a line start, s[i..len), would read as one of
+ * the hypervisor's own lines (rule 4): it begins with HYP_TAG's word
+ * ("tracevisor:", the tag less its space), or it is the start of that
+ * word cut by a partial flush (a prompt), whose rest may follow in the
+ * next flush. */
+static bool looks_like_hyp_line(const char *s, size_t i, size_t len)
+{
+	const size_t word = sizeof(HYP_TAG) - 2;
+	return memcmp(s + i, HYP_TAG, len - i < word ? len - i : word) == 0;
+}
+
 /* Write text that is not a frame: a '~' that would begin a line gets
- * another '~' in front (rule 3); lock held. */
-static void put_text(const char *s, size_t len)
+ * another '~' in front (rule 3), and so does a guest's line that would
+ * begin with HYP_TAG (rule 4); lock held. */
+static void put_text(const char *s, size_t len, bool guest)
 {
 	bool at_start = blank; /* only '\r' since the last '\n', before s[i] */
 	size_t from = 0;
 	for (size_t i = 0; i < len; i++) {
-		if (s[i] == '~' && at_start) {
+		if (at_start && (s[i] == '~' || (guest && looks_like_hyp_line(s, i, len)))) {
 			put_raw(s + from, i - from);
 			put_raw("~", 1);
 			from = i;
@@ -99,9 +118,10 @@ static void flush_line(struct console_stream *l)
 		spin_lock(&console_lock);
 		if (!col0 && line_owner != l)
 			put_raw("\n", 1); /* someone else's unfinished line */
+		bool guest = l < lines || l >= lines + MAX_HARTS; /* not a hart's own */
 		if (l->mid && line_owner != l && l->prefix) /* our line goes on below it */
-			put_text(l->prefix, strlen(l->prefix));
-		put_text(l->text, n);
+			put_text(l->prefix, strlen(l->prefix), guest);
+		put_text(l->text, n, guest);
 		line_owner = col0 ? NULL : l;
 		spin_unlock(&console_lock);
 		l->mid = l->text[n - 1] != '\n';

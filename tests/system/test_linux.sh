@@ -21,8 +21,8 @@ R() { "$TVTRACE" -r "$LOG" 2>/dev/null; }
 # as an environment variable), woken by the hypervisor's alarm 300 ms on.
 BOOT_TIMEOUT=300 boot linux-sstc --linux --append "tv.suspend_alarm=300 tracevisor_suspend=1"
 status_is "sstc: QEMU exits 0 (guest powered off, no failure)" 0
-has "sstc: Linux reached userspace" "^tracevisor: linux guest reached userspace$"
-has "sstc: the workload ran" "^tracevisor: linux guest workload done$"
+has "sstc: Linux reached userspace" "^tvguest: linux guest reached userspace$"
+has "sstc: the workload ran" "^tvguest: linux guest workload done$"
 has "sstc: Linux found its RAM at 0x80000000, like on virt" "node +0: \[mem 0x0000000080000000-0x000000008fffffff\]"
 has "sstc: the power-off arrived at the test finisher (syscon-poweroff), as PASS" \
 	"^tracevisor: the guest wrote PASS \(0x5555\) to its test finisher$"
@@ -61,14 +61,14 @@ check "sstc: tvtrace --explain shows guest RAM's first touches" bash -c "
 # offers "mem" (deep) in /sys/power/state, and a write of "mem" suspends
 # the system through SUSP system_suspend and resumes at its resume_addr.
 has "SUSP: Linux detected the extension" "suspend: SBI SUSP extension detected$"
-has "SUSP: /sys/power/state offers mem" "^tracevisor: /sys/power/state: .*\bmem\b"
-has "SUSP: suspend to RAM is the deep sleep state" "^tracevisor: /sys/power/mem_sleep: .*\[deep\]"
+has "SUSP: /sys/power/state offers mem" "^tvguest: /sys/power/state: .*\bmem\b"
+has "SUSP: suspend to RAM is the deep sleep state" "^tvguest: /sys/power/mem_sleep: .*\[deep\]"
 has "SUSP: Linux entered suspend" "PM: suspend entry \(deep\)"
 has "SUSP: the hypervisor suspended the VM and the alarm woke it" \
 	"^tracevisor: vCPU 0: system suspend to RAM; woken by the tv.suspend_alarm alarm after [0-9]+ us, resuming at 0x8[0-9a-f]+$"
 has "SUSP: Linux resumed and left suspend" "PM: suspend exit"
 has "SUSP: the write to /sys/power/state returned after the resume" \
-	"^tracevisor: system suspend to RAM and resume done, [0-9]+ ticks$"
+	"^tvguest: system suspend to RAM and resume done, [0-9]+ ticks$"
 check "SUSP: the trace has the call: SUSPEND_TO_RAM, resume_addr in RAM, succeeded" \
 	grep -qE 'SUSP\.system_suspend\(0x0, 0x8[0-9a-f]+, 0x[0-9a-f]+\) -> SBI_SUCCESS' "$LOG.records"
 check "SUSP: the resume is the vCPU's next entry, at resume_addr" bash -c "
@@ -89,7 +89,7 @@ check "PMU: Linux's boot stops every counter, one set: ALREADY_STOPPED (they wer
 # (QEMU without -icount derives cycle and instret from the host's clock,
 # so the counts are not instructions; that they moved is what is checked.)
 check "PMU: perf counts a 1000000-iteration loop: cycles and instructions both counted" bash -c "
-	l=\$(grep -E '^tracevisor: perfcount: loop of 1000000 iterations: cycles [0-9]+, instructions [0-9]+$' '$LOG')
+	l=\$(grep -E '^tvguest: perfcount: loop of 1000000 iterations: cycles [0-9]+, instructions [0-9]+$' '$LOG')
 	c=\$(sed -E 's/.*cycles ([0-9]+),.*/\\1/' <<<\"\$l\"); i=\$(sed -E 's/.*instructions ([0-9]+)$/\\1/' <<<\"\$l\")
 	[ -n \"\$l\" ] && [ \"\$c\" -gt 0 ] && [ \"\$i\" -gt 0 ]"
 check "PMU: Linux's counter_start of cycle and instret with an initial value succeeded" bash -c "
@@ -105,7 +105,7 @@ check "PMU: Linux's counter_start of cycle and instret with an initial value suc
 # SBI set_timer, the HS timer and hvip.VSTIP.
 BOOT_TIMEOUT=300 boot linux-sbi-timer --linux --append "tv.timer=sbi"
 status_is "sbi timer: QEMU exits 0" 0
-has "sbi timer: Linux reached userspace" "^tracevisor: linux guest reached userspace$"
+has "sbi timer: Linux reached userspace" "^tvguest: linux guest reached userspace$"
 check "sbi timer: the guest's ISA has no Sstc" bash -c "
 	grep -E '^isa[[:space:]]+: ' '$LOG' | head -1 | grep -vq 'sstc'"
 R >"$LOG.records"
@@ -117,7 +117,7 @@ check "sbi timer: HS timer interrupt exits inject VSTIP" bash -c "
 # SMP: four vCPUs, one per hart, started by Linux through SBI HSM.
 BOOT_TIMEOUT=300 boot linux-smp4 --linux --smp 4 --append "tv.vcpus=4"
 status_is "smp 4: QEMU exits 0" 0
-has "smp 4: Linux reached userspace" "^tracevisor: linux guest reached userspace$"
+has "smp 4: Linux reached userspace" "^tvguest: linux guest reached userspace$"
 has "smp 4: Linux brought up 4 CPUs" "smp: Brought up 1 node, 4 CPUs"
 check "smp 4: /proc/cpuinfo lists 4 harts" test "$(grep -cE '^processor[[:space:]]+: [0-3]$' "$LOG")" = 4
 R >"$LOG.records"
@@ -142,8 +142,8 @@ BOOT_TIMEOUT=300 boot linux-two-vms --linux --smp 4 --append "tv.vcpus=2 tv.vm1=
 status_is "two Linux VMs: QEMU exits 0" 0
 for vm in vm0 vm1; do
 	has "two Linux VMs: $vm brought up 2 CPUs" "^\[$vm\] \[ *[0-9.]+\] smp: Brought up 1 node, 2 CPUs$"
-	has "two Linux VMs: $vm reached userspace" "^\[$vm\] tracevisor: linux guest reached userspace$"
-	has "two Linux VMs: $vm ran its workload" "^\[$vm\] tracevisor: linux guest workload done$"
+	has "two Linux VMs: $vm reached userspace" "^\[$vm\] tvguest: linux guest reached userspace$"
+	has "two Linux VMs: $vm ran its workload" "^\[$vm\] tvguest: linux guest workload done$"
 done
 R >"$LOG.records"
 check "two Linux VMs: each VM's exits come from two harts of its own" awk '
@@ -157,7 +157,7 @@ check "two Linux VMs: nothing lost" bash -c "'$TVTRACE' -s '$LOG' | grep -q '^Lo
 # and secondary CPUs come up the same way.
 BOOT_TIMEOUT=300 boot linux-smp4-nosstc --linux --smp 4 --cpu rv64,sstc=false --append "tv.vcpus=4"
 status_is "smp 4, no Sstc: QEMU exits 0" 0
-has "smp 4, no Sstc: Linux reached userspace" "^tracevisor: linux guest reached userspace$"
+has "smp 4, no Sstc: Linux reached userspace" "^tvguest: linux guest reached userspace$"
 has "smp 4, no Sstc: Linux brought up 4 CPUs" "smp: Brought up 1 node, 4 CPUs"
 has "smp 4, no Sstc: the guest's cpuinfo lists its ISA" "^isa[[:space:]]+: rv64"
 hasnt "smp 4, no Sstc: the guest is not told of Sstc" "^isa[[:space:]]+: .*_sstc"
@@ -189,14 +189,14 @@ BOOT_TIMEOUT=300 boot linux-image --image "$ROOT/build/linux/Image" \
 status_is "image: QEMU exits 0" 0
 has "image: the hypervisor recognised a Linux Image" "^tracevisor: VM 0: tv.image: Linux Image, [0-9]+ bytes, entry GPA 0x80200000$"
 has "image: the initramfs went to the top of guest RAM" "^tracevisor: VM 0: initramfs [0-9]+ bytes at GPA 0x8[0-9a-f]+ \(from tv.initrd\)$"
-has "image: Linux reached userspace" "^tracevisor: linux guest reached userspace$"
-has "image: the workload ran" "^tracevisor: linux guest workload done$"
+has "image: Linux reached userspace" "^tvguest: linux guest reached userspace$"
+has "image: the workload ran" "^tvguest: linux guest workload done$"
 BOOT_TIMEOUT=300 boot linux-image-smp4 --smp 4 --image "$ROOT/build/linux/Image" \
 	--initrd "$ROOT/build/linux/initramfs.cpio.gz"
 status_is "image, 4 harts: QEMU exits 0" 0
 has "image, 4 harts: the guest got 4 vCPUs (from --smp)" "the guest has 4 vCPU\(s\)"
 has "image, 4 harts: Linux brought up 4 CPUs" "smp: Brought up 1 node, 4 CPUs"
-has "image, 4 harts: Linux reached userspace" "^tracevisor: linux guest reached userspace$"
+has "image, 4 harts: Linux reached userspace" "^tvguest: linux guest reached userspace$"
 
 # Guest RAM moved (tv.guest_ram_base): the kernel is relocatable and
 # follows the device tree, the hypervisor the Image header.
@@ -205,7 +205,7 @@ BOOT_TIMEOUT=300 boot linux-ram-base --image "$ROOT/build/linux/Image" \
 status_is "RAM at 4 GiB: QEMU exits 0" 0
 has "RAM at 4 GiB: guest RAM where asked" "^tracevisor: VM 0: guest RAM GPA 0x100000000-0x10fffffff "
 has "RAM at 4 GiB: the kernel at RAM base + text_offset" "entry GPA 0x100200000$"
-has "RAM at 4 GiB: Linux reached userspace" "^tracevisor: linux guest reached userspace$"
+has "RAM at 4 GiB: Linux reached userspace" "^tvguest: linux guest reached userspace$"
 
 # A small machine: -m 128M. The run script places the Image and the
 # initramfs at the top of RAM and asks for tv.guest_mem=max; the
@@ -216,7 +216,7 @@ has "128 MiB machine: guest RAM sized from free host RAM, and said" \
 	"^tracevisor: guest RAM: [0-9]+ MiB, sized from the largest free block of host RAM"
 check "128 MiB machine: the guest got more than 64 MiB" bash -c "
 	n=\$(sed -nE 's/^tracevisor: guest RAM: ([0-9]+) MiB.*/\1/p' '$LOG'); [ \"\${n:-0}\" -gt 64 ]"
-has "128 MiB machine: Linux reached userspace" "^tracevisor: linux guest reached userspace$"
+has "128 MiB machine: Linux reached userspace" "^tvguest: linux guest reached userspace$"
 
 # The test device (which tells its guest the host's protected ranges) is
 # for the built-in test guests only: Linux, a guest from elsewhere, has no

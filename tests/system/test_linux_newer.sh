@@ -39,7 +39,7 @@ BOOT_TIMEOUT=300 boot linux-newer --image "$ROOT/build/linux/Image-newer" \
 status_is "QEMU exits 0 (the guest powered off, no failure)" 0
 check "the kernel that ran is the newer one, Linux ${ver:-?}" grep -qF "Linux version $ver" "$LOG"
 has "Linux brought up 2 CPUs" "smp: Brought up 1 node, 2 CPUs"
-has "Linux reached userspace and ran the workload" "^tracevisor: linux guest workload done$"
+has "Linux reached userspace and ran the workload" "^tvguest: linux guest workload done$"
 "$TVTRACE" -r "$LOG" >"$LOG.records" 2>/dev/null
 check "tvtrace decodes the whole boot with nothing lost" bash -c "
 	'$TVTRACE' -s '$LOG' | grep -q '^Lost records: 0'"

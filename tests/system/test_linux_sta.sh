@@ -72,7 +72,7 @@ for vm in vm0 busy; do
 	in_stream "$vm: Linux found SBI STA" $vm "riscv-pv: SBI STA extension detected"
 	in_stream "$vm: Linux computes paravirt steal time" $vm "riscv-pv: Computing paravirt steal-time"
 	check "$vm: no CPU failed to set its steal-time memory" bash -c "! grep -qF 'riscv-pv: Failed to' '$LOG.$vm'"
-	in_stream "$vm: Linux ran the workload" $vm "tracevisor: linux guest workload done"
+	in_stream "$vm: Linux ran the workload" $vm "tvguest: linux guest workload done"
 done
 "$TVTRACE" -r "$LOG" >"$LOG.records" 2>/dev/null
 check "tvtrace decodes the whole run with nothing lost" bash -c "
@@ -105,7 +105,7 @@ linux_cpu() {
 # as /init prints it.
 steal() {
 	[ -n "$2" ] || return 0
-	grep -oE "tracevisor: /proc/stat cpu$2( [0-9]+){8}" "$LOG.$1" | head -n 1 | awk '{ print $11 }'
+	grep -oE "tvguest: /proc/stat cpu$2( [0-9]+){8}" "$LOG.$1" | head -n 1 | awk '{ print $11 }'
 }
 # off_ns VM-VCPU: nanoseconds vCPU was off its hart after its STA call:
 # each exit to its next entry, in the trace (seconds, to the microsecond).

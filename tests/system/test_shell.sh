@@ -38,7 +38,7 @@ session shell-poweroff \
 	--expect "$PROMPT" --send 'echo after-$((1+1))\n' \
 	--expect "after-2" --send 'poweroff -f\n'
 status_is "session 1: QEMU exits 0 (powered off from the shell)" 0
-has "session 1: the shell started" "^tracevisor: linux guest shell"
+has "session 1: the shell started" "^tvguest: linux guest shell"
 has "session 1: a command's output" "^typed-42$"
 has "session 1: uname -m" "^riscv64$"
 has "session 1: Ctrl-C interrupted sleep (the prompt came back, the next command ran)" "^after-2$"

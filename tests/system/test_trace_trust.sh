@@ -60,6 +60,21 @@ check "text dump: no line of the hypervisor's text form is the guest's ($(grep -
 	bash -c "! grep -Eq '$TEXT_RE.*f0f6edf0f6ed' '$LOG'"
 check "text dump: the compact frames beside it decode intact" "$TVTRACE" --records "$LOG"
 
+# The hypervisor's own messages ("tracevisor: ..."): the same guest then
+# prints two of them, carrying its tag as the stop reason, by seven ways
+# (every console path, after a '\r', and through the UART cut by a
+# partial flush inside the tag and right after it). Only the hypervisor
+# begins a console line with "tracevisor:" (hyp/core/console.c, rule 4):
+# each forged line is there, escaped with a '~', and none begins a line.
+REASON=$(sed -nE 's/^hostile: forged 14 hypervisor lines through 7 ways, reason ([0-9]+)\r?$/\1/p' "$LOG")
+check "hypervisor lines: the guest printed its forged lines" test -n "$REASON"
+check "hypervisor lines: none of the guest's begins a line ($(tr -d '\r' <"$LOG" | grep -Ec "^tracevisor: .*reason ${REASON:-x}\)") do)" \
+	bash -c "! tr -d '\r' <'$LOG' | grep -Eq '^tracevisor: .*reason ${REASON:-x}\)'"
+check "hypervisor lines: all 14 are there, escaped ($(tr -d '\r' <"$LOG" | grep -Ec '^~tracevisor: (guest stopped|shutting down)'))" \
+	test "$(tr -d '\r' <"$LOG" | grep -Ec '^~tracevisor: (guest stopped \(shutdown, reason '"${REASON:-x}"'\)|shutting down: success$)')" -eq 14
+check "hypervisor lines: 'shutting down: success' begins one line, the hypervisor's" \
+	test "$(tr -d '\r' <"$LOG" | grep -c '^tracevisor: shutting down: success$')" -eq 1
+
 # ---- the judge can fail -------------------------------------------------------
 # The first run's log, doctored: an escaped forged line unescaped (what a
 # hypervisor that let guest output through would have written), and the

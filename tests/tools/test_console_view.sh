@@ -65,6 +65,18 @@ expect "progress lines left out, a guest's escaped one shown" "$tmp/out" \
 	"$(printf 'tracevisor: boot\nguest: a\n~TVP:9\nend')"
 expect "progress lines are not counted as frames" "$tmp/n" 1
 
+# A guest's line that began with the hypervisor's tag, escaped by the
+# console ("~tracevisor:"), is shown as the guest wrote it and not in the
+# hypervisor's colour, also when it arrives in pieces.
+(printf 'tracevisor: boot\n~tracevisor: forged\n~trac'; sleep 0.3; printf 'evisor: split\n') |
+	python3 "$VIEW" --color always | cat -v >"$tmp/out"
+if [ "$(sed -n 2,3p "$tmp/out")" = "$(printf 'tracevisor: forged\ntracevisor: split')" ] &&
+	grep -q '^\^\[\[36mtracevisor: boot' "$tmp/out"; then
+	ok "a guest's escaped 'tracevisor:' line: shown unescaped, uncoloured"
+else
+	bad "a guest's escaped 'tracevisor:' line: shown unescaped, uncoloured" "$tmp/out"
+fi
+
 # The alive line counts exits from the last progress line, which is not
 # output: the silence goes on through it.
 (printf 'tracevisor: boot\n~TVP:7\n'; sleep 4; printf '~TVP:42\n'; sleep 1.5; printf 'guest: late\n') |
