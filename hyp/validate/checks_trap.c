@@ -8,6 +8,7 @@
 #include <stdarg.h>
 
 #include "../core/platform.h"
+#include "../core/isa.h"
 #include "vcheck.h"
 
 #define SEC_ENTRY "Trap Entry"
@@ -26,6 +27,7 @@
 #define SEC_PRIV "Privilege Modes"
 #define SEC_VSATP "Virtual Supervisor Address Translation and Protection (vsatp) Register"
 #define SEC_RET "Trap Return"
+#define SEC_VSSTATUS "Virtual Supervisor Status (vsstatus) Register"
 
 #define A(n) (C.gpr[R_A0 + (n)])
 #define HANDLER_MAGIC 0x7ec
@@ -128,6 +130,51 @@ static void illegal_vs(struct result *r)
 		     (unsigned long long)C.stval, (unsigned long long)C.htval,
 		     (unsigned long long)C.htinst, (unsigned long long)C.hstatus);
 	verdict(r, &t, "custom-0 word: ILLEGAL_INSN, stval = its bits, htval/htinst 0, GVA 0, SPV 1");
+}
+
+/*
+ * "When V=1, both vsstatus.FS and the HS-level sstatus.FS are in effect.
+ * Attempts to execute a floating-point instruction when either field is 0
+ * (Off) raise an illegal-instruction exception. Modifying the
+ * floating-point state when V=1 causes both fields to be set to 3
+ * (Dirty)." ("Virtual Supervisor Status (vsstatus) Register"). A
+ * hypervisor that saves a guest's FP registers only when its own
+ * sstatus.FS says Dirty relies on the last sentence.
+ */
+static uint64_t fmv_with(uint64_t hs_fs, uint64_t vs_fs)
+{
+	csr_clear(CSR_SSTATUS, SSTATUS_FS);
+	csr_set(CSR_SSTATUS, hs_fs);
+	csr_write(CSR_VSSTATUS, vs_fs);
+	return vrun(snip(vs_fmv), 0, 0, 0, 0, 0, 0);
+}
+
+static void fp_fs(struct result *r)
+{
+	if (!isa_host_has("f")) {
+		skip(r, "no F in the ISA string");
+		return;
+	}
+	struct tally t = { 0 };
+	uint64_t keep = csr_read(CSR_SSTATUS) & SSTATUS_FS;
+	uint64_t c = fmv_with(SSTATUS_FS_INITIAL, 0);
+	if (c != EXC_ILLEGAL_INST || C.sepc != snip(vs_fmv))
+		note(&t, "vsstatus.FS Off: %s at %#llx", cn(c), (unsigned long long)C.sepc);
+	c = fmv_with(0, SSTATUS_FS_INITIAL);
+	if (c != EXC_ILLEGAL_INST || C.sepc != snip(vs_fmv))
+		note(&t, "sstatus.FS Off: %s at %#llx", cn(c), (unsigned long long)C.sepc);
+	c = fmv_with(SSTATUS_FS_INITIAL, SSTATUS_FS_INITIAL);
+	uint64_t vs_fs = csr_read(CSR_VSSTATUS) & SSTATUS_FS;
+	if (c != EXC_ECALL_VS)
+		note(&t, "both Initial: %s, the instruction did not complete", cn(c));
+	else if ((C.sstatus & SSTATUS_FS) != SSTATUS_FS || vs_fs != SSTATUS_FS)
+		note(&t, "both Initial, after fmv.w.x: sstatus.FS %llu, vsstatus.FS %llu",
+		     (unsigned long long)((C.sstatus & SSTATUS_FS) >> 13),
+		     (unsigned long long)(vs_fs >> 13));
+	csr_clear(CSR_SSTATUS, SSTATUS_FS);
+	csr_set(CSR_SSTATUS, keep);
+	verdict(r, &t, "either FS Off: ILLEGAL_INSN (not VIRT_INSN); both Initial: fmv.w.x "
+		       "completes and both FS read 3 (Dirty)");
 }
 
 /* GVA is 1 exactly when stval holds a guest virtual address. */
@@ -817,5 +864,8 @@ const struct check checks_trap[] = {
 	{ "VS interrupts to HS: priority VSEI > VSSI > VSTI", SEC_HINT,
 	  "simultaneous interrupts destined for HS-mode: SEI, SSI, STI, SGEI, VSEI, VSSI, VSTI, "
 	  "LCOFI, in decreasing priority", irq_priority },
+	{ "FP in VS: sstatus.FS and vsstatus.FS both in effect", SEC_VSSTATUS,
+	  "either FS Off: illegal instruction; modifying FP state when V=1 sets both FS to 3 "
+	  "(Dirty)", fp_fs },
 	{ NULL, NULL, NULL, NULL },
 };

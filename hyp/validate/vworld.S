@@ -366,6 +366,11 @@ SNIP vs_ebreak
 SNIP vs_custom0
 	.word	0x1234500b
 	ecall
+/* fmv.w.x f0, zero (F; encoded by hand: the hypervisor is built
+ * without F), then back. */
+SNIP vs_fmv
+	.word	0xf0000053
+	ecall
 /* Enable VS interrupts (sstatus.SIE) and wait a1 loop iterations; an
  * interrupt goes to vs_handler (vstvec), which reports it. a0 = 0: none
  * came. In VU-mode the csrsi itself would trap, so VU runs enter at
