@@ -81,6 +81,12 @@ const struct known_dev known_devs[DEV_COUNT] = {
 		"takes the lowest-numbered pending interrupt",
 		QEMU72 " and " QEMU10 "; qemu/qemu riscv_cpu_pending_to_irq returns ctz64(pending) "
 		"when Ssaia is off" },
+	[DEV_HEDELEG_NEWER] = { "DEV-16", "hedeleg bits 18/19 read-only zero",
+		"hedeleg bits 18 (software check) and 19 (hardware error) are writable (in the "
+		"table of bits that must be writable or read-only zero since 2025)",
+		"QEMU 7.2: both read-only zero, as before those exceptions were defined; "
+		"QEMU 10.0: bit 18 writable, bit 19 read-only zero",
+		QEMU72 " and " QEMU10 },
 };
 
 uint32_t devs_seen;

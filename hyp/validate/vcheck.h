@@ -67,6 +67,7 @@ enum dev_id {
 	DEV_AMO_LOAD,		/* AMO faults reported with the load cause */
 	DEV_EBREAK_GVA,		/* ebreak: stval = GVA but hstatus.GVA 0 */
 	DEV_IRQ_PRIO,		/* lowest-numbered pending interrupt taken first */
+	DEV_HEDELEG_NEWER,	/* hedeleg bits 18/19 read-only zero */
 	DEV_COUNT
 };
 struct known_dev {

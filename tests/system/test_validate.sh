@@ -38,7 +38,8 @@ check "every cited section title is one of hypervisor.adoc's (or mcause's)" bash
 # ---- deviations: exactly the ones known for this platform ----
 # Check name | the known deviations (docs/validation.md) it must report.
 if [ "$TV_PLATFORM" = system ]; then
-EXPECTED='hgatp.MODE WARL: Bare, x4 modes, reserved|DEV-3
+EXPECTED='hedeleg writable/read-only-zero bits|DEV-16
+hgatp.MODE WARL: Bare, x4 modes, reserved|DEV-3
 hgatp PPN[1:0] read as zero|DEV-1
 G-stage Sv39x4: 4K/2M/1G leaves, 41-bit GPAs|DEV-4
 G-stage Sv48x4: 4K..512G leaves, 50-bit GPAs|DEV-4
@@ -61,7 +62,8 @@ HFENCE in VS and VU: virtual instruction|DEV-9
 STCE=0: vstimecmp does not drive VSTIP|DEV-12
 VS interrupts to HS: priority VSEI > VSSI > VSTI|DEV-15'
 else
-EXPECTED='hgatp PPN[1:0] read as zero|DEV-1
+EXPECTED='hedeleg writable/read-only-zero bits|DEV-16
+hgatp PPN[1:0] read as zero|DEV-1
 GVA tracks whether stval holds a GVA (ebreak)|DEV-14
 SRET/SFENCE.VMA in VU: virtual instruction|DEV-9
 supervisor CSR from VU: virtual instruction|DEV-9
