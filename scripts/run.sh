@@ -14,9 +14,9 @@
 # scripts/fetch-platform.sh puts them (run here when they are not there
 # yet). One line on stderr names the QEMU version and firmware file used.
 # --image FILE boots your own guest: an ELF file (segments at their
-# physical addresses, entered at e_entry), a RISC-V Linux Image (at RAM
-# base + text_offset) or a flat binary (at the start of guest RAM,
-# 0x80000000), recognised from the file's first bytes here and again by
+# physical addresses, entered at the lowest, as QEMU virt enters one), a
+# RISC-V Linux Image (at RAM base + text_offset) or a flat binary (2 MiB
+# into guest RAM, 0x80200000, as virt places one), recognised from the file's first bytes here and again by
 # the hypervisor, which checks it. --initrd FILE adds an initramfs. Both
 # are placed by QEMU's -device loader at the top of host RAM and named by
 # tv.image= and tv.initrd= (see place_images); the guest's vCPUs follow
