@@ -867,5 +867,8 @@ const struct check checks_trap[] = {
 	{ "FP in VS: sstatus.FS and vsstatus.FS both in effect", SEC_VSSTATUS,
 	  "either FS Off: illegal instruction; modifying FP state when V=1 sets both FS to 3 "
 	  "(Dirty)", fp_fs },
+	{ "HLV/HSV in U-mode: hstatus.HU", SEC_HSTATUS,
+	  "HU=1: HLV, HLVX and HSV execute in U-mode as in HS-mode; HU=0: illegal instruction "
+	  "in U-mode", hlv_u_mode },
 	{ NULL, NULL, NULL, NULL },
 };

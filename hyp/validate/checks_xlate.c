@@ -744,6 +744,29 @@ static void hlv_spvp(struct result *r)
 	finish(r, &t, "SPVP=0: U=0 page LOAD_PF, U=1 page read; SPVP=1: U=0 page read");
 }
 
+/* "When HU=1, these instructions can be executed in U-mode the same as
+ * in HS-mode. When HU=0, all hypervisor instructions cause an
+ * illegal-instruction exception in U-mode." (hstatus). The snippet runs
+ * in U-mode (V=0) at its host address: satp is Bare. Listed last in
+ * checks_trap (vcheck.h), so the older checks keep their numbers. */
+void hlv_u_mode(struct result *r)
+{
+	hlv_world();
+	struct tally t = { 0 };
+	uint64_t pc = arena + OFF_CODE + snip_off(vs_hlv), want = tag_of(data_hpa(30));
+	uint64_t c = vrun(pc, RUN_U, 0, GVA_T(20), 0, 0, 0);
+	if (c != EXC_ILLEGAL_INST || C.sepc != pc || (C.hstatus & HSTATUS_SPV) ||
+	    (C.sstatus & SSTATUS_SPP))
+		note(&t, "HU=0: %s at %#llx (hstatus %#llx)", cn(c), (unsigned long long)C.sepc,
+		     (unsigned long long)C.hstatus);
+	c = vrun(pc, RUN_U, HSTATUS_HU, GVA_T(20), 0, 0, 0);
+	if (c != EXC_ECALL_U || C.sepc != pc + 4 || A1 != want)
+		note(&t, "HU=1, SPVP=1: %s at %#llx, read %#llx, want %#llx", cn(c),
+		     (unsigned long long)C.sepc, (unsigned long long)A1, (unsigned long long)want);
+	finish(r, &t, "HU=0: ILLEGAL_INSN from U; HU=1: hlv.d reads a VS page through both "
+	       "stages, then the ecall from U");
+}
+
 /* HS-level sstatus.SUM is ignored; vsstatus.SUM applies. */
 static void hlv_sum(struct result *r)
 {

@@ -118,7 +118,7 @@ uint32_t snip_insn(const char *sym, unsigned off)
 uint64_t vrun(uint64_t pc, unsigned long flags, uint64_t hs, uint64_t a0,
 	      uint64_t a1, uint64_t a2, uint64_t a3)
 {
-	bool vu = flags & RUN_VU;
+	bool vu = flags & RUN_VU, u = flags & RUN_U;
 	memset(&C, 0, sizeof(C));
 	C.gpr[R_A0] = a0;
 	C.gpr[R_A1] = a1;
@@ -126,10 +126,11 @@ uint64_t vrun(uint64_t pc, unsigned long flags, uint64_t hs, uint64_t a0,
 	C.gpr[R_A0 + 3] = a3;
 	C.sepc = pc;
 	/* "Trap Return": sret with V=0 goes to the mode in hstatus.SPV and
-	 * sstatus.SPP; SPVP is what VS-mode traps would set (1 for VS). */
-	csr_write(CSR_HSTATUS, hstatus_base | HSTATUS_SPV | (vu ? 0 : HSTATUS_SPVP) | hs);
+	 * sstatus.SPP; SPVP is what VS-mode traps would set (1 for VS; for
+	 * U-mode, V=0, the privilege of its HLV/HSV: VS). */
+	csr_write(CSR_HSTATUS, hstatus_base | (u ? 0 : HSTATUS_SPV) | (vu ? 0 : HSTATUS_SPVP) | hs);
 	uint64_t ss = csr_read(CSR_SSTATUS) & ~(SSTATUS_SPP | SSTATUS_SPIE | SSTATUS_SIE);
-	csr_write(CSR_SSTATUS, ss | (vu ? 0 : SSTATUS_SPP));
+	csr_write(CSR_SSTATUS, ss | (vu || u ? 0 : SSTATUS_SPP));
 	vv.sepc = pc;
 	trace_entry(&vv);
 	vw_enter(&C);

@@ -100,6 +100,8 @@ void finish(struct result *r, struct tally *t, const char *fmt, ...)
 extern const struct check checks_csr[];
 extern const struct check checks_xlate[];
 extern const struct check checks_trap[];
+/* checks_xlate.c's check that checks_trap lists last. */
+void hlv_u_mode(struct result *r);
 
 /* ---- The validation VM's memory: one 2 MiB arena of hypervisor memory,
  * 2 MiB aligned, never mapped into the real guest. ---- */
@@ -192,8 +194,9 @@ uint64_t snip(const char *sym);
 uint32_t snip_insn(const char *sym, unsigned off);
 
 #define RUN_VU 0x1UL		/* enter VU-mode instead of VS-mode */
+#define RUN_U 0x2UL		/* enter U-mode (V=0): pc is a host address */
 /* Enter the snippet at `pc` (a guest virtual address) in VS-mode (or VU
- * with RUN_VU), with extra hstatus bits `hs` (VTW/VTSR/VTVM) and a0..a3;
+ * with RUN_VU, U with RUN_U), with extra hstatus bits `hs` (VTW/VTSR/VTVM/HU) and a0..a3;
  * returns scause of the trap that came back. Traced as an entry/exit pair
  * of vm1-vcpu0. */
 uint64_t vrun(uint64_t pc, unsigned long flags, uint64_t hs, uint64_t a0,
