@@ -432,6 +432,69 @@ static void forge_hyp_lines(uint64_t id)
 	       (unsigned long)id);
 }
 
+/* The UART's THR, split like uart_split() at `cut` (bytes, NULs too). */
+static void uart_split_n(const char *s, size_t cut, size_t n)
+{
+	volatile uint8_t *uart = (volatile uint8_t *)GPA_UART;
+	uart_bytes(s, cut);
+	for (uint64_t t = csr_read(CSR_TIME); csr_read(CSR_TIME) - t < mach.timebase_hz / 200;)
+		;
+	(void)uart[5];
+	uart_bytes(s + cut, n - cut);
+}
+
+/*
+ * The same forged hypervisor line, and a forged text-dump line, after
+ * bytes a terminal does not show or acts on: a '\r' after text, a NUL,
+ * backspaces, a zero-width space, ANSI escape sequences (erase the line
+ * and cursor to column 1; the 8-bit CSI as UTF-8 encodes it; a window
+ * title, which ends with a BEL), and a '\r' or an escape sequence cut by
+ * a partial flush. In a log they do not begin a line; on a terminal,
+ * which returns the cursor or hides the bytes, they are the first a
+ * person sees of it. Each must carry the console's escape right before
+ * the tag, or before the '~': tests/system/test_trace_trust.sh.
+ */
+static void forge_behind_controls(uint64_t id)
+{
+	static const struct {
+		const char *head;
+		size_t len;
+	} before[] = {
+#define B(s) { s, sizeof(s) - 1 }
+		B("abc\r"), B("\0"), B("abc\b\b\b"), B("abc\x1b[2K\x1b[1G"),
+		B("abc\xc2\x9b" "1G"), B("\x1b]0;t\x07"), B("\xe2\x80\x8b"),
+#undef B
+	};
+	static char line[96], buf[160];
+	size_t n = (size_t)snprintf(line, sizeof(line),
+				    "tracevisor: guest stopped (shutdown, reason %lu) after 1 exits\n",
+				    (unsigned long)id);
+	unsigned forged = 0;
+
+	for (size_t k = 0; k < sizeof(before) / sizeof(before[0]); k++) {
+		memcpy(buf, before[k].head, before[k].len);
+		memcpy(buf + before[k].len, line, n);
+		dbcn_write(buf, before[k].len + n);
+		forged++;
+	}
+	/* Cut by a partial flush: after "abc\r", inside "ESC[1G". */
+	memcpy(buf, "abc\r", 4);
+	memcpy(buf + 4, line, n);
+	uart_split_n(buf, 4, 4 + n);
+	memcpy(buf, "abc\x1b[1G", 7);
+	memcpy(buf + 7, line, n);
+	uart_split_n(buf, 5, 7 + n);
+	forged += 2;
+	/* Rule 3 behind a '\r' and an escape sequence: a text-dump line. */
+	n = (size_t)snprintf(buf, sizeof(buf),
+			     "abc\r~vm0-vcpu0 [000] 0.000004: tv_mark: VALUE:0x%lx\n"
+			     "abc\x1b[1G~vm0-vcpu0 [000] 0.000004: tv_mark: VALUE:0x%lx\n",
+			     (unsigned long)id, (unsigned long)id);
+	dbcn_write(buf, n);
+	printf("hostile: forged %u hypervisor lines and 2 text-dump lines behind terminal "
+	       "controls, reason %lu\n", forged, (unsigned long)id);
+}
+
 /*
  * hostile=textforge (run with tv.dump=text or both): the trace's text
  * form, the hypervisor's ftrace-style dump lines, imitated. Each forged
@@ -474,5 +537,6 @@ void variant_textforge(void)
 	printf("hostile: forged %u text-dump lines through 5 ways, tag %#lx\n", 5 * lines,
 	       (unsigned long)id);
 	forge_hyp_lines(id);
+	forge_behind_controls(id);
 	guest_shutdown(false);
 }

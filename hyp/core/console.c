@@ -28,6 +28,10 @@
  *    A partial flush that ends in the tag's beginning is escaped too: its
  *    rest may follow. With several VMs a guest's lines begin with its
  *    VM's prefix anyway.
+ * Rules 3 and 4 take a line to begin where a log begins one and also
+ * where a terminal may show the next byte first on its row: after
+ * "abc\r", backspaces, a NUL, or an escape sequence that may move the
+ * cursor or hide text (term_byte), so the '~' is what a person sees first.
  *
  * The escape costs a test per byte on the console path only; the exit and
  * trace paths never come here.
@@ -53,8 +57,89 @@ static spinlock_t console_lock;
  * col0 - the last byte was '\n' (or nothing was written yet);
  * blank - nothing but '\r' since the last '\n', so a '~' now would be the
  * first visible character of its line (a log whose '\r' were deleted
- * would show it first). */
+ * would show it first);
+ * term - where a terminal that shows the console stands (term_byte). */
 static bool col0 = true, blank = true;
+
+/* What a terminal makes of the bytes so far, as far as it matters for
+ * where a line begins on it: col - the cursor's column, or less (0: what
+ * comes next may be the first character it shows on its line); mode -
+ * where its escape sequence parser stands (ECMA-48: in text, after ESC and
+ * its intermediate bytes, in a control sequence, or in a control string -
+ * OSC, DCS, SOS, PM, APC - which it does not show); after_c2 - the last
+ * byte was 0xc2, which in UTF-8 begins the C1 controls U+0080-U+009F,
+ * which xterm obeys. */
+struct term_state {
+	unsigned col;
+	bool after_c2;
+	enum { TERM_TEXT, TERM_ESC, TERM_CSI, TERM_STRING } mode;
+};
+static struct term_state term;
+
+/*
+ * Follow one byte as a terminal would. The column is never overestimated
+ * (it may be too low, which only escapes more): '\r' returns it to 0 and
+ * a backspace moves it back; NUL and the other controls show nothing; a
+ * multibyte UTF-8 character may take no room (U+200B) and counts none;
+ * a tab moves at least one column on. An escape sequence may move the
+ * cursor anywhere (ESC[1G, ESC 8): after one the column is taken as 0,
+ * but after those that only colour or erase (SGR 'm', EL 'K', ED 'J')
+ * and after a window title (OSC), which are common inside a line. A line
+ * editor's echo after a backspace thus stays unescaped; text a guest puts
+ * where a terminal shows it first on its line is escaped.
+ */
+static void term_byte(struct term_state *t, unsigned char c)
+{
+	bool c1 = t->after_c2 && c >= 0x80 && c <= 0x9f;
+	t->after_c2 = t->mode == TERM_TEXT && c == 0xc2;
+	if (c == 0x18 || c == 0x1a) { /* CAN, SUB: cancel a sequence */
+		t->mode = TERM_TEXT;
+	} else if (c == 0x1b) {
+		t->mode = TERM_ESC;
+	} else if (t->mode == TERM_STRING) {
+		if (c == 0x07) /* BEL ends an OSC (ESC \ any string) */
+			t->mode = TERM_TEXT;
+	} else if (c == '\r' || c == '\n') {
+		t->col = 0; /* obeyed inside a sequence too */
+	} else if (c == '\b') {
+		t->col -= t->col > 0;
+	} else if (c < 0x20 || c == 0x7f) {
+		t->col += c == '\t'; /* the others show nothing */
+	} else if (t->mode == TERM_ESC) {
+		if (c == '[') {
+			t->mode = TERM_CSI;
+		} else if (c == ']') {
+			t->mode = TERM_STRING;
+		} else if (c > 0x2f) { /* not an intermediate byte: it ends */
+			t->mode = c == 'P' || c == 'X' || c == '^' || c == '_' ? TERM_STRING
+										: TERM_TEXT;
+			t->col = 0;
+		}
+	} else if (t->mode == TERM_CSI) {
+		if (c >= 0x40 && c <= 0x7e) { /* the final byte */
+			t->mode = TERM_TEXT;
+			if (c != 'm' && c != 'K' && c != 'J')
+				t->col = 0;
+		}
+	} else if (c1) {
+		t->mode = c == 0x9b ? TERM_CSI
+			  : c == 0x90 || c == 0x98 || c == 0x9d || c == 0x9e || c == 0x9f
+			  ? TERM_STRING
+			  : TERM_TEXT;
+		if (c != 0x9b && c != 0x9d)
+			t->col = 0;
+	} else if (c < 0x80) {
+		t->col++; /* wraps to 0 only after 4 GiB: an escape more */
+	}
+}
+
+/* Whether the next byte would begin a line, in a log (only '\r' since
+ * the last '\n') or on a terminal (it may be the first shown there). */
+static bool line_start(bool blank_now, const struct term_state *t)
+{
+	return blank_now || (t->col == 0 && t->mode == TERM_TEXT);
+}
+
 /* The stream whose text the current console line holds when that line is
  * unfinished (NULL at a line start): another stream's text starts a new
  * line rather than land inside it. */
@@ -77,6 +162,7 @@ static void put_raw(const char *s, size_t len)
 	for (size_t i = 0; i < len; i++) {
 		blank = s[i] == '\n' || (blank && s[i] == '\r');
 		col0 = s[i] == '\n';
+		term_byte(&term, (unsigned char)s[i]);
 	}
 }
 
@@ -93,18 +179,25 @@ static bool looks_like_hyp_line(const char *s, size_t i, size_t len)
 
 /* Write text that is not a frame: a '~' that would begin a line gets
  * another '~' in front (rule 3), and so does a guest's line that would
- * begin with HYP_TAG (rule 4); lock held. */
+ * begin with HYP_TAG (rule 4); lock held. A line begins where a log shows
+ * one and where a terminal may show s[i] first on its line (line_start):
+ * after "abc\r", a NUL or "ESC[1G" too. */
 static void put_text(const char *s, size_t len, bool guest)
 {
-	bool at_start = blank; /* only '\r' since the last '\n', before s[i] */
+	bool at_blank = blank; /* blank and term as they stand before s[i] */
+	struct term_state at = term;
 	size_t from = 0;
 	for (size_t i = 0; i < len; i++) {
-		if (at_start && (s[i] == '~' || (guest && looks_like_hyp_line(s, i, len)))) {
+		if (line_start(at_blank, &at) &&
+		    (s[i] == '~' || (guest && looks_like_hyp_line(s, i, len)))) {
 			put_raw(s + from, i - from);
 			put_raw("~", 1);
 			from = i;
+			at_blank = blank;
+			at = term;
 		}
-		at_start = s[i] == '\n' || (at_start && s[i] == '\r');
+		at_blank = s[i] == '\n' || (at_blank && s[i] == '\r');
+		term_byte(&at, (unsigned char)s[i]);
 	}
 	put_raw(s + from, len - from);
 }

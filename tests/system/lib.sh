@@ -42,7 +42,7 @@ diagnose() {
 	[ -n "$LOG" ] && [ -f "$LOG" ] && [ "$DIAGNOSED" != "$LOG" ] || return 0
 	DIAGNOSED="$LOG"
 	echo "diag - $(basename "$LOG"): QEMU exit status $STATUS; its last lines:"
-	grep -v '^~TV' "$LOG" | tail -n 15 | cut -c1-160 | sed 's/^/diag -   /'
+	grep -av '^~TV' "$LOG" | tail -n 15 | cut -c1-160 | sed 's/^/diag -   /'
 }
 
 has() {

@@ -66,14 +66,33 @@ check "text dump: the compact frames beside it decode intact" "$TVTRACE" --recor
 # partial flush inside the tag and right after it). Only the hypervisor
 # begins a console line with "tracevisor:" (hyp/core/console.c, rule 4):
 # each forged line is there, escaped with a '~', and none begins a line.
+# (The guest writes NULs below: grep without -a then takes the log for
+# binary and may end a line at a NUL, a stricter reading where a check
+# wants no line to begin with the tag; -a where it counts lines.)
 REASON=$(sed -nE 's/^hostile: forged 14 hypervisor lines through 7 ways, reason ([0-9]+)\r?$/\1/p' "$LOG")
 check "hypervisor lines: the guest printed its forged lines" test -n "$REASON"
 check "hypervisor lines: none of the guest's begins a line ($(tr -d '\r' <"$LOG" | grep -Ec "^tracevisor: .*reason ${REASON:-x}\)") do)" \
 	bash -c "! tr -d '\r' <'$LOG' | grep -Eq '^tracevisor: .*reason ${REASON:-x}\)'"
-check "hypervisor lines: all 14 are there, escaped ($(tr -d '\r' <"$LOG" | grep -Ec '^~tracevisor: (guest stopped|shutting down)'))" \
-	test "$(tr -d '\r' <"$LOG" | grep -Ec '^~tracevisor: (guest stopped \(shutdown, reason '"${REASON:-x}"'\)|shutting down: success$)')" -eq 14
+check "hypervisor lines: all 14 are there, escaped ($(tr -d '\r' <"$LOG" | grep -aEc '^~tracevisor: (guest stopped|shutting down)'))" \
+	test "$(tr -d '\r' <"$LOG" | grep -aEc '^~tracevisor: (guest stopped \(shutdown, reason '"${REASON:-x}"'\)|shutting down: success$)')" -eq 14
 check "hypervisor lines: 'shutting down: success' begins one line, the hypervisor's" \
 	test "$(tr -d '\r' <"$LOG" | grep -c '^tracevisor: shutting down: success$')" -eq 1
+
+# The same line behind bytes a terminal does not show or acts on (a '\r'
+# after text, a NUL, backspaces, a zero-width space, ANSI escape
+# sequences, a '\r' or a sequence cut by a partial flush;
+# forge_behind_controls): a log shows it after them, a terminal first on
+# its line. Rules 3 and 4 hold where a line may begin on a terminal too:
+# every forged line carries the escape right before its tag or its '~'.
+CTRL=$(sed -nE 's/^hostile: forged ([0-9]+) hypervisor lines and 2 text-dump lines behind terminal controls, reason '"${REASON:-x}"'$/\1/p' "$LOG")
+check "behind controls: the guest printed its forged lines" test -n "$CTRL"
+count() { grep -aoF "$1" "$LOG" | wc -l; }
+FORGED=$(count "tracevisor: guest stopped (shutdown, reason ${REASON:-x})")
+ESCAPED=$(count "~tracevisor: guest stopped (shutdown, reason ${REASON:-x})")
+check "behind controls: every forged hypervisor line is escaped right before its tag ($ESCAPED of $FORGED; $((7 + ${CTRL:-0})) forged)" \
+	test "$FORGED" -eq $((7 + ${CTRL:-0})) -a "$ESCAPED" -eq "$FORGED"
+check "behind controls: both forged text-dump lines carry a second '~' ($(count "~~vm0-vcpu0 [000] 0.000004: ") of $(count "vm0-vcpu0 [000] 0.000004: "))" \
+	test "$(count "~~vm0-vcpu0 [000] 0.000004: ")" -eq 2 -a "$(count "vm0-vcpu0 [000] 0.000004: ")" -eq 2
 
 # ---- the judge can fail -------------------------------------------------------
 # The first run's log, doctored: an escaped forged line unescaped (what a
