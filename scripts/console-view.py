@@ -9,13 +9,16 @@ the trace frames there) and pipes it through this filter for the screen:
   - progress lines ("~TVP:<exits>" at the start of a line, which the
     hypervisor writes with tv.progress=MS, hyp/core/progress.h) are left
     out too; the alive line shows their count of VM exits;
-  - a guest line the hypervisor escaped because it began with "~" or with
-    the hypervisor's own tag "tracevisor:" (the console writes "~~..." or
-    "~tracevisor:...", see hyp/core/console.c) is shown as the guest wrote
-    it, in the guest's colour;
+  - a guest line the hypervisor escaped because it began with "~" (the
+    console writes "~~...", see hyp/core/console.c) is shown as the guest
+    wrote it; one that began with the hypervisor's own tag "tracevisor:"
+    ("~tracevisor:...") too, but only in colour, where its colour tells it
+    from the hypervisor's: without colour it keeps its '~';
   - on a terminal, the hypervisor's lines ("tracevisor: ...") are cyan and
     the firmware's (everything before the hypervisor's first line) dim, so
-    the guest's own lines stand out in the default colour.
+    the guest's own lines stand out in the default colour. The colour is
+    reset first: a guest that left its text cyan (or invisible, ESC[8m)
+    cannot make its line look like the hypervisor's, nor hide those.
 
 Bytes are passed on as they come, not a line at a time, so a prompt
 without a newline (a shell in the guest) shows at once: only a line that
@@ -96,7 +99,7 @@ class View:
             return
         if head.startswith(HYP_PREFIX):
             self.seen_hyp = True
-            self.write(CYAN)
+            self.write(RESET + CYAN)
             self.colored = True
         elif not self.seen_hyp and head.strip():
             self.write(DIM)
@@ -122,8 +125,12 @@ class View:
         elif ln.startswith(b"~t") and HYP_PREFIX.startswith(ln[1:]) and b"\n" not in ln:
             return False     # "~tracev": a guest's escaped "tracevisor:"?
         elif ln.startswith(b"~" + HYP_PREFIX):
-            self.mode = "escaped"   # a guest's: the default colour
-            self.emit(self.line.replace(b"~", b"", 1))
+            self.mode = "escaped"   # a guest's
+            if self.color:          # the default colour, whatever it left
+                self.write(RESET)
+                self.emit(self.line.replace(b"~", b"", 1))
+            else:                   # nothing else would tell it apart
+                self.emit(self.line)
         elif len(ln) < len(HYP_PREFIX) and HYP_PREFIX.startswith(ln) and ln \
                 and b"\n" not in ln and self.color:
             return False     # may yet be "tracevisor:": wait for the colour

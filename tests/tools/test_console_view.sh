@@ -22,7 +22,7 @@ expect "frames counted" "$tmp/n" 2
 
 printf 'OpenSBI\r\ntracevisor: boot\r\nguest: hello\r\n' | python3 "$VIEW" --color always | cat -v >"$tmp/out"
 expect "colours: firmware dim, hypervisor cyan, guest plain, each ended before the line end" "$tmp/out" \
-	"$(printf '^[[2mOpenSBI^[[0m^M\n^[[36mtracevisor: boot^[[0m^M\nguest: hello^M')"
+	"$(printf '^[[2mOpenSBI^[[0m^M\n^[[0m^[[36mtracevisor: boot^[[0m^M\nguest: hello^M')"
 
 printf 'guest: hello\r\n' | python3 "$VIEW" >"$tmp/out"
 if grep -q $'\x1b' "$tmp/out"; then bad "no colour when the output is not a terminal" "$tmp/out"; else
@@ -67,14 +67,32 @@ expect "progress lines are not counted as frames" "$tmp/n" 1
 
 # A guest's line that began with the hypervisor's tag, escaped by the
 # console ("~tracevisor:"), is shown as the guest wrote it and not in the
-# hypervisor's colour, also when it arrives in pieces.
+# hypervisor's colour (the colour reset first), also when it arrives in
+# pieces.
 (printf 'tracevisor: boot\n~tracevisor: forged\n~trac'; sleep 0.3; printf 'evisor: split\n') |
 	python3 "$VIEW" --color always | cat -v >"$tmp/out"
-if [ "$(sed -n 2,3p "$tmp/out")" = "$(printf 'tracevisor: forged\ntracevisor: split')" ] &&
-	grep -q '^\^\[\[36mtracevisor: boot' "$tmp/out"; then
+if [ "$(sed -n 2,3p "$tmp/out")" = "$(printf '^[[0mtracevisor: forged\n^[[0mtracevisor: split')" ] &&
+	grep -q '^\^\[\[0m\^\[\[36mtracevisor: boot' "$tmp/out"; then
 	ok "a guest's escaped 'tracevisor:' line: shown unescaped, uncoloured"
 else
 	bad "a guest's escaped 'tracevisor:' line: shown unescaped, uncoloured" "$tmp/out"
+fi
+
+# Without colour nothing would tell a guest's "tracevisor:" line from the
+# hypervisor's: it keeps its '~'. In colour, a guest that leaves its text
+# cyan (an SGR never reset, then a newline) does not colour the next
+# line it escaped, nor hide the hypervisor's next line (ESC[8m, concealed).
+printf 'tracevisor: boot\n~tracevisor: shutting down: success\n' |
+	python3 "$VIEW" --color never >"$tmp/out"
+expect "no colour: a guest's escaped 'tracevisor:' line keeps its '~'" "$tmp/out" \
+	"$(printf 'tracevisor: boot\n~tracevisor: shutting down: success')"
+printf 'tracevisor: boot\n\033[36m\n~tracevisor: shutting down: success\n\033[8m\ntracevisor: guest stopped\n' |
+	python3 "$VIEW" --color always | cat -v >"$tmp/out"
+if grep -q '^\^\[\[0mtracevisor: shutting down: success$' "$tmp/out" &&
+	grep -q '^\^\[\[0m\^\[\[36mtracevisor: guest stopped' "$tmp/out"; then
+	ok "colour: a guest's colour left on neither colours its forged line nor hides the hypervisor's"
+else
+	bad "colour: a guest's colour left on neither colours its forged line nor hides the hypervisor's" "$tmp/out"
 fi
 
 # The alive line counts exits from the last progress line, which is not
