@@ -493,6 +493,15 @@ static void forge_behind_controls(uint64_t id)
 	dbcn_write(buf, n);
 	printf("hostile: forged %u hypervisor lines and 2 text-dump lines behind terminal "
 	       "controls, reason %lu\n", forged, (unsigned long)id);
+	/* An escape sequence left open at the end of a line, which would
+	 * take the first byte of the next (a frame's '~', the hypervisor's
+	 * 't'): ended by the guest's own newline, and by the one the console
+	 * writes when another stream's text follows a partial flush. */
+	dbcn_write("open1\x1b[\n", 8);
+	uart_split_n("open2\x1b[", 7, 7);
+	dbcn_write("then text\n", 10);
+	uart_bytes("\n", 1);
+	printf("hostile: left 2 escape sequences open at a line end\n");
 }
 
 /*

@@ -153,17 +153,32 @@ static struct console_stream *my_line(void)
 	return &lines[slot < MAX_HARTS ? slot : 0];
 }
 
+/* A newline written inside an escape sequence or control string a guest
+ * left open would leave it open on the next line, whose first byte (a
+ * frame's '~', the 't' of the hypervisor's tag) a terminal would then
+ * swallow: CAN ends it first ("cancel", ECMA-48). */
+static bool cancel_before(const struct term_state *t, char c)
+{
+	return c == '\n' && t->mode != TERM_TEXT;
+}
+
 /* Hand bytes to the firmware and follow the line state; lock held. */
 static void put_raw(const char *s, size_t len)
 {
-	if (!len)
-		return;
-	fw_console_write(s, len);
+	size_t from = 0;
 	for (size_t i = 0; i < len; i++) {
+		if (cancel_before(&term, s[i])) {
+			fw_console_write(s + from, i - from);
+			fw_console_write("\x18", 1);
+			term_byte(&term, 0x18);
+			from = i;
+		}
 		blank = s[i] == '\n' || (blank && s[i] == '\r');
 		col0 = s[i] == '\n';
 		term_byte(&term, (unsigned char)s[i]);
 	}
+	if (len > from)
+		fw_console_write(s + from, len - from);
 }
 
 /* Whether guest text at a line start, s[i..len), would read as one of
@@ -197,6 +212,8 @@ static void put_text(const char *s, size_t len, bool guest)
 			at = term;
 		}
 		at_blank = s[i] == '\n' || (at_blank && s[i] == '\r');
+		if (cancel_before(&at, s[i]))
+			term_byte(&at, 0x18); /* as put_raw will write it */
 		term_byte(&at, (unsigned char)s[i]);
 	}
 	put_raw(s + from, len - from);

@@ -94,6 +94,17 @@ check "behind controls: every forged hypervisor line is escaped right before its
 check "behind controls: both forged text-dump lines carry a second '~' ($(count "~~vm0-vcpu0 [000] 0.000004: ") of $(count "vm0-vcpu0 [000] 0.000004: "))" \
 	test "$(count "~~vm0-vcpu0 [000] 0.000004: ")" -eq 2 -a "$(count "vm0-vcpu0 [000] 0.000004: ")" -eq 2
 
+# An escape sequence the guest leaves open at a line end would swallow the
+# next line's first byte on a terminal (a frame's '~', the hypervisor's
+# 't'): the console ends it with CAN before each newline, the guest's own
+# ("open1") and the one it writes when another stream follows a partial
+# flush ("open2").
+check "open sequences: the guest left them" grep -aq '^hostile: left 2 escape sequences open' "$LOG"
+for o in open1 open2; do
+	check "open sequences: $o ends with CAN before the newline ($(count "$o"$'\x1b[\x18\n') of $(count "$o"))" \
+		test "$(count "$o"$'\x1b[\x18\n')" -eq 1 -a "$(count "$o")" -eq 1
+done
+
 # ---- the judge can fail -------------------------------------------------------
 # The first run's log, doctored: an escaped forged line unescaped (what a
 # hypervisor that let guest output through would have written), and the
