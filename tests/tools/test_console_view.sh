@@ -10,8 +10,14 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 ok() { echo "ok - $1"; }
 bad() { echo "not ok - $1"; [ -f "${2:-}" ] && sed 's/^/    /' "$2" | head -n 8; }
+holds() { # NAME FILE COMMAND...: ok when COMMAND succeeds, else FILE shown
+	local name=$1 file=$2
+	shift 2
+	if "$@"; then ok "$name"; else bad "$name" "$file"; fi
+}
+both() { grep -q "$1" "$tmp/out" && grep -q "$2" "$tmp/out"; } # two patterns in out
 expect() { # NAME FILE WANT
-	if [ "$(cat "$2")" = "$3" ]; then ok "$1"; else bad "$1" "$2"; fi
+	holds "$1" "$2" test "$(cat "$2")" = "$3"
 }
 
 printf 'OpenSBI v1.1\r\ntracevisor: boot\r\n~TV1:AAAA\r\nguest: hello\r\n~~TV1:forged\r\n~TV1:BBBB\r\n~\r\nend' \
@@ -25,8 +31,8 @@ expect "colours: firmware dim, hypervisor cyan, guest plain, each ended before t
 	"$(printf '^[[2mOpenSBI^[[0m^M\n^[[0m^[[36mtracevisor: boot^[[0m^M\nguest: hello^M')"
 
 printf 'guest: hello\r\n' | python3 "$VIEW" >"$tmp/out"
-if grep -q $'\x1b' "$tmp/out"; then bad "no colour when the output is not a terminal" "$tmp/out"; else
-	ok "no colour when the output is not a terminal"; fi
+holds "no colour when the output is not a terminal" "$tmp/out" \
+	bash -c "! grep -q \$'\\x1b' '$tmp/out'"
 
 # A shell prompt: shown while the writer still holds the pipe open.
 mkfifo "$tmp/fifo"
@@ -38,8 +44,7 @@ for _ in $(seq 50); do
 	grep -q '/ # ' "$tmp/out" 2>/dev/null && break
 	sleep 0.1
 done
-if [ "$(cat "$tmp/out")" = "$(printf 'Welcome\n/ # ')" ]; then ok "a prompt without a newline shows at once"; else
-	bad "a prompt without a newline shows at once" "$tmp/out"; fi
+expect "a prompt without a newline shows at once" "$tmp/out" "$(printf 'Welcome\n/ # ')"
 exec 3>&-
 wait "$viewer"
 
@@ -47,12 +52,9 @@ wait "$viewer"
 # next output, which then starts at the line's beginning.
 (printf 'tracevisor: boot\n'; sleep 5; printf 'guest: late\n') |
 	python3 "$VIEW" --color always | cat -v >"$tmp/out"
-if grep -q '\^\[\[2m\[[0-9]* s running, no output for [0-9]* s, 0 trace frames so far\]' "$tmp/out" &&
-	grep -q '\^M\^\[\[Kguest: late$' "$tmp/out"; then
-	ok "silence: an alive line, erased before the guest's next line"
-else
-	bad "silence: an alive line, erased before the guest's next line" "$tmp/out"
-fi
+holds "silence: an alive line, erased before the guest's next line" "$tmp/out" \
+	both '\^\[\[2m\[[0-9]* s running, no output for [0-9]* s, 0 trace frames so far\]' \
+	'\^M\^\[\[Kguest: late$'
 
 # Progress lines: hidden, not counted as frames; a guest's escaped
 # "~~TVP:" is the guest's text and shown as it wrote it; a progress line
@@ -71,12 +73,10 @@ expect "progress lines are not counted as frames" "$tmp/n" 1
 # pieces.
 (printf 'tracevisor: boot\n~tracevisor: forged\n~trac'; sleep 0.3; printf 'evisor: split\n') |
 	python3 "$VIEW" --color always | cat -v >"$tmp/out"
-if [ "$(sed -n 2,3p "$tmp/out")" = "$(printf '^[[0mtracevisor: forged\n^[[0mtracevisor: split')" ] &&
-	grep -q '^\^\[\[0m\^\[\[36mtracevisor: boot' "$tmp/out"; then
-	ok "a guest's escaped 'tracevisor:' line: shown unescaped, uncoloured"
-else
-	bad "a guest's escaped 'tracevisor:' line: shown unescaped, uncoloured" "$tmp/out"
-fi
+holds "a guest's escaped 'tracevisor:' line: shown unescaped, uncoloured" "$tmp/out" \
+	both '^\^\[\[0mtracevisor: forged$' '^\^\[\[0m\^\[\[36mtracevisor: boot'
+holds "a guest's escaped 'tracevisor:' line cut in two: shown unescaped" "$tmp/out" \
+	test "$(sed -n 3p "$tmp/out")" = '^[[0mtracevisor: split'
 
 # Without colour nothing would tell a guest's "tracevisor:" line from the
 # hypervisor's: it keeps its '~'. In colour, a guest that leaves its text
@@ -88,20 +88,14 @@ expect "no colour: a guest's escaped 'tracevisor:' line keeps its '~'" "$tmp/out
 	"$(printf 'tracevisor: boot\n~tracevisor: shutting down: success')"
 printf 'tracevisor: boot\n\033[36m\n~tracevisor: shutting down: success\n\033[8m\ntracevisor: guest stopped\n' |
 	python3 "$VIEW" --color always | cat -v >"$tmp/out"
-if grep -q '^\^\[\[0mtracevisor: shutting down: success$' "$tmp/out" &&
-	grep -q '^\^\[\[0m\^\[\[36mtracevisor: guest stopped' "$tmp/out"; then
-	ok "colour: a guest's colour left on neither colours its forged line nor hides the hypervisor's"
-else
-	bad "colour: a guest's colour left on neither colours its forged line nor hides the hypervisor's" "$tmp/out"
-fi
+holds "colour: a guest's colour left on neither colours its forged line nor hides the hypervisor's" \
+	"$tmp/out" both '^\^\[\[0mtracevisor: shutting down: success$' \
+	'^\^\[\[0m\^\[\[36mtracevisor: guest stopped'
 
 # The alive line counts exits from the last progress line, which is not
 # output: the silence goes on through it.
 (printf 'tracevisor: boot\n~TVP:7\n'; sleep 4; printf '~TVP:42\n'; sleep 1.5; printf 'guest: late\n') |
 	python3 "$VIEW" --color always | cat -v >"$tmp/out"
-if grep -q 'no output for [3-9] s, 42 exits, 0 trace frames so far\]' "$tmp/out" &&
-	! grep -q 'TVP' "$tmp/out"; then
-	ok "the alive line shows the exits of the last progress line"
-else
-	bad "the alive line shows the exits of the last progress line" "$tmp/out"
-fi
+holds "the alive line shows the exits of the last progress line" "$tmp/out" \
+	bash -c "grep -q 'no output for [3-9] s, 42 exits, 0 trace frames so far\]' '$tmp/out' &&
+		 ! grep -q 'TVP' '$tmp/out'"
