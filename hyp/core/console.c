@@ -33,8 +33,8 @@
  * "abc\r", backspaces, a NUL, or an escape sequence that may move the
  * cursor or hide text (term_byte), so the '~' is what a person sees first.
  *
- * The escape costs a test per byte on the console path only; the exit and
- * trace paths never come here.
+ * The escapes cost a few tests per byte on the console path only; the exit
+ * and trace paths never come here.
  */
 #include "console.h"
 

@@ -1,11 +1,12 @@
 /*
  * The hypervisor's console: everything it prints, the guests' console
  * output and the trace dumps go through the SBI console of the firmware.
- * console.c states the rules it keeps; the one that matters for trust:
+ * console.c states the rules it keeps; the ones that matter for trust:
  * only console_write_frame() (and the progress line) may begin a console
- * line with '~', any other
- * text that would is escaped, so guest output can never pass for a trace
- * frame (docs/trace-format.md, "Who may write a frame").
+ * line with '~', and only the hypervisor's own text with its tag
+ * "tracevisor:"; guest text that would is escaped, so guest output can
+ * never pass for a trace frame or a hypervisor message
+ * (docs/trace-format.md, "Who may write a frame").
  */
 #ifndef HYP_CONSOLE_H
 #define HYP_CONSOLE_H
