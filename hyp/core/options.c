@@ -21,6 +21,7 @@ struct options opt = {
 	.control_vm = -1,
 	.slice_ms = 10,
 	.vmids = true,
+	.vmid_bits = 14, /* VMIDMAX for Sv39x4 and Sv48x4: all there are */
 };
 
 /* Decimal or 0x-hex digits; false on no digits or overflow. (Not strtoull:
@@ -352,6 +353,10 @@ static bool apply(const char *name, const char *val)
 	}
 	if (!strcmp(name, "vmids"))
 		return parse_bool(val, &opt.vmids);
+	if (!strcmp(name, "vmid_bits") && parse_size(val, &v) && v <= 14) {
+		opt.vmid_bits = (unsigned)v;
+		return true;
+	}
 	if (!strcmp(name, "dump_guest_dt"))
 		return parse_bool(val, &opt.dump_guest_dt);
 	if (!strcmp(name, "vcpus") && parse_size(val, &v) && v >= 1 && v <= MAX_HARTS) {
@@ -420,6 +425,7 @@ static const struct option_rule {
 	{ "timer", "auto, sstc or sbi", false },
 	{ "htimedelta", "a number of timebase ticks", false },
 	{ "vmids", "on or off", false },
+	{ "vmid_bits", "a number of VMID bits from 0 to 14", false },
 	{ "dump_guest_dt", "on or off", false },
 	{ "watchdog", "milliseconds from 0 to 3600000", false },
 	{ "progress", "milliseconds from 0 to 3600000", false },

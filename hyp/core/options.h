@@ -71,6 +71,7 @@ struct options {
 	int control_vm;		   /* tv.control_vm=N: its stop ends the run; -1 = none */
 	uint64_t slice_ms;	   /* tv.slice=MS: time slice on a time-shared hart */
 	bool vmids;		   /* tv.vmids=off: every VM uses VMID 0 (switches flush) */
+	unsigned vmid_bits;	   /* tv.vmid_bits=N: at most N of hgatp's VMID bits used */
 };
 
 extern struct options opt;

@@ -74,8 +74,11 @@ static void setup_gstage(struct vm *vm)
 	/* A VMID per VM (id + 1) when hgatp has room for it ("The number of
 	 * VMID bits is UNSPECIFIED and may be zero"); otherwise, or with
 	 * tv.vmids=off, VMID 0 for all, and a time-shared hart flushes its
-	 * guest translations at each switch between VMs (sched.c). */
-	unsigned bits = vmid_bits();
+	 * guest translations at each switch between VMs (sched.c).
+	 * tv.vmid_bits=N uses no more than N bits, as on a hart whose
+	 * VMIDLEN is N (some VMs get a VMID of their own, the rest share 0). */
+	unsigned hw_bits = vmid_bits();
+	unsigned bits = hw_bits < opt.vmid_bits ? hw_bits : opt.vmid_bits;
 	bool fits = bits < 16 && vm->id + 1 < (1u << bits);
 	uint16_t vmid = fits && opt.vmids ? (uint16_t)(vm->id + 1) : 0;
 	vm->vmid = vmid;
@@ -97,9 +100,10 @@ static void setup_gstage(struct vm *vm)
 		hyp_panic("cannot map guest RAM in the G-stage (error %d)", err);
 	gstage_for_each_leaf(&vm->gstage, check_leaf, NULL);
 	vm->hgatp = gstage_hgatp(&vm->gstage);
-	hyp_log("VM %u: G-stage %s, VMID %u (%u VMID bits%s), root %p, %u tables\n",
+	hyp_log("VM %u: G-stage %s, VMID %u (%u VMID bits%s%s), root %p, %u tables\n",
 		vm->id, mode == HGATP_MODE_SV39X4 ? "Sv39x4" : "Sv48x4", vmid, bits,
-		opt.vmids ? "" : ", tv.vmids=off", (void *)root, vm->gstage.tables);
+		opt.vmids ? "" : ", tv.vmids=off", bits < hw_bits ? ", tv.vmid_bits" : "",
+		(void *)root, vm->gstage.tables);
 }
 
 static void add_device(struct vm *vm, struct mmio_device *d)
