@@ -98,6 +98,26 @@ static void turn_begin(struct hart_rq *rq, struct vcpu *v, uint64_t now)
 	rq->slice_end = others_ready(rq, v) ? now + slice_ticks() : NEVER;
 }
 
+/* vm's guest runs on the hart from now on, under its VMID: true when the
+ * TLB may hold another VM's translations under that VMID, which must be
+ * flushed first. Not only the VM switched from counts: with VM A on VMID
+ * 0, B on VMID 1 and C on VMID 0 (too few VMID bits for a VMID each,
+ * vm.c), the switch B -> C finds A's entries tagged VMID 0, which nothing
+ * flushed at A -> B. hgatp's VMID is what tells translations apart, and
+ * "if a VMID is reused, it may be necessary to execute an HFENCE.GVMA
+ * instruction" ("Hypervisor Guest Address Translation and Protection
+ * Register"); the VS-stage entries are the VMID's too ("An HFENCE.VVMA
+ * instruction applies only to a single virtual machine, identified by the
+ * setting of hgatp.VMID"). */
+static bool vmid_enter(struct hart_rq *rq, const struct vm *vm)
+{
+	if (vm->vmid >= ARRAY_SIZE(rq->vmid_last))
+		return true; /* (not a VMID vm.c gives: flush, to be safe) */
+	const struct vm *last = rq->vmid_last[vm->vmid];
+	rq->vmid_last[vm->vmid] = vm;
+	return last && last != vm;
+}
+
 void sched_turn_start(struct vcpu *v)
 {
 	if (!sched_shared(v))
@@ -108,6 +128,7 @@ void sched_turn_start(struct vcpu *v)
 	 * with the turn it had, which its next SWITCH record counts whole. */
 	if (v->rq->cur != v)
 		turn_begin(v->rq, v, csr_read(CSR_TIME));
+	vmid_enter(v->rq, v->vm); /* the hart's first vCPU: no switch brought it */
 	timer_rearm(v);
 }
 
@@ -244,8 +265,10 @@ static void sched_switch(struct vcpu *from, struct vcpu *to, unsigned why)
 	rq->switch_t0 = instret_now();
 	uint64_t now = csr_read(CSR_TIME);
 	/* Two VMs with one VMID (too few VMID bits, or tv.vmids=off) cannot
-	 * keep their translations apart in the TLB. */
-	bool flush = from->vm != to->vm && from->vm->vmid == to->vm->vmid;
+	 * keep their translations apart in the TLB: the one switched in
+	 * flushes what the other left under it, also when a VM with another
+	 * VMID ran in between (vmid_enter). */
+	bool flush = vmid_enter(rq, to->vm);
 	trace_switch(from, to, why, now - rq->turn_start, flush);
 	from->switches++;
 	if (why == TV_SWITCH_SLICE)
@@ -256,10 +279,14 @@ static void sched_switch(struct vcpu *from, struct vcpu *to, unsigned why)
 		vcpu_state_load(to, flush);
 	} else {
 		/* its first run loads its own state (vcpu_init); vsatp goes
-		 * first, as in vcpu_state_load */
+		 * first, as in vcpu_state_load, and its hgatp before the
+		 * flush: HFENCE.VVMA acts on the VMID in hgatp, which must be
+		 * the one it shares (from's may be another) */
 		csr_write(CSR_VSATP, 0);
-		if (flush)
+		if (flush) {
+			csr_write(CSR_HGATP, to->vm->hgatp);
 			vcpu_state_flush_tlb();
+		}
 	}
 	if (to->ready_since && to->wait_for == SCHED_WAKE_IRQ) {
 		/* ready since it woke, kept from the hart by others: stolen

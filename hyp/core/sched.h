@@ -38,6 +38,11 @@ struct hart_rq {
 	struct vcpu *cur;	/* the vCPU whose state the hart holds */
 	uint64_t turn_start;	/* when cur was switched in */
 	uint64_t slice_end;	/* switch at this time, ~0 = no one waits for the hart */
+	/* The VM whose guest last ran on this hart under each VMID (VMIDs
+	 * are 0 or a VM's id + 1, vm.c): the TLB may hold its translations
+	 * under that VMID, which a switch to another VM with the same VMID
+	 * must flush, whatever VM ran in between (sched_switch). */
+	const struct vm *vmid_last[MAX_VMS + 1];
 	/* What a switch costs (make bench reads it through the test device):
 	 * instructions the hart retired from the decision to switch to the
 	 * incoming vCPU's thread running again, the last and the fewest. */
