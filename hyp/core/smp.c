@@ -91,8 +91,8 @@ bool smp_request_fence(struct vcpu *self, struct vcpu *t, uint32_t bits)
 		 * wait here for a vCPU switched out on the other's hart) */
 		smp_handle_mailbox(self);
 		if (csr_read(CSR_TIME) > until) {
-			hyp_log("hart %u did not complete a remote fence for vCPU %u\n",
-				t->hart, t->id);
+			hyp_log("%shart %u did not complete a remote fence for vCPU %u\n",
+				t->vm->prefix, t->hart, t->id);
 			return false;
 		}
 	}

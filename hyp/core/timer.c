@@ -9,6 +9,7 @@
 #include "progress.h"
 #include "platform.h"
 #include "trace_wire.h"
+#include "vm.h"
 
 #define NEVER (~0ULL)
 
@@ -188,8 +189,8 @@ static void watchdog_tick(struct vcpu *v, uint64_t now)
 	if (v->watchdog_reported)
 		return;
 	v->watchdog_reported = true;
-	hyp_log("watchdog: vCPU %u made no exit in %llu ms; it runs at pc %#llx\n",
-		v->id, (unsigned long long)opt.watchdog_ms, (unsigned long long)v->sepc);
+	hyp_log("%swatchdog: vCPU %u made no exit in %llu ms; it runs at pc %#llx\n",
+		v->vm->prefix, v->id, (unsigned long long)opt.watchdog_ms, (unsigned long long)v->sepc);
 	trace_dump(TV_DUMP_WATCHDOG);
 }
 

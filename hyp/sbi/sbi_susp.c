@@ -92,8 +92,8 @@ static __attribute__((noreturn)) void suspend_to_ram(struct vcpu *v, unsigned lo
 	const char *why = sleep_until_wakeup(v);
 	__atomic_store_n(&v->hsm_state, SBI_HSM_STATE_STARTED, __ATOMIC_RELEASE);
 	uint64_t us = (csr_read(CSR_TIME) - t0) / (platform.timebase_hz / 1000000 ? platform.timebase_hz / 1000000 : 1);
-	hyp_log("vCPU %u: system suspend to RAM; woken by %s after %llu us, resuming at %#llx\n",
-		v->id, why, (unsigned long long)us, (unsigned long long)addr);
+	hyp_log("%svCPU %u: system suspend to RAM; woken by %s after %llu us, resuming at %#llx\n",
+		v->vm->prefix, v->id, why, (unsigned long long)us, (unsigned long long)addr);
 	csr_clear(CSR_VSSTATUS, SSTATUS_SIE);
 	timer_watchdog_resume(v); /* a whole period from the guest's resumption */
 	vcpu_enter_at(v, addr, opaque);

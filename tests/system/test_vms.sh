@@ -4,7 +4,8 @@
 # guest must pass every step while the hostile one attacks; each VM has
 # its own VMID, devices and console prefix; what each did is in the trace
 # under its own VM; VM 1 cannot steer the trace; one VM's shutdown stops
-# that VM only. Bad descriptions are refused before any guest runs.
+# that VM only; the hypervisor's lines about a vCPU name its VM. Bad
+# descriptions are refused before any guest runs.
 source "$(dirname "$0")/lib.sh"
 
 boot vms-two --smp 2 --append "tv.vm1=guest:hostile,name:attacker"
@@ -99,6 +100,18 @@ has "control VM: one dump, success" "^tracevisor: shutting down: success$"
 check "control VM: VM 1's last record is the exit it was stopped in" bash -c "
 	grep 'vm1-vcpu0 ' '$LOG.records' | grep -E ' (exit|entry|sbi|mmio|exc|irq) ' |
 		tail -1 | grep -q ' exit '"
+
+# The hypervisor's lines about a vCPU name its VM: with several VMs each
+# has a vCPU 0, and a stall of VM 1's must not read as VM 0's. VM 1 spins
+# with no exits (hostile=spin) and is not stopped: QEMU runs to the boot's
+# timeout (status 124), as in test_hostile.sh.
+BOOT_TIMEOUT=5 boot vms-watchdog --smp 2 --append "tv.vm1=guest:hostile tv.watchdog=500 hostile=spin"
+status_is "a VM that stalls: QEMU runs to the timeout" 124
+has "a VM that stalls: VM 0's test guest passes every step" "^\[vm0\] guest: ([0-9]+) of \1 steps passed$"
+has "a VM that stalls: VM 1 spins" "^\[vm1\] hostile: variant spin"
+has "a VM that stalls: the watchdog's line names VM 1" \
+	"^tracevisor: \[vm1\] watchdog: vCPU 0 made no exit in 500 ms; it runs at pc 0x[0-9a-f]+$"
+hasnt "a VM that stalls: no watchdog line without its VM" "^tracevisor: watchdog: "
 
 # Refused before any guest runs: each with its reason, QEMU exits non-zero.
 refused() {
