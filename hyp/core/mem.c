@@ -35,13 +35,33 @@ static void carve(uint64_t base, uint64_t size)
 	}
 }
 
+/* Count [base, base+size) as the hypervisor's: mem_is_protected (the
+ * boot-time check that no G-stage leaf reaches it) and the test device's
+ * ranges must see every allocation. One that adjoins a range already
+ * listed extends it (the allocator hands out neighbours, a page at a time
+ * for G-stage tables); one the list has no room for stops the boot, as
+ * dropping it would leave that memory out of every check. */
 static void own(uint64_t base, uint64_t size)
 {
-	if (nhyp < (int)ARRAY_SIZE(hyp_owned)) {
-		hyp_owned[nhyp].base = base;
-		hyp_owned[nhyp].size = size;
-		nhyp++;
+	for (int i = 0; i < nhyp; i++) {
+		struct mem_range *r = &hyp_owned[i];
+		if (base == r->base + r->size) {
+			r->size += size;
+			return;
+		}
+		if (base + size == r->base) {
+			r->base = base;
+			r->size += size;
+			return;
+		}
 	}
+	if (nhyp >= (int)ARRAY_SIZE(hyp_owned))
+		hyp_panic("hypervisor memory %#llx-%#llx: no room to list it with the other %d "
+			  "ranges (MAX_MEM_RANGES)", (unsigned long long)base,
+			  (unsigned long long)(base + size - 1), nhyp);
+	hyp_owned[nhyp].base = base;
+	hyp_owned[nhyp].size = size;
+	nhyp++;
 }
 
 void mem_init(void)
