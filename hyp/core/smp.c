@@ -80,12 +80,13 @@ static void nap(void)
 
 bool smp_request_fence(struct vcpu *self, struct vcpu *t, uint32_t bits)
 {
-	uint64_t want = __atomic_add_fetch(&t->fence_req, 1, __ATOMIC_ACQ_REL);
+	unsigned kind = smp_fence_kind(bits);
+	uint64_t ticket = fence_count_request(&t->fences, kind);
 	smp_request(t, bits);
 	uint64_t until = csr_read(CSR_TIME) + patience();
 	/* While waiting, keep serving our own mailbox: the target may be
 	 * waiting for us at the same time. */
-	while (__atomic_load_n(&t->fence_done, __ATOMIC_ACQUIRE) < want) {
+	while (!fence_count_is_done(&t->fences, kind, ticket)) {
 		/* (on a time-shared hart also the fences asked of its
 		 * switched-out vCPUs: two SMP VMs on two shared harts may each
 		 * wait here for a vCPU switched out on the other's hart) */
@@ -97,18 +98,6 @@ bool smp_request_fence(struct vcpu *self, struct vcpu *t, uint32_t bits)
 		}
 	}
 	return true;
-}
-
-/* The fences a vCPU's mailbox asked for are done: fence_done = `req`,
- * fence_req as read after the mailbox was drained and BEFORE the fences.
- * A request writes its page tables, counts itself in fence_req, then
- * posts its bits. Every request whose bits were drained counted itself
- * before, so it is in `req`; every request in `req` wrote before this
- * hart's fence. A count read after the fence could cover one that came
- * in between, whose writes the fence did not see. */
-void smp_fences_done(struct vcpu *v, uint64_t req)
-{
-	__atomic_store_n(&v->fence_done, req, __ATOMIC_RELEASE);
 }
 
 void smp_handle_mailbox(struct vcpu *v)
@@ -137,14 +126,17 @@ void smp_handle_mailbox(struct vcpu *v)
 			csr_clear(CSR_HVIP, MIP_VSEIP);
 		trace_irq(v, CAUSE_INTERRUPT | IRQ_VS_EXT, csr_read(CSR_HVIP), on);
 	}
-	if (bits & (MB_FENCE_I | MB_HFENCE_VVMA)) {
-		/* after the drain, before the fences (smp_fences_done) */
-		uint64_t req = __atomic_load_n(&v->fence_req, __ATOMIC_ACQUIRE);
-		if (bits & MB_FENCE_I)
-			__asm__ volatile("fence.i" ::: "memory");
-		if (bits & MB_HFENCE_VVMA)
-			hfence_vvma_all();
-		smp_fences_done(v, req);
+	/* Each kind's count read after the drain, before its fence
+	 * (lib/fence_count.h says why). */
+	if (bits & MB_FENCE_I) {
+		uint64_t req = fence_count_snapshot(&v->fences, FENCE_KIND_I);
+		__asm__ volatile("fence.i" ::: "memory");
+		fence_count_done(&v->fences, FENCE_KIND_I, req);
+	}
+	if (bits & MB_HFENCE_VVMA) {
+		uint64_t req = fence_count_snapshot(&v->fences, FENCE_KIND_VVMA);
+		hfence_vvma_all();
+		fence_count_done(&v->fences, FENCE_KIND_VVMA, req);
 	}
 }
 

@@ -39,9 +39,12 @@ bool smp_request_fence(struct vcpu *self, struct vcpu *t, uint32_t bits);
  * time-shared hart also look at its switched-out vCPUs' (sched_poll). */
 void smp_handle_mailbox(struct vcpu *v);
 
-/* v's requested fences are done, as counted by fence_req read between
- * the drain of its mailbox and the fences (smp.c says why). */
-void smp_fences_done(struct vcpu *v, uint64_t req);
+/* The fence kind (lib/fence_count.h) of mailbox bit MB_FENCE_I or
+ * MB_HFENCE_VVMA. */
+static inline unsigned smp_fence_kind(uint32_t bit)
+{
+	return bit == MB_FENCE_I ? FENCE_KIND_I : FENCE_KIND_VVMA;
+}
 
 /* Stop every other vCPU of the VM and wait (bounded) until they park. */
 void smp_stop_others(struct vcpu *v, bool all_vms);

@@ -9,6 +9,8 @@
 #ifndef HYP_VCPU_H
 #define HYP_VCPU_H
 
+#include <fence_count.h>
+
 #include "../mmio/mmio_op.h"
 #include "../sbi/sbi_vcpu.h"
 #include "console.h"
@@ -101,8 +103,7 @@ struct vcpu {
 	volatile uint32_t hsm_state;	/* SBI_HSM_STATE_* of this vCPU */
 	volatile uint32_t mailbox;	/* MB_* requests from other harts */
 	volatile uint32_t vseip_level;	/* PLIC output for MB_VSEIP */
-	volatile uint64_t fence_req;	/* fence requests posted ... */
-	volatile uint64_t fence_done;	/* ... and done */
+	struct fence_count fences;	/* fence requests posted and done, per kind */
 	uint64_t start_addr, start_opaque; /* HSM hart_start arguments */
 	volatile uint32_t alive;	/* the hart reached the hypervisor */
 	volatile uint32_t parked;	/* the hart stopped for good */
