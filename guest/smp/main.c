@@ -21,6 +21,10 @@ static uint64_t fences_n;
 /* smp.shutdown_race: once every vCPU runs, all of them ask SBI SRST for a
  * shutdown at the same instant (one VM's stop raced by its own vCPUs). */
 static bool shutdown_race;
+/* smp.shutdown_at=MS: the same at an absolute time, MS ms of the time CSR:
+ * several VMs given it stop at the same instant (two VMs' stops raced on
+ * the harts they share). */
+static uint64_t shutdown_at_ms;
 static void shutdown_at(uint64_t when) __attribute__((noreturn));
 static uint64_t remote_fences(unsigned me, unsigned long mask, uint64_t n);
 volatile bool pingpong_mode;
@@ -395,6 +399,9 @@ static bool read_fdt(const void *fdt)
 		for (const char *p = args; (p = strstr(p, "smp.bench")) != NULL; p++)
 			if ((p == args || p[-1] == ' ') && (p[9] == 0 || p[9] == ' '))
 				bench_mode = true;
+		const char *sa = strstr(args, "smp.shutdown_at=");
+		if (sa && (sa == args || sa[-1] == ' '))
+			shutdown_at_ms = strtoul(sa + 16, NULL, 0);
 		for (const char *p = args; (p = strstr(p, "smp.shutdown_race")) != NULL; p++)
 			if ((p == args || p[-1] == ' ') && (p[17] == 0 || p[17] == ' '))
 				shutdown_race = true;
@@ -619,11 +626,12 @@ void guest_main(unsigned long hart, const void *fdt)
 		smp_shutdown(true);
 	}
 
-	if (shutdown_race) {
+	if (shutdown_race || shutdown_at_ms) {
 		/* 50 ms ahead: every vCPU has its command by then. The line
 		 * is printed before any vCPU has it, so a stop cannot cut it
 		 * off (a loaded host once took longer than 10 ms to print it). */
-		uint64_t when = csr_read(CSR_TIME) + timebase_hz / 20;
+		uint64_t when = shutdown_at_ms ? shutdown_at_ms * (timebase_hz / 1000)
+					       : csr_read(CSR_TIME) + timebase_hz / 20;
 		say("smp: shutdown race: all %u vCPUs call SRST shutdown at time %lu", nvcpus,
 		    (unsigned long)when);
 		command_all(CMD_SHUTDOWN, when);

@@ -57,7 +57,7 @@ enum smp_cmd {
 	CMD_PLIC_RAISE,	/* arg rounds of raising vCPU 0's UART line (edges.c) */
 	CMD_TOUCH,	/* store into untouched guest RAM with the others, round arg (edges.c) */
 	CMD_FENCES,	/* arg remote sfence.vma to the boot vCPU (smp.fences) */
-	CMD_SHUTDOWN,	/* SBI SRST shutdown once the time CSR reaches arg (smp.shutdown_race) */
+	CMD_SHUTDOWN,	/* SBI SRST shutdown once the time CSR reaches arg (smp.shutdown_race, smp.shutdown_at) */
 };
 
 /* One secondary's command slot: vCPU 0 writes cmd/arg then bumps seq;

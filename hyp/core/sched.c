@@ -187,6 +187,16 @@ void sched_poll(struct vcpu *v)
 		if (w == v || w->sched == SCHED_GONE)
 			continue;
 		take_fences(w);
+		/* Its VM stops: it stops here and now, as fences are taken.
+		 * Waiting until it is switched in would leave the stop to
+		 * whatever this hart does next, and a vCPU that holds the
+		 * hart in a loop that never switches (stop_begin, waiting
+		 * for the stop in progress to finish) would keep the vCPU
+		 * that stop waits for from ever parking. */
+		if (__atomic_load_n(&w->mailbox, __ATOMIC_ACQUIRE) & MB_STOP_VM) {
+			sched_drop(w);
+			continue;
+		}
 		if (w->sched == SCHED_WAITING && wake_due(w, now)) {
 			w->sched = SCHED_READY;
 			w->ready_since = now;
@@ -409,6 +419,9 @@ void sched_leave(struct vcpu *v)
 void sched_drop(struct vcpu *t)
 {
 	t->sched = SCHED_GONE;
+	/* as smp_park: its guest's unfinished line goes out (its open exit
+	 * was written when it was switched out, trace_switch) */
+	console_stream_flush(&t->console);
 	__atomic_store_n(&t->hsm_state, SBI_HSM_STATE_STOPPED, __ATOMIC_RELEASE);
 	__atomic_store_n(&t->parked, 1, __ATOMIC_RELEASE);
 }

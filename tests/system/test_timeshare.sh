@@ -140,6 +140,25 @@ for vm in vm0 vm1; do
 done
 hasnt "crossed remote fences: none timed out" "did not complete a remote fence"
 
+# --- two SMP guests on two shared harts, stopping at the same instant ---
+# Every vCPU of both VMs calls SRST shutdown at 1 s. When the vCPUs
+# running then are of different VMs, one takes the stop turn and waits for
+# its other vCPU, switched out on the hart where the other VM's vCPU waits
+# for the turn: that hart must stop the switched-out vCPU itself (before,
+# it waited to be switched in, which never happened, and the stop went on
+# without it after 5 s). Which vCPUs run at 1 s is up to the slices: a
+# run has that crossing about half the time, so three runs.
+for run in 1 2 3; do
+	boot "ts-stop-race-$run" --smp 2 --append "tv.guest=smp tv.vcpus=2 tv.vm1=guest:smp,vcpus:2,harts:0 smp.shutdown_at=1000 tv.dump=none"
+	status_is "stops of two VMs at once, run $run: QEMU exits 0" 0
+	has "stops of two VMs at once, run $run: both VMs set their vCPUs to stop at 1 s" \
+		"^\[vm1\] smp: shutdown race: all 2 vCPUs call SRST shutdown at time"
+	check "stops of two VMs at once, run $run: each VM stopped once" \
+		test "$(grep -cE '^tracevisor: \[vm[01]\] guest stopped \(shutdown' "$LOG")" = 2
+	hasnt "stops of two VMs at once, run $run: no vCPU was waited for in vain" "did not stop in 5 s"
+	has "stops of two VMs at once, run $run: success" "^tracevisor: shutting down: success$"
+done
+
 # --- two SMP guests on two shared harts ---------------------------------
 boot ts-smp --smp 2 --append "tv.guest=smp tv.vcpus=2 tv.vm1=guest:smp,vcpus:2,harts:0"
 status_is "two SMP guests, both harts shared: QEMU exits 0" 0
