@@ -9,6 +9,7 @@
 #include "../core/mem.h"
 #include "../core/options.h"
 #include "../core/platform.h"
+#include "../core/spinlock.h"
 #include "trace_ring.h"
 
 uint8_t trace_on[TV_KIND_COUNT];
@@ -19,6 +20,11 @@ uint64_t trace_watermark_fill;
 struct tv_ring trace_rings[MAX_HARTS];
 static bool enabled;
 static uint32_t filter;
+/* Held across a trace-control change (the switch or filter, the
+ * switches recomputed from both, its CONTROL record): two vCPUs changing
+ * them at once would otherwise leave the switches computed from a mix of
+ * the two, and the records in an order that does not say which won. */
+static spinlock_t control_lock;
 
 /* Every vcpu keeps its own copy of trace_active, so the exit path tests
  * it with one load from the structure it already has in a register. */
@@ -306,12 +312,14 @@ static void trace_control(struct vcpu *v, unsigned what, uint64_t value)
 void trace_set_enabled(struct vcpu *v, bool on)
 {
 	trace_flush(v);
+	spin_lock(&control_lock);
 	if (!on)
 		trace_control(v, TV_CTL_STOP, 0);
 	enabled = on;
 	recompute();
 	if (on)
 		trace_control(v, TV_CTL_START, 0);
+	spin_unlock(&control_lock);
 }
 
 /* The FILTER record carries the mask as set; the kinds of
@@ -319,7 +327,9 @@ void trace_set_enabled(struct vcpu *v, bool on)
 void trace_set_filter(struct vcpu *v, uint32_t mask)
 {
 	trace_flush(v);
+	spin_lock(&control_lock);
 	filter = mask & TV_FILTER_ALL;
 	recompute();
 	trace_control(v, TV_CTL_FILTER, filter);
+	spin_unlock(&control_lock);
 }
