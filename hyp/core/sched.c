@@ -162,18 +162,7 @@ static void take_fences(struct vcpu *w)
 {
 	const uint32_t fences = MB_FENCE_I | MB_HFENCE_VVMA;
 	uint32_t bits = __atomic_fetch_and(&w->mailbox, ~fences, __ATOMIC_ACQUIRE) & fences;
-	/* each kind's count after the drain, before its fence
-	 * (lib/fence_count.h) */
-	if (bits & MB_FENCE_I) {
-		uint64_t req = fence_count_snapshot(&w->fences, FENCE_KIND_I);
-		__asm__ volatile("fence.i" ::: "memory");
-		fence_count_done(&w->fences, FENCE_KIND_I, req);
-	}
-	if (bits & MB_HFENCE_VVMA) {
-		uint64_t req = fence_count_snapshot(&w->fences, FENCE_KIND_VVMA);
-		w->pending_vvma = 1;
-		fence_count_done(&w->fences, FENCE_KIND_VVMA, req);
-	}
+	smp_do_fences(w, bits, false);
 }
 
 void sched_poll(struct vcpu *v)

@@ -126,6 +126,11 @@ void smp_handle_mailbox(struct vcpu *v)
 			csr_clear(CSR_HVIP, MIP_VSEIP);
 		trace_irq(v, CAUSE_INTERRUPT | IRQ_VS_EXT, csr_read(CSR_HVIP), on);
 	}
+	smp_do_fences(v, bits, true);
+}
+
+void smp_do_fences(struct vcpu *v, uint32_t bits, bool running)
+{
 	/* Each kind's count read after the drain, before its fence
 	 * (lib/fence_count.h says why). */
 	if (bits & MB_FENCE_I) {
@@ -135,7 +140,10 @@ void smp_handle_mailbox(struct vcpu *v)
 	}
 	if (bits & MB_HFENCE_VVMA) {
 		uint64_t req = fence_count_snapshot(&v->fences, FENCE_KIND_VVMA);
-		hfence_vvma_all();
+		if (running)
+			hfence_vvma_all();
+		else
+			v->pending_vvma = 1; /* its hgatp is not loaded: at its switch-in */
 		fence_count_done(&v->fences, FENCE_KIND_VVMA, req);
 	}
 }

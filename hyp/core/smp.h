@@ -34,6 +34,10 @@ void smp_request(struct vcpu *t, uint32_t bits);
 /* Post a fence request to t and wait until t has done it; false when t
  * did not answer within 5 s. */
 bool smp_request_fence(struct vcpu *self, struct vcpu *t, uint32_t bits);
+/* The fences of mailbox bits drained for v, each counted done after it
+ * (lib/fence_count.h): v running on this hart now, or switched out on it
+ * (its HFENCE.VVMA then waits for its hgatp, at its switch-in). */
+void smp_do_fences(struct vcpu *v, uint32_t bits, bool running);
 
 /* Handle this vCPU's mailbox (its hart got an IPI or is polling); on a
  * time-shared hart also look at its switched-out vCPUs' (sched_poll). */
