@@ -78,9 +78,16 @@ static void nap(void)
 		fw_set_timer(~0ULL);
 }
 
+/* The fence kind (lib/fence_count.h) of mailbox bit MB_FENCE_I or
+ * MB_HFENCE_VVMA. */
+static unsigned fence_kind(uint32_t bit)
+{
+	return bit == MB_FENCE_I ? FENCE_KIND_I : FENCE_KIND_VVMA;
+}
+
 bool smp_request_fence(struct vcpu *self, struct vcpu *t, uint32_t bits)
 {
-	unsigned kind = smp_fence_kind(bits);
+	unsigned kind = fence_kind(bits);
 	uint64_t ticket = fence_count_request(&t->fences, kind);
 	smp_request(t, bits);
 	uint64_t until = csr_read(CSR_TIME) + patience();

@@ -43,13 +43,6 @@ void smp_do_fences(struct vcpu *v, uint32_t bits, bool running);
  * time-shared hart also look at its switched-out vCPUs' (sched_poll). */
 void smp_handle_mailbox(struct vcpu *v);
 
-/* The fence kind (lib/fence_count.h) of mailbox bit MB_FENCE_I or
- * MB_HFENCE_VVMA. */
-static inline unsigned smp_fence_kind(uint32_t bit)
-{
-	return bit == MB_FENCE_I ? FENCE_KIND_I : FENCE_KIND_VVMA;
-}
-
 /* Stop every other vCPU of the VM and wait (bounded) until they park. */
 void smp_stop_others(struct vcpu *v, bool all_vms);
 
