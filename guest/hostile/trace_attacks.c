@@ -428,6 +428,10 @@ static void forge_hyp_lines(uint64_t id)
 	dbcn_write(cr, n + 1);
 	uart_split(line, 6);  /* "tracev" | "isor: ..." */
 	uart_split(line, 12); /* "tracevisor: " | "guest stopped ..." */
+	/* and a line of the guest's own that starts like the tag, shown
+	 * early after its "t": held back, not escaped (a Linux console
+	 * polls LSR between bytes, so this happens in any line) */
+	uart_split("tvguest: not the tag\n", 1);
 	printf("hostile: forged 14 hypervisor lines through 7 ways, reason %lu\n",
 	       (unsigned long)id);
 }

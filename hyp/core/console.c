@@ -25,8 +25,8 @@
  *    ("tracevisor:"): a guest's line that would (after nothing but '\r')
  *    gets the same '~' in front, so a guest cannot pass its text for the
  *    hypervisor's messages ("guest stopped", "shutting down: success").
- *    A partial flush that ends in the tag's beginning is escaped too: its
- *    rest may follow. With several VMs a guest's lines begin with its
+ *    A partial flush (a prompt shown before the line ends) keeps back a
+ *    start of the tag at its end until the rest tells. With several VMs a guest's lines begin with its
  *    VM's prefix anyway.
  * Rules 3 and 4 take a line to begin where a log begins one and also
  * where a terminal may show the next byte first on its row: after
@@ -181,28 +181,40 @@ static void put_raw(const char *s, size_t len)
 		fw_console_write(s + from, len - from);
 }
 
-/* Whether guest text at a line start, s[i..len), would read as one of
- * the hypervisor's own lines (rule 4): it begins with HYP_TAG's word
- * ("tracevisor:", the tag less its space), or it is the start of that
- * word cut by a partial flush (a prompt), whose rest may follow in the
- * next flush. */
+/* HYP_TAG's word, "tracevisor:" (the tag less its space). */
+#define TAG_WORD (sizeof(HYP_TAG) - 2)
+
+/* Whether guest text at a line start, s[i..len), begins with the tag's
+ * word and so would read as one of the hypervisor's own lines (rule 4). */
 static bool looks_like_hyp_line(const char *s, size_t i, size_t len)
 {
-	const size_t word = sizeof(HYP_TAG) - 2;
-	return memcmp(s + i, HYP_TAG, len - i < word ? len - i : word) == 0;
+	return len - i >= TAG_WORD && memcmp(s + i, HYP_TAG, TAG_WORD) == 0;
+}
+
+/* Whether it is a start of the word cut by the end of the text: what
+ * follows, in a later flush, tells whether it is the tag. */
+static bool may_be_hyp_line(const char *s, size_t i, size_t len)
+{
+	return len - i < TAG_WORD && memcmp(s + i, HYP_TAG, len - i) == 0;
 }
 
 /* Write text that is not a frame: a '~' that would begin a line gets
  * another '~' in front (rule 3), and so does a guest's line that would
  * begin with HYP_TAG (rule 4); lock held. A line begins where a log shows
  * one and where a terminal may show s[i] first on its line (line_start):
- * after "abc\r", a NUL or "ESC[1G" too. */
-static void put_text(const char *s, size_t len, bool guest)
+ * after "abc\r", a NUL or "ESC[1G" too. With `hold` (more of the line
+ * may follow) a guest's text that ends in a start of the tag at a line
+ * start is not written: returns how much was. */
+static size_t put_text(const char *s, size_t len, bool guest, bool hold)
 {
 	bool at_blank = blank; /* blank and term as they stand before s[i] */
 	struct term_state at = term;
 	size_t from = 0;
 	for (size_t i = 0; i < len; i++) {
+		if (guest && hold && line_start(at_blank, &at) && may_be_hyp_line(s, i, len)) {
+			put_raw(s + from, i - from);
+			return i;
+		}
 		if (line_start(at_blank, &at) &&
 		    (s[i] == '~' || (guest && looks_like_hyp_line(s, i, len)))) {
 			put_raw(s + from, i - from);
@@ -217,26 +229,31 @@ static void put_text(const char *s, size_t len, bool guest)
 		term_byte(&at, (unsigned char)s[i]);
 	}
 	put_raw(s + from, len - from);
+	return len;
 }
 
 /* Write out this hart's buffered text (at most the buffer's size: the
- * bound is applied here, where the bytes are read). */
-static void flush_line(struct console_stream *l)
+ * bound is applied here, where the bytes are read). With `hold`, a start
+ * of the tag at the end stays in the buffer (put_text): a prompt shown
+ * early must not decide too soon whether its line is the tag's. */
+static void flush_line(struct console_stream *l, bool hold)
 {
+	if (!l->len)
+		return;
 	size_t n = l->len < sizeof(l->text) ? l->len : sizeof(l->text);
-	if (n) {
-		spin_lock(&console_lock);
-		if (!col0 && line_owner != l)
-			put_raw("\n", 1); /* someone else's unfinished line */
-		bool guest = l < lines || l >= lines + MAX_HARTS; /* not a hart's own */
-		if (l->mid && line_owner != l && l->prefix) /* our line goes on below it */
-			put_text(l->prefix, strlen(l->prefix), guest);
-		put_text(l->text, n, guest);
-		line_owner = col0 ? NULL : l;
-		spin_unlock(&console_lock);
-		l->mid = l->text[n - 1] != '\n';
-	}
-	l->len = 0;
+	spin_lock(&console_lock);
+	if (!col0 && line_owner != l)
+		put_raw("\n", 1); /* someone else's unfinished line */
+	bool guest = l < lines || l >= lines + MAX_HARTS; /* not a hart's own */
+	if (l->mid && line_owner != l && l->prefix) /* our line goes on below it */
+		put_text(l->prefix, strlen(l->prefix), guest, false);
+	size_t done = put_text(l->text, n, guest, hold);
+	line_owner = col0 ? NULL : l;
+	spin_unlock(&console_lock);
+	if (done)
+		l->mid = l->text[done - 1] != '\n';
+	memmove(l->text, l->text + done, n - done); /* what was held */
+	l->len = n - done;
 }
 
 /* A new line of a stream starts with its prefix (it fits: the buffer is
@@ -254,22 +271,27 @@ static void start_line(struct console_stream *l, const char *prefix)
 
 void console_flush(void)
 {
-	flush_line(my_line());
+	flush_line(my_line(), false);
 }
 
 void console_stream_putc(struct console_stream *l, char c)
 {
 	start_line(l, l->prefix);
 	if (l->len >= sizeof(l->text))
-		flush_line(l);
+		flush_line(l, true);
 	l->text[l->len++] = c;
 	if (c == '\n' || l->len == sizeof(l->text))
-		flush_line(l);
+		flush_line(l, true);
+}
+
+void console_stream_show(struct console_stream *l)
+{
+	flush_line(l, true);
 }
 
 void console_stream_flush(struct console_stream *l)
 {
-	flush_line(l);
+	flush_line(l, false);
 }
 
 void console_putc(char c)

@@ -25,7 +25,11 @@ struct console_stream {
 	bool mid;	    /* the last flush ended inside a line */
 };
 void console_stream_putc(struct console_stream *s, char c);
-void console_stream_flush(struct console_stream *s); /* a partial line too */
+/* Show the unfinished line so far (a prompt), but a start of the
+ * hypervisor's tag at its end, kept until the line goes on. */
+void console_stream_show(struct console_stream *s);
+/* Write out everything, a partial line too (the stream ends or stops). */
+void console_stream_flush(struct console_stream *s);
 /* The hypervisor's own text, buffered per hart and written a line at a
  * time (escaped). */
 void console_write(const char *s, size_t len);

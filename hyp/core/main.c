@@ -59,7 +59,7 @@ struct vm *vm_by_id(unsigned id)
 
 int vcpu_console_getc(struct vcpu *v)
 {
-	console_stream_flush(&v->console);
+	console_stream_show(&v->console);
 	return v->vm->id == 0 ? console_getc() : -1;
 }
 

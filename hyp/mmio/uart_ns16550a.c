@@ -68,7 +68,7 @@ static void flush_partial(struct uart *u)
 		return;
 	if (vm_count() > 1 && csr_read(CSR_TIME) - u->partial_since < platform.timebase_hz / 10)
 		return;
-	console_stream_flush(&u->out);
+	console_stream_show(&u->out);
 }
 
 /* Poll the console at most every 1/1024 s of timebase, so a guest spinning

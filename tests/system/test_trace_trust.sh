@@ -75,6 +75,8 @@ check "hypervisor lines: none of the guest's begins a line ($(tr -d '\r' <"$LOG"
 	bash -c "! tr -d '\r' <'$LOG' | grep -Eq '^tracevisor: .*reason ${REASON:-x}\)'"
 check "hypervisor lines: all 14 are there, escaped ($(tr -d '\r' <"$LOG" | grep -aEc '^~tracevisor: (guest stopped|shutting down)'))" \
 	test "$(tr -d '\r' <"$LOG" | grep -aEc '^~tracevisor: (guest stopped \(shutdown, reason '"${REASON:-x}"'\)|shutting down: success$)')" -eq 14
+check "hypervisor lines: a guest line cut after its 't' is not escaped (it is not the tag)" \
+	test "$(tr -d '\r' <"$LOG" | grep -ac '^tvguest: not the tag$')" -eq 1
 check "hypervisor lines: 'shutting down: success' begins one line, the hypervisor's" \
 	test "$(tr -d '\r' <"$LOG" | grep -c '^tracevisor: shutting down: success$')" -eq 1
 
