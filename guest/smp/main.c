@@ -25,8 +25,14 @@ static bool shutdown_race;
  * several VMs given it stop at the same instant (two VMs' stops raced on
  * the harts they share). */
 static uint64_t shutdown_at_ms;
+/* smp.dump_fences=N: vCPU 0 writes N trace marks, then asks for a trace
+ * dump while the others send it remote fences: the hypervisor must
+ * answer them during the dump, not after it. */
+static uint64_t dump_fences_marks;
+static volatile bool dump_started, dump_done;
 static void shutdown_at(uint64_t when) __attribute__((noreturn));
 static uint64_t remote_fences(unsigned me, unsigned long mask, uint64_t n);
+static uint64_t fence_loop(unsigned me, unsigned long mask);
 volatile bool pingpong_mode;
 struct vcpu_ctl ctl[MAX_VCPUS];
 struct vcpu_stats stats[MAX_VCPUS];
@@ -309,6 +315,15 @@ static void command_loop(unsigned me)
 		case CMD_FENCES:
 			c->result = remote_fences(me, 1UL << boot_hart, c->arg);
 			break;
+		case CMD_FENCE_LOOP:
+			c->result = fence_loop(me, c->arg);
+			break;
+		case CMD_DUMP_LATE:
+			while (!__atomic_load_n(&dump_started, __ATOMIC_ACQUIRE))
+				;
+			nap(timebase_hz / 50); /* 20 ms into vCPU 0's dump */
+			sbi_call(SBI_EXT_TRACEVISOR, SBI_TV_TRACE_DUMP, 0, 0, 0);
+			break;
 		case CMD_SHUTDOWN:
 			__atomic_store_n(&c->done, seen, __ATOMIC_RELEASE);
 			shutdown_at(c->arg);
@@ -399,6 +414,9 @@ static bool read_fdt(const void *fdt)
 		for (const char *p = args; (p = strstr(p, "smp.bench")) != NULL; p++)
 			if ((p == args || p[-1] == ' ') && (p[9] == 0 || p[9] == ' '))
 				bench_mode = true;
+		const char *df = strstr(args, "smp.dump_fences=");
+		if (df && (df == args || df[-1] == ' '))
+			dump_fences_marks = strtoul(df + 16, NULL, 0);
 		const char *sa = strstr(args, "smp.shutdown_at=");
 		if (sa && (sa == args || sa[-1] == ' '))
 			shutdown_at_ms = strtoul(sa + 16, NULL, 0);
@@ -420,6 +438,24 @@ static uint64_t remote_fences(unsigned me, unsigned long mask, uint64_t n)
 			     (unsigned long)n, r.error);
 			return 1;
 		}
+	}
+	return 0;
+}
+
+/* CMD_FENCE_LOOP: remote sfence.vma to the vCPUs of mask, one after the
+ * other, until vCPU 0's dump is over; each timed. 1 when one failed. */
+static uint64_t fence_loop(unsigned me, unsigned long mask)
+{
+	struct vcpu_stats *s = &stats[me];
+	s->loop_fence_max = 0;
+	while (!__atomic_load_n(&dump_done, __ATOMIC_ACQUIRE)) {
+		uint64_t t0 = csr_read(CSR_TIME);
+		if (remote_fences(me, mask, 1))
+			return 1;
+		uint64_t dt = csr_read(CSR_TIME) - t0;
+		if (dt > s->loop_fence_max)
+			s->loop_fence_max = dt;
+		__atomic_store_n(&s->loop_fences, s->loop_fences + 1, __ATOMIC_RELEASE);
 	}
 	return 0;
 }
@@ -446,6 +482,51 @@ static bool phase_fences(void)
 	say("smp: fences: each of %u vCPUs sent %lu remote sfence.vma at once, %lu vCPU(s) had one fail",
 	    nvcpus, (unsigned long)fences_n, (unsigned long)bad);
 	return ok && !bad;
+}
+
+/* smp.dump_fences: vCPU 0's dump (its ring filled with marks first, so
+ * that it lasts) while the others fence it in a loop; with three vCPUs
+ * or more, the first secondary asks for a dump of its own meanwhile and
+ * waits for vCPU 0's to end, and the others fence both. A dump takes the
+ * console for long; a fence asked of the dumping hart, or of one waiting
+ * for the dump, must still be answered within a fraction of it. */
+static bool phase_dump_fences(void)
+{
+	unsigned waiter = nvcpus >= 3 ? (boot_hart == 0 ? 1 : 0) : MAX_VCPUS;
+	unsigned long mask = (1UL << boot_hart) | (waiter < MAX_VCPUS ? 1UL << waiter : 0);
+	for (uint64_t i = 0; i < dump_fences_marks; i++)
+		trace_mark(i);
+	dump_started = dump_done = false;
+	for (unsigned k = 0; k < nvcpus; k++)
+		if (is_secondary(k))
+			command(k, k == waiter ? CMD_DUMP_LATE : CMD_FENCE_LOOP, mask);
+	for (unsigned k = 0; k < nvcpus; k++)
+		if (is_secondary(k) && k != waiter &&
+		    !wait_until(&stats[k].loop_fences, 1, seconds(5))) {
+			fail(boot_hart, "vCPU %u sent no remote fence", k);
+			return false;
+		}
+	uint64_t t0 = csr_read(CSR_TIME);
+	__atomic_store_n(&dump_started, true, __ATOMIC_RELEASE);
+	sbi_call(SBI_EXT_TRACEVISOR, SBI_TV_TRACE_DUMP, 0, 0, 0);
+	uint64_t took = csr_read(CSR_TIME) - t0;
+	__atomic_store_n(&dump_done, true, __ATOMIC_RELEASE);
+	bool ok = command_wait_all("remote fences during a dump");
+	uint64_t ms = timebase_hz / 1000;
+	for (unsigned k = 0; k < nvcpus; k++) {
+		if (!is_secondary(k) || k == waiter)
+			continue;
+		struct vcpu_stats *s = &stats[k];
+		say("smp: dump fences: the dump took %lu ms; vCPU %u sent %lu remote sfence.vma "
+		    "to mask %#lx meanwhile, the longest took %lu ms", (unsigned long)(took / ms),
+		    k, (unsigned long)s->loop_fences, mask, (unsigned long)(s->loop_fence_max / ms));
+		if (ctl[k].result || 2 * s->loop_fence_max > took) {
+			fail(boot_hart, "a remote fence waited for the dump (%lu of its %lu ms)",
+			     (unsigned long)(s->loop_fence_max / ms), (unsigned long)(took / ms));
+			ok = false;
+		}
+	}
+	return ok;
 }
 
 /* ---- vCPU 0 -------------------------------------------------------------- */
@@ -643,6 +724,7 @@ void guest_main(unsigned long hart, const void *fdt)
 	unsigned pp_msgs = 0, pp_irqs = 0, stops = 0, restarts = 0;
 	uint64_t storm_total = 0;
 	ok = !fences_n || phase_fences();
+	ok = ok && (!dump_fences_marks || phase_dump_fences());
 	ok = ok && phase_pingpong(&pp_msgs, &pp_irqs) && phase_storm(&storm_total);
 	ok = ok && fence_tests();
 	ok = ok && hart_mask_tests();

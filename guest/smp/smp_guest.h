@@ -57,6 +57,8 @@ enum smp_cmd {
 	CMD_PLIC_RAISE,	/* arg rounds of raising vCPU 0's UART line (edges.c) */
 	CMD_TOUCH,	/* store into untouched guest RAM with the others, round arg (edges.c) */
 	CMD_FENCES,	/* arg remote sfence.vma to the boot vCPU (smp.fences) */
+	CMD_FENCE_LOOP,	/* remote sfence.vma to the vCPUs of mask arg until dump_done (smp.dump_fences) */
+	CMD_DUMP_LATE,	/* ask for a trace dump while vCPU 0's is under way (smp.dump_fences) */
 	CMD_SHUTDOWN,	/* SBI SRST shutdown once the time CSR reaches arg (smp.shutdown_race, smp.shutdown_at) */
 };
 
@@ -86,6 +88,8 @@ struct vcpu_stats {
 	volatile uint64_t runs;	      /* times started */
 	volatile uint64_t checkin;    /* = runs once it reached C */
 	volatile uint64_t boot_a0, boot_a1;
+	volatile uint64_t loop_fences;  /* CMD_FENCE_LOOP: fences done so far */
+	uint64_t loop_fence_max;        /* CMD_FENCE_LOOP: the longest, in ticks */
 };
 
 extern unsigned nvcpus;		 /* from the FDT */

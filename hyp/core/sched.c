@@ -165,6 +165,16 @@ static void take_fences(struct vcpu *w)
 	smp_do_fences(w, bits, false);
 }
 
+void sched_take_fences(struct vcpu *v)
+{
+	struct hart_rq *rq = v->rq;
+	if (!sched_shared(v))
+		return;
+	for (unsigned i = 0; i < rq->n; i++)
+		if (rq->v[i] != v && rq->v[i]->sched != SCHED_GONE)
+			take_fences(rq->v[i]);
+}
+
 void sched_poll(struct vcpu *v)
 {
 	struct hart_rq *rq = v->rq;

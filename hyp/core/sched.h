@@ -85,6 +85,9 @@ void sched_drop(struct vcpu *t);
 /* The vCPUs on v's hart that are switched out: their deadlines and
  * wake-ups (timer.c, sched.c). */
 void sched_poll(struct vcpu *v);
+/* Only the fences asked of the vCPUs switched out on v's hart (a hart
+ * busy with something long, a trace dump, still answers them). */
+void sched_take_fences(struct vcpu *v);
 
 /* The HS timer's deadline for v's whole hart: the slice end and the
  * deadlines of every vCPU on it (timer_vcpu_deadline). */

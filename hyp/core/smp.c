@@ -136,6 +136,15 @@ void smp_handle_mailbox(struct vcpu *v)
 	smp_do_fences(v, bits, true);
 }
 
+void smp_serve_fences(struct vcpu *v)
+{
+	const uint32_t fences = MB_FENCE_I | MB_HFENCE_VVMA;
+	uint32_t bits = __atomic_fetch_and(&v->mailbox, ~fences, __ATOMIC_ACQUIRE) & fences;
+	if (bits)
+		smp_do_fences(v, bits, true);
+	sched_take_fences(v);
+}
+
 void smp_do_fences(struct vcpu *v, uint32_t bits, bool running)
 {
 	/* Each kind's count read after the drain, before its fence

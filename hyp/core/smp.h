@@ -39,6 +39,13 @@ bool smp_request_fence(struct vcpu *self, struct vcpu *t, uint32_t bits);
  * (its HFENCE.VVMA then waits for its hgatp, at its switch-in). */
 void smp_do_fences(struct vcpu *v, uint32_t bits, bool running);
 
+/* Only the fences in v's mailbox, and those of the vCPUs switched out on
+ * its hart: what a hart busy for long (a trace dump, waiting for one)
+ * still does, so that a remote fence asked of it meanwhile (the guest's
+ * SBI RFENCE on another hart, which waits for it) is answered at once.
+ * The other requests stay in the mailbox for its next exit. */
+void smp_serve_fences(struct vcpu *v);
+
 /* Handle this vCPU's mailbox (its hart got an IPI or is polling); on a
  * time-shared hart also look at its switched-out vCPUs' (sched_poll). */
 void smp_handle_mailbox(struct vcpu *v);

@@ -13,6 +13,11 @@
  * - Each frame goes to the console as one whole line (console_write_frame),
  *   so frames of two dumps, or a guest's line in progress on another hart,
  *   never mix inside a frame.
+ * - A dump can take seconds (the console is slow): the dumping hart, and
+ *   a hart waiting for dump_lock, answer the remote fences asked of their
+ *   vCPUs meanwhile (smp_serve_fences), between two records, so a guest's
+ *   SBI RFENCE on another hart, which waits for them, is not held up by
+ *   the dump (or failed after 5 s).
  * - The dump after a hypervisor fault may not wait for dump_lock for ever
  *   (the faulting hart may hold it): it waits at most a second, so its
  *   frames do not interleave with those of a dump in progress elsewhere,
@@ -22,6 +27,7 @@
 #include "../core/console.h"
 #include "../core/options.h"
 #include "../core/platform.h"
+#include "../core/smp.h"
 #include "../core/spinlock.h"
 #include "trace.h"
 #include "trace_ring.h"
@@ -109,6 +115,8 @@ static void dump_ring(struct tv_wire_enc *e, int i, bool peek, bool compact,
 		}
 		if (!got)
 			break;
+		if (!peek)
+			smp_serve_fences(this_vcpu());
 		if (compact)
 			tv_wire_rec(e, &r);
 		if (text)
@@ -155,9 +163,17 @@ static void dump_all(struct tv_wire_enc *e, unsigned reason, bool peek)
 	console_flush();
 }
 
+/* Take dump_lock, answering this hart's remote fences while another
+ * hart's dump holds it. */
+static void dump_lock_take(void)
+{
+	while (!spin_trylock(&dump_lock))
+		smp_serve_fences(this_vcpu());
+}
+
 void trace_dump(unsigned reason)
 {
-	spin_lock(&dump_lock);
+	dump_lock_take();
 	dump_all(&enc, reason, false);
 	spin_unlock(&dump_lock);
 }
@@ -184,7 +200,7 @@ void trace_check_watermark(struct vcpu *v)
 {
 	if (!v->ring || tv_ring_fill(v->ring) < trace_watermark_fill)
 		return;
-	spin_lock(&dump_lock);
+	dump_lock_take();
 	if (tv_ring_fill(v->ring) >= trace_watermark_fill)
 		dump_all(&enc, TV_DUMP_WATERMARK, false);
 	spin_unlock(&dump_lock);

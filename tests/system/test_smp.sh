@@ -149,6 +149,24 @@ check "stop race: trace: every vCPU's last record is its SRST's stop or the exit
 	END { for (v in last) { n++; if (last[v] != "stop" && last[v] != "exit") bad++ }
 	      exit !(n == 4 && bad == 0) }' "$LOGDIR/smp-stop-race.records"
 
+# A trace dump holds the console for a long time (here vCPU 0's ring
+# holds 4000 marks: some 300 ms). A remote fence asked of the dumping
+# hart, or of a hart waiting for that dump to end (the 3-vCPU boot's
+# vCPU 1 asks for a dump of its own meanwhile), must be answered during
+# it: before, each waited for the whole dump, and a dump of more than
+# 5 s failed the guest's SBI RFENCE.
+for n in 2 3; do
+	boot_smp "dump-fences-$n" "$n" "smp.dump_fences=4000"
+	status_is "fences during a dump ($n vCPUs): QEMU exits 0" 0
+	check "fences during a dump ($n vCPUs): the dump lasted and the longest fence took less than half of it" \
+		awk -v want=$((n >= 3 ? n - 2 : 1)) '/^smp: dump fences: the dump took/ {
+				n++; if ($7 >= 100 && $(NF - 1) < $7 / 2) good++ }
+			END { exit !(n == want && good == n) }' "$LOG"
+	hasnt "fences during a dump ($n vCPUs): no fence failed" "a remote fence waited for the dump|did not complete a remote fence"
+	check "fences during a dump ($n vCPUs): $((n >= 3 ? 2 : 1)) dump(s) asked by the guest" \
+		test "$(grep -c 'trace dump [0-9]* (guest request)' "$LOG")" = $((n >= 3 ? 2 : 1))
+done
+
 # The benchmark mode boots too (scripts/bench.sh runs it under icount).
 boot smp-bench --smp 2 --append "tv.guest=smp tv.vcpus=2 smp.bench tv.dump=none"
 status_is "smp bench mode: QEMU exits 0" 0
