@@ -94,6 +94,7 @@ void hart_context_init(struct vcpu *v, unsigned slot)
 	__asm__ volatile("mv tp, %0" ::"r"(v));
 	csr_write(CSR_SSCRATCH, v);
 	csr_write(CSR_STVEC, hyp_trap_vector);
+	vm_probe_hart(slot);
 }
 
 /* Without the H extension there is nothing to do: say which flag fixes it

@@ -57,7 +57,16 @@ void vcpu_init(struct vcpu *v, struct vm *vm, unsigned id, unsigned hart)
 	csr_write(CSR_VSATP, 0);
 	vcpu_state_reset(v); /* and the hart state kept per vCPU */
 
+	/* hgatp is WARL: a hart that does not accept the VM's mode or VMID
+	 * keeps another value, and would run the guest with no G-stage or
+	 * another VM's VMID. The harts' probes (vm.c) prevent it; this says
+	 * so should a hart still differ. */
 	csr_write(CSR_HGATP, vm->hgatp);
+	if (csr_read(CSR_HGATP) != vm->hgatp)
+		hyp_panic("hart %u does not accept VM %u's hgatp %#llx (it reads %#llx); "
+			  "try tv.gstage=sv39x4 or tv.vmid_bits=0", hart, vm->id,
+			  (unsigned long long)vm->hgatp,
+			  (unsigned long long)csr_read(CSR_HGATP));
 	/* New G-stage translations: flush any cached for this VMID
 	 * (hfence.gvma x0, x0 covers all). */
 	hfence_gvma_all();

@@ -30,20 +30,68 @@ static bool hgatp_mode_supported(unsigned long mode)
 	return ok;
 }
 
-/* VMID width: write all ones to hgatp.VMID and count the bits that stick. */
-static unsigned vmid_bits(void)
+/* VMID width: write all ones to hgatp.VMID (in a mode the hart accepts,
+ * or the write may be ignored whole: hgatp is WARL) and count the bits
+ * that stick. */
+static unsigned vmid_bits(unsigned long mode)
 {
-	csr_write(CSR_HGATP, (HGATP_MODE_SV39X4 << HGATP_MODE_SHIFT) |
-				     (HGATP_VMID_MASK << HGATP_VMID_SHIFT));
+	csr_write(CSR_HGATP, (mode << HGATP_MODE_SHIFT) | (HGATP_VMID_MASK << HGATP_VMID_SHIFT));
 	uint64_t vmid = (csr_read(CSR_HGATP) >> HGATP_VMID_SHIFT) & HGATP_VMID_MASK;
 	csr_write(CSR_HGATP, 0);
 	return (unsigned)__builtin_popcountll(vmid);
 }
 
-static unsigned long choose_gstage_mode(void)
+/*
+ * What each hart's hgatp accepts, probed by the hart itself when it
+ * arrives (hart_context_init): hgatp is each hart's own CSR, and nothing
+ * makes harts alike ("The number of VMID bits is UNSPECIFIED and may be
+ * zero", the modes are each implementation's). A VM's vCPUs may run on
+ * any hart, so every VM uses what all the harts that arrived accept.
+ */
+struct hart_gstage {
+	uint8_t probed;
+	uint8_t sv39, sv48;
+	uint8_t vmid_bits;
+};
+static struct hart_gstage hart_gstage[MAX_HARTS];
+
+void vm_probe_hart(unsigned slot)
 {
-	bool sv39 = hgatp_mode_supported(HGATP_MODE_SV39X4);
-	bool sv48 = hgatp_mode_supported(HGATP_MODE_SV48X4);
+	struct hart_gstage *h = &hart_gstage[slot];
+	h->sv39 = hgatp_mode_supported(HGATP_MODE_SV39X4);
+	h->sv48 = hgatp_mode_supported(HGATP_MODE_SV48X4);
+	h->vmid_bits = (uint8_t)vmid_bits(h->sv39 ? HGATP_MODE_SV39X4 : HGATP_MODE_SV48X4);
+	__atomic_store_n(&h->probed, 1, __ATOMIC_RELEASE);
+}
+
+/* What every hart that arrived accepts; harts that differ from the boot
+ * hart's are named once. */
+static struct hart_gstage gstage_common(void)
+{
+	static bool told;
+	struct hart_gstage all = hart_gstage[0];
+	for (int i = 1; i < platform.nharts; i++) {
+		const struct hart_gstage *h = &hart_gstage[i];
+		if (!__atomic_load_n(&h->probed, __ATOMIC_ACQUIRE))
+			continue; /* not arrived: it runs nothing */
+		if (!told && (h->sv39 != all.sv39 || h->sv48 != all.sv48 ||
+			      h->vmid_bits != hart_gstage[0].vmid_bits))
+			hyp_log("hart %u's hgatp differs from the boot hart's: Sv39x4 %s, Sv48x4 "
+				"%s, %u VMID bits (boot hart: %u); every VM uses what all harts "
+				"accept\n", platform.hart_id[i], h->sv39 ? "yes" : "no",
+				h->sv48 ? "yes" : "no", h->vmid_bits, hart_gstage[0].vmid_bits);
+		all.sv39 &= h->sv39;
+		all.sv48 &= h->sv48;
+		if (h->vmid_bits < all.vmid_bits)
+			all.vmid_bits = h->vmid_bits;
+	}
+	told = true;
+	return all;
+}
+
+static unsigned long choose_gstage_mode(const struct hart_gstage *all)
+{
+	bool sv39 = all->sv39, sv48 = all->sv48;
 	hyp_log("G-stage modes: Sv39x4 %s, Sv48x4 %s\n", sv39 ? "yes" : "no",
 		sv48 ? "yes" : "no");
 	if (opt.gstage == GSTAGE_SV48X4 && !sv48)
@@ -70,14 +118,15 @@ static void check_leaf(void *arg, uint64_t gpa, uint64_t hpa, uint64_t size,
 
 static void setup_gstage(struct vm *vm)
 {
-	unsigned long mode = choose_gstage_mode();
+	struct hart_gstage all = gstage_common();
+	unsigned long mode = choose_gstage_mode(&all);
 	/* A VMID per VM (id + 1) when hgatp has room for it ("The number of
 	 * VMID bits is UNSPECIFIED and may be zero"); otherwise, or with
 	 * tv.vmids=off, VMID 0 for all, and a time-shared hart flushes its
 	 * guest translations at each switch between VMs (sched.c).
 	 * tv.vmid_bits=N uses no more than N bits, as on a hart whose
 	 * VMIDLEN is N (some VMs get a VMID of their own, the rest share 0). */
-	unsigned hw_bits = vmid_bits();
+	unsigned hw_bits = all.vmid_bits;
 	unsigned bits = hw_bits < opt.vmid_bits ? hw_bits : opt.vmid_bits;
 	bool fits = bits < 16 && vm->id + 1 < (1u << bits);
 	uint16_t vmid = fits && opt.vmids ? (uint16_t)(vm->id + 1) : 0;

@@ -57,6 +57,10 @@ struct vm {
  * them (guest_load.c). */
 void vm_reserve_boot_images(void);
 
+/* Probe what this hart's hgatp accepts (G-stage modes, VMID bits); each
+ * hart calls it once, as it arrives. */
+void vm_probe_hart(unsigned slot);
+
 /* Create VM `id` with `ram_size` bytes of RAM and load its guest (built-in
  * or an image, per tv.guest / tv.image). */
 void vm_create(struct vm *vm, unsigned id, uint64_t ram_size);
