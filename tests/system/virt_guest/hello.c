@@ -124,6 +124,100 @@ static void plic_as_written(void)
 	uart_puts("\n");
 }
 
+static uint32_t be32(const uint8_t *b)
+{
+	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+}
+
+static int same(const char *a, const char *b)
+{
+	while (*a && *a == *b)
+		a++, b++;
+	return *a == *b;
+}
+
+/* What /chosen says to the program: its command line and its initramfs. */
+struct chosen {
+	const char *bootargs;			/* NULL: none */
+	unsigned long initrd_start, initrd_end; /* 0, or equal: none */
+};
+
+/* A property of /chosen: bootargs, or an initramfs bound of one or two
+ * cells. */
+static void chosen_prop(struct chosen *c, const char *name, const uint8_t *v, uint32_t len)
+{
+	unsigned long n = len == 8 ? (unsigned long)be32(v) << 32 | be32(v + 4) :
+		len == 4 ? be32(v) : 0;
+	if (same(name, "bootargs") && len && !v[len - 1])
+		c->bootargs = (const char *)v;
+	else if (same(name, "linux,initrd-start"))
+		c->initrd_start = n;
+	else if (same(name, "linux,initrd-end"))
+		c->initrd_end = n;
+}
+
+/* /chosen from the device tree's structure block (Devicetree
+ * Specification, chapter 5): the top-level node named "chosen". */
+static struct chosen read_chosen(const uint8_t *fdt)
+{
+	struct chosen c = { 0, 0, 0 };
+	const uint8_t *end = fdt + be32(fdt + 4), *p = fdt + be32(fdt + 8);
+	const char *strings = (const char *)fdt + be32(fdt + 12);
+	int depth = 0, in_chosen = 0;
+	while (p + 4 <= end) {
+		uint32_t token = be32(p);
+		p += 4;
+		if (token == 1) { /* FDT_BEGIN_NODE, its name padded to 4 bytes */
+			const char *name = (const char *)p;
+			in_chosen = ++depth == 2 && same(name, "chosen");
+			p += (slen(name) + 4) & ~3UL;
+		} else if (token == 2) { /* FDT_END_NODE */
+			depth--;
+			in_chosen = 0;
+		} else if (token == 3) { /* FDT_PROP: length, name offset, value */
+			uint32_t len = be32(p);
+			if (in_chosen)
+				chosen_prop(&c, strings + be32(p + 4), p + 8, len);
+			p += 8 + ((len + 3) & ~3UL);
+		} else if (token != 4) { /* FDT_END, or no token: the end */
+			break;
+		}
+	}
+	return c;
+}
+
+/* Its command line as /chosen gives it, and its initramfs: where, and a
+ * 64-bit FNV-1a hash of its bytes, for a test to compare with the file. */
+static void show_chosen(const void *fdt)
+{
+	struct chosen c = read_chosen(fdt);
+	char a[19], b[19];
+	if (c.bootargs) {
+		uart_puts("virt-hello: bootargs \"");
+		uart_puts(c.bootargs);
+		uart_puts("\"\n");
+	} else {
+		uart_puts("virt-hello: no bootargs\n");
+	}
+	if (!c.initrd_start || c.initrd_end <= c.initrd_start) {
+		uart_puts("virt-hello: no initramfs\n");
+		return;
+	}
+	uint64_t h = 0xcbf29ce484222325ULL;
+	for (const uint8_t *q = (const uint8_t *)c.initrd_start; q < (const uint8_t *)c.initrd_end; q++)
+		h = (h ^ *q) * 0x100000001b3ULL;
+	hex(a, c.initrd_start);
+	hex(b, c.initrd_end);
+	uart_puts("virt-hello: initramfs ");
+	uart_puts(a);
+	uart_puts("-");
+	uart_puts(b);
+	hex(a, h);
+	uart_puts(", FNV-1a ");
+	uart_puts(a);
+	uart_puts("\n");
+}
+
 unsigned hello_main(unsigned long hart, const void *fdt);
 unsigned hello_main(unsigned long hart, const void *fdt)
 {
@@ -146,6 +240,7 @@ unsigned hello_main(unsigned long hart, const void *fdt)
 	uart_puts(dt);
 	uart_puts("\n");
 	sbi_puts("virt-hello: hello through SBI\n");
+	show_chosen(fdt);
 	if (EXIT_CODE) {
 		uart_puts("virt-hello: reporting failure to the test finisher\n");
 		return 0x3333u | ((unsigned)EXIT_CODE << 16);
