@@ -38,18 +38,15 @@
 /* The bootargs words that are not hypervisor options go to the guest. */
 static void guest_bootargs(char *out, size_t size)
 {
-	const char *p = platform.bootargs;
+	const char *p = platform.bootargs, *word;
 	size_t n = 0;
-	while (*p) {
-		p += strspn(p, BOOTARGS_BLANKS);
-		size_t len = strcspn(p, BOOTARGS_BLANKS);
-		if (len && strncmp(p, "tv.", 3) != 0 && n + len + 2 < size) {
+	for (size_t len; (len = bootargs_word(&p, &word)) != 0;) {
+		if (!bootargs_word_is_option(word, len) && n + len + 2 < size) {
 			if (n)
 				out[n++] = ' ';
-			memcpy(out + n, p, len);
+			memcpy(out + n, word, len);
 			n += len;
 		}
-		p += len;
 	}
 	out[n] = 0;
 }

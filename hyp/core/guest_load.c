@@ -60,8 +60,8 @@ struct image_src {
 static struct image_src image_of(const struct vm *vm)
 {
 	const struct vm_desc *d = &opt.vm[vm->id];
-	if (vm->id && d->image_size)
-		return (struct image_src){ d->image, d->image_size, d->image_from, 0, 0 };
+	if (vm->id && d->image.size)
+		return (struct image_src){ d->image.addr, d->image.size, d->image.from, 0, 0 };
 	return (struct image_src){ opt.image, opt.image_size, "tv.image", platform.initrd_start,
 				   platform.initrd_end };
 }
@@ -70,7 +70,7 @@ uint64_t vm_guest_ram_base(const struct vm *vm)
 {
 	/* tv.guest_ram_base moves the RAM of VM 0's image (and of the VMs
 	 * that run it too); a VM's own image gets QEMU virt's RAM base. */
-	if (vm->guest == GUEST_IMAGE && vm->id && opt.vm[vm->id].image_size)
+	if (vm->guest == GUEST_IMAGE && vm->id && opt.vm[vm->id].image.size)
 		return TV_GPA_RAM_DEFAULT;
 	if (vm->guest == GUEST_IMAGE)
 		return opt.guest_ram_base_set ? opt.guest_ram_base : TV_GPA_RAM_DEFAULT;
@@ -131,22 +131,21 @@ static void reserve_vm_images(uint64_t istart, uint64_t iend)
 {
 	for (unsigned i = 1; i < opt.nvms; i++) {
 		const struct vm_desc *d = &opt.vm[i];
-		if (!d->image_size)
+		const struct vm_module *m = &d->image;
+		if (!m->size)
 			continue;
 		char what[64];
-		snprintf(what, sizeof(what), "%s reg", d->image_from);
-		check_host_range(what, d->image, d->image_size, false);
+		snprintf(what, sizeof(what), "%s reg", m->from);
+		check_host_range(what, m->addr, m->size, false);
 		if (opt.guest == GUEST_IMAGE)
-			check_apart(what, d->image, d->image_size, "tv.image", opt.image,
-				    opt.image_size);
+			check_apart(what, m->addr, m->size, "tv.image", opt.image, opt.image_size);
 		if (iend > istart)
-			check_apart(what, d->image, d->image_size, initrd_source(), istart,
-				    iend - istart);
+			check_apart(what, m->addr, m->size, initrd_source(), istart, iend - istart);
 		for (unsigned j = 1; j < i; j++)
-			if (opt.vm[j].image_size)
-				check_apart(what, d->image, d->image_size, opt.vm[j].image_from,
-					    opt.vm[j].image, opt.vm[j].image_size);
-		mem_reserve(d->image, d->image_size);
+			if (opt.vm[j].image.size)
+				check_apart(what, m->addr, m->size, opt.vm[j].image.from,
+					    opt.vm[j].image.addr, opt.vm[j].image.size);
+		mem_reserve(m->addr, m->size);
 	}
 }
 

@@ -188,16 +188,16 @@ void vm_desc_set(struct vm_desc *d, const char *key, const char *spelled, const 
 
 void vm_desc_set_image(struct vm_desc *d, uint64_t addr, uint64_t size, const char *from)
 {
-	if (d->image_size)
+	if (d->image.size)
 		hyp_panic("%s: a second image (%s besides %s): a VM runs one", d->origin, from,
-			  d->image_from);
+			  d->image.from);
 	if (!size || addr + size < addr)
 		hyp_panic("%s: host range %#llx size %#llx is empty or wraps past 2^64", from,
 			  (unsigned long long)addr, (unsigned long long)size);
-	d->image = addr;
-	d->image_size = size;
+	d->image.addr = addr;
+	d->image.size = size;
 	d->guest = GUEST_IMAGE;
-	snprintf(d->image_from, sizeof(d->image_from), "%s", from);
+	snprintf(d->image.from, sizeof(d->image.from), "%s", from);
 }
 
 void vm_desc_end(const struct vm_desc *d)
@@ -217,7 +217,7 @@ void vm_descs_check(void)
 	}
 	for (unsigned i = 1; i < opt.nvms; i++) {
 		const struct vm_desc *d = &opt.vm[i];
-		if (d->guest == GUEST_IMAGE && !d->image_size && opt.guest != GUEST_IMAGE)
+		if (d->guest == GUEST_IMAGE && !d->image.size && opt.guest != GUEST_IMAGE)
 			hyp_panic("%s: %s runs VM 0's image (tv.image), and VM 0 has none",
 				  d->origin, from_dt(d) ? "tracevisor,guest = \"image\"" :
 				  "guest:image");
@@ -469,24 +469,20 @@ static void reject(const char *name, const char *eq)
 void options_parse(const char *args)
 {
 	char word[96];
-	while (*args) {
-		args += strspn(args, BOOTARGS_BLANKS);
-		size_t n = strcspn(args, BOOTARGS_BLANKS);
-		if (n == 0)
-			break;
-		if (n >= 3 && !strncmp(args, "tv.", 3)) {
-			if (n >= sizeof(word)) {
-				hyp_log("ignored option: too long: %.*s...\n", 40, args);
-			} else {
-				memcpy(word, args + 3, n - 3);
-				word[n - 3] = 0;
-				char *eq = strchr(word, '=');
-				if (eq)
-					*eq = 0;
-				if (!eq || !apply(word, eq + 1))
-					reject(word, eq);
-			}
+	const char *w;
+	for (size_t n; (n = bootargs_word(&args, &w)) != 0;) {
+		if (!bootargs_word_is_option(w, n))
+			continue;
+		if (n >= sizeof(word)) {
+			hyp_log("ignored option: too long: %.*s...\n", 40, w);
+			continue;
 		}
-		args += n;
+		memcpy(word, w + 3, n - 3);
+		word[n - 3] = 0;
+		char *eq = strchr(word, '=');
+		if (eq)
+			*eq = 0;
+		if (!eq || !apply(word, eq + 1))
+			reject(word, eq);
 	}
 }

@@ -24,6 +24,12 @@ enum guest_choice { GUEST_TEST, GUEST_BENCH, GUEST_IMAGE, GUEST_HOSTILE, GUEST_V
  * vm_desc_set_image, vm_desc_end), which hold every check. */
 #define MAX_VMS 4
 _Static_assert(MAX_VCPUS >= MAX_HARTS * MAX_VMS, "a vCPU of each VM on each hart");
+/* A boot module: a host range a boot loader filled, named by a device
+ * tree node (vm_dt.c). */
+struct vm_module {
+	uint64_t addr, size;	 /* size 0: none */
+	char from[48];		 /* its node, "/chosen/vm1/module@8e000000" */
+};
 struct vm_desc {
 	bool given;
 	char origin[24];	 /* who described it: "tv.vm1", "/chosen/vm1" */
@@ -35,9 +41,8 @@ struct vm_desc {
 	unsigned first_slot;	 /* harts:S: its vCPU i runs on hart slot S + i,
 				  * time-shared with the other VMs placed there
 				  * (hyp/core/sched.c); without it, harts of its own */
-	uint64_t image;		 /* its own image's host range (a device tree */
-	uint64_t image_size;	 /* module), 0 = none: guest:image is VM 0's */
-	char image_from[48];	 /* e.g. "/chosen/vm1/module@8e000000" */
+	struct vm_module image;	 /* its own image (a multiboot,kernel module);
+				  * none: guest:image runs VM 0's */
 };
 
 struct options {
@@ -78,8 +83,25 @@ extern struct options opt;
 
 /* Bootargs are words between blanks: spaces, tabs or newlines, as Linux
  * reads its command line (next_arg). The hypervisor's tv.* words and the
- * guest's are split the same way (options_parse, guest_bootargs). */
+ * guest's are split the same way, by bootargs_word (options_parse,
+ * guest_bootargs). */
 #define BOOTARGS_BLANKS " \t\n"
+
+/* The next word of bootargs at *p: its start in *word, its length returned
+ * (0: no word left); *p moves past it. */
+static inline size_t bootargs_word(const char **p, const char **word)
+{
+	*word = *p + strspn(*p, BOOTARGS_BLANKS);
+	size_t n = strcspn(*word, BOOTARGS_BLANKS);
+	*p = *word + n;
+	return n;
+}
+
+/* Whether a word of the host's bootargs is the hypervisor's: tv.NAME=VALUE. */
+static inline bool bootargs_word_is_option(const char *word, size_t n)
+{
+	return n >= 3 && !strncmp(word, "tv.", 3);
+}
 
 /* Parse bootargs; prints one line per word it cannot understand. */
 void options_parse(const char *bootargs);

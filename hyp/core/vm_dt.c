@@ -179,7 +179,7 @@ static void read_vm(const void *fdt, int node, const char *name)
 	for (int child = fdt_first_child(fdt, node); child >= 0;
 	     child = fdt_next_sibling(fdt, child))
 		read_module(&vn, child);
-	if (!vn.guest && !vn.d->image_size)
+	if (!vn.guest && !vn.d->image.size)
 		hyp_panic("%s: missing property tracevisor,guest (a built-in guest) or a "
 			  "\"multiboot,kernel\" module (its own image): what does it run?",
 			  vn.path);
