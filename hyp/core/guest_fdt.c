@@ -5,7 +5,8 @@
  *
  *   /                      #address-cells, #size-cells = 2; compatible
  *                          "tracevisor,virt", "riscv-virtio"
- *   /chosen                bootargs (the words that are not tv.*, if any),
+ *   /chosen                bootargs (the VM's own, else the host's words
+ *                          that are not tv.*; none when empty),
  *                          stdout-path, rng-seed, linux,initrd-start/-end
  *   /aliases               serial0
  *   /poweroff, /reboot     syscon-poweroff / syscon-reboot on the finisher
@@ -35,9 +36,18 @@
 #define INTC_PHANDLE(cpu) (0x11 + 2 * (cpu))
 #define GUEST_RNG_SEED_BYTES 32
 
-/* The bootargs words that are not hypervisor options go to the guest. */
-static void guest_bootargs(char *out, size_t size)
+/* The guest's command line: the VM's own (its kernel module's bootargs,
+ * docs/vms-device-tree.md), as it is; else the words of the host's
+ * bootargs that are not hypervisor options. */
+static void guest_bootargs(const struct vm *vm, char *out, size_t size)
 {
+	const char *own = vm->id ? opt.vm[vm->id].bootargs : NULL;
+	if (own) {
+		snprintf(out, size, "%s", own);
+		hyp_log("VM %u: bootargs: its own, %zu bytes (%s)\n", vm->id, strlen(own),
+			opt.vm[vm->id].image.from);
+		return;
+	}
 	const char *p = platform.bootargs, *word;
 	size_t n = 0;
 	for (size_t len; (len = bootargs_word(&p, &word)) != 0;) {
@@ -229,7 +239,7 @@ static void dump_fdt(const struct vm *vm, const uint8_t *blob, size_t size)
 
 void vm_build_fdt(struct vm *vm)
 {
-	static char args[BOOTARGS_MAX]; /* fits whatever platform.bootargs holds */
+	static char args[BOOTARGS_MAX]; /* fits platform.bootargs, and a VM's own */
 	static char path[40];
 	uint8_t seed[GUEST_RNG_SEED_BYTES];
 	const char *seed_source;
@@ -237,7 +247,7 @@ void vm_build_fdt(struct vm *vm)
 	void *buf = vm_gpa_to_hva(vm, vm->fdt_gpa, GUEST_FDT_MAX);
 
 	isa_guest_setup(timer_guest_has_sstc());
-	guest_bootargs(args, sizeof(args));
+	guest_bootargs(vm, args, sizeof(args));
 	snprintf(path, sizeof(path), "/soc/serial@%lx", TV_GPA_UART);
 	bool have_seed = entropy_guest_seed(seed, sizeof(seed), vm->id, &seed_source);
 	if (have_seed)

@@ -49,21 +49,30 @@ static const struct builtin_guest {
 				sbi_conform_guest_end, &sbi_conform_guest_base },
 };
 
+static const char *initrd_source(void)
+{
+	return opt.initrd_end ? "tv.initrd" : "the initramfs in /chosen";
+}
+
 /* Where VM `vm`'s image waits in host memory: its own (a module of its
- * device tree node), else VM 0's tv.image with the initramfs. */
+ * device tree node) with its own initramfs, if any; else VM 0's tv.image
+ * with VM 0's initramfs. */
 struct image_src {
 	uint64_t addr, size;
 	const char *what;	    /* in messages: "tv.image", the module's path */
 	uint64_t istart, iend;	    /* its initramfs, if any */
+	const char *iwhat;	    /* in messages: "tv.initrd", the module's path */
 };
 
 static struct image_src image_of(const struct vm *vm)
 {
 	const struct vm_desc *d = &opt.vm[vm->id];
 	if (vm->id && d->image.size)
-		return (struct image_src){ d->image.addr, d->image.size, d->image.from, 0, 0 };
+		return (struct image_src){ d->image.addr, d->image.size, d->image.from,
+					   d->ramdisk.addr, d->ramdisk.addr + d->ramdisk.size,
+					   d->ramdisk.from };
 	return (struct image_src){ opt.image, opt.image_size, "tv.image", platform.initrd_start,
-				   platform.initrd_end };
+				   platform.initrd_end, initrd_source() };
 }
 
 uint64_t vm_guest_ram_base(const struct vm *vm)
@@ -109,11 +118,6 @@ static void check_host_range(const char *what, uint64_t base, uint64_t size,
 			  what, (unsigned long long)base, (unsigned long long)(base + size - 1));
 }
 
-static const char *initrd_source(void)
-{
-	return opt.initrd_end ? "tv.initrd" : "the initramfs in /chosen";
-}
-
 /* Two boot images in one host range: copying one would copy part of the
  * other, a guest nobody asked for. */
 static void check_apart(const char *a, uint64_t abase, uint64_t asize, const char *b,
@@ -125,27 +129,40 @@ static void check_apart(const char *a, uint64_t abase, uint64_t asize, const cha
 			  (unsigned long long)bbase, (unsigned long long)(bbase + bsize - 1));
 }
 
-/* Each VM's own image (a device tree module): host RAM, none of the
- * firmware's or the hypervisor's, clear of every other boot image. */
-static void reserve_vm_images(uint64_t istart, uint64_t iend)
+/* A VM's own boot module (a device tree node: its image or its
+ * initramfs): host RAM, none of the firmware's or the hypervisor's, clear
+ * of tv.image, of VM 0's initramfs [istart, iend) and of the modules
+ * `before` it; then kept from the allocator until its VM holds its copy. */
+static void reserve_vm_module(const struct vm_module *m, uint64_t istart, uint64_t iend,
+			      const struct vm_module *const *before, unsigned nbefore)
 {
+	char what[64];
+	snprintf(what, sizeof(what), "%s reg", m->from);
+	check_host_range(what, m->addr, m->size, false);
+	if (opt.guest == GUEST_IMAGE)
+		check_apart(what, m->addr, m->size, "tv.image", opt.image, opt.image_size);
+	if (iend > istart)
+		check_apart(what, m->addr, m->size, initrd_source(), istart, iend - istart);
+	for (unsigned j = 0; j < nbefore; j++)
+		check_apart(what, m->addr, m->size, before[j]->from, before[j]->addr,
+			    before[j]->size);
+	mem_reserve(m->addr, m->size);
+}
+
+/* Every VM's own modules, each checked against those before it: VM 1's
+ * image and initramfs, then VM 2's... */
+static void reserve_vm_modules(uint64_t istart, uint64_t iend)
+{
+	const struct vm_module *done[2 * MAX_VMS];
+	unsigned ndone = 0;
 	for (unsigned i = 1; i < opt.nvms; i++) {
-		const struct vm_desc *d = &opt.vm[i];
-		const struct vm_module *m = &d->image;
-		if (!m->size)
-			continue;
-		char what[64];
-		snprintf(what, sizeof(what), "%s reg", m->from);
-		check_host_range(what, m->addr, m->size, false);
-		if (opt.guest == GUEST_IMAGE)
-			check_apart(what, m->addr, m->size, "tv.image", opt.image, opt.image_size);
-		if (iend > istart)
-			check_apart(what, m->addr, m->size, initrd_source(), istart, iend - istart);
-		for (unsigned j = 1; j < i; j++)
-			if (opt.vm[j].image.size)
-				check_apart(what, m->addr, m->size, opt.vm[j].image.from,
-					    opt.vm[j].image.addr, opt.vm[j].image.size);
-		mem_reserve(m->addr, m->size);
+		const struct vm_module *mods[] = { &opt.vm[i].image, &opt.vm[i].ramdisk };
+		for (unsigned k = 0; k < ARRAY_SIZE(mods); k++) {
+			if (!mods[k]->size)
+				continue;
+			reserve_vm_module(mods[k], istart, iend, done, ndone);
+			done[ndone++] = mods[k];
+		}
 	}
 }
 
@@ -174,7 +191,7 @@ void vm_reserve_boot_images(void)
 		check_host_range(initrd_source(), istart, iend - istart, !opt.initrd_end);
 		mem_reserve(istart, iend - istart);
 	}
-	reserve_vm_images(istart, iend);
+	reserve_vm_modules(istart, iend);
 }
 
 /* A built-in guest: copied to the start of guest RAM, entered there. */
@@ -264,10 +281,11 @@ static void load_image(struct vm *vm)
 	if (isize) {
 		/* Just below the device tree, at the top of guest RAM. */
 		if (isize > vm->fdt_gpa - vm->ram_gpa)
-			hyp_panic("the initramfs (%llu bytes) does not fit in guest RAM "
-				  "%#llx-%#llx; raise tv.guest_mem", (unsigned long long)isize,
-				  (unsigned long long)vm->ram_gpa,
-				  (unsigned long long)(vm->ram_gpa + vm->ram_size - 1));
+			hyp_panic("the initramfs (%llu bytes, from %s) does not fit in VM %u's "
+				  "RAM %#llx-%#llx; raise %s", (unsigned long long)isize, is.iwhat,
+				  vm->id, (unsigned long long)vm->ram_gpa,
+				  (unsigned long long)(vm->ram_gpa + vm->ram_size - 1),
+				  vm->id ? "its mem: or memory" : "tv.guest_mem");
 		vm->initrd_gpa = ALIGN_DOWN(vm->fdt_gpa - isize, PAGE_SIZE);
 		vm->initrd_size = isize;
 		r[n++] = (struct bi_range){ vm->initrd_gpa, isize, "the initramfs" };
@@ -303,8 +321,7 @@ static void load_image(struct vm *vm)
 	if (isize) {
 		vm_copy_in(vm, vm->initrd_gpa, (const void *)(uintptr_t)is.istart, isize);
 		hyp_log("VM %u: initramfs %llu bytes at GPA %#llx (from %s)\n", vm->id,
-			(unsigned long long)isize, (unsigned long long)vm->initrd_gpa,
-			initrd_source());
+			(unsigned long long)isize, (unsigned long long)vm->initrd_gpa, is.iwhat);
 	}
 }
 

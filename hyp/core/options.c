@@ -186,18 +186,52 @@ void vm_desc_set(struct vm_desc *d, const char *key, const char *spelled, const 
 	}
 }
 
-void vm_desc_set_image(struct vm_desc *d, uint64_t addr, uint64_t size, const char *from)
+/* One of a VM's boot modules (`kind` in messages): a VM runs one image
+ * with at most one initramfs, so a second of a kind is refused, and so is
+ * a range that is empty or wraps. */
+static void set_module(const struct vm_desc *d, struct vm_module *m, const char *kind,
+		       uint64_t addr, uint64_t size, const char *from)
 {
-	if (d->image.size)
-		hyp_panic("%s: a second image (%s besides %s): a VM runs one", d->origin, from,
-			  d->image.from);
+	if (m->size)
+		hyp_panic("%s: a second %s (%s besides %s): a VM has one", d->origin, kind, from,
+			  m->from);
 	if (!size || addr + size < addr)
 		hyp_panic("%s: host range %#llx size %#llx is empty or wraps past 2^64", from,
 			  (unsigned long long)addr, (unsigned long long)size);
-	d->image.addr = addr;
-	d->image.size = size;
+	m->addr = addr;
+	m->size = size;
+	snprintf(m->from, sizeof(m->from), "%s", from);
+}
+
+void vm_desc_set_image(struct vm_desc *d, uint64_t addr, uint64_t size, const char *from)
+{
+	set_module(d, &d->image, "image", addr, size, from);
 	d->guest = GUEST_IMAGE;
-	snprintf(d->image.from, sizeof(d->image.from), "%s", from);
+}
+
+void vm_desc_set_ramdisk(struct vm_desc *d, uint64_t addr, uint64_t size, const char *from)
+{
+	set_module(d, &d->ramdisk, "initramfs", addr, size, from);
+}
+
+/* A VM's own command line goes to its guest as it is, tv.* words too: on
+ * the host's bootargs, which the hypervisor and the guests share, a tv.*
+ * word is the hypervisor's; here every word is the guest's, and the
+ * hypervisor reads none of them. Such a word is named, for whoever meant
+ * it for the hypervisor. At most as long as the host's bootargs may be. */
+void vm_desc_set_bootargs(struct vm_desc *d, const char *args, const char *from)
+{
+	size_t len = strlen(args);
+	if (len >= BOOTARGS_MAX)
+		hyp_panic("%s: bootargs are %zu bytes, more than the %d a VM's command line may "
+			  "have (the bound of /chosen bootargs)", from, len, BOOTARGS_MAX - 1);
+	d->bootargs = args;
+	const char *p = args, *word;
+	for (size_t n; (n = bootargs_word(&p, &word)) != 0;)
+		if (bootargs_word_is_option(word, n))
+			hyp_log("%s: bootargs word '%.*s' goes to VM %u's guest as it is (hypervisor "
+				"options are read from /chosen bootargs only)\n", from, (int)n,
+				word, (unsigned)(d - opt.vm));
 }
 
 void vm_desc_end(const struct vm_desc *d)

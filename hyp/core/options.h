@@ -21,7 +21,9 @@ enum guest_choice { GUEST_TEST, GUEST_BENCH, GUEST_IMAGE, GUEST_HOSTILE, GUEST_V
  * tv.vmN=KEY:VALUE,... in bootargs, or by a node /chosen/vmN of the
  * host's device tree (vm_dt.c); README.md, "Several VMs". Both sources
  * fill a vm_desc through the same functions (vm_desc_begin, vm_desc_set,
- * vm_desc_set_image, vm_desc_end), which hold every check. */
+ * vm_desc_set_image, vm_desc_end), which hold every check; a VM's own
+ * initramfs and command line come only from the device tree
+ * (vm_desc_set_ramdisk, vm_desc_set_bootargs). */
 #define MAX_VMS 4
 _Static_assert(MAX_VCPUS >= MAX_HARTS * MAX_VMS, "a vCPU of each VM on each hart");
 /* A boot module: a host range a boot loader filled, named by a device
@@ -43,6 +45,11 @@ struct vm_desc {
 				  * (hyp/core/sched.c); without it, harts of its own */
 	struct vm_module image;	 /* its own image (a multiboot,kernel module);
 				  * none: guest:image runs VM 0's */
+	struct vm_module ramdisk; /* its own initramfs (multiboot,ramdisk), only
+				   * with its own image */
+	const char *bootargs;	 /* its own command line (its kernel module's
+				  * bootargs, in the host's device tree copy);
+				  * NULL: the host's bootargs words not tv.* */
 };
 
 struct options {
@@ -114,12 +121,17 @@ void options_parse(const char *bootargs);
  * vm_desc_set: one field; `key` is guest, vcpus, mem, name or harts,
  * `spelled` how the source names it in messages ("vcpus:", "cpus="),
  * `val` its value as text ("2", "65536K", "hostile").
- * vm_desc_set_image: its own image at host [addr, addr + size) (checked
+ * vm_desc_set_image, vm_desc_set_ramdisk: its own image, its own
+ * initramfs, at host [addr, addr + size), named by node `from` (checked
  * against host RAM and the other boot images in vm_reserve_boot_images).
+ * vm_desc_set_bootargs: its own command line, `args` as the guest will see
+ * it (kept, not copied), named by `from`.
  * vm_desc_end: the description is whole. */
 struct vm_desc *vm_desc_begin(unsigned n, const char *origin);
 void vm_desc_set(struct vm_desc *d, const char *key, const char *spelled, const char *val);
 void vm_desc_set_image(struct vm_desc *d, uint64_t addr, uint64_t size, const char *from);
+void vm_desc_set_ramdisk(struct vm_desc *d, uint64_t addr, uint64_t size, const char *from);
+void vm_desc_set_bootargs(struct vm_desc *d, const char *args, const char *from);
 void vm_desc_end(const struct vm_desc *d);
 
 /* After bootargs and the device tree: the VMs are numbered from 1 without

@@ -4,8 +4,9 @@
 # device tree (scripts/run.sh --dumpdtb) plus nodes compiled with dtc,
 # booted with --dtb. The hostile guest as VM 1 in the device tree gives
 # what tv.vm1=guest:hostile,name:attacker gives; a VM brings its own image
-# as a module node; bad descriptions are refused before any guest runs,
-# naming the node and the property.
+# as a module node, with its own command line (the module's bootargs) and
+# initramfs (a multiboot,ramdisk module); bad descriptions are refused
+# before any guest runs, naming the node and the property.
 source "$(dirname "$0")/lib.sh"
 
 B="$ROOT/build"
@@ -71,19 +72,27 @@ check "device tree VM 1: and under no other VM than 0 and 1" bash -c "
 # ---- a VM's own image: a module node names where QEMU loaded it --------------
 # VM 1 from bootargs, VM 2 from the device tree: the sources mix by VM.
 size=$(stat -c %s "$B/virt-hello.elf")
-dtb image 3 <<EOF
-	vm2 {
+# image_vm N ADDR [VM-EXTRA] [MODULE-EXTRA]: VM N's node running the
+# image at host ADDR ($size bytes, virt-hello's) from its kernel module,
+# with VM-EXTRA after its properties and MODULE-EXTRA in its module.
+image_vm() {
+	cat <<EOF
+	vm$1 {
 		compatible = "tracevisor,vm";
 		cpus = <1>;
 		memory = <0x0 0x10000>;
 		#address-cells = <2>;
 		#size-cells = <2>;
-		module@8e000000 {
+		$3
+		module@${2#0x} {
 			compatible = "multiboot,kernel", "multiboot,module";
-			reg = <0x0 0x8e000000 0x0 $size>;
+			reg = <0x0 $2 0x0 $size>;
+			$4
 		};
 	};
 EOF
+}
+image_vm 2 0x8e000000 | dtb image 3
 boot vms-dt-image --smp 3 --dtb "$tmp/image.dtb" --load "$B/virt-hello.elf@0x8e000000" \
 	--append "tv.vm1=guest:test"
 status_is "own image: QEMU exits 0" 0
@@ -106,26 +115,78 @@ check "own image: its UART writes are in the trace under vm2" grep -q ' vm2-vcpu
 # ---- time-shared placement from the device tree --------------------------------
 # The same image as VM 1 on VM 0's hart (tracevisor,harts = <0>): a guest
 # built for QEMU virt by someone else takes turns with the test guest.
-dtb shared <<EOF
-	vm1 {
-		compatible = "tracevisor,vm";
-		cpus = <1>;
-		memory = <0x0 0x10000>;
-		tracevisor,harts = <0>;
-		#address-cells = <2>;
-		#size-cells = <2>;
-		module@8e000000 {
-			compatible = "multiboot,kernel", "multiboot,module";
-			reg = <0x0 0x8e000000 0x0 $size>;
-		};
-	};
-EOF
+image_vm 1 0x8e000000 'tracevisor,harts = <0>;' | dtb shared
 boot vms-dt-shared --smp 2 --dtb "$tmp/shared.dtb" --load "$B/virt-hello.elf@0x8e000000"
 status_is "time-shared from the device tree: QEMU exits 0" 0
 has "time-shared from the device tree: VM 1 placed on hart slot 0 with VM 0" \
 	"^tracevisor: hart slot 0 is time-shared, round robin with a 10 ms slice: vm0-vcpu0, vm1-vcpu0$"
 has "time-shared from the device tree: its PASS stopped VM 1" "^tracevisor: \[vm1\] the guest wrote PASS \(0x5555\) to its test finisher$"
 has "time-shared from the device tree: VM 0 passes every step" "^\[vm0\] guest: ([0-9]+) of \1 steps passed$"
+
+# ---- a VM's own command line and initramfs ---------------------------------------
+# dom0less's: the kernel module's bootargs, and a multiboot,ramdisk module
+# beside it. virt-hello prints /chosen's bootargs and an FNV-1a hash of
+# the initramfs /chosen names, read from its own RAM. VM 0 runs it too,
+# with the host's words and tv.initrd; VM 2 runs it without bootargs or
+# initramfs of its own. VM 1's ramdisk node comes before its kernel node.
+# fnv1a FILE: the hash virt-hello prints of an initramfs.
+fnv1a() {
+	python3 -c '
+import sys
+h = 0xcbf29ce484222325
+for b in open(sys.argv[1], "rb").read():
+    h = ((h ^ b) * 0x100000001b3) % 2**64
+print("0x%016x" % h)' "$1"
+}
+# vm_text N: VM N's console text, prefix off, lines joined (as vm2.text).
+vm_text() {
+	grep "^\[vm$1\] " "$LOG" | sed "s/^\[vm$1\] //" | tr -d '\n'
+}
+head -c 5000 /dev/urandom >"$tmp/rd1"
+head -c 3000 /dev/urandom >"$tmp/rd0"
+vm1_args='console=hvc0  root=/dev/ram tv.ring=64 rdinit=/bin/sh'
+ramdisk='module@8e100000 {
+			compatible = "multiboot,ramdisk", "multiboot,module";
+			reg = <0x0 0x8e100000 0x0 5000>;
+		};'
+{ image_vm 1 0x8e000000 "$ramdisk" "bootargs = \"$vm1_args\";"; image_vm 2 0x8e200000; } | dtb own-args 3
+boot vms-dt-own-args --smp 3 --dtb "$tmp/own-args.dtb" --image "$B/virt-hello.elf" --initrd "$tmp/rd0" \
+	--load "$B/virt-hello.elf@0x8e000000" --load "$tmp/rd1@0x8e100000" --load "$B/virt-hello.elf@0x8e200000" \
+	--append "console=ttyS0 host-word tv.vcpus=1"
+status_is "own bootargs and initramfs: QEMU exits 0" 0
+for n in 0 1 2; do vm_text $n >"$tmp/vm$n.text"; done
+check "own bootargs: VM 1 sees exactly its module's bootargs" \
+	grep -qF "virt-hello: bootargs \"$vm1_args\"virt-hello: " "$tmp/vm1.text"
+check "own bootargs: VM 0 still sees the host's words that are not tv.*" \
+	grep -qF 'virt-hello: bootargs "console=ttyS0 host-word"virt-hello: ' "$tmp/vm0.text"
+check "own bootargs: VM 2, with none of its own, sees the host's words too" \
+	grep -qF 'virt-hello: bootargs "console=ttyS0 host-word"virt-hello: ' "$tmp/vm2.text"
+has "own bootargs: the hypervisor says where VM 1's come from" \
+	"^tracevisor: VM 1: bootargs: its own, ${#vm1_args} bytes \(/chosen/vm1/module@8e000000\)$"
+has "own bootargs: a tv.* word in them is named as the guest's" \
+	"^tracevisor: /chosen/vm1/module@8e000000: bootargs word 'tv.ring=64' goes to VM 1's guest as it is "
+check "own bootargs: and the hypervisor does not take it (its ring is not 64 slots)" \
+	bash -c "grep -Eq '^tracevisor: entering the guest .*, ring [0-9]+ slots' '$LOG' && ! grep -q 'ring 64 slots' '$LOG'"
+has "own initramfs: copied to the top of VM 1's RAM, below its device tree" \
+	"^tracevisor: VM 1: initramfs 5000 bytes at GPA 0x83ffa000 \(from /chosen/vm1/module@8e100000\)$"
+check "own initramfs: VM 1's /chosen names 5000 bytes at that GPA, and they are the file's" \
+	grep -qF "virt-hello: initramfs 0x0000000083ffa000-0x0000000083ffb388, FNV-1a $(fnv1a "$tmp/rd1")virt-hello: " "$tmp/vm1.text"
+check "own initramfs: VM 0 still gets tv.initrd's bytes" \
+	grep -qF "FNV-1a $(fnv1a "$tmp/rd0")virt-hello: " "$tmp/vm0.text"
+check "own initramfs: VM 2, with none of its own, gets none" \
+	grep -qF "virt-hello: no initramfsvirt-hello: " "$tmp/vm2.text"
+for n in 0 1 2; do
+	has "own bootargs and initramfs: VM $n's PASS stopped it" "^tracevisor: \[vm$n\] the guest wrote PASS \(0x5555\) to its test finisher$"
+done
+
+# bootargs = "": VM 1's command line is empty, not the host's words.
+image_vm 1 0x8e000000 'tracevisor,harts = <0>;' 'bootargs = "";' | dtb empty-args
+boot vms-dt-empty-args --smp 2 --dtb "$tmp/empty-args.dtb" --load "$B/virt-hello.elf@0x8e000000" \
+	--append "console=ttyS0 host-word"
+status_is "empty bootargs: QEMU exits 0" 0
+vm_text 1 >"$tmp/vm1.text"
+check "empty bootargs: VM 1's /chosen has no bootargs, not the host's words" \
+	grep -qF "virt-hello: no bootargsvirt-hello: " "$tmp/vm1.text"
 
 # ---- refused before any guest runs ---------------------------------------------
 # refused NAME PATTERN [run.sh options]: the device tree $tmp/NAME.dtb
@@ -170,3 +231,41 @@ refused over-hypervisor "FATAL: /chosen/vm1/module@80200000 reg: host range 0x80
 refused overlap "FATAL: /chosen/vm2/module@8e001000 reg \(host 0x8e001000-0x8e002fff\) overlaps /chosen/vm1/module@8e000000 \(host 0x8e000000-0x8e001fff\)$"
 vm1 "$ok module@8e000000 { compatible = \"multiboot,kernel\", \"multiboot,module\"; reg = <0x0 0x8e000000 0x0 0x1000>; };" | dtb no-cells
 refused no-cells "FATAL: /chosen/vm1: #address-cells and #size-cells are required beside a module"
+# A VM's command line and initramfs (dom0less's kernel bootargs and ramdisk
+# module). kmod [EXTRA]: VM 1's kernel module at 0x8e000000 with EXTRA
+# inside; rmod ADDR SIZE [EXTRA]: a ramdisk module.
+kmod() {
+	printf '\t\t#address-cells = <2>; #size-cells = <2>;\n\t\tmodule@8e000000 { compatible = "multiboot,kernel", "multiboot,module"; reg = <0x0 0x8e000000 0x0 0x1000>; %s };' "$1"
+}
+rmod() {
+	printf '\n\t\tmodule@%x { compatible = "multiboot,ramdisk", "multiboot,module"; reg = <0x0 %#x 0x0 %#x>; %s };' "$1" "$1" "$2" "$3"
+}
+vm1 "$ok tracevisor,guest = \"test\"; bootargs = \"console=ttyS0\";" | dtb vm-bootargs
+refused vm-bootargs "FATAL: /chosen/vm1: bootargs go on the VM's \"multiboot,kernel\" module node, its image's, as in Xen's dom0less binding$"
+vm1 "$ok $(kmod 'bootargs = "console=ttyS0", "root=/dev/ram";')" | dtb bootargs-list
+refused bootargs-list "FATAL: /chosen/vm1/module@8e000000: bootargs must be one string, the VM's command line .*, not 28 bytes of something else$"
+vm1 "$ok $(kmod 'bootargs = <1>;')" | dtb bootargs-cell
+refused bootargs-cell "FATAL: /chosen/vm1/module@8e000000: bootargs must be one string, the VM's command line .*, not 4 bytes of something else$"
+vm1 "$ok $(kmod "bootargs = \"$(head -c 2048 /dev/zero | tr '\0' x)\";")" | dtb bootargs-long
+refused bootargs-long "FATAL: /chosen/vm1/module@8e000000: bootargs are 2048 bytes, more than the 2047 a VM's command line may have"
+vm1 "$ok $(kmod)$(rmod 0x8e100000 0x1000 'bootargs = "x";')" | dtb ramdisk-bootargs
+refused ramdisk-bootargs "FATAL: /chosen/vm1/module@8e100000: bootargs go on the VM's \"multiboot,kernel\" module node"
+vm1 "$ok $(kmod)$(rmod 0x8e100000 0x1000)$(rmod 0x8e200000 0x1000)" | dtb ramdisk-twice
+refused ramdisk-twice "FATAL: /chosen/vm1: a second initramfs \(/chosen/vm1/module@8e200000 besides /chosen/vm1/module@8e100000\): a VM has one$"
+vm1 "$ok #address-cells = <2>; #size-cells = <2>; $(rmod 0x8e100000 0x1000)" | dtb ramdisk-alone
+refused ramdisk-alone "FATAL: /chosen/vm1: an initramfs module \(/chosen/vm1/module@8e100000\) and no \"multiboot,kernel\" module: the initramfs goes with the VM's own image$"
+vm1 "$ok tracevisor,guest = \"test\"; #address-cells = <2>; #size-cells = <2>; $(rmod 0x8e100000 0x1000)" | dtb ramdisk-builtin
+refused ramdisk-builtin "FATAL: /chosen/vm1/module@8e100000: the VM has tracevisor,guest, which takes no initramfs module"
+vm1 "$ok $(kmod)$(rmod 0x1000 0x1000)" | dtb ramdisk-outside-ram
+refused ramdisk-outside-ram "FATAL: /chosen/vm1/module@1000 reg: host range 0x1000-0x1fff is not host RAM"
+vm1 "$ok $(kmod)$(rmod 0x80200000 0x1000)" | dtb ramdisk-over-hypervisor
+refused ramdisk-over-hypervisor "FATAL: /chosen/vm1/module@80200000 reg: host range 0x80200000-0x80200fff overlaps firmware or hypervisor memory$"
+vm1 "$ok $(kmod)$(rmod 0x8e000800 0x1000)" | dtb ramdisk-over-kernel
+refused ramdisk-over-kernel "FATAL: /chosen/vm1/module@8e000800 reg \(host 0x8e000800-0x8e0017ff\) overlaps /chosen/vm1/module@8e000000 \(host 0x8e000000-0x8e000fff\)$"
+vm1 "$ok $(kmod)$(rmod 0x8e100000 0x1000)" | dtb ramdisk-over-initrd
+refused ramdisk-over-initrd "FATAL: /chosen/vm1/module@8e100000 reg \(host 0x8e100000-0x8e100fff\) overlaps tv.initrd \(host 0x8e100800-0x8e1017ff\)$" \
+	--append "tv.initrd=0x8e100800,0x1000"
+vm1 "cpus = <1>; memory = <0x0 0x1000>; $(kmod)$(rmod 0x8e100000 0x400000)" | dtb ramdisk-too-big
+refused ramdisk-too-big "FATAL: the initramfs \(4194304 bytes, from /chosen/vm1/module@8e100000\) does not fit in VM 1's RAM 0x80000000-0x803fffff; raise its mem: or memory$"
+vm1 "$ok #address-cells = <2>; #size-cells = <2>; module@8e000000 { compatible = \"multiboot,module\"; reg = <0x0 0x8e000000 0x0 0x1000>; };" | dtb module-unknown
+refused module-unknown "FATAL: /chosen/vm1/module@8e000000: compatible must be \"multiboot,kernel\", \"multiboot,module\" \(the VM's image\) or \"multiboot,ramdisk\", \"multiboot,module\" \(its initramfs\)"
