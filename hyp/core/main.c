@@ -185,16 +185,17 @@ static unsigned vm_first_slot(unsigned i, unsigned n, unsigned usable, bool *sha
 	if (*shared) {
 		unsigned s = opt.vm[i].first_slot;
 		if (s + n > usable)
-			hyp_panic("tv.vm%u: harts:%u with %u vCPU(s) needs hart slots %u-%u, but "
-				  "only %u hart(s) reached the hypervisor", i, s, n, s, s + n - 1,
-				  usable);
+			hyp_panic("%s: %u vCPU(s) time-shared from hart slot %u need hart slots "
+				  "%u-%u, but only %u hart(s) reached the hypervisor",
+				  opt.vm[i].origin, n, s, s, s + n - 1, usable);
 		return s;
 	}
 	unsigned s = free_slots(n, usable);
 	if (s == ~0u)
-		hyp_panic("tv.vm%u asks for %u hart(s) of its own, but no %u hart slot(s) in a "
+		hyp_panic("%s asks for %u hart(s) of its own, but no %u hart slot(s) in a "
 			  "row are free of other vCPUs among the %u that reached the hypervisor "
-			  "(run QEMU with more -smp, or share harts: harts:S)", i, n, n, usable);
+			  "(run QEMU with more -smp, or share harts: harts:S)", opt.vm[i].origin,
+			  n, n, usable);
 	return s;
 }
 

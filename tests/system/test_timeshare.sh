@@ -180,5 +180,5 @@ refused() {
 	has "refused ($name): the reason is named" "$pattern"
 	hasnt "refused ($name): no guest ran" "guest: |entering the guest"
 }
-refused past-harts 1 "tv.vm1=guest:test,harts:0,vcpus:2" "tv.vm1: harts:0 with 2 vCPU\(s\) needs hart slots 0-1, but only 1 hart\(s\) reached the hypervisor"
+refused past-harts 1 "tv.vm1=guest:test,harts:0,vcpus:2" "tv.vm1: 2 vCPU\(s\) time-shared from hart slot 0 need hart slots 0-1, but only 1 hart\(s\) reached the hypervisor"
 refused bad-slot 1 "tv.vm1=guest:test,harts:x" "tv.vm1: harts:x is not a hart slot from 0 to 7"
