@@ -4,6 +4,7 @@
 # scripts/run.sh [--hyp FILE] [--bios default|fw_jump|fw_dynamic]
 #                [--platform system|qemu10]
 #                [--append ARGS] [--no-h] [--cpu MODEL] [--smp N] [--mem SIZE]
+#                [--aia GUESTS]
 #                [--log FILE] [--timeout SECS] [--icount] [--summary]
 #                [--debug] [--linux] [--image FILE [--initrd FILE]]
 #                [--uboot] [--uboot-cmd CMD] [--shell] [--progress MS]
@@ -37,6 +38,12 @@
 # every MS ms (tv.progress; hyp/core/progress.h), which the screen of
 # --summary hides and counts in its alive line; default 5000 with
 # --summary, else off (0). Each tick is an HS timer exit of its own.
+# --aia GUESTS gives the machine the RISC-V Advanced Interrupt Architecture
+# in place of the PLIC (QEMU's -M virt,aia=aplic-imsic,aia-guests=GUESTS):
+# an APLIC and, per hart, an IMSIC with GUESTS guest interrupt files
+# (0-7), which QEMU makes the hart's GEILEN. The hypervisor uses neither
+# interrupt controller itself; the validation suite drives hgeip through
+# the guest files (docs/validation.md).
 # --dumpdtb FILE writes the device tree QEMU makes for this machine (the
 # same --smp, --mem, --cpu) and exits: as source when FILE ends in .dts,
 # else as a blob. Its /chosen/rng-seed is left out (a saved seed is no
@@ -72,6 +79,7 @@ platform="${TV_PLATFORM:-system}"
 image=""
 initrd=""
 mem_given=0
+aia=""
 uboot=0
 uboot_cmd=""
 dtb=""
@@ -85,7 +93,7 @@ UBOOT_HYP_ADDR=0x83000000
 
 usage() { sed -n '2,/^set -u/p' "$0" | sed -n 's/^# \{0,1\}//p'; exit "${1:-2}"; }
 # An option that takes a value must have one (not the end of the line).
-value_options=" --hyp --bios --platform --append --cpu --smp --mem --log --timeout --progress --image --initrd --uboot-cmd --dtb --dumpdtb --load "
+value_options=" --hyp --bios --platform --append --cpu --smp --mem --aia --log --timeout --progress --image --initrd --uboot-cmd --dtb --dumpdtb --load "
 while [ $# -gt 0 ]; do
 	case "$value_options" in
 	*" $1 "*)
@@ -106,6 +114,7 @@ while [ $# -gt 0 ]; do
 	--cpu) cpu="$2"; shift ;;
 	--smp) smp="$2"; shift ;;
 	--mem) mem="$2"; mem_given=1; shift ;;
+	--aia) aia="$2"; shift ;;
 	--log) log="$2"; log_given=1; shift ;;
 	--timeout) timeout="$2"; timeout_given=1; shift ;;
 	--shell) linux=1; shell=1 ;;
@@ -139,6 +148,14 @@ case "$smp" in
 esac
 case "$timeout" in
 "" | *[!0-9]* | 0) echo "run.sh: --timeout must be a number of seconds, 1 or more (got '$timeout')" >&2; exit 2 ;;
+esac
+# The machine: QEMU virt, with the AIA when --aia says how many guest
+# interrupt files (QEMU 7.2 and 10.0 both take 0 to 7).
+machine=virt
+case "$aia" in
+"") ;;
+[0-7]) machine="virt,aia=aplic-imsic,aia-guests=$aia" ;;
+*) echo "run.sh: --aia takes the number of guest interrupt files per hart, 0 to 7 (got '$aia')" >&2; exit 2 ;;
 esac
 # The platform's settings (scripts/fetch-platform.sh --print): QEMU (the
 # command to run), QEMU_VERSION, FW_DIR (fw_jump.bin, fw_dynamic.bin) and
@@ -237,7 +254,7 @@ dump_dtb() {
 	local raw status fmt
 	command -v dtc >/dev/null || { echo "run.sh: --dumpdtb needs dtc (scripts/setup.sh build)" >&2; exit 2; }
 	raw=$(mktemp)
-	"$QEMU" -M "virt,dumpdtb=$raw" -cpu "$cpu" -smp "$smp" -m "$mem" -nographic \
+	"$QEMU" -M "$machine,dumpdtb=$raw" -cpu "$cpu" -smp "$smp" -m "$mem" -nographic \
 		-monitor none "${bios_arg[@]}" >/dev/null 2>&1
 	status=$?
 	[ "$status" = 0 ] && [ -s "$raw" ] || { echo "run.sh: QEMU could not dump its device tree (status $status)" >&2; rm -f "$raw"; exit 2; }
@@ -337,7 +354,7 @@ if [ "$uboot" = 1 ]; then
 		--expect "=> " --send "$uboot_cmd\\n" --)
 fi
 
-qemu=("$QEMU" -M virt -cpu "$cpu" -smp "$smp" -m "$mem"
+qemu=("$QEMU" -M "$machine" -cpu "$cpu" -smp "$smp" -m "$mem"
 	-nographic -monitor none "${serial[@]}" "${bios_arg[@]}"
 	-kernel "$kernel" "${uboot_args[@]}" "${image_args[@]}" "${load_args[@]}"
 	"${dtb_args[@]}" -append "$append" $icount)

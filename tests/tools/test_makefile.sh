@@ -109,6 +109,8 @@ refused "run.sh --mem 1.5G" "--mem '1.5G' is not a size" scripts/run.sh --mem 1.
 refused "run.sh --image of a directory" "not a regular file" scripts/run.sh --image "$tmp"
 refused "run.sh --image of an empty file" "empty file: there is no guest in it" scripts/run.sh --image "$tmp/empty.img"
 refused "run.sh unknown option" "unknown option '--bogus'" scripts/run.sh --bogus
+refused "run.sh --aia 8 (QEMU virt has at most 7 guest files)" "--aia takes the number of guest interrupt files per hart, 0 to 7 (got '8')" scripts/run.sh --aia 8
+refused "run.sh --aia without a value" "run.sh: --aia needs a value" scripts/run.sh --aia
 if scripts/run.sh --help >/dev/null 2>&1; then ok "run.sh --help exits 0"; else bad "run.sh --help exits 0" /dev/null; fi
 
 # 5. make run's log keeps the run before it: runs that fail to start
