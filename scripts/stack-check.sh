@@ -105,6 +105,8 @@ INDIRECT = {
                   "the same, where gstage_map's walk is not inlined"),
     "leaves": (["hyp/core/*.c", "hyp/gstage/*.c"],
                "gstage_for_each_leaf's per-leaf callback"),
+    "run_table": (["hyp/validate/checks_*.c"],
+                  "the validation suite's check functions (struct check.run)"),
 }
 
 # Bounded recursion: function -> how many times it may be on the stack.

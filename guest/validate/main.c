@@ -3,12 +3,17 @@
  *
  * The hypervisor has already run the HS-side checks (hyp/validate/) and
  * printed their table and TAP lines. This guest checks the same rules from
- * the VS side, as a guest sees them, continues the numbering, prints the
- * TAP plan and the totals, and shuts down with a failure reason when any
- * check (HS side or its own) failed, so QEMU's exit status says it too.
+ * the VS side, as a guest sees them, continues the numbering, then asks
+ * the hypervisor for its HS-side checks that come after the guest's
+ * (guest external interrupts, added later: numbered last, every older
+ * check keeps its number), prints the TAP plan and the totals, and shuts
+ * down with a failure reason when any check (HS side or its own) failed,
+ * so QEMU's exit status says it too.
  *
  * The HS side's totals come through the test device's SCRATCH register
- * (hyp/validate/validate.h). Each check here is bracketed by two trace
+ * (hyp/validate/validate.h), both times: at boot, and after a write of
+ * this guest's last check number to VALIDATE_LATE has run the later ones
+ * (include/tracevisor/guest_map.h). Each check here is bracketed by two trace
  * markers (SBI tracevisor extension, mark), so the system test can hold
  * the verdict to the exit records the hypervisor made meanwhile.
  */
@@ -132,12 +137,13 @@ static void check(const char *name, const char *section, const char *rule,
 	}
 }
 
-/* TAP lines for the guest-side checks, numbered after the HS side's. */
-static void print_tap(unsigned first)
+/* TAP lines for the guest-side checks done[from..ndone-1], the first
+ * of them numbered `first`. */
+static void print_tap(unsigned from, unsigned first)
 {
 	printf("\n# TAP: guest-side checks\n");
-	for (unsigned i = 0; i < ndone; i++) {
-		unsigned n = first + i;
+	for (unsigned i = from; i < ndone; i++) {
+		unsigned n = first + i - from;
 		if (done[i].v == V_PASS)
 			printf("ok %u - %s (guest side)\n", n, done[i].name);
 		else if (done[i].v == V_SKIP)
@@ -278,15 +284,33 @@ void guest_main(unsigned long hart, const void *fdt)
 	      "with henvcfg.STCE=1 the guest's stimecmp is vstimecmp; its interrupt is taken in VS",
 	      g_sstc);
 
-	if (force_fail)
+	print_tap(0, VALIDATE_CHECKS(hs) + 1);
+
+	/* The HS side's checks after these: they print their own rows and
+	 * TAP lines, numbered from number + 1, and hand over their totals. */
+	*(volatile uint64_t *)(TESTDEV + TV_TESTDEV_VALIDATE_LATE) = number;
+	uint64_t late = *(volatile uint64_t *)(TESTDEV + TD_SCRATCH);
+	unsigned late_fails = VALIDATE_FAILS(late);
+	if (late == 0) {
+		/* A check of its own, so the plan still counts it. */
+		number++;
+		printf("not ok %u - the HS-side checks after the guest's did not run (SCRATCH 0 "
+		       "after the VALIDATE_LATE write)\n", number);
+		late_fails = 1;
+	}
+	number += VALIDATE_CHECKS(late);
+
+	if (force_fail) {
+		unsigned from = ndone;
 		check("self-test: a forced failure", "(none)", "the run must end with failure",
 		      g_forced);
+		print_tap(from, number);
+	}
 
-	print_tap(VALIDATE_CHECKS(hs) + 1);
 	unsigned total = number;
-	unsigned fails = VALIDATE_FAILS(hs) + counts[V_FAIL];
-	unsigned devs = VALIDATE_DEVS(hs);
-	unsigned skips = VALIDATE_SKIPS(hs) + counts[V_SKIP];
+	unsigned fails = VALIDATE_FAILS(hs) + counts[V_FAIL] + late_fails;
+	unsigned devs = VALIDATE_DEVS(hs) + VALIDATE_DEVS(late);
+	unsigned skips = VALIDATE_SKIPS(hs) + counts[V_SKIP] + VALIDATE_SKIPS(late);
 	printf("1..%u\n", total);
 	printf("# validation: %u checks: %u PASS, %u FAIL, %u DEVIATION, %u SKIP -> %s\n", total,
 	       total - fails - devs - skips, fails, devs, skips, fails ? "FAILURE" : "SUCCESS");

@@ -24,15 +24,23 @@
  *   0x148 SWITCHES       read only: switches between them so far
  *   0x150 SWITCH_INSTR_MIN  read only: the cheapest switch, instructions
  *   0x158 SWITCH_INSTR_LAST read only: the last switch, instructions
+ *   0x160 VALIDATE_LATE  write only (8 bytes): the validation guest's last
+ *                        check number; runs the HS-side checks after it
+ *                        and leaves their hand-off word in SCRATCH
+ *                        (hyp/validate/validate.h). Ignored, SCRATCH
+ *                        kept, unless the guest is the validation guest
+ *                        (tv.guest=validate).
  */
 #include <tracevisor/guest_map.h>
 
 #include "mmio.h"
 
 #include "../core/mem.h"
+#include "../core/options.h"
 #include "../core/sched.h"
 #include "../core/vcpu.h"
 #include "../core/vm.h"
+#include "../validate/validate.h"
 
 #define TESTDEV_ID 0xF1E2D3C4B5A69788ULL
 #define TESTDEV_MAGIC 0x7472616365766973ULL
@@ -112,7 +120,11 @@ static bool testdev_write(struct mmio_device *d, struct vcpu *v, uint64_t off,
 			  unsigned width, uint64_t val)
 {
 	struct testdev *t = d->state;
-	(void)v;
+	if (off == TV_TESTDEV_VALIDATE_LATE && width == 8 && v) {
+		if (opt.guest == GUEST_VALIDATE && val <= 0xffff)
+			t->scratch = validate_hs_late_checks(v, (unsigned)val);
+		return true;
+	}
 	if ((off & ~7ULL) != 0x08)
 		return true; /* writes to read-only registers are ignored */
 	unsigned shift = (unsigned)(off & 7) * 8;

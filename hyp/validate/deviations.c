@@ -87,6 +87,14 @@ const struct known_dev known_devs[DEV_COUNT] = {
 		"QEMU 7.2: both read-only zero, as before those exceptions were defined; "
 		"QEMU 10.0: bit 18 writable, bit 19 read-only zero",
 		QEMU72 " and " QEMU10 },
+	[DEV_VSIP_SSIP_ONLY] = { "DEV-17", "guest sip reads show SSIP alone",
+		"with hideleg bits 10/6/2 set, vsip.SEIP/STIP/SSIP are aliases of hip.VSEIP/VSTIP/"
+		"VSSIP: a guest reading sip sees them",
+		"a VS-mode read of sip (vsip) returns SSIP only: SEIP and STIP read 0 while "
+		"hip.VSEIP/VSTIP are 1 and the guest takes those interrupts",
+		QEMU72 " (with and without aia=aplic-imsic); qemu/qemu rmw_vsip64 masked the value "
+		"read with vsip_writable_mask (VSSIP) until \"target/riscv: Fix up masking of "
+		"vsip/vsie accesses\" (December 2022, after 7.2.0); " QEMU10 " reads them right" },
 };
 
 uint32_t devs_seen;

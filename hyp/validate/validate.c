@@ -2,6 +2,9 @@
  * The platform validation suite, HS side: runs every check of
  * checks_csr.c, checks_xlate.c and checks_trap.c in order, prints the
  * table and the TAP lines, and hands the totals to the validation guest.
+ * When the guest has run its own checks it asks for the HS-side checks
+ * numbered after them (checks_geint.c), which run inside that request's
+ * exit (validate_hs_late_checks) and hand their totals over the same way.
  *
  * Each check starts from the same state (a fresh validation VM, default
  * hypervisor CSRs) and is bracketed in the trace by two markers,
@@ -39,6 +42,8 @@ static struct vcpu vv;
 static struct result results[MAX_CHECKS];
 static const struct check *ran[MAX_CHECKS];
 static unsigned nchecks;
+/* How many checks the boot half ran (0: it has not). */
+static unsigned hs_checks;
 
 static const char *const verdict_names[] = {
 	[V_PASS] = "PASS", [V_FAIL] = "FAIL", [V_DEVIATION] = "DEVIATION", [V_SKIP] = "SKIP",
@@ -169,10 +174,13 @@ uint64_t probe(enum probe_op op, uint64_t a0, uint64_t a1, uint64_t *val)
 static struct {
 	uint64_t sstatus, sie, hstatus, hedeleg, hideleg, hvip, hie, hgatp;
 	uint64_t hcounteren, henvcfg, htimedelta, scounteren, hgeie, vstimecmp;
+	uint64_t vsstatus, vsie, vstvec, vsscratch, vsepc, vscause, vstval, vsatp;
 } saved;
 
 /* What the hypervisor had in the CSRs the suite changes, put back at the
- * end (vcpu_init sets most of them again anyway). */
+ * end: at boot, before any guest (vcpu_init sets most of them again
+ * anyway); for the late checks, the validation guest's own, VS CSRs
+ * included, which must be as they were when its exit returns. */
 static void save_state(void)
 {
 	saved.sstatus = csr_read(CSR_SSTATUS);
@@ -188,6 +196,14 @@ static void save_state(void)
 	saved.htimedelta = csr_read(CSR_HTIMEDELTA);
 	saved.scounteren = csr_read(CSR_SCOUNTEREN);
 	saved.hgeie = csr_read(CSR_HGEIE);
+	saved.vsstatus = csr_read(CSR_VSSTATUS);
+	saved.vsie = csr_read(CSR_VSIE);
+	saved.vstvec = csr_read(CSR_VSTVEC);
+	saved.vsscratch = csr_read(CSR_VSSCRATCH);
+	saved.vsepc = csr_read(CSR_VSEPC);
+	saved.vscause = csr_read(CSR_VSCAUSE);
+	saved.vstval = csr_read(CSR_VSTVAL);
+	saved.vsatp = csr_read(CSR_VSATP);
 	if (have_sstc)
 		probe(P_RD_VSTIMECMP, 0, 0, &saved.vstimecmp);
 }
@@ -196,6 +212,10 @@ static void save_state(void)
  * survive in any cache. */
 static void restore_state(void)
 {
+	/* The validation VM's VS-stage entries go while its VMID is in
+	 * hgatp; the all-VMID HFENCE.GVMA below takes every G-stage and
+	 * combined one ("Hypervisor Memory-Management Fence Instructions"). */
+	vw_hfence_vvma_all();
 	csr_write(CSR_SIE, saved.sie);
 	csr_write(CSR_HSTATUS, saved.hstatus);
 	csr_write(CSR_HEDELEG, saved.hedeleg);
@@ -210,14 +230,14 @@ static void restore_state(void)
 	csr_write(CSR_HGEIE, saved.hgeie);
 	if (have_sstc)
 		probe(P_WR_VSTIMECMP, saved.vstimecmp, 0, NULL);
-	csr_write(CSR_VSSTATUS, 0);
-	csr_write(CSR_VSIE, 0);
-	csr_write(CSR_VSTVEC, 0);
-	csr_write(CSR_VSSCRATCH, 0);
-	csr_write(CSR_VSEPC, 0);
-	csr_write(CSR_VSCAUSE, 0);
-	csr_write(CSR_VSTVAL, 0);
-	csr_write(CSR_VSATP, 0);
+	csr_write(CSR_VSSTATUS, saved.vsstatus);
+	csr_write(CSR_VSIE, saved.vsie);
+	csr_write(CSR_VSTVEC, saved.vstvec);
+	csr_write(CSR_VSSCRATCH, saved.vsscratch);
+	csr_write(CSR_VSEPC, saved.vsepc);
+	csr_write(CSR_VSCAUSE, saved.vscause);
+	csr_write(CSR_VSTVAL, saved.vstval);
+	csr_write(CSR_VSATP, saved.vsatp);
 	csr_write(CSR_SSTATUS, saved.sstatus);
 	vw_hfence_gvma_all();
 	vw_hfence_vvma_all();
@@ -313,16 +333,16 @@ static void run_table(const struct check *table)
 	}
 }
 
-/* Every known deviation recognised in this run: what the specification
- * says, what the platform does, where that was established, and which
- * checks saw it. */
-static void print_deviations(void)
+/* The known deviations in `which` (bit per enum dev_id): what the
+ * specification says, what the platform does, where that was
+ * established, and which checks saw it. */
+static void print_deviations(uint32_t which)
 {
-	if (!devs_seen)
+	if (!which)
 		return;
 	printf("\n# Known deviations recognised on this platform (docs/validation.md):\n");
 	for (unsigned d = 1; d < DEV_COUNT; d++) {
-		if (!(devs_seen & (1u << d)))
+		if (!(which & (1u << d)))
 			continue;
 		const struct known_dev *k = &known_devs[d];
 		printf("#   %s %s (checks", k->tag, k->title);
@@ -332,6 +352,22 @@ static void print_deviations(void)
 		printf(")\n#     spec:     %s\n#     platform: %s\n#     evidence: %s\n", k->spec,
 		       k->platform, k->evidence);
 	}
+}
+
+/* TAP lines of checks first..nchecks, and their verdicts counted. */
+static void tap_and_count(unsigned first, unsigned counts[4])
+{
+	memset(counts, 0, 4 * sizeof(counts[0]));
+	for (unsigned n = first; n <= nchecks; n++) {
+		counts[results[n - 1].verdict]++;
+		print_tap(n, ran[n - 1], &results[n - 1]);
+	}
+}
+
+static uint64_t ms_since(uint64_t t0)
+{
+	uint64_t hz = platform.timebase_hz ? platform.timebase_hz : 1;
+	return (csr_read(CSR_TIME) - t0) * 1000 / hz;
 }
 
 /* The totals go to the validation guest through the test device's
@@ -377,18 +413,56 @@ void validate_hs_checks(void)
 	run_table(checks_trap);
 	restore_state();
 
-	unsigned counts[4] = { 0 };
+	unsigned counts[4];
 	printf("\n# TAP: HS-side checks (the validation guest continues the numbering)\n");
-	for (unsigned i = 0; i < nchecks; i++) {
-		counts[results[i].verdict]++;
-		print_tap(i + 1, ran[i], &results[i]);
-	}
-	print_deviations();
-	uint64_t ticks = csr_read(CSR_TIME) - t0;
+	tap_and_count(1, counts);
+	print_deviations(devs_seen);
 	printf("\n");
 	hyp_log("validation suite, HS side: %u checks: %u PASS, %u FAIL, %u DEVIATION, "
 		"%u SKIP in %llu ms\n",
 		nchecks, counts[V_PASS], counts[V_FAIL], counts[V_DEVIATION], counts[V_SKIP],
-		(unsigned long long)(ticks * 1000 / (platform.timebase_hz ? platform.timebase_hz : 1)));
+		(unsigned long long)ms_since(t0));
 	hand_off(counts[V_FAIL], counts[V_DEVIATION], counts[V_SKIP]);
+	hs_checks = nchecks;
+}
+
+/*
+ * The HS-side checks numbered after the guest's (checks_geint.c), run
+ * when the validation guest asks (hyp/mmio/testdev.c): inside that
+ * guest's exit, on its hart, with its CSRs saved around them and put back
+ * (save_state/restore_state: the VS CSRs too), so the guest resumes as
+ * it left. The world switch is the suite's own as before (vworld.S puts
+ * back stvec and sscratch after every run); the guest's GPRs are in its
+ * vcpu, and the callee-saved ones survive the calls as always.
+ */
+uint64_t validate_hs_late_checks(const struct vcpu *v, unsigned last)
+{
+	static bool done;
+	unsigned table = 0;
+	while (checks_geint[table].name)
+		table++;
+	/* Once, after the boot checks, numbered after the guest's. */
+	if (done || !hs_checks || last < hs_checks || last + table > MAX_CHECKS ||
+	    v->hart != vv.hart)
+		return 0;
+	done = true;
+	uint64_t t0 = csr_read(CSR_TIME);
+	uint32_t devs_before = devs_seen;
+	save_state();
+	printf("\n# HS-side checks after the guest's (guest external interrupts)\n\n");
+	printf("  # | verdict   | trace marks           | check\n");
+	printf("----+-----------+-----------------------+---------------------------------------------\n");
+	nchecks = last;
+	run_table(checks_geint);
+	restore_state();
+
+	unsigned counts[4];
+	printf("\n# TAP: HS-side checks after the guest's\n");
+	tap_and_count(last + 1, counts);
+	print_deviations(devs_seen & ~devs_before);
+	hyp_log("validation suite, HS side after the guest's: %u checks: %u PASS, %u FAIL, "
+		"%u DEVIATION, %u SKIP in %llu ms\n", nchecks - last, counts[V_PASS],
+		counts[V_FAIL], counts[V_DEVIATION], counts[V_SKIP],
+		(unsigned long long)ms_since(t0));
+	return VALIDATE_HANDOFF(nchecks - last, counts[V_FAIL], counts[V_DEVIATION], counts[V_SKIP]);
 }

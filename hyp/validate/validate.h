@@ -15,6 +15,17 @@
  * before the VM is created; leaves every CSR it touched as it found it. */
 void validate_hs_checks(void);
 
+struct vcpu;
+/* Run the HS-side checks that come after the guest's (guest external
+ * interrupts: hyp/validate/checks_geint.c), numbered from last + 1, last
+ * being the guest's last check. Called from the validation guest's exit
+ * (hyp/mmio/testdev.c) on v's hart; leaves every CSR as it found it, the
+ * guest's VS CSRs included. Returns their hand-off word (below; n = how
+ * many ran), 0 when they do not run: the boot checks did not run, they
+ * ran already, `last` is below the boot checks' count, or v is on another
+ * hart than the boot checks were. */
+uint64_t validate_hs_late_checks(const struct vcpu *v, unsigned last);
+
 /*
  * The hand-off word in the test device's SCRATCH register (offset 0x08):
  *   bits 15:0  FAIL count        bits 31:16  DEVIATION count

@@ -68,6 +68,7 @@ enum dev_id {
 	DEV_EBREAK_GVA,		/* ebreak: stval = GVA but hstatus.GVA 0 */
 	DEV_IRQ_PRIO,		/* lowest-numbered pending interrupt taken first */
 	DEV_HEDELEG_NEWER,	/* hedeleg bits 18/19 read-only zero */
+	DEV_VSIP_SSIP_ONLY,	/* guest reads of sip (vsip) show SSIP alone */
 	DEV_COUNT
 };
 struct known_dev {
@@ -100,6 +101,8 @@ void finish(struct result *r, struct tally *t, const char *fmt, ...)
 extern const struct check checks_csr[];
 extern const struct check checks_xlate[];
 extern const struct check checks_trap[];
+/* Run after the guest-side checks (validate_hs_late_checks). */
+extern const struct check checks_geint[];
 /* checks_xlate.c's check that checks_trap lists last. */
 void hlv_u_mode(struct result *r);
 
@@ -196,9 +199,9 @@ uint32_t snip_insn(const char *sym, unsigned off);
 #define RUN_VU 0x1UL		/* enter VU-mode instead of VS-mode */
 #define RUN_U 0x2UL		/* enter U-mode (V=0): pc is a host address */
 /* Enter the snippet at `pc` (a guest virtual address) in VS-mode (or VU
- * with RUN_VU, U with RUN_U), with extra hstatus bits `hs` (VTW/VTSR/VTVM/HU) and a0..a3;
- * returns scause of the trap that came back. Traced as an entry/exit pair
- * of vm1-vcpu0. */
+ * with RUN_VU, U with RUN_U), with extra hstatus bits `hs` (VTW/VTSR/VTVM/HU,
+ * VGEIN) and a0..a3; returns scause of the trap that came back. Traced as
+ * an entry/exit pair of vm1-vcpu0. */
 uint64_t vrun(uint64_t pc, unsigned long flags, uint64_t hs, uint64_t a0,
 	      uint64_t a1, uint64_t a2, uint64_t a3);
 static inline uint64_t gpa_from_trap(void) { return (C.htval << 2) | (C.stval & 3); }
@@ -213,6 +216,8 @@ enum probe_op {
 	P_RD_STIMECMP = VP_RD_STIMECMP, P_RD_VSTIMECMP = VP_RD_VSTIMECMP,
 	P_WR_VSTIMECMP = VP_WR_VSTIMECMP, P_RD_CYCLE = VP_RD_CYCLE,
 	P_RD_TIME = VP_RD_TIME, P_RD_INSTRET = VP_RD_INSTRET,
+	P_WR_HGEIP = VP_WR_HGEIP, P_RD_VSIREG = VP_RD_VSIREG, P_WR_VSIREG = VP_WR_VSIREG,
+	P_SW = VP_SW,
 };
 /* Run an HS probe: 0 when it completed (value in *val), else the trap's
  * scause (trap CSRs in C). */

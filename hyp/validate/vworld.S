@@ -210,6 +210,20 @@ vw_probe:
 	PCASE VP_RD_CYCLE, csrr a0, cycle
 	PCASE VP_RD_TIME, csrr a0, time
 	PCASE VP_RD_INSTRET, csrr a0, instret
+	/* hgeip is read-only (a write must trap); vsiselect/vsireg (0x250,
+	 * 0x251, AIA) by number; a plain store to an interrupt file. */
+	PCASE VP_WR_HGEIP, csrw hgeip, a0
+	li	t3, VP_RD_VSIREG
+	bne	t2, t3, 1f
+	csrw	0x250, a0
+	csrr	a0, 0x251
+	j	7f
+1:	li	t3, VP_WR_VSIREG
+	bne	t2, t3, 1f
+	csrw	0x250, a0
+	csrw	0x251, a1
+	j	7f
+1:	PCASE VP_SW, sw a1, 0(a0)
 	li	a0, -1			/* unknown op: no result */
 7:	sd	a0, VW_RET(t1)
 	ld	t0, VW_SAVED_STVEC(t1)

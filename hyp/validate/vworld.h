@@ -5,9 +5,10 @@
  * hstatus.GVA included. Also runs small HS-mode probes (HLV, HSV, CSR
  * accesses) that may trap, catching the trap the same way.
  *
- * Used only by validate_hs_checks(), before the hypervisor's own guest
- * exists; the hypervisor's trap vector (stvec) and per-hart pointer
- * (sscratch) are put back after every run.
+ * Used by validate_hs_checks(), before the hypervisor's own guest exists,
+ * and by validate_hs_late_checks(), inside one of that guest's exits; the
+ * hypervisor's trap vector (stvec) and per-hart pointer (sscratch) are
+ * put back after every run.
  */
 #ifndef HYP_VALIDATE_VWORLD_H
 #define HYP_VALIDATE_VWORLD_H
@@ -48,6 +49,15 @@
 #define VP_RD_CYCLE 16
 #define VP_RD_TIME 17
 #define VP_RD_INSTRET 18
+/* Guest external interrupts (hgeip; an AIA IMSIC's guest interrupt file,
+ * reached from HS-mode through vsiselect/vsireg with hstatus.VGEIN
+ * selecting it, and through its seteipnum_le word): write hgeip (a0),
+ * read/write the register vsiselect = a0 selects (a1 = value), store the
+ * 32-bit a1 at physical address a0. */
+#define VP_WR_HGEIP 19
+#define VP_RD_VSIREG 20
+#define VP_WR_VSIREG 21
+#define VP_SW 22
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>

@@ -38,6 +38,7 @@
 #define CSR_HVIP 0x645
 #define CSR_HTINST 0x64a
 #define CSR_HGATP 0x680
+#define CSR_HGEIP 0xe12 /* read-only */
 
 /* Virtual supervisor CSRs (the guest's S CSRs, from HS-mode). */
 #define CSR_VSSTATUS 0x200
@@ -74,6 +75,7 @@
 #define HSTATUS_SPVP (1UL << 8)
 #define HSTATUS_HU (1UL << 9)
 #define HSTATUS_VGEIN_SHIFT 12
+#define HSTATUS_VGEIN (0x3fUL << 12)
 #define HSTATUS_VTVM (1UL << 20)
 #define HSTATUS_VTW (1UL << 21)
 #define HSTATUS_VTSR (1UL << 22)
@@ -95,6 +97,7 @@
 #define MIP_STIP (1UL << IRQ_S_TIMER)
 #define MIP_SSIP (1UL << IRQ_S_SOFT)
 #define MIP_SEIP (1UL << IRQ_S_EXT)
+#define MIP_SGEIP (1UL << IRQ_S_GEXT)
 
 /* scause: the interrupt bit is the top bit of XLEN. */
 #define CAUSE_INTERRUPT (1UL << 63)

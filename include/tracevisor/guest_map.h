@@ -62,6 +62,12 @@
 #define TV_TESTDEV_SWITCHES 0x148
 #define TV_TESTDEV_SWITCH_INSTR_MIN 0x150
 #define TV_TESTDEV_SWITCH_INSTR_LAST 0x158
+/* VALIDATE_LATE (write only, 8 bytes): the validation guest
+ * (tv.guest=validate) writes the number of its last check; the hypervisor
+ * then runs its HS-side checks numbered after it and puts their hand-off
+ * word in SCRATCH (hyp/validate/validate.h), 0 when they did not run.
+ * Ignored for any other guest. */
+#define TV_TESTDEV_VALIDATE_LATE 0x160
 #define TV_TESTDEV_FILL_PATTERN 0xa5c396e1f00d0000UL
 #define TV_TESTDEV_VM_PATTERN(vm) (TV_TESTDEV_FILL_PATTERN ^ ((uint64_t)(vm) << 32))
 

@@ -3,38 +3,94 @@
 # each platform (TV_PLATFORM): its report (table, TAP, verdicts), the exact
 # set of known deviations that platform shows (docs/validation.md's
 # per-platform table), the exit status, and verdicts held to the raw exit
-# records of the trace dumped at shutdown.
+# records of the trace dumped at shutdown. Twice: on QEMU virt as it
+# comes (no AIA: GEILEN 0, the guest-external-interrupt checks SKIP), and
+# on virt with the AIA's IMSIC guest interrupt files (--aia 3: GEILEN 3),
+# where those checks drive hgeip for real.
 source "$(dirname "$0")/lib.sh"
 
-boot validate --append "tv.guest=validate"
-status_is "validation run ends with success (no FAIL)" 0
-TAP="$LOGDIR/validate.tap"
-grep -E '^(ok|not ok) [0-9]+ |^1\.\.[0-9]+$' "$LOG" >"$TAP"
+# The checks about guest external interrupts: the last three, HS-side
+# checks numbered after the guest's (hyp/validate/checks_geint.c).
+GEI_CHECKS="hgeip: read-only, bit i = guest file i pending
+VGEIN selects hgeip's bit for hip.VSEIP
+hip.SGEIP = OR of hgeip AND hgeie"
 
-# ---- the report ----
-plan=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$TAP")
-check "TAP plan line present" test -n "$plan"
-check "at least 40 checks (${plan:-?})" test "${plan:-0}" -ge 40
-check "one TAP line per planned check, numbered 1..N in order" bash -c "
-	grep -E '^(ok|not ok) ' '$TAP' | sed -E 's/^(not )?ok ([0-9]+) .*/\2/' |
-	awk -v n='$plan' '{ if (\$1 != NR) bad++ } END { exit bad || NR != n }'"
-check "no check FAILed" bash -c "! grep -q '^not ok' '$TAP'"
-check "no check SKIPped on $TV_PLATFORM (every feature present)" \
-	bash -c "! grep -q '# SKIP' '$TAP'"
-check "every check has a table row with its trace markers" bash -c "
-	for n in \$(seq 1 $plan); do
-		b=\$(printf '0x%08x' \$((0x56410000 + 2 * n))); e=\$(printf '0x%08x' \$((0x56410000 + 2 * n + 1)))
-		grep -Eq \"^ *\$n \\| (PASS|FAIL|DEVIATION|SKIP) +\\| \$b-\$e \\| \" '$LOG' || exit 1
-	done"
-check "every check names a specification section and rule" \
-	test "$(grep -c '^    |           |                       |   spec \"' "$LOG")" = "$plan"
 # The section titles cited, each one a real section of hypervisor.adoc
 # (or, for the rule that an AMO faults as a store, machine.adoc's mcause).
 SECTIONS='Machine Cause \(mcause\) Register|H Extension for Hypervisor Support|Privilege Modes|Hypervisor and Virtual Supervisor CSRs|Hypervisor Status \(hstatus\) Register|Hypervisor Trap Delegation \(hedeleg and hideleg\) Registers|Hypervisor Interrupt \(hvip, hip, and hie\) Registers|Hypervisor Guest External Interrupt Registers \(hgeip and hgeie\)|Hypervisor Environment Configuration Register \(henvcfg\)|Hypervisor Counter-Enable \(hcounteren\) Register|Hypervisor Time Delta \(htimedelta\) Register|Hypervisor Trap Value \(htval\) Register|Hypervisor Guest Address Translation and Protection \(hgatp\) Register|Virtual Supervisor Status \(vsstatus\) Register|Virtual Supervisor Interrupt \(vsip and vsie\) Registers|Virtual Supervisor Address Translation and Protection \(vsatp\) Register|Virtual Supervisor Timer \(vstimecmp\) Register|Hypervisor Virtual-Machine Load and Store Instructions|Hypervisor Memory-Management Fence Instructions|Two-Stage Address Translation|Guest Physical Address Translation|Guest-Page Faults|Memory-Management Fences|Trap Cause Codes|Trap Entry|Transformed Instruction or Pseudoinstruction for mtinst or htinst'
-check "every cited section title is one of hypervisor.adoc's (or mcause's)" bash -c "
-	grep -o '   spec \"[^\"]*\"' '$LOG' | sed 's/   spec \"//; s/\"\$//' | sort -u |
-	grep -Evx '$SECTIONS' | grep -q . && exit 1 || exit 0"
 
+# report_checks WHAT: the report of the last boot ($LOG) is whole and in
+# order; sets TAP (its TAP lines) and plan. WHAT names the boot.
+report_checks() {
+	local what=$1
+	TAP="$LOG.tap"
+	grep -E '^(ok|not ok) [0-9]+ |^1\.\.[0-9]+$' "$LOG" >"$TAP"
+	plan=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$TAP")
+	check "$what: TAP plan line present" test -n "$plan"
+	check "$what: at least 40 checks (${plan:-?})" test "${plan:-0}" -ge 40
+	check "$what: one TAP line per planned check, numbered 1..N in order" bash -c "
+		grep -E '^(ok|not ok) ' '$TAP' | sed -E 's/^(not )?ok ([0-9]+) .*/\2/' |
+		awk -v n='$plan' '{ if (\$1 != NR) bad++ } END { exit bad || NR != n }'"
+	check "$what: no check FAILed" bash -c "! grep -q '^not ok' '$TAP'"
+	check "$what: every check has a table row with its trace markers" bash -c "
+		for n in \$(seq 1 $plan); do
+			b=\$(printf '0x%08x' \$((0x56410000 + 2 * n))); e=\$(printf '0x%08x' \$((0x56410000 + 2 * n + 1)))
+			grep -Eq \"^ *\$n \\| (PASS|FAIL|DEVIATION|SKIP) +\\| \$b-\$e \\| \" '$LOG' || exit 1
+		done"
+	check "$what: every check names a specification section and rule" \
+		test "$(grep -c '^    |           |                       |   spec \"' "$LOG")" = "$plan"
+	check "$what: every cited section title is one of hypervisor.adoc's (or mcause's)" bash -c "
+		grep -o '   spec \"[^\"]*\"' '$LOG' | sed 's/   spec \"//; s/\"\$//' | sort -u |
+		grep -Evx '$SECTIONS' | grep -q . && exit 1 || exit 0"
+	check "$what: the guest-external-interrupt checks are the last three" bash -c "
+		[ \"\$(tail -n 4 '$TAP' | head -n 3 | sed -E 's/^(not )?ok [0-9]+ - //; s/ # .*//')\" = \"\$GEI_CHECKS\" ]"
+}
+export GEI_CHECKS
+
+# deviations_are WHAT EXPECTED: the DEVIATION verdicts of the last boot's
+# TAP lines are exactly EXPECTED (lines "check name|DEV-a DEV-b", in check
+# order), each naming the specification's rule.
+deviations_are() {
+	local what=$1 want=$2 got
+	got=$(grep '# DEVIATION' "$TAP" | while IFS= read -r line; do
+		name=$(echo "$line" | sed -E 's/^ok [0-9]+ - (.*) # DEVIATION .*/\1/')
+		devs=$(echo "$line" | grep -o 'DEV-[0-9]*' | sort -t- -k2 -n -u | tr '\n' ' ' | sed 's/ $//')
+		echo "$name|$devs"
+	done)
+	check "$what: DEVIATION verdicts: exactly the known $TV_PLATFORM set, each with its deviations" \
+		test "$got" = "$want"
+	[ "$got" = "$want" ] || diff <(echo "$want") <(echo "$got") | sed 's/^/  /'
+	check "$what: each DEVIATION states the specification's rule" bash -c "
+		grep '# DEVIATION' '$TAP' | grep -v 'spec: ' | grep -q . && exit 1 || exit 0"
+}
+
+# deviations_listed WHAT EXPECTED: each deviation EXPECTED names is listed
+# once, with spec, platform and evidence.
+deviations_listed() {
+	local what=$1 ndev
+	ndev=$(echo "$2" | cut -d'|' -f2 | tr ' ' '\n' | sort -u | grep -c DEV-)
+	check "$what: the $ndev recognised deviations are listed with spec, platform and evidence" bash -c "
+		[ \$(grep -cE '^#   DEV-[0-9]+ ' '$LOG') = $ndev ] && [ \$(grep -c '^#     spec: ' '$LOG') = $ndev ] &&
+		[ \$(grep -c '^#     platform: ' '$LOG') = $ndev ] && [ \$(grep -c '^#     evidence: ' '$LOG') = $ndev ]"
+}
+
+# totals_are WHAT SKIPS: the totals line agrees with the TAP lines, with
+# SKIPS skipped checks.
+totals_are() {
+	check "$1: totals line agrees with the TAP lines ($2 SKIP)" bash -c "
+		grep -q \"^# validation: $plan checks: $(grep -c '^ok [0-9]* - [^#]*$' "$TAP") PASS, 0 FAIL, $(grep -c '# DEVIATION' "$TAP") DEVIATION, $2 SKIP -> SUCCESS\" '$LOG'"
+}
+
+boot validate --append "tv.guest=validate"
+status_is "validation run ends with success (no FAIL)" 0
+
+# ---- the report ----
+report_checks "no AIA"
+# QEMU virt without the AIA has GEILEN 0: the guest-external-interrupt
+# checks SKIP, every other feature is present.
+check "no AIA: exactly the guest-external-interrupt checks SKIP, for GEILEN 0" bash -c "
+	[ \"\$(grep '# SKIP' '$TAP' | sed -E 's/^ok [0-9]+ - //')\" = \"\$(echo \"\$GEI_CHECKS\" |
+		sed 's/\$/ # SKIP GEILEN 0: no guest external interrupts (hgeie reads 0)/')\" ]"
 # ---- deviations: exactly the ones known for this platform ----
 # Check name | the known deviations (docs/validation.md) it must report.
 if [ "$TV_PLATFORM" = system ]; then
@@ -70,14 +126,7 @@ supervisor CSR from VU: virtual instruction|DEV-9
 STCE=0: vstimecmp does not drive VSTIP|DEV-12
 VS interrupts to HS: priority VSEI > VSSI > VSTI|DEV-15'
 fi
-got=$(grep '# DEVIATION' "$TAP" | while IFS= read -r line; do
-	name=$(echo "$line" | sed -E 's/^ok [0-9]+ - (.*) # DEVIATION .*/\1/')
-	devs=$(echo "$line" | grep -o 'DEV-[0-9]*' | sort -t- -k2 -n -u | tr '\n' ' ' | sed 's/ $//')
-	echo "$name|$devs"
-done)
-check "DEVIATION verdicts: exactly the known $TV_PLATFORM set, each with its deviations" \
-	test "$got" = "$EXPECTED"
-[ "$got" = "$EXPECTED" ] || diff <(echo "$EXPECTED") <(echo "$got") | sed 's/^/  /'
+deviations_are "no AIA" "$EXPECTED"
 if [ "$TV_PLATFORM" = system ]; then
 check "the two deviations known before the suite are among them (hgatp PPN, walk cause)" bash -c "
 	grep -q '^ok [0-9]* - hgatp PPN\[1:0\] read as zero # DEVIATION .*PPN' '$TAP' &&
@@ -90,21 +139,24 @@ check "deviations QEMU fixed after 7.2 PASS here (walk fault cause, AMO cause, s
 	grep -q '^ok [0-9]* - AMO faults are store/AMO faults\$' '$TAP' &&
 	grep -q '^ok [0-9]* - HLV/HSV in VS and VU: virtual instruction\$' '$TAP'"
 fi
-check "each DEVIATION states the specification's rule" bash -c "
-	grep '# DEVIATION' '$TAP' | grep -v 'spec: ' | grep -q . && exit 1 || exit 0"
-ndev=$(echo "$EXPECTED" | cut -d'|' -f2 | tr ' ' '\n' | sort -u | grep -c DEV-)
-check "the $ndev recognised deviations are listed with spec, platform and evidence" bash -c "
-	[ \$(grep -cE '^#   DEV-[0-9]+ ' '$LOG') = $ndev ] && [ \$(grep -c '^#     spec: ' '$LOG') = $ndev ] &&
-	[ \$(grep -c '^#     platform: ' '$LOG') = $ndev ] && [ \$(grep -c '^#     evidence: ' '$LOG') = $ndev ]"
-check "totals line agrees with the TAP lines" bash -c "
-	grep -q \"^# validation: $plan checks: .* 0 FAIL, $(grep -c '# DEVIATION' "$TAP") DEVIATION, 0 SKIP -> SUCCESS\" '$LOG'"
+deviations_listed "no AIA" "$EXPECTED"
+totals_are "no AIA" 3
 
 # ---- the trace holds the raw values every verdict rests on ----
-CSV="$LOGDIR/validate.csv"
-"$TVTRACE" --csv "$CSV" "$LOG" 2>"$CSV.err"
-check "tvtrace decodes the dump with no damaged frame" test $? = 0
-check "no decoding errors" test ! -s "$CSV.err"
-check "no record lost" bash -c "'$TVTRACE' --summary '$LOG' | grep -q '^Lost records: 0'"
+# trace_decodes WHAT: the last boot's trace dump decodes whole into $CSV.
+trace_decodes() {
+	CSV="$LOG.csv"
+	"$TVTRACE" --csv "$CSV" "$LOG" 2>"$CSV.err"
+	check "$1: tvtrace decodes the dump with no damaged frame" test $? = 0
+	check "$1: no decoding errors" test ! -s "$CSV.err"
+	check "$1: no record lost" bash -c "'$TVTRACE' --summary '$LOG' | grep -q '^Lost records: 0'"
+	check "$1: every check's markers are in the trace, in check order" bash -c "
+		awk -F, '\$5 == \"mark\" { print \$24 }' '$CSV' | grep -E '^0x5641' >'$LOG.marks'
+		for n in \$(seq 1 $plan); do printf '0x%x\n0x%x\n' \$((0x56410000 + 2 * n)) \$((0x56410000 + 2 * n + 1)); done |
+		cmp -s - '$LOG.marks'"
+	export CSV
+}
+trace_decodes "no AIA"
 
 # CSV columns: 3 vm, 5 kind, 6 cause, 8 sepc, 10 stval, 12 gpa, 13 htinst,
 # 24 arg0 (a marker's value). num NAME: the check's number; between VM N:
@@ -120,13 +172,7 @@ between() {
 		on' "$CSV"
 }
 exits() { between "$1" "$2" | awk -F, '$5 == "exit"'; }
-export CSV
 export -f between exits
-
-check "every check's markers are in the trace, in check order" bash -c "
-	awk -F, '\$5 == \"mark\" { print \$24 }' '$CSV' | grep -E '^0x5641' >'$LOGDIR/validate.marks'
-	for n in \$(seq 1 $plan); do printf '0x%x\n0x%x\n' \$((0x56410000 + 2 * n)) \$((0x56410000 + 2 * n + 1)); done |
-	cmp -s - '$LOGDIR/validate.marks'"
 
 n=$(num "ecall from VS: cause 10 and trap CSRs")
 check "trace: VS ecall check -> one ECALL_VS exit, stval 0, htinst 0" bash -c "
@@ -201,3 +247,56 @@ boot validate-fail --append "tv.guest=validate validate.force_fail"
 check "a FAIL ends the run with a failure status" test "$STATUS" != 0
 has "... reported as 'not ok' with the plan covering it" "^not ok $((plan + 1)) - self-test: a forced failure"
 has "... and as FAILURE in the totals" "^# validation: $((plan + 1)) checks: .* 1 FAIL, .* -> FAILURE"
+
+# ---- with guest interrupt files: QEMU virt with the AIA ----
+# -M virt,aia=aplic-imsic,aia-guests=3: an IMSIC per hart with 3 guest
+# interrupt files, so GEILEN 3, and Ssaia. The guest-external-interrupt
+# checks run for real; every other check as without the AIA, except the
+# HS interrupt order (DEV-15): with Ssaia QEMU takes VSEI before VSSI.
+boot validate-aia --aia 3 --append "tv.guest=validate"
+status_is "AIA: validation run ends with success (no FAIL)" 0
+report_checks "AIA"
+check "AIA: no check SKIPped (GEILEN 3: every feature present)" bash -c "! grep -q '# SKIP' '$TAP'"
+has "AIA: GEILEN 3 (check 6)" "seen: GEILEN 3 \(hgeie 0xe\); VGEIN holds 3"
+EXPECTED_AIA=$(echo "$EXPECTED" | grep -v '|DEV-15$')
+# QEMU 7.2: the guest's read of sip shows SSIP alone (DEV-17), seen by the
+# one check that reads vsip.SEIP.
+[ "$TV_PLATFORM" = system ] && EXPECTED_AIA="$EXPECTED_AIA
+VGEIN selects hgeip's bit for hip.VSEIP|DEV-17"
+deviations_are "AIA" "$EXPECTED_AIA"
+deviations_listed "AIA" "$EXPECTED_AIA"
+totals_are "AIA" 0
+check "AIA: HS interrupt order VSEI > VSSI > VSTI PASSes (QEMU with Ssaia)" \
+	grep -q '^ok [0-9]* - VS interrupts to HS: priority VSEI > VSSI > VSTI$' "$TAP"
+if [ "$TV_PLATFORM" = system ]; then
+	GEI_WANT="hgeip: read-only, bit i = guest file i pending
+VGEIN selects hgeip's bit for hip.VSEIP # DEVIATION
+hip.SGEIP = OR of hgeip AND hgeie"
+else
+	GEI_WANT="$GEI_CHECKS"
+fi
+check "AIA: the guest-external-interrupt checks: $(echo "$GEI_WANT" | grep -c DEVIATION) DEVIATION, the others PASS" \
+	test "$(tail -n 4 "$TAP" | head -n 3 | sed -E 's/^ok [0-9]+ - //; s/( # DEVIATION).*/\1/')" = "$GEI_WANT"
+has "AIA: the guest files are found at the IMSIC's S page + g * 4 KiB (0x28001000..)" \
+	"seen: GEILEN 3: csrw hgeip traps \(ILLEGAL_INSN\), hgeip stays 0; an MSI \(identity 33\) to guest file g \(page 0x28001000 "
+has "AIA: the HS side after the guest's reports its totals" \
+	"validation suite, HS side after the guest's: 3 checks: .* 0 FAIL"
+
+trace_decodes "AIA"
+n=$(num "hgeip: read-only, bit i = guest file i pending")
+check "AIA trace: the hgeip check runs in HS only (no guest exit between its markers)" \
+	test -z "$(exits 1 "$n")"
+n=$(num "VGEIN selects hgeip's bit for hip.VSEIP")
+check "AIA trace: VGEIN=1, VSEI not delegated -> an exit with cause 0x800000000000000a" bash -c "
+	exits 1 $n | cut -d, -f6 | grep -qx 0x800000000000000a"
+n=$(num "hip.SGEIP = OR of hgeip AND hgeie")
+check "AIA trace: hgeie bit 1, hie.SGEIE -> an exit with cause 0x800000000000000c, then hgeie 0 -> ECALL_VS" \
+	test "$(exits 1 "$n" | cut -d, -f6 | tr '\n' ' ')" = "0x800000000000000c 0xa "
+# They ran inside the guest's write to VALIDATE_LATE, after its own checks.
+last_guest=$((n - 3))
+check "AIA trace: the HS checks after the guest's come after its check $last_guest, in its VALIDATE_LATE write's exit" bash -c "
+	awk -F, -v e=$(printf '0x%x' $((0x56410000 + 2 * last_guest + 1))) -v b=$(printf '0x%x' $((0x56410000 + 2 * (last_guest + 1)))) '
+		\$3 == 0 && \$5 == \"mark\" && \$24 == e { g = 1 }
+		g && \$3 == 0 && \$5 == \"exit\" && \$12 == \"0x10010160\" { w = 1 }
+		\$3 == 1 && \$5 == \"mark\" && \$24 == b { ok = g && w }
+		END { exit !ok }' '$CSV'"
