@@ -106,6 +106,13 @@
  *     W2  sd   head = p + 1                the publish
  *         fence rw,w                       release fence: W2 before the
  *                                          next record's W1
+ *   On RISC-V the three lines of the publish are one instruction,
+ *   amoswap.d.aqrl zero, p + 1, (head): an AMO with both aq and rl set is
+ *   ordered after every earlier memory access of its hart and before
+ *   every later one (RVWMO's preserved program order, rules 5 to 7:
+ *   "a has an acquire annotation", "b has a release annotation", "a and
+ *   b both have RCsc annotations"), which is all the two fences give
+ *   below. The host (and the model check) keep the fences, C11's form.
  *   Reader of position q in slot s:
  *     R1  ld   head -> h1; fence r,rw      acquire load; needs q < h1
  *     R2  ld   payload words of s          relaxed
@@ -467,15 +474,26 @@ static inline struct tv_rec *tv_ring_begin_pos(struct tv_ring *r, uint64_t h)
 }
 
 /*
- * Writer: publish position p: release fence, head = p + 1 (W2), release
- * fence (so W2 precedes the next record's payload stores; header,
- * point a).
+ * Writer: publish position p, given the ring's head word: release fence,
+ * head = p + 1 (W2), release fence (so W2 precedes the next record's
+ * payload stores; header, point a). On RISC-V one amoswap.d.aqrl does all
+ * three (header); an AMO takes no offset, hence the head word itself.
  */
+static inline void tv_ring_publish(uint64_t *head, uint64_t p)
+{
+#if defined(__riscv) && __riscv_xlen == 64 && !defined(TV_RING_MODEL_CHECK)
+	__asm__ __volatile__("amoswap.d.aqrl zero, %1, %0" : "+A"(*head) : "r"(p + 1) : "memory");
+#else
+	tv_ring_fence_release();
+	tv_ring_st_word(head, p + 1);
+	tv_ring_fence_release();
+#endif
+}
+
+/* Writer: publish position p of ring r. */
 static inline void tv_ring_end_pos(struct tv_ring *r, uint64_t p)
 {
-	tv_ring_fence_release();
-	tv_ring_st_word(&r->head, p + 1);
-	tv_ring_fence_release();
+	tv_ring_publish(&r->head, p);
 }
 
 /*

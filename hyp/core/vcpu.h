@@ -77,6 +77,7 @@ struct vcpu {
 	uint64_t progress_next;	/* host time of the next progress line, ~0 = none */
 	struct mmio_device *last_dev; /* the device of its last MMIO exit */
 	struct tv_ring *ring;	/* this hart's trace ring */
+	uint64_t *ring_head;	/* &ring->head: the fast writers' base, as an AMO takes no offset */
 	uint64_t trace_hdr;	/* record header word: vm, vcpu (TV_REC_HDR) */
 	uint64_t trace_hdr_sbi;	/* the same for an SBI visit (TV_VISIT_SBI) */
 	uint64_t trace_hdr_mmio; /* and an MMIO visit (TV_VISIT_MMIO, TV_F_INSN) */

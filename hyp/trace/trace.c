@@ -111,6 +111,7 @@ void trace_attach(struct vcpu *v)
 	for (int i = 0; i < platform.nharts; i++)
 		if (platform.hart_id[i] == v->hart)
 			v->ring = &trace_rings[i];
+	v->ring_head = v->ring ? &v->ring->head : NULL;
 	set_vcpu_switches(v);
 	/* The record header word with kind, flags and dt zero, built once. */
 	v->trace_hdr = TV_REC_HDR(0, 0, v->vm_id, v->id, 0);

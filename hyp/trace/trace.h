@@ -200,11 +200,15 @@ static inline void trace_put_fast(struct vcpu *v, uint64_t time, uint64_t hdr,
 				  uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
 				  uint64_t a4, uint64_t a5)
 {
-	struct tv_ring *ring = v->ring;
-	uint64_t h = tv_ring_ld_relaxed(&ring->head);
+	/* from the head word, which the publish's AMO addresses with no
+	 * offset, to the ring's other words at fixed offsets below it */
+	uint64_t *head = v->ring_head;
+	struct tv_ring *ring = (struct tv_ring *)(void *)((char *)head -
+							   __builtin_offsetof(struct tv_ring, head));
+	uint64_t h = tv_ring_ld_relaxed(head);
 
 	trace_fill(tv_ring_begin_pos(ring, h), time, hdr, a0, a1, a2, a3, a4, a5);
-	tv_ring_end_pos(ring, h);
+	tv_ring_publish(head, h);
 }
 
 /*
