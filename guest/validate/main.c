@@ -5,10 +5,10 @@
  * printed their table and TAP lines. This guest checks the same rules from
  * the VS side, as a guest sees them, continues the numbering, then asks
  * the hypervisor for its HS-side checks that come after the guest's
- * (guest external interrupts, added later: numbered last, every older
- * check keeps its number), prints the TAP plan and the totals, and shuts
- * down with a failure reason when any check (HS side or its own) failed,
- * so QEMU's exit status says it too.
+ * (guest external interrupts and the checks added after them: numbered
+ * last, every older check keeps its number), prints the TAP plan and the
+ * totals, and shuts down with a failure reason when any check (HS side or
+ * its own) failed, so QEMU's exit status says it too.
  *
  * The HS side's totals come through the test device's SCRATCH register
  * (hyp/validate/validate.h), both times: at boot, and after a write of

@@ -95,6 +95,15 @@ const struct known_dev known_devs[DEV_COUNT] = {
 		QEMU72 " (with and without aia=aplic-imsic); qemu/qemu rmw_vsip64 masked the value "
 		"read with vsip_writable_mask (VSSIP) until \"target/riscv: Fix up masking of "
 		"vsip/vsie accesses\" (December 2022, after 7.2.0); " QEMU10 " reads them right" },
+	[DEV_AD_GSTAGE_RO] = { "DEV-18", "VS-stage A/D updates ignore G-stage write permission",
+		"an A/D update of a VS-level PTE is an implicit store checked for G-stage write "
+		"permission; its fault has htinst 0x3020",
+		"the access completes and the PTE is updated although the page holding it is "
+		"G-stage read-only",
+		QEMU72 " and " QEMU10 " (there with henvcfg.ADUE=1); current qemu/qemu "
+		"get_physical_address translates the PTE's GPA through the G-stage for a load only "
+		"and writes the update to that host address (address_space_translate); "
+		"riscv_cpu_do_interrupt writes only the read pseudoinstruction" },
 };
 
 uint32_t devs_seen;

@@ -3,8 +3,9 @@
  * checks_csr.c, checks_xlate.c and checks_trap.c in order, prints the
  * table and the TAP lines, and hands the totals to the validation guest.
  * When the guest has run its own checks it asks for the HS-side checks
- * numbered after them (checks_geint.c), which run inside that request's
- * exit (validate_hs_late_checks) and hand their totals over the same way.
+ * numbered after them (checks_geint.c, then checks_late.c), which run
+ * inside that request's exit (validate_hs_late_checks) and hand their
+ * totals over the same way.
  *
  * Each check starts from the same state (a fresh validation VM, default
  * hypervisor CSRs) and is bracketed in the trace by two markers,
@@ -427,7 +428,8 @@ void validate_hs_checks(void)
 }
 
 /*
- * The HS-side checks numbered after the guest's (checks_geint.c), run
+ * The HS-side checks numbered after the guest's (checks_geint.c, then
+ * checks_late.c: tables added later come last, so no number moves), run
  * when the validation guest asks (hyp/mmio/testdev.c): inside that
  * guest's exit, on its hart, with its CSRs saved around them and put back
  * (save_state/restore_state: the VS CSRs too), so the guest resumes as
@@ -439,7 +441,9 @@ uint64_t validate_hs_late_checks(const struct vcpu *v, unsigned last)
 {
 	static bool done;
 	unsigned table = 0;
-	while (checks_geint[table].name)
+	for (const struct check *c = checks_geint; c->name; c++)
+		table++;
+	for (const struct check *c = checks_late; c->name; c++)
 		table++;
 	/* Once, after the boot checks, numbered after the guest's. */
 	if (done || !hs_checks || last < hs_checks || last + table > MAX_CHECKS ||
@@ -449,11 +453,13 @@ uint64_t validate_hs_late_checks(const struct vcpu *v, unsigned last)
 	uint64_t t0 = csr_read(CSR_TIME);
 	uint32_t devs_before = devs_seen;
 	save_state();
-	printf("\n# HS-side checks after the guest's (guest external interrupts)\n\n");
+	printf("\n# HS-side checks after the guest's (guest external interrupts, then the "
+	       "checks added after them)\n\n");
 	printf("  # | verdict   | trace marks           | check\n");
 	printf("----+-----------+-----------------------+---------------------------------------------\n");
 	nchecks = last;
 	run_table(checks_geint);
+	run_table(checks_late);
 	restore_state();
 
 	unsigned counts[4];

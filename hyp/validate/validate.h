@@ -17,7 +17,8 @@ void validate_hs_checks(void);
 
 struct vcpu;
 /* Run the HS-side checks that come after the guest's (guest external
- * interrupts: hyp/validate/checks_geint.c), numbered from last + 1, last
+ * interrupts, hyp/validate/checks_geint.c, then the checks added after
+ * them, checks_late.c), numbered from last + 1, last
  * being the guest's last check. Called from the validation guest's exit
  * (hyp/mmio/testdev.c) on v's hart; leaves every CSR as it found it, the
  * guest's VS CSRs included. Returns their hand-off word (below; n = how

@@ -69,6 +69,7 @@ enum dev_id {
 	DEV_IRQ_PRIO,		/* lowest-numbered pending interrupt taken first */
 	DEV_HEDELEG_NEWER,	/* hedeleg bits 18/19 read-only zero */
 	DEV_VSIP_SSIP_ONLY,	/* guest reads of sip (vsip) show SSIP alone */
+	DEV_AD_GSTAGE_RO,	/* VS-stage A/D updates ignore G-stage write permission */
 	DEV_COUNT
 };
 struct known_dev {
@@ -101,8 +102,10 @@ void finish(struct result *r, struct tally *t, const char *fmt, ...)
 extern const struct check checks_csr[];
 extern const struct check checks_xlate[];
 extern const struct check checks_trap[];
-/* Run after the guest-side checks (validate_hs_late_checks). */
+/* Run after the guest-side checks (validate_hs_late_checks): the guest
+ * external interrupts, then the checks added after them. */
 extern const struct check checks_geint[];
+extern const struct check checks_late[];
 /* checks_xlate.c's check that checks_trap lists last. */
 void hlv_u_mode(struct result *r);
 

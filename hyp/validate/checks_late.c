@@ -1,0 +1,252 @@
+/*
+ * HS-side checks added after the guest-external-interrupt checks (97-99).
+ * They run in the same late exit, right after checks_geint.c's table
+ * (validate_hs_late_checks), and are numbered after them, so every older
+ * check keeps its number:
+ *
+ *   100 htinst, htval, stval for a G-stage fault on the VS-stage walk's
+ *       read of a PTE, at every level of the walk
+ *   101 the same for the walk's write of a PTE (a hardware A/D update):
+ *       the write pseudoinstruction
+ */
+#include "vcheck.h"
+
+#define SEC_TINST "Transformed Instruction or Pseudoinstruction for mtinst or htinst"
+
+/* henvcfg.ADUE ("Hypervisor Environment Configuration Register
+ * (henvcfg)"): hardware A/D updating for VS-stage translation (Svadu). */
+#define HENVCFG_ADUE (1UL << 61)
+
+/* The GVA of these checks lies in the GiB at 0x40000000 (VS-stage root
+ * index 1), whose lower tables no code page shares: the code page is
+ * identity mapped at GPA_ARENA + OFF_CODE (root index 4). */
+#define GVA_WALK 0x40600000UL	/* checks 100, 101 */
+/* Its data page (vcheck.h); no other check uses it. */
+#define PG_WALK 100
+
+/* vs_table() as a GPA: the PTE that the walk for gva reads at `level`
+ * (2 = the root of Sv39). */
+static uint64_t pte_gpa(uint64_t gva, unsigned level)
+{
+	uint64_t *table = vs_table(gva, level);
+	return gpa_of((uint64_t)(uintptr_t)table) + ((gva >> (12 + 9 * level)) & 511) * 8;
+}
+
+/* Unmap, in the G-stage, the VS-stage table page the walk for gva reads at
+ * `level`. */
+static void g_unmap_table(uint64_t gva, unsigned level)
+{
+	uint64_t *table = vs_table(gva, level);
+	*g_pte(&W.g, gpa_of((uint64_t)(uintptr_t)table), NULL) = 0;
+	vw_hfence_gvma_all();
+	vw_hfence_vvma_all();
+}
+
+/*
+ * A guest-page fault of the VS-stage walk for gva on its implicit access
+ * to the PTE at GPA `pte` ("Transformed Instruction or Pseudoinstruction
+ * for mtinst or htinst"): htinst is written with the pseudoinstruction
+ * `pseudo` "if: (a) the fault is caused by an implicit memory access for
+ * VS-stage address translation, and (b) a nonzero value (the faulting
+ * guest physical address) is written to mtval2 or htval ... zero is not
+ * allowed"; with htval 0 it may be 0 or the pseudoinstruction (the table
+ * of allowed values: zero or a pseudoinstruction for guest-page faults;
+ * no transformation, the access not being explicit). htval: zero or the
+ * PTE's GPA >> 2 ("Hypervisor Trap Value (htval) Register": "the address
+ * of a VS-level page table entry that could not be read"); stval the
+ * original GVA and hstatus.GVA 1 ("Guest-Page Faults"). The cause is the
+ * original access's ("Guest Physical Address Translation"): a load
+ * reported for a store or fetch is DEV-2's signature. `hs`: the access was
+ * an HLV from HS-mode, so SPV is 0.
+ */
+static void judge_walk(struct tally *t, const char *what, uint64_t c, uint64_t want,
+		       uint64_t gva, uint64_t pte, uint64_t pseudo, bool hs)
+{
+	if (c != want) {
+		if (c != EXC_LOAD_GUEST_PAGE_FAULT || want == EXC_LOAD_GUEST_PAGE_FAULT) {
+			note(t, "%s: %s, want %s", what, cn(c), cn(want));
+			return;
+		}
+		noted(t, DEV_WALK_CAUSE, "%s: %s, not %s", what, cn(c), cn(want));
+	}
+	if (C.stval != gva)
+		note(t, "%s: stval %#llx, want the GVA %#llx", what, (unsigned long long)C.stval,
+		     (unsigned long long)gva);
+	if (C.htval != 0 && C.htval << 2 != pte)
+		note(t, "%s: htval<<2 %#llx, want the PTE's GPA %#llx", what,
+		     (unsigned long long)C.htval << 2, (unsigned long long)pte);
+	if (C.htval != 0 ? C.htinst != pseudo : C.htinst != 0 && C.htinst != pseudo)
+		note(t, "%s: htinst %#llx with htval %#llx, want %#llx", what,
+		     (unsigned long long)C.htinst, (unsigned long long)C.htval,
+		     (unsigned long long)pseudo);
+	if (!gva_bit())
+		note(t, "%s: hstatus.GVA 0", what);
+	if (!!(C.hstatus & HSTATUS_SPV) == hs)
+		note(t, "%s: hstatus.SPV %d", what, !!(C.hstatus & HSTATUS_SPV));
+}
+
+/* ---- 100: the read pseudoinstruction at every level of the walk ---- */
+
+/*
+ * The table page of each level of a three-level (Sv39) walk, in turn,
+ * unmapped in the G-stage: the walk cannot read that level's PTE. The leaf
+ * and middle levels with a guest ld; the root with HLV.D from HS-mode,
+ * since a guest cannot run at all without its root table (every fetch
+ * walks through it), and HLV "performs the same address translation and
+ * protection checks as VS-mode" ("Hypervisor Virtual-Machine Load and
+ * Store Instructions"). Each: LOAD_GPF, stval = GVA, htval = the PTE's
+ * GPA >> 2 (or 0), htinst = 0x3000 ("64-bit read for VS-stage address
+ * translation (RV64)"), GVA 1.
+ */
+static void walk_read_levels(struct result *r)
+{
+	struct tally t = { 0 };
+	uint64_t gva = GVA_WALK + 0x28, seen[3] = { 0 }, hv[3] = { 0 };
+	for (unsigned level = 0; level < 3; level++) {
+		world_reset(gmode_default, vmid_default);
+		world_vs_paging(3, 1, false);
+		vs_map(GVA_WALK, data_gpa(PG_WALK), 0, PTE_R | PTE_W);
+		uint64_t pte = pte_gpa(gva, level);
+		g_unmap_table(gva, level);
+		static const char *const what[] = { "leaf PTE (ld)", "level-1 PTE (ld)",
+						    "root PTE (hlv.d from HS)" };
+		uint64_t c;
+		if (level < 2) {
+			c = vrun(snip(vs_ld), 0, 0, gva, 0, 0, 0);
+		} else {
+			csr_set(CSR_HSTATUS, HSTATUS_SPVP);
+			c = probe(P_HLV_D, gva, 0, NULL);
+			csr_clear(CSR_HSTATUS, HSTATUS_SPVP);
+		}
+		judge_walk(&t, what[level], c, EXC_LOAD_GUEST_PAGE_FAULT, gva, pte,
+			   HTINST_PSEUDO_LOAD64, level == 2);
+		seen[level] = C.htinst;
+		hv[level] = C.htval << 2;
+	}
+	finish(r, &t,
+	       "LOAD_GPF, stval = GVA, GVA 1 at each level: leaf htval<<2 %#llx htinst %#llx, "
+	       "level 1 %#llx %#llx, root (HLV) %#llx %#llx (the PTEs' GPAs, 0x3000)",
+	       (unsigned long long)hv[0], (unsigned long long)seen[0], (unsigned long long)hv[1],
+	       (unsigned long long)seen[1], (unsigned long long)hv[2], (unsigned long long)seen[2]);
+}
+
+/* ---- 101: the write pseudoinstruction (hardware A/D update) ---- */
+
+/* A fresh VS-stage with GVA_WALK -> data page PG_WALK, R/W, its leaf PTE's
+ * A and D as `ad` says (vs_map sets both); returns the PTE. */
+static uint64_t *ad_world(uint64_t ad)
+{
+	world_reset(gmode_default, vmid_default);
+	world_vs_paging(3, 1, false);
+	uint64_t *pte = vs_map(GVA_WALK, data_gpa(PG_WALK), 0, PTE_R | PTE_W);
+	*pte = (*pte & ~(PTE_A | PTE_D)) | ad;
+	vw_hfence_vvma_all();
+	return pte;
+}
+
+/*
+ * The leaf PTE needs its A (a load) or D (a store) bit set while the page
+ * holding it is G-stage read-only. "For a memory access made to support
+ * VS-stage address translation (such as to read/write a VS-level page
+ * table), permissions and the need to set A and/or D bits at the G-stage
+ * level are checked as though for an implicit load or store, not for the
+ * original access type. However, any exception is always reported for
+ * the original access type" ("Guest Physical Address Translation"); "A
+ * write pseudoinstruction (0x00002020 or 0x00003020) is used for the case
+ * that the machine is attempting automatically to update bits A and/or D
+ * in VS-level page tables" ("Transformed Instruction or Pseudoinstruction
+ * for mtinst or htinst"). So: a guest-page fault of the original type,
+ * htinst 0x3020 (bit 5, the store bit of the corresponding sd x0,0(x0),
+ * marks the write), the PTE unchanged. DEV-18: the access completes and
+ * the PTE is written through the read-only G-stage mapping.
+ */
+static void judge_ad(struct tally *t, const char *what, uint64_t c, uint64_t want,
+		     uint64_t gva, uint64_t pte_gpa, const uint64_t *pte, uint64_t before)
+{
+	uint64_t now = *pte;
+	if (c == EXC_ECALL_VS && now != before) {
+		noted(t, DEV_AD_GSTAGE_RO, "%s: completed, read-only PTE %#llx -> %#llx", what,
+		      (unsigned long long)before, (unsigned long long)now);
+		return;
+	}
+	if (now != before)
+		note(t, "%s: the PTE in a G-stage read-only page went %#llx -> %#llx", what,
+		     (unsigned long long)before, (unsigned long long)now);
+	judge_walk(t, what, c, want, gva, pte_gpa, HTINST_PSEUDO_STORE64, false);
+}
+
+static void walk_write(struct result *r)
+{
+	struct tally t = { 0 };
+	uint64_t gva = GVA_WALK + 0x30, c;
+	/* Svadu: henvcfg.ADUE sticks; "When ADUE=0, the implementation
+	 * behaves as though Svade were implemented for VS-stage address
+	 * translation": A=0 is a load page fault, nothing written. */
+	csr_write(CSR_HENVCFG, HENVCFG_ADUE);
+	bool adue = (csr_read(CSR_HENVCFG) & HENVCFG_ADUE) != 0;
+	csr_write(CSR_HENVCFG, 0);
+	uint64_t *pte;
+	if (adue) {
+		pte = ad_world(0);
+		c = vrun(snip(vs_ld), 0, 0, gva, 0, 0, 0);
+		if (c != EXC_LOAD_PAGE_FAULT || (*pte & PTE_A))
+			note(&t, "henvcfg.ADUE=0, A=0: %s, PTE A %d (want LOAD_PF, A kept 0)", cn(c),
+			     !!(*pte & PTE_A));
+		csr_write(CSR_HENVCFG, HENVCFG_ADUE);
+	}
+	/* Does the hart set A itself (page tables G-stage writable)? */
+	pte = ad_world(0);
+	c = vrun(snip(vs_ld), 0, 0, gva, 0, 0, 0);
+	bool hw = c == EXC_ECALL_VS && (*pte & PTE_A);
+	if (!hw) {
+		if (!adue && c == EXC_LOAD_PAGE_FAULT && !(*pte & PTE_A)) {
+			skip(r, "the hart does not update VS-stage A/D bits (A=0: LOAD_PF, and "
+			     "henvcfg.ADUE is read-only 0): the write case never arises");
+			return;
+		}
+		note(&t, "A=0%s, page tables G-stage writable: %s, A %d (want the A bit set)",
+		     adue ? ", ADUE=1" : "", cn(c), !!(*pte & PTE_A));
+		csr_write(CSR_HENVCFG, 0);
+		finish(r, &t, "unreached");
+		return;
+	}
+	/* A load through a PTE with A=0, a store through one with D=0; the
+	 * page tables G-stage read-only. */
+	static const struct {
+		const char *what;
+		uint64_t ad, cause, off;
+		bool store;
+	} ac[] = {
+		{ "ld, A=0", 0, EXC_LOAD_GUEST_PAGE_FAULT, 0x30, false },
+		{ "sd, A=1 D=0", PTE_A, EXC_STORE_GUEST_PAGE_FAULT, 0x38, true },
+	};
+	uint64_t ht[2] = { 0 };
+	for (unsigned i = 0; i < ARRAY_SIZE(ac); i++) {
+		pte = ad_world(ac[i].ad);
+		vs_tables_gperm(GSTAGE_R);
+		uint64_t before = *pte;
+		c = vrun(snip(ac[i].store ? vs_sd : vs_ld), 0, 0, GVA_WALK + ac[i].off, 0x5a, 0, 0);
+		char what[48];
+		snprintf(what, sizeof(what), "%s%s", ac[i].what,
+			 i ? "" : adue ? " (ADUE=1)" : " (ADUE r/o 0)");
+		judge_ad(&t, what, c, ac[i].cause, GVA_WALK + ac[i].off,
+			 pte_gpa(GVA_WALK, 0), pte, before);
+		ht[i] = C.htinst;
+	}
+	retag(PG_WALK);
+	csr_write(CSR_HENVCFG, 0);
+	finish(r, &t, "%sA/D set by hardware; with the page tables G-stage read-only: ld (A=0) "
+	       "LOAD_GPF htinst %#llx, sd (D=0) STORE_GPF htinst %#llx, htval = the leaf PTE's "
+	       "GPA, PTE unchanged", adue ? "ADUE=0: A=0 LOAD_PF; ADUE=1: " : "",
+	       (unsigned long long)ht[0], (unsigned long long)ht[1]);
+}
+
+const struct check checks_late[] = {
+	{ "htinst 0x3000 for walk faults at every level", SEC_TINST,
+	  "G-stage fault on an implicit VS-stage read of a PTE: htinst = 0x3000 when htval holds "
+	  "the PTE's GPA (zero not allowed), stval = GVA, GVA 1", walk_read_levels },
+	{ "htinst 0x3020 for a walk's A/D update", SEC_TINST,
+	  "the write pseudoinstruction 0x3020 is for the hardware's A/D update of a VS-level PTE; "
+	  "the G-stage checks it as a store", walk_write },
+	{ NULL, NULL, NULL, NULL },
+};
