@@ -8,21 +8,26 @@
  *       read of a PTE, at every level of the walk
  *   101 the same for the walk's write of a PTE (a hardware A/D update):
  *       the write pseudoinstruction
+ *   102 an access that straddles two pages, the second one faulting
  */
+#include "../core/isa.h"
 #include "vcheck.h"
 
 #define SEC_TINST "Transformed Instruction or Pseudoinstruction for mtinst or htinst"
+#define SEC_GPF "Guest-Page Faults"
 
 /* henvcfg.ADUE ("Hypervisor Environment Configuration Register
  * (henvcfg)"): hardware A/D updating for VS-stage translation (Svadu). */
 #define HENVCFG_ADUE (1UL << 61)
 
-/* The GVA of these checks lies in the GiB at 0x40000000 (VS-stage root
+/* The GVAs of these checks lie in the GiB at 0x40000000 (VS-stage root
  * index 1), whose lower tables no code page shares: the code page is
  * identity mapped at GPA_ARENA + OFF_CODE (root index 4). */
 #define GVA_WALK 0x40600000UL	/* checks 100, 101 */
-/* Its data page (vcheck.h); no other check uses it. */
+#define GVA_STR 0x40700000UL	/* check 102: this page, then the next */
+/* Their data pages (vcheck.h); no other check uses these. */
 #define PG_WALK 100
+#define PG_STR 101
 
 /* vs_table() as a GPA: the PTE that the walk for gva reads at `level`
  * (2 = the root of Sv39). */
@@ -241,6 +246,157 @@ static void walk_write(struct result *r)
 	       (unsigned long long)ht[0], (unsigned long long)ht[1]);
 }
 
+/* ---- 102: an access straddling two pages, the second faulting ---- */
+
+enum kind { K_LOAD, K_STORE, K_FETCH };
+
+/* The transformed load/store ("Transformed Instruction or
+ * Pseudoinstruction for mtinst or htinst"): immediate fields zero, rs1
+ * (bits 19:15) replaced by the Addr. Offset, "the positive difference
+ * between the faulting virtual address (written to mtval or stval) and the
+ * original virtual address". */
+static uint32_t transformed(uint32_t insn, bool store, uint64_t offset)
+{
+	uint32_t imm = store ? 0xfe000f80u : 0xfff00000u;
+	return (insn & ~imm & ~0xf8000u) | (uint32_t)((offset & 0x1f) << 15);
+}
+
+/*
+ * One straddling access: `va` is in the mapped page, its last bytes (from
+ * the page boundary b on) in the next page, which faults in the G-stage
+ * (`g`) or in the VS-stage. What the specification permits:
+ *  - a (guest-)page fault for the portion in the second page: "the
+ *    faulting virtual address written to mtval/stval is the same as would
+ *    be required for a regular page fault. Thus, the faulting virtual
+ *    address may be a page-boundary address that is higher than the
+ *    instruction's original virtual address" ("Guest-Page Faults"); for
+ *    a regular fault "stval will contain the virtual address of the
+ *    portion of the access that caused the fault" (supervisor.adoc,
+ *    "Supervisor Trap Value (stval) Register"), i.e. b. htval: 0, or
+ *    for a guest-page fault the GPA that "corresponds to the faulting
+ *    portion of the access as indicated by the virtual address in stval"
+ *    ("Hypervisor Trap Value (htval) Register"); 0 for a VS-stage page
+ *    fault ("For other traps, htval is set to zero"). htinst: 0 or the
+ *    transformed instruction with Addr. Offset b - va; for a fetch 0 ("For
+ *    exceptions that prevent the fetching of an instruction, only zero or
+ *    a pseudoinstruction value may be written", and this fault is not the
+ *    walk's), with sepc the instruction's start ("sepc will point to the
+ *    beginning of the instruction");
+ *  - for a load or store, not doing the misaligned access: "loads and
+ *    stores that are not naturally aligned may either complete execution
+ *    successfully or raise an exception. The exception raised can be
+ *    either an address-misaligned exception or an access-fault exception"
+ *    (unpriv "Load and Store Instructions"), with stval 0 or the faulting
+ *    virtual address, va (supervisor.adoc), htval 0, htinst 0 or the
+ *    transformed instruction with Addr. Offset 0.
+ * Completing is not possible: its last bytes have nowhere to go. Which
+ * one the platform chose goes into `how`.
+ */
+static void judge_straddle(struct tally *t, char *how, size_t hsize, const char *what,
+			   uint64_t c, enum kind k, bool g, uint64_t va, const char *snippet)
+{
+	uint64_t b = ALIGN_UP(va + 1, PAGE_SIZE);
+	static const uint64_t pfs[2][3] = {
+		{ EXC_LOAD_PAGE_FAULT, EXC_STORE_PAGE_FAULT, EXC_INST_PAGE_FAULT },
+		{ EXC_LOAD_GUEST_PAGE_FAULT, EXC_STORE_GUEST_PAGE_FAULT, EXC_INST_GUEST_PAGE_FAULT },
+	};
+	uint64_t pf = pfs[g][k];
+	uint64_t mis = k == K_LOAD ? EXC_LOAD_MISALIGNED : EXC_STORE_MISALIGNED;
+	uint64_t af = k == K_LOAD ? EXC_LOAD_ACCESS : EXC_STORE_ACCESS;
+	uint64_t start = k == K_FETCH ? va : snip(snippet);
+	uint32_t insn = k == K_FETCH ? 0 : snip_insn(snippet, 0);
+	char w[96];
+	if (c == pf) {
+		if (C.stval != b)
+			note(t, "%s: %s stval %#llx, want the page boundary %#llx", what, cn(c),
+			     (unsigned long long)C.stval, (unsigned long long)b);
+		if (C.htval != 0 && (!g || gpa_from_trap() != GPA_HOLE))
+			note(t, "%s: htval<<2|stval&3 %#llx, want %s", what,
+			     (unsigned long long)gpa_from_trap(), g ? "0 or the boundary's GPA" : "0");
+		if (k == K_FETCH ? C.htinst != 0
+				 : C.htinst != 0 && C.htinst != transformed(insn, k == K_STORE, b - va))
+			note(t, "%s: htinst %#llx", what, (unsigned long long)C.htinst);
+		snprintf(w, sizeof(w), "%s %s%s htinst %#llx", what, cn(c),
+			 C.htval ? " htval=GPA" : "", (unsigned long long)C.htinst);
+	} else if (k != K_FETCH && (c == mis || c == af)) {
+		if (C.stval != va && C.stval != 0)
+			note(t, "%s: %s stval %#llx, want %#llx or 0", what, cn(c),
+			     (unsigned long long)C.stval, (unsigned long long)va);
+		if (C.htval != 0 ||
+		    (C.htinst != 0 && C.htinst != transformed(insn, k == K_STORE, 0)))
+			note(t, "%s: %s htval %#llx htinst %#llx", what, cn(c),
+			     (unsigned long long)C.htval, (unsigned long long)C.htinst);
+		snprintf(w, sizeof(w), "%s %s stval %s htinst %#llx", what, cn(c),
+			 C.stval ? "va" : "0", (unsigned long long)C.htinst);
+	} else {
+		note(t, "%s: %s (stval %#llx), want %s at the page boundary%s", what, cn(c),
+		     (unsigned long long)C.stval, cn(pf),
+		     k == K_FETCH ? "" : " or an address-misaligned or access fault");
+		return;
+	}
+	if (C.sepc != start)
+		note(t, "%s: sepc %#llx, want the instruction's start %#llx", what,
+		     (unsigned long long)C.sepc, (unsigned long long)start);
+	/* GVA: 1 exactly when stval holds a guest virtual address
+	 * ("Hypervisor Status (hstatus) Register"). */
+	if (gva_bit() != (C.stval != 0))
+		note(t, "%s: stval %#llx with hstatus.GVA %d", what, (unsigned long long)C.stval,
+		     gva_bit());
+	size_t n = strlen(how);
+	snprintf(how + n, hsize - n, "%s%s", n ? ", " : "", w);
+}
+
+static void straddle(struct result *r)
+{
+	struct tally t = { 0 };
+	char how[320] = "";
+	/* 32-bit instructions at 2-byte boundaries need IALIGN=16 (C). */
+	bool fetch = isa_host_has("c");
+	/* The first half of a 32-bit ecall in the last two bytes of the page:
+	 * a fetch there needs the next page for its second half. */
+	uint16_t half = 0x0073;
+	uint32_t *first = (uint32_t *)(uintptr_t)(data_hpa(PG_STR) + PAGE_SIZE - 4);
+	static const struct {
+		const char *what, *snippet;
+		enum kind k;
+		uint64_t off;
+	} ac[] = {
+		{ "ld", vs_ld, K_LOAD, PAGE_SIZE - 4 },
+		{ "sd", vs_sd, K_STORE, PAGE_SIZE - 4 },
+		{ "fetch", vs_jr, K_FETCH, PAGE_SIZE - 2 },
+	};
+	for (int g = 1; g >= 0; g--) {
+		for (unsigned i = 0; i < ARRAY_SIZE(ac); i++) {
+			if (ac[i].k == K_FETCH && !fetch)
+				continue;
+			world_reset(gmode_default, vmid_default);
+			world_vs_paging(3, 1, false);
+			vs_map(GVA_STR, data_gpa(PG_STR), 0, PTE_R | PTE_W | PTE_X);
+			if (g)
+				vs_map(GVA_STR + PAGE_SIZE, GPA_HOLE, 0, PTE_R | PTE_W | PTE_X);
+			vw_hfence_vvma_all();
+			retag(PG_STR);
+			memcpy((char *)first + 2, &half, sizeof(half));
+			__asm__ volatile("fence.i" ::: "memory");
+			uint32_t was = *first;
+			uint64_t va = GVA_STR + ac[i].off;
+			uint64_t c = vrun(snip(ac[i].snippet), 0, 0, va, 0x5a5a5a5a5a5a5a5aULL, 0, 0);
+			/* "a portion of a misaligned store that passes the exception
+			 * check may become visible" (supervisor.adoc): either is
+			 * allowed, the report says which. */
+			char what[32];
+			snprintf(what, sizeof(what), "%s/%s%s", ac[i].what, g ? "G" : "VS",
+				 ac[i].k != K_STORE ? "" : *first == was ? " (none stored)"
+								       : " (1st page stored)");
+			judge_straddle(&t, how, sizeof(how), what, c, ac[i].k, g, va, ac[i].snippet);
+		}
+	}
+	retag(PG_STR);
+	finish(r, &t, "stval = the page boundary %#llx, sepc = the instruction, unless said: "
+	       "%s%s", (unsigned long long)(GVA_STR + PAGE_SIZE), how,
+	       fetch ? "" : "; no C: no 32-bit instruction straddles a page");
+}
+
 const struct check checks_late[] = {
 	{ "htinst 0x3000 for walk faults at every level", SEC_TINST,
 	  "G-stage fault on an implicit VS-stage read of a PTE: htinst = 0x3000 when htval holds "
@@ -248,5 +404,8 @@ const struct check checks_late[] = {
 	{ "htinst 0x3020 for a walk's A/D update", SEC_TINST,
 	  "the write pseudoinstruction 0x3020 is for the hardware's A/D update of a VS-level PTE; "
 	  "the G-stage checks it as a store", walk_write },
+	{ "access straddling a page, second page faults", SEC_GPF,
+	  "stval is the faulting portion's address (the page boundary), htval its GPA or 0; or "
+	  "a misaligned access raises address-misaligned/access fault", straddle },
 	{ NULL, NULL, NULL, NULL },
 };
