@@ -14,7 +14,8 @@
 # for make run; AIA=N boots QEMU virt with the Advanced Interrupt
 # Architecture and N (1-7) IMSIC guest interrupt files per hart
 # (scripts/run.sh --aia N), so the guest-external-interrupt checks run
-# instead of SKIPping for GEILEN 0.
+# instead of SKIPping for GEILEN 0; CPU=MODEL is QEMU's -cpu
+# (scripts/run.sh --cpu), e.g. CPU=rv64,v=true for the vector check.
 VALIDATE_LOG := $(B)/validate.log
 
 .PHONY: validate
@@ -22,7 +23,7 @@ validate: all
 	@scripts/setup.sh run
 	$(PLATFORM_SETUP)
 	@status=0; \
-	scripts/run.sh --bios $(BIOS) $(if $(AIA),--aia $(AIA)) \
+	scripts/run.sh --bios $(BIOS) $(if $(AIA),--aia $(AIA)) $(if $(CPU),--cpu $(CPU)) \
 		--append "tv.guest=validate $(APPEND)" --log $(VALIDATE_LOG) || status=$$?; \
 	tr -d '\r' <$(VALIDATE_LOG) | grep -E '^(ok|not ok) [0-9]+ |^1\.\.[0-9]+$$' >$(B)/validate.tap; \
 	$(B)/host/tvtrace --records $(VALIDATE_LOG) >$(B)/validate.records 2>&1; \

@@ -9,16 +9,21 @@
  *   101 the same for the walk's write of a PTE (a hardware A/D update):
  *       the write pseudoinstruction
  *   102 an access that straddles two pages, the second one faulting
+ *   103 vector instructions in VS-mode: sstatus.VS and vsstatus.VS both
+ *       in effect
  */
 #include "../core/isa.h"
 #include "vcheck.h"
 
 #define SEC_TINST "Transformed Instruction or Pseudoinstruction for mtinst or htinst"
 #define SEC_GPF "Guest-Page Faults"
+#define SEC_VSSTATUS "Virtual Supervisor Status (vsstatus) Register"
 
 /* henvcfg.ADUE ("Hypervisor Environment Configuration Register
  * (henvcfg)"): hardware A/D updating for VS-stage translation (Svadu). */
 #define HENVCFG_ADUE (1UL << 61)
+#define SSTATUS_SD (1UL << 63)
+#define SSTATUS_VS_CLEAN (2UL << 9)
 
 /* The GVAs of these checks lie in the GiB at 0x40000000 (VS-stage root
  * index 1), whose lower tables no code page shares: the code page is
@@ -397,6 +402,70 @@ static void straddle(struct result *r)
 	       fetch ? "" : "; no C: no 32-bit instruction straddles a page");
 }
 
+/* ---- 103: vector instructions under sstatus.VS and vsstatus.VS ---- */
+
+/*
+ * "Similarly, when V=1, both vsstatus.VS and the HS-level sstatus.VS are
+ * in effect. Attempts to execute a vector instruction when either field
+ * is 0 (Off) raise an illegal-instruction exception. Modifying the vector
+ * state when V=1 causes both fields to be set to 3 (Dirty)" ("Virtual
+ * Supervisor Status (vsstatus) Register"); the vector CSRs count ("to
+ * access the vector CSRs", unpriv "Vector Context Status in vsstatus"),
+ * and "If vsstatus.VS is Dirty, vsstatus.SD is 1". As check 89 for FS.
+ */
+static uint64_t vec_with(const char *snippet, uint64_t hs_vs, uint64_t vs_vs)
+{
+	csr_clear(CSR_SSTATUS, SSTATUS_VS);
+	csr_set(CSR_SSTATUS, hs_vs);
+	csr_write(CSR_VSSTATUS, vs_vs);
+	return vrun(snip(snippet), 0, 0, 0, 0, 0, 0);
+}
+
+static void vector_vs(struct result *r)
+{
+	if (!isa_host_has("v") && !isa_host_has("zve32x")) {
+		skip(r, "no V (or Zve32x) in the ISA string (QEMU: -cpu rv64,v=true)");
+		return;
+	}
+	struct tally t = { 0 };
+	uint64_t keep = csr_read(CSR_SSTATUS) & SSTATUS_VS;
+	static const struct {
+		const char *what;
+		uint64_t hs_vs, vs_vs;
+	} off[] = {
+		{ "vsstatus.VS Off", SSTATUS_VS_INITIAL, 0 },
+		{ "sstatus.VS Off", 0, SSTATUS_VS_INITIAL },
+	};
+	static const struct {
+		const char *what, *snippet;
+	} ins[] = { { "vsetivli", vs_vec }, { "csrr vl", vs_vcsr } };
+	for (unsigned i = 0; i < ARRAY_SIZE(off); i++)
+		for (unsigned j = 0; j < ARRAY_SIZE(ins); j++) {
+			uint64_t c = vec_with(ins[j].snippet, off[i].hs_vs, off[i].vs_vs);
+			if (c != EXC_ILLEGAL_INST || C.sepc != snip(ins[j].snippet))
+				note(&t, "%s, %s: %s at %#llx, want ILLEGAL_INSN", off[i].what,
+				     ins[j].what, cn(c), (unsigned long long)C.sepc);
+		}
+	uint64_t c = vec_with(vs_vec, SSTATUS_VS_CLEAN, SSTATUS_VS_INITIAL);
+	uint64_t vss = csr_read(CSR_VSSTATUS), guest = C.gpr[R_A1];
+	if (c != EXC_ECALL_VS)
+		note(&t, "sstatus.VS Clean, vsstatus.VS Initial: %s at %#llx, the instructions did "
+		     "not complete", cn(c), (unsigned long long)C.sepc);
+	else if ((C.sstatus & SSTATUS_VS) != SSTATUS_VS || (vss & SSTATUS_VS) != SSTATUS_VS ||
+		 (guest & (SSTATUS_VS | SSTATUS_SD)) != (SSTATUS_VS | SSTATUS_SD))
+		note(&t, "Clean/Initial, after vsetivli and vmv.v.i: sstatus.VS %llu, vsstatus.VS "
+		     "%llu; the guest's sstatus %#llx", (unsigned long long)((C.sstatus & SSTATUS_VS) >> 9),
+		     (unsigned long long)((vss & SSTATUS_VS) >> 9), (unsigned long long)guest);
+	else if (!(vss & SSTATUS_SD))
+		noted(&t, DEV_VSSTATUS_SD, "vsstatus read from HS: VS 3 (Dirty) but SD 0; the "
+		      "guest's own sstatus read: %#llx (SD 1)", (unsigned long long)guest);
+	csr_clear(CSR_SSTATUS, SSTATUS_VS);
+	csr_set(CSR_SSTATUS, keep);
+	finish(r, &t, "either VS Off: vsetivli and csrr vl ILLEGAL_INSN (not VIRT_INSN); "
+	       "sstatus.VS Clean, vsstatus.VS Initial: vsetivli, vmv.v.i complete, both VS read 3 "
+	       "(Dirty), vsstatus.SD 1 (from HS and in the guest)");
+}
+
 const struct check checks_late[] = {
 	{ "htinst 0x3000 for walk faults at every level", SEC_TINST,
 	  "G-stage fault on an implicit VS-stage read of a PTE: htinst = 0x3000 when htval holds "
@@ -407,5 +476,8 @@ const struct check checks_late[] = {
 	{ "access straddling a page, second page faults", SEC_GPF,
 	  "stval is the faulting portion's address (the page boundary), htval its GPA or 0; or "
 	  "a misaligned access raises address-misaligned/access fault", straddle },
+	{ "vector in VS: sstatus.VS and vsstatus.VS both in effect", SEC_VSSTATUS,
+	  "either VS Off: illegal instruction; modifying vector state when V=1 sets both VS to 3 "
+	  "(Dirty)", vector_vs },
 	{ NULL, NULL, NULL, NULL },
 };

@@ -424,6 +424,18 @@ SNIP vs_rd_sip
 	csrr	a1, sip
 	csrr	a2, sie
 	ecall
+/* Vector (V or Zve32x; encoded by hand: the hypervisor is built without
+ * V): vsetivli zero, 1, e32, m1, ta, ma (writes vl and vtype), then
+ * vmv.v.i v1, 5 (writes v1); then the guest's own sstatus into a1.
+ * vs_vcsr reads the vector CSR vl (0xc20). */
+SNIP vs_vec
+	.word	0xcd00f057
+	.word	0x5e02b0d7
+	csrr	a1, sstatus
+	ecall
+SNIP vs_vcsr
+	csrr	a1, 0xc20
+	ecall
 	.balign 4
 vs_blob_end:
 	.option pop

@@ -3,10 +3,12 @@
 # each platform (TV_PLATFORM): its report (table, TAP, verdicts), the exact
 # set of known deviations that platform shows (docs/validation.md's
 # per-platform table), the exit status, and verdicts held to the raw exit
-# records of the trace dumped at shutdown. Twice: on QEMU virt as it
-# comes (no AIA: GEILEN 0, the guest-external-interrupt checks SKIP), and
+# records of the trace dumped at shutdown. Three times: on QEMU virt as
+# it comes (no AIA: GEILEN 0, the guest-external-interrupt checks SKIP),
 # on virt with the AIA's IMSIC guest interrupt files (--aia 3: GEILEN 3),
-# where those checks drive hgeip for real.
+# where those checks drive hgeip for real, and on a hart with the V
+# extension (-cpu rv64,v=true), which neither QEMU's default CPU has, for
+# the vector check.
 source "$(dirname "$0")/lib.sh"
 
 # The HS-side checks numbered after the guest's: guest external
@@ -17,8 +19,10 @@ VGEIN selects hgeip's bit for hip.VSEIP
 hip.SGEIP = OR of hgeip AND hgeie"
 LATE_CHECKS="htinst 0x3000 for walk faults at every level
 htinst 0x3020 for a walk's A/D update
-access straddling a page, second page faults"
+access straddling a page, second page faults
+vector in VS: sstatus.VS and vsstatus.VS both in effect"
 NLATE=$(echo "$LATE_CHECKS" | wc -l)
+VECTOR_SKIP="vector in VS: sstatus.VS and vsstatus.VS both in effect # SKIP no V (or Zve32x) in the ISA string (QEMU: -cpu rv64,v=true)"
 
 # The section titles cited, each one a real section of hypervisor.adoc
 # (or, for the rule that an AMO faults as a store, machine.adoc's mcause).
@@ -51,7 +55,7 @@ report_checks() {
 		[ \"\$(tail -n $((NLATE + 4)) '$TAP' | head -n $((NLATE + 3)) | sed -E 's/^(not )?ok [0-9]+ - //; s/ # .*//')\" = \"\$GEI_CHECKS
 \$LATE_CHECKS\" ]"
 }
-export GEI_CHECKS LATE_CHECKS
+export GEI_CHECKS LATE_CHECKS VECTOR_SKIP
 
 # deviations_are WHAT EXPECTED: the DEVIATION verdicts of the last boot's
 # TAP lines are exactly EXPECTED (lines "check name|DEV-a DEV-b", in check
@@ -93,10 +97,12 @@ status_is "validation run ends with success (no FAIL)" 0
 # ---- the report ----
 report_checks "no AIA"
 # QEMU virt without the AIA has GEILEN 0: the guest-external-interrupt
-# checks SKIP, every other feature is present.
-check "no AIA: exactly the guest-external-interrupt checks SKIP, for GEILEN 0" bash -c "
+# checks SKIP; -cpu rv64 has no V: the vector check SKIPs. Every other
+# feature is present.
+check "no AIA: exactly the guest-external-interrupt checks SKIP, for GEILEN 0, and the vector check, for no V" bash -c "
 	[ \"\$(grep '# SKIP' '$TAP' | sed -E 's/^ok [0-9]+ - //')\" = \"\$(echo \"\$GEI_CHECKS\" |
-		sed 's/\$/ # SKIP GEILEN 0: no guest external interrupts (hgeie reads 0)/')\" ]"
+		sed 's/\$/ # SKIP GEILEN 0: no guest external interrupts (hgeie reads 0)/')
+\$VECTOR_SKIP\" ]"
 # ---- deviations: exactly the ones known for this platform ----
 # Check name | the known deviations (docs/validation.md) it must report.
 if [ "$TV_PLATFORM" = system ]; then
@@ -153,7 +159,8 @@ check "deviations QEMU fixed after 7.2 PASS here (walk fault cause, AMO cause, s
 	grep -q '^ok [0-9]* - HLV/HSV in VS and VU: virtual instruction\$' '$TAP'"
 fi
 deviations_listed "no AIA" "$EXPECTED"
-totals_are "no AIA" 3
+totals_are "no AIA" 4
+TAP_NOAIA=$TAP
 
 # ---- the trace holds the raw values every verdict rests on ----
 # trace_decodes WHAT: the last boot's trace dump decodes whole into $CSV.
@@ -297,7 +304,8 @@ has "... and as FAILURE in the totals" "^# validation: $((plan + 1)) checks: .* 
 boot validate-aia --aia 3 --append "tv.guest=validate"
 status_is "AIA: validation run ends with success (no FAIL)" 0
 report_checks "AIA"
-check "AIA: no check SKIPped (GEILEN 3: every feature present)" bash -c "! grep -q '# SKIP' '$TAP'"
+check "AIA: only the vector check SKIPs (GEILEN 3; no V)" \
+	test "$(grep '# SKIP' "$TAP" | sed -E 's/^ok [0-9]+ - //')" = "$VECTOR_SKIP"
 has "AIA: GEILEN 3 (check 6)" "seen: GEILEN 3 \(hgeie 0xe\); VGEIN holds 3"
 EXPECTED_AIA=$(echo "$EXPECTED_EARLY" | grep -v '|DEV-15$')
 # QEMU 7.2: the guest's read of sip shows SSIP alone (DEV-17), seen by the
@@ -308,7 +316,7 @@ EXPECTED_AIA="$EXPECTED_AIA
 $LATE_DEVS"
 deviations_are "AIA" "$EXPECTED_AIA"
 deviations_listed "AIA" "$EXPECTED_AIA"
-totals_are "AIA" 0
+totals_are "AIA" 1
 check "AIA: HS interrupt order VSEI > VSSI > VSTI PASSes (QEMU with Ssaia)" \
 	grep -q '^ok [0-9]* - VS interrupts to HS: priority VSEI > VSSI > VSTI$' "$TAP"
 if [ "$TV_PLATFORM" = system ]; then
@@ -343,3 +351,30 @@ check "AIA trace: the HS checks after the guest's come after its check $last_gue
 		g && \$3 == 0 && \$5 == \"exit\" && \$12 == \"0x10010160\" { w = 1 }
 		\$3 == 1 && \$5 == \"mark\" && \$24 == b { ok = g && w }
 		END { exit !ok }' '$CSV'"
+
+# ---- with the V extension: -cpu rv64,v=true ----
+# Neither QEMU's default CPU has V, so the vector check SKIPs above. Here
+# it runs: every other verdict is the one without V.
+NOV_TAP="$TAP_NOAIA"
+boot validate-v --cpu rv64,v=true --append "tv.guest=validate"
+status_is "V: validation run ends with success (no FAIL)" 0
+report_checks "V"
+check "V: exactly the guest-external-interrupt checks SKIP (GEILEN 0)" bash -c "
+	[ \"\$(grep '# SKIP' '$TAP' | sed -E 's/^ok [0-9]+ - //')\" = \"\$(echo \"\$GEI_CHECKS\" |
+		sed 's/\$/ # SKIP GEILEN 0: no guest external interrupts (hgeie reads 0)/')\" ]"
+# QEMU 7.2 and 10.0 both: vsstatus read from HS-mode lacks SD (DEV-19).
+EXPECTED_V="$EXPECTED
+vector in VS: sstatus.VS and vsstatus.VS both in effect|DEV-19"
+deviations_are "V" "$EXPECTED_V"
+deviations_listed "V" "$EXPECTED_V"
+totals_are "V" 3
+verdicts() { sed -E 's/ # (SKIP|DEVIATION) .*/ # \1/' "$1" | grep -v ' - vector in VS: '; }
+check "V: every verdict but the vector check's as without V" \
+	test "$(verdicts "$TAP")" = "$(verdicts "$NOV_TAP")"
+trace_decodes "V"
+n=$(num "vector in VS: sstatus.VS and vsstatus.VS both in effect")
+# vsetivli and csrr vl with vsstatus.VS Off, then with sstatus.VS Off:
+# illegal instructions with their bits in stval; then both on: the ecall.
+V_EXITS="0x2,0xcd00f057 0x2,0xc20025f3 0x2,0xcd00f057 0x2,0xc20025f3 0xa,0x0 "
+check "V trace: the vector check -> exits $V_EXITS" \
+	test "$(exits 1 "$n" | cut -d, -f6,10 | tr '\n' ' ')" = "$V_EXITS"
