@@ -194,8 +194,9 @@ static unsigned vm_first_slot(unsigned i, unsigned n, unsigned usable, bool *sha
 	if (s == ~0u)
 		hyp_panic("%s asks for %u hart(s) of its own, but no %u hart slot(s) in a "
 			  "row are free of other vCPUs among the %u that reached the hypervisor "
-			  "(run QEMU with more -smp, or share harts: harts:S)", opt.vm[i].origin,
-			  n, n, usable);
+			  "(run QEMU with more -smp, or share harts: %s)", opt.vm[i].origin,
+			  n, n, usable,
+			  opt.vm[i].origin[0] == '/' ? "tracevisor,harts = <S>" : "harts:S");
 	return s;
 }
 

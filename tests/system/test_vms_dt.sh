@@ -212,7 +212,7 @@ refused cpus0 "FATAL: /chosen/vm1: cpus=0 is not a number from 1 to [0-9]+$"
 vm1 'cpus = <1>; memory = <0x10000>; tracevisor,guest = "test";' | dtb memory-cell
 refused memory-cell "FATAL: /chosen/vm1: memory must be a 64-bit count of KiB in two cells .*not 4 bytes$"
 vm1 'cpus = <2>; memory = <0x0 0x10000>; tracevisor,guest = "test";' | dtb no-harts
-refused no-harts "FATAL: /chosen/vm1 asks for 2 hart\\(s\\) of its own, but no 2 hart slot\\(s\\) in a row are free"
+refused no-harts "FATAL: /chosen/vm1 asks for 2 hart\\(s\\) of its own, but no 2 hart slot\\(s\\) in a row are free.* share harts: tracevisor,harts = <S>\\)"
 vm1 'cpus = <2>; memory = <0x0 0x10000>; tracevisor,guest = "test"; tracevisor,harts = <1>;' | dtb past-harts
 refused past-harts "FATAL: /chosen/vm1: 2 vCPU\\(s\\) time-shared from hart slot 1 need hart slots 1-2, but only 2 hart\\(s\\)"
 vm1 'cpus = <1>; tracevisor,guest = "test";' | dtb no-memory
