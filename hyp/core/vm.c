@@ -69,17 +69,23 @@ void vm_probe_hart(unsigned slot)
 static struct hart_gstage gstage_common(void)
 {
 	static bool told;
-	struct hart_gstage all = hart_gstage[0];
+	const struct hart_gstage *boot = &hart_gstage[0];
+	struct hart_gstage all = *boot;
 	for (int i = 1; i < platform.nharts; i++) {
 		const struct hart_gstage *h = &hart_gstage[i];
 		if (!__atomic_load_n(&h->probed, __ATOMIC_ACQUIRE))
 			continue; /* not arrived: it runs nothing */
-		if (!told && (h->sv39 != all.sv39 || h->sv48 != all.sv48 ||
-			      h->vmid_bits != hart_gstage[0].vmid_bits))
+		/* (held to the boot hart's, not to what the harts before it
+		 * left: a second hart that lacks what the first lacked differs
+		 * from the boot hart too, and is named) */
+		if (!told && (h->sv39 != boot->sv39 || h->sv48 != boot->sv48 ||
+			      h->vmid_bits != boot->vmid_bits))
 			hyp_log("hart %u's hgatp differs from the boot hart's: Sv39x4 %s, Sv48x4 "
-				"%s, %u VMID bits (boot hart: %u); every VM uses what all harts "
-				"accept\n", platform.hart_id[i], h->sv39 ? "yes" : "no",
-				h->sv48 ? "yes" : "no", h->vmid_bits, hart_gstage[0].vmid_bits);
+				"%s, %u VMID bits (boot hart: Sv39x4 %s, Sv48x4 %s, %u VMID bits); "
+				"every VM uses what all harts accept\n", platform.hart_id[i],
+				h->sv39 ? "yes" : "no", h->sv48 ? "yes" : "no", h->vmid_bits,
+				boot->sv39 ? "yes" : "no", boot->sv48 ? "yes" : "no",
+				boot->vmid_bits);
 		all.sv39 &= h->sv39;
 		all.sv48 &= h->sv48;
 		if (h->vmid_bits < all.vmid_bits)
