@@ -162,6 +162,30 @@ deviations_listed "no AIA" "$EXPECTED"
 totals_are "no AIA" 4
 TAP_NOAIA=$TAP
 
+# ---- the documents give this run's totals ----
+# README.md, docs/platforms.md, docs/validation.md and the tutorial each
+# state the number of checks and this platform's totals (QEMU virt as it
+# comes, -cpu rv64): they must be the ones just measured.
+[ "$TV_PLATFORM" = system ] && QV="QEMU 7.2" || QV="QEMU 10.0"
+n_pass=$(grep -c '^ok [0-9]* - [^#]*$' "$TAP")
+n_dev=$(grep -c '# DEVIATION' "$TAP")
+n_skip=$(grep -c '# SKIP' "$TAP")
+n_distinct=$(echo "$EXPECTED" | cut -d'|' -f2 | tr ' ' '\n' | sort -u | grep -c DEV-)
+doc() { tr '\n' ' ' <"$ROOT/$1" | tr -s ' '; }
+export -f doc
+export ROOT
+check "docs: README.md counts $plan checks" bash -c "
+	doc README.md | grep -qF '(\`make validate\`, \`tv.guest=validate\`): $plan checks'"
+check "docs: README.md gives $QV's totals ($n_pass PASS, $n_dev DEVIATION, $n_distinct distinct, $n_skip SKIP)" bash -c "
+	doc README.md | grep -qE '$QV: $n_pass PASS, $n_dev DEVIATION \\($n_distinct distinct[^)]*\\), $n_skip SKIP, 0 FAIL'"
+check "docs: docs/platforms.md gives $QV's totals" bash -c "
+	grep '^| validation suite' '$ROOT/docs/platforms.md' |
+		grep -qE '\\| $n_pass PASS, $n_dev DEVIATION \\($n_distinct distinct\\), $n_skip SKIP \\|'"
+check "docs: docs/validation.md gives $QV's totals without the AIA" bash -c "
+	doc docs/validation.md | grep -qE 'Totals without the AIA: ([^;]*; )?$QV $n_pass PASS, $n_dev DEVIATION, $n_skip SKIP, 0 FAIL'"
+check "docs: the tutorial shows this totals line" bash -c "
+	grep -qF '# validation: $plan checks: $n_pass PASS, 0 FAIL, $n_dev DEVIATION, $n_skip SKIP -> SUCCESS' '$ROOT/docs/tutorial-validate-a-platform.md'"
+
 # ---- the trace holds the raw values every verdict rests on ----
 # trace_decodes WHAT: the last boot's trace dump decodes whole into $CSV.
 trace_decodes() {
