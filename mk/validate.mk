@@ -12,7 +12,7 @@
 #   build/validate.records  the decoded trace: every marker and exit record
 # Variables: BIOS, APPEND (more bootargs), PLATFORM (system or qemu10), as
 # for make run; AIA=N boots QEMU virt with the Advanced Interrupt
-# Architecture and N (1-7) IMSIC guest interrupt files per hart
+# Architecture and N (0-7) IMSIC guest interrupt files per hart
 # (scripts/run.sh --aia N), so the guest-external-interrupt checks run
 # instead of SKIPping for GEILEN 0; CPU=MODEL is QEMU's -cpu
 # (scripts/run.sh --cpu), e.g. CPU=rv64,v=true for the vector check.

@@ -94,7 +94,12 @@ void hart_context_init(struct vcpu *v, unsigned slot)
 	__asm__ volatile("mv tp, %0" ::"r"(v));
 	csr_write(CSR_SSCRATCH, v);
 	csr_write(CSR_STVEC, hyp_trap_vector);
-	vm_probe_hart(slot);
+	/* (the boot hart's H is required before; another hart's, which a
+	 * board with unlike harts may lack, is tested first: its hgatp
+	 * would trap) */
+	v->no_h = !hart_has_h();
+	if (!v->no_h)
+		vm_probe_hart(slot);
 }
 
 /* Without the H extension there is nothing to do: say which flag fixes it

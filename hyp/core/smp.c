@@ -254,6 +254,8 @@ void hyp_secondary_main(unsigned long hart, unsigned long slot)
 {
 	struct vcpu *v = vcpu_of_slot((unsigned)slot);
 	hart_context_init(v, (unsigned)slot);
+	if (v->no_h)
+		hyp_log("hart %lu has no H extension: no vCPU runs on it\n", hart);
 	__atomic_store_n(&v->alive, 1, __ATOMIC_RELEASE);
 	while (!__atomic_load_n(&vm_ready, __ATOMIC_ACQUIRE))
 		nap();
@@ -347,7 +349,8 @@ unsigned smp_start_secondaries(void)
 		if (r.error)
 			hyp_log("hart %u did not start: SBI HSM hart_start error %ld\n",
 				platform.hart_id[i], r.error);
-		else if (wait_for_arrival(v, platform.hart_id[i]) && usable == (unsigned)i)
+		else if (wait_for_arrival(v, platform.hart_id[i]) && !v->no_h &&
+			 usable == (unsigned)i)
 			usable++;
 	}
 	return usable;

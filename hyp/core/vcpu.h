@@ -107,6 +107,7 @@ struct vcpu {
 	struct fence_count fences;	/* fence requests posted and done, per kind */
 	uint64_t start_addr, start_opaque; /* HSM hart_start arguments */
 	volatile uint32_t alive;	/* the hart reached the hypervisor */
+	uint8_t no_h;			/* ... and it has no H extension: no vCPU runs there */
 	volatile uint32_t parked;	/* the hart stopped for good */
 	struct sbi_vcpu sbi;		/* STA, PMU and FWFT state (hyp/sbi/) */
 	/* --- time-shared harts (hyp/core/sched.c), this hart only --- */

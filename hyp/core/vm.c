@@ -74,7 +74,7 @@ static struct hart_gstage gstage_common(void)
 	for (int i = 1; i < platform.nharts; i++) {
 		const struct hart_gstage *h = &hart_gstage[i];
 		if (!__atomic_load_n(&h->probed, __ATOMIC_ACQUIRE))
-			continue; /* not arrived: it runs nothing */
+			continue; /* not arrived, or without H: it runs nothing */
 		/* (held to the boot hart's, not to what the harts before it
 		 * left: a second hart that lacks what the first lacked differs
 		 * from the boot hart too, and is named) */
