@@ -2291,6 +2291,8 @@ const char *tv_dump_reason_name(unsigned reason)
 		return "trace full/stop";
 	case TV_DUMP_WATCHDOG:
 		return "watchdog: guest made no exit";
+	case TV_DUMP_PERIODIC:
+		return "periodic";
 	default:
 		return NULL;
 	}

@@ -205,6 +205,7 @@ enum tv_dump_reason {
 	TV_DUMP_HYP_FAULT = 4,	/* the hypervisor faulted */
 	TV_DUMP_TRACE_FULL = 5, /* a ring in stop mode filled / tracing stop */
 	TV_DUMP_WATCHDOG = 6,	/* a vCPU made no exit for a watchdog period */
+	TV_DUMP_PERIODIC = 7,	/* tv.dump_every's tick (a live trace) */
 };
 
 /* BEGIN ring_mode: the same values as enum tv_ring_mode of trace_ring.h

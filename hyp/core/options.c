@@ -405,6 +405,10 @@ static bool apply(const char *name, const char *val)
 		opt.progress_ms = v;
 		return true;
 	}
+	if (!strcmp(name, "dump_every") && parse_size(val, &v) && v <= 3600000) {
+		opt.dump_every_ms = v;
+		return true;
+	}
 	if (!strcmp(name, "slice") && parse_size(val, &v) && v >= 1 && v <= 1000) {
 		opt.slice_ms = v;
 		return true;
@@ -463,6 +467,7 @@ static const struct option_rule {
 	{ "dump_guest_dt", "on or off", false },
 	{ "watchdog", "milliseconds from 0 to 3600000", false },
 	{ "progress", "milliseconds from 0 to 3600000", false },
+	{ "dump_every", "milliseconds from 0 to 3600000", false },
 	{ "slice", "milliseconds from 1 to 1000", false },
 	{ "input_poll", "milliseconds from 0 to 1000", false },
 	{ "suspend_alarm", "milliseconds from 0 to 3600000", false },

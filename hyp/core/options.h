@@ -74,6 +74,7 @@ struct options {
 	unsigned vcpus;		   /* tv.vcpus=N: vCPUs of the guest, one per hart */
 	uint64_t watchdog_ms;	   /* tv.watchdog=MS: hypervisor tick, 0 = off */
 	uint64_t progress_ms;	   /* tv.progress=MS: "~TVP:<exits>" lines, 0 = off */
+	uint64_t dump_every_ms;	   /* tv.dump_every=MS: periodic trace dump, 0 = off */
 	uint64_t input_poll_ms;	   /* tv.input_poll=MS: console input poll while
 				    * the guest idles waiting for it, 0 = off */
 	bool dump_guest_dt;	   /* tv.dump_guest_dt=1: print the guest's FDT in hex */

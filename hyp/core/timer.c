@@ -34,7 +34,8 @@ static uint64_t earliest(uint64_t a, uint64_t b)
 
 /* The HS timer serves a vCPU's deadlines: the guest's (SBI set_timer),
  * the hypervisor's own watchdog tick, the console input poll, the
- * progress line (boot hart only) and a system suspend's alarm. On a
+ * progress line and the periodic dump (boot hart only) and a system
+ * suspend's alarm. On a
  * time-shared hart a switched-out vCPU also needs its hart back when its
  * own VS timer (vstimecmp, in guest time) passes, if it waits for it:
  * only the running vCPU's vstimecmp raises anything in hardware. */
@@ -54,7 +55,8 @@ static uint64_t guest_to_host(uint64_t when)
  * wakes no one would keep the HS timer firing at whoever runs. */
 static inline uint64_t vcpu_deadline(const struct vcpu *v, bool loaded)
 {
-	uint64_t d = earliest(earliest(v->timer_host, v->input_poll_next), v->progress_next);
+	uint64_t d = earliest(earliest(v->timer_host, v->input_poll_next),
+			      earliest(v->progress_next, v->dump_next));
 	if (loaded)
 		return earliest(earliest(d, v->alarm_next), v->watchdog_next);
 	if (v->sched != SCHED_WAITING)
@@ -101,22 +103,24 @@ void timer_arm_input_poll(struct vcpu *v, uint64_t when)
 	rearm(v);
 }
 
+/* A period of ms milliseconds in host time-base ticks. */
+static uint64_t ms_period(uint64_t ms)
+{
+	return ms * (platform.timebase_hz / 1000);
+}
+
 static uint64_t watchdog_period(void)
 {
-	return opt.watchdog_ms * (platform.timebase_hz / 1000);
+	return ms_period(opt.watchdog_ms);
 }
 
-static uint64_t progress_period(void)
+/* tv.progress and tv.dump_every speak for the whole machine: only the
+ * boot hart's first vCPU ticks them, once every ms (0: never). */
+static uint64_t boot_vcpu_first(const struct vcpu *v, uint64_t ms)
 {
-	return opt.progress_ms * (platform.timebase_hz / 1000);
-}
-
-/* tv.progress: only the boot hart's first vCPU reports, for the VM. */
-static uint64_t progress_first(const struct vcpu *v)
-{
-	if (!opt.progress_ms || v != vcpu_of_slot(0))
+	if (!ms || v != vcpu_of_slot(0))
 		return NEVER;
-	return csr_read(CSR_TIME) + progress_period();
+	return csr_read(CSR_TIME) + ms_period(ms);
 }
 
 void timer_clear(struct vcpu *v)
@@ -125,6 +129,7 @@ void timer_clear(struct vcpu *v)
 	v->watchdog_next = NEVER;
 	v->input_poll_next = NEVER;
 	v->progress_next = NEVER;
+	v->dump_next = NEVER;
 	v->alarm_next = NEVER;
 }
 
@@ -133,7 +138,8 @@ void timer_init(struct vcpu *v)
 	timer_clear(v);
 	v->watchdog_next = opt.watchdog_ms ? csr_read(CSR_TIME) + watchdog_period() : NEVER;
 	v->watchdog_exits = v->exits;
-	v->progress_next = progress_first(v);
+	v->progress_next = boot_vcpu_first(v, opt.progress_ms);
+	v->dump_next = boot_vcpu_first(v, opt.dump_every_ms);
 	csr_write(CSR_HTIMEDELTA, opt.htimedelta);
 	if (platform.has_sstc) {
 		/* vstimecmp compares against the guest's time (time +
@@ -245,7 +251,13 @@ static inline __attribute__((always_inline)) void timer_due(struct vcpu *v, uint
 	}
 	if (v->progress_next <= now) {
 		progress_report(v->vm);
-		v->progress_next = now + progress_period();
+		v->progress_next = now + ms_period(opt.progress_ms);
+	}
+	if (v->dump_next <= now) {
+		trace_dump_periodic();
+		/* from the dump's end: a dump longer than the period (a slow
+		 * console, a full ring) leaves the guest a period to run */
+		v->dump_next = csr_read(CSR_TIME) + ms_period(opt.dump_every_ms);
 	}
 }
 

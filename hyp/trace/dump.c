@@ -4,7 +4,8 @@
  * lines (tv.dump=compact|text|both|none).
  *
  * Any hart may ask for a dump at any time (the guest's trace-control DUMP,
- * a ring crossing its watermark, the watchdog, shutdown), several at once.
+ * a ring crossing its watermark, the watchdog, tv.dump_every's tick,
+ * shutdown), several at once.
  * Rules:
  * - One dump at a time: dump_lock is held for a whole dump, so the
  *   encoder and the rings' consumer side have one user; a second request
@@ -23,6 +24,15 @@
  *   frames do not interleave with those of a dump in progress elsewhere,
  *   then goes ahead with its own encoder; it only reads the rings, and
  *   runs once.
+ * - The periodic dump (tv.dump_every) never waits: while another dump
+ *   holds dump_lock, that dump takes what this one would have, and the
+ *   next tick takes the rest. With nothing offered to any ring since the
+ *   last dump it prints nothing and takes no dump id, so an idle guest
+ *   costs one look at each ring's counters per tick. What it skips is
+ *   nothing at all: a record, or a loss (a loss is an offered record too),
+ *   makes the next tick dump, and each dump's HART frames carry the
+ *   rings' counts since boot, so the losses the decoder reports per dump
+ *   stay exact whatever was skipped between.
  */
 #include "../core/console.h"
 #include "../core/options.h"
@@ -40,6 +50,9 @@ static struct tv_wire_enc enc;	    /* dumps under dump_lock */
 static struct tv_wire_enc fault_enc; /* the fault dump's own */
 static uint32_t fault_dumped;	    /* the fault dump ran */
 static uint64_t next_dump_id;	    /* taken with an atomic add */
+/* Each ring's tv_ring_offered() when the last consuming dump reached it
+ * (under dump_lock): the periodic dump's "anything new?". */
+static uint64_t offered_seen[MAX_HARTS];
 
 static void emit_line(void *ctx, const char *line, size_t len)
 {
@@ -102,6 +115,8 @@ static void dump_ring(struct tv_wire_enc *e, int i, bool peek, bool compact,
 
 	if (peek)
 		tv_ring_cursor_oldest(ring, &cur);
+	else
+		offered_seen[i] = tv_ring_offered(ring); /* before the budget */
 	if (compact)
 		tv_wire_hart_begin(e, hart, peek ? cur.pos : 0);
 	while (budget--) {
@@ -192,6 +207,27 @@ void trace_dump_fault(void)
 	dump_all(&fault_enc, TV_DUMP_HYP_FAULT, true);
 	if (locked)
 		spin_unlock(&dump_lock);
+}
+
+/* Has any ring been offered a record (kept, overwritten or dropped)
+ * since the last consuming dump, or does one still hold records (those
+ * that came after that dump had reached it)? Under dump_lock. */
+static bool rings_have_news(void)
+{
+	for (int i = 0; i < platform.nharts; i++)
+		if (tv_ring_offered(&trace_rings[i]) != offered_seen[i] ||
+		    tv_ring_fill(&trace_rings[i]))
+			return true;
+	return false;
+}
+
+void trace_dump_periodic(void)
+{
+	if (!spin_trylock(&dump_lock))
+		return;
+	if (rings_have_news())
+		dump_all(&enc, TV_DUMP_PERIODIC, false);
+	spin_unlock(&dump_lock);
 }
 
 /* Several harts may cross the watermark together: the first dumps every

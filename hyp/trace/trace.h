@@ -32,6 +32,9 @@ void trace_set_filter(struct vcpu *v, uint32_t mask);
 /* Dump every ring to the console (consuming what it prints). One dump at
  * a time: a hart that asks while another dumps waits for it (dump.c). */
 void trace_dump(unsigned reason);
+/* tv.dump_every's tick: dump every ring if anything was offered to one
+ * since the last dump; never waits for a dump in progress (dump.c). */
+void trace_dump_periodic(void);
 /* Flight-recorder dump after a hypervisor fault: reads without consuming,
  * waits at most a second for a dump in progress (then goes ahead with its
  * own encoder), runs once. */

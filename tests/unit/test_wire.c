@@ -2239,7 +2239,9 @@ static void test_sbi_and_kind_names(void **state)
 			    "hypervisor fault");
 	assert_string_equal(tv_dump_reason_name(TV_DUMP_WATERMARK),
 			    "watermark");
+	assert_string_equal(tv_dump_reason_name(TV_DUMP_PERIODIC), "periodic");
 	assert_null(tv_dump_reason_name(0));
+	assert_null(tv_dump_reason_name(TV_DUMP_PERIODIC + 1));
 }
 
 /* ---- format version 2: ring records ----------------------------------- */
