@@ -26,6 +26,7 @@ struct options {
 	const char *html;		/* --html FILE */
 	int diff;			/* --diff LOG_A LOG_B */
 	const char *input2;		/* --diff: LOG_B */
+	int follow;			/* --follow: each dump as it ends */
 };
 
 static void usage(FILE *out)
@@ -151,6 +152,23 @@ static void usage(FILE *out)
 		"  -a, --all           every dump, one after the other\n"
 		"                      default: the last complete dump, else "
 		"the last one\n"
+		"  -f, --follow        a live trace (hypervisor option "
+		"tv.dump_every=MS): read\n"
+		"                      the log as it comes, a pipe until its "
+		"writer closes it,\n"
+		"                      a file as it grows (like tail -f, until "
+		"interrupted),\n"
+		"                      and print the views of each dump as soon "
+		"as its END\n"
+		"                      frame arrives (--summary: that dump's "
+		"exits, an\n"
+		"                      interval's, like `perf kvm stat live`), "
+		"every dump in\n"
+		"                      turn; memory holds one dump. Views, --list "
+		"and the\n"
+		"                      filters go with it; --dump, --diff, the "
+		"exports and\n"
+		"                      the pictures do not\n"
 		"\n"
 		"Other:\n"
 		"      --timebase HZ   timebase for a dump whose BEGIN frame "
@@ -252,6 +270,7 @@ static int parse_long_flag(struct options *o, const char *arg)
 		{"--quiet", offsetof(struct options, quiet)},
 		{"--explain", offsetof(struct options, explain)},
 		{"--diff", offsetof(struct options, diff)},
+		{"--follow", offsetof(struct options, follow)},
 	};
 
 	for (size_t k = 0; k < sizeof(flags) / sizeof(flags[0]); k++)
@@ -372,10 +391,25 @@ static void parse_long(struct options *o, int argc, char **argv, int *i)
 /* The one list of outputs: the exports and pictures written to files, and
  * the views that need every record of a dump kept (the rest, --summary
  * and --list, can be streamed). A new output is added here. */
+static const char *first_file_output(const struct options *o)
+{
+	const struct {
+		const char *opt, *val;
+	} outs[] = {
+		{"--ctf", o->exp.ctf}, {"--json", o->exp.json}, {"--csv", o->exp.csv},
+		{"--trace-dat", o->exp.trace_dat}, {"--svg", o->svg},
+		{"--histogram", o->histogram}, {"--html", o->html},
+	};
+
+	for (size_t k = 0; k < sizeof(outs) / sizeof(outs[0]); k++)
+		if (outs[k].val)
+			return outs[k].opt;
+	return NULL;
+}
+
 static int writes_files(const struct options *o)
 {
-	return o->exp.ctf || o->exp.json || o->exp.csv || o->exp.trace_dat || o->svg ||
-	       o->histogram || o->html;
+	return first_file_output(o) != NULL;
 }
 
 static int needs_records(const struct options *o)
@@ -501,6 +535,30 @@ static void check_outputs(const struct options *o, size_t ndumps)
 }
 
 /*
+ * --follow prints each dump on standard output as it ends, and forgets
+ * it: what needs a dump chosen from the whole log (--dump N, --diff) or
+ * writes a document at the end (the exports and pictures) cannot go with
+ * it. Run those on the log afterwards.
+ */
+static void check_follow(const struct options *o)
+{
+	if (!o->follow)
+		return;
+	if (o->diff)
+		bad_usage("%s", "--follow and --diff do not go together: --follow shows "
+				"one log's dumps as they come, --diff compares two whole "
+				"logs; run it on the logs afterwards");
+	if (o->dump)
+		bad_usage("%s", "--follow and --dump do not go together: --follow shows "
+				"every dump as it ends, --dump N picks one from a whole log");
+	if (writes_files(o))
+		bad_usage("--follow and %s do not go together: --follow prints each "
+			  "dump on standard output as it ends, and the exports and "
+			  "pictures are written from a whole log; run that one on the "
+			  "log afterwards", first_file_output(o));
+}
+
+/*
  * Options that cannot be honoured together are refused rather than
  * ignored: two outputs on standard output (their text would be mixed),
  * --list (descriptions only) or --diff (its own report) with a view or
@@ -537,6 +595,7 @@ static void check_combination(const struct options *o)
 	if (o->diff && o->all)
 		bad_usage("%s", "--diff compares one dump of each log (the default "
 				"one, or --dump N): not --all");
+	check_follow(o);
 	if (o->diff && o->input && o->input2 && strcmp(o->input, "-") == 0 &&
 	    strcmp(o->input2, "-") == 0)
 		bad_usage("%s", "--diff - -: standard input can be read once; at "
@@ -567,6 +626,9 @@ static void parse_short(struct options *o, int argc, char **argv, int *i)
 			break;
 		case 'a':
 			o->all = 1;
+			break;
+		case 'f':
+			o->follow = 1;
 			break;
 		case 'q':
 			o->quiet = 1;
@@ -724,6 +786,22 @@ static void show_dump(const struct options *o, struct tt_dump *d,
 	}
 }
 
+/* --follow: a dump has ended; show it now (log->done, scan.c), before
+ * the next is read, as --all would have in its turn. */
+static void show_followed(void *ctx, struct tt_dump *d, size_t number)
+{
+	const struct options *o = ctx;
+
+	if (o->list) {
+		tt_describe_dump(stdout, d, number);
+	} else {
+		if (number > 1)
+			printf("\n");
+		show_dump(o, d, number, 1);
+	}
+	fflush(stdout);
+}
+
 int main(int argc, char **argv)
 {
 	struct options o;
@@ -740,6 +818,9 @@ int main(int argc, char **argv)
 	log.name = "<stdin>";
 	log.stream = streamable(&o);
 	log.summarize = log.stream && o.summary;
+	log.follow = o.follow;
+	log.done = show_followed;
+	log.done_ctx = &o;
 	if (o.input && strcmp(o.input, "-") != 0) {
 		in = fopen(o.input, "rb");
 		if (!in) {
@@ -756,7 +837,7 @@ int main(int argc, char **argv)
 	}
 	if (in != stdin)
 		fclose(in);
-	if (log.frames_ok == 0 || log.ndumps == 0) {
+	if (log.frames_ok == 0 || log.handed + log.ndumps == 0) {
 		fprintf(stderr, "tvtrace: %s: no intact trace frames found%s\n",
 			log.name,
 			log.errors && !err ? " (all frames damaged)" : "");
@@ -764,7 +845,9 @@ int main(int argc, char **argv)
 		tt_log_free(&log);
 		return EXIT_FAIL;
 	}
-	if (o.list) {
+	if (o.follow) {
+		/* every dump was shown as it ended */
+	} else if (o.list) {
 		for (size_t i = 0; i < log.ndumps; i++)
 			tt_describe_dump(stdout, &log.dumps[i], i + 1);
 	} else if (o.all) {

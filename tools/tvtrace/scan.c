@@ -7,9 +7,13 @@
  * which the hypervisor escapes) is rejected the same way, counted, and
  * never reaches a dump, so no view or export can show it.
  */
+#define _POSIX_C_SOURCE 200809L /* read, fileno, nanosleep (--follow) */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "tvtrace.h"
 
@@ -27,6 +31,8 @@ struct scan {
 	int cont;		 /* part of the current line was fed */
 	int pending_gap;	 /* a count-unknown gap marker waits for */
 	struct tt_rec pending;	 /* the time of the next record */
+	int grows;		 /* following a regular file: wait at its end */
+	int read_err;		 /* following: errno of a failed read */
 };
 
 /* The dump frames are being added to. */
@@ -72,13 +78,43 @@ static void flush_pending_gap(struct scan *s)
 	put_rec(s, cur(s), &s->pending);
 }
 
-/* Start a new dump in the log. */
+static void dump_free(struct tt_dump *d)
+{
+	free(d->recs);
+	free(d->totals);
+	free(d->order);
+	tt_summary_free(d->sum);
+}
+
+/*
+ * The open dump is closed (its END, the BEGIN of the next, the end of
+ * the input). Following, it goes to log->done at once and is freed, its
+ * slot reused by the next: the log holds one dump at a time. Otherwise
+ * it stays for main.c to choose from.
+ */
+static void close_dump(struct scan *s)
+{
+	struct tt_log *log = s->log;
+	struct tt_dump *d = cur(s);
+
+	s->have_dump = 0;
+	if (!log->follow)
+		return;
+	log->done(log->done_ctx, d, log->handed + log->ndumps);
+	dump_free(d);
+	log->ndumps--;
+	log->handed++;
+}
+
+/* Start a new dump in the log (closing one left open: its END is lost). */
 static struct tt_dump *new_dump(struct scan *s)
 {
 	struct tt_log *log = s->log;
 	struct tt_dump *d;
 
 	flush_pending_gap(s);
+	if (s->have_dump)
+		close_dump(s);
 	if (log->ndumps == log->cap) {
 		log->cap = log->cap ? 2 * log->cap : 4;
 		log->dumps = tt_xrealloc(log->dumps, log->cap,
@@ -171,7 +207,7 @@ static void on_end(void *ctx, const struct tv_wire_end_info *info)
 	settle_pending_gap(s, NULL, 0);
 	d->ended = 1;
 	d->end = *info;
-	s->have_dump = 0;
+	close_dump(s);
 }
 
 /* Frames went missing: put a marker record where the records were lost,
@@ -322,6 +358,56 @@ static size_t feed_long_line(struct scan *s, const char *buf, size_t len,
 #define SCAN_BUF (2 * (size_t)LINE_LIMIT)
 #define SCAN_READ ((size_t)128 << 10)
 
+/* Following a regular file: how long to wait at its end before looking
+ * for more (tail -f looks once a second; a live trace wants less). */
+#define FOLLOW_POLL_NS 100000000L
+
+/*
+ * Following (--follow): what has come of the input, at most want bytes,
+ * as soon as there is any (read(2): fread would wait for want bytes or
+ * the end). At the end of a regular file, wait for it to grow; a pipe
+ * ends when its writer closes it. 0: the end of the input, or a read
+ * error (s->read_err).
+ */
+static size_t follow_read(struct scan *s, int fd, char *buf, size_t want)
+{
+	const struct timespec poll = {0, FOLLOW_POLL_NS};
+
+	for (;;) {
+		ssize_t n = read(fd, buf, want);
+
+		if (n > 0)
+			return (size_t)n;
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			s->read_err = errno;
+			return 0;
+		}
+		if (!s->grows)
+			return 0;
+		nanosleep(&poll, NULL);
+	}
+}
+
+/* Up to want bytes of the input into buf; 0 at its end. Without follow,
+ * want bytes unless the input ends first. */
+static size_t read_input(struct scan *s, FILE *in, char *buf, size_t want)
+{
+	if (!s->log->follow)
+		return fread(buf, 1, want, in);
+	return follow_read(s, fileno(in), buf, want);
+}
+
+/* Following a regular file (not a pipe, terminal or socket): its end is
+ * only where the writer has got to. */
+static int input_grows(FILE *in)
+{
+	struct stat st;
+
+	return fstat(fileno(in), &st) == 0 && S_ISREG(st.st_mode);
+}
+
 /* Decode the complete lines of buf[0..len) and, at the end of a full
  * buffer or of the input (full), the first part of a line grown too
  * long; returns how many bytes were consumed. */
@@ -362,12 +448,14 @@ int tt_scan(FILE *in, struct tt_log *log)
 	memset(&s, 0, sizeof(s));
 	s.log = log;
 	s.line_no = 1;
+	s.grows = log->follow && input_grows(in);
 	tv_wire_dec_init(&s.dec, &scan_ops, &s);
 	for (;;) {
 		size_t want = room < SCAN_READ ? room : SCAN_READ;
-		size_t n = fread(buf + len, 1, want, in), used;
-		/* Full, or a short read: the end of the input (or an error). */
-		int full = n == room || n < want;
+		size_t n = read_input(&s, in, buf + len, want), used;
+		/* Full, or a short read of fread: the end of the input (or an
+		 * error). Following, a short read is what has come so far. */
+		int full = n == room || (!log->follow && n < want);
 
 		if (n == 0)
 			break;
@@ -379,7 +467,9 @@ int tt_scan(FILE *in, struct tt_log *log)
 		if (full)
 			room = SCAN_BUF - len;
 	}
-	err = ferror(in) ? (errno ? errno : EIO) : 0; /* what was read is decoded */
+	err = s.read_err;
+	if (!err && ferror(in))
+		err = errno ? errno : EIO; /* what was read is decoded */
 	if (len) {
 		tv_wire_dec_piece(&s.dec, buf, len, !s.cont, s.line_no,
 				  offset);
@@ -392,17 +482,15 @@ int tt_scan(FILE *in, struct tt_log *log)
 	tv_wire_dec_finish(&s.dec, s.line_no, offset);
 	flush_pending_gap(&s);
 	log->frames_ok = s.dec.frames_ok;
+	if (s.have_dump)
+		close_dump(&s); /* following: the last dump, cut short */
 	return err;
 }
 
 void tt_log_free(struct tt_log *log)
 {
-	for (size_t i = 0; i < log->ndumps; i++) {
-		free(log->dumps[i].recs);
-		free(log->dumps[i].totals);
-		free(log->dumps[i].order);
-		tt_summary_free(log->dumps[i].sum);
-	}
+	for (size_t i = 0; i < log->ndumps; i++)
+		dump_free(&log->dumps[i]);
 	free(log->dumps);
 	log->dumps = NULL;
 	log->ndumps = 0;

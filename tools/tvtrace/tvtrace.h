@@ -80,6 +80,17 @@ struct tt_log {
 	 * (for --list and --summary without a filter: memory then does not
 	 * grow with the number of records). */
 	int stream, summarize;
+	/* Following (--follow; set before tt_scan): the input is read as it
+	 * comes (a pipe until its writer closes it, a regular file as it
+	 * grows, until interrupted), and each dump is handed to done() as
+	 * soon as it is closed (its END frame, a BEGIN that cuts it short,
+	 * the end of the input), then freed: dumps[] holds only the dump
+	 * being read, so memory stays bounded by one dump. handed counts the
+	 * dumps given to done(); dump n of the log is numbered n from 1. */
+	int follow;
+	void (*done)(void *ctx, struct tt_dump *d, size_t number);
+	void *done_ctx;
+	size_t handed;
 };
 
 /* scan.c: read the whole input; returns 0, or the errno of a read error

@@ -1,0 +1,275 @@
+#!/bin/sh
+# tvtrace --follow: a live trace. The log is read as it comes (a pipe, or
+# a file that grows) and each dump is printed as soon as its END frame
+# arrives, not at the end of the input; what it prints is what --all
+# prints of the whole log, filters included; memory holds one dump; and
+# the options that need a whole log are refused with exit status 2.
+#
+# Log L (tests/tools/mklog.c, 10 MHz) holds three dumps of one boot, ids
+# 0, 1, 2, as tv.dump_every writes them: two harts, SBI calls (ECALL_VS)
+# and timer exits; dump 2 reports 3 records of hart 1 lost, dump 3 is
+# the shutdown dump.
+#
+# Run from anywhere: sh tests/tools/test_follow.sh
+# Environment: CC (default cc).
+# Prints "ok - ..." / "not ok - ..." per check, then "N passed, M failed".
+set -u
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$ROOT" || exit 2
+CC=${CC:-cc}
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/tvtrace-follow.XXXXXX") || exit 2
+trap 'rm -rf "$WORK"' EXIT INT TERM
+
+pass=0
+fail=0
+ok() {
+	pass=$((pass + 1))
+	echo "ok - follow: $*"
+}
+bad() {
+	fail=$((fail + 1))
+	echo "not ok - follow: $*"
+}
+
+# --- build ------------------------------------------------------------------
+# Checks run the ASan+UBSan build; the memory check the -O2 one (ASan's
+# shadow memory would hide what tvtrace itself keeps).
+SRCS="tools/tvtrace/*.c lib/trace_wire.c lib/riscv_names.c lib/insn.c"
+TV=$WORK/tvtrace-san
+TVO=$WORK/tvtrace
+# shellcheck disable=SC2086
+$CC -std=c11 -O1 -g -Wall -Wextra -Werror -Iinclude -Ilib \
+	-fsanitize=address,undefined -fno-sanitize-recover=all $SRCS -o "$TV" &&
+	$CC -std=c11 -O2 -Wall -Wextra -Werror -Iinclude -Ilib $SRCS -o "$TVO" ||
+	{ echo "not ok - follow: building tvtrace"; echo "0 passed, 1 failed"; exit 1; }
+export ASAN_OPTIONS=exitcode=86 UBSAN_OPTIONS=exitcode=86:print_stacktrace=1
+for t in gen_log mklog; do
+	$CC -std=c11 -O2 -Wall -Wextra -Werror -Iinclude -Ilib "tests/tools/$t.c" \
+		lib/trace_wire.c lib/riscv_names.c -o "$WORK/$t" ||
+		{ echo "not ok - follow: building $t"; echo "0 passed, 1 failed"; exit 1; }
+done
+
+# --- log L --------------------------------------------------------------------
+cat >"$WORK/l.txt" <<'EOF'
+text OpenSBI v1.1 (the firmware's banner)
+begin 10000000 2 0
+hart 0
+entry 1000 0 0 0x80000000
+exit 2000 0 0 0x80000100 10
+sbi 2005 0 0 0x1000000003 0x10 0 0 0 1
+entry 2010 0 0 0x80000104
+endhart
+hart 1
+entry 1500 0 1 0x80000000
+exit 2500 0 1 0x80000600 0x8000000000000005
+entry 2530 0 1 0x80000604
+endhart
+end
+text step 1: PASS
+begin 10000000 2 1
+hart 0
+exit 3000 0 0 0x80000200 10
+sbi 3005 0 0 0x54494d45 0 0 0 0 0
+entry 3010 0 0 0x80000204
+endhart
+hart 1
+lost 3
+exit 3500 0 1 0x80000700 0x8000000000000005
+entry 3520 0 1 0x80000704
+endhart
+end
+text step 2: PASS
+begin 10000000 2 2
+hart 0
+exit 4000 0 0 0x80000300 10
+sbi 4005 0 0 0x5352535400000000 0 0 0 0 0
+stop 4010 0 0 1 0
+endhart
+hart 1
+exit 4500 0 1 0x80000800 10
+entry 4510 0 1 0x80000804
+endhart
+end
+EOF
+"$WORK/mklog" <"$WORK/l.txt" >"$WORK/l.log" || bad "mklog l"
+
+# The log cut into one piece per dump, each ending where the next dump's
+# first frame line starts (tvtrace --list names that line).
+"$TVO" --list "$WORK/l.log" | sed -n 's/.*, line \([0-9]*\),.*/\1/p' >"$WORK/starts"
+if [ "$(wc -l <"$WORK/starts")" = 3 ]; then ok "log L holds 3 dumps"; else
+	bad "log L: $(wc -l <"$WORK/starts") dumps, want 3"; fi
+s2=$(sed -n 2p "$WORK/starts")
+s3=$(sed -n 3p "$WORK/starts")
+sed -n "1,$((s2 - 1))p" "$WORK/l.log" >"$WORK/part1"
+sed -n "$s2,$((s3 - 1))p" "$WORK/l.log" >"$WORK/part2"
+sed -n "$s3,\$p" "$WORK/l.log" >"$WORK/part3"
+
+# wait_for FILE TEXT: up to 10 s for FILE to hold TEXT; 0 when it does.
+wait_for() {
+	i=0
+	while [ $i -lt 100 ]; do
+		grep -q -- "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# slow_writer OUT: write the log a dump at a time, each next dump only
+# once OUT (tvtrace's output) shows the one before it, or 10 s later;
+# "early" or "late" per dump into $WORK/order.
+slow_writer() {
+	: >"$WORK/order"
+	cat "$WORK/part1"
+	for k in 1 2; do
+		if wait_for "$1" "^# dump $k:"; then echo early >>"$WORK/order"; else
+			echo late >>"$WORK/order"; fi
+		cat "$WORK/part$((k + 1))"
+	done
+}
+
+# --- through a pipe, a dump at a time -----------------------------------------
+for view in -r -s -t; do
+	: >"$WORK/pipe$view.out"
+	slow_writer "$WORK/pipe$view.out" | "$TV" --follow "$view" >"$WORK/pipe$view.out" 2>"$WORK/pipe$view.err"
+	rc=$?
+	if [ "$(tr '\n' ' ' <"$WORK/order")" = "early early " ]; then
+		ok "--follow $view through a pipe: each dump printed before the next was written"
+	else
+		bad "--follow $view through a pipe: dumps 1 and 2 printed $(tr '\n' ' ' <"$WORK/order")(want early early)"
+	fi
+	"$TV" --all "$view" "$WORK/l.log" >"$WORK/all$view.out" 2>/dev/null
+	if [ "$rc" = 0 ] && cmp -s "$WORK/pipe$view.out" "$WORK/all$view.out"; then
+		ok "--follow $view: exit 0, the same text as --all $view of the whole log"
+	else
+		bad "--follow $view: exit $rc, or not the text of --all $view: $(diff "$WORK/all$view.out" "$WORK/pipe$view.out" | head -n 3 | tr '\n' ' ')"
+	fi
+done
+# --summary per interval: each dump's own exits and losses.
+if grep -q '^Lost records: 3' "$WORK/pipe-s.out" &&
+	[ "$(grep -c '^Lost records: 0' "$WORK/pipe-s.out")" = 2 ]; then
+	ok "--follow -s: the 3 records lost are dump 2's, none in dumps 1 and 3"
+else
+	bad "--follow -s: lost records per dump: $(grep '^Lost records' "$WORK/pipe-s.out" | tr '\n' ' ')"
+fi
+
+# Filters: the same records as --all with the same filter.
+for f in "--hart 1" "--vcpu 0.0" "--reason ECALL_VS"; do
+	# shellcheck disable=SC2086
+	cat "$WORK/l.log" | "$TV" --follow -r $f >"$WORK/ff.out" 2>&1
+	rc=$?
+	# shellcheck disable=SC2086
+	"$TV" --all -r $f "$WORK/l.log" >"$WORK/fa.out" 2>&1
+	if [ "$rc" = 0 ] && cmp -s "$WORK/ff.out" "$WORK/fa.out" && [ -s "$WORK/ff.out" ]; then
+		ok "--follow -r $f: the records --all -r $f shows"
+	else
+		bad "--follow -r $f: exit $rc, or other records than --all: $(diff "$WORK/fa.out" "$WORK/ff.out" | head -n 3 | tr '\n' ' ')"
+	fi
+done
+
+# --- a file that grows --------------------------------------------------------
+: >"$WORK/grow.log"
+"$TV" --follow --list "$WORK/grow.log" >"$WORK/grow.out" 2>"$WORK/grow.err" &
+pid=$!
+cat "$WORK/part1" >>"$WORK/grow.log"
+if wait_for "$WORK/grow.out" "^dump 1:"; then
+	ok "--follow FILE: dump 1 listed while the file holds only it"
+else
+	bad "--follow FILE: dump 1 not listed within 10 s of being written"
+fi
+if grep -q "^dump 2:" "$WORK/grow.out"; then bad "--follow FILE: a dump 2 listed before it was written"; fi
+cat "$WORK/part2" "$WORK/part3" >>"$WORK/grow.log"
+if wait_for "$WORK/grow.out" "^dump 3:.*complete"; then
+	ok "--follow FILE: dumps 2 and 3 listed as the file grew"
+else
+	bad "--follow FILE: dump 3 not listed within 10 s of being written"
+fi
+if kill -0 "$pid" 2>/dev/null; then
+	ok "--follow FILE: still following at the file's end (until interrupted)"
+else
+	bad "--follow FILE: stopped at the file's end"
+fi
+kill "$pid" 2>/dev/null
+wait "$pid" 2>/dev/null
+
+# --- a dump cut short, damage ---------------------------------------------------
+"$WORK/gen_log" multi >"$WORK/multi.log"
+"$TV" --all -r <"$WORK/multi.log" >"$WORK/ma.out" 2>"$WORK/ma.err"
+want_rc=$?
+cat "$WORK/multi.log" | "$TV" --follow -r >"$WORK/mf.out" 2>"$WORK/mf.err"
+rc=$?
+if [ "$rc" = "$want_rc" ] && [ "$rc" = 1 ] && cmp -s "$WORK/mf.out" "$WORK/ma.out" &&
+	cmp -s "$WORK/mf.err" "$WORK/ma.err"; then
+	ok "--follow on a log whose last dump has no END: it is shown at the end of the input, exit 1, the same errors"
+else
+	bad "--follow on gen_log multi: exit $rc (want $want_rc), or output differs from --all: $(diff "$WORK/ma.out" "$WORK/mf.out" | head -n 3 | tr '\n' ' ')"
+fi
+printf 'no frames here\n' | "$TV" --follow >/dev/null 2>"$WORK/none.err"
+rc=$?
+if [ "$rc" = 2 ] && grep -q "no intact trace frames found" "$WORK/none.err"; then
+	ok "--follow on a log without frames: exit 2, says so"
+else
+	bad "--follow on a log without frames: exit $rc: $(head -n 1 "$WORK/none.err")"
+fi
+
+# --- memory: one dump at a time -----------------------------------------------
+# 40 copies of a dump of 2 x 3000 exits (about 12,000 events each): the
+# largest resident size following them must be near that of following one.
+"$WORK/gen_log" synth 3000 >"$WORK/one.log"
+i=0
+while [ $i -lt 40 ]; do cat "$WORK/one.log"; i=$((i + 1)); done >"$WORK/forty.log"
+# peak_kib LOG: tvtrace --follow -r reading LOG through a FIFO kept open,
+# so that once all of its output is out it still runs: its peak resident
+# size then (VmHWM, KiB), or 0.
+peak_kib() {
+	rm -f "$WORK/fifo" && mkfifo "$WORK/fifo" || { echo 0; return; }
+	"$TVO" --all -r "$1" 2>/dev/null | wc -l >"$WORK/want_lines"
+	"$TVO" --follow -r <"$WORK/fifo" >"$WORK/peak.out" 2>/dev/null &
+	ppid_=$!
+	exec 3>"$WORK/fifo"
+	cat "$1" >&3
+	i=0
+	while [ $i -lt 300 ] && [ "$(wc -l <"$WORK/peak.out")" -lt "$(cat "$WORK/want_lines")" ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$ppid_/status" 2>/dev/null | grep . || echo 0
+	exec 3>&-
+	wait "$ppid_"
+}
+one=$(peak_kib "$WORK/one.log")
+forty=$(peak_kib "$WORK/forty.log")
+if [ "$one" -gt 0 ] && [ "$forty" -gt 0 ] && [ "$forty" -le $((one + one / 4 + 512)) ]; then
+	ok "--follow -r: 40 dumps followed in $forty KiB at the most, one in $one KiB"
+else
+	bad "--follow -r: 40 dumps followed in $forty KiB at the most, one in $one KiB: memory grows with the log"
+fi
+
+# --- what does not go with --follow ---------------------------------------------
+# refused NAME TEXT ARGS...: exit 2, TEXT on stderr, nothing written.
+refused() {
+	name=$1
+	text=$2
+	shift 2
+	(cd "$WORK" && "$TV" "$@" >"$WORK/r.out" 2>"$WORK/r.err")
+	rc=$?
+	if [ "$rc" = 2 ] && grep -q -- "$text" "$WORK/r.err" && [ ! -s "$WORK/r.out" ] &&
+		[ ! -e "$WORK/x.html" ] && [ ! -e "$WORK/x.svg" ] && [ ! -e "$WORK/ctfdir" ]; then
+		ok "$name: exit 2, '$text'"
+	else
+		bad "$name: exit $rc (want 2): $(head -n 1 "$WORK/r.err")"
+	fi
+}
+refused "--follow --html" "--follow and --html do not go together" --follow --html x.html l.log
+refused "--follow --svg" "--follow and --svg do not go together" -f --svg x.svg l.log
+refused "--follow --ctf" "--follow and --ctf do not go together" --follow --ctf ctfdir l.log
+refused "--follow --csv -" "--follow and --csv do not go together" --follow --csv - l.log
+refused "--follow --trace-dat" "--follow and --trace-dat do not go together" --follow --trace-dat x.dat l.log
+refused "--follow --diff" "--follow and --diff do not go together" --follow --diff l.log l.log
+refused "--follow --dump 2" "--follow and --dump do not go together" --follow --dump 2 l.log
+if "$TV" --help | grep -q -- "--follow"; then ok "--help describes --follow"; else
+	bad "--help does not name --follow"; fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
