@@ -9,6 +9,8 @@
 #   make run GUEST=NAME   linux, or a built-in guest (test, bench, hostile,
 #                   validate, smp, sbi_conform)
 #   make shell      Linux to a busybox shell on the console (Ctrl-A x quits)
+#   make run LIVE=1 a live trace next to the console: each second's exits
+#                   (LIVE=records|text|explain [tvtrace filters]: the records)
 #   make test       unit tests + QEMU system tests; ends "N passed, M failed"
 #   make debug      QEMU halted with a gdb stub; prints the gdb command
 #   make clean
@@ -237,6 +239,16 @@ ifeq ($(filter default fw_jump fw_dynamic,$(BIOS)),)
 $(error BIOS='$(BIOS)' must be default, fw_jump or fw_dynamic (the OpenSBI build QEMU starts))
 endif
 endif
+# LIVE=VIEW [FILTERS]: a live trace (scripts/run.sh --live) on make run's
+# and make shell's screen; VIEW is 1 or summary, records, text, explain.
+ifneq ($(and $(LIVE),$(filter run shell,$(MAKECMDGOALS))),)
+ifeq ($(filter 1 summary records text explain,$(firstword $(LIVE))),)
+$(error LIVE='$(LIVE)' must start with a view: 1 or summary (each second's exits), records, text or explain; tvtrace's filters may follow)
+endif
+endif
+# make run's screen: the console, then the trace summary; with LIVE a live
+# trace between the console's lines.
+RUN_SCREEN = --summary$(if $(LIVE), --live "$(LIVE)")
 
 # VMS=N: N VMs on harts of their own, each running the test guest
 # (tv.vm1 ... tv.vmN-1; VM 0 is the usual one).
@@ -248,16 +260,16 @@ run: all
 ifeq ($(GUEST),linux)
 	@scripts/setup.sh linux
 	@scripts/fetch-linux.sh
-	@scripts/run.sh --linux --bios $(BIOS) --append "$(APPEND)" --summary
+	@scripts/run.sh --linux --bios $(BIOS) --append "$(APPEND)" $(RUN_SCREEN)
 else ifneq ($(IMAGE),)
 	@scripts/run.sh --bios $(BIOS) --image "$(IMAGE)" $(if $(INITRD),--initrd "$(INITRD)") \
-		$(if $(SMP),--smp $(SMP)) --append "$(APPEND)" --summary
+		$(if $(SMP),--smp $(SMP)) --append "$(APPEND)" $(RUN_SCREEN)
 else ifneq ($(VMS),)
-	@scripts/run.sh --bios $(BIOS) --smp $(VMS) --append "$(call vm_descs,$(VMS)) $(APPEND)" --summary
+	@scripts/run.sh --bios $(BIOS) --smp $(VMS) --append "$(call vm_descs,$(VMS)) $(APPEND)" $(RUN_SCREEN)
 else ifneq ($(SMP),)
-	@scripts/run.sh --bios $(BIOS) --smp $(SMP) --append "tv.guest=smp tv.vcpus=$(SMP) $(APPEND)" --summary
+	@scripts/run.sh --bios $(BIOS) --smp $(SMP) --append "tv.guest=smp tv.vcpus=$(SMP) $(APPEND)" $(RUN_SCREEN)
 else
-	@scripts/run.sh --bios $(BIOS) --append "$(if $(filter-out test,$(GUEST)),tv.guest=$(GUEST) )$(APPEND)" --summary
+	@scripts/run.sh --bios $(BIOS) --append "$(if $(filter-out test,$(GUEST)),tv.guest=$(GUEST) )$(APPEND)" $(RUN_SCREEN)
 endif
 
 # Linux to a busybox shell on the console: type commands; exit, poweroff -f
@@ -267,7 +279,7 @@ shell: all
 	$(PLATFORM_SETUP)
 	@scripts/setup.sh linux
 	@scripts/fetch-linux.sh
-	@scripts/run.sh --shell --append "$(APPEND)" --summary
+	@scripts/run.sh --shell --append "$(APPEND)" $(RUN_SCREEN)
 
 debug: all
 	@scripts/setup.sh all

@@ -30,16 +30,30 @@ cursor is at the start of a line, a dim status line says the run is alive
 far); it is erased before the next output, so the guest's lines are
 never disturbed. Progress lines are not output: they update the count.
 
+A live trace (scripts/run.sh --live, make run LIVE=1): with --live CMD
+the console bytes are also given to CMD (build/host/tvtrace --follow ...,
+which decodes each periodic dump as its END frame arrives), and what CMD
+prints (its standard error too) is shown between the console's lines:
+its complete lines only, at a line start of the console (a guest's line
+in progress is never cut, unless it has waited LIVE_HOLD seconds for its
+end: a prompt; then the live lines go on a line of their own and the
+console's line goes on after them), yellow on a terminal, where a guest's
+lines (reset to the default colour) cannot pass for them.
+
 Usage: console-view.py [--color auto|always|never] [--frames-to FILE]
+                       [--live CMD]
 --frames-to writes the number of frame lines left out to FILE at the end.
 """
 import argparse
 import os
 import select
+import shlex
+import subprocess
 import sys
 import time
 
-CYAN, DIM, RESET = b"\x1b[36m", b"\x1b[2m", b"\x1b[0m"
+CYAN, DIM, YELLOW, RESET = b"\x1b[36m", b"\x1b[2m", b"\x1b[33m", b"\x1b[0m"
+LIVE_HOLD = 2.0   # seconds a live line waits for the console's line to end
 HYP_PREFIX = b"tracevisor:"
 PROGRESS = b"~TVP:"
 
@@ -56,6 +70,9 @@ class View:
         self.exits = None        # the last progress line's count
         self.status_shown = False
         self.wrote = False       # visible bytes written since feed() began
+        self.live_part = b""     # the live decoder's unfinished line
+        self.live_lines = []     # its complete lines waiting for a line start
+        self.live_since = None   # when the oldest of them came
 
     def at_line_start(self):
         return self.mode is None and not self.line
@@ -151,6 +168,7 @@ class View:
         if self.colored:
             self.write(RESET)
         self.mode, self.colored, self.line = None, False, b""
+        self.show_live()
 
     def feed(self, data):
         """Take console bytes; True when something visible was written."""
@@ -171,6 +189,38 @@ class View:
         self.out.flush()
         return self.wrote
 
+    def live(self, data):
+        """Take the live decoder's output; show its complete lines now
+        if the console is at a line start, else when it gets there."""
+        lines = (self.live_part + data).split(b"\n")
+        self.live_part = lines.pop()
+        if lines and not self.live_lines:
+            self.live_since = time.monotonic()
+        self.live_lines += lines
+        self.show_live()
+
+    def show_live(self, force=False):
+        """The waiting live lines, at a line start of the console, or
+        (force: a prompt has waited LIVE_HOLD s, or the end) on lines of
+        their own, the console's line going on after them."""
+        if not self.live_lines:
+            return
+        mid_line = not self.at_line_start()
+        if mid_line and not force:
+            return
+        if mid_line:
+            self.write((RESET if self.colored else b"") + b"\r\n")
+        for ln in self.live_lines:  # CR LF: QEMU may hold the terminal raw
+            ln = ln.rstrip(b"\r")
+            self.write(RESET + YELLOW + ln + RESET + b"\r\n" if self.color else ln + b"\r\n")
+        self.live_lines = []
+        if mid_line and self.colored:
+            self.write(CYAN if self.seen_hyp else DIM)
+        self.out.flush()
+
+    def live_overdue(self):
+        return bool(self.live_lines) and time.monotonic() - self.live_since >= LIVE_HOLD
+
     def finish(self):
         if self.line and self.mode != "progress":
             self.out.write(self.line)
@@ -179,32 +229,102 @@ class View:
         self.out.flush()
 
 
+class Live:
+    """The live decoder (--live CMD): the console goes to its standard
+    input as it comes, without ever blocking the console's own display
+    (what the decoder has not taken yet waits here), and its output is
+    read as it comes."""
+
+    def __init__(self, cmd):
+        self.proc = subprocess.Popen(shlex.split(cmd), stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        self.to_fd = self.proc.stdin.fileno()
+        self.from_fd = self.proc.stdout.fileno()
+        os.set_blocking(self.to_fd, False)
+        self.pending = bytearray()   # console bytes the decoder has not taken
+
+    def give(self, data):
+        if self.to_fd is not None:
+            self.pending += data
+
+    def send(self):
+        """Write what the decoder takes now (its pipe is not blocking)."""
+        try:
+            n = os.write(self.to_fd, self.pending[:65536])
+            del self.pending[:n]
+        except BlockingIOError:
+            pass
+        except BrokenPipeError:   # it ended (a usage error, say)
+            self.end_input()
+
+    def end_input(self):
+        if self.to_fd is not None:
+            self.proc.stdin.close()
+            self.to_fd = None
+            self.pending = bytearray()
+
+    def wants_write(self):
+        return [self.to_fd] if self.to_fd is not None and self.pending else []
+
+
+def pump(v, live, color):
+    """Show the console (standard input) until it ends, feeding the live
+    decoder and showing its output meanwhile."""
+    started = last_output = time.monotonic()
+    console_open = True
+    while console_open or (live and live.from_fd is not None):
+        rd = ([0] if console_open else []) + ([live.from_fd] if live and live.from_fd is not None else [])
+        wr = live.wants_write() if live else []
+        ready, writable, _ = select.select(rd, wr, [], 1.0)
+        if writable:
+            live.send()
+        if live and not console_open and not live.pending:
+            live.end_input()   # all of the console given: the decoder ends
+        if live and live.from_fd in ready:
+            data = os.read(live.from_fd, 65536)
+            if data:
+                v.live(data)
+            else:
+                live.from_fd = None
+        if live and v.live_overdue():
+            v.show_live(force=True)
+        if 0 not in ready:
+            if console_open and color and v.at_line_start() and time.monotonic() - last_output >= 3:
+                v.show_status(started, last_output)
+            continue
+        data = os.read(0, 4096)
+        if not data:
+            console_open = False
+            continue
+        if live:
+            live.give(data)
+        if v.feed(data):
+            last_output = time.monotonic()
+        elif v.status_shown:  # a progress line: show its count now
+            v.show_status(started, last_output)
+    if live:
+        live.end_input()
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     ap.add_argument("--frames-to")
+    ap.add_argument("--live", metavar="CMD")
     a = ap.parse_args()
     color = a.color == "always" or (a.color == "auto" and sys.stdout.isatty())
     v = View(sys.stdout.buffer, color)
-    started = last_output = time.monotonic()
+    live = Live(a.live) if a.live else None
     try:
-        while True:
-            ready, _, _ = select.select([0], [], [], 1.0)
-            if not ready:
-                if color and v.at_line_start() and time.monotonic() - last_output >= 3:
-                    v.show_status(started, last_output)
-                continue
-            data = os.read(0, 4096)
-            if not data:
-                break
-            if v.feed(data):
-                last_output = time.monotonic()
-            elif v.status_shown:  # a progress line: show its count now
-                v.show_status(started, last_output)
+        pump(v, live, color)
     except KeyboardInterrupt:
         pass
     v.clear_status()
+    v.show_live(force=True)
     v.finish()
+    if live:
+        live.end_input()
+        live.proc.wait()
     if a.frames_to:
         with open(a.frames_to, "w") as f:
             f.write("%d\n" % v.frames)

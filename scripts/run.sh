@@ -8,7 +8,7 @@
 #                [--log FILE] [--timeout SECS] [--icount] [--summary]
 #                [--debug] [--linux] [--image FILE [--initrd FILE]]
 #                [--uboot] [--uboot-cmd CMD] [--shell] [--progress MS]
-#                [--dtb FILE] [--dumpdtb FILE] [--load FILE@ADDR]
+#                [--live VIEW] [--dtb FILE] [--dumpdtb FILE] [--load FILE@ADDR]
 # --platform picks the QEMU and the OpenSBI (default $TV_PLATFORM, else
 # system): system is Debian 12's QEMU 7.2 and OpenSBI; qemu10 is QEMU 10.0
 # + OpenSBI 1.5 from bookworm-backports in the cache, where
@@ -38,6 +38,15 @@
 # every MS ms (tv.progress; hyp/core/progress.h), which the screen of
 # --summary hides and counts in its alive line; default 5000 with
 # --summary, else off (0). Each tick is an HS timer exit of its own.
+# --live VIEW: a live trace next to the console, like `perf kvm stat
+# live` (make run LIVE=VIEW): the hypervisor dumps its rings every second
+# (tv.dump_every=1000; an --append value wins) and the screen of
+# --summary (implied) shows, between the console's lines, what
+# build/host/tvtrace --follow decodes of each dump as it ends. VIEW is
+# summary (or 1: each second's exits by reason), records, text or
+# explain, optionally followed by tvtrace's filters, one string:
+# --live "records --reason ECALL_VS --hart 0". The summary after the run
+# is of the last dump; tvtrace --all LOG shows them all.
 # --aia GUESTS gives the machine the RISC-V Advanced Interrupt Architecture
 # in place of the PLIC (QEMU's -M virt,aia=aplic-imsic,aia-guests=GUESTS):
 # an APLIC and, per hart, an IMSIC with GUESTS guest interrupt files
@@ -73,6 +82,7 @@ shell=0
 icount=""
 summary=0
 progress= # --progress MS; empty: the default
+live= # --live VIEW [FILTERS]; empty: no live trace
 debug=0
 linux=0
 platform="${TV_PLATFORM:-system}"
@@ -93,7 +103,7 @@ UBOOT_HYP_ADDR=0x83000000
 
 usage() { sed -n '2,/^set -u/p' "$0" | sed -n 's/^# \{0,1\}//p'; exit "${1:-2}"; }
 # An option that takes a value must have one (not the end of the line).
-value_options=" --hyp --bios --platform --append --cpu --smp --mem --aia --log --timeout --progress --image --initrd --uboot-cmd --dtb --dumpdtb --load "
+value_options=" --hyp --bios --platform --append --cpu --smp --mem --aia --log --timeout --progress --live --image --initrd --uboot-cmd --dtb --dumpdtb --load "
 while [ $# -gt 0 ]; do
 	case "$value_options" in
 	*" $1 "*)
@@ -101,7 +111,7 @@ while [ $# -gt 0 ]; do
 		# "--smp --log x": the value was forgotten (--append's may be
 		# anything the guest takes, "-- init args" too)
 		case "$1:$2" in
-		--append:*) ;;
+		--append:* | --live:*) ;;
 		*:--*) echo "run.sh: $1 needs a value, not the option '$2'" >&2; exit 2 ;;
 		esac ;;
 	esac
@@ -121,6 +131,7 @@ while [ $# -gt 0 ]; do
 	--icount) icount="-icount shift=0,sleep=off" ;;
 	--summary) summary=1 ;;
 	--progress) progress="$2"; shift ;;
+	--live) live="$2"; summary=1; shift ;;
 	--debug) debug=1 ;;
 	--linux) linux=1 ;;
 	--image) image="$2"; shift ;;
@@ -149,6 +160,28 @@ esac
 case "$timeout" in
 "" | *[!0-9]* | 0) echo "run.sh: --timeout must be a number of seconds, 1 or more (got '$timeout')" >&2; exit 2 ;;
 esac
+# --live VIEW [FILTERS]: the tvtrace --follow command the screen runs
+# (console-view.py --live), checked here, before QEMU starts: a view it
+# does not know, or filters tvtrace refuses, stop the run.
+live_cmd=""
+if [ -n "$live" ]; then
+	tvtrace="$here/build/host/tvtrace"
+	[ -x "$tvtrace" ] || { echo "run.sh: --live needs $tvtrace (make builds it)" >&2; exit 2; }
+	read -r -a live_words <<<"$live"
+	case "${live_words[0]:-}" in
+	1 | summary) live_view=--summary ;;
+	records | text | explain) live_view=--${live_words[0]} ;;
+	*) echo "run.sh: --live takes a view, summary (or 1), records, text or explain, and tvtrace's filters after it (got '$live')" >&2; exit 2 ;;
+	esac
+	live_args=(--follow "$live_view" "${live_words[@]:1}")
+	if "$tvtrace" "${live_args[@]}" </dev/null 2>&1 | grep -q "^Try 'tvtrace --help'"; then
+		echo "run.sh: --live '$live': $("$tvtrace" "${live_args[@]}" </dev/null 2>&1 | head -n 1)" >&2
+		exit 2
+	fi
+	live_cmd=$(printf '%q ' "$tvtrace" "${live_args[@]}")
+	append="tv.dump_every=1000 $append"
+fi
+
 # The machine: QEMU virt, with the AIA when --aia says how many guest
 # interrupt files (QEMU 7.2 and 10.0 both take 0 to 7).
 machine=virt
@@ -390,7 +423,7 @@ fi
 if [ "$summary" = 1 ]; then
 	frames_file=$(mktemp)
 	timeout --foreground "$timeout" "${expect[@]}" "${qemu[@]}" <"$input" 2>&1 | tee "$log" |
-		python3 "$here/scripts/console-view.py" --frames-to "$frames_file"
+		python3 "$here/scripts/console-view.py" --frames-to "$frames_file" ${live_cmd:+--live "$live_cmd"}
 	pipe=("${PIPESTATUS[@]}")
 else
 	timeout --foreground "$timeout" "${expect[@]}" "${qemu[@]}" <"$input" 2>&1 | tee "$log"
@@ -415,6 +448,7 @@ if [ "$summary" = 1 ] && [ -x "$here/build/host/tvtrace" ]; then
 	"$here/build/host/tvtrace" --list "$log" 2>/dev/null | awk -v f="$frames" -v logf="$log" '
 		/^dump [0-9]+:/ { d++; for (i = 1; i < NF; i++) if ($(i + 1) ~ /^events/) r += $i }
 		END { printf "trace: %d dump(s), %d events in %d frame lines, kept in %s\n", d, r, f, logf }'
+	[ -n "$live" ] && echo "trace: a dump a second (--live): the summary and pictures below are of the last one; tvtrace --all --summary $log shows each"
 	"$here/build/host/tvtrace" --summary "$log" || true
 	# Pictures of the same dump: timeline (lanes per hart, exits coloured
 	# by reason) and exits by reason; the HTML report holds both with the

@@ -99,3 +99,34 @@ holds "colour: a guest's colour left on neither colours its forged line nor hide
 holds "the alive line shows the exits of the last progress line" "$tmp/out" \
 	bash -c "grep -q 'no output for [3-9] s, 42 exits, 0 trace frames so far\]' '$tmp/out' &&
 		 ! grep -q 'TVP' '$tmp/out'"
+
+# A live trace (--live CMD, run.sh --live): CMD gets the console and what
+# it prints is shown between the console's lines, never inside one. Here
+# CMD echoes the hypervisor's lines, as tvtrace --follow prints a dump's
+# records once its END frame has gone by: the echo comes while a guest's
+# line is half written, and waits for its end.
+live='grep --line-buffered -a "^tracevisor: t"'
+(printf 'tracevisor: trace dump 0 ends\nguest: half'; sleep 1; printf ' done\nguest: next\n') |
+	python3 "$VIEW" --color never --live "$live" | tr -d '\r' >"$tmp/out"
+expect "live: the decoder's line waits for the end of the guest's line" "$tmp/out" \
+	"$(printf 'tracevisor: trace dump 0 ends\nguest: half done\ntracevisor: trace dump 0 ends\nguest: next')"
+(printf 'tracevisor: trace dump 0 ends\nguest: half'; sleep 1; printf ' done\n') |
+	python3 "$VIEW" --color always --live "$live" | cat -v >"$tmp/out"
+holds "live: yellow on a terminal, after the colour is reset" "$tmp/out" \
+	grep -qx '\^\[\[0m\^\[\[33mtracevisor: trace dump 0 ends\^\[\[0m\^M' "$tmp/out"
+# A prompt that waits for input: after 2 s the live lines go on lines of
+# their own, and the console's line goes on after them.
+(printf 'tracevisor: trace dump 1 ends\n/ # '; sleep 3; printf 'ls\n') |
+	python3 "$VIEW" --color never --live "$live" | tr -d '\r' >"$tmp/out"
+expect "live: a prompt's line is broken after 2 s, not for ever" "$tmp/out" \
+	"$(printf 'tracevisor: trace dump 1 ends\n/ # \ntracevisor: trace dump 1 ends\nls')"
+# What the decoder has not printed when the console ends is still shown,
+# and a decoder that stops at once (a bad option) costs nothing else.
+printf 'tracevisor: trace dump 2 ends\nguest: bye\n' |
+	python3 "$VIEW" --color never --live "$live" | tr -d '\r' >"$tmp/out"
+expect "live: the decoder's last lines shown after the console's end" "$tmp/out" \
+	"$(printf 'tracevisor: trace dump 2 ends\nguest: bye\ntracevisor: trace dump 2 ends')"
+printf 'guest: one\nguest: two\n' |
+	python3 "$VIEW" --color never --live "false" | tr -d '\r' >"$tmp/out"
+expect "live: a decoder that ends at once leaves the console as it was" "$tmp/out" \
+	"$(printf 'guest: one\nguest: two')"

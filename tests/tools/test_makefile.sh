@@ -94,6 +94,17 @@ refused "fetch-platform.sh --cache without a directory" "--cache needs a directo
 refused "fresh-check.sh --bogus" "fresh-check: unknown option '--bogus'" scripts/fresh-check.sh --bogus
 refused "make run GUEST=linux IMAGE=x" "choose one of" make -n run GUEST=linux IMAGE=x
 refused "make run INITRD without IMAGE" "INITRD=x goes with IMAGE=FILE" make -n run INITRD=x
+refused "make run LIVE=bogus" "LIVE='bogus' must start with a view" make -n run LIVE=bogus
+if make -n run LIVE="records --hart 0" 2>/dev/null | grep -q -- '--summary --live "records --hart 0"'; then
+	ok "make run LIVE=records --hart 0 hands the live view to run.sh"
+else
+	bad "make run LIVE=records --hart 0 hands the live view to run.sh" /dev/null
+fi
+refused "run.sh --live bogus" "run.sh: --live takes a view, summary (or 1), records, text or explain" \
+	scripts/run.sh --live bogus
+refused "run.sh --live with a filter tvtrace refuses" "run.sh: --live 'text --hart x': tvtrace: --hart" \
+	scripts/run.sh --live "text --hart x"
+refused "run.sh --live with a picture" "--follow and --html do not go together" scripts/run.sh --live "records --html x.html"
 if make -n run GUEST=hostile 2>/dev/null | grep -q 'tv.guest=hostile'; then
 	ok "make run GUEST=hostile runs the hostile guest"
 else
