@@ -448,7 +448,7 @@ if [ "$summary" = 1 ] && [ -x "$here/build/host/tvtrace" ]; then
 	"$here/build/host/tvtrace" --list "$log" 2>/dev/null | awk -v f="$frames" -v logf="$log" '
 		/^dump [0-9]+:/ { d++; for (i = 1; i < NF; i++) if ($(i + 1) ~ /^events/) r += $i }
 		END { printf "trace: %d dump(s), %d events in %d frame lines, kept in %s\n", d, r, f, logf }'
-	[ -n "$live" ] && echo "trace: a dump a second (--live): the summary and pictures below are of the last one; tvtrace --all --summary $log shows each"
+	[ -n "$live" ] && echo "trace: periodic dumps (--live): the summary and pictures below are of the last one; tvtrace --all --summary $log shows each"
 	"$here/build/host/tvtrace" --summary "$log" || true
 	# Pictures of the same dump: timeline (lanes per hart, exits coloured
 	# by reason) and exits by reason; the HTML report holds both with the
