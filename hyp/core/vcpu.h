@@ -74,8 +74,11 @@ struct vcpu {
 	uint64_t watchdog_exits; /* v->exits at the last tick */
 	bool watchdog_reported;	/* this stall was already reported */
 	uint64_t input_poll_next; /* host time of the next console input poll, ~0 = none */
-	uint64_t progress_next;	/* host time of the next progress line, ~0 = none */
-	uint64_t dump_next;	/* host time of the next periodic dump, ~0 = none */
+	/* The machine-wide ticks the boot hart's first vCPU keeps (timer.c):
+	 * host time of the next progress line and of the next periodic
+	 * dump, ~0 = none, and the earlier of the two, the one deadline the
+	 * timer path looks at. */
+	uint64_t progress_next, dump_next, machine_next;
 	struct mmio_device *last_dev; /* the device of its last MMIO exit */
 	struct tv_ring *ring;	/* this hart's trace ring */
 	uint64_t *ring_head;	/* &ring->head: the fast writers' base, as an AMO takes no offset */
