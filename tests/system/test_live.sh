@@ -170,7 +170,7 @@ check "nothing new: periodic dumps once it has started, ids in order from 0 (non
 LOG="$LOGDIR/live-screen.log"
 SCREEN="$LOGDIR/live-screen.screen"
 "$ROOT/scripts/run.sh" --log "$LOG" --timeout "${BOOT_TIMEOUT:-120}" --live records \
-	--append "tv.dump_every=100" >"$SCREEN" 2>&1
+	--append "tv.dump_every=20" >"$SCREEN" 2>&1
 STATUS=$?
 # the screen while the guest ran: up to the run's trace line
 tr -d '\r' <"$SCREEN" | sed '/^trace: [0-9]* dump(s)/,$d' >"$SCREEN.txt"
