@@ -158,13 +158,6 @@ static bool wake_due(const struct vcpu *w, uint64_t now)
  * hart need not wait for its turn: fence.i acts on the whole hart, and
  * its VS-stage flush (HFENCE.VVMA for the VMID in hgatp, which is
  * another VM's now) is done when it is switched in, before it runs. */
-static void take_fences(struct vcpu *w)
-{
-	const uint32_t fences = MB_FENCE_I | MB_HFENCE_VVMA;
-	uint32_t bits = __atomic_fetch_and(&w->mailbox, ~fences, __ATOMIC_ACQUIRE) & fences;
-	smp_do_fences(w, bits, false);
-}
-
 void sched_take_fences(struct vcpu *v)
 {
 	struct hart_rq *rq = v->rq;
@@ -172,7 +165,7 @@ void sched_take_fences(struct vcpu *v)
 		return;
 	for (unsigned i = 0; i < rq->n; i++)
 		if (rq->v[i] != v && rq->v[i]->sched != SCHED_GONE)
-			take_fences(rq->v[i]);
+			smp_take_fences(rq->v[i], false);
 }
 
 void sched_poll(struct vcpu *v)
@@ -185,7 +178,7 @@ void sched_poll(struct vcpu *v)
 		struct vcpu *w = rq->v[i];
 		if (w == v || w->sched == SCHED_GONE)
 			continue;
-		take_fences(w);
+		smp_take_fences(w, false); /* (sched_take_fences says why) */
 		/* Its VM stops: it stops here and now, as fences are taken.
 		 * Waiting until it is switched in would leave the stop to
 		 * whatever this hart does next, and a vCPU that holds the

@@ -107,6 +107,42 @@ bool smp_request_fence(struct vcpu *self, struct vcpu *t, uint32_t bits)
 	return true;
 }
 
+/* The fences of mailbox bits drained for v, each counted done after it
+ * (lib/fence_count.h): v running on this hart now, or switched out on it
+ * (its HFENCE.VVMA then waits for its hgatp, at its switch-in). */
+static void smp_do_fences(struct vcpu *v, uint32_t bits, bool running)
+{
+	/* Each kind's count read after the drain, before its fence
+	 * (lib/fence_count.h says why). */
+	if (bits & MB_FENCE_I) {
+		uint64_t req = fence_count_snapshot(&v->fences, FENCE_KIND_I);
+		__asm__ volatile("fence.i" ::: "memory");
+		fence_count_done(&v->fences, FENCE_KIND_I, req);
+	}
+	if (bits & MB_HFENCE_VVMA) {
+		uint64_t req = fence_count_snapshot(&v->fences, FENCE_KIND_VVMA);
+		if (running)
+			hfence_vvma_all();
+		else
+			v->pending_vvma = 1; /* its hgatp is not loaded: at its switch-in */
+		fence_count_done(&v->fences, FENCE_KIND_VVMA, req);
+	}
+}
+
+void smp_take_fences(struct vcpu *v, bool running)
+{
+	const uint32_t fences = MB_FENCE_I | MB_HFENCE_VVMA;
+	uint32_t bits = __atomic_fetch_and(&v->mailbox, ~fences, __ATOMIC_ACQUIRE) & fences;
+	if (bits)
+		smp_do_fences(v, bits, running);
+}
+
+void smp_serve_fences(struct vcpu *v)
+{
+	smp_take_fences(v, true);
+	sched_take_fences(v);
+}
+
 void smp_handle_mailbox(struct vcpu *v)
 {
 	/* SSIP is the hart's, and may have announced a request for a vCPU
@@ -136,33 +172,6 @@ void smp_handle_mailbox(struct vcpu *v)
 	smp_do_fences(v, bits, true);
 }
 
-void smp_serve_fences(struct vcpu *v)
-{
-	const uint32_t fences = MB_FENCE_I | MB_HFENCE_VVMA;
-	uint32_t bits = __atomic_fetch_and(&v->mailbox, ~fences, __ATOMIC_ACQUIRE) & fences;
-	if (bits)
-		smp_do_fences(v, bits, true);
-	sched_take_fences(v);
-}
-
-void smp_do_fences(struct vcpu *v, uint32_t bits, bool running)
-{
-	/* Each kind's count read after the drain, before its fence
-	 * (lib/fence_count.h says why). */
-	if (bits & MB_FENCE_I) {
-		uint64_t req = fence_count_snapshot(&v->fences, FENCE_KIND_I);
-		__asm__ volatile("fence.i" ::: "memory");
-		fence_count_done(&v->fences, FENCE_KIND_I, req);
-	}
-	if (bits & MB_HFENCE_VVMA) {
-		uint64_t req = fence_count_snapshot(&v->fences, FENCE_KIND_VVMA);
-		if (running)
-			hfence_vvma_all();
-		else
-			v->pending_vvma = 1; /* its hgatp is not loaded: at its switch-in */
-		fence_count_done(&v->fences, FENCE_KIND_VVMA, req);
-	}
-}
 
 void smp_park(struct vcpu *v)
 {

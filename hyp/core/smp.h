@@ -34,10 +34,11 @@ void smp_request(struct vcpu *t, uint32_t bits);
 /* Post a fence request to t and wait until t has done it; false when t
  * did not answer within 5 s. */
 bool smp_request_fence(struct vcpu *self, struct vcpu *t, uint32_t bits);
-/* The fences of mailbox bits drained for v, each counted done after it
- * (lib/fence_count.h): v running on this hart now, or switched out on it
- * (its HFENCE.VVMA then waits for its hgatp, at its switch-in). */
-void smp_do_fences(struct vcpu *v, uint32_t bits, bool running);
+/* Only the fence requests in v's mailbox, drained and done, each counted
+ * done after it (lib/fence_count.h): v running on this hart now, or
+ * switched out on it (its HFENCE.VVMA then waits for its hgatp, at its
+ * switch-in). The other requests stay. */
+void smp_take_fences(struct vcpu *v, bool running);
 
 /* Only the fences in v's mailbox, and those of the vCPUs switched out on
  * its hart: what a hart busy for long (a trace dump, waiting for one)
