@@ -37,7 +37,7 @@
 #define GUEST_RNG_SEED_BYTES 32
 
 /* The guest's command line: the VM's own (its kernel module's bootargs,
- * docs/vms-device-tree.md), as it is; else the words of the host's
+ * docs/vms-device-tree.md, or tv.vmN's cmdline:), as it is; else the words of the host's
  * bootargs that are not hypervisor options. */
 static void guest_bootargs(const struct vm *vm, char *out, size_t size)
 {
@@ -45,7 +45,7 @@ static void guest_bootargs(const struct vm *vm, char *out, size_t size)
 	if (own) {
 		snprintf(out, size, "%s", own);
 		hyp_log("VM %u: bootargs: its own, %zu bytes (%s)\n", vm->id, strlen(own),
-			opt.vm[vm->id].image.from);
+			opt.vm[vm->id].bootargs_from);
 		return;
 	}
 	const char *p = platform.bootargs, *word;

@@ -182,7 +182,8 @@ void vm_desc_set(struct vm_desc *d, const char *key, const char *spelled, const 
 		d->shared = true;
 		d->first_slot = (unsigned)v;
 	} else {
-		hyp_panic("%s: unknown key '%s' (guest, vcpus, mem, name, harts)", o, key);
+		hyp_panic("%s: unknown key '%s' (guest, vcpus, mem, name, harts%s)", o, key,
+			  from_dt(d) ? "" : ", and last cmdline");
 	}
 }
 
@@ -226,12 +227,13 @@ void vm_desc_set_bootargs(struct vm_desc *d, const char *args, const char *from)
 		hyp_panic("%s: bootargs are %zu bytes, more than the %d a VM's command line may "
 			  "have (the bound of /chosen bootargs)", from, len, BOOTARGS_MAX - 1);
 	d->bootargs = args;
+	snprintf(d->bootargs_from, sizeof(d->bootargs_from), "%s", from);
 	const char *p = args, *word;
 	for (size_t n; (n = bootargs_word(&p, &word)) != 0;)
 		if (bootargs_word_is_option(word, n))
-			hyp_log("%s: bootargs word '%.*s' goes to VM %u's guest as it is (hypervisor "
-				"options are read from /chosen bootargs only)\n", from, (int)n,
-				word, (unsigned)(d - opt.vm));
+			hyp_log("%s: bootargs word '%.*s' goes to VM %u's guest as it is (the "
+				"hypervisor reads no option in a VM's own command line)\n", from,
+				(int)n, word, (unsigned)(d - opt.vm));
 }
 
 void vm_desc_end(const struct vm_desc *d)
@@ -258,9 +260,18 @@ void vm_descs_check(void)
 	}
 }
 
-/* tv.vmN=KEY:VALUE,KEY:VALUE,... describes VM N (1 <= N < MAX_VMS). */
+/*
+ * tv.vmN=KEY:VALUE,KEY:VALUE,... describes VM N (1 <= N < MAX_VMS). The
+ * last item may be cmdline:WORDS, the VM's own command line: the rest of
+ * the value, commas included (a Linux command line has them:
+ * console=ttyS0,115200), with blanks when the value is quoted
+ * (tv.vm1="guest:image,cmdline:console=ttyS0 quiet"; bootargs_word).
+ */
 static bool apply_vm_desc(const char *name, const char *val)
 {
+	static char cmdline[MAX_VMS][BOOTARGS_MAX]; /* kept: d->bootargs points here */
+	static const char cmdline_key[] = "cmdline:";
+
 	if (strncmp(name, "vm", 2) != 0 || name[2] < '0' || name[2] > '9' || name[3])
 		return false;
 	char origin[8];
@@ -268,6 +279,12 @@ static bool apply_vm_desc(const char *name, const char *val)
 	struct vm_desc *d = vm_desc_begin((unsigned)(name[2] - '0'), origin);
 	char item[64], spelled[64];
 	while (*val) {
+		if (!strncmp(val, cmdline_key, sizeof(cmdline_key) - 1)) {
+			char *own = cmdline[d - opt.vm];
+			snprintf(own, BOOTARGS_MAX, "%s", val + sizeof(cmdline_key) - 1);
+			vm_desc_set_bootargs(d, own, origin);
+			break;
+		}
 		size_t len = strcspn(val, ",");
 		if (len == 0 || len >= sizeof(item))
 			hyp_panic("%s: empty or over-long item in '%s'", origin, val);
@@ -484,12 +501,14 @@ static const struct option_rule *option_rule(const char *name)
 	return NULL;
 }
 
-/* A word tv.NAME[=VALUE] that apply() did not take: say which of the two
- * it got wrong, and refuse the run where the option chooses what runs. */
-static void reject(const char *name, const char *eq)
+/* A word tv.NAME[=VALUE] that apply() did not take (value NULL: no
+ * "="): say which of the two it got wrong, and refuse the run where the
+ * option chooses what runs. */
+static void reject(const char *name, const char *value)
 {
 	const struct option_rule *r = option_rule(name);
-	const char *val = eq ? eq + 1 : "";
+	bool eq = value != NULL;
+	const char *val = eq ? value : "";
 
 	if (!r) {
 		hyp_log("ignored option 'tv.%s%s%s': no such option (README.md, \"Hypervisor "
@@ -505,23 +524,32 @@ static void reject(const char *name, const char *eq)
 		name, eq ? "=" : "", val, eq ? "" : " (no =VALUE)", r->want);
 }
 
+/* A value in double quotes, as Linux takes `name="a b"` (next_arg): the
+ * quotes are not part of it. Only the value's own enclosing pair goes. */
+static char *unquote(char *val)
+{
+	size_t len = strlen(val);
+	if (val[0] != '"')
+		return val;
+	if (len >= 2 && val[len - 1] == '"')
+		val[len - 1] = 0;
+	return val + 1;
+}
+
 void options_parse(const char *args)
 {
-	char word[96];
+	static char word[BOOTARGS_MAX]; /* a word of bootargs fits (main.c checks) */
 	const char *w;
 	for (size_t n; (n = bootargs_word(&args, &w)) != 0;) {
 		if (!bootargs_word_is_option(w, n))
 			continue;
-		if (n >= sizeof(word)) {
-			hyp_log("ignored option: too long: %.*s...\n", 40, w);
-			continue;
-		}
 		memcpy(word, w + 3, n - 3);
 		word[n - 3] = 0;
 		char *eq = strchr(word, '=');
 		if (eq)
 			*eq = 0;
-		if (!eq || !apply(word, eq + 1))
-			reject(word, eq);
+		char *val = eq ? unquote(eq + 1) : NULL;
+		if (!val || !apply(word, val))
+			reject(word, val);
 	}
 }

@@ -48,8 +48,10 @@ struct vm_desc {
 	struct vm_module ramdisk; /* its own initramfs (multiboot,ramdisk), only
 				   * with its own image */
 	const char *bootargs;	 /* its own command line (its kernel module's
-				  * bootargs, in the host's device tree copy);
-				  * NULL: the host's bootargs words not tv.* */
+				  * bootargs, in the host's device tree copy, or
+				  * tv.vmN's cmdline:); NULL: the host's
+				  * bootargs words not tv.* */
+	char bootargs_from[48];	 /* who gave it: its node, or "tv.vm1" */
 };
 
 struct options {
@@ -90,19 +92,26 @@ struct options {
 extern struct options opt;
 
 /* Bootargs are words between blanks: spaces, tabs or newlines, as Linux
- * reads its command line (next_arg). The hypervisor's tv.* words and the
- * guest's are split the same way, by bootargs_word (options_parse,
- * guest_bootargs). */
+ * reads its command line (next_arg), where a double quote also starts a
+ * stretch, up to the next one, whose blanks do not split the word
+ * (`tv.vm1="guest:image,cmdline:console=ttyS0 quiet"`). The hypervisor's
+ * tv.* words and the guest's are split the same way, by bootargs_word
+ * (options_parse, guest_bootargs); a guest sees a word as written, its
+ * quotes too, and a Linux guest reads them as the hypervisor did. */
 #define BOOTARGS_BLANKS " \t\n"
 
 /* The next word of bootargs at *p: its start in *word, its length returned
- * (0: no word left); *p moves past it. */
+ * (0: no word left); *p moves past it. An unclosed quote runs to the end. */
 static inline size_t bootargs_word(const char **p, const char **word)
 {
-	*word = *p + strspn(*p, BOOTARGS_BLANKS);
-	size_t n = strcspn(*word, BOOTARGS_BLANKS);
-	*p = *word + n;
-	return n;
+	const char *s = *p + strspn(*p, BOOTARGS_BLANKS), *e = s;
+	bool quoted = false;
+
+	for (; *e && (quoted || !strchr(BOOTARGS_BLANKS, *e)); e++)
+		quoted ^= *e == '"';
+	*word = s;
+	*p = e;
+	return (size_t)(e - s);
 }
 
 /* Whether a word of the host's bootargs is the hypervisor's: tv.NAME=VALUE. */

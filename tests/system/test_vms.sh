@@ -138,6 +138,35 @@ has "a VM that stalls: the watchdog's line names VM 1" \
 	"^tracevisor: \[vm1\] watchdog: vCPU 0 made no exit in 500 ms; it runs at pc 0x[0-9a-f]+$"
 hasnt "a VM that stalls: no watchdog line without its VM" "^tracevisor: watchdog: "
 
+# A VM's own command line: tv.vmN's last item cmdline: takes the rest of
+# the value, commas included, and blanks where the value is quoted (as
+# Linux reads `name="a b"`). virt-hello (the image of VM 0, run by VM 1
+# and VM 2 too: guest:image) prints the bootargs its /chosen holds. VM 0
+# sees the host's words that are not tv.*, a quoted one whole; VM 2's
+# empty cmdline gives it none.
+own='console=ttyS0,115200  quiet tv.ring=64'
+boot vms-cmdline --smp 3 --image "$ROOT/build/virt-hello.elf" \
+	--append "console=ttyS0 x=\"a b\" tv.vcpus=1 tv.vm1=\"guest:image,name:own,cmdline:$own\" tv.vm2=guest:image,cmdline: last"
+status_is "own cmdline: QEMU exits 0" 0
+# each VM's console text, prefix off and lines joined (a line may be split
+# where another VM's comes between)
+for n in vm0 own vm2; do grep "^\[$n\] " "$LOG" | sed "s/^\[$n\] //" | tr -d '\n' >"$LOG.$n"; done
+check "own cmdline: VM 1 sees exactly its cmdline:, commas and blanks kept" \
+	grep -qF "virt-hello: bootargs \"$own\"virt-hello: " "$LOG.own"
+check "own cmdline: VM 0 sees the host's other words, the quoted one whole" \
+	grep -qF 'virt-hello: bootargs "console=ttyS0 x="a b" last"virt-hello: ' "$LOG.vm0"
+check "own cmdline: VM 2's empty cmdline: gives it no bootargs" \
+	grep -qF "virt-hello: no bootargsvirt-hello: " "$LOG.vm2"
+has "own cmdline: the hypervisor says where VM 1's come from" \
+	"^tracevisor: VM 1: bootargs: its own, ${#own} bytes \(tv.vm1\)$"
+has "own cmdline: a tv.* word in it is named as the guest's" \
+	"^tracevisor: tv.vm1: bootargs word 'tv.ring=64' goes to VM 1's guest as it is "
+check "own cmdline: and the hypervisor does not take it (its ring is not 64 slots)" \
+	bash -c "grep -Eq '^tracevisor: entering the guest .*, ring [0-9]+ slots' '$LOG' && ! grep -q 'ring 64 slots' '$LOG'"
+for n in vm0 own vm2; do
+	has "own cmdline: $n's PASS stopped it" "^tracevisor: \[$n\] the guest wrote PASS \(0x5555\) to its test finisher$"
+done
+
 # Refused before any guest runs: each with its reason, QEMU exits non-zero.
 refused() {
 	local name="$1" smp="$2" args="$3" pattern="$4"
@@ -147,7 +176,7 @@ refused() {
 	hasnt "refused ($name): no guest ran" "guest: |entering the guest"
 }
 refused gap 2 "tv.vm2=guest:test" "tv.vm2 is described but tv.vm1 is not"
-refused unknown-key 2 "tv.vm1=guest:test,colour:blue" "tv.vm1: unknown key 'colour'"
+refused unknown-key 2 "tv.vm1=guest:test,colour:blue" "tv.vm1: unknown key 'colour' \(guest, vcpus, mem, name, harts, and last cmdline\)"
 refused bad-guest 2 "tv.vm1=guest:validate" "tv.vm1: guest:validate is not a guest a second VM can run"
 refused image-without-image 2 "tv.vm1=guest:image" "tv.vm1: guest:image runs VM 0's image \(tv.image\), and VM 0 has none"
 refused too-many 2 "tv.vm1=guest:test,vcpus:2" "tv.vm1 asks for 2 hart\(s\) of its own, but no 2 hart slot\(s\) in a row are free of other vCPUs among the 2 that reached the hypervisor \(run QEMU with more -smp, or share harts: harts:S\)"
