@@ -9,6 +9,7 @@
 #include <tracevisor/trace_record.h>
 
 #include "../mmio/mmio.h"
+#include "../mmio/mmio_access.h"
 #include "../sbi/firmware.h"
 #include "../sbi/sbi.h"
 #include "../sbi/sbi_hooks.h"

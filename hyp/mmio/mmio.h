@@ -46,11 +46,7 @@ struct mmio_device {
 	void *state;
 };
 
-/* Emulate the access of a load or store guest-page fault; decoded: its
- * instruction is a load or store the emulator handles, whose decode is
- * v->mmio_op (mmio_decode). */
-void mmio_handle_guest_page_fault(struct vcpu *v, bool decoded);
-
+/* The access itself: mmio_handle_guest_page_fault (mmio_access.h). */
 const struct mmio_op *mmio_decode_miss(struct vcpu *v);
 
 /* The decode of the instruction the exit captured (v->insn, valid) when
