@@ -11,6 +11,7 @@
  *   102 an access that straddles two pages, the second one faulting
  *   103 vector instructions in VS-mode: sstatus.VS and vsstatus.VS both
  *       in effect
+ *   104 vsstatus.SD with vsstatus.FS Dirty (from HS-mode and in the guest)
  */
 #include "../core/isa.h"
 #include "vcheck.h"
@@ -24,6 +25,8 @@
 #define HENVCFG_ADUE (1UL << 61)
 #define SSTATUS_SD (1UL << 63)
 #define SSTATUS_VS_CLEAN (2UL << 9)
+#define SSTATUS_FS_CLEAN (2UL << 13)
+#define SSTATUS_XS (3UL << 15)
 
 /* The GVAs of these checks lie in the GiB at 0x40000000 (VS-stage root
  * index 1), whose lower tables no code page shares: the code page is
@@ -466,6 +469,115 @@ static void vector_vs(struct result *r)
 	       "(Dirty), vsstatus.SD 1 (from HS and in the guest)");
 }
 
+/* ---- 104: vsstatus.SD with vsstatus.FS Dirty ---- */
+
+/* SD as a status value's own FS, VS and XS say it must read: "SD=(FS==0b11
+ * OR XS==0b11 OR VS==0b11)" (machine.adoc, "Extension Context Status in
+ * mstatus Register"). */
+static bool sd_due(uint64_t st)
+{
+	return (st & SSTATUS_FS) == SSTATUS_FS || (st & SSTATUS_VS) == SSTATUS_VS ||
+	       (st & SSTATUS_XS) == SSTATUS_XS;
+}
+
+/*
+ * One case of check 104: sstatus.FS = hs_fs, vsstatus = vs_fs (everything
+ * else 0), then the guest runs `snippet`, which reads its own sstatus
+ * into a1 (with V=1 that is vsstatus). Returns the cause; *vss is
+ * vsstatus as HS-mode reads it afterwards.
+ */
+static uint64_t fs_case(const char *snippet, uint64_t hs_fs, uint64_t vs_fs, uint64_t *vss)
+{
+	csr_clear(CSR_SSTATUS, SSTATUS_FS);
+	csr_set(CSR_SSTATUS, hs_fs);
+	csr_write(CSR_VSSTATUS, vs_fs);
+	uint64_t c = vrun(snip(snippet), 0, 0, 0, 0, 0, 0);
+	*vss = csr_read(CSR_VSSTATUS);
+	return c;
+}
+
+/*
+ * What one case must show. vsstatus.FS is `want_fs` seen from both sides
+ * (HS: csrr vsstatus; the guest: csrr sstatus). SD, from both sides, is
+ * what FS/VS/XS of that same read say (sd_due). "Read-only fields SD and
+ * XS summarize the extension context status as it is visible to VS-mode
+ * only. For example, the value of the HS-level sstatus.FS does not affect
+ * vsstatus.SD" ("Virtual Supervisor Status (vsstatus) Register"). SD 0
+ * read from HS-mode where the guest's own read has SD 1 is DEV-19's
+ * signature.
+ */
+static void judge_sd(struct tally *t, const char *what, uint64_t c, uint64_t vss,
+		     uint64_t want_fs)
+{
+	uint64_t guest = C.gpr[R_A1];
+	if (c != EXC_ECALL_VS) {
+		note(t, "%s: %s at %#llx, the guest did not reach its ecall", what, cn(c),
+		     (unsigned long long)C.sepc);
+		return;
+	}
+	if ((vss & SSTATUS_FS) != want_fs || (guest & SSTATUS_FS) != want_fs)
+		note(t, "%s: vsstatus.FS %llu from HS, %llu in the guest, want %llu", what,
+		     (unsigned long long)((vss & SSTATUS_FS) >> 13),
+		     (unsigned long long)((guest & SSTATUS_FS) >> 13),
+		     (unsigned long long)(want_fs >> 13));
+	bool gsd = (guest & SSTATUS_SD) != 0, hsd = (vss & SSTATUS_SD) != 0;
+	if (gsd != sd_due(guest))
+		note(t, "%s: the guest's sstatus %#llx has SD %d", what, (unsigned long long)guest,
+		     gsd);
+	if (hsd == sd_due(vss))
+		return;
+	if (!hsd && gsd && (vss & ~SSTATUS_SD) == (guest & ~SSTATUS_SD))
+		noted(t, DEV_VSSTATUS_SD, "%s: vsstatus %#llx from HS (SD 0), %#llx in the guest",
+		      what, (unsigned long long)vss, (unsigned long long)guest);
+	else
+		note(t, "%s: vsstatus from HS %#llx has SD %d", what, (unsigned long long)vss, hsd);
+}
+
+/*
+ * vsstatus.SD summarises vsstatus's own FS ("Virtual Supervisor Status
+ * (vsstatus) Register", above), in three cases: the guest makes its FP
+ * state Dirty ("Modifying the floating-point state when V=1 causes both
+ * fields to be set to 3 (Dirty)"; "Execute instruction that possibly
+ * modifies state" -> Dirty, machine.adoc) with both FS Initial: SD 1; the
+ * hypervisor writes vsstatus.FS Dirty itself: SD 1; sstatus.FS Dirty with
+ * vsstatus.FS Clean: SD 0. Check 89 is FS's Off/Dirty rules, 103 SD with
+ * vsstatus.VS.
+ */
+static void fp_sd(struct result *r)
+{
+	if (!isa_host_has("f")) {
+		skip(r, "no F in the ISA string");
+		return;
+	}
+	/* The guest's f0 keeps its value (its FP registers are live here:
+	 * this runs inside the validation guest's exit). */
+	const char *touch = isa_host_has("d") ? vs_fp_touch_d : vs_fp_touch_s;
+	static const struct {
+		const char *what;
+		bool guest_fp;	/* run the FP instruction, else only read sstatus */
+		uint64_t hs_fs, vs_fs, want_fs;
+	} cs[] = {
+		{ "guest FP write, both FS Initial", true, SSTATUS_FS_INITIAL, SSTATUS_FS_INITIAL,
+		  SSTATUS_FS },
+		{ "vsstatus.FS written Dirty by HS", false, SSTATUS_FS_INITIAL, SSTATUS_FS,
+		  SSTATUS_FS },
+		{ "sstatus.FS Dirty, vsstatus.FS Clean", false, SSTATUS_FS, SSTATUS_FS_CLEAN,
+		  SSTATUS_FS_CLEAN },
+	};
+	struct tally t = { 0 };
+	uint64_t keep = csr_read(CSR_SSTATUS) & SSTATUS_FS, vss[ARRAY_SIZE(cs)] = { 0 };
+	for (unsigned i = 0; i < ARRAY_SIZE(cs); i++) {
+		uint64_t c = fs_case(cs[i].guest_fp ? touch : vs_csrr_sstatus, cs[i].hs_fs,
+				     cs[i].vs_fs, &vss[i]);
+		judge_sd(&t, cs[i].what, c, vss[i], cs[i].want_fs);
+	}
+	csr_clear(CSR_SSTATUS, SSTATUS_FS);
+	csr_set(CSR_SSTATUS, keep);
+	finish(r, &t, "vsstatus from HS: guest FP write %#llx, FS written Dirty %#llx (SD 1), "
+	       "HS FS Dirty with vsstatus.FS Clean %#llx (SD 0); the guest's sstatus the same",
+	       (unsigned long long)vss[0], (unsigned long long)vss[1], (unsigned long long)vss[2]);
+}
+
 const struct check checks_late[] = {
 	{ "htinst 0x3000 for walk faults at every level", SEC_TINST,
 	  "G-stage fault on an implicit VS-stage read of a PTE: htinst = 0x3000 when htval holds "
@@ -479,5 +591,9 @@ const struct check checks_late[] = {
 	{ "vector in VS: sstatus.VS and vsstatus.VS both in effect", SEC_VSSTATUS,
 	  "either VS Off: illegal instruction; modifying vector state when V=1 sets both VS to 3 "
 	  "(Dirty)", vector_vs },
+	{ "vsstatus.SD with vsstatus.FS Dirty", SEC_VSSTATUS,
+	  "SD and XS summarize the extension context status visible to VS-mode: FS Dirty (a "
+	  "guest FP write, or written) makes vsstatus.SD 1; HS sstatus.FS does not affect it",
+	  fp_sd },
 	{ NULL, NULL, NULL, NULL },
 };

@@ -105,13 +105,14 @@ const struct known_dev known_devs[DEV_COUNT] = {
 		"and writes the update to that host address (address_space_translate); "
 		"riscv_cpu_do_interrupt writes only the read pseudoinstruction" },
 	[DEV_VSSTATUS_SD] = { "DEV-19", "vsstatus.SD reads 0 from HS-mode",
-		"SD summarises vsstatus's own FS/VS/XS: \"If vsstatus.VS is Dirty, vsstatus.SD "
-		"is 1\"",
-		"read from HS-mode (csrr vsstatus), SD is 0 while vsstatus.VS is 3; the guest's "
-		"own read of sstatus shows SD 1",
-		QEMU72 " and " QEMU10 ", both with -cpu rv64,v=true; qemu/qemu computes SD on "
-		"demand (add_status_sd) for mstatus and sstatus reads, and read_vsstatus returns "
-		"the stored vsstatus without it" },
+		"vsstatus.SD summarises vsstatus's own FS, VS and XS: it is 1 when vsstatus.FS or "
+		"vsstatus.VS is Dirty",
+		"read from HS-mode (csrr vsstatus), SD is 0 while vsstatus.FS or VS is 3 (made Dirty "
+		"by the guest's FP or vector instructions, or written so by HS); the guest's own "
+		"read of sstatus shows SD 1",
+		QEMU72 " and " QEMU10 " (FS: check 104; VS: check 103, -cpu rv64,v=true); qemu/qemu "
+		"computes SD on demand (add_status_sd) for mstatus and sstatus reads, and "
+		"read_vsstatus returns the stored vsstatus without it" },
 };
 
 uint32_t devs_seen;

@@ -70,7 +70,7 @@ enum dev_id {
 	DEV_HEDELEG_NEWER,	/* hedeleg bits 18/19 read-only zero */
 	DEV_VSIP_SSIP_ONLY,	/* guest reads of sip (vsip) show SSIP alone */
 	DEV_AD_GSTAGE_RO,	/* VS-stage A/D updates ignore G-stage write permission */
-	DEV_VSSTATUS_SD,	/* vsstatus.SD reads 0 from HS with VS Dirty */
+	DEV_VSSTATUS_SD,	/* vsstatus.SD reads 0 from HS with FS/VS Dirty */
 	DEV_COUNT
 };
 struct known_dev {

@@ -385,6 +385,18 @@ SNIP vs_custom0
 SNIP vs_fmv
 	.word	0xf0000053
 	ecall
+/* fmv.d f0, f0 (fsgnj.d; vs_fp_touch_s: fmv.s, for a hart with F but not
+ * D, where f0 is 32 bits): an FP instruction that writes f0 with its own
+ * value, so it "possibly modifies" the FP state (FS goes Dirty) and the
+ * guest's f0 is left as it was; then the guest's own sstatus into a1. */
+SNIP vs_fp_touch_d
+	.word	0x22000053
+	csrr	a1, sstatus
+	ecall
+SNIP vs_fp_touch_s
+	.word	0x20000053
+	csrr	a1, sstatus
+	ecall
 /* Enable VS interrupts (sstatus.SIE) and wait a1 loop iterations; an
  * interrupt goes to vs_handler (vstvec), which reports it. a0 = 0: none
  * came. In VU-mode the csrsi itself would trap, so VU runs enter at
