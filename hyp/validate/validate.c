@@ -4,8 +4,9 @@
  * table and the TAP lines, and hands the totals to the validation guest.
  * When the guest has run its own checks it asks for the HS-side checks
  * numbered after them (checks_geint.c, then checks_late.c), which run
- * inside that request's exit (validate_hs_late_checks) and hand their
- * totals over the same way.
+ * inside that request's exit (validate_hs_late_checks), print the run's
+ * one list of known deviations (boot and late checks together) and hand
+ * their totals over the same way.
  *
  * Each check starts from the same state (a fresh validation VM, default
  * hypervisor CSRs) and is bracketed in the trace by two markers,
@@ -334,14 +335,25 @@ static void run_table(const struct check *table)
 	}
 }
 
-/* The known deviations in `which` (bit per enum dev_id): what the
- * specification says, what the platform does, where that was
- * established, and which checks saw it. */
+/*
+ * The known deviations of the whole run, each described once: what the
+ * specification says, what the platform does, where that was established,
+ * and every check that saw it, from the boot checks and the late ones
+ * alike (results[] keeps both; the guest's checks in between report no
+ * deviations). Printed after the last HS-side check, so it is the run's
+ * one complete list.
+ */
 static void print_deviations(uint32_t which)
 {
-	if (!which)
+	unsigned kinds = (unsigned)__builtin_popcount(which), in = 0;
+	for (unsigned i = 0; i < nchecks; i++)
+		in += results[i].verdict == V_DEVIATION;
+	if (!which) {
+		printf("\n# Known deviations recognised on this platform: none\n");
 		return;
-	printf("\n# Known deviations recognised on this platform (docs/validation.md):\n");
+	}
+	printf("\n# Known deviations recognised on this platform: %u, in %u checks "
+	       "(docs/validation.md):\n", kinds, in);
 	for (unsigned d = 1; d < DEV_COUNT; d++) {
 		if (!(which & (1u << d)))
 			continue;
@@ -353,6 +365,21 @@ static void print_deviations(uint32_t which)
 		printf(")\n#     spec:     %s\n#     platform: %s\n#     evidence: %s\n", k->spec,
 		       k->platform, k->evidence);
 	}
+}
+
+/* At boot, the deviations so far by tag alone: print_deviations describes
+ * each after the last HS-side check, with the late checks' numbers too,
+ * so no deviation is described twice or without all its checks. */
+static void print_deviation_tags(uint32_t which)
+{
+	if (!which)
+		return;
+	printf("\n# Deviations recognised by checks 1-%u:", nchecks);
+	for (unsigned d = 1; d < DEV_COUNT; d++)
+		if (which & (1u << d))
+			printf(" %s", known_devs[d].tag);
+	printf(" (each described after the last HS-side check, with every check that reports "
+	       "it)\n");
 }
 
 /* TAP lines of checks first..nchecks, and their verdicts counted. */
@@ -417,7 +444,7 @@ void validate_hs_checks(void)
 	unsigned counts[4];
 	printf("\n# TAP: HS-side checks (the validation guest continues the numbering)\n");
 	tap_and_count(1, counts);
-	print_deviations(devs_seen);
+	print_deviation_tags(devs_seen);
 	printf("\n");
 	hyp_log("validation suite, HS side: %u checks: %u PASS, %u FAIL, %u DEVIATION, "
 		"%u SKIP in %llu ms\n",
@@ -451,7 +478,6 @@ uint64_t validate_hs_late_checks(const struct vcpu *v, unsigned last)
 		return 0;
 	done = true;
 	uint64_t t0 = csr_read(CSR_TIME);
-	uint32_t devs_before = devs_seen;
 	save_state();
 	printf("\n# HS-side checks after the guest's (guest external interrupts, then the "
 	       "checks added after them)\n\n");
@@ -465,7 +491,7 @@ uint64_t validate_hs_late_checks(const struct vcpu *v, unsigned last)
 	unsigned counts[4];
 	printf("\n# TAP: HS-side checks after the guest's\n");
 	tap_and_count(last + 1, counts);
-	print_deviations(devs_seen & ~devs_before);
+	print_deviations(devs_seen);
 	hyp_log("validation suite, HS side after the guest's: %u checks: %u PASS, %u FAIL, "
 		"%u DEVIATION, %u SKIP in %llu ms\n", nchecks - last, counts[V_PASS],
 		counts[V_FAIL], counts[V_DEVIATION], counts[V_SKIP],

@@ -19,7 +19,8 @@ struct vcpu;
 /* Run the HS-side checks that come after the guest's (guest external
  * interrupts, hyp/validate/checks_geint.c, then the checks added after
  * them, checks_late.c), numbered from last + 1, last
- * being the guest's last check. Called from the validation guest's exit
+ * being the guest's last check, then print the run's one list of known
+ * deviations (boot and late checks together). Called from the validation guest's exit
  * (hyp/mmio/testdev.c) on v's hart; leaves the CSRs the guest relies on
  * as it found them, its VS CSRs included, but not vsiselect (checks
  * 97-99) nor the vector unit's vl, vtype and v1 (check 103), which the

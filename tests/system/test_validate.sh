@@ -85,6 +85,33 @@ deviations_listed() {
 		[ \$(grep -c '^#     platform: ' '$LOG') = $ndev ] && [ \$(grep -c '^#     evidence: ' '$LOG') = $ndev ]"
 }
 
+# dev_list_once LOG PLAN: the run's one list of known deviations comes
+# after the last check's TAP line (the boot checks print their deviations'
+# tags alone).
+dev_list_once() {
+	local head='^# Known deviations recognised on this platform'
+	[ "$(grep -c "$head" "$1")" = 1 ] &&
+		[ "$(grep -n "$head" "$1" | cut -d: -f1)" -gt "$(grep -n "^ok $2 - " "$1" | cut -d: -f1)" ]
+}
+# dev_list_checks LOG TAP: each deviation of that list names exactly the
+# checks whose TAP line reports it, boot and late checks alike.
+dev_list_checks() {
+	local line tag got want
+	while IFS= read -r line; do
+		tag=$(echo "$line" | awk '{ print $2 }')
+		got=$(echo "$line" | sed -E 's/.*\(checks ([0-9 ]+)\)$/\1/')
+		want=$(grep -F "[$tag: " "$2" | sed -E 's/^ok ([0-9]+) .*/\1/' | tr '\n' ' ')
+		[ "$got" = "${want% }" ] || return 1
+	done < <(grep -E '^#   DEV-[0-9]+ ' "$1")
+}
+# deviations_complete WHAT: both of the above for the last boot.
+deviations_complete() {
+	check "$1: one list of the known deviations, after the last check" \
+		dev_list_once "$LOG" "$plan"
+	check "$1: the list gives each deviation with exactly the checks that report it" \
+		dev_list_checks "$LOG" "$TAP"
+}
+
 # totals_are WHAT SKIPS: the totals line agrees with the TAP lines, with
 # SKIPS skipped checks.
 totals_are() {
@@ -165,6 +192,7 @@ check "deviations QEMU fixed after 7.2 PASS here (walk fault cause, AMO cause, s
 	grep -q '^ok [0-9]* - HLV/HSV in VS and VU: virtual instruction\$' '$TAP'"
 fi
 deviations_listed "no AIA" "$EXPECTED"
+deviations_complete "no AIA"
 totals_are "no AIA" 4
 TAP_NOAIA=$TAP
 
@@ -350,6 +378,7 @@ EXPECTED_AIA="$EXPECTED_AIA
 $LATE_DEVS"
 deviations_are "AIA" "$EXPECTED_AIA"
 deviations_listed "AIA" "$EXPECTED_AIA"
+deviations_complete "AIA"
 totals_are "AIA" 1
 check "AIA: HS interrupt order VSEI > VSSI > VSTI PASSes (QEMU with Ssaia)" \
 	grep -q '^ok [0-9]* - VS interrupts to HS: priority VSEI > VSSI > VSTI$' "$TAP"
@@ -404,6 +433,7 @@ vector in VS: sstatus.VS and vsstatus.VS both in effect|DEV-19
 $LATE_DEVS_FS"
 deviations_are "V" "$EXPECTED_V"
 deviations_listed "V" "$EXPECTED_V"
+deviations_complete "V"
 totals_are "V" 3
 verdicts() { sed -E 's/ # (SKIP|DEVIATION) .*/ # \1/' "$1" | grep -v ' - vector in VS: '; }
 check "V: every verdict but the vector check's as without V" \
