@@ -12,6 +12,7 @@
  *   103 vector instructions in VS-mode: sstatus.VS and vsstatus.VS both
  *       in effect
  *   104 vsstatus.SD with vsstatus.FS Dirty (from HS-mode and in the guest)
+ *   105 an access that straddles two pages, the first one faulting
  */
 #include "../core/isa.h"
 #include "vcheck.h"
@@ -32,7 +33,7 @@
  * index 1), whose lower tables no code page shares: the code page is
  * identity mapped at GPA_ARENA + OFF_CODE (root index 4). */
 #define GVA_WALK 0x40600000UL	/* checks 100, 101 */
-#define GVA_STR 0x40700000UL	/* check 102: this page, then the next */
+#define GVA_STR 0x40700000UL	/* checks 102, 105: this page, then the next */
 /* Their data pages (vcheck.h); no other check uses these. */
 #define PG_WALK 100
 #define PG_STR 101
@@ -269,27 +270,41 @@ static uint32_t transformed(uint32_t insn, bool store, uint64_t offset)
 	return (insn & ~imm & ~0xf8000u) | (uint32_t)((offset & 0x1f) << 15);
 }
 
+/* One access that crosses a page boundary, and where its fault belongs. */
+struct straddle {
+	const char *what;	/* for the report: "ld/G" */
+	const char *snippet;	/* the load or store; for a fetch the jump to va */
+	enum kind k;
+	bool g;			/* the faulting page is a G-stage hole (else the
+				 * VS-stage leaves it unmapped) */
+	uint64_t va;		/* the access's (the instruction's) own address */
+	uint64_t fault_va;	/* the address of its portion that faults */
+	uint64_t fault_gpa;	/* that portion's GPA (g only) */
+};
+
 /*
- * One straddling access: `va` is in the mapped page, its last bytes (from
- * the page boundary b on) in the next page, which faults in the G-stage
- * (`g`) or in the VS-stage. What the specification permits:
- *  - a (guest-)page fault for the portion in the second page: "the
+ * One straddling access, a faulting in one of its two pages. What the
+ * specification permits:
+ *  - a (guest-)page fault for the portion in the faulting page: "the
  *    faulting virtual address written to mtval/stval is the same as would
  *    be required for a regular page fault. Thus, the faulting virtual
  *    address may be a page-boundary address that is higher than the
  *    instruction's original virtual address" ("Guest-Page Faults"); for
  *    a regular fault "stval will contain the virtual address of the
  *    portion of the access that caused the fault" (supervisor.adoc,
- *    "Supervisor Trap Value (stval) Register"), i.e. b. htval: 0, or
- *    for a guest-page fault the GPA that "corresponds to the faulting
- *    portion of the access as indicated by the virtual address in stval"
- *    ("Hypervisor Trap Value (htval) Register"); 0 for a VS-stage page
+ *    "Supervisor Trap Value (stval) Register"), i.e. a->fault_va: the
+ *    page boundary when the second page faults, the access's own address
+ *    when the first one does. htval: 0, or for a guest-page fault the GPA
+ *    that "shall correspond to the exact virtual address written to
+ *    mtval/stval" ("Guest-Page Faults"; "Hypervisor Trap Value (htval)
+ *    Register": it "corresponds to the faulting portion of the access as
+ *    indicated by the virtual address in stval"); 0 for a VS-stage page
  *    fault ("For other traps, htval is set to zero"). htinst: 0 or the
- *    transformed instruction with Addr. Offset b - va; for a fetch 0 ("For
- *    exceptions that prevent the fetching of an instruction, only zero or
- *    a pseudoinstruction value may be written", and this fault is not the
- *    walk's), with sepc the instruction's start ("sepc will point to the
- *    beginning of the instruction");
+ *    transformed instruction with Addr. Offset fault_va - va; for a fetch
+ *    0 ("For exceptions that prevent the fetching of an instruction, only
+ *    zero or a pseudoinstruction value may be written", and this fault is
+ *    not the walk's), with sepc the instruction's start ("sepc will point
+ *    to the beginning of the instruction");
  *  - for a load or store, not doing the misaligned access: "loads and
  *    stores that are not naturally aligned may either complete execution
  *    successfully or raise an exception. The exception raised can be
@@ -297,39 +312,41 @@ static uint32_t transformed(uint32_t insn, bool store, uint64_t offset)
  *    (unpriv "Load and Store Instructions"), with stval 0 or the faulting
  *    virtual address, va (supervisor.adoc), htval 0, htinst 0 or the
  *    transformed instruction with Addr. Offset 0.
- * Completing is not possible: its last bytes have nowhere to go. Which
- * one the platform chose goes into `how`.
+ * Completing is not possible: part of it has nowhere to go. Which one the
+ * platform chose goes into `how`.
  */
-static void judge_straddle(struct tally *t, char *how, size_t hsize, const char *what,
-			   uint64_t c, enum kind k, bool g, uint64_t va, const char *snippet)
+static void judge_straddle(struct tally *t, char *how, size_t hsize, const struct straddle *a,
+			   uint64_t c)
 {
-	uint64_t b = ALIGN_UP(va + 1, PAGE_SIZE);
 	static const uint64_t pfs[2][3] = {
 		{ EXC_LOAD_PAGE_FAULT, EXC_STORE_PAGE_FAULT, EXC_INST_PAGE_FAULT },
 		{ EXC_LOAD_GUEST_PAGE_FAULT, EXC_STORE_GUEST_PAGE_FAULT, EXC_INST_GUEST_PAGE_FAULT },
 	};
-	uint64_t pf = pfs[g][k];
+	enum kind k = a->k;
+	uint64_t pf = pfs[a->g][k];
 	uint64_t mis = k == K_LOAD ? EXC_LOAD_MISALIGNED : EXC_STORE_MISALIGNED;
 	uint64_t af = k == K_LOAD ? EXC_LOAD_ACCESS : EXC_STORE_ACCESS;
-	uint64_t start = k == K_FETCH ? va : snip(snippet);
-	uint32_t insn = k == K_FETCH ? 0 : snip_insn(snippet, 0);
+	uint64_t start = k == K_FETCH ? a->va : snip(a->snippet);
+	uint32_t insn = k == K_FETCH ? 0 : snip_insn(a->snippet, 0);
+	const char *what = a->what;
 	char w[96];
 	if (c == pf) {
-		if (C.stval != b)
-			note(t, "%s: %s stval %#llx, want the page boundary %#llx", what, cn(c),
-			     (unsigned long long)C.stval, (unsigned long long)b);
-		if (C.htval != 0 && (!g || gpa_from_trap() != GPA_HOLE))
+		if (C.stval != a->fault_va)
+			note(t, "%s: %s stval %#llx, want the faulting portion's %#llx", what, cn(c),
+			     (unsigned long long)C.stval, (unsigned long long)a->fault_va);
+		if (C.htval != 0 && (!a->g || gpa_from_trap() != a->fault_gpa))
 			note(t, "%s: htval<<2|stval&3 %#llx, want %s", what,
-			     (unsigned long long)gpa_from_trap(), g ? "0 or the boundary's GPA" : "0");
+			     (unsigned long long)gpa_from_trap(), a->g ? "0 or stval's GPA" : "0");
 		if (k == K_FETCH ? C.htinst != 0
-				 : C.htinst != 0 && C.htinst != transformed(insn, k == K_STORE, b - va))
+				 : C.htinst != 0 && C.htinst != transformed(insn, k == K_STORE,
+									  a->fault_va - a->va))
 			note(t, "%s: htinst %#llx", what, (unsigned long long)C.htinst);
 		snprintf(w, sizeof(w), "%s %s%s htinst %#llx", what, cn(c),
 			 C.htval ? " htval=GPA" : "", (unsigned long long)C.htinst);
 	} else if (k != K_FETCH && (c == mis || c == af)) {
-		if (C.stval != va && C.stval != 0)
+		if (C.stval != a->va && C.stval != 0)
 			note(t, "%s: %s stval %#llx, want %#llx or 0", what, cn(c),
-			     (unsigned long long)C.stval, (unsigned long long)va);
+			     (unsigned long long)C.stval, (unsigned long long)a->va);
 		if (C.htval != 0 ||
 		    (C.htinst != 0 && C.htinst != transformed(insn, k == K_STORE, 0)))
 			note(t, "%s: %s htval %#llx htinst %#llx", what, cn(c),
@@ -337,8 +354,8 @@ static void judge_straddle(struct tally *t, char *how, size_t hsize, const char 
 		snprintf(w, sizeof(w), "%s %s stval %s htinst %#llx", what, cn(c),
 			 C.stval ? "va" : "0", (unsigned long long)C.htinst);
 	} else {
-		note(t, "%s: %s (stval %#llx), want %s at the page boundary%s", what, cn(c),
-		     (unsigned long long)C.stval, cn(pf),
+		note(t, "%s: %s (stval %#llx), want %s at %#llx%s", what, cn(c),
+		     (unsigned long long)C.stval, cn(pf), (unsigned long long)a->fault_va,
 		     k == K_FETCH ? "" : " or an address-misaligned or access fault");
 		return;
 	}
@@ -354,54 +371,72 @@ static void judge_straddle(struct tally *t, char *how, size_t hsize, const char 
 	snprintf(how + n, hsize - n, "%s%s", n ? ", " : "", w);
 }
 
+/* The accesses of checks 102 and 105: a load and a store of 8 bytes, and
+ * a 32-bit instruction fetched 2 bytes before the page boundary (32-bit
+ * instructions at 2-byte boundaries need IALIGN=16, the C extension). */
+static const struct {
+	const char *what, *snippet;
+	enum kind k;
+} str_acc[] = {
+	{ "ld", vs_ld, K_LOAD },
+	{ "sd", vs_sd, K_STORE },
+	{ "fetch", vs_jr, K_FETCH },
+};
+
+/* A fresh world with GVA_STR's page and the next one mapped by the
+ * VS-stage as `lo` and `hi` say: a GPA, or 0 for no VS-stage leaf. */
+static void straddle_world(uint64_t lo, uint64_t hi)
+{
+	world_reset(gmode_default, vmid_default);
+	world_vs_paging(3, 1, false);
+	if (lo)
+		vs_map(GVA_STR, lo, 0, PTE_R | PTE_W | PTE_X);
+	if (hi)
+		vs_map(GVA_STR + PAGE_SIZE, hi, 0, PTE_R | PTE_W | PTE_X);
+	vw_hfence_vvma_all();
+	retag(PG_STR);
+}
+
+/*
+ * 102: the second page faults. `va` is in the mapped page, its last bytes
+ * (from the page boundary on) in the next page, which faults in the
+ * G-stage (mapped by the VS-stage to a GPA hole) or in the VS-stage.
+ */
 static void straddle(struct result *r)
 {
 	struct tally t = { 0 };
 	char how[320] = "";
-	/* 32-bit instructions at 2-byte boundaries need IALIGN=16 (C). */
 	bool fetch = isa_host_has("c");
 	/* The first half of a 32-bit ecall in the last two bytes of the page:
 	 * a fetch there needs the next page for its second half. */
 	uint16_t half = 0x0073;
 	uint32_t *first = (uint32_t *)(uintptr_t)(data_hpa(PG_STR) + PAGE_SIZE - 4);
-	static const struct {
-		const char *what, *snippet;
-		enum kind k;
-		uint64_t off;
-	} ac[] = {
-		{ "ld", vs_ld, K_LOAD, PAGE_SIZE - 4 },
-		{ "sd", vs_sd, K_STORE, PAGE_SIZE - 4 },
-		{ "fetch", vs_jr, K_FETCH, PAGE_SIZE - 2 },
-	};
+	uint64_t b = GVA_STR + PAGE_SIZE;
 	for (int g = 1; g >= 0; g--) {
-		for (unsigned i = 0; i < ARRAY_SIZE(ac); i++) {
-			if (ac[i].k == K_FETCH && !fetch)
+		for (unsigned i = 0; i < ARRAY_SIZE(str_acc); i++) {
+			if (str_acc[i].k == K_FETCH && !fetch)
 				continue;
-			world_reset(gmode_default, vmid_default);
-			world_vs_paging(3, 1, false);
-			vs_map(GVA_STR, data_gpa(PG_STR), 0, PTE_R | PTE_W | PTE_X);
-			if (g)
-				vs_map(GVA_STR + PAGE_SIZE, GPA_HOLE, 0, PTE_R | PTE_W | PTE_X);
-			vw_hfence_vvma_all();
-			retag(PG_STR);
+			straddle_world(data_gpa(PG_STR), g ? GPA_HOLE : 0);
 			memcpy((char *)first + 2, &half, sizeof(half));
 			__asm__ volatile("fence.i" ::: "memory");
 			uint32_t was = *first;
-			uint64_t va = GVA_STR + ac[i].off;
-			uint64_t c = vrun(snip(ac[i].snippet), 0, 0, va, 0x5a5a5a5a5a5a5a5aULL, 0, 0);
+			uint64_t va = b - (str_acc[i].k == K_FETCH ? 2 : 4);
+			uint64_t c = vrun(snip(str_acc[i].snippet), 0, 0, va, 0x5a5a5a5a5a5a5a5aULL, 0, 0);
 			/* "a portion of a misaligned store that passes the exception
 			 * check may become visible" (supervisor.adoc): either is
 			 * allowed, the report says which. */
 			char what[32];
-			snprintf(what, sizeof(what), "%s/%s%s", ac[i].what, g ? "G" : "VS",
-				 ac[i].k != K_STORE ? "" : *first == was ? " (none stored)"
-								       : " (1st page stored)");
-			judge_straddle(&t, how, sizeof(how), what, c, ac[i].k, g, va, ac[i].snippet);
+			snprintf(what, sizeof(what), "%s/%s%s", str_acc[i].what, g ? "G" : "VS",
+				 str_acc[i].k != K_STORE ? "" : *first == was ? " (none stored)"
+									   : " (1st page stored)");
+			struct straddle a = { what, str_acc[i].snippet, str_acc[i].k, g, va, b,
+					      GPA_HOLE };
+			judge_straddle(&t, how, sizeof(how), &a, c);
 		}
 	}
 	retag(PG_STR);
 	finish(r, &t, "stval = the page boundary %#llx, sepc = the instruction, unless said: "
-	       "%s%s", (unsigned long long)(GVA_STR + PAGE_SIZE), how,
+	       "%s%s", (unsigned long long)b, how,
 	       fetch ? "" : "; no C: no 32-bit instruction straddles a page");
 }
 
@@ -578,6 +613,53 @@ static void fp_sd(struct result *r)
 	       (unsigned long long)vss[0], (unsigned long long)vss[1], (unsigned long long)vss[2]);
 }
 
+/* ---- 105: an access straddling two pages, the first faulting ---- */
+
+/*
+ * The first page faults, the second is mapped: the faulting portion is
+ * the access's own start, so stval must be the access's own address (the
+ * instruction's, for a fetch) and a nonzero htval its GPA (judge_straddle
+ * has the rules). The load and store start 6 bytes before the boundary,
+ * so stval's low two bits (2) are the GPA's ("Hypervisor Trap Value
+ * (htval) Register": they "are ordinarily the same as the least-
+ * significant two bits of the faulting virtual address in stval"); the
+ * fetch is a 32-bit instruction 2 bytes before it. The first page faults
+ * in the G-stage (the VS-stage maps it to a GPA hole) or in the VS-stage
+ * (no leaf for it).
+ */
+static void straddle_first(struct result *r)
+{
+	struct tally t = { 0 };
+	char how[320] = "";
+	bool fetch = isa_host_has("c");
+	uint64_t b = GVA_STR + PAGE_SIZE;
+	const uint64_t *second = (const uint64_t *)(uintptr_t)data_hpa(PG_STR);
+	for (int g = 1; g >= 0; g--) {
+		for (unsigned i = 0; i < ARRAY_SIZE(str_acc); i++) {
+			if (str_acc[i].k == K_FETCH && !fetch)
+				continue;
+			straddle_world(g ? GPA_HOLE : 0, data_gpa(PG_STR));
+			uint64_t was = *second;
+			uint64_t va = b - (str_acc[i].k == K_FETCH ? 2 : 6);
+			uint64_t c = vrun(snip(str_acc[i].snippet), 0, 0, va, 0x5a5a5a5a5a5a5a5aULL, 0, 0);
+			/* The store's portion in the second page passes its own
+			 * check: it may become visible (supervisor.adoc). */
+			char what[32];
+			snprintf(what, sizeof(what), "%s/%s%s", str_acc[i].what, g ? "G" : "VS",
+				 str_acc[i].k != K_STORE ? "" : *second == was ? " (none stored)"
+									    : " (2nd page stored)");
+			struct straddle a = { what, str_acc[i].snippet, str_acc[i].k, g, va, va,
+					      GPA_HOLE + (va & (PAGE_SIZE - 1)) };
+			judge_straddle(&t, how, sizeof(how), &a, c);
+		}
+	}
+	retag(PG_STR);
+	finish(r, &t, "stval = the access's own address (ld/sd %#llx, fetch %#llx), sepc = the "
+	       "instruction, unless said: %s%s", (unsigned long long)(b - 6),
+	       (unsigned long long)(b - 2), how,
+	       fetch ? "" : "; no C: no 32-bit instruction straddles a page");
+}
+
 const struct check checks_late[] = {
 	{ "htinst 0x3000 for walk faults at every level", SEC_TINST,
 	  "G-stage fault on an implicit VS-stage read of a PTE: htinst = 0x3000 when htval holds "
@@ -595,5 +677,9 @@ const struct check checks_late[] = {
 	  "SD and XS summarize the extension context status visible to VS-mode: FS Dirty (a "
 	  "guest FP write, or written) makes vsstatus.SD 1; HS sstatus.FS does not affect it",
 	  fp_sd },
+	{ "access straddling a page, first page faults", SEC_GPF,
+	  "stval is the faulting portion's address, here the access's own (in the first page), "
+	  "htval 0 or exactly its GPA; or a misaligned access raises address-misaligned/access "
+	  "fault", straddle_first },
 	{ NULL, NULL, NULL, NULL },
 };

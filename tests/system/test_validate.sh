@@ -21,7 +21,8 @@ LATE_CHECKS="htinst 0x3000 for walk faults at every level
 htinst 0x3020 for a walk's A/D update
 access straddling a page, second page faults
 vector in VS: sstatus.VS and vsstatus.VS both in effect
-vsstatus.SD with vsstatus.FS Dirty"
+vsstatus.SD with vsstatus.FS Dirty
+access straddling a page, first page faults"
 NLATE=$(echo "$LATE_CHECKS" | wc -l)
 VECTOR_SKIP="vector in VS: sstatus.VS and vsstatus.VS both in effect # SKIP no V (or Zve32x) in the ISA string (QEMU: -cpu rv64,v=true)"
 
@@ -329,6 +330,18 @@ n=$(num "vsstatus.SD with vsstatus.FS Dirty")
 # The guest's FP write, then two reads of its sstatus: each runs to its ecall.
 check "trace: vsstatus.SD with FS Dirty -> three ECALL_VS exits, no trap on the FP instruction" \
 	test "$(exits 1 "$n" | cut -d, -f6 | tr '\n' ' ')" = "0xa 0xa 0xa "
+n=$(num "access straddling a page, first page faults")
+# The same accesses with the first page faulting (G-stage hole, then no
+# VS-stage leaf): each faults at its own address, ld/sd 0x40700ffa (6
+# bytes before the boundary: stval's low bits 2 are the GPA's), the fetch
+# 0x40700ffe = its sepc; the G-stage ones with exactly that GPA. QEMU 10
+# writes the transformed ld/sd with Addr. Offset 0, QEMU 7.2 zero.
+if [ "$TV_PLATFORM" = system ]; then LDI=0x0 SDI=0x0; else LDI=0x3583 SDI=0xb03023; fi
+FIRST_EXITS="0x15,0x40700ffa,0x200000ffa,$LDI 0x17,0x40700ffa,0x200000ffa,$SDI 0x14,0x40700ffe,0x200000ffe,0x0 0xd,0x40700ffa,,$LDI 0xf,0x40700ffa,,$SDI 0xc,0x40700ffe,,0x0 "
+check "trace: ld/sd/fetch straddling a page whose first page faults -> faults at their own address: $FIRST_EXITS" \
+	test "$(exits 1 "$n" | cut -d, -f6,10,12,13 | tr '\n' ' ')" = "$FIRST_EXITS"
+check "trace: the fetch whose first page faults has sepc = stval = 0x40700ffe" \
+	test "$(exits 1 "$n" | awk -F, '$6 == "0x14" || $6 == "0xc" { print $8 }' | sort -u)" = 0x40700ffe
 check "trace: every HS-side exit lies between two markers of one check" bash -c "
 	awk -F, '\$3 == 1 && \$5 == \"mark\" { open = !open } \$3 == 1 && \$5 == \"exit\" && !open { bad++ }
 		END { exit bad != 0 }' '$CSV'"
