@@ -6,7 +6,9 @@
  *
  * They run after the guest-side checks (validate_hs_late_checks(), from
  * the validation guest's request) and are numbered after them, so every
- * check before them keeps its number.
+ * check before them keeps its number. One more, of the guest file's
+ * vstopei and eithreshold (vstopei_threshold), uses the same helpers but
+ * is listed in checks_late.c's table (check 106), so it renumbers none.
  *
  * The source is an IMSIC with guest interrupt files (the RISC-V Advanced
  * Interrupt Architecture, riscv-aia, "Incoming MSI Controller (IMSIC)"):
@@ -228,10 +230,16 @@ static uint64_t files_quiet(void)
 	return c;
 }
 
-/* The MSI: GEI_ID to guest file g's seteipnum_le. 0 or the trap's cause. */
+/* An MSI: identity `id` to guest file g's seteipnum_le. 0 or the trap's
+ * cause. */
+static uint64_t send_id(unsigned g, uint32_t id)
+{
+	return probe(P_SW, gei.file[g], id, NULL);
+}
+
 static uint64_t send_msi(unsigned g)
 {
-	return probe(P_SW, gei.file[g], GEI_ID, NULL);
+	return send_id(g, GEI_ID);
 }
 
 /* hgeip once (hgeip & mask) == want, or after GEI_WAIT_MS. */
@@ -481,6 +489,181 @@ static void sgeip_and(struct result *r)
 	       "0%s; a write of 0 leaves it; with hie.SGEIE the guest is interrupted to HS "
 	       "(interrupt 12), not with hgeie 0", 2ULL, (unsigned long long)all,
 	       gei.geilen >= 2 ? " and the other files' bits" : "");
+}
+
+/* ---- vstopei and eithreshold (check 106, listed by checks_late.c) ---- */
+
+/* A second identity, of lower priority than GEI_ID (a higher number, in
+ * the same eip0/eie0 word: "Interrupts with lower identity numbers have
+ * higher priorities"). */
+#define GEI_ID2 40
+/* A *topei value naming identity i: "bits 26:16 Interrupt identity, bits
+ * 10:0 Interrupt priority (same as identity)" (AIA, "Top external
+ * interrupt CSRs (mtopei, stopei, vstopei)"). */
+#define TOPEI(i) (((unsigned long long)(i) << 16) | (unsigned long long)(i))
+
+/* vstopei with hstatus.VGEIN = g, read (claim: read and written by one
+ * csrrw). 0, or the cause of the trap. */
+static uint64_t vstopei_at(unsigned g, bool claim, uint64_t *val)
+{
+	uint64_t h = csr_read(CSR_HSTATUS);
+	csr_write(CSR_HSTATUS, (h & ~HSTATUS_VGEIN) | ((uint64_t)g << HSTATUS_VGEIN_SHIFT));
+	uint64_t c = probe(claim ? P_CLAIM_VSTOPEI : P_RD_VSTOPEI, 0, 0, val);
+	csr_write(CSR_HSTATUS, h);
+	return c;
+}
+
+/* Guest file g's eip0 once (eip0 & mask) == want, or after GEI_WAIT_MS
+ * (an MSI's effect is not necessarily immediate). */
+static uint64_t eip0_settles(unsigned g, uint64_t mask, uint64_t want)
+{
+	uint64_t hz = platform.timebase_hz ? platform.timebase_hz : 10000000;
+	uint64_t t0 = csr_read(CSR_TIME), eip = 0;
+	do {
+		if (file_read(g, ISEL_EIP0, &eip) || (eip & mask) == want)
+			break;
+	} while (csr_read(CSR_TIME) - t0 < hz / 1000 * GEI_WAIT_MS);
+	return eip;
+}
+
+/* vstopei (VGEIN = g) must read `want`; `what` says when. */
+static void want_topei(struct tally *t, const char *what, unsigned g, uint64_t want)
+{
+	uint64_t v = 0, c = vstopei_at(g, false, &v);
+	if (c || v != want)
+		note(t, "%s: vstopei %s %#llx, want %#llx", what, cn(c), (unsigned long long)v,
+		     (unsigned long long)want);
+}
+
+/* hgeip bit g must settle to `on`: the file's signal is asserted "if and
+ * only if the interrupt file has a pending-and-enabled interrupt that also
+ * exceeds the priority threshold specified by eithreshold, if not zero",
+ * with eidelivery 1 ("Interrupt delivery and handling"). */
+static void want_signal(struct tally *t, const char *what, unsigned g, bool on)
+{
+	uint64_t ip = hgeip_settles(1ULL << g, on ? 1ULL << g : 0);
+	if (!!(ip & (1ULL << g)) != on)
+		note(t, "%s: hgeip %#llx, want bit %u %d", what, (unsigned long long)ip, g, on);
+}
+
+/* eithreshold = p on file 1, read back: it "must be capable of holding
+ * all values between 0 and N" (N = the highest identity, riscv,num-ids). */
+static void set_threshold(struct tally *t, uint64_t p)
+{
+	uint64_t back = ~0ULL, c = file_write(1, ISEL_EITHRESHOLD, p);
+	if (!c)
+		c = file_read(1, ISEL_EITHRESHOLD, &back);
+	if (c || back != p)
+		note(t, "eithreshold %llu written: %s, reads %#llx", (unsigned long long)p, cn(c),
+		     (unsigned long long)back);
+}
+
+/* The guest's view: its stopei is vstopei. `want` the value it must read,
+ * or ~0 for "the access must be a virtual-instruction exception". */
+static void guest_stopei(struct tally *t, unsigned vgein, uint64_t want)
+{
+	uint64_t c = vrun(snip(vs_rd_stopei), 0, (uint64_t)vgein << HSTATUS_VGEIN_SHIFT, 0, 0, 0, 0);
+	uint64_t want_c = want == ~0ULL ? EXC_VIRTUAL_INST : EXC_ECALL_VS;
+	if (c != want_c || (want != ~0ULL && A(1) != want))
+		note(t, "guest csrr stopei, VGEIN=%u: %s, a1 %#llx; want %s%s", vgein, cn(c),
+		     (unsigned long long)A(1), cn(want_c), want == ~0ULL ? "" : " with vstopei's value");
+}
+
+/*
+ * Guest file 1 (VGEIN = 1) with identities 33 and 40 enabled, delivery on:
+ *  - vstopei is "the interrupt file's current highest-priority
+ *    pending-and-enabled interrupt that also exceeds the priority
+ *    threshold specified by its eithreshold register if eithreshold is not
+ *    zero"; 0 with nothing pending; with 33 and 40 pending, TOPEI(33); the
+ *    guest's stopei reads the same ("vstopei ... substitute[s] for" stopei
+ *    when V=1, "Hypervisor and VS CSRs");
+ *  - "A write to a *topei CSR claims the reported interrupt identity by
+ *    clearing its pending bit": csrrw returns TOPEI(33), clears eip bit 33
+ *    alone, then vstopei reads TOPEI(40);
+ *  - "When eithreshold is a nonzero value P, interrupt identities P and
+ *    higher do not contribute": eithreshold 40 hides 40 (vstopei 0, the
+ *    file's signal in hgeip off), and "When a *topei CSR's value is zero,
+ *    a write to the register has no effect" (40 stays pending);
+ *    eithreshold 41 shows it again;
+ *  - "The value of a *topei CSR is not affected by an interrupt file's
+ *    eidelivery register": delivery off, vstopei still TOPEI(40), hgeip 0;
+ *  - VGEIN = a quiet file: vstopei 0; VGEIN = 0: "attempts from M-mode or
+ *    HS-mode to access CSR vstopei raise an illegal instruction exception,
+ *    and attempts from VS-mode to access stopei raise a virtual instruction
+ *    exception" ("Hypervisor and VS CSRs").
+ * (AIA: "Top external interrupt CSRs (mtopei, stopei, vstopei)", "External
+ * interrupt enable threshold register (eithreshold)".)
+ */
+void vstopei_threshold(struct result *r)
+{
+	if (!gei_ready(r))
+		return;
+	if (gei.num_ids < GEI_ID2 + 1) {
+		skip(r, "GEILEN %u; the IMSIC's riscv,num-ids %u is below %u", gei.geilen,
+		     gei.num_ids, GEI_ID2 + 1);
+		return;
+	}
+	struct tally t = { 0 };
+	const uint64_t both = (1ULL << GEI_ID) | (1ULL << GEI_ID2);
+	uint64_t c = files_quiet(), v = 0;
+	if (!c)
+		c = file_reset(1, true);
+	if (!c)
+		c = file_write(1, ISEL_EIE0, both);
+	if (c) {
+		note(&t, "setting up guest file 1 through vsireg: %s", cn(c));
+		goto out;
+	}
+	want_topei(&t, "nothing pending", 1, 0);
+	c = send_id(1, GEI_ID2);
+	if (!c)
+		c = send_id(1, GEI_ID);
+	uint64_t eip = eip0_settles(1, both, both);
+	if (c || eip != both) {
+		note(&t, "MSIs %u and %u to file 1: %s, eip0 %#llx", GEI_ID2, GEI_ID, cn(c),
+		     (unsigned long long)eip);
+		goto out;
+	}
+	want_topei(&t, "33 and 40 pending", 1, TOPEI(GEI_ID));
+	guest_stopei(&t, 1, TOPEI(GEI_ID));
+	/* The claim: csrrw reads and writes at once. */
+	c = vstopei_at(1, true, &v);
+	file_read(1, ISEL_EIP0, &eip);
+	if (c || v != TOPEI(GEI_ID) || (eip & both) != (1ULL << GEI_ID2))
+		note(&t, "csrrw vstopei: %s, read %#llx, then eip0 %#llx (want %#llx, only 40 left)",
+		     cn(c), (unsigned long long)v, (unsigned long long)eip, TOPEI(GEI_ID));
+	want_topei(&t, "33 claimed", 1, TOPEI(GEI_ID2));
+	want_signal(&t, "40 pending, eithreshold 0", 1, true);
+	set_threshold(&t, GEI_ID2);
+	want_topei(&t, "eithreshold 40", 1, 0);
+	want_signal(&t, "eithreshold 40", 1, false);
+	c = vstopei_at(1, true, &v);
+	file_read(1, ISEL_EIP0, &eip);
+	if (c || v != 0 || !(eip & (1ULL << GEI_ID2)))
+		note(&t, "csrrw vstopei at 0 (eithreshold 40): %s, read %#llx, eip0 %#llx (want 40 "
+		     "still pending)", cn(c), (unsigned long long)v, (unsigned long long)eip);
+	set_threshold(&t, GEI_ID2 + 1);
+	want_topei(&t, "eithreshold 41", 1, TOPEI(GEI_ID2));
+	want_signal(&t, "eithreshold 41", 1, true);
+	c = file_write(1, ISEL_EIDELIVERY, 0);
+	if (c)
+		note(&t, "eidelivery 0 through vsireg: %s", cn(c));
+	want_topei(&t, "eidelivery 0", 1, TOPEI(GEI_ID2));
+	want_signal(&t, "eidelivery 0", 1, false);
+	if (gei.geilen >= 2)
+		want_topei(&t, "VGEIN=2 (file 2 quiet)", 2, 0);
+	c = vstopei_at(0, false, &v);
+	if (c != EXC_ILLEGAL_INST)
+		note(&t, "csrr vstopei from HS with VGEIN=0: %s %#llx, want ILLEGAL_INSN", cn(c),
+		     (unsigned long long)v);
+	guest_stopei(&t, 0, ~0ULL);
+out:
+	quiet_all(&t);
+	finish(r, &t, "file 1, 33 and 40 enabled: vstopei 0, then %#llx with both pending (the "
+	       "guest's stopei too); csrrw claims 33 alone, then %#llx; eithreshold 40 (read back) "
+	       "hides 40 (vstopei 0, hgeip 0, a write claims nothing), 41 shows it; eidelivery 0 "
+	       "leaves vstopei; %sVGEIN=0: HS ILLEGAL_INSN, guest VIRT_INSN",
+	       TOPEI(GEI_ID), TOPEI(GEI_ID2), gei.geilen >= 2 ? "VGEIN=2 (quiet): 0; " : "");
 }
 
 const struct check checks_geint[] = {

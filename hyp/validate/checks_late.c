@@ -13,6 +13,8 @@
  *       in effect
  *   104 vsstatus.SD with vsstatus.FS Dirty (from HS-mode and in the guest)
  *   105 an access that straddles two pages, the first one faulting
+ *   106 vstopei and eithreshold of the IMSIC guest file hstatus.VGEIN
+ *       selects (checks_geint.c's code, with its helpers; AIA only)
  */
 #include "../core/isa.h"
 #include "vcheck.h"
@@ -20,6 +22,9 @@
 #define SEC_TINST "Transformed Instruction or Pseudoinstruction for mtinst or htinst"
 #define SEC_GPF "Guest-Page Faults"
 #define SEC_VSSTATUS "Virtual Supervisor Status (vsstatus) Register"
+/* The AIA's section (riscv-aia, IMSIC chapter): the rule is not in
+ * hypervisor.adoc. */
+#define SEC_TOPEI "Top external interrupt CSRs (mtopei, stopei, vstopei)"
 
 /* henvcfg.ADUE ("Hypervisor Environment Configuration Register
  * (henvcfg)"): hardware A/D updating for VS-stage translation (Svadu). */
@@ -681,5 +686,9 @@ const struct check checks_late[] = {
 	  "stval is the faulting portion's address, here the access's own (in the first page), "
 	  "htval 0 or exactly its GPA; or a misaligned access raises address-misaligned/access "
 	  "fault", straddle_first },
+	{ "vstopei and eithreshold of the guest file VGEIN selects", SEC_TOPEI,
+	  "vstopei is the guest file's highest-priority pending-and-enabled interrupt below a "
+	  "nonzero eithreshold (0 if none); a write claims it; no guest file: HS illegal, VS "
+	  "virtual instruction", vstopei_threshold },
 	{ NULL, NULL, NULL, NULL },
 };

@@ -20,11 +20,11 @@ struct vcpu;
  * interrupts, hyp/validate/checks_geint.c, then the checks added after
  * them, checks_late.c), numbered from last + 1, last
  * being the guest's last check, then print the run's one list of known
- * deviations (boot and late checks together). Called from the validation guest's exit
- * (hyp/mmio/testdev.c) on v's hart; leaves the CSRs the guest relies on
- * as it found them, its VS CSRs included, but not vsiselect (checks
- * 97-99) nor the vector unit's vl, vtype and v1 (check 103), which the
- * validation guest does not use. Returns their hand-off word (below; n = how
+ * deviations (boot and late checks together). Called from the validation
+ * guest's exit (hyp/mmio/testdev.c) on v's hart; leaves the CSRs the
+ * guest relies on as it found them, its VS CSRs included, but not
+ * vsiselect (checks 97-99, 106) nor the vector unit's vl, vtype and v1
+ * (check 103), which the validation guest does not use. Returns their hand-off word (below; n = how
  * many ran), 0 when they do not run: the boot checks did not run, they
  * ran already, `last` is below the boot checks' count, or v is on another
  * hart than the boot checks were. */

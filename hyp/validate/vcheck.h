@@ -109,6 +109,9 @@ extern const struct check checks_geint[];
 extern const struct check checks_late[];
 /* checks_xlate.c's check that checks_trap lists last. */
 void hlv_u_mode(struct result *r);
+/* checks_geint.c's check of vstopei and eithreshold, which checks_late
+ * lists (added after checks_late.c's first checks: no number moves). */
+void vstopei_threshold(struct result *r);
 
 /* ---- The validation VM's memory: one 2 MiB arena of hypervisor memory,
  * 2 MiB aligned, never mapped into the real guest. ---- */
@@ -221,7 +224,7 @@ enum probe_op {
 	P_WR_VSTIMECMP = VP_WR_VSTIMECMP, P_RD_CYCLE = VP_RD_CYCLE,
 	P_RD_TIME = VP_RD_TIME, P_RD_INSTRET = VP_RD_INSTRET,
 	P_WR_HGEIP = VP_WR_HGEIP, P_RD_VSIREG = VP_RD_VSIREG, P_WR_VSIREG = VP_WR_VSIREG,
-	P_SW = VP_SW,
+	P_SW = VP_SW, P_RD_VSTOPEI = VP_RD_VSTOPEI, P_CLAIM_VSTOPEI = VP_CLAIM_VSTOPEI,
 };
 /* Run an HS probe: 0 when it completed (value in *val), else the trap's
  * scause (trap CSRs in C). */

@@ -224,6 +224,8 @@ vw_probe:
 	csrw	0x251, a1
 	j	7f
 1:	PCASE VP_SW, sw a1, 0(a0)
+	PCASE VP_RD_VSTOPEI, csrr a0, 0x25c
+	PCASE VP_CLAIM_VSTOPEI, csrrw a0, 0x25c, zero
 	li	a0, -1			/* unknown op: no result */
 7:	sd	a0, VW_RET(t1)
 	ld	t0, VW_SAVED_STVEC(t1)
@@ -447,6 +449,10 @@ SNIP vs_vec
 	ecall
 SNIP vs_vcsr
 	csrr	a1, 0xc20
+	ecall
+/* The guest's stopei (0x15C, AIA), which is vstopei when V=1. */
+SNIP vs_rd_stopei
+	csrr	a1, 0x15c
 	ecall
 	.balign 4
 vs_blob_end:

@@ -58,6 +58,10 @@
 #define VP_RD_VSIREG 20
 #define VP_WR_VSIREG 21
 #define VP_SW 22
+/* vstopei (0x25C, AIA, with an IMSIC): read it; read and write it in one
+ * csrrw (a claim). It traps when hstatus.VGEIN names no guest file. */
+#define VP_RD_VSTOPEI 23
+#define VP_CLAIM_VSTOPEI 24
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>
@@ -113,7 +117,7 @@ extern char vs_csr_sub[], vs_wr_satp[], vs_wr_scounteren[];
 extern char vs_ebreak[], vs_custom0[], vs_fmv[];
 extern char vs_fp_touch_d[], vs_fp_touch_s[];
 extern char vs_irq_wait[], vs_spin[], vs_handler[], vs_stale[], vs_sfence_reload[];
-extern char vs_rd_sip[], vs_vec[], vs_vcsr[];
+extern char vs_rd_sip[], vs_vec[], vs_vcsr[], vs_rd_stopei[];
 #endif
 
 #endif

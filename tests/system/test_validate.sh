@@ -22,13 +22,17 @@ htinst 0x3020 for a walk's A/D update
 access straddling a page, second page faults
 vector in VS: sstatus.VS and vsstatus.VS both in effect
 vsstatus.SD with vsstatus.FS Dirty
-access straddling a page, first page faults"
+access straddling a page, first page faults
+vstopei and eithreshold of the guest file VGEIN selects"
 NLATE=$(echo "$LATE_CHECKS" | wc -l)
 VECTOR_SKIP="vector in VS: sstatus.VS and vsstatus.VS both in effect # SKIP no V (or Zve32x) in the ISA string (QEMU: -cpu rv64,v=true)"
+# The late check of vstopei needs guest interrupt files too.
+TOPEI_SKIP="vstopei and eithreshold of the guest file VGEIN selects # SKIP GEILEN 0: no guest external interrupts (hgeie reads 0)"
 
 # The section titles cited, each one a real section of hypervisor.adoc
-# (or, for the rule that an AMO faults as a store, machine.adoc's mcause).
-SECTIONS='Machine Cause \(mcause\) Register|H Extension for Hypervisor Support|Privilege Modes|Hypervisor and Virtual Supervisor CSRs|Hypervisor Status \(hstatus\) Register|Hypervisor Trap Delegation \(hedeleg and hideleg\) Registers|Hypervisor Interrupt \(hvip, hip, and hie\) Registers|Hypervisor Guest External Interrupt Registers \(hgeip and hgeie\)|Hypervisor Environment Configuration Register \(henvcfg\)|Hypervisor Counter-Enable \(hcounteren\) Register|Hypervisor Time Delta \(htimedelta\) Register|Hypervisor Trap Value \(htval\) Register|Hypervisor Guest Address Translation and Protection \(hgatp\) Register|Virtual Supervisor Status \(vsstatus\) Register|Virtual Supervisor Interrupt \(vsip and vsie\) Registers|Virtual Supervisor Address Translation and Protection \(vsatp\) Register|Virtual Supervisor Timer \(vstimecmp\) Register|Hypervisor Virtual-Machine Load and Store Instructions|Hypervisor Memory-Management Fence Instructions|Two-Stage Address Translation|Guest Physical Address Translation|Guest-Page Faults|Memory-Management Fences|Trap Cause Codes|Trap Entry|Transformed Instruction or Pseudoinstruction for mtinst or htinst'
+# (or, for the rule that an AMO faults as a store, machine.adoc's mcause;
+# for vstopei, the AIA's IMSIC section on the *topei CSRs).
+SECTIONS='Machine Cause \(mcause\) Register|Top external interrupt CSRs \(mtopei, stopei, vstopei\)|H Extension for Hypervisor Support|Privilege Modes|Hypervisor and Virtual Supervisor CSRs|Hypervisor Status \(hstatus\) Register|Hypervisor Trap Delegation \(hedeleg and hideleg\) Registers|Hypervisor Interrupt \(hvip, hip, and hie\) Registers|Hypervisor Guest External Interrupt Registers \(hgeip and hgeie\)|Hypervisor Environment Configuration Register \(henvcfg\)|Hypervisor Counter-Enable \(hcounteren\) Register|Hypervisor Time Delta \(htimedelta\) Register|Hypervisor Trap Value \(htval\) Register|Hypervisor Guest Address Translation and Protection \(hgatp\) Register|Virtual Supervisor Status \(vsstatus\) Register|Virtual Supervisor Interrupt \(vsip and vsie\) Registers|Virtual Supervisor Address Translation and Protection \(vsatp\) Register|Virtual Supervisor Timer \(vstimecmp\) Register|Hypervisor Virtual-Machine Load and Store Instructions|Hypervisor Memory-Management Fence Instructions|Two-Stage Address Translation|Guest Physical Address Translation|Guest-Page Faults|Memory-Management Fences|Trap Cause Codes|Trap Entry|Transformed Instruction or Pseudoinstruction for mtinst or htinst'
 
 # report_checks WHAT: the report of the last boot ($LOG) is whole and in
 # order; sets TAP (its TAP lines) and plan. WHAT names the boot.
@@ -57,7 +61,7 @@ report_checks() {
 		[ \"\$(tail -n $((NLATE + 4)) '$TAP' | head -n $((NLATE + 3)) | sed -E 's/^(not )?ok [0-9]+ - //; s/ # .*//')\" = \"\$GEI_CHECKS
 \$LATE_CHECKS\" ]"
 }
-export GEI_CHECKS LATE_CHECKS VECTOR_SKIP
+export GEI_CHECKS LATE_CHECKS VECTOR_SKIP TOPEI_SKIP
 
 # deviations_are WHAT EXPECTED: the DEVIATION verdicts of the last boot's
 # TAP lines are exactly EXPECTED (lines "check name|DEV-a DEV-b", in check
@@ -126,12 +130,14 @@ status_is "validation run ends with success (no FAIL)" 0
 # ---- the report ----
 report_checks "no AIA"
 # QEMU virt without the AIA has GEILEN 0: the guest-external-interrupt
-# checks SKIP; -cpu rv64 has no V: the vector check SKIPs. Every other
+# checks SKIP, and the vstopei check; -cpu rv64 has no V: the vector check
+# SKIPs. Every other
 # feature is present.
-check "no AIA: exactly the guest-external-interrupt checks SKIP, for GEILEN 0, and the vector check, for no V" bash -c "
+check "no AIA: exactly the guest-external-interrupt checks and vstopei's SKIP, for GEILEN 0, and the vector check, for no V" bash -c "
 	[ \"\$(grep '# SKIP' '$TAP' | sed -E 's/^ok [0-9]+ - //')\" = \"\$(echo \"\$GEI_CHECKS\" |
 		sed 's/\$/ # SKIP GEILEN 0: no guest external interrupts (hgeie reads 0)/')
-\$VECTOR_SKIP\" ]"
+\$VECTOR_SKIP
+\$TOPEI_SKIP\" ]"
 # ---- deviations: exactly the ones known for this platform ----
 # Check name | the known deviations (docs/validation.md) it must report.
 if [ "$TV_PLATFORM" = system ]; then
@@ -194,7 +200,7 @@ check "deviations QEMU fixed after 7.2 PASS here (walk fault cause, AMO cause, s
 fi
 deviations_listed "no AIA" "$EXPECTED"
 deviations_complete "no AIA"
-totals_are "no AIA" 4
+totals_are "no AIA" 5
 TAP_NOAIA=$TAP
 
 # ---- the documents give this run's totals ----
@@ -419,7 +425,16 @@ check "AIA trace: VGEIN=1, VSEI not delegated -> an exit with cause 0x8000000000
 n=$(num "hip.SGEIP = OR of hgeip AND hgeie")
 check "AIA trace: hgeie bit 1, hie.SGEIE -> an exit with cause 0x800000000000000c, then hgeie 0 -> ECALL_VS" \
 	test "$(exits 1 "$n" | cut -d, -f6 | tr '\n' ' ')" = "0x800000000000000c 0xa "
+n_sgei=$n
+n=$(num "vstopei and eithreshold of the guest file VGEIN selects")
+check "AIA: the vstopei check PASSes" \
+	grep -q "^ok $n - vstopei and eithreshold of the guest file VGEIN selects\$" "$TAP"
+# The guest reads its stopei twice: VGEIN=1 (vstopei's value, then its
+# ecall), VGEIN=0 (a virtual instruction, csrr a1, stopei in stval).
+check "AIA trace: the guest's stopei -> ECALL_VS with VGEIN=1, VIRT_INSN with VGEIN=0" \
+	test "$(exits 1 "$n" | cut -d, -f6,10 | tr '\n' ' ')" = "0xa,0x0 0x16,0x15c025f3 "
 # They ran inside the guest's write to VALIDATE_LATE, after its own checks.
+n=$n_sgei
 last_guest=$((n - 3))
 check "AIA trace: the HS checks after the guest's come after its check $last_guest, in its VALIDATE_LATE write's exit" bash -c "
 	awk -F, -v e=$(printf '0x%x' $((0x56410000 + 2 * last_guest + 1))) -v b=$(printf '0x%x' $((0x56410000 + 2 * (last_guest + 1)))) '
@@ -435,9 +450,10 @@ NOV_TAP="$TAP_NOAIA"
 boot validate-v --cpu rv64,v=true --append "tv.guest=validate"
 status_is "V: validation run ends with success (no FAIL)" 0
 report_checks "V"
-check "V: exactly the guest-external-interrupt checks SKIP (GEILEN 0)" bash -c "
+check "V: exactly the guest-external-interrupt checks and vstopei's SKIP (GEILEN 0)" bash -c "
 	[ \"\$(grep '# SKIP' '$TAP' | sed -E 's/^ok [0-9]+ - //')\" = \"\$(echo \"\$GEI_CHECKS\" |
-		sed 's/\$/ # SKIP GEILEN 0: no guest external interrupts (hgeie reads 0)/')\" ]"
+		sed 's/\$/ # SKIP GEILEN 0: no guest external interrupts (hgeie reads 0)/')
+\$TOPEI_SKIP\" ]"
 # QEMU 7.2 and 10.0 both: vsstatus read from HS-mode lacks SD with VS
 # Dirty too (DEV-19).
 EXPECTED_V="$EXPECTED_EARLY
@@ -447,7 +463,7 @@ $LATE_DEVS_FS"
 deviations_are "V" "$EXPECTED_V"
 deviations_listed "V" "$EXPECTED_V"
 deviations_complete "V"
-totals_are "V" 3
+totals_are "V" 4
 verdicts() { sed -E 's/ # (SKIP|DEVIATION) .*/ # \1/' "$1" | grep -v ' - vector in VS: '; }
 check "V: every verdict but the vector check's as without V" \
 	test "$(verdicts "$TAP")" = "$(verdicts "$NOV_TAP")"
