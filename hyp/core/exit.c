@@ -37,13 +37,12 @@
  */
 static inline const struct mmio_op *capture_mem_insn(struct vcpu *v)
 {
-	uint32_t insn = 0;
 	v->insn_valid = false;
 	if (v->htinst != 0) {
-		/* a function of htinst alone: the vCPU keeps the last result */
+		/* a function of htinst alone: the vCPU keeps the last result
+		 * (htinst_insn is read only when htinst_len says it is one) */
 		if (v->htinst != v->htinst_key) {
-			v->htinst_len = (uint8_t)insn_from_htinst(v->htinst, &insn);
-			v->htinst_insn = insn;
+			v->htinst_len = (uint8_t)insn_from_htinst(v->htinst, &v->htinst_insn);
 			v->htinst_key = v->htinst;
 		}
 		if (!v->htinst_len)

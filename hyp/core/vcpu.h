@@ -93,6 +93,8 @@ struct vcpu {
 	uint8_t trace_mmio_fast; /* and the ring overwrites, no watermark:
 				 * the visit is written inline (trace.h) */
 	uint8_t trace_exit_fast; /* the same for any other exit's visit */
+	uint8_t trace_exit_on;	/* copy of trace_on[TV_KIND_EXIT]: an exit
+				 * is noted (trace_exit) */
 	/* The exit being traced, written as one record at the entry
 	 * (hyp/trace/trace.h). */
 	uint8_t t_open;		/* an exit is noted and not written yet */

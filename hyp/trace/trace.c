@@ -44,6 +44,7 @@ static void set_vcpu_switches(struct vcpu *v)
 	v->trace_mmio = trace_fold_mmio;
 	v->trace_mmio_fast = trace_active && trace_fold_mmio && fast;
 	v->trace_exit_fast = trace_active && trace_fold_exit && fast;
+	v->trace_exit_on = trace_on[TV_KIND_EXIT];
 }
 
 /* What the guest may not turn off (TV_FILTER_ALWAYS: trace-control

@@ -94,10 +94,12 @@ void trace_write(struct vcpu *v, unsigned kind, unsigned flags, uint64_t a0,
  * the host puts them back in order (lib/trace_wire.h, FORMAT VERSION 2).
  */
 
-/* The exit is complete: every trap CSR is in v (exit.c calls this once). */
+/* The exit is complete: every trap CSR is in v (exit.c calls this once).
+ * The switch is the vCPU's copy of trace_on[TV_KIND_EXIT], one load from
+ * the structure the exit path has in a register. */
 static inline void trace_exit(struct vcpu *v)
 {
-	if (TRACE_ON(TV_KIND_EXIT)) {
+	if (TV_TRACE && __builtin_expect(v->trace_exit_on, 1)) {
 		v->t_exit = csr_read(CSR_TIME);
 		v->t_sepc = v->sepc;
 		v->t_open = 1; /* t_mmio is 0: always, while no exit is noted */
