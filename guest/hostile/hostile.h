@@ -138,5 +138,11 @@ void variant_doublefault(void) __attribute__((noreturn));
 void variant_spin(void) __attribute__((noreturn));
 void variant_fencewrap(void) __attribute__((noreturn));
 void variant_textforge(void) __attribute__((noreturn)); /* trace_attacks.c */
+void variant_tickstop(void) __attribute__((noreturn));	/* tickstop.c */
+
+/* vCPU 1's entry (second.S) and what it runs there instead of the
+ * concurrent dump requests, when set (trace_attacks.c). */
+extern const char hostile_second_entry[];
+extern void (*volatile hostile_second_job)(void);
 
 #endif

@@ -9,6 +9,7 @@
  *   hostile=fencewrap     a remote fence whose range wraps past 2^64
  *   hostile=trace         only the attacks on the trace (trace_attacks.c)
  *   hostile=textforge     forged text-dump lines, then shutdown (trace_attacks.c)
+ *   hostile=tickstop      vCPU 0 stops, vCPU 1 runs on (tickstop.c)
  *   hostile.storm=N       exits for the trap storm (default 1000000)
  */
 #include <stdlib.h>
@@ -244,6 +245,8 @@ void guest_main(unsigned long hart, const void *fdt)
 			variant_fencewrap();
 		if (!strcmp(val, "textforge"))
 			variant_textforge();
+		if (!strcmp(val, "tickstop"))
+			variant_tickstop();
 		trace_only = !strcmp(val, "trace");
 		if (!trace_only) {
 			printf("hostile: unknown variant '%s'\n", val);

@@ -279,15 +279,15 @@ static void forge_one(enum forge_way way)
 static volatile bool dumps_go, second_done;
 static unsigned long second_stack[1024] __attribute__((aligned(16)));
 
-/* hostile/second.S */
-extern const char hostile_second_entry[];
-
 /* One dump request after its mark. */
 static void mark_and_dump(unsigned vcpu, unsigned i)
 {
 	sbi_call(SBI_EXT_TRACEVISOR, SBI_TV_TRACE_MARK, MARK_DUMPS + (vcpu << 16) + i, 0, 0);
 	sbi_call(SBI_EXT_TRACEVISOR, SBI_TV_TRACE_DUMP, 0, 0, 0);
 }
+
+/* What vCPU 1 runs instead, when a variant sets it (tickstop.c). */
+void (*volatile hostile_second_job)(void);
 
 /* vCPU 1 (MMU off, no stdio): requests, and lines longer than the
  * hypervisor's line buffer written in two DBCN calls, so a line is in
@@ -298,6 +298,8 @@ void hostile_second_main(unsigned long hart, unsigned long opaque)
 	static const char head[] = "hostile: vCPU 1, a line longer than the hypervisor's buffer, ";
 	(void)hart;
 	(void)opaque;
+	if (hostile_second_job)
+		hostile_second_job(); /* does not return */
 	while (!dumps_go)
 		;
 	for (unsigned i = 0; i < DUMP_REQUESTS; i++) {

@@ -238,8 +238,9 @@ static void enter_started(struct vcpu *v)
 
 void vcpu_wait_for_start(struct vcpu *v)
 {
-	/* Sleep, not spin: only SSIP (another hart's request) is left to
-	 * wake this hart; its timers are disarmed until the vCPU starts
+	/* Sleep, not spin: only SSIP (another hart's request) and the
+	 * machine-wide ticks the vCPU may carry (timer_park) are left to
+	 * wake this hart; its own timers are disarmed until the vCPU starts
 	 * (enter_started arms them afresh with timer_init). */
 	timer_park(v);
 	csr_set(CSR_SIE, MIP_SSIP);
@@ -249,7 +250,8 @@ void vcpu_wait_for_start(struct vcpu *v)
 		    SBI_HSM_STATE_START_PENDING)
 			enter_started(v);
 		sched_wait(v, SCHED_WAKE_REQ); /* a shared hart runs others */
-		v->idle_wakeups++;
+		if (!timer_waiting_tick(v)) /* a tick is work, not idle */
+			v->idle_wakeups++;
 	}
 }
 

@@ -326,16 +326,39 @@ void timer_watchdog_resume(struct vcpu *v)
 }
 
 /* A vCPU that is not running (stopped, never started): nothing may wake
- * its hart but a request from another hart. Its SBI timer and the
+ * its hart but a request from another hart, and the machine-wide ticks
+ * it carries (tv.progress, tv.dump_every: the boot hart's first vCPU's,
+ * boot_vcpu_first), which its hart goes on ticking while it waits
+ * (timer_waiting_tick): "nothing a guest does may hide what the
+ * hypervisor records", and a guest that stops that vCPU (SBI HSM
+ * hart_stop) while its others run on would otherwise stop the live dump
+ * of what they do, whose records the rings then overwrite (hostile=
+ * tickstop, tests/system/test_trace_trust.sh). Its SBI timer and the
  * watchdog are disarmed (with the HS timer at "never", sip.STIP clears:
  * Sstc's stimecmp, or SBI set_timer, which also clears the pending
  * interrupt), and a VS timer it programmed itself is moot until it runs. */
 void timer_park(struct vcpu *v)
 {
+	uint64_t progress = v->progress_next, dump = v->dump_next;
+
 	timer_clear(v);
+	v->progress_next = progress;
+	v->dump_next = dump;
+	v->machine_next = earliest(progress, dump);
 	csr_clear(CSR_HVIP, MIP_VSTIP);
 	if (platform.has_sstc)
 		csr_write(CSR_VSTIMECMP, NEVER);
 	rearm(v);
+}
+
+/* A hart whose vCPU waits to be started, woken: the machine-wide ticks
+ * timer_park kept, when due; whether the HS timer was what woke it. (On
+ * a time-shared hart the wait itself serves the timer, sched_wait.) */
+bool timer_waiting_tick(struct vcpu *v)
+{
+	if (!(csr_read(CSR_SIP) & MIP_STIP))
+		return false;
+	timer_interrupt(v);
+	return true;
 }
 

@@ -23,7 +23,8 @@ void timer_interrupt(struct vcpu *v);		/* HS timer fired */
 void timer_rearm(struct vcpu *v);		/* arm for the hart's next deadline */
 /* v's earliest deadline; `loaded`: v is the vCPU the hart runs */
 uint64_t timer_vcpu_deadline(const struct vcpu *v, bool loaded);
-void timer_park(struct vcpu *v);		/* vCPU not running: nothing armed */
+void timer_park(struct vcpu *v);		/* vCPU not running: only the machine ticks */
+bool timer_waiting_tick(struct vcpu *v);	/* a parked vCPU's hart: those ticks */
 void timer_arm_alarm(struct vcpu *v, uint64_t when); /* also fire at `when` */
 void timer_arm_input_poll(struct vcpu *v, uint64_t when); /* console poll */
 void timer_watchdog_pause(struct vcpu *v);	/* suspended: no watchdog */

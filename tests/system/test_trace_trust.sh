@@ -42,6 +42,25 @@ boot trust-stop --smp 2 --append "tv.guest=hostile tv.vcpus=2 hostile=trace tv.r
 status_is "stop mode: QEMU exits 0" 0
 trust stop-mode
 
+# The machine-wide ticks, the live periodic dump (tv.dump_every) and the
+# progress line (tv.progress), are the boot hart's first vCPU's. The guest
+# stops that vCPU (SBI HSM hart_stop) and makes 2000 marks on vCPU 1, in
+# 20 batches that each fit the 256-slot ring, 150 ms apart (hostile=
+# tickstop, guest/hostile/tickstop.c). The ticks must go on (hyp/core/
+# timer.c, timer_park): each batch is dumped before the next overwrites it.
+boot trust-tickstop --smp 2 --append "tv.guest=hostile tv.vcpus=2 hostile=tickstop tv.dump_every=100 tv.progress=100 tv.ring=256"
+status_is "tick stop: QEMU exits 0" 0
+has "tick stop: vCPU 0 stopped and vCPU 1 made its marks" "^hostile: tickstop: vCPU 1 made all its marks$"
+after_stop() { awk -v re="$1" '/^hostile: tickstop: vCPU 0 stopped/ { on = 1 } on && $0 ~ re { n++ } END { print n + 0 }' "$LOG"; }
+N=$(after_stop '^tracevisor: trace dump [0-9]+ \\(periodic\\)')
+check "tick stop: the periodic dumps go on while vCPU 0 is stopped ($N)" test "$N" -ge 10
+N=$(after_stop '^~TVP:[0-9]+$')
+check "tick stop: the progress lines go on while vCPU 0 is stopped ($N)" test "$N" -ge 10
+N=$("$TVTRACE" --all --records "$LOG" 2>/dev/null | awk '$4 == "mark" && $5 ~ /^0x71c5/' | sort -u | wc -l)
+check "tick stop: all 2000 marks of vCPU 1 are in the trace ($N)" test "$N" -eq 2000
+check "tick stop: no record lost" \
+	bash -c "! '$TVTRACE' --all --summary '$LOG' 2>/dev/null | grep -Eq '^Lost records: [1-9]'"
+
 # The text form of the dump (tv.dump=both): the hypervisor's ftrace-style
 # lines, which a reader of the console takes for the trace. The guest prints
 # lines of exactly that form, carrying FORGE_TAG (hostile=textforge,
