@@ -247,6 +247,12 @@ void guest_main(unsigned long hart, const void *fdt)
 			variant_textforge();
 		if (!strcmp(val, "tickstop"))
 			variant_tickstop();
+		if (!strcmp(val, "stop")) {
+			/* VM 0 of a run whose other VMs attack after it
+			 * stopped (test_trace_trust.sh, tickstop) */
+			printf("hostile: variant stop: the guest shuts down at once\n");
+			guest_shutdown(false);
+		}
 		trace_only = !strcmp(val, "trace");
 		if (!trace_only) {
 			printf("hostile: unknown variant '%s'\n", val);

@@ -1,7 +1,7 @@
 /*
  * tv.progress=MS: a sign of life for the host's console viewer. Every MS
  * milliseconds the boot hart's HS timer tick (timer.c) writes one line
- * "~TVP:<VM exits so far, all vCPUs>" to the console, at the start of a
+ * "~TVP:<VM exits so far, all vCPUs of all VMs>" to the console, at the start of a
  * line and only then (console_write_status). scripts/console-view.py
  * hides it and shows the count in its alive line.
  *
@@ -14,9 +14,7 @@
 #ifndef HYP_PROGRESS_H
 #define HYP_PROGRESS_H
 
-struct vm;
-
-/* Write the progress line of vm now if the console is at a line start. */
-void progress_report(const struct vm *vm);
+/* Write the progress line now if the console is at a line start. */
+void progress_report(void);
 
 #endif

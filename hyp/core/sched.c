@@ -395,9 +395,22 @@ void sched_wait(struct vcpu *v, unsigned wake)
 	timer_rearm(v);
 }
 
+/* A vCPU of the hart that is not gone (other than v), or NULL. */
+static struct vcpu *live_other(const struct hart_rq *rq, const struct vcpu *v)
+{
+	for (unsigned i = 0; i < rq->n; i++)
+		if (rq->v[i] != v && rq->v[i]->sched != SCHED_GONE)
+			return rq->v[i];
+	return NULL;
+}
+
 void sched_leave(struct vcpu *v)
 {
 	v->sched = SCHED_GONE;
+	struct vcpu *heir = live_other(v->rq, v);
+	if (!heir)
+		timer_serve_parked(v); /* nothing will run here again */
+	timer_hand_over(v, heir); /* the machine ticks go on with a vCPU that stays */
 	timer_park(v); /* none of its deadlines matter any more */
 	for (;;) {
 		idle_events(v);

@@ -184,9 +184,7 @@ void smp_park(struct vcpu *v)
 	__atomic_store_n(&v->parked, 1, __ATOMIC_RELEASE);
 	if (sched_shared(v))
 		sched_leave(v); /* the hart's other vCPUs run on */
-	csr_write(CSR_SIE, 0);
-	for (;;)
-		__asm__ volatile("wfi");
+	timer_serve_parked(v); /* the machine ticks it carries, if any */
 }
 
 void smp_stop_others(struct vcpu *v, bool all_vms)

@@ -240,7 +240,7 @@ static void raise_vstip(struct vcpu *v, bool loaded)
 static __attribute__((noinline)) void machine_tick(struct vcpu *v, uint64_t now)
 {
 	if (v->progress_next <= now) {
-		progress_report(v->vm);
+		progress_report();
 		v->progress_next = now + ms_period(opt.progress_ms);
 	}
 	if (v->dump_next <= now) {
@@ -349,6 +349,40 @@ void timer_park(struct vcpu *v)
 	if (platform.has_sstc)
 		csr_write(CSR_VSTIMECMP, NEVER);
 	rearm(v);
+}
+
+/*
+ * v is parked for good (its VM stopped while others run on) and its hart
+ * has nothing else to run: the hart serves the machine-wide ticks v may
+ * carry (tv.progress, tv.dump_every) and nothing else, forever, so that
+ * one VM's stop does not end the live dump of the VMs that run on; else
+ * it sleeps with every interrupt masked. v's own deadlines are gone
+ * (timer_park); on a time-shared hart the scheduler no longer counts a
+ * vCPU that left (sched_deadline), so the HS timer is armed here.
+ */
+void timer_serve_parked(struct vcpu *v)
+{
+	timer_park(v);
+	hs_timer_arm(v->machine_next);
+	csr_write(CSR_SIE, v->machine_next != NEVER ? MIP_STIP /* STIE */ : 0);
+	for (;;) {
+		__asm__ volatile("wfi");
+		if (csr_read(CSR_SIP) & MIP_STIP) {
+			machine_tick(v, csr_read(CSR_TIME));
+			hs_timer_arm(v->machine_next);
+		}
+	}
+}
+
+/* The machine-wide ticks pass from a vCPU leaving its time-shared hart
+ * for good to one that stays there (sched_leave): both are this hart's,
+ * so no other hart reads the deadlines meanwhile. */
+void timer_hand_over(struct vcpu *from, struct vcpu *to)
+{
+	to->progress_next = earliest(to->progress_next, from->progress_next);
+	to->dump_next = earliest(to->dump_next, from->dump_next);
+	to->machine_next = earliest(to->progress_next, to->dump_next);
+	from->progress_next = from->dump_next = from->machine_next = NEVER;
 }
 
 /* A hart whose vCPU waits to be started, woken: the machine-wide ticks

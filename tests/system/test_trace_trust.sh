@@ -61,6 +61,24 @@ check "tick stop: all 2000 marks of vCPU 1 are in the trace ($N)" test "$N" -eq 
 check "tick stop: no record lost" \
 	bash -c "! '$TVTRACE' --all --summary '$LOG' 2>/dev/null | grep -Eq '^Lost records: [1-9]'"
 
+# The same when the VM of that vCPU stops while others run on: VM 0 shuts
+# down at once (hostile=stop) and VM 1 runs tickstop (its cmdline:). The
+# hart VM 0 leaves serves the ticks (hyp/core/timer.c, timer_serve_parked);
+# on a time-shared hart they pass to a vCPU that stays there
+# (timer_hand_over). Both placements.
+for place in own shared; do
+	if [ $place = own ]; then smp=3 harts=""; else smp=2 harts=",harts:0"; fi
+	boot trust-tickstop-vm-$place --smp $smp --append "tv.guest=hostile hostile=stop tv.vm1=\"guest:hostile,vcpus:2$harts,cmdline:hostile=tickstop\" tv.dump_every=100 tv.progress=100 tv.ring=256"
+	status_is "VM 0 stops ($place harts): QEMU exits 0" 0
+	has "VM 0 stops ($place harts): VM 0 stopped, VM 1 made its marks" "^\[vm1\] hostile: tickstop: vCPU 1 made all its marks$"
+	N=$(awk '/^tracevisor: \[vm0\] VM 0 stopped; the other VMs run on$/ { on = 1 } on && /^tracevisor: trace dump [0-9]+ \(periodic\)/ { n++ } END { print n + 0 }' "$LOG")
+	check "VM 0 stops ($place harts): the periodic dumps go on ($N)" test "$N" -ge 10
+	N=$("$TVTRACE" --all --records "$LOG" 2>/dev/null | awk '$4 == "mark" && $5 ~ /^0x71c5/' | sort -u | wc -l)
+	check "VM 0 stops ($place harts): all 2000 marks of VM 1 are in the trace ($N)" test "$N" -eq 2000
+	check "VM 0 stops ($place harts): no record lost" \
+		bash -c "! '$TVTRACE' --all --summary '$LOG' 2>/dev/null | grep -Eq '^Lost records: [1-9]'"
+done
+
 # The text form of the dump (tv.dump=both): the hypervisor's ftrace-style
 # lines, which a reader of the console takes for the trace. The guest prints
 # lines of exactly that form, carrying FORGE_TAG (hostile=textforge,
