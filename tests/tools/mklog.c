@@ -7,8 +7,10 @@
  * One command per line; '#' starts a comment; numbers are decimal or 0x
  * hex (strtoull base 0):
  *
- *   begin HZ NHARTS [ID]        BEGIN frame (guest shutdown, 256-slot
- *                               overwrite rings)
+ *   begin HZ NHARTS [ID [REASON]]  BEGIN frame (256-slot overwrite
+ *                               rings; REASON a TV_DUMP_* number, default
+ *                               1, guest shutdown; 7 periodic, 4 the
+ *                               hypervisor fault's)
  *   hart H                      start hart H's records (first index 0)
  *   KIND TIME VM VCPU [ARG...]  one record of the current hart; KIND is
  *                               exit, entry, sbi, mmio, irq, exc, mark,
@@ -19,6 +21,11 @@
  *                               TV_F_SBI_HIGH, "sbi+wide" TV_F_SBI_WIDE
  *                               (what format versions 1-3 wrote)
  *   lost N                      N records lost before the next record
+ *   ringlost N                  N records the ring counts lost (in this
+ *                               dump's HART frame) whose LOST record
+ *                               comes later (lostmark)
+ *   lostmark N                  a LOST record of N records the ring
+ *                               counted lost already (ringlost)
  *   unsent N                    N records the hart's HART frame counts as
  *                               consumed that the dump never sent (what a
  *                               broken dump would do)
@@ -127,10 +134,10 @@ int main(void)
 
 			b.timebase_hz = num(n);
 			b.nharts = (uint16_t)num(n);
-			b.dump_reason = TV_DUMP_SHUTDOWN;
 			b.ring_slots = 256;
 			b.ring_mode = TV_WIRE_RING_OVERWRITE;
 			b.dump_id = num_or(n, 1);
+			b.dump_reason = (uint16_t)num_or(n, TV_DUMP_SHUTDOWN);
 			if (b.dump_id <= last_id)
 				memset(since_boot, 0, sizeof(since_boot));
 			last_id = b.dump_id;
@@ -148,6 +155,12 @@ int main(void)
 
 			tv_wire_lost(&e, k);
 			lost += k;
+		} else if (strcmp(cmd, "ringlost") == 0) {
+			uint64_t k = num(n);
+
+			lost += k; /* the ring's count, no LOST record */
+		} else if (strcmp(cmd, "lostmark") == 0) {
+			tv_wire_lost(&e, num(n));
 		} else if (strcmp(cmd, "unsent") == 0) {
 			unsent += num(n);
 		} else if (strcmp(cmd, "endhart") == 0) {

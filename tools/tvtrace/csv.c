@@ -223,8 +223,7 @@ static void kind_cols(struct row *w, const struct tt_rec *t, uint64_t hz)
 }
 
 /* Fill the row of one record. */
-static void fill_row(struct row *w, const struct tt_rec *t, uint64_t hz,
-		     size_t number)
+static void fill_row(struct row *w, const struct tt_rec *t, uint64_t hz)
 {
 	const struct tv_record *r = &t->r;
 	const char *kind = tv_kind_name(r->kind);
@@ -243,11 +242,11 @@ static void fill_row(struct row *w, const struct tt_rec *t, uint64_t hz,
 		hex(w, C_ARG0 + (int)i, r->arg[i]);
 	dec(w, C_TICKS, r->time);
 	dec(w, C_CYCLE, r->cycle);
-	dec(w, C_DUMP, number);
+	dec(w, C_DUMP, t->dump);
 	dec(w, C_INDEX, t->index);
 }
 
-void tt_csv_dump(FILE *out, struct tt_dump *d, size_t number)
+void tt_csv_dump(FILE *out, struct tt_dump *d)
 {
 	uint64_t hz = tt_timebase(d);
 	struct row w;
@@ -262,7 +261,7 @@ void tt_csv_dump(FILE *out, struct tt_dump *d, size_t number)
 
 		if (!tt_exp_keep(t))
 			continue;
-		fill_row(&w, t, hz, number);
+		fill_row(&w, t, hz);
 		put_row(out, fields, C_COUNT);
 	}
 }

@@ -541,9 +541,10 @@ static void tsdl_trace(FILE *out, const uint8_t uuid[16])
 static void tsdl_env(FILE *out, const struct tt_dump *d, size_t number,
 		     const char *log_name)
 {
-	char name[32];
+	char name[48];
 
-	snprintf(name, sizeof(name), "dump-%zu", number);
+	/* "dump-3", or for a joined trace "dumps-1-7" */
+	*strchr(tt_dump_name(name, d, number), ' ') = '-';
 	fprintf(out, "env {\n\tdomain = \"tracevisor\";\n"
 		     "\ttracer_name = \"tracevisor\";\n"
 		     "\ttracer_major = 1;\n\ttracer_minor = 0;\n"
@@ -553,6 +554,8 @@ static void tsdl_env(FILE *out, const struct tt_dump *d, size_t number,
 	tsdl_string(out, log_name ? log_name : "");
 	fprintf(out, ";\n\tdump = %zu;\n\tcomplete = %d;\n", number,
 		tt_complete(d));
+	if (d->nparts > 1)
+		fprintf(out, "\tjoined_dumps = %zu;\n", d->nparts);
 	fprintf(out, "\ttimebase_hz = %" PRIu64 ";\n", tt_timebase(d));
 	if (d->has_begin) {
 		const char *why = tv_dump_reason_name(d->info.dump_reason);

@@ -184,7 +184,7 @@ static int export_csv(const char *path, struct tt_log *log, size_t first,
 	tt_csv_header(f);
 	for (size_t i = first; i < first + count; i++) {
 		tt_exp_bind(&log->dumps[i]);
-		tt_csv_dump(f, &log->dumps[i], i + 1);
+		tt_csv_dump(f, &log->dumps[i]);
 	}
 	return tt_exp_close(f, path);
 }
@@ -205,8 +205,13 @@ static int export_json(const char *path, struct tt_log *log, size_t first,
 		   "\"tvtrace\",\"log\":");
 	tt_json_string(f, log->name);
 	fprintf(f, ",\"dumps\":\"");
-	for (size_t i = first; i < first + count; i++)
-		fprintf(f, "%s%zu", i == first ? "" : " ", i + 1);
+	for (size_t i = first; i < first + count; i++) {
+		char name[48];
+
+		/* "dump 3", "dumps 1-7" (--join): the numbers */
+		fprintf(f, "%s%s", i == first ? "" : " ",
+			strchr(tt_dump_name(name, &log->dumps[i], i + 1), ' ') + 1);
+	}
 	fprintf(f, "\"},\n\"traceEvents\":[\n");
 	for (size_t i = first; i < first + count; i++) {
 		tt_exp_bind(&log->dumps[i]);

@@ -94,8 +94,10 @@ int tt_exp_close(FILE *f, const char *path);
 void tt_csv_field(FILE *out, const char *s);
 /* The header row (CRLF-terminated). */
 void tt_csv_header(FILE *out);
-/* One row per record of a dump, in time order; number = dump number. */
-void tt_csv_dump(FILE *out, struct tt_dump *d, size_t number);
+/* One row per record of a dump, in time order; its dump column is the
+ * number of the dump the record came from (struct tt_rec.dump: one of
+ * a joined trace's dumps). */
+void tt_csv_dump(FILE *out, struct tt_dump *d);
 
 /* ------------------------------------------------------------ json.c */
 

@@ -379,16 +379,16 @@ static void put_summary_table(FILE *out, struct tt_dump *d)
 static void put_head(FILE *out, struct tt_dump *d, size_t number)
 {
 	struct capture c;
-	char filt[256];
+	char filt[256], name[48];
 
 	fprintf(out,
 		"<!DOCTYPE html>\n<html lang=\"en\"><head><meta "
 		"charset=\"utf-8\">\n<meta http-equiv=\"Content-Security-"
 		"Policy\" content=\"default-src 'none'; style-src "
 		"'unsafe-inline'; script-src 'unsafe-inline'\">\n"
-		"<title>tracevisor report, dump %zu</title>\n<style>\n%s"
+		"<title>tracevisor report, %s</title>\n<style>\n%s"
 		"</style></head>\n<body>\n<h1>tracevisor report</h1>\n",
-		number, STYLE);
+		tt_dump_name(name, d, number), STYLE);
 	if (capture_begin(&c) == 0) {
 		tt_describe_dump(c.f, d, number);
 		fprintf(out, "<p id=\"dump\">");

@@ -27,6 +27,7 @@ struct options {
 	int diff;			/* --diff LOG_A LOG_B */
 	const char *input2;		/* --diff: LOG_B */
 	int follow;			/* --follow: each dump as it ends */
+	int join;			/* --join: the dumps as one trace */
 };
 
 static void usage(FILE *out)
@@ -152,6 +153,25 @@ static void usage(FILE *out)
 		"  -a, --all           every dump, one after the other\n"
 		"                      default: the last complete dump, else "
 		"the last one\n"
+		"  -j, --join          the log's dumps as one trace: a live "
+		"trace's (below),\n"
+		"                      each holding the records since the one "
+		"before, joined\n"
+		"                      hart by hart, so every view, export and "
+		"analysis covers\n"
+		"                      the whole boot (losses from the HART "
+		"frames' counts since\n"
+		"                      boot, each record once). Refused (exit 2, "
+		"naming the\n"
+		"                      dumps) for dumps of two boots (the dump id "
+		"starts again),\n"
+		"                      with one missing between two, or the dump "
+		"after a\n"
+		"                      hypervisor fault (it repeats records); not "
+		"with --all,\n"
+		"                      --dump, --follow or --diff. --list --join: "
+		"each dump,\n"
+		"                      then the trace they make\n"
 		"  -f, --follow        a live trace (hypervisor option "
 		"tv.dump_every=MS): read\n"
 		"                      the log as it comes, a pipe until its "
@@ -271,6 +291,7 @@ static int parse_long_flag(struct options *o, const char *arg)
 		{"--explain", offsetof(struct options, explain)},
 		{"--diff", offsetof(struct options, diff)},
 		{"--follow", offsetof(struct options, follow)},
+		{"--join", offsetof(struct options, join)},
 	};
 
 	for (size_t k = 0; k < sizeof(flags) / sizeof(flags[0]); k++)
@@ -559,6 +580,31 @@ static void check_follow(const struct options *o)
 }
 
 /*
+ * --join makes the log's dumps one trace: a choice among them (--all,
+ * --dump N) has nothing to choose from, --follow shows each dump as it
+ * ends and forgets it, and --diff compares one dump of each log.
+ */
+static void check_join(const struct options *o)
+{
+	if (!o->join)
+		return;
+	if (o->all)
+		bad_usage("%s", "--join and --all do not go together: --join shows "
+				"the log's dumps as one trace, --all each on its own");
+	if (o->dump)
+		bad_usage("%s", "--join and --dump do not go together: --join takes "
+				"every dump of the log, --dump N one of them");
+	if (o->follow)
+		bad_usage("%s", "--follow and --join do not go together: --follow "
+				"shows each dump as it ends and forgets it; run "
+				"--join on the log afterwards");
+	if (o->diff)
+		bad_usage("%s", "--join and --diff do not go together: --diff "
+				"compares one dump of each log (the default one, or "
+				"--dump N)");
+}
+
+/*
  * Options that cannot be honoured together are refused rather than
  * ignored: two outputs on standard output (their text would be mixed),
  * --list (descriptions only) or --diff (its own report) with a view or
@@ -596,6 +642,7 @@ static void check_combination(const struct options *o)
 		bad_usage("%s", "--diff compares one dump of each log (the default "
 				"one, or --dump N): not --all");
 	check_follow(o);
+	check_join(o);
 	if (o->diff && o->input && o->input2 && strcmp(o->input, "-") == 0 &&
 	    strcmp(o->input2, "-") == 0)
 		bad_usage("%s", "--diff - -: standard input can be read once; at "
@@ -629,6 +676,9 @@ static void parse_short(struct options *o, int argc, char **argv, int *i)
 			break;
 		case 'f':
 			o->follow = 1;
+			break;
+		case 'j':
+			o->join = 1;
 			break;
 		case 'q':
 			o->quiet = 1;
@@ -786,6 +836,35 @@ static void show_dump(const struct options *o, struct tt_dump *d,
 	}
 }
 
+/* --join: can the log's dumps be one trace (log->dumps[0], join.c)? If
+ * not, says why on stderr, frees the log and returns 1. */
+static int join_refused(struct tt_log *log)
+{
+	char why[384];
+
+	if (!tt_join_refusal(&log->dumps[0], why, sizeof(why)))
+		return 0;
+	fprintf(stderr, "tvtrace: %s: --join: %s\n", log->name, why);
+	tt_log_free(log);
+	return 1;
+}
+
+/* --list: a line per dump; with --join, then the one trace they make. */
+static void list_dumps(const struct tt_log *log, int join)
+{
+	const struct tt_dump *d = &log->dumps[0];
+
+	if (!join) {
+		for (size_t i = 0; i < log->ndumps; i++)
+			tt_describe_dump(stdout, &log->dumps[i], i + 1);
+		return;
+	}
+	for (size_t k = 0; k < d->nparts; k++)
+		tt_describe_dump(stdout, &d->parts[k], k + 1);
+	if (d->nparts > 1)
+		tt_describe_dump(stdout, d, 1);
+}
+
 /* --follow: a dump has ended; show it now (log->done, scan.c), before
  * the next is read, as --all would have in its turn. */
 static void show_followed(void *ctx, struct tt_dump *d, size_t number)
@@ -819,6 +898,7 @@ int main(int argc, char **argv)
 	log.stream = streamable(&o);
 	log.summarize = log.stream && o.summary;
 	log.follow = o.follow;
+	log.join = o.join;
 	log.done = show_followed;
 	log.done_ctx = &o;
 	if (o.input && strcmp(o.input, "-") != 0) {
@@ -845,11 +925,12 @@ int main(int argc, char **argv)
 		tt_log_free(&log);
 		return EXIT_FAIL;
 	}
+	if (o.join && join_refused(&log))
+		return EXIT_FAIL;
 	if (o.follow) {
 		/* every dump was shown as it ended */
 	} else if (o.list) {
-		for (size_t i = 0; i < log.ndumps; i++)
-			tt_describe_dump(stdout, &log.dumps[i], i + 1);
+		list_dumps(&log, o.join);
 	} else if (o.all) {
 		svg_numbered = log.ndumps > 1;
 		if (svg_numbered && one_document_to_stdout(&o, &log))
@@ -873,7 +954,8 @@ int main(int argc, char **argv)
 			tt_log_free(&log);
 			return EXIT_FAIL;
 		}
-		pick = o.dump ? o.dump - 1 : default_dump(&log);
+		/* --join: the log's dumps are one, dumps[0] */
+		pick = o.join ? 0 : o.dump ? o.dump - 1 : default_dump(&log);
 		show_dump(&o, &log.dumps[pick], pick + 1, 1);
 		first = pick;
 		count = 1;

@@ -33,6 +33,9 @@ struct scan {
 	struct tt_rec pending;	 /* the time of the next record */
 	int grows;		 /* following a regular file: wait at its end */
 	int read_err;		 /* following: errno of a failed read */
+	uint32_t number;	 /* the open dump's number in the log */
+	size_t part_nreal;	 /* --join: the trace's nreal when the open
+				    part began */
 };
 
 /* The dump frames are being added to. */
@@ -66,6 +69,7 @@ static void new_rec(struct scan *s, struct tt_rec *t)
 {
 	memset(t, 0, sizeof(*t));
 	t->seq = s->seq++;
+	t->dump = s->number;
 }
 
 /* The waiting gap marker goes into the dump as it is (no record came to
@@ -84,6 +88,46 @@ static void dump_free(struct tt_dump *d)
 	free(d->totals);
 	free(d->order);
 	tt_summary_free(d->sum);
+	for (size_t i = 0; i < d->nparts; i++)
+		dump_free(&d->parts[i]);
+	free(d->parts);
+}
+
+/* --join: the dump of the log whose frames are arriving, a part of the
+ * one trace (log->dumps[0]). */
+static struct tt_dump *cur_part(struct scan *s)
+{
+	struct tt_dump *d = cur(s);
+
+	return &d->parts[d->nparts - 1];
+}
+
+/* Where a dump's own description goes (BEGIN, HART frames, END): the
+ * open dump, or joining, its part. */
+static struct tt_dump *own_dump(struct scan *s)
+{
+	return s->log->join ? cur_part(s) : cur(s);
+}
+
+/* --join: the open part has had all its records: its share of the
+ * trace's events. */
+static void close_part(struct scan *s)
+{
+	struct tt_dump *d = cur(s);
+
+	if (d->nparts)
+		cur_part(s)->nreal = d->nreal - s->part_nreal;
+}
+
+/* --join: another dump of the log begins, a new part of trace d. */
+static void new_part(struct scan *s, struct tt_dump *d)
+{
+	struct tt_dump *p;
+
+	close_part(s);
+	p = tt_append(&d->parts, &d->nparts, &d->parts_cap);
+	p->first_line = s->line_no;
+	s->part_nreal = d->nreal;
 }
 
 /*
@@ -106,7 +150,9 @@ static void close_dump(struct scan *s)
 	log->handed++;
 }
 
-/* Start a new dump in the log (closing one left open: its END is lost). */
+/* Start a new dump in the log (closing one left open: its END is lost).
+ * Joining, the first dump is the trace and every later one a part of
+ * it. */
 static struct tt_dump *new_dump(struct scan *s)
 {
 	struct tt_log *log = s->log;
@@ -115,16 +161,23 @@ static struct tt_dump *new_dump(struct scan *s)
 	flush_pending_gap(s);
 	if (s->have_dump)
 		close_dump(s);
-	if (log->ndumps == log->cap) {
-		log->cap = log->cap ? 2 * log->cap : 4;
-		log->dumps = tt_xrealloc(log->dumps, log->cap,
-					 sizeof(*log->dumps));
+	if (log->join && log->ndumps) {
+		d = cur(s);
+	} else {
+		if (log->ndumps == log->cap) {
+			log->cap = log->cap ? 2 * log->cap : 4;
+			log->dumps = tt_xrealloc(log->dumps, log->cap,
+						 sizeof(*log->dumps));
+		}
+		d = &log->dumps[log->ndumps++];
+		memset(d, 0, sizeof(*d));
+		d->first_line = s->line_no;
+		if (log->summarize)
+			d->sum = tt_summary_new();
 	}
-	d = &log->dumps[log->ndumps++];
-	memset(d, 0, sizeof(*d));
-	d->first_line = s->line_no;
-	if (log->summarize)
-		d->sum = tt_summary_new();
+	if (log->join)
+		new_part(s, d);
+	s->number = (uint32_t)(log->join ? d->nparts : log->handed + log->ndumps);
 	s->have_dump = 1;
 	return d;
 }
@@ -138,9 +191,13 @@ static struct tt_dump *open_dump(struct scan *s)
 static void on_begin(void *ctx, const struct tv_wire_begin *info)
 {
 	struct scan *s = ctx;
-	struct tt_dump *d = new_dump(s);
+	struct tt_dump *d = new_dump(s), *own = own_dump(s);
 
-	if (info) {
+	if (!info)
+		return;
+	own->has_begin = 1;
+	own->info = *info;
+	if (own != d && d->nparts == 1) { /* a joined trace: its first dump's */
 		d->has_begin = 1;
 		d->info = *info;
 	}
@@ -178,6 +235,7 @@ static void on_record(void *ctx, const struct tv_record *r, uint16_t hart,
 	t.r = *r;
 	t.hart = hart;
 	t.origin = TT_FROM_DUMP;
+	t.dump = s->number;
 	t.index = index;
 	t.seq = s->seq++;
 	t.gap_first = t.gap_last = 0;
@@ -188,8 +246,10 @@ static void on_record(void *ctx, const struct tv_record *r, uint16_t hart,
 static void on_totals(void *ctx, const struct tv_wire_hart_totals *tot)
 {
 	struct scan *s = ctx;
-	struct tt_dump *d = open_dump(s);
+	struct tt_dump *d;
 
+	open_dump(s);
+	d = own_dump(s);
 	settle_pending_gap(s, NULL, 0);
 	if (d->ntotals == d->totals_cap) {
 		d->totals_cap = d->totals_cap ? 2 * d->totals_cap : 8;
@@ -202,8 +262,10 @@ static void on_totals(void *ctx, const struct tv_wire_hart_totals *tot)
 static void on_end(void *ctx, const struct tv_wire_end_info *info)
 {
 	struct scan *s = ctx;
-	struct tt_dump *d = open_dump(s);
+	struct tt_dump *d;
 
+	open_dump(s);
+	d = own_dump(s);
 	settle_pending_gap(s, NULL, 0);
 	d->ended = 1;
 	d->end = *info;
@@ -484,6 +546,10 @@ int tt_scan(FILE *in, struct tt_log *log)
 	log->frames_ok = s.dec.frames_ok;
 	if (s.have_dump)
 		close_dump(&s); /* following: the last dump, cut short */
+	if (log->join && log->ndumps) {
+		close_part(&s);
+		tt_join_finish(&log->dumps[0]);
+	}
 	return err;
 }
 

@@ -610,17 +610,25 @@ static struct hart_loss *hart_loss(struct hart_loss **hl, size_t *n,
 }
 
 /* Under a hart's loss line, when the ring's counts (since boot) are not
- * this dump's alone: this dump's share, or that it is unknown. */
-static void print_dump_share(FILE *out, const struct tv_wire_hart_totals *t)
+ * this dump's alone: this dump's share, or that it is unknown. A joined
+ * trace's share is its dumps' together (join.c). */
+static void print_dump_share(FILE *out, const struct tv_wire_hart_totals *t,
+			     int joined)
 {
-	if (!t->dump_known)
+	if (!t->dump_known && joined)
+		fprintf(out, "    (the ring counts since boot; the dump before "
+			     "the first is not in the log, or a dump lacks this "
+			     "hart's HART frame, so these dumps' share is "
+			     "unknown)\n");
+	else if (!t->dump_known)
 		fprintf(out, "    (the ring counts since boot; the dump before "
 			     "this one is not in the log, so this dump's share "
 			     "is unknown)\n");
 	else if (t->dump_consumed != t->consumed || t->dump_lost != t->lost)
-		fprintf(out, "    this dump: consumed %" PRIu64 ", lost %" PRIu64
+		fprintf(out, "    %s: consumed %" PRIu64 ", lost %" PRIu64
 			     " (the ring counts since boot)\n",
-			t->dump_consumed, t->dump_lost);
+			joined ? "these dumps" : "this dump", t->dump_consumed,
+			t->dump_lost);
 }
 
 /*
@@ -706,7 +714,7 @@ static void print_lost(FILE *out, const struct tt_dump *d,
 		}
 		fprintf(out, "\n");
 		if (h->have_totals)
-			print_dump_share(out, &h->totals);
+			print_dump_share(out, &h->totals, d->nparts > 1);
 	}
 	for (size_t k = 0; k < sum->nlost; k++) {
 		const struct tt_rec *t = &sum->lost[k];

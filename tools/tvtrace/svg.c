@@ -943,11 +943,12 @@ static double tl_legend_turns(struct timeline *tl, double y, int draw)
 /* Title and subtitle lines. */
 static void tl_header(struct timeline *tl, size_t number, size_t nshown)
 {
-	char line[512], filt[256], a[32], b[32], span[32];
+	char line[512], filt[256], a[32], b[32], span[32], name[48];
 
 	snprintf(line, sizeof(line),
-		 "tracevisor timeline: dump %zu, %zu lane%s (one per hart)",
-		 number, tl->nlanes, tl->nlanes == 1 ? "" : "s");
+		 "tracevisor timeline: %s, %zu lane%s (one per hart)",
+		 tt_dump_name(name, tl->d, number), tl->nlanes,
+		 tl->nlanes == 1 ? "" : "s");
 	svg_text(tl->out, 20, 30, 18, "start", "font-weight=\"bold\"", line);
 	tv_filter_describe(&tt_filter, filt, sizeof(filt));
 	snprintf(line, sizeof(line),
@@ -975,7 +976,7 @@ static void timeline(FILE *out, struct tt_dump *d, size_t number)
 	struct reason_stats rs = {0};
 	size_t n, shown = 0;
 	double h;
-	char title[64];
+	char title[96], name[48];
 
 	memset(&tl, 0, sizeof(tl));
 	tl.out = out;
@@ -990,7 +991,8 @@ static void timeline(FILE *out, struct tt_dump *d, size_t number)
 	/* Height: lanes, axis, legend. */
 	h = tl_lane_y(tl.nlanes) - TL_GAP + 60;
 	h = tl_legend_turns(&tl, tl_legend(&tl, &rs, h, 0), 0) + 10;
-	snprintf(title, sizeof(title), "tracevisor timeline, dump %zu", number);
+	snprintf(title, sizeof(title), "tracevisor timeline, %s",
+		 tt_dump_name(name, d, number));
 	svg_begin(out, TL_W, h, title);
 	tl_header(&tl, number, shown);
 	tl_lanes(&tl);
@@ -1106,7 +1108,7 @@ static void histogram(FILE *out, struct tt_dump *d, size_t number)
 	size_t n = tt_collect_exits(d, &ex);
 	uint64_t hz = tt_timebase(d), all = 0, all_time = 0;
 	double *count, *total, h, xa = 20 + HG_LABEL, xb;
-	char **lc, **lt, line[512], filt[256], title[64];
+	char **lc, **lt, line[512], filt[256], title[96], dump[48];
 
 	collect_stats(d, ex, n, &rs);
 	count = tt_xrealloc(NULL, rs.n + 1, sizeof(*count));
@@ -1134,10 +1136,10 @@ static void histogram(FILE *out, struct tt_dump *d, size_t number)
 				  : "-");
 	}
 	h = HG_TOP + (double)rs.n * HG_ROW + 70;
-	snprintf(title, sizeof(title), "tracevisor exits by reason, dump %zu",
-		 number);
+	snprintf(title, sizeof(title), "tracevisor exits by reason, %s",
+		 tt_dump_name(dump, d, number));
 	svg_begin(out, HG_W, h, title);
-	snprintf(line, sizeof(line), "Exits by reason: dump %zu", number);
+	snprintf(line, sizeof(line), "Exits by reason: %s", dump);
 	svg_text(out, 20, 30, 18, "start", "font-weight=\"bold\"", line);
 	tv_filter_describe(&tt_filter, filt, sizeof(filt));
 	snprintf(line, sizeof(line),

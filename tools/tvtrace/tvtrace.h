@@ -16,6 +16,7 @@
  * html.c      --html FILE: one self-contained HTML report of a dump
  * latency.c   the exit-latency histogram (log2 buckets) of the report
  * sched.c     the switches between vCPUs of time-shared harts
+ * join.c      --join: the consecutive dumps of one boot as one trace
  * main.c      command line, dump selection, exit status
  */
 #ifndef TVTRACE_H
@@ -43,6 +44,7 @@ struct tt_rec {
 	struct tv_record r;
 	uint16_t hart;	 /* hart of the frame that carried it */
 	uint8_t origin;	 /* enum tt_origin */
+	uint32_t dump;	 /* number of its dump in the log, from 1 */
 	uint64_t index;	 /* position in the hart's dump */
 	uint64_t seq;	 /* arrival order in the log */
 	uint32_t gap_first, gap_last; /* missing frame_seq range (gaps) */
@@ -63,6 +65,11 @@ struct tt_dump {
 	size_t nreal;			/* records decoded from frames */
 	uint64_t last_time;		/* time of the latest record added */
 	struct tt_summary *sum;		/* streamed --summary (tt_log.stream) */
+	/* --join: the dumps of the log this one trace is made of, in log
+	 * order (parts[k] is dump k + 1), each with its description and its
+	 * own HART frames but no records (nparts 0: a dump of its own). */
+	struct tt_dump *parts;
+	size_t nparts, parts_cap;
 };
 
 struct tt_log {
@@ -91,6 +98,9 @@ struct tt_log {
 	void (*done)(void *ctx, struct tt_dump *d, size_t number);
 	void *done_ctx;
 	size_t handed;
+	/* Joining (--join; set before tt_scan): every dump of the log goes
+	 * into one, dumps[0], whose parts[] describe them (join.c). */
+	int join;
 };
 
 /* scan.c: read the whole input; returns 0, or the errno of a read error
@@ -140,6 +150,21 @@ char *tt_canonical_path(const char *path);
 int tt_ctf_would_remove(const char *dir, const char *path);
 /* Is this dump complete (BEGIN and END seen, no frame missing)? */
 int tt_complete(const struct tt_dump *d);
+/* What a dump is called in titles: "dump 3", or for a joined trace
+ * "dumps 1-7" (a joined trace is numbered as its first part). */
+const char *tt_dump_name(char buf[48], const struct tt_dump *d, size_t number);
+
+/*
+ * join.c: --join. tt_scan() puts every dump of the log into one trace,
+ * log->dumps[0], its records in log order (each hart's in ring order,
+ * dump after dump) and parts[] describing the dumps; tt_join_finish()
+ * then makes its HART totals, END and completeness those of the whole.
+ * tt_join_refusal() says why the dumps cannot be one trace (another
+ * boot, a dump missing between two, a fault dump's peek, ...), naming
+ * them, in buf; 0 when they can.
+ */
+void tt_join_finish(struct tt_dump *d);
+int tt_join_refusal(const struct tt_dump *d, char *buf, size_t size);
 
 /* records.c */
 void tt_print_records(FILE *out, struct tt_dump *d);

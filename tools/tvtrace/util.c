@@ -161,29 +161,80 @@ int tt_complete(const struct tt_dump *d)
 	return d->ended && d->end.complete;
 }
 
+const char *tt_dump_name(char buf[48], const struct tt_dump *d, size_t number)
+{
+	if (d->nparts > 1)
+		snprintf(buf, 48, "dumps %zu-%zu", number, number + d->nparts - 1);
+	else
+		snprintf(buf, 48, "dump %zu", number);
+	return buf;
+}
+
+/* A dump reason by name ("periodic"), or by number when it has none. */
+static void describe_reason(FILE *out, unsigned reason)
+{
+	const char *why = tv_dump_reason_name(reason);
+
+	if (why)
+		fprintf(out, "%s", why);
+	else
+		fprintf(out, "reason %u", reason);
+}
+
+/* What a BEGIN frame says of the machine: harts, timebase, rings. */
+static void describe_machine(FILE *out, const struct tv_wire_begin *info)
+{
+	fprintf(out, ", %u hart%s, ", info->nharts, info->nharts == 1 ? "" : "s");
+	if (info->timebase_hz)
+		fprintf(out, "timebase %llu Hz",
+			(unsigned long long)info->timebase_hz);
+	else
+		fprintf(out, "timebase unknown (0 Hz in the dump; "
+			"times at %llu Hz, which --timebase sets)",
+			(unsigned long long)tt_fallback_timebase);
+	fprintf(out, ", %u-slot rings (%s)", info->ring_slots,
+		info->ring_mode == TV_WIRE_RING_STOP ? "stop when full"
+						     : "overwrite");
+}
+
+/* A joined trace's dumps by reason, in the order the reasons first come:
+ * "6 periodic, 1 guest shutdown". */
+static void describe_reasons(FILE *out, const struct tt_dump *d)
+{
+	for (size_t k = 0; k < d->nparts; k++) {
+		unsigned reason = d->parts[k].info.dump_reason;
+		size_t n = 0, first = k;
+
+		for (size_t i = 0; i < d->nparts; i++)
+			if (d->parts[i].info.dump_reason == reason) {
+				first = i < first ? i : first;
+				n++;
+			}
+		if (first != k)
+			continue; /* said at its first dump */
+		fprintf(out, "%s%zu ", k ? ", " : "", n);
+		describe_reason(out, reason);
+	}
+}
+
 void tt_describe_dump(FILE *out, const struct tt_dump *d, size_t number)
 {
-	fprintf(out, "dump %zu:", number);
-	if (d->has_begin) {
-		const char *why = tv_dump_reason_name(d->info.dump_reason);
+	char name[48];
 
+	fprintf(out, "%s%s:", tt_dump_name(name, d, number),
+		d->nparts > 1 ? " joined" : "");
+	if (d->nparts > 1) {
+		/* tt_join_refusal() passed: every part has its BEGIN */
+		fprintf(out, " ids 0x%016llx-0x%016llx, ",
+			(unsigned long long)d->parts[0].info.dump_id,
+			(unsigned long long)d->parts[d->nparts - 1].info.dump_id);
+		describe_reasons(out, d);
+		describe_machine(out, &d->info);
+	} else if (d->has_begin) {
 		fprintf(out, " id 0x%016llx, ",
 			(unsigned long long)d->info.dump_id);
-		if (why)
-			fprintf(out, "%s", why);
-		else
-			fprintf(out, "reason %u", d->info.dump_reason);
-		fprintf(out, ", %u hart%s, ", d->info.nharts, d->info.nharts == 1 ? "" : "s");
-		if (d->info.timebase_hz)
-			fprintf(out, "timebase %llu Hz",
-				(unsigned long long)d->info.timebase_hz);
-		else
-			fprintf(out, "timebase unknown (0 Hz in the dump; "
-				"times at %llu Hz, which --timebase sets)",
-				(unsigned long long)tt_fallback_timebase);
-		fprintf(out, ", %u-slot rings (%s)", d->info.ring_slots,
-			d->info.ring_mode == TV_WIRE_RING_STOP ? "stop when full"
-							       : "overwrite");
+		describe_reason(out, d->info.dump_reason);
+		describe_machine(out, &d->info);
 	} else {
 		fprintf(out, " BEGIN frame missing (timebase assumed %llu Hz)",
 			(unsigned long long)tt_fallback_timebase);
