@@ -271,5 +271,129 @@ refused "--follow --dump 2" "--follow and --dump do not go together" --follow --
 if "$TV" --help | grep -q -- "--follow"; then ok "--help describes --follow"; else
 	bad "--help does not name --follow"; fi
 
+# --- --join: the dumps of one boot as one trace ---------------------------------
+# sum_of FILE SED: the numbers SED prints from FILE, added up.
+sum_of() { sed -n "$2" "$1" | awk '{ n += $1 } END { print n + 0 }'; }
+# by_reason FILE: "REASON=COUNT ..." of the "all harts" tables of FILE's
+# summaries, added up.
+by_reason() {
+	awk '/^Analyze events for all harts/ { on = 1; next }
+		/^Analyze events for / { on = 0 }
+		on && /^ *[A-Z_0-9]+ +[0-9]+ / { n[$1] += $2 }
+		END { for (r in n) print r "=" n[r] }' "$1" | sort | tr '\n' ' '
+}
+"$TV" --all -s "$WORK/l.log" >"$WORK/js-all.out" 2>&1
+"$TV" --join -s "$WORK/l.log" >"$WORK/js.out" 2>"$WORK/js.err"
+rc=$?
+events='s/^Total: \([0-9]*\) events*, .*/\1/p' # "1 event", "1 exit"
+exits='s/^Total: [0-9]* events*, \([0-9]*\) exits*,.*/\1/p'
+if [ "$rc" = 0 ] && [ ! -s "$WORK/js.err" ] && [ "$(grep -c '^Total: ' "$WORK/js.out")" = 1 ] &&
+	[ "$(sum_of "$WORK/js.out" "$events")" = "$(sum_of "$WORK/js-all.out" "$events")" ] &&
+	[ "$(sum_of "$WORK/js.out" "$exits")" = "$(sum_of "$WORK/js-all.out" "$exits")" ] &&
+	[ "$(sum_of "$WORK/js.out" "$exits")" = 6 ]; then
+	ok "--join -s: one summary whose events and exits are the three dumps' added up (6 exits)"
+else
+	bad "--join -s: exit $rc, or its totals are not the dumps': $(grep '^Total' "$WORK/js.out" | tr '\n' ' ')"
+fi
+if [ -n "$(by_reason "$WORK/js.out")" ] && [ "$(by_reason "$WORK/js.out")" = "$(by_reason "$WORK/js-all.out")" ]; then
+	ok "--join -s: exits by reason are the dumps' added up ($(by_reason "$WORK/js.out"))"
+else
+	bad "--join -s: by reason $(by_reason "$WORK/js.out"), the dumps' $(by_reason "$WORK/js-all.out")"
+fi
+if grep -q '^Lost records: 3$' "$WORK/js.out" &&
+	[ "$(sum_of "$WORK/js-all.out" 's/^Lost records: \([0-9]*\).*/\1/p')" = 3 ] &&
+	grep -q '^  hart 1: ring offered 10, consumed 7, lost 3; LOST records: 3 at' "$WORK/js.out"; then
+	ok "--join -s: lost 3, the dumps' losses added up and hart 1's ring count since boot"
+else
+	bad "--join -s: losses: $(grep -A2 '^Lost records' "$WORK/js.out" | tr '\n' ' ')"
+fi
+
+# Log J: a loss hart 0's ring counts in dump 1 whose LOST record comes in
+# dump 2 (the writer dropped records after the dump had read the ring):
+# each dump alone reports it (dump 1 from the ring's count, dump 2 from
+# the record), the joined trace once.
+cat >"$WORK/j.txt" <<'EOF2'
+begin 10000000 1 0 7
+hart 0
+exit 100 0 0 0x80000100 10
+entry 110 0 0 0x80000104
+ringlost 2
+endhart
+end
+begin 10000000 1 1 7
+hart 0
+lostmark 2
+exit 300 0 0 0x80000100 10
+entry 310 0 0 0x80000104
+endhart
+end
+EOF2
+"$WORK/mklog" <"$WORK/j.txt" >"$WORK/j.log" || bad "mklog j"
+"$TV" --all -s "$WORK/j.log" >"$WORK/jj-all.out" 2>&1
+"$TV" --join -s "$WORK/j.log" >"$WORK/jj.out" 2>&1
+rc=$?
+if [ "$rc" = 0 ] && grep -q '^Lost records: 2$' "$WORK/jj.out" &&
+	[ "$(grep -c '^Lost records: 2$' "$WORK/jj-all.out")" = 2 ] &&
+	grep -q '^  hart 0: ring offered 6, consumed 4, lost 2; LOST records: 2 at' "$WORK/jj.out"; then
+	ok "--join -s: a loss counted by dump 1's ring and dump 2's LOST record is 2 once (each dump alone says 2)"
+else
+	bad "--join -s on log J: exit $rc: $(grep -A1 '^Lost records' "$WORK/jj.out" | tr '\n' ' ')"
+fi
+
+# Every record once, in every view and export; the CSV's dump column says
+# which dump each row came from.
+for view in -r -t --explain; do
+	"$TV" --join "$view" "$WORK/l.log" | grep -v '^# dump' >"$WORK/jv.out"
+	"$TV" --all "$view" "$WORK/l.log" | grep -v '^# dump' | grep -v '^$' >"$WORK/av.out"
+	grep -v '^$' "$WORK/jv.out" | sort >"$WORK/jv.sorted"
+	sort "$WORK/av.out" >"$WORK/av.sorted"
+	if cmp -s "$WORK/jv.sorted" "$WORK/av.sorted" && [ -s "$WORK/jv.out" ]; then
+		ok "--join $view: the lines of every dump's records, each once"
+	else
+		bad "--join $view: not the lines of --all $view: $(diff "$WORK/av.sorted" "$WORK/jv.sorted" | head -n 3 | tr '\n' ' ')"
+	fi
+done
+"$TV" --join --csv - "$WORK/l.log" | sort >"$WORK/j.csv"
+"$TV" --all --csv - "$WORK/l.log" | sort >"$WORK/a.csv"
+if cmp -s "$WORK/j.csv" "$WORK/a.csv" && [ "$(wc -l <"$WORK/j.csv")" = 19 ] &&
+	[ "$(cut -d, -f33 "$WORK/j.csv" | grep -v dump | sort -u | tr '\n' ' ')" = "1 2 3 " ]; then
+	ok "--join --csv: the rows of --all --csv, dump column 1, 2, 3 as the records came"
+else
+	bad "--join --csv: not the rows of --all --csv: $(diff "$WORK/a.csv" "$WORK/j.csv" | head -n 3 | tr '\n' ' ')"
+fi
+(cd "$WORK" && "$TV" --join --svg j.svg --histogram jh.svg --html j.html --json j.json \
+	--trace-dat j.dat --ctf jctf l.log >/dev/null 2>"$WORK/jx.err")
+rc=$?
+if [ "$rc" = 0 ] && grep -q 'tracevisor timeline, dumps 1-3' "$WORK/j.svg" &&
+	grep -q 'Exits by reason: dumps 1-3' "$WORK/jh.svg" && grep -q 'dumps 1-3 joined' "$WORK/j.html" &&
+	grep -q '"dumps":"1-3"' "$WORK/j.json" && grep -q 'joined_dumps = 3;' "$WORK/jctf/metadata" &&
+	[ -s "$WORK/j.dat" ]; then
+	ok "--join with the pictures and exports: each of the three dumps as one"
+else
+	bad "--join --svg/--histogram/--html/--json/--trace-dat/--ctf: exit $rc: $(head -n 1 "$WORK/jx.err")"
+fi
+"$TV" --list --join "$WORK/l.log" >"$WORK/jl.out" 2>&1
+if [ "$(head -n 3 "$WORK/jl.out")" = "$("$TV" --list "$WORK/l.log")" ] &&
+	tail -n 1 "$WORK/jl.out" | grep -q '^dumps 1-3 joined: ids 0x0*-0x0*2, 3 guest shutdown, .* 18 events, line 2, complete$'; then
+	ok "--list --join: each dump, then the trace they make (18 events, complete)"
+else
+	bad "--list --join: $(tail -n 1 "$WORK/jl.out")"
+fi
+
+# What cannot be one trace: refused, naming the dumps.
+cat "$WORK/l.log" "$WORK/l.log" >"$WORK/twice.log"
+refused "--join on two boots" "--join: dumps 3 and 4 are of different boots" --join -s twice.log
+cat "$WORK/part1" "$WORK/part3" >"$WORK/gap.log"
+refused "--join with a dump missing" "--join: dumps 1 and 2 have ids 0 and 2: the dump between them is not in the log" --join gap.log
+{ cat "$WORK/l.txt"; printf 'begin 10000000 2 3 4\nhart 0\nexit 5000 0 0 0x80000300 10\nendhart\nhart 1\nendhart\nend\n'; } |
+	"$WORK/mklog" >"$WORK/fault.log"
+refused "--join with a fault dump" "--join: dump 4 (id 3) is the dump after a hypervisor fault" --join -r fault.log
+refused "--join --all" "--join and --all do not go together" --join --all l.log
+refused "--join --dump 2" "--join and --dump do not go together" -j -d 2 l.log
+refused "--join --follow" "--follow and --join do not go together" --follow --join l.log
+refused "--join --diff" "--join and --diff do not go together" --join --diff l.log l.log
+if "$TV" --help | grep -q -- "-j, --join"; then ok "--help describes --join"; else
+	bad "--help does not name --join"; fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
