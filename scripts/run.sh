@@ -45,8 +45,9 @@
 # build/host/tvtrace --follow decodes of each dump as it ends. VIEW is
 # summary (or 1: each second's exits by reason), records, text or
 # explain, optionally followed by tvtrace's filters, one string:
-# --live "records --reason ECALL_VS --hart 0". The summary after the run
-# is of the last dump; tvtrace --all LOG shows them all.
+# --live "records --reason ECALL_VS --hart 0". The summary and pictures
+# after the run cover every dump as one trace (tvtrace --join); tvtrace
+# --all LOG shows each dump on its own.
 # --aia GUESTS gives the machine the RISC-V Advanced Interrupt Architecture
 # in place of the PLIC (QEMU's -M virt,aia=aplic-imsic,aia-guests=GUESTS):
 # an APLIC and, per hart, an IMSIC with GUESTS guest interrupt files
@@ -440,6 +441,24 @@ fi
 if [ "$status" = 124 ]; then
 	echo "run.sh: QEMU did not finish within ${timeout}s (log: $log)" >&2
 fi
+# live_join LOG: after a live run, the summary and pictures cover all of
+# its periodic dumps as one trace: sets join to --join and says so. When
+# tvtrace refuses to join them (exit 2: another boot's dump in the log,
+# the dump after a hypervisor fault, which repeats records), says why;
+# the views are then of the last dump (join empty).
+join=""
+live_join() {
+	local n why
+	[ -n "$live" ] || return 0
+	n=$("$here/build/host/tvtrace" --list "$1" 2>/dev/null | grep -c '^dump [0-9]*:')
+	why=$("$here/build/host/tvtrace" -q --join --list "$1" 2>&1 >/dev/null)
+	if [ $? -le 1 ]; then
+		join=--join
+		echo "trace: periodic dumps (--live): the summary and pictures below cover all $n dumps as one trace (tvtrace --join); tvtrace --all --summary $1 shows each"
+	else
+		echo "trace: periodic dumps (--live) that tvtrace cannot join (${why#tvtrace: }); the summary and pictures below are of the last one"
+	fi
+}
 if [ "$summary" = 1 ] && [ -x "$here/build/host/tvtrace" ]; then
 	echo
 	frames=$(cat "$frames_file" 2>/dev/null || echo 0)
@@ -448,13 +467,13 @@ if [ "$summary" = 1 ] && [ -x "$here/build/host/tvtrace" ]; then
 	"$here/build/host/tvtrace" --list "$log" 2>/dev/null | awk -v f="$frames" -v logf="$log" '
 		/^dump [0-9]+:/ { d++; for (i = 1; i < NF; i++) if ($(i + 1) ~ /^events/) r += $i }
 		END { printf "trace: %d dump(s), %d events in %d frame lines, kept in %s\n", d, r, f, logf }'
-	[ -n "$live" ] && echo "trace: periodic dumps (--live): the summary and pictures below are of the last one; tvtrace --all --summary $log shows each"
-	"$here/build/host/tvtrace" --summary "$log" || true
-	# Pictures of the same dump: timeline (lanes per hart, exits coloured
-	# by reason) and exits by reason; the HTML report holds both with the
+	live_join "$log"
+	"$here/build/host/tvtrace" ${join:+"$join"} --summary "$log" || true
+	# Pictures of the same dump (or joined dumps): timeline (lanes per
+	# hart, exits coloured by reason) and exits by reason; the HTML report holds both with the
 	# summary and the explained records; and the dump as trace-cmd's
 	# trace.dat (`trace-cmd report`, KernelShark).
-	"$here/build/host/tvtrace" -q --svg "$here/build/timeline.svg" \
+	"$here/build/host/tvtrace" -q ${join:+"$join"} --svg "$here/build/timeline.svg" \
 		--histogram "$here/build/histogram.svg" \
 		--html "$here/build/report.html" \
 		--trace-dat "$here/build/trace.dat" "$log"

@@ -6,8 +6,11 @@
 # shutdown, plus the tick's own timer exits), none lost between two dumps,
 # none twice; with a ring too small for an interval the losses each dump
 # reports add up to the ring's own count. A tick with nothing new writes
-# nothing. And scripts/run.sh --live shows tvtrace --follow's decoding of
-# each dump on the screen while the guest runs.
+# nothing. tvtrace --join makes a run's dumps one trace: its summary
+# counts every record of every dump, and the losses of the rings. And
+# scripts/run.sh --live shows tvtrace --follow's decoding of each dump on
+# the screen while the guest runs, and after the run the summary of all
+# the dumps joined.
 #
 # Each tick is an HS timer exit of its own and a dump holds the boot
 # hart's vCPU while it prints: a tick that lands in one of the test
@@ -52,6 +55,14 @@ several() {
 	[ "$("$TVTRACE" --list "$LOG" 2>/dev/null | grep -c '^dump ')" -ge 3 ] && "$@"
 }
 sum_lines() { awk '{ n += $1 } END { print n + 0 }'; }
+# totals FILE: "EVENTS EXITS LOST" of the summaries in FILE, added up
+# ("Total: E events, X exits, ..." and "Lost records: L" of each; "1
+# event", "1 exit").
+totals() {
+	echo "$(sed -n 's/^Total: \([0-9]*\) events*,.*/\1/p' "$1" | sum_lines)" \
+		"$(sed -n 's/^Total: [0-9]* events*, \([0-9]*\) exits*,.*/\1/p' "$1" | sum_lines)" \
+		"$(sed -n 's/^Lost records: \([0-9]*\).*/\1/p' "$1" | sum_lines)"
+}
 
 # exits_by_reason LOG: "REASON=COUNT ..." over every dump of LOG, sorted
 # (--all --summary: each dump's table for all harts, added up).
@@ -116,6 +127,13 @@ first_consumed=$(grep -m1 'ring offered' "$L.summary" | sed 's/.*consumed \([0-9
 check "periodic run: the later dumps' own shares of the ring add up to its count" \
 	several test "$(sed -n 's/.*this dump: consumed \([0-9]*\),.*/\1/p' "$L.summary" | sum_lines)" = \
 	"$((consumed - first_consumed))"
+"$TVTRACE" --join --summary "$LOG" >"$L.joined" 2>&1
+rc=$?
+read -r events exits jlost < <(totals "$L.joined")
+check "periodic run: --join's one summary holds every dump's events and exits ($events, $exits; exit $rc)" \
+	several test "$rc" = 0 -a "$(grep -c '^Total: ' "$L.joined")" = 1 -a "$events $exits" = "$(totals "$L.summary" | cut -d' ' -f1-2)"
+check "periodic run: ... the exits the hypervisor counted - 2, none lost ($exits of $hyp_exits, lost $jlost)" \
+	several test "$exits" = $((hyp_exits - 2)) -a "$jlost" = 0
 
 # --- two harts: hart 0's tick dumps both rings while hart 1 runs ----------------------
 boot live-smp --smp 2 --append "tv.guest=smp tv.vcpus=2 tv.dump_every=50"
@@ -136,6 +154,10 @@ check "two harts: each ring's offered = consumed + lost" several bash -c "
 check "two harts: the losses each dump reports add up to the rings'" \
 	several test "$(sed -n 's/^Lost records: \([0-9]*\).*/\1/p' "$L.summary" | sum_lines)" = \
 	"$(sed 's/.*, lost \([0-9]*\);.*/\1/' "$L.rings" | sum_lines)"
+"$TVTRACE" --join --summary "$LOG" >"$L.joined" 2>&1
+rc=$?
+check "two harts: --join's summary holds every dump's events, exits and losses ($(totals "$L.joined"); exit $rc)" \
+	several test "$rc:$(totals "$L.joined")" = "0:$(totals "$L.summary")"
 
 # --- a ring too small for an interval: losses ---------------------------------------
 boot live-lossy --append "tv.dump_every=50 tv.ring=64"
@@ -154,6 +176,11 @@ check "small ring: the losses each dump reports add up to the ring's ($per_dump_
 csv=$(csv_check "$LOG")
 check "small ring: the dumps' LOST records carry the same count ($csv; lost $lost)" \
 	several bash -c "[[ '$csv' == ok\ *\ $lost ]]"
+"$TVTRACE" --join --summary "$LOG" >"$L.joined" 2>&1
+rc=$?
+read -r events exits jlost < <(totals "$L.joined")
+check "small ring: --join's summary: every dump's events and exits, and the ring's $lost lost once ($events, $exits, $jlost)" \
+	several test "$rc:$events $exits $jlost" = "0:$(totals "$L.summary" | cut -d' ' -f1-2) $lost"
 
 # --- nothing new, nothing written -----------------------------------------------------
 # Tracing off from boot until the test guest's step 13 starts it: ticks
@@ -183,5 +210,12 @@ check "--live records: the console's lines whole between them (the guest's 18 ve
 	test "$(grep -cE '^step [0-9]+: .*: (PASS|FAIL)$' "$SCREEN.txt")" = 18
 check "--live: decoded records and no trace frame on the screen" \
 	bash -c "grep -Eq '^ +[0-9]+\.[0-9]{6} \[' '$SCREEN.txt' && ! grep -q '^~TV1:' '$SCREEN.txt'"
-check "--live: the run ends with the summary of the last dump, and says so" \
-	grep -q '^trace: periodic dumps (--live): the summary and pictures below are of the last one' "$SCREEN"
+# after the run: the summary of every dump joined
+tr -d '\r' <"$SCREEN" | sed -n '/^trace: [0-9]* dump(s)/,$p' >"$SCREEN.post"
+"$TVTRACE" --all --summary "$LOG" >"$SCREEN.summaries" 2>/dev/null
+ndumps=$("$TVTRACE" --list "$LOG" 2>/dev/null | grep -c '^dump ')
+check "--live: after the run, the summary of all $ndumps dumps joined, and it says so" \
+	several bash -c "grep -q '^trace: periodic dumps (--live): the summary and pictures below cover all $ndumps dumps as one trace' '$SCREEN.post' &&
+		grep -q '^# dumps 1-$ndumps joined: ' '$SCREEN.post' && [ \"\$(grep -c '^Total: ' '$SCREEN.post')\" = 1 ]"
+check "--live: ... which counts every record of every dump ($(totals "$SCREEN.post"); the dumps: $(totals "$SCREEN.summaries"))" \
+	several test "$(totals "$SCREEN.post")" = "$(totals "$SCREEN.summaries")"
