@@ -1,9 +1,11 @@
 #!/bin/sh
 # tvtrace --follow: a live trace. The log is read as it comes (a pipe, or
 # a file that grows) and each dump is printed as soon as its END frame
-# arrives, not at the end of the input; what it prints is what --all
-# prints of the whole log, filters included; memory holds one dump; and
-# the options that need a whole log are refused with exit status 2.
+# arrives, not at the end of the input (a file replaced under its name,
+# or truncated, is read again from its start, like tail -F); what it
+# prints is what --all prints of the whole log, filters included; memory
+# holds one dump; and the options that need a whole log are refused with
+# exit status 2.
 #
 # Log L (tests/tools/mklog.c, 10 MHz) holds three dumps of one boot, ids
 # 0, 1, 2, as tv.dump_every writes them: two harts, SBI calls (ECALL_VS)
@@ -189,6 +191,23 @@ if kill -0 "$pid" 2>/dev/null; then
 	ok "--follow FILE: still following at the file's end (until interrupted)"
 else
 	bad "--follow FILE: stopped at the file's end"
+fi
+# A new run writes a new log under the name (tail -F): followed from its
+# start, and said; a log truncated in place too.
+cat "$WORK/part1" "$WORK/part2" >"$WORK/grow.new"
+mv "$WORK/grow.new" "$WORK/grow.log"
+if wait_for "$WORK/grow.out" "^dump 5: id 0x0*1," && grep -q "another file took its name" "$WORK/grow.err"; then
+	ok "--follow FILE: a new file under its name is read from its start (dumps 4, 5), and stderr says so"
+else
+	bad "--follow FILE: a new file under its name not followed: $(tail -n 1 "$WORK/grow.out") $(head -n 1 "$WORK/grow.err")"
+fi
+: >"$WORK/grow.log"
+sleep 0.3
+cat "$WORK/part1" >>"$WORK/grow.log"
+if wait_for "$WORK/grow.out" "^dump 6: id 0x0*0," && grep -q "the file was truncated" "$WORK/grow.err"; then
+	ok "--follow FILE: truncated, it is read again from its start (dump 6), and stderr says so"
+else
+	bad "--follow FILE: a truncated file not followed from its start: $(tail -n 1 "$WORK/grow.out") $(tail -n 1 "$WORK/grow.err")"
 fi
 kill "$pid" 2>/dev/null
 wait "$pid" 2>/dev/null

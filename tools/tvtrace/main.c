@@ -176,8 +176,11 @@ static void usage(FILE *out)
 		"tv.dump_every=MS): read\n"
 		"                      the log as it comes, a pipe until its "
 		"writer closes it,\n"
-		"                      a file as it grows (like tail -f, until "
-		"interrupted),\n"
+		"                      a file as it grows (like tail -F, until "
+		"interrupted:\n"
+		"                      a new file under its name, a new run's "
+		"log, or the file\n"
+		"                      truncated, is read from its start),\n"
 		"                      and print the views of each dump as soon "
 		"as its END\n"
 		"                      frame arrives (--summary: that dump's "
@@ -909,6 +912,7 @@ int main(int argc, char **argv)
 			return EXIT_FAIL;
 		}
 		log.name = o.input;
+		log.path = o.input; /* --follow: reopened when replaced */
 	}
 	err = tt_scan(in, &log);
 	if (err) {

@@ -9,6 +9,7 @@
  */
 #define _POSIX_C_SOURCE 200809L /* read, fileno, nanosleep (--follow) */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -33,6 +34,8 @@ struct scan {
 	struct tt_rec pending;	 /* the time of the next record */
 	int grows;		 /* following a regular file: wait at its end */
 	int read_err;		 /* following: errno of a failed read */
+	uint64_t got;		 /* following: bytes read of this file */
+	int reopened;		 /* following: another file took its name */
 	uint32_t number;	 /* the open dump's number in the log */
 	size_t part_nreal;	 /* --join: the trace's nreal when the open
 				    part began */
@@ -428,9 +431,47 @@ static size_t feed_long_line(struct scan *s, const char *buf, size_t len,
  * Following (--follow): what has come of the input, at most want bytes,
  * as soon as there is any (read(2): fread would wait for want bytes or
  * the end). At the end of a regular file, wait for it to grow; a pipe
- * ends when its writer closes it. 0: the end of the input, or a read
- * error (s->read_err).
+ * ends when its writer closes it. 0: the end of the input, a read
+ * error (s->read_err), or the end of a file another took the name of
+ * (s->reopened: the new one is read next).
  */
+/*
+ * Following a file by its name (log->path), at its end: has another
+ * file taken the name (a new run's log: another inode), or has the file
+ * been truncated (shorter than what was read)? Then it is opened again
+ * in place of the old one, on the same descriptor, to be read from its
+ * start (tail -F), stderr says so, and it returns 1. A name that is gone
+ * for now (between a remove and a create) is waited for.
+ */
+static int reopen_replaced(struct scan *s, int fd)
+{
+	const char *path = s->log->path;
+	struct stat named, open_now;
+	int nfd;
+
+	if (!path || stat(path, &named) != 0 || fstat(fd, &open_now) != 0)
+		return 0;
+	if (named.st_dev == open_now.st_dev && named.st_ino == open_now.st_ino &&
+	    (uint64_t)named.st_size >= s->got)
+		return 0;
+	nfd = open(path, O_RDONLY);
+	if (nfd < 0)
+		return 0;
+	if (dup2(nfd, fd) < 0) {
+		close(nfd);
+		return 0;
+	}
+	close(nfd);
+	if (!s->log->quiet)
+		fprintf(stderr, "tvtrace: %s: %s (a new run?): following it from "
+			"its start\n", path, named.st_ino != open_now.st_ino ||
+			named.st_dev != open_now.st_dev ? "another file took its name"
+							 : "the file was truncated");
+	s->got = 0;
+	s->reopened = 1;
+	return 1;
+}
+
 static size_t follow_read(struct scan *s, int fd, char *buf, size_t want)
 {
 	const struct timespec poll = {0, FOLLOW_POLL_NS};
@@ -438,15 +479,17 @@ static size_t follow_read(struct scan *s, int fd, char *buf, size_t want)
 	for (;;) {
 		ssize_t n = read(fd, buf, want);
 
-		if (n > 0)
+		if (n > 0) {
+			s->got += (uint64_t)n;
 			return (size_t)n;
+		}
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
 			s->read_err = errno;
 			return 0;
 		}
-		if (!s->grows)
+		if (!s->grows || reopen_replaced(s, fd))
 			return 0;
 		nanosleep(&poll, NULL);
 	}
@@ -498,6 +541,28 @@ static size_t feed_block(struct scan *s, const char *buf, size_t len,
 	return pos;
 }
 
+/*
+ * The end of the input, or of a followed file another file replaced:
+ * the last line (without its newline, len bytes in buf) is decoded, a
+ * dump left open is reported as cut short and closed.
+ */
+static void end_of_file(struct scan *s, const char *buf, size_t len,
+			uint64_t offset)
+{
+	if (len) {
+		tv_wire_dec_piece(&s->dec, buf, len, !s->cont, s->line_no,
+				  offset);
+		offset += len;
+		s->line_no++;
+	}
+	s->at_end = 1;
+	tv_wire_dec_finish(&s->dec, s->line_no, offset);
+	s->at_end = 0;
+	flush_pending_gap(s);
+	if (s->have_dump)
+		close_dump(s); /* following: the last dump, cut short */
+}
+
 int tt_scan(FILE *in, struct tt_log *log)
 {
 	static struct scan s;
@@ -519,6 +584,15 @@ int tt_scan(FILE *in, struct tt_log *log)
 		 * error). Following, a short read is what has come so far. */
 		int full = n == room || (!log->follow && n < want);
 
+		if (n == 0 && s.reopened) {
+			/* a new file under the name: from its line 1 */
+			end_of_file(&s, buf, len, offset);
+			s.reopened = s.cont = 0;
+			s.line_no = 1;
+			len = offset = 0;
+			room = SCAN_BUF;
+			continue;
+		}
 		if (n == 0)
 			break;
 		used = feed_block(&s, buf, len + n, &offset, full);
@@ -532,20 +606,10 @@ int tt_scan(FILE *in, struct tt_log *log)
 	err = s.read_err;
 	if (!err && ferror(in))
 		err = errno ? errno : EIO; /* what was read is decoded */
-	if (len) {
-		tv_wire_dec_piece(&s.dec, buf, len, !s.cont, s.line_no,
-				  offset);
-		offset += len;
-		s.line_no++;
-	}
+	end_of_file(&s, buf, len, offset);
 	free(buf);
 	log->lines = s.line_no - 1;
-	s.at_end = 1;
-	tv_wire_dec_finish(&s.dec, s.line_no, offset);
-	flush_pending_gap(&s);
 	log->frames_ok = s.dec.frames_ok;
-	if (s.have_dump)
-		close_dump(&s); /* following: the last dump, cut short */
 	if (log->join && log->ndumps) {
 		close_part(&s);
 		tt_join_finish(&log->dumps[0]);

@@ -98,6 +98,11 @@ struct tt_log {
 	void (*done)(void *ctx, struct tt_dump *d, size_t number);
 	void *done_ctx;
 	size_t handed;
+	/* Following a file by its name (set before tt_scan; NULL for
+	 * standard input): when another file takes that name (a new run
+	 * writes a new log) or it is truncated, it is read from its start,
+	 * like tail -F, and stderr says so. */
+	const char *path;
 	/* Joining (--join; set before tt_scan): every dump of the log goes
 	 * into one, dumps[0], whose parts[] describe them (join.c). */
 	int join;
