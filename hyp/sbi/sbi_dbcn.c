@@ -16,15 +16,30 @@
  * and the caller learns the count from the return value. */
 #define DBCN_CHUNK 4096
 
-static void *dbcn_buffer(struct vcpu *v, unsigned long len, struct sbiret *ret)
+/*
+ * The guest's buffer of `len` bytes, of which this call moves the first
+ * `use` (at most DBCN_CHUNK). The whole range must be guest RAM ("Shared
+ * memory physical address range parameter": every address in it
+ * accessible), but only the bytes moved are made ready: guest RAM is
+ * zeroed block by block at its first touch (hyp/core/vm.c), and a range
+ * up to the end of RAM would otherwise have the hypervisor zero all of it
+ * in this one exit, for bytes it never reads or writes.
+ */
+static void *dbcn_buffer(struct vcpu *v, unsigned long len, unsigned long use,
+			 struct sbiret *ret)
 {
 	unsigned long lo = sbi_arg(v, 1), hi = sbi_arg(v, 2);
 	/* On RV64 the address is all in base_addr_lo; base_addr_hi holds the
 	 * bits above XLEN, which a 64-bit guest-physical address has none of. */
-	void *p = hi ? NULL : vm_gpa_to_hva(v->vm, lo, len);
+	void *p = hi || !vm_gpa_in_ram(v->vm, lo, len) ? NULL : vm_gpa_to_hva(v->vm, lo, use);
 	if (!p)
 		ret->error = SBI_ERR_INVALID_PARAM;
 	return p;
+}
+
+static unsigned long dbcn_chunk(unsigned long n)
+{
+	return n < DBCN_CHUNK ? n : DBCN_CHUNK;
 }
 
 static void dbcn_handler(struct vcpu *v, unsigned long eid, unsigned long fid,
@@ -41,11 +56,10 @@ static void dbcn_handler(struct vcpu *v, unsigned long eid, unsigned long fid,
 		return;
 	switch (fid) {
 	case SBI_DBCN_CONSOLE_WRITE: {
-		char *buf = dbcn_buffer(v, n, ret);
+		char *buf = dbcn_buffer(v, n, dbcn_chunk(n), ret);
 		if (!buf)
 			return;
-		if (n > DBCN_CHUNK)
-			n = DBCN_CHUNK;
+		n = dbcn_chunk(n);
 		/* Guest text: escaped on its way out, so it never starts a
 		 * line as a trace frame does (hyp/core/console.c). */
 		for (unsigned long i = 0; i < n; i++)
@@ -54,12 +68,12 @@ static void dbcn_handler(struct vcpu *v, unsigned long eid, unsigned long fid,
 		return;
 	}
 	case SBI_DBCN_CONSOLE_READ: {
-		char *buf = dbcn_buffer(v, n, ret);
+		char *buf = dbcn_buffer(v, n, dbcn_chunk(n), ret);
 		if (!buf)
 			return;
 		unsigned long got = 0;
 		int c;
-		while (got < n && got < DBCN_CHUNK && (c = vcpu_console_getc(v)) >= 0)
+		while (got < dbcn_chunk(n) && (c = vcpu_console_getc(v)) >= 0)
 			buf[got++] = (char)c;
 		ret->value = (long)got;
 		sbi_console_stop_if_asked(v, eid, fid, ret);
