@@ -206,6 +206,61 @@ static void attack_console_lines(unsigned vm)
 		    "two switches a line", turns >= 2ULL * CONSOLE_ROUNDS ? CONTAINED : DIFFERS);
 }
 
+/*
+ * The SBI PMU's cycle counter (counter 0: virtual once the guest starts
+ * it through SBI, hyp/sbi/sbi_pmu_hw.c) across other VMs' turns: it must
+ * count our vCPU's turns on the hart, not the others', or one VM would
+ * read in it how long another ran. The hart's cycle rate is measured
+ * first on the raw counter, read directly (a turn of another VM in that
+ * interval counts in both `time` and `cycle`: the rate is the hart's).
+ * Then, with the counter started from 0, we spin for COUNTER_SPAN_MS and
+ * sum the gaps of at least COUNTER_GAP_MS between two reads of `time`:
+ * the other vCPUs' turns (a slice is 10 ms; a host that preempts QEMU
+ * for that long now and then adds noise in our favour). The counter
+ * must show (within a margin) the time left, not the whole span.
+ */
+#define COUNTER_SPAN_MS 120U
+#define COUNTER_GAP_MS 5U
+
+static uint64_t spin_away(uint64_t ticks)
+{
+	uint64_t gap = mach.timebase_hz / 1000 * COUNTER_GAP_MS, away = 0;
+	uint64_t prev = time_now(), end = prev + ticks;
+	for (uint64_t now; (now = time_now()) < end; prev = now)
+		if (now - prev >= gap)
+			away += now - prev;
+	return away;
+}
+
+static void attack_counter_turns(void)
+{
+	const uint64_t ms = mach.timebase_hz / 1000;
+	char out[160];
+	uint64_t t0 = time_now(), c0 = csr_read(CSR_CYCLE);
+	spin_away(20 * ms);
+	uint64_t rate_cycles = csr_read(CSR_CYCLE) - c0, rate_ticks = time_now() - t0;
+
+	long err = sbi_call_full(SBI_EXT_PMU, SBI_PMU_COUNTER_START, 0, 1,
+				 SBI_PMU_START_SET_INIT_VALUE, 0, 0, 0).error;
+	uint64_t s0 = time_now(), v0 = csr_read(CSR_CYCLE);
+	uint64_t away = spin_away(COUNTER_SPAN_MS * ms);
+	uint64_t v1 = csr_read(CSR_CYCLE), span = time_now() - s0;
+	sbi_call_full(SBI_EXT_PMU, SBI_PMU_COUNTER_STOP, 0, 1, 0, 0, 0, 0);
+
+	/* what the counter counted, as ticks of `time` */
+	uint64_t counted = rate_cycles ? (v1 - v0) * rate_ticks / rate_cycles : 0;
+	enum verdict v = err || !rate_cycles	   ? DIFFERS
+			 : away < span / 4	   ? DIFFERS /* too few turns to tell */
+			 : counted > span - away / 2 ? ESCAPE
+						     : CONTAINED;
+	attempt_begin();
+	snprintf(out, sizeof(out), "start %ld; %lu of %lu ms counted, %lu ms other vCPUs' turns",
+		 err, (unsigned long)(counted / ms), (unsigned long)(span / ms),
+		 (unsigned long)(away / ms));
+	attempt_end("the PMU's cycle counter across other VMs' turns on our hart", out,
+		    "about the span less the others' turns", v);
+}
+
 /* Runs first (main.c): it needs the other vCPUs of our hart running, and
  * they start with us, while the attacks after it take each VM its own
  * time. */
@@ -220,5 +275,6 @@ void attack_shared_hart(void)
 	 * hostile VMs on one hart fill with different values. */
 	uint64_t pattern = td_read(TV_TESTDEV_FILL_PATTERN_REG);
 	attack_turns(pattern);
+	attack_counter_turns();
 	attack_console_lines((unsigned)((pattern ^ TV_TESTDEV_FILL_PATTERN) >> 32));
 }

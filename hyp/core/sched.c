@@ -281,6 +281,7 @@ static void sched_switch(struct vcpu *from, struct vcpu *to, unsigned why)
 		sbi_sta_preempted(from);
 	vcpu_state_save(from);
 	sbi_fwft_switch(from, to);
+	sbi_pmu_switch(from, to);
 	if (to->thread_started) {
 		vcpu_state_load(to, flush);
 	} else {

@@ -26,6 +26,9 @@ void sbi_sta_entry(struct vcpu *v);
 void sbi_sta_preempted(struct vcpu *v);
 /* ... and its firmware FWFT setting follows the vCPU that runs. */
 void sbi_fwft_switch(const struct vcpu *from, const struct vcpu *to);
+/* ... and the virtual cycle and instret started through SBI PMU count
+ * only the turns of their own vCPU (sbi_pmu_hw.c). */
+void sbi_pmu_switch(struct vcpu *from, struct vcpu *to);
 void sbi_sta_stolen(struct vcpu *v, uint64_t ticks);
 
 /* sbi_vcpu.c: the extensions' per-vCPU state at vCPU setup, and at a

@@ -124,6 +124,38 @@ void pmu_hw_stop(struct vcpu *v, unsigned c)
 }
 
 /*
+ * A time-shared hart (hyp/core/sched.c) switches from one vCPU to
+ * another. A started counter is the hardware's count plus an offset;
+ * left so, it would go on counting while other vCPUs, of other VMs too,
+ * have the hart, and one VM would read in its cycle and instret how
+ * long and how much another ran. So `from`'s started counters keep
+ * their value while it is out (the offset becomes the value itself) and
+ * `to`'s start again from theirs: each counts its own vCPU's turns, the
+ * hypervisor's work for it included, as on a hart of its own.
+ * (A vCPU that reads the hart's counters directly, never having named
+ * them in an SBI PMU call, sees the hart's counts, as under KVM.)
+ */
+static void hw_pause(struct vcpu *v, unsigned c)
+{
+	if (started(v, c))
+		v->sbi.pmu_hw_value[c] += hw_read(c);
+}
+
+static void hw_resume(struct vcpu *v, unsigned c)
+{
+	if (started(v, c))
+		v->sbi.pmu_hw_value[c] -= hw_read(c);
+}
+
+void sbi_pmu_switch(struct vcpu *from, struct vcpu *to)
+{
+	hw_pause(from, HW_CYCLE);
+	hw_pause(from, HW_INSTRET);
+	hw_resume(to, HW_CYCLE);
+	hw_resume(to, HW_INSTRET);
+}
+
+/*
  * A virtual-instruction exit at a CSR instruction on `cycle` or `instret`
  * that this vCPU no longer reads directly: emulate the read and step past
  * it. false for anything else, which stays an illegal instruction for the

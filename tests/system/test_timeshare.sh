@@ -104,6 +104,10 @@ for vm in vm0 vm1; do
 		"^\[$vm\] attempt [0-9]+: f0-f31 and fcsr across other VMs' turns on our hart: 32 of 32 registers ours at worst, frm lost 0 times, in [0-9]+ rounds .* - contained$"
 	has "two hostile guests: $vm's sscratch and scounteren are its own after the other's turns" \
 		"^\[$vm\] attempt [0-9]+: sscratch and scounteren across other VMs' turns: lost in 0 of [0-9]+ rounds, .* - contained$"
+	# (the SBI PMU's cycle, started by the guest, counts only its own
+	# turns: hyp/sbi/sbi_pmu_hw.c, sbi_pmu_switch)
+	has "two hostile guests: $vm's PMU cycle counter counts its own turns, not the other's" \
+		"^\[$vm\] attempt [0-9]+: the PMU's cycle counter across other VMs' turns on our hart: start 0; .* - contained$"
 	has "two hostile guests: $vm has no escape" "^\[$vm\] hostile: [0-9]+ attempts, 0 escapes$"
 	# Lines begun before the other VM's turns and ended after them
 	# (legacy putchar, one exit a byte): whole, under their own VM's name.
