@@ -13,6 +13,15 @@
 #include "../core/vm.h"
 #include "sbi.h"
 
+/* The guest's ASID as an SFENCE.VMA (and so HFENCE.VVMA) takes it in
+ * rs2: "bits SXLEN-1:ASIDMAX of the value held in rs2 are reserved for
+ * future standard use ... they should be zeroed by software", ASIDMAX
+ * being 16 for Sv39, Sv48 and Sv57 ("Supervisor Memory-Management Fence
+ * Instruction", "Supervisor Address Translation and Protection (satp)
+ * Register"). The hypervisor is that software: whatever the guest
+ * passes above them does not reach the fence. */
+#define ASID_BITS 0xffffUL
+
 /* Beyond this many pages a ranged flush becomes a full one. */
 #define RANGE_FLUSH_MAX_PAGES 64
 
@@ -83,7 +92,7 @@ static void rfence_handler(struct vcpu *v, unsigned long eid, unsigned long fid,
 		local_sfence(sbi_arg(v, 2), sbi_arg(v, 3), 0, false);
 		break;
 	case SBI_RFENCE_REMOTE_SFENCE_VMA_ASID:
-		local_sfence(sbi_arg(v, 2), sbi_arg(v, 3), sbi_arg(v, 4), true);
+		local_sfence(sbi_arg(v, 2), sbi_arg(v, 3), sbi_arg(v, 4) & ASID_BITS, true);
 		break;
 	}
 }
