@@ -391,6 +391,12 @@ if [ "$rc" = 0 ] && grep -q 'tracevisor timeline, dumps 1-3' "$WORK/j.svg" &&
 else
 	bad "--join --svg/--histogram/--html/--json/--trace-dat/--ctf: exit $rc: $(head -n 1 "$WORK/jx.err")"
 fi
+# Each event of the joined JSON names the dump that carried its record.
+if [ "$(grep -o '"args":{"dump":[0-9]*' "$WORK/j.json" | sort -u | sed 's/.*://' | tr '\n' ' ')" = "1 2 3 " ]; then
+	ok "--join --json: the events' dump argument is each record's own dump, 1, 2 and 3"
+else
+	bad "--join --json: events' dump arguments $(grep -o '"args":{"dump":[0-9]*' "$WORK/j.json" | sort | uniq -c | tr '\n' ' ')"
+fi
 "$TV" --list --join "$WORK/l.log" >"$WORK/jl.out" 2>&1
 if [ "$(head -n 3 "$WORK/jl.out")" = "$("$TV" --list "$WORK/l.log")" ] &&
 	tail -n 1 "$WORK/jl.out" | grep -q '^dumps 1-3 joined: ids 0x0*-0x0*2, 3 guest shutdown, .* 18 events, line 2, complete$'; then

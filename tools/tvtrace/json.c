@@ -275,15 +275,16 @@ static void mmio_text(char *buf, size_t size, const struct tv_record *r)
 }
 
 /* The args of an exit: what the handling slice (or the instant of an
- * unpaired exit) shows. */
-static void exit_args(FILE *f, const struct track *t, size_t dump)
+ * unpaired exit) shows. "dump" is the exit's own dump (in a --join
+ * trace, the one of the log that carried it). */
+static void exit_args(FILE *f, const struct track *t)
 {
 	const struct tv_record *r = &t->exit->r;
 	char text[224];
 	uint64_t gpa;
 	uint32_t insn;
 
-	fprintf(f, ",\"args\":{\"dump\":%zu", dump);
+	fprintf(f, ",\"args\":{\"dump\":%" PRIu32, t->exit->dump);
 	arg_hex(f, "sepc", r->arg[0]);
 	arg_hex(f, "scause", r->arg[1]);
 	arg_hex(f, "stval", r->arg[2]);
@@ -346,7 +347,7 @@ static void handling_slice(struct jout *o, const struct track *t,
 		    tid_of(t->hart, t->vm, t->vcpu), t->exit->r.time);
 	tt_exp_micros(dur, sizeof(dur), entry->r.time - t->exit->r.time, o->hz);
 	fprintf(o->f, ",\"dur\":%s", dur);
-	exit_args(o->f, t, o->dump);
+	exit_args(o->f, t);
 	o->c->handling_slices++;
 }
 
@@ -356,8 +357,8 @@ static void instant(struct jout *o, const char *name, const char *cat,
 {
 	begin_event(o, "i", name, cat, r->hart,
 		    tid_of(r->hart, r->r.vm, r->r.vcpu), r->r.time);
-	fprintf(o->f, ",\"s\":\"%s\",\"args\":{\"dump\":%zu", process_wide ? "p" : "t",
-		o->dump);
+	fprintf(o->f, ",\"s\":\"%s\",\"args\":{\"dump\":%" PRIu32, process_wide ? "p" : "t",
+		r->dump);
 	o->c->instants++;
 }
 
@@ -375,7 +376,7 @@ static void unpaired_exit(struct jout *o, struct track *t)
 	begin_event(o, "i", name, "exit", t->hart,
 		    tid_of(t->hart, t->vm, t->vcpu), t->exit->r.time);
 	fprintf(o->f, ",\"s\":\"t\"");
-	exit_args(o->f, t, o->dump);
+	exit_args(o->f, t);
 	o->c->instants++;
 	o->c->unpaired_exits++;
 	t->exit = t->sbi = t->mmio = NULL;
@@ -441,7 +442,8 @@ static void turn_slice(struct jout *o, uint16_t hart, uint8_t vm, uint8_t vcpu,
 	snprintf(name, sizeof(name), "vm%u-vcpu%u", vm, vcpu);
 	begin_event(o, "X", name, "sched", hart, OCC_TID + hart, from);
 	tt_exp_micros(dur, sizeof(dur), to - from, o->hz);
-	fprintf(o->f, ",\"dur\":%s,\"args\":{\"dump\":%zu", dur, o->dump);
+	fprintf(o->f, ",\"dur\":%s,\"args\":{\"dump\":%zu", dur,
+		sw ? (size_t)sw->dump : o->dump); /* the dump of the switch that ended it */
 	if (sw) {
 		const char *why = tv_switch_name(sw->r.arg[2]);
 
@@ -471,7 +473,7 @@ static void away_slice(struct jout *o, struct track *t, const struct tt_rec *bac
 		    "sched", t->hart, tid_of(t->hart, t->vm, t->vcpu), out->time);
 	tt_exp_micros(dur, sizeof(dur), back->r.time - out->time, o->hz);
 	next_name(next, sizeof(next), out);
-	fprintf(o->f, ",\"dur\":%s,\"args\":{\"dump\":%zu", dur, o->dump);
+	fprintf(o->f, ",\"dur\":%s,\"args\":{\"dump\":%" PRIu32, dur, back->dump);
 	arg_str(o->f, "reason", why ? why : "unknown");
 	arg_str(o->f, "hart_went_to", next);
 	fprintf(o->f, "}}");
