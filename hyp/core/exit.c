@@ -54,7 +54,7 @@ static inline const struct mmio_op *capture_mem_insn(struct vcpu *v)
 		v->insn_valid = true;
 		if (v->htinst_insn & (0x1fu << 15))
 			return NULL; /* Addr. Offset: the access began before the
-				      * faulting address (mmio.c,
+				      * faulting address (mmio_access.h,
 				      * mmio_starts_at_stval) */
 		return mmio_decode(v);
 	}
@@ -306,7 +306,7 @@ unsigned long vcpu_mmio_exit(struct vcpu *v)
 	const struct mmio_op *op = capture_mem_insn(v);
 
 	/* the base register matters only for an access that may have begun
-	 * on the page before (mmio.c, mmio_starts_at_stval) */
+	 * on the page before (mmio_access.h, mmio_starts_at_stval) */
 	if (op && op->callee &&
 	    ((op->callee & MMIO_CALLEE_REG) || !(v->stval & 0xfff)))
 		return 1;

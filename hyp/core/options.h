@@ -22,8 +22,9 @@ enum guest_choice { GUEST_TEST, GUEST_BENCH, GUEST_IMAGE, GUEST_HOSTILE, GUEST_V
  * host's device tree (vm_dt.c); README.md, "Several VMs". Both sources
  * fill a vm_desc through the same functions (vm_desc_begin, vm_desc_set,
  * vm_desc_set_image, vm_desc_end), which hold every check; a VM's own
- * initramfs and command line come only from the device tree
- * (vm_desc_set_ramdisk, vm_desc_set_bootargs). */
+ * initramfs comes only from the device tree (vm_desc_set_ramdisk), its
+ * own command line from either (vm_desc_set_bootargs: a kernel module's
+ * bootargs, or tv.vmN's last item cmdline:). */
 #define MAX_VMS 4
 _Static_assert(MAX_VCPUS >= MAX_HARTS * MAX_VMS, "a vCPU of each VM on each hart");
 /* A boot module: a host range a boot loader filled, named by a device
