@@ -254,6 +254,119 @@ static void try_sc_plain(void)
 		    got, want, v);
 }
 
+/*
+ * One sepc, many instructions: a code slot the guest rewrites between
+ * calls (then fence.i, "Zifencei"), so every access below faults at the
+ * same guest PC. The hypervisor keeps the decode of a vCPU's last MMIO
+ * instruction, keyed by its bits (hyp/core/exit.c, capture_mem_insn), and
+ * the instruction recovered from the last htinst (QEMU 10): each rewrite
+ * must be decoded afresh - its width, sign, immediate (the page-start
+ * check, hyp/mmio/mmio_access.h), rd (s0: the exit that saves every
+ * register), load or store, compressed or not - and recorded as itself.
+ * The slot's neighbours keep s0 (t0 holds it) and return.
+ */
+#define SMC_MV_T0_S0 0x00040293u /* mv t0, s0 */
+#define SMC_MV_A0_S0 0x00040513u /* mv a0, s0 */
+#define SMC_NOP 0x00000013u	 /* addi x0, x0, 0 */
+#define SMC_MV_S0_T0 0x00028413u /* mv s0, t0 */
+#define SMC_RET 0x00008067u	 /* jalr x0, 0(ra) */
+#define SMC_C_NOP 0x0001u	 /* c.nop, after a 16-bit access */
+
+static uint32_t smc_code[5] __attribute__((aligned(64)));
+
+struct smc_variant {
+	const char *text;	/* the access, as assembly */
+	uint32_t insn;		/* its encoding (16 bits: c.nop above) */
+	bool to_s0;		/* a load into s0, copied to a0 after it */
+	uint64_t base, a0;	/* a1 and a0 at the access */
+	uint64_t want_a0, want_scratch;
+	const char *record;	/* its MMIO record as tvtrace --records shows it */
+};
+
+/* Rewrite the slot to s's access and run it; a0 afterwards. */
+static uint64_t smc_run(const struct smc_variant *s)
+{
+	smc_code[0] = SMC_MV_T0_S0;
+	smc_code[1] = s->insn;
+	smc_code[2] = s->to_s0 ? SMC_MV_A0_S0 : SMC_NOP;
+	smc_code[3] = SMC_MV_S0_T0;
+	smc_code[4] = SMC_RET;
+	uint64_t in = s->a0, base = s->base;
+	register uint64_t a0 __asm__("a0") = in;
+	register uint64_t a1 __asm__("a1") = base;
+	__asm__ volatile("fence.i\n\tjalr ra, 0(%2)"
+			 : "+r"(a0)
+			 : "r"(a1), "r"(smc_code)
+			 : "ra", "t0", "memory");
+	return a0;
+}
+
+/* One variant as an attempt: a0 and the scratch register against what
+ * the instruction does; its record is checked by test_hostile.sh. */
+static void try_smc(const struct smc_variant *s)
+{
+	char what[192], got[128], want[96];
+	attempt_begin();
+	td_write(TD_SCRATCH, SCRATCH_PRESET);
+	probe_arm(false);
+	uint64_t a0 = smc_run(s);
+	bool seen = probe.seen;
+	uint64_t cause = probe.cause, tval = probe.tval;
+	probe.armed = false;
+	uint64_t scratch = td_read(TD_SCRATCH);
+
+	snprintf(what, sizeof(what), "one sepc, rewritten to %s: trace '%s'", s->text, s->record);
+	snprintf(want, sizeof(want), "a0 %#lx, scratch %#lx", (unsigned long)s->want_a0,
+		 (unsigned long)s->want_scratch);
+	if (seen)
+		trap_text(got, sizeof(got), cause, tval);
+	else
+		snprintf(got, sizeof(got), "a0 %#lx, scratch %#lx", (unsigned long)a0,
+			 (unsigned long)scratch);
+	bool ok = !seen && a0 == s->want_a0 && scratch == s->want_scratch;
+	attempt_end(what, got, want, ok ? CONTAINED : DIFFERS);
+}
+
+#define TD_IDV 0xf1e2d3c4b5a69788UL
+#define TD_IDW 0xffffffffb5a69788UL /* its low word, sign-extended */
+
+/* Each differs from the one before in what a stale decode would get
+ * wrong. */
+static void attack_one_sepc(void)
+{
+	static const struct smc_variant v[] = {
+		{ "ld a0, 0(a1)", 0x0005b503, false, GPA_TESTDEV, 0, TD_IDV, SCRATCH_PRESET,
+		  "read 8 bytes gpa=0x10010000 -> 0xf1e2d3c4b5a69788 (a0" },
+		{ "lw a0, 0(a1)", 0x0005a503, false, GPA_TESTDEV, 0, TD_IDW, SCRATCH_PRESET,
+		  "read 4 bytes gpa=0x10010000 -> 0xffffffffb5a69788 (a0, sign-extended" },
+		{ "lbu a0, 7(a1)", 0x0075c503, false, GPA_TESTDEV, 0, 0xf1, SCRATCH_PRESET,
+		  "read 1 byte gpa=0x10010007 -> 0xf1 (a0)" },
+		{ "ld a0, 8(a1), a1 = the device's page - 8", 0x0085b503, false,
+		  GPA_TESTDEV - 8, 0, TD_IDV, SCRATCH_PRESET,
+		  "read 8 bytes gpa=0x10010000 -> 0xf1e2d3c4b5a69788 (a0" },
+		{ "ld s0, 0(a1)", 0x0005b403, true, GPA_TESTDEV, 0, TD_IDV, SCRATCH_PRESET,
+		  "read 8 bytes gpa=0x10010000 -> 0xf1e2d3c4b5a69788 (s0" },
+		{ "sd a0, 0(a1)", 0x00a5b023, false, SCRATCH, 0x1111222233334444UL,
+		  0x1111222233334444UL, 0x1111222233334444UL,
+		  "write 8 bytes gpa=0x10010008 <- 0x1111222233334444 (a0" },
+		{ "sh a0, 2(a1)", 0x00a59123, false, SCRATCH, 0x777777777777abcdUL,
+		  0x777777777777abcdUL, 0x01234567abcdcdefUL,
+		  "write 2 bytes gpa=0x1001000a <- 0xabcd (a0" },
+		{ "c.lw a0, 0(a1)", 0x00014188, false, GPA_TESTDEV, 0, TD_IDW, SCRATCH_PRESET,
+		  "read 4 bytes gpa=0x10010000 -> 0xffffffffb5a69788 (a0, sign-extended" },
+		{ "c.sd a0, 0(a1)", 0x0001e188, false, SCRATCH, 0x5555666677778888UL,
+		  0x5555666677778888UL, 0x5555666677778888UL,
+		  "write 8 bytes gpa=0x10010008 <- 0x5555666677778888 (a0" },
+		{ "c.ld a0, 8(a1), a1 = the device's page - 8", 0x00016588, false,
+		  GPA_TESTDEV - 8, 0, TD_IDV, SCRATCH_PRESET,
+		  "read 8 bytes gpa=0x10010000 -> 0xf1e2d3c4b5a69788 (a0" },
+		{ "ld a0, 8(a1) again", 0x0085b503, false, GPA_TESTDEV - 8, 0, TD_IDV,
+		  SCRATCH_PRESET, "read 8 bytes gpa=0x10010000 -> 0xf1e2d3c4b5a69788 (a0" },
+	};
+	for (unsigned i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		try_smc(&v[i]);
+}
+
 /* Every MMIO abuse, then the two SC cases. */
 void attack_mmio(void)
 {
@@ -287,5 +400,6 @@ void attack_mmio(void)
 		try_mmio(&tries[i]);
 	try_sc_after_remap();
 	try_sc_plain();
+	attack_one_sepc();
 	td_write(TD_SCRATCH, 0);
 }

@@ -81,6 +81,18 @@ missing = [n for n in attempts if n not in brackets]
 print(("not ok" if missing else "ok") +
       f" - trace: every attempt has its mark{': missing ' + str(missing[:20]) if missing else ''}")
 
+# One sepc, rewritten between calls (mmio.c, attack_one_sepc): each
+# rewrite's access is recorded as itself (width, address, value, register,
+# load or store), not as the instruction decoded there before.
+smc_re = re.compile(r"^one sepc, rewritten to .*: trace '([^']*)'$")
+smc = [(n, m.group(1)) for n, (what, *_) in sorted(attempts.items())
+       for m in [smc_re.match(what)] if m]
+smc_bad = [n for n, want in smc
+           if not any(" mmio " in r and want in r for r in brackets.get(n, []))]
+print(("not ok" if smc_bad or len(smc) < 11 else "ok") +
+      f" - trace: {len(smc)} accesses at one rewritten sepc, each recorded as itself" +
+      (f": not so for attempts {smc_bad[:20]}" if smc_bad else ""))
+
 short = {1: "INSN_ACCESS", 2: "ILLEGAL_INSN", 5: "LOAD_ACCESS", 7: "STORE_ACCESS"}
 trap_re = re.compile(r"\(cause (\d+)\), stval (0x[0-9a-f]+|0)")
 exc_re = re.compile(r" exc +inject .*\((\w+)\) tval=(0x[0-9a-f]+)")
