@@ -12,6 +12,7 @@
 #include "platform.h"
 #include "sched.h"
 #include "smp.h"
+#include "timer.h"
 #include "vcpu.h"
 #include "vm.h"
 #include "vm_dt.h"
@@ -88,6 +89,11 @@ unsigned vm_first_failure(void)
  * so a trap anywhere in the hypervisor finds its fault stack. */
 void hart_context_init(struct vcpu *v, unsigned slot)
 {
+	/* No deadline before its vCPU's timer_init: a hart that never gets
+	 * one parks (smp_park) and must find none to serve there, not the
+	 * zeros of a structure never set up (0 would be due at once, and
+	 * forever). */
+	timer_clear(v);
 	v->slot = slot;
 	v->hyp_sp = stack_top(v);
 	v->fault_sp = fault_stack_top(v);

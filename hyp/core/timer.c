@@ -113,13 +113,27 @@ static uint64_t watchdog_period(void)
 	return ms_period(opt.watchdog_ms);
 }
 
-/* tv.progress and tv.dump_every speak for the whole machine: only the
- * boot hart's first vCPU ticks them, once every ms (0: never). */
-static uint64_t boot_vcpu_first(const struct vcpu *v, uint64_t ms)
+/* tv.progress and tv.dump_every speak for the whole machine: one vCPU
+ * ticks them, once every ms (0: never), the carrier: the boot hart's
+ * first vCPU, until it leaves its time-shared hart for good and hands
+ * them to a vCPU that stays there (timer_hand_over). */
+static struct vcpu *tick_carrier; /* NULL: vcpu_of_slot(0) */
+
+static bool carries_ticks(const struct vcpu *v)
 {
-	if (!ms || v != vcpu_of_slot(0))
+	const struct vcpu *c = __atomic_load_n(&tick_carrier, __ATOMIC_ACQUIRE);
+	return v == (c ? c : vcpu_of_slot(0));
+}
+
+/* A machine tick's deadline as the carrier's timer is set up: the one it
+ * has, kept (a carrier started again through HSM, or handed the ticks
+ * before its thread first ran, goes on with them), else a period from
+ * now; never for any other vCPU, or with the option off. */
+static uint64_t machine_first(const struct vcpu *v, uint64_t kept, uint64_t ms)
+{
+	if (!ms || !carries_ticks(v))
 		return NEVER;
-	return csr_read(CSR_TIME) + ms_period(ms);
+	return kept != NEVER ? kept : csr_read(CSR_TIME) + ms_period(ms);
 }
 
 void timer_clear(struct vcpu *v)
@@ -135,11 +149,13 @@ void timer_clear(struct vcpu *v)
 
 void timer_init(struct vcpu *v)
 {
+	uint64_t progress = v->progress_next, dump = v->dump_next;
+
 	timer_clear(v);
 	v->watchdog_next = opt.watchdog_ms ? csr_read(CSR_TIME) + watchdog_period() : NEVER;
 	v->watchdog_exits = v->exits;
-	v->progress_next = boot_vcpu_first(v, opt.progress_ms);
-	v->dump_next = boot_vcpu_first(v, opt.dump_every_ms);
+	v->progress_next = machine_first(v, progress, opt.progress_ms);
+	v->dump_next = machine_first(v, dump, opt.dump_every_ms);
 	v->machine_next = earliest(v->progress_next, v->dump_next);
 	csr_write(CSR_HTIMEDELTA, opt.htimedelta);
 	if (platform.has_sstc) {
@@ -327,9 +343,8 @@ void timer_watchdog_resume(struct vcpu *v)
 
 /* A vCPU that is not running (stopped, never started): nothing may wake
  * its hart but a request from another hart, and the machine-wide ticks
- * it carries (tv.progress, tv.dump_every: the boot hart's first vCPU's,
- * boot_vcpu_first), which its hart goes on ticking while it waits
- * (timer_waiting_tick): "nothing a guest does may hide what the
+ * it carries (tv.progress, tv.dump_every: carries_ticks), which its
+ * hart goes on ticking while it waits (timer_waiting_tick): "nothing a guest does may hide what the
  * hypervisor records", and a guest that stops that vCPU (SBI HSM
  * hart_stop) while its others run on would otherwise stop the live dump
  * of what they do, whose records the rings then overwrite (hostile=
@@ -379,6 +394,9 @@ void timer_serve_parked(struct vcpu *v)
  * so no other hart reads the deadlines meanwhile. */
 void timer_hand_over(struct vcpu *from, struct vcpu *to)
 {
+	if (!carries_ticks(from))
+		return;
+	__atomic_store_n(&tick_carrier, to, __ATOMIC_RELEASE);
 	to->progress_next = earliest(to->progress_next, from->progress_next);
 	to->dump_next = earliest(to->dump_next, from->dump_next);
 	to->machine_next = earliest(to->progress_next, to->dump_next);
