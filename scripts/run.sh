@@ -452,7 +452,10 @@ live_join() {
 	[ -n "$live" ] || return 0
 	n=$("$here/build/host/tvtrace" --list "$1" 2>/dev/null | grep -c '^dump [0-9]*:')
 	why=$("$here/build/host/tvtrace" -q --join --list "$1" 2>&1 >/dev/null)
-	if [ $? -le 1 ]; then
+	local rc=$?
+	if [ "$n" = 1 ]; then
+		echo "trace: live (--live): the run ended within the first period, in one dump; the summary below is of it"
+	elif [ $rc -le 1 ]; then
 		join=--join
 		echo "trace: periodic dumps (--live): the summary and pictures below cover all $n dumps as one trace (tvtrace --join); tvtrace --all --summary $1 shows each"
 	else
