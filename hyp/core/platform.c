@@ -29,6 +29,31 @@ static void add_range(struct mem_range *r, int *n, uint64_t base, uint64_t size)
 	}
 }
 
+/* Reserved ranges the list had no room for (probe_reserved). */
+static int reserved_dropped;
+
+/*
+ * A reserved range, kept whole or counted as dropped: "the operating
+ * system shall exclude reserved memory from normal usage" (Devicetree
+ * Specification, "/reserved-memory Node"), and a range missing from the
+ * list would be free RAM to the allocator (mem.c), handed out as the
+ * hypervisor's own memory or as a guest's RAM behind its G-stage. A range
+ * whose end lies past 2^64 reserves everything from its base up: its end
+ * would wrap, and every overlap test would miss it.
+ */
+static void add_reserved(uint64_t base, uint64_t size)
+{
+	if (!size)
+		return;
+	if (platform.nreserved >= MAX_MEM_RANGES) {
+		reserved_dropped++;
+		return;
+	}
+	if (base + size < base)
+		size = ~base; /* up to the top of the address space */
+	add_range(platform.reserved, &platform.nreserved, base, size);
+}
+
 /* Every /memory node's reg entries (device_type = "memory"). */
 static void probe_memory(const void *fdt)
 {
@@ -52,7 +77,7 @@ static void probe_reserved(const void *fdt)
 	for (int i = 0; i < n; i++) {
 		uint64_t base, size;
 		if (fdt_get_mem_rsv(fdt, i, &base, &size) == 0)
-			add_range(platform.reserved, &platform.nreserved, base, size);
+			add_reserved(base, size);
 	}
 	int rm = fdt_path_offset(fdt, "/reserved-memory");
 	if (rm < 0)
@@ -61,7 +86,7 @@ static void probe_reserved(const void *fdt)
 	     node = fdt_next_sibling(fdt, node)) {
 		uint64_t base, size;
 		for (int i = 0; fdt_read_reg(fdt, node, i, &base, &size) == 0; i++)
-			add_range(platform.reserved, &platform.nreserved, base, size);
+			add_reserved(base, size);
 	}
 }
 
@@ -190,6 +215,13 @@ int platform_probe(const void *fdt, unsigned long boot_hart)
 	if (test >= 0)
 		fdt_read_reg(fdt, test, 0, &platform.finisher, &test_size);
 	probe_reserved(fdt);
+	if (reserved_dropped) {
+		hyp_log("device tree reserves %d ranges of memory, more than the %d the "
+			"hypervisor keeps apart (MAX_MEM_RANGES): it will not hand out memory "
+			"the firmware or boot loader kept for itself\n",
+			platform.nreserved + reserved_dropped, MAX_MEM_RANGES);
+		return -1;
+	}
 	probe_chosen(fdt);
 	if (probe_cpus(fdt, boot_hart) != 0)
 		return -1;

@@ -1,0 +1,56 @@
+#!/bin/bash
+# Memory the host's device tree reserves (/memreserve/ entries and the
+# children of /reserved-memory, where OpenSBI lists its own region) is
+# never handed out: "the operating system shall exclude reserved memory
+# from normal usage" (Devicetree Specification, "/reserved-memory Node").
+# Handed out, it would be the hypervisor's own allocations or a guest's
+# RAM behind its G-stage. QEMU's own device tree (scripts/run.sh
+# --dumpdtb) with reservations added by dtc, booted with --dtb:
+#   - more reservations than the hypervisor can list (16 /memreserve/
+#     pages, then OpenSBI's one or two regions): the boot is refused
+#     (before, the last ones, OpenSBI's among them, were dropped and the
+#     hypervisor's first allocation went into the firmware's memory);
+#   - a reservation whose end lies past 2^64: kept, from its base up
+#     (before, its wrapped end made every overlap test miss it, and
+#     tv.guest_mem=max gave the guest RAM inside it).
+source "$(dirname "$0")/lib.sh"
+
+if ! command -v dtc >/dev/null; then
+	echo "not ok - dtc is installed (scripts/setup.sh build: device-tree-compiler)"
+	exit 0
+fi
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+"$ROOT/scripts/run.sh" --dumpdtb "$tmp/base.dts" 2>"$tmp/dump.err"
+check "--dumpdtb wrote QEMU's device tree as source" grep -q 'compatible = "riscv-virtio"' "$tmp/base.dts"
+
+# dtb NAME: QEMU's tree with the /memreserve/ lines read from stdin.
+dtb() {
+	{ head -n 1 "$tmp/base.dts"; cat; tail -n +2 "$tmp/base.dts"; } >"$tmp/$1.dts"
+	dtc -q -I dts -O dtb -o "$tmp/$1.dtb" "$tmp/$1.dts"
+}
+
+# ---- sixteen /memreserve/ pages at the top of RAM, then OpenSBI's node ------
+for i in $(seq 0 15); do
+	printf '/memreserve/ %#x 0x1000;\n' $((0x8ff00000 + i * 0x1000))
+done | dtb many
+boot reserved-many --dtb "$tmp/many.dtb"
+check "16 reservations + OpenSBI's: QEMU exits non-zero (the boot is refused)" test "$STATUS" != 0
+has "16 reservations + OpenSBI's: the hypervisor says why" \
+	"^tracevisor: device tree reserves (1[7-9]|[2-9][0-9]) ranges of memory, more than the 16 the hypervisor keeps apart"
+hasnt "16 reservations + OpenSBI's: no guest ran" "^tracevisor: entering the guest"
+hasnt "16 reservations + OpenSBI's: no hypervisor memory was handed out" "^tracevisor: hypervisor memory 0x800[0-7]"
+
+# ---- a reservation from 0x8c000000 to the top of the address space ----------
+echo "/memreserve/ 0x8c000000 0xffffffff74000000;" | dtb wraps
+boot reserved-wraps --dtb "$tmp/wraps.dtb" --append "tv.guest_mem=max"
+status_is "reservation to 2^64: QEMU exits 0" 0
+has "reservation to 2^64: the test guest passes" "^guest: ([0-9]+) of \1 steps passed$"
+ram=$(sed -n 's/^tracevisor: VM 0: guest RAM GPA \(0x[0-9a-f]*\)-\(0x[0-9a-f]*\) at host \(0x[0-9a-f]*\)$/\1 \2 \3/p' "$LOG")
+read -r gfirst glast host <<<"$ram"
+check "reservation to 2^64: guest RAM ends below 0x8c000000 (host ${host:-none}, GPA ${gfirst:-?}-${glast:-?})" \
+	test -n "$host" -a $((host + glast - gfirst)) -lt $((0x8c000000))
+bad=$(sed -n 's/^tracevisor: hypervisor memory 0x[0-9a-f]*-\(0x[0-9a-f]*\)$/\1/p' "$LOG" |
+	while read -r end; do [ $((end)) -ge $((0x8c000000)) ] && echo "$end"; done)
+check "reservation to 2^64: no hypervisor memory at or above 0x8c000000 (${bad:-none})" test -z "$bad"
