@@ -83,6 +83,15 @@ static bool susp_errors(void)
 
 static volatile long susp_error;
 
+/* Steal-time area registered across the suspend: "The SBI implementation
+ * MUST stop writing to the shared memory when the supervisor-mode
+ * software is not runnable, such as upon system reset or system suspend"
+ * (STA extension). Each write adds 2 to its sequence. */
+static struct {
+	volatile uint32_t sequence;
+	uint8_t rest[60];
+} susp_sta __attribute__((aligned(64)));
+
 /* The call itself; returns only if the hypervisor refused it. */
 static void __attribute__((noinline)) do_suspend(uint64_t opaque)
 {
@@ -120,11 +129,21 @@ bool step_sbi_susp(void)
 	csr_set(CSR_SIE, 1UL << IRQ_S_TIMER);
 	csr_clear(CSR_SSTATUS, SSTATUS_SIE);
 	sbi_call(SBI_EXT_TIME, SBI_TIME_SET_TIMER, deadline, 0, 0);
+	struct sbiret r = sbi_call(SBI_EXT_STA, SBI_STA_STEAL_TIME_SET_SHMEM, gpa_of(&susp_sta), 0, 0);
+	CHECK(r.error == 0, "STA set_shmem before the suspend: %ld", r.error);
+	uint32_t seq0 = susp_sta.sequence;
 	if (!suspend_and_resume(opaque)) {
 		printf("    FAIL: system_suspend returned: error %ld\n", susp_error);
 		return false;
 	}
 	uint64_t now = csr_read(CSR_TIME);
+	uint32_t sta_writes = (susp_sta.sequence - seq0) / 2;
+	sbi_call(SBI_EXT_STA, SBI_STA_STEAL_TIME_SET_SHMEM, ~0UL, ~0UL, 0);
+	/* At most the one at the resumption, and one an interrupt exit of
+	 * the instants around the call may make; on a time-shared hart each
+	 * wake-up that did not end the suspend (a machine tick served while
+	 * asleep) would add one. */
+	CHECK(sta_writes <= 2, "%u steal-time writes while suspended", sta_writes);
 	CHECK(susp.seen_satp == 0, "satp %#lx at resume", (unsigned long)susp.seen_satp);
 	CHECK(!(susp.seen_sstatus & SSTATUS_SIE), "sstatus.SIE set at resume");
 	CHECK(susp.seen_a0 == 0, "a0 (hart id) %lu at resume", (unsigned long)susp.seen_a0);
@@ -137,9 +156,9 @@ bool step_sbi_susp(void)
 	CHECK(timer_irqs == before + 1, "%lu timer interrupts after the resume",
 	      (unsigned long)(timer_irqs - before));
 	printf("    suspended to RAM, woken by the timer %lu us after the deadline; resumed "
-	       "with satp 0, SIE 0, a0 = %lu, a1 = opaque\n",
+	       "with satp 0, SIE 0, a0 = %lu, a1 = opaque; %u steal-time writes\n",
 	       (unsigned long)((now - deadline) * 1000000 / timebase_hz),
-	       (unsigned long)susp.seen_a0);
+	       (unsigned long)susp.seen_a0, sta_writes);
 	return ok;
 }
 
