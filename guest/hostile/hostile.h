@@ -139,6 +139,9 @@ void variant_spin(void) __attribute__((noreturn));
 void variant_fencewrap(void) __attribute__((noreturn));
 void variant_textforge(void) __attribute__((noreturn)); /* trace_attacks.c */
 void variant_tickstop(void) __attribute__((noreturn));	/* tickstop.c */
+void variant_tickdrop(void) __attribute__((noreturn));	/* tickstop.c */
+void variant_tickmarks(void) __attribute__((noreturn)); /* tickstop.c */
+void variant_stoplate(void) __attribute__((noreturn));	/* tickstop.c */
 
 /* vCPU 1's entry (second.S) and what it runs there instead of the
  * concurrent dump requests, when set (trace_attacks.c). */

@@ -10,6 +10,9 @@
  *   hostile=trace         only the attacks on the trace (trace_attacks.c)
  *   hostile=textforge     forged text-dump lines, then shutdown (trace_attacks.c)
  *   hostile=tickstop      vCPU 0 stops, vCPU 1 runs on (tickstop.c)
+ *   hostile=tickdrop      vCPU 0 stops, vCPU 1 shuts the VM down (tickstop.c)
+ *   hostile=tickmarks     marks in batches, then shutdown (tickstop.c)
+ *   hostile=stoplate      shutdown after 300 ms (tickstop.c)
  *   hostile.storm=N       exits for the trap storm (default 1000000)
  */
 #include <stdlib.h>
@@ -247,6 +250,12 @@ void guest_main(unsigned long hart, const void *fdt)
 			variant_textforge();
 		if (!strcmp(val, "tickstop"))
 			variant_tickstop();
+		if (!strcmp(val, "tickdrop"))
+			variant_tickdrop();
+		if (!strcmp(val, "tickmarks"))
+			variant_tickmarks();
+		if (!strcmp(val, "stoplate"))
+			variant_stoplate();
 		if (!strcmp(val, "stop")) {
 			/* VM 0 of a run whose other VMs attack after it
 			 * stopped (test_trace_trust.sh, tickstop) */

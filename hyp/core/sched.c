@@ -186,7 +186,7 @@ void sched_poll(struct vcpu *v)
 		 * for the stop in progress to finish) would keep the vCPU
 		 * that stop waits for from ever parking. */
 		if (__atomic_load_n(&w->mailbox, __ATOMIC_ACQUIRE) & MB_STOP_VM) {
-			sched_drop(w);
+			sched_drop(w, v);
 			continue;
 		}
 		if (w->sched == SCHED_WAITING && wake_due(w, now)) {
@@ -405,16 +405,27 @@ static struct vcpu *live_other(const struct hart_rq *rq, const struct vcpu *v)
 	return NULL;
 }
 
+/* Gone v's hart goes on with the machine ticks v carries (its own, or
+ * those of a vCPU it dropped, sched_drop): a vCPU of the hart that is not
+ * gone takes them, and the hart's timer counts them from now on; with
+ * none left, nothing will run here again and the hart serves them
+ * itself. */
+static void pass_ticks(struct vcpu *v)
+{
+	struct vcpu *heir = live_other(v->rq, v);
+	if (!heir)
+		timer_serve_parked(v);
+	if (timer_hand_over(v, heir))
+		timer_rearm(v);
+}
+
 void sched_leave(struct vcpu *v)
 {
 	v->sched = SCHED_GONE;
-	struct vcpu *heir = live_other(v->rq, v);
-	if (!heir)
-		timer_serve_parked(v); /* nothing will run here again */
-	timer_hand_over(v, heir); /* the machine ticks go on with a vCPU that stays */
-	timer_park(v); /* none of its deadlines matter any more */
+	timer_park(v); /* none of its own deadlines matter any more */
 	for (;;) {
 		idle_events(v);
+		pass_ticks(v); /* (after each poll: a drop may hand them to v) */
 		struct vcpu *next = pick_next(v->rq, v);
 		if (next)
 			sched_switch(v, next, TV_SWITCH_STOP); /* never picked again */
@@ -422,9 +433,16 @@ void sched_leave(struct vcpu *v)
 	}
 }
 
-void sched_drop(struct vcpu *t)
+void sched_drop(struct vcpu *t, struct vcpu *by)
 {
 	t->sched = SCHED_GONE;
+	/* It never runs again, and a vCPU gone is no longer timed: the
+	 * machine ticks it may carry go on with a vCPU of the hart that is
+	 * not gone, else with `by`, whose sched_leave serves them (by is
+	 * gone: it drops t from there). */
+	struct vcpu *heir = live_other(t->rq, t);
+	if (timer_hand_over(t, heir ? heir : by))
+		timer_rearm(by);
 	/* as smp_park: its guest's unfinished line goes out (its open exit
 	 * was written when it was switched out, trace_switch) */
 	console_stream_flush(&t->console);

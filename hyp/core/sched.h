@@ -78,9 +78,9 @@ void sched_leave(struct vcpu *v) __attribute__((noreturn));
  * vCPU's turn if the slice is over and one is ready. */
 void sched_preempt(struct vcpu *v);
 
-/* A vCPU switched out on this hart (t->rq == v->rq, t != v) is stopped
- * by v's hart itself: it never runs again. */
-void sched_drop(struct vcpu *t);
+/* A vCPU switched out on this hart (t->rq == by->rq, t != by) is stopped
+ * by the hart itself, running `by`: it never runs again. */
+void sched_drop(struct vcpu *t, struct vcpu *by);
 
 /* The vCPUs on v's hart that are switched out: their deadlines and
  * wake-ups (timer.c, sched.c). */

@@ -198,7 +198,7 @@ void smp_stop_others(struct vcpu *v, bool all_vms)
 			if (t == v)
 				continue;
 			if (t->rq == v->rq) /* switched out on this very hart */
-				sched_drop(t);
+				sched_drop(t, v);
 			else
 				smp_request(t, MB_STOP_VM);
 		}

@@ -390,17 +390,19 @@ void timer_serve_parked(struct vcpu *v)
 }
 
 /* The machine-wide ticks pass from a vCPU leaving its time-shared hart
- * for good to one that stays there (sched_leave): both are this hart's,
- * so no other hart reads the deadlines meanwhile. */
-void timer_hand_over(struct vcpu *from, struct vcpu *to)
+ * for good to another of that hart (sched_leave, sched_drop): both are
+ * this hart's, so no other hart reads the deadlines meanwhile. Whether
+ * from carried them (the caller re-arms the hart's timer). */
+bool timer_hand_over(struct vcpu *from, struct vcpu *to)
 {
 	if (!carries_ticks(from))
-		return;
+		return false;
 	__atomic_store_n(&tick_carrier, to, __ATOMIC_RELEASE);
 	to->progress_next = earliest(to->progress_next, from->progress_next);
 	to->dump_next = earliest(to->dump_next, from->dump_next);
 	to->machine_next = earliest(to->progress_next, to->dump_next);
 	from->progress_next = from->dump_next = from->machine_next = NEVER;
+	return true;
 }
 
 /* A hart whose vCPU waits to be started, woken: the machine-wide ticks

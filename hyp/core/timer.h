@@ -27,7 +27,7 @@ void timer_park(struct vcpu *v);		/* vCPU not running: only the machine ticks */
 bool timer_waiting_tick(struct vcpu *v);	/* a parked vCPU's hart: those ticks */
 /* parked for good, the hart has nothing else: serve only the machine ticks */
 void timer_serve_parked(struct vcpu *v) __attribute__((noreturn));
-void timer_hand_over(struct vcpu *from, struct vcpu *to); /* machine ticks, same hart */
+bool timer_hand_over(struct vcpu *from, struct vcpu *to); /* machine ticks, same hart */
 void timer_arm_alarm(struct vcpu *v, uint64_t when); /* also fire at `when` */
 void timer_arm_input_poll(struct vcpu *v, uint64_t when); /* console poll */
 void timer_watchdog_pause(struct vcpu *v);	/* suspended: no watchdog */

@@ -79,6 +79,33 @@ for place in own shared; do
 		bash -c "! '$TVTRACE' --all --summary '$LOG' 2>/dev/null | grep -Eq '^Lost records: [1-9]'"
 done
 
+# The vCPU that carries the ticks stops (HSM hart_stop) on a time-shared
+# hart and is switched out there for another VM's vCPU; then VM 0's other
+# vCPU shuts VM 0 down (hostile=tickdrop), so the hart drops the carrier
+# while it is switched out (hyp/core/sched.c, sched_drop), never to run
+# it again. The VM that makes the 2000 marks (hostile=tickmarks) is VM 1,
+# on that hart ("run"), or VM 2 on a hart of its own while VM 1, on that
+# hart, has stopped meanwhile (hostile=stoplate; "gone": the hart drops
+# the carrier from the loop of a vCPU gone, sched_leave, and has no vCPU
+# left to run). The ticks must go on and the live dump with them.
+for case in run gone; do
+	if [ $case = run ]; then
+		smp=2 vms="tv.vm1=\"guest:hostile,vcpus:1,harts:0,cmdline:hostile=tickmarks\"" marker=vm1
+	else
+		smp=3 vms="tv.vm1=\"guest:hostile,vcpus:1,harts:0,cmdline:hostile=stoplate\" tv.vm2=\"guest:hostile,vcpus:1,cmdline:hostile=tickmarks\"" marker=vm2
+	fi
+	boot trust-tickdrop-$case --smp $smp --append "tv.guest=hostile tv.vcpus=2 hostile=tickdrop $vms tv.dump_every=100 tv.progress=100 tv.ring=256"
+	status_is "carrier dropped ($case): QEMU exits 0" 0
+	has "carrier dropped ($case): VM 0 stopped" "^tracevisor: \[vm0\] VM 0 stopped; the other VMs run on$"
+	has "carrier dropped ($case): $marker made its marks" "^\[$marker\] hostile: tickmarks: made all its marks$"
+	N=$(awk '/^tracevisor: \[vm0\] VM 0 stopped; the other VMs run on$/ { on = 1 } on && /^tracevisor: trace dump [0-9]+ \(periodic\)/ { n++ } END { print n + 0 }' "$LOG")
+	check "carrier dropped ($case): the periodic dumps go on ($N)" test "$N" -ge 10
+	N=$("$TVTRACE" --all --records "$LOG" 2>/dev/null | awk '$4 == "mark" && $5 ~ /^0x71c5/' | sort -u | wc -l)
+	check "carrier dropped ($case): all 2000 marks of $marker are in the trace ($N)" test "$N" -eq 2000
+	check "carrier dropped ($case): no record lost" \
+		bash -c "! '$TVTRACE' --all --summary '$LOG' 2>/dev/null | grep -Eq '^Lost records: [1-9]'"
+done
+
 # The text form of the dump (tv.dump=both): the hypervisor's ftrace-style
 # lines, which a reader of the console takes for the trace. The guest prints
 # lines of exactly that form, carrying FORGE_TAG (hostile=textforge,
