@@ -136,26 +136,31 @@ static uint64_t machine_first(const struct vcpu *v, uint64_t kept, uint64_t ms)
 	return kept != NEVER ? kept : csr_read(CSR_TIME) + ms_period(ms);
 }
 
-void timer_clear(struct vcpu *v)
+/* v's own deadlines "never" (no CSR): all but the machine-wide ticks it
+ * may carry, which outlive its runs (timer_park, timer_init). */
+static void clear_own(struct vcpu *v)
 {
 	v->timer_host = NEVER;
 	v->watchdog_next = NEVER;
 	v->input_poll_next = NEVER;
+	v->alarm_next = NEVER;
+}
+
+void timer_clear(struct vcpu *v)
+{
+	clear_own(v);
 	v->progress_next = NEVER;
 	v->dump_next = NEVER;
 	v->machine_next = NEVER;
-	v->alarm_next = NEVER;
 }
 
 void timer_init(struct vcpu *v)
 {
-	uint64_t progress = v->progress_next, dump = v->dump_next;
-
-	timer_clear(v);
+	clear_own(v);
 	v->watchdog_next = opt.watchdog_ms ? csr_read(CSR_TIME) + watchdog_period() : NEVER;
 	v->watchdog_exits = v->exits;
-	v->progress_next = machine_first(v, progress, opt.progress_ms);
-	v->dump_next = machine_first(v, dump, opt.dump_every_ms);
+	v->progress_next = machine_first(v, v->progress_next, opt.progress_ms);
+	v->dump_next = machine_first(v, v->dump_next, opt.dump_every_ms);
 	v->machine_next = earliest(v->progress_next, v->dump_next);
 	csr_write(CSR_HTIMEDELTA, opt.htimedelta);
 	if (platform.has_sstc) {
@@ -341,6 +346,17 @@ void timer_watchdog_resume(struct vcpu *v)
 	rearm(v);
 }
 
+/* v stops running: its own deadlines "never", no VS timer interrupt
+ * pending (hvip.VSTIP) or to come (vstimecmp all ones never fires); the
+ * machine ticks it may carry stay. */
+static void park_own(struct vcpu *v)
+{
+	clear_own(v);
+	csr_clear(CSR_HVIP, MIP_VSTIP);
+	if (platform.has_sstc)
+		csr_write(CSR_VSTIMECMP, NEVER);
+}
+
 /* A vCPU that is not running (stopped, never started): nothing may wake
  * its hart but a request from another hart, and the machine-wide ticks
  * it carries (tv.progress, tv.dump_every: carries_ticks), which its
@@ -354,15 +370,7 @@ void timer_watchdog_resume(struct vcpu *v)
  * interrupt), and a VS timer it programmed itself is moot until it runs. */
 void timer_park(struct vcpu *v)
 {
-	uint64_t progress = v->progress_next, dump = v->dump_next;
-
-	timer_clear(v);
-	v->progress_next = progress;
-	v->dump_next = dump;
-	v->machine_next = earliest(progress, dump);
-	csr_clear(CSR_HVIP, MIP_VSTIP);
-	if (platform.has_sstc)
-		csr_write(CSR_VSTIMECMP, NEVER);
+	park_own(v);
 	rearm(v);
 }
 
@@ -372,12 +380,13 @@ void timer_park(struct vcpu *v)
  * carry (tv.progress, tv.dump_every) and nothing else, forever, so that
  * one VM's stop does not end the live dump of the VMs that run on; else
  * it sleeps with every interrupt masked. v's own deadlines are gone
- * (timer_park); on a time-shared hart the scheduler no longer counts a
- * vCPU that left (sched_deadline), so the HS timer is armed here.
+ * (as timer_park's); the HS timer is armed here, once, for the ticks
+ * alone: on a time-shared hart the scheduler no longer counts a vCPU
+ * that left (sched_deadline), and no other vCPU of the hart remains.
  */
 void timer_serve_parked(struct vcpu *v)
 {
-	timer_park(v);
+	park_own(v);
 	hs_timer_arm(v->machine_next);
 	csr_write(CSR_SIE, v->machine_next != NEVER ? MIP_STIP /* STIE */ : 0);
 	for (;;) {
