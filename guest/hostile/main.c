@@ -13,6 +13,7 @@
  *   hostile=tickdrop      vCPU 0 stops, vCPU 1 shuts the VM down (tickstop.c)
  *   hostile=tickmarks     marks in batches, then shutdown (tickstop.c)
  *   hostile=stoplate      shutdown after 300 ms (tickstop.c)
+ *   hostile=farcmp        stimecmp 2^64 - 2, then wfi for ever (farcmp.c)
  *   hostile.storm=N       exits for the trap storm (default 1000000)
  */
 #include <stdlib.h>
@@ -256,6 +257,8 @@ void guest_main(unsigned long hart, const void *fdt)
 			variant_tickmarks();
 		if (!strcmp(val, "stoplate"))
 			variant_stoplate();
+		if (!strcmp(val, "farcmp"))
+			variant_farcmp();
 		if (!strcmp(val, "stop")) {
 			/* VM 0 of a run whose other VMs attack after it
 			 * stopped (test_trace_trust.sh, tickstop) */

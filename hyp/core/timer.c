@@ -41,11 +41,16 @@ static uint64_t earliest(uint64_t a, uint64_t b)
  * only the running vCPU's vstimecmp raises anything in hardware. */
 /* Guest time `when` (time + htimedelta, modulo 2^64: "Hypervisor Time
  * Delta Register") as host time: 0 when it has passed. A guest clock
- * behind the host's (htimedelta "negative") is as valid as one ahead. */
+ * behind the host's (htimedelta "negative") is as valid as one ahead,
+ * but then its last deadlines before 2^64 lie beyond the host's: never
+ * (the sum would wrap to a time passed, and fire at once, forever). */
 static uint64_t guest_to_host(uint64_t when)
 {
 	uint64_t now = csr_read(CSR_TIME), guest_now = now + opt.htimedelta;
-	return when <= guest_now ? 0 : now + (when - guest_now);
+	if (when <= guest_now)
+		return 0;
+	uint64_t ahead = when - guest_now;
+	return ahead > NEVER - now ? NEVER : now + ahead;
 }
 
 /* Of a switched-out vCPU, only what would end its wait counts: the

@@ -176,6 +176,21 @@ few_wakeups() {
 }
 check "two SMP guests: stopped vCPUs sleep (fewer than 100 wake-ups each)" few_wakeups
 
+# --- a far deadline on a waiting vCPU ------------------------------------
+# The guest's clock 10 ms behind the host's (tv.htimedelta = 2^64 - 100000).
+# VM 1 sets its own stimecmp to 2^64 - 2 and waits in wfi with its timer
+# interrupt enabled (hostile=farcmp): switched out, its deadline is timed
+# on the hart's own timer in host time, which must not wrap to a time
+# already passed. VM 0 (hostile=stoplate, tv.control_vm=0) must run its
+# 300 ms and end the run with a few exits, not be starved by an HS timer
+# interrupt at every entry.
+BOOT_TIMEOUT=60 boot ts-farcmp --smp 1 --append "tv.guest=hostile hostile=stoplate tv.vm1=guest:hostile,harts:0,cmdline:hostile=farcmp tv.control_vm=0 tv.htimedelta=0xfffffffffffe7960"
+status_is "far deadline: QEMU exits 0" 0
+has "far deadline: VM 1 waits for its far deadline" "^\[vm1\] hostile: variant farcmp: "
+N=$(sed -nE 's/^tracevisor: \[vm0\] guest stopped \(shutdown, reason 0\) after ([0-9]+) exits$/\1/p' "$LOG")
+check "far deadline: VM 0 ran to its shutdown with few exits (${N:-none})" test "${N:-1000000}" -lt 1000
+has "far deadline: success" "^tracevisor: shutting down: success$"
+
 # --- refused before any guest runs ---------------------------------------
 refused() {
 	local name="$1" smp="$2" args="$3" pattern="$4"
