@@ -143,6 +143,7 @@ void variant_tickdrop(void) __attribute__((noreturn));	/* tickstop.c */
 void variant_tickmarks(void) __attribute__((noreturn)); /* tickstop.c */
 void variant_stoplate(void) __attribute__((noreturn));	/* tickstop.c */
 void variant_farcmp(void) __attribute__((noreturn));	/* farcmp.c */
+void variant_tickwake(void) __attribute__((noreturn));	/* tickwake.c */
 
 /* vCPU 1's entry (second.S) and what it runs there instead of the
  * concurrent dump requests, when set (trace_attacks.c). */

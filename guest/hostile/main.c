@@ -14,6 +14,7 @@
  *   hostile=tickmarks     marks in batches, then shutdown (tickstop.c)
  *   hostile=stoplate      shutdown after 300 ms (tickstop.c)
  *   hostile=farcmp        stimecmp 2^64 - 2, then wfi for ever (farcmp.c)
+ *   hostile=tickwake      a retentive suspend until its timer (tickwake.c)
  *   hostile.storm=N       exits for the trap storm (default 1000000)
  */
 #include <stdlib.h>
@@ -259,6 +260,8 @@ void guest_main(unsigned long hart, const void *fdt)
 			variant_stoplate();
 		if (!strcmp(val, "farcmp"))
 			variant_farcmp();
+		if (!strcmp(val, "tickwake"))
+			variant_tickwake();
 		if (!strcmp(val, "stop")) {
 			/* VM 0 of a run whose other VMs attack after it
 			 * stopped (test_trace_trust.sh, tickstop) */

@@ -23,15 +23,21 @@ static struct vcpu *vcpu_by_id(struct vcpu *v, unsigned long id)
 	return id < v->vm->nvcpus ? v->vm->vcpus[id] : NULL;
 }
 
-/* Wait until the vCPU has an interrupt pending that it has enabled, or the
- * hypervisor has work for it (its timer, a request from another hart):
- * the hypervisor's own wfi wakes on any of them, whatever sstatus.SIE
- * says. */
+/* Wait until the vCPU has an interrupt pending that it has enabled: a
+ * retentive suspend ends for an interrupt ("Function: Hart suspend").
+ * The hypervisor's own wfi wakes on any of them, whatever sstatus.SIE
+ * says, and also for the hypervisor's own work, done here: requests from
+ * other harts (which may raise the guest's IPI or external interrupt)
+ * and the HS timer (which may raise its timer interrupt, or be only the
+ * machine-wide ticks this vCPU carries, or its console input poll, none
+ * a cause for the guest to resume). */
 static void wait_for_interrupt(struct vcpu *v)
 {
 	for (;;) {
 		smp_handle_mailbox(v);
-		if ((csr_read(CSR_HIP) & csr_read(CSR_HIE)) || (csr_read(CSR_SIP) & MIP_STIP))
+		if (csr_read(CSR_SIP) & MIP_STIP)
+			timer_interrupt(v);
+		if (csr_read(CSR_HIP) & csr_read(CSR_HIE))
 			return;
 		sched_wait(v, SCHED_WAKE_IRQ); /* a shared hart runs others */
 	}

@@ -106,6 +106,17 @@ for case in run gone; do
 		bash -c "! '$TVTRACE' --all --summary '$LOG' 2>/dev/null | grep -Eq '^Lost records: [1-9]'"
 done
 
+# The ticks' carrier in a retentive HSM suspend that only its timer, 500
+# ms away, may end (hostile=tickwake): the hart serves the ticks (every
+# 50 ms here) while the vCPU sleeps on, and resumes it for its timer
+# interrupt alone, not for a tick the guest has no part in.
+boot trust-tickwake --append "tv.guest=hostile hostile=tickwake tv.dump_every=50 tv.progress=50"
+status_is "tick in a suspend: QEMU exits 0" 0
+has "tick in a suspend: the guest resumed for its timer" "^hostile: tickwake: [0-9]+ resume\(s\), "
+N=$(awk '/^hostile: variant tickwake:/ { on = 1 } /^hostile: tickwake: / { on = 0 } on && /^~TVP:[0-9]+$/ { n++ } END { print n + 0 }' "$LOG")
+check "tick in a suspend: the progress lines go on while it sleeps ($N)" test "$N" -ge 5
+has "tick in a suspend: no resume before its timer" "^hostile: tickwake: 1 resume\(s\), 0 before its timer, "
+
 # The text form of the dump (tv.dump=both): the hypervisor's ftrace-style
 # lines, which a reader of the console takes for the trace. The guest prints
 # lines of exactly that form, carrying FORGE_TAG (hostile=textforge,
