@@ -7,9 +7,9 @@
  * dumped, its trace cut short by what it chose to run where.
  *
  * vCPU 1 makes TICK_BATCHES batches of TICK_MARKS marks, MARK_TICK + n,
- * each batch followed by TICK_WAIT_MS with no exit at all. A batch fits
- * the ring the test gives (tv.ring=256), so with the periodic dump going
- * on no record is lost: tests/system/test_trace_trust.sh wants every mark
+ * each batch followed by TICK_WAIT_MS with no exit at all. Two batches
+ * fit the ring the test gives (tv.ring=512), so with the periodic dump
+ * going on no record is lost: tests/system/test_trace_trust.sh wants every mark
  * in the trace once, no record lost and the periodic dumps there.
  *
  * hostile=tickdrop (VM 0, two vCPUs, vCPU 0 time-shared with another

@@ -45,10 +45,13 @@ trust stop-mode
 # The machine-wide ticks, the live periodic dump (tv.dump_every) and the
 # progress line (tv.progress), are the boot hart's first vCPU's. The guest
 # stops that vCPU (SBI HSM hart_stop) and makes 2000 marks on vCPU 1, in
-# 20 batches that each fit the 256-slot ring, 150 ms apart (hostile=
-# tickstop, guest/hostile/tickstop.c). The ticks must go on (hyp/core/
-# timer.c, timer_park): each batch is dumped before the next overwrites it.
-boot trust-tickstop --smp 2 --append "tv.guest=hostile tv.vcpus=2 hostile=tickstop tv.dump_every=100 tv.progress=100 tv.ring=256"
+# 20 batches of 200 records, 150 ms apart (hostile=tickstop, guest/
+# hostile/tickstop.c). The ticks must go on (hyp/core/timer.c,
+# timer_park): each batch is dumped before the next ones overwrite it.
+# The 512-slot ring holds two batches, so a tick that a loaded host
+# delays past the next batch loses nothing, and the 2000 marks still
+# need a dozen dumps.
+boot trust-tickstop --smp 2 --append "tv.guest=hostile tv.vcpus=2 hostile=tickstop tv.dump_every=100 tv.progress=100 tv.ring=512"
 status_is "tick stop: QEMU exits 0" 0
 has "tick stop: vCPU 0 stopped and vCPU 1 made its marks" "^hostile: tickstop: vCPU 1 made all its marks$"
 after_stop() { awk -v re="$1" '/^hostile: tickstop: vCPU 0 stopped/ { on = 1 } on && $0 ~ re { n++ } END { print n + 0 }' "$LOG"; }
@@ -68,7 +71,7 @@ check "tick stop: no record lost" \
 # (timer_hand_over). Both placements.
 for place in own shared; do
 	if [ $place = own ]; then smp=3 harts=""; else smp=2 harts=",harts:0"; fi
-	boot trust-tickstop-vm-$place --smp $smp --append "tv.guest=hostile hostile=stop tv.vm1=\"guest:hostile,vcpus:2$harts,cmdline:hostile=tickstop\" tv.dump_every=100 tv.progress=100 tv.ring=256"
+	boot trust-tickstop-vm-$place --smp $smp --append "tv.guest=hostile hostile=stop tv.vm1=\"guest:hostile,vcpus:2$harts,cmdline:hostile=tickstop\" tv.dump_every=100 tv.progress=100 tv.ring=512"
 	status_is "VM 0 stops ($place harts): QEMU exits 0" 0
 	has "VM 0 stops ($place harts): VM 0 stopped, VM 1 made its marks" "^\[vm1\] hostile: tickstop: vCPU 1 made all its marks$"
 	N=$(awk '/^tracevisor: \[vm0\] VM 0 stopped; the other VMs run on$/ { on = 1 } on && /^tracevisor: trace dump [0-9]+ \(periodic\)/ { n++ } END { print n + 0 }' "$LOG")
@@ -94,7 +97,7 @@ for case in run gone; do
 	else
 		smp=3 vms="tv.vm1=\"guest:hostile,vcpus:1,harts:0,cmdline:hostile=stoplate\" tv.vm2=\"guest:hostile,vcpus:1,cmdline:hostile=tickmarks\"" marker=vm2
 	fi
-	boot trust-tickdrop-$case --smp $smp --append "tv.guest=hostile tv.vcpus=2 hostile=tickdrop $vms tv.dump_every=100 tv.progress=100 tv.ring=256"
+	boot trust-tickdrop-$case --smp $smp --append "tv.guest=hostile tv.vcpus=2 hostile=tickdrop $vms tv.dump_every=100 tv.progress=100 tv.ring=512"
 	status_is "carrier dropped ($case): QEMU exits 0" 0
 	has "carrier dropped ($case): VM 0 stopped" "^tracevisor: \[vm0\] VM 0 stopped; the other VMs run on$"
 	has "carrier dropped ($case): $marker made its marks" "^\[$marker\] hostile: tickmarks: made all its marks$"
