@@ -13,6 +13,14 @@
  * timer exits, that memory (which vCPU 0 filled with POISON meanwhile)
  * must stay as it is, and every feature must read its first value again
  * and take a new one.
+ *
+ * Nothing else of the run before the stop reaches the new one: a STOPPED
+ * hart "is not executing in supervisor-mode or any lower privilege mode"
+ * (HSM states), so the IPI vCPU 0 sends it while it is stopped raises no
+ * software interrupt in the new run, and the hart starts as at its first
+ * start ("Function: Hart start": sstatus.SIE 0; the rest as the first
+ * start had it, zero): no interrupt pending or enabled, stvec, sscratch,
+ * f0-f31 and fcsr zero, though the run before set them all.
  */
 #include <string.h>
 
@@ -31,6 +39,60 @@ static struct {
 	long found[SBI_FWFT_FEATURES]; /* their value at the first start */
 	uint32_t sequence;	/* STA sequence after the timer exits */
 } before[MAX_VCPUS];
+
+/* What the hart held as it entered secondary_entry (entry.S). */
+struct entry_state {
+	uint64_t sstatus, sip, sie, stvec, sscratch;
+	uint64_t fregs;	/* f0 | f1 | ... | f31 */
+	uint64_t fcsr;
+	uint64_t pad;
+};
+_Static_assert(sizeof(struct entry_state) == 64, "entry.S: ENTRY_STATE_SHIFT");
+extern volatile struct entry_state entry_state[MAX_VCPUS];
+
+/* f0..f31 and fcsr nonzero, with FS on: what a restart must not keep. */
+static void fp_dirty(void)
+{
+	csr_set(CSR_SSTATUS, SSTATUS_FS_INITIAL);
+#define FILL(n) __asm__ volatile(".option push\n.option arch, +d\n" \
+				 "fmv.d.x f" #n ", %0\n.option pop" ::"r"(0xf0f0UL + (n)))
+	FILL(0); FILL(1); FILL(2); FILL(3); FILL(4); FILL(5); FILL(6); FILL(7);
+	FILL(8); FILL(9); FILL(10); FILL(11); FILL(12); FILL(13); FILL(14); FILL(15);
+	FILL(16); FILL(17); FILL(18); FILL(19); FILL(20); FILL(21); FILL(22); FILL(23);
+	FILL(24); FILL(25); FILL(26); FILL(27); FILL(28); FILL(29); FILL(30); FILL(31);
+#undef FILL
+	__asm__ volatile(".option push\n.option arch, +d\nfscsr zero, %0\n.option pop"
+			 ::"r"(0x81UL)); /* frm 4, NX */
+}
+
+/* The entry state of vCPU me's last start, as its first start had it:
+ * the number of differences, each named. */
+static unsigned entry_state_check(unsigned me)
+{
+	const volatile struct entry_state *e = &entry_state[me];
+	const struct {
+		const char *what;
+		uint64_t got, mask;
+	} items[] = {
+		{ "sstatus.SIE", e->sstatus, SSTATUS_SIE },
+		{ "sip.SSIP/STIP (an IPI sent while stopped?)", e->sip,
+		  (1UL << IRQ_S_SOFT) | (1UL << IRQ_S_TIMER) },
+		{ "sie", e->sie, ~0UL },
+		{ "stvec", e->stvec, ~0UL },
+		{ "sscratch", e->sscratch, ~0UL },
+		{ "f0 | ... | f31", e->fregs, ~0UL },
+		{ "fcsr", e->fcsr, ~0UL },
+	};
+	unsigned bad = 0;
+	for (unsigned i = 0; i < sizeof(items) / sizeof(items[0]); i++)
+		if (items[i].got & items[i].mask) {
+			fail(me, "entered after hart_start with %s = %#lx, want 0 (left by the run "
+			     "before the stop)", items[i].what,
+			     (unsigned long)(items[i].got & items[i].mask));
+			bad++;
+		}
+	return bad;
+}
 
 static struct sbiret fwft(unsigned long fid, unsigned long f, unsigned long value,
 			  unsigned long flags)
@@ -65,6 +127,7 @@ void reset_prep(unsigned me)
 	before[me].sequence = sta_mem[me].sequence;
 	if (before[me].sequence == 0)
 		fail(me, "STA: sequence still 0 after 4 timer exits");
+	fp_dirty();
 	before[me].features = 0;
 	for (unsigned f = 0; f < SBI_FWFT_FEATURES; f++) {
 		struct sbiret g = fwft(SBI_FWFT_GET, f, 0, 0);
@@ -85,10 +148,16 @@ void reset_prep(unsigned me)
 	}
 }
 
-/* On vCPU 0, while vCPU k is stopped. */
+/* On vCPU 0, while vCPU k is stopped: its STA memory poisoned, an IPI
+ * sent to it (a valid hart: SBI_SUCCESS, "Hart Mask Errors"), and 2 ms
+ * for its hart to take the request before the restart. */
 void reset_poison(unsigned k)
 {
 	memset((void *)&sta_mem[k], POISON, sizeof(sta_mem[k]));
+	long e = send_ipi(1UL << k, 0);
+	if (e)
+		fail(boot_hart, "send_ipi to STOPPED vCPU %u: error %ld, want SBI_SUCCESS", k, e);
+	nap(timebase_hz / 500);
 }
 
 /* On vCPU `me`, after hart_start started it again. */
@@ -115,8 +184,12 @@ void reset_check(unsigned me)
 		else
 			reset++;
 	}
+	unsigned leftovers = entry_state_check(me);
 	say("smp: reset: vCPU %u after hart_start: STA memory named before (sequence %u "
 	    "then) not written over 4 timer exits (%u bytes changed); %u FWFT features "
 	    "back at their reset values and unlocked", me, before[me].sequence, written,
 	    reset);
+	say("smp: reset: vCPU %u entered after hart_start with no interrupt pending or "
+	    "enabled (an IPI was sent to it while stopped), stvec, sscratch, FP registers "
+	    "and fcsr zero: %u leftover(s) of the run before", me, leftovers);
 }

@@ -223,11 +223,15 @@ void smp_stop_others(struct vcpu *v, bool all_vms)
 
 /* Enter the guest on this hart as HSM hart_start asked: at start_addr in
  * VS-mode with a0 = hart id, a1 = opaque, the guest's MMU off
- * ("Function: Hart start"). */
+ * ("Function: Hart start"), as a hart reset (vcpu_hart_reset). Every
+ * request posted before the start was published (its release store,
+ * which the caller's acquire load saw) is drained first, so an IPI sent
+ * to the STOPPED hart cannot slip past the reset into the new run. */
 static void enter_started(struct vcpu *v) __attribute__((noreturn));
 static void enter_started(struct vcpu *v)
 {
-	csr_write(CSR_VSSTATUS, 0);
+	smp_handle_mailbox(v);
+	vcpu_hart_reset(v); /* sstatus.SIE (vsstatus) 0, satp 0 (vcpu_enter_at) */
 	timer_init(v); /* the watchdog again; no guest deadline yet */
 	sbi_vcpu_reset(v); /* a hart reset for FWFT and STA */
 	__atomic_store_n(&v->hsm_state, SBI_HSM_STATE_STARTED, __ATOMIC_RELEASE);

@@ -24,6 +24,22 @@
  * Registers": hideleg); the hypervisor raises them through hvip. */
 #define HIDELEG_GUEST (MIP_VSSIP | MIP_VSTIP | MIP_VSEIP)
 
+/* The guest's own supervisor CSRs (their VS copies) as after a reset,
+ * and the hart state kept per vCPU (vcpu_state_reset(): FP, vector,
+ * senvcfg, scounteren). vsie is also hie's VS bits. */
+static void reset_guest_csrs(struct vcpu *v)
+{
+	csr_write(CSR_VSSTATUS, 0);
+	csr_write(CSR_VSIE, 0);
+	csr_write(CSR_VSTVEC, 0);
+	csr_write(CSR_VSSCRATCH, 0);
+	csr_write(CSR_VSEPC, 0);
+	csr_write(CSR_VSCAUSE, 0);
+	csr_write(CSR_VSTVAL, 0);
+	csr_write(CSR_VSATP, 0);
+	vcpu_state_reset(v);
+}
+
 void vcpu_init(struct vcpu *v, struct vm *vm, unsigned id, unsigned hart)
 {
 	v->vm = vm;
@@ -45,17 +61,7 @@ void vcpu_init(struct vcpu *v, struct vm *vm, unsigned id, unsigned hart)
 	isa_guest_setup(timer_guest_has_sstc());
 	timer_init(v);
 	sbi_vcpu_init(v); /* FWFT, STA and PMU state (hyp/sbi) */
-
-	/* The guest's own supervisor CSRs start as after reset. */
-	csr_write(CSR_VSSTATUS, 0);
-	csr_write(CSR_VSIE, 0);
-	csr_write(CSR_VSTVEC, 0);
-	csr_write(CSR_VSSCRATCH, 0);
-	csr_write(CSR_VSEPC, 0);
-	csr_write(CSR_VSCAUSE, 0);
-	csr_write(CSR_VSTVAL, 0);
-	csr_write(CSR_VSATP, 0);
-	vcpu_state_reset(v); /* and the hart state kept per vCPU */
+	reset_guest_csrs(v);
 
 	/* hgatp is WARL: a hart that does not accept the VM's mode or VMID
 	 * keeps another value, and would run the guest with no G-stage or
@@ -93,6 +99,38 @@ void vcpu_run(struct vcpu *v)
 	sched_turn_start(v); /* a time-shared hart: its slice starts */
 	trace_entry(v);
 	vcpu_first_entry(v);
+}
+
+/*
+ * HSM hart_start of a STOPPED vCPU: a hart started anew, as its first
+ * start found it, not as its last incarnation left it. A STOPPED hart "is
+ * not executing in supervisor-mode or any lower privilege mode", probably
+ * "powered-down" ("Hart State Management Extension", HSM states), so what
+ * the previous run left pending does not survive: an IPI sent while it
+ * was stopped (or pending when it stopped) raises no software interrupt
+ * in the new run, and no VS timer interrupt is left over either (its
+ * timers are re-armed by timer_init). Its CSRs, FP/vector registers and
+ * GPRs start as at its first start (vcpu_init); the specification leaves
+ * all but satp, sstatus.SIE, a0 and a1 "undefined", which a leftover of
+ * the last run would satisfy, but a guest could then read what a
+ * previous run of "the same" hart held. VSEIP stays: it is the PLIC's
+ * output for the hart's context, a level the PLIC still drives.
+ */
+void vcpu_hart_reset(struct vcpu *v)
+{
+	const uint64_t stale = csr_read(CSR_HVIP) & (MIP_VSSIP | MIP_VSTIP);
+
+	reset_guest_csrs(v);
+	for (unsigned r = 1; r < 32; r++)
+		v->gpr[r] = 0;
+	if (!stale)
+		return;
+	csr_clear(CSR_HVIP, stale);
+	/* the trace said it was raised: it says it is gone */
+	if (stale & MIP_VSSIP)
+		trace_irq(v, CAUSE_INTERRUPT | IRQ_VS_SOFT, csr_read(CSR_HVIP), false);
+	if (stale & MIP_VSTIP)
+		trace_irq(v, CAUSE_INTERRUPT | IRQ_VS_TIMER, csr_read(CSR_HVIP), false);
 }
 
 /* Enter the guest at addr in VS-mode, a0 = its hart id, a1 = opaque, the

@@ -184,6 +184,9 @@ static inline uint64_t vcpu_get_reg(const struct vcpu *v, unsigned reg)
 
 void vcpu_init(struct vcpu *v, struct vm *vm, unsigned id, unsigned hart);
 void vcpu_run(struct vcpu *v) __attribute__((noreturn));
+/* HSM hart_start: its pending VS software and timer interrupts dropped,
+ * its guest CSRs, FP/vector registers and GPRs as at its first start. */
+void vcpu_hart_reset(struct vcpu *v);
 /* Enter it at addr in VS-mode, a0 = hart id, a1 = opaque, MMU off (an SBI
  * hart start or a non-retentive resume). */
 void vcpu_enter_at(struct vcpu *v, uint64_t addr, uint64_t opaque) __attribute__((noreturn));

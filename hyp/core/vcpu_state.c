@@ -51,7 +51,9 @@ void vcpu_state_reset(struct vcpu *v)
 		csr_set(CSR_SSTATUS, SSTATUS_FS_INITIAL);
 		fp_load(zero_f, &zero_fcsr);
 	}
-	if (save_vec && v->state.vregs) { /* (zero until its first save) */
+	if (save_vec && v->state.vregs) {
+		/* (zero until its first save; a hart start after one zeroes it) */
+		memset(v->state.vregs, 0, 32 * vlenb);
 		csr_set(CSR_SSTATUS, SSTATUS_VS_INITIAL);
 		vec_load(v->state.vregs, zero_vcsr);
 	}

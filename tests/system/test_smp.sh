@@ -75,6 +75,8 @@ for n in 4 8; do
 		"^smp: hsm: vCPU 1 restarted \(run 2\), answered 10 pings, status STARTED$"
 	has "$name: non-retentive suspend resumes at resume_addr with a0 = hart id, a1 = opaque" \
 		"^smp: hsm: vCPU 1 resumed from non-retentive suspend \(run 3\) with a0 = 1, a1 = its stack top, status STARTED$"
+	has "$name: a restarted vCPU keeps nothing of its run before the stop (an IPI sent while stopped, CSRs, FP)" \
+		"^smp: reset: vCPU 1 entered after hart_start with no interrupt pending or enabled \(an IPI was sent to it while stopped\), stvec, sscratch, FP registers and fcsr zero: 0 leftover\(s\) of the run before$"
 	has "$name: hart_start at the last halfword of RAM runs its 16-bit instruction" \
 		"^smp: hsm: vCPU 1 started at the last halfword of RAM \(0x[0-9a-f]+\), ran its c.j and stopped$"
 	has "$name: SUSP refused while other vCPUs run" \
