@@ -484,6 +484,49 @@ static bool phase_fences(void)
 	return ok && !bad;
 }
 
+/* SBI PMU firmware counters (event type 15, "Firmware events"): the
+ * counters after the hardware ones, counter_idx_base 3 and up here
+ * (hyp/sbi/sbi_pmu.c); the first that can watch `code`, configured,
+ * cleared and started, or -1. */
+#define PMU_FW_EVENT(code) ((SBI_PMU_EVENT_TYPE_FW << 16) | (code))
+#define PMU_FW_FIRST 3
+#define PMU_FW_MASK 0xffffUL
+
+static long pmu_fw_start(unsigned code)
+{
+	struct sbiret r = sbi5(SBI_EXT_PMU, SBI_PMU_COUNTER_CFG_MATCH, PMU_FW_FIRST, PMU_FW_MASK,
+			       SBI_PMU_CFG_CLEAR_VALUE | SBI_PMU_CFG_AUTO_START,
+			       PMU_FW_EVENT(code), 0);
+	return r.error ? -1 : r.value;
+}
+
+/* Its value, and the counter stopped and reset. */
+static uint64_t pmu_fw_stop(long idx)
+{
+	struct sbiret r = sbi5(SBI_EXT_PMU, SBI_PMU_COUNTER_FW_READ, (unsigned long)idx, 0, 0, 0, 0);
+	sbi5(SBI_EXT_PMU, SBI_PMU_COUNTER_STOP, (unsigned long)idx, 1, SBI_PMU_STOP_RESET, 0, 0);
+	return r.error ? ~0UL : (uint64_t)r.value;
+}
+
+/* The remote sfence.vma requests vCPU 0 received while its dump ran
+ * (those its hart took between two records) count as received like any
+ * other: SBI PMU "SBI_PMU_FW_SFENCE_VMA_RECEIVED: Received SFENCE.VMA
+ * request from other hart". With one vCPU fencing it, one fence at a
+ * time, no two requests merge into one and the count is exact; with
+ * more (smp.dump_fences with 4 vCPUs or more) requests may merge. */
+static bool dump_fences_counted(long ctr, uint64_t sent, unsigned fencers)
+{
+	uint64_t counted = ctr < 0 ? ~0UL : pmu_fw_stop(ctr);
+	say("smp: dump fences: vCPU %u's PMU counted %ld SFENCE.VMA requests received, %lu "
+	    "were sent to it", boot_hart, (long)counted, (unsigned long)sent);
+	if (fencers == 1 ? counted != sent : counted > sent) {
+		fail(boot_hart, "PMU SFENCE_VMA_RECEIVED %ld (counter %ld), want %lu", (long)counted,
+		     ctr, (unsigned long)sent);
+		return false;
+	}
+	return true;
+}
+
 /* smp.dump_fences: vCPU 0's dump (its ring filled with marks first, so
  * that it lasts) while the others fence it in a loop; with three vCPUs
  * or more, the first secondary asks for a dump of its own meanwhile and
@@ -497,6 +540,10 @@ static bool phase_dump_fences(void)
 	for (uint64_t i = 0; i < dump_fences_marks; i++)
 		trace_mark(i);
 	dump_started = dump_done = false;
+	uint64_t fences0 = 0;
+	for (unsigned k = 0; k < nvcpus; k++)
+		fences0 += is_secondary(k) && k != waiter ? stats[k].loop_fences : 0;
+	long ctr = pmu_fw_start(SBI_PMU_FW_SFENCE_VMA_RECEIVED);
 	for (unsigned k = 0; k < nvcpus; k++)
 		if (is_secondary(k))
 			command(k, k == waiter ? CMD_DUMP_LATE : CMD_FENCE_LOOP, mask);
@@ -512,6 +559,10 @@ static bool phase_dump_fences(void)
 	uint64_t took = csr_read(CSR_TIME) - t0;
 	__atomic_store_n(&dump_done, true, __ATOMIC_RELEASE);
 	bool ok = command_wait_all("remote fences during a dump");
+	uint64_t fences = 0;
+	for (unsigned k = 0; k < nvcpus; k++)
+		fences += is_secondary(k) && k != waiter ? stats[k].loop_fences : 0;
+	ok &= dump_fences_counted(ctr, fences - fences0, nvcpus - 1 - (waiter < MAX_VCPUS));
 	uint64_t ms = timebase_hz / 1000;
 	for (unsigned k = 0; k < nvcpus; k++) {
 		if (!is_secondary(k) || k == waiter)

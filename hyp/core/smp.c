@@ -133,8 +133,14 @@ void smp_take_fences(struct vcpu *v, bool running)
 {
 	const uint32_t fences = MB_FENCE_I | MB_HFENCE_VVMA;
 	uint32_t bits = __atomic_fetch_and(&v->mailbox, ~fences, __ATOMIC_ACQUIRE) & fences;
-	if (bits)
-		smp_do_fences(v, bits, running);
+	if (!bits)
+		return;
+	/* A request taken here (during a trace dump, or for a vCPU switched
+	 * out on this hart) was still "received from other hart" (SBI PMU
+	 * firmware events FENCE_I_RECEIVED, SFENCE_VMA_RECEIVED): counted as
+	 * smp_handle_mailbox() counts the ones it drains. */
+	sbi_hook_mailbox(v, bits);
+	smp_do_fences(v, bits, running);
 }
 
 void smp_serve_fences(struct vcpu *v)

@@ -165,6 +165,10 @@ for n in 2 3; do
 				n++; if ($7 >= 100 && $(NF - 1) < $7 / 2) good++ }
 			END { exit !(n == want && good == n) }' "$LOG"
 	hasnt "fences during a dump ($n vCPUs): no fence failed" "a remote fence waited for the dump|did not complete a remote fence"
+	check "fences during a dump ($n vCPUs): the PMU counts every SFENCE.VMA request received, those taken during the dump too" \
+		awk '/^smp: dump fences: vCPU 0.s PMU counted/ { n++; if ($8 > 0 && $8 == $12) good++ }
+			END { exit !(n == 1 && good == 1) }' "$LOG"
+	hasnt "fences during a dump ($n vCPUs): no check failed" "^smp: FAIL"
 	check "fences during a dump ($n vCPUs): $((n >= 3 ? 2 : 1)) dump(s) asked by the guest" \
 		test "$(grep -c 'trace dump [0-9]* (guest request)' "$LOG")" = $((n >= 3 ? 2 : 1))
 done
