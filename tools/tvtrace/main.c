@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "tvtrace.h"
 
@@ -509,6 +510,86 @@ static size_t output_files(const struct options *o, size_t ndumps, struct out_fi
 	return n;
 }
 
+/* Stop with exit status 2 for an output that cannot be written, in the
+ * words of the message a failed write gives, after the option's name:
+ * "tvtrace: OPT: cannot write 'PATH': WHY" ("cannot write in" for
+ * --ctf's directory). */
+static void bad_output(const char *opt, const char *path, int is_dir,
+		       const char *why)
+{
+	fprintf(stderr, "tvtrace: %s: cannot write %s'%s': %s\n", opt,
+		is_dir ? "in " : "", path, why);
+	exit(EXIT_FAIL);
+}
+
+/* The directory path is in (path without its last name; "." for a bare
+ * name), malloc'd. Trailing slashes do not count ("out/" is in "."). */
+static char *parent_dir(const char *path)
+{
+	size_t n = strlen(path);
+	const char *slash;
+
+	while (n > 1 && path[n - 1] == '/')
+		n--;
+	for (slash = path + n; slash > path && slash[-1] != '/'; slash--)
+		;
+	if (slash == path)
+		return tt_xstrndup(".", 1);
+	n = (size_t)(slash - path);
+	while (n > 1 && path[n - 1] == '/')
+		n--;
+	return tt_xstrndup(path, n);
+}
+
+/* Why a new file or directory cannot be made at path (its directory is
+ * missing, or not writable), in why; "" when it can. */
+static void why_not_new(const char *path, char *why, size_t size)
+{
+	char *dir = parent_dir(path);
+	struct stat st;
+
+	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+		snprintf(why, size, "%s (no directory '%.200s')",
+			 strerror(ENOENT), dir);
+	else if (access(dir, W_OK | X_OK) != 0)
+		snprintf(why, size, "%s (in directory '%.200s')",
+			 strerror(errno), dir);
+	else
+		why[0] = '\0';
+	free(dir);
+}
+
+/*
+ * Can opt write path (a file, or with is_dir the directory --ctf fills)?
+ * Asked before the log is read, so that an output that cannot be written
+ * stops the run before any other output or view is written (a disk that
+ * fills up shows only while writing: tt_exp_close() removes that file).
+ * Devices and pipes (/dev/null) are written as they are.
+ */
+static void check_writable(const char *opt, const char *path, int is_dir)
+{
+	struct stat st;
+	char why[320];
+
+	if (!is_dir && *path && path[strlen(path) - 1] == '/')
+		bad_output(opt, path, 0, "a name ending in '/' is a directory's "
+			   "(give a file name)");
+	if (stat(path, &st) == 0) {
+		if (is_dir && !S_ISDIR(st.st_mode))
+			bad_output(opt, path, 1, "it is not a directory");
+		if (!is_dir && S_ISDIR(st.st_mode))
+			bad_output(opt, path, 0, "Is a directory (give a file name)");
+		if (access(path, is_dir ? W_OK | X_OK : W_OK) != 0)
+			bad_output(opt, path, is_dir, strerror(errno));
+		return;
+	}
+	if (errno != ENOENT)
+		bad_output(opt, path, is_dir, strerror(errno));
+	why_not_new(path, why, sizeof(why));
+	if (why[0])
+		bad_output(opt, path, is_dir, why);
+}
+
 /*
  * No output file may overwrite a log being read (the trace would be lost
  * the moment the output is opened) or another output of the same run
@@ -532,7 +613,10 @@ static void check_outputs(const struct options *o, size_t ndumps)
 				 "it reads, '%.150s'", o->exp.ctf, logs[j]);
 			bad_usage("%s", msg);
 		}
+	if (o->exp.ctf)
+		check_writable("--ctf", o->exp.ctf, 1);
 	for (size_t k = 0; k < n; k++) {
+		check_writable(outs[k].opt, outs[k].path, 0);
 		for (size_t j = 0; j < 2; j++)
 			if (logs[j] && strcmp(logs[j], "-") != 0 &&
 			    same_file(outs[k].path, logs[j])) {

@@ -1,0 +1,123 @@
+#!/bin/bash
+# tvtrace's command line and outputs under bad conditions: an output that
+# cannot be written is refused before anything is written, with a message
+# naming the option and the file, and exit status 2.
+#
+# Log L (tests/tools/mklog.c) holds one small dump.
+#
+# Run from anywhere: bash tests/tools/test_cli.sh
+# Environment: CC (default cc); TVTRACE=path to test a prebuilt binary
+# instead of the ASan+UBSan build made here.
+# Prints "ok - ..." / "not ok - ..." per check, then "N passed, M failed".
+set -u
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$ROOT" || exit 2
+CC=${CC:-cc}
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/tvtrace-cli.XXXXXX") || exit 2
+trap 'chmod -R u+w "$WORK" 2>/dev/null; rm -rf "$WORK"' EXIT INT TERM
+
+pass=0
+fail=0
+ok() {
+	pass=$((pass + 1))
+	echo "ok - cli: $*"
+}
+bad() {
+	fail=$((fail + 1))
+	echo "not ok - cli: $*"
+}
+
+# --- build ------------------------------------------------------------------
+SRCS="tools/tvtrace/*.c lib/trace_wire.c lib/riscv_names.c lib/insn.c"
+if [ -n "${TVTRACE:-}" ]; then
+	TV=$TVTRACE
+else
+	TV=$WORK/tvtrace-san
+	# shellcheck disable=SC2086
+	$CC -std=c11 -O1 -g -Wall -Wextra -Werror -Iinclude -Ilib \
+		-fsanitize=address,undefined -fno-sanitize-recover=all $SRCS -o "$TV" ||
+		{ echo "not ok - cli: building tvtrace"; echo "0 passed, 1 failed"; exit 1; }
+fi
+# A sanitizer report exits 86, which no check expects.
+export ASAN_OPTIONS=exitcode=86 UBSAN_OPTIONS=exitcode=86:print_stacktrace=1
+for t in gen_log mklog; do
+	$CC -std=c11 -O2 -Wall -Wextra -Werror -Iinclude -Ilib "tests/tools/$t.c" \
+		lib/trace_wire.c lib/riscv_names.c -o "$WORK/$t" ||
+		{ echo "not ok - cli: building $t"; echo "0 passed, 1 failed"; exit 1; }
+done
+
+"$WORK/mklog" >"$WORK/l.log" <<'EOF' || bad "mklog l"
+text OpenSBI v1.1
+begin 10000000 1 0
+hart 0
+entry 1000 0 0 0x80000000
+exit 2000 0 0 0x80000100 10
+sbi 2005 0 0 0x10 0 0 0 0 1
+entry 2010 0 0 0x80000104
+endhart
+end
+EOF
+L=$WORK/l.log
+
+# run NAME ARGS...: tvtrace ARGS, stdout in $WORK/NAME.out, stderr in
+# $WORK/NAME.err, exit status in $rc.
+run() {
+	local name=$1
+	shift
+	"$TV" "$@" >"$WORK/$name.out" 2>"$WORK/$name.err"
+	rc=$?
+}
+
+# refused NAME WHAT MESSAGE ARGS...: tvtrace ARGS exits 2 with MESSAGE
+# (grep -E) on stderr, and has printed nothing on stdout.
+refused() {
+	local name=$1 what=$2 msg=$3
+	shift 3
+	run "$name" "$@"
+	if [ "$rc" = 2 ] && grep -Eq -- "$msg" "$WORK/$name.err" && [ ! -s "$WORK/$name.out" ]; then
+		ok "$what: exit 2, nothing on stdout, stderr: $(head -n 1 "$WORK/$name.err")"
+	else
+		bad "$what: exit $rc, stdout $(wc -c <"$WORK/$name.out") bytes, stderr: $(head -n 2 "$WORK/$name.err" | tr '\n' ' ') (want exit 2 and /$msg/)"
+	fi
+}
+
+# --- an output that cannot be written: refused before anything is written -----
+mkdir "$WORK/adir"
+: >"$WORK/afile"
+for opt in --json --csv --trace-dat --svg --histogram --html; do
+	other=--svg
+	[ "$opt" = --svg ] && other=--histogram
+	rm -f "$WORK/first.svg"
+	refused "nodir$opt" "$opt in a missing directory, with $other and -r" \
+		"^tvtrace: $opt: cannot write '$WORK/none/x': No such file or directory \\(no directory '$WORK/none'\\)" \
+		-r "$other" "$WORK/first.svg" "$opt" "$WORK/none/x" "$L"
+	if [ -e "$WORK/first.svg" ]; then
+		bad "$opt in a missing directory: $other's file was written before the refusal"
+	else
+		ok "$opt in a missing directory: $other's file not written"
+	fi
+	refused "isdir$opt" "$opt naming a directory" \
+		"^tvtrace: $opt: cannot write '$WORK/adir': Is a directory" "$opt" "$WORK/adir" "$L"
+	refused "slash$opt" "$opt naming a directory that does not exist yet (a/)" \
+		"^tvtrace: $opt: cannot write '$WORK/new/': a name ending in '/' is a directory's" "$opt" "$WORK/new/" "$L"
+done
+rm -f "$WORK/first.json"
+refused "ctf-file" "--ctf naming a file, with --json" \
+	"^tvtrace: --ctf: cannot write in '$WORK/afile': it is not a directory" \
+	--json "$WORK/first.json" --ctf "$WORK/afile" "$L"
+if [ -e "$WORK/first.json" ]; then bad "--ctf FILE: --json's file written before the refusal"; else
+	ok "--ctf FILE: --json's file not written"; fi
+refused "ctf-deep" "--ctf two directories deep under a missing one" \
+	"^tvtrace: --ctf: cannot write in '$WORK/none/a': No such file or directory \\(no directory '$WORK/none'\\)" \
+	--ctf "$WORK/none/a" "$L"
+# Writable places still work: a new file, a new --ctf directory, a device.
+run fine --json "$WORK/new.json" --ctf "$WORK/newctf/" --csv /dev/null "$L"
+if [ "$rc" = 0 ] && [ -s "$WORK/new.json" ] && [ -s "$WORK/newctf/metadata" ]; then
+	ok "a new file, a new --ctf directory (DIR/) and /dev/null: written, exit 0"
+else
+	bad "writable outputs: exit $rc, $(head -n 1 "$WORK/fine.err")"
+fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
