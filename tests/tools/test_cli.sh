@@ -1,9 +1,12 @@
 #!/bin/bash
 # tvtrace's command line and outputs under bad conditions: an output that
-# cannot be written is refused before anything is written, with a message
-# naming the option and the file, and exit status 2.
+# cannot be written is refused before anything is written, an output cut
+# short (disk full) is not left looking whole, and each such case gives a
+# message naming the option and the file, and exit status 2.
 #
-# Log L (tests/tools/mklog.c) holds one small dump.
+# Log L (tests/tools/mklog.c) holds one small dump; log B
+# (tests/tools/gen_log.c synth) is large enough that each export of it
+# outgrows a file size limit of 8 KiB.
 #
 # Run from anywhere: bash tests/tools/test_cli.sh
 # Environment: CC (default cc); TVTRACE=path to test a prebuilt binary
@@ -58,7 +61,9 @@ entry 2010 0 0 0x80000104
 endhart
 end
 EOF
+"$WORK/gen_log" synth 3000 >"$WORK/b.log" || bad "gen_log synth"
 L=$WORK/l.log
+B=$WORK/b.log
 
 # run NAME ARGS...: tvtrace ARGS, stdout in $WORK/NAME.out, stderr in
 # $WORK/NAME.err, exit status in $rc.
@@ -118,6 +123,39 @@ if [ "$rc" = 0 ] && [ -s "$WORK/new.json" ] && [ -s "$WORK/newctf/metadata" ]; t
 else
 	bad "writable outputs: exit $rc, $(head -n 1 "$WORK/fine.err")"
 fi
+
+# --- an output cut short: removed, not left looking whole -----------------------
+# A file size limit makes every write past 8 KiB fail (EFBIG) as a full
+# disk would; SIGXFSZ, ignored here, is ignored in tvtrace too.
+limited() {
+	local name=$1
+	shift
+	(trap '' XFSZ; ulimit -f 8; exec "$TV" "$@") >"$WORK/$name.out" 2>"$WORK/$name.err"
+	rc=$?
+}
+for opt in --json --csv --trace-dat --svg --html; do
+	limited "cut$opt" "$opt" "$WORK/cut.out" "$B"
+	if [ "$rc" = 2 ] && [ ! -e "$WORK/cut.out" ] &&
+		grep -q "^tvtrace: writing '$WORK/cut.out' failed" "$WORK/cut$opt.err" &&
+		grep -q "^tvtrace: removed '$WORK/cut.out'" "$WORK/cut$opt.err"; then
+		ok "$opt cut short by a full disk: exit 2, the file removed, stderr says so"
+	else
+		bad "$opt cut short: exit $rc, file $([ -e "$WORK/cut.out" ] && echo "left ($(wc -c <"$WORK/cut.out") bytes)" || echo gone), stderr: $(tr '\n' ' ' <"$WORK/cut$opt.err")"
+	fi
+	rm -f "$WORK/cut.out"
+done
+for all in "" --all; do
+	cat "$B" "$B" >"$WORK/b2.log"
+	# shellcheck disable=SC2086
+	limited "cutctf$all" $all --ctf "$WORK/ctf" "$WORK/b2.log"
+	left=$(find "$WORK/ctf" -mindepth 1 | wc -l)
+	if [ "$rc" = 2 ] && [ "$left" = 0 ] &&
+		grep -q "^tvtrace: --ctf: removed the trace written in '$WORK/ctf'" "$WORK/cutctf$all.err"; then
+		ok "--ctf ${all:+--all }cut short: exit 2, no file of the trace left, stderr says so"
+	else
+		bad "--ctf ${all:+--all }cut short: exit $rc, $left files left: $(find "$WORK/ctf" -mindepth 1 | head -n 3 | tr '\n' ' ')"
+	fi
+done
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -904,5 +904,14 @@ int tt_ctf_write(const char *dir, struct tt_dump *d, size_t number,
 		if (seen[h] && tv_filter_hart(&tt_filter, h))
 			rc = write_stream(dir, d, (uint16_t)h, uuid);
 	free(seen);
-	return rc;
+	if (rc == 0)
+		return 0;
+	/* a trace with a stream missing or cut short could pass for whole */
+	clean_dir(dir, 0);
+	return -2;
+}
+
+int tt_ctf_discard(const char *dir)
+{
+	return clean_dir(dir, 0);
 }

@@ -7,6 +7,8 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "export.h"
 #include "insn.h"
@@ -151,6 +153,23 @@ FILE *tt_exp_open(const char *path)
 	return f;
 }
 
+/* A file whose writing failed is removed: cut short, it could pass for a
+ * whole export. A device or a pipe (/dev/full) is not a file to remove.
+ * Says which on stderr after the failure's own message. */
+static void remove_partial(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+		return;
+	if (unlink(path) == 0)
+		fprintf(stderr, "tvtrace: removed '%s': it was not written whole\n",
+			path);
+	else
+		fprintf(stderr, "tvtrace: '%s' is not whole and could not be "
+			"removed: %s\n", path, strerror(errno));
+}
+
 int tt_exp_close(FILE *f, const char *path)
 {
 	int bad = ferror(f);
@@ -161,16 +180,17 @@ int tt_exp_close(FILE *f, const char *path)
 	} else if (fclose(f) != 0) {
 		bad = 1;
 	}
-	if (bad) {
-		if (f == stdout)
-			fprintf(stderr, "tvtrace: writing standard output failed: %s\n",
-				errno ? strerror(errno) : "write error");
-		else
-			fprintf(stderr, "tvtrace: writing '%s' failed: %s\n", path,
-				errno ? strerror(errno) : "write error");
-		return -1;
+	if (!bad)
+		return 0;
+	if (f == stdout) {
+		fprintf(stderr, "tvtrace: writing standard output failed: %s\n",
+			errno ? strerror(errno) : "write error");
+	} else {
+		fprintf(stderr, "tvtrace: writing '%s' failed: %s\n", path,
+			errno ? strerror(errno) : "write error");
+		remove_partial(path);
 	}
-	return 0;
+	return -1;
 }
 
 /* --csv: a header, then every chosen dump's rows. */
@@ -222,31 +242,48 @@ static int export_json(const char *path, struct tt_log *log, size_t first,
 	return tt_exp_close(f, path);
 }
 
-/* --ctf: the dump's trace in DIR; with --all one trace per dump in
- * DIR/dump-N (babeltrace2 DIR reads them all, merged by time). */
-static int export_ctf(const char *dir, struct tt_log *log, size_t first,
-		      size_t count, int all)
+/* --ctf with --all: one trace per dump in DIR/dump-N. Returns as
+ * tt_ctf_write() does. */
+static int ctf_each(const char *dir, struct tt_log *log, size_t first,
+		    size_t count)
 {
-	if (!all) {
-		tt_exp_bind(&log->dumps[first]);
-		return tt_ctf_write(dir, &log->dumps[first], first + 1,
-				    log->name);
-	}
+	int rc = 0;
+
 	if (tt_ctf_dir(dir) != 0)
 		return -1;
-	for (size_t i = first; i < first + count; i++) {
+	for (size_t i = first; i < first + count && rc == 0; i++) {
 		size_t n = strlen(dir) + 32;
 		char *sub = tt_xrealloc(NULL, n, 1);
-		int rc;
 
 		snprintf(sub, n, "%s/dump-%zu", dir, i + 1);
 		tt_exp_bind(&log->dumps[i]);
 		rc = tt_ctf_write(sub, &log->dumps[i], i + 1, log->name);
 		free(sub);
-		if (rc != 0)
-			return -1;
 	}
-	return 0;
+	return rc == 0 ? 0 : -2; /* a dump-N not made is a trace missing */
+}
+
+/* --ctf: the dump's trace in DIR; with --all one trace per dump in
+ * DIR/dump-N (babeltrace2 DIR reads them all, merged by time). A trace
+ * that could not be written whole is removed, every dump-N of it too:
+ * half a trace would read as a whole one. */
+static int export_ctf(const char *dir, struct tt_log *log, size_t first,
+		      size_t count, int all)
+{
+	int rc;
+
+	if (all) {
+		rc = ctf_each(dir, log, first, count);
+	} else {
+		tt_exp_bind(&log->dumps[first]);
+		rc = tt_ctf_write(dir, &log->dumps[first], first + 1, log->name);
+	}
+	if (rc == -2) {
+		tt_ctf_discard(dir);
+		fprintf(stderr, "tvtrace: --ctf: removed the trace written in "
+			"'%s': it was not written whole\n", dir);
+	}
+	return rc == 0 ? 0 : -1;
 }
 
 int tt_export(const struct tt_export_req *req, struct tt_log *log,

@@ -196,9 +196,15 @@ void tt_ctf_packet(struct tt_buf *b, const struct tt_ctf_plan *p, size_t k,
 int tt_ctf_dir(const char *dir);
 
 /* Write the CTF trace of one dump into directory dir (created when
- * missing). Returns 0, or -1 after printing why. */
+ * missing). Returns 0; -1 after printing why dir could not be made ready
+ * (nothing written); -2 after printing why a file could not be written,
+ * the trace's files then removed again (it is not whole). */
 int tt_ctf_write(const char *dir, struct tt_dump *d, size_t number,
 		 const char *log_name);
+
+/* Remove the files and dump-N directories of a trace written in dir
+ * (those tt_ctf_dir() would clear); 0, or -1 after printing why. */
+int tt_ctf_discard(const char *dir);
 
 /* ------------------------------------------------------- tracecmd.c */
 
