@@ -1,8 +1,9 @@
 #!/bin/bash
 # tvtrace's command line and outputs under bad conditions: an output that
 # cannot be written is refused before anything is written, an output cut
-# short (disk full) is not left looking whole, and each such case gives a
-# message naming the option and the file, and exit status 2.
+# short (disk full) is not left looking whole, a standard output that
+# cannot be written ends even --help and --follow, and each such case
+# gives a message naming the option and the file, and exit status 2.
 #
 # Log L (tests/tools/mklog.c) holds one small dump; log B
 # (tests/tools/gen_log.c synth) is large enough that each export of it
@@ -156,6 +157,28 @@ for all in "" --all; do
 		bad "--ctf ${all:+--all }cut short: exit $rc, $left files left: $(find "$WORK/ctf" -mindepth 1 | head -n 3 | tr '\n' ' ')"
 	fi
 done
+
+# --- standard output that cannot be written -------------------------------------
+# --help and --version are output too: exit 2, not 0, when it is lost.
+for opt in --help -h --version -V; do
+	"$TV" "$opt" >/dev/full 2>"$WORK/full.err"
+	rc=$?
+	if [ "$rc" = 2 ] && grep -q "^tvtrace: writing standard output failed: No space left" "$WORK/full.err"; then
+		ok "$opt >/dev/full: exit 2, stderr says why"
+	else
+		bad "$opt >/dev/full: exit $rc (want 2), stderr: $(head -n 1 "$WORK/full.err")"
+	fi
+done
+# --follow FILE never reaches the end of a file: a standard output that
+# fails must stop it, not leave it following with every dump lost.
+cp "$L" "$WORK/grow.log"
+timeout 20 "$TV" --follow -r "$WORK/grow.log" >/dev/full 2>"$WORK/follow-full.err"
+rc=$?
+if [ "$rc" = 2 ] && grep -q "^tvtrace: writing standard output failed" "$WORK/follow-full.err"; then
+	ok "--follow FILE >/dev/full: stops at once, exit 2, stderr says why"
+else
+	bad "--follow FILE >/dev/full: exit $rc (124: still following after 20 s; want 2), stderr: $(head -n 1 "$WORK/follow-full.err")"
+fi
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -218,11 +218,32 @@ static void usage(FILE *out)
 		"2 nothing could be decoded, or a usage error.\n");
 }
 
+/* Has writing standard output failed (disk full, /dev/full)? Then says
+ * so on stderr and returns 1: the caller exits 2. The reason is errno's,
+ * which the caller clears before writing. */
+static int stdout_failed(void)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return 0;
+	fprintf(stderr, "tvtrace: writing standard output failed: %s\n",
+		errno ? strerror(errno) : "write error");
+	return 1;
+}
+
+/* --help: the usage text on standard output, exit 0 once it is written. */
+static void help(void)
+{
+	errno = 0;
+	usage(stdout);
+	exit(stdout_failed() ? EXIT_FAIL : EXIT_OK);
+}
+
 static void version(void)
 {
+	errno = 0;
 	printf("tvtrace %s (wire format %s, record format version %d)\n",
 	       TVTRACE_VERSION, TV_WIRE_PREFIX, TV_FORMAT_VERSION);
-	exit(EXIT_OK);
+	exit(stdout_failed() ? EXIT_FAIL : EXIT_OK);
 }
 
 /* Report a usage error and exit 2. */
@@ -390,10 +411,8 @@ static void parse_long(struct options *o, int argc, char **argv, int *i)
 
 	if (parse_long_flag(o, arg))
 		return;
-	if (strcmp(arg, "--help") == 0) {
-		usage(stdout);
-		exit(EXIT_OK);
-	}
+	if (strcmp(arg, "--help") == 0)
+		help();
 	if (strcmp(arg, "--version") == 0)
 		version();
 	if (long_opt(arg, "--dump", &val)) {
@@ -771,8 +790,8 @@ static void parse_short(struct options *o, int argc, char **argv, int *i)
 			o->quiet = 1;
 			break;
 		case 'h':
-			usage(stdout);
-			exit(EXIT_OK);
+			help();
+			break;
 		case 'V':
 			version();
 			break;
@@ -953,11 +972,14 @@ static void list_dumps(const struct tt_log *log, int join)
 }
 
 /* --follow: a dump has ended; show it now (log->done, scan.c), before
- * the next is read, as --all would have in its turn. */
+ * the next is read, as --all would have in its turn. When standard output
+ * cannot take it, following stops (exit 2): a followed file never ends,
+ * and every dump after would be lost as silently. */
 static void show_followed(void *ctx, struct tt_dump *d, size_t number)
 {
 	const struct options *o = ctx;
 
+	errno = 0;
 	if (o->list) {
 		tt_describe_dump(stdout, d, number);
 	} else {
@@ -965,7 +987,8 @@ static void show_followed(void *ctx, struct tt_dump *d, size_t number)
 			printf("\n");
 		show_dump(o, d, number, 1);
 	}
-	fflush(stdout);
+	if (stdout_failed())
+		exit(EXIT_FAIL);
 }
 
 int main(int argc, char **argv)
@@ -1060,10 +1083,5 @@ int main(int argc, char **argv)
 			log.errors == 1 ? "" : "s");
 	tt_report_rejected(&log);
 	tt_log_free(&log);
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, "tvtrace: writing standard output failed: %s\n",
-			errno ? strerror(errno) : "write error");
-		return EXIT_FAIL;
-	}
-	return status;
+	return stdout_failed() ? EXIT_FAIL : status;
 }
