@@ -2,8 +2,9 @@
 # tvtrace's command line and outputs under bad conditions: an output that
 # cannot be written is refused before anything is written, an output cut
 # short (disk full) is not left looking whole, a standard output that
-# cannot be written ends even --help and --follow, and each such case
-# gives a message naming the option and the file, and exit status 2.
+# cannot be written ends even --help and --follow, an option that takes
+# one value is not given two, and each such case gives a message naming
+# the option and the file or values, and exit status 2.
 #
 # Log L (tests/tools/mklog.c) holds one small dump; log B
 # (tests/tools/gen_log.c synth) is large enough that each export of it
@@ -157,6 +158,30 @@ for all in "" --all; do
 		bad "--ctf ${all:+--all }cut short: exit $rc, $left files left: $(find "$WORK/ctf" -mindepth 1 | head -n 3 | tr '\n' ' ')"
 	fi
 done
+
+# --- an option that takes one value, given twice ----------------------------------
+# Only one value could be used: the other file would not be written, or
+# another dump shown than the one asked for. Refused, naming both values.
+for pair in "--dump 1:--dump 2" "-d1:--dump=1" "--timebase 5:--timebase 6" \
+	"--json $WORK/a:--json $WORK/b" "--csv $WORK/a:--csv $WORK/b" \
+	"--trace-dat $WORK/a:--trace-dat $WORK/b" "--ctf $WORK/a:--ctf $WORK/b" \
+	"--svg $WORK/a:--svg=$WORK/b" "--histogram $WORK/a:--histogram $WORK/b" \
+	"--html $WORK/a:--html $WORK/b"; do
+	first=${pair%%:*} second=${pair#*:}
+	opt=${second%%[ =]*}
+	# shellcheck disable=SC2086
+	refused "twice$opt" "$first then $second" \
+		"^tvtrace: $opt given twice \\('.*', then '.*'\\): it takes one value" \
+		$first $second "$L"
+done
+rm -rf "${WORK:?}/a" "${WORK:?}/b"
+# The options meant to repeat still do.
+run repeat -r --hart 0 --hart 1 --reason ECALL_VS --reason LOAD_GPF "$L"
+if [ "$rc" = 0 ] && grep -q ECALL_VS "$WORK/repeat.out"; then
+	ok "--hart and --reason repeated: several values, exit 0"
+else
+	bad "--hart and --reason repeated: exit $rc, $(head -n 1 "$WORK/repeat.err")"
+fi
 
 # --- standard output that cannot be written -------------------------------------
 # --help and --version are output too: exit 2, not 0, when it is lost.

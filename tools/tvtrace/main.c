@@ -29,6 +29,8 @@ struct options {
 	const char *input2;		/* --diff: LOG_B */
 	int follow;			/* --follow: each dump as it ends */
 	int join;			/* --join: the dumps as one trace */
+	const char *dump_arg;		/* --dump's value as given */
+	const char *timebase_arg;	/* --timebase's value as given */
 };
 
 static void usage(FILE *out)
@@ -255,6 +257,25 @@ static void bad_usage(const char *fmt, const char *arg)
 	exit(EXIT_FAIL);
 }
 
+/*
+ * An option that takes one value, given a second time (prev: the value
+ * given first, or NULL): refused like --from twice (filter.c), since
+ * only one could be used and the other would be dropped without a word:
+ * a file not written, another dump shown than the one asked for.
+ * Returns val.
+ */
+static const char *one_value(const char *opt, const char *prev, const char *val)
+{
+	char msg[400];
+
+	if (!prev)
+		return val;
+	snprintf(msg, sizeof(msg), "%s given twice ('%.150s', then '%.150s'): "
+		 "it takes one value", opt, prev, val);
+	bad_usage("%s", msg);
+	return val;
+}
+
 /* Parse a positive decimal number for option opt. */
 static unsigned long long number(const char *opt, const char *s)
 {
@@ -357,15 +378,13 @@ static int parse_export_opt(struct options *o, int argc, char **argv, int *i)
 	for (int k = 0; k < 4; k++) {
 		if (!long_opt(arg, names[k], &val))
 			continue;
+		const char **dest = k == 0   ? &o->exp.ctf
+				    : k == 1 ? &o->exp.json
+				    : k == 3 ? &o->exp.trace_dat
+					     : &o->exp.csv;
+
 		val = out_value(names[k], val, k == 0, argc, argv, i);
-		if (k == 0)
-			o->exp.ctf = val;
-		else if (k == 1)
-			o->exp.json = val;
-		else if (k == 3)
-			o->exp.trace_dat = val;
-		else
-			o->exp.csv = val;
+		*dest = one_value(names[k], *dest, val);
 		return 1;
 	}
 	return 0;
@@ -382,15 +401,18 @@ static int parse_analysis_opt(struct options *o, int argc, char **argv,
 	const char *arg = argv[*i], *val, *err;
 
 	if (long_opt(arg, "--svg", &val)) {
-		o->svg = out_value("--svg", val, 0, argc, argv, i);
+		o->svg = one_value("--svg", o->svg,
+				   out_value("--svg", val, 0, argc, argv, i));
 		return 1;
 	}
 	if (long_opt(arg, "--html", &val)) {
-		o->html = out_value("--html", val, 0, argc, argv, i);
+		o->html = one_value("--html", o->html,
+				    out_value("--html", val, 0, argc, argv, i));
 		return 1;
 	}
 	if (long_opt(arg, "--histogram", &val)) {
-		o->histogram = out_value("--histogram", val, 0, argc, argv, i);
+		o->histogram = one_value("--histogram", o->histogram,
+					 out_value("--histogram", val, 0, argc, argv, i));
 		return 1;
 	}
 	for (size_t k = 0; k < sizeof(filters) / sizeof(filters[0]); k++) {
@@ -405,6 +427,13 @@ static int parse_analysis_opt(struct options *o, int argc, char **argv,
 	return 0;
 }
 
+/* -d N, --dump N (opt: as given). */
+static void set_dump(struct options *o, const char *opt, const char *val)
+{
+	o->dump_arg = one_value("--dump", o->dump_arg, val);
+	o->dump = (unsigned long)number(opt, val);
+}
+
 static void parse_long(struct options *o, int argc, char **argv, int *i)
 {
 	const char *arg = argv[*i], *val;
@@ -416,13 +445,13 @@ static void parse_long(struct options *o, int argc, char **argv, int *i)
 	if (strcmp(arg, "--version") == 0)
 		version();
 	if (long_opt(arg, "--dump", &val)) {
-		o->dump = (unsigned long)number(
-			"--dump", opt_value("--dump", val, argc, argv, i));
+		set_dump(o, "--dump", opt_value("--dump", val, argc, argv, i));
 		return;
 	}
 	if (long_opt(arg, "--timebase", &val)) {
-		tt_fallback_timebase = number(
-			"--timebase", opt_value("--timebase", val, argc, argv, i));
+		o->timebase_arg = one_value("--timebase", o->timebase_arg,
+					    opt_value("--timebase", val, argc, argv, i));
+		tt_fallback_timebase = number("--timebase", o->timebase_arg);
 		return;
 	}
 	if (parse_export_opt(o, argc, argv, i))
@@ -796,9 +825,8 @@ static void parse_short(struct options *o, int argc, char **argv, int *i)
 			version();
 			break;
 		case 'd':
-			o->dump = (unsigned long)number(
-				"-d", opt_value("-d", c[1] ? c + 1 : NULL,
-						argc, argv, i));
+			set_dump(o, "-d", opt_value("-d", c[1] ? c + 1 : NULL,
+						    argc, argv, i));
 			return;
 		default:
 			bad_usage("unknown option '%s'", opt);
