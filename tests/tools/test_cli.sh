@@ -183,6 +183,31 @@ else
 	bad "--hart and --reason repeated: exit $rc, $(head -n 1 "$WORK/repeat.err")"
 fi
 
+# --- numbers and logs on the command line -----------------------------------------
+# A bad number is quoted in the message; a space, a sign or hex is not a
+# number of dumps.
+for v in 0 1x -1 " 1" 0x1 ""; do
+	refused "num" "--dump '$v'" "^tvtrace: --dump needs a positive number, not '$v'\$" --dump "$v" "$L"
+done
+refused "num-big" "--dump 99999999999999999999" \
+	"^tvtrace: --dump needs a positive number that fits in 64 bits, not '99999999999999999999'" \
+	--dump 99999999999999999999 "$L"
+refused "num-tb" "--timebase 1e7" "^tvtrace: --timebase needs a positive number, not '1e7'" \
+	--timebase 1e7 "$L"
+# --diff may come after its logs, like any option; a third log is named.
+run diff-after "$L" "$L" --diff
+if [ "$rc" = 0 ] && grep -q "^# B: " "$WORK/diff-after.out"; then
+	ok "LOG_A LOG_B --diff: compared, exit 0"
+else
+	bad "LOG_A LOG_B --diff: exit $rc, $(head -n 1 "$WORK/diff-after.err")"
+fi
+cp "$L" "$WORK/third.log"
+refused "diff-three" "--diff with three logs" \
+	"^tvtrace: --diff compares two logs, LOG_A and LOG_B \\(also got '$WORK/third.log'\\)" \
+	--diff "$L" "$L" "$WORK/third.log"
+refused "two-logs" "two logs without --diff" \
+	"^tvtrace: only one LOG may be given \\(also got '$WORK/third.log'\\)" "$L" "$WORK/third.log"
+
 # --- standard output that cannot be written -------------------------------------
 # --help and --version are output too: exit 2, not 0, when it is lost.
 for opt in --help -h --version -V; do

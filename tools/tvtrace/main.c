@@ -276,19 +276,23 @@ static const char *one_value(const char *opt, const char *prev, const char *val)
 	return val;
 }
 
-/* Parse a positive decimal number for option opt. */
+/* Parse a positive decimal number for option opt: digits only (no sign,
+ * space or hex), 1 or more, at most 2^64 - 1. The message quotes the
+ * value refused. */
 static unsigned long long number(const char *opt, const char *s)
 {
-	char *end;
-	unsigned long long v;
+	char *end = NULL, msg[300];
+	unsigned long long v = 0;
 
 	errno = 0;
-	if (!s || !*s || *s == '-' || *s == '+')
-		bad_usage("%s needs a positive number", opt);
-	v = strtoull(s, &end, 10);
-	if (errno || *end || v == 0)
-		bad_usage("%s needs a positive number", opt);
-	return v;
+	if (s[0] >= '0' && s[0] <= '9')
+		v = strtoull(s, &end, 10);
+	if (v != 0 && errno == 0 && *end == '\0')
+		return v;
+	snprintf(msg, sizeof(msg), "%s needs a positive number%s, not '%.150s'",
+		 opt, errno == ERANGE ? " that fits in 64 bits" : "", s);
+	bad_usage("%s", msg);
+	return 0;
 }
 
 /* A long option, possibly "--name=value". Returns 1 when arg is --name
@@ -834,9 +838,30 @@ static void parse_short(struct options *o, int argc, char **argv, int *i)
 	}
 }
 
+/*
+ * The logs named on the command line (logs[0..n), in order), checked
+ * once every option is known, so that --diff may come anywhere ("A B
+ * --diff" as "--diff A B"): --diff takes two, the rest at most one.
+ */
+static void take_logs(struct options *o, char **logs, int n)
+{
+	int most = o->diff ? 2 : 1;
+
+	if (n > most && o->diff)
+		bad_usage("--diff compares two logs, LOG_A and LOG_B (also got "
+			  "'%s')", logs[2]);
+	if (n > most)
+		bad_usage("only one LOG may be given (also got '%s')", logs[1]);
+	if (o->diff && n < 2)
+		bad_usage("%s", "--diff needs two logs: --diff LOG_A LOG_B");
+	o->input = n > 0 ? logs[0] : NULL;
+	o->input2 = n > 1 ? logs[1] : NULL;
+}
+
 static void parse_args(struct options *o, int argc, char **argv)
 {
-	int only_files = 0;
+	int only_files = 0, nlogs = 0;
+	char *logs[3];
 
 	memset(o, 0, sizeof(*o));
 	for (int i = 1; i < argc; i++) {
@@ -848,20 +873,14 @@ static void parse_args(struct options *o, int argc, char **argv)
 			parse_long(o, argc, argv, &i);
 		} else if (!only_files && arg[0] == '-' && arg[1]) {
 			parse_short(o, argc, argv, &i);
-		} else if (o->input && o->diff && !o->input2) {
-			o->input2 = arg;
-		} else if (o->input) {
-			bad_usage("only one LOG may be given (also got '%s')",
-				  arg);
-		} else {
-			o->input = arg;
+		} else if (nlogs < 3) {
+			logs[nlogs++] = argv[i]; /* a third only to name it */
 		}
 	}
+	take_logs(o, logs, nlogs);
 	if (o->all && o->dump)
 		bad_usage("%s", "--all and --dump cannot be used together");
 	o->exp.all = o->all;
-	if (o->diff && !o->input2)
-		bad_usage("%s", "--diff needs two logs: --diff LOG_A LOG_B");
 	check_combination(o);
 	if (!o->summary && !needs_records(o))
 		o->records = 1;
