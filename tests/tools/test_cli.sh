@@ -230,5 +230,34 @@ else
 	bad "--follow FILE >/dev/full: exit $rc (124: still following after 20 s; want 2), stderr: $(head -n 1 "$WORK/follow-full.err")"
 fi
 
+# --- --follow FILE, the file removed ------------------------------------------------
+# Following waits for a new file under the name (tail -F); said once, or
+# it would look hung.
+# wait_for FILE TEXT: up to 10 s for FILE to hold TEXT; 0 when it does.
+wait_for() {
+	local i=0
+	while [ $i -lt 100 ]; do
+		grep -q -- "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+cp "$L" "$WORK/gone.log"
+"$TV" --follow --list "$WORK/gone.log" >"$WORK/gone.out" 2>"$WORK/gone.err" &
+pid=$!
+wait_for "$WORK/gone.out" "^dump 1:" || bad "--follow: dump 1 not listed within 10 s"
+rm "$WORK/gone.log"
+if wait_for "$WORK/gone.err" "^tvtrace: $WORK/gone.log: the file is gone (No such file or directory); waiting for a file under its name"; then
+	ok "--follow FILE, FILE removed: stderr says it waits for a file under the name"
+else
+	bad "--follow FILE, FILE removed: nothing said within 10 s: $(tr '\n' ' ' <"$WORK/gone.err")"
+fi
+sleep 0.5
+if [ "$(grep -c "the file is gone" "$WORK/gone.err")" = 1 ]; then ok "--follow: said once"; else
+	bad "--follow: 'the file is gone' said $(grep -c "the file is gone" "$WORK/gone.err") times"; fi
+kill "$pid" 2>/dev/null
+wait "$pid" 2>/dev/null
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

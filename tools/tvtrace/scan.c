@@ -36,6 +36,7 @@ struct scan {
 	int read_err;		 /* following: errno of a failed read */
 	uint64_t got;		 /* following: bytes read of this file */
 	int reopened;		 /* following: another file took its name */
+	int gone_said;		 /* following: "its name is gone" said */
 	uint32_t number;	 /* the open dump's number in the log */
 	size_t part_nreal;	 /* --join: the trace's nreal when the open
 				    part began */
@@ -443,13 +444,32 @@ static size_t feed_long_line(struct scan *s, const char *buf, size_t len,
  * start (tail -F), stderr says so, and it returns 1. A name that is gone
  * for now (between a remove and a create) is waited for.
  */
+/* The followed file's name is gone (removed, or moved away): said once,
+ * since following it then waits for a file under that name and would
+ * look hung. */
+static void say_gone(struct scan *s, const char *path)
+{
+	if (s->gone_said || s->log->quiet)
+		return;
+	s->gone_said = 1;
+	fprintf(stderr, "tvtrace: %s: the file is gone (%s); waiting for a "
+		"file under its name (a new run's log), Ctrl-C to stop\n", path,
+		strerror(errno));
+}
+
 static int reopen_replaced(struct scan *s, int fd)
 {
 	const char *path = s->log->path;
 	struct stat named, open_now;
 	int nfd;
 
-	if (!path || stat(path, &named) != 0 || fstat(fd, &open_now) != 0)
+	if (!path)
+		return 0;
+	if (stat(path, &named) != 0) {
+		say_gone(s, path);
+		return 0;
+	}
+	if (fstat(fd, &open_now) != 0)
 		return 0;
 	if (named.st_dev == open_now.st_dev && named.st_ino == open_now.st_ino &&
 	    (uint64_t)named.st_size >= s->got)
@@ -469,6 +489,7 @@ static int reopen_replaced(struct scan *s, int fd)
 							 : "the file was truncated");
 	s->got = 0;
 	s->reopened = 1;
+	s->gone_said = 0;
 	return 1;
 }
 
