@@ -230,6 +230,15 @@ else
 	bad "--follow FILE >/dev/full: exit $rc (124: still following after 20 s; want 2), stderr: $(head -n 1 "$WORK/follow-full.err")"
 fi
 
+# --- --join refused: where the dump it stops at is ---------------------------------
+# Two boots' logs one after the other: dump 2 (the second boot's first,
+# id 0 again) begins on its own first frame line, counted after L's lines.
+cat "$L" "$L" >"$WORK/two-boots.log"
+want=$(( $(wc -l <"$L") + $(grep -n '^~TV1:' "$L" | head -n 1 | cut -d: -f1) ))
+refused "join-line" "--join on two boots' dumps" \
+	"^tvtrace: $WORK/two-boots.log: --join: dumps 1 and 2 are of different boots: .*; dump 2 begins at line $want of the log\$" \
+	--join -s "$WORK/two-boots.log"
+
 # --- --follow FILE, the file removed ------------------------------------------------
 # Following waits for a new file under the name (tail -F); said once, or
 # it would look hung.

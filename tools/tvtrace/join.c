@@ -184,16 +184,29 @@ static int pair_refusal(const struct tt_dump *p, const struct tt_dump *q,
 	return 0;
 }
 
+/* After the reason in buf, where dump n (p) begins in the log: the line
+ * to look at, or to cut the log at (the dump numbers are --list's). */
+static void add_where(char *buf, size_t size, const struct tt_dump *p,
+		      size_t n)
+{
+	size_t len = strlen(buf);
+
+	if (len + 1 < size)
+		snprintf(buf + len, size - len, "; dump %zu begins at line %" PRIu64
+			 " of the log", n, p->first_line);
+}
+
 int tt_join_refusal(const struct tt_dump *d, char *buf, size_t size)
 {
 	if (d->nparts < 2)
 		return 0; /* one dump is a trace as it is */
 	for (size_t k = 0; k < d->nparts; k++) {
-		if (part_refusal(&d->parts[k], k + 1, buf, size))
+		if (part_refusal(&d->parts[k], k + 1, buf, size) ||
+		    (k && pair_refusal(&d->parts[k - 1], &d->parts[k], k + 1, buf,
+				       size))) {
+			add_where(buf, size, &d->parts[k], k + 1);
 			return 1;
-		if (k && pair_refusal(&d->parts[k - 1], &d->parts[k], k + 1, buf,
-				      size))
-			return 1;
+		}
 	}
 	return 0;
 }

@@ -166,15 +166,17 @@ static void usage(FILE *out)
 		"frames' counts since\n"
 		"                      boot, each record once). Refused (exit 2, "
 		"naming the\n"
-		"                      dumps) for dumps of two boots (the dump id "
-		"starts again),\n"
-		"                      with one missing between two, or the dump "
-		"after a\n"
-		"                      hypervisor fault (it repeats records); not "
-		"with --all,\n"
-		"                      --dump, --follow or --diff. --list --join: "
-		"each dump,\n"
-		"                      then the trace they make\n"
+		"                      dumps and the line where it stops) for "
+		"dumps of two\n"
+		"                      boots (the dump id starts again), "
+		"with one missing\n"
+		"                      between two, or without its BEGIN frame, "
+		"or the dump\n"
+		"                      after a hypervisor fault (it repeats "
+		"records); not\n"
+		"                      with --all, --dump, --follow or --diff. "
+		"--list --join:\n"
+		"                      each dump, then the trace they make\n"
 		"  -f, --follow        a live trace (hypervisor option "
 		"tv.dump_every=MS): read\n"
 		"                      the log as it comes, a pipe until its "
@@ -993,7 +995,7 @@ static void show_dump(const struct options *o, struct tt_dump *d,
  * not, says why on stderr, frees the log and returns 1. */
 static int join_refused(struct tt_log *log)
 {
-	char why[384];
+	char why[512];
 
 	if (!tt_join_refusal(&log->dumps[0], why, sizeof(why)))
 		return 0;
