@@ -13,6 +13,20 @@ trap 'rm -rf "$tmp"' EXIT
 ok() { echo "ok - $1"; }
 bad() { echo "not ok - $1"; }
 
+# Bad use: no image, a missing file, a file that is not ELF: exit 2 with
+# a message naming it, never a pass (the checks would read nothing) nor a
+# blame on the image ("image ends at 0x, past ...").
+for args in "" "$tmp/none.elf" "scripts/check-image.sh" "a b c"; do
+	# shellcheck disable=SC2086
+	sh scripts/check-image.sh $args >"$tmp/out" 2>&1
+	rc=$?
+	if [ "$rc" = 2 ] && grep -q "^check-image: .*\(usage\|no such readable file\|cannot read\)" "$tmp/out"; then
+		ok "check-image.sh ${args:-(no argument)}: exit 2, $(grep '^check-image' "$tmp/out" | head -n 1)"
+	else
+		bad "check-image.sh ${args:-(no argument)}: exit $rc (want 2), $(grep -v '^ ' "$tmp/out" | head -n 2 | tr '\n' ' ')"
+	fi
+done
+
 elf=build/hyp.elf
 if [ ! -f "$elf" ]; then
 	bad "build/hyp.elf exists (make all first)"
