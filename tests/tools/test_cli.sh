@@ -268,5 +268,18 @@ if [ "$(grep -c "the file is gone" "$WORK/gone.err")" = 1 ]; then ok "--follow: 
 kill "$pid" 2>/dev/null
 wait "$pid" 2>/dev/null
 
+# --- --help's exit status says what the checks above see ------------------------
+# Exit status 2 for an output that could not be written, --join refused
+# and --dump N past the last dump (each seen above, or here): --help says so.
+refused "dump-past" "--dump 9 on a log of one dump" "^tvtrace: --dump 9: .* holds 1 dump" --dump 9 "$L"
+"$TV" --help | sed -n '/^Exit status:/,$p' | tr '\n' ' ' >"$WORK/status.txt"
+for case in "could not be written" "--join refused" "--dump N past"; do
+	if grep -q -- "2 .*$case" "$WORK/status.txt"; then
+		ok "--help: exit status 2 covers '$case'"
+	else
+		bad "--help: exit status 2 does not say '$case': $(cat "$WORK/status.txt")"
+	fi
+done
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

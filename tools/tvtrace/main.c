@@ -219,7 +219,11 @@ static void usage(FILE *out)
 		"status).\n"
 		"Exit status: 0 all frames intact; 1 some frames damaged or "
 		"missing;\n"
-		"2 nothing could be decoded, or a usage error.\n");
+		"2 nothing could be decoded, a usage error, an output (standard "
+		"output too)\n"
+		"that could not be written (a file cut short is removed), "
+		"--join refused,\n"
+		"or --dump N past the log's last dump.\n");
 }
 
 /* Has writing standard output failed (disk full, /dev/full)? Then says
