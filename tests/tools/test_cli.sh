@@ -268,6 +268,24 @@ if [ "$(grep -c "the file is gone" "$WORK/gone.err")" = 1 ]; then ok "--follow: 
 kill "$pid" 2>/dev/null
 wait "$pid" 2>/dev/null
 
+# --- a log cut inside a frame line ----------------------------------------------
+# The last line, without its newline, holds a frame cut short: its error
+# (a CRC or base64 error, as a damaged frame's) says the input ends there.
+first=$(grep -n '^~TV1:' "$L" | sed -n 2p | cut -d: -f1)
+cut_at=$(( $(head -n $((first - 1)) "$L" | wc -c) + 40 ))
+head -c "$cut_at" "$L" >"$WORK/cut-line.log"
+run cutline -l "$WORK/cut-line.log"
+if [ "$rc" = 1 ] && grep -q "^tvtrace: $WORK/cut-line.log:$first: byte $((cut_at - 40)): .* (the input ends inside this line: cut short?)\$" "$WORK/cutline.err"; then
+	ok "a log cut inside line $first's frame: exit 1, the error says the input ends inside that line"
+else
+	bad "a log cut inside a frame line: exit $rc, stderr: $(head -n 1 "$WORK/cutline.err")"
+fi
+# A whole frame on a last line without its newline is no error.
+head -c -1 "$L" >"$WORK/no-newline.log"
+run nonl -l "$WORK/no-newline.log"
+if [ "$rc" = 0 ] && [ ! -s "$WORK/nonl.err" ]; then ok "a log whose last line has no newline: no error"; else
+	bad "a log whose last line has no newline: exit $rc, $(head -n 1 "$WORK/nonl.err")"; fi
+
 # --- --help's exit status says what the checks above see ------------------------
 # Exit status 2 for an output that could not be written, --join refused
 # and --dump N past the last dump (each seen above, or here): --help says so.

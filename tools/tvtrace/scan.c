@@ -29,6 +29,7 @@ struct scan {
 	uint64_t seq;		 /* arrival counter for records */
 	uint64_t line_no;	 /* line being decoded */
 	int at_end;		 /* tv_wire_dec_finish() is reporting */
+	int unended;		 /* decoding a last line without its '\n' */
 	int cont;		 /* part of the current line was fed */
 	int pending_gap;	 /* a count-unknown gap marker waits for */
 	struct tt_rec pending;	 /* the time of the next record */
@@ -323,9 +324,11 @@ static void on_error(void *ctx, uint64_t line_no, uint64_t byte_offset,
 		fprintf(stderr, "tvtrace: %s: at end of input (byte %llu): %s\n",
 			log->name, (unsigned long long)byte_offset, msg);
 	else
-		fprintf(stderr, "tvtrace: %s:%llu: byte %llu: %s\n", log->name,
+		fprintf(stderr, "tvtrace: %s:%llu: byte %llu: %s%s\n", log->name,
 			(unsigned long long)line_no,
-			(unsigned long long)byte_offset, msg);
+			(unsigned long long)byte_offset, msg,
+			s->unended ? " (the input ends inside this line: "
+				     "cut short?)" : "");
 }
 
 /* Frame-like text the hypervisor did not write (trace_wire.h, LINES):
@@ -571,8 +574,12 @@ static void end_of_file(struct scan *s, const char *buf, size_t len,
 			uint64_t offset)
 {
 	if (len) {
+		/* a frame cut here reads as damaged (CRC, base64): its
+		 * error says the input stops inside its line */
+		s->unended = 1;
 		tv_wire_dec_piece(&s->dec, buf, len, !s->cont, s->line_no,
 				  offset);
+		s->unended = 0;
 		offset += len;
 		s->line_no++;
 	}
