@@ -19,9 +19,21 @@
 # Writes build/bench/tvtrace.txt, "key=value" lines (make bench puts them
 # in build/bench.json), and prints a table. Skips babeltrace2 (values
 # "null") when it is not installed.
-# Environment: SAMPLES (5), SYNTH_EXITS (200000).
+# Environment: SAMPLES (5), SYNTH_EXITS (200000); no arguments.
+# Exit status: 0 measured; 1 a step failed; 2 a usage error.
 set -u
 cd "$(dirname "$0")/.." || exit 2
+# An argument is a mistake (an option of another script?): said, before
+# minutes of benchmark, not ignored.
+if [ $# -gt 0 ]; then
+	echo "bench-tvtrace: takes no arguments (got '$1'); set SAMPLES or SYNTH_EXITS in the environment" >&2
+	exit 2
+fi
+for v in "SAMPLES=${SAMPLES:-5}" "SYNTH_EXITS=${SYNTH_EXITS:-200000}"; do
+	case "${v#*=}" in
+	'' | *[!0-9]* | 0*) echo "bench-tvtrace: ${v%%=*} must be a number, 1 or more (got '${v#*=}')" >&2; exit 2 ;;
+	esac
+done
 B=build
 OUT=$B/bench
 SAMPLES=${SAMPLES:-5}

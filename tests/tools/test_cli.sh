@@ -299,5 +299,21 @@ for case in "could not be written" "--join refused" "--dump N past"; do
 	fi
 done
 
+# --- scripts/bench-tvtrace.sh: arguments are refused, not ignored ------------------
+# (Before, any argument was ignored and minutes of benchmark ran; the
+# timeout tells that case apart: 124.)
+for args in "--bogus" "SAMPLES=x"; do
+	case "$args" in
+	*=*) env "$args" timeout 30 bash scripts/bench-tvtrace.sh >"$WORK/bench.out" 2>&1 ;;
+	*) timeout 30 bash scripts/bench-tvtrace.sh "$args" >"$WORK/bench.out" 2>&1 ;;
+	esac
+	rc=$?
+	if [ "$rc" = 2 ] && grep -q "^bench-tvtrace: .*'\(--bogus\|x\)'" "$WORK/bench.out"; then
+		ok "bench-tvtrace.sh $args: exit 2 at once, $(head -n 1 "$WORK/bench.out")"
+	else
+		bad "bench-tvtrace.sh $args: exit $rc (want 2), $(head -n 1 "$WORK/bench.out")"
+	fi
+done
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
