@@ -43,6 +43,9 @@ lines (reset to the default colour) cannot pass for them.
 Usage: console-view.py [--color auto|always|never] [--frames-to FILE]
                        [--live CMD]
 --frames-to writes the number of frame lines left out to FILE at the end.
+Exit status: 0; 2 on a usage error, or when the screen, --live CMD or
+--frames-to FILE failed (said on stderr; the console is still read to
+its end, so that run.sh's tee keeps the log whole).
 """
 import argparse
 import os
@@ -56,6 +59,45 @@ CYAN, DIM, YELLOW, RESET = b"\x1b[36m", b"\x1b[2m", b"\x1b[33m", b"\x1b[0m"
 LIVE_HOLD = 2.0   # seconds a live line waits for the console's line to end
 HYP_PREFIX = b"tracevisor:"
 PROGRESS = b"~TVP:"
+
+
+class Screen:
+    """Standard output for the view. In scripts/run.sh the console comes
+    through tee, which writes the log: were this filter to stop, tee
+    would die of SIGPIPE and the rest of the console, trace frames
+    included, would never reach the log. So when the screen cannot be
+    written (a full disk, a terminal gone) it is said once on stderr,
+    what follows for the screen is dropped, and the console is still
+    read to its end (exit status 2 then)."""
+
+    def __init__(self, out):
+        self.out = out
+        self.broken = False
+
+    def failed(self, e):
+        if self.broken:
+            return
+        self.broken = True
+        sys.stderr.write("console-view: the screen cannot be written (%s); "
+                         "the console still goes to the log\n" % e.strerror)
+        # what Python still holds for fd 1 (flushed at exit) goes nowhere
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, self.out.fileno())
+        os.close(devnull)
+
+    def write(self, data):
+        if not self.broken:
+            try:
+                self.out.write(data)
+            except OSError as e:
+                self.failed(e)
+
+    def flush(self):
+        if not self.broken:
+            try:
+                self.out.flush()
+            except OSError as e:
+                self.failed(e)
 
 
 class View:
@@ -236,6 +278,7 @@ class Live:
     read as it comes."""
 
     def __init__(self, cmd):
+        # a command that cannot start raises OSError (main() says so)
         self.proc = subprocess.Popen(shlex.split(cmd), stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         self.to_fd = self.proc.stdin.fileno()
@@ -306,15 +349,45 @@ def pump(v, live, color):
         live.end_input()
 
 
+def start_live(cmd):
+    """The live decoder, or None (said on stderr) when it cannot start:
+    the console is then shown without it, and read to its end all the
+    same (see Screen)."""
+    try:
+        return Live(cmd)
+    except (OSError, ValueError) as e:
+        sys.stderr.write("console-view: --live '%s' cannot run: %s; the "
+                         "console is shown without it\n"
+                         % (cmd, getattr(e, "strerror", None) or e))
+        return None
+
+
+def write_frames(path, frames):
+    """--frames-to: the count of frame lines; False (said) when it
+    cannot be written."""
+    try:
+        with open(path, "w") as f:
+            f.write("%d\n" % frames)
+        return True
+    except OSError as e:
+        sys.stderr.write("console-view: --frames-to '%s': %s\n" % (path, e.strerror))
+        return False
+
+
 def main():
+    """Exit status: 0; 2 on a usage error (argparse), or when something
+    asked for could not be done: the screen written, --live started,
+    --frames-to written (the console is read to its end all the same)."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     ap.add_argument("--frames-to")
     ap.add_argument("--live", metavar="CMD")
     a = ap.parse_args()
     color = a.color == "always" or (a.color == "auto" and sys.stdout.isatty())
-    v = View(sys.stdout.buffer, color)
-    live = Live(a.live) if a.live else None
+    screen = Screen(sys.stdout.buffer)
+    v = View(screen, color)
+    live = start_live(a.live) if a.live else None
+    ok = live is not None or not a.live
     try:
         pump(v, live, color)
     except KeyboardInterrupt:
@@ -325,10 +398,10 @@ def main():
     if live:
         live.end_input()
         live.proc.wait()
-    if a.frames_to:
-        with open(a.frames_to, "w") as f:
-            f.write("%d\n" % v.frames)
+    if a.frames_to and not write_frames(a.frames_to, v.frames):
+        ok = False
+    return 0 if ok and not screen.broken else 2
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

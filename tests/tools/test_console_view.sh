@@ -130,3 +130,34 @@ printf 'guest: one\nguest: two\n' |
 	python3 "$VIEW" --color never --live "false" | tr -d '\r' >"$tmp/out"
 expect "live: a decoder that ends at once leaves the console as it was" "$tmp/out" \
 	"$(printf 'guest: one\nguest: two')"
+
+# Failures of its own: in scripts/run.sh the console reaches the log
+# through tee, which dies (and the log with it) if this filter stops
+# reading. So each is said on stderr, without a Python traceback, exit 2,
+# and the console is still read to its end (the frame count proves it).
+{
+	printf 'tracevisor: boot\n'
+	for i in $(seq 1 3000); do printf 'guest: line %d of a long console\n~TV1:AAAA\n' "$i"; done
+} >"$tmp/long.txt"
+# fails NAME PATTERN COMMAND...: COMMAND (console-view) exits 2 with
+# PATTERN on stderr and no traceback.
+fails() {
+	local name=$1 pattern=$2
+	shift 2
+	"$@" 2>"$tmp/err"
+	local rc=$?
+	if [ "$rc" = 2 ] && grep -q "$pattern" "$tmp/err" && ! grep -q Traceback "$tmp/err"; then
+		ok "$name: exit 2, $(head -n 1 "$tmp/err")"
+	else
+		bad "$name: exit $rc (want 2 and /$pattern/, no traceback)" "$tmp/err"
+	fi
+}
+fails "the screen on a full disk" "^console-view: the screen cannot be written (No space left on device); the console still goes to the log" \
+	bash -c "python3 '$VIEW' --color never --frames-to '$tmp/n' <'$tmp/long.txt' >/dev/full"
+expect "the screen on a full disk: the console still read to its end (3000 frames)" "$tmp/n" 3000
+fails "--frames-to a directory" "^console-view: --frames-to '$tmp': Is a directory" \
+	bash -c "python3 '$VIEW' --color never --frames-to '$tmp' <'$tmp/long.txt' >/dev/null"
+fails "--live with a command that cannot run" "^console-view: --live '/nonexistent/tvtrace' cannot run: No such file or directory" \
+	bash -c "python3 '$VIEW' --color never --live /nonexistent/tvtrace <'$tmp/long.txt' >'$tmp/out'"
+expect "--live that cannot run: the console shown without it" "$tmp/out" \
+	"$(tr -d '\r' <"$tmp/long.txt" | grep -v '^~TV1:')"
