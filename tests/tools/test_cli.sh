@@ -4,7 +4,10 @@
 # short (disk full) is not left looking whole, a standard output that
 # cannot be written ends even --help and --follow, an option that takes
 # one value is not given two, and each such case gives a message naming
-# the option and the file or values, and exit status 2.
+# the option and the file or values, and exit status 2. Also: numbers
+# and logs on the command line, --follow on a removed file, --join's
+# refusal naming a line, a log cut inside a frame line, --help's exit
+# statuses, and scripts/bench-tvtrace.sh's arguments.
 #
 # Log L (tests/tools/mklog.c) holds one small dump; log B
 # (tests/tools/gen_log.c synth) is large enough that each export of it
