@@ -19,41 +19,18 @@
 # Prints "ok - ..." / "not ok - ..." per check, then "N passed, M failed".
 set -u
 
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$ROOT" || exit 2
-CC=${CC:-cc}
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/tvtrace-cli.XXXXXX") || exit 2
-trap 'chmod -R u+w "$WORK" 2>/dev/null; rm -rf "$WORK"' EXIT INT TERM
-
-pass=0
-fail=0
-ok() {
-	pass=$((pass + 1))
-	echo "ok - cli: $*"
-}
-bad() {
-	fail=$((fail + 1))
-	echo "not ok - cli: $*"
-}
+NAME=cli
+# shellcheck source=tests/tools/lib.sh
+. "$(dirname "$0")/lib.sh"
 
 # --- build ------------------------------------------------------------------
-SRCS="tools/tvtrace/*.c lib/trace_wire.c lib/riscv_names.c lib/insn.c"
 if [ -n "${TVTRACE:-}" ]; then
 	TV=$TVTRACE
 else
 	TV=$WORK/tvtrace-san
-	# shellcheck disable=SC2086
-	$CC -std=c11 -O1 -g -Wall -Wextra -Werror -Iinclude -Ilib \
-		-fsanitize=address,undefined -fno-sanitize-recover=all $SRCS -o "$TV" ||
-		{ echo "not ok - cli: building tvtrace"; echo "0 passed, 1 failed"; exit 1; }
+	build_tvtrace_san "$TV"
 fi
-# A sanitizer report exits 86, which no check expects.
-export ASAN_OPTIONS=exitcode=86 UBSAN_OPTIONS=exitcode=86:print_stacktrace=1
-for t in gen_log mklog; do
-	$CC -std=c11 -O2 -Wall -Wextra -Werror -Iinclude -Ilib "tests/tools/$t.c" \
-		lib/trace_wire.c lib/riscv_names.c -o "$WORK/$t" ||
-		{ echo "not ok - cli: building $t"; echo "0 passed, 1 failed"; exit 1; }
-done
+build_log_makers
 
 "$WORK/mklog" >"$WORK/l.log" <<'EOF' || bad "mklog l"
 text OpenSBI v1.1
@@ -318,5 +295,4 @@ for args in "--bogus" "SAMPLES=x"; do
 	fi
 done
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+finish

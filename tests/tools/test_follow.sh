@@ -17,40 +17,18 @@
 # Prints "ok - ..." / "not ok - ..." per check, then "N passed, M failed".
 set -u
 
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$ROOT" || exit 2
-CC=${CC:-cc}
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/tvtrace-follow.XXXXXX") || exit 2
-trap 'rm -rf "$WORK"' EXIT INT TERM
-
-pass=0
-fail=0
-ok() {
-	pass=$((pass + 1))
-	echo "ok - follow: $*"
-}
-bad() {
-	fail=$((fail + 1))
-	echo "not ok - follow: $*"
-}
+NAME=follow
+# shellcheck source=tests/tools/lib.sh
+. "$(dirname "$0")/lib.sh"
 
 # --- build ------------------------------------------------------------------
 # Checks run the ASan+UBSan build; the memory check the -O2 one (ASan's
 # shadow memory would hide what tvtrace itself keeps).
-SRCS="tools/tvtrace/*.c lib/trace_wire.c lib/riscv_names.c lib/insn.c"
 TV=$WORK/tvtrace-san
 TVO=$WORK/tvtrace
-# shellcheck disable=SC2086
-$CC -std=c11 -O1 -g -Wall -Wextra -Werror -Iinclude -Ilib \
-	-fsanitize=address,undefined -fno-sanitize-recover=all $SRCS -o "$TV" &&
-	$CC -std=c11 -O2 -Wall -Wextra -Werror -Iinclude -Ilib $SRCS -o "$TVO" ||
-	{ echo "not ok - follow: building tvtrace"; echo "0 passed, 1 failed"; exit 1; }
-export ASAN_OPTIONS=exitcode=86 UBSAN_OPTIONS=exitcode=86:print_stacktrace=1
-for t in gen_log mklog; do
-	$CC -std=c11 -O2 -Wall -Wextra -Werror -Iinclude -Ilib "tests/tools/$t.c" \
-		lib/trace_wire.c lib/riscv_names.c -o "$WORK/$t" ||
-		{ echo "not ok - follow: building $t"; echo "0 passed, 1 failed"; exit 1; }
-done
+build_tvtrace_san "$TV"
+build_tvtrace_opt "$TVO"
+build_log_makers
 
 # --- log L --------------------------------------------------------------------
 cat >"$WORK/l.txt" <<'EOF'
@@ -420,5 +398,4 @@ refused "--join --diff" "--join and --diff do not go together" --join --diff l.l
 if "$TV" --help | grep -q -- "-j, --join"; then ok "--help describes --join"; else
 	bad "--help does not name --join"; fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

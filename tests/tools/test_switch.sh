@@ -33,36 +33,14 @@
 # Prints "ok - ..." / "not ok - ..." per check, then "N passed, M failed".
 set -u
 
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$ROOT" || exit 2
-CC=${CC:-cc}
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/tvtrace-switch.XXXXXX") || exit 2
-trap 'rm -rf "$WORK"' EXIT INT TERM
-
-pass=0
-fail=0
-ok() {
-	pass=$((pass + 1))
-	echo "ok - switch: $*"
-}
-bad() {
-	fail=$((fail + 1))
-	echo "not ok - switch: $*"
-}
+NAME=switch
+# shellcheck source=tests/tools/lib.sh
+. "$(dirname "$0")/lib.sh"
 
 # --- build (ASan+UBSan) -----------------------------------------------------
-SRCS="tools/tvtrace/*.c lib/trace_wire.c lib/riscv_names.c lib/insn.c"
 TV=$WORK/tvtrace
-# shellcheck disable=SC2086
-$CC -std=c11 -O1 -g -Wall -Wextra -Werror -Iinclude -Ilib \
-	-fsanitize=address,undefined -fno-sanitize-recover=all $SRCS -o "$TV" ||
-	{ echo "not ok - switch: building tvtrace"; echo "0 passed, 1 failed"; exit 1; }
-export ASAN_OPTIONS=exitcode=86 UBSAN_OPTIONS=exitcode=86:print_stacktrace=1
-for t in gen_log mklog; do
-	$CC -std=c11 -O2 -Wall -Wextra -Werror -Iinclude -Ilib "tests/tools/$t.c" \
-		lib/trace_wire.c lib/riscv_names.c -o "$WORK/$t" ||
-		{ echo "not ok - switch: building $t"; echo "0 passed, 1 failed"; exit 1; }
-done
+build_tvtrace_san "$TV"
+build_log_makers
 
 # --- helpers ----------------------------------------------------------------
 
@@ -394,5 +372,4 @@ EOF
 then ok "--json --all: the turn across two dumps is two slices end to end"
 else bad "--json --all: turns of two dumps overlap"; fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

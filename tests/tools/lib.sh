@@ -1,0 +1,66 @@
+# shellcheck shell=sh
+# What the host tool tests (tests/tools/test_*.sh) share, sourced with
+# NAME set to the test's name: the repository as working directory, a
+# scratch directory WORK removed at exit, the ok/bad check lines run-all.sh
+# counts ("ok - NAME: ..." / "not ok - NAME: ..."), and the builds of
+# tvtrace and of the log makers. POSIX sh: some tests run under sh.
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$ROOT" || exit 2
+CC=${CC:-cc}
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/tvtrace-$NAME.XXXXXX") || exit 2
+# (u+w: a check may leave a read-only file or directory behind)
+trap 'chmod -R u+w "$WORK" 2>/dev/null; rm -rf "$WORK"' EXIT INT TERM
+
+pass=0
+fail=0
+ok() {
+	pass=$((pass + 1))
+	echo "ok - $NAME: $*"
+}
+bad() {
+	fail=$((fail + 1))
+	echo "not ok - $NAME: $*"
+}
+
+# A build failed: one failing check, and nothing else can run.
+build_failed() {
+	echo "not ok - $NAME: building $1"
+	echo "0 passed, 1 failed"
+	exit 1
+}
+
+TVTRACE_SRCS="tools/tvtrace/*.c lib/trace_wire.c lib/riscv_names.c lib/insn.c"
+# A sanitizer report exits 86, which no check expects.
+export ASAN_OPTIONS=exitcode=86 UBSAN_OPTIONS=exitcode=86:print_stacktrace=1
+
+# tvtrace built with ASan and UBSan (every check's memory errors and
+# undefined behaviour fail it), into $1.
+build_tvtrace_san() {
+	# shellcheck disable=SC2086
+	$CC -std=c11 -O1 -g -Wall -Wextra -Werror -Iinclude -Ilib \
+		-fsanitize=address,undefined -fno-sanitize-recover=all $TVTRACE_SRCS -o "$1" ||
+		build_failed tvtrace
+}
+
+# tvtrace built as make builds it (-O2, no sanitizer), into $1.
+build_tvtrace_opt() {
+	# shellcheck disable=SC2086
+	$CC -std=c11 -O2 -Wall -Wextra -Werror -Iinclude -Ilib $TVTRACE_SRCS -o "$1" ||
+		build_failed tvtrace
+}
+
+# The log makers (tests/tools/gen_log.c, mklog.c) into $WORK.
+build_log_makers() {
+	for t in gen_log mklog; do
+		$CC -std=c11 -O2 -Wall -Wextra -Werror -Iinclude -Ilib "tests/tools/$t.c" \
+			lib/trace_wire.c lib/riscv_names.c -o "$WORK/$t" ||
+			build_failed "$t"
+	done
+}
+
+# The count run-all.sh reads, and the exit status.
+finish() {
+	echo "$pass passed, $fail failed"
+	[ "$fail" -eq 0 ]
+}
