@@ -139,10 +139,11 @@ bool step_sbi_susp(void)
 	uint64_t now = csr_read(CSR_TIME);
 	uint32_t sta_writes = (susp_sta.sequence - seq0) / 2;
 	sbi_call(SBI_EXT_STA, SBI_STA_STEAL_TIME_SET_SHMEM, ~0UL, ~0UL, 0);
-	/* At most the one at the resumption, and one an interrupt exit of
-	 * the instants around the call may make; on a time-shared hart each
-	 * wake-up that did not end the suspend (a machine tick served while
-	 * asleep) would add one. */
+	/* The one at the resumption (the steal counted while asleep), and
+	 * at most one of an interrupt exit just before the call or just
+	 * after the resumption (a machine tick due meanwhile). On a
+	 * time-shared hart, a write at each wake-up that did not end the
+	 * suspend would add one per wake-up. */
 	CHECK(sta_writes <= 2, "%u steal-time writes while suspended", sta_writes);
 	CHECK(susp.seen_satp == 0, "satp %#lx at resume", (unsigned long)susp.seen_satp);
 	CHECK(!(susp.seen_sstatus & SSTATUS_SIE), "sstatus.SIE set at resume");

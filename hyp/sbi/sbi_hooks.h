@@ -30,6 +30,9 @@ void sbi_fwft_switch(const struct vcpu *from, const struct vcpu *to);
  * only the turns of their own vCPU (sbi_pmu_hw.c). */
 void sbi_pmu_switch(struct vcpu *from, struct vcpu *to);
 void sbi_sta_stolen(struct vcpu *v, uint64_t ticks);
+/* SUSP system_suspend: the STA area is not written while the guest
+ * sleeps (hold), and gets the steal counted meanwhile as it resumes. */
+void sbi_sta_hold(struct vcpu *v, bool hold);
 
 /* sbi_vcpu.c: the extensions' per-vCPU state at vCPU setup, and at a
  * hart reset (HSM hart_start), each on the vCPU's own hart. */

@@ -59,9 +59,15 @@ void sbi_sta_exit(struct vcpu *v)
 }
 
 /* Write steal and preempted with the sequence protocol: odd while they
- * are being written, even again after, with stores ordered around them. */
+ * are being written, even again after, with stores ordered around them.
+ * Not while the guest is system-suspended: "The SBI implementation MUST
+ * stop writing to the shared memory when the supervisor-mode software is
+ * not runnable, such as upon system reset or system suspend"; the steal
+ * counted meanwhile is written as it resumes (sbi_sta_hold). */
 static void sta_write(struct vcpu *v, uint8_t preempted)
 {
+	if (v->sbi.sta_held)
+		return;
 	volatile struct sbi_sta_shmem *s = v->sbi.sta;
 	uint32_t seq = s->sequence;
 	s->sequence = seq + 1;
@@ -86,6 +92,13 @@ void sbi_sta_preempted(struct vcpu *v)
 {
 	if (v->sbi.sta)
 		sta_write(v, 1);
+}
+
+void sbi_sta_hold(struct vcpu *v, bool hold)
+{
+	v->sbi.sta_held = hold;
+	if (!hold && v->sbi.sta)
+		sta_publish(v);
 }
 
 void sbi_sta_stolen(struct vcpu *v, uint64_t ticks)
@@ -143,6 +156,7 @@ void sbi_sta_reset(struct vcpu *v)
 	v->sbi.sta = NULL;
 	v->sbi.sta_steal_ticks = 0;
 	v->sbi.sta_exit_time = 0;
+	v->sbi.sta_held = false;
 }
 
 static void sta_handler(struct vcpu *v, unsigned long eid, unsigned long fid,

@@ -25,6 +25,7 @@
 #include "../core/vm.h"
 #include "../trace/trace.h"
 #include "sbi.h"
+#include "sbi_hooks.h"
 
 #define NEVER (~0ULL)
 
@@ -89,8 +90,10 @@ static __attribute__((noreturn)) void suspend_to_ram(struct vcpu *v, unsigned lo
 	uint64_t t0 = csr_read(CSR_TIME);
 	__atomic_store_n(&v->hsm_state, SBI_HSM_STATE_SUSPENDED, __ATOMIC_RELEASE);
 	timer_watchdog_pause(v); /* asleep on purpose: not a stall */
+	sbi_sta_hold(v, true); /* (a time-shared hart may wake it to no end) */
 	const char *why = sleep_until_wakeup(v);
 	__atomic_store_n(&v->hsm_state, SBI_HSM_STATE_STARTED, __ATOMIC_RELEASE);
+	sbi_sta_hold(v, false);
 	uint64_t us = (csr_read(CSR_TIME) - t0) / (platform.timebase_hz / 1000000 ? platform.timebase_hz / 1000000 : 1);
 	hyp_log("%svCPU %u: system suspend to RAM; woken by %s after %llu us, resuming at %#llx\n",
 		v->vm->prefix, v->id, why, (unsigned long long)us, (unsigned long long)addr);

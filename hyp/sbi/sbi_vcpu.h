@@ -20,6 +20,7 @@ struct sbi_vcpu {
 	volatile struct sbi_sta_shmem *sta;
 	uint64_t sta_steal_ticks;	/* steal so far, time-CSR ticks */
 	uint64_t sta_exit_time;		/* start of this exit if it steals, else 0 */
+	bool sta_held;			/* system suspend: no write until it resumes */
 	/* PMU (hyp/sbi/sbi_pmu.c): firmware counters. */
 	uint32_t pmu_fw_active;		/* events a started counter watches */
 	uint32_t pmu_fw_started;	/* counters started (bit per counter) */
