@@ -64,6 +64,19 @@ check "tick stop: all 2000 marks of vCPU 1 are in the trace ($N)" test "$N" -eq 
 check "tick stop: no record lost" \
 	bash -c "! '$TVTRACE' --all --summary '$LOG' 2>/dev/null | grep -Eq '^Lost records: [1-9]'"
 
+# After VM 0 stopped (its line in $LOG), the live dump went on: ten
+# periodic dumps at least, the 2000 marks of the VM named $2 (0x71c5...)
+# all in the trace, no record lost. $1 names the case.
+ticks_went_on() {
+	local n
+	n=$(awk '/^tracevisor: \[vm0\] VM 0 stopped; the other VMs run on$/ { on = 1 } on && /^tracevisor: trace dump [0-9]+ \(periodic\)/ { n++ } END { print n + 0 }' "$LOG")
+	check "$1: the periodic dumps go on ($n)" test "$n" -ge 10
+	n=$("$TVTRACE" --all --records "$LOG" 2>/dev/null | awk '$4 == "mark" && $5 ~ /^0x71c5/' | sort -u | wc -l)
+	check "$1: all 2000 marks of $2 are in the trace ($n)" test "$n" -eq 2000
+	check "$1: no record lost" \
+		bash -c "! '$TVTRACE' --all --summary '$LOG' 2>/dev/null | grep -Eq '^Lost records: [1-9]'"
+}
+
 # The same when the VM of that vCPU stops while others run on: VM 0 shuts
 # down at once (hostile=stop) and VM 1 runs tickstop (its cmdline:). The
 # hart VM 0 leaves serves the ticks (hyp/core/timer.c, timer_serve_parked);
@@ -74,12 +87,7 @@ for place in own shared; do
 	boot trust-tickstop-vm-$place --smp $smp --append "tv.guest=hostile hostile=stop tv.vm1=\"guest:hostile,vcpus:2$harts,cmdline:hostile=tickstop\" tv.dump_every=100 tv.progress=100 tv.ring=512"
 	status_is "VM 0 stops ($place harts): QEMU exits 0" 0
 	has "VM 0 stops ($place harts): VM 0 stopped, VM 1 made its marks" "^\[vm1\] hostile: tickstop: vCPU 1 made all its marks$"
-	N=$(awk '/^tracevisor: \[vm0\] VM 0 stopped; the other VMs run on$/ { on = 1 } on && /^tracevisor: trace dump [0-9]+ \(periodic\)/ { n++ } END { print n + 0 }' "$LOG")
-	check "VM 0 stops ($place harts): the periodic dumps go on ($N)" test "$N" -ge 10
-	N=$("$TVTRACE" --all --records "$LOG" 2>/dev/null | awk '$4 == "mark" && $5 ~ /^0x71c5/' | sort -u | wc -l)
-	check "VM 0 stops ($place harts): all 2000 marks of VM 1 are in the trace ($N)" test "$N" -eq 2000
-	check "VM 0 stops ($place harts): no record lost" \
-		bash -c "! '$TVTRACE' --all --summary '$LOG' 2>/dev/null | grep -Eq '^Lost records: [1-9]'"
+	ticks_went_on "VM 0 stops ($place harts)" "VM 1"
 done
 
 # The vCPU that carries the ticks stops (HSM hart_stop) on a time-shared
@@ -101,12 +109,7 @@ for case in run gone; do
 	status_is "carrier dropped ($case): QEMU exits 0" 0
 	has "carrier dropped ($case): VM 0 stopped" "^tracevisor: \[vm0\] VM 0 stopped; the other VMs run on$"
 	has "carrier dropped ($case): $marker made its marks" "^\[$marker\] hostile: tickmarks: made all its marks$"
-	N=$(awk '/^tracevisor: \[vm0\] VM 0 stopped; the other VMs run on$/ { on = 1 } on && /^tracevisor: trace dump [0-9]+ \(periodic\)/ { n++ } END { print n + 0 }' "$LOG")
-	check "carrier dropped ($case): the periodic dumps go on ($N)" test "$N" -ge 10
-	N=$("$TVTRACE" --all --records "$LOG" 2>/dev/null | awk '$4 == "mark" && $5 ~ /^0x71c5/' | sort -u | wc -l)
-	check "carrier dropped ($case): all 2000 marks of $marker are in the trace ($N)" test "$N" -eq 2000
-	check "carrier dropped ($case): no record lost" \
-		bash -c "! '$TVTRACE' --all --summary '$LOG' 2>/dev/null | grep -Eq '^Lost records: [1-9]'"
+	ticks_went_on "carrier dropped ($case)" "$marker"
 done
 
 # The ticks' carrier in a retentive HSM suspend that only its timer, 500

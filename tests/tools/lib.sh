@@ -59,6 +59,17 @@ build_log_makers() {
 	done
 }
 
+# wait_for FILE TEXT: up to 10 s for FILE to hold TEXT; 0 when it does.
+wait_for() {
+	_w=0
+	while [ $_w -lt 100 ]; do
+		grep -q -- "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1
+		_w=$((_w + 1))
+	done
+	return 1
+}
+
 # The count run-all.sh reads, and the exit status.
 finish() {
 	echo "$pass passed, $fail failed"

@@ -222,16 +222,6 @@ refused "join-line" "--join on two boots' dumps" \
 # --- --follow FILE, the file removed ------------------------------------------------
 # Following waits for a new file under the name (tail -F); said once, or
 # it would look hung.
-# wait_for FILE TEXT: up to 10 s for FILE to hold TEXT; 0 when it does.
-wait_for() {
-	local i=0
-	while [ $i -lt 100 ]; do
-		grep -q -- "$2" "$1" 2>/dev/null && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
 cp "$L" "$WORK/gone.log"
 "$TV" --follow --list "$WORK/gone.log" >"$WORK/gone.out" 2>"$WORK/gone.err" &
 pid=$!

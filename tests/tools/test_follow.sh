@@ -85,16 +85,6 @@ sed -n "1,$((s2 - 1))p" "$WORK/l.log" >"$WORK/part1"
 sed -n "$s2,$((s3 - 1))p" "$WORK/l.log" >"$WORK/part2"
 sed -n "$s3,\$p" "$WORK/l.log" >"$WORK/part3"
 
-# wait_for FILE TEXT: up to 10 s for FILE to hold TEXT; 0 when it does.
-wait_for() {
-	i=0
-	while [ $i -lt 100 ]; do
-		grep -q -- "$2" "$1" 2>/dev/null && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
 
 # slow_writer OUT: write the log a dump at a time, each next dump only
 # once OUT (tvtrace's output) shows the one before it, or 10 s later;
