@@ -21,6 +21,9 @@ static uint64_t fences_n;
 /* smp.shutdown_race: once every vCPU runs, all of them ask SBI SRST for a
  * shutdown at the same instant (one VM's stop raced by its own vCPUs). */
 static bool shutdown_race;
+/* smp.stop_race: the same with SBI HSM hart_stop instead of SRST: the
+ * last vCPU to stop ends the VM, whichever it is, and only it. */
+static bool stop_race;
 /* smp.shutdown_at=MS: the same at an absolute time, MS ms of the time CSR:
  * several VMs given it stop at the same instant (two VMs' stops raced on
  * the harts they share). */
@@ -423,6 +426,9 @@ static bool read_fdt(const void *fdt)
 		for (const char *p = args; (p = strstr(p, "smp.shutdown_race")) != NULL; p++)
 			if ((p == args || p[-1] == ' ') && (p[17] == 0 || p[17] == ' '))
 				shutdown_race = true;
+		for (const char *p = args; (p = strstr(p, "smp.stop_race")) != NULL; p++)
+			if ((p == args || p[-1] == ' ') && (p[13] == 0 || p[13] == ' '))
+				stop_race = true;
 	}
 	return true;
 }
@@ -460,13 +466,16 @@ static uint64_t fence_loop(unsigned me, unsigned long mask)
 	return 0;
 }
 
-/* Spin until the time CSR reaches `when`, then SBI SRST shutdown (success). */
+/* Spin until the time CSR reaches `when`, then SBI SRST shutdown (success),
+ * or with smp.stop_race SBI HSM hart_stop. */
 static void shutdown_at(uint64_t when)
 {
 	/* csr_read is an asm volatile read of time, which the check cannot see */
 	while (csr_read(CSR_TIME) < when) /* NOLINT(bugprone-infinite-loop) */
 		;
-	smp_shutdown(false);
+	if (stop_race)
+		sbi_call(SBI_EXT_HSM, SBI_HSM_HART_STOP, 0, 0, 0);
+	smp_shutdown(stop_race); /* a hart_stop that returned failed */
 }
 
 /* smp.fences: all vCPUs fence each other at once. */
@@ -758,14 +767,14 @@ void guest_main(unsigned long hart, const void *fdt)
 		smp_shutdown(true);
 	}
 
-	if (shutdown_race || shutdown_at_ms) {
+	if (shutdown_race || stop_race || shutdown_at_ms) {
 		/* 50 ms ahead: every vCPU has its command by then. The line
 		 * is printed before any vCPU has it, so a stop cannot cut it
 		 * off (a loaded host once took longer than 10 ms to print it). */
 		uint64_t when = shutdown_at_ms ? shutdown_at_ms * (timebase_hz / 1000)
 					       : csr_read(CSR_TIME) + timebase_hz / 20;
-		say("smp: shutdown race: all %u vCPUs call SRST shutdown at time %lu", nvcpus,
-		    (unsigned long)when);
+		say("smp: %s race: all %u vCPUs call %s at time %lu", stop_race ? "stop" : "shutdown",
+		    nvcpus, stop_race ? "HSM hart_stop" : "SRST shutdown", (unsigned long)when);
 		command_all(CMD_SHUTDOWN, when);
 		shutdown_at(when);
 	}

@@ -151,6 +151,7 @@ static void assign_vcpus(struct vm *vm, unsigned first, unsigned n)
 {
 	vm->id = (unsigned)(vm - vms);
 	vm->nvcpus = n;
+	vm->vcpus_up = 1; /* vCPU 0 starts with the VM (place_vcpu) */
 	for (unsigned i = 0; i < n; i++)
 		place_vcpu(vm, i, first + i);
 }

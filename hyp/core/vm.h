@@ -48,6 +48,10 @@ struct vm {
 	unsigned ndevices;
 	struct vcpu *vcpus[MAX_HARTS];	/* by vCPU id */
 	unsigned nvcpus;
+	/* vCPUs not STOPPED in SBI HSM's sense: 1 (vCPU 0) at the start, +1
+	 * by each hart_start that wins its vCPU, -1 at each hart_stop; the
+	 * hart_stop that takes it to 0 ends the VM (sbi_hsm.c). */
+	unsigned vcpus_up;
 	spinlock_t device_lock;		/* emulated devices' state */
 };
 

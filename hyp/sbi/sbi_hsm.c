@@ -103,6 +103,9 @@ static long hart_start(struct vcpu *v, unsigned long id, unsigned long addr,
 	if (!__atomic_compare_exchange_n(&t->hsm_state, &stopped, HSM_STATE_STARTING,
 					 false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
 		return SBI_ERR_ALREADY_AVAILABLE;
+	/* Counted up before it can run, by a vCPU that is itself up: the
+	 * count cannot reach 0 while this start is under way. */
+	__atomic_fetch_add(&v->vm->vcpus_up, 1, __ATOMIC_ACQ_REL);
 	t->start_addr = addr;
 	t->start_opaque = opaque;
 	__atomic_store_n(&t->hsm_state, SBI_HSM_STATE_START_PENDING, __ATOMIC_RELEASE);
@@ -111,19 +114,19 @@ static long hart_start(struct vcpu *v, unsigned long id, unsigned long addr,
 }
 
 /* hart_stop: this vCPU stops; its hart waits for the next hart_start. The
- * last started vCPU stopping ends the guest. */
+ * last vCPU up stopping ends the guest. One count (vm->vcpus_up), taken
+ * down by an atomic decrement, decides who is last: reading the other
+ * vCPUs' states one by one could see vCPU 1 STOPPED, then miss that vCPU
+ * 2 started it and stopped, and end a VM with a vCPU starting. The count
+ * goes down before STOPPED is published: a guest that saw this vCPU
+ * STOPPED (hart_get_status) and asks for a system suspend finds it gone
+ * from the count too (sbi_susp.c). */
 static __attribute__((noreturn)) void hart_stop(struct vcpu *v)
 {
+	unsigned up = __atomic_sub_fetch(&v->vm->vcpus_up, 1, __ATOMIC_ACQ_REL);
 	__atomic_store_n(&v->hsm_state, SBI_HSM_STATE_STOPPED, __ATOMIC_RELEASE);
-	/* Two vCPUs stopping at once each store, then load the other's
-	 * state: without a full fence between (fence rw,rw) RVWMO lets each
-	 * load pass its own store, both read the other as running, and both
-	 * wait for a start that never comes. With it one sees both stopped. */
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	for (unsigned i = 0; i < v->vm->nvcpus; i++)
-		if (__atomic_load_n(&v->vm->vcpus[i]->hsm_state, __ATOMIC_ACQUIRE) !=
-		    SBI_HSM_STATE_STOPPED)
-			vcpu_wait_for_start(v);
+	if (up)
+		vcpu_wait_for_start(v);
 	vcpu_stop(v, TV_STOP_SHUTDOWN, 0, false);
 }
 

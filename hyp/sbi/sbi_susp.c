@@ -29,15 +29,12 @@
 
 #define NEVER (~0ULL)
 
+/* Every other vCPU STOPPED: the VM's count of vCPUs up (sbi_hsm.c) is
+ * this one alone. Only a vCPU that is up can start another, so the answer
+ * stays true while this one suspends. */
 static bool others_stopped(const struct vcpu *v)
 {
-	for (unsigned i = 0; i < v->vm->nvcpus; i++) {
-		const struct vcpu *o = v->vm->vcpus[i];
-		if (o != v && __atomic_load_n(&o->hsm_state, __ATOMIC_ACQUIRE) !=
-				      SBI_HSM_STATE_STOPPED)
-			return false;
-	}
-	return true;
+	return __atomic_load_n(&v->vm->vcpus_up, __ATOMIC_ACQUIRE) == 1;
 }
 
 /* What woke the VM: the guest's pending and enabled interrupts (hip & hie:

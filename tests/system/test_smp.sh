@@ -151,6 +151,24 @@ check "stop race: trace: every vCPU's last record is its SRST's stop or the exit
 	END { for (v in last) { n++; if (last[v] != "stop" && last[v] != "exit") bad++ }
 	      exit !(n == 4 && bad == 0) }' "$LOGDIR/smp-stop-race.records"
 
+# The same with SBI HSM hart_stop: every vCPU stops itself at once. The
+# last one to stop (whichever) ends the VM, and only it: one count of the
+# VM's vCPUs up, taken down atomically, decides (sbi_hsm.c). A count that
+# never reaches zero leaves the VM waiting for a start; one that reaches
+# it early stops the VM with a hart_stop still to come.
+boot_smp smp-hsm-stop-race 4 "smp.stop_race"
+status_is "hsm stop race: QEMU exits 0" 0
+has "hsm stop race: the guest set every vCPU to call hart_stop at once" \
+	"^smp: stop race: all 4 vCPUs call HSM hart_stop at time [0-9]+$"
+check "hsm stop race: the VM stopped once, as a shutdown (got $(grep -c 'guest stopped (' "$LOG"))" \
+	test "$(grep -c 'guest stopped (shutdown' "$LOG")" = 1
+has "hsm stop race: hypervisor reports a clean shutdown" "shutting down: success"
+"$TVTRACE" -r "$LOG" >"$LOGDIR/smp-hsm-stop-race.records" 2>&1
+check "hsm stop race: trace: each of the 4 vCPUs' hart_stop, then the last one's stop" awk '
+	/ sbi +HSM\.hart_stop\(.* -> SBI_SUCCESS/ { if (!($3 in seen)) n++; seen[$3] = 1; last = $3 }
+	/ stop +guest stopped: shutdown/ { stops++; by = $3 }
+	END { exit !(n == 4 && stops == 1 && by == last) }' "$LOGDIR/smp-hsm-stop-race.records"
+
 # A trace dump holds the console for a long time (here vCPU 0's ring
 # holds 4000 marks: some 300 ms). A remote fence asked of the dumping
 # hart, or of a hart waiting for that dump to end (the 3-vCPU boot's
