@@ -44,6 +44,19 @@ volatile uint64_t got[MAX_VCPUS][MAX_VCPUS];
 uint64_t timebase_hz = 10000000;
 
 static bool have_dbcn;
+bool has_vector;
+
+/* Is V among the single-letter extensions of an ISA string ("rv64imafdcv_
+ * zicsr...": the letters after rv64, up to the first '_')? */
+static bool isa_has_v(const char *isa)
+{
+	if (!isa || strncmp(isa, "rv64", 4) != 0)
+		return false;
+	for (const char *c = isa + 4; *c && *c != '_'; c++)
+		if (*c == 'v')
+			return true;
+	return false;
+}
 static volatile unsigned failures_total;
 static char first_failure[120];
 
@@ -396,6 +409,7 @@ static bool read_fdt(const void *fdt)
 		}
 		seen |= 1u << reg;
 		n++;
+		has_vector = isa_has_v(fdt_getprop(fdt, node, "riscv,isa", &len));
 	}
 	if (n == 0 || seen != (1u << n) - 1) {
 		say("smp: the device tree's harts are not 0..%u (mask %#x)", n - 1, seen);

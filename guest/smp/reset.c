@@ -20,7 +20,8 @@
  * software interrupt in the new run, and the hart starts as at its first
  * start ("Function: Hart start": sstatus.SIE 0; the rest as the first
  * start had it, zero): no interrupt pending or enabled, stvec, sscratch,
- * f0-f31 and fcsr zero, though the run before set them all.
+ * f0-f31 and fcsr zero, and with V v0-v31, vl, vtype and vcsr zero,
+ * though the run before set them all.
  */
 #include <string.h>
 
@@ -65,6 +66,48 @@ static void fp_dirty(void)
 			 ::"r"(0x81UL)); /* frm 4, NX */
 }
 
+/* The V extension, when the device tree offers it (QEMU: -cpu
+ * rv64,v=true), switched on (sstatus.VS; QEMU 7.2 lets VS be set without
+ * V, so the bit itself does not tell). */
+static bool vector_on(void)
+{
+	if (has_vector)
+		csr_set(CSR_SSTATUS, SSTATUS_VS_INITIAL);
+	return has_vector;
+}
+
+/* v0-v31 nonzero (every byte 0x5a), vl VLMAX of e8/m8, vxrm 2: what a
+ * restart must not keep. */
+static void vec_dirty(void)
+{
+	if (!vector_on())
+		return;
+	__asm__ volatile(".option push\n.option arch, +v\n"
+			 "vsetvli t0, x0, e8, m8, ta, ma\n"
+			 "vmv.v.x v0, %0\nvmv.v.x v8, %0\nvmv.v.x v16, %0\nvmv.v.x v24, %0\n"
+			 "csrwi vxrm, 2\n.option pop" ::"r"(0x5aUL) : "t0", "memory");
+}
+
+/* What the vector unit holds: vl | vtype | vcsr, then v0 | ... | v31
+ * folded to one byte-wise OR (0 where V is missing). Read before
+ * anything else touches vl or vtype. */
+static uint64_t vec_state(uint64_t *regs)
+{
+	uint64_t csrs = 0, acc = 0;
+	*regs = 0;
+	if (!vector_on())
+		return 0;
+	__asm__ volatile(".option push\n.option arch, +v\n"
+			 "csrr %0, vl\ncsrr t0, vtype\nor %0, %0, t0\n"
+			 "csrr t0, vcsr\nor %0, %0, t0\n"
+			 "vsetvli t0, x0, e8, m8, ta, ma\n"
+			 "vor.vv v0, v0, v8\nvor.vv v0, v0, v16\nvor.vv v0, v0, v24\n"
+			 "vmv.s.x v8, x0\nvredor.vs v8, v0, v8\nvmv.x.s %1, v8\n.option pop"
+			 : "=&r"(csrs), "=&r"(acc) : : "t0", "memory");
+	*regs = acc & 0xff;
+	return csrs;
+}
+
 /* The entry state of vCPU me's last start, as its first start had it:
  * the number of differences, each named. */
 static unsigned entry_state_check(unsigned me)
@@ -83,7 +126,14 @@ static unsigned entry_state_check(unsigned me)
 		{ "f0 | ... | f31", e->fregs, ~0UL },
 		{ "fcsr", e->fcsr, ~0UL },
 	};
+	uint64_t vregs, vcsrs = vec_state(&vregs);
 	unsigned bad = 0;
+	if (vcsrs || vregs) {
+		fail(me, "entered after hart_start with vl|vtype|vcsr %#lx, v0-v31's bytes ORed "
+		     "%#lx, want 0 (left by the run before)", (unsigned long)vcsrs,
+		     (unsigned long)vregs);
+		bad++;
+	}
 	for (unsigned i = 0; i < sizeof(items) / sizeof(items[0]); i++)
 		if (items[i].got & items[i].mask) {
 			fail(me, "entered after hart_start with %s = %#lx, want 0 (left by the run "
@@ -128,6 +178,7 @@ void reset_prep(unsigned me)
 	if (before[me].sequence == 0)
 		fail(me, "STA: sequence still 0 after 4 timer exits");
 	fp_dirty();
+	vec_dirty();
 	before[me].features = 0;
 	for (unsigned f = 0; f < SBI_FWFT_FEATURES; f++) {
 		struct sbiret g = fwft(SBI_FWFT_GET, f, 0, 0);
@@ -191,5 +242,6 @@ void reset_check(unsigned me)
 	    reset);
 	say("smp: reset: vCPU %u entered after hart_start with no interrupt pending or "
 	    "enabled (an IPI was sent to it while stopped), stvec, sscratch, FP registers "
-	    "and fcsr zero: %u leftover(s) of the run before", me, leftovers);
+	    "and fcsr zero%s: %u leftover(s) of the run before", me,
+	    vector_on() ? ", vector registers and CSRs zero" : "", leftovers);
 }

@@ -93,6 +93,7 @@ struct vcpu_stats {
 };
 
 extern unsigned nvcpus;		 /* from the FDT */
+extern bool has_vector;		 /* V in the harts' riscv,isa (FDT) */
 extern unsigned boot_hart;	 /* vCPU 0's hart id */
 extern bool bench_mode;
 extern volatile bool pingpong_mode; /* secondaries reply to vCPU 0 */

@@ -129,6 +129,24 @@ vec_load:
 	csrw	vcsr, t0
 	ret
 
+/* void vec_zero(void): v0-v31 and vstart, vl, vtype, vcsr zero, as a hart
+ * with or without a save buffer starts (vcpu_state_reset). Eight registers at
+ * a time: LMUL=8 at VLMAX writes every byte of a group of eight, the
+ * tail-agnostic tail being empty. Then vl 0 and vtype 0 through vsetvl
+ * (AVL 0 from x0's value in t0, vtype from x0). */
+	.globl vec_zero
+vec_zero:
+	vsetvli	t0, x0, e8, m8, ta, ma
+	vmv.v.i	v0, 0
+	vmv.v.i	v8, 0
+	vmv.v.i	v16, 0
+	vmv.v.i	v24, 0
+	li	t0, 0
+	vsetvl	x0, t0, x0
+	csrw	vstart, x0
+	csrw	vcsr, x0
+	ret
+
 	.globl vec_vlenb
 vec_vlenb:
 	csrr	a0, vlenb

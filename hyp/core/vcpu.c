@@ -27,7 +27,7 @@
 /* The guest's own supervisor CSRs (their VS copies) as after a reset,
  * and the hart state kept per vCPU (vcpu_state_reset(): FP, vector,
  * senvcfg, scounteren). vsie is also hie's VS bits. */
-static void reset_guest_csrs(struct vcpu *v)
+static void reset_guest_csrs(void)
 {
 	csr_write(CSR_VSSTATUS, 0);
 	csr_write(CSR_VSIE, 0);
@@ -37,7 +37,7 @@ static void reset_guest_csrs(struct vcpu *v)
 	csr_write(CSR_VSCAUSE, 0);
 	csr_write(CSR_VSTVAL, 0);
 	csr_write(CSR_VSATP, 0);
-	vcpu_state_reset(v);
+	vcpu_state_reset();
 }
 
 void vcpu_init(struct vcpu *v, struct vm *vm, unsigned id, unsigned hart)
@@ -61,7 +61,7 @@ void vcpu_init(struct vcpu *v, struct vm *vm, unsigned id, unsigned hart)
 	isa_guest_setup(timer_guest_has_sstc());
 	timer_init(v);
 	sbi_vcpu_init(v); /* FWFT, STA and PMU state (hyp/sbi) */
-	reset_guest_csrs(v);
+	reset_guest_csrs();
 
 	/* hgatp is WARL: a hart that does not accept the VM's mode or VMID
 	 * keeps another value, and would run the guest with no G-stage or
@@ -120,7 +120,7 @@ void vcpu_hart_reset(struct vcpu *v)
 {
 	const uint64_t stale = csr_read(CSR_HVIP) & (MIP_VSSIP | MIP_VSTIP);
 
-	reset_guest_csrs(v);
+	reset_guest_csrs();
 	for (unsigned r = 1; r < 32; r++)
 		v->gpr[r] = 0;
 	if (!stale)

@@ -41,9 +41,9 @@ void vcpu_state_alloc(struct vcpu *v)
  * The FP and vector units are switched on in sstatus to be written
  * (FS/VS non-Off: "Floating-Point Control and Status Register", "Vector
  * Context Status in mstatus"); the guest's own sstatus sets them again. */
-void vcpu_state_reset(struct vcpu *v)
+void vcpu_state_reset(void)
 {
-	static const uint64_t zero_f[32], zero_fcsr, zero_vcsr[4];
+	static const uint64_t zero_f[32], zero_fcsr;
 
 	csr_write(CSR_SENVCFG, firmware_senvcfg);
 	csr_write(CSR_SCOUNTEREN, firmware_scounteren);
@@ -51,11 +51,12 @@ void vcpu_state_reset(struct vcpu *v)
 		csr_set(CSR_SSTATUS, SSTATUS_FS_INITIAL);
 		fp_load(zero_f, &zero_fcsr);
 	}
-	if (save_vec && v->state.vregs) {
-		/* (zero until its first save; a hart start after one zeroes it) */
-		memset(v->state.vregs, 0, 32 * vlenb);
+	if (save_vec) {
+		/* the registers themselves, whether or not the vCPU has a save
+		 * buffer (a vCPU alone on its hart has none: a hart start must
+		 * not find the vector registers of its run before) */
 		csr_set(CSR_SSTATUS, SSTATUS_VS_INITIAL);
-		vec_load(v->state.vregs, zero_vcsr);
+		vec_zero();
 	}
 }
 

@@ -58,13 +58,14 @@ void vcpu_state_flush_tlb(void);
 /* A vCPU's first run on its hart: its FP and vector registers and their
  * CSRs start at zero, scounteren and senvcfg as the firmware gave them
  * (vcpu_init()). */
-void vcpu_state_reset(struct vcpu *v);
+void vcpu_state_reset(void);
 
 /* hyp/arch/switch.S */
 void fp_save(uint64_t f[32], uint64_t *fcsr);
 void fp_load(const uint64_t f[32], const uint64_t *fcsr);
 void vec_save(void *vregs, uint64_t vcsr[4]);
 void vec_load(const void *vregs, const uint64_t vcsr[4]);
+void vec_zero(void);
 uint64_t vec_vlenb(void);
 
 #endif

@@ -131,6 +131,17 @@ for n in 4 8; do
 	done
 done
 
+# With the V extension (neither platform's default CPU has it): a vCPU
+# alone on its hart keeps its vector registers in the hart itself, and a
+# hart_start must find them zero, not as its run before left them (the
+# guest fills v0-v31 and vxrm before the stop). Before, only a vCPU with a
+# save buffer (a time-shared one) had them cleared.
+boot smp-vector --smp 2 --cpu rv64,v=true --append "tv.guest=smp tv.vcpus=2 tv.ring=65536"
+status_is "vector: QEMU exits 0" 0
+has "vector: a restarted vCPU finds v0-v31, vl, vtype and vcsr zero" \
+	"^smp: reset: vCPU 1 entered after hart_start with .*, FP registers and fcsr zero, vector registers and CSRs zero: 0 leftover\(s\) of the run before$"
+has "vector: the guest passes" "^smp: 2 vCPUs, .*all checks passed$"
+
 # One VM's stop asked by all its vCPUs at the same instant (each calls
 # SRST shutdown): one of them stops the VM, the others park. Before stops
 # took turns, each waited 5 s for the others to park, the VM was stopped
