@@ -278,6 +278,81 @@ static void attack_counter_turns(void)
 		    "about the span less the others' turns", v);
 }
 
+/*
+ * The vector registers across other VMs' turns, with vstart left nonzero
+ * (the vector specification lets any code write it: "The vstart CSR is
+ * writable by unprivileged code"; a guest kernel also finds it nonzero
+ * in the handler of a fault taken mid-instruction). Every vector
+ * instruction "begin[s] execution with the element number given in the
+ * vstart CSR, leaving earlier elements ... undisturbed", the whole-register
+ * loads and stores included (they are reserved only for vstart >= evl),
+ * so a switch that stores our registers with our vstart in place keeps
+ * only the bytes from vstart on, and brings back stale ones before it.
+ * With V (checked by reading vlenb under a probe): v0-v7 hold a pattern
+ * of our VM's and round, vstart is VEC_START, the hart goes to the others
+ * twice; then vstart must still be VEC_START and v0-v7 ours, byte for
+ * byte.
+ */
+#define VEC_START 16UL
+#define VEC_ROUNDS 8U
+#define VEC_MAX_BYTES 2048U /* v0-v7 at VLEN 2048 */
+
+static uint8_t vec_in[VEC_MAX_BYTES], vec_out[VEC_MAX_BYTES];
+
+static uint64_t vec_vlenb(void)
+{
+	uint64_t r;
+	probe_arm(false);
+	__asm__ volatile(".option push\n.option arch, +v\n csrr %0, vlenb\n.option pop"
+			 : "=r"(r)::"memory");
+	probe.armed = false;
+	if (probe.seen)
+		return 0; /* illegal instruction: no V */
+	return r;
+}
+
+static void attack_vector_turns(uint64_t pattern)
+{
+	csr_set(CSR_SSTATUS, SSTATUS_VS_INITIAL); /* the vector unit on (our vsstatus) */
+	uint64_t vlenb = vec_vlenb();
+	if (!vlenb || 8 * vlenb > VEC_MAX_BYTES)
+		return; /* no V offered (or registers wider than we test) */
+	unsigned bytes = (unsigned)(8 * vlenb), worst = bytes, vstart_lost = 0;
+	uint64_t turns = 0, first_bad = ~0UL;
+	char out[128];
+	for (unsigned r = 0; r < VEC_ROUNDS; r++) {
+		for (unsigned i = 0; i < bytes; i++)
+			vec_in[i] = (uint8_t)((pattern >> (8 * (i % 8))) ^ (r * 37 + i));
+		uint64_t vstart;
+		__asm__ volatile(".option push\n.option arch, +v\n"
+				 " vl8re8.v v0, (%0)\n csrw vstart, %1\n.option pop"
+				 ::"r"(vec_in), "r"(VEC_START) : "memory");
+		turns += sit_out_turns();
+		__asm__ volatile(".option push\n.option arch, +v\n"
+				 " csrr %0, vstart\n csrw vstart, zero\n vs8r.v v0, (%1)\n.option pop"
+				 : "=&r"(vstart) : "r"(vec_out) : "memory");
+		vstart_lost += vstart != VEC_START;
+		unsigned ok = 0;
+		for (unsigned i = 0; i < bytes; i++) {
+			bool same = vec_in[i] == vec_out[i];
+			ok += same;
+			if (!same && first_bad == ~0UL)
+				first_bad = i;
+		}
+		worst = ok < worst ? ok : worst;
+	}
+	attempt_begin();
+	char lost[32] = "";
+	if (first_bad != ~0UL)
+		snprintf(lost, sizeof(lost), " (from byte %lu)", (unsigned long)first_bad);
+	snprintf(out, sizeof(out), "%u of %u bytes ours at worst%s, vstart lost %u times, %lu switches",
+		 worst, bytes, lost, vstart_lost, (unsigned long)turns);
+	attempt_end("v0-v7 with vstart 16 across other VMs' turns on our hart", out,
+		    "every byte ours, vstart kept, two switches a round",
+		    worst != bytes || vstart_lost ? ESCAPE
+		    : turns >= 2ULL * VEC_ROUNDS ? CONTAINED : DIFFERS);
+}
+
 /* Runs first (main.c): it needs the other vCPUs of our hart running, and
  * they start with us, while the attacks after it take each VM its own
  * time. */
@@ -292,6 +367,7 @@ void attack_shared_hart(void)
 	 * hostile VMs on one hart fill with different values. */
 	uint64_t pattern = td_read(TV_TESTDEV_FILL_PATTERN_REG);
 	attack_turns(pattern);
+	attack_vector_turns(pattern);
 	attack_counter_turns();
 	attack_console_lines((unsigned)((pattern ^ TV_TESTDEV_FILL_PATTERN) >> 32));
 }

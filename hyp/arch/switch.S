@@ -85,12 +85,19 @@ fp_load:
 	.option pop
 
 /* void vec_save(void *vregs, uint64_t vcsr[4]) and vec_load: v0-v31 as
- * four groups of eight whole registers, and vstart, vl, vtype, vcsr. */
+ * four groups of eight whole registers, and vstart, vl, vtype, vcsr.
+ * vstart is zero while they move the registers: "All vector instructions
+ * are defined to begin execution with the element number given in the
+ * vstart CSR, leaving earlier elements in the destination vector
+ * undisturbed", whole-register loads and stores too ("no elements are
+ * written if vstart >= evl"). With the guest's nonzero vstart in place,
+ * vs8r.v would keep only v0's bytes from vstart on and vl8re8.v load only
+ * those: the rest would come back stale. */
 	.option push
 	.option arch, +v
 	.globl vec_save
 vec_save:
-	csrr	t0, vstart
+	csrrw	t0, vstart, zero	/* the guest's, then 0 for the stores */
 	sd	t0, 0(a1)
 	csrr	t0, vl
 	sd	t0, 8(a1)
@@ -111,6 +118,7 @@ vec_save:
 
 	.globl vec_load
 vec_load:
+	csrw	vstart, zero		/* the loads write every element */
 	csrr	t1, vlenb
 	slli	t1, t1, 3
 	vl8re8.v v0, (a0)

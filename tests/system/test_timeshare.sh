@@ -118,6 +118,19 @@ for vm in vm0 vm1; do
 		"^\[$vm\] attempt [0-9]+: console lines across other VMs' turns .* - contained$"
 done
 
+# --- the same with the vector extension: v0-v7 and vstart ---------------
+# Each hostile guest leaves vstart nonzero across the other's turns: the
+# switch must save and load the vector registers whole (hyp/arch/switch.S
+# zeroes vstart around them; before, vs8r.v kept only the bytes from
+# vstart on and the first 16 bytes of v0 came back stale).
+boot ts-two-hostile-v --smp 1 --cpu rv64,v=true --append "tv.guest=hostile tv.vm1=guest:hostile,harts:0"
+status_is "two hostile guests with V: QEMU exits 0" 0
+for vm in vm0 vm1; do
+	has "two hostile guests with V: $vm's v0-v7 and vstart are its own after the other's turns" \
+		"^\[$vm\] attempt [0-9]+: v0-v7 with vstart 16 across other VMs' turns on our hart: ([0-9]+) of \1 bytes ours at worst, vstart lost 0 times, .* - contained$"
+	has "two hostile guests with V: $vm has no escape" "^\[$vm\] hostile: [0-9]+ attempts, 0 escapes$"
+done
+
 # --- no VMIDs to tell the VMs apart: each switch flushes ---------------
 boot ts-novmid --smp 1 --append "tv.vm1=guest:test,harts:0 tv.vmids=off tv.control_vm=1 tv.ring=16384"
 status_is "tv.vmids=off: QEMU exits 0" 0
