@@ -353,6 +353,52 @@ static void attack_vector_turns(uint64_t pattern)
 		    : turns >= 2ULL * VEC_ROUNDS ? CONTAINED : DIFFERS);
 }
 
+/*
+ * siselect across other VMs' turns, on a hart with the AIA's Ssaia: in
+ * VS-mode it is vsiselect, one of the VS CSRs that "substitute for" the
+ * supervisor ones while V=1 (AIA "Virtual Supervisor Level"), which the
+ * guest reaches whether or not its ISA names Ssaia (no hstateen hides
+ * it). A hypervisor that does not switch it leaves one VM's value for
+ * the other: at our first read (we never wrote it: 0, as at reset) and
+ * after the other's turns. siselect must hold "any 8-bit value" with an
+ * IMSIC; each VM writes values of its own (0x80 + round, 0xc0 + round).
+ */
+
+static bool siselect_read(uint64_t *val)
+{
+	uint64_t r;
+	probe_arm(false);
+	__asm__ volatile("csrr %0, 0x150" : "=r"(r)::"memory");
+	probe.armed = false;
+	if (probe.seen)
+		return false; /* no Ssaia: an illegal instruction */
+	*val = r;
+	return true;
+}
+
+static void attack_siselect_turns(uint64_t pattern)
+{
+	uint64_t first, got = 0;
+	if (!siselect_read(&first))
+		return;
+	uint64_t base = (pattern >> 32) & 1 ? 0xc0 : 0x80, turns = 0;
+	unsigned lost = 0;
+	char out[112];
+	for (unsigned r = 0; r < ROUNDS; r++) {
+		__asm__ volatile("csrw 0x150, %0" ::"r"(base + r) : "memory");
+		turns += sit_out_turns();
+		siselect_read(&got);
+		lost += got != base + r;
+	}
+	__asm__ volatile("csrw 0x150, zero" ::: "memory");
+	attempt_begin();
+	snprintf(out, sizeof(out), "%#lx before our first write, lost in %u of %u rounds, %lu switches",
+		 (unsigned long)first, lost, ROUNDS, (unsigned long)turns);
+	attempt_end("siselect (vsiselect) across other VMs' turns on our hart", out,
+		    "0 at first, never lost, two switches a round",
+		    first || lost ? ESCAPE : turns >= 2ULL * ROUNDS ? CONTAINED : DIFFERS);
+}
+
 /* Runs first (main.c): it needs the other vCPUs of our hart running, and
  * they start with us, while the attacks after it take each VM its own
  * time. */
@@ -368,6 +414,7 @@ void attack_shared_hart(void)
 	uint64_t pattern = td_read(TV_TESTDEV_FILL_PATTERN_REG);
 	attack_turns(pattern);
 	attack_vector_turns(pattern);
+	attack_siselect_turns(pattern);
 	attack_counter_turns();
 	attack_console_lines((unsigned)((pattern ^ TV_TESTDEV_FILL_PATTERN) >> 32));
 }

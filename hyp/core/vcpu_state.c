@@ -11,7 +11,7 @@
 #include "vcpu.h"
 #include "vm.h"
 
-static bool save_fp, save_vec;
+static bool save_fp, save_vec, save_aia;
 static uint64_t vlenb;
 /* What the firmware gave S-mode (OpenSBI lets U-mode read cycle, time
  * and instret: scounteren 7), which a native kernel would find. */
@@ -21,6 +21,10 @@ void vcpu_state_probe(void)
 {
 	save_fp = isa_host_has("f") || isa_host_has("d");
 	save_vec = isa_host_has("v"); /* the guest is offered V when the host has it */
+	/* Ssaia adds vsiselect, VS-mode's siselect (the other VS-level AIA
+	 * registers are views: vsireg and vstopei of the guest interrupt
+	 * file hstatus.VGEIN selects, none here; vstopi of hvip/hvictl) */
+	save_aia = isa_host_has("ssaia");
 	if (save_vec)
 		vlenb = vec_vlenb();
 	firmware_scounteren = csr_read(CSR_SCOUNTEREN);
@@ -47,6 +51,8 @@ void vcpu_state_reset(void)
 
 	csr_write(CSR_SENVCFG, firmware_senvcfg);
 	csr_write(CSR_SCOUNTEREN, firmware_scounteren);
+	if (save_aia)
+		csr_write(CSR_VSISELECT, 0);
 	if (save_fp) {
 		csr_set(CSR_SSTATUS, SSTATUS_FS_INITIAL);
 		fp_load(zero_f, &zero_fcsr);
@@ -73,6 +79,8 @@ void vcpu_state_save(struct vcpu *v)
 	s->vsatp = csr_read(CSR_VSATP);
 	if (platform.has_sstc)
 		s->vstimecmp = csr_read(CSR_VSTIMECMP);
+	if (save_aia)
+		s->vsiselect = csr_read(CSR_VSISELECT);
 	s->hvip = csr_read(CSR_HVIP);
 	s->hgatp = csr_read(CSR_HGATP);
 	s->hedeleg = csr_read(CSR_HEDELEG);
@@ -113,6 +121,8 @@ void vcpu_state_load(struct vcpu *v, bool flush_gstage)
 	csr_write(CSR_VSTVAL, s->vstval);
 	if (platform.has_sstc)
 		csr_write(CSR_VSTIMECMP, s->vstimecmp);
+	if (save_aia)
+		csr_write(CSR_VSISELECT, s->vsiselect);
 	csr_write(CSR_HVIP, s->hvip);
 	csr_write(CSR_HEDELEG, s->hedeleg);
 	csr_write(CSR_HCOUNTEREN, s->hcounteren);

@@ -6,7 +6,9 @@
  * - the VS CSRs, which "substitute for the normal supervisor CSRs" while
  *   V=1 ("Hypervisor and Virtual Supervisor CSRs"): vsstatus, vsie (which
  *   hie's VS bits alias), vstvec, vsscratch, vsepc, vscause, vstval,
- *   vsatp, and vstimecmp with Sstc ("Virtual Supervisor Timer");
+ *   vsatp, vstimecmp with Sstc ("Virtual Supervisor Timer"), and
+ *   vsiselect with the AIA's Ssaia, which VS-mode reaches as siselect
+ *   whether or not the guest's ISA names Ssaia (no hstateen hides it);
  * - the hypervisor CSRs that hold per-vCPU choices: hvip (the interrupts
  *   injected), hgatp (the VM's G-stage root and VMID), hedeleg (FWFT
  *   moves misaligned traps), henvcfg (FWFT's PTE A/D updates),
@@ -26,6 +28,7 @@
 struct vcpu_state {
 	uint64_t vsstatus, vsie, vstvec, vsscratch, vsepc, vscause, vstval, vsatp;
 	uint64_t vstimecmp;
+	uint64_t vsiselect;
 	uint64_t hvip, hgatp, hedeleg, henvcfg, hcounteren;
 	uint64_t senvcfg, scounteren;
 	uint64_t f[32];
@@ -56,8 +59,8 @@ void vcpu_state_load(struct vcpu *v, bool flush_gstage);
 void vcpu_state_flush_tlb(void);
 
 /* A vCPU's first run on its hart: its FP and vector registers and their
- * CSRs start at zero, scounteren and senvcfg as the firmware gave them
- * (vcpu_init()). */
+ * CSRs start at zero, vsiselect too, scounteren and senvcfg as the
+ * firmware gave them (vcpu_init()). */
 void vcpu_state_reset(void);
 
 /* hyp/arch/switch.S */

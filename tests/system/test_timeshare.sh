@@ -131,6 +131,19 @@ for vm in vm0 vm1; do
 	has "two hostile guests with V: $vm has no escape" "^\[$vm\] hostile: [0-9]+ attempts, 0 escapes$"
 done
 
+# --- the same on a hart with the AIA's Ssaia: siselect -----------------
+# VS-mode's siselect is vsiselect, a VS CSR the guest reaches though its
+# ISA leaves Ssaia out: the switch must keep it per vCPU and a vCPU's
+# first entry must not find the other VM's (before, each VM read the
+# other's value in 7 of 8 rounds).
+boot ts-two-hostile-aia --smp 1 --aia 1 --append "tv.guest=hostile tv.vm1=guest:hostile,harts:0"
+status_is "two hostile guests with Ssaia: QEMU exits 0" 0
+for vm in vm0 vm1; do
+	has "two hostile guests with Ssaia: $vm's siselect is its own, at first and after the other's turns" \
+		"^\[$vm\] attempt [0-9]+: siselect \(vsiselect\) across other VMs' turns on our hart: 0 before our first write, lost in 0 of [0-9]+ rounds, .* - contained$"
+	has "two hostile guests with Ssaia: $vm has no escape" "^\[$vm\] hostile: [0-9]+ attempts, 0 escapes$"
+done
+
 # --- no VMIDs to tell the VMs apart: each switch flushes ---------------
 boot ts-novmid --smp 1 --append "tv.vm1=guest:test,harts:0 tv.vmids=off tv.control_vm=1 tv.ring=16384"
 status_is "tv.vmids=off: QEMU exits 0" 0
