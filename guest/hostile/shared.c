@@ -393,7 +393,7 @@ static void attack_siselect_turns(uint64_t pattern)
 	__asm__ volatile("csrw 0x150, zero" ::: "memory");
 	attempt_begin();
 	snprintf(out, sizeof(out), "%#lx before our first write, lost in %u of %u rounds, %lu switches",
-		 (unsigned long)first, lost, ROUNDS, (unsigned long)turns);
+		 (unsigned long)first, lost, (unsigned)ROUNDS, (unsigned long)turns);
 	attempt_end("siselect (vsiselect) across other VMs' turns on our hart", out,
 		    "0 at first, never lost, two switches a round",
 		    first || lost ? ESCAPE : turns >= 2ULL * ROUNDS ? CONTAINED : DIFFERS);
