@@ -122,12 +122,13 @@ done
 # Each hostile guest leaves vstart nonzero across the other's turns: the
 # switch must save and load the vector registers whole (hyp/arch/switch.S
 # zeroes vstart around them; before, vs8r.v kept only the bytes from
-# vstart on and the first 16 bytes of v0 came back stale).
+# vstart on and the first 16 bytes of v0 came back stale), and an illegal
+# vtype (vill) must come back as it was, without upsetting the switch.
 boot ts-two-hostile-v --smp 1 --cpu rv64,v=true --append "tv.guest=hostile tv.vm1=guest:hostile,harts:0"
 status_is "two hostile guests with V: QEMU exits 0" 0
 for vm in vm0 vm1; do
-	has "two hostile guests with V: $vm's v0-v7 and vstart are its own after the other's turns" \
-		"^\[$vm\] attempt [0-9]+: v0-v7 with vstart 16 across other VMs' turns on our hart: ([0-9]+) of \1 bytes ours at worst, vstart lost 0 times, .* - contained$"
+	has "two hostile guests with V: $vm's v0-v7, vstart and vill are its own after the other's turns" \
+		"^\[$vm\] attempt [0-9]+: v0-v7 with vstart 16, then vtype.vill, across other VMs' turns on our hart: ([0-9]+) of \1 bytes ours at worst, vstart lost 0 times, vill kept, .* - contained$"
 	has "two hostile guests with V: $vm has no escape" "^\[$vm\] hostile: [0-9]+ attempts, 0 escapes$"
 done
 
