@@ -76,8 +76,9 @@ static bool vector_on(void)
 	return has_vector;
 }
 
-/* v0-v31 nonzero (every byte 0x5a), vl VLMAX of e8/m8, vxrm 2: what a
- * restart must not keep. */
+/* v0-v31 nonzero (every byte 0x5a), vl VLMAX of e8/m8, vxrm 2, vstart 8
+ * (which a reset that moves elements must clear first): what a restart
+ * must not keep. */
 static void vec_dirty(void)
 {
 	if (!vector_on())
@@ -85,10 +86,10 @@ static void vec_dirty(void)
 	__asm__ volatile(".option push\n.option arch, +v\n"
 			 "vsetvli t0, x0, e8, m8, ta, ma\n"
 			 "vmv.v.x v0, %0\nvmv.v.x v8, %0\nvmv.v.x v16, %0\nvmv.v.x v24, %0\n"
-			 "csrwi vxrm, 2\n.option pop" ::"r"(0x5aUL) : "t0", "memory");
+			 "csrwi vxrm, 2\ncsrwi vstart, 8\n.option pop" ::"r"(0x5aUL) : "t0", "memory");
 }
 
-/* What the vector unit holds: vl | vtype | vcsr, then v0 | ... | v31
+/* What the vector unit holds: vstart | vl | vtype | vcsr, then v0 | ... | v31
  * folded to one byte-wise OR (0 where V is missing). Read before
  * anything else touches vl or vtype. */
 static uint64_t vec_state(uint64_t *regs)
@@ -98,7 +99,8 @@ static uint64_t vec_state(uint64_t *regs)
 	if (!vector_on())
 		return 0;
 	__asm__ volatile(".option push\n.option arch, +v\n"
-			 "csrr %0, vl\ncsrr t0, vtype\nor %0, %0, t0\n"
+			 "csrr %0, vstart\ncsrr t0, vl\nor %0, %0, t0\n"
+			 "csrr t0, vtype\nor %0, %0, t0\n"
 			 "csrr t0, vcsr\nor %0, %0, t0\n"
 			 "vsetvli t0, x0, e8, m8, ta, ma\n"
 			 "vor.vv v0, v0, v8\nvor.vv v0, v0, v16\nvor.vv v0, v0, v24\n"
@@ -129,7 +131,7 @@ static unsigned entry_state_check(unsigned me)
 	uint64_t vregs, vcsrs = vec_state(&vregs);
 	unsigned bad = 0;
 	if (vcsrs || vregs) {
-		fail(me, "entered after hart_start with vl|vtype|vcsr %#lx, v0-v31's bytes ORed "
+		fail(me, "entered after hart_start with vstart|vl|vtype|vcsr %#lx, v0-v31's bytes ORed "
 		     "%#lx, want 0 (left by the run before)", (unsigned long)vcsrs,
 		     (unsigned long)vregs);
 		bad++;

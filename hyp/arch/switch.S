@@ -138,8 +138,10 @@ vec_load:
 	ret
 
 /* void vec_zero(void): v0-v31 and vstart, vl, vtype, vcsr zero, as a hart
- * with or without a save buffer starts (vcpu_state_reset). Eight registers at
- * a time: LMUL=8 at VLMAX writes every byte of a group of eight, the
+ * with or without a save buffer starts (vcpu_state_reset). The vsetvli
+ * first: "All vector instructions, including vset{i}vl{i}, reset the
+ * vstart CSR to zero", so the moves start at element 0. Eight registers
+ * at a time: LMUL=8 at VLMAX writes every byte of a group of eight, the
  * tail-agnostic tail being empty. Then vl 0 and vtype 0 through vsetvl
  * (AVL 0 from x0's value in t0, vtype from x0). */
 	.globl vec_zero
@@ -151,7 +153,6 @@ vec_zero:
 	vmv.v.i	v24, 0
 	li	t0, 0
 	vsetvl	x0, t0, x0
-	csrw	vstart, x0
 	csrw	vcsr, x0
 	ret
 
