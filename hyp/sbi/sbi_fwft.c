@@ -35,6 +35,7 @@
  */
 #include <tracevisor/sbi_ids.h>
 
+#include "../arch/hfence.h"
 #include "../core/isa.h"
 #include "sbi.h"
 #include "sbi_hooks.h"
@@ -184,6 +185,13 @@ static long fwft_set(struct vcpu *v, uint32_t f, unsigned long value, unsigned l
 		if (!henvcfg_takes(field, bits))
 			return SBI_ERR_INVALID_PARAM; /* e.g. a PMLEN the hart lacks */
 		csr_write(CSR_HENVCFG, (csr_read(CSR_HENVCFG) & ~field) | bits);
+		/* "if the PBMTE or ADUE bits in henvcfg are changed, executing
+		 * an HFENCE.VVMA with rs1=x0 and rs2=x0 suffices to synchronize
+		 * with respect to the altered interpretation of VS-stage PTEs'
+		 * PBMT and A/D bits" (hypervisor chapter, henvcfg): the guest's
+		 * translations cached under the old rule go (this VMID's). */
+		if (field == HENVCFG_ADUE)
+			hfence_vvma_all();
 	}
 	if (flags & SBI_FWFT_SET_FLAG_LOCK)
 		v->sbi.fwft_locked |= 1U << f;
