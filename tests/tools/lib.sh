@@ -4,6 +4,14 @@
 # scratch directory WORK removed at exit, the ok/bad check lines run-all.sh
 # counts ("ok - NAME: ..." / "not ok - NAME: ..."), and the builds of
 # tvtrace and of the log makers. POSIX sh: some tests run under sh.
+#
+# Options, set before sourcing:
+#   NUMBERED=1  checks that pass are numbered, not named ("ok - NAME
+#               check 7"; ok takes no text), and a failing one is named
+#               by its own text alone ("not ok - TEXT"): test_tvtrace.sh.
+# From the environment: CC (default cc), TVTRACE (a prebuilt tvtrace:
+# tvtrace_under_test), INSN_SRC (the instruction decoder built into
+# tvtrace; default lib/insn.c).
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT" || exit 2
@@ -16,11 +24,19 @@ pass=0
 fail=0
 ok() {
 	pass=$((pass + 1))
-	echo "ok - $NAME: $*"
+	if [ -n "${NUMBERED:-}" ]; then
+		echo "ok - $NAME check $pass${1:+: $*}"
+	else
+		echo "ok - $NAME: $*"
+	fi
 }
 bad() {
 	fail=$((fail + 1))
-	echo "not ok - $NAME: $*"
+	if [ -n "${NUMBERED:-}" ]; then
+		echo "not ok - $*"
+	else
+		echo "not ok - $NAME: $*"
+	fi
 }
 
 # A build failed: one failing check, and nothing else can run.
@@ -30,17 +46,27 @@ build_failed() {
 	exit 1
 }
 
-TVTRACE_SRCS="tools/tvtrace/*.c lib/trace_wire.c lib/riscv_names.c lib/insn.c"
+TVTRACE_SRCS="tools/tvtrace/*.c lib/trace_wire.c lib/riscv_names.c ${INSN_SRC:-lib/insn.c}"
 # A sanitizer report exits 86, which no check expects.
 export ASAN_OPTIONS=exitcode=86 UBSAN_OPTIONS=exitcode=86:print_stacktrace=1
 
 # tvtrace built with ASan and UBSan (every check's memory errors and
-# undefined behaviour fail it), into $1.
+# undefined behaviour fail it), into $1; a failed build ends the test.
 build_tvtrace_san() {
+	try_tvtrace_san "$1" || {
+		cat "$WORK/san-build.err" >&2
+		build_failed tvtrace
+	}
+}
+
+# The same build, for a test that can go on without it (a compiler
+# without the sanitizers): its status, the compiler's messages in
+# $WORK/san-build.err.
+try_tvtrace_san() {
 	# shellcheck disable=SC2086
 	$CC -std=c11 -O1 -g -Wall -Wextra -Werror -Iinclude -Ilib \
-		-fsanitize=address,undefined -fno-sanitize-recover=all $TVTRACE_SRCS -o "$1" ||
-		build_failed tvtrace
+		-fsanitize=address,undefined -fno-sanitize-recover=all $TVTRACE_SRCS \
+		-o "$1" 2>"$WORK/san-build.err"
 }
 
 # tvtrace built as make builds it (-O2, no sanitizer), into $1.
@@ -50,9 +76,26 @@ build_tvtrace_opt() {
 		build_failed tvtrace
 }
 
-# The log makers (tests/tools/gen_log.c, mklog.c) into $WORK.
+# tvtrace_under_test san|opt: TV, the tvtrace the checks run: $TVTRACE
+# when set (a prebuilt binary; a relative path is the repository's),
+# else that build of it, made here ($WORK/tvtrace-san or -opt).
+tvtrace_under_test() {
+	if [ -n "${TVTRACE:-}" ]; then
+		case $TVTRACE in
+		/*) TV=$TVTRACE ;;
+		*) TV=$ROOT/$TVTRACE ;;
+		esac
+	else
+		TV=$WORK/tvtrace-$1
+		"build_tvtrace_$1" "$TV"
+	fi
+}
+
+# build_log_makers [gen_log|mklog...]: the log makers (tests/tools/gen_log.c,
+# mklog.c; both when none is named) into $WORK.
 build_log_makers() {
-	for t in gen_log mklog; do
+	[ $# -gt 0 ] || set -- gen_log mklog
+	for t in "$@"; do
 		$CC -std=c11 -O2 -Wall -Wextra -Werror -Iinclude -Ilib "tests/tools/$t.c" \
 			lib/trace_wire.c lib/riscv_names.c -o "$WORK/$t" ||
 			build_failed "$t"

@@ -12,46 +12,18 @@
 # Prints "ok - ..." / "not ok - ..." per check, then "N passed, M failed".
 set -u
 
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$ROOT" || exit 2
-CC=${CC:-cc}
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/tvtrace-analysis.XXXXXX") || exit 2
-trap 'rm -rf "$WORK"' EXIT INT TERM
-
-pass=0
-fail=0
-ok() {
-	pass=$((pass + 1))
-	echo "ok - analysis: $*"
-}
-bad() {
-	fail=$((fail + 1))
-	echo "not ok - analysis: $*"
-}
+NAME=analysis
+# shellcheck source=tests/tools/lib.sh
+. "$(dirname "$0")/lib.sh"
 
 # --- build ------------------------------------------------------------------
-
-SRCS="tools/tvtrace/*.c lib/trace_wire.c lib/riscv_names.c lib/insn.c"
-if [ -n "${TVTRACE:-}" ]; then
-	case $TVTRACE in
-	/*) TV=$TVTRACE ;;
-	*) TV=$ROOT/$TVTRACE ;;
-	esac
-else
-	TV=$WORK/tvtrace
-	# shellcheck disable=SC2086
-	$CC -std=c11 -O2 -Wall -Wextra -Werror -Iinclude -Ilib $SRCS -o "$TV" ||
-		{ echo "not ok - analysis: building tvtrace"; echo "0 passed, 1 failed"; exit 1; }
-fi
+# Checks run the -O2 build (or TVTRACE); the sanitizer checks at the end
+# the ASan+UBSan build, when the compiler can make it.
+tvtrace_under_test opt
 TVSAN=$WORK/tvtrace-san
-# shellcheck disable=SC2086
-$CC -std=c11 -O1 -g -Wall -Wextra -Werror -Iinclude -Ilib \
-	-fsanitize=address,undefined -fno-sanitize-recover=all \
-	$SRCS -o "$TVSAN" 2>/dev/null || TVSAN=
+try_tvtrace_san "$TVSAN" || TVSAN=
+build_log_makers mklog
 MKLOG=$WORK/mklog
-$CC -std=c11 -O2 -Wall -Wextra -Werror -Iinclude -Ilib tests/tools/mklog.c \
-	lib/trace_wire.c lib/riscv_names.c -o "$MKLOG" ||
-	{ echo "not ok - analysis: building mklog"; echo "0 passed, 1 failed"; exit 1; }
 
 # --- helpers ----------------------------------------------------------------
 
@@ -412,5 +384,4 @@ else
 	echo "skip - analysis: sanitizers: no sanitizer build"
 fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

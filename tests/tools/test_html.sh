@@ -30,25 +30,12 @@
 # Prints "N passed, M failed" and exits non-zero when anything failed.
 set -u
 
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$ROOT" || exit 2
-CC=${CC:-cc}
+NAME=html
+# shellcheck source=tests/tools/lib.sh
+. "$(dirname "$0")/lib.sh"
 CHROMIUM=${CHROMIUM:-chromium}
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/html-test.XXXXXX") || exit 2
-trap 'rm -rf "$WORK"' EXIT INT TERM
-CHECK="python3 tests/tools/html_check.py"
+html_check() { python3 tests/tools/html_check.py "$@"; }
 
-pass=0
-fail=0
-ok() {
-	pass=$((pass + 1))
-	echo "ok - html: $*"
-}
-bad() {
-	fail=$((fail + 1))
-	echo "not ok - html: $*"
-}
-# check NAME CMD... : CMD's output is kept in $WORK/check.out.
 check() {
 	name=$1
 	shift
@@ -61,22 +48,8 @@ check() {
 }
 
 # --- build (ASan+UBSan: the escaping code walks every guest string) ---------
-SRCS="tools/tvtrace/*.c lib/trace_wire.c lib/riscv_names.c lib/insn.c"
-if [ -n "${TVTRACE:-}" ]; then
-	TV=$TVTRACE
-else
-	TV=$WORK/tvtrace
-	# shellcheck disable=SC2086
-	$CC -std=c11 -O1 -g -Wall -Wextra -Werror -Iinclude -Ilib \
-		-fsanitize=address,undefined -fno-sanitize-recover=all \
-		$SRCS -o "$TV" ||
-		{ echo "not ok - html: building tvtrace"; echo "0 passed, 1 failed"; exit 1; }
-fi
-for t in gen_log mklog; do
-	$CC -std=c11 -O2 -Wall -Wextra -Werror -Iinclude -Ilib "tests/tools/$t.c" \
-		lib/trace_wire.c lib/riscv_names.c -o "$WORK/$t" ||
-		{ echo "not ok - html: building $t"; echo "0 passed, 1 failed"; exit 1; }
-done
+tvtrace_under_test san
+build_log_makers
 
 "$WORK/gen_log" basic >"$WORK/basic.log"
 "$WORK/gen_log" synth 3000 >"$WORK/synth.log"
@@ -114,17 +87,17 @@ for l in $logs; do
 	fi
 	"$TV" --explain "$WORK/$l.log" >"$WORK/$l.explain" 2>/dev/null
 	check "$l: self-contained, well-formed, rows = --explain" \
-		$CHECK static "$WORK/$l.html" "$WORK/$l.explain"
+		html_check static "$WORK/$l.html" "$WORK/$l.explain"
 	"$TV" -s "$WORK/$l.log" >"$WORK/$l.sum" 2>/dev/null
 	"$TV" --csv "$WORK/$l.csv" "$WORK/$l.log" 2>/dev/null
 	check "$l: a table row per vCPU = tvtrace -s; latency buckets = exit/entry pairs" \
-		$CHECK table "$WORK/$l.html" "$WORK/$l.sum" "$WORK/$l.csv"
+		html_check table "$WORK/$l.html" "$WORK/$l.sum" "$WORK/$l.csv"
 done
 # The table check fails when a number differs from tvtrace -s.
 sed 's|\(data-vcpu="0"><td>0</td><td>0</td><td>[0-9,]*</td><td>[0-9]*\)<|\11<|' \
 	"$WORK/basic.html" >"$WORK/wrong.html"
 if ! cmp -s "$WORK/basic.html" "$WORK/wrong.html" &&
-	! $CHECK table "$WORK/wrong.html" "$WORK/basic.sum" "$WORK/basic.csv" >/dev/null; then
+	! html_check table "$WORK/wrong.html" "$WORK/basic.sum" "$WORK/basic.csv" >/dev/null; then
 	ok "control: a table whose exit count differs from tvtrace -s fails the check"
 else
 	bad "control: a changed exit count went unnoticed"
@@ -134,7 +107,7 @@ fi
 sed 's|\(data-vcpu="0"><td>0</td><td>0</td>.*<td>\)\([0-9]*\)\(</td><td>[0-9.]*</td><td>[0-9.-]*</td></tr>\)|\19\2\3|' \
 	"$WORK/shared.html" >"$WORK/wrong-sw.html"
 if ! cmp -s "$WORK/shared.html" "$WORK/wrong-sw.html" &&
-	! $CHECK table "$WORK/wrong-sw.html" "$WORK/shared.sum" "$WORK/shared.csv" >/dev/null; then
+	! html_check table "$WORK/wrong-sw.html" "$WORK/shared.sum" "$WORK/shared.csv" >/dev/null; then
 	ok "control: a table whose switched-out count differs from tvtrace -s fails the check"
 else
 	bad "control: a changed switched-out count went unnoticed"
@@ -225,7 +198,7 @@ else
 	console_msgs "$WORK/dom.html" | head -n 5 | sed 's/^/    /'
 fi
 check "$page: the wheel zooms the timeline; a click shows the explanation" \
-	$CHECK dom "$WORK/dom.html"
+	html_check dom "$WORK/dom.html"
 
 # The time-shared page: loads without a console message, its timeline
 # holds the turns and switch markers the file has.
@@ -241,7 +214,7 @@ else
 	console_msgs "$WORK/shared.dom" | head -n 5 | sed 's/^/    /'
 fi
 check "shared: the wheel zooms the timeline; a click shows the explanation" \
-	$CHECK dom "$WORK/shared.dom"
+	html_check dom "$WORK/shared.dom"
 
 sed 's/<script>/<script>null.x();/' "$WORK/$page.html" >"$WORK/broken.html"
 browse "$WORK/broken.dom" "file://$WORK/broken.html" --dump-dom
@@ -254,14 +227,13 @@ fi
 browse "$WORK/shot.out" "$url#selftest" --window-size=1280,1000 \
 	--screenshot="$WORK/shot.png"
 check "$page: the screenshot is a real picture with the selected row (#ffd54f) and the filled panel (#fff3c4)" \
-	$CHECK png "$WORK/shot.png" "#ffd54f" "#fff3c4"
+	html_check png "$WORK/shot.png" "#ffd54f" "#fff3c4"
 # The same page and window, the list pinned to the top as #selftest does
 sed 's/<body>/<body class="selftest">/' "$WORK/$page.html" >"$WORK/plain.html"
 browse "$WORK/plain.out" "file://$WORK/plain.html" --window-size=1280,1000 \
 	--screenshot="$WORK/plain.png"
 check "control: the list without the click has neither colour" \
-	$CHECK nopng "$WORK/plain.png" "#ffd54f" "#fff3c4"
+	html_check nopng "$WORK/plain.png" "#ffd54f" "#fff3c4"
 [ -n "${KEEP:-}" ] && cp "$WORK/shot.png" "$WORK/$page.html" "$KEEP/"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

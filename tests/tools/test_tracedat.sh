@@ -12,28 +12,17 @@
 # Run from anywhere: sh tests/tools/test_tracedat.sh
 # Environment: CC (default cc). Needs trace-cmd, kernelshark, xvfb
 # (scripts/setup.sh test); prints "skip" lines without them.
+# ok ends 0, so "CHECK && ok ... || bad ..." is if-then-else here:
+# shellcheck disable=SC2015
 set -u
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$ROOT" || exit 2
-CC=${CC:-cc}
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/tvtrace-dat.XXXXXX") || exit 2
-trap 'rm -rf "$WORK"' EXIT INT TERM
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "ok - tracedat: $*"; }
-bad() { fail=$((fail + 1)); echo "not ok - tracedat: $*"; }
-
-SRCS="tools/tvtrace/*.c lib/trace_wire.c lib/riscv_names.c lib/insn.c"
+NAME=tracedat
+# shellcheck source=tests/tools/lib.sh
+. "$(dirname "$0")/lib.sh"
+# The ASan+UBSan build where the compiler can make it, else -O2.
 TV=$WORK/tvtrace
-# shellcheck disable=SC2086
-$CC -std=c11 -O1 -g -Wall -Wextra -Werror -Iinclude -Ilib \
-	-fsanitize=address,undefined -fno-sanitize-recover=all $SRCS -o "$TV" 2>/dev/null ||
-	$CC -std=c11 -O2 -Wall -Wextra -Werror -Iinclude -Ilib $SRCS -o "$TV" ||
-	{ echo "not ok - tracedat: building tvtrace"; echo "0 passed, 1 failed"; exit 1; }
+try_tvtrace_san "$TV" || build_tvtrace_opt "$TV"
+build_log_makers mklog
 MKLOG=$WORK/mklog
-$CC -std=c11 -O2 -Wall -Wextra -Werror -Iinclude -Ilib tests/tools/mklog.c \
-	lib/trace_wire.c lib/riscv_names.c -o "$MKLOG" ||
-	{ echo "not ok - tracedat: building mklog"; echo "0 passed, 1 failed"; exit 1; }
 
 # A 3 MHz timebase (333.33 ns per tick: the nanoseconds are truncated,
 # not rounded to microseconds); harts 0 and 2 record, hart 1 does not.
@@ -80,8 +69,7 @@ rc=$?
 
 if ! command -v trace-cmd >/dev/null; then
 	echo "skip - tracedat: trace-cmd missing (scripts/setup.sh test)"
-	echo "$pass passed, $fail failed"
-	[ $fail = 0 ]
+	finish
 	exit
 fi
 
@@ -185,5 +173,4 @@ if command -v kernelshark >/dev/null && command -v xvfb-run >/dev/null; then
 else
 	echo "skip - tracedat: kernelshark or xvfb-run missing (scripts/setup.sh test)"
 fi
-echo "$pass passed, $fail failed"
-[ $fail = 0 ]
+finish

@@ -12,58 +12,30 @@
 # Environment: CC (default cc); TVTRACE=path to test a prebuilt binary
 # instead of building one; INSN_SRC (default lib/insn.c).
 # Prints "N passed, M failed" and exits non-zero when anything failed.
+# Checks are numbered (NUMBERED): "ok - tvtrace check N", ok takes no text.
+# shellcheck disable=SC2119
 set -u
 
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$ROOT" || exit 2
-CC=${CC:-cc}
-INSN_SRC=${INSN_SRC:-lib/insn.c}
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/tvtrace-test.XXXXXX") || exit 2
-trap 'rm -rf "$WORK"' EXIT INT TERM
-
-pass=0
-fail=0
-
-# One line per check for tests/run-all.sh: "ok - ..." / "not ok - ...".
-ok() {
-	pass=$((pass + 1))
-	echo "ok - tvtrace check $pass${1:+: $*}"
-}
-
-bad() {
-	fail=$((fail + 1))
-	echo "not ok - $*"
-}
+NAME=tvtrace
+NUMBERED=1
+# shellcheck source=tests/tools/lib.sh
+. "$(dirname "$0")/lib.sh"
 
 # --- build ------------------------------------------------------------------
-
-SRCS="tools/tvtrace/*.c lib/trace_wire.c lib/riscv_names.c $INSN_SRC"
-if [ -n "${TVTRACE:-}" ]; then
-	TV=$TVTRACE
-else
-	TV=$WORK/tvtrace
-	# shellcheck disable=SC2086
-	$CC -std=c11 -O2 -Wall -Wextra -Werror -Iinclude -Ilib $SRCS -o "$TV" ||
-		{ echo "FAIL: building tvtrace"; echo "0 passed, 1 failed"; exit 1; }
-fi
+# Every check runs the ASan+UBSan build (unless TVTRACE names a binary to
+# test); the -O2 build (TVO) proves the official flags compile and runs
+# the memory checks at the end.
+tvtrace_under_test opt
+TVO=$TV
 TVSAN=$WORK/tvtrace-san
-# shellcheck disable=SC2086
-if ! $CC -std=c11 -O1 -g -Wall -Wextra -Werror -Iinclude -Ilib \
-	-fsanitize=address,undefined -fno-sanitize-recover=all \
-	$SRCS -o "$TVSAN" 2>"$WORK/san-build.err"; then
+if ! try_tvtrace_san "$TVSAN"; then
 	bad "building tvtrace with ASan+UBSan: $(head -n 1 "$WORK/san-build.err")"
 	TVSAN=$TV
 fi
-# Every check runs the ASan+UBSan build (unless TVTRACE names a binary to
-# test); the -O2 build above only proves the official flags compile. A
-# sanitizer report exits 86, which no check expects (tvtrace's own exit
-# statuses are 0, 1 and 2).
 [ -z "${TVTRACE:-}" ] && TV=$TVSAN
-export ASAN_OPTIONS=exitcode=86 UBSAN_OPTIONS=exitcode=86:print_stacktrace=1
+build_log_makers
 GEN=$WORK/gen_log
-$CC -std=c11 -O2 -Wall -Wextra -Werror -Iinclude -Ilib tests/tools/gen_log.c \
-	lib/trace_wire.c lib/riscv_names.c -o "$GEN" ||
-	{ echo "FAIL: building gen_log"; echo "0 passed, 1 failed"; exit 1; }
+MKLOG=$WORK/mklog
 
 # --- helpers ----------------------------------------------------------------
 
@@ -723,9 +695,6 @@ done
 # encoder, driven by tests/tools/mklog.c, writes what the input says): a
 # dump with more harts than BEGIN says. tvtrace names the frame, still
 # shows the records and exits 1 (a damaged dump).
-MKLOG=$WORK/mklog
-$CC -std=c11 -O2 -Wall -Wextra -Werror -Iinclude -Ilib tests/tools/mklog.c \
-	lib/trace_wire.c lib/riscv_names.c -o "$MKLOG" || bad "building mklog"
 printf '%s\n' "begin 10000000 1" "hart 0" "exit 2000 0 0 0x80000100 10" \
 	"entry 2010 0 0 0x80000104" "endhart" "hart 3" "entry 3000 0 1 0x80000000" \
 	"endhart" "end" | "$MKLOG" >"$WORK/harts.log"
@@ -859,8 +828,9 @@ has "wide record: explain claims no value" "$WORK/out" \
 # 1.1 M records (18 MB; kept, its records take 115 MB) in 40 MB of address
 # space. The -O2 build (ASan's shadow memory needs terabytes of it).
 "$GEN" synth 200000 >"$WORK/big.log"
-TVO=${TVTRACE:-$WORK/tvtrace}
 for v in -l -s; do
+	# (ulimit -v: not POSIX, but dash's and bash's)
+	# shellcheck disable=SC3045
 	(ulimit -v 40000 && exec "$TVO" "$v" "$WORK/big.log") >"$WORK/big.$v" 2>"$WORK/err"
 	rc=$?
 	if [ "$rc" -eq 0 ]; then ok; else
@@ -871,5 +841,4 @@ has "big log --list" "$WORK/big.-l" "events, line 2, complete"
 "$TVO" --from 0 -s "$WORK/big.log" >"$WORK/big.kept" 2>/dev/null
 same "big log: streamed --summary = kept" "$WORK/big.kept" "$WORK/big.-s"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish
