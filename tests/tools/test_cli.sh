@@ -188,6 +188,38 @@ refused "diff-three" "--diff with three logs" \
 refused "two-logs" "two logs without --diff" \
 	"^tvtrace: only one LOG may be given \\(also got '$WORK/third.log'\\)" "$L" "$WORK/third.log"
 
+# Times as a user types them: each spelling of 0.0002 s (log L's exit at
+# tick 2000 and its SBI call at 2005, both printed as 0.000200) keeps the
+# records the views' own spelling keeps. Garbage is refused, saying what
+# a time is.
+run t-ref -r --from 0.0002 --to 0.0002 "$L"
+for v in 2e-4 2E-4 0.02e-2 2.0e-4s 0.2ms 200us "200 us" "200µs" 0.000200; do
+	run t-spell -r --from "$v" --to "$v" "$L"
+	if [ "$rc" = 0 ] && [ "$(grep -c '^ *0\.000200 ' "$WORK/t-spell.out")" = 2 ] &&
+		cmp -s "$WORK/t-ref.out" "$WORK/t-spell.out"; then
+		ok "--from/--to '$v': the records of 0.0002, exit 0"
+	else
+		bad "--from/--to '$v': exit $rc, $(grep -c '^ *0\.000200 ' "$WORK/t-spell.out") records at 0.000200 (want 2), stderr: $(head -n 1 "$WORK/t-spell.err")"
+	fi
+done
+# In nanoseconds it has nine decimals, as 0.000200000: --to rounds down
+# to a tick (keeps the exit at tick 2000, not the SBI call at 2005).
+run t-ref9 -r --from 0.000200000 --to 0.000200000 "$L"
+run t-ns -r --from 200000ns --to 200000ns "$L"
+if [ "$rc" = 0 ] && [ "$(grep -c '^ *0\.000200 ' "$WORK/t-ns.out")" = 1 ] &&
+	cmp -s "$WORK/t-ref9.out" "$WORK/t-ns.out"; then
+	ok "--from/--to 200000ns: the records of 0.000200000, exit 0"
+else
+	bad "--from/--to 200000ns: exit $rc, $(grep -c '^ *0\.000200 ' "$WORK/t-ns.out") records at 0.000200 (want 1), stderr: $(head -n 1 "$WORK/t-ns.err")"
+fi
+for v in abc 1e 2e-4x 1..2 0x10 . ms "200 " ""; do
+	refused "t-bad" "--to '$v'" \
+		"^tvtrace: --to: bad value '$v': not a time: seconds like 0\.3205 or 3\.2e-1, or with a unit \(s, ms, us, ns\) like 320\.5ms\$" \
+		--to "$v" "$L"
+done
+refused "t-neg" "--from -1" "^tvtrace: --from: bad value '-1': a time is not negative\$" --from -1 "$L"
+refused "t-big" "--from 1e20" "^tvtrace: --from: bad value '1e20': too large \(at most 18446744073 s\)\$" \
+	--from 1e20 "$L"
 # --- standard output that cannot be written -------------------------------------
 # --help and --version are output too: exit 2, not 0, when it is lost.
 for opt in --help -h --version -V; do

@@ -19,8 +19,9 @@
  * --vcpu pass a SWITCH record for the vCPU it leaves and for the one it
  * gives the hart to.
  *
- * Times are seconds, as the views print them ("0.320470"), converted to
- * timebase ticks exactly (decimal parsing, no binary floating point).
+ * Times are seconds, as the views print them ("0.320470"), or with an
+ * exponent or a unit ("3.2047e-1", "320.47ms"), converted to timebase
+ * ticks exactly (decimal parsing, no binary floating point).
  * Both ends are inclusive: --from rounds up to a tick; --to given with at
  * most six decimals covers its whole microsecond (the views cut times off
  * at microseconds, so "--to 0.584196" keeps every record printed as
@@ -67,36 +68,100 @@ static int parse_u64(const char *s, uint64_t *out)
 	return !errno && *end == '\0';
 }
 
+/* The units a time may carry, the ones the pictures and histograms print
+ * ("8.18 ms", "3.10 us"): decimal places to move the point by. */
+static const struct {
+	const char *name;
+	int shift;
+} time_units[] = {
+	{"s", 0}, {"ms", 3}, {"us", 6}, {"\xc2\xb5s", 6}, {"ns", 9},
+};
+
+#define TIME_DIGITS 40 /* significant digits a time may have */
+#define TIME_EXP 99    /* the largest exponent, either way */
+
 /*
- * Seconds "S[.FFFFFFFFF]" to nanoseconds, exactly. Fraction digits beyond
- * the ninth are ignored (below a nanosecond).
+ * A time as a user types it to nanoseconds, exactly (decimal digits, no
+ * binary floating point): seconds as the views print them ("0.320470"),
+ * with or without an exponent ("3.2e-1", "1E-3"), and one of the units
+ * above after it ("320.47ms", "320470 us"). Digits below a nanosecond are
+ * dropped. *decimals is how many decimals the time has written as plain
+ * seconds ("0.000200", "1e-3" and "1ms": 6, 3 and 3). Returns NULL, or
+ * what is wrong with s.
  */
-static int parse_seconds(const char *s, uint64_t *ns, unsigned *decimals)
+static const char *parse_seconds(const char *s, uint64_t *ns,
+				 unsigned *decimals)
 {
+	char digit[TIME_DIGITS];
+	int ndigits = 0, whole_digits = 0, any = 0, point, exp = 0, shift = -1;
 	uint64_t whole = 0, frac = 0;
-	unsigned digits = 0;
 	const char *p = s;
 
-	if (!*p || (!isdigit((unsigned char)*p) && *p != '.'))
-		return 0;
-	for (; isdigit((unsigned char)*p); p++) {
-		if (whole > (UINT64_MAX / 1000000000u - 9) / 10)
-			return 0;
-		whole = whole * 10 + (uint64_t)(*p - '0');
+	if (*p == '-')
+		return "a time is not negative";
+	for (int in_frac = 0;; p++) {
+		if (*p == '.' && !in_frac) {
+			in_frac = 1;
+			continue;
+		}
+		if (!isdigit((unsigned char)*p))
+			break;
+		any = 1;
+		if (ndigits == 0 && *p == '0') { /* leading zeros */
+			if (in_frac)
+				whole_digits--;
+			continue;
+		}
+		if (ndigits == TIME_DIGITS)
+			return "too many digits";
+		digit[ndigits++] = *p;
+		whole_digits += !in_frac;
 	}
-	if (*p == '.') {
+	if (!any)
+		goto not_a_time; /* "", ".", "e3", "ms" */
+	if (*p == 'e' || *p == 'E') {
+		int neg = p[1] == '-';
+
+		p += 1 + (p[1] == '-' || p[1] == '+');
+		if (!isdigit((unsigned char)*p))
+			goto not_a_time;
+		for (; isdigit((unsigned char)*p); p++) {
+			exp = exp * 10 + (*p - '0');
+			if (exp > TIME_EXP)
+				return "exponent out of range";
+		}
+		if (neg)
+			exp = -exp;
+	}
+	while (*p == ' ' && p[1])
 		p++;
-		for (; isdigit((unsigned char)*p); p++, digits++)
-			if (digits < 9)
-				frac = frac * 10 + (uint64_t)(*p - '0');
+	for (size_t i = 0; i < sizeof(time_units) / sizeof(time_units[0]); i++)
+		if (strcmp(p, time_units[i].name) == 0)
+			shift = time_units[i].shift;
+	if (*p && shift < 0)
+		goto not_a_time;
+	if (shift < 0)
+		shift = 0;
+	/* The point sits before digit[point] (digits past the end are 0). */
+	point = whole_digits + exp - shift;
+	*decimals = ndigits > point ? (unsigned)(ndigits - point) : 0;
+	for (int i = 0; i < point; i++) {
+		if (whole > UINT64_MAX / 10 / 1000000000u)
+			goto too_large;
+		whole = whole * 10 + (uint64_t)(i < ndigits ? digit[i] - '0' : 0);
 	}
-	if (*p || p == s || (p == s + 1 && *s == '.'))
-		return 0;
-	*decimals = digits;
-	for (; digits < 9; digits++)
-		frac *= 10;
+	for (int i = point; i < point + 9; i++)
+		frac = frac * 10 +
+		       (uint64_t)(i >= 0 && i < ndigits ? digit[i] - '0' : 0);
+	if (whole > (UINT64_MAX - frac) / 1000000000u)
+		goto too_large;
 	*ns = whole * 1000000000u + frac;
-	return 1;
+	return NULL;
+too_large:
+	return "too large (at most 18446744073 s)";
+not_a_time:
+	return "not a time: seconds like 0.3205 or 3.2e-1, or with a unit "
+	       "(s, ms, us, ns) like 320.5ms";
 }
 
 /* A cause by short name (LOAD_GPF, IRQ_S_TIMER, EXC_24, IRQ_13) or by
@@ -151,7 +216,8 @@ static int parse_vcpu(const char *s, struct tv_filter_vcpu *v)
 const char *tv_filter_add(struct tv_filter *f, const char *option,
 			  const char *value)
 {
-	static char err[160];
+	static char err[200];
+	const char *why;
 	uint64_t n;
 
 	if (strcmp(option, "--hart") == 0) {
@@ -177,14 +243,16 @@ const char *tv_filter_add(struct tv_filter *f, const char *option,
 
 		if (f->has_from)
 			goto once;
-		if (!parse_seconds(value, &f->from_ns, &decimals))
-			goto bad;
+		why = parse_seconds(value, &f->from_ns, &decimals);
+		if (why)
+			goto bad_time;
 		f->has_from = 1;
 	} else if (strcmp(option, "--to") == 0) {
 		if (f->has_to)
 			goto once;
-		if (!parse_seconds(value, &f->to_ns, &f->to_decimals))
-			goto bad;
+		why = parse_seconds(value, &f->to_ns, &f->to_decimals);
+		if (why)
+			goto bad_time;
 		f->has_to = 1;
 	} else {
 		snprintf(err, sizeof(err), "unknown filter option '%s'", option);
@@ -200,8 +268,11 @@ bad:
 		 strcmp(option, "--vcpu") == 0 ? "VM.VCPU or VCPU"
 		 : strcmp(option, "--reason") == 0
 			 ? "a short name like LOAD_GPF, or a cause number"
-		 : strcmp(option, "--hart") == 0 ? "a hart number"
-						 : "seconds, like 0.3205");
+		 : "a hart number");
+	return err;
+bad_time:
+	snprintf(err, sizeof(err), "%s: bad value '%.40s': %s", option, value,
+		 why);
 	return err;
 many:
 	snprintf(err, sizeof(err), "%s: at most %d values", option,
