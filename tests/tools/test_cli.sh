@@ -220,6 +220,20 @@ done
 refused "t-neg" "--from -1" "^tvtrace: --from: bad value '-1': a time is not negative\$" --from -1 "$L"
 refused "t-big" "--from 1e20" "^tvtrace: --from: bad value '1e20': too large \(at most 18446744073 s\)\$" \
 	--from 1e20 "$L"
+# A directory as the log: one line that says so (not a read error, then
+# "no intact trace frames" as if it were an empty log).
+for args in "" --follow "--diff $L"; do
+	with=${args:+ with ${args%% *}}
+	# shellcheck disable=SC2086
+	refused "dir-log" "a directory as the log$with" \
+		"^tvtrace: cannot read '$WORK/adir': it is a directory, not a log\$" $args "$WORK/adir"
+	if [ "$(wc -l <"$WORK/dir-log.err")" = 1 ]; then
+		ok "a directory as the log$with: one line on stderr"
+	else
+		bad "a directory as the log$with: $(wc -l <"$WORK/dir-log.err") lines on stderr: $(tr '\n' '|' <"$WORK/dir-log.err")"
+	fi
+done
+
 # --- standard output that cannot be written -------------------------------------
 # --help and --version are output too: exit 2, not 0, when it is lost.
 for opt in --help -h --version -V; do

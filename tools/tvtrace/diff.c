@@ -68,11 +68,9 @@ static int load(struct run *run, unsigned long dump, int quiet)
 	memset(&run->log, 0, sizeof(run->log));
 	run->log.name = run->name;
 	run->log.quiet = quiet;
-	in = strcmp(run->name, "-") == 0 ? stdin : fopen(run->name, "rb");
-	if (!in) {
-		fprintf(stderr, "tvtrace: cannot open '%s': %s\n", run->name, strerror(errno));
+	in = tt_open_log(run->name);
+	if (!in)
 		return 2;
-	}
 	err = tt_scan(in, &run->log);
 	if (err) {
 		fprintf(stderr, "tvtrace: %s: cannot read: %s\n", run->name, strerror(err));
@@ -81,8 +79,9 @@ static int load(struct run *run, unsigned long dump, int quiet)
 	if (in != stdin)
 		fclose(in);
 	if (run->log.frames_ok == 0 || run->log.ndumps == 0) {
-		fprintf(stderr, "tvtrace: %s: no intact trace frames found\n",
-			run->name);
+		if (!err) /* (else that error says why) */
+			fprintf(stderr, "tvtrace: %s: no intact trace frames found\n",
+				run->name);
 		return 2;
 	}
 	if (dump > run->log.ndumps) {

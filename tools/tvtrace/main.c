@@ -1068,12 +1068,9 @@ int main(int argc, char **argv)
 	log.done = show_followed;
 	log.done_ctx = &o;
 	if (o.input && strcmp(o.input, "-") != 0) {
-		in = fopen(o.input, "rb");
-		if (!in) {
-			fprintf(stderr, "tvtrace: cannot open '%s': %s\n",
-				o.input, strerror(errno));
+		in = tt_open_log(o.input);
+		if (!in)
 			return EXIT_FAIL;
-		}
 		log.name = o.input;
 		log.path = o.input; /* --follow: reopened when replaced */
 	}
@@ -1085,9 +1082,11 @@ int main(int argc, char **argv)
 	if (in != stdin)
 		fclose(in);
 	if (log.frames_ok == 0 || log.handed + log.ndumps == 0) {
-		fprintf(stderr, "tvtrace: %s: no intact trace frames found%s\n",
-			log.name,
-			log.errors && !err ? " (all frames damaged)" : "");
+		/* (after a read error, that error says why) */
+		if (!err)
+			fprintf(stderr, "tvtrace: %s: no intact trace frames found%s\n",
+				log.name,
+				log.errors ? " (all frames damaged)" : "");
 		tt_report_rejected(&log);
 		tt_log_free(&log);
 		return EXIT_FAIL;

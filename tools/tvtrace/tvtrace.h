@@ -117,6 +117,10 @@ void tt_report_rejected(const struct tt_log *log);
 void tt_log_free(struct tt_log *log);
 
 /* util.c */
+/* A log to read: standard input for "-", else the file opened. NULL
+ * when it cannot be read (said on stderr in one line: a directory is
+ * named as one, not read and found empty). */
+FILE *tt_open_log(const char *name);
 void *tt_xrealloc(void *p, size_t n, size_t size);
 /* The first n bytes of s as a new string (tt_xrealloc's). */
 char *tt_xstrndup(const char *s, size_t n);

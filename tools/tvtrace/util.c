@@ -4,6 +4,7 @@
  */
 #define _DEFAULT_SOURCE /* realpath */
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,28 @@
 /* Timebase assumed for dumps whose BEGIN frame was lost (--timebase);
  * QEMU virt's timebase is 10 MHz. */
 uint64_t tt_fallback_timebase = 10000000;
+
+FILE *tt_open_log(const char *name)
+{
+	struct stat st;
+	FILE *in;
+
+	if (strcmp(name, "-") == 0)
+		return stdin;
+	in = fopen(name, "rb");
+	if (!in) {
+		fprintf(stderr, "tvtrace: cannot open '%s': %s\n", name,
+			strerror(errno));
+		return NULL;
+	}
+	if (fstat(fileno(in), &st) == 0 && S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "tvtrace: cannot read '%s': it is a directory, "
+			"not a log\n", name);
+		fclose(in);
+		return NULL;
+	}
+	return in;
+}
 
 /* realloc for n elements of size bytes; exits on overflow or when out of
  * memory rather than carrying on with a NULL. */
