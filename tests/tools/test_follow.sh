@@ -15,6 +15,9 @@
 # Run from anywhere: sh tests/tools/test_follow.sh
 # Environment: CC (default cc).
 # Prints "ok - ..." / "not ok - ..." per check, then "N passed, M failed".
+# "cat LOG | tvtrace --follow" is meant: a pipe is read to its end, a file
+# followed as it grows.
+# shellcheck disable=SC2002
 set -u
 
 NAME=follow
@@ -102,6 +105,8 @@ slow_writer() {
 # --- through a pipe, a dump at a time -----------------------------------------
 for view in -r -s -t; do
 	: >"$WORK/pipe$view.out"
+	# (slow_writer watches tvtrace's output, to write the next dump after)
+	# shellcheck disable=SC2094
 	slow_writer "$WORK/pipe$view.out" | "$TV" --follow "$view" >"$WORK/pipe$view.out" 2>"$WORK/pipe$view.err"
 	rc=$?
 	if [ "$(tr '\n' ' ' <"$WORK/order")" = "early early " ]; then
@@ -122,6 +127,39 @@ if grep -q '^Lost records: 3' "$WORK/pipe-s.out" &&
 	ok "--follow -s: the 3 records lost are dump 2's, none in dumps 1 and 3"
 else
 	bad "--follow -s: lost records per dump: $(grep '^Lost records' "$WORK/pipe-s.out" | tr '\n' ' ')"
+fi
+
+# One hart, one vCPU (log O, two dumps): the tables of all exits, of hart 0
+# and of vm0-vcpu0 would be the same table three times a dump. Live, one
+# is printed, its heading naming the hart and the vCPU; the same rows as
+# --all -s's table of all, which keeps the three.
+printf '%s\n' "begin 10000000 1 0" "hart 0" "entry 1000 0 0 0x80000000" \
+	"exit 2000 0 0 0x80000100 10" "entry 2010 0 0 0x80000104" "endhart" "end" \
+	"begin 10000000 1 1" "hart 0" "exit 3000 0 0 0x80000200 0x8000000000000005" \
+	"entry 3020 0 0 0x80000204" "endhart" "end" | "$WORK/mklog" >"$WORK/o.log"
+# all_rows FILE: the rows of FILE's tables of all exits.
+all_rows() {
+	awk '/^Analyze events for all harts/ { on = 1; next }
+		/^(Analyze events for |Total: )/ { on = 0 }
+		on' "$1"
+}
+cat "$WORK/o.log" | "$TV" --follow -s >"$WORK/o-live.out" 2>"$WORK/o-live.err"
+rc=$?
+"$TV" --all -s "$WORK/o.log" >"$WORK/o-all.out" 2>&1
+tables=$(grep -c '^Analyze events' "$WORK/o-live.out")
+named=$(grep -c '^Analyze events for all harts, all VMs, all vCPUs (hart 0, vm0-vcpu0):$' "$WORK/o-live.out")
+if [ "$rc" = 0 ] && [ "$tables" = 2 ] && [ "$named" = 2 ]; then
+	ok "--follow -s, one hart and one vCPU: one table a dump, naming hart 0 and vm0-vcpu0"
+else
+	bad "--follow -s, one hart and one vCPU: exit $rc, $tables tables for 2 dumps, $named naming hart 0, vm0-vcpu0: $(grep '^Analyze' "$WORK/o-live.out" | tr '\n' '|')"
+fi
+all_rows "$WORK/o-live.out" >"$WORK/o-live.rows"
+all_rows "$WORK/o-all.out" >"$WORK/o-all.rows"
+if [ "$(grep -c 'Total' "$WORK/o-live.rows")" = 2 ] && cmp -s "$WORK/o-live.rows" "$WORK/o-all.rows" &&
+	[ "$(grep -c '^Analyze events' "$WORK/o-all.out")" = 6 ]; then
+	ok "--follow -s, one hart and one vCPU: the rows of --all -s's table of all (which keeps its 3 tables a dump)"
+else
+	bad "--follow -s, one hart and one vCPU: rows differ from --all -s's: $(diff "$WORK/o-all.rows" "$WORK/o-live.rows" | head -n 4 | tr '\n' '|')"
 fi
 
 # Filters: the same records as --all with the same filter.
@@ -210,7 +248,7 @@ while [ $i -lt 40 ]; do cat "$WORK/one.log"; i=$((i + 1)); done >"$WORK/forty.lo
 # so that once all of its output is out it still runs: its peak resident
 # size then (VmHWM, KiB), or 0.
 peak_kib() {
-	rm -f "$WORK/fifo" && mkfifo "$WORK/fifo" || { echo 0; return; }
+	{ rm -f "$WORK/fifo" && mkfifo "$WORK/fifo"; } || { echo 0; return; }
 	"$TVO" --all -r "$1" 2>/dev/null | wc -l >"$WORK/want_lines"
 	"$TVO" --follow -r <"$WORK/fifo" >"$WORK/peak.out" 2>/dev/null &
 	ppid_=$!

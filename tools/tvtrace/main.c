@@ -992,9 +992,9 @@ static void show_dump(const struct options *o, struct tt_dump *d,
 		if (o->records || o->text)
 			printf("\n");
 		if (d->sum)
-			tt_summary_print(stdout, d->sum, d);
+			tt_summary_print(stdout, d->sum, d, o->follow);
 		else
-			tt_print_summary(stdout, d);
+			tt_print_summary_live(stdout, d, o->follow);
 	}
 }
 

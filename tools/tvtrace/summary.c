@@ -511,7 +511,10 @@ static void put_us(FILE *out, int have, double us)
 		fprintf(out, " %12s", "-");
 }
 
-static void print_section(FILE *out, struct section *s, uint64_t hz)
+/* A table; the one of all, when a live summary leaves out the only
+ * hart's or vCPU's, names them (only: "hart 0, vm0-vcpu0"). */
+static void print_section(FILE *out, struct section *s, uint64_t hz,
+			  const char *only)
 {
 	struct row tot;
 	double handling = 0;
@@ -519,7 +522,8 @@ static void print_section(FILE *out, struct section *s, uint64_t hz)
 	memset(&tot, 0, sizeof(tot));
 	if (s->type == SEC_ALL)
 		fprintf(out, "Analyze events for all harts, all VMs, all "
-			     "vCPUs:\n\n");
+			     "vCPUs%s%s%s:\n\n", *only ? " (" : "", only,
+			*only ? ")" : "");
 	else if (s->type == SEC_HART)
 		fprintf(out, "Analyze events for hart %u:\n\n", s->a);
 	else if (s->type == SEC_VM)
@@ -863,21 +867,39 @@ static void print_switches(FILE *out, struct tt_summary *sum, uint64_t hz)
 }
 
 void tt_summary_print(FILE *out, struct tt_summary *sum,
-		      const struct tt_dump *d)
+		      const struct tt_dump *d, int live)
 {
 	struct sections *ss = &sum->ss;
 	uint64_t hz = tt_timebase(d), handling = 0, run = 0, samples = 0;
+	size_t n[NSEC] = {0};
+	char only[64] = "";
 
 	if (ss->n > 1)
 		qsort(ss->s, ss->n, sizeof(*ss->s), cmp_section);
-	size_t vms = 0;
 	for (size_t i = 0; i < ss->n; i++)
-		vms += ss->s[i].type == SEC_VM;
-	/* A VM's own section only when there are several (with one it
-	 * would repeat "all"). */
-	for (size_t i = 0; i < ss->n; i++)
-		if (ss->s[i].type != SEC_VM || vms > 1)
-			print_section(out, &ss->s[i], hz);
+		n[ss->s[i].type]++;
+	/* Every exit counts in all four kinds of table, so a kind with one
+	 * table repeats "all": a VM's is printed only when there are
+	 * several; live (--follow, a summary every interval), a hart's and
+	 * a vCPU's too, and "all" names the one hart or vCPU left out. */
+	for (size_t i = 0; i < ss->n; i++) {
+		const struct section *x = &ss->s[i];
+		size_t len = strlen(only);
+
+		if (live && x->type == SEC_HART && n[SEC_HART] == 1)
+			snprintf(only + len, sizeof(only) - len, "%shart %u",
+				 len ? ", " : "", x->a);
+		else if (live && x->type == SEC_VCPU && n[SEC_VCPU] == 1)
+			snprintf(only + len, sizeof(only) - len, "%svm%u-vcpu%u",
+				 len ? ", " : "", x->a, x->b);
+	}
+	for (size_t i = 0; i < ss->n; i++) {
+		int type = ss->s[i].type;
+
+		if (n[type] > 1 || type == SEC_ALL ||
+		    (type != SEC_VM && !live))
+			print_section(out, &ss->s[i], hz, only);
+	}
 	print_switches(out, sum, hz);
 	for (size_t i = 0; i < ss->s[0].n; i++) {
 		samples += ss->s[0].rows[i].samples;
@@ -979,12 +1001,17 @@ int tt_summary_has_switches(const struct tt_summary *sum)
 	return sum->sw.n != 0;
 }
 
-void tt_print_summary(FILE *out, struct tt_dump *d)
+void tt_print_summary_live(FILE *out, struct tt_dump *d, int live)
 {
 	struct tt_summary *sum = tt_summary_new();
 
 	for (size_t i = 0; i < d->nrecs; i++)
 		tt_summary_add(sum, &d->recs[i]);
-	tt_summary_print(out, sum, d);
+	tt_summary_print(out, sum, d, live);
 	tt_summary_free(sum);
+}
+
+void tt_print_summary(FILE *out, struct tt_dump *d)
+{
+	tt_print_summary_live(out, d, 0);
 }

@@ -180,11 +180,14 @@ void tt_print_records(FILE *out, struct tt_dump *d);
 /* text.c */
 void tt_print_text(FILE *out, struct tt_dump *d);
 /* summary.c: --summary of a kept dump, or built a record at a time. */
+/* live (--follow): a hart's or vCPU's table only when there are several,
+ * as a VM's always (one would repeat the table of all). */
 void tt_print_summary(FILE *out, struct tt_dump *d);
+void tt_print_summary_live(FILE *out, struct tt_dump *d, int live);
 struct tt_summary *tt_summary_new(void);
 void tt_summary_add(struct tt_summary *sum, const struct tt_rec *t);
 void tt_summary_print(FILE *out, struct tt_summary *sum,
-		      const struct tt_dump *d);
+		      const struct tt_dump *d, int live);
 void tt_summary_free(struct tt_summary *sum);
 /* Per-vCPU totals of a summary (the "Total" line of each vCPU's table in
  * --summary), for the HTML report's table. */
