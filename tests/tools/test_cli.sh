@@ -24,12 +24,7 @@ NAME=cli
 . "$(dirname "$0")/lib.sh"
 
 # --- build ------------------------------------------------------------------
-if [ -n "${TVTRACE:-}" ]; then
-	TV=$TVTRACE
-else
-	TV=$WORK/tvtrace-san
-	build_tvtrace_san "$TV"
-fi
+tvtrace_under_test san
 build_log_makers
 
 "$WORK/mklog" >"$WORK/l.log" <<'EOF' || bad "mklog l"
