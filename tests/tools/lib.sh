@@ -6,8 +6,8 @@
 # tvtrace and of the log makers. POSIX sh: some tests run under sh.
 #
 # Options, set before sourcing:
-#   NUMBERED=1  checks that pass are numbered, not named ("ok - NAME
-#               check 7"; ok takes no text), and a failing one is named
+#   NUMBERED=1  checks that pass are numbered ("ok - NAME check 7", and
+#               ": TEXT" when ok is given one), and a failing one is named
 #               by its own text alone ("not ok - TEXT"): test_tvtrace.sh.
 # From the environment: CC (default cc), TVTRACE (a prebuilt tvtrace:
 # tvtrace_under_test), INSN_SRC (the instruction decoder built into
