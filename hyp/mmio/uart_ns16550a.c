@@ -29,24 +29,30 @@
 #define UART_NREGS 8
 #define LCR_DLAB 0x80
 #define LSR_DR 0x01
+#define LSR_OE 0x02	/* overrun error: a received byte had no room */
 #define LSR_THRE 0x20
 #define LSR_TEMT 0x40
 #define IER_RDI 0x01	/* received data available interrupt */
 #define IER_THRI 0x02	/* transmitter holding register empty interrupt */
+#define IER_RLSI 0x04	/* receiver line status interrupt */
 #define IIR_NONE 0x01
 #define IIR_THRI 0x02
 #define IIR_RDI 0x04
+#define IIR_RLSI 0x06
 #define IIR_FIFO 0xc0
 #define FCR_FIFO_ENABLE 0x01
 #define FCR_RX_RESET 0x02
 #define FCR_TX_RESET 0x04
 #define MCR_LOOP 0x10
 #define UART_BAUD 115200 /* the firmware's console speed */
+#define RX_FIFO_SIZE 16	 /* the 16550A's receive FIFO */
 
 struct uart {
 	uint8_t ier, lcr, mcr, scr, dll, dlm, fcr;
 	bool thri_pending;	/* THR empty interrupt not yet acknowledged */
-	int rx;			/* buffered received byte, -1 = none */
+	uint8_t rx_fifo[RX_FIFO_SIZE]; /* received, not yet read */
+	uint8_t rx_head, rx_count; /* the oldest byte's slot, bytes held */
+	bool overrun;		/* LSR.OE, until LSR is read */
 	uint64_t last_poll;	/* `time` of the last console poll */
 	unsigned irq;		/* PLIC source, 0 = not wired */
 	bool line;		/* interrupt line level last driven */
@@ -71,24 +77,69 @@ static void flush_partial(struct uart *u)
 	console_stream_show(&u->out);
 }
 
+/*
+ * The receiver (16550A data sheet, "FIFO Control Register" and "Line
+ * Status Register"): with FIFOs on it holds 16 bytes, and a byte that
+ * finds them full is lost; with FIFOs off (16450 mode) it holds one, the
+ * RBR, and a new byte overwrites an unread one. Either way the lost byte
+ * sets LSR.OE, which stays until LSR is read. Bytes come from the
+ * console or, in loopback, from THR, where a driver's self-test or a
+ * program sending a block may outrun its reads.
+ */
+static unsigned rx_capacity(const struct uart *u)
+{
+	return (u->fcr & FCR_FIFO_ENABLE) ? RX_FIFO_SIZE : 1;
+}
+
+static void rx_put(struct uart *u, uint8_t b)
+{
+	if (u->rx_count == rx_capacity(u)) {
+		u->overrun = true;
+		if (!(u->fcr & FCR_FIFO_ENABLE))
+			u->rx_fifo[u->rx_head] = b; /* RBR overwritten */
+		return;
+	}
+	u->rx_fifo[(u->rx_head + u->rx_count++) % RX_FIFO_SIZE] = b;
+}
+
+/* The oldest byte received, or -1. */
+static int rx_get(struct uart *u)
+{
+	if (!u->rx_count)
+		return -1;
+	uint8_t b = u->rx_fifo[u->rx_head];
+	u->rx_head = (uint8_t)((u->rx_head + 1) % RX_FIFO_SIZE);
+	u->rx_count--;
+	return b;
+}
+
+static void rx_reset(struct uart *u)
+{
+	u->rx_head = u->rx_count = 0;
+}
+
 /* Poll the console at most every 1/1024 s of timebase, so a guest spinning
  * on LSR does not turn every read into a firmware call. */
 static void uart_poll_rx(struct uart *u)
 {
-	if (u->rx >= 0)
+	if (u->rx_count)
 		return;
 	uint64_t now = csr_read(CSR_TIME);
 	if (now - u->last_poll < platform.timebase_hz / 1024 && u->last_poll)
 		return;
 	u->last_poll = now;
 	flush_partial(u); /* a prompt shows before input is read */
-	u->rx = u->input ? console_getc() : -1;
+	int c = u->input ? console_getc() : -1;
+	if (c >= 0)
+		rx_put(u, (uint8_t)c);
 }
 
 static uint8_t uart_iir(struct uart *u)
 {
 	uint8_t fifo = (u->fcr & FCR_FIFO_ENABLE) ? IIR_FIFO : 0;
-	if ((u->ier & IER_RDI) && u->rx >= 0)
+	if ((u->ier & IER_RLSI) && u->overrun) /* the highest priority */
+		return fifo | IIR_RLSI;
+	if ((u->ier & IER_RDI) && u->rx_count)
 		return fifo | IIR_RDI;
 	if ((u->ier & IER_THRI) && u->thri_pending)
 		return fifo | IIR_THRI;
@@ -106,14 +157,14 @@ static uint8_t uart_msr(struct uart *u)
 			 ((m & 0x04) << 4) | ((m & 0x08) << 4));
 }
 
-/* The interrupt line: data received with RDI enabled, or the transmitter
- * empty with THRI enabled (16550 "Interrupt Identification"). */
+/* The interrupt line: high while IIR names an interrupt (an overrun with
+ * RLSI enabled, data received with RDI enabled, or the transmitter empty
+ * with THRI enabled: 16550 "Interrupt Identification"). */
 static void uart_update_irq(struct uart *u, struct vcpu *v)
 {
 	if (!u->irq)
 		return;
-	bool line = ((u->ier & IER_RDI) && u->rx >= 0) ||
-		    ((u->ier & IER_THRI) && u->thri_pending);
+	bool line = !(uart_iir(u) & IIR_NONE);
 	if (line == u->line)
 		return; /* the PLIC only cares about changes of level */
 	u->line = line;
@@ -164,8 +215,8 @@ static struct mmio_read uart_read(struct mmio_device *d, struct vcpu *v, uint64_
 			val = u->dll;
 		} else {
 			uart_poll_rx(u);
-			val = u->rx >= 0 ? (uint8_t)u->rx : 0;
-			u->rx = -1;
+			int c = rx_get(u);
+			val = c >= 0 ? (uint8_t)c : 0;
 		}
 		break;
 	case 1: val = (u->lcr & LCR_DLAB) ? u->dlm : u->ier; break;
@@ -180,7 +231,9 @@ static struct mmio_read uart_read(struct mmio_device *d, struct vcpu *v, uint64_
 	case 4: val = u->mcr; break;
 	case 5:
 		uart_poll_rx(u);
-		val = LSR_THRE | LSR_TEMT | (u->rx >= 0 ? LSR_DR : 0);
+		val = LSR_THRE | LSR_TEMT | (u->rx_count ? LSR_DR : 0) |
+		      (u->overrun ? LSR_OE : 0);
+		u->overrun = false; /* reading LSR clears OE */
 		break;
 	case 6: val = uart_msr(u); break;
 	case 7: val = u->scr; break;
@@ -208,7 +261,7 @@ static bool uart_write(struct mmio_device *d, struct vcpu *v, uint64_t off,
 					u->partial_since = csr_read(CSR_TIME);
 				console_stream_putc(&u->out, (char)b);
 			} else {
-				u->rx = b; /* loopback: what is sent is received */
+				rx_put(u, b); /* loopback: what is sent is received */
 			}
 			u->thri_pending = true; /* transmission is instant */
 		}
@@ -231,7 +284,7 @@ static bool uart_write(struct mmio_device *d, struct vcpu *v, uint64_t off,
 		if ((b ^ u->fcr) & FCR_FIFO_ENABLE)
 			b |= FCR_RX_RESET | FCR_TX_RESET;
 		if (b & FCR_RX_RESET)
-			u->rx = -1;
+			rx_reset(u);
 		if (b & FCR_TX_RESET)
 			u->thri_pending = true;
 		u->fcr = b & 0xc9;
@@ -270,7 +323,7 @@ struct mmio_device *uart_ns16550a_create(struct vm *vm, uint64_t base, unsigned 
 	 * 3), FIFOs on, and the divisor of 115200 baud from the 3.6864 MHz
 	 * clock the device tree gives: 2 (what OpenSBI's 8250 driver leaves
 	 * on QEMU 7.2 and 10.0, read back by tests/system/virt_guest). */
-	*u = (struct uart){ .rx = -1, .irq = irq, .input = vm->id == 0, .lcr = 0x03,
+	*u = (struct uart){ .irq = irq, .input = vm->id == 0, .lcr = 0x03,
 			    .fcr = FCR_FIFO_ENABLE, .dll = TV_UART_CLOCK_HZ / (16 * UART_BAUD) };
 	u->out.prefix = vm->prefix[0] ? vm->prefix : NULL;
 	struct mmio_device *dev = &devs[vm->id];

@@ -7,10 +7,16 @@
 #define UART_IIR 2
 #define UART_LCR 3
 #define UART_MCR 4
+#define UART_FCR 2
 #define UART_LSR 5
 #define UART_SCR 7
 #define LCR_DLAB 0x80
 #define LSR_THRE 0x20
+#define LSR_TEMT 0x40
+#define MCR_LOOP 0x10
+#define FCR_ENABLE_RESET 0x07 /* FIFOs on, both emptied */
+#define FCR_OFF_RESET 0x06    /* FIFOs off (16450 mode), both emptied */
+#define IER_RDI_RLSI 0x05     /* received data, receiver line status */
 
 #ifndef EXIT_CODE
 #define EXIT_CODE 0
@@ -101,6 +107,50 @@ static void uart_as_found(void)
 	reg(" scr", scr);
 	reg(" dll", dll);
 	reg(" dlm", dlm);
+	uart_puts("\n");
+}
+
+/* What the UART receives in loopback, where each byte sent is received:
+ * with FIFOs three bytes are all kept, twenty fill the 16-byte FIFO and
+ * set LSR's overrun error (which raises the line-status interrupt and
+ * reads back once); without FIFOs a second byte overruns the first. The
+ * UART is left as found (FIFOs on, emptied), a test comparing the line
+ * with the native one. */
+static void uart_loopback(void)
+{
+	volatile uint8_t *uart = (volatile uint8_t *)UART0;
+	uint8_t v[24], mcr = uart[UART_MCR], ier = uart[UART_IER];
+	unsigned n = 0;
+	while (!(uart[UART_LSR] & LSR_TEMT))
+		;
+	uart[UART_MCR] = MCR_LOOP;
+	uart[UART_FCR] = FCR_ENABLE_RESET;
+	uart[UART_IER] = IER_RDI_RLSI;
+	for (const char *s = "ABC"; *s; s++)
+		uart[UART_THR] = (uint8_t)*s;
+	v[n++] = uart[UART_LSR];
+	for (int i = 0; i < 3; i++)
+		v[n++] = uart[UART_THR];
+	v[n++] = uart[UART_LSR];
+	for (int i = 0; i < 20; i++)
+		uart[UART_THR] = (uint8_t)('a' + i);
+	v[n++] = uart[UART_IIR];
+	v[n++] = uart[UART_LSR];
+	v[n++] = uart[UART_LSR];
+	v[n++] = uart[UART_IIR];
+	v[n++] = uart[UART_THR];
+	uart[UART_FCR] = FCR_OFF_RESET;
+	uart[UART_THR] = 'X';
+	uart[UART_THR] = 'Y';
+	v[n++] = uart[UART_LSR];
+	v[n++] = uart[UART_THR];
+	v[n++] = uart[UART_LSR];
+	uart[UART_FCR] = FCR_ENABLE_RESET;
+	uart[UART_IER] = ier;
+	uart[UART_MCR] = mcr;
+	uart_puts("virt-hello: UART loopback:");
+	for (unsigned i = 0; i < n; i++)
+		reg("", v[i]);
 	uart_puts("\n");
 }
 
@@ -230,6 +280,7 @@ unsigned hello_main(unsigned long hart, const void *fdt)
 	hex(sp, stack);
 	hex(dt, (unsigned long)(uintptr_t)fdt);
 	uart_as_found();
+	uart_loopback();
 	plic_as_written();
 	uart_puts("virt-hello: hello through the UART at 0x10000000\n");
 	uart_puts("virt-hello: pc ");
