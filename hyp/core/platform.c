@@ -54,14 +54,27 @@ static void add_reserved(uint64_t base, uint64_t size)
 	add_range(platform.reserved, &platform.nreserved, base, size);
 }
 
-/* Every /memory node's reg entries (device_type = "memory"). */
+/* A node without status, or "okay" ("ok" in older trees): operational
+ * (Devicetree Specification, "status"). */
+static bool node_enabled(const void *fdt, int node)
+{
+	int len;
+	const char *status = fdt_getprop(fdt, node, "status", &len);
+	return !status || strcmp(status, "okay") == 0 || strcmp(status, "ok") == 0;
+}
+
+/* Every enabled /memory node's reg entries (device_type = "memory"). A
+ * node whose status is "disabled" describes memory that is not there to
+ * use (not operational, the spec's "status"), and Linux leaves it out
+ * (early_init_dt_scan_memory): handed out, it would be the hypervisor's
+ * memory or a guest's RAM where nothing answers. */
 static void probe_memory(const void *fdt)
 {
 	for (int node = fdt_first_child(fdt, 0); node >= 0;
 	     node = fdt_next_sibling(fdt, node)) {
 		int len;
 		const char *type = fdt_getprop(fdt, node, "device_type", &len);
-		if (!type || strcmp(type, "memory") != 0)
+		if (!type || strcmp(type, "memory") != 0 || !node_enabled(fdt, node))
 			continue;
 		uint64_t base, size;
 		for (int i = 0; fdt_read_reg(fdt, node, i, &base, &size) == 0; i++)
@@ -88,13 +101,6 @@ static void probe_reserved(const void *fdt)
 		for (int i = 0; fdt_read_reg(fdt, node, i, &base, &size) == 0; i++)
 			add_reserved(base, size);
 	}
-}
-
-static bool node_enabled(const void *fdt, int node)
-{
-	int len;
-	const char *status = fdt_getprop(fdt, node, "status", &len);
-	return !status || strcmp(status, "okay") == 0 || strcmp(status, "ok") == 0;
 }
 
 /* /cpus: the enabled harts, the boot hart's ISA string and the timebase. */

@@ -12,7 +12,10 @@
 #     hypervisor's first allocation went into the firmware's memory);
 #   - a reservation whose end lies past 2^64: kept, from its base up
 #     (before, its wrapped end made every overlap test miss it, and
-#     tv.guest_mem=max gave the guest RAM inside it).
+#     tv.guest_mem=max gave the guest RAM inside it);
+#   - a /memory node whose status is "disabled" (memory that is not there
+#     to use; Linux leaves it out): not RAM (before, it was, and the
+#     hypervisor took a store access fault clearing a guest's RAM there).
 source "$(dirname "$0")/lib.sh"
 
 if ! command -v dtc >/dev/null; then
@@ -54,3 +57,19 @@ check "reservation to 2^64: guest RAM ends below 0x8c000000 (host ${host:-none},
 bad=$(sed -n 's/^tracevisor: hypervisor memory 0x[0-9a-f]*-\(0x[0-9a-f]*\)$/\1/p' "$LOG" |
 	while read -r end; do [ $((end)) -ge $((0x8c000000)) ] && echo "$end"; done)
 check "reservation to 2^64: no hypervisor memory at or above 0x8c000000 (${bad:-none})" test -z "$bad"
+
+# ---- a disabled /memory node: 1 GiB at 0x100000000 that QEMU does not have --
+python3 - "$tmp/base.dts" "$tmp/off.dts" <<'PY'
+import sys
+t = open(sys.argv[1]).read()
+node = ('\tmemory@100000000 {\n\t\tdevice_type = "memory";\n'
+        '\t\treg = <0x01 0x00 0x00 0x40000000>;\n\t\tstatus = "disabled";\n\t};\n')
+i = t.index("\tmemory@")
+open(sys.argv[2], "w").write(t[:i] + node + t[i:])
+PY
+dtc -q -I dts -O dtb -o "$tmp/off.dtb" "$tmp/off.dts"
+boot memory-disabled --dtb "$tmp/off.dtb" --append "tv.guest_mem=max"
+status_is "disabled /memory node: QEMU exits 0" 0
+has "disabled /memory node: the test guest passes" "^guest: ([0-9]+) of \\1 steps passed$"
+hasnt "disabled /memory node: its range is not taken for RAM" "^tracevisor: RAM +0x100000000-"
+has "disabled /memory node: the enabled one is" "^tracevisor: RAM +0x80000000-0x8fffffff$"
