@@ -132,6 +132,19 @@ else
 		"^tracevisor: VM 0: rng-seed: 32 bytes derived from the host's /chosen/rng-seed; Zkr's seed CSR is not readable from S-mode \(mseccfg.SSEED\)$"
 fi
 
+# A hart with Zk (Zkn + Zkr + Zkt): the guest's ISA names Zkn and Zkt, not
+# Zk or Zkr, whose seed CSR VS-mode cannot read (a virtual-instruction
+# exception; before, Zk was passed on and Linux took an illegal
+# instruction reading seed).
+boot guest-dt-zk --cpu rv64,zk=true --image "$B/virt-hello.elf" --append "tv.dump_guest_dt=1"
+status_is "Zk: the guest runs" 0
+dump_dt "$LOG" "$tmp/zk.dtb"
+dtc -I dtb -O dts -o "$tmp/zk.dts" "$tmp/zk.dtb" 2>/dev/null
+check "Zk: riscv,isa-extensions names zkn and zkt" \
+	grep -Eq 'riscv,isa-extensions = .*\\0zkn\\0.*\\0zkt(\\0|")' "$tmp/zk.dts"
+check "Zk: neither riscv,isa-extensions nor riscv,isa names zk or zkr" bash -c "
+	! grep -Eq '(\\\\0|_)zkr?(\\\\0|_|\")' '$tmp/zk.dts'"
+
 # The built-in test guest's tree too (its own RAM, one vCPU).
 boot guest-dt-test --append "tv.dump_guest_dt=1"
 dump_dt "$LOG" "$tmp/test.dtb"

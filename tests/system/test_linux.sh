@@ -173,6 +173,17 @@ check "smp 4, no Sstc: every hart's ring accounts offered = consumed + lost, eac
 		if (o == 0 || o != c + l || l != r) bad++ }
 	END { exit n != 4 || bad }'"
 
+# A hart with Zk (-cpu rv64,zk=true): Zk is Zkn + Zkr + Zkt, and Zkr's seed
+# CSR traps from VS-mode, so the guest is told of Zkn and Zkt and not of
+# Zk. Before, it was told of Zk and Linux's first read of seed
+# (random_init_early) was an illegal instruction: an Oops, then a panic.
+BOOT_TIMEOUT=300 boot linux-zk --linux --cpu rv64,zk=true
+status_is "Zk: QEMU exits 0" 0
+has "Zk: Linux reached userspace" "^tvguest: linux guest reached userspace$"
+hasnt "Zk: no Oops" "Oops"
+has "Zk: the guest's cpuinfo lists Zkn's parts and Zkt" "^isa[[:space:]]+: rv64.*_zknd_zkne_zknh_zkt"
+hasnt "Zk: the guest's cpuinfo lists neither Zk nor Zkr" "^isa[[:space:]]+: rv64.*_zk(r)?(_|$)"
+
 # The guest's ISA is the host's less what is not virtualised (the first
 # boot's log): the hypervisor read the host's string whole, and Linux
 # (which reads the guest's device tree) sees neither h nor any Sh*.
