@@ -24,6 +24,31 @@
  * Registers": hideleg); the hypervisor raises them through hvip. */
 #define HIDELEG_GUEST (MIP_VSSIP | MIP_VSTIP | MIP_VSEIP)
 
+/* hyp/arch/stateen.S: set bits in hstateen0, what then reads back (0 on a
+ * hart whose hstateen0 traps). */
+uint64_t hart_set_hstateen0(uint64_t bits);
+
+#define HSTATEEN0_ENVCFG (1UL << 62)
+
+/*
+ * Smstateen: "when a stateen CSR prevents access to state by
+ * less-privileged levels", VS-mode's access "raises a virtual-instruction
+ * exception" ("State Enable Extension"), and hstateen0.ENVCFG guards
+ * senvcfg. Left clear, the guest's senvcfg - an S-mode CSR of every
+ * hart, which it is not told is gated (Smstateen is not in its ISA) - is
+ * an illegal instruction to it: Linux writes senvcfg at each context
+ * switch once Zicboz or Zicbom is in its ISA, and panics. So the bit is
+ * set on each hart (senvcfg itself is swapped per vCPU, vcpu_state.c). A
+ * hart without Smstateen traps on hstateen0 and has no such gate.
+ */
+static void let_guest_use_senvcfg(unsigned hart)
+{
+	uint64_t stuck = hart_set_hstateen0(HSTATEEN0_ENVCFG);
+	if (!(stuck & HSTATEEN0_ENVCFG) && isa_host_has("smstateen"))
+		hyp_log("hart %u: hstateen0.ENVCFG cannot be set (mstateen0); the guest's "
+			"senvcfg accesses will be illegal instructions\n", hart);
+}
+
 /* The guest's own supervisor CSRs (their VS copies) as after a reset,
  * and the hart state kept per vCPU (vcpu_state_reset(): FP, vector,
  * senvcfg, scounteren). vsie is also hie's VS bits. */
@@ -57,6 +82,7 @@ void vcpu_init(struct vcpu *v, struct vm *vm, unsigned id, unsigned hart)
 	csr_write(CSR_HVIP, 0);
 	csr_write(CSR_HIE, 0);
 	csr_write(CSR_HCOUNTEREN, COUNTEREN_CY | COUNTEREN_TM | COUNTEREN_IR);
+	let_guest_use_senvcfg(hart);
 	/* henvcfg enables what the guest's ISA string promises (isa.c). */
 	isa_guest_setup(timer_guest_has_sstc());
 	timer_init(v);

@@ -184,6 +184,20 @@ hasnt "Zk: no Oops" "Oops"
 has "Zk: the guest's cpuinfo lists Zkn's parts and Zkt" "^isa[[:space:]]+: rv64.*_zknd_zkne_zknh_zkt"
 hasnt "Zk: the guest's cpuinfo lists neither Zk nor Zkr" "^isa[[:space:]]+: rv64.*_zk(r)?(_|$)"
 
+# A hart with Smstateen (QEMU 10's -cpu rv64,smstateen=true; QEMU 7.2 has
+# none): hstateen0.ENVCFG, clear at reset, gates VS-mode's senvcfg, which
+# Linux writes at each context switch once Zicboz is in its ISA. The
+# hypervisor sets it. Before, that write was an illegal instruction to the
+# guest (badaddr 0x10a79073, csrw senvcfg): an Oops, then a panic.
+if [ "$TV_PLATFORM" = qemu10 ]; then
+	BOOT_TIMEOUT=300 boot linux-smstateen --linux --cpu rv64,smstateen=true
+	status_is "Smstateen: QEMU exits 0" 0
+	has "Smstateen: Linux reached userspace" "^tvguest: linux guest reached userspace$"
+	hasnt "Smstateen: no Oops" "Oops"
+else
+	echo "skip - Smstateen: QEMU $TV_PLATFORM has no Smstateen (QEMU 10 has)"
+fi
+
 # The guest's ISA is the host's less what is not virtualised (the first
 # boot's log): the hypervisor read the host's string whole, and Linux
 # (which reads the guest's device tree) sees neither h nor any Sh*.
