@@ -23,7 +23,7 @@
  * XLEN-1: firmware), so the rows hold for any numbering. The firmware
  * counters are checked by counting events this vCPU provokes: illegal
  * instructions it executes, set_timer calls, IPIs and remote fence.i it
- * sends to the other hart.
+ * sends to the other hart (and none for calls that send to no other hart).
  */
 #include "conform.h"
 
@@ -209,6 +209,24 @@ static void read_fence_after_2(struct conform_ctx *x)
 		sbi_call(SBI_EXT_RFENCE, SBI_RFENCE_REMOTE_FENCE_I, 1UL << other_hart, 0, 0);
 }
 
+/* IPI_SENT is "Sent IPI to other hart event": a send_ipi with an empty
+ * mask (base 0) succeeds and sends nothing, so it counts nothing. */
+static void read_ipi_after_none(struct conform_ctx *x)
+{
+	x->a[0] = ipi;
+	for (int i = 0; i < 2; i++)
+		sbi_call(SBI_EXT_IPI, SBI_IPI_SEND_IPI, 0, 0, 0);
+}
+
+/* FENCE_I_SENT is "Sent FENCE.I request to other hart event": a
+ * remote_fence_i to the caller alone sends no request to another hart. */
+static void read_fence_after_self(struct conform_ctx *x)
+{
+	x->a[0] = fence_i;
+	for (int i = 0; i < 2; i++)
+		sbi_call(SBI_EXT_RFENCE, SBI_RFENCE_REMOTE_FENCE_I, 1UL << self_hart, 0, 0);
+}
+
 /* ---- a hardware counter counting cycles ------------------------------ */
 
 static unsigned long cyc;
@@ -386,10 +404,14 @@ static const struct conform_case pmu_cases[] = {
 	MATCH("IPI_SENT", 0, 0, AUTO, FW_EVENT(SBI_PMU_FW_IPI_SENT), 0, fw_set, got_ipi),
 	READ("IPI_SENT after 2 send_ipi to the other hart", 0, 0, V_EQ, 2, read_ipi_after_2,
 	     NULL),
+	READ("IPI_SENT: still 2 after 2 send_ipi with an empty mask", 0, 0, V_EQ, 2,
+	     read_ipi_after_none, NULL),
 	MATCH("FENCE_I_SENT", 0, 0, AUTO, FW_EVENT(SBI_PMU_FW_FENCE_I_SENT), 0, fw_set,
 	      got_fence),
 	READ("FENCE_I_SENT after 2 remote_fence_i to the other hart", 0, 0, V_EQ, 2,
 	     read_fence_after_2, NULL),
+	READ("FENCE_I_SENT: still 2 after 2 remote_fence_i to itself only", 0, 0, V_EQ, 2,
+	     read_fence_after_self, NULL),
 	STOP("every firmware counter, RESET, some never started: ALREADY_STOPPED",
 	     SBI_PMU_STOP_RESET, SBI_ERR_ALREADY_STOPPED, fw_set, NULL),
 	READ("a hardware counter", 0, INVAL, V_ANY, 0, idx_hw, NULL),

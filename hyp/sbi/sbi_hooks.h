@@ -13,6 +13,9 @@
 void sbi_pmu_count_call(struct vcpu *v, unsigned long eid, unsigned long fid);
 void sbi_pmu_count_exception(struct vcpu *v, uint64_t cause);
 void sbi_pmu_count_mailbox(struct vcpu *v, uint32_t bits);
+/* ... and a request (an IPI, a remote fence) sent to another vCPU: the
+ * *_SENT firmware event `event`. */
+void sbi_pmu_count_sent(struct vcpu *v, unsigned event);
 /* sbi_pmu_hw.c: a virtual-instruction exit at `insn` that reads the
  * guest's virtual cycle or instret: emulated (true), or not such a read. */
 bool sbi_pmu_counter_read(struct vcpu *v, uint32_t insn);
@@ -58,6 +61,12 @@ static inline void sbi_hook_mailbox(struct vcpu *v, uint32_t bits)
 {
 	if (__builtin_expect(v->sbi.pmu_fw_active != 0, 0))
 		sbi_pmu_count_mailbox(v, bits);
+}
+
+static inline void sbi_hook_sent(struct vcpu *v, unsigned event)
+{
+	if (__builtin_expect(v->sbi.pmu_fw_active != 0, 0))
+		sbi_pmu_count_sent(v, event);
 }
 
 static inline void sbi_hook_exit(struct vcpu *v)

@@ -10,6 +10,7 @@
 #include "../core/vm.h"
 #include "../trace/trace.h"
 #include "sbi.h"
+#include "sbi_hooks.h"
 
 /* Raise VSSIP on vCPU `target`: directly in this hart's hvip for itself,
  * else through the target hart's mailbox and a physical IPI (smp.c). */
@@ -35,9 +36,13 @@ static void ipi_handler(struct vcpu *v, unsigned long eid, unsigned long fid,
 	ret->error = sbi_hart_mask(v, sbi_arg(v, 0), sbi_arg(v, 1), &targets);
 	if (ret->error)
 		return;
-	for (unsigned i = 0; i < v->vm->nvcpus; i++)
-		if (targets & (1ULL << i))
-			sbi_ipi_raise(v, v->vm->vcpus[i]);
+	for (unsigned i = 0; i < v->vm->nvcpus; i++) {
+		if (!(targets & (1ULL << i)))
+			continue;
+		if (v->vm->vcpus[i] != v) /* PMU: "Sent IPI to other hart" */
+			sbi_hook_sent(v, SBI_PMU_FW_IPI_SENT);
+		sbi_ipi_raise(v, v->vm->vcpus[i]);
+	}
 }
 
 const struct sbi_ext sbi_ext_ipi = {

@@ -82,18 +82,24 @@ static void fw_count(struct vcpu *v, unsigned event)
 			v->sbi.pmu_fw_value[c]++;
 }
 
+/* A successful set_timer (TIME or legacy) is one SET_TIMER event. The
+ * "sent" events are not counted per call: see sbi_pmu_count_sent. */
 void sbi_pmu_count_call(struct vcpu *v, unsigned long eid, unsigned long fid)
 {
+	(void)fid;
 	if (eid == SBI_EXT_TIME || eid == SBI_EXT_0_1_SET_TIMER)
 		fw_count(v, SBI_PMU_FW_SET_TIMER);
-	else if (eid == SBI_EXT_IPI && fid == SBI_IPI_SEND_IPI)
-		fw_count(v, SBI_PMU_FW_IPI_SENT);
-	else if (eid == SBI_EXT_RFENCE && fid == SBI_RFENCE_REMOTE_FENCE_I)
-		fw_count(v, SBI_PMU_FW_FENCE_I_SENT);
-	else if (eid == SBI_EXT_RFENCE && fid == SBI_RFENCE_REMOTE_SFENCE_VMA)
-		fw_count(v, SBI_PMU_FW_SFENCE_VMA_SENT);
-	else if (eid == SBI_EXT_RFENCE && fid == SBI_RFENCE_REMOTE_SFENCE_VMA_ASID)
-		fw_count(v, SBI_PMU_FW_SFENCE_VMA_ASID_SENT);
+}
+
+/* IPI_SENT is "Sent IPI to other hart event", FENCE_I_SENT "Sent FENCE.I
+ * request to other hart event", and so for the SFENCE.VMA ones: one event
+ * per request posted to another vCPU (sbi_ipi.c, sbi_rfence.c), as each
+ * target counts its own *_RECEIVED. A call that names no other hart (an
+ * empty mask, or only the caller) sends nothing, and a call to three
+ * others sends three. */
+void sbi_pmu_count_sent(struct vcpu *v, unsigned event)
+{
+	fw_count(v, event);
 }
 
 void sbi_pmu_count_exception(struct vcpu *v, uint64_t cause)

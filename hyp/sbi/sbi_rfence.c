@@ -12,6 +12,7 @@
 #include "../core/smp.h"
 #include "../core/vm.h"
 #include "sbi.h"
+#include "sbi_hooks.h"
 
 /* The guest's ASID as an SFENCE.VMA (and so HFENCE.VVMA) takes it in
  * rs2: "bits SXLEN-1:ASIDMAX of the value held in rs2 are reserved for
@@ -57,6 +58,16 @@ static void local_sfence(unsigned long start, unsigned long size,
 		hfence_vvma_page(first + i * PAGE_SIZE, asid, by_asid);
 }
 
+/* The SBI PMU firmware event of one request of `fid` (FENCE_I, SFENCE_VMA
+ * or SFENCE_VMA_ASID) sent to another hart. */
+static unsigned sent_event(unsigned long fid)
+{
+	if (fid == SBI_RFENCE_REMOTE_FENCE_I)
+		return SBI_PMU_FW_FENCE_I_SENT;
+	return fid == SBI_RFENCE_REMOTE_SFENCE_VMA ? SBI_PMU_FW_SFENCE_VMA_SENT
+						   : SBI_PMU_FW_SFENCE_VMA_ASID_SENT;
+}
+
 static void rfence_handler(struct vcpu *v, unsigned long eid, unsigned long fid,
 			   struct sbiret *ret)
 {
@@ -76,12 +87,14 @@ static void rfence_handler(struct vcpu *v, unsigned long eid, unsigned long fid,
 	/* Other harts: a request through their mailbox, waited for, so the
 	 * fence is done everywhere when the call returns. A remote VS-stage
 	 * flush is always a full one (hfence.vvma x0, x0). */
-	for (unsigned i = 0; i < v->vm->nvcpus; i++)
-		if ((targets & (1ULL << i)) && v->vm->vcpus[i] != v &&
-		    !smp_request_fence(v, v->vm->vcpus[i],
-				       fid == SBI_RFENCE_REMOTE_FENCE_I ? MB_FENCE_I
-									 : MB_HFENCE_VVMA))
+	for (unsigned i = 0; i < v->vm->nvcpus; i++) {
+		if (!(targets & (1ULL << i)) || v->vm->vcpus[i] == v)
+			continue;
+		sbi_hook_sent(v, sent_event(fid)); /* PMU: a request to another hart */
+		if (!smp_request_fence(v, v->vm->vcpus[i],
+				       fid == SBI_RFENCE_REMOTE_FENCE_I ? MB_FENCE_I : MB_HFENCE_VVMA))
 			ret->error = SBI_ERR_FAILED; /* not done everywhere */
+	}
 	if (!(targets & (1ULL << v->id)))
 		return;
 	switch (fid) {
