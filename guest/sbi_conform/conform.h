@@ -183,7 +183,9 @@ bool timer_fired_then_clear(struct conform_ctx *x);
 void ipi_before(struct conform_ctx *x);
 
 /* secondary.c: the second vCPU. */
-enum sec_cmd { SEC_NONE, SEC_STOP };
+enum sec_cmd { SEC_NONE, SEC_STOP, SEC_PMU };
+/* ext_pmu.c: SEC_PMU on the secondary. */
+void secondary_pmu(void);
 extern volatile unsigned long sec_checkins, sec_ipis, sec_a0, sec_a1;
 uintptr_t secondary_stack_top(void);
 void secondary_command(enum sec_cmd cmd);

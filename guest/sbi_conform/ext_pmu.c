@@ -227,6 +227,71 @@ static void read_fence_after_self(struct conform_ctx *x)
 		sbi_call(SBI_EXT_RFENCE, SBI_RFENCE_REMOTE_FENCE_I, 1UL << self_hart, 0, 0);
 }
 
+/* ---- what the other hart received ------------------------------------ */
+
+/* SFENCE_VMA_RECEIVED (11) and SFENCE_VMA_ASID_RECEIVED (13) are two
+ * events: "Received SFENCE.VMA request from other hart event" and
+ * "Received SFENCE.VMA with ASID request from other hart event". The
+ * secondary counts both on itself (SEC_PMU, secondary.c): the first
+ * command starts a counter for each, every later one reads them. */
+static volatile unsigned long sec_pmu_runs, sec_vma, sec_asid;
+static unsigned long sec_idx_vma, sec_idx_asid;
+
+void secondary_pmu(void)
+{
+	if (sec_pmu_runs == 0) {
+		sec_idx_vma = (unsigned long)pmu(SBI_PMU_COUNTER_CFG_MATCH, fw0, fw_mask >> fw0,
+						 SBI_PMU_CFG_CLEAR_VALUE | SBI_PMU_CFG_AUTO_START,
+						 FW_EVENT(SBI_PMU_FW_SFENCE_VMA_RECEIVED)).value;
+		sec_idx_asid = (unsigned long)pmu(SBI_PMU_COUNTER_CFG_MATCH, fw0, fw_mask >> fw0,
+						  SBI_PMU_CFG_CLEAR_VALUE | SBI_PMU_CFG_AUTO_START,
+						  FW_EVENT(SBI_PMU_FW_SFENCE_VMA_ASID_RECEIVED)).value;
+	}
+	sec_vma = (unsigned long)pmu(SBI_PMU_COUNTER_FW_READ, sec_idx_vma, 0, 0, 0).value;
+	sec_asid = (unsigned long)pmu(SBI_PMU_COUNTER_FW_READ, sec_idx_asid, 0, 0, 0).value;
+	__atomic_fetch_add(&sec_pmu_runs, 1, __ATOMIC_ACQ_REL);
+}
+
+static unsigned long sec_pmu_want;
+
+static bool sec_pmu_ran(void)
+{
+	return __atomic_load_n(&sec_pmu_runs, __ATOMIC_ACQUIRE) >= sec_pmu_want;
+}
+
+static void sec_pmu(struct conform_ctx *x)
+{
+	sec_pmu_want = sec_pmu_runs + 1;
+	secondary_command(SEC_PMU);
+	if (!wait_for(sec_pmu_ran, timebase_hz * 5))
+		setup_failed(x, "the secondary did not answer SEC_PMU");
+}
+
+/* The secondary starts its counters; this hart sends it 2 remote
+ * sfence.vma with an ASID and 1 without (each waited for, so none
+ * coalesce); the secondary reads its counters. */
+static void fences_received(struct conform_ctx *x)
+{
+	if (!discover(x))
+		return;
+	sec_pmu(x);
+	for (int i = 0; i < 2; i++)
+		sbi_call_full(SBI_EXT_RFENCE, SBI_RFENCE_REMOTE_SFENCE_VMA_ASID, 1UL << other_hart,
+			      0, 0, 0, 1, 0);
+	sbi_call_full(SBI_EXT_RFENCE, SBI_RFENCE_REMOTE_SFENCE_VMA, 1UL << other_hart, 0, 0, 0,
+		      0, 0);
+	sec_pmu(x);
+}
+
+static bool received_2_and_1(struct conform_ctx *x)
+{
+	if (sec_asid == 2 && sec_vma == 1)
+		return true;
+	snprintf(x->why, sizeof(x->why), "the other hart counted SFENCE_VMA_ASID_RECEIVED %lu "
+		 "(want 2), SFENCE_VMA_RECEIVED %lu (want 1)", sec_asid, sec_vma);
+	return false;
+}
+
 /* ---- a hardware counter counting cycles ------------------------------ */
 
 static unsigned long cyc;
@@ -412,6 +477,9 @@ static const struct conform_case pmu_cases[] = {
 	     read_fence_after_2, NULL),
 	READ("FENCE_I_SENT: still 2 after 2 remote_fence_i to itself only", 0, 0, V_EQ, 2,
 	     read_fence_after_self, NULL),
+	{ .func = "num_counters", .name = "(the other hart) SFENCE_VMA_ASID_RECEIVED 2, "
+	  "SFENCE_VMA_RECEIVED 1 after 2 remote_sfence_vma_asid and 1 remote_sfence_vma",
+	  .fid = SBI_PMU_NUM_COUNTERS, .prepare = fences_received, .verify = received_2_and_1 },
 	STOP("every firmware counter, RESET, some never started: ALREADY_STOPPED",
 	     SBI_PMU_STOP_RESET, SBI_ERR_ALREADY_STOPPED, fw_set, NULL),
 	READ("a hardware counter", 0, INVAL, V_ANY, 0, idx_hw, NULL),

@@ -52,6 +52,10 @@ void secondary_main(unsigned long a0, unsigned long a1)
 			csr_clear(CSR_SSTATUS, SSTATUS_SIE);
 			sbi_call(SBI_EXT_HSM, SBI_HSM_HART_STOP, 0, 0, 0);
 		}
+		if (__atomic_load_n(&sec_cmd, __ATOMIC_ACQUIRE) == SEC_PMU) {
+			sec_cmd = SEC_NONE;
+			secondary_pmu();
+		}
 	}
 }
 

@@ -79,7 +79,7 @@ static void nap(void)
 }
 
 /* The fence kind (lib/fence_count.h) of mailbox bit MB_FENCE_I or
- * MB_HFENCE_VVMA. */
+ * MB_HFENCE_VVMA(_ASID): both VS-stage bits are one kind, one flush. */
 static unsigned fence_kind(uint32_t bit)
 {
 	return bit == MB_FENCE_I ? FENCE_KIND_I : FENCE_KIND_VVMA;
@@ -119,7 +119,7 @@ static void smp_do_fences(struct vcpu *v, uint32_t bits, bool running)
 		__asm__ volatile("fence.i" ::: "memory");
 		fence_count_done(&v->fences, FENCE_KIND_I, req);
 	}
-	if (bits & MB_HFENCE_VVMA) {
+	if (bits & MB_VVMA_ANY) {
 		uint64_t req = fence_count_snapshot(&v->fences, FENCE_KIND_VVMA);
 		if (running)
 			hfence_vvma_all();
@@ -131,7 +131,7 @@ static void smp_do_fences(struct vcpu *v, uint32_t bits, bool running)
 
 void smp_take_fences(struct vcpu *v, bool running)
 {
-	const uint32_t fences = MB_FENCE_I | MB_HFENCE_VVMA;
+	const uint32_t fences = MB_FENCE_I | MB_VVMA_ANY;
 	uint32_t bits = __atomic_fetch_and(&v->mailbox, ~fences, __ATOMIC_ACQUIRE) & fences;
 	if (!bits)
 		return;

@@ -16,6 +16,11 @@
 #define MB_VSEIP (1u << 3)	 /* apply vcpu->vseip_level to hvip.VSEIP */
 #define MB_START (1u << 4)	 /* HSM hart_start: look at hsm_state */
 #define MB_STOP_VM (1u << 5)	 /* the VM is stopping: park */
+/* The same flush as MB_HFENCE_VVMA, asked by a remote sfence.vma with an
+ * ASID: a bit of its own only so that the SBI PMU can count it as
+ * SFENCE_VMA_ASID_RECEIVED, not SFENCE_VMA_RECEIVED. */
+#define MB_HFENCE_VVMA_ASID (1u << 6)
+#define MB_VVMA_ANY (MB_HFENCE_VVMA | MB_HFENCE_VVMA_ASID)
 
 /* Start every other hart listed in the FDT. Returns how many slots, from
  * slot 0 on without a gap, have a hart in the hypervisor: the most vCPUs

@@ -114,9 +114,10 @@ void sbi_pmu_count_exception(struct vcpu *v, uint64_t cause)
 	}
 }
 
-/* Requests from other harts. A remote sfence.vma, with or without an
- * ASID, arrives as one kind of request (a full VS-stage flush), counted
- * as SFENCE_VMA_RECEIVED. */
+/* Requests from other harts. A remote sfence.vma with an ASID is the
+ * same full VS-stage flush as one without, but a request of its own,
+ * "Received SFENCE.VMA with ASID request from other hart event"
+ * (SFENCE_VMA_ASID_RECEIVED), not SFENCE_VMA_RECEIVED. */
 void sbi_pmu_count_mailbox(struct vcpu *v, uint32_t bits)
 {
 	if (bits & MB_VSSIP)
@@ -125,6 +126,8 @@ void sbi_pmu_count_mailbox(struct vcpu *v, uint32_t bits)
 		fw_count(v, SBI_PMU_FW_FENCE_I_RECEIVED);
 	if (bits & MB_HFENCE_VVMA)
 		fw_count(v, SBI_PMU_FW_SFENCE_VMA_RECEIVED);
+	if (bits & MB_HFENCE_VVMA_ASID)
+		fw_count(v, SBI_PMU_FW_SFENCE_VMA_ASID_RECEIVED);
 }
 
 static void get_info(unsigned long idx, struct sbiret *ret)

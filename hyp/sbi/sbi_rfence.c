@@ -68,6 +68,16 @@ static unsigned sent_event(unsigned long fid)
 						   : SBI_PMU_FW_SFENCE_VMA_ASID_SENT;
 }
 
+/* The mailbox request of `fid` (smp.h): a remote sfence.vma with or
+ * without an ASID is the same full flush there, under two bits so that
+ * the target counts SFENCE_VMA_ASID_RECEIVED or SFENCE_VMA_RECEIVED. */
+static uint32_t request_bit(unsigned long fid)
+{
+	if (fid == SBI_RFENCE_REMOTE_FENCE_I)
+		return MB_FENCE_I;
+	return fid == SBI_RFENCE_REMOTE_SFENCE_VMA ? MB_HFENCE_VVMA : MB_HFENCE_VVMA_ASID;
+}
+
 static void rfence_handler(struct vcpu *v, unsigned long eid, unsigned long fid,
 			   struct sbiret *ret)
 {
@@ -91,8 +101,7 @@ static void rfence_handler(struct vcpu *v, unsigned long eid, unsigned long fid,
 		if (!(targets & (1ULL << i)) || v->vm->vcpus[i] == v)
 			continue;
 		sbi_hook_sent(v, sent_event(fid)); /* PMU: a request to another hart */
-		if (!smp_request_fence(v, v->vm->vcpus[i],
-				       fid == SBI_RFENCE_REMOTE_FENCE_I ? MB_FENCE_I : MB_HFENCE_VVMA))
+		if (!smp_request_fence(v, v->vm->vcpus[i], request_bit(fid)))
 			ret->error = SBI_ERR_FAILED; /* not done everywhere */
 	}
 	if (!(targets & (1ULL << v->id)))
