@@ -490,6 +490,9 @@ static const struct conform_case pmu_cases[] = {
 	    INVAL, idx_hw, NULL),
 	ROW("counter_fw_read_hi", SBI_PMU_COUNTER_FW_READ_HI, "counter = num_counters", 0, 0, 0,
 	    0, INVAL, idx_count, NULL),
+	{ .func = "counter_config_matching", .name = "CPU_CYCLES, event_data 1 (reserved): "
+	  "no counter can", .fid = SBI_PMU_COUNTER_CFG_MATCH, .a = { LIT(0), LIT(0), LIT(0),
+	  LIT(SBI_PMU_HW_CPU_CYCLES), LIT(1) }, .want_error = NOSUP, .prepare = hw_set },
 	MATCH("CPU_CYCLES on the hardware counters", 0, 0, 0, SBI_PMU_HW_CPU_CYCLES, 0, hw_set,
 	      got_cyc),
 	START("that counter from 2^62", SBI_PMU_START_SET_INIT_VALUE, INIT, 0, cyc_only,

@@ -193,6 +193,16 @@ static long match_hw(struct vcpu *v, uint64_t set, unsigned long flags,
 	return SBI_ERR_NOT_SUPPORTED;
 }
 
+/* For hardware general and cache events (types 0 and 1) "the event_data
+ * ... is unused ... and all non-zero values of event_data are reserved
+ * for future use": an event with such data is none a counter here can
+ * monitor, as for the firmware events (match_fw). The raw types carry
+ * their event in event_data. */
+static bool hw_data_reserved(unsigned type, uint64_t data)
+{
+	return (type == SBI_PMU_EVENT_TYPE_HW || type == SBI_PMU_EVENT_TYPE_CACHE) && data != 0;
+}
+
 static void cfg_match(struct vcpu *v, struct sbiret *ret)
 {
 	uint64_t set;
@@ -213,7 +223,8 @@ static void cfg_match(struct vcpu *v, struct sbiret *ret)
 	bool valid = (event >> 20) == 0;
 	if (valid && type == SBI_PMU_EVENT_TYPE_FW)
 		ret->error = match_fw(v, set, flags, event & 0xffff, sbi_arg(v, 4), &ret->value);
-	else if (valid && type <= SBI_PMU_EVENT_TYPE_RAW_V2)
+	else if (valid && type <= SBI_PMU_EVENT_TYPE_RAW_V2 &&
+		 !hw_data_reserved(type, sbi_arg(v, 4)))
 		ret->error = match_hw(v, set, flags, event, &ret->value);
 	else
 		ret->error = SBI_ERR_NOT_SUPPORTED;
