@@ -348,6 +348,18 @@ const char *tv_sbi_error_name(int64_t error)
 		return "SBI_ERR_ALREADY_STARTED";
 	case SBI_ERR_ALREADY_STOPPED:
 		return "SBI_ERR_ALREADY_STOPPED";
+	case SBI_ERR_NO_SHMEM:
+		return "SBI_ERR_NO_SHMEM";
+	case SBI_ERR_INVALID_STATE:
+		return "SBI_ERR_INVALID_STATE";
+	case SBI_ERR_BAD_RANGE:
+		return "SBI_ERR_BAD_RANGE";
+	case SBI_ERR_TIMEOUT:
+		return "SBI_ERR_TIMEOUT";
+	case SBI_ERR_IO:
+		return "SBI_ERR_IO";
+	case SBI_ERR_DENIED_LOCKED:
+		return "SBI_ERR_DENIED_LOCKED";
 	default:
 		return NULL;
 	}

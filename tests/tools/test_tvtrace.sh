@@ -824,6 +824,50 @@ has "upper id bits: explain says so" "$WORK/out" "(a7 = EID 0x10, a6 = FID 0; a7
 has "wide record: explain claims no value" "$WORK/out" \
 	"the hypervisor answered error 0 (SBI_SUCCESS) in a0 and resumed at sepc+4."
 
+# --explain against the specifications (privileged spec, hypervisor
+# chapter; SBI spec). A guest-page fault of the VS-stage walk: htinst holds
+# a pseudoinstruction, the GPA is the PTE's with its low two bits zeros
+# ("Hypervisor Trap Value (htval) Register"), not stval's. A transformed
+# load in htinst: its immediate offset is zeroed, rs1 holds the address
+# offset. An ecall from VU-mode is a system call, not a faulting access.
+# SBI errors go to -14 (SBI_ERR_NO_SHMEM is -9); tracevisor's trace
+# extension 0x0A007476 is in the firmware-specific space, 0x09xxxxxx is
+# the vendor-specific one.
+printf '%s\n' "begin 10000000 1" "hart 0" \
+	"exit 1000 0 0 0x80000100 21 0x40002023 0x20015004 0x3000" \
+	"entry 1010 0 0 0x80000100" \
+	"exit+insn 2000 0 0 0x80000200 21 0x40000005 0x4000001 0x4783 0x57c783" \
+	"mmio 2001 0 0 0x10000005 0x60 0xf0001 0x57c783 1" \
+	"entry 2010 0 0 0x80000204" \
+	"exit 3000 0 0 0x80000300 8 0 0 0" "exc 3001 0 0 8 0 0x80000300 0x80000800" \
+	"entry 3010 0 0 0x80000800" \
+	"exit 4000 0 0 0x80000400 10" "sbi 4001 0 0 0x504d5500000003 0 0 0 -9 0" \
+	"entry 4010 0 0 0x80000404" \
+	"exit 5000 0 0 0x80000500 10" "sbi 5001 0 0 0x0a00747600000002 7 0 0 0 0" \
+	"entry 5010 0 0 0x80000504" \
+	"exit 6000 0 0 0x80000600 10" "sbi 6001 0 0 0x0954565400000002 7 0 0 -2 0" \
+	"entry 6010 0 0 0x80000604" \
+	"endhart" "end" | "$MKLOG" >"$WORK/spec.log"
+run "explain against the specifications" 0 --explain "$WORK/spec.log"
+has "VS-stage walk: the PTE's GPA, low bits zeros" "$WORK/out" \
+	"load guest-page fault: the guest's load from VA 0x40002023 needed a VS-stage page-table walk, and the hart's read of the guest's page-table entry at GPA 0x80054010 hit no G-stage mapping (htinst 0x3000, a pseudoinstruction: 64-bit read for VS-stage address translation; the GPA is the PTE's, its low two bits zeros; the fault is reported with the original access's type)"
+has "VS-stage walk: the spec sections" "$WORK/out" \
+	'"Hypervisor Trap Value (htval) Register" (GPA = htval << 2: the low bits of an implicit VS-stage access are zeros), "Transformed Instruction or Pseudoinstruction for mtinst or htinst" (the pseudoinstruction)'
+hasnt "VS-stage walk: not stval's low bits" "$WORK/out" "GPA 0x80054013"
+has "transformed load: immediate zeroed, rs1 the address offset" "$WORK/out" \
+	"(htinst = 0x4783: the hardware's transformed instruction: immediate offset zeroed, rs1 replaced by the address offset 0; nothing was read from the guest)"
+hasnt "transformed load: not 'address offset zeroed'" "$WORK/out" "its address offset zeroed"
+has "ecall from VU-mode: a system call" "$WORK/out" \
+	"environment call from U-mode or VU-mode: a program in the guest's user mode (VU-mode) executed ecall at 0x80000300, a system call for the guest's kernel; this exception is not delegated to the guest (its hedeleg bit 8 is clear)"
+hasnt "ecall from VU-mode: not a faulting access" "$WORK/out" "VU-mode: the guest's access faulted"
+has "SBI error -9 by name" "$WORK/out" "the hypervisor answered SBI_ERR_NO_SHMEM, value 0x0 in a0/a1"
+has "SBI error -9 in the SBI record" "$WORK/out" "PMU.counter_start(0x0, 0x0, 0x0) -> SBI_ERR_NO_SHMEM"
+has "trace extension: the firmware-specific space" "$WORK/out" \
+	'SBI spec: "Firmware Specific Extension Space (EIDs #0x0A000000 - #0x0AFFFFFF)" (tracevisor'"'"'s trace extension: the low 24 bits are tracevisor'"'"'s SBI implementation ID 0x7476)'
+has "0x09545654: the vendor-specific space" "$WORK/out" \
+	'SBI spec: "Vendor Specific Extension Space (EIDs #0x09000000 - #0x09FFFFFF)")'
+hasnt "0x09545654 is not tracevisor's" "$WORK/out" "vendor-specific extension space 0x09000000-0x09FFFFFF; tracevisor's trace extension"
+
 # Memory does not grow with the trace: --summary and --list of a log of
 # 1.1 M records (18 MB; kept, its records take 115 MB) in 40 MB of address
 # space. The -O2 build (ASan's shadow memory needs terabytes of it).

@@ -319,6 +319,22 @@ static void test_gpa_and_insn(void **state)
 	r.arg[3] = 0x80000000 >> 2;
 	assert_int_equal(tt_exp_gpa(&r, &gpa), 1);
 	assert_int_equal(gpa, 0x80000002);
+	/* an implicit access of the VS-stage walk (htinst 0x3000, a 64-bit
+	 * PTE read): the GPA's low two bits are zeros, not stval's */
+	r.arg[4] = 0x00003000;
+	assert_int_equal(tt_exp_gpa(&r, &gpa), 1);
+	assert_int_equal(gpa, 0x80000000);
+	assert_string_equal(tt_htinst_pseudo(0x00003000),
+			    "64-bit read for VS-stage address translation");
+	assert_string_equal(tt_htinst_pseudo(0x00002020),
+			    "32-bit write for VS-stage address translation");
+	assert_null(tt_htinst_pseudo(0x00003003)); /* ld x0, 0(x0): transformed */
+	/* htval 0: the hart gave no guest physical address */
+	r.arg[3] = 0;
+	gpa = 7;
+	assert_int_equal(tt_exp_gpa(&r, &gpa), 0);
+	assert_int_equal(gpa, 7);
+	r.arg[4] = 0;
 	r.arg[1] = EXC_ILLEGAL_INST;
 	gpa = 7;
 	assert_int_equal(tt_exp_gpa(&r, &gpa), 0);

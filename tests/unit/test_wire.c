@@ -2225,6 +2225,16 @@ static void test_sbi_and_kind_names(void **state)
 	assert_string_equal(tv_sbi_error_name(SBI_ERR_INVALID_ADDRESS),
 			    "SBI_ERR_INVALID_ADDRESS");
 	assert_null(tv_sbi_error_name(1));
+	/* the SBI specification's "Standard SBI Errors" go to -14 */
+	assert_string_equal(tv_sbi_error_name(SBI_ERR_NO_SHMEM), "SBI_ERR_NO_SHMEM");
+	assert_string_equal(tv_sbi_error_name(SBI_ERR_INVALID_STATE),
+			    "SBI_ERR_INVALID_STATE");
+	assert_string_equal(tv_sbi_error_name(SBI_ERR_BAD_RANGE), "SBI_ERR_BAD_RANGE");
+	assert_string_equal(tv_sbi_error_name(SBI_ERR_TIMEOUT), "SBI_ERR_TIMEOUT");
+	assert_string_equal(tv_sbi_error_name(SBI_ERR_IO), "SBI_ERR_IO");
+	assert_string_equal(tv_sbi_error_name(SBI_ERR_DENIED_LOCKED),
+			    "SBI_ERR_DENIED_LOCKED");
+	assert_null(tv_sbi_error_name(-15));
 	assert_string_equal(tv_kind_name(TV_KIND_EXIT), "exit");
 	assert_string_equal(tv_kind_name(TV_KIND_STOP), "stop");
 	assert_string_equal(tv_kind_name(TV_KIND_SWITCH), "switch");

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "export.h"
 #include "insn.h"
 #include "riscv_names.h"
 #include "tvtrace.h"
@@ -262,12 +263,44 @@ static const char *disasm(uint64_t insn, char *buf, size_t size)
 	return buf;
 }
 
-/* The guest-physical address of a guest-page fault: htval holds it
- * shifted right by two, the low two bits are stval's ("Hypervisor Trap
- * Value (htval) Register"). */
-static uint64_t fault_gpa(const struct tv_record *exit)
+/* "GPA 0x80201000" for a guest-page fault: htval holds the address
+ * shifted right by two, the low two bits are stval's, or zeros for an
+ * implicit access of the VS-stage walk ("Hypervisor Trap Value (htval)
+ * Register"); htval 0 gives no address. */
+static const char *fault_gpa(const struct tv_record *exit, char *buf, size_t size)
 {
-	return (exit->arg[3] << 2) | (exit->arg[2] & 3);
+	uint64_t gpa;
+
+	if (tt_exp_gpa(exit, &gpa))
+		snprintf(buf, size, "GPA 0x%" PRIx64, gpa);
+	else
+		snprintf(buf, size, "GPA not given: htval 0");
+	return buf;
+}
+
+/* The start of a guest-page fault's explanation when htinst holds a
+ * pseudoinstruction: the fault was not on the address the instruction
+ * accessed (stval) but on a VS-level page-table entry the hart's
+ * VS-stage walk for it read, or wrote to update A/D ("Transformed
+ * Instruction or Pseudoinstruction for mtinst or htinst"). Returns 0
+ * when htinst is no pseudoinstruction. */
+static int add_vs_walk(struct line *l, const struct tv_record *r,
+		       const char *access)
+{
+	const char *what = tt_htinst_pseudo(r->arg[4]);
+	char gpa[48];
+
+	if (!what)
+		return 0;
+	add(l, ": the guest's %s VA 0x%" PRIx64 " needed a VS-stage page-table "
+	       "walk, and the hart's %s the guest's page-table entry at %s hit "
+	       "no G-stage mapping (htinst 0x%" PRIx64 ", a pseudoinstruction: "
+	       "%s; the GPA is the PTE's, its low two bits zeros; the fault is "
+	       "reported with the original access's type); ",
+	    access, r->arg[2],
+	    (r->arg[4] & 0x20) ? "update of the A/D bits in" : "read of",
+	    fault_gpa(r, gpa, sizeof(gpa)), r->arg[4], what);
+	return 1;
 }
 
 /* Find the records of the exit at d->recs[i]: those after it on its hart
@@ -399,9 +432,18 @@ static const char *sbi_chapter(uint64_t eid)
 		       "\"FWFT\")\"";
 	default: break;
 	}
+	/* tracevisor's trace extension, 0x0A007476, is in the firmware
+	 * space: its low 24 bits are tracevisor's implementation ID 0x7476 */
+	if (eid == SBI_EXT_TRACEVISOR)
+		return "\"Firmware Specific Extension Space (EIDs #0x0A000000 - "
+		       "#0x0AFFFFFF)\" (tracevisor's trace extension: the low 24 "
+		       "bits are tracevisor's SBI implementation ID 0x7476)";
+	if (eid >= 0x0a000000 && eid <= 0x0affffff)
+		return "\"Firmware Specific Extension Space (EIDs #0x0A000000 - "
+		       "#0x0AFFFFFF)\"";
 	if (eid >= 0x09000000 && eid <= 0x09ffffff)
-		return "\"Binary Encoding\" (vendor-specific extension space "
-		       "0x09000000-0x09FFFFFF; tracevisor's trace extension)";
+		return "\"Vendor Specific Extension Space (EIDs #0x09000000 - "
+		       "#0x09FFFFFF)\"";
 	return "\"Binary Encoding\"";
 }
 
@@ -481,12 +523,16 @@ static void exit_gpf(struct explain *x, struct line *l, struct line *spec,
 		     const struct tv_record *r, const struct handling *h)
 {
 	int store = r->arg[1] == EXC_STORE_GUEST_PAGE_FAULT;
-	uint64_t gpa = fault_gpa(r);
-	char dev[160];
+	uint64_t gpa = 0;
+	char dev[160], gtext[48];
+	int walk = add_vs_walk(l, r, store ? "store to" : "load from");
 
-	add(l, ": the guest's %s VA 0x%" PRIx64 " (GPA 0x%" PRIx64
-	       ") hit no G-stage mapping; ",
-	    store ? "store to" : "load from", r->arg[2], gpa);
+	tt_exp_gpa(r, &gpa);
+	if (!walk)
+		add(l, ": the guest's %s VA 0x%" PRIx64 " (%s) hit no G-stage "
+		       "mapping; ",
+		    store ? "store to" : "load from", r->arg[2],
+		    fault_gpa(r, gtext, sizeof(gtext)));
 	if (h->mmio) {
 		const char *what = device_reg(x, h->mmio->r.arg[0], store, dev,
 					      sizeof(dev));
@@ -514,14 +560,19 @@ static void exit_gpf(struct explain *x, struct line *l, struct line *spec,
 	}
 	add_resume(l, r, h);
 	add(l, ".");
-	add_specs(spec,
-		  "\"" S_TWO_STAGE "\", \"" S_GPF "\", \"" S_HTVAL "\" (GPA = "
-		  "htval << 2 | stval & 3)",
+	add_specs(spec, walk ? "\"" S_TWO_STAGE "\", \"" S_GPF "\", \"" S_HTVAL
+			       "\" (GPA = htval << 2: the low bits of an implicit "
+			       "VS-stage access are zeros)"
+			     : "\"" S_TWO_STAGE "\", \"" S_GPF "\", \"" S_HTVAL
+			       "\" (GPA = htval << 2 | stval & 3)",
 		  NULL);
-	if ((r->flags & TV_F_INSN) && r->arg[4])
+	if (walk)
+		add(spec, ", \"" S_HTINST "\" (the pseudoinstruction)");
+	else if ((r->flags & TV_F_INSN) && r->arg[4])
 		add(spec, ", \"" S_HTINST "\" (htinst = 0x%" PRIx64 ": the hardware's "
-			  "transformed instruction, its address offset zeroed%s; nothing was "
-			  "read from the guest)", r->arg[4],
+			  "transformed instruction: immediate offset zeroed, rs1 replaced "
+			  "by the address offset %" PRIu64 "%s; nothing was read from the "
+			  "guest)", r->arg[4], (r->arg[4] >> 15) & 0x1f,
 		    (r->arg[4] & 2) ? "" : ", bit 1 clear: the original was 16 bits");
 	else if (r->flags & TV_F_INSN)
 		add(spec, ", \"" S_HLVX "\" (htinst was 0: the instruction was read "
@@ -535,10 +586,13 @@ static void exit_gpf(struct explain *x, struct line *l, struct line *spec,
 static void exit_fetch_gpf(struct line *l, struct line *spec,
 			   const struct tv_record *r, const struct handling *h)
 {
-	add(l, ": the guest tried to fetch an instruction from VA "
-	       "0x%" PRIx64 " (GPA 0x%" PRIx64 "), which has no G-stage "
-	       "mapping; ",
-	    r->arg[2], fault_gpa(r));
+	char gtext[48];
+	int walk = add_vs_walk(l, r, "instruction fetch from");
+
+	if (!walk)
+		add(l, ": the guest tried to fetch an instruction from VA "
+		       "0x%" PRIx64 " (%s), which has no G-stage mapping; ",
+		    r->arg[2], fault_gpa(r, gtext, sizeof(gtext)));
 	if (h->exc)
 		add(l, "the hypervisor injected an instruction access fault "
 		       "into the guest");
@@ -551,6 +605,8 @@ static void exit_fetch_gpf(struct line *l, struct line *spec,
 	add_specs(spec,
 		  "\"" S_TWO_STAGE "\", \"" S_GPF "\", \"" S_HTVAL "\", \"" S_TRAP_ENTRY "\"",
 		  NULL);
+	if (walk)
+		add(spec, ", \"" S_HTINST "\" (the pseudoinstruction)");
 }
 
 /* What the guest resumes after, for an entry at sepc + 2 or + 4: the
@@ -651,6 +707,23 @@ static void exit_guest_exception(struct line *l, struct line *spec,
 		       " (stval 0: the hart did not give its bits, or they "
 		       "are all zeros)",
 		    r->arg[0]);
+	else if (cause == EXC_ECALL_U)
+		add(l, ": a program in the guest's user mode (VU-mode) executed "
+		       "ecall at 0x%" PRIx64 ", a system call for the guest's kernel",
+		    r->arg[0]);
+	else if (cause == EXC_INST_MISALIGNED || cause == EXC_LOAD_MISALIGNED ||
+		 cause == EXC_STORE_MISALIGNED)
+		add(l, ": the guest's %s address 0x%" PRIx64 " is misaligned (stval)",
+		    cause == EXC_INST_MISALIGNED ? "instruction" :
+		    cause == EXC_LOAD_MISALIGNED ? "load" : "store/AMO",
+		    r->arg[2]);
+	else if (cause == EXC_INST_PAGE_FAULT || cause == EXC_LOAD_PAGE_FAULT ||
+		 cause == EXC_STORE_PAGE_FAULT)
+		add(l, ": the guest's %s VA 0x%" PRIx64 " faulted in its own "
+		       "(VS-stage) page tables, not in the G-stage (stval)",
+		    cause == EXC_INST_PAGE_FAULT ? "instruction fetch from" :
+		    cause == EXC_LOAD_PAGE_FAULT ? "load from" : "store to",
+		    r->arg[2]);
 	else
 		add(l, ": the guest's access faulted (stval 0x%" PRIx64 ")",
 		    r->arg[2]);

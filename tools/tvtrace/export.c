@@ -22,14 +22,35 @@ int tt_exp_is_gpf(uint64_t cause)
 	       cause == EXC_STORE_GUEST_PAGE_FAULT;
 }
 
-/* Privileged spec, "Hypervisor Trap Value Register (htval)": htval holds
- * the guest physical address shifted right by 2; stval's low bits give the
- * rest. */
+/* Privileged spec, "Transformed Instruction or Pseudoinstruction for
+ * mtinst or htinst": the values htinst holds after a guest-page fault of
+ * an implicit memory access for VS-stage address translation (a read of a
+ * VS-level PTE, or a write that updates its A/D bits). */
+const char *tt_htinst_pseudo(uint64_t htinst)
+{
+	switch (htinst) {
+	case 0x00002000: return "32-bit read for VS-stage address translation";
+	case 0x00002020: return "32-bit write for VS-stage address translation";
+	case 0x00003000: return "64-bit read for VS-stage address translation";
+	case 0x00003020: return "64-bit write for VS-stage address translation";
+	default: return NULL;
+	}
+}
+
+/* Privileged spec, "Hypervisor Trap Value (htval) Register": htval holds
+ * zero or the guest physical address shifted right by 2. The low two bits
+ * are "ordinarily the same as the least-significant two bits of the
+ * faulting virtual address in stval. For faults due to implicit memory
+ * accesses for VS-stage address translation, the least-significant two
+ * bits are instead zeros" (told apart by htinst's pseudoinstruction).
+ * htval 0: the hart did not give the address. */
 int tt_exp_gpa(const struct tv_record *r, uint64_t *gpa)
 {
-	if (r->kind != TV_KIND_EXIT || !tt_exp_is_gpf(r->arg[1]))
+	if (r->kind != TV_KIND_EXIT || !tt_exp_is_gpf(r->arg[1]) || !r->arg[3])
 		return 0;
-	*gpa = (r->arg[3] << 2) | (r->arg[2] & 3);
+	*gpa = r->arg[3] << 2;
+	if (!tt_htinst_pseudo(r->arg[4]))
+		*gpa |= r->arg[2] & 3;
 	return 1;
 }
 

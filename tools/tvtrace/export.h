@@ -30,10 +30,21 @@ int tt_exp_is_gpf(uint64_t cause);
 
 /*
  * The guest physical address of a guest-page-fault EXIT: htval << 2 | the
- * low two bits of stval (privileged spec, "Hypervisor Trap Value Register
- * (htval)"). Returns 0 and leaves *gpa alone for any other record.
+ * low two bits of stval, or htval << 2 alone when htinst holds a
+ * pseudoinstruction (an implicit access for VS-stage translation, whose
+ * low bits are zeros) (privileged spec, "Hypervisor Trap Value (htval)
+ * Register"). Returns 0 and leaves *gpa alone for any other record, and
+ * when htval is 0 (the hart did not give the address).
  */
 int tt_exp_gpa(const struct tv_record *r, uint64_t *gpa);
+
+/*
+ * What a guest-page fault's htinst pseudoinstruction means, e.g. "64-bit
+ * read for VS-stage address translation" (privileged spec, "Transformed
+ * Instruction or Pseudoinstruction for mtinst or htinst"); NULL when
+ * htinst is not one of the four.
+ */
+const char *tt_htinst_pseudo(uint64_t htinst);
 
 /*
  * The instruction a record carries, when it carries one: an EXIT with

@@ -13,6 +13,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "export.h"
 #include "insn.h"
 #include "riscv_names.h"
 #include "tvtrace.h"
@@ -43,8 +44,9 @@ static void put_insn(FILE *out, uint64_t insn)
 }
 
 /* Guest-page faults: the faulting guest physical address is htval << 2
- * plus the low two bits of stval (privileged spec, "Hypervisor Trap Value
- * Register (htval)"). */
+ * plus the low two bits of stval, or zeros for an implicit VS-stage
+ * access (tt_exp_gpa; privileged spec, "Hypervisor Trap Value (htval)
+ * Register"). */
 static int is_guest_page_fault(uint64_t cause)
 {
 	return cause == EXC_INST_GUEST_PAGE_FAULT ||
@@ -59,7 +61,10 @@ static void rec_exit(FILE *out, const struct tv_record *r)
 	put_cause(out, cause);
 	fprintf(out, " sepc=0x%016" PRIx64, r->arg[0]);
 	if (is_guest_page_fault(cause)) {
-		fprintf(out, " gpa=0x%" PRIx64, (r->arg[3] << 2) | (stval & 3));
+		uint64_t gpa;
+
+		if (tt_exp_gpa(r, &gpa))
+			fprintf(out, " gpa=0x%" PRIx64, gpa);
 		fprintf(out, " stval=0x%" PRIx64, stval);
 	} else if (stval) {
 		fprintf(out, " stval=0x%" PRIx64, stval);
