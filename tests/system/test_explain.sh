@@ -29,14 +29,15 @@ hasf "MMIO: the specification sections" \
 	'"Two-Stage Address Translation", "Guest-Page Faults", "Hypervisor Trap Value (htval) Register" (GPA = htval << 2 | stval & 3)'
 # Where the emulated instruction came from differs by platform: QEMU 7.2
 # leaves htinst 0 (the hypervisor reads the instruction with HLVX), QEMU 10
-# writes the transformed instruction (address offset zeroed, rs1 = zero).
+# writes the transformed instruction (immediate offset zeroed, rs1 = the
+# address offset, 0 for an aligned access).
 if [ "$TV_PLATFORM" = system ]; then
 	hasf "MMIO: the instruction came from HLVX (htinst 0 on QEMU 7.2)" \
 		'(htinst was 0: the instruction was read from the guest with HLVX.HU)'
 	lsr_insn='lbu a5, 5\(a[45]\)'
 else
 	hase "MMIO: the instruction came from htinst (transformed, on QEMU 10)" \
-		'\(htinst = 0x[0-9a-f]+: the hardware.s transformed instruction, its address offset zeroed; nothing was read from the guest\)'
+		'\(htinst = 0x[0-9a-f]+: the hardware.s transformed instruction: immediate offset zeroed, rs1 replaced by the address offset 0; nothing was read from the guest\)'
 	lsr_insn='lbu a5, 0\(zero\)'
 fi
 hase "MMIO record: the register, value and destination" \
@@ -61,6 +62,8 @@ hase "isolation probe: a load access fault injected" \
 	"load guest-page fault: the guest's load from VA 0x8[0-9a-f]{7} \(GPA 0x8[0-9a-f]{7}\) hit no G-stage mapping; no emulated device is there \(the address is outside guest RAM and the device map\), so the hypervisor injected a load access fault into the guest and resumed the guest at its trap vector \(vstvec 0x[0-9a-f]+\)\."
 hasf "isolation probe: a store/AMO access fault injected" \
 	"so the hypervisor injected a store/AMO access fault into the guest"
+check "no transformed instruction is said to have its address offset zeroed" \
+	bash -c "! grep -q 'its address offset zeroed' '$E'"
 hasf "isolation probe: an instruction access fault injected" \
 	"the hypervisor injected an instruction access fault into the guest and resumed the guest at its trap vector"
 hase "EXC record: what injection writes" \

@@ -868,13 +868,22 @@ static void explain_sbi(struct explain *x, struct line *l,
 		char when[32];
 
 		add(l, ": the guest set its timer deadline to time 0x%" PRIx64
-		       " (%s s); the hypervisor arms its own timer for it and "
-		       "clears any pending virtual timer interrupt, as set_timer "
-		       "must",
+		       " (%s s); the hypervisor arms its own timer for it and, "
+		       "as set_timer must for a deadline in the future, clears "
+		       "any pending virtual timer interrupt",
 		    r->arg[1], tt_time(when, r->arg[1], x->hz));
 	} else if (eid == SBI_EXT_SRST && fid == SBI_SRST_SYSTEM_RESET && ok) {
-		add(l, ": the guest asked for a %s",
-		    r->arg[1] == 0 ? "shutdown" : "reboot");
+		/* reset_type: 0 shutdown, 1 cold reboot, 2 warm reboot
+		 * ("System Reset Extension", function system_reset) */
+		if (r->arg[1] <= SBI_SRST_TYPE_WARM_REBOOT)
+			add(l, ": the guest asked for a %s",
+			    r->arg[1] == SBI_SRST_TYPE_SHUTDOWN ? "shutdown"
+			    : r->arg[1] == SBI_SRST_TYPE_COLD_REBOOT ? "cold reboot"
+								  : "warm reboot");
+		else
+			add(l, ": the guest asked for a reset of type 0x%" PRIx64
+			       " (not shutdown 0, cold reboot 1 or warm reboot 2)",
+			    r->arg[1]);
 	} else if (eid == SBI_EXT_TRACEVISOR && ok) {
 		add(l, ": the guest controls tracevisor's tracing");
 	} else if ((int64_t)r->arg[4] == -2) {
@@ -1077,8 +1086,8 @@ static void explain_other(struct explain *x, struct line *l,
 	case TV_KIND_EXC: explain_exc(l, r); break;
 	case TV_KIND_IRQ: explain_irq(l, r); break;
 	case TV_KIND_MARK:
-		add(l, "the guest's marker 0x%" PRIx64 " (tracevisor SBI "
-		       "extension, function mark)",
+		add(l, "the guest's marker 0x%" PRIx64 " (tracevisor's SBI trace "
+		       "extension, function trace_mark)",
 		    r->arg[0]);
 		break;
 	case TV_KIND_LOST:
