@@ -50,8 +50,10 @@ size_t tv_cause_short_describe(uint64_t scause, char *buf, size_t size);
 const char *tv_sbi_ext_name(uint64_t eid);
 
 /*
- * SBI function name without the "sbi_" prefix, e.g. "probe_extension",
- * "hart_start", "system_reset", "trace_mark". For a legacy (v0.1)
+ * SBI function name without the "sbi_" prefix (and for PMU without
+ * "sbi_pmu_": the specification's sbi_pmu_counter_start is
+ * "counter_start"), e.g. "probe_extension", "hart_start", "system_reset",
+ * "trace_mark". For a legacy (v0.1)
  * extension the EID is the function and fid is ignored. NULL when
  * unknown.
  */

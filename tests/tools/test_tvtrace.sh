@@ -847,6 +847,8 @@ printf '%s\n' "begin 10000000 1" "hart 0" \
 	"entry 5010 0 0 0x80000504" \
 	"exit 6000 0 0 0x80000600 10" "sbi 6001 0 0 0x0954565400000002 7 0 0 -2 0" \
 	"entry 6010 0 0 0x80000604" \
+	"exit 7000 0 0 0x80000700 10" "sbi 7001 0 0 0x0000000200000005 0 0 0 -1 0" \
+	"entry 7010 0 0 0x80000704" \
 	"endhart" "end" | "$MKLOG" >"$WORK/spec.log"
 run "explain against the specifications" 0 --explain "$WORK/spec.log"
 has "VS-stage walk: the PTE's GPA, low bits zeros" "$WORK/out" \
@@ -867,6 +869,15 @@ has "trace extension: the firmware-specific space" "$WORK/out" \
 has "0x09545654: the vendor-specific space" "$WORK/out" \
 	'SBI spec: "Vendor Specific Extension Space (EIDs #0x09000000 - #0x09FFFFFF)")'
 hasnt "0x09545654 is not tracevisor's" "$WORK/out" "vendor-specific extension space 0x09000000-0x09FFFFFF; tracevisor's trace extension"
+# A legacy (v0.1) call: a6 is ignored, a0 is its only result, not an SBI
+# error code ("Legacy Extensions"): getchar's -1 is "no byte", not
+# SBI_ERR_FAILED.
+has "legacy call: a6 ignored, a0 only" "$WORK/out" \
+	"LEGACY_CONSOLE_GETCHAR.console_getchar (a7 = EID 0x2, a legacy v0.1 extension: the EID is the function, a6 is ignored); the hypervisor returned -1 in a0 (a legacy call returns nothing in a1)"
+has "legacy getchar: -1 is no byte" "$WORK/out" \
+	"SBI call LEGACY_CONSOLE_GETCHAR.console_getchar(0x0) -> a0 = -1 (a legacy v0.1 call: a0 is its only result, no SBI error code): no byte was waiting on the console"
+hasnt "legacy getchar: not an SBI error" "$WORK/out" "console_getchar(0x0, 0x0, 0x0) -> SBI_ERR_FAILED"
+hasnt "legacy getchar: no a6 FID" "$WORK/out" "a6 = FID 5"
 
 # Memory does not grow with the trace: --summary and --list of a log of
 # 1.1 M records (18 MB; kept, its records take 115 MB) in 40 MB of address

@@ -484,6 +484,22 @@ static void exit_ecall(struct line *l, struct line *spec,
 	add(l, ": the guest executed ecall to ask the hypervisor for SBI "
 	       "service ");
 	add_sbi_name(l, eid, fid);
+	if (eid <= SBI_EXT_0_1_LAST) {
+		/* "Legacy Extensions": a6 is ignored, a0 alone is returned */
+		add(l, " (a7 = EID 0x%" PRIx64 ", a legacy v0.1 extension: the "
+		       "EID is the function, a6 is ignored%s%s); the hypervisor ",
+		    eid, *tt_sbi_note(note, s) ? "; " : "", note);
+		if (h->stop)
+			add(l, "carried it out");
+		else
+			add(l, "returned %" PRId64 " in a0 (a legacy call returns "
+			       "nothing in a1)",
+			    (int64_t)s->arg[4]);
+		add_resume(l, r, h);
+		add(l, ".");
+		add_specs(spec, "\"" S_CAUSES "\" (cause 10)", sbi_chapter(eid));
+		return;
+	}
 	add(l, " (a7 = EID 0x%" PRIx64 ", a6 = FID %" PRIu64 "%s%s); the "
 	       "hypervisor ",
 	    eid, fid, *tt_sbi_note(note, s) ? "; " : "", note);
@@ -829,6 +845,32 @@ static void explain_sbi(struct explain *x, struct line *l,
 
 	add(l, "SBI call ");
 	add_sbi_name(l, eid, fid);
+	if (eid <= SBI_EXT_0_1_LAST) {
+		/* "Legacy Extensions": a0 alone is returned, its meaning the
+		 * extension's own (getchar: the byte, or -1) */
+		int64_t a0 = (int64_t)r->arg[4];
+
+		add(l, "(0x%" PRIx64 ") -> a0 = %" PRId64 " (a legacy v0.1 call: "
+		       "a0 is its only result, no SBI error code)",
+		    r->arg[1], a0);
+		if (eid == SBI_EXT_0_1_CONSOLE_GETCHAR && a0 == -1)
+			add(l, ": no byte was waiting on the console");
+		else if (eid == SBI_EXT_0_1_CONSOLE_GETCHAR && a0 >= 0x20 && a0 < 0x7f)
+			add(l, ": read '%c' from the console", (char)a0);
+		else if (eid == SBI_EXT_0_1_CONSOLE_GETCHAR && a0 >= 0)
+			add(l, ": read byte 0x%02" PRIx64 " from the console", (uint64_t)a0);
+		else if (eid == SBI_EXT_0_1_CONSOLE_PUTCHAR && a0 == 0 &&
+			 (r->arg[1] & 0xff) >= 0x20 && (r->arg[1] & 0xff) < 0x7f)
+			add(l, ": printed '%c' on the console", (char)(r->arg[1] & 0xff));
+		else if (eid == SBI_EXT_0_1_SET_TIMER && a0 == 0)
+			add(l, ": the guest set its timer deadline to time 0x%" PRIx64
+			       "; the legacy set_timer \"also clears the pending "
+			       "timer interrupt bit\"",
+			    r->arg[1]);
+		else if (a0 == SBI_ERR_NOT_SUPPORTED)
+			add(l, ": not offered here (SBI_ERR_NOT_SUPPORTED)");
+		return;
+	}
 	add(l, "(0x%" PRIx64 ", 0x%" PRIx64 ", 0x%" PRIx64 ") -> %s", r->arg[1],
 	    r->arg[2], r->arg[3], err ? err : "error");
 	if (r->flags & TV_F_SBI_WIDE) {
