@@ -609,10 +609,13 @@ static void exit_fetch_gpf(struct line *l, struct line *spec,
 		add(l, ": the guest tried to fetch an instruction from VA "
 		       "0x%" PRIx64 " (%s), which has no G-stage mapping; ",
 		    r->arg[2], fault_gpa(r, gtext, sizeof(gtext)));
-	if (h->exc)
-		add(l, "the hypervisor injected an instruction access fault "
-		       "into the guest");
-	else if (first_touch(r, h))
+	if (h->exc) {
+		char name[64];
+
+		tv_cause_describe(h->exc->r.arg[0], name, sizeof(name));
+		add(l, "the hypervisor injected a%s %s into the guest",
+		    name[0] == 'i' ? "n" : "", name);
+	} else if (first_touch(r, h))
 		add_first_touch(l);
 	else
 		add(l, "the trace does not say how the hypervisor handled it");
