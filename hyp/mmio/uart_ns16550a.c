@@ -46,6 +46,14 @@
 #define MCR_LOOP 0x10
 #define UART_BAUD 115200 /* the firmware's console speed */
 #define RX_FIFO_SIZE 16	 /* the 16550A's receive FIFO */
+/* The registers whose access can change what IIR names, and so the
+ * interrupt line (uart_update_irq): reading RBR (a byte taken, or polled
+ * in), IIR (THRE acknowledged) and LSR (OE cleared, a byte polled in);
+ * writing THR (THRE again, a byte looped back), IER and FCR (FIFOs
+ * emptied). LCR, MCR, MSR and the scratch register leave it as it is
+ * (the divisor latches share offsets 0 and 1: recomputed, unchanged). */
+#define UART_READ_MOVES_IRQ ((1u << 0) | (1u << 2) | (1u << 5))
+#define UART_WRITE_MOVES_IRQ ((1u << 0) | (1u << 1) | (1u << 2))
 
 struct uart {
 	uint8_t ier, lcr, mcr, scr, dll, dlm, fcr;
@@ -239,7 +247,8 @@ static struct mmio_read uart_read(struct mmio_device *d, struct vcpu *v, uint64_
 	case 7: val = u->scr; break;
 	default: val = 0; break; /* (unreachable: off < 8) */
 	}
-	uart_update_irq(u, v);
+	if (UART_READ_MOVES_IRQ & (1u << off))
+		uart_update_irq(u, v);
 	return mmio_value(val);
 }
 
@@ -294,7 +303,8 @@ static bool uart_write(struct mmio_device *d, struct vcpu *v, uint64_t off,
 	case 7: u->scr = b; break;
 	default: break; /* LSR and MSR are read only */
 	}
-	uart_update_irq(u, v);
+	if (UART_WRITE_MOVES_IRQ & (1u << off))
+		uart_update_irq(u, v);
 	return true;
 }
 
