@@ -849,8 +849,13 @@ printf '%s\n' "begin 10000000 1" "hart 0" \
 	"entry 6010 0 0 0x80000604" \
 	"exit 7000 0 0 0x80000700 10" "sbi 7001 0 0 0x0000000200000005 0 0 0 -1 0" \
 	"entry 7010 0 0 0x80000704" \
+	"exit 8000 0 0 0x80000800 21 0x2 0 0" "exc 8001 0 0 5 0x2 0x80000800 0x80000900" \
+	"entry 8010 0 0 0x80000900" \
 	"endhart" "end" | "$MKLOG" >"$WORK/spec.log"
 run "explain against the specifications" 0 --explain "$WORK/spec.log"
+# htval 0 (a load from address 2, MMU off): GPA 2 as the hypervisor took
+# it, or none, which the spec also lets htval 0 mean.
+has "htval 0: GPA 0-3 or none given" "$WORK/out" "(GPA 0x2, or none given: htval 0)"
 has "VS-stage walk: the PTE's GPA, low bits zeros" "$WORK/out" \
 	"load guest-page fault: the guest's load from VA 0x40002023 needed a VS-stage page-table walk, and the hart's read of the guest's page-table entry at GPA 0x80054010 hit no G-stage mapping (htinst 0x3000, a pseudoinstruction: 64-bit read for VS-stage address translation; the GPA is the PTE's, its low two bits zeros; the fault is reported with the original access's type)"
 has "VS-stage walk: the spec sections" "$WORK/out" \

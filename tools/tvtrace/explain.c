@@ -266,15 +266,17 @@ static const char *disasm(uint64_t insn, char *buf, size_t size)
 /* "GPA 0x80201000" for a guest-page fault: htval holds the address
  * shifted right by two, the low two bits are stval's, or zeros for an
  * implicit access of the VS-stage walk ("Hypervisor Trap Value (htval)
- * Register"); htval 0 gives no address. */
+ * Register"). htval 0 is that address (GPA 0-3) or none: htval is
+ * "written with either zero or the guest physical address". */
 static const char *fault_gpa(const struct tv_record *exit, char *buf, size_t size)
 {
-	uint64_t gpa;
+	uint64_t gpa = 0;
 
-	if (tt_exp_gpa(exit, &gpa))
+	tt_exp_gpa(exit, &gpa);
+	if (exit->arg[3])
 		snprintf(buf, size, "GPA 0x%" PRIx64, gpa);
 	else
-		snprintf(buf, size, "GPA not given: htval 0");
+		snprintf(buf, size, "GPA 0x%" PRIx64 ", or none given: htval 0", gpa);
 	return buf;
 }
 
