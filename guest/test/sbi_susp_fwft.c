@@ -152,10 +152,12 @@ bool step_sbi_susp(void)
 	sbi_call(SBI_EXT_STA, SBI_STA_STEAL_TIME_SET_SHMEM, ~0UL, ~0UL, 0);
 	/* Counted from the last instructions before the call to the first
 	 * after the resumption, where no exit of ours comes between: the
-	 * one write is the resumption's (the steal counted while asleep).
-	 * On a time-shared hart, a write at each wake-up that did not end
-	 * the suspend would add one per wake-up. */
-	CHECK(sta_writes <= 1, "%u steal-time writes while suspended", sta_writes);
+	 * resumption's write (the steal counted while asleep), and on a
+	 * time-shared hart maybe one more, when the hart runs another vCPU
+	 * between that write and our first instruction (three VMs on one
+	 * hart: seen). A write at each wake-up that did not end the suspend
+	 * would add one per wake-up (3 in a two-VM run without the hold). */
+	CHECK(sta_writes <= 2, "%u steal-time writes while suspended", sta_writes);
 	CHECK(susp.seen_satp == 0, "satp %#lx at resume", (unsigned long)susp.seen_satp);
 	CHECK(!(susp.seen_sstatus & SSTATUS_SIE), "sstatus.SIE set at resume");
 	CHECK(susp.seen_a0 == 0, "a0 (hart id) %lu at resume", (unsigned long)susp.seen_a0);
