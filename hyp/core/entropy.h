@@ -15,7 +15,7 @@
  * entropy. *source names the sources used, or why there was none. */
 bool entropy_guest_seed(uint8_t *out, size_t len, unsigned vm_id, const char **source);
 
-/* hyp/arch/seed.S: the Zkr seed CSR read once (csrrw, as the
+/* hyp/arch/csr_try.S: the Zkr seed CSR read once (csrrw, as the
  * specification requires), or all ones when reading it traps. */
 uint64_t hart_read_seed(void);
 

@@ -24,7 +24,7 @@
  * Registers": hideleg); the hypervisor raises them through hvip. */
 #define HIDELEG_GUEST (MIP_VSSIP | MIP_VSTIP | MIP_VSEIP)
 
-/* hyp/arch/stateen.S: set bits in hstateen0, what then reads back (0 on a
+/* hyp/arch/csr_try.S: set bits in hstateen0, what then reads back (0 on a
  * hart whose hstateen0 traps). */
 uint64_t hart_set_hstateen0(uint64_t bits);
 

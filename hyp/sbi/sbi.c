@@ -94,7 +94,7 @@ void sbi_handle_table(struct vcpu *v, unsigned long eid, unsigned long fid)
 
 	if (e)
 		e->handler(v, eid, fid, &ret);
-	complete(v, eid, fid, ret);
+	complete(v, eid, ret);
 }
 
 /* The same as a function, for the exit paths that do not inline it. */

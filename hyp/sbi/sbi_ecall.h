@@ -30,15 +30,14 @@ static inline unsigned long reg_low32(const struct vcpu *v, unsigned reg)
  * the guest resumes after the 4-byte ecall. Legacy calls return only a0
  * ("Legacy Extensions"), supported or not: a1 stays the guest's.
  */
-static inline void complete(struct vcpu *v, unsigned long eid, unsigned long fid,
-			    struct sbiret ret)
+static inline void complete(struct vcpu *v, unsigned long eid, struct sbiret ret)
 {
 	v->gpr[REG_A0] = (uint64_t)ret.error;
 	if (eid > SBI_EXT_0_1_LAST)
 		v->gpr[REG_A1] = (uint64_t)ret.value;
 	v->sepc += 4;
 	if (ret.error == SBI_SUCCESS)
-		sbi_hook_call(v, eid, fid); /* PMU firmware events */
+		sbi_hook_call(v, eid); /* PMU firmware events */
 }
 
 /*
@@ -57,7 +56,7 @@ static inline void sbi_ecall(struct vcpu *v)
 	unsigned long eid = reg_low32(v, REG_A7), fid = reg_low32(v, REG_A6);
 
 	if (eid == SBI_EXT_BASE && sbi_base_is_constant(fid)) {
-		complete(v, eid, fid, sbi_base_constant(fid));
+		complete(v, eid, sbi_base_constant(fid));
 		return;
 	}
 	sbi_handle_table(v, eid, fid);

@@ -10,7 +10,7 @@
 
 /* sbi_pmu.c: count firmware events of a successful SBI call, an
  * exception given to the guest, requests from other harts (MB_* bits). */
-void sbi_pmu_count_call(struct vcpu *v, unsigned long eid, unsigned long fid);
+void sbi_pmu_count_call(struct vcpu *v, unsigned long eid);
 void sbi_pmu_count_exception(struct vcpu *v, uint64_t cause);
 void sbi_pmu_count_mailbox(struct vcpu *v, uint32_t bits);
 /* ... and a request (an IPI, a remote fence) sent to another vCPU: the
@@ -45,10 +45,10 @@ void sbi_fwft_init(struct vcpu *v);
 void sbi_fwft_reset(struct vcpu *v);
 void sbi_sta_reset(struct vcpu *v);
 
-static inline void sbi_hook_call(struct vcpu *v, unsigned long eid, unsigned long fid)
+static inline void sbi_hook_call(struct vcpu *v, unsigned long eid)
 {
 	if (__builtin_expect(v->sbi.pmu_fw_active != 0, 0))
-		sbi_pmu_count_call(v, eid, fid);
+		sbi_pmu_count_call(v, eid);
 }
 
 static inline void sbi_hook_exception(struct vcpu *v, uint64_t cause)

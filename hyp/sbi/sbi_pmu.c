@@ -84,9 +84,8 @@ static void fw_count(struct vcpu *v, unsigned event)
 
 /* A successful set_timer (TIME or legacy) is one SET_TIMER event. The
  * "sent" events are not counted per call: see sbi_pmu_count_sent. */
-void sbi_pmu_count_call(struct vcpu *v, unsigned long eid, unsigned long fid)
+void sbi_pmu_count_call(struct vcpu *v, unsigned long eid)
 {
-	(void)fid;
 	if (eid == SBI_EXT_TIME || eid == SBI_EXT_0_1_SET_TIMER)
 		fw_count(v, SBI_PMU_FW_SET_TIMER);
 }

@@ -1,0 +1,59 @@
+/*
+ * CSR accesses that may trap: a CSR the hart lacks, or one M-mode keeps
+ * from S-mode, is an illegal instruction. The firmware redirects that
+ * trap to us, and it lands on a temporary vector set for the one access:
+ * the function returns a value that tells so instead. Interrupts are off
+ * meanwhile, so that only this access can land there; sstatus, which the
+ * trap changes, and stvec are restored.
+ */
+
+/* Before the access: the trap vector is label 1 of TRY_END. */
+.macro TRY_BEGIN
+	csrr	t1, stvec
+	csrr	t3, sstatus
+	csrci	sstatus, 2		/* SIE */
+	la	t2, 1f
+	csrw	stvec, t2
+.endm
+
+/* After it: a0 is what it read, or `failed` if it trapped. */
+.macro TRY_END failed
+	j	2f
+	.balign 4
+1:	li	a0, \failed
+2:	csrw	stvec, t1
+	csrw	sstatus, t3
+	ret
+.endm
+
+	.text
+
+/*
+ * uint64_t hart_read_seed(void)
+ *
+ * One read of the Zkr entropy source, the `seed` CSR (0x015). It must be
+ * read with a read-write instruction (csrrw with rs1 = x0, "Entropy Source"
+ * in the scalar cryptography specification); from S-mode it traps unless
+ * M-mode set mseccfg.SSEED. A trap returns all ones, which no successful
+ * read gives (bits 29:16 are 0).
+ */
+	.globl hart_read_seed
+hart_read_seed:
+	TRY_BEGIN
+	csrrw	a0, 0x015, zero
+	TRY_END -1
+
+/*
+ * uint64_t hart_set_hstateen0(uint64_t bits)
+ *
+ * Sets `bits` in hstateen0 (CSR 0x60c, Smstateen) and returns what it then
+ * reads: a bit that did not stick (one whose mstateen0 bit M-mode left
+ * clear is read-only zero) reads 0. A hart without Smstateen, or whose
+ * firmware left mstateen0.SE0 clear, traps on the access: 0.
+ */
+	.globl hart_set_hstateen0
+hart_set_hstateen0:
+	TRY_BEGIN
+	csrs	0x60c, a0
+	csrr	a0, 0x60c
+	TRY_END 0
