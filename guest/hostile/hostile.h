@@ -138,6 +138,7 @@ void variant_doublefault(void) __attribute__((noreturn));
 void variant_spin(void) __attribute__((noreturn));
 void variant_fencewrap(void) __attribute__((noreturn));
 void variant_textforge(void) __attribute__((noreturn)); /* trace_attacks.c */
+void variant_switchflood(void) __attribute__((noreturn)); /* trace_attacks.c */
 void variant_tickstop(void) __attribute__((noreturn));	/* tickstop.c */
 void variant_tickdrop(void) __attribute__((noreturn));	/* tickstop.c */
 void variant_tickmarks(void) __attribute__((noreturn)); /* tickstop.c */

@@ -250,6 +250,8 @@ void guest_main(unsigned long hart, const void *fdt)
 			variant_fencewrap();
 		if (!strcmp(val, "textforge"))
 			variant_textforge();
+		if (!strcmp(val, "switchflood"))
+			variant_switchflood();
 		if (!strcmp(val, "tickstop"))
 			variant_tickstop();
 		if (!strcmp(val, "tickdrop"))

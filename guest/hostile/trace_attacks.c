@@ -22,6 +22,11 @@
  *    exactly one dump, every dump id must differ.
  *  - The cycle column: the guest stops and rewinds its cycle and instret
  *    through SBI PMU while exits are recorded (trace_cycles.c).
+ *  - A flood of trace-control calls with tracing off (control_flood):
+ *    each writes a CONTROL record, which nothing keeps out
+ *    (TV_FILTER_ALWAYS), so a ring with a watermark (tv.watermark) must
+ *    still be dumped before they overwrite what the guest did before it
+ *    switched tracing off.
  *  - Filter 0 before shutdown (attack_trace_filter_last): the filter change
  *    and the guest's stop must still be recorded.
  */
@@ -35,6 +40,8 @@
 /* vCPU v's i-th dump request follows mark MARK_DUMPS + (v << 16) + i. */
 #define MARK_DUMPS 0xD0D00000UL
 #define DUMP_REQUESTS 200u
+/* Trace-control calls the control flood makes with tracing off. */
+#define CONTROL_FLOOD 1000u
 /* vCPU 1's lines: longer than the hypervisor's 256-byte line buffer. */
 #define LONG_LINE 300
 
@@ -371,6 +378,37 @@ static void concurrent_dumps(void)
 	attempt_end(what, got, want, strcmp(got, want) ? DIFFERS : CONTAINED);
 }
 
+/*
+ * Tracing switched off, then CONTROL_FLOOD filter calls (every kind
+ * kept: mask TV_FILTER_ALL) as fast as the guest can make them, then
+ * tracing on again. Each call writes a CONTROL record whether tracing is
+ * on or off (TV_FILTER_ALWAYS), more than a small ring holds. A ring
+ * with a watermark must be dumped when it crosses it, also while tracing
+ * is off, or these records overwrite the ones before them (overwrite
+ * mode) or the ones after them are dropped (stop mode): a guest would
+ * erase its own recent past from a trace that was to keep it.
+ * tests/system/test_trace_trust.sh: all CONTROL_FLOOD records are in the
+ * trace and, under tv.watermark, no record is lost.
+ */
+static void control_flood(void)
+{
+	char what[160], got[64], want[64];
+	unsigned ok = 0;
+
+	attempt_begin();
+	sbi_call(SBI_EXT_TRACEVISOR, SBI_TV_TRACE_STOP, 0, 0, 0);
+	for (unsigned i = 0; i < CONTROL_FLOOD; i++)
+		ok += sbi_call(SBI_EXT_TRACEVISOR, SBI_TV_TRACE_FILTER, TV_FILTER_ALL, 0, 0).error ==
+		      SBI_SUCCESS;
+	sbi_call(SBI_EXT_TRACEVISOR, SBI_TV_TRACE_START, 0, 0, 0);
+	snprintf(what, sizeof(what),
+		 "%u trace filter(%#x) calls with tracing off (each a CONTROL record the "
+		 "ring's watermark must dump in time)", CONTROL_FLOOD, TV_FILTER_ALL);
+	snprintf(want, sizeof(want), "%u filter calls accepted", CONTROL_FLOOD);
+	snprintf(got, sizeof(got), "%u filter calls accepted", ok);
+	attempt_end(what, got, want, ok == CONTROL_FLOOD ? CONTAINED : DIFFERS);
+}
+
 void attack_trace(void)
 {
 	for (int way = 0; way < FORGE_WAYS; way++)
@@ -379,6 +417,7 @@ void attack_trace(void)
 	       forged_dumps, forged_lines, FORGE_TAG + 1, FORGE_TAG + forged_dumps);
 	concurrent_dumps();
 	attack_trace_cycles();
+	control_flood();
 }
 
 /* The last attempt: filter every kind out, then shut down. The CONTROL
@@ -553,5 +592,27 @@ void variant_textforge(void)
 	       (unsigned long)id);
 	forge_hyp_lines(id);
 	forge_behind_controls(id);
+	guest_shutdown(false);
+}
+
+/*
+ * hostile=switchflood, on a hart another VM's vCPU shares (tv.vmN=...,
+ * harts:0): tracing switched off for SWITCHFLOOD_MS, the guest spinning
+ * without an exit of its own. The scheduler still writes a SWITCH record
+ * at every turn (TV_FILTER_ALWAYS: a guest cannot hide that another VM
+ * ran), a hundred a second at the default 10 ms slice, more than a small
+ * ring holds. A ring with a watermark (tv.watermark) must be dumped when
+ * it crosses it, tracing off or not, or they overwrite what came before
+ * them. tests/system/test_trace_trust.sh: no record lost.
+ */
+#define SWITCHFLOOD_MS 2000u
+void variant_switchflood(void)
+{
+	sbi_call(SBI_EXT_TRACEVISOR, SBI_TV_TRACE_STOP, 0, 0, 0);
+	uint64_t t0 = csr_read(CSR_TIME);
+	while (csr_read(CSR_TIME) - t0 < SWITCHFLOOD_MS * (mach.timebase_hz / 1000))
+		;
+	sbi_call(SBI_EXT_TRACEVISOR, SBI_TV_TRACE_START, 0, 0, 0);
+	printf("hostile: switchflood: tracing off for %u ms on a shared hart\n", SWITCHFLOOD_MS);
 	guest_shutdown(false);
 }

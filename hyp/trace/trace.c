@@ -309,8 +309,17 @@ static void trace_control(struct vcpu *v, unsigned what, uint64_t value)
 	trace_write(v, TV_KIND_CONTROL, 0, what, value, 0, 0, 0, 0);
 }
 
-/* Switching on records START after the switch, switching off records STOP
- * before it, so the reader sees where the gap is. */
+/*
+ * Switching on records START after the switch, switching off records STOP
+ * before it, so the reader sees where the gap is.
+ *
+ * A change's CONTROL record goes into the ring whether tracing is on or
+ * off, but with tracing off no entry checks the watermark
+ * (trace_entry()): a guest that switched tracing off and called filter in
+ * a loop would fill the ring with CONTROL records and overwrite
+ * (overwrite mode) or drop (stop mode) what tv.watermark was to dump.
+ * So each change checks it, out of control_lock (a dump takes long).
+ */
 void trace_set_enabled(struct vcpu *v, bool on)
 {
 	trace_flush(v);
@@ -322,6 +331,7 @@ void trace_set_enabled(struct vcpu *v, bool on)
 	if (on)
 		trace_control(v, TV_CTL_START, 0);
 	spin_unlock(&control_lock);
+	check_watermark(v);
 }
 
 /* The FILTER record carries the mask as set; the kinds of
@@ -334,4 +344,5 @@ void trace_set_filter(struct vcpu *v, uint32_t mask)
 	recompute();
 	trace_control(v, TV_CTL_FILTER, filter);
 	spin_unlock(&control_lock);
+	check_watermark(v);
 }

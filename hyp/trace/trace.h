@@ -412,6 +412,22 @@ static inline void trace_mark(struct vcpu *v, uint64_t value)
 		trace_write(v, TV_KIND_MARK, 0, value, 0, 0, 0, 0, 0);
 }
 
+/* A vCPU back on a time-shared hart after others' turns (hyp/core/
+ * sched.c): the SWITCH records of those turns went into the ring whether
+ * tracing is on or off (TV_FILTER_ALWAYS), but with tracing off no entry
+ * checks the watermark (trace_entry()), and a slice's switches alone
+ * would overwrite (or, in stop mode, drop) what tv.watermark was to
+ * dump. So the watermark is checked here too. */
+static inline void trace_switched_in(struct vcpu *v)
+{
+#if TV_TRACE
+	if (__builtin_expect(trace_watermark_fill != 0, 0))
+		trace_check_watermark(v);
+#else
+	(void)v;
+#endif
+}
+
 /* Recorded whatever the filter says and whether tracing is on or off: the
  * guest cannot hide that it stopped (TV_FILTER_ALWAYS, trace_record.h).
  * The exit that stopped it is recorded first. */

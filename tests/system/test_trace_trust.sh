@@ -36,6 +36,27 @@ status_is "watermark: QEMU exits 0" 0
 check "watermark: many watermark dumps" \
 	test "$("$TVTRACE" --list "$LOG" 2>/dev/null | grep -c 'watermark')" -ge 20
 trust watermark
+# The control flood (trace_attacks.c, control_flood): tracing off, then
+# 1000 filter calls, each a CONTROL record nothing keeps out, 16 times
+# what the ring holds. The watermark must dump them as they come, though
+# no entry checks it while tracing is off: all are in the trace, and
+# neither they nor what came before them are lost.
+N=$("$TVTRACE" --all --records "$LOG" 2>/dev/null | grep -c ' control filter mask=0xffe ')
+check "watermark: the control flood's 1000 records are all in the trace ($N)" test "$N" -eq 1000
+N=$("$TVTRACE" --all --summary "$LOG" 2>/dev/null | awk '/^Lost records: / { n += $3 } END { print n + 0 }')
+check "watermark: no record lost ($N)" test "$N" -eq 0
+
+# The same for the SWITCH records a time-shared hart writes at every
+# turn, tracing on or off: VM 0 switches tracing off for 2 s
+# (hostile=switchflood) while VM 1 spins on its hart, 200 switches into a
+# 64-slot ring with a watermark. A vCPU back on the hart checks it.
+boot trust-switchflood --append "tv.guest=hostile hostile=switchflood tv.vm1=\"guest:hostile,harts:0,cmdline:hostile=spin\" tv.control_vm=0 tv.ring=64 tv.watermark=50"
+status_is "switch flood: QEMU exits 0" 0
+has "switch flood: VM 0 ran with tracing off" "^\[vm0\] hostile: switchflood: tracing off for [0-9]+ ms on a shared hart"
+N=$("$TVTRACE" --all --records "$LOG" 2>/dev/null | grep -c ' switch ')
+check "switch flood: more switches than the ring holds are in the trace ($N)" test "$N" -ge 128
+N=$("$TVTRACE" --all --summary "$LOG" 2>/dev/null | awk '/^Lost records: / { n += $3 } END { print n + 0 }')
+check "switch flood: no record lost ($N)" test "$N" -eq 0
 
 # Stop-when-full rings: what does not fit is lost, and counted.
 boot trust-stop --smp 2 --append "tv.guest=hostile tv.vcpus=2 hostile=trace tv.ring=256 tv.ring_mode=stop"
