@@ -102,6 +102,11 @@ void trace_init(void)
 		trace_watermark_fill = (uint64_t)opt.ring_slots * opt.watermark_pct / 100;
 	if (opt.watermark_pct && !trace_watermark_fill)
 		trace_watermark_fill = 1;
+	/* A ring holds at most nslots - 1 records (lib/trace_ring.h; its
+	 * fill never says more): that is 100% full, or tv.watermark=100
+	 * would never dump. */
+	if (trace_watermark_fill > opt.ring_slots - 1)
+		trace_watermark_fill = opt.ring_slots - 1;
 	recompute();
 }
 

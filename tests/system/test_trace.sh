@@ -185,3 +185,12 @@ check "watermark: several dumps in the log" \
 	test "$("$TVTRACE" --list "$LOG" | grep -c 'ring filled\|watermark')" -ge 5
 check "watermark: no record lost across all dumps" bash -c "
 	'$TVTRACE' --all --summary '$LOG' | grep '^Lost records' | grep -vq '^Lost records: 0' && exit 1 || exit 0"
+
+# tv.watermark=100: a ring is 100% full when it holds what it can, one
+# slot less than it has (lib/trace_ring.h), and is dumped then, in both
+# ring modes.
+for mode in overwrite stop; do
+	boot trace-watermark-full-$mode --append "tv.ring=64 tv.watermark=100 tv.ring_mode=$mode"
+	N=$("$TVTRACE" --list "$LOG" | grep -c 'watermark')
+	check "watermark 100% ($mode): the full ring is dumped, over and over ($N dumps)" test "$N" -ge 5
+done
