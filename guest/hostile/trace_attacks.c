@@ -605,7 +605,7 @@ void variant_textforge(void)
  * it crosses it, tracing off or not, or they overwrite what came before
  * them. tests/system/test_trace_trust.sh: no record lost.
  */
-#define SWITCHFLOOD_MS 2000u
+#define SWITCHFLOOD_MS 4000u
 void variant_switchflood(void)
 {
 	sbi_call(SBI_EXT_TRACEVISOR, SBI_TV_TRACE_STOP, 0, 0, 0);

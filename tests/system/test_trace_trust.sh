@@ -47,8 +47,8 @@ N=$("$TVTRACE" --all --summary "$LOG" 2>/dev/null | awk '/^Lost records: / { n +
 check "watermark: no record lost ($N)" test "$N" -eq 0
 
 # The same for the SWITCH records a time-shared hart writes at every
-# turn, tracing on or off: VM 0 switches tracing off for 2 s
-# (hostile=switchflood) while VM 1 spins on its hart, 200 switches into a
+# turn, tracing on or off: VM 0 switches tracing off for 4 s
+# (hostile=switchflood) while VM 1 spins on its hart, 400 switches into a
 # 64-slot ring with a watermark. A vCPU back on the hart checks it.
 boot trust-switchflood --append "tv.guest=hostile hostile=switchflood tv.vm1=\"guest:hostile,harts:0,cmdline:hostile=spin\" tv.control_vm=0 tv.ring=64 tv.watermark=50"
 status_is "switch flood: QEMU exits 0" 0
