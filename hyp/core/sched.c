@@ -261,7 +261,7 @@ static void switched_in(struct vcpu *v)
 	 * not make for seconds) */
 	smp_handle_mailbox(v);
 	timer_rearm(v);
-	trace_switched_in(v); /* the watermark, also with tracing off */
+	trace_watermark(v); /* also with tracing off (trace.h) */
 }
 
 /* Leave `from` (the running vCPU) for `to` (a ready one); returns when

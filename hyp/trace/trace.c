@@ -112,18 +112,25 @@ void trace_init(void)
 
 void trace_attach(struct vcpu *v)
 {
-	if (nvcpus < MAX_VCPUS)
-		vcpus[nvcpus++] = v;
 	for (int i = 0; i < platform.nharts; i++)
 		if (platform.hart_id[i] == v->hart)
 			v->ring = &trace_rings[i];
 	v->ring_head = v->ring ? &v->ring->head : NULL;
-	set_vcpu_switches(v);
 	/* The record header word with kind, flags and dt zero, built once. */
 	v->trace_hdr = TV_REC_HDR(0, 0, v->vm_id, v->id, 0);
 	v->trace_hdr_sbi = v->trace_hdr | TV_REC_HDR(TV_VISIT_SBI, 0, 0, 0, 0);
 	/* (an access is noted only with its instruction: TV_F_INSN) */
 	v->trace_hdr_mmio = v->trace_hdr | TV_REC_HDR(TV_VISIT_MMIO, TV_F_INSN, 0, 0, 0);
+	/* Every hart attaches its vCPUs at once (hyp_secondary_main), and
+	 * a guest's trace-control call may be recomputing every vCPU's
+	 * switches meanwhile: the list grows, and v's switches are set,
+	 * under the lock that call holds, so no index is taken twice and
+	 * no vCPU misses a change (or is read before it is stored). */
+	spin_lock(&control_lock);
+	if (nvcpus < MAX_VCPUS)
+		vcpus[nvcpus++] = v;
+	set_vcpu_switches(v);
+	spin_unlock(&control_lock);
 }
 
 /* Stop-when-full mode may drop the record or insert a loss marker first
@@ -269,13 +276,6 @@ static __attribute__((noinline)) void write_sbi_split(struct vcpu *v, const uint
 		trace_write_entry(v);
 }
 
-/* The watermark check every entry makes (trace.h, trace_entry()). */
-static inline void check_watermark(struct vcpu *v)
-{
-	if (__builtin_expect(trace_watermark_fill != 0, 0))
-		trace_check_watermark(v);
-}
-
 /*
  * An SBI call returned and the guest is entered after it: an SBI visit
  * when it fits one record (trace.h, trace_sbi_visit_fits()), its exit is
@@ -302,7 +302,7 @@ void trace_ecall_general(struct vcpu *v)
 	uint64_t args[3] = { v->t_args[0], v->t_args[1], v->gpr[REG_A2] };
 
 	trace_write_sbi_entry(v, v->t_sepc, args);
-	check_watermark(v);
+	trace_watermark(v);
 }
 
 /* A trace-control change, recorded whatever the filter and the switch
@@ -336,7 +336,7 @@ void trace_set_enabled(struct vcpu *v, bool on)
 	if (on)
 		trace_control(v, TV_CTL_START, 0);
 	spin_unlock(&control_lock);
-	check_watermark(v);
+	trace_watermark(v);
 }
 
 /* The FILTER record carries the mask as set; the kinds of
@@ -349,5 +349,5 @@ void trace_set_filter(struct vcpu *v, uint32_t mask)
 	recompute();
 	trace_control(v, TV_CTL_FILTER, filter);
 	spin_unlock(&control_lock);
-	check_watermark(v);
+	trace_watermark(v);
 }

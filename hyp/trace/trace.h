@@ -65,6 +65,25 @@ static inline uint64_t trace_hvip(void)
 	return csr_read(CSR_HVIP) & TRACE_HVIP_BITS;
 }
 
+/*
+ * The watermark check (tv.watermark): every entry makes it, and so does
+ * whatever writes records with tracing off, which no entry then checks
+ * (a trace-control change, hyp/trace/trace.c; a vCPU back on a
+ * time-shared hart after others' SWITCH records, hyp/core/sched.c):
+ * those records (TV_FILTER_ALWAYS) come in numbers a guest controls and
+ * would otherwise overwrite, or in stop mode drop, what the watermark
+ * was to dump.
+ */
+static inline void trace_watermark(struct vcpu *v)
+{
+#if TV_TRACE
+	if (__builtin_expect(trace_watermark_fill != 0, 0))
+		trace_check_watermark(v);
+#else
+	(void)v;
+#endif
+}
+
 /* Out-of-line writers behind the hooks. */
 void trace_write_entry(struct vcpu *v);
 void trace_write_visit(struct vcpu *v);
@@ -123,10 +142,7 @@ static inline void trace_entry(struct vcpu *v)
 		trace_write_visit(v);
 	else if (TRACE_ON(TV_KIND_ENTRY))
 		trace_write_entry(v);
-#if TV_TRACE
-	if (__builtin_expect(trace_watermark_fill != 0, 0))
-		trace_check_watermark(v);
-#endif
+	trace_watermark(v);
 }
 
 /*
@@ -177,10 +193,7 @@ static inline void trace_sbi_entry(struct vcpu *v, uint64_t sepc,
 				   const uint64_t args[3])
 {
 	trace_write_sbi_entry(v, sepc, args);
-#if TV_TRACE
-	if (__builtin_expect(trace_watermark_fill != 0, 0))
-		trace_check_watermark(v);
-#endif
+	trace_watermark(v);
 }
 
 /* The eight words of a record (relaxed atomic stores: plain sd). */
@@ -410,22 +423,6 @@ static inline void trace_mark(struct vcpu *v, uint64_t value)
 {
 	if (TRACE_ON(TV_KIND_MARK))
 		trace_write(v, TV_KIND_MARK, 0, value, 0, 0, 0, 0, 0);
-}
-
-/* A vCPU back on a time-shared hart after others' turns (hyp/core/
- * sched.c): the SWITCH records of those turns went into the ring whether
- * tracing is on or off (TV_FILTER_ALWAYS), but with tracing off no entry
- * checks the watermark (trace_entry()), and a slice's switches alone
- * would overwrite (or, in stop mode, drop) what tv.watermark was to
- * dump. So the watermark is checked here too. */
-static inline void trace_switched_in(struct vcpu *v)
-{
-#if TV_TRACE
-	if (__builtin_expect(trace_watermark_fill != 0, 0))
-		trace_check_watermark(v);
-#else
-	(void)v;
-#endif
 }
 
 /* Recorded whatever the filter says and whether tracing is on or off: the
