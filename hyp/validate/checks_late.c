@@ -15,12 +15,15 @@
  *   105 an access that straddles two pages, the first one faulting
  *   106 vstopei and eithreshold of the IMSIC guest file hstatus.VGEIN
  *       selects (checks_geint.c's code, with its helpers; AIA only)
+ *   107 HLVX without execute permission faults as a load, not a fetch
+ *       (checks_xlate.c's code, with the other HLV checks)
  */
 #include "../core/isa.h"
 #include "vcheck.h"
 
 #define SEC_TINST "Transformed Instruction or Pseudoinstruction for mtinst or htinst"
 #define SEC_GPF "Guest-Page Faults"
+#define SEC_HLV "Hypervisor Virtual-Machine Load and Store Instructions"
 #define SEC_VSSTATUS "Virtual Supervisor Status (vsstatus) Register"
 /* The AIA's section (riscv-aia, IMSIC chapter): the rule is not in
  * hypervisor.adoc. */
@@ -690,5 +693,8 @@ const struct check checks_late[] = {
 	  "vstopei is the guest file's highest-priority pending-and-enabled interrupt below a "
 	  "nonzero eithreshold (0 if none); a write claims it; no guest file: HS illegal, VS "
 	  "virtual instruction", vstopei_threshold },
+	{ "HLVX without execute permission: a load fault", SEC_HLV,
+	  "HLVX needs execute permission but raises the exceptions of a load: load page fault "
+	  "(13) or load guest-page fault (21), never 12 or 20", hlvx_fault_cause },
 	{ NULL, NULL, NULL, NULL },
 };

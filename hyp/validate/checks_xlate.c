@@ -844,6 +844,100 @@ static void hlv_mxr(struct result *r)
 	       "sstatus.MXR: both read");
 }
 
+/*
+ * "Although HLVX instructions' explicit memory accesses require execute
+ * permissions, they still raise the same exceptions as other load
+ * instructions, rather than raising fetch exceptions instead"
+ * ("Hypervisor Virtual-Machine Load and Store Instructions"). HLVX from
+ * HS-mode (SPVP=1) where the page lacks X: in the VS stage (an R+W leaf)
+ * a load page fault (13) with htval 0 ("For other traps, htval is set to
+ * zero", "Hypervisor Trap Value (htval) Register"), in the G stage (a VS
+ * R+X leaf over an R+W G-stage page) a load guest-page fault (21) with
+ * htval 0 or the GPA >> 2 - never a fetch cause (12, 20). Both: stval =
+ * the GVA, hstatus.GVA 1 and SPV 0 (as for any HLV fault), htinst 0 or
+ * the transformed HLVX ("All fields are the same as the trapping
+ * instruction except bits 19:15, Addr. Offset", here 0). Known
+ * deviations: the read completes (DEV-8: read permission checked in
+ * place of execute); an access fault for the VS stage's page fault
+ * (DEV-6); an instruction page fault (12) for either stage, with htval
+ * as a load's fault would have it (DEV-20). Listed in checks_late
+ * (vcheck.h), so no check's number moves.
+ */
+struct hlvx_case {
+	enum probe_op op;
+	uint64_t gva, gpa;	/* gpa: the G-stage fault's GPA, 0 for VS */
+	const char *what;
+};
+
+/* Judge one HLVX access to a page without X; `how` collects what the
+ * platform reported. */
+static void judge_hlvx(struct tally *t, char *how, size_t hsize, const struct hlvx_case *a)
+{
+	bool g = a->gpa != 0;
+	uint64_t want = g ? EXC_LOAD_GUEST_PAGE_FAULT : EXC_LOAD_PAGE_FAULT;
+	uint64_t v = 0;
+	uint64_t c = probe(a->op, a->gva, 0, &v);
+	/* htval as the load's fault must have it: 0, or for the G stage the
+	 * GPA of stval ("Guest-Page Faults"). */
+	bool htval_ok = C.htval == 0 || (g && gpa_from_trap() == a->gpa);
+	if (c == 0) {
+		noted(t, DEV_HLVX_R, "%s: read completed (%#llx)", a->what, (unsigned long long)v);
+		return;
+	}
+	if (c == EXC_INST_PAGE_FAULT && C.stval == a->gva && htval_ok && C.htinst == 0) {
+		noted(t, DEV_HLVX_FETCH, "%s: INSN_PF stval %#llx htval %#llx, want %s", a->what,
+		      (unsigned long long)C.stval, (unsigned long long)C.htval, cn(want));
+		return;
+	}
+	if (!g && c == EXC_LOAD_ACCESS)
+		noted(t, DEV_HLV_AF, "%s: %s", a->what, cn(c));
+	else if (c != want) {
+		note(t, "%s: %s (stval %#llx htval %#llx), want %s%s", a->what, cn(c),
+		     (unsigned long long)C.stval, (unsigned long long)C.htval, cn(want),
+		     c == EXC_INST_PAGE_FAULT || c == EXC_INST_GUEST_PAGE_FAULT
+			     ? ": HLVX faults as a load, not as a fetch" : "");
+		return;
+	}
+	/* The probe's own instruction, transformed: rs1 -> Addr. Offset 0. */
+	uint32_t insn = *(const uint32_t *)(uintptr_t)C.sepc & ~0xf8000u;
+	if (C.stval != a->gva)
+		note(t, "%s: stval %#llx, want the GVA %#llx", a->what,
+		     (unsigned long long)C.stval, (unsigned long long)a->gva);
+	if (!htval_ok)
+		note(t, "%s: htval<<2|stval&3 %#llx, want %s", a->what,
+		     (unsigned long long)gpa_from_trap(), g ? "0 or the GPA" : "0");
+	if (C.htinst != 0 && C.htinst != insn)
+		note(t, "%s: htinst %#llx, want 0 or %#x", a->what, (unsigned long long)C.htinst,
+		     insn);
+	if (!gva_bit() || (C.hstatus & HSTATUS_SPV))
+		note(t, "%s: hstatus %#llx, want GVA 1, SPV 0", a->what,
+		     (unsigned long long)C.hstatus);
+	size_t n = strlen(how);
+	snprintf(how + n, hsize - n, "%s%s %s%s htinst %#llx", n ? "; " : "", a->what, cn(c),
+		 C.htval ? " htval=GPA" : "", (unsigned long long)C.htinst);
+}
+
+void hlvx_fault_cause(struct result *r)
+{
+	hlv_world();
+	vs_map(GVA_T(27), data_gpa(35), 0, PTE_R | PTE_X);
+	uint64_t *g = g_pte(&W.g, data_gpa(35), NULL);
+	*g = (*g & ~(uint64_t)GSTAGE_RWX) | GSTAGE_R | GSTAGE_W;
+	vw_hfence_gvma_all();
+	vw_hfence_vvma_all();
+	set_spvp(true);
+	const struct hlvx_case acc[] = {
+		{ P_HLVX_HU, GVA_T(20) + 6, 0, "hlvx.hu, VS-stage page R+W" },
+		{ P_HLVX_WU, GVA_T(27) + 4, data_gpa(35) + 4, "hlvx.wu, G-stage page R+W" },
+	};
+	struct tally t = { 0 };
+	char how[200] = "";
+	for (unsigned i = 0; i < ARRAY_SIZE(acc); i++)
+		judge_hlvx(&t, how, sizeof(how), &acc[i]);
+	set_spvp(false);
+	finish(r, &t, "no X: %s; stval = GVA, GVA 1, SPV 0", how);
+}
+
 /* A fault of HLV in HS-mode: SPV=0 but GVA=1; SPVP unchanged (V was 0). */
 static void hlv_fault(struct result *r)
 {

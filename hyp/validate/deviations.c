@@ -48,8 +48,10 @@ const struct known_dev known_devs[DEV_COUNT] = {
 		"HLV/HSV are VS/VU accesses: HS sstatus.SUM is ignored and vsstatus.SUM applies",
 		"U pages are accessible with SPVP=1 whatever vsstatus.SUM says", QEMU72 },
 	[DEV_HLVX_R] = { "DEV-8", "HLVX needs read permission",
-		"HLVX.HU/WU need execute permission in place of read (execute-only pages readable)",
-		"execute-only pages fault", QEMU72 },
+		"HLVX.HU/WU need execute permission in place of read (execute-only pages readable, "
+		"pages without X not)",
+		"execute-only pages fault and pages with R but no X are read: read permission is "
+		"checked in place of execute", QEMU72 },
 	[DEV_VU_ILLEGAL] = { "DEV-9", "VU-mode: illegal instead of virtual instruction",
 		"in VU-mode SRET, SFENCE.VMA, HFENCE.* and supervisor-CSR accesses raise a "
 		"virtual-instruction exception (22)",
@@ -113,6 +115,13 @@ const struct known_dev known_devs[DEV_COUNT] = {
 		QEMU72 " and " QEMU10 " (FS: check 104; VS: check 103, -cpu rv64,v=true); qemu/qemu "
 		"computes SD on demand (add_status_sd) for mstatus and sstatus reads, and "
 		"read_vsstatus returns the stored vsstatus without it" },
+	[DEV_HLVX_FETCH] = { "DEV-20", "HLVX faults reported as instruction page faults",
+		"HLVX raises a load's exceptions: no X is a load page fault (13), in the G stage a "
+		"load guest-page fault (21)",
+		"an instruction page fault (12) for both stages, stval = the GVA, htval 0 for the "
+		"VS stage and the GPA >> 2 for the G stage",
+		QEMU10 "; qemu/qemu helper_hyp_hlvx_hu/wu read with cpu_ldw/ldl_code_mmu, a fetch, "
+		"so a translation fault comes out as the fetch's" },
 };
 
 uint32_t devs_seen;

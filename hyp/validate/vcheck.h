@@ -71,6 +71,7 @@ enum dev_id {
 	DEV_VSIP_SSIP_ONLY,	/* guest reads of sip (vsip) show SSIP alone */
 	DEV_AD_GSTAGE_RO,	/* VS-stage A/D updates ignore G-stage write permission */
 	DEV_VSSTATUS_SD,	/* vsstatus.SD reads 0 from HS with FS/VS Dirty */
+	DEV_HLVX_FETCH,		/* HLVX faults reported as instruction page faults */
 	DEV_COUNT
 };
 struct known_dev {
@@ -112,6 +113,9 @@ void hlv_u_mode(struct result *r);
 /* checks_geint.c's check of vstopei and eithreshold, which checks_late
  * lists (added after checks_late.c's first checks: no number moves). */
 void vstopei_threshold(struct result *r);
+/* checks_xlate.c's check that HLVX faults as a load, listed in
+ * checks_late. */
+void hlvx_fault_cause(struct result *r);
 
 /* ---- The validation VM's memory: one 2 MiB arena of hypervisor memory,
  * 2 MiB aligned, never mapped into the real guest. ---- */
