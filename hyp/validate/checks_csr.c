@@ -197,24 +197,35 @@ static void hip_vssip_alias(struct result *r)
 }
 
 /* Writable sie bits are read-only zero in hip and hie; hie has the VS
- * bits (and SGEIE when GEILEN > 0). sstatus.SIE is 0: nothing is taken. */
+ * bits (and SGEIE when GEILEN > 0). In hip only VSSIP is writable (an
+ * alias of hvip.VSSIP): "SGEIP is read-only in hip", "VSEIP is read-only
+ * in hip", "VSTIP is read-only in hip" ("Hypervisor Interrupt (hvip, hip,
+ * and hie) Registers"), so a write of all ones leaves those three as they
+ * were. sstatus.SIE is 0: nothing is taken. */
 static void hie_hip_exclusive(struct result *r)
 {
+	const uint64_t hip_ro = MIP_VSEIP | MIP_VSTIP | (1UL << IRQ_S_GEXT);
 	uint64_t sie_w = WRITE_READ(CSR_SIE, ~0UL);
 	uint64_t hie_w = WRITE_READ(CSR_HIE, ~0UL);
+	uint64_t ro_before = csr_read(CSR_HIP) & hip_ro;
 	uint64_t hip_w = WRITE_READ(CSR_HIP, ~0UL);
 	const uint64_t vs = MIP_VSSIP | MIP_VSTIP | MIP_VSEIP;
 	uint64_t geie = WRITE_READ(CSR_HGEIE, ~0UL);
 	bool sgeie_ok = geie == 0 || ((hie_w >> IRQ_S_GEXT) & 1);
 	csr_write(CSR_HVIP, 0);
-	if (!(sie_w & hie_w) && !(sie_w & hip_w) && (hie_w & vs) == vs && sgeie_ok)
-		pass(r, "sie writable %#llx; hie writable %#llx; hip writable %#llx: disjoint",
+	struct tally t = { 0 };
+	if ((sie_w & hie_w) || (sie_w & hip_w) || (hie_w & vs) != vs || !sgeie_ok)
+		note(&t, "sie writable %#llx; hie writable %#llx; hip writable %#llx",
 		     (unsigned long long)sie_w, (unsigned long long)hie_w,
 		     (unsigned long long)hip_w);
-	else
-		fail(r, "sie writable %#llx; hie writable %#llx; hip writable %#llx",
-		     (unsigned long long)sie_w, (unsigned long long)hie_w,
-		     (unsigned long long)hip_w);
+	if ((hip_w & hip_ro) != ro_before)
+		note(&t, "hip all ones written: VSEIP/VSTIP/SGEIP (read-only) went %#llx -> %#llx, "
+		     "want unchanged", (unsigned long long)ro_before,
+		     (unsigned long long)(hip_w & hip_ro));
+	finish(r, &t, "sie writable %#llx; hie writable %#llx; hip writable %#llx: disjoint; "
+	       "hip.VSEIP/VSTIP/SGEIP read-only (stayed %#llx)", (unsigned long long)sie_w,
+	       (unsigned long long)hie_w, (unsigned long long)hip_w,
+	       (unsigned long long)ro_before);
 }
 
 /* hip.VSEIP and hip.VSTIP follow hvip (VGEIN = 0, vstimecmp far away). */
@@ -332,8 +343,8 @@ const struct check checks_csr[] = {
 	{ "hip.VSSIP aliases hvip.VSSIP", SEC_HINT,
 	  "VSSIP in hip is an alias (writable) of the same bit in hvip", hip_vssip_alias },
 	{ "hip/hie disjoint from sip/sie", SEC_HINT,
-	  "for each writable bit in sie, the same bit is read-only zero in hip and hie",
-	  hie_hip_exclusive },
+	  "for each writable bit in sie, the same bit is read-only zero in hip and hie; "
+	  "hip.SGEIP, VSEIP, VSTIP are read-only", hie_hip_exclusive },
 	{ "hip.VSEIP/VSTIP follow hvip", SEC_HINT,
 	  "hip.VSEIP is the OR of hvip.VSEIP and hgeip[VGEIN]; hip.VSTIP the OR of hvip.VSTIP "
 	  "and the vstimecmp signal", hip_follows_hvip },

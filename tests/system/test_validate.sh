@@ -269,6 +269,11 @@ between() {
 exits() { between "$1" "$2" | awk -F, '$5 == "exit"'; }
 export -f between exits
 
+# Check 11 writes all ones to hip: only VSSIP (hvip.VSSIP's alias) may
+# take it; SGEIP, VSEIP and VSTIP are read-only in hip.
+n=$(num "hip/hie disjoint from sip/sie")
+check "hip check: a write of ones to hip left VSEIP, VSTIP and SGEIP at 0, only VSSIP took it" \
+	bash -c "grep -A3 -E '^ *$n \\| PASS' '$LOG' | grep -q 'seen: .*hip writable 0x4: disjoint; hip.VSEIP/VSTIP/SGEIP read-only (stayed 0)'"
 n=$(num "ecall from VS: cause 10 and trap CSRs")
 check "trace: VS ecall check -> one ECALL_VS exit, stval 0, htinst 0" bash -c "
 	[ \"\$(exits 1 $n | awk -F, '{print \$6, \$10, \$13}')\" = '0xa 0x0 0x0' ]"
