@@ -938,29 +938,63 @@ void hlvx_fault_cause(struct result *r)
 	finish(r, &t, "no X: %s; stval = GVA, GVA 1, SPV 0", how);
 }
 
-/* A fault of HLV in HS-mode: SPV=0 but GVA=1; SPVP unchanged (V was 0). */
+/*
+ * A guest-page fault of HLV.D and of HSV.D in HS-mode: load (21) and
+ * store/AMO (23) guest-page faults, stval = the GVA, htval 0 or the
+ * GPA >> 2; SPV=0 but GVA=1 ("In that case, SPV=0 but GVA=1", the note to
+ * "Hypervisor Status (hstatus) Register"); SPVP unchanged ("if V=0 before
+ * a trap, SPVP is left unchanged on trap entry"); htinst 0 or the
+ * transformed HLV/HSV ("All fields are the same as the trapping
+ * instruction except bits 19:15, Addr. Offset", "Transformed Instruction
+ * or Pseudoinstruction for mtinst or htinst"), here offset 0.
+ */
 static void hlv_fault(struct result *r)
 {
 	hlv_world();
 	struct tally t = { 0 };
-	for (int spvp = 1; spvp >= 0; spvp--) {
+	static const struct {
+		enum probe_op op;
+		int spvp;
+		unsigned page;		/* GVA_T(25): U=0, GVA_T(26): U=1 */
+		uint64_t cause;
+		const char *what;
+	} acc[] = {
+		{ P_HLV_D, 1, 25, EXC_LOAD_GUEST_PAGE_FAULT, "hlv.d SPVP=1" },
+		{ P_HLV_D, 0, 26, EXC_LOAD_GUEST_PAGE_FAULT, "hlv.d SPVP=0" },
+		{ P_HSV_D, 1, 25, EXC_STORE_GUEST_PAGE_FAULT, "hsv.d SPVP=1" },
+	};
+	uint64_t ht[ARRAY_SIZE(acc)] = { 0 };
+	for (unsigned i = 0; i < ARRAY_SIZE(acc); i++) {
+		const char *what = acc[i].what;
+		int spvp = acc[i].spvp;
 		set_spvp(spvp);
-		uint64_t gva = (spvp ? GVA_T(25) : GVA_T(26)) + 0x10;
-		uint64_t gpa = GPA_HOLE + (spvp ? 0 : PAGE_SIZE) + 0x10;
-		uint64_t c = probe(P_HLV_D, gva, 0, NULL);
-		if (c != EXC_LOAD_GUEST_PAGE_FAULT)
-			note(&t, "SPVP=%d: %s", spvp, cn(c));
+		uint64_t gva = GVA_T(acc[i].page) + 0x10;
+		uint64_t gpa = GPA_HOLE + (acc[i].page == 26 ? PAGE_SIZE : 0) + 0x10;
+		uint64_t c = probe(acc[i].op, gva, 0x5a, NULL);
+		ht[i] = C.htinst;
+		if (c != acc[i].cause) {
+			note(&t, "%s: %s, want %s", what, cn(c), cn(acc[i].cause));
+			continue;
+		}
+		/* The probe's own instruction, rs1 replaced by offset 0. */
+		uint32_t insn = *(const uint32_t *)(uintptr_t)C.sepc & ~0xf8000u;
 		if (C.stval != gva || (C.htval && gpa_from_trap() != gpa))
-			note(&t, "SPVP=%d: stval %#llx htval %#llx", spvp,
-			     (unsigned long long)C.stval, (unsigned long long)C.htval);
+			note(&t, "%s: stval %#llx htval %#llx, want %#llx and 0 or %#llx >> 2", what,
+			     (unsigned long long)C.stval, (unsigned long long)C.htval,
+			     (unsigned long long)gva, (unsigned long long)gpa);
 		if (!gva_bit() || (C.hstatus & HSTATUS_SPV))
-			note(&t, "SPVP=%d: hstatus %#llx (want GVA 1, SPV 0)", spvp,
+			note(&t, "%s: hstatus %#llx (want GVA 1, SPV 0)", what,
 			     (unsigned long long)C.hstatus);
 		if (!!(C.hstatus & HSTATUS_SPVP) != spvp)
-			note(&t, "SPVP changed by the trap from HS");
+			note(&t, "%s: SPVP changed by the trap from HS", what);
+		if (C.htinst != 0 && C.htinst != insn)
+			note(&t, "%s: htinst %#llx, want 0 or %#x", what,
+			     (unsigned long long)C.htinst, insn);
 	}
 	set_spvp(false);
-	finish(r, &t, "LOAD_GPF, stval = GVA, htval = GPA>>2, GVA 1, SPV 0, SPVP kept (0 and 1)");
+	finish(r, &t, "hlv.d LOAD_GPF, hsv.d STORE_GPF; stval = GVA, htval = GPA>>2, GVA 1, SPV 0, "
+	       "SPVP kept (0 and 1); htinst %#llx, %#llx, %#llx", (unsigned long long)ht[0],
+	       (unsigned long long)ht[1], (unsigned long long)ht[2]);
 }
 
 /* ---- Fences ---- */
@@ -1200,8 +1234,8 @@ const struct check checks_xlate[] = {
 	  "HS-level sstatus.MXR makes X-only readable in both stages; vsstatus.MXR only in the "
 	  "VS stage", hlv_mxr },
 	{ "HLV fault in HS: GVA 1, SPV 0, SPVP kept", SEC_HSTATUS,
-	  "GVA is set for traps writing a GVA to stval, SPV=0 for HLV faults; SPVP unchanged "
-	  "when V was 0", hlv_fault },
+	  "GVA is set for traps writing a GVA to stval, SPV=0 for HLV/HSV faults; SPVP unchanged "
+	  "when V was 0; htinst 0 or the transformed HLV/HSV", hlv_fault },
 	{ "translation caching (permitted)", SEC_HFENCE,
 	  "without a fence an implementation may keep using a cached G-stage translation",
 	  tlb_caching },

@@ -316,6 +316,14 @@ check "trace: WFI with VTW=1 -> VIRT_INSN, stval = 0x10500073" \
 n=$(num "undelegated VS interrupt traps to HS")
 check "trace: undelegated VSSIP -> exit with cause 0x8000000000000002, htinst 0" \
 	test "$(exits 1 "$n" | cut -d, -f6,13)" = "0x8000000000000002,0x0"
+# Check 49: the guest-page faults of hlv.d (SPVP 1 and 0) and hsv.d from
+# HS-mode, htinst 0 (QEMU 7.2) or the transformed instruction with rs1 =
+# Addr. Offset 0 (QEMU 10.0: hlv.d a0,(a0) 0x6c054573 -> 0x6c004573,
+# hsv.d a1,(a0) 0x6eb54073 -> 0x6eb04073).
+[ "$TV_PLATFORM" = system ] && HLV_HTINST="0, 0, 0" || HLV_HTINST="0x6c004573, 0x6c004573, 0x6eb04073"
+n=$(num "HLV fault in HS: GVA 1, SPV 0, SPVP kept")
+check "HLV fault check: hlv.d and hsv.d guest-page faults from HS, htinst $HLV_HTINST" \
+	bash -c "grep -A3 -E '^ *$n \\| PASS' '$LOG' | grep -qF 'seen: hlv.d LOAD_GPF, hsv.d STORE_GPF; stval = GVA, htval = GPA>>2, GVA 1, SPV 0, SPVP kept (0 and 1); htinst $HLV_HTINST'"
 n=$(num "HLV/HSV from HS: two stages, all widths")
 check "trace: HLV/HSV checks run in HS only (no guest exit between the markers)" \
 	test -z "$(exits 1 "$n")"
