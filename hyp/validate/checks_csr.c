@@ -127,12 +127,12 @@ static void hgeie_geilen(struct result *r)
 		     geilen, (unsigned long long)vgein);
 }
 
-/* Table "Bits of hedeleg that must be writable or must be read-only zero"
- * (bits 16, 18 and 19 belong to later extensions and are not checked). */
 /* "Each bit of hedeleg shall be either writable or read-only zero", the
- * table naming which must be which; bit 0 "must be writable if
- * IALIGN=32" (no C). Bits 18 (software check) and 19 (hardware error)
- * are writable in today's table, which older implementations predate. */
+ * table "Bits of hedeleg that must be writable or must be read-only zero"
+ * naming which must be which (bit 16, double trap, read-only zero); bit
+ * 0 "must be writable if IALIGN=32" (no C). Bits 18 (software check) and
+ * 19 (hardware error) are writable in today's table, which older
+ * implementations predate (DEV-16). */
 static void hedeleg_bits(struct result *r)
 {
 	const uint64_t must_rw = 0xb1feUL;	/* 1-8, 12, 13, 15 */
