@@ -633,8 +633,33 @@ static void vsip_alias(struct result *r)
 		note(&t, "not delegated, hie.VSSIE set: %s sie %#llx", cn(c),
 		     (unsigned long long)A(2));
 	csr_write(CSR_HIE, 0);
-	verdict(r, &t, "hideleg bit 2 set: guest sip.SSIP/sie.SSIE = hip.VSSIP/hie.VSSIE; clear: "
-		"sip.SSIP and sie.SSIE read 0");
+	/* The alias works both ways: with bit 2 set the guest's write of
+	 * sip.SSIP is a write of hip.VSSIP, itself "an alias (writable) of
+	 * the same bit in hvip" ("Hypervisor Interrupt (hvip, hip, and hie)
+	 * Registers"): clearing it clears hvip.VSSIP (a guest's
+	 * acknowledgement of an injected software interrupt), setting it sets
+	 * it. With bit 2 clear the bit is read-only zero: hvip stays 0. hie
+	 * is 0, so nothing is taken. */
+	static const struct { uint64_t hideleg, hvip, write, want; const char *what; } w[] = {
+		{ MIP_VSSIP, MIP_VSSIP, 0, 0, "delegated, guest writes sip 0" },
+		{ MIP_VSSIP, 0, 1UL << IRQ_S_SOFT, MIP_VSSIP, "delegated, guest writes sip.SSIP 1" },
+		{ 0, 0, 1UL << IRQ_S_SOFT, 0, "not delegated, guest writes sip.SSIP 1" },
+	};
+	for (unsigned i = 0; i < ARRAY_SIZE(w); i++) {
+		csr_write(CSR_HIDELEG, w[i].hideleg);
+		csr_write(CSR_HVIP, w[i].hvip);
+		c = vrun(snip(vs_wr_sip), 0, 0, w[i].write, 0, 0, 0);
+		uint64_t hvip = csr_read(CSR_HVIP) & MIP_VSSIP;
+		bool guest = (A(1) >> IRQ_S_SOFT) & 1;
+		if (c != EXC_ECALL_VS || hvip != w[i].want || guest != (w[i].want != 0))
+			note(&t, "%s: %s, hvip.VSSIP %d, guest reads sip.SSIP %d, want %d", w[i].what,
+			     cn(c), hvip != 0, guest, w[i].want != 0);
+	}
+	csr_write(CSR_HVIP, 0);
+	csr_write(CSR_HIDELEG, 0);
+	verdict(r, &t, "hideleg bit 2 set: guest sip.SSIP/sie.SSIE = hip.VSSIP/hie.VSSIE, and the "
+		"guest's writes of sip.SSIP clear and set hvip.VSSIP; clear: sip.SSIP and sie.SSIE "
+		"read 0, a write leaves hvip.VSSIP 0");
 }
 
 /* hideleg clear: the VS interrupt goes to HS as cause 2 (untranslated),
@@ -844,8 +869,8 @@ const struct check checks_trap[] = {
 	  "a delegated VS external interrupt (10) is translated into a supervisor external "
 	  "interrupt (9)", irq_vsei },
 	{ "vsip/vsie alias hip/hie only when delegated", SEC_VSIP,
-	  "when hideleg bit 2 is zero vsip.SSIP and vsie.SSIE read zero; else they alias "
-	  "hip.VSSIP, hie.VSSIE", vsip_alias },
+	  "when hideleg bit 2 is zero vsip.SSIP and vsie.SSIE are read-only zero; else they "
+	  "alias hip.VSSIP, hie.VSSIE (reads and writes)", vsip_alias },
 	{ "undelegated VS interrupt traps to HS", SEC_HINT,
 	  "an interrupt traps to HS when pending and enabled in hip/hie, not in hideleg, and the "
 	  "mode is below HS", irq_to_hs },

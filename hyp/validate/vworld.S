@@ -438,6 +438,11 @@ SNIP vs_rd_sip
 	csrr	a1, sip
 	csrr	a2, sie
 	ecall
+/* The guest writes a0 to its sip (vsip when V=1), then reads it back. */
+SNIP vs_wr_sip
+	csrw	sip, a0
+	csrr	a1, sip
+	ecall
 /* Vector (V or Zve32x; encoded by hand: the hypervisor is built without
  * V): vsetivli zero, 1, e32, m1, ta, ma (writes vl and vtype), then
  * vmv.v.i v1, 5 (writes v1); then the guest's own sstatus into a1.

@@ -117,7 +117,7 @@ extern char vs_csr_sub[], vs_wr_satp[], vs_wr_scounteren[];
 extern char vs_ebreak[], vs_custom0[], vs_fmv[];
 extern char vs_fp_touch_d[], vs_fp_touch_s[];
 extern char vs_irq_wait[], vs_spin[], vs_handler[], vs_stale[], vs_sfence_reload[];
-extern char vs_rd_sip[], vs_vec[], vs_vcsr[], vs_rd_stopei[];
+extern char vs_rd_sip[], vs_wr_sip[], vs_vec[], vs_vcsr[], vs_rd_stopei[];
 #endif
 
 #endif

@@ -313,6 +313,13 @@ done
 n=$(num "WFI with VTW=1: virtual instruction")
 check "trace: WFI with VTW=1 -> VIRT_INSN, stval = 0x10500073" \
 	test "$(exits 1 "$n" | cut -d, -f6,10)" = "0x16,0x10500073"
+# Check 82's guest runs: three reads of sip/sie, then three writes of sip
+# (delegated 0, delegated SSIP, not delegated SSIP), each to its ecall.
+n=$(num "vsip/vsie alias hip/hie only when delegated")
+check "trace: vsip check -> six ECALL_VS exits (three reads, three writes of sip), in a PASS" \
+	test "$(exits 1 "$n" | cut -d, -f6 | tr '\n' ' ')$(grep -c "^ok $n - vsip/vsie alias hip/hie only when delegated\$" "$TAP")" = "0xa 0xa 0xa 0xa 0xa 0xa 1"
+check "vsip check: the guest's writes of sip.SSIP reach hvip.VSSIP (its row says so)" \
+	bash -c "grep -A3 -E '^ *$n \\| PASS' '$LOG' | grep -qF 'writes of sip.SSIP clear and set hvip.VSSIP'"
 n=$(num "undelegated VS interrupt traps to HS")
 check "trace: undelegated VSSIP -> exit with cause 0x8000000000000002, htinst 0" \
 	test "$(exits 1 "$n" | cut -d, -f6,13)" = "0x8000000000000002,0x0"
