@@ -643,15 +643,34 @@ static void hlv_world(void)
 	vw_hfence_vvma_all();
 }
 
-/* An HLV/HSV that must fault at the VS stage with `want` (13 or 15). An
- * access fault instead is DEV-6. */
-static void hlv_fault_want(struct tally *t, const char *what, uint64_t c, uint64_t want)
+/* An HLV/HSV at `gva` that must fault at the VS stage with `want` (13 or
+ * 15), as any trap writing a GVA to stval: stval = gva, hstatus.GVA 1
+ * ("For any trap (breakpoint, address misaligned, access fault, page
+ * fault, or guest-page fault) that writes a guest virtual address to
+ * stval, GVA is set to 1"), SPV 0 (V was 0), htval 0 ("For other traps,
+ * htval is set to zero", "Hypervisor Trap Value (htval) Register"),
+ * htinst 0 or the transformed HLV/HSV (Addr. Offset 0). An access fault
+ * instead is DEV-6 (whose GVA 0 with it is QEMU 7.2's: see deviations.c). */
+static void hlv_fault_want(struct tally *t, const char *what, uint64_t c, uint64_t want,
+			   uint64_t gva)
 {
 	uint64_t af = want == EXC_LOAD_PAGE_FAULT ? EXC_LOAD_ACCESS : EXC_STORE_ACCESS;
-	if (c == af)
+	if (c == af) {
 		noted(t, DEV_HLV_AF, "%s: %s", what, cn(c));
-	else if (c != want)
+		return;
+	}
+	if (c != want) {
 		note(t, "%s: %s, want %s", what, cn(c), cn(want));
+		return;
+	}
+	uint32_t insn = *(const uint32_t *)(uintptr_t)C.sepc & ~0xf8000u;
+	if (C.stval != gva || !gva_bit() || (C.hstatus & HSTATUS_SPV) || C.htval != 0 ||
+	    (C.htinst != 0 && C.htinst != insn))
+		note(t, "%s: %s stval %#llx hstatus %#llx htval %#llx htinst %#llx, want stval "
+		     "%#llx, GVA 1, SPV 0, htval 0, htinst 0 or %#x", what, cn(c),
+		     (unsigned long long)C.stval, (unsigned long long)C.hstatus,
+		     (unsigned long long)C.htval, (unsigned long long)C.htinst,
+		     (unsigned long long)gva, insn);
 }
 
 /* An HLV that must read `want` but faulted: deviation `d` (with DEV-6
@@ -733,7 +752,7 @@ static void hlv_spvp(struct result *r)
 	uint64_t v = 0;
 	set_spvp(false);
 	hlv_fault_want(&t, "SPVP=0, U=0 page", probe(P_HLV_D, GVA_T(20), 0, &v),
-		       EXC_LOAD_PAGE_FAULT);
+		       EXC_LOAD_PAGE_FAULT, GVA_T(20));
 	uint64_t c = probe(P_HLV_D, GVA_T(21), 0, &v);
 	if (c || v != tag_of(data_hpa(31)))
 		note(&t, "SPVP=0, U=1 page: %s", cn(c));
@@ -741,7 +760,8 @@ static void hlv_spvp(struct result *r)
 	c = probe(P_HLV_D, GVA_T(20), 0, &v);
 	if (c || v != tag_of(data_hpa(30)))
 		note(&t, "SPVP=1, U=0 page: %s", cn(c));
-	finish(r, &t, "SPVP=0: U=0 page LOAD_PF, U=1 page read; SPVP=1: U=0 page read");
+	finish(r, &t, "SPVP=0: U=0 page LOAD_PF (stval = GVA, GVA 1, SPV 0, htval 0), U=1 page "
+	       "read; SPVP=1: U=0 page read");
 }
 
 /* "When HU=1, these instructions can be executed in U-mode the same as
@@ -785,7 +805,7 @@ static void hlv_sum(struct result *r)
 		else
 			hlv_fault_want(&t, hs_sum ? "vsstatus.SUM=0, sstatus.SUM=1"
 						  : "vsstatus.SUM=0, sstatus.SUM=0",
-				       c, EXC_LOAD_PAGE_FAULT);
+				       c, EXC_LOAD_PAGE_FAULT, GVA_T(21));
 	}
 	csr_write(CSR_VSSTATUS, SSTATUS_SUM);
 	uint64_t v = 0;
@@ -807,7 +827,7 @@ static void hlvx_exec(struct result *r)
 	hlv_read_want(&t, "hlvx.hu, VS X-only", c, v, (uint16_t)(tag_of(data_hpa(32)) >> 16),
 		      DEV_HLVX_R);
 	hlv_fault_want(&t, "hlv.hu, VS X-only", probe(P_HLV_HU, GVA_T(22) + 2, 0, &v),
-		       EXC_LOAD_PAGE_FAULT);
+		       EXC_LOAD_PAGE_FAULT, GVA_T(22) + 2);
 	v = 0;
 	c = probe(P_HLVX_WU, GVA_T(24) + 4, 0, &v);
 	hlv_read_want(&t, "hlvx.wu, X-only in both stages", c, v,

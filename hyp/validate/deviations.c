@@ -42,7 +42,7 @@ const struct known_dev known_devs[DEV_COUNT] = {
 	[DEV_HLV_AF] = { "DEV-6", "HLV/HSV VS-stage faults reported as access faults",
 		"a VS-stage translation fault of HLV/HLVX/HSV is a load (13) or store (15) page fault",
 		"an access fault (5/7) when the HS-mode satp is Bare (QEMU picks the fault type from "
-		"satp, not vsatp)",
+		"satp, not vsatp), with hstatus.GVA 0 though stval holds the GVA",
 		QEMU72 "; current qemu/qemu no longer looks at satp for the fault type" },
 	[DEV_HLV_SUM] = { "DEV-7", "HLV/HSV ignore vsstatus.SUM",
 		"HLV/HSV are VS/VU accesses: HS sstatus.SUM is ignored and vsstatus.SUM applies",
