@@ -114,7 +114,7 @@ extern char vs_hlv[], vs_hsv[], vs_hfence_gvma[], vs_hfence_vvma[];
 extern char vs_rdtime[], vs_rdcycle[], vs_rdinstret[];
 extern char vs_rd_stimecmp[], vs_wr_stimecmp[];
 extern char vs_csr_sub[], vs_wr_satp[], vs_wr_scounteren[];
-extern char vs_ebreak[], vs_custom0[], vs_fmv[];
+extern char vs_ebreak[], vs_reserved[], vs_fmv[];
 extern char vs_fp_touch_d[], vs_fp_touch_s[];
 extern char vs_irq_wait[], vs_spin[], vs_handler[], vs_stale[], vs_sfence_reload[];
 extern char vs_rd_sip[], vs_wr_sip[], vs_vec[], vs_vcsr[], vs_rd_stopei[];
