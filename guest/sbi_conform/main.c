@@ -55,13 +55,13 @@ volatile unsigned long timer_irqs;
 volatile unsigned long trap_expect, traps_taken;
 volatile bool own_stimecmp;
 
-/* n illegal instructions (a custom-0 opcode, 4 bytes), each taken by
+/* n illegal instructions (ILLEGAL_WORD, 4 bytes), each taken by
  * guest_trap and skipped. */
 void illegal_insns(unsigned n)
 {
 	trap_expect = EXC_ILLEGAL_INST + 1;
 	for (unsigned i = 0; i < n; i++)
-		__asm__ volatile(".option push\n.option norvc\n.word 0x1234500b\n.option pop"
+		__asm__ volatile(ILLEGAL_WORD_ASM
 				 ::: "memory");
 	trap_expect = 0;
 }

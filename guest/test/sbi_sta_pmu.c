@@ -194,8 +194,7 @@ static void illegal_insns(unsigned n)
 {
 	for (unsigned i = 0; i < n; i++) {
 		expect_trap(0);
-		__asm__ volatile(".option push\n.option norvc\n"
-				 ".word 0x1234500b\n.option pop" ::: "memory");
+		__asm__ volatile(ILLEGAL_WORD_ASM ::: "memory");
 	}
 }
 

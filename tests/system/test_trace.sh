@@ -83,8 +83,8 @@ check "no exit for the VS-stage page fault (delegated)" \
 
 # Step 7: illegal instruction and virtual instruction, injected with the
 # instruction bits as tval; ebreak injected as a breakpoint.
-check "custom-0 instruction: exit then injection with tval = its bits" bash -c "
-	grep -A1 'exit .*ILLEGAL_INSN.*stval=0x1234500b' '$R' | grep -q 'exc .*inject illegal instruction.*tval=0x1234500b'"
+check "reserved-opcode instruction: exit then injection with tval = its bits" bash -c "
+	grep -A1 'exit .*ILLEGAL_INSN.*stval=0x1234506b' '$R' | grep -q 'exc .*inject illegal instruction.*tval=0x1234506b'"
 check "csrr hstatus from VS: virtual-instruction exit" \
 	grep -Eq 'exit .*VIRT_INSN.*stval=0x600' "$R"
 check "... injected as an illegal instruction with the same bits" \
