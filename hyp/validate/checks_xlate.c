@@ -440,8 +440,15 @@ static void walk_fault(struct result *r, const char *snippet, uint64_t cause)
 	if (C.htval != 0 && (C.htval << 2) != pte_gpa)
 		note(&t, "htval<<2 %#llx, want PTE GPA %#llx", (unsigned long long)C.htval << 2,
 		     (unsigned long long)pte_gpa);
-	if (C.htval != 0 && C.htinst != HTINST_PSEUDO_LOAD64)
-		note(&t, "htinst %#llx, want 0x3000", (unsigned long long)C.htinst);
+	/* With htval nonzero the pseudoinstruction, "zero is not allowed";
+	 * else zero or the pseudoinstruction: a standard transformation is
+	 * written "only for exceptions that arise from explicit memory
+	 * accesses", and the walk's access is implicit ("Transformed
+	 * Instruction or Pseudoinstruction for mtinst or htinst"). */
+	if (C.htval != 0 ? C.htinst != HTINST_PSEUDO_LOAD64
+			 : C.htinst != 0 && C.htinst != HTINST_PSEUDO_LOAD64)
+		note(&t, "htinst %#llx with htval %#llx, want 0x3000 (or 0 with htval 0)",
+		     (unsigned long long)C.htinst, (unsigned long long)C.htval);
 	if (!gva_bit())
 		note(&t, "hstatus.GVA 0");
 	if (t.devs && !t.bad)
@@ -1211,7 +1218,7 @@ const struct check checks_xlate[] = {
 	  "offset, imm = 0)", htinst_explicit },
 	{ "VS-stage walk fault on a load", SEC_GPAT,
 	  "G-stage fault on an implicit walk access: reported as the original access type; "
-	  "htinst = 0x3000 if htval != 0", walk_fault_load },
+	  "htinst = 0x3000 if htval != 0, else 0 or 0x3000", walk_fault_load },
 	{ "VS-stage walk fault on a store", SEC_GPAT,
 	  "any exception is always reported for the original access type: store/AMO "
 	  "guest-page fault (23)", walk_fault_store },
