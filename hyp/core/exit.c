@@ -151,7 +151,7 @@ static void handle_virtual_instruction(struct vcpu *v)
  * htval << 2 with stval's low two bits ("Hypervisor Trap Value Register"). */
 static void handle_fetch_guest_page_fault(struct vcpu *v)
 {
-	if (!vm_ram_fault(v->vm, (v->htval << 2) | (v->stval & 3)))
+	if (!vm_ram_fault(v, (v->htval << 2) | (v->stval & 3)))
 		inject_exception(v, EXC_INST_ACCESS, v->stval);
 }
 

@@ -80,6 +80,10 @@ struct vcpu {
 	 * timer path looks at. */
 	uint64_t progress_next, dump_next, machine_next;
 	struct mmio_device *last_dev; /* the device of its last MMIO exit */
+	/* The guest page (GPA >> 12, + 1) of the last guest-page fault that
+	 * found its G-stage leaf valid, which its hart was fenced for
+	 * (vm.c, ram_fault_again); 0: none. */
+	uint64_t gpf_fenced;
 	struct tv_ring *ring;	/* this hart's trace ring */
 	uint64_t *ring_head;	/* &ring->head: the fast writers' base, as an AMO takes no offset */
 	uint64_t trace_hdr;	/* record header word: vm, vcpu (TV_REC_HDR) */

@@ -11,6 +11,7 @@
 #include "../mmio/mmio.h"
 #include "mem.h"
 #include "options.h"
+#include "vcpu.h"
 
 /* Page allocator for lower-level G-stage tables: hypervisor memory, which
  * the guest can never reach. */
@@ -261,23 +262,47 @@ static void ram_make_ready(struct vm *vm, uint64_t *pte, uint64_t size, bool zer
 	spin_unlock(&vm->ram_lock);
 }
 
-/* Guest RAM's block at gpa, ready; false when gpa is not guest RAM. */
-static bool ram_ready(struct vm *vm, uint64_t gpa)
+/*
+ * A guest-page fault on a leaf that is valid already: this hart had the
+ * invalid entry cached (the leaf was made valid by another hart, or by
+ * this one before its fence), and the HFENCE.GVMA that follows removes
+ * it. Once the hart is fenced for a page, no fault there can be of that
+ * kind: the leaf stays valid, and a hart caches only what it reads. A
+ * second one means the hart does not translate what its G-stage maps,
+ * and the guest would retry the access for ever, a hang with nothing
+ * said: QEMU 7.2 does so for every GPA whose top bit (40 in Sv39x4, 49
+ * in Sv48x4) is set, which "Guest Physical Address Translation" makes
+ * an ordinary GPA (docs/validation.md, DEV-4). Stop the VM, naming it.
+ */
+static void ram_fault_again(struct vcpu *v, uint64_t gpa)
 {
+	uint64_t page = (gpa >> PAGE_SHIFT) + 1; /* (0: none yet) */
+
+	if (v->gpf_fenced != page) {
+		v->gpf_fenced = page;
+		return;
+	}
+	hyp_log("%shart %u takes guest-page faults at GPA %#llx although its G-stage leaf "
+		"is valid and fenced (HFENCE.GVMA): the hart does not translate it, and "
+		"the guest would retry for ever (QEMU 7.2 faults a GPA whose top bit, 40 in "
+		"Sv39x4 or 49 in Sv48x4, is set: docs/validation.md DEV-4; a lower "
+		"tv.guest_ram_base or tv.gstage=sv48x4 avoids it); stopping the VM\n",
+		v->vm->prefix, v->hart, (unsigned long long)gpa);
+	vcpu_stop(v, TV_STOP_FAULT, v->scause, true);
+}
+
+bool vm_ram_fault(struct vcpu *v, uint64_t gpa)
+{
+	struct vm *vm = v->vm;
 	uint64_t size;
-	uint64_t *pte = gstage_leaf(&vm->gstage, gpa, &size);
+	uint64_t *pte = vm_gpa_in_ram(vm, gpa, 1) ? gstage_leaf(&vm->gstage, gpa, &size) : NULL;
 
 	if (!pte)
 		return false;
-	if (!gstage_leaf_valid(pte))
+	if (gstage_leaf_valid(pte))
+		ram_fault_again(v, gpa);
+	else
 		ram_make_ready(vm, pte, size, true);
-	return true;
-}
-
-bool vm_ram_fault(struct vm *vm, uint64_t gpa)
-{
-	if (!vm_gpa_in_ram(vm, gpa, 1) || !ram_ready(vm, gpa))
-		return false;
 	/* HFENCE.GVMA for this address in this VMID: this hart may hold the
 	 * invalid entry ("Hypervisor Memory-Management Fence Instructions";
 	 * without Svvptc, a valid PTE need not be seen until a fence) */

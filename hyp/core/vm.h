@@ -113,10 +113,12 @@ void vm_copy_in(struct vm *vm, uint64_t gpa, const void *src, uint64_t len);
 /* Whether [gpa, gpa+len) lies wholly in guest RAM (nothing made ready). */
 bool vm_gpa_in_ram(const struct vm *vm, uint64_t gpa, uint64_t len);
 
-/* A guest-page fault at `gpa` on this hart: true when it is guest RAM,
- * made ready now (its first touch) or earlier (this hart had the invalid
- * G-stage entry cached), so the guest retries the access. */
-bool vm_ram_fault(struct vm *vm, uint64_t gpa);
+/* A guest-page fault of vCPU v at `gpa` on its hart: true when it is
+ * guest RAM, made ready now (its first touch) or earlier (this hart had
+ * the invalid G-stage entry cached), so the guest retries the access. A
+ * second fault at a page the hart was fenced for stops the VM (vm.c,
+ * ram_fault_again). */
+bool vm_ram_fault(struct vcpu *v, uint64_t gpa);
 
 /* Which emulated device (if any) decodes this guest-physical address. */
 struct mmio_device *vm_find_device(const struct vm *vm, uint64_t gpa);

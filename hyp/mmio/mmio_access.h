@@ -111,7 +111,7 @@ mmio_handle_guest_page_fault(struct vcpu *v, bool decoded)
 	if (!ok) {
 		/* no device there: the first touch of a block of guest RAM
 		 * (the guest retries the access), else nothing is there */
-		if (d || !vm_ram_fault(v->vm, gpa))
+		if (d || !vm_ram_fault(v, gpa))
 			mmio_access_fault(v);
 		return;
 	}
