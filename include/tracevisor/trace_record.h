@@ -129,7 +129,9 @@ enum tv_control {
 enum tv_stop {
 	TV_STOP_SHUTDOWN = 1, /* the guest asked for SRST shutdown */
 	TV_STOP_REBOOT = 2,   /* the guest asked for SRST reboot */
-	TV_STOP_FAULT = 3,    /* the guest could not take a trap (double fault) */
+	TV_STOP_FAULT = 3,    /* the guest could not take a trap (double fault) or
+			       * go on (its hart faults on its mapped RAM, vm.c);
+			       * detail: the cause of that exception */
 	TV_STOP_HYP_FAULT = 4, /* the hypervisor itself faulted */
 	TV_STOP_CONSOLE = 5    /* the user typed Ctrl-A x on the console */
 };
