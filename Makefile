@@ -85,7 +85,7 @@ BENCH_OBJS := $(call objs,guest,$(BENCH_SRCS))
 TOOLS := $(B)/host/tvtrace
 
 VIRT_GUESTS := $(B)/virt-hello.elf $(B)/virt-hello.bin $(B)/virt-fail.elf \
-	$(B)/virt-hello-top.elf
+	$(B)/virt-hello-top.elf $(B)/virt-hello-top48.elf
 
 .PHONY: all run shell test debug clean setup unit systest bench
 all: $(B)/hyp.elf $(B)/hyp.bin $(B)/hyp-notrace.bin $(B)/hyp-faulttest.bin \
@@ -165,12 +165,16 @@ $(B)/virt-hello.elf: $(VIRT_GUEST_SRCS) tests/system/virt_guest/virt.ld | setup
 $(B)/virt-fail.elf: $(VIRT_GUEST_SRCS) tests/system/virt_guest/virt.ld | setup
 	$(call say,LD,$@)
 	$(Q)$(CC_T) $(VIRT_GUEST_FLAGS) -DEXIT_CODE=42 $(VIRT_GUEST_SRCS) -o $@
-# virt-hello-top: the same program linked 2 MiB into guest RAM placed at
-# the top of Sv39x4's guest-physical space (2^41 - 64 MiB), for
-# tests/system/test_gpa_top.sh.
+# virt-hello-top and -top48: the same program linked 2 MiB into guest RAM
+# placed at the top of Sv39x4's guest-physical space (2^41 - 64 MiB) and
+# of Sv48x4's (2^50 - 64 MiB), for tests/system/test_gpa_top.sh.
 $(B)/virt-hello-top.elf: $(VIRT_GUEST_SRCS) tests/system/virt_guest/virt.ld | setup
 	$(call say,LD,$@)
 	$(Q)$(CC_T) $(VIRT_GUEST_FLAGS) -Wl,--defsym=virt_load_addr=0x1fffc200000 \
+		$(VIRT_GUEST_SRCS) -o $@
+$(B)/virt-hello-top48.elf: $(VIRT_GUEST_SRCS) tests/system/virt_guest/virt.ld | setup
+	$(call say,LD,$@)
+	$(Q)$(CC_T) $(VIRT_GUEST_FLAGS) -Wl,--defsym=virt_load_addr=0x3fffffc200000 \
 		$(VIRT_GUEST_SRCS) -o $@
 
 $(B)/hyp%elf: linker/hyp.ld
