@@ -286,7 +286,8 @@ static void ram_fault_again(struct vcpu *v, uint64_t gpa)
 		"is valid and fenced (HFENCE.GVMA): the hart does not translate it, and "
 		"the guest would retry for ever (QEMU 7.2 faults a GPA whose top bit, 40 in "
 		"Sv39x4 or 49 in Sv48x4, is set: docs/validation.md DEV-4; a lower "
-		"tv.guest_ram_base or tv.gstage=sv48x4 avoids it); stopping the VM\n",
+		"tv.guest_ram_base avoids it, or below 2^41 tv.gstage=sv48x4); stopping "
+		"the VM\n",
 		v->vm->prefix, v->hart, (unsigned long long)gpa);
 	vcpu_stop(v, TV_STOP_FAULT, v->scause, true);
 }
