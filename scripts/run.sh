@@ -65,8 +65,12 @@
 # --load FILE@ADDR puts FILE at host address ADDR with QEMU's
 # -device loader (raw bytes, force-raw=on), e.g. a VM's image that a
 # module node of the device tree names; repeatable.
+# Each option is given once: one given twice (--smp 2 --smp 4, --image
+# twice, --append twice) is refused, naming both values, rather than one
+# of them silently dropped; --load alone repeats. --no-h is --cpu
+# rv64,h=false, so it does not go with --cpu (give --cpu MODEL,h=false).
 # Exit status: QEMU's (0 when the guest shut down with success), 124 on
-# timeout.
+# timeout, 2 for options it cannot use (nothing runs then).
 set -u
 here="$(cd "$(dirname "$0")/.." && pwd)"
 hyp="$here/build/hyp.bin"
@@ -105,6 +109,10 @@ UBOOT_HYP_ADDR=0x83000000
 usage() { sed -n '2,/^set -u/p' "$0" | sed -n 's/^# \{0,1\}//p'; exit "${1:-2}"; }
 # An option that takes a value must have one (not the end of the line).
 value_options=" --hyp --bios --platform --append --cpu --smp --mem --aia --log --timeout --progress --live --image --initrd --uboot-cmd --dtb --dumpdtb --load "
+# The value each option was given (an option given twice is refused: a
+# run with one of two --smp, --image or --append values dropped would
+# pass for the run asked for; --load repeats).
+declare -A given=()
 while [ $# -gt 0 ]; do
 	case "$value_options" in
 	*" $1 "*)
@@ -114,7 +122,21 @@ while [ $# -gt 0 ]; do
 		case "$1:$2" in
 		--append:* | --live:*) ;;
 		*:--*) echo "run.sh: $1 needs a value, not the option '$2'" >&2; exit 2 ;;
-		esac ;;
+		esac
+		if [ "$1" != --load ] && [ -n "${given[$1]+set}" ]; then
+			echo "run.sh: $1 given twice ('${given[$1]}', then '$2'): it takes one value" >&2
+			exit 2
+		fi
+		given[$1]=$2 ;;
+	esac
+	# --no-h and --cpu both choose the CPU model: one would be lost.
+	[ "$1" = --no-h ] && given[--no-h]=1
+	case "$1" in
+	--no-h | --cpu)
+		if [ -n "${given[--no-h]+set}" ] && [ -n "${given[--cpu]+set}" ]; then
+			echo "run.sh: --no-h and --cpu '${given[--cpu]}' both choose the CPU: give --cpu MODEL,h=false alone" >&2
+			exit 2
+		fi ;;
 	esac
 	case "$1" in
 	--hyp) hyp="$2"; shift ;;

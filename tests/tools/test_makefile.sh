@@ -123,6 +123,28 @@ refused "run.sh unknown option" "unknown option '--bogus'" scripts/run.sh --bogu
 refused "run.sh --aia 8 (QEMU virt has at most 7 guest files)" "--aia takes the number of guest interrupt files per hart, 0 to 7 (got '8')" scripts/run.sh --aia 8
 refused "run.sh --aia without a value" "run.sh: --aia needs a value" scripts/run.sh --aia
 if scripts/run.sh --help >/dev/null 2>&1; then ok "run.sh --help exits 0"; else bad "run.sh --help exits 0" /dev/null; fi
+# An option given twice is refused naming both values: run.sh used to
+# keep the last one silently (two --smp ran on the second; two --image
+# booted the second; two --append dropped the first's tv.* words).
+# --hyp /nonexistent.bin after them stops a run.sh that lets them by
+# before anything boots, with a message these checks do not accept.
+nohyp=(--hyp /nonexistent.bin)
+refused "run.sh --smp twice" "run.sh: --smp given twice ('2', then '4'): it takes one value" \
+	scripts/run.sh --smp 2 --smp 4 "${nohyp[@]}"
+refused "run.sh --image twice" "run.sh: --image given twice ('$tmp/a.img', then '$tmp/b.img')" \
+	scripts/run.sh --image "$tmp/a.img" --image "$tmp/b.img" "${nohyp[@]}"
+refused "run.sh --append twice" "run.sh: --append given twice ('tv.vcpus=2', then 'tv.ring=64')" \
+	scripts/run.sh --append tv.vcpus=2 --append tv.ring=64 "${nohyp[@]}"
+refused "run.sh --mem twice, the same value" "run.sh: --mem given twice ('1G', then '1G')" \
+	scripts/run.sh --mem 1G --mem 1G "${nohyp[@]}"
+refused "run.sh --no-h then --cpu" "run.sh: --no-h and --cpu 'rv64,v=true' both choose the CPU" \
+	scripts/run.sh --no-h --cpu rv64,v=true "${nohyp[@]}"
+refused "run.sh --cpu then --no-h" "run.sh: --no-h and --cpu 'rv64' both choose the CPU" \
+	scripts/run.sh --cpu rv64 --no-h "${nohyp[@]}"
+# --load repeats (one file per address): two pass the option check and
+# reach the --hyp check.
+refused "run.sh --load twice is taken" "run.sh: --hyp /nonexistent.bin: no such file" \
+	scripts/run.sh --load "$tmp/empty.img@0x90000000" --load "$tmp/empty.img@0x90001000" "${nohyp[@]}"
 
 # 5. make run's log keeps the run before it: runs that fail to start
 # (here: QEMU refuses its -cpu), one or several in a row, leave the last
