@@ -40,6 +40,79 @@ enum bi_format bi_detect(const void *buf, uint64_t len)
 	return BI_FLAT;
 }
 
+/* Compressed files, by the magic number each format's specification puts
+ * at offset 0. The Linux kernel is packed in each (vmlinuz, Image.gz,
+ * Image.xz, ...). */
+static const struct bi_packed {
+	const char *name, *tool;
+	uint8_t len, magic[6];
+} packed[] = {
+	{ "gzip", "zcat", 3, { 0x1f, 0x8b, 0x08 } },		/* RFC 1952 2.3.1: ID1 ID2 CM=deflate */
+	{ "xz", "xzcat", 6, { 0xfd, '7', 'z', 'X', 'Z', 0 } },	/* .xz format 2.1.1.1 */
+	{ "zstd", "zstdcat", 4, { 0x28, 0xb5, 0x2f, 0xfd } },	/* RFC 8878 3.1.1: 0xFD2FB528 LE */
+	{ "lz4", "lz4cat", 4, { 0x02, 0x21, 0x4c, 0x18 } },	/* LZ4 legacy frame, 0x184C2102 LE */
+	{ "lz4", "lz4cat", 4, { 0x04, 0x22, 0x4d, 0x18 } },	/* LZ4 frame, 0x184D2204 LE */
+};
+
+#define WHY(...) do { if (why && why_size) snprintf(why, why_size, __VA_ARGS__); } while (0)
+
+static int at(const uint8_t *b, uint64_t len, uint64_t off, const void *magic, size_t n)
+{
+	return len >= off + n && memcmp(b + off, magic, n) == 0;
+}
+
+int bi_foreign(const void *buf, uint64_t len, char *why, size_t why_size)
+{
+	const uint8_t *b = buf;
+	if (why && why_size)
+		why[0] = 0;
+	for (size_t i = 0; i < sizeof(packed) / sizeof(packed[0]); i++)
+		if (at(b, len, 0, packed[i].magic, packed[i].len)) {
+			WHY("a %s-compressed file: decompress it first (%s FILE > Image) and "
+			    "boot what comes out", packed[i].name, packed[i].tool);
+			return 1;
+		}
+	/* bzip2: "BZh", the block size '1'-'9', then the first block's
+	 * magic 0x314159265359 (bzip2's file format). */
+	static const uint8_t bz_block[6] = { 0x31, 0x41, 0x59, 0x26, 0x53, 0x59 };
+	if (at(b, len, 0, "BZh", 3) && len > 3 && b[3] >= '1' && b[3] <= '9' &&
+	    at(b, len, 4, bz_block, sizeof(bz_block))) {
+		WHY("a bzip2-compressed file: decompress it first (bzcat FILE > Image) and "
+		    "boot what comes out");
+		return 1;
+	}
+	/* Linux's EFI zboot image (drivers/firmware/efi/libstub/
+	 * zboot-header.S): "MZ", "zimg", the payload's offset and size, and
+	 * its compression's name at 0x18. */
+	if (at(b, len, 0, "MZ", 2) && at(b, len, 4, "zimg", 4) && len >= 0x20) {
+		char comp[9];
+		size_t n = 0;
+		while (n < 8 && b[0x18 + n] >= 'a' && b[0x18 + n] <= 'z')
+			comp[n] = (char)b[0x18 + n], n++;
+		comp[n] = 0;
+		WHY("a Linux EFI zboot kernel (vmlinuz.efi: a PE loader and a %s-compressed "
+		    "Image, %u bytes at offset %#x): boot the uncompressed Image (the "
+		    "kernel build's arch/riscv/boot/Image)", n ? comp : "compressed",
+		    (unsigned)rd32(b + 12), (unsigned)rd32(b + 8));
+		return 1;
+	}
+	/* arm64's Image header: magic "ARM\x64" at 0x38
+	 * (Documentation/arch/arm64/booting.rst). */
+	if (at(b, len, 0x38, "ARM\x64", 4)) {
+		WHY("an arm64 Linux Image (magic ARM\\x64 at 0x38), not a RISC-V one (RSC\\x05 at "
+		    "0x38)");
+		return 1;
+	}
+	/* x86's boot protocol: boot_flag 0xAA55 at 0x1FE, header "HdrS" at
+	 * 0x202 (Documentation/arch/x86/boot.rst). */
+	static const uint8_t x86_flag[2] = { 0x55, 0xaa };
+	if (at(b, len, 0x1fe, x86_flag, 2) && at(b, len, 0x202, "HdrS", 4)) {
+		WHY("an x86 Linux kernel (bzImage: HdrS at 0x202), not a RISC-V one");
+		return 1;
+	}
+	return 0;
+}
+
 const char *bi_format_name(enum bi_format f)
 {
 	switch (f) {
@@ -115,8 +188,6 @@ int bi_linux_parse(const void *buf, uint64_t len, struct bi_linux *out)
 #define P_MEMSZ 40
 #define ET_EXEC 2
 #define ET_DYN 3
-
-#define WHY(...) do { if (why && why_size) snprintf(why, why_size, __VA_ARGS__); } while (0)
 
 static int read_segment(const uint8_t *ph, uint64_t len, unsigned i, struct bi_segment *s,
 			char *why, size_t why_size)

@@ -10,7 +10,8 @@
  *   Linux  a RISC-V Linux Image: magic2 "RSC\x05" at offset 0x38
  *          (Documentation/arch/riscv/boot-image-header.rst): loaded at RAM
  *          base + text_offset, entered there.
- *   flat   anything else: loaded at RAM base + BI_FLAT_OFFSET, entered there.
+ *   flat   anything else: loaded at RAM base + BI_FLAT_OFFSET, entered there;
+ *          but the hypervisor refuses one that bi_foreign recognises.
  *
  * Everything here works on an untrusted buffer of known length: no read
  * outside [buf, buf + len), no assumption of alignment, no arithmetic that
@@ -37,6 +38,18 @@ enum bi_format { BI_FLAT, BI_LINUX, BI_ELF };
 /* The format of the len bytes at buf (BI_FLAT when neither magic fits). */
 enum bi_format bi_detect(const void *buf, uint64_t len);
 const char *bi_format_name(enum bi_format f);
+
+/*
+ * Is a file bi_detect calls flat recognisably something no RISC-V hart
+ * can run as it is: a compressed file (gzip, xz, zstd, bzip2, lz4), a
+ * Linux EFI zboot kernel (vmlinuz.efi), an arm64 Linux Image or an x86
+ * bzImage? Then 1, and `why` (when not NULL) names what it is and what to
+ * boot instead; else 0. Run as a flat binary, such a file is garbage to
+ * the hart: the guest dies at its first instruction with nothing saying
+ * why. Each test is a magic number of at least four bytes at a fixed
+ * offset, which a flat binary's code would match only by accident.
+ */
+int bi_foreign(const void *buf, uint64_t len, char *why, size_t why_size);
 
 /* Errors (negative). bi_strerror gives a phrase for each. */
 enum {

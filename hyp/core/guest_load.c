@@ -270,6 +270,12 @@ static void load_image(struct vm *vm)
 		break;
 	}
 	default:
+		/* A compressed kernel or another architecture's would run as
+		 * garbage: refused with what it is. */
+		if (bi_foreign(src, len, msg, sizeof(msg)))
+			hyp_panic("%s (host %#llx, %llu bytes) is not a guest this hypervisor "
+				  "runs: %s", is.what, (unsigned long long)is.addr,
+				  (unsigned long long)len, msg);
 		/* where virt's loader puts it under OpenSBI (boot_image.h) */
 		r[n++] = (struct bi_range){ vm->ram_gpa + BI_FLAT_OFFSET, len, "the flat binary" };
 		vm->entry_gpa = vm->ram_gpa + BI_FLAT_OFFSET;

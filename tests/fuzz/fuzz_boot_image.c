@@ -7,6 +7,8 @@
  * read past the end. Besides the sanitizers the harness checks what
  * lib/boot_image.h promises:
  *  - bi_detect names ELF exactly when the ELF magic is there;
+ *  - bi_foreign answers 0 or 1 and says why exactly when it answers 1,
+ *    in a terminated sentence;
  *  - an accepted Linux Image has image_size >= the file's length;
  *  - an accepted ELF has 1..BI_MAX_SEGMENTS segments, each with its file
  *    bytes inside the input, filesz <= memsz, no wrap of paddr + memsz,
@@ -110,6 +112,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CHECK(f == BI_FLAT || f == BI_LINUX || f == BI_ELF);
 	CHECK((f == BI_ELF) == (size >= 4 && memcmp(buf, "\x7f" "ELF", 4) == 0));
 	CHECK(bi_format_name(f) != NULL);
+	char why[200];
+	memset(why, 'x', sizeof(why));
+	int foreign = bi_foreign(buf, size, why, sizeof(why));
+	CHECK(foreign == 0 || foreign == 1);
+	CHECK(memchr(why, 0, sizeof(why)) != NULL && (why[0] != 0) == foreign);
 
 	/* (len 0 asks bi_linux_parse to read a header of unknown length.) */
 	struct bi_linux lx;

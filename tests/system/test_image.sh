@@ -165,6 +165,25 @@ refused elf-segment-past-end \
 	"not a loadable ELF file: ELF segment 0: file bytes 0x1000\+0x[0-9a-f]+ lie past the end of the file \(0x1068 bytes\)" \
 	--image "$tmp/short.elf"
 
+# Files that are no RISC-V guest as they are, which the hypervisor used to
+# run as flat binaries (the guest died at its first instruction, a
+# "guest double fault" with nothing saying why): a compressed kernel
+# (what distributions ship as vmlinuz) and an arm64 Linux Image.
+gzip -c "$B/virt-hello.bin" >"$tmp/hello.bin.gz"
+refused gzip-image \
+	"FATAL: tv.image \(host 0x[0-9a-f]+, [0-9]+ bytes\) is not a guest this hypervisor runs: a gzip-compressed file: decompress it first \(zcat FILE > Image\)" \
+	--image "$tmp/hello.bin.gz"
+python3 - "$tmp/arm64.Image" <<'PY'
+import struct, sys
+b = bytearray(64 * 1024)
+struct.pack_into("<QQ", b, 8, 0x80000, len(b))  # text_offset, image_size
+b[0x38:0x3c] = b"ARM\x64"                        # arm64's magic
+open(sys.argv[1], "wb").write(b)
+PY
+refused arm64-image \
+	"is not a guest this hypervisor runs: an arm64 Linux Image \(magic ARM.x64 at 0x38\), not a RISC-V one" \
+	--image "$tmp/arm64.Image"
+
 # RAM bases the guest-physical map does not allow.
 refused ram-base-unaligned "tv.guest_ram_base=0x80100000 is not a multiple of 2 MiB" \
 	--image "$B/virt-hello.elf" --append "tv.guest_ram_base=0x80100000"

@@ -90,6 +90,72 @@ static void test_detect(void **state)
 	assert_string_equal(bi_format_name(BI_FLAT), "flat binary");
 }
 
+/* Files a user may take for a guest but no RISC-V hart runs as they are:
+ * each named with what to boot instead; a flat RISC-V program, and magic
+ * numbers cut short by the file's end, are not. */
+static void test_foreign(void **state)
+{
+	(void)state;
+	static const struct {
+		uint64_t off;
+		size_t n;
+		const char *magic, *says;
+	} cases[] = {
+		{ 0, 3, "\x1f\x8b\x08", "a gzip-compressed file: decompress it first (zcat FILE > Image)" },
+		{ 0, 6, "\xfd" "7zXZ\0", "a xz-compressed file: decompress it first (xzcat" },
+		{ 0, 4, "\x28\xb5\x2f\xfd", "a zstd-compressed file" },
+		{ 0, 4, "\x02\x21\x4c\x18", "a lz4-compressed file" },
+		{ 0, 4, "\x04\x22\x4d\x18", "a lz4-compressed file" },
+		{ 0, 10, "BZh9\x31\x41\x59\x26\x53\x59", "a bzip2-compressed file" },
+		{ 0x38, 4, "ARM\x64", "an arm64 Linux Image (magic ARM\\x64 at 0x38)" },
+	};
+	char why[200];
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uint8_t *f = calloc(1, 4096);
+		memcpy(f + cases[i].off, cases[i].magic, cases[i].n);
+		assert_int_equal(bi_detect(f, 4096), BI_FLAT);
+		assert_int_equal(bi_foreign(f, 4096, why, sizeof(why)), 1);
+		if (!strstr(why, cases[i].says))
+			fail_msg("case %zu: '%s' lacks '%s'", i, why, cases[i].says);
+		/* One byte short of the magic: nothing to recognise. */
+		assert_int_equal(bi_foreign(f, cases[i].off + cases[i].n - 1, why, sizeof(why)), 0);
+		assert_string_equal(why, "");
+		free(f);
+	}
+
+	/* An EFI zboot kernel: its compression and payload are named. */
+	uint8_t *z = calloc(1, 4096);
+	memcpy(z, "MZ", 2);
+	memcpy(z + 4, "zimg", 4);
+	put32(z + 8, 0x10000);
+	put32(z + 12, 123456);
+	memcpy(z + 0x18, "zstd", 4);
+	assert_int_equal(bi_foreign(z, 4096, why, sizeof(why)), 1);
+	assert_non_null(strstr(why, "a Linux EFI zboot kernel (vmlinuz.efi: a PE loader and a "
+				    "zstd-compressed Image, 123456 bytes at offset 0x10000)"));
+	/* A RISC-V Linux Image with an EFI stub begins with "MZ" too. */
+	memcpy(z + 4, "\0\0\0\0", 4);
+	assert_int_equal(bi_foreign(z, 4096, why, sizeof(why)), 0);
+	free(z);
+
+	/* An x86 bzImage: boot_flag and "HdrS" both. */
+	uint8_t *x = calloc(1, 4096);
+	memcpy(x + 0x1fe, "\x55\xaa", 2);
+	assert_int_equal(bi_foreign(x, 4096, why, sizeof(why)), 0);
+	memcpy(x + 0x202, "HdrS", 4);
+	assert_int_equal(bi_foreign(x, 4096, why, sizeof(why)), 1);
+	assert_non_null(strstr(why, "an x86 Linux kernel (bzImage"));
+	free(x);
+
+	/* "BZh9" without bzip2's block magic: not taken for bzip2. */
+	uint8_t bz[16] = { 'B', 'Z', 'h', '9' };
+	assert_int_equal(bi_foreign(bz, sizeof(bz), why, sizeof(why)), 0);
+	/* A flat RISC-V program (auipc t0, 0; ...) and an empty buffer. */
+	uint8_t flat[4096] = { 0x97, 0x02, 0, 0 };
+	assert_int_equal(bi_foreign(flat, sizeof(flat), why, sizeof(why)), 0);
+	assert_int_equal(bi_foreign(flat, 0, NULL, 0), 0);
+}
+
 static void test_linux_header(void **state)
 {
 	(void)state;
@@ -357,6 +423,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_detect),
+		cmocka_unit_test(test_foreign),
 		cmocka_unit_test(test_linux_header),
 		cmocka_unit_test(test_elf_good),
 		cmocka_unit_test(test_elf_skips_and_virtual_entry),
