@@ -501,6 +501,50 @@ static const struct option_rule *option_rule(const char *name)
 	return NULL;
 }
 
+/* Edit distance between a and b (insertions, deletions, substitutions,
+ * and two neighbours swapped), counted up to 3: enough to tell a typo. */
+static unsigned typo_distance(const char *a, const char *b)
+{
+	enum { MAXN = 24 };
+	size_t la = strlen(a), lb = strlen(b);
+	if (la >= MAXN || lb >= MAXN)
+		return 3;
+	uint8_t d[MAXN][MAXN];
+	for (size_t i = 0; i <= la; i++)
+		d[i][0] = (uint8_t)i;
+	for (size_t j = 0; j <= lb; j++)
+		d[0][j] = (uint8_t)j;
+	for (size_t i = 1; i <= la; i++)
+		for (size_t j = 1; j <= lb; j++) {
+			unsigned best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1] ? 1u : 0u);
+			if (d[i - 1][j] + 1u < best)
+				best = d[i - 1][j] + 1u;
+			if (d[i][j - 1] + 1u < best)
+				best = d[i][j - 1] + 1u;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    d[i - 2][j - 2] + 1u < best)
+				best = d[i - 2][j - 2] + 1u;
+			d[i][j] = (uint8_t)best;
+		}
+	return d[la][lb] < 3u ? d[la][lb] : 3u;
+}
+
+/* The option an unknown name most likely misspells (at most two edits
+ * away, and fewer than the name's length), or NULL. */
+static const char *nearest_option(const char *name)
+{
+	const char *best = NULL;
+	unsigned best_d = 3;
+	for (size_t i = 0; i < sizeof(option_rules) / sizeof(option_rules[0]); i++) {
+		unsigned d = typo_distance(name, option_rules[i].name);
+		if (d < best_d && d < strlen(name)) {
+			best_d = d;
+			best = option_rules[i].name;
+		}
+	}
+	return best;
+}
+
 /* A word tv.NAME[=VALUE] that apply() did not take (value NULL: no
  * "="): say which of the two it got wrong, and refuse the run where the
  * option chooses what runs. */
@@ -511,8 +555,17 @@ static void reject(const char *name, const char *value)
 	const char *val = eq ? value : "";
 
 	if (!r) {
-		hyp_log("ignored option 'tv.%s%s%s': no such option (README.md, \"Hypervisor "
-			"options\", lists them)\n", name, eq ? "=" : "", val);
+		const char *near = nearest_option(name);
+		const struct option_rule *nr = near ? option_rule(near) : NULL;
+		/* A misspelt option that chooses what runs refuses the run,
+		 * as its bad value would: tv.vcpu=4 must not pass for 4 vCPUs. */
+		if (nr && nr->refuse)
+			hyp_panic("tv.%s%s%s: no such option; did you mean tv.%s? The run is "
+				  "refused, as it would run something else than asked", name,
+				  eq ? "=" : "", val, near);
+		hyp_log("ignored option 'tv.%s%s%s': no such option%s%s%s (README.md, "
+			"\"Hypervisor options\", lists them)\n", name, eq ? "=" : "", val,
+			near ? "; did you mean tv." : "", near ? near : "", near ? "?" : "");
 		return;
 	}
 	if (r->refuse)
@@ -536,10 +589,33 @@ static char *unquote(char *val)
 	return val + 1;
 }
 
+/* The length of the option name in a tv.* word of n bytes (up to "="). */
+static size_t option_name_len(const char *w, size_t n)
+{
+	const char *eq = memchr(w, '=', n);
+	return (size_t)((eq ? eq : w + n) - w) - 3;
+}
+
+/* The last tv.* word of args before `upto` that sets the same option as
+ * the word w (n bytes), or NULL; its length in *len. */
+static const char *earlier_word(const char *args, const char *upto, const char *w, size_t n,
+				size_t *len)
+{
+	const char *found = NULL, *e;
+	size_t name = option_name_len(w, n);
+	for (size_t k; (k = bootargs_word(&args, &e)) != 0 && e < upto;)
+		if (bootargs_word_is_option(e, k) && option_name_len(e, k) == name &&
+		    memcmp(e + 3, w + 3, name) == 0) {
+			found = e;
+			*len = k;
+		}
+	return found;
+}
+
 void options_parse(const char *args)
 {
 	static char word[BOOTARGS_MAX]; /* a word of bootargs fits (main.c checks) */
-	const char *w;
+	const char *all = args, *w;
 	for (size_t n; (n = bootargs_word(&args, &w)) != 0;) {
 		if (!bootargs_word_is_option(w, n))
 			continue;
@@ -549,7 +625,18 @@ void options_parse(const char *args)
 		if (eq)
 			*eq = 0;
 		char *val = eq ? unquote(eq + 1) : NULL;
-		if (!val || !apply(word, val))
+		if (!val || !apply(word, val)) {
 			reject(word, val);
+			continue;
+		}
+		/* An option given twice takes the last value, as Linux takes
+		 * its own parameters (scripts/run.sh puts its defaults first
+		 * so that an --append word overrides them); the value it
+		 * replaces is named, not dropped in silence. */
+		size_t elen;
+		const char *e = earlier_word(all, w, w, n, &elen);
+		if (e && (elen != n || memcmp(e, w, n) != 0))
+			hyp_log("option '%.*s' replaces '%.*s' given before it (the last value "
+				"of an option is kept)\n", (int)n, w, (int)elen, e);
 	}
 }

@@ -115,6 +115,18 @@ has "unknown option is named" "ignored option 'tv.bogus=1': no such option"
 has "bad value is named, with what it must be" \
 	"ignored option 'tv.ring=1000': the value must be a power of two from 2 to 16777216"
 has "missing value is named" "ignored option 'tv.trace' \(no =VALUE\): the value must be on or off"
+# A misspelt name is named with the option it is nearest to; an option
+# given twice keeps its last value and names the one it replaces (once:
+# the same word again replaces nothing).
+boot dup-option --append "tv.rign=64 tv.ring=64 tv.ring=128 tv.ring=128"
+status_is "a misspelt trace option and a repeated one do not stop the guest" 0
+has "a misspelt name is named with the option it is nearest to" \
+	"^tracevisor: ignored option 'tv.rign=64': no such option; did you mean tv.ring\?"
+has "an option given twice names the value it replaces" \
+	"^tracevisor: option 'tv.ring=128' replaces 'tv.ring=64' given before it \(the last value of an option is kept\)$"
+check "the same word given again replaces nothing" \
+	test "$(grep -c "replaces 'tv.ring" "$LOG")" = 1
+has "the last value is the one kept" "ring 128 slots"
 
 # A bad value of an option that chooses what runs refuses the run: a
 # misspelt guest must not run the test guest in its place, nor an empty
@@ -123,6 +135,8 @@ has "missing value is named" "ignored option 'tv.trace' \(no =VALUE\): the value
 for bad in "tv.guest=hostlie|tv.guest=hostlie: the value must be test, bench, hostile" \
 	"tv.image=0x8fe00000,0|tv.image=0x8fe00000,0: the value must be ADDR,SIZE" \
 	"tv.vcpus=0|tv.vcpus=0: the value must be a number from 1 to 8" \
+	"tv.vcpu=2|tv.vcpu=2: no such option; did you mean tv.vcpus\? The run is refused" \
+	"tv.gest=hostile|tv.gest=hostile: no such option; did you mean tv.guest\? The run is refused" \
 	"tv.control_vm=3|tv.control_vm=3: there is no VM 3 \(this run has 1\)" \
 	"tv.ring=16777216|tv.ring=16777216: 1 ring\(s\) of 1024 MiB .* the largest that fits is tv.ring=[0-9]+"; do
 	word=${bad%%|*}
