@@ -612,12 +612,24 @@ has "a filter that keeps nothing" "$WORK/err" "keeps none of dump 1's"
 printf 'just a console\nno frames here\n' >"$WORK/plain.log"
 run "no frames" 2 "$WORK/plain.log"
 has "no frames" "$WORK/err" "no intact trace frames found"
+# ... and says what it read instead: so many bytes with no frame line
+# among them, or nothing at all (the wrong file, or a run whose console
+# went elsewhere), and the same for --diff.
+has "no frames: what was read" "$WORK/err" \
+	"plain.log: no intact trace frames found (30 bytes read, no line of them a trace frame: those begin '~TV1:')"
+head -c 3000 /dev/urandom | tr -d '\n~' >"$WORK/garbage.bin"
+run "binary garbage" 2 "$WORK/garbage.bin"
+has "binary garbage: what was read" "$WORK/err" \
+	"garbage.bin: no intact trace frames found ($(wc -c <"$WORK/garbage.bin") bytes read, no line of them a trace frame"
 sed -n '5p' "$WORK/crc.log" >"$WORK/onlybad.log"
 flip "$WORK/onlybad.log" 1 40 >"$WORK/onlybad2.log"
 run "only damaged" 2 "$WORK/onlybad2.log"
 has "only damaged" "$WORK/err" "(all frames damaged)"
 : >"$WORK/empty.log"
 run "empty input" 2 "$WORK/empty.log"
+has "empty input: said so" "$WORK/err" "empty.log: no intact trace frames found (the input is empty)"
+run "--diff with an empty log" 2 --diff "$WORK/empty.log" "$WORK/basic.log"
+has "--diff with an empty log: said so" "$WORK/err" "empty.log: no intact trace frames found (the input is empty)"
 
 # --- robustness: random and mutated input, sanitizer build ------------------
 

@@ -80,8 +80,7 @@ static int load(struct run *run, unsigned long dump, int quiet)
 		fclose(in);
 	if (run->log.frames_ok == 0 || run->log.ndumps == 0) {
 		if (!err) /* (else that error says why) */
-			fprintf(stderr, "tvtrace: %s: no intact trace frames found\n",
-				run->name);
+			tt_report_no_frames(&run->log);
 		return 2;
 	}
 	if (dump > run->log.ndumps) {

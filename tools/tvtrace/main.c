@@ -1084,9 +1084,7 @@ int main(int argc, char **argv)
 	if (log.frames_ok == 0 || log.handed + log.ndumps == 0) {
 		/* (after a read error, that error says why) */
 		if (!err)
-			fprintf(stderr, "tvtrace: %s: no intact trace frames found%s\n",
-				log.name,
-				log.errors ? " (all frames damaged)" : "");
+			tt_report_no_frames(&log);
 		tt_report_rejected(&log);
 		tt_log_free(&log);
 		return EXIT_FAIL;

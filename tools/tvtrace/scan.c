@@ -355,6 +355,20 @@ static void on_rejected(void *ctx, uint64_t line_no, uint64_t byte_offset,
 			(unsigned long long)byte_offset, why);
 }
 
+void tt_report_no_frames(const struct tt_log *log)
+{
+	if (log->errors)
+		fprintf(stderr, "tvtrace: %s: no intact trace frames found (all frames "
+				"damaged)\n", log->name);
+	else if (!log->bytes)
+		fprintf(stderr, "tvtrace: %s: no intact trace frames found (the input is "
+				"empty)\n", log->name);
+	else
+		fprintf(stderr, "tvtrace: %s: no intact trace frames found (%llu bytes "
+				"read, no line of them a trace frame: those begin '" TV_WIRE_PREFIX
+				"')\n", log->name, (unsigned long long)log->bytes);
+}
+
 void tt_report_rejected(const struct tt_log *log)
 {
 	if (!log->rejected || log->quiet)
@@ -623,6 +637,7 @@ int tt_scan(FILE *in, struct tt_log *log)
 		}
 		if (n == 0)
 			break;
+		log->bytes += n;
 		used = feed_block(&s, buf, len + n, &offset, full);
 		room -= n;
 		len += n - used;

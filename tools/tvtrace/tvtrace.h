@@ -81,6 +81,7 @@ struct tt_log {
 	uint64_t rejected_line, rejected_byte; /* where the first was */
 	uint64_t frames_ok; /* frames that decoded */
 	uint64_t lines;	    /* input lines */
+	uint64_t bytes;	    /* input bytes read */
 	int quiet;	    /* do not print errors */
 	/* Streaming (set before tt_scan): records are counted, and with
 	 * summarize fed to each dump's tt_summary, but not kept in recs[]
@@ -111,6 +112,10 @@ struct tt_log {
 /* scan.c: read the whole input; returns 0, or the errno of a read error
  * (what was read before it is decoded). */
 int tt_scan(FILE *in, struct tt_log *log);
+/* A log with no dump to show, said on stderr with why: empty, no frame
+ * line among its lines, or every frame damaged (each already reported). */
+void tt_report_no_frames(const struct tt_log *log);
+
 /* The rejected frame-like lines of the log, in one line on stderr
  * (nothing when there were none, or with --quiet). */
 void tt_report_rejected(const struct tt_log *log);
