@@ -294,6 +294,22 @@ place_images() {
 	fi
 	size=$(stat -c %s "$image")
 	top=$(( (top - size) & ~4095 ))
+	# Below 0x82200000 lie the firmware, the hypervisor (linked at
+	# 0x80200000; scripts/check-image.sh keeps it below there) and
+	# fw_jump's device tree: files placed there would overwrite them, or
+	# lie outside RAM, which QEMU refuses without saying why ("Cannot
+	# load specified image"). Said here, with a --mem that leaves room
+	# for them and for a guest RAM that holds them (the hypervisor's
+	# 64 MiB, or a tv.guest_mem of the files' size + 4 MiB: where a flat
+	# binary goes, 2 MiB in, and the guest's device tree).
+	if [ "$top" -lt $((0x82200000)) ]; then
+		local files=$(( (size + ${isize:-0} + (1 << 20) - 1) >> 20 )) guest need verb=does
+		guest=$(( files + 4 > 64 ? (files + 4 + 1) / 2 * 2 : 64 ))
+		need=$(( (34 + 2 + files + guest + 127) / 128 * 128 ))
+		[ -n "$initrd" ] && verb="do"
+		echo "run.sh: $image ($size bytes)${initrd:+ and $initrd ($isize bytes)} $verb not fit in the machine's RAM (--mem $mem) above the firmware and the hypervisor (0x80000000-0x821fffff): give --mem ${need}M or more$([ "$guest" -gt 64 ] && echo ", and --append tv.guest_mem=${guest}M to hold $([ -n "$initrd" ] && echo them || echo it)")" >&2
+		exit 2
+	fi
 	image_args+=(-device "loader,file=$image,addr=$(printf '%#x' "$top"),force-raw=on")
 	IMAGE_APPEND="tv.image=$(printf '%#x,%d' "$top" "$size") $IMAGE_APPEND"
 	if [ "$format" = linux ]; then

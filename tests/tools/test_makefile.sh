@@ -176,3 +176,16 @@ refused "run.sh --hyp missing" "--hyp /nonexistent.bin: no such file" scripts/ru
 refused "run.sh --mem too large" "is more than 1 TiB" scripts/run.sh --mem 9999999999999999G
 refused "run.sh --progress too large" "from 0 to 3600000" scripts/run.sh --progress 99999999999999999999
 refused "run.sh --dtb of a directory" "not a regular file" scripts/run.sh --dtb "$tmp"
+# An image larger than the machine's RAM above the firmware and the
+# hypervisor: named with its size and the --mem (and tv.guest_mem) that
+# would hold it, before QEMU, which said only "Cannot load specified
+# image". (A sparse file: no disk space taken.)
+truncate -s 300M "$tmp/big.img"
+truncate -s 200M "$tmp/big.initrd"
+refused "run.sh --image larger than the machine's RAM" \
+	"run.sh: $tmp/big.img (314572800 bytes) does not fit in the machine's RAM (--mem 256M) above the firmware and the hypervisor (0x80000000-0x821fffff): give --mem 640M or more, and --append tv.guest_mem=304M to hold it" \
+	"$tmp/prevlog/scripts/run.sh" --timeout 5 --hyp "$tmp/prevlog/hyp.bin" --image "$tmp/big.img"
+refused "run.sh --image and --initrd larger than the machine's RAM" \
+	"and $tmp/big.initrd (209715200 bytes) do not fit in the machine's RAM (--mem 512M)" \
+	"$tmp/prevlog/scripts/run.sh" --timeout 5 --hyp "$tmp/prevlog/hyp.bin" --image "$tmp/big.img" \
+	--initrd "$tmp/big.initrd" --mem 512M --log "$tmp/big.log"
