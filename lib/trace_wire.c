@@ -2355,17 +2355,17 @@ static void out_field(struct tv_out *o, const char *label, uint64_t v)
 
 /*
  * Linux arch/riscv/kvm/trace.h kvm_exit:
- * "SEPC:0x%016lx, SCAUSE:0x%016lx, STVAL:0x%016lx, HTVAL:0x%016lx,
- *  HTINST:0x%016lx".
+ * "SEPC:0x%lx, SCAUSE:0x%lx, STVAL:0x%lx, HTVAL:0x%lx, HTINST:0x%lx"
+ * (no zero padding, unlike its kvm_entry).
  */
 static void text_exit(struct tv_out *o, const struct tv_record *r)
 {
 	out_str(o, "kvm_exit: ");
-	out_field16(o, "SEPC:", r->arg[0]);
-	out_field16(o, ", SCAUSE:", r->arg[1]);
-	out_field16(o, ", STVAL:", r->arg[2]);
-	out_field16(o, ", HTVAL:", r->arg[3]);
-	out_field16(o, ", HTINST:", r->arg[4]);
+	out_field(o, "SEPC:", r->arg[0]);
+	out_field(o, ", SCAUSE:", r->arg[1]);
+	out_field(o, ", STVAL:", r->arg[2]);
+	out_field(o, ", HTVAL:", r->arg[3]);
+	out_field(o, ", HTINST:", r->arg[4]);
 }
 
 /* Linux kvm_entry, "PC: 0x%016lx" (the upstream "0x016%lx" typo fixed). */

@@ -567,9 +567,8 @@ void variant_textforge(void)
 	uint64_t id = FORGE_TAG + 0x100;
 
 	n += (size_t)snprintf(text + n, sizeof(text) - n,
-			      "vm0-vcpu0 [000] 0.000001: kvm_exit: SEPC:0x%016lx, "
-			      "SCAUSE:0x000000000000000a, STVAL:0x0000000000000000, "
-			      "HTVAL:0x0000000000000000, HTINST:0x0000000000000000\n",
+			      "vm0-vcpu0 [000] 0.000001: kvm_exit: SEPC:0x%lx, "
+			      "SCAUSE:0xa, STVAL:0x0, HTVAL:0x0, HTINST:0x0\n",
 			      (unsigned long)id);
 	n += (size_t)snprintf(text + n, sizeof(text) - n,
 			      "vm0-vcpu0 [000] 0.000002: tv_mark: VALUE:0x%lx\n",

@@ -156,7 +156,7 @@ status_is "text dump: QEMU exits 0" 0
 has "text dump: the guest printed its forged lines" "^hostile: forged [0-9]+ text-dump lines"
 TEXT_RE='^~vm[0-9]+-vcpu[0-9]+ \[[0-9]+\] [0-9]+\.[0-9]{6}: '
 check "text dump: the hypervisor's text lines are there, each beginning with its '~'" \
-	bash -c "grep -Eq '${TEXT_RE}kvm_exit: SEPC:0x[0-9a-f]{16}, ' '$LOG' &&
+	bash -c "grep -Eq '${TEXT_RE}kvm_exit: SEPC:0x[0-9a-f]+, SCAUSE:0x[0-9a-f]+, ' '$LOG' &&
 		 grep -Eq '${TEXT_RE}tv_stop: REASON:shutdown' '$LOG'"
 check "text dump: no line of the hypervisor's text form is the guest's ($(grep -Ec "$TEXT_RE.*f0f6edf0f6ed" "$LOG") are)" \
 	bash -c "! grep -Eq '$TEXT_RE.*f0f6edf0f6ed' '$LOG'"

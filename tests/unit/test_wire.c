@@ -1819,17 +1819,15 @@ static void test_format_text_exact(void **state)
 		  .vcpu = 1,
 		  .arg = {0x80001234, 0xa, 0, 0, 0}},
 		 "vm0-vcpu1 [002] 0.001234: kvm_exit: "
-		 "SEPC:0x0000000080001234, SCAUSE:0x000000000000000a, "
-		 "STVAL:0x0000000000000000, HTVAL:0x0000000000000000, "
-		 "HTINST:0x0000000000000000"},
+		 "SEPC:0x80001234, SCAUSE:0xa, STVAL:0x0, HTVAL:0x0, "
+		 "HTINST:0x0"},
 		{{.kind = TV_KIND_EXIT,
 		  .time = 10000000,
 		  .arg = {0xffffffff80000000ULL, 0x8000000000000005ULL, 1, 2,
 			  3}},
 		 "vm0-vcpu0 [000] 1.000000: kvm_exit: "
 		 "SEPC:0xffffffff80000000, SCAUSE:0x8000000000000005, "
-		 "STVAL:0x0000000000000001, HTVAL:0x0000000000000002, "
-		 "HTINST:0x0000000000000003"},
+		 "STVAL:0x1, HTVAL:0x2, HTINST:0x3"},
 		{{.kind = TV_KIND_ENTRY,
 		  .time = 25,
 		  .vm = 3,
@@ -1991,8 +1989,8 @@ static void check_format_numbers(uint64_t v)
 	r.arg[4] = v >> 60;
 	len = snprintf(want, sizeof(want),
 		       "vm%u-vcpu%u [%03u] %llu.%06llu: kvm_exit: "
-		       "SEPC:0x%016llx, SCAUSE:0x%016llx, STVAL:0x%016llx, "
-		       "HTVAL:0x%016llx, HTINST:0x%016llx",
+		       "SEPC:0x%llx, SCAUSE:0x%llx, STVAL:0x%llx, "
+		       "HTVAL:0x%llx, HTINST:0x%llx",
 		       r.vm, r.vcpu, r.hart,
 		       (unsigned long long)(v / 10000000),
 		       (unsigned long long)(v % 10000000 / 10),

@@ -70,8 +70,8 @@ struct dat_event {
 static const struct dat_event events[] = {
 	{TV_KIND_EXIT, DAT_KVM, "kvm_exit",
 	 {"sepc", "scause", "stval", "htval", "htinst"}, 5, 0,
-	 "\"SEPC:0x%016lx, SCAUSE:0x%016lx, STVAL:0x%016lx, HTVAL:0x%016lx, "
-	 "HTINST:0x%016lx\", REC->sepc, REC->scause, REC->stval, REC->htval, "
+	 "\"SEPC:0x%lx, SCAUSE:0x%lx, STVAL:0x%lx, HTVAL:0x%lx, "
+	 "HTINST:0x%lx\", REC->sepc, REC->scause, REC->stval, REC->htval, "
 	 "REC->htinst"},
 	{TV_KIND_ENTRY, DAT_KVM, "kvm_entry", {"pc", "hvip"}, 2, 0,
 	 "\"PC: 0x%016lx\", REC->pc"},
