@@ -357,6 +357,54 @@ cat a.log b.log >ab.log
 run "--all --svg" 0 --all --svg all.svg --histogram allh.svg ab.log
 count "--all --svg: a file per dump" 4 "$(for f in all-1.svg all-2.svg allh-1.svg allh-2.svg; do [ -f "$f" ] && echo "$f"; done | wc -l | tr -d ' ')"
 count "--all --svg: dump 2's slices" 7 "$(grep -c 'class="slice"' all-2.svg 2>/dev/null)"
+# Lost records: where a hart's records were lost its lane shows a span
+# "not recorded", not the empty background of a hart that did nothing.
+# Hart 0 loses 5 records between its entry at 2010 and its exit at 3000;
+# hart 1's ring lost 7 older than its first record (1500), so its span
+# starts at the window's start (1000). The window, 1000..3010 ticks, is
+# 1046 px wide from x = 118 (svg.c: TL_LEFT, TL_W - TL_LEFT - TL_RIGHT).
+cat >"$WORK/lost.txt" <<'EOF'
+begin 10000000 2
+hart 0
+entry 1000 0 0 0x80000000
+exit 2000 0 0 0x80000100 10
+sbi 2005 0 0 0x1000000003 0x10 0 0 0 1
+entry 2010 0 0 0x80000104
+lost 5
+exit 3000 0 0 0x80000200 10
+sbi 3005 0 0 0x1000000003 0x10 0 0 0 1
+entry 3010 0 0 0x80000204
+endhart
+hart 1
+lost 7
+entry 1500 0 1 0x80000000
+exit 2500 0 1 0x80000600 10
+sbi 2510 0 1 0x1000000003 0x10 0 0 0 1
+entry 2530 0 1 0x80000604
+endhart
+end
+EOF
+"$MKLOG" <"$WORK/lost.txt" >"$WORK/lost.log" || bad "mklog lost"
+run "--svg with records lost" 0 --svg lost.svg lost.log
+check_svg "--svg with records lost" lost.svg
+spans=$(python3 - "$WORK/lost.svg" <<'EOF'
+import sys, xml.etree.ElementTree as ET
+ns = "{http://www.w3.org/2000/svg}"
+got = []
+for r in ET.parse(sys.argv[1]).getroot().iter(ns + "rect"):
+    if r.get("class") == "lost-span":
+        x0 = float(r.get("x"))
+        got.append("%.1f-%.1f" % (x0, x0 + float(r.get("width"))))
+print(" ".join(got))
+EOF
+)
+want=$(awk 'function x(t) { return 118 + (t - 1000) / (3010 - 1000) * 1046 }
+	BEGIN { printf "%.1f-%.1f %.1f-%.1f\n", x(2010), x(3000), x(1000), x(1500) }')
+count "--svg: a span per loss, from the hart's record before (or the window's start) to its record after" "$want" "$spans"
+has "--svg: the span's title says what is missing" lost.svg "not recorded, 0.000201 to 0.000300 s: 5 records lost"
+has "--svg: a ring's older records lost: from the window's start" lost.svg "not recorded, 0.000100 to 0.000150 s: 7 records lost"
+has "--svg: the legend says what the span is" lost.svg "Not recorded: the hart ran"
+count "--svg: no span where nothing was lost" 0 "$(grep -c 'class="lost-span"' t.svg)"
 run "--svg unwritable" 2 --svg "$WORK/no/such/dir/t.svg" a.log
 has "--svg unwritable message" err "cannot write"
 

@@ -36,6 +36,8 @@
 
 #define FONT "DejaVu Sans, Verdana, Arial, sans-serif"
 #define GUEST_FILL "#cde9c8"
+/* A span of a lane whose records were lost: pale red. */
+#define LOST_FILL "#f4c7c3"
 #define GUEST_STROKE "#8fc487"
 
 /* ------------------------------------------------------------- helpers */
@@ -313,6 +315,7 @@ struct timeline {
 	unsigned nsw;
 	uint8_t sw_vcpus[16][2];
 	size_t nswitches;    /* SWITCH records in the window */
+	size_t nlost_spans;  /* spans of lanes whose records were lost */
 };
 
 /* x pixel of a tick time (clamped to the window). */
@@ -477,6 +480,107 @@ static void tl_lanes(struct timeline *tl)
 		}
 		fprintf(out, "</g>\n");
 	}
+}
+
+/* A span of a lane whose records were lost, a to b (ticks), with the
+ * count for its hover title; counted only, not drawn, unless draw. */
+static void tl_lost_span(struct timeline *tl, long lane, uint64_t a,
+			 uint64_t b, uint64_t count, int unknown, int draw)
+{
+	double x0, x1, y = tl_lane_y((size_t)lane);
+	char ta[32], tb[32];
+
+	if (b < tl->t0 || a > tl->t1 || b < a)
+		return;
+	if (!draw) {
+		tl->nlost_spans++;
+		return;
+	}
+	x0 = tl_x(tl, a);
+	x1 = tl_x(tl, b);
+	if (x1 - x0 < TL_MIN_PX)
+		x1 = x0 + TL_MIN_PX;
+	fprintf(tl->out,
+		"<rect class=\"lost-span\" x=\"%.2f\" y=\"%.1f\" "
+		"width=\"%.2f\" height=\"%.1f\" fill=\"" LOST_FILL "\">"
+		"<title>not recorded, %s to %s s: ",
+		x0, y, x1 - x0, TL_LANE, tt_time(ta, a, tl->hz),
+		tt_time(tb, b, tl->hz));
+	if (unknown)
+		fputs("records lost (frames missing, count unknown)", tl->out);
+	else
+		fprintf(tl->out, "%" PRIu64 " record%s lost", count,
+			count == 1 ? "" : "s");
+	fputs("; the hart ran, what it did is not in the trace</title>"
+	      "</rect>\n", tl->out);
+}
+
+/* Per-lane state while finding the spans whose records were lost. */
+struct lost_run {
+	int have_prev;	 /* a record of the hart came before */
+	uint64_t prev;	 /* its time */
+	int pending;	 /* a loss waits for the hart's next record */
+	uint64_t since;	 /* where that loss's span begins */
+	uint64_t count;	 /* records lost in it (summed) */
+	int unknown;	 /* a count in it is unknown */
+};
+
+/*
+ * Where a hart's records were lost, the lane shows a span "not recorded"
+ * rather than the empty background, which reads as a hart doing nothing.
+ * A LOST record (or gap marker) stands just before the hart's next record
+ * and carries its time; the lost records were written after the hart's
+ * record before it (docs/trace-format.md, "Index, loss and gaps"). So the
+ * span runs from the record before the loss (the window's start when
+ * there is none: an overwritten ring lost everything older) to the one
+ * after (the window's end when there is none: a stopped ring, or frames
+ * lost at the end). Losses are the hart's, whichever vCPU ran: every
+ * record of the hart counts, the vCPU filter aside.
+ */
+static void tl_lost(struct timeline *tl, int draw)
+{
+	const struct tt_dump *d = tl->d;
+	size_t nl = tl->nlanes ? tl->nlanes : 1;
+	struct lost_run *g = tt_xrealloc(NULL, nl, sizeof(*g));
+
+	memset(g, 0, nl * sizeof(*g));
+	if (draw)
+		fprintf(tl->out, "<g class=\"lost-spans\">\n");
+	for (size_t i = 0; i < d->nrecs; i++) {
+		const struct tt_rec *t = &d->recs[i];
+		long lane = tl_lane(tl, t->hart);
+		struct lost_run *s;
+
+		if (lane < 0)
+			continue;
+		s = &g[lane];
+		if (t->r.kind == TV_KIND_LOST) {
+			if (!s->pending) {
+				s->pending = 1;
+				s->since = s->have_prev ? s->prev : tl->t0;
+				s->count = 0;
+				s->unknown = 0;
+			}
+			if (t->origin == TT_GAP_UNKNOWN)
+				s->unknown = 1;
+			else
+				s->count += t->r.arg[0];
+			continue;
+		}
+		if (s->pending)
+			tl_lost_span(tl, lane, s->since, t->r.time, s->count,
+				     s->unknown, draw);
+		s->pending = 0;
+		s->have_prev = 1;
+		s->prev = t->r.time;
+	}
+	for (size_t k = 0; k < tl->nlanes; k++)
+		if (g[k].pending)
+			tl_lost_span(tl, (long)k, g[k].since, tl->t1,
+				     g[k].count, g[k].unknown, draw);
+	if (draw)
+		fprintf(tl->out, "</g>\n");
+	free(g);
 }
 
 /* A guest-running bar on a lane from a to b (ticks). */
@@ -872,8 +976,19 @@ static double tl_legend(struct timeline *tl, const struct reason_stats *rs,
 		svg_text(out, x0, y + 22, 10, "start", "fill=\"#666666\"",
 			 "Triangles above a lane: black = a trace marker of the "
 			 "guest, red = records lost there.");
+		if (tl->nlost_spans) {
+			fprintf(out,
+				"<rect x=\"%.1f\" y=\"%.1f\" width=\"14\" "
+				"height=\"9\" fill=\"" LOST_FILL "\"/>\n",
+				x0, y + 29);
+			svg_text(out, x0 + 22, y + 37, 10, "start",
+				 "fill=\"#666666\"",
+				 "Not recorded: the hart ran, but its records "
+				 "there were lost (its ring overwritten or "
+				 "full, or frames missing from the log).");
+		}
 	}
-	return y + 36;
+	return y + 36 + (tl->nlost_spans ? 14 : 0);
 }
 
 /* Note a vCPU that takes turns on a time-shared hart (for the legend). */
@@ -986,6 +1101,7 @@ static void timeline(FILE *out, struct tt_dump *d, size_t number)
 	n = tt_collect_exits(d, &ex);
 	collect_stats(d, ex, n, &rs);
 	tl_sw_vcpus(&tl);
+	tl_lost(&tl, 0);
 	for (size_t i = 0; i < rs.n; i++)
 		shown += rs.r[i].count;
 	/* Height: lanes, axis, legend. */
@@ -996,6 +1112,7 @@ static void timeline(FILE *out, struct tt_dump *d, size_t number)
 	svg_begin(out, TL_W, h, title);
 	tl_header(&tl, number, shown);
 	tl_lanes(&tl);
+	tl_lost(&tl, 1);
 	tl_guest(&tl);
 	fprintf(out, "<g class=\"slices\">\n");
 	for (size_t i = 0; i < n; i++)
