@@ -405,6 +405,36 @@ has "--svg: the span's title says what is missing" lost.svg "not recorded, 0.000
 has "--svg: a ring's older records lost: from the window's start" lost.svg "not recorded, 0.000100 to 0.000150 s: 7 records lost"
 has "--svg: the legend says what the span is" lost.svg "Not recorded: the hart ran"
 count "--svg: no span where nothing was lost" 0 "$(grep -c 'class="lost-span"' t.svg)"
+# --json --all on a log of two boots (ab.log: both dumps have id 1, so
+# the second restarts): in the trace-event format a thread's complete
+# events must nest, and a later boot's time starts again near 0, so
+# boot 2 (records from 1000 ticks = 100 us) is moved by 411 us, to 1 us
+# after boot 1's last record (5100 ticks = 510 us): its first exit (the
+# first event with a dump argument, 2000 ticks = 200 us) at 611 us.
+run "--json --all, two boots" 0 --all --json ab.json ab.log
+has "--json --all, two boots: stderr says by how much boot 2 moved" err "dump 2 begins a later boot (its dump id restarts at 1); its events and the later ones are written 0.000411000 s later"
+nest=$(python3 - "$WORK/ab.json" <<'EOF'
+import sys, json, decimal, collections
+ev = json.load(open(sys.argv[1]), parse_float=decimal.Decimal)["traceEvents"]
+by = collections.defaultdict(list)
+for e in ev:
+    if e["ph"] == "X":
+        by[(e["pid"], e["tid"])].append((e["ts"], e["ts"] + e["dur"]))
+bad = 0
+for spans in by.values():
+    spans.sort(key=lambda s: (s[0], -s[1]))
+    stack = []
+    for a, b in spans:
+        while stack and stack[-1] <= a:
+            stack.pop()
+        bad += bool(stack and b > stack[-1])
+        stack.append(b)
+first2 = min(e["ts"] for e in ev if e["ph"] != "M" and e["args"].get("dump") == 2) \
+    if any(e.get("args", {}).get("dump") == 2 for e in ev) else None
+print(bad, first2)
+EOF
+)
+count "--json --all, two boots: every thread's slices nest (overlaps, boot 2's first exit)" "0 611.000" "$nest"
 run "--svg unwritable" 2 --svg "$WORK/no/such/dir/t.svg" a.log
 has "--svg unwritable message" err "cannot write"
 

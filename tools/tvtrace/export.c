@@ -105,9 +105,22 @@ void tt_exp_seconds(char *buf, size_t size, uint64_t ticks, uint64_t hz)
 
 void tt_exp_micros(char *buf, size_t size, uint64_t ticks, uint64_t hz)
 {
-	uint64_t ns = nanoseconds(ticks, hz);
+	tt_exp_micros_ns(buf, size, nanoseconds(ticks, hz));
+}
 
+void tt_exp_micros_ns(char *buf, size_t size, uint64_t ns)
+{
 	snprintf(buf, size, "%" PRIu64 ".%03" PRIu64, ns / 1000u, ns % 1000u);
+}
+
+/* Dump ids count up from 0 within a boot (hyp/trace/dump.c), so one not
+ * above its predecessor's begins a later boot. */
+bool tt_exp_later_boot(const struct tt_log *log, size_t first, size_t i)
+{
+	const struct tt_dump *d = &log->dumps[i], *prev = d - 1;
+
+	return i > first && d->has_begin && prev->has_begin &&
+	       d->info.dump_id <= prev->info.dump_id;
 }
 
 uint64_t tt_exp_lost(const struct tt_rec *t, int *unknown)
@@ -233,14 +246,64 @@ static int export_csv(const char *path, struct tt_log *log, size_t first,
 	return tt_exp_close(f, path);
 }
 
+/* The earliest and latest times of a dump's kept records, in ns; 0 when
+ * it has none. */
+static int json_span(const struct tt_dump *d, uint64_t *lo, uint64_t *hi)
+{
+	uint64_t hz = tt_timebase(d);
+	int have = 0;
+
+	for (size_t k = 0; k < d->nrecs; k++) {
+		uint64_t ns;
+
+		if (!tt_exp_keep(&d->recs[k]))
+			continue;
+		ns = tt_exp_ns(d->recs[k].r.time, hz);
+		if (!have || ns < *lo)
+			*lo = ns;
+		if (!have || ns > *hi)
+			*hi = ns;
+		have = 1;
+	}
+	return have;
+}
+
+/* The nanoseconds a later boot's dump i moves by, said on stderr: to 1 us
+ * after `last`, the latest time written so far. The kept shift of the
+ * boot before otherwise. */
+static uint64_t json_shift(struct tt_log *log, size_t first, size_t i,
+			   uint64_t last, uint64_t shift, const char *path)
+{
+	uint64_t lo = 0, hi = 0;
+
+	if (!tt_exp_later_boot(log, first, i))
+		return shift;
+	if (!json_span(&log->dumps[i], &lo, &hi))
+		return 0;
+	shift = last + 1000 > lo ? last + 1000 - lo : 0;
+	if (shift && !log->quiet)
+		fprintf(stderr,
+			"tvtrace: %s: dump %zu begins a later boot (its dump id "
+			"restarts at %llu); its events and the later ones are "
+			"written %llu.%09llu s later, after the boot before (a "
+			"track's slices must not overlap)\n",
+			path, i + 1, (unsigned long long)log->dumps[i].info.dump_id,
+			(unsigned long long)(shift / 1000000000u),
+			(unsigned long long)(shift % 1000000000u));
+	return shift;
+}
+
 /* --json: one JSON object with every chosen dump's events (dumps of one
- * boot share the time axis, so they follow each other on the tracks). */
+ * boot share the time axis, so they follow each other on the tracks; a
+ * later boot's time starts again near 0, so its dumps are moved after
+ * the boot before, as --trace-dat does). */
 static int export_json(const char *path, struct tt_log *log, size_t first,
 		       size_t count)
 {
 	FILE *f = tt_exp_open(path);
 	struct tt_json_counts c;
 	int none = 1;
+	uint64_t shift = 0, last = 0;
 
 	if (!f)
 		return -1;
@@ -258,8 +321,13 @@ static int export_json(const char *path, struct tt_log *log, size_t first,
 	}
 	fprintf(f, "\"},\n\"traceEvents\":[\n");
 	for (size_t i = first; i < first + count; i++) {
+		uint64_t lo = 0, hi = 0;
+
 		tt_exp_bind(&log->dumps[i]);
-		tt_json_dump(f, &log->dumps[i], i + 1, &none, &c);
+		shift = json_shift(log, first, i, last, shift, path);
+		tt_json_dump_at(f, &log->dumps[i], i + 1, &none, &c, shift);
+		if (json_span(&log->dumps[i], &lo, &hi) && hi + shift > last)
+			last = hi + shift;
 	}
 	tt_json_counts_free(&c);
 	fprintf(f, "\n]}\n");

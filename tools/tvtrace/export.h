@@ -68,6 +68,12 @@ uint64_t tt_exp_ns(uint64_t ticks, uint64_t hz);
 
 /* Microseconds of `ticks` at hz with three digits, "12345678.900". */
 void tt_exp_micros(char *buf, size_t size, uint64_t ticks, uint64_t hz);
+/* The same of a time already in nanoseconds. */
+void tt_exp_micros_ns(char *buf, size_t size, uint64_t ns);
+
+/* Whether dump i (after `first`) begins a later boot of the hypervisor
+ * than the dump before it: its dump id is not above the one before's. */
+bool tt_exp_later_boot(const struct tt_log *log, size_t first, size_t i);
 
 /*
  * How many records a LOST record (or a gap marker) stands for: its count,
@@ -143,6 +149,11 @@ void tt_json_counts_free(struct tt_json_counts *counts);
  * *first says whether none was written yet, and is updated). */
 void tt_json_dump(FILE *out, struct tt_dump *d, size_t number, int *first,
 		  struct tt_json_counts *counts);
+/* The same with shift_ns nanoseconds added to every ts: a later boot's
+ * dump, whose time starts again near 0, placed after the boot before
+ * (a track's slices must nest: two boots on one time axis overlap). */
+void tt_json_dump_at(FILE *out, struct tt_dump *d, size_t number, int *first,
+		     struct tt_json_counts *counts, uint64_t shift_ns);
 
 /* ------------------------------------------------------------- ctf.c */
 

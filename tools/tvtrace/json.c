@@ -68,13 +68,15 @@ struct tracks {
  * (tid_of) for harts below 32767. */
 #define OCC_TID 0x7fff0000u
 
-/* Output state: where, how many, and the dump's timebase. */
+/* Output state: where, how many, the dump's timebase and the
+ * nanoseconds added to its times (a later boot's, tt_json_dump_at). */
 struct jout {
 	FILE *f;
 	int *first;
 	uint64_t hz;
 	size_t dump;
 	struct tt_json_counts *c;
+	uint64_t shift_ns;
 };
 
 /* RFC 8259 section 7: '"', '\\' and the control characters U+0000 to
@@ -118,7 +120,7 @@ static void begin_event(struct jout *o, const char *ph, const char *name,
 {
 	char ts[48];
 
-	tt_exp_micros(ts, sizeof(ts), time, o->hz);
+	tt_exp_micros_ns(ts, sizeof(ts), tt_exp_ns(time, o->hz) + o->shift_ns);
 	fprintf(o->f, "%s{\"ph\":\"%s\",\"name\":", *o->first ? "" : ",\n", ph);
 	tt_json_string(o->f, name);
 	if (cat)
@@ -715,8 +717,14 @@ static void on_record(struct jout *o, struct tracks *ts, const struct tt_rec *r)
 void tt_json_dump(FILE *out, struct tt_dump *d, size_t number, int *first,
 		  struct tt_json_counts *counts)
 {
+	tt_json_dump_at(out, d, number, first, counts, 0);
+}
+
+void tt_json_dump_at(FILE *out, struct tt_dump *d, size_t number, int *first,
+		     struct tt_json_counts *counts, uint64_t shift_ns)
+{
 	struct tracks ts = {0};
-	struct jout o = {out, first, tt_timebase(d), number, counts};
+	struct jout o = {out, first, tt_timebase(d), number, counts, shift_ns};
 
 	tt_sort(d);
 	for (size_t i = 0; i < d->nrecs; i++) {

@@ -501,17 +501,6 @@ static uint32_t sched_switch_data(const struct tv_record *r, uint8_t *out)
 	return DAT_SCHED_SIZE;
 }
 
-/* Whether dump i (after `first`) begins a later boot of the hypervisor
- * than the dump before it: dump ids count up from 0 within a boot
- * (hyp/trace/dump.c), so one not above its predecessor's restarted. */
-static bool later_boot(const struct tt_log *log, size_t first, size_t i)
-{
-	const struct tt_dump *d = &log->dumps[i], *prev = d - 1;
-
-	return i > first && d->has_begin && prev->has_begin &&
-	       d->info.dump_id <= prev->info.dump_id;
-}
-
 /* The time of a dump's first record written, in nanoseconds (0: none). */
 static uint64_t first_ns(const struct tt_dump *d, uint64_t hz)
 {
@@ -541,7 +530,7 @@ static void fill_cpus(struct dat_cpu *cpus, unsigned ncpus, struct tt_log *log,
 
 		tt_exp_bind(d);
 		tt_sort(d);
-		if (later_boot(log, first, i)) {
+		if (tt_exp_later_boot(log, first, i)) {
 			uint64_t last = 0, start = first_ns(d, hz);
 
 			for (unsigned c = 0; c < ncpus; c++)
