@@ -61,6 +61,7 @@ extern bool guest_has_sstc;
 extern bool guest_has_zcb;
 /* Our hart takes turns with other VMs' vCPUs (tv.vmN=...,harts:S). */
 extern bool hart_shared;
+extern unsigned long guest_hart; /* a0 at entry: the hart id SBI gave us */
 
 void paging_init(void);
 void paging_map_demand(uint64_t gva);
@@ -90,10 +91,14 @@ bool step_sbi_sta(void);	/* sbi_sta_pmu.c */
 bool step_sbi_pmu(void);
 bool step_sbi_susp(void);	/* sbi_susp_fwft.c */
 bool step_sbi_fwft(void);
+bool step_plic(void);		/* plic.c */
 
 extern volatile uint64_t timer_irqs;
 extern volatile uint64_t timer_irq_time;
 extern volatile bool timer_stimecmp_only;
+extern volatile uint64_t ext_irqs; /* external interrupts taken (plic.c) */
+
+#define MMIO8(a) (*(volatile uint8_t *)(a))
 
 #define CHECK(cond, ...)                                                       \
 	do {                                                                   \

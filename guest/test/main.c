@@ -12,9 +12,11 @@ uint64_t guest_ram_base, guest_ram_size, timebase_hz, guest_fdt_gpa;
 bool guest_has_sstc;
 bool guest_has_zcb;
 bool hart_shared;
+unsigned long guest_hart;
 volatile uint64_t timer_irqs;
 volatile uint64_t timer_irq_time; /* the time CSR at the last one */
 volatile bool timer_stimecmp_only; /* the handler writes only stimecmp */
+volatile uint64_t ext_irqs;
 
 static const struct {
 	const char *name;
@@ -38,6 +40,7 @@ static const struct {
 	{ "SBI system suspend (SUSP)", step_sbi_susp },
 	{ "SBI firmware features (FWFT)", step_sbi_fwft },
 	{ "MMIO through every register", step_mmio_registers },
+	{ "PLIC: threshold, claim and complete", step_plic },
 };
 
 void guest_shutdown(bool failure)
@@ -78,6 +81,13 @@ void guest_trap(struct trap_frame *f)
 		timer_irq_time = csr_read(CSR_TIME);
 		if (++timer_irqs % 1000 == 0) /* a storm: let the step see it */
 			csr_clear(CSR_SIE, 1UL << IRQ_S_TIMER);
+		return;
+	}
+	if (cause == (CAUSE_INTERRUPT | IRQ_S_EXT)) {
+		/* plic.c's look: counted, and SEIE off, so the level it saw
+		 * is not taken again on return */
+		ext_irqs++;
+		csr_clear(CSR_SIE, MIP_SEIP);
 		return;
 	}
 	if ((cause == EXC_LOAD_PAGE_FAULT || cause == EXC_STORE_PAGE_FAULT) &&
@@ -129,6 +139,7 @@ static void read_fdt(const void *fdt)
 void guest_main(unsigned long hart, const void *fdt)
 {
 	console_init();
+	guest_hart = hart;
 	printf("guest: tracevisor test guest on hart %lu\n", hart);
 	if (fdt_check(fdt, 0x4000) != 0) {
 		printf("guest: bad device tree at %p\n", fdt);

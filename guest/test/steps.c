@@ -8,7 +8,6 @@
 
 #include "guest.h"
 
-#define MMIO8(a) (*(volatile uint8_t *)(a))
 #define MMIO64(a) (*(volatile uint64_t *)(a))
 
 uint64_t td_read(unsigned reg)

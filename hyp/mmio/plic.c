@@ -56,11 +56,13 @@ static void gateway(struct plic *p)
 	p->pending &= ~1u;
 }
 
-/* The highest-priority pending, enabled source above the threshold (ties:
- * the lowest id), or 0. */
-static unsigned best(const struct plic *p, unsigned ctx)
+/* The highest-priority pending source enabled for context ctx whose
+ * priority is above `floor` (ties: the lowest id), or 0. Priority 0 is
+ * never above a floor: it "effectively disables the interrupt"
+ * ("Interrupt Priorities"). */
+static unsigned best_above(const struct plic *p, unsigned ctx, unsigned floor)
 {
-	unsigned id = 0, prio = p->threshold[ctx];
+	unsigned id = 0, prio = floor;
 	uint32_t cand = p->pending & p->enable[ctx];
 	for (unsigned s = 1; s < PLIC_SOURCES; s++)
 		if ((cand & (1u << s)) && p->priority[s] > prio) {
@@ -68,6 +70,14 @@ static unsigned best(const struct plic *p, unsigned ctx)
 			id = s;
 		}
 	return id;
+}
+
+/* The context's interrupt notification (EIP): "the PLIC will mask all
+ * PLIC interrupts of a priority less than or equal to threshold"
+ * ("Priority Thresholds"). */
+static unsigned best(const struct plic *p, unsigned ctx)
+{
+	return best_above(p, ctx, p->threshold[ctx]);
 }
 
 /* Drive each vCPU's external interrupt from its S-mode context's output:
@@ -111,9 +121,13 @@ void plic_set_level(struct vcpu *v, unsigned source, bool high)
 	update_output(p, v);
 }
 
+/* "The claim operation is not affected by the setting of the priority
+ * threshold register" ("Interrupt Claim Process"): a context with its
+ * threshold at the maximum, which never raises its EIP, may still poll
+ * for its interrupts with claims, as the specification suggests. */
 static unsigned claim(struct plic *p, unsigned ctx)
 {
-	unsigned id = best(p, ctx);
+	unsigned id = best_above(p, ctx, 0);
 	if (id) {
 		p->pending &= ~(1u << id);
 		p->in_service |= 1u << id;

@@ -95,7 +95,7 @@ L="$LOGDIR/live-periodic"
 "$TVTRACE" --list "$LOG" >"$L.list" 2>&1
 periodic=$(grep -c ', periodic, ' "$L.list")
 check "periodic run: the guest runs to its end; several periodic dumps ($periodic), then the shutdown dump" \
-	bash -c "grep -Eq '^guest: [0-9]+ of 18 steps passed$' '$LOG' && [ '$periodic' -ge 3 ] &&
+	bash -c "grep -Eq '^guest: [0-9]+ of 19 steps passed$' '$LOG' && [ '$periodic' -ge 3 ] &&
 		tail -n 1 '$L.list' | grep -q ', guest shutdown, .*complete$'"
 check "periodic run: every dump complete, ids 0, 1, 2... in order (one id per dump)" \
 	test "$(dump_ids "$LOG" 3)" = ok
