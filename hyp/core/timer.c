@@ -177,17 +177,32 @@ void timer_init(struct vcpu *v)
 	csr_set(CSR_SIE, MIP_STIP);
 }
 
+/* The guest's VS timer interrupt, pending before, was lowered by the
+ * hypervisor: the trace says so, as it said it was raised (raise_vstip),
+ * whichever of hip.VSTIP's two sources held it, hvip.VSTIP or a passed
+ * vstimecmp ("Hypervisor Interrupt Registers": hip.VSTIP is their OR). */
+static void trace_vstip_lowered(struct vcpu *v)
+{
+	trace_irq(v, CAUSE_INTERRUPT | IRQ_VS_TIMER, csr_read(CSR_HVIP), false);
+}
+
 /* SBI set_timer(when): `when` is in the guest's time base. Per the SBI
- * specification the call also clears the pending timer interrupt. */
+ * specification the call also clears the pending timer interrupt. What
+ * was pending is read from hip, not hvip: with Sstc offered the interrupt
+ * the HS timer's exit raised is a vstimecmp of 0 (raise_vstip), and the
+ * call lowers it as much as an hvip.VSTIP. */
 void timer_set_guest(struct vcpu *v, uint64_t when)
 {
-	if (csr_read(CSR_HVIP) & MIP_VSTIP) {
+	bool pending = csr_read(CSR_HIP) & MIP_VSTIP;
+	if (pending)
 		csr_clear(CSR_HVIP, MIP_VSTIP);
-		trace_irq(v, CAUSE_INTERRUPT | IRQ_VS_TIMER, csr_read(CSR_HVIP), false);
-	}
 	if (platform.has_sstc) {
 		if (opt.timer == TIMER_SSTC) {
 			csr_write(CSR_VSTIMECMP, when);
+			/* still pending if `when` has passed as well (the
+			 * guest's time: time + htimedelta, modulo 2^64) */
+			if (pending && when > csr_read(CSR_TIME) + opt.htimedelta)
+				trace_vstip_lowered(v);
 			return;
 		}
 		/* tv.timer=auto offers the guest Sstc too: a stimecmp it set
@@ -200,6 +215,8 @@ void timer_set_guest(struct vcpu *v, uint64_t when)
 		 * the write does no harm.) */
 		csr_write(CSR_VSTIMECMP, NEVER);
 	}
+	if (pending)
+		trace_vstip_lowered(v);
 	v->timer_host = when == NEVER ? NEVER : guest_to_host(when);
 	rearm(v);
 }

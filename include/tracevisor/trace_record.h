@@ -81,7 +81,7 @@ enum tv_kind {
 };
 
 /* TV_KIND_IRQ arg[2]: how the interrupt changed. */
-#define TV_IRQ_LOWERED 0 /* its hvip bit cleared */
+#define TV_IRQ_LOWERED 0 /* its hvip bit cleared (VSTIP: and vstimecmp moved on) */
 #define TV_IRQ_RAISED 1	 /* its hvip bit set */
 /* The guest's SBI set_timer deadline passed and, the guest having Sstc
  * (tv.timer=auto), the hypervisor raised VSTIP through vstimecmp (set to

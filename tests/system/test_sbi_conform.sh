@@ -107,6 +107,18 @@ has "sbi-conform: the hypervisor suspended the VM and the guest's timer woke it"
 	"vCPU 0: system suspend to RAM; woken by its timer after [0-9]+ us"
 check "sbi-conform: the final SRST record: type and reason whole, SBI_SUCCESS" \
 	grep -q ',SRST,system_reset,SBI_SUCCESS,0x0,.*,0xffffffff00000000,0xabcd000000000000,' "$CSV"
+# set_timer "must clear the pending timer interrupt bit" ("Timer
+# Extension"), and the guest's handler and several checks clear it so;
+# the trace must show it lowered before the hypervisor raises it again
+# (with Sstc offered it is raised through vstimecmp, and set_timer's
+# lowering of that went unrecorded).
+check "sbi-conform: trace: each vCPU's timer interrupt the trace raises is lowered before it is raised again" \
+	bash -c "'$TVTRACE' -r '$LOG' | awk '
+		\$4 != \"irq\" || !/virtual supervisor timer/ { next }
+		\$5 == \"raise\" { if (up[\$3]++) bad++; raised++ }
+		\$5 == \"lower\" { up[\$3] = 0; lowered++ }
+		END { printf \"%d raised, %d lowered, %d raised again unlowered\\n\", raised, lowered, bad
+		      exit !(raised > 0 && lowered > 0 && !bad) }'"
 
 # The guest's time ahead of the host's (tv.htimedelta = 10^9 ticks, 100 s
 # at 10 MHz): a set_timer time below the offset is in the past and must

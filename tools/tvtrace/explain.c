@@ -1011,6 +1011,12 @@ static void explain_irq(struct line *l, const struct tv_record *r)
 		       "); the guest sees it as its own supervisor-level "
 		       "interrupt (\"" S_HVIP "\")",
 		    name, r->arg[1]);
+	else if (r->arg[0] == (CAUSE_INTERRUPT | IRQ_VS_TIMER))
+		add(l, "withdrew the guest's pending %s: cleared its hvip bit "
+		       "(now 0x%" PRIx64 ") and, where the guest has Sstc, moved "
+		       "vstimecmp past the present: hip.VSTIP is the OR of the two "
+		       "(\"" S_HVIP "\", \"" S_VSTIMECMP "\")",
+		    name, r->arg[1]);
 	else
 		add(l, "withdrew the guest's pending %s: cleared its hvip bit "
 		       "(now 0x%" PRIx64 ") (\"" S_HVIP "\")",
