@@ -186,6 +186,21 @@ void nap(uint64_t ticks)
 	csr_clear(CSR_SIE, 1UL << IRQ_S_TIMER);
 }
 
+/* Stop with a timer interrupt pending (a time in the past, STIE off, so
+ * it is not taken): a STOPPED hart keeps nothing pending (reset.c checks
+ * sip at the restart), and the trace must show the hypervisor lowering
+ * what it raised (test_smp.sh). 1 ms: the hypervisor's timer raises it
+ * at once. */
+static void timer_pending_at_stop(void)
+{
+	csr_clear(CSR_SIE, 1UL << IRQ_S_TIMER);
+	sbi_call(SBI_EXT_TIME, SBI_TIME_SET_TIMER, 0, 0, 0);
+	uint64_t until = csr_read(CSR_TIME) + timebase_hz / 1000;
+	/* csr_read is an asm volatile read of time, which the check cannot see */
+	while (csr_read(CSR_TIME) < until) /* NOLINT(bugprone-infinite-loop) */
+		;
+}
+
 /* Every trap of every vCPU (guest/common/start.S trap_entry). */
 void guest_trap(struct trap_frame *f)
 {
@@ -349,6 +364,7 @@ static void command_loop(unsigned me)
 		case CMD_STOP:
 			report_secondary(me);
 			__atomic_store_n(&c->done, seen, __ATOMIC_RELEASE);
+			timer_pending_at_stop();
 			sbi_call(SBI_EXT_HSM, SBI_HSM_HART_STOP, 0, 0, 0);
 			fail(me, "SBI HSM hart_stop returned");
 			break;

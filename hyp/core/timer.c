@@ -373,10 +373,16 @@ void timer_watchdog_resume(struct vcpu *v)
  * machine ticks it may carry stay. */
 static void park_own(struct vcpu *v)
 {
+	bool pending = csr_read(CSR_HIP) & MIP_VSTIP;
 	clear_own(v);
 	csr_clear(CSR_HVIP, MIP_VSTIP);
 	if (platform.has_sstc)
 		csr_write(CSR_VSTIMECMP, NEVER);
+	/* An HSM stop lowers what the trace said was raised; a vCPU parked
+	 * for good (its VM stopped: smp_park, sched_drop) adds nothing after
+	 * the exit its stop recorded last. */
+	if (pending && !__atomic_load_n(&v->parked, __ATOMIC_ACQUIRE))
+		trace_vstip_lowered(v);
 }
 
 /* A vCPU that is not running (stopped, never started): nothing may wake

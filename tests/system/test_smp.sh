@@ -99,6 +99,14 @@ for n in 4 8; do
 	"$TVTRACE" -r "$LOG" >"$LOGDIR/$name.records" 2>&1
 	"$TVTRACE" -t "$LOG" >"$LOGDIR/$name.text" 2>&1
 	check "$name: trace: no record lost" grep -q '^Lost records: 0$' "$LOGDIR/$name.summary"
+	# Each secondary stops with its timer interrupt pending (main.c,
+	# timer_pending_at_stop) and runs again after: the hart's reset
+	# lowers it, and the trace says so before the next raise.
+	check "$name: trace: each vCPU's timer interrupt the trace raises is lowered before it is raised again (HSM stop included)" \
+		awk '$4 != "irq" || !/virtual supervisor timer/ { next }
+			$5 == "raise" { if (up[$3]++) bad++; raised++ }
+			$5 == "lower" { up[$3] = 0; lowered++ }
+			END { exit !(raised > 0 && lowered > 0 && !bad) }' "$LOGDIR/$name.records"
 	for k in $(seq 0 $((n - 1))); do
 		check "$name: trace: summary has a section for vCPU $k" \
 			grep -q "^Analyze events for vm0-vcpu$k:" "$LOGDIR/$name.summary"
