@@ -123,6 +123,20 @@ bool tt_exp_later_boot(const struct tt_log *log, size_t first, size_t i)
 	       d->info.dump_id <= prev->info.dump_id;
 }
 
+void tt_exp_say_shift(const struct tt_log *log, const char *path, size_t i,
+		      uint64_t shift_ns, const char *what, const char *why)
+{
+	if (!shift_ns || log->quiet)
+		return;
+	fprintf(stderr,
+		"tvtrace: %s: dump %zu begins a later boot (its dump id restarts at "
+		"%llu); its %s and the later ones are written %llu.%09llu s later, "
+		"after the boot before (%s)\n",
+		path, i + 1, (unsigned long long)log->dumps[i].info.dump_id, what,
+		(unsigned long long)(shift_ns / 1000000000u),
+		(unsigned long long)(shift_ns % 1000000000u), why);
+}
+
 uint64_t tt_exp_lost(const struct tt_rec *t, int *unknown)
 {
 	*unknown = 0;
@@ -281,15 +295,7 @@ static uint64_t json_shift(struct tt_log *log, size_t first, size_t i,
 	if (!json_span(&log->dumps[i], &lo, &hi))
 		return 0;
 	shift = last + 1000 > lo ? last + 1000 - lo : 0;
-	if (shift && !log->quiet)
-		fprintf(stderr,
-			"tvtrace: %s: dump %zu begins a later boot (its dump id "
-			"restarts at %llu); its events and the later ones are "
-			"written %llu.%09llu s later, after the boot before (a "
-			"track's slices must not overlap)\n",
-			path, i + 1, (unsigned long long)log->dumps[i].info.dump_id,
-			(unsigned long long)(shift / 1000000000u),
-			(unsigned long long)(shift % 1000000000u));
+	tt_exp_say_shift(log, path, i, shift, "events", "a track's slices must not overlap");
 	return shift;
 }
 

@@ -74,6 +74,10 @@ void tt_exp_micros_ns(char *buf, size_t size, uint64_t ns);
 /* Whether dump i (after `first`) begins a later boot of the hypervisor
  * than the dump before it: its dump id is not above the one before's. */
 bool tt_exp_later_boot(const struct tt_log *log, size_t first, size_t i);
+/* Say on stderr (unless quiet) that dump i begins a later boot whose
+ * events an export writes shift_ns later, and why (`why`). */
+void tt_exp_say_shift(const struct tt_log *log, const char *path, size_t i,
+		      uint64_t shift_ns, const char *what, const char *why);
 
 /*
  * How many records a LOST record (or a gap marker) stands for: its count,

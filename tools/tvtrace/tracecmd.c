@@ -537,16 +537,8 @@ static void fill_cpus(struct dat_cpu *cpus, unsigned ncpus, struct tt_log *log,
 				if (cpus[c].last_ns > last)
 					last = cpus[c].last_ns;
 			shift = last + 1000 > start ? last + 1000 - start : 0;
-			if (shift && !log->quiet)
-				fprintf(stderr,
-					"tvtrace: %s: dump %zu begins a later boot "
-					"(its dump id restarts at %llu); its records and "
-					"the later ones are written %llu.%09llu s later, "
-					"after the boot before (trace.dat has one "
-					"timeline per CPU)\n",
-					path, i + 1, (unsigned long long)d->info.dump_id,
-					(unsigned long long)(shift / 1000000000u),
-					(unsigned long long)(shift % 1000000000u));
+			tt_exp_say_shift(log, path, i, shift, "records",
+					 "trace.dat has one timeline per CPU");
 		}
 		for (size_t k = 0; k < d->nrecs; k++) {
 			const struct tt_rec *t = &d->recs[d->order[k]];
