@@ -9,6 +9,8 @@ export TV_PLATFORM="${TV_PLATFORM:-system}"
 LOGDIR="$ROOT/build/test-logs/$TV_PLATFORM"
 mkdir -p "$LOGDIR"
 TVTRACE="$ROOT/build/host/tvtrace"
+# How many steps the test guest runs (guest/test/main.c, its step table).
+TEST_GUEST_STEPS=19
 STATUS=0
 LOG=
 

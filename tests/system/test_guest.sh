@@ -3,7 +3,7 @@
 # and the hypervisor survives its isolation probes.
 source "$(dirname "$0")/lib.sh"
 
-steps=19
+steps=$TEST_GUEST_STEPS
 for bios in default fw_jump fw_dynamic; do
 	boot "guest-$bios" --bios "$bios"
 	status_is "$bios: QEMU exits 0 after the guest's SRST shutdown" 0
@@ -158,7 +158,7 @@ has "too much guest RAM: says why" "no free RAM for 2048 MiB of guest RAM"
 # (The watchdog's own exits on vCPU 0 upset step 10's exact exit count, so
 # only that the guest ran to its end is checked here.)
 boot stopped-vcpu-sleeps --smp 2 --append "tv.vcpus=2 tv.watchdog=2"
-has "stopped vCPU: the guest ran all its steps" "^guest: [0-9]+ of 19 steps passed$"
+has "stopped vCPU: the guest ran all its steps" "^guest: [0-9]+ of $steps steps passed$"
 has "stopped vCPU: the count is reported" "^tracevisor: vCPU 1: [0-9]+ wake-ups while stopped$"
 check "stopped vCPU: its hart woke fewer than 100 times in the whole run" bash -c "
 	n=\$(sed -nE 's/^tracevisor: vCPU 1: ([0-9]+) wake-ups while stopped$/\1/p' '$LOG'); [ -n \"\$n\" ] && [ \"\$n\" -lt 100 ]"

@@ -95,7 +95,7 @@ L="$LOGDIR/live-periodic"
 "$TVTRACE" --list "$LOG" >"$L.list" 2>&1
 periodic=$(grep -c ', periodic, ' "$L.list")
 check "periodic run: the guest runs to its end; several periodic dumps ($periodic), then the shutdown dump" \
-	bash -c "grep -Eq '^guest: [0-9]+ of 19 steps passed$' '$LOG' && [ '$periodic' -ge 3 ] &&
+	bash -c "grep -Eq '^guest: [0-9]+ of $TEST_GUEST_STEPS steps passed$' '$LOG' && [ '$periodic' -ge 3 ] &&
 		tail -n 1 '$L.list' | grep -q ', guest shutdown, .*complete$'"
 check "periodic run: every dump complete, ids 0, 1, 2... in order (one id per dump)" \
 	test "$(dump_ids "$LOG" 3)" = ok
@@ -206,8 +206,8 @@ check "--live records: the screen shows each dump's header as tvtrace --all does
 	several test "$(grep -c '^# dump [0-9]*: ' "$SCREEN.txt")" = "$(grep -c '^# dump [0-9]*: ' "$SCREEN.all")"
 check "--live records: the screen shows every record of every dump" \
 	several test "$(grep -cE '^ +[0-9]+\.[0-9]{6} \[' "$SCREEN.txt")" = "$(grep -cE '^ +[0-9]+\.[0-9]{6} \[' "$SCREEN.all")"
-check "--live records: the console's lines whole between them (the guest's 18 verdicts)" \
-	test "$(grep -cE '^step [0-9]+: .*: (PASS|FAIL)$' "$SCREEN.txt")" = 18
+check "--live records: the console's lines whole between them (the guest's $TEST_GUEST_STEPS verdicts)" \
+	test "$(grep -cE '^step [0-9]+: .*: (PASS|FAIL)$' "$SCREEN.txt")" = "$TEST_GUEST_STEPS"
 check "--live: decoded records and no trace frame on the screen" \
 	bash -c "grep -Eq '^ +[0-9]+\.[0-9]{6} \[' '$SCREEN.txt' && ! grep -q '^~TV1:' '$SCREEN.txt'"
 # after the run: the summary of every dump joined
