@@ -116,6 +116,15 @@ static void uart_as_found(void)
  * reads back once); without FIFOs a second byte overruns the first. The
  * UART is left as found (FIFOs on, emptied), a test comparing the line
  * with the native one. */
+/* IIR with a character timeout (0x0c: received data waited four
+ * character times unread, counted in wall-clock time) read as received
+ * data available (0x04): both say a byte waits, and which one a read
+ * shows depends on how long the host took, natively too. */
+static uint8_t iir_data(uint8_t iir)
+{
+	return (iir & 0x0f) == 0x0c ? (uint8_t)((iir & 0xf0) | 0x04) : iir;
+}
+
 static void uart_loopback(void)
 {
 	volatile uint8_t *uart = (volatile uint8_t *)UART0;
@@ -137,7 +146,7 @@ static void uart_loopback(void)
 	v[n++] = uart[UART_IIR];
 	v[n++] = uart[UART_LSR];
 	v[n++] = uart[UART_LSR];
-	v[n++] = uart[UART_IIR];
+	v[n++] = iir_data(uart[UART_IIR]);
 	v[n++] = uart[UART_THR];
 	uart[UART_FCR] = FCR_OFF_RESET;
 	uart[UART_THR] = 'X';
