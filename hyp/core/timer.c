@@ -199,9 +199,9 @@ void timer_set_guest(struct vcpu *v, uint64_t when)
 	if (platform.has_sstc) {
 		if (opt.timer == TIMER_SSTC) {
 			csr_write(CSR_VSTIMECMP, when);
-			/* still pending if `when` has passed as well (the
-			 * guest's time: time + htimedelta, modulo 2^64) */
-			if (pending && when > csr_read(CSR_TIME) + opt.htimedelta)
+			/* still pending if `when` has passed as well
+			 * (guest_to_host() says 0 then) */
+			if (pending && guest_to_host(when))
 				trace_vstip_lowered(v);
 			return;
 		}
