@@ -15,6 +15,7 @@
 #include "../sbi/sbi_hooks.h"
 #include "../trace/trace.h"
 #include "console.h"
+#include "fault_gpa.h"
 #include "fault_test.h"
 #include "insn.h"
 #include "smp.h"
@@ -147,11 +148,13 @@ static void handle_virtual_instruction(struct vcpu *v)
 /* Instruction guest-page fault: the first touch of a block of guest RAM
  * (vm.c makes it ready and the guest fetches again), else nothing is
  * mapped where the guest tried to execute (or it is an MMIO hole): an
- * instruction access fault for it. The faulting guest-physical address is
- * htval << 2 with stval's low two bits ("Hypervisor Trap Value Register"). */
+ * instruction access fault for it. The faulting guest-physical address:
+ * fault_gpa.h. */
 static void handle_fetch_guest_page_fault(struct vcpu *v)
 {
-	if (!vm_ram_fault(v, (v->htval << 2) | (v->stval & 3)))
+	uint64_t gpa;
+
+	if (fault_gpa(v, &gpa) && !vm_ram_fault(v, gpa))
 		inject_exception(v, EXC_INST_ACCESS, v->stval);
 }
 

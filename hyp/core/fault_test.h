@@ -1,8 +1,15 @@
 /*
- * Test-only build (make's hyp-faulttest, TV_FAULT_TEST=1): with
- * tv.fault_test=1 the hypervisor loads from the firmware's PMP-protected
- * memory on the 40th exit, which faults in HS-mode and must produce the
- * flight-recorder dump. Every exit path (exit.c, ecall.c) calls this.
+ * Test-only build (make's hyp-faulttest, TV_FAULT_TEST=1). Every exit
+ * path (exit.c, ecall.c) calls maybe_fault() before it records or
+ * handles the exit:
+ * - tv.fault_test=1: the hypervisor loads from the firmware's
+ *   PMP-protected memory on the 40th exit, which faults in HS-mode and
+ *   must produce the flight-recorder dump;
+ * - tv.fault_test=htval0: the exit's htval reads as zero, as on a hart
+ *   that writes "either zero or the guest physical address" and chose
+ *   zero ("Hypervisor Trap Value Register (htval)"): every guest-page
+ *   fault's GPA then comes from the software walk (fault_gpa.c), and the
+ *   trace records the zero the hart gave.
  */
 #ifndef HYP_FAULT_TEST_H
 #define HYP_FAULT_TEST_H
@@ -14,8 +21,10 @@
 #ifdef TV_FAULT_TEST
 static inline void maybe_fault(struct vcpu *v)
 {
-	if (opt.fault_test && v->exits == 40 && platform.nreserved)
+	if (opt.fault_test == FAULT_TEST_HS_FAULT && v->exits == 40 && platform.nreserved)
 		(void)*(volatile uint64_t *)(uintptr_t)platform.reserved[0].base;
+	if (opt.fault_test == FAULT_TEST_HTVAL0)
+		v->htval = 0;
 }
 #else
 static inline void maybe_fault(struct vcpu *v) { (void)v; }

@@ -438,8 +438,17 @@ static bool apply(const char *name, const char *val)
 		opt.suspend_alarm_ms = v;
 		return true;
 	}
-	if (!strcmp(name, "fault_test"))
-		return parse_bool(val, &opt.fault_test);
+	if (!strcmp(name, "fault_test")) {
+		bool on;
+		if (!strcmp(val, "htval0")) {
+			opt.fault_test = FAULT_TEST_HTVAL0;
+			return true;
+		}
+		if (!parse_bool(val, &on))
+			return false;
+		opt.fault_test = on ? FAULT_TEST_HS_FAULT : FAULT_TEST_OFF;
+		return true;
+	}
 	if (!strcmp(name, "control_vm") && parse_size(val, &v) && v < MAX_VMS) {
 		opt.control_vm = (int)v;
 		return true;
@@ -488,7 +497,7 @@ static const struct option_rule {
 	{ "slice", "milliseconds from 1 to 1000", false },
 	{ "input_poll", "milliseconds from 0 to 1000", false },
 	{ "suspend_alarm", "milliseconds from 0 to 3600000", false },
-	{ "fault_test", "on or off", false },
+	{ "fault_test", "on, off or htval0", false },
 };
 
 _Static_assert(MAX_HARTS == 8 && MAX_VMS == 4, "option_rules' words for vcpus, control_vm, vmN");

@@ -53,6 +53,7 @@ struct vm {
 	 * hart_stop that takes it to 0 ends the VM (sbi_hsm.c). */
 	unsigned vcpus_up;
 	spinlock_t device_lock;		/* emulated devices' state */
+	int htval_zero_said;	/* fault_gpa.c said once that a hart writes htval 0 */
 };
 
 /* Check the host ranges of the boot images QEMU loaded (tv.image,

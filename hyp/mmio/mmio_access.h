@@ -9,6 +9,7 @@
 #ifndef HYP_MMIO_ACCESS_H
 #define HYP_MMIO_ACCESS_H
 
+#include "../core/fault_gpa.h"
 #include "../core/vcpu.h"
 #include "../core/vm.h"
 #include "../trace/trace.h"
@@ -19,11 +20,6 @@
  * the access of a VM of several vCPUs, under its device lock. */
 void mmio_access_fault(struct vcpu *v);
 bool mmio_emulate_locked(struct vcpu *v, struct mmio_device *d, uint64_t gpa);
-
-static inline uint64_t fault_gpa(const struct vcpu *v)
-{
-	return (v->htval << 2) | (v->stval & 3);
-}
 
 /*
  * Did the access begin where it faulted? One that begins on the page
@@ -101,7 +97,10 @@ static inline struct mmio_device *find_device(struct vcpu *v, uint64_t gpa)
 static inline __attribute__((always_inline)) void
 mmio_handle_guest_page_fault(struct vcpu *v, bool decoded)
 {
-	uint64_t gpa = fault_gpa(v);
+	uint64_t gpa;
+
+	if (__builtin_expect(!fault_gpa(v, &gpa), 0))
+		return; /* no GPA: the walk gave the guest its exception */
 	struct mmio_device *d = find_device(v, gpa);
 	bool ok = false;
 

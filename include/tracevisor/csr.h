@@ -133,8 +133,13 @@
 #define HGATP_VMID_MASK 0x3fffUL
 #define HGATP_PPN_MASK ((1UL << 44) - 1)
 
-/* satp */
+/* satp, and vsatp, which has its encodings: MODE (63:60), PPN (43:0) */
+#define SATP_MODE_SHIFT 60
+#define SATP_MODE_BARE (0UL << 60)
 #define SATP_MODE_SV39 (8UL << 60)
+#define SATP_MODE_SV48 (9UL << 60)
+#define SATP_MODE_SV57 (10UL << 60)
+#define SATP_PPN_MASK ((1UL << 44) - 1)
 
 /* henvcfg */
 #define HENVCFG_STCE (1UL << 63)
@@ -154,6 +159,10 @@
 #define PTE_A (1UL << 6)
 #define PTE_D (1UL << 7)
 #define PTE_PPN_SHIFT 10
+#define PTE_PPN_MASK ((1UL << 44) - 1) /* after the shift: bits 53:10 */
+#define PTE_RESERVED (0x7fUL << 54)   /* bits 60:54, zero ("reserved") */
+#define PTE_PBMT (3UL << 61)	      /* Svpbmt's memory type */
+#define PTE_N (1UL << 63)	      /* Svnapot's NAPOT bit */
 
 #define PAGE_SHIFT 12
 #define PAGE_SIZE (1UL << PAGE_SHIFT)

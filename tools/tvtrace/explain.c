@@ -272,11 +272,11 @@ static const char *fault_gpa(const struct tv_record *exit, char *buf, size_t siz
 {
 	uint64_t gpa = 0;
 
-	tt_exp_gpa(exit, &gpa);
-	if (exit->arg[3])
+	if (tt_exp_gpa(exit, &gpa))
 		snprintf(buf, size, "GPA 0x%" PRIx64, gpa);
 	else
-		snprintf(buf, size, "GPA 0x%" PRIx64 ", or none given: htval 0", gpa);
+		snprintf(buf, size, "no GPA given: htval 0, which the spec allows; "
+				    "the hypervisor walked the guest's page tables for it");
 	return buf;
 }
 
@@ -290,7 +290,7 @@ static int add_vs_walk(struct line *l, const struct tv_record *r,
 		       const char *access)
 {
 	const char *what = tt_htinst_pseudo(r->arg[4]);
-	char gpa[48];
+	char gpa[128];
 
 	if (!what)
 		return 0;
@@ -542,7 +542,7 @@ static void exit_gpf(struct explain *x, struct line *l, struct line *spec,
 {
 	int store = r->arg[1] == EXC_STORE_GUEST_PAGE_FAULT;
 	uint64_t gpa = 0;
-	char dev[160], gtext[48];
+	char dev[160], gtext[128];
 	int walk = add_vs_walk(l, r, store ? "store to" : "load from");
 
 	tt_exp_gpa(r, &gpa);
@@ -604,7 +604,7 @@ static void exit_gpf(struct explain *x, struct line *l, struct line *spec,
 static void exit_fetch_gpf(struct line *l, struct line *spec,
 			   const struct tv_record *r, const struct handling *h)
 {
-	char gtext[48];
+	char gtext[128];
 	int walk = add_vs_walk(l, r, "instruction fetch from");
 
 	if (!walk)

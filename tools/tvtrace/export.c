@@ -43,13 +43,13 @@ const char *tt_htinst_pseudo(uint64_t htinst)
  * faulting virtual address in stval. For faults due to implicit memory
  * accesses for VS-stage address translation, the least-significant two
  * bits are instead zeros" (told apart by htinst's pseudoinstruction).
- * htval 0 is taken as the address it names (GPA 0-3), as the hypervisor
- * took it when it handled the fault: a guest's access to address 0 (a
- * null pointer with its MMU off) reports just that on QEMU. A hart may
- * also write 0 when it gives no address; the explanation says so. */
+ * htval 0 gives no address: a hart may write 0 instead of the address,
+ * and the hypervisor then finds it by walking the guest's page tables
+ * (hyp/core/fault_gpa.h) and records it in the MMIO event; GPA 0-3 (a
+ * null pointer with the guest's MMU off) is the walk's answer there too. */
 int tt_exp_gpa(const struct tv_record *r, uint64_t *gpa)
 {
-	if (r->kind != TV_KIND_EXIT || !tt_exp_is_gpf(r->arg[1]))
+	if (r->kind != TV_KIND_EXIT || !tt_exp_is_gpf(r->arg[1]) || !r->arg[3])
 		return 0;
 	*gpa = r->arg[3] << 2;
 	if (!tt_htinst_pseudo(r->arg[4]))

@@ -34,7 +34,8 @@ int tt_exp_is_gpf(uint64_t cause);
  * pseudoinstruction (an implicit access for VS-stage translation, whose
  * low bits are zeros) (privileged spec, "Hypervisor Trap Value (htval)
  * Register"). Returns 0 and leaves *gpa alone for any other record, and
- * when htval is 0 (the hart did not give the address).
+ * when htval is 0 (the hart did not give the address: the hypervisor's
+ * walk found it, and an MMIO event of the exit has it).
  */
 int tt_exp_gpa(const struct tv_record *r, uint64_t *gpa);
 

@@ -65,6 +65,8 @@ static void rec_exit(FILE *out, const struct tv_record *r)
 
 		if (tt_exp_gpa(r, &gpa))
 			fprintf(out, " gpa=0x%" PRIx64, gpa);
+		else
+			fputs(" htval=0 (no gpa given)", out);
 		fprintf(out, " stval=0x%" PRIx64, stval);
 	} else if (stval) {
 		fprintf(out, " stval=0x%" PRIx64, stval);

@@ -1,0 +1,36 @@
+/*
+ * The guest-physical address of a guest-page fault, the address every
+ * guest-page fault is handled by (an MMIO access, the first touch of a
+ * block of guest RAM, a hole): "htval is written with either zero or the
+ * guest physical address that faulted, shifted right by 2 bits"
+ * ("Hypervisor Trap Value Register (htval)"), whose low two bits are
+ * stval's ("the faulting portion of the access as indicated by the
+ * virtual address in stval"). A hart may write zero: then the address is
+ * found by walking the guest's own page tables (fault_gpa.c).
+ */
+#ifndef HYP_FAULT_GPA_H
+#define HYP_FAULT_GPA_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "vcpu.h"
+
+/* The walk, for an exit whose htval is zero. */
+bool fault_gpa_walk(struct vcpu *v, uint64_t *gpa);
+
+/* The GPA of vCPU v's guest-page fault in *gpa, or false when the walk
+ * gave the guest the exception its access takes instead: an access
+ * fault when the walk itself read where no memory is, a page fault when
+ * the guest's tables, walked now, refuse the access (they changed since
+ * the hart translated it). */
+static inline bool fault_gpa(struct vcpu *v, uint64_t *gpa)
+{
+	if (__builtin_expect(v->htval != 0, 1)) {
+		*gpa = (v->htval << 2) | (v->stval & 3);
+		return true;
+	}
+	return fault_gpa_walk(v, gpa);
+}
+
+#endif

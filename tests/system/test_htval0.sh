@@ -1,0 +1,67 @@
+#!/bin/bash
+# A hart that writes zero to htval. On a guest-page fault "htval is
+# written with either zero or the guest physical address that faulted,
+# shifted right by 2 bits" ("Hypervisor Trap Value Register (htval)"):
+# a hypervisor that reads the GPA from htval alone breaks on a hart that
+# chooses zero. tracevisor then walks the guest's own page tables for it
+# (hyp/core/fault_gpa.h, hyp/gstage/vs_walk.c). Neither QEMU writes zero,
+# so the test-only build hyp-faulttest.bin with tv.fault_test=htval0 reads
+# every exit's htval as zero, before anything records or handles it:
+# the real exit path, the real walk, the real guests.
+source "$(dirname "$0")/lib.sh"
+
+FT="$ROOT/build/hyp-faulttest.bin"
+R() { "$TVTRACE" -r "$LOG" 2>/dev/null; }
+# The test guest's device accesses as "read|write N bytes gpa=X device D",
+# in the order they came (its steps are the same every run).
+mmio_list() { grep -oE ' mmio +(read|write) [0-9]+ bytes? gpa=0x[0-9a-f]+' | sed 's/^ mmio *//'; }
+
+# The test guest runs at GVAs other than its GPAs (its own Sv39 tables,
+# guest/test/paging.c): every device access needs the walk.
+boot htval-given --hyp "$FT"
+status_is "test guest, htval as the hart gives it: QEMU exits 0" 0
+R | mmio_list >"$LOGDIR/htval-given.mmio"
+boot htval0 --hyp "$FT" --append "tv.fault_test=htval0"
+status_is "test guest, htval 0: QEMU exits 0" 0
+has "htval 0: all $TEST_GUEST_STEPS steps pass" "^guest: $TEST_GUEST_STEPS of $TEST_GUEST_STEPS steps passed$"
+has "htval 0: the hypervisor says, once, that the hart gives no GPA and it walks" \
+	"^tracevisor: hart 0 wrote 0 to htval for a guest-page fault \(cause 2[13], GVA 0x[0-9a-f]+\): the spec allows it .* walking the guest's page tables \(vsatp 0x8[0-9a-f]{15}: the access's GPA 0x[0-9a-f]+\)$"
+check "htval 0: said once" test "$(grep -c 'wrote 0 to htval' "$LOG")" = 1
+R >"$LOG.records"
+gpf=$(grep -cE ' exit +(load|store/AMO) guest-page fault' "$LOG.records")
+check "htval 0: the trace records the zero the hart gave on all $gpf guest-page faults" \
+	bash -c "[ $gpf -ge 100 ] && [ \$(grep -E ' exit +(load|store/AMO) guest-page fault' '$LOG.records' |
+		grep -c 'htval=0 (no gpa given)') = $gpf ]"
+mmio_list <"$LOG.records" >"$LOGDIR/htval0.mmio"
+n=$(wc -l <"$LOGDIR/htval0.mmio")
+check "htval 0: the same $n device accesses at the same GPAs, in the same order, as with htval given" \
+	bash -c "[ $n -ge 100 ] && cmp -s '$LOGDIR/htval-given.mmio' '$LOGDIR/htval0.mmio'"
+check "htval 0: the accesses reach the UART, the test device and the PLIC through GVAs" \
+	bash -c "grep -q 'gpa=0x1000000' '$LOGDIR/htval0.mmio' && grep -q 'gpa=0x1001' '$LOGDIR/htval0.mmio' &&
+		grep -q 'gpa=0xc' '$LOGDIR/htval0.mmio' &&
+		grep -E ' exit +load guest-page fault' '$LOG.records' | grep -q 'stval=0x4'"
+
+# The hostile guest: its attacks through the walk (a page table in
+# hypervisor memory, in a device: the walk reads no device, the guest
+# gets an access fault) and every other one are contained as before.
+boot htval0-hostile --hyp "$FT" --smp 2 --append "tv.fault_test=htval0 tv.guest=hostile tv.vcpus=2 tv.ring=16384"
+status_is "hostile, htval 0: QEMU exits 0" 0
+has "hostile, htval 0: no attempt escaped" "^hostile: [0-9]+ attempts, 0 escapes$"
+has "hostile, htval 0: every attempt contained as the specification says" \
+	"^hostile: 0 attempts contained other than the specification says$"
+has "hostile, htval 0: a walk through a table in the test device is the guest's access fault" \
+	"^attempt [0-9]+: load through a VS-stage page table in the test device .*: load access fault \(cause 5\), stval 0x[0-9a-f]+ \(expected load access fault .* - contained$"
+
+# Linux: Sv57/Sv48 tables of its own, RAM first touched through them.
+if "$ROOT/scripts/fetch-linux.sh" >"$LOGDIR/fetch-linux.log" 2>&1; then
+	BOOT_TIMEOUT=300 boot htval0-linux --linux --hyp "$FT" --append "tv.fault_test=htval0"
+	status_is "Linux, htval 0: QEMU exits 0 (guest powered off)" 0
+	has "Linux, htval 0: reached userspace" "^tvguest: linux guest reached userspace$"
+	has "Linux, htval 0: the workload ran" "^tvguest: linux guest workload done$"
+	has "Linux, htval 0: the 8250 driver found the emulated 16550A" "ttyS0 at MMIO 0x10000000 .* is a 16550A"
+	R >"$LOG.records"
+	check "Linux, htval 0: its UART accesses through the kernel's mappings reached the UART" \
+		bash -c "grep -E ' mmio +(read|write)' '$LOG.records' | grep -c 'gpa=0x1000000[0-7]' | awk '\$1 >= 100 { ok = 1 } END { exit !ok }'"
+else
+	echo "not ok - fetching the Linux kernel and busybox (see $LOGDIR/fetch-linux.log)"
+fi
