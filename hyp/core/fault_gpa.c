@@ -12,6 +12,7 @@
 #include <tracevisor/csr.h>
 
 #include "../gstage/vs_walk.h"
+#include "../trace/trace.h"
 #include "hyp.h"
 #include "vm.h"
 
@@ -42,12 +43,12 @@ static uint64_t of_access_type(uint64_t guest_page_fault, uint64_t fetch, uint64
 								: store;
 }
 
-bool fault_gpa_walk(struct vcpu *v, uint64_t *gpa)
+struct fault_gpa_walked fault_gpa_walk(struct vcpu *v)
 {
 	struct vm *vm = v->vm;
 	/* this hart runs v: vsatp is v's, as the hart translated with it */
-	uint64_t vsatp = csr_read(CSR_VSATP);
-	enum vs_walk_result r = vs_walk(vsatp, v->stval, read_guest_pte, vm, gpa);
+	uint64_t vsatp = csr_read(CSR_VSATP), gpa = 0;
+	enum vs_walk_result r = vs_walk(vsatp, v->stval, read_guest_pte, vm, &gpa);
 
 	if (!__atomic_exchange_n(&vm->htval_zero_said, 1, __ATOMIC_RELAXED))
 		hyp_log("%shart %u wrote 0 to htval for a guest-page fault (cause %llu, GVA "
@@ -58,12 +59,14 @@ bool fault_gpa_walk(struct vcpu *v, uint64_t *gpa)
 			(unsigned long long)v->stval, (unsigned long long)vsatp,
 			r == VS_WALK_DONE ? "the access's GPA" : r == VS_WALK_IMPLICIT ?
 			"a page-table entry's GPA" : "no GPA, a page fault",
-			(unsigned long long)(r == VS_WALK_NONE ? 0 : *gpa));
+			(unsigned long long)gpa);
+	trace_gpa_walked(v); /* the trace keeps htval 0 */
 	if (r == VS_WALK_DONE)
-		return true;
+		return (struct fault_gpa_walked){ gpa, true };
 	if (r == VS_WALK_IMPLICIT) {
-		if (vm_gpa_in_ram(vm, *gpa, 8))
-			return true; /* a table in RAM not made ready yet */
+		/* a table in RAM not made ready yet: its first touch */
+		if (vm_gpa_in_ram(vm, gpa, 8))
+			return (struct fault_gpa_walked){ gpa, true };
 		/* A table entry where no memory is (a hole, or a device: no
 		 * device is read by a page-table walk): "an access-fault
 		 * exception corresponding to the original access type" when
@@ -71,7 +74,7 @@ bool fault_gpa_walk(struct vcpu *v, uint64_t *gpa)
 		 * Process"), what the guest sees on a machine without us. */
 		inject_exception(v, of_access_type(v->scause, EXC_INST_ACCESS, EXC_LOAD_ACCESS,
 						   EXC_STORE_ACCESS), v->stval);
-		return false;
+		return (struct fault_gpa_walked){ 0, false };
 	}
 	/* The tables read now refuse the access: the guest changed them
 	 * after the hart's translation (on another hart, or without the
@@ -79,5 +82,5 @@ bool fault_gpa_walk(struct vcpu *v, uint64_t *gpa)
 	 * page fault they give now. */
 	inject_exception(v, of_access_type(v->scause, EXC_INST_PAGE_FAULT, EXC_LOAD_PAGE_FAULT,
 					   EXC_STORE_PAGE_FAULT), v->stval);
-	return false;
+	return (struct fault_gpa_walked){ 0, false };
 }

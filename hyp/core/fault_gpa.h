@@ -16,8 +16,13 @@
 
 #include "vcpu.h"
 
-/* The walk, for an exit whose htval is zero. */
-bool fault_gpa_walk(struct vcpu *v, uint64_t *gpa);
+/* The walk, for an exit whose htval is zero: the GPA when ok (returned
+ * in two registers, so the caller's gpa need not live in memory). */
+struct fault_gpa_walked {
+	uint64_t gpa;
+	bool ok;
+};
+struct fault_gpa_walked fault_gpa_walk(struct vcpu *v);
 
 /* The GPA of vCPU v's guest-page fault in *gpa, or false when the walk
  * gave the guest the exception its access takes instead: an access
@@ -30,7 +35,9 @@ static inline bool fault_gpa(struct vcpu *v, uint64_t *gpa)
 		*gpa = (v->htval << 2) | (v->stval & 3);
 		return true;
 	}
-	return fault_gpa_walk(v, gpa);
+	struct fault_gpa_walked w = fault_gpa_walk(v);
+	*gpa = w.gpa;
+	return w.ok;
 }
 
 #endif

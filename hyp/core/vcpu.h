@@ -101,7 +101,8 @@ struct vcpu {
 				 * is noted (trace_exit) */
 	/* The exit being traced, written as one record at the entry
 	 * (hyp/trace/trace.h). */
-	uint8_t t_open;		/* an exit is noted and not written yet */
+	uint8_t t_open;		/* an exit is noted and not written yet (2: its
+				 * GPA walked, trace_gpa_walked()) */
 	uint8_t t_mmio;		/* t_value/t_info/t_vflags hold its MMIO access */
 	uint8_t t_vflags;	/* MMIO: TV_V_STORE and the device id (TV_V_DEV) */
 	uint64_t t_exit;	/* time of the exit */

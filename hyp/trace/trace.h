@@ -333,15 +333,24 @@ static inline void trace_ecall_entry(struct vcpu *v)
 		       v->t_args[1], v->gpr[REG_A2], trace_sbi_value(v));
 }
 
-/* The emulated MMIO access of the exit being handled: noted for the
- * visit when the filter lets MMIO visits be written (the device id fits:
- * hyp/core/vm.c checks every device's) and its GPA is the exit's htval
- * and stval (the visit has no room for another), else an event with the
- * GPA: a hart that wrote htval 0 (hyp/core/fault_gpa.h). */
+/* The exit's GPA was not htval's: the hart wrote 0 and the walk found
+ * it (hyp/core/fault_gpa.c). An MMIO visit has room for htval alone, so
+ * its access must be an event with the GPA: t_open 2 is still a noted
+ * exit (nonzero), but no longer one whose access trace_mmio() notes for
+ * the visit (2 & trace_mmio, a 0 or 1, is 0). */
+static inline void trace_gpa_walked(struct vcpu *v)
+{
+	v->t_open = (uint8_t)(v->t_open << 1);
+}
+
+/* The emulated MMIO access of the exit being handled (its GPA is the
+ * exit's, htval and stval, unless trace_gpa_walked()): noted for the
+ * visit when the filter lets MMIO visits be written (the device id
+ * fits: hyp/core/vm.c checks every device's), else an event. */
 static inline void trace_mmio(struct vcpu *v, const struct mmio_op *op, uint64_t gpa,
 			      uint64_t value, unsigned dev)
 {
-	if ((v->t_open & v->trace_mmio) && __builtin_expect(v->htval != 0, 1)) {
+	if (v->t_open & v->trace_mmio) {
 		v->t_mmio = 1;
 		v->t_vflags = (uint8_t)(op->vflags | (dev << 4));
 		v->t_value = value;
