@@ -214,8 +214,11 @@ void vm_create(struct vm *vm, unsigned id, uint64_t ram_size)
 	check_ram_placement(vm->ram_gpa, ram_size);
 	vm->ram_hpa = mem_alloc_guest(ram_size, GUEST_RAM_ALIGN);
 	if (!vm->ram_hpa)
-		hyp_panic("no free RAM for %llu MiB of guest RAM (tv.guest_mem)",
-			  (unsigned long long)(ram_size >> 20));
+		hyp_panic("VM %u: no free RAM for %llu MiB of guest RAM: the largest free "
+			  "block is %llu MiB; give the machine more RAM (scripts/run.sh --mem, "
+			  "QEMU's -m) or the VM less (tv.guest_mem, tv.vmN's mem:)", id,
+			  (unsigned long long)(ram_size >> 20),
+			  (unsigned long long)(mem_largest_free(GUEST_RAM_ALIGN) >> 20));
 	hyp_log("VM %u: guest RAM GPA %#llx-%#llx at host %#llx\n", id,
 		(unsigned long long)vm->ram_gpa,
 		(unsigned long long)(vm->ram_gpa + ram_size - 1),

@@ -149,7 +149,8 @@ done
 # More guest RAM than the machine has: a clear fatal error, non-zero exit.
 boot too-much-ram --append "tv.guest_mem=2G"
 check "too much guest RAM: non-zero exit" test "$STATUS" != 0
-has "too much guest RAM: says why" "no free RAM for 2048 MiB of guest RAM"
+has "too much guest RAM: says why, how much there is and what to change" \
+	"VM 0: no free RAM for 2048 MiB of guest RAM: the largest free block is [0-9]+ MiB; give the machine more RAM \(scripts/run.sh --mem, QEMU's -m\) or the VM less \(tv.guest_mem, tv.vmN's mem:\)"
 
 # A vCPU the guest never starts sleeps: its hart waits in wfi for a
 # request, and nothing else may wake it, not even the watchdog's tick
