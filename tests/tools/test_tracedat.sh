@@ -158,6 +158,19 @@ trace-cmd report -t "$WORK/boots.dat" 2>/dev/null |
 [ "$(cat "$WORK/boots.ns")" = "0.000500000 0.000501000 0.000502000 0.000522000 " ] &&
 	ok "the later boot follows the first, its spacing kept" ||
 	bad "two boots: times $(cat "$WORK/boots.ns")"
+# The same log as CTF (--all: a trace per dump on one clock): the later
+# boot's clock offset puts its events at the same times, so babeltrace2,
+# which merges the traces by time, does not interleave the two boots.
+"$TV" --all --ctf "$WORK/boots.ctf" "$WORK/boots.log" >/dev/null 2>"$WORK/boots-ctf.err"
+grep -q "dump 2 begins a later boot (its dump id restarts at 0); its events (their clock offset) and the later ones are written 0.000492000 s later" "$WORK/boots-ctf.err" &&
+	ok "CTF: a later boot's clock offset is said on stderr" || bad "two boots, CTF: stderr $(cat "$WORK/boots-ctf.err")"
+if command -v babeltrace2 >/dev/null 2>&1; then
+	babeltrace2 "$WORK/boots.ctf" 2>/dev/null |
+		sed -n 's/^\[00:00:\([0-9.]*\)\] .* kvm_\(exit\|entry\):.*/\1/p' | tr '\n' ' ' >"$WORK/boots-ctf.ns"
+	[ "$(cat "$WORK/boots-ctf.ns")" = "00.000500000 00.000501000 00.000502000 00.000522000 " ] &&
+		ok "CTF: babeltrace2 shows the later boot after the first, its spacing kept" ||
+		bad "two boots, CTF: babeltrace2 times $(cat "$WORK/boots-ctf.ns")"
+fi
 
 if command -v kernelshark >/dev/null && command -v xvfb-run >/dev/null; then
 	sh tests/system/kernelshark.sh "$WORK/a.dat" "$WORK/shot.png" >"$WORK/ks" 2>&1

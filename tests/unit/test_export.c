@@ -715,7 +715,7 @@ static void test_ctf_metadata(void **state)
 	(void)state;
 	d->info.timebase_hz = 24000000;
 	mem_open(&m);
-	tt_ctf_metadata(m.f, d, 2, "a \"quoted\" log", uuid, cu);
+	tt_ctf_metadata(m.f, d, 2, "a \"quoted\" log", uuid, cu, 0);
 	meta = mem_close(&m);
 	assert_int_equal(strncmp(meta, "/* CTF 1.8 */\n", 14), 0);
 	assert_non_null(strstr(meta, "uuid = \"12340000-0000-0000-0000-"

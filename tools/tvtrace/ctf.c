@@ -574,17 +574,18 @@ static void tsdl_env(FILE *out, const struct tt_dump *d, size_t number,
 }
 
 /* The clock: the `time` CSR, counting at the dump's timebase from an
- * unknown origin (reset), so not absolute. */
+ * unknown origin (reset), so not absolute; offset (cycles) moves a later
+ * boot's dump after the boot before on the clock all dumps share. */
 static void tsdl_clock(FILE *out, const struct tt_dump *d,
-		       const uint8_t clock_uuid[16])
+		       const uint8_t clock_uuid[16], uint64_t offset)
 {
 	fprintf(out, "clock {\n\tname = tv_time;\n\tuuid = \"");
 	put_uuid(out, clock_uuid);
 	fprintf(out, "\";\n\tdescription = \"RISC-V time CSR\";\n"
 		     "\tfreq = %" PRIu64 ";\n\tprecision = 1;\n"
-		     "\toffset_s = 0;\n\toffset = 0;\n\tabsolute = false;\n"
+		     "\toffset_s = 0;\n\toffset = %" PRIu64 ";\n\tabsolute = false;\n"
 		     "};\n\n",
-		tt_timebase(d));
+		tt_timebase(d), offset);
 	fprintf(out, "typealias integer {\n\tsize = 64; align = 8; "
 		     "signed = false;\n\tmap = clock.tv_time.value;\n"
 		     "} := tv_clock_t;\n\n");
@@ -633,12 +634,12 @@ static void tsdl_events(FILE *out)
 
 void tt_ctf_metadata(FILE *out, const struct tt_dump *d, size_t number,
 		     const char *log_name, const uint8_t uuid[16],
-		     const uint8_t clock_uuid[16])
+		     const uint8_t clock_uuid[16], uint64_t clock_offset)
 {
 	fputs(tsdl_head, out);
 	tsdl_trace(out, uuid);
 	tsdl_env(out, d, number, log_name);
-	tsdl_clock(out, d, clock_uuid);
+	tsdl_clock(out, d, clock_uuid, clock_offset);
 	tsdl_stream(out);
 	tsdl_events(out);
 }
@@ -691,7 +692,8 @@ static void trace_uuid(uint8_t u[16], const struct tt_dump *d, size_t number)
 }
 
 /* The clock's UUID: one per timebase, the same for every dump, so
- * babeltrace2 may merge the dumps of one log (--all) on one time line. */
+ * babeltrace2 may merge the dumps of one log (--all) on one time line
+ * (a later boot's placed after the boot before by its clock offset). */
 static void clock_uuid(uint8_t u[16], uint64_t hz)
 {
 	static const char tag[] = "tracevisor RISC-V time CSR";
@@ -830,7 +832,7 @@ static char *join(const char *dir, const char *name)
 /* Write the metadata file. */
 static int write_metadata(const char *dir, const struct tt_dump *d,
 			  size_t number, const char *log_name,
-			  const uint8_t uuid[16])
+			  const uint8_t uuid[16], uint64_t clock_offset)
 {
 	char *path = join(dir, "metadata");
 	uint8_t cu[16];
@@ -839,7 +841,7 @@ static int write_metadata(const char *dir, const struct tt_dump *d,
 
 	if (f) {
 		clock_uuid(cu, tt_timebase(d));
-		tt_ctf_metadata(f, d, number, log_name, uuid, cu);
+		tt_ctf_metadata(f, d, number, log_name, uuid, cu, clock_offset);
 		rc = tt_exp_close(f, path);
 	}
 	free(path);
@@ -887,7 +889,7 @@ static void dump_harts(const struct tt_dump *d, uint8_t *seen)
 }
 
 int tt_ctf_write(const char *dir, struct tt_dump *d, size_t number,
-		 const char *log_name)
+		 const char *log_name, uint64_t clock_offset)
 {
 	uint8_t uuid[16];
 	uint8_t *seen;
@@ -896,7 +898,7 @@ int tt_ctf_write(const char *dir, struct tt_dump *d, size_t number,
 	if (tt_ctf_dir(dir) != 0)
 		return -1;
 	trace_uuid(uuid, d, number);
-	rc = write_metadata(dir, d, number, log_name, uuid);
+	rc = write_metadata(dir, d, number, log_name, uuid, clock_offset);
 	seen = tt_xrealloc(NULL, 65536, 1);
 	memset(seen, 0, 65536);
 	dump_harts(d, seen);

@@ -340,22 +340,51 @@ static int export_json(const char *path, struct tt_log *log, size_t first,
 	return tt_exp_close(f, path);
 }
 
-/* --ctf with --all: one trace per dump in DIR/dump-N. Returns as
+/* The first and last record times of dump d (ticks); 0 when it has none. */
+static int ctf_span(const struct tt_dump *d, uint64_t *lo, uint64_t *hi)
+{
+	if (!d->nrecs)
+		return 0;
+	*lo = *hi = d->recs[0].r.time;
+	for (size_t i = 1; i < d->nrecs; i++) {
+		uint64_t t = d->recs[i].r.time;
+
+		*lo = t < *lo ? t : *lo;
+		*hi = t > *hi ? t : *hi;
+	}
+	return 1;
+}
+
+/* --ctf with --all: one trace per dump in DIR/dump-N, on one clock: a
+ * later boot's dumps get the clock offset that puts them 1 us after the
+ * latest record before (as --json and --trace-dat move them). Returns as
  * tt_ctf_write() does. */
 static int ctf_each(const char *dir, struct tt_log *log, size_t first,
 		    size_t count)
 {
 	int rc = 0;
+	uint64_t offset = 0, last = 0, lo, hi;
 
 	if (tt_ctf_dir(dir) != 0)
 		return -1;
 	for (size_t i = first; i < first + count && rc == 0; i++) {
 		size_t n = strlen(dir) + 32;
 		char *sub = tt_xrealloc(NULL, n, 1);
+		uint64_t hz = tt_timebase(&log->dumps[i]);
+		int has = ctf_span(&log->dumps[i], &lo, &hi);
 
+		if (tt_exp_later_boot(log, first, i) && has) {
+			uint64_t us = hz / 1000000 ? hz / 1000000 : 1;
+
+			offset = last + us > lo ? last + us - lo : 0;
+			tt_exp_say_shift(log, dir, i, offset / hz * 1000000000u + offset % hz * 1000000000u / hz,
+					 "events (their clock offset)", "a boot's time starts again near 0");
+		}
+		if (has && hi + offset > last)
+			last = hi + offset;
 		snprintf(sub, n, "%s/dump-%zu", dir, i + 1);
 		tt_exp_bind(&log->dumps[i]);
-		rc = tt_ctf_write(sub, &log->dumps[i], i + 1, log->name);
+		rc = tt_ctf_write(sub, &log->dumps[i], i + 1, log->name, offset);
 		free(sub);
 	}
 	return rc == 0 ? 0 : -2; /* a dump-N not made is a trace missing */
@@ -374,7 +403,7 @@ static int export_ctf(const char *dir, struct tt_log *log, size_t first,
 		rc = ctf_each(dir, log, first, count);
 	} else {
 		tt_exp_bind(&log->dumps[first]);
-		rc = tt_ctf_write(dir, &log->dumps[first], first + 1, log->name);
+		rc = tt_ctf_write(dir, &log->dumps[first], first + 1, log->name, 0);
 	}
 	if (rc == -2) {
 		tt_ctf_discard(dir);

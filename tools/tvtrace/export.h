@@ -195,10 +195,12 @@ struct tt_ctf_plan {
 void tt_ctf_plan(struct tt_ctf_plan *p, struct tt_dump *d, uint16_t hart);
 void tt_ctf_plan_free(struct tt_ctf_plan *p);
 
-/* The TSDL text of a dump's metadata; uuid/clock_uuid are 16 bytes. */
+/* The TSDL text of a dump's metadata; uuid/clock_uuid are 16 bytes;
+ * clock_offset, in clock cycles, places a later boot's dump after the
+ * boot before (its time starts again near 0). */
 void tt_ctf_metadata(FILE *out, const struct tt_dump *d, size_t number,
 		     const char *log_name, const uint8_t uuid[16],
-		     const uint8_t clock_uuid[16]);
+		     const uint8_t clock_uuid[16], uint64_t clock_offset);
 
 /* A growable byte buffer for binary packets. */
 struct tt_buf {
@@ -225,9 +227,10 @@ int tt_ctf_dir(const char *dir);
 /* Write the CTF trace of one dump into directory dir (created when
  * missing). Returns 0; -1 after printing why dir could not be made ready
  * (nothing written); -2 after printing why a file could not be written,
- * the trace's files then removed again (it is not whole). */
+ * the trace's files then removed again (it is not whole). clock_offset:
+ * tt_ctf_metadata()'s. */
 int tt_ctf_write(const char *dir, struct tt_dump *d, size_t number,
-		 const char *log_name);
+		 const char *log_name, uint64_t clock_offset);
 
 /* Remove the files and dump-N directories of a trace written in dir
  * (those tt_ctf_dir() would clear); 0, or -1 after printing why. */
