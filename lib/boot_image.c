@@ -96,6 +96,31 @@ int bi_foreign(const void *buf, uint64_t len, char *why, size_t why_size)
 		    (unsigned)rd32(b + 12), (unsigned)rd32(b + 8));
 		return 1;
 	}
+	/* U-Boot's legacy image (uImage, from mkimage): a 64-byte header,
+	 * big-endian, magic 0x27051956 at 0, the payload's size at 12, its
+	 * architecture at 29 (RISC-V 26), compression at 31, name at 32. */
+	static const uint8_t uimage_magic[4] = { 0x27, 0x05, 0x19, 0x56 };
+	if (at(b, len, 0, uimage_magic, 4) && len >= 64) {
+		static const char *const comp[] = { "uncompressed", "gzip-compressed",
+						    "bzip2-compressed", "lzma-compressed",
+						    "lzo-compressed", "lz4-compressed",
+						    "zstd-compressed" };
+		char name[33], arch[48] = "";
+		for (size_t i = 0; i < 32; i++)
+			name[i] = b[32 + i] >= 0x20 && b[32 + i] < 0x7f ? (char)b[32 + i]
+				  : b[32 + i] ? '?' : 0;
+		name[32] = 0;
+		if (b[29] != 26)
+			snprintf(arch, sizeof(arch), ", for U-Boot architecture %u, not RISC-V (26)",
+				 b[29]);
+		unsigned size = (unsigned)b[12] << 24 | (unsigned)b[13] << 16 |
+				(unsigned)b[14] << 8 | b[15];
+		WHY("a U-Boot legacy uImage ('%s': %u bytes of %s payload%s): boot the image "
+		    "inside it, from byte 64 on (dumpimage -T kernel -p 0 -o Image FILE)%s",
+		    name, size, b[31] < sizeof(comp) / sizeof(comp[0]) ? comp[b[31]] : "compressed",
+		    arch, b[31] ? ", and decompress that" : "");
+		return 1;
+	}
 	/* arm64's Image header: magic "ARM\x64" at 0x38
 	 * (Documentation/arch/arm64/booting.rst). */
 	if (at(b, len, 0x38, "ARM\x64", 4)) {

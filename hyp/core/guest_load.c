@@ -230,7 +230,7 @@ static void load_image(struct vm *vm)
 	static struct bi_elf elf;
 	static char names[BI_MAX_SEGMENTS][24];
 	struct bi_range r[BI_MAX_SEGMENTS + 2];
-	char msg[200];
+	char msg[320];
 	unsigned n = 0;
 	int err;
 

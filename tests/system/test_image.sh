@@ -183,6 +183,18 @@ PY
 refused arm64-image \
 	"is not a guest this hypervisor runs: an arm64 Linux Image \(magic ARM.x64 at 0x38\), not a RISC-V one" \
 	--image "$tmp/arm64.Image"
+# A U-Boot legacy uImage (mkimage's 64-byte header, big-endian, before
+# the program): named, with where its image starts and how to get it.
+python3 - "$B/virt-hello.bin" "$tmp/hello.uImage" <<'PY'
+import struct, sys
+body = open(sys.argv[1], "rb").read()
+hdr = struct.pack(">IIIIIIIBBBB32s", 0x27051956, 0, 0, len(body), 0x80200000,
+                  0x80200000, 0, 5, 26, 2, 0, b"virt-hello")  # Linux, RISC-V, kernel, none
+open(sys.argv[2], "wb").write(hdr + body)
+PY
+refused uimage \
+	"is not a guest this hypervisor runs: a U-Boot legacy uImage \('virt-hello': [0-9]+ bytes of uncompressed payload\): boot the image inside it, from byte 64 on \(dumpimage -T kernel -p 0 -o Image FILE\)$" \
+	--image "$tmp/hello.uImage"
 
 # RAM bases the guest-physical map does not allow.
 refused ram-base-unaligned "tv.guest_ram_base=0x80100000 is not a multiple of 2 MiB" \

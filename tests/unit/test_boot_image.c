@@ -109,7 +109,7 @@ static void test_foreign(void **state)
 		{ 0, 10, "BZh9\x31\x41\x59\x26\x53\x59", "a bzip2-compressed file" },
 		{ 0x38, 4, "ARM\x64", "an arm64 Linux Image (magic ARM\\x64 at 0x38)" },
 	};
-	char why[200];
+	char why[320];
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		uint8_t *f = calloc(1, 4096);
 		memcpy(f + cases[i].off, cases[i].magic, cases[i].n);
@@ -146,6 +146,25 @@ static void test_foreign(void **state)
 	assert_int_equal(bi_foreign(x, 4096, why, sizeof(why)), 1);
 	assert_non_null(strstr(why, "an x86 Linux kernel (bzImage"));
 	free(x);
+
+	/* A U-Boot uImage: its name, payload, compression, architecture. */
+	uint8_t *u = calloc(1, 4096);
+	memcpy(u, "\x27\x05\x19\x56", 4);
+	memcpy(u + 12, "\x00\x12\xd6\x87", 4); /* 1234567, big-endian */
+	u[29] = 26;
+	u[31] = 1;
+	memcpy(u + 32, "Linux-6.1\x01", 10);
+	assert_int_equal(bi_foreign(u, 63, why, sizeof(why)), 0); /* no whole header */
+	assert_int_equal(bi_foreign(u, 4096, why, sizeof(why)), 1);
+	assert_string_equal(why, "a U-Boot legacy uImage ('Linux-6.1?': 1234567 bytes of "
+				 "gzip-compressed payload): boot the image inside it, from byte 64 on "
+				 "(dumpimage -T kernel -p 0 -o Image FILE), and decompress that");
+	u[29] = 22; /* arm64 */
+	u[31] = 0;
+	assert_int_equal(bi_foreign(u, 4096, why, sizeof(why)), 1);
+	assert_non_null(strstr(why, "uncompressed payload, for U-Boot architecture 22, not "
+				    "RISC-V (26)): boot"));
+	free(u);
 
 	/* "BZh9" without bzip2's block magic: not taken for bzip2. */
 	uint8_t bz[16] = { 'B', 'Z', 'h', '9' };
