@@ -55,6 +55,13 @@ static uint64_t vpn(uint64_t gva, unsigned level)
 	return (gva >> (12 + 9 * level)) & 511;
 }
 
+/* Sv39's upper two levels for gva: root page 0 -> page 1 -> page 2. */
+static void upper_levels(uint64_t gva)
+{
+	mem[0][vpn(gva, 2)] = ptr(1);
+	mem[1][vpn(gva, 1)] = ptr(2);
+}
+
 static int reset(void **state)
 {
 	(void)state;
@@ -83,8 +90,7 @@ static void test_sv39_4k(void **state)
 {
 	uint64_t gva = 0x40001abc, gpa = 0;
 	(void)state;
-	mem[0][vpn(gva, 2)] = ptr(1);
-	mem[1][vpn(gva, 1)] = ptr(2);
+	upper_levels(gva);
 	mem[2][vpn(gva, 0)] = leaf(0x10000000);
 	assert_int_equal(vs_walk(satp(SATP_MODE_SV39, 0), gva, read_pte, NULL, &gpa),
 			 VS_WALK_DONE);
@@ -144,8 +150,7 @@ static void test_implicit(void **state)
 {
 	uint64_t gva = 0x40001000, gpa = 0;
 	(void)state;
-	mem[0][vpn(gva, 2)] = ptr(1);
-	mem[1][vpn(gva, 1)] = ptr(2);
+	upper_levels(gva);
 	unmapped[2] = true;
 	assert_int_equal(vs_walk(satp(SATP_MODE_SV39, 0), gva, read_pte, NULL, &gpa),
 			 VS_WALK_IMPLICIT);
@@ -170,8 +175,7 @@ static void test_page_faults(void **state)
 	uint64_t gva = 0x40001000, gpa = 0x1234;
 	uint64_t s = satp(SATP_MODE_SV39, 0);
 	(void)state;
-	mem[0][vpn(gva, 2)] = ptr(1);
-	mem[1][vpn(gva, 1)] = ptr(2);
+	upper_levels(gva);
 	assert_int_equal(vs_walk(s, gva, read_pte, NULL, &gpa), VS_WALK_NONE); /* V = 0 */
 	mem[2][vpn(gva, 0)] = leaf(0x10000000) & ~PTE_R; /* W without R */
 	assert_int_equal(vs_walk(s, gva, read_pte, NULL, &gpa), VS_WALK_NONE);
@@ -199,8 +203,7 @@ static void test_napot_pbmt(void **state)
 {
 	uint64_t gva = 0x40005abc, gpa = 0, s = satp(SATP_MODE_SV39, 0);
 	(void)state;
-	mem[0][vpn(gva, 2)] = ptr(1);
-	mem[1][vpn(gva, 1)] = ptr(2);
+	upper_levels(gva);
 	mem[2][vpn(gva, 0)] = leaf(0x10008000) | PTE_N;
 	assert_int_equal(vs_walk(s, gva, read_pte, NULL, &gpa), VS_WALK_DONE);
 	assert_int_equal(gpa, 0x10005abc);
