@@ -22,9 +22,9 @@ static unsigned mode_levels(uint64_t mode)
 	}
 }
 
-/* "Instruction fetch addresses and load and store effective addresses,
- * which are 64 bits, must have bits 63-VA bits all equal to the top VA
- * bit, or else a page-fault exception will occur." */
+/* Sv39's addresses "must have bits 63-39 all equal to bit 38, or else a
+ * page-fault exception will occur" (Sv48: 63-48 and 47, Sv57: 63-57 and
+ * 56): va_bits is 39, 48 or 57. */
 static bool canonical(uint64_t gva, unsigned va_bits)
 {
 	int64_t top = (int64_t)(gva << (64 - va_bits)) >> (64 - va_bits);
@@ -60,8 +60,10 @@ enum vs_walk_result vs_walk(uint64_t vsatp, uint64_t gva, vs_read_pte_fn read_pt
 	unsigned levels = mode_levels(mode);
 
 	if (mode == SATP_MODE_BARE) {
-		*gpa = gva; /* "the guest physical address is the same as the
-			       guest virtual address" */
+		/* no VS-stage: "either stage of translation can be
+		 * effectively disabled by zeroing the corresponding vsatp or
+		 * hgatp register" ("Two-Stage Address Translation") */
+		*gpa = gva;
 		return VS_WALK_DONE;
 	}
 	if (!levels || !canonical(gva, 12 + 9 * levels))
