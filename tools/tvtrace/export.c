@@ -373,12 +373,14 @@ static int ctf_each(const char *dir, struct tt_log *log, size_t first,
 		uint64_t hz = tt_timebase(&log->dumps[i]);
 		int has = ctf_span(&log->dumps[i], &lo, &hi);
 
-		if (tt_exp_later_boot(log, first, i) && has) {
+		if (tt_exp_later_boot(log, first, i) && has && hz) {
 			uint64_t us = hz / 1000000 ? hz / 1000000 : 1;
+			uint64_t ns;
 
 			offset = last + us > lo ? last + us - lo : 0;
-			tt_exp_say_shift(log, dir, i, offset / hz * 1000000000u + offset % hz * 1000000000u / hz,
-					 "events (their clock offset)", "a boot's time starts again near 0");
+			ns = offset / hz * 1000000000u + offset % hz * 1000000000u / hz;
+			tt_exp_say_shift(log, dir, i, ns, "events (their clock offset)",
+					 "a boot's time starts again near 0");
 		}
 		if (has && hi + offset > last)
 			last = hi + offset;
