@@ -41,6 +41,9 @@ check "htval 0: the accesses reach the UART, the test device and the PLIC throug
 		grep -q 'gpa=0xc' '$LOGDIR/htval0.mmio' &&
 		grep -E ' exit +load guest-page fault' '$LOG.records' | grep -q 'stval=0x4'"
 
+check "htval 0: --explain says the hart gave no GPA and what the walk found" \
+	bash -c "'$TVTRACE' --explain '$LOG' 2>/dev/null | grep -q \"the guest's store to VA 0x40000003 (no GPA given: htval 0, which the spec allows; the hypervisor's walk of the guest's page tables found GPA 0x10000003) hit no G-stage mapping; the hypervisor emulated a write to the UART's line-control register (LCR)\""
+
 # The hostile guest: its attacks through the walk (a page table in
 # hypervisor memory, in a device: the walk reads no device, the guest
 # gets an access fault) and every other one are contained as before.

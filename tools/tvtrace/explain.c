@@ -268,12 +268,17 @@ static const char *disasm(uint64_t insn, char *buf, size_t size)
  * implicit access of the VS-stage walk ("Hypervisor Trap Value (htval)
  * Register"). htval 0 is that address (GPA 0-3) or none: htval is
  * "written with either zero or the guest physical address". */
-static const char *fault_gpa(const struct tv_record *exit, char *buf, size_t size)
+static const char *fault_gpa(const struct tv_record *exit, const struct tt_rec *mmio,
+			     char *buf, size_t size)
 {
 	uint64_t gpa = 0;
 
 	if (tt_exp_gpa(exit, &gpa))
 		snprintf(buf, size, "GPA 0x%" PRIx64, gpa);
+	else if (mmio)
+		snprintf(buf, size, "no GPA given: htval 0, which the spec allows; the "
+				    "hypervisor's walk of the guest's page tables found GPA 0x%" PRIx64,
+			 mmio->r.arg[0]);
 	else
 		snprintf(buf, size, "no GPA given: htval 0, which the spec allows; "
 				    "the hypervisor walked the guest's page tables for it");
@@ -301,7 +306,7 @@ static int add_vs_walk(struct line *l, const struct tv_record *r,
 	       "reported with the original access's type); ",
 	    access, r->arg[2],
 	    (r->arg[4] & 0x20) ? "update of the A/D bits in" : "read of",
-	    fault_gpa(r, gpa, sizeof(gpa)), r->arg[4], what);
+	    fault_gpa(r, NULL, gpa, sizeof(gpa)), r->arg[4], what);
 	return 1;
 }
 
@@ -542,7 +547,7 @@ static void exit_gpf(struct explain *x, struct line *l, struct line *spec,
 {
 	int store = r->arg[1] == EXC_STORE_GUEST_PAGE_FAULT;
 	uint64_t gpa = 0;
-	char dev[160], gtext[128];
+	char dev[160], gtext[160];
 	int walk = add_vs_walk(l, r, store ? "store to" : "load from");
 
 	tt_exp_gpa(r, &gpa);
@@ -550,7 +555,7 @@ static void exit_gpf(struct explain *x, struct line *l, struct line *spec,
 		add(l, ": the guest's %s VA 0x%" PRIx64 " (%s) hit no G-stage "
 		       "mapping; ",
 		    store ? "store to" : "load from", r->arg[2],
-		    fault_gpa(r, gtext, sizeof(gtext)));
+		    fault_gpa(r, h->mmio, gtext, sizeof(gtext)));
 	if (h->mmio) {
 		const char *what = device_reg(x, h->mmio->r.arg[0], store, dev,
 					      sizeof(dev));
@@ -610,7 +615,7 @@ static void exit_fetch_gpf(struct line *l, struct line *spec,
 	if (!walk)
 		add(l, ": the guest tried to fetch an instruction from VA "
 		       "0x%" PRIx64 " (%s), which has no G-stage mapping; ",
-		    r->arg[2], fault_gpa(r, gtext, sizeof(gtext)));
+		    r->arg[2], fault_gpa(r, NULL, gtext, sizeof(gtext)));
 	if (h->exc) {
 		char name[64];
 
