@@ -50,7 +50,9 @@ struct fault_gpa_walked fault_gpa_walk(struct vcpu *v)
 	uint64_t vsatp = csr_read(CSR_VSATP), gpa = 0;
 	enum vs_walk_result r = vs_walk(vsatp, v->stval, read_guest_pte, vm, &gpa);
 
-	if (!__atomic_exchange_n(&vm->htval_zero_said, 1, __ATOMIC_RELAXED))
+	/* (a GPA of 0-3 is what htval 0 names too: nothing to say then) */
+	if ((r == VS_WALK_NONE || gpa >= 4) &&
+	    !__atomic_exchange_n(&vm->htval_zero_said, 1, __ATOMIC_RELAXED))
 		hyp_log("%shart %u wrote 0 to htval for a guest-page fault (cause %llu, GVA "
 			"%#llx): the spec allows it (\"either zero or the guest physical "
 			"address\"); each such fault's GPA comes from walking the guest's "
