@@ -196,6 +196,20 @@ static void test_page_faults(void **state)
 	assert_int_equal(gpa, 0x1234); /* never written */
 }
 
+/* A hostile guest's table that points at itself: the walk reads one
+ * entry per level and ends (a pointer at level 0 is a page fault). */
+static void test_self_loop(void **state)
+{
+	uint64_t gva = 0x40201000, gpa = 0x1234;
+	(void)state;
+	for (unsigned i = 0; i < 512; i++)
+		mem[0][i] = ptr(0);
+	assert_int_equal(vs_walk(satp(SATP_MODE_SV57, 0), gva, read_pte, NULL, &gpa),
+			 VS_WALK_NONE);
+	assert_int_equal(reads, 5);
+	assert_int_equal(gpa, 0x1234);
+}
+
 /* Svnapot: a 64 KiB leaf (ppn[3:0] = 1000) takes vpn[0][3:0] from the
  * address; any other N encoding, or N above level 0, is a page fault.
  * PBMT in a leaf does not move the address. */
@@ -225,6 +239,7 @@ int main(void)
 		cmocka_unit_test_setup(test_sv48_sv57, reset),
 		cmocka_unit_test_setup(test_implicit, reset),
 		cmocka_unit_test_setup(test_page_faults, reset),
+		cmocka_unit_test_setup(test_self_loop, reset),
 		cmocka_unit_test_setup(test_napot_pbmt, reset),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
