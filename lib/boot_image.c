@@ -30,12 +30,19 @@ static uint64_t rd64(const uint8_t *p)
 
 static const uint8_t elf_magic[4] = { 0x7f, 'E', 'L', 'F' };
 
+/* A RISC-V Linux Image header's magic: magic2 (header 0.2 on), or the
+ * first magic alone (header 0.1, which has no magic2). */
+static int linux_magic(const uint8_t *b)
+{
+	return rd32(b + 0x38) == BI_LINUX_MAGIC2 || rd64(b + 0x30) == BI_LINUX_MAGIC;
+}
+
 enum bi_format bi_detect(const void *buf, uint64_t len)
 {
 	const uint8_t *b = buf;
 	if (len >= 4 && memcmp(b, elf_magic, 4) == 0)
 		return BI_ELF;
-	if (len >= BI_LINUX_HEADER_SIZE && rd32(b + 0x38) == BI_LINUX_MAGIC2)
+	if (len >= BI_LINUX_HEADER_SIZE && linux_magic(b))
 		return BI_LINUX;
 	return BI_FLAT;
 }
@@ -176,7 +183,7 @@ int bi_linux_parse(const void *buf, uint64_t len, struct bi_linux *out)
 	const uint8_t *b = buf;
 	if (len && len < BI_LINUX_HEADER_SIZE)
 		return BI_E_TRUNCATED;
-	if (rd32(b + 0x38) != BI_LINUX_MAGIC2)
+	if (!linux_magic(b))
 		return BI_E_MAGIC;
 	out->text_offset = rd64(b + 0x08);
 	out->image_size = rd64(b + 0x10);

@@ -8,8 +8,10 @@
  *          ET_EXEC): each PT_LOAD segment goes to its p_paddr, the entry
  *          is e_entry.
  *   Linux  a RISC-V Linux Image: magic2 "RSC\x05" at offset 0x38
- *          (Documentation/arch/riscv/boot-image-header.rst): loaded at RAM
- *          base + text_offset, entered there.
+ *          (Documentation/arch/riscv/boot-image-header.rst), or, in a
+ *          header of version 0.1 (before magic2), the magic "RISCV" at
+ *          0x30, which 0.2 keeps but deprecates: loaded at RAM base +
+ *          text_offset, entered there.
  *   flat   anything else: loaded at RAM base + BI_FLAT_OFFSET, entered there;
  *          but the hypervisor refuses one that bi_foreign recognises.
  *
@@ -76,6 +78,7 @@ const char *bi_strerror(int err);
 /* ---- RISC-V Linux Image --------------------------------------------- */
 
 #define BI_LINUX_MAGIC2 0x05435352u /* "RSC\x05", little endian at 0x38 */
+#define BI_LINUX_MAGIC 0x5643534952ull /* "RISCV\0\0\0", little endian at 0x30 */
 #define BI_LINUX_HEADER_SIZE 64u
 
 struct bi_linux {

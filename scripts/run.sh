@@ -258,14 +258,17 @@ mem_mib() {
 mem_mib "$mem" >/dev/null || exit 2
 
 # image_format FILE: elf, linux or flat, from the file's magic numbers
-# (ELF: "\x7fELF" at 0; RISC-V Linux Image: "RSC\x05" at 0x38). Only
-# used here to size the machine; the hypervisor reads the format itself.
+# (ELF: "\x7fELF" at 0; RISC-V Linux Image: "RSC\x05" at 0x38, or in a
+# header 0.1 "RISCV" at 0x30, lib/boot_image.h). Only used here to size
+# the machine; the hypervisor reads the format itself.
 image_format() {
 	local magic
 	magic=$(od -An -N4 -tx1 "$1" | tr -d ' \n')
 	if [ "$magic" = 7f454c46 ]; then echo elf; return; fi
-	magic=$(od -An -j56 -N4 -tx1 "$1" | tr -d ' \n')
-	if [ "$magic" = 52534305 ]; then echo linux; return; fi
+	magic=$(od -An -j48 -N12 -tx1 "$1" | tr -d ' \n')
+	case "$magic" in
+	????????????????52534305 | 5249534356000000*) echo linux; return ;;
+	esac
 	echo flat
 }
 

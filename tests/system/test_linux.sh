@@ -216,6 +216,24 @@ has "image: the hypervisor recognised a Linux Image" "^tracevisor: VM 0: tv.imag
 has "image: the initramfs went to the top of guest RAM" "^tracevisor: VM 0: initramfs [0-9]+ bytes at GPA 0x8[0-9a-f]+ \(from tv.initrd\)$"
 has "image: Linux reached userspace" "^tvguest: linux guest reached userspace$"
 has "image: the workload ran" "^tvguest: linux guest workload done$"
+# The same kernel with a header of version 0.1 (Linux before 5.x: the
+# magic "RISCV" at 0x30 and no magic2 at 0x38): still a Linux Image,
+# placed by its text_offset and image_size, not run as a flat binary.
+python3 - "$ROOT/build/linux/Image" "$LOGDIR/Image-header-0.1" <<'PY'
+import struct, sys
+b = bytearray(open(sys.argv[1], "rb").read())
+assert b[0x30:0x38] == b"RISCV\0\0\0" and b[0x38:0x3c] == b"RSC\x05"
+struct.pack_into("<I", b, 0x20, 1)  # version 0.1
+b[0x38:0x3c] = bytes(4)             # no magic2 yet
+open(sys.argv[2], "wb").write(b)
+PY
+BOOT_TIMEOUT=300 boot linux-image-0.1 --image "$LOGDIR/Image-header-0.1" \
+	--initrd "$ROOT/build/linux/initramfs.cpio.gz"
+status_is "image, header 0.1: QEMU exits 0" 0
+has "image, header 0.1: the hypervisor recognised a Linux Image" "^tracevisor: VM 0: tv.image: Linux Image, [0-9]+ bytes, entry GPA 0x80200000$"
+has "image, header 0.1: its image_size (.bss too) is reserved" "^tracevisor: VM 0: +the Linux Image \(text_offset \+ image_size\) at GPA 0x80200000-"
+has "image, header 0.1: Linux reached userspace" "^tvguest: linux guest reached userspace$"
+rm -f "$LOGDIR/Image-header-0.1"
 BOOT_TIMEOUT=300 boot linux-image-smp4 --smp 4 --image "$ROOT/build/linux/Image" \
 	--initrd "$ROOT/build/linux/initramfs.cpio.gz"
 status_is "image, 4 harts: QEMU exits 0" 0

@@ -210,6 +210,16 @@ static void test_linux_header(void **state)
 	free(short_img);
 	put32(img + 0x38, 0);
 	assert_int_equal(bi_linux_parse(img, 4096, &h), BI_E_MAGIC);
+	assert_int_equal(bi_detect(img, 4096), BI_FLAT);
+	/* A header of version 0.1: the magic "RISCV" at 0x30, no magic2. */
+	memcpy(img + 0x30, "RISCV\0\0\0", 8);
+	put32(img + 0x20, 1);
+	assert_int_equal(bi_detect(img, 4096), BI_LINUX);
+	assert_int_equal(bi_linux_parse(img, 4096, &h), BI_OK);
+	assert_int_equal(h.text_offset, 0x200000);
+	assert_int_equal(h.image_size, 0x10000);
+	memcpy(img + 0x30, "RISCW", 5); /* one letter off: nothing */
+	assert_int_equal(bi_detect(img, 4096), BI_FLAT);
 	free(img);
 }
 
