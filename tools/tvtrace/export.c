@@ -262,7 +262,7 @@ static int export_csv(const char *path, struct tt_log *log, size_t first,
 
 /* The earliest and latest times of a dump's kept records, in ns; 0 when
  * it has none. */
-static int json_span(const struct tt_dump *d, uint64_t *lo, uint64_t *hi)
+static int dump_span(const struct tt_dump *d, uint64_t *lo, uint64_t *hi)
 {
 	uint64_t hz = tt_timebase(d);
 	int have = 0;
@@ -282,20 +282,21 @@ static int json_span(const struct tt_dump *d, uint64_t *lo, uint64_t *hi)
 	return have;
 }
 
-/* The nanoseconds a later boot's dump i moves by, said on stderr: to 1 us
- * after `last`, the latest time written so far. The kept shift of the
- * boot before otherwise. */
-static uint64_t json_shift(struct tt_log *log, size_t first, size_t i,
-			   uint64_t last, uint64_t shift, const char *path)
+/* The nanoseconds a later boot's dump i moves by, said on stderr (what
+ * moves, and why): to 1 us after `last`, the latest time written so far.
+ * The kept shift of the boot before otherwise. --json and --ctf. */
+static uint64_t boot_shift(struct tt_log *log, size_t first, size_t i, uint64_t last,
+			   uint64_t shift, const char *path, const char *what,
+			   const char *why)
 {
 	uint64_t lo = 0, hi = 0;
 
 	if (!tt_exp_later_boot(log, first, i))
 		return shift;
-	if (!json_span(&log->dumps[i], &lo, &hi))
+	if (!dump_span(&log->dumps[i], &lo, &hi))
 		return 0;
 	shift = last + 1000 > lo ? last + 1000 - lo : 0;
-	tt_exp_say_shift(log, path, i, shift, "events", "a track's slices must not overlap");
+	tt_exp_say_shift(log, path, i, shift, what, why);
 	return shift;
 }
 
@@ -330,9 +331,10 @@ static int export_json(const char *path, struct tt_log *log, size_t first,
 		uint64_t lo = 0, hi = 0;
 
 		tt_exp_bind(&log->dumps[i]);
-		shift = json_shift(log, first, i, last, shift, path);
+		shift = boot_shift(log, first, i, last, shift, path, "events",
+				   "a track's slices must not overlap");
 		tt_json_dump_at(f, &log->dumps[i], i + 1, &none, &c, shift);
-		if (json_span(&log->dumps[i], &lo, &hi) && hi + shift > last)
+		if (dump_span(&log->dumps[i], &lo, &hi) && hi + shift > last)
 			last = hi + shift;
 	}
 	tt_json_counts_free(&c);
@@ -340,53 +342,36 @@ static int export_json(const char *path, struct tt_log *log, size_t first,
 	return tt_exp_close(f, path);
 }
 
-/* The first and last record times of dump d (ticks); 0 when it has none. */
-static int ctf_span(const struct tt_dump *d, uint64_t *lo, uint64_t *hi)
+/* Clock cycles at hz in ns nanoseconds, rounded up (a later boot then
+ * starts no earlier than boot_shift() puts it). */
+static uint64_t ns_to_cycles(uint64_t ns, uint64_t hz)
 {
-	if (!d->nrecs)
-		return 0;
-	*lo = *hi = d->recs[0].r.time;
-	for (size_t i = 1; i < d->nrecs; i++) {
-		uint64_t t = d->recs[i].r.time;
-
-		*lo = t < *lo ? t : *lo;
-		*hi = t > *hi ? t : *hi;
-	}
-	return 1;
+	return ns / 1000000000u * hz + (ns % 1000000000u * hz + 999999999u) / 1000000000u;
 }
 
 /* --ctf with --all: one trace per dump in DIR/dump-N, on one clock: a
- * later boot's dumps get the clock offset that puts them 1 us after the
- * latest record before (as --json and --trace-dat move them). Returns as
- * tt_ctf_write() does. */
+ * later boot's dumps get the clock offset that moves them as --json and
+ * --trace-dat move them (boot_shift()). Returns as tt_ctf_write() does. */
 static int ctf_each(const char *dir, struct tt_log *log, size_t first,
 		    size_t count)
 {
 	int rc = 0;
-	uint64_t offset = 0, last = 0, lo, hi;
+	uint64_t shift = 0, last = 0, lo, hi;
 
 	if (tt_ctf_dir(dir) != 0)
 		return -1;
 	for (size_t i = first; i < first + count && rc == 0; i++) {
 		size_t n = strlen(dir) + 32;
 		char *sub = tt_xrealloc(NULL, n, 1);
-		uint64_t hz = tt_timebase(&log->dumps[i]);
-		int has = ctf_span(&log->dumps[i], &lo, &hi);
+		struct tt_dump *d = &log->dumps[i];
 
-		if (tt_exp_later_boot(log, first, i) && has && hz) {
-			uint64_t us = hz / 1000000 ? hz / 1000000 : 1;
-			uint64_t ns;
-
-			offset = last + us > lo ? last + us - lo : 0;
-			ns = offset / hz * 1000000000u + offset % hz * 1000000000u / hz;
-			tt_exp_say_shift(log, dir, i, ns, "events (their clock offset)",
-					 "a boot's time starts again near 0");
-		}
-		if (has && hi + offset > last)
-			last = hi + offset;
+		tt_exp_bind(d);
+		shift = boot_shift(log, first, i, last, shift, dir, "events (their clock offset)",
+				   "a boot's time starts again near 0");
+		if (dump_span(d, &lo, &hi) && hi + shift > last)
+			last = hi + shift;
 		snprintf(sub, n, "%s/dump-%zu", dir, i + 1);
-		tt_exp_bind(&log->dumps[i]);
-		rc = tt_ctf_write(sub, &log->dumps[i], i + 1, log->name, offset);
+		rc = tt_ctf_write(sub, d, i + 1, log->name, ns_to_cycles(shift, tt_timebase(d)));
 		free(sub);
 	}
 	return rc == 0 ? 0 : -2; /* a dump-N not made is a trace missing */
