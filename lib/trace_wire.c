@@ -331,28 +331,40 @@ static int b64_value(char c)
 
 /*
  * The fast path of decoding a frame's text: whole groups of four alphabet
- * characters, at most cap / 3 of them, into out. Stops at the first group
- * holding anything else ('=' padding, the end of the text); returns how
- * many characters it decoded (a multiple of 4, 3 bytes per group).
+ * characters, at most cap / 3 of them, into out (which has room for one
+ * byte more than cap: each group is stored as a 4-byte word whose last
+ * byte the next group overwrites). Stops at the first group holding
+ * anything else ('=' padding, the end of the text); returns how many
+ * characters it decoded (a multiple of 4, 3 bytes per group).
  * tv_base64_decode() gives the same bytes for those groups. place is
- * tv_wire_dec.b64_place: a group's 24 bits are the OR of its characters'
- * entries, and any character outside the alphabet sets bits above them.
+ * tv_wire_dec.b64_place: a group's three bytes, in memory order, are the
+ * OR of its characters' entries, and any character outside the alphabet
+ * sets bits of the fourth byte. Two groups per step, one test for both.
  */
 static size_t b64_decode_groups(const uint32_t place[4][256], const char *in,
 				size_t len, uint8_t *out, size_t cap)
 {
 	const unsigned char *s = (const unsigned char *)in;
-	size_t groups = len / 4 < cap / 3 ? len / 4 : cap / 3, k;
+	size_t groups = len / 4 < cap / 3 ? len / 4 : cap / 3, k = 0;
+	uint32_t g, h;
 
-	for (k = 0; k < groups; k++, s += 4, out += 3) {
-		uint32_t g = place[0][s[0]] | place[1][s[1]] |
-			     place[2][s[2]] | place[3][s[3]];
-
-		if (g & TV_WIRE_B64_NOT)
+	for (; k + 2 <= groups; k += 2, s += 8, out += 6) {
+		g = place[0][s[0]] | place[1][s[1]] | place[2][s[2]] |
+		    place[3][s[3]];
+		h = place[0][s[4]] | place[1][s[5]] | place[2][s[6]] |
+		    place[3][s[7]];
+		if ((g | h) & TV_WIRE_B64_NOT)
 			break;
-		out[0] = (uint8_t)(g >> 16);
-		out[1] = (uint8_t)(g >> 8);
-		out[2] = (uint8_t)g;
+		memcpy(out, &g, 4);
+		memcpy(out + 3, &h, 4);
+	}
+	if (k < groups) { /* the last group, or the first of a bad pair */
+		g = place[0][s[0]] | place[1][s[1]] | place[2][s[2]] |
+		    place[3][s[3]];
+		if (!(g & TV_WIRE_B64_NOT)) {
+			memcpy(out, &g, 4);
+			k++;
+		}
 	}
 	return 4 * k;
 }
@@ -585,35 +597,38 @@ static inline uint64_t rd_varint(struct reader *rd)
 	return varint_pack(x, bytes);
 }
 
+/* A varint read by fast_varint_long(): its value and length in bytes,
+ * returned in two registers (0 bytes: rd_varint_checked() would report
+ * it). Nothing of the caller's is taken by address, so the caller keeps
+ * its read position in a register. */
+struct varint_long {
+	uint64_t v;
+	uint64_t len;
+};
+
 /*
- * fast_varint() of a varint longer than 8 bytes, x its first 8: the 9th
- * and 10th bytes complete it as in rd_varint_checked(), which has the
- * reports (bit 63 the only one a 10th byte may carry, at most 10 bytes);
- * here those clear *ok.
+ * fast_varint() of a varint longer than 8 bytes at q, x its first 8: the
+ * 9th and 10th bytes complete it as in rd_varint_checked(), which has the
+ * reports (bit 63 the only one a 10th byte may carry, at most 10 bytes).
  */
-static __attribute__((noinline)) uint64_t fast_varint_long(const uint8_t **p,
-							   uint64_t x, int *ok)
+static __attribute__((noinline)) struct varint_long
+fast_varint_long(const uint8_t *q, uint64_t x)
 {
-	const uint8_t *q = *p;
 	uint64_t v = varint_pack(x, 8) | (uint64_t)(q[8] & 0x7f) << 56;
 
-	if (!(q[8] & 0x80)) {
-		*p = q + 9;
-		return v;
-	}
-	if (q[9] > 1) {
-		*ok = 0;
-		return 0;
-	}
-	*p = q + 10;
-	return v | (uint64_t)q[9] << 63;
+	if (!(q[8] & 0x80))
+		return (struct varint_long){v, 9};
+	if (q[9] > 1)
+		return (struct varint_long){0, 0};
+	return (struct varint_long){v | (uint64_t)q[9] << 63, 10};
 }
 
 /*
  * A varint at *p read without bounds checks (the caller knows 10 bytes
- * are there to read); *p moves past it. One or two bytes (most of a
- * frame's deltas) on their own, up to 8 with one load (varint_pack). A
- * varint rd_varint_checked() would report clears *ok.
+ * are there to read); *p moves past it (10 bytes for a bad one). One or
+ * two bytes (most of a frame's deltas) on their own, up to 8 with one
+ * load (varint_pack). A varint rd_varint_checked() would report clears
+ * *ok.
  */
 static inline uint64_t fast_varint(const uint8_t **p, int *ok)
 {
@@ -631,8 +646,13 @@ static inline uint64_t fast_varint(const uint8_t **p, int *ok)
 	}
 	x = load_le64(q);
 	bytes = varint_bytes(x);
-	if (!bytes)
-		return fast_varint_long(p, x, ok);
+	if (!bytes) {
+		struct varint_long l = fast_varint_long(q, x);
+
+		*ok &= l.len != 0;
+		*p = q + (l.len ? l.len : 10);
+		return l.v;
+	}
 	*p = q + bytes;
 	return varint_pack(x, bytes);
 }
@@ -1285,6 +1305,200 @@ void tv_wire_end(struct tv_wire_enc *e)
 
 /* ============================================================ decoder */
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+
+/*
+ * The CRC-32 register after len bytes (a multiple of 16, at least 64) by
+ * carry-less multiplication (x86 PCLMULQDQ), as in Intel's "Fast CRC
+ * Computation for Generic Polynomials Using PCLMULQDQ Instruction": four
+ * 128-bit lanes are each folded 64 bytes forward (multiplied by x^(512 +/-
+ * 32) mod P, bit-reflected) and the next 64 bytes XORed in; then the four
+ * lanes are folded into one (x^(128 +/- 32) mod P), the 128 bits reduced
+ * to 64 and 32, and a Barrett reduction by P leaves the register. The
+ * constants are those of the reflected polynomial 0xEDB88320 (P =
+ * 0x1DB710641 and mu = 0x1F7011641 the reflected x^64 / P);
+ * test_trace_wire checks the result against tv_crc32() at every length.
+ */
+__attribute__((target("pclmul,sse4.1"))) static uint32_t
+crc32_clmul(uint32_t crc, const uint8_t *p, size_t len)
+{
+	const __m128i k1k2 = _mm_set_epi64x(0x1c6e41596, 0x154442bd4);
+	const __m128i k3k4 = _mm_set_epi64x(0x0ccaa009e, 0x1751997d0);
+	const __m128i k5 = _mm_set_epi64x(0, 0x163cd6124);
+	const __m128i mu_p = _mm_set_epi64x(0x1f7011641, 0x1db710641);
+	const __m128i low32 = _mm_set_epi32(0, 0, 0, -1);
+	__m128i x[4], t;
+
+	for (int i = 0; i < 4; i++)
+		x[i] = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * i));
+	x[0] = _mm_xor_si128(x[0], _mm_cvtsi32_si128((int)crc));
+	for (p += 64, len -= 64; len >= 64; p += 64, len -= 64)
+		for (int i = 0; i < 4; i++)
+			x[i] = _mm_xor_si128(
+				_mm_xor_si128(_mm_clmulepi64_si128(x[i], k1k2, 0x00),
+					      _mm_clmulepi64_si128(x[i], k1k2, 0x11)),
+				_mm_loadu_si128((const __m128i *)(const void *)(p + 16 * i)));
+	/* Four lanes into one, then the 16-byte blocks left. */
+	for (int i = 1; i < 4; i++)
+		x[0] = _mm_xor_si128(
+			_mm_xor_si128(_mm_clmulepi64_si128(x[0], k3k4, 0x00),
+				      _mm_clmulepi64_si128(x[0], k3k4, 0x11)),
+			x[i]);
+	for (; len >= 16; p += 16, len -= 16)
+		x[0] = _mm_xor_si128(
+			_mm_xor_si128(_mm_clmulepi64_si128(x[0], k3k4, 0x00),
+				      _mm_clmulepi64_si128(x[0], k3k4, 0x11)),
+			_mm_loadu_si128((const __m128i *)(const void *)p));
+	/* 128 bits to 64, 64 to 32. */
+	t = _mm_clmulepi64_si128(x[0], k3k4, 0x10);
+	x[0] = _mm_xor_si128(_mm_srli_si128(x[0], 8), t);
+	t = _mm_srli_si128(x[0], 4);
+	x[0] = _mm_clmulepi64_si128(_mm_and_si128(x[0], low32), k5, 0x00);
+	x[0] = _mm_xor_si128(x[0], t);
+	/* Barrett: the quotient by P from mu, less that multiple of P. */
+	t = _mm_and_si128(x[0], low32);
+	t = _mm_clmulepi64_si128(t, mu_p, 0x10);
+	t = _mm_and_si128(t, low32);
+	t = _mm_clmulepi64_si128(t, mu_p, 0x00);
+	x[0] = _mm_xor_si128(x[0], t);
+	return (uint32_t)_mm_extract_epi32(x[0], 1);
+}
+
+/* Does this CPU have what crc32_clmul() needs? */
+static int have_clmul(void)
+{
+	__builtin_cpu_init();
+	return __builtin_cpu_supports("pclmul") &&
+	       __builtin_cpu_supports("sse4.1");
+}
+
+/*
+ * b64_decode_groups() sixteen characters (four groups) a step, with x86
+ * SSSE3 byte shuffles (the method of Mula and Lemire, "Faster Base64
+ * Encoding and Decoding Using AVX2 Instructions"): each character's high
+ * and low nibble pick two bit sets from d->b64_hi and d->b64_lo that
+ * share a bit exactly when it is outside the alphabet; its value is the
+ * character plus d->b64_roll[its high nibble] ('/' at index 1, as '+'
+ * shares its high nibble); multiply-adds join four 6-bit values into 24
+ * bits, a shuffle puts the three bytes of each group in order. Stops
+ * before the first block of sixteen with anything else in it, and after
+ * cap / 12 blocks (out has room for 4 bytes more than cap: each block is
+ * stored as 16 bytes). Returns the characters decoded.
+ */
+__attribute__((target("ssse3"))) static size_t
+b64_decode_blocks(const struct tv_wire_dec *d, const char *in, size_t len,
+		  uint8_t *out, size_t cap)
+{
+	const __m128i lo_lut = _mm_loadu_si128((const __m128i *)(const void *)d->b64_lo);
+	const __m128i hi_lut = _mm_loadu_si128((const __m128i *)(const void *)d->b64_hi);
+	const __m128i roll_lut = _mm_loadu_si128((const __m128i *)(const void *)d->b64_roll);
+	const __m128i nibble = _mm_set1_epi8(0x0f), slash = _mm_set1_epi8('/');
+	const __m128i zero = _mm_setzero_si128();
+	const __m128i join6 = _mm_set1_epi32(0x01400140);  /* a << 6 | b */
+	const __m128i join12 = _mm_set1_epi32(0x00011000); /* a << 12 | b */
+	const __m128i order = _mm_setr_epi8(2, 1, 0, 6, 5, 4, 10, 9, 8, 14, 13,
+					    12, -1, -1, -1, -1);
+	size_t blocks = len / 16 < cap / 12 ? len / 16 : cap / 12, k;
+
+	for (k = 0; k < blocks; k++, in += 16, out += 12) {
+		__m128i c = _mm_loadu_si128((const __m128i *)(const void *)in);
+		__m128i hi = _mm_and_si128(_mm_srli_epi32(c, 4), nibble);
+		__m128i bad = _mm_and_si128(
+			_mm_shuffle_epi8(lo_lut, _mm_and_si128(c, nibble)),
+			_mm_shuffle_epi8(hi_lut, hi));
+		__m128i v;
+
+		if (_mm_movemask_epi8(_mm_cmpeq_epi8(bad, zero)) != 0xffff)
+			break;
+		v = _mm_add_epi8(c, _mm_shuffle_epi8(
+					    roll_lut,
+					    _mm_add_epi8(hi, _mm_cmpeq_epi8(c, slash))));
+		v = _mm_madd_epi16(_mm_maddubs_epi16(v, join6), join12);
+		_mm_storeu_si128((__m128i *)(void *)out, _mm_shuffle_epi8(v, order));
+	}
+	return 16 * k;
+}
+
+static int have_ssse3(void)
+{
+	__builtin_cpu_init();
+	return __builtin_cpu_supports("ssse3");
+}
+#else
+static uint32_t crc32_clmul(uint32_t crc, const uint8_t *p, size_t len)
+{
+	(void)p;
+	(void)len;
+	return crc; /* never called: have_clmul() is 0 */
+}
+
+static int have_clmul(void)
+{
+	return 0;
+}
+
+static size_t b64_decode_blocks(const struct tv_wire_dec *d, const char *in,
+				size_t len, uint8_t *out, size_t cap)
+{
+	(void)d, (void)in, (void)len, (void)out, (void)cap;
+	return 0; /* never called: have_ssse3() is 0 */
+}
+
+static int have_ssse3(void)
+{
+	return 0;
+}
+#endif
+
+/*
+ * The tables of b64_decode_blocks(), made from b64_rev[]: high nibbles
+ * with the same alphabet characters among their sixteen share one bit
+ * (five such sets); a low nibble's entry has the bits of the high nibbles
+ * that make it a character outside the alphabet. Returns 0, and the
+ * decoder keeps to b64_decode_groups(), when the alphabet does not fit
+ * that scheme (eight sets at most; one value offset per high nibble).
+ */
+static int b64_block_tables(struct tv_wire_dec *d)
+{
+	uint16_t pattern[16], sets[8] = {0};
+	unsigned nsets = 0;
+	int have_roll[16] = {0};
+
+	memset(d->b64_lo, 0, sizeof(d->b64_lo));
+	memset(d->b64_roll, 0, sizeof(d->b64_roll));
+	for (unsigned h = 0; h < 16; h++) {
+		unsigned k;
+
+		pattern[h] = 0;
+		for (unsigned l = 0; l < 16; l++)
+			if (b64_rev[h << 4 | l] < 64)
+				pattern[h] |= (uint16_t)(1u << l);
+		for (k = 0; k < nsets && sets[k] != pattern[h]; k++)
+			;
+		if (k == nsets) {
+			if (nsets == 8)
+				return 0;
+			sets[nsets++] = pattern[h];
+		}
+		d->b64_hi[h] = (uint8_t)(1u << k);
+	}
+	for (unsigned c = 0; c < 256; c++) {
+		unsigned idx = c == '/' ? 1 : c >> 4;
+		uint8_t roll = (uint8_t)(b64_rev[c] - c);
+
+		if (b64_rev[c] >= 64) {
+			d->b64_lo[c & 15] |= d->b64_hi[c >> 4];
+			continue;
+		}
+		if (have_roll[idx] && d->b64_roll[idx] != roll)
+			return 0;
+		have_roll[idx] = 1;
+		d->b64_roll[idx] = roll;
+	}
+	return have_roll[1] && pattern[1] == 0;
+}
+
 void tv_wire_dec_init(struct tv_wire_dec *d, const struct tv_wire_dec_ops *ops,
 		      void *ctx)
 {
@@ -1293,6 +1507,8 @@ void tv_wire_dec_init(struct tv_wire_dec *d, const struct tv_wire_dec_ops *ops,
 	memset(d, 0, sizeof(*d));
 	d->ops = ops ? ops : &no_ops;
 	d->ctx = ctx;
+	d->clmul = have_clmul();
+	d->b64_blocks = have_ssse3() && b64_block_tables(d);
 	/* One more zero byte through the register: shift out the low
 	 * byte, fold it back in through the byte table. */
 	for (unsigned n = 0; n < 256; n++) {
@@ -1303,13 +1519,21 @@ void tv_wire_dec_init(struct tv_wire_dec *d, const struct tv_wire_dec_ops *ops,
 			d->crc_slice[k][n] = c;
 		}
 	}
-	/* Each base64 character's value in each place of a group. */
+	/* Each base64 character's value in each place of a group: its six
+	 * bits in the group's 24 (big-endian, bits 18 - 6 k up), laid out
+	 * as the group's three bytes are in memory on this host. */
 	for (unsigned n = 0; n < 256; n++) {
 		uint32_t v = b64_rev[n];
 
-		for (unsigned k = 0; k < 4; k++)
-			d->b64_place[k][n] =
-				v < 64 ? v << (18 - 6 * k) : TV_WIRE_B64_NOT;
+		for (unsigned k = 0; k < 4; k++) {
+			uint32_t bits = v << (18 - 6 * k);
+			uint8_t b[4] = {(uint8_t)(bits >> 16),
+					(uint8_t)(bits >> 8), (uint8_t)bits, 0};
+
+			memcpy(&d->b64_place[k][n], b, 4);
+			if (v >= 64)
+				d->b64_place[k][n] = TV_WIRE_B64_NOT;
+		}
 	}
 }
 
@@ -1328,6 +1552,11 @@ static uint32_t dec_crc32(const struct tv_wire_dec *d, const uint8_t *p,
 	const uint32_t(*t)[256] = d->crc_slice;
 	uint32_t crc = 0xffffffffu;
 
+	if (d->clmul && len >= 64) {
+		crc = crc32_clmul(crc, p, len & ~(size_t)15);
+		p += len & ~(size_t)15;
+		len &= 15;
+	}
 	for (; len >= 16; p += 16, len -= 16) {
 		uint32_t w0 = crc ^ load_le32(p), w1 = load_le32(p + 4);
 		uint32_t w2 = load_le32(p + 8), w3 = load_le32(p + 12);
@@ -2127,9 +2356,15 @@ static size_t decode_frame_text(struct tv_wire_dec *d, const char *text,
 {
 	struct frame_info f;
 	const char *why;
-	size_t fast = b64_decode_groups(d->b64_place, text, avail, d->frame,
-					TV_WIRE_MAX_FRAME);
-	size_t n = fast + frame_text_len(text + fast, avail - fast);
+	size_t fast = d->b64_blocks ? b64_decode_blocks(d, text, avail, d->frame,
+							TV_WIRE_MAX_FRAME)
+				    : 0;
+	size_t n;
+
+	fast += b64_decode_groups(d->b64_place, text + fast, avail - fast,
+				  d->frame + fast / 4 * 3,
+				  TV_WIRE_MAX_FRAME - fast / 4 * 3);
+	n = fast + frame_text_len(text + fast, avail - fast);
 	long len;
 
 	if (n == 0) {

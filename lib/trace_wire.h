@@ -413,9 +413,13 @@ struct tv_wire_dec_ops {
  * read: its head and twelve varints, each read at most 10 bytes ahead
  * (trace_wire.c, dec_record_fast()). */
 #define TV_WIRE_DEC_SLACK (1 + 12 * 10)
-/* A b64_place[][] entry for a character outside the alphabet: bits above
- * the group's 24. */
+/* A b64_place[][] entry for a character outside the alphabet: the bits of
+ * the fourth byte in memory, which no alphabet character's entry touches. */
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define TV_WIRE_B64_NOT 0x000000ffu
+#else
 #define TV_WIRE_B64_NOT 0xff000000u
+#endif
 
 /* Decoder state; the caller owns it and must not touch the fields. */
 struct tv_wire_dec {
@@ -472,10 +476,16 @@ struct tv_wire_dec {
 	/* CRC-32 tables for 16 bytes at a time: crc_slice[k][n] is the CRC
 	 * register after byte n and k + 1 zero bytes (tv_wire_dec_init). */
 	uint32_t crc_slice[15][256];
+	int clmul; /* the CPU multiplies carry-less: CRC 64 bytes a step */
+	/* Base64 sixteen characters a step (x86 SSSE3): the tables of
+	 * b64_decode_blocks(), b64_blocks when the CPU has it. */
+	int b64_blocks;
+	uint8_t b64_lo[16], b64_hi[16], b64_roll[16];
 	/* Base64 decoding tables for the four places of a group:
 	 * b64_place[k][c] is the 6-bit value of character c shifted to its
-	 * place in the group's 24 bits (18 - 6 k), or TV_WIRE_B64_NOT for
-	 * anything but an alphabet character (tv_wire_dec_init). */
+	 * place in the group's 24 bits (18 - 6 k) and stored as the group's
+	 * three bytes lie in memory, or TV_WIRE_B64_NOT for anything but an
+	 * alphabet character (tv_wire_dec_init). */
 	uint32_t b64_place[4][256];
 	unsigned nhold;		  /* events held (FORMAT VERSION 2) */
 	struct tv_record hold[TV_WIRE_HOLD];

@@ -54,24 +54,13 @@ struct section {
 struct sections {
 	struct section *s;
 	size_t n, cap;
-	uint64_t grown; /* sections and rows added: a row may have moved */
 };
 
-/* Causes whose rows a hart + vCPU remembers (a power of two). */
 /* The sections an exit counts in, in print order. */
 enum { SEC_ALL, SEC_HART, SEC_VM, SEC_VCPU, NSEC };
+/* Causes whose row a hart + vCPU finds without a search (a power of
+ * two). */
 #define ROW_CACHE 16
-
-/* The rows of one exit cause for a hart + vCPU (struct pairing). */
-struct row_cache {
-	int valid;
-	uint64_t scause;
-	size_t index[NSEC]; /* of the rows in their sections */
-	/* The rows themselves, while sections.grown is still `grown` (no
-	 * row added since, so none moved). */
-	uint64_t grown;
-	struct row *at[NSEC];
-};
 
 /* Pairing state of one hart + vCPU. */
 struct pairing {
@@ -81,12 +70,13 @@ struct pairing {
 	int exit_kept; /* the open exit passes the filter (counts) */
 	uint64_t exit_time, exit_cause, entry_time;
 	uint64_t away; /* ticks the open exit's vCPU was switched out */
-	/* Where rows_for() found this hart + vCPU's sections (indices in
-	 * s[]) and the rows of recent causes (indices in their rows[]): no
-	 * row or section moves before the summary is printed. */
-	int have_secs;
-	size_t sec[NSEC];
-	struct row_cache cache[ROW_CACHE];
+	/* The exits of this hart + vCPU by cause, counted as they come;
+	 * the sections (all, hart, VM, vCPU) are their sums, made when
+	 * the summary is read (gather()), so an exit updates one row, not
+	 * four. cache[] holds 1 + the index of a recent cause's row. */
+	struct row *rows;
+	size_t nrows, rows_cap;
+	size_t cache[ROW_CACHE];
 };
 
 struct pairings {
@@ -145,16 +135,14 @@ static struct section *section(struct sections *ss, int type, unsigned a,
 		    ss->s[i].b == b)
 			return &ss->s[i];
 	struct section *s = tt_append(&ss->s, &ss->n, &ss->cap);
-	ss->grown++;
 	s->type = type;
 	s->a = a;
 	s->b = b;
 	return s;
 }
 
-/* The row of an exit reason, created when new (which counts in
- * sections.grown). */
-static struct row *row(struct sections *ss, struct section *s, uint64_t scause)
+/* The row of an exit reason in a section, created when new. */
+static struct row *row(struct section *s, uint64_t scause)
 {
 	for (size_t i = 0; i < s->n; i++)
 		if (s->rows[i].scause == scause)
@@ -163,52 +151,87 @@ static struct row *row(struct sections *ss, struct section *s, uint64_t scause)
 		s->cap = s->cap ? 2 * s->cap : 8;
 		s->rows = tt_xrealloc(s->rows, s->cap, sizeof(*s->rows));
 	}
-	ss->grown++;
 	memset(&s->rows[s->n], 0, sizeof(s->rows[0]));
 	s->rows[s->n].scause = scause;
 	return &s->rows[s->n++];
 }
 
-/* rows_for() when the cache slot c of scause does not hold the rows:
- * find them (or create them), remember where they are. Rare: kept out
- * of line so that rows_for() stays small. */
-static __attribute__((noinline)) struct row **
-find_rows(struct sections *ss, struct pairing *p, struct row_cache *c,
-	  uint64_t scause)
+/* cause_row() when cache slot c does not hold scause's row: find it or
+ * create it, remember its index. Rare: kept out of line so that
+ * cause_row() stays small. */
+static __attribute__((noinline)) struct row *
+find_cause_row(struct pairing *p, size_t *c, uint64_t scause)
 {
-	if (!p->have_secs) {
-		p->sec[SEC_ALL] = (size_t)(section(ss, SEC_ALL, 0, 0) - ss->s);
-		p->sec[SEC_HART] = (size_t)(section(ss, SEC_HART, p->hart, 0) - ss->s);
-		p->sec[SEC_VM] = (size_t)(section(ss, SEC_VM, p->vm, 0) - ss->s);
-		p->sec[SEC_VCPU] = (size_t)(section(ss, SEC_VCPU, p->vm, p->vcpu) - ss->s);
-		p->have_secs = 1;
-	}
-	if (!c->valid || c->scause != scause) {
-		for (int i = 0; i < NSEC; i++) {
-			struct section *sec = &ss->s[p->sec[i]];
+	size_t i;
 
-			c->index[i] = (size_t)(row(ss, sec, scause) - sec->rows);
+	for (i = 0; i < p->nrows; i++)
+		if (p->rows[i].scause == scause)
+			break;
+	if (i == p->nrows) {
+		if (p->nrows == p->rows_cap) {
+			p->rows_cap = p->rows_cap ? 2 * p->rows_cap : 8;
+			p->rows = tt_xrealloc(p->rows, p->rows_cap,
+					      sizeof(*p->rows));
 		}
-		c->valid = 1;
-		c->scause = scause;
+		memset(&p->rows[i], 0, sizeof(p->rows[0]));
+		p->rows[i].scause = scause;
+		p->nrows++;
 	}
-	for (int i = 0; i < NSEC; i++)
-		c->at[i] = &ss->s[p->sec[i]].rows[c->index[i]];
-	c->grown = ss->grown;
-	return c->at;
+	*c = i + 1;
+	return &p->rows[i];
 }
 
-/* The rows an exit of p's hart and vCPU counts in: all, its hart, its
- * VM, its vCPU (NSEC of them, valid until the next rows_for()). */
-static struct row **rows_for(struct sections *ss, struct pairing *p,
-			     uint64_t scause)
+/* The row an exit of p's hart and vCPU with this scause counts in. */
+static inline struct row *cause_row(struct pairing *p, uint64_t scause)
 {
-	struct row_cache *c =
-		&p->cache[(scause ^ (scause >> 63)) & (ROW_CACHE - 1)];
+	size_t *c = &p->cache[(scause ^ (scause >> 63)) & (ROW_CACHE - 1)];
 
-	if (c->valid && c->scause == scause && c->grown == ss->grown)
-		return c->at;
-	return find_rows(ss, p, c, scause);
+	if (*c && p->rows[*c - 1].scause == scause)
+		return &p->rows[*c - 1];
+	return find_cause_row(p, c, scause);
+}
+
+/* Add row r's counts to row to (handling times: their minimum, maximum
+ * and sums). */
+static void merge_row(struct row *to, const struct row *r)
+{
+	if (r->timed && (!to->timed || r->min < to->min))
+		to->min = r->min;
+	if (r->max > to->max)
+		to->max = r->max;
+	to->samples += r->samples;
+	to->timed += r->timed;
+	to->total += r->total;
+	to->runs += r->runs;
+	to->run_total += r->run_total;
+}
+
+/* Make the sections from the hart + vCPU rows: "all" always, and the
+ * hart, VM and vCPU of every pairing that counted an exit. Done again
+ * each time the summary is read (--follow reads it every interval). */
+static void gather(struct tt_summary *sum)
+{
+	struct sections *ss = &sum->ss;
+
+	for (size_t i = 0; i < ss->n; i++)
+		ss->s[i].n = 0;
+	section(ss, SEC_ALL, 0, 0);
+	for (size_t i = 0; i < sum->ps.n; i++) {
+		const struct pairing *p = &sum->ps.p[i];
+		size_t sec[NSEC];
+
+		if (!p->nrows)
+			continue;
+		/* Indices: a section() may move the ones found before it. */
+		sec[SEC_ALL] = (size_t)(section(ss, SEC_ALL, 0, 0) - ss->s);
+		sec[SEC_HART] = (size_t)(section(ss, SEC_HART, p->hart, 0) - ss->s);
+		sec[SEC_VM] = (size_t)(section(ss, SEC_VM, p->vm, 0) - ss->s);
+		sec[SEC_VCPU] = (size_t)(section(ss, SEC_VCPU, p->vm, p->vcpu) - ss->s);
+		for (size_t k = 0; k < p->nrows; k++)
+			for (int j = 0; j < NSEC; j++)
+				merge_row(row(&ss->s[sec[j]], p->rows[k].scause),
+					  &p->rows[k]);
+	}
 }
 
 /* pairing() of a hart + vCPU other than the one found last (out of
@@ -261,21 +284,19 @@ static void break_pairing(struct pairings *ps, uint16_t hart, int all,
 static void on_exit_rec(struct tt_summary *sum, const struct tt_rec *t)
 {
 	struct pairing *p = pairing(&sum->ps, t->hart, t->r.vm, t->r.vcpu);
-	struct row **rs = NULL;
+	struct row *r;
 
 	/* Filtered-out exits still pair (their entry is not someone else's
 	 * end of handling); they are just not counted. */
 	p->exit_kept = passes(sum, t);
 	if (p->exit_kept) {
-		rs = rows_for(&sum->ss, p, t->r.arg[1]);
-		for (int i = 0; i < NSEC; i++)
-			rs[i]->samples++;
-	}
-	if (p->exit_kept && p->have_entry && t->r.time >= p->entry_time)
-		for (int i = 0; i < NSEC; i++) {
-			rs[i]->runs++;
-			rs[i]->run_total += t->r.time - p->entry_time;
+		r = cause_row(p, t->r.arg[1]);
+		r->samples++;
+		if (p->have_entry && t->r.time >= p->entry_time) {
+			r->runs++;
+			r->run_total += t->r.time - p->entry_time;
 		}
+	}
 	p->have_entry = 0;
 	p->have_exit = 1;
 	p->exit_time = t->r.time;
@@ -289,21 +310,18 @@ static void on_entry_rec(struct tt_summary *sum, const struct tt_rec *t)
 
 	if (p->have_exit && p->exit_kept && t->r.time >= p->exit_time) {
 		uint64_t h = t->r.time - p->exit_time;
-		struct row **rs;
+		struct row *r = cause_row(p, p->exit_cause);
 
 		/* The other vCPUs' turns are not this exit's handling. */
 		if (p->away <= h)
 			h -= p->away;
 
-		rs = rows_for(&sum->ss, p, p->exit_cause);
-		for (int i = 0; i < NSEC; i++) {
-			if (!rs[i]->timed || h < rs[i]->min)
-				rs[i]->min = h;
-			if (h > rs[i]->max)
-				rs[i]->max = h;
-			rs[i]->timed++;
-			rs[i]->total += h;
-		}
+		if (!r->timed || h < r->min)
+			r->min = h;
+		if (h > r->max)
+			r->max = h;
+		r->timed++;
+		r->total += h;
 	}
 	p->have_exit = 0;
 	p->have_entry = 1;
@@ -469,6 +487,8 @@ void tt_summary_free(struct tt_summary *sum)
 	for (size_t i = 0; i < sum->ss.n; i++)
 		free(sum->ss.s[i].rows);
 	free(sum->ss.s);
+	for (size_t i = 0; i < sum->ps.n; i++)
+		free(sum->ps.p[i].rows);
 	free(sum->ps.p);
 	free(sum->lost);
 	free(sum->sw.s);
@@ -874,6 +894,7 @@ void tt_summary_print(FILE *out, struct tt_summary *sum,
 	size_t n[NSEC] = {0};
 	char only[64] = "";
 
+	gather(sum);
 	if (ss->n > 1)
 		qsort(ss->s, ss->n, sizeof(*ss->s), cmp_section);
 	for (size_t i = 0; i < ss->n; i++)
@@ -922,7 +943,7 @@ static uint64_t vcpu_harts(const struct pairings *ps, unsigned vm,
 	uint64_t mask = 0;
 
 	for (size_t i = 0; i < ps->n; i++)
-		if (ps->p[i].have_secs && ps->p[i].vm == vm &&
+		if (ps->p[i].nrows && ps->p[i].vm == vm &&
 		    ps->p[i].vcpu == vcpu && ps->p[i].hart < 64)
 			mask |= UINT64_C(1) << ps->p[i].hart;
 	return mask;
@@ -978,12 +999,12 @@ static int cmp_vcpu_stat(const void *a, const void *b)
 	return x->vcpu < y->vcpu ? -1 : x->vcpu > y->vcpu;
 }
 
-size_t tt_summary_vcpus(const struct tt_summary *sum,
-			struct tt_vcpu_stat **out)
+size_t tt_summary_vcpus(struct tt_summary *sum, struct tt_vcpu_stat **out)
 {
 	struct tt_vcpu_stat *v = NULL;
 	size_t n = 0;
 
+	gather(sum);
 	for (size_t i = 0; i < sum->ss.n; i++) {
 		if (sum->ss.s[i].type != SEC_VCPU)
 			continue;

@@ -211,8 +211,7 @@ struct tt_vcpu_stat {
 	uint64_t steal, wait;	/* ticks away ready to run / waiting */
 };
 /* One element per vCPU, by VM then vCPU; *out is malloc'd. */
-size_t tt_summary_vcpus(const struct tt_summary *sum,
-			struct tt_vcpu_stat **out);
+size_t tt_summary_vcpus(struct tt_summary *sum, struct tt_vcpu_stat **out);
 /* Did the summary see a SWITCH record the filter passes? */
 int tt_summary_has_switches(const struct tt_summary *sum);
 
