@@ -625,8 +625,8 @@ fast_varint_long(const uint8_t *q, uint64_t x)
 
 /*
  * A varint at *p read without bounds checks (the caller knows 10 bytes
- * are there to read); *p moves past it (10 bytes for a bad one). One or
- * two bytes (most of a frame's deltas) on their own, up to 8 with one
+ * are there to read); *p moves past it (10 bytes for a bad one). One to
+ * three bytes (most of a frame's deltas) on their own, up to 8 with one
  * load (varint_pack). A varint rd_varint_checked() would report clears
  * *ok.
  */
@@ -643,6 +643,11 @@ static inline uint64_t fast_varint(const uint8_t **p, int *ok)
 	if (q[1] < 0x80) {
 		*p = q + 2;
 		return (q[0] & 0x7fu) | (uint64_t)q[1] << 7;
+	}
+	if (q[2] < 0x80) {
+		*p = q + 3;
+		return (q[0] & 0x7fu) | (uint64_t)(q[1] & 0x7fu) << 7 |
+		       (uint64_t)q[2] << 14;
 	}
 	x = load_le64(q);
 	bytes = varint_bytes(x);
@@ -933,9 +938,11 @@ static const uint8_t *dec_record_fast(const uint8_t *p, const uint8_t *end,
 	 * so all six are copied. */
 	st->time = r->time;
 	st->cycle = r->cycle;
-	st->vm = r->vm;
-	st->vcpu = r->vcpu;
-	st->hart = r->hart;
+	if (head & TV_WIRE_HEAD_IDS) { /* else they are st's already */
+		st->vm = r->vm;
+		st->vcpu = r->vcpu;
+		st->hart = r->hart;
+	}
 	if (kind == TV_KIND_EXIT)
 		remember_exit_in(st, r, slot);
 	else
