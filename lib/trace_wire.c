@@ -1741,18 +1741,24 @@ static void deliver_records(struct tv_wire_dec *d, const struct frame_info *f)
 
 	if (d->nhold && d->hold_hart[0] != f->hart)
 		flush_held(d);
-	for (unsigned i = 0; i < count; i++) {
-		const struct tv_record *r = &d->recs[i];
+	if (!v2 && !d->nhold && d->ops->records) { /* one call for all */
+		for (unsigned i = 0; i < count; i++)
+			d->hart_recs += d->recs[i].kind != TV_KIND_LOST;
+		d->ops->records(d->ctx, d->recs, count, f->hart, first);
+	} else {
+		for (unsigned i = 0; i < count; i++) {
+			const struct tv_record *r = &d->recs[i];
 
-		d->hart_recs += r->kind != TV_KIND_LOST;
-		if (!v2) {
-			flush_held(d);
-			deliver(d, r, f->hart, first + i);
-			continue;
+			d->hart_recs += r->kind != TV_KIND_LOST;
+			if (!v2) {
+				flush_held(d);
+				deliver(d, r, f->hart, first + i);
+				continue;
+			}
+			struct tv_rec rec;
+			wire_to_rec(r, &rec);
+			deliver_rec(d, &rec, r->hart, f->hart, first + i);
 		}
-		struct tv_rec rec;
-		wire_to_rec(r, &rec);
-		deliver_rec(d, &rec, r->hart, f->hart, first + i);
 	}
 	d->have_last = 1;
 	d->last_hart = f->hart;

@@ -382,6 +382,12 @@ struct tv_wire_dec_ops {
 	/* One record; hart is the frame's hart, index its position. */
 	void (*record)(void *ctx, const struct tv_record *r, uint16_t hart,
 		       uint64_t index);
+	/* Optional: the n records of a RECORDS frame (format version 1) in
+	 * one call, r[i] at index first + i, instead of n calls of
+	 * record(); r is only valid during the call. Events of RECORDS2
+	 * frames, which the decoder orders, come through record(). */
+	void (*records)(void *ctx, const struct tv_record *r, size_t n,
+			uint16_t hart, uint64_t first);
 	void (*hart_totals)(void *ctx, const struct tv_wire_hart_totals *t);
 	void (*end)(void *ctx, const struct tv_wire_end_info *info);
 	/* Frames went missing (also reported through error()). */

@@ -187,6 +187,25 @@ static void got_rejected(void *ctx, uint64_t line, uint64_t off,
 	g->nrej++;
 }
 
+/* got_record() of each record of a frame handed over at once. */
+static void got_records(void *ctx, const struct tv_record *r, size_t n,
+			uint16_t hart, uint64_t first)
+{
+	for (size_t i = 0; i < n; i++)
+		got_record(ctx, &r[i], hart, first + i);
+}
+
+static const struct tv_wire_dec_ops got_ops_batch = {
+	.begin = got_begin,
+	.record = got_record,
+	.records = got_records,
+	.hart_totals = got_totals,
+	.end = got_end,
+	.gap = got_gap,
+	.error = got_error,
+	.rejected = got_rejected,
+};
+
 static const struct tv_wire_dec_ops got_ops = {
 	.begin = got_begin,
 	.record = got_record,
@@ -215,16 +234,18 @@ static void got_free(struct got *g)
 
 /* Decode all lines of a log (line numbers from 1, offsets cumulative)
  * and finish; returns what the decoder reported. */
-/* Decode a log; portable: without the decoder's CPU-specific fast paths
- * (base64 sixteen characters a step, CRC by carry-less multiplication),
- * as on a CPU without them. */
-static struct got *decode_log_as(const struct log *l, int portable)
+/* Decode a log through ops; portable: without the decoder's CPU-specific
+ * fast paths (base64 sixteen characters a step, CRC by carry-less
+ * multiplication), as on a CPU without them. */
+static struct got *decode_log_with(const struct log *l,
+				   const struct tv_wire_dec_ops *ops,
+				   int portable)
 {
 	struct got *g = got_new();
 	struct tv_wire_dec d;
 	uint64_t off = 0;
 
-	tv_wire_dec_init(&d, &got_ops, g);
+	tv_wire_dec_init(&d, ops, g);
 	if (portable) {
 		d.b64_blocks = 0;
 		d.clmul = 0;
@@ -239,7 +260,7 @@ static struct got *decode_log_as(const struct log *l, int portable)
 
 static struct got *decode_log(const struct log *l)
 {
-	return decode_log_as(l, 0);
+	return decode_log_with(l, &got_ops, 0);
 }
 
 /* Does any error message contain text? */
@@ -792,11 +813,12 @@ static void test_roundtrip_random_streams(void **state)
 	}
 }
 
-/* The decoder's fast paths (CPU-specific) and its portable ones agree:
- * on a log of random records, as it is and with one character of a
- * frame replaced by any byte at any place (the frame's first sixteen
- * characters, its last, one in between), the same records and the same
- * errors, in the same order. */
+/* The decoder's fast paths (CPU-specific, a frame's records in one
+ * call) and its portable ones agree: on a log of random records, as it
+ * is and with one character of a frame replaced by any byte at any place
+ * (the frame's first sixteen characters, its last, one in between), the
+ * same records at the same harts and indices and the same errors, in the
+ * same order. */
 static void test_fast_paths_match_portable(void **state)
 {
 	static struct tv_record recs[600];
@@ -823,13 +845,17 @@ static void test_fast_paths_match_portable(void **state)
 
 		if (round)
 			line[TV_WIRE_PREFIX_LEN + at] = (char)(rnd() % 256);
-		a = decode_log_as(&l, 0);
-		b = decode_log_as(&l, 1);
+		a = decode_log_with(&l, &got_ops_batch, 0);
+		b = decode_log_with(&l, &got_ops, 1);
 		line[TV_WIRE_PREFIX_LEN + at] = was;
 		assert_int_equal(a->nrec, b->nrec);
-		for (size_t i = 0; i < a->nrec; i++)
+		for (size_t i = 0; i < a->nrec; i++) {
 			assert_record_eq(&a->rec[i], &b->rec[i]);
+			assert_int_equal(a->hart[i], b->hart[i]);
+			assert_int_equal(a->index[i], b->index[i]);
+		}
 		assert_int_equal(a->nerr, b->nerr);
+		assert_int_equal(a->ngap, b->ngap);
 		for (int i = 0; i < a->nerr && i < MAX_EV; i++)
 			assert_string_equal(a->err[i].msg, b->err[i].msg);
 		if (!round)

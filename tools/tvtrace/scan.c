@@ -248,6 +248,31 @@ static void on_record(void *ctx, const struct tv_record *r, uint16_t hart,
 	put_rec(s, d, &t);
 }
 
+/* on_record() of a frame's records at once (format version 1 frames):
+ * the same records in the same order, one call. */
+static void on_records(void *ctx, const struct tv_record *r, size_t n,
+		       uint16_t hart, uint64_t first)
+{
+	struct scan *s = ctx;
+	struct tt_dump *d = open_dump(s);
+	struct tt_rec t;
+
+	if (!n)
+		return;
+	settle_pending_gap(s, r, hart);
+	t.hart = hart;
+	t.origin = TT_FROM_DUMP;
+	t.dump = s->number;
+	t.gap_first = t.gap_last = 0;
+	for (size_t i = 0; i < n; i++) {
+		t.r = r[i];
+		t.index = first + i;
+		t.seq = s->seq++;
+		put_rec(s, d, &t);
+	}
+	d->last_time = r[n - 1].time;
+}
+
 static void on_totals(void *ctx, const struct tv_wire_hart_totals *tot)
 {
 	struct scan *s = ctx;
@@ -389,6 +414,7 @@ void tt_report_rejected(const struct tt_log *log)
 static const struct tv_wire_dec_ops scan_ops = {
 	.begin = on_begin,
 	.record = on_record,
+	.records = on_records,
 	.hart_totals = on_totals,
 	.end = on_end,
 	.gap = on_gap,
