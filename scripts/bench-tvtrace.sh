@@ -62,6 +62,9 @@ if [ -z "$records" ] || [ "$records" -eq 0 ]; then
 fi
 rm -rf "$CTF"
 "$TV" --ctf "$CTF" "$LOG" >/dev/null || fail "tvtrace --ctf failed"
+# The kernel's write-back of the files just made (about 60 MB) is not
+# part of any decode timed below.
+sync
 
 # cpu_s CMD... -> CPU seconds (user + system) of one run, output dropped.
 cpu_s() {
@@ -71,9 +74,12 @@ cpu_s() {
 }
 
 # sample CMD... -> "median min max rate": CPU seconds of SAMPLES runs and
-# records per CPU second of the median; nothing when a run failed.
+# records per CPU second of the median; nothing when a run failed. One
+# run first, not counted: the input in the page cache and the program's
+# pages mapped, as for every counted run after it.
 sample() {
 	local all="" s
+	"$@" >/dev/null 2>&1 || return 1
 	for _ in $(seq 1 "$SAMPLES"); do
 		s=$(cpu_s "$@") || return 1
 		all="$all $s"
