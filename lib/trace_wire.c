@@ -1325,7 +1325,7 @@ void tv_wire_end(struct tv_wire_enc *e)
  * to 64 and 32, and a Barrett reduction by P leaves the register. The
  * constants are those of the reflected polynomial 0xEDB88320 (P =
  * 0x1DB710641 and mu = 0x1F7011641 the reflected x^64 / P);
- * test_trace_wire checks the result against tv_crc32() at every length.
+ * test_wire checks the result against tv_crc32() at every frame length.
  */
 __attribute__((target("pclmul,sse4.1"))) static uint32_t
 crc32_clmul(uint32_t crc, const uint8_t *p, size_t len)
