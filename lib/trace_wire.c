@@ -1551,7 +1551,9 @@ void tv_wire_dec_init(struct tv_wire_dec *d, const struct tv_wire_dec_ops *ops,
  * zeros, which the tables hold (t[k]: k + 1 zero bytes after, crc_table:
  * none). Only the first four bytes' lookups wait for the register, so the
  * chain of dependent loads is one sixteenth as long as a byte at a time;
- * the last twelve are looked up while it is computed.
+ * the last twelve are looked up while it is computed. Where the CPU
+ * multiplies carry-less (d->clmul), crc32_clmul() takes the whole
+ * 16-byte blocks of a frame of 64 bytes or more, the tables the rest.
  */
 static uint32_t dec_crc32(const struct tv_wire_dec *d, const uint8_t *p,
 			  size_t len)
