@@ -229,36 +229,19 @@ static void settle_pending_gap(struct scan *s, const struct tv_record *r,
 	flush_pending_gap(s);
 }
 
-static void on_record(void *ctx, const struct tv_record *r, uint16_t hart,
-		      uint64_t index)
-{
-	struct scan *s = ctx;
-	struct tt_dump *d = open_dump(s);
-	struct tt_rec t;
-
-	settle_pending_gap(s, r, hart);
-	t.r = *r;
-	t.hart = hart;
-	t.origin = TT_FROM_DUMP;
-	t.dump = s->number;
-	t.index = index;
-	t.seq = s->seq++;
-	t.gap_first = t.gap_last = 0;
-	d->last_time = r->time;
-	put_rec(s, d, &t);
-}
-
-/* on_record() of a frame's records at once (format version 1 frames):
- * the same records in the same order, one call. */
+/* Records of a dump, r[i] at index first + i of the hart's dump: each
+ * into the dump (a frame's records at once for format version 1 frames,
+ * one at a time for the events of version 2 ones). */
 static void on_records(void *ctx, const struct tv_record *r, size_t n,
 		       uint16_t hart, uint64_t first)
 {
 	struct scan *s = ctx;
-	struct tt_dump *d = open_dump(s);
+	struct tt_dump *d;
 	struct tt_rec t;
 
-	if (!n)
+	if (!n) /* an empty frame: no dump opened for it */
 		return;
+	d = open_dump(s);
 	settle_pending_gap(s, r, hart);
 	t.hart = hart;
 	t.origin = TT_FROM_DUMP;
@@ -271,6 +254,12 @@ static void on_records(void *ctx, const struct tv_record *r, size_t n,
 		put_rec(s, d, &t);
 	}
 	d->last_time = r[n - 1].time;
+}
+
+static void on_record(void *ctx, const struct tv_record *r, uint16_t hart,
+		      uint64_t index)
+{
+	on_records(ctx, r, 1, hart, index);
 }
 
 static void on_totals(void *ctx, const struct tv_wire_hart_totals *tot)

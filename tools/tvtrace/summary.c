@@ -334,8 +334,7 @@ struct tt_summary *tt_summary_new(void)
 
 	memset(sum, 0, sizeof(*sum));
 	sum->filtered = tv_filter_active(&tt_filter);
-	section(&sum->ss, SEC_ALL, 0, 0);
-	return sum;
+	return sum; /* its sections are made when read (gather()) */
 }
 
 /* Keep a loss (a LOST record or a gap marker) for print_lost(). */
