@@ -36,13 +36,16 @@ check() {
 	fi
 }
 
-# The first failure on a boot's log shows how that boot ended: QEMU's exit
-# status and the last console lines (trace frames left out), so a failure
-# on a machine whose logs are gone (CI) still says what happened.
+# The first failure on a boot's log shows how that boot ended: the
+# guests' own FAIL lines (a failed step says which check and why, often
+# long before the end), QEMU's exit status and the last console lines
+# (trace frames left out), so a failure on a machine whose logs are gone
+# (CI) still says what happened.
 DIAGNOSED=
 diagnose() {
 	[ -n "$LOG" ] && [ -f "$LOG" ] && [ "$DIAGNOSED" != "$LOG" ] || return 0
 	DIAGNOSED="$LOG"
+	grep -av '^~TV' "$LOG" | grep -aw FAIL | head -n 10 | cut -c1-300 | sed 's/^/diag - failed: /'
 	echo "diag - $(basename "$LOG"): QEMU exit status $STATUS; its last lines:"
 	grep -av '^~TV' "$LOG" | tail -n 15 | cut -c1-160 | sed 's/^/diag -   /'
 }
