@@ -69,6 +69,7 @@ void paging_map_pair(uint64_t gva, uint64_t first, uint64_t second);
 uint64_t paging_gpa_of(const void *p);
 uint64_t td_read(unsigned reg);
 uint64_t exits_now(void);
+uint64_t irq_exits_now(void);
 void expect_trap(uintptr_t resume);
 void guest_shutdown(bool failure) __attribute__((noreturn));
 

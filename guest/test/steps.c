@@ -24,6 +24,15 @@ uint64_t exits_now(void)
 	return td_read(hart_shared ? TD_GUEST_EXITS : TD_EXITS);
 }
 
+/* Interrupt exits this vCPU has taken so far, less one: EXITS less
+ * GUEST_EXITS, each read an exit of its own (the same offset at every
+ * call, so differences are exact). */
+uint64_t irq_exits_now(void)
+{
+	uint64_t all = td_read(TD_EXITS);
+	return all - td_read(TD_GUEST_EXITS);
+}
+
 static uint64_t gpa_of(const void *p)
 {
 	uintptr_t a = (uintptr_t)p;
