@@ -94,6 +94,15 @@ check "first 8-byte MMIO read: gpa 0x10010000, value $val" \
 	test -n "$val" -a "$(norm "$(bt_field "$b" value)")" = "$(norm "$val")"
 check "MMIO event carries the instruction's mnemonic" \
 	bash -c "grep -q 'mnemonic = \"$(sed -E 's/.*insn="([^"]+)".*/\1/' <<<"$m")\"' <<<'$b'"
+# A virtual-instruction exit's stval holds the instruction's bits (the
+# test guest's csrr of hstatus): kvm_exit's insn, insn_valid and mnemonic.
+m=$(grep -m1 -E ' exit .*\(VIRT_INSN\).* stval=0x[0-9a-f]+ insn="' "$R")
+stval=$(sed -E 's/.* stval=(0x[0-9a-f]+).*/\1/' <<<"$m")
+b=$(grep 'reason = "VIRT_INSN"' "$B" | grep -F "stval = $(printf '0x%X' "$stval")," | head -n 1)
+check "VIRT_INSN kvm_exit: insn $stval from stval, insn_valid 1, its mnemonic" \
+	bash -c "test -n '$stval' && test '$(norm "$(bt_field "$b" insn)")' = '$(norm "${stval:-0}")' &&
+		test '$(bt_field "$b" insn_valid)' = 1 &&
+		grep -q 'mnemonic = \"$(sed -E 's/.*insn="([^"]+)".*/\1/' <<<"$m")\"' <<<'$b'"
 sbi=$(grep -m1 ' sbi ' "$R")
 check "first tv_sbi: BASE.probe_extension with its error and value" bash -c "
 	grep -m1 ' tv_sbi: ' '$B' | grep -q 'extension = \"BASE\", function = \"probe_extension\", error_name = \"SBI_SUCCESS\"' &&

@@ -639,18 +639,16 @@ static void exit_fetch_gpf(struct line *l, struct line *spec,
  * ecall, or the instruction the exit recorded (`wfi`, a counter read). */
 static const char *resumed_past(const struct tv_record *exit, char *buf, size_t size)
 {
-	/* a virtual-instruction exit's stval is the instruction's bits
-	 * ("Virtual Instruction Exception" under stval) */
-	uint64_t insn = (exit->flags & TV_F_INSN) ? exit->arg[5]
-			: exit->arg[1] == EXC_VIRTUAL_INST ? exit->arg[2] : 0;
+	/* the instruction fetched, or a virtual-instruction exit's stval */
+	uint32_t insn;
 
 	if (exit->arg[1] == EXC_ECALL_VS)
 		return "ecall";
-	if (insn) {
+	if (tt_exp_insn(exit, &insn)) {
 		size_t n;
 
 		buf[0] = '`';
-		insn_disasm((uint32_t)insn, buf + 1, size - 2);
+		insn_disasm(insn, buf + 1, size - 2);
 		n = strlen(buf);
 		buf[n] = '`';
 		buf[n + 1] = '\0';

@@ -63,11 +63,29 @@ int tt_exp_insn(const struct tv_record *r, uint32_t *insn)
 		*insn = (uint32_t)r->arg[5];
 		return 1;
 	}
+	if (tt_exp_stval_insn(r, insn))
+		return 1;
 	if (r->kind == TV_KIND_MMIO && r->arg[3]) {
 		*insn = (uint32_t)r->arg[3];
 		return 1;
 	}
 	return 0;
+}
+
+/* On an illegal-instruction trap stval is written with the faulting
+ * instruction's bits or with 0 ("Supervisor Trap Value (stval)
+ * Register"), and on a virtual-instruction trap "the same as for an
+ * illegal-instruction trap" (hypervisor chapter, norm:H_virtinst_xtval);
+ * instructions are at most 32 bits here. */
+int tt_exp_stval_insn(const struct tv_record *r, uint32_t *insn)
+{
+	uint64_t cause = r->arg[1], stval = r->arg[2];
+
+	if (r->kind != TV_KIND_EXIT || !stval || stval > 0xffffffffu ||
+	    (cause != EXC_ILLEGAL_INST && cause != EXC_VIRTUAL_INST))
+		return 0;
+	*insn = (uint32_t)stval;
+	return 1;
 }
 
 void tt_exp_mnemonic(uint32_t insn, char *buf, size_t size)

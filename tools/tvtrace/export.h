@@ -49,10 +49,15 @@ const char *tt_htinst_pseudo(uint64_t htinst);
 
 /*
  * The instruction a record carries, when it carries one: an EXIT with
- * TV_F_INSN (arg[5]), or an MMIO record whose insn (arg[3]) is nonzero.
- * Returns 1 and sets *insn, else 0.
+ * TV_F_INSN (arg[5]), an illegal- or virtual-instruction EXIT whose stval
+ * holds the instruction (tt_exp_stval_insn), or an MMIO record whose insn
+ * (arg[3]) is nonzero. Returns 1 and sets *insn, else 0.
  */
 int tt_exp_insn(const struct tv_record *r, uint32_t *insn);
+
+/* The instruction bits an illegal- or virtual-instruction EXIT's stval
+ * holds (nonzero, at most 32 bits): returns 1 and sets *insn, else 0. */
+int tt_exp_stval_insn(const struct tv_record *r, uint32_t *insn);
 
 /* Disassembly of an instruction ("c.lw a0, 0(a1)") into buf. */
 void tt_exp_mnemonic(uint32_t insn, char *buf, size_t size);

@@ -69,12 +69,11 @@ static void rec_exit(FILE *out, const struct tv_record *r)
 			fputs(" htval=0 (no gpa given)", out);
 		fprintf(out, " stval=0x%" PRIx64, stval);
 	} else if (stval) {
+		uint32_t bits;
+
 		fprintf(out, " stval=0x%" PRIx64, stval);
-		/* Illegal and virtual instruction exceptions may report the
-		 * instruction bits in stval. */
-		if (!(r->flags & TV_F_INSN) && stval <= 0xffffffffu &&
-		    (cause == EXC_ILLEGAL_INST || cause == EXC_VIRTUAL_INST))
-			put_insn(out, stval);
+		if (!(r->flags & TV_F_INSN) && tt_exp_stval_insn(r, &bits))
+			put_insn(out, bits);
 	}
 	if (r->arg[4])
 		fprintf(out, " htinst=0x%" PRIx64, r->arg[4]);
