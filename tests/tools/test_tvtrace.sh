@@ -758,6 +758,20 @@ if command -v babeltrace2 >/dev/null 2>&1; then
 	for how in 1 2 0; do
 		has "--ctf: tv_irq raised = $how" "$WORK/bt" "raised = $how, name = \"IRQ_VS_TIMER\""
 	done
+	# A loss between two exits: babeltrace2 places it between the last
+	# event before it and the LOST record's time (the next record's), not
+	# up to the end of the packet after it, whose events it once spanned
+	# ("between [0.000101000] and [0.000501000]").
+	printf '%s\n' "begin 10000000 1" "hart 0" "exit 1000 0 0 0x80000100 10" \
+		"entry 1010 0 0 0x80000104" "lost 7" "exit 3000 0 0 0x80000100 10" \
+		"entry 3010 0 0 0x80000104" "exit 5000 0 0 0x80000100 10" \
+		"entry 5010 0 0 0x80000104" "endhart" "end" | "$MKLOG" >"$WORK/midloss.log"
+	rm -rf "$WORK/ctfloss"
+	run "--ctf: a loss between two exits" 0 --ctf "$WORK/ctfloss" "$WORK/midloss.log"
+	babeltrace2 --clock-seconds "$WORK/ctfloss" >"$WORK/bt" 2>"$WORK/bt.err" || bad "babeltrace2 fails on the loss trace"
+	has "--ctf: the loss placed where it was" "$WORK/bt.err" \
+		"Tracer discarded 7 events between [0.000101000] and [0.000300000]"
+	has "--ctf: the events around the loss kept" "$WORK/bt" "[0.000500000] (+0.000199000) kvm_exit"
 else
 	echo "skip - tvtrace: babeltrace2 missing (scripts/setup.sh test)"
 fi

@@ -19,14 +19,18 @@
  *
  * Losses: CTF 1.8 section 5 makes events_discarded a per-stream count
  * that "can be used to determine the number of events discarded" between
- * packets (a snapshot, cumulative from the stream's start). So a new
- * packet starts after each LOST record with the count grown by its
- * records, and babeltrace2 reports "Tracer discarded N events" there. A
- * stream whose first record is a loss gets an empty packet before it, as
- * a count in the first packet says nothing about where the loss was.
+ * packets (a snapshot, cumulative from the stream's start): a reader
+ * places a packet's growth of the count between the end of the packet
+ * before and its own end (babeltrace2: "Tracer discarded N events
+ * between [A] and [B]"). So each LOST record ends the open packet and
+ * gets an empty packet of its own, at its time, with the count grown by
+ * its records: the loss then lies between the last event before it and
+ * its own time, not anywhere in the next packet's events. A stream whose
+ * first record is a loss gets one more empty packet before that, as a
+ * count in the first packet says nothing about where the loss was.
  * Frames missing from the log whose record count is unknown skip
  * packet_seq_num by the number of missing frames ("Tracer discarded N
- * packets"). LOST records themselves are not events.
+ * packets"), in the same place. LOST records themselves are not events.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -392,6 +396,8 @@ void tt_ctf_plan(struct tt_ctf_plan *p, struct tt_dump *d, uint16_t hart)
 			}
 			if (t->origin == TT_FROM_DUMP)
 				in_records += n;
+			/* the loss's own packet, at its time */
+			add_packet(p, p->nevents, t->r.time, &seq);
 			continue;
 		}
 		if (!class_of(t->r.kind))
