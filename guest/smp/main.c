@@ -550,15 +550,16 @@ static uint64_t pmu_fw_stop(long idx)
 /* The remote sfence.vma requests vCPU 0 received while its dump ran
  * (those its hart took between two records) count as received like any
  * other: SBI PMU "SBI_PMU_FW_SFENCE_VMA_RECEIVED: Received SFENCE.VMA
- * request from other hart". With one vCPU fencing it, one fence at a
- * time, no two requests merge into one and the count is exact; with
- * more (smp.dump_fences with 4 vCPUs or more) requests may merge. */
+ * request from other hart", each one, also when requests of several
+ * vCPUs fencing it merged into one mailbox bit (smp.dump_fences with 4
+ * vCPUs or more). Each fence was done, and so counted, before its
+ * sender went on. */
 static bool dump_fences_counted(long ctr, uint64_t sent, unsigned fencers)
 {
 	uint64_t counted = ctr < 0 ? ~0UL : pmu_fw_stop(ctr);
 	say("smp: dump fences: vCPU %u's PMU counted %ld SFENCE.VMA requests received, %lu "
-	    "were sent to it", boot_hart, (long)counted, (unsigned long)sent);
-	if (fencers == 1 ? counted != sent : counted > sent) {
+	    "were sent to it by %u vCPU(s)", boot_hart, (long)counted, (unsigned long)sent, fencers);
+	if (counted != sent) {
 		fail(boot_hart, "PMU SFENCE_VMA_RECEIVED %ld (counter %ld), want %lu", (long)counted,
 		     ctr, (unsigned long)sent);
 		return false;
@@ -702,6 +703,31 @@ static bool phase_pingpong(unsigned *msgs0, unsigned *irqs0)
 	return ok;
 }
 
+/* The IPIs the others sent vCPU 0 in the storm, each counted received by
+ * its PMU ("SBI_PMU_FW_IPI_RECEIVED: Received IPI from other hart
+ * event"), those that merged into one mailbox bit before its hart took
+ * them too (the storm's interrupts are fewer than its messages: they
+ * merge). The last ones may still be on their way to its hart when the
+ * others are done: read until the count is reached, for at most 5 s. */
+static bool storm_ipis_counted(long ctr, uint64_t sent_to_me)
+{
+	uint64_t until = csr_read(CSR_TIME) + seconds(5), counted;
+	do {
+		struct sbiret r = sbi5(SBI_EXT_PMU, SBI_PMU_COUNTER_FW_READ, (unsigned long)ctr,
+				       0, 0, 0, 0);
+		counted = r.error ? ~0UL : (uint64_t)r.value;
+	} while (counted < sent_to_me && csr_read(CSR_TIME) < until);
+	pmu_fw_stop(ctr);
+	say("smp: storm: vCPU %u's PMU counted %ld IPIs received, %lu were sent to it",
+	    boot_hart, (long)counted, (unsigned long)sent_to_me);
+	if (ctr < 0 || counted != sent_to_me) {
+		fail(boot_hart, "PMU IPI_RECEIVED %ld (counter %ld), want %lu", (long)counted, ctr,
+		     (unsigned long)sent_to_me);
+		return false;
+	}
+	return true;
+}
+
 /* Every vCPU sends to every other at once; then every message must have
  * been handled exactly once. */
 static bool phase_storm(uint64_t *total)
@@ -714,10 +740,11 @@ static bool phase_storm(uint64_t *total)
 		for (unsigned t = 0; t < nvcpus; t++)
 			sent0[s][t] = sent[s][t];
 	}
+	long ctr = pmu_fw_start(SBI_PMU_FW_IPI_RECEIVED);
 	command_all(CMD_STORM, STORM_ROUNDS);
 	storm(boot_hart, STORM_ROUNDS);
 	bool ok = command_wait_all("storm");
-	uint64_t bcast = STORM_ROUNDS / STORM_BROADCAST_EVERY;
+	uint64_t bcast = STORM_ROUNDS / STORM_BROADCAST_EVERY, to_me = 0;
 	*total = 0;
 	for (unsigned t = 0; t < nvcpus; t++) {
 		uint64_t in = 0;
@@ -736,6 +763,7 @@ static bool phase_storm(uint64_t *total)
 				ok = false;
 			}
 			in += n;
+			to_me += t == boot_hart && s != t ? n : 0;
 		}
 		stats[t].storm_msgs = stats[t].received - recv0[t];
 		stats[t].storm_irqs = stats[t].irqs - irqs0[t];
@@ -753,7 +781,7 @@ static bool phase_storm(uint64_t *total)
 		say("smp: storm: vCPU %u sent %lu, received %lu in %lu interrupts",
 		    t, (unsigned long)stats[t].storm_sent, (unsigned long)stats[t].storm_msgs,
 		    (unsigned long)stats[t].storm_irqs);
-	return ok;
+	return storm_ipis_counted(ctr, to_me) && ok;
 }
 
 void guest_main(unsigned long hart, const void *fdt)

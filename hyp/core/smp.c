@@ -46,6 +46,11 @@ static void send_ipi(unsigned hartid)
 
 void smp_request(struct vcpu *t, uint32_t bits)
 {
+	/* each counted before its bit is set: the release orders the
+	 * counts before the bit, so the drain that takes it (acquire)
+	 * sees them */
+	for (uint32_t b = bits & MB_COUNTED; b; b &= b - 1)
+		__atomic_fetch_add(&t->mb_posted[__builtin_ctz(b)], 1, __ATOMIC_RELAXED);
 	__atomic_fetch_or(&t->mailbox, bits, __ATOMIC_RELEASE);
 	send_ipi(t->hart);
 }

@@ -21,6 +21,10 @@
  * SFENCE_VMA_ASID_RECEIVED, not SFENCE_VMA_RECEIVED. */
 #define MB_HFENCE_VVMA_ASID (1u << 6)
 #define MB_VVMA_ANY (MB_HFENCE_VVMA | MB_HFENCE_VVMA_ASID)
+_Static_assert(MB_HFENCE_VVMA_ASID < (1u << VCPU_MB_BITS), "vcpu.h: VCPU_MB_BITS");
+/* Requests counted one by one as they are posted (vcpu->mb_posted), for
+ * the SBI PMU's *_RECEIVED events. */
+#define MB_COUNTED (MB_VSSIP | MB_FENCE_I | MB_VVMA_ANY)
 
 /* Start every other hart listed in the FDT. Returns how many slots, from
  * slot 0 on without a gap, have a hart in the hypervisor: the most vCPUs

@@ -32,6 +32,9 @@ struct sched_ctx {
 	uint64_t ra, sp, gp, s[12];
 };
 
+/* Mailbox bits (MB_* of smp.h, which checks the count). */
+#define VCPU_MB_BITS 7
+
 struct vcpu {
 	/* --- laid out for hyp/arch/trap.S: see vcpu_layout.h --- */
 	uint64_t gpr[32];	/* guest x1..x31 (gpr[0]: trap-entry scratch) */
@@ -114,6 +117,12 @@ struct vcpu {
 	unsigned slot;		/* hart slot (index into platform.hart_id) */
 	volatile uint32_t hsm_state;	/* SBI_HSM_STATE_* of this vCPU */
 	volatile uint32_t mailbox;	/* MB_* requests from other harts */
+	/* requests posted, per mailbox bit number (those the SBI PMU counts
+	 * as received, smp_request()), and of them those its *_RECEIVED
+	 * events have taken (sbi_pmu.c, this hart only): requests of one
+	 * kind that merge into one mailbox bit still count one each */
+	volatile uint32_t mb_posted[VCPU_MB_BITS];
+	uint32_t mb_taken[VCPU_MB_BITS];
 	volatile uint32_t vseip_level;	/* PLIC output for MB_VSEIP */
 	struct fence_count fences;	/* fence requests posted and done, per kind */
 	uint64_t start_addr, start_opaque; /* HSM hart_start arguments */

@@ -63,23 +63,51 @@ static bool counter_set(unsigned long base, unsigned long mask, uint64_t *set)
 	return (*set & ~valid_counters()) == 0;
 }
 
-/* Bit per firmware event that some started counter watches. */
+/* The requests from other harts, by mailbox bit, and the firmware event
+ * that counts them. A remote sfence.vma with an ASID is the same full
+ * VS-stage flush as one without, but a request of its own, "Received
+ * SFENCE.VMA with ASID request from other hart event"
+ * (SFENCE_VMA_ASID_RECEIVED), not SFENCE_VMA_RECEIVED. */
+static const struct {
+	uint32_t bit;
+	uint8_t event;
+} received[] = {
+	{ MB_VSSIP, SBI_PMU_FW_IPI_RECEIVED },
+	{ MB_FENCE_I, SBI_PMU_FW_FENCE_I_RECEIVED },
+	{ MB_HFENCE_VVMA, SBI_PMU_FW_SFENCE_VMA_RECEIVED },
+	{ MB_HFENCE_VVMA_ASID, SBI_PMU_FW_SFENCE_VMA_ASID_RECEIVED },
+};
+
+/* Bit per firmware event that some started counter watches. A *_RECEIVED
+ * event watched from now on counts the requests posted from now on: what
+ * was posted before is taken as counted. */
 static void recompute_active(struct vcpu *v)
 {
 	uint32_t active = 0;
 	for (unsigned c = 0; c < SBI_PMU_FW_COUNTERS; c++)
 		if (v->sbi.pmu_fw_started & (1U << c))
 			active |= 1U << v->sbi.pmu_fw_event[c];
+	uint32_t begun = active & ~v->sbi.pmu_fw_active;
+	for (unsigned i = 0; i < ARRAY_SIZE(received); i++) {
+		unsigned b = (unsigned)__builtin_ctz(received[i].bit);
+		if (begun & (1U << received[i].event))
+			v->mb_taken[b] = __atomic_load_n(&v->mb_posted[b], __ATOMIC_RELAXED);
+	}
 	v->sbi.pmu_fw_active = active;
 }
 
-static void fw_count(struct vcpu *v, unsigned event)
+static void fw_count_n(struct vcpu *v, unsigned event, uint64_t n)
 {
 	if (!(v->sbi.pmu_fw_active & (1U << event)))
 		return;
 	for (unsigned c = 0; c < SBI_PMU_FW_COUNTERS; c++)
 		if ((v->sbi.pmu_fw_started & (1U << c)) && v->sbi.pmu_fw_event[c] == event)
-			v->sbi.pmu_fw_value[c]++;
+			v->sbi.pmu_fw_value[c] += n;
+}
+
+static void fw_count(struct vcpu *v, unsigned event)
+{
+	fw_count_n(v, event, 1);
 }
 
 /* A successful set_timer (TIME or legacy) is one SET_TIMER event. The
@@ -113,20 +141,22 @@ void sbi_pmu_count_exception(struct vcpu *v, uint64_t cause)
 	}
 }
 
-/* Requests from other harts. A remote sfence.vma with an ASID is the
- * same full VS-stage flush as one without, but a request of its own,
- * "Received SFENCE.VMA with ASID request from other hart event"
- * (SFENCE_VMA_ASID_RECEIVED), not SFENCE_VMA_RECEIVED. */
+/* Requests from other harts, drained from the mailbox as `bits`: each
+ * kind counts the requests posted since its last drain (vcpu->mb_posted;
+ * the drain's acquire saw the counts of the bits it took), so that two
+ * IPIs that merged into one bit before this hart took it are two IPIs
+ * received ("Received IPI from other hart event"), as the sender counted
+ * two IPI_SENT. */
 void sbi_pmu_count_mailbox(struct vcpu *v, uint32_t bits)
 {
-	if (bits & MB_VSSIP)
-		fw_count(v, SBI_PMU_FW_IPI_RECEIVED);
-	if (bits & MB_FENCE_I)
-		fw_count(v, SBI_PMU_FW_FENCE_I_RECEIVED);
-	if (bits & MB_HFENCE_VVMA)
-		fw_count(v, SBI_PMU_FW_SFENCE_VMA_RECEIVED);
-	if (bits & MB_HFENCE_VVMA_ASID)
-		fw_count(v, SBI_PMU_FW_SFENCE_VMA_ASID_RECEIVED);
+	for (unsigned i = 0; i < ARRAY_SIZE(received); i++) {
+		if (!(bits & received[i].bit))
+			continue;
+		unsigned b = (unsigned)__builtin_ctz(received[i].bit);
+		uint32_t posted = __atomic_load_n(&v->mb_posted[b], __ATOMIC_RELAXED);
+		fw_count_n(v, received[i].event, posted - v->mb_taken[b]);
+		v->mb_taken[b] = posted;
+	}
 }
 
 static void get_info(unsigned long idx, struct sbiret *ret)

@@ -65,6 +65,9 @@ for n in 4 8; do
 	has "$name: vCPU 0 got $all replies in $all interrupts" \
 		"^smp: vCPU 0 \(hart 0\): started $((n - 1)) vCPUs; ping-pong $all round trips, $all replies received, $all interrupts;"
 	has "$name: storm: every IPI handled once" "^smp: storm: $n vCPUs x .*, each handled once$"
+	check "$name: storm: vCPU 0's PMU counts every IPI sent to it, merged ones too" \
+		awk '/^smp: storm: vCPU 0.s PMU counted/ { n++; if ($7 > 0 && $7 == $10) good++ }
+			END { exit !(n == 1 && good == 1) }' "$LOG"
 	has "$name: sfence: every vCPU reads the new page after each remote fence" \
 		"^smp: sfence: 12 rounds: .* after each remote fence all $n vCPUs read the new page$"
 	has "$name: fence.i: every vCPU runs the rewritten code" \
