@@ -77,16 +77,19 @@ static unsigned timer_exits(unsigned n)
 
 /* On a time-shared hart: spin 100 ms without a single exit of our own;
  * whatever time the hart gave another VM meanwhile is steal ("not idle
- * and scheduled out"), never more than the spin took. */
+ * and scheduled out"), never more than the spin took. The clock is read
+ * before the first steal and after the last: a turn of another VM that
+ * ends between a clock read and a steal read (its steal is written as we
+ * are switched in again) then lies within the time measured. */
 static bool steal_while_shared(void)
 {
 	bool ok = true;
 	uint32_t s0, s1;
-	uint64_t st0 = sta_read(&s0), t0 = csr_read(CSR_TIME);
+	uint64_t t0 = csr_read(CSR_TIME), st0 = sta_read(&s0);
 	while (csr_read(CSR_TIME) - t0 < timebase_hz / 10)
 		;
-	uint64_t spin_ns = (csr_read(CSR_TIME) - t0) * (1000000000UL / timebase_hz);
 	uint64_t st1 = sta_read(&s1);
+	uint64_t spin_ns = (csr_read(CSR_TIME) - t0) * (1000000000UL / timebase_hz);
 	CHECK(st1 >= st0 && st1 - st0 <= spin_ns && !(s1 & 1),
 	      "spin of %lu ns: steal %lu -> %lu, sequence %u", (unsigned long)spin_ns,
 	      (unsigned long)st0, (unsigned long)st1, s1);
@@ -150,10 +153,11 @@ bool step_sbi_sta(void)
 		      "100 SBI calls changed steal %lu -> %lu, sequence %u -> %u",
 		      (unsigned long)st0, (unsigned long)st1, s0, s1);
 
-	/* The hypervisor's timer exits do. */
+	/* The hypervisor's timer exits do. (st2 before the clock, as st1
+	 * after it: see steal_while_shared.) */
 	unsigned n = timer_exits(8);
-	uint64_t elapsed_ns = (csr_read(CSR_TIME) - t0) * (1000000000UL / timebase_hz);
 	uint64_t st2 = sta_read(&s2);
+	uint64_t elapsed_ns = (csr_read(CSR_TIME) - t0) * (1000000000UL / timebase_hz);
 	CHECK(n == 8, "%u of 8 timer interrupts arrived", n);
 	CHECK(s2 >= s1 + 2 * n && !(s2 & 1), "sequence %u -> %u for %u timer exits", s1, s2, n);
 	CHECK(st2 > st1, "steal did not grow over %u timer exits", n);

@@ -1,6 +1,8 @@
 #!/bin/sh
 # kernelshark.sh TRACE.DAT OUT.png: open TRACE.DAT in KernelShark under
-# Xvfb, take a screenshot of the screen after a few seconds, then end
+# Xvfb, wait until its window names the file (at most 60 s: a loaded
+# machine starts Qt slowly), give it a few seconds more to draw
+# (KSHARK_WAIT, default 4), take a screenshot of the screen, then end
 # KernelShark. Prints the window title KernelShark shows (xwininfo), and
 # "colours N WxH" and "saturated P" of the screenshot (xwd_png.py). Exits
 # 2 when a tool is missing (scripts/setup.sh test installs them).
@@ -29,7 +31,13 @@ else
 	kernelshark "$work/trace.dat" >"$work/kshark.out" 2>&1 &
 fi
 pid=$!
-sleep "${KSHARK_WAIT:-8}"
+i=0
+while [ $i -lt 120 ] && kill -0 "$pid" 2>/dev/null &&
+	! xwininfo -root -tree 2>/dev/null | grep -q '"Kernel Shark[^"]*trace\.dat'; do
+	sleep 0.5
+	i=$((i + 1))
+done
+sleep "${KSHARK_WAIT:-4}"
 xwininfo -root -tree | sed -n 's/^ *0x[0-9a-f]* "\(Kernel Shark[^"]*\)".*/title \1/p'
 xwd -root -silent >"$work/shot.xwd"
 kill "$pid" 2>/dev/null

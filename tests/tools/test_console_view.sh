@@ -115,8 +115,9 @@ expect "live: the decoder's line waits for the end of the guest's line" "$tmp/ou
 holds "live: yellow on a terminal, after the colour is reset" "$tmp/out" \
 	grep -qx '\^\[\[0m\^\[\[33mtracevisor: trace dump 0 ends\^\[\[0m\^M' "$tmp/out"
 # A prompt that waits for input: after 2 s the live lines go on lines of
-# their own, and the console's line goes on after them.
-(printf 'tracevisor: trace dump 1 ends\n/ # '; sleep 3; printf 'ls\n') |
+# their own, and the console's line goes on after them (5 s: the 2 s and
+# the start of the viewer and of CMD, which a loaded machine makes slow).
+(printf 'tracevisor: trace dump 1 ends\n/ # '; sleep 5; printf 'ls\n') |
 	python3 "$VIEW" --color never --live "$live" | tr -d '\r' >"$tmp/out"
 expect "live: a prompt's line is broken after 2 s, not for ever" "$tmp/out" \
 	"$(printf 'tracevisor: trace dump 1 ends\n/ # \ntracevisor: trace dump 1 ends\nls')"
