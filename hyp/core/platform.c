@@ -70,6 +70,8 @@ static bool node_enabled(const void *fdt, int node)
  * memory or a guest's RAM where nothing answers. */
 static void probe_memory(const void *fdt)
 {
+	int dropped = 0;
+	uint64_t first_dropped = 0;
 	for (int node = fdt_first_child(fdt, 0); node >= 0;
 	     node = fdt_next_sibling(fdt, node)) {
 		int len;
@@ -77,9 +79,18 @@ static void probe_memory(const void *fdt)
 		if (!type || strcmp(type, "memory") != 0 || !node_enabled(fdt, node))
 			continue;
 		uint64_t base, size;
-		for (int i = 0; fdt_read_reg(fdt, node, i, &base, &size) == 0; i++)
+		for (int i = 0; fdt_read_reg(fdt, node, i, &base, &size) == 0; i++) {
+			if (size && platform.nram == MAX_MEM_RANGES && !dropped++)
+				first_dropped = base;
 			add_range(platform.ram, &platform.nram, base, size);
+		}
 	}
+	/* RAM left out is only RAM unused: said, and the boot goes on */
+	if (dropped)
+		hyp_log("device tree lists %d ranges of RAM, more than the %d the hypervisor "
+			"keeps (MAX_MEM_RANGES): the last %d, from %#llx on, go unused\n",
+			MAX_MEM_RANGES + dropped, MAX_MEM_RANGES, dropped,
+			(unsigned long long)first_dropped);
 }
 
 /* Memory the firmware keeps for itself: the /memreserve/ block and the

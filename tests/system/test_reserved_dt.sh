@@ -15,7 +15,9 @@
 #     tv.guest_mem=max gave the guest RAM inside it);
 #   - a /memory node whose status is "disabled" (memory that is not there
 #     to use; Linux leaves it out): not RAM (before, it was, and the
-#     hypervisor took a store access fault clearing a guest's RAM there).
+#     hypervisor took a store access fault clearing a guest's RAM there);
+#   - RAM in more ranges than the hypervisor lists: the first 16 used, the
+#     rest said on the console and left alone (before, dropped unsaid).
 source "$(dirname "$0")/lib.sh"
 
 if ! command -v dtc >/dev/null; then
@@ -73,3 +75,22 @@ status_is "disabled /memory node: QEMU exits 0" 0
 has "disabled /memory node: the test guest passes" "^guest: ([0-9]+) of \\1 steps passed$"
 hasnt "disabled /memory node: its range is not taken for RAM" "^tracevisor: RAM +0x100000000-"
 has "disabled /memory node: the enabled one is" "^tracevisor: RAM +0x80000000-0x8fffffff$"
+
+# ---- RAM in 17 ranges: 240 MiB, then sixteen of 1 MiB up to 0x90000000 ----
+python3 - "$tmp/base.dts" "$tmp/split.dts" <<'PY'
+import sys
+t = open(sys.argv[1]).read()
+old = "reg = <0x00 0x80000000 0x00 0x10000000>;"
+cells = ["0x00 0x80000000 0x00 0xf000000"]
+cells += ["0x00 %#x 0x00 0x100000" % (0x8f000000 + i * 0x100000) for i in range(16)]
+assert old in t
+open(sys.argv[2], "w").write(t.replace(old, "reg = <" + " ".join(cells) + ">;", 1))
+PY
+dtc -q -I dts -O dtb -o "$tmp/split.dtb" "$tmp/split.dts"
+boot memory-split --dtb "$tmp/split.dtb"
+status_is "RAM in 17 ranges: QEMU exits 0" 0
+has "RAM in 17 ranges: the test guest passes" "^guest: ([0-9]+) of \\1 steps passed$"
+has "RAM in 17 ranges: the 17th is said to go unused" \
+	"^tracevisor: device tree lists 17 ranges of RAM, more than the 16 the hypervisor keeps \\(MAX_MEM_RANGES\\): the last 1, from 0x8ff00000 on, go unused$"
+check "RAM in 17 ranges: 16 listed as RAM, up to the 16th" \
+	test "$(grep -c '^tracevisor: RAM ' "$LOG")" = 16 -a "$(grep -c '^tracevisor: RAM  *0x8fe00000-0x8fefffff$' "$LOG")" = 1
