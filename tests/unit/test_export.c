@@ -457,31 +457,47 @@ static void test_ctf_plan_losses(void **state)
 	assert_int_equal(p.nevents, 4);
 	assert_int_equal(p.lost, 45);
 	assert_int_equal(p.lost_packets, 3);
-	assert_int_equal(p.npackets, 5);
+	assert_int_equal(p.npackets, 8);
 	/* 0: empty, before the first loss; discarded 0 */
 	assert_int_equal(p.packets[0].count, 0);
 	assert_int_equal(p.packets[0].discarded, 0);
 	assert_int_equal(p.packets[0].seq_num, 0);
 	assert_int_equal(p.packets[0].ts_begin, 100);
-	/* 1: entry, exit; 40 discarded before it */
-	assert_int_equal(p.packets[1].count, 2);
+	/* 1: empty, the loss of 40 at its time */
+	assert_int_equal(p.packets[1].count, 0);
 	assert_int_equal(p.packets[1].discarded, 40);
-	assert_int_equal(p.packets[1].ts_begin, 100);
-	assert_int_equal(p.packets[1].ts_end, 110);
 	assert_int_equal(p.packets[1].seq_num, 1);
-	/* 2: entry after the loss of 2 */
-	assert_int_equal(p.packets[2].count, 1);
-	assert_int_equal(p.packets[2].discarded, 42);
+	assert_int_equal(p.packets[1].ts_begin, 100);
+	assert_int_equal(p.packets[1].ts_end, 100);
+	/* 2: entry, exit */
+	assert_int_equal(p.packets[2].count, 2);
+	assert_int_equal(p.packets[2].discarded, 40);
+	assert_int_equal(p.packets[2].ts_begin, 100);
+	assert_int_equal(p.packets[2].ts_end, 110);
 	assert_int_equal(p.packets[2].seq_num, 2);
-	/* 3: exit after three missing frames: seq jumps by 3 */
-	assert_int_equal(p.packets[3].count, 1);
-	assert_int_equal(p.packets[3].seq_num, 6);
+	/* 3: empty, the loss of 2 at its time, after the exit's packet */
+	assert_int_equal(p.packets[3].count, 0);
 	assert_int_equal(p.packets[3].discarded, 42);
-	/* 4: empty, carries the ring's 3 further losses */
-	assert_int_equal(p.packets[4].count, 0);
-	assert_int_equal(p.packets[4].discarded, 45);
-	assert_int_equal(p.packets[4].seq_num, 7);
-	assert_int_equal(p.packets[4].ts_begin, 140);
+	assert_int_equal(p.packets[3].seq_num, 3);
+	assert_int_equal(p.packets[3].ts_begin, 120);
+	/* 4: the entry after it */
+	assert_int_equal(p.packets[4].count, 1);
+	assert_int_equal(p.packets[4].discarded, 42);
+	assert_int_equal(p.packets[4].seq_num, 4);
+	/* 5: empty, after three missing frames: seq jumps by 3 */
+	assert_int_equal(p.packets[5].count, 0);
+	assert_int_equal(p.packets[5].seq_num, 8);
+	assert_int_equal(p.packets[5].discarded, 42);
+	assert_int_equal(p.packets[5].ts_begin, 130);
+	/* 6: the exit after them */
+	assert_int_equal(p.packets[6].count, 1);
+	assert_int_equal(p.packets[6].seq_num, 9);
+	assert_int_equal(p.packets[6].discarded, 42);
+	/* 7: empty, carries the ring's 3 further losses */
+	assert_int_equal(p.packets[7].count, 0);
+	assert_int_equal(p.packets[7].discarded, 45);
+	assert_int_equal(p.packets[7].seq_num, 10);
+	assert_int_equal(p.packets[7].ts_begin, 140);
 	tt_ctf_plan_free(&p);
 
 	tt_ctf_plan(&p, d, 1);
@@ -495,7 +511,7 @@ static void test_ctf_plan_losses(void **state)
 	d->totals[0].dump_known = 0;
 	tt_ctf_plan(&p, d, 0);
 	assert_int_equal(p.lost, 42);
-	assert_int_equal(p.npackets, 4);
+	assert_int_equal(p.npackets, 7);
 	tt_ctf_plan_free(&p);
 	free_dump(d);
 }
@@ -608,8 +624,8 @@ static void test_ctf_packet_header(void **state)
 	add(d, TV_KIND_LOST, 50, 3, 7, 0, 0, 0);
 	add(d, TV_KIND_MARK, 60, 3, 1, 0, 0, 0);
 	tt_ctf_plan(&p, d, 3);
-	assert_int_equal(p.npackets, 2);
-	tt_ctf_packet(&b, &p, 1, uuid, 3);
+	assert_int_equal(p.npackets, 3); /* empty; the loss's, empty; the mark's */
+	tt_ctf_packet(&b, &p, 2, uuid, 3);
 	/* header 32 + context 52 + one tv_mark event (20 + 8) */
 	assert_int_equal(b.len, 32 + 52 + 28);
 	assert_int_equal(le(b.p, 4), 0xC1FC1FC1);
@@ -620,7 +636,7 @@ static void test_ctf_packet_header(void **state)
 	assert_int_equal(le(b.p + 40, 8), 60);	   /* timestamp_end */
 	assert_int_equal(le(b.p + 48, 8), 112ull * 8); /* content_size, bits */
 	assert_int_equal(le(b.p + 56, 8), 112ull * 8); /* packet_size */
-	assert_int_equal(le(b.p + 64, 8), 1);	   /* packet_seq_num */
+	assert_int_equal(le(b.p + 64, 8), 2);	   /* packet_seq_num */
 	assert_int_equal(le(b.p + 72, 8), 7);	   /* events_discarded */
 	assert_int_equal(le(b.p + 80, 4), 3);	   /* cpu_id */
 	free(b.p);
