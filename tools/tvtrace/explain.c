@@ -639,7 +639,8 @@ static void exit_fetch_gpf(struct line *l, struct line *spec,
  * ecall, or the instruction the exit recorded (`wfi`, a counter read). */
 static const char *resumed_past(const struct tv_record *exit, char *buf, size_t size)
 {
-	/* the instruction fetched, or a virtual-instruction exit's stval */
+	/* the instruction fetched, or the one an illegal- or virtual-
+	 * instruction exit's stval holds (tt_exp_insn) */
 	uint32_t insn;
 
 	if (exit->arg[1] == EXC_ECALL_VS)

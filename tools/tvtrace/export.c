@@ -72,11 +72,12 @@ int tt_exp_insn(const struct tv_record *r, uint32_t *insn)
 	return 0;
 }
 
-/* On an illegal-instruction trap stval is written with the faulting
- * instruction's bits or with 0 ("Supervisor Trap Value (stval)
- * Register"), and on a virtual-instruction trap "the same as for an
- * illegal-instruction trap" (hypervisor chapter, norm:H_virtinst_xtval);
- * instructions are at most 32 bits here. */
+/* On an illegal-instruction trap stval may hold the faulting
+ * instruction's bits, "right-justified and all unused upper bits are
+ * cleared to zero", or 0 (privileged spec, "Supervisor Trap Value (stval)
+ * Register"); on a virtual-instruction trap it "is written the same as
+ * for an illegal-instruction trap" (hypervisor chapter). Instructions are
+ * at most 32 bits here. */
 int tt_exp_stval_insn(const struct tv_record *r, uint32_t *insn)
 {
 	uint64_t cause = r->arg[1], stval = r->arg[2];
