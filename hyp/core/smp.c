@@ -44,13 +44,24 @@ static void send_ipi(unsigned hartid)
 	fw_call(SBI_EXT_IPI, SBI_IPI_SEND_IPI, 1, hartid, 0);
 }
 
+/* One more request of kind `bit` (a constant MB_* bit) posted to t. */
+static inline void count_posted(struct vcpu *t, uint32_t bits, uint32_t bit)
+{
+	if (bits & bit)
+		__atomic_fetch_add(&t->mb_posted[MB_INDEX(bit)], 1, __ATOMIC_RELAXED);
+}
+
 void smp_request(struct vcpu *t, uint32_t bits)
 {
 	/* each counted before its bit is set: the release orders the
 	 * counts before the bit, so the drain that takes it (acquire)
 	 * sees them */
-	for (uint32_t b = bits & MB_COUNTED; b; b &= b - 1)
-		__atomic_fetch_add(&t->mb_posted[__builtin_ctz(b)], 1, __ATOMIC_RELAXED);
+	count_posted(t, bits, MB_VSSIP);
+	count_posted(t, bits, MB_FENCE_I);
+	count_posted(t, bits, MB_HFENCE_VVMA);
+	count_posted(t, bits, MB_HFENCE_VVMA_ASID);
+	_Static_assert(MB_COUNTED == (MB_VSSIP | MB_FENCE_I | MB_HFENCE_VVMA | MB_HFENCE_VVMA_ASID),
+		       "smp_request counts each bit of MB_COUNTED");
 	__atomic_fetch_or(&t->mailbox, bits, __ATOMIC_RELEASE);
 	send_ipi(t->hart);
 }

@@ -25,6 +25,9 @@ _Static_assert(MB_HFENCE_VVMA_ASID < (1u << VCPU_MB_BITS), "vcpu.h: VCPU_MB_BITS
 /* Requests counted one by one as they are posted (vcpu->mb_posted), for
  * the SBI PMU's *_RECEIVED events. */
 #define MB_COUNTED (MB_VSSIP | MB_FENCE_I | MB_VVMA_ANY)
+/* A mailbox bit's index in vcpu->mb_posted: for a constant bit, folded
+ * at compile time (at run time it would be a libgcc call: no Zbb). */
+#define MB_INDEX(bit) ((unsigned)__builtin_ctz(bit))
 
 /* Start every other hart listed in the FDT. Returns how many slots, from
  * slot 0 on without a gap, have a hart in the hypervisor: the most vCPUs

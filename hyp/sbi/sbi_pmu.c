@@ -70,12 +70,13 @@ static bool counter_set(unsigned long base, unsigned long mask, uint64_t *set)
  * (SFENCE_VMA_ASID_RECEIVED), not SFENCE_VMA_RECEIVED. */
 static const struct {
 	uint32_t bit;
+	uint8_t index; /* in vcpu->mb_posted and mb_taken */
 	uint8_t event;
 } received[] = {
-	{ MB_VSSIP, SBI_PMU_FW_IPI_RECEIVED },
-	{ MB_FENCE_I, SBI_PMU_FW_FENCE_I_RECEIVED },
-	{ MB_HFENCE_VVMA, SBI_PMU_FW_SFENCE_VMA_RECEIVED },
-	{ MB_HFENCE_VVMA_ASID, SBI_PMU_FW_SFENCE_VMA_ASID_RECEIVED },
+	{ MB_VSSIP, MB_INDEX(MB_VSSIP), SBI_PMU_FW_IPI_RECEIVED },
+	{ MB_FENCE_I, MB_INDEX(MB_FENCE_I), SBI_PMU_FW_FENCE_I_RECEIVED },
+	{ MB_HFENCE_VVMA, MB_INDEX(MB_HFENCE_VVMA), SBI_PMU_FW_SFENCE_VMA_RECEIVED },
+	{ MB_HFENCE_VVMA_ASID, MB_INDEX(MB_HFENCE_VVMA_ASID), SBI_PMU_FW_SFENCE_VMA_ASID_RECEIVED },
 };
 
 /* Bit per firmware event that some started counter watches. A *_RECEIVED
@@ -89,7 +90,7 @@ static void recompute_active(struct vcpu *v)
 			active |= 1U << v->sbi.pmu_fw_event[c];
 	uint32_t begun = active & ~v->sbi.pmu_fw_active;
 	for (unsigned i = 0; i < ARRAY_SIZE(received); i++) {
-		unsigned b = (unsigned)__builtin_ctz(received[i].bit);
+		unsigned b = received[i].index;
 		if (begun & (1U << received[i].event))
 			v->mb_taken[b] = __atomic_load_n(&v->mb_posted[b], __ATOMIC_RELAXED);
 	}
@@ -152,7 +153,7 @@ void sbi_pmu_count_mailbox(struct vcpu *v, uint32_t bits)
 	for (unsigned i = 0; i < ARRAY_SIZE(received); i++) {
 		if (!(bits & received[i].bit))
 			continue;
-		unsigned b = (unsigned)__builtin_ctz(received[i].bit);
+		unsigned b = received[i].index;
 		uint32_t posted = __atomic_load_n(&v->mb_posted[b], __ATOMIC_RELAXED);
 		fw_count_n(v, received[i].event, posted - v->mb_taken[b]);
 		v->mb_taken[b] = posted;
