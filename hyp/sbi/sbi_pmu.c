@@ -69,14 +69,14 @@ static bool counter_set(unsigned long base, unsigned long mask, uint64_t *set)
  * SFENCE.VMA with ASID request from other hart event"
  * (SFENCE_VMA_ASID_RECEIVED), not SFENCE_VMA_RECEIVED. */
 static const struct {
-	uint32_t bit;
-	uint8_t index; /* in vcpu->mb_posted and mb_taken */
+	uint8_t index; /* the bit's number: 1 << index in the mailbox, and
+			* the index in vcpu->mb_posted and mb_taken */
 	uint8_t event;
 } received[] = {
-	{ MB_VSSIP, MB_INDEX(MB_VSSIP), SBI_PMU_FW_IPI_RECEIVED },
-	{ MB_FENCE_I, MB_INDEX(MB_FENCE_I), SBI_PMU_FW_FENCE_I_RECEIVED },
-	{ MB_HFENCE_VVMA, MB_INDEX(MB_HFENCE_VVMA), SBI_PMU_FW_SFENCE_VMA_RECEIVED },
-	{ MB_HFENCE_VVMA_ASID, MB_INDEX(MB_HFENCE_VVMA_ASID), SBI_PMU_FW_SFENCE_VMA_ASID_RECEIVED },
+	{ MB_INDEX(MB_VSSIP), SBI_PMU_FW_IPI_RECEIVED },
+	{ MB_INDEX(MB_FENCE_I), SBI_PMU_FW_FENCE_I_RECEIVED },
+	{ MB_INDEX(MB_HFENCE_VVMA), SBI_PMU_FW_SFENCE_VMA_RECEIVED },
+	{ MB_INDEX(MB_HFENCE_VVMA_ASID), SBI_PMU_FW_SFENCE_VMA_ASID_RECEIVED },
 };
 
 /* Bit per firmware event that some started counter watches. A *_RECEIVED
@@ -151,9 +151,9 @@ void sbi_pmu_count_exception(struct vcpu *v, uint64_t cause)
 void sbi_pmu_count_mailbox(struct vcpu *v, uint32_t bits)
 {
 	for (unsigned i = 0; i < ARRAY_SIZE(received); i++) {
-		if (!(bits & received[i].bit))
-			continue;
 		unsigned b = received[i].index;
+		if (!(bits & (1U << b)))
+			continue;
 		uint32_t posted = __atomic_load_n(&v->mb_posted[b], __ATOMIC_RELAXED);
 		fw_count_n(v, received[i].event, posted - v->mb_taken[b]);
 		v->mb_taken[b] = posted;
