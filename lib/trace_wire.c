@@ -669,6 +669,7 @@ void tv_wire_state_reset(struct tv_wire_state *st, uint16_t hart)
 	memset(st, 0, sizeof(*st));
 	st->hart = hart;
 	st->latest_exit = -1;
+	memset(st->latest_visit, -1, sizeof(st->latest_visit));
 }
 
 /* Arguments a kind carries on the wire: an event kind's, six for a visit
@@ -734,6 +735,82 @@ static void remember_exit(struct tv_wire_state *st, const struct tv_record *r)
 	remember_exit_in(st, r, find_exit(st, r->arg[1]));
 }
 
+/* RECORDS3 frames (fmt 2) base a visit on the latest of its kind and key
+ * (trace_wire.h, "RECORDS3"). */
+static inline int keyed(unsigned kind, int fmt)
+{
+	return fmt == 2 && kind >= TV_VISIT_EXIT;
+}
+
+/* The argument a visit's kind is keyed by: an MMIO visit's sepc (its
+ * instruction), the scause of an exit visit, the ids of an SBI visit. */
+static inline unsigned visit_key(unsigned kind)
+{
+	return kind == TV_VISIT_MMIO ? 0 : 1;
+}
+
+/* Slot of the remembered visit of kind with this key, or -1. */
+static inline int find_visit(const struct tv_wire_state *st, unsigned kind,
+			     uint64_t key)
+{
+	const struct tv_wire_exit_base *v = st->visits[kind - TV_VISIT_EXIT];
+	unsigned k = visit_key(kind);
+
+	for (int i = 0; i < TV_WIRE_VISIT_KEYS; i++)
+		if (v[i].stamp && v[i].arg[k] == key)
+			return i;
+	return -1;
+}
+
+/* The bases of a visit of kind: slot's (a find_visit() answer), or for
+ * -1 the latest visit of the kind's, or zeros. */
+static inline const uint64_t *visit_base(const struct tv_wire_state *st,
+					 unsigned kind, int slot)
+{
+	static const uint64_t zeros[TV_NARGS];
+	unsigned v = kind - TV_VISIT_EXIT;
+
+	if (slot < 0)
+		slot = st->latest_visit[v];
+	return slot >= 0 ? st->visits[v][slot].arg : zeros;
+}
+
+/* Remember a visit as the latest of its key, in slot when find_visit()
+ * found one, else in an unused or the least recently seen slot. */
+static inline void remember_visit(struct tv_wire_state *st, unsigned kind,
+				  const uint64_t arg[TV_NARGS], int slot)
+{
+	unsigned v = kind - TV_VISIT_EXIT;
+	struct tv_wire_exit_base *b = st->visits[v];
+
+	if (slot < 0) {
+		slot = 0;
+		for (int k = 1; k < TV_WIRE_VISIT_KEYS; k++)
+			if (b[k].stamp < b[slot].stamp)
+				slot = k;
+	}
+	b[slot].stamp = ++st->stamp;
+	memcpy(b[slot].arg, arg, sizeof(b[slot].arg));
+	st->latest_visit[v] = (int8_t)slot;
+}
+
+/* tv_wire_state_update() in a frame of format fmt; slot: a RECORDS3
+ * visit's find_visit() answer. */
+static void state_update(struct tv_wire_state *st, const struct tv_record *r,
+			 int fmt, int slot)
+{
+	st->time = r->time;
+	st->cycle = r->cycle;
+	st->vm = r->vm;
+	st->vcpu = r->vcpu;
+	st->hart = r->hart;
+	if (keyed(r->kind, fmt)) {
+		remember_visit(st, r->kind, r->arg, slot);
+		return;
+	}
+	tv_wire_state_update(st, r);
+}
+
 void tv_wire_state_update(struct tv_wire_state *st, const struct tv_record *r)
 {
 	unsigned n = wire_nargs(r->kind);
@@ -763,23 +840,42 @@ static uint64_t rotr1(uint64_t v)
 }
 
 /* A kind the wire can carry: an event kind with a defined argument
- * count; in a RECORDS2 frame (v2) also a visit. */
-static int kind_valid(unsigned kind, int v2)
+ * count; in a RECORDS2 or RECORDS3 frame (fmt 1 or 2) also a visit. */
+static int kind_valid(unsigned kind, int fmt)
 {
 	return (kind > TV_KIND_NONE && kind < TV_KIND_COUNT) ||
-	       (v2 && kind >= TV_VISIT_EXIT && kind < TV_VISIT_END);
+	       (fmt && kind >= TV_VISIT_EXIT && kind < TV_VISIT_END);
 }
 
-/* Encode r (for v2: a ring record in wire form, see rec_to_wire()). */
+/* A RECORDS3 visit's reference, key and other arguments (trace_wire.h,
+ * "RECORDS3"). */
+static size_t encode_visit(const struct tv_wire_state *st,
+			   const struct tv_record *r, uint8_t *out)
+{
+	unsigned k = visit_key(r->kind);
+	int slot = find_visit(st, r->kind, r->arg[k]);
+	const uint64_t *base = visit_base(st, r->kind, slot);
+	size_t len = put_varint(out, slot < 0 ? 0 : (uint64_t)slot + 1);
+
+	if (slot < 0)
+		len += put_varint(out + len, zigzag(r->arg[k] - base[k]));
+	for (unsigned i = 0; i < TV_NARGS; i++)
+		if (i != k)
+			len += put_varint(out + len, zigzag(r->arg[i] - base[i]));
+	return len;
+}
+
+/* Encode r (for fmt 1 and 2: a ring record in wire form, see
+ * rec_to_wire()). */
 static size_t encode_record(const struct tv_wire_state *st,
-			    const struct tv_record *r, uint8_t *out, int v2)
+			    const struct tv_record *r, uint8_t *out, int fmt)
 {
 	unsigned kind = r->kind, n = wire_nargs(kind);
 	uint8_t head = (uint8_t)kind;
 	uint64_t base[TV_NARGS];
 	size_t len = 1;
 
-	if (!kind_valid(kind, v2))
+	if (!kind_valid(kind, fmt))
 		return 0;
 	if (r->vm != st->vm || r->vcpu != st->vcpu || r->hart != st->hart) {
 		head |= TV_WIRE_HEAD_IDS;
@@ -794,6 +890,8 @@ static size_t encode_record(const struct tv_wire_state *st,
 	out[0] = head;
 	len += put_varint(out + len, zigzag(r->time - st->time));
 	len += put_varint(out + len, zigzag(r->cycle - st->cycle));
+	if (keyed(kind, fmt))
+		return len + encode_visit(st, r, out + len);
 	if (kind == TV_KIND_EXIT)
 		len += put_varint(out + len, rotl1(r->arg[1]));
 	arg_bases(st, kind, r->arg[1], base);
@@ -810,20 +908,44 @@ size_t tv_wire_encode_record(const struct tv_wire_state *st,
 	return encode_record(st, r, out, 0);
 }
 
+/* A RECORDS3 visit's reference, key and other arguments into r; returns
+ * the slot for state_update(). */
+static int decode_visit(struct reader *rd, const struct tv_wire_state *st,
+			struct tv_record *r)
+{
+	unsigned k = visit_key(r->kind);
+	uint64_t ref = rd_varint(rd);
+	int slot = (int)ref - 1;
+	const uint64_t *base;
+
+	if (ref > TV_WIRE_VISIT_KEYS ||
+	    (ref && !st->visits[r->kind - TV_VISIT_EXIT][slot].stamp)) {
+		rd->bad = rd->bad ? rd->bad : "visit based on no remembered visit";
+		return -1;
+	}
+	base = visit_base(st, r->kind, slot);
+	r->arg[k] = base[k] + (ref ? 0 : unzigzag(rd_varint(rd)));
+	for (unsigned i = 0; i < TV_NARGS; i++)
+		if (i != k)
+			r->arg[i] = base[i] + unzigzag(rd_varint(rd));
+	return slot;
+}
+
 /*
  * Decode one record after the records summarised by st into *r and
  * advance st; sets rd->bad on a malformed record.
  */
 static void decode_record(struct reader *rd, struct tv_wire_state *st,
-			  struct tv_record *r, int v2)
+			  struct tv_record *r, int fmt)
 {
 	unsigned head = (unsigned)rd_u8(rd), kind = head & TV_WIRE_HEAD_KIND;
 	uint64_t base[TV_NARGS];
+	int slot = -1;
 
 	memset(r, 0, sizeof(*r));
 	if (rd->bad)
 		return;
-	if (!kind_valid(kind, v2)) {
+	if (!kind_valid(kind, fmt)) {
 		rd->bad = "unknown record kind";
 		return;
 	}
@@ -854,32 +976,37 @@ static void decode_record(struct reader *rd, struct tv_wire_state *st,
 	}
 	r->time = st->time + unzigzag(rd_varint(rd));
 	r->cycle = st->cycle + unzigzag(rd_varint(rd));
-	if (kind == TV_KIND_EXIT)
-		r->arg[1] = rotr1(rd_varint(rd));
-	arg_bases(st, kind, r->arg[1], base);
-	for (unsigned i = 0; i < wire_nargs(kind); i++)
-		if (kind != TV_KIND_EXIT || i != 1)
-			r->arg[i] = base[i] + unzigzag(rd_varint(rd));
-	if (v2 && (r->cycle >> 32) != 0 && !rd->bad)
+	if (keyed(kind, fmt)) {
+		slot = decode_visit(rd, st, r);
+	} else {
+		if (kind == TV_KIND_EXIT)
+			r->arg[1] = rotr1(rd_varint(rd));
+		arg_bases(st, kind, r->arg[1], base);
+		for (unsigned i = 0; i < wire_nargs(kind); i++)
+			if (kind != TV_KIND_EXIT || i != 1)
+				r->arg[i] = base[i] + unzigzag(rd_varint(rd));
+	}
+	if (fmt && (r->cycle >> 32) != 0 && !rd->bad)
 		rd->bad = "record dt out of range";
 	if (!rd->bad)
-		tv_wire_state_update(st, r);
+		state_update(st, r, fmt, slot);
 }
 
 /*
  * The fast path of decode_record(), for a record starting before end: no
  * bounds check per byte (the decoder's frame[] has TV_WIRE_DEC_SLACK
  * bytes to read after any record start before end: a record has a head
- * byte and at most twelve varints, each read at most 10 bytes ahead), one
+ * byte and at most thirteen varints, each read at most 10 bytes ahead), one
  * check at the end instead. Returns the end of the record, with *r and
  * *st what decode_record() makes of them; or NULL, with *st untouched,
  * for a record decode_record() must read to say what is wrong with it
  * (an unknown kind, a bad varint, an id, flags or dt out of range, a
  * record running past end).
  */
-static const uint8_t *dec_record_fast(const uint8_t *p, const uint8_t *end,
+static inline __attribute__((always_inline)) const uint8_t *
+dec_record_fast(const uint8_t *p, const uint8_t *end,
 				      struct tv_wire_state *st,
-				      struct tv_record *r, int v2)
+				      struct tv_record *r, int fmt)
 {
 	static const uint64_t no_args[TV_NARGS];
 	unsigned head = *p++, kind = head & TV_WIRE_HEAD_KIND;
@@ -888,7 +1015,7 @@ static const uint8_t *dec_record_fast(const uint8_t *p, const uint8_t *end,
 	const uint64_t *base;
 	int ok = 1, slot = -1;
 
-	if (!kind_valid(kind, v2))
+	if (!kind_valid(kind, fmt))
 		return NULL;
 	if (head & TV_WIRE_HEAD_IDS) {
 		vm = fast_varint(&p, &ok);
@@ -910,6 +1037,29 @@ static const uint8_t *dec_record_fast(const uint8_t *p, const uint8_t *end,
 	r->flags = (uint8_t)flags;
 	r->hart = (uint16_t)hart;
 	r->reserved = 0;
+	if (keyed(kind, fmt)) { /* decode_visit(), read in place */
+		unsigned k = visit_key(kind);
+		uint64_t ref = fast_varint(&p, &ok);
+
+		slot = (int)ref - 1;
+		if (ref > TV_WIRE_VISIT_KEYS ||
+		    (ref && !st->visits[kind - TV_VISIT_EXIT][slot].stamp))
+			return NULL;
+		base = visit_base(st, kind, slot);
+		r->arg[k] = base[k] + (ref ? 0 : unzigzag(fast_varint(&p, &ok)));
+		for (; i < TV_NARGS; i++)
+			if (i != k)
+				r->arg[i] = base[i] + unzigzag(fast_varint(&p, &ok));
+		if (!ok || p > end || (r->cycle >> 32) != 0)
+			return NULL;
+		st->time = r->time;
+		st->cycle = r->cycle;
+		st->vm = r->vm;
+		st->vcpu = r->vcpu;
+		st->hart = r->hart;
+		remember_visit(st, kind, r->arg, slot);
+		return p;
+	}
 	memset(r->arg, 0, sizeof(r->arg));
 	/* The arguments against the bases of arg_bases(), read in place. */
 	if (kind == TV_KIND_EXIT) {
@@ -931,7 +1081,7 @@ static const uint8_t *dec_record_fast(const uint8_t *p, const uint8_t *end,
 	 * base used above to that one (modulo 2^64, as the encoding is). */
 	if (kind == TV_KIND_ENTRY && st->latest_exit >= 0)
 		r->arg[0] += st->exits[st->latest_exit].arg[0] - base[0];
-	if (!ok || p > end || (v2 && (r->cycle >> 32) != 0))
+	if (!ok || p > end || (fmt && (r->cycle >> 32) != 0))
 		return NULL;
 	/* tv_wire_state_update(), with the slot found above. An event
 	 * kind's arguments past its count are 0 in r and always 0 in st,
@@ -971,91 +1121,89 @@ static void rec_to_wire(const struct tv_rec *r, uint16_t hart,
 	memcpy(w->arg, r->arg, sizeof(w->arg));
 }
 
-static void wire_to_rec(const struct tv_record *w, struct tv_rec *r)
+/* An event of ring record w (in wire form), with w's ids, at time t. */
+static inline void event(const struct tv_record *w, unsigned kind, unsigned flags,
+			 uint64_t t, struct tv_record *ev)
 {
-	memset(r, 0, sizeof(*r));
-	r->time = w->time;
-	r->dt = (uint32_t)w->cycle;
-	r->kind = w->kind;
-	r->flags = w->flags;
-	r->vm = w->vm;
-	r->vcpu = w->vcpu;
-	memcpy(r->arg, w->arg, sizeof(r->arg));
+	*ev = (struct tv_record){.time = t,
+				 .kind = (uint8_t)kind,
+				 .flags = (uint8_t)flags,
+				 .vm = w->vm,
+				 .vcpu = w->vcpu,
+				 .hart = w->hart};
 }
 
-/* An event of ring record r, with r's ids, at time t. */
-static void event(const struct tv_rec *r, uint16_t hart, unsigned kind,
-		  unsigned flags, uint64_t t, struct tv_record *ev)
+/* tv_rec_split() of a ring record in wire form (rec_to_wire()): what
+ * the decoder has of a RECORDS2 or RECORDS3 record. */
+static inline unsigned split_wire(const struct tv_record *w,
+				  struct tv_record ev[TV_REC_EVENTS_MAX])
 {
-	memset(ev, 0, sizeof(*ev));
-	ev->time = t;
-	ev->kind = (uint8_t)kind;
-	ev->flags = (uint8_t)flags;
-	ev->vm = r->vm;
-	ev->vcpu = r->vcpu;
-	ev->hart = hart;
+	uint64_t entry = w->time + w->cycle, sepc = w->arg[0];
+	unsigned n = 0;
+
+	switch (w->kind) {
+	case TV_VISIT_EXIT: {
+		/* arg[5]: the instruction, or with TV_V_HVIP the entry's hvip */
+		uint64_t hvip = (w->flags & TV_V_HVIP) ? w->arg[5] : 0;
+
+		event(w, TV_KIND_EXIT, w->flags & TV_F_INSN, w->time, &ev[n]);
+		memcpy(ev[n].arg, w->arg, sizeof(ev[n].arg));
+		ev[n++].arg[5] = (w->flags & TV_F_INSN) ? w->arg[5] : 0;
+		event(w, TV_KIND_ENTRY, 0, entry, &ev[n]);
+		ev[n].arg[0] = sepc + 2 * (uint64_t)TV_V_PC(w->flags);
+		ev[n++].arg[1] = hvip;
+		return n;
+	}
+	case TV_VISIT_SBI:
+		event(w, TV_KIND_EXIT, 0, w->time, &ev[n]);
+		ev[n].arg[0] = sepc;
+		ev[n++].arg[1] = 10; /* environment call from VS-mode */
+		event(w, TV_KIND_SBI, 0, entry, &ev[n]);
+		ev[n].arg[0] = w->arg[1];
+		ev[n].arg[1] = w->arg[2];
+		ev[n].arg[2] = w->arg[3];
+		ev[n].arg[3] = w->arg[4];
+		ev[n].arg[4] = (uint64_t)(int64_t)(int8_t)w->flags;
+		ev[n++].arg[5] = w->arg[5];
+		event(w, TV_KIND_ENTRY, 0, entry, &ev[n]);
+		ev[n++].arg[0] = sepc + 4;
+		return n;
+	case TV_VISIT_MMIO: {
+		uint32_t insn = (uint32_t)w->arg[4];
+
+		event(w, TV_KIND_EXIT, w->flags & TV_F_INSN, w->time, &ev[n]);
+		ev[n].arg[0] = sepc;
+		ev[n].arg[1] = (w->flags & TV_V_STORE) ? 23 : 21;
+		ev[n].arg[2] = w->arg[1];
+		ev[n].arg[3] = w->arg[2];
+		ev[n].arg[4] = w->arg[3];
+		ev[n++].arg[5] = (w->flags & TV_F_INSN) ? insn : 0;
+		event(w, TV_KIND_MMIO, 0, entry, &ev[n]);
+		ev[n].arg[0] = (w->arg[2] << 2) | (w->arg[1] & 3);
+		ev[n].arg[1] = w->arg[5];
+		ev[n].arg[2] = w->arg[4] >> 32;
+		ev[n].arg[3] = insn;
+		ev[n++].arg[4] = TV_V_DEV(w->flags);
+		event(w, TV_KIND_ENTRY, 0, entry, &ev[n]);
+		ev[n++].arg[0] = sepc + ((w->flags & TV_V_C) ? 2 : 4);
+		return n;
+	}
+	default:
+		if (w->kind == TV_KIND_NONE || w->kind >= TV_KIND_COUNT)
+			return 0;
+		event(w, w->kind, w->flags, w->time, &ev[n]);
+		memcpy(ev[n].arg, w->arg, sizeof(ev[n].arg));
+		return 1;
+	}
 }
 
 unsigned tv_rec_split(const struct tv_rec *r, uint16_t hart,
 		      struct tv_record ev[TV_REC_EVENTS_MAX])
 {
-	uint64_t entry = r->time + r->dt, sepc = r->arg[0];
-	unsigned n = 0;
+	struct tv_record w;
 
-	switch (r->kind) {
-	case TV_VISIT_EXIT: {
-		/* arg[5]: the instruction, or with TV_V_HVIP the entry's hvip */
-		uint64_t hvip = (r->flags & TV_V_HVIP) ? r->arg[5] : 0;
-
-		event(r, hart, TV_KIND_EXIT, r->flags & TV_F_INSN, r->time, &ev[n]);
-		memcpy(ev[n].arg, r->arg, sizeof(ev[n].arg));
-		ev[n++].arg[5] = (r->flags & TV_F_INSN) ? r->arg[5] : 0;
-		event(r, hart, TV_KIND_ENTRY, 0, entry, &ev[n]);
-		ev[n].arg[0] = sepc + 2 * (uint64_t)TV_V_PC(r->flags);
-		ev[n++].arg[1] = hvip;
-		return n;
-	}
-	case TV_VISIT_SBI:
-		event(r, hart, TV_KIND_EXIT, 0, r->time, &ev[n]);
-		ev[n].arg[0] = sepc;
-		ev[n++].arg[1] = 10; /* environment call from VS-mode */
-		event(r, hart, TV_KIND_SBI, 0, entry, &ev[n]);
-		ev[n].arg[0] = r->arg[1];
-		ev[n].arg[1] = r->arg[2];
-		ev[n].arg[2] = r->arg[3];
-		ev[n].arg[3] = r->arg[4];
-		ev[n].arg[4] = (uint64_t)(int64_t)(int8_t)r->flags;
-		ev[n++].arg[5] = r->arg[5];
-		event(r, hart, TV_KIND_ENTRY, 0, entry, &ev[n]);
-		ev[n++].arg[0] = sepc + 4;
-		return n;
-	case TV_VISIT_MMIO: {
-		uint32_t insn = (uint32_t)r->arg[4];
-
-		event(r, hart, TV_KIND_EXIT, r->flags & TV_F_INSN, r->time, &ev[n]);
-		ev[n].arg[0] = sepc;
-		ev[n].arg[1] = (r->flags & TV_V_STORE) ? 23 : 21;
-		ev[n].arg[2] = r->arg[1];
-		ev[n].arg[3] = r->arg[2];
-		ev[n].arg[4] = r->arg[3];
-		ev[n++].arg[5] = (r->flags & TV_F_INSN) ? insn : 0;
-		event(r, hart, TV_KIND_MMIO, 0, entry, &ev[n]);
-		ev[n].arg[0] = (r->arg[2] << 2) | (r->arg[1] & 3);
-		ev[n].arg[1] = r->arg[5];
-		ev[n].arg[2] = r->arg[4] >> 32;
-		ev[n].arg[3] = insn;
-		ev[n++].arg[4] = TV_V_DEV(r->flags);
-		event(r, hart, TV_KIND_ENTRY, 0, entry, &ev[n]);
-		ev[n++].arg[0] = sepc + ((r->flags & TV_V_C) ? 2 : 4);
-		return n;
-	}
-	default:
-		if (r->kind == TV_KIND_NONE || r->kind >= TV_KIND_COUNT)
-			return 0;
-		event(r, hart, r->kind, r->flags, r->time, &ev[n]);
-		memcpy(ev[n].arg, r->arg, sizeof(ev[n].arg));
-		return 1;
-	}
+	rec_to_wire(r, hart, &w);
+	return split_wire(&w, ev);
 }
 
 /* ============================================================ encoder */
@@ -1135,11 +1283,12 @@ void tv_wire_flush(struct tv_wire_enc *e)
 	e->count = 0;
 }
 
-/* Start a RECORDS frame (RECORDS2 when e->v2) for the current hart at the
+/* Start a RECORDS frame (RECORDS2 or RECORDS3 by e->fmt) for the current hart at the
  * current index. */
 static void open_records(struct tv_wire_enc *e)
 {
-	put_header(e, e->v2 ? TV_WIRE_RECORDS2 : TV_WIRE_RECORDS, e->hart);
+	put_header(e, e->fmt == 2 ? TV_WIRE_RECORDS3 : e->fmt ? TV_WIRE_RECORDS2 : TV_WIRE_RECORDS,
+		   e->hart);
 	put_le(e->frame + OFF_FIRST_INDEX, e->index, 8);
 	put_le(e->frame + OFF_COUNT, 0, 2);
 	e->len = OFF_RECORDS;
@@ -1174,11 +1323,11 @@ static void append_record(struct tv_wire_enc *e, const struct tv_record *r)
 
 	if (!e->len)
 		open_records(e);
-	n = encode_record(&e->st, r, tmp, e->v2);
+	n = encode_record(&e->st, r, tmp, e->fmt);
 	if (e->count == 0xffff || !frame_put(e, tmp, n)) {
 		tv_wire_flush(e);
 		open_records(e);
-		n = encode_record(&e->st, r, tmp, e->v2);
+		n = encode_record(&e->st, r, tmp, e->fmt);
 		if (!frame_put(e, tmp, n)) { /* cannot happen (static assert) */
 			e->dropped++;
 			return;
@@ -1186,7 +1335,9 @@ static void append_record(struct tv_wire_enc *e, const struct tv_record *r)
 	}
 	e->count++;
 	e->index++;
-	tv_wire_state_update(&e->st, r);
+	state_update(&e->st, r, e->fmt,
+		     keyed(r->kind, e->fmt) ? find_visit(&e->st, r->kind, r->arg[visit_key(r->kind)])
+					    : -1);
 	e->last = *r;
 }
 
@@ -1200,7 +1351,7 @@ static void emit_pending_lost(struct tv_wire_enc *e, const struct tv_record *at)
 	memset(&lost, 0, sizeof(lost));
 	lost.kind = TV_KIND_LOST;
 	lost.time = at->time;
-	lost.cycle = e->v2 ? 0 : at->cycle; /* v2: dt, 0 for an event */
+	lost.cycle = e->fmt ? 0 : at->cycle; /* RECORDS2/3: dt, 0 for an event */
 	lost.vm = at->vm;
 	lost.vcpu = at->vcpu;
 	lost.hart = at->hart;
@@ -1249,13 +1400,14 @@ void tv_wire_hart_begin(struct tv_wire_enc *e, uint16_t hart,
 	e->last.hart = hart;
 }
 
-/* Records of the other format go into a frame of their own type. */
-static void use_format(struct tv_wire_enc *e, int v2)
+/* Records of another format (fmt: 0 RECORDS, 2 RECORDS3) go into a
+ * frame of their own type. */
+static void use_format(struct tv_wire_enc *e, int fmt)
 {
-	if (e->v2 == v2)
+	if (e->fmt == fmt)
 		return;
 	tv_wire_flush(e);
-	e->v2 = v2;
+	e->fmt = fmt;
 }
 
 void tv_wire_record(struct tv_wire_enc *e, const struct tv_record *r)
@@ -1278,7 +1430,7 @@ void tv_wire_rec(struct tv_wire_enc *e, const struct tv_rec *r)
 		return;
 	}
 	rec_to_wire(r, e->hart, &w);
-	use_format(e, 1);
+	use_format(e, 2);
 	emit_pending_lost(e, &w);
 	append_record(e, &w);
 }
@@ -1613,14 +1765,50 @@ struct frame_info {
 	size_t plen;
 };
 
+/* The record format of a frame type: 0 RECORDS, 1 RECORDS2, 2 RECORDS3;
+ * -1 for the others. */
+static int records_fmt(unsigned type)
+{
+	switch (type) {
+	case TV_WIRE_RECORDS:
+		return 0;
+	case TV_WIRE_RECORDS2:
+		return 1;
+	case TV_WIRE_RECORDS3:
+		return 2;
+	default:
+		return -1;
+	}
+}
+
 /* ------------------------------------------- delivering v2 records */
 
-/* Hand one event of a frame of hart `hart` to the record callback. */
+/* Hand the waiting events to events() (deliver()). */
+static void send_events(struct tv_wire_dec *d)
+{
+	if (d->nev)
+		d->ops->events(d->ctx, d->ev, d->ev_index, d->nev, d->ev_hart);
+	d->nev = 0;
+}
+
+/* Hand one event of a frame of hart `hart` to the record callback, or
+ * with events() set, to the batch that send_events() hands over: at the
+ * end of deliver_records() and flush_held(), when it is full, and before
+ * an event of another hart, so the caller sees the same events in the
+ * same order either way. */
 static void deliver(struct tv_wire_dec *d, const struct tv_record *r,
 		    uint16_t hart, uint64_t index)
 {
-	if (d->ops->record)
-		d->ops->record(d->ctx, r, hart, index);
+	if (!d->ops->events) {
+		if (d->ops->record)
+			d->ops->record(d->ctx, r, hart, index);
+		return;
+	}
+	if (d->nev == TV_WIRE_EVENT_BATCH || (d->nev && d->ev_hart != hart))
+		send_events(d);
+	d->ev[d->nev] = *r;
+	d->ev_hart = hart;
+	d->ev_index[d->nev++] = index;
 }
 
 /* Deliver the held events (all, or those before time `before` when
@@ -1643,10 +1831,11 @@ static void release_held(struct tv_wire_dec *d, int only_before,
 }
 
 /* Deliver every held event (end of a hart's records, a gap, a dump's
- * end). */
+ * end), and what waits for events(). */
 static void flush_held(struct tv_wire_dec *d)
 {
 	release_held(d, 0, 0);
+	send_events(d);
 }
 
 /*
@@ -1656,24 +1845,37 @@ static void flush_held(struct tv_wire_dec *d)
  * CONTROL...). Those are held until the record of their exit comes, then
  * delivered after its EXIT and before its SBI/MMIO detail and ENTRY.
  */
-static void deliver_rec(struct tv_wire_dec *d, const struct tv_rec *r,
-			uint16_t rec_hart, uint16_t hart, uint64_t index)
+static void deliver_rec(struct tv_wire_dec *d, const struct tv_record *w,
+			uint16_t hart, uint64_t index)
 {
 	struct tv_record ev[TV_REC_EVENTS_MAX];
-	unsigned n = tv_rec_split(r, rec_hart, ev);
+	unsigned n;
 
+	/* A visit with nothing held, batched: its events split in place. */
+	if (w->kind >= TV_VISIT_EXIT && !d->nhold && d->ops->events) {
+		if (d->nev > TV_WIRE_EVENT_BATCH - TV_REC_EVENTS_MAX ||
+		    (d->nev && d->ev_hart != hart))
+			send_events(d);
+		n = split_wire(w, &d->ev[d->nev]);
+		for (unsigned i = 0; i < n; i++)
+			d->ev_index[d->nev + i] = index;
+		d->nev += n;
+		d->ev_hart = hart;
+		return;
+	}
+	n = split_wire(w, ev);
 	if (n == 0)
 		return;
 	if (ev[0].kind == TV_KIND_EXIT) {
 		release_held(d, 1, ev[0].time); /* older: not this exit's */
 		deliver(d, &ev[0], hart, index);
-		flush_held(d);
+		release_held(d, 0, 0);
 		for (unsigned i = 1; i < n; i++)
 			deliver(d, &ev[i], hart, index);
 		return;
 	}
 	if (ev[0].kind == TV_KIND_ENTRY || ev[0].kind == TV_KIND_LOST) {
-		flush_held(d);
+		release_held(d, 0, 0);
 		deliver(d, &ev[0], hart, index);
 		return;
 	}
@@ -1692,13 +1894,13 @@ static void deliver_rec(struct tv_wire_dec *d, const struct tv_rec *r,
 }
 
 /*
- * Decode the records of a RECORDS (v2 = 0) or RECORDS2 (v2 = 1) payload
+ * Decode the records of a RECORDS (fmt 0), RECORDS2 (1) or RECORDS3 (2) payload
  * into d->recs (d->nrecs), each once: a frame is delivered
  * (deliver_records) only when all of it decoded. Returns NULL, or what is
  * wrong with the payload.
  */
-static const char *walk_records(struct tv_wire_dec *d,
-				const struct frame_info *f, int v2)
+static inline __attribute__((always_inline)) const char *
+walk_fmt(struct tv_wire_dec *d, const struct frame_info *f, int fmt)
 {
 	struct tv_wire_state st;
 	struct reader rd = {f->payload + TV_WIRE_RECORDS_PAYLOAD_MIN,
@@ -1717,12 +1919,12 @@ static const char *walk_records(struct tv_wire_dec *d,
 		/* The fast path; for a record it will not take, the
 		 * careful one from the same place says what is wrong. */
 		next = rd.p < rd.end ? dec_record_fast(rd.p, rd.end, &st,
-						       &d->recs[i], v2)
+						       &d->recs[i], fmt)
 				     : NULL;
 		if (next) {
 			rd.p = next;
 		} else {
-			decode_record(&rd, &st, &d->recs[i], v2);
+			decode_record(&rd, &st, &d->recs[i], fmt);
 			if (rd.bad)
 				return rd.bad;
 		}
@@ -1733,13 +1935,28 @@ static const char *walk_records(struct tv_wire_dec *d,
 	return NULL;
 }
 
+/* walk_fmt() with the record decoder made for each format (a constant
+ * fmt leaves only its own paths in it). */
+static const char *walk_records(struct tv_wire_dec *d, const struct frame_info *f,
+				int fmt)
+{
+	switch (fmt) {
+	case 0:
+		return walk_fmt(d, f, 0);
+	case 1:
+		return walk_fmt(d, f, 1);
+	default:
+		return walk_fmt(d, f, 2);
+	}
+}
+
 /* Hand the records walk_records() decoded to the record callback: a
  * RECORDS2 record as its events, in the order they happened. */
 static void deliver_records(struct tv_wire_dec *d, const struct frame_info *f)
 {
 	uint64_t first = get_le(f->payload, 8);
 	unsigned count = (unsigned)d->nrecs;
-	int v2 = f->type == TV_WIRE_RECORDS2;
+	int v2 = f->type != TV_WIRE_RECORDS; /* RECORDS2 or RECORDS3 */
 
 	if (d->nhold && d->hold_hart[0] != f->hart)
 		flush_held(d);
@@ -1753,15 +1970,14 @@ static void deliver_records(struct tv_wire_dec *d, const struct frame_info *f)
 
 			d->hart_recs += r->kind != TV_KIND_LOST;
 			if (!v2) {
-				flush_held(d);
+				release_held(d, 0, 0);
 				deliver(d, r, f->hart, first + i);
 				continue;
 			}
-			struct tv_rec rec;
-			wire_to_rec(r, &rec);
-			deliver_rec(d, &rec, r->hart, f->hart, first + i);
+			deliver_rec(d, r, f->hart, first + i);
 		}
 	}
+	send_events(d);
 	d->have_last = 1;
 	d->last_hart = f->hart;
 	d->last_end = first + count;
@@ -1810,9 +2026,10 @@ static const char *check_payload(struct tv_wire_dec *d,
 		return check_begin(d, f->payload);
 	case TV_WIRE_RECORDS:
 	case TV_WIRE_RECORDS2:
+	case TV_WIRE_RECORDS3:
 		if (f->plen < TV_WIRE_RECORDS_PAYLOAD_MIN)
 			return "RECORDS frame too short";
-		return walk_records(d, f, f->type == TV_WIRE_RECORDS2);
+		return walk_records(d, f, records_fmt(f->type));
 	case TV_WIRE_HART:
 		return f->plen == TV_WIRE_HART_PAYLOAD
 			       ? NULL
@@ -1868,8 +2085,7 @@ static void report_gap(struct tv_wire_dec *d, const struct frame_info *f)
 	g.first_seq = d->next_seq;
 	g.last_seq = f->seq - 1;
 	g.hart = f->hart;
-	if ((f->type == TV_WIRE_RECORDS || f->type == TV_WIRE_RECORDS2) &&
-	    d->have_last &&
+	if (records_fmt(f->type) >= 0 && d->have_last &&
 	    d->last_hart == f->hart &&
 	    get_le(f->payload, 8) >= d->last_end) {
 		g.records_known = 1;
@@ -2322,6 +2538,7 @@ static void handle_frame(struct tv_wire_dec *d, const struct frame_info *f)
 	switch (f->type) {
 	case TV_WIRE_RECORDS:
 	case TV_WIRE_RECORDS2:
+	case TV_WIRE_RECORDS3:
 		check_first_index(d, f);
 		deliver_records(d, f);
 		break;

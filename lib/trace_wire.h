@@ -35,7 +35,8 @@
  * including the '\n')
  *   header, 8 bytes:
  *     u8  type         TV_WIRE_BEGIN 1, TV_WIRE_RECORDS 2, TV_WIRE_HART 3,
- *                      TV_WIRE_END 4, TV_WIRE_RECORDS2 5
+ *                      TV_WIRE_END 4, TV_WIRE_RECORDS2 5,
+ *                      TV_WIRE_RECORDS3 6
  *     u8  flags        0 (decoders reject other values)
  *     u16 hart         the hart whose records the frame carries (0 in
  *                      BEGIN and END)
@@ -59,6 +60,9 @@
  *       hart following a gap tells exactly how many records went missing.
  *     RECORDS2: the same layout, carrying format-version-2 ring records
  *       (struct tv_rec, below).
+ *     RECORDS3: the same as RECORDS2 but for the visits' arguments
+ *       (below, "RECORDS3"): what the hypervisor writes now; RECORDS2
+ *       is what it wrote until 2026-12 (its dumps still decode).
  *     HART (24 bytes): per-hart totals, sent after the last RECORDS frame
  *       of that hart: u64 offered, u64 consumed, u64 lost (as counted by
  *       the hypervisor's ring for this hart)
@@ -139,6 +143,24 @@
  *   Counts (first_index, HART totals, LOST) are of ring records.
  *   A dump of version 1 has only RECORDS frames and decodes as before.
  *
+ * RECORDS3 (the wire encoding of ring records since 2026-12)
+ *   As RECORDS2, but a visit's arguments are based on an earlier visit
+ *   of its kind with the same key: an exit visit's scause (arg[1]), an
+ *   SBI visit's ids (arg[1]), an MMIO visit's sepc (arg[0], the guest
+ *   instruction). A frame remembers, per visit kind, the latest visits
+ *   of up to TV_WIRE_VISIT_KEYS keys (the least recently seen key is
+ *   forgotten for a new one). After dt comes varint ref: 1 + the slot
+ *   of the remembered visit with the record's key, whose arguments are
+ *   the bases; or 0, then the key as zigzag(key - base[key]) against the
+ *   latest visit of the kind (zeros when none), which also bases the
+ *   others; then the five other arguments, zigzag(arg[i] - base[i]) in
+ *   order. The record becomes its key's latest (ref 0: in an unused or
+ *   the least recently seen slot). Exits of one cause, calls of one SBI
+ *   function and accesses of one instruction mostly repeat their
+ *   arguments, so a mix of them costs a byte per argument: RECORDS2
+ *   based a visit on the previous of its kind whatever it was (an
+ *   interrupt's scause after a WFI's: a 10-byte difference).
+ *
  * INDEX AND LOSS
  *   The decoder reports every record with its hart (from the frame header)
  *   and its index (first_index + position in the frame). A jump in
@@ -173,7 +195,8 @@
 #define TV_WIRE_END_PAYLOAD 4
 
 /* Largest encoded record: head, 3 id varints (2+2+3), flags varint (2),
- * time and cycle (10 each) and six arguments (10 each). */
+ * time and cycle (10 each) and six arguments (10 each). A RECORDS3 visit
+ * is shorter: its reference byte comes with a dt below 2^32 (5 bytes). */
 #define TV_WIRE_MAX_RECORD 90
 
 /* Most records a RECORDS frame can hold: each takes at least 3 bytes
@@ -190,6 +213,7 @@ enum tv_wire_type {
 	TV_WIRE_HART = 3,
 	TV_WIRE_END = 4,
 	TV_WIRE_RECORDS2 = 5,
+	TV_WIRE_RECORDS3 = 6,
 };
 
 /* Record head bits. */
@@ -247,6 +271,11 @@ struct tv_wire_exit_base {
 	uint64_t arg[TV_NARGS];
 };
 
+/* Number of keys whose latest visit a RECORDS3 frame remembers, per
+ * visit kind. */
+#define TV_WIRE_VISIT_KEYS 8
+#define TV_WIRE_VISIT_KINDS (TV_VISIT_END - TV_VISIT_EXIT)
+
 /* Kinds the delta state keeps arguments for: events and visits. */
 #define TV_WIRE_KINDS TV_VISIT_END
 
@@ -260,6 +289,9 @@ struct tv_wire_state {
 	int8_t latest_exit;   /* exits[] slot of the latest EXIT, -1 none */
 	uint64_t arg[TV_WIRE_KINDS][TV_NARGS]; /* kinds other than EXIT */
 	struct tv_wire_exit_base exits[TV_WIRE_EXIT_CAUSES];
+	/* RECORDS3: the latest visit of each kind and key, the kind's latest */
+	struct tv_wire_exit_base visits[TV_WIRE_VISIT_KINDS][TV_WIRE_VISIT_KEYS];
+	int8_t latest_visit[TV_WIRE_VISIT_KINDS];
 };
 
 /* ---------------------------------------------------------------- encoder */
@@ -277,7 +309,7 @@ struct tv_wire_enc {
 	size_t len;	     /* bytes in frame[], 0 = no RECORDS frame open */
 	uint16_t count;	     /* records in the open frame */
 	uint64_t dropped;    /* records with an unencodable kind */
-	int v2;		     /* the open frame is a RECORDS2 frame */
+	int fmt;	     /* the open frame's: 0 RECORDS, 1 RECORDS2, 2 RECORDS3 */
 	uint64_t pending_lost;	 /* tv_wire_lost() count not yet emitted */
 	struct tv_record last;	 /* the hart's previous record (ids, time) */
 	struct tv_wire_state st;
@@ -308,7 +340,7 @@ void tv_wire_hart_begin(struct tv_wire_enc *e, uint16_t hart,
  * not fit in it. */
 void tv_wire_record(struct tv_wire_enc *e, const struct tv_record *r);
 
-/* Add one format-version-2 ring record (RECORDS2 frames; the hart is the
+/* Add one format-version-2 ring record (RECORDS3 frames; the hart is the
  * one of tv_wire_hart_begin()). */
 void tv_wire_rec(struct tv_wire_enc *e, const struct tv_rec *r);
 
@@ -385,9 +417,17 @@ struct tv_wire_dec_ops {
 	/* Optional: the n records of a RECORDS frame (format version 1) in
 	 * one call, r[i] at index first + i, instead of n calls of
 	 * record(); r is only valid during the call. Events of RECORDS2
-	 * frames, which the decoder orders, come through record(). */
+	 * frames, which the decoder orders, come through record(), or
+	 * events() when set. */
 	void (*records)(void *ctx, const struct tv_record *r, size_t n,
 			uint16_t hart, uint64_t first);
+	/* Optional: the events of RECORDS2 frames, in the order record()
+	 * would get them, up to TV_WIRE_EVENT_BATCH at a time instead of a
+	 * call each: ev[i] of the ring record at index[i] (the events of a
+	 * visit share its index), all of frames of this hart; ev and index
+	 * are only valid during the call. */
+	void (*events)(void *ctx, const struct tv_record *ev, const uint64_t *index,
+		       size_t n, uint16_t hart);
 	void (*hart_totals)(void *ctx, const struct tv_wire_hart_totals *t);
 	void (*end)(void *ctx, const struct tv_wire_end_info *info);
 	/* Frames went missing (also reported through error()). */
@@ -403,6 +443,9 @@ struct tv_wire_dec_ops {
 			 const char *why);
 };
 
+/* Most events the decoder hands over in one events() call. */
+#define TV_WIRE_EVENT_BATCH 128
+
 /* Events of RECORDS2 frames a decoder holds for the exit they belong to
  * (see FORMAT VERSION 2). */
 #define TV_WIRE_HOLD 32
@@ -416,9 +459,10 @@ struct tv_wire_dec_ops {
 #define TV_WIRE_RING_HARTS 64
 
 /* Bytes past a record's start that the record decoder's fast path may
- * read: its head and twelve varints, each read at most 10 bytes ahead
- * (trace_wire.c, dec_record_fast()). */
-#define TV_WIRE_DEC_SLACK (1 + 12 * 10)
+ * read: its head and thirteen varints (a RECORDS3 visit's: ids, flags,
+ * time, dt, reference, key and five arguments), each read at most 10
+ * bytes ahead (trace_wire.c, dec_record_fast()). */
+#define TV_WIRE_DEC_SLACK (1 + 13 * 10)
 /* A b64_place[][] entry for a character outside the alphabet: the bits of
  * the fourth byte in memory, which no alphabet character's entry touches. */
 #if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
@@ -497,6 +541,12 @@ struct tv_wire_dec {
 	struct tv_record hold[TV_WIRE_HOLD];
 	uint16_t hold_hart[TV_WIRE_HOLD];  /* their frames' hart */
 	uint64_t hold_index[TV_WIRE_HOLD];
+	/* Events waiting for one events() call (FORMAT VERSION 2): none
+	 * between the decoder's calls of its callbacks for frames. */
+	unsigned nev;
+	uint16_t ev_hart;
+	struct tv_record ev[TV_WIRE_EVENT_BATCH];
+	uint64_t ev_index[TV_WIRE_EVENT_BATCH];
 };
 
 void tv_wire_dec_init(struct tv_wire_dec *d, const struct tv_wire_dec_ops *ops,

@@ -213,13 +213,13 @@ done
 # The first run's log, doctored: an escaped forged line unescaped (what a
 # hypervisor that let guest output through would have written), and the
 # first RECORDS frame of the second dump deleted (a frame lost or mangled;
-# frame type byte 2 or 5, RECORDS or RECORDS2: base64 "Ag" or "BQ").
+# frame type byte 2 or 6, RECORDS or RECORDS3: base64 "Ag" or "Bg").
 GOOD="$LOGDIR/trust.log"
 BAD="$LOGDIR/trust-doctored.log"
 awk '
 	/^~~TV1:/ && !unescaped { sub(/^~/, ""); unescaped = 1 }
 	/^~TV1:AQ/ { begins++ }
-	/^~TV1:(Ag|BQ)/ && begins == 2 && !dropped { dropped = 1; next }
+	/^~TV1:(Ag|Bg)/ && begins == 2 && !dropped { dropped = 1; next }
 	{ print }' "$GOOD" >"$BAD"
 LOG=$BAD
 out=$(python3 "$TRUST" "$TVTRACE" "$BAD" "$LOGDIR" | tail -1)

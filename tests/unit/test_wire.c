@@ -195,10 +195,20 @@ static void got_records(void *ctx, const struct tv_record *r, size_t n,
 		got_record(ctx, &r[i], hart, first + i);
 }
 
+/* got_record() of each event handed over in a batch. */
+static void got_events(void *ctx, const struct tv_record *ev, const uint64_t *index,
+		       size_t n, uint16_t hart)
+{
+	assert_true(n >= 1 && n <= TV_WIRE_EVENT_BATCH);
+	for (size_t i = 0; i < n; i++)
+		got_record(ctx, &ev[i], hart, index[i]);
+}
+
 static const struct tv_wire_dec_ops got_ops_batch = {
 	.begin = got_begin,
 	.record = got_record,
 	.records = got_records,
+	.events = got_events,
 	.hart_totals = got_totals,
 	.end = got_end,
 	.gap = got_gap,
@@ -2471,7 +2481,7 @@ static void test_v2_split(void **state)
 }
 
 /*
- * Ring records through the encoder and the decoder: RECORDS2 frames, the
+ * Ring records through the encoder and the decoder: RECORDS3 frames, the
  * events of each record with its index, and the events written during an
  * exit (before its record) delivered after its EXIT; an older event and a
  * LOST record keep their place.
@@ -2521,7 +2531,7 @@ static void test_v2_roundtrip_order(void **state)
 		uint8_t f[TV_WIRE_MAX_FRAME];
 
 		assert_true(line_frame(l.line[1], l.len[1], f) > 0);
-		assert_int_equal(f[0], TV_WIRE_RECORDS2);
+		assert_int_equal(f[0], TV_WIRE_RECORDS3);
 	}
 	g = decode_log(&l);
 	assert_int_equal(g->nerr, 0);
@@ -2656,6 +2666,168 @@ static void test_v2_dt_range(void **state)
 	assert_true(g->nerr >= 2);
 	assert_non_null(strstr(g->err[0].msg, "record dt out of range"));
 	assert_non_null(strstr(g->err[g->nerr - 1].msg, "unknown record kind"));
+	got_free(g);
+	log_free(&l);
+}
+
+/* xorshift64: test_v3_keyed()'s values. */
+static uint64_t next_rand(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
+/*
+ * RECORDS3 (trace_wire.h): visits of the three kinds, each of twelve
+ * keys (more than the TV_WIRE_VISIT_KEYS a frame remembers, so keys are
+ * forgotten and come back), mixed with events; arguments repeated per
+ * key or random, the largest values included. Every record comes back
+ * as the events tv_rec_split() makes of it, through record() and through
+ * events(); and a repeated visit of a remembered key costs a byte per
+ * argument.
+ */
+static void test_v3_keyed(void **state)
+{
+	enum { N = 3000, KEYS = 12 };
+	static struct tv_rec in[N];
+	static struct tv_wire_enc e;
+	struct log l = {0};
+	uint64_t x = 0x9e3779b97f4a7c15ull, t = 1000, index = 0;
+	struct got *g, *gb;
+	size_t want = 0;
+
+	(void)state;
+	for (int i = 0; i < N; i++) {
+		uint64_t r = next_rand(&x);
+		unsigned kind = TV_VISIT_EXIT + (unsigned)(r % 4);
+		unsigned key = (unsigned)((r >> 8) % KEYS);
+		int wild = (r >> 16) % 8 == 0; /* arguments not the key's */
+
+		t += 1 + (r >> 20) % 300; /* an event is before the next exit */
+		if (kind == TV_VISIT_END) { /* an event between visits */
+			in[i] = rec2(TV_KIND_IRQ, 0, t, 0);
+			in[i].arg[0] = CAUSE_INTERRUPT | 6;
+			in[i].arg[1] = key;
+			continue;
+		}
+		in[i] = rec2(kind, (unsigned)(r >> 24) & (kind == TV_VISIT_MMIO ? 0xf7 : 0x0f), t,
+			     wild ? (uint32_t)(r >> 32) : 20 + key);
+		for (int a = 0; a < TV_NARGS; a++)
+			in[i].arg[a] = wild ? next_rand(&x) >> (next_rand(&x) % 64)
+					    : 0xffffffff80001000ull + 0x100ull * key + (uint64_t)a;
+		if (wild && key == 0)
+			for (int a = 0; a < TV_NARGS; a++)
+				in[i].arg[a] = a & 1 ? ~0ull : 1ull << 63;
+		in[i].arg[kind == TV_VISIT_MMIO ? 0 : 1] = 0x8000000000000000ull * (key & 1) + key;
+	}
+	tv_wire_enc_init(&e, log_emit, &l);
+	tv_wire_begin(&e, &begin_info1);
+	tv_wire_hart_begin(&e, 3, 0);
+	for (int i = 0; i < N; i++)
+		tv_wire_rec(&e, &in[i]);
+	tv_wire_hart_end(&e, N, N, 0);
+	tv_wire_end(&e);
+	{
+		uint8_t f[TV_WIRE_MAX_FRAME];
+
+		assert_true(line_frame(l.line[1], l.len[1], f) > 0);
+		assert_int_equal(f[0], TV_WIRE_RECORDS3);
+	}
+	g = decode_log(&l);
+	gb = decode_log_with(&l, &got_ops_batch, 0);
+	assert_int_equal(g->nerr, 0);
+	assert_int_equal(gb->nerr, 0);
+	for (int i = 0; i < N; i++) {
+		struct tv_record ev[TV_REC_EVENTS_MAX];
+		unsigned n = tv_rec_split(&in[i], 3, ev);
+
+		for (unsigned k = 0; k < n; k++, want++) {
+			assert_true(want < g->nrec);
+			assert_record_eq(&g->rec[want], &ev[k]);
+		}
+		index++;
+	}
+	assert_int_equal(g->nrec, want);
+	assert_int_equal(gb->nrec, want);
+	for (size_t i = 0; i < want; i++) {
+		assert_record_eq(&gb->rec[i], &g->rec[i]);
+		assert_int_equal(gb->index[i], g->index[i]);
+		assert_int_equal(gb->hart[i], g->hart[i]);
+	}
+	assert_int_equal(g->index[want - 1], index - 1);
+	got_free(g);
+	got_free(gb);
+	log_free(&l);
+
+	/* Two keys of each kind in turn, each visit as its key's before,
+	 * 10 ticks apart with the same dt: head, flags, time, dt, reference
+	 * and five arguments of a byte each. */
+	memset(&l, 0, sizeof(l));
+	tv_wire_enc_init(&e, log_emit, &l);
+	tv_wire_begin(&e, &begin_info1);
+	tv_wire_hart_begin(&e, 3, 0);
+	for (int i = 0; i < 240; i++) {
+		unsigned kind = TV_VISIT_EXIT + (unsigned)(i % 3), key = (unsigned)(i / 3) % 2;
+		struct tv_rec r = rec2(kind, 4, 100000 + 10 * (uint64_t)i, 7);
+
+		for (int a = 0; a < TV_NARGS; a++)
+			r.arg[a] = 0xffffffff80001000ull + 0x123456ull * key * (uint64_t)(a + 1);
+		r.arg[kind == TV_VISIT_MMIO ? 0 : 1] = key ? CAUSE_INTERRUPT | 5 : 22;
+		tv_wire_rec(&e, &r);
+	}
+	tv_wire_hart_end(&e, 240, 240, 0);
+	tv_wire_end(&e);
+	{
+		uint8_t f[TV_WIRE_MAX_FRAME];
+		long len = line_frame(l.line[1], l.len[1], f);
+		unsigned count = f[16] | f[17] << 8;
+
+		assert_true(len > 0);
+		assert_true(count >= 60);
+		/* frame header, first_index, count, CRC; the first visit of
+		 * each key and kind (six) are longer */
+		assert_true((size_t)len - 8 - 10 - 4 <= 10 * count + 6 * 60);
+		print_message("RECORDS3: %u visits of remembered keys in %ld bytes\n", count, len);
+	}
+	log_free(&l);
+}
+
+/* A RECORDS3 visit whose reference names a slot the frame has not
+ * filled, or one past TV_WIRE_VISIT_KEYS, is malformed. */
+static void test_v3_bad_reference(void **state)
+{
+	struct log l = {0};
+	struct got *g;
+	uint8_t f[64] = {TV_WIRE_RECORDS3, 0, 3, 0, 0, 0, 0, 0};
+	/* head TV_VISIT_SBI, time +100 (zigzag 200), dt 0, reference 3
+	 * (slot 2: empty), five zero arguments */
+	uint8_t rec[] = {TV_VISIT_SBI, 0xc8, 0x01, 0, 3, 0, 0, 0, 0, 0};
+	size_t n = 8 + 10;
+
+	(void)state;
+	le(f + 16, 1, 2); /* count */
+	memcpy(f + n, rec, sizeof(rec));
+	frame_line(&l, f, n + sizeof(rec), 0);
+	rec[4] = TV_WIRE_VISIT_KEYS + 1;
+	memcpy(f + n, rec, sizeof(rec));
+	f[4] = 1; /* frame_seq */
+	frame_line(&l, f, n + sizeof(rec), 0);
+	rec[4] = 0; /* no reference: the key follows, then five more */
+	memcpy(f + n, rec, sizeof(rec));
+	f[n + sizeof(rec)] = 0;
+	f[4] = 2;
+	frame_line(&l, f, n + sizeof(rec) + 1, 0);
+	g = decode_log(&l);
+	/* then the third frame's: a dump without its BEGIN, frames 0..1
+	 * missing, and after it its END */
+	assert_int_equal(g->nerr, 5);
+	assert_non_null(strstr(g->err[0].msg, "visit based on no remembered visit"));
+	assert_non_null(strstr(g->err[1].msg, "visit based on no remembered visit"));
+	assert_non_null(strstr(g->err[3].msg, "frames 0..1 missing"));
+	assert_int_equal(g->nrec, 3); /* the third frame's visit */
+	assert_int_equal(g->rec[1].kind, TV_KIND_SBI);
 	got_free(g);
 	log_free(&l);
 }
@@ -3020,6 +3192,8 @@ int main(void)
 		cmocka_unit_test(test_v2_roundtrip_order),
 		cmocka_unit_test(test_v2_switch_order),
 		cmocka_unit_test(test_v2_dt_range),
+		cmocka_unit_test(test_v3_keyed),
+		cmocka_unit_test(test_v3_bad_reference),
 		cmocka_unit_test(test_first_index_jump_reported),
 		cmocka_unit_test(test_frame_order_reported),
 		cmocka_unit_test(test_hart_consumed_checked),

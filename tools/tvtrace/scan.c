@@ -229,13 +229,11 @@ static void settle_pending_gap(struct scan *s, const struct tv_record *r,
 	flush_pending_gap(s);
 }
 
-/* Records of a dump, r[i] at index first + i of the hart's dump: each
- * into the dump (a frame's records at once for format version 1 frames,
- * one at a time for the events of version 2 ones). */
-static void on_records(void *ctx, const struct tv_record *r, size_t n,
-		       uint16_t hart, uint64_t first)
+/* Records of a dump, r[i] at index index[i] (or first + i without
+ * index[]) of the hart's dump: each into the dump. */
+static void put_records(struct scan *s, const struct tv_record *r, size_t n,
+			uint16_t hart, uint64_t first, const uint64_t *index)
 {
-	struct scan *s = ctx;
 	struct tt_dump *d;
 	struct tt_rec t;
 
@@ -249,17 +247,25 @@ static void on_records(void *ctx, const struct tv_record *r, size_t n,
 	t.gap_first = t.gap_last = 0;
 	for (size_t i = 0; i < n; i++) {
 		t.r = r[i];
-		t.index = first + i;
+		t.index = index ? index[i] : first + i;
 		t.seq = s->seq++;
 		put_rec(s, d, &t);
 	}
 	d->last_time = r[n - 1].time;
 }
 
-static void on_record(void *ctx, const struct tv_record *r, uint16_t hart,
-		      uint64_t index)
+/* A format version 1 frame's records, at once. */
+static void on_records(void *ctx, const struct tv_record *r, size_t n,
+		       uint16_t hart, uint64_t first)
 {
-	on_records(ctx, r, 1, hart, index);
+	put_records(ctx, r, n, hart, first, NULL);
+}
+
+/* Events of version 2 frames, as many at once as the decoder has. */
+static void on_events(void *ctx, const struct tv_record *ev, const uint64_t *index,
+		      size_t n, uint16_t hart)
+{
+	put_records(ctx, ev, n, hart, 0, index);
 }
 
 static void on_totals(void *ctx, const struct tv_wire_hart_totals *tot)
@@ -402,8 +408,8 @@ void tt_report_rejected(const struct tt_log *log)
 
 static const struct tv_wire_dec_ops scan_ops = {
 	.begin = on_begin,
-	.record = on_record,
 	.records = on_records,
+	.events = on_events,
 	.hart_totals = on_totals,
 	.end = on_end,
 	.gap = on_gap,
