@@ -8,6 +8,10 @@
  *                             outputs in test_tvtrace.sh describe
  *        gen_log synth N      2 harts x N synthetic exits (the model of
  *                             tests/tools/synth_stream.h), dump id 7
+ *        gen_log synth2 N     the same 2 x N exits as the hypervisor's
+ *                             rings hold them (format version 3: visits,
+ *                             tests/tools/synth_stream.h synth_visit()),
+ *                             dump id 8
  *        gen_log multi        three dumps: basic (id 1), synth 50 (id 2),
  *                             basic again with id 3 but cut before END
  *        gen_log longline     the basic dump with every newline of the
@@ -184,8 +188,9 @@ static void basic(struct tv_wire_enc *e, uint64_t id)
 	junk("QEMU: Terminated\n");
 }
 
-/* 2 harts x n synthetic exits. */
-static void synth(struct tv_wire_enc *e, int n, uint64_t id)
+/* 2 harts x n synthetic exits: as events (format version 1, RECORDS
+ * frames) or as the hypervisor's rings hold them (ring, RECORDS3). */
+static void synth(struct tv_wire_enc *e, int n, uint64_t id, int ring)
 {
 	struct tv_wire_begin b = {
 		.timebase_hz = 10000000,
@@ -195,6 +200,7 @@ static void synth(struct tv_wire_enc *e, int n, uint64_t id)
 		.ring_mode = TV_WIRE_RING_STOP,
 		.dump_id = id,
 	};
+	uint64_t total = 0;
 
 	junk("guest: requesting a trace dump\n");
 	tv_wire_begin(e, &b);
@@ -206,15 +212,23 @@ static void synth(struct tv_wire_enc *e, int n, uint64_t id)
 		tv_wire_hart_begin(e, h, 0);
 		for (int i = 0; i < n; i++) {
 			struct tv_record r[4];
-			int k = synth_exit(&s, r);
+			struct tv_rec v[4];
+			int k = ring ? synth_visit(&s, v) : synth_exit(&s, r);
 
-			for (int j = 0; j < k; j++)
-				tv_wire_record(e, &r[j]);
+			for (int j = 0; j < k; j++) {
+				if (ring)
+					tv_wire_rec(e, &v[j]);
+				else
+					tv_wire_record(e, &r[j]);
+			}
 			count += (uint64_t)k;
 		}
 		hart_end(e, h, count, count, 0);
+		total += count;
 	}
 	tv_wire_end(e);
+	if (ring) /* for scripts/bench-tvtrace.sh: tvtrace --list counts events */
+		fprintf(stderr, "gen_log: %llu ring records\n", (unsigned long long)total);
 }
 
 /* The hgatp of a VM in the shared dump: Sv39x4 (MODE 8), VMID vm + 1,
@@ -328,10 +342,12 @@ int main(int argc, char **argv)
 	if (strcmp(what, "basic") == 0) {
 		basic(&e, 1);
 	} else if (strcmp(what, "synth") == 0 && argc > 2) {
-		synth(&e, (int)strtol(argv[2], NULL, 10), 7);
+		synth(&e, (int)strtol(argv[2], NULL, 10), 7, 0);
+	} else if (strcmp(what, "synth2") == 0 && argc > 2) {
+		synth(&e, (int)strtol(argv[2], NULL, 10), 8, 1);
 	} else if (strcmp(what, "multi") == 0) {
 		basic(&e, 1);
-		synth(&e, 50, 2);
+		synth(&e, 50, 2, 0);
 		lines_left = 5;
 		basic(&e, 3);
 		lines_left = -1;
@@ -347,7 +363,7 @@ int main(int argc, char **argv)
 		putchar('\n');
 	} else {
 		fprintf(stderr,
-			"usage: gen_log basic|synth N|multi|longline|shared N\n");
+			"usage: gen_log basic|synth N|synth2 N|multi|longline|shared N\n");
 		return 2;
 	}
 	return 0;

@@ -30,6 +30,7 @@ struct synth {
 	uint16_t hart;
 	uint64_t hvip;
 	int with_side; /* also emit SBI / MMIO / IRQ records */
+	int next;      /* synth_exit()'s next kind of exit (0-99), -1 random */
 };
 
 /* xorshift64*: a small deterministic generator. */
@@ -58,6 +59,7 @@ static inline void synth_init(struct synth *s, uint64_t seed, uint16_t hart,
 	s->time = 12345678 + hart * 1000;
 	s->cycle = s->time * 100;
 	s->with_side = with_side;
+	s->next = -1;
 }
 
 /* Advance the clocks by ticks of 100 ns (cycles follow at ~1 GHz). */
@@ -88,7 +90,7 @@ static inline void synth_rec(struct synth *s, struct tv_record *r,
 static inline int synth_exit(struct synth *s, struct tv_record *out)
 {
 	static const uint64_t uart = 0x10000000, plic = 0x0c200004;
-	uint64_t what = synth_range(s, 0, 99);
+	uint64_t what = s->next >= 0 ? (uint64_t)s->next : synth_range(s, 0, 99);
 	struct tv_record *ex = &out[0];
 	int n = 1;
 	uint64_t resume;
@@ -177,6 +179,102 @@ static inline int synth_exit(struct synth *s, struct tv_record *out)
 	out[n].arg[0] = resume;
 	out[n].arg[1] = s->hvip;
 	return n + 1;
+}
+
+/* A ring record (format version 2) of the same stream: an event at time t. */
+static inline void synth_ring_event(const struct tv_record *ev, struct tv_rec *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->time = ev->time;
+	r->kind = ev->kind;
+	r->flags = ev->flags;
+	r->vm = ev->vm;
+	r->vcpu = ev->vcpu;
+	memcpy(r->arg, ev->arg, sizeof(r->arg));
+}
+
+/*
+ * The same exit as the hypervisor's ring holds it (format version 3,
+ * include/tracevisor/trace_record.h): what happened during the exit as
+ * event records first, then one visit for the exit and its entry when
+ * the hypervisor writes one (SBI, MMIO and exit visits), else the exit's
+ * events. A VS timer interrupt raised at an entry is taken by the guest,
+ * whose handler's next exit is its set_timer call, which lowers it.
+ * Returns the number of ring records written to out (at most 4).
+ */
+static inline int synth_visit(struct synth *s, struct tv_rec *out)
+{
+	struct tv_record ev[5];
+	int k = 0, n;
+	uint64_t hvip_before = s->hvip;
+
+	s->next = hvip_before ? 0 : -1; /* 0: an SBI TIME call */
+	n = synth_exit(s, ev);
+	const struct tv_record *ex = &ev[0], *en = &ev[n - 1];
+	const struct tv_record *side = n == 3 ? &ev[1] : NULL;
+	uint64_t dt = en->time - ex->time;
+	struct tv_rec *v;
+
+	if (side && side->kind == TV_KIND_SBI && (side->arg[0] >> 32) == SBI_EXT_TIME &&
+	    hvip_before) {
+		/* set_timer clears the pending timer interrupt */
+		struct tv_record irq = *side;
+
+		irq.kind = TV_KIND_IRQ;
+		irq.arg[0] = CAUSE_INTERRUPT | IRQ_VS_TIMER;
+		irq.arg[1] = 0;
+		irq.arg[2] = TV_IRQ_LOWERED;
+		irq.arg[3] = irq.arg[4] = irq.arg[5] = 0;
+		synth_ring_event(&irq, &out[k++]);
+		s->hvip = 0;
+	}
+	if (side && side->kind == TV_KIND_IRQ)
+		synth_ring_event(side, &out[k++]);
+	uint64_t hvip = s->hvip;
+	int insn = (ex->flags & TV_F_INSN) != 0;
+
+	if ((side && side->kind == TV_KIND_MMIO && hvip) || (insn && hvip) ||
+	    (side && side->kind == TV_KIND_SBI && hvip)) {
+		/* no visit: the exit's events as they are */
+		synth_ring_event(ex, &out[k++]);
+		if (side && side->kind != TV_KIND_IRQ)
+			synth_ring_event(side, &out[k++]);
+		synth_ring_event(en, &out[k]);
+		out[k++].arg[1] = hvip;
+		return k;
+	}
+	v = &out[k++];
+	memset(v, 0, sizeof(*v));
+	v->time = ex->time;
+	v->dt = (uint32_t)dt;
+	v->vm = ex->vm;
+	v->vcpu = ex->vcpu;
+	v->arg[0] = ex->arg[0];
+	if (side && side->kind == TV_KIND_SBI) {
+		v->kind = TV_VISIT_SBI;
+		v->arg[1] = side->arg[0];
+		v->arg[2] = side->arg[1];
+		v->arg[3] = side->arg[2];
+		v->arg[4] = side->arg[3];
+		v->arg[5] = side->arg[5];
+		v->flags = (uint8_t)side->arg[4];
+	} else if (side && side->kind == TV_KIND_MMIO) {
+		v->kind = TV_VISIT_MMIO;
+		v->arg[1] = ex->arg[2];
+		v->arg[2] = ex->arg[3];
+		v->arg[3] = ex->arg[4];
+		v->arg[4] = (uint32_t)side->arg[3] | (side->arg[2] << 32);
+		v->arg[5] = side->arg[1];
+		v->flags = (uint8_t)(TV_F_INSN | (ex->arg[1] == EXC_STORE_GUEST_PAGE_FAULT ? TV_V_STORE : 0) |
+				     (side->arg[4] << 4));
+	} else {
+		v->kind = TV_VISIT_EXIT;
+		memcpy(&v->arg[1], &ex->arg[1], 4 * sizeof(v->arg[0]));
+		v->arg[5] = insn ? ex->arg[5] : hvip;
+		v->flags = (uint8_t)((insn ? TV_F_INSN : 0) | (hvip ? TV_V_HVIP : 0) |
+				     TV_V_PC_FLAGS(en->arg[0] - ex->arg[0]));
+	}
+	return k;
 }
 
 #endif
