@@ -13,7 +13,11 @@
  *    "~TV1:" of the frame), or at the end of input from dec_finish;
  *  - a gap's frame range is not empty;
  *  - tv_format_text fits TV_FORMAT_TEXT_MAX, returns the length it wrote,
- *    and a truncated call writes a NUL-terminated prefix of the full line.
+ *    and a truncated call writes a NUL-terminated prefix of the full line;
+ *  - a second decoder fed the same lines, which takes records of version 1
+ *    frames a frame at a time (records()) and events in batches
+ *    (events()), delivers the same records with the same harts and
+ *    indices in the same order (a running hash of them).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -41,7 +45,18 @@ struct ctx {
 	int at_finish;
 	uint64_t timebase;
 	uint64_t records, errors;
+	uint64_t hash; /* of every record, hart and index in order */
 };
+
+/* FNV-1a of n bytes, on from h. */
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+	const uint8_t *b = p;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ b[i]) * 0x100000001b3ull;
+	return h;
+}
 
 static void on_begin(void *c, const struct tv_wire_begin *info)
 {
@@ -75,8 +90,9 @@ static void on_record(void *c, const struct tv_record *r, uint16_t hart,
 {
 	struct ctx *x = c;
 
-	(void)hart;
-	(void)index;
+	x->hash = fnv(x->hash, r, sizeof(*r));
+	x->hash = fnv(x->hash, &hart, sizeof(hart));
+	x->hash = fnv(x->hash, &index, sizeof(index));
 	CHECK(r->kind > TV_KIND_NONE && r->kind < TV_KIND_COUNT);
 	for (unsigned i = tv_kind_nargs(r->kind); i < TV_NARGS; i++)
 		CHECK(r->arg[i] == 0);
@@ -105,6 +121,21 @@ static void on_error(void *c, uint64_t line_no, uint64_t byte_offset,
 	x->errors++;
 }
 
+static void on_records(void *c, const struct tv_record *r, size_t n, uint16_t hart,
+		       uint64_t first)
+{
+	for (size_t i = 0; i < n; i++)
+		on_record(c, &r[i], hart, first + i);
+}
+
+static void on_events(void *c, const struct tv_record *ev, const uint64_t *index,
+		      size_t n, uint16_t hart)
+{
+	CHECK(n >= 1 && n <= TV_WIRE_EVENT_BATCH);
+	for (size_t i = 0; i < n; i++)
+		on_record(c, &ev[i], hart, index[i]);
+}
+
 static const struct tv_wire_dec_ops ops = {
 	.begin = on_begin,
 	.record = on_record,
@@ -112,10 +143,19 @@ static const struct tv_wire_dec_ops ops = {
 	.error = on_error,
 };
 
+static const struct tv_wire_dec_ops batch_ops = {
+	.begin = on_begin,
+	.record = on_record,
+	.records = on_records,
+	.events = on_events,
+	.gap = on_gap,
+	.error = on_error,
+};
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static struct tv_wire_dec dec;
-	struct ctx x;
+	static struct tv_wire_dec dec, batch;
+	struct ctx x, y;
 	struct fuzz_buf log;
 	size_t pos = 0;
 
@@ -124,6 +164,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_build_log(data, size, &log);
 	tv_wire_dec_init(&dec, &ops, &x);
 	x.line_no = 1;
+	y = x;
+	tv_wire_dec_init(&batch, &batch_ops, &y);
 	while (pos < log.len) {
 		const char *nl = memchr(log.p + pos, '\n', log.len - pos);
 		size_t len = nl ? (size_t)(nl - (log.p + pos)) + 1
@@ -137,17 +179,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		/* The callbacks read x through the decoder's ctx pointer,
 		 * which cppcheck does not follow. */
 		// cppcheck-suppress redundantAssignment
-		x.line_start = pos;
-		x.line_end = pos + len;
+		x.line_start = y.line_start = pos;
+		x.line_end = y.line_end = pos + len;
 		tv_wire_dec_line(&dec, line, len, x.line_no, pos);
+		tv_wire_dec_line(&batch, line, len, y.line_no, pos);
 		free(line);
 		pos += len;
 		x.line_no++;
+		y.line_no++;
 	}
-	x.at_finish = 1;
+	x.at_finish = y.at_finish = 1;
 	// cppcheck-suppress redundantAssignment
-	x.line_start = pos;
+	x.line_start = y.line_start = pos;
 	tv_wire_dec_finish(&dec, x.line_no, pos);
+	tv_wire_dec_finish(&batch, y.line_no, pos);
+	CHECK(y.records == x.records && y.hash == x.hash && y.errors == x.errors);
 	CHECK(dec.frames_ok + dec.frames_bad <= log.len / TV_WIRE_PREFIX_LEN);
 	free(log.p);
 	return 0;

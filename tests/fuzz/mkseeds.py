@@ -75,7 +75,10 @@ def as_script(lines):
 
 
 def logs(outdir):
-    for path in sorted(glob.glob(os.path.join(ROOT, "tests/fuzz/seeds/logs/*.log"))):
+    # ... and the old dumps tvtrace's tests keep (tests/tools/*/), so
+    # every frame format is in the seeds
+    for path in sorted(glob.glob(os.path.join(ROOT, "tests/fuzz/seeds/logs/*.log"))
+                       + glob.glob(os.path.join(ROOT, "tests/tools/*/test-guest.log"))):
         with open(path, "rb") as f:
             data = f.read()
         lines = data.splitlines(keepends=True)
