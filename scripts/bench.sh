@@ -87,14 +87,15 @@ if scripts/fetch-linux.sh >"$OUT/fetch-linux.log" 2>&1; then
 			/^tvguest: rdtime at marker/ { t = $5 }
 			END { if (hz && t) printf "%.0f", t * (1000000000 / hz) }'
 	}
-	# Both boots vary run to run even under icount (about 1 %: each
-	# kernel gets a fresh rng-seed, QEMU's natively, tracevisor's from
-	# the time or Zkr), so the ratio is of medians of LINUX_SAMPLES
-	# boots each, and the spread is printed with it.
+	# A kernel's boot depends on its rng-seed (about 2 % between seeds:
+	# QEMU's natively, tracevisor's derived from QEMU's), so boot i of
+	# each kind has QEMU seed i (--seed): each figure repeats exactly,
+	# run after run, and the ratio is of medians of LINUX_SAMPLES seeds,
+	# the spread printed with it.
 	hs=() ns=()
 	for i in $(seq 1 "$LINUX_SAMPLES"); do
-		scripts/run.sh --linux --icount --log "$OUT/linux-hyp-$i.log" >/dev/null 2>&1
-		scripts/linux-native.sh --icount --log "$OUT/linux-native-$i.log" >/dev/null 2>&1
+		scripts/run.sh --linux --icount --seed "$i" --log "$OUT/linux-hyp-$i.log" >/dev/null 2>&1
+		scripts/linux-native.sh --icount --seed "$i" --log "$OUT/linux-native-$i.log" >/dev/null 2>&1
 		hs+=("$(marker_instr "$OUT/linux-hyp-$i.log")")
 		ns+=("$(marker_instr "$OUT/linux-native-$i.log")")
 	done

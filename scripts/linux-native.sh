@@ -2,10 +2,12 @@
 # Boot the fetched Linux kernel and initramfs natively on QEMU virt (no
 # hypervisor), as the reference for the tracevisor Linux guest.
 #
-# scripts/linux-native.sh [--icount] [--timeout SECS] [--log FILE]
+# scripts/linux-native.sh [--icount] [--seed N] [--timeout SECS] [--log FILE]
 #                         [--kernel FILE] [--initrd FILE] [-- QEMU ARGS...]
 #   --icount   add -icount shift=0,sleep=off: 1 instruction = 1 ns of
 #              virtual time, so rdtime at the marker measures the boot
+#   --seed N   QEMU's -seed N: the same /chosen/rng-seed every boot, so
+#              with --icount a boot repeats exactly (run.sh's --seed)
 # Runs scripts/fetch-linux.sh first when build/linux/Image or the initramfs
 # is missing. The console goes to build/linux/native.log. QEMU and OpenSBI
 # are those of platform $TV_PLATFORM (system or qemu10, default system), as
@@ -20,14 +22,20 @@ initrd="$ROOT/build/linux/initramfs.cpio.gz"
 log="$ROOT/build/linux/native.log"
 timeout=120
 icount=()
+seed=()
 extra=()
 MARKER="tvguest: linux guest reached userspace"
 DONE="tvguest: linux guest workload done"
 
-usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--icount) icount=(-icount "shift=0,sleep=off") ;;
+	--seed)
+		case "${2:-x}" in
+		*[!0-9]*) echo "linux-native: --seed must be a number, 0 or more (got '${2:-}')" >&2; exit 2 ;;
+		esac
+		seed=(-seed "$2"); shift ;;
 	--timeout) timeout="$2"; shift ;;
 	--log) log="$2"; shift ;;
 	--kernel) kernel="$2"; shift ;;
@@ -56,7 +64,7 @@ mkdir -p "$(dirname "$log")"
 
 cmd=("$QEMU" -M virt -cpu rv64 -m 256M -nographic -bios default
 	-kernel "$kernel" -initrd "$initrd" -append "console=ttyS0 earlycon"
-	"${icount[@]}" "${extra[@]}")
+	"${icount[@]}" "${seed[@]}" "${extra[@]}")
 echo "linux-native: $(printf "%q " "${cmd[@]}")"
 
 # Run QEMU in the background and watch it: stop early on a kernel panic

@@ -5,7 +5,7 @@
 #                [--platform system|qemu10]
 #                [--append ARGS] [--no-h] [--cpu MODEL] [--smp N] [--mem SIZE]
 #                [--aia GUESTS]
-#                [--log FILE] [--timeout SECS] [--icount] [--summary]
+#                [--log FILE] [--timeout SECS] [--icount] [--seed N] [--summary]
 #                [--debug] [--linux] [--image FILE [--initrd FILE]]
 #                [--uboot] [--uboot-cmd CMD] [--shell] [--progress MS]
 #                [--live VIEW] [--dtb FILE] [--dumpdtb FILE] [--load FILE@ADDR]
@@ -65,6 +65,10 @@
 # --load FILE@ADDR puts FILE at host address ADDR with QEMU's
 # -device loader (raw bytes, force-raw=on), e.g. a VM's image that a
 # module node of the device tree names; repeatable.
+# --seed N seeds QEMU's guest randomness (-seed N): its /chosen/rng-seed,
+# from which the hypervisor derives its guests' seeds, and the Zkr seed
+# CSR; with --icount, a boot then repeats instruction for instruction
+# (make bench boots Linux with seeds 1, 2, 3 under each).
 # Each option is given once: one given twice (--smp 2 --smp 4, --image
 # twice, --append twice) is refused, naming both values, rather than one
 # of them silently dropped; --load alone repeats. --no-h is --cpu
@@ -85,6 +89,7 @@ timeout=120
 timeout_given=0
 shell=0
 icount=""
+seed_args=()
 summary=0
 progress= # --progress MS; empty: the default
 live= # --live VIEW [FILTERS]; empty: no live trace
@@ -108,7 +113,7 @@ UBOOT_HYP_ADDR=0x83000000
 
 usage() { sed -n '2,/^set -u/p' "$0" | sed -n 's/^# \{0,1\}//p'; exit "${1:-2}"; }
 # An option that takes a value must have one (not the end of the line).
-value_options=" --hyp --bios --platform --append --cpu --smp --mem --aia --log --timeout --progress --live --image --initrd --uboot-cmd --dtb --dumpdtb --load "
+value_options=" --hyp --bios --platform --append --cpu --smp --mem --aia --log --timeout --seed --progress --live --image --initrd --uboot-cmd --dtb --dumpdtb --load "
 # The value each option was given (an option given twice is refused: a
 # run with one of two --smp, --image or --append values dropped would
 # pass for the run asked for; --load repeats).
@@ -152,6 +157,7 @@ while [ $# -gt 0 ]; do
 	--timeout) timeout="$2"; timeout_given=1; shift ;;
 	--shell) linux=1; shell=1 ;;
 	--icount) icount="-icount shift=0,sleep=off" ;;
+	--seed) seed_args=(-seed "$2"); shift ;;
 	--summary) summary=1 ;;
 	--progress) progress="$2"; shift ;;
 	--live) live="$2"; summary=1; shift ;;
@@ -182,6 +188,9 @@ case "$smp" in
 esac
 case "$timeout" in
 "" | *[!0-9]* | 0) echo "run.sh: --timeout must be a number of seconds, 1 or more (got '$timeout')" >&2; exit 2 ;;
+esac
+case "${seed_args[1]:-0}" in
+*[!0-9]*) echo "run.sh: --seed must be a number, 0 or more (got '${seed_args[1]}')" >&2; exit 2 ;;
 esac
 # --live VIEW [FILTERS]: the tvtrace --follow command the screen runs
 # (console-view.py --live), checked here, before QEMU starts: a view it
@@ -432,7 +441,7 @@ fi
 qemu=("$QEMU" -M "$machine" -cpu "$cpu" -smp "$smp" -m "$mem"
 	-nographic -monitor none "${serial[@]}" "${bios_arg[@]}"
 	-kernel "$kernel" "${uboot_args[@]}" "${image_args[@]}" "${load_args[@]}"
-	"${dtb_args[@]}" -append "$append" $icount)
+	"${dtb_args[@]}" -append "$append" $icount "${seed_args[@]}")
 
 echo "run.sh: platform $platform: QEMU $QEMU_VERSION, firmware $fw_file (-bios $bios)" >&2
 

@@ -114,6 +114,9 @@ fi
 refused "run.sh --smp without a value" "run.sh: --smp needs a value" scripts/run.sh --smp
 refused "run.sh --smp abc" "--smp must be a number of harts from 1 to 8 (got 'abc')" scripts/run.sh --smp abc
 refused "run.sh --timeout abc" "--timeout must be a number of seconds" scripts/run.sh --timeout abc
+refused "run.sh --seed abc" "run.sh: --seed must be a number, 0 or more (got 'abc')" scripts/run.sh --seed abc
+refused "run.sh --seed twice" "run.sh: --seed given twice ('1', then '2'): it takes one value" scripts/run.sh --seed 1 --seed 2
+refused "linux-native.sh --seed -1" "linux-native: --seed must be a number, 0 or more (got '-1')" scripts/linux-native.sh --seed -1
 refused "run.sh --mem 0" "--mem '0' is not a size" scripts/run.sh --mem 0
 refused "run.sh --mem 4 (QEMU cannot place the firmware)" "--mem '4' is less than 8 MiB" scripts/run.sh --mem 4
 refused "run.sh --mem 1.5G" "--mem '1.5G' is not a size" scripts/run.sh --mem 1.5G
