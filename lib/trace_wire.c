@@ -915,14 +915,15 @@ static int decode_visit(struct reader *rd, const struct tv_wire_state *st,
 {
 	unsigned k = visit_key(r->kind);
 	uint64_t ref = rd_varint(rd);
-	int slot = (int)ref - 1;
+	int slot;
 	const uint64_t *base;
 
 	if (ref > TV_WIRE_VISIT_KEYS ||
-	    (ref && !st->visits[r->kind - TV_VISIT_EXIT][slot].stamp)) {
+	    (ref && !st->visits[r->kind - TV_VISIT_EXIT][ref - 1].stamp)) {
 		rd->bad = rd->bad ? rd->bad : "visit based on no remembered visit";
 		return -1;
 	}
+	slot = (int)ref - 1;
 	base = visit_base(st, r->kind, slot);
 	r->arg[k] = base[k] + (ref ? 0 : unzigzag(rd_varint(rd)));
 	for (unsigned i = 0; i < TV_NARGS; i++)
@@ -1004,9 +1005,8 @@ static void decode_record(struct reader *rd, struct tv_wire_state *st,
  * record running past end).
  */
 static inline __attribute__((always_inline)) const uint8_t *
-dec_record_fast(const uint8_t *p, const uint8_t *end,
-				      struct tv_wire_state *st,
-				      struct tv_record *r, int fmt)
+dec_record_fast(const uint8_t *p, const uint8_t *end, struct tv_wire_state *st,
+		struct tv_record *r, int fmt)
 {
 	static const uint64_t no_args[TV_NARGS];
 	unsigned head = *p++, kind = head & TV_WIRE_HEAD_KIND;
@@ -1041,10 +1041,10 @@ dec_record_fast(const uint8_t *p, const uint8_t *end,
 		unsigned k = visit_key(kind);
 		uint64_t ref = fast_varint(&p, &ok);
 
-		slot = (int)ref - 1;
 		if (ref > TV_WIRE_VISIT_KEYS ||
-		    (ref && !st->visits[kind - TV_VISIT_EXIT][slot].stamp))
+		    (ref && !st->visits[kind - TV_VISIT_EXIT][ref - 1].stamp))
 			return NULL;
+		slot = (int)ref - 1;
 		base = visit_base(st, kind, slot);
 		r->arg[k] = base[k] + (ref ? 0 : unzigzag(fast_varint(&p, &ok)));
 		for (; i < TV_NARGS; i++)
@@ -1283,12 +1283,11 @@ void tv_wire_flush(struct tv_wire_enc *e)
 	e->count = 0;
 }
 
-/* Start a RECORDS frame (RECORDS2 or RECORDS3 by e->fmt) for the current hart at the
- * current index. */
+/* Start a RECORDS frame (RECORDS3 for ring records, e->fmt 2: the
+ * encoder writes no RECORDS2) for the current hart at the current index. */
 static void open_records(struct tv_wire_enc *e)
 {
-	put_header(e, e->fmt == 2 ? TV_WIRE_RECORDS3 : e->fmt ? TV_WIRE_RECORDS2 : TV_WIRE_RECORDS,
-		   e->hart);
+	put_header(e, e->fmt ? TV_WIRE_RECORDS3 : TV_WIRE_RECORDS, e->hart);
 	put_le(e->frame + OFF_FIRST_INDEX, e->index, 8);
 	put_le(e->frame + OFF_COUNT, 0, 2);
 	e->len = OFF_RECORDS;
@@ -1336,8 +1335,9 @@ static void append_record(struct tv_wire_enc *e, const struct tv_record *r)
 	e->count++;
 	e->index++;
 	state_update(&e->st, r, e->fmt,
-		     keyed(r->kind, e->fmt) ? find_visit(&e->st, r->kind, r->arg[visit_key(r->kind)])
-					    : -1);
+		     keyed(r->kind, e->fmt)
+			     ? find_visit(&e->st, r->kind, r->arg[visit_key(r->kind)])
+			     : -1);
 	e->last = *r;
 }
 
@@ -1894,8 +1894,8 @@ static void deliver_rec(struct tv_wire_dec *d, const struct tv_record *w,
 }
 
 /*
- * Decode the records of a RECORDS (fmt 0), RECORDS2 (1) or RECORDS3 (2) payload
- * into d->recs (d->nrecs), each once: a frame is delivered
+ * Decode the records of a RECORDS (fmt 0), RECORDS2 (1) or RECORDS3 (2)
+ * payload into d->recs (d->nrecs), each once: a frame is delivered
  * (deliver_records) only when all of it decoded. Returns NULL, or what is
  * wrong with the payload.
  */
@@ -1951,7 +1951,7 @@ static const char *walk_records(struct tv_wire_dec *d, const struct frame_info *
 }
 
 /* Hand the records walk_records() decoded to the record callback: a
- * RECORDS2 record as its events, in the order they happened. */
+ * RECORDS2 or RECORDS3 record as its events, in the order they happened. */
 static void deliver_records(struct tv_wire_dec *d, const struct frame_info *f)
 {
 	uint64_t first = get_le(f->payload, 8);

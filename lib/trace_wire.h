@@ -265,7 +265,8 @@ struct tv_wire_hart_totals {
 /* Number of scause values whose latest EXIT a frame remembers. */
 #define TV_WIRE_EXIT_CAUSES 8
 
-/* The latest EXIT of one scause in the frame. */
+/* The latest EXIT of one scause in the frame (and in RECORDS3 frames the
+ * latest visit of one key). */
 struct tv_wire_exit_base {
 	uint32_t stamp; /* order of use, 0 = slot unused */
 	uint64_t arg[TV_NARGS];
@@ -285,7 +286,7 @@ struct tv_wire_state {
 	uint64_t time, cycle;
 	uint8_t vm, vcpu;
 	uint16_t hart;
-	uint32_t stamp;	      /* exit bases used so far */
+	uint32_t stamp;	      /* exit and visit bases used so far */
 	int8_t latest_exit;   /* exits[] slot of the latest EXIT, -1 none */
 	uint64_t arg[TV_WIRE_KINDS][TV_NARGS]; /* kinds other than EXIT */
 	struct tv_wire_exit_base exits[TV_WIRE_EXIT_CAUSES];

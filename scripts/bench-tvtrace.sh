@@ -1,7 +1,7 @@
 #!/bin/bash
 # The host side of make bench: how fast tvtrace decodes a large trace, and
 # how that compares with babeltrace2 reading the same trace (tvtrace's own
-# CTF export of it), in records per second of CPU time (user + system, as
+# CTF export of it), in events per second of CPU time (user + system, as
 # getrusage reports them for the child: bash's `time`), not wall clock.
 #
 # The log: tests/tools/gen_log.c "synth2 N" (2 harts x N exits of a
