@@ -796,19 +796,19 @@ static inline void remember_visit(struct tv_wire_state *st, unsigned kind,
 
 /* tv_wire_state_update() in a frame of format fmt; slot: a RECORDS3
  * visit's find_visit() answer. */
-static void state_update(struct tv_wire_state *st, const struct tv_record *r,
-			 int fmt, int slot)
+static inline void state_update(struct tv_wire_state *st, const struct tv_record *r,
+				int fmt, int slot)
 {
+	if (!keyed(r->kind, fmt)) {
+		tv_wire_state_update(st, r);
+		return;
+	}
 	st->time = r->time;
 	st->cycle = r->cycle;
 	st->vm = r->vm;
 	st->vcpu = r->vcpu;
 	st->hart = r->hart;
-	if (keyed(r->kind, fmt)) {
-		remember_visit(st, r->kind, r->arg, slot);
-		return;
-	}
-	tv_wire_state_update(st, r);
+	remember_visit(st, r->kind, r->arg, slot);
 }
 
 void tv_wire_state_update(struct tv_wire_state *st, const struct tv_record *r)
@@ -1052,12 +1052,7 @@ dec_record_fast(const uint8_t *p, const uint8_t *end, struct tv_wire_state *st,
 				r->arg[i] = base[i] + unzigzag(fast_varint(&p, &ok));
 		if (!ok || p > end || (r->cycle >> 32) != 0)
 			return NULL;
-		st->time = r->time;
-		st->cycle = r->cycle;
-		st->vm = r->vm;
-		st->vcpu = r->vcpu;
-		st->hart = r->hart;
-		remember_visit(st, kind, r->arg, slot);
+		state_update(st, r, fmt, slot);
 		return p;
 	}
 	memset(r->arg, 0, sizeof(r->arg));
