@@ -1,14 +1,16 @@
 /*
  * libFuzzer harness: the trace wire encoder, which runs in the hypervisor
  * (lib/trace_wire.c: tv_wire_begin, tv_wire_hart_begin, tv_wire_record,
- * tv_wire_lost, tv_wire_flush, tv_wire_hart_end, tv_wire_end), checked by
- * decoding what it wrote.
+ * tv_wire_rec, tv_wire_lost, tv_wire_flush, tv_wire_hart_end,
+ * tv_wire_end), checked by decoding what it wrote.
  *
  * The model runs before the encoder at each step, because the encoder's
  * frames are decoded (and checked) as soon as it emits them.
  *
  * The input is a program: each operation byte picks begin-a-new-dump,
- * record, lost, hart_begin, hart_end or flush, and the bytes after it give
+ * record (a version-1 record, or with the kind byte's top bit a ring
+ * record: an event or a visit, as the hypervisor's dump writes them),
+ * lost, hart_begin, hart_end or flush, and the bytes after it give
  * the operation's values (see next_u64: each 64-bit field is a small step
  * from the field's previous value, the previous value, zero, or 8 raw
  * bytes, so both the common small deltas and extreme values occur).
@@ -25,10 +27,14 @@
  * A model of the encoder's documented behaviour (trace_wire.h) predicts
  * the records the decoder must deliver: every record with a valid kind,
  * in order, with its hart, vm, vcpu, flags, time, cycle and arguments up
- * to tv_kind_nargs(); before the next record of the hart (or at the
- * hart's end) one LOST record carrying the sum of the tv_wire_lost()
- * counts; the index of each record counting on from the hart's
- * first_index; records of invalid kinds counted in `dropped`. The decoder
+ * to tv_kind_nargs(); every ring record as the events tv_rec_split()
+ * makes of it, all with the ring record's index (trace_wire.h), whatever
+ * remembered visit or difference the encoder's RECORDS3 frame chose;
+ * before the next record of the hart (or at the hart's end) one LOST
+ * record carrying the sum of the tv_wire_lost() counts, in the format of
+ * the frame it goes into (a RECORDS3 frame has no cycle); the index of
+ * each record counting on from the hart's first_index; records of
+ * invalid kinds counted in `dropped`. The decoder
  * must report no error and no gap, and every dump must end complete.
  */
 #include <stdint.h>
@@ -56,17 +62,22 @@ struct want {
 	uint16_t hart;
 	uint64_t index;
 	int from_lost; /* made by tv_wire_lost(): compare kind, ids, arg 0 */
+	int exact;     /* an event of a ring record: compare every argument */
 };
 
 struct run {
-	struct want want[3 * MAX_OPS + 8];
+	struct want want[5 * MAX_OPS + 8];
 	size_t nwant, ngot;
 	unsigned dumps_begun, dumps_ended;
 	uint64_t dropped;
 	/* the model of the encoder */
 	uint16_t hart;
 	uint64_t index, pending;
-	struct tv_record last;
+	struct tv_record last; /* the last record appended, in wire form */
+	struct want hold[TV_WIRE_HOLD]; /* events the decoder holds */
+	unsigned nhold;
+	int fmt; /* the encoder's record format: 0 RECORDS, 2 RECORDS3 (kept
+		  * from hart to hart and from dump to dump, as the encoder's) */
 	/* each hart ring's consumed count (what the HART frames say) and
 	 * the current hart's records in this dump */
 	struct {
@@ -111,7 +122,7 @@ static void on_record(void *ctx, const struct tv_record *r, uint16_t hart,
 	CHECK(r->flags == w->r.flags);
 	for (unsigned i = 0; i < TV_NARGS; i++)
 		CHECK(r->arg[i] ==
-		      (i < tv_kind_nargs(r->kind) ? w->r.arg[i] : 0));
+		      (w->exact || i < tv_kind_nargs(r->kind) ? w->r.arg[i] : 0));
 }
 
 static void on_begin(void *ctx, const struct tv_wire_begin *info)
@@ -202,14 +213,78 @@ static uint64_t next_u64(struct input *in, uint64_t prev)
 
 /* ---------------------------------------------------------------- model */
 
+/* A record the decoder delivers next. */
+static void want(struct run *x, const struct want *w)
+{
+	x->want[x->nwant++] = *w;
+}
+
+/* The held events (all, or those older than `before` when only_before
+ * is set) are delivered in the order they came; the others stay. */
+static void release_held(struct run *x, int only_before, uint64_t before)
+{
+	unsigned keep = 0;
+
+	for (unsigned i = 0; i < x->nhold; i++) {
+		if (only_before && x->hold[i].r.time >= before)
+			x->hold[keep++] = x->hold[i];
+		else
+			want(x, &x->hold[i]);
+	}
+	x->nhold = keep;
+}
+
+/* A version-1 record (or a LOST record): delivered after whatever is
+ * held. */
 static void expect(struct run *x, const struct tv_record *r, int from_lost)
 {
-	struct want *w = &x->want[x->nwant++];
+	struct want w = {.r = *r, .hart = x->hart, .index = x->index++,
+			 .from_lost = from_lost};
 
-	w->r = *r;
-	w->hart = x->hart;
-	w->index = x->index++;
-	w->from_lost = from_lost;
+	release_held(x, 0, 0);
+	want(x, &w);
+}
+
+/*
+ * The events of ring record r (tv_rec_split()), with one index, in the
+ * order trace_wire.h ("FORMAT VERSION 2") gives them: an event other
+ * than EXIT, ENTRY and LOST is held (at most TV_WIRE_HOLD, the oldest
+ * passed on) until an EXIT comes; held events older than that EXIT go
+ * before it, the others after it, before the rest of its visit; an
+ * ENTRY or a LOST event, a hart's end and a version-1 record deliver
+ * all that is held first. An event record's arguments past
+ * tv_kind_nargs() are not sent (zero).
+ */
+static void expect_rec(struct run *x, const struct tv_rec *r)
+{
+	struct tv_record ev[TV_REC_EVENTS_MAX];
+	unsigned n = tv_rec_split(r, x->hart, ev);
+	struct want w = {.hart = x->hart, .index = x->index++, .exact = 1};
+
+	CHECK(n > 0);
+	if (r->kind < TV_KIND_COUNT)
+		for (unsigned i = tv_kind_nargs(r->kind); i < TV_NARGS; i++)
+			ev[0].arg[i] = 0;
+	w.r = ev[0];
+	if (ev[0].kind == TV_KIND_EXIT) {
+		release_held(x, 1, ev[0].time);
+		want(x, &w);
+		release_held(x, 0, 0);
+		for (unsigned k = 1; k < n; k++) {
+			w.r = ev[k];
+			want(x, &w);
+		}
+	} else if (ev[0].kind == TV_KIND_ENTRY || ev[0].kind == TV_KIND_LOST) {
+		release_held(x, 0, 0);
+		want(x, &w);
+	} else {
+		if (x->nhold == TV_WIRE_HOLD) {
+			want(x, &x->hold[0]);
+			x->nhold--;
+			memmove(x->hold, x->hold + 1, sizeof(x->hold[0]) * x->nhold);
+		}
+		x->hold[x->nhold++] = w;
+	}
 }
 
 /* The pending LOST record, with the time and ids of `at`. */
@@ -222,7 +297,7 @@ static void expect_pending_lost(struct run *x, const struct tv_record *at)
 	memset(&lost, 0, sizeof(lost));
 	lost.kind = TV_KIND_LOST;
 	lost.time = at->time;
-	lost.cycle = at->cycle;
+	lost.cycle = x->fmt ? 0 : at->cycle; /* RECORDS3: an event's */
 	lost.vm = at->vm;
 	lost.vcpu = at->vcpu;
 	lost.hart = at->hart;
@@ -281,6 +356,7 @@ static void hart_end(struct run *x, struct tv_wire_enc *enc, uint64_t offered,
 	if (!enc)
 		return;
 	expect_pending_lost(x, &x->last);
+	release_held(x, 0, 0); /* the HART frame */
 	tv_wire_hart_end(enc, offered, ring_consumed(x), lost);
 }
 
@@ -326,6 +402,66 @@ static void model_begin(struct run *x)
 }
 
 /*
+ * A ring record (struct tv_rec, tv_wire_rec()) from the input: an event,
+ * a visit of any kind with any flags, or an invalid kind (none, between
+ * the events and the visits, past the visits), each field as next_u64()
+ * makes it from the previous ring record's, a visit's key often one of
+ * fourteen. Its wire form (the time and
+ * ids a LOST record put before it or after it takes) is rec_to_wire()'s.
+ */
+static void ring_record(struct run *x, struct tv_wire_enc *enc, struct input *in,
+			struct tv_rec *q, uint8_t k)
+{
+	static const uint64_t key[] = {
+		2, 5, 9, 10, 21, 22, 23, 0x8000000000000005ull, 0x8000000000000009ull,
+		0x1000000000000ull, 0x4442434e00000002ull, 0xffffffff80001000ull,
+		0xffffffff80001004ull, 0xffffffffffffffffull,
+	};
+	struct tv_record w;
+	uint8_t kb;
+
+	if (k & 0x40) /* mostly visits, as in the hypervisor's rings */
+		q->kind = (uint8_t)(TV_VISIT_EXIT + k % (TV_VISIT_END - TV_VISIT_EXIT));
+	else
+		q->kind = (uint8_t)((k & 0x3f) % (TV_VISIT_END + 2));
+	q->flags = next_u8(in);
+	q->vm = next_u8(in) & 3 ? q->vm : next_u8(in);
+	q->vcpu = next_u8(in) & 3 ? q->vcpu : next_u8(in);
+	q->dt = (uint32_t)next_u64(in, q->dt);
+	q->time = next_u64(in, q->time);
+	for (unsigned i = 0; i < TV_NARGS; i++)
+		q->arg[i] = next_u64(in, q->arg[i]);
+	/* A visit's key (RECORDS3: the scause or SBI ids, arg[1], the MMIO
+	 * sepc, arg[0]) often one of a few, more of them than a frame
+	 * remembers (TV_WIRE_VISIT_KEYS), so that keys are remembered,
+	 * forgotten and seen again */
+	kb = next_u8(in);
+	if (kb & 0xc0)
+		q->arg[q->kind == TV_VISIT_MMIO ? 0 : 1] = key[kb % (sizeof(key) / sizeof(key[0]))];
+	if (x->ended) /* a new hart, going on from the index */
+		hart_begin(x, enc, unused_hart(x, x->hart), x->index);
+	if (!enc)
+		return;
+	if ((q->kind == TV_KIND_NONE || q->kind >= TV_KIND_COUNT) &&
+	    (q->kind < TV_VISIT_EXIT || q->kind >= TV_VISIT_END)) {
+		x->dropped++;
+	} else {
+		memset(&w, 0, sizeof(w));
+		w.time = q->time;
+		w.cycle = q->dt;
+		w.vm = q->vm;
+		w.vcpu = q->vcpu;
+		w.hart = x->hart;
+		x->fmt = 2;
+		expect_pending_lost(x, &w);
+		expect_rec(x, q);
+		x->last = w;
+		x->hart_recs += q->kind != TV_KIND_LOST;
+	}
+	tv_wire_rec(enc, q);
+}
+
+/*
  * One pass over the program. The first (enc NULL) only follows the
  * harts, to count each dump's (x->nharts_of); the second also drives
  * the encoder and fills the model's want[].
@@ -334,25 +470,34 @@ static void play(struct run *x, struct input in, struct tv_wire_enc *enc)
 {
 	struct tv_wire_begin info;
 	struct tv_record r;
+	struct tv_rec q;
 	unsigned nops = 0, dump = 0;
 
 	memset(&info, 0, sizeof(info));
 	memset(&r, 0, sizeof(r));
+	memset(&q, 0, sizeof(q));
 	info.timebase_hz = 10000000;
 	model_begin(x);
 	if (enc) {
 		info.nharts = x->nharts_of[0];
 		tv_wire_begin(enc, &info);
 	}
-	/* An operation adds at most 3 records to want[] (a LOST record at
-	 * the hart's end, one before the record, the record), the final
-	 * end 1. The same operations run in both passes. */
+	/* An operation adds at most 5 records to want[] (a LOST record at
+	 * the hart's end, one before the record, the record or the three
+	 * events of a visit), the final end 1. The same operations run in
+	 * both passes. */
 	while (in.p < in.end && nops++ < MAX_OPS) {
 		uint8_t op = next_u8(&in);
 
 		switch (op % 8) {
-		default: /* 0..2: a record */
-			r.kind = (uint8_t)(next_u8(&in) % (TV_KIND_COUNT + 2));
+		default: { /* 0..2: a record */
+			uint8_t k = next_u8(&in);
+
+			if (k & 0x80) { /* a ring record */
+				ring_record(x, enc, &in, &q, k);
+				break;
+			}
+			r.kind = (uint8_t)(k % (TV_KIND_COUNT + 2));
 			r.vm = next_u8(&in) & 3 ? r.vm : next_u8(&in);
 			r.vcpu = next_u8(&in) & 3 ? r.vcpu : next_u8(&in);
 			r.flags = next_u8(&in) & 1 ? 0 : next_u8(&in);
@@ -370,6 +515,7 @@ static void play(struct run *x, struct input in, struct tv_wire_enc *enc)
 			if (r.kind == TV_KIND_NONE || r.kind >= TV_KIND_COUNT) {
 				x->dropped++;
 			} else {
+				x->fmt = 0;
 				expect_pending_lost(x, &r);
 				expect(x, &r, 0);
 				x->last = r;
@@ -380,6 +526,7 @@ static void play(struct run *x, struct input in, struct tv_wire_enc *enc)
 			}
 			tv_wire_record(enc, &r);
 			break;
+		}
 		case 3: {
 			uint64_t n = next_u8(&in) & 1 ? next_u8(&in)
 						       : next_u64(&in, 0);

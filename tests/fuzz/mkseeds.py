@@ -13,7 +13,8 @@ what the repository holds:
                  harness recomputes, so mutations of it reach the frame
                  decoder); wire gets every frame line on its own, runs of
                  three frames as scripts, and console text with a frame
-  wire_enc       a few fixed pseudo-random encoder programs
+  wire_enc       a few fixed pseudo-random encoder programs, and programs
+                 of keyed visits
   insn           the words of tests/fuzz/seeds/insn-words.txt, one word per
                  file and in groups
   fdt            tests/unit/fdt/*.dts compiled with dtc (as version 17 and
@@ -153,6 +154,38 @@ def wire_enc(outdir):
             state ^= state >> 7
             state ^= (state << 17) & 0xFFFFFFFFFFFFFFFF
             out.append(state & 0xFF)
+        put(outdir, "wire_enc", bytes(out))
+    # and programs of ring records as a hypervisor's dump has them:
+    # visits of the three kinds keyed by one of fuzz_wire_enc.c's
+    # fourteen keys (more than a RECORDS3 frame remembers), mostly
+    # repeating their arguments, with events, losses and frame flushes
+    # between them (the operation bytes of fuzz_wire_enc.c's play())
+    for n in (100, 190):
+        out = bytearray()
+        for _ in range(n):
+            state ^= (state << 13) & 0xFFFFFFFFFFFFFFFF
+            state ^= state >> 7
+            state ^= (state << 17) & 0xFFFFFFFFFFFFFFFF
+            r = state
+            if r % 29 == 0:
+                out += bytes([3, 1, 1 + (r >> 8) % 5])      # lost
+                continue
+            if r % 97 == 0:
+                out += bytes([6])                           # flush
+                continue
+            if r % 7 == 0:                                  # an IRQ event
+                kind = 0x80 | 6
+            else:                                           # a visit
+                kind = 0xC0 | (r >> 16) % 3
+            out += bytes([0, kind, (r >> 24) & 0x0F, 1, 1])  # flags, ids kept
+            out += bytes([0, (r >> 32) % 50])              # dt
+            out += bytes([0, 1 + (r >> 40) % 100])         # time
+            for a in range(6):
+                if (r >> (44 + 2 * a)) & 15 == 0:          # a new value
+                    out += bytes([3]) + ((r >> a) & 0xFFFFFFFFFFFF).to_bytes(8, "little")
+                else:
+                    out += bytes([1])                      # as before
+            out += bytes([0xC0 | (r >> 56) % 10])          # the key
         put(outdir, "wire_enc", bytes(out))
 
 
