@@ -10,6 +10,11 @@
  *   zero ("Hypervisor Trap Value Register (htval)"): every guest-page
  *   fault's GPA then comes from the software walk (fault_gpa.c), and the
  *   trace records the zero the hart gave.
+ * vm.c calls maybe_stray_leaf() when it has mapped a VM's RAM, before it
+ * checks the VM's G-stage leaves:
+ * - tv.fault_test=leaf: VM 0 (created last) also gets a page mapped
+ *   just above its RAM onto VM 1's RAM, the mistake that check is
+ *   there to stop before any guest runs.
  */
 #ifndef HYP_FAULT_TEST_H
 #define HYP_FAULT_TEST_H
@@ -17,6 +22,7 @@
 #include "options.h"
 #include "platform.h"
 #include "vcpu.h"
+#include "vm.h"
 
 #ifdef TV_FAULT_TEST
 static inline void maybe_fault(struct vcpu *v)
@@ -26,8 +32,18 @@ static inline void maybe_fault(struct vcpu *v)
 	if (opt.fault_test == FAULT_TEST_HTVAL0)
 		v->htval = 0;
 }
+
+static inline void maybe_stray_leaf(struct vm *vm)
+{
+	struct vm *other = vm_by_id(1);
+
+	if (opt.fault_test == FAULT_TEST_LEAF && vm->id == 0 && other)
+		(void)gstage_map(&vm->gstage, vm->ram_gpa + vm->ram_size, other->ram_hpa,
+				 PAGE_SIZE, GSTAGE_RWX);
+}
 #else
 static inline void maybe_fault(struct vcpu *v) { (void)v; }
+static inline void maybe_stray_leaf(struct vm *vm) { (void)vm; }
 #endif
 
 #endif

@@ -444,6 +444,10 @@ static bool apply(const char *name, const char *val)
 			opt.fault_test = FAULT_TEST_HTVAL0;
 			return true;
 		}
+		if (!strcmp(val, "leaf")) {
+			opt.fault_test = FAULT_TEST_LEAF;
+			return true;
+		}
 		if (!parse_bool(val, &on))
 			return false;
 		opt.fault_test = on ? FAULT_TEST_HS_FAULT : FAULT_TEST_OFF;
@@ -497,7 +501,7 @@ static const struct option_rule {
 	{ "slice", "milliseconds from 1 to 1000", false },
 	{ "input_poll", "milliseconds from 0 to 1000", false },
 	{ "suspend_alarm", "milliseconds from 0 to 3600000", false },
-	{ "fault_test", "on, off or htval0", false },
+	{ "fault_test", "on, off, htval0 or leaf", false },
 };
 
 _Static_assert(MAX_HARTS == 8 && MAX_VMS == 4, "option_rules' words for vcpus, control_vm, vmN");

@@ -13,7 +13,7 @@ enum dump_encoding { DUMP_COMPACT, DUMP_TEXT, DUMP_BOTH, DUMP_NONE };
 /* tv.fault_test, which only build/hyp-faulttest.bin acts on
  * (fault_test.h): an HS-mode fault on the 40th exit, or a hart that
  * writes zero to htval on every guest-page fault. */
-enum fault_test { FAULT_TEST_OFF, FAULT_TEST_HS_FAULT, FAULT_TEST_HTVAL0 };
+enum fault_test { FAULT_TEST_OFF, FAULT_TEST_HS_FAULT, FAULT_TEST_HTVAL0, FAULT_TEST_LEAF };
 
 enum timer_choice { TIMER_AUTO, TIMER_SSTC, TIMER_SBI };
 /* GUEST_IMAGE: an image QEMU loaded into host memory (tv.image=, or a

@@ -9,6 +9,7 @@
 
 #include "../arch/hfence.h"
 #include "../mmio/mmio.h"
+#include "fault_test.h"
 #include "mem.h"
 #include "options.h"
 #include "vcpu.h"
@@ -112,15 +113,43 @@ static unsigned long choose_gstage_mode(const struct hart_gstage *all)
 	return HGATP_MODE_SV48X4;
 }
 
-/* Check every G-stage leaf: none may reach firmware or hypervisor memory. */
+/*
+ * Check every G-stage leaf of a VM before any guest runs: none may reach
+ * firmware or hypervisor memory, and each maps the VM's own RAM block
+ * (guest devices are emulated: no leaf maps one), which no other VM's
+ * overlaps (check_ram_own()). So no VM reaches another's RAM.
+ */
 static void check_leaf(void *arg, uint64_t gpa, uint64_t hpa, uint64_t size,
 		       unsigned long perm)
 {
-	(void)arg;
+	const struct vm *vm = arg;
+
 	(void)perm;
 	if (mem_is_protected(hpa, size))
 		hyp_panic("G-stage maps GPA %#llx to protected host memory %#llx",
 			  (unsigned long long)gpa, (unsigned long long)hpa);
+	if (hpa < vm->ram_hpa || size > vm->ram_size || hpa - vm->ram_hpa > vm->ram_size - size)
+		hyp_panic("VM %u: G-stage maps GPA %#llx to host memory %#llx-%#llx, outside "
+			  "its RAM %#llx-%#llx", vm->id, (unsigned long long)gpa,
+			  (unsigned long long)hpa, (unsigned long long)(hpa + size - 1),
+			  (unsigned long long)vm->ram_hpa,
+			  (unsigned long long)(vm->ram_hpa + vm->ram_size - 1));
+}
+
+/* A VM's RAM block overlaps no other VM's made so far (mem_alloc_guest()
+ * hands out each block once; this checks that it did). */
+static void check_ram_own(const struct vm *vm)
+{
+	for (unsigned i = 0; i < vm_count(); i++) {
+		const struct vm *o = vm_by_id(i);
+
+		if (o == vm || !o->ram_size || o->ram_hpa >= vm->ram_hpa + vm->ram_size ||
+		    vm->ram_hpa >= o->ram_hpa + o->ram_size)
+			continue;
+		hyp_panic("VM %u's RAM at host %#llx-%#llx overlaps VM %u's", vm->id,
+			  (unsigned long long)vm->ram_hpa,
+			  (unsigned long long)(vm->ram_hpa + vm->ram_size - 1), o->id);
+	}
 }
 
 static void setup_gstage(struct vm *vm)
@@ -154,7 +183,9 @@ static void setup_gstage(struct vm *vm)
 				      GSTAGE_RWX);
 	if (err != GSTAGE_OK)
 		hyp_panic("cannot map guest RAM in the G-stage (error %d)", err);
-	gstage_for_each_leaf(&vm->gstage, check_leaf, NULL);
+	maybe_stray_leaf(vm);
+	check_ram_own(vm);
+	gstage_for_each_leaf(&vm->gstage, check_leaf, vm);
 	vm->hgatp = gstage_hgatp(&vm->gstage);
 	hyp_log("VM %u: G-stage %s, VMID %u (%u VMID bits%s%s), root %p, %u tables\n",
 		vm->id, mode == HGATP_MODE_SV39X4 ? "Sv39x4" : "Sv48x4", vmid, bits,

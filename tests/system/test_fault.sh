@@ -29,3 +29,18 @@ check "the ring ends with the stop: guest stopped by the hypervisor fault (scaus
 # The same build without the option runs normally.
 boot hyp-fault-off --hyp "$ROOT/build/hyp-faulttest.bin"
 check "fault-test build without tv.fault_test=1 passes" test "$STATUS" = 0
+
+# A G-stage leaf that reaches another VM's RAM: the boot-time check of
+# every VM's leaves (hyp/core/vm.c, check_leaf) stops the machine before
+# any guest runs. The test-only build maps one page above VM 0's RAM onto
+# VM 1's (tv.fault_test=leaf).
+boot leaf --hyp "$ROOT/build/hyp-faulttest.bin" --smp 2 \
+	--append "tv.vm1=guest:test tv.fault_test=leaf"
+check "stray leaf: QEMU exits non-zero" test "$STATUS" != 0
+vm1=$(sed -nE 's/^tracevisor: VM 1: guest RAM GPA .* at host (0x[0-9a-f]+)$/\1/p' "$LOG")
+vm0=$(sed -nE 's/^tracevisor: VM 0: guest RAM GPA 0x[0-9a-f]+-(0x[0-9a-f]+) at host (0x[0-9a-f]+)$/\2/p' "$LOG")
+check "stray leaf: both VMs' RAM was placed" test -n "$vm1" -a -n "$vm0"
+has "stray leaf: the leaf into VM 1's RAM is named, with VM 0's own" \
+	"^tracevisor: FATAL: VM 0: G-stage maps GPA 0x[0-9a-f]+ to host memory ${vm1:-none}-0x[0-9a-f]+, outside its RAM ${vm0:-none}-0x[0-9a-f]+$"
+check "stray leaf: no guest ran" bash -c "! grep -qE '^tracevisor: entering the guest|^guest:' '$LOG'"
+has "stray leaf: shutdown with a failure" "^tracevisor: shutting down: failure"
