@@ -3,14 +3,16 @@
  * from S-mode, is an illegal instruction. The firmware redirects that
  * trap to us, and it lands on a temporary vector set for the one access:
  * the function returns a value that tells so instead. Interrupts are off
- * meanwhile, so that only this access can land there; sstatus, which the
- * trap changes, and stvec are restored.
+ * meanwhile, so that only this access can land there; sstatus and
+ * hstatus, which the trap changes (a fast exit's return does not write
+ * hstatus: hyp/arch/trap.S), and stvec are restored.
  */
 
 /* Before the access: the trap vector is label 1 of TRY_END. */
 .macro TRY_BEGIN
 	csrr	t1, stvec
 	csrr	t3, sstatus
+	csrr	t4, hstatus
 	csrci	sstatus, 2		/* SIE */
 	la	t2, 1f
 	csrw	stvec, t2
@@ -21,6 +23,7 @@
 	j	2f
 	.balign 4
 1:	li	a0, \failed
+	csrw	hstatus, t4
 2:	csrw	stvec, t1
 	csrw	sstatus, t3
 	ret

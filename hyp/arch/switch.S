@@ -12,8 +12,9 @@
  *
  * Keep in *from what the calling convention says survives a call (ra,
  * sp, s0-s11) and gp, which holds the guest's value on the fast exit
- * path; then make to_vcpu this hart's vCPU (tp and sscratch, trap.S's
- * convention) and continue where its thread stopped. A thread that never
+ * path; then make to_vcpu this hart's vCPU (tp: trap.S's convention;
+ * sscratch stays 0 while the hypervisor runs) and continue where its
+ * thread stopped. A thread that never
  * ran starts at sched_thread_entry (sched.c sets its ctx).
  */
 	.globl ctx_switch
@@ -34,7 +35,6 @@ ctx_switch:
 	sd	s10, 104(a0)
 	sd	s11, 112(a0)
 	mv	tp, a2
-	csrw	sscratch, a2
 	ld	ra, 0(a1)
 	ld	sp, 8(a1)
 	ld	gp, 16(a1)

@@ -2,21 +2,27 @@
  * The one HS-mode trap vector and the world switch.
  *
  * Register convention: while the hypervisor runs, tp holds this hart's
- * struct vcpu and so does sscratch; while a guest runs, sscratch holds the
+ * struct vcpu and sscratch is 0; while a guest runs, sscratch holds the
  * vcpu and tp belongs to the guest. A trap therefore starts with
- * `csrrw tp, sscratch, tp`, which yields the vcpu pointer in both cases.
+ * `csrrw tp, sscratch, tp`: a nonzero tp is the vcpu of the guest that
+ * trapped (a VM exit), zero is a trap of the hypervisor itself, always
+ * fatal. Each return to a guest puts the vcpu back in sscratch just
+ * before sret; each exit takes it out (`csrrw tmp, sscratch, zero`).
  *
- * Guest trap or hypervisor trap? The privileged spec ("Hypervisor Status
- * Register (hstatus)") says a trap into HS-mode writes hstatus.SPV with the
- * virtualization mode at the time of the trap: SPV=1 means the trap came
- * from the guest (VS or VU), SPV=0 means it came from the hypervisor
- * itself, which is always fatal. But a trap the firmware takes in M-mode
- * and redirects to HS-mode (OpenSBI 1.1 does this for access faults and
- * illegal instructions) only gets SPV written when it came from a guest;
- * from HS-mode the old SPV=1 of the last guest exit stays. So the exit
- * path clears SPV as soon as it has saved hstatus, and the hypervisor runs
- * with SPV=0 until vcpu_enter writes the guest's hstatus back just before
- * sret.
+ * hstatus.SPV does not tell the two apart: a trap into HS-mode writes it
+ * with the virtualization mode at the trap ("Hypervisor Status Register
+ * (hstatus)"), but a trap the firmware takes in M-mode and redirects to
+ * HS-mode (OpenSBI 1.1 does so for access faults and illegal
+ * instructions) gets SPV written only when it came from a guest: from
+ * HS-mode the SPV=1 of the last exit stays. Told by sscratch, an exit
+ * leaves hstatus alone: the guest's, as its trap wrote it (SPV=1, SPVP
+ * its privilege, for HLVX), is still in the CSR when the fast paths
+ * sret. What the hypervisor runs in between must leave it so: its own
+ * expected traps (an HLVX fetch, a CSR probe) put back the hstatus they
+ * found (their trap wrote SPV=0). vcpu_enter, the way into a guest after
+ * the hart ran another (a time-shared hart) or none yet, writes the
+ * vcpu's copy (vcpu.c: SPV, SPVP, VTW; every vcpu the same but for what
+ * the trap sets, which sret does not read).
  *
  * The hypervisor runs with sstatus.SIE=0. It still receives its own
  * interrupts while a guest runs, because the spec ("Hypervisor Interrupt
@@ -25,9 +31,6 @@
 #include <tracevisor/csr.h>
 
 #include "../core/vcpu_layout.h"
-
-/* hstatus.SPV, bit 7 (csr.h's HSTATUS_SPV is a C expression). */
-#define SPV 0x80
 
 	.macro SAVE_GPRS base, offset
 	sd	x1, \offset+1*8(\base)
@@ -116,26 +119,20 @@
 
 	/*
 	 * What every VM exit captures first: the guest's tp (in sscratch,
-	 * which gets the vcpu back), hstatus, whose SPV it then clears (see
-	 * above), and sepc. Clobbers t0 and \tmp.
+	 * which becomes 0: the hypervisor runs) and sepc. Clobbers t0 and
+	 * \tmp.
 	 */
 	.macro CAPTURE_EXIT tmp
-	csrr	\tmp, sscratch
+	csrrw	\tmp, sscratch, zero
 	sd	\tmp, VCPU_GPR(4)(tp)
-	csrw	sscratch, tp
-	csrr	t0, hstatus
-	sd	t0, VCPU_HSTATUS(tp)
-	xori	t0, t0, SPV		/* SPV is set: a VM exit */
-	csrw	hstatus, t0
 	csrr	t0, sepc
 	sd	t0, VCPU_SEPC(tp)
 	.endm
 
 	/*
 	 * Save the trap CSRs into the vcpu in tp before anything can
-	 * overwrite them, clear hstatus.SPV (see above), switch to the
-	 * hypervisor's stack and set a0 = the vcpu for vcpu_exit. The
-	 * guest's tp is in sscratch.
+	 * overwrite them, switch to the hypervisor's stack and set a0 = the
+	 * vcpu for vcpu_exit. The guest's tp is in sscratch.
 	 */
 	.macro CAPTURE_TRAP
 	CAPTURE_EXIT t1
@@ -153,15 +150,16 @@
 	mv	a0, tp
 	.endm
 
-/* Restore the trap CSRs sret consumes (sepc, hstatus.SPV/SPVP,
- * sstatus.SPP/SPIE) from the vcpu in tp; clobbers t0. */
+/* Restore the trap CSRs sret consumes that the handler may change (sepc,
+ * sstatus.SPP/SPIE) from the vcpu in tp, and make the vcpu sscratch's
+ * again (the guest runs from the sret on); clobbers t0. hstatus is the
+ * guest's trap's still (see above). */
 	.macro RESTORE_TRAP_CSRS
 	ld	t0, VCPU_SEPC(tp)
 	csrw	sepc, t0
-	ld	t0, VCPU_HSTATUS(tp)
-	csrw	hstatus, t0
 	ld	t0, VCPU_SSTATUS(tp)
 	csrw	sstatus, t0
+	csrw	sscratch, tp
 	.endm
 
 /*
@@ -204,19 +202,13 @@
 	.globl hyp_trap_vector
 hyp_trap_vector:
 	csrrw	tp, sscratch, tp
+	beqz	tp, hyp_self_trap	/* sscratch was 0: the hypervisor's */
 	sd	t0, VCPU_GPR(5)(tp)
 	sd	t1, VCPU_GPR(6)(tp)
 	csrr	t1, scause
-	/*
-	 * The most frequent exit, tested first: an ecall from VS-mode. Its
-	 * cause alone says it came from the guest (an ecall from HS-mode is
-	 * cause 9), so the hstatus.SPV test below is not needed for it.
-	 */
+	/* The most frequent exit, tested first: an ecall from VS-mode. */
 	addi	t0, t1, -EXC_ECALL_VS
 	beqz	t0, .Lecall_exit
-	csrr	t0, hstatus
-	andi	t0, t0, SPV
-	beqz	t0, hyp_self_trap
 
 	/*
 	 * A VM exit. A load or store guest-page fault (MMIO emulation reads
@@ -263,8 +255,7 @@ hyp_trap_vector:
 	jal	vcpu_ecall		/* hyp/core/ecall.c */
 	ld	t0, VCPU_SEPC(tp)
 	csrw	sepc, t0
-	ld	t0, VCPU_HSTATUS(tp)
-	csrw	hstatus, t0
+	csrw	sscratch, tp
 	RESTORE_CALLER
 	ld	x4, 4*8(tp)
 	sret
@@ -285,9 +276,12 @@ hyp_trap_vector:
 
 /*
  * Enter (or re-enter) the guest of the vcpu in tp: restore the trap CSRs
- * sret consumes (sepc, hstatus.SPV/SPVP, sstatus.SPP/SPIE) and every GPR.
+ * sret consumes (sepc, hstatus.SPV, sstatus.SPP/SPIE: on a hart that ran
+ * another vcpu or none since, hstatus too) and every GPR.
  */
 vcpu_enter:
+	ld	t0, VCPU_HSTATUS(tp)
+	csrw	hstatus, t0
 	RESTORE_TRAP_CSRS
 	RESTORE_CALLER
 	ld	x3, 3*8(tp)		/* and the rest: gp, s0-s11 */
@@ -310,22 +304,19 @@ vcpu_enter:
 	.globl vcpu_first_entry
 vcpu_first_entry:
 	mv	tp, a0
-	csrw	sscratch, a0
 	j	vcpu_enter
 
 /*
- * A trap taken while the hypervisor itself ran. Save its registers into
- * vcpu->fault_regs, switch to the fault stack and report (hyp/core/fault.c).
+ * A trap taken while the hypervisor itself ran (tp 0, the hypervisor's
+ * tp, its vcpu, in sscratch). Save its registers into vcpu->fault_regs,
+ * switch to the fault stack and report (hyp/core/fault.c).
  */
 hyp_self_trap:
+	csrrw	tp, sscratch, tp	/* the vcpu back; sscratch 0 again */
 	SAVE_GPRS tp, VCPU_FAULT_REGS
-	ld	t0, VCPU_GPR(5)(tp)
 	sd	t0, VCPU_FAULT_REGS+5*8(tp)
-	ld	t0, VCPU_GPR(6)(tp)
-	sd	t0, VCPU_FAULT_REGS+6*8(tp)
-	csrr	t0, sscratch
-	sd	t0, VCPU_FAULT_REGS+4*8(tp)
-	csrw	sscratch, tp
+	sd	t1, VCPU_FAULT_REGS+6*8(tp)
+	sd	tp, VCPU_FAULT_REGS+4*8(tp)
 	ld	sp, VCPU_FAULT_SP(tp)
 	mv	a0, tp
 	call	hyp_fault
@@ -341,7 +332,8 @@ hyp_self_trap:
  * Virtual-Machine Load and Store Instructions"). A 32-bit instruction needs
  * a second halfword read. If the read itself faults, a temporary trap
  * vector catches it and the function returns ~0 (all ones) instead.
- * The fault overwrites sstatus and hstatus; both are restored.
+ * The fault overwrites sstatus and hstatus (SPV=0); both are restored:
+ * the exit's return does not write hstatus.
  */
 	.globl guest_fetch_insn
 guest_fetch_insn:
@@ -387,36 +379,42 @@ hart_has_h:
 
 /* int hart_can_read_instret(void): 1 when HS-mode may read `instret`
  * (the firmware's mcounteren.IR), probed the same way. It may run during
- * an SBI call (the PMU's first probe), whose return does not restore
- * sstatus: the trap's change to it is undone here. */
+ * an SBI call (the PMU's first probe), whose return restores neither
+ * sstatus nor hstatus (the guest's trap's SPV=1 is still in it, see the
+ * top of this file): the trap's change to them is undone here. */
 	.globl hart_can_read_instret
 hart_can_read_instret:
 	csrr	t1, stvec
 	la	t2, 1f
 	csrw	stvec, t2
 	csrr	t3, sstatus
+	csrr	t4, hstatus
 	li	a0, 1
 	csrr	t0, instret
 	j	2f
 	.balign 4
 1:	li	a0, 0
 	csrw	sstatus, t3
+	csrw	hstatus, t4
 2:	csrw	stvec, t1
 	ret
 
 /* int hart_can_read_cycle(void): 1 when HS-mode may read `cycle`
- * (the firmware's mcounteren.CY), probed the same way (sstatus kept). */
+ * (the firmware's mcounteren.CY), probed the same way (sstatus and
+ * hstatus kept). */
 	.globl hart_can_read_cycle
 hart_can_read_cycle:
 	csrr	t1, stvec
 	la	t2, 1f
 	csrw	stvec, t2
 	csrr	t3, sstatus
+	csrr	t4, hstatus
 	li	a0, 1
 	csrr	t0, cycle
 	j	2f
 	.balign 4
 1:	li	a0, 0
 	csrw	sstatus, t3
+	csrw	hstatus, t4
 2:	csrw	stvec, t1
 	ret

@@ -1,5 +1,5 @@
 /*
- * A trap taken while the hypervisor itself ran (hstatus.SPV=0), or an
+ * A trap taken while the hypervisor itself ran (sscratch 0: trap.S), or an
  * error it cannot recover from. Either way: say what happened in plain
  * words, print the registers, dump every ring in flight-recorder form (the
  * last records of every hart), and shut down with a failure reason.

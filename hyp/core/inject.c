@@ -47,8 +47,9 @@ void inject_exception(struct vcpu *v, uint64_t cause, uint64_t tval)
 	trace_exc(v, cause, tval, v->sepc, target);
 	sbi_hook_exception(v, cause); /* PMU firmware events */
 
-	/* Resume at the handler, in VS-mode (V=1 and SPP=S on sret). */
+	/* Resume at the handler, in VS-mode (V=1 and SPP=S on sret: the
+	 * hstatus.SPV=1 of the exit's own trap is still in the CSR, and in
+	 * the copy vcpu_enter writes: hyp/arch/trap.S). */
 	v->sepc = target;
 	v->sstatus |= SSTATUS_SPP;
-	v->hstatus |= HSTATUS_SPV | HSTATUS_SPVP;
 }

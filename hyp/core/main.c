@@ -85,8 +85,10 @@ unsigned vm_first_failure(void)
 	return __atomic_load_n(&first_failure, __ATOMIC_ACQUIRE);
 }
 
-/* Per-hart context: tp and sscratch point at the hart's vcpu from now on,
- * so a trap anywhere in the hypervisor finds its fault stack. */
+/* Per-hart context: tp points at the hart's vcpu from now on, and
+ * sscratch is 0 while the hypervisor runs (hyp/arch/trap.S), so a trap
+ * anywhere in the hypervisor is told from a VM exit and finds its fault
+ * stack. */
 void hart_context_init(struct vcpu *v, unsigned slot)
 {
 	/* No deadline before its vCPU's timer_init: a hart that never gets
@@ -98,7 +100,7 @@ void hart_context_init(struct vcpu *v, unsigned slot)
 	v->hyp_sp = stack_top(v);
 	v->fault_sp = fault_stack_top(v);
 	__asm__ volatile("mv tp, %0" ::"r"(v));
-	csr_write(CSR_SSCRATCH, v);
+	csr_write(CSR_SSCRATCH, 0);
 	csr_write(CSR_STVEC, hyp_trap_vector);
 	/* (the boot hart's H is required before; another hart's, which a
 	 * board with unlike harts may lack, is tested first: its hgatp

@@ -1,7 +1,7 @@
 /*
  * A virtual CPU and the state the world switch saves on every VM exit.
- * While the hypervisor runs on a hart, tp and sscratch point at the vCPU
- * the hart serves at the moment; each vCPU has its own hypervisor stack.
+ * While the hypervisor runs on a hart, tp points at the vCPU the hart
+ * serves at the moment (sscratch does while its guest runs: trap.S); each vCPU has its own hypervisor stack.
  * A hart serves one vCPU (a dedicated hart) or several vCPUs of different
  * VMs in turn (a time-shared hart: hyp/core/sched.c switches between
  * them, saving what vcpu_state.h lists).
@@ -39,7 +39,7 @@ struct vcpu {
 	/* --- laid out for hyp/arch/trap.S: see vcpu_layout.h --- */
 	uint64_t gpr[32];	/* guest x1..x31 (gpr[0]: trap-entry scratch) */
 	uint64_t sepc;		/* guest PC of the exit, then where to resume */
-	uint64_t hstatus;
+	uint64_t hstatus;	/* what vcpu_enter writes (trap.S): SPV, SPVP, VTW */
 	uint64_t sstatus;
 	uint64_t scause;
 	uint64_t stval;

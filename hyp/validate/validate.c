@@ -219,7 +219,6 @@ static void restore_state(void)
 	 * combined one ("Hypervisor Memory-Management Fence Instructions"). */
 	vw_hfence_vvma_all();
 	csr_write(CSR_SIE, saved.sie);
-	csr_write(CSR_HSTATUS, saved.hstatus);
 	csr_write(CSR_HEDELEG, saved.hedeleg);
 	csr_write(CSR_HIDELEG, saved.hideleg);
 	csr_write(CSR_HVIP, saved.hvip);
@@ -241,6 +240,10 @@ static void restore_state(void)
 	csr_write(CSR_VSTVAL, saved.vstval);
 	csr_write(CSR_VSATP, saved.vsatp);
 	csr_write(CSR_SSTATUS, saved.sstatus);
+	/* Last: a probe that traps (vstimecmp's, above) writes hstatus.SPV
+	 * with 0, and the guest's exit returns with hstatus as it is
+	 * (hyp/arch/trap.S): SPV=1 from its own trap. */
+	csr_write(CSR_HSTATUS, saved.hstatus);
 	vw_hfence_gvma_all();
 	vw_hfence_vvma_all();
 }
