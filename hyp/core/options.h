@@ -11,8 +11,9 @@
 enum gstage_choice { GSTAGE_AUTO, GSTAGE_SV39X4, GSTAGE_SV48X4 };
 enum dump_encoding { DUMP_COMPACT, DUMP_TEXT, DUMP_BOTH, DUMP_NONE };
 /* tv.fault_test, which only build/hyp-faulttest.bin acts on
- * (fault_test.h): an HS-mode fault on the 40th exit, or a hart that
- * writes zero to htval on every guest-page fault. */
+ * (fault_test.h): an HS-mode fault on the 40th exit, a hart that writes
+ * zero to htval on every guest-page fault, or a G-stage leaf of VM 0
+ * into VM 1's RAM. */
 enum fault_test { FAULT_TEST_OFF, FAULT_TEST_HS_FAULT, FAULT_TEST_HTVAL0, FAULT_TEST_LEAF };
 
 enum timer_choice { TIMER_AUTO, TIMER_SSTC, TIMER_SBI };

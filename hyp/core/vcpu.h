@@ -1,7 +1,8 @@
 /*
  * A virtual CPU and the state the world switch saves on every VM exit.
  * While the hypervisor runs on a hart, tp points at the vCPU the hart
- * serves at the moment (sscratch does while its guest runs: trap.S); each vCPU has its own hypervisor stack.
+ * serves at the moment (sscratch does while its guest runs: trap.S);
+ * each vCPU has its own hypervisor stack.
  * A hart serves one vCPU (a dedicated hart) or several vCPUs of different
  * VMs in turn (a time-shared hart: hyp/core/sched.c switches between
  * them, saving what vcpu_state.h lists).

@@ -214,7 +214,7 @@ static uint64_t next_u64(struct input *in, uint64_t prev)
 /* ---------------------------------------------------------------- model */
 
 /* A record the decoder delivers next. */
-static void want(struct run *x, const struct want *w)
+static void want_next(struct run *x, const struct want *w)
 {
 	x->want[x->nwant++] = *w;
 }
@@ -229,7 +229,7 @@ static void release_held(struct run *x, int only_before, uint64_t before)
 		if (only_before && x->hold[i].r.time >= before)
 			x->hold[keep++] = x->hold[i];
 		else
-			want(x, &x->hold[i]);
+			want_next(x, &x->hold[i]);
 	}
 	x->nhold = keep;
 }
@@ -242,7 +242,7 @@ static void expect(struct run *x, const struct tv_record *r, int from_lost)
 			 .from_lost = from_lost};
 
 	release_held(x, 0, 0);
-	want(x, &w);
+	want_next(x, &w);
 }
 
 /*
@@ -268,18 +268,18 @@ static void expect_rec(struct run *x, const struct tv_rec *r)
 	w.r = ev[0];
 	if (ev[0].kind == TV_KIND_EXIT) {
 		release_held(x, 1, ev[0].time);
-		want(x, &w);
+		want_next(x, &w);
 		release_held(x, 0, 0);
 		for (unsigned k = 1; k < n; k++) {
 			w.r = ev[k];
-			want(x, &w);
+			want_next(x, &w);
 		}
 	} else if (ev[0].kind == TV_KIND_ENTRY || ev[0].kind == TV_KIND_LOST) {
 		release_held(x, 0, 0);
-		want(x, &w);
+		want_next(x, &w);
 	} else {
 		if (x->nhold == TV_WIRE_HOLD) {
-			want(x, &x->hold[0]);
+			want_next(x, &x->hold[0]);
 			x->nhold--;
 			memmove(x->hold, x->hold + 1, sizeof(x->hold[0]) * x->nhold);
 		}

@@ -156,8 +156,8 @@ def wire_enc(outdir):
             out.append(state & 0xFF)
         put(outdir, "wire_enc", bytes(out))
     # and programs of ring records as a hypervisor's dump has them:
-    # visits of the three kinds keyed by one of fuzz_wire_enc.c's
-    # fourteen keys (more than a RECORDS3 frame remembers), mostly
+    # visits of the three kinds keyed by one of ten of fuzz_wire_enc.c's
+    # keys (more than a RECORDS3 frame remembers), mostly
     # repeating their arguments, with events, losses and frame flushes
     # between them (the operation bytes of fuzz_wire_enc.c's play())
     for n in (100, 190):
