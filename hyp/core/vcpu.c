@@ -163,16 +163,16 @@ void vcpu_hart_reset(struct vcpu *v)
  * way SBI HSM hart_start and the non-retentive suspends resume a hart
  * ("Function: Hart start", "Function: Hart Suspend", "Function: System
  * Suspend"): its MMU off; the caller sets its interrupt enable. sret
- * takes the privilege from hstatus.SPV and sstatus.SPP, which must not be
- * those of an older exit: an ecall's return does not save sstatus, and
- * the last exit that did may have come from VU-mode. */
+ * takes the privilege from hstatus.SPV, 1 in the vcpu's copy that
+ * vcpu_run's entry writes (since vcpu_init), and sstatus.SPP, which must
+ * not be that of an older exit: an ecall's return does not save sstatus,
+ * and the last exit that did may have come from VU-mode. */
 void vcpu_enter_at(struct vcpu *v, uint64_t addr, uint64_t opaque)
 {
 	csr_write(CSR_VSATP, 0);
 	v->sepc = addr;
 	v->gpr[REG_A0] = v->id;
 	v->gpr[REG_A1] = opaque;
-	v->hstatus |= HSTATUS_SPV | HSTATUS_SPVP;
 	v->sstatus |= SSTATUS_SPP;
 	v->sstatus &= ~SSTATUS_SPIE;
 	vcpu_run(v);
