@@ -99,7 +99,7 @@ void paging_init(void);
 uint64_t gva_for_gpa(uint64_t gpa);
 /* Make the window's first-level entry a pointer to a page table at
  * guest-physical `table` (a hostile walk); returns a GVA it translates. */
-uint64_t window_via_table(uint64_t table);
+uint64_t window_via_table(uint64_t table, uint64_t offset);
 /* Map the 4 KiB page holding gpa at the window; returns the GVA of gpa. */
 uint64_t window_page(uint64_t gpa);
 /* Map the topmost page (GVA 2^64 - 4096) to gpa, fenced or not; returns

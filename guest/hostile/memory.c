@@ -167,11 +167,11 @@ static void attack_unmapped(void)
  * "Virtual Address Translation Process": an access fault of the original
  * access type when a PTE access violates a PMA or PMP check), and no value.
  */
-static void try_walk(const char *name, uint64_t table, bool host)
+static void try_walk(const char *name, uint64_t table, uint64_t offset, bool host)
 {
 	char what[160], got[96], want[96];
 	attempt_begin();
-	uint64_t gva = window_via_table(table);
+	uint64_t gva = window_via_table(table, offset);
 	uint64_t val = probe_load(gva);
 	window_reset();
 	snprintf(what, sizeof(what), "load through a VS-stage page table in %s (GPA %#lx), GVA %#lx",
@@ -206,7 +206,12 @@ void attack_memory(void)
 	try_access(FETCH, "the emulated test device", GPA_TESTDEV);
 	try_access(FETCH, "the emulated PLIC", GPA_PLIC);
 	if (mach.nranges > 1)
-		try_walk("hypervisor memory", mach.range_base[1] & ~(PAGE_SIZE - 1), true);
+		try_walk("hypervisor memory", mach.range_base[1] & ~(PAGE_SIZE - 1), 0x10, true);
 	td_write(TD_SCRATCH, 0x1234);
-	try_walk("the test device", GPA_TESTDEV, false);
+	try_walk("the test device", GPA_TESTDEV, 0x10, false);
+	/* The walk reads the entry at the test device's SCRATCH (offset 8),
+	 * and the load's own address has that page offset too: a hart that
+	 * gives no pseudoinstruction in htinst leaves only the guest's
+	 * tables to tell the walk's fault from an 8-byte load of SCRATCH. */
+	try_walk("the test device, the load at the entry's page offset", GPA_TESTDEV, 0x8, false);
 }

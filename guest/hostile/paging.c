@@ -52,13 +52,14 @@ uint64_t gva_for_gpa(uint64_t gpa)
 	return WINDOW_GVA + (gpa & (GIB - 1));
 }
 
-/* The window as a pointer to a "page table" at `table`. */
-uint64_t window_via_table(uint64_t table)
+/* The window as a pointer to a "page table" at `table`; the address
+ * returned has page offset `offset`. */
+uint64_t window_via_table(uint64_t table, uint64_t offset)
 {
 	root[WINDOW_SLOT] = ((table >> PAGE_SHIFT) << PTE_PPN_SHIFT) | PTE_V;
 	flush();
 	/* VPN[1] = 1: the walk reads the second-level PTE at table + 8. */
-	return WINDOW_GVA + (1UL << 21) + 0x10;
+	return WINDOW_GVA + (1UL << 21) + (offset & (PAGE_SIZE - 1));
 }
 
 /* Nothing at the window. */

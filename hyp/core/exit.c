@@ -306,6 +306,7 @@ static inline __attribute__((always_inline)) void mmio_exit(struct vcpu *v, bool
  */
 unsigned long vcpu_mmio_exit(struct vcpu *v)
 {
+	maybe_htinst0(v);
 	const struct mmio_op *op = capture_mem_insn(v);
 
 	/* the base register matters only for an access that may have begun

@@ -86,3 +86,33 @@ struct fault_gpa_walked fault_gpa_walk(struct vcpu *v)
 					   EXC_STORE_PAGE_FAULT), v->stval);
 	return (struct fault_gpa_walked){ 0, false };
 }
+
+/*
+ * fault_gpa.h, fault_gpa_is_access(): the fault of a hart that wrote
+ * htinst 0, at gpa (a device's), with the guest's translation on. The
+ * access's own fault has the page offset of its virtual address (a
+ * translation keeps bits 11:0); one at another offset, or at a table
+ * entry the guest's tables walked now cannot read (walked only when the
+ * offset could be an entry's), was the walk's: no
+ * device is read by a page-table walk, and the guest gets the access
+ * fault of its access type ("Virtual Address Translation Process": a PTE
+ * access that violates a PMA), as fault_gpa_walk() gives it. Anything
+ * else is the access's: the hart translated it, and tables the guest
+ * changed since (without the fence that orders the change: a retry
+ * could fault the same way for ever) do not undo that.
+ */
+bool fault_gpa_check_walk(struct vcpu *v, uint64_t gpa)
+{
+	uint64_t walked = gpa; /* an offset that differs: not the access's */
+
+	if (!((gpa ^ v->stval) & 0xfff) &&
+	    (!vs_walk_offset_may_be_entry(v->stval) ||
+	     vs_walk(csr_read(CSR_VSATP), v->stval, read_guest_pte, v->vm, &walked) !=
+		     VS_WALK_IMPLICIT))
+		return true;
+	if (walked >> 2 != gpa >> 2)
+		return true; /* another entry: the tables changed since */
+	inject_exception(v, of_access_type(v->scause, EXC_INST_ACCESS, EXC_LOAD_ACCESS,
+					   EXC_STORE_ACCESS), v->stval);
+	return false;
+}

@@ -14,6 +14,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <tracevisor/csr.h>
+
 #include "vcpu.h"
 
 /* The walk, for an exit whose htval is zero: the GPA when ok (returned
@@ -38,6 +40,28 @@ static inline bool fault_gpa(struct vcpu *v, uint64_t *gpa)
 	struct fault_gpa_walked w = fault_gpa_walk(v);
 	*gpa = w.gpa;
 	return w.ok;
+}
+
+/*
+ * Whether the guest-page fault at gpa, where a device is, was the
+ * access's own, and not that of the guest's own page-table walk reading
+ * a table entry there. A hart says which in htinst: a pseudoinstruction
+ * for the walk's implicit access, a transformed instruction (or zero)
+ * for the access ("Transformed Instruction or Pseudoinstruction for
+ * mtinst or htinst") - but it "may always" write zero instead, and then
+ * nothing tells the two apart but the guest's tables: an access with
+ * the guest's translation off (vsatp's MODE Bare, bit 63 clear) makes no
+ * implicit access; with it on, fault_gpa_check_walk() decides. When it
+ * was the walk's, the guest has had its access fault and the answer is
+ * false.
+ */
+bool fault_gpa_check_walk(struct vcpu *v, uint64_t gpa);
+
+static inline bool fault_gpa_is_access(struct vcpu *v, uint64_t gpa)
+{
+	if (__builtin_expect(v->htinst != 0 || (int64_t)csr_read(CSR_VSATP) >= 0, 1))
+		return true;
+	return fault_gpa_check_walk(v, gpa);
 }
 
 #endif

@@ -10,6 +10,12 @@
  *   zero ("Hypervisor Trap Value Register (htval)"): every guest-page
  *   fault's GPA then comes from the software walk (fault_gpa.c), and the
  *   trace records the zero the hart gave.
+ * vcpu_mmio_exit() (exit.c) calls maybe_htinst0() before it reads htinst:
+ * - tv.fault_test=htinst0: the exit's htinst reads as zero, as on a hart
+ *   that writes zero where it could write a transformed instruction or
+ *   the pseudoinstruction of the guest's own page-table walk ("may always
+ *   ... write zero"): every MMIO instruction is then fetched, and a walk's
+ *   fault at a device is told apart by the walk (fault_gpa.c).
  * vm.c calls maybe_stray_leaf() when it has mapped a VM's RAM, before it
  * checks the VM's G-stage leaves:
  * - tv.fault_test=leaf: VM 0 (created last) also gets a page mapped
@@ -33,6 +39,12 @@ static inline void maybe_fault(struct vcpu *v)
 		v->htval = 0;
 }
 
+static inline void maybe_htinst0(struct vcpu *v)
+{
+	if (opt.fault_test == FAULT_TEST_HTINST0)
+		v->htinst = 0;
+}
+
 static inline void maybe_stray_leaf(struct vm *vm)
 {
 	struct vm *other = vm_by_id(1);
@@ -43,6 +55,7 @@ static inline void maybe_stray_leaf(struct vm *vm)
 }
 #else
 static inline void maybe_fault(struct vcpu *v) { (void)v; }
+static inline void maybe_htinst0(struct vcpu *v) { (void)v; }
 static inline void maybe_stray_leaf(struct vm *vm) { (void)vm; }
 #endif
 

@@ -12,9 +12,15 @@ enum gstage_choice { GSTAGE_AUTO, GSTAGE_SV39X4, GSTAGE_SV48X4 };
 enum dump_encoding { DUMP_COMPACT, DUMP_TEXT, DUMP_BOTH, DUMP_NONE };
 /* tv.fault_test, which only build/hyp-faulttest.bin acts on
  * (fault_test.h): an HS-mode fault on the 40th exit, a hart that writes
- * zero to htval on every guest-page fault, or a G-stage leaf of VM 0
- * into VM 1's RAM. */
-enum fault_test { FAULT_TEST_OFF, FAULT_TEST_HS_FAULT, FAULT_TEST_HTVAL0, FAULT_TEST_LEAF };
+ * zero to htval on every guest-page fault or to htinst on every MMIO
+ * exit, or a G-stage leaf of VM 0 into VM 1's RAM. */
+enum fault_test {
+	FAULT_TEST_OFF,
+	FAULT_TEST_HS_FAULT,
+	FAULT_TEST_HTVAL0,
+	FAULT_TEST_HTINST0,
+	FAULT_TEST_LEAF
+};
 
 enum timer_choice { TIMER_AUTO, TIMER_SSTC, TIMER_SBI };
 /* GUEST_IMAGE: an image QEMU loaded into host memory (tv.image=, or a
@@ -72,7 +78,7 @@ struct options {
 	uint32_t watermark_pct;	   /* tv.watermark=0 (off) .. 100 */
 	enum timer_choice timer;   /* tv.timer=auto|sstc|sbi */
 	uint64_t htimedelta;	   /* tv.htimedelta=0 */
-	enum fault_test fault_test; /* tv.fault_test=on|htval0 (hyp-faulttest.bin) */
+	enum fault_test fault_test; /* tv.fault_test=on|htval0|htinst0|leaf (hyp-faulttest.bin) */
 	enum guest_choice guest;   /* tv.guest=test|bench|hostile|validate|smp|sbi_conform */
 	uint64_t guest_ram_base;   /* tv.guest_ram_base=ADDR; 0 = the default */
 	bool guest_ram_base_set;

@@ -90,3 +90,17 @@ enum vs_walk_result vs_walk(uint64_t vsatp, uint64_t gva, vs_read_pte_fn read_pt
 	}
 	return VS_WALK_NONE; /* a pointer at level 0 */
 }
+
+/* vs_walk.h. Sv57's five VPNs whatever the mode: a mode of fewer levels
+ * makes some of them copies of the sign bit, checked all the same. */
+bool vs_walk_offset_may_be_entry(uint64_t gva)
+{
+	uint64_t index = (gva >> 3) & 511;
+
+	if (gva & 4)
+		return false; /* an entry is 8-byte aligned */
+	for (unsigned i = 0; i < 5; i++)
+		if (((gva >> (12 + 9 * i)) & 511) == index)
+			return true;
+	return false;
+}

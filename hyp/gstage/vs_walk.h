@@ -41,4 +41,13 @@ typedef bool (*vs_read_pte_fn)(void *ctx, uint64_t gpa, uint64_t *pte);
 enum vs_walk_result vs_walk(uint64_t vsatp, uint64_t gva, vs_read_pte_fn read_pte,
 			    void *ctx, uint64_t *gpa);
 
+/*
+ * Whether a fault whose GPA has gva's own page offset (bits 11:2; the
+ * low two are gva's in any GPA a hart reports, "htval") could be the
+ * read of a table entry by gva's own walk, in any mode: each level reads
+ * the entry at its table, a 4 KiB page, plus VPN[i] * 8 ("Virtual Address
+ * Translation Process"). False means the fault was the access's own.
+ */
+bool vs_walk_offset_may_be_entry(uint64_t gva);
+
 #endif

@@ -104,9 +104,12 @@ mmio_handle_guest_page_fault(struct vcpu *v, bool decoded)
 	struct mmio_device *d = find_device(v, gpa);
 	bool ok = false;
 
-	if (d && decoded)
+	if (d && decoded) {
+		if (__builtin_expect(!fault_gpa_is_access(v, gpa), 0))
+			return; /* the guest's own page-table walk read there */
 		ok = __builtin_expect(v->vm->nvcpus > 1, 0) ? mmio_emulate_locked(v, d, gpa)
 							    : mmio_emulate(v, d, gpa);
+	}
 	if (!ok) {
 		/* no device there: the first touch of a block of guest RAM
 		 * (the guest retries the access), else nothing is there */

@@ -1,5 +1,5 @@
 #!/bin/bash
-# A hart that writes zero to htval. On a guest-page fault "htval is
+# A hart that writes zero to htval (and, below, to htinst). On a guest-page fault "htval is
 # written with either zero or the guest physical address that faulted,
 # shifted right by 2 bits" ("Hypervisor Trap Value Register (htval)"):
 # a hypervisor that reads the GPA from htval alone breaks on a hart that
@@ -54,6 +54,51 @@ has "hostile, htval 0: every attempt contained as the specification says" \
 	"^hostile: 0 attempts contained other than the specification says$"
 has "hostile, htval 0: a walk through a table in the test device is the guest's access fault" \
 	"^attempt [0-9]+: load through a VS-stage page table in the test device .*: load access fault \(cause 5\), stval 0x[0-9a-f]+ \(expected load access fault .* - contained$"
+
+# ---- htinst 0 -----------------------------------------------------------
+# A hart may write zero to htinst as well, where it could give the
+# transformed instruction of an MMIO access or the pseudoinstruction of a
+# fault taken by the guest's own page-table walk ("Transformed Instruction
+# or Pseudoinstruction for mtinst or htinst"). Both QEMUs give the
+# pseudoinstruction for the walk (QEMU 10 the transformed instructions
+# too), so tv.fault_test=htinst0 reads every MMIO exit's htinst as zero:
+# each instruction is then fetched, and a walk's fault at a device is
+# told from the access's own by the guest's tables (hyp/core/fault_gpa.c).
+boot htinst0 --hyp "$FT" --append "tv.fault_test=htinst0"
+status_is "test guest, htinst 0: QEMU exits 0" 0
+has "htinst 0: all $TEST_GUEST_STEPS steps pass" "^guest: $TEST_GUEST_STEPS of $TEST_GUEST_STEPS steps passed$"
+R >"$LOG.records"
+gpf=$(grep -cE ' exit +(load|store/AMO) guest-page fault' "$LOG.records")
+check "htinst 0: the trace records the zero on all $gpf guest-page faults" \
+	bash -c "[ $gpf -ge 100 ] && ! grep -E ' exit +(load|store/AMO) guest-page fault' '$LOG.records' |
+		grep -q 'htinst='"
+mmio_list <"$LOG.records" >"$LOGDIR/htinst0.mmio"
+n=$(wc -l <"$LOGDIR/htinst0.mmio")
+check "htinst 0: the same $n device accesses at the same GPAs, in the same order, as with htinst given" \
+	bash -c "[ $n -ge 100 ] && cmp -s '$LOGDIR/htval-given.mmio' '$LOGDIR/htinst0.mmio'"
+
+# The hostile guest's load through a page table in the test device: the
+# walk's read of the entry at 0x10010008 faults; with htinst 0 the
+# fetched instruction is an 8-byte load and the test device's SCRATCH is
+# there, so a hypervisor that took the fault for the load's own would
+# hand the guest SCRATCH's value instead of its access fault.
+boot htinst0-hostile --hyp "$FT" --smp 2 --append "tv.fault_test=htinst0 tv.guest=hostile tv.vcpus=2 tv.ring=16384"
+status_is "hostile, htinst 0: QEMU exits 0" 0
+has "hostile, htinst 0: no attempt escaped" "^hostile: [0-9]+ attempts, 0 escapes$"
+has "hostile, htinst 0: every attempt contained as the specification says" \
+	"^hostile: 0 attempts contained other than the specification says$"
+"$TVTRACE" --all -r "$LOG" >"$LOG.records" 2>/dev/null
+for what in "the test device" "the test device, the load at the entry's page offset"; do
+	has "hostile, htinst 0: a load through a table in $what is the guest's access fault" \
+		"^attempt [0-9]+: load through a VS-stage page table in $what \(GPA [^)]*\), GVA 0x[0-9a-f]+: load access fault \(cause 5\), stval 0x[0-9a-f]+ \(expected load access fault .* - contained$"
+	# The attempt's records, from its mark (0xA7700000 + N) to the next.
+	n=$(sed -n "s/^attempt \([0-9]*\): load through a VS-stage page table in $what (.*/\1/p" "$LOG")
+	mark=$(printf '0xa77%05x' "${n:-0}")
+	awk -v m="$mark" '/ mark /{ if (on) exit; if (index($0, m)) on = 1 } on' "$LOG.records" >"$LOG.attempt"
+	check "hostile, htinst 0: $what: the trace has the walk's exit at GPA 0x10010008 and the injected access fault, no device access" \
+		bash -c "grep -qE ' exit +load guest-page fault .* gpa=0x10010008 ' '$LOG.attempt' &&
+			grep -qE ' exc +inject load access fault' '$LOG.attempt' && ! grep -q ' mmio ' '$LOG.attempt'"
+done
 
 # Linux: Sv57/Sv48 tables of its own, RAM first touched through them.
 if "$ROOT/scripts/fetch-linux.sh" >"$LOGDIR/fetch-linux.log" 2>&1; then
