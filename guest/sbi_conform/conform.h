@@ -105,6 +105,10 @@ struct conform_ctx {
 	unsigned long want;
 	struct sbiret got;
 	char why[160];		/* a failed hook says why here */
+	/* A verify hook whose premise the machine did not give (what the
+	 * check watches never happened) sets this and says why: the line
+	 * is "skip", not "ok", if nothing else failed. */
+	bool skip;
 };
 
 struct conform_case {
