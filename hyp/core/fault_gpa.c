@@ -93,10 +93,10 @@ struct fault_gpa_walked fault_gpa_walk(struct vcpu *v)
  * access's own fault has the page offset of its virtual address (a
  * translation keeps bits 11:0); one at another offset, or at a table
  * entry the guest's tables walked now cannot read (walked only when the
- * offset could be an entry's), was the walk's: no
- * device is read by a page-table walk, and the guest gets the access
- * fault of its access type ("Virtual Address Translation Process": a PTE
- * access that violates a PMA), as fault_gpa_walk() gives it. Anything
+ * offset could be an entry's), was the walk's: no device is read by a
+ * page-table walk, and the guest gets the access fault of its access
+ * type ("Virtual Address Translation Process": a PTE access that
+ * violates a PMA), as fault_gpa_walk() gives it. Anything
  * else is the access's: the hart translated it, and tables the guest
  * changed since (without the fence that orders the change: a retry
  * could fault the same way for ever) do not undo that.
