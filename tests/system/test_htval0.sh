@@ -1,9 +1,9 @@
 #!/bin/bash
-# A hart that writes zero to htval (and, below, to htinst). On a guest-page fault "htval is
-# written with either zero or the guest physical address that faulted,
-# shifted right by 2 bits" ("Hypervisor Trap Value Register (htval)"):
-# a hypervisor that reads the GPA from htval alone breaks on a hart that
-# chooses zero. tracevisor then walks the guest's own page tables for it
+# A hart that writes zero to htval (and, below, to htinst). On a
+# guest-page fault "htval is written with either zero or the guest
+# physical address that faulted, shifted right by 2 bits" ("Hypervisor
+# Trap Value Register (htval)"): a hypervisor that reads the GPA from
+# htval alone breaks on a hart that chooses zero. tracevisor then walks the guest's own page tables for it
 # (hyp/core/fault_gpa.h, hyp/gstage/vs_walk.c). Neither QEMU writes zero,
 # so the test-only build hyp-faulttest.bin with tv.fault_test=htval0 reads
 # every exit's htval as zero, before anything records or handles it:
