@@ -236,9 +236,11 @@ hyp_trap_vector:
  * memory accesses have a transformed instruction: "Transformed
  * Instruction or Pseudoinstruction for mtinst or htinst"); the
  * validation suite (tv.guest=validate) checks that a platform does so
- * ("ecall from VS: cause 10 and trap CSRs"). So they are not read, only
- * recorded as zero. sstatus is not
- * saved or restored: nothing between this exit and its sret changes it
+ * ("ecall from VS: cause 10 and trap CSRs"). So they are neither read
+ * nor stored: the vcpu's copies keep an older exit's, and the only
+ * readers an ecall's exit reaches, the trace's general writers, record
+ * zeros for scause 10 (trace_exit_tvals, hyp/trace/trace.h). sstatus is
+ * not saved or restored: nothing between this exit and its sret changes it
  * (a nested trap restores it; a time-shared hart's switch keeps it per
  * thread: hyp/core/sched.c), and a call that resumes the guest elsewhere
  * sets the vcpu's copy itself (vcpu_enter_at). t1 holds scause.
@@ -247,9 +249,6 @@ hyp_trap_vector:
 	SAVE_CALLER tp
 	CAPTURE_EXIT t0			/* (t1 holds scause) */
 	sd	t1, VCPU_SCAUSE(tp)
-	sd	zero, VCPU_STVAL(tp)
-	sd	zero, VCPU_HTVAL(tp)
-	sd	zero, VCPU_HTINST(tp)
 	ld	sp, VCPU_HYP_SP(tp)
 	mv	a0, tp
 	jal	vcpu_ecall		/* hyp/core/ecall.c */

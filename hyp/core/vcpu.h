@@ -43,6 +43,8 @@ struct vcpu {
 	uint64_t hstatus;	/* what vcpu_enter writes (trap.S): SPV, SPVP, VTW */
 	uint64_t sstatus;
 	uint64_t scause;
+	/* the exit's trap values; an ecall's are zero by the spec and not
+	 * stored (trap.S): an older exit's stay, read only for other exits */
 	uint64_t stval;
 	uint64_t htval;
 	uint64_t htinst;

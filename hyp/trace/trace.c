@@ -186,12 +186,12 @@ void trace_flush_exit(struct vcpu *v)
 	/* ... and its time can no longer make a visit: the exit time the
 	 * ecall path's fit test (trace_ecall_entry()) sees is then 2^63
 	 * ticks in the future, a dt that does not fit 32 bits. */
-	uint64_t t_exit = v->t_exit;
+	uint64_t t_exit = v->t_exit, tvals = trace_exit_tvals(v);
 	v->t_exit = t_exit + (1ULL << 63);
 	if (TRACE_ON(TV_KIND_EXIT))
 		put(v, t_exit,
 		    v->trace_hdr | TV_REC_HDR(TV_KIND_EXIT, v->insn_valid ? TV_F_INSN : 0, 0, 0, 0),
-		    v->t_sepc, v->scause, v->stval, v->htval, v->htinst,
+		    v->t_sepc, v->scause, v->stval & tvals, v->htval & tvals, v->htinst & tvals,
 		    v->insn_valid ? v->insn : 0);
 	if (v->t_mmio && TRACE_ON(TV_KIND_MMIO))
 		trace_write(v, TV_KIND_MMIO, 0, (v->htval << 2) | (v->stval & 3),
@@ -249,8 +249,11 @@ void trace_write_visit(struct vcpu *v)
 		write_split(v);
 		return;
 	}
+	uint64_t tvals = trace_exit_tvals(v);
+
 	v->t_open = 0;
-	put(v, v->t_exit, hdr, v->t_sepc, v->scause, v->stval, v->htval, v->htinst, arg5);
+	put(v, v->t_exit, hdr, v->t_sepc, v->scause, v->stval & tvals, v->htval & tvals,
+	    v->htinst & tvals, arg5);
 }
 
 /* Version 1's SBI event for a call that returned: the call as dispatched

@@ -125,6 +125,14 @@ static inline void trace_exit(struct vcpu *v)
 	}
 }
 
+/* A mask for the noted exit's stval, htval and htinst: all ones, or
+ * zero for an ecall, whose trap values the spec has zero and trap.S does
+ * not store (the vcpu still holds an older exit's). */
+static inline uint64_t trace_exit_tvals(const struct vcpu *v)
+{
+	return v->scause == EXC_ECALL_VS ? 0 : ~0ULL;
+}
+
 /* The exit's record goes into the ring now (as version 1's EXIT event,
  * with the MMIO access noted for it), because the exit ends otherwise
  * than by an entry (a stop, an SBI call that does not return) or the

@@ -175,6 +175,15 @@ hasnt "text dump: no compact frames" "~TV1:"
 boot trace-filter --append "tv.filter=0x6"
 check "filter exit+entry: no SBI or MMIO records" bash -c "
 	'$TVTRACE' -r '$LOG' >'$LOG.r' && grep -q ' exit ' '$LOG.r' && ! grep -Eq ' (sbi|mmio) ' '$LOG.r'"
+# Every ecall is then an EXIT event of its own. The ecall exit stores no
+# stval, htval or htinst (zero by the spec: hyp/arch/trap.S), so the vCPU
+# holds an older exit's; the EXIT events between guest-page faults with
+# nonzero ones must still say zero.
+"$TVTRACE" --text "$LOG" >"$LOG.t" 2>/dev/null
+n=$(grep -c 'kvm_exit: .*SCAUSE:0xa,' "$LOG.t")
+check "filter exit+entry: all $n ecall exits record stval, htval and htinst 0, after guest-page faults that had them" \
+	bash -c "[ $n -ge 50 ] && grep -qE 'kvm_exit: .*SCAUSE:0x1[57], STVAL:0x[1-9a-f][0-9a-f]*, HTVAL:0x[1-9a-f]' '$LOG.t' &&
+		[ \$(grep -c 'kvm_exit: .*SCAUSE:0xa, STVAL:0x0, HTVAL:0x0, HTINST:0x0$' '$LOG.t') = $n ]"
 boot trace-off --append "tv.trace=off"
 check "tv.trace=off: guest passes" test "$STATUS" = 0
 check "tv.trace=off: no exit records until the guest switches tracing on" bash -c "
