@@ -60,3 +60,25 @@ hart_set_hstateen0:
 	csrs	0x60c, a0
 	csrr	a0, 0x60c
 	TRY_END 0
+
+/*
+ * int hart_can_read_instret(void), int hart_can_read_cycle(void)
+ *
+ * 1 when HS-mode may read `instret` / `cycle` (the firmware's
+ * mcounteren.IR / CY), else 0. They may run during an SBI call (the
+ * PMU's first probe), whose return restores neither sstatus nor hstatus:
+ * TRY_END puts back what the trap changed.
+ */
+	.globl hart_can_read_instret
+hart_can_read_instret:
+	TRY_BEGIN
+	csrr	t0, instret
+	li	a0, 1
+	TRY_END 0
+
+	.globl hart_can_read_cycle
+hart_can_read_cycle:
+	TRY_BEGIN
+	csrr	t0, cycle
+	li	a0, 1
+	TRY_END 0

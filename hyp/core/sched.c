@@ -233,7 +233,7 @@ static void trace_switch(struct vcpu *from, struct vcpu *to, unsigned why, uint6
 
 /* instret, where the firmware lets HS-mode read it (mcounteren.IR,
  * probed at boot by sched_probe), else 0. */
-int hart_can_read_instret(void); /* hyp/arch/trap.S */
+int hart_can_read_instret(void); /* hyp/arch/csr_try.S */
 static bool instret_readable;
 
 void sched_probe(void)

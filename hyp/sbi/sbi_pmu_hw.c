@@ -39,8 +39,8 @@
 #include "sbi.h"
 #include "sbi_hooks.h"
 
-int hart_can_read_cycle(void);	 /* hyp/arch/trap.S */
-int hart_can_read_instret(void); /* hyp/arch/trap.S */
+int hart_can_read_cycle(void);	 /* hyp/arch/csr_try.S */
+int hart_can_read_instret(void); /* hyp/arch/csr_try.S */
 
 #define HW_CYCLE 0
 #define HW_INSTRET 2
