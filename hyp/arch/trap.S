@@ -250,8 +250,7 @@ hyp_trap_vector:
 	CAPTURE_EXIT t0			/* (t1 holds scause) */
 	sd	t1, VCPU_SCAUSE(tp)
 	ld	sp, VCPU_HYP_SP(tp)
-	mv	a0, tp
-	jal	vcpu_ecall		/* hyp/core/ecall.c */
+	jal	vcpu_ecall		/* hyp/core/ecall.c: the vcpu is tp */
 	ld	t0, VCPU_SEPC(tp)
 	csrw	sepc, t0
 	csrw	sscratch, tp

@@ -7,14 +7,21 @@
  * record (hyp/trace/trace.h).
  */
 #include "../sbi/sbi_ecall.h"
-#include "../sbi/sbi_hooks.h"
 #include "../trace/trace.h"
 #include "fault_test.h"
 
-void vcpu_ecall(struct vcpu *v)
+/* The vCPU is tp's (hyp/arch/trap.S's convention, kept by a
+ * time-shared hart's switch: hyp/arch/switch.S). After the SBI call it
+ * is read there again (this_vcpu()), so the C code keeps no copy of it
+ * across the call in a callee-saved register it would have to save and
+ * restore. */
+void vcpu_ecall(void)
 {
+	struct vcpu *v = this_vcpu();
+
 	v->exits++;
-	sbi_hook_exit(v); /* STA: when this exit started */
+	/* No STA hook: an ecall is an exit the guest caused, whose time is
+	 * never steal time (hyp/sbi/sbi_sta.c). */
 	maybe_fault(v);
 	if (!TRACE_ACTIVE_VCPU(v)) {
 		sbi_ecall(v); /* tracing off: one byte load and a branch */
@@ -22,9 +29,8 @@ void vcpu_ecall(struct vcpu *v)
 		/* the SBI visit is recorded: noted now, written at the entry */
 		trace_ecall_exit(v);
 		sbi_ecall(v);
-		trace_ecall_entry(v);
+		trace_ecall_entry(this_vcpu());
 	} else {
 		exit_traced(v); /* the filter keeps SBI records out: events */
 	}
-	sbi_hook_entry(v); /* STA: publish the steal time, traced or not */
 }

@@ -282,8 +282,7 @@ unsigned long vcpu_exit(struct vcpu *v)
 static inline __attribute__((always_inline)) void mmio_exit(struct vcpu *v, bool decoded)
 {
 	v->exits++;
-	sbi_hook_exit(v);
-	maybe_fault(v);
+	maybe_fault(v); /* (no STA hook: the guest's own exit, as an ecall) */
 	if (TRACE_ACTIVE_VCPU(v)) {
 		trace_exit(v);
 		mmio_handle_guest_page_fault(v, decoded);
@@ -291,7 +290,6 @@ static inline __attribute__((always_inline)) void mmio_exit(struct vcpu *v, bool
 	} else {
 		mmio_handle_guest_page_fault(v, decoded);
 	}
-	sbi_hook_entry(v);
 	v->insn_valid = false; /* the next ecall's noting need not clear it */
 }
 

@@ -223,8 +223,8 @@ unsigned long vcpu_exit(struct vcpu *v);
 unsigned long vcpu_mmio_exit(struct vcpu *v);
 void vcpu_mmio_exit_all(struct vcpu *v);
 void exit_traced(struct vcpu *v);
-/* hyp/core/ecall.c: the VS-mode ecall exit. */
-void vcpu_ecall(struct vcpu *v);
+/* hyp/core/ecall.c: the VS-mode ecall exit of the vCPU in tp. */
+void vcpu_ecall(void);
 /* Stop the guest: record why, dump the trace, shut the machine down. */
 void vcpu_stop(struct vcpu *v, int why, uint64_t detail, bool failure)
 	__attribute__((noreturn));

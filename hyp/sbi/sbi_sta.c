@@ -22,8 +22,11 @@
  * and time waiting in WFI or an HSM/SUSP suspend is idle: neither is
  * steal time, as the specification says of idle time.
  *
- * The cost when STA is off: one load and a branch at the start and end of
- * each exit (sbi_hooks.h).
+ * The hooks (sbi_hooks.h) run only in hyp/core/exit.c's vcpu_exit(),
+ * the exits that may be asynchronous: an ecall or an emulated MMIO
+ * access is the guest's own exit, whose time is never stolen, so those
+ * two most frequent exits pay nothing for STA. The cost when STA is off:
+ * one load and a branch at the start and end of each other exit.
  */
 #include <tracevisor/sbi_ids.h>
 
@@ -53,6 +56,9 @@ static uint64_t ticks_to_ns(uint64_t ticks)
 	return ticks / hz * 1000000000ULL + ticks % hz * 1000000000ULL / hz;
 }
 
+/* The exit starts: its time is noted if it is asynchronous, else 0 (and
+ * sbi_sta_entry(), which vcpu_exit() calls only after this at the same
+ * exit, adds nothing). */
 void sbi_sta_exit(struct vcpu *v)
 {
 	v->sbi.sta_exit_time = (v->scause & CAUSE_INTERRUPT) ? csr_read(CSR_TIME) : 0;
