@@ -306,8 +306,11 @@ vcpu_first_entry:
 
 /*
  * A trap taken while the hypervisor itself ran (tp 0, the hypervisor's
- * tp, its vcpu, in sscratch). Save its registers into vcpu->fault_regs,
- * switch to the fault stack and report (hyp/core/fault.c).
+ * tp, its vcpu, in sscratch). A fault of one of guest_fetch_insn's reads
+ * (its sepc one of the two below) is that function's answer, not a
+ * failure: guest_fetch_fault. Anything else: save the registers into
+ * vcpu->fault_regs, switch to the fault stack and report
+ * (hyp/core/fault.c).
  */
 hyp_self_trap:
 	csrrw	tp, sscratch, tp	/* the vcpu back; sscratch 0 again */
@@ -315,6 +318,11 @@ hyp_self_trap:
 	sd	t0, VCPU_FAULT_REGS+5*8(tp)
 	sd	t1, VCPU_FAULT_REGS+6*8(tp)
 	sd	tp, VCPU_FAULT_REGS+4*8(tp)
+	csrr	t0, sepc
+	la	t1, .Lfetch_first
+	beq	t0, t1, guest_fetch_fault
+	la	t1, .Lfetch_second
+	beq	t0, t1, guest_fetch_fault
 	ld	sp, VCPU_FAULT_SP(tp)
 	mv	a0, tp
 	call	hyp_fault
@@ -328,34 +336,48 @@ hyp_self_trap:
  * it: HLVX translates through both stages with execute permission and the
  * privilege in hstatus.SPVP, which the trap set to the guest's ("Hypervisor
  * Virtual-Machine Load and Store Instructions"). A 32-bit instruction needs
- * a second halfword read. If the read itself faults, a temporary trap
- * vector catches it and the function returns ~0 (all ones) instead.
- * The fault overwrites sstatus and hstatus (SPV=0); both are restored:
- * the exit's return does not write hstatus.
+ * a second halfword read. Called only while an exit is handled (the
+ * guest's trap CSRs in the vcpu, hstatus.SPV 1). If a read faults, the
+ * trap comes to hyp_self_trap, which knows the two reads' addresses and
+ * returns ~0 (all ones) from here (guest_fetch_fault): the reads need no
+ * trap vector of their own, and the fetch touches no CSR.
  */
 	.globl guest_fetch_insn
 guest_fetch_insn:
-	csrr	t1, stvec
-	la	t2, 3f
-	csrw	stvec, t2
-	csrr	t3, sstatus
-	csrr	t4, hstatus
 	mv	t5, a0
+.Lfetch_first:
 	.insn r 0x73, 0x4, 0x32, a0, t5, x3	/* hlvx.hu a0, (t5) */
 	andi	t2, a0, 3
 	li	t0, 3
-	bne	t2, t0, 2f			/* 16-bit (compressed) instruction */
+	bne	t2, t0, 1f			/* 16-bit (compressed) instruction */
 	addi	t5, t5, 2
+.Lfetch_second:
 	.insn r 0x73, 0x4, 0x32, t2, t5, x3	/* hlvx.hu t2, (t5) */
 	slli	t2, t2, 16
 	or	a0, a0, t2
-2:	csrw	stvec, t1
-	ret
-	.balign 4
-3:	csrw	sstatus, t3
-	csrw	hstatus, t4
+1:	ret
+
+/*
+ * One of the reads faulted; tp is the vcpu, ra and sp are
+ * guest_fetch_insn's caller's (only t0 and t1 changed, which the call
+ * may change). The trap, taken from HS-mode, wrote sstatus.SPP, SPIE and
+ * SIE and hstatus.SPV (0) and GVA, and left SPVP alone ("When a trap is
+ * taken into HS-mode, ... If V was 1 before the trap, field SPVP in
+ * hstatus is set the same as sstatus.SPP; otherwise, SPVP is left
+ * unchanged. A trap into HS-mode also writes field GVA in hstatus,
+ * fields SPIE and SIE in sstatus"). Put back the exit's: sstatus as the
+ * exit captured it into the vcpu, SPV 1 (the exit came from V=1); GVA
+ * is read by nothing before the guest traps again and writes it anew.
+ * sepc, scause, stval, htval and htinst: the exit's are in the vcpu,
+ * and its return writes sepc from there.
+ */
+guest_fetch_fault:
+	ld	t0, VCPU_SSTATUS(tp)
+	csrw	sstatus, t0
+	li	t0, 1 << 7			/* hstatus.SPV */
+	csrs	hstatus, t0
 	li	a0, -1
-	j	2b
+	ret
 
 /*
  * int hart_has_h(void): 1 when hstatus is implemented. Reading it on a hart

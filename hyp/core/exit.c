@@ -59,7 +59,7 @@ static inline const struct mmio_op *capture_mem_insn(struct vcpu *v)
 				      * mmio_starts_at_stval) */
 		return mmio_decode(v);
 	}
-	uint64_t raw = guest_fetch_insn(v->sepc);
+	uint64_t raw = guest_fetch_insn(maybe_unfetchable(v->sepc));
 	if (__builtin_expect(raw == v->mmio_op.key, 1)) {
 		/* the instruction of the last access: its length and decode
 		 * are known (a failed fetch, ~0, is never a key) */

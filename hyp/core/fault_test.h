@@ -16,6 +16,12 @@
  *   the pseudoinstruction of the guest's own page-table walk ("may always
  *   ... write zero"): every MMIO instruction is then fetched, and a walk's
  *   fault at a device is told apart by the walk (fault_gpa.c).
+ * - tv.fault_test=fetch: the same, and each such fetch (guest_fetch_insn,
+ *   hyp/arch/trap.S) reads at guest virtual address 0, which the test
+ *   guest's tables and every G-stage leave unmapped, so its read faults
+ *   in HS-mode as the read of an instruction the guest changed or
+ *   unmapped after it trapped would: the hypervisor must survive it and
+ *   give the guest the access fault of an access it cannot emulate.
  * vm.c calls maybe_stray_leaf() when it has mapped a VM's RAM, before it
  * checks the VM's G-stage leaves:
  * - tv.fault_test=leaf: VM 0 (created last) also gets a page mapped
@@ -41,8 +47,13 @@ static inline void maybe_fault(struct vcpu *v)
 
 static inline void maybe_htinst0(struct vcpu *v)
 {
-	if (opt.fault_test == FAULT_TEST_HTINST0)
+	if (opt.fault_test == FAULT_TEST_HTINST0 || opt.fault_test == FAULT_TEST_FETCH)
 		v->htinst = 0;
+}
+
+static inline uint64_t maybe_unfetchable(uint64_t gva)
+{
+	return opt.fault_test == FAULT_TEST_FETCH ? 0 : gva;
 }
 
 static inline void maybe_stray_leaf(struct vm *vm)
@@ -56,6 +67,7 @@ static inline void maybe_stray_leaf(struct vm *vm)
 #else
 static inline void maybe_fault(struct vcpu *v) { (void)v; }
 static inline void maybe_htinst0(struct vcpu *v) { (void)v; }
+static inline uint64_t maybe_unfetchable(uint64_t gva) { return gva; }
 static inline void maybe_stray_leaf(struct vm *vm) { (void)vm; }
 #endif
 

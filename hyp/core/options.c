@@ -448,6 +448,10 @@ static bool apply(const char *name, const char *val)
 			opt.fault_test = FAULT_TEST_HTINST0;
 			return true;
 		}
+		if (!strcmp(val, "fetch")) {
+			opt.fault_test = FAULT_TEST_FETCH;
+			return true;
+		}
 		if (!strcmp(val, "leaf")) {
 			opt.fault_test = FAULT_TEST_LEAF;
 			return true;
@@ -505,7 +509,7 @@ static const struct option_rule {
 	{ "slice", "milliseconds from 1 to 1000", false },
 	{ "input_poll", "milliseconds from 0 to 1000", false },
 	{ "suspend_alarm", "milliseconds from 0 to 3600000", false },
-	{ "fault_test", "on, off, htval0, htinst0 or leaf", false },
+	{ "fault_test", "on, off, htval0, htinst0, fetch or leaf", false },
 };
 
 _Static_assert(MAX_HARTS == 8 && MAX_VMS == 4, "option_rules' words for vcpus, control_vm, vmN");

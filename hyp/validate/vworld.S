@@ -14,8 +14,8 @@
  * vw_enter.
  *
  * An HS probe runs one instruction that may trap with stvec pointing at a
- * recovery label inside the probe itself (as guest_fetch_insn does in
- * hyp/arch/trap.S): a trap there records the trap CSRs and returns 1.
+ * recovery label inside the probe itself: a trap there records the trap
+ * CSRs and returns 1.
  */
 #include "vworld.h"
 

@@ -100,6 +100,30 @@ for what in "the test device" "the test device, the load at the entry's page off
 			grep -qE ' exc +inject load access fault' '$LOG.attempt' && ! grep -q ' mmio ' '$LOG.attempt'"
 done
 
+# ---- an instruction the hypervisor cannot read back ---------------------
+# With htinst 0 the hypervisor reads the instruction at sepc with HLVX,
+# and that read can fault (the guest changed or unmapped the page after
+# it trapped). The fault comes to the hypervisor's own trap vector, which
+# must tell it from a failure of its own by where it happened
+# (hyp/arch/trap.S, guest_fetch_fault), undo what the trap wrote
+# (hstatus.SPV 0: the return would enter the guest's code in HS-mode)
+# and give the guest the access fault of an access it cannot emulate.
+# tv.fault_test=fetch reads every MMIO instruction at GVA 0 instead: the
+# test guest's (Sv39) tables and the G-stage map nothing there, so the
+# read takes the guest-page or page fault a delegated trap gives.
+boot fetch-fault --hyp "$FT" --append "tv.fault_test=fetch"
+has "fetch fault: the guest's first device access is its access fault" \
+	"^unexpected trap: scause 0x[57] stval 0x[0-9a-f]+ sepc 0x[0-9a-f]+$"
+has "fetch fault: the guest ran on in VS-mode and shut itself down" \
+	"^tracevisor: guest stopped \\(shutdown, reason 1\\)"
+check "fetch fault: the hypervisor took none of it for its own fault or the guest's double fault" \
+	bash -c "! grep -qE 'FATAL|double fault' '$LOG'"
+R >"$LOG.records"
+epc=$(sed -n 's/^unexpected trap: scause 0x[57] stval 0x[0-9a-f]* sepc \(0x[0-9a-f]*\)$/\1/p' "$LOG")
+check "fetch fault: the trace has the guest-page fault at $epc, the injected access fault and the entry at the guest's vector" \
+	bash -c "grep -A2 -E ' exit +(load|store/AMO) guest-page fault .*sepc=${epc:-none} ' '$LOG.records' |
+		tr '\\n' ' ' | grep -qE ' exc +inject (load|store/AMO) access fault .*vstvec=(0x[0-9a-f]+) .* entry +pc=\\2 '"
+
 # Linux: Sv57/Sv48 tables of its own, RAM first touched through them.
 if "$ROOT/scripts/fetch-linux.sh" >"$LOGDIR/fetch-linux.log" 2>&1; then
 	BOOT_TIMEOUT=300 boot htval0-linux --linux --hyp "$FT" --append "tv.fault_test=htval0"
