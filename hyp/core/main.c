@@ -144,6 +144,7 @@ static void place_vcpu(struct vm *vm, unsigned id, unsigned slot)
 	v->vm = vm;
 	v->vm_id = vm->id;
 	v->id = id;
+	v->devices_shared = vm->nvcpus > 1;
 	v->hsm_state = id ? SBI_HSM_STATE_STOPPED : SBI_HSM_STATE_STARTED;
 	sched_place(v, slot, stack_top(v), fault_stack_top(v));
 }

@@ -64,6 +64,12 @@ struct vcpu {
 	 * s0-s11: the C code preserves them) was written in gpr[]: the
 	 * return takes the full path once (vcpu_set_reg, trap.S). */
 	uint8_t callee_dirty;
+	/* The device of this MMIO exit wants its `after` hook run once the
+	 * access is complete (hyp/mmio/mmio.h, mmio_ask_after). */
+	uint8_t mmio_after;
+	/* Its VM has other vCPUs: a device access takes the VM's device
+	 * lock (hyp/mmio/mmio_access.h; set as the vCPU is placed). */
+	uint8_t devices_shared;
 	/* The decode of the last MMIO instruction (hyp/mmio/mmio.c). */
 	struct mmio_op mmio_op;
 	/* The same for the instruction recovered from htinst (hardware that

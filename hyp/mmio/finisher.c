@@ -40,8 +40,10 @@ static bool finisher_write(struct mmio_device *d, struct vcpu *v, uint64_t off,
 		return false;
 	unsigned cmd = (unsigned)(val & 0xffff);
 	if (off == 0 && (cmd == TV_FINISHER_PASS || cmd == TV_FINISHER_FAIL ||
-			 cmd == TV_FINISHER_RESET))
+			 cmd == TV_FINISHER_RESET)) {
 		pending[v->slot] = val;
+		mmio_ask_after(v);
+	}
 	return true;
 }
 

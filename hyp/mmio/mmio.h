@@ -31,7 +31,7 @@ static inline struct mmio_read mmio_value(uint64_t value)
 struct mmio_device {
 	const char *name;
 	uint64_t base, size;	/* guest-physical */
-	unsigned id;		/* recorded in the trace */
+	uint8_t id;		/* recorded in the trace (vm.c: it fits TV_V_DEV) */
 	/* width is 1, 2, 4 or 8 and offset is width-aligned. A read answers
 	 * mmio_value(value) or MMIO_REFUSED, a write true or false: a
 	 * refused access gives the guest an access fault. */
@@ -39,12 +39,20 @@ struct mmio_device {
 				 unsigned width);
 	bool (*write)(struct mmio_device *d, struct vcpu *v, uint64_t offset,
 		      unsigned width, uint64_t val);
-	/* Optional: called after each completed access, once the access is
-	 * traced and the device lock released (the test finisher ends the
-	 * run from here, so its write is in the trace). */
+	/* Optional: called after a completed access whose read or write
+	 * asked for it (mmio_ask_after), once the access is traced and the
+	 * device lock released (the test finisher ends the run from here,
+	 * so its write is in the trace). The other accesses pay a byte load
+	 * and a branch for it. */
 	void (*after)(struct mmio_device *d, struct vcpu *v);
 	void *state;
 };
+
+/* From a device's read or write: run its `after` hook for this access. */
+static inline void mmio_ask_after(struct vcpu *v)
+{
+	v->mmio_after = 1;
+}
 
 /* The access itself: mmio_handle_guest_page_fault (mmio_access.h). */
 const struct mmio_op *mmio_decode_miss(struct vcpu *v);

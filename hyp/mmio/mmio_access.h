@@ -107,8 +107,8 @@ mmio_handle_guest_page_fault(struct vcpu *v, bool decoded)
 	if (d && decoded) {
 		if (__builtin_expect(!fault_gpa_is_access(v, gpa), 0))
 			return; /* the guest's own page-table walk read there */
-		ok = __builtin_expect(v->vm->nvcpus > 1, 0) ? mmio_emulate_locked(v, d, gpa)
-							    : mmio_emulate(v, d, gpa);
+		ok = __builtin_expect(v->devices_shared, 0) ? mmio_emulate_locked(v, d, gpa)
+							     : mmio_emulate(v, d, gpa);
 	}
 	if (!ok) {
 		/* no device there: the first touch of a block of guest RAM
@@ -118,8 +118,11 @@ mmio_handle_guest_page_fault(struct vcpu *v, bool decoded)
 		return;
 	}
 	v->sepc += v->insn_len;
-	if (d->after)
-		d->after(d, v);
+	if (__builtin_expect(v->mmio_after, 0)) {
+		v->mmio_after = 0;
+		if (d->after)
+			d->after(d, v);
+	}
 }
 
 #endif

@@ -209,12 +209,24 @@ void uart_idle_wait(struct vcpu *v)
 				       opt.input_poll_ms * (platform.timebase_hz / 1000));
 }
 
-static struct mmio_read uart_read(struct mmio_device *d, struct vcpu *v, uint64_t off,
-				  unsigned width)
+/* After a read that polled the console for input: when Ctrl-A x was
+ * typed (console_getc() saw it), stop the guest once the read is
+ * complete (uart_after). */
+static inline void uart_ask_stop_check(struct vcpu *v)
 {
-	struct uart *u = d->state;
+	if (__builtin_expect(console_stop_asked(), 0))
+		mmio_ask_after(v);
+}
+
+/* A read with something to do: the receive buffer (or DLL), IIR, LSR,
+ * MSR (and one past the registers, refused). Out of line: its calls
+ * need a stack frame, which the plain reads below are spared. */
+static __attribute__((noinline)) struct mmio_read uart_read_effect(struct uart *u,
+								   struct vcpu *v,
+								   uint64_t off)
+{
 	uint64_t val;
-	(void)width;
+
 	if (off >= UART_NREGS)
 		return MMIO_REFUSED;
 	switch (off) {
@@ -223,11 +235,11 @@ static struct mmio_read uart_read(struct mmio_device *d, struct vcpu *v, uint64_
 			val = u->dll;
 		} else {
 			uart_poll_rx(u);
+			uart_ask_stop_check(v);
 			int c = rx_get(u);
 			val = c >= 0 ? (uint8_t)c : 0;
 		}
 		break;
-	case 1: val = (u->lcr & LCR_DLAB) ? u->dlm : u->ier; break;
 	case 2: {
 		uint8_t iir = uart_iir(u);
 		if ((iir & 0x0f) == IIR_THRI)
@@ -235,29 +247,45 @@ static struct mmio_read uart_read(struct mmio_device *d, struct vcpu *v, uint64_
 		val = iir;
 		break;
 	}
-	case 3: val = u->lcr; break;
-	case 4: val = u->mcr; break;
 	case 5:
 		uart_poll_rx(u);
+		uart_ask_stop_check(v);
 		val = LSR_THRE | LSR_TEMT | (u->rx_count ? LSR_DR : 0) |
 		      (u->overrun ? LSR_OE : 0);
 		u->overrun = false; /* reading LSR clears OE */
 		break;
 	case 6: val = uart_msr(u); break;
-	case 7: val = u->scr; break;
-	default: val = 0; break; /* (unreachable: off < 8) */
+	default: val = 0; break; /* (unreachable: uart_read() answers the rest) */
 	}
 	if (UART_READ_MOVES_IRQ & (1u << off))
 		uart_update_irq(u, v);
 	return mmio_value(val);
 }
 
-static bool uart_write(struct mmio_device *d, struct vcpu *v, uint64_t off,
-		       unsigned width, uint64_t val)
+/* The registers with no side effect and nothing to compute (IER or a
+ * divisor latch, LCR, MCR, the scratch register) are answered here,
+ * without a call. */
+static struct mmio_read uart_read(struct mmio_device *d, struct vcpu *v, uint64_t off,
+				  unsigned width)
 {
 	struct uart *u = d->state;
-	uint8_t b = (uint8_t)val;
+	uint64_t val;
 	(void)width;
+	switch (off) {
+	case 1: val = (u->lcr & LCR_DLAB) ? u->dlm : u->ier; break;
+	case 3: val = u->lcr; break;
+	case 4: val = u->mcr; break;
+	case 7: val = u->scr; break;
+	default: return uart_read_effect(u, v, off);
+	}
+	return mmio_value(val);
+}
+
+/* A write with something to do: THR (or DLL), IER (or DLM), FCR (and
+ * one past the registers, refused). Out of line, as uart_read_effect(). */
+static __attribute__((noinline)) bool uart_write_effect(struct uart *u, struct vcpu *v,
+							uint64_t off, uint8_t b)
+{
 	if (off >= UART_NREGS)
 		return false;
 	switch (off) {
@@ -298,18 +326,35 @@ static bool uart_write(struct mmio_device *d, struct vcpu *v, uint64_t off,
 			u->thri_pending = true;
 		u->fcr = b & 0xc9;
 		break;
-	case 3: u->lcr = b; break;
-	case 4: u->mcr = b & 0x1f; break;
-	case 7: u->scr = b; break;
-	default: break; /* LSR and MSR are read only */
+	default: break; /* (uart_write() writes the rest) */
 	}
 	if (UART_WRITE_MOVES_IRQ & (1u << off))
 		uart_update_irq(u, v);
 	return true;
 }
 
-/* After an access, with the device lock released: Ctrl-A x typed on the
- * console while the guest polled for input stops the guest here. */
+/* The registers whose write only stores (LCR, MCR, the scratch
+ * register) and the read-only ones (LSR, MSR: the write is ignored) are
+ * written here, without a call. */
+static bool uart_write(struct mmio_device *d, struct vcpu *v, uint64_t off,
+		       unsigned width, uint64_t val)
+{
+	struct uart *u = d->state;
+	uint8_t b = (uint8_t)val;
+	(void)width;
+	switch (off) {
+	case 3: u->lcr = b; return true;
+	case 4: u->mcr = b & 0x1f; return true;
+	case 5:
+	case 6: return true;
+	case 7: u->scr = b; return true;
+	default: return uart_write_effect(u, v, off, b);
+	}
+}
+
+/* After a read that polled the console for input and saw Ctrl-A x (RBR,
+ * LSR: uart_ask_stop_check), with the device lock released: the guest
+ * stops here. */
 static void uart_after(struct mmio_device *d, struct vcpu *v)
 {
 	(void)d;

@@ -42,7 +42,7 @@ static void set_vcpu_switches(struct vcpu *v)
 	v->trace_active = trace_active;
 	v->trace_ecall = trace_active && trace_fold_sbi && fast;
 	v->trace_mmio = trace_fold_mmio;
-	v->trace_mmio_fast = trace_active && trace_fold_mmio && fast;
+	v->trace_mmio_fast = trace_active && trace_fold_mmio && fast; /* implies trace_mmio */
 	v->trace_exit_fast = trace_active && trace_fold_exit && fast;
 	v->trace_exit_on = trace_on[TV_KIND_EXIT];
 }

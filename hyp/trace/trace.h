@@ -351,24 +351,12 @@ static inline void trace_gpa_walked(struct vcpu *v)
 	v->t_open = (uint8_t)(v->t_open << 1);
 }
 
-/* The emulated MMIO access of the exit being handled (its GPA is the
- * exit's, htval and stval, unless trace_gpa_walked()): noted for the
- * visit when the filter lets MMIO visits be written (the device id
- * fits: hyp/core/vm.c checks every device's), else an event. */
-static inline void trace_mmio(struct vcpu *v, const struct mmio_op *op, uint64_t gpa,
-			      uint64_t value, unsigned dev)
-{
-	if (v->t_open & v->trace_mmio) {
-		v->t_mmio = 1;
-		v->t_vflags = (uint8_t)(op->vflags | (dev << 4));
-		v->t_value = value;
-		v->t_info = op->trace;
-		return;
-	}
-	if (TRACE_ON(TV_KIND_MMIO))
-		trace_write(v, TV_KIND_MMIO, 0, gpa, value, op->trace >> 32,
-			    (uint32_t)op->trace, dev, 0);
-}
+/* v->t_mmio: the noted exit's MMIO access is noted for its visit
+ * (TRACE_MMIO_NOTED), or the visit is already written
+ * (TRACE_MMIO_WRITTEN, trace_mmio_put_visit()) and the entry adds
+ * nothing. */
+#define TRACE_MMIO_NOTED 1
+#define TRACE_MMIO_WRITTEN 2
 
 /*
  * Whether the MMIO visit (TV_VISIT_MMIO) of the noted exit and its
@@ -391,30 +379,70 @@ static inline bool trace_mmio_visit_fits(struct vcpu *v, uint64_t hvip, uint64_t
 }
 
 /*
- * The entry after an emulated MMIO access (hyp/core/exit.c). An access
- * noted for the visit, into an overwriting ring with no watermark to
- * check (v->trace_mmio_fast), is written here, inline: one MMIO visit
- * when nothing is pending in hvip, the exit lasted less than 2^32 ticks
- * and the guest resumes right after the instruction (trace_record.h,
- * TV_VISIT_MMIO; trace_mmio_visit_fits(), with hvip whole). Anything else
- * goes the general way.
+ * The MMIO visit written as its access completes, on the fast path
+ * (v->trace_mmio_fast: the filter keeps MMIO visits, the ring
+ * overwrites, no watermark to check): what is left of the exit is the
+ * step past the instruction (mmio_access.h: the guest resumes at sepc +
+ * insn_len, sepc is still the exit's) and the return, which writes no
+ * hvip, so the record is the one the entry would write, its time taken
+ * a few instructions before. Not when the device asked for its `after`
+ * hook, which may stop the guest instead (the entry then decides), nor
+ * when it does not fit (an interrupt pending in hvip, an exit of 2^32
+ * ticks or more). The entry then only clears the mark
+ * (trace_mmio_entry()).
+ */
+static inline bool trace_mmio_put_visit(struct vcpu *v, const struct mmio_op *op,
+					uint64_t value, unsigned dev)
+{
+	uint64_t t_exit = v->t_exit, dt = csr_read(CSR_TIME) - t_exit;
+	uint64_t vflags = op->vflags | ((uint64_t)dev << 4) | ((v->insn_len & 2u) << 1);
+
+	if ((dt >> 32) | csr_read(CSR_HVIP) | v->mmio_after)
+		return false;
+	v->t_open = 0;
+	v->t_mmio = TRACE_MMIO_WRITTEN;
+	trace_put_fast(v, t_exit, v->trace_hdr_mmio | (vflags << 8) | (dt << 32), v->sepc,
+		       v->stval, v->htval, v->htinst, op->trace, value);
+	return true;
+}
+
+/* The emulated MMIO access of the exit being handled (its GPA is the
+ * exit's, htval and stval, unless trace_gpa_walked()): its visit written
+ * now on the fast path, else noted for the visit when the filter lets
+ * MMIO visits be written (the device id fits: hyp/core/vm.c checks every
+ * device's), else an event. */
+static inline void trace_mmio(struct vcpu *v, const struct mmio_op *op, uint64_t gpa,
+			      uint64_t value, unsigned dev)
+{
+	/* (trace_mmio_fast implies trace_mmio: trace.c, set_vcpu_switches) */
+	if (__builtin_expect(v->t_open & v->trace_mmio_fast, 1) &&
+	    __builtin_expect(trace_mmio_put_visit(v, op, value, dev), 1))
+		return;
+	if (v->t_open & v->trace_mmio) {
+		v->t_mmio = TRACE_MMIO_NOTED;
+		v->t_vflags = (uint8_t)(op->vflags | (dev << 4));
+		v->t_value = value;
+		v->t_info = op->trace;
+		return;
+	}
+	if (TRACE_ON(TV_KIND_MMIO))
+		trace_write(v, TV_KIND_MMIO, 0, gpa, value, op->trace >> 32,
+			    (uint32_t)op->trace, dev, 0);
+}
+
+/*
+ * The entry after an emulated MMIO access (hyp/core/exit.c): nothing to
+ * write when its visit already is (trace_mmio_put_visit()); anything
+ * else goes the general way (trace_entry(): a noted access's visit when
+ * it fits, trace.c's write_mmio_visit(), else the events).
  */
 static inline void trace_mmio_entry(struct vcpu *v)
 {
-	uint64_t hdr;
-
-	if (!(v->t_mmio & v->trace_mmio_fast)) {
-		trace_entry(v);
+	if (__builtin_expect(v->t_mmio == TRACE_MMIO_WRITTEN, 1)) {
+		v->t_mmio = 0;
 		return;
 	}
-	if (__builtin_expect(!trace_mmio_visit_fits(v, csr_read(CSR_HVIP), &hdr), 0)) {
-		trace_write_visit(v); /* the general writer decides */
-		return;
-	}
-	v->t_open = 0;
-	v->t_mmio = 0;
-	trace_put_fast(v, v->t_exit, hdr, v->t_sepc, v->stval, v->htval, v->htinst,
-		       v->t_info, v->t_value);
+	trace_entry(v);
 }
 
 /* how: TV_IRQ_LOWERED, _RAISED (through hvip), _RAISED_VSTIMECMP. */
