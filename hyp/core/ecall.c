@@ -10,6 +10,20 @@
 #include "../trace/trace.h"
 #include "fault_test.h"
 
+/* The traced ecall's ways other than BASE's constant call with its
+ * record written inline: out of line, each the path's last call, so
+ * that the inline one needs no stack frame. */
+static __attribute__((noinline)) void ecall_traced_table(void)
+{
+	sbi_ecall_table(this_vcpu());
+	trace_ecall_entry(this_vcpu()); /* (the vcpu is tp's again after the call) */
+}
+static __attribute__((noinline)) void ecall_traced_unfit(void)
+{
+	trace_ecall_general(this_vcpu());
+	sbi_hook_call(this_vcpu(), SBI_EXT_BASE);
+}
+
 /* The vCPU is tp's (hyp/arch/trap.S's convention, kept by a
  * time-shared hart's switch: hyp/arch/switch.S). After the SBI call it
  * is read there again (this_vcpu()), so the C code keeps no copy of it
@@ -28,8 +42,15 @@ void vcpu_ecall(void)
 	} else if (TRACE_ECALL_VCPU(v)) {
 		/* the SBI visit is recorded: noted now, written at the entry */
 		trace_ecall_exit(v);
-		sbi_ecall(v);
-		trace_ecall_entry(this_vcpu());
+		if (!sbi_ecall_direct(v)) {
+			ecall_traced_table();
+			return;
+		}
+		if (__builtin_expect(!trace_ecall_put(v), 0)) {
+			ecall_traced_unfit();
+			return;
+		}
+		sbi_hook_call(v, SBI_EXT_BASE); /* PMU firmware events */
 	} else {
 		exit_traced(v); /* the filter keeps SBI records out: events */
 	}

@@ -30,12 +30,16 @@ static inline unsigned long reg_low32(const struct vcpu *v, unsigned reg)
  * the guest resumes after the 4-byte ecall. Legacy calls return only a0
  * ("Legacy Extensions"), supported or not: a1 stays the guest's.
  */
-static inline void complete(struct vcpu *v, unsigned long eid, struct sbiret ret)
+static inline void complete_regs(struct vcpu *v, unsigned long eid, struct sbiret ret)
 {
 	v->gpr[REG_A0] = (uint64_t)ret.error;
 	if (eid > SBI_EXT_0_1_LAST)
 		v->gpr[REG_A1] = (uint64_t)ret.value;
 	v->sepc += 4;
+}
+static inline void complete(struct vcpu *v, unsigned long eid, struct sbiret ret)
+{
+	complete_regs(v, eid, ret);
 	if (ret.error == SBI_SUCCESS)
 		sbi_hook_call(v, eid); /* PMU firmware events */
 }
@@ -60,6 +64,25 @@ static inline void sbi_ecall(struct vcpu *v)
 		return;
 	}
 	sbi_handle_table(v, eid, fid);
+}
+
+/* The same in two steps, for the traced ecall (hyp/core/ecall.c), which
+ * writes its record between the answer and the PMU's count: BASE's
+ * constant calls answered inline (true: the caller then counts the
+ * call, sbi_hook_call), else nothing done yet (false:
+ * sbi_ecall_table()). */
+static inline bool sbi_ecall_direct(struct vcpu *v)
+{
+	unsigned long eid = reg_low32(v, REG_A7), fid = reg_low32(v, REG_A6);
+
+	if (eid != SBI_EXT_BASE || !sbi_base_is_constant(fid))
+		return false;
+	complete_regs(v, eid, sbi_base_constant(fid)); /* (always SBI_SUCCESS) */
+	return true;
+}
+static inline void sbi_ecall_table(struct vcpu *v)
+{
+	sbi_handle_table(v, reg_low32(v, REG_A7), reg_low32(v, REG_A6));
 }
 
 #endif

@@ -62,7 +62,7 @@ extern uint8_t trace_fold_exit, trace_fold_sbi, trace_fold_mmio;
 #define TRACE_HVIP_BITS (MIP_VSSIP | MIP_VSTIP | MIP_VSEIP)
 static inline uint64_t trace_hvip(void)
 {
-	return csr_read(CSR_HVIP) & TRACE_HVIP_BITS;
+	return csr_read_relaxed(CSR_HVIP) & TRACE_HVIP_BITS;
 }
 
 /*
@@ -119,7 +119,7 @@ void trace_write(struct vcpu *v, unsigned kind, unsigned flags, uint64_t a0,
 static inline void trace_exit(struct vcpu *v)
 {
 	if (TV_TRACE && __builtin_expect(v->trace_exit_on, 1)) {
-		v->t_exit = csr_read(CSR_TIME);
+		v->t_exit = csr_read_relaxed(CSR_TIME);
 		v->t_sepc = v->sepc;
 		v->t_open = 1; /* t_mmio is 0: always, while no exit is noted */
 	}
@@ -187,7 +187,7 @@ static inline void trace_sbi(struct vcpu *v, unsigned long eid,
  * always 0 while no exit is noted). */
 static inline void trace_ecall_exit(struct vcpu *v)
 {
-	v->t_exit = csr_read(CSR_TIME);
+	v->t_exit = csr_read_relaxed(CSR_TIME);
 	v->t_sepc = v->sepc;
 	v->t_open = 1; /* (insn_valid is false: only an MMIO exit sets it) */
 	v->t_args[0] = v->gpr[REG_A0];
@@ -247,7 +247,7 @@ static inline void trace_put_fast(struct vcpu *v, uint64_t time, uint64_t hdr,
  */
 static inline bool trace_exit_visit_fits(struct vcpu *v, uint64_t *hdr, uint64_t *arg5)
 {
-	uint64_t dt = csr_read(CSR_TIME) - v->t_exit;
+	uint64_t dt = csr_read_relaxed(CSR_TIME) - v->t_exit;
 	uint64_t step = v->sepc - v->t_sepc, hvip = trace_hvip();
 	uint64_t insn = v->insn_valid;
 	uint64_t flags = insn | (hvip ? TV_V_HVIP : 0) | TV_V_PC_FLAGS(step);
@@ -295,7 +295,7 @@ static inline void trace_exit_entry(struct vcpu *v)
 static inline bool trace_sbi_visit_fits(struct vcpu *v, uint64_t sepc, uint64_t hvip,
 					uint64_t *hdr)
 {
-	uint64_t dt = csr_read(CSR_TIME) - v->t_exit;
+	uint64_t dt = csr_read_relaxed(CSR_TIME) - v->t_exit;
 	uint64_t eid = v->gpr[REG_A7], fid = v->gpr[REG_A6], error = v->gpr[REG_A0];
 
 	if (((dt | eid | fid) >> 32) | ((error + 128) >> 8) | (v->sepc - sepc - 4) | hvip)
@@ -324,21 +324,29 @@ static inline uint64_t trace_sbi_value(const struct vcpu *v)
  * is read now. The fit test and header are trace_sbi_visit_fits()'s, the
  * general writer's too (with hvip whole here); the exit is still noted
  * unless the call flushed it, which also made its t_exit unfit
- * (trace_flush_exit()). The record is eight stores and the publish.
- * Inline in hyp/core/ecall.c: after a call answered directly
- * (sbi_ecall.h) the compiler knows what it wrote.
+ * (trace_flush_exit()). The record is eight stores and the publish;
+ * false when it does not fit, and the caller writes the events
+ * (trace_ecall_general(), as trace_ecall_entry() does). Inline in
+ * hyp/core/ecall.c: after a call answered directly (sbi_ecall.h) the
+ * compiler knows what it wrote (the time and hvip reads are
+ * csr_read_relaxed(): no memory clobber makes it load a0 and sepc
+ * again), so the error and pc checks fold away there.
  */
-static inline void trace_ecall_entry(struct vcpu *v)
+static inline bool trace_ecall_put(struct vcpu *v)
 {
 	uint64_t sepc = v->t_sepc, hdr; /* (loaded once: the byte store below may alias) */
 
-	if (__builtin_expect(!trace_sbi_visit_fits(v, sepc, csr_read(CSR_HVIP), &hdr), 0)) {
-		trace_ecall_general(v);
-		return;
-	}
+	if (__builtin_expect(!trace_sbi_visit_fits(v, sepc, csr_read_relaxed(CSR_HVIP), &hdr), 0))
+		return false;
 	v->t_open = 0;
 	trace_put_fast(v, v->t_exit, hdr, sepc, trace_sbi_ids(v), v->t_args[0],
 		       v->t_args[1], v->gpr[REG_A2], trace_sbi_value(v));
+	return true;
+}
+static inline void trace_ecall_entry(struct vcpu *v)
+{
+	if (__builtin_expect(!trace_ecall_put(v), 0))
+		trace_ecall_general(v);
 }
 
 /* The exit's GPA was not htval's: the hart wrote 0 and the walk found
@@ -368,7 +376,7 @@ static inline void trace_gpa_walked(struct vcpu *v)
  */
 static inline bool trace_mmio_visit_fits(struct vcpu *v, uint64_t hvip, uint64_t *hdr)
 {
-	uint64_t dt = csr_read(CSR_TIME) - v->t_exit, step = v->sepc - v->t_sepc;
+	uint64_t dt = csr_read_relaxed(CSR_TIME) - v->t_exit, step = v->sepc - v->t_sepc;
 
 	if ((dt >> 32) | hvip | (step - v->insn_len))
 		return false;
@@ -394,10 +402,10 @@ static inline bool trace_mmio_visit_fits(struct vcpu *v, uint64_t hvip, uint64_t
 static inline bool trace_mmio_put_visit(struct vcpu *v, const struct mmio_op *op,
 					uint64_t value, unsigned dev)
 {
-	uint64_t t_exit = v->t_exit, dt = csr_read(CSR_TIME) - t_exit;
+	uint64_t t_exit = v->t_exit, dt = csr_read_relaxed(CSR_TIME) - t_exit;
 	uint64_t vflags = op->vflags | ((uint64_t)dev << 4) | ((v->insn_len & 2u) << 1);
 
-	if ((dt >> 32) | csr_read(CSR_HVIP) | v->mmio_after)
+	if ((dt >> 32) | csr_read_relaxed(CSR_HVIP) | v->mmio_after)
 		return false;
 	v->t_open = 0;
 	v->t_mmio = TRACE_MMIO_WRITTEN;

@@ -186,6 +186,17 @@
 				 : "memory");                                  \
 		__v;                                                           \
 	})
+/* A read of a CSR that no memory access of this hart writes or orders
+ * (time, hvip): without csr_read()'s memory clobber, the compiler keeps
+ * what it knows of memory across it (a value just stored need not be
+ * loaded again). Still volatile: never dropped, nor moved across
+ * another CSR access. */
+#define csr_read_relaxed(csr)                                                  \
+	({                                                                     \
+		unsigned long __v;                                             \
+		__asm__ volatile("csrr %0, " __csr_str(csr) : "=r"(__v));      \
+		__v;                                                           \
+	})
 #define csr_write(csr, val)                                                    \
 	({                                                                     \
 		unsigned long __v = (unsigned long)(val);                      \
