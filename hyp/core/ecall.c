@@ -12,16 +12,22 @@
 
 /* The traced ecall's ways other than BASE's constant call with its
  * record written inline: out of line, each the path's last call, so
- * that the inline one needs no stack frame. */
+ * that the inline one needs no stack frame. A call through the table
+ * needs its exit noted (what it calls may write records first); a
+ * record that does not fit gets it noted here, for the events. */
 static __attribute__((noinline)) void ecall_traced_table(void)
 {
 	sbi_ecall_table(this_vcpu());
 	trace_ecall_entry(this_vcpu()); /* (the vcpu is tp's again after the call) */
 }
-static __attribute__((noinline)) void ecall_traced_unfit(void)
+static __attribute__((noinline)) void ecall_traced_unfit(uint64_t t_exit, uint64_t sepc,
+							 uint64_t a0, uint64_t a1)
 {
-	trace_ecall_general(this_vcpu());
-	sbi_hook_call(this_vcpu(), SBI_EXT_BASE);
+	struct vcpu *v = this_vcpu();
+
+	trace_ecall_note(v, t_exit, sepc, a0, a1);
+	trace_ecall_general(v);
+	sbi_hook_call(v, SBI_EXT_BASE);
 }
 
 /* The vCPU is tp's (hyp/arch/trap.S's convention, kept by a
@@ -40,14 +46,18 @@ void vcpu_ecall(void)
 	if (!TRACE_ACTIVE_VCPU(v)) {
 		sbi_ecall(v); /* tracing off: one byte load and a branch */
 	} else if (TRACE_ECALL_VCPU(v)) {
-		/* the SBI visit is recorded: noted now, written at the entry */
-		trace_ecall_exit(v);
+		/* the SBI visit is recorded: the exit's time, pc, a0 and a1
+		 * read now, its record written at the entry */
+		uint64_t t_exit = csr_read_relaxed(CSR_TIME), sepc = v->sepc;
+		uint64_t a0 = v->gpr[REG_A0], a1 = v->gpr[REG_A1];
+
 		if (!sbi_ecall_direct(v)) {
+			trace_ecall_note(v, t_exit, sepc, a0, a1);
 			ecall_traced_table();
 			return;
 		}
-		if (__builtin_expect(!trace_ecall_put(v), 0)) {
-			ecall_traced_unfit();
+		if (__builtin_expect(!trace_sbi_put(v, t_exit, sepc, a0, a1), 0)) {
+			ecall_traced_unfit(t_exit, sepc, a0, a1);
 			return;
 		}
 		sbi_hook_call(v, SBI_EXT_BASE); /* PMU firmware events */

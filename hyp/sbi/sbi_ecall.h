@@ -15,16 +15,6 @@
 /* sbi.c: any call but BASE's constants, through the table. */
 void sbi_handle_table(struct vcpu *v, unsigned long eid, unsigned long fid);
 
-/* Bits 31:0 of a guest register, zero-extended: one 32-bit load of the
- * register's low word (RISC-V is little-endian; may_alias makes the
- * 32-bit view of the 64-bit slot defined C). */
-static inline unsigned long reg_low32(const struct vcpu *v, unsigned reg)
-{
-	typedef uint32_t __attribute__((may_alias)) u32_alias;
-	uint32_t low = *(const u32_alias *)&v->gpr[reg];
-	return (unsigned long)low;
-}
-
 /*
  * The call is done: a0 = error and a1 = value ("Binary Encoding"), and
  * the guest resumes after the 4-byte ecall. Legacy calls return only a0
@@ -57,7 +47,7 @@ static inline void complete(struct vcpu *v, unsigned long eid, struct sbiret ret
  */
 static inline void sbi_ecall(struct vcpu *v)
 {
-	unsigned long eid = reg_low32(v, REG_A7), fid = reg_low32(v, REG_A6);
+	unsigned long eid = vcpu_reg_low32(v, REG_A7), fid = vcpu_reg_low32(v, REG_A6);
 
 	if (eid == SBI_EXT_BASE && sbi_base_is_constant(fid)) {
 		complete(v, eid, sbi_base_constant(fid));
@@ -73,7 +63,11 @@ static inline void sbi_ecall(struct vcpu *v)
  * sbi_ecall_table()). */
 static inline bool sbi_ecall_direct(struct vcpu *v)
 {
-	unsigned long eid = reg_low32(v, REG_A7), fid = reg_low32(v, REG_A6);
+	unsigned long eid = vcpu_reg_low32(v, REG_A7);
+	/* the FID sign-extended, as a 32-bit load gives it: no larger than
+	 * a constant call's exactly when its 32 bits are not, and an index
+	 * as it is */
+	unsigned long fid = (unsigned long)(long)(int32_t)vcpu_reg_low32(v, REG_A6);
 
 	if (eid != SBI_EXT_BASE || !sbi_base_is_constant(fid))
 		return false;
@@ -82,7 +76,7 @@ static inline bool sbi_ecall_direct(struct vcpu *v)
 }
 static inline void sbi_ecall_table(struct vcpu *v)
 {
-	sbi_handle_table(v, reg_low32(v, REG_A7), reg_low32(v, REG_A6));
+	sbi_handle_table(v, vcpu_reg_low32(v, REG_A7), vcpu_reg_low32(v, REG_A6));
 }
 
 #endif

@@ -288,7 +288,8 @@ void trace_write_sbi_entry(struct vcpu *v, uint64_t sepc, const uint64_t args[3]
 {
 	uint64_t hdr;
 
-	if (!trace_sbi_visit_fits(v, sepc, trace_hvip(), &hdr) || !v->t_open || !trace_fold_sbi) {
+	if (!trace_sbi_visit_fits(v, v->t_exit, sepc, trace_hvip(), &hdr) || !v->t_open ||
+	    !trace_fold_sbi) {
 		write_sbi_split(v, args);
 		return;
 	}

@@ -183,15 +183,16 @@ static inline void trace_sbi(struct vcpu *v, unsigned long eid,
 }
 
 /* An ecall (while trace_fold_sbi): the exit noted with what its SBI
- * visit needs, a0 and a1 before the handler changes them (t_mmio is
- * always 0 while no exit is noted). */
-static inline void trace_ecall_exit(struct vcpu *v)
+ * visit needs, its time, pc, and a0 and a1 before the handler changes
+ * them (t_mmio is always 0 while no exit is noted). */
+static inline void trace_ecall_note(struct vcpu *v, uint64_t t_exit, uint64_t sepc,
+				    uint64_t a0, uint64_t a1)
 {
-	v->t_exit = csr_read_relaxed(CSR_TIME);
-	v->t_sepc = v->sepc;
+	v->t_exit = t_exit;
+	v->t_sepc = sepc;
 	v->t_open = 1; /* (insn_valid is false: only an MMIO exit sets it) */
-	v->t_args[0] = v->gpr[REG_A0];
-	v->t_args[1] = v->gpr[REG_A1];
+	v->t_args[0] = a0;
+	v->t_args[1] = a1;
 }
 
 /* An SBI call that returned, and the entry after it: sepc and a0..a2
@@ -292,10 +293,10 @@ static inline void trace_exit_entry(struct vcpu *v)
  * privileged spec; hyp/arch/trap.S records them so, the validation
  * suite, tv.guest=validate, checks a platform does).
  */
-static inline bool trace_sbi_visit_fits(struct vcpu *v, uint64_t sepc, uint64_t hvip,
-					uint64_t *hdr)
+static inline bool trace_sbi_visit_fits(struct vcpu *v, uint64_t t_exit, uint64_t sepc,
+					uint64_t hvip, uint64_t *hdr)
 {
-	uint64_t dt = csr_read_relaxed(CSR_TIME) - v->t_exit;
+	uint64_t dt = csr_read_relaxed(CSR_TIME) - t_exit;
 	uint64_t eid = v->gpr[REG_A7], fid = v->gpr[REG_A6], error = v->gpr[REG_A0];
 
 	if (((dt | eid | fid) >> 32) | ((error + 128) >> 8) | (v->sepc - sepc - 4) | hvip)
@@ -312,40 +313,51 @@ static inline uint64_t trace_sbi_ids(const struct vcpu *v)
 }
 static inline uint64_t trace_sbi_value(const struct vcpu *v)
 {
-	return v->gpr[REG_A7] <= SBI_EXT_0_1_LAST ? 0 : v->gpr[REG_A1];
+	/* (the call's EID is a7's low 32 bits; a visit's a7 has no others) */
+	return vcpu_reg_low32(v, REG_A7) <= SBI_EXT_0_1_LAST ? 0 : v->gpr[REG_A1];
 }
 
 /*
- * The same after trace_ecall_exit(), on the path of every traced SBI
- * call of a vCPU whose v->trace_ecall is set: the SBI visit is not
- * filtered out, the ring overwrites and no watermark is set (else the
- * ecall takes exit_traced(), which handles those). The SBI call leaves
- * a2 as it was (only a0 and a1 return values, "Binary Encoding"), so a2
- * is read now. The fit test and header are trace_sbi_visit_fits()'s, the
- * general writer's too (with hvip whole here); the exit is still noted
- * unless the call flushed it, which also made its t_exit unfit
- * (trace_flush_exit()). The record is eight stores and the publish;
- * false when it does not fit, and the caller writes the events
- * (trace_ecall_general(), as trace_ecall_entry() does). Inline in
- * hyp/core/ecall.c: after a call answered directly (sbi_ecall.h) the
- * compiler knows what it wrote (the time and hvip reads are
- * csr_read_relaxed(): no memory clobber makes it load a0 and sepc
- * again), so the error and pc checks fold away there.
+ * The SBI visit of a call that exited at t_exit and sepc with a0 and a1,
+ * written now, on the path of every traced SBI call of a vCPU whose
+ * v->trace_ecall is set: the SBI visit is not filtered out, the ring
+ * overwrites and no watermark is set (else the ecall takes
+ * exit_traced(), which handles those). The SBI call leaves a2 as it was
+ * (only a0 and a1 return values, "Binary Encoding"), so a2 is read now.
+ * The fit test and header are trace_sbi_visit_fits()'s, the general
+ * writer's too (with hvip whole here). The record is eight stores and
+ * the publish; false when it does not fit, and the caller writes the
+ * events (trace_ecall_general(), with the exit noted). Inline in
+ * hyp/core/ecall.c: after a call answered directly (sbi_ecall.h), with
+ * the exit's values still in registers, the compiler knows what the
+ * answer wrote (the time and hvip reads are csr_read_relaxed(): no
+ * memory clobber makes it load a0 and sepc again), so the error and pc
+ * checks fold away there.
  */
-static inline bool trace_ecall_put(struct vcpu *v)
+static inline bool trace_sbi_put(struct vcpu *v, uint64_t t_exit, uint64_t sepc, uint64_t a0,
+				 uint64_t a1)
 {
-	uint64_t sepc = v->t_sepc, hdr; /* (loaded once: the byte store below may alias) */
+	uint64_t hdr;
 
-	if (__builtin_expect(!trace_sbi_visit_fits(v, sepc, csr_read_relaxed(CSR_HVIP), &hdr), 0))
+	if (__builtin_expect(!trace_sbi_visit_fits(v, t_exit, sepc, csr_read_relaxed(CSR_HVIP),
+						   &hdr),
+			     0))
 		return false;
-	v->t_open = 0;
-	trace_put_fast(v, v->t_exit, hdr, sepc, trace_sbi_ids(v), v->t_args[0],
-		       v->t_args[1], v->gpr[REG_A2], trace_sbi_value(v));
+	trace_put_fast(v, t_exit, hdr, sepc, trace_sbi_ids(v), a0, a1, v->gpr[REG_A2],
+		       trace_sbi_value(v));
 	return true;
 }
+
+/* The same for the exit trace_ecall_note() noted, which a call through
+ * the extension table needs (what it calls may write records: an
+ * exit flushed then has a t_exit that does not fit, trace_flush_exit()). */
 static inline void trace_ecall_entry(struct vcpu *v)
 {
-	if (__builtin_expect(!trace_ecall_put(v), 0))
+	uint64_t sepc = v->t_sepc; /* (loaded once: the ring's stores may alias) */
+
+	if (__builtin_expect(trace_sbi_put(v, v->t_exit, sepc, v->t_args[0], v->t_args[1]), 1))
+		v->t_open = 0;
+	else
 		trace_ecall_general(v);
 }
 
