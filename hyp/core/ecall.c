@@ -27,7 +27,6 @@ static __attribute__((noinline)) void ecall_traced_unfit(uint64_t t_exit, uint64
 
 	trace_ecall_note(v, t_exit, sepc, a0, a1);
 	trace_ecall_general(v);
-	sbi_hook_call(v, SBI_EXT_BASE);
 }
 
 /* The vCPU is tp's (hyp/arch/trap.S's convention, kept by a
@@ -56,11 +55,8 @@ void vcpu_ecall(void)
 			ecall_traced_table();
 			return;
 		}
-		if (__builtin_expect(!trace_sbi_put(v, t_exit, sepc, a0, a1), 0)) {
+		if (__builtin_expect(!trace_sbi_put(v, t_exit, sepc, a0, a1), 0))
 			ecall_traced_unfit(t_exit, sepc, a0, a1);
-			return;
-		}
-		sbi_hook_call(v, SBI_EXT_BASE); /* PMU firmware events */
 	} else {
 		exit_traced(v); /* the filter keeps SBI records out: events */
 	}

@@ -27,11 +27,14 @@ static inline void complete_regs(struct vcpu *v, unsigned long eid, struct sbire
 		v->gpr[REG_A1] = (uint64_t)ret.value;
 	v->sepc += 4;
 }
+/* ... and counted for the SBI PMU's firmware events (sbi_pmu.c counts
+ * the calls of SET_TIMER's: BASE's constant calls, answered with
+ * complete_regs() alone, are none of them). */
 static inline void complete(struct vcpu *v, unsigned long eid, struct sbiret ret)
 {
 	complete_regs(v, eid, ret);
 	if (ret.error == SBI_SUCCESS)
-		sbi_hook_call(v, eid); /* PMU firmware events */
+		sbi_hook_call(v, eid);
 }
 
 /*
@@ -50,24 +53,22 @@ static inline void sbi_ecall(struct vcpu *v)
 	unsigned long eid = vcpu_reg_low32(v, REG_A7), fid = vcpu_reg_low32(v, REG_A6);
 
 	if (eid == SBI_EXT_BASE && sbi_base_is_constant(fid)) {
-		complete(v, eid, sbi_base_constant(fid));
+		complete_regs(v, eid, sbi_base_constant(fid)); /* (no PMU event) */
 		return;
 	}
 	sbi_handle_table(v, eid, fid);
 }
 
 /* The same in two steps, for the traced ecall (hyp/core/ecall.c), which
- * writes its record between the answer and the PMU's count: BASE's
- * constant calls answered inline (true: the caller then counts the
- * call, sbi_hook_call), else nothing done yet (false:
- * sbi_ecall_table()). */
+ * writes its record after the answer: BASE's constant calls answered
+ * inline (true), else nothing done yet (false: sbi_ecall_table()).
+ * Here a7 and a6 are taken whole: a call with bits
+ * 63:32 set goes through the table, which answers it the same (its
+ * record is the events with TV_F_SBI_HIGH either way), and the record's
+ * fit test then knows them. */
 static inline bool sbi_ecall_direct(struct vcpu *v)
 {
-	unsigned long eid = vcpu_reg_low32(v, REG_A7);
-	/* the FID sign-extended, as a 32-bit load gives it: no larger than
-	 * a constant call's exactly when its 32 bits are not, and an index
-	 * as it is */
-	unsigned long fid = (unsigned long)(long)(int32_t)vcpu_reg_low32(v, REG_A6);
+	uint64_t eid = v->gpr[REG_A7], fid = v->gpr[REG_A6];
 
 	if (eid != SBI_EXT_BASE || !sbi_base_is_constant(fid))
 		return false;

@@ -313,8 +313,7 @@ static inline uint64_t trace_sbi_ids(const struct vcpu *v)
 }
 static inline uint64_t trace_sbi_value(const struct vcpu *v)
 {
-	/* (the call's EID is a7's low 32 bits; a visit's a7 has no others) */
-	return vcpu_reg_low32(v, REG_A7) <= SBI_EXT_0_1_LAST ? 0 : v->gpr[REG_A1];
+	return v->gpr[REG_A7] <= SBI_EXT_0_1_LAST ? 0 : v->gpr[REG_A1];
 }
 
 /*
