@@ -176,16 +176,6 @@ _Static_assert(__builtin_offsetof(struct vcpu, fault_regs) == VCPU_FAULT_REGS, "
 #define REG_A6 16
 #define REG_A7 17
 
-/* Bits 31:0 of a guest register: one 32-bit load of the
- * register's low word (RISC-V is little-endian; may_alias makes the
- * 32-bit view of the 64-bit slot defined C). The SBI's EID and FID are
- * these (hyp/sbi/sbi_ecall.h). */
-static inline uint32_t vcpu_reg_low32(const struct vcpu *v, unsigned reg)
-{
-	typedef uint32_t __attribute__((may_alias)) u32_alias;
-	return *(const u32_alias *)&v->gpr[reg];
-}
-
 /* The vcpu of the hart running this code (tp holds it in HS-mode). */
 static inline struct vcpu *this_vcpu(void)
 {

@@ -15,6 +15,16 @@
 /* sbi.c: any call but BASE's constants, through the table. */
 void sbi_handle_table(struct vcpu *v, unsigned long eid, unsigned long fid);
 
+/* Bits 31:0 of a guest register, zero-extended: one 32-bit load of the
+ * register's low word (RISC-V is little-endian; may_alias makes the
+ * 32-bit view of the 64-bit slot defined C). */
+static inline unsigned long reg_low32(const struct vcpu *v, unsigned reg)
+{
+	typedef uint32_t __attribute__((may_alias)) u32_alias;
+	uint32_t low = *(const u32_alias *)&v->gpr[reg];
+	return (unsigned long)low;
+}
+
 /*
  * The call is done: a0 = error and a1 = value ("Binary Encoding"), and
  * the guest resumes after the 4-byte ecall. Legacy calls return only a0
@@ -50,7 +60,7 @@ static inline void complete(struct vcpu *v, unsigned long eid, struct sbiret ret
  */
 static inline void sbi_ecall(struct vcpu *v)
 {
-	unsigned long eid = vcpu_reg_low32(v, REG_A7), fid = vcpu_reg_low32(v, REG_A6);
+	unsigned long eid = reg_low32(v, REG_A7), fid = reg_low32(v, REG_A6);
 
 	if (eid == SBI_EXT_BASE && sbi_base_is_constant(fid)) {
 		complete_regs(v, eid, sbi_base_constant(fid)); /* (no PMU event) */
@@ -61,11 +71,10 @@ static inline void sbi_ecall(struct vcpu *v)
 
 /* The same in two steps, for the traced ecall (hyp/core/ecall.c), which
  * writes its record after the answer: BASE's constant calls answered
- * inline (true), else nothing done yet (false: sbi_ecall_table()).
- * Here a7 and a6 are taken whole: a call with bits
- * 63:32 set goes through the table, which answers it the same (its
- * record is the events with TV_F_SBI_HIGH either way), and the record's
- * fit test then knows them. */
+ * inline (true), else nothing done yet (false: sbi_ecall_table()). Here
+ * a7 and a6 are taken whole: a call with bits 63:32 set goes through the
+ * table, which answers it the same (its record is the events with
+ * TV_F_SBI_HIGH either way), and the record's fit test then knows them. */
 static inline bool sbi_ecall_direct(struct vcpu *v)
 {
 	uint64_t eid = v->gpr[REG_A7], fid = v->gpr[REG_A6];
@@ -77,7 +86,7 @@ static inline bool sbi_ecall_direct(struct vcpu *v)
 }
 static inline void sbi_ecall_table(struct vcpu *v)
 {
-	sbi_handle_table(v, vcpu_reg_low32(v, REG_A7), vcpu_reg_low32(v, REG_A6));
+	sbi_handle_table(v, reg_low32(v, REG_A7), reg_low32(v, REG_A6));
 }
 
 #endif
