@@ -48,45 +48,40 @@ static inline void complete(struct vcpu *v, unsigned long eid, struct sbiret ret
 }
 
 /*
- * The guest's ecall. EIDs and FIDs "are encoded as signed 32-bit
- * integers", and for data "defined as 32bit wide, higher privilege
- * software must ensure that it only uses 32 bit data" ("Binary
- * Encoding"): bits 63:32 of a7 and a6 are not part of the call. (The
- * trace record keeps them whole.) BASE's version and id calls, the
- * first calls of every guest, are answered directly (sbi_base.h); the
- * call's record is written by the exit path (hyp/core/ecall.c), so with
- * tracing off this path has no trace check at all. Inline: on the
- * direct path the exit path then knows what the call wrote.
+ * BASE's version and id calls, the first calls of every guest, answered
+ * directly (sbi_base.h; true), else nothing done yet (false:
+ * sbi_ecall_table()). a7 and a6 are taken whole: a call with bits 63:32
+ * set goes through the table, which answers it the same (its record is
+ * the events with TV_F_SBI_HIGH either way), and the traced path's
+ * record fit test (hyp/core/ecall.c) then knows them.
  */
-static inline void sbi_ecall(struct vcpu *v)
-{
-	unsigned long eid = reg_low32(v, REG_A7), fid = reg_low32(v, REG_A6);
-
-	if (eid == SBI_EXT_BASE && sbi_base_is_constant(fid)) {
-		complete_regs(v, eid, sbi_base_constant(fid)); /* (no PMU event) */
-		return;
-	}
-	sbi_handle_table(v, eid, fid);
-}
-
-/* The same in two steps, for the traced ecall (hyp/core/ecall.c), which
- * writes its record after the answer: BASE's constant calls answered
- * inline (true), else nothing done yet (false: sbi_ecall_table()). Here
- * a7 and a6 are taken whole: a call with bits 63:32 set goes through the
- * table, which answers it the same (its record is the events with
- * TV_F_SBI_HIGH either way), and the record's fit test then knows them. */
 static inline bool sbi_ecall_direct(struct vcpu *v)
 {
 	uint64_t eid = v->gpr[REG_A7], fid = v->gpr[REG_A6];
 
 	if (eid != SBI_EXT_BASE || !sbi_base_is_constant(fid))
 		return false;
-	complete_regs(v, eid, sbi_base_constant(fid)); /* (always SBI_SUCCESS) */
+	complete_regs(v, eid, sbi_base_constant(fid)); /* (SBI_SUCCESS; no PMU event) */
 	return true;
 }
+
+/* Any other call, through the extension table. EIDs and FIDs "are
+ * encoded as signed 32-bit integers", and for data "defined as 32bit
+ * wide, higher privilege software must ensure that it only uses 32 bit
+ * data" ("Binary Encoding"): bits 63:32 of a7 and a6 are not part of the
+ * call. (The trace record keeps them whole.) */
 static inline void sbi_ecall_table(struct vcpu *v)
 {
 	sbi_handle_table(v, reg_low32(v, REG_A7), reg_low32(v, REG_A6));
+}
+
+/* The guest's ecall, untraced: its record, when tracing is on, is
+ * written by the exit path (hyp/core/ecall.c), which calls the two
+ * steps itself, so this path has no trace check at all. */
+static inline void sbi_ecall(struct vcpu *v)
+{
+	if (!sbi_ecall_direct(v))
+		sbi_ecall_table(v);
 }
 
 #endif

@@ -385,15 +385,21 @@ static inline void trace_gpa_walked(struct vcpu *v)
  * instruction, tested as one word. An access is noted only with its
  * instruction (TV_F_INSN, in trace_hdr_mmio).
  */
+/* The MMIO visit's header word: the access's flags (TV_V_STORE, the
+ * device id), TV_V_C for an instruction of length 2, dt. */
+static inline uint64_t trace_mmio_hdr(const struct vcpu *v, uint64_t vflags, uint64_t len,
+				      uint64_t dt)
+{
+	return v->trace_hdr_mmio | ((vflags | ((len & 2) << 1)) << 8) | (dt << 32);
+}
+
 static inline bool trace_mmio_visit_fits(struct vcpu *v, uint64_t hvip, uint64_t *hdr)
 {
 	uint64_t dt = csr_read_relaxed(CSR_TIME) - v->t_exit, step = v->sepc - v->t_sepc;
 
 	if ((dt >> 32) | hvip | (step - v->insn_len))
 		return false;
-	/* step is 2 (a compressed instruction: TV_V_C) or 4 */
-	*hdr = v->trace_hdr_mmio | ((uint64_t)(v->t_vflags | ((step & 2) << 1)) << 8) |
-	       (dt << 32);
+	*hdr = trace_mmio_hdr(v, v->t_vflags, step, dt); /* (step is 2 or 4) */
 	return true;
 }
 
@@ -411,17 +417,16 @@ static inline bool trace_mmio_visit_fits(struct vcpu *v, uint64_t hvip, uint64_t
  * (trace_mmio_entry()).
  */
 static inline bool trace_mmio_put_visit(struct vcpu *v, const struct mmio_op *op,
-					uint64_t value, unsigned dev)
+					uint64_t value, uint64_t vflags)
 {
 	uint64_t t_exit = v->t_exit, dt = csr_read_relaxed(CSR_TIME) - t_exit;
-	uint64_t vflags = op->vflags | ((uint64_t)dev << 4) | ((v->insn_len & 2u) << 1);
 
 	if ((dt >> 32) | csr_read_relaxed(CSR_HVIP) | v->mmio_after)
 		return false;
 	v->t_open = 0;
 	v->t_mmio = TRACE_MMIO_WRITTEN;
-	trace_put_fast(v, t_exit, v->trace_hdr_mmio | (vflags << 8) | (dt << 32), v->sepc,
-		       v->stval, v->htval, v->htinst, op->trace, value);
+	trace_put_fast(v, t_exit, trace_mmio_hdr(v, vflags, v->insn_len, dt), v->sepc, v->stval,
+		       v->htval, v->htinst, op->trace, value);
 	return true;
 }
 
@@ -433,13 +438,15 @@ static inline bool trace_mmio_put_visit(struct vcpu *v, const struct mmio_op *op
 static inline void trace_mmio(struct vcpu *v, const struct mmio_op *op, uint64_t gpa,
 			      uint64_t value, unsigned dev)
 {
+	uint64_t vflags = op->vflags | ((uint64_t)dev << 4); /* (dev fits TV_V_DEV) */
+
 	/* (trace_mmio_fast implies trace_mmio: trace.c, set_vcpu_switches) */
 	if (__builtin_expect(v->t_open & v->trace_mmio_fast, 1) &&
-	    __builtin_expect(trace_mmio_put_visit(v, op, value, dev), 1))
+	    __builtin_expect(trace_mmio_put_visit(v, op, value, vflags), 1))
 		return;
 	if (v->t_open & v->trace_mmio) {
 		v->t_mmio = TRACE_MMIO_NOTED;
-		v->t_vflags = (uint8_t)(op->vflags | (dev << 4));
+		v->t_vflags = (uint8_t)vflags;
 		v->t_value = value;
 		v->t_info = op->trace;
 		return;
