@@ -379,6 +379,27 @@ static inline void tv_ring_set_u64(uint64_t *field, uint64_t value)
 	tv_ring_st_relaxed(field, value);
 }
 
+/*
+ * Store one 64-bit word of a reserved record as two halves, the low 32
+ * bits of lo and of hi (the header word's kind, flags, vm, vcpu and its
+ * dt; an SBI visit's fid and eid): on RV64 two `sw`, which spares the
+ * writer building the word in a register. They are payload stores like
+ * the others: the publish's release orders stores of any size before it
+ * (RVWMO), so the argument above holds byte for byte. Elsewhere (the
+ * host, the model check) one relaxed 64-bit store of the same word.
+ */
+static inline void tv_ring_set_halves(uint64_t *field, uint64_t lo, uint64_t hi)
+{
+#if defined(__riscv) && __riscv_xlen == 64 && !defined(TV_RING_MODEL_CHECK)
+	typedef uint32_t __attribute__((__may_alias__)) half_t;
+	half_t *h = (half_t *)(void *)field;
+
+	__asm__ __volatile__("sw %2, %0\n\tsw %3, %1" : "=m"(h[0]), "=m"(h[1]) : "r"(lo), "r"(hi));
+#else
+	tv_ring_st_relaxed(field, (lo & 0xffffffffu) | (hi << 32));
+#endif
+}
+
 /* The header word of a reserved record (kind, flags, vm, vcpu, dt). */
 static inline uint64_t *tv_ring_hdr_word(struct tv_rec *rec)
 {

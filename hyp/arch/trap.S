@@ -119,14 +119,14 @@
 
 	/*
 	 * What every VM exit captures first: the guest's tp (in sscratch,
-	 * which becomes 0: the hypervisor runs) and sepc. Clobbers t0 and
-	 * \tmp.
+	 * which becomes 0: the hypervisor runs) and sepc. Clobbers \tmp and
+	 * \pc, which holds sepc after it.
 	 */
-	.macro CAPTURE_EXIT tmp
+	.macro CAPTURE_EXIT tmp, pc=t0
 	csrrw	\tmp, sscratch, zero
 	sd	\tmp, VCPU_GPR(4)(tp)
-	csrr	t0, sepc
-	sd	t0, VCPU_SEPC(tp)
+	csrr	\pc, sepc
+	sd	\pc, VCPU_SEPC(tp)
 	.endm
 
 	/*
@@ -243,14 +243,23 @@ hyp_trap_vector:
  * not saved or restored: nothing between this exit and its sret changes it
  * (a nested trap restores it; a time-shared hart's switch keeps it per
  * thread: hyp/core/sched.c), and a call that resumes the guest elsewhere
- * sets the vcpu's copy itself (vcpu_enter_at). t1 holds scause.
+ * sets the vcpu's copy itself (vcpu_enter_at). t1 holds scause. The
+ * handler, the vCPU's own (v->ecall: tracing on or off, hyp/core/ecall.c),
+ * gets the SBI call's registers as arguments: the guest's a0-a2, a6 and
+ * a7 where the guest left them, and sepc read into a5 (whose guest value
+ * is saved), so it loads none of them.
  */
 .Lecall_exit:
 	SAVE_CALLER tp
-	CAPTURE_EXIT t0			/* (t1 holds scause) */
+	CAPTURE_EXIT t0, a5		/* (t1 holds scause) */
 	sd	t1, VCPU_SCAUSE(tp)
 	ld	sp, VCPU_HYP_SP(tp)
-	jal	vcpu_ecall		/* hyp/core/ecall.c: the vcpu is tp */
+#if !defined(TV_TRACE) || TV_TRACE
+	ld	t0, VCPU_ECALL(tp)	/* hyp/core/ecall.c: the vcpu is tp; */
+	jalr	t0			/* a0-a2, a6, a7 the guest's, a5 sepc */
+#else
+	jal	vcpu_ecall		/* (no trace: one handler) */
+#endif
 	ld	t0, VCPU_SEPC(tp)
 	csrw	sepc, t0
 	csrw	sscratch, tp

@@ -1,10 +1,11 @@
 /*
  * The VS-mode ecall exit ("Environment call from VS-mode", scause 10),
  * the most frequent exit: hyp/arch/trap.S tests scause for it first and
- * calls vcpu_ecall() with only the registers C code may change saved
- * (an SBI call reads a0-a7 and changes at most a0/a1 and sepc, "Binary
- * Encoding"). With tracing on, its exit, SBI call and entry are one
- * record (hyp/trace/trace.h).
+ * calls the vCPU's handler (one of the three below) with only the
+ * registers C code may change saved (an SBI call reads a0-a7 and
+ * changes at most a0/a1 and sepc, "Binary Encoding"), and those it
+ * reads still in registers. With tracing on, its exit, SBI call and
+ * entry are one record (hyp/trace/trace.h).
  */
 #include "../sbi/sbi_ecall.h"
 #include "../trace/trace.h"
@@ -29,35 +30,67 @@ static __attribute__((noinline)) void ecall_traced_unfit(uint64_t t_exit, uint64
 	trace_ecall_general(v);
 }
 
-/* The vCPU is tp's (hyp/arch/trap.S's convention, kept by a
- * time-shared hart's switch: hyp/arch/switch.S). After the SBI call it
- * is read there again (this_vcpu()), so the C code keeps no copy of it
- * across the call in a callee-saved register it would have to save and
- * restore. */
-void vcpu_ecall(void)
+/* The ecall handler's parameters: the registers trap.S leaves as the
+ * guest had them, or sepc it read (vcpu.h, vcpu_ecall_fn); each handler
+ * reads what it needs of them. */
+#define ECALL_REG(name) uint64_t name __attribute__((unused))
+#define ECALL_REGS                                                             \
+	ECALL_REG(a0), ECALL_REG(a1), ECALL_REG(a2), ECALL_REG(a3), ECALL_REG(a4), \
+		ECALL_REG(sepc), ECALL_REG(fid), ECALL_REG(eid)
+
+/*
+ * The vCPU is tp's (hyp/arch/trap.S's convention, kept by a time-shared
+ * hart's switch: hyp/arch/switch.S). After the SBI call it is read there
+ * again (this_vcpu()), so the C code keeps no copy of it across the call
+ * in a callee-saved register it would have to save and restore. No STA
+ * hook: an ecall is an exit the guest caused, whose time is never steal
+ * time (hyp/sbi/sbi_sta.c).
+ *
+ * Which of the three handlers an ecall takes is the vCPU's v->ecall,
+ * set with the trace's switches (hyp/trace/trace.c, set_vcpu_switches),
+ * so that none of them tests a switch: tracing off (and the build with
+ * TV_TRACE=0, whose trap.S calls vcpu_ecall directly), the SBI visit
+ * recorded, or the exit recorded as events.
+ */
+void vcpu_ecall(ECALL_REGS)
 {
 	struct vcpu *v = this_vcpu();
 
 	v->exits++;
-	/* No STA hook: an ecall is an exit the guest caused, whose time is
-	 * never steal time (hyp/sbi/sbi_sta.c). */
 	maybe_fault(v);
-	if (!TRACE_ACTIVE_VCPU(v)) {
-		sbi_ecall(v); /* tracing off: one byte load and a branch */
-	} else if (TRACE_ECALL_VCPU(v)) {
-		/* the SBI visit is recorded: the exit's time, pc, a0 and a1
-		 * read now, its record written at the entry */
-		uint64_t t_exit = csr_read_relaxed(CSR_TIME), sepc = v->sepc;
-		uint64_t a0 = v->gpr[REG_A0], a1 = v->gpr[REG_A1];
+	if (!sbi_ecall_direct(v, eid, fid, sepc))
+		sbi_ecall_table(v);
+}
 
-		if (!sbi_ecall_direct(v)) {
-			trace_ecall_note(v, t_exit, sepc, a0, a1);
-			ecall_traced_table();
-			return;
-		}
-		if (__builtin_expect(!trace_sbi_put(v, t_exit, sepc, a0, a1), 0))
-			ecall_traced_unfit(t_exit, sepc, a0, a1);
-	} else {
-		exit_traced(v); /* the filter keeps SBI records out: events */
+/* The SBI visit recorded: the exit's time read now, its record written
+ * at the entry, inline for BASE's constant calls (trace.h,
+ * trace_sbi_put()). */
+void vcpu_ecall_traced(ECALL_REGS)
+{
+	struct vcpu *v = this_vcpu();
+	uint64_t t_exit;
+	struct trace_sbi_call c;
+
+	v->exits++;
+	maybe_fault(v);
+	t_exit = csr_read_relaxed(CSR_TIME);
+	if (!sbi_ecall_direct(v, eid, fid, sepc)) {
+		trace_ecall_note(v, t_exit, sepc, a0, a1);
+		ecall_traced_table();
+		return;
 	}
+	c = trace_sbi_at_entry(v, t_exit, sepc, eid, fid, a0, a1, a2);
+	if (__builtin_expect(!trace_sbi_put(v, &c), 0))
+		ecall_traced_unfit(t_exit, sepc, a0, a1);
+}
+
+/* The filter keeps SBI records out, the ring stops when full or a
+ * watermark is set: the exit noted and written the general way. */
+void vcpu_ecall_events(ECALL_REGS)
+{
+	struct vcpu *v = this_vcpu();
+
+	v->exits++;
+	maybe_fault(v);
+	exit_traced(v);
 }

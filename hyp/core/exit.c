@@ -192,7 +192,7 @@ static __attribute__((noinline)) void dispatch(struct vcpu *v)
 		handle_interrupt(v);
 		return;
 	}
-	/* No ecall comes here: trap.S sends them to vcpu_ecall (ecall.c),
+	/* No ecall comes here: trap.S sends them to v->ecall (ecall.c),
 	 * and exit_traced handles the one whose SBI visit is filtered out;
 	 * nor a load or store guest-page fault: vcpu_mmio_exit. */
 	switch (v->scause) {

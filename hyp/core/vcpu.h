@@ -25,6 +25,15 @@ struct tv_ring;
 struct mmio_device;
 struct hart_rq;
 
+/*
+ * A VS-mode ecall exit's handler (hyp/core/ecall.c), for the vCPU in tp.
+ * trap.S calls it with the guest's a0-a2, a6 and a7 still in their
+ * registers and the exit's sepc in a5 (a3 and a4 hold the guest's, to
+ * no use): the SBI call's registers need no load from the vCPU.
+ */
+typedef void vcpu_ecall_fn(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+			   uint64_t sepc, uint64_t fid, uint64_t eid);
+
 /* Where a vCPU's hypervisor thread stopped when its hart switched to
  * another vCPU: the registers the calling convention keeps across a call,
  * and gp and sp (hyp/arch/switch.S). gp is the guest's: the fast exit
@@ -51,6 +60,7 @@ struct vcpu {
 	uint64_t hyp_sp;
 	uint64_t fault_sp;
 	uint64_t fault_regs[32];
+	vcpu_ecall_fn *ecall;	/* this vCPU's ecall handler (hyp/core/ecall.c) */
 	/* --- C only from here --- */
 	struct vm *vm;
 	unsigned id;		/* vCPU id within the VM */
@@ -102,8 +112,6 @@ struct vcpu {
 	uint64_t trace_hdr_sbi;	/* the same for an SBI visit (TV_VISIT_SBI) */
 	uint64_t trace_hdr_mmio; /* and an MMIO visit (TV_VISIT_MMIO, TV_F_INSN) */
 	uint8_t trace_active;	/* copy of trace_active, one load away */
-	uint8_t trace_ecall;	/* the same and trace_fold_sbi: an ecall is
-				 * recorded as one SBI visit (ecall.c) */
 	uint8_t trace_mmio;	/* trace_fold_mmio: an emulated access is
 				 * noted for its exit's visit */
 	uint8_t trace_mmio_fast; /* and the ring overwrites, no watermark:
@@ -168,6 +176,7 @@ _Static_assert(__builtin_offsetof(struct vcpu, htinst) == VCPU_HTINST, "layout")
 _Static_assert(__builtin_offsetof(struct vcpu, hyp_sp) == VCPU_HYP_SP, "layout");
 _Static_assert(__builtin_offsetof(struct vcpu, fault_sp) == VCPU_FAULT_SP, "layout");
 _Static_assert(__builtin_offsetof(struct vcpu, fault_regs) == VCPU_FAULT_REGS, "layout");
+_Static_assert(__builtin_offsetof(struct vcpu, ecall) == VCPU_ECALL, "layout");
 
 /* Register numbers of the arguments the SBI calling convention uses. */
 #define REG_A0 10
@@ -229,8 +238,9 @@ unsigned long vcpu_exit(struct vcpu *v);
 unsigned long vcpu_mmio_exit(struct vcpu *v);
 void vcpu_mmio_exit_all(struct vcpu *v);
 void exit_traced(struct vcpu *v);
-/* hyp/core/ecall.c: the VS-mode ecall exit of the vCPU in tp. */
-void vcpu_ecall(void);
+/* hyp/core/ecall.c: tracing off, the SBI visit recorded, the exit
+ * recorded as events. */
+vcpu_ecall_fn vcpu_ecall, vcpu_ecall_traced, vcpu_ecall_events;
 /* Stop the guest: record why, dump the trace, shut the machine down. */
 void vcpu_stop(struct vcpu *v, int why, uint64_t detail, bool failure)
 	__attribute__((noreturn));

@@ -18,6 +18,7 @@
 #define VCPU_HYP_SP 312		 /* top of this vCPU's hypervisor stack */
 #define VCPU_FAULT_SP 320	 /* top of the stack used to report a fault */
 #define VCPU_FAULT_REGS 328	 /* x0..x31 of the hypervisor when it faulted */
+#define VCPU_ECALL 584		 /* its ecall handler (trap.S calls it) */
 
 /* Stacks, one of each per vCPU (hyp/core/main.c). */
 #define HYP_STACK_SIZE 16384

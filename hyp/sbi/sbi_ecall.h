@@ -27,22 +27,24 @@ static inline unsigned long reg_low32(const struct vcpu *v, unsigned reg)
 
 /*
  * The call is done: a0 = error and a1 = value ("Binary Encoding"), and
- * the guest resumes after the 4-byte ecall. Legacy calls return only a0
- * ("Legacy Extensions"), supported or not: a1 stays the guest's.
+ * the guest resumes after the 4-byte ecall at sepc. Legacy calls return
+ * only a0 ("Legacy Extensions"), supported or not: a1 stays the guest's.
  */
-static inline void complete_regs(struct vcpu *v, unsigned long eid, struct sbiret ret)
+static inline void complete_at(struct vcpu *v, uint64_t sepc, unsigned long eid,
+			       struct sbiret ret)
 {
 	v->gpr[REG_A0] = (uint64_t)ret.error;
 	if (eid > SBI_EXT_0_1_LAST)
 		v->gpr[REG_A1] = (uint64_t)ret.value;
-	v->sepc += 4;
+	v->sepc = sepc + 4;
 }
-/* ... and counted for the SBI PMU's firmware events (sbi_pmu.c counts
- * the calls of SET_TIMER's: BASE's constant calls, answered with
- * complete_regs() alone, are none of them). */
+/* ... the same with the exit's sepc read from the vCPU, and counted for
+ * the SBI PMU's firmware events (sbi_pmu.c counts the calls of
+ * SET_TIMER's: BASE's constant calls, answered with complete_at()
+ * alone, are none of them). */
 static inline void complete(struct vcpu *v, unsigned long eid, struct sbiret ret)
 {
-	complete_regs(v, eid, ret);
+	complete_at(v, v->sepc, eid, ret);
 	if (ret.error == SBI_SUCCESS)
 		sbi_hook_call(v, eid);
 }
@@ -50,18 +52,18 @@ static inline void complete(struct vcpu *v, unsigned long eid, struct sbiret ret
 /*
  * BASE's version and id calls, the first calls of every guest, answered
  * directly (sbi_base.h; true), else nothing done yet (false:
- * sbi_ecall_table()). a7 and a6 are taken whole: a call with bits 63:32
- * set goes through the table, which answers it the same (its record is
- * the events with TV_F_SBI_HIGH either way), and the traced path's
- * record fit test (hyp/core/ecall.c) then knows them.
+ * sbi_ecall_table()). eid, fid and sepc are the guest's a7, a6 and the
+ * exit's pc, which the ecall exit passes in registers (hyp/core/ecall.c).
+ * a7 and a6 are taken whole: a call with bits 63:32 set goes through the
+ * table, which answers it the same (its record is the events with
+ * TV_F_SBI_HIGH either way), and the traced path's record fit test then
+ * knows them.
  */
-static inline bool sbi_ecall_direct(struct vcpu *v)
+static inline bool sbi_ecall_direct(struct vcpu *v, uint64_t eid, uint64_t fid, uint64_t sepc)
 {
-	uint64_t eid = v->gpr[REG_A7], fid = v->gpr[REG_A6];
-
 	if (eid != SBI_EXT_BASE || !sbi_base_is_constant(fid))
 		return false;
-	complete_regs(v, eid, sbi_base_constant(fid)); /* (SBI_SUCCESS; no PMU event) */
+	complete_at(v, sepc, eid, sbi_base_constant(fid)); /* (SBI_SUCCESS; no PMU event) */
 	return true;
 }
 
@@ -80,7 +82,7 @@ static inline void sbi_ecall_table(struct vcpu *v)
  * steps itself, so this path has no trace check at all. */
 static inline void sbi_ecall(struct vcpu *v)
 {
-	if (!sbi_ecall_direct(v))
+	if (!sbi_ecall_direct(v, v->gpr[REG_A7], v->gpr[REG_A6], v->sepc))
 		sbi_ecall_table(v);
 }
 

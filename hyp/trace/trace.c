@@ -32,15 +32,17 @@ static struct vcpu *vcpus[MAX_VCPUS];
 static unsigned nvcpus;
 
 /* The vcpu's copies of the switches. An ecall takes the fastest path
- * (trace_ecall_entry()) when its visit is recorded into an overwriting
- * ring with no watermark to check; else exit_traced(). The same for the
+ * (its handler vcpu_ecall_traced) when its visit is recorded into an
+ * overwriting ring with no watermark to check; else exit_traced(). The same for the
  * MMIO visit (trace_mmio_entry()) and the exit visit (trace_exit_entry()). */
 static void set_vcpu_switches(struct vcpu *v)
 {
 	bool fast = v->ring && v->ring->mode == TV_RING_OVERWRITE && !trace_watermark_fill;
 
 	v->trace_active = trace_active;
-	v->trace_ecall = trace_active && trace_fold_sbi && fast;
+	v->ecall = !trace_active			? vcpu_ecall
+		   : trace_fold_sbi && fast ? vcpu_ecall_traced
+					    : vcpu_ecall_events;
 	v->trace_mmio = trace_fold_mmio;
 	v->trace_mmio_fast = trace_active && trace_fold_mmio && fast; /* implies trace_mmio */
 	v->trace_exit_fast = trace_active && trace_fold_exit && fast;
@@ -217,7 +219,7 @@ static __attribute__((noinline)) void write_split(struct vcpu *v)
  */
 static void write_mmio_visit(struct vcpu *v)
 {
-	uint64_t hdr;
+	struct trace_hdr hdr;
 
 	if (!trace_mmio_visit_fits(v, trace_hvip(), &hdr)) {
 		write_split(v);
@@ -225,7 +227,7 @@ static void write_mmio_visit(struct vcpu *v)
 	}
 	v->t_open = 0;
 	v->t_mmio = 0;
-	put(v, v->t_exit, hdr, v->t_sepc, v->stval, v->htval, v->htinst, v->t_info,
+	put(v, v->t_exit, trace_hdr_word(hdr), v->t_sepc, v->stval, v->htval, v->htinst, v->t_info,
 	    v->t_value);
 }
 
@@ -243,7 +245,8 @@ void trace_write_visit(struct vcpu *v)
 		write_mmio_visit(v);
 		return;
 	}
-	uint64_t hdr, arg5;
+	struct trace_hdr hdr;
+	uint64_t arg5;
 
 	if (!trace_exit_visit_fits(v, &hdr, &arg5) || !trace_fold_exit) {
 		write_split(v);
@@ -252,7 +255,7 @@ void trace_write_visit(struct vcpu *v)
 	uint64_t tvals = trace_exit_tvals(v);
 
 	v->t_open = 0;
-	put(v, v->t_exit, hdr, v->t_sepc, v->scause, v->stval & tvals, v->htval & tvals,
+	put(v, v->t_exit, trace_hdr_word(hdr), v->t_sepc, v->scause, v->stval & tvals, v->htval & tvals,
 	    v->htinst & tvals, arg5);
 }
 
@@ -286,16 +289,17 @@ static __attribute__((noinline)) void write_sbi_split(struct vcpu *v, const uint
  */
 void trace_write_sbi_entry(struct vcpu *v, uint64_t sepc, const uint64_t args[3])
 {
-	uint64_t hdr;
+	struct trace_sbi_call c = trace_sbi_at_entry(v, v->t_exit, sepc, v->gpr[REG_A7],
+						     v->gpr[REG_A6], args[0], args[1], args[2]);
+	struct trace_hdr hdr;
 
-	if (!trace_sbi_visit_fits(v, v->t_exit, sepc, trace_hvip(), &hdr) || !v->t_open ||
-	    !trace_fold_sbi) {
+	if (!trace_sbi_visit_fits(v, &c, trace_hvip(), &hdr) || !v->t_open || !trace_fold_sbi) {
 		write_sbi_split(v, args);
 		return;
 	}
 	v->t_open = 0;
-	put(v, v->t_exit, hdr, sepc, trace_sbi_ids(v), args[0], args[1], args[2],
-	    trace_sbi_value(v));
+	put(v, c.t_exit, trace_hdr_word(hdr), c.sepc, trace_sbi_ids(&c), c.args[0], c.args[1], c.args[2],
+	    c.value);
 }
 
 /* trace_ecall_entry() (trace.h) when its one-word test failed: the

@@ -96,11 +96,9 @@ void trace_write(struct vcpu *v, unsigned kind, unsigned flags, uint64_t a0,
 #if TV_TRACE
 #define TRACE_ON(kind) __builtin_expect(trace_on[kind], 1)
 #define TRACE_ACTIVE_VCPU(v) __builtin_expect((v)->trace_active, 1)
-#define TRACE_ECALL_VCPU(v) __builtin_expect((v)->trace_ecall, 1)
 #else
 #define TRACE_ON(kind) 0
 #define TRACE_ACTIVE_VCPU(v) 0
-#define TRACE_ECALL_VCPU(v) 0
 #endif
 
 /*
@@ -220,12 +218,31 @@ static inline void trace_fill(struct tv_rec *s, uint64_t time, uint64_t hdr,
 	tv_ring_set_u64(&s->arg[5], a5);
 }
 
-/* One record into the vCPU's ring when it overwrites (the fast paths'
- * switches say it does): the slot at head, eight plain stores, the
- * publish (lib/trace_ring.h). */
-static inline void trace_put_fast(struct vcpu *v, uint64_t time, uint64_t hdr,
-				  uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
-				  uint64_t a4, uint64_t a5)
+/* A visit's header word in its two halves: kind, flags, vm and vcpu
+ * (TV_REC_HDR(kind, flags, vm, vcpu, 0)) and dt. The fast writers store
+ * them as they are (tv_ring_set_halves()), the general ones as a word. */
+struct trace_hdr {
+	uint64_t lo, dt;
+};
+
+static inline uint64_t trace_hdr_word(struct trace_hdr h)
+{
+	return h.lo | (h.dt << 32);
+}
+
+/* A record being written by a fast writer: its slot, the ring's head
+ * word and the position to publish. */
+struct trace_slot {
+	struct tv_rec *rec;
+	uint64_t *head;
+	uint64_t pos;
+};
+
+/* The vCPU's ring overwrites (the fast paths' switches say it does):
+ * the slot at head, with its time and header stored; the caller stores
+ * the six arguments and publishes (lib/trace_ring.h). */
+static inline struct trace_slot trace_fast_begin(struct vcpu *v, uint64_t time,
+						 struct trace_hdr hdr)
 {
 	/* from the head word, which the publish's AMO addresses with no
 	 * offset, to the ring's other words at fixed offsets below it */
@@ -233,9 +250,32 @@ static inline void trace_put_fast(struct vcpu *v, uint64_t time, uint64_t hdr,
 	struct tv_ring *ring = (struct tv_ring *)(void *)((char *)head -
 							   __builtin_offsetof(struct tv_ring, head));
 	uint64_t h = tv_ring_ld_relaxed(head);
+	struct trace_slot s = { tv_ring_begin_pos(ring, h), head, h };
 
-	trace_fill(tv_ring_begin_pos(ring, h), time, hdr, a0, a1, a2, a3, a4, a5);
-	tv_ring_publish(head, h);
+	tv_ring_set_u64(&s.rec->time, time);
+	tv_ring_set_halves(tv_ring_hdr_word(s.rec), hdr.lo, hdr.dt);
+	return s;
+}
+
+static inline void trace_fast_publish(struct trace_slot s)
+{
+	tv_ring_publish(s.head, s.pos);
+}
+
+/* One record the fast way: the slot, eight stores, the publish. */
+static inline void trace_put_fast(struct vcpu *v, uint64_t time, struct trace_hdr hdr,
+				  uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
+				  uint64_t a4, uint64_t a5)
+{
+	struct trace_slot s = trace_fast_begin(v, time, hdr);
+
+	tv_ring_set_u64(&s.rec->arg[0], a0);
+	tv_ring_set_u64(&s.rec->arg[1], a1);
+	tv_ring_set_u64(&s.rec->arg[2], a2);
+	tv_ring_set_u64(&s.rec->arg[3], a3);
+	tv_ring_set_u64(&s.rec->arg[4], a4);
+	tv_ring_set_u64(&s.rec->arg[5], a5);
+	trace_fast_publish(s);
 }
 
 /*
@@ -246,7 +286,7 @@ static inline void trace_put_fast(struct vcpu *v, uint64_t time, uint64_t hdr,
  * resumes elsewhere than 0, 2 or 4 bytes on, or an exit with an
  * instruction has an interrupt pending at its entry).
  */
-static inline bool trace_exit_visit_fits(struct vcpu *v, uint64_t *hdr, uint64_t *arg5)
+static inline bool trace_exit_visit_fits(struct vcpu *v, struct trace_hdr *hdr, uint64_t *arg5)
 {
 	uint64_t dt = csr_read_relaxed(CSR_TIME) - v->t_exit;
 	uint64_t step = v->sepc - v->t_sepc, hvip = trace_hvip();
@@ -256,7 +296,7 @@ static inline bool trace_exit_visit_fits(struct vcpu *v, uint64_t *hdr, uint64_t
 	if ((dt >> 32) | (step & 1) | (step > 4) | (insn & (hvip != 0)))
 		return false;
 	*arg5 = insn ? v->insn : hvip;
-	*hdr = v->trace_hdr | TV_REC_HDR(TV_VISIT_EXIT, flags, 0, 0, dt);
+	*hdr = (struct trace_hdr){ v->trace_hdr | TV_REC_HDR(TV_VISIT_EXIT, flags, 0, 0, 0), dt };
 	return true;
 }
 
@@ -266,7 +306,8 @@ static inline bool trace_exit_visit_fits(struct vcpu *v, uint64_t *hdr, uint64_t
  * general way (trace_entry()). */
 static inline void trace_exit_entry(struct vcpu *v)
 {
-	uint64_t hdr, arg5;
+	struct trace_hdr hdr;
+	uint64_t arg5;
 
 	if (!(v->t_open & v->trace_exit_fast) || v->t_mmio) {
 		trace_entry(v);
@@ -282,68 +323,91 @@ static inline void trace_exit_entry(struct vcpu *v)
 }
 
 /*
- * Whether the SBI visit (TV_VISIT_SBI) of the noted ecall exited at sepc
- * and entered now fits one record, and if so its header word:
- * the ids must fit 32 bits (a visit has no room for TV_F_SBI_HIGH:
- * such a call is written as events), the error a byte (every SBI error
- * code does), the guest resume after the ecall with nothing pending in hvip
- * (what the caller read of it) and the call take less than 2^32 ticks;
- * every condition folded into one word tested once. The visit has no
- * room for stval, htval and htinst: an ecall leaves them zero (the
- * privileged spec; hyp/arch/trap.S records them so, the validation
- * suite, tv.guest=validate, checks a platform does).
+ * An SBI call as its visit (TV_VISIT_SBI) records it: the exit's time
+ * and pc, the guest's a7, a6 and a0-a2 at the exit; at the entry its a0
+ * (the error) and a1 (the value; a legacy call returns none) and where
+ * it resumes. The call leaves a2 as it was (only a0 and a1 return
+ * values, "Binary Encoding"), so a2 may be read at the entry.
  */
-static inline bool trace_sbi_visit_fits(struct vcpu *v, uint64_t t_exit, uint64_t sepc,
-					uint64_t hvip, uint64_t *hdr)
-{
-	uint64_t dt = csr_read_relaxed(CSR_TIME) - t_exit;
-	uint64_t eid = v->gpr[REG_A7], fid = v->gpr[REG_A6], error = v->gpr[REG_A0];
+struct trace_sbi_call {
+	uint64_t t_exit, sepc, eid, fid, args[3], error, value, resume;
+};
 
-	if (((dt | eid | fid) >> 32) | ((error + 128) >> 8) | (v->sepc - sepc - 4) | hvip)
-		return false;
-	/* -128 <= error < 128: its low byte is the int8_t of the flags */
-	*hdr = v->trace_hdr_sbi | ((error << 56) >> 48) | (dt << 32);
-	return true;
-}
-
-/* The SBI visit's ids word and value (a legacy call returns none). */
-static inline uint64_t trace_sbi_ids(const struct vcpu *v)
+static inline struct trace_sbi_call trace_sbi_at_entry(const struct vcpu *v, uint64_t t_exit,
+							uint64_t sepc, uint64_t eid,
+							uint64_t fid, uint64_t a0,
+							uint64_t a1, uint64_t a2)
 {
-	return (v->gpr[REG_A7] << 32) | v->gpr[REG_A6];
-}
-static inline uint64_t trace_sbi_value(const struct vcpu *v)
-{
-	return v->gpr[REG_A7] <= SBI_EXT_0_1_LAST ? 0 : v->gpr[REG_A1];
+	return (struct trace_sbi_call){
+		.t_exit = t_exit, .sepc = sepc, .eid = eid, .fid = fid,
+		.args = { a0, a1, a2 }, .error = v->gpr[REG_A0],
+		.value = eid <= SBI_EXT_0_1_LAST ? 0 : v->gpr[REG_A1], .resume = v->sepc,
+	};
 }
 
 /*
- * The SBI visit of a call that exited at t_exit and sepc with a0 and a1,
- * written now, on the path of every traced SBI call of a vCPU whose
- * v->trace_ecall is set: the SBI visit is not filtered out, the ring
- * overwrites and no watermark is set (else the ecall takes
- * exit_traced(), which handles those). The SBI call leaves a2 as it was
- * (only a0 and a1 return values, "Binary Encoding"), so a2 is read now.
- * The fit test and header are trace_sbi_visit_fits()'s, the general
- * writer's too (with hvip whole here). The record is eight stores and
- * the publish; false when it does not fit, and the caller writes the
- * events (trace_ecall_general(), with the exit noted). Inline in
- * hyp/core/ecall.c: after a call answered directly (sbi_ecall.h), with
- * the exit's values still in registers, the compiler knows what the
- * answer wrote (the time and hvip reads are csr_read_relaxed(): no
- * memory clobber makes it load a0 and sepc again), so the error and pc
- * checks fold away there.
+ * Whether the SBI visit of call c, entered now, fits one record, and if
+ * so its header word: the ids must fit 32 bits (a visit has no room for
+ * TV_F_SBI_HIGH: such a call is written as events), the error a byte
+ * (every SBI error code does), the guest resume after the ecall with
+ * nothing pending in hvip (what the caller read of it) and the call
+ * take less than 2^32 ticks; every condition folded into one word
+ * tested once. The visit has no room for stval, htval and htinst: an
+ * ecall leaves them zero (the privileged spec; hyp/arch/trap.S records
+ * them so, the validation suite, tv.guest=validate, checks a platform
+ * does).
  */
-static inline bool trace_sbi_put(struct vcpu *v, uint64_t t_exit, uint64_t sepc, uint64_t a0,
-				 uint64_t a1)
+static inline bool trace_sbi_visit_fits(const struct vcpu *v, const struct trace_sbi_call *c,
+					uint64_t hvip, struct trace_hdr *hdr)
 {
-	uint64_t hdr;
+	uint64_t dt = csr_read_relaxed(CSR_TIME) - c->t_exit;
 
-	if (__builtin_expect(!trace_sbi_visit_fits(v, t_exit, sepc, csr_read_relaxed(CSR_HVIP),
-						   &hdr),
-			     0))
+	/* (a shift each: where the ids are known, their tests fold away) */
+	if ((dt >> 32) | (c->eid >> 32) | (c->fid >> 32) | ((c->error + 128) >> 8) |
+	    (c->resume - c->sepc - 4) | hvip)
 		return false;
-	trace_put_fast(v, t_exit, hdr, sepc, trace_sbi_ids(v), a0, a1, v->gpr[REG_A2],
-		       trace_sbi_value(v));
+	/* -128 <= error < 128: its low byte is the int8_t of the flags */
+	*hdr = (struct trace_hdr){ v->trace_hdr_sbi | ((c->error << 56) >> 48), dt };
+	return true;
+}
+
+/* The SBI visit's ids word (the fast writer stores its halves). */
+static inline uint64_t trace_sbi_ids(const struct trace_sbi_call *c)
+{
+	return (c->eid << 32) | c->fid;
+}
+
+/*
+ * The SBI visit of call c, written now, on the path of every traced SBI
+ * call of a vCPU whose ecall handler is the traced one (v->ecall,
+ * hyp/core/ecall.c): the SBI visit is not filtered out, the ring
+ * overwrites and no watermark is set (else the ecall takes
+ * exit_traced(), which handles those). The fit test and header are
+ * trace_sbi_visit_fits()'s, the general writer's too (with hvip whole
+ * here). The record is eight stores and the publish; false when it does
+ * not fit, and the caller writes the events (trace_ecall_general(),
+ * with the exit noted). Inline in hyp/core/ecall.c: after a call
+ * answered directly (sbi_ecall.h), with the exit's values in the
+ * registers trap.S passed them in, the compiler knows what the answer
+ * wrote (the time and hvip reads are csr_read_relaxed(): no memory
+ * clobber makes it load a0 and sepc again), so the error and pc checks
+ * fold away there.
+ */
+static inline bool trace_sbi_put(struct vcpu *v, const struct trace_sbi_call *c)
+{
+	struct trace_hdr hdr;
+	struct trace_slot s;
+
+	if (__builtin_expect(!trace_sbi_visit_fits(v, c, csr_read_relaxed(CSR_HVIP), &hdr), 0))
+		return false;
+	s = trace_fast_begin(v, c->t_exit, hdr);
+	tv_ring_set_u64(&s.rec->arg[0], c->sepc);
+	tv_ring_set_halves(&s.rec->arg[1], c->fid, c->eid); /* trace_sbi_ids() */
+	tv_ring_set_u64(&s.rec->arg[2], c->args[0]);
+	tv_ring_set_u64(&s.rec->arg[3], c->args[1]);
+	tv_ring_set_u64(&s.rec->arg[4], c->args[2]);
+	tv_ring_set_u64(&s.rec->arg[5], c->value);
+	trace_fast_publish(s);
 	return true;
 }
 
@@ -352,9 +416,11 @@ static inline bool trace_sbi_put(struct vcpu *v, uint64_t t_exit, uint64_t sepc,
  * exit flushed then has a t_exit that does not fit, trace_flush_exit()). */
 static inline void trace_ecall_entry(struct vcpu *v)
 {
-	uint64_t sepc = v->t_sepc; /* (loaded once: the ring's stores may alias) */
+	struct trace_sbi_call c = trace_sbi_at_entry(v, v->t_exit, v->t_sepc, v->gpr[REG_A7],
+						     v->gpr[REG_A6], v->t_args[0],
+						     v->t_args[1], v->gpr[REG_A2]);
 
-	if (__builtin_expect(trace_sbi_put(v, v->t_exit, sepc, v->t_args[0], v->t_args[1]), 1))
+	if (__builtin_expect(trace_sbi_put(v, &c), 1))
 		v->t_open = 0;
 	else
 		trace_ecall_general(v);
@@ -387,13 +453,13 @@ static inline void trace_gpa_walked(struct vcpu *v)
  */
 /* The MMIO visit's header word: the access's flags (TV_V_STORE, the
  * device id), TV_V_C for an instruction of length 2, dt. */
-static inline uint64_t trace_mmio_hdr(const struct vcpu *v, uint64_t vflags, uint64_t len,
-				      uint64_t dt)
+static inline struct trace_hdr trace_mmio_hdr(const struct vcpu *v, uint64_t vflags,
+					      uint64_t len, uint64_t dt)
 {
-	return v->trace_hdr_mmio | ((vflags | ((len & 2) << 1)) << 8) | (dt << 32);
+	return (struct trace_hdr){ v->trace_hdr_mmio | ((vflags | ((len & 2) << 1)) << 8), dt };
 }
 
-static inline bool trace_mmio_visit_fits(struct vcpu *v, uint64_t hvip, uint64_t *hdr)
+static inline bool trace_mmio_visit_fits(struct vcpu *v, uint64_t hvip, struct trace_hdr *hdr)
 {
 	uint64_t dt = csr_read_relaxed(CSR_TIME) - v->t_exit, step = v->sepc - v->t_sepc;
 

@@ -216,6 +216,25 @@ static void test_layout(void **state)
 	assert_int_equal(sizeof(struct tv_rec), 64);
 }
 
+/* A word stored in halves (the fast writers' header and ids) is the
+ * word TV_REC_HDR() builds: lo's low 32 bits below hi's, whatever lo
+ * and hi hold above them. */
+static void test_set_halves(void **state)
+{
+	struct tv_rec rec = { 0 };
+
+	(void)state;
+	tv_ring_set_halves(tv_ring_hdr_word(&rec), 0xdead000004030211ULL, 0xbeef0000cafef00dULL);
+	assert_int_equal(rec.kind, 0x11);
+	assert_int_equal(rec.flags, 0x02);
+	assert_int_equal(rec.vm, 0x03);
+	assert_int_equal(rec.vcpu, 0x04);
+	assert_int_equal(rec.dt, 0xcafef00d);
+	assert_int_equal(*tv_ring_hdr_word(&rec), TV_REC_HDR(0x11, 2, 3, 4, 0xcafef00d));
+	tv_ring_set_halves(&rec.arg[1], 2, 0x10);
+	assert_int_equal(rec.arg[1], (0x10ULL << 32) | 2);
+}
+
 /* Stale records in the memory handed in are never read: init clears them
  * and nothing is published. */
 static void test_init_clears_slots(void **state)
@@ -821,6 +840,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_init_errors),
 		cmocka_unit_test(test_layout),
+		cmocka_unit_test(test_set_halves),
 		cmocka_unit_test(test_init_clears_slots),
 		cmocka_unit_test(test_overwrite_exact),
 		cmocka_unit_test(test_overwrite_no_loss),
