@@ -500,9 +500,10 @@ static inline bool trace_mmio_put_visit(struct vcpu *v, const struct mmio_op *op
  * exit's, htval and stval, unless trace_gpa_walked()): its visit written
  * now on the fast path, else noted for the visit when the filter lets
  * MMIO visits be written (the device id fits: hyp/core/vm.c checks every
- * device's), else an event. */
-static inline void trace_mmio(struct vcpu *v, const struct mmio_op *op, uint64_t gpa,
-			      uint64_t value, unsigned dev)
+ * device's), else an event. Inline in each of mmio_emulate()'s callers,
+ * which GCC would otherwise leave to a call once the fast writer grew. */
+static inline __attribute__((always_inline)) void
+trace_mmio(struct vcpu *v, const struct mmio_op *op, uint64_t gpa, uint64_t value, unsigned dev)
 {
 	uint64_t vflags = op->vflags | ((uint64_t)dev << 4); /* (dev fits TV_V_DEV) */
 
