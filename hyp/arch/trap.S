@@ -360,6 +360,12 @@ guest_fetch_insn:
 	li	t0, 3
 	bne	t2, t0, 1f			/* 16-bit (compressed) instruction */
 	addi	t5, t5, 2
+#ifdef TV_FAULT_TEST
+	lbu	t0, fault_fetch_second		/* tv.fault_test=fetch_second: */
+	beqz	t0, 2f				/* the second read at GVA 0 */
+	li	t5, 0
+2:
+#endif
 .Lfetch_second:
 	.insn r 0x73, 0x4, 0x32, t2, t5, x3	/* hlvx.hu t2, (t5) */
 	slli	t2, t2, 16

@@ -26,6 +26,10 @@
 #include "trace_wire.h"
 #include "vm.h"
 
+#ifdef TV_FAULT_TEST
+uint8_t fault_fetch_second; /* fault_test.h */
+#endif
+
 /*
  * For a load or store guest-page fault the emulator needs the instruction.
  * htinst holds a transformed instruction when the hardware provides one

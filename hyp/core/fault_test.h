@@ -47,12 +47,22 @@ static inline void maybe_fault(struct vcpu *v)
 
 static inline void maybe_htinst0(struct vcpu *v)
 {
-	if (opt.fault_test == FAULT_TEST_HTINST0 || opt.fault_test == FAULT_TEST_FETCH)
+	if (opt.fault_test == FAULT_TEST_HTINST0 || opt.fault_test == FAULT_TEST_FETCH ||
+	    opt.fault_test == FAULT_TEST_FETCH_SECOND)
 		v->htinst = 0;
 }
 
+/* hyp/arch/trap.S, guest_fetch_insn: nonzero, the second halfword of a
+ * 32-bit instruction is read at GVA 0 (exit.c defines it). */
+extern uint8_t fault_fetch_second;
+
+/* tv.fault_test=fetch: the instruction read at GVA 0, where the test
+ * guest and the G-stage map nothing; fetch_second: its first halfword
+ * where it is, its second at GVA 0 (the read that faults is then
+ * guest_fetch_insn's second, .Lfetch_second). */
 static inline uint64_t maybe_unfetchable(uint64_t gva)
 {
+	fault_fetch_second = opt.fault_test == FAULT_TEST_FETCH_SECOND;
 	return opt.fault_test == FAULT_TEST_FETCH ? 0 : gva;
 }
 

@@ -452,6 +452,10 @@ static bool apply(const char *name, const char *val)
 			opt.fault_test = FAULT_TEST_FETCH;
 			return true;
 		}
+		if (!strcmp(val, "fetch_second")) {
+			opt.fault_test = FAULT_TEST_FETCH_SECOND;
+			return true;
+		}
 		if (!strcmp(val, "leaf")) {
 			opt.fault_test = FAULT_TEST_LEAF;
 			return true;
@@ -509,7 +513,7 @@ static const struct option_rule {
 	{ "slice", "milliseconds from 1 to 1000", false },
 	{ "input_poll", "milliseconds from 0 to 1000", false },
 	{ "suspend_alarm", "milliseconds from 0 to 3600000", false },
-	{ "fault_test", "on, off, htval0, htinst0, fetch or leaf", false },
+	{ "fault_test", "on, off, htval0, htinst0, fetch, fetch_second or leaf", false },
 };
 
 _Static_assert(MAX_HARTS == 8 && MAX_VMS == 4, "option_rules' words for vcpus, control_vm, vmN");

@@ -124,6 +124,30 @@ check "fetch fault: the trace has the guest-page fault at $epc, the injected acc
 	bash -c "grep -A2 -E ' exit +(load|store/AMO) guest-page fault .*sepc=${epc:-none} ' '$LOG.records' |
 		tr '\\n' ' ' | grep -qE ' exc +inject (load|store/AMO) access fault .*vstvec=(0x[0-9a-f]+) .* entry +pc=\\2 '"
 
+# tv.fault_test=fetch_second reads a 32-bit instruction's first halfword
+# where it is and its second at GVA 0: the read that faults is then the
+# second one (.Lfetch_second), which hyp_self_trap must know as well. A
+# compressed instruction takes one read and is emulated as always, so
+# the guest's device accesses go on until its first 32-bit one.
+boot fetch-second --hyp "$FT" --append "tv.fault_test=fetch_second"
+has "fetch fault, second halfword: a device access of the guest is its access fault" \
+	"^unexpected trap: scause 0x[57] stval 0x[0-9a-f]+ sepc 0x[0-9a-f]+$"
+has "fetch fault, second halfword: the guest ran on in VS-mode and shut itself down" \
+	"^tracevisor: guest stopped \\(shutdown, reason 1\\)"
+check "fetch fault, second halfword: the hypervisor took none of it for its own fault or the guest's double fault" \
+	bash -c "! grep -qE 'FATAL|double fault' '$LOG'"
+R >"$LOG.records"
+epc=$(sed -n 's/^unexpected trap: scause 0x[57] stval 0x[0-9a-f]* sepc \(0x[0-9a-f]*\)$/\1/p' "$LOG" | head -1)
+check "fetch fault, second halfword: the trace has the guest-page fault at $epc, the injected access fault and the entry at the guest's vector" \
+	bash -c "grep -A2 -E ' exit +(load|store/AMO) guest-page fault .*sepc=${epc:-none} ' '$LOG.records' |
+		tr '\\n' ' ' | grep -qE ' exc +inject (load|store/AMO) access fault .*vstvec=(0x[0-9a-f]+) .* entry +pc=\\2 '"
+# What came before it: the accesses of compressed instructions, emulated
+# (one read each), the same as in the run with every read where it is.
+sed -n "0,/sepc=${epc:-none} /p" "$LOG.records" | mmio_list >"$LOGDIR/fetch-second.mmio"
+n=$(wc -l <"$LOGDIR/fetch-second.mmio")
+check "fetch fault, second halfword: the $n device accesses before it were emulated as with every read where it is" \
+	bash -c "[ -n '$epc' ] && [ $n -ge 1 ] && head -n $n '$LOGDIR/htval-given.mmio' | cmp -s - '$LOGDIR/fetch-second.mmio'"
+
 # Linux: Sv57/Sv48 tables of its own, RAM first touched through them.
 if "$ROOT/scripts/fetch-linux.sh" >"$LOGDIR/fetch-linux.log" 2>&1; then
 	BOOT_TIMEOUT=300 boot htval0-linux --linux --hyp "$FT" --append "tv.fault_test=htval0"
