@@ -39,6 +39,14 @@ bad() {
 	fi
 }
 
+# bad_show TEXT FILE: bad TEXT, and the first lines of FILE (what the
+# check saw) indented below it.
+bad_show() {
+	bad "$1"
+	[ -f "$2" ] && sed 's/^/    /' "$2" | head -n 8
+	return 0
+}
+
 # A build failed: one failing check, and nothing else can run.
 build_failed() {
 	echo "not ok - $NAME: building $1"

@@ -4,14 +4,11 @@
 # with a gp-relative access, since gp is the guest's on the fast exit path
 # (hyp/arch/trap.S). check-image.sh must refuse an image that has one.
 set -u
-ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
-cd "$ROOT" || exit 1
+NAME=check_image
+# shellcheck source=tests/tools/lib.sh
+. "$(dirname "$0")/lib.sh"
 cross=riscv64-unknown-elf-
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-ok() { echo "ok - $1"; }
-bad() { echo "not ok - $1"; }
+tmp=$WORK
 
 # Bad use: no image, a missing file, a file that is not ELF: exit 2 with
 # a message naming it, never a pass (the checks would read nothing) nor a
@@ -30,7 +27,8 @@ done
 elf=build/hyp.elf
 if [ ! -f "$elf" ]; then
 	bad "build/hyp.elf exists (make all first)"
-	exit 0
+	finish
+	exit
 fi
 far_calls=$("${cross}objdump" -d "$elf" | grep -cE 'auipc[[:space:]]+ra,')
 if [ "$far_calls" = 0 ]; then
@@ -65,3 +63,4 @@ if "${cross}gcc" -march=rv64imac -mabi=lp64 -nostdlib -static -Wl,-Ttext=0x80200
 else
 	bad "assembling the gp-relative test image ($(head -1 "$tmp/cc"))"
 fi
+finish

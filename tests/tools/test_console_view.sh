@@ -4,16 +4,15 @@
 # guest wrote them, colours mark the hypervisor's and the firmware's
 # lines, and a prompt without a newline shows at once.
 set -u
-ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+NAME=console_view
+# shellcheck source=tests/tools/lib.sh
+. "$(dirname "$0")/lib.sh"
 VIEW="$ROOT/scripts/console-view.py"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-ok() { echo "ok - $1"; }
-bad() { echo "not ok - $1"; [ -f "${2:-}" ] && sed 's/^/    /' "$2" | head -n 8; }
+tmp=$WORK
 holds() { # NAME FILE COMMAND...: ok when COMMAND succeeds, else FILE shown
 	local name=$1 file=$2
 	shift 2
-	if "$@"; then ok "$name"; else bad "$name" "$file"; fi
+	if "$@"; then ok "$name"; else bad_show "$name" "$file"; fi
 }
 both() { grep -q "$1" "$tmp/out" && grep -q "$2" "$tmp/out"; } # two patterns in out
 expect() { # NAME FILE WANT
@@ -150,7 +149,7 @@ fails() {
 	if [ "$rc" = 2 ] && grep -q "$pattern" "$tmp/err" && ! grep -q Traceback "$tmp/err"; then
 		ok "$name: exit 2, $(head -n 1 "$tmp/err")"
 	else
-		bad "$name: exit $rc (want 2 and /$pattern/, no traceback)" "$tmp/err"
+		bad_show "$name: exit $rc (want 2 and /$pattern/, no traceback)" "$tmp/err"
 	fi
 }
 fails "the screen on a full disk" "^console-view: the screen cannot be written (No space left on device); the console still goes to the log" \
@@ -162,3 +161,4 @@ fails "--live with a command that cannot run" "^console-view: --live '/nonexiste
 	bash -c "python3 '$VIEW' --color never --live /nonexistent/tvtrace <'$tmp/long.txt' >'$tmp/out'"
 expect "--live that cannot run: the console shown without it" "$tmp/out" \
 	"$(tr -d '\r' <"$tmp/long.txt" | grep -v '^~TV1:')"
+finish

@@ -8,26 +8,23 @@
 # on stderr. `make fresh-check` proves the same end to end in a new
 # Debian 12 chroot.
 set -u
-ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
-cd "$ROOT" || exit 1
+NAME=makefile
+# shellcheck source=tests/tools/lib.sh
+. "$(dirname "$0")/lib.sh"
 fake=/nonexistent-toolchain/riscv64-unknown-elf-
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-ok() { echo "ok - $1"; }
-bad() { echo "not ok - $1"; sed 's/^/    /' "$2" | head -n 5; }
+tmp=$WORK
 
 # 1. Reading the Makefile (and every mk/*.mk) with no compiler present.
 make -s --no-print-directory CROSS_COMPILE="$fake" no-such-target >"$tmp/out" 2>"$tmp/err"
 if grep -q nonexistent-toolchain "$tmp/err"; then
-	bad "reading the Makefile runs no cross compiler" "$tmp/err"
+	bad_show "reading the Makefile runs no cross compiler" "$tmp/err"
 else
 	ok "reading the Makefile runs no cross compiler"
 fi
 if grep -q "No rule to make target 'no-such-target'" "$tmp/err"; then
 	ok "the Makefile was read to the end (make looked for the target)"
 else
-	bad "the Makefile was read to the end (make looked for the target)" "$tmp/err"
+	bad_show "the Makefile was read to the end (make looked for the target)" "$tmp/err"
 fi
 
 # 2. The dry run of a build into an empty directory: the compile commands
@@ -40,7 +37,7 @@ first_cc=$(grep -n "${fake}gcc" "$tmp/dry" | head -n 1 | cut -d: -f1)
 if [ -n "$first_setup" ] && [ -n "$first_cc" ] && [ "$first_setup" -lt "$first_cc" ]; then
 	ok "setup runs before the first compile"
 else
-	bad "setup runs before the first compile (setup line ${first_setup:-none}, compile line ${first_cc:-none})" "$tmp/dry"
+	bad_show "setup runs before the first compile (setup line ${first_setup:-none}, compile line ${first_cc:-none})" "$tmp/dry"
 fi
 
 # 3. A quiet build: one short line per file made, the command only with
@@ -54,7 +51,7 @@ quiet() { # NAME WANT-LINE-REGEX MAKE-ARGS...
 		[ "$(wc -l <"$tmp/out")" -le 1 ] && grep -Eq -- "$want" "$tmp/out"; then
 		ok "$name"
 	else
-		bad "$name" "$tmp/out"
+		bad_show "$name" "$tmp/out"
 	fi
 }
 quiet "quiet build: one short line per file" "^  HOSTCC  $tmp/q/host/tvtrace\$"
@@ -64,7 +61,7 @@ make -s --no-print-directory B="$tmp/q" "$tmp/q/host/tvtrace" >"$tmp/out" 2>&1
 if [ -x "$tmp/q/host/tvtrace" ] && [ ! -s "$tmp/out" ]; then
 	ok "make -s: built, nothing printed"
 else
-	bad "make -s: built, nothing printed" "$tmp/out"
+	bad_show "make -s: built, nothing printed" "$tmp/out"
 fi
 
 # 4. make run's variables and scripts/run.sh's options: a value they
@@ -74,11 +71,11 @@ refused() { # NAME PATTERN COMMAND...
 	local name="$1" want="$2"
 	shift 2
 	if "$@" >"$tmp/out" 2>&1; then
-		bad "$name: accepted" "$tmp/out"
+		bad_show "$name: accepted" "$tmp/out"
 	elif grep -Fq -- "$want" "$tmp/out"; then
 		ok "$name"
 	else
-		bad "$name: the message lacks '$want'" "$tmp/out"
+		bad_show "$name: the message lacks '$want'" "$tmp/out"
 	fi
 }
 refused "make run GUEST=foo" "GUEST='foo' is not a guest" make -n run GUEST=foo
@@ -98,7 +95,7 @@ refused "make run LIVE=bogus" "LIVE='bogus' must start with a view" make -n run 
 if make -n run LIVE="records --hart 0" 2>/dev/null | grep -q -- '--summary --live "records --hart 0"'; then
 	ok "make run LIVE=records --hart 0 hands the live view to run.sh"
 else
-	bad "make run LIVE=records --hart 0 hands the live view to run.sh" /dev/null
+	bad_show "make run LIVE=records --hart 0 hands the live view to run.sh" /dev/null
 fi
 refused "run.sh --live bogus" "run.sh: --live takes a view, summary (or 1), records, text or explain" \
 	scripts/run.sh --live bogus
@@ -108,7 +105,7 @@ refused "run.sh --live with a picture" "--follow and --html do not go together" 
 if make -n run GUEST=hostile 2>/dev/null | grep -q 'tv.guest=hostile'; then
 	ok "make run GUEST=hostile runs the hostile guest"
 else
-	bad "make run GUEST=hostile runs the hostile guest" /dev/null
+	bad_show "make run GUEST=hostile runs the hostile guest" /dev/null
 fi
 : >"$tmp/empty.img"
 refused "run.sh --smp without a value" "run.sh: --smp needs a value" scripts/run.sh --smp
@@ -125,7 +122,7 @@ refused "run.sh --image of an empty file" "empty file: there is no guest in it" 
 refused "run.sh unknown option" "unknown option '--bogus'" scripts/run.sh --bogus
 refused "run.sh --aia 8 (QEMU virt has at most 7 guest files)" "--aia takes the number of guest interrupt files per hart, 0 to 7 (got '8')" scripts/run.sh --aia 8
 refused "run.sh --aia without a value" "run.sh: --aia needs a value" scripts/run.sh --aia
-if scripts/run.sh --help >/dev/null 2>&1; then ok "run.sh --help exits 0"; else bad "run.sh --help exits 0" /dev/null; fi
+if scripts/run.sh --help >/dev/null 2>&1; then ok "run.sh --help exits 0"; else bad_show "run.sh --help exits 0" /dev/null; fi
 # An option given twice is refused naming both values: run.sh used to
 # keep the last one silently (two --smp ran on the second; two --image
 # booted the second; two --append dropped the first's tv.* words).
@@ -162,7 +159,7 @@ for run in 1 2; do
 	if grep -q "the last run's trace" "$tmp/prevlog/build/console.log.prev" 2>/dev/null; then
 		ok "make run's log: the trace before $run failed start(s) is kept as console.log.prev"
 	else
-		bad "make run's log: the trace before $run failed start(s) is kept as console.log.prev" \
+		bad_show "make run's log: the trace before $run failed start(s) is kept as console.log.prev" \
 			"$tmp/prevlog/build/console.log"
 	fi
 done
@@ -192,3 +189,4 @@ refused "run.sh --image and --initrd larger than the machine's RAM" \
 	"and $tmp/big.initrd (209715200 bytes) do not fit in the machine's RAM (--mem 512M)" \
 	"$tmp/prevlog/scripts/run.sh" --timeout 5 --hyp "$tmp/prevlog/hyp.bin" --image "$tmp/big.img" \
 	--initrd "$tmp/big.initrd" --mem 512M --log "$tmp/big.log"
+finish
