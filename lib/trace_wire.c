@@ -848,12 +848,11 @@ static int kind_valid(unsigned kind, int fmt)
 }
 
 /* A RECORDS3 visit's reference, key and other arguments (trace_wire.h,
- * "RECORDS3"). */
+ * "RECORDS3"); slot: its find_visit() answer. */
 static size_t encode_visit(const struct tv_wire_state *st,
-			   const struct tv_record *r, uint8_t *out)
+			   const struct tv_record *r, int slot, uint8_t *out)
 {
 	unsigned k = visit_key(r->kind);
-	int slot = find_visit(st, r->kind, r->arg[k]);
 	const uint64_t *base = visit_base(st, r->kind, slot);
 	size_t len = put_varint(out, slot < 0 ? 0 : (uint64_t)slot + 1);
 
@@ -866,9 +865,10 @@ static size_t encode_visit(const struct tv_wire_state *st,
 }
 
 /* Encode r (for fmt 1 and 2: a ring record in wire form, see
- * rec_to_wire()). */
+ * rec_to_wire()); slot: a RECORDS3 visit's find_visit() answer (the
+ * state update after it takes the same), else unused. */
 static size_t encode_record(const struct tv_wire_state *st,
-			    const struct tv_record *r, uint8_t *out, int fmt)
+			    const struct tv_record *r, uint8_t *out, int fmt, int slot)
 {
 	unsigned kind = r->kind, n = wire_nargs(kind);
 	uint8_t head = (uint8_t)kind;
@@ -891,7 +891,7 @@ static size_t encode_record(const struct tv_wire_state *st,
 	len += put_varint(out + len, zigzag(r->time - st->time));
 	len += put_varint(out + len, zigzag(r->cycle - st->cycle));
 	if (keyed(kind, fmt))
-		return len + encode_visit(st, r, out + len);
+		return len + encode_visit(st, r, slot, out + len);
 	if (kind == TV_KIND_EXIT)
 		len += put_varint(out + len, rotl1(r->arg[1]));
 	arg_bases(st, kind, r->arg[1], base);
@@ -905,7 +905,7 @@ static size_t encode_record(const struct tv_wire_state *st,
 size_t tv_wire_encode_record(const struct tv_wire_state *st,
 			     const struct tv_record *r, uint8_t *out)
 {
-	return encode_record(st, r, out, 0);
+	return encode_record(st, r, out, 0, -1);
 }
 
 /* A RECORDS3 visit's reference, key and other arguments into r; returns
@@ -1308,20 +1308,31 @@ static int frame_put(struct tv_wire_enc *e, const uint8_t *bytes, size_t n)
 	return 1;
 }
 
+/* A RECORDS3 visit's remembered visit in the encoder's state (looked up
+ * once for its encoding and the state update after it), else -1. */
+static int record_slot(const struct tv_wire_enc *e, const struct tv_record *r)
+{
+	return keyed(r->kind, e->fmt) ? find_visit(&e->st, r->kind, r->arg[visit_key(r->kind)])
+				      : -1;
+}
+
 /* Append an encodable record to the open frame, opening or flushing
  * frames as needed so the CRC trailer always fits. */
 static void append_record(struct tv_wire_enc *e, const struct tv_record *r)
 {
 	uint8_t tmp[TV_WIRE_MAX_RECORD];
 	size_t n;
+	int slot;
 
 	if (!e->len)
 		open_records(e);
-	n = encode_record(&e->st, r, tmp, e->fmt);
+	slot = record_slot(e, r);
+	n = encode_record(&e->st, r, tmp, e->fmt, slot);
 	if (e->count == 0xffff || !frame_put(e, tmp, n)) {
 		tv_wire_flush(e);
-		open_records(e);
-		n = encode_record(&e->st, r, tmp, e->fmt);
+		open_records(e); /* (a new frame starts from a new state) */
+		slot = record_slot(e, r);
+		n = encode_record(&e->st, r, tmp, e->fmt, slot);
 		if (!frame_put(e, tmp, n)) { /* cannot happen (static assert) */
 			e->dropped++;
 			return;
@@ -1329,10 +1340,7 @@ static void append_record(struct tv_wire_enc *e, const struct tv_record *r)
 	}
 	e->count++;
 	e->index++;
-	state_update(&e->st, r, e->fmt,
-		     keyed(r->kind, e->fmt)
-			     ? find_visit(&e->st, r->kind, r->arg[visit_key(r->kind)])
-			     : -1);
+	state_update(&e->st, r, e->fmt, slot);
 	e->last = *r;
 }
 
