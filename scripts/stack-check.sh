@@ -97,8 +97,13 @@ INDIRECT = {
                          "SBI dispatch table: one handler per extension"),
     "hyp_trap_vector": (["hyp/core/ecall.c"],
                         "the vCPU's ecall handler (v->ecall)"),
-    "mmio_handle_guest_page_fault": (["hyp/mmio/*.c"],
-                                     "MMIO device read/write callbacks"),
+    # MMIO device read/write/after callbacks, where the access
+    # (hyp/mmio/mmio_access.h, inline) calls them
+    "vcpu_mmio_exit": (["hyp/mmio/*.c"], "MMIO device callbacks"),
+    "vcpu_mmio_exit_all": (["hyp/mmio/*.c"], "MMIO device callbacks"),
+    "mmio_emulate_locked": (["hyp/mmio/*.c"], "MMIO device callbacks"),
+    "validate_hs_checks": (["hyp/mmio/*.c"],
+                           "the test device's write (the suite's hand-off)"),
     "emit_frame": (["hyp/trace/*.c"],
                    "the wire encoder's emit callback (trace dump)"),
     "gstage_map": (["hyp/core/vm.c", "hyp/gstage/*.c"],

@@ -33,8 +33,9 @@ static unsigned nvcpus;
 
 /* The vcpu's copies of the switches. An ecall takes the fastest path
  * (its handler vcpu_ecall_traced) when its visit is recorded into an
- * overwriting ring with no watermark to check; else exit_traced(). The same for the
- * MMIO visit (trace_mmio_entry()) and the exit visit (trace_exit_entry()). */
+ * overwriting ring with no watermark to check; else exit_traced(). The
+ * same for the MMIO visit (trace_mmio_entry()) and the exit visit
+ * (trace_exit_entry()). */
 static void set_vcpu_switches(struct vcpu *v)
 {
 	bool fast = v->ring && v->ring->mode == TV_RING_OVERWRITE && !trace_watermark_fill;
@@ -227,8 +228,8 @@ static void write_mmio_visit(struct vcpu *v)
 	}
 	v->t_open = 0;
 	v->t_mmio = 0;
-	put(v, v->t_exit, trace_hdr_word(hdr), v->t_sepc, v->stval, v->htval, v->htinst, v->t_info,
-	    v->t_value);
+	put(v, v->t_exit, trace_hdr_word(hdr), v->t_sepc, v->stval, v->htval, v->htinst,
+	    v->t_info, v->t_value);
 }
 
 /*
@@ -255,8 +256,8 @@ void trace_write_visit(struct vcpu *v)
 	uint64_t tvals = trace_exit_tvals(v);
 
 	v->t_open = 0;
-	put(v, v->t_exit, trace_hdr_word(hdr), v->t_sepc, v->scause, v->stval & tvals, v->htval & tvals,
-	    v->htinst & tvals, arg5);
+	put(v, v->t_exit, trace_hdr_word(hdr), v->t_sepc, v->scause, v->stval & tvals,
+	    v->htval & tvals, v->htinst & tvals, arg5);
 }
 
 /* Version 1's SBI event for a call that returned: the call as dispatched
@@ -298,8 +299,8 @@ void trace_write_sbi_entry(struct vcpu *v, uint64_t sepc, const uint64_t args[3]
 		return;
 	}
 	v->t_open = 0;
-	put(v, c.t_exit, trace_hdr_word(hdr), c.sepc, trace_sbi_ids(&c), c.args[0], c.args[1], c.args[2],
-	    c.value);
+	put(v, c.t_exit, trace_hdr_word(hdr), c.sepc, trace_sbi_ids(&c), c.args[0], c.args[1],
+	    c.args[2], c.value);
 }
 
 /* trace_ecall_entry() (trace.h) when its one-word test failed: the
