@@ -2,7 +2,8 @@
  * Trace hooks: where the hypervisor records events into this hart's ring
  * (lib/trace_ring.c), one record per exit (format version 3). Each hook
  * costs a byte load and a branch when its record kind is switched off at
- * run time, and nothing at all when the build sets TV_TRACE=0.
+ * run time (the ecall tests nothing: the switches choose its handler,
+ * hyp/core/ecall.c), and nothing at all when the build sets TV_TRACE=0.
  */
 #ifndef HYP_TRACE_H
 #define HYP_TRACE_H
