@@ -20,7 +20,7 @@
 #include "../core/vm.h"
 #include "mmio.h"
 
-static struct mmio_read finisher_read(struct mmio_device *d, struct vcpu *v, uint64_t off,
+static mmio_read_t finisher_read(struct mmio_device *d, struct vcpu *v, uint64_t off,
 				      unsigned width)
 {
 	(void)d;

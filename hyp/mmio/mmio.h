@@ -15,17 +15,24 @@
 struct vcpu;
 struct vm;
 
-/* A device's answer to a read: the value, and whether it took the
- * access. Two integer words, so it comes back in a0 and a1 (the psABI's
- * rule for a small struct), not through memory. */
-struct mmio_read {
-	uint64_t value;
-	uint64_t ok;
-};
-#define MMIO_REFUSED ((struct mmio_read){ 0, 0 })
-static inline struct mmio_read mmio_value(uint64_t value)
+/* A device's answer to a read: the value (bits 63:0), and whether it
+ * took the access (bit 64). One 128-bit integer, so it comes back in a0
+ * and a1 (the psABI's rule for a 2-XLEN scalar) and the caller keeps it
+ * there: GCC 12 stores a struct of two words returned so to a stack
+ * temporary it never reads (two dead stores per MMIO read). */
+typedef unsigned __int128 mmio_read_t;
+#define MMIO_REFUSED ((mmio_read_t)0)
+static inline mmio_read_t mmio_value(uint64_t value)
 {
-	return (struct mmio_read){ value, 1 };
+	return ((mmio_read_t)1 << 64) | value;
+}
+static inline bool mmio_read_ok(mmio_read_t r)
+{
+	return (uint64_t)(r >> 64) != 0;
+}
+static inline uint64_t mmio_read_value(mmio_read_t r)
+{
+	return (uint64_t)r;
 }
 
 struct mmio_device {
@@ -35,7 +42,7 @@ struct mmio_device {
 	/* width is 1, 2, 4 or 8 and offset is width-aligned. A read answers
 	 * mmio_value(value) or MMIO_REFUSED, a write true or false: a
 	 * refused access gives the guest an access fault. */
-	struct mmio_read (*read)(struct mmio_device *d, struct vcpu *v, uint64_t offset,
+	mmio_read_t (*read)(struct mmio_device *d, struct vcpu *v, uint64_t offset,
 				 unsigned width);
 	bool (*write)(struct mmio_device *d, struct vcpu *v, uint64_t offset,
 		      unsigned width, uint64_t val);

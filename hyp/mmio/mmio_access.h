@@ -66,10 +66,10 @@ static inline __attribute__((always_inline)) bool mmio_emulate(struct vcpu *v,
 		if (!d->write(d, v, off, op->width, val))
 			return false;
 	} else {
-		struct mmio_read r = d->read(d, v, off, op->width);
-		if (!r.ok)
+		mmio_read_t r = d->read(d, v, off, op->width);
+		if (!mmio_read_ok(r))
 			return false;
-		val = insn_extend_unused(r.value, op->shift, op->sign);
+		val = insn_extend_unused(mmio_read_value(r), op->shift, op->sign);
 		if (op->reg)
 			v->gpr[op->reg] = val;
 	}

@@ -145,7 +145,7 @@ static void complete(struct plic *p, unsigned ctx, uint32_t id)
 	gateway(p);
 }
 
-static struct mmio_read plic_read(struct mmio_device *d, struct vcpu *v, uint64_t off,
+static mmio_read_t plic_read(struct mmio_device *d, struct vcpu *v, uint64_t off,
 				  unsigned width)
 {
 	struct plic *p = d->state;

@@ -107,7 +107,7 @@ static uint64_t reg_value(struct testdev *t, struct vcpu *v, uint64_t reg)
 	return 0;
 }
 
-static struct mmio_read testdev_read(struct mmio_device *d, struct vcpu *v, uint64_t off,
+static mmio_read_t testdev_read(struct mmio_device *d, struct vcpu *v, uint64_t off,
 				     unsigned width)
 {
 	uint64_t reg = off & ~7ULL;

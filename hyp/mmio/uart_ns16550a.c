@@ -221,7 +221,7 @@ static inline void uart_ask_stop_check(struct vcpu *v)
 /* A read with something to do: the receive buffer (or DLL), IIR, LSR,
  * MSR (and one past the registers, refused). Out of line: its calls
  * need a stack frame, which the plain reads below are spared. */
-static __attribute__((noinline)) struct mmio_read uart_read_effect(struct uart *u,
+static __attribute__((noinline)) mmio_read_t uart_read_effect(struct uart *u,
 								   struct vcpu *v,
 								   uint64_t off)
 {
@@ -265,7 +265,7 @@ static __attribute__((noinline)) struct mmio_read uart_read_effect(struct uart *
 /* The registers with no side effect and nothing to compute (IER or a
  * divisor latch, LCR, MCR, the scratch register) are answered here,
  * without a call. */
-static struct mmio_read uart_read(struct mmio_device *d, struct vcpu *v, uint64_t off,
+static mmio_read_t uart_read(struct mmio_device *d, struct vcpu *v, uint64_t off,
 				  unsigned width)
 {
 	struct uart *u = d->state;
