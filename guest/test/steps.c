@@ -620,6 +620,25 @@ bool step_sstc_timer(void)
 	printf("    SBI deadline replaced by a later stimecmp write: %lu interrupt(s), at +%lu us\n",
 	       (unsigned long)(timer_irqs - before),
 	       (unsigned long)((timer_irq_time - t0) * 1000000 / timebase_hz));
+
+	/* The same with stimecmp = -1, the cancel Linux's clockevent
+	 * shutdown writes: the SBI deadline is replaced by "never", so no
+	 * interrupt comes at all. */
+	timer_stimecmp_only = true;
+	before = timer_irqs;
+	t0 = csr_read(CSR_TIME);
+	sbi_call(SBI_EXT_TIME, SBI_TIME_SET_TIMER, t0 + timebase_hz / 1000, 0, 0);
+	csr_write(CSR_STIMECMP, ~0UL);
+	enable_timer_irq();
+	limit = t0 + timebase_hz / 20;
+	while (csr_read(CSR_TIME) < limit) /* NOLINT(bugprone-infinite-loop) */
+		;
+	disable_irqs();
+	timer_stimecmp_only = false;
+	CHECK(timer_irqs == before, "SBI deadline at +1 ms, then stimecmp = -1: %lu timer "
+	      "interrupts in 50 ms, want none", (unsigned long)(timer_irqs - before));
+	printf("    SBI deadline cancelled by stimecmp = -1: %lu interrupt(s)\n",
+	       (unsigned long)(timer_irqs - before));
 	return ok;
 }
 

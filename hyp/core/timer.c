@@ -27,6 +27,19 @@ static void hs_timer_arm(uint64_t when)
 		fw_set_timer(when);
 }
 
+/*
+ * What SBI set_timer leaves in vstimecmp under tv.timer=auto while its
+ * deadline is the HS timer's: a time that never comes, one below all
+ * ones. On a hart with Sstc the firmware's set_timer writes stimecmp,
+ * so a later stimecmp write of the guest's replaces the SBI deadline
+ * ("Supervisor Timer Register"), and all ones, the cancel Linux's
+ * clockevent shutdown writes, must replace it too: any other value
+ * found there when the deadline passes is such a write (raise_vstip).
+ * A guest that writes exactly this value is taken for one that did not
+ * write; it never fires either way.
+ */
+#define VSTIMECMP_SBI_DEADLINE (NEVER - 1)
+
 static uint64_t earliest(uint64_t a, uint64_t b)
 {
 	return a < b ? a : b;
@@ -66,7 +79,7 @@ static inline uint64_t vcpu_deadline(const struct vcpu *v, bool loaded)
 	if (v->sched != SCHED_WAITING)
 		return d;
 	d = earliest(d, v->alarm_next);
-	if (platform.has_sstc && v->state.vstimecmp != NEVER &&
+	if (platform.has_sstc && v->state.vstimecmp < VSTIMECMP_SBI_DEADLINE &&
 	    (v->state.vsie & MIP_STIP) /* vsie.STIE */)
 		d = earliest(d, guest_to_host(v->state.vstimecmp));
 	return d;
@@ -209,11 +222,11 @@ void timer_set_guest(struct vcpu *v, uint64_t when)
 		 * in the past raises VSTIP through vstimecmp, which the call
 		 * must clear as well; the deadline is the HS timer's from now
 		 * on, whose exit raises the interrupt and records it
-		 * (raise_vstip). Never, until then, also tells that exit
-		 * whether the guest wrote its stimecmp since. (Under
-		 * tv.timer=sbi, henvcfg.STCE=0: vstimecmp raises nothing, and
-		 * the write does no harm.) */
-		csr_write(CSR_VSTIMECMP, NEVER);
+		 * (raise_vstip). VSTIMECMP_SBI_DEADLINE, never as well,
+		 * until then tells that exit whether the guest wrote its
+		 * stimecmp since. (Under tv.timer=sbi, henvcfg.STCE=0:
+		 * vstimecmp raises nothing, and the write does no harm.) */
+		csr_write(CSR_VSTIMECMP, VSTIMECMP_SBI_DEADLINE);
 	}
 	if (pending)
 		trace_vstip_lowered(v);
@@ -252,14 +265,14 @@ static void watchdog_tick(struct vcpu *v, uint64_t now)
  * and the guest's stimecmp writes are one register, and the guest's next
  * write lowers the interrupt ("Supervisor Timer Register"), which it
  * could not do to hvip.VSTIP. A stimecmp the guest wrote after the call
- * (vstimecmp no longer the never set_timer left) replaced the deadline:
- * nothing is raised. */
+ * (vstimecmp no longer the VSTIMECMP_SBI_DEADLINE set_timer left, all
+ * ones included) replaced the deadline: nothing is raised. */
 static void raise_vstip(struct vcpu *v, bool loaded)
 {
 	uint64_t hvip;
 	if (timer_guest_has_sstc()) {
 		uint64_t cmp = loaded ? csr_read(CSR_VSTIMECMP) : v->state.vstimecmp;
-		if (cmp != NEVER)
+		if (cmp != VSTIMECMP_SBI_DEADLINE)
 			return;
 		if (loaded)
 			csr_write(CSR_VSTIMECMP, 0);
