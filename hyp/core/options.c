@@ -309,6 +309,12 @@ static bool apply(const char *name, const char *val)
 	static const char *const dumps[] = { "compact", "text", "both", "none" };
 	static const char *const modes[] = { "overwrite", "stop" };
 	static const char *const timers[] = { "auto", "sstc", "sbi" };
+	static const char *const fault_tests[] = {
+		[FAULT_TEST_OFF] = "off",	    [FAULT_TEST_HS_FAULT] = "on",
+		[FAULT_TEST_HTVAL0] = "htval0",	    [FAULT_TEST_HTINST0] = "htinst0",
+		[FAULT_TEST_FETCH] = "fetch",	    [FAULT_TEST_LEAF] = "leaf",
+		[FAULT_TEST_FETCH_SECOND] = "fetch_second",
+	};
 	uint64_t v;
 	int i;
 
@@ -440,27 +446,11 @@ static bool apply(const char *name, const char *val)
 	}
 	if (!strcmp(name, "fault_test")) {
 		bool on;
-		if (!strcmp(val, "htval0")) {
-			opt.fault_test = FAULT_TEST_HTVAL0;
+		if (pick(val, fault_tests, (int)(sizeof(fault_tests) / sizeof(fault_tests[0])), &i)) {
+			opt.fault_test = (enum fault_test)i;
 			return true;
 		}
-		if (!strcmp(val, "htinst0")) {
-			opt.fault_test = FAULT_TEST_HTINST0;
-			return true;
-		}
-		if (!strcmp(val, "fetch")) {
-			opt.fault_test = FAULT_TEST_FETCH;
-			return true;
-		}
-		if (!strcmp(val, "fetch_second")) {
-			opt.fault_test = FAULT_TEST_FETCH_SECOND;
-			return true;
-		}
-		if (!strcmp(val, "leaf")) {
-			opt.fault_test = FAULT_TEST_LEAF;
-			return true;
-		}
-		if (!parse_bool(val, &on))
+		if (!parse_bool(val, &on)) /* on / off's other spellings */
 			return false;
 		opt.fault_test = on ? FAULT_TEST_HS_FAULT : FAULT_TEST_OFF;
 		return true;

@@ -14,7 +14,7 @@ enum dump_encoding { DUMP_COMPACT, DUMP_TEXT, DUMP_BOTH, DUMP_NONE };
  * (fault_test.h): an HS-mode fault on the 40th exit, a hart that writes
  * zero to htval on every guest-page fault or to htinst on every MMIO
  * exit, or a G-stage leaf of VM 0 into VM 1's RAM. */
-enum fault_test {
+enum fault_test { /* each named in options.c's fault_tests[] */
 	FAULT_TEST_OFF,
 	FAULT_TEST_HS_FAULT,
 	FAULT_TEST_HTVAL0,
