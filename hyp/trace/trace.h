@@ -204,19 +204,26 @@ static inline void trace_sbi_entry(struct vcpu *v, uint64_t sepc,
 	trace_watermark(v);
 }
 
-/* The eight words of a record (relaxed atomic stores: plain sd). */
-static inline void trace_fill(struct tv_rec *s, uint64_t time, uint64_t hdr,
-			      uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
-			      uint64_t a4, uint64_t a5)
+/* A record's six arguments (relaxed atomic stores: plain sd). */
+static inline void trace_fill_args(struct tv_rec *s, uint64_t a0, uint64_t a1, uint64_t a2,
+				   uint64_t a3, uint64_t a4, uint64_t a5)
 {
-	tv_ring_set_u64(&s->time, time);
-	tv_ring_set_u64(tv_ring_hdr_word(s), hdr);
 	tv_ring_set_u64(&s->arg[0], a0);
 	tv_ring_set_u64(&s->arg[1], a1);
 	tv_ring_set_u64(&s->arg[2], a2);
 	tv_ring_set_u64(&s->arg[3], a3);
 	tv_ring_set_u64(&s->arg[4], a4);
 	tv_ring_set_u64(&s->arg[5], a5);
+}
+
+/* The eight words of a record. */
+static inline void trace_fill(struct tv_rec *s, uint64_t time, uint64_t hdr,
+			      uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
+			      uint64_t a4, uint64_t a5)
+{
+	tv_ring_set_u64(&s->time, time);
+	tv_ring_set_u64(tv_ring_hdr_word(s), hdr);
+	trace_fill_args(s, a0, a1, a2, a3, a4, a5);
 }
 
 /* A visit's header word in its two halves: kind, flags, vm and vcpu
@@ -270,12 +277,7 @@ static inline void trace_put_fast(struct vcpu *v, uint64_t time, struct trace_hd
 {
 	struct trace_slot s = trace_fast_begin(v, time, hdr);
 
-	tv_ring_set_u64(&s.rec->arg[0], a0);
-	tv_ring_set_u64(&s.rec->arg[1], a1);
-	tv_ring_set_u64(&s.rec->arg[2], a2);
-	tv_ring_set_u64(&s.rec->arg[3], a3);
-	tv_ring_set_u64(&s.rec->arg[4], a4);
-	tv_ring_set_u64(&s.rec->arg[5], a5);
+	trace_fill_args(s.rec, a0, a1, a2, a3, a4, a5);
 	trace_fast_publish(s);
 }
 
