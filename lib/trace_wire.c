@@ -10,6 +10,7 @@
 #include "riscv_names.h"
 
 #include <tracevisor/csr.h>
+#include <tracevisor/sbi_ids.h>
 
 /* ================================================== bounded text output */
 
@@ -746,7 +747,7 @@ static inline int keyed(unsigned kind, int fmt)
  * instruction), the scause of an exit visit, the ids of an SBI visit. */
 static inline unsigned visit_key(unsigned kind)
 {
-	return kind == TV_VISIT_MMIO ? 0 : 1;
+	return tv_wire_visit_key(kind);
 }
 
 /* Slot of the remembered visit of kind with this key, or -1. */
@@ -1114,6 +1115,16 @@ static void rec_to_wire(const struct tv_rec *r, uint16_t hart,
 	w->vcpu = r->vcpu;
 	w->hart = hart;
 	memcpy(w->arg, r->arg, sizeof(w->arg));
+	if (r->kind == TV_VISIT_SBI_BASE) {
+		/* The entry's time was stored whole: dt goes where every
+		 * visit's goes when it fits 32 bits, else in arg[1]. The
+		 * arguments the hypervisor did not write are 0. */
+		uint64_t dt = r->arg[1] - r->time;
+
+		w->cycle = (dt >> 32) ? 0 : dt;
+		w->arg[1] = (dt >> 32) ? dt : 0;
+		w->arg[3] = w->arg[4] = w->arg[5] = 0;
+	}
 }
 
 /* An event of ring record w (in wire form), with w's ids, at time t. */
@@ -1161,6 +1172,16 @@ static inline unsigned split_wire(const struct tv_record *w,
 		ev[n].arg[4] = (uint64_t)(int64_t)(int8_t)w->flags;
 		ev[n++].arg[5] = w->arg[5];
 		event(w, TV_KIND_ENTRY, 0, entry, &ev[n]);
+		ev[n++].arg[0] = sepc + 4;
+		return n;
+	case TV_VISIT_SBI_BASE: /* (flags: the fid; arg[1]: dt past 32 bits) */
+		event(w, TV_KIND_EXIT, 0, w->time, &ev[n]);
+		ev[n].arg[0] = sepc;
+		ev[n++].arg[1] = 10; /* environment call from VS-mode */
+		event(w, TV_KIND_SBI, TV_F_SBI_NOARGS, entry + w->arg[1], &ev[n]);
+		ev[n].arg[0] = ((uint64_t)SBI_EXT_BASE << 32) | w->flags;
+		ev[n++].arg[5] = w->arg[2]; /* (error 0: SBI_SUCCESS) */
+		event(w, TV_KIND_ENTRY, 0, entry + w->arg[1], &ev[n]);
 		ev[n++].arg[0] = sepc + 4;
 		return n;
 	case TV_VISIT_MMIO: {
@@ -2855,9 +2876,11 @@ static void text_sbi(struct tv_out *o, const struct tv_record *r)
 	out_name(o, tv_sbi_ext_name(eid));
 	out_field(o, ", FID:", fid);
 	out_name(o, tv_sbi_func_name(eid, fid));
-	out_field(o, ", A0:", r->arg[1]);
-	out_field(o, ", A1:", r->arg[2]);
-	out_field(o, ", A2:", r->arg[3]);
+	if (!(r->flags & TV_F_SBI_NOARGS)) { /* (a function without any) */
+		out_field(o, ", A0:", r->arg[1]);
+		out_field(o, ", A1:", r->arg[2]);
+		out_field(o, ", A2:", r->arg[3]);
+	}
 	out_str(o, ", ERROR:");
 	out_sdec(o, err);
 	out_name(o, tv_sbi_error_name(err));

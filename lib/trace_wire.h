@@ -44,8 +44,8 @@
  *                      harts together; a gap means frames were lost
  *   payload by type:
  *     BEGIN (32 bytes): u32 format_version (TV_FORMAT_VERSION of the
- *       hypervisor that wrote the dump: 1, 2 or 3; decoders read all
- *       three and reject others),
+ *       hypervisor that wrote the dump: 1 to 4; decoders read all
+ *       four and reject others),
  *       u64 timebase_hz, u16 nharts, u16 dump_reason (TV_DUMP_*),
  *       u32 ring_slots, u8 ring_mode (TV_WIRE_RING_*: 0 overwrite,
  *       1 stop), u8 reserved[3] (0),
@@ -147,7 +147,8 @@
  *   As RECORDS2, but a visit's arguments are based on an earlier visit
  *   of its kind with the same key: an exit visit's scause (arg[1]), an
  *   SBI visit's ids (arg[1]), an MMIO visit's sepc (arg[0], the guest
- *   instruction). A frame remembers, per visit kind, the latest visits
+ *   instruction), a BASE visit's sepc (arg[0], the call site; format
+ *   version 4). A frame remembers, per visit kind, the latest visits
  *   of up to TV_WIRE_VISIT_KEYS keys (the least recently seen key is
  *   forgotten for a new one). After dt comes varint ref: 1 + the slot
  *   of the remembered visit with the record's key, whose arguments are
@@ -276,6 +277,14 @@ struct tv_wire_exit_base {
  * visit kind. */
 #define TV_WIRE_VISIT_KEYS 8
 #define TV_WIRE_VISIT_KINDS (TV_VISIT_END - TV_VISIT_EXIT)
+
+/* The argument a RECORDS3 visit is keyed by ("RECORDS3"): the sepc of an
+ * MMIO visit (its instruction) and of a BASE visit (its call site), the
+ * scause of an exit visit, the ids of an SBI visit. */
+static inline unsigned tv_wire_visit_key(unsigned kind)
+{
+	return kind == TV_VISIT_MMIO || kind == TV_VISIT_SBI_BASE ? 0 : 1;
+}
 
 /* Kinds the delta state keeps arguments for: events and visits. */
 #define TV_WIRE_KINDS TV_VISIT_END

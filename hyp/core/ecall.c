@@ -64,12 +64,11 @@ void vcpu_ecall(ECALL_REGS)
 
 /* The SBI visit recorded: the exit's time read now, its record written
  * at the entry, inline for BASE's constant calls (trace.h,
- * trace_sbi_put()). */
+ * trace_sbi_base_put()). */
 void vcpu_ecall_traced(ECALL_REGS)
 {
 	struct vcpu *v = this_vcpu();
 	uint64_t t_exit;
-	struct trace_sbi_call c;
 
 	v->exits++;
 	maybe_fault(v);
@@ -79,8 +78,7 @@ void vcpu_ecall_traced(ECALL_REGS)
 		ecall_traced_table();
 		return;
 	}
-	c = trace_sbi_at_entry(v, t_exit, sepc, eid, fid, a0, a1, a2);
-	if (__builtin_expect(!trace_sbi_put(v, &c), 0))
+	if (__builtin_expect(!trace_sbi_base_put(v, t_exit, sepc, fid), 0))
 		ecall_traced_unfit(t_exit, sepc, a0, a1);
 }
 

@@ -11,6 +11,7 @@
 #define HYP_VCPU_H
 
 #include <fence_count.h>
+#include <tracevisor/sbi_ids.h>
 
 #include "../mmio/mmio_op.h"
 #include "../sbi/sbi_vcpu.h"
@@ -111,6 +112,14 @@ struct vcpu {
 	uint64_t trace_hdr;	/* record header word: vm, vcpu (TV_REC_HDR) */
 	uint64_t trace_hdr_sbi;	/* the same for an SBI visit (TV_VISIT_SBI) */
 	uint64_t trace_hdr_mmio; /* and an MMIO visit (TV_VISIT_MMIO, TV_F_INSN) */
+	/* BASE's constant calls as this vCPU is answered them, by fid
+	 * (hyp/sbi/sbi_ecall.h, sbi_ecall_direct()), each beside its
+	 * visit's header word (TV_VISIT_SBI_BASE with the fid in flags, set
+	 * by trace_attach()): the fid's one index finds both on the traced
+	 * ecall's path (hyp/trace/trace.h, trace_sbi_base_put()). */
+	struct vcpu_base_answer {
+		uint64_t value, trace_hdr;
+	} base_answer[SBI_BASE_GET_IMP_VERSION + 1];
 	uint8_t trace_active;	/* copy of trace_active, one load away */
 	uint8_t trace_mmio;	/* trace_fold_mmio: an emulated access is
 				 * noted for its exit's visit */

@@ -124,6 +124,9 @@ void trace_attach(struct vcpu *v)
 	v->trace_hdr_sbi = v->trace_hdr | TV_REC_HDR(TV_VISIT_SBI, 0, 0, 0, 0);
 	/* (an access is noted only with its instruction: TV_F_INSN) */
 	v->trace_hdr_mmio = v->trace_hdr | TV_REC_HDR(TV_VISIT_MMIO, TV_F_INSN, 0, 0, 0);
+	for (unsigned fid = 0; fid < ARRAY_SIZE(v->base_answer); fid++)
+		v->base_answer[fid].trace_hdr =
+			v->trace_hdr | TV_REC_HDR(TV_VISIT_SBI_BASE, fid, 0, 0, 0);
 	/* Every hart attaches its vCPUs at once (hyp_secondary_main), and
 	 * a guest's trace-control call may be recomputing every vCPU's
 	 * switches meanwhile: the list grows, and v's switches are set,

@@ -247,10 +247,9 @@ struct trace_slot {
 };
 
 /* The vCPU's ring overwrites (the fast paths' switches say it does):
- * the slot at head, with its time and header stored; the caller stores
- * the six arguments and publishes (lib/trace_ring.h). */
-static inline struct trace_slot trace_fast_begin(struct vcpu *v, uint64_t time,
-						 struct trace_hdr hdr)
+ * the slot at head; the caller fills it and publishes
+ * (lib/trace_ring.h). */
+static inline struct trace_slot trace_fast_slot(struct vcpu *v)
 {
 	/* from the head word, which the publish's AMO addresses with no
 	 * offset, to the ring's other words at fixed offsets below it */
@@ -258,7 +257,16 @@ static inline struct trace_slot trace_fast_begin(struct vcpu *v, uint64_t time,
 	struct tv_ring *ring = (struct tv_ring *)(void *)((char *)head -
 							   __builtin_offsetof(struct tv_ring, head));
 	uint64_t h = tv_ring_ld_relaxed(head);
-	struct trace_slot s = { tv_ring_begin_pos(ring, h), head, h };
+
+	return (struct trace_slot){ tv_ring_begin_pos(ring, h), head, h };
+}
+
+/* ... with its time and header stored; the caller stores the six
+ * arguments. */
+static inline struct trace_slot trace_fast_begin(struct vcpu *v, uint64_t time,
+						 struct trace_hdr hdr)
+{
+	struct trace_slot s = trace_fast_slot(v);
 
 	tv_ring_set_u64(&s.rec->time, time);
 	tv_ring_set_halves(tv_ring_hdr_word(s.rec), hdr.lo, hdr.dt);
@@ -365,7 +373,6 @@ static inline bool trace_sbi_visit_fits(const struct vcpu *v, const struct trace
 {
 	uint64_t dt = csr_read_relaxed(CSR_TIME) - c->t_exit;
 
-	/* (a shift each: where the ids are known, their tests fold away) */
 	if ((dt >> 32) | (c->eid >> 32) | (c->fid >> 32) | ((c->error + 128) >> 8) |
 	    (c->resume - c->sepc - 4) | hvip)
 		return false;
@@ -381,20 +388,16 @@ static inline uint64_t trace_sbi_ids(const struct trace_sbi_call *c)
 }
 
 /*
- * The SBI visit of call c, written now, on the path of every traced SBI
- * call of a vCPU whose ecall handler is the traced one (v->ecall,
- * hyp/core/ecall.c): the SBI visit is not filtered out, the ring
- * overwrites and no watermark is set (else the ecall takes
- * exit_traced(), which handles those). The fit test and header are
- * trace_sbi_visit_fits()'s, the general writer's too (with hvip whole
- * here). The record is eight stores and the publish; false when it does
- * not fit, and the caller writes the events (trace_ecall_general(),
- * with the exit noted). Inline in hyp/core/ecall.c: after a call
- * answered directly (sbi_ecall.h), with the exit's values in the
- * registers trap.S passed them in, the compiler knows what the answer
- * wrote (the time and hvip reads are csr_read_relaxed(): no memory
- * clobber makes it load a0 and sepc again), so the error and pc checks
- * fold away there.
+ * The SBI visit of call c, written now, at the entry after a call
+ * through the extension table (trace_ecall_entry()) of a vCPU whose
+ * ecall handler is the traced one (v->ecall, hyp/core/ecall.c): the SBI
+ * visit is not filtered out, the ring overwrites and no watermark is set
+ * (else the ecall takes exit_traced(), which handles those). The fit
+ * test and header are trace_sbi_visit_fits()'s, the general writer's too
+ * (with hvip whole here). The record is eight stores and the publish;
+ * false when it does not fit, and the caller writes the events
+ * (trace_ecall_general(), with the exit noted). BASE's constant calls,
+ * answered directly, have their own record (trace_sbi_base_put()).
  */
 static inline bool trace_sbi_put(struct vcpu *v, const struct trace_sbi_call *c)
 {
@@ -410,6 +413,38 @@ static inline bool trace_sbi_put(struct vcpu *v, const struct trace_sbi_call *c)
 	tv_ring_set_u64(&s.rec->arg[3], c->args[1]);
 	tv_ring_set_u64(&s.rec->arg[4], c->args[2]);
 	tv_ring_set_u64(&s.rec->arg[5], c->value);
+	trace_fast_publish(s);
+	return true;
+}
+
+/*
+ * The visit of one of BASE's constant calls (TV_VISIT_SBI_BASE),
+ * answered directly (hyp/sbi/sbi_ecall.h, sbi_ecall_direct()): what the
+ * general SBI visit tests is known there (a7 and a6 were compared whole,
+ * the error is SBI_SUCCESS, the guest resumes after the ecall), and the
+ * functions take no arguments, so the record is the exit's time and pc,
+ * the entry's time and the value, under the vCPU's header word for the
+ * fid. The entry's time is stored whole: no time needs a fit test. Only
+ * an interrupt pending in hvip (the entry would not resume the guest
+ * where the record says) leaves the call to the events (false).
+ */
+static inline bool trace_sbi_base_put(struct vcpu *v, uint64_t t_exit, uint64_t sepc,
+				      uint64_t fid)
+{
+	/* (read before the record's stores, which the compiler cannot
+	 * tell from stores to the vCPU) */
+	uint64_t value = v->base_answer[fid].value, hdr = v->base_answer[fid].trace_hdr;
+	uint64_t hvip = csr_read_relaxed(CSR_HVIP), t_entry = csr_read_relaxed(CSR_TIME);
+	struct trace_slot s;
+
+	if (__builtin_expect(hvip != 0, 0))
+		return false;
+	s = trace_fast_slot(v);
+	tv_ring_set_u64(&s.rec->time, t_exit);
+	tv_ring_set_u64(tv_ring_hdr_word(s.rec), hdr);
+	tv_ring_set_u64(&s.rec->arg[0], sepc);
+	tv_ring_set_u64(&s.rec->arg[1], t_entry);
+	tv_ring_set_u64(&s.rec->arg[2], value);
 	trace_fast_publish(s);
 	return true;
 }

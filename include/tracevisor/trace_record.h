@@ -22,13 +22,16 @@
  *       being split into an EXIT and an ENTRY event: the exits that
  *       inject an interrupt are one record too. A reader of version 2
  *       would show such an entry's hvip as 0, so it refuses version 3.
+ *   4 - as 3, and BASE's constant calls are their own visit
+ *       (TV_VISIT_SBI_BASE), without the argument registers those
+ *       functions do not take; its SBI event says so (TV_F_SBI_NOARGS).
  */
 #ifndef TRACEVISOR_TRACE_RECORD_H
 #define TRACEVISOR_TRACE_RECORD_H
 
 #include <stdint.h>
 
-#define TV_FORMAT_VERSION 3
+#define TV_FORMAT_VERSION 4
 
 /* Record kinds. Arguments arg[0..5], in order. */
 enum tv_kind {
@@ -105,6 +108,10 @@ enum tv_kind {
  * that call like any other (packed ids, its value); the upper bits, which
  * were not part of it, are not kept. */
 #define TV_F_SBI_HIGH 0x04
+/* SBI (format version 4): the function takes no arguments and the record
+ * holds none (TV_VISIT_SBI_BASE): a0..a2 (arg[1..3]) are 0, not the
+ * guest's registers, and tools show the call without them. */
+#define TV_F_SBI_NOARGS 0x08
 
 /* TV_KIND_MMIO arg[2]: access description. */
 #define TV_MMIO_INFO(width, write, sign, reg)                                  \
@@ -215,6 +222,15 @@ enum tv_visit {
 	 * is arg[4]'s), TV_V_STORE, TV_V_C (entry at sepc + 2, else + 4),
 	 * device id in TV_V_DEV(flags). */
 	TV_VISIT_MMIO = 18,
+	/* (format version 4) VS ecall of one of BASE's constant functions,
+	 * get_spec_version, get_impl_id and get_impl_version (a7 = 0x10,
+	 * a6 = the fid in flags, 0-2), answered with SBI_SUCCESS and a
+	 * value: exit at sepc with scause 10 and stval = htval = htinst =
+	 * 0, entry at sepc + 4. These functions take no arguments ("Base
+	 * Extension"), so the record holds none: arg[0] sepc, arg[1] the
+	 * entry's time (whole: dt is 0), arg[2] the value; arg[3..5] are
+	 * not written (the host reads them as 0). */
+	TV_VISIT_SBI_BASE = 19,
 	TV_VISIT_END
 };
 

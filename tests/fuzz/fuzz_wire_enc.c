@@ -437,7 +437,7 @@ static void ring_record(struct run *x, struct tv_wire_enc *enc, struct input *in
 	 * forgotten and seen again */
 	kb = next_u8(in);
 	if (kb & 0xc0)
-		q->arg[q->kind == TV_VISIT_MMIO ? 0 : 1] = key[kb % (sizeof(key) / sizeof(key[0]))];
+		q->arg[tv_wire_visit_key(q->kind)] = key[kb % (sizeof(key) / sizeof(key[0]))];
 	if (x->ended) /* a new hart, going on from the index */
 		hart_begin(x, enc, unused_hart(x, x->hart), x->index);
 	if (!enc)

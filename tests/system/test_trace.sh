@@ -53,6 +53,29 @@ check "SBI record: both calls with upper id bits are get_spec_version, value 2.0
 check "SBI record: the CSV export names them as dispatched too, with their value" test \
 	"$("$TVTRACE" --csv - "$LOG" 2>/dev/null | grep -c ',BASE,get_spec_version,SBI_SUCCESS,0x2000000,')" = \
 	"$(grep -c 'sbi     BASE\.get_spec_version(.*-> SBI_SUCCESS, value 0x2000000' "$R")"
+# BASE's constant calls (get_spec_version, get_impl_id, get_impl_version)
+# are one ring record of their own (TV_VISIT_SBI_BASE): no argument
+# registers, as the functions take none, the answer the guest got, and
+# the exit before and the entry after at sepc + 4, entered when the call
+# was answered, no earlier than the exit.
+check "SBI record: BASE's constant calls, each without arguments, with its answer" \
+	test "$(grep -Ec 'sbi     BASE\.(get_spec_version\(\) -> SBI_SUCCESS, value 0x2000000|get_impl_id\(\) -> SBI_SUCCESS, value 0x7476|get_impl_version\(\) -> SBI_SUCCESS, value 0x100)$' "$R")" -ge 3
+check "SBI record: each constant call between its exit and its entry at sepc + 4" python3 - "$R" <<'PY'
+import re, sys
+lines = open(sys.argv[1]).read().splitlines()
+n = bad = 0
+for i, l in enumerate(lines):
+    if not re.search(r" sbi +BASE\.get_(spec_version|impl_id|impl_version)\(\) ", l):
+        continue
+    n += 1
+    x = re.match(r" *([0-9.]+) .* exit +environment call .* sepc=(0x[0-9a-f]+)$", lines[i - 1])
+    e = re.match(r" *([0-9.]+) .* entry +pc=(0x[0-9a-f]+)$", lines[i + 1])
+    t = float(l.split()[0])
+    if not (x and e and int(e[2], 16) == int(x[2], 16) + 4 and float(e[1]) == t >= float(x[1])):
+        bad += 1
+        print("  around:", lines[i - 1], l, lines[i + 1], sep="\n  ")
+sys.exit(1 if bad or n < 3 else 0)
+PY
 check "SBI record: an unsupported legacy call left a1 (0x5a5a5a5a) and says so" \
 	grep -q 'sbi     LEGACY_CLEAR_IPI\.clear_ipi(0x0, 0x5a5a5a5a, .*-> SBI_ERR_NOT_SUPPORTED' "$R"
 

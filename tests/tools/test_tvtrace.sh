@@ -486,9 +486,9 @@ for i, l in enumerate(lines):
 sys.stdout.buffer.write(b"\n".join(lines))
 PY
 }
-begin_patch "$WORK/basic.log" 0 04000000 >"$WORK/ver4.log"
-run "BEGIN version 4" 1 "$WORK/ver4.log"
-has "BEGIN version 4" "$WORK/err" "BEGIN frame has format_version 4; this decoder reads 1 to 3"
+begin_patch "$WORK/basic.log" 0 05000000 >"$WORK/ver5.log"
+run "BEGIN version 5" 1 "$WORK/ver5.log"
+has "BEGIN version 5" "$WORK/err" "BEGIN frame has format_version 5; this decoder reads 1 to 4"
 begin_patch "$WORK/basic.log" 12 0000 >"$WORK/nharts0.log"
 run "BEGIN nharts 0" 1 "$WORK/nharts0.log"
 has "BEGIN nharts 0" "$WORK/err" "BEGIN frame has nharts 0"

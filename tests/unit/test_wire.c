@@ -2670,6 +2670,61 @@ static void test_v2_dt_range(void **state)
 	log_free(&l);
 }
 
+/* A visit of BASE's constant calls (format version 4): the entry's time
+ * stored whole, no arguments, the fid in flags; the slot's words the
+ * hypervisor did not write are not the record's. */
+static void test_v4_base_visit(void **state)
+{
+	struct tv_record ev[TV_REC_EVENTS_MAX];
+	struct log l = {0};
+	static struct tv_wire_enc e;
+	struct got *g;
+	struct tv_rec r[2];
+
+	(void)state;
+	r[0] = rec2(TV_VISIT_SBI_BASE, SBI_BASE_GET_IMP_ID, 4000, 0);
+	r[0].arg[0] = 0x80004000;
+	r[0].arg[1] = 4055;		/* the entry's time */
+	r[0].arg[2] = 0x1234;		/* the value */
+	r[0].arg[3] = 0xdead, r[0].arg[4] = 0xbeef, r[0].arg[5] = 0xf00d; /* stale */
+	{
+		struct tv_record want[] = {
+			ev2(TV_KIND_EXIT, 0, 4000, 0x80004000, 10, 0, 0, 0, 0),
+			ev2(TV_KIND_SBI, TV_F_SBI_NOARGS, 4055,
+			    (0x10ull << 32) | SBI_BASE_GET_IMP_ID, 0, 0, 0, 0, 0x1234),
+			ev2(TV_KIND_ENTRY, 0, 4055, 0x80004004, 0, 0, 0, 0, 0),
+		};
+		assert_events(ev, tv_rec_split(&r[0], 3, ev), want, 3);
+	}
+	/* Through the wire, with a second visit whose exit lasted 2^32
+	 * ticks and more, which no other visit can carry. */
+	r[1] = r[0];
+	r[1].time = 5000;
+	r[1].arg[1] = 5000 + (1ull << 32) + 7;
+	tv_wire_enc_init(&e, log_emit, &l);
+	tv_wire_begin(&e, &begin_info1);
+	tv_wire_hart_begin(&e, 3, 0);
+	tv_wire_rec(&e, &r[0]);
+	tv_wire_rec(&e, &r[1]);
+	tv_wire_hart_end(&e, 2, 2, 0);
+	tv_wire_end(&e);
+	g = decode_log(&l);
+	assert_int_equal(g->nerr, 0);
+	assert_int_equal(g->nrec, 6);
+	for (int i = 0; i < 2; i++) {
+		unsigned n = tv_rec_split(&r[i], 3, ev);
+
+		assert_int_equal(n, 3);
+		for (unsigned k = 0; k < n; k++)
+			assert_record_eq(&g->rec[3 * i + k], &ev[k]);
+	}
+	assert_int_equal(g->rec[4].time, 5000 + (1ull << 32) + 7);
+	assert_int_equal(g->rec[4].flags, TV_F_SBI_NOARGS);
+	assert_int_equal(g->rec[4].arg[1], 0);
+	got_free(g);
+	log_free(&l);
+}
+
 /* xorshift64: test_v3_keyed()'s values. */
 static uint64_t next_rand(uint64_t *x)
 {
@@ -2701,7 +2756,7 @@ static void test_v3_keyed(void **state)
 	(void)state;
 	for (int i = 0; i < N; i++) {
 		uint64_t r = next_rand(&x);
-		unsigned kind = TV_VISIT_EXIT + (unsigned)(r % 4);
+		unsigned kind = TV_VISIT_EXIT + (unsigned)(r % (TV_WIRE_VISIT_KINDS + 1));
 		unsigned key = (unsigned)((r >> 8) % KEYS);
 		int wild = (r >> 16) % 8 == 0; /* arguments not the key's */
 
@@ -2720,7 +2775,7 @@ static void test_v3_keyed(void **state)
 		if (wild && key == 0)
 			for (int a = 0; a < TV_NARGS; a++)
 				in[i].arg[a] = a & 1 ? ~0ull : 1ull << 63;
-		in[i].arg[kind == TV_VISIT_MMIO ? 0 : 1] = 0x8000000000000000ull * (key & 1) + key;
+		in[i].arg[tv_wire_visit_key(kind)] = 0x8000000000000000ull * (key & 1) + key;
 	}
 	tv_wire_enc_init(&e, log_emit, &l);
 	tv_wire_begin(&e, &begin_info1);
@@ -2774,7 +2829,7 @@ static void test_v3_keyed(void **state)
 
 		for (int a = 0; a < TV_NARGS; a++)
 			r.arg[a] = 0xffffffff80001000ull + 0x123456ull * key * (uint64_t)(a + 1);
-		r.arg[kind == TV_VISIT_MMIO ? 0 : 1] = key ? CAUSE_INTERRUPT | 5 : 22;
+		r.arg[tv_wire_visit_key(kind)] = key ? CAUSE_INTERRUPT | 5 : 22;
 		tv_wire_rec(&e, &r);
 	}
 	tv_wire_hart_end(&e, 240, 240, 0);
@@ -3193,6 +3248,7 @@ int main(void)
 		cmocka_unit_test(test_v2_switch_order),
 		cmocka_unit_test(test_v2_dt_range),
 		cmocka_unit_test(test_v3_keyed),
+		cmocka_unit_test(test_v4_base_visit),
 		cmocka_unit_test(test_v3_bad_reference),
 		cmocka_unit_test(test_first_index_jump_reported),
 		cmocka_unit_test(test_frame_order_reported),

@@ -850,7 +850,7 @@ static void explain_sbi(struct explain *x, struct line *l,
 	const char *err = tv_sbi_error_name((int64_t)r->arg[4]);
 	int ok = (int64_t)r->arg[4] == 0;
 	uint64_t value = tv_sbi_value(r);
-	char note[96];
+	char note[96], args[64];
 
 	add(l, "SBI call ");
 	add_sbi_name(l, eid, fid);
@@ -880,8 +880,7 @@ static void explain_sbi(struct explain *x, struct line *l,
 			add(l, ": not offered here (SBI_ERR_NOT_SUPPORTED)");
 		return;
 	}
-	add(l, "(0x%" PRIx64 ", 0x%" PRIx64 ", 0x%" PRIx64 ") -> %s", r->arg[1],
-	    r->arg[2], r->arg[3], err ? err : "error");
+	add(l, "(%s) -> %s", tt_sbi_args(args, r), err ? err : "error");
 	if (r->flags & TV_F_SBI_WIDE) {
 		/* (a version 1-3 record: the value was not recorded) */
 	} else if (eid == SBI_EXT_BASE && fid == SBI_BASE_PROBE_EXT) {

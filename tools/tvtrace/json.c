@@ -252,16 +252,15 @@ static void sbi_text(char *buf, size_t size, const struct tv_record *r)
 	uint64_t eid = tv_sbi_eid(r), fid = tv_sbi_fid(r);
 	const char *ext = tv_sbi_ext_name(eid), *fn = tv_sbi_func_name(eid, fid);
 	const char *err = tv_sbi_error_name((int64_t)r->arg[4]);
-	char e[24], f[24], x[24], note[96];
+	char e[24], f[24], x[24], note[96], args[64];
 
 	tt_sbi_note(note, r);
+	tt_sbi_args(args, r);
 	snprintf(e, sizeof(e), "EID_0x%" PRIx64, eid);
 	snprintf(f, sizeof(f), "FID_%" PRIu64, fid);
 	snprintf(x, sizeof(x), "error %" PRId64, (int64_t)r->arg[4]);
 	snprintf(buf, size,
-		 "%s.%s(0x%" PRIx64 ", 0x%" PRIx64 ", 0x%" PRIx64
-		 ") -> %s, 0x%" PRIx64 "%s%s%s",
-		 ext ? ext : e, fn ? fn : f, r->arg[1], r->arg[2], r->arg[3],
+		 "%s.%s(%s) -> %s, 0x%" PRIx64 "%s%s%s", ext ? ext : e, fn ? fn : f, args,
 		 err ? err : x, tv_sbi_value(r), *note ? " [" : "", note, *note ? "]" : "");
 }
 
@@ -282,7 +281,7 @@ static void mmio_text(char *buf, size_t size, const struct tv_record *r)
 static void exit_args(FILE *f, const struct track *t)
 {
 	const struct tv_record *r = &t->exit->r;
-	char text[224];
+	char text[272];
 	uint64_t gpa;
 	uint32_t insn;
 
@@ -547,7 +546,7 @@ static void on_entry(struct jout *o, struct track *t, const struct tt_rec *r)
 /* SBI or MMIO: part of the open exit's slice, else an instant. */
 static void on_handled(struct jout *o, struct track *t, const struct tt_rec *r)
 {
-	char text[224];
+	char text[272];
 
 	if (t->exit) {
 		if (r->r.kind == TV_KIND_SBI)

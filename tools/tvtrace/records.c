@@ -94,6 +94,7 @@ static void rec_sbi(FILE *out, const struct tv_record *r)
 	const char *ext = tv_sbi_ext_name(eid);
 	const char *fn = tv_sbi_func_name(eid, fid);
 	const char *err = tv_sbi_error_name((int64_t)r->arg[4]);
+	char args[64];
 
 	if (ext)
 		fprintf(out, "%s.", ext);
@@ -103,8 +104,7 @@ static void rec_sbi(FILE *out, const struct tv_record *r)
 		fprintf(out, "%s", fn);
 	else
 		fprintf(out, "FID_%" PRIu64, fid);
-	fprintf(out, "(0x%" PRIx64 ", 0x%" PRIx64 ", 0x%" PRIx64 ") -> ",
-		r->arg[1], r->arg[2], r->arg[3]);
+	fprintf(out, "(%s) -> ", tt_sbi_args(args, r));
 	if (err)
 		fprintf(out, "%s", err);
 	else

@@ -143,6 +143,9 @@ const char *tt_time(char buf[32], uint64_t time, uint64_t hz);
  * (TV_F_SBI_HIGH), or a version 1-3 record kept both registers whole and
  * lost the value (TV_F_SBI_WIDE). The note, or "" when there is none. */
 const char *tt_sbi_note(char buf[96], const struct tv_record *r);
+/* An SBI call's a0..a2 as "0x.., 0x.., 0x..", or "" for a call whose
+ * function takes none and whose record holds none (TV_F_SBI_NOARGS). */
+const char *tt_sbi_args(char buf[64], const struct tv_record *r);
 /* Ticks to microseconds. */
 double tt_us(uint64_t ticks, uint64_t hz);
 /* qsort comparison of two struct tt_rec: by (time, hart, seq). */

@@ -89,6 +89,16 @@ const char *tt_sbi_note(char buf[96], const struct tv_record *r)
 	return buf;
 }
 
+const char *tt_sbi_args(char buf[64], const struct tv_record *r)
+{
+	if (r->flags & TV_F_SBI_NOARGS)
+		buf[0] = '\0';
+	else
+		snprintf(buf, 64, "0x%" PRIx64 ", 0x%" PRIx64 ", 0x%" PRIx64, r->arg[1],
+			 r->arg[2], r->arg[3]);
+	return buf;
+}
+
 const char *tt_time(char buf[32], uint64_t time, uint64_t hz)
 {
 	tv_format_time(time, hz, buf, 32);
