@@ -239,7 +239,8 @@ static void fill_row(struct row *w, const struct tt_rec *t, uint64_t hz)
 		dec(w, C_KIND, r->kind);
 	kind_cols(w, t, hz);
 	for (unsigned i = 0; i < TV_NARGS; i++)
-		hex(w, C_ARG0 + (int)i, r->arg[i]);
+		if (!(r->kind == TV_KIND_SBI && (r->flags & TV_F_SBI_NOARGS) && i >= 1 && i <= 3))
+			hex(w, C_ARG0 + (int)i, r->arg[i]); /* (a0-a2 not recorded: empty) */
 	dec(w, C_TICKS, r->time);
 	dec(w, C_CYCLE, r->cycle);
 	dec(w, C_DUMP, t->dump);
