@@ -112,8 +112,9 @@ struct vcpu {
 	uint64_t trace_hdr;	/* record header word: vm, vcpu (TV_REC_HDR) */
 	uint64_t trace_hdr_sbi;	/* the same for an SBI visit (TV_VISIT_SBI) */
 	uint64_t trace_hdr_mmio; /* and an MMIO visit (TV_VISIT_MMIO, TV_F_INSN) */
-	/* BASE's constant calls as this vCPU is answered them, by fid
-	 * (hyp/sbi/sbi_ecall.h, sbi_ecall_direct()), each beside its
+	/* The answers to BASE's constant calls, by fid (copied from
+	 * sbi_base_constant() by sbi_vcpu_init(), read by
+	 * hyp/sbi/sbi_ecall.h's sbi_ecall_direct()), each beside its
 	 * visit's header word (TV_VISIT_SBI_BASE with the fid in flags, set
 	 * by trace_attach()): the fid's one index finds both on the traced
 	 * ecall's path (hyp/trace/trace.h, trace_sbi_base_put()). */

@@ -63,7 +63,7 @@ static inline bool sbi_ecall_direct(struct vcpu *v, uint64_t eid, uint64_t fid, 
 {
 	if (eid != SBI_EXT_BASE || !sbi_base_is_constant(fid))
 		return false;
-	/* (sbi_base_constant()'s, as vcpu_init() copied them; no PMU event) */
+	/* (sbi_base_constant()'s, as sbi_vcpu_init() copied them; no PMU event) */
 	complete_at(v, sepc, eid, (struct sbiret){ SBI_SUCCESS, (long)v->base_answer[fid].value });
 	return true;
 }
