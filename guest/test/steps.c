@@ -86,6 +86,24 @@ bool step_sbi_base(void)
 	CHECK(r.error == SBI_ERR_INVALID_PARAM, "SRST reserved type error %ld", r.error);
 	r = sbi_call(SBI_EXT_SRST, SBI_SRST_SYSTEM_RESET, 0, 0x1000, 0);
 	CHECK(r.error == SBI_ERR_INVALID_PARAM, "SRST reserved reason error %ld", r.error);
+
+	/* A constant call entered with an interrupt pending: the guest's
+	 * own IPI, interrupts off. The BASE record describes an entry with
+	 * nothing pending, so this one is the events, a0 as passed
+	 * (0x1d1d) and the entry's hvip (tests/system/test_trace.sh). The
+	 * IPI is then withdrawn: vsip.SSIP is hvip.VSSIP ("Hypervisor
+	 * Interrupt Registers"). */
+	unsigned long sie = csr_read(CSR_SSTATUS) & SSTATUS_SIE;
+
+	csr_clear(CSR_SSTATUS, SSTATUS_SIE);
+	r = sbi_call(SBI_EXT_IPI, SBI_IPI_SEND_IPI, 1, guest_hart, 0);
+	CHECK(r.error == 0, "IPI to itself: error %ld", r.error);
+	r = sbi_call(SBI_EXT_BASE, SBI_BASE_GET_IMP_ID, 0x1d1d, 0, 0);
+	CHECK(r.error == 0 && r.value == SBI_TRACEVISOR_IMP_ID,
+	      "impl id with an IPI pending: error %ld value %#lx", r.error, r.value);
+	CHECK(csr_read(CSR_SIP) & MIP_SSIP, "the IPI to itself is not pending");
+	csr_clear(CSR_SIP, MIP_SSIP);
+	csr_set(CSR_SSTATUS, sie);
 	return ok;
 }
 
