@@ -293,8 +293,7 @@ static __attribute__((noinline)) void write_sbi_split(struct vcpu *v, const uint
  */
 void trace_write_sbi_entry(struct vcpu *v, uint64_t sepc, const uint64_t args[3])
 {
-	struct trace_sbi_call c = trace_sbi_at_entry(v, v->t_exit, sepc, v->gpr[REG_A7],
-						     v->gpr[REG_A6], args[0], args[1], args[2]);
+	struct trace_sbi_call c = trace_sbi_at_entry(v, sepc, args[0], args[1], args[2]);
 	struct trace_hdr hdr;
 
 	if (!trace_sbi_visit_fits(v, &c, trace_hvip(), &hdr) || !v->t_open || !trace_fold_sbi) {

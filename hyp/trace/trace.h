@@ -337,20 +337,22 @@ static inline void trace_exit_entry(struct vcpu *v)
  * An SBI call as its visit (TV_VISIT_SBI) records it: the exit's time
  * and pc, the guest's a7, a6 and a0-a2 at the exit; at the entry its a0
  * (the error) and a1 (the value; a legacy call returns none) and where
- * it resumes. The call leaves a2 as it was (only a0 and a1 return
- * values, "Binary Encoding"), so a2 may be read at the entry.
+ * it resumes. The call leaves a2, a6 and a7 as they were (only a0 and
+ * a1 return values, "Binary Encoding"), so they are read at the entry,
+ * with the exit's time noted in v; a0 and a1 of the exit are the
+ * caller's.
  */
 struct trace_sbi_call {
 	uint64_t t_exit, sepc, eid, fid, args[3], error, value, resume;
 };
 
-static inline struct trace_sbi_call trace_sbi_at_entry(const struct vcpu *v, uint64_t t_exit,
-							uint64_t sepc, uint64_t eid,
-							uint64_t fid, uint64_t a0,
-							uint64_t a1, uint64_t a2)
+static inline struct trace_sbi_call trace_sbi_at_entry(const struct vcpu *v, uint64_t sepc,
+							uint64_t a0, uint64_t a1, uint64_t a2)
 {
+	uint64_t eid = v->gpr[REG_A7];
+
 	return (struct trace_sbi_call){
-		.t_exit = t_exit, .sepc = sepc, .eid = eid, .fid = fid,
+		.t_exit = v->t_exit, .sepc = sepc, .eid = eid, .fid = v->gpr[REG_A6],
 		.args = { a0, a1, a2 }, .error = v->gpr[REG_A0],
 		.value = eid <= SBI_EXT_0_1_LAST ? 0 : v->gpr[REG_A1], .resume = v->sepc,
 	};
@@ -454,9 +456,8 @@ static inline bool trace_sbi_base_put(struct vcpu *v, uint64_t t_exit, uint64_t 
  * exit flushed then has a t_exit that does not fit, trace_flush_exit()). */
 static inline void trace_ecall_entry(struct vcpu *v)
 {
-	struct trace_sbi_call c = trace_sbi_at_entry(v, v->t_exit, v->t_sepc, v->gpr[REG_A7],
-						     v->gpr[REG_A6], v->t_args[0],
-						     v->t_args[1], v->gpr[REG_A2]);
+	struct trace_sbi_call c = trace_sbi_at_entry(v, v->t_sepc, v->t_args[0], v->t_args[1],
+						     v->gpr[REG_A2]);
 
 	if (__builtin_expect(trace_sbi_put(v, &c), 1))
 		v->t_open = 0;
